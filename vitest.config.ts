@@ -1,0 +1,52 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { defineConfig } from "vitest/config";
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./schema/migrations");
+  // The SMTP sink and its control API run in Node (test/global-setup.ts); their ports are chosen here
+  // because the Worker's bindings are fixed before globalSetup runs.
+  const smtpPort = Number(process.env.TEST_SMTP_PORT ??= String(await freePort()));
+  const controlPort = Number(process.env.TEST_SMTP_CONTROL_PORT ??= String(await freePort()));
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./worker/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TEST_SMTP_CONTROL: `http://127.0.0.1:${controlPort}`,
+            SMTP_HOST: "127.0.0.1",
+            SMTP_PORT: String(smtpPort),
+            PUBLIC_URL: "http://questionnaire.test",
+            LINK_SECRET: randomBytes(32).toString("base64url"),
+            CONTACT_KEY: randomBytes(32).toString("base64"),
+            SESSION_SECRET: randomBytes(32).toString("base64url"),
+            DEV_MODE: "1",
+            DEV_ADMIN_TOKEN: `dev_${randomBytes(24).toString("base64url")}`,
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.{ts,tsx}"],
+      exclude: ["test/e2e/**", "test/bench/**", "node_modules/**"],
+      setupFiles: ["./test/setup.ts"],
+      globalSetup: ["./test/global-setup.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  };
+});

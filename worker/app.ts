@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { ISLANDS_JS, ISLANDS_JS_PATH } from "../web/generated/assets";
+import { devRoutes } from "./dev/routes";
+import type { Env } from "./env";
+import { AppError, ERROR_STATUS } from "./errors";
+import { reportRoutes } from "./reports/routes";
+import { surveyRoutes } from "./survey/routes";
+
+/** The whole HTTP surface; tests build the same app through the worker's fetch. */
+export function createApp() {
+  const app = new Hono<{ Bindings: Env; Variables: { requestId: string } }>();
+  app.use(requestId());
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get(ISLANDS_JS_PATH, (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(ISLANDS_JS);
+  });
+  app.route("/", surveyRoutes);
+  app.route("/api/v1", reportRoutes);
+  app.route("/api/v1/dev", devRoutes);
+
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
+  app.onError((err, c) => {
+    const rid = c.get("requestId");
+    if (err instanceof AppError) {
+      return c.json({ error: { code: err.code, message: err.message, requestId: rid, ...(err.details ? { details: err.details } : {}) } }, err.status);
+    }
+    if (err instanceof HTTPException) {
+      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] ?? "internal") as keyof typeof ERROR_STATUS;
+      return c.json({ error: { code, message: err.message || code, requestId: rid } }, err.status);
+    }
+    // Never echo internals (or personal data) to the client; the log line carries the request id.
+    console.error(JSON.stringify({ event: "unhandled_error", requestId: rid, error: err instanceof Error ? err.message : String(err) }));
+    return c.json({ error: { code: "internal", message: "Internal error", requestId: rid } }, 500);
+  });
+  return app;
+}

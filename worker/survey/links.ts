@@ -1,0 +1,38 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { schema } from "../db";
+import type { Env } from "../env";
+import { hmacToken, sha256Hex } from "../lib/crypto";
+
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A personal link token is HMAC(LINK_SECRET, occasion + generation): 256 bits nobody can guess without
+ * the secret, stored only as its SHA-256, and rebuildable for a reminder without keeping it anywhere.
+ * Revoking a link and issuing a new one bumps the generation.
+ */
+export const linkToken = (env: Env, occasionId: number, generation = 1) => hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
+
+export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt: number): Promise<string> {
+  const token = await linkToken(env, occasionId);
+  await db.insert(schema.secureLinks).values({ occasionId, tokenHash: await sha256Hex(token), expiresAt }).onConflictDoNothing();
+  return `${env.PUBLIC_URL.replace(/\/$/, "")}/q/${token}`;
+}
+
+export type ResolvedLink = NonNullable<Awaited<ReturnType<typeof resolveLink>>>;
+
+/** Looks a token up by hash. Returns null for anything malformed, unknown, revoked or expired. */
+export async function resolveLink(db: Db, token: string, now: number) {
+  if (!TOKEN_RE.test(token)) return null;
+  const rows = await db
+    .select({ link: schema.secureLinks, occasion: schema.occasions, participant: schema.participants, pilot: schema.pilots })
+    .from(schema.secureLinks)
+    .innerJoin(schema.occasions, eq(schema.occasions.id, schema.secureLinks.occasionId))
+    .innerJoin(schema.participants, eq(schema.participants.id, schema.occasions.participantId))
+    .innerJoin(schema.pilots, eq(schema.pilots.id, schema.participants.pilotId))
+    .where(eq(schema.secureLinks.tokenHash, await sha256Hex(token)))
+    .limit(1);
+  const r = rows[0];
+  if (!r || r.link.revokedAt !== null || r.link.expiresAt <= now || r.participant.status === "withdrawn") return null;
+  return r;
+}
