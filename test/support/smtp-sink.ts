@@ -14,7 +14,7 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
   let refused = 0;
   const smtp = new SMTPServer({
     authOptional: true,
-    disabledCommands: ["STARTTLS"],
+    disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
     onData(stream, session, callback) {
       attempts++;

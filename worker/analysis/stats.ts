@@ -146,6 +146,11 @@ function theilSen(xs: number[], ys: number[]): number | null {
   return median(slopes);
 }
 
+/** Guards the "never NaN or Infinity" contract against overflow with absurd inputs (e.g. ±1e308). */
+function finiteOrNull(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
+}
+
 function sign(d: number): number {
   return d > 0 ? 1 : d < 0 ? -1 : 0;
 }
@@ -199,15 +204,18 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const base: SeriesDescription = { ...empty, mean: sum / n, min, max };
+  // The mean lies between min and max, so it is finite even if the plain sum overflows.
+  const mean = Number.isFinite(sum) ? sum / n : values.reduce((acc, v) => acc + v / n, 0);
+  const base: SeriesDescription = { ...empty, mean, min, max };
   if (n < 2) return base;
 
   const order = values.map((_, i) => i + 1);
-  const slopePerMeasurement = theilSen(order, values);
-  const slopePerDay = theilSen(days, values);
+  const slopePerMeasurement = finiteOrNull(theilSen(order, values));
+  const slopePerDay = finiteOrNull(theilSen(days, values));
 
   let s = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += sign(values[j]! - values[i]!);
+  // Compare instead of subtracting: v_j − v_i can overflow, a comparison cannot.
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += values[j]! > values[i]! ? 1 : values[j]! < values[i]! ? -1 : 0;
 
   // Tie correction: subtract t(t−1)(2t+5) for every group of t equal values.
   const sorted = [...values].sort((a, b) => a - b);

@@ -54,5 +54,11 @@ groups <- lapply(input$groups, function(g) {
   list(mean = mean(s), sd = sd(s), p25 = q[1], p75 = q[2])
 })
 
-out <- list(version = R.version.string, series = series, normal = normal, groups = groups)
-cat(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null"))
+# jsonlite caps numbers at 15 significant digits, so every number travels as a "%.17g" string.
+exact <- function(x) {
+  if (is.list(x)) return(lapply(x, exact))
+  if (is.numeric(x)) return(ifelse(is.na(x), NA_character_, sprintf("%.17g", x)))
+  x
+}
+out <- list(version = R.version.string, series = exact(series), normal = exact(normal), groups = exact(groups))
+cat(toJSON(out, auto_unbox = TRUE, na = "null"))

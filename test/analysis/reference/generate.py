@@ -16,9 +16,12 @@ import subprocess
 import sys
 import tempfile
 
+import mpmath
 import numpy as np
 import scipy
 from scipy import stats
+
+mpmath.mp.dps = 50
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOL = 1e-12
@@ -41,7 +44,7 @@ def check(cond, msg):
 
 
 def fnum(x):
-    """Plain float, or None for values that are undefined (NaN)."""
+    """Plain float (also from R's "%.17g" strings), or None for values that are undefined (NaN)."""
     if x is None:
         return None
     x = float(x)
@@ -75,7 +78,8 @@ SERIES = [
     ("n5 monotone up", pts([3.0, 4.0, 5.5, 6.0, 8.0])),
     ("n5 monotone down", pts([9.0, 8.0, 6.5, 4.0, 1.0])),
     ("n5 no trend", pts([5.0, 7.0, 4.0, 6.0, 5.5])),
-    ("n5 S = 1 (z = 0 after continuity correction)", pts([5.0, 6.0, 4.0, 7.0, 3.5])),
+    ("n5 S = -2", pts([5.0, 6.0, 4.0, 7.0, 3.5])),
+    ("n6 S = 1 (z = 0 after continuity correction)", pts([5.0, 6.0, 7.0, 4.0, 3.0, 8.0])),
     ("ties", pts([5.0, 5.0, 6.0, 6.0, 6.0, 7.0, 5.0, 8.0])),
     ("ties at both ends, significant", pts([2.0, 2.0, 3.0, 3.0, 5.0, 5.0, 8.0, 8.0])),
     ("constant", pts([6.0] * 6)),
@@ -158,7 +162,8 @@ def describe(points):
 # --------------------------------------------------------------------------------------------------
 
 NORMAL_X = [0.0, 1e-10, 0.1, -0.1, 0.3, 0.46875 * math.sqrt(2), 0.5, 1.0, -1.0, 1.5, 1.959963984540054, 2.0,
-            -2.0, 2.5, 3.0, -3.0, 4.0, 4.0 * math.sqrt(2), 6.0, -6.0, 8.0, 10.0, -10.0, 15.0, 20.0, 30.0, 37.0]
+            -2.0, 2.5, 3.0, -3.0, 4.0, 4.0 * math.sqrt(2), 5.0, 6.0, -6.0, 7.5, 8.0, 10.0, -10.0, 12.0, 15.0, 20.0,
+            25.0, 30.0, 35.0, 37.0]
 
 RCI = [
     # sd, reliability, higherIsBetter, before, after
@@ -188,7 +193,13 @@ def main():
         expected, extra = describe(points)
         series.append({"name": name, "points": points, "expected": expected, "scipyExtra": extra})
 
-    normal = [{"x": x, "cdf": fnum(stats.norm.cdf(x)), "sf": fnum(stats.norm.sf(x))} for x in NORMAL_X]
+    # Normal tails: 50-digit mpmath is the truth. SciPy's ndtr goes through erfc(x/sqrt(2)) and is only
+    # ~1e-13 relative in the far tail (x >= 15), so it is checked with 1e-12 there, R's pnorm with 1e-14.
+    normal = []
+    for x in NORMAL_X:
+        cdf, sf = float(mpmath.ncdf(x)), float(mpmath.ncdf(-x))
+        check(close_rel(cdf, stats.norm.cdf(x), 1e-12) and close_rel(sf, stats.norm.sf(x), 1e-12), f"scipy norm at {x}")
+        normal.append({"x": x, "cdf": cdf, "sf": sf})
 
     rci = []
     for sd, r, hib, before, after in RCI:
@@ -213,6 +224,7 @@ def main():
             "python": platform.python_version(),
             "numpy": np.__version__,
             "scipy": scipy.__version__,
+            "mpmath": mpmath.__version__,
         },
         "normal": normal,
         "series": series,
@@ -251,10 +263,10 @@ def cross_check_with_r(out):
             check(close_rel(e["p"], fnum(rc["p"]), 1e-12), f"R cor.test p [{case['name']}]")
         case["r"] = {"z": fnum(rc["z"]), "p": fnum(rc["p"])}
     for row, rc in zip(out["normal"], r["normal"]):
-        check(close_rel(row["cdf"], rc["cdf"], 1e-14) and close_rel(row["sf"], rc["sf"], 1e-14), f"R pnorm at {row['x']}")
+        check(close_rel(row["cdf"], fnum(rc["cdf"]), 1e-14) and close_rel(row["sf"], fnum(rc["sf"]), 1e-14), f"R pnorm at {row['x']}")
     for g, rc in zip(out["groups"], r["groups"]):
         for key in ("mean", "sd", "p25", "p75"):
-            check(close(g[key], rc[key]), f"R {key} of {g['scores']}")
+            check(close(g[key], fnum(rc[key])), f"R {key} of {g['scores']}")
 
 
 if __name__ == "__main__":
