@@ -7,6 +7,7 @@ import { sha256Hex } from "../../worker/lib/crypto";
 import { setContact } from "../../worker/studies/contacts";
 import { ensureBuiltInInstruments } from "../../worker/studies/instruments";
 import { ensureLink } from "../../worker/survey/links";
+import { addFrequentHistory } from "../../worker/dev/fixtures";
 
 export const db = () => getDb(env.DB);
 let counter = 0;
@@ -79,23 +80,8 @@ export const form = (fields: Record<string, string>) => {
   return { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" as const };
 };
 
-/** No quiet hours or days, so a test can run the job at whatever time CI happens to run. */
-export const ALWAYS_SEND = { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [] } };
+export { ALWAYS_SEND } from "../../worker/dev/fixtures";
 
-/**
- * Past frequent occasions answered with the same value on every item of welzijn, functioneren and
- * basisbehoeften (as an import would store them), due every 14 days from `start`.
- */
-export async function addHistory(participantId: number, versions: Map<string, number>, start: string, values: number[]) {
-  const { zonedTimeToUtc, addDays } = await import("../../worker/schedule/schedule");
-  for (const [i, v] of values.entries()) {
-    const due = addDays(start, i * 14);
-    const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
-    const [occ] = await db()
-      .insert(schema.occasions)
-      .values({ participantId, kind: "frequent", seq: i + 1, dueDate: due, opensAt: at - 12 * 3_600_000, closesAt: at + 5 * 86_400_000, status: "completed", completedAt: at, instrumentVersionIds: [] })
-      .returning();
-    const items: [string, string][] = [["welzijn", "persoonlijk"], ["welzijn", "gezin"], ["welzijn", "vrienden"], ["welzijn", "algemeen"], ["functioneren", "school_werk"], ["basisbehoeften", "gezien"], ["basisbehoeften", "beslissen"], ["basisbehoeften", "goed_in"]];
-    await db().insert(schema.responses).values(items.map(([ins, item]) => ({ occasionId: occ!.id, participantId, instrumentVersionId: versions.get(ins)!, itemKey: item, value: v, answeredAt: at, mode: "import" as const })));
-  }
-}
+/** Past frequent occasions answered with the same value on every history item, due every 14 days from `start`. */
+export const addHistory = (participantId: number, versions: Map<string, number>, start: string, values: number[]) =>
+  addFrequentHistory(db(), participantId, versions, start, values);

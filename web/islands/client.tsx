@@ -25,3 +25,6 @@ if (exit) {
     lastEsc = Date.now();
   });
 }
+
+// Lets tests (and progressive-enhancement CSS) know the islands are live.
+document.documentElement.dataset.hydrated = "1";

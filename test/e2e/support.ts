@@ -1,0 +1,69 @@
+// Helpers for e2e tests: the stack from global-setup, maildev's API, Chromium and the dev admin API.
+import { inject } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+// @ts-expect-error plain ESM helpers shared with the npm scripts
+import { CHROMIUM_ARGS } from "../../scripts/ensure-chromium.mjs";
+// @ts-expect-error plain ESM helpers shared with the npm scripts
+import { mailbox as maildev } from "../../scripts/lib/dev-stack.mjs";
+
+export type MaildevMessage = { id: string; subject: string; text: string; html: string; to: { address: string }[]; from: { address: string; name: string }[]; headers: Record<string, string> };
+type Mailbox = {
+  list(): Promise<MaildevMessage[]>;
+  source(id: string): Promise<string>;
+  clear(): Promise<void>;
+  waitFor(predicate: (m: MaildevMessage) => boolean, timeoutMs?: number): Promise<MaildevMessage>;
+};
+
+export const stack = () => inject("e2e");
+export const mailbox = (): Mailbox => maildev(stack().mailUrl);
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: stack().chromium, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Calls the app's JSON API with the dev admin token (or `token`). */
+export async function api(path: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${init.token ?? stack().devToken}`);
+  if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
+  return fetch(`${stack().url}${path}`, { ...init, headers });
+}
+
+/** Fires the Cron Trigger the way `npm start` tells developers to (wrangler dev --test-scheduled). */
+export async function fireCron() {
+  const res = await fetch(`${stack().url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
+  if (!res.ok) throw new Error(`cron: HTTP ${res.status}`);
+}
+
+/** Polls `probe` until it returns a value other than undefined. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Parses a CSV body as produced by worker/lib/csv.ts (RFC 4180, CRLF, optional BOM). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], cell = "", quoted = false;
+  const s = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') cell += '"', i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(cell), cell = "";
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && s[i + 1] === "\n") i++;
+      row.push(cell), rows.push(row), row = [], cell = "";
+    } else cell += ch;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}

@@ -1,0 +1,58 @@
+// Local development and tests only: small, known situations that the end-to-end test and the workerd
+// tests build on. Reached through POST /api/v1/dev/fixtures/* (DEV_MODE=1 only) or imported by tests.
+import { eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { schema } from "../db";
+import type { Env } from "../env";
+import { addDays, localDate, zonedTimeToUtc } from "../schedule/schedule";
+import { setContact } from "../studies/contacts";
+import { ensureBuiltInInstruments } from "../studies/instruments";
+
+const TZ = "Europe/Amsterdam";
+/** No quiet hours or days, so a fixture pilot can be mailed whenever a test happens to run. */
+export const ALWAYS_SEND = { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [] } };
+
+/** The frequent items an import would store for every past occasion (welzijn's partner item left out). */
+const HISTORY_ITEMS: [string, string][] = [
+  ["welzijn", "persoonlijk"], ["welzijn", "gezin"], ["welzijn", "vrienden"], ["welzijn", "algemeen"],
+  ["functioneren", "school_werk"], ["basisbehoeften", "gezien"], ["basisbehoeften", "beslissen"], ["basisbehoeften", "goed_in"],
+];
+
+/**
+ * Past frequent occasions, completed, with the same value on every history item, due every 14 days
+ * from `start` (as an import of historical measurements would store them).
+ */
+export async function addFrequentHistory(db: Db, participantId: number, versions: Map<string, number>, start: string, values: number[]) {
+  for (const [i, v] of values.entries()) {
+    const due = addDays(start, i * 14);
+    const at = zonedTimeToUtc(due, 12, 0, TZ);
+    const [occ] = await db
+      .insert(schema.occasions)
+      .values({ participantId, kind: "frequent", seq: i + 1, dueDate: due, opensAt: at - 12 * 3_600_000, closesAt: at + 5 * 86_400_000, status: "completed", completedAt: at, instrumentVersionIds: [] })
+      .returning();
+    await db.insert(schema.responses).values(
+      HISTORY_ITEMS.map(([ins, item]) => ({ occasionId: occ!.id, participantId, instrumentVersionId: versions.get(ins)!, itemKey: item, value: v, answeredAt: at, mode: "import" as const })),
+    );
+  }
+}
+
+/**
+ * A fresh pilot (mailed at any hour) with one youth whose pilot started 70 days ago, five answered
+ * fortnightly occasions behind her and the sixth falling due today.
+ */
+export async function createLoopYouth(db: Db, env: Env, now: number, opts: { email: string; history: number[] }) {
+  let [study] = await db.select().from(schema.studies).where(eq(schema.studies.key, "dev"));
+  study ??= (await db.insert(schema.studies).values({ key: "dev", name: "Development fixtures" }).returning())[0]!;
+  const key = `e2e${now.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const [pilot] = await db
+    .insert(schema.pilots)
+    .values({ studyId: study.id, key, name: `E2E ${key}`, organisation: "Fixture", timezone: TZ, settings: { frequentInstruments: ["welzijn", "functioneren", "basisbehoeften", "pilot_fier"], waveInstruments: [], ...ALWAYS_SEND } })
+    .returning();
+  const versions = await ensureBuiltInInstruments(db, {});
+  const start = addDays(localDate(now, TZ), -14 * opts.history.length);
+  const code = `E2E-${key.slice(3, 9).toUpperCase()}`;
+  const [youth] = await db.insert(schema.participants).values({ pilotId: pilot!.id, code, pilotStartDate: start, status: "active", consentBy: "self", consentDate: start }).returning();
+  await setContact(db, env, youth!.id, opts.email, null, now);
+  await addFrequentHistory(db, youth!.id, versions, start, opts.history);
+  return { pilot: key, code };
+}
