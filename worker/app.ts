@@ -6,6 +6,8 @@ import { devRoutes } from "./dev/routes";
 import type { Env } from "./env";
 import { AppError, ERROR_STATUS } from "./errors";
 import { reportRoutes } from "./reports/routes";
+import { reminderRoutes } from "./staff/reminder-routes";
+import { pauseRoutes } from "./survey/pause";
 import { surveyRoutes } from "./survey/routes";
 
 /** The whole HTTP surface; tests build the same app through the worker's fetch. */
@@ -19,7 +21,9 @@ export function createApp() {
     return c.body(ISLANDS_JS);
   });
   app.route("/", surveyRoutes);
+  app.route("/", pauseRoutes);
   app.route("/api/v1", reportRoutes);
+  app.route("/api/v1", reminderRoutes);
   app.route("/api/v1/dev", devRoutes);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));

@@ -1,7 +1,6 @@
 import { createApp } from "./app";
 import { checkEnv, type Env, type MailQueueMessage } from "./env";
-import { getDb } from "./db";
-import { runScheduled } from "./jobs/scheduled";
+import { runScheduled, type MailBatch } from "./jobs/scheduled";
 import { deliverOutbox } from "./reminders/outbox";
 
 const app = createApp();
@@ -20,11 +19,19 @@ export default {
       ),
     );
   },
+  /**
+   * Fan-out deliveries. Each message carries outbox ids and the planning run's clock; a consumer never
+   * acts "earlier" than that run (tests advance the clock). A thrown batch is retried by the queue; the
+   * outbox claims make that harmless.
+   */
   async queue(batch, env) {
     checkEnv(env);
-    const ids = batch.messages.flatMap((m) => m.body.outboxIds);
-    const counts = await deliverOutbox(env, getDb(env.DB), ids, () => Date.now());
-    console.log(JSON.stringify({ event: "queue_delivery", ...counts }));
-    batch.ackAll();
+    for (const m of batch.messages) {
+      const body = m.body as MailBatch;
+      const offset = Math.max(0, (body.now ?? 0) - Date.now());
+      const counts = await deliverOutbox(env, body.outboxIds, () => Date.now() + offset);
+      console.log(JSON.stringify({ event: "queue_delivery", ...counts }));
+      m.ack();
+    }
   },
 } satisfies ExportedHandler<Env, MailQueueMessage>;

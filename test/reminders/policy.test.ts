@@ -196,7 +196,8 @@ describe("nextSendableTime in Europe/Amsterdam", () => {
         const t = nextSendableTime(now, p);
         expect(t).toBeGreaterThanOrEqual(now);
         expect(isQuietTime(t, p)).toBe(false);
-        expect(t - now).toBeLessThanOrEqual((sundays ? 35 : 11) * H);
+        // 11 h of night (35 h over a quiet Sunday), one hour more on the night the clocks go back.
+        expect(t - now).toBeLessThanOrEqual((sundays ? 36 : 12) * H);
       }),
       { numRuns: 300 },
     );
@@ -422,5 +423,15 @@ describe("decideNextMessage", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the longest quiet stretch", () => {
+  it("is 12 hours on the night the clocks go back (25 October 2026) and 10 hours on the spring night (29 March)", () => {
+    const everyDayPolicy = { ...DEFAULT_POLICY, quietWeekdays: [] };
+    // Saturday 24 October 21:00 CEST = 19:00Z; the next 08:00 local is Sunday 08:00 CET = 07:00Z.
+    expect(nextSendableTime(Date.UTC(2026, 9, 24, 19, 0), everyDayPolicy) - Date.UTC(2026, 9, 24, 19, 0)).toBe(12 * 3_600_000);
+    // Saturday 28 March 21:00 CET = 20:00Z; Sunday 08:00 CEST = 06:00Z.
+    expect(nextSendableTime(Date.UTC(2026, 2, 28, 20, 0), everyDayPolicy) - Date.UTC(2026, 2, 28, 20, 0)).toBe(10 * 3_600_000);
   });
 });

@@ -51,6 +51,14 @@ const catalogue = {
     en: "Fine. You will not get reminders for two weeks.",
   },
   "youth.pause.button": { nl: "Twee weken geen herinneringen", en: "No reminders for two weeks" },
+  // Pause page and reminder outbox (issue 6)
+  "pause.confirm": {
+    nl: "Wil je de komende twee weken geen herinneringen krijgen? De vragenlijst invullen kan daarna nog steeds.",
+    en: "Would you rather get no reminders for the next two weeks? You can still fill in the questionnaire afterwards.",
+  },
+  "pause.until": { nl: "Geen herinneringen tot en met", en: "No reminders until" },
+  "pause.already": { nl: "Je herinneringen staan al op pauze.", en: "Your reminders are already paused." },
+  "pause.invalid": { nl: "Deze link werkt niet. Er is niets veranderd.", en: "This link does not work. Nothing was changed." },
 
   // E-mails to youths: neutral sender, subject and body
   "mail.invitation.subject": { nl: "Je korte vragenlijst staat klaar", en: "Your short questionnaire is ready" },
@@ -65,7 +73,7 @@ const catalogue = {
     en: "Your short questionnaire is still waiting for you. It takes about one minute.",
   },
   "mail.open": { nl: "Open de vragenlijst", en: "Open the questionnaire" },
-  "mail.pause": { nl: "Liever twee weken geen herinneringen? Klik hier:", en: "Rather no reminders for two weeks? Click here:" },
+  "mail.pause": { nl: "Liever twee weken geen herinneringen? Dat kan via deze link:", en: "Rather no reminders for two weeks? Use this link:" },
   "mail.closing": { nl: "Dank je wel!", en: "Thank you!" },
   "mail.mentor.subject": { nl: "Vragenlijst nog niet ingevuld", en: "Questionnaire not yet filled in" },
   "mail.mentor.body": {

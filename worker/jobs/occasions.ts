@@ -1,68 +1,114 @@
-import { inArray } from "drizzle-orm";
 import type { Db } from "../db";
 import { schema } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
 import { currentVersions } from "../studies/instruments";
 import { instrumentsOf, scheduleOf } from "../studies/settings";
 
-const CHUNK = 100;
+const JSON_CHUNK = 2_000;
 
-/**
- * Opens every occasion that is due today on a youth's schedule and not yet opened. Idempotent: the
- * (participant, kind, seq) unique index makes overlapping runs harmless. Rows go out 100 per D1 batch.
- */
-export async function openDueOccasions(db: Db, now: number, pilotId?: number): Promise<number> {
-  const pilots = await db.select().from(schema.pilots);
+export type OccasionToOpen = {
+  participantId: number;
+  pilotId: number;
+  code: string;
+  kind: "frequent" | "wave";
+  wave: "T1" | "T2" | "T3" | null;
+  seq: number;
+  dueDate: string;
+  opensAt: number;
+  closesAt: number;
+  instrumentVersionIds: number[];
+};
+
+/** Every occasion due today on a youth's schedule (whether or not it exists already). Reads only. */
+export async function collectDueOccasions(db: Db, now: number, pilotId?: number): Promise<OccasionToOpen[]> {
+  const d1 = db.$client as D1Database;
+  const [pilots, people] = await d1.batch<Record<string, unknown>>([
+    d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
+    pilotId === undefined
+      ? d1.prepare("SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care')")
+      : d1.prepare("SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care') AND pilot_id = ?").bind(pilotId),
+  ]);
   const versions = await currentVersions(db);
-  const people = await db
-    .select({ id: schema.participants.id, pilotId: schema.participants.pilotId, start: schema.participants.pilotStartDate })
-    .from(schema.participants)
-    .where(inArray(schema.participants.status, ["active", "left_care"]));
-  const rows: (typeof schema.occasions.$inferInsert)[] = [];
-  for (const pilot of pilots) {
-    if (pilotId !== undefined && pilot.id !== pilotId) continue;
+  const byPilot = new Map<number, { id: number; pilot_id: number; code: string; pilot_start_date: string }[]>();
+  for (const p of people!.results as { id: number; pilot_id: number; code: string; pilot_start_date: string }[]) {
+    const list = byPilot.get(p.pilot_id) ?? [];
+    list.push(p);
+    byPilot.set(p.pilot_id, list);
+  }
+  const rows: OccasionToOpen[] = [];
+  for (const raw of pilots!.results as { id: number; key: string; timezone: string; settings: string | null }[]) {
+    if (pilotId !== undefined && raw.id !== pilotId) continue;
+    const pilot = { key: raw.key, timezone: raw.timezone, settings: raw.settings ? JSON.parse(raw.settings) : {} };
     const schedule = scheduleOf(pilot);
     const { frequent, wave } = instrumentsOf(pilot);
     const today = localDate(now, pilot.timezone);
-    for (const p of people) {
-      if (p.pilotId !== pilot.id) continue;
-      for (const o of dueOccasions(planOccasions(p.start, schedule, frequent, wave), today)) {
+    for (const p of byPilot.get(raw.id) ?? []) {
+      for (const o of dueOccasions(planOccasions(p.pilot_start_date, schedule, frequent, wave), today)) {
         const ids = o.instruments.map((k) => versions.get(k)).filter((v): v is number => v !== undefined);
         if (!ids.length) continue;
         rows.push({
           participantId: p.id,
+          pilotId: raw.id,
+          code: p.code,
           kind: o.kind,
           wave: o.wave,
           seq: o.seq,
           dueDate: o.dueDate,
           opensAt: zonedTimeToUtc(o.dueDate, 0, 0, pilot.timezone),
           closesAt: zonedTimeToUtc(o.closesDate, 0, 0, pilot.timezone),
-          status: "open",
           instrumentVersionIds: ids,
         });
       }
     }
   }
-  let opened = 0;
-  // D1 allows 100 bound parameters per statement: 9 columns → 10 rows per INSERT, 10 INSERTs per batch.
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const stmts = [];
-    for (let j = 0; j < chunk.length; j += 10) stmts.push(db.insert(schema.occasions).values(chunk.slice(j, j + 10)).onConflictDoNothing());
-    const res = await db.batch(stmts as [(typeof stmts)[0], ...typeof stmts]);
-    for (const r of res) opened += (r as unknown as D1Result).meta.changes;
+  return rows;
+}
+
+/**
+ * Opens every occasion that is due today on a youth's schedule and not yet opened. Idempotent: the
+ * (participant, kind, seq) unique index makes overlapping runs harmless. Rows go out as JSON arrays,
+ * 2,000 per statement, all statements in one D1 batch.
+ */
+export async function openDueOccasions(db: Db, now: number, pilotId?: number): Promise<number> {
+  const rows = await collectDueOccasions(db, now, pilotId);
+  if (!rows.length) return 0;
+  const d1 = db.$client as D1Database;
+  const stmts = [];
+  for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+    const chunk = rows.slice(i, i + JSON_CHUNK).map((r) => [r.participantId, r.kind, r.wave, r.seq, r.dueDate, r.opensAt, r.closesAt, r.instrumentVersionIds]);
+    stmts.push(
+      d1
+        .prepare(
+          `INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+                  json_extract(value, '$[5]'), json_extract(value, '$[6]'), 'open', json_extract(value, '$[7]')
+           FROM json_each(?1) WHERE true ON CONFLICT (participant_id, kind, seq) DO NOTHING`,
+        )
+        .bind(JSON.stringify(chunk)),
+    );
   }
-  return opened;
+  const res = await d1.batch(stmts);
+  return res.reduce((n, r) => n + r.meta.changes, 0);
 }
 
 /** Occasions whose window has passed become missed; their queued messages are cancelled. */
 export async function closeExpired(d1: D1Database, now: number): Promise<number> {
-  const [cancel, close] = await d1.batch([
+  const [, close] = await d1.batch([
     d1.prepare(
       "UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?)",
     ).bind(now),
     d1.prepare("UPDATE occasions SET status = 'missed' WHERE status IN ('open','started') AND closes_at <= ?").bind(now),
   ]);
-  void cancel;
   return close?.meta.changes ?? 0;
+}
+
+/** Of `due`, those whose (participant, kind, seq) has no occasion row yet: what a run would open (dry run). */
+export async function notYetOpened(d1: D1Database, due: OccasionToOpen[], pilotId: number): Promise<OccasionToOpen[]> {
+  if (!due.length) return [];
+  const { results } = await d1
+    .prepare("SELECT o.participant_id, o.kind, o.seq FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?")
+    .bind(pilotId)
+    .all<{ participant_id: number; kind: string; seq: number }>();
+  const have = new Set(results.map((r) => `${r.participant_id}:${r.kind}:${r.seq}`));
+  return due.filter((o) => !have.has(`${o.participantId}:${o.kind}:${o.seq}`));
 }

@@ -1,20 +1,48 @@
+import { eq } from "drizzle-orm";
 import { recomputeQueued } from "../analysis/recompute";
-import { getDb } from "../db";
-import { schema } from "../db";
-import type { Env } from "../env";
+import { getDb, schema } from "../db";
+import type { Env, MailQueueMessage } from "../env";
 import { audit } from "../lib/audit";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages, resolveStaleClaims } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
-import { eq } from "drizzle-orm";
 
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
 export const INLINE_SEND_LIMIT = 50;
-export const QUEUE_BATCH = 50;
+/** Outbox ids per queue message; the consumer takes a few messages per invocation (wrangler.toml). */
+export const QUEUE_BATCH = 25;
 
-export type RunSummary = { runId: number; opened: number; closed: number; staleResolved: number; planned: number; enqueued: number; sentInline: number; failedInline: number; queuedBatches: number; recomputed: number };
+/** The run's clock travels with the batch, so a consumer never delivers "earlier" than the run that planned. */
+export type MailBatch = MailQueueMessage & { now?: number };
 
-/** The cron job: open due occasions, close expired ones, plan and send messages, recompute changed youths. */
-export async function runScheduled(env: Env, now: number, trigger: { type: "cron" | "manual" | "api"; by: string; pilotId?: number } = { type: "cron", by: "cron" }): Promise<RunSummary> {
+export type RunTrigger = { type: "cron" | "manual" | "api"; by: string; actorType?: "staff" | "token" | "system"; pilotId?: number };
+export type RunSummary = {
+  runId: number;
+  opened: number;
+  closed: number;
+  staleResolved: number;
+  planned: number;
+  waiting: number;
+  skipped: number;
+  enqueued: number;
+  due: number;
+  sentInline: number;
+  retriedInline: number;
+  failedInline: number;
+  deferredInline: number;
+  queuedBatches: number;
+  recomputed: number;
+};
+
+/** Splits due outbox ids into queue messages and sends them (at most 100 per sendBatch call). */
+export async function fanOut(env: Env, ids: number[], now: number): Promise<number> {
+  const batches: { body: MailBatch }[] = [];
+  for (let i = 0; i < ids.length; i += QUEUE_BATCH) batches.push({ body: { outboxIds: ids.slice(i, i + QUEUE_BATCH), now } });
+  for (let i = 0; i < batches.length; i += 100) await env.MAIL_QUEUE.sendBatch(batches.slice(i, i + 100) as { body: MailQueueMessage }[]);
+  return batches.length;
+}
+
+/** The cron job (and a researcher's real run): open due occasions, close expired ones, plan and send messages, recompute changed youths. */
+export async function runScheduled(env: Env, now: number, trigger: RunTrigger = { type: "cron", by: "cron" }): Promise<RunSummary> {
   const db = getDb(env.DB);
   const [run] = await db
     .insert(schema.reminderRuns)
@@ -23,26 +51,34 @@ export async function runScheduled(env: Env, now: number, trigger: { type: "cron
   const runId = run!.id;
   const opened = await openDueOccasions(db, now, trigger.pilotId);
   const closed = await closeExpired(env.DB, now);
-  const staleResolved = await resolveStaleClaims(env.DB, now);
-  const planned = await planMessages(db, now, { pilotId: trigger.pilotId });
-  const enqueued = await enqueueMessages(db, planned, now, runId);
+  const staleResolved = await resolveStaleClaims(env, now);
+  const planned = await planMessages(env.DB, now, { pilotId: trigger.pilotId });
+  const enqueued = await enqueueMessages(env.DB, planned, now, runId);
   const due = await dueOutboxIds(env.DB, now, 10_000, trigger.pilotId);
-  let sentInline = 0;
   let queuedBatches = 0;
-  let failedInline = 0;
-  if (due.length > INLINE_SEND_LIMIT) {
-    const batches = [];
-    for (let i = 0; i < due.length; i += QUEUE_BATCH) batches.push({ body: { outboxIds: due.slice(i, i + QUEUE_BATCH) } });
-    for (let i = 0; i < batches.length; i += 100) await env.MAIL_QUEUE.sendBatch(batches.slice(i, i + 100));
-    queuedBatches = batches.length;
-  } else if (due.length) {
-    const d = await deliverOutbox(env, db, due, () => now);
-    sentInline = d.sent;
-    failedInline = d.failed + d.retried;
-  }
+  let d = { sent: 0, retried: 0, failed: 0, deferred: 0, unknown: 0 };
+  if (due.length > INLINE_SEND_LIMIT) queuedBatches = await fanOut(env, due, now);
+  else if (due.length) d = await deliverOutbox(env, due, () => now);
   const recomputed = (await recomputeQueued(env.DB, now)).participants;
-  const summary = { runId, opened, closed, staleResolved, planned: planned.filter((p) => p.decision.action === "send").length, enqueued, sentInline, failedInline, queuedBatches, recomputed };
+  const count = (a: string) => planned.filter((p) => p.decision.action === a).length;
+  const summary: RunSummary = {
+    runId,
+    opened,
+    closed,
+    staleResolved,
+    planned: count("send"),
+    waiting: count("wait"),
+    skipped: count("skip"),
+    enqueued,
+    due: due.length,
+    sentInline: d.sent,
+    retriedInline: d.retried,
+    failedInline: d.failed + d.unknown,
+    deferredInline: d.deferred,
+    queuedBatches,
+    recomputed,
+  };
   await db.update(schema.reminderRuns).set({ finishedAt: Date.now(), counts: { ...summary } }).where(eq(schema.reminderRuns.id, runId));
-  await audit(db, { type: trigger.type === "cron" ? "system" : "staff", id: trigger.by }, "reminder_run", now, { pilotId: trigger.pilotId ?? null, target: `run:${runId}`, details: summary });
+  await audit(db, { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by }, "reminder_run", now, { pilotId: trigger.pilotId ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type } });
   return summary;
 }

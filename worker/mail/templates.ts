@@ -11,9 +11,9 @@ export function renderMail(kind: MailKind, link: string, pauseLink: string | nul
   const subjectKey = kind === "invitation" ? "mail.invitation.subject" : kind === "reminder" ? "mail.reminder.subject" : "mail.mentor.subject";
   const bodyKey = kind === "invitation" ? "mail.invitation.body" : kind === "reminder" ? "mail.reminder.body" : "mail.mentor.body";
   const block = (lang: "nl" | "en") => ({
-    text: [t("mail.greeting", lang), "", t(bodyKey, lang), "", `${t("mail.open", lang)}: ${link}`, ...(pauseLink && kind === "reminder" ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []), "", t("mail.closing", lang)].join("\r\n"),
+    text: [t("mail.greeting", lang), "", t(bodyKey, lang), "", `${t("mail.open", lang)}: ${link}`, ...(pauseLink ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []), "", t("mail.closing", lang)].join("\r\n"),
     html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(t(bodyKey, lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${
-      pauseLink && kind === "reminder" ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>` : ""
+      pauseLink ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>` : ""
     }<p>${esc(t("mail.closing", lang))}</p>`,
   });
   const nl = block("nl");

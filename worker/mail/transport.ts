@@ -1,68 +1,163 @@
-import { LogLevel, WorkerMailer } from "worker-mailer";
+// Every way mail leaves the Worker, behind one interface chosen by MAIL_TRANSPORT:
+//   smtp   — an organisation's relay or the local mail catcher, over cloudflare:sockets (TLS/STARTTLS, AUTH)
+//   cloudflare — the `send_email` binding (Cloudflare Email Routing / Email Service)
+//   http   — a JSON mail API at MAIL_API_URL that honours an Idempotency-Key header
+// The MIME text is built once by worker-mailer's Email class (mime.ts) for all three.
+import { EmailMessage } from "cloudflare:email";
 import type { Env } from "../env";
+import { buildMime } from "./mime";
+import { SmtpError, SmtpSession } from "./smtp";
 
-export type OutgoingMail = { to: string; subject: string; text: string; html: string; messageId: string };
-export type SendResult = { accepted: true } | { accepted: false; permanent: boolean; error: string };
+export type OutgoingMail = { to: string; subject: string; text: string; html: string; messageId: string; /** defaults to the Message-ID */ idempotencyKey?: string };
+/**
+ * `unknown`: the transport may or may not have taken the message (connection lost after it was handed
+ * over). Only a transport with `idempotent: true` may resend such a message.
+ */
+export type SendResult = { accepted: true } | { accepted: false; permanent: boolean; unknown?: boolean; error: string };
 
-/** One interface for every way mail leaves the Worker; chosen by MAIL_TRANSPORT. */
 export interface MailTransport {
+  readonly name: "smtp" | "cloudflare" | "http";
+  /** true when resending the same message with the same key cannot produce a second copy */
+  readonly idempotent: boolean;
   send(mail: OutgoingMail): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/** Settings read by the transports; optional ones are absent in the default local setup. */
+export type MailEnv = Env & {
+  SMTP_SECURE?: string;
+  SMTP_REQUIRE_TLS?: string;
+  SMTP_HELO?: string;
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  MAIL_MAX_ATTEMPTS?: string;
+  EMAIL?: SendEmail;
+};
 
 export function messageIdFor(env: Env, key: string): string {
   const domain = env.MAIL_FROM.split("@")[1] ?? "localhost";
   return `<${key.replace(/[^a-zA-Z0-9.-]/g, ".")}@${domain}>`;
 }
 
-/** SMTP over cloudflare:sockets (worker-mailer): the organisation's relay, or the local mail catcher. */
-export async function smtpTransport(env: Env): Promise<MailTransport> {
-  let mailer: WorkerMailer | null = null;
-  const connect = async () =>
-    (mailer ??= await WorkerMailer.connect({
-      host: env.SMTP_HOST,
-      port: Number(env.SMTP_PORT),
-      secure: false,
-      startTls: env.SMTP_STARTTLS !== "0",
-      ...(env.SMTP_USER ? { credentials: { username: env.SMTP_USER, password: env.SMTP_PASS ?? "" }, authType: ["plain", "login"] as ("plain" | "login")[] } : {}),
-      socketTimeoutMs: 10_000,
-      responseTimeoutMs: 10_000,
-      logLevel: LogLevel.NONE, // its logs would carry addresses; failures are reported by us
-    }));
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
+
+/** SMTP over cloudflare:sockets; one session is reused for a whole batch and reopened after a failure. */
+export function smtpTransport(env: MailEnv): MailTransport {
+  let session: SmtpSession | null = null;
+  const secure = (env.SMTP_SECURE ?? "").toLowerCase();
+  const options = {
+    host: env.SMTP_HOST,
+    port: Number(env.SMTP_PORT),
+    // SMTP_SECURE=tls|1|true: implicit TLS (465). Otherwise STARTTLS when offered unless SMTP_STARTTLS=0.
+    security: ["tls", "1", "true", "ssl"].includes(secure) ? ("tls" as const) : env.SMTP_STARTTLS === "0" ? ("off" as const) : ("starttls" as const),
+    requireTls: env.SMTP_REQUIRE_TLS === "1",
+    user: env.SMTP_USER || undefined,
+    pass: env.SMTP_PASS,
+    heloName: env.SMTP_HELO ?? env.MAIL_FROM.split("@")[1] ?? "localhost",
+    timeoutMs: 15_000,
+  };
   return {
+    name: "smtp",
+    idempotent: false,
     async send(mail) {
+      const raw = buildMime(env, mail);
       try {
-        const m = await connect();
-        await m.send({
-          from: { name: env.MAIL_FROM_NAME, email: env.MAIL_FROM },
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          headers: { "Message-ID": mail.messageId, Date: new Date().toUTCString().replace("GMT", "+0000") },
-        });
+        session ??= await SmtpSession.open(options);
+        await session.send(env.MAIL_FROM, mail.to, raw.dotStuffed);
         return { accepted: true };
       } catch (e) {
-        // A broken session cannot be reused for the next message.
-        const old = mailer;
-        mailer = null;
-        await old?.close().catch(() => {});
-        const error = e instanceof Error ? e.message : String(e);
-        return { accepted: false, permanent: /^5\d\d/.test(error.trim()) || /\b5\d\d\b/.test(error), error };
+        const err = e instanceof SmtpError ? e : new SmtpError(errorText(e), null, false);
+        // Reuse the session after a clean refusal; anything else gets a fresh connection next time.
+        if (err.code !== null && session) {
+          try {
+            await session.reset();
+          } catch {
+            await session.close();
+            session = null;
+          }
+        } else {
+          await session?.close();
+          session = null;
+        }
+        if (err.afterData) return { accepted: false, permanent: false, unknown: true, error: err.message };
+        return { accepted: false, permanent: err.code !== null && err.code >= 500, error: err.message };
       }
     },
     async close() {
-      await mailer?.close().catch(() => {});
-      mailer = null;
+      await session?.close();
+      session = null;
     },
   };
 }
 
+/** The `send_email` binding. It takes no idempotency key, so a thrown send is treated as outcome unknown. */
+export function cloudflareTransport(env: MailEnv): MailTransport {
+  const binding = env.EMAIL;
+  if (!binding) throw new Error("MAIL_TRANSPORT=cloudflare needs a [[send_email]] binding named EMAIL");
+  return {
+    name: "cloudflare",
+    idempotent: false,
+    async send(mail) {
+      const raw = buildMime(env, mail);
+      try {
+        await binding.send(new EmailMessage(env.MAIL_FROM, mail.to, raw.raw));
+        return { accepted: true };
+      } catch (e) {
+        return { accepted: false, permanent: false, unknown: true, error: `cloudflare_email: ${errorText(e)}` };
+      }
+    },
+    async close() {},
+  };
+}
+
+/**
+ * A JSON mail API: `POST {MAIL_API_URL}/messages` with `Idempotency-Key: <outbox key>`. A lost response is
+ * harmless because a resend with the same key is recognised by the API, so unknown outcomes are retried.
+ */
+export function httpTransport(env: MailEnv): MailTransport {
+  const base = (env.MAIL_API_URL ?? "").replace(/\/$/, "");
+  if (!/^https?:\/\//.test(base)) throw new Error("MAIL_TRANSPORT=http needs MAIL_API_URL");
+  return {
+    name: "http",
+    idempotent: true,
+    async send(mail) {
+      const raw = buildMime(env, mail);
+      let res: Response;
+      try {
+        res = await fetch(`${base}/messages`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "idempotency-key": mail.idempotencyKey ?? mail.messageId,
+            ...(env.MAIL_API_KEY ? { authorization: `Bearer ${env.MAIL_API_KEY}` } : {}),
+          },
+          body: JSON.stringify({ from: { email: env.MAIL_FROM, name: env.MAIL_FROM_NAME }, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: { "Message-ID": mail.messageId }, mime: raw.raw }),
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (e) {
+        return { accepted: false, permanent: false, unknown: true, error: `http_no_response: ${errorText(e)}` };
+      }
+      const body = (await res.text().catch(() => "")).slice(0, 200);
+      if (res.ok) return { accepted: true };
+      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
+      return { accepted: false, permanent: !retryable, error: `http_${res.status}: ${body}` };
+    },
+    async close() {},
+  };
+}
+
 export async function createTransport(env: Env): Promise<MailTransport> {
+  const e = env as MailEnv;
   switch (env.MAIL_TRANSPORT) {
     case "smtp":
-      return smtpTransport(env);
+      return smtpTransport(e);
+    case "cloudflare":
+      return cloudflareTransport(e);
+    case "http":
+      return httpTransport(e);
     default:
-      throw new Error(`Unknown MAIL_TRANSPORT ${env.MAIL_TRANSPORT}`);
+      throw new Error(`Unknown MAIL_TRANSPORT ${env.MAIL_TRANSPORT} (smtp, cloudflare or http)`);
   }
 }
+
+export const isIdempotentTransport = (env: Env) => env.MAIL_TRANSPORT === "http";

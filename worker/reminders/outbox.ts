@@ -1,100 +1,136 @@
 // The outbox: planning decides which messages are due and records each once under its unique key
-// (occasion, kind, seq); delivery claims a row atomically before sending it. Together they make
+// (occasion, kind, seq); delivery claims rows atomically before sending them. Together they make
 // overlapping runs (two crons, cron + manual, queue retries) unable to send a message twice.
-import { and, eq, inArray, lte } from "drizzle-orm";
-import type { Db } from "../db";
-import { schema } from "../db";
+//
+// Round trips matter here (budget: at most one D1 round trip per 100 planned rows), so planning reads
+// everything it needs in one D1 batch and writes new outbox rows as JSON arrays expanded by json_each,
+// a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
 import type { Env } from "../env";
-import { hmacToken } from "../lib/crypto";
-import { createTransport, messageIdFor, type MailTransport } from "../mail/transport";
+import { hmacToken, sha256Hex, decryptText, timingSafeEqual } from "../lib/crypto";
+import { createTransport, isIdempotentTransport, messageIdFor, type MailEnv, type MailTransport } from "../mail/transport";
 import { renderMail } from "../mail/templates";
-import { getContact } from "../studies/contacts";
 import { policyOf } from "../studies/settings";
-import { ensureLink } from "../survey/links";
-import { decideNextMessage, type Decision, type MessageKind } from "./policy";
+import { linkToken } from "../survey/links";
+import { decideNextMessage, nextSendableTime, isQuietTime, type Decision, type MessageKind, type OccasionState, type ReminderPolicy } from "./policy";
 
-export const MAX_ATTEMPTS = 6;
-/** A claim older than this whose outcome never came back is resolved as failed, never resent blindly. */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+/** A claim older than this whose outcome never came back is resolved (see resolveStaleClaims). */
 export const STALE_CLAIM_MS = 10 * 60_000;
-const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+export const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+const JSON_CHUNK = 2_000;
 
-export type PlannedMessage = { occasionId: number; participantId: number; pilotId: number; code: string; decision: Decision };
+export const maxAttempts = (env: Env) => {
+  const n = Number((env as MailEnv).MAIL_MAX_ATTEMPTS);
+  return Number.isInteger(n) && n >= 1 && n <= 50 ? n : DEFAULT_MAX_ATTEMPTS;
+};
 
-/** Decides, for every open occasion (optionally of one pilot), what to send now and why others wait or are skipped. */
-export async function planMessages(db: Db, now: number, opts: { pilotId?: number } = {}): Promise<PlannedMessage[]> {
-  const where = opts.pilotId === undefined ? inArray(schema.occasions.status, ["open", "started"]) : and(inArray(schema.occasions.status, ["open", "started"]), eq(schema.participants.pilotId, opts.pilotId));
-  const rows = await db
-    .select({
-      occasion: schema.occasions,
-      participant: schema.participants,
-      pilot: schema.pilots,
-      hasEmail: schema.participantContacts.emailEnc,
-      hasMentor: schema.participantContacts.mentorEmailEnc,
-    })
-    .from(schema.occasions)
-    .innerJoin(schema.participants, eq(schema.participants.id, schema.occasions.participantId))
-    .innerJoin(schema.pilots, eq(schema.pilots.id, schema.participants.pilotId))
-    .leftJoin(schema.participantContacts, eq(schema.participantContacts.participantId, schema.participants.id))
-    .where(and(where, lte(schema.occasions.opensAt, now)));
-  if (!rows.length) return [];
-  const sentRows = await sentByOccasion(db, rows.map((r) => r.occasion.id));
-  return rows.map((r) => ({
-    occasionId: r.occasion.id,
-    participantId: r.participant.id,
-    pilotId: r.pilot.id,
-    code: r.participant.code,
-    decision: decideNextMessage(
-      {
-        status: r.occasion.status,
-        participantStatus: r.participant.status,
-        pausedUntil: r.participant.remindersPausedUntil,
-        hasEmail: !!r.hasEmail,
-        hasMentorEmail: !!r.hasMentor,
-        openedAt: r.occasion.opensAt,
-        closesAt: r.occasion.closesAt,
-        sent: sentRows.get(r.occasion.id) ?? [],
-      },
-      policyOf(r.pilot),
-      now,
+export type PlanningRow = {
+  occasionId: number | null; // null: an occasion the run would open (dry run only)
+  occasionDueDate: string;
+  participantId: number;
+  pilotId: number;
+  code: string;
+  state: OccasionState;
+};
+export type PlannedMessage = { occasionId: number | null; participantId: number; pilotId: number; code: string; occasionDueDate: string; decision: Decision };
+type PilotRow = { id: number; key: string; timezone: string; settings: string | null };
+const pilotPolicy = (p: PilotRow): ReminderPolicy => policyOf({ key: p.key, timezone: p.timezone, settings: p.settings ? JSON.parse(p.settings) : {} });
+
+/** Open occasions (optionally of one pilot) with what was already sent for them: one D1 round trip. */
+export async function loadPlanningRows(d1: D1Database, now: number, pilotId?: number): Promise<{ rows: PlanningRow[]; policies: Map<number, ReminderPolicy> }> {
+  const scope = pilotId === undefined ? "" : " AND p.pilot_id = ?2";
+  const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
+  const [occ, sent, pilots] = await d1.batch<Record<string, unknown>>([
+    bind(
+      d1.prepare(
+        `SELECT o.id AS occasion_id, o.due_date, o.status, o.opens_at, o.closes_at, p.id AS participant_id, p.pilot_id, p.code, p.status AS participant_status,
+                p.reminders_paused_until, c.email_enc IS NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
+         FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN participant_contacts c ON c.participant_id = p.id
+         WHERE o.status IN ('open','started') AND o.opens_at <= ?1${scope}`,
+      ),
     ),
+    bind(
+      d1.prepare(
+        `SELECT b.occasion_id, b.kind, b.seq, COALESCE(b.sent_at, b.created_at) AS at FROM outbox b
+         JOIN occasions o ON o.id = b.occasion_id JOIN participants p ON p.id = o.participant_id
+         WHERE o.status IN ('open','started') AND o.opens_at <= ?1 AND b.status != 'cancelled'${scope}`,
+      ),
+    ),
+    d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
+  ]);
+  // Queued, in-flight and failed messages count as taken: their key is used and must not be planned again.
+  const sentBy = new Map<number, OccasionState["sent"]>();
+  for (const r of sent!.results as { occasion_id: number; kind: MessageKind; seq: number; at: number }[]) {
+    const list = sentBy.get(r.occasion_id) ?? [];
+    list.push({ kind: r.kind, seq: r.seq, at: r.at });
+    sentBy.set(r.occasion_id, list);
+  }
+  const policies = new Map((pilots!.results as PilotRow[]).map((p) => [p.id, pilotPolicy(p)]));
+  type OccRow = {
+    occasion_id: number; due_date: string; status: OccasionState["status"]; opens_at: number; closes_at: number; participant_id: number; pilot_id: number; code: string;
+    participant_status: OccasionState["participantStatus"]; reminders_paused_until: number | null; has_email: number; has_mentor: number;
+  };
+  const rows: PlanningRow[] = (occ!.results as OccRow[]).map((r) => ({
+    occasionId: r.occasion_id,
+    occasionDueDate: r.due_date,
+    participantId: r.participant_id,
+    pilotId: r.pilot_id,
+    code: r.code,
+    state: {
+      status: r.status,
+      participantStatus: r.participant_status,
+      pausedUntil: r.reminders_paused_until ?? null,
+      hasEmail: !!r.has_email,
+      hasMentorEmail: !!r.has_mentor,
+      openedAt: r.opens_at,
+      closesAt: r.closes_at,
+      sent: sentBy.get(r.occasion_id) ?? [],
+    },
+  }));
+  return { rows, policies };
+}
+
+export function decideAll(rows: PlanningRow[], policies: Map<number, ReminderPolicy>, now: number): PlannedMessage[] {
+  return rows.map((r) => ({
+    occasionId: r.occasionId,
+    participantId: r.participantId,
+    pilotId: r.pilotId,
+    code: r.code,
+    occasionDueDate: r.occasionDueDate,
+    decision: decideNextMessage(r.state, policies.get(r.pilotId)!, now),
   }));
 }
 
-async function sentByOccasion(db: Db, occasionIds: number[]) {
-  const out = new Map<number, { kind: MessageKind; seq: number; at: number }[]>();
-  // D1 caps bound parameters at 100 per statement.
-  for (let i = 0; i < occasionIds.length; i += 90) {
-    const rows = await db
-      .select({ occasionId: schema.outbox.occasionId, kind: schema.outbox.kind, seq: schema.outbox.seq, status: schema.outbox.status, sentAt: schema.outbox.sentAt, createdAt: schema.outbox.createdAt })
-      .from(schema.outbox)
-      .where(inArray(schema.outbox.occasionId, occasionIds.slice(i, i + 90)));
-    for (const r of rows) {
-      if (r.status === "cancelled") continue;
-      // Queued, in-flight and failed messages count as taken: their key is used and must not be planned again.
-      const list = out.get(r.occasionId) ?? [];
-      list.push({ kind: r.kind, seq: r.seq, at: r.sentAt ?? r.createdAt });
-      out.set(r.occasionId, list);
-    }
-  }
-  return out;
+/** Decides, for every open occasion (optionally of one pilot), what to send now and why others wait or are skipped. */
+export async function planMessages(d1: D1Database, now: number, opts: { pilotId?: number } = {}): Promise<PlannedMessage[]> {
+  const { rows, policies } = await loadPlanningRows(d1, now, opts.pilotId);
+  return decideAll(rows, policies, now);
 }
 
+export const outboxKey = (occasionId: number, kind: MessageKind, seq: number) => `${occasionId}:${kind}:${seq}`;
+
 /** Records the due messages in the outbox; a key that exists already is left alone. Returns how many were new. */
-export async function enqueueMessages(db: Db, planned: PlannedMessage[], now: number, runId: number | null): Promise<number> {
-  const rows = planned.flatMap((p) =>
-    p.decision.action === "send"
-      ? [{ key: `${p.occasionId}:${p.decision.kind}:${p.decision.seq}`, occasionId: p.occasionId, participantId: p.participantId, pilotId: p.pilotId, kind: p.decision.kind, seq: p.decision.seq, status: "queued" as const, nextAttemptAt: now, runId, createdAt: now }]
-      : [],
-  );
-  let created = 0;
-  for (let i = 0; i < rows.length; i += 100) {
-    const chunk = rows.slice(i, i + 100);
-    const stmts = [];
-    for (let j = 0; j < chunk.length; j += 9) stmts.push(db.insert(schema.outbox).values(chunk.slice(j, j + 9)).onConflictDoNothing());
-    const res = await db.batch(stmts as [(typeof stmts)[0], ...typeof stmts]);
-    for (const r of res) created += (r as unknown as D1Result).meta.changes;
+export async function enqueueMessages(d1: D1Database, planned: PlannedMessage[], now: number, runId: number | null): Promise<number> {
+  const rows: [string, number, number, number, MessageKind, number][] = [];
+  for (const p of planned) {
+    if (p.decision.action === "send" && p.occasionId !== null) rows.push([outboxKey(p.occasionId, p.decision.kind, p.decision.seq), p.occasionId, p.participantId, p.pilotId, p.decision.kind, p.decision.seq]);
   }
-  return created;
+  if (!rows.length) return 0;
+  const stmts = [];
+  for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+    stmts.push(
+      d1
+        .prepare(
+          `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, run_id, created_at)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+                  'queued', 0, ?2, ?3, ?2
+           FROM json_each(?1) WHERE true ON CONFLICT (key) DO NOTHING`,
+        )
+        .bind(JSON.stringify(rows.slice(i, i + JSON_CHUNK)), now, runId),
+    );
+  }
+  const res = await d1.batch(stmts);
+  return res.reduce((n, r) => n + r.meta.changes, 0);
 }
 
 export async function dueOutboxIds(d1: D1Database, now: number, limit = 10_000, pilotId?: number): Promise<number[]> {
@@ -104,83 +140,211 @@ export async function dueOutboxIds(d1: D1Database, now: number, limit = 10_000, 
   return (await q.all<{ id: number }>()).results.map((r) => r.id);
 }
 
-export type DeliveryCounts = { sent: number; retried: number; failed: number; cancelled: number; skipped: number };
+/** What delivery knows about a queued message right before sending it. */
+export type DeliveryContext = {
+  kind: MessageKind;
+  occasionStatus: string | null;
+  closesAt: number;
+  participantStatus: string | null;
+  pausedUntil: number | null;
+  hasAddress: boolean;
+};
+export type Gate = { action: "send" } | { action: "defer"; until: number; reason: "reminders_paused" | "quiet_hours" } | { action: "cancel"; reason: string } | { action: "fail"; reason: "no_address" };
 
-/** Claims and sends the given outbox rows over one transport session. */
-export async function deliverOutbox(env: Env, db: Db, ids: number[], now: () => number, transport?: MailTransport): Promise<DeliveryCounts> {
-  const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0 };
+/**
+ * The last check before a queued message goes out; shared by delivery and the dry run so that the
+ * preview lists exactly what the run sends. Closed, completed or withdrawn → cancelled; paused or quiet
+ * time → deferred (the key stays, so the same message goes out later, never a second one).
+ */
+export function deliveryGate(ctx: DeliveryContext, policy: ReminderPolicy, now: number): Gate {
+  if (ctx.occasionStatus === null) return { action: "cancel", reason: "occasion_missing" };
+  if (!["open", "started"].includes(ctx.occasionStatus)) return { action: "cancel", reason: `occasion_${ctx.occasionStatus}` };
+  if (ctx.closesAt <= now) return { action: "cancel", reason: "closed" };
+  if (!["active", "left_care"].includes(ctx.participantStatus ?? "")) return { action: "cancel", reason: `participant_${ctx.participantStatus}` };
+  if (ctx.pausedUntil !== null && ctx.pausedUntil > now) return { action: "defer", until: nextSendableTime(ctx.pausedUntil, policy), reason: "reminders_paused" };
+  if (isQuietTime(now, policy)) return { action: "defer", until: nextSendableTime(now, policy), reason: "quiet_hours" };
+  if (!ctx.hasAddress) return { action: "fail", reason: "no_address" };
+  return { action: "send" };
+}
+
+type ContextRow = {
+  id: number; key: string; occasion_id: number; participant_id: number; kind: MessageKind; attempts: number; status: string; next_attempt_at: number;
+  occasion_status: string | null; closes_at: number | null; participant_status: string | null; paused_until: number | null;
+  pilot_id: number; pilot_key: string; timezone: string; settings: string | null; email_enc: string | null; mentor_email_enc: string | null;
+};
+const CONTEXT_SQL = `SELECT b.id, b.key, b.occasion_id, b.participant_id, b.kind, b.attempts, b.status, b.next_attempt_at,
+    o.status AS occasion_status, o.closes_at, p.status AS participant_status, p.reminders_paused_until AS paused_until,
+    pl.id AS pilot_id, pl.key AS pilot_key, pl.timezone, pl.settings, c.email_enc, c.mentor_email_enc
+  FROM outbox b LEFT JOIN occasions o ON o.id = b.occasion_id LEFT JOIN participants p ON p.id = b.participant_id
+  JOIN pilots pl ON pl.id = b.pilot_id LEFT JOIN participant_contacts c ON c.participant_id = b.participant_id`;
+
+const contextOf = (r: ContextRow): DeliveryContext => ({
+  kind: r.kind,
+  occasionStatus: r.occasion_status,
+  closesAt: r.closes_at ?? 0,
+  participantStatus: r.participant_status,
+  pausedUntil: r.paused_until,
+  hasAddress: !!(r.kind === "mentor" ? r.mentor_email_enc : r.email_enc),
+});
+
+/** Queued messages of a pilot that a run at `now` would try to deliver, with what the gate says (dry run). */
+export async function previewDueOutbox(d1: D1Database, now: number, pilotId: number) {
+  const { results } = await d1.prepare(`${CONTEXT_SQL} WHERE b.status = 'queued' AND b.next_attempt_at <= ?1 AND b.pilot_id = ?2 ORDER BY b.id`).bind(now, pilotId).all<ContextRow>();
+  return results.map((r) => ({ outboxId: r.id, key: r.key, occasionId: r.occasion_id, participantId: r.participant_id, kind: r.kind, attempts: r.attempts, gate: deliveryGate(contextOf(r), pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings }), now) }));
+}
+
+export type DeliveryCounts = { sent: number; retried: number; failed: number; cancelled: number; deferred: number; unknown: number; skipped: number };
+
+// Same associated data as worker/studies/contacts.ts: a ciphertext only decrypts for its own participant and field.
+const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
+
+/**
+ * Claims the given outbox rows in one statement and sends them over one transport session. Each row is
+ * marked `in_flight` right before its send, so a Worker that dies mid-batch leaves rows whose outcome
+ * is known to be "never attempted" (requeued) apart from those that may have gone out (outcome unknown).
+ */
+export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport } = {}): Promise<DeliveryCounts> {
+  const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
   if (!ids.length) return counts;
-  const own = !transport;
-  const tx = transport ?? (await createTransport(env));
-  try {
-    for (const id of ids) {
-      const claimId = crypto.randomUUID();
-      const t = now();
-      const claimed = await env.DB.prepare(
-        "UPDATE outbox SET status = 'sending', claim_id = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND next_attempt_at <= ? RETURNING id, key, occasion_id, participant_id, kind, attempts",
+  const d1 = env.DB;
+  const claimId = crypto.randomUUID();
+  const t0 = now();
+  const idsJson = JSON.stringify(ids);
+  const [claimedRes, ctxRes] = await d1.batch<Record<string, unknown>>([
+    d1
+      .prepare(
+        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, attempts = attempts + 1, last_error = 'claimed'
+         WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
       )
-        .bind(claimId, t, id, t)
-        .first<{ id: number; key: string; occasion_id: number; participant_id: number; kind: MessageKind; attempts: number }>();
-      if (!claimed) {
-        counts.skipped++; // another run holds it or already sent it
-        continue;
-      }
-      const finish = (status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next = t) =>
-        env.DB.prepare("UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, message_id = CASE WHEN ? = 'sent' THEN ? ELSE message_id END WHERE id = ? AND claim_id = ?")
-          .bind(status, error, next, status, now(), status, messageIdFor(env, claimed.key), id, claimId)
-          .run();
+      .bind(claimId, t0, idsJson),
+    // Runs after the claim in the same batch, so `attempts` already counts this attempt.
+    d1.prepare(`${CONTEXT_SQL} WHERE b.id IN (SELECT value FROM json_each(?1))`).bind(idsJson),
+  ]);
+  const claimedIds = new Set((claimedRes!.results as { id: number }[]).map((r) => r.id));
+  counts.skipped = ids.length - claimedIds.size; // another run holds them, already sent, or not due
+  if (!claimedIds.size) return counts;
+  const rows = (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
+  const limit = maxAttempts(env);
+  const base = env.PUBLIC_URL.replace(/\/$/, "");
 
-      const [ctx] = await db
-        .select({ occasion: schema.occasions, participant: schema.participants })
-        .from(schema.occasions)
-        .innerJoin(schema.participants, eq(schema.participants.id, schema.occasions.participantId))
-        .where(eq(schema.occasions.id, claimed.occasion_id));
-      if (!ctx || !["open", "started"].includes(ctx.occasion.status) || !["active", "left_care"].includes(ctx.participant.status)) {
-        await finish("cancelled", ctx ? `occasion_${ctx.occasion.status}_participant_${ctx.participant.status}` : "occasion_missing");
+  // Links for every claimed occasion in one statement (only the token's hash is stored).
+  const links = new Map<number, string>();
+  const linkRows: [number, string, number][] = [];
+  for (const r of rows) {
+    if (links.has(r.occasion_id)) continue;
+    const token = await linkToken(env, r.occasion_id);
+    links.set(r.occasion_id, `${base}/q/${token}`);
+    linkRows.push([r.occasion_id, await sha256Hex(token), r.closes_at ?? t0]);
+  }
+  await d1
+    .prepare(
+      `INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+       FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`,
+    )
+    .bind(JSON.stringify(linkRows))
+    .run();
+
+  const finish = (r: ContextRow, status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean } = {}) =>
+    d1
+      .prepare(
+        `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
+           sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
+         WHERE id = ?7 AND claim_id = ?8`,
+      )
+      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageIdFor(env, r.key), r.id, claimId)
+      .run();
+
+  const tx = opts.transport ?? (await createTransport(env));
+  try {
+    for (const r of rows) {
+      const t = now();
+      const policy = pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings });
+      const gate = deliveryGate(contextOf(r), policy, t);
+      if (gate.action === "cancel") {
+        await finish(r, "cancelled", gate.reason, t);
         counts.cancelled++;
         continue;
       }
-      const contact = await getContact(db, env, claimed.participant_id);
-      const to = claimed.kind === "mentor" ? contact.mentorEmail : contact.email;
-      if (!to) {
-        await finish("failed", "no_address");
+      if (gate.action === "defer") {
+        await finish(r, "queued", gate.reason, gate.until, { undoAttempt: true });
+        counts.deferred++;
+        continue;
+      }
+      if (gate.action === "fail") {
+        await finish(r, "failed", gate.reason, t);
         counts.failed++;
         continue;
       }
-      const link = await ensureLink(db, env, claimed.occasion_id, ctx.occasion.closesAt);
-      const pause = `${env.PUBLIC_URL.replace(/\/$/, "")}/p/${await pauseToken(env, claimed.participant_id)}`;
-      const mail = renderMail(claimed.kind, link, claimed.kind === "mentor" ? null : pause);
-      const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, claimed.key) });
+      // Last guard, in the same statement that marks the send as started: the youth may have answered,
+      // withdrawn or paused since the batch was read. If so the row goes back to the queue for the next run.
+      const marked = await d1
+        .prepare(
+          `UPDATE outbox SET last_error = 'in_flight', claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
+           AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
+             AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
+             AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))`,
+        )
+        .bind(t, r.id, claimId)
+        .run();
+      if (!marked.meta.changes) {
+        await finish(r, "queued", "state_changed", t, { undoAttempt: true });
+        counts.deferred++;
+        continue;
+      }
+      const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
+      const to = await decryptText(env.CONTACT_KEY, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
+      const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
+      const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
+      const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key });
       if (result.accepted) {
-        await finish("sent", null);
+        await finish(r, "sent", null, t);
         counts.sent++;
-      } else if (result.permanent || claimed.attempts >= MAX_ATTEMPTS) {
-        await finish("failed", result.error.slice(0, 500));
+      } else if (result.unknown && !tx.idempotent) {
+        // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
+        await finish(r, "failed", `outcome_unknown: ${result.error}`.slice(0, 500), t);
+        counts.unknown++;
+      } else if (result.permanent || r.attempts >= limit) {
+        await finish(r, "failed", result.error.slice(0, 500), t);
         counts.failed++;
       } else {
-        await finish("queued", result.error.slice(0, 500), t + backoffMs(claimed.attempts));
+        await finish(r, "queued", result.error.slice(0, 500), nextSendableTime(t + backoffMs(r.attempts), policy));
         counts.retried++;
       }
     }
   } finally {
-    if (own) await tx.close();
+    if (!opts.transport) await tx.close();
   }
   return counts;
 }
 
 /**
- * A claim whose outcome never came back (the Worker died mid-send) might have been delivered. Resending
- * could duplicate, so it is marked failed with a clear reason; a researcher can retry it from the outbox.
+ * Claims whose outcome never came back (the Worker died). Rows claimed but never started go back to the
+ * queue. Rows whose send had started might have been delivered: with an idempotent transport they are
+ * resent under the same key; otherwise they are marked failed ("outcome_unknown") and a researcher may
+ * retry them from the outbox view, knowing the youth might get the message twice.
  */
-export async function resolveStaleClaims(d1: D1Database, now: number): Promise<number> {
-  const r = await d1
-    .prepare("UPDATE outbox SET status = 'failed', last_error = 'outcome_unknown' WHERE status = 'sending' AND claimed_at <= ?")
-    .bind(now - STALE_CLAIM_MS)
-    .run();
-  return r.meta.changes;
+export async function resolveStaleClaims(env: Env, now: number): Promise<number> {
+  const d1 = env.DB;
+  const before = now - STALE_CLAIM_MS;
+  const unknownStatus = isIdempotentTransport(env) ? "queued" : "failed";
+  const [a, b] = await d1.batch([
+    d1.prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1 WHERE status = 'sending' AND claimed_at <= ?2 AND last_error = 'claimed'").bind(now, before),
+    d1.prepare("UPDATE outbox SET status = ?1, last_error = 'outcome_unknown', next_attempt_at = ?2 WHERE status = 'sending' AND claimed_at <= ?3").bind(unknownStatus, now, before),
+  ]);
+  return a!.meta.changes + b!.meta.changes;
 }
 
 /** `<participantId>.<hmac>`: lets the youth pause reminders without an account and without a stored token. */
 export async function pauseToken(env: Env, participantId: number): Promise<string> {
   return `${participantId}.${await hmacToken(env.LINK_SECRET, `pause:${participantId}`)}`;
+}
+
+/** The participant id of a genuine pause token, else null (malformed, tampered, or made with another secret). */
+export async function verifyPauseToken(env: Env, token: string): Promise<number | null> {
+  const m = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return null;
+  const id = Number(m[1]);
+  if (!Number.isSafeInteger(id)) return null;
+  const expected = await hmacToken(env.LINK_SECRET, `pause:${id}`);
+  return timingSafeEqual(expected, m[2]!) ? id : null;
 }

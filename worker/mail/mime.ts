@@ -1,0 +1,25 @@
+// MIME text for every transport, built by worker-mailer's Email class: encoded UTF-8 headers,
+// multipart/alternative with quoted-printable text and HTML parts, explicit Message-ID and Date.
+import { Email } from "worker-mailer";
+import type { Env } from "../env";
+
+/** RFC 5322 date with a numeric zone ("GMT" is obsolete syntax that some filters score). */
+export const rfc5322Date = (ms: number) => new Date(ms).toUTCString().replace(/GMT$/, "+0000");
+
+export function buildMime(env: Env, mail: { to: string; subject: string; text: string; html: string; messageId: string }, now = Date.now()) {
+  const email = new Email({
+    from: { name: env.MAIL_FROM_NAME, email: env.MAIL_FROM },
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    headers: { "Message-ID": mail.messageId, Date: rfc5322Date(now) },
+  });
+  // getEmailData() returns the DATA payload: dot-stuffed and terminated by CRLF.CRLF.
+  const dotStuffed = email.getEmailData();
+  const raw = dotStuffed
+    .slice(0, -".\r\n".length)
+    .replace(/\r\n\.\./g, "\r\n.")
+    .replace(/^\.\./, ".");
+  return { dotStuffed, raw };
+}
