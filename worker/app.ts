@@ -5,8 +5,14 @@ import { ISLANDS_JS, ISLANDS_JS_PATH } from "../web/generated/assets";
 import { devRoutes } from "./dev/routes";
 import type { Env } from "./env";
 import { AppError, ERROR_STATUS } from "./errors";
+import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
 import { reminderRoutes } from "./staff/reminder-routes";
+import { staffApiRoutes } from "./staff/api";
+import { buildOpenApi } from "./staff/openapi";
+import { staffPageRoutes } from "./staff/pages";
+import { signInRoutes } from "./staff/signin";
+import { studyRoutes } from "./studies/routes";
 import { pauseRoutes } from "./survey/pause";
 import { surveyRoutes } from "./survey/routes";
 
@@ -20,11 +26,18 @@ export function createApp() {
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     return c.body(ISLANDS_JS);
   });
+  // Public API description; registered before the /api/v1 sub-apps whose middleware requires staff.
+  app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app.routes)));
   app.route("/", surveyRoutes);
   app.route("/", pauseRoutes);
   app.route("/api/v1", reportRoutes);
+  app.route("/reports", reportPages);
   app.route("/api/v1", reminderRoutes);
   app.route("/api/v1/dev", devRoutes);
+  app.route("/", signInRoutes);
+  app.route("/", staffPageRoutes);
+  app.route("/api/v1", staffApiRoutes);
+  app.route("/api/v1", studyRoutes);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
   app.onError((err, c) => {

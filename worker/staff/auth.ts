@@ -1,10 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
 import { getDb, schema } from "../db";
 import { isDev, type Env } from "../env";
 import { AppError } from "../errors";
-import { sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 
 export type Role = (typeof schema.STAFF_ROLES)[number];
 export type Principal = {
@@ -13,13 +14,83 @@ export type Principal = {
   isAdmin: boolean;
   /** pilotId null = every pilot */
   roles: { pilotId: number | null; role: Role }[];
+  /** staff_users.id behind a session or a user-bound token (consent "recorded by") */
+  userId?: number | null;
+  /** set when authenticated by the session cookie: the CSRF token the pages embed in their forms */
+  csrf?: string;
+  email?: string;
 };
 
 export type StaffEnv = { Bindings: Env; Variables: { principal: Principal } };
 
-/** Bearer API tokens (hashed at rest); in local development also the generated dev admin token. */
+export const SESSION_COOKIE = "om_staff";
+export const CSRF_HEADER = "x-csrf-token";
+export const CSRF_FIELD = "_csrf";
+export const SESSION_TTL_MS = 12 * 3_600_000;
+const SESSION_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The CSRF token of a session: derived from the session token, so nothing else needs storing. */
+export const csrfFor = (env: Env, sessionToken: string) => hmacToken(env.SESSION_SECRET, `csrf:${sessionToken}`);
+
+/** Everything a principal may do, from the staff_roles rows of one user. */
+export async function principalForUser(env: Env, userId: number): Promise<Principal | null> {
+  const db = getDb(env.DB);
+  const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
+  if (!user) return null;
+  const roles = await db.select({ pilotId: schema.staffRoles.pilotId, role: schema.staffRoles.role }).from(schema.staffRoles).where(eq(schema.staffRoles.userId, userId));
+  return { type: "staff", id: `staff:${user.id}`, isAdmin: user.isAdmin, roles, userId: user.id, email: user.email };
+}
+
+/** Resolves the session cookie (hash at rest, not expired, user not disabled); null when absent or invalid. */
+export async function sessionPrincipal(c: Context<StaffEnv>, now = Date.now()): Promise<Principal | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || !SESSION_TOKEN_RE.test(token)) return null;
+  const [session] = await getDb(c.env.DB)
+    .select()
+    .from(schema.staffSessions)
+    .where(and(eq(schema.staffSessions.tokenHash, await sha256Hex(token)), gt(schema.staffSessions.expiresAt, now)));
+  if (!session) return null;
+  const p = await principalForUser(c.env, session.userId);
+  if (!p) return null;
+  return { ...p, csrf: await csrfFor(c.env, token) };
+}
+
+/**
+ * A cookie-authenticated unsafe request must come from our own origin (when the browser says where it
+ * comes from) and carry the session's CSRF token in the X-CSRF-Token header or the `_csrf` form field.
+ */
+async function checkCsrf(c: Context<StaffEnv>, expected: string) {
+  const origin = c.req.header("origin");
+  if (origin && origin !== new URL(c.req.url).origin) throw new AppError("forbidden", "Cross-origin request refused");
+  let sent = c.req.header(CSRF_HEADER);
+  if (!sent) {
+    const type = c.req.header("content-type") ?? "";
+    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+      // parseBody caches the parsed form, so the route handler can still read it.
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const v = form[CSRF_FIELD];
+      sent = typeof v === "string" ? v : undefined;
+    }
+  }
+  if (!sent || !timingSafeEqual(sent, expected)) throw new AppError("forbidden", "Missing or wrong CSRF token");
+}
+
+/**
+ * Bearer API tokens (hashed at rest); in local development also the generated dev admin token. Without an
+ * Authorization header, the staff session cookie is accepted instead, with CSRF checks on unsafe methods.
+ */
 export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
+  // Several sub-apps share the /api/v1 prefix; authenticate (and check CSRF) once per request.
+  if (c.get("principal")) return next();
+  const header = c.req.header("authorization");
+  if (header === undefined) {
+    const p = await sessionPrincipal(c);
+    if (!p) throw new AppError("unauthorized", "Sign in or send a bearer token");
+    if (UNSAFE.has(c.req.method)) await checkCsrf(c, p.csrf!);
+    c.set("principal", p);
+    return next();
+  }
   const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
   if (!m) throw new AppError("unauthorized", "A bearer token is required");
   const token = m[1]!;
@@ -39,6 +110,7 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     id: `token:${row.id}`,
     isAdmin: role === "admin",
     roles: role === "admin" ? [] : (row.pilotIds ?? [null]).map((pilotId) => ({ pilotId, role })),
+    userId: row.userId,
   });
   return next();
 });
@@ -55,3 +127,10 @@ export async function pilotFor(c: Context<StaffEnv>, roles: Role[]) {
 export function requireAdmin(c: Context<StaffEnv>) {
   if (!c.get("principal").isAdmin) throw new AppError("forbidden", "Admins only");
 }
+
+/** Who may do what on a pilot (DESIGN.md §1): researchers work with youths, coordinators and the project coordinator read. */
+export const READ_ROLES: Role[] = ["researcher", "coordinator", "project_coordinator"];
+export const WRITE_ROLES: Role[] = ["researcher"];
+
+/** The audit actor of the current principal. */
+export const actorOf = (c: Context<StaffEnv>) => ({ type: c.get("principal").type, id: c.get("principal").id });

@@ -1,0 +1,37 @@
+import type { ComponentChildren } from "preact";
+import { t, type Lang } from "../i18n/messages";
+import { STAFF_CSS } from "./staff-css";
+
+export type StaffUser = { email?: string; csrf?: string } | null;
+
+/** The staff workspace shell: who is signed in, sign-out (CSRF-protected form), no third-party assets. */
+export function StaffLayout({ lang = "nl", title, user, children }: { lang?: Lang; title: string; user: StaffUser; children: ComponentChildren }) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} · ${t("staff.app", lang)}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: STAFF_CSS }} />
+      </head>
+      <body>
+        <header class="staff">
+          <a href="/staff" id="nav-home">{t("staff.app", lang)}</a>
+          {user?.email && (
+            <form method="post" action="/staff/sign-out" id="sign-out-form">
+              <span class="muted" id="signed-in-as">{user.email}</span>{" "}
+              <input type="hidden" name="_csrf" value={user.csrf ?? ""} />
+              <button type="submit" class="link" id="sign-out">{t("staff.signOut", lang)}</button>
+            </form>
+          )}
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** CSRF field for every form of a signed-in page. */
+export const CsrfField = ({ token }: { token?: string }) => <input type="hidden" name="_csrf" value={token ?? ""} />;

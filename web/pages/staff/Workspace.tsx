@@ -1,0 +1,235 @@
+// Researcher workspace pages (server-rendered, no script). Stable ids and labels for the browser test:
+// #pilot-list, #youths-table, row[data-code], #enrol-form fields #code #pilotStartDate #consentBy
+// #selfAge16Plus #consentDate #email #mentorEmail, #enrol-submit, #schedule-table, #timeline, #plots.
+import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
+import { TrendPlot, type PlotPoint } from "../../components/TrendPlot";
+import { t, type Lang, type MessageKey } from "../../i18n/messages";
+
+export type PilotCard = { key: string; name: string; organisation: string; roles: string[] };
+export type OccasionCell = { kind: "frequent" | "wave"; wave: string | null; seq: number; dueDate: string; state: "answered" | "open" | "overdue" | "missed" | "cancelled" | "planned" };
+export type YouthRow = { code: string; status: string; pilotStartDate: string; leftCareAt: string | null; occasions: OccasionCell[]; lastContactAt: number | null; nextReminderAt: number | null; overdue: boolean };
+
+const fmt = (ms: number | null, tz: string) =>
+  ms === null ? t("staff.none") : new Intl.DateTimeFormat("nl-NL", { timeZone: tz, dateStyle: "short", timeStyle: "short" }).format(ms);
+const occLabel = (o: OccasionCell) => (o.kind === "wave" ? o.wave ?? "W" : String(o.seq));
+const stateKey = (s: OccasionCell["state"]) => `staff.occ.${s}` as MessageKey;
+const statusKey = (s: string) => `staff.status.${s}` as MessageKey;
+
+export function HomePage({ user, pilots, lang = "nl" }: { user: StaffUser; pilots: PilotCard[]; lang?: Lang }) {
+  return (
+    <StaffLayout lang={lang} title={t("staff.home.title", lang)} user={user}>
+      <h1>{t("staff.home.title", lang)}</h1>
+      {pilots.length === 0 ? (
+        <p id="no-pilots">{t("staff.home.none", lang)}</p>
+      ) : (
+        <ul id="pilot-list">
+          {pilots.map((p) => (
+            <li data-pilot={p.key}>
+              <a href={`/staff/pilots/${p.key}`}>{p.name}</a> <span class="muted">({p.organisation} · {p.roles.map((r) => t(`staff.role.${r}` as MessageKey, lang)).join(", ")})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </StaffLayout>
+  );
+}
+
+export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang = "nl" }: { user: StaffUser; pilot: PilotCard; rows: YouthRow[]; filter: "all" | "overdue" | "left_care"; canWrite: boolean; timezone: string; lang?: Lang }) {
+  const f = (key: typeof filter, label: MessageKey) => (
+    <a href={`/staff/pilots/${pilot.key}${key === "all" ? "" : `?filter=${key}`}`} id={`filter-${key}`} aria-current={filter === key ? "page" : undefined}>
+      {t(label, lang)}
+    </a>
+  );
+  return (
+    <StaffLayout lang={lang} title={pilot.name} user={user}>
+      <h1 id="pilot-title">{pilot.name}</h1>
+      {canWrite && (
+        <p>
+          <a href={`/staff/pilots/${pilot.key}/enrol`} id="enrol-link">{t("staff.pilot.enrol", lang)}</a>
+        </p>
+      )}
+      <h2>{t("staff.pilot.youths", lang)}</h2>
+      <p class="filters">
+        {f("all", "staff.filter.all")}
+        {f("overdue", "staff.filter.overdue")}
+        {f("left_care", "staff.filter.leftCare")}
+      </p>
+      {rows.length === 0 ? (
+        <p id="no-youths">{t("staff.noYouths", lang)}</p>
+      ) : (
+        <table id="youths-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("staff.col.code", lang)}</th>
+              <th scope="col">{t("staff.col.status", lang)}</th>
+              <th scope="col">{t("staff.col.start", lang)}</th>
+              <th scope="col">{t("staff.col.occasions", lang)}</th>
+              <th scope="col">{t("staff.col.lastContact", lang)}</th>
+              <th scope="col">{t("staff.col.nextReminder", lang)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-code={r.code}>
+                <th scope="row">
+                  <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}`}>{r.code}</a>
+                </th>
+                <td>{t(statusKey(r.status), lang)}</td>
+                <td>{r.pilotStartDate}</td>
+                <td>
+                  {r.occasions.map((o) => (
+                    <span class={`occ st-${o.state}`} title={`${o.dueDate}: ${t(stateKey(o.state), lang)}`} data-state={o.state}>
+                      {occLabel(o)}
+                    </span>
+                  ))}
+                </td>
+                <td>{fmt(r.lastContactAt, timezone)}</td>
+                <td>{fmt(r.nextReminderAt, timezone)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </StaffLayout>
+  );
+}
+
+export type TimelineEntry = { date: string; kind: string; wave: string | null; mode: string; answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[] };
+export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null };
+
+export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, lang = "nl" }: {
+  user: StaffUser;
+  pilot: PilotCard;
+  youth: { code: string; status: string; pilotStartDate: string; consentBy: string; consentDate: string };
+  schedule: (OccasionCell & { closesDate: string | null })[];
+  timeline: TimelineEntry[];
+  plots: Plot[];
+  enrolled: boolean;
+  lang?: Lang;
+}) {
+  return (
+    <StaffLayout lang={lang} title={youth.code} user={user}>
+      <p>
+        <a href={`/staff/pilots/${pilot.key}`} id="back-to-pilot">{pilot.name}</a>
+      </p>
+      <h1 id="youth-code">{youth.code}</h1>
+      {enrolled && (
+        <p class="notice" id="enrolled-notice" role="status">
+          {t("staff.youth.enrolled", lang)}
+        </p>
+      )}
+      <p>
+        {t("staff.col.status", lang)}: <span id="youth-status">{t(statusKey(youth.status), lang)}</span> · {t("staff.col.start", lang)}: {youth.pilotStartDate} · {t("staff.youth.consent", lang)}:{" "}
+        {t(youth.consentBy === "self" ? "staff.youth.consent.self" : "staff.youth.consent.guardian", lang)} ({youth.consentDate})
+      </p>
+      <h2>{t("staff.youth.scheduled", lang)}</h2>
+      <table id="schedule-table">
+        <thead>
+          <tr>
+            <th scope="col">{t("staff.youth.due", lang)}</th>
+            <th scope="col">{t("staff.youth.kind", lang)}</th>
+            <th scope="col">{t("staff.col.status", lang)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {schedule.map((o) => (
+            <tr data-kind={o.kind} data-seq={o.seq} data-state={o.state}>
+              <td>{o.dueDate}</td>
+              <td>{o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${o.wave}` : `${t("staff.youth.frequent", lang)} ${o.seq}`}</td>
+              <td>
+                <span class={`occ st-${o.state}`}>{t(stateKey(o.state), lang)}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("staff.youth.trends", lang)}</h2>
+      <div class="plots" id="plots">
+        {plots.map((p) => (
+          <TrendPlot id={`plot-${p.key}`} title={p.title} points={p.points} trend={p.trend} lang={lang} />
+        ))}
+      </div>
+      <h2>{t("staff.youth.timeline", lang)}</h2>
+      {timeline.length === 0 ? (
+        <p id="no-answers">{t("staff.youth.noAnswers", lang)}</p>
+      ) : (
+        <ol class="timeline" id="timeline" reversed>
+          {timeline.map((e) => (
+            <li>
+              <strong>{e.date}</strong> · {e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave}` : t("staff.youth.frequent", lang)} · <span class="muted">{e.mode}</span>
+              <ul>
+                {e.answers.map((a) => (
+                  <li>
+                    {a.instrument}.{a.item}: {a.notApplicable ? t("youth.notApplicable", lang) : a.value}
+                    {a.comment && <span class="comment"> — “{a.comment}”</span>}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+    </StaffLayout>
+  );
+}
+
+export type EnrolValues = { code?: string; pilotStartDate?: string; consentBy?: string; selfAge16Plus?: boolean; consentDate?: string; email?: string; mentorEmail?: string };
+
+export function EnrolPage({ user, pilot, values = {}, errors = [], today, lang = "nl" }: { user: StaffUser; pilot: PilotCard; values?: EnrolValues; errors?: string[]; today: string; lang?: Lang }) {
+  return (
+    <StaffLayout lang={lang} title={t("staff.enrol.title", lang)} user={user}>
+      <p>
+        <a href={`/staff/pilots/${pilot.key}`}>{pilot.name}</a>
+      </p>
+      <h1>{t("staff.enrol.title", lang)}</h1>
+      {errors.length > 0 && (
+        <div class="error" id="enrol-errors" role="alert">
+          <p>{t("staff.enrol.invalid", lang)}</p>
+          <ul>
+            {errors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form method="post" action={`/staff/pilots/${pilot.key}/enrol`} class="stack" id="enrol-form">
+        <CsrfField token={user?.csrf} />
+        <label for="code">{t("staff.enrol.code", lang)}</label>
+        <input id="code" name="code" required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{1,31}" maxLength={32} value={values.code ?? ""} autocomplete="off" />
+        <label for="pilotStartDate">{t("staff.enrol.start", lang)}</label>
+        <input id="pilotStartDate" name="pilotStartDate" type="date" required value={values.pilotStartDate ?? today} />
+        <label for="consentBy">{t("staff.enrol.consentBy", lang)}</label>
+        <select id="consentBy" name="consentBy">
+          <option value="self" selected={values.consentBy !== "guardian"}>{t("staff.youth.consent.self", lang)}</option>
+          <option value="guardian" selected={values.consentBy === "guardian"}>{t("staff.youth.consent.guardian", lang)}</option>
+        </select>
+        <label>
+          <input id="selfAge16Plus" name="selfAge16Plus" type="checkbox" value="1" checked={values.selfAge16Plus ?? false} /> {t("staff.enrol.age16", lang)}
+        </label>
+        <label for="consentDate">{t("staff.enrol.consentDate", lang)}</label>
+        <input id="consentDate" name="consentDate" type="date" required value={values.consentDate ?? today} />
+        <label for="email">{t("staff.enrol.email", lang)}</label>
+        <input id="email" name="email" type="email" maxLength={254} value={values.email ?? ""} autocomplete="off" />
+        <label for="mentorEmail">{t("staff.enrol.mentorEmail", lang)}</label>
+        <input id="mentorEmail" name="mentorEmail" type="email" maxLength={254} value={values.mentorEmail ?? ""} autocomplete="off" />
+        <p>
+          <button type="submit" id="enrol-submit">{t("staff.enrol.submit", lang)}</button>
+        </p>
+      </form>
+    </StaffLayout>
+  );
+}
+
+export function StaffErrorPage({ user, title, body, status, lang = "nl" }: { user: StaffUser; title: string; body: string; status: number; lang?: Lang }) {
+  return (
+    <StaffLayout lang={lang} title={title} user={user}>
+      <h1 id="error-title" data-status={status}>{title}</h1>
+      <p>{body}</p>
+      {status === 401 && (
+        <p>
+          <a href="/staff/sign-in" id="to-sign-in">{t("staff.signIn.title", lang)}</a>
+        </p>
+      )}
+    </StaffLayout>
+  );
+}

@@ -1,0 +1,120 @@
+// Staff-wide API: who am I, my pilots, API tokens (admin), the audit log (admin) and instruments.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { getDb, schema } from "../db";
+import { AppError } from "../errors";
+import { audit } from "../lib/audit";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { importInstrument, instrumentVersion, listInstruments } from "../studies/config";
+import { auditQuery, instrumentDefinitionBody, tokenBody } from "../studies/validators";
+import { actorOf, requireAdmin, requireStaff, type Principal, type StaffEnv } from "./auth";
+import { jsonBody, op, queryOf } from "./openapi";
+
+const API = "/api/v1";
+const at = (o: { path: string }) => o.path.slice(API.length);
+const jsonLimit = (kb: number) => bodyLimit({ maxSize: kb * 1024, onError: () => { throw new AppError("payload_too_large", `Body larger than ${kb} KiB`); } });
+
+/** Pilots a principal can see: all for admins and project coordinators, else those with a role. */
+export async function visiblePilots(d1: D1Database, p: Principal) {
+  const db = getDb(d1);
+  const all = await db.select().from(schema.pilots).orderBy(schema.pilots.key);
+  if (p.isAdmin || p.roles.some((r) => r.pilotId === null)) return all.map((pl) => ({ ...pl, roles: p.isAdmin ? ["admin"] : p.roles.filter((r) => r.pilotId === null).map((r) => r.role) }));
+  return all.filter((pl) => p.roles.some((r) => r.pilotId === pl.id)).map((pl) => ({ ...pl, roles: p.roles.filter((r) => r.pilotId === pl.id).map((r) => r.role) }));
+}
+
+export const staffApiRoutes = new Hono<StaffEnv>()
+  .use("/me", requireStaff)
+  .use("/pilots", requireStaff)
+  .use("/tokens", requireStaff)
+  .use("/tokens/*", requireStaff)
+  .use("/audit", requireStaff)
+  .use("/instruments", requireStaff)
+  .use("/instruments/*", requireStaff)
+  .get(at(op({ method: "get", path: `${API}/me`, summary: "The signed-in principal and its roles", access: "any" })), (c) => {
+    const p = c.get("principal");
+    return c.json({ type: p.type, id: p.id, isAdmin: p.isAdmin, email: p.email ?? null, roles: p.roles });
+  })
+  .get(at(op({ method: "get", path: `${API}/pilots`, summary: "Pilots visible to the principal", access: "any" })), async (c) => {
+    const list = await visiblePilots(c.env.DB, c.get("principal"));
+    return c.json({ pilots: list.map((p) => ({ key: p.key, name: p.name, organisation: p.organisation, timezone: p.timezone, roles: p.roles })) });
+  })
+  .get(at(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin" })), async (c) => {
+    requireAdmin(c);
+    const db = getDb(c.env.DB);
+    const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
+    const rows = await db.select().from(schema.apiTokens).orderBy(schema.apiTokens.id);
+    return c.json({
+      tokens: rows.map((t) => ({ id: t.id, name: t.name, role: t.role, pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
+    });
+  })
+  .post(at(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody })), jsonLimit(8), async (c) => {
+    requireAdmin(c);
+    const body = await jsonBody(c, tokenBody);
+    const db = getDb(c.env.DB);
+    let pilotIds: number[] | null = null;
+    if (body.pilots?.length) {
+      const rows = await db.select().from(schema.pilots).where(inArray(schema.pilots.key, body.pilots));
+      const missing = body.pilots.filter((k) => !rows.some((r) => r.key === k));
+      if (missing.length) throw new AppError("validation", `Unknown pilots: ${missing.join(", ")}`);
+      pilotIds = rows.map((r) => r.id);
+    }
+    const secret = `omt_${randomToken(32)}`;
+    const now = Date.now();
+    const [row] = await db
+      .insert(schema.apiTokens)
+      .values({ userId: c.get("principal").userId ?? null, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now })
+      .returning();
+    await audit(db, actorOf(c), "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
+    return c.json({ id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret }, 201);
+  })
+  .delete(at(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin" })), async (c) => {
+    requireAdmin(c);
+    const id = Number(c.req.param("id"));
+    if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
+    const db = getDb(c.env.DB);
+    const now = Date.now();
+    const [row] = await db.update(schema.apiTokens).set({ revokedAt: now }).where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))).returning();
+    if (!row) throw new AppError("not_found", "No active token with this id");
+    await audit(db, actorOf(c), "token.revoke", now, { target: `token:${id}` });
+    return c.json({ id, revokedAt: now });
+  })
+  .get(at(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery })), async (c) => {
+    requireAdmin(c);
+    const q = queryOf(c, auditQuery);
+    const db = getDb(c.env.DB);
+    const where: SQL[] = [];
+    if (q.pilot) {
+      const [pilot] = await db.select().from(schema.pilots).where(eq(schema.pilots.key, q.pilot));
+      if (!pilot) throw new AppError("validation", "Unknown pilot");
+      where.push(eq(schema.auditLog.pilotId, pilot.id));
+    }
+    if (q.action) where.push(eq(schema.auditLog.action, q.action));
+    if (q.before) where.push(lt(schema.auditLog.id, q.before));
+    const limit = q.limit ?? 100;
+    const rows = await db.select().from(schema.auditLog).where(and(...where)).orderBy(desc(schema.auditLog.id)).limit(limit);
+    return c.json({ entries: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+  })
+  .get(at(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any" })), async (c) => {
+    const p = c.get("principal");
+    const visible = p.isAdmin || p.roles.some((r) => r.pilotId === null) ? "all" : p.roles.map((r) => r.pilotId!).filter((x) => x !== null);
+    return c.json({ instruments: await listInstruments(getDb(c.env.DB), visible) });
+  })
+  .post(
+    at(op({ method: "post", path: `${API}/instruments/import`, summary: "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version", access: "admin", body: instrumentDefinitionBody })),
+    jsonLimit(512),
+    async (c) => {
+      requireAdmin(c);
+      const result = await importInstrument(getDb(c.env.DB), await jsonBody(c, instrumentDefinitionBody), actorOf(c), Date.now());
+      return c.json(result, result.created ? 201 : 200);
+    },
+  )
+  .get(at(op({ method: "get", path: `${API}/instruments/:key`, summary: "The current definition of an instrument (or ?version=n)", access: "any" })), async (c) => {
+    const v = c.req.query("version");
+    const version = v === undefined ? undefined : Number(v);
+    if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new AppError("validation", "version must be a positive integer");
+    const row = await instrumentVersion(getDb(c.env.DB), c.req.param("key") ?? "", version);
+    const p = c.get("principal");
+    if (row.pilotId !== null && !p.isAdmin && !p.roles.some((r) => r.pilotId === null || r.pilotId === row.pilotId)) throw new AppError("forbidden", "No access to this pilot's items");
+    return c.json({ key: c.req.param("key"), version: row.version, complete: row.complete, definition: row.definition });
+  });

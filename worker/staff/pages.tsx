@@ -1,0 +1,138 @@
+// Researcher workspace (server-rendered, Dutch first): my pilots; per pilot youths × occasions; per youth
+// a timeline with comments and small trend plots; the enrol form. Authorisation is the same as the API:
+// requireStaff (session cookie, CSRF on posts) and pilotFor on every pilot page.
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { bodyLimit } from "hono/body-limit";
+import { eq } from "drizzle-orm";
+import { frequentIndicators } from "../../schema/instruments/definitions";
+import { EnrolPage, HomePage, PilotPage, StaffErrorPage, YouthPage, type EnrolValues, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import { t, type MessageKey } from "../../web/i18n/messages";
+import { getDb, schema } from "../db";
+import { AppError } from "../errors";
+import { daysBetween, localDate } from "../schedule/schedule";
+import { enrol, participantByCode, pilotOverview, scheduleFor } from "../studies/participants";
+import { enrolBody } from "../studies/validators";
+import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import { visiblePilots } from "./api";
+import { renderStaffPage } from "./render";
+
+const userOf = (c: Context<StaffEnv>) => {
+  const p = c.get("principal") as Principal | undefined;
+  return p ? { email: p.email ?? p.id, csrf: p.csrf } : null;
+};
+const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
+  key: pilot.key,
+  name: pilot.name,
+  organisation: pilot.organisation,
+  roles: p.isAdmin ? ["admin"] : p.roles.filter((r) => r.pilotId === null || r.pilotId === pilot.id).map((r) => r.role),
+});
+const canWrite = (pilotId: number, p: Principal) => p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
+
+export const staffPageRoutes = new Hono<StaffEnv>()
+  .use("/staff", requireStaff)
+  .use("/staff/pilots/*", requireStaff)
+  .get("/staff", async (c) => {
+    const p = c.get("principal");
+    const pilots = await visiblePilots(c.env.DB, p);
+    return renderStaffPage(c, <HomePage user={userOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} />);
+  })
+  .get("/staff/pilots/:pilot", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const f = c.req.query("filter");
+    const filter = f === "overdue" || f === "left_care" ? f : "all";
+    const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now())).filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true));
+    return renderStaffPage(c, <PilotPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} />);
+  })
+  .get("/staff/pilots/:pilot/youths/:code", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const db = getDb(c.env.DB);
+    const now = Date.now();
+    const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    const schedule = await scheduleFor(db, pilot, p, now);
+    const answers = await db
+      .select({ occasionId: schema.responses.occasionId, kind: schema.occasions.kind, wave: schema.occasions.wave, instrument: schema.instruments.key, item: schema.responses.itemKey, value: schema.responses.value, notApplicable: schema.responses.notApplicable, comment: schema.responses.comment, at: schema.responses.answeredAt, mode: schema.responses.mode })
+      .from(schema.responses)
+      .innerJoin(schema.occasions, eq(schema.occasions.id, schema.responses.occasionId))
+      .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
+      .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
+      .where(eq(schema.responses.participantId, p.id));
+    const byOcc = new Map<number, TimelineEntry & { at: number }>();
+    for (const a of answers) {
+      const e = byOcc.get(a.occasionId) ?? { at: a.at, date: localDate(a.at, pilot.timezone), kind: a.kind, wave: a.wave, mode: a.mode, answers: [] };
+      e.answers.push({ instrument: a.instrument, item: a.item, value: a.value, notApplicable: a.notApplicable, comment: a.comment });
+      byOcc.set(a.occasionId, e);
+    }
+    const timeline = [...byOcc.values()].sort((a, b) => b.at - a.at);
+    const stored = await db.select({ indicator: schema.indicatorResults.indicator, trend: schema.indicatorResults.trend }).from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, p.id));
+    const trendOf = new Map(stored.map((s) => [s.indicator, s.trend]));
+    const plots: Plot[] = frequentIndicators(pilot.key)
+      .filter((ind) => ind.aggregate === "mean")
+      .map((ind) => {
+        const perOcc = new Map<number, { at: number; sum: number; n: number }>();
+        for (const a of answers) {
+          if (a.kind !== "frequent" || a.instrument !== ind.instrument || !ind.items.includes(a.item) || a.value === null) continue;
+          const o = perOcc.get(a.occasionId) ?? { at: a.at, sum: 0, n: 0 };
+          o.sum += a.value;
+          o.n++;
+          perOcc.set(a.occasionId, o);
+        }
+        const points = [...perOcc.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: daysBetween(p.pilotStartDate, localDate(o.at, pilot.timezone)), value: o.sum / o.n }));
+        return { key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, points, trend: trendOf.get(ind.key) ?? null };
+      })
+      .filter((pl) => pl.points.length > 0);
+    return renderStaffPage(
+      c,
+      <YouthPage
+        user={userOf(c)}
+        pilot={card(pilot, c.get("principal"))}
+        youth={{ code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, consentBy: p.consentBy, consentDate: p.consentDate }}
+        schedule={schedule}
+        timeline={timeline}
+        plots={plots}
+        enrolled={c.req.query("enrolled") === "1"}
+      />,
+    );
+  })
+  .get("/staff/pilots/:pilot/enrol", async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    return renderStaffPage(c, <EnrolPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} today={localDate(Date.now(), pilot.timezone)} />);
+  })
+  .post(
+    "/staff/pilots/:pilot/enrol",
+    bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const form = await c.req.parseBody();
+      const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
+      const values: EnrolValues = { code: str("code"), pilotStartDate: str("pilotStartDate"), consentBy: str("consentBy"), selfAge16Plus: str("selfAge16Plus") === "1", consentDate: str("consentDate"), email: str("email"), mentorEmail: str("mentorEmail") };
+      const parsed = enrolBody.safeParse({
+        code: values.code,
+        pilotStartDate: values.pilotStartDate,
+        consent: { by: values.consentBy, date: values.consentDate, selfAge16Plus: values.selfAge16Plus },
+        email: values.email || null,
+        mentorEmail: values.mentorEmail || null,
+      });
+      const now = Date.now();
+      const today = localDate(now, pilot.timezone);
+      const page = (errors: string[], status: 400 | 409) => renderStaffPage(c, <EnrolPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} values={values} errors={errors} today={today} />, status);
+      if (!parsed.success) return page(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`), 400);
+      try {
+        await enrol(c.env, getDb(c.env.DB), pilot, parsed.data, actorOf(c), c.get("principal").userId ?? null, now);
+      } catch (e) {
+        if (e instanceof AppError && e.code === "conflict") return page([t("staff.enrol.duplicate")], 409);
+        if (e instanceof AppError && e.code === "validation") return page([e.message], 400);
+        throw e;
+      }
+      return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(parsed.data.code)}?enrolled=1`, 303);
+    },
+  )
+  .onError((err, c) => {
+    // Pages answer with a page, not the JSON envelope; the status is the same as the API's.
+    const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
+    if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err instanceof Error ? err.message : String(err) }));
+    const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
+    const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
+    return renderStaffPage(c, <StaffErrorPage user={userOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
+  });
+

@@ -1,0 +1,151 @@
+// Passwordless staff sign-in: an e-mailed single-use link (15 minutes, hash at rest) becomes a session
+// cookie (hash at rest, 12 hours). The sign-in form answers the same whether or not the address exists.
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod/v4";
+import { getDb, schema } from "../db";
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { audit } from "../lib/audit";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { createTransport, messageIdFor } from "../mail/transport";
+import { SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
+import { t } from "../../web/i18n/messages";
+import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
+import { renderStaffPage } from "./render";
+
+export const MAGIC_LINK_TTL_MS = 15 * 60_000;
+/** At most this many unused links per address in one TTL window; more requests are silently dropped. */
+const MAX_PENDING_LINKS = 5;
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+const isLocalHost = (url: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+
+/** Logs the failure without the address: logs must carry no personal data. */
+function logMailFailure(reason: string) {
+  console.error(JSON.stringify({ event: "staff_mail_failed", reason }));
+}
+
+export async function sendMagicLink(env: Env, to: string, token: string) {
+  const link = `${env.PUBLIC_URL.replace(/\/$/, "")}/staff/auth/${token}`;
+  const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const transport = await createTransport(env);
+  try {
+    const res = await transport.send({
+      to,
+      subject: t("staff.mail.subject", "nl"),
+      text: [t("staff.mail.body", "nl"), "", link, "", t("staff.mail.ignore", "nl"), "", "---", "", t("staff.mail.body", "en"), "", link, "", t("staff.mail.ignore", "en")].join("\r\n"),
+      html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t("staff.mail.subject", "nl"))}</title></head><body><p>${esc(t("staff.mail.body", "nl"))}</p><p><a href="${esc(link)}">${esc(link)}</a></p><p>${esc(t("staff.mail.ignore", "nl"))}</p><hr><div lang="en"><p>${esc(t("staff.mail.body", "en"))}</p><p>${esc(t("staff.mail.ignore", "en"))}</p></div></body></html>`,
+      messageId: messageIdFor(env, `staff-sign-in.${(await sha256Hex(token)).slice(0, 24)}`),
+    });
+    if (!res.accepted) logMailFailure(res.permanent ? "refused" : "temporary");
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Creates a link for a known, enabled address; returns the token or null. Unknown addresses do nothing. */
+export async function createMagicLink(env: Env, email: string, now: number): Promise<string | null> {
+  const db = getDb(env.DB);
+  const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.email, email), isNull(schema.staffUsers.disabledAt)));
+  if (!user) return null;
+  const [pending] = await db
+    .select({ n: count() })
+    .from(schema.magicLinks)
+    .where(and(eq(schema.magicLinks.userId, user.id), isNull(schema.magicLinks.usedAt), gt(schema.magicLinks.expiresAt, now)));
+  if ((pending?.n ?? 0) >= MAX_PENDING_LINKS) return null;
+  const token = randomToken(32);
+  await db.insert(schema.magicLinks).values({ userId: user.id, tokenHash: await sha256Hex(token), expiresAt: now + MAGIC_LINK_TTL_MS, createdAt: now });
+  await audit(db, { type: "staff", id: `staff:${user.id}` }, "staff.sign_in_link_sent", now);
+  return token;
+}
+
+/** Claims a link atomically: of two concurrent uses at most one gets the user id. */
+export async function consumeMagicLink(env: Env, token: string, now: number): Promise<number | null> {
+  if (!TOKEN_RE.test(token)) return null;
+  const row = await env.DB.prepare("UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id")
+    .bind(now, await sha256Hex(token), now)
+    .first<{ user_id: number }>();
+  return row?.user_id ?? null;
+}
+
+export async function createSession(env: Env, userId: number, now: number): Promise<string> {
+  const token = randomToken(32);
+  const db = getDb(env.DB);
+  // Expired sessions of anyone are swept here, so the table does not grow without bound.
+  await db.delete(schema.staffSessions).where(sql`${schema.staffSessions.expiresAt} <= ${now}`);
+  await db.insert(schema.staffSessions).values({ userId, tokenHash: await sha256Hex(token), expiresAt: now + SESSION_TTL_MS, createdAt: now });
+  return token;
+}
+
+function runInBackground(c: Context, p: Promise<unknown>) {
+  const guarded = p.catch((e) => logMailFailure(e instanceof Error ? e.name : "error"));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    return guarded; // no execution context (direct app.request in a test): just finish it
+  }
+  return undefined;
+}
+
+/** Requests for the sign-in form must not come from another site (login CSRF). */
+function sameOrigin(c: Context) {
+  const origin = c.req.header("origin");
+  if (origin && origin !== new URL(c.req.url).origin) throw new AppError("forbidden", "Cross-origin request refused");
+}
+
+export const signInRoutes = new Hono<StaffEnv>()
+  .get("/staff/sign-in", (c) => renderStaffPage(c, <SignInPage />))
+  .post(
+    "/staff/sign-in",
+    bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    async (c) => {
+      sameOrigin(c);
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const parsed = emailSchema.safeParse(form.email);
+      if (!parsed.success) return renderStaffPage(c, <SignInPage error={t("staff.signIn.invalidEmail", "nl")} />, 400);
+      const now = Date.now();
+      const token = await createMagicLink(c.env, parsed.data, now);
+      // The mail goes out after the answer, so the response time does not tell whether the address exists.
+      if (token) {
+        const pending = runInBackground(c, sendMagicLink(c.env, parsed.data, token));
+        if (pending) await pending;
+      }
+      return renderStaffPage(c, <SignInPage sent />);
+    },
+  )
+  .get("/staff/auth/:token", async (c) => {
+    const now = Date.now();
+    const db = getDb(c.env.DB);
+    const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
+    if (userId === null) {
+      await audit(db, { type: "system", id: "sign-in" }, "staff.sign_in_failed", now, { details: { reason: "invalid_expired_or_used" } });
+      return renderStaffPage(
+        c,
+        <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />,
+        410,
+      );
+    }
+    const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
+    if (!user) {
+      await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, { details: { reason: "disabled" } });
+      return renderStaffPage(c, <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />, 410);
+    }
+    const session = await createSession(c.env, userId, now);
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: !isLocalHost(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
+    await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, { details: { method: "magic_link" } });
+    c.header("Cache-Control", "no-store");
+    c.header("Referrer-Policy", "no-referrer");
+    return c.redirect("/staff", 303);
+  })
+  .post("/staff/sign-out", requireStaff, async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await getDb(c.env.DB).delete(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
+    const p = c.get("principal");
+    await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalHost(c.req.url) });
+    return c.redirect("/staff/sign-in", 303);
+  });

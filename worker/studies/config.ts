@@ -1,0 +1,144 @@
+// Pilot configuration (schedule, instruments, pilot items, reminder policy, time zone, sender name,
+// quick exit) and instruments as versioned data. Validation reuses the pure validators of the schedule
+// and reminder modules, so the API refuses exactly what the job could not run.
+import { and, eq } from "drizzle-orm";
+import type { z } from "zod/v4";
+import type { InstrumentDefinition } from "../../schema/instruments/definitions";
+import type { Db } from "../db";
+import { schema } from "../db";
+import { AppError } from "../errors";
+import { audit, type Actor } from "../lib/audit";
+import { validatePolicy } from "../reminders/policy";
+import { validateSchedule } from "../schedule/schedule";
+import { instrumentsOf, policyOf, scheduleOf, settingsOf, type PilotSettings } from "./settings";
+import type { instrumentDefinitionBody, pilotItemsBody, settingsBody } from "./validators";
+
+type Pilot = typeof schema.pilots.$inferSelect;
+
+export const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
+
+export function effectiveSettings(pilot: Pilot, fallbackSender: string) {
+  const s = settingsOf(pilot);
+  const { timezone: _tz, ...schedule } = scheduleOf(pilot);
+  const { timezone: _tz2, ...reminders } = policyOf(pilot);
+  return {
+    pilot: pilot.key,
+    name: pilot.name,
+    timezone: pilot.timezone,
+    senderName: s.senderName ?? fallbackSender,
+    quickExitUrl: s.quickExitUrl ?? DEFAULT_QUICK_EXIT,
+    schedule,
+    reminders,
+    ...instrumentsOf(pilot),
+  };
+}
+
+/** Latest version per instrument key with its completeness. */
+export async function latestVersions(db: Db) {
+  const rows = await db
+    .select({ key: schema.instruments.key, kind: schema.instruments.kind, pilotId: schema.instruments.pilotId, instrumentId: schema.instruments.id, id: schema.instrumentVersions.id, version: schema.instrumentVersions.version, complete: schema.instrumentVersions.complete, definition: schema.instrumentVersions.definition })
+    .from(schema.instrumentVersions)
+    .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
+  const out = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if ((out.get(r.key)?.version ?? 0) < r.version) out.set(r.key, r);
+  return out;
+}
+
+export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>, actor: Actor, now: number) {
+  const current = settingsOf(pilot);
+  const next: PilotSettings = {
+    ...current,
+    ...(body.senderName !== undefined ? { senderName: body.senderName } : {}),
+    ...(body.quickExitUrl !== undefined ? { quickExitUrl: body.quickExitUrl } : {}),
+    ...(body.schedule ? { schedule: { ...current.schedule, ...body.schedule } } : {}),
+    ...(body.reminders ? { reminders: { ...current.reminders, ...body.reminders } } : {}),
+    ...(body.frequentInstruments ? { frequentInstruments: body.frequentInstruments } : {}),
+    ...(body.waveInstruments ? { waveInstruments: body.waveInstruments } : {}),
+  };
+  const candidate = { ...pilot, timezone: body.timezone ?? pilot.timezone, settings: next as Record<string, unknown> };
+  const problems = [...validateSchedule(scheduleOf(candidate)).map((p) => `schedule.${p}`), ...validatePolicy(policyOf(candidate)).map((p) => `reminders.${p}`)];
+  const latest = await latestVersions(db);
+  const { frequent, wave } = instrumentsOf(candidate);
+  for (const k of frequent) {
+    const v = latest.get(k);
+    if (!v || v.kind !== "frequent" || (v.pilotId !== null && v.pilotId !== pilot.id)) problems.push(`frequentInstruments.${k}.unknown`);
+  }
+  for (const k of wave) {
+    const v = latest.get(k);
+    if (!v || v.kind !== "wave") problems.push(`waveInstruments.${k}.unknown`);
+    else if (!v.complete) problems.push(`waveInstruments.${k}.incomplete`);
+  }
+  for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {})) if (!frequent.includes(k)) problems.push(`schedule.instrumentEvery.${k}.not_asked`);
+  if (problems.length) throw new AppError("validation", `Invalid settings: ${problems.join(", ")}`, problems.map((p) => ({ path: p, message: p })));
+  await db.update(schema.pilots).set({ timezone: candidate.timezone, settings: candidate.settings }).where(eq(schema.pilots.id, pilot.id));
+  await audit(db, actor, "pilot.settings_update", now, { pilotId: pilot.id, details: { fields: Object.keys(body) } });
+  return candidate;
+}
+
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
+/**
+ * Stores a definition as the next version of an instrument unless it equals the current one. Old
+ * versions are never touched, so past responses keep the wording they answered.
+ */
+export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave", name: string, pilotId: number | null, definition: InstrumentDefinition) {
+  await db.insert(schema.instruments).values({ key, name, kind, pilotId, licensed: kind === "wave" }).onConflictDoNothing();
+  const [inst] = await db.select().from(schema.instruments).where(eq(schema.instruments.key, key));
+  if (!inst || inst.kind !== kind || (inst.pilotId ?? null) !== pilotId) throw new AppError("conflict", `Instrument ${key} exists with another kind or owner`);
+  const latest = (await latestVersions(db)).get(key);
+  if (latest && canonical(latest.definition) === canonical(definition)) return { instrument: key, version: latest.version, versionId: latest.id, created: false };
+  const version = (latest?.version ?? 0) + 1;
+  try {
+    const [row] = await db.insert(schema.instrumentVersions).values({ instrumentId: inst.id, version, definition: definition as unknown as Record<string, unknown>, complete: true }).returning();
+    return { instrument: key, version, versionId: row!.id, created: true };
+  } catch (e) {
+    if (/UNIQUE/i.test(String(e))) throw new AppError("conflict", "Another version was saved at the same time; try again");
+    throw e;
+  }
+}
+
+export async function savePilotItems(db: Db, pilot: Pilot, body: z.infer<typeof pilotItemsBody>, actor: Actor, now: number) {
+  const key = `pilot_${pilot.key}`;
+  const items = body.items.map((i) =>
+    i.type === "slider" ? { ...i, low: i.low ?? { nl: "helemaal niet", en: "not at all" }, high: i.high ?? { nl: "helemaal wel", en: "completely" } } : i,
+  );
+  const definition: InstrumentDefinition = { key, kind: "frequent", title: { nl: "Nog een paar vragen", en: "A few more questions" }, items, pilot: pilot.key };
+  const result = await saveVersion(db, key, "frequent", `Pilot items ${pilot.key}`, pilot.id, definition);
+  if (result.created) await audit(db, actor, "instrument.pilot_items_version", now, { pilotId: pilot.id, target: key, details: { version: result.version, items: items.length } });
+  return result;
+}
+
+export async function importInstrument(db: Db, def: z.infer<typeof instrumentDefinitionBody>, actor: Actor, now: number) {
+  const definition = def as unknown as InstrumentDefinition;
+  const result = await saveVersion(db, def.key, "wave", def.title.nl, null, definition);
+  if (result.created) await audit(db, actor, "instrument.import", now, { target: def.key, details: { version: result.version, items: def.items.length, subscales: def.subscales.length } });
+  return result;
+}
+
+export async function listInstruments(db: Db, visiblePilotIds: number[] | "all") {
+  const rows = await db
+    .select({ key: schema.instruments.key, name: schema.instruments.name, kind: schema.instruments.kind, pilotId: schema.instruments.pilotId, version: schema.instrumentVersions.version, complete: schema.instrumentVersions.complete, createdAt: schema.instrumentVersions.createdAt, definition: schema.instrumentVersions.definition })
+    .from(schema.instruments)
+    .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id));
+  const out = new Map<string, { key: string; name: string; kind: string; pilotId: number | null; demo: boolean; versions: { version: number; complete: boolean; createdAt: number }[] }>();
+  for (const r of rows) {
+    if (r.pilotId !== null && visiblePilotIds !== "all" && !visiblePilotIds.includes(r.pilotId)) continue;
+    const e = out.get(r.key) ?? { key: r.key, name: r.name, kind: r.kind, pilotId: r.pilotId, demo: false, versions: [] };
+    e.versions.push({ version: r.version, complete: r.complete, createdAt: r.createdAt });
+    if (r.version === Math.max(...e.versions.map((v) => v.version))) e.demo = (r.definition as { demo?: boolean }).demo === true;
+    out.set(r.key, e);
+  }
+  return [...out.values()].map((e) => ({ ...e, versions: e.versions.sort((a, b) => a.version - b.version), current: Math.max(...e.versions.map((v) => v.version)) }));
+}
+
+export async function instrumentVersion(db: Db, key: string, version?: number) {
+  const rows = await db
+    .select({ pilotId: schema.instruments.pilotId, version: schema.instrumentVersions.version, definition: schema.instrumentVersions.definition, complete: schema.instrumentVersions.complete })
+    .from(schema.instruments)
+    .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id))
+    .where(and(eq(schema.instruments.key, key)));
+  if (!rows.length) throw new AppError("not_found", "No such instrument");
+  const pick = version === undefined ? rows.reduce((a, b) => (b.version > a.version ? b : a)) : rows.find((r) => r.version === version);
+  if (!pick) throw new AppError("not_found", "No such version");
+  return pick;
+}

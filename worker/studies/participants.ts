@@ -1,0 +1,234 @@
+// Participants of one pilot. Every function takes the pilot id and filters by it, so a code or id of
+// another pilot is simply not found here.
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { z } from "zod/v4";
+import type { Db } from "../db";
+import { schema } from "../db";
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { audit, type Actor } from "../lib/audit";
+import { openDueOccasions } from "../jobs/occasions";
+import { decideNextMessage, type OccasionState } from "../reminders/policy";
+import { addDays, localDate, planOccasions } from "../schedule/schedule";
+import { setContact } from "./contacts";
+import { instrumentsOf, policyOf, scheduleOf } from "./settings";
+import type { enrolBody, participantPatch } from "./validators";
+
+type Pilot = typeof schema.pilots.$inferSelect;
+type Participant = typeof schema.participants.$inferSelect;
+
+/** Start dates may lie up to a year back (youths already in care) and up to 90 days ahead. */
+export const START_PAST_DAYS = 366;
+export const START_FUTURE_DAYS = 90;
+
+export function checkStartDate(pilot: Pilot, date: string, now: number): string | null {
+  const today = localDate(now, pilot.timezone);
+  if (date < addDays(today, -START_PAST_DAYS)) return `pilot start date more than ${START_PAST_DAYS} days ago`;
+  if (date > addDays(today, START_FUTURE_DAYS)) return `pilot start date more than ${START_FUTURE_DAYS} days ahead`;
+  return null;
+}
+
+export function checkConsentDate(pilot: Pilot, date: string, now: number): string | null {
+  const today = localDate(now, pilot.timezone);
+  if (date > today) return "consent date in the future";
+  if (date < addDays(today, -3 * 366)) return "consent date more than three years ago";
+  return null;
+}
+
+export async function participantByCode(db: Db, pilotId: number, code: string): Promise<Participant> {
+  const [p] = await db.select().from(schema.participants).where(and(eq(schema.participants.pilotId, pilotId), eq(schema.participants.code, code)));
+  if (!p) throw new AppError("not_found", "No such participant in this pilot");
+  return p;
+}
+
+export const publicParticipant = (p: Participant) => ({
+  code: p.code,
+  pilotStartDate: p.pilotStartDate,
+  status: p.status,
+  consent: { by: p.consentBy, date: p.consentDate, recordedBy: p.consentRecordedBy },
+  leftCareAt: p.leftCareAt,
+  remindersPausedUntil: p.remindersPausedUntil,
+  createdAt: p.createdAt,
+});
+
+export type ScheduledOccasion = {
+  kind: "frequent" | "wave";
+  wave: string | null;
+  seq: number;
+  dueDate: string;
+  closesDate: string | null;
+  instruments: string[];
+  /** answered / open / overdue / missed / cancelled / planned (not yet opened) */
+  state: "answered" | "open" | "overdue" | "missed" | "cancelled" | "planned";
+  completedAt: number | null;
+};
+
+const DAY_MS = 86_400_000;
+
+/** State shown to researchers; "overdue" = still open while the first reminder is already due. */
+export function occasionState(o: { status: string; opensAt: number; closesAt: number }, firstReminderAfterDays: number, now: number): ScheduledOccasion["state"] {
+  if (o.status === "completed") return "answered";
+  if (o.status === "missed") return "missed";
+  if (o.status === "cancelled") return "cancelled";
+  if (now >= o.closesAt) return "missed";
+  return now >= o.opensAt + Math.max(1, firstReminderAfterDays) * DAY_MS ? "overdue" : "open";
+}
+
+/**
+ * The youth's whole plan merged with the occasions already opened (imports included). A planned occasion
+ * whose window passed without being opened counts as missed; after withdrawal or completion the rest of
+ * the plan is cancelled.
+ */
+export function mergePlan(pilot: Pilot, p: Participant, rows: (typeof schema.occasions.$inferSelect)[], now: number): ScheduledOccasion[] {
+  const policy = policyOf(pilot);
+  const today = localDate(now, pilot.timezone);
+  const byKey = new Map(rows.map((r) => [`${r.kind}:${r.seq}`, r]));
+  const { frequent, wave } = instrumentsOf(pilot);
+  const notFollowed = p.status === "withdrawn" || p.status === "completed";
+  const out: ScheduledOccasion[] = [];
+  for (const o of planOccasions(p.pilotStartDate, scheduleOf(pilot), frequent, wave)) {
+    const row = byKey.get(`${o.kind}:${o.seq}`);
+    byKey.delete(`${o.kind}:${o.seq}`);
+    const state = row ? occasionState(row, policy.firstReminderAfterDays, now) : o.closesDate <= today ? "missed" : notFollowed ? "cancelled" : "planned";
+    out.push({ kind: o.kind, wave: o.wave, seq: o.seq, dueDate: o.dueDate, closesDate: o.closesDate, instruments: o.instruments, state, completedAt: row?.completedAt ?? null });
+  }
+  for (const r of byKey.values()) {
+    out.push({ kind: r.kind, wave: r.wave, seq: r.seq, dueDate: r.dueDate, closesDate: null, instruments: [], state: occasionState(r, policy.firstReminderAfterDays, now), completedAt: r.completedAt });
+  }
+  return out.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.kind === b.kind ? a.seq - b.seq : a.kind === "wave" ? -1 : 1));
+}
+
+export async function scheduleFor(db: Db, pilot: Pilot, p: Participant, now: number): Promise<ScheduledOccasion[]> {
+  return mergePlan(pilot, p, await db.select().from(schema.occasions).where(eq(schema.occasions.participantId, p.id)), now);
+}
+
+export async function enrol(env: Env, db: Db, pilot: Pilot, input: z.infer<typeof enrolBody>, actor: Actor, recordedBy: number | null, now: number) {
+  const problems = [checkStartDate(pilot, input.pilotStartDate, now), checkConsentDate(pilot, input.consent.date, now)].filter((x): x is string => x !== null);
+  if (problems.length) throw new AppError("validation", problems.join("; "), problems.map((message) => ({ message })));
+  const [existing] = await db.select({ id: schema.participants.id }).from(schema.participants).where(and(eq(schema.participants.pilotId, pilot.id), eq(schema.participants.code, input.code)));
+  if (existing) throw new AppError("conflict", "A participant with this code exists in this pilot");
+  let p: Participant;
+  try {
+    [p] = (await db
+      .insert(schema.participants)
+      .values({ pilotId: pilot.id, code: input.code, pilotStartDate: input.pilotStartDate, status: "active", consentBy: input.consent.by, consentDate: input.consent.date, consentRecordedBy: recordedBy, createdAt: now })
+      .returning()) as [Participant];
+  } catch (e) {
+    if (/UNIQUE/i.test(String(e))) throw new AppError("conflict", "A participant with this code exists in this pilot");
+    throw e;
+  }
+  try {
+    await setContact(db, env, p.id, input.email ?? null, input.mentorEmail ?? null, now);
+  } catch (e) {
+    // Without its contact row the enrolment would be half-done: undo it.
+    await db.delete(schema.participants).where(eq(schema.participants.id, p.id));
+    throw e;
+  }
+  await openDueOccasions(db, now, pilot.id);
+  await audit(db, actor, "participant.enrol", now, { pilotId: pilot.id, target: p.code, details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail } });
+  return { participant: p, schedule: await scheduleFor(db, pilot, p, now) };
+}
+
+export async function updateParticipant(env: Env, db: Db, pilot: Pilot, p: Participant, patch: z.infer<typeof participantPatch>, actor: Actor, now: number) {
+  if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant cannot be changed");
+  const set: Partial<typeof schema.participants.$inferInsert> = {};
+  if (patch.status) set.status = patch.status;
+  if (patch.status === "left_care") set.leftCareAt = patch.leftCareAt ?? p.leftCareAt ?? localDate(now, pilot.timezone);
+  else if (patch.leftCareAt !== undefined) set.leftCareAt = patch.leftCareAt;
+  if (set.leftCareAt && (set.leftCareAt < p.pilotStartDate || set.leftCareAt > localDate(now, pilot.timezone))) throw new AppError("validation", "left-care date must lie between the pilot start and today");
+  if (Object.keys(set).length) await db.update(schema.participants).set(set).where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
+  if (patch.email !== undefined || patch.mentorEmail !== undefined) {
+    const { getContact } = await import("./contacts");
+    const current = await getContact(db, env, p.id);
+    await setContact(db, env, p.id, patch.email !== undefined ? patch.email : current.email, patch.mentorEmail !== undefined ? patch.mentorEmail : current.mentorEmail, now);
+  }
+  if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(db, now, pilot.id);
+  await audit(db, actor, "participant.update", now, { pilotId: pilot.id, target: p.code, details: { fields: Object.keys(patch), status: patch.status ?? null } });
+  const [fresh] = await db.select().from(schema.participants).where(eq(schema.participants.id, p.id));
+  return fresh!;
+}
+
+/** Withdrawal stops all contact at once and erases contact data, in one D1 transaction. */
+export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, actor: Actor, now: number) {
+  if (p.status === "withdrawn") throw new AppError("conflict", "Already withdrawn");
+  await d1.batch([
+    d1.prepare("UPDATE participants SET status = 'withdrawn' WHERE id = ? AND pilot_id = ?").bind(p.id, pilot.id),
+    d1.prepare("DELETE FROM participant_contacts WHERE participant_id = ?").bind(p.id),
+    d1.prepare("UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND status IN ('queued','failed')").bind(p.id),
+    d1.prepare("UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)").bind(now, p.id),
+    d1.prepare("UPDATE occasions SET status = 'cancelled' WHERE participant_id = ? AND status IN ('open','started')").bind(p.id),
+    d1
+      .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.withdraw', ?, ?, ?)")
+      .bind(now, actor.type, actor.id, pilot.id, p.code, JSON.stringify({ contactErased: true })),
+  ]);
+}
+
+/** Erases a youth's answers on request (separate from withdrawal), audited with the counts. */
+export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant, actor: Actor, now: number) {
+  const [count] = await d1.batch([d1.prepare("SELECT COUNT(*) AS n FROM responses WHERE participant_id = ?").bind(p.id)]);
+  const n = (count!.results[0] as { n: number }).n;
+  await d1.batch([
+    d1.prepare("DELETE FROM responses WHERE participant_id = ?").bind(p.id),
+    d1.prepare("DELETE FROM indicator_results WHERE participant_id = ?").bind(p.id),
+    d1.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(p.id),
+    d1.prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)").bind(p.id),
+    d1
+      .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.erase_answers', ?, ?, ?)")
+      .bind(now, actor.type, actor.id, pilot.id, p.code, JSON.stringify({ responses: n })),
+  ]);
+  return { erasedResponses: n };
+}
+
+export type OverviewRow = {
+  code: string;
+  status: Participant["status"];
+  pilotStartDate: string;
+  leftCareAt: string | null;
+  occasions: ScheduledOccasion[];
+  lastContactAt: number | null;
+  nextReminderAt: number | null;
+  overdue: boolean;
+};
+
+/** Youths × occasions of one pilot with last contact and next reminder (researcher workspace). */
+export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<OverviewRow[]> {
+  const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id)).orderBy(schema.participants.code);
+  if (!people.length) return [];
+  const ids = people.map((p) => p.id);
+  const chunks = <T,>(a: T[], n: number) => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
+  const occ: (typeof schema.occasions.$inferSelect)[] = [];
+  const sent: (typeof schema.outbox.$inferSelect)[] = [];
+  const contacts: (typeof schema.participantContacts.$inferSelect)[] = [];
+  for (const part of chunks(ids, 90)) {
+    occ.push(...(await db.select().from(schema.occasions).where(inArray(schema.occasions.participantId, part))));
+    sent.push(...(await db.select().from(schema.outbox).where(and(eq(schema.outbox.pilotId, pilot.id), inArray(schema.outbox.participantId, part))).orderBy(desc(schema.outbox.sentAt))));
+    contacts.push(...(await db.select().from(schema.participantContacts).where(inArray(schema.participantContacts.participantId, part))));
+  }
+  const policy = policyOf(pilot);
+  const contactOf = new Map(contacts.map((c) => [c.participantId, c]));
+  return people.map((p) => {
+    const mine = occ.filter((o) => o.participantId === p.id);
+    const planned = mergePlan(pilot, p, mine, now);
+    const mySent = sent.filter((m) => m.participantId === p.id && m.status === "sent" && m.sentAt !== null);
+    const lastContactAt = mySent.reduce<number | null>((acc, m) => (acc === null || m.sentAt! > acc ? m.sentAt! : acc), null);
+    const contact = contactOf.get(p.id);
+    let nextReminderAt: number | null = null;
+    for (const o of mine) {
+      if (o.status !== "open" && o.status !== "started") continue;
+      const state: OccasionState = {
+        status: o.status,
+        participantStatus: p.status,
+        pausedUntil: p.remindersPausedUntil,
+        hasEmail: !!contact?.emailEnc,
+        hasMentorEmail: !!contact?.mentorEmailEnc,
+        openedAt: o.opensAt,
+        closesAt: o.closesAt,
+        sent: mySent.filter((m) => m.occasionId === o.id).map((m) => ({ kind: m.kind, seq: m.seq, at: m.sentAt! })),
+      };
+      const d = decideNextMessage(state, policy, now);
+      const at = d.action === "send" ? now : d.action === "wait" ? d.until : null;
+      if (at !== null && (nextReminderAt === null || at < nextReminderAt)) nextReminderAt = at;
+    }
+    return { code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, leftCareAt: p.leftCareAt, occasions: planned, lastContactAt, nextReminderAt, overdue: planned.some((o) => o.state === "overdue") };
+  });
+}

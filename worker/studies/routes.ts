@@ -1,0 +1,134 @@
+// The studies API: participants, pilot configuration, pilot items, staff forms and CSV imports of one
+// pilot. Every route resolves the pilot through pilotFor (403 for a foreign pilot) and every query is
+// filtered by that pilot's id.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod/v4";
+import { getDb, schema } from "../db";
+import { AppError } from "../errors";
+import { audit } from "../lib/audit";
+import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
+import { jsonBody, op, queryOf } from "../staff/openapi";
+import { effectiveSettings, savePilotItems, updateSettings } from "./config";
+import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
+import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, scheduleFor, updateParticipant, withdraw } from "./participants";
+import { backgroundForm, enrolBody, eraseBody, importQuery, listQuery, participantPatch, pilotItemsBody, rislForm, rislScores, settingsBody } from "./validators";
+
+const P = "/api/v1/pilots/:pilot";
+const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Body larger than 64 KiB"); } });
+const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw new AppError("payload_too_large", `CSV larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`); } });
+
+const FORMS = { background: backgroundForm, risl: rislForm } as const;
+
+async function csvText(c: { req: { header(n: string): string | undefined; text(): Promise<string> } }) {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
+  const text = await c.req.text();
+  if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", "CSV too large");
+  return text;
+}
+/** Route paths come from the operation registry, so Hono cannot type their parameters. */
+const param = (c: { req: { param(k: string): string | undefined } }, k: string) => c.req.param(k) ?? "";
+const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun === "true" || q.dryRun === "1";
+
+export const studyRoutes = new Hono<StaffEnv>()
+  .use("/pilots/*", requireStaff)
+  .get(
+    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", access: "read" }).path.slice(7),
+    async (c) => c.json(effectiveSettings(await pilotFor(c, READ_ROLES), c.env.MAIL_FROM_NAME)),
+  )
+  .put(op({ method: "put", path: `${P}/settings`, summary: "Change the pilot configuration (partial; validated as a whole)", access: "write", body: settingsBody }).path.slice(7), jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const body = await jsonBody(c, settingsBody);
+    const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now());
+    return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
+  })
+  .put(op({ method: "put", path: `${P}/items`, summary: "Set the pilot-specific items (a change makes a new instrument version)", access: "write", body: pilotItemsBody }).path.slice(7), jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    return c.json(await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()));
+  })
+  .get(op({ method: "get", path: `${P}/participants`, summary: "Participants with their occasions, last contact and next reminder", access: "read", query: listQuery }).path.slice(7), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const q = queryOf(c, listQuery);
+    const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
+    return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
+  })
+  .post(op({ method: "post", path: `${P}/participants`, summary: "Enrol a youth (creates her schedule)", access: "write", body: enrolBody }).path.slice(7), jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const body = await jsonBody(c, enrolBody);
+    const { participant, schedule } = await enrol(c.env, getDb(c.env.DB), pilot, body, actorOf(c), c.get("principal").userId ?? null, Date.now());
+    return c.json({ participant: publicParticipant(participant), schedule }, 201);
+  })
+  .get(op({ method: "get", path: `${P}/participants/:code`, summary: "One participant with her schedule (no contact data)", access: "read" }).path.slice(7), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const db = getDb(c.env.DB);
+    const p = await participantByCode(db, pilot.id, param(c, "code"));
+    const [contact] = await db.select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p.id));
+    return c.json({ participant: { ...publicParticipant(p), hasEmail: !!contact?.emailEnc, hasMentorEmail: !!contact?.mentorEmailEnc }, schedule: await scheduleFor(db, pilot, p, Date.now()) });
+  })
+  .patch(op({ method: "patch", path: `${P}/participants/:code`, summary: "Change status (active, paused, left_care, completed) or contact data", access: "write", body: participantPatch }).path.slice(7), jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const db = getDb(c.env.DB);
+    const p = await participantByCode(db, pilot.id, param(c, "code"));
+    const updated = await updateParticipant(c.env, db, pilot, p, await jsonBody(c, participantPatch), actorOf(c), Date.now());
+    return c.json({ participant: publicParticipant(updated) });
+  })
+  .post(op({ method: "post", path: `${P}/participants/:code/withdraw`, summary: "Withdraw: stops all contact at once and erases contact data", access: "write" }).path.slice(7), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+    await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
+    return c.json({ code: p.code, status: "withdrawn", contactErased: true });
+  })
+  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request (audited); confirm with her code", access: "write", body: eraseBody }).path.slice(7), jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+    const body = await jsonBody(c, eraseBody);
+    if (body.confirmCode !== p.code) throw new AppError("validation", "confirmCode must repeat the participant's code");
+    return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
+  })
+  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl)", access: "read" }).path.slice(7), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const db = getDb(c.env.DB);
+    const form = formName(param(c, "form"));
+    const p = await participantByCode(db, pilot.id, param(c, "code"));
+    const [row] = await db.select().from(schema.staffForms).where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
+    if (!row) throw new AppError("not_found", "This form has not been filled in");
+    return c.json({ form, data: row.data, updatedAt: row.updatedAt, ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}) });
+  })
+  .put(
+    op({ method: "put", path: `${P}/participants/:code/forms/:form`, summary: "Fill in or replace a staff form (background or risl)", access: "write", body: z.union([backgroundForm, rislForm]) }).path.slice(7),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const db = getDb(c.env.DB);
+      const form = formName(param(c, "form"));
+      const p = await participantByCode(db, pilot.id, param(c, "code"));
+      if (p.status === "withdrawn") throw new AppError("conflict", "Participant has withdrawn");
+      const data = (await jsonBody(c, FORMS[form])) as Record<string, unknown>;
+      const now = Date.now();
+      const values = { participantId: p.id, form, data, updatedBy: c.get("principal").userId ?? null, updatedAt: now };
+      await db.insert(schema.staffForms).values(values).onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
+      await audit(db, actorOf(c), "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
+      return c.json({ form, data, updatedAt: now, ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}) });
+    },
+  )
+  .post(op({ method: "post", path: `${P}/imports/participants`, summary: "CSV import of participants (dryRun=true by default; commit is all or nothing)", access: "write", csv: true, query: importQuery }).path.slice(7), csvLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const q = queryOf(c, importQuery);
+    const report = await importParticipants(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), c.get("principal").userId ?? null, Date.now());
+    if (!report.dryRun && !report.ok) throw new AppError("validation", `${report.errors.length} bad rows; nothing was stored`, report);
+    return c.json(report, report.dryRun ? 200 : 201);
+  })
+  .post(op({ method: "post", path: `${P}/imports/measurements`, summary: "CSV import of historical measurements in long format (dryRun=true by default)", access: "write", csv: true, query: importQuery }).path.slice(7), csvLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const q = queryOf(c, importQuery);
+    const report = await importMeasurements(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), Date.now());
+    if (!report.dryRun && !report.ok) throw new AppError("validation", `${report.errors.length} bad rows; nothing was stored`, report);
+    return c.json(report, report.dryRun ? 200 : 201);
+  });
+
+function formName(f: string): keyof typeof FORMS {
+  if (f !== "background" && f !== "risl") throw new AppError("not_found", "Unknown form");
+  return f;
+}

@@ -1,0 +1,212 @@
+// Request schemas of the studies API (zod v4: they also generate the OpenAPI document).
+import { z } from "zod/v4";
+import { PARTICIPANT_STATUSES } from "../../schema/tables";
+
+export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
+export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** Words that must never reach a youth (DESIGN.md §4): rejected in anything youth-facing a pilot configures. */
+export const FORBIDDEN_WORDS = /slachtoffer|uitbuit|loverboy|mensenhandel|exploitation|exploit|victim|trafficking/i;
+
+const isRealDate = (s: string) => {
+  if (!DATE_RE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+export const isoDate = z.string().refine(isRealDate, { message: "Expected a real date as YYYY-MM-DD" });
+export const code = z.string().regex(CODE_RE, { message: "Code: 2–32 letters, digits, - or _, starting with a letter or digit" });
+export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+const neutral = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !FORBIDDEN_WORDS.test(s), { message: "Contains a word that may not reach a youth" })
+    .refine((s) => !/[<>]/.test(s), { message: "No markup" });
+const text = (max: number) => z.object({ nl: neutral(max), en: neutral(max) }).strict();
+
+export const consent = z
+  .object({
+    by: z.enum(["self", "guardian"]),
+    date: isoDate,
+    /** consent by the youth herself requires her to be 16 or older */
+    selfAge16Plus: z.boolean().optional(),
+  })
+  .strict()
+  .refine((c) => c.by === "guardian" || c.selfAge16Plus === true, { message: "Self consent requires the youth to be 16 or older (selfAge16Plus: true)", path: ["selfAge16Plus"] });
+
+export const enrolBody = z
+  .object({
+    code,
+    pilotStartDate: isoDate,
+    consent,
+    email: email.nullable().optional(),
+    mentorEmail: email.nullable().optional(),
+  })
+  .strict();
+
+export const participantPatch = z
+  .object({
+    status: z.enum(PARTICIPANT_STATUSES.filter((s) => s !== "withdrawn") as ["active", "paused", "left_care", "completed"]).optional(),
+    leftCareAt: isoDate.nullable().optional(),
+    email: email.nullable().optional(),
+    mentorEmail: email.nullable().optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: "Nothing to change" });
+
+export const eraseBody = z.object({ confirmCode: code }).strict();
+
+export const listQuery = z.object({ status: z.enum(PARTICIPANT_STATUSES).optional() }).strict();
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+export const settingsBody = z
+  .object({
+    timezone: z.string().min(1).max(64).optional(),
+    senderName: neutral(60).optional(),
+    quickExitUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .refine((u) => !FORBIDDEN_WORDS.test(u), { message: "Contains a word that may not reach a youth" })
+      .optional(),
+    schedule: z
+      .object({
+        frequentIntervalDays: z.number().int().min(14).max(28).optional(),
+        frequentWindowDays: z.number().int().min(1).max(28).optional(),
+        waveOffsetsDays: z.object({ T1: z.literal(0), T2: z.number().int().min(1).max(730), T3: z.number().int().min(2).max(1095) }).strict().optional(),
+        waveWindowDays: z.number().int().min(1).max(120).optional(),
+        studyLengthDays: z.number().int().min(0).max(1095).optional(),
+        instrumentEvery: z.record(z.string().max(64), z.number().int().min(1).max(12)).optional(),
+      })
+      .strict()
+      .optional(),
+    reminders: z
+      .object({
+        firstReminderAfterDays: z.number().int().min(0).max(60).optional(),
+        maxReminders: z.number().int().min(0).max(10).optional(),
+        minSpacingDays: z.number().int().min(0).max(60).optional(),
+        quietHours: z.object({ start: hhmm, end: hhmm }).strict().optional(),
+        quietWeekdays: z.array(z.number().int().min(1).max(7)).max(6).optional(),
+        mentorAfterLastReminder: z.boolean().optional(),
+        mentorAfterDays: z.number().int().min(0).max(60).optional(),
+      })
+      .strict()
+      .optional(),
+    frequentInstruments: z.array(z.string().min(1).max(64)).min(1).max(12).optional(),
+    waveInstruments: z.array(z.string().min(1).max(64)).max(6).optional(),
+  })
+  .strict();
+
+const itemKey = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
+export const pilotItemsBody = z
+  .object({
+    items: z
+      .array(
+        z.discriminatedUnion("type", [
+          z.object({ key: itemKey, type: z.literal("slider"), text: text(300), low: text(60).optional(), high: text(60).optional(), onlyWhenLeftCare: z.boolean().optional() }).strict(),
+          z.object({ key: itemKey, type: z.literal("yesno"), text: text(300) }).strict(),
+        ]),
+      )
+      .min(1)
+      .max(12)
+      .refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: "Item keys must be unique" }),
+  })
+  .strict();
+
+const norm = z
+  .object({
+    mean: z.number().finite(),
+    sd: z.number().finite().positive(),
+    reliability: z.number().min(0).lt(1),
+    p25: z.number().finite().optional(),
+    p75: z.number().finite().optional(),
+    demo: z.boolean().optional(),
+  })
+  .strict()
+  .refine((n) => (n.p25 === undefined) === (n.p75 === undefined) && (n.p25 === undefined || n.p25 < n.p75!), { message: "p25 and p75 come together and p25 < p75" });
+
+/** A wave-instrument definition file as the licence holder supplies it (items, scale, subscales, reverse keys, norms). */
+export const instrumentDefinitionBody = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/),
+    kind: z.literal("wave"),
+    title: text(120),
+    scale: z
+      .object({ min: z.number().int(), max: z.number().int(), labels: z.array(text(60)) })
+      .strict()
+      .refine((s) => s.max > s.min && s.max - s.min <= 10 && s.labels.length === s.max - s.min + 1, { message: "max > min, at most 11 points, one label per point" }),
+    subscales: z
+      .array(z.object({ key: itemKey, label: text(80), higherIsBetter: z.boolean(), norm: norm.optional() }).strict())
+      .min(1)
+      .max(12),
+    items: z.array(z.object({ key: itemKey, type: z.literal("likert"), text: text(400), subscale: itemKey, reverse: z.boolean().optional() }).strict()).min(1).max(200),
+    demo: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const subs = new Set(d.subscales.map((s) => s.key));
+    if (subs.size !== d.subscales.length) ctx.addIssue({ code: "custom", message: "Subscale keys must be unique", path: ["subscales"] });
+    if (new Set(d.items.map((i) => i.key)).size !== d.items.length) ctx.addIssue({ code: "custom", message: "Item keys must be unique", path: ["items"] });
+    d.items.forEach((it, i) => {
+      if (!subs.has(it.subscale)) ctx.addIssue({ code: "custom", message: `Unknown subscale ${it.subscale}`, path: ["items", i, "subscale"] });
+    });
+    for (const s of d.subscales) if (!d.items.some((i) => i.subscale === s.key)) ctx.addIssue({ code: "custom", message: `Subscale ${s.key} has no items`, path: ["subscales"] });
+  });
+
+export const tokenBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    role: z.enum(["researcher", "coordinator", "project_coordinator", "admin"]),
+    pilots: z.array(z.string().min(1).max(40)).max(20).optional(),
+  })
+  .strict()
+  .refine((b) => (b.role === "researcher" || b.role === "coordinator" ? (b.pilots?.length ?? 0) > 0 : !b.pilots?.length), {
+    message: "Researcher and coordinator tokens need pilots; project coordinator and admin tokens cover all pilots",
+    path: ["pilots"],
+  });
+
+export const auditQuery = z
+  .object({
+    pilot: z.string().max(40).optional(),
+    action: z.string().max(80).optional(),
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const importQuery = z.object({ dryRun: z.enum(["true", "false", "1", "0"]).optional() }).strict();
+
+// Staff forms (DESIGN.md §2.3)
+const ynu = z.enum(["yes", "no", "unknown"]);
+const shortText = z.string().trim().max(300);
+export const backgroundForm = z
+  .object({
+    ageAtPilotStart: z.number().int().min(10).max(30).optional(),
+    careStartDate: isoDate.optional(),
+    pilotStartDate: isoDate.optional(),
+    referralReason: shortText.optional(),
+    dsmCodes: z.array(z.string().trim().max(20)).max(20).optional(),
+    educationLevel: shortText.optional(),
+    countryOfOrigin: z.enum(["nl", "west_european", "non_west_european"]).optional(),
+    dayActivityBefore: shortText.optional(),
+    livingSituationBefore: shortText.optional(),
+    careBefore: z.array(shortText).max(20).optional(),
+    income: shortText.optional(),
+    debts: ynu.optional(),
+  })
+  .strict();
+export const RISL_SIZES = { a6: 5, signals: 27, risks: 12, protective: 6 } as const;
+export const rislForm = z
+  .object({
+    a6: z.array(ynu).length(RISL_SIZES.a6),
+    signals: z.array(ynu).length(RISL_SIZES.signals),
+    risks: z.array(ynu).length(RISL_SIZES.risks),
+    protective: z.array(ynu).length(RISL_SIZES.protective),
+  })
+  .strict();
+
+/** RIS-L scores: the number of "yes" answers for 1C signals, 1D risks and protective factors. */
+export function rislScores(f: z.infer<typeof rislForm>) {
+  const yes = (a: string[]) => a.filter((v) => v === "yes").length;
+  return { signals: yes(f.signals), risks: yes(f.risks), protective: yes(f.protective) };
+}
