@@ -1,33 +1,51 @@
 // A real SMTP server on loopback for tests (smtp-server + mailparser), with a small HTTP control API
 // so tests running inside workerd can read what arrived and tell it to refuse or drop deliveries.
+// Modes can be scoped to one recipient domain, so a test file that makes the sink refuse 30% of its
+// own deliveries does not disturb test files running at the same time. The control server also plays
+// an HTTP mail API (POST /mailapi/messages) that honours Idempotency-Key, like commercial mail APIs.
 import { createServer as createHttpServer, type Server } from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export type Received = { from: string; to: string[]; subject: string; text: string; html: string; messageId: string; date: string; headers: Record<string, string>; raw: string; at: number };
 type Mode = { refuseRate: number; dropRate: number; refuseAll: boolean };
+export type ApiReceived = { key: string; to: string[]; subject: string; messageId: string; mime: string; authorization: string | null; at: number };
+const domainOf = (address: string) => address.split("@").pop()!.toLowerCase();
 
 export async function startSmtpSink(smtpPort: number, controlPort: number) {
   const received: Received[] = [];
   const mode: Mode = { refuseRate: 0, dropRate: 0, refuseAll: false };
+  const domainModes = new Map<string, Mode>();
+  const domainStats = new Map<string, { attempts: number; refused: number; dropped: number }>();
   let attempts = 0;
   let refused = 0;
+  const api: ApiReceived[] = [];
+  const apiKeys = new Set<string>();
+  const apiMode = { failRate: 0, dropRate: 0 };
+  let apiAttempts = 0;
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
     onData(stream, session, callback) {
       attempts++;
+      const domain = domainOf(session.envelope.rcptTo[0]?.address ?? "");
+      const m0 = domainModes.get(domain) ?? mode;
+      const stats = domainStats.get(domain) ?? { attempts: 0, refused: 0, dropped: 0 };
+      domainStats.set(domain, stats);
+      stats.attempts++;
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
         const raw = Buffer.concat(chunks).toString("utf8");
-        if (mode.refuseAll || Math.random() < mode.refuseRate) {
+        if (m0.refuseAll || Math.random() < m0.refuseRate) {
           refused++;
+          stats.refused++;
           const err = Object.assign(new Error("451 Temporary failure, try again"), { responseCode: 451 });
           return callback(err);
         }
-        if (Math.random() < mode.dropRate) {
+        if (Math.random() < m0.dropRate) {
+          stats.dropped++;
           // Simulates a connection lost after DATA: the client never learns the outcome.
           (session as unknown as { _socket?: { destroy(): void } })._socket?.destroy();
           return;
@@ -58,16 +76,61 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (req.method === "GET" && req.url === "/messages") return json(200, { messages: received, attempts, refused });
-    if (req.method === "DELETE" && req.url === "/messages") {
+    const url = new URL(req.url ?? "/", "http://sink");
+    const readBody = async () => {
+      let body = "";
+      for await (const c of req) body += c;
+      return body;
+    };
+    if (req.method === "GET" && url.pathname === "/messages") {
+      const domain = url.searchParams.get("domain")?.toLowerCase();
+      if (!domain) return json(200, { messages: received, attempts, refused });
+      const stats = domainStats.get(domain) ?? { attempts: 0, refused: 0, dropped: 0 };
+      return json(200, { messages: received.filter((m) => m.to.some((t) => domainOf(t) === domain)), ...stats });
+    }
+    if (req.method === "POST" && url.pathname === "/mailapi/messages") {
+      apiAttempts++;
+      const body = await readBody();
+      const key = String(req.headers["idempotency-key"] ?? "");
+      if (!key) return json(400, { error: "idempotency key required" });
+      if (Math.random() < apiMode.failRate) return json(503, { error: "try again" });
+      let parsed: { to?: string[]; subject?: string; headers?: Record<string, string>; mime?: string };
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return json(400, { error: "bad json" });
+      }
+      // Same key again: the API answers as before and does not send a second copy.
+      if (!apiKeys.has(key)) {
+        apiKeys.add(key);
+        api.push({ key, to: parsed.to ?? [], subject: parsed.subject ?? "", messageId: parsed.headers?.["Message-ID"] ?? "", mime: parsed.mime ?? "", authorization: (req.headers.authorization as string | undefined) ?? null, at: Date.now() });
+      }
+      if (Math.random() < apiMode.dropRate) {
+        req.socket.destroy(); // accepted, but the client never hears so
+        return;
+      }
+      return json(202, { id: key });
+    }
+    if (req.method === "GET" && url.pathname === "/mailapi/messages") {
+      const domain = url.searchParams.get("domain")?.toLowerCase();
+      return json(200, { messages: domain ? api.filter((m) => m.to.some((t) => domainOf(t) === domain)) : api, attempts: apiAttempts });
+    }
+    if (req.method === "POST" && url.pathname === "/mailapi/mode") {
+      Object.assign(apiMode, { failRate: 0, dropRate: 0 }, JSON.parse((await readBody()) || "{}"));
+      return json(200, apiMode);
+    }
+    if (req.method === "DELETE" && url.pathname === "/messages") {
       received.length = 0;
       attempts = refused = 0;
       return json(200, { ok: true });
     }
-    if (req.method === "POST" && req.url === "/mode") {
-      let body = "";
-      for await (const c of req) body += c;
-      Object.assign(mode, { refuseRate: 0, dropRate: 0, refuseAll: false }, JSON.parse(body || "{}"));
+    if (req.method === "POST" && url.pathname === "/mode") {
+      const { domain, ...m } = JSON.parse((await readBody()) || "{}") as Partial<Mode> & { domain?: string };
+      if (domain) {
+        domainModes.set(domain.toLowerCase(), { refuseRate: 0, dropRate: 0, refuseAll: false, ...m });
+        return json(200, domainModes.get(domain.toLowerCase()));
+      }
+      Object.assign(mode, { refuseRate: 0, dropRate: 0, refuseAll: false }, m);
       return json(200, mode);
     }
     json(404, { error: "unknown" });

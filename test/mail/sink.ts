@@ -1,0 +1,36 @@
+// Test helpers for the SMTP sink and HTTP mail API of test/support/smtp-sink.ts, scoped to one recipient
+// domain so that concurrent test files never see or disturb each other's mail.
+import { env } from "cloudflare:workers";
+import type { ApiReceived, Received } from "../support/smtp-sink";
+
+let n = 0;
+export const uniqueDomain = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(n++).toString(36)}.test`;
+
+export function sinkFor(domain: string) {
+  const base = env.TEST_SMTP_CONTROL;
+  return {
+    domain,
+    address: (local: string) => `${local.toLowerCase()}@${domain}`,
+    async messages(): Promise<{ messages: Received[]; attempts: number; refused: number; dropped: number }> {
+      return (await fetch(`${base}/messages?domain=${encodeURIComponent(domain)}`)).json();
+    },
+    async mode(m: { refuseRate?: number; dropRate?: number; refuseAll?: boolean }) {
+      await fetch(`${base}/mode`, { method: "POST", body: JSON.stringify({ domain, ...m }) });
+    },
+    async apiMessages(): Promise<{ messages: ApiReceived[]; attempts: number }> {
+      return (await fetch(`${base}/mailapi/messages?domain=${encodeURIComponent(domain)}`)).json();
+    },
+    /** The HTTP mail API's failure modes are global: only the file that tests it changes them. */
+    async apiMode(m: { failRate?: number; dropRate?: number }) {
+      await fetch(`${base}/mailapi/mode`, { method: "POST", body: JSON.stringify(m) });
+    },
+    apiUrl: `${base}/mailapi`,
+  };
+}
+
+/** Counts by recipient: every value must be 1 for "exactly once". */
+export function perRecipient(messages: { to: string[] }[]) {
+  const m = new Map<string, number>();
+  for (const msg of messages) for (const t of msg.to) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}

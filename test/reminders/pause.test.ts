@@ -1,0 +1,147 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { pauseToken } from "../../worker/reminders/outbox";
+import { sha256Hex } from "../../worker/lib/crypto";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
+
+const BASE = "http://questionnaire.test";
+const get = (path: string) => exports.default.fetch(`${BASE}${path}`);
+const post = (path: string, init: RequestInit = {}) => exports.default.fetch(`${BASE}${path}`, { method: "POST", ...init });
+const DAY = 86_400_000;
+
+async function pausedUntil(id: number) {
+  return env.DB.prepare("SELECT reminders_paused_until AS u FROM participants WHERE id = ?").bind(id).first<number | null>("u");
+}
+async function pauseAudits(id: number) {
+  return (await env.DB.prepare("SELECT actor_type, actor_id, pilot_id, details FROM audit_log WHERE action = 'reminders_paused' AND target = ?").bind(`participant:${id}`).all<{ actor_type: string; actor_id: string; pilot_id: number; details: string }>()).results;
+}
+async function researcherToken(pilotId: number, role = "researcher") {
+  const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
+  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)").bind("test", await sha256Hex(token), role, JSON.stringify([pilotId])).run();
+  return { authorization: `Bearer ${token}` };
+}
+
+describe("the pause link", () => {
+  it("asks first in Dutch, discreetly, and changes nothing on GET", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const res = await get(`/p/${await pauseToken(env, youth.id)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="nl"');
+    expect(html).toContain("Twee weken geen herinneringen");
+    expect(html).toMatch(/<form method="post" action="\/p\/\d+\.[A-Za-z0-9_-]{43}\?lang=nl"/);
+    expect(html).not.toMatch(/slachtoffer|uitbuiting|loverboy|mensenhandel|exploitation|victim|trafficking/i);
+    expect(html).not.toContain(youth.code); // nothing that identifies her on the page
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-robots-tag")).toContain("noindex");
+    expect(await pausedUntil(youth.id)).toBeNull();
+    const en = await (await get(`/p/${await pauseToken(env, youth.id)}?lang=en`)).text();
+    expect(en).toContain("No reminders for two weeks");
+  });
+
+  it("pauses for 14 days on POST, audited with the youth's code, and a second press changes nothing", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const path = `/p/${await pauseToken(env, youth.id)}`;
+    const before = Date.now();
+    const res = await post(path);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Je krijgt twee weken geen herinneringen meer");
+    const until = (await pausedUntil(youth.id))!;
+    expect(until).toBeGreaterThanOrEqual(before + 14 * DAY);
+    expect(until).toBeLessThanOrEqual(Date.now() + 14 * DAY);
+
+    const again = await post(path);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("al op pauze");
+    expect(await pausedUntil(youth.id)).toBe(until);
+    const audits = await pauseAudits(youth.id);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actor_type: "youth", actor_id: youth.code, pilot_id: pilot.id });
+    expect(JSON.parse(audits[0]!.details).until).toBe(until);
+    // the GET now says so instead of offering the button again
+    expect(await (await get(path)).text()).toContain("al op pauze");
+  });
+
+  it("ten simultaneous presses pause once", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const path = `/p/${await pauseToken(env, youth.id)}`;
+    const all = await Promise.all(Array.from({ length: 10 }, () => post(path)));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    expect(await pauseAudits(youth.id)).toHaveLength(1);
+  });
+
+  it("refuses tampered, foreign, unknown and withdrawn tokens with a clear page and no change", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const other = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const withdrawn = await makeParticipant(pilot.id, { start: "2026-01-05", status: "withdrawn" });
+    const good = await pauseToken(env, youth.id);
+    const [, mac] = good.split(".");
+    const flipped = mac!.slice(0, -1) + (mac!.endsWith("A") ? "B" : "A");
+    const bad = [
+      `${youth.id}.${flipped}`, // tampered signature
+      `${other.id}.${mac}`, // someone else's id with her signature
+      await pauseToken({ ...env, LINK_SECRET: "another-secret-of-sufficient-length" }, youth.id), // forged with another key
+      await pauseToken(env, 987_654_321), // genuine signature, no such youth
+      await pauseToken(env, withdrawn.id), // withdrawn: no contact at all
+      `${youth.id}`,
+      `0.${mac}`,
+      `${youth.id}.${mac}.x`,
+      `-1.${mac}`,
+      `${"9".repeat(30)}.${mac}`,
+      encodeURIComponent(`<script>alert(1)</script>`),
+    ];
+    for (const token of bad) {
+      const g = await get(`/p/${token}`);
+      expect(g.status, token).toBe(404);
+      const html = await g.text();
+      expect(html).toContain("Er is niets veranderd");
+      expect(html).not.toContain("<script>alert");
+      expect((await post(`/p/${token}`)).status, token).toBe(404);
+    }
+    for (const p of [youth, other, withdrawn]) {
+      expect(await pausedUntil(p.id)).toBeNull();
+      expect(await pauseAudits(p.id)).toHaveLength(0);
+    }
+  });
+
+  it("refuses an oversized body without pausing", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const res = await post(`/p/${await pauseToken(env, youth.id)}`, { body: "x=".padEnd(10_000, "y"), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(res.status).toBe(404);
+    expect(await pausedUntil(youth.id)).toBeNull();
+  });
+
+  it("defers her queued messages to the end of the pause instead of dropping them", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const now = Date.now();
+    const occ = await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
+      .bind(youth.id, now - DAY, now + 20 * DAY)
+      .first<number>("id");
+    await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?)").bind(`${occ}:reminder:1`, occ, youth.id, pilot.id, now).run();
+    await post(`/p/${await pauseToken(env, youth.id)}`);
+    const row = await env.DB.prepare("SELECT status, next_attempt_at FROM outbox WHERE occasion_id = ?").bind(occ).first<{ status: string; next_attempt_at: number }>();
+    expect(row!.status).toBe("queued");
+    expect(row!.next_attempt_at).toBe(await pausedUntil(youth.id));
+  });
+
+  it("is visible to the pilot's researchers, not to coordinators or other pilots", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const { pilot: foreign } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    await post(`/p/${await pauseToken(env, youth.id)}`);
+    const url = `${BASE}/api/v1/pilots/${pilot.key}/reminder-pauses`;
+    const res = await exports.default.fetch(url, { headers: await researcherToken(pilot.id) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { pauses: { participantCode: string; until: number; activeNow: boolean }[] };
+    expect(body.pauses).toEqual([expect.objectContaining({ participantCode: youth.code, activeNow: true, until: await pausedUntil(youth.id) })]);
+    expect((await exports.default.fetch(url, { headers: await researcherToken(foreign.id) })).status).toBe(403);
+    expect((await exports.default.fetch(url, { headers: await researcherToken(pilot.id, "coordinator") })).status).toBe(403);
+    expect((await exports.default.fetch(url)).status).toBe(401);
+  });
+});
