@@ -1,0 +1,173 @@
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../worker/app";
+import { getDb, schema } from "../../worker/db";
+import { sha256Hex } from "../../worker/lib/crypto";
+import { SESSION_COOKIE } from "../../worker/staff/auth";
+import { createMagicLink } from "../../worker/staff/signin";
+import { makePilot, uniqueKey } from "../support/fixtures";
+import { BASE, call, linkIn, mailCount, mailTo, sessionFor, staffUser } from "./support";
+
+const db = () => getDb(env.DB);
+const signIn = (email: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email }), headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, redirect: "manual" });
+const open = (url: string) => exports.default.fetch(url, { redirect: "manual" });
+const cookieOf = (res: Response) => /om_staff=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? null;
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("passwordless staff sign-in", () => {
+  it("answers the same for known and unknown addresses and mails a link only to the known one", async () => {
+    const { pilot } = await makePilot();
+    const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+    const unknown = `${uniqueKey("nobody")}@example.test`;
+    const a = await signIn(unknown);
+    const b = await signIn(user.email.toUpperCase());
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(await a.text()).toBe(await b.text());
+    const [mail] = await mailTo(user.email);
+    expect(mail!.subject).toBe("Je aanmeldlink");
+    expect(await mailCount(unknown)).toBe(0);
+    const link = linkIn(mail!.text);
+    expect(link).toMatch(/^http:\/\/questionnaire\.test\/staff\/auth\//);
+    // only the hash is at rest
+    const token = link!.split("/staff/auth/")[1]!;
+    const rows = await db().select().from(schema.magicLinks).where(eq(schema.magicLinks.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokenHash).toBe(await sha256Hex(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows[0]!.expiresAt - rows[0]!.createdAt).toBe(15 * 60_000);
+  });
+
+  it("turns the link into an HttpOnly, SameSite=Lax, Secure session cookie, once, and audits the sign-in", async () => {
+    const { pilot } = await makePilot();
+    const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+    await signIn(user.email);
+    const link = linkIn((await mailTo(user.email))[0]!.text)!;
+    const res = await open(link);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/staff");
+    const setCookie = res.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Secure/i);
+    const session = cookieOf(res)!;
+    const [row] = await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(session)));
+    expect(row!.userId).toBe(user.id);
+    expect(row!.expiresAt).toBeGreaterThan(Date.now());
+    const home = await exports.default.fetch(`${BASE}/staff`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain(user.email);
+    expect(html).toContain(`data-pilot="${pilot.key}"`);
+    expect(home.headers.get("cache-control")).toBe("no-store");
+
+    const again = await open(link);
+    expect(again.status).toBe(410);
+    expect(again.headers.get("set-cookie")).toBeNull();
+    const audits = await db().select().from(schema.auditLog).where(eq(schema.auditLog.actorId, `staff:${user.id}`));
+    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["staff.sign_in_link_sent", "staff.sign_in"]));
+  });
+
+  it("omits Secure on localhost so local development works over http", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    const res = await exports.default.fetch(`http://127.0.0.1:8787/staff/auth/${token}`, { redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).not.toMatch(/Secure/i);
+  });
+
+  it("refuses expired, malformed and forged links", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    await db().update(schema.magicLinks).set({ expiresAt: Date.now() - 1 }).where(eq(schema.magicLinks.tokenHash, await sha256Hex(token)));
+    expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(410);
+    expect((await open(`${BASE}/staff/auth/short`)).status).toBe(410);
+    expect((await open(`${BASE}/staff/auth/${"A".repeat(43)}`)).status).toBe(410);
+    expect((await open(`${BASE}/staff/auth/${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).status).toBe(410);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it("lets exactly one of two concurrent uses of a link sign in", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    const results = await Promise.all([open(`${BASE}/staff/auth/${token}`), open(`${BASE}/staff/auth/${token}`), open(`${BASE}/staff/auth/${token}`)]);
+    expect(results.map((r) => r.status).sort()).toEqual([303, 410, 410]);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(1);
+  });
+
+  it("does not sign in a disabled user and drops her existing session", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    const s = await sessionFor(user.id);
+    await db().update(schema.staffUsers).set({ disabledAt: Date.now() }).where(eq(schema.staffUsers.id, user.id));
+    expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(410);
+    expect((await call(s, "GET", "/api/v1/me")).status).toBe(401);
+    expect(await createMagicLink(env, user.email, Date.now())).toBeNull();
+  });
+
+  it("rejects a malformed address, an oversized form and a cross-site form post", async () => {
+    expect((await signIn("not-an-address")).status).toBe(400);
+    expect((await signIn(`${"a".repeat(300)}@example.test`)).status).toBe(400);
+    const big = await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(big.status).toBe(413);
+    expect((await signIn("someone@example.test", { origin: "https://evil.example" })).status).toBe(403);
+  });
+
+  it("limits pending links per address", async () => {
+    const user = await staffUser();
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push(await createMagicLink(env, user.email, Date.now()));
+    expect(made.filter(Boolean)).toHaveLength(5);
+  });
+
+  it("signs out: CSRF-protected, the session row is deleted and the cookie stops working", async () => {
+    const user = await staffUser();
+    const s = await sessionFor(user.id);
+    const noCsrf = await call(s, "POST", "/staff/sign-out", new URLSearchParams({}), { csrf: false });
+    expect(noCsrf.status).toBe(403);
+    expect((await call(s, "GET", "/api/v1/me")).status).toBe(200);
+    const out = await call(s, "POST", "/staff/sign-out", new URLSearchParams({ _csrf: s.csrf! }), { csrf: false });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toMatch(/om_staff=;/);
+    expect((await call(s, "GET", "/api/v1/me")).status).toBe(401);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it("refuses an expired or tampered session cookie", async () => {
+    const user = await staffUser();
+    const s = await sessionFor(user.id);
+    const token = s.headers.cookie!.split("=")[1]!;
+    const tampered = { ...s, headers: { cookie: `${SESSION_COOKIE}=${token.slice(0, -2)}xy` } };
+    expect((await call(tampered, "GET", "/api/v1/me")).status).toBe(401);
+    await db().update(schema.staffSessions).set({ expiresAt: Date.now() - 1 }).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
+    expect((await call(s, "GET", "/api/v1/me")).status).toBe(401);
+    const page = await call(s, "GET", "/staff");
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('href="/staff/sign-in"');
+  });
+
+  it("logs no address while sending the sign-in mail, even when delivery fails", async () => {
+    const user = await staffUser();
+    const lines: string[] = [];
+    for (const m of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
+    const bad = { ...env, SMTP_PORT: "1" }; // nothing listens there: the send fails
+    const res = await createApp().fetch(new Request(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded" } }), bad);
+    expect(res.status).toBe(200);
+    await signIn(user.email);
+    await mailTo(user.email);
+    expect(lines.join("\n")).not.toContain(user.email);
+    expect(lines.join("\n")).not.toContain(user.email.split("@")[0]);
+  });
+});
+
+describe("dev credentials", () => {
+  it("the dev admin token works only with DEV_MODE=1", async () => {
+    const headers = { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` };
+    expect((await exports.default.fetch(`${BASE}/api/v1/me`, { headers })).status).toBe(200);
+    const prod = await createApp().fetch(new Request(`${BASE}/api/v1/me`, { headers }), { ...env, DEV_MODE: undefined });
+    expect(prod.status).toBe(401);
+  });
+});
