@@ -1,26 +1,143 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { renderToString } from "preact-render-to-string";
+import { frequentIndicators } from "../../schema/instruments/definitions";
+import { ReportDocument } from "../../web/pages/reports/ReportDocument";
+import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
+import { indicatorPoints, recomputePilot } from "../analysis/recompute";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
-import { pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
+import { pilotFor, requireStaff, type Role, type StaffEnv } from "../staff/auth";
+import { answersCsv, codebookCsv, wideCsv } from "./exports";
+import { loadAllAnswers, loadComments, loadPlotAnswers, loadSummaryInput, type PilotRow } from "./queries";
+import { buildSummary } from "./summary";
 
 export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
 
+/** Who may read summaries and download them (DESIGN.md §1: coordinators; researchers of the pilot too). */
+export const READ_ROLES: Role[] = ["coordinator", "project_coordinator", "researcher"];
+
+const principalActor = (c: Context<StaffEnv>) => ({ type: c.get("principal").type, id: c.get("principal").id });
+
+/** `?comments=1` includes free-text comments; absent or `0` leaves them out; anything else is an error. */
+export function wantsComments(c: Context<StaffEnv>): boolean {
+  const v = c.req.query("comments");
+  if (v === undefined || v === "0") return false;
+  if (v === "1") return true;
+  throw new AppError("validation", "comments must be 0 or 1");
+}
+
+function download(c: Context<StaffEnv>, body: string, type: string, filename: string) {
+  c.header("Content-Type", type);
+  c.header("Content-Disposition", `attachment; filename="${filename}"`);
+  c.header("Cache-Control", "no-store");
+  c.header("X-Content-Type-Options", "nosniff");
+  return c.body(body);
+}
+
+export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
+  return buildSummary(await loadSummaryInput(d1, pilot, now));
+}
+
+/** Per youth and frequent indicator the points of its plot (the recompute's own aggregation). */
+export async function plotDataFor(d1: D1Database, pilot: PilotRow): Promise<PlotData> {
+  const rows = await loadPlotAnswers(d1, pilot.id);
+  const byPerson = new Map<number, { code: string; start: string; answers: Parameters<typeof indicatorPoints>[2] }>();
+  for (const r of rows) {
+    let p = byPerson.get(r.participant_id);
+    if (!p) byPerson.set(r.participant_id, (p = { code: r.code, start: r.pilot_start_date, answers: [] }));
+    p.answers.push({ participant_id: r.participant_id, occasion_id: r.occasion_id, instrument: r.instrument, item_key: r.item_key, value: r.value, answered_at: r.answered_at });
+  }
+  const indicators = frequentIndicators(pilot.key).filter((i) => i.aggregate === "mean");
+  const out: PlotData = new Map();
+  for (const [id, p] of byPerson) {
+    const person = { id, pilot_start_date: p.start, pilot_key: pilot.key, timezone: pilot.timezone };
+    out.set(p.code, new Map(indicators.map((ind) => [ind.key, indicatorPoints(ind, person, p.answers)])));
+  }
+  return out;
+}
+
+const MAX_RECOMPUTE_BODY = 1024;
+
 /** Downloads read stored results only; the scheduled job computes them. Every download is audited. */
 export const reportRoutes = new Hono<StaffEnv>()
-  .use(requireStaff)
+  .use("/pilots/:pilot/summary/*", requireStaff)
+  .use("/pilots/:pilot/recompute", requireStaff)
   .get("/pilots/:pilot/summary/indicators.csv", async (c) => {
-    const pilot = await pilotFor(c, ["coordinator", "project_coordinator", "researcher"]);
+    const pilot = await pilotFor(c, READ_ROLES);
     const results = await c.env.DB.prepare(
       `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
        FROM indicator_results r JOIN participants p ON p.id = r.participant_id
-       WHERE p.pilot_id = ? ORDER BY p.code, r.indicator`,
+       WHERE p.pilot_id = ? AND r.indicator NOT LIKE 'wave:%' ORDER BY p.code, r.indicator`,
     )
       .bind(pilot.id)
       .raw<[string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null]>();
-    await audit(getDb(c.env.DB), { type: c.get("principal").type, id: c.get("principal").id }, "export.indicators_csv", Date.now(), { pilotId: pilot.id, details: { rows: results.length } });
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header("Content-Disposition", `attachment; filename="${pilot.key}-indicators.csv"`);
+    await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), { pilotId: pilot.id, details: { rows: results.length } });
+    return download(c, toCsv([...INDICATOR_COLUMNS], results), "text/csv; charset=utf-8", `${pilot.key}-indicators.csv`);
+  })
+  .get("/pilots/:pilot/summary/summary.json", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), { pilotId: pilot.id, details: { participants: s.participantCount } });
     c.header("Cache-Control", "no-store");
-    return c.body(toCsv([...INDICATOR_COLUMNS], results));
+    return c.json(s);
+  })
+  .get("/pilots/:pilot/summary/wide.csv", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.wide_csv", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
+    return download(c, wideCsv(s), "text/csv; charset=utf-8", `${pilot.key}-wide.csv`);
+  })
+  .get("/pilots/:pilot/summary/codebook.csv", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
+    return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
+  })
+  .get("/pilots/:pilot/summary/answers.csv", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const comments = wantsComments(c);
+    const rows = await loadAllAnswers(c.env.DB, pilot.id);
+    await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length, comments } });
+    return download(c, answersCsv(rows, comments), "text/csv; charset=utf-8", `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`);
+  })
+  .get("/pilots/:pilot/summary/report.html", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const withComments = wantsComments(c);
+    const now = Date.now();
+    const [s, plots, comments] = await Promise.all([summaryFor(c.env.DB, pilot, now), plotDataFor(c.env.DB, pilot), withComments ? loadComments(c.env.DB, pilot.id) : Promise.resolve(null)]);
+    let commentData: CommentData | null = null;
+    if (comments) {
+      commentData = new Map();
+      for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
+    }
+    await audit(getDb(c.env.DB), principalActor(c), "export.report_html", now, { pilotId: pilot.id, details: { participants: s.participantCount, comments: withComments } });
+    const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
+    return download(c, html, "text/html; charset=utf-8", `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`);
+  })
+  .post("/pilots/:pilot/recompute", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const raw = await c.req.text();
+    if (raw.length > MAX_RECOMPUTE_BODY) throw new AppError("payload_too_large", "Body too large");
+    let force = false;
+    if (raw.trim()) {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new AppError("validation", "Body must be JSON");
+      }
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw new AppError("validation", "Body must be a JSON object");
+      const extra = Object.keys(body).filter((k) => k !== "force");
+      if (extra.length) throw new AppError("validation", `Unknown fields: ${extra.join(", ")}`);
+      const f = (body as { force?: unknown }).force;
+      if (f !== undefined && typeof f !== "boolean") throw new AppError("validation", "force must be a boolean");
+      force = f === true;
+    }
+    const started = Date.now();
+    const result = await recomputePilot(c.env.DB, pilot.id, started, { force });
+    const ms = Date.now() - started;
+    await audit(getDb(c.env.DB), principalActor(c), "analysis.recompute", Date.now(), { pilotId: pilot.id, details: { ...result, force, ms } });
+    return c.json({ pilot: pilot.key, ...result, force, ms });
   });

@@ -1,0 +1,124 @@
+// Coordinator pages: per pilot the integral table in colour with a plot per youth, and an all-pilots
+// overview for the project coordinator. Server-rendered, no script; texts from the catalogue.
+import type { ComponentChildren } from "preact";
+import type { Summary } from "../../../worker/reports/summary";
+import { t, type Lang } from "../../i18n/messages";
+import { FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type PlotData } from "./SummaryView";
+
+function Shell({ lang, title, children }: { lang: Lang; title: string; children: ComponentChildren }) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{title}</title>
+        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
+      </head>
+      <body>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
+
+export const downloadLinks = (pilotKey: string) => {
+  const base = `/api/v1/pilots/${encodeURIComponent(pilotKey)}/summary`;
+  return [
+    { id: "dl-indicators", key: "report.download.indicators", href: `${base}/indicators.csv` },
+    { id: "dl-wide", key: "report.download.wide", href: `${base}/wide.csv` },
+    { id: "dl-codebook", key: "report.download.codebook", href: `${base}/codebook.csv` },
+    { id: "dl-answers", key: "report.download.answers", href: `${base}/answers.csv` },
+    { id: "dl-report", key: "report.download.html", href: `${base}/report.html` },
+    { id: "dl-report-comments", key: "report.download.htmlComments", href: `${base}/report.html?comments=1` },
+  ] as const;
+};
+
+export function PilotReportPage({ s, plots, lang = "nl", showAllLink }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean }) {
+  return (
+    <Shell lang={lang} title={`${t("report.title", lang)} · ${s.pilot.name}`}>
+      {showAllLink && (
+        <p class="noprint">
+          <a href="/reports" id="all-pilots-link">← {t("report.allPilots", lang)}</a>
+        </p>
+      )}
+      <h1>
+        {t("report.title", lang)} · {s.pilot.name} <span class="muted">({s.pilot.organisation})</span>
+      </h1>
+      <p class="small muted">
+        {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
+      </p>
+      <nav class="downloads noprint" aria-label={t("report.downloads", lang)}>
+        <strong>{t("report.downloads", lang)}:</strong>{" "}
+        {downloadLinks(s.pilot.key).map((d) => (
+          <a id={d.id} href={d.href}>
+            {t(d.key, lang)}
+          </a>
+        ))}
+      </nav>
+      <Warnings s={s} lang={lang} />
+      <Legend lang={lang} />
+      <Section id="sec-integral" title={t("report.integral", lang)}>
+        <IntegralTable s={s} lang={lang} />
+      </Section>
+      <Section id="sec-plots" title={t("report.plots", lang)}>
+        <YouthPlots s={s} plots={plots} comments={null} lang={lang} />
+      </Section>
+      <Section id="sec-response" title={t("report.response", lang)}>
+        <ResponseTables s={s} lang={lang} />
+      </Section>
+      <Section id="sec-waves" title={t("report.waves", lang)}>
+        <WaveTables s={s} lang={lang} />
+      </Section>
+      <Section id="sec-frequent" title={t("report.frequent", lang)}>
+        <FrequentTables s={s} lang={lang} />
+      </Section>
+    </Shell>
+  );
+}
+
+export function AllPilotsPage({ summaries, lang = "nl" }: { summaries: Summary[]; lang?: Lang }) {
+  return (
+    <Shell lang={lang} title={t("report.allPilots", lang)}>
+      <h1>{t("report.allPilots", lang)}</h1>
+      <p class="small muted">{t("report.codesOnly", lang)}</p>
+      <Legend lang={lang} />
+      <table id="pilots-overview">
+        <thead>
+          <tr>
+            <th class="code">{t("report.pilot", lang)}</th>
+            <th>{t("report.youths", lang)}</th>
+            <th>T1</th>
+            <th>T2</th>
+            <th>T3</th>
+            <th>{t("report.response.frequentDone", lang)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {summaries.map((s) => {
+            const sched = s.response.perYouth.reduce((a, y) => a + y.scheduled, 0);
+            const done = s.response.perYouth.reduce((a, y) => a + y.completed, 0);
+            return (
+              <tr data-pilot={s.pilot.key}>
+                <td class="code">
+                  <a href={`/reports/pilots/${encodeURIComponent(s.pilot.key)}`}>{s.pilot.name}</a>
+                </td>
+                <td>{s.participantCount}</td>
+                {s.response.perWave.map((w) => (
+                  <td>{`${w.completed}/${w.invited}`}</td>
+                ))}
+                <td>{`${done}/${sched}`}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {summaries.map((s) => (
+        <Section id={`pilot-${s.pilot.key}`} title={`${s.pilot.name} (${s.pilot.organisation})`}>
+          <IntegralTable s={s} lang={lang} />
+        </Section>
+      ))}
+    </Shell>
+  );
+}

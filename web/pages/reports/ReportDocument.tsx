@@ -1,0 +1,51 @@
+// The downloadable, self-contained HTML report: inline CSS and SVG only, a CSP that forbids loading
+// anything, print CSS for A4 landscape. Comments appear only when the coordinator asked for them.
+import type { Summary } from "../../../worker/reports/summary";
+import { t, type Lang } from "../../i18n/messages";
+import { BackgroundTables, FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type CommentData, type PlotData } from "./SummaryView";
+
+export function ReportDocument({ s, plots, comments, generatedAt, lang = "nl" }: { s: Summary; plots: PlotData; comments: CommentData | null; generatedAt: number; lang?: Lang }) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${t("report.title", lang)} · ${s.pilot.name}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
+      </head>
+      <body>
+        <main>
+          <h1>
+            {t("report.title", lang)} · {s.pilot.name} <span class="muted">({s.pilot.organisation})</span>
+          </h1>
+          <p class="small muted">
+            {t("report.generated", lang)} {new Date(generatedAt).toISOString().slice(0, 16).replace("T", " ")} UTC · {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
+          </p>
+          <Warnings s={s} lang={lang} />
+          <Legend lang={lang} />
+          <Section id="sec-integral" title={t("report.integral", lang)}>
+            <IntegralTable s={s} lang={lang} />
+          </Section>
+          <Section id="sec-background" title={t("report.background", lang)}>
+            <BackgroundTables s={s} lang={lang} />
+          </Section>
+          <Section id="sec-response" title={t("report.response", lang)}>
+            <ResponseTables s={s} lang={lang} />
+          </Section>
+          <Section id="sec-waves" title={t("report.waves", lang)}>
+            <WaveTables s={s} lang={lang} />
+          </Section>
+          <Section id="sec-frequent" title={t("report.frequent", lang)}>
+            <FrequentTables s={s} lang={lang} />
+          </Section>
+          <Section id="sec-plots" title={t("report.plots", lang)}>
+            <YouthPlots s={s} plots={plots} comments={comments} lang={lang} />
+          </Section>
+        </main>
+      </body>
+    </html>
+  );
+}

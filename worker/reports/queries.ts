@@ -1,0 +1,114 @@
+// Reads for the summaries and downloads. Only stored results and raw answers are read here; the
+// statistics were computed by the scheduled job (worker/analysis/recompute.ts).
+import { instrumentsOf } from "../studies/settings";
+import type { WaveDefinition } from "../analysis/waves";
+import type { StoredIndicator, SummaryInput } from "./summary";
+
+export type PilotRow = { id: number; key: string; name: string; organisation: string; timezone: string; settings: unknown };
+
+export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: number): Promise<SummaryInput> {
+  const configured = instrumentsOf(pilot).wave;
+  const [people, indicators, occasions, timings, forms, defs] = await d1.batch([
+    d1.prepare("SELECT id, code, status FROM participants WHERE pilot_id = ? ORDER BY code").bind(pilot.id),
+    d1
+      .prepare(
+        `SELECT r.participant_id, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
+         FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?`,
+      )
+      .bind(pilot.id),
+    // Due = opened by now and not cancelled; an open occasion still counts as invited.
+    d1
+      .prepare(
+        `SELECT o.participant_id, o.kind, o.wave, SUM(o.opens_at <= ?2 AND o.status != 'cancelled') AS due, SUM(o.status = 'completed') AS completed
+         FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?1 GROUP BY o.participant_id, o.kind, o.wave`,
+      )
+      .bind(pilot.id, now),
+    d1
+      .prepare(
+        `SELECT (t.submitted_at - t.first_opened_at) / 60000.0 AS minutes FROM occasion_timings t JOIN occasions o ON o.id = t.occasion_id
+         JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.kind = 'frequent' AND t.submitted_at IS NOT NULL`,
+      )
+      .bind(pilot.id),
+    d1.prepare("SELECT f.participant_id, f.form, f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id WHERE p.pilot_id = ?").bind(pilot.id),
+    d1.prepare(
+      `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+       WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
+    ),
+  ]);
+  type Ind = { participant_id: number; indicator: string; n: number; mean: number | null; min: number | null; max: number | null; slope_per_measurement: number | null; slope_per_day: number | null; kendall_s: number | null; p: number | null; trend: "up" | "down" | null; band: StoredIndicator["band"] };
+  return {
+    pilot: { key: pilot.key, name: pilot.name, organisation: pilot.organisation },
+    waveInstruments: configured,
+    participants: people!.results as { id: number; code: string; status: string }[],
+    indicators: (indicators!.results as Ind[]).map((r) => ({
+      participantId: r.participant_id,
+      indicator: r.indicator,
+      n: r.n,
+      mean: r.mean,
+      min: r.min,
+      max: r.max,
+      slopePerMeasurement: r.slope_per_measurement,
+      slopePerDay: r.slope_per_day,
+      kendallS: r.kendall_s,
+      p: r.p,
+      trend: r.trend,
+      band: r.band,
+    })),
+    waveDefinitions: Object.fromEntries((defs!.results as { key: string; definition: string }[]).map((d) => [d.key, JSON.parse(d.definition) as WaveDefinition])),
+    occasions: (occasions!.results as { participant_id: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number }[]).map((o) => ({ participantId: o.participant_id, kind: o.kind, wave: o.wave, due: o.due ?? 0, completed: o.completed ?? 0 })),
+    completionMinutes: (timings!.results as { minutes: number }[]).map((t) => t.minutes).filter((m) => m >= 0),
+    staffForms: (forms!.results as { participant_id: number; form: "background" | "risl"; data: string }[]).map((f) => ({ participantId: f.participant_id, form: f.form, data: safeJson(f.data) })),
+  };
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export type FrequentPoint = { code: string; indicator: string; day: number; value: number; at: number };
+export type CommentRow = { code: string; at: number; instrument: string; item: string; comment: string };
+
+/** The per-occasion indicator points for the plots (the same aggregation the recompute uses). */
+export async function loadPlotAnswers(d1: D1Database, pilotId: number) {
+  return d1
+    .prepare(
+      `SELECT p.id AS participant_id, p.code, p.pilot_start_date, r.occasion_id, i.key AS instrument, r.item_key, r.value, r.answered_at
+       FROM responses r JOIN occasions o ON o.id = r.occasion_id JOIN participants p ON p.id = r.participant_id
+       JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
+       WHERE p.pilot_id = ? AND o.kind = 'frequent' AND r.value IS NOT NULL`,
+    )
+    .bind(pilotId)
+    .all<{ participant_id: number; code: string; pilot_start_date: string; occasion_id: number; instrument: string; item_key: string; value: number; answered_at: number }>()
+    .then((r) => r.results);
+}
+
+export async function loadComments(d1: D1Database, pilotId: number): Promise<CommentRow[]> {
+  const rows = await d1
+    .prepare(
+      `SELECT p.code, r.answered_at AS at, i.key AS instrument, r.item_key AS item, r.comment
+       FROM responses r JOIN participants p ON p.id = r.participant_id
+       JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
+       WHERE p.pilot_id = ? AND r.comment IS NOT NULL AND r.comment != '' ORDER BY p.code, r.answered_at`,
+    )
+    .bind(pilotId)
+    .all<CommentRow>();
+  return rows.results;
+}
+
+/** Every answer of the pilot, long format, for the answers CSV. */
+export async function loadAllAnswers(d1: D1Database, pilotId: number) {
+  return d1
+    .prepare(
+      `SELECT p.code, o.kind, o.wave, o.seq, o.due_date, i.key AS instrument, v.version, r.item_key, r.value, r.not_applicable, r.mode, r.answered_at, r.comment
+       FROM responses r JOIN occasions o ON o.id = r.occasion_id JOIN participants p ON p.id = r.participant_id
+       JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
+       WHERE p.pilot_id = ? ORDER BY p.code, o.kind, o.seq, i.key, r.item_key`,
+    )
+    .bind(pilotId)
+    .raw<[string, string, string | null, number, string, string, number, string, number | null, number, string, number, string | null]>();
+}
