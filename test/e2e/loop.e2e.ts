@@ -27,9 +27,9 @@ async function clickSlider(page: Page, id: string, value: number) {
 describe("the whole loop through real components", () => {
   it("cron → e-mail → Chromium → D1 → recompute → CSV", async () => {
     const email = `loop.${Date.now()}@example.test`;
-    const created = await api("/api/v1/dev/fixtures/loop-youth", { method: "POST", body: JSON.stringify({ email, history: [4, 5, 5, 6, 7] }) });
+    const created = await api("/api/v1/dev/fixtures/pilot", { method: "POST", body: JSON.stringify({ youths: [{ email, history: [4, 5, 5, 6, 7] }] }) });
     expect(created.status).toBe(201);
-    const { pilot, code } = (await created.json()) as { pilot: string; code: string };
+    const { pilot, codes: [code] } = (await created.json()) as { pilot: string; codes: string[] };
 
     // 1. The cron opens today's occasion and mails the invitation over SMTP to the catcher.
     await fireCron();

@@ -37,10 +37,10 @@ export async function addFrequentHistory(db: Db, participantId: number, versions
 }
 
 /**
- * A fresh pilot (mailed at any hour) with one youth whose pilot started 70 days ago, five answered
- * fortnightly occasions behind her and the sixth falling due today.
+ * A fresh pilot (mailed at any hour) with the given youths. A youth with n history values started
+ * n fortnights ago: n answered occasions lie behind her and the next falls due today.
  */
-export async function createLoopYouth(db: Db, env: Env, now: number, opts: { email: string; history: number[] }) {
+export async function createFixturePilot(db: Db, env: Env, now: number, youths: { email: string; history: number[] }[]) {
   let [study] = await db.select().from(schema.studies).where(eq(schema.studies.key, "dev"));
   study ??= (await db.insert(schema.studies).values({ key: "dev", name: "Development fixtures" }).returning())[0]!;
   const key = `e2e${now.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -49,10 +49,14 @@ export async function createLoopYouth(db: Db, env: Env, now: number, opts: { ema
     .values({ studyId: study.id, key, name: `E2E ${key}`, organisation: "Fixture", timezone: TZ, settings: { frequentInstruments: ["welzijn", "functioneren", "basisbehoeften", "pilot_fier"], waveInstruments: [], ...ALWAYS_SEND } })
     .returning();
   const versions = await ensureBuiltInInstruments(db, {});
-  const start = addDays(localDate(now, TZ), -14 * opts.history.length);
-  const code = `E2E-${key.slice(3, 9).toUpperCase()}`;
-  const [youth] = await db.insert(schema.participants).values({ pilotId: pilot!.id, code, pilotStartDate: start, status: "active", consentBy: "self", consentDate: start }).returning();
-  await setContact(db, env, youth!.id, opts.email, null, now);
-  await addFrequentHistory(db, youth!.id, versions, start, opts.history);
-  return { pilot: key, code };
+  const codes: string[] = [];
+  for (const [i, y] of youths.entries()) {
+    const start = addDays(localDate(now, TZ), -14 * y.history.length);
+    const code = `E2E-${key.slice(3, 9).toUpperCase()}-${String(i + 1).padStart(3, "0")}`;
+    const [youth] = await db.insert(schema.participants).values({ pilotId: pilot!.id, code, pilotStartDate: start, status: "active", consentBy: "self", consentDate: start }).returning();
+    await setContact(db, env, youth!.id, y.email, null, now);
+    await addFrequentHistory(db, youth!.id, versions, start, y.history);
+    codes.push(code);
+  }
+  return { pilot: key, codes };
 }

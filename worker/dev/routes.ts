@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo } from "../demo/seed";
 import { requireAdmin, requireStaff, type StaffEnv } from "../staff/auth";
 import { ensureLink } from "../survey/links";
-import { createLoopYouth } from "./fixtures";
+import { createFixturePilot } from "./fixtures";
 
 /** Local development only: the routes do not exist unless DEV_MODE=1 (set in the generated .dev.vars). */
 export const devRoutes = new Hono<StaffEnv>()
@@ -41,14 +41,12 @@ export const devRoutes = new Hono<StaffEnv>()
     if (!body.success) throw new AppError("validation", "Body must be {\"pilot\": \"<key>\"}", body.error.issues);
     return c.json(await openLink(c.env, body.data.pilot, Date.now()));
   })
-  .post("/fixtures/loop-youth", async (c) => {
+  .post("/fixtures/pilot", async (c) => {
     requireAdmin(c);
-    const body = z
-      .object({ email: z.string().email().max(200), history: z.array(z.number().int().min(0).max(10)).min(0).max(26) })
-      .strict()
-      .safeParse(await c.req.json().catch(() => null));
-    if (!body.success) throw new AppError("validation", "Body must be {\"email\": string, \"history\": number[]}", body.error.issues);
-    return c.json(await createLoopYouth(getDb(c.env.DB), c.env, Date.now(), body.data), 201);
+    const youth = z.object({ email: z.string().email().max(200), history: z.array(z.number().int().min(0).max(10)).max(26) }).strict();
+    const body = z.object({ youths: z.array(youth).min(1).max(500) }).strict().safeParse(await c.req.json().catch(() => null));
+    if (!body.success) throw new AppError("validation", 'Body must be {"youths": [{"email": string, "history": number[]}]}', body.error.issues);
+    return c.json(await createFixturePilot(getDb(c.env.DB), c.env, Date.now(), body.data.youths), 201);
   });
 
 /** A link to an occasion of a demo youth that is open now (the youth with the latest-closing open occasion). */
