@@ -1,0 +1,183 @@
+// The pure summary model: integral-table rules, RCI flags, non-response, bands per method, group mean,
+// response and background tables (DESIGN.md §3).
+import { describe, expect, it } from "vitest";
+import { GCIR, TASC } from "../../schema/instruments/definitions";
+import type { WaveDefinition } from "../../worker/analysis/waves";
+import { backgroundTable, buildSummary, flagOf, rislSum, type StoredIndicator, type SummaryInput } from "../../worker/reports/summary";
+
+const ind = (participantId: number, indicator: string, mean: number | null, extra: Partial<StoredIndicator> = {}): StoredIndicator => ({
+  participantId,
+  indicator,
+  n: mean === null ? 0 : 1,
+  mean,
+  min: null,
+  max: null,
+  slopePerMeasurement: null,
+  slopePerDay: null,
+  kendallS: null,
+  p: null,
+  trend: null,
+  band: null,
+  ...extra,
+});
+
+function input(over: Partial<SummaryInput> = {}): SummaryInput {
+  return {
+    pilot: { key: "gezinshuizen", name: "Gezinshuizen", organisation: "Org" },
+    waveInstruments: ["gcir", "tasc"],
+    participants: [
+      { id: 1, code: "B", status: "active" },
+      { id: 2, code: "A", status: "left_care" },
+      { id: 3, code: "C", status: "active" },
+    ],
+    indicators: [],
+    waveDefinitions: { gcir: GCIR as unknown as WaveDefinition, tasc: TASC as unknown as WaveDefinition },
+    occasions: [],
+    completionMinutes: [],
+    staffForms: [],
+    ...over,
+  };
+}
+
+describe("buildSummary", () => {
+  it("sorts youths by code and keeps every table in the same order", () => {
+    const s = buildSummary(input());
+    expect(s.integral.rows.map((r) => r.code)).toEqual(["A", "B", "C"]);
+    expect(s.response.perYouth.map((r) => r.code)).toEqual(["A", "B", "C"]);
+    for (const t of [...s.waveTables, ...s.frequentTables]) expect(t.rows.map((r) => r.code)).toEqual(["A", "B", "C"]);
+  });
+
+  it("integral wave cells come from the last completed wave unless that is T1, marked with the wave, flagged by RCI against T1", () => {
+    const s = buildSummary(
+      input({
+        indicators: [
+          ind(1, "wave:T1:gcir.ondersteuning", 2.0),
+          ind(1, "wave:T2:gcir.ondersteuning", 2.2),
+          ind(1, "wave:T3:gcir.ondersteuning", 4.5), // T3 − T1 = 2.5, Sdiff = √(2·0.49·0.1) ≈ 0.313 → improved
+          ind(2, "wave:T1:gcir.ondersteuning", 3.0), // only T1: empty
+          ind(3, "wave:T1:gcir.ondersteuning", 3.0),
+          ind(3, "wave:T2:gcir.ondersteuning", 3.1), // no reliable change
+        ],
+      }),
+    );
+    const col = "gcir.ondersteuning";
+    const [a, b, c] = s.integral.rows;
+    expect(b!.cells[col]).toMatchObject({ value: 4.5, wave: "T3", flag: "++", band: "high" });
+    expect(a!.cells[col]).toMatchObject({ value: null, wave: null, flag: null, band: null });
+    expect(c!.cells[col]).toMatchObject({ value: 3.1, wave: "T2", flag: null, band: "middle" });
+    expect(s.integral.groupMean[col]!.value).toBeCloseTo((4.5 + 3.1) / 2, 12);
+  });
+
+  it("wave tables: non-response instead of 0, RCI against the previous answered wave and against T1, Repressie inverted", () => {
+    const s = buildSummary(
+      input({
+        indicators: [ind(1, "wave:T1:gcir.repressie", 2.0), ind(1, "wave:T3:gcir.repressie", 3.8)],
+      }),
+    );
+    const t = s.waveTables.find((x) => x.subscale === "repressie")!;
+    const row = t.rows.find((r) => r.code === "B")!;
+    expect(row.scores.T2).toMatchObject({ nonResponse: true, value: null });
+    expect(row.scores.T1.nonResponse).toBe(false);
+    // T2 missing: T3 is compared with T1 as its previous answered wave.
+    expect(row.changes.T3vsT2).toBe("deteriorated");
+    expect(row.changes.T3vsT1).toBe("deteriorated");
+    expect(row.changes.T2vsT1).toBeNull();
+    const sdiff = Math.sqrt(2 * (0.7 * Math.sqrt(1 - 0.8)) ** 2);
+    expect(row.changes.rci.T3vsT1).toBeCloseTo(1.8 / sdiff, 12);
+    // Repressie 3.8 > norm mean 2.9 + 0.7: high raw score, so the band is low (pink).
+    expect(row.scores.T3.band).toBe("low");
+    expect(s.integral.rows[1]!.cells["gcir.repressie"]!.flag).toBe("--");
+  });
+
+  it("TASC is banded against ±1 SD of the own group at T1", () => {
+    const s = buildSummary(input({ indicators: [ind(1, "wave:T1:tasc.totaal", 2.0), ind(2, "wave:T1:tasc.totaal", 3.0), ind(3, "wave:T1:tasc.totaal", 4.0), ind(3, "wave:T2:tasc.totaal", 4.5)] }));
+    const t = s.waveTables.find((x) => x.instrument === "tasc")!;
+    expect(t.bandMethod).toBe("ownGroupT1Sd");
+    // group T1: 2, 3, 4 → mean 3, sd 1: 2 and 4 are on the cut-offs (middle), 4.5 above (high)
+    expect(t.rows.map((r) => r.scores.T1.band)).toEqual(["middle", "middle", "middle"]);
+    expect(t.rows[2]!.scores.T2.band).toBe("high");
+  });
+
+  it("an impossible norm does not break the summary: no RCI, and a warning says why", () => {
+    const bad = JSON.parse(JSON.stringify(GCIR)) as WaveDefinition;
+    bad.subscales![0]!.norm!.reliability = 1;
+    const s = buildSummary(input({ waveDefinitions: { gcir: bad }, waveInstruments: ["gcir"], indicators: [ind(1, "wave:T1:gcir.ondersteuning", 2), ind(1, "wave:T2:gcir.ondersteuning", 4)] }));
+    expect(s.waveTables[0]!.rows[1]!.changes.T2vsT1).toBeNull();
+    expect(s.warnings.join(" ")).toMatch(/gcir\.ondersteuning: .*reliability/);
+  });
+
+  it("frequent cells: stored mean and band, ++/-- by direction; the group mean is banded with the fixed cut-offs", () => {
+    const s = buildSummary(
+      input({
+        indicators: [ind(1, "welzijn", 7.5, { trend: "up", band: "high" }), ind(2, "welzijn", 4, { trend: "down", band: "low" }), ind(3, "welzijn", null)],
+      }),
+    );
+    expect(s.integral.rows.map((r) => r.cells.welzijn!.flag)).toEqual(["--", "++", null]);
+    expect(s.integral.groupMean.welzijn).toMatchObject({ value: 5.75, band: "middle", n: 2 });
+    expect(flagOf("down", false)).toBe("++");
+  });
+
+  it("RIS-L columns appear only with RIS-L forms, banded by the group's quartiles, risks inverted", () => {
+    expect(buildSummary(input()).integral.columns.some((c) => c.group === "risl")).toBe(false);
+    const s = buildSummary(
+      input({
+        staffForms: [
+          { participantId: 1, form: "risl", data: { signals: 10, risks: 1, protective: { a: "yes", b: true, c: "no" } } },
+          { participantId: 2, form: "risl", data: { signals: 2, risks: 5, protective: 0 } },
+          { participantId: 3, form: "risl", data: { signals: 5, risks: 3, protective: 1 } },
+        ],
+      }),
+    );
+    const cells = s.integral.rows.map((r) => r.cells);
+    expect(cells.map((c) => c["risl.signals"]!.value)).toEqual([2, 10, 5]);
+    expect(cells.map((c) => c["risl.signals"]!.band)).toEqual(["high", "low", "middle"]); // many signals = pink
+    expect(cells[1]!["risl.protective"]!.value).toBe(2);
+  });
+
+  it("response per wave and per youth counts due and completed occasions, and the median completion time", () => {
+    const s = buildSummary(
+      input({
+        occasions: [
+          { participantId: 1, kind: "wave", wave: "T1", due: 1, completed: 1 },
+          { participantId: 2, kind: "wave", wave: "T1", due: 1, completed: 0 },
+          { participantId: 1, kind: "wave", wave: "T2", due: 0, completed: 0 }, // planned, not yet due
+          { participantId: 1, kind: "frequent", wave: null, due: 10, completed: 7 },
+        ],
+        completionMinutes: [3, 1, 2, 10],
+      }),
+    );
+    expect(s.response.perWave).toEqual([
+      { wave: "T1", invited: 2, completed: 1 },
+      { wave: "T2", invited: 0, completed: 0 },
+      { wave: "T3", invited: 0, completed: 0 },
+    ]);
+    const b = s.response.perYouth.find((y) => y.code === "B")!;
+    expect(b).toMatchObject({ scheduled: 10, completed: 7, waves: { T1: "completed", T2: null, T3: null } });
+    expect(s.response.perYouth.find((y) => y.code === "A")!.waves.T1).toBe("missed");
+    expect(s.response.medianCompletionMinutes).toBe(2.5);
+  });
+});
+
+describe("backgroundTable and rislSum", () => {
+  it("summarises numbers and categories, and leaves out identifying fields, dates and long text", () => {
+    const t = backgroundTable([
+      { data: { age: 14, edu: "vmbo", care: ["a", "b"], naam: "X", dateOfBirth: "2010-01-01", start: "2024-01-01", reason: "x".repeat(80), email: "a@b" } },
+      { data: { age: 18, edu: "vmbo", care: ["a"] } },
+    ])!;
+    expect(t.n).toBe(2);
+    expect(t.numeric).toEqual([{ field: "age", n: 2, mean: 16, sd: Math.sqrt(8), min: 14, max: 18 }]);
+    expect(t.categorical).toEqual([
+      { field: "edu", counts: [{ value: "vmbo", count: 2 }] },
+      { field: "care", counts: [{ value: "a", count: 2 }, { value: "b", count: 1 }] },
+    ]);
+    expect(JSON.stringify(t)).not.toMatch(/naam|2010|a@b|xxxx/);
+    expect(backgroundTable([])).toBeNull();
+  });
+
+  it("rislSum counts yes answers or takes a number", () => {
+    expect(rislSum({ a: "yes", b: "no", c: "unknown", d: true })).toBe(2);
+    expect(rislSum(4)).toBe(4);
+    expect(rislSum(undefined)).toBeNull();
+    expect(rislSum("3")).toBeNull();
+  });
+});
