@@ -3,12 +3,13 @@
 // Modes can be scoped to one recipient domain, so a test file that makes the sink refuse 30% of its
 // own deliveries does not disturb test files running at the same time. The control server also plays
 // an HTTP mail API (POST /mailapi/messages) that honours Idempotency-Key, like commercial mail APIs.
+import { spawn, spawnSync } from "node:child_process";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export type Received = { from: string; to: string[]; subject: string; text: string; html: string; messageId: string; date: string; headers: Record<string, string>; raw: string; at: number };
-type Mode = { refuseRate: number; dropRate: number; refuseAll: boolean };
+type Mode = { refuseRate: number; dropRate: number; refuseAll: boolean; permanent?: boolean };
 export type ApiReceived = { key: string; to: string[]; subject: string; messageId: string; mime: string; authorization: string | null; at: number };
 const domainOf = (address: string) => address.split("@").pop()!.toLowerCase();
 
@@ -41,7 +42,9 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
         if (m0.refuseAll || Math.random() < m0.refuseRate) {
           refused++;
           stats.refused++;
-          const err = Object.assign(new Error("451 Temporary failure, try again"), { responseCode: 451 });
+          const err = m0.permanent
+            ? Object.assign(new Error("550 Mailbox unavailable"), { responseCode: 550 })
+            : Object.assign(new Error("451 Temporary failure, try again"), { responseCode: 451 });
           return callback(err);
         }
         if (Math.random() < m0.dropRate) {
@@ -71,6 +74,30 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
   });
   await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", r));
 
+  // A second server that insists on AUTH (PLAIN or LOGIN over plain text, as a relay on loopback might).
+  const authReceived: { user: string; to: string[]; raw: string }[] = [];
+  const authSmtp = new SMTPServer({
+    authMethods: ["PLAIN", "LOGIN"],
+    allowInsecureAuth: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === "relay-user" && auth.password === "relay-pass ü") return cb(null, { user: auth.username });
+      cb(Object.assign(new Error("535 Authentication failed"), { responseCode: 535 }));
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        authReceived.push({ user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => authSmtp.listen(0, "127.0.0.1", r));
+  const authPort = (authSmtp.server.address() as { port: number }).port;
+  const spamassassin = spawnSync("sh", ["-c", "command -v spamassassin"], { encoding: "utf8" }).stdout.trim() || null;
+
   const control: Server = createHttpServer(async (req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -87,6 +114,23 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       if (!domain) return json(200, { messages: received, attempts, refused });
       const stats = domainStats.get(domain) ?? { attempts: 0, refused: 0, dropped: 0 };
       return json(200, { messages: received.filter((m) => m.to.some((t) => domainOf(t) === domain)), ...stats });
+    }
+    if (req.method === "GET" && url.pathname === "/auth-sink") return json(200, { port: authPort, messages: authReceived });
+    if (req.method === "POST" && url.pathname === "/spamassassin") {
+      // Local checks only (-L: no network tests), test mode (-t): adds the report, changes nothing.
+      if (!spamassassin) return json(200, { available: false });
+      const raw = await readBody();
+      const out = await new Promise<string>((resolve, reject) => {
+        const p = spawn(spamassassin, ["-L", "-t"], { stdio: ["pipe", "pipe", "pipe"] });
+        let o = "";
+        p.stdout.on("data", (c: Buffer) => (o += c.toString("utf8")));
+        p.on("error", reject);
+        p.on("close", () => resolve(o));
+        p.stdin.end(raw);
+      });
+      const status = /^X-Spam-Status: (\w+), score=(-?[\d.]+)[^\n]*(?:\n\s+[^\n]*)*/m.exec(out);
+      const tests = /tests=([^\n]*(?:\n\s+[^\n]*)*?)\s+autolearn/m.exec(out)?.[1]?.replace(/\s+/g, "") ?? "";
+      return json(200, { available: true, score: status ? Number(status[2]) : null, spam: status?.[1] ?? null, tests: tests.replace(/autolearn.*$/, "").split(",").filter(Boolean), report: out.slice(out.indexOf("Content analysis details")).slice(0, 4000) });
     }
     if (req.method === "POST" && url.pathname === "/mailapi/messages") {
       apiAttempts++;
@@ -140,6 +184,7 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
     received,
     async stop() {
       await new Promise<void>((r) => smtp.close(() => r()));
+      await new Promise<void>((r) => authSmtp.close(() => r()));
       await new Promise<void>((r) => control.close(() => r()));
     },
   };
