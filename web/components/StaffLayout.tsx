@@ -12,7 +12,7 @@ export function StaffLayout({ lang = "nl", title, user, children }: { lang?: Lan
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{`${title} · ${t("staff.app", lang)}`}</title>
         <style dangerouslySetInnerHTML={{ __html: STAFF_CSS }} />
       </head>
