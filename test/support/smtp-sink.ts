@@ -50,7 +50,8 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
         if (Math.random() < m0.dropRate) {
           stats.dropped++;
           // Simulates a connection lost after DATA: the client never learns the outcome.
-          (session as unknown as { _socket?: { destroy(): void } })._socket?.destroy();
+          const conns = (smtp as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          for (const c of conns) if (c.session === session) c._socket.destroy();
           return;
         }
         const m = await simpleParser(raw);

@@ -31,6 +31,9 @@ export class SmtpError extends Error {
 
 type Reply = { code: number; lines: string[] };
 
+/** base64 of the UTF-8 bytes (btoa alone would encode a non-ASCII password as Latin-1). */
+const b64utf8 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+
 export class SmtpSession {
   private socket: Socket;
   private reader!: ReadableStreamDefaultReader<Uint8Array>;
@@ -57,8 +60,11 @@ export class SmtpSession {
   }
 
   private attach() {
+    this.socket.closed.catch(() => {}); // a peer that hangs up is reported by read(), not as an unhandled rejection
     this.reader = this.socket.readable.getReader();
     this.writer = this.socket.writable.getWriter();
+    this.reader.closed.catch(() => {});
+    this.writer.closed.catch(() => {});
   }
 
   private async handshake() {
@@ -81,11 +87,11 @@ export class SmtpSession {
     if (this.o.user) {
       const auth = caps.find((l) => /^AUTH\b/i.test(l)) ?? "";
       if (/\bPLAIN\b/i.test(auth)) {
-        this.expect(await this.command(`AUTH PLAIN ${btoa(`\0${this.o.user}\0${this.o.pass ?? ""}`)}`), 235, "AUTH");
+        this.expect(await this.command(`AUTH PLAIN ${b64utf8(`\0${this.o.user}\0${this.o.pass ?? ""}`)}`), 235, "AUTH");
       } else if (/\bLOGIN\b/i.test(auth)) {
         this.expect(await this.command("AUTH LOGIN"), 334, "AUTH");
-        this.expect(await this.command(btoa(this.o.user)), 334, "AUTH");
-        this.expect(await this.command(btoa(this.o.pass ?? "")), 235, "AUTH");
+        this.expect(await this.command(b64utf8(this.o.user)), 334, "AUTH");
+        this.expect(await this.command(b64utf8(this.o.pass ?? "")), 235, "AUTH");
       } else {
         throw new SmtpError("smtp_auth_not_offered", null, false);
       }

@@ -1,0 +1,185 @@
+// The transports against real servers: SMTP (plain, AUTH, refusals, a connection lost after DATA),
+// the HTTP mail API with idempotency keys, and the Cloudflare send_email binding as simulated locally.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { cloudflareTransport, createTransport, httpTransport, smtpTransport, type MailEnv } from "../../worker/mail/transport";
+import { deliverOutbox } from "../../worker/reminders/outbox";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
+
+const mail = (to: string, id = crypto.randomUUID()) => ({ to, subject: "Je korte vragenlijst staat klaar", text: "Hoi,\r\n", html: "<p>Hoi,</p>", messageId: `<${id}@example.org>` });
+
+describe("SMTP", () => {
+  it("a refusal (451 after DATA) is retried with backoff; the message goes out once when the server accepts", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("smtp451"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    await sink.mode({ refuseAll: true });
+    const t0 = Date.now();
+    expect(await deliverOutbox(env, [id], () => t0)).toMatchObject({ retried: 1, sent: 0 });
+    let row = await outboxRow(id);
+    expect(row).toMatchObject({ status: "queued", attempts: 1 });
+    expect(row.last_error).toMatch(/^451/);
+    expect(row.next_attempt_at).toBe(t0 + 60_000);
+    // not due yet: nothing happens
+    expect(await deliverOutbox(env, [id], () => t0 + 30_000)).toMatchObject({ skipped: 1 });
+    expect(await deliverOutbox(env, [id], () => t0 + 60_000)).toMatchObject({ retried: 1 });
+    expect((await outboxRow(id)).next_attempt_at).toBe(t0 + 60_000 + 120_000); // doubled
+    await sink.mode({});
+    expect(await deliverOutbox(env, [id], () => t0 + 180_000)).toMatchObject({ sent: 1 });
+    row = await outboxRow(id);
+    expect(row).toMatchObject({ status: "sent", attempts: 3, last_error: null });
+    const got = await sink.messages();
+    expect(got.messages).toHaveLength(1);
+    expect(got.attempts).toBe(3);
+  });
+
+  it("gives up after MAIL_MAX_ATTEMPTS and shows the reason", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("smtpmax"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    await sink.mode({ refuseAll: true });
+    const e = { ...env, MAIL_MAX_ATTEMPTS: "3" } as MailEnv;
+    let t = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await deliverOutbox(e, [id], () => t);
+      t += 24 * 3_600_000;
+    }
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 3 });
+    expect((await outboxRow(id)).last_error).toMatch(/^451/);
+    expect(await deliverOutbox(e, [id], () => t)).toMatchObject({ skipped: 1 });
+    expect((await sink.messages()).attempts).toBe(3);
+  });
+
+  it("a permanent refusal (550) fails at once", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("smtp550"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    await sink.mode({ refuseAll: true, permanent: true });
+    expect(await deliverOutbox(env, [id], () => Date.now())).toMatchObject({ failed: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await outboxRow(id)).last_error).toMatch(/^550/);
+  });
+
+  it("a connection lost after DATA leaves the outcome unknown: marked failed, never resent by a run", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("smtpdrop"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    await sink.mode({ dropRate: 1 });
+    expect(await deliverOutbox(env, [id], () => Date.now())).toMatchObject({ unknown: 1 });
+    const row = await outboxRow(id);
+    expect(row.status).toBe("failed");
+    expect(row.last_error).toMatch(/^outcome_unknown/);
+    await sink.mode({});
+    expect(await deliverOutbox(env, [id], () => Date.now() + 86_400_000)).toMatchObject({ skipped: 1 });
+    const got = await sink.messages();
+    expect(got.attempts).toBe(1);
+    expect(got.dropped).toBe(1);
+  });
+
+  it("authenticates with SMTP_USER/SMTP_PASS (PLAIN), and a wrong password is a permanent failure", async () => {
+    const { port } = (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as { port: number };
+    const to = `auth@${uniqueDomain("auth")}`;
+    const base = { ...env, SMTP_PORT: String(port), SMTP_USER: "relay-user" } as MailEnv;
+    const ok = smtpTransport({ ...base, SMTP_PASS: "relay-pass ü" });
+    expect(await ok.send(mail(to))).toEqual({ accepted: true });
+    await ok.close();
+    const { messages } = (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as { messages: { user: string; to: string[] }[] };
+    expect(messages.filter((m) => m.to[0] === to)).toEqual([{ user: "relay-user", to: [to], raw: expect.any(String) }]);
+    const bad = smtpTransport({ ...base, SMTP_PASS: "wrong" });
+    const r = await bad.send(mail(to));
+    await bad.close();
+    expect(r).toMatchObject({ accepted: false, permanent: true });
+    // Without credentials the relay refuses MAIL FROM (530): permanent as well.
+    const none = smtpTransport({ ...env, SMTP_PORT: String(port) } as MailEnv);
+    expect(await none.send(mail(to))).toMatchObject({ accepted: false, permanent: true });
+    await none.close();
+  });
+
+  it("SMTP_SECURE=tls against a plain server fails cleanly instead of hanging", async () => {
+    const tx = smtpTransport({ ...env, SMTP_SECURE: "tls" } as MailEnv);
+    const r = await tx.send(mail(`tls@${uniqueDomain("tls")}`));
+    await tx.close();
+    expect(r.accepted).toBe(false);
+  });
+
+  it("a refused connection is a temporary failure", async () => {
+    const tx = smtpTransport({ ...env, SMTP_PORT: "1" } as MailEnv);
+    const r = await tx.send(mail(`x@${uniqueDomain("conn")}`));
+    expect(r).toMatchObject({ accepted: false, permanent: false });
+    expect((r as { unknown?: boolean }).unknown).toBeFalsy();
+  });
+});
+
+describe("HTTP mail API", () => {
+  it("sends the outbox key as Idempotency-Key, so a lost response is resent without a second copy", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("http"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    const e = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: sink.apiUrl, MAIL_API_KEY: "api-key-123" } as MailEnv;
+    try {
+      await sink.apiMode({ dropRate: 1 }); // the API takes it but the response is lost
+      const t = Date.now();
+      expect(await deliverOutbox(e, [id], () => t)).toMatchObject({ retried: 1 });
+      expect(await outboxRow(id)).toMatchObject({ status: "queued" });
+      await sink.apiMode({ failRate: 1 }); // then it answers 503
+      expect(await deliverOutbox(e, [id], () => t + 60_000)).toMatchObject({ retried: 1 });
+      await sink.apiMode({});
+      expect(await deliverOutbox(e, [id], () => t + 240_000)).toMatchObject({ sent: 1 });
+    } finally {
+      await sink.apiMode({});
+    }
+    const row = await outboxRow(id);
+    expect(row.status).toBe("sent");
+    const { messages } = await sink.apiMessages();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ key: row.key, to: [sink.address("y")], authorization: "Bearer api-key-123", messageId: row.message_id });
+    expect(messages[0]!.mime).toMatch(/Content-Type: multipart\/alternative/);
+  });
+
+  it("a stale in-flight claim is resent under the same key (idempotent), not marked failed", async () => {
+    const { resolveStaleClaims, STALE_CLAIM_MS } = await import("../../worker/reminders/outbox");
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    const t = Date.now();
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
+    await resolveStaleClaims({ ...env, MAIL_TRANSPORT: "http" } as MailEnv, t + STALE_CLAIM_MS + 1);
+    expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "outcome_unknown" });
+    // With SMTP the same situation ends as failed: a resend could duplicate.
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
+    await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
+    // A claim that never started sending simply goes back to the queue.
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'claimed', attempts = 1 WHERE id = ?").bind(t, id).run();
+    await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
+    expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "claim_expired", attempts: 0 });
+  });
+
+  it("a 4xx answer is permanent; a missing base URL is a configuration error", async () => {
+    const tx = httpTransport({ ...env, MAIL_API_URL: `${env.TEST_SMTP_CONTROL}/nowhere` } as MailEnv);
+    expect(await tx.send(mail("x@example.test"))).toMatchObject({ accepted: false, permanent: true });
+    expect(() => httpTransport({ ...env, MAIL_API_URL: "" } as MailEnv)).toThrow(/MAIL_API_URL/);
+  });
+});
+
+describe("Cloudflare Email (send_email binding)", () => {
+  it("hands the binding a MIME message it accepts", async () => {
+    const e = env as unknown as MailEnv;
+    expect(e.EMAIL).toBeDefined();
+    const tx = cloudflareTransport(e);
+    expect(await tx.send(mail("youth@example.test"))).toEqual({ accepted: true });
+  });
+
+  it("createTransport picks by MAIL_TRANSPORT and rejects unknown names", async () => {
+    expect((await createTransport({ ...env, MAIL_TRANSPORT: "smtp" })).name).toBe("smtp");
+    expect((await createTransport({ ...env, MAIL_TRANSPORT: "cloudflare" })).name).toBe("cloudflare");
+    expect((await createTransport({ ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9" } as MailEnv)).idempotent).toBe(true);
+    await expect(createTransport({ ...env, MAIL_TRANSPORT: "pigeon" })).rejects.toThrow(/Unknown MAIL_TRANSPORT/);
+  });
+});
