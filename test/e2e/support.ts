@@ -67,3 +67,22 @@ export function parseCsv(text: string): string[][] {
   if (cell || row.length) row.push(cell), rows.push(row);
   return rows;
 }
+
+/**
+ * Signs a staff member in the way people do: the e-mail form, the magic link from the mail catcher,
+ * then the session cookie in this browser context. Returns the page, now on /staff.
+ */
+export async function signIn(context: import("playwright-core").BrowserContext, email: string) {
+  const box = mailbox();
+  const before = new Set((await box.list()).filter((m) => m.to.some((t) => t.address === email)).map((m) => m.id));
+  const page = await context.newPage();
+  await page.goto(`${stack().url}/staff/sign-in`);
+  await page.fill("#email", email);
+  await Promise.all([page.waitForSelector("#sign-in-sent"), page.click("#sign-in-submit")]);
+  const mail = await box.waitFor((m) => m.to.some((t) => t.address === email) && !before.has(m.id), 15_000);
+  const link = new RegExp(`${stack().url.replace(/[.]/g, "\\.")}/staff/auth/[A-Za-z0-9_-]+`).exec(mail.text)?.[0];
+  if (!link) throw new Error(`no sign-in link in the mail to ${email}:\n${mail.text}`);
+  await page.goto(link);
+  await page.waitForURL(`${stack().url}/staff`);
+  return { page, link };
+}

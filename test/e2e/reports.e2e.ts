@@ -1,0 +1,107 @@
+// Issue #3 in a real browser: coordinators sign in, see the integral table of each demo pilot and
+// download every format; each file is parsed and checked.
+import { readFile } from "node:fs/promises";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, parseCsv, signIn, stack } from "./support";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const DEMO = { fier: 12, gezinshuizen: 8, sterkhuis: 8, viajeugd: 5 } as const;
+
+async function download(page: Page, linkId: string) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`#${linkId}`)]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: await readFile(path!) };
+}
+
+describe("coordinator summaries in the browser", () => {
+  it("the project coordinator sees every pilot's integral table in colour", async () => {
+    const context = await browser.newContext();
+    const { page } = await signIn(context, "projectcoordinator@demo.invalid");
+    await page.goto(`${stack().url}/reports`);
+    for (const [pilot, youths] of Object.entries(DEMO)) {
+      await page.goto(`${stack().url}/reports/pilots/${pilot}`);
+      const table = page.locator("#integral-table");
+      await expect.poll(() => table.isVisible()).toBe(true);
+      // one row per youth plus the group-mean row
+      expect(await table.locator("tbody tr").count()).toBe(youths + 1);
+      const codes = await table.locator("tbody tr td.code").allTextContents();
+      expect(codes.slice(0, youths).every((c) => /^DEMO-[A-Z]{3}-\d{2}$/.test(c))).toBe(true);
+      // colour bands are painted (a cell's background is not transparent), and the legend explains them
+      const painted = await table.locator("td").evaluateAll((tds) => tds.filter((td) => getComputedStyle(td).backgroundColor !== "rgba(0, 0, 0, 0)").length);
+      expect(painted).toBeGreaterThan(youths);
+      expect(await page.locator("#legend").isVisible()).toBe(true);
+      expect(await page.locator("#plots svg").count()).toBeGreaterThanOrEqual(youths);
+    }
+    await context.close();
+  });
+
+  it("a pilot coordinator downloads every format and each one checks out", async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const { page } = await signIn(context, "coordinator.fier@demo.invalid");
+    await page.goto(`${stack().url}/reports/pilots/fier`);
+
+    const indicators = await download(page, "dl-indicators");
+    expect([...indicators.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const ind = parseCsv(indicators.bytes.toString("utf8"));
+    expect(ind[0]).toEqual(["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"]);
+    const body = ind.slice(1).filter((r) => r.length > 1);
+    expect(new Set(body.map((r) => r[0])).size).toBe(DEMO.fier);
+    for (const r of body) {
+      expect(r).toHaveLength(12);
+      if (r[3] !== "") expect(Number(r[3])).toBeGreaterThanOrEqual(0), expect(Number(r[3])).toBeLessThanOrEqual(10);
+      expect(["", "up", "down"]).toContain(r[10]);
+      if (r[9] !== "") expect(Number(r[9])).toBeGreaterThanOrEqual(0), expect(Number(r[9])).toBeLessThanOrEqual(1);
+    }
+
+    const wide = parseCsv((await download(page, "dl-wide")).bytes.toString("utf8")).filter((r) => r.length > 1);
+    expect(wide[0]![0]).toBe("participant_code");
+    expect(wide).toHaveLength(DEMO.fier + 1);
+    expect(wide.every((r) => r.length === wide[0]!.length)).toBe(true);
+
+    const codebook = parseCsv((await download(page, "dl-codebook")).bytes.toString("utf8")).filter((r) => r.length > 1);
+    const documented = new Set(codebook.slice(1).map((r) => r[0]));
+    for (const column of wide[0]!) expect(documented.has(column)).toBe(true);
+
+    const answers = parseCsv((await download(page, "dl-answers")).bytes.toString("utf8")).filter((r) => r.length > 1);
+    expect(answers[0]).toEqual(expect.arrayContaining(["participant_code", "instrument", "item", "value", "answered_at_utc"]));
+    expect(answers.length).toBeGreaterThan(100);
+    // codes only: no e-mail addresses anywhere in the downloads
+    expect(answers.flat().some((cell) => /@/.test(cell))).toBe(false);
+
+    for (const [id, withComments] of [["dl-report", false], ["dl-report-comments", true]] as const) {
+      const html = (await download(page, id)).bytes.toString("utf8");
+      const report = await context.newPage();
+      const external: string[] = [];
+      report.on("request", (r) => { if (!r.url().startsWith("data:") && !r.url().startsWith("about:")) external.push(r.url()); });
+      await report.setContent(html, { waitUntil: "load" });
+      expect(external).toEqual([]); // self-contained: nothing loaded from anywhere
+      expect(await report.locator("#integral-table tbody tr").count()).toBe(DEMO.fier + 1);
+      expect(await report.locator("svg").count()).toBeGreaterThanOrEqual(DEMO.fier);
+      expect(await report.locator("#legend").isVisible()).toBe(true);
+      const commentLists = await report.locator("ul.comments").count();
+      if (withComments) expect(commentLists).toBeGreaterThan(0);
+      else expect(commentLists).toBe(0);
+      const pdf = await report.pdf({ format: "A4" });
+      expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+      await report.close();
+    }
+    await context.close();
+  });
+
+  it("a coordinator of one pilot cannot open another pilot's summary", async () => {
+    const context = await browser.newContext();
+    const { page } = await signIn(context, "coordinator.fier@demo.invalid");
+    const res = await page.goto(`${stack().url}/reports/pilots/sterkhuis`);
+    expect(res!.status()).toBe(403);
+    expect(await page.locator("#integral-table").count()).toBe(0);
+    await context.close();
+  });
+});
