@@ -13,7 +13,7 @@ import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
 import { decideNextMessage, nextSendableTime, isQuietTime, type Decision, type MessageKind, type OccasionState, type ReminderPolicy } from "./policy";
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_MAX_ATTEMPTS = 10;
 /** A claim older than this whose outcome never came back is resolved (see resolveStaleClaims). */
 export const STALE_CLAIM_MS = 10 * 60_000;
 export const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 6 * 3_600_000);
