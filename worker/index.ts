@@ -24,7 +24,7 @@ export default {
    * acts "earlier" than that run (tests advance the clock). A thrown batch is retried by the queue; the
    * outbox claims make that harmless.
    */
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     checkEnv(env);
     for (const m of batch.messages) {
       const body = m.body as MailBatch;

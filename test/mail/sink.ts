@@ -14,7 +14,7 @@ export function sinkFor(domain: string) {
     async messages(): Promise<{ messages: Received[]; attempts: number; refused: number; dropped: number }> {
       return (await fetch(`${base}/messages?domain=${encodeURIComponent(domain)}`)).json();
     },
-    async mode(m: { refuseRate?: number; dropRate?: number; refuseAll?: boolean }) {
+    async mode(m: { refuseRate?: number; dropRate?: number; refuseAll?: boolean; permanent?: boolean }) {
       await fetch(`${base}/mode`, { method: "POST", body: JSON.stringify({ domain, ...m }) });
     },
     async apiMessages(): Promise<{ messages: ApiReceived[]; attempts: number }> {
