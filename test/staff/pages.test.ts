@@ -1,0 +1,133 @@
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb, schema } from "../../worker/db";
+import { addDays, localDate } from "../../worker/schedule/schedule";
+import { addHistory, makePilot, uniqueKey } from "../support/fixtures";
+import { BASE, call, linkIn, mailTo, sessionFor, staffUser } from "./support";
+
+const db = () => getDb(env.DB);
+const today = () => localDate(Date.now(), "Europe/Amsterdam");
+const enrolForm = (csrf: string | null, fields: Record<string, string>) => new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields });
+
+describe("researcher workspace", () => {
+  it("sign in through the mailed link, enrol a youth through the form and see her scheduled occasions", async () => {
+    const { pilot } = await makePilot({ settings: { waveInstruments: ["gcir"] } });
+    const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+    await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const link = linkIn((await mailTo(user.email))[0]!.text)!;
+    const signedIn = await exports.default.fetch(link, { redirect: "manual" });
+    const cookie = /om_staff=[^;]+/.exec(signedIn.headers.get("set-cookie")!)![0];
+    const browser = { label: "browser", userId: user.id, email: user.email, csrf: null, headers: { cookie } };
+
+    const home = await (await call(browser, "GET", "/staff")).text();
+    expect(home).toContain(`href="/staff/pilots/${pilot.key}"`);
+    const enrolPage = await call(browser, "GET", `/staff/pilots/${pilot.key}/enrol`);
+    expect(enrolPage.status).toBe(200);
+    const html = await enrolPage.text();
+    for (const id of ["enrol-form", "code", "pilotStartDate", "consentBy", "selfAge16Plus", "consentDate", "email", "mentorEmail", "enrol-submit"]) expect(html).toContain(`id="${id}"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    expect(enrolPage.headers.get("content-security-policy")).toContain("default-src 'none'");
+
+    const code = uniqueKey("WEB-");
+    const posted = await call(browser, "POST", `/staff/pilots/${pilot.key}/enrol`, enrolForm(csrf, { code, pilotStartDate: today(), consentBy: "self", selfAge16Plus: "1", consentDate: today(), email: `${code.toLowerCase()}@youth.example`, mentorEmail: "" }), { headers: { origin: BASE } });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/youths/${code}?enrolled=1`);
+    const youth = await call(browser, "GET", posted.headers.get("location")!);
+    expect(youth.status).toBe(200);
+    const page = await youth.text();
+    expect(page).toContain('id="enrolled-notice"');
+    expect(page).toContain('id="schedule-table"');
+    expect(page).toMatch(/<tr data-kind="wave" data-seq="1" data-state="open">/);
+    expect(page).toMatch(/<tr data-kind="frequent" data-seq="1" data-state="open">/);
+    expect(page).toMatch(/<tr data-kind="frequent" data-seq="2" data-state="planned">/);
+    expect(page).not.toContain(`${code.toLowerCase()}@youth.example`);
+    const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+    expect(p!.consentRecordedBy).toBe(user.id);
+
+    const list = await (await call(browser, "GET", `/staff/pilots/${pilot.key}`)).text();
+    expect(list).toContain(`data-code="${code}"`);
+  });
+
+  it("refuses the enrol form without CSRF token, with bad input or a duplicate code, storing nothing extra", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const url = `/staff/pilots/${pilot.key}/enrol`;
+    const code = uniqueKey("F-");
+    const ok = { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" };
+    expect((await call(s, "POST", url, enrolForm(null, ok), { csrf: false })).status).toBe(403);
+    expect((await call(s, "POST", url, enrolForm("forged", ok), { csrf: false })).status).toBe(403);
+    const bad = await call(s, "POST", url, enrolForm(s.csrf, { ...ok, code: "<script>alert(1)</script>" }), { csrf: false });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('id="enrol-errors"');
+    expect(badHtml).not.toContain("<script>alert(1)</script>");
+    expect(badHtml).toContain("&lt;script>alert(1)&lt;/script>"); // escaped inside the value attribute
+    expect((await call(s, "POST", url, enrolForm(s.csrf, { ...ok, consentBy: "self" }), { csrf: false })).status).toBe(400); // no 16+
+    expect((await call(s, "POST", url, enrolForm(s.csrf, { ...ok, pilotStartDate: addDays(today(), 200) }), { csrf: false })).status).toBe(400);
+    expect((await call(s, "POST", url, enrolForm(s.csrf, ok), { csrf: false })).status).toBe(303);
+    const dup = await call(s, "POST", url, enrolForm(s.csrf, ok), { csrf: false });
+    expect(dup.status).toBe(409);
+    expect(await dup.text()).toContain("Deze code bestaat al");
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(1);
+  });
+
+  it("shows youths × occasions with status, filters overdue and left care, and hides the enrol form from coordinators", async () => {
+    const { pilot, versions } = await makePilot();
+    const coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
+    const start = addDays(today(), -20);
+    const mk = async (status: "active" | "left_care") => {
+      const [p] = await db().insert(schema.participants).values({ pilotId: pilot.id, code: uniqueKey("O-"), pilotStartDate: start, status, consentBy: "guardian", consentDate: start, leftCareAt: status === "left_care" ? today() : null }).returning();
+      return p!;
+    };
+    const answered = await mk("active");
+    const overdue = await mk("left_care");
+    await addHistory(answered.id, versions, start, [6]);
+    const opened = Date.now() - 6 * 86_400_000;
+    await db().insert(schema.occasions).values({ participantId: overdue.id, kind: "frequent", seq: 2, dueDate: addDays(start, 14), opensAt: opened, closesAt: Date.now() + 4 * 86_400_000, status: "open", instrumentVersionIds: [] });
+    const all = await call(coordinator, "GET", `/staff/pilots/${pilot.key}`);
+    expect(all.status).toBe(200);
+    const html = await all.text();
+    expect(html).toContain('id="youths-table"');
+    expect(html).not.toContain('id="enrol-link"');
+    const row = (code: string) => new RegExp(`<tr data-code="${code}">[\\s\\S]*?</tr>`).exec(html)![0];
+    expect(row(answered.code)).toContain('data-state="answered"');
+    expect(row(overdue.code)).toContain('data-state="overdue"');
+    expect(row(overdue.code)).toContain('data-state="missed"'); // seq 1 was never answered and its window passed
+    const od = await (await call(coordinator, "GET", `/staff/pilots/${pilot.key}?filter=overdue`)).text();
+    expect(od).toContain(`data-code="${overdue.code}"`);
+    expect(od).not.toContain(`data-code="${answered.code}"`);
+    const lc = await (await call(coordinator, "GET", `/staff/pilots/${pilot.key}?filter=left_care`)).text();
+    expect(lc).toContain(`data-code="${overdue.code}"`);
+    expect(lc).not.toContain(`data-code="${answered.code}"`);
+    expect((await call(coordinator, "GET", `/staff/pilots/${pilot.key}/enrol`)).status).toBe(403);
+  });
+
+  it("shows a youth's timeline with escaped comments and inline SVG trend plots", async () => {
+    const { pilot, versions } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const start = addDays(today(), -120);
+    const [p] = await db().insert(schema.participants).values({ pilotId: pilot.id, code: uniqueKey("T-"), pilotStartDate: start, consentBy: "guardian", consentDate: start }).returning();
+    await addHistory(p!.id, versions, start, [3, 4, 5, 6, 7, 8]);
+    const [r] = await db().select().from(schema.responses).where(eq(schema.responses.participantId, p!.id)).limit(1);
+    await db().update(schema.responses).set({ comment: '<img src=x onerror="alert(1)">Beter' }).where(eq(schema.responses.id, r!.id));
+    const res = await call(s, "GET", `/staff/pilots/${pilot.key}/youths/${p!.code}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('id="timeline"');
+    expect(html).toContain("&lt;img src=x");
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('id="plot-welzijn"');
+    expect((html.match(/<circle /g) ?? []).length).toBeGreaterThanOrEqual(18); // 6 points × 3 indicators
+    expect(html).toMatch(/<svg [^>]*role="img"/);
+    expect((await call(s, "GET", `/staff/pilots/${pilot.key}/youths/NOPE-1`)).status).toBe(404);
+  });
+
+  it("anonymous visitors get a 401 page that points to sign-in", async () => {
+    const res = await exports.default.fetch(`${BASE}/staff/pilots/whatever`);
+    expect(res.status).toBe(401);
+    const html = await res.text();
+    expect(html).toContain('href="/staff/sign-in"');
+    expect(res.headers.get("content-type")).toContain("text/html");
+  });
+});
