@@ -60,6 +60,25 @@ describe("recompute", () => {
     expect((await recomputePilot(env.DB, pilot.id, 3, { force: true })).changed).toBe((await rowsOf(a.id)).length * 2);
   });
 
+  it("keeps full double precision for values that SQLite's JSON would round (15 digits)", async () => {
+    const { pilot, versions } = await makePilot();
+    const start = addDays(localDate(Date.now(), "Europe/Amsterdam"), -100);
+    const y = await makeParticipant(pilot.id, { start });
+    await addHistory(y.id, versions, start, [1, 2, 3, 4, 5, 6]);
+    const values = [10 / 3, 0.1 + 0.2, 2, 7 / 3, 5, Math.PI];
+    const occs = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, y.id));
+    for (const [i, o] of occs.sort((a, b) => a.seq - b.seq).entries()) {
+      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'").bind(values[i]!, o.id).run();
+    }
+    await recomputeParticipants(env.DB, [y.id], 1);
+    const f = (await rowsOf(y.id)).find((r) => r.indicator === "functioneren")!;
+    const expected = describeSeries(values.map((value, i) => ({ day: 14 * i, value })));
+    expect(f.mean).toBe(expected.mean);
+    expect(f.min).toBe(expected.min);
+    expect(f.slopePerMeasurement).toBe(expected.slopePerMeasurement);
+    expect(f.slopePerDay).toBe(expected.slopePerDay);
+  });
+
   it("removes stored wave scores when the answers behind them are erased", async () => {
     const { pilot, versions } = await makePilot();
     const start = addDays(localDate(Date.now(), "Europe/Amsterdam"), -100);

@@ -328,3 +328,22 @@ describe("reliableChange (Jacobson & Truax)", () => {
     );
   });
 });
+
+describe("Theil-Sen median by selection", () => {
+  it("equals the median of the sorted pairwise slopes, for any input", () => {
+    const sortedMedian = (xs: number[], ys: number[]) => {
+      const slopes: number[] = [];
+      for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) if (xs[j]! !== xs[i]!) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
+      return median(slopes);
+    };
+    fc.assert(
+      fc.property(fc.array(fc.record({ day: fc.integer({ min: 0, max: 60 }), value: fc.integer({ min: 0, max: 20 }).map((v) => v / 2) }), { maxLength: 40 }), (pts) => {
+        const sorted = [...pts].map((p, i) => ({ ...p, i })).sort((a, b) => a.day - b.day || a.i - b.i);
+        const d = describeSeries(pts);
+        expect(d.slopePerDay).toBe(sortedMedian(sorted.map((p) => p.day), sorted.map((p) => p.value)));
+        expect(d.slopePerMeasurement).toBe(sortedMedian(sorted.map((_, i) => i + 1), sorted.map((p) => p.value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -7,7 +7,7 @@
 // recomputed nor rewritten. Bulk reads and writes pass one JSON parameter through `json_each`, which
 // keeps statements under D1's 100-bound-parameter limit without splitting them into thousands.
 import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
-import { daysBetween, localDate } from "../schedule/schedule";
+import { daysBetween, localDate, timeZoneOffsetMs } from "../schedule/schedule";
 import { bandFixed } from "./bands";
 import { fingerprint } from "./fingerprint";
 import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } from "./stats";
@@ -15,7 +15,7 @@ import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
 /** Bump when the computation changes, so that every stored row is recomputed once. */
 const ALGORITHM = "2";
-const CHUNK = 250;
+const CHUNK = 500;
 
 type Answer = { participant_id: number; occasion_id: number; instrument: string; item_key: string; value: number | null; answered_at: number };
 type WaveAnswer = { occasion_id: number; wave: string; version_id: number; item_key: string; value: number | null; answered_at: number };
@@ -23,18 +23,62 @@ type Person = { id: number; pilot_start_date: string; pilot_key: string; timezon
 
 export type IndicatorRow = SeriesDescription & { participantId: number; indicator: string; band: "high" | "middle" | "low" | null; fingerprint: string };
 
+const DAY_MS = 86_400_000;
+const BUCKET_MS = 15 * 60_000;
+const offsets = new Map<string, number | null>();
+
+/**
+ * Days from the pilot start to the local calendar date of an instant. Formatting every answer's time
+ * with Intl is the recompute's most expensive step, so the zone offset is cached per 15-minute bucket;
+ * a bucket with an offset change inside it (never on the quarter-hour grid in today's zones, but checked)
+ * falls back to the exact per-instant computation.
+ */
+export function dayOf(startDate: string, at: number, timezone: string): number {
+  const bucket = Math.floor(at / BUCKET_MS);
+  const key = `${timezone}|${bucket}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const a = timeZoneOffsetMs(bucket * BUCKET_MS, timezone);
+    const b = timeZoneOffsetMs((bucket + 1) * BUCKET_MS - 1, timezone);
+    off = a === b ? a : null;
+    if (offsets.size > 500_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  if (off === null) return daysBetween(startDate, localDate(at, timezone));
+  return Math.floor((at + off) / DAY_MS) - Date.parse(`${startDate}T00:00:00Z`) / DAY_MS;
+}
+
 /** Points of one indicator: per frequent occasion the mean of the indicator's answered items (N/A and skipped items left out). */
 export function indicatorPoints(ind: Indicator, person: Person, answers: Answer[]) {
-  const byOccasion = new Map<number, { at: number; values: number[] }>();
+  return allIndicatorPoints([ind], person, answers)[0]!;
+}
+
+/** The points of several indicators in one pass over a youth's answers. */
+export function allIndicatorPoints(indicators: readonly Indicator[], person: Person, answers: readonly Answer[]): { day: number; value: number }[][] {
+  const slots = new Map<string, number[]>();
+  indicators.forEach((ind, i) => {
+    for (const item of ind.items) {
+      const k = `${ind.instrument}\u0000${item}`;
+      (slots.get(k) ?? slots.set(k, []).get(k)!).push(i);
+    }
+  });
+  const perIndicator = indicators.map(() => new Map<number, { at: number; sum: number; n: number }>());
   for (const a of answers) {
-    if (a.instrument !== ind.instrument || !ind.items.includes(a.item_key) || a.value === null) continue;
-    const o = byOccasion.get(a.occasion_id) ?? { at: a.answered_at, values: [] };
-    o.values.push(a.value);
-    byOccasion.set(a.occasion_id, o);
+    if (a.value === null) continue;
+    const targets = slots.get(`${a.instrument}\u0000${a.item_key}`);
+    if (!targets) continue;
+    for (const i of targets) {
+      const byOccasion = perIndicator[i]!;
+      const o = byOccasion.get(a.occasion_id);
+      if (o) {
+        o.sum += a.value;
+        o.n++;
+      } else byOccasion.set(a.occasion_id, { at: a.answered_at, sum: a.value, n: 1 });
+    }
   }
-  return [...byOccasion.values()]
-    .sort((a, b) => a.at - b.at)
-    .map((o) => ({ day: daysBetween(person.pilot_start_date, localDate(o.at, person.timezone)), value: o.values.reduce((s, v) => s + v, 0) / o.values.length }));
+  return perIndicator.map((byOccasion) =>
+    [...byOccasion.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: dayOf(person.pilot_start_date, o.at, person.timezone), value: o.sum / o.n })),
+  );
 }
 
 function describeIndicator(ind: Indicator, points: { day: number; value: number }[]): Omit<IndicatorRow, "participantId" | "indicator" | "fingerprint"> {
@@ -49,7 +93,9 @@ function describeIndicator(ind: Indicator, points: { day: number; value: number 
 }
 
 export function computeIndicators(person: Person, answers: Answer[]): Omit<IndicatorRow, "fingerprint">[] {
-  return frequentIndicators(person.pilot_key).map((ind) => ({ ...describeIndicator(ind, indicatorPoints(ind, person, answers)), participantId: person.id, indicator: ind.key }));
+  const indicators = frequentIndicators(person.pilot_key);
+  const points = allIndicatorPoints(indicators, person, answers);
+  return indicators.map((ind, i) => ({ ...describeIndicator(ind, points[i]!), participantId: person.id, indicator: ind.key }));
 }
 
 const EMPTY_SERIES = { min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, varianceS: null, z: null, p: null, trend: null, band: null } as const;
@@ -97,47 +143,109 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
     fingerprint=excluded.fingerprint, computed_at=excluded.computed_at`;
 
+type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, Answer[]>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
+
+/**
+ * Reads one chunk of youths. Frequent answers come as one JSON array per youth built by SQLite
+ * (a flat [occasion, version, item, value, answered_at, …] list): moving 3 million answers as rows
+ * through D1 costs several times more than moving 10,000 strings. SQLite prints REALs in JSON with
+ * 15 significant digits, so a value that would not survive that exactly is sent as null-marker "x" and
+ * that youth's answers are read again as rows (slider values never need it; arbitrary imports might).
+ */
+async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap<number, VersionInfo>): Promise<Chunk> {
+  const ids = JSON.stringify(idList);
+  const [people, frequent, waves, existing] = await Promise.all([
+    d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key, pl.timezone FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string, string]>(),
+    d1
+      .prepare(
+        `SELECT r.participant_id, '[' || group_concat(r.occasion_id || ',' || r.instrument_version_id || ',' || json_quote(r.item_key) || ',' ||
+                  CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(json_quote(r.value) AS REAL) = r.value THEN json_quote(r.value) ELSE '"x"' END || ',' || r.answered_at) || ']'
+         FROM responses r JOIN occasions o ON o.id = r.occasion_id
+         WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'frequent' GROUP BY r.participant_id`,
+      )
+      .bind(ids)
+      .raw<[number, string]>(),
+    d1
+      .prepare(
+        `SELECT r.participant_id, r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at, o.wave
+         FROM responses r JOIN occasions o ON o.id = r.occasion_id
+         WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'wave' AND o.wave IS NOT NULL`,
+      )
+      .bind(ids)
+      .raw<[number, number, number, string, number | null, number, string]>(),
+    d1.prepare(`SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string]>(),
+  ]);
+  const frequentBy = new Map<number, Answer[]>();
+  for (const [participant_id, json] of frequent) {
+    const flat = JSON.parse(json) as (number | string | null)[];
+    let list: Answer[] = [];
+    let inexact = false;
+    for (let i = 0; i < flat.length; i += 5) {
+      const value = flat[i + 3] as number | null | "x";
+      if (value === "x") {
+        inexact = true;
+        break;
+      }
+      const v = versions.get(flat[i + 1] as number);
+      if (v) list.push({ participant_id, occasion_id: flat[i] as number, instrument: v.key, item_key: flat[i + 2] as string, value, answered_at: flat[i + 4] as number });
+    }
+    if (inexact) {
+      const rows = await d1
+        .prepare(
+          `SELECT r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at FROM responses r JOIN occasions o ON o.id = r.occasion_id
+           WHERE r.participant_id = ? AND o.kind = 'frequent'`,
+        )
+        .bind(participant_id)
+        .raw<[number, number, string, number | null, number]>();
+      list = [];
+      for (const [occasion_id, vid, item_key, value, answered_at] of rows) {
+        const v = versions.get(vid);
+        if (v) list.push({ participant_id, occasion_id, instrument: v.key, item_key, value, answered_at });
+      }
+    }
+    frequentBy.set(participant_id, list);
+  }
+  const waveBy = new Map<number, WaveAnswer[]>();
+  for (const [participant_id, occasion_id, version_id, item_key, value, answered_at, wave] of waves) {
+    const v = versions.get(version_id);
+    if (!v || v.kind !== "wave") continue;
+    let list = waveBy.get(participant_id);
+    if (!list) waveBy.set(participant_id, (list = []));
+    list.push({ occasion_id, wave, version_id, item_key, value, answered_at });
+  }
+  return { people, frequentBy, waveBy, existing };
+}
+
+export type RecomputeOptions = {
+  /** which frequent indicators a pilot has; the built-in definitions unless a bench or test supplies others */
+  indicatorsOf?: (pilotKey: string) => Indicator[];
+};
+
 /** Recomputes the given youths; returns how many indicator rows were written or removed. */
-export async function recomputeParticipants(d1: D1Database, participantIds: number[], now: number): Promise<{ participants: number; changed: number }> {
+export async function recomputeParticipants(d1: D1Database, participantIds: number[], now: number, opts: RecomputeOptions = {}): Promise<{ participants: number; changed: number }> {
+  const indicatorsOf = opts.indicatorsOf ?? frequentIndicators;
   if (!participantIds.length) return { participants: 0, changed: 0 };
   const versions = await loadVersions(d1);
   const waveVersions = new Map([...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]));
   let changed = 0;
-  for (let i = 0; i < participantIds.length; i += CHUNK) {
-    const ids = JSON.stringify(participantIds.slice(i, i + CHUNK));
-    const [people, answers, existing] = await d1.batch([
-      d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key AS pilot_key, pl.timezone FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids),
-      d1
-        .prepare(
-          `SELECT r.participant_id, r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at, o.kind, o.wave
-           FROM responses r JOIN occasions o ON o.id = r.occasion_id
-           WHERE r.participant_id IN (SELECT value FROM json_each(?))`,
-        )
-        .bind(ids),
-      d1.prepare(`SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`).bind(ids),
-    ]);
-    const frequentBy = new Map<number, Answer[]>();
-    const waveBy = new Map<number, WaveAnswer[]>();
-    for (const r of answers!.results as { participant_id: number; occasion_id: number; instrument_version_id: number; item_key: string; value: number | null; answered_at: number; kind: string; wave: string | null }[]) {
-      const v = versions.get(r.instrument_version_id);
-      if (!v) continue;
-      if (r.kind === "frequent") {
-        let list = frequentBy.get(r.participant_id);
-        if (!list) frequentBy.set(r.participant_id, (list = []));
-        list.push({ participant_id: r.participant_id, occasion_id: r.occasion_id, instrument: v.key, item_key: r.item_key, value: r.value, answered_at: r.answered_at });
-      } else if (r.wave && v.kind === "wave") {
-        let list = waveBy.get(r.participant_id);
-        if (!list) waveBy.set(r.participant_id, (list = []));
-        list.push({ occasion_id: r.occasion_id, wave: r.wave, version_id: r.instrument_version_id, item_key: r.item_key, value: r.value, answered_at: r.answered_at });
-      }
-    }
-    const old = new Map((existing!.results as { participant_id: number; indicator: string; fingerprint: string }[]).map((r) => [`${r.participant_id}|${r.indicator}`, r.fingerprint]));
+  const chunks: number[][] = [];
+  for (let i = 0; i < participantIds.length; i += CHUNK) chunks.push(participantIds.slice(i, i + CHUNK));
+  // Pipelined: the next chunk is read while this one is computed, and writes are not awaited until the
+  // following chunk, so D1 and the JavaScript work overlap.
+  let next = chunks.length ? readChunk(d1, chunks[0]!, versions) : null;
+  let pendingWrite: Promise<unknown> | null = null;
+  for (let c = 0; c < chunks.length; c++) {
+    const { people, frequentBy, waveBy, existing } = await next!;
+    next = c + 1 < chunks.length ? readChunk(d1, chunks[c + 1]!, versions) : null;
+    const old = new Map(existing.map(([pid, indicator, fp]) => [`${pid}|${indicator}`, fp]));
     const upserts: unknown[][] = [];
     const keep = new Set<string>();
-    for (const person of people!.results as Person[]) {
-      const freq = frequentBy.get(person.id) ?? [];
-      for (const ind of frequentIndicators(person.pilot_key)) {
-        const points = indicatorPoints(ind, person, freq);
+    for (const [id, pilot_start_date, pilot_key, timezone] of people) {
+      const person: Person = { id, pilot_start_date, pilot_key, timezone };
+      const indicators = indicatorsOf(pilot_key);
+      const allPoints = allIndicatorPoints(indicators, person, frequentBy.get(id) ?? []);
+      for (const [i, ind] of indicators.entries()) {
+        const points = allPoints[i]!;
         const key = `${person.id}|${ind.key}`;
         keep.add(key);
         const fp = fingerprint(`${ALGORITHM}|${ind.aggregate}|${JSON.stringify(points)}`);
@@ -158,14 +266,16 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
     const stmts: D1PreparedStatement[] = [];
     for (let j = 0; j < upserts.length; j += 2000) stmts.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts.slice(j, j + 2000)), now));
     if (stale.length) stmts.push(d1.prepare("DELETE FROM indicator_results WHERE (participant_id || '|' || indicator) IN (SELECT value FROM json_each(?))").bind(JSON.stringify(stale)));
-    if (stmts.length) await d1.batch(stmts);
+    if (pendingWrite) await pendingWrite;
+    pendingWrite = stmts.length ? d1.batch(stmts) : null;
     changed += upserts.length + stale.length;
   }
+  if (pendingWrite) await pendingWrite;
   return { participants: participantIds.length, changed };
 }
 
 /** Full recompute of one pilot (or of every pilot with `null`), e.g. after a norm or an algorithm changed. */
-export async function recomputePilot(d1: D1Database, pilotId: number | null, now: number, opts: { force?: boolean } = {}) {
+export async function recomputePilot(d1: D1Database, pilotId: number | null, now: number, opts: { force?: boolean } & RecomputeOptions = {}) {
   const ids = (
     pilotId === null
       ? await d1.prepare("SELECT id FROM participants ORDER BY id").raw<[number]>()
@@ -177,14 +287,14 @@ export async function recomputePilot(d1: D1Database, pilotId: number | null, now
       await d1.prepare("UPDATE indicator_results SET fingerprint = '' WHERE participant_id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids.slice(i, i + 5000))).run();
     }
   }
-  return recomputeParticipants(d1, ids, now);
+  return recomputeParticipants(d1, ids, now, opts);
 }
 
 /** Drains the queue of youths with new answers; an entry re-requested during the run stays for the next one. */
-export async function recomputeQueued(d1: D1Database, now: number): Promise<{ participants: number; changed: number }> {
+export async function recomputeQueued(d1: D1Database, now: number, opts: RecomputeOptions = {}): Promise<{ participants: number; changed: number }> {
   const queued = (await d1.prepare("SELECT participant_id, requested_at FROM recompute_queue ORDER BY requested_at LIMIT 5000").raw<[number, number]>());
   if (!queued.length) return { participants: 0, changed: 0 };
-  const result = await recomputeParticipants(d1, queued.map(([id]) => id), now);
+  const result = await recomputeParticipants(d1, queued.map(([id]) => id), now, opts);
   await d1
     .prepare("DELETE FROM recompute_queue WHERE (participant_id || '|' || requested_at) IN (SELECT value FROM json_each(?))")
     .bind(JSON.stringify(queued.map(([id, at]) => `${id}|${at}`)))
