@@ -123,6 +123,43 @@ describe("researcher workspace", () => {
     expect((await call(s, "GET", `/staff/pilots/${pilot.key}/youths/NOPE-1`)).status).toBe(404);
   });
 
+  it("imports a CSV through the page: the dry run lists bad rows by line, the commit stores all or nothing", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const url = `/staff/pilots/${pilot.key}/import`;
+    const page = await (await call(s, "GET", url)).text();
+    for (const id of ["import-form", "kind", "file", "import-dry-run", "import-commit"]) expect(page).toContain(`id="${id}"`);
+    const a = uniqueKey("CSV-"), b = uniqueKey("CSV-");
+    const header = "participant_code,pilot_start_date,consent_by,consent_date,email,mentor_email";
+    const form = (csv: string, action: string, csrf = s.csrf!) => {
+      const f = new FormData();
+      f.set("_csrf", csrf);
+      f.set("kind", "participants");
+      f.set("action", action);
+      f.set("file", new File([csv], "youths.csv", { type: "text/csv" }));
+      return f;
+    };
+    const mixed = `${header}\n${a},${today()},guardian,${today()},,\n${b},not-a-date,guardian,${today()},,\n`;
+    const dry = await call(s, "POST", url, form(mixed, "dry"), { csrf: false });
+    expect(dry.status).toBe(400);
+    const html = await dry.text();
+    expect(html).toContain('data-ok="false"');
+    expect(html).toMatch(/<tr data-line="3">/);
+    expect(html).not.toMatch(/<tr data-line="2">/);
+    expect((await call(s, "POST", url, form(mixed, "commit"), { csrf: false })).status).toBe(400);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(0);
+    const good = `${header}\n${a},${today()},guardian,${today()},,\n${b},${today()},self,${today()},,\n`;
+    expect((await call(s, "POST", url, form(good, "dry"), { csrf: false })).status).toBe(200);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(0);
+    const commit = await call(s, "POST", url, form(good, "commit"), { csrf: false });
+    expect(commit.status).toBe(201);
+    expect(await commit.text()).toContain('data-committed="2"');
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(2);
+    expect((await call(s, "POST", url, form(good, "commit", "forged"), { csrf: false })).status).toBe(403);
+    const big = await call(s, "POST", url, form(header + "\n" + "x,".repeat(1_100_000), "dry"), { csrf: false });
+    expect(big.status).toBe(413);
+  });
+
   it("anonymous visitors get a 401 page that points to sign-in", async () => {
     const res = await exports.default.fetch(`${BASE}/staff/pilots/whatever`);
     expect(res.status).toBe(401);

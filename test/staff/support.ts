@@ -39,6 +39,8 @@ export function call(p: TestPrincipal | null, method: string, path: string, body
     if (typeof body === "string") {
       payload = body;
       headers["content-type"] ??= "text/csv";
+    } else if (body instanceof FormData) {
+      payload = body; // fetch sets the multipart boundary
     } else if (body instanceof URLSearchParams) {
       payload = body;
       headers["content-type"] ??= "application/x-www-form-urlencoded";

@@ -6,11 +6,12 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { frequentIndicators } from "../../schema/instruments/definitions";
-import { EnrolPage, HomePage, PilotPage, StaffErrorPage, YouthPage, type EnrolValues, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import { EnrolPage, HomePage, ImportPage, PilotPage, StaffErrorPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { daysBetween, localDate } from "../schedule/schedule";
+import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
 import { enrol, participantByCode, pilotOverview, scheduleFor } from "../studies/participants";
 import { enrolBody } from "../studies/validators";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
@@ -27,6 +28,7 @@ const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   organisation: pilot.organisation,
   roles: p.isAdmin ? ["admin"] : p.roles.filter((r) => r.pilotId === null || r.pilotId === pilot.id).map((r) => r.role),
 });
+const IMPORT_COLUMNS = { participants: PARTICIPANT_COLUMNS, measurements: MEASUREMENT_COLUMNS };
 const canWrite = (pilotId: number, p: Principal) => p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
 
 export const staffPageRoutes = new Hono<StaffEnv>()
@@ -125,6 +127,38 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         throw e;
       }
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(parsed.data.code)}?enrolled=1`, 303);
+    },
+  )
+  .get("/staff/pilots/:pilot/import", async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    return renderStaffPage(c, <ImportPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />);
+  })
+  .post(
+    "/staff/pilots/:pilot/import",
+    // the file plus multipart framing
+    bodyLimit({ maxSize: MAX_IMPORT_BYTES + 16 * 1024, onError: () => { throw new AppError("payload_too_large", "CSV too large"); } }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const form = await c.req.parseBody();
+      const kind = form.kind === "measurements" ? "measurements" : "participants";
+      const dryRun = form.action !== "commit";
+      const file = form.file;
+      const page = (outcome: ImportOutcome, status: 200 | 201 | 400 | 413) =>
+        renderStaffPage(c, <ImportPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />, status as 200);
+      if (!(file instanceof File) || file.size === 0) return page({ message: t("staff.import.noFile") }, 400);
+      if (file.size > MAX_IMPORT_BYTES) return page({ message: t("error.payload_too_large") }, 413);
+      const text = await file.text();
+      const now = Date.now();
+      try {
+        const report =
+          kind === "participants"
+            ? await importParticipants(c.env, getDb(c.env.DB), pilot, text, dryRun, actorOf(c), c.get("principal").userId ?? null, now)
+            : await importMeasurements(c.env, getDb(c.env.DB), pilot, text, dryRun, actorOf(c), now);
+        return page(report, report.ok ? (dryRun ? 200 : 201) : 400);
+      } catch (e) {
+        if (e instanceof AppError && (e.code === "validation" || e.code === "payload_too_large" || e.code === "conflict")) return page({ message: e.message }, e.code === "payload_too_large" ? 413 : 400);
+        throw e;
+      }
     },
   )
   .onError((err, c) => {
