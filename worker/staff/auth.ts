@@ -6,6 +6,7 @@ import { getDb, schema } from "../db";
 import { isDev, type Env } from "../env";
 import { AppError } from "../errors";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { accessConfigured, accessIdentity, csrfForAccess } from "./access";
 
 export type Role = (typeof schema.STAFF_ROLES)[number];
 export type Principal = {
@@ -84,6 +85,20 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
   // Several sub-apps share the /api/v1 prefix; authenticate (and check CSRF) once per request.
   if (c.get("principal")) return next();
   const header = c.req.header("authorization");
+  const accessJwt = c.req.header("cf-access-jwt-assertion");
+  if (header === undefined && accessJwt !== undefined && accessConfigured(c.env)) {
+    // Cloudflare Access in front of the Worker: the edge signs who the visitor is; the browser sends it
+    // automatically, so unsafe methods need the CSRF token just as with the session cookie.
+    const identity = await accessIdentity(c.env, accessJwt);
+    if (!identity) throw new AppError("unauthorized", "Invalid Cloudflare Access assertion");
+    const [user] = await getDb(c.env.DB).select({ id: schema.staffUsers.id }).from(schema.staffUsers).where(eq(schema.staffUsers.email, identity.email));
+    const p = user ? await principalForUser(c.env, user.id) : null;
+    if (!p) throw new AppError("unauthorized", "No staff account for this Access identity");
+    const csrf = await csrfForAccess(c.env, identity.sub);
+    if (UNSAFE.has(c.req.method)) await checkCsrf(c, csrf);
+    c.set("principal", { ...p, csrf });
+    return next();
+  }
   if (header === undefined) {
     const p = await sessionPrincipal(c);
     if (!p) throw new AppError("unauthorized", "Sign in or send a bearer token");
