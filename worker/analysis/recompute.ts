@@ -9,12 +9,12 @@
 import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
 import { daysBetween, localDate, timeZoneOffsetMs } from "../schedule/schedule";
 import { bandFixed } from "./bands";
-import { fingerprint } from "./fingerprint";
+import { fingerprint, fingerprintPoints } from "./fingerprint";
 import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } from "./stats";
 import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
 /** Bump when the computation changes, so that every stored row is recomputed once. */
-const ALGORITHM = "2";
+const ALGORITHM = "3";
 const CHUNK = 500;
 
 type Answer = { participant_id: number; occasion_id: number; instrument: string; item_key: string; value: number | null; answered_at: number };
@@ -53,19 +53,29 @@ export function indicatorPoints(ind: Indicator, person: Person, answers: Answer[
   return allIndicatorPoints([ind], person, answers)[0]!;
 }
 
+const slotCache = new WeakMap<readonly Indicator[], Map<string, Map<string, number[]>>>();
+
+/** instrument → item → indices of the indicators that use it (cached per indicator list). */
+function slotsOf(indicators: readonly Indicator[]) {
+  let slots = slotCache.get(indicators);
+  if (!slots) {
+    slots = new Map();
+    indicators.forEach((ind, i) => {
+      const byItem = slots!.get(ind.instrument) ?? slots!.set(ind.instrument, new Map()).get(ind.instrument)!;
+      for (const item of ind.items) (byItem.get(item) ?? byItem.set(item, []).get(item)!).push(i);
+    });
+    slotCache.set(indicators, slots);
+  }
+  return slots;
+}
+
 /** The points of several indicators in one pass over a youth's answers. */
 export function allIndicatorPoints(indicators: readonly Indicator[], person: Person, answers: readonly Answer[]): { day: number; value: number }[][] {
-  const slots = new Map<string, number[]>();
-  indicators.forEach((ind, i) => {
-    for (const item of ind.items) {
-      const k = `${ind.instrument}\u0000${item}`;
-      (slots.get(k) ?? slots.set(k, []).get(k)!).push(i);
-    }
-  });
+  const slots = slotsOf(indicators);
   const perIndicator = indicators.map(() => new Map<number, { at: number; sum: number; n: number }>());
   for (const a of answers) {
     if (a.value === null) continue;
-    const targets = slots.get(`${a.instrument}\u0000${a.item_key}`);
+    const targets = slots.get(a.instrument)?.get(a.item_key);
     if (!targets) continue;
     for (const i of targets) {
       const byOccasion = perIndicator[i]!;
@@ -76,8 +86,14 @@ export function allIndicatorPoints(indicators: readonly Indicator[], person: Per
       } else byOccasion.set(a.occasion_id, { at: a.answered_at, sum: a.value, n: 1 });
     }
   }
+  const days = new Map<number, number>();
+  const day = (at: number) => {
+    let d = days.get(at);
+    if (d === undefined) days.set(at, (d = dayOf(person.pilot_start_date, at, person.timezone)));
+    return d;
+  };
   return perIndicator.map((byOccasion) =>
-    [...byOccasion.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: dayOf(person.pilot_start_date, o.at, person.timezone), value: o.sum / o.n })),
+    [...byOccasion.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: day(o.at), value: o.sum / o.n })),
   );
 }
 
@@ -148,9 +164,11 @@ type Chunk = { people: [number, string, string, string][]; frequentBy: Map<numbe
 /**
  * Reads one chunk of youths. Frequent answers come as one JSON array per youth built by SQLite
  * (a flat [occasion, version, item, value, answered_at, …] list): moving 3 million answers as rows
- * through D1 costs several times more than moving 10,000 strings. SQLite prints REALs in JSON with
- * 15 significant digits, so a value that would not survive that exactly is sent as null-marker "x" and
- * that youth's answers are read again as rows (slider values never need it; arbitrary imports might).
+ * through D1 costs several times more than moving 10,000 strings. Values travel as integers in
+ * thousandths (cheap to print, and SQLite would print a REAL with only 15 significant digits); the SQL
+ * checks that k / 1000.0 gives back exactly the stored double — IEEE division, so JavaScript's k / 1000
+ * gives the same — and otherwise sends the marker "x", and that youth's answers are read again as rows
+ * (slider values are whole numbers and never need it; arbitrary imports might).
  */
 async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap<number, VersionInfo>): Promise<Chunk> {
   const ids = JSON.stringify(idList);
@@ -159,7 +177,7 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
     d1
       .prepare(
         `SELECT r.participant_id, '[' || group_concat(r.occasion_id || ',' || r.instrument_version_id || ',' || json_quote(r.item_key) || ',' ||
-                  CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(json_quote(r.value) AS REAL) = r.value THEN json_quote(r.value) ELSE '"x"' END || ',' || r.answered_at) || ']'
+                  CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN CAST(ROUND(r.value * 1000) AS INTEGER) ELSE '"x"' END || ',' || r.answered_at) || ']'
          FROM responses r JOIN occasions o ON o.id = r.occasion_id
          WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'frequent' GROUP BY r.participant_id`,
       )
@@ -181,11 +199,12 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
     let list: Answer[] = [];
     let inexact = false;
     for (let i = 0; i < flat.length; i += 5) {
-      const value = flat[i + 3] as number | null | "x";
-      if (value === "x") {
+      const milli = flat[i + 3] as number | null | "x";
+      if (milli === "x") {
         inexact = true;
         break;
       }
+      const value = milli === null ? null : milli / 1000;
       const v = versions.get(flat[i + 1] as number);
       if (v) list.push({ participant_id, occasion_id: flat[i] as number, instrument: v.key, item_key: flat[i + 2] as string, value, answered_at: flat[i + 4] as number });
     }
@@ -248,7 +267,7 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
         const points = allPoints[i]!;
         const key = `${person.id}|${ind.key}`;
         keep.add(key);
-        const fp = fingerprint(`${ALGORITHM}|${ind.aggregate}|${JSON.stringify(points)}`);
+        const fp = fingerprintPoints(`${ALGORITHM}|${ind.aggregate}`, points);
         if (old.get(key) === fp) continue;
         const r = describeIndicator(ind, points);
         upserts.push([person.id, ind.key, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, r.band, fp]);

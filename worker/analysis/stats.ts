@@ -275,7 +275,7 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += values[j]! > values[i]! ? 1 : values[j]! < values[i]! ? -1 : 0;
 
   // Tie correction: subtract t(t−1)(2t+5) for every group of t equal values.
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   let tieTerm = 0;
   for (let i = 0; i < n; ) {
     let j = i + 1;
