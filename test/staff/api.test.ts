@@ -30,6 +30,8 @@ describe("API tokens", () => {
 
     const t = bearer(created.token);
     expect((await call(t, "GET", `/api/v1/pilots/${a.pilot.key}/participants`)).status).toBe(200);
+    const [used] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.id, created.id));
+    expect(used!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
     expect((await call(t, "GET", `/api/v1/pilots/${b.pilot.key}/participants`)).status).toBe(403);
     expect((await call(t, "GET", "/api/v1/tokens")).status).toBe(403);
     // a bearer token needs no CSRF token (it is never sent automatically by a browser)

@@ -119,6 +119,11 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     .from(schema.apiTokens)
     .where(and(eq(schema.apiTokens.tokenHash, await sha256Hex(token)), isNull(schema.apiTokens.revokedAt)));
   if (!row) throw new AppError("unauthorized", "Unknown or revoked token");
+  // Shown to admins in the token list; written at most once a minute per token.
+  const now = Date.now();
+  if (row.lastUsedAt === null || row.lastUsedAt < now - 60_000) {
+    await c.env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").bind(now, row.id, now - 60_000).run();
+  }
   const role = row.role as Role | "admin";
   c.set("principal", {
     type: "token",
