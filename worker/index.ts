@@ -26,12 +26,21 @@ export default {
    */
   async queue(batch, env, _ctx) {
     checkEnv(env);
-    for (const m of batch.messages) {
-      const body = m.body as MailBatch;
-      const offset = Math.max(0, (body.now ?? 0) - Date.now());
-      const counts = await deliverOutbox(env, body.outboxIds, () => Date.now() + offset);
-      console.log(JSON.stringify({ event: "queue_delivery", ...counts }));
-      m.ack();
-    }
+    // The messages of a batch (max_batch_size in wrangler.toml: 4, well under the 6 connections a
+    // Worker may hold open) are delivered side by side, each over its own SMTP session.
+    await Promise.all(
+      batch.messages.map(async (m) => {
+        const body = m.body as MailBatch;
+        const offset = Math.max(0, (body.now ?? 0) - Date.now());
+        try {
+          const counts = await deliverOutbox(env, body.outboxIds, () => Date.now() + offset);
+          console.log(JSON.stringify({ event: "queue_delivery", ...counts }));
+          m.ack();
+        } catch (e) {
+          console.error(JSON.stringify({ event: "queue_delivery_failed", error: String(e) }));
+          m.retry({ delaySeconds: 30 });
+        }
+      }),
+    );
   },
 } satisfies ExportedHandler<Env, MailQueueMessage>;
