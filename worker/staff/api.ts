@@ -9,10 +9,9 @@ import { randomToken, sha256Hex } from "../lib/crypto";
 import { importInstrument, instrumentVersion, listInstruments } from "../studies/config";
 import { auditQuery, instrumentDefinitionBody, tokenBody } from "../studies/validators";
 import { actorOf, requireAdmin, requireStaff, type Principal, type StaffEnv } from "./auth";
-import { jsonBody, op, queryOf } from "./openapi";
+import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 
-const API = "/api/v1";
-const at = (o: { path: string }) => o.path.slice(API.length);
+const API = API_BASE;
 const jsonLimit = (kb: number) => bodyLimit({ maxSize: kb * 1024, onError: () => { throw new AppError("payload_too_large", `Body larger than ${kb} KiB`); } });
 
 /** Pilots a principal can see: all for admins and project coordinators, else those with a role. */
@@ -31,15 +30,15 @@ export const staffApiRoutes = new Hono<StaffEnv>()
   .use("/audit", requireStaff)
   .use("/instruments", requireStaff)
   .use("/instruments/*", requireStaff)
-  .get(at(op({ method: "get", path: `${API}/me`, summary: "The signed-in principal and its roles", access: "any" })), (c) => {
+  .get(op({ method: "get", path: `${API}/me`, summary: "The signed-in principal and its roles", access: "any" }), (c) => {
     const p = c.get("principal");
     return c.json({ type: p.type, id: p.id, isAdmin: p.isAdmin, email: p.email ?? null, roles: p.roles });
   })
-  .get(at(op({ method: "get", path: `${API}/pilots`, summary: "Pilots visible to the principal", access: "any" })), async (c) => {
+  .get(op({ method: "get", path: `${API}/pilots`, summary: "Pilots visible to the principal", access: "any" }), async (c) => {
     const list = await visiblePilots(c.env.DB, c.get("principal"));
     return c.json({ pilots: list.map((p) => ({ key: p.key, name: p.name, organisation: p.organisation, timezone: p.timezone, roles: p.roles })) });
   })
-  .get(at(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin" })), async (c) => {
+  .get(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin" }), async (c) => {
     requireAdmin(c);
     const db = getDb(c.env.DB);
     const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
@@ -48,7 +47,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
       tokens: rows.map((t) => ({ id: t.id, name: t.name, role: t.role, pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
     });
   })
-  .post(at(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody })), jsonLimit(8), async (c) => {
+  .post(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody }), jsonLimit(8), async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, tokenBody);
     const db = getDb(c.env.DB);
@@ -68,7 +67,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
     return c.json({ id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret }, 201);
   })
-  .delete(at(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin" })), async (c) => {
+  .delete(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin" }), async (c) => {
     requireAdmin(c);
     const id = Number(c.req.param("id"));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
@@ -79,7 +78,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "token.revoke", now, { target: `token:${id}` });
     return c.json({ id, revokedAt: now });
   })
-  .get(at(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery })), async (c) => {
+  .get(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery }), async (c) => {
     requireAdmin(c);
     const q = queryOf(c, auditQuery);
     const db = getDb(c.env.DB);
@@ -95,13 +94,13 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     const rows = await db.select().from(schema.auditLog).where(and(...where)).orderBy(desc(schema.auditLog.id)).limit(limit);
     return c.json({ entries: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null });
   })
-  .get(at(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any" })), async (c) => {
+  .get(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any" }), async (c) => {
     const p = c.get("principal");
     const visible = p.isAdmin || p.roles.some((r) => r.pilotId === null) ? "all" : p.roles.map((r) => r.pilotId!).filter((x) => x !== null);
     return c.json({ instruments: await listInstruments(getDb(c.env.DB), visible) });
   })
   .post(
-    at(op({ method: "post", path: `${API}/instruments/import`, summary: "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version", access: "admin", body: instrumentDefinitionBody })),
+    op({ method: "post", path: `${API}/instruments/import`, summary: "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version", access: "admin", body: instrumentDefinitionBody }),
     jsonLimit(512),
     async (c) => {
       requireAdmin(c);
@@ -109,7 +108,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
       return c.json(result, result.created ? 201 : 200);
     },
   )
-  .get(at(op({ method: "get", path: `${API}/instruments/:key`, summary: "The current definition of an instrument (or ?version=n)", access: "any" })), async (c) => {
+  .get(op({ method: "get", path: `${API}/instruments/:key`, summary: "The current definition of an instrument (or ?version=n)", access: "any" }), async (c) => {
     const v = c.req.query("version");
     const version = v === undefined ? undefined : Number(v);
     if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new AppError("validation", "version must be a positive integer");

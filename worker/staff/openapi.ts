@@ -23,9 +23,13 @@ export type Operation = {
 
 export const OPERATIONS: Operation[] = [];
 
-export function op<T extends Operation>(o: T): T {
+export const API_BASE = "/api/v1";
+
+/** Registers an operation and returns its path relative to API_BASE, for a sub-app mounted there. */
+export function op(o: Operation): string {
+  if (!o.path.startsWith(`${API_BASE}/`)) throw new Error(`operation outside ${API_BASE}: ${o.path}`);
   OPERATIONS.push(o);
-  return o;
+  return o.path.slice(API_BASE.length);
 }
 
 const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
