@@ -156,6 +156,12 @@ describe("describeSeries edge cases", () => {
     expect(d.slopePerDay).toBe(1);
   });
 
+  it("keeps the mean finite when the values sum past the largest double", () => {
+    const M = Number.MAX_VALUE;
+    expect(describeSeries([{ day: 0, value: M }, { day: 0, value: M }, { day: 0, value: M }]).mean).toBe(M);
+    expect(describeSeries([{ day: 0, value: -M }, { day: 1, value: -M }]).mean).toBe(-M);
+  });
+
   it("the median of an even count is the mean of the two middle values", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();

@@ -187,6 +187,20 @@ function medianInPlace(a: Float64Array, n: number): number {
 // and allocating (and sorting) a fresh array each time dominated its run time.
 let scratch = new Float64Array(1024);
 
+/** Theil-Sen with x = 1..n: every pair counts, dx = j − i. */
+function theilSenByIndex(ys: number[]): number | null {
+  const n = ys.length;
+  const pairs = (n * (n - 1)) / 2;
+  if (pairs === 0) return null;
+  if (scratch.length < pairs) scratch = new Float64Array(pairs);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = ys[i]!;
+    for (let j = i + 1; j < n; j++) scratch[k++] = (ys[j]! - yi) / (j - i);
+  }
+  return medianInPlace(scratch, k);
+}
+
 function theilSen(xs: number[], ys: number[]): number | null {
   const n = xs.length;
   const pairs = (n * (n - 1)) / 2;
@@ -212,6 +226,15 @@ function sign(d: number): number {
   return d > 0 ? 1 : d < 0 ? -1 : 0;
 }
 
+function isCleanAndSorted(points: SeriesPoint[]): boolean {
+  for (let i = 0; i < points.length; i++) {
+    const pt = points[i]!;
+    if (pt.value === null || !Number.isFinite(pt.value) || !Number.isFinite(pt.day)) return false;
+    if (i > 0 && pt.day < points[i - 1]!.day) return false;
+  }
+  return true;
+}
+
 /**
  * Describes one respondent's frequent indicator.
  *
@@ -226,17 +249,24 @@ function sign(d: number): number {
  * NaN or Infinity.
  */
 export function describeSeries(points: SeriesPoint[]): SeriesDescription {
-  const kept = points
-    .filter((pt): pt is { day: number; value: number } =>
-      pt.value !== null && Number.isFinite(pt.value) && Number.isFinite(pt.day),
-    )
-    .map((pt, index) => ({ day: pt.day, value: pt.value, index }))
-    // Array.prototype.sort is stable (ES2019); the index tie-break makes that explicit.
-    .sort((a, b) => a.day - b.day || a.index - b.index);
-
-  const n = kept.length;
-  const values = kept.map((pt) => pt.value);
-  const days = kept.map((pt) => pt.day);
+  let values: number[];
+  let days: number[];
+  if (isCleanAndSorted(points)) {
+    // The recompute's usual input: no nulls, already in day order. Skips the allocations below.
+    values = points.map((pt) => pt.value as number);
+    days = points.map((pt) => pt.day);
+  } else {
+    const kept = points
+      .filter((pt): pt is { day: number; value: number } =>
+        pt.value !== null && Number.isFinite(pt.value) && Number.isFinite(pt.day),
+      )
+      .map((pt, index) => ({ day: pt.day, value: pt.value, index }))
+      // Array.prototype.sort is stable (ES2019); the index tie-break makes that explicit.
+      .sort((a, b) => a.day - b.day || a.index - b.index);
+    values = kept.map((pt) => pt.value);
+    days = kept.map((pt) => pt.day);
+  }
+  const n = values.length;
 
   const empty: SeriesDescription = {
     n,
@@ -262,12 +292,12 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
     if (v > max) max = v;
   }
   // The mean lies between min and max, so it is finite even if the plain sum overflows.
-  const mean = Number.isFinite(sum) ? sum / n : values.reduce((acc, v) => acc + v / n, 0);
+  // Summing v / n can still round past ±MAX_VALUE (three times MAX_VALUE / 3), so clamp into [min, max].
+  const mean = Number.isFinite(sum) ? sum / n : Math.min(max, Math.max(min, values.reduce((acc, v) => acc + v / n, 0)));
   const base: SeriesDescription = { ...empty, mean, min, max };
   if (n < 2) return base;
 
-  const order = values.map((_, i) => i + 1);
-  const slopePerMeasurement = finiteOrNull(theilSen(order, values));
+  const slopePerMeasurement = finiteOrNull(theilSenByIndex(values));
   const slopePerDay = finiteOrNull(theilSen(days, values));
 
   let s = 0;
