@@ -121,6 +121,12 @@ describe("researcher workspace", () => {
     expect((html.match(/<circle /g) ?? []).length).toBeGreaterThanOrEqual(18); // 6 points × 3 indicators
     expect(html).toMatch(/<svg [^>]*role="img"/);
     expect((await call(s, "GET", `/staff/pilots/${pilot.key}/youths/NOPE-1`)).status).toBe(404);
+    // coordinators see the scores and plots but not the youth's free-text comments
+    const coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
+    const ch = await (await call(coordinator, "GET", `/staff/pilots/${pilot.key}/youths/${p!.code}`)).text();
+    expect(ch).toContain('id="timeline"');
+    expect(ch).toContain('id="plot-welzijn"');
+    expect(ch).not.toContain("Beter");
   });
 
   it("imports a CSV through the page: the dry run lists bad rows by line, the commit stores all or nothing", async () => {

@@ -159,6 +159,12 @@ describe("participants API", () => {
     expect((await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { status: "withdrawn" })).status).toBe(400);
     expect((await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { leftCareAt: addDays(today(), -60) })).status).toBe(400);
     expect((await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, {})).status).toBe(400);
+    // changing one address keeps the other, both encrypted
+    const [row] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+    expect((await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { mentorEmail: "Nieuwe.Mentor@Example.test" })).status).toBe(200);
+    expect(await getContact(db(), env, row!.id)).toEqual({ email: `${code.toLowerCase()}@youth.example`, mentorEmail: "nieuwe.mentor@example.test" });
+    expect((await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { email: null })).status).toBe(200);
+    expect(await getContact(db(), env, row!.id)).toEqual({ email: null, mentorEmail: "nieuwe.mentor@example.test" });
     const list = (await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/participants?status=left_care`)).json()) as { participants: { code: string }[] };
     expect(list.participants.map((p) => p.code)).toEqual([code]);
     expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/participants?status=bogus`)).status).toBe(400);

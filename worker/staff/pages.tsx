@@ -59,10 +59,12 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
       .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
       .where(eq(schema.responses.participantId, p.id));
+    const showComments = canWrite(pilot.id, c.get("principal"));
     const byOcc = new Map<number, TimelineEntry & { at: number }>();
     for (const a of answers) {
       const e = byOcc.get(a.occasionId) ?? { at: a.at, date: localDate(a.at, pilot.timezone), kind: a.kind, wave: a.wave, mode: a.mode, answers: [] };
-      e.answers.push({ instrument: a.instrument, item: a.item, value: a.value, notApplicable: a.notApplicable, comment: a.comment });
+      // Free-text comments are for the researchers who follow the youth; coordinators read scores only (DESIGN.md §3).
+      e.answers.push({ instrument: a.instrument, item: a.item, value: a.value, notApplicable: a.notApplicable, comment: showComments ? a.comment : null });
       byOcc.set(a.occasionId, e);
     }
     const timeline = [...byOcc.values()].sort((a, b) => b.at - a.at);

@@ -25,3 +25,13 @@ export async function getContact(db: Db, env: Env, participantId: number): Promi
     mentorEmail: row?.mentorEmailEnc ? await decryptText(env.CONTACT_KEY, row.mentorEmailEnc, aad(participantId, "mentor")) : null,
   };
 }
+
+/** Replaces one address without decrypting the other (contact data is decrypted only to send). */
+export async function setContactField(db: Db, env: Env, participantId: number, field: "email" | "mentor", value: string | null, now: number) {
+  const enc = value ? await encryptText(env.CONTACT_KEY, value, aad(participantId, field)) : null;
+  const set = field === "email" ? { emailEnc: enc, updatedAt: now } : { mentorEmailEnc: enc, updatedAt: now };
+  await db
+    .insert(schema.participantContacts)
+    .values({ participantId, emailEnc: null, mentorEmailEnc: null, ...set })
+    .onConflictDoUpdate({ target: schema.participantContacts.participantId, set });
+}

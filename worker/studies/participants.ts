@@ -10,7 +10,7 @@ import { audit, type Actor } from "../lib/audit";
 import { openDueOccasions } from "../jobs/occasions";
 import { decideNextMessage, type OccasionState } from "../reminders/policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
-import { setContact } from "./contacts";
+import { setContact, setContactField } from "./contacts";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
 import type { enrolBody, participantPatch } from "./validators";
 
@@ -137,11 +137,8 @@ export async function updateParticipant(env: Env, db: Db, pilot: Pilot, p: Parti
   else if (patch.leftCareAt !== undefined) set.leftCareAt = patch.leftCareAt;
   if (set.leftCareAt && (set.leftCareAt < p.pilotStartDate || set.leftCareAt > localDate(now, pilot.timezone))) throw new AppError("validation", "left-care date must lie between the pilot start and today");
   if (Object.keys(set).length) await db.update(schema.participants).set(set).where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
-  if (patch.email !== undefined || patch.mentorEmail !== undefined) {
-    const { getContact } = await import("./contacts");
-    const current = await getContact(db, env, p.id);
-    await setContact(db, env, p.id, patch.email !== undefined ? patch.email : current.email, patch.mentorEmail !== undefined ? patch.mentorEmail : current.mentorEmail, now);
-  }
+  if (patch.email !== undefined) await setContactField(db, env, p.id, "email", patch.email, now);
+  if (patch.mentorEmail !== undefined) await setContactField(db, env, p.id, "mentor", patch.mentorEmail, now);
   if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(db, now, pilot.id);
   await audit(db, actor, "participant.update", now, { pilotId: pilot.id, target: p.code, details: { fields: Object.keys(patch), status: patch.status ?? null } });
   const [fresh] = await db.select().from(schema.participants).where(eq(schema.participants.id, p.id));
