@@ -21,6 +21,8 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/pilots/:pilot/enrol": "write",
   "GET /staff/pilots/:pilot/import": "write",
   "POST /staff/pilots/:pilot/import": "write",
+  "POST /staff/pilots/:pilot/youths/:code/status": "write",
+  "POST /staff/pilots/:pilot/youths/:code/withdraw": "write",
 };
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);

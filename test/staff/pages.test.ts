@@ -166,6 +166,32 @@ describe("researcher workspace", () => {
     expect(big.status).toBe(413);
   });
 
+  it("changes a youth's status and withdraws her from the page, CSRF-protected and confirmed", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const code = uniqueKey("S-");
+    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, { code, pilotStartDate: today(), consent: { by: "guardian", date: today() }, email: `${code.toLowerCase()}@youth.example` });
+    const base = `/staff/pilots/${pilot.key}/youths/${code}`;
+    const html = await (await call(s, "GET", base)).text();
+    for (const id of ["status-form", "status", "withdraw-form", "withdraw-confirm", "withdraw-submit"]) expect(html).toContain(`id="${id}"`);
+    expect((await call(s, "POST", `${base}/status`, new URLSearchParams({ status: "paused" }), { csrf: false })).status).toBe(403);
+    const paused = await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "paused" }), { csrf: false });
+    expect(paused.status).toBe(303);
+    expect(paused.headers.get("location")).toBe(`${base}?done=updated`);
+    expect((await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "withdrawn" }), { csrf: false })).status).toBe(400);
+    expect((await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf! }), { csrf: false })).status).toBe(400); // not confirmed
+    const [before] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+    expect(before!.status).toBe("paused");
+    const w = await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf!, confirm: "1" }), { csrf: false });
+    expect(w.status).toBe(303);
+    const [after] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+    expect(after!.status).toBe("withdrawn");
+    expect(await db().select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, after!.id))).toHaveLength(0);
+    const page = await (await call(s, "GET", `${base}?done=withdrawn`)).text();
+    expect(page).toContain('id="status-notice"');
+    expect(page).not.toContain('id="withdraw-form"');
+  });
+
   it("anonymous visitors get a 401 page that points to sign-in", async () => {
     const res = await exports.default.fetch(`${BASE}/staff/pilots/whatever`);
     expect(res.status).toBe(401);

@@ -182,6 +182,16 @@ const catalogue = {
   "staff.import.column": { nl: "Kolom", en: "Column" },
   "staff.import.reason": { nl: "Reden", en: "Reason" },
   "staff.import.noFile": { nl: "Kies een CSV-bestand.", en: "Choose a CSV file." },
+  "staff.youth.change": { nl: "Status wijzigen", en: "Change status" },
+  "staff.youth.newStatus": { nl: "Nieuwe status", en: "New status" },
+  "staff.youth.save": { nl: "Opslaan", en: "Save" },
+  "staff.youth.withdraw": { nl: "Deelname beëindigen (terugtrekken)", en: "End participation (withdraw)" },
+  "staff.youth.withdrawConfirm": {
+    nl: "Ik weet dat hiermee direct alle contact stopt en haar e-mailadressen worden gewist.",
+    en: "I understand that this stops all contact at once and erases her e-mail addresses.",
+  },
+  "staff.youth.withdrawn": { nl: "Deelname beëindigd: er wordt geen contact meer opgenomen en de contactgegevens zijn gewist.", en: "Participation ended: no further contact, contact data erased." },
+  "staff.youth.updated": { nl: "De status is gewijzigd.", en: "The status has been changed." },
   "staff.trend.up": { nl: "significant omhoog", en: "significantly up" },
   "staff.trend.down": { nl: "significant omlaag", en: "significantly down" },
 

@@ -12,8 +12,8 @@ import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
-import { enrol, participantByCode, pilotOverview, scheduleFor } from "../studies/participants";
-import { enrolBody } from "../studies/validators";
+import { enrol, participantByCode, pilotOverview, scheduleFor, updateParticipant, withdraw } from "../studies/participants";
+import { enrolBody, participantPatch } from "../studies/validators";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { visiblePilots } from "./api";
 import { renderStaffPage } from "./render";
@@ -95,8 +95,28 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         timeline={timeline}
         plots={plots}
         enrolled={c.req.query("enrolled") === "1"}
+        canWrite={showComments}
+        notice={c.req.query("done") === "withdrawn" ? "withdrawn" : c.req.query("done") === "updated" ? "updated" : undefined}
       />,
     );
+  })
+  .post("/staff/pilots/:pilot/youths/:code/status", bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const db = getDb(c.env.DB);
+    const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    const form = await c.req.parseBody();
+    const parsed = participantPatch.safeParse({ status: form.status });
+    if (!parsed.success) throw new AppError("validation", "Unknown status");
+    await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=updated`, 303);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/withdraw", bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code"));
+    const form = await c.req.parseBody();
+    if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
+    await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
   })
   .get("/staff/pilots/:pilot/enrol", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);

@@ -98,7 +98,7 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang 
 export type TimelineEntry = { date: string; kind: string; wave: string | null; mode: string; answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[] };
 export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null };
 
-export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, lang = "nl" }: {
+export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, lang = "nl" }: {
   user: StaffUser;
   pilot: PilotCard;
   youth: { code: string; status: string; pilotStartDate: string; consentBy: string; consentDate: string };
@@ -106,6 +106,8 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
   timeline: TimelineEntry[];
   plots: Plot[];
   enrolled: boolean;
+  canWrite?: boolean;
+  notice?: "updated" | "withdrawn";
   lang?: Lang;
 }) {
   return (
@@ -123,6 +125,37 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
         {t("staff.col.status", lang)}: <span id="youth-status">{t(statusKey(youth.status), lang)}</span> · {t("staff.col.start", lang)}: {youth.pilotStartDate} · {t("staff.youth.consent", lang)}:{" "}
         {t(youth.consentBy === "self" ? "staff.youth.consent.self" : "staff.youth.consent.guardian", lang)} ({youth.consentDate})
       </p>
+      {notice && (
+        <p class="notice" id="status-notice" role="status">
+          {t(notice === "withdrawn" ? "staff.youth.withdrawn" : "staff.youth.updated", lang)}
+        </p>
+      )}
+      {canWrite && youth.status !== "withdrawn" && (
+        <details id="status-change">
+          <summary>{t("staff.youth.change", lang)}</summary>
+          <form method="post" action={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/status`} class="stack" id="status-form">
+            <CsrfField token={user?.csrf} />
+            <label for="status">{t("staff.youth.newStatus", lang)}</label>
+            <select id="status" name="status">
+              {(["active", "paused", "left_care", "completed"] as const).map((s) => (
+                <option value={s} selected={youth.status === s}>{t(statusKey(s), lang)}</option>
+              ))}
+            </select>
+            <p>
+              <button type="submit" id="status-submit">{t("staff.youth.save", lang)}</button>
+            </p>
+          </form>
+          <form method="post" action={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/withdraw`} class="stack" id="withdraw-form">
+            <CsrfField token={user?.csrf} />
+            <label>
+              <input type="checkbox" name="confirm" value="1" id="withdraw-confirm" required /> {t("staff.youth.withdrawConfirm", lang)}
+            </label>
+            <p>
+              <button type="submit" id="withdraw-submit">{t("staff.youth.withdraw", lang)}</button>
+            </p>
+          </form>
+        </details>
+      )}
       <h2>{t("staff.youth.scheduled", lang)}</h2>
       <table id="schedule-table">
         <thead>
