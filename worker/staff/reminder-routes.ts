@@ -9,26 +9,8 @@ import { previewRun } from "../jobs/preview";
 import { runScheduled } from "../jobs/scheduled";
 import { audit } from "../lib/audit";
 import { deliverOutbox } from "../reminders/outbox";
-import { pilotFor, requireStaff, type StaffEnv } from "./auth";
-import type { Context } from "hono";
-
-const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
-async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new AppError("validation", "Body must be JSON");
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new AppError("validation", "Invalid request body", issuesOf(r.error));
-  return r.data;
-}
-function queryOf<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const r = schema.safeParse(c.req.query());
-  if (!r.success) throw new AppError("validation", "Invalid query", issuesOf(r.error));
-  return r.data;
-}
+import { actorOf, pilotFor, requireStaff, WRITE_ROLES, type StaffEnv } from "./auth";
+import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 
 export const runBody = z.object({ dryRun: z.boolean() }).strict();
 export const outboxQuery = z
@@ -41,15 +23,11 @@ export const outboxQuery = z
 export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 const ID_RE = /^[1-9]\d{0,15}$/;
 
-const WRITE = ["researcher"] as const;
 const limitBody = bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Body too large"); } });
 
-
-const actorOf = (c: { get(k: "principal"): { type: "staff" | "token"; id: string } }) => ({ type: c.get("principal").type, id: c.get("principal").id });
-
 export const reminderRoutes = new Hono<StaffEnv>()
-  .post("/pilots/:pilot/reminder-runs", requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, [...WRITE]);
+  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends", access: "write", body: runBody }), requireStaff, limitBody, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const { dryRun } = await jsonBody(c, runBody);
     const actor = actorOf(c);
     const trigger = { type: "api" as const, by: actor.id, actorType: actor.type, pilotId: pilot.id };
@@ -58,8 +36,8 @@ export const reminderRoutes = new Hono<StaffEnv>()
     const summary = await runScheduled(c.env, now, trigger);
     return c.json({ runId: summary.runId, dryRun: false, now, counts: summary });
   })
-  .get("/pilots/:pilot/reminder-runs", requireStaff, async (c) => {
-    const pilot = await pilotFor(c, [...WRITE]);
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot and the cron runs over all pilots", access: "write", query: runsQuery }), requireStaff, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, runsQuery);
     const { results } = await c.env.DB.prepare(
       "SELECT id, pilot_id, trigger, triggered_by, dry_run, started_at, finished_at, counts FROM reminder_runs WHERE pilot_id = ? OR pilot_id IS NULL ORDER BY id DESC LIMIT ?",
@@ -79,8 +57,8 @@ export const reminderRoutes = new Hono<StaffEnv>()
       })),
     });
   })
-  .get("/pilots/:pilot/outbox", requireStaff, async (c) => {
-    const pilot = await pilotFor(c, [...WRITE]);
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/outbox`, summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)", access: "write", query: outboxQuery }), requireStaff, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, outboxQuery);
     const { results } = await c.env.DB.prepare(
       `SELECT b.id, b.key, b.occasion_id, b.kind, b.seq, b.status, b.attempts, b.next_attempt_at, b.last_error, b.sent_at, b.created_at, b.run_id, p.code
@@ -109,9 +87,9 @@ export const reminderRoutes = new Hono<StaffEnv>()
       })),
     });
   })
-  .post("/pilots/:pilot/outbox/:id/retry", requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, [...WRITE]);
-    const idParam = c.req.param("id");
+  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`, summary: "Queue a failed message again and try to send it now (audited)", access: "write" }), requireStaff, limitBody, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const idParam = c.req.param("id") ?? "";
     if (!ID_RE.test(idParam)) throw new AppError("validation", "Message id must be a positive integer");
     const id = Number(idParam);
     const now = Date.now();
@@ -127,8 +105,8 @@ export const reminderRoutes = new Hono<StaffEnv>()
     const after = await c.env.DB.prepare("SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE id = ?").bind(id).first<{ status: string; attempts: number; last_error: string | null; next_attempt_at: number }>();
     return c.json({ id, status: after!.status, attempts: after!.attempts, reason: after!.last_error, nextAttemptAt: after!.status === "queued" ? after!.next_attempt_at : null, delivery });
   })
-  .get("/pilots/:pilot/reminder-pauses", requireStaff, async (c) => {
-    const pilot = await pilotFor(c, [...WRITE]);
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-pauses`, summary: "Youths who paused their reminders with the link in their mail, and until when", access: "write" }), requireStaff, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const now = Date.now();
     const { results } = await c.env.DB.prepare(
       `SELECT a.at, a.actor_id AS code, a.details, p.reminders_paused_until FROM audit_log a
