@@ -162,8 +162,8 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
 type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, Answer[]>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
 
 /**
- * Reads one chunk of youths. Frequent answers come as one JSON array per youth built by SQLite
- * (a flat [occasion, version, item, value, answered_at, …] list): moving 3 million answers as rows
+ * Reads one chunk of youths. Frequent answers come as one JSON string per youth built by SQLite
+ * (five parallel columns: occasions, versions, items, values, answer times): moving 3 million answers as rows
  * through D1 costs several times more than moving 10,000 strings. Values travel as integers in
  * thousandths (cheap to print, and SQLite would print a REAL with only 15 significant digits); the SQL
  * checks that k / 1000.0 gives back exactly the stored double — IEEE division, so JavaScript's k / 1000
@@ -176,8 +176,10 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
     d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key, pl.timezone FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string, string]>(),
     d1
       .prepare(
-        `SELECT r.participant_id, '[' || group_concat(r.occasion_id || ',' || r.instrument_version_id || ',' || json_quote(r.item_key) || ',' ||
-                  CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN CAST(ROUND(r.value * 1000) AS INTEGER) ELSE '"x"' END || ',' || r.answered_at) || ']'
+        `SELECT r.participant_id,
+                '[[' || group_concat(r.occasion_id) || '],[' || group_concat(r.instrument_version_id) || '],[' || group_concat(json_quote(r.item_key)) || '],[' ||
+                group_concat(CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN CAST(ROUND(r.value * 1000) AS INTEGER) ELSE '"x"' END) ||
+                '],[' || group_concat(r.answered_at) || ']]'
          FROM responses r JOIN occasions o ON o.id = r.occasion_id
          WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'frequent' GROUP BY r.participant_id`,
       )
@@ -195,18 +197,19 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
   ]);
   const frequentBy = new Map<number, Answer[]>();
   for (const [participant_id, json] of frequent) {
-    const flat = JSON.parse(json) as (number | string | null)[];
+    // Columns of equal length in the same row order: SQLite feeds every aggregate of a group the same rows,
+    // and no column can be NULL (group_concat would skip it), a missing value being the text 'null'.
+    const [occ, vids, items, values, ats] = JSON.parse(json) as [number[], number[], string[], (number | null | "x")[], number[]];
     let list: Answer[] = [];
     let inexact = false;
-    for (let i = 0; i < flat.length; i += 5) {
-      const milli = flat[i + 3] as number | null | "x";
+    for (let i = 0; i < occ.length; i++) {
+      const milli = values[i]!;
       if (milli === "x") {
         inexact = true;
         break;
       }
-      const value = milli === null ? null : milli / 1000;
-      const v = versions.get(flat[i + 1] as number);
-      if (v) list.push({ participant_id, occasion_id: flat[i] as number, instrument: v.key, item_key: flat[i + 2] as string, value, answered_at: flat[i + 4] as number });
+      const v = versions.get(vids[i]!);
+      if (v) list.push({ participant_id, occasion_id: occ[i]!, instrument: v.key, item_key: items[i]!, value: milli === null ? null : milli / 1000, answered_at: ats[i]! });
     }
     if (inexact) {
       const rows = await d1
