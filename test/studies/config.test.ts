@@ -100,6 +100,21 @@ describe("pilot configuration", () => {
   });
 });
 
+describe("concurrent item changes", () => {
+  it("never stores two definitions under one version number", async () => {
+    const { pilot, researcher } = await setup();
+    const body = (n: number) => ({ items: [{ key: `item${n}`, type: "slider", text: { nl: `Vraag ${n}`, en: `Question ${n}` } }] });
+    const results = await Promise.all([1, 2, 3, 4].map((n) => call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, body(n))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    const [inst] = await db().select().from(schema.instruments).where(eq(schema.instruments.key, `pilot_${pilot.key}`));
+    const versions = await db().select().from(schema.instrumentVersions).where(eq(schema.instrumentVersions.instrumentId, inst!.id));
+    expect(versions.length).toBe(statuses.filter((s) => s === 200).length);
+    expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
+  });
+});
+
 describe("instrument definitions", () => {
   const licensed = () => ({
     ...GCIR,

@@ -199,3 +199,28 @@ describe("measurement import", () => {
     expect(audit.some((a) => a.pilotId === pilot.id && (a.details as { rows: number }).rows === 145)).toBe(true);
   });
 });
+
+describe("concurrent submits", () => {
+  it("two concurrent commits of the same participant file store it once; the other is refused whole", async () => {
+    const { pilot, researcher } = await setup();
+    const codes = Array.from({ length: 20 }, () => uniqueKey("CC-"));
+    const csv = [P_HEADER, ...codes.map((c) => `${c},${today()},guardian,${today()},${c.toLowerCase()}@youth.example,`)].join("\n");
+    const url = `/api/v1/pilots/${pilot.key}/imports/participants?dryRun=false`;
+    const results = await Promise.all([call(researcher, "POST", url, csv), call(researcher, "POST", url, csv), call(researcher, "POST", url, csv)]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400 || s === 409)).toHaveLength(2);
+    expect(await countIn(pilot.id)).toBe(20);
+    const contacts = await env.DB.prepare("SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<{ n: number }>();
+    expect(contacts!.n).toBe(20);
+  });
+
+  it("two concurrent enrolments with one code make one youth", async () => {
+    const { pilot, researcher } = await setup();
+    const code = uniqueKey("CE-");
+    const body = { code, pilotStartDate: today(), consent: { by: "guardian", date: today() } };
+    const results = await Promise.all(Array.from({ length: 4 }, () => call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, body)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    expect(await countIn(pilot.id)).toBe(1);
+  });
+});

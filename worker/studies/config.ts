@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { validatePolicy } from "../reminders/policy";
 import { validateSchedule } from "../schedule/schedule";
+import { isUniqueViolation } from "./participants";
 import { instrumentsOf, policyOf, scheduleOf, settingsOf, type PilotSettings } from "./settings";
 import type { instrumentDefinitionBody, pilotItemsBody, settingsBody } from "./validators";
 
@@ -92,7 +93,7 @@ export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave"
     const [row] = await db.insert(schema.instrumentVersions).values({ instrumentId: inst.id, version, definition: definition as unknown as Record<string, unknown>, complete: true }).returning();
     return { instrument: key, version, versionId: row!.id, created: true };
   } catch (e) {
-    if (/UNIQUE/i.test(String(e))) throw new AppError("conflict", "Another version was saved at the same time; try again");
+    if (isUniqueViolation(e)) throw new AppError("conflict", "Another version was saved at the same time; try again");
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { openDueOccasions } from "../jobs/occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { MAX_COMMENT } from "../survey/answers";
 import { parseCsv, type CsvRecord } from "./csv";
-import { checkConsentDate, checkStartDate } from "./participants";
+import { checkConsentDate, checkStartDate, isUniqueViolation } from "./participants";
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate } from "./validators";
 
@@ -260,7 +260,7 @@ async function commitBatch(d1: D1Database, stmts: D1PreparedStatement[]) {
   try {
     await d1.batch(stmts);
   } catch (e) {
-    if (/UNIQUE|constraint/i.test(String(e))) throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
+    if (isUniqueViolation(e)) throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
     throw e;
   }
 }

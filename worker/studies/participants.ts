@@ -15,6 +15,14 @@ import { instrumentsOf, policyOf, scheduleOf } from "./settings";
 import type { enrolBody, participantPatch } from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
+
+/** drizzle wraps D1's error; the constraint message sits somewhere in the cause chain. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
+    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(x instanceof Error ? x.message : String(x))) return true;
+  }
+  return false;
+}
 type Participant = typeof schema.participants.$inferSelect;
 
 /** Start dates may lie up to a year back (youths already in care) and up to 90 days ahead. */
@@ -114,7 +122,7 @@ export async function enrol(env: Env, db: Db, pilot: Pilot, input: z.infer<typeo
       .values({ pilotId: pilot.id, code: input.code, pilotStartDate: input.pilotStartDate, status: "active", consentBy: input.consent.by, consentDate: input.consent.date, consentRecordedBy: recordedBy, createdAt: now })
       .returning()) as [Participant];
   } catch (e) {
-    if (/UNIQUE/i.test(String(e))) throw new AppError("conflict", "A participant with this code exists in this pilot");
+    if (isUniqueViolation(e)) throw new AppError("conflict", "A participant with this code exists in this pilot");
     throw e;
   }
   try {
