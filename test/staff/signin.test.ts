@@ -71,6 +71,14 @@ describe("passwordless staff sign-in", () => {
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["staff.sign_in_link_sent", "staff.sign_in"]));
   });
 
+  it("a HEAD request (link checker) does not use up the link", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    const head = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method: "HEAD", redirect: "manual" });
+    expect(head.headers.get("set-cookie")).toBeNull();
+    expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(303);
+  });
+
   it("omits Secure on localhost so local development works over http", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;

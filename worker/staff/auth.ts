@@ -30,6 +30,8 @@ export const CSRF_FIELD = "_csrf";
 export const SESSION_TTL_MS = 12 * 3_600_000;
 const SESSION_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Largest form (the CSV upload of the workspace) a cookie session may post. */
+const MAX_FORM_BYTES = 2 * 1024 * 1024 + 16 * 1024;
 
 /** The CSRF token of a session: derived from the session token, so nothing else needs storing. */
 export const csrfFor = (env: Env, sessionToken: string) => hmacToken(env.SESSION_SECRET, `csrf:${sessionToken}`);
@@ -68,6 +70,8 @@ async function checkCsrf(c: Context<StaffEnv>, expected: string) {
   if (!sent) {
     const type = c.req.header("content-type") ?? "";
     if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+      // The form is parsed here, before any route's body limit, so bound it here too.
+      if (Number(c.req.header("content-length") ?? "0") > MAX_FORM_BYTES) throw new AppError("payload_too_large", "Form too large");
       // parseBody caches the parsed form, so the route handler can still read it.
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const v = form[CSRF_FIELD];

@@ -118,6 +118,8 @@ export const signInRoutes = new Hono<StaffEnv>()
     },
   )
   .get("/staff/auth/:token", async (c) => {
+    // Hono answers HEAD with the GET handler; a link checker probing the URL must not use up the link.
+    if (c.req.method === "HEAD") return c.body(null, 200);
     const now = Date.now();
     const db = getDb(c.env.DB);
     const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
