@@ -72,12 +72,15 @@ describe("buildSummary", () => {
     const s = buildSummary(
       input({
         indicators: [ind(1, "wave:T1:gcir.repressie", 2.0), ind(1, "wave:T3:gcir.repressie", 3.8)],
+        occasions: (["T1", "T2", "T3"] as const).map((wave) => ({ participantId: 1, kind: "wave" as const, wave, due: 1, completed: wave === "T2" ? 0 : 1 })),
       }),
     );
     const t = s.waveTables.find((x) => x.subscale === "repressie")!;
     const row = t.rows.find((r) => r.code === "B")!;
     expect(row.scores.T2).toMatchObject({ nonResponse: true, value: null });
     expect(row.scores.T1.nonResponse).toBe(false);
+    // A wave that was never due is not non-response: youth A has no wave occasions at all.
+    expect(t.rows.find((r) => r.code === "A")!.scores.T2).toMatchObject({ nonResponse: false, value: null });
     // T2 missing: T3 is compared with T1 as its previous answered wave.
     expect(row.changes.T3vsT2).toBe("deteriorated");
     expect(row.changes.T3vsT1).toBe("deteriorated");

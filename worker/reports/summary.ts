@@ -74,6 +74,8 @@ export type BackgroundTable = {
   categorical: { field: string; counts: { value: string; count: number }[] }[];
 };
 
+const INSTRUMENT_NAMES: Record<string, string> = { gcir: "GCI-R", atmq: "ATMQ", tasc: "TASC" };
+
 export type BandMethod = "normSd" | "normPercentiles" | "ownGroupT1Sd";
 
 /** Report table 2.3: GCI-R against the norm's ±1 SD, ATMQ against its percentiles, TASC against the own group at T1. */
@@ -152,6 +154,10 @@ export function buildSummary(input: SummaryInput): Summary {
     if (w && !waveInstruments.includes(w.instrument)) waveInstruments.push(w.instrument);
   }
   const stored = (pid: number, key: string) => byPerson.get(pid)?.get(key);
+  const occByPerson = new Map<number, SummaryInput["occasions"]>();
+  for (const o of input.occasions) (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
+  /** A wave counts as non-response once it was due; before that it is simply not there yet. */
+  const waveDue = (pid: number, w: Wave) => (occByPerson.get(pid) ?? []).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
   const waveScore = (pid: number, wave: Wave, inst: string, sub: string) => stored(pid, `wave:${wave}:${inst}.${sub}`)?.mean ?? null;
 
   // --- Bijlage 1: wave tables with RCI flags -----------------------------------------------------
@@ -180,7 +186,7 @@ export function buildSummary(input: SummaryInput): Summary {
       const rows: WaveRow[] = people.map((p) => {
         const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w, inst, scale.key)])) as Record<Wave, number | null>;
         const scores = Object.fromEntries(
-          WAVES.map((w) => [w, { value: s[w], band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1), flag: null, n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n, nonResponse: s[w] === null }]),
+          WAVES.map((w) => [w, { value: s[w], band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1), flag: null, n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n, nonResponse: s[w] === null && waveDue(p.id, w) }]),
         ) as WaveRow["scores"];
         // "Previous wave" for T3 is T2 when answered, else T1 (non-response is skipped, never read as 0).
         const t2 = rci(s.T1, s.T2);
@@ -188,7 +194,8 @@ export function buildSummary(input: SummaryInput): Summary {
         const t3 = rci(s.T1, s.T3);
         return { code: p.code, scores, changes: { T2vsT1: t2.change, T3vsT2: t3prev.change, T3vsT1: t3.change, rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci } } };
       });
-      waveTables.push({ instrument: inst, subscale: scale.key, label: { nl: `${inst.toUpperCase()} ${scale.label.nl}`, en: `${inst.toUpperCase()} ${scale.label.en}` }, higherIsBetter: scale.higherIsBetter, bandMethod: method, norm: norm ?? null, rows });
+      const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
+      waveTables.push({ instrument: inst, subscale: scale.key, label: { nl: `${name} ${scale.label.nl}`, en: `${name} ${scale.label.en}` }, higherIsBetter: scale.higherIsBetter, bandMethod: method, norm: norm ?? null, rows });
     }
   }
 
@@ -223,7 +230,7 @@ export function buildSummary(input: SummaryInput): Summary {
     for (const t of waveTables) {
       const row = t.rows[i]!;
       // The last completed wave, unless that is T1 (the report leaves the cell empty then).
-      const last = (["T3", "T2", "T1"] as const).find((w) => !row.scores[w].nonResponse) ?? null;
+      const last = (["T3", "T2", "T1"] as const).find((w) => row.scores[w].value !== null) ?? null;
       const use = last && last !== "T1" ? last : null;
       const change = use === "T3" ? row.changes.T3vsT1 : use === "T2" ? row.changes.T2vsT1 : null;
       cells[`${t.instrument}.${t.subscale}`] = use
@@ -257,8 +264,6 @@ export function buildSummary(input: SummaryInput): Summary {
     const occ = input.occasions.filter((o) => o.kind === "wave" && o.wave === w);
     return { wave: w, invited: occ.reduce((a, o) => a + (o.due > 0 ? 1 : 0), 0), completed: occ.reduce((a, o) => a + (o.completed > 0 ? 1 : 0), 0) };
   });
-  const occByPerson = new Map<number, SummaryInput["occasions"]>();
-  for (const o of input.occasions) (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
   const perYouth = people.map((p) => {
     const occ = occByPerson.get(p.id) ?? [];
     const freq = occ.filter((o) => o.kind === "frequent");

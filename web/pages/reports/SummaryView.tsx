@@ -120,6 +120,7 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
                   {WAVES.map((w) => {
                     const sc = r.scores[w];
                     if (sc.nonResponse) return <td class="nr">{t("report.nonResponse", lang)}</td>;
+                    if (sc.value === null) return <td />;
                     const vsPrev = w === "T2" ? r.changes.T2vsT1 : w === "T3" ? r.changes.T3vsT2 : null;
                     const vsT1 = w === "T3" ? r.changes.T3vsT1 : null;
                     return (
