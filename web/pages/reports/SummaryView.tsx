@@ -12,7 +12,7 @@ body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 main{max-width:80rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.3rem 0}h2{font-size:1.12rem;margin:1.4rem 0 .4rem;border-bottom:1px solid #d9dde3}
 h3{font-size:1rem;margin:1rem 0 .3rem}.muted{color:#5b6473}.small{font-size:.85rem}
 table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:.85rem}th,td{border:1px solid #c9ced6;padding:.2rem .4rem;text-align:right;white-space:nowrap}
-th{background:#eef1f4;text-align:center}td.code,th.code{text-align:left}tr.mean td{font-weight:700;border-top:2px solid #1d2330}
+th{background:#eef1f4;text-align:center;white-space:normal;min-width:3.5rem;max-width:11rem;vertical-align:bottom}td.code,th.code{text-align:left}tr.mean td{font-weight:700;border-top:2px solid #1d2330}
 .b-high{background:#c8eccd}.b-middle{background:#fbefb0}.b-low{background:#f8ccd9}.nr{color:#7a818c;font-style:italic}
 .flag{font-weight:700;margin-left:.2em}.wave{color:#5b6473;font-size:.75rem;margin-left:.2em}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.3rem 0}.swatch{display:inline-block;width:1.4em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:.3em}
