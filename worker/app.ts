@@ -7,7 +7,7 @@ import type { Env } from "./env";
 import { AppError, ERROR_STATUS } from "./errors";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
-import { reminderRoutes } from "./staff/reminder-routes";
+import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
 import { staffApiRoutes } from "./staff/api";
 import { buildOpenApi } from "./staff/openapi";
 import { staffPageRoutes } from "./staff/pages";
@@ -33,6 +33,7 @@ export function createApp() {
   app.route("/api/v1", reportRoutes);
   app.route("/reports", reportPages);
   app.route("/api/v1", reminderRoutes);
+  app.route("/", reminderPageRoutes);
   app.route("/api/v1/dev", devRoutes);
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);

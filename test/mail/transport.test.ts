@@ -62,6 +62,8 @@ describe("SMTP", () => {
     expect(await deliverOutbox(env, [id], () => Date.now())).toMatchObject({ failed: 1 });
     expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 1 });
     expect((await outboxRow(id)).last_error).toMatch(/^550/);
+    expect((await outboxRow(id)).last_error).toContain("[address]"); // the relay echoed it; the outbox keeps no address
+    expect((await outboxRow(id)).last_error).not.toContain(sink.domain);
   });
 
   it("a connection lost after DATA leaves the outcome unknown: marked failed, never resent by a run", async () => {

@@ -272,7 +272,7 @@ describe("decideNextMessage", () => {
     expect(decideNextMessage(st({ pausedUntil: utc(3, 8, 11) }), DEFAULT_POLICY, opened)).toEqual({ action: "wait", until: utc(3, 9, 7), reason: "reminders_paused" });
     // A pause shorter than the reminder delay does not change the due time.
     expect(decideNextMessage(st({ sent: [inv], pausedUntil: opened + DAY }), DEFAULT_POLICY, opened + H)).toEqual({ action: "wait", until: opened + 3 * DAY, reason: "not_yet_due" });
-    expect(decideNextMessage(st({ pausedUntil: base.closesAt }), DEFAULT_POLICY, opened)).toEqual({ action: "skip", reason: "closes_before_next" });
+    expect(decideNextMessage(st({ pausedUntil: base.closesAt }), DEFAULT_POLICY, opened)).toEqual({ action: "skip", reason: "paused_past_close" });
   });
 
   it("gives up when the next message could only go out after closing", () => {

@@ -43,7 +43,7 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
           refused++;
           stats.refused++;
           const err = m0.permanent
-            ? Object.assign(new Error("550 Mailbox unavailable"), { responseCode: 550 })
+            ? Object.assign(new Error(`550 5.1.1 <${session.envelope.rcptTo[0]?.address}>: Mailbox unavailable`), { responseCode: 550 }) // real relays echo the address
             : Object.assign(new Error("451 Temporary failure, try again"), { responseCode: 451 });
           return callback(err);
         }

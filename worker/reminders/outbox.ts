@@ -195,6 +195,9 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
 
 export type DeliveryCounts = { sent: number; retried: number; failed: number; cancelled: number; deferred: number; unknown: number; skipped: number };
 
+/** Relay errors often echo the recipient; the outbox (and the researcher's view of it) keeps no address. */
+export const redactAddresses = (s: string) => s.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "[address]").slice(0, 500);
+
 // Same associated data as worker/studies/contacts.ts: a ciphertext only decrypts for its own participant and field.
 const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
 
@@ -301,13 +304,13 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
         counts.sent++;
       } else if (result.unknown && !tx.idempotent) {
         // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
-        await finish(r, "failed", `outcome_unknown: ${result.error}`.slice(0, 500), t);
+        await finish(r, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
         counts.unknown++;
       } else if (result.permanent || r.attempts >= limit) {
-        await finish(r, "failed", result.error.slice(0, 500), t);
+        await finish(r, "failed", redactAddresses(result.error), t);
         counts.failed++;
       } else {
-        await finish(r, "queued", result.error.slice(0, 500), nextSendableTime(t + backoffMs(r.attempts), policy));
+        await finish(r, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(r.attempts), policy));
         counts.retried++;
       }
     }

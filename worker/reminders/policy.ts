@@ -55,7 +55,9 @@ export type SkipReason =
   | "no_mentor_email"
   | "max_reminders_reached"
   | "mentor_sent"
-  | "closes_before_next";
+  | "closes_before_next"
+  /** the youth paused reminders until after the occasion closes */
+  | "paused_past_close";
 
 export type Decision =
   | { action: "send"; kind: MessageKind; seq: number; reason: SendReason }
@@ -175,5 +177,6 @@ export function decideNextMessage(state: OccasionState, policy: ReminderPolicy, 
   } else {
     until = nextSendableTime(until, policy);
   }
-  return until >= state.closesAt ? skip("closes_before_next") : { action: "wait", until, reason };
+  if (until >= state.closesAt) return skip(reason === "reminders_paused" ? "paused_past_close" : "closes_before_next");
+  return { action: "wait", until, reason };
 }
