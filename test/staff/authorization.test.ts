@@ -23,6 +23,8 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/pilots/:pilot/import": "write",
   "POST /staff/pilots/:pilot/youths/:code/status": "write",
   "POST /staff/pilots/:pilot/youths/:code/withdraw": "write",
+  "GET /staff/pilots/:pilot/youths/:code/forms/:form": "write",
+  "POST /staff/pilots/:pilot/youths/:code/forms/:form": "write",
 };
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);

@@ -192,6 +192,34 @@ describe("researcher workspace", () => {
     expect(page).not.toContain('id="withdraw-form"');
   });
 
+  it("fills in the staff forms (background, RIS-L) from the workspace; incomplete RIS-L is refused", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const code = uniqueKey("SF-");
+    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, { code, pilotStartDate: today(), consent: { by: "guardian", date: today() } });
+    const base = `/staff/pilots/${pilot.key}/youths/${code}/forms`;
+    const risl = await (await call(s, "GET", `${base}/risl`)).text();
+    expect((risl.match(/type="radio"/g) ?? []).length).toBe(50 * 3);
+    const fields: Record<string, string> = { _csrf: s.csrf! };
+    for (const [part, n] of [["a6", 5], ["signals", 27], ["risks", 12], ["protective", 6]] as const) for (let i = 1; i <= n; i++) fields[`${part}.${i}`] = i <= 3 ? "yes" : "no";
+    const partial = { ...fields };
+    delete partial["signals.27"];
+    const bad = await call(s, "POST", `${base}/risl`, new URLSearchParams(partial), { csrf: false });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('id="form-errors"');
+    const ok = await call(s, "POST", `${base}/risl`, new URLSearchParams(fields), { csrf: false });
+    expect(ok.status).toBe(303);
+    const api = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/risl`)).json()) as { scores: unknown };
+    expect(api.scores).toEqual({ signals: 3, risks: 3, protective: 3 });
+    expect(await (await call(s, "GET", `${base}/risl`)).text()).toContain('id="risl-scores"');
+    const bg = await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "17", countryOfOrigin: "non_west_european", careBefore: "ambulant, residentieel", debts: "yes" }), { csrf: false });
+    expect(bg.status).toBe(303);
+    const stored = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`)).json()) as { data: unknown };
+    expect(stored.data).toEqual({ ageAtPilotStart: 17, countryOfOrigin: "non_west_european", careBefore: ["ambulant", "residentieel"], debts: "yes" });
+    expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "abc" }), { csrf: false })).status).toBe(400);
+    expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false })).status).toBe(403);
+  });
+
   it("anonymous visitors get a 401 page that points to sign-in", async () => {
     const res = await exports.default.fetch(`${BASE}/staff/pilots/whatever`);
     expect(res.status).toBe(401);

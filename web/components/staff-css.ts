@@ -14,4 +14,6 @@ button.link{background:none;color:var(--accent);padding:0;font-weight:400;text-d
 .notice{background:#e8f3ec;border-left:4px solid #2e7d32;padding:.6rem;border-radius:.3rem}
 .error{background:#fde7e9;border-left:4px solid #b3261e;padding:.6rem;border-radius:.3rem}.muted{color:var(--muted)}
 .timeline li{margin:.3rem 0}.comment{font-style:italic;color:#37474f}.plots{display:flex;flex-wrap:wrap;gap:1rem}
-.plots figure{margin:0;background:#fff;border:1px solid var(--line);padding:.4rem}.plots figcaption{font-size:.85rem}`;
+.plots figure{margin:0;background:#fff;border:1px solid var(--line);padding:.4rem}.plots figcaption{font-size:.85rem}
+fieldset{border:1px solid var(--line);background:#fff;margin:.8rem 0;padding:.6rem}legend{font-weight:600}
+.choices{display:inline-flex;gap:.8rem}.choices label{display:inline;font-weight:400;margin:0}form.stack .choices input{min-width:0}`;

@@ -6,14 +6,15 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { frequentIndicators } from "../../schema/instruments/definitions";
-import { EnrolPage, HomePage, ImportPage, PilotPage, StaffErrorPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import { BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
-import { enrol, participantByCode, pilotOverview, scheduleFor, updateParticipant, withdraw } from "../studies/participants";
-import { enrolBody, participantPatch } from "../studies/validators";
+import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
+import { FORMS, formName } from "../studies/routes";
+import { enrolBody, participantPatch, rislScores } from "../studies/validators";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { visiblePilots } from "./api";
 import { renderStaffPage } from "./render";
@@ -96,7 +97,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         plots={plots}
         enrolled={c.req.query("enrolled") === "1"}
         canWrite={showComments}
-        notice={c.req.query("done") === "withdrawn" ? "withdrawn" : c.req.query("done") === "updated" ? "updated" : undefined}
+        notice={(["withdrawn", "updated", "form"] as const).find((d) => d === c.req.query("done"))}
       />,
     );
   })
@@ -117,6 +118,41 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
     await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
+  })
+  .get("/staff/pilots/:pilot/youths/:code/forms/:form", async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const db = getDb(c.env.DB);
+    const form = formName(c.req.param("form"));
+    const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    const row = await staffForm(db, p, form);
+    const data = (row?.data ?? {}) as Record<string, unknown>;
+    const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
+    return renderStaffPage(c, <StaffFormPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={data} scores={scores} />);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/forms/:form", bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const db = getDb(c.env.DB);
+    const form = formName(c.req.param("form"));
+    const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    const fields = await c.req.parseBody();
+    const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
+    let candidate: Record<string, unknown> = {};
+    if (form === "background") {
+      for (const [name, kind] of BACKGROUND_FIELDS) {
+        const v = str(name);
+        if (v === "") continue;
+        candidate[name] = kind === "number" ? (/^\d{1,3}$/.test(v) ? Number(v) : v) : kind === "list" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v;
+      }
+    } else {
+      candidate = Object.fromEntries(RISL_PARTS.map(([part, n]) => [part, Array.from({ length: n }, (_, i) => str(`${part}.${i + 1}`) || undefined)]));
+    }
+    const parsed = FORMS[form].safeParse(candidate);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      return renderStaffPage(c, <StaffFormPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={candidate} errors={errors} />, 400);
+    }
+    await saveStaffForm(db, pilot, p, form, parsed.data as Record<string, unknown>, actorOf(c), c.get("principal").userId ?? null, Date.now());
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
   })
   .get("/staff/pilots/:pilot/enrol", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);

@@ -12,7 +12,8 @@ const staffCssHash = () =>
   }));
 
 /** Staff pages hold personal data: never cached, indexed, framed or referred; no script at all. */
-export async function renderStaffPage(c: Context, page: VNode, status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 500 = 200) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any page component, whatever its props
+export async function renderStaffPage(c: Context, page: VNode<any>, status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 500 = 200) {
   c.header("Cache-Control", "no-store");
   // same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" on form posts, which
   // the CSRF origin check must refuse. Nothing is referred to other sites either way.

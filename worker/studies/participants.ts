@@ -237,3 +237,16 @@ export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<
     return { code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, leftCareAt: p.leftCareAt, occasions: planned, lastContactAt, nextReminderAt, overdue: planned.some((o) => o.state === "overdue") };
   });
 }
+
+/** Saves a staff form (background or RIS-L) of a youth; audited. The data has been validated by the caller. */
+export async function saveStaffForm(db: Db, pilot: Pilot, p: Participant, form: "background" | "risl", data: Record<string, unknown>, actor: Actor, userId: number | null, now: number) {
+  if (p.status === "withdrawn") throw new AppError("conflict", "Participant has withdrawn");
+  const values = { participantId: p.id, form, data, updatedBy: userId, updatedAt: now };
+  await db.insert(schema.staffForms).values(values).onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
+  await audit(db, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
+}
+
+export async function staffForm(db: Db, p: Participant, form: "background" | "risl") {
+  const [row] = await db.select().from(schema.staffForms).where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
+  return row ?? null;
+}

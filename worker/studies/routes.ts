@@ -12,14 +12,14 @@ import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, updateSettings } from "./config";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
-import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, scheduleFor, updateParticipant, withdraw } from "./participants";
+import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
 import { backgroundForm, enrolBody, eraseBody, importQuery, listQuery, participantPatch, pilotItemsBody, rislForm, rislScores, settingsBody } from "./validators";
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Body larger than 64 KiB"); } });
 const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw new AppError("payload_too_large", `CSV larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`); } });
 
-const FORMS = { background: backgroundForm, risl: rislForm } as const;
+export const FORMS = { background: backgroundForm, risl: rislForm } as const;
 
 async function csvText(c: { req: { header(n: string): string | undefined; text(): Promise<string> } }) {
   const type = c.req.header("content-type") ?? "";
@@ -92,7 +92,7 @@ export const studyRoutes = new Hono<StaffEnv>()
     const db = getDb(c.env.DB);
     const form = formName(param(c, "form"));
     const p = await participantByCode(db, pilot.id, param(c, "code"));
-    const [row] = await db.select().from(schema.staffForms).where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
+    const row = await staffForm(db, p, form);
     if (!row) throw new AppError("not_found", "This form has not been filled in");
     return c.json({ form, data: row.data, updatedAt: row.updatedAt, ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}) });
   })
@@ -104,12 +104,9 @@ export const studyRoutes = new Hono<StaffEnv>()
       const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
       const p = await participantByCode(db, pilot.id, param(c, "code"));
-      if (p.status === "withdrawn") throw new AppError("conflict", "Participant has withdrawn");
       const data = (await jsonBody(c, FORMS[form])) as Record<string, unknown>;
       const now = Date.now();
-      const values = { participantId: p.id, form, data, updatedBy: c.get("principal").userId ?? null, updatedAt: now };
-      await db.insert(schema.staffForms).values(values).onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
-      await audit(db, actorOf(c), "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
+      await saveStaffForm(db, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
       return c.json({ form, data, updatedAt: now, ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}) });
     },
   )
@@ -128,7 +125,7 @@ export const studyRoutes = new Hono<StaffEnv>()
     return c.json(report, report.dryRun ? 200 : 201);
   });
 
-function formName(f: string): keyof typeof FORMS {
+export function formName(f: string): keyof typeof FORMS {
   if (f !== "background" && f !== "risl") throw new AppError("not_found", "Unknown form");
   return f;
 }

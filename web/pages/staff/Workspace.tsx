@@ -107,7 +107,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
   plots: Plot[];
   enrolled: boolean;
   canWrite?: boolean;
-  notice?: "updated" | "withdrawn";
+  notice?: "updated" | "withdrawn" | "form";
   lang?: Lang;
 }) {
   return (
@@ -127,7 +127,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
       </p>
       {notice && (
         <p class="notice" id="status-notice" role="status">
-          {t(notice === "withdrawn" ? "staff.youth.withdrawn" : "staff.youth.updated", lang)}
+          {t(notice === "withdrawn" ? "staff.youth.withdrawn" : notice === "form" ? "staff.form.saved" : "staff.youth.updated", lang)}
         </p>
       )}
       {canWrite && youth.status !== "withdrawn" && (
@@ -155,6 +155,12 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
             </p>
           </form>
         </details>
+      )}
+      {canWrite && (
+        <p id="staff-forms">
+          <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/forms/background`} id="form-background-link">{t("staff.form.background", lang)}</a> ·{" "}
+          <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/forms/risl`} id="form-risl-link">{t("staff.form.risl", lang)}</a>
+        </p>
       )}
       <h2>{t("staff.youth.scheduled", lang)}</h2>
       <table id="schedule-table">
@@ -325,6 +331,128 @@ export function ImportPage({ user, pilot, columns, outcome, kind = "participants
         <p>
           <button type="submit" name="action" value="dry" id="import-dry-run">{t("staff.import.dryRun", lang)}</button>{" "}
           <button type="submit" name="action" value="commit" id="import-commit">{t("staff.import.commit", lang)}</button>
+        </p>
+      </form>
+    </StaffLayout>
+  );
+}
+
+export const BACKGROUND_FIELDS = [
+  ["ageAtPilotStart", "number"],
+  ["careStartDate", "date"],
+  ["pilotStartDate", "date"],
+  ["referralReason", "text"],
+  ["dsmCodes", "list"],
+  ["educationLevel", "text"],
+  ["countryOfOrigin", "country"],
+  ["dayActivityBefore", "text"],
+  ["livingSituationBefore", "text"],
+  ["careBefore", "list"],
+  ["income", "text"],
+  ["debts", "ynu"],
+] as const;
+export const RISL_PARTS = [
+  ["a6", 5],
+  ["signals", 27],
+  ["risks", 12],
+  ["protective", 6],
+] as const;
+
+/** Staff forms (DESIGN.md §2.3): background characteristics and RIS-L, filled in from the youth's file. */
+export function StaffFormPage({ user, pilot, code, form, values, errors = [], scores, lang = "nl" }: {
+  user: StaffUser;
+  pilot: PilotCard;
+  code: string;
+  form: "background" | "risl";
+  values: Record<string, unknown>;
+  errors?: string[];
+  scores?: { signals: number; risks: number; protective: number } | null;
+  lang?: Lang;
+}) {
+  const title = t(form === "background" ? "staff.form.background" : "staff.form.risl", lang);
+  const ynu = (name: string, current: unknown, required: boolean) => (
+    <span class="choices">
+      {(["yes", "no", "unknown"] as const).map((v) => (
+        <label>
+          <input type="radio" name={name} value={v} checked={current === v} required={required} /> {t(`staff.form.${v}` as MessageKey, lang)}
+        </label>
+      ))}
+    </span>
+  );
+  return (
+    <StaffLayout lang={lang} title={`${title} · ${code}`} user={user}>
+      <p>
+        <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(code)}`} id="back-to-youth">{code}</a>
+      </p>
+      <h1 id="form-title">{title}</h1>
+      {errors.length > 0 && (
+        <div class="error" id="form-errors" role="alert">
+          <ul>
+            {errors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {scores && (
+        <p id="risl-scores">
+          {t("staff.form.scores", lang)}: {t("staff.risl.signals", lang)} {scores.signals} · {t("staff.risl.risks", lang)} {scores.risks} · {t("staff.risl.protective", lang)} {scores.protective}
+        </p>
+      )}
+      <form method="post" action={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(code)}/forms/${form}`} class="stack" id="staff-form">
+        <CsrfField token={user?.csrf} />
+        {form === "background"
+          ? BACKGROUND_FIELDS.map(([name, kind]) => {
+              const v = values[name];
+              const label = t(`staff.bg.${name}` as MessageKey, lang);
+              if (kind === "country")
+                return (
+                  <>
+                    <label for={name}>{label}</label>
+                    <select id={name} name={name}>
+                      <option value="" selected={!v}>—</option>
+                      {(["nl", "west_european", "non_west_european"] as const).map((o) => (
+                        <option value={o} selected={v === o}>{t(`staff.bg.country.${o}` as MessageKey, lang)}</option>
+                      ))}
+                    </select>
+                  </>
+                );
+              if (kind === "ynu")
+                return (
+                  <fieldset id={name}>
+                    <legend>{label}</legend>
+                    {ynu(name, v, false)}
+                  </fieldset>
+                );
+              return (
+                <>
+                  <label for={name}>
+                    {label}
+                    {kind === "list" && <span class="muted"> ({t("staff.form.listHint", lang)})</span>}
+                  </label>
+                  <input id={name} name={name} type={(kind === "list" ? "text" : kind) as "text"} value={Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v)} maxLength={300} {...(kind === "number" ? { min: 10, max: 30 } : {})} />
+                </>
+              );
+            })
+          : RISL_PARTS.map(([part, n]) => (
+              <fieldset id={`risl-${part}`}>
+                <legend>{t(`staff.risl.${part}` as MessageKey, lang)}</legend>
+                <table>
+                  <tbody>
+                    {Array.from({ length: n }, (_, i) => (
+                      <tr>
+                        <th scope="row">
+                          {t("staff.risl.item", lang)} {i + 1}
+                        </th>
+                        <td>{ynu(`${part}.${i + 1}`, (values[part] as unknown[] | undefined)?.[i], true)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </fieldset>
+            ))}
+        <p>
+          <button type="submit" id="form-submit">{t("staff.form.save", lang)}</button>
         </p>
       </form>
     </StaffLayout>
