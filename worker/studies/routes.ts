@@ -3,11 +3,10 @@
 // filtered by that pilot's id.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod/v4";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
-import { audit } from "../lib/audit";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, updateSettings } from "./config";
