@@ -17,9 +17,11 @@ import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 const ALGORITHM = "3";
 const CHUNK = 500;
 
-type Answer = { participant_id: number; occasion_id: number; instrument: string; item_key: string; value: number | null; answered_at: number };
+/** A youth's frequent answers as parallel columns (no object per answer: there are millions). */
+export type AnswerColumns = { occasion: number[]; instrument: (string | undefined)[]; item: string[]; value: (number | null)[]; at: number[] };
+const NO_ANSWERS: AnswerColumns = { occasion: [], instrument: [], item: [], value: [], at: [] };
 type WaveAnswer = { occasion_id: number; wave: string; version_id: number; item_key: string; value: number | null; answered_at: number };
-type Person = { id: number; pilot_start_date: string; pilot_key: string; timezone: string };
+export type Person = { id: number; pilot_start_date: string; pilot_key: string; timezone: string };
 
 export type IndicatorRow = SeriesDescription & { participantId: number; indicator: string; band: "high" | "middle" | "low" | null; fingerprint: string };
 
@@ -48,11 +50,6 @@ export function dayOf(startDate: string, at: number, timezone: string): number {
   return Math.floor((at + off) / DAY_MS) - Date.parse(`${startDate}T00:00:00Z`) / DAY_MS;
 }
 
-/** Points of one indicator: per frequent occasion the mean of the indicator's answered items (N/A and skipped items left out). */
-export function indicatorPoints(ind: Indicator, person: Person, answers: Answer[]) {
-  return allIndicatorPoints([ind], person, answers)[0]!;
-}
-
 const slotCache = new WeakMap<readonly Indicator[], Map<string, Map<string, number[]>>>();
 
 /** instrument → item → indices of the indicators that use it (cached per indicator list). */
@@ -69,21 +66,27 @@ function slotsOf(indicators: readonly Indicator[]) {
   return slots;
 }
 
-/** The points of several indicators in one pass over a youth's answers. */
-export function allIndicatorPoints(indicators: readonly Indicator[], person: Person, answers: readonly Answer[]): { day: number; value: number }[][] {
+/**
+ * The points of several indicators in one pass over a youth's answers: per frequent occasion the mean of
+ * the indicator's answered items (not-applicable and skipped items left out), in answer-time order.
+ */
+export function allIndicatorPoints(indicators: readonly Indicator[], person: Person, answers: AnswerColumns): { day: number; value: number }[][] {
   const slots = slotsOf(indicators);
   const perIndicator = indicators.map(() => new Map<number, { at: number; sum: number; n: number }>());
-  for (const a of answers) {
-    if (a.value === null) continue;
-    const targets = slots.get(a.instrument)?.get(a.item_key);
+  const { occasion, instrument, item, value, at } = answers;
+  for (let a = 0; a < occasion.length; a++) {
+    const v = value[a]!;
+    const inst = instrument[a];
+    if (v === null || inst === undefined) continue;
+    const targets = slots.get(inst)?.get(item[a]!);
     if (!targets) continue;
     for (const i of targets) {
       const byOccasion = perIndicator[i]!;
-      const o = byOccasion.get(a.occasion_id);
+      const o = byOccasion.get(occasion[a]!);
       if (o) {
-        o.sum += a.value;
+        o.sum += v;
         o.n++;
-      } else byOccasion.set(a.occasion_id, { at: a.answered_at, sum: a.value, n: 1 });
+      } else byOccasion.set(occasion[a]!, { at: at[a]!, sum: v, n: 1 });
     }
   }
   const days = new Map<number, number>();
@@ -106,12 +109,6 @@ function describeIndicator(ind: Indicator, points: { day: number; value: number 
   // The report shows no slope and no significance below 5 measurements (Bijlage 1, table 8 note).
   const few = d.n < MIN_MEASUREMENTS_FOR_TREND;
   return { ...d, ...(few ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null } : {}), band: bandFixed(d.mean) };
-}
-
-export function computeIndicators(person: Person, answers: Answer[]): Omit<IndicatorRow, "fingerprint">[] {
-  const indicators = frequentIndicators(person.pilot_key);
-  const points = allIndicatorPoints(indicators, person, answers);
-  return indicators.map((ind, i) => ({ ...describeIndicator(ind, points[i]!), participantId: person.id, indicator: ind.key }));
 }
 
 const EMPTY_SERIES = { min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, varianceS: null, z: null, p: null, trend: null, band: null } as const;
@@ -159,7 +156,7 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
     fingerprint=excluded.fingerprint, computed_at=excluded.computed_at`;
 
-type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, Answer[]>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
+type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, AnswerColumns>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
 
 /**
  * Reads one chunk of youths. Frequent answers come as one JSON string per youth built by SQLite
@@ -195,23 +192,21 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
       .raw<[number, number, number, string, number | null, number, string]>(),
     d1.prepare(`SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string]>(),
   ]);
-  const frequentBy = new Map<number, Answer[]>();
+  const frequentBy = new Map<number, AnswerColumns>();
   for (const [participant_id, json] of frequent) {
     // Columns of equal length in the same row order: SQLite feeds every aggregate of a group the same rows,
     // and no column can be NULL (group_concat would skip it), a missing value being the text 'null'.
-    const [occ, vids, items, values, ats] = JSON.parse(json) as [number[], number[], string[], (number | null | "x")[], number[]];
-    let list: Answer[] = [];
-    let inexact = false;
-    for (let i = 0; i < occ.length; i++) {
-      const milli = values[i]!;
-      if (milli === "x") {
-        inexact = true;
+    const [occasion, vids, item, milli, at] = JSON.parse(json) as [number[], number[], string[], (number | null | "x")[], number[]];
+    let cols: AnswerColumns | null = { occasion, instrument: vids.map((v) => versions.get(v)?.key), item, value: milli as (number | null)[], at };
+    for (let i = 0; i < milli.length; i++) {
+      const m = milli[i]!;
+      if (m === "x") {
+        cols = null;
         break;
       }
-      const v = versions.get(vids[i]!);
-      if (v) list.push({ participant_id, occasion_id: occ[i]!, instrument: v.key, item_key: items[i]!, value: milli === null ? null : milli / 1000, answered_at: ats[i]! });
+      if (m !== null) cols.value[i] = m / 1000;
     }
-    if (inexact) {
+    if (!cols) {
       const rows = await d1
         .prepare(
           `SELECT r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at FROM responses r JOIN occasions o ON o.id = r.occasion_id
@@ -219,13 +214,9 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
         )
         .bind(participant_id)
         .raw<[number, number, string, number | null, number]>();
-      list = [];
-      for (const [occasion_id, vid, item_key, value, answered_at] of rows) {
-        const v = versions.get(vid);
-        if (v) list.push({ participant_id, occasion_id, instrument: v.key, item_key, value, answered_at });
-      }
+      cols = { occasion: rows.map((r) => r[0]), instrument: rows.map((r) => versions.get(r[1])?.key), item: rows.map((r) => r[2]), value: rows.map((r) => r[3]), at: rows.map((r) => r[4]) };
     }
-    frequentBy.set(participant_id, list);
+    frequentBy.set(participant_id, cols);
   }
   const waveBy = new Map<number, WaveAnswer[]>();
   for (const [participant_id, occasion_id, version_id, item_key, value, answered_at, wave] of waves) {
@@ -236,6 +227,19 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
     list.push({ occasion_id, wave, version_id, item_key, value, answered_at });
   }
   return { people, frequentBy, waveBy, existing };
+}
+
+/** Frequent answers of the given youths, read the way the recompute reads them (for the report plots). */
+export async function readFrequentAnswers(d1: D1Database, participantIds: number[]): Promise<{ people: Person[]; answers: Map<number, AnswerColumns> }> {
+  const versions = await loadVersions(d1);
+  const people: Person[] = [];
+  const answers = new Map<number, AnswerColumns>();
+  for (let i = 0; i < participantIds.length; i += CHUNK) {
+    const chunk = await readChunk(d1, participantIds.slice(i, i + CHUNK), versions);
+    for (const [id, pilot_start_date, pilot_key, timezone] of chunk.people) people.push({ id, pilot_start_date, pilot_key, timezone });
+    for (const [pid, list] of chunk.frequentBy) answers.set(pid, list);
+  }
+  return { people, answers };
 }
 
 export type RecomputeOptions = {
@@ -265,7 +269,7 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
     for (const [id, pilot_start_date, pilot_key, timezone] of people) {
       const person: Person = { id, pilot_start_date, pilot_key, timezone };
       const indicators = indicatorsOf(pilot_key);
-      const allPoints = allIndicatorPoints(indicators, person, frequentBy.get(id) ?? []);
+      const allPoints = allIndicatorPoints(indicators, person, frequentBy.get(id) ?? NO_ANSWERS);
       for (const [i, ind] of indicators.entries()) {
         const points = allPoints[i]!;
         const key = `${person.id}|${ind.key}`;

@@ -70,22 +70,7 @@ function safeJson(s: string): Record<string, unknown> {
   }
 }
 
-export type FrequentPoint = { code: string; indicator: string; day: number; value: number; at: number };
 export type CommentRow = { code: string; at: number; instrument: string; item: string; comment: string };
-
-/** The per-occasion indicator points for the plots (the same aggregation the recompute uses). */
-export async function loadPlotAnswers(d1: D1Database, pilotId: number) {
-  return d1
-    .prepare(
-      `SELECT p.id AS participant_id, p.code, p.pilot_start_date, r.occasion_id, i.key AS instrument, r.item_key, r.value, r.answered_at
-       FROM responses r JOIN occasions o ON o.id = r.occasion_id JOIN participants p ON p.id = r.participant_id
-       JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
-       WHERE p.pilot_id = ? AND o.kind = 'frequent' AND r.value IS NOT NULL`,
-    )
-    .bind(pilotId)
-    .all<{ participant_id: number; code: string; pilot_start_date: string; occasion_id: number; instrument: string; item_key: string; value: number; answered_at: number }>()
-    .then((r) => r.results);
-}
 
 export async function loadComments(d1: D1Database, pilotId: number): Promise<CommentRow[]> {
   const rows = await d1

@@ -3,14 +3,14 @@ import { renderToString } from "preact-render-to-string";
 import { frequentIndicators } from "../../schema/instruments/definitions";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
-import { indicatorPoints, recomputePilot } from "../analysis/recompute";
+import { allIndicatorPoints, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
 import { pilotFor, requireStaff, type Role, type StaffEnv } from "../staff/auth";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
-import { loadAllAnswers, loadComments, loadPlotAnswers, loadSummaryInput, type PilotRow } from "./queries";
+import { loadAllAnswers, loadComments, loadSummaryInput, type PilotRow } from "./queries";
 import { buildSummary } from "./summary";
 
 export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
@@ -40,20 +40,16 @@ export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
   return buildSummary(await loadSummaryInput(d1, pilot, now));
 }
 
-/** Per youth and frequent indicator the points of its plot (the recompute's own aggregation). */
+/** Per youth and frequent indicator the points of its plot (the recompute's own reading and aggregation). */
 export async function plotDataFor(d1: D1Database, pilot: PilotRow): Promise<PlotData> {
-  const rows = await loadPlotAnswers(d1, pilot.id);
-  const byPerson = new Map<number, { code: string; start: string; answers: Parameters<typeof indicatorPoints>[2] }>();
-  for (const r of rows) {
-    let p = byPerson.get(r.participant_id);
-    if (!p) byPerson.set(r.participant_id, (p = { code: r.code, start: r.pilot_start_date, answers: [] }));
-    p.answers.push({ participant_id: r.participant_id, occasion_id: r.occasion_id, instrument: r.instrument, item_key: r.item_key, value: r.value, answered_at: r.answered_at });
-  }
+  const ids = (await d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ?").bind(pilot.id).raw<[number, string]>());
+  const codeOf = new Map(ids);
+  const { people, answers } = await readFrequentAnswers(d1, ids.map(([id]) => id));
   const indicators = frequentIndicators(pilot.key).filter((i) => i.aggregate === "mean");
   const out: PlotData = new Map();
-  for (const [id, p] of byPerson) {
-    const person = { id, pilot_start_date: p.start, pilot_key: pilot.key, timezone: pilot.timezone };
-    out.set(p.code, new Map(indicators.map((ind) => [ind.key, indicatorPoints(ind, person, p.answers)])));
+  for (const person of people) {
+    const points = allIndicatorPoints(indicators, person, answers.get(person.id) ?? { occasion: [], instrument: [], item: [], value: [], at: [] });
+    out.set(codeOf.get(person.id)!, new Map(indicators.map((ind, i) => [ind.key, points[i]!])));
   }
   return out;
 }
