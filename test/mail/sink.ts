@@ -1,7 +1,7 @@
 // Test helpers for the SMTP sink and HTTP mail API of test/support/smtp-sink.ts, scoped to one recipient
 // domain so that concurrent test files never see or disturb each other's mail.
 import { env } from "cloudflare:workers";
-import type { ApiReceived, Received } from "../support/smtp-sink";
+import type { ApiReceived, Received } from "./sink-types";
 
 let n = 0;
 export const uniqueDomain = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(n++).toString(36)}.test`;

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { smtpTransport, type MailEnv } from "../../worker/mail/transport";
-import type { Received } from "../support/smtp-sink";
+import type { Received } from "./sink-types";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { sinkFor, uniqueDomain } from "./sink";
 

@@ -7,10 +7,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import type { ApiReceived, Received } from "../mail/sink-types";
 
-export type Received = { from: string; to: string[]; subject: string; text: string; html: string; messageId: string; date: string; headers: Record<string, string>; raw: string; at: number };
+export type { ApiReceived, Received };
+
 type Mode = { refuseRate: number; dropRate: number; refuseAll: boolean; permanent?: boolean };
-export type ApiReceived = { key: string; to: string[]; subject: string; messageId: string; mime: string; authorization: string | null; at: number };
 const domainOf = (address: string) => address.split("@").pop()!.toLowerCase();
 
 export async function startSmtpSink(smtpPort: number, controlPort: number) {
