@@ -54,9 +54,11 @@ beforeAll(async () => {
     .where(and(eq(schema.responses.occasionId, occ!.id), eq(schema.responses.itemKey, "gezin")));
   Object.assign(codes, { up: up.code, flat: flat.code, few: few.code, evil: evil.code });
 
-  await addStaffForm(up.id, "background", { ageAtStart: 15, education: "vmbo", origin: "NL", careBefore: ["ambulant", "residentieel"], name: "Should Never Appear", dateOfBirth: "2010-01-01", careStartDate: "2024-05-01" });
-  await addStaffForm(flat.id, "background", { ageAtStart: 17, education: "mbo", origin: "NL", careBefore: ["ambulant"] });
-  await addStaffForm(up.id, "risl", { signals: { s1: "yes", s2: "yes", s3: "no" }, risks: { r1: "yes" }, protective: { p1: "unknown", p2: "yes" } });
+  // Background forms as worker/studies/validators.ts stores them (plus fields that must never show).
+  await addStaffForm(up.id, "background", { ageAtPilotStart: 15, educationLevel: "vmbo", countryOfOrigin: "nl", careBefore: ["ambulant", "residentieel"], name: "Should Never Appear", dateOfBirth: "2010-01-01", careStartDate: "2024-05-01" });
+  await addStaffForm(flat.id, "background", { ageAtPilotStart: 17, educationLevel: "mbo", countryOfOrigin: "nl", careBefore: ["ambulant"] });
+  // RIS-L as the staff form stores it: arrays of yes/no/unknown.
+  await addStaffForm(up.id, "risl", { a6: ["no", "no", "no", "no", "no"], signals: ["yes", "yes", "no", ...Array(24).fill("unknown")], risks: ["yes", ...Array(11).fill("no")], protective: ["unknown", "yes", "no", "no", "no", "no"] });
   await addStaffForm(flat.id, "risl", { signals: 5, risks: 0, protective: 4 });
   await addStaffForm(few.id, "risl", { signals: 1, risks: 2, protective: 1 });
 
@@ -216,8 +218,9 @@ describe("report.html", () => {
   it("shows the background table without identifying fields", async () => {
     const html = await (await get(`/api/v1/pilots/${pilot.key}/summary/report.html`)).text();
     expect(html).toContain('id="background"');
-    expect(html).toContain("ageAtStart");
+    expect(html).toContain("Leeftijd bij start pilot");
     expect(html).toContain("vmbo: 1");
+    expect(html).toContain("Nederland: 2");
     expect(html).not.toContain("Should Never Appear");
     expect(html).not.toContain("2010-01-01");
     expect(html).not.toContain("2024-05-01");

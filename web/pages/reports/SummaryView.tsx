@@ -4,7 +4,16 @@ import type { ComponentChildren } from "preact";
 import type { Band } from "../../../worker/analysis/bands";
 import type { Cell, Change, Summary } from "../../../worker/reports/summary";
 import { WAVES } from "../../../worker/reports/summary";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../i18n/messages";
+
+/** A catalogue text when the key exists (the staff-form labels of worker/studies), else the fallback. */
+function tOr(key: string, lang: Lang, fallback: string): string {
+  try {
+    return t(key as MessageKey, lang) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
 import { TrendPlot, type PlotPoint } from "./plot";
 
 export const REPORT_CSS = `:root{color-scheme:light}*{box-sizing:border-box}
@@ -257,7 +266,7 @@ export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
           <tbody>
             {b.numeric.map((x) => (
               <tr>
-                <td class="code">{x.field}</td>
+                <td class="code">{tOr(`staff.bg.${x.field}`, lang, x.field)}</td>
                 <td>{x.n}</td>
                 <td>{fmt(x.mean, 1)}</td>
                 <td>{fmt(x.sd, 1)}</td>
@@ -279,8 +288,8 @@ export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
           <tbody>
             {b.categorical.map((x) => (
               <tr>
-                <td class="code">{x.field}</td>
-                <td class="code">{x.counts.map((c) => `${c.value}: ${c.count}`).join(" · ")}</td>
+                <td class="code">{tOr(`staff.bg.${x.field}`, lang, x.field)}</td>
+                <td class="code">{x.counts.map((c) => `${x.field === "countryOfOrigin" ? tOr(`staff.bg.country.${c.value}`, lang, c.value) : c.value}: ${c.count}`).join(" · ")}</td>
               </tr>
             ))}
           </tbody>
