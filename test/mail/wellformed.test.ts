@@ -133,6 +133,21 @@ describe("mail as clients and filters judge it", () => {
   });
 });
 
+describe("the pilot's sender name", () => {
+  it("is used as the display name (UTF-8 encoded), with the same envelope and address", async () => {
+    const { queueMessage } = await import("./sink");
+    const { pilot } = await makePilot({ settings: { ...ALWAYS_SEND, senderName: "Onderzoeksteam Zoë" } });
+    const sink = sinkFor(uniqueDomain("sender"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    expect(await deliverOutbox(env, [id], () => Date.now())).toMatchObject({ sent: 1 });
+    const [m] = (await sink.messages()).messages;
+    expect(m!.from).toBe(env.MAIL_FROM);
+    expect(headerValue(m!.raw, "From")).toMatch(/^"=\?UTF-8\?Q\?[^"]+\?=" <vragenlijst@example\.org>$/);
+    expect(m!.headers.from).toContain("Onderzoeksteam Zoë");
+  });
+});
+
 describe("a standard spam filter's local checks", () => {
   it("scores every message well below 5 (spamassassin -L -t)", async (ctx) => {
     const probe = (await (await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mails.invitation.raw })).json()) as { available: boolean };

@@ -6,9 +6,9 @@ import type { Env } from "../env";
 /** RFC 5322 date with a numeric zone ("GMT" is obsolete syntax that some filters score). */
 export const rfc5322Date = (ms: number) => new Date(ms).toUTCString().replace(/GMT$/, "+0000");
 
-export function buildMime(env: Env, mail: { to: string; subject: string; text: string; html: string; messageId: string }, now = Date.now()) {
+export function buildMime(env: Env, mail: { to: string; subject: string; text: string; html: string; messageId: string; fromName?: string }, now = Date.now()) {
   const email = new Email({
-    from: { name: env.MAIL_FROM_NAME, email: env.MAIL_FROM },
+    from: { name: mail.fromName ?? env.MAIL_FROM_NAME, email: env.MAIL_FROM },
     to: mail.to,
     subject: mail.subject,
     text: mail.text,

@@ -8,7 +8,17 @@ import type { Env } from "../env";
 import { buildMime } from "./mime";
 import { SmtpError, SmtpSession } from "./smtp";
 
-export type OutgoingMail = { to: string; subject: string; text: string; html: string; messageId: string; /** defaults to the Message-ID */ idempotencyKey?: string };
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  /** defaults to the Message-ID */
+  idempotencyKey?: string;
+  /** display name of the sender (a pilot's configured sender name); defaults to MAIL_FROM_NAME */
+  fromName?: string;
+};
 /**
  * `unknown`: the transport may or may not have taken the message (connection lost after it was handed
  * over). Only a transport with `idempotent: true` may resend such a message.
@@ -131,7 +141,7 @@ export function httpTransport(env: MailEnv): MailTransport {
             "idempotency-key": mail.idempotencyKey ?? mail.messageId,
             ...(env.MAIL_API_KEY ? { authorization: `Bearer ${env.MAIL_API_KEY}` } : {}),
           },
-          body: JSON.stringify({ from: { email: env.MAIL_FROM, name: env.MAIL_FROM_NAME }, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: { "Message-ID": mail.messageId }, mime: raw.raw }),
+          body: JSON.stringify({ from: { email: env.MAIL_FROM, name: mail.fromName ?? env.MAIL_FROM_NAME }, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: { "Message-ID": mail.messageId }, mime: raw.raw }),
           signal: AbortSignal.timeout(15_000),
         });
       } catch (e) {
@@ -139,7 +149,8 @@ export function httpTransport(env: MailEnv): MailTransport {
       }
       const body = (await res.text().catch(() => "")).slice(0, 200);
       if (res.ok) return { accepted: true };
-      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
+      // 409: the same idempotency key is still being processed by the API; asking again later is safe.
+      const retryable = res.status >= 500 || res.status === 408 || res.status === 409 || res.status === 429;
       return { accepted: false, permanent: !retryable, error: `http_${res.status}: ${body}` };
     },
     async close() {},

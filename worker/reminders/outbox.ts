@@ -195,6 +195,12 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
 
 export type DeliveryCounts = { sent: number; retried: number; failed: number; cancelled: number; deferred: number; unknown: number; skipped: number };
 
+/** A pilot's configured neutral sender name (settings.senderName), if any; validated where settings are saved. */
+const senderName = (settings: string | null): string | undefined => {
+  const name = settings ? (JSON.parse(settings) as { senderName?: unknown }).senderName : undefined;
+  return typeof name === "string" && name.trim() && name.length <= 80 && !/[\r\n"<>]/.test(name) ? name.trim() : undefined;
+};
+
 /** Relay errors often echo the recipient; the outbox (and the researcher's view of it) keeps no address. */
 export const redactAddresses = (s: string) => s.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "[address]").slice(0, 500);
 
@@ -298,7 +304,7 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
       const to = await decryptText(env.CONTACT_KEY, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
       const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
       const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
-      const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key });
+      const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) });
       if (result.accepted) {
         await finish(r, "sent", null, t);
         counts.sent++;
