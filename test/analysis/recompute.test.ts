@@ -66,6 +66,7 @@ describe("recompute", () => {
     const y = await makeParticipant(pilot.id, { start });
     await addHistory(y.id, versions, start, [1, 2, 3, 4, 5, 6]);
     const values = [10 / 3, 0.1 + 0.2, 2, 7 / 3, 5, Math.PI];
+    // and a youth whose values all take the fast paths (whole numbers and exact thousandths)
     const occs = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, y.id));
     for (const [i, o] of occs.sort((a, b) => a.seq - b.seq).entries()) {
       await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'").bind(values[i]!, o.id).run();
@@ -77,6 +78,18 @@ describe("recompute", () => {
     expect(f.min).toBe(expected.min);
     expect(f.slopePerMeasurement).toBe(expected.slopePerMeasurement);
     expect(f.slopePerDay).toBe(expected.slopePerDay);
+
+    const z = await makeParticipant(pilot.id, { start });
+    await addHistory(z.id, versions, start, [1, 2, 3, 4, 5, 6]);
+    const exact = [0.125, 6.3, 0, 10, 7.005, 0.001];
+    const zoccs = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, z.id));
+    for (const [i, o] of zoccs.sort((a, b) => a.seq - b.seq).entries()) {
+      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'").bind(exact[i]!, o.id).run();
+    }
+    await recomputeParticipants(env.DB, [z.id], 1);
+    const g = (await rowsOf(z.id)).find((r) => r.indicator === "functioneren")!;
+    const e2 = describeSeries(exact.map((value, i) => ({ day: 14 * i, value })));
+    expect([g.mean, g.min, g.max, g.slopePerMeasurement, g.slopePerDay]).toEqual([e2.mean, e2.min, e2.max, e2.slopePerMeasurement, e2.slopePerDay]);
   });
 
   it("removes stored wave scores when the answers behind them are erased", async () => {

@@ -15,7 +15,7 @@ import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
 /** Bump when the computation changes, so that every stored row is recomputed once. */
 const ALGORITHM = "3";
-const CHUNK = 500;
+const CHUNK = 1000;
 
 /** A youth's frequent answers as parallel columns (no object per answer: there are millions). */
 export type AnswerColumns = { occasion: number[]; instrument: (string | undefined)[]; item: string[]; value: (number | null)[]; at: number[] };
@@ -161,11 +161,11 @@ type Chunk = { people: [number, string, string, string][]; frequentBy: Map<numbe
 /**
  * Reads one chunk of youths. Frequent answers come as one JSON string per youth built by SQLite
  * (five parallel columns: occasions, versions, items, values, answer times): moving 3 million answers as rows
- * through D1 costs several times more than moving 10,000 strings. Values travel as integers in
- * thousandths (cheap to print, and SQLite would print a REAL with only 15 significant digits); the SQL
- * checks that k / 1000.0 gives back exactly the stored double — IEEE division, so JavaScript's k / 1000
- * gives the same — and otherwise sends the marker "x", and that youth's answers are read again as rows
- * (slider values are whole numbers and never need it; arbitrary imports might).
+ * through D1 costs several times more than moving 10,000 strings. SQLite would print a REAL with only
+ * 15 significant digits, so values travel exactly: whole numbers (every slider answer) as integers,
+ * others as "m<k>" thousandths when k / 1000.0 gives back exactly the stored double (IEEE division, so
+ * JavaScript's k / 1000 gives the same), and anything else as the marker "x", after which that youth's
+ * answers are read again as plain rows.
  */
 async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap<number, VersionInfo>): Promise<Chunk> {
   const ids = JSON.stringify(idList);
@@ -175,7 +175,8 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
       .prepare(
         `SELECT r.participant_id,
                 '[[' || group_concat(r.occasion_id) || '],[' || group_concat(r.instrument_version_id) || '],[' || group_concat(json_quote(r.item_key)) || '],[' ||
-                group_concat(CASE WHEN r.value IS NULL THEN 'null' WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN CAST(ROUND(r.value * 1000) AS INTEGER) ELSE '"x"' END) ||
+                group_concat(CASE WHEN r.value IS NULL THEN 'null' WHEN r.value = CAST(r.value AS INTEGER) THEN CAST(r.value AS INTEGER)
+                  WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN '"m' || CAST(ROUND(r.value * 1000) AS INTEGER) || '"' ELSE '"x"' END) ||
                 '],[' || group_concat(r.answered_at) || ']]'
          FROM responses r JOIN occasions o ON o.id = r.occasion_id
          WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'frequent' GROUP BY r.participant_id`,
@@ -196,15 +197,16 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
   for (const [participant_id, json] of frequent) {
     // Columns of equal length in the same row order: SQLite feeds every aggregate of a group the same rows,
     // and no column can be NULL (group_concat would skip it), a missing value being the text 'null'.
-    const [occasion, vids, item, milli, at] = JSON.parse(json) as [number[], number[], string[], (number | null | "x")[], number[]];
-    let cols: AnswerColumns | null = { occasion, instrument: vids.map((v) => versions.get(v)?.key), item, value: milli as (number | null)[], at };
-    for (let i = 0; i < milli.length; i++) {
-      const m = milli[i]!;
-      if (m === "x") {
+    const [occasion, vids, item, encoded, at] = JSON.parse(json) as [number[], number[], string[], (number | null | string)[], number[]];
+    let cols: AnswerColumns | null = { occasion, instrument: vids.map((v) => versions.get(v)?.key), item, value: encoded as (number | null)[], at };
+    for (let i = 0; i < encoded.length; i++) {
+      const e = encoded[i]!;
+      if (typeof e !== "string") continue;
+      if (e === "x") {
         cols = null;
         break;
       }
-      if (m !== null) cols.value[i] = m / 1000;
+      cols.value[i] = Number(e.slice(1)) / 1000;
     }
     if (!cols) {
       const rows = await d1
