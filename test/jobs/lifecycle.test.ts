@@ -125,4 +125,14 @@ describe("end to end", () => {
     const occ = await env.DB.prepare("SELECT o.status FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<string>("status");
     expect(occ).toBe("completed");
   });
+
+  it("after the last reminder, one message to the mentor (when the pilot wants it), then nothing more", async () => {
+    const sink = sinkFor(uniqueDomain("mentor"));
+    const { pilot } = await makePilot({ settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [], firstReminderAfterDays: 3, maxReminders: 1, mentorAfterLastReminder: true, mentorAfterDays: 2 } } });
+    const t0 = Date.now();
+    await makeParticipant(pilot.id, { start: localDate(t0, "Europe/Amsterdam"), email: sink.address("youth"), mentor: sink.address("mentor") });
+    for (let d = 0; d <= 9; d++) await fireCron(t0 + d * DAY);
+    const got = (await sink.messages()).messages.map((m) => `${m.to[0]!.split("@")[0]}: ${m.subject}`);
+    expect(got).toEqual(["youth: Je korte vragenlijst staat klaar", "youth: Herinnering: je korte vragenlijst", "mentor: Vragenlijst nog niet ingevuld"]);
+  });
 });
