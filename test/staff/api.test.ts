@@ -77,6 +77,14 @@ describe("audit log API", () => {
     expect(only.entries[0]!.actorId).toBe(`staff:${user.id}`);
     expect((await call(researcher, "GET", "/api/v1/audit")).status).toBe(403);
     for (const q of ["limit=0", "limit=100000", "before=-1", "pilot=nope", "evil=1"]) expect((await call(admin, "GET", `/api/v1/audit?${q}`)).status, q).toBe(400);
+    // the same log as a page for admins
+    const page = await call(admin, "GET", `/staff/audit?pilot=${pilot.key}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('data-action="pilot.settings_update"');
+    expect(html).toContain('data-action="export.indicators_csv"');
+    expect((await call(researcher, "GET", "/staff/audit")).status).toBe(403);
+    expect((await call(admin, "GET", "/staff/audit?limit=abc")).status).toBe(400);
   });
 });
 

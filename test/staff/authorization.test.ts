@@ -15,6 +15,7 @@ const PUBLIC = [/^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/api\/v1\/o
 /** Workspace pages follow the API's rules. */
 const PAGE_ACCESS: Record<string, Access> = {
   "GET /staff": "any",
+  "GET /staff/audit": "admin",
   "GET /staff/pilots/:pilot": "read",
   "GET /staff/pilots/:pilot/youths/:code": "read",
   "GET /staff/pilots/:pilot/enrol": "write",
@@ -111,7 +112,7 @@ describe("authorisation matrix", () => {
     expect(failures).toEqual([]);
   });
 
-  it("forged, malformed and revoked credentials get 401 on every staff route", { timeout: 180_000 }, async () => {
+  it("forged, malformed and revoked credentials get 401 on every staff route", { timeout: 600_000 }, async () => {
     const revoked = await apiToken("admin", null, "revoked");
     await getDb(env.DB).update(schema.apiTokens).set({ revokedAt: Date.now() });
     void revoked;
@@ -138,7 +139,7 @@ describe("authorisation matrix", () => {
     await getDb(env.DB).update(schema.apiTokens).set({ revokedAt: Date.now() }).where((await import("drizzle-orm")).eq(schema.apiTokens.id, revoked.id));
   });
 
-  it("every role × own/foreign pilot × route: foreign pilots are 403, roles get exactly their access", { timeout: 180_000 }, async () => {
+  it("every role × own/foreign pilot × route: foreign pilots are 403, roles get exactly their access", { timeout: 600_000 }, async () => {
     const failures: string[] = [];
     let checked = 0;
     // Principals walk in parallel (each one's requests in order) to keep the matrix quick on two cores.
@@ -167,7 +168,7 @@ describe("authorisation matrix", () => {
     expect(checked).toBeGreaterThan(200);
   });
 
-  it("a cookie session cannot change anything without its CSRF token or from another origin", { timeout: 180_000 }, async () => {
+  it("a cookie session cannot change anything without its CSRF token or from another origin", { timeout: 600_000 }, async () => {
     const unsafe = staffRoutes.filter((r) => r.method !== "GET");
     const failures: string[] = [];
     await Promise.all(

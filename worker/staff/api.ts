@@ -22,6 +22,22 @@ export async function visiblePilots(d1: D1Database, p: Principal) {
   return all.filter((pl) => p.roles.some((r) => r.pilotId === pl.id)).map((pl) => ({ ...pl, roles: p.roles.filter((r) => r.pilotId === pl.id).map((r) => r.role) }));
 }
 
+/** Audit entries newest first, filtered by pilot key and action; `next` pages to older entries. */
+export async function readAudit(d1: D1Database, q: { pilot?: string; action?: string; before?: number; limit?: number }) {
+  const db = getDb(d1);
+  const where: SQL[] = [];
+  if (q.pilot) {
+    const [pilot] = await db.select().from(schema.pilots).where(eq(schema.pilots.key, q.pilot));
+    if (!pilot) throw new AppError("validation", "Unknown pilot");
+    where.push(eq(schema.auditLog.pilotId, pilot.id));
+  }
+  if (q.action) where.push(eq(schema.auditLog.action, q.action));
+  if (q.before) where.push(lt(schema.auditLog.id, q.before));
+  const limit = q.limit ?? 100;
+  const entries = await db.select().from(schema.auditLog).where(and(...where)).orderBy(desc(schema.auditLog.id)).limit(limit);
+  return { entries, next: entries.length === limit ? entries[entries.length - 1]!.id : null };
+}
+
 export const staffApiRoutes = new Hono<StaffEnv>()
   .use("/me", requireStaff)
   .use("/pilots", requireStaff)
@@ -80,19 +96,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
   })
   .get(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery }), async (c) => {
     requireAdmin(c);
-    const q = queryOf(c, auditQuery);
-    const db = getDb(c.env.DB);
-    const where: SQL[] = [];
-    if (q.pilot) {
-      const [pilot] = await db.select().from(schema.pilots).where(eq(schema.pilots.key, q.pilot));
-      if (!pilot) throw new AppError("validation", "Unknown pilot");
-      where.push(eq(schema.auditLog.pilotId, pilot.id));
-    }
-    if (q.action) where.push(eq(schema.auditLog.action, q.action));
-    if (q.before) where.push(lt(schema.auditLog.id, q.before));
-    const limit = q.limit ?? 100;
-    const rows = await db.select().from(schema.auditLog).where(and(...where)).orderBy(desc(schema.auditLog.id)).limit(limit);
-    return c.json({ entries: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+    return c.json(await readAudit(c.env.DB, queryOf(c, auditQuery)));
   })
   .get(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any" }), async (c) => {
     const p = c.get("principal");

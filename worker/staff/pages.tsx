@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { frequentIndicators } from "../../schema/instruments/definitions";
-import { BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import { AuditPage, BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
@@ -14,9 +14,9 @@ import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
-import { enrolBody, participantPatch, rislScores } from "../studies/validators";
-import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
-import { visiblePilots } from "./api";
+import { auditQuery, enrolBody, participantPatch, rislScores } from "../studies/validators";
+import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "./render";
 
 const userOf = (c: Context<StaffEnv>) => {
@@ -35,10 +35,21 @@ const canWrite = (pilotId: number, p: Principal) => p.isAdmin || p.roles.some((r
 export const staffPageRoutes = new Hono<StaffEnv>()
   .use("/staff", requireStaff)
   .use("/staff/pilots/*", requireStaff)
+  .use("/staff/audit", requireStaff)
   .get("/staff", async (c) => {
     const p = c.get("principal");
     const pilots = await visiblePilots(c.env.DB, p);
-    return renderStaffPage(c, <HomePage user={userOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} />);
+    return renderStaffPage(c, <HomePage user={userOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} isAdmin={p.isAdmin} />);
+  })
+  .get("/staff/audit", async (c) => {
+    requireAdmin(c);
+    const q = auditQuery.safeParse(c.req.query());
+    if (!q.success) throw new AppError("validation", "Invalid filter");
+    const pilots = await getDb(c.env.DB).select().from(schema.pilots).orderBy(schema.pilots.key);
+    const { entries, next } = await readAudit(c.env.DB, { ...q.data, limit: q.data.limit ?? 200 });
+    const keyOf = new Map(pilots.map((p) => [p.id, p.key]));
+    const rows = entries.map((e) => ({ ...e, pilot: e.pilotId === null ? null : keyOf.get(e.pilotId) ?? String(e.pilotId) }));
+    return renderStaffPage(c, <AuditPage user={userOf(c)} rows={rows} pilots={pilots.map((p) => p.key)} filter={{ pilot: q.data.pilot, action: q.data.action }} next={next} />);
   })
   .get("/staff/pilots/:pilot", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
