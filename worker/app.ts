@@ -8,6 +8,7 @@ import { AppError, ERROR_STATUS } from "./errors";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
 import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
+import { adminRoutes } from "./staff/admin";
 import { staffApiRoutes } from "./staff/api";
 import { buildOpenApi } from "./staff/openapi";
 import { staffPageRoutes } from "./staff/pages";
@@ -38,6 +39,7 @@ export function createApp() {
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);
   app.route("/api/v1", staffApiRoutes);
+  app.route("/api/v1", adminRoutes);
   app.route("/api/v1", studyRoutes);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));

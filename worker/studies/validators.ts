@@ -210,3 +210,23 @@ export function rislScores(f: z.infer<typeof rislForm>) {
   const yes = (a: string[]) => a.filter((v) => v === "yes").length;
   return { signals: yes(f.signals), risks: yes(f.risks), protective: yes(f.protective) };
 }
+
+export const pilotBody = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, { message: "key: 2–40 lowercase letters, digits or -" }),
+    name: z.string().trim().min(1).max(120),
+    organisation: z.string().trim().min(1).max(120),
+    timezone: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+const roleGrant = z.object({ pilot: z.string().min(1).max(40).nullable(), role: z.enum(["researcher", "coordinator", "project_coordinator"]) }).strict();
+const roleGrants = z
+  .array(roleGrant)
+  .max(50)
+  .refine((rs) => rs.every((r) => (r.role === "project_coordinator") === (r.pilot === null)), { message: "project_coordinator has pilot null; researcher and coordinator name a pilot" });
+
+export const staffUserBody = z
+  .object({ email, name: z.string().trim().min(1).max(120), isAdmin: z.boolean().optional(), roles: roleGrants.optional() })
+  .strict();
+export const staffRolesBody = z.object({ roles: roleGrants }).strict();
