@@ -9,6 +9,8 @@ import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
 import { pilotFor, requireStaff, type Role, type StaffEnv } from "../staff/auth";
+import { op } from "../staff/openapi";
+import { z } from "zod/v4";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
 import { loadAllAnswers, loadComments, loadSummaryInput, type PilotRow } from "./queries";
 import { buildSummary } from "./summary";
@@ -55,12 +57,15 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow): Promise<Plot
 }
 
 const MAX_RECOMPUTE_BODY = 1024;
+/** For the OpenAPI description; the handlers validate by hand to give the exact errors tested. */
+const COMMENTS_QUERY = z.object({ comments: z.enum(["0", "1"]).optional() }).strict();
+const RECOMPUTE_BODY = z.object({ force: z.boolean().optional() }).strict();
 
 /** Downloads read stored results only; the scheduled job computes them. Every download is audited. */
 export const reportRoutes = new Hono<StaffEnv>()
   .use("/pilots/:pilot/summary/*", requireStaff)
   .use("/pilots/:pilot/recompute", requireStaff)
-  .get("/pilots/:pilot/summary/indicators.csv", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/indicators.csv", summary: "Stored indicators per youth × frequent indicator (CSV)", access: "read" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const results = await c.env.DB.prepare(
       `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
@@ -72,33 +77,33 @@ export const reportRoutes = new Hono<StaffEnv>()
     await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), { pilotId: pilot.id, details: { rows: results.length } });
     return download(c, toCsv([...INDICATOR_COLUMNS], results), "text/csv; charset=utf-8", `${pilot.key}-indicators.csv`);
   })
-  .get("/pilots/:pilot/summary/summary.json", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/summary.json", summary: "The per-pilot summary model (integral table, wave tables, response, background)", access: "read" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), { pilotId: pilot.id, details: { participants: s.participantCount } });
     c.header("Cache-Control", "no-store");
     return c.json(s);
   })
-  .get("/pilots/:pilot/summary/wide.csv", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.csv", summary: "One row per youth for SPSS/R (CSV)", access: "read" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.wide_csv", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
     return download(c, wideCsv(s), "text/csv; charset=utf-8", `${pilot.key}-wide.csv`);
   })
-  .get("/pilots/:pilot/summary/codebook.csv", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/codebook.csv", summary: "Codebook of wide.csv (CSV)", access: "read" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
     return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
   })
-  .get("/pilots/:pilot/summary/answers.csv", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1", access: "read", query: COMMENTS_QUERY }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const comments = wantsComments(c);
     const rows = await loadAllAnswers(c.env.DB, pilot.id);
     await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length, comments } });
     return download(c, answersCsv(rows, comments), "text/csv; charset=utf-8", `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`);
   })
-  .get("/pilots/:pilot/summary/report.html", async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1", access: "read", query: COMMENTS_QUERY }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const withComments = wantsComments(c);
     const now = Date.now();
@@ -112,7 +117,7 @@ export const reportRoutes = new Hono<StaffEnv>()
     const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
     return download(c, html, "text/html; charset=utf-8", `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`);
   })
-  .post("/pilots/:pilot/recompute", async (c) => {
+  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators", access: "read", body: RECOMPUTE_BODY }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const raw = await c.req.text();
     if (raw.length > MAX_RECOMPUTE_BODY) throw new AppError("payload_too_large", "Body too large");
