@@ -27,7 +27,7 @@ export type IndicatorRow = SeriesDescription & { participantId: number; indicato
 
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 15 * 60_000;
-const offsets = new Map<string, number | null>();
+const offsets = new Map<string, Map<number, number | null>>();
 
 /**
  * Days from the pilot start to the local calendar date of an instant. Formatting every answer's time
@@ -36,18 +36,23 @@ const offsets = new Map<string, number | null>();
  * falls back to the exact per-instant computation.
  */
 export function dayOf(startDate: string, at: number, timezone: string): number {
+  return dayFrom(startDate, Date.parse(`${startDate}T00:00:00Z`) / DAY_MS, at, timezone);
+}
+
+function dayFrom(startDate: string, startDay: number, at: number, timezone: string): number {
   const bucket = Math.floor(at / BUCKET_MS);
-  const key = `${timezone}|${bucket}`;
-  let off = offsets.get(key);
+  let zone = offsets.get(timezone);
+  if (!zone) offsets.set(timezone, (zone = new Map()));
+  let off = zone.get(bucket);
   if (off === undefined) {
     const a = timeZoneOffsetMs(bucket * BUCKET_MS, timezone);
     const b = timeZoneOffsetMs((bucket + 1) * BUCKET_MS - 1, timezone);
     off = a === b ? a : null;
-    if (offsets.size > 500_000) offsets.clear();
-    offsets.set(key, off);
+    if (zone.size > 500_000) zone.clear();
+    zone.set(bucket, off);
   }
   if (off === null) return daysBetween(startDate, localDate(at, timezone));
-  return Math.floor((at + off) / DAY_MS) - Date.parse(`${startDate}T00:00:00Z`) / DAY_MS;
+  return Math.floor((at + off) / DAY_MS) - startDay;
 }
 
 const slotCache = new WeakMap<readonly Indicator[], Map<string, Map<string, number[]>>>();
@@ -90,9 +95,10 @@ export function allIndicatorPoints(indicators: readonly Indicator[], person: Per
     }
   }
   const days = new Map<number, number>();
+  const startDay = Date.parse(`${person.pilot_start_date}T00:00:00Z`) / DAY_MS;
   const day = (at: number) => {
     let d = days.get(at);
-    if (d === undefined) days.set(at, (d = dayOf(person.pilot_start_date, at, person.timezone)));
+    if (d === undefined) days.set(at, (d = dayFrom(person.pilot_start_date, startDay, at, person.timezone)));
     return d;
   };
   return perIndicator.map((byOccasion) =>
