@@ -191,9 +191,10 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
       .raw<[number, string]>(),
     d1
       .prepare(
-        `SELECT r.participant_id, r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at, o.wave
-         FROM responses r JOIN occasions o ON o.id = r.occasion_id
-         WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'wave' AND o.wave IS NOT NULL`,
+        // Driven from occasions (index on participant, kind), so only wave answers are touched.
+        `SELECT o.participant_id, r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at, o.wave
+         FROM occasions o JOIN responses r ON r.occasion_id = o.id
+         WHERE o.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'wave' AND o.wave IS NOT NULL`,
       )
       .bind(ids)
       .raw<[number, number, number, string, number | null, number, string]>(),
