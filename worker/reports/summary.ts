@@ -5,7 +5,7 @@
 import { frequentIndicators, type Text } from "../../schema/instruments/definitions";
 import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, sampleSd, type Band } from "../analysis/bands";
 import { median, reliableChange } from "../analysis/stats";
-import { parseWaveIndicatorKey, TOTAL, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
+import { parseWaveIndicatorKey, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
 
 export const WAVES = ["T1", "T2", "T3"] as const;
 export type Wave = (typeof WAVES)[number];
@@ -288,4 +288,3 @@ export function buildSummary(input: SummaryInput): Summary {
   };
 }
 
-export { TOTAL };
