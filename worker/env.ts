@@ -6,7 +6,18 @@ export type Env = {
   SMTP_PORT: string;
   SMTP_USER?: string;
   SMTP_PASS?: string;
+  /** "tls" for implicit TLS (port 465); otherwise STARTTLS when offered, unless SMTP_STARTTLS=0 */
+  SMTP_SECURE?: string;
   SMTP_STARTTLS?: string;
+  /** "1": refuse to send without TLS */
+  SMTP_REQUIRE_TLS?: string;
+  SMTP_HELO?: string;
+  /** MAIL_TRANSPORT=http: base URL and key of a JSON mail API that honours Idempotency-Key */
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  MAIL_MAX_ATTEMPTS?: string;
+  /** MAIL_TRANSPORT=cloudflare: the send_email binding */
+  EMAIL?: SendEmail;
   MAIL_FROM: string;
   MAIL_FROM_NAME: string;
   PUBLIC_URL: string;
@@ -17,9 +28,15 @@ export type Env = {
   SESSION_SECRET: string;
   DEV_MODE?: string;
   DEV_ADMIN_TOKEN?: string;
+  /** Optional Cloudflare Access in front of the staff pages (worker/staff/access.ts) */
+  CF_ACCESS_TEAM_DOMAIN?: string;
+  CF_ACCESS_AUD?: string;
+  /** a JWKS as JSON, where the Worker cannot fetch the team's key set (tests) */
+  CF_ACCESS_JWKS?: string;
 };
 
-export type MailQueueMessage = { outboxIds: number[] };
+/** One queue message: outbox rows to deliver, and the run's clock (tests advance it). */
+export type MailQueueMessage = { outboxIds: number[]; now?: number };
 
 const REQUIRED_SECRETS = ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const;
 

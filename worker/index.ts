@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import { checkEnv, type Env, type MailQueueMessage } from "./env";
-import { runScheduled, type MailBatch } from "./jobs/scheduled";
+import { runScheduled } from "./jobs/scheduled";
 import { deliverOutbox } from "./reminders/outbox";
 
 const app = createApp();
@@ -30,7 +30,7 @@ export default {
     // Worker may hold open) are delivered side by side, each over its own SMTP session.
     await Promise.all(
       batch.messages.map(async (m) => {
-        const body = m.body as MailBatch;
+        const body = m.body;
         const offset = Math.max(0, (body.now ?? 0) - Date.now());
         try {
           const counts = await deliverOutbox(env, body.outboxIds, () => Date.now() + offset);

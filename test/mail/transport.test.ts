@@ -2,7 +2,8 @@
 // the HTTP mail API with idempotency keys, and the Cloudflare send_email binding as simulated locally.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cloudflareTransport, createTransport, httpTransport, smtpTransport, type MailEnv } from "../../worker/mail/transport";
+import { cloudflareTransport, createTransport, httpTransport, smtpTransport } from "../../worker/mail/transport";
+import type { Env } from "../../worker/env";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
@@ -41,7 +42,7 @@ describe("SMTP", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
     const { id } = await queueMessage(pilot.id, youth.id);
     await sink.mode({ refuseAll: true });
-    const e = { ...env, MAIL_MAX_ATTEMPTS: "3" } as MailEnv;
+    const e = { ...env, MAIL_MAX_ATTEMPTS: "3" } as Env;
     let t = Date.now();
     for (let i = 0; i < 3; i++) {
       await deliverOutbox(e, [id], () => t);
@@ -86,7 +87,7 @@ describe("SMTP", () => {
   it("authenticates with SMTP_USER/SMTP_PASS (PLAIN), and a wrong password is a permanent failure", async () => {
     const { port } = (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as { port: number };
     const to = `auth@${uniqueDomain("auth")}`;
-    const base = { ...env, SMTP_PORT: String(port), SMTP_USER: "relay-user" } as MailEnv;
+    const base = { ...env, SMTP_PORT: String(port), SMTP_USER: "relay-user" } as Env;
     const ok = smtpTransport({ ...base, SMTP_PASS: "relay-pass ü" });
     expect(await ok.send(mail(to))).toEqual({ accepted: true });
     await ok.close();
@@ -97,20 +98,20 @@ describe("SMTP", () => {
     await bad.close();
     expect(r).toMatchObject({ accepted: false, permanent: true });
     // Without credentials the relay refuses MAIL FROM (530): permanent as well.
-    const none = smtpTransport({ ...env, SMTP_PORT: String(port) } as MailEnv);
+    const none = smtpTransport({ ...env, SMTP_PORT: String(port) } as Env);
     expect(await none.send(mail(to))).toMatchObject({ accepted: false, permanent: true });
     await none.close();
   });
 
   it("SMTP_SECURE=tls against a plain server fails cleanly instead of hanging", async () => {
-    const tx = smtpTransport({ ...env, SMTP_SECURE: "tls" } as MailEnv);
+    const tx = smtpTransport({ ...env, SMTP_SECURE: "tls" } as Env);
     const r = await tx.send(mail(`tls@${uniqueDomain("tls")}`));
     await tx.close();
     expect(r.accepted).toBe(false);
   });
 
   it("a refused connection is a temporary failure", async () => {
-    const tx = smtpTransport({ ...env, SMTP_PORT: "1" } as MailEnv);
+    const tx = smtpTransport({ ...env, SMTP_PORT: "1" } as Env);
     const r = await tx.send(mail(`x@${uniqueDomain("conn")}`));
     expect(r).toMatchObject({ accepted: false, permanent: false });
     expect((r as { unknown?: boolean }).unknown).toBeFalsy();
@@ -123,7 +124,7 @@ describe("HTTP mail API", () => {
     const sink = sinkFor(uniqueDomain("http"));
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
     const { id } = await queueMessage(pilot.id, youth.id);
-    const e = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: sink.apiUrl, MAIL_API_KEY: "api-key-123" } as MailEnv;
+    const e = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: sink.apiUrl, MAIL_API_KEY: "api-key-123" } as Env;
     try {
       await sink.apiMode({ dropRate: 1 }); // the API takes it but the response is lost
       const t = Date.now();
@@ -151,7 +152,7 @@ describe("HTTP mail API", () => {
     const { id } = await queueMessage(pilot.id, youth.id);
     const t = Date.now();
     await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
-    await resolveStaleClaims({ ...env, MAIL_TRANSPORT: "http" } as MailEnv, t + STALE_CLAIM_MS + 1);
+    await resolveStaleClaims({ ...env, MAIL_TRANSPORT: "http" } as Env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "outcome_unknown" });
     // With SMTP the same situation ends as failed: a resend could duplicate.
     await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
@@ -164,15 +165,15 @@ describe("HTTP mail API", () => {
   });
 
   it("a 4xx answer is permanent; a missing base URL is a configuration error", async () => {
-    const tx = httpTransport({ ...env, MAIL_API_URL: `${env.TEST_SMTP_CONTROL}/nowhere` } as MailEnv);
+    const tx = httpTransport({ ...env, MAIL_API_URL: `${env.TEST_SMTP_CONTROL}/nowhere` } as Env);
     expect(await tx.send(mail("x@example.test"))).toMatchObject({ accepted: false, permanent: true });
-    expect(() => httpTransport({ ...env, MAIL_API_URL: "" } as MailEnv)).toThrow(/MAIL_API_URL/);
+    expect(() => httpTransport({ ...env, MAIL_API_URL: "" } as Env)).toThrow(/MAIL_API_URL/);
   });
 });
 
 describe("Cloudflare Email (send_email binding)", () => {
   it("hands the binding a MIME message it accepts", async () => {
-    const e = env as unknown as MailEnv;
+    const e = env as unknown as Env;
     expect(e.EMAIL).toBeDefined();
     const tx = cloudflareTransport(e);
     expect(await tx.send(mail("youth@example.test"))).toEqual({ accepted: true });
@@ -181,7 +182,7 @@ describe("Cloudflare Email (send_email binding)", () => {
   it("createTransport picks by MAIL_TRANSPORT and rejects unknown names", async () => {
     expect((await createTransport({ ...env, MAIL_TRANSPORT: "smtp" })).name).toBe("smtp");
     expect((await createTransport({ ...env, MAIL_TRANSPORT: "cloudflare" })).name).toBe("cloudflare");
-    expect((await createTransport({ ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9" } as MailEnv)).idempotent).toBe(true);
+    expect((await createTransport({ ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9" } as Env)).idempotent).toBe(true);
     await expect(createTransport({ ...env, MAIL_TRANSPORT: "pigeon" })).rejects.toThrow(/Unknown MAIL_TRANSPORT/);
   });
 });

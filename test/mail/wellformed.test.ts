@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../../worker/reminders/outbox";
-import { smtpTransport, type MailEnv } from "../../worker/mail/transport";
+import { smtpTransport } from "../../worker/mail/transport";
+import type { Env } from "../../worker/env";
 import type { Received } from "./sink-types";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { sinkFor, uniqueDomain } from "./sink";
@@ -119,7 +120,7 @@ describe("mail as clients and filters judge it", () => {
 
   it("encodes non-ASCII sender names and subjects as UTF-8 encoded words that decode back exactly", async () => {
     const sink = sinkFor(uniqueDomain("utf8"));
-    const tx = smtpTransport({ ...env, MAIL_FROM_NAME: "Onderzoek Jeugd – één" } as MailEnv);
+    const tx = smtpTransport({ ...env, MAIL_FROM_NAME: "Onderzoek Jeugd – één" } as Env);
     const subject = "Één korte vraag — ça va? 😊";
     const r = await tx.send({ to: sink.address("x"), subject, text: "Hé, één twee\r\n", html: "<p>Hé, één twee</p>", messageId: "<utf8.test@example.org>" });
     await tx.close();

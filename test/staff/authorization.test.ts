@@ -26,6 +26,11 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/pilots/:pilot/youths/:code/withdraw": "write",
   "GET /staff/pilots/:pilot/youths/:code/forms/:form": "write",
   "POST /staff/pilots/:pilot/youths/:code/forms/:form": "write",
+  "GET /staff/pilots/:pilot/reminders": "write",
+  "POST /staff/pilots/:pilot/reminders/run": "write",
+  "POST /staff/pilots/:pilot/reminders/outbox/:id/retry": "write",
+  "GET /reports": "any",
+  "GET /reports/pilots/:pilot": "read",
 };
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);

@@ -12,7 +12,6 @@ export const INLINE_SEND_LIMIT = 50;
 export const QUEUE_BATCH = 25;
 
 /** The run's clock travels with the batch, so a consumer never delivers "earlier" than the run that planned. */
-export type MailBatch = MailQueueMessage & { now?: number };
 
 export type RunTrigger = { type: "cron" | "manual" | "api"; by: string; actorType?: "staff" | "token" | "system"; pilotId?: number };
 export type RunSummary = {
@@ -35,7 +34,7 @@ export type RunSummary = {
 
 /** Splits due outbox ids into queue messages and sends them (at most 100 per sendBatch call). */
 export async function fanOut(env: Env, ids: number[], now: number): Promise<number> {
-  const batches: { body: MailBatch }[] = [];
+  const batches: { body: MailQueueMessage }[] = [];
   for (let i = 0; i < ids.length; i += QUEUE_BATCH) batches.push({ body: { outboxIds: ids.slice(i, i + QUEUE_BATCH), now } });
   for (let i = 0; i < batches.length; i += 100) await env.MAIL_QUEUE.sendBatch(batches.slice(i, i + 100) as { body: MailQueueMessage }[]);
   return batches.length;

@@ -33,17 +33,6 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-/** Settings read by the transports; optional ones are absent in the default local setup. */
-export type MailEnv = Env & {
-  SMTP_SECURE?: string;
-  SMTP_REQUIRE_TLS?: string;
-  SMTP_HELO?: string;
-  MAIL_API_URL?: string;
-  MAIL_API_KEY?: string;
-  MAIL_MAX_ATTEMPTS?: string;
-  EMAIL?: SendEmail;
-};
-
 export function messageIdFor(env: Env, key: string): string {
   const domain = env.MAIL_FROM.split("@")[1] ?? "localhost";
   return `<${key.replace(/[^a-zA-Z0-9.-]/g, ".")}@${domain}>`;
@@ -52,7 +41,7 @@ export function messageIdFor(env: Env, key: string): string {
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
 /** SMTP over cloudflare:sockets; one session is reused for a whole batch and reopened after a failure. */
-export function smtpTransport(env: MailEnv): MailTransport {
+export function smtpTransport(env: Env): MailTransport {
   let session: SmtpSession | null = null;
   const secure = (env.SMTP_SECURE ?? "").toLowerCase();
   const options = {
@@ -101,7 +90,7 @@ export function smtpTransport(env: MailEnv): MailTransport {
 }
 
 /** The `send_email` binding. It takes no idempotency key, so a thrown send is treated as outcome unknown. */
-export function cloudflareTransport(env: MailEnv): MailTransport {
+export function cloudflareTransport(env: Env): MailTransport {
   const binding = env.EMAIL;
   if (!binding) throw new Error("MAIL_TRANSPORT=cloudflare needs a [[send_email]] binding named EMAIL");
   return {
@@ -124,7 +113,7 @@ export function cloudflareTransport(env: MailEnv): MailTransport {
  * A JSON mail API: `POST {MAIL_API_URL}/messages` with `Idempotency-Key: <outbox key>`. A lost response is
  * harmless because a resend with the same key is recognised by the API, so unknown outcomes are retried.
  */
-export function httpTransport(env: MailEnv): MailTransport {
+export function httpTransport(env: Env): MailTransport {
   const base = (env.MAIL_API_URL ?? "").replace(/\/$/, "");
   if (!/^https?:\/\//.test(base)) throw new Error("MAIL_TRANSPORT=http needs MAIL_API_URL");
   return {
@@ -158,7 +147,7 @@ export function httpTransport(env: MailEnv): MailTransport {
 }
 
 export async function createTransport(env: Env): Promise<MailTransport> {
-  const e = env as MailEnv;
+  const e = env;
   switch (env.MAIL_TRANSPORT) {
     case "smtp":
       return smtpTransport(e);

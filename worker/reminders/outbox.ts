@@ -7,7 +7,7 @@
 // a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
 import type { Env } from "../env";
 import { hmacToken, sha256Hex, decryptText, timingSafeEqual } from "../lib/crypto";
-import { createTransport, isIdempotentTransport, messageIdFor, type MailEnv, type MailTransport } from "../mail/transport";
+import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport } from "../mail/transport";
 import { renderMail } from "../mail/templates";
 import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
@@ -20,7 +20,7 @@ export const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts 
 const JSON_CHUNK = 2_000;
 
 export const maxAttempts = (env: Env) => {
-  const n = Number((env as MailEnv).MAIL_MAX_ATTEMPTS);
+  const n = Number(env.MAIL_MAX_ATTEMPTS);
   return Number.isInteger(n) && n >= 1 && n <= 50 ? n : DEFAULT_MAX_ATTEMPTS;
 };
 

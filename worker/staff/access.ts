@@ -6,14 +6,12 @@ import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey 
 import type { Env } from "../env";
 import { hmacToken } from "../lib/crypto";
 
-export type AccessEnv = { CF_ACCESS_TEAM_DOMAIN?: string; CF_ACCESS_AUD?: string; CF_ACCESS_JWKS?: string };
-const cfg = (env: Env) => env as Env & AccessEnv;
 
-export const accessConfigured = (env: Env) => !!cfg(env).CF_ACCESS_TEAM_DOMAIN && !!cfg(env).CF_ACCESS_AUD;
+export const accessConfigured = (env: Env) => !!env.CF_ACCESS_TEAM_DOMAIN && !!env.CF_ACCESS_AUD;
 
 const keySets = new Map<string, JWTVerifyGetKey>();
 function keysFor(env: Env): JWTVerifyGetKey {
-  const { CF_ACCESS_TEAM_DOMAIN: team, CF_ACCESS_JWKS: local } = cfg(env);
+  const { CF_ACCESS_TEAM_DOMAIN: team, CF_ACCESS_JWKS: local } = env;
   const id = local ?? team!;
   let ks = keySets.get(id);
   if (!ks) {
@@ -28,8 +26,8 @@ export async function accessIdentity(env: Env, jwt: string): Promise<{ email: st
   if (jwt.length > 8192) return null;
   try {
     const { payload } = await jwtVerify(jwt, keysFor(env), {
-      issuer: `https://${cfg(env).CF_ACCESS_TEAM_DOMAIN}`,
-      audience: cfg(env).CF_ACCESS_AUD,
+      issuer: `https://${env.CF_ACCESS_TEAM_DOMAIN}`,
+      audience: env.CF_ACCESS_AUD,
       algorithms: ["RS256"],
       clockTolerance: 30,
     });

@@ -48,12 +48,16 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang 
   return (
     <StaffLayout lang={lang} title={pilot.name} user={user}>
       <h1 id="pilot-title">{pilot.name}</h1>
-      {canWrite && (
-        <p>
-          <a href={`/staff/pilots/${pilot.key}/enrol`} id="enrol-link">{t("staff.pilot.enrol", lang)}</a> ·{" "}
-          <a href={`/staff/pilots/${pilot.key}/import`} id="import-link">{t("staff.import.title", lang)}</a>
-        </p>
-      )}
+      <p>
+        {canWrite && (
+          <>
+            <a href={`/staff/pilots/${pilot.key}/enrol`} id="enrol-link">{t("staff.pilot.enrol", lang)}</a> ·{" "}
+            <a href={`/staff/pilots/${pilot.key}/import`} id="import-link">{t("staff.import.title", lang)}</a> ·{" "}
+            <a href={`/staff/pilots/${pilot.key}/reminders`} id="reminders-link">{t("reminders.title", lang)}</a> ·{" "}
+          </>
+        )}
+        <a href={`/reports/pilots/${pilot.key}`} id="summary-link">{t("report.title", lang)}</a>
+      </p>
       <h2>{t("staff.pilot.youths", lang)}</h2>
       <p class="filters">
         {f("all", "staff.filter.all")}
