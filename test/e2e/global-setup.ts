@@ -11,7 +11,7 @@ import { startStack } from "../../scripts/lib/dev-stack.mjs";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { ensureDevVars, freePort } from "../../scripts/lib/env.mjs";
 
-export type E2EContext = { url: string; mailUrl: string; devToken: string; chromium: string };
+export type E2EContext = { url: string; mailUrl: string; devToken: string };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const root = join(import.meta.dirname, "../..");
-  const chromium: string = ensureChromium();
+  ensureChromium(); // before the stack starts, so a missing browser fails fast with its fix
   const vars: Record<string, string> = ensureDevVars(root);
   const persistTo = mkdtempSync(join(tmpdir(), "outcome-e2e-"));
   const [port, smtpPort, mailWebPort] = [await freePort(), await freePort(), await freePort()];
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
     await new Promise((r) => setTimeout(r, 2000));
   }
   if (!seeded.ok) throw new Error(`seeding the demo failed: HTTP ${seeded.status} ${await seeded.text()}`);
-  project.provide("e2e", { url: stack.url, mailUrl: stack.mailUrl, devToken, chromium });
+  project.provide("e2e", { url: stack.url, mailUrl: stack.mailUrl, devToken });
   return async () => {
     await stack.stop();
     rmSync(persistTo, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 // Helpers for e2e tests: the stack from global-setup, maildev's API, Chromium and the dev admin API.
 import { inject } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
-import { CHROMIUM_ARGS } from "../../scripts/ensure-chromium.mjs";
+import { launchChromium } from "../../scripts/ensure-chromium.mjs";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { mailbox as maildev } from "../../scripts/lib/dev-stack.mjs";
 
@@ -17,9 +17,8 @@ type Mailbox = {
 export const stack = () => inject("e2e");
 export const mailbox = (): Mailbox => maildev(stack().mailUrl);
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: stack().chromium, args: CHROMIUM_ARGS, headless: true });
-}
+/** Debian's Chromium (installed by global-setup if it was missing), driven by playwright-core. */
+export const launchBrowser = (): Promise<Browser> => launchChromium();
 
 /** Calls the app's JSON API with the dev admin token (or `token`). */
 export async function api(path: string, init: RequestInit & { token?: string } = {}) {

@@ -257,7 +257,9 @@ describe("access", () => {
       expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, { authorization: "Bearer forged_token_forged_token_123" })).status, d).toBe(401);
     }
     expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", {})).status).toBe(401);
-    expect((await get(`/reports/pilots/${pilot.key}`, {})).status).toBe(401);
+    const page = await get(`/reports/pilots/${pilot.key}`, {});
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('href="/staff/sign-in"'); // a page that leads to sign-in, not JSON
     expect((await get(`/reports`, {})).status).toBe(401);
   });
 

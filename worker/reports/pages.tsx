@@ -8,8 +8,9 @@ import { AllPilotsPage, PilotReportPage } from "../../web/pages/reports/Pages";
 import { REPORT_CSS } from "../../web/pages/reports/SummaryView";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
-import { pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
-import { plotDataFor, READ_ROLES, summaryFor } from "./routes";
+import { pilotFor, READ_ROLES, requireStaff, type StaffEnv } from "../staff/auth";
+import { staffPageError } from "../staff/pages";
+import { plotDataFor, summaryFor } from "./routes";
 
 let cssHash: Promise<string> | null = null;
 const reportCssHash = () =>
@@ -47,4 +48,5 @@ export const reportPages = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, READ_ROLES);
     const [s, plots] = await Promise.all([summaryFor(c.env.DB, pilot, Date.now()), plotDataFor(c.env.DB, pilot)]);
     return render(c, PilotReportPage({ s, plots, lang: pickLang(c.req.query("lang")), showAllLink: seesAllPilots(c) }));
-  });
+  })
+  .onError(staffPageError);

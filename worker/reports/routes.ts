@@ -8,7 +8,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
-import { pilotFor, requireStaff, type Role, type StaffEnv } from "../staff/auth";
+import { READ_ROLES, pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
 import { op } from "../staff/openapi";
 import { z } from "zod/v4";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
@@ -18,7 +18,6 @@ import { buildSummary } from "./summary";
 export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
 
 /** Who may read summaries and download them (DESIGN.md §1: coordinators; researchers of the pilot too). */
-export const READ_ROLES: Role[] = ["coordinator", "project_coordinator", "researcher"];
 
 const principalActor = (c: Context<StaffEnv>) => ({ type: c.get("principal").type, id: c.get("principal").id });
 

@@ -230,12 +230,13 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       }
     },
   )
-  .onError((err, c) => {
-    // Pages answer with a page, not the JSON envelope; the status is the same as the API's.
-    const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
-    if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err instanceof Error ? err.message : String(err) }));
-    const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
-    const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
-    return renderStaffPage(c, <StaffErrorPage user={userOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
-  });
+  .onError(staffPageError);
 
+/** Staff pages answer errors with a page, not the JSON envelope; the status is the same as the API's. */
+export function staffPageError(err: Error, c: Context<StaffEnv>) {
+  const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
+  if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err.message }));
+  const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
+  const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
+  return renderStaffPage(c, <StaffErrorPage user={userOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
+}
