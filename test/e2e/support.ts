@@ -1,5 +1,6 @@
 // Helpers for e2e tests: the stack from global-setup, maildev's API, Chromium and the dev admin API.
 import { inject } from "vitest";
+import { parseCsv as parseStrictCsv } from "../../worker/studies/csv";
 import type { Browser } from "playwright-core";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { launchChromium } from "../../scripts/ensure-chromium.mjs";
@@ -45,26 +46,11 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
-/** Parses a CSV body as produced by worker/lib/csv.ts (RFC 4180, CRLF, optional BOM). */
+/** Reads a downloaded CSV with the app's own strict RFC 4180 reader; a malformed file fails the test. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cell = "", quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') cell += '"', i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), cell = "";
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && s[i + 1] === "\n") i++;
-      row.push(cell), rows.push(row), row = [], cell = "";
-    } else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
+  const r = parseStrictCsv(text);
+  if (!r.ok) throw new Error(`invalid CSV at line ${r.line}: ${r.reason}`);
+  return r.records.map((rec) => rec.cells);
 }
 
 /**

@@ -4,8 +4,11 @@ import { STAFF_CSS } from "./staff-css";
 
 export type StaffUser = { email?: string; csrf?: string } | null;
 
-/** The staff workspace shell: who is signed in, sign-out (CSRF-protected form), no third-party assets. */
-export function StaffLayout({ lang = "nl", title, user, children }: { lang?: Lang; title: string; user: StaffUser; children: ComponentChildren }) {
+/**
+ * The staff workspace shell: who is signed in, sign-out (CSRF-protected form), no third-party assets.
+ * `css` is the page's one inline stylesheet; the renderer pins the same text in its CSP.
+ */
+export function StaffLayout({ lang = "nl", title, user, css = STAFF_CSS, children }: { lang?: Lang; title: string; user: StaffUser; css?: string; children: ComponentChildren }) {
   return (
     <html lang={lang}>
       <head>
@@ -14,7 +17,7 @@ export function StaffLayout({ lang = "nl", title, user, children }: { lang?: Lan
         <meta name="robots" content="noindex, nofollow" />
         <meta name="referrer" content="same-origin" />
         <title>{`${title} · ${t("staff.app", lang)}`}</title>
-        <style dangerouslySetInnerHTML={{ __html: STAFF_CSS }} />
+        <style dangerouslySetInnerHTML={{ __html: css }} />
       </head>
       <body>
         <header class="staff">

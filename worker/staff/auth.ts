@@ -24,6 +24,12 @@ export type Principal = {
 
 export type StaffEnv = { Bindings: Env; Variables: { principal: Principal } };
 
+/** Who the page header shows (and the CSRF token its forms carry); null before sign-in. */
+export const staffUserOf = (c: Context<StaffEnv>) => {
+  const p = c.get("principal") as Principal | undefined;
+  return p ? { email: p.email ?? p.id, csrf: p.csrf } : null;
+};
+
 export const SESSION_COOKIE = "om_staff";
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";

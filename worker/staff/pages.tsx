@@ -15,14 +15,10 @@ import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_C
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
 import { auditQuery, enrolBody, participantPatch, rislScores } from "../studies/validators";
-import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { readAudit, visiblePilots } from "./api";
-import { renderStaffPage } from "./render";
+import { renderStaffPage } from "../lib/render";
 
-const userOf = (c: Context<StaffEnv>) => {
-  const p = c.get("principal") as Principal | undefined;
-  return p ? { email: p.email ?? p.id, csrf: p.csrf } : null;
-};
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
   name: pilot.name,
@@ -39,7 +35,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .get("/staff", async (c) => {
     const p = c.get("principal");
     const pilots = await visiblePilots(c.env.DB, p);
-    return renderStaffPage(c, <HomePage user={userOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} isAdmin={p.isAdmin} />);
+    return renderStaffPage(c, <HomePage user={staffUserOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} isAdmin={p.isAdmin} />);
   })
   .get("/staff/audit", async (c) => {
     requireAdmin(c);
@@ -49,14 +45,14 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const { entries, next } = await readAudit(c.env.DB, { ...q.data, limit: q.data.limit ?? 200 });
     const keyOf = new Map(pilots.map((p) => [p.id, p.key]));
     const rows = entries.map((e) => ({ ...e, pilot: e.pilotId === null ? null : keyOf.get(e.pilotId) ?? String(e.pilotId) }));
-    return renderStaffPage(c, <AuditPage user={userOf(c)} rows={rows} pilots={pilots.map((p) => p.key)} filter={{ pilot: q.data.pilot, action: q.data.action }} next={next} />);
+    return renderStaffPage(c, <AuditPage user={staffUserOf(c)} rows={rows} pilots={pilots.map((p) => p.key)} filter={{ pilot: q.data.pilot, action: q.data.action }} next={next} />);
   })
   .get("/staff/pilots/:pilot", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const f = c.req.query("filter");
     const filter = f === "overdue" || f === "left_care" ? f : "all";
     const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now())).filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true));
-    return renderStaffPage(c, <PilotPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} />);
+    return renderStaffPage(c, <PilotPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} />);
   })
   .get("/staff/pilots/:pilot/youths/:code", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
@@ -100,7 +96,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     return renderStaffPage(
       c,
       <YouthPage
-        user={userOf(c)}
+        user={staffUserOf(c)}
         pilot={card(pilot, c.get("principal"))}
         youth={{ code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, consentBy: p.consentBy, consentDate: p.consentDate }}
         schedule={schedule}
@@ -138,7 +134,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const row = await staffForm(db, p, form);
     const data = (row?.data ?? {}) as Record<string, unknown>;
     const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
-    return renderStaffPage(c, <StaffFormPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={data} scores={scores} />);
+    return renderStaffPage(c, <StaffFormPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={data} scores={scores} />);
   })
   .post("/staff/pilots/:pilot/youths/:code/forms/:form", bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
@@ -160,14 +156,14 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const parsed = FORMS[form].safeParse(candidate);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-      return renderStaffPage(c, <StaffFormPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={candidate} errors={errors} />, 400);
+      return renderStaffPage(c, <StaffFormPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={candidate} errors={errors} />, 400);
     }
     await saveStaffForm(db, pilot, p, form, parsed.data as Record<string, unknown>, actorOf(c), c.get("principal").userId ?? null, Date.now());
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
   })
   .get("/staff/pilots/:pilot/enrol", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
-    return renderStaffPage(c, <EnrolPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} today={localDate(Date.now(), pilot.timezone)} />);
+    return renderStaffPage(c, <EnrolPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} today={localDate(Date.now(), pilot.timezone)} />);
   })
   .post(
     "/staff/pilots/:pilot/enrol",
@@ -186,7 +182,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       });
       const now = Date.now();
       const today = localDate(now, pilot.timezone);
-      const page = (errors: string[], status: 400 | 409) => renderStaffPage(c, <EnrolPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} values={values} errors={errors} today={today} />, status);
+      const page = (errors: string[], status: 400 | 409) => renderStaffPage(c, <EnrolPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} values={values} errors={errors} today={today} />, status);
       if (!parsed.success) return page(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`), 400);
       try {
         await enrol(c.env, getDb(c.env.DB), pilot, parsed.data, actorOf(c), c.get("principal").userId ?? null, now);
@@ -200,7 +196,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   )
   .get("/staff/pilots/:pilot/import", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
-    return renderStaffPage(c, <ImportPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />);
+    return renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />);
   })
   .post(
     "/staff/pilots/:pilot/import",
@@ -213,7 +209,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const dryRun = form.action !== "commit";
       const file = form.file;
       const page = (outcome: ImportOutcome, status: 200 | 201 | 400 | 413) =>
-        renderStaffPage(c, <ImportPage user={userOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />, status as 200);
+        renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />, status as 200);
       if (!(file instanceof File) || file.size === 0) return page({ message: t("staff.import.noFile") }, 400);
       if (file.size > MAX_IMPORT_BYTES) return page({ message: t("error.payload_too_large") }, 413);
       const text = await file.text();
@@ -238,5 +234,5 @@ export function staffPageError(err: Error, c: Context<StaffEnv>) {
   if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err.message }));
   const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
   const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
-  return renderStaffPage(c, <StaffErrorPage user={userOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
+  return renderStaffPage(c, <StaffErrorPage user={staffUserOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
 }

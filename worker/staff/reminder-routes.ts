@@ -13,9 +13,9 @@ import { previewRun } from "../jobs/preview";
 import { runScheduled } from "../jobs/scheduled";
 import { audit, type Actor } from "../lib/audit";
 import { deliverOutbox } from "../reminders/outbox";
-import { actorOf, pilotFor, requireStaff, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import { actorOf, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
-import { renderStaffPage } from "./render";
+import { renderStaffPage } from "../lib/render";
 
 export const runBody = z.object({ dryRun: z.boolean() }).strict();
 const OUTBOX_STATUSES = ["queued", "sending", "sent", "failed", "cancelled"] as const;
@@ -156,13 +156,12 @@ export const reminderRoutes = new Hono<StaffEnv>()
 // ---- workspace page (session cookie + CSRF through requireStaff) ------------------------------------
 
 async function page(c: Context<StaffEnv>, pilot: { id: number; key: string; name: string; timezone: string }, outcome: Outcome, status = 200 as 200 | 400) {
-  const p = c.get("principal") as Principal;
   const s = c.req.query("status");
   const filter = (OUTBOX_STATUSES as readonly string[]).includes(s ?? "") ? (s as (typeof OUTBOX_STATUSES)[number]) : null;
   const [runs, outbox, pauses] = await Promise.all([listRuns(c.env.DB, pilot.id, 20), listOutbox(c.env.DB, pilot.id, { status: filter ?? undefined, limit: 200 }), listPauses(c.env.DB, pilot.id, Date.now())]);
   return renderStaffPage(
     c,
-    h(RemindersPage, { user: { email: p.email ?? p.id, csrf: p.csrf }, pilot, timezone: pilot.timezone, runs, outbox: outbox.messages, status: filter, pauses, outcome }) as VNode,
+    h(RemindersPage, { user: staffUserOf(c), pilot, timezone: pilot.timezone, runs, outbox: outbox.messages, status: filter, pauses, outcome }) as VNode,
     status,
   );
 }

@@ -14,7 +14,7 @@ import { createTransport, messageIdFor } from "../mail/transport";
 import { SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
 import { t } from "../../web/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
-import { renderStaffPage } from "./render";
+import { renderStaffPage } from "../lib/render";
 
 export const MAGIC_LINK_TTL_MS = 15 * 60_000;
 /** At most this many unused links per address in one TTL window; more requests are silently dropped. */

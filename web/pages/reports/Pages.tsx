@@ -2,24 +2,19 @@
 // overview for the project coordinator. Server-rendered, no script; texts from the catalogue.
 import type { ComponentChildren } from "preact";
 import type { Summary } from "../../../worker/reports/summary";
+import { StaffLayout, type StaffUser } from "../../components/StaffLayout";
+import { STAFF_CSS } from "../../components/staff-css";
 import { t, type Lang } from "../../i18n/messages";
 import { FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type PlotData } from "./SummaryView";
 
-function Shell({ lang, title, children }: { lang: Lang; title: string; children: ComponentChildren }) {
+/** The workspace's styles plus the report tables' (later rules win where both style an element). */
+export const REPORT_PAGE_CSS = `${STAFF_CSS}\n${REPORT_CSS}`;
+
+function Shell({ lang, title, user, children }: { lang: Lang; title: string; user: StaffUser; children: ComponentChildren }) {
   return (
-    <html lang={lang}>
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{title}</title>
-        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
-      </head>
-      <body>
-        <main>{children}</main>
-      </body>
-    </html>
+    <StaffLayout lang={lang} title={title} user={user} css={REPORT_PAGE_CSS}>
+      {children}
+    </StaffLayout>
   );
 }
 
@@ -35,9 +30,9 @@ export const downloadLinks = (pilotKey: string) => {
   ] as const;
 };
 
-export function PilotReportPage({ s, plots, lang = "nl", showAllLink }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean }) {
+export function PilotReportPage({ s, plots, lang = "nl", showAllLink, user }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean; user: StaffUser }) {
   return (
-    <Shell lang={lang} title={`${t("report.title", lang)} · ${s.pilot.name}`}>
+    <Shell lang={lang} user={user} title={`${t("report.title", lang)} · ${s.pilot.name}`}>
       {showAllLink && (
         <p class="noprint">
           <a href="/reports" id="all-pilots-link">← {t("report.allPilots", lang)}</a>
@@ -78,9 +73,9 @@ export function PilotReportPage({ s, plots, lang = "nl", showAllLink }: { s: Sum
   );
 }
 
-export function AllPilotsPage({ summaries, lang = "nl" }: { summaries: Summary[]; lang?: Lang }) {
+export function AllPilotsPage({ summaries, lang = "nl", user }: { summaries: Summary[]; lang?: Lang; user: StaffUser }) {
   return (
-    <Shell lang={lang} title={t("report.allPilots", lang)}>
+    <Shell lang={lang} user={user} title={t("report.allPilots", lang)}>
       <h1>{t("report.allPilots", lang)}</h1>
       <p class="small muted">{t("report.codesOnly", lang)}</p>
       <Legend lang={lang} />
