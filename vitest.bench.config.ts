@@ -1,7 +1,7 @@
 // `npm run bench`: benchmark files run in the same workerd pool (real D1, real SMTP sink) as the tests.
 // They print figures (`BENCH <name>: …`) and assert only the correctness of what they measured.
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config";
+import base from "./vitest.config.ts";
 
 export default defineConfig(async (env) => {
   const config = await (base as unknown as (e: typeof env) => Promise<Record<string, any>>)(env);
