@@ -18,8 +18,8 @@ async function clickSlider(page: Page, id: string, value: number) {
   const slider = page.locator(`#${id}`);
   await slider.scrollIntoViewIfNeeded();
   const box = (await slider.boundingBox())!;
-  // Chromium maps the track minus the thumb (16 px by default) onto min..max.
-  const thumb = 16;
+  // Chromium maps the track minus the thumb (1.75rem = 28 px in app.css) onto min..max.
+  const thumb = 28;
   const x = box.x + thumb / 2 + ((box.width - thumb) * value) / 10;
   await page.mouse.click(x, box.y + box.height / 2);
 }
