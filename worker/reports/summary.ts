@@ -4,7 +4,7 @@
 // group means. Every renderer (CSV, HTML report, coordinator pages) reads this one model.
 import { frequentIndicators, type Text } from "../../schema/instruments/definitions";
 import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, sampleSd, type Band } from "../analysis/bands";
-import { median, reliableChange } from "../analysis/stats";
+import { median, reliableChange, type SeriesDescription } from "../analysis/stats";
 import { parseWaveIndicatorKey, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
 
 export const WAVES = ["T1", "T2", "T3"] as const;
@@ -12,18 +12,10 @@ export type Wave = (typeof WAVES)[number];
 export type Flag = "++" | "--" | null;
 export type Change = "improved" | "deteriorated" | null;
 
-export type StoredIndicator = {
+/** One stored indicator_results row, as the summary reads it. */
+export type StoredIndicator = Pick<SeriesDescription, "n" | "mean" | "min" | "max" | "slopePerMeasurement" | "slopePerDay" | "kendallS" | "p" | "trend"> & {
   participantId: number;
   indicator: string;
-  n: number;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-  slopePerMeasurement: number | null;
-  slopePerDay: number | null;
-  kendallS: number | null;
-  p: number | null;
-  trend: "up" | "down" | null;
   band: Band | null;
 };
 
