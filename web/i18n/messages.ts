@@ -5,7 +5,7 @@
 export type Lang = "nl" | "en";
 export const LANGS: Lang[] = ["nl", "en"];
 
-const catalogue = {
+export const catalogue = {
   // Youth pages
   "youth.title": { nl: "Vragenlijst", en: "Questionnaire" },
   "youth.intro": {
