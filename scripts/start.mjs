@@ -66,8 +66,10 @@ const lines = [
 if (seed) {
   lines.push("", seed.created ? "  Demo study loaded." : "  Demo study was already loaded.");
   if (seed.signIn?.length) {
-    lines.push("  Staff sign-in (the sign-in mail arrives in the mail catcher):");
-    for (const s of seed.signIn) lines.push(`    ${String(s.role).padEnd(12)} ${s.email}${s.pilot ? `  (${s.pilot})` : ""}`);
+    lines.push(`  Staff sign-in:    ${stack.url}/staff/sign-in  (the sign-in link arrives in the mail catcher)`);
+    lines.push(`  Summaries:        ${stack.url}/reports  (coordinators)      Workspace: ${stack.url}/staff  (researchers)`);
+    lines.push("  Demo staff:");
+    for (const s of seed.signIn) lines.push(`    ${String(s.role).padEnd(20)} ${s.email}${s.pilot ? `  (${s.pilot})` : ""}`);
   }
   if (seed.links?.length) {
     lines.push("  Open youth questionnaire link per pilot:");
