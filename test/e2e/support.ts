@@ -67,7 +67,7 @@ export async function signIn(context: import("playwright-core").BrowserContext, 
   const mail = await box.waitFor((m) => m.to.some((t) => t.address === email) && !before.has(m.id), 15_000);
   const link = new RegExp(`${stack().url.replace(/[.]/g, "\\.")}/staff/auth/[A-Za-z0-9_-]+`).exec(mail.text)?.[0];
   if (!link) throw new Error(`no sign-in link in the mail to ${email}:\n${mail.text}`);
-  await page.goto(link);
-  await page.waitForURL(`${stack().url}/staff`);
+  await page.goto(link); // a confirm page: opening the link alone signs nobody in
+  await Promise.all([page.waitForURL(`${stack().url}/staff`), page.click("#auth-confirm")]);
   return { page, link };
 }

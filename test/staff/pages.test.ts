@@ -16,7 +16,9 @@ describe("researcher workspace", () => {
     const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
     await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded" } });
     const link = linkIn((await mailTo(user.email))[0]!.text)!;
-    const signedIn = await exports.default.fetch(link, { redirect: "manual" });
+    const confirm = await exports.default.fetch(link, { redirect: "manual" });
+    expect(await confirm.text()).toContain('id="auth-confirm"');
+    const signedIn = await exports.default.fetch(link, { method: "POST", redirect: "manual", headers: { origin: BASE } });
     const cookie = /om_staff=[^;]+/.exec(signedIn.headers.get("set-cookie")!)![0];
     const browser = { label: "browser", userId: user.id, email: user.email, csrf: null, headers: { cookie } };
 

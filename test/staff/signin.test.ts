@@ -12,7 +12,8 @@ import { BASE, call, linkIn, mailCount, mailTo, sessionFor, staffUser } from "./
 const db = () => getDb(env.DB);
 const signIn = (email: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email }), headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, redirect: "manual" });
-const open = (url: string) => exports.default.fetch(url, { redirect: "manual" });
+/** What the confirm page's button sends: a same-origin form POST to the mailed link. */
+const open = (url: string) => exports.default.fetch(url, { method: "POST", redirect: "manual", headers: { origin: new URL(url).origin } });
 const cookieOf = (res: Response) => /om_staff=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? null;
 
 afterEach(() => vi.restoreAllMocks());
@@ -71,18 +72,34 @@ describe("passwordless staff sign-in", () => {
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["staff.sign_in_link_sent", "staff.sign_in"]));
   });
 
-  it("a HEAD request (link checker) does not use up the link", async () => {
+  it("opening the link (a person, or a mail scanner) only shows a confirm button; the link stays usable", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;
-    const head = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method: "HEAD", redirect: "manual" });
-    expect(head.headers.get("set-cookie")).toBeNull();
+    for (const method of ["GET", "HEAD", "GET"]) {
+      const res = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method, redirect: "manual" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("set-cookie")).toBeNull();
+      if (method === "GET") expect(await res.text()).toContain(`<form method="post" action="/staff/auth/${token}" id="auth-confirm-form">`);
+    }
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+    expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(303);
+    // once used, the link no longer offers the button
+    expect((await exports.default.fetch(`${BASE}/staff/auth/${token}`, { redirect: "manual" })).status).toBe(410);
+  });
+
+  it("refuses the confirm post from another site (login CSRF) and keeps the link unused", async () => {
+    const user = await staffUser();
+    const token = (await createMagicLink(env, user.email, Date.now()))!;
+    const res = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method: "POST", redirect: "manual", headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
     expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(303);
   });
 
   it("omits Secure on localhost so local development works over http", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;
-    const res = await exports.default.fetch(`http://127.0.0.1:8787/staff/auth/${token}`, { redirect: "manual" });
+    const res = await open(`http://127.0.0.1:8787/staff/auth/${token}`);
     expect(res.status).toBe(303);
     expect(res.headers.get("set-cookie")).not.toMatch(/Secure/i);
   });

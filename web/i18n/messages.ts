@@ -162,6 +162,11 @@ export const catalogue = {
   },
   "staff.signIn.invalidEmail": { nl: "Vul een geldig e-mailadres in.", en: "Enter a valid e-mail address." },
   "staff.signIn.required": { nl: "Meld je eerst aan.", en: "Please sign in first." },
+  "staff.auth.confirm.title": { nl: "Aanmelden bevestigen", en: "Confirm sign-in" },
+  "staff.auth.confirm.body": {
+    nl: "Klik op de knop om je aan te melden. Deze extra stap zorgt dat een virusscanner die de links in je mail opent, je aanmeldlink niet opmaakt.",
+    en: "Click the button to sign in. This extra step keeps a virus scanner that opens the links in your mail from using up your sign-in link.",
+  },
   "staff.link.invalid.title": { nl: "Deze aanmeldlink werkt niet", en: "This sign-in link does not work" },
   "staff.link.invalid.body": {
     nl: "De link is verlopen, al gebruikt of niet juist. Vraag een nieuwe link aan.",

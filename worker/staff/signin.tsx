@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
-import { SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
+import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
 import { t } from "../../web/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
 import { renderStaffPage } from "../lib/render";
@@ -72,6 +72,20 @@ export async function consumeMagicLink(env: Env, token: string, now: number): Pr
   return row?.user_id ?? null;
 }
 
+/** True while a link can still be used: known, unused and not expired. Changes nothing. */
+async function magicLinkIsOpen(env: Env, token: string, now: number): Promise<boolean> {
+  if (!TOKEN_RE.test(token)) return false;
+  const row = await env.DB.prepare("SELECT 1 AS ok FROM magic_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?").bind(await sha256Hex(token), now).first();
+  return row !== null;
+}
+
+const invalidLink = (c: Context) =>
+  renderStaffPage(
+    c,
+    <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />,
+    410,
+  );
+
 export async function createSession(env: Env, userId: number, now: number): Promise<string> {
   const token = randomToken(32);
   const db = getDb(env.DB);
@@ -118,23 +132,24 @@ export const signInRoutes = new Hono<StaffEnv>()
     },
   )
   .get("/staff/auth/:token", async (c) => {
-    // Hono answers HEAD with the GET handler; a link checker probing the URL must not use up the link.
-    if (c.req.method === "HEAD") return c.body(null, 200);
+    // Looking at a link changes nothing: only the POST from the confirm page uses it up.
+    const valid = await magicLinkIsOpen(c.env, c.req.param("token"), Date.now());
+    if (!valid) return invalidLink(c);
+    return renderStaffPage(c, <ConfirmSignInPage action={`/staff/auth/${c.req.param("token")}`} />);
+  })
+  .post("/staff/auth/:token", bodyLimit({ maxSize: 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
+    sameOrigin(c);
     const now = Date.now();
     const db = getDb(c.env.DB);
     const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
     if (userId === null) {
       await audit(db, { type: "system", id: "sign-in" }, "staff.sign_in_failed", now, { details: { reason: "invalid_expired_or_used" } });
-      return renderStaffPage(
-        c,
-        <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />,
-        410,
-      );
+      return invalidLink(c);
     }
     const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
     if (!user) {
       await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, { details: { reason: "disabled" } });
-      return renderStaffPage(c, <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />, 410);
+      return invalidLink(c);
     }
     const session = await createSession(c.env, userId, now);
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: !isLocalHost(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });

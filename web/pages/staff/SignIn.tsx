@@ -41,3 +41,19 @@ export function StaffMessagePage({ lang = "nl", title, body, linkHref, linkText,
     </StaffLayout>
   );
 }
+
+/**
+ * Step between the mailed link and the session: a GET only shows this button, the POST it sends signs
+ * in. Mail security scanners (e.g. Safe Links) open every link in a mail; they must not use it up.
+ */
+export function ConfirmSignInPage({ lang = "nl", action }: { lang?: Lang; action: string }) {
+  return (
+    <StaffLayout lang={lang} title={t("staff.auth.confirm.title", lang)} user={null}>
+      <h1 id="auth-confirm-title">{t("staff.auth.confirm.title", lang)}</h1>
+      <p>{t("staff.auth.confirm.body", lang)}</p>
+      <form method="post" action={action} id="auth-confirm-form">
+        <button type="submit" id="auth-confirm">{t("staff.signIn.title", lang)}</button>
+      </form>
+    </StaffLayout>
+  );
+}
