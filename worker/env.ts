@@ -26,6 +26,8 @@ export type Env = {
   /** base64 AES-256-GCM key for contact data at rest. */
   CONTACT_KEY: string;
   SESSION_SECRET: string;
+  /** Workers Rate Limiting binding for the staff sign-in form (per client IP) */
+  SIGNIN_LIMITER?: RateLimit;
   DEV_MODE?: string;
   DEV_ADMIN_TOKEN?: string;
   /** Optional Cloudflare Access in front of the staff pages (worker/staff/access.ts) */

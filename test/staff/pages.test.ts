@@ -14,7 +14,7 @@ describe("researcher workspace", () => {
   it("sign in through the mailed link, enrol a youth through the form and see her scheduled occasions", async () => {
     const { pilot } = await makePilot({ settings: { waveInstruments: ["gcir"] } });
     const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
-    await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.200" } });
     const link = linkIn((await mailTo(user.email))[0]!.text)!;
     const confirm = await exports.default.fetch(link, { redirect: "manual" });
     expect(await confirm.text()).toContain('id="auth-confirm"');

@@ -10,8 +10,15 @@ import { makePilot, uniqueKey } from "../support/fixtures";
 import { BASE, call, linkIn, mailCount, mailTo, sessionFor, staffUser } from "./support";
 
 const db = () => getDb(env.DB);
+let clients = 0;
+/** Each call comes from its own client address, so only the rate-limit test meets the limiter. */
 const signIn = (email: string, headers: Record<string, string> = {}) =>
-  exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email }), headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, redirect: "manual" });
+  exports.default.fetch(`${BASE}/staff/sign-in`, {
+    method: "POST",
+    body: new URLSearchParams({ email }),
+    headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": `198.51.100.${++clients}`, ...headers },
+    redirect: "manual",
+  });
 /** What the confirm page's button sends: a same-origin form POST to the mailed link. */
 const open = (url: string) => exports.default.fetch(url, { method: "POST", redirect: "manual", headers: { origin: new URL(url).origin } });
 const cookieOf = (res: Response) => /om_staff=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? null;
@@ -136,9 +143,24 @@ describe("passwordless staff sign-in", () => {
   it("rejects a malformed address, an oversized form and a cross-site form post", async () => {
     expect((await signIn("not-an-address")).status).toBe(400);
     expect((await signIn(`${"a".repeat(300)}@example.test`)).status).toBe(400);
-    const big = await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const big = await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.250" } });
     expect(big.status).toBe(413);
     expect((await signIn("someone@example.test", { origin: "https://evil.example" })).status).toBe(403);
+  });
+
+  it("limits sign-in requests per client address: the 11th within a minute gets 429 and no mail", async () => {
+    const user = await staffUser();
+    const from = { "cf-connecting-ip": "203.0.113.77" };
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await signIn(`${uniqueKey("someone")}@example.test`, from)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+    expect(statuses[10]).toBe(429);
+    const refused = await signIn(user.email, from);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain("Te veel aanvragen");
+    expect(await mailCount(user.email)).toBe(0);
+    // another address is not affected
+    expect((await signIn(user.email, { "cf-connecting-ip": "203.0.113.78" })).status).toBe(200);
   });
 
   it("limits pending links per address", async () => {

@@ -162,6 +162,7 @@ export const catalogue = {
   },
   "staff.signIn.invalidEmail": { nl: "Vul een geldig e-mailadres in.", en: "Enter a valid e-mail address." },
   "staff.signIn.required": { nl: "Meld je eerst aan.", en: "Please sign in first." },
+  "staff.signIn.tooMany": { nl: "Te veel aanvragen vanaf dit adres. Probeer het over een minuut opnieuw.", en: "Too many requests from this address. Please try again in a minute." },
   "staff.auth.confirm.title": { nl: "Aanmelden bevestigen", en: "Confirm sign-in" },
   "staff.auth.confirm.body": {
     nl: "Klik op de knop om je aan te melden. Deze extra stap zorgt dat een virusscanner die de links in je mail opent, je aanmeldlink niet opmaakt.",

@@ -118,6 +118,10 @@ export const signInRoutes = new Hono<StaffEnv>()
     bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
     async (c) => {
       sameOrigin(c);
+      const client = c.req.header("cf-connecting-ip") ?? "unknown";
+      if (c.env.SIGNIN_LIMITER && !(await c.env.SIGNIN_LIMITER.limit({ key: `sign-in:${client}` })).success) {
+        return renderStaffPage(c, <SignInPage error={t("staff.signIn.tooMany", "nl")} />, 429);
+      }
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const parsed = emailSchema.safeParse(form.email);
       if (!parsed.success) return renderStaffPage(c, <SignInPage error={t("staff.signIn.invalidEmail", "nl")} />, 400);
