@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { APP_CSS, ISLANDS_JS_PATH } from "../generated/assets";
 import { t, type Lang } from "../i18n/messages";
+import { Head } from "./Head";
 
 /**
  * The youth page shell: neutral title, quick exit, no third-party anything. `quickExitUrl` replaces the
@@ -9,15 +10,9 @@ import { t, type Lang } from "../i18n/messages";
 export function YouthLayout({ lang, quickExitUrl, children, islands = false }: { lang: Lang; quickExitUrl: string; children: ComponentChildren; islands?: boolean }) {
   return (
     <html lang={lang}>
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{t("youth.title", lang)}</title>
-        <style dangerouslySetInnerHTML={{ __html: APP_CSS }} />
+      <Head title={t("youth.title", lang)} css={APP_CSS} referrer="no-referrer">
         {islands && <script type="module" src={ISLANDS_JS_PATH} />}
-      </head>
+      </Head>
       <body>
         <a class="quick-exit" id="quick-exit" href={quickExitUrl} rel="noreferrer" data-exit={quickExitUrl}>
           {t("youth.quickExit", lang)}

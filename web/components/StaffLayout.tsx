@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { t, type Lang } from "../i18n/messages";
+import { Head } from "./Head";
 import { STAFF_CSS } from "./staff-css";
 
 export type StaffUser = { email?: string; csrf?: string } | null;
@@ -11,14 +12,8 @@ export type StaffUser = { email?: string; csrf?: string } | null;
 export function StaffLayout({ lang = "nl", title, user, css = STAFF_CSS, children }: { lang?: Lang; title: string; user: StaffUser; css?: string; children: ComponentChildren }) {
   return (
     <html lang={lang}>
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="same-origin" />
-        <title>{`${title} · ${t("staff.app", lang)}`}</title>
-        <style dangerouslySetInnerHTML={{ __html: css }} />
-      </head>
+      {/* same-origin, not no-referrer: Chromium sends "Origin: null" on form posts under no-referrer */}
+      <Head title={`${title} · ${t("staff.app", lang)}`} css={css} referrer="same-origin" />
       <body>
         <header class="staff">
           <a href="/staff" id="nav-home">{t("staff.app", lang)}</a>

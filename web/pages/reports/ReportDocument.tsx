@@ -1,21 +1,17 @@
 // The downloadable, self-contained HTML report: inline CSS and SVG only, a CSP that forbids loading
 // anything, print CSS for A4 landscape. Comments appear only when the coordinator asked for them.
 import type { Summary } from "../../../worker/reports/summary";
+import { Head } from "../../components/Head";
 import { t, type Lang } from "../../i18n/messages";
 import { BackgroundTables, FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type CommentData, type PlotData } from "./SummaryView";
 
 export function ReportDocument({ s, plots, comments, generatedAt, lang = "nl" }: { s: Summary; plots: PlotData; comments: CommentData | null; generatedAt: number; lang?: Lang }) {
   return (
     <html lang={lang}>
-      <head>
-        <meta charSet="utf-8" />
+      <Head title={`${t("report.title", lang)} · ${s.pilot.name}`} css={REPORT_CSS} referrer="no-referrer">
+        {/* a saved file has no server headers: the document itself forbids loading anything */}
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${t("report.title", lang)} · ${s.pilot.name}`}</title>
-        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
-      </head>
+      </Head>
       <body>
         <main>
           <h1>
