@@ -5,7 +5,7 @@ import type { Summary } from "../../../worker/reports/summary";
 import { StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { STAFF_CSS } from "../../components/staff-css";
 import { t, type Lang } from "../../i18n/messages";
-import { FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type PlotData } from "./SummaryView";
+import { IntegralTable, Legend, REPORT_CSS, Section, SummarySections, type PlotData } from "./SummaryView";
 
 /** The workspace's styles plus the report tables' (later rules win where both style an element). */
 export const REPORT_PAGE_CSS = `${STAFF_CSS}\n${REPORT_CSS}`;
@@ -52,23 +52,7 @@ export function PilotReportPage({ s, plots, lang = "nl", showAllLink, user }: { 
           </a>
         ))}
       </nav>
-      <Warnings s={s} lang={lang} />
-      <Legend lang={lang} />
-      <Section id="sec-integral" title={t("report.integral", lang)}>
-        <IntegralTable s={s} lang={lang} />
-      </Section>
-      <Section id="sec-plots" title={t("report.plots", lang)}>
-        <YouthPlots s={s} plots={plots} comments={null} lang={lang} />
-      </Section>
-      <Section id="sec-response" title={t("report.response", lang)}>
-        <ResponseTables s={s} lang={lang} />
-      </Section>
-      <Section id="sec-waves" title={t("report.waves", lang)}>
-        <WaveTables s={s} lang={lang} />
-      </Section>
-      <Section id="sec-frequent" title={t("report.frequent", lang)}>
-        <FrequentTables s={s} lang={lang} />
-      </Section>
+      <SummarySections s={s} plots={plots} comments={null} lang={lang} order={["integral", "plots", "response", "waves", "frequent"]} />
     </Shell>
   );
 }

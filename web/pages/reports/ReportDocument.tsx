@@ -3,7 +3,7 @@
 import type { Summary } from "../../../worker/reports/summary";
 import { Head } from "../../components/Head";
 import { t, type Lang } from "../../i18n/messages";
-import { BackgroundTables, FrequentTables, IntegralTable, Legend, REPORT_CSS, ResponseTables, Section, Warnings, WaveTables, YouthPlots, type CommentData, type PlotData } from "./SummaryView";
+import { REPORT_CSS, SummarySections, type CommentData, type PlotData } from "./SummaryView";
 
 export function ReportDocument({ s, plots, comments, generatedAt, lang = "nl" }: { s: Summary; plots: PlotData; comments: CommentData | null; generatedAt: number; lang?: Lang }) {
   return (
@@ -20,26 +20,7 @@ export function ReportDocument({ s, plots, comments, generatedAt, lang = "nl" }:
           <p class="small muted">
             {t("report.generated", lang)} {new Date(generatedAt).toISOString().slice(0, 16).replace("T", " ")} UTC · {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
           </p>
-          <Warnings s={s} lang={lang} />
-          <Legend lang={lang} />
-          <Section id="sec-integral" title={t("report.integral", lang)}>
-            <IntegralTable s={s} lang={lang} />
-          </Section>
-          <Section id="sec-background" title={t("report.background", lang)}>
-            <BackgroundTables s={s} lang={lang} />
-          </Section>
-          <Section id="sec-response" title={t("report.response", lang)}>
-            <ResponseTables s={s} lang={lang} />
-          </Section>
-          <Section id="sec-waves" title={t("report.waves", lang)}>
-            <WaveTables s={s} lang={lang} />
-          </Section>
-          <Section id="sec-frequent" title={t("report.frequent", lang)}>
-            <FrequentTables s={s} lang={lang} />
-          </Section>
-          <Section id="sec-plots" title={t("report.plots", lang)}>
-            <YouthPlots s={s} plots={plots} comments={comments} lang={lang} />
-          </Section>
+          <SummarySections s={s} plots={plots} comments={comments} lang={lang} order={["integral", "background", "response", "waves", "frequent", "plots"]} />
         </main>
       </body>
     </html>

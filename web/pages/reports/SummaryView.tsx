@@ -361,3 +361,29 @@ export function Section({ id, title, children }: { id: string; title: string; ch
     </section>
   );
 }
+
+type SectionProps = { s: Summary; plots: PlotData; comments: CommentData | null; lang: Lang };
+const SECTIONS = {
+  integral: { title: "report.integral", body: ({ s, lang }: SectionProps) => <IntegralTable s={s} lang={lang} /> },
+  background: { title: "report.background", body: ({ s, lang }: SectionProps) => <BackgroundTables s={s} lang={lang} /> },
+  response: { title: "report.response", body: ({ s, lang }: SectionProps) => <ResponseTables s={s} lang={lang} /> },
+  waves: { title: "report.waves", body: ({ s, lang }: SectionProps) => <WaveTables s={s} lang={lang} /> },
+  frequent: { title: "report.frequent", body: ({ s, lang }: SectionProps) => <FrequentTables s={s} lang={lang} /> },
+  plots: { title: "report.plots", body: (p: SectionProps) => <YouthPlots {...p} /> },
+} as const;
+export type SectionKey = keyof typeof SECTIONS;
+
+/** The summary's warnings, colour legend and the chosen sections in the given order (ids `sec-<key>`). */
+export function SummarySections({ order, ...p }: SectionProps & { order: readonly SectionKey[] }) {
+  return (
+    <>
+      <Warnings s={p.s} lang={p.lang} />
+      <Legend lang={p.lang} />
+      {order.map((key) => (
+        <Section id={`sec-${key}`} title={t(SECTIONS[key].title, p.lang)}>
+          {SECTIONS[key].body(p)}
+        </Section>
+      ))}
+    </>
+  );
+}
