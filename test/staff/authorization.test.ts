@@ -26,6 +26,8 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/pilots/:pilot/youths/:code/withdraw": "write",
   "GET /staff/pilots/:pilot/youths/:code/forms/:form": "write",
   "POST /staff/pilots/:pilot/youths/:code/forms/:form": "write",
+  "GET /staff/pilots/:pilot/settings": "read",
+  "POST /staff/pilots/:pilot/settings": "write",
   "GET /staff/pilots/:pilot/reminders": "write",
   "POST /staff/pilots/:pilot/reminders/run": "write",
   "POST /staff/pilots/:pilot/reminders/outbox/:id/retry": "write",

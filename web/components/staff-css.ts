@@ -16,4 +16,6 @@ button.link{background:none;color:var(--accent);padding:0;font-weight:400;text-d
 .timeline li{margin:.3rem 0}.comment{font-style:italic;color:#37474f}.plots{display:flex;flex-wrap:wrap;gap:1rem}
 .plots figure{margin:0;background:#fff;border:1px solid var(--line);padding:.4rem}.plots figcaption{font-size:.85rem}
 fieldset{border:1px solid var(--line);background:#fff;margin:.8rem 0;padding:.6rem}legend{font-weight:600}
-.choices{display:inline-flex;gap:.8rem}.choices label{display:inline;font-weight:400;margin:0}form.stack .choices input{min-width:0}`;
+.choices{display:inline-flex;gap:.8rem}.choices label{display:inline;font-weight:400;margin:0}form.stack .choices input{min-width:0}
+.small{font-size:.85rem}.field-error{display:block;color:#b3261e;font-size:.9rem;margin-top:.2rem}form.stack input:disabled{background:#f1f3f5;color:var(--fg)}
+form.stack input[type=checkbox]{min-width:0;margin-right:.4rem}form.stack label.check,form.stack .choices label{font-weight:400}`;

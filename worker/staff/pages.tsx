@@ -14,10 +14,13 @@ import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
-import { auditQuery, enrolBody, participantPatch, rislScores } from "../studies/validators";
+import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } from "../studies/validators";
 import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
+import { effectiveSettings, updateSettings } from "../studies/config";
+import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
+import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
 
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
@@ -194,6 +197,33 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(parsed.data.code)}?enrolled=1`, 303);
     },
   )
+  .get("/staff/pilots/:pilot/settings", async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const saved = c.req.query("saved");
+    return settingsPage(c, pilot, currentSettingsForm(c, pilot), {}, saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined);
+  })
+  .post(
+    "/staff/pilots/:pilot/settings",
+    bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const submitted = readSettingsForm(await c.req.parseBody({ all: true }));
+      const changes = changedSettings(currentSettingsForm(c, pilot), submitted);
+      if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
+      // Each refused field gets its message beside it; nothing is stored.
+      const refuse = (paths: string[]) =>
+        settingsPage(c, pilot, submitted, Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])), undefined, 400);
+      const parsed = settingsBody.safeParse(changes);
+      if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
+      try {
+        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
+      } catch (e) {
+        if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details)) return refuse((e.details as { path: string }[]).map((d) => d.path));
+        throw e;
+      }
+      return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
+    },
+  )
   .get("/staff/pilots/:pilot/import", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />);
@@ -227,6 +257,13 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     },
   )
   .onError(staffPageError);
+
+type Pilot = typeof schema.pilots.$inferSelect;
+const currentSettingsForm = (c: Context<StaffEnv>, pilot: Pilot) => formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME));
+function settingsPage(c: Context<StaffEnv>, pilot: Pilot, values: SettingsFormValues, errors: SettingsPageProps["errors"], saved?: SettingsPageProps["saved"], status: 200 | 400 = 200) {
+  const { timezone, frequent, wave } = effectiveSettings(pilot, c.env.MAIL_FROM_NAME);
+  return renderStaffPage(c, <SettingsPage user={staffUserOf(c)} pilot={pilot} values={values} fixed={{ timezone, frequent, wave }} canWrite={canWrite(pilot.id, c.get("principal"))} errors={errors} saved={saved} />, status);
+}
 
 /** Staff pages answer errors with a page, not the JSON envelope; the status is the same as the API's. */
 export function staffPageError(err: Error, c: Context<StaffEnv>) {

@@ -56,7 +56,8 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang 
             <a href={`/staff/pilots/${pilot.key}/reminders`} id="reminders-link">{t("reminders.title", lang)}</a> ·{" "}
           </>
         )}
-        <a href={`/reports/pilots/${pilot.key}`} id="summary-link">{t("report.title", lang)}</a>
+        <a href={`/reports/pilots/${pilot.key}`} id="summary-link">{t("report.title", lang)}</a> ·{" "}
+        <a href={`/staff/pilots/${pilot.key}/settings`} id="settings-link">{t("staff.pilot.settings", lang)}</a>
       </p>
       <h2>{t("staff.pilot.youths", lang)}</h2>
       <p class="filters">
@@ -252,7 +253,7 @@ export function EnrolPage({ user, pilot, values = {}, errors = [], today, lang =
           <option value="self" selected={values.consentBy !== "guardian"}>{t("staff.youth.consent.self", lang)}</option>
           <option value="guardian" selected={values.consentBy === "guardian"}>{t("staff.youth.consent.guardian", lang)}</option>
         </select>
-        <label>
+        <label class="check">
           <input id="selfAge16Plus" name="selfAge16Plus" type="checkbox" value="1" checked={values.selfAge16Plus ?? false} /> {t("staff.enrol.age16", lang)}
         </label>
         <label for="consentDate">{t("staff.enrol.consentDate", lang)}</label>

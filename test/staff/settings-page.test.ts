@@ -1,0 +1,169 @@
+// The pilot-settings page of the workspace, in workerd against D1: values shown, a change stored and
+// audited (only what changed), every kind of bad input refused beside its field with nothing stored,
+// coordinators read-only.
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb, schema } from "../../worker/db";
+import { makePilot } from "../support/fixtures";
+import { BASE, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+
+const db = () => getDb(env.DB);
+const ORIGIN = { headers: { origin: BASE } };
+
+/** The form as a browser would post it: every enabled input, checkboxes only when checked. */
+function formIn(html: string): [string, string][] {
+  const fields: [string, string][] = [];
+  const start = html.indexOf('id="settings-form"');
+  for (const [tag] of html.slice(start, html.indexOf("</form>", start)).matchAll(/<input [^>]*>/g)) {
+    const attr = (a: string) => new RegExp(`\\s${a}="([^"]*)"`).exec(tag)?.[1];
+    const name = attr("name");
+    if (!name || / disabled/.test(tag)) continue;
+    if (attr("type") === "checkbox" && !/ checked/.test(tag)) continue;
+    fields.push([name, (attr("value") ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"')]);
+  }
+  return fields;
+}
+const withChanges = (fields: [string, string][], changes: Record<string, string | string[]>) => {
+  const out = new URLSearchParams(fields.filter(([k]) => !(k in changes)));
+  for (const [k, v] of Object.entries(changes)) for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
+  return out;
+};
+
+let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];
+let researcher: TestPrincipal;
+let coordinator: TestPrincipal;
+
+const settingsOf = async () => (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
+const audits = async () => db().select().from(schema.auditLog).where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")));
+const page = async (who = researcher) => {
+  const res = await call(who, "GET", `/staff/pilots/${pilot.key}/settings`);
+  expect(res.status).toBe(200);
+  return res.text();
+};
+const post = (body: URLSearchParams, who = researcher) => call(who, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
+
+beforeAll(async () => {
+  ({ pilot } = await makePilot());
+  researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+  coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
+});
+
+describe("pilot settings page", () => {
+  it("shows the effective values and the bounds of the API's schema", async () => {
+    const html = await page();
+    const form = new Map(formIn(html));
+    expect(form.get("frequentIntervalDays")).toBe("14");
+    expect(form.get("frequentWindowDays")).toBe("10");
+    expect(form.get("waveT2")).toBe("182");
+    expect(form.get("waveT3")).toBe("365");
+    expect(form.get("quietStart")).toBe("21:00");
+    expect(form.get("quietEnd")).toBe("08:00");
+    expect(formIn(html).filter(([k]) => k === "quietWeekdays").map(([, v]) => v)).toEqual(["7"]);
+    expect(form.has("mentorAfterLastReminder")).toBe(false);
+    expect(html).toMatch(/id="frequentIntervalDays" name="frequentIntervalDays" type="number" inputmode="numeric" step="1" min="14" max="28"/);
+    expect(html).toContain('id="settings-submit"');
+    expect(html).toMatch(/<td>Europe\/Amsterdam<\/td>/);
+    const list = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}`)).text();
+    expect(list).toContain(`href="/staff/pilots/${pilot.key}/settings"`);
+  });
+
+  it("a researcher's change is stored, audited with only the changed parts, and shown back", async () => {
+    const before = (await audits()).length;
+    const form = withChanges(formIn(await page()), { frequentIntervalDays: "21", frequentWindowDays: "14", maxReminders: "2", quietWeekdays: ["6", "7"], mentorAfterLastReminder: "1", senderName: "Team Vragenlijst" });
+    const res = await post(form);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/settings?saved=1`);
+    const stored = (await settingsOf()) as { senderName: string; schedule: Record<string, unknown>; reminders: Record<string, unknown> };
+    expect(stored.senderName).toBe("Team Vragenlijst");
+    expect(stored.schedule).toMatchObject({ frequentIntervalDays: 21, frequentWindowDays: 14 });
+    expect(stored.schedule).not.toHaveProperty("waveOffsetsDays");
+    expect(stored.reminders).toEqual({ maxReminders: 2, quietWeekdays: [6, 7], mentorAfterLastReminder: true });
+    expect(stored).not.toHaveProperty("quickExitUrl");
+    const log = await audits();
+    expect(log.length).toBe(before + 1);
+    expect((log.at(-1)!.details as { fields: string[] }).fields.sort()).toEqual(["reminders", "schedule", "senderName"]);
+
+    const api = (await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/settings`)).json()) as { schedule: { frequentIntervalDays: number }; reminders: { maxReminders: number } };
+    expect(api.schedule.frequentIntervalDays).toBe(21);
+    expect(api.reminders.maxReminders).toBe(2);
+    const shown = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/settings?saved=1`)).text();
+    expect(shown).toContain('id="settings-notice"');
+    expect(new Map(formIn(shown)).get("frequentIntervalDays")).toBe("21");
+    expect(new Map(formIn(shown)).get("mentorAfterLastReminder")).toBe("1");
+  });
+
+  it("posting the form unchanged stores and audits nothing", async () => {
+    const before = JSON.stringify(await settingsOf());
+    const n = (await audits()).length;
+    const res = await post(new URLSearchParams(formIn(await page())));
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/settings?saved=0`);
+    expect(JSON.stringify(await settingsOf())).toBe(before);
+    expect((await audits()).length).toBe(n);
+  });
+
+  const refused: [string, Record<string, string | string[]>, string][] = [
+    ["interval above 28", { frequentIntervalDays: "30" }, "frequentIntervalDays"],
+    ["interval below 14", { frequentIntervalDays: "7" }, "frequentIntervalDays"],
+    ["interval as text", { frequentIntervalDays: "twee weken" }, "frequentIntervalDays"],
+    ["interval as a fraction", { frequentIntervalDays: "14.5" }, "frequentIntervalDays"],
+    ["interval in exponent notation", { frequentIntervalDays: "2e1" }, "frequentIntervalDays"],
+    ["interval empty", { frequentIntervalDays: "" }, "frequentIntervalDays"],
+    ["negative reminder count", { maxReminders: "-1" }, "maxReminders"],
+    ["huge number", { studyLengthDays: "99999999999" }, "studyLengthDays"],
+    ["window longer than the interval (whole-pilot check)", { frequentWindowDays: "25" }, "frequentWindowDays"],
+    ["T3 before T2 (whole-pilot check)", { waveT3: "100" }, "waveT3"],
+    ["quiet hours not a time", { quietStart: "25:00" }, "quietStart"],
+    ["quiet hours end as text", { quietEnd: "morgen" }, "quietEnd"],
+    ["every day quiet", { quietWeekdays: ["1", "2", "3", "4", "5", "6", "7"] }, "quietWeekdays"],
+    ["a weekday that does not exist", { quietWeekdays: ["8"] }, "quietWeekdays"],
+    ["sender name with a word that gives a youth away", { senderName: "Team Slachtofferhulp" }, "senderName"],
+    ["sender name with markup", { senderName: "<script>alert(1)</script>" }, "senderName"],
+    ["sender name empty", { senderName: "   " }, "senderName"],
+    ["sender name too long", { senderName: "x".repeat(61) }, "senderName"],
+    ["sender name sent twice", { senderName: ["Team A", "Team B"] }, "senderName"],
+    ["quick exit to a script address", { quickExitUrl: "javascript:alert(1)" }, "quickExitUrl"],
+    ["quick exit not an address", { quickExitUrl: "weg hier" }, "quickExitUrl"],
+  ];
+  it.each(refused)("refuses %s beside the field and stores nothing", async (_name, changes, field) => {
+    const before = JSON.stringify(await settingsOf());
+    const n = (await audits()).length;
+    const res = await post(withChanges(formIn(await page()), changes));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('id="settings-errors"');
+    expect(html).toContain(`id="${field}-error"`);
+    if (field !== "quietWeekdays") expect(html).toMatch(new RegExp(`<input id="${field}"(?:(?!/>).)*aria-invalid="true"`));
+    expect(html).not.toContain("<script>alert(1)");
+    expect(JSON.stringify(await settingsOf())).toBe(before);
+    expect((await audits()).length).toBe(n);
+  });
+
+  it("shows a refused value back as typed, escaped", async () => {
+    const res = await post(withChanges(formIn(await page()), { senderName: '"><script>alert(1)</script>' }));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('value="&quot;>&lt;script>alert(1)&lt;/script>"');
+  });
+
+  it("a coordinator sees the values read-only and cannot post", async () => {
+    const html = await page(coordinator);
+    expect(html).toContain('id="settings-readonly"');
+    expect(html).not.toContain('id="settings-submit"');
+    expect(html).toMatch(/id="frequentIntervalDays"[^>]*disabled/);
+    const before = JSON.stringify(await settingsOf());
+    const res = await post(new URLSearchParams({ frequentIntervalDays: "28" }), coordinator);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(await settingsOf())).toBe(before);
+  });
+
+  it("refuses a post without the CSRF token and an oversized form", async () => {
+    const before = JSON.stringify(await settingsOf());
+    const form = withChanges(formIn(await page()), { frequentIntervalDays: "28" });
+    form.delete("_csrf");
+    expect((await call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, form, { csrf: false, headers: { origin: BASE } })).status).toBe(403);
+    const big = withChanges(formIn(await page()), { frequentIntervalDays: "28", senderName: "x".repeat(10 * 1024) });
+    expect((await post(big)).status).toBe(413);
+    expect(JSON.stringify(await settingsOf())).toBe(before);
+  });
+});

@@ -1,0 +1,175 @@
+// Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
+// Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
+// schema (worker/studies/settings-form.ts); errors are shown beside the field they belong to.
+import { NUMBER_RANGES, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
+import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
+import { t, type Lang, type MessageKey } from "../../i18n/messages";
+
+type PilotCard = { key: string; name: string };
+export type SettingsPageProps = {
+  user: StaffUser;
+  pilot: PilotCard;
+  values: SettingsFormValues;
+  /** time zone and instruments: shown, changed through the API only */
+  fixed: { timezone: string; frequent: string[]; wave: string[] };
+  canWrite: boolean;
+  errors?: Partial<Record<SettingsField | "form", string>>;
+  saved?: "saved" | "unchanged";
+  lang?: Lang;
+};
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const LABELS: Record<SettingsField, MessageKey> = {
+  senderName: "staff.settings.senderName",
+  quickExitUrl: "staff.settings.quickExit",
+  frequentIntervalDays: "staff.settings.frequentIntervalDays",
+  frequentWindowDays: "staff.settings.frequentWindowDays",
+  waveT2: "staff.settings.waveT2",
+  waveT3: "staff.settings.waveT3",
+  waveWindowDays: "staff.settings.waveWindowDays",
+  studyLengthDays: "staff.settings.studyLengthDays",
+  firstReminderAfterDays: "staff.settings.firstReminderAfterDays",
+  maxReminders: "staff.settings.maxReminders",
+  minSpacingDays: "staff.settings.minSpacingDays",
+  quietStart: "staff.settings.quietHours",
+  quietEnd: "staff.settings.quietEnd",
+  quietWeekdays: "staff.settings.quietWeekdays",
+  mentorAfterLastReminder: "staff.settings.mentorAfterLastReminder",
+  mentorAfterDays: "staff.settings.mentorAfterDays",
+};
+
+export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, lang = "nl" }: SettingsPageProps) {
+  const disabled = !canWrite;
+  const problem = (name: SettingsField) =>
+    errors[name] ? (
+      <span class="field-error" id={`${name}-error`}>
+        {errors[name]}
+      </span>
+    ) : null;
+  const described = (name: SettingsField) => (errors[name] ? `${name}-error` : undefined);
+  const number = (name: keyof typeof NUMBER_RANGES & SettingsField) => (
+    <>
+      <label for={name}>{t(LABELS[name], lang)}</label>
+      <input id={name} name={name} type="number" inputMode="numeric" step={1} min={NUMBER_RANGES[name]!.min} max={NUMBER_RANGES[name]!.max} value={values.text[name] ?? ""} required disabled={disabled} aria-invalid={errors[name] ? "true" : undefined} aria-describedby={described(name)} />
+      {problem(name)}
+    </>
+  );
+  return (
+    <StaffLayout lang={lang} title={`${t("staff.settings.title", lang)} · ${pilot.name}`} user={user}>
+      <p>
+        <a href={`/staff/pilots/${pilot.key}`}>{pilot.name}</a>
+      </p>
+      <h1 id="settings-title">{t("staff.settings.title", lang)}</h1>
+      {saved && (
+        <p class="notice" id="settings-notice" role="status">
+          {t(saved === "saved" ? "staff.settings.saved" : "staff.settings.unchanged", lang)}
+        </p>
+      )}
+      {Object.keys(errors).length > 0 && (
+        <div class="error" id="settings-errors" role="alert">
+          <p>{t("staff.enrol.invalid", lang)}</p>
+          <ul>
+            {Object.entries(errors).map(([field, message]) =>
+              field === "form" ? (
+                <li>{message}</li>
+              ) : (
+                <li>
+                  <a href={`#${field === "quietWeekdays" ? "quietWeekday-1" : field}`}>{t(LABELS[field as SettingsField], lang)}</a>: {message}
+                </li>
+              ),
+            )}
+          </ul>
+        </div>
+      )}
+      {!canWrite && <p class="muted" id="settings-readonly">{t("staff.settings.readOnly", lang)}</p>}
+      <form method="post" action={`/staff/pilots/${pilot.key}/settings`} class="stack" id="settings-form" novalidate>
+        <CsrfField token={user?.csrf} />
+        <fieldset>
+          <legend>{t("staff.settings.youthFacing", lang)}</legend>
+          <label for="senderName">{t("staff.settings.senderName", lang)}</label>
+          <input id="senderName" name="senderName" maxLength={60} value={values.text.senderName ?? ""} required disabled={disabled} aria-invalid={errors.senderName ? "true" : undefined} aria-describedby={described("senderName")} />
+          {problem("senderName")}
+          <label for="quickExitUrl">{t("staff.settings.quickExit", lang)}</label>
+          <input id="quickExitUrl" name="quickExitUrl" type="url" maxLength={500} value={values.text.quickExitUrl ?? ""} required disabled={disabled} aria-invalid={errors.quickExitUrl ? "true" : undefined} aria-describedby={described("quickExitUrl")} />
+          {problem("quickExitUrl")}
+        </fieldset>
+        <fieldset>
+          <legend>{t("staff.settings.schedule", lang)}</legend>
+          <p class="small muted">{t("staff.settings.scheduleNote", lang)}</p>
+          {number("frequentIntervalDays")}
+          {number("frequentWindowDays")}
+          {number("waveT2")}
+          {number("waveT3")}
+          {number("waveWindowDays")}
+          {number("studyLengthDays")}
+        </fieldset>
+        <fieldset>
+          <legend>{t("reminders.title", lang)}</legend>
+          {number("firstReminderAfterDays")}
+          {number("maxReminders")}
+          {number("minSpacingDays")}
+          <label for="quietStart">{t("staff.settings.quietHours", lang)}</label>
+          <span class="choices">
+            <input id="quietStart" name="quietStart" type="time" value={values.text.quietStart ?? ""} required disabled={disabled} aria-invalid={errors.quietStart ? "true" : undefined} aria-describedby={described("quietStart")} />
+            {t("staff.settings.until", lang)}
+            <input id="quietEnd" name="quietEnd" type="time" aria-label={t("staff.settings.quietEnd", lang)} value={values.text.quietEnd ?? ""} required disabled={disabled} aria-invalid={errors.quietEnd ? "true" : undefined} aria-describedby={described("quietEnd")} />
+          </span>
+          {problem("quietStart")}
+          {problem("quietEnd")}
+          <label id="quietWeekdays-label">{t("staff.settings.quietWeekdays", lang)}</label>
+          <span class="choices" role="group" aria-labelledby="quietWeekdays-label" aria-describedby={described("quietWeekdays")}>
+            {WEEKDAYS.map((d) => (
+              <label>
+                <input type="checkbox" name="quietWeekdays" id={`quietWeekday-${d}`} value={String(d)} checked={values.quietWeekdays.includes(d)} disabled={disabled} /> {t(`staff.settings.weekday.${d}` as MessageKey, lang)}
+              </label>
+            ))}
+          </span>
+          {problem("quietWeekdays")}
+          <label class="check">
+            <input type="checkbox" name="mentorAfterLastReminder" id="mentorAfterLastReminder" value="1" checked={values.mentorAfterLastReminder} disabled={disabled} /> {t("staff.settings.mentorAfterLastReminder", lang)}
+          </label>
+          {number("mentorAfterDays")}
+        </fieldset>
+        {canWrite && (
+          <p>
+            <button type="submit" id="settings-submit">{t("staff.settings.submit", lang)}</button>
+          </p>
+        )}
+      </form>
+      <h2>{t("staff.settings.fixed", lang)}</h2>
+      <p class="small muted">{t("staff.settings.fixedNote", lang)}</p>
+      <table id="settings-fixed">
+        <tbody>
+          <tr>
+            <th>{t("staff.settings.timezone", lang)}</th>
+            <td>{fixed.timezone}</td>
+          </tr>
+          <tr>
+            <th>{t("staff.settings.frequentInstruments", lang)}</th>
+            <td>{fixed.frequent.join(", ")}</td>
+          </tr>
+          <tr>
+            <th>{t("staff.settings.waveInstruments", lang)}</th>
+            <td>{fixed.wave.join(", ")}</td>
+          </tr>
+        </tbody>
+      </table>
+    </StaffLayout>
+  );
+}
+
+/** The message shown beside a refused field (Dutch first; bounds from the schema). */
+export function settingsFieldMessage(field: SettingsField | "form", lang: Lang = "nl", detail = ""): string {
+  const range = NUMBER_RANGES[field];
+  if (range) {
+    const base = t("staff.settings.error.number", lang).replace("{min}", String(range.min)).replace("{max}", String(range.max));
+    if (field === "frequentWindowDays") return `${base} ${t("staff.settings.error.window", lang)}`;
+    if (field === "waveT3") return `${base} ${t("staff.settings.error.waveOrder", lang)}`;
+    return base;
+  }
+  if (field === "senderName") return t("staff.settings.error.senderName", lang);
+  if (field === "quickExitUrl") return t("staff.settings.error.quickExit", lang);
+  if (field === "quietStart" || field === "quietEnd") return t("staff.settings.error.time", lang);
+  if (field === "quietWeekdays") return t("staff.settings.error.weekdays", lang);
+  return detail || t("error.validation", lang);
+}
