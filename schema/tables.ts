@@ -222,6 +222,8 @@ export const outbox = sqliteTable(
     nextAttemptAt: ms("next_attempt_at").notNull(),
     claimId: text("claim_id"),
     claimedAt: ms("claimed_at"),
+    /** set when this claim's send began: a stale claim without it was never attempted */
+    sendStartedAt: ms("send_started_at"),
     lastError: text("last_error"),
     messageId: text("message_id"),
     runId: integer("run_id"),

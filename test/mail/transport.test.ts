@@ -151,17 +151,35 @@ describe("HTTP mail API", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const { id } = await queueMessage(pilot.id, youth.id);
     const t = Date.now();
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
     await resolveStaleClaims({ ...env, MAIL_TRANSPORT: "http" } as Env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "outcome_unknown" });
     // With SMTP the same situation ends as failed: a resend could duplicate.
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'in_flight' WHERE id = ?").bind(t, id).run();
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
     // A claim that never started sending simply goes back to the queue.
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, last_error = 'claimed', attempts = 1 WHERE id = ?").bind(t, id).run();
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = NULL, attempts = 1 WHERE id = ?").bind(t, id).run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "claim_expired", attempts: 0 });
+  });
+
+  it("marks the send as started before the transport is called, so a Worker that dies mid-send is never requeued blindly", async () => {
+    const { resolveStaleClaims, STALE_CLAIM_MS } = await import("../../worker/reminders/outbox");
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    let during: Record<string, unknown> | undefined;
+    // The transport is not under test here: it records the row as the send begins, then the "Worker dies".
+    const dying = { name: "smtp" as const, idempotent: false, close: async () => {}, send: async () => {
+      during = await outboxRow(id);
+      throw new Error("isolate killed");
+    } };
+    const t = Date.now();
+    await expect(deliverOutbox(env, [id], () => t, { transport: dying })).rejects.toThrow("isolate killed");
+    expect(during).toMatchObject({ status: "sending", send_started_at: t, attempts: 1 });
+    await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
   });
 
   it("a 4xx answer is permanent; a missing base URL is a configuration error", async () => {

@@ -208,9 +208,9 @@ export const redactAddresses = (s: string) => s.replace(/[^\s<>"'(),;:]+@[^\s<>"
 const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
 
 /**
- * Claims the given outbox rows in one statement and sends them over one transport session. Each row is
- * marked `in_flight` right before its send, so a Worker that dies mid-batch leaves rows whose outcome
- * is known to be "never attempted" (requeued) apart from those that may have gone out (outcome unknown).
+ * Claims the given outbox rows in one statement and sends them over one transport session. Each row gets
+ * `send_started_at` right before its send, so a Worker that dies mid-batch leaves rows whose outcome is
+ * known to be "never attempted" (requeued) apart from those that may have gone out (outcome unknown).
  */
 export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport } = {}): Promise<DeliveryCounts> {
   const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
@@ -222,7 +222,7 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
   const [claimedRes, ctxRes] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
-        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, attempts = attempts + 1, last_error = 'claimed'
+        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
          WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
       )
       .bind(claimId, t0, idsJson),
@@ -288,7 +288,7 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
       // withdrawn or paused since the batch was read. If so the row goes back to the queue for the next run.
       const marked = await d1
         .prepare(
-          `UPDATE outbox SET last_error = 'in_flight', claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
+          `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
            AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
              AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
              AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))`,
@@ -337,7 +337,7 @@ export async function resolveStaleClaims(env: Env, now: number): Promise<number>
   const before = now - STALE_CLAIM_MS;
   const unknownStatus = isIdempotentTransport(env) ? "queued" : "failed";
   const [a, b] = await d1.batch([
-    d1.prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1 WHERE status = 'sending' AND claimed_at <= ?2 AND last_error = 'claimed'").bind(now, before),
+    d1.prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1 WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at IS NULL").bind(now, before),
     d1.prepare("UPDATE outbox SET status = ?1, last_error = 'outcome_unknown', next_attempt_at = ?2 WHERE status = 'sending' AND claimed_at <= ?3").bind(unknownStatus, now, before),
   ]);
   return a!.meta.changes + b!.meta.changes;

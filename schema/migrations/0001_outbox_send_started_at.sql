@@ -1,0 +1,1 @@
+ALTER TABLE `outbox` ADD `send_started_at` integer;
