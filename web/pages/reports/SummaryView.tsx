@@ -22,13 +22,13 @@ main{max-width:80rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.3re
 h3{font-size:1rem;margin:1rem 0 .3rem}.muted{color:#5b6473}.small{font-size:.85rem}
 table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:.85rem}th,td{border:1px solid #c9ced6;padding:.2rem .4rem;text-align:right;white-space:nowrap}
 th{background:#eef1f4;text-align:center;white-space:normal;min-width:3.5rem;max-width:11rem;vertical-align:bottom}td.code,th.code{text-align:left}tr.mean td{font-weight:700;border-top:2px solid #1d2330}
-.b-high{background:#c8eccd}.b-middle{background:#fbefb0}.b-low{background:#f8ccd9}.nr{color:#7a818c;font-style:italic}
-.flag{font-weight:700;margin-left:.2em}.wave{color:#5b6473;font-size:.75rem;margin-left:.2em}
+.b-high{background:#c8eccd}.b-middle{background:#fbefb0}.b-low{background:#f8ccd9}.nr{color:#4f5663;font-style:italic}
+.flag{font-weight:700;margin-left:.2em}.wave{color:#3d4450;font-size:.75rem;margin-left:.2em}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.3rem 0}.swatch{display:inline-block;width:1.4em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:.3em}
 .plots{display:flex;flex-wrap:wrap;gap:.5rem}.youth{break-inside:avoid;page-break-inside:avoid;margin:.6rem 0;border-top:1px solid #d9dde3}
 figure{margin:0;border:1px solid #d9dde3;padding:.2rem;break-inside:avoid}figcaption{font-size:.75rem}
 .comments{font-size:.8rem;margin:.2rem 0 .4rem;padding-left:1.2rem}.warn{background:#fde7e9;padding:.4rem .6rem;border-left:4px solid #b3261e}
-nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}
+nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px solid #2f6f73;outline-offset:2px}
 @media print{body{font-size:10px}main{max-width:none;padding:0}nav.downloads,.noprint{display:none}h2{break-after:avoid}table{page-break-inside:auto}tr{break-inside:avoid}
 .b-high,.b-middle,.b-low,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}@page{size:A4 landscape;margin:12mm}}`;
 
@@ -67,7 +67,7 @@ export function IntegralTable({ s, lang }: { s: Summary; lang: Lang }) {
   const cols = s.integral.columns;
   if (!s.integral.rows.length) return <p class="muted">{t("report.noData", lang)}</p>;
   return (
-    <div class="scroll">
+    <Scroll label={t("report.integral", lang)}>
       <table id="integral-table">
         <thead>
           <tr>
@@ -96,7 +96,7 @@ export function IntegralTable({ s, lang }: { s: Summary; lang: Lang }) {
       </table>
       <p class="small muted">{t("report.waveMark", lang)}</p>
       <p class="small muted">{t("report.bandRules", lang)}</p>
-    </div>
+    </Scroll>
   );
 }
 
@@ -108,7 +108,7 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
         {t("report.nonResponseNote", lang)}. {t("report.rciNote", lang)}
       </p>
       {s.waveTables.map((wt) => (
-        <div class="scroll">
+        <Scroll label={wt.label[lang]}>
           <h3>
             {wt.label[lang]}
             {wt.norm?.demo ? <span class="muted small"> (demo-norm)</span> : null}
@@ -144,7 +144,7 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       ))}
     </div>
   );
@@ -155,7 +155,7 @@ export function FrequentTables({ s, lang }: { s: Summary; lang: Lang }) {
     <div>
       <p class="small muted">{t("report.fewNote", lang)}</p>
       {s.frequentTables.map((ft) => (
-        <div class="scroll">
+        <Scroll label={ft.label[lang]}>
           <h3>{ft.label[lang]}</h3>
           <table class="frequent-table" data-indicator={ft.indicator}>
             <thead>
@@ -182,7 +182,7 @@ export function FrequentTables({ s, lang }: { s: Summary; lang: Lang }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       ))}
     </div>
   );
@@ -213,7 +213,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
       <p>
         {t("report.response.median", lang)}: <strong>{fmt(r.medianCompletionMinutes, 1) || "–"}</strong>
       </p>
-      <div class="scroll">
+      <Scroll label={t("report.response", lang)}>
         <table id="response-youths">
           <thead>
             <tr>
@@ -240,7 +240,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
     </div>
   );
 }
@@ -349,6 +349,15 @@ export function Warnings({ s, lang }: { s: Summary; lang: Lang }) {
           <li>{w}</li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** A wide table's horizontal scroller: focusable and named, so keyboard users can scroll it too. */
+function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
     </div>
   );
 }

@@ -1,0 +1,105 @@
+// Accessibility in a real browser: axe-core (WCAG 2.1 A and AA rules) over the youth questionnaire on a
+// phone, its error page, and the pages staff use — sign-in, workspace, youth, settings, reminders,
+// summaries and the downloadable report. Every page must come out without a violation.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, launchBrowser, signIn, stack } from "./support";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Runs axe on the page as it stands and returns its violations in a readable form. */
+async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
+      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+      .then((r) => r.violations),
+  )) as Violation[];
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+// The pages' CSPs forbid scripts they did not ship; axe is injected by the test, so only here is CSP bypassed.
+const newContext = (opts: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> => browser.newContext({ bypassCSP: true, locale: "nl-NL", ...opts });
+
+describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
+  it("the youth questionnaire on a phone: untouched, answered, thanked, and its error page", async () => {
+    const context = await newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const res = await api("/api/v1/dev/link", { method: "POST", body: JSON.stringify({ pilot: "viajeugd" }) });
+    const { url } = (await res.json()) as { url: string };
+    await page.goto(url);
+    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
+    expect(await violations(page)).toEqual([]);
+    // touched sliders and an opened comment field change the page; check it again
+    const sliders = page.locator("input[type=range]");
+    for (let i = 0; i < Math.min(await sliders.count(), 3); i++) {
+      await sliders.nth(i).focus();
+      await page.keyboard.press("ArrowRight");
+    }
+    expect(await violations(page)).toEqual([]);
+    // the thank-you page after sending
+    await Promise.all([page.waitForURL(/\/q\/.+/), page.locator('button[type="submit"]').click()]);
+    await expect.poll(() => page.locator("body").textContent()).toMatch(/Dank je wel|Bedankt/);
+    expect(await violations(page)).toEqual([]);
+    const broken = await page.goto(`${stack().url}/q/not-a-real-link-${"x".repeat(30)}`);
+    expect(broken!.status()).toBeGreaterThanOrEqual(400);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("the staff sign-in page", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack().url}/staff/sign-in`);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("the researcher's workspace: pilots, youths, one youth, settings (also with errors), reminders", async () => {
+    const context = await newContext();
+    const { page } = await signIn(context, "onderzoeker.fier@demo.invalid");
+    const results: Record<string, string[]> = { home: await violations(page) };
+    for (const path of ["/staff/pilots/fier", "/staff/pilots/fier/youths/DEMO-FIE-01", "/staff/pilots/fier/settings", "/staff/pilots/fier/reminders", "/staff/pilots/fier/enrol", "/staff/pilots/fier/import"]) {
+      const res = await page.goto(`${stack().url}${path}`);
+      expect(res!.status(), path).toBe(200);
+      results[path] = await violations(page);
+    }
+    // the settings form refusing a value shows its errors beside the field
+    await page.goto(`${stack().url}/staff/pilots/fier/settings`);
+    await page.fill("#frequentIntervalDays", "40");
+    await Promise.all([page.waitForLoadState("load"), page.click("#settings-submit")]);
+    expect(await page.locator("#frequentIntervalDays-error").count()).toBe(1);
+    results["settings with an error"] = await violations(page);
+    expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+    await context.close();
+  });
+
+  it("the coordinators' summaries and the downloadable HTML report", async () => {
+    const context = await newContext();
+    const { page } = await signIn(context, "projectcoordinator@demo.invalid");
+    const results: Record<string, string[]> = {};
+    for (const path of ["/reports", "/reports/pilots/fier"]) {
+      const res = await page.goto(`${stack().url}${path}`);
+      expect(res!.status(), path).toBe(200);
+      results[path] = await violations(page);
+    }
+    // the report is a download: open the file's text as a saved copy would be opened
+    const download = await context.request.get(`${stack().url}/api/v1/pilots/fier/summary/report.html?comments=1`);
+    expect(download.status()).toBe(200);
+    await page.setContent(await download.text(), { waitUntil: "load" });
+    results["report.html"] = await violations(page);
+    expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+    await context.close();
+  });
+});
