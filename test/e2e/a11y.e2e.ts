@@ -1,11 +1,11 @@
 // Accessibility in a real browser: axe-core (WCAG 2.1 A and AA rules) over the youth questionnaire on a
-// phone, its error page, and the pages staff use — sign-in, workspace, youth, settings, reminders,
-// summaries and the downloadable report. Every page must come out without a violation.
+// phone, its error page, the invitation e-mail and the pause page, and the pages staff use — sign-in,
+// workspace, youth, settings, reminders, summaries and the downloadable report. None may have a violation.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, launchBrowser, signIn, stack } from "./support";
+import { api, eventually, fireCron, launchBrowser, mailbox, signIn, stack } from "./support";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
@@ -54,6 +54,26 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     expect(await violations(page)).toEqual([]);
     const broken = await page.goto(`${stack().url}/q/not-a-real-link-${"x".repeat(30)}`);
     expect(broken!.status()).toBeGreaterThanOrEqual(400);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("the invitation e-mail and the pause page it links to, before and after pausing", async () => {
+    const email = `a11y.${Date.now()}@example.test`;
+    const created = await api("/api/v1/dev/fixtures/pilot", { method: "POST", body: JSON.stringify({ youths: [{ email, history: [] }] }) });
+    expect(created.status).toBe(201);
+    await fireCron();
+    const mail = await eventually(async () => (await mailbox().list()).find((m) => m.to.some((t) => t.address === email)), 30_000, "the invitation");
+    const context = await newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.setContent(mail.html, { waitUntil: "load" });
+    expect(await violations(page)).toEqual([]);
+    const pause = new RegExp(`${stack().url.replace(/[.]/g, "\\.")}/p/[A-Za-z0-9._-]+`).exec(mail.text)?.[0];
+    expect(pause, "a pause link in the invitation").toBeTruthy();
+    await page.goto(pause!);
+    expect(await violations(page)).toEqual([]);
+    await Promise.all([page.waitForLoadState("load"), page.locator('button[type="submit"]').click()]);
+    await expect.poll(() => page.locator("body").textContent()).toMatch(/Geen herinneringen tot en met/);
     expect(await violations(page)).toEqual([]);
     await context.close();
   });
