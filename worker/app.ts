@@ -11,6 +11,7 @@ import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
 import { adminRoutes } from "./staff/admin";
 import { staffApiRoutes } from "./staff/api";
 import { buildOpenApi } from "./staff/openapi";
+import { validateResponses } from "./staff/validate-responses";
 import { staffPageRoutes } from "./staff/pages";
 import { signInRoutes } from "./staff/signin";
 import { studyRoutes } from "./studies/routes";
@@ -29,6 +30,8 @@ export function createApp() {
   });
   // Public API description; registered before the /api/v1 sub-apps whose middleware requires staff.
   app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app.routes)));
+  // Around every API route below: with VALIDATE_RESPONSES=1 each answer must match its description.
+  app.use("/api/v1/*", validateResponses);
   app.route("/", surveyRoutes);
   app.route("/", pauseRoutes);
   app.route("/api/v1", reportRoutes);

@@ -29,6 +29,8 @@ export type Env = {
   /** Workers Rate Limiting binding for the staff sign-in form (per client IP) */
   SIGNIN_LIMITER?: RateLimit;
   DEV_MODE?: string;
+  /** "1": check every /api/v1 answer against its OpenAPI description; a mismatch is a 500 (the workerd tests) */
+  VALIDATE_RESPONSES?: string;
   DEV_ADMIN_TOKEN?: string;
   /** Optional Cloudflare Access in front of the staff pages (worker/staff/access.ts) */
   CF_ACCESS_TEAM_DOMAIN?: string;

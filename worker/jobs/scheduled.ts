@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
+import type { z } from "zod/v4";
 import { recomputeQueued } from "../analysis/recompute";
 import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
 import { audit } from "../lib/audit";
+import type { runSummary } from "../staff/responses";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages, resolveStaleClaims } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
 
@@ -14,23 +16,7 @@ export const QUEUE_BATCH = 25;
 /** The run's clock travels with the batch, so a consumer never delivers "earlier" than the run that planned. */
 
 export type RunTrigger = { type: "cron" | "manual" | "api"; by: string; actorType?: "staff" | "token" | "system"; pilotId?: number };
-export type RunSummary = {
-  runId: number;
-  opened: number;
-  closed: number;
-  staleResolved: number;
-  planned: number;
-  waiting: number;
-  skipped: number;
-  enqueued: number;
-  due: number;
-  sentInline: number;
-  retriedInline: number;
-  failedInline: number;
-  deferredInline: number;
-  queuedBatches: number;
-  recomputed: number;
-};
+export type RunSummary = z.infer<typeof runSummary>;
 
 /** Splits due outbox ids into queue messages and sends them (at most 100 per sendBatch call). */
 export async function fanOut(env: Env, ids: number[], now: number): Promise<number> {

@@ -5,7 +5,9 @@
 // Round trips matter here (budget: at most one D1 round trip per 100 planned rows), so planning reads
 // everything it needs in one D1 batch and writes new outbox rows as JSON arrays expanded by json_each,
 // a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
+import type { z } from "zod/v4";
 import type { Env } from "../env";
+import type { deliveryCounts } from "../staff/responses";
 import { hmacToken, sha256Hex, decryptText, timingSafeEqual } from "../lib/crypto";
 import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport } from "../mail/transport";
 import { renderMail } from "../mail/templates";
@@ -193,7 +195,7 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
   return results.map((r) => ({ outboxId: r.id, key: r.key, occasionId: r.occasion_id, participantId: r.participant_id, kind: r.kind, attempts: r.attempts, gate: deliveryGate(contextOf(r), pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings }), now) }));
 }
 
-export type DeliveryCounts = { sent: number; retried: number; failed: number; cancelled: number; deferred: number; unknown: number; skipped: number };
+export type DeliveryCounts = z.infer<typeof deliveryCounts>;
 
 /** A pilot's configured neutral sender name (settings.senderName), if any; validated where settings are saved. */
 const senderName = (settings: string | null): string | undefined => {

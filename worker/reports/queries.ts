@@ -39,7 +39,7 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
   return {
     pilot: { key: pilot.key, name: pilot.name, organisation: pilot.organisation },
     waveInstruments: configured,
-    participants: people!.results as { id: number; code: string; status: string }[],
+    participants: people!.results as SummaryInput["participants"],
     indicators: (indicators!.results as Ind[]).map((r) => ({
       participantId: r.participant_id,
       indicator: r.indicator,

@@ -13,6 +13,7 @@ import { op } from "../staff/openapi";
 import { z } from "zod/v4";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
 import { loadAllAnswers, loadComments, loadSummaryInput, type PilotRow } from "./queries";
+import { recomputeResponse, summarySchema } from "./responses";
 import { buildSummary } from "./summary";
 
 export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
@@ -64,7 +65,7 @@ const RECOMPUTE_BODY = z.object({ force: z.boolean().optional() }).strict();
 export const reportRoutes = new Hono<StaffEnv>()
   .use("/pilots/:pilot/summary/*", requireStaff)
   .use("/pilots/:pilot/recompute", requireStaff)
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/indicators.csv", summary: "Stored indicators per youth × frequent indicator (CSV)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/indicators.csv", summary: "Stored indicators per youth × frequent indicator (CSV)", access: "read", produces: "text/csv" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const results = await c.env.DB.prepare(
       `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
@@ -76,33 +77,33 @@ export const reportRoutes = new Hono<StaffEnv>()
     await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), { pilotId: pilot.id, details: { rows: results.length } });
     return download(c, toCsv([...INDICATOR_COLUMNS], results), "text/csv; charset=utf-8", `${pilot.key}-indicators.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/summary.json", summary: "The per-pilot summary model (integral table, wave tables, response, background)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/summary.json", summary: "The per-pilot summary model (integral table, wave tables, response, background)", access: "read", response: summarySchema }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), { pilotId: pilot.id, details: { participants: s.participantCount } });
     c.header("Cache-Control", "no-store");
     return c.json(s);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.csv", summary: "One row per youth for SPSS/R (CSV)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.csv", summary: "One row per youth for SPSS/R (CSV)", access: "read", produces: "text/csv" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.wide_csv", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
     return download(c, wideCsv(s), "text/csv; charset=utf-8", `${pilot.key}-wide.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/codebook.csv", summary: "Codebook of wide.csv (CSV)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/codebook.csv", summary: "Codebook of wide.csv (CSV)", access: "read", produces: "text/csv" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
     return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1", access: "read", query: COMMENTS_QUERY }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1", access: "read", query: COMMENTS_QUERY, produces: "text/csv" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const comments = wantsComments(c);
     const rows = await loadAllAnswers(c.env.DB, pilot.id);
     await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length, comments } });
     return download(c, answersCsv(rows, comments), "text/csv; charset=utf-8", `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1", access: "read", query: COMMENTS_QUERY }), async (c) => {
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1", access: "read", query: COMMENTS_QUERY, produces: "text/html" }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const withComments = wantsComments(c);
     const now = Date.now();
@@ -116,7 +117,7 @@ export const reportRoutes = new Hono<StaffEnv>()
     const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
     return download(c, html, "text/html; charset=utf-8", `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`);
   })
-  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators", access: "read", body: RECOMPUTE_BODY }), async (c) => {
+  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators", access: "read", body: RECOMPUTE_BODY, response: recomputeResponse }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const raw = await c.req.text();
     if (raw.length > MAX_RECOMPUTE_BODY) throw new AppError("payload_too_large", "Body too large");

@@ -2,28 +2,27 @@
 // Pure: it takes what worker/reports/queries.ts read from D1 (stored indicator results, wave scores,
 // response counts, staff forms) and derives only cheap, group-dependent things — wave bands, RCI flags,
 // group means. Every renderer (CSV, HTML report, coordinator pages) reads this one model.
-import { frequentIndicators, type Text } from "../../schema/instruments/definitions";
+import type { z } from "zod/v4";
+import { frequentIndicators } from "../../schema/instruments/definitions";
+import type { ParticipantStatus } from "../../schema/tables";
 import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, sampleSd, type Band } from "../analysis/bands";
-import { median, reliableChange, type SeriesDescription } from "../analysis/stats";
+import { median, reliableChange } from "../analysis/stats";
 import { parseWaveIndicatorKey, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
+import type { backgroundTableSchema, bandMethod, cell, change, flag, integralColumn, storedIndicator, summarySchema, waveRow } from "./responses";
 
 export const WAVES = ["T1", "T2", "T3"] as const;
 export type Wave = (typeof WAVES)[number];
-export type Flag = "++" | "--" | null;
-export type Change = "improved" | "deteriorated" | null;
+export type Flag = z.infer<typeof flag>;
+export type Change = z.infer<typeof change>;
 
 /** One stored indicator_results row, as the summary reads it. */
-export type StoredIndicator = Pick<SeriesDescription, "n" | "mean" | "min" | "max" | "slopePerMeasurement" | "slopePerDay" | "kendallS" | "p" | "trend"> & {
-  participantId: number;
-  indicator: string;
-  band: Band | null;
-};
+export type StoredIndicator = z.infer<typeof storedIndicator>;
 
 export type SummaryInput = {
   pilot: { key: string; name: string; organisation: string };
   /** wave instruments configured for the pilot (others found in the data are added) */
   waveInstruments: string[];
-  participants: { id: number; code: string; status: string }[];
+  participants: { id: number; code: string; status: ParticipantStatus }[];
   indicators: StoredIndicator[];
   /** current definition per wave instrument key (structure, direction, norms) */
   waveDefinitions: Record<string, WaveDefinition>;
@@ -34,41 +33,16 @@ export type SummaryInput = {
   staffForms: { participantId: number; form: "background" | "risl"; data: Record<string, unknown> }[];
 };
 
-export type Cell = { value: number | null; band: Band | null; flag: Flag; wave?: Wave | null; n?: number };
-
-export type IntegralColumn = { key: string; label: Text; group: "risl" | "wave" | "frequent"; instrument?: string; subscale?: string };
-
-export type WaveRow = {
-  code: string;
-  scores: Record<Wave, Cell & { nonResponse: boolean }>;
-  /** RCI against the previous answered wave and against T1 */
-  changes: { T2vsT1: Change; T3vsT2: Change; T3vsT1: Change; rci: { T2vsT1: number | null; T3vsT2: number | null; T3vsT1: number | null } };
-};
-
-export type Summary = {
-  pilot: SummaryInput["pilot"];
-  participantCount: number;
-  integral: { columns: IntegralColumn[]; rows: { code: string; cells: Record<string, Cell> }[]; groupMean: Record<string, Cell> };
-  waveTables: { instrument: string; subscale: string; label: Text; higherIsBetter: boolean; bandMethod: BandMethod; norm: WaveNorm | null; rows: WaveRow[] }[];
-  frequentTables: { indicator: string; label: Text; aggregate: "mean" | "count_yes"; rows: (StoredIndicator & { code: string; flag: Flag })[] }[];
-  response: {
-    perWave: { wave: Wave; invited: number; completed: number }[];
-    perYouth: { code: string; status: string; scheduled: number; completed: number; waves: Record<Wave, "completed" | "missed" | null> }[];
-    medianCompletionMinutes: number | null;
-  };
-  background: BackgroundTable | null;
-  warnings: string[];
-};
-
-export type BackgroundTable = {
-  n: number;
-  numeric: { field: string; n: number; mean: number; sd: number | null; min: number; max: number }[];
-  categorical: { field: string; counts: { value: string; count: number }[] }[];
-};
+// The model's types come from its response schemas (worker/reports/responses.ts), which describe summary.json.
+export type Cell = z.infer<typeof cell>;
+export type IntegralColumn = z.infer<typeof integralColumn>;
+export type WaveRow = z.infer<typeof waveRow>;
+export type Summary = z.infer<typeof summarySchema>;
+export type BackgroundTable = z.infer<typeof backgroundTableSchema>;
 
 const INSTRUMENT_NAMES: Record<string, string> = { gcir: "GCI-R", atmq: "ATMQ", tasc: "TASC" };
 
-export type BandMethod = "normSd" | "normPercentiles" | "ownGroupT1Sd";
+export type BandMethod = z.infer<typeof bandMethod>;
 
 /** Report table 2.3: GCI-R against the norm's ±1 SD, ATMQ against its percentiles, TASC against the own group at T1. */
 export function bandMethodOf(instrument: string, norm: WaveNorm | undefined): BandMethod {

@@ -11,6 +11,7 @@ import { validatePolicy, DEFAULT_POLICY } from "../reminders/policy";
 import { isUniqueViolation } from "../studies/participants";
 import { pilotBody, staffRolesBody, staffUserBody } from "../studies/validators";
 import { actorOf, requireAdmin, requireStaff, type StaffEnv } from "./auth";
+import { pilotCreatedResponse, staffListResponse, staffUserResponse } from "./responses";
 import { API_BASE, jsonBody, op } from "./openapi";
 
 const API = API_BASE;
@@ -48,7 +49,7 @@ const userId = (raw: string | undefined) => {
 export const adminRoutes = new Hono<StaffEnv>()
   .use("/staff", requireStaff)
   .use("/staff/*", requireStaff)
-  .post(op({ method: "post", path: `${API}/pilots`, summary: "Create a pilot (admins)", access: "admin", body: pilotBody }), requireStaff, limit, async (c) => {
+  .post(op({ method: "post", path: `${API}/pilots`, summary: "Create a pilot (admins)", access: "admin", body: pilotBody, response: pilotCreatedResponse, status: 201 }), requireStaff, limit, async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, pilotBody);
     const timezone = body.timezone ?? "Europe/Amsterdam";
@@ -67,13 +68,13 @@ export const adminRoutes = new Hono<StaffEnv>()
       throw e;
     }
   })
-  .get(op({ method: "get", path: `${API}/staff`, summary: "Staff users with their roles (admins)", access: "admin" }), async (c) => {
+  .get(op({ method: "get", path: `${API}/staff`, summary: "Staff users with their roles (admins)", access: "admin", response: staffListResponse }), async (c) => {
     requireAdmin(c);
     const db = getDb(c.env.DB);
     const users = await db.select({ id: schema.staffUsers.id }).from(schema.staffUsers).orderBy(schema.staffUsers.id);
     return c.json({ staff: await Promise.all(users.map((u) => userView(db, u.id))) });
   })
-  .post(op({ method: "post", path: `${API}/staff`, summary: "Add a staff user with roles per pilot (admins); she signs in by magic link", access: "admin", body: staffUserBody }), limit, async (c) => {
+  .post(op({ method: "post", path: `${API}/staff`, summary: "Add a staff user with roles per pilot (admins); she signs in by magic link", access: "admin", body: staffUserBody, response: staffUserResponse, status: 201 }), limit, async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, staffUserBody);
     const db = getDb(c.env.DB);
@@ -94,7 +95,7 @@ export const adminRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "staff.create", Date.now(), { target: `staff:${created!.id}`, details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] } });
     return c.json(await userView(db, created!.id), 201);
   })
-  .put(op({ method: "put", path: `${API}/staff/:id/roles`, summary: "Replace a staff user's roles (admins)", access: "admin", body: staffRolesBody }), limit, async (c) => {
+  .put(op({ method: "put", path: `${API}/staff/:id/roles`, summary: "Replace a staff user's roles (admins)", access: "admin", body: staffRolesBody, response: staffUserResponse }), limit, async (c) => {
     requireAdmin(c);
     const id = userId(c.req.param("id"));
     const body = await jsonBody(c, staffRolesBody);
@@ -106,7 +107,7 @@ export const adminRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "staff.roles", Date.now(), { target: `staff:${id}`, details: { roles: body.roles } });
     return c.json(await userView(db, id));
   })
-  .post(op({ method: "post", path: `${API}/staff/:id/disable`, summary: "Disable a staff user: ends her sessions and revokes her tokens (admins)", access: "admin" }), async (c) => {
+  .post(op({ method: "post", path: `${API}/staff/:id/disable`, summary: "Disable a staff user: ends her sessions and revokes her tokens (admins)", access: "admin", response: staffUserResponse }), async (c) => {
     requireAdmin(c);
     const id = userId(c.req.param("id"));
     const now = Date.now();

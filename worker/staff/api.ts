@@ -7,7 +7,8 @@ import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { importInstrument, instrumentVersion, listInstruments } from "../studies/config";
-import { auditQuery, instrumentDefinitionBody, tokenBody } from "../studies/validators";
+import { auditQuery, instrumentDefinitionBody, instrumentVersionResponse, tokenBody } from "../studies/validators";
+import { auditResponse, instrumentResponse, instrumentsResponse, meResponse, pilotsResponse, tokenCreatedResponse, tokenRevokedResponse, tokensResponse } from "./responses";
 import { actorOf, requireAdmin, requireStaff, type Principal, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 
@@ -46,15 +47,15 @@ export const staffApiRoutes = new Hono<StaffEnv>()
   .use("/audit", requireStaff)
   .use("/instruments", requireStaff)
   .use("/instruments/*", requireStaff)
-  .get(op({ method: "get", path: `${API}/me`, summary: "The signed-in principal and its roles", access: "any" }), (c) => {
+  .get(op({ method: "get", path: `${API}/me`, summary: "The signed-in principal and its roles", access: "any", response: meResponse }), (c) => {
     const p = c.get("principal");
     return c.json({ type: p.type, id: p.id, isAdmin: p.isAdmin, email: p.email ?? null, roles: p.roles });
   })
-  .get(op({ method: "get", path: `${API}/pilots`, summary: "Pilots visible to the principal", access: "any" }), async (c) => {
+  .get(op({ method: "get", path: `${API}/pilots`, summary: "Pilots visible to the principal", access: "any", response: pilotsResponse }), async (c) => {
     const list = await visiblePilots(c.env.DB, c.get("principal"));
     return c.json({ pilots: list.map((p) => ({ key: p.key, name: p.name, organisation: p.organisation, timezone: p.timezone, roles: p.roles })) });
   })
-  .get(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin" }), async (c) => {
+  .get(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin", response: tokensResponse }), async (c) => {
     requireAdmin(c);
     const db = getDb(c.env.DB);
     const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
@@ -63,7 +64,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
       tokens: rows.map((t) => ({ id: t.id, name: t.name, role: t.role, pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
     });
   })
-  .post(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody }), jsonLimit(8), async (c) => {
+  .post(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody, response: tokenCreatedResponse, status: 201 }), jsonLimit(8), async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, tokenBody);
     const db = getDb(c.env.DB);
@@ -83,7 +84,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
     return c.json({ id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret }, 201);
   })
-  .delete(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin" }), async (c) => {
+  .delete(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin", response: tokenRevokedResponse }), async (c) => {
     requireAdmin(c);
     const id = Number(c.req.param("id"));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
@@ -94,17 +95,17 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "token.revoke", now, { target: `token:${id}` });
     return c.json({ id, revokedAt: now });
   })
-  .get(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery }), async (c) => {
+  .get(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery, response: auditResponse }), async (c) => {
     requireAdmin(c);
     return c.json(await readAudit(c.env.DB, queryOf(c, auditQuery)));
   })
-  .get(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any" }), async (c) => {
+  .get(op({ method: "get", path: `${API}/instruments`, summary: "Instruments with their versions", access: "any", response: instrumentsResponse }), async (c) => {
     const p = c.get("principal");
     const visible = p.isAdmin || p.roles.some((r) => r.pilotId === null) ? "all" : p.roles.map((r) => r.pilotId!).filter((x) => x !== null);
     return c.json({ instruments: await listInstruments(getDb(c.env.DB), visible) });
   })
   .post(
-    op({ method: "post", path: `${API}/instruments/import`, summary: "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version", access: "admin", body: instrumentDefinitionBody }),
+    op({ method: "post", path: `${API}/instruments/import`, summary: "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version (201; 200 when unchanged)", access: "admin", body: instrumentDefinitionBody, response: instrumentVersionResponse, status: [200, 201] }),
     jsonLimit(512),
     async (c) => {
       requireAdmin(c);
@@ -112,7 +113,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
       return c.json(result, result.created ? 201 : 200);
     },
   )
-  .get(op({ method: "get", path: `${API}/instruments/:key`, summary: "The current definition of an instrument (or ?version=n)", access: "any" }), async (c) => {
+  .get(op({ method: "get", path: `${API}/instruments/:key`, summary: "The current definition of an instrument (or ?version=n)", access: "any", response: instrumentResponse }), async (c) => {
     const v = c.req.query("version");
     const version = v === undefined ? undefined : Number(v);
     if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new AppError("validation", "version must be a positive integer");

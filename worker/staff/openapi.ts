@@ -1,12 +1,17 @@
 // One registry of API operations: the same zod schemas validate requests and describe them in the
-// OpenAPI document at /api/v1/openapi.json. Routes of other domains that are not registered still appear
-// (from the Hono router), with their path parameters and bearer security but without body schemas.
+// OpenAPI document at /api/v1/openapi.json, and describe the JSON every operation answers (held true by
+// worker/staff/validate-responses.ts when VALIDATE_RESPONSES=1). Routes of other domains that are not
+// registered still appear (from the Hono router), with their path parameters and bearer security but
+// without body schemas.
 import type { Context } from "hono";
 import { z } from "zod/v4";
 import { AppError } from "../errors";
 
 /** Who may call an operation: any signed-in staff, readers of the pilot, writers (researchers) of the pilot, or admins. */
 export type Access = "any" | "read" | "write" | "admin" | "public";
+
+/** Success codes an operation answers with: 201 for creates (and committed imports). */
+export type SuccessStatus = 200 | 201;
 
 export type Operation = {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -18,7 +23,12 @@ export type Operation = {
   /** a text/csv body instead of JSON */
   csv?: boolean;
   query?: z.ZodObject;
+  /** The JSON body of every 2xx answer; strict objects, so that an undescribed field is a mismatch too. */
   response?: z.ZodType;
+  /** Success status codes (default 200); one schema describes all of them. */
+  status?: SuccessStatus | readonly SuccessStatus[];
+  /** A download that is not JSON: its content type. */
+  produces?: "text/csv" | "text/html";
 };
 
 export const OPERATIONS: Operation[] = [];
@@ -32,7 +42,9 @@ export function op(o: Operation): string {
   return o.path.slice(API_BASE.length);
 }
 
-const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
+export const successStatuses = (o: Operation): readonly SuccessStatus[] => (o.status === undefined ? [200] : typeof o.status === "number" ? [o.status] : o.status);
+
+export const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
 
 /** Parses a JSON body with the operation's schema; failures use the one error envelope. */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -60,11 +72,23 @@ const ERROR = {
 };
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
-const jsonSchema = (s: z.ZodType) => {
-  const out = z.toJSONSchema(s, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
+const jsonSchema = (s: z.ZodType, io: "input" | "output" = "input") => {
+  const out = z.toJSONSchema(s, { unrepresentable: "any", io }) as Record<string, unknown>;
   delete out.$schema;
   return out;
 };
+
+const DESCRIPTIONS: Record<SuccessStatus, string> = { 200: "OK", 201: "Created" };
+
+function successResponses(o: Operation | undefined): Record<string, unknown> {
+  if (!o) return { "200": { description: "OK" } };
+  const content = o.produces
+    ? { [o.produces]: { schema: { type: "string" } } }
+    : o.response
+      ? { "application/json": { schema: jsonSchema(o.response, "output") } }
+      : undefined;
+  return Object.fromEntries(successStatuses(o).map((s) => [String(s), { description: DESCRIPTIONS[s], ...(content ? { content } : {}) }]));
+}
 
 /** The OpenAPI 3.1 document for every /api/v1 route the app serves. */
 export function buildOpenApi(routes: { method: string; path: string }[]) {
@@ -86,10 +110,7 @@ export function buildOpenApi(routes: { method: string; path: string }[]) {
       ...(o ? { "x-access": o.access } : {}),
       parameters: [...params, ...query],
       ...(o?.access === "public" ? { security: [] } : {}),
-      responses: {
-        "200": { description: "OK", ...(o?.response ? { content: { "application/json": { schema: jsonSchema(o.response) } } } : {}) },
-        default: { description: "Error", content: { "application/json": { schema: ERROR } } },
-      },
+      responses: { ...successResponses(o), default: { description: "Error", content: { "application/json": { schema: ERROR } } } },
     };
     if (o?.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(o.body) } } };
     if (o?.csv) operation.requestBody = { required: true, content: { "text/csv": { schema: { type: "string" } } } };

@@ -15,6 +15,7 @@ import { audit, type Actor } from "../lib/audit";
 import { deliverOutbox } from "../reminders/outbox";
 import { actorOf, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
+import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./responses";
 import { renderStaffPage } from "../lib/render";
 
 export const runBody = z.object({ dryRun: z.boolean() }).strict();
@@ -130,25 +131,25 @@ async function startRun(c: Context<StaffEnv>, pilotId: number, dryRun: boolean) 
 // ---- JSON API -----------------------------------------------------------------------------------------
 
 export const reminderRoutes = new Hono<StaffEnv>()
-  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends", access: "write", body: runBody }), requireStaff, limitBody, async (c) => {
+  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends", access: "write", body: runBody, response: reminderRunResponse }), requireStaff, limitBody, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const { dryRun } = await jsonBody(c, runBody);
     return c.json(await startRun(c, pilot.id, dryRun));
   })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot and the cron runs over all pilots", access: "write", query: runsQuery }), requireStaff, async (c) => {
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot and the cron runs over all pilots", access: "write", query: runsQuery, response: runsResponse }), requireStaff, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, runsQuery);
     return c.json({ runs: await listRuns(c.env.DB, pilot.id, q.limit ?? 50) });
   })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/outbox`, summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)", access: "write", query: outboxQuery }), requireStaff, async (c) => {
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/outbox`, summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)", access: "write", query: outboxQuery, response: outboxResponse }), requireStaff, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json(await listOutbox(c.env.DB, pilot.id, queryOf(c, outboxQuery)));
   })
-  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`, summary: "Queue a failed message again and try to send it now (audited)", access: "write" }), requireStaff, limitBody, async (c) => {
+  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`, summary: "Queue a failed message again and try to send it now (audited)", access: "write", response: retryResponse }), requireStaff, limitBody, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json(await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c)));
   })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-pauses`, summary: "Youths who paused their reminders with the link in their mail, and until when", access: "write" }), requireStaff, async (c) => {
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-pauses`, summary: "Youths who paused their reminders with the link in their mail, and until when", access: "write", response: pausesResponse }), requireStaff, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json({ pauses: await listPauses(c.env.DB, pilot.id, Date.now()) });
   });

@@ -12,13 +12,13 @@ import { validatePolicy } from "../reminders/policy";
 import { validateSchedule } from "../schedule/schedule";
 import { isUniqueViolation } from "./participants";
 import { instrumentsOf, policyOf, scheduleOf, settingsOf, type PilotSettings } from "./settings";
-import type { instrumentDefinitionBody, pilotItemsBody, settingsBody } from "./validators";
+import type { instrumentDefinitionBody, instrumentVersionResponse, pilotItemsBody, settingsBody, settingsResponse } from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 
 export const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 
-export function effectiveSettings(pilot: Pilot, fallbackSender: string) {
+export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer<typeof settingsResponse> {
   const s = settingsOf(pilot);
   const { timezone: _tz, ...schedule } = scheduleOf(pilot);
   const { timezone: _tz2, ...reminders } = policyOf(pilot);
@@ -82,7 +82,7 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typ
  * Stores a definition as the next version of an instrument unless it equals the current one. Old
  * versions are never touched, so past responses keep the wording they answered.
  */
-export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave", name: string, pilotId: number | null, definition: InstrumentDefinition) {
+export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave", name: string, pilotId: number | null, definition: InstrumentDefinition): Promise<z.infer<typeof instrumentVersionResponse>> {
   await db.insert(schema.instruments).values({ key, name, kind, pilotId, licensed: kind === "wave" }).onConflictDoNothing();
   const [inst] = await db.select().from(schema.instruments).where(eq(schema.instruments.key, key));
   if (!inst || inst.kind !== kind || (inst.pilotId ?? null) !== pilotId) throw new AppError("conflict", `Instrument ${key} exists with another kind or owner`);

@@ -2,6 +2,7 @@
 // line and reason; a commit re-validates and writes everything in one D1 batch (one transaction) or
 // nothing at all.
 import { eq, inArray } from "drizzle-orm";
+import type { z } from "zod/v4";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
 import { schema } from "../db";
@@ -15,7 +16,7 @@ import { MAX_COMMENT } from "../survey/answers";
 import { parseCsv, type CsvRecord } from "./csv";
 import { checkConsentDate, checkStartDate, isUniqueViolation } from "./participants";
 import { scheduleOf } from "./settings";
-import { CODE_RE, email as emailSchema, isoDate } from "./validators";
+import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
@@ -25,8 +26,8 @@ export const MEASUREMENT_COLUMNS = ["participant_code", "instrument", "item", "m
 export const IMPORT_SEQ_BASE = 100_000;
 
 type Pilot = typeof schema.pilots.$inferSelect;
-export type RowError = { line: number; column?: string; reason: string };
-export type ImportReport = { kind: "participants" | "measurements"; dryRun: boolean; ok: boolean; rows: number; errors: RowError[]; committed: number };
+export type RowError = z.infer<typeof rowError>;
+export type ImportReport = z.infer<typeof importReport>;
 
 function readTable(text: string, columns: readonly string[]): { records: CsvRecord[]; errors: RowError[] } {
   const parsed = parseCsv(text);

@@ -12,7 +12,7 @@ import { decideNextMessage, type OccasionState } from "../reminders/policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
 import { setContact, setContactField } from "./contacts";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
-import type { enrolBody, participantPatch } from "./validators";
+import type { enrolBody, overviewRow, participantPatch, publicParticipantResponse, scheduledOccasion } from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 
@@ -49,7 +49,7 @@ export async function participantByCode(db: Db, pilotId: number, code: string): 
   return p;
 }
 
-export const publicParticipant = (p: Participant) => ({
+export const publicParticipant = (p: Participant): z.infer<typeof publicParticipantResponse> => ({
   code: p.code,
   pilotStartDate: p.pilotStartDate,
   status: p.status,
@@ -59,17 +59,7 @@ export const publicParticipant = (p: Participant) => ({
   createdAt: p.createdAt,
 });
 
-export type ScheduledOccasion = {
-  kind: "frequent" | "wave";
-  wave: string | null;
-  seq: number;
-  dueDate: string;
-  closesDate: string | null;
-  instruments: string[];
-  /** answered / open / overdue / missed / cancelled / planned (not yet opened) */
-  state: "answered" | "open" | "overdue" | "missed" | "cancelled" | "planned";
-  completedAt: number | null;
-};
+export type ScheduledOccasion = z.infer<typeof scheduledOccasion>;
 
 const DAY_MS = 86_400_000;
 
@@ -184,16 +174,7 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
   return { erasedResponses: n };
 }
 
-export type OverviewRow = {
-  code: string;
-  status: Participant["status"];
-  pilotStartDate: string;
-  leftCareAt: string | null;
-  occasions: ScheduledOccasion[];
-  lastContactAt: number | null;
-  nextReminderAt: number | null;
-  overdue: boolean;
-};
+export type OverviewRow = z.infer<typeof overviewRow>;
 
 /** Youths × occasions of one pilot with last contact and next reminder (researcher workspace). */
 export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<OverviewRow[]> {

@@ -12,7 +12,28 @@ import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, updateSettings } from "./config";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
 import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
-import { backgroundForm, enrolBody, eraseBody, importQuery, listQuery, participantPatch, pilotItemsBody, rislForm, rislScores, settingsBody } from "./validators";
+import {
+  backgroundForm,
+  enrolBody,
+  enrolResponse,
+  eraseBody,
+  eraseResponse,
+  importQuery,
+  importReport,
+  instrumentVersionResponse,
+  listQuery,
+  participantListResponse,
+  participantPatch,
+  participantPatchResponse,
+  participantResponse,
+  pilotItemsBody,
+  rislForm,
+  rislScores,
+  settingsBody,
+  settingsResponse,
+  staffFormResponse,
+  withdrawResponse,
+} from "./validators";
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Body larger than 64 KiB"); } });
@@ -34,59 +55,59 @@ const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun ===
 export const studyRoutes = new Hono<StaffEnv>()
   .use("/pilots/*", requireStaff)
   .get(
-    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", access: "read" }),
+    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", access: "read", response: settingsResponse }),
     async (c) => c.json(effectiveSettings(await pilotFor(c, READ_ROLES), c.env.MAIL_FROM_NAME)),
   )
-  .put(op({ method: "put", path: `${P}/settings`, summary: "Change the pilot configuration (partial; validated as a whole)", access: "write", body: settingsBody }), jsonLimit, async (c) => {
+  .put(op({ method: "put", path: `${P}/settings`, summary: "Change the pilot configuration (partial; validated as a whole)", access: "write", body: settingsBody, response: settingsResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const body = await jsonBody(c, settingsBody);
     const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now());
     return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
   })
-  .put(op({ method: "put", path: `${P}/items`, summary: "Set the pilot-specific items (a change makes a new instrument version)", access: "write", body: pilotItemsBody }), jsonLimit, async (c) => {
+  .put(op({ method: "put", path: `${P}/items`, summary: "Set the pilot-specific items (a change makes a new instrument version)", access: "write", body: pilotItemsBody, response: instrumentVersionResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json(await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()));
   })
-  .get(op({ method: "get", path: `${P}/participants`, summary: "Participants with their occasions, last contact and next reminder", access: "read", query: listQuery }), async (c) => {
+  .get(op({ method: "get", path: `${P}/participants`, summary: "Participants with their occasions, last contact and next reminder", access: "read", query: listQuery, response: participantListResponse }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const q = queryOf(c, listQuery);
     const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
     return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
   })
-  .post(op({ method: "post", path: `${P}/participants`, summary: "Enrol a youth (creates her schedule)", access: "write", body: enrolBody }), jsonLimit, async (c) => {
+  .post(op({ method: "post", path: `${P}/participants`, summary: "Enrol a youth (creates her schedule)", access: "write", body: enrolBody, response: enrolResponse, status: 201 }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const body = await jsonBody(c, enrolBody);
     const { participant, schedule } = await enrol(c.env, getDb(c.env.DB), pilot, body, actorOf(c), c.get("principal").userId ?? null, Date.now());
     return c.json({ participant: publicParticipant(participant), schedule }, 201);
   })
-  .get(op({ method: "get", path: `${P}/participants/:code`, summary: "One participant with her schedule (no contact data)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: `${P}/participants/:code`, summary: "One participant with her schedule (no contact data)", access: "read", response: participantResponse }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const db = getDb(c.env.DB);
     const p = await participantByCode(db, pilot.id, param(c, "code"));
     const [contact] = await db.select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p.id));
     return c.json({ participant: { ...publicParticipant(p), hasEmail: !!contact?.emailEnc, hasMentorEmail: !!contact?.mentorEmailEnc }, schedule: await scheduleFor(db, pilot, p, Date.now()) });
   })
-  .patch(op({ method: "patch", path: `${P}/participants/:code`, summary: "Change status (active, paused, left_care, completed) or contact data", access: "write", body: participantPatch }), jsonLimit, async (c) => {
+  .patch(op({ method: "patch", path: `${P}/participants/:code`, summary: "Change status (active, paused, left_care, completed) or contact data", access: "write", body: participantPatch, response: participantPatchResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const db = getDb(c.env.DB);
     const p = await participantByCode(db, pilot.id, param(c, "code"));
     const updated = await updateParticipant(c.env, db, pilot, p, await jsonBody(c, participantPatch), actorOf(c), Date.now());
     return c.json({ participant: publicParticipant(updated) });
   })
-  .post(op({ method: "post", path: `${P}/participants/:code/withdraw`, summary: "Withdraw: stops all contact at once and erases contact data", access: "write" }), async (c) => {
+  .post(op({ method: "post", path: `${P}/participants/:code/withdraw`, summary: "Withdraw: stops all contact at once and erases contact data", access: "write", response: withdrawResponse }), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
     await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
     return c.json({ code: p.code, status: "withdrawn", contactErased: true });
   })
-  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request (audited); confirm with her code", access: "write", body: eraseBody }), jsonLimit, async (c) => {
+  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request (audited); confirm with her code", access: "write", body: eraseBody, response: eraseResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
     const body = await jsonBody(c, eraseBody);
     if (body.confirmCode !== p.code) throw new AppError("validation", "confirmCode must repeat the participant's code");
     return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
   })
-  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl)", access: "read" }), async (c) => {
+  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl)", access: "read", response: staffFormResponse }), async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const db = getDb(c.env.DB);
     const form = formName(param(c, "form"));
@@ -96,7 +117,7 @@ export const studyRoutes = new Hono<StaffEnv>()
     return c.json({ form, data: row.data, updatedAt: row.updatedAt, ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}) });
   })
   .put(
-    op({ method: "put", path: `${P}/participants/:code/forms/:form`, summary: "Fill in or replace a staff form (background or risl)", access: "write", body: z.union([backgroundForm, rislForm]) }),
+    op({ method: "put", path: `${P}/participants/:code/forms/:form`, summary: "Fill in or replace a staff form (background or risl)", access: "write", body: z.union([backgroundForm, rislForm]), response: staffFormResponse }),
     jsonLimit,
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
@@ -109,14 +130,14 @@ export const studyRoutes = new Hono<StaffEnv>()
       return c.json({ form, data, updatedAt: now, ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}) });
     },
   )
-  .post(op({ method: "post", path: `${P}/imports/participants`, summary: "CSV import of participants (dryRun=true by default; commit is all or nothing)", access: "write", csv: true, query: importQuery }), csvLimit, async (c) => {
+  .post(op({ method: "post", path: `${P}/imports/participants`, summary: "CSV import of participants (dryRun=true by default: 200; a commit is all or nothing: 201)", access: "write", csv: true, query: importQuery, response: importReport, status: [200, 201] }), csvLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, importQuery);
     const report = await importParticipants(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), c.get("principal").userId ?? null, Date.now());
     if (!report.dryRun && !report.ok) throw new AppError("validation", `${report.errors.length} bad rows; nothing was stored`, report);
     return c.json(report, report.dryRun ? 200 : 201);
   })
-  .post(op({ method: "post", path: `${P}/imports/measurements`, summary: "CSV import of historical measurements in long format (dryRun=true by default)", access: "write", csv: true, query: importQuery }), csvLimit, async (c) => {
+  .post(op({ method: "post", path: `${P}/imports/measurements`, summary: "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)", access: "write", csv: true, query: importQuery, response: importReport, status: [200, 201] }), csvLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, importQuery);
     const report = await importMeasurements(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), Date.now());

@@ -1,6 +1,7 @@
-// Request schemas of the studies API (zod v4: they also generate the OpenAPI document).
+// Request and response schemas of the studies API (zod v4: they also generate the OpenAPI document, and
+// the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
 import { z } from "zod/v4";
-import { PARTICIPANT_STATUSES } from "../../schema/tables";
+import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 
 export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -113,7 +114,7 @@ export const pilotItemsBody = z
   })
   .strict();
 
-const norm = z
+export const norm = z
   .object({
     mean: z.number().finite(),
     sd: z.number().finite().positive(),
@@ -205,8 +206,10 @@ export const rislForm = z
   })
   .strict();
 
+export const rislScoresResponse = z.strictObject({ signals: z.int().min(0), risks: z.int().min(0), protective: z.int().min(0) });
+
 /** RIS-L scores: the number of "yes" answers for 1C signals, 1D risks and protective factors. */
-export function rislScores(f: z.infer<typeof rislForm>) {
+export function rislScores(f: z.infer<typeof rislForm>): z.infer<typeof rislScoresResponse> {
   const yes = (a: string[]) => a.filter((v) => v === "yes").length;
   return { signals: yes(f.signals), risks: yes(f.risks), protective: yes(f.protective) };
 }
@@ -230,3 +233,90 @@ export const staffUserBody = z
   .object({ email, name: z.string().trim().min(1).max(120), isAdmin: z.boolean().optional(), roles: roleGrants.optional() })
   .strict();
 export const staffRolesBody = z.object({ roles: roleGrants }).strict();
+
+// ---- Responses ---------------------------------------------------------------------------------------
+// Epoch milliseconds are integers; dates are YYYY-MM-DD strings in the pilot's zone; absent values are
+// null, never a missing key (except where marked optional).
+
+const epochMs = z.int();
+const dateString = z.string().regex(DATE_RE);
+
+/** A saved instrument definition: a new version, or the unchanged current one (created: false). */
+export const instrumentVersionResponse = z.strictObject({ instrument: z.string(), version: z.int().min(1), versionId: z.int(), created: z.boolean() });
+
+const scheduleSettings = settingsBody.shape.schedule.unwrap();
+const reminderSettings = settingsBody.shape.reminders.unwrap();
+/** The effective configuration: stored values over the defaults. instrumentEvery is absent unless set. */
+export const settingsResponse = z.strictObject({
+  pilot: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  senderName: z.string(),
+  quickExitUrl: z.string(),
+  schedule: scheduleSettings.required({ frequentIntervalDays: true, frequentWindowDays: true, waveOffsetsDays: true, waveWindowDays: true, studyLengthDays: true }),
+  reminders: reminderSettings.required(),
+  frequent: z.array(z.string()),
+  wave: z.array(z.string()),
+});
+
+export const scheduledOccasion = z.strictObject({
+  kind: z.enum(occasions.kind.enumValues),
+  wave: z.enum(occasions.wave.enumValues).nullable(),
+  seq: z.int(),
+  dueDate: dateString,
+  /** null for an occasion outside the plan (imported) */
+  closesDate: dateString.nullable(),
+  instruments: z.array(z.string()),
+  /** "planned": not yet opened; "overdue": still open while the first reminder is already due */
+  state: z.enum(["answered", "open", "overdue", "missed", "cancelled", "planned"]),
+  completedAt: epochMs.nullable(),
+});
+
+/** A participant as staff see her: never contact data. */
+export const publicParticipantResponse = z.strictObject({
+  code: z.string(),
+  pilotStartDate: dateString,
+  status: z.enum(PARTICIPANT_STATUSES),
+  consent: z.strictObject({ by: z.enum(participants.consentBy.enumValues), date: dateString, recordedBy: z.int().nullable() }),
+  leftCareAt: dateString.nullable(),
+  remindersPausedUntil: epochMs.nullable(),
+  createdAt: epochMs,
+});
+
+export const overviewRow = z.strictObject({
+  code: z.string(),
+  status: z.enum(PARTICIPANT_STATUSES),
+  pilotStartDate: dateString,
+  leftCareAt: dateString.nullable(),
+  occasions: z.array(scheduledOccasion),
+  lastContactAt: epochMs.nullable(),
+  nextReminderAt: epochMs.nullable(),
+  overdue: z.boolean(),
+});
+
+export const participantListResponse = z.strictObject({ participants: z.array(overviewRow) });
+export const enrolResponse = z.strictObject({ participant: publicParticipantResponse, schedule: z.array(scheduledOccasion) });
+export const participantResponse = z.strictObject({
+  participant: publicParticipantResponse.extend({ hasEmail: z.boolean(), hasMentorEmail: z.boolean() }),
+  schedule: z.array(scheduledOccasion),
+});
+export const participantPatchResponse = z.strictObject({ participant: publicParticipantResponse });
+export const withdrawResponse = z.strictObject({ code: z.string(), status: z.literal("withdrawn"), contactErased: z.literal(true) });
+export const eraseResponse = z.strictObject({ code: z.string(), erasedResponses: z.int().min(0) });
+
+/** A staff form as stored (the request schemas describe what may be stored), with the RIS-L scores. */
+export const staffFormResponse = z.discriminatedUnion("form", [
+  z.strictObject({ form: z.literal("background"), data: backgroundForm, updatedAt: epochMs }),
+  z.strictObject({ form: z.literal("risl"), data: rislForm, updatedAt: epochMs, scores: rislScoresResponse }),
+]);
+
+export const rowError = z.strictObject({ line: z.int().min(1), column: z.string().optional(), reason: z.string() });
+/** A CSV import: every bad row with its line; `committed` rows were stored (0 in a dry run). */
+export const importReport = z.strictObject({
+  kind: z.enum(["participants", "measurements"]),
+  dryRun: z.boolean(),
+  ok: z.boolean(),
+  rows: z.int().min(0),
+  errors: z.array(rowError),
+  committed: z.int().min(0),
+});

@@ -1,0 +1,104 @@
+// Response schemas of the reports API: the per-pilot summary model (summary.json; the CSV and HTML
+// renderers read the same model, and worker/reports/summary.ts derives its types from these schemas) and
+// the recompute result. Strict objects: a field the description does not name is a mismatch in the tests.
+import { z } from "zod/v4";
+import { indicatorResults, occasions, PARTICIPANT_STATUSES } from "../../schema/tables";
+import { norm } from "../studies/validators";
+
+const text = z.strictObject({ nl: z.string(), en: z.string() });
+export const wave = z.enum(occasions.wave.enumValues);
+const band = z.enum(indicatorResults.band.enumValues);
+export const flag = z.enum(["++", "--"]).nullable();
+export const change = z.enum(["improved", "deteriorated"]).nullable();
+/** Report table 2.3: GCI-R against the norm's ±1 SD, ATMQ against its percentiles, TASC against the own group at T1. */
+export const bandMethod = z.enum(["normSd", "normPercentiles", "ownGroupT1Sd"]);
+
+/** One stored indicator_results row as the summary reads it (participantId is the internal id). */
+export const storedIndicator = z.strictObject({
+  participantId: z.int(),
+  indicator: z.string(),
+  n: z.int().min(0),
+  mean: z.number().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  slopePerMeasurement: z.number().nullable(),
+  slopePerDay: z.number().nullable(),
+  kendallS: z.number().nullable(),
+  p: z.number().nullable(),
+  trend: z.enum(indicatorResults.trend.enumValues).nullable(),
+  band: band.nullable(),
+});
+
+/** A table cell: wave cells name the wave they show (null: none yet beyond T1); n = measurements or youths. */
+export const cell = z.strictObject({ value: z.number().nullable(), band: band.nullable(), flag, wave: wave.nullable().optional(), n: z.int().min(0).optional() });
+
+export const integralColumn = z.strictObject({
+  key: z.string(),
+  label: text,
+  group: z.enum(["risl", "wave", "frequent"]),
+  instrument: z.string().optional(),
+  subscale: z.string().optional(),
+});
+
+const waveCell = cell.extend({ nonResponse: z.boolean() });
+const rci = z.number().nullable();
+export const waveRow = z.strictObject({
+  code: z.string(),
+  scores: z.strictObject({ T1: waveCell, T2: waveCell, T3: waveCell }),
+  /** RCI against the previous answered wave and against T1 */
+  changes: z.strictObject({ T2vsT1: change, T3vsT2: change, T3vsT1: change, rci: z.strictObject({ T2vsT1: rci, T3vsT2: rci, T3vsT1: rci }) }),
+});
+
+export const backgroundTableSchema = z.strictObject({
+  n: z.int().min(1),
+  numeric: z.array(z.strictObject({ field: z.string(), n: z.int().min(1), mean: z.number(), sd: z.number().nullable(), min: z.number(), max: z.number() })),
+  categorical: z.array(z.strictObject({ field: z.string(), counts: z.array(z.strictObject({ value: z.string(), count: z.int().min(1) })) })),
+});
+
+export const summarySchema = z.strictObject({
+  pilot: z.strictObject({ key: z.string(), name: z.string(), organisation: z.string() }),
+  participantCount: z.int().min(0),
+  /** Table 3.3: per youth the RIS-L sums, the last wave beyond T1 and the frequent indicators */
+  integral: z.strictObject({
+    columns: z.array(integralColumn),
+    rows: z.array(z.strictObject({ code: z.string(), cells: z.record(z.string(), cell) })),
+    groupMean: z.record(z.string(), cell),
+  }),
+  waveTables: z.array(
+    z.strictObject({
+      instrument: z.string(),
+      subscale: z.string(),
+      label: text,
+      higherIsBetter: z.boolean(),
+      bandMethod,
+      norm: norm.nullable(),
+      rows: z.array(waveRow),
+    }),
+  ),
+  frequentTables: z.array(
+    z.strictObject({
+      indicator: z.string(),
+      label: text,
+      aggregate: z.enum(["mean", "count_yes"]),
+      rows: z.array(storedIndicator.extend({ code: z.string(), flag })),
+    }),
+  ),
+  response: z.strictObject({
+    perWave: z.array(z.strictObject({ wave, invited: z.int().min(0), completed: z.int().min(0) })),
+    perYouth: z.array(
+      z.strictObject({
+        code: z.string(),
+        status: z.enum(PARTICIPANT_STATUSES),
+        scheduled: z.int().min(0),
+        completed: z.int().min(0),
+        waves: z.strictObject({ T1: z.enum(["completed", "missed"]).nullable(), T2: z.enum(["completed", "missed"]).nullable(), T3: z.enum(["completed", "missed"]).nullable() }),
+      }),
+    ),
+    medianCompletionMinutes: z.number().nullable(),
+  }),
+  /** null without background forms */
+  background: backgroundTableSchema.nullable(),
+  warnings: z.array(z.string()),
+});
+
+export const recomputeResponse = z.strictObject({ pilot: z.string(), participants: z.int().min(0), changed: z.int().min(0), force: z.boolean(), ms: z.int().min(0) });

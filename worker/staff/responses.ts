@@ -1,0 +1,196 @@
+// Response schemas of the staff-wide API (worker/staff/api.ts, admin.ts, reminder-routes.ts). They describe
+// the answers in /api/v1/openapi.json and are checked against every answer in the tests (VALIDATE_RESPONSES,
+// worker/staff/validate-responses.ts). Strict objects: a field the description does not name is a mismatch.
+// Epoch milliseconds are integers; absent values are null, never a missing key (except where optional).
+import { z } from "zod/v4";
+import { auditLog, INSTRUMENT_KINDS, OUTBOX_KINDS, OUTBOX_STATUSES, reminderRuns, STAFF_ROLES } from "../../schema/tables";
+
+const epochMs = z.int();
+const role = z.enum(STAFF_ROLES);
+
+// ---- who am I, pilots, tokens, audit, instruments ------------------------------------------------------
+
+export const meResponse = z.strictObject({
+  type: z.enum(["staff", "token"]),
+  id: z.string(),
+  isAdmin: z.boolean(),
+  email: z.string().nullable(),
+  /** pilotId null: every pilot */
+  roles: z.array(z.strictObject({ pilotId: z.int().nullable(), role })),
+});
+
+export const pilotsResponse = z.strictObject({
+  pilots: z.array(
+    z.strictObject({
+      key: z.string(),
+      name: z.string(),
+      organisation: z.string(),
+      timezone: z.string(),
+      /** the principal's roles on the pilot; ["admin"] for admins */
+      roles: z.array(z.enum([...STAFF_ROLES, "admin"])),
+    }),
+  ),
+});
+
+const tokenRole = z.enum([...STAFF_ROLES, "admin"]);
+export const tokensResponse = z.strictObject({
+  tokens: z.array(
+    z.strictObject({
+      id: z.int(),
+      name: z.string(),
+      role: tokenRole,
+      /** pilot keys (null for a pilot that no longer exists); null: every pilot */
+      pilots: z.array(z.string().nullable()).nullable(),
+      createdAt: epochMs,
+      revokedAt: epochMs.nullable(),
+      lastUsedAt: epochMs.nullable(),
+    }),
+  ),
+});
+
+/** The secret is shown here once and never again. */
+export const tokenCreatedResponse = z.strictObject({ id: z.int(), name: z.string(), role: tokenRole, pilots: z.array(z.string()).nullable(), token: z.string() });
+export const tokenRevokedResponse = z.strictObject({ id: z.int(), revokedAt: epochMs });
+
+export const auditResponse = z.strictObject({
+  entries: z.array(
+    z.strictObject({
+      id: z.int(),
+      at: epochMs,
+      actorType: z.enum(auditLog.actorType.enumValues),
+      actorId: z.string(),
+      action: z.string(),
+      pilotId: z.int().nullable(),
+      target: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  /** pass as `before` for older entries; null on the last page */
+  next: z.int().nullable(),
+});
+
+export const instrumentsResponse = z.strictObject({
+  instruments: z.array(
+    z.strictObject({
+      key: z.string(),
+      name: z.string(),
+      kind: z.enum(INSTRUMENT_KINDS),
+      /** null: an instrument of every pilot; else the pilot of its own items */
+      pilotId: z.int().nullable(),
+      /** the current version holds demo texts or norms */
+      demo: z.boolean(),
+      versions: z.array(z.strictObject({ version: z.int().min(1), complete: z.boolean(), createdAt: epochMs })),
+      current: z.int().min(1),
+    }),
+  ),
+});
+
+export const instrumentResponse = z.strictObject({ key: z.string(), version: z.int().min(1), complete: z.boolean(), definition: z.record(z.string(), z.unknown()) });
+
+// ---- admin: pilots and staff -----------------------------------------------------------------------
+
+export const pilotCreatedResponse = z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string() });
+
+export const staffUserResponse = z.strictObject({
+  id: z.int(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  disabledAt: epochMs.nullable(),
+  /** pilot null: every pilot (project coordinator) */
+  roles: z.array(z.strictObject({ pilot: z.string().nullable(), role })),
+});
+export const staffListResponse = z.strictObject({ staff: z.array(staffUserResponse) });
+
+// ---- reminder runs and the outbox --------------------------------------------------------------------
+
+const kind = z.enum(OUTBOX_KINDS);
+const previewCounts = z.strictObject({ send: z.int(), wait: z.int(), skip: z.int(), opens: z.int() });
+
+export const previewItem = z.strictObject({
+  participantCode: z.string(),
+  /** null: an occasion the real run opens first */
+  occasionId: z.int().nullable(),
+  occasionDueDate: z.string(),
+  action: z.enum(["send", "wait", "skip"]),
+  kind: kind.optional(),
+  seq: z.int().optional(),
+  reason: z.string(),
+  /** when a waiting message may go out */
+  until: epochMs.optional(),
+  /** "plan": decided by the reminder policy; "outbox": already queued (e.g. a retry after backoff) */
+  source: z.enum(["plan", "outbox"]),
+});
+
+/** The dry run: who would get what and why; nothing is sent or queued. */
+export const previewResponse = z.strictObject({ runId: z.int(), dryRun: z.literal(true), now: epochMs, counts: previewCounts, items: z.array(previewItem) });
+
+export const runSummary = z.strictObject({
+  runId: z.int(),
+  opened: z.int(),
+  closed: z.int(),
+  staleResolved: z.int(),
+  planned: z.int(),
+  waiting: z.int(),
+  skipped: z.int(),
+  enqueued: z.int(),
+  due: z.int(),
+  sentInline: z.int(),
+  retriedInline: z.int(),
+  failedInline: z.int(),
+  deferredInline: z.int(),
+  queuedBatches: z.int(),
+  recomputed: z.int(),
+});
+
+export const reminderRunResponse = z.discriminatedUnion("dryRun", [previewResponse, z.strictObject({ runId: z.int(), dryRun: z.literal(false), now: epochMs, counts: runSummary })]);
+
+export const runsResponse = z.strictObject({
+  runs: z.array(
+    z.strictObject({
+      id: z.int(),
+      /** "all_pilots": a cron run over every pilot */
+      scope: z.enum(["pilot", "all_pilots"]),
+      trigger: z.enum(reminderRuns.trigger.enumValues),
+      triggeredBy: z.string(),
+      dryRun: z.boolean(),
+      startedAt: epochMs,
+      finishedAt: epochMs.nullable(),
+      /** the run's counts (a dry run's or a real run's); null while it runs */
+      counts: z.record(z.string(), z.number()).nullable(),
+    }),
+  ),
+});
+
+const outboxStatus = z.enum(OUTBOX_STATUSES);
+export const outboxResponse = z.strictObject({
+  /** messages of the pilot per status (statuses without messages are absent) */
+  counts: z.partialRecord(outboxStatus, z.int()),
+  messages: z.array(
+    z.strictObject({
+      id: z.int(),
+      key: z.string(),
+      participantCode: z.string(),
+      occasionId: z.int(),
+      kind,
+      seq: z.int(),
+      status: outboxStatus,
+      attempts: z.int(),
+      /** only while queued */
+      nextAttemptAt: epochMs.nullable(),
+      /** why it failed, was cancelled or waits (never an address) */
+      reason: z.string().nullable(),
+      sentAt: epochMs.nullable(),
+      createdAt: epochMs,
+      runId: z.int().nullable(),
+    }),
+  ),
+});
+
+export const deliveryCounts = z.strictObject({ sent: z.int(), retried: z.int(), failed: z.int(), cancelled: z.int(), deferred: z.int(), unknown: z.int(), skipped: z.int() });
+
+export const retryResponse = z.strictObject({ id: z.int(), status: outboxStatus, attempts: z.int(), reason: z.string().nullable(), nextAttemptAt: epochMs.nullable(), delivery: deliveryCounts });
+
+export const pausesResponse = z.strictObject({
+  pauses: z.array(z.strictObject({ participantCode: z.string(), pausedAt: epochMs, until: epochMs.nullable(), activeNow: z.boolean() })),
+});
