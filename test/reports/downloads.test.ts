@@ -236,6 +236,8 @@ describe("privacy and audit", () => {
       expect(text, d).not.toContain("secret.youth@example.test");
       expect(text, d).not.toContain("secret.mentor@example.test");
       expect(text, d).not.toContain("Should Never Appear");
+      // codes are the only identifiers: no internal database ids either
+      expect(text, d).not.toMatch(/participant_?id/i);
     }
   });
 

@@ -80,7 +80,7 @@ export const summarySchema = z.strictObject({
       indicator: z.string(),
       label: text,
       aggregate: z.enum(["mean", "count_yes"]),
-      rows: z.array(storedIndicator.extend({ code: z.string(), flag })),
+      rows: z.array(storedIndicator.omit({ participantId: true }).extend({ code: z.string(), flag })),
     }),
   ),
   response: z.strictObject({

@@ -172,7 +172,8 @@ export function buildSummary(input: SummaryInput): Summary {
     label: ind.label,
     aggregate: ind.aggregate,
     rows: people.map((p) => {
-      const r = stored(p.id, ind.key) ?? { participantId: p.id, indicator: ind.key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
+      // codes only: the internal participant id stays out of the summary and its downloads
+      const { participantId: _internal, ...r } = stored(p.id, ind.key) ?? { participantId: p.id, indicator: ind.key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
       return { ...r, code: p.code, flag: flagOf(r.trend, ind.higherIsBetter) };
     }),
   }));
