@@ -22,6 +22,8 @@ const DEV_VAR_FACTORIES = {
   SESSION_SECRET: () => randomBytes(32).toString("base64url"),
   DEV_ADMIN_TOKEN: () => "dev_" + randomBytes(32).toString("base64url"),
   DEV_MODE: () => "1",
+  // Locally every API answer is checked against its OpenAPI description (worker/staff/validate-responses.ts).
+  VALIDATE_RESPONSES: () => "1",
 };
 
 /** Parses dotenv-style text (KEY=value, optional quotes, # comments) as wrangler reads .dev.vars. */
