@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 
 export default defineConfig(async (env) => {
+  process.env.OM_BENCH = "1"; // production behaviour: no response validation
   const config = await (base as unknown as (e: typeof env) => Promise<Record<string, any>>)(env);
   return {
     ...config,
