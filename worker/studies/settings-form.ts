@@ -2,7 +2,6 @@
 // with the same zod schema (settingsBody) and the same whole-pilot checks (updateSettings) as
 // PUT /api/v1/pilots/{pilot}/settings, and the inputs' bounds are read from that schema, so page and API
 // cannot drift apart. Only what the form changed is submitted (and audited).
-import type { z } from "zod/v4";
 import { settingsBody } from "./validators";
 
 type Section = "schedule" | "reminders";
@@ -108,5 +107,3 @@ export const NUMBER_RANGES: Record<string, { min: number; max: number }> = Objec
     return [f.name, { min: s.minValue ?? 0, max: s.maxValue ?? 0 }];
   }),
 );
-
-export type SettingsBody = z.infer<typeof settingsBody>;
