@@ -2,7 +2,7 @@
 // Worker (under wrangler and under vitest-pool-workers alike) imports assets as plain strings.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,7 +28,12 @@ export const APP_CSS = ${JSON.stringify(css)};
 /** CSP hash of the inline <style>, so style-src needs no 'unsafe-inline'. */
 export const APP_CSS_CSP = "'sha256-${hash(css, "base64")}'";
 `;
-mkdirSync(join(root, "web/generated"), { recursive: true });
-writeFileSync(join(root, "web/generated/assets.ts"), out);
+// Written only when it changes: wrangler's [build] runs this on every watched change, and an unchanged
+// rewrite would reload the Worker for nothing.
+const target = join(root, "web/generated/assets.ts");
+if (!existsSync(target) || readFileSync(target, "utf8") !== out) {
+  mkdirSync(join(root, "web/generated"), { recursive: true });
+  writeFileSync(target, out);
+}
 const gz = (await import("node:zlib")).gzipSync(js).length;
 console.log(`client islands: ${js.length} B (${gz} B gzip), css ${css.length} B`);

@@ -28,7 +28,7 @@ export async function makePilot(opts: { key?: string; pilotItemsOf?: string; set
       settings: { frequentInstruments: ["welzijn", "functioneren", "basisbehoeften", `pilot_${opts.pilotItemsOf ?? "fier"}`], waveInstruments: [], ...opts.settings },
     })
     .returning();
-  const versions = await ensureBuiltInInstruments(d, {});
+  const versions = await ensureBuiltInInstruments(d);
   return { pilot: pilot!, versions };
 }
 

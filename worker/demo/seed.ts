@@ -52,7 +52,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
     const [row] = await db.insert(schema.pilots).values({ studyId: study!.id, key: p.key, name: p.name, organisation: p.organisation, timezone: TZ, settings: p.settings }).returning();
     pilotIds[p.key] = row!.id;
   }
-  const versions = await ensureBuiltInInstruments(db, pilotIds);
+  const versions = await ensureBuiltInInstruments(db);
   const defs = new Map<string, InstrumentDefinition>(BUILT_IN.map((d) => [d.key, d]));
 
   const [admin] = await db.insert(schema.staffUsers).values({ email: DEMO_ADMIN, name: "Demo beheerder", isAdmin: true }).returning();

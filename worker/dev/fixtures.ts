@@ -48,7 +48,7 @@ export async function createFixturePilot(db: Db, env: Env, now: number, youths: 
     .insert(schema.pilots)
     .values({ studyId: study.id, key, name: `E2E ${key}`, organisation: "Fixture", timezone: TZ, settings: { frequentInstruments: ["welzijn", "functioneren", "basisbehoeften", "pilot_fier"], waveInstruments: [], ...ALWAYS_SEND } })
     .returning();
-  const versions = await ensureBuiltInInstruments(db, {});
+  const versions = await ensureBuiltInInstruments(db);
   const codes: string[] = [];
   for (const [i, y] of youths.entries()) {
     const start = addDays(localDate(now, TZ), -14 * y.history.length);

@@ -5,22 +5,29 @@ import type { Db } from "../db";
 import { schema } from "../db";
 import type { ParticipantStatus } from "../../schema/tables";
 
-/** Installs the built-in definitions as version 1 once; returns instrument key → current version id. */
-export async function ensureBuiltInInstruments(db: Db, pilotIds: Record<string, number>): Promise<Map<string, number>> {
-  for (const def of BUILT_IN) {
-    await db
-      .insert(schema.instruments)
-      .values({ key: def.key, name: def.title.nl, kind: def.kind, pilotId: def.pilot ? pilotIds[def.pilot] ?? null : null, licensed: def.kind === "wave" })
-      .onConflictDoNothing();
-  }
+/**
+ * Installs the built-in definitions as version 1, once: idempotent, safe under concurrent runs (unique
+ * keys, ON CONFLICT DO NOTHING). A pilot's own built-in items (PILOT_ITEMS, keyed by pilot key) are
+ * attached to the pilot with that key when it exists, now or on a later call. Called by setup, on pilot
+ * creation and by every scheduled run, so a deployment that never ran `npm run setup` still invites
+ * youths. Returns instrument key → current version id.
+ */
+export async function ensureBuiltInInstruments(db: Db): Promise<Map<string, number>> {
+  const pilots = await db.select({ id: schema.pilots.id, key: schema.pilots.key }).from(schema.pilots);
+  const pilotIds = new Map(pilots.map((p) => [p.key, p.id]));
+  await db
+    .insert(schema.instruments)
+    .values(BUILT_IN.map((def) => ({ key: def.key, name: def.title.nl, kind: def.kind, pilotId: def.pilot ? pilotIds.get(def.pilot) ?? null : null, licensed: def.kind === "wave" })))
+    .onConflictDoNothing();
   const instruments = await db.select().from(schema.instruments);
-  const byKey = new Map(instruments.map((i) => [i.key, i.id]));
+  const byKey = new Map(instruments.map((i) => [i.key, i]));
   for (const def of BUILT_IN) {
-    await db
-      .insert(schema.instrumentVersions)
-      .values({ instrumentId: byKey.get(def.key)!, version: 1, definition: def, complete: true })
-      .onConflictDoNothing();
+    const row = byKey.get(def.key)!;
+    const pilotId = def.pilot ? pilotIds.get(def.pilot) : undefined;
+    if (pilotId !== undefined && row.pilotId === null) await db.update(schema.instruments).set({ pilotId }).where(eq(schema.instruments.id, row.id));
   }
+  // BUILT_IN has 10 definitions: 40 bound values, under D1's 100 per statement.
+  await db.insert(schema.instrumentVersions).values(BUILT_IN.map((def) => ({ instrumentId: byKey.get(def.key)!.id, version: 1, definition: def, complete: true }))).onConflictDoNothing();
   return currentVersions(db);
 }
 
