@@ -30,7 +30,7 @@ export default defineConfig(async () => {
             TEST_SMTP_CONTROL: `http://127.0.0.1:${controlPort}`,
             SMTP_HOST: "127.0.0.1",
             SMTP_PORT: String(smtpPort),
-            PUBLIC_URL: "http://questionnaire.test",
+            PUBLIC_URL: "http://questionnaire.localhost",
             LINK_SECRET: randomBytes(32).toString("base64url"),
             CONTACT_KEY: randomBytes(32).toString("base64"),
             SESSION_SECRET: randomBytes(32).toString("base64url"),

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { ISLANDS_JS, ISLANDS_JS_PATH } from "../web/generated/assets";
 import { devRoutes } from "./dev/routes";
-import type { Env } from "./env";
+import { isDev, type Env } from "./env";
 import { AppError, ERROR_STATUS } from "./errors";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
@@ -29,7 +29,7 @@ export function createApp() {
     return c.body(ISLANDS_JS);
   });
   // Public API description; registered before the /api/v1 sub-apps whose middleware requires staff.
-  app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app.routes)));
+  app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app.routes, { dev: isDev(c.env) })));
   // Around every API route below: with VALIDATE_RESPONSES=1 each answer must match its description.
   app.use("/api/v1/*", validateResponses);
   app.route("/", surveyRoutes);

@@ -42,12 +42,94 @@ export type Env = {
 /** One queue message: outbox rows to deliver, and the run's clock (tests advance it). */
 export type MailQueueMessage = { outboxIds: number[]; now?: number };
 
-const REQUIRED_SECRETS = ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const;
+/** Secrets the Worker cannot run without (`wrangler secret put`; locally generated into .dev.vars). */
+export const REQUIRED_SECRETS = ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const;
+/** Shortest accepted secret: 32 random bytes in base64url are 43 characters. */
+export const MIN_SECRET_LENGTH = 32;
 
-/** Fails loudly at the boundary instead of deep inside a request. */
-export function checkEnv(env: Env): void {
-  const missing = REQUIRED_SECRETS.filter((k) => !env[k] || env[k].length < 16);
-  if (missing.length) throw new Error(`Missing or too short secrets: ${missing.join(", ")} (run npm start to generate .dev.vars)`);
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** Loopback hosts (RFC 6761: every *.localhost name is one too). */
+export function isLocalUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const host = new URL(url).hostname;
+    return LOCAL_HOSTS.has(host) || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
 }
 
-export const isDev = (env: Env) => env.DEV_MODE === "1";
+/**
+ * DEV_MODE switches on the dev routes and the dev admin token. It is honoured only together with a
+ * loopback PUBLIC_URL, so a .dev.vars copied into production can never switch them on.
+ */
+export const isDev = (env: Env) => env.DEV_MODE === "1" && isLocalUrl(env.PUBLIC_URL);
+
+const base64Bytes = (s: string) => {
+  try {
+    return atob(s).length;
+  } catch {
+    return -1;
+  }
+};
+
+const httpsUrl = (s: string | undefined) => {
+  try {
+    return !!s && new URL(s).protocol === "https:";
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What keeps this Worker from serving safely, as short English lines for the log (never values). Empty
+ * when it may serve. In dev mode only the secrets are checked; everywhere else also an https PUBLIC_URL
+ * and a configured mail transport.
+ */
+export function configProblems(env: Env): string[] {
+  const problems: string[] = [];
+  for (const k of REQUIRED_SECRETS) {
+    const v = env[k];
+    if (!v) problems.push(`secret ${k} is missing (wrangler secret put ${k})`);
+    else if (v.length < MIN_SECRET_LENGTH) problems.push(`secret ${k} is shorter than ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (env.CONTACT_KEY && env.CONTACT_KEY.length >= MIN_SECRET_LENGTH && base64Bytes(env.CONTACT_KEY) !== 32) {
+    problems.push("secret CONTACT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)");
+  }
+  if (!env.DB) problems.push("D1 binding DB is missing");
+  if (isDev(env)) return problems;
+  if (!httpsUrl(env.PUBLIC_URL)) problems.push("PUBLIC_URL must be an https:// address (the links in every mail point there)");
+  else if (new URL(env.PUBLIC_URL).pathname !== "/") problems.push("PUBLIC_URL must be an origin without a path");
+  if (!env.MAIL_QUEUE) problems.push("Queue binding MAIL_QUEUE is missing");
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(env.MAIL_FROM ?? "")) problems.push("MAIL_FROM must be an e-mail address");
+  const transport = env.MAIL_TRANSPORT ?? "";
+  if (transport === "smtp") {
+    if (!env.SMTP_HOST) problems.push("MAIL_TRANSPORT=smtp needs SMTP_HOST");
+    const port = Number(env.SMTP_PORT);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push("MAIL_TRANSPORT=smtp needs SMTP_PORT (587 or 465)");
+  } else if (transport === "cloudflare") {
+    if (!env.EMAIL) problems.push("MAIL_TRANSPORT=cloudflare needs the send_email binding EMAIL");
+  } else if (transport === "http") {
+    if (!httpsUrl(env.MAIL_API_URL)) problems.push("MAIL_TRANSPORT=http needs an https:// MAIL_API_URL");
+    if (!env.MAIL_API_KEY) problems.push("MAIL_TRANSPORT=http needs the secret MAIL_API_KEY");
+  } else {
+    problems.push("no mail transport configured: MAIL_TRANSPORT must be smtp, cloudflare or http");
+  }
+  return problems;
+}
+
+const checked = new WeakMap<object, string[]>();
+/**
+ * configProblems, computed once per env object (one per isolate) and logged once: a clear line in
+ * Workers Logs / `wrangler tail` saying why the Worker refuses to serve.
+ */
+export function startupProblems(env: Env): string[] {
+  let problems = checked.get(env);
+  if (!problems) {
+    problems = configProblems(env);
+    checked.set(env, problems);
+    if (problems.length) console.error(JSON.stringify({ event: "config_refused", problems }));
+    else if (env.DEV_MODE === "1" && !isDev(env)) console.warn(JSON.stringify({ event: "dev_mode_ignored", reason: "PUBLIC_URL is not a loopback address" }));
+  }
+  return problems;
+}

@@ -1,17 +1,20 @@
 import { createApp } from "./app";
-import { checkEnv, type Env, type MailQueueMessage } from "./env";
+import { startupProblems, type Env, type MailQueueMessage } from "./env";
+import { unavailableResponse } from "./lib/unavailable";
 import { runScheduled } from "./jobs/scheduled";
 import { deliverOutbox } from "./reminders/outbox";
 
 const app = createApp();
 
 export default {
+  // Start-up guards (worker/env.ts): with an unsafe configuration the Worker serves nothing but a 503
+  // page, sends no mail and runs no job; the reason is logged once per isolate as `config_refused`.
   fetch(request, env, ctx) {
-    checkEnv(env);
+    if (startupProblems(env).length) return unavailableResponse(request);
     return app.fetch(request, env, ctx);
   },
   async scheduled(controller, env, ctx) {
-    checkEnv(env);
+    if (startupProblems(env).length) return;
     ctx.waitUntil(
       runScheduled(env, controller.scheduledTime).then(
         (s) => console.log(JSON.stringify({ event: "scheduled", cron: controller.cron, ...s })),
@@ -25,7 +28,10 @@ export default {
    * outbox claims make that harmless.
    */
   async queue(batch, env, _ctx) {
-    checkEnv(env);
+    if (startupProblems(env).length) {
+      batch.retryAll({ delaySeconds: 300 }); // kept until the configuration is fixed
+      return;
+    }
     // The messages of a batch (max_batch_size in wrangler.toml: 4, well under the 6 connections a
     // Worker may hold open) are delivered side by side, each over its own SMTP session.
     await Promise.all(

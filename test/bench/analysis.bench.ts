@@ -124,7 +124,7 @@ describe("analysis budgets", () => {
     for (let i = 0; i < 3; i++) {
       for (const d of Object.keys(downloads)) {
         const r = await time(async () => {
-          const res = await exports.default.fetch(`http://questionnaire.test/api/v1/pilots/fier/summary/${d}`, { headers: auth });
+          const res = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/fier/summary/${d}`, { headers: auth });
           return { status: res.status, body: await res.text() };
         });
         expect(r.result.status).toBe(200);

@@ -29,11 +29,11 @@ describe("questionnaire page weight and speed", () => {
     const { pilot, versions } = await makePilot();
     const p = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const { path } = await openOccasion(p.id, frequentVersionIds(versions));
-    const url = `http://questionnaire.test${path}`;
+    const url = `http://questionnaire.localhost${path}`;
     const html = await (await exports.default.fetch(url)).text();
     expect(html).toContain('type="range"');
 
-    const bare = await timeIt("http://questionnaire.test/healthz");
+    const bare = await timeIt("http://questionnaire.localhost/healthz");
     const page = await timeIt(url);
     const htmlGz = await gzipSize(html);
     const jsGz = await gzipSize(ISLANDS_JS);

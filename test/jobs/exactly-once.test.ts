@@ -28,7 +28,7 @@ describe("exactly once under overlapping runs", () => {
     const queuedA = (await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(a.id).all<{ id: number }>()).results.map((r) => r.id);
 
     const admin = { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
-    const apiRun = (key: string) => exports.default.fetch(`http://questionnaire.test/api/v1/pilots/${key}/reminder-runs`, { method: "POST", headers: admin, body: JSON.stringify({ dryRun: false }) }).then((r) => r.status);
+    const apiRun = (key: string) => exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${key}/reminder-runs`, { method: "POST", headers: admin, body: JSON.stringify({ dryRun: false }) }).then((r) => r.status);
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 100; i++) {
       if (i % 10 < 4) work.push(runScheduled(env, now + i));

@@ -59,7 +59,7 @@ describe("who receives nothing", () => {
     const paused = await makeParticipant(pilot.id, { start: today, email: sink.address("paused") });
     await makeParticipant(pilot.id, { start: today, email: sink.address("active") });
     // She presses the pause link from an earlier message.
-    expect((await exports.default.fetch(`http://questionnaire.test/p/${await pauseToken(env, paused.id)}`, { method: "POST" })).status).toBe(200);
+    expect((await exports.default.fetch(`http://questionnaire.localhost/p/${await pauseToken(env, paused.id)}`, { method: "POST" })).status).toBe(200);
 
     for (let d = 0; d <= 8; d++) await fireCron(now + d * DAY);
     const { messages } = await sink.messages();

@@ -57,7 +57,7 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     expect(stored!.trend).toBe("up");
     expect(stored!.band).toBe("middle");
 
-    const csv = await exports.default.fetch(`http://questionnaire.test/api/v1/pilots/${pilot.key}/summary/indicators.csv`, { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } });
+    const csv = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${pilot.key}/summary/indicators.csv`, { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } });
     expect(csv.status).toBe(200);
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM, so Excel reads UTF-8

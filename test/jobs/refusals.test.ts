@@ -27,7 +27,7 @@ describe("a relay that refuses 30% of deliveries", () => {
       const counts = await statusCounts([pilot.id]);
       if (counts.queued) {
         // The researcher's outbox view shows the pending retries with their reason and attempts.
-        const view = (await (await exports.default.fetch(`http://questionnaire.test/api/v1/pilots/${pilot.key}/outbox?status=queued&limit=500`, { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } })).json()) as { messages: { attempts: number; reason: string; nextAttemptAt: number }[] };
+        const view = (await (await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${pilot.key}/outbox?status=queued&limit=500`, { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } })).json()) as { messages: { attempts: number; reason: string; nextAttemptAt: number }[] };
         expect(view.messages.length).toBe(counts.queued);
         expect(view.messages.every((m) => m.attempts >= 1 && /^451/.test(m.reason) && m.nextAttemptAt > now)).toBe(true);
         sawRetries = true;

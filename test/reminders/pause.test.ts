@@ -4,7 +4,7 @@ import { pauseToken } from "../../worker/reminders/outbox";
 import { sha256Hex } from "../../worker/lib/crypto";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 
-const BASE = "http://questionnaire.test";
+const BASE = "http://questionnaire.localhost";
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`);
 const post = (path: string, init: RequestInit = {}) => exports.default.fetch(`${BASE}${path}`, { method: "POST", ...init });
 const DAY = 86_400_000;

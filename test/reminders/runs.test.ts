@@ -7,7 +7,7 @@ import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedu
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { sinkFor, uniqueDomain } from "../mail/sink";
 
-const BASE = "http://questionnaire.test";
+const BASE = "http://questionnaire.localhost";
 const DAY = 86_400_000;
 const TZ = "Europe/Amsterdam";
 

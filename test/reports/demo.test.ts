@@ -6,7 +6,7 @@ import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
 import { db } from "../support/fixtures";
 import { admin, asObjects, parseCsv } from "./helpers";
 
-const get = (path: string) => exports.default.fetch(`http://questionnaire.test${path}`, { headers: admin() });
+const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { headers: admin() });
 
 beforeAll(async () => {
   await seedDemo(db(), env, Date.now());

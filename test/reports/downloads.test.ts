@@ -8,7 +8,7 @@ import { addDays, localDate } from "../../worker/schedule/schedule";
 import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
 import { addStaffForm, addWave, admin, asObjects, parseCsv, tokenFor } from "./helpers";
 
-const BASE = "http://questionnaire.test";
+const BASE = "http://questionnaire.localhost";
 const get = (path: string, headers: Record<string, string> = admin()) => exports.default.fetch(`${BASE}${path}`, { headers });
 const post = (path: string, body: string | undefined, headers: Record<string, string> = admin()) =>
   exports.default.fetch(`${BASE}${path}`, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });

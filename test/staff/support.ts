@@ -7,7 +7,7 @@ import { csrfFor, SESSION_COOKIE, type Role } from "../../worker/staff/auth";
 import { createSession } from "../../worker/staff/signin";
 import { smtpSink, uniqueKey } from "../support/fixtures";
 
-export const BASE = "http://questionnaire.test";
+export const BASE = "http://questionnaire.localhost";
 
 export type TestPrincipal = { label: string; userId: number | null; email: string | null; headers: Record<string, string>; csrf: string | null };
 

@@ -2,8 +2,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
 
-const get = (path: string) => exports.default.fetch(`http://questionnaire.test${path}`);
-const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`http://questionnaire.test${path}`, form(fields));
+const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`);
+const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
 
 describe("the youth questionnaire", () => {
   it("shows sliders without a value, a quick exit and discreet headers", async () => {

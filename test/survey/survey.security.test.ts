@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
 import { db, form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
 
-const url = (path: string) => `http://questionnaire.test${path}`;
+const url = (path: string) => `http://questionnaire.localhost${path}`;
 const get = (path: string) => exports.default.fetch(url(path));
 const post = (path: string, fields: Record<string, string>) => exports.default.fetch(url(path), form(fields));
 const postRaw = (path: string, body: BodyInit, contentType: string) =>

@@ -350,6 +350,9 @@ export const catalogue = {
   "staff.trend.up": { nl: "significant omhoog", en: "significantly up" },
   "staff.trend.down": { nl: "significant omlaag", en: "significantly down" },
 
+  // The page every visitor gets while the Worker refuses to serve (worker/lib/unavailable.ts): neutral, no details.
+  "unavailable.title": { nl: "Even niet beschikbaar", en: "Temporarily unavailable" },
+  "unavailable.body": { nl: "Probeer het later nog eens.", en: "Please try again later." },
   // Errors (API envelope messages)
   "error.not_found": { nl: "Niet gevonden", en: "Not found" },
   "error.unauthorized": { nl: "Niet aangemeld", en: "Not signed in" },

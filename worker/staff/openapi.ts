@@ -90,13 +90,14 @@ function successResponses(o: Operation | undefined): Record<string, unknown> {
   return Object.fromEntries(successStatuses(o).map((s) => [String(s), { description: DESCRIPTIONS[s], ...(content ? { content } : {}) }]));
 }
 
-/** The OpenAPI 3.1 document for every /api/v1 route the app serves. */
-export function buildOpenApi(routes: { method: string; path: string }[]) {
+/** The OpenAPI 3.1 document for every /api/v1 route the app serves; the dev routes only in dev mode. */
+export function buildOpenApi(routes: { method: string; path: string }[], { dev = false }: { dev?: boolean } = {}) {
   const paths: Record<string, Record<string, unknown>> = {};
   const registered = new Map(OPERATIONS.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o]));
   const seen = new Set<string>();
   for (const r of routes) {
     if (r.method === "ALL" || !r.path.startsWith("/api/v1/") || r.path.includes("*")) continue;
+    if (!dev && r.path.startsWith(`${API_BASE}/dev/`)) continue;
     const key = `${r.method} ${r.path}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod/v4";
 import { getDb, schema } from "../db";
-import type { Env } from "../env";
+import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
@@ -22,7 +22,6 @@ const MAX_PENDING_LINKS = 5;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
-const isLocalHost = (url: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
 
 /** Logs the failure without the address: logs must carry no personal data. */
 function logMailFailure(reason: string) {
@@ -156,7 +155,7 @@ export const signInRoutes = new Hono<StaffEnv>()
       return invalidLink(c);
     }
     const session = await createSession(c.env, userId, now);
-    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: !isLocalHost(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: !isLocalUrl(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
     await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, { details: { method: "magic_link" } });
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
@@ -167,6 +166,6 @@ export const signInRoutes = new Hono<StaffEnv>()
     if (token) await getDb(c.env.DB).delete(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
     const p = c.get("principal");
     await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalHost(c.req.url) });
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalUrl(c.req.url) });
     return c.redirect("/staff/sign-in", 303);
   });

@@ -1,0 +1,125 @@
+// Start-up guards (worker/env.ts configProblems, worker/index.ts): outside dev mode the Worker refuses to
+// serve, send or run jobs with an unsafe configuration — a 503 page and one clear log line, never a stack
+// trace — and DEV_MODE is honoured only with a loopback PUBLIC_URL. Each case calls the real Worker
+// entry points in workerd with the test env changed in one place.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../worker/index";
+import { configProblems, isDev, type Env } from "../../worker/env";
+
+/** A production-shaped env: DEV_MODE off, https PUBLIC_URL, the SMTP sink as relay. */
+const production = (over: Partial<Record<keyof Env, unknown>> = {}): Env =>
+  ({ ...env, DEV_MODE: undefined, DEV_ADMIN_TOKEN: undefined, PUBLIC_URL: "https://vragenlijst.example.org", ...over }) as Env;
+
+async function get(e: Env, path: string, headers: Record<string, string> = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch!(new Request(`https://vragenlijst.example.org${path}`, { headers }) as never, e, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const BAD: [string, Partial<Record<keyof Env, unknown>>, RegExp][] = [
+  ["PUBLIC_URL over http", { PUBLIC_URL: "http://vragenlijst.example.org" }, /PUBLIC_URL must be an https/],
+  ["PUBLIC_URL not a URL", { PUBLIC_URL: "vragenlijst.example.org" }, /PUBLIC_URL must be an https/],
+  ["PUBLIC_URL empty", { PUBLIC_URL: "" }, /PUBLIC_URL must be an https/],
+  ["PUBLIC_URL with a path", { PUBLIC_URL: "https://example.org/vragen" }, /without a path/],
+  ["LINK_SECRET missing", { LINK_SECRET: undefined }, /LINK_SECRET is missing/],
+  ["SESSION_SECRET too short", { SESSION_SECRET: "short-secret-123" }, /SESSION_SECRET is shorter than 32/],
+  ["CONTACT_KEY missing", { CONTACT_KEY: "" }, /CONTACT_KEY is missing/],
+  ["CONTACT_KEY not 32 bytes", { CONTACT_KEY: randomBytes(48).toString("base64") }, /CONTACT_KEY must be 32 random bytes/],
+  ["no mail transport", { MAIL_TRANSPORT: undefined }, /no mail transport configured/],
+  ["unknown mail transport", { MAIL_TRANSPORT: "sendmail" }, /no mail transport configured/],
+  ["smtp without host", { SMTP_HOST: "" }, /needs SMTP_HOST/],
+  ["smtp with a bad port", { SMTP_PORT: "smtp" }, /needs SMTP_PORT/],
+  ["cloudflare without binding", { MAIL_TRANSPORT: "cloudflare", EMAIL: undefined }, /send_email binding EMAIL/],
+  ["http API over http", { MAIL_TRANSPORT: "http", MAIL_API_URL: "http://mail.example.org", MAIL_API_KEY: "k".repeat(40) }, /https:\/\/ MAIL_API_URL/],
+  ["http API without key", { MAIL_TRANSPORT: "http", MAIL_API_URL: "https://mail.example.org" }, /secret MAIL_API_KEY/],
+  ["MAIL_FROM not an address", { MAIL_FROM: "vragenlijst" }, /MAIL_FROM must be an e-mail address/],
+  ["no queue", { MAIL_QUEUE: undefined }, /MAIL_QUEUE is missing/],
+];
+
+describe("start-up guards", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a complete production configuration serves", async () => {
+    expect(configProblems(production())).toEqual([]);
+    const res = await get(production(), "/healthz");
+    expect(res.status).toBe(200);
+  });
+
+  for (const [name, over, reason] of BAD) {
+    it(`refuses to serve: ${name}`, async () => {
+      const e = production(over);
+      expect(configProblems(e).join("\n")).toMatch(reason);
+      const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+      const page = await get(e, "/staff/sign-in");
+      expect(page.status).toBe(503);
+      expect(page.headers.get("content-type")).toMatch(/text\/html/);
+      expect(page.headers.get("cache-control")).toBe("no-store");
+      const html = await page.text();
+      expect(html).toContain("Even niet beschikbaar");
+      // No stack trace and no configuration detail for the visitor; the reason goes to the log, once.
+      expect(html).not.toMatch(/PUBLIC_URL|secret|SMTP|Error|at /);
+      const api = await get(e, "/api/v1/openapi.json");
+      expect(api.status).toBe(503);
+      expect(await api.json()).toEqual({ error: { code: "unavailable", message: "Service unavailable" } });
+      const lines = logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("config_refused"));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!).problems.join("\n")).toMatch(reason);
+      // Secrets never reach the log.
+      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const) if (e[k]) expect(lines[0]).not.toContain(e[k]);
+    });
+  }
+
+  it("a refusing Worker runs no scheduled job and keeps queued mail for later", async () => {
+    const e = production({ PUBLIC_URL: "http://vragenlijst.example.org" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log").first<{ n: number }>();
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }), e, ctx);
+    await waitOnExecutionContext(ctx);
+    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+    const retried: unknown[] = [];
+    const batch = { messages: [], queue: "q", retryAll: (o: unknown) => retried.push(o), ackAll: () => {} };
+    await worker.queue!(batch as never, e, createExecutionContext());
+    expect(retried).toEqual([{ delaySeconds: 300 }]);
+  });
+
+  it("DEV_MODE is honoured only with a loopback PUBLIC_URL", async () => {
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "http://127.0.0.1:8787" }))).toBe(true);
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "http://localhost:8787" }))).toBe(true);
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "http://questionnaire.localhost" }))).toBe(true);
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "https://vragenlijst.example.org" }))).toBe(false);
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "https://localhost.example.org" }))).toBe(false);
+    expect(isDev(production({ DEV_MODE: "1", PUBLIC_URL: "https://127.0.0.1.nip.io" }))).toBe(false);
+    // A .dev.vars copied into production: DEV_MODE and the dev admin token are there, but do nothing.
+    const copied = production({ DEV_MODE: "1", DEV_ADMIN_TOKEN: env.DEV_ADMIN_TOKEN });
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const seed = await worker.fetch!(
+      new Request("https://vragenlijst.example.org/api/v1/dev/seed", { method: "POST", headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } }) as never,
+      copied,
+      createExecutionContext(),
+    );
+    expect(seed.status).toBe(404); // the dev routes do not exist outside dev mode
+    expect(warned.mock.calls.some((c) => String(c[0]).includes("dev_mode_ignored"))).toBe(true);
+    const me = await get(copied, "/api/v1/me", { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` });
+    expect(me.status).toBe(401);
+  });
+
+  it("the dev routes are listed in the API description only in dev mode", async () => {
+    const prodDoc = (await (await get(production(), "/api/v1/openapi.json")).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(prodDoc.paths).filter((p) => p.includes("/dev/"))).toEqual([]);
+    expect(Object.keys(prodDoc.paths).length).toBeGreaterThan(30);
+    const devDoc = (await (await get(env as Env, "/api/v1/openapi.json")).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(devDoc.paths)).toContain("/api/v1/dev/seed");
+  });
+
+  it("in dev mode only the secrets are required (http loopback, any transport)", () => {
+    const dev = { ...env, PUBLIC_URL: "http://127.0.0.1:8787", MAIL_TRANSPORT: "smtp" } as Env;
+    expect(configProblems(dev)).toEqual([]);
+    expect(configProblems({ ...dev, LINK_SECRET: "x" } as Env)).toEqual(["secret LINK_SECRET is shorter than 32 characters"]);
+  });
+});
