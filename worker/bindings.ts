@@ -1,7 +1,8 @@
 // What every deployed environment (wrangler.toml [env.staging], [env.production]) must give the Worker:
 // bindings, plain settings ([vars]) and secrets. Plain data with no imports but a type, so that
 // `npm run deploy:check` / `npm run deploy` (scripts/lib/deploy-config.mjs, in Node) read this very
-// module; the type checks at the bottom keep every name here a key of the Worker's Env (worker/env.ts).
+// module; the Worker's start-up guard takes its REQUIRED_SECRETS from here (worker/env.ts), and the type
+// checks at the bottom keep every name here a key of the Worker's Env.
 import type { Env } from "./env";
 
 export const DEPLOY_REQUIREMENTS = {

@@ -1,3 +1,5 @@
+import { DEPLOY_REQUIREMENTS } from "./bindings";
+
 export type Env = {
   DB: D1Database;
   MAIL_QUEUE: Queue<MailQueueMessage>;
@@ -43,7 +45,7 @@ export type Env = {
 export type MailQueueMessage = { outboxIds: number[]; now?: number };
 
 /** Secrets the Worker cannot run without (`wrangler secret put`; locally generated into .dev.vars). */
-export const REQUIRED_SECRETS = ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const;
+export const REQUIRED_SECRETS = DEPLOY_REQUIREMENTS.secrets;
 /** Shortest accepted secret: 32 random bytes in base64url are 43 characters. */
 export const MIN_SECRET_LENGTH = 32;
 
