@@ -350,6 +350,10 @@ export const catalogue = {
   "staff.trend.up": { nl: "significant omhoog", en: "significantly up" },
   "staff.trend.down": { nl: "significant omlaag", en: "significantly down" },
 
+  "staff.pilot.missingInstruments": {
+    nl: "Deze vragenlijsten zijn ingesteld maar niet geïnstalleerd, dus worden metingen ermee niet gepland: {instruments}. Vraag een beheerder ze te importeren of uit de instellingen te halen.",
+    en: "These questionnaires are configured but not installed, so no measurements with them are planned: {instruments}. Ask an admin to import them or remove them from the settings.",
+  },
   // The page every visitor gets while the Worker refuses to serve (worker/lib/unavailable.ts): neutral, no details.
   "unavailable.title": { nl: "Even niet beschikbaar", en: "Temporarily unavailable" },
   "unavailable.body": { nl: "Probeer het later nog eens.", en: "Please try again later." },

@@ -19,8 +19,15 @@ export type OccasionToOpen = {
   instrumentVersionIds: number[];
 };
 
-/** Every occasion due today on a youth's schedule (whether or not it exists already). Reads only. */
-export async function collectDueOccasions(db: Db, now: number, pilotId?: number): Promise<OccasionToOpen[]> {
+/** A configured instrument that has no definition: its questions cannot be asked. */
+export type MissingInstrument = { pilotId: number; instrument: string };
+
+/**
+ * Every occasion due today on a youth's schedule (whether or not it exists already). Reads only.
+ * Instruments the pilot is configured with but that have no definition are left out of the occasion
+ * (an occasion with none left is not planned) and added to `missing`, never dropped in silence.
+ */
+export async function collectDueOccasions(db: Db, now: number, pilotId?: number, missing: MissingInstrument[] = []): Promise<OccasionToOpen[]> {
   const d1 = db.$client as D1Database;
   const [pilots, people] = await d1.batch<Record<string, unknown>>([
     d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
@@ -44,7 +51,12 @@ export async function collectDueOccasions(db: Db, now: number, pilotId?: number)
     const today = localDate(now, pilot.timezone);
     for (const p of byPilot.get(raw.id) ?? []) {
       for (const o of dueOccasions(planOccasions(p.pilot_start_date, schedule, frequent, wave), today)) {
-        const ids = o.instruments.map((k) => versions.get(k)).filter((v): v is number => v !== undefined);
+        const ids: number[] = [];
+        for (const k of o.instruments) {
+          const v = versions.get(k);
+          if (v !== undefined) ids.push(v);
+          else if (!missing.some((m) => m.pilotId === raw.id && m.instrument === k)) missing.push({ pilotId: raw.id, instrument: k });
+        }
         if (!ids.length) continue;
         rows.push({
           participantId: p.id,
@@ -70,7 +82,9 @@ export async function collectDueOccasions(db: Db, now: number, pilotId?: number)
  * 2,000 per statement, all statements in one D1 batch.
  */
 export async function openDueOccasions(db: Db, now: number, pilotId?: number): Promise<number> {
-  const rows = await collectDueOccasions(db, now, pilotId);
+  const missing: MissingInstrument[] = [];
+  const rows = await collectDueOccasions(db, now, pilotId, missing);
+  await reportMissingInstruments(db.$client as D1Database, missing, now);
   if (!rows.length) return 0;
   const d1 = db.$client as D1Database;
   const stmts = [];
@@ -89,6 +103,32 @@ export async function openDueOccasions(db: Db, now: number, pilotId?: number): P
   }
   const res = await d1.batch(stmts);
   return res.reduce((n, r) => n + r.meta.changes, 0);
+}
+
+const MISSING_REPORT_INTERVAL_MS = 24 * 3_600_000;
+
+/**
+ * One audit entry `occasion.unplanned` per pilot and missing instrument per day (the cron runs every
+ * 15 minutes; the log must not flood). The researcher's pilot page shows the same gap, live
+ * (missingInstrumentsOf in worker/studies/instruments.ts).
+ */
+export async function reportMissingInstruments(d1: D1Database, missing: MissingInstrument[], now: number): Promise<number> {
+  if (!missing.length) return 0;
+  const { results } = await d1
+    .prepare("SELECT pilot_id, target FROM audit_log WHERE action = 'occasion.unplanned' AND at > ?")
+    .bind(now - MISSING_REPORT_INTERVAL_MS)
+    .all<{ pilot_id: number; target: string }>();
+  const fresh = missing.filter((m) => !results.some((r) => r.pilot_id === m.pilotId && r.target === `instrument:${m.instrument}`));
+  if (!fresh.length) return 0;
+  await d1.batch(
+    fresh.map((m) =>
+      d1
+        .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, 'system', 'scheduler', 'occasion.unplanned', ?, ?, ?)")
+        .bind(now, m.pilotId, `instrument:${m.instrument}`, JSON.stringify({ reason: "instrument_missing", instrument: m.instrument })),
+    ),
+  );
+  for (const m of fresh) console.warn(JSON.stringify({ event: "occasion_unplanned", pilotId: m.pilotId, instrument: m.instrument }));
+  return fresh.length;
 }
 
 /** Occasions whose window has passed become missed; their queued messages are cancelled. */

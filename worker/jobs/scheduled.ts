@@ -7,6 +7,7 @@ import { audit } from "../lib/audit";
 import type { runSummary } from "../staff/responses";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages, resolveStaleClaims } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
+import { ensureBuiltInInstruments } from "../studies/instruments";
 
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
 export const INLINE_SEND_LIMIT = 50;
@@ -34,6 +35,8 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
     .values({ pilotId: trigger.pilotId ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
     .returning({ id: schema.reminderRuns.id });
   const runId = run!.id;
+  // First use: a deployment that skipped `npm run setup` still gets the built-in questionnaires.
+  await ensureBuiltInInstruments(db, now);
   const opened = await openDueOccasions(db, now, trigger.pilotId);
   const closed = await closeExpired(env.DB, now);
   const staleResolved = await resolveStaleClaims(env, now);

@@ -19,6 +19,7 @@ import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf,
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
 import { effectiveSettings, updateSettings } from "../studies/config";
+import { missingInstrumentsOf } from "../studies/instruments";
 import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
 import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
 
@@ -55,7 +56,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const f = c.req.query("filter");
     const filter = f === "overdue" || f === "left_care" ? f : "all";
     const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now())).filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true));
-    return renderStaffPage(c, <PilotPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} />);
+    const missingInstruments = await missingInstrumentsOf(getDb(c.env.DB), pilot);
+    return renderStaffPage(c, <PilotPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} missingInstruments={missingInstruments} />);
   })
   .get("/staff/pilots/:pilot/youths/:code", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);

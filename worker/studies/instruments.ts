@@ -1,34 +1,30 @@
 import { eq, inArray } from "drizzle-orm";
-import { BUILT_IN, type InstrumentDefinition } from "../../schema/instruments/definitions";
+import type { InstrumentDefinition } from "../../schema/instruments/definitions";
+import { builtInInstrumentStatements } from "./setup-sql";
+import { instrumentsOf } from "./settings";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
 import type { Db } from "../db";
 import { schema } from "../db";
 import type { ParticipantStatus } from "../../schema/tables";
 
 /**
- * Installs the built-in definitions as version 1, once: idempotent, safe under concurrent runs (unique
- * keys, ON CONFLICT DO NOTHING). A pilot's own built-in items (PILOT_ITEMS, keyed by pilot key) are
- * attached to the pilot with that key when it exists, now or on a later call. Called by setup, on pilot
- * creation and by every scheduled run, so a deployment that never ran `npm run setup` still invites
- * youths. Returns instrument key → current version id.
+ * Installs the built-in definitions as version 1, once (worker/studies/setup-sql.ts, the same statements
+ * `npm run setup` runs): idempotent and safe under concurrent runs, one D1 batch. A pilot's own built-in
+ * items (PILOT_ITEMS, keyed by pilot key) are attached to the pilot with that key when it exists, now or
+ * on a later call. Called on pilot creation and by every scheduled run, so a deployment that never ran
+ * `npm run setup` still invites youths. Returns instrument key → current version id.
  */
-export async function ensureBuiltInInstruments(db: Db): Promise<Map<string, number>> {
-  const pilots = await db.select({ id: schema.pilots.id, key: schema.pilots.key }).from(schema.pilots);
-  const pilotIds = new Map(pilots.map((p) => [p.key, p.id]));
-  await db
-    .insert(schema.instruments)
-    .values(BUILT_IN.map((def) => ({ key: def.key, name: def.title.nl, kind: def.kind, pilotId: def.pilot ? pilotIds.get(def.pilot) ?? null : null, licensed: def.kind === "wave" })))
-    .onConflictDoNothing();
-  const instruments = await db.select().from(schema.instruments);
-  const byKey = new Map(instruments.map((i) => [i.key, i]));
-  for (const def of BUILT_IN) {
-    const row = byKey.get(def.key)!;
-    const pilotId = def.pilot ? pilotIds.get(def.pilot) : undefined;
-    if (pilotId !== undefined && row.pilotId === null) await db.update(schema.instruments).set({ pilotId }).where(eq(schema.instruments.id, row.id));
-  }
-  // BUILT_IN has 10 definitions: 40 bound values, under D1's 100 per statement.
-  await db.insert(schema.instrumentVersions).values(BUILT_IN.map((def) => ({ instrumentId: byKey.get(def.key)!.id, version: 1, definition: def, complete: true }))).onConflictDoNothing();
+export async function ensureBuiltInInstruments(db: Db, now = Date.now()): Promise<Map<string, number>> {
+  const d1 = db.$client as D1Database;
+  await d1.batch(builtInInstrumentStatements(now).map((s) => d1.prepare(s.sql).bind(...s.params)));
   return currentVersions(db);
+}
+
+/** The instruments a pilot is configured with that have no definition (shown on the researcher's pilot page). */
+export async function missingInstrumentsOf(db: Db, pilot: { key: string; settings: unknown }): Promise<string[]> {
+  const versions = await currentVersions(db);
+  const { frequent, wave } = instrumentsOf(pilot as Parameters<typeof instrumentsOf>[0]);
+  return [...new Set([...frequent, ...wave])].filter((k) => !versions.has(k));
 }
 
 export async function currentVersions(db: Db): Promise<Map<string, number>> {

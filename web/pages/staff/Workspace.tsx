@@ -39,7 +39,7 @@ export function HomePage({ user, pilots, isAdmin = false, lang = "nl" }: { user:
   );
 }
 
-export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang = "nl" }: { user: StaffUser; pilot: PilotCard; rows: YouthRow[]; filter: "all" | "overdue" | "left_care"; canWrite: boolean; timezone: string; lang?: Lang }) {
+export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missingInstruments = [], lang = "nl" }: { user: StaffUser; pilot: PilotCard; rows: YouthRow[]; filter: "all" | "overdue" | "left_care"; canWrite: boolean; timezone: string; missingInstruments?: string[]; lang?: Lang }) {
   const f = (key: typeof filter, label: MessageKey) => (
     <a href={`/staff/pilots/${pilot.key}${key === "all" ? "" : `?filter=${key}`}`} id={`filter-${key}`} aria-current={filter === key ? "page" : undefined}>
       {t(label, lang)}
@@ -48,6 +48,11 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, lang 
   return (
     <StaffLayout lang={lang} title={pilot.name} user={user}>
       <h1 id="pilot-title">{pilot.name}</h1>
+      {missingInstruments.length > 0 && (
+        <p class="error" id="missing-instruments" role="alert">
+          {t("staff.pilot.missingInstruments", lang).replace("{instruments}", missingInstruments.join(", "))}
+        </p>
+      )}
       <p>
         {canWrite && (
           <>
