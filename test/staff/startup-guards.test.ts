@@ -4,7 +4,6 @@
 // entry points in workerd with the test env changed in one place.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import { configProblems, isDev, type Env } from "../../worker/env";
@@ -28,7 +27,7 @@ const BAD: [string, Partial<Record<keyof Env, unknown>>, RegExp][] = [
   ["LINK_SECRET missing", { LINK_SECRET: undefined }, /LINK_SECRET is missing/],
   ["SESSION_SECRET too short", { SESSION_SECRET: "short-secret-123" }, /SESSION_SECRET is shorter than 32/],
   ["CONTACT_KEY missing", { CONTACT_KEY: "" }, /CONTACT_KEY is missing/],
-  ["CONTACT_KEY not 32 bytes", { CONTACT_KEY: randomBytes(48).toString("base64") }, /CONTACT_KEY must be 32 random bytes/],
+  ["CONTACT_KEY not 32 bytes", { CONTACT_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(48)))) }, /CONTACT_KEY must be 32 random bytes/],
   ["no mail transport", { MAIL_TRANSPORT: undefined }, /no mail transport configured/],
   ["unknown mail transport", { MAIL_TRANSPORT: "sendmail" }, /no mail transport configured/],
   ["smtp without host", { SMTP_HOST: "" }, /needs SMTP_HOST/],
