@@ -163,15 +163,21 @@ export const occasions = sqliteTable(
 );
 
 /** Only the SHA-256 of a link token is stored. */
-export const secureLinks = sqliteTable("secure_links", {
-  id: id(),
-  occasionId: integer("occasion_id").notNull().references(() => occasions.id),
-  tokenHash: text("token_hash").notNull().unique(),
-  expiresAt: ms("expires_at").notNull(),
-  revokedAt: ms("revoked_at"),
-  usedAt: ms("used_at"),
-  createdAt: createdAt(),
-});
+export const secureLinks = sqliteTable(
+  "secure_links",
+  {
+    id: id(),
+    occasionId: integer("occasion_id").notNull().references(() => occasions.id),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: ms("expires_at").notNull(),
+    revokedAt: ms("revoked_at"),
+    usedAt: ms("used_at"),
+    createdAt: createdAt(),
+  },
+  // Marking a link used on submit, revoking on withdrawal, and SQLite's foreign-key check from occasions
+  // look links up by occasion (test/scale/query-plans.test.ts).
+  (t) => [index("secure_links_occasion").on(t.occasionId)],
+);
 
 export const RESPONSE_MODES = ["self", "kiosk", "phone", "import"] as const;
 export const responses = sqliteTable(
@@ -230,7 +236,14 @@ export const outbox = sqliteTable(
     sentAt: ms("sent_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("outbox_status_next").on(t.status, t.nextAttemptAt), index("outbox_pilot").on(t.pilotId)],
+  (t) => [
+    index("outbox_status_next").on(t.status, t.nextAttemptAt),
+    index("outbox_pilot").on(t.pilotId),
+    // Planning joins what was sent per open occasion, a submit cancels its occasion's queued messages.
+    index("outbox_occasion").on(t.occasionId),
+    // The researcher's overview reads a pilot's messages per chunk of youths.
+    index("outbox_pilot_participant").on(t.pilotId, t.participantId),
+  ],
 );
 
 export const reminderRuns = sqliteTable("reminder_runs", {
@@ -304,5 +317,6 @@ export const auditLog = sqliteTable(
     target: text("target"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_log_at").on(t.at)],
+  // pilot + action: who paused reminders (reminders page) and the admin's filtered audit view.
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_pilot_action").on(t.pilotId, t.action)],
 );

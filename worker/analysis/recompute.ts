@@ -162,6 +162,8 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
     fingerprint=excluded.fingerprint, computed_at=excluded.computed_at`;
 
+const DELETE_STALE = "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
+
 type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, AnswerColumns>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
 
 /**
@@ -300,7 +302,9 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
     const stale = [...old.keys()].filter((k) => !keep.has(k));
     const stmts: D1PreparedStatement[] = [];
     for (let j = 0; j < upserts.length; j += 2000) stmts.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts.slice(j, j + 2000)), now));
-    if (stale.length) stmts.push(d1.prepare("DELETE FROM indicator_results WHERE (participant_id || '|' || indicator) IN (SELECT value FROM json_each(?))").bind(JSON.stringify(stale)));
+    // (participant_id, indicator) pairs, so that the delete finds its rows through the primary key.
+    const pairs = stale.map((k) => [Number(k.slice(0, k.indexOf("|"))), k.slice(k.indexOf("|") + 1)]);
+    if (stale.length) stmts.push(d1.prepare(DELETE_STALE).bind(JSON.stringify(pairs)));
     if (pendingWrite) await pendingWrite;
     pendingWrite = stmts.length ? d1.batch(stmts) : null;
     changed += upserts.length + stale.length;
@@ -331,8 +335,8 @@ export async function recomputeQueued(d1: D1Database, now: number, opts: Recompu
   if (!queued.length) return { participants: 0, changed: 0 };
   const result = await recomputeParticipants(d1, queued.map(([id]) => id), now, opts);
   await d1
-    .prepare("DELETE FROM recompute_queue WHERE (participant_id || '|' || requested_at) IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(queued.map(([id, at]) => `${id}|${at}`)))
+    .prepare("DELETE FROM recompute_queue WHERE (participant_id, requested_at) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))")
+    .bind(JSON.stringify(queued))
     .run();
   return result;
 }

@@ -91,7 +91,7 @@ async function listPauses(d1: D1Database, pilotId: number, now: number) {
   const { results } = await d1
     .prepare(
       `SELECT a.at, a.actor_id AS code, a.details, p.reminders_paused_until FROM audit_log a
-       JOIN participants p ON a.target = 'participant:' || p.id
+       JOIN participants p ON p.id = CAST(substr(a.target, 13) AS INTEGER) AND a.target = 'participant:' || p.id
        WHERE a.action = 'reminders_paused' AND a.pilot_id = ? ORDER BY a.id DESC LIMIT 200`,
     )
     .bind(pilotId)
