@@ -45,7 +45,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.{ts,tsx}"],
-      exclude: ["test/e2e/**", "test/bench/**", "node_modules/**"],
+      exclude: ["test/e2e/**", "test/bench/**", "test/tooling/**", "node_modules/**"],
       setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 60_000,

@@ -1,0 +1,141 @@
+// npm run deploy:check and npm run deploy --dry-run, as child processes, offline: the committed
+// wrangler.toml passes (placeholders are warnings), copies with one binding removed fail naming it,
+// and deploy refuses placeholders but, once they are filled in, only prints the remote commands.
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  fillPlaceholders,
+  portableWranglerToml,
+  removeTable,
+  removeTempConfigs,
+  replaceLineIn,
+  runCommand,
+  runScript,
+  writeTempConfig,
+} from "./support";
+
+afterAll(removeTempConfigs);
+
+describe("deploy:check on the committed wrangler.toml", () => {
+  it("passes for staging and production, warns about each placeholder and prints the bundle size", async () => {
+    const r = await runCommand("npm", ["run", "-s", "deploy:check"]);
+    expect(r.code, r.output).toBe(0);
+    for (const env of ["staging", "production"]) {
+      expect(r.stdout).toContain(`[${env}]`);
+      expect(r.stdout).toContain(`✓ ${env}: every binding, var and setting present`);
+      expect(r.stdout).toMatch(new RegExp(`! ${env}: placeholder d1_databases\\[0\\]\\.database_id = "REPLACE_WITH_${env.toUpperCase()}_D1_DATABASE_ID"`));
+      expect(r.stdout).toContain(`! ${env}: placeholder vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"`);
+      expect(r.stdout).toContain(`! ${env}: placeholder vars.MAIL_FROM`);
+      expect(r.stdout).toContain(`! ${env}: placeholder vars.PUBLIC_URL`);
+      expect(r.stdout).toContain(`! ${env}: placeholder routes[0].pattern`);
+    }
+    expect(r.stdout).toContain("wrangler d1 create outcome-monitor-staging");
+    const sizes = [...r.stdout.matchAll(/bundle: Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/g)];
+    expect(sizes).toHaveLength(2);
+    for (const [, total, gzip] of sizes) {
+      expect(Number(gzip)).toBeGreaterThan(50);
+      expect(Number(gzip)).toBeLessThan(3 * 1024);
+      expect(Number(total)).toBeGreaterThan(Number(gzip));
+    }
+    expect(r.stdout).toContain("of the 64 MiB limit");
+    expect(r.stdout).toContain("deploy:check passed");
+  });
+
+  it("rejects the local top level and unknown environments as targets", async () => {
+    const r = await runScript("deploy-check.mjs", ["--env", "local"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--env must be staging, production or all");
+  });
+});
+
+describe("deploy:check fails with the binding's name when one is missing", () => {
+  const base = portableWranglerToml();
+  const cases: Array<[string, (t: string) => string, RegExp]> = [
+    ["D1", (t) => removeTable(t, "[[env.production.d1_databases]]"), /production: missing D1 database DB/],
+    ["D1 migrations_dir", (t) => replaceLineIn(t, "[[env.production.d1_databases]]", "migrations_dir", null), /production: D1 database DB has no migrations_dir/],
+    ["queue producer", (t) => removeTable(t, "[[env.production.queues.producers]]"), /production: missing Queue producer MAIL_QUEUE/],
+    ["queue consumer", (t) => removeTable(t, "[[env.production.queues.consumers]]"), /production: missing Queue consumer for MAIL_QUEUE: no \[\[queues\.consumers\]\] with queue = "outcome-monitor-mail"/],
+    // [triggers] is inherited from the top level (unlike bindings), so an empty list is what loses the cron.
+    ["cron", (t) => replaceLineIn(t, "[env.production.triggers]", "crons", "crons = []"), /production: missing cron trigger/],
+    ["ratelimit", (t) => removeTable(t, "[[env.production.ratelimits]]"), /production: missing ratelimit SIGNIN_LIMITER/],
+    ["send_email", (t) => removeTable(t, "[[env.production.send_email]]"), /production: missing send_email EMAIL/],
+    ["PUBLIC_URL http://", (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", 'PUBLIC_URL = "http://vragenlijst.example.org"'), /production: var PUBLIC_URL must be an https:\/\/ origin/],
+    ["PUBLIC_URL", (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", null), /production: missing var PUBLIC_URL/],
+    ["SMTP_HOST", (t) => replaceLineIn(t, "[env.production.vars]", "SMTP_HOST", null), /production: missing var SMTP_HOST \(needed with MAIL_TRANSPORT = "smtp"\)/],
+    ["[build]", (t) => removeTable(t, "[build]"), /production: missing \[build\] command/],
+    ["observability", (t) => replaceLineIn(t, "[env.production.observability]", "enabled", "enabled = false"), /production: observability is off/],
+    ["workers_dev = false", (t) => replaceLineIn(t, "[env.production]", "workers_dev", null), /production: workers_dev must be false/],
+    ["route", (t) => replaceLineIn(t, "[env.production]", "routes", null), /production: missing route or custom domain/],
+  ];
+
+  it.each(cases)("without %s", async (_name, edit, message) => {
+    const config = writeTempConfig(edit(base));
+    const r = await runScript("deploy-check.mjs", ["--env", "production", "--config", config]);
+    expect(r.code, r.output).toBe(1);
+    expect(r.stdout).toMatch(message);
+    expect(r.stdout).toContain("deploy:check FAILED");
+    // The broken environment is not bundled: the errors come first.
+    expect(r.stdout).toContain("bundle: not built");
+  });
+
+  it("a secret written into [vars] fails, without printing its value", async () => {
+    const config = writeTempConfig(
+      replaceLineIn(base, "[env.production.vars]", "MAIL_FROM_NAME", 'MAIL_FROM_NAME = "Vragenlijst"\nSESSION_SECRET = "s3cr3t-value-that-must-not-be-printed"'),
+    );
+    const r = await runScript("deploy-check.mjs", ["--env", "production", "--config", config]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("production: SESSION_SECRET is a secret: remove it from [vars]");
+    expect(r.output).not.toContain("s3cr3t-value");
+  });
+
+  it("checks both environments by default and names the one that is broken", async () => {
+    const config = writeTempConfig(removeTable(base, "[[env.staging.ratelimits]]"));
+    const r = await runScript("deploy-check.mjs", ["--config", config]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("staging: missing ratelimit SIGNIN_LIMITER");
+    expect(r.stdout).not.toContain("production: missing");
+    expect(r.stdout).toContain("✓ production: every binding, var and setting present");
+  });
+});
+
+describe("npm run deploy", () => {
+  it("refuses without --env and says why", async () => {
+    const r = await runScript("deploy.mjs", ["--dry-run"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--env staging or --env production");
+    expect(r.stderr).toContain("never deployed");
+  });
+
+  it("--dry-run --env production refuses while placeholders remain, naming them and where each value comes from", async () => {
+    const r = await runCommand("npm", ["run", "-s", "deploy", "--", "--dry-run", "--env", "production"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("deploy: refused: production still has 5 placeholder(s)");
+    expect(r.stderr).toContain('d1_databases[0].database_id = "REPLACE_WITH_PRODUCTION_D1_DATABASE_ID"');
+    expect(r.stderr).toContain("`npx wrangler d1 create outcome-monitor` prints it");
+    expect(r.stderr).toContain('vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"');
+    expect(r.stderr).toContain("SMTP relay host");
+    expect(r.stderr).toContain("routes[0].pattern");
+    expect(r.stderr).toContain("custom domain");
+    expect(r.stderr).toContain("npx wrangler queues create outcome-monitor-mail");
+    expect(r.output).not.toContain("would run:");
+  });
+
+  it("with the placeholders filled in, --dry-run lists the remote migration and deploy commands and runs nothing remote", async () => {
+    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+    // No Cloudflare credentials and an unroutable API: a remote command, if one ran, would fail.
+    const r = await runScript("deploy.mjs", ["--dry-run", "--env", "production", "--config", config], {
+      env: { CLOUDFLARE_API_TOKEN: undefined, CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4" },
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(r.stdout).toMatch(/✓ bundle: Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/);
+    const would = r.stdout.split("\n").filter((l) => l.includes("would run:"));
+    expect(would[0]).toContain(`npx wrangler d1 migrations apply DB --remote --env production --config ${config}`);
+    expect(would[1]).toContain(`npx wrangler deploy --env production --config ${config}`);
+    expect(would[2]).toContain("npx wrangler secret list --env production");
+    expect(would).toHaveLength(3);
+    for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"]) expect(r.stdout).toContain(`secret put ${k} --env production`);
+    expect(r.stdout).toContain("npm run setup -- --admin <email> --remote --env production");
+    expect(r.stdout).toContain("npx wrangler tail --env production");
+    expect(r.stdout).toContain("nothing remote was run");
+    expect(r.output).not.toMatch(/Uploaded|Deployed outcome-monitor|Migrations to be applied/);
+  });
+});
