@@ -93,6 +93,9 @@ const steps = [
 ];
 const secretListArgs = ["secret", "list", "--env", envName, "--format", "json", ...configArgs];
 
+// The remote commands' wrangler. OM_DEPLOY_WRANGLER_BIN substitutes a stand-in that records its arguments
+// (test/tooling: the non-dry-run path without Cloudflare); the offline bundle check always uses wrangler.
+const remoteWrangler = process.env.OM_DEPLOY_WRANGLER_BIN || WRANGLER_BIN;
 // Remote commands may prompt (migrations ask before applying) unless the caller runs in CI.
 const remoteEnv = { ...WRANGLER_ENV };
 if (!process.env.CI) delete remoteEnv.CI;
@@ -104,7 +107,7 @@ if (args.dryRun) {
 } else {
   for (const s of steps) {
     console.log(`\n→ ${s.what}: ${show(s.args)}`);
-    const res = await run(WRANGLER_BIN, s.args, { env: remoteEnv, inherit: true });
+    const res = await run(remoteWrangler, s.args, { env: remoteEnv, inherit: true });
     if (res.code !== 0) {
       console.error(`\ndeploy: stopped: \`${show(s.args)}\` exited with ${res.code}. Nothing after it was run.`);
       if (s.args[0] === "deploy") console.error("The migrations above were applied; they are written to be safe for the running Worker version.");
@@ -119,7 +122,7 @@ const ts = req.transportSecrets[transport] ?? { required: [], optional: [] };
 const required = [...req.secrets, ...ts.required];
 let present = null;
 if (!args.dryRun) {
-  const res = await run(WRANGLER_BIN, secretListArgs, { env: remoteEnv });
+  const res = await run(remoteWrangler, secretListArgs, { env: remoteEnv });
   try {
     const list = JSON.parse(res.stdout.slice(res.stdout.indexOf("[")));
     if (res.code === 0 && Array.isArray(list)) present = new Set(list.map((s) => s.name));

@@ -288,7 +288,14 @@ export async function dryRunBundle(configPath, envName) {
 /** Everything deploy:check verifies for one environment. */
 export async function checkEnvironment(configPath, envName, { bundle = true } = {}) {
   const req = await loadRequirements();
-  const read = await readEnvConfig(configPath, envName);
+  let read;
+  try {
+    read = await readEnvConfig(configPath, envName);
+  } catch (e) {
+    // Wrangler's own validation (TOML syntax, wrong field types): its message says where.
+    const msg = stripAnsi(String(e?.message ?? e)).trim();
+    return { env: envName, errors: [`wrangler cannot read ${relativeToCwd(configPath)}: ${msg}`], warnings: [], placeholders: [] };
+  }
   if (read.missingEnv) {
     return { env: envName, errors: [`no [env.${envName}] in ${relativeToCwd(configPath)}`], warnings: [], placeholders: [] };
   }

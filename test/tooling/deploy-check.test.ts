@@ -1,6 +1,8 @@
 // npm run deploy:check and npm run deploy --dry-run, as child processes, offline: the committed
 // wrangler.toml passes (placeholders are warnings), copies with one binding removed fail naming it,
 // and deploy refuses placeholders but, once they are filled in, only prints the remote commands.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   fillPlaceholders,
@@ -9,6 +11,7 @@ import {
   removeTempConfigs,
   replaceLineIn,
   runCommand,
+  ROOT,
   runScript,
   writeTempConfig,
 } from "./support";
@@ -87,6 +90,20 @@ describe("deploy:check fails with the binding's name when one is missing", () =>
     expect(r.output).not.toContain("s3cr3t-value");
   });
 
+  it("staging must not share production's queue", async () => {
+    const config = writeTempConfig(base.replace(/"outcome-monitor-mail-staging"/g, '"outcome-monitor-mail"'));
+    const r = await runScript("deploy-check.mjs", ["--config", config]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("staging and production share the queue outcome-monitor-mail");
+  });
+
+  it("a config wrangler cannot read fails with wrangler's own message", async () => {
+    const config = writeTempConfig(base.replace("[[env.production.send_email]]", "[[env.production.send_email]"));
+    const r = await runScript("deploy-check.mjs", ["--env", "production", "--config", config]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/production: wrangler cannot read .*Invalid TOML/);
+  });
+
   it("checks both environments by default and names the one that is broken", async () => {
     const config = writeTempConfig(removeTable(base, "[[env.staging.ratelimits]]"));
     const r = await runScript("deploy-check.mjs", ["--config", config]);
@@ -137,5 +154,82 @@ describe("npm run deploy", () => {
     expect(r.stdout).toContain("npx wrangler tail --env production");
     expect(r.stdout).toContain("nothing remote was run");
     expect(r.output).not.toMatch(/Uploaded|Deployed outcome-monitor|Migrations to be applied/);
+  });
+});
+
+describe("bundle size judgement", () => {
+  const judge = async (expr: string) => {
+    const code = `import("${join(ROOT, "scripts/lib/deploy-config.mjs")}").then((m) => console.log(JSON.stringify(${expr})))`;
+    const r = await runCommand(process.execPath, ["-e", code]);
+    expect(r.code, r.output).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const MiB = 1024 * 1024;
+
+  it("parses wrangler's Total Upload line, coloured or not", async () => {
+    expect(await judge(`m.parseTotalUpload("\\x1b[32mTotal Upload: 1286.70 KiB / gzip: 267.69 KiB\\x1b[39m")`)).toMatchObject({
+      bytes: Math.round(1286.7 * 1024),
+      gzipBytes: Math.round(267.69 * 1024),
+    });
+    expect(await judge(`m.parseTotalUpload("no size here")`)).toBeNull();
+  });
+
+  it("fails above 64 MiB uncompressed or 10 MiB gzip, warns above 3 MiB gzip", async () => {
+    const ok = await judge(`m.judgeBundleSize({ bytes: ${2 * MiB}, gzipBytes: ${0.5 * MiB} })`);
+    expect(ok).toMatchObject({ errors: [], warnings: [] });
+    const free = await judge(`m.judgeBundleSize({ bytes: ${12 * MiB}, gzipBytes: ${4 * MiB} })`);
+    expect(free.errors).toEqual([]);
+    expect(free.warnings[0]).toContain("former 3 MiB Free-plan limit");
+    const paid = await judge(`m.judgeBundleSize({ bytes: ${40 * MiB}, gzipBytes: ${11 * MiB} })`);
+    expect(paid.errors[0]).toContain("over 10 MiB");
+    const big = await judge(`m.judgeBundleSize({ bytes: ${65 * MiB}, gzipBytes: ${2 * MiB} })`);
+    expect(big.errors[0]).toContain("over the 64 MiB Worker size limit");
+  });
+});
+
+describe("npm run deploy without --dry-run (a recording stand-in for wrangler's remote commands)", () => {
+  function fakeWrangler(config: string, failOn?: string) {
+    const dir = dirname(config);
+    const log = join(dir, "calls.jsonl");
+    const bin = join(dir, "fake-wrangler.mjs");
+    writeFileSync(
+      bin,
+      `#!/usr/bin/env node
+import { appendFileSync } from "node:fs";
+const args = process.argv.slice(2);
+appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
+if (${JSON.stringify(failOn ?? "")} === args[0]) process.exit(3);
+if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ name: "LINK_SECRET", type: "secret_text" }]));
+`,
+    );
+    chmodSync(bin, 0o755);
+    const calls = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : []);
+    return { bin, calls };
+  }
+
+  it("applies the migrations, deploys, then names only the secrets still missing", async () => {
+    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+    const fake = fakeWrangler(config);
+    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin } });
+    expect(r.code, r.output).toBe(0);
+    expect(fake.calls()).toEqual([
+      ["d1", "migrations", "apply", "DB", "--remote", "--env", "staging", "--config", config],
+      ["deploy", "--env", "staging", "--config", config],
+      ["secret", "list", "--env", "staging", "--format", "json", "--config", config],
+    ]);
+    expect(r.stdout).toContain("secrets missing");
+    expect(r.stdout).toContain("secret put CONTACT_KEY --env staging");
+    expect(r.stdout).toContain("secret put SESSION_SECRET --env staging");
+    expect(r.stdout).not.toContain("secret put LINK_SECRET");
+    expect(r.stdout).toContain("deploy: staging deployed.");
+  });
+
+  it("stops at the first failing remote command", async () => {
+    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+    const fake = fakeWrangler(config, "deploy");
+    const r = await runScript("deploy.mjs", ["--env", "production", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("deploy: stopped:");
+    expect(fake.calls().map((c) => c[0])).toEqual(["d1", "deploy"]);
   });
 });
