@@ -28,7 +28,9 @@ export type Operation = {
   /** Success status codes (default 200); one schema describes all of them. */
   status?: SuccessStatus | readonly SuccessStatus[];
   /** A download that is not JSON: its content type. */
-  produces?: "text/csv" | "text/html";
+  produces?: "text/csv" | "text/html" | "application/gzip";
+  /** A raw (streamed) request body instead of JSON: the content types accepted. */
+  upload?: readonly string[];
 };
 
 export const OPERATIONS: Operation[] = [];
@@ -83,7 +85,7 @@ const DESCRIPTIONS: Record<SuccessStatus, string> = { 200: "OK", 201: "Created" 
 function successResponses(o: Operation | undefined): Record<string, unknown> {
   if (!o) return { "200": { description: "OK" } };
   const content = o.produces
-    ? { [o.produces]: { schema: { type: "string" } } }
+    ? { [o.produces]: { schema: o.produces === "application/gzip" ? { type: "string", format: "binary" } : { type: "string" } } }
     : o.response
       ? { "application/json": { schema: jsonSchema(o.response, "output") } }
       : undefined;
@@ -115,6 +117,7 @@ export function buildOpenApi(routes: { method: string; path: string }[], { dev =
     };
     if (o?.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(o.body) } } };
     if (o?.csv) operation.requestBody = { required: true, content: { "text/csv": { schema: { type: "string" } } } };
+    if (o?.upload) operation.requestBody = { required: true, content: Object.fromEntries(o.upload.map((t) => [t, { schema: { type: "string", format: "binary" } }])) };
     (paths[toOpenApiPath(r.path)] ??= {})[r.method.toLowerCase()] = operation;
   }
   return {

@@ -194,3 +194,15 @@ export const retryResponse = z.strictObject({ id: z.int(), status: outboxStatus,
 export const pausesResponse = z.strictObject({
   pauses: z.array(z.strictObject({ participantCode: z.string(), pausedAt: epochMs, until: epochMs.nullable(), activeNow: z.boolean() })),
 });
+
+// ---- whole-study archive (worker/studies/archive.ts) ---------------------------------------------------
+
+export const archiveRestoredResponse = z.strictObject({
+  /** rows read per table (equal to the archive's trailer) */
+  counts: z.record(z.string(), z.int()),
+  contacts: z.boolean(),
+  /** archived rows that joined rows already here (setup's staff by e-mail, built-in instruments by key) */
+  merged: z.strictObject({ staffUsers: z.int(), instruments: z.int(), instrumentVersions: z.int() }),
+  exportedAt: z.string(),
+  ms: z.int(),
+});
