@@ -347,6 +347,31 @@ export const catalogue = {
   "staff.audit.details": { nl: "Details", en: "Details" },
   "staff.audit.filter": { nl: "Filteren", en: "Filter" },
   "staff.audit.older": { nl: "Oudere regels", en: "Older entries" },
+  // Whole-study archive (admins; worker/studies/ARCHIVE.md)
+  "staff.archive.title": { nl: "Archief van de studie", en: "Study archive" },
+  "staff.archive.intro": {
+    nl: "Eén bestand met de hele studie: pilots en instellingen, vragenlijsten, jongeren (onder hun code), metingen, antwoorden, formulieren, verzendgeschiedenis zonder adressen, medewerkers met hun rollen en het auditlog. Niet erin: sessies, aanmeldlinks en API-tokens.",
+    en: "One file with the whole study: pilots and settings, questionnaires, youths (under their code), occasions, answers, forms, sending history without addresses, staff with their roles and the audit log. Not included: sessions, sign-in links and API tokens.",
+  },
+  "staff.archive.download.title": { nl: "Archief downloaden", en: "Download the archive" },
+  "staff.archive.contacts": { nl: "Contactgegevens meenemen (versleuteld)", en: "Include contact data (encrypted)" },
+  "staff.archive.contactsWarning": {
+    nl: "Alleen aanvinken als het archief wordt teruggezet in een installatie met dezelfde sleutel (CONTACT_KEY). De adressen blijven versleuteld, maar bewaar het bestand dan extra zorgvuldig.",
+    en: "Only tick this when the archive is restored into an installation with the same key (CONTACT_KEY). The addresses stay encrypted, but keep the file all the more carefully.",
+  },
+  "staff.archive.download": { nl: "Archief downloaden", en: "Download archive" },
+  "staff.archive.restore.title": { nl: "Archief terugzetten", en: "Restore an archive" },
+  "staff.archive.restore.intro": {
+    nl: "Alleen in een lege installatie: na de setup, voordat er pilots of jongeren zijn. Medewerkers die er al zijn worden op e-mailadres samengevoegd, ingebouwde vragenlijsten op naam. Gaat er iets mis, dan wordt niets bewaard.",
+    en: "Only into an empty installation: after setup, before there are pilots or youths. Staff already present are merged by e-mail address, built-in questionnaires by key. If anything goes wrong, nothing is kept.",
+  },
+  "staff.archive.file": { nl: "Archiefbestand (.ndjson.gz, hooguit {max} MB hier; grotere via de API)", en: "Archive file (.ndjson.gz, at most {max} MB here; larger ones through the API)" },
+  "staff.archive.restore.submit": { nl: "Terugzetten", en: "Restore" },
+  "staff.archive.restored": { nl: "Het archief is teruggezet.", en: "The archive has been restored." },
+  "staff.archive.failed": { nl: "Het archief is niet teruggezet; er is niets veranderd.", en: "The archive was not restored; nothing was changed." },
+  "staff.archive.noFile": { nl: "Kies een archiefbestand.", en: "Choose an archive file." },
+  "staff.archive.col.table": { nl: "Tabel", en: "Table" },
+  "staff.archive.col.rows": { nl: "Rijen", en: "Rows" },
   "staff.trend.up": { nl: "significant omhoog", en: "significantly up" },
   "staff.trend.down": { nl: "significant omlaag", en: "significantly down" },
 
