@@ -15,6 +15,7 @@ import { validateResponses } from "./staff/validate-responses";
 import { staffPageRoutes } from "./staff/pages";
 import { signInRoutes } from "./staff/signin";
 import { studyRoutes } from "./studies/routes";
+import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
 import { pauseRoutes } from "./survey/pause";
 import { surveyRoutes } from "./survey/routes";
 
@@ -44,6 +45,8 @@ export function createApp() {
   app.route("/api/v1", staffApiRoutes);
   app.route("/api/v1", adminRoutes);
   app.route("/api/v1", studyRoutes);
+  app.route("/api/v1", archiveRoutes);
+  app.route("/", archivePageRoutes);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
   app.onError((err, c) => {

@@ -7,6 +7,8 @@ import { audit } from "../lib/audit";
 import type { runSummary } from "../staff/responses";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages, resolveStaleClaims } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
+import { AppError } from "../errors";
+import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
@@ -29,6 +31,8 @@ export async function fanOut(env: Env, ids: number[], now: number): Promise<numb
 
 /** The cron job (and a researcher's real run): open due occasions, close expired ones, plan and send messages, recompute changed youths. */
 export async function runScheduled(env: Env, now: number, trigger: RunTrigger = { type: "cron", by: "cron" }): Promise<RunSummary> {
+  // Half a restored study would be planned and mailed from: wait until the restore has finished.
+  if (await restoreInProgress(env.DB, now)) throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
   const db = getDb(env.DB);
   const [run] = await db
     .insert(schema.reminderRuns)

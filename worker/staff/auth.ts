@@ -38,6 +38,8 @@ const SESSION_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Largest form (the CSV upload of the workspace) a cookie session may post. */
 const MAX_FORM_BYTES = 2 * 1024 * 1024 + 16 * 1024;
+/** Form routes that take larger uploads (path → bytes), registered by their domain (the study archive). */
+export const LARGE_FORMS = new Map<string, number>();
 
 /** The CSRF token of a session: derived from the session token, so nothing else needs storing. */
 export const csrfFor = (env: Env, sessionToken: string) => hmacToken(env.SESSION_SECRET, `csrf:${sessionToken}`);
@@ -77,7 +79,7 @@ async function checkCsrf(c: Context<StaffEnv>, expected: string) {
     const type = c.req.header("content-type") ?? "";
     if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
       // The form is parsed here, before any route's body limit, so bound it here too.
-      if (Number(c.req.header("content-length") ?? "0") > MAX_FORM_BYTES) throw new AppError("payload_too_large", "Form too large");
+      if (Number(c.req.header("content-length") ?? "0") > (LARGE_FORMS.get(c.req.path) ?? MAX_FORM_BYTES)) throw new AppError("payload_too_large", "Form too large");
       // parseBody caches the parsed form, so the route handler can still read it.
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const v = form[CSRF_FIELD];

@@ -1,0 +1,90 @@
+// The whole-study archive over HTTP (admins only): the streamed download, the streamed restore, and the
+// staff page with both. The format and its rules: ./ARCHIVE.md and ./archive.ts.
+import { Hono, type Context } from "hono";
+import { z } from "zod/v4";
+import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
+import { t } from "../../web/i18n/messages";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { audit } from "../lib/audit";
+import { renderStaffPage } from "../lib/render";
+import { actorOf, LARGE_FORMS, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../staff/auth";
+import { API_BASE, op, queryOf } from "../staff/openapi";
+import { staffPageError } from "../staff/pages";
+import { archiveRestoredResponse } from "../staff/responses";
+import { ARCHIVE_LIMITS, exportArchive, restoreArchive } from "./archive";
+
+const ARCHIVE_QUERY = z.object({ contacts: z.enum(["0", "1"]).optional() }).strict();
+/** The page's upload is a multipart form, which Workers buffer whole: smaller than the streamed API body. */
+export const MAX_PAGE_UPLOAD_BYTES = 32 * 1024 * 1024;
+const RESTORE_PAGE = "/staff/admin/archive/restore";
+LARGE_FORMS.set(RESTORE_PAGE, MAX_PAGE_UPLOAD_BYTES + 64 * 1024);
+
+const declaredTooLarge = (c: Context, max: number) => Number(c.req.header("content-length") ?? "0") > max;
+
+export const archiveRoutes = new Hono<StaffEnv>()
+  .use("/admin/archive", requireStaff)
+  .use("/admin/archive/*", requireStaff)
+  .get(
+    op({ method: "get", path: `${API_BASE}/admin/archive`, summary: "The whole study as one gzip NDJSON archive (admins); contact data, still encrypted, only with contacts=1", access: "admin", query: ARCHIVE_QUERY, produces: "application/gzip" }),
+    async (c) => {
+      requireAdmin(c);
+      const contacts = queryOf(c, ARCHIVE_QUERY).contacts === "1";
+      const now = Date.now();
+      const { stream, counts } = await exportArchive(c.env.DB, { contacts, now });
+      await audit(getDb(c.env.DB), actorOf(c), "export.archive", now, { details: { contacts, counts } });
+      return new Response(stream, {
+        headers: {
+          "Content-Type": "application/gzip",
+          "Content-Disposition": `attachment; filename="study-${new Date(now).toISOString().slice(0, 10)}.ndjson.gz"`,
+          "Cache-Control": "no-store",
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${API_BASE}/admin/archive/restore`,
+      summary: `Restore an archive (gzip or plain NDJSON, at most ${ARCHIVE_LIMITS.bytes / 1024 / 1024} MiB) into a database without a study (admins); all or nothing`,
+      access: "admin",
+      upload: ["application/gzip", "application/x-ndjson"],
+      response: archiveRestoredResponse,
+      status: 201,
+    }),
+    async (c) => {
+      requireAdmin(c);
+      if (declaredTooLarge(c, ARCHIVE_LIMITS.bytes)) throw new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`);
+      const body = c.req.raw.body;
+      if (!body) throw new AppError("validation", "The request has no archive in its body");
+      const started = Date.now();
+      const result = await restoreArchive(c.env.DB, body, actorOf(c), started);
+      return c.json({ ...result, ms: Date.now() - started }, 201);
+    },
+  );
+
+export const archivePageRoutes = new Hono<StaffEnv>()
+  .use("/staff/admin/archive", requireStaff)
+  .use("/staff/admin/archive/*", requireStaff)
+  .get("/staff/admin/archive", (c) => {
+    requireAdmin(c);
+    return page(c);
+  })
+  .post(RESTORE_PAGE, async (c) => {
+    requireAdmin(c);
+    if (declaredTooLarge(c, MAX_PAGE_UPLOAD_BYTES + 64 * 1024)) return page(c, { ok: false, message: t("error.payload_too_large") }, 413);
+    const file = (await c.req.parseBody()).file;
+    if (!(file instanceof File) || file.size === 0) return page(c, { ok: false, message: t("staff.archive.noFile") }, 400);
+    try {
+      const result = await restoreArchive(c.env.DB, file.stream(), actorOf(c), Date.now());
+      return page(c, { ok: true, counts: result.counts });
+    } catch (e) {
+      if (e instanceof AppError && e.code !== "internal") return page(c, { ok: false, message: e.message }, e.status as 400 | 409 | 413);
+      throw e;
+    }
+  })
+  .onError(staffPageError);
+
+const page = (c: Context<StaffEnv>, outcome?: ArchiveOutcome, status: 200 | 400 | 409 | 413 = 200) =>
+  renderStaffPage(c, <ArchivePage user={staffUserOf(c)} outcome={outcome} maxUploadMb={MAX_PAGE_UPLOAD_BYTES / 1024 / 1024} />, status);
