@@ -124,6 +124,12 @@ function run(name, args, opts, children) {
  * Starts maildev, applies D1 migrations locally and starts `wrangler dev`.
  * Resolves to { url, mailUrl, smtpPort, stop(), exited } once /healthz answers 200.
  * `exited` resolves with { name, code, signal } if a child dies on its own (not through stop()).
+ *
+ * Production-shaped runs (test/e2e/production.e2e.ts): `configPath` and `envName` pick a wrangler
+ * config and environment (its secrets come from `.dev.vars.<env>` next to that config, as
+ * `wrangler secret put` gives them in production), `https` serves over https with wrangler's
+ * self-signed certificate (PUBLIC_URL becomes https://127.0.0.1:<port>), and `migrate: false` leaves
+ * the empty database to `npm run setup`.
  */
 export async function startStack({
   rootDir,
@@ -133,6 +139,10 @@ export async function startStack({
   persistTo,
   vars = {},
   stdio = "inherit",
+  configPath,
+  envName,
+  https = false,
+  migrate = true,
 } = {}) {
   if (!rootDir) throw new Error("startStack: rootDir is required");
   const children = [];
@@ -166,6 +176,7 @@ export async function startStack({
   const opts = { cwd: rootDir, env: WRANGLER_ENV, stdio };
   const wrangler = join(rootDir, "node_modules/wrangler/bin/wrangler.js");
   const persist = persistTo ? ["--persist-to", persistTo] : [];
+  const config = [...(configPath ? ["--config", configPath] : []), ...(envName ? ["--env", envName] : [])];
   try {
     const mail = startChild(
       "mail",
@@ -182,19 +193,20 @@ export async function startStack({
     }
 
     // CI=1 in WRANGLER_ENV makes wrangler take the "yes" fallback of its confirmation prompt.
-    await run("migrate", [wrangler, "d1", "migrations", "apply", "DB", "--local", ...persist], opts, children);
+    if (migrate) await run("migrate", [wrangler, "d1", "migrations", "apply", "DB", "--local", ...config, ...persist], opts, children);
 
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${https ? "https" : "http"}://127.0.0.1:${port}`;
     const allVars = { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtpPort), PUBLIC_URL: url, ...vars };
     const dev = startChild(
       "worker",
-      [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", ...persist,
+      [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", ...config, ...persist,
+        ...(https ? ["--local-protocol", "https"] : []),
         ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
       opts,
     );
     children.push(dev);
     try {
-      await waitForHttp(`${url}/healthz`, 60_000, { accept: (r) => r.status === 200, isDead: () => exitedAlready(dev) });
+      await waitForHttp(`${url}/healthz`, 60_000, { accept: (r) => r.status === 200, isDead: () => exitedAlready(dev), insecureLoopback: https });
     } catch (err) {
       throw new Error(`wrangler dev did not become healthy: ${err.message}\n--- wrangler output ---\n${dev.output()}`);
     }
