@@ -173,20 +173,23 @@ export async function exportArchive(d1: D1Database, opts: { contacts: boolean; n
 const bad = (line: number, message: string) => new AppError("validation", line ? `Line ${line}: ${message}` : message);
 const tooLarge = (what: string) => new AppError("payload_too_large", what);
 
-function counting(limit: number, what: string) {
+/** Where a limit stopped the stream: streams downstream (the gzip decoder) report their own error instead. */
+type Stop = { error: AppError | null };
+
+function counting(limit: number, what: string, stop: Stop) {
   let n = 0;
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       n += chunk.byteLength;
-      if (n > limit) throw tooLarge(what);
+      if (n > limit) throw (stop.error ??= tooLarge(what));
       controller.enqueue(chunk);
     },
   });
 }
 
 /** The body as text, gunzipped when it starts with the gzip magic bytes; limits counted as it streams. */
-async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits): Promise<ReadableStream<string>> {
-  const counted = body.pipeThrough(counting(limits.bytes, `Archive larger than ${limits.bytes} bytes`));
+async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits, stop: Stop): Promise<ReadableStream<string>> {
+  const counted = body.pipeThrough(counting(limits.bytes, `Archive larger than ${limits.bytes} bytes`, stop));
   const reader = counted.getReader();
   const head: Uint8Array[] = [];
   let have = 0;
@@ -212,7 +215,7 @@ async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits): 
     },
   });
   if (gzip) bytes = bytes.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
-  return bytes.pipeThrough(counting(limits.expandedBytes, `Archive larger than ${limits.expandedBytes} bytes unpacked`)).pipeThrough(new TextDecoderStream("utf-8", { fatal: true }) as unknown as TransformStream<Uint8Array, string>);
+  return bytes.pipeThrough(counting(limits.expandedBytes, `Archive larger than ${limits.expandedBytes} bytes unpacked`, stop)).pipeThrough(new TextDecoderStream("utf-8", { fatal: true }) as unknown as TransformStream<Uint8Array, string>);
 }
 
 function concat(parts: Uint8Array[]) {
@@ -223,7 +226,7 @@ function concat(parts: Uint8Array[]) {
 }
 
 /** Lines of the text stream with their numbers; a line longer than the limit stops the restore. */
-async function* linesOf(text: ReadableStream<string>, maxLine: number): AsyncGenerator<{ n: number; line: string }> {
+async function* linesOf(text: ReadableStream<string>, maxLine: number, stop: Stop): AsyncGenerator<{ n: number; line: string }> {
   const reader = text.getReader();
   let buf = "";
   let n = 0;
@@ -232,6 +235,7 @@ async function* linesOf(text: ReadableStream<string>, maxLine: number): AsyncGen
     try {
       chunk = await reader.read();
     } catch (e) {
+      if (stop.error) throw stop.error;
       if (e instanceof AppError) throw e;
       // DecompressionStream and the fatal TextDecoder throw TypeErrors on corrupt input
       throw bad(n + 1, `The archive cannot be read (${e instanceof Error ? e.message : String(e)})`);
@@ -358,7 +362,8 @@ export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8A
   let header: ArchiveHeader;
   let lines: AsyncGenerator<{ n: number; line: string }>;
   try {
-    lines = linesOf(await textOf(body, limits), limits.line);
+    const stop: Stop = { error: null };
+    lines = linesOf(await textOf(body, limits, stop), limits.line, stop);
     const migrations = await appliedMigrations(d1);
     const first = await lines.next();
     if (first.done || !first.value.line.trim()) throw bad(1, "the archive is empty or lacks its header");
