@@ -214,8 +214,32 @@ async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits, s
       return reader.cancel(reason);
     },
   });
-  if (gzip) bytes = bytes.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+  if (gzip) bytes = gunzip(bytes);
   return bytes.pipeThrough(counting(limits.expandedBytes, `Archive larger than ${limits.expandedBytes} bytes unpacked`, stop)).pipeThrough(new TextDecoderStream("utf-8", { fatal: true }) as unknown as TransformStream<Uint8Array, string>);
+}
+
+/**
+ * Gunzips by pumping into the decoder by hand: with pipeThrough, a cut-off stream's "incomplete data" error
+ * also surfaced as an unhandled rejection in workerd. The reader still gets the error.
+ */
+function gunzip(bytes: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const ds = new DecompressionStream("gzip");
+  const writer = ds.writable.getWriter();
+  void (async () => {
+    const reader = bytes.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await writer.write(value as Uint8Array<ArrayBuffer>);
+      }
+      await writer.close();
+    } catch (e) {
+      await writer.abort(e).catch(() => {});
+      await reader.cancel(e).catch(() => {});
+    }
+  })().catch(() => {});
+  return ds.readable as ReadableStream<Uint8Array>;
 }
 
 function concat(parts: Uint8Array[]) {
