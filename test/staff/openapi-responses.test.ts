@@ -41,7 +41,7 @@ describe("response descriptions", () => {
     // The exceptions name real operations that still lack a schema.
     for (const k of Object.keys(UNDESCRIBED)) expect(json.some((o) => keyOf(o) === k && !o.response), k).toBe(true);
     expect(OPERATIONS.filter((o) => o.produces).map(keyOf).sort()).toEqual(
-      ["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
+      ["GET /api/v1/admin/archive", ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`)],
     );
   });
 
@@ -49,6 +49,7 @@ describe("response descriptions", () => {
     const created = OPERATIONS.filter((o) => successStatuses(o).includes(201)).map((o) => `${keyOf(o)} ${successStatuses(o).join("|")}`);
     expect(created.sort()).toEqual(
       [
+        "POST /api/v1/admin/archive/restore 201",
         "POST /api/v1/instruments/import 200|201",
         "POST /api/v1/pilots 201",
         "POST /api/v1/pilots/:pilot/imports/measurements 200|201",
@@ -73,7 +74,8 @@ describe("response descriptions", () => {
       for (const s of statuses) {
         const content = described!.responses[s]!.content;
         if (o.produces) {
-          expect(content, keyOf(o)).toEqual({ [o.produces]: { schema: { type: "string" } } });
+          // the archive is binary (gzip); CSV and HTML are text
+          expect(content, keyOf(o)).toEqual({ [o.produces]: { schema: o.produces === "application/gzip" ? { type: "string", format: "binary" } : { type: "string" } } });
         } else if (o.response) {
           const schema = content?.["application/json"]?.schema;
           expect(schema, `${keyOf(o)} ${s}`).toBeDefined();
