@@ -4,22 +4,33 @@
 // what is checked changes with it.
 export type Recorded = { sql: string; params: unknown[]; phase: string };
 
+export type Counts = { statements: number; rowsWritten: number; rowsRead: number };
+
 export class StatementLog {
   readonly entries: Recorded[] = [];
   phase = "";
-  /** Statements and rows written per phase, from D1's own meta (rows_written, changes). */
-  readonly writes = new Map<string, { statements: number; rowsWritten: number; rowsRead: number }>();
-  note(sql: string, params: unknown[]) {
-    this.entries.push({ sql, params, phase: this.phase });
+  /** Statements sent and D1's own rows_written / rows_read (from result meta; `raw()` and `first()` report none) per phase. */
+  readonly counts = new Map<string, Counts>();
+  /** keep = false: count only (a bench sends hundreds of thousands of statements). */
+  constructor(private readonly keep = true) {}
+  private current(): Counts {
+    let c = this.counts.get(this.phase);
+    if (!c) this.counts.set(this.phase, (c = { statements: 0, rowsWritten: 0, rowsRead: 0 }));
+    return c;
   }
-  meta(sql: string, meta: D1Meta | undefined) {
+  note(sql: string, params: unknown[]) {
+    if (this.keep) this.entries.push({ sql, params, phase: this.phase });
+    this.current().statements++;
+  }
+  meta(meta: D1Meta | undefined) {
     if (!meta) return;
-    const w = this.writes.get(this.phase) ?? { statements: 0, rowsWritten: 0, rowsRead: 0 };
-    w.statements++;
-    w.rowsWritten += meta.rows_written ?? 0;
-    w.rowsRead += meta.rows_read ?? 0;
-    this.writes.set(this.phase, w);
-    void sql;
+    const c = this.current();
+    c.rowsWritten += meta.rows_written ?? 0;
+    c.rowsRead += meta.rows_read ?? 0;
+  }
+  /** Counters of a phase (zeros if it sent nothing). */
+  of(phase: string): Counts {
+    return { ...(this.counts.get(phase) ?? { statements: 0, rowsWritten: 0, rowsRead: 0 }) };
   }
   /** Distinct statements (by SQL text) of the given phases, first bound values kept. */
   distinct(phases?: string[]): Recorded[] {
@@ -51,13 +62,13 @@ class RecordingStatement {
   async run() {
     this.log.note(this.sql, this.params);
     const r = await this[INNER].run();
-    this.log.meta(this.sql, r.meta);
+    this.log.meta(r.meta);
     return r;
   }
   async all() {
     this.log.note(this.sql, this.params);
     const r = await this[INNER].all();
-    this.log.meta(this.sql, r.meta);
+    this.log.meta(r.meta);
     return r;
   }
   async raw(opts?: { columnNames?: boolean }) {
@@ -72,7 +83,7 @@ export function recordingD1(inner: D1Database, log: StatementLog): D1Database {
     async batch(stmts: RecordingStatement[]) {
       for (const s of stmts) log.note(s.sql, s.params);
       const res = await inner.batch(stmts.map((s) => s[INNER]));
-      res.forEach((r, i) => log.meta(stmts[i]!.sql, r.meta));
+      for (const r of res) log.meta(r.meta);
       return res;
     },
     exec: (sql: string) => {

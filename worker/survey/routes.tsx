@@ -12,6 +12,8 @@ import { resolveLink, type ResolvedLink } from "./links";
 const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 const quickExit = (r: ResolvedLink | null) => (r?.pilot.settings as { quickExitUrl?: string } | undefined)?.quickExitUrl ?? DEFAULT_QUICK_EXIT;
 const OPEN = new Set(["open", "started"]);
+/** The GET's one write: when the youth first opened the questionnaire (for the median time to complete). */
+export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)";
 
 /** The youth-facing questionnaire: GET shows it, POST stores it once. */
 export const surveyRoutes = new Hono<{ Bindings: Env }>()
@@ -26,7 +28,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     const r = await resolveLink(db, c.req.param("token"), now);
     if (!r) return invalid(c, lang, r);
     if (!OPEN.has(r.occasion.status)) return already(c, lang, r);
-    await c.env.DB.prepare("INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)").bind(r.occasion.id, now).run();
+    await c.env.DB.prepare(FIRST_OPENED_SQL).bind(r.occasion.id, now).run();
     const asked = await loadAsked(db, r.occasion.instrumentVersionIds, r.participant.status);
     return renderPage(c, <QuestionnairePage lang={lang} action={`/q/${c.req.param("token")}?lang=${lang}`} quickExitUrl={quickExit(r)} instruments={asked} />);
   })
