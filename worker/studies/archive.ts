@@ -83,7 +83,12 @@ export const reasonOnly = (s: string | null) => (s === null ? null : (/^([a-z][a
 function exportRow(table: string, row: Record<string, unknown>): Record<string, unknown> {
   if (table === "outbox") return { ...row, last_error: reasonOnly(row.last_error as string | null) };
   if (table === "audit_log" && row.action === "outbox.retry" && typeof row.details === "string") {
-    const d = JSON.parse(row.details) as Record<string, unknown>;
+    let d: Record<string, unknown>;
+    try {
+      d = JSON.parse(row.details) as Record<string, unknown>;
+    } catch {
+      return { ...row, details: null };
+    }
     if (typeof d.previousReason === "string") return { ...row, details: JSON.stringify({ ...d, previousReason: reasonOnly(d.previousReason) }) };
   }
   return row;
