@@ -1,14 +1,13 @@
 // Staff-wide API: who am I, my pilots, API tokens (admin), the audit log (admin) and instruments.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
-import { audit } from "../lib/audit";
-import { randomToken, sha256Hex } from "../lib/crypto";
 import { importInstrument, instrumentVersion, listInstruments } from "../studies/config";
 import { auditQuery, instrumentDefinitionBody, instrumentVersionResponse, tokenBody } from "../studies/validators";
 import { auditResponse, instrumentResponse, instrumentsResponse, meResponse, pilotsResponse, tokenCreatedResponse, tokenRevokedResponse, tokensResponse } from "./responses";
+import { createToken, listTokens, revokeToken } from "./admin-service";
 import { actorOf, requireAdmin, requireStaff, type Principal, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 
@@ -57,43 +56,16 @@ export const staffApiRoutes = new Hono<StaffEnv>()
   })
   .get(op({ method: "get", path: `${API}/tokens`, summary: "List API tokens (never their secret)", access: "admin", response: tokensResponse }), async (c) => {
     requireAdmin(c);
-    const db = getDb(c.env.DB);
-    const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
-    const rows = await db.select().from(schema.apiTokens).orderBy(schema.apiTokens.id);
-    return c.json({
-      tokens: rows.map((t) => ({ id: t.id, name: t.name, role: t.role, pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
-    });
+    return c.json({ tokens: await listTokens(getDb(c.env.DB)) });
   })
   .post(op({ method: "post", path: `${API}/tokens`, summary: "Create an API token scoped to pilots and a role; the secret is shown once", access: "admin", body: tokenBody, response: tokenCreatedResponse, status: 201 }), jsonLimit(8), async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, tokenBody);
-    const db = getDb(c.env.DB);
-    let pilotIds: number[] | null = null;
-    if (body.pilots?.length) {
-      const rows = await db.select().from(schema.pilots).where(inArray(schema.pilots.key, body.pilots));
-      const missing = body.pilots.filter((k) => !rows.some((r) => r.key === k));
-      if (missing.length) throw new AppError("validation", `Unknown pilots: ${missing.join(", ")}`);
-      pilotIds = rows.map((r) => r.id);
-    }
-    const secret = `omt_${randomToken(32)}`;
-    const now = Date.now();
-    const [row] = await db
-      .insert(schema.apiTokens)
-      .values({ userId: c.get("principal").userId ?? null, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now })
-      .returning();
-    await audit(db, actorOf(c), "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
-    return c.json({ id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret }, 201);
+    return c.json(await createToken(getDb(c.env.DB), body, c.get("principal").userId ?? null, actorOf(c), Date.now()), 201);
   })
   .delete(op({ method: "delete", path: `${API}/tokens/:id`, summary: "Revoke an API token", access: "admin", response: tokenRevokedResponse }), async (c) => {
     requireAdmin(c);
-    const id = Number(c.req.param("id"));
-    if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
-    const db = getDb(c.env.DB);
-    const now = Date.now();
-    const [row] = await db.update(schema.apiTokens).set({ revokedAt: now }).where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))).returning();
-    if (!row) throw new AppError("not_found", "No active token with this id");
-    await audit(db, actorOf(c), "token.revoke", now, { target: `token:${id}` });
-    return c.json({ id, revokedAt: now });
+    return c.json(await revokeToken(getDb(c.env.DB), c.req.param("id"), actorOf(c), Date.now()));
   })
   .get(op({ method: "get", path: `${API}/audit`, summary: "Read the audit log (admins), newest first", access: "admin", query: auditQuery, response: auditResponse }), async (c) => {
     requireAdmin(c);

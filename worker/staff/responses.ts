@@ -90,6 +90,7 @@ export const instrumentResponse = z.strictObject({ key: z.string(), version: z.i
 // ---- admin: pilots and staff -----------------------------------------------------------------------
 
 export const pilotCreatedResponse = z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string() });
+export const pilotResponse = z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string(), frequentInstruments: z.array(z.string()), waveInstruments: z.array(z.string()) });
 
 export const staffUserResponse = z.strictObject({
   id: z.int(),

@@ -223,6 +223,18 @@ export const pilotBody = z
   })
   .strict();
 
+/** PATCH /pilots/{pilot} and the admin page: name, organisation, time zone and instruments (the key never changes). */
+export const pilotPatchBody = z
+  .object({
+    name: pilotBody.shape.name.optional(),
+    organisation: pilotBody.shape.organisation.optional(),
+    timezone: pilotBody.shape.timezone,
+    frequentInstruments: settingsBody.shape.frequentInstruments,
+    waveInstruments: settingsBody.shape.waveInstruments,
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "Nothing to change" });
+
 const roleGrant = z.object({ pilot: z.string().min(1).max(40).nullable(), role: z.enum(["researcher", "coordinator", "project_coordinator"]) }).strict();
 const roleGrants = z
   .array(roleGrant)

@@ -1,0 +1,194 @@
+// Setting up the study (admins): pilots, staff users with their roles per pilot, and API tokens. The
+// JSON API (./admin.ts, ./api.ts) and the admin pages (./admin-pages.tsx) both call these functions with
+// bodies parsed by the same zod schemas (worker/studies/validators.ts), so validation and audit are one
+// code path. A refusal is an AppError whose details name the field it is about (`[{ path, message }]`),
+// which the pages show beside that field.
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { z } from "zod/v4";
+import { PILOT_ITEMS } from "../../schema/instruments/definitions";
+import { schema, type Db } from "../db";
+import { AppError } from "../errors";
+import { audit, type Actor } from "../lib/audit";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { DEFAULT_POLICY, validatePolicy } from "../reminders/policy";
+import { updateSettings } from "../studies/config";
+import { ensureBuiltInInstruments } from "../studies/instruments";
+import { isUniqueViolation } from "../studies/participants";
+import { instrumentsOf } from "../studies/settings";
+import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+
+type Pilot = typeof schema.pilots.$inferSelect;
+type Grant = z.infer<typeof staffRolesBody>["roles"][number];
+
+/** A refusal about one field: the API answers it in the error envelope's details, the pages beside the field. */
+const refused = (code: "validation" | "conflict" | "not_found", path: string, message: string) => new AppError(code, message, [{ path, message }]);
+
+export const DEFAULT_TIMEZONE = "Europe/Amsterdam";
+const knownTimezone = (tz: string) => !validatePolicy({ ...DEFAULT_POLICY, timezone: tz }).includes("timezone");
+
+// ---- pilots -------------------------------------------------------------------------------------------
+
+export const pilotView = (p: Pilot) => {
+  const { frequent, wave } = instrumentsOf(p);
+  return { key: p.key, name: p.name, organisation: p.organisation, timezone: p.timezone, frequentInstruments: frequent, waveInstruments: wave };
+};
+
+export async function listPilots(db: Db) {
+  return db.select().from(schema.pilots).orderBy(schema.pilots.key);
+}
+
+export async function pilotByKey(db: Db, key: string) {
+  const [pilot] = await db.select().from(schema.pilots).where(eq(schema.pilots.key, key));
+  if (!pilot) throw new AppError("not_found", "No such pilot");
+  return pilot;
+}
+
+/** Creates a pilot (in the one study, made on first use) and installs the built-in instruments, attaching its own items when it has built-in ones. */
+export async function createPilot(db: Db, body: z.infer<typeof pilotBody>, actor: Actor, now: number) {
+  const timezone = body.timezone ?? DEFAULT_TIMEZONE;
+  if (!knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
+  let [study] = await db.select().from(schema.studies).limit(1);
+  study ??= (await db.insert(schema.studies).values({ key: "main", name: "Study" }).returning())[0]!;
+  // Frequent instruments that exist: the pilot's own items come later (PUT /pilots/{pilot}/items or the admin page).
+  const frequentInstruments = ["welzijn", "functioneren", "basisbehoeften", ...(PILOT_ITEMS[body.key] ? [`pilot_${body.key}`] : [])];
+  let pilot: Pilot;
+  try {
+    [pilot] = (await db.insert(schema.pilots).values({ studyId: study.id, key: body.key, name: body.name, organisation: body.organisation, timezone, settings: { frequentInstruments } }).returning()) as [Pilot];
+  } catch (e) {
+    if (isUniqueViolation(e)) throw refused("conflict", "key", "A pilot with this key exists");
+    throw e;
+  }
+  await ensureBuiltInInstruments(db, now);
+  await audit(db, actor, "pilot.create", now, { pilotId: pilot.id, target: pilot.key, details: { name: pilot.name, organisation: pilot.organisation, timezone } });
+  return pilot;
+}
+
+/**
+ * Changes a pilot's name and organisation, and (through updateSettings, with its whole-pilot checks) its
+ * time zone and instruments. Everything is checked before anything is written.
+ */
+export async function updatePilot(db: Db, pilot: Pilot, body: z.infer<typeof pilotPatchBody>, actor: Actor, now: number) {
+  const { name, organisation, timezone, frequentInstruments, waveInstruments } = body;
+  if (timezone !== undefined && !knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
+  let next = pilot;
+  const config = { ...(timezone !== undefined ? { timezone } : {}), ...(frequentInstruments ? { frequentInstruments } : {}), ...(waveInstruments ? { waveInstruments } : {}) };
+  if (Object.keys(config).length) next = { ...next, ...(await updateSettings(db, pilot, config, actor, now)) };
+  const details = { ...(name !== undefined && name !== pilot.name ? { name } : {}), ...(organisation !== undefined && organisation !== pilot.organisation ? { organisation } : {}) };
+  if (Object.keys(details).length) {
+    await db.update(schema.pilots).set(details).where(eq(schema.pilots.id, pilot.id));
+    await audit(db, actor, "pilot.update", now, { pilotId: pilot.id, target: pilot.key, details: { fields: Object.keys(details), ...details } });
+    next = { ...next, ...details };
+  }
+  return next;
+}
+
+// ---- staff users --------------------------------------------------------------------------------------
+
+/** Role grants with pilot keys → rows with pilot ids (duplicates dropped); unknown pilots are refused. */
+async function resolveGrants(db: Db, grants: Grant[]) {
+  const keys = [...new Set(grants.map((g) => g.pilot).filter((k): k is string => k !== null))];
+  const pilots = keys.length ? await db.select().from(schema.pilots).where(inArray(schema.pilots.key, keys)) : [];
+  const missing = keys.filter((k) => !pilots.some((p) => p.key === k));
+  if (missing.length) throw refused("validation", "roles", `Unknown pilots: ${missing.join(", ")}`);
+  const seen = new Set<string>();
+  return grants.flatMap((g) => {
+    const pilotId = g.pilot === null ? null : pilots.find((p) => p.key === g.pilot)!.id;
+    const k = `${pilotId}:${g.role}`;
+    if (seen.has(k)) return [];
+    seen.add(k);
+    return [{ pilotId, role: g.role }];
+  });
+}
+
+export async function userView(db: Db, userId: number) {
+  const [u] = await db.select().from(schema.staffUsers).where(eq(schema.staffUsers.id, userId));
+  if (!u) throw new AppError("not_found", "No such staff user");
+  const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
+  const roles = await db.select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, userId));
+  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, disabledAt: u.disabledAt, roles: roles.map((r) => ({ pilot: r.pilotId === null ? null : pilots.get(r.pilotId) ?? null, role: r.role })) };
+}
+export type StaffUserView = Awaited<ReturnType<typeof userView>>;
+
+export async function listStaff(db: Db) {
+  const users = await db.select({ id: schema.staffUsers.id }).from(schema.staffUsers).orderBy(schema.staffUsers.id);
+  return Promise.all(users.map((u) => userView(db, u.id)));
+}
+
+export const staffId = (raw: string | undefined) => {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Staff user id must be a positive integer");
+  return id;
+};
+
+/** Adds a staff user with her roles; she signs in by magic link. */
+export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
+  const rows = await resolveGrants(db, body.roles ?? []);
+  let created;
+  try {
+    [created] = await db.insert(schema.staffUsers).values({ email: body.email, name: body.name, isAdmin: body.isAdmin ?? false, createdAt: now }).returning();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw refused("conflict", "email", "A staff user with this e-mail exists");
+    throw e;
+  }
+  if (rows.length) await db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: created!.id })));
+  await audit(db, actor, "staff.create", now, { target: `staff:${created!.id}`, details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] } });
+  return userView(db, created!.id);
+}
+
+/** Replaces a staff user's roles in one transaction: never a moment without roles, never a half-applied set. */
+export async function replaceRoles(db: Db, id: number, roles: Grant[], actor: Actor, now: number) {
+  await userView(db, id);
+  const rows = await resolveGrants(db, roles);
+  await db.batch([db.delete(schema.staffRoles).where(eq(schema.staffRoles.userId, id)), ...(rows.length ? [db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: id })))] : [])]);
+  await audit(db, actor, "staff.roles", now, { target: `staff:${id}`, details: { roles } });
+  return userView(db, id);
+}
+
+/** Disables a staff user: ends her sessions, uses up her sign-in links and revokes her tokens at once. */
+export async function disableStaffUser(db: Db, id: number, actor: Actor, now: number) {
+  await userView(db, id);
+  // An admin cannot lock herself (and possibly everyone) out.
+  if (actor.id === `staff:${id}`) throw refused("validation", "confirm", "You cannot disable your own account");
+  const d1 = db.$client as D1Database;
+  await d1.batch([
+    d1.prepare("UPDATE staff_users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?").bind(now, id),
+    d1.prepare("DELETE FROM staff_sessions WHERE user_id = ?").bind(id),
+    d1.prepare("UPDATE magic_links SET used_at = COALESCE(used_at, ?) WHERE user_id = ?").bind(now, id),
+    d1.prepare("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?").bind(now, id),
+  ]);
+  await audit(db, actor, "staff.disable", now, { target: `staff:${id}` });
+  return userView(db, id);
+}
+
+// ---- API tokens ---------------------------------------------------------------------------------------
+
+/** Every token without its secret (only its hash is stored). */
+export async function listTokens(db: Db) {
+  const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
+  const rows = await db.select().from(schema.apiTokens).orderBy(schema.apiTokens.id);
+  return rows.map((t) => ({ id: t.id, name: t.name, role: t.role as z.infer<typeof tokenBody>["role"], pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt }));
+}
+
+/** Creates a token scoped to a role and pilots; the returned secret is never stored and never shown again. */
+export async function createToken(db: Db, body: z.infer<typeof tokenBody>, userId: number | null, actor: Actor, now: number) {
+  let pilotIds: number[] | null = null;
+  if (body.pilots?.length) {
+    const rows = await db.select().from(schema.pilots).where(inArray(schema.pilots.key, body.pilots));
+    const missing = body.pilots.filter((k) => !rows.some((r) => r.key === k));
+    if (missing.length) throw refused("validation", "pilots", `Unknown pilots: ${missing.join(", ")}`);
+    pilotIds = rows.map((r) => r.id);
+  }
+  const secret = `omt_${randomToken(32)}`;
+  const [row] = await db.insert(schema.apiTokens).values({ userId, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now }).returning();
+  await audit(db, actor, "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
+  return { id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret };
+}
+
+export async function revokeToken(db: Db, rawId: string | undefined, actor: Actor, now: number) {
+  const id = Number(rawId);
+  if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
+  const [row] = await db.update(schema.apiTokens).set({ revokedAt: now }).where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))).returning();
+  if (!row) throw new AppError("not_found", "No active token with this id");
+  await audit(db, actor, "token.revoke", now, { target: `token:${id}` });
+  return { id, revokedAt: now };
+}
