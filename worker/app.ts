@@ -9,6 +9,7 @@ import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
 import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
 import { adminRoutes } from "./staff/admin";
+import { adminPageRoutes } from "./staff/admin-pages";
 import { staffApiRoutes } from "./staff/api";
 import { buildOpenApi } from "./staff/openapi";
 import { validateResponses } from "./staff/validate-responses";
@@ -47,6 +48,7 @@ export function createApp() {
   app.route("/api/v1", studyRoutes);
   app.route("/api/v1", archiveRoutes);
   app.route("/", archivePageRoutes);
+  app.route("/", adminPageRoutes);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
   app.onError((err, c) => {

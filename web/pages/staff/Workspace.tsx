@@ -21,7 +21,7 @@ export function HomePage({ user, pilots, isAdmin = false, lang = "nl" }: { user:
       <h1>{t("staff.home.title", lang)}</h1>
       {isAdmin && (
         <p>
-          <a href="/staff/audit" id="audit-link">{t("staff.audit.title", lang)}</a>
+          <a href="/staff/admin" id="admin-link">{t("staff.admin.title", lang)}</a> · <a href="/staff/audit" id="audit-link">{t("staff.audit.title", lang)}</a>
         </p>
       )}
       {pilots.length === 0 ? (

@@ -1,0 +1,413 @@
+// The admin screens over HTTP (admins only; session cookie with CSRF as every staff form): pilots, staff
+// users and API tokens. Each form is turned into the API's body and parsed by the API's zod schema, then
+// handed to the same function the API calls (./admin-service.ts), so validation and audit cannot drift.
+// Refusals come back beside their field with the values as typed; successes redirect to a notice.
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { z } from "zod/v4";
+import {
+  AdminHomePage,
+  itemFieldId,
+  PilotEditPage,
+  PilotListPage,
+  PilotNewPage,
+  pilotRoleField,
+  StaffEditPage,
+  StaffListPage,
+  StaffNewPage,
+  TokenCreatedPage,
+  TokensPage,
+  type FieldErrors,
+  type InstrumentChoice,
+  type PilotEditValues,
+  type PilotFormValues,
+  type PilotItemRow,
+  type RoleFormValues,
+  type StaffFormValues,
+  type TokenFormValues,
+} from "../../web/pages/staff/AdminPages";
+import { t, type MessageKey } from "../../web/i18n/messages";
+import type { InstrumentDefinition } from "../../schema/instruments/definitions";
+import { getDb, schema, type Db } from "../db";
+import { AppError } from "../errors";
+import { renderStaffPage } from "../lib/render";
+import { latestVersions, listInstruments, savePilotItems } from "../studies/config";
+import { pilotBody, pilotItemsBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+import { ADMIN_BODY_LIMIT } from "./admin";
+import { createPilot, createStaffUser, createToken, DEFAULT_TIMEZONE, disableStaffUser, listPilots, listStaff, listTokens, pilotByKey, pilotView, replaceRoles, revokeToken, staffId, updatePilot, userView, type StaffUserView } from "./admin-service";
+import { actorOf, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
+import { staffPageError } from "./pages";
+
+type Ctx = Context<StaffEnv>;
+type Pilot = typeof schema.pilots.$inferSelect;
+type Form = Record<string, string | File | (string | File)[]>;
+
+const tooLarge = () => {
+  throw new AppError("payload_too_large", "Form too large");
+};
+const formLimit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: tooLarge });
+/** The items form has up to 12 items with six texts each, like PUT /pilots/{pilot}/items. */
+const ITEMS_LIMIT = 64 * 1024;
+const itemsLimit = bodyLimit({ maxSize: ITEMS_LIMIT, onError: tooLarge });
+const MAX_ITEMS = 12;
+const BLANK_ITEM_ROWS = 2;
+const FORM_ROWS = Array.from({ length: MAX_ITEMS }, (_r, i) => i);
+
+/** Reads a posted form; a field sent more than once (other than the listed multi-value ones) is refused. */
+async function readForm(c: Ctx, multi: string[] = []) {
+  const form = (await c.req.parseBody({ all: true })) as Form;
+  const repeated = Object.keys(form).filter((k) => Array.isArray(form[k]) && !multi.includes(k) && k !== "_csrf");
+  const one = (k: string) => {
+    const v = form[k];
+    return typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "";
+  };
+  const many = (k: string) => {
+    const v = form[k];
+    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string");
+  };
+  return { form, one, many, repeated };
+}
+
+/** Messages beside fields: the first issue per field wins. */
+function collect(paths: string[], fieldOf: (path: string) => string, messageOf: (field: string, path: string) => string): FieldErrors {
+  const out: FieldErrors = {};
+  for (const path of paths) {
+    const field = fieldOf(path);
+    out[field] ??= messageOf(field, path);
+  }
+  return out;
+}
+const repeatedErrors = (repeated: string[], fieldOf: (k: string) => string) => collect(repeated, fieldOf, () => t("staff.admin.error.repeated"));
+/** The field paths a refusal from the service names (AppError details), or none. */
+const detailPaths = (e: AppError) => (Array.isArray(e.details) ? (e.details as { path?: unknown }[]).map((d) => (typeof d.path === "string" ? d.path : "")) : [""]);
+const issuePaths = (e: z.ZodError) => e.issues.map((i) => i.path.join("."));
+const msg = (k: MessageKey) => t(k);
+
+// ---- pilots -------------------------------------------------------------------------------------------
+
+function pilotField(path: string): string {
+  const top = path.split(".")[0] ?? "";
+  if (path.includes("timezone")) return "timezone";
+  if (["key", "name", "organisation", "frequentInstruments", "waveInstruments"].includes(top)) return top;
+  if (path.startsWith("schedule.instrumentEvery")) return "frequentInstruments";
+  return "form";
+}
+function pilotMessage(field: string, conflict = false): string {
+  if (field === "key") return msg(conflict ? "staff.admin.error.keyTaken" : "staff.admin.error.key");
+  if (field === "name" || field === "organisation") return msg("staff.admin.error.text");
+  if (field === "timezone") return msg("staff.admin.error.timezone");
+  if (field === "frequentInstruments") return msg("staff.admin.error.frequent");
+  if (field === "waveInstruments") return msg("staff.admin.error.wave");
+  return msg("error.validation");
+}
+const serviceErrors = (e: unknown, fieldOf: (p: string) => string, messageOf: (field: string, conflict: boolean) => string): FieldErrors | null => {
+  if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) return null;
+  return collect(detailPaths(e), fieldOf, (field) => messageOf(field, e.code === "conflict"));
+};
+
+/** The instruments a pilot can be given: installed ones (its own items only), plus configured ones that are missing. */
+async function instrumentChoices(db: Db, pilot: Pilot, configured: { frequent: string[]; wave: string[] }) {
+  const all = await listInstruments(db, "all");
+  const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
+    ...all
+      .filter((i) => i.kind === kind && (i.pilotId === null || i.pilotId === pilot.id))
+      .map((i) => ({ key: i.key, name: i.name, state: i.versions.find((v) => v.version === i.current)?.complete === false ? ("incomplete" as const) : ("ok" as const) })),
+    ...keys.filter((k) => !all.some((i) => i.key === k)).map((k) => ({ key: k, name: k, state: "missing" as const })),
+  ];
+  return { frequentChoices: choice("frequent", configured.frequent), waveChoices: choice("wave", configured.wave) };
+}
+
+function itemRows(definition: InstrumentDefinition | undefined): PilotItemRow[] {
+  const rows: PilotItemRow[] = (definition?.items ?? []).map((i) => ({
+    key: i.key,
+    type: i.type,
+    textNl: i.text.nl,
+    textEn: i.text.en,
+    lowNl: i.type === "slider" ? (i.low?.nl ?? "") : "",
+    lowEn: i.type === "slider" ? (i.low?.en ?? "") : "",
+    highNl: i.type === "slider" ? (i.high?.nl ?? "") : "",
+    highEn: i.type === "slider" ? (i.high?.en ?? "") : "",
+    leftCare: i.type === "slider" && i.onlyWhenLeftCare === true,
+  }));
+  return withBlankRows(rows);
+}
+const withBlankRows = (rows: PilotItemRow[]) => {
+  const blank = { key: "", type: "slider", textNl: "", textEn: "", lowNl: "", lowEn: "", highNl: "", highEn: "", leftCare: false };
+  const out = [...rows];
+  for (let i = 0; i < BLANK_ITEM_ROWS && out.length < MAX_ITEMS; i++) out.push({ ...blank });
+  return out;
+};
+
+async function pilotEditPage(c: Ctx, pilot: Pilot, opts: { values?: PilotEditValues; items?: PilotItemRow[]; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {}) {
+  const db = getDb(c.env.DB);
+  const view = pilotView(pilot);
+  const values = opts.values ?? { name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone, frequentInstruments: view.frequentInstruments, waveInstruments: view.waveInstruments };
+  const choices = await instrumentChoices(db, pilot, { frequent: view.frequentInstruments, wave: view.waveInstruments });
+  const items = opts.items ?? itemRows((await latestVersions(db)).get(`pilot_${pilot.key}`)?.definition as InstrumentDefinition | undefined);
+  return renderStaffPage(c, <PilotEditPage user={staffUserOf(c)} pilot={{ key: pilot.key, name: pilot.name }} values={values} {...choices} items={items} errors={opts.errors} notice={opts.notice} />, opts.status ?? 200);
+}
+
+/** Kept instruments in their configured order, newly ticked ones after them. */
+const ordered = (current: string[], ticked: string[]) => [...current.filter((k) => ticked.includes(k)), ...ticked.filter((k) => !current.includes(k))];
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((k) => b.includes(k));
+
+/** The items form → the API's items body; `rowOf[i]` is the form row of body item i (blank rows are left out). */
+function itemsFromForm(one: (k: string) => string) {
+  const rows: PilotItemRow[] = [];
+  for (let i = 0; i < MAX_ITEMS; i++) {
+    const f = (k: string) => one(`items.${i}.${k}`).trim();
+    rows.push({ key: f("key"), type: f("type") || "slider", textNl: f("textNl"), textEn: f("textEn"), lowNl: f("lowNl"), lowEn: f("lowEn"), highNl: f("highNl"), highEn: f("highEn"), leftCare: f("leftCare") === "1" });
+  }
+  const filled = rows.map((r, i) => [r, i] as const).filter(([r]) => r.key || r.textNl || r.textEn || r.lowNl || r.lowEn || r.highNl || r.highEn);
+  const end = filled.length ? filled[filled.length - 1]![1] + 1 : 0;
+  const items = filled.map(([r]) => {
+    const text = { nl: r.textNl, en: r.textEn };
+    if (r.type !== "slider") return { key: r.key, type: r.type, text };
+    return {
+      key: r.key,
+      type: "slider",
+      text,
+      ...(r.lowNl || r.lowEn ? { low: { nl: r.lowNl, en: r.lowEn } } : {}),
+      ...(r.highNl || r.highEn ? { high: { nl: r.highNl, en: r.highEn } } : {}),
+      ...(r.leftCare ? { onlyWhenLeftCare: true } : {}),
+    };
+  });
+  return { body: { items }, rowOf: filled.map(([, i]) => i), rows: withBlankRows(rows.slice(0, end)) };
+}
+
+function itemField(path: string, rowOf: number[]): string {
+  const m = /^items\.(\d+)(?:\.(\w+))?(?:\.(nl|en))?/.exec(path);
+  if (!m || m[1] === undefined) return "items";
+  const row = rowOf[Number(m[1])] ?? 0;
+  const part = m[2];
+  if (!part) return itemFieldId(row, "type");
+  if (part === "key" || part === "type") return itemFieldId(row, part);
+  if (part === "text" || part === "low" || part === "high") return itemFieldId(row, `${part}${m[3] === "en" ? "En" : "Nl"}`);
+  return itemFieldId(row, "type");
+}
+const itemMessage = (field: string) =>
+  field === "items" ? msg("staff.admin.error.items") : field.endsWith("-key") ? msg("staff.admin.error.itemKey") : field.endsWith("-type") ? msg("staff.admin.error.itemType") : msg("staff.admin.error.itemText");
+
+// ---- staff --------------------------------------------------------------------------------------------
+
+const pilotOptions = async (db: Db) => (await listPilots(db)).map((p) => ({ key: p.key, name: p.name }));
+
+function rolesFromForm(one: (k: string) => string, keys: string[]): RoleFormValues {
+  const perPilot: Record<string, string> = {};
+  for (const k of keys) if (k.startsWith("role:")) perPilot[k.slice(5)] = one(k);
+  return { isAdmin: one("isAdmin") === "1", projectCoordinator: one("projectCoordinator") === "1", perPilot };
+}
+/** Role values → the API's grants; anything unknown goes through as it is, so the schema refuses it. */
+const grantsOf = (v: RoleFormValues) => [
+  ...(v.projectCoordinator ? [{ pilot: null, role: "project_coordinator" }] : []),
+  ...Object.entries(v.perPilot).flatMap(([pilot, value]) => (value === "" ? [] : value.split("+").map((role) => ({ pilot, role })))),
+];
+function rolesOfUser(u: StaffUserView): RoleFormValues {
+  const perPilot: Record<string, string> = {};
+  for (const r of u.roles) if (r.pilot !== null) perPilot[r.pilot] = [perPilot[r.pilot], r.role].filter(Boolean).sort().join("+");
+  return { isAdmin: u.isAdmin, projectCoordinator: u.roles.some((r) => r.pilot === null), perPilot };
+}
+const staffField = (path: string) => (path.startsWith("roles") || path.startsWith("role:") ? "roles" : path === "email" || path === "name" || path === "confirm" ? path : path === "isAdmin" || path === "projectCoordinator" ? "roles" : "form");
+function staffMessage(field: string, conflict = false): string {
+  if (field === "email") return msg(conflict ? "staff.admin.error.emailTaken" : "staff.admin.error.email");
+  if (field === "name") return msg("staff.admin.error.text");
+  if (field === "roles") return msg("staff.admin.error.roles");
+  if (field === "confirm") return msg("staff.admin.error.confirm");
+  return msg("error.validation");
+}
+
+async function staffEditPage(c: Ctx, id: number, opts: { values?: RoleFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {}) {
+  const db = getDb(c.env.DB);
+  const u = await userView(db, id);
+  const isSelf = c.get("principal").userId === id;
+  return renderStaffPage(c, <StaffEditPage user={staffUserOf(c)} staff={u} pilots={await pilotOptions(db)} values={opts.values ?? rolesOfUser(u)} errors={opts.errors} notice={opts.notice} isSelf={isSelf} />, opts.status ?? 200);
+}
+
+// ---- tokens -------------------------------------------------------------------------------------------
+
+const tokenField = (path: string) => (path === "name" || path === "role" || path.startsWith("pilots") ? path.split(".")[0]! : "form");
+const tokenMessage = (field: string) => (field === "name" ? msg("staff.admin.error.tokenName") : field === "role" ? msg("staff.admin.error.tokenRole") : field === "pilots" ? msg("staff.admin.error.tokenPilots") : msg("error.validation"));
+const EMPTY_TOKEN: TokenFormValues = { name: "", role: "researcher", pilots: [] };
+
+async function tokensPage(c: Ctx, opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {}) {
+  const db = getDb(c.env.DB);
+  return renderStaffPage(c, <TokensPage user={staffUserOf(c)} tokens={await listTokens(db)} pilots={await pilotOptions(db)} values={opts.values ?? EMPTY_TOKEN} errors={opts.errors} notice={opts.notice} />, opts.status ?? 200);
+}
+
+const NOTICES: Record<string, MessageKey> = {
+  created: "staff.admin.pilot.created",
+  saved: "staff.admin.pilot.saved",
+  unchanged: "staff.settings.unchanged",
+  itemsUnchanged: "staff.admin.items.unchanged",
+  staffCreated: "staff.admin.staff.created",
+  roles: "staff.admin.staff.rolesSaved",
+  disabled: "staff.admin.staff.disabled",
+  revoked: "staff.admin.tokens.revoked",
+};
+const noticeOf = (c: Ctx) => {
+  const done = c.req.query("done") ?? "";
+  if (done === "items") return t("staff.admin.items.saved").replace("{version}", String(Number(c.req.query("version")) || ""));
+  return NOTICES[done] ? t(NOTICES[done]) : undefined;
+};
+
+const admin = createMiddleware<StaffEnv>(async (c, next) => {
+  requireAdmin(c);
+  await next();
+});
+
+export const adminPageRoutes = new Hono<StaffEnv>()
+  .use("/staff/admin", requireStaff, admin)
+  .use("/staff/admin/pilots", requireStaff, admin)
+  .use("/staff/admin/pilots/*", requireStaff, admin)
+  .use("/staff/admin/staff", requireStaff, admin)
+  .use("/staff/admin/staff/*", requireStaff, admin)
+  .use("/staff/admin/tokens", requireStaff, admin)
+  .use("/staff/admin/tokens/*", requireStaff, admin)
+  .get("/staff/admin", (c) => renderStaffPage(c, <AdminHomePage user={staffUserOf(c)} />))
+
+  // pilots
+  .get("/staff/admin/pilots", async (c) => renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(getDb(c.env.DB))} />))
+  .get("/staff/admin/pilots/new", (c) => renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={{ key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE }} />))
+  .post("/staff/admin/pilots", formLimit, async (c) => {
+    const { one, repeated } = await readForm(c);
+    const values: PilotFormValues = { key: one("key").trim(), name: one("name"), organisation: one("organisation"), timezone: one("timezone").trim() };
+    const page = (errors: FieldErrors, status: 400 | 409) => renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={values} errors={errors} />, status);
+    if (repeated.length) return page(repeatedErrors(repeated, pilotField), 400);
+    const parsed = pilotBody.safeParse({ key: values.key, name: values.name, organisation: values.organisation, ...(values.timezone ? { timezone: values.timezone } : {}) });
+    if (!parsed.success) return page(collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)), 400);
+    try {
+      const pilot = await createPilot(getDb(c.env.DB), parsed.data, actorOf(c), Date.now());
+      return c.redirect(`/staff/admin/pilots/${pilot.key}?done=created`, 303);
+    } catch (e) {
+      const errors = serviceErrors(e, pilotField, pilotMessage);
+      if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
+      throw e;
+    }
+  })
+  .get("/staff/admin/pilots/:pilot", async (c) => pilotEditPage(c, await pilotByKey(getDb(c.env.DB), c.req.param("pilot")), { notice: noticeOf(c) }))
+  .post("/staff/admin/pilots/:pilot", formLimit, async (c) => {
+    const db = getDb(c.env.DB);
+    const pilot = await pilotByKey(db, c.req.param("pilot"));
+    const current = pilotView(pilot);
+    const { one, many, repeated } = await readForm(c, ["frequentInstruments", "waveInstruments"]);
+    const values: PilotEditValues = {
+      name: one("name"),
+      organisation: one("organisation"),
+      timezone: one("timezone").trim(),
+      frequentInstruments: ordered(current.frequentInstruments, many("frequentInstruments")),
+      waveInstruments: ordered(current.waveInstruments, many("waveInstruments")),
+    };
+    const refuse = (errors: FieldErrors) => pilotEditPage(c, pilot, { values, errors, status: 400 });
+    if (repeated.length) return refuse(repeatedErrors(repeated, pilotField));
+    // Only what the form changed is sent (and audited).
+    const patch = {
+      ...(values.name.trim() !== pilot.name ? { name: values.name } : {}),
+      ...(values.organisation.trim() !== pilot.organisation ? { organisation: values.organisation } : {}),
+      ...(values.timezone !== pilot.timezone ? { timezone: values.timezone } : {}),
+      ...(!sameSet(values.frequentInstruments, current.frequentInstruments) ? { frequentInstruments: values.frequentInstruments } : {}),
+      ...(!sameSet(values.waveInstruments, current.waveInstruments) ? { waveInstruments: values.waveInstruments } : {}),
+    };
+    if (!Object.keys(patch).length) return c.redirect(`/staff/admin/pilots/${pilot.key}?done=unchanged`, 303);
+    const parsed = pilotPatchBody.safeParse(patch);
+    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)));
+    try {
+      await updatePilot(db, pilot, parsed.data, actorOf(c), Date.now());
+    } catch (e) {
+      const errors = serviceErrors(e, pilotField, pilotMessage);
+      if (errors) return refuse(errors);
+      throw e;
+    }
+    return c.redirect(`/staff/admin/pilots/${pilot.key}?done=saved`, 303);
+  })
+  .post("/staff/admin/pilots/:pilot/items", itemsLimit, async (c) => {
+    const db = getDb(c.env.DB);
+    const pilot = await pilotByKey(db, c.req.param("pilot"));
+    const { one, repeated } = await readForm(c);
+    const { body, rowOf, rows } = itemsFromForm(one);
+    const refuse = (errors: FieldErrors) => pilotEditPage(c, pilot, { items: rows, errors, status: 400 });
+    if (repeated.length) return refuse(repeatedErrors(repeated, (k) => itemField(k, FORM_ROWS)));
+    const parsed = pilotItemsBody.safeParse(body);
+    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
+    const result = await savePilotItems(db, pilot, parsed.data, actorOf(c), Date.now());
+    return c.redirect(`/staff/admin/pilots/${pilot.key}?${result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged"}#items-title`, 303);
+  })
+
+  // staff users
+  .get("/staff/admin/staff", async (c) => renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(getDb(c.env.DB))} />))
+  .get("/staff/admin/staff/new", async (c) => {
+    const values: StaffFormValues = { email: "", name: "", isAdmin: false, projectCoordinator: false, perPilot: {} };
+    return renderStaffPage(c, <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(getDb(c.env.DB))} values={values} />);
+  })
+  .post("/staff/admin/staff", formLimit, async (c) => {
+    const db = getDb(c.env.DB);
+    const { form, one, repeated } = await readForm(c);
+    const values: StaffFormValues = { email: one("email"), name: one("name"), ...rolesFromForm(one, Object.keys(form)) };
+    const page = async (errors: FieldErrors, status: 400 | 409) => renderStaffPage(c, <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(db)} values={values} errors={errors} />, status);
+    if (repeated.length) return page(repeatedErrors(repeated, staffField), 400);
+    const parsed = staffUserBody.safeParse({ email: values.email, name: values.name, isAdmin: values.isAdmin, roles: grantsOf(values) });
+    if (!parsed.success) return page(collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)), 400);
+    try {
+      const user = await createStaffUser(db, parsed.data, actorOf(c), Date.now());
+      return c.redirect(`/staff/admin/staff/${user.id}?done=staffCreated`, 303);
+    } catch (e) {
+      const errors = serviceErrors(e, staffField, staffMessage);
+      if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
+      throw e;
+    }
+  })
+  .get("/staff/admin/staff/:id", async (c) => staffEditPage(c, staffId(c.req.param("id")), { notice: noticeOf(c) }))
+  .post("/staff/admin/staff/:id/roles", formLimit, async (c) => {
+    const id = staffId(c.req.param("id"));
+    const db = getDb(c.env.DB);
+    const { form, one, repeated } = await readForm(c);
+    const values = rolesFromForm(one, Object.keys(form));
+    const refuse = (errors: FieldErrors) => staffEditPage(c, id, { values, errors, status: 400 });
+    if (repeated.length) return refuse(repeatedErrors(repeated, staffField));
+    const parsed = staffRolesBody.safeParse({ roles: grantsOf(values) });
+    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)));
+    try {
+      await replaceRoles(db, id, parsed.data.roles, actorOf(c), Date.now());
+    } catch (e) {
+      const errors = serviceErrors(e, staffField, staffMessage);
+      if (errors) return refuse(errors);
+      throw e;
+    }
+    return c.redirect(`/staff/admin/staff/${id}?done=roles`, 303);
+  })
+  .post("/staff/admin/staff/:id/disable", formLimit, async (c) => {
+    const id = staffId(c.req.param("id"));
+    const { one, repeated } = await readForm(c);
+    if (repeated.length || one("confirm") !== "1") return staffEditPage(c, id, { errors: { confirm: msg("staff.admin.error.confirm") }, status: 400 });
+    try {
+      await disableStaffUser(getDb(c.env.DB), id, actorOf(c), Date.now());
+    } catch (e) {
+      if (e instanceof AppError && e.code === "validation") return staffEditPage(c, id, { errors: { confirm: msg("staff.admin.error.self") }, status: 400 });
+      throw e;
+    }
+    return c.redirect(`/staff/admin/staff/${id}?done=disabled`, 303);
+  })
+
+  // API tokens
+  .get("/staff/admin/tokens", (c) => tokensPage(c, { notice: noticeOf(c) }))
+  .post("/staff/admin/tokens", formLimit, async (c) => {
+    const { one, many, repeated } = await readForm(c, ["pilots"]);
+    const values: TokenFormValues = { name: one("name"), role: one("role"), pilots: many("pilots") };
+    if (repeated.length) return tokensPage(c, { values, errors: repeatedErrors(repeated, tokenField), status: 400 });
+    // Project coordinator and admin tokens cover every pilot: ticked pilots are refused by the schema, as in the API.
+    const parsed = tokenBody.safeParse({ name: values.name, role: values.role, ...(values.pilots.length ? { pilots: values.pilots } : {}) });
+    if (!parsed.success) return tokensPage(c, { values, errors: collect(issuePaths(parsed.error), tokenField, tokenMessage), status: 400 });
+    try {
+      const created = await createToken(getDb(c.env.DB), parsed.data, c.get("principal").userId ?? null, actorOf(c), Date.now());
+      return renderStaffPage(c, <TokenCreatedPage user={staffUserOf(c)} token={created} />);
+    } catch (e) {
+      const errors = serviceErrors(e, tokenField, tokenMessage);
+      if (errors) return tokensPage(c, { values, errors, status: 400 });
+      throw e;
+    }
+  })
+  .post("/staff/admin/tokens/:id/revoke", formLimit, async (c) => {
+    await revokeToken(getDb(c.env.DB), c.req.param("id"), actorOf(c), Date.now());
+    return c.redirect("/staff/admin/tokens?done=revoked", 303);
+  })
+  .onError(staffPageError);
