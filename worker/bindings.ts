@@ -26,6 +26,11 @@ export const DEPLOY_REQUIREMENTS = {
   },
   /** Secrets (`wrangler secret put <NAME> --env <env>`), never in wrangler.toml. */
   secrets: ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"],
+  /**
+   * Secrets set only while a key is being rotated (README "Sleutels en gegevens / Keys and data"): the
+   * previous contact keys, still able to decrypt, and the previous LINK_SECRET, for pause links already mailed.
+   */
+  rotationSecrets: ["CONTACT_KEYS_PREVIOUS", "LINK_SECRET_PREVIOUS"],
   /** Secrets per MAIL_TRANSPORT: required ones, and ones needed only if the relay asks for them. */
   transportSecrets: {
     smtp: { required: [], optional: ["SMTP_USER", "SMTP_PASS"] },
@@ -44,6 +49,7 @@ export type RequiredName =
   | R["vars"][number]
   | R["transportVars"][keyof R["transportVars"]][number]
   | R["secrets"][number]
+  | R["rotationSecrets"][number]
   | R["transportSecrets"][keyof R["transportSecrets"]][keyof R["transportSecrets"]["smtp"]][number];
 
 // Compile-time: a name here that the Worker's Env does not declare is a type error (npm run typecheck).

@@ -1,4 +1,5 @@
 import { DEPLOY_REQUIREMENTS } from "./bindings";
+import { contactKeyProblems } from "./lib/contact-keys";
 
 export type Env = {
   DB: D1Database;
@@ -25,8 +26,18 @@ export type Env = {
   PUBLIC_URL: string;
   /** HMAC key from which personal link tokens are derived (only their hashes are stored). */
   LINK_SECRET: string;
-  /** base64 AES-256-GCM key for contact data at rest. */
+  /**
+   * The LINK_SECRET before the last change, only while it is being rotated: pause links made with it
+   * still verify. (Questionnaire links resolve by their stored hash whichever secret made them.)
+   */
+  LINK_SECRET_PREVIOUS?: string;
+  /** base64 AES-256-GCM key for contact data at rest: the current key, which every new ciphertext uses. */
   CONTACT_KEY: string;
+  /**
+   * Earlier contact keys (base64, separated by commas or white space), only while addresses are being
+   * re-encrypted to CONTACT_KEY (worker/lib/contact-keys.ts; README "Keys and data"). They only decrypt.
+   */
+  CONTACT_KEYS_PREVIOUS?: string;
   SESSION_SECRET: string;
   /** Workers Rate Limiting binding for the staff sign-in form (per client IP) */
   SIGNIN_LIMITER?: RateLimit;
@@ -67,14 +78,6 @@ export function isLocalUrl(url: string | undefined): boolean {
  */
 export const isDev = (env: Env) => env.DEV_MODE === "1" && isLocalUrl(env.PUBLIC_URL);
 
-const base64Bytes = (s: string) => {
-  try {
-    return atob(s).length;
-  } catch {
-    return -1;
-  }
-};
-
 const httpsUrl = (s: string | undefined) => {
   try {
     return !!s && new URL(s).protocol === "https:";
@@ -95,8 +98,11 @@ export function configProblems(env: Env): string[] {
     if (!v) problems.push(`secret ${k} is missing (wrangler secret put ${k})`);
     else if (v.length < MIN_SECRET_LENGTH) problems.push(`secret ${k} is shorter than ${MIN_SECRET_LENGTH} characters`);
   }
-  if (env.CONTACT_KEY && env.CONTACT_KEY.length >= MIN_SECRET_LENGTH && base64Bytes(env.CONTACT_KEY) !== 32) {
-    problems.push("secret CONTACT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)");
+  // Key ids are derived from the keys; messages name keys by position, never by value.
+  const keyProblems = contactKeyProblems({ ...env, CONTACT_KEY: env.CONTACT_KEY && env.CONTACT_KEY.length >= MIN_SECRET_LENGTH ? env.CONTACT_KEY : "" });
+  problems.push(...keyProblems);
+  if (env.LINK_SECRET_PREVIOUS && env.LINK_SECRET_PREVIOUS.length < MIN_SECRET_LENGTH) {
+    problems.push(`secret LINK_SECRET_PREVIOUS is shorter than ${MIN_SECRET_LENGTH} characters (delete it when no rotation is under way)`);
   }
   if (!env.DB) problems.push("D1 binding DB is missing");
   if (isDev(env)) return problems;

@@ -155,6 +155,7 @@ export function checkEnvConfig(config, req, { configDir }) {
   }
   const allSecrets = [
     ...req.secrets,
+    ...(req.rotationSecrets ?? []),
     ...Object.values(req.transportSecrets).flatMap((s) => [...s.required, ...s.optional]),
   ];
   for (const k of allSecrets) {

@@ -8,7 +8,8 @@
 import type { z } from "zod/v4";
 import type { Env } from "../env";
 import type { deliveryCounts } from "../staff/responses";
-import { hmacToken, sha256Hex, decryptText, timingSafeEqual } from "../lib/crypto";
+import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { decryptContact } from "../lib/contact-keys";
 import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport } from "../mail/transport";
 import { renderMail } from "../mail/templates";
 import { policyOf } from "../studies/settings";
@@ -303,7 +304,7 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
         continue;
       }
       const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
-      const to = await decryptText(env.CONTACT_KEY, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
+      const to = await decryptContact(env, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
       const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
       const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
       const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) });
@@ -350,12 +351,15 @@ export async function pauseToken(env: Env, participantId: number): Promise<strin
   return `${participantId}.${await hmacToken(env.LINK_SECRET, `pause:${participantId}`)}`;
 }
 
-/** The participant id of a genuine pause token, else null (malformed, tampered, or made with another secret). */
+/** The participant id of a genuine pause token (LINK_SECRET, or LINK_SECRET_PREVIOUS while rotating), else null (malformed, tampered, or made with another secret). */
 export async function verifyPauseToken(env: Env, token: string): Promise<number | null> {
   const m = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
   const id = Number(m[1]);
   if (!Number.isSafeInteger(id)) return null;
-  const expected = await hmacToken(env.LINK_SECRET, `pause:${id}`);
-  return timingSafeEqual(expected, m[2]!) ? id : null;
+  // During a LINK_SECRET rotation, pause links mailed before it (LINK_SECRET_PREVIOUS) keep working.
+  for (const secret of [env.LINK_SECRET, env.LINK_SECRET_PREVIOUS]) {
+    if (secret && timingSafeEqual(await hmacToken(secret, `pause:${id}`), m[2]!)) return id;
+  }
+  return null;
 }

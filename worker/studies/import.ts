@@ -9,10 +9,11 @@ import { schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import type { Actor } from "../lib/audit";
-import { encryptText } from "../lib/crypto";
+import { encryptContact } from "../lib/contact-keys";
 import { openDueOccasions } from "../jobs/occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { MAX_COMMENT } from "../survey/answers";
+import { contactAad } from "./contacts";
 import { parseCsv, type CsvRecord } from "./csv";
 import { checkConsentDate, checkStartDate, isUniqueViolation } from "./participants";
 import { scheduleOf } from "./settings";
@@ -99,8 +100,8 @@ export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: s
       ),
       env.DB.prepare("INSERT INTO participant_contacts (participant_id, email_enc, mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)").bind(
         id,
-        r.email ? await encryptText(env.CONTACT_KEY, r.email, `participant:${id}:email`) : null,
-        r.mentor ? await encryptText(env.CONTACT_KEY, r.mentor, `participant:${id}:mentor`) : null,
+        r.email ? await encryptContact(env, r.email, contactAad(id, "email")) : null,
+        r.mentor ? await encryptContact(env, r.mentor, contactAad(id, "mentor")) : null,
         now,
       ),
     );
