@@ -1,6 +1,6 @@
 // Accessibility in a real browser: axe-core (WCAG 2.1 A and AA rules) over the youth questionnaire on a
 // phone, its error page, the invitation e-mail and the pause page, and the pages staff use — sign-in,
-// workspace, youth, settings, reminders, summaries and the downloadable report. None may have a violation.
+// workspace, youth, settings, reminders, admin screens, summaries and the downloadable report. None may have a violation.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -101,6 +101,41 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     await Promise.all([page.waitForLoadState("load"), page.click("#settings-submit")]);
     expect(await page.locator("#frequentIntervalDays-error").count()).toBe(1);
     results["settings with an error"] = await violations(page);
+    expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+    await context.close();
+  });
+
+  it("the admin screens: pilots, staff, API tokens (also with errors, and the secret shown once)", async () => {
+    const context = await newContext();
+    const { page } = await signIn(context, "admin@demo.invalid");
+    const results: Record<string, string[]> = {};
+    for (const path of ["/staff/admin", "/staff/admin/pilots", "/staff/admin/pilots/new", "/staff/admin/pilots/fier", "/staff/admin/staff", "/staff/admin/staff/new", "/staff/admin/tokens"]) {
+      const res = await page.goto(`${stack().url}${path}`);
+      expect(res!.status(), path).toBe(200);
+      results[path] = await violations(page);
+    }
+    const staffLink = page.locator("#staff-table a").first();
+    await page.goto(`${stack().url}/staff/admin/staff`);
+    await Promise.all([page.waitForLoadState("load"), staffLink.click()]);
+    results["one staff member"] = await violations(page);
+    // a refused form shows its errors beside the fields
+    await page.goto(`${stack().url}/staff/admin/pilots/new`);
+    await page.getByLabel(/^Sleutel/).fill("Geen Goede Sleutel");
+    await page.getByLabel(/^Tijdzone/).fill("Mars/Olympus");
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Pilot aanmaken" }).click()]);
+    expect(await page.locator("#key-error").count()).toBe(1);
+    results["new pilot with errors"] = await violations(page);
+    await page.goto(`${stack().url}/staff/admin/staff/new`);
+    await page.getByLabel(/^E-mailadres/).fill("geen-adres");
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Medewerker toevoegen" }).click()]);
+    expect(await page.locator("#email-error").count()).toBe(1);
+    results["new staff member with errors"] = await violations(page);
+    await page.goto(`${stack().url}/staff/admin/tokens`);
+    await page.getByLabel(/^Naam van de sleutel/).fill(`a11y ${Date.now()}`);
+    await page.getByLabel(/^Rol van de sleutel/).selectOption("project_coordinator");
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "API-sleutel maken" }).click()]);
+    expect(await page.locator("#token-secret").count()).toBe(1);
+    results["token created"] = await violations(page);
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
     await context.close();
   });
