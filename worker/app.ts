@@ -17,6 +17,7 @@ import { staffPageRoutes } from "./staff/pages";
 import { signInRoutes } from "./staff/signin";
 import { studyRoutes } from "./studies/routes";
 import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
+import { contactRoutes } from "./studies/contact-routes";
 import { pauseRoutes } from "./survey/pause";
 import { surveyRoutes } from "./survey/routes";
 
@@ -47,6 +48,7 @@ export function createApp() {
   app.route("/api/v1", adminRoutes);
   app.route("/api/v1", studyRoutes);
   app.route("/api/v1", archiveRoutes);
+  app.route("/api/v1", contactRoutes);
   app.route("/", archivePageRoutes);
   app.route("/", adminPageRoutes);
 

@@ -207,3 +207,26 @@ export const archiveRestoredResponse = z.strictObject({
   exportedAt: z.string(),
   ms: z.int(),
 });
+
+// ---- contact-key rotation (worker/studies/contact-routes.ts) --------------------------------------------
+
+export const contactRotationResponse = z.strictObject({
+  /** the current key's id (derived from CONTACT_KEY): every address re-encrypted here now carries it */
+  keyId: z.string(),
+  /** participants looked at in this batch */
+  scanned: z.int(),
+  /** addresses re-encrypted to the current key in this batch */
+  rotated: z.int(),
+  /** addresses in this batch that no configured key opens (left as they are) */
+  unreadable: z.int(),
+  /** whose they are, by pilot and pseudonymous code: a researcher enters them again */
+  unreadableParticipants: z.array(z.strictObject({ pilot: z.string(), code: z.string() })),
+  /** rows whose addresses changed while this batch ran (already under the current key) */
+  changedMeanwhile: z.int(),
+  /** pass as `after` to continue; null: this pass reached the end */
+  next: z.int().nullable(),
+  /** addresses in the whole database not yet under the current key (unreadable ones included) */
+  remaining: z.int(),
+  /** stored addresses per key id; "legacy": written before key ids */
+  keys: z.record(z.string(), z.int()),
+});

@@ -132,7 +132,8 @@ export async function rotateContactBatch(env: Env, opts: { after?: number; limit
 
 /** Stored addresses per key id ("legacy": written before key ids); reads only the prefixes. */
 export async function contactKeyCounts(d1: D1Database): Promise<Record<string, number>> {
-  const keyOf = (col: string) => `CASE WHEN ${col} GLOB 'k[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*' THEN substr(${col}, 2, 8) ELSE 'legacy' END`;
+  // `k` + 8 hex digits + `.`; legacy base64 has no dot at all (worker/lib/contact-keys.ts).
+  const keyOf = (col: string) => `CASE WHEN instr(${col}, '.') = 10 AND substr(${col}, 1, 1) = 'k' THEN substr(${col}, 2, 8) ELSE 'legacy' END`;
   const { results } = await d1
     .prepare(
       `SELECT k, COUNT(*) AS n FROM (
