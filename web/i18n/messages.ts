@@ -271,7 +271,7 @@ export const catalogue = {
   "staff.settings.mentorAfterDays": { nl: "Bericht aan de mentor na (dagen na de laatste herinnering)", en: "Mentor message after (days after the last reminder)" },
   "staff.settings.submit": { nl: "Opslaan", en: "Save" },
   "staff.settings.fixed": { nl: "Vast voor deze pilot", en: "Fixed for this pilot" },
-  "staff.settings.fixedNote": { nl: "Deze worden gewijzigd via de API (PUT /api/v1/pilots/{pilot}/settings).", en: "These are changed through the API (PUT /api/v1/pilots/{pilot}/settings)." },
+  "staff.settings.fixedNote": { nl: "Een beheerder wijzigt deze onder Beheer → Pilots (of via PATCH /api/v1/pilots/{pilot}).", en: "An admin changes these under Administration → Pilots (or through PATCH /api/v1/pilots/{pilot})." },
   "staff.settings.timezone": { nl: "Tijdzone", en: "Time zone" },
   "staff.settings.frequentInstruments": { nl: "Vragenlijsten bij korte metingen", en: "Questionnaires at short occasions" },
   "staff.settings.waveInstruments": { nl: "Vragenlijsten bij T1/T2/T3", en: "Questionnaires at T1/T2/T3" },
