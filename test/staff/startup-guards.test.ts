@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import { configProblems, isDev, type Env } from "../../worker/env";
+import { contactKeyId, previousKeyEntries } from "../../worker/lib/contact-keys";
 
 /** A production-shaped env: DEV_MODE off, https PUBLIC_URL, the SMTP sink as relay. */
 const production = (over: Partial<Record<keyof Env, unknown>> = {}): Env =>
@@ -19,6 +20,9 @@ async function get(e: Env, path: string, headers: Record<string, string> = {}) {
   return res;
 }
 
+const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+const COLLIDING = ["urunf/5RJh6nM07aMLaDGBa0/eZY7FLUYGiwdAbyZEU=", "MEvlLq9fYqWMxbvrAjfuSuDzFN0dnN/6qF7GJRSF0hg="] as const;
+
 const BAD: [string, Partial<Record<keyof Env, unknown>>, RegExp][] = [
   ["PUBLIC_URL over http", { PUBLIC_URL: "http://vragenlijst.example.org" }, /PUBLIC_URL must be an https/],
   ["PUBLIC_URL not a URL", { PUBLIC_URL: "vragenlijst.example.org" }, /PUBLIC_URL must be an https/],
@@ -28,6 +32,11 @@ const BAD: [string, Partial<Record<keyof Env, unknown>>, RegExp][] = [
   ["SESSION_SECRET too short", { SESSION_SECRET: "short-secret-123" }, /SESSION_SECRET is shorter than 32/],
   ["CONTACT_KEY missing", { CONTACT_KEY: "" }, /CONTACT_KEY is missing/],
   ["CONTACT_KEY not 32 bytes", { CONTACT_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(48)))) }, /CONTACT_KEY must be 32 random bytes/],
+  ["a previous contact key not 32 bytes", { CONTACT_KEYS_PREVIOUS: `${randomKey()}, ${btoa("sixteen byte key")}` }, /CONTACT_KEYS_PREVIOUS: entry 2 of 2 is not 32 random bytes/],
+  ["a previous contact key not base64", { CONTACT_KEYS_PREVIOUS: "this-is-not-base64-but-long-enough-to-look-like-a-key!" }, /CONTACT_KEYS_PREVIOUS: entry 1 of 1 is not 32 random bytes/],
+  // Two different keys whose derived ids collide (found by search; the id is 32 bits): decryption by id would be ambiguous.
+  ["two contact keys with the same key id", { CONTACT_KEY: COLLIDING[0], CONTACT_KEYS_PREVIOUS: COLLIDING[1] }, /different keys with the same key id k13025a21/],
+  ["LINK_SECRET_PREVIOUS too short", { LINK_SECRET_PREVIOUS: "short-old-secret" }, /LINK_SECRET_PREVIOUS is shorter than 32/],
   ["no mail transport", { MAIL_TRANSPORT: undefined }, /no mail transport configured/],
   ["unknown mail transport", { MAIL_TRANSPORT: "sendmail" }, /no mail transport configured/],
   ["smtp without host", { SMTP_HOST: "" }, /needs SMTP_HOST/],
@@ -68,9 +77,19 @@ describe("start-up guards", () => {
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!).problems.join("\n")).toMatch(reason);
       // Secrets never reach the log.
-      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"] as const) if (e[k]) expect(lines[0]).not.toContain(e[k]);
+      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET", "LINK_SECRET_PREVIOUS"] as const) if (e[k]) expect(lines[0]).not.toContain(e[k]);
+      for (const k of previousKeyEntries(e.CONTACT_KEYS_PREVIOUS)) expect(lines[0]).not.toContain(k);
     });
   }
+
+  it("key rotation settings that serve: previous contact keys (the current one among them, one listed twice) and a previous LINK_SECRET", () => {
+    const old = randomKey();
+    const e = production({ CONTACT_KEYS_PREVIOUS: `${old},${env.CONTACT_KEY}\n${old}`, LINK_SECRET_PREVIOUS: "an-old-link-secret-of-at-least-32-characters" });
+    expect(configProblems(e)).toEqual([]);
+    // the key ids of the colliding pair really are equal, and differ from an ordinary key's
+    expect(contactKeyId(COLLIDING[0])).toBe(contactKeyId(COLLIDING[1]));
+    expect(contactKeyId(COLLIDING[0])).not.toBe(contactKeyId(old));
+  });
 
   it("a refusing Worker runs no scheduled job and keeps queued mail for later", async () => {
     const e = production({ PUBLIC_URL: "http://vragenlijst.example.org" });
