@@ -27,6 +27,7 @@ const get = async (who: TestPrincipal, path: string, status = 200) => {
 const audits = async (action: string, target?: string) => db().select().from(schema.auditLog).where(target ? and(eq(schema.auditLog.action, action), eq(schema.auditLog.target, target)) : eq(schema.auditLog.action, action));
 const pilotRow = async (key: string) => (await db().select().from(schema.pilots).where(eq(schema.pilots.key, key)))[0];
 const staffRow = async (email: string) => (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.email, email)))[0];
+const userEmail = async (id: number) => (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.id, id)))[0]?.email;
 const errorBeside = (html: string, field: string) => {
   expect(html).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="${field}-error"|id="${field}"[^>]*aria-describedby="${field}-error"`));
   expect(html).toContain(`id="${field}-error"`);
@@ -76,6 +77,31 @@ describe("admin overview", () => {
     for (const [path, fields] of posts) expect((await post(researcher, path, fields)).status, path).toBe(403);
     expect((await db().select().from(schema.auditLog)).length).toBe(before);
     expect((await pilotRow(existing.key))!.name).toBe(existing.name);
+  });
+});
+
+describe("every admin form", () => {
+  it("refuses a post without or with a wrong CSRF token (403) and an oversized body (413), storing and auditing nothing", async () => {
+    const u = await staffUser();
+    const [tok] = await db().insert(schema.apiTokens).values({ name: "csrf-test", tokenHash: uniqueKey("hash"), role: "admin" }).returning();
+    const forms: [string, Record<string, string>][] = [
+      ["/staff/admin/pilots", { key: uniqueKey("csrf"), name: "x", organisation: "y", timezone: "Europe/Amsterdam" }],
+      [`/staff/admin/pilots/${existing.key}`, { name: "Overgenomen", organisation: "y", timezone: "Europe/Amsterdam", frequentInstruments: "welzijn" }],
+      [`/staff/admin/pilots/${existing.key}/items`, { "items.0.key": "a1", "items.0.textNl": "x", "items.0.textEn": "x" }],
+      ["/staff/admin/staff", { email: `${uniqueKey("x")}@example.test`, name: "x" }],
+      [`/staff/admin/staff/${u.id}/roles`, { projectCoordinator: "1" }],
+      [`/staff/admin/staff/${u.id}/disable`, { confirm: "1" }],
+      ["/staff/admin/tokens", { name: "x", role: "admin" }],
+      [`/staff/admin/tokens/${tok!.id}/revoke`, {}],
+    ];
+    const before = (await db().select().from(schema.auditLog)).length;
+    for (const [path, fields] of forms) {
+      expect((await post(admin, path, fields, { csrf: null })).status, `${path} without token`).toBe(403);
+      expect((await post(admin, path, fields, { csrf: "A".repeat(43) })).status, `${path} wrong token`).toBe(403);
+      expect((await post(admin, path, { ...fields, pad: "x".repeat(70 * 1024) })).status, `${path} oversized`).toBe(413);
+    }
+    expect((await db().select().from(schema.auditLog)).length).toBe(before);
+    expect((await staffRow(u.email))!.disabledAt).toBeNull();
   });
 });
 
@@ -385,6 +411,10 @@ describe("staff users", () => {
     expect(self.status).toBe(400);
     expect(await self.text()).toContain("Je kunt je eigen account niet uitschakelen.");
     expect((await call(admin, "GET", "/staff")).status).toBe(200);
+    // the API refuses it the same way
+    const api = await call(admin, "POST", `/api/v1/staff/${adminId}/disable`);
+    expect(api.status).toBe(400);
+    expect((await staffRow((await userEmail(adminId))!))!.disabledAt).toBeNull();
   });
 });
 

@@ -111,7 +111,8 @@ async function instrumentChoices(db: Db, pilot: Pilot, configured: { frequent: s
   const all = await listInstruments(db, "all");
   const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
     ...all
-      .filter((i) => i.kind === kind && (i.pilotId === null || i.pilotId === pilot.id))
+      // another pilot's own items (built-in ones stay unowned until that pilot exists) are not offered
+      .filter((i) => i.kind === kind && (i.pilotId === null || i.pilotId === pilot.id) && (!i.key.startsWith("pilot_") || i.key === `pilot_${pilot.key}`))
       .map((i) => ({ key: i.key, name: i.name, state: i.versions.find((v) => v.version === i.current)?.complete === false ? ("incomplete" as const) : ("ok" as const) })),
     ...keys.filter((k) => !all.some((i) => i.key === k)).map((k) => ({ key: k, name: k, state: "missing" as const })),
   ];
