@@ -12,7 +12,6 @@ import {
   PilotEditPage,
   PilotListPage,
   PilotNewPage,
-  pilotRoleField,
   StaffEditPage,
   StaffListPage,
   StaffNewPage,
@@ -82,7 +81,6 @@ const repeatedErrors = (repeated: string[], fieldOf: (k: string) => string) => c
 /** The field paths a refusal from the service names (AppError details), or none. */
 const detailPaths = (e: AppError) => (Array.isArray(e.details) ? (e.details as { path?: unknown }[]).map((d) => (typeof d.path === "string" ? d.path : "")) : [""]);
 const issuePaths = (e: z.ZodError) => e.issues.map((i) => i.path.join("."));
-const msg = (k: MessageKey) => t(k);
 
 // ---- pilots -------------------------------------------------------------------------------------------
 
@@ -94,12 +92,12 @@ function pilotField(path: string): string {
   return "form";
 }
 function pilotMessage(field: string, conflict = false): string {
-  if (field === "key") return msg(conflict ? "staff.admin.error.keyTaken" : "staff.admin.error.key");
-  if (field === "name" || field === "organisation") return msg("staff.admin.error.text");
-  if (field === "timezone") return msg("staff.admin.error.timezone");
-  if (field === "frequentInstruments") return msg("staff.admin.error.frequent");
-  if (field === "waveInstruments") return msg("staff.admin.error.wave");
-  return msg("error.validation");
+  if (field === "key") return t(conflict ? "staff.admin.error.keyTaken" : "staff.admin.error.key");
+  if (field === "name" || field === "organisation") return t("staff.admin.error.text");
+  if (field === "timezone") return t("staff.admin.error.timezone");
+  if (field === "frequentInstruments") return t("staff.admin.error.frequent");
+  if (field === "waveInstruments") return t("staff.admin.error.wave");
+  return t("error.validation");
 }
 const serviceErrors = (e: unknown, fieldOf: (p: string) => string, messageOf: (field: string, conflict: boolean) => string): FieldErrors | null => {
   if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) return null;
@@ -188,7 +186,7 @@ function itemField(path: string, rowOf: number[]): string {
   return itemFieldId(row, "type");
 }
 const itemMessage = (field: string) =>
-  field === "items" ? msg("staff.admin.error.items") : field.endsWith("-key") ? msg("staff.admin.error.itemKey") : field.endsWith("-type") ? msg("staff.admin.error.itemType") : msg("staff.admin.error.itemText");
+  field === "items" ? t("staff.admin.error.items") : field.endsWith("-key") ? t("staff.admin.error.itemKey") : field.endsWith("-type") ? t("staff.admin.error.itemType") : t("staff.admin.error.itemText");
 
 // ---- staff --------------------------------------------------------------------------------------------
 
@@ -211,11 +209,11 @@ function rolesOfUser(u: StaffUserView): RoleFormValues {
 }
 const staffField = (path: string) => (path.startsWith("roles") || path.startsWith("role:") ? "roles" : path === "email" || path === "name" || path === "confirm" ? path : path === "isAdmin" || path === "projectCoordinator" ? "roles" : "form");
 function staffMessage(field: string, conflict = false): string {
-  if (field === "email") return msg(conflict ? "staff.admin.error.emailTaken" : "staff.admin.error.email");
-  if (field === "name") return msg("staff.admin.error.text");
-  if (field === "roles") return msg("staff.admin.error.roles");
-  if (field === "confirm") return msg("staff.admin.error.confirm");
-  return msg("error.validation");
+  if (field === "email") return t(conflict ? "staff.admin.error.emailTaken" : "staff.admin.error.email");
+  if (field === "name") return t("staff.admin.error.text");
+  if (field === "roles") return t("staff.admin.error.roles");
+  if (field === "confirm") return t("staff.admin.error.confirm");
+  return t("error.validation");
 }
 
 async function staffEditPage(c: Ctx, id: number, opts: { values?: RoleFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {}) {
@@ -228,7 +226,7 @@ async function staffEditPage(c: Ctx, id: number, opts: { values?: RoleFormValues
 // ---- tokens -------------------------------------------------------------------------------------------
 
 const tokenField = (path: string) => (path === "name" || path === "role" || path.startsWith("pilots") ? path.split(".")[0]! : "form");
-const tokenMessage = (field: string) => (field === "name" ? msg("staff.admin.error.tokenName") : field === "role" ? msg("staff.admin.error.tokenRole") : field === "pilots" ? msg("staff.admin.error.tokenPilots") : msg("error.validation"));
+const tokenMessage = (field: string) => (field === "name" ? t("staff.admin.error.tokenName") : field === "role" ? t("staff.admin.error.tokenRole") : field === "pilots" ? t("staff.admin.error.tokenPilots") : t("error.validation"));
 const EMPTY_TOKEN: TokenFormValues = { name: "", role: "researcher", pilots: [] };
 
 async function tokensPage(c: Ctx, opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {}) {
@@ -379,11 +377,11 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .post("/staff/admin/staff/:id/disable", formLimit, async (c) => {
     const id = staffId(c.req.param("id"));
     const { one, repeated } = await readForm(c);
-    if (repeated.length || one("confirm") !== "1") return staffEditPage(c, id, { errors: { confirm: msg("staff.admin.error.confirm") }, status: 400 });
+    if (repeated.length || one("confirm") !== "1") return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.confirm") }, status: 400 });
     try {
       await disableStaffUser(getDb(c.env.DB), id, actorOf(c), Date.now());
     } catch (e) {
-      if (e instanceof AppError && e.code === "validation") return staffEditPage(c, id, { errors: { confirm: msg("staff.admin.error.self") }, status: 400 });
+      if (e instanceof AppError && e.code === "validation") return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.self") }, status: 400 });
       throw e;
     }
     return c.redirect(`/staff/admin/staff/${id}?done=disabled`, 303);
