@@ -101,7 +101,11 @@ export const participants = sqliteTable(
   (t) => [uniqueIndex("participants_pilot_code").on(t.pilotId, t.code)],
 );
 
-/** Contact data kept apart from answers, AES-GCM encrypted (base64 iv||ciphertext); erased on withdrawal. */
+/**
+ * Contact data kept apart from answers, AES-GCM encrypted, each value `k<key id>.<base64 iv||ciphertext>`
+ * (or plain base64 from before key ids; worker/lib/contact-keys.ts); erased on withdrawal. `key_version` is
+ * not used: the key id travels in each value, since the two addresses of a row may sit under different keys.
+ */
 export const participantContacts = sqliteTable("participant_contacts", {
   participantId: integer("participant_id")
     .primaryKey()

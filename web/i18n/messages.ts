@@ -356,8 +356,8 @@ export const catalogue = {
   "staff.archive.download.title": { nl: "Archief downloaden", en: "Download the archive" },
   "staff.archive.contacts": { nl: "Contactgegevens meenemen (versleuteld)", en: "Include contact data (encrypted)" },
   "staff.archive.contactsWarning": {
-    nl: "Alleen aanvinken als het archief wordt teruggezet in een installatie met dezelfde sleutel (CONTACT_KEY). De adressen blijven versleuteld, maar bewaar het bestand dan extra zorgvuldig.",
-    en: "Only tick this when the archive is restored into an installation with the same key (CONTACT_KEY). The addresses stay encrypted, but keep the file all the more carefully.",
+    nl: "Alleen aanvinken als het archief wordt teruggezet in een installatie met dezelfde sleutel (CONTACT_KEY, of die sleutel in CONTACT_KEYS_PREVIOUS). De adressen blijven versleuteld, maar bewaar het bestand dan extra zorgvuldig.",
+    en: "Only tick this when the archive is restored into an installation with the same key (CONTACT_KEY, or that key in CONTACT_KEYS_PREVIOUS). The addresses stay encrypted, but keep the file all the more carefully.",
   },
   "staff.archive.download": { nl: "Archief downloaden", en: "Download archive" },
   "staff.archive.restore.title": { nl: "Archief terugzetten", en: "Restore an archive" },

@@ -10,6 +10,10 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
  * A personal link token is HMAC(LINK_SECRET, occasion + generation): 256 bits nobody can guess without
  * the secret, stored only as its SHA-256, and rebuildable for a reminder without keeping it anywhere.
  * Revoking a link and issuing a new one bumps the generation.
+ *
+ * Resolution needs no secret, only the hash, so after a LINK_SECRET change a link already mailed still
+ * resolves until its occasion closes; a reminder rebuilt with the new secret adds a second row for the
+ * same occasion (token_hash is the unique key, occasion_id is not), and either link opens it.
  */
 export const linkToken = (env: Env, occasionId: number, generation = 1) => hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
 
