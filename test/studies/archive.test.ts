@@ -337,6 +337,10 @@ describe("refusals leave nothing behind", () => {
     const expanded = { ...ARCHIVE_LIMITS, expandedBytes: 200_000 };
     await expect(restoreArchive(env.DB, new Response(first.gz).body!, { type: "token", id: "test" }, Date.now(), expanded)).rejects.toMatchObject({ code: "payload_too_large" });
     expect(await studyRowCount()).toBe(0);
+    // an export of a database whose tables are mostly empty still streams to its trailer
+    const empty = await download(devAdmin(), false);
+    expect(empty.trailer.counts!.responses).toBe(0);
+    expect(empty.trailer.end).toBe(true);
   });
 
   it("scheduled runs wait while a restore is writing", async () => {

@@ -128,45 +128,51 @@ export async function exportArchive(d1: D1Database, opts: { contacts: boolean; n
   const written: Record<string, number> = {};
   let i = -1;
   let after: unknown[] | null = null;
+  /** Enqueues the next piece of the archive (header, a page of rows, trailer); false when a table ended with nothing to add. */
+  const next = async (controller: ReadableStreamDefaultController<string>): Promise<boolean> => {
+    if (i === -1) {
+      controller.enqueue(`${JSON.stringify(header)}\n`);
+      i = 0;
+      return true;
+    }
+    const cur = snap[i];
+    if (!cur) {
+      controller.enqueue(`${JSON.stringify({ end: true, counts: written })}\n`);
+      controller.close();
+      return true;
+    }
+    const { spec, bound } = cur;
+    const cols = COLUMNS.get(spec.name)!;
+    const boundCol = spec.boundBy?.column ?? "id";
+    const keyCols = spec.key.map(q).join(", ");
+    const keyCond = after ? ` AND (${keyCols}) > (${spec.key.map(() => "?").join(", ")})` : "";
+    const sql = `SELECT ${cols.map(q).join(", ")} FROM ${q(spec.name)} WHERE ${q(boundCol)} <= ?${keyCond} ORDER BY ${keyCols} LIMIT ?`;
+    const rows = await d1
+      .prepare(sql)
+      .bind(bound, ...(after ?? []), pageSize)
+      .raw<unknown[]>();
+    const done = (written[spec.name] ??= 0);
+    if (rows.length) {
+      let out = "";
+      for (const values of rows) {
+        const r = exportRow(spec.name, Object.fromEntries(cols.map((c, k) => [c, values[k]])));
+        out += `${JSON.stringify({ t: spec.name, r })}\n`;
+      }
+      written[spec.name] = done + rows.length;
+      const last = rows[rows.length - 1]!;
+      after = spec.key.map((k) => last[cols.indexOf(k)]);
+      controller.enqueue(out);
+    }
+    if (rows.length < pageSize) {
+      i++;
+      after = null;
+    }
+    return rows.length > 0;
+  };
   const text = new ReadableStream<string>({
+    // A pull that enqueues nothing is not called again (streams spec): go on past empty tables.
     async pull(controller) {
-      if (i === -1) {
-        controller.enqueue(`${JSON.stringify(header)}\n`);
-        i = 0;
-        return;
-      }
-      const cur = snap[i];
-      if (!cur) {
-        controller.enqueue(`${JSON.stringify({ end: true, counts: written })}\n`);
-        controller.close();
-        return;
-      }
-      const { spec, bound } = cur;
-      const cols = COLUMNS.get(spec.name)!;
-      const boundCol = spec.boundBy?.column ?? "id";
-      const keyCols = spec.key.map(q).join(", ");
-      const keyCond = after ? ` AND (${keyCols}) > (${spec.key.map(() => "?").join(", ")})` : "";
-      const sql = `SELECT ${cols.map(q).join(", ")} FROM ${q(spec.name)} WHERE ${q(boundCol)} <= ?${keyCond} ORDER BY ${keyCols} LIMIT ?`;
-      const rows = await d1
-        .prepare(sql)
-        .bind(bound, ...(after ?? []), pageSize)
-        .raw<unknown[]>();
-      const done = (written[spec.name] ??= 0);
-      if (rows.length) {
-        let out = "";
-        for (const values of rows) {
-          const r = exportRow(spec.name, Object.fromEntries(cols.map((c, k) => [c, values[k]])));
-          out += `${JSON.stringify({ t: spec.name, r })}\n`;
-        }
-        written[spec.name] = done + rows.length;
-        const last = rows[rows.length - 1]!;
-        after = spec.key.map((k) => last[cols.indexOf(k)]);
-        controller.enqueue(out);
-      }
-      if (rows.length < pageSize) {
-        i++;
-        after = null;
-      }
+      while (!(await next(controller)));
     },
   });
   const stream = text.pipeThrough(new TextEncoderStream()).pipeThrough(new CompressionStream("gzip"));
