@@ -1,7 +1,7 @@
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { defineConfig } from "vitest/config";
+import { ensureTestTls } from "./test/support/test-tls";
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -14,6 +14,10 @@ const freePort = () =>
   });
 
 export default defineConfig(async () => {
+  // The test relay's CA must be in NODE_EXTRA_CA_CERTS before Miniflare loads (it reads it once), so the
+  // pool is imported only after this.
+  const tlsDir = ensureTestTls();
+  const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-pool-workers");
   const migrations = await readD1Migrations("./schema/migrations");
   // The SMTP sink and its control API run in Node (test/global-setup.ts); their ports are chosen here
   // because the Worker's bindings are fixed before globalSetup runs.
@@ -28,6 +32,8 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             TEST_SMTP_CONTROL: `http://127.0.0.1:${controlPort}`,
+            // "1" when the sink's STARTTLS relay has a certificate workerd trusts (test/support/test-tls.ts)
+            TEST_SMTP_TLS: tlsDir ? "1" : "0",
             SMTP_HOST: "127.0.0.1",
             SMTP_PORT: String(smtpPort),
             PUBLIC_URL: "http://questionnaire.localhost",

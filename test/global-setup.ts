@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { startSmtpSink } from "./support/smtp-sink";
 // @ts-expect-error plain ESM helper shared with the npm scripts
 import { ensureAptBinary } from "../scripts/lib/apt.mjs";
@@ -11,5 +12,9 @@ export default async function setup() {
     console.warn(`⚠ ${(err as Error).message}`);
   }
   const sink = await startSmtpSink(Number(process.env.TEST_SMTP_PORT), Number(process.env.TEST_SMTP_CONTROL_PORT));
-  return () => sink.stop();
+  return async () => {
+    await sink.stop();
+    // The throwaway CA of test/support/test-tls.ts (made by vitest.config.ts for this run).
+    if (process.env.TEST_SMTP_TLS_DIR?.includes("om-test-tls-")) rmSync(process.env.TEST_SMTP_TLS_DIR, { recursive: true, force: true });
+  };
 }

@@ -9,7 +9,10 @@ export type Env = {
   SMTP_PORT: string;
   SMTP_USER?: string;
   SMTP_PASS?: string;
-  /** "tls" for implicit TLS (port 465); otherwise STARTTLS when offered, unless SMTP_STARTTLS=0 */
+  /**
+   * "tls" for implicit TLS (port 465); otherwise STARTTLS when offered, unless SMTP_STARTTLS=0. With
+   * SMTP_USER set, TLS is required (STARTTLS or implicit) and SMTP_STARTTLS=0 is refused at start-up.
+   */
   SMTP_SECURE?: string;
   SMTP_STARTTLS?: string;
   /** "1": refuse to send without TLS */
@@ -78,6 +81,10 @@ export function isLocalUrl(url: string | undefined): boolean {
  */
 export const isDev = (env: Env) => env.DEV_MODE === "1" && isLocalUrl(env.PUBLIC_URL);
 
+/** SMTP_SECURE=tls|1|true|ssl: implicit TLS (465). Otherwise STARTTLS, unless SMTP_STARTTLS=0 ("off"). */
+export const smtpSecurity = (env: Pick<Env, "SMTP_SECURE" | "SMTP_STARTTLS">) =>
+  ["tls", "1", "true", "ssl"].includes((env.SMTP_SECURE ?? "").toLowerCase()) ? ("tls" as const) : env.SMTP_STARTTLS === "0" ? ("off" as const) : ("starttls" as const);
+
 const httpsUrl = (s: string | undefined) => {
   try {
     return !!s && new URL(s).protocol === "https:";
@@ -115,6 +122,9 @@ export function configProblems(env: Env): string[] {
     if (!env.SMTP_HOST) problems.push("MAIL_TRANSPORT=smtp needs SMTP_HOST");
     const port = Number(env.SMTP_PORT);
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push("MAIL_TRANSPORT=smtp needs SMTP_PORT (587 or 465)");
+    if (env.SMTP_USER && smtpSecurity(env) === "off") {
+      problems.push("SMTP_USER is set but SMTP_STARTTLS=0: the relay password would travel in plain text (STARTTLS on 587, or SMTP_SECURE=tls on 465)");
+    }
   } else if (transport === "cloudflare") {
     if (!env.EMAIL) problems.push("MAIL_TRANSPORT=cloudflare needs the send_email binding EMAIL");
   } else if (transport === "http") {

@@ -8,6 +8,12 @@ import { deliverOutbox } from "../../worker/reminders/outbox";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
 
+type AuthSink = { port: number; plainWirePort: number; tlsWirePort: number | null; messages: { user: string; to: string[]; raw: string; tls?: boolean }[]; transcripts: { relay: string; client: string; server: string }[] };
+/** base64 of UTF-8, as AUTH PLAIN / LOGIN encode. */
+const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+/** Every form in which the relay password could appear in a session transcript (latin1 of the bytes). */
+const PASSWORD_ON_THE_WIRE = ["AUTH", "relay-pass", b64("\0relay-user\0relay-pass ü"), b64("relay-pass ü"), b64("relay-user")];
+
 const mail = (to: string, id = crypto.randomUUID()) => ({ to, subject: "Je korte vragenlijst staat klaar", text: "Hoi,\r\n", html: "<p>Hoi,</p>", messageId: `<${id}@example.org>` });
 
 describe("SMTP", () => {
@@ -84,21 +90,73 @@ describe("SMTP", () => {
     expect(got.dropped).toBe(1);
   });
 
-  it("authenticates with SMTP_USER/SMTP_PASS (PLAIN), and a wrong password is a permanent failure", async () => {
-    const { port } = (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as { port: number };
+  // Issue 12, item 3: with credentials the session is encrypted before AUTH, or nothing happens at all.
+  it("with credentials, a relay without STARTTLS (or one whose STARTTLS was stripped) gets no AUTH, no password and no message: a permanent failure", async () => {
+    const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
+    const { plainWirePort } = await sinkInfo();
+    const helo = `strip-${crypto.randomUUID().slice(0, 8)}.test`;
+    const to = `auth@${uniqueDomain("strip")}`;
+    const tx = smtpTransport({ ...env, SMTP_PORT: String(plainWirePort), SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü", SMTP_HELO: helo } as Env);
+    const r = await tx.send(mail(to));
+    await tx.close();
+    expect(r).toMatchObject({ accepted: false, permanent: true });
+    expect((r as { error: string }).error).toMatch(/^smtp_tls_required: the relay does not offer STARTTLS/);
+    const after = await sinkInfo();
+    expect(after.messages.filter((m) => m.to.includes(to))).toEqual([]);
+    // What went over the wire: the greeting and EHLO, then QUIT — no AUTH, no password in any encoding, no envelope.
+    const wire = after.transcripts.filter((t) => t.client.includes(`EHLO ${helo}`));
+    expect(wire).toHaveLength(1);
+    expect(wire[0]!.client).toMatch(new RegExp(`^EHLO ${helo.replace(/\./g, "\\.")}\r\n(QUIT\r\n)?$`));
+    for (const secret of PASSWORD_ON_THE_WIRE) expect(wire[0]!.client).not.toContain(secret);
+
+    // SMTP_STARTTLS=0 with credentials: refused before connecting at all (and at start-up outside dev mode).
+    const helo2 = `off-${crypto.randomUUID().slice(0, 8)}.test`;
+    const off = smtpTransport({ ...env, SMTP_PORT: String(plainWirePort), SMTP_STARTTLS: "0", SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü", SMTP_HELO: helo2 } as Env);
+    expect(await off.send(mail(to))).toMatchObject({ accepted: false, permanent: true, error: expect.stringMatching(/^smtp_tls_required: .*SMTP_STARTTLS=0/) });
+    await off.close();
+    expect((await sinkInfo()).transcripts.filter((t) => t.client.includes(helo2))).toEqual([]);
+
+    // Through the outbox: the row fails at once with the reason (no retries of a configuration error).
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const sink = sinkFor(uniqueDomain("stripbox"));
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    const e = { ...env, SMTP_PORT: String(plainWirePort), SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü" } as Env;
+    expect(await deliverOutbox(e, [id], () => Date.now())).toMatchObject({ failed: 1, sent: 0 });
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await outboxRow(id)).last_error).toMatch(/^smtp_tls_required/);
+    expect((await sinkInfo()).messages.filter((m) => m.to.includes(sink.address("y")))).toEqual([]);
+  });
+
+  it("without credentials, plain SMTP to a local relay (the mail catcher) still works", async () => {
+    const sink = sinkFor(uniqueDomain("plain"));
+    const tx = smtpTransport({ ...env, SMTP_USER: undefined, SMTP_PASS: undefined } as Env);
+    expect(await tx.send(mail(sink.address("y")))).toEqual({ accepted: true });
+    await tx.close();
+    expect((await sink.messages()).messages.map((m) => m.to)).toEqual([[sink.address("y")]]);
+  });
+
+  it.runIf(env.TEST_SMTP_TLS === "1")("authenticates after STARTTLS (PLAIN) with SMTP_USER/SMTP_PASS; the password is never in clear on the wire; a wrong password is permanent", async () => {
+    const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
+    const { tlsWirePort } = await sinkInfo();
+    const helo = `tls-${crypto.randomUUID().slice(0, 8)}.test`;
     const to = `auth@${uniqueDomain("auth")}`;
-    const base = { ...env, SMTP_PORT: String(port), SMTP_USER: "relay-user" } as Env;
+    const base = { ...env, SMTP_PORT: String(tlsWirePort), SMTP_USER: "relay-user", SMTP_HELO: helo } as Env;
     const ok = smtpTransport({ ...base, SMTP_PASS: "relay-pass ü" });
     expect(await ok.send(mail(to))).toEqual({ accepted: true });
     await ok.close();
-    const { messages } = (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as { messages: { user: string; to: string[] }[] };
-    expect(messages.filter((m) => m.to[0] === to)).toEqual([{ user: "relay-user", to: [to], raw: expect.any(String) }]);
+    const after = await sinkInfo();
+    expect(after.messages.filter((m) => m.to[0] === to)).toEqual([{ user: "relay-user", to: [to], raw: expect.any(String), tls: true }]);
+    const wire = after.transcripts.filter((t) => t.client.startsWith(`EHLO ${helo}\r\n`));
+    expect(wire).toHaveLength(1);
+    expect(wire[0]!.client.startsWith(`EHLO ${helo}\r\nSTARTTLS\r\n`)).toBe(true);
+    for (const secret of [...PASSWORD_ON_THE_WIRE, to, "MAIL FROM"]) expect(wire[0]!.client).not.toContain(secret);
     const bad = smtpTransport({ ...base, SMTP_PASS: "wrong" });
     const r = await bad.send(mail(to));
     await bad.close();
     expect(r).toMatchObject({ accepted: false, permanent: true });
     // Without credentials the relay refuses MAIL FROM (530): permanent as well.
-    const none = smtpTransport({ ...env, SMTP_PORT: String(port) } as Env);
+    const none = smtpTransport({ ...env, SMTP_PORT: String(tlsWirePort) } as Env);
     expect(await none.send(mail(to))).toMatchObject({ accepted: false, permanent: true });
     await none.close();
   });
@@ -176,8 +234,14 @@ describe("HTTP mail API", () => {
       throw new Error("isolate killed");
     } };
     const t = Date.now();
-    await expect(deliverOutbox(env, [id], () => t, { transport: dying })).rejects.toThrow("isolate killed");
+    // A transport that throws instead of answering is isolated to its row (issue 12): the outcome is unknown,
+    // so with a non-idempotent transport the row fails as outcome_unknown at once, as the stale-claim
+    // cleanup would have marked it had the Worker really died (the next test).
+    expect(await deliverOutbox(env, [id], () => t, { transport: dying })).toMatchObject({ unknown: 1 });
     expect(during).toMatchObject({ status: "sending", send_started_at: t, attempts: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown: transport_error: isolate killed" });
+    // A Worker that really dies mid-send leaves the row `sending` with its send marked as started.
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
   });
@@ -186,6 +250,20 @@ describe("HTTP mail API", () => {
     const tx = httpTransport({ ...env, MAIL_API_URL: `${env.TEST_SMTP_CONTROL}/nowhere` } as Env);
     expect(await tx.send(mail("x@example.test"))).toMatchObject({ accepted: false, permanent: true });
     expect(() => httpTransport({ ...env, MAIL_API_URL: "" } as Env)).toThrow(/MAIL_API_URL/);
+  });
+
+  it("outside dev mode the mail API must be https:// — the transport itself refuses http://, and a delivery claims nothing", async () => {
+    const production = { ...env, DEV_MODE: undefined, PUBLIC_URL: "https://vragenlijst.example.org", MAIL_TRANSPORT: "http", MAIL_API_KEY: "k".repeat(40) } as Env;
+    expect(() => httpTransport({ ...production, MAIL_API_URL: "http://mail.example.org" })).toThrow(/https:\/\/ MAIL_API_URL outside dev mode/);
+    await expect(createTransport({ ...production, MAIL_API_URL: "http://127.0.0.1:9" })).rejects.toThrow(/https:\/\//);
+    expect(httpTransport({ ...production, MAIL_API_URL: "https://mail.example.org" }).name).toBe("http");
+    // DEV_MODE=1 with a non-loopback PUBLIC_URL is not dev mode: still refused.
+    expect(() => httpTransport({ ...production, DEV_MODE: "1", MAIL_API_URL: "http://mail.example.org" })).toThrow(/https/);
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    await expect(deliverOutbox({ ...production, MAIL_API_URL: "http://127.0.0.1:9" }, [id], () => Date.now())).rejects.toThrow(/https/);
+    expect(await outboxRow(id)).toMatchObject({ status: "queued", attempts: 0 });
   });
 });
 

@@ -3,8 +3,14 @@
 // Modes can be scoped to one recipient domain, so a test file that makes the sink refuse 30% of its
 // own deliveries does not disturb test files running at the same time. The control server also plays
 // an HTTP mail API (POST /mailapi/messages) that honours Idempotency-Key, like commercial mail APIs.
+// Two relays insist on AUTH: one without STARTTLS (as a relay whose STARTTLS a man in the middle stripped)
+// and, when test/support/test-tls.ts made a certificate, one that offers STARTTLS. Both sit behind a
+// proxy that records every byte of every session, so tests can see what went over the wire.
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
+import { connect as netConnect, createServer as createNetServer, type Server as NetServer } from "node:net";
+import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import type { ApiReceived, Received } from "../mail/sink-types";
@@ -77,7 +83,7 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
   await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", r));
 
   // A second server that insists on AUTH (PLAIN or LOGIN over plain text, as a relay on loopback might).
-  const authReceived: { user: string; to: string[]; raw: string }[] = [];
+  const authReceived: { user: string; to: string[]; raw: string; tls?: boolean }[] = [];
   const authSmtp = new SMTPServer({
     authMethods: ["PLAIN", "LOGIN"],
     allowInsecureAuth: true,
@@ -98,6 +104,59 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
   });
   await new Promise<void>((r) => authSmtp.listen(0, "127.0.0.1", r));
   const authPort = (authSmtp.server.address() as { port: number }).port;
+
+  // The same relay with STARTTLS on offer, AUTH only after it (allowInsecureAuth off).
+  const tlsDir = process.env.TEST_SMTP_TLS_DIR;
+  const tlsSmtp = tlsDir
+    ? new SMTPServer({
+        authMethods: ["PLAIN", "LOGIN"],
+        key: readFileSync(join(tlsDir, "key.pem")),
+        cert: readFileSync(join(tlsDir, "cert.pem")),
+        logger: false,
+        onAuth(auth, session, cb) {
+          if (!session.secure) return cb(Object.assign(new Error("538 Encryption required"), { responseCode: 538 }));
+          if (auth.username === "relay-user" && auth.password === "relay-pass ü") return cb(null, { user: auth.username });
+          cb(Object.assign(new Error("535 Authentication failed"), { responseCode: 535 }));
+        },
+        onData(stream, session, cb) {
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            authReceived.push({ user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8"), tls: session.secure });
+            cb();
+          });
+        },
+      })
+    : null;
+  let tlsPort: number | null = null;
+  if (tlsSmtp) {
+    await new Promise<void>((r) => tlsSmtp.listen(0, "127.0.0.1", r));
+    tlsPort = (tlsSmtp.server.address() as { port: number }).port;
+  }
+
+  // Recording proxies in front of both: every session's bytes each way (latin1, so TLS records survive JSON).
+  const transcripts: { relay: "plain" | "tls"; client: string; server: string }[] = [];
+  const proxies: NetServer[] = [];
+  const recordingProxy = async (relay: "plain" | "tls", target: number) => {
+    const proxy = createNetServer((client) => {
+      const t = { relay, client: "", server: "" };
+      transcripts.push(t);
+      const upstream = netConnect(target, "127.0.0.1");
+      client.on("data", (c: Buffer) => (t.client += c.toString("latin1")));
+      upstream.on("data", (c: Buffer) => (t.server += c.toString("latin1")));
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    proxies.push(proxy);
+    return (proxy.address() as { port: number }).port;
+  };
+  const plainWirePort = await recordingProxy("plain", authPort);
+  const tlsWirePort = tlsPort === null ? null : await recordingProxy("tls", tlsPort);
   const spamassassin = spawnSync("sh", ["-c", "command -v spamassassin"], { encoding: "utf8" }).stdout.trim() || null;
 
   const control: Server = createHttpServer(async (req, res) => {
@@ -117,7 +176,10 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       const stats = domainStats.get(domain) ?? { attempts: 0, refused: 0, dropped: 0 };
       return json(200, { messages: received.filter((m) => m.to.some((t) => domainOf(t) === domain)), ...stats });
     }
-    if (req.method === "GET" && url.pathname === "/auth-sink") return json(200, { port: authPort, messages: authReceived });
+    if (req.method === "GET" && url.pathname === "/auth-sink") {
+      // `port`: the plain AUTH relay itself; `plainWirePort` / `tlsWirePort`: through the recording proxy.
+      return json(200, { port: authPort, plainWirePort, tlsWirePort, messages: authReceived, transcripts });
+    }
     if (req.method === "POST" && url.pathname === "/spamassassin") {
       // Local checks only (-L: no network tests), test mode (-t): adds the report, changes nothing.
       if (!spamassassin) return json(200, { available: false });
@@ -187,6 +249,8 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
     async stop() {
       await new Promise<void>((r) => smtp.close(() => r()));
       await new Promise<void>((r) => authSmtp.close(() => r()));
+      if (tlsSmtp) await new Promise<void>((r) => tlsSmtp.close(() => r()));
+      for (const p of proxies) await new Promise<void>((r) => p.close(() => r()));
       await new Promise<void>((r) => control.close(() => r()));
     },
   };

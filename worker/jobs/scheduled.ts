@@ -5,7 +5,7 @@ import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
 import { audit } from "../lib/audit";
 import type { runSummary } from "../staff/responses";
-import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages, resolveStaleClaims } from "../reminders/outbox";
+import { deliverOutbox, dueOutboxIds, enqueueMessages, logRepeatedFailures, planMessages, resolveStaleClaims } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
 import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
@@ -49,9 +49,18 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   const due = await dueOutboxIds(env.DB, now, 10_000, trigger.pilotId);
   let queuedBatches = 0;
   let d = { sent: 0, retried: 0, failed: 0, deferred: 0, unknown: 0 };
-  if (due.length > INLINE_SEND_LIMIT) queuedBatches = await fanOut(env, due, now);
-  else if (due.length) d = await deliverOutbox(env, due, () => now);
+  // Delivery may fail as a whole (the transport refuses its configuration, D1 refuses the claim): the rows
+  // stay queued (or their claims expire) and the run still recomputes and finishes its record.
+  try {
+    if (due.length > INLINE_SEND_LIMIT) queuedBatches = await fanOut(env, due, now);
+    else if (due.length) d = await deliverOutbox(env, due, () => now);
+  } catch (e) {
+    console.error(JSON.stringify({ event: "delivery_failed", runId, error: String(e).slice(0, 300) }));
+  }
   const recomputed = (await recomputeQueued(env.DB, now)).participants;
+  // Repeated failures of one kind (undecryptable addresses after a key change, a relay that refuses):
+  // one log line each; the researcher's reminders page shows the same warning.
+  await logRepeatedFailures(env.DB, now, trigger.pilotId).catch(() => []);
   const count = (a: string) => planned.filter((p) => p.decision.action === a).length;
   const summary: RunSummary = {
     runId,

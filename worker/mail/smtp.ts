@@ -12,6 +12,7 @@ export type SmtpOptions = {
   /** "tls": implicit TLS (port 465); "starttls": upgrade when offered (required if `requireTls`); "off": plain. */
   security: "tls" | "starttls" | "off";
   requireTls?: boolean;
+  /** With a user the session is always encrypted before AUTH: plain text (or a stripped STARTTLS) is refused. */
   user?: string;
   pass?: string;
   heloName?: string;
@@ -24,6 +25,8 @@ export class SmtpError extends Error {
     readonly code: number | null,
     /** true once the whole message was written and only the final reply is missing */
     readonly afterData: boolean,
+    /** a refusal that no retry can change (a configuration that would send the password in plain text) */
+    readonly permanent = false,
   ) {
     super(message);
   }
@@ -49,6 +52,8 @@ export class SmtpSession {
   }
 
   static async open(o: SmtpOptions): Promise<SmtpSession> {
+    // Credentials never travel in plain text: with SMTP_STARTTLS=0 there is nothing to connect to.
+    if (o.user && o.security === "off") throw new SmtpError("smtp_tls_required: SMTP_USER is set but TLS is switched off (SMTP_STARTTLS=0); refusing to send the password in plain text", null, false, true);
     const s = new SmtpSession(o);
     try {
       await s.handshake();
@@ -71,6 +76,7 @@ export class SmtpSession {
     await this.withTimeout(this.socket.opened, "connect");
     this.expect(await this.reply(), 220, "greeting");
     let caps = await this.ehlo();
+    let encrypted = this.o.security === "tls";
     if (this.o.security === "starttls") {
       if (caps.some((l) => /^STARTTLS\b/i.test(l))) {
         this.expect(await this.command("STARTTLS"), 220, "STARTTLS");
@@ -80,10 +86,15 @@ export class SmtpSession {
         this.attach();
         this.buffer = "";
         caps = await this.ehlo();
+        encrypted = true;
+      } else if (this.o.user) {
+        // No STARTTLS on offer (a relay without it, or someone in between who strips it): no AUTH, no message.
+        throw new SmtpError("smtp_tls_required: the relay does not offer STARTTLS; refusing to send the password in plain text (use port 587 with STARTTLS or 465 with SMTP_SECURE=tls)", null, false, true);
       } else if (this.o.requireTls) {
         throw new SmtpError("smtp_starttls_not_offered", null, false);
       }
     }
+    if (this.o.user && !encrypted) throw new SmtpError("smtp_tls_required: refusing to send the password in plain text", null, false, true);
     if (this.o.user) {
       const auth = caps.find((l) => /^AUTH\b/i.test(l)) ?? "";
       if (/\bPLAIN\b/i.test(auth)) {

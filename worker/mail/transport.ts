@@ -4,7 +4,7 @@
 //   http   — a JSON mail API at MAIL_API_URL that honours an Idempotency-Key header
 // The MIME text is built once by worker-mailer's Email class (mime.ts) for all three.
 import { EmailMessage } from "cloudflare:email";
-import type { Env } from "../env";
+import { isDev, smtpSecurity, type Env } from "../env";
 import { buildMime } from "./mime";
 import { SmtpError, SmtpSession } from "./smtp";
 
@@ -18,6 +18,8 @@ export type OutgoingMail = {
   idempotencyKey?: string;
   /** display name of the sender (a pilot's configured sender name); defaults to MAIL_FROM_NAME */
   fromName?: string;
+  /** the MIME text, when the caller built it already (deliverOutbox builds before it marks the send as started) */
+  mime?: ReturnType<typeof buildMime>;
 };
 /**
  * `unknown`: the transport may or may not have taken the message (connection lost after it was handed
@@ -40,16 +42,29 @@ export function messageIdFor(env: Env, key: string): string {
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
-/** SMTP over cloudflare:sockets; one session is reused for a whole batch and reopened after a failure. */
+/** The mail's MIME text; one that cannot be built is a permanent failure of that mail, never a throw. */
+function mimeOf(env: Env, mail: OutgoingMail): { mime: ReturnType<typeof buildMime> } | { failed: SendResult } {
+  if (mail.mime) return { mime: mail.mime };
+  try {
+    return { mime: buildMime(env, mail) };
+  } catch (e) {
+    return { failed: { accepted: false, permanent: true, error: `build_failed: ${errorText(e)}` } };
+  }
+}
+
+/**
+ * SMTP over cloudflare:sockets; one session is reused for a whole batch and reopened after a failure.
+ * With credentials (SMTP_USER) the session must be encrypted — implicit TLS or STARTTLS — before AUTH:
+ * a relay that does not offer STARTTLS (or a man in the middle who strips it) gets no password and no
+ * message (smtp.ts). Without credentials STARTTLS is used when offered, and insisted on with SMTP_REQUIRE_TLS=1.
+ */
 export function smtpTransport(env: Env): MailTransport {
   let session: SmtpSession | null = null;
-  const secure = (env.SMTP_SECURE ?? "").toLowerCase();
   const options = {
     host: env.SMTP_HOST,
     port: Number(env.SMTP_PORT),
-    // SMTP_SECURE=tls|1|true: implicit TLS (465). Otherwise STARTTLS when offered unless SMTP_STARTTLS=0.
-    security: ["tls", "1", "true", "ssl"].includes(secure) ? ("tls" as const) : env.SMTP_STARTTLS === "0" ? ("off" as const) : ("starttls" as const),
-    requireTls: env.SMTP_REQUIRE_TLS === "1",
+    security: smtpSecurity(env),
+    requireTls: env.SMTP_REQUIRE_TLS === "1" || !!env.SMTP_USER,
     user: env.SMTP_USER || undefined,
     pass: env.SMTP_PASS,
     heloName: env.SMTP_HELO ?? env.MAIL_FROM.split("@")[1] ?? "localhost",
@@ -59,7 +74,9 @@ export function smtpTransport(env: Env): MailTransport {
     name: "smtp",
     idempotent: false,
     async send(mail) {
-      const raw = buildMime(env, mail);
+      const built = mimeOf(env, mail);
+      if ("failed" in built) return built.failed;
+      const raw = built.mime;
       try {
         session ??= await SmtpSession.open(options);
         await session.send(env.MAIL_FROM, mail.to, raw.dotStuffed);
@@ -79,7 +96,7 @@ export function smtpTransport(env: Env): MailTransport {
           session = null;
         }
         if (err.afterData) return { accepted: false, permanent: false, unknown: true, error: err.message };
-        return { accepted: false, permanent: err.code !== null && err.code >= 500, error: err.message };
+        return { accepted: false, permanent: err.permanent || (err.code !== null && err.code >= 500), error: err.message };
       }
     },
     async close() {
@@ -97,7 +114,9 @@ export function cloudflareTransport(env: Env): MailTransport {
     name: "cloudflare",
     idempotent: false,
     async send(mail) {
-      const raw = buildMime(env, mail);
+      const built = mimeOf(env, mail);
+      if ("failed" in built) return built.failed;
+      const raw = built.mime;
       try {
         await binding.send(new EmailMessage(env.MAIL_FROM, mail.to, raw.raw));
         return { accepted: true };
@@ -112,15 +131,20 @@ export function cloudflareTransport(env: Env): MailTransport {
 /**
  * A JSON mail API: `POST {MAIL_API_URL}/messages` with `Idempotency-Key: <outbox key>`. A lost response is
  * harmless because a resend with the same key is recognised by the API, so unknown outcomes are retried.
+ * The API must be `https://` (addresses, links and the API key travel in the request); `http://` only in
+ * dev mode (the local sink). configProblems refuses it at start-up too; this is the transport's own check.
  */
 export function httpTransport(env: Env): MailTransport {
   const base = (env.MAIL_API_URL ?? "").replace(/\/$/, "");
   if (!/^https?:\/\//.test(base)) throw new Error("MAIL_TRANSPORT=http needs MAIL_API_URL");
+  if (!/^https:\/\//i.test(base) && !isDev(env)) throw new Error("MAIL_TRANSPORT=http needs an https:// MAIL_API_URL outside dev mode");
   return {
     name: "http",
     idempotent: true,
     async send(mail) {
-      const raw = buildMime(env, mail);
+      const built = mimeOf(env, mail);
+      if ("failed" in built) return built.failed;
+      const raw = built.mime;
       let res: Response;
       try {
         res = await fetch(`${base}/messages`, {

@@ -10,7 +10,8 @@ import type { Env } from "../env";
 import type { deliveryCounts } from "../staff/responses";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
-import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport } from "../mail/transport";
+import { buildMime } from "../mail/mime";
+import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport, type OutgoingMail, type SendResult } from "../mail/transport";
 import { renderMail } from "../mail/templates";
 import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
@@ -210,14 +211,43 @@ export const redactAddresses = (s: string) => s.replace(/[^\s<>"'(),;:]+@[^\s<>"
 // Same associated data as worker/studies/contacts.ts: a ciphertext only decrypts for its own participant and field.
 const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
 
+/** Why a row failed for good before anything reached the transport (stored as `<reason>: <detail>`). */
+export type RowFailureReason = "undecryptable_address" | "build_failed";
+class RowFailure extends Error {
+  constructor(
+    readonly reason: RowFailureReason,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
+
 /**
  * Claims the given outbox rows in one statement and sends them over one transport session. Each row gets
  * `send_started_at` right before its send, so a Worker that dies mid-batch leaves rows whose outcome is
  * known to be "never attempted" (requeued) apart from those that may have gone out (outcome unknown).
+ *
+ * Each row's work (gate, decrypt, build, send, record) is isolated: a row whose address does not decrypt
+ * or whose message cannot be built ends `failed` with a permanent reason (`undecryptable_address`,
+ * `build_failed`) before anything is handed over; any other error of one row is recorded on that row (or,
+ * if even that write fails, left to resolveStaleClaims) and its neighbours are delivered all the same.
  */
 export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport } = {}): Promise<DeliveryCounts> {
   const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
   if (!ids.length) return counts;
+  // The transport before the claim: one that refuses its configuration (an http:// MAIL_API_URL outside
+  // dev mode) leaves every row queued instead of claimed.
+  const tx = opts.transport ?? (await createTransport(env));
+  try {
+    await deliverClaimed(env, ids, now, tx, counts);
+  } finally {
+    if (!opts.transport) await tx.close().catch(() => {});
+  }
+  return counts;
+}
+
+async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: MailTransport, counts: DeliveryCounts) {
   const d1 = env.DB;
   const claimId = crypto.randomUUID();
   const t0 = now();
@@ -234,116 +264,229 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
   ]);
   const claimedIds = new Set((claimedRes!.results as { id: number }[]).map((r) => r.id));
   counts.skipped = ids.length - claimedIds.size; // another run holds them, already sent, or not due
-  if (!claimedIds.size) return counts;
+  if (!claimedIds.size) return;
   const rows = (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
   const limit = maxAttempts(env);
   const base = env.PUBLIC_URL.replace(/\/$/, "");
 
   // Links for every claimed occasion in one statement (only the token's hash is stored).
   const links = new Map<number, string>();
-  const linkRows: [number, string, number][] = [];
-  for (const r of rows) {
-    if (links.has(r.occasion_id)) continue;
-    const token = await linkToken(env, r.occasion_id);
-    links.set(r.occasion_id, `${base}/q/${token}`);
-    linkRows.push([r.occasion_id, await sha256Hex(token), r.closes_at ?? t0]);
+  try {
+    const linkRows: [number, string, number][] = [];
+    for (const r of rows) {
+      if (links.has(r.occasion_id)) continue;
+      const token = await linkToken(env, r.occasion_id);
+      links.set(r.occasion_id, `${base}/q/${token}`);
+      linkRows.push([r.occasion_id, await sha256Hex(token), r.closes_at ?? t0]);
+    }
+    await d1
+      .prepare(
+        `INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+         FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`,
+      )
+      .bind(JSON.stringify(linkRows))
+      .run();
+  } catch (e) {
+    // Nothing was sent: give the rows back to the queue now rather than after the stale-claim timeout.
+    await d1
+      .prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL")
+      .bind(claimId)
+      .run()
+      .catch(() => {});
+    throw e;
   }
-  await d1
-    .prepare(
-      `INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-       FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`,
-    )
-    .bind(JSON.stringify(linkRows))
-    .run();
 
-  const finish = (r: ContextRow, status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean } = {}) =>
-    d1
+  // The outcome is written under this claim and only while the row is still `sending`: a finish that comes
+  // late (after resolveStaleClaims settled the row, or another claim took it) changes nothing.
+  const finish = async (r: ContextRow, status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean } = {}) => {
+    const res = await d1
       .prepare(
         `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
            sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
-         WHERE id = ?7 AND claim_id = ?8`,
+         WHERE id = ?7 AND claim_id = ?8 AND status = 'sending'`,
       )
       .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageIdFor(env, r.key), r.id, claimId)
       .run();
+    if (!res.meta.changes) console.warn(JSON.stringify({ event: "outbox_late_finish", outboxId: r.id, outcome: status }));
+  };
 
-  const tx = opts.transport ?? (await createTransport(env));
-  try {
-    for (const r of rows) {
-      const t = now();
-      const policy = pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings });
-      const gate = deliveryGate(contextOf(r), policy, t);
-      if (gate.action === "cancel") {
-        await finish(r, "cancelled", gate.reason, t);
-        counts.cancelled++;
-        continue;
-      }
-      if (gate.action === "defer") {
-        await finish(r, "queued", gate.reason, gate.until, { undoAttempt: true });
-        counts.deferred++;
-        continue;
-      }
-      if (gate.action === "fail") {
-        await finish(r, "failed", gate.reason, t);
-        counts.failed++;
-        continue;
-      }
-      // Last guard, in the same statement that marks the send as started: the youth may have answered,
-      // withdrawn or paused since the batch was read. If so the row goes back to the queue for the next run.
-      const marked = await d1
-        .prepare(
-          `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
-           AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
-             AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
-             AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))`,
-        )
-        .bind(t, r.id, claimId)
-        .run();
-      if (!marked.meta.changes) {
-        await finish(r, "queued", "state_changed", t, { undoAttempt: true });
-        counts.deferred++;
-        continue;
-      }
-      const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
-      const to = await decryptContact(env, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
-      const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
-      const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
-      const result = await tx.send({ to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) });
-      if (result.accepted) {
-        await finish(r, "sent", null, t);
-        counts.sent++;
-      } else if (result.unknown && !tx.idempotent) {
-        // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
-        await finish(r, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
-        counts.unknown++;
-      } else if (result.permanent || r.attempts >= limit) {
-        await finish(r, "failed", redactAddresses(result.error), t);
-        counts.failed++;
-      } else {
-        await finish(r, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(r.attempts), policy));
-        counts.retried++;
-      }
+  const deliverRow = async (r: ContextRow, state: { handedOver: boolean }) => {
+    const t = now();
+    const policy = pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings });
+    if (r.attempts > limit) {
+      // Claimed again past the limit (a requeued claim): it stops here, whatever the gate says.
+      await finish(r, "failed", "max_attempts", t, { undoAttempt: true });
+      counts.failed++;
+      return;
     }
-  } finally {
-    if (!opts.transport) await tx.close();
+    const gate = deliveryGate(contextOf(r), policy, t);
+    if (gate.action === "cancel") {
+      await finish(r, "cancelled", gate.reason, t);
+      counts.cancelled++;
+      return;
+    }
+    if (gate.action === "defer") {
+      await finish(r, "queued", gate.reason, gate.until, { undoAttempt: true });
+      counts.deferred++;
+      return;
+    }
+    if (gate.action === "fail") {
+      await finish(r, "failed", gate.reason, t);
+      counts.failed++;
+      return;
+    }
+    // Decrypt and build before the send is marked as started: a row that fails here was certainly not sent.
+    let outgoing: OutgoingMail;
+    try {
+      let to: string;
+      try {
+        const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
+        to = await decryptContact(env, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
+      } catch (e) {
+        throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
+      }
+      try {
+        const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
+        const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
+        outgoing = { to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) };
+        outgoing.mime = buildMime(env, outgoing);
+      } catch (e) {
+        throw new RowFailure("build_failed", redactAddresses(errorText(e)).slice(0, 200));
+      }
+    } catch (e) {
+      if (!(e instanceof RowFailure)) throw e;
+      await finish(r, "failed", e.message, t);
+      counts.failed++;
+      return;
+    }
+    // Last guard, in the same statement that marks the send as started: the youth may have answered,
+    // withdrawn or paused since the batch was read. If so the row goes back to the queue for the next run.
+    const marked = await d1
+      .prepare(
+        `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
+         AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
+           AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
+           AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))`,
+      )
+      .bind(t, r.id, claimId)
+      .run();
+    if (!marked.meta.changes) {
+      await finish(r, "queued", "state_changed", t, { undoAttempt: true });
+      counts.deferred++;
+      return;
+    }
+    let result: SendResult;
+    try {
+      result = await tx.send(outgoing);
+    } catch (e) {
+      // A transport that throws instead of answering may or may not have handed the message over.
+      result = { accepted: false, permanent: false, unknown: true, error: `transport_error: ${errorText(e)}` };
+    }
+    state.handedOver = true;
+    if (result.accepted) {
+      await finish(r, "sent", null, t);
+      counts.sent++;
+    } else if (result.unknown && !tx.idempotent) {
+      // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
+      await finish(r, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
+      counts.unknown++;
+    } else if (result.permanent || r.attempts >= limit) {
+      await finish(r, "failed", redactAddresses(result.error), t);
+      counts.failed++;
+    } else {
+      await finish(r, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(r.attempts), policy));
+      counts.retried++;
+    }
+  };
+
+  for (const r of rows) {
+    const state = { handedOver: false };
+    try {
+      await deliverRow(r, state);
+    } catch (e) {
+      const error = redactAddresses(errorText(e));
+      if (state.handedOver) {
+        // The transport answered but the outcome could not be written: the row stays `sending` with its
+        // send marked as started, and resolveStaleClaims settles it (HTTP: resent under the same
+        // Idempotency-Key, which the API recognises; SMTP: outcome_unknown, never resent by a run).
+        console.error(JSON.stringify({ event: "outbox_record_failed", outboxId: r.id, error }));
+        counts.unknown++;
+        continue;
+      }
+      // Nothing was handed over: record the error on this row as a temporary failure (the attempt limit
+      // holds). If even that write fails, the claim expires and resolveStaleClaims requeues the row.
+      console.error(JSON.stringify({ event: "outbox_row_error", outboxId: r.id, error }));
+      const t = now();
+      const give = r.attempts >= limit;
+      try {
+        await finish(r, give ? "failed" : "queued", `row_error: ${error}`.slice(0, 500), give ? t : t + backoffMs(r.attempts));
+      } catch {
+        /* left to resolveStaleClaims */
+      }
+      if (give) counts.failed++;
+      else counts.retried++;
+    }
   }
-  return counts;
 }
 
 /**
  * Claims whose outcome never came back (the Worker died). Rows claimed but never started go back to the
  * queue. Rows whose send had started might have been delivered: with an idempotent transport they are
- * resent under the same key; otherwise they are marked failed ("outcome_unknown") and a researcher may
- * retry them from the outbox view, knowing the youth might get the message twice.
+ * resent under the same key while attempts remain (past MAIL_MAX_ATTEMPTS they fail, so a row that keeps
+ * killing its Worker cannot block every run); otherwise they are marked failed ("outcome_unknown") and a
+ * researcher may retry them from the outbox view, knowing the youth might get the message twice.
  */
 export async function resolveStaleClaims(env: Env, now: number): Promise<number> {
   const d1 = env.DB;
   const before = now - STALE_CLAIM_MS;
-  const unknownStatus = isIdempotentTransport(env) ? "queued" : "failed";
+  const idempotent = isIdempotentTransport(env) ? 1 : 0;
   const [a, b] = await d1.batch([
     d1.prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1 WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at IS NULL").bind(now, before),
-    d1.prepare("UPDATE outbox SET status = ?1, last_error = 'outcome_unknown', next_attempt_at = ?2 WHERE status = 'sending' AND claimed_at <= ?3").bind(unknownStatus, now, before),
+    d1
+      .prepare(
+        `UPDATE outbox SET status = CASE WHEN ?1 = 1 AND attempts < ?4 THEN 'queued' ELSE 'failed' END,
+           last_error = CASE WHEN ?1 = 1 AND attempts >= ?4 THEN 'outcome_unknown: max_attempts' ELSE 'outcome_unknown' END, next_attempt_at = ?2
+         WHERE status = 'sending' AND claimed_at <= ?3`,
+      )
+      .bind(idempotent, now, before, maxAttempts(env)),
   ]);
   return a!.meta.changes + b!.meta.changes;
+}
+
+/** Failures of one kind at or above this count within FAILURE_WARNING_WINDOW_MS raise a warning. */
+export const FAILURE_WARNING_THRESHOLD = 3;
+export const FAILURE_WARNING_WINDOW_MS = 24 * 3_600_000;
+/**
+ * The kind of a stored failure reason: the code before the first ":" (`undecryptable_address`,
+ * `build_failed`, `outcome_unknown`, `smtp_tls_required`, …), SMTP reply codes as `smtp_5xx`, HTTP API
+ * answers as `http_4xx`. Never the detail, which may carry relay text.
+ */
+const FAILURE_KIND_SQL = `CASE WHEN last_error GLOB '[0-9][0-9][0-9]*' THEN 'smtp_' || substr(last_error, 1, 1) || 'xx'
+    WHEN last_error GLOB 'http_[0-9][0-9][0-9]*' THEN 'http_' || substr(last_error, 6, 1) || 'xx'
+    WHEN instr(last_error, ':') > 0 THEN substr(last_error, 1, instr(last_error, ':') - 1)
+    ELSE coalesce(last_error, 'unknown') END`;
+export type FailureWarning = { pilotId: number; reason: string; count: number; lastAt: number };
+
+/**
+ * Failed messages grouped by kind over the last day (a failed row's next_attempt_at is when it failed),
+ * for one pilot or all; only kinds that failed FAILURE_WARNING_THRESHOLD times or more.
+ */
+export async function repeatedFailures(d1: D1Database, now: number, pilotId?: number): Promise<FailureWarning[]> {
+  const scope = pilotId === undefined ? "" : " AND pilot_id = ?3";
+  const q = d1.prepare(
+    `SELECT pilot_id, ${FAILURE_KIND_SQL} AS reason, COUNT(*) AS n, MAX(next_attempt_at) AS last_at FROM outbox
+     WHERE status = 'failed' AND next_attempt_at >= ?1${scope} GROUP BY pilot_id, reason HAVING n >= ?2 ORDER BY pilot_id, n DESC`,
+  );
+  const since = now - FAILURE_WARNING_WINDOW_MS;
+  const { results } = await (pilotId === undefined ? q.bind(since, FAILURE_WARNING_THRESHOLD) : q.bind(since, FAILURE_WARNING_THRESHOLD, pilotId)).all<{ pilot_id: number; reason: string; n: number; last_at: number }>();
+  return results.map((r) => ({ pilotId: r.pilot_id, reason: r.reason, count: r.n, lastAt: r.last_at }));
+}
+
+/** One log line per pilot and kind of repeated failure: the reason and the count, never an address. */
+export async function logRepeatedFailures(d1: D1Database, now: number, pilotId?: number): Promise<FailureWarning[]> {
+  const warnings = await repeatedFailures(d1, now, pilotId);
+  for (const w of warnings) console.warn(JSON.stringify({ event: "outbox_repeated_failures", pilotId: w.pilotId, reason: w.reason, count: w.count, windowHours: FAILURE_WARNING_WINDOW_MS / 3_600_000 }));
+  return warnings;
 }
 
 /** `<participantId>.<hmac>`: lets the youth pause reminders without an account and without a stored token. */
