@@ -3,13 +3,16 @@
 // requeued stale claims; a late finish never overwrites a row that has moved on; repeated failures of one
 // kind show as a warning on the researcher's reminders page and as one log line.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../worker/env";
 import { runScheduled } from "../../worker/jobs/scheduled";
+import { encryptContact } from "../../worker/lib/contact-keys";
 import { encryptText } from "../../worker/lib/crypto";
+import type { MailTransport, OutgoingMail } from "../../worker/mail/transport";
+import { deliverOutbox, FAILURE_WARNING_THRESHOLD, repeatedFailures, resolveStaleClaims, STALE_CLAIM_MS } from "../../worker/reminders/outbox";
 import { localDate } from "../../worker/schedule/schedule";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "../mail/sink";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
 
 /** The HTTP mail API of the sink (idempotent transport), as test/mail/transport.test.ts switches to it. */
 const httpEnv = (sink: ReturnType<typeof sinkFor>, over: Partial<Record<keyof Env, unknown>> = {}) =>
@@ -61,4 +64,124 @@ describe("outbox isolation", () => {
     expect((await sink.apiMessages()).messages).toHaveLength(3);
     expect((await outboxOf(pilot.id)).find((r) => r.id === bad.id)).toMatchObject({ status: "failed", attempts: 1 });
   });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a message that cannot be built (an address that would break the headers open) fails alone as build_failed, before anything is handed over", async () => {
+    const sink = sinkFor(uniqueDomain("iso-build"));
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const ids: number[] = [];
+    const youths: { id: number }[] = [];
+    for (const n of ["a", "b", "c"]) {
+      const y = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address(n) });
+      youths.push(y);
+      ids.push((await queueMessage(pilot.id, y.id)).id);
+    }
+    // Decrypts fine, but is no address: it would smuggle a Bcc header into the message.
+    const enc = await encryptContact(env, `${sink.address("b")}\r\nBcc: someone@${sink.domain}`, `participant:${youths[1]!.id}:email`);
+    await env.DB.prepare("UPDATE participant_contacts SET email_enc = ? WHERE participant_id = ?").bind(enc, youths[1]!.id).run();
+    const e = httpEnv(sink);
+    expect(await deliverOutbox(e, ids, () => Date.now())).toMatchObject({ sent: 2, failed: 1 });
+    const bad = await env.DB.prepare("SELECT status, last_error, send_started_at FROM outbox WHERE id = ?").bind(ids[1]).first<{ status: string; last_error: string; send_started_at: number | null }>();
+    expect(bad).toMatchObject({ status: "failed", send_started_at: null });
+    expect(bad!.last_error).toMatch(/^build_failed: recipient is not one plain e-mail address$/);
+    expect(bad!.last_error).not.toContain(sink.domain);
+    expect((await sink.apiMessages()).messages.map((m) => m.to[0]).sort()).toEqual([sink.address("a"), sink.address("c")]);
+  });
+
+  it("a D1 write that fails on one row's record leaves its neighbours delivered, and the row is resolved later without a second copy", async () => {
+    const sink = sinkFor(uniqueDomain("iso-d1"));
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const ids: number[] = [];
+    for (const n of ["a", "b", "c"]) ids.push((await queueMessage(pilot.id, (await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address(n) })).id)).id);
+    const victim = ids[1]!;
+    // The real D1 underneath; only the statement that records this one row's outcome throws.
+    const failing = withFailingStatement(env.DB, (sql, args) => /^UPDATE outbox SET status = \?1/.test(sql.trim()) && args[6] === victim);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const t = Date.now();
+    expect(await deliverOutbox(httpEnv(sink, { DB: failing }), ids, () => t)).toMatchObject({ sent: 2, unknown: 1 });
+    expect((await outboxRow(ids[0]!)).status).toBe("sent");
+    expect((await outboxRow(ids[2]!)).status).toBe("sent");
+    // The API took it, but the outbox could not say so: still `sending`, its send marked as started.
+    expect(await outboxRow(victim)).toMatchObject({ status: "sending", send_started_at: t });
+    const line = logged.mock.calls.map((c) => String(c[0])).find((l) => l.includes("outbox_record_failed"))!;
+    expect(JSON.parse(line)).toMatchObject({ event: "outbox_record_failed", outboxId: victim });
+    expect(line).not.toContain(sink.domain);
+    // Later (D1 healthy again): the stale-claim cleanup requeues it (HTTP: idempotent) and the next delivery
+    // resends under the same Idempotency-Key, which the API recognises: one copy, row sent.
+    expect(await resolveStaleClaims(httpEnv(sink), t + STALE_CLAIM_MS + 1)).toBeGreaterThanOrEqual(1);
+    expect(await outboxRow(victim)).toMatchObject({ status: "queued", last_error: "outcome_unknown" });
+    expect(await deliverOutbox(httpEnv(sink), [victim], () => t + STALE_CLAIM_MS + 2)).toMatchObject({ sent: 1 });
+    expect(await outboxRow(victim)).toMatchObject({ status: "sent", attempts: 2 });
+    const { messages } = await sink.apiMessages();
+    expect(messages.map((m) => m.to[0]).sort()).toEqual([sink.address("a"), sink.address("b"), sink.address("c")]);
+  });
+
+  it("the attempt limit holds for requeued stale claims: a row whose send keeps dying is not requeued past MAIL_MAX_ATTEMPTS", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    const e = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9", MAIL_MAX_ATTEMPTS: "3" } as Env;
+    let t = Date.now();
+    // Each round: claimed (attempts + 1), the send starts, the Worker dies; ten minutes later the cleanup runs.
+    const dies: MailTransport = { name: "http", idempotent: true, close: async () => {}, send: () => new Promise<never>(() => {}) };
+    for (let round = 1; round <= 3; round++) {
+      void deliverOutbox(e, [id], () => t, { transport: dies });
+      await vi.waitFor(async () => expect(await outboxRow(id)).toMatchObject({ status: "sending", attempts: round, send_started_at: t }));
+      t += STALE_CLAIM_MS + 1;
+      await resolveStaleClaims(e, t);
+    }
+    // Two requeues, then the limit: failed with the reason, never claimed again.
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 3, last_error: "outcome_unknown: max_attempts" });
+    expect(await deliverOutbox(e, [id], () => t + 86_400_000, { transport: dies })).toMatchObject({ skipped: 1 });
+    // A row that comes back queued past the limit some other way (an older version's requeue) fails at its claim.
+    await env.DB.prepare("UPDATE outbox SET status = 'queued', attempts = 3, next_attempt_at = ? WHERE id = ?").bind(t, id).run();
+    expect(await deliverOutbox(e, [id], () => t, { transport: dies })).toMatchObject({ failed: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 3, last_error: "max_attempts" });
+  });
+
+  it("a late finish never overwrites a row that has moved on", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const { id } = await queueMessage(pilot.id, youth.id);
+    let release!: () => void;
+    const slow: MailTransport = { name: "smtp", idempotent: false, close: async () => {}, send: (_m: OutgoingMail) => new Promise((r) => (release = () => r({ accepted: true }))) };
+    const t = Date.now();
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const delivery = deliverOutbox(env, [id], () => t, { transport: slow });
+    await vi.waitFor(async () => expect(await outboxRow(id)).toMatchObject({ status: "sending", send_started_at: t }));
+    // The send hangs past the stale-claim timeout: the cleanup settles the row (SMTP: outcome unknown).
+    await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
+    release();
+    await delivery;
+    // The old claim's "sent" does not overwrite what the cleanup decided (and a researcher may act on).
+    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown", sent_at: null });
+    expect(warned.mock.calls.some((c) => String(c[0]).includes('"outbox_late_finish"'))).toBe(true);
+  });
 });
+
+/**
+ * The real D1 binding, except that statements matching `fails` throw when run (as a D1 error would):
+ * prepare/bind are wrapped, batch and everything else pass through.
+ */
+function withFailingStatement(d1: D1Database, fails: (sql: string, args: unknown[]) => boolean): D1Database {
+  const wrap = (stmt: D1PreparedStatement, sql: string, args: unknown[]): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...a: unknown[]) => wrap(target.bind(...a), sql, a);
+        if ((prop === "run" || prop === "all" || prop === "first" || prop === "raw") && fails(sql, args)) {
+          return () => Promise.reject(new Error("D1_ERROR: injected failure"));
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  return new Proxy(d1, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql, []);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
