@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { defineConfig } from "vitest/config";
-import { ensureTestTls } from "./test/support/test-tls";
+import { ensureTestTls } from "./test/support/test-tls.ts";
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

@@ -13,6 +13,7 @@ import { deliverOutbox, FAILURE_WARNING_THRESHOLD, repeatedFailures, resolveStal
 import { localDate } from "../../worker/schedule/schedule";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
+import { call, sessionFor, staffUser } from "../staff/support";
 
 /** The HTTP mail API of the sink (idempotent transport), as test/mail/transport.test.ts switches to it. */
 const httpEnv = (sink: ReturnType<typeof sinkFor>, over: Partial<Record<keyof Env, unknown>> = {}) =>
@@ -158,6 +159,44 @@ describe("outbox isolation", () => {
     // The old claim's "sent" does not overwrite what the cleanup decided (and a researcher may act on).
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown", sent_at: null });
     expect(warned.mock.calls.some((c) => String(c[0]).includes('"outbox_late_finish"'))).toBe(true);
+  });
+
+  it(`repeated failures of one kind (${FAILURE_WARNING_THRESHOLD} in a day) show as a warning on the reminders page and as one log line, without addresses`, async () => {
+    const now = Date.now();
+    const sink = sinkFor(uniqueDomain("iso-warn"));
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const today = localDate(now, "Europe/Amsterdam");
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const page = async () => (await call(researcher, "GET", `/staff/pilots/${pilot.key}/reminders`)).text();
+    const run = async (at: number) => {
+      const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+      await runScheduled(httpEnv(sink), at, { type: "api", by: "test", pilotId: pilot.id });
+      const lines = warned.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"outbox_repeated_failures"'));
+      warned.mockRestore();
+      return lines;
+    };
+    const addYouth = async (n: string, corrupt: boolean) => {
+      const y = await makeParticipant(pilot.id, { start: today, email: sink.address(n) });
+      if (corrupt) await corruptAddress(y.id, sink.address(n));
+    };
+    await addYouth("ok", false);
+    for (let i = 1; i < FAILURE_WARNING_THRESHOLD; i++) await addYouth(`bad${i}`, true);
+    // Below the threshold: the failures are in the outbox, but no warning.
+    expect(await run(now)).toEqual([]);
+    expect(await page()).not.toContain('id="failure-warnings"');
+    await addYouth("badlast", true);
+    const lines = await run(now + 60_000);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([{ event: "outbox_repeated_failures", pilotId: pilot.id, reason: "undecryptable_address", count: FAILURE_WARNING_THRESHOLD, windowHours: 24 }]);
+    expect(lines.join("")).not.toContain(sink.domain);
+    const html = await page();
+    expect(html).toMatch(new RegExp(`<div class="error" id="failure-warnings" role="alert">`));
+    expect(html).toContain(`data-reason="undecryptable_address" data-count="${FAILURE_WARNING_THRESHOLD}"`);
+    expect(html).toContain("Let op: berichten mislukken steeds om dezelfde reden");
+    expect(html).toContain(`${FAILURE_WARNING_THRESHOLD} berichten in de afgelopen 24 uur: e-mailadres is niet leesbaar`);
+    expect(html).not.toContain(sink.domain);
+    expect(await repeatedFailures(env.DB, now + 60_000, pilot.id)).toEqual([{ pilotId: pilot.id, reason: "undecryptable_address", count: FAILURE_WARNING_THRESHOLD, lastAt: now + 60_000 }]);
+    // A day later the warning is gone (the failed rows stay in the outbox for a retry).
+    expect(await repeatedFailures(env.DB, now + 60_000 + 25 * 3_600_000, pilot.id)).toEqual([]);
   });
 });
 

@@ -124,6 +124,22 @@ export const catalogue = {
   "reminders.reason.closes_before_next": { nl: "meting sluit voor het volgende bericht", en: "occasion closes before the next message" },
   "reminders.reason.paused_past_close": { nl: "gepauzeerd tot na het sluiten van de meting", en: "paused until after the occasion closes" },
   "reminders.reason.other": { nl: "zie code", en: "see code" },
+  // Repeated failures of one kind (worker/reminders/outbox.ts repeatedFailures): a warning above the outbox
+  "reminders.warning.title": { nl: "Let op: berichten mislukken steeds om dezelfde reden", en: "Attention: messages keep failing for the same reason" },
+  "reminders.warning.count": { nl: "{count} berichten in de afgelopen 24 uur:", en: "{count} messages in the last 24 hours:" },
+  "reminders.warning.last": { nl: "laatste keer", en: "last time" },
+  "reminders.warning.help": {
+    nl: "Mislukte berichten worden niet vanzelf opnieuw verstuurd. Laat de oorzaak oplossen (bij een mailserver- of sleutelprobleem door de beheerder) en kies daarna 'Opnieuw proberen' in de verzendlijst.",
+    en: "Failed messages are not resent automatically. Have the cause fixed (the administrator, for a mail server or key problem), then choose 'Retry' in the outbox.",
+  },
+  "reminders.failure.undecryptable_address": { nl: "e-mailadres is niet leesbaar (is de sleutel voor contactgegevens gewijzigd?)", en: "e-mail address cannot be read (was the contact data key changed?)" },
+  "reminders.failure.build_failed": { nl: "bericht kon niet worden opgesteld (ongeldig e-mailadres?)", en: "message could not be built (invalid e-mail address?)" },
+  "reminders.failure.outcome_unknown": { nl: "onbekend of het bericht is aangekomen", en: "unknown whether the message arrived" },
+  "reminders.failure.smtp_tls_required": { nl: "mailserver biedt geen versleutelde verbinding; er is niets verstuurd", en: "mail server offers no encrypted connection; nothing was sent" },
+  "reminders.failure.smtp_5xx": { nl: "mailserver weigert het bericht", en: "mail server refuses the message" },
+  "reminders.failure.http_4xx": { nl: "mail-API weigert het bericht", en: "mail API refuses the message" },
+  "reminders.failure.no_address": { nl: "geen e-mailadres", en: "no e-mail address" },
+  "reminders.failure.max_attempts": { nl: "maximum aantal pogingen bereikt", en: "maximum number of attempts reached" },
 
   // E-mails to youths: neutral sender, subject and body
   "mail.invitation.subject": { nl: "Je korte vragenlijst staat klaar", en: "Your short questionnaire is ready" },

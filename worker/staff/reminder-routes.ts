@@ -12,7 +12,7 @@ import { AppError } from "../errors";
 import { previewRun } from "../jobs/preview";
 import { runScheduled } from "../jobs/scheduled";
 import { audit, type Actor } from "../lib/audit";
-import { deliverOutbox } from "../reminders/outbox";
+import { deliverOutbox, repeatedFailures } from "../reminders/outbox";
 import { actorOf, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./responses";
@@ -159,10 +159,17 @@ export const reminderRoutes = new Hono<StaffEnv>()
 async function page(c: Context<StaffEnv>, pilot: { id: number; key: string; name: string; timezone: string }, outcome: Outcome, status = 200 as 200 | 400) {
   const s = c.req.query("status");
   const filter = (OUTBOX_STATUSES as readonly string[]).includes(s ?? "") ? (s as (typeof OUTBOX_STATUSES)[number]) : null;
-  const [runs, outbox, pauses] = await Promise.all([listRuns(c.env.DB, pilot.id, 20), listOutbox(c.env.DB, pilot.id, { status: filter ?? undefined, limit: 200 }), listPauses(c.env.DB, pilot.id, Date.now())]);
+  const now = Date.now();
+  const [runs, outbox, pauses, warnings] = await Promise.all([
+    listRuns(c.env.DB, pilot.id, 20),
+    listOutbox(c.env.DB, pilot.id, { status: filter ?? undefined, limit: 200 }),
+    listPauses(c.env.DB, pilot.id, now),
+    // Repeated failures of one kind (an unreadable address after a key change, a relay that refuses): a warning.
+    repeatedFailures(c.env.DB, now, pilot.id),
+  ]);
   return renderStaffPage(
     c,
-    h(RemindersPage, { user: staffUserOf(c), pilot, timezone: pilot.timezone, runs, outbox: outbox.messages, status: filter, pauses, outcome }) as VNode,
+    h(RemindersPage, { user: staffUserOf(c), pilot, timezone: pilot.timezone, runs, outbox: outbox.messages, status: filter, pauses, outcome, warnings }) as VNode,
     status,
   );
 }

@@ -6,6 +6,8 @@ import { t, type Lang, type MessageKey } from "../../i18n/messages";
 export type RunItem = { participantCode: string; occasionDueDate: string; action: "send" | "wait" | "skip"; kind?: string; seq?: number; reason: string; until?: number };
 export type RunView = { id: number; dryRun: boolean; trigger: string; triggeredBy: string; startedAt: number; counts: Record<string, number> | null };
 export type OutboxView = { id: number; participantCode: string; kind: string; seq: number; status: string; attempts: number; reason: string | null; nextAttemptAt: number | null; sentAt: number | null; createdAt: number };
+/** Failed messages of one kind in the last 24 hours, at or above the warning threshold (worker/reminders/outbox.ts). */
+export type FailureWarningView = { reason: string; count: number; lastAt: number };
 export type PauseView = { participantCode: string; pausedAt: number; until: number | null; activeNow: boolean };
 export type Outcome = { kind: "preview"; items: RunItem[] } | { kind: "run"; counts: Record<string, number> } | { kind: "retried"; status: string } | null;
 
@@ -21,9 +23,11 @@ function when(ms: number | null | undefined, lang: Lang, tz: string) {
 }
 const reason = (code: string | null, lang: Lang) =>
   code === null ? t("staff.none", lang) : REASONS.has(code) ? t(`reminders.reason.${code}` as MessageKey, lang) : <code>{code}</code>;
+const FAILURE_KINDS = new Set(["undecryptable_address", "build_failed", "outcome_unknown", "smtp_tls_required", "smtp_5xx", "http_4xx", "no_address", "max_attempts"]);
+const failureLabel = (kind: string, lang: Lang) => (FAILURE_KINDS.has(kind) ? t(`reminders.failure.${kind}` as MessageKey, lang) : <code>{kind}</code>);
 const kindLabel = (k: string | undefined, lang: Lang) => (k === "invitation" || k === "reminder" || k === "mentor" ? t(`reminders.kind.${k}`, lang) : t("staff.none", lang));
 
-export function RemindersPage(props: { user: StaffUser; pilot: { key: string; name: string }; timezone: string; runs: RunView[]; outbox: OutboxView[]; status: string | null; pauses: PauseView[]; outcome: Outcome; lang?: Lang }) {
+export function RemindersPage(props: { user: StaffUser; pilot: { key: string; name: string }; timezone: string; runs: RunView[]; outbox: OutboxView[]; status: string | null; pauses: PauseView[]; outcome: Outcome; warnings?: FailureWarningView[]; lang?: Lang }) {
   const { user, pilot, timezone: tz, lang = "nl" } = props;
   const base = `/staff/pilots/${pilot.key}/reminders`;
   return (
@@ -31,6 +35,19 @@ export function RemindersPage(props: { user: StaffUser; pilot: { key: string; na
       <p><a href={`/staff/pilots/${pilot.key}`}>{pilot.name}</a></p>
       <h1 id="reminders-title">{t("reminders.title", lang)}</h1>
       <p>{t("reminders.intro", lang)}</p>
+      {props.warnings && props.warnings.length > 0 && (
+        <div class="error" id="failure-warnings" role="alert">
+          <p><strong>{t("reminders.warning.title", lang)}</strong></p>
+          <ul>
+            {props.warnings.map((w) => (
+              <li data-reason={w.reason} data-count={w.count}>
+                {t("reminders.warning.count", lang).replace("{count}", String(w.count))} {failureLabel(w.reason, lang)} ({t("reminders.warning.last", lang)} {when(w.lastAt, lang, tz)})
+              </li>
+            ))}
+          </ul>
+          <p>{t("reminders.warning.help", lang)}</p>
+        </div>
+      )}
       <div class="actions">
         <form method="post" action={`${base}/run`} id="dry-run-form">
           <CsrfField token={user?.csrf} />
