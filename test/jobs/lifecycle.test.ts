@@ -100,7 +100,7 @@ describe("end to end", () => {
     await fireCron(t0);
     expect(await subjects()).toEqual(["Je korte vragenlijst staat klaar"]);
     const invitation = (await sink.messages()).messages[0]!;
-    const link = /http:\/\/questionnaire\.test\/q\/[A-Za-z0-9_-]{43}/.exec(invitation.text)![0];
+    const link = /http:\/\/questionnaire\.localhost\/q\/[A-Za-z0-9_-]{43}/.exec(invitation.text)![0];
 
     // No answer: nothing on days 1 and 2, the first reminder on day 3, with the same link and the pause link.
     await fireCron(t0 + 1 * DAY);
@@ -110,7 +110,7 @@ describe("end to end", () => {
     expect(await subjects()).toEqual(["Je korte vragenlijst staat klaar", "Herinnering: je korte vragenlijst"]);
     const reminder = (await sink.messages()).messages[1]!;
     expect(reminder.text).toContain(link);
-    expect(reminder.text).toMatch(/http:\/\/questionnaire\.test\/p\/\d+\.[A-Za-z0-9_-]{43}/);
+    expect(reminder.text).toMatch(/http:\/\/questionnaire\.localhost\/p\/\d+\.[A-Za-z0-9_-]{43}/);
 
     // She answers through the form.
     const html = await (await exports.default.fetch(link)).text();

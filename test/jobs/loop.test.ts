@@ -31,7 +31,7 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     expect(mail!.messageId).toMatch(/^<.+@example\.org>$/);
     expect(mail!.raw).toMatch(/Content-Type: multipart\/alternative/i);
     expect(mail!.text + mail!.html).not.toMatch(/slachtoffer|uitbuiting|loverboy|mensenhandel/i);
-    const link = /http:\/\/questionnaire\.test\/q\/[A-Za-z0-9_-]{43}/.exec(mail!.text)![0];
+    const link = /http:\/\/questionnaire\.localhost\/q\/[A-Za-z0-9_-]{43}/.exec(mail!.text)![0];
 
     const page = await exports.default.fetch(link);
     expect(page.status).toBe(200);

@@ -88,7 +88,7 @@ describe("mail as clients and filters judge it", () => {
           const en = body.search(kind === "mentor" ? /A young person you support/ : /Hi,/);
           expect(nl).toBeGreaterThanOrEqual(0);
           expect(en).toBeGreaterThan(nl);
-          expect(body).toMatch(/http:\/\/questionnaire\.test\/q\/[A-Za-z0-9_-]{43}/);
+          expect(body).toMatch(/http:\/\/questionnaire\.localhost\/q\/[A-Za-z0-9_-]{43}/);
         }
         expect(m.html).toMatch(/<html lang="nl">/);
         for (const s of [m.subject, m.text, m.html, headerValue(m.raw, "From")!]) expect(s).not.toMatch(SENSITIVE);
@@ -96,7 +96,7 @@ describe("mail as clients and filters judge it", () => {
 
       it(kind === "mentor" ? "does not carry the youth's pause link" : "carries the pause link in both parts", () => {
         const m = mails[kind];
-        const pause = /http:\/\/questionnaire\.test\/p\/\d+\.[A-Za-z0-9_-]{43}/;
+        const pause = /http:\/\/questionnaire\.localhost\/p\/\d+\.[A-Za-z0-9_-]{43}/;
         if (kind === "mentor") {
           expect(m.text + m.html).not.toMatch(pause);
         } else {
