@@ -41,6 +41,8 @@ const BAD: [string, Partial<Record<keyof Env, unknown>>, RegExp][] = [
   ["unknown mail transport", { MAIL_TRANSPORT: "sendmail" }, /no mail transport configured/],
   ["smtp without host", { SMTP_HOST: "" }, /needs SMTP_HOST/],
   ["smtp with a bad port", { SMTP_PORT: "smtp" }, /needs SMTP_PORT/],
+  // Issue 12, item 3: a relay login never travels in plain text.
+  ["smtp login with STARTTLS switched off", { SMTP_STARTTLS: "0", SMTP_USER: "relay-user", SMTP_PASS: "relay-pass-not-logged" }, /SMTP_USER is set but SMTP_STARTTLS=0/],
   ["cloudflare without binding", { MAIL_TRANSPORT: "cloudflare", EMAIL: undefined }, /send_email binding EMAIL/],
   ["http API over http", { MAIL_TRANSPORT: "http", MAIL_API_URL: "http://mail.example.org", MAIL_API_KEY: "k".repeat(40) }, /https:\/\/ MAIL_API_URL/],
   ["http API without key", { MAIL_TRANSPORT: "http", MAIL_API_URL: "https://mail.example.org" }, /secret MAIL_API_KEY/],
@@ -53,6 +55,10 @@ describe("start-up guards", () => {
 
   it("a complete production configuration serves", async () => {
     expect(configProblems(production())).toEqual([]);
+    // A relay login with STARTTLS (the default) or implicit TLS is fine; so is plain SMTP without a login.
+    expect(configProblems(production({ SMTP_USER: "relay-user", SMTP_PASS: "p" }))).toEqual([]);
+    expect(configProblems(production({ SMTP_USER: "relay-user", SMTP_PASS: "p", SMTP_SECURE: "tls", SMTP_STARTTLS: "0" }))).toEqual([]);
+    expect(configProblems(production({ SMTP_STARTTLS: "0" }))).toEqual([]);
     const res = await get(production(), "/healthz");
     expect(res.status).toBe(200);
   });
@@ -77,7 +83,7 @@ describe("start-up guards", () => {
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!).problems.join("\n")).toMatch(reason);
       // Secrets never reach the log.
-      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET", "LINK_SECRET_PREVIOUS"] as const) if (e[k]) expect(lines[0]).not.toContain(e[k]);
+      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET", "LINK_SECRET_PREVIOUS", "SMTP_PASS"] as const) if (e[k]) expect(lines[0]).not.toContain(e[k]);
       for (const k of previousKeyEntries(e.CONTACT_KEYS_PREVIOUS)) expect(lines[0]).not.toContain(k);
     });
   }
