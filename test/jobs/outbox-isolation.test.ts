@@ -141,6 +141,27 @@ describe("outbox isolation", () => {
     expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 3, last_error: "max_attempts" });
   });
 
+  it("a run whose delivery (or recompute) fails as a whole still finishes its record; the rows stay queued for the next run", async () => {
+    const now = Date.now();
+    const sink = sinkFor(uniqueDomain("iso-whole"));
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    await makeParticipant(pilot.id, { start: localDate(now, "Europe/Amsterdam"), email: sink.address("a") });
+    // Outside dev mode the HTTP transport refuses an http:// API before anything is claimed.
+    const refusing = httpEnv(sink, { DEV_MODE: undefined, PUBLIC_URL: "https://vragenlijst.example.org" });
+    // ... and the recompute's first read fails as well.
+    const failing = withFailingStatement(env.DB, (sql) => sql.includes("FROM recompute_queue ORDER BY requested_at"));
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const summary = await runScheduled({ ...refusing, DB: failing }, now, { type: "api", by: "test", pilotId: pilot.id });
+    expect(summary).toMatchObject({ enqueued: 1, due: 1, sentInline: 0, recomputed: 0 });
+    const events = logged.mock.calls.map((c) => JSON.parse(String(c[0])).event);
+    expect(events).toEqual(expect.arrayContaining(["delivery_failed", "recompute_failed"]));
+    const run = (await env.DB.prepare("SELECT finished_at FROM reminder_runs WHERE id = ?").bind(summary.runId).first<{ finished_at: number | null }>())!;
+    expect(run.finished_at).not.toBeNull();
+    expect((await outboxOf(pilot.id)).map((r) => [r.status, r.attempts])).toEqual([["queued", 0]]);
+    // Configuration fixed: the next run sends it.
+    expect(await runScheduled(httpEnv(sink), now + 60_000, { type: "api", by: "test", pilotId: pilot.id })).toMatchObject({ sentInline: 1 });
+  });
+
   it("a late finish never overwrites a row that has moved on", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });

@@ -57,7 +57,13 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   } catch (e) {
     console.error(JSON.stringify({ event: "delivery_failed", runId, error: String(e).slice(0, 300) }));
   }
-  const recomputed = (await recomputeQueued(env.DB, now)).participants;
+  // A recompute that fails leaves its queue for the next run; this run still records what it did.
+  let recomputed = 0;
+  try {
+    recomputed = (await recomputeQueued(env.DB, now)).participants;
+  } catch (e) {
+    console.error(JSON.stringify({ event: "recompute_failed", runId, error: String(e).slice(0, 300) }));
+  }
   // Repeated failures of one kind (undecryptable addresses after a key change, a relay that refuses):
   // one log line each; the researcher's reminders page shows the same warning.
   await logRepeatedFailures(env.DB, now, trigger.pilotId).catch(() => []);
