@@ -53,7 +53,8 @@ describe("passwordless staff sign-in", () => {
     const { pilot } = await makePilot();
     const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
     await signIn(user.email);
-    const link = linkIn((await mailTo(user.email))[0]!.text)!;
+    // Served over https as in production (the tests' PUBLIC_URL is a loopback http address).
+    const link = linkIn((await mailTo(user.email))[0]!.text)!.replace(/^http:/, "https:");
     const res = await open(link);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/staff");
@@ -65,7 +66,7 @@ describe("passwordless staff sign-in", () => {
     const [row] = await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(session)));
     expect(row!.userId).toBe(user.id);
     expect(row!.expiresAt).toBeGreaterThan(Date.now());
-    const home = await exports.default.fetch(`${BASE}/staff`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    const home = await exports.default.fetch(`${BASE.replace(/^http:/, "https:")}/staff`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
     expect(home.status).toBe(200);
     const html = await home.text();
     expect(html).toContain(user.email);

@@ -23,6 +23,9 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
 
+/** Secure on https and on every non-loopback host; plain http works only for local development. */
+const secureCookie = (url: string) => new URL(url).protocol === "https:" || !isLocalUrl(url);
+
 /** Logs the failure without the address: logs must carry no personal data. */
 function logMailFailure(reason: string) {
   console.error(JSON.stringify({ event: "staff_mail_failed", reason }));
@@ -155,7 +158,7 @@ export const signInRoutes = new Hono<StaffEnv>()
       return invalidLink(c);
     }
     const session = await createSession(c.env, userId, now);
-    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: !isLocalUrl(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: secureCookie(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
     await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, { details: { method: "magic_link" } });
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
@@ -166,6 +169,6 @@ export const signInRoutes = new Hono<StaffEnv>()
     if (token) await getDb(c.env.DB).delete(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
     const p = c.get("principal");
     await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalUrl(c.req.url) });
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });
     return c.redirect("/staff/sign-in", 303);
   });
