@@ -337,10 +337,11 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
     }
     // Decrypt and build before the send is marked as started: a row that fails here was certainly not sent.
     let outgoing: OutgoingMail;
+    // The ciphertext read with the claim: the send below goes ahead only while it is still the stored one.
+    const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
     try {
       let to: string;
       try {
-        const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
         to = await decryptContact(env, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
       } catch (e) {
         throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
@@ -360,18 +361,35 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       return;
     }
     // Last guard, in the same statement that marks the send as started: the youth may have answered,
-    // withdrawn or paused since the batch was read. If so the row goes back to the queue for the next run.
+    // withdrawn or paused since the batch was read, or her address may have changed or gone (the address
+    // read with the claim is used only while it is still the stored one). A withdrawal cancels the claimed
+    // row itself; otherwise the row goes back to the queue for the next run, which reads the new address.
     const marked = await d1
       .prepare(
         `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
          AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
            AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
-           AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))`,
+           AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
+         AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
+           AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4)`,
       )
-      .bind(t, r.id, claimId)
+      .bind(t, r.id, claimId, enc)
       .run();
     if (!marked.meta.changes) {
-      await finish(r, "queued", "state_changed", t, { undoAttempt: true });
+      const current = await d1
+        .prepare(
+          `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
+           FROM outbox b WHERE b.id = ?1`,
+        )
+        .bind(r.id)
+        .first<{ status: string; claim_id: string | null; enc: string | null }>();
+      if (!current || current.status !== "sending" || current.claim_id !== claimId) {
+        // Settled by someone else meanwhile (a withdrawal cancels claimed rows): nothing to record.
+        if (current?.status === "cancelled") counts.cancelled++;
+        else counts.skipped++;
+        return;
+      }
+      await finish(r, "queued", current.enc !== enc ? "address_changed" : "state_changed", t, { undoAttempt: true });
       counts.deferred++;
       return;
     }

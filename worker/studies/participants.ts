@@ -149,7 +149,10 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
   await d1.batch([
     d1.prepare("UPDATE participants SET status = 'withdrawn' WHERE id = ? AND pilot_id = ?").bind(p.id, pilot.id),
     d1.prepare("DELETE FROM participant_contacts WHERE participant_id = ?").bind(p.id),
-    d1.prepare("UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND status IN ('queued','failed')").bind(p.id),
+    // Claimed rows whose send has not started are stopped too (their delivery re-checks before sending).
+    d1
+      .prepare("UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND (status IN ('queued','failed') OR (status = 'sending' AND send_started_at IS NULL))")
+      .bind(p.id),
     d1.prepare("UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)").bind(now, p.id),
     d1.prepare("UPDATE occasions SET status = 'cancelled' WHERE participant_id = ? AND status IN ('open','started')").bind(p.id),
     d1
