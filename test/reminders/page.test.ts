@@ -68,4 +68,20 @@ describe("the reminders page", () => {
     expect((await call(null, "GET", base)).status).toBe(401);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE pilot_id = ?").bind(pilot.id).first<number>("n")).toBe(0);
   });
+
+  it("answers its refusals with a page, not JSON (found by the fuzz suite)", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
+    const base = `/staff/pilots/${pilot.key}/reminders`;
+    const refused = [
+      await call(null, "GET", base),
+      await call(coordinator, "GET", base),
+      await call(researcher, "POST", `${base}/run`, form({ dryRun: "maybe", _csrf: researcher.csrf! })),
+      await call(researcher, "POST", `${base}/outbox/999999/retry`, form({ _csrf: researcher.csrf! })),
+      await call(researcher, "POST", `${base}/run`, form({ dryRun: "1", pad: "x".repeat(5000) })),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 403, 400, 404, 413]);
+    for (const r of refused) expect(r.headers.get("content-type")).toMatch(/^text\/html/);
+  });
 });

@@ -149,6 +149,21 @@ describe("passwordless staff sign-in", () => {
     expect((await signIn("someone@example.test", { origin: "https://evil.example" })).status).toBe(403);
   });
 
+  it("answers refused posts of the sign-in pages with a page, not JSON (found by the fuzz suite)", async () => {
+    const refused = [
+      await signIn("someone@example.test", { origin: "https://evil.example" }),
+      await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.251" } }),
+      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, { method: "POST", headers: { origin: "https://evil.example" }, redirect: "manual" }),
+      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, { method: "POST", body: "x".repeat(2000), headers: { origin: BASE }, redirect: "manual" }),
+      await call(null, "POST", "/staff/sign-out", new URLSearchParams({})),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([403, 413, 403, 413, 401]);
+    for (const r of refused) {
+      expect(r.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(r.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
   it("limits sign-in requests per client address: the 11th within a minute gets 429 and no mail", async () => {
     const user = await staffUser();
     const from = { "cf-connecting-ip": "203.0.113.77" };

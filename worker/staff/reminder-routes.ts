@@ -17,6 +17,7 @@ import { actorOf, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEn
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./responses";
 import { renderStaffPage } from "../lib/render";
+import { staffPageError } from "./pages";
 
 export const runBody = z.object({ dryRun: z.boolean() }).strict();
 const OUTBOX_STATUSES = ["queued", "sending", "sent", "failed", "cancelled"] as const;
@@ -187,4 +188,6 @@ export const reminderPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const r = await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c));
     return page(c, pilot, { kind: "retried", status: r.status });
-  });
+  })
+  // A page: its refusals (401, 403, 404, 409, 413) are pages too, as on every other workspace page.
+  .onError(staffPageError);

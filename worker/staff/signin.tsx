@@ -15,6 +15,7 @@ import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages
 import { t } from "../../web/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
 import { renderStaffPage } from "../lib/render";
+import { staffPageError } from "./pages";
 
 export const MAGIC_LINK_TTL_MS = 15 * 60_000;
 /** At most this many unused links per address in one TTL window; more requests are silently dropped. */
@@ -171,4 +172,6 @@ export const signInRoutes = new Hono<StaffEnv>()
     await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });
     return c.redirect("/staff/sign-in", 303);
-  });
+  })
+  // Pages: a refused post (another origin, too large, not signed in) is answered with a page, not JSON.
+  .onError(staffPageError);
