@@ -96,6 +96,12 @@ export const participants = sqliteTable(
     consentRecordedBy: integer("consent_recorded_by").references(() => staffUsers.id),
     leftCareAt: text("left_care_at"),
     remindersPausedUntil: ms("reminders_paused_until"),
+    /**
+     * Raised by every erasure of her answers: a recompute writes her indicators only while this still holds
+     * the value it read with her answers (worker/analysis/recompute.ts), so a recompute in flight during an
+     * erase cannot write them back.
+     */
+    eraseGeneration: integer("erase_generation").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("participants_pilot_code").on(t.pilotId, t.code)],
@@ -158,6 +164,8 @@ export const occasions = sqliteTable(
     instrumentVersionIds: text("instrument_version_ids", { mode: "json" }).$type<number[]>().notNull(),
     startedAt: ms("started_at"),
     completedAt: ms("completed_at"),
+    /** her answers to this occasion were erased on request: counted as erased, neither answered nor non-response */
+    answersErasedAt: ms("answers_erased_at"),
     createdAt: createdAt(),
   },
   (t) => [

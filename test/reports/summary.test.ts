@@ -150,9 +150,9 @@ describe("buildSummary", () => {
       }),
     );
     expect(s.response.perWave).toEqual([
-      { wave: "T1", invited: 2, completed: 1 },
-      { wave: "T2", invited: 0, completed: 0 },
-      { wave: "T3", invited: 0, completed: 0 },
+      { wave: "T1", invited: 2, completed: 1, erased: 0 },
+      { wave: "T2", invited: 0, completed: 0, erased: 0 },
+      { wave: "T3", invited: 0, completed: 0, erased: 0 },
     ]);
     const b = s.response.perYouth.find((y) => y.code === "B")!;
     expect(b).toMatchObject({ scheduled: 10, completed: 7, waves: { T1: "completed", T2: null, T3: null } });

@@ -572,7 +572,11 @@ export const catalogue = {
   },
   "report.waves": { nl: "Scores per golf (Bijlage 1)", en: "Scores per wave (Appendix 1)" },
   "report.nonResponse": { nl: "nr", en: "nr" },
-  "report.nonResponseNote": { nl: "nr = non-respons (golf niet ingevuld, nooit als 0 geteld)", en: "nr = non-response (wave not answered, never counted as 0)" },
+  "report.nonResponseNote": {
+    nl: "nr = non-respons (golf niet ingevuld, nooit als 0 geteld); gewist = ingevuld, maar de antwoorden zijn op verzoek gewist (geen non-respons)",
+    en: "nr = non-response (wave not answered, never counted as 0); erased = answered, but the answers were erased on request (not non-response)",
+  },
+  "report.erased": { nl: "gewist", en: "erased" },
   "report.rciNote": {
     nl: "↑/↓ = betrouwbare verbetering/verslechtering (|RCI| > 1,96) ten opzichte van de vorige golf; tussen haakjes ten opzichte van T1.",
     en: "↑/↓ = reliable improvement/deterioration (|RCI| > 1.96) against the previous wave; in brackets against T1.",
@@ -591,6 +595,8 @@ export const catalogue = {
   "report.response.wave": { nl: "Golf", en: "Wave" },
   "report.response.invited": { nl: "uitgenodigd", en: "invited" },
   "report.response.completed": { nl: "ingevuld", en: "completed" },
+  "report.response.erased": { nl: "gewist op verzoek", en: "erased on request" },
+  "report.response.frequentErased": { nl: "frequent gewist op verzoek", en: "frequent erased on request" },
   "report.response.scheduled": { nl: "frequent gepland", en: "frequent scheduled" },
   "report.response.frequentDone": { nl: "frequent ingevuld", en: "frequent completed" },
   "report.response.status": { nl: "status", en: "status" },

@@ -156,7 +156,9 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
   SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
          json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'),
          json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]'), json_extract(value, '$[13]'), json_extract(value, '$[14]'), ?2
-  FROM json_each(?1) WHERE true
+  FROM json_each(?1)
+  -- her erase generation as read with her answers: an erasure since then (worker/studies/participants.ts) writes nothing back
+  WHERE (SELECT erase_generation FROM participants WHERE id = json_extract(value, '$[0]')) = json_extract(value, '$[15]')
   ON CONFLICT (participant_id, indicator) DO UPDATE SET n=excluded.n, mean=excluded.mean, min=excluded.min, max=excluded.max,
     slope_per_measurement=excluded.slope_per_measurement, slope_per_day=excluded.slope_per_day, kendall_s=excluded.kendall_s,
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
@@ -164,7 +166,7 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
 
 const DELETE_STALE = "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
 
-type Chunk = { people: [number, string, string, string][]; frequentBy: Map<number, AnswerColumns>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
+type Chunk = { people: [number, string, string, string, number][]; frequentBy: Map<number, AnswerColumns>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
 
 /**
  * Reads one chunk of youths. Frequent answers come as one JSON string per youth built by SQLite
@@ -178,7 +180,7 @@ type Chunk = { people: [number, string, string, string][]; frequentBy: Map<numbe
 async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap<number, VersionInfo>): Promise<Chunk> {
   const ids = JSON.stringify(idList);
   const [people, frequent, waves, existing] = await Promise.all([
-    d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key, pl.timezone FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string, string]>(),
+    d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key, pl.timezone, p.erase_generation FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string, string, number]>(),
     d1
       .prepare(
         `SELECT r.participant_id,
@@ -277,7 +279,7 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
     const old = new Map(existing.map(([pid, indicator, fp]) => [`${pid}|${indicator}`, fp]));
     const upserts: unknown[][] = [];
     const keep = new Set<string>();
-    for (const [id, pilot_start_date, pilot_key, timezone] of people) {
+    for (const [id, pilot_start_date, pilot_key, timezone, generation] of people) {
       const person: Person = { id, pilot_start_date, pilot_key, timezone };
       const indicators = indicatorsOf(pilot_key);
       const allPoints = allIndicatorPoints(indicators, person, frequentBy.get(id) ?? NO_ANSWERS);
@@ -288,14 +290,14 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
         const fp = fingerprintPoints(`${ALGORITHM}|${ind.aggregate}`, points);
         if (old.get(key) === fp) continue;
         const r = describeIndicator(ind, points);
-        upserts.push([person.id, ind.key, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, r.band, fp]);
+        upserts.push([person.id, ind.key, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, r.band, fp, generation]);
       }
       for (const r of computeWaveScores(person.id, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${r.indicator}`;
         keep.add(key);
         const fp = fingerprint(`${ALGORITHM}|wave|${r.n}|${r.mean}`);
         if (old.get(key) === fp) continue;
-        upserts.push([person.id, r.indicator, r.n, r.mean, null, null, null, null, null, null, null, null, null, null, fp]);
+        upserts.push([person.id, r.indicator, r.n, r.mean, null, null, null, null, null, null, null, null, null, null, fp, generation]);
       }
     }
     // Rows whose input vanished (answers erased on request, an indicator no longer asked) are removed.

@@ -21,9 +21,11 @@ function variables(s: Summary): Variable[] {
     { name: "status", label: { nl: "Status", en: "Status" }, type: "string", values: "active, paused, left_care, withdrawn, completed", get: (i) => s.response.perYouth[i]!.status },
     { name: "freq_scheduled", label: { nl: "Frequente metingen gepland", en: "Frequent measurements scheduled" }, type: "numeric", get: (i) => s.response.perYouth[i]!.scheduled },
     { name: "freq_completed", label: { nl: "Frequente metingen ingevuld", en: "Frequent measurements completed" }, type: "numeric", get: (i) => s.response.perYouth[i]!.completed },
+    // Part of freq_scheduled, neither completed nor non-response: her answers were erased on request.
+    { name: "freq_erased", label: { nl: "Frequente metingen gewist op verzoek", en: "Frequent measurements erased on request" }, type: "numeric", get: (i) => s.response.perYouth[i]!.erased },
   ];
   for (const w of WAVES) {
-    vars.push({ name: `response_${w}`, label: { nl: `Respons ${w}`, en: `Response ${w}` }, type: "string", values: "completed, missed (non-response), empty = not yet due", get: (i) => s.response.perYouth[i]!.waves[w] });
+    vars.push({ name: `response_${w}`, label: { nl: `Respons ${w}`, en: `Response ${w}` }, type: "string", values: "completed, missed (non-response), erased (answered, answers erased on request; not non-response), empty = not yet due", get: (i) => s.response.perYouth[i]!.waves[w] });
   }
   for (const col of s.integral.columns.filter((c) => c.group === "risl")) {
     vars.push({ name: varName(col.key), label: col.label, type: "numeric", get: (i) => s.integral.rows[i]!.cells[col.key]?.value ?? null });

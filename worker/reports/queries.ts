@@ -16,10 +16,12 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
          FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?`,
       )
       .bind(pilot.id),
-    // Due = opened by now and not cancelled; an open occasion still counts as invited.
+    // Due = opened by now and not cancelled; an open occasion still counts as invited. An occasion whose
+    // answers were erased on request is counted as erased: neither completed nor non-response.
     d1
       .prepare(
-        `SELECT o.participant_id, o.kind, o.wave, SUM(o.opens_at <= ?2 AND o.status != 'cancelled') AS due, SUM(o.status = 'completed') AS completed
+        `SELECT o.participant_id, o.kind, o.wave, SUM(o.opens_at <= ?2 AND o.status != 'cancelled') AS due,
+                SUM(o.status = 'completed' AND o.answers_erased_at IS NULL) AS completed, SUM(o.answers_erased_at IS NOT NULL) AS erased
          FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?1 GROUP BY o.participant_id, o.kind, o.wave`,
       )
       .bind(pilot.id, now),
@@ -55,7 +57,7 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
       band: r.band,
     })),
     waveDefinitions: Object.fromEntries((defs!.results as { key: string; definition: string }[]).map((d) => [d.key, JSON.parse(d.definition) as WaveDefinition])),
-    occasions: (occasions!.results as { participant_id: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number }[]).map((o) => ({ participantId: o.participant_id, kind: o.kind, wave: o.wave, due: o.due ?? 0, completed: o.completed ?? 0 })),
+    occasions: (occasions!.results as { participant_id: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number; erased: number }[]).map((o) => ({ participantId: o.participant_id, kind: o.kind, wave: o.wave, due: o.due ?? 0, completed: o.completed ?? 0, erased: o.erased ?? 0 })),
     completionMinutes: (timings!.results as { minutes: number }[]).map((t) => t.minutes).filter((m) => m >= 0),
     staffForms: (forms!.results as { participant_id: number; form: "background" | "risl"; data: string }[]).map((f) => ({ participantId: f.participant_id, form: f.form, data: safeJson(f.data) })),
   };

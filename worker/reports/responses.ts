@@ -40,7 +40,11 @@ export const integralColumn = z.strictObject({
   subscale: z.string().optional(),
 });
 
-const waveCell = cell.extend({ nonResponse: z.boolean() });
+const waveCell = cell.extend({
+  nonResponse: z.boolean(),
+  /** her answers to this wave were erased on request: not non-response, not a score */
+  erased: z.boolean(),
+});
 const rci = z.number().nullable();
 export const waveRow = z.strictObject({
   code: z.string(),
@@ -84,14 +88,17 @@ export const summarySchema = z.strictObject({
     }),
   ),
   response: z.strictObject({
-    perWave: z.array(z.strictObject({ wave, invited: z.int().min(0), completed: z.int().min(0) })),
+    /** erased: invited waves whose answers were erased on request (neither completed nor non-response) */
+    perWave: z.array(z.strictObject({ wave, invited: z.int().min(0), completed: z.int().min(0), erased: z.int().min(0) })),
     perYouth: z.array(
       z.strictObject({
         code: z.string(),
         status: z.enum(PARTICIPANT_STATUSES),
         scheduled: z.int().min(0),
         completed: z.int().min(0),
-        waves: z.strictObject({ T1: z.enum(["completed", "missed"]).nullable(), T2: z.enum(["completed", "missed"]).nullable(), T3: z.enum(["completed", "missed"]).nullable() }),
+        /** frequent occasions whose answers were erased on request (part of scheduled; not completed, not non-response) */
+        erased: z.int().min(0),
+        waves: z.strictObject({ T1: z.enum(["completed", "missed", "erased"]).nullable(), T2: z.enum(["completed", "missed", "erased"]).nullable(), T3: z.enum(["completed", "missed", "erased"]).nullable() }),
       }),
     ),
     medianCompletionMinutes: z.number().nullable(),

@@ -26,8 +26,11 @@ export type SummaryInput = {
   indicators: StoredIndicator[];
   /** current definition per wave instrument key (structure, direction, norms) */
   waveDefinitions: Record<string, WaveDefinition>;
-  /** occasions up to now: per participant and kind/wave, how many were due and how many completed */
-  occasions: { participantId: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number }[];
+  /**
+   * occasions up to now: per participant and kind/wave, how many were due, how many completed and how many
+   * had their answers erased on request (counted apart: neither completed nor non-response)
+   */
+  occasions: { participantId: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number; erased?: number }[];
   /** minutes from first opening to submission of completed frequent questionnaires */
   completionMinutes: number[];
   staffForms: { participantId: number; form: "background" | "risl"; data: Record<string, unknown> }[];
@@ -124,6 +127,11 @@ export function buildSummary(input: SummaryInput): Summary {
   for (const o of input.occasions) (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
   /** A wave counts as non-response once it was due; before that it is simply not there yet. */
   const waveDue = (pid: number, w: Wave) => (occByPerson.get(pid) ?? []).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
+  /** A wave whose answers were erased on request (and not answered again): erased, not non-response. */
+  const waveErased = (pid: number, w: Wave) => {
+    const occ = (occByPerson.get(pid) ?? []).filter((o) => o.kind === "wave" && o.wave === w);
+    return occ.some((o) => (o.erased ?? 0) > 0) && !occ.some((o) => o.completed > 0);
+  };
   const waveScore = (pid: number, wave: Wave, inst: string, sub: string) => stored(pid, `wave:${wave}:${inst}.${sub}`)?.mean ?? null;
 
   // --- Bijlage 1: wave tables with RCI flags -----------------------------------------------------
@@ -152,7 +160,7 @@ export function buildSummary(input: SummaryInput): Summary {
       const rows: WaveRow[] = people.map((p) => {
         const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w, inst, scale.key)])) as Record<Wave, number | null>;
         const scores = Object.fromEntries(
-          WAVES.map((w) => [w, { value: s[w], band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1), flag: null, n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n, nonResponse: s[w] === null && waveDue(p.id, w) }]),
+          WAVES.map((w) => [w, { value: s[w], band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1), flag: null, n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n, nonResponse: s[w] === null && waveDue(p.id, w) && !waveErased(p.id, w), erased: s[w] === null && waveErased(p.id, w) }]),
         ) as WaveRow["scores"];
         // "Previous wave" for T3 is T2 when answered, else T1 (non-response is skipped, never read as 0).
         const t2 = rci(s.T1, s.T2);
@@ -229,7 +237,12 @@ export function buildSummary(input: SummaryInput): Summary {
   // --- Response -----------------------------------------------------------------------------------
   const perWave = WAVES.map((w) => {
     const occ = input.occasions.filter((o) => o.kind === "wave" && o.wave === w);
-    return { wave: w, invited: occ.reduce((a, o) => a + (o.due > 0 ? 1 : 0), 0), completed: occ.reduce((a, o) => a + (o.completed > 0 ? 1 : 0), 0) };
+    return {
+      wave: w,
+      invited: occ.reduce((a, o) => a + (o.due > 0 ? 1 : 0), 0),
+      completed: occ.reduce((a, o) => a + (o.completed > 0 ? 1 : 0), 0),
+      erased: occ.reduce((a, o) => a + ((o.erased ?? 0) > 0 && o.completed === 0 ? 1 : 0), 0),
+    };
   });
   const perYouth = people.map((p) => {
     const occ = occByPerson.get(p.id) ?? [];
@@ -237,10 +250,17 @@ export function buildSummary(input: SummaryInput): Summary {
     const waves = Object.fromEntries(
       WAVES.map((w) => {
         const o = occ.find((x) => x.kind === "wave" && x.wave === w);
-        return [w, !o || o.due === 0 ? null : o.completed > 0 ? "completed" : "missed"];
+        return [w, !o || o.due === 0 ? null : o.completed > 0 ? "completed" : (o.erased ?? 0) > 0 ? "erased" : "missed"];
       }),
-    ) as Record<Wave, "completed" | "missed" | null>;
-    return { code: p.code, status: p.status, scheduled: freq.reduce((a, o) => a + o.due, 0), completed: freq.reduce((a, o) => a + o.completed, 0), waves };
+    ) as Record<Wave, "completed" | "missed" | "erased" | null>;
+    return {
+      code: p.code,
+      status: p.status,
+      scheduled: freq.reduce((a, o) => a + o.due, 0),
+      completed: freq.reduce((a, o) => a + o.completed, 0),
+      erased: freq.reduce((a, o) => a + (o.erased ?? 0), 0),
+      waves,
+    };
   });
 
   return {

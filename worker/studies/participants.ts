@@ -161,20 +161,37 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
   ]);
 }
 
-/** Erases a youth's answers on request (separate from withdrawal), audited with the counts. */
+/**
+ * Erases a youth's answers on request (separate from withdrawal), in one D1 transaction, audited with the
+ * counts. Complete: her answers, answer timings and times, staff forms (background and
+ * RIS-L: data about her that the study does not need to keep once she asks; DESIGN.md §4) and computed
+ * indicators all go. Her occasions stay, marked erased, so that response figures count them as erased
+ * rather than as answered or as non-response. Her erase generation is raised in the same transaction: a
+ * recompute that read her answers before this writes nothing for her afterwards (worker/analysis/recompute.ts).
+ */
 export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant, actor: Actor, now: number) {
-  const [count] = await d1.batch([d1.prepare("SELECT COUNT(*) AS n FROM responses WHERE participant_id = ?").bind(p.id)]);
-  const n = (count!.results[0] as { n: number }).n;
-  await d1.batch([
-    d1.prepare("DELETE FROM responses WHERE participant_id = ?").bind(p.id),
-    d1.prepare("DELETE FROM indicator_results WHERE participant_id = ?").bind(p.id),
-    d1.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(p.id),
-    d1.prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)").bind(p.id),
+  const mine = "participant_id = ?1";
+  const erasedOccasions = `participant_id = ?1 AND answers_erased_at IS NULL AND (status = 'completed' OR id IN (SELECT occasion_id FROM responses WHERE ${mine}))`;
+  const res = await d1.batch([
+    // First, inside the transaction: what is about to go, for the audit entry.
     d1
-      .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.erase_answers', ?, ?, ?)")
-      .bind(now, actor.type, actor.id, pilot.id, p.code, JSON.stringify({ responses: n })),
+      .prepare(
+        `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
+         SELECT ?2, ?3, ?4, 'participant.erase_answers', ?5, ?6, json_object(
+           'responses', (SELECT COUNT(*) FROM responses WHERE ${mine}), 'staffForms', (SELECT COUNT(*) FROM staff_forms WHERE ${mine}),
+           'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), 'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}))`,
+      )
+      .bind(p.id, now, actor.type, actor.id, pilot.id, p.code),
+    d1.prepare("UPDATE participants SET erase_generation = erase_generation + 1 WHERE id = ?1 AND pilot_id = ?2").bind(p.id, pilot.id),
+    d1.prepare(`UPDATE occasions SET answers_erased_at = ?2, started_at = NULL, completed_at = NULL WHERE ${erasedOccasions}`).bind(p.id, now),
+    d1.prepare(`DELETE FROM responses WHERE ${mine}`).bind(p.id),
+    d1.prepare(`DELETE FROM staff_forms WHERE ${mine}`).bind(p.id),
+    d1.prepare(`DELETE FROM indicator_results WHERE ${mine}`).bind(p.id),
+    d1.prepare(`DELETE FROM recompute_queue WHERE ${mine}`).bind(p.id),
+    d1.prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?1)").bind(p.id),
   ]);
-  return { erasedResponses: n };
+  const changes = (i: number) => res[i]!.meta.changes;
+  return { erasedResponses: changes(3), erasedStaffForms: changes(4), erasedIndicators: changes(5), erasedOccasions: changes(2) };
 }
 
 export type OverviewRow = z.infer<typeof overviewRow>;

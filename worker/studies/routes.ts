@@ -100,7 +100,7 @@ export const studyRoutes = new Hono<StaffEnv>()
     await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
     return c.json({ code: p.code, status: "withdrawn", contactErased: true });
   })
-  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request (audited); confirm with her code", access: "write", body: eraseBody, response: eraseResponse }), jsonLimit, async (c) => {
+  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request, with her staff forms and indicators (audited); confirm with her code. Her occasions count as erased in the response figures", access: "write", body: eraseBody, response: eraseResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
     const body = await jsonBody(c, eraseBody);

@@ -314,7 +314,17 @@ export const participantResponse = z.strictObject({
 });
 export const participantPatchResponse = z.strictObject({ participant: publicParticipantResponse });
 export const withdrawResponse = z.strictObject({ code: z.string(), status: z.literal("withdrawn"), contactErased: z.literal(true) });
-export const eraseResponse = z.strictObject({ code: z.string(), erasedResponses: z.int().min(0) });
+/** The confirmation of an erasure: what was erased (her occasions stay, marked erased, for the response figures). */
+export const eraseResponse = z.strictObject({
+  code: z.string(),
+  erasedResponses: z.int().min(0),
+  /** background and RIS-L forms: erased with her answers */
+  erasedStaffForms: z.int().min(0),
+  /** stored indicator results and wave scores */
+  erasedIndicators: z.int().min(0),
+  /** occasions now counted as erased in the response figures */
+  erasedOccasions: z.int().min(0),
+});
 
 /** A staff form as stored (the request schemas describe what may be stored), with the RIS-L scores. */
 export const staffFormResponse = z.discriminatedUnion("form", [

@@ -129,6 +129,7 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
                   {WAVES.map((w) => {
                     const sc = r.scores[w];
                     if (sc.nonResponse) return <td class="nr">{t("report.nonResponse", lang)}</td>;
+                    if (sc.erased) return <td class="erased">{t("report.erased", lang)}</td>;
                     if (sc.value === null) return <td />;
                     const vsPrev = w === "T2" ? r.changes.T2vsT1 : w === "T3" ? r.changes.T3vsT2 : null;
                     const vsT1 = w === "T3" ? r.changes.T3vsT1 : null;
@@ -198,6 +199,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
             <th>{t("report.response.wave", lang)}</th>
             <th>{t("report.response.invited", lang)}</th>
             <th>{t("report.response.completed", lang)}</th>
+            <th>{t("report.response.erased", lang)}</th>
           </tr>
         </thead>
         <tbody>
@@ -206,6 +208,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
               <td class="code">{w.wave}</td>
               <td>{w.invited}</td>
               <td>{w.completed}</td>
+              <td>{w.erased}</td>
             </tr>
           ))}
         </tbody>
@@ -221,6 +224,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
               <th>{t("report.response.status", lang)}</th>
               <th>{t("report.response.scheduled", lang)}</th>
               <th>{t("report.response.frequentDone", lang)}</th>
+              <th>{t("report.response.frequentErased", lang)}</th>
               {WAVES.map((w) => (
                 <th>{w}</th>
               ))}
@@ -233,8 +237,11 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
                 <td class="code">{y.status}</td>
                 <td>{y.scheduled}</td>
                 <td>{y.completed}</td>
+                <td>{y.erased}</td>
                 {WAVES.map((w) => (
-                  <td class={y.waves[w] === "missed" ? "nr" : undefined}>{y.waves[w] === "completed" ? "✓" : y.waves[w] === "missed" ? t("report.nonResponse", lang) : ""}</td>
+                  <td class={y.waves[w] === "missed" ? "nr" : y.waves[w] === "erased" ? "erased" : undefined}>
+                    {y.waves[w] === "completed" ? "✓" : y.waves[w] === "missed" ? t("report.nonResponse", lang) : y.waves[w] === "erased" ? t("report.erased", lang) : ""}
+                  </td>
                 ))}
               </tr>
             ))}
