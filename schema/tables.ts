@@ -213,6 +213,50 @@ export const responses = sqliteTable(
   ],
 );
 
+/**
+ * A youth's answers saved page by page before she submits (issue 14): never read by analysis, summaries
+ * or downloads, which read `responses` only. The final submit copies these rows into `responses` and
+ * deletes them in the same D1 batch; erasure of a participant must delete them too (comments live here).
+ */
+export const draftAnswers = sqliteTable(
+  "draft_answers",
+  {
+    occasionId: integer("occasion_id")
+      .notNull()
+      .references(() => occasions.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    instrumentVersionId: integer("instrument_version_id").notNull(),
+    itemKey: text("item_key").notNull(),
+    value: real("value"),
+    notApplicable: integer("not_applicable", { mode: "boolean" }).notNull().default(false),
+    comment: text("comment"),
+    savedAt: ms("saved_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.occasionId, t.instrumentVersionId, t.itemKey] }), index("draft_answers_participant").on(t.participantId)],
+);
+
+/**
+ * One row per occasion with a draft: the page she was on (resume), and per page the stamp of the newest
+ * save (`{"<page>": edit * 1000 + seq}`), so a replayed or late save of older content never overwrites a newer one.
+ */
+export const drafts = sqliteTable(
+  "drafts",
+  {
+    occasionId: integer("occasion_id")
+      .primaryKey()
+      .references(() => occasions.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    page: integer("page").notNull().default(0),
+    stamps: text("stamps", { mode: "json" }).$type<Record<string, number>>().notNull().default({}),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("drafts_participant").on(t.participantId)],
+);
+
 /** Started-but-not-submitted and completion timing (median time to complete). */
 export const occasionTimings = sqliteTable("occasion_timings", {
   occasionId: integer("occasion_id")

@@ -13,11 +13,16 @@ describe("the youth questionnaire", () => {
     const res = await get(path);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('type="range"');
-    // untouched sliders carry no value: their hidden fields are empty
-    const hidden = [...html.matchAll(/<input type="hidden" name="(v\.[^"]+)" value(?:="([^"]*)")?/g)];
-    expect(hidden.length).toBeGreaterThanOrEqual(9);
-    expect(hidden.every((m) => !m[2])).toBe(true);
+    // without JavaScript every 0–10 item is a named radio group 0..10 (the island turns it into a slider)
+    const radios = [...html.matchAll(/<input type="radio" name="(v\.[^"]+)" value="(\d+)"( checked)?\/>/g)];
+    const groups = new Map<string, string[]>();
+    for (const m of radios) groups.set(m[1]!, [...(groups.get(m[1]!) ?? []), m[2]!]);
+    const scales = [...groups.values()].filter((vs) => vs.length === 11);
+    expect(scales.length).toBeGreaterThanOrEqual(9);
+    for (const vs of scales) expect(vs).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    // untouched items carry no value: nothing is chosen, so the form posts nothing for them
+    expect(radios.some((m) => m[3])).toBe(false);
+    expect(html).toContain('data-island="SliderField"');
     expect(html).toContain('id="quick-exit"');
     expect(html).toContain("<title>Vragenlijst</title>");
     expect(res.headers.get("cache-control")).toBe("no-store");

@@ -78,7 +78,7 @@ describe("links that are not (or no longer) valid", () => {
     await db().update(schema.occasions).set({ status: "missed" }).where(eq(schema.occasions.id, occasion.id));
     const res = await get(path);
     expect(res.status).toBe(409);
-    expect(await res.text()).not.toContain('type="range"');
+    expect(await res.text()).not.toContain('data-island="SliderField"');
     expect((await post(path, { [`v.${w}.persoonlijk`]: "7" })).status).toBe(409);
     expect(await responsesOf(occasion.id)).toEqual([]);
   });
@@ -100,7 +100,8 @@ describe("answers that are not valid", () => {
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("Kies een waarde van 0 tot 10");
-    expect(html).toContain('type="range"'); // the form comes back, with the valid answer kept
+    expect(html).toContain('data-island="SliderField"'); // the form comes back, with the valid answer kept
+    expect(html).toContain(`name="v.${w}.persoonlijk" value="7" checked`);
     await expectUntouched(occasion.id);
   });
 

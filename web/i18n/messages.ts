@@ -9,8 +9,25 @@ export const catalogue = {
   // Youth pages
   "youth.title": { nl: "Vragenlijst", en: "Questionnaire" },
   "youth.intro": {
-    nl: "Een paar korte vragen, ongeveer een minuut. Schuif het bolletje naar wat bij jou past. Een vraag overslaan mag.",
-    en: "A few short questions, about one minute. Slide the dot to what fits you. You may skip a question.",
+    nl: "Een paar korte vragen. Kies bij elke vraag wat bij jou past. Een vraag overslaan mag.",
+    en: "A few short questions. Choose what fits you for each question. You may skip a question.",
+  },
+  "youth.length.one": { nl: "Het invullen duurt ongeveer 1 minuut.", en: "It takes about 1 minute." },
+  "youth.length.many": { nl: "Het invullen duurt ongeveer {n} minuten.", en: "It takes about {n} minutes." },
+  "youth.progress": { nl: "Stap {n} van {m}", en: "Step {n} of {m}" },
+  "youth.next": { nl: "Volgende", en: "Next" },
+  "youth.back": { nl: "Vorige", en: "Back" },
+  "youth.resumeHint": {
+    nl: "Je antwoorden worden bewaard als je verder gaat. Je kunt later verder met dezelfde link.",
+    en: "Your answers are kept when you go on. You can continue later with the same link.",
+  },
+  "youth.stale": {
+    nl: "Deze vragen zijn intussen in een ander venster aangepast. Hieronder staan de nieuwste antwoorden.",
+    en: "These questions were changed in another window meanwhile. The newest answers are shown below.",
+  },
+  "youth.root.body": {
+    nl: "Hier is niets te zien. Heb je een persoonlijke link gekregen? Open die dan.",
+    en: "There is nothing to see here. Did you get a personal link? Then please open that one.",
   },
   "youth.noValue": { nl: "nog niet ingevuld", en: "not answered yet" },
   "youth.notApplicable": { nl: "niet van toepassing", en: "not applicable" },

@@ -1,12 +1,56 @@
-import { hydrate } from "preact";
+import { hydrate, render } from "preact";
 import { SliderField } from "./SliderField";
 
 // Islands by name; keep props serialisable (they are read back from data-props).
 const islands: Record<string, (p: any) => any> = { SliderField };
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
-  const C = islands[el.dataset.island ?? ""];
-  if (C) hydrate(<C {...JSON.parse(el.dataset.props ?? "{}")} />, el);
+  const name = el.dataset.island ?? "";
+  const C = islands[name];
+  if (!C) continue;
+  const props = JSON.parse(el.dataset.props ?? "{}");
+  if (name === "SliderField") {
+    // The server sent a 0–10 radio group (works without JavaScript); the slider replaces it and keeps
+    // whatever was chosen before the script arrived.
+    const chosen = el.querySelector<HTMLInputElement>("input[type=radio]:checked");
+    props.value = chosen ? Number(chosen.value) : null;
+    const na = el.querySelector<HTMLInputElement>("input[type=checkbox]");
+    if (props.notApplicable && na) props.notApplicable.checked = na.checked;
+    el.textContent = "";
+    render(<C {...props} />, el);
+  } else hydrate(<C {...props} />, el);
+}
+
+// Background saves of the page she is on (worker/survey/routes.tsx, POST …/draft): debounced while she
+// answers, at once when the page is hidden or left. `seq` orders this window's saves; the server keeps
+// the newest save of each page, so a late or replayed one never overwrites newer answers.
+const form = document.querySelector<HTMLFormElement>("form[data-draft]");
+const seqField = form?.elements.namedItem("seq") as HTMLInputElement | null;
+if (form && seqField) {
+  let seq = Number(seqField.value) || 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let dirty = false;
+  const save = () => {
+    clearTimeout(timer);
+    if (!dirty) return;
+    dirty = false;
+    seqField.value = String(++seq);
+    const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
+    fetch(form.dataset.draft!, { method: "POST", body, keepalive: true, credentials: "omit" }).catch(() => {});
+  };
+  const later = () => {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, 1000);
+  };
+  for (const ev of ["input", "change", "pointerup", "keyup"]) form.addEventListener(ev, later);
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    dirty = false;
+    seqField.value = String(++seq);
+  });
+  addEventListener("pagehide", save);
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && save());
 }
 
 // Quick exit: replace this page in history so "back" does not return to it. Esc twice does the same.

@@ -58,6 +58,8 @@ export const NOT_ARCHIVED: Record<string, string> = {
   api_tokens: "token hashes are credentials; an admin issues new tokens after a restore",
   d1_migrations: "the schema version, carried in the header and checked instead of copied",
   sqlite_sequence: "SQLite's AUTOINCREMENT counters follow the restored ids by themselves",
+  draft_answers: "answers saved page by page before a youth sends them: never analysed, and a restored study starts without unsent drafts",
+  drafts: "the resume position and save order of those unsent drafts",
   _cf_KV: "D1's own bookkeeping",
   _cf_METADATA: "D1's own bookkeeping",
 };

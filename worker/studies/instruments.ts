@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { builtInInstrumentStatements } from "./setup-sql";
 import { instrumentsOf } from "./settings";
@@ -38,11 +38,36 @@ export async function currentVersions(db: Db): Promise<Map<string, number>> {
 }
 
 export async function loadAsked(db: Db, versionIds: number[], participantStatus: ParticipantStatus): Promise<AskedInstrument[]> {
-  if (!versionIds.length) return [];
-  const rows = await db.select().from(schema.instrumentVersions).where(inArray(schema.instrumentVersions.id, versionIds));
-  const byId = new Map(rows.map((r) => [r.id, r.definition as unknown as InstrumentDefinition]));
+  return askedOf(await definitionsFor(db.$client as D1Database, versionIds), versionIds, participantStatus);
+}
+
+/**
+ * Instrument versions are immutable once created (a change makes a new version), so their definitions
+ * are kept in the isolate: the youth's GET and POST read D1 for them only the first time an isolate
+ * meets a version. Bounded, oldest entries dropped first.
+ */
+const DEFINITIONS = new Map<number, InstrumentDefinition>();
+const MAX_CACHED_DEFINITIONS = 500;
+
+export async function definitionsFor(d1: D1Database, versionIds: number[]): Promise<Map<number, InstrumentDefinition>> {
+  const missing = [...new Set(versionIds)].filter((id) => !DEFINITIONS.has(id));
+  if (missing.length) {
+    const { results } = await d1
+      .prepare(`SELECT id, definition FROM instrument_versions WHERE id IN (${missing.map(() => "?").join(",")})`)
+      .bind(...missing)
+      .all<{ id: number; definition: string }>();
+    for (const r of results) {
+      if (DEFINITIONS.size >= MAX_CACHED_DEFINITIONS) DEFINITIONS.delete(DEFINITIONS.keys().next().value!);
+      DEFINITIONS.set(r.id, JSON.parse(r.definition) as InstrumentDefinition);
+    }
+  }
+  return new Map(versionIds.flatMap((id) => (DEFINITIONS.has(id) ? [[id, DEFINITIONS.get(id)!] as const] : [])));
+}
+
+/** What is asked at an occasion: its versions in order, without items that do not apply to her (yet). */
+export function askedOf(defs: Map<number, InstrumentDefinition>, versionIds: number[], participantStatus: string): AskedInstrument[] {
   return versionIds.flatMap((id) => {
-    const definition = byId.get(id);
+    const definition = defs.get(id);
     if (!definition) return [];
     const items = definition.items.filter((i) => !(i.type === "slider" && i.onlyWhenLeftCare && participantStatus !== "left_care"));
     return [{ versionId: id, definition, items }];

@@ -10,7 +10,8 @@ export type ParseResult =
   | { ok: true; rows: AnswerRow[] }
   | { ok: false; errors: Record<string, MessageKey>; formError: MessageKey; values: Record<string, string> };
 
-export function parseAnswers(form: Record<string, unknown>, asked: AskedInstrument[]): ParseResult {
+/** `allowEmpty`: a page of a longer questionnaire may be left empty; only the whole submit may not. */
+export function parseAnswers(form: Record<string, unknown>, asked: AskedInstrument[], opts: { allowEmpty?: boolean } = {}): ParseResult {
   const values: Record<string, string> = {};
   const errors: Record<string, MessageKey> = {};
   let tampered = false;
@@ -66,6 +67,6 @@ export function parseAnswers(form: Record<string, unknown>, asked: AskedInstrume
   }
   if (tampered) return { ok: false, errors, formError: "youth.error.fix", values };
   if (Object.keys(errors).length) return { ok: false, errors, formError: "youth.error.fix", values };
-  if (!rows.some((r) => r.value !== null || r.notApplicable)) return { ok: false, errors, formError: "youth.error.empty", values };
+  if (!opts.allowEmpty && !rows.some((r) => r.value !== null || r.notApplicable)) return { ok: false, errors, formError: "youth.error.empty", values };
   return { ok: true, rows };
 }

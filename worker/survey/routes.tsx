@@ -1,81 +1,252 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { getDb } from "../db";
 import type { Env } from "../env";
-import { loadAsked } from "../studies/instruments";
-import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
-import { pickLang, t, type Lang } from "../../web/i18n/messages";
+import { askedOf, definitionsFor } from "../studies/instruments";
+import { MessagePage, QuestionnairePage, type AskedInstrument, type FormState } from "../../web/pages/Questionnaire";
+import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
+import { sha256Hex } from "../lib/crypto";
 import { renderPage } from "../lib/render";
-import { parseAnswers } from "./answers";
-import { resolveLink, type ResolvedLink } from "./links";
+import { parseAnswers, type AnswerRow } from "./answers";
+import { estimateMinutes, lengthText } from "./length";
+import type { ResolvedLink } from "./links";
+import { pageItemKeys, planPages } from "./pages";
+import {
+  contextOf,
+  draftValues,
+  pageSaveStatements,
+  readStatements,
+  resolveStatement,
+  submitStatements,
+  SUBMIT_COMPLETES_AT,
+  whyNotCompleted,
+  type DraftRow,
+  type LinkContext,
+  type LinkRow,
+  type PageSave,
+} from "./store";
 
 const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
-const quickExit = (r: ResolvedLink | null) => (r?.pilot.settings as { quickExitUrl?: string } | undefined)?.quickExitUrl ?? DEFAULT_QUICK_EXIT;
-const OPEN = new Set(["open", "started"]);
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 /** The GET's one write: when the youth first opened the questionnaire (for the median time to complete). */
 export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)";
+/** Form fields that steer the page, not answers. */
+const CONTROL = new Set(["lang", "nav", "page", "edit", "seq"]);
 
-/** The youth-facing questionnaire: GET shows it, POST stores it once. */
+/**
+ * What a link stands for that never changes (its occasion, the youth, the instrument versions asked),
+ * with her status and the pilot's quick-exit address as last read: kept in the isolate for a minute so a
+ * POST knows what to validate without a D1 round trip. Whether anything is stored is decided inside
+ * each statement by the link's current state (worker/survey/store.ts), never by this cache.
+ */
+const CONTEXTS = new Map<string, { ctx: LinkContext; at: number }>();
+const CONTEXT_TTL_MS = 60_000;
+function remember(hash: string, ctx: LinkContext, now: number) {
+  if (CONTEXTS.size >= 2000) CONTEXTS.delete(CONTEXTS.keys().next().value!);
+  CONTEXTS.set(hash, { ctx, at: now });
+}
+async function contextFor(d1: D1Database, hash: string, now: number): Promise<LinkContext | null> {
+  const hit = CONTEXTS.get(hash);
+  if (hit && now - hit.at < CONTEXT_TTL_MS && hit.ctx.state === "open") return hit.ctx;
+  const ctx = contextOf((await resolveStatement(d1, hash).first<LinkRow>()) ?? undefined, now);
+  if (ctx) remember(hash, ctx, now);
+  return ctx;
+}
+
+type Ctx = Context<{ Bindings: Env }>;
+const quickExit = (ctx: LinkContext | null) => ctx?.quickExitUrl ?? DEFAULT_QUICK_EXIT;
+const intParam = (v: unknown) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : null);
+
+async function hashOf(token: string) {
+  return TOKEN_RE.test(token) ? sha256Hex(token) : null;
+}
+
+async function askedFor(d1: D1Database, ctx: LinkContext): Promise<AskedInstrument[]> {
+  return askedOf(await definitionsFor(d1, ctx.versionIds), ctx.versionIds, ctx.participantStatus);
+}
+
+function renderQuestionnaire(
+  c: Ctx,
+  o: { lang: Lang; token: string; ctx: LinkContext; asked: AskedInstrument[]; page: number; now: number; state?: FormState; notice?: string },
+  status: 200 | 400 = 200,
+) {
+  const pages = planPages(o.asked);
+  const page = Math.min(Math.max(o.page, 1), pages.length);
+  const other = o.lang === "nl" ? "en" : "nl";
+  return renderPage(
+    c,
+    <QuestionnairePage
+      lang={o.lang}
+      action={`/q/${o.token}?lang=${o.lang}`}
+      draftUrl={`/q/${o.token}/draft?lang=${o.lang}`}
+      langHref={`?lang=${other}&p=${page}`}
+      quickExitUrl={quickExit(o.ctx)}
+      instruments={pages[page - 1]!}
+      page={page}
+      pages={pages.length}
+      minutes={page === 1 ? lengthText(estimateMinutes(o.asked.flatMap((a) => a.items)), o.lang) : undefined}
+      edit={o.now}
+      state={o.state}
+      notice={o.notice}
+    />,
+    status,
+  );
+}
+
+/** Reads the posted form; anything but plain fields (JSON, files, repeated keys) comes back as tampering. */
+async function readForm(c: Ctx): Promise<{ control: Record<string, string>; answers: Record<string, unknown> }> {
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    form = { "": [] }; // unparsable body: treated as tampering by parseAnswers
+  }
+  const control: Record<string, string> = {};
+  const answers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(form)) {
+    if (CONTROL.has(k) && typeof v === "string") control[k] = v;
+    else if (CONTROL.has(k)) answers[`${k}[]`] = v; // repeated control field: tampering
+    else answers[k] = v;
+  }
+  return { control, answers };
+}
+
+type SaveOutcome =
+  | { kind: "invalid" | "closed"; ctx: LinkContext | null }
+  | { kind: "errors"; ctx: LinkContext; asked: AskedInstrument[]; page: number; state: FormState }
+  | { kind: "saved" | "stale" | "completed" | "empty"; ctx: LinkContext; asked: AskedInstrument[]; page: number; pages: number };
+
+/**
+ * A page save (Next, Back, a background save) or the final submit: validates the page's fields, then
+ * one D1 batch — the link's current state, the page's draft rows and stamp, and for a submit the copy
+ * into `responses` and the completion.
+ */
+async function savePage(c: Ctx, token: string, nav: "next" | "back" | "stay" | "submit", control: Record<string, string>, answers: Record<string, unknown>, now: number): Promise<SaveOutcome> {
+  const d1 = c.env.DB;
+  const hash = await hashOf(token);
+  if (!hash) return { kind: "invalid", ctx: null };
+  const cached = await contextFor(d1, hash, now);
+  if (!cached || cached.state === "invalid") return { kind: "invalid", ctx: cached };
+  if (cached.state === "closed") return { kind: "closed", ctx: cached };
+  const asked = await askedFor(d1, cached);
+  const pages = planPages(asked);
+  const pageNo = control.page === undefined ? 1 : intParam(control.page);
+  const tampered = pageNo === null || pageNo < 1 || pageNo > pages.length || Object.keys(answers).some((k) => k.endsWith("[]"));
+  const page = Math.min(Math.max(pageNo ?? 1, 1), pages.length);
+  const parsed = parseAnswers(answers, pages[page - 1]!, { allowEmpty: true });
+  if (tampered || !parsed.ok) {
+    const lang = pickLang(c.req.query("lang"));
+    const p = parsed.ok ? { errors: {}, values: Object.fromEntries(Object.entries(answers).filter((e): e is [string, string] => typeof e[1] === "string")) } : parsed;
+    return { kind: "errors", ctx: cached, asked, page, state: { values: p.values, errors: Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, t(v, lang)])), formError: t("youth.error.fix", lang) } };
+  }
+  const edit = intParam(control.edit);
+  const seq = Math.min(intParam(control.seq) ?? 0, 999);
+  // A page rendered later wins over one rendered earlier; within one window the later save wins. A save
+  // without a render time (an old form) counts as rendered now. Never later than now: a forged future
+  // stamp could otherwise lock the page.
+  const stamp = Math.min(edit ?? now, now) * 1000 + seq;
+  const cursor = nav === "next" ? Math.min(page + 1, pages.length) : nav === "back" ? Math.max(page - 1, 1) : page;
+  const save: PageSave = { occasionId: cached.occasionId, participantId: cached.participantId, hash, now, page, cursor, stamp, itemKeys: pageItemKeys(pages[page - 1]!), rows: parsed.rows as AnswerRow[] };
+  const stmts = [resolveStatement(d1, hash), ...pageSaveStatements(d1, save, { forSubmit: nav === "submit" }), ...(nav === "submit" ? submitStatements(d1, save, "self") : [])];
+  const results = await d1.batch(stmts);
+  const fresh = contextOf((results[0]!.results[0] as LinkRow | undefined) ?? undefined, now);
+  if (fresh) remember(hash, fresh, now);
+  if (!fresh || fresh.state === "invalid") return { kind: "invalid", ctx: fresh ?? cached };
+  if (fresh.state === "closed") return { kind: "closed", ctx: fresh };
+  const saved = (results[4]!.meta.changes ?? 0) > 0;
+  if (nav !== "submit") return { kind: saved ? "saved" : "stale", ctx: fresh, asked, page, pages: pages.length };
+  if ((results[5 + SUBMIT_COMPLETES_AT]!.meta.changes ?? 0) === 1) return { kind: "completed", ctx: fresh, asked, page, pages: pages.length };
+  return { kind: await whyNotCompleted(d1, save), ctx: fresh, asked, page, pages: pages.length };
+}
+
+const tooLarge = (c: Ctx) => {
+  const lang = pickLang(c.req.query("lang"));
+  return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.error.fix", lang)} body={t("youth.error.tooLarge", lang)} />, 413);
+};
+
+/** The youth-facing questionnaire: GET shows a page, POST saves a page or sends the whole questionnaire once. */
 export const surveyRoutes = new Hono<{ Bindings: Env }>()
+  // The site root says nothing about what this is: someone who types the address sees a neutral page.
+  .get("/", (c) => {
+    const lang = pickLang(c.req.query("lang"));
+    return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.title", lang)} body={t("youth.root.body", lang)} />);
+  })
   .get("/q/done", (c) => {
     const lang = pickLang(c.req.query("lang"));
     return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.thanks.title", lang)} body={t("youth.thanks.body", lang)} />);
   })
   .get("/q/:token", async (c) => {
     const lang = pickLang(c.req.query("lang"));
-    const db = getDb(c.env.DB);
+    const token = c.req.param("token");
+    const hash = await hashOf(token);
+    if (!hash) return invalid(c, lang, null);
     const now = Date.now();
-    const r = await resolveLink(db, c.req.param("token"), now);
-    if (!r) return invalid(c, lang, r);
-    if (!OPEN.has(r.occasion.status)) return already(c, lang, r);
-    await c.env.DB.prepare(FIRST_OPENED_SQL).bind(r.occasion.id, now).run();
-    const asked = await loadAsked(db, r.occasion.instrumentVersionIds, r.participant.status);
-    return renderPage(c, <QuestionnairePage lang={lang} action={`/q/${c.req.param("token")}?lang=${lang}`} quickExitUrl={quickExit(r)} instruments={asked} />);
+    // One round trip: first-opened time, the link's context and the draft (worker/survey/store.ts).
+    const [, link, drafts] = await c.env.DB.batch(readStatements(c.env.DB, hash, now));
+    const ctx = contextOf((link!.results[0] as LinkRow | undefined) ?? undefined, now);
+    if (!ctx || ctx.state === "invalid") return invalid(c, lang, ctx);
+    if (ctx.state === "closed") return already(c, lang, ctx);
+    remember(hash, ctx, now);
+    const asked = await askedFor(c.env.DB, ctx);
+    const requested = intParam(c.req.query("p"));
+    const notice = c.req.query("n") === "stale" ? t("youth.stale", lang) : undefined;
+    return renderQuestionnaire(c, { lang, token, ctx, asked, page: requested ?? (ctx.draftPage ?? 1), now, state: { values: draftValues(drafts!.results as DraftRow[]), errors: {} }, notice });
   })
-  .post(
-    "/q/:token",
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => {
-        const lang = pickLang(c.req.query("lang"));
-        return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.error.fix", lang)} body={t("youth.error.tooLarge", lang)} />, 413);
-      },
-    }),
-    async (c) => {
-      const lang = pickLang(c.req.query("lang"));
-      const db = getDb(c.env.DB);
-      const now = Date.now();
-      const r = await resolveLink(db, c.req.param("token"), now);
-      if (!r) return invalid(c, lang, r);
-      if (!OPEN.has(r.occasion.status)) return already(c, lang, r);
-      const asked = await loadAsked(db, r.occasion.instrumentVersionIds, r.participant.status);
-      let form: Record<string, unknown>;
-      try {
-        form = await c.req.parseBody({ all: true });
-      } catch {
-        form = { "": [] }; // unparsable body: treated as tampering below
+  .post("/q/:token/draft", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ saved: false, reason: "too_large" }, 413) }), async (c) => {
+    const token = c.req.param("token");
+    const { control, answers } = await readForm(c);
+    const r = await savePage(c, token, "stay", control, answers, Date.now());
+    c.header("Cache-Control", "no-store");
+    switch (r.kind) {
+      case "saved":
+        return c.json({ saved: true });
+      case "stale":
+        return c.json({ saved: false, reason: "newer_save" }, 409);
+      case "closed":
+        return c.json({ saved: false, reason: "closed" }, 409);
+      case "errors":
+        return c.json({ saved: false, reason: "invalid" }, 400);
+      default:
+        return c.json({ saved: false, reason: "invalid_link" }, 404);
+    }
+  })
+  .post("/q/:token", bodyLimit({ maxSize: 64 * 1024, onError: tooLarge }), async (c) => {
+    const lang = pickLang(c.req.query("lang"));
+    const token = c.req.param("token");
+    const now = Date.now();
+    const { control, answers } = await readForm(c);
+    const nav = control.nav === "next" || control.nav === "back" ? control.nav : "submit";
+    const r = await savePage(c, token, nav, control, answers, now);
+    const here = (p: number, extra = "") => `/q/${token}?lang=${lang}&p=${p}${extra}`;
+    switch (r.kind) {
+      case "invalid":
+        return invalid(c, lang, r.ctx);
+      case "closed":
+        return already(c, lang, r.ctx!);
+      case "errors":
+        return renderQuestionnaire(c, { lang, token, ctx: r.ctx, asked: r.asked, page: r.page, now, state: r.state }, 400);
+      case "stale":
+        return c.redirect(here(r.page, "&n=stale"), 303);
+      case "saved":
+        return c.redirect(here(nav === "next" ? Math.min(r.page + 1, r.pages) : Math.max(r.page - 1, 1)), 303);
+      case "completed":
+        CONTEXTS.delete(await sha256Hex(token));
+        return c.redirect(`/q/done?lang=${lang}`, 303);
+      case "empty": {
+        // Nothing answered on any page: this page again, with what she sent and the message.
+        const values = Object.fromEntries(Object.entries(answers).filter((e): e is [string, string] => typeof e[1] === "string"));
+        return renderQuestionnaire(c, { lang, token, ctx: r.ctx, asked: r.asked, page: r.page, now, state: { values, errors: {}, formError: t("youth.error.empty" as MessageKey, lang) } }, 400);
       }
-      const parsed = parseAnswers(form, asked);
-      if (!parsed.ok) {
-        const state = {
-          values: parsed.values,
-          errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [k, t(v, lang)])),
-          formError: t(parsed.formError, lang),
-        };
-        return renderPage(c, <QuestionnairePage lang={lang} action={`/q/${c.req.param("token")}?lang=${lang}`} quickExitUrl={quickExit(r)} instruments={asked} state={state} />, 400);
-      }
-      const stored = await storeAnswers(c.env.DB, r, parsed.rows, now, "self");
-      if (!stored) return already(c, lang, r);
-      return c.redirect(`/q/done?lang=${lang}`, 303);
-    },
-  );
+    }
+  });
 
 /**
- * Stores all answers and completes the occasion in one D1 transaction. Each insert is guarded by the
- * occasion still being open and the completing UPDATE runs last, so of two concurrent submits exactly
- * one stores anything; the other sees changes = 0 and nothing of it is kept.
+ * Stores all answers and completes the occasion in one D1 transaction (assisted entry and the scale
+ * bench; the youth's own form goes through her draft, worker/survey/store.ts). Each insert is guarded by
+ * the occasion still being open and the completing UPDATE runs last, so of two concurrent submits exactly
+ * one stores anything; the other sees changes = 0 and nothing of it is kept. A draft of the occasion is
+ * deleted with it.
  */
-export async function storeAnswers(d1: D1Database, r: ResolvedLink, rows: ReturnType<typeof parseAnswers> extends infer P ? (P extends { ok: true; rows: infer R } ? R : never) : never, now: number, mode: "self" | "kiosk" | "phone") {
+export async function storeAnswers(d1: D1Database, r: Pick<ResolvedLink, "occasion" | "participant">, rows: AnswerRow[], now: number, mode: "self" | "kiosk" | "phone") {
   const occ = r.occasion.id;
   const guard = "EXISTS (SELECT 1 FROM occasions WHERE id = ? AND status IN ('open','started'))";
   const stmts = rows.map((a) =>
@@ -91,16 +262,18 @@ export async function storeAnswers(d1: D1Database, r: ResolvedLink, rows: Return
     d1.prepare(`UPDATE occasion_timings SET submitted_at = ? WHERE occasion_id = ? AND ${guard}`).bind(now, occ, occ),
     d1.prepare(`INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?, ? WHERE ${guard} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`).bind(r.participant.id, now, occ),
     d1.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ? AND status = 'queued' AND ${guard}`).bind(occ, occ),
+    d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
+    d1.prepare(`DELETE FROM drafts WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
     d1.prepare("UPDATE occasions SET status = 'completed', completed_at = ? WHERE id = ? AND status IN ('open','started')").bind(now, occ),
   );
   const results = await d1.batch(stmts);
   return (results[results.length - 1]?.meta.changes ?? 0) === 1;
 }
 
-function invalid(c: Parameters<typeof renderPage>[0], lang: Lang, r: ResolvedLink | null) {
-  return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(r)} title={t("youth.invalid.title", lang)} body={t("youth.invalid.body", lang)} />, 404);
+function invalid(c: Ctx, lang: Lang, ctx: LinkContext | null) {
+  return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.invalid.title", lang)} body={t("youth.invalid.body", lang)} />, 404);
 }
 
-function already(c: Parameters<typeof renderPage>[0], lang: Lang, r: ResolvedLink) {
-  return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(r)} title={t("youth.already.title", lang)} body={t("youth.already.body", lang)} />, 409);
+function already(c: Ctx, lang: Lang, ctx: LinkContext) {
+  return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.already.title", lang)} body={t("youth.already.body", lang)} />, 409);
 }
