@@ -5,6 +5,7 @@ import { ISLANDS_JS, ISLANDS_JS_PATH } from "../web/generated/assets";
 import { devRoutes } from "./dev/routes";
 import { isDev, type Env } from "./env";
 import { AppError, ERROR_STATUS } from "./errors";
+import { securityHeaders } from "./lib/headers";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
 import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
@@ -20,10 +21,13 @@ import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
 import { contactRoutes } from "./studies/contact-routes";
 import { pauseRoutes } from "./survey/pause";
 import { surveyRoutes } from "./survey/routes";
+import { isYouthPath, youthErrorPage } from "./survey/youth-error";
 
 /** The whole HTTP surface; tests build the same app through the worker's fetch. */
 export function createApp() {
   const app = new Hono<{ Bindings: Env; Variables: { requestId: string } }>();
+  // First, so it sees every answer last: security headers and no-store on all of them (worker/lib/headers.ts).
+  app.use(securityHeaders);
   app.use(requestId());
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get(ISLANDS_JS_PATH, (c) => {
@@ -52,9 +56,15 @@ export function createApp() {
   app.route("/", archivePageRoutes);
   app.route("/", adminPageRoutes);
 
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
+  // A youth never sees the JSON envelope: on her paths every error is her page with the quick exit.
+  app.notFound((c) => isYouthPath(c.req.path) ? youthErrorPage(c, 404) : c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
   app.onError((err, c) => {
     const rid = c.get("requestId");
+    if (isYouthPath(c.req.path)) {
+      const status = err instanceof AppError || err instanceof HTTPException ? err.status : 500;
+      if (status >= 500) console.error(JSON.stringify({ event: "unhandled_error", requestId: rid, error: err instanceof Error ? err.message : String(err) }));
+      return youthErrorPage(c, status);
+    }
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: err.message, requestId: rid, ...(err.details ? { details: err.details } : {}) } }, err.status);
     }

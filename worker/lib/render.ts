@@ -15,7 +15,7 @@ export const YOUTH_HEADERS: Record<string, string> = {
   "Content-Security-Policy": `default-src 'none'; script-src 'self'; style-src ${APP_CSS_CSP}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'`,
 };
 
-export function renderPage(c: Context, page: VNode, status: 200 | 400 | 404 | 409 | 413 = 200) {
+export function renderPage(c: Context, page: VNode, status: 200 | 400 | 404 | 409 | 413 | 500 = 200) {
   for (const [k, v] of Object.entries(YOUTH_HEADERS)) c.header(k, v);
   return c.html(`<!doctype html>${renderToString(page)}`, status);
 }
