@@ -27,6 +27,8 @@ import { apiToken, BASE, sessionFor, staffUser, type TestPrincipal } from "../st
 // ---- routes ---------------------------------------------------------------------------------------------
 
 export type Route = { method: string; path: string; re: RegExp; api: boolean };
+/** Routes outside /api/v1 that answer JSON by design (the questionnaire's background save). */
+const JSON_ROUTES = new Set(["POST /q/:token/draft"]);
 export const ROUTES: Route[] = (() => {
   const seen = new Set<string>();
   const out: Route[] = [];
@@ -35,7 +37,7 @@ export const ROUTES: Route[] = (() => {
     const k = `${r.method} ${r.path}`;
     if (seen.has(k)) continue;
     seen.add(k);
-    out.push({ method: r.method, path: r.path, re: pathRegex(r.path), api: r.path.startsWith("/api/") });
+    out.push({ method: r.method, path: r.path, re: pathRegex(r.path), api: r.path.startsWith("/api/") || JSON_ROUTES.has(k) });
   }
   return out;
 })();
@@ -501,8 +503,26 @@ export function bodyArb(route: Route | undefined, w: World, opts: { csv?: boolea
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(1025, 4 * 1024 + 1, 8 * 1024 + 1, 16 * 1024 + 1, 32 * 1024 + 1, 64 * 1024 + 1, 512 * 1024 + 1, 2 * 1024 * 1024 + 17 * 1024), fc.constantFrom("application/json", "application/x-www-form-urlencoded", "text/csv"), fc.constantFrom<"json" | "form" | "csv" | "x">("json", "form", "csv", "x")).map(([bytes, type, fill]): Body => ({ kind: "big", bytes, type, fill })) },
     { weight: 1, arbitrary: fc.tuple(fc.array(fc.oneof(fc.constantFrom('{"dryRun":', "true}", "code=a&", "x".repeat(3000), "\u0000", "participant_code,pilot_start_date\n"), fc.string({ maxLength: 50 })), { minLength: 1, maxLength: 6 }), fc.constantFrom("application/json", "application/x-www-form-urlencoded", "text/csv", undefined)).map(([chunks, type]): Body => ({ kind: "stream", chunks, type })) },
   ];
+  if (route?.path === "/q/:token") alts.push({ weight: 20, arbitrary: answerForm(w) });
   return fc.oneof(...alts);
 }
+
+/** What a youth's browser (or someone with her phone) posts: mostly the real field names, values in and out of range. */
+const answerForm = (w: World): fc.Arbitrary<Body> => {
+  const value = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 10 }).map(String) },
+    { weight: 2, arbitrary: fc.constantFrom("7.5", "0.25", "10.00", "11", "-1", "1e1", "0x5", "5.555", " 7 ", "", "NaN", "Infinity", "٣", "７", "1_0") },
+    { weight: 1, arbitrary: strings(w) },
+  );
+  const field = fc.constantFrom(...w.answerFields);
+  const entry = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(field.map((f) => `v.${f}`), value) },
+    { weight: 2, arbitrary: fc.tuple(field.map((f) => `c.${f}`), strings(w)) },
+    { weight: 1, arbitrary: fc.tuple(field.map((f) => `na.${f}`), fc.constantFrom("1", "0", "yes")) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("lang", "role", "v.999999.persoonlijk", "_csrf", "v.1.__proto__"), strings(w)) },
+  );
+  return fc.tuple(fc.array(entry, { minLength: 0, maxLength: 12 }), fc.constantFrom("form", "form", "form", "multipart")).map(([fields, kind]): Body => (kind === "form" ? { kind: "form", fields } : { kind: "multipart", fields }));
+};
 
 /** One request of a fuzz area: which principals and which routes it draws from. */
 export function requestArb(w: World, area: { principals: PrincipalName[]; routes: Route[]; csv?: boolean }): fc.Arbitrary<Req> {
@@ -537,7 +557,8 @@ function materialise(b: Body, csrfField: string | null): { body?: BodyInit; type
     case "multipart": {
       const fd = new FormData();
       if (csrfField) fd.append("_csrf", csrfField);
-      for (const [k, v] of b.fields) fd.append(k, v);
+      // (workerd cannot serialise a multipart field name that ends in a backslash)
+      for (const [k, v] of b.fields) fd.append(k.replace(/\\+$/, ""), v);
       if (b.file) fd.append(b.file.field, new File([b.file.text], b.file.name, { type: b.file.type }));
       return { body: fd };
     }

@@ -35,7 +35,7 @@ import { latestVersions, listInstruments, savePilotItems } from "../studies/conf
 import { pilotBody, pilotItemsBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
 import { ADMIN_BODY_LIMIT } from "./admin";
 import { createPilot, createStaffUser, createToken, DEFAULT_TIMEZONE, disableStaffUser, listPilots, listStaff, listTokens, pilotByKey, pilotView, replaceRoles, revokeToken, staffId, updatePilot, userView, type StaffUserView } from "./admin-service";
-import { actorOf, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
+import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
 import { staffPageError } from "./pages";
 
 type Ctx = Context<StaffEnv>;
@@ -55,7 +55,7 @@ const FORM_ROWS = Array.from({ length: MAX_ITEMS }, (_r, i) => i);
 
 /** Reads a posted form; a field sent more than once (other than the listed multi-value ones) is refused. */
 async function readForm(c: Ctx, multi: string[] = []) {
-  const form = (await c.req.parseBody({ all: true })) as Form;
+  const form = (await formBody(c, { all: true })) as Form;
   const repeated = Object.keys(form).filter((k) => Array.isArray(form[k]) && !multi.includes(k) && k !== "_csrf");
   const one = (k: string) => {
     const v = form[k];

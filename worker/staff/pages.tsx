@@ -15,7 +15,7 @@ import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_C
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
 import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } from "../studies/validators";
-import { actorOf, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import { actorOf, formBody, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
 import { effectiveSettings, updateSettings } from "../studies/config";
@@ -117,7 +117,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const db = getDb(c.env.DB);
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const parsed = participantPatch.safeParse({ status: form.status });
     if (!parsed.success) throw new AppError("validation", "Unknown status");
     await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
@@ -126,7 +126,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .post("/staff/pilots/:pilot/youths/:code/withdraw", bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code"));
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
     await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
@@ -146,7 +146,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const db = getDb(c.env.DB);
     const form = formName(c.req.param("form"));
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const fields = await c.req.parseBody();
+    const fields = await formBody(c);
     const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
     let candidate: Record<string, unknown> = {};
     if (form === "background") {
@@ -175,7 +175,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
-      const form = await c.req.parseBody();
+      const form = await formBody(c);
       const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
       const values: EnrolValues = { code: str("code"), pilotStartDate: str("pilotStartDate"), consentBy: str("consentBy"), selfAge16Plus: str("selfAge16Plus") === "1", consentDate: str("consentDate"), email: str("email"), mentorEmail: str("mentorEmail") };
       const parsed = enrolBody.safeParse({
@@ -209,7 +209,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
-      const submitted = readSettingsForm(await c.req.parseBody({ all: true }));
+      const submitted = readSettingsForm(await formBody(c, { all: true }));
       const changes = changedSettings(currentSettingsForm(c, pilot), submitted);
       if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
       // Each refused field gets its message beside it; nothing is stored.
@@ -236,7 +236,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     bodyLimit({ maxSize: MAX_IMPORT_BYTES + 16 * 1024, onError: () => { throw new AppError("payload_too_large", "CSV too large"); } }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
-      const form = await c.req.parseBody();
+      const form = await formBody(c);
       const kind = form.kind === "measurements" ? "measurements" : "participants";
       const dryRun = form.action !== "commit";
       const file = form.file;

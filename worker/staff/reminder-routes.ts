@@ -10,10 +10,10 @@ import { getDb } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { previewRun } from "../jobs/preview";
-import { runScheduled } from "../jobs/scheduled";
+import { runScheduled, type RunRecordCounts } from "../jobs/scheduled";
 import { audit, type Actor } from "../lib/audit";
 import { deliverOutbox, repeatedFailures } from "../reminders/outbox";
-import { actorOf, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
+import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { API_BASE, jsonBody, op, queryOf } from "./openapi";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./responses";
 import { renderStaffPage } from "../lib/render";
@@ -48,8 +48,21 @@ async function listRuns(d1: D1Database, pilotId: number, limit: number) {
     dryRun: !!r.dry_run,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null,
+    counts: r.counts ? countsFor(JSON.parse(r.counts) as RunRecordCounts, r.pilot_id, pilotId) : null,
   }));
+}
+
+/**
+ * A run's counts as one pilot may see them: its own runs whole; a cron run (over every pilot) only this
+ * pilot's share, zeros if the run had nothing of it. A cron run recorded before shares were kept shows no
+ * counts rather than every pilot's totals.
+ */
+function countsFor(c: RunRecordCounts, runPilot: number | null, pilotId: number): Record<string, number> | null {
+  const { byPilot, ...own } = c;
+  if (runPilot !== null) return own;
+  if (!byPilot) return null;
+  const zeros = Object.fromEntries(Object.keys(own).map((k) => [k, 0]));
+  return { ...zeros, ...byPilot[String(pilotId)], runId: c.runId };
 }
 
 type OutboxRow = {
@@ -137,7 +150,7 @@ export const reminderRoutes = new Hono<StaffEnv>()
     const { dryRun } = await jsonBody(c, runBody);
     return c.json(await startRun(c, pilot.id, dryRun));
   })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot and the cron runs over all pilots", access: "write", query: runsQuery, response: runsResponse }), requireStaff, async (c) => {
+  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot, and the cron runs over all pilots with this pilot's share of their counts only", access: "write", query: runsQuery, response: runsResponse }), requireStaff, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, runsQuery);
     return c.json({ runs: await listRuns(c.env.DB, pilot.id, q.limit ?? 50) });
@@ -179,7 +192,7 @@ export const reminderPageRoutes = new Hono<StaffEnv>()
   .get("/staff/pilots/:pilot/reminders", requireStaff, async (c) => page(c, await pilotFor(c, WRITE_ROLES), null))
   .post("/staff/pilots/:pilot/reminders/run", requireStaff, limitBody, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     if (form.dryRun !== "1" && form.dryRun !== "0") throw new AppError("validation", "dryRun must be 1 or 0");
     const r = await startRun(c, pilot.id, form.dryRun === "1");
     return page(c, pilot, r.dryRun ? { kind: "preview", items: r.items } : { kind: "run", counts: r.counts as unknown as Record<string, number> });

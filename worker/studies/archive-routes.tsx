@@ -8,7 +8,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, LARGE_FORMS, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../staff/auth";
+import { actorOf, formBody, LARGE_FORMS, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../staff/auth";
 import { API_BASE, op, queryOf } from "../staff/openapi";
 import { staffPageError } from "../staff/pages";
 import { archiveRestoredResponse } from "../staff/responses";
@@ -58,6 +58,8 @@ export const archiveRoutes = new Hono<StaffEnv>()
       if (declaredTooLarge(c, ARCHIVE_LIMITS.bytes)) throw new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`);
       const body = c.req.raw.body;
       if (!body) throw new AppError("validation", "The request has no archive in its body");
+      // a cookie session's form (its CSRF token in a field) has been read by the CSRF check: not an archive
+      if (c.req.raw.bodyUsed) throw new AppError("validation", "Send the archive as the request body (application/gzip or application/x-ndjson), not as a form");
       const started = Date.now();
       const result = await restoreArchive(c.env.DB, body, actorOf(c), started);
       return c.json({ ...result, ms: Date.now() - started }, 201);
@@ -74,7 +76,7 @@ export const archivePageRoutes = new Hono<StaffEnv>()
   .post(RESTORE_PAGE, async (c) => {
     requireAdmin(c);
     if (declaredTooLarge(c, MAX_PAGE_UPLOAD_BYTES + 64 * 1024)) return page(c, { ok: false, message: t("error.payload_too_large") }, 413);
-    const file = (await c.req.parseBody()).file;
+    const file = (await formBody(c)).file;
     if (!(file instanceof File) || file.size === 0) return page(c, { ok: false, message: t("staff.archive.noFile") }, 400);
     try {
       const result = await restoreArchive(c.env.DB, file.stream(), actorOf(c), Date.now());

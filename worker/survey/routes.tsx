@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Env } from "../env";
+import { ERROR_STATUS } from "../errors";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { MessagePage, QuestionnairePage, type AskedInstrument, type FormState } from "../../web/pages/Questionnaire";
 import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
@@ -158,6 +159,16 @@ async function savePage(c: Ctx, token: string, nav: "next" | "back" | "stay" | "
   return { kind: await whyNotCompleted(d1, save), ctx: fresh, asked, page, pages: pages.length };
 }
 
+/**
+ * The draft endpoint's refusals, in the app's one error envelope (the island ignores the body; scripts and
+ * the fuzz suite read it): `message` names the reason (too_large, newer_save, closed, invalid, invalid_link).
+ */
+function draftRefused(c: Ctx, code: "payload_too_large" | "conflict" | "validation" | "not_found", reason: string) {
+  c.header("Cache-Control", "no-store");
+  const requestId = (c.get as (k: string) => unknown)("requestId");
+  return c.json({ error: { code, message: reason, requestId: typeof requestId === "string" ? requestId : "" } }, ERROR_STATUS[code]);
+}
+
 const tooLarge = (c: Ctx) => {
   const lang = pickLang(c.req.query("lang"));
   return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.error.fix", lang)} body={t("youth.error.tooLarge", lang)} />, 413);
@@ -191,7 +202,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     const notice = c.req.query("n") === "stale" ? t("youth.stale", lang) : undefined;
     return renderQuestionnaire(c, { lang, token, ctx, asked, page: requested ?? (ctx.draftPage ?? 1), now, state: { values: draftValues(drafts!.results as DraftRow[]), errors: {} }, notice });
   })
-  .post("/q/:token/draft", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ saved: false, reason: "too_large" }, 413) }), async (c) => {
+  .post("/q/:token/draft", bodyLimit({ maxSize: 64 * 1024, onError: (c) => draftRefused(c, "payload_too_large", "too_large") }), async (c) => {
     const token = c.req.param("token");
     const { control, answers } = await readForm(c);
     const r = await savePage(c, token, "stay", control, answers, Date.now());
@@ -200,13 +211,13 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
       case "saved":
         return c.json({ saved: true });
       case "stale":
-        return c.json({ saved: false, reason: "newer_save" }, 409);
+        return draftRefused(c, "conflict", "newer_save");
       case "closed":
-        return c.json({ saved: false, reason: "closed" }, 409);
+        return draftRefused(c, "conflict", "closed");
       case "errors":
-        return c.json({ saved: false, reason: "invalid" }, 400);
+        return draftRefused(c, "validation", "invalid");
       default:
-        return c.json({ saved: false, reason: "invalid_link" }, 404);
+        return draftRefused(c, "not_found", "invalid_link");
     }
   })
   .post("/q/:token", bodyLimit({ maxSize: 64 * 1024, onError: tooLarge }), async (c) => {
