@@ -35,6 +35,7 @@ const DAY = 86_400_000;
 const BIG_TABLES = new Set([
   "participants", "participant_contacts", "occasions", "secure_links", "responses", "occasion_timings",
   "outbox", "reminder_runs", "indicator_results", "recompute_queue", "staff_forms", "audit_log",
+  "draft_answers", "drafts",
 ]);
 
 /** Full passes that are the point of the query. Every entry must still be exercised (checked below). */
@@ -58,8 +59,9 @@ const ACCEPTED_SCANS: { table: string; sql: RegExp; why: string }[] = [
 
 /** Statements each phase must have sent, so that a path that stops running here is noticed. */
 const HOT: Record<string, RegExp[]> = {
-  "youth GET": [/from "secure_links" inner join "occasions"/, /INSERT OR IGNORE INTO occasion_timings/, /from "instrument_versions" where "instrument_versions"."id" in/],
-  "youth POST": [/INSERT INTO responses/, /UPDATE secure_links SET used_at/, /UPDATE occasion_timings SET submitted_at/, /INSERT INTO recompute_queue/, /UPDATE outbox SET status = 'cancelled', last_error = 'completed'/, /UPDATE occasions SET status = 'completed'/],
+  // The GET's one batch; instrument definitions come from the isolate's cache once read (worker/studies/instruments.ts).
+  "youth GET": [/FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id\s+JOIN pilots pl/, /INSERT OR IGNORE INTO occasion_timings/, /JOIN draft_answers a ON a.occasion_id = o.id/],
+  "youth POST": [/DELETE FROM draft_answers WHERE occasion_id = \?1 AND instrument_version_id/, /INSERT INTO draft_answers/, /INSERT INTO drafts/, /DELETE FROM drafts WHERE occasion_id/, /INSERT INTO responses/, /UPDATE secure_links SET used_at/, /UPDATE occasion_timings SET submitted_at/, /INSERT INTO recompute_queue/, /UPDATE outbox SET status = 'cancelled', last_error = 'completed'/, /UPDATE occasions SET status = 'completed'/],
   "youth pause": [/UPDATE participants SET reminders_paused_until/, /UPDATE outbox SET next_attempt_at = max/, /insert into "audit_log"/],
   cron: [
     /FROM participants WHERE status IN/, /INSERT INTO occasions/, /UPDATE outbox SET status = 'cancelled', last_error = 'closed'/, /UPDATE occasions SET status = 'missed'/,
