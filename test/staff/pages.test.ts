@@ -222,6 +222,46 @@ describe("researcher workspace", () => {
     expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false })).status).toBe(403);
   });
 
+  it("takes a form posted without Content-Length (chunked) with its CSRF token in a field, within the limit (found by the fuzz suite)", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const chunked = (path: string, text: string, method = "POST") =>
+      exports.default.fetch(`${BASE}${path}`, {
+        method,
+        headers: { ...s.headers, "content-type": "application/x-www-form-urlencoded" },
+        body: new ReadableStream({ start(ctl) { for (let i = 0; i < text.length; i += 1000) ctl.enqueue(new TextEncoder().encode(text.slice(i, i + 1000))); ctl.close(); } }),
+        redirect: "manual",
+      });
+    const code = uniqueKey("C-");
+    const fields = enrolForm(s.csrf, { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" });
+    const res = await chunked(`/staff/pilots/${pilot.key}/enrol`, fields.toString());
+    expect(res.status).toBe(303);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.code, code))).toHaveLength(1);
+    // the route's own limit (8 KiB) and the CSRF check's (2 MiB) hold while reading; the API refuses a form
+    expect((await chunked(`/staff/pilots/${pilot.key}/enrol`, `${fields}&pad=${"x".repeat(20_000)}`)).status).toBe(413);
+    expect((await chunked(`/staff/pilots/${pilot.key}/enrol`, `_csrf=${s.csrf}&pad=${"x".repeat(3 * 1024 * 1024)}`)).status).toBe(413);
+    const api = await chunked(`/api/v1/pilots/${pilot.key}/settings`, `_csrf=${s.csrf}&senderName=x`, "PUT");
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("validation");
+  });
+
+  it("answers a form that cannot be read (multipart without boundary, cut off) with a 400 page, not a 500 (found by the fuzz suite)", async () => {
+    const { pilot } = await makePilot();
+    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const code = uniqueKey("M-");
+    await call(s, "POST", `/staff/pilots/${pilot.key}/enrol`, enrolForm(s.csrf, { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" }), { csrf: false });
+    for (const [path, type] of [
+      [`/staff/pilots/${pilot.key}/youths/${code}/status`, "multipart/form-data"],
+      [`/staff/pilots/${pilot.key}/enrol`, "multipart/form-data; boundary=xyz"],
+      [`/staff/pilots/${pilot.key}/settings`, "multipart/form-data; boundary="],
+      [`/staff/pilots/${pilot.key}/reminders/run`, "multipart/form-data; boundary=xyz"],
+    ] as const) {
+      const res = await call(s, "POST", path, "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb", { headers: { "content-type": type } });
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    }
+  });
+
   it("anonymous visitors get a 401 page that points to sign-in", async () => {
     const res = await exports.default.fetch(`${BASE}/staff/pilots/whatever`);
     expect(res.status).toBe(401);

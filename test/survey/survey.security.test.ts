@@ -39,6 +39,22 @@ describe("links that are not (or no longer) valid", () => {
     await expectUntouched(occasion.id);
   });
 
+  it("answers the background save's refusals in the one error envelope (found by the fuzz suite)", async () => {
+    const { token, occasion } = await setup();
+    const flipped = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
+    for (const [path, body, status, code] of [
+      [`/q/${flipped}/draft`, "x=1", 404, "not_found"],
+      [`/q/${token}/draft`, "role=admin", 400, "validation"],
+      [`/q/${token}/draft`, `x=${"y".repeat(70 * 1024)}`, 413, "payload_too_large"],
+    ] as const) {
+      const res = await postRaw(path, body, "application/x-www-form-urlencoded");
+      expect(res.status).toBe(status);
+      const json = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+      expect(json.error).toEqual({ code, message: expect.any(String), requestId: expect.stringMatching(/./) });
+    }
+    await expectUntouched(occasion.id);
+  });
+
   it("refuses malformed tokens: too short, too long, odd characters, encoded traversal", async () => {
     const { token } = await setup();
     for (const bad of [token.slice(1), `${token}A`, `${token.slice(0, -1)}!`, "..%2F..%2Fhealthz", "%00", "' OR 1=1 --"]) {
