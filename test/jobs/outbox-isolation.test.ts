@@ -149,7 +149,7 @@ describe("outbox isolation", () => {
     // Outside dev mode the HTTP transport refuses an http:// API before anything is claimed.
     const refusing = httpEnv(sink, { DEV_MODE: undefined, PUBLIC_URL: "https://vragenlijst.example.org" });
     // ... and the recompute's first read fails as well.
-    const failing = withFailingStatement(env.DB, (sql) => sql.includes("FROM recompute_queue ORDER BY requested_at"));
+    const failing = withFailingStatement(env.DB, (sql) => /FROM recompute_queue\b[\s\S]*ORDER BY requested_at/.test(sql));
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const summary = await runScheduled({ ...refusing, DB: failing }, now, { type: "api", by: "test", pilotId: pilot.id });
     expect(summary).toMatchObject({ enqueued: 1, due: 1, sentInline: 0, recomputed: 0 });

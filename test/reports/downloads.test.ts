@@ -277,6 +277,13 @@ describe("access", () => {
       expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, pc)).status, d).toBe(200);
     }
     expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", foreign)).status).toBe(403);
+    // A full recompute is a write-role action: readers of the pilot get 403 with the API error.
+    for (const reader of [own, pc]) {
+      const refused = await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", reader);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    }
+    expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", researcher)).status).toBe(200);
     expect((await get(`/reports/pilots/${pilot.key}`, foreign)).status).toBe(403);
     expect((await get(`/api/v1/pilots/no-such-pilot/summary/wide.csv`, pc)).status).toBe(403);
     const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "export.wide_csv"));

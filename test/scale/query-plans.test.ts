@@ -66,7 +66,7 @@ const HOT: Record<string, RegExp[]> = {
   cron: [
     /FROM participants WHERE status IN/, /INSERT INTO occasions/, /UPDATE outbox SET status = 'cancelled', last_error = 'closed'/, /UPDATE occasions SET status = 'missed'/,
     /WHERE status = 'sending' AND claimed_at <=/, /FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN participant_contacts/, /FROM outbox b\s+JOIN occasions o ON o.id = b.occasion_id/,
-    /INSERT INTO outbox/, /SELECT id FROM outbox WHERE status = 'queued'/, /SET status = 'sending'/, /INSERT INTO secure_links/, /UPDATE outbox SET send_started_at/, /UPDATE outbox SET status = \?1, last_error = \?2/,
+    /INSERT INTO outbox/, /SELECT id, pilot_id FROM outbox WHERE status = 'queued'/, /SET status = 'sending'/, /INSERT INTO secure_links/, /UPDATE outbox SET send_started_at/, /UPDATE outbox SET status = \?1, last_error = \?2/,
     /FROM recompute_queue ORDER BY/, /insert into "audit_log"/,
   ],
   deliver: [/SET status = 'sending'/, /FROM outbox b LEFT JOIN occasions o ON o.id = b.occasion_id/, /INSERT INTO secure_links/],

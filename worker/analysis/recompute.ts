@@ -331,9 +331,23 @@ export async function recomputePilot(d1: D1Database, pilotId: number | null, now
   return recomputeParticipants(d1, ids, now, opts);
 }
 
-/** Drains the queue of youths with new answers; an entry re-requested during the run stays for the next one. */
-export async function recomputeQueued(d1: D1Database, now: number, opts: RecomputeOptions = {}): Promise<{ participants: number; changed: number }> {
-  const queued = (await d1.prepare("SELECT participant_id, requested_at FROM recompute_queue ORDER BY requested_at LIMIT 5000").raw<[number, number]>());
+/**
+ * Drains the queue of youths with new answers (of one pilot with `pilotId`, e.g. a researcher's manual run);
+ * an entry re-requested during the run stays for the next one. `byPilot` receives how many youths of each
+ * pilot were recomputed.
+ */
+export async function recomputeQueued(
+  d1: D1Database,
+  now: number,
+  opts: RecomputeOptions & { pilotId?: number; byPilot?: Map<number, number> } = {},
+): Promise<{ participants: number; changed: number }> {
+  const pilotOf = "(SELECT pilot_id FROM participants WHERE id = participant_id) AS pilot_id";
+  const rows = await (opts.pilotId === undefined
+    ? d1.prepare(`SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue ORDER BY requested_at LIMIT 5000`)
+    : d1.prepare(`SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue WHERE participant_id IN (SELECT id FROM participants WHERE pilot_id = ?) ORDER BY requested_at LIMIT 5000`).bind(opts.pilotId)
+  ).raw<[number, number, number]>();
+  for (const [, , pilot] of rows) opts.byPilot?.set(pilot, (opts.byPilot.get(pilot) ?? 0) + 1);
+  const queued = rows.map(([id, at]) => [id, at] as [number, number]);
   if (!queued.length) return { participants: 0, changed: 0 };
   const result = await recomputeParticipants(d1, queued.map(([id]) => id), now, opts);
   await d1

@@ -81,7 +81,7 @@ export async function collectDueOccasions(db: Db, now: number, pilotId?: number,
  * (participant, kind, seq) unique index makes overlapping runs harmless. Rows go out as JSON arrays,
  * 2,000 per statement, all statements in one D1 batch.
  */
-export async function openDueOccasions(db: Db, now: number, pilotId?: number): Promise<number> {
+export async function openDueOccasions(db: Db, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
   const missing: MissingInstrument[] = [];
   const rows = await collectDueOccasions(db, now, pilotId, missing);
   await reportMissingInstruments(db.$client as D1Database, missing, now);
@@ -96,13 +96,23 @@ export async function openDueOccasions(db: Db, now: number, pilotId?: number): P
           `INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
                   json_extract(value, '$[5]'), json_extract(value, '$[6]'), 'open', json_extract(value, '$[7]')
-           FROM json_each(?1) WHERE true ON CONFLICT (participant_id, kind, seq) DO NOTHING`,
+           FROM json_each(?1) WHERE true ON CONFLICT (participant_id, kind, seq) DO NOTHING RETURNING participant_id`,
         )
         .bind(JSON.stringify(chunk)),
     );
   }
-  const res = await d1.batch(stmts);
-  return res.reduce((n, r) => n + r.meta.changes, 0);
+  const res = await d1.batch<{ participant_id: number }>(stmts);
+  // How many each pilot got (a cron run records every pilot's share).
+  const pilotOf = new Map(rows.map((r) => [r.participantId, r.pilotId]));
+  let opened = 0;
+  for (const r of res) {
+    for (const { participant_id } of r.results) {
+      opened++;
+      const p = pilotOf.get(participant_id)!;
+      byPilot?.set(p, (byPilot.get(p) ?? 0) + 1);
+    }
+  }
+  return opened;
 }
 
 const MISSING_REPORT_INTERVAL_MS = 24 * 3_600_000;
@@ -131,15 +141,28 @@ export async function reportMissingInstruments(d1: D1Database, missing: MissingI
   return fresh.length;
 }
 
-/** Occasions whose window has passed become missed; their queued messages are cancelled. */
-export async function closeExpired(d1: D1Database, now: number): Promise<number> {
-  const [, close] = await d1.batch([
-    d1.prepare(
-      "UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?)",
-    ).bind(now),
-    d1.prepare("UPDATE occasions SET status = 'missed' WHERE status IN ('open','started') AND closes_at <= ?").bind(now),
+/**
+ * Occasions whose window has passed (of one pilot, or of all) become missed; their queued messages are
+ * cancelled. `byPilot` receives how many each pilot had closed.
+ */
+export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
+  const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
+  const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
+  const [, close] = await d1.batch<{ pilot_id: number }>([
+    bind(
+      d1.prepare(
+        `UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope})`,
+      ),
+    ),
+    bind(
+      d1.prepare(
+        `UPDATE occasions SET status = 'missed' WHERE status IN ('open','started') AND closes_at <= ?1${scope}
+         RETURNING (SELECT p.pilot_id FROM participants p WHERE p.id = occasions.participant_id) AS pilot_id`,
+      ),
+    ),
   ]);
-  return close?.meta.changes ?? 0;
+  for (const { pilot_id } of close!.results) byPilot?.set(pilot_id, (byPilot.get(pilot_id) ?? 0) + 1);
+  return close!.results.length;
 }
 
 /** Of `due`, those whose (participant, kind, seq) has no occasion row yet: what a run would open (dry run). */

@@ -5,7 +5,7 @@ import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
 import { audit } from "../lib/audit";
 import type { runSummary } from "../staff/responses";
-import { deliverOutbox, dueOutboxIds, enqueueMessages, logRepeatedFailures, planMessages, resolveStaleClaims } from "../reminders/outbox";
+import { deliverOutbox, dueOutbox, enqueueMessages, logRepeatedFailures, planMessages, resolveStaleClaims, type DeliveryCounts } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
 import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
@@ -29,44 +29,91 @@ export async function fanOut(env: Env, ids: number[], now: number): Promise<numb
   return batches.length;
 }
 
-/** The cron job (and a researcher's real run): open due occasions, close expired ones, plan and send messages, recompute changed youths. */
+type Counts = Omit<RunSummary, "runId">;
+const zero = (): Counts => ({
+  opened: 0, closed: 0, staleResolved: 0, planned: 0, waiting: 0, skipped: 0, enqueued: 0, due: 0,
+  sentInline: 0, retriedInline: 0, failedInline: 0, deferredInline: 0, queuedBatches: 0, recomputed: 0,
+});
+
+/**
+ * The cron job (and a researcher's real run): open due occasions, close expired ones, resolve stale claims,
+ * plan and send messages, recompute changed youths. With `trigger.pilotId` (a researcher's manual run) every
+ * step acts on that pilot only and the counts are that pilot's. A cron run acts on every pilot and records,
+ * next to its totals, each pilot's share (`byPilot` in its counts): a pilot's run list shows only that share.
+ */
 export async function runScheduled(env: Env, now: number, trigger: RunTrigger = { type: "cron", by: "cron" }): Promise<RunSummary> {
   // Half a restored study would be planned and mailed from: wait until the restore has finished.
   if (await restoreInProgress(env.DB, now)) throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
   const db = getDb(env.DB);
+  const scope = trigger.pilotId;
   const [run] = await db
     .insert(schema.reminderRuns)
-    .values({ pilotId: trigger.pilotId ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
+    .values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
     .returning({ id: schema.reminderRuns.id });
   const runId = run!.id;
+  // Per-pilot shares of each count.
+  const shares = new Map<number, Counts>();
+  const share = (pilotId: number) => shares.get(pilotId) ?? shares.set(pilotId, zero()).get(pilotId)!;
+  const add = (key: keyof Counts, byPilot: Map<number, number>) => {
+    for (const [p, n] of byPilot) share(p)[key] += n;
+  };
+  const per = () => new Map<number, number>();
+
   // First use: a deployment that skipped `npm run setup` still gets the built-in questionnaires.
   await ensureBuiltInInstruments(db, now);
-  const opened = await openDueOccasions(db, now, trigger.pilotId);
-  const closed = await closeExpired(env.DB, now);
-  const staleResolved = await resolveStaleClaims(env, now);
-  const planned = await planMessages(env.DB, now, { pilotId: trigger.pilotId });
-  const enqueued = await enqueueMessages(env.DB, planned, now, runId);
-  const due = await dueOutboxIds(env.DB, now, 10_000, trigger.pilotId);
+  const openedBy = per();
+  const opened = await openDueOccasions(db, now, scope, openedBy);
+  add("opened", openedBy);
+  const closedBy = per();
+  const closed = await closeExpired(env.DB, now, scope, closedBy);
+  add("closed", closedBy);
+  const staleBy = per();
+  const staleResolved = await resolveStaleClaims(env, now, scope, staleBy);
+  add("staleResolved", staleBy);
+  const planned = await planMessages(env.DB, now, { pilotId: scope });
+  for (const p of planned) {
+    const key = p.decision.action === "send" ? "planned" : p.decision.action === "wait" ? "waiting" : "skipped";
+    share(p.pilotId)[key]++;
+  }
+  const enqueuedBy = per();
+  const enqueued = await enqueueMessages(env.DB, planned, now, runId, enqueuedBy);
+  add("enqueued", enqueuedBy);
+  const dueRows = await dueOutbox(env.DB, now, 10_000, scope);
+  const due = dueRows.map((r) => r.id);
+  for (const r of dueRows) share(r.pilotId).due++;
   let queuedBatches = 0;
   let d = { sent: 0, retried: 0, failed: 0, deferred: 0, unknown: 0 };
+  const deliveredBy = new Map<number, DeliveryCounts>();
   // Delivery may fail as a whole (the transport refuses its configuration, D1 refuses the claim): the rows
   // stay queued (or their claims expire) and the run still recomputes and finishes its record.
   try {
-    if (due.length > INLINE_SEND_LIMIT) queuedBatches = await fanOut(env, due, now);
-    else if (due.length) d = await deliverOutbox(env, due, () => now);
+    if (due.length > INLINE_SEND_LIMIT) {
+      queuedBatches = await fanOut(env, due, now);
+      // A pilot's share: the queue messages that carry any of its rows.
+      for (let i = 0; i < dueRows.length; i += QUEUE_BATCH) for (const p of new Set(dueRows.slice(i, i + QUEUE_BATCH).map((r) => r.pilotId))) share(p).queuedBatches++;
+    } else if (due.length) d = await deliverOutbox(env, due, () => now, { byPilot: deliveredBy });
   } catch (e) {
     console.error(JSON.stringify({ event: "delivery_failed", runId, error: String(e).slice(0, 300) }));
+  }
+  for (const [p, c] of deliveredBy) {
+    const s = share(p);
+    s.sentInline += c.sent;
+    s.retriedInline += c.retried;
+    s.failedInline += c.failed + c.unknown;
+    s.deferredInline += c.deferred;
   }
   // A recompute that fails leaves its queue for the next run; this run still records what it did.
   let recomputed = 0;
   try {
-    recomputed = (await recomputeQueued(env.DB, now)).participants;
+    const recomputedBy = per();
+    recomputed = (await recomputeQueued(env.DB, now, { pilotId: scope, byPilot: recomputedBy })).participants;
+    add("recomputed", recomputedBy);
   } catch (e) {
     console.error(JSON.stringify({ event: "recompute_failed", runId, error: String(e).slice(0, 300) }));
   }
   // Repeated failures of one kind (undecryptable addresses after a key change, a relay that refuses):
   // one log line each; the researcher's reminders page shows the same warning.
-  await logRepeatedFailures(env.DB, now, trigger.pilotId).catch(() => []);
+  await logRepeatedFailures(env.DB, now, scope).catch(() => []);
   const count = (a: string) => planned.filter((p) => p.decision.action === a).length;
   const summary: RunSummary = {
     runId,
@@ -85,7 +132,12 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
     queuedBatches,
     recomputed,
   };
-  await db.update(schema.reminderRuns).set({ finishedAt: Date.now(), counts: { ...summary } }).where(eq(schema.reminderRuns.id, runId));
-  await audit(db, { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by }, "reminder_run", now, { pilotId: trigger.pilotId ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type } });
+  // A cron run keeps each pilot's share with its totals (reminder-routes.ts shows a pilot only its own).
+  const stored: RunRecordCounts = scope === undefined ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) } : { ...summary };
+  await db.update(schema.reminderRuns).set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> }).where(eq(schema.reminderRuns.id, runId));
+  await audit(db, { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by }, "reminder_run", now, { pilotId: scope ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type } });
   return summary;
 }
+
+/** What reminder_runs.counts holds for a real run: its summary and, for a cron run, every pilot's share. */
+export type RunRecordCounts = RunSummary & { byPilot?: Record<string, Counts> };

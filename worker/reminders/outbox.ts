@@ -113,8 +113,8 @@ export async function planMessages(d1: D1Database, now: number, opts: { pilotId?
 
 export const outboxKey = (occasionId: number, kind: MessageKind, seq: number) => `${occasionId}:${kind}:${seq}`;
 
-/** Records the due messages in the outbox; a key that exists already is left alone. Returns how many were new. */
-export async function enqueueMessages(d1: D1Database, planned: PlannedMessage[], now: number, runId: number | null): Promise<number> {
+/** Records the due messages in the outbox; a key that exists already is left alone. Returns how many were new (per pilot into `byPilot`). */
+export async function enqueueMessages(d1: D1Database, planned: PlannedMessage[], now: number, runId: number | null, byPilot?: Map<number, number>): Promise<number> {
   const rows: [string, number, number, number, MessageKind, number][] = [];
   for (const p of planned) {
     if (p.decision.action === "send" && p.occasionId !== null) rows.push([outboxKey(p.occasionId, p.decision.kind, p.decision.seq), p.occasionId, p.participantId, p.pilotId, p.decision.kind, p.decision.seq]);
@@ -128,20 +128,32 @@ export async function enqueueMessages(d1: D1Database, planned: PlannedMessage[],
           `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, run_id, created_at)
            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
                   'queued', 0, ?2, ?3, ?2
-           FROM json_each(?1) WHERE true ON CONFLICT (key) DO NOTHING`,
+           FROM json_each(?1) WHERE true ON CONFLICT (key) DO NOTHING RETURNING pilot_id`,
         )
         .bind(JSON.stringify(rows.slice(i, i + JSON_CHUNK)), now, runId),
     );
   }
-  const res = await d1.batch(stmts);
-  return res.reduce((n, r) => n + r.meta.changes, 0);
+  const res = await d1.batch<{ pilot_id: number }>(stmts);
+  let n = 0;
+  for (const r of res) {
+    for (const { pilot_id } of r.results) {
+      n++;
+      byPilot?.set(pilot_id, (byPilot.get(pilot_id) ?? 0) + 1);
+    }
+  }
+  return n;
 }
 
 export async function dueOutboxIds(d1: D1Database, now: number, limit = 10_000, pilotId?: number): Promise<number[]> {
+  return (await dueOutbox(d1, now, limit, pilotId)).map((r) => r.id);
+}
+
+/** Due queued messages (optionally of one pilot) with their pilot. */
+export async function dueOutbox(d1: D1Database, now: number, limit = 10_000, pilotId?: number): Promise<{ id: number; pilotId: number }[]> {
   const q = pilotId === undefined
-    ? d1.prepare("SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?").bind(now, limit)
-    : d1.prepare("SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?").bind(now, pilotId, limit);
-  return (await q.all<{ id: number }>()).results.map((r) => r.id);
+    ? d1.prepare("SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?").bind(now, limit)
+    : d1.prepare("SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?").bind(now, pilotId, limit);
+  return (await q.all<{ id: number; pilot_id: number }>()).results.map((r) => ({ id: r.id, pilotId: r.pilot_id }));
 }
 
 /** What delivery knows about a queued message right before sending it. */
@@ -233,21 +245,21 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
  * `build_failed`) before anything is handed over; any other error of one row is recorded on that row (or,
  * if even that write fails, left to resolveStaleClaims) and its neighbours are delivered all the same.
  */
-export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport } = {}): Promise<DeliveryCounts> {
+export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport; byPilot?: Map<number, DeliveryCounts> } = {}): Promise<DeliveryCounts> {
   const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
   if (!ids.length) return counts;
   // The transport before the claim: one that refuses its configuration (an http:// MAIL_API_URL outside
   // dev mode) leaves every row queued instead of claimed.
   const tx = opts.transport ?? (await createTransport(env));
   try {
-    await deliverClaimed(env, ids, now, tx, counts);
+    await deliverClaimed(env, ids, now, tx, counts, opts.byPilot);
   } finally {
     if (!opts.transport) await tx.close().catch(() => {});
   }
   return counts;
 }
 
-async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: MailTransport, counts: DeliveryCounts) {
+async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: MailTransport, counts: DeliveryCounts, byPilot?: Map<number, DeliveryCounts>) {
   const d1 = env.DB;
   const claimId = crypto.randomUUID();
   const t0 = now();
@@ -419,6 +431,8 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
 
   for (const r of rows) {
     const state = { handedOver: false };
+    // Each row's outcome is also added to its pilot's share (a cron run records every pilot's counts).
+    const before = { ...counts };
     try {
       await deliverRow(r, state);
     } catch (e) {
@@ -443,6 +457,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       }
       if (give) counts.failed++;
       else counts.retried++;
+    } finally {
+      if (byPilot) {
+        const share = byPilot.get(r.pilot_id) ?? { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
+        for (const k of Object.keys(share) as (keyof DeliveryCounts)[]) share[k] += counts[k] - before[k];
+        byPilot.set(r.pilot_id, share);
+      }
     }
   }
 }
@@ -454,21 +474,28 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
  * killing its Worker cannot block every run); otherwise they are marked failed ("outcome_unknown") and a
  * researcher may retry them from the outbox view, knowing the youth might get the message twice.
  */
-export async function resolveStaleClaims(env: Env, now: number): Promise<number> {
+export async function resolveStaleClaims(env: Env, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
   const d1 = env.DB;
   const before = now - STALE_CLAIM_MS;
   const idempotent = isIdempotentTransport(env) ? 1 : 0;
-  const [a, b] = await d1.batch([
-    d1.prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1 WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at IS NULL").bind(now, before),
+  // A pilot's manual run settles only that pilot's claims (the pilot parameter NULL: every pilot's).
+  const [a, b] = await d1.batch<{ pilot_id: number }>([
+    d1
+      .prepare(
+        `UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1
+         WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at IS NULL AND (?3 IS NULL OR pilot_id = ?3) RETURNING pilot_id`,
+      )
+      .bind(now, before, pilotId ?? null),
     d1
       .prepare(
         `UPDATE outbox SET status = CASE WHEN ?1 = 1 AND attempts < ?4 THEN 'queued' ELSE 'failed' END,
            last_error = CASE WHEN ?1 = 1 AND attempts >= ?4 THEN 'outcome_unknown: max_attempts' ELSE 'outcome_unknown' END, next_attempt_at = ?2
-         WHERE status = 'sending' AND claimed_at <= ?3`,
+         WHERE status = 'sending' AND claimed_at <= ?3 AND (?5 IS NULL OR pilot_id = ?5) RETURNING pilot_id`,
       )
-      .bind(idempotent, now, before, maxAttempts(env)),
+      .bind(idempotent, now, before, maxAttempts(env), pilotId ?? null),
   ]);
-  return a!.meta.changes + b!.meta.changes;
+  for (const { pilot_id } of [...a!.results, ...b!.results]) byPilot?.set(pilot_id, (byPilot.get(pilot_id) ?? 0) + 1);
+  return a!.results.length + b!.results.length;
 }
 
 /** Failures of one kind at or above this count within FAILURE_WARNING_WINDOW_MS raise a warning. */

@@ -8,7 +8,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
-import { READ_ROLES, pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
+import { READ_ROLES, WRITE_ROLES, pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
 import { op } from "../staff/openapi";
 import { z } from "zod/v4";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
@@ -117,8 +117,10 @@ export const reportRoutes = new Hono<StaffEnv>()
     const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
     return download(c, html, "text/html; charset=utf-8", `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`);
   })
-  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators", access: "read", body: RECOMPUTE_BODY, response: recomputeResponse }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  // A full recompute rewrites every stored indicator of the pilot and costs the whole pilot's answers in
+  // reads: a researcher's (write-role) action, not a reader's.
+  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators (researchers of the pilot and admins)", access: "write", body: RECOMPUTE_BODY, response: recomputeResponse }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const raw = await c.req.text();
     if (raw.length > MAX_RECOMPUTE_BODY) throw new AppError("payload_too_large", "Body too large");
     let force = false;
