@@ -71,6 +71,12 @@ describe("complete erasure", () => {
     await addStaffForm(y.id, "background", { ageAtPilotStart: 15, educationLevel: "vmbo" });
     await addStaffForm(y.id, "risl", { signals: 4, risks: 2, protective: 3 });
     await addStaffForm(other.id, "risl", { signals: 1, risks: 1, protective: 1 });
+    // a questionnaire she has started: one page saved as a draft, with a comment
+    const open = (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 9, ?, ?, ?, 'started', '[]') RETURNING id")
+      .bind(y.id, today(), Date.now() - 3_600_000, Date.now() + 86_400_000)
+      .first<number>("id"))!;
+    await env.DB.prepare("INSERT INTO draft_answers (occasion_id, participant_id, instrument_version_id, item_key, value, comment, saved_at) VALUES (?, ?, ?, 'algemeen', 7, 'a comment', ?)").bind(open, y.id, versions.get("welzijn")!, Date.now()).run();
+    await env.DB.prepare("INSERT INTO drafts (occasion_id, participant_id, page, stamps, updated_at) VALUES (?, ?, 1, '{}', ?)").bind(open, y.id, Date.now()).run();
     await recomputePilot(env.DB, pilot.id, Date.now());
     const indicators = await count("SELECT COUNT(*) AS n FROM indicator_results WHERE participant_id = ?", y.id);
     expect(indicators).toBeGreaterThan(7);
@@ -80,7 +86,7 @@ describe("complete erasure", () => {
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual({ code: y.code, erasedResponses: 5 * 8 + 40, erasedStaffForms: 2, erasedIndicators: indicators, erasedOccasions: 6 });
 
-    for (const table of ["responses", "staff_forms", "indicator_results", "recompute_queue"]) {
+    for (const table of ["responses", "staff_forms", "indicator_results", "recompute_queue", "draft_answers", "drafts"]) {
       expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE participant_id = ?`, y.id), table).toBe(0);
     }
     expect(await count("SELECT COUNT(*) AS n FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)", y.id)).toBe(0);
@@ -93,7 +99,7 @@ describe("complete erasure", () => {
     expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/participants/${y.code}/forms/risl`)).status).toBe(404);
 
     const rows = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "participant.erase_answers"));
-    expect(rows.find((a) => a.target === y.code)!.details).toEqual({ responses: 80, staffForms: 2, indicators, occasions: 6 });
+    expect(rows.find((a) => a.target === y.code)!.details).toEqual({ responses: 80, staffForms: 2, indicators, occasions: 6, draftAnswers: 1 });
 
     // A full recompute afterwards brings none of her results back.
     await recomputePilot(env.DB, pilot.id, Date.now(), { force: true });

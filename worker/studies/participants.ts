@@ -163,7 +163,7 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
 
 /**
  * Erases a youth's answers on request (separate from withdrawal), in one D1 transaction, audited with the
- * counts. Complete: her answers, answer timings and times, staff forms (background and
+ * counts. Complete: her answers and unsubmitted drafts, answer timings and times, staff forms (background and
  * RIS-L: data about her that the study does not need to keep once she asks; DESIGN.md §4) and computed
  * indicators all go. Her occasions stay, marked erased, so that response figures count them as erased
  * rather than as answered or as non-response. Her erase generation is raised in the same transaction: a
@@ -179,7 +179,8 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
         `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
          SELECT ?2, ?3, ?4, 'participant.erase_answers', ?5, ?6, json_object(
            'responses', (SELECT COUNT(*) FROM responses WHERE ${mine}), 'staffForms', (SELECT COUNT(*) FROM staff_forms WHERE ${mine}),
-           'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), 'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}))`,
+           'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), 'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}),
+           'draftAnswers', (SELECT COUNT(*) FROM draft_answers WHERE ${mine}))`,
       )
       .bind(p.id, now, actor.type, actor.id, pilot.id, p.code),
     d1.prepare("UPDATE participants SET erase_generation = erase_generation + 1 WHERE id = ?1 AND pilot_id = ?2").bind(p.id, pilot.id),
@@ -189,6 +190,9 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
     d1.prepare(`DELETE FROM indicator_results WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM recompute_queue WHERE ${mine}`).bind(p.id),
     d1.prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?1)").bind(p.id),
+    // Answers saved page by page but not yet submitted (issue 14), comments included.
+    d1.prepare(`DELETE FROM draft_answers WHERE ${mine}`).bind(p.id),
+    d1.prepare(`DELETE FROM drafts WHERE ${mine}`).bind(p.id),
   ]);
   const changes = (i: number) => res[i]!.meta.changes;
   return { erasedResponses: changes(3), erasedStaffForms: changes(4), erasedIndicators: changes(5), erasedOccasions: changes(2) };
