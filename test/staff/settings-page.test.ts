@@ -123,6 +123,13 @@ describe("pilot settings page", () => {
     ["sender name empty", { senderName: "   " }, "senderName"],
     ["sender name too long", { senderName: "x".repeat(61) }, "senderName"],
     ["sender name sent twice", { senderName: ["Team A", "Team B"] }, "senderName"],
+    ["sender name with a double quote", { senderName: 'Team "Vragenlijst"' }, "senderName"],
+    ["sender name with a line break (header injection)", { senderName: "Team\r\nBcc: someone@example.test" }, "senderName"],
+    ["sender name with a bare line feed", { senderName: "Team\nVragenlijst" }, "senderName"],
+    ["sender name with a tab", { senderName: "Team\tVragenlijst" }, "senderName"],
+    ["sender name with a C1 control (NEL)", { senderName: "Team\u0085Vragenlijst" }, "senderName"],
+    ["sender name with a NUL", { senderName: "Team\u0000" + "Vragenlijst" }, "senderName"],
+    ["sender name with a line separator", { senderName: "Team\u2028Vragenlijst" }, "senderName"],
     ["quick exit to a script address", { quickExitUrl: "javascript:alert(1)" }, "quickExitUrl"],
     ["quick exit not an address", { quickExitUrl: "weg hier" }, "quickExitUrl"],
   ];
@@ -134,7 +141,7 @@ describe("pilot settings page", () => {
     const html = await res.text();
     expect(html).toContain('id="settings-errors"');
     expect(html).toContain(`id="${field}-error"`);
-    if (field !== "quietWeekdays") expect(html).toMatch(new RegExp(`<input id="${field}"(?:(?!/>).)*aria-invalid="true"`));
+    if (field !== "quietWeekdays") expect(html).toMatch(new RegExp(`<input id="${field}"(?:(?!/>).)*aria-invalid="true"`, "s")); // "s": a refused value may hold a line break
     expect(html).not.toContain("<script>alert(1)");
     expect(JSON.stringify(await settingsOf())).toBe(before);
     expect((await audits()).length).toBe(n);
@@ -144,6 +151,40 @@ describe("pilot settings page", () => {
     const res = await post(withChanges(formIn(await page()), { senderName: '"><script>alert(1)</script>' }));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('value="&quot;>&lt;script>alert(1)&lt;/script>"');
+  });
+
+  it("a stale edit (someone saved after the form was opened) gets 409 with the current values and a notice, Dutch first; nothing of it is stored", async () => {
+    const other = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const mine = formIn(await page()); // opened first
+    expect(new Map(mine).get("settingsVersion")).toMatch(/^[0-9a-f]{24}$/);
+    // the other researcher opens, changes and saves
+    expect((await post(withChanges(formIn(await page(other)), { maxReminders: "4" }), other)).status).toBe(303);
+    const saved = JSON.stringify(await settingsOf());
+    const n = (await audits()).length;
+    // mine, based on the old values, changes another field and the same one
+    const res = await post(withChanges(mine, { maxReminders: "1", minSpacingDays: "5" }));
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain('id="settings-stale"');
+    const notice = html.slice(html.indexOf('id="settings-stale"'));
+    expect(notice.indexOf("Iemand anders heeft deze instellingen gewijzigd")).toBeGreaterThan(-1);
+    expect(notice.indexOf("Iemand anders")).toBeLessThan(notice.indexOf("Someone else changed these settings"));
+    // the form shows the values stored now, with their version, so the next save is based on them
+    const shown = new Map(formIn(html));
+    expect(shown.get("maxReminders")).toBe("4");
+    expect(shown.get("settingsVersion")).not.toBe(new Map(mine).get("settingsVersion"));
+    expect(JSON.stringify(await settingsOf())).toBe(saved);
+    expect((await audits()).length).toBe(n);
+    // reapplied on the current values, it is stored
+    expect((await post(withChanges(formIn(html), { minSpacingDays: "5" }))).status).toBe(303);
+    expect(((await settingsOf()) as { reminders: Record<string, unknown> }).reminders).toMatchObject({ maxReminders: 4, minSpacingDays: 5 });
+  });
+
+  it("a refused form keeps the version it was opened with", async () => {
+    const mine = formIn(await page());
+    const res = await post(withChanges(mine, { frequentIntervalDays: "99" }));
+    expect(res.status).toBe(400);
+    expect(new Map(formIn(await res.text())).get("settingsVersion")).toBe(new Map(mine).get("settingsVersion"));
   });
 
   it("a coordinator sees the values read-only and cannot post", async () => {

@@ -18,6 +18,12 @@ export type Operation = {
   /** Hono-style path, e.g. /api/v1/pilots/:pilot/participants */
   path: string;
   summary: string;
+  /** Longer text for the OpenAPI description (behaviour a client must know, e.g. optimistic concurrency). */
+  description?: string;
+  /** Request headers the operation reads. */
+  headerParams?: readonly { name: string; description: string; required?: boolean }[];
+  /** Headers of the success answer. */
+  responseHeaders?: Readonly<Record<string, string>>;
   access: Access;
   body?: z.ZodType;
   /** a text/csv body instead of JSON */
@@ -89,7 +95,8 @@ function successResponses(o: Operation | undefined): Record<string, unknown> {
     : o.response
       ? { "application/json": { schema: jsonSchema(o.response, "output") } }
       : undefined;
-  return Object.fromEntries(successStatuses(o).map((s) => [String(s), { description: DESCRIPTIONS[s], ...(content ? { content } : {}) }]));
+  const headers = o.responseHeaders ? Object.fromEntries(Object.entries(o.responseHeaders).map(([name, description]) => [name, { description, schema: { type: "string" } }])) : undefined;
+  return Object.fromEntries(successStatuses(o).map((s) => [String(s), { description: DESCRIPTIONS[s], ...(headers ? { headers } : {}), ...(content ? { content } : {}) }]));
 }
 
 /** The OpenAPI 3.1 document for every /api/v1 route the app serves; the dev routes only in dev mode. */
@@ -110,8 +117,9 @@ export function buildOpenApi(routes: { method: string; path: string }[], { dev =
       : [];
     const operation: Record<string, unknown> = {
       summary: o?.summary ?? `${r.method} ${r.path}`,
+      ...(o?.description ? { description: o.description } : {}),
       ...(o ? { "x-access": o.access } : {}),
-      parameters: [...params, ...query],
+      parameters: [...params, ...query, ...(o?.headerParams ?? []).map((h) => ({ name: h.name, in: "header", required: h.required ?? false, description: h.description, schema: { type: "string" } }))],
       ...(o?.access === "public" ? { security: [] } : {}),
       responses: { ...successResponses(o), default: { description: "Error", content: { "application/json": { schema: ERROR } } } },
     };

@@ -18,7 +18,7 @@ import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } fro
 import { actorOf, formBody, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
-import { effectiveSettings, updateSettings } from "../studies/config";
+import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
 import { missingInstrumentsOf } from "../studies/instruments";
 import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
 import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
@@ -202,7 +202,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .get("/staff/pilots/:pilot/settings", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const saved = c.req.query("saved");
-    return settingsPage(c, pilot, currentSettingsForm(c, pilot), {}, saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined);
+    return settingsPage(c, pilot, await currentSettingsForm(c, pilot), {}, saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined);
   })
   .post(
     "/staff/pilots/:pilot/settings",
@@ -210,7 +210,9 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const submitted = readSettingsForm(await formBody(c, { all: true }));
-      const changes = changedSettings(currentSettingsForm(c, pilot), submitted);
+      // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
+      if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot))) return staleSettings(c, pilot);
+      const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
       if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
       // Each refused field gets its message beside it; nothing is stored.
       const refuse = (paths: string[]) =>
@@ -218,8 +220,9 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const parsed = settingsBody.safeParse(changes);
       if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
       try {
-        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
+        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), { ifVersion: submitted.version });
       } catch (e) {
+        if (e instanceof SettingsConflict) return staleSettings(c, pilot);
         if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details)) return refuse((e.details as { path: string }[]).map((d) => d.path));
         throw e;
       }
@@ -261,10 +264,19 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .onError(staffPageError);
 
 type Pilot = typeof schema.pilots.$inferSelect;
-const currentSettingsForm = (c: Context<StaffEnv>, pilot: Pilot) => formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME));
-function settingsPage(c: Context<StaffEnv>, pilot: Pilot, values: SettingsFormValues, errors: SettingsPageProps["errors"], saved?: SettingsPageProps["saved"], status: 200 | 400 = 200) {
+/** The form's values for the stored settings, with their version (sent back as a hidden field). */
+const currentSettingsForm = async (c: Context<StaffEnv>, pilot: Pilot): Promise<SettingsFormValues> => ({ ...formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME)), version: await settingsVersion(pilot) });
+async function settingsPage(c: Context<StaffEnv>, pilot: Pilot, values: SettingsFormValues, errors: SettingsPageProps["errors"], saved?: SettingsPageProps["saved"], status: 200 | 400 | 409 = 200, stale = false) {
   const { timezone, frequent, wave } = effectiveSettings(pilot, c.env.MAIL_FROM_NAME);
-  return renderStaffPage(c, <SettingsPage user={staffUserOf(c)} pilot={pilot} values={values} fixed={{ timezone, frequent, wave }} canWrite={canWrite(pilot.id, c.get("principal"))} errors={errors} saved={saved} />, status);
+  // A refused form keeps the version it was rendered with, so a corrected resubmit is still checked against it.
+  const version = values.version ?? (await settingsVersion(pilot));
+  return renderStaffPage(c, <SettingsPage user={staffUserOf(c)} pilot={pilot} values={values} fixed={{ timezone, frequent, wave }} canWrite={canWrite(pilot.id, c.get("principal"))} errors={errors} saved={saved} version={version} stale={stale} />, status);
+}
+/** A stale edit: 409 with the values stored now (and their version) and a notice; nothing was stored. */
+async function staleSettings(c: Context<StaffEnv>, pilot: Pilot) {
+  const [fresh] = await getDb(c.env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id));
+  const current = fresh ?? pilot;
+  return settingsPage(c, current, await currentSettingsForm(c, current), {}, undefined, 409, true);
 }
 
 /** Staff pages answer errors with a page, not the JSON envelope; the status is the same as the API's. */

@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import { schema } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
+import { sha256Hex } from "../lib/crypto";
 import { validatePolicy } from "../reminders/policy";
 import { validateSchedule } from "../schedule/schedule";
 import { isUniqueViolation } from "./participants";
@@ -45,7 +46,57 @@ export async function latestVersions(db: Db) {
   return out;
 }
 
-export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>, actor: Actor, now: number) {
+/**
+ * The version of a pilot's configuration as a settings edit reads it (time zone and settings): a short
+ * hash of their canonical JSON. GET /settings sends it as the ETag, the settings page as a hidden field;
+ * an edit that names an older version is refused (409) instead of overwriting what someone else saved.
+ */
+export async function settingsVersion(pilot: { timezone: string; settings: unknown }): Promise<string> {
+  return (await sha256Hex(`settings:${pilot.timezone}\n${canonical(pilot.settings ?? {})}`)).slice(0, 24);
+}
+
+/** A stale edit: the details name the version now stored, so a client can reload and retry. */
+export class SettingsConflict extends AppError {
+  constructor(readonly currentVersion: string) {
+    super("conflict", "The settings were changed since you read them; read them again and reapply your change", [{ path: "version", message: "stale", currentVersion }]);
+  }
+}
+
+/**
+ * Applies a partial change on top of the stored configuration and validates the whole. The write is a
+ * compare-and-swap on the row as read, so two concurrent edits never lose one another: with
+ * `ifVersion` (If-Match, the page's hidden field) a version that is not the stored one is a
+ * SettingsConflict; without it the change is merged onto whatever is stored, retried when the row moved.
+ */
+export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>, actor: Actor, now: number, opts: { ifVersion?: string } = {}) {
+  const d1 = db.$client as D1Database;
+  for (let attempt = 0; ; attempt++) {
+    const row = await d1.prepare("SELECT timezone, settings FROM pilots WHERE id = ?").bind(pilot.id).first<{ timezone: string; settings: string }>();
+    if (!row) throw new AppError("not_found", "No such pilot");
+    const stored = { ...pilot, timezone: row.timezone, settings: JSON.parse(row.settings) as Record<string, unknown> };
+    const version = await settingsVersion(stored);
+    if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw new SettingsConflict(version);
+    const candidate = await checkedSettings(db, stored, body);
+    const res = await d1
+      .prepare("UPDATE pilots SET timezone = ?1, settings = ?2 WHERE id = ?3 AND timezone = ?4 AND settings = ?5")
+      .bind(candidate.timezone, JSON.stringify(candidate.settings), pilot.id, row.timezone, row.settings)
+      .run();
+    if (res.meta.changes === 1) {
+      await audit(db, actor, "pilot.settings_update", now, { pilotId: pilot.id, details: { fields: Object.keys(body) } });
+      return candidate;
+    }
+    // Someone saved in between: a versioned edit is stale now; an unversioned one is merged again.
+    if (opts.ifVersion !== undefined || attempt >= 4) throw new SettingsConflict(await settingsVersion(await storedPilot(d1, pilot)));
+  }
+}
+
+async function storedPilot(d1: D1Database, pilot: Pilot) {
+  const row = await d1.prepare("SELECT timezone, settings FROM pilots WHERE id = ?").bind(pilot.id).first<{ timezone: string; settings: string }>();
+  return { ...pilot, timezone: row?.timezone ?? pilot.timezone, settings: row ? (JSON.parse(row.settings) as Record<string, unknown>) : pilot.settings };
+}
+
+/** The stored configuration with `body` applied, validated as a whole (schedule, policy, instruments). */
+async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>) {
   const current = settingsOf(pilot);
   const next: PilotSettings = {
     ...current,
@@ -71,8 +122,6 @@ export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof 
   }
   for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {})) if (!frequent.includes(k)) problems.push(`schedule.instrumentEvery.${k}.not_asked`);
   if (problems.length) throw new AppError("validation", `Invalid settings: ${problems.join(", ")}`, problems.map((p) => ({ path: p, message: p })));
-  await db.update(schema.pilots).set({ timezone: candidate.timezone, settings: candidate.settings }).where(eq(schema.pilots.id, pilot.id));
-  await audit(db, actor, "pilot.settings_update", now, { pilotId: pilot.id, details: { fields: Object.keys(body) } });
   return candidate;
 }
 

@@ -9,7 +9,7 @@ import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
-import { effectiveSettings, savePilotItems, updateSettings } from "./config";
+import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
 import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
 import {
@@ -41,6 +41,17 @@ const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw n
 
 export const FORMS = { background: backgroundForm, risl: rislForm } as const;
 
+const SETTINGS_GET_DOC = "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
+const SETTINGS_PUT_DOC =
+  "Optimistic concurrency: send If-Match with the ETag of the GET /settings your change is based on. If the configuration changed since, the answer is 409 (error code `conflict`, `details[0].currentVersion` the stored version) and nothing is stored: read it again and reapply your change. Without If-Match the change is merged onto the stored configuration atomically (fields you do not send keep their stored values; two concurrent changes never lose one another). The answer carries the new ETag.";
+
+/** The version an If-Match header names: the first entity tag (weak or strong); `*` means any. */
+export function ifMatchVersion(header: string | undefined): string | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const m = /^\s*(?:W\/)?"([^"]*)"/.exec(header) ?? /^\s*([^\s,]+)/.exec(header);
+  return m?.[1] ?? "";
+}
+
 async function csvText(c: { req: { header(n: string): string | undefined; text(): Promise<string> } }) {
   const type = c.req.header("content-type") ?? "";
   if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
@@ -55,15 +66,34 @@ const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun ===
 export const studyRoutes = new Hono<StaffEnv>()
   .use("/pilots/*", requireStaff)
   .get(
-    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", access: "read", response: settingsResponse }),
-    async (c) => c.json(effectiveSettings(await pilotFor(c, READ_ROLES), c.env.MAIL_FROM_NAME)),
+    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", description: SETTINGS_GET_DOC, responseHeaders: { ETag: "The version of the configuration; send it back in If-Match when you change it." }, access: "read", response: settingsResponse }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      c.header("ETag", `"${await settingsVersion(pilot)}"`);
+      return c.json(effectiveSettings(pilot, c.env.MAIL_FROM_NAME));
+    },
   )
-  .put(op({ method: "put", path: `${P}/settings`, summary: "Change the pilot configuration (partial; validated as a whole)", access: "write", body: settingsBody, response: settingsResponse }), jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const body = await jsonBody(c, settingsBody);
-    const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now());
-    return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
-  })
+  .put(
+    op({
+      method: "put",
+      path: `${P}/settings`,
+      summary: "Change the pilot configuration (partial; validated as a whole)",
+      description: SETTINGS_PUT_DOC,
+      headerParams: [{ name: "If-Match", description: "The ETag of GET /settings (or of the previous PUT) this change is based on. A version that is no longer the stored one is refused with 409 (error code conflict; details[0].currentVersion names the stored version) and nothing is changed." }],
+      responseHeaders: { ETag: "The version after this change." },
+      access: "write",
+      body: settingsBody,
+      response: settingsResponse,
+    }),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const body = await jsonBody(c, settingsBody);
+      const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now(), { ifVersion: ifMatchVersion(c.req.header("if-match")) });
+      c.header("ETag", `"${await settingsVersion(updated)}"`);
+      return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
+    },
+  )
   .put(op({ method: "put", path: `${P}/items`, summary: "Set the pilot-specific items (a change makes a new instrument version)", access: "write", body: pilotItemsBody, response: instrumentVersionResponse }), jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json(await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()));

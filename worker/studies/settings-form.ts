@@ -24,7 +24,16 @@ export const NUMBER_FIELDS = [
 export type SettingsField = (typeof NUMBER_FIELDS)[number]["name"] | "senderName" | "quickExitUrl" | "quietStart" | "quietEnd" | "quietWeekdays" | "mentorAfterLastReminder";
 
 /** What the form shows: the texts as typed (so a refused value is shown back as it was), days and a flag. */
-export type SettingsFormValues = { text: Record<string, string>; quietWeekdays: number[]; mentorAfterLastReminder: boolean };
+export type SettingsFormValues = {
+  text: Record<string, string>;
+  quietWeekdays: number[];
+  mentorAfterLastReminder: boolean;
+  /** the settings version the form was rendered with (hidden field; worker/studies/config.ts settingsVersion) */
+  version?: string;
+};
+
+/** The hidden field that carries the settings version a form was rendered with. */
+export const VERSION_FIELD = "settingsVersion";
 
 /** The effective settings as GET /settings returns them (worker/studies/config.ts effectiveSettings). */
 type Effective = {
@@ -49,7 +58,8 @@ export function readSettingsForm(form: Record<string, string | File | (string | 
   for (const k of ["senderName", "quickExitUrl", "quietStart", "quietEnd", ...NUMBER_FIELDS.map((f) => f.name)]) text[k] = one(k);
   const raw = form["quietWeekdays"];
   const days = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((d) => (typeof d === "string" && /^[1-7]$/.test(d) ? Number(d) : NaN));
-  return { text, quietWeekdays: [...new Set(days)].sort(), mentorAfterLastReminder: one("mentorAfterLastReminder") === "1" };
+  const version = one(VERSION_FIELD);
+  return { text, quietWeekdays: [...new Set(days)].sort(), mentorAfterLastReminder: one("mentorAfterLastReminder") === "1", ...(version ? { version } : {}) };
 }
 
 function bodyOf(v: SettingsFormValues) {

@@ -61,10 +61,20 @@ export const eraseBody = z.object({ confirmCode: code }).strict();
 export const listQuery = z.object({ status: z.enum(PARTICIPANT_STATUSES).optional() }).strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+/**
+ * Quotes and control characters (C0, DEL, C1, the Unicode line and paragraph separators) cannot stand in
+ * a From: display name: refused here, checked before trimming, so the API and the settings page say so
+ * beside the field instead of the mail silently dropping the name.
+ */
+export const SENDER_NAME_FORBIDDEN = /["\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const senderName = z
+  .string()
+  .refine((s) => !SENDER_NAME_FORBIDDEN.test(s), { message: "No quotes or control characters (line breaks, tabs)" })
+  .pipe(neutral(60));
 export const settingsBody = z
   .object({
     timezone: z.string().min(1).max(64).optional(),
-    senderName: neutral(60).optional(),
+    senderName: senderName.optional(),
     quickExitUrl: z
       .url({ protocol: /^https?$/ })
       .max(500)

@@ -1,7 +1,7 @@
 // Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
 // Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
 // schema (worker/studies/settings-form.ts); errors are shown beside the field they belong to.
-import { NUMBER_RANGES, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
+import { NUMBER_RANGES, VERSION_FIELD, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
@@ -15,6 +15,10 @@ export type SettingsPageProps = {
   canWrite: boolean;
   errors?: Partial<Record<SettingsField | "form", string>>;
   saved?: "saved" | "unchanged";
+  /** the settings version these values are (sent back with the form: a stale edit is refused) */
+  version?: string;
+  /** the post was based on values someone else has changed since: these are the current ones */
+  stale?: boolean;
   lang?: Lang;
 };
 
@@ -38,7 +42,7 @@ const LABELS: Record<SettingsField, MessageKey> = {
   mentorAfterDays: "staff.settings.mentorAfterDays",
 };
 
-export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, lang = "nl" }: SettingsPageProps) {
+export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, version, stale = false, lang = "nl" }: SettingsPageProps) {
   const disabled = !canWrite;
   const problem = (name: SettingsField) =>
     errors[name] ? (
@@ -65,6 +69,12 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
           {t(saved === "saved" ? "staff.settings.saved" : "staff.settings.unchanged", lang)}
         </p>
       )}
+      {stale && (
+        <div class="error" id="settings-stale" role="alert">
+          <p>{t("staff.settings.stale", lang)}</p>
+          <p lang={lang === "nl" ? "en" : "nl"}>{t("staff.settings.stale", lang === "nl" ? "en" : "nl")}</p>
+        </div>
+      )}
       {Object.keys(errors).length > 0 && (
         <div class="error" id="settings-errors" role="alert">
           <p>{t("staff.enrol.invalid", lang)}</p>
@@ -84,6 +94,7 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
       {!canWrite && <p class="muted" id="settings-readonly">{t("staff.settings.readOnly", lang)}</p>}
       <form method="post" action={`/staff/pilots/${pilot.key}/settings`} class="stack" id="settings-form" novalidate>
         <CsrfField token={user?.csrf} />
+        {version && <input type="hidden" name={VERSION_FIELD} value={version} />}
         <fieldset>
           <legend>{t("staff.settings.youthFacing", lang)}</legend>
           <label for="senderName">{t("staff.settings.senderName", lang)}</label>
