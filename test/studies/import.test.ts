@@ -176,6 +176,16 @@ describe("measurement import", () => {
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000").bind(pilot.id).first<{ n: number }>())!.n).toBe(0);
   });
 
+  it("refuses dates at the end of the calendar (9999-12-31) as a bad row, not a 500 (found by the fuzz suite)", async () => {
+    const { pilot, researcher, codes } = await withYouths(1);
+    const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, [M_HEADER, `${codes[0]},welzijn,persoonlijk,9999-12-31,7,`, `${codes[0]},welzijn,gezin,9999-12-31 23:59,7,`].join("\n"));
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as Report;
+    expect(report.errors.map((e) => [e.line, e.column])).toEqual([[2, "measured_at"], [3, "measured_at"]]);
+    const patch = await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${codes[0]}`, { status: "left_care", leftCareAt: "9999-12-31" });
+    expect(patch.status).toBe(400);
+  });
+
   it("valid file: everything committed in one go as imported answers, queued for recompute, and a re-import is refused as duplicate", async () => {
     const { pilot, researcher, codes } = await withYouths(3, 200);
     const lines = [M_HEADER];

@@ -8,12 +8,15 @@ export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** Words that must never reach a youth (DESIGN.md §4): rejected in anything youth-facing a pilot configures. */
 export const FORBIDDEN_WORDS = /slachtoffer|uitbuit|loverboy|mensenhandel|exploitation|exploit|victim|trafficking/i;
 
+/** Dates this study can mean; year 9999 also breaks the time-zone arithmetic (the next day is year 10000). */
+export const DATE_MIN = "1900-01-01";
+export const DATE_MAX = "2999-12-31";
 const isRealDate = (s: string) => {
-  if (!DATE_RE.test(s)) return false;
+  if (!DATE_RE.test(s) || s < DATE_MIN || s > DATE_MAX) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 };
-export const isoDate = z.string().refine(isRealDate, { message: "Expected a real date as YYYY-MM-DD" });
+export const isoDate = z.string().refine(isRealDate, { message: "Expected a real date as YYYY-MM-DD (1900–2999)" });
 export const code = z.string().regex(CODE_RE, { message: "Code: 2–32 letters, digits, - or _, starting with a letter or digit" });
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const neutral = (max: number) =>
