@@ -11,7 +11,7 @@ import { makePilot, uniqueKey } from "../support/fixtures";
 import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "./support";
 
 /** Routes anyone may call: youth pages, assets, the API description and the sign-in steps. */
-const PUBLIC = [/^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/api\/v1\/openapi\.json$/, /^\/staff\/sign-in$/, /^\/staff\/auth\/:token$/];
+const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/api\/v1\/openapi\.json$/, /^\/staff\/sign-in$/, /^\/staff\/auth\/:token$/];
 /** Workspace pages follow the API's rules. */
 const PAGE_ACCESS: Record<string, Access> = {
   "GET /staff": "any",

@@ -5,7 +5,8 @@ import { isDev } from "../env";
 import { AppError } from "../errors";
 import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo } from "../demo/seed";
 import { requireAdmin, requireStaff, type StaffEnv } from "../staff/auth";
-import { ensureLink } from "../survey/links";
+import { sha256Hex } from "../lib/crypto";
+import { ensureLink, linkToken } from "../survey/links";
 import { createFixturePilot } from "./fixtures";
 
 /** Local development only: the routes do not exist unless DEV_MODE=1 (set in the generated .dev.vars). */
@@ -37,9 +38,17 @@ export const devRoutes = new Hono<StaffEnv>()
   })
   .post("/link", async (c) => {
     requireAdmin(c);
-    const body = z.object({ pilot: z.string().min(1).max(40) }).safeParse(await c.req.json().catch(() => null));
-    if (!body.success) throw new AppError("validation", "Body must be {\"pilot\": \"<key>\"}", body.error.issues);
-    return c.json(await openLink(c.env, body.data.pilot, Date.now()));
+    const body = z.object({ pilot: z.string().min(1).max(40), kind: z.enum(["frequent", "wave"]).optional() }).safeParse(await c.req.json().catch(() => null));
+    if (!body.success) throw new AppError("validation", "Body must be {\"pilot\": \"<key>\", \"kind\"?: \"frequent\" | \"wave\"}", body.error.issues);
+    return c.json(await openLink(c.env, body.data.pilot, Date.now(), body.data.kind));
+  })
+  // `npm run bench` (test/bench/http/run.mjs): many open frequent questionnaires of one new demo youth,
+  // so every measured answer POST sends a questionnaire that is really open (a send is taken once).
+  .post("/bench-links", async (c) => {
+    requireAdmin(c);
+    const body = z.object({ pilot: z.string().min(1).max(40), count: z.number().int().min(1).max(20_000) }).strict().safeParse(await c.req.json().catch(() => null));
+    if (!body.success) throw new AppError("validation", 'Body must be {"pilot": "<key>", "count": 1..20000}', body.error.issues);
+    return c.json(await benchLinks(c.env, body.data.pilot, body.data.count, Date.now()));
   })
   .post("/fixtures/pilot", async (c) => {
     requireAdmin(c);
@@ -50,14 +59,45 @@ export const devRoutes = new Hono<StaffEnv>()
   });
 
 /** A link to an occasion of a demo youth that is open now (the youth with the latest-closing open occasion). */
-async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number) {
+async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, kind?: "frequent" | "wave") {
   const row = await env.DB.prepare(
     `SELECT o.id, o.closes_at, p.code FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id
      WHERE pl.key = ? AND o.status IN ('open','started') AND o.opens_at <= ? AND o.closes_at > ? AND p.status IN ('active','left_care')
+       AND (?4 IS NULL OR o.kind = ?4)
      ORDER BY o.kind = 'frequent' DESC, o.closes_at DESC LIMIT 1`,
   )
-    .bind(pilot, now, now)
+    .bind(pilot, now, now, kind ?? null)
     .first<{ id: number; closes_at: number; code: string }>();
   if (!row) throw new AppError("not_found", `No open questionnaire for pilot "${pilot}" (known: ${DEMO_PILOTS.map((p) => p.key).join(", ")})`);
   return { code: row.code, url: await ensureLink(getDb(env.DB), env, row.id, row.closes_at) };
+}
+
+async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: number, now: number) {
+  const src = await env.DB.prepare(
+    "SELECT p.pilot_id, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.kind = 'frequent' ORDER BY o.id DESC LIMIT 1",
+  )
+    .bind(pilot)
+    .first<{ pilot_id: number; instrument_version_ids: string }>();
+  if (!src) throw new AppError("not_found", `No frequent questionnaire in pilot "${pilot}"`);
+  const code = `BENCH-${now.toString(36)}`;
+  const day = new Date(now).toISOString().slice(0, 10);
+  const pid = await env.DB.prepare("INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date, created_at) VALUES (?, ?, ?, 'active', 'self', ?, ?) RETURNING id")
+    .bind(src.pilot_id, code, day, day, now)
+    .first<number>("id");
+  await env.DB.prepare(
+    `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids, created_at)
+     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT ?, 'frequent', i, ?, ?, ?, 'open', ?, ? FROM n`,
+  )
+    .bind(count, pid, day, now - 3_600_000, now + 7 * 86_400_000, src.instrument_version_ids, now)
+    .run();
+  const { results } = await env.DB.prepare("SELECT id FROM occasions WHERE participant_id = ? ORDER BY seq").bind(pid).all<{ id: number }>();
+  const tokens = await Promise.all(results.map((r) => linkToken(env, r.id)));
+  const hashes = await Promise.all(tokens.map((t) => sha256Hex(t)));
+  for (let i = 0; i < results.length; i += 1000) {
+    const chunk = results.slice(i, i + 1000).map((r, j) => [r.id, hashes[i + j]]);
+    await env.DB.prepare("INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? FROM json_each(?)")
+      .bind(now + 7 * 86_400_000, JSON.stringify(chunk))
+      .run();
+  }
+  return { code, paths: tokens.map((t) => `/q/${t}`) };
 }
