@@ -43,6 +43,16 @@ export async function hmacToken(secret: string, purpose: string): Promise<string
   return b64url(new Uint8Array(sig));
 }
 
+/** The raw 32 bytes of HMAC-SHA-256(secret, purpose). */
+export async function hmacBytes(secret: string, purpose: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), enc.encode(purpose)));
+}
+
+/** The same HMAC as hex (for places that allow only letters and digits, such as a Message-ID). */
+export async function hmacHex(secret: string, purpose: string): Promise<string> {
+  return [...(await hmacBytes(secret, purpose))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 const aesKeys = new Map<string, Promise<CryptoKey>>();
 function aesKey(keyB64: string) {
   let k = aesKeys.get(keyB64);

@@ -5,6 +5,7 @@
 // The MIME text is built once by worker-mailer's Email class (mime.ts) for all three.
 import { EmailMessage } from "cloudflare:email";
 import { isDev, smtpSecurity, type Env } from "../env";
+import { hmacHex } from "../lib/crypto";
 import { buildMime } from "./mime";
 import { SmtpError, SmtpSession } from "./smtp";
 
@@ -35,9 +36,14 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-export function messageIdFor(env: Env, key: string): string {
+/**
+ * An opaque Message-ID for a message key (an outbox row's key, a sign-in link's hash): HMAC(LINK_SECRET,
+ * key), so it names no occasion, kind or count and cannot be guessed or reversed without the secret;
+ * unique per key and stable, so a resend of the same outbox row carries the same id.
+ */
+export async function messageIdFor(env: Env, key: string): Promise<string> {
   const domain = env.MAIL_FROM.split("@")[1] ?? "localhost";
-  return `<${key.replace(/[^a-zA-Z0-9.-]/g, ".")}@${domain}>`;
+  return `<${(await hmacHex(env.LINK_SECRET, `message-id:${key}`)).slice(0, 40)}@${domain}>`;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);

@@ -8,7 +8,7 @@
 import type { z } from "zod/v4";
 import type { Env } from "../env";
 import type { deliveryCounts } from "../staff/responses";
-import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { b64url, hmacBytes, sha256Hex } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
 import { buildMime } from "../mail/mime";
 import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport, type OutgoingMail, type SendResult } from "../mail/transport";
@@ -311,13 +311,14 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   // The outcome is written under this claim and only while the row is still `sending`: a finish that comes
   // late (after resolveStaleClaims settled the row, or another claim took it) changes nothing.
   const finish = async (r: ContextRow, status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean } = {}) => {
+    const messageId = status === "sent" ? await messageIdFor(env, r.key) : null;
     const res = await d1
       .prepare(
         `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
            sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
          WHERE id = ?7 AND claim_id = ?8 AND status = 'sending'`,
       )
-      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageIdFor(env, r.key), r.id, claimId)
+      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageId, r.id, claimId)
       .run();
     if (!res.meta.changes) console.warn(JSON.stringify({ event: "outbox_late_finish", outboxId: r.id, outcome: status }));
   };
@@ -359,9 +360,9 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
         throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
       }
       try {
-        const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id)}`;
+        const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id, r.closes_at ?? t)}`;
         const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
-        outgoing = { to, ...mail, messageId: messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) };
+        outgoing = { to, ...mail, messageId: await messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) };
         outgoing.mime = buildMime(env, outgoing);
       } catch (e) {
         throw new RowFailure("build_failed", redactAddresses(errorText(e)).slice(0, 200));
@@ -534,20 +535,65 @@ export async function logRepeatedFailures(d1: D1Database, now: number, pilotId?:
   return warnings;
 }
 
-/** `<participantId>.<hmac>`: lets the youth pause reminders without an account and without a stored token. */
-export async function pauseToken(env: Env, participantId: number): Promise<string> {
-  return `${participantId}.${await hmacToken(env.LINK_SECRET, `pause:${participantId}`)}`;
+/**
+ * Pause links ("no reminders for two weeks", in every invitation and reminder) are opaque: AES-256-GCM
+ * of (participant id, expiry) under a key derived from LINK_SECRET, so the link shows no participant id
+ * and nothing is stored for it. The IV is derived from the plaintext (HMAC), so the same youth and expiry
+ * always give the same link (a resend carries the same text). A pause link expires when the occasion it
+ * was mailed for closes: every reminder of that occasion is sent before its close, so the link outlives
+ * each message that carries it, and dies with the occasion (a later occasion's mail carries a new one).
+ */
+export const PAUSE_TOKEN_RE = /^[A-Za-z0-9_-]{59}$/; // 12-byte IV + 16-byte plaintext + 16-byte tag
+/** Expiry of a pause link made without an occasion (tests, tools): the longest response window. */
+export const DEFAULT_PAUSE_LINK_MS = 28 * 86_400_000;
+const pauseKeys = new Map<string, Promise<CryptoKey>>();
+function pauseKey(secret: string) {
+  let k = pauseKeys.get(secret);
+  if (!k) {
+    k = crypto.subtle
+      .digest("SHA-256", new TextEncoder().encode(`pause-link-key:${secret}`))
+      .then((raw) => crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
+    pauseKeys.set(secret, k);
+  }
+  return k;
+}
+const b64urlDecode = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+
+/** The pause link token of a youth, valid until `expiresAt` (the occasion's close). */
+export async function pauseToken(env: Env, participantId: number, expiresAt: number = Date.now() + DEFAULT_PAUSE_LINK_MS): Promise<string> {
+  const plain = new Uint8Array(16);
+  const view = new DataView(plain.buffer);
+  view.setFloat64(0, participantId);
+  view.setFloat64(8, Math.floor(expiresAt));
+  const iv = (await hmacBytes(env.LINK_SECRET, `pause-iv:${participantId}:${Math.floor(expiresAt)}`)).slice(0, 12);
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: new TextEncoder().encode("pause-link") }, await pauseKey(env.LINK_SECRET), plain));
+  const out = new Uint8Array(12 + ct.length);
+  out.set(iv);
+  out.set(ct, 12);
+  return b64url(out);
 }
 
-/** The participant id of a genuine pause token (LINK_SECRET, or LINK_SECRET_PREVIOUS while rotating), else null (malformed, tampered, or made with another secret). */
-export async function verifyPauseToken(env: Env, token: string): Promise<number | null> {
-  const m = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return null;
-  const id = Number(m[1]);
-  if (!Number.isSafeInteger(id)) return null;
+/**
+ * The participant id of a genuine, unexpired pause token (made with LINK_SECRET, or LINK_SECRET_PREVIOUS
+ * while rotating), else null: malformed, tampered, made with another secret, or past its occasion's close.
+ */
+export async function verifyPauseToken(env: Env, token: string, now = Date.now()): Promise<number | null> {
+  if (!PAUSE_TOKEN_RE.test(token)) return null;
+  const raw = b64urlDecode(token);
   // During a LINK_SECRET rotation, pause links mailed before it (LINK_SECRET_PREVIOUS) keep working.
   for (const secret of [env.LINK_SECRET, env.LINK_SECRET_PREVIOUS]) {
-    if (secret && timingSafeEqual(await hmacToken(secret, `pause:${id}`), m[2]!)) return id;
+    if (!secret) continue;
+    let plain: ArrayBuffer;
+    try {
+      plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.slice(0, 12), additionalData: new TextEncoder().encode("pause-link") }, await pauseKey(secret), raw.slice(12));
+    } catch {
+      continue;
+    }
+    const view = new DataView(plain);
+    const id = view.getFloat64(0);
+    const expiresAt = view.getFloat64(8);
+    if (!Number.isSafeInteger(id) || id <= 0 || !(expiresAt > now)) return null;
+    return id;
   }
   return null;
 }

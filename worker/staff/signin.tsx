@@ -42,7 +42,7 @@ export async function sendMagicLink(env: Env, to: string, token: string) {
       subject: t("staff.mail.subject", "nl"),
       text: [t("staff.mail.body", "nl"), "", link, "", t("staff.mail.ignore", "nl"), "", "---", "", t("staff.mail.body", "en"), "", link, "", t("staff.mail.ignore", "en")].join("\r\n"),
       html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t("staff.mail.subject", "nl"))}</title></head><body><p>${esc(t("staff.mail.body", "nl"))}</p><p><a href="${esc(link)}">${esc(link)}</a></p><p>${esc(t("staff.mail.ignore", "nl"))}</p><hr><div lang="en"><p>${esc(t("staff.mail.body", "en"))}</p><p>${esc(t("staff.mail.ignore", "en"))}</p></div></body></html>`,
-      messageId: messageIdFor(env, `staff-sign-in.${(await sha256Hex(token)).slice(0, 24)}`),
+      messageId: await messageIdFor(env, `staff-sign-in:${await sha256Hex(token)}`),
     });
     if (!res.accepted) logMailFailure(res.permanent ? "refused" : "temporary");
   } finally {

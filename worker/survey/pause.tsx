@@ -1,5 +1,7 @@
 // The youth's "no reminders for two weeks" link from every invitation and reminder: GET asks, POST
-// pauses. The token is `<participantId>.<hmac>` (see reminders/outbox.ts), so nothing is stored for it.
+// pauses. The token is opaque (AES-GCM of the youth's id and an expiry, see reminders/outbox.ts
+// pauseToken): it shows no participant id, nothing is stored for it, and it expires when the occasion
+// it was mailed for closes.
 // Pausing is idempotent (a second press changes nothing), audited with the youth's code as actor and
 // listed for researchers (GET /api/v1/pilots/:pilot/reminder-pauses).
 import { Hono, type Context } from "hono";
