@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../worker/app";
 import { getDb, schema } from "../../worker/db";
-import { sha256Hex } from "../../worker/lib/crypto";
+import { randomToken, sha256Hex } from "../../worker/lib/crypto";
 import { SESSION_COOKIE } from "../../worker/staff/auth";
-import { createMagicLink } from "../../worker/staff/signin";
+import { createMagicLink, REFUSED_LINK_AUDIT_WINDOW_MS } from "../../worker/staff/signin";
 import { makePilot, uniqueKey } from "../support/fixtures";
 import { BASE, call, linkIn, mailCount, mailTo, sessionFor, staffUser } from "./support";
 
@@ -121,6 +121,31 @@ describe("passwordless staff sign-in", () => {
     expect((await open(`${BASE}/staff/auth/${"A".repeat(43)}`)).status).toBe(410);
     expect((await open(`${BASE}/staff/auth/${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).status).toBe(410);
     expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it("audits refused link posts at most once per client per minute, and answers each with the 410 page", async () => {
+    const failed = async () => (await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "staff.sign_in_failed"))).filter((r) => r.target?.startsWith("client:"));
+    const before = (await failed()).length;
+    const from = (ip: string) => ({ method: "POST", redirect: "manual" as const, headers: { origin: BASE, "cf-connecting-ip": ip } });
+    const forged = () => `${BASE}/staff/auth/${randomToken(32)}`;
+    // a flood from one client, sequential and concurrent: one row
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await exports.default.fetch(forged(), from("192.0.2.10")));
+    answers.push(...(await Promise.all(Array.from({ length: 10 }, () => exports.default.fetch(forged(), from("192.0.2.10"))))));
+    for (const r of answers) {
+      expect(r.status).toBe(410);
+      expect(await r.text()).toContain('id="link-invalid"');
+    }
+    const rows = (await failed()).slice(before);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.target).not.toContain("192.0.2.10"); // no IP address in the audit log
+    // another client gets its own row
+    expect((await exports.default.fetch(forged(), from("192.0.2.11"))).status).toBe(410);
+    expect((await failed()).slice(before)).toHaveLength(2);
+    // a minute later the first client is audited again (once)
+    await env.DB.prepare("UPDATE audit_log SET at = at - ? WHERE action = 'staff.sign_in_failed' AND target = ?").bind(REFUSED_LINK_AUDIT_WINDOW_MS + 1, rows[0]!.target).run();
+    for (let i = 0; i < 3; i++) expect((await exports.default.fetch(forged(), from("192.0.2.10"))).status).toBe(410);
+    expect((await failed()).slice(before)).toHaveLength(3);
   });
 
   it("lets exactly one of two concurrent uses of a link sign in", async () => {

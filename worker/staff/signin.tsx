@@ -9,7 +9,7 @@ import { getDb, schema } from "../db";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
-import { randomToken, sha256Hex } from "../lib/crypto";
+import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
 import { t } from "../../web/i18n/messages";
@@ -89,6 +89,27 @@ const invalidLink = (c: Context) =>
     410,
   );
 
+/** Refused magic-link posts are audited at most once per client per this window (a flood costs one row). */
+export const REFUSED_LINK_AUDIT_WINDOW_MS = 60_000;
+
+/**
+ * Audits a refused magic-link post (unknown, expired or used link) unless the same client already has
+ * such a row within the last minute. One conditional INSERT, so concurrent refusals add one row, not
+ * many. The client is named by a keyed hash of its address (no IP address in the audit log); the row
+ * counts nothing else, so it tells an admin "someone at this client tried links" once a minute at most.
+ */
+async function auditRefusedLink(c: Context<StaffEnv>, now: number) {
+  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+  const client = `client:${(await hmacHex(c.env.SESSION_SECRET, `sign-in-client:${ip}`)).slice(0, 16)}`;
+  await c.env.DB.prepare(
+    `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details)
+     SELECT ?1, 'system', 'sign-in', 'staff.sign_in_failed', ?2, ?3
+     WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE at > ?4 AND action = 'staff.sign_in_failed' AND target = ?2)`,
+  )
+    .bind(now, client, JSON.stringify({ reason: "invalid_expired_or_used" }), now - REFUSED_LINK_AUDIT_WINDOW_MS)
+    .run();
+}
+
 export async function createSession(env: Env, userId: number, now: number): Promise<string> {
   const token = randomToken(32);
   const db = getDb(env.DB);
@@ -150,7 +171,7 @@ export const signInRoutes = new Hono<StaffEnv>()
     const db = getDb(c.env.DB);
     const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
     if (userId === null) {
-      await audit(db, { type: "system", id: "sign-in" }, "staff.sign_in_failed", now, { details: { reason: "invalid_expired_or_used" } });
+      await auditRefusedLink(c, now);
       return invalidLink(c);
     }
     const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
