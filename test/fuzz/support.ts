@@ -410,37 +410,41 @@ const CONTENT_TYPES = [
   "garbage;;;=",
 ];
 
-const headersArb = (): fc.Arbitrary<[string, string][]> =>
-  fc
-    .array(
-      fc.oneof(
-        fc.constantFrom<[string, string]>(
-          ["origin", BASE],
-          ["origin", "https://evil.example"],
-          ["origin", "null"],
-          ["accept", "application/json"],
-          ["accept", "text/html"],
-          ["accept-language", "en-GB,en;q=0.9"],
-          ["x-requested-with", "XMLHttpRequest"],
-          ["cf-connecting-ip", "203.0.113.7"],
-          ["x-forwarded-host", "evil.example"],
-          ["cookie", "om_staff="],
-          ["cookie", "om_staff=%ZZ; om_staff=x"],
-          ["cookie", `a=${"b".repeat(4000)}`],
-          ["authorization", "Bearer "],
-          ["authorization", "Basic YWRtaW46YWRtaW4="],
-          ["authorization", `Bearer omt_${"y".repeat(43)}`],
-          ["authorization", `Bearer ${"z".repeat(600)}`],
-          ["cf-access-jwt-assertion", "eyJhbGciOiJub25lIn0.e30."],
-          ["x-csrf-token", "A".repeat(43)],
-          ["x-huge", "h".repeat(8000)],
-        ),
-        fc.tuple(fc.constant("content-type"), fc.constantFrom(...CONTENT_TYPES)),
-        fc.tuple(fc.constant("cookie"), fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""))),
-        fc.tuple(fc.constant("authorization"), fc.stringMatching(/^Bearer [A-Za-z0-9_-]{20,60}$/)),
-      ),
-      { maxLength: 3 },
-    );
+/** Headers that do not change who is asking; `hostile` adds ones that do (forged bearer, broken cookies, Access JWT). */
+const BENIGN_HEADERS: [string, string][] = [
+  ["origin", BASE],
+  ["origin", "https://evil.example"],
+  ["origin", "null"],
+  ["accept", "application/json"],
+  ["accept", "text/html"],
+  ["accept-language", "en-GB,en;q=0.9"],
+  ["x-requested-with", "XMLHttpRequest"],
+  ["cf-connecting-ip", "203.0.113.7"],
+  ["x-forwarded-host", "evil.example"],
+  ["cookie", `a=${"b".repeat(4000)}`],
+  ["x-csrf-token", "A".repeat(43)],
+  ["x-huge", "h".repeat(8000)],
+];
+const HOSTILE_HEADERS: [string, string][] = [
+  ["cookie", "om_staff="],
+  ["cookie", "om_staff=%ZZ; om_staff=x"],
+  ["authorization", "Bearer "],
+  ["authorization", "Basic YWRtaW46YWRtaW4="],
+  ["authorization", `Bearer omt_${"y".repeat(43)}`],
+  ["authorization", `Bearer ${"z".repeat(600)}`],
+  ["cf-access-jwt-assertion", "eyJhbGciOiJub25lIn0.e30."],
+];
+const headersArb = (hostile: number): fc.Arbitrary<[string, string][]> =>
+  fc.array(
+    fc.oneof(
+      { weight: 10, arbitrary: fc.constantFrom(...BENIGN_HEADERS) },
+      { weight: 4, arbitrary: fc.tuple(fc.constant("content-type"), fc.constantFrom(...CONTENT_TYPES)) },
+      { weight: 2, arbitrary: fc.tuple(fc.constant("cookie"), fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, "").replace(/om_staff/g, "om"))) },
+      { weight: hostile, arbitrary: fc.constantFrom(...HOSTILE_HEADERS) },
+      { weight: hostile, arbitrary: fc.tuple(fc.constant("authorization"), fc.stringMatching(/^Bearer [A-Za-z0-9_-]{20,60}$/)) },
+    ),
+    { maxLength: 3 },
+  );
 
 const FORM_FIELDS = [
   "code", "pilotStartDate", "consentBy", "selfAge16Plus", "consentDate", "email", "mentorEmail", "status", "confirm", "dryRun", "kind", "action", "key", "name", "organisation",
@@ -521,11 +525,30 @@ const answerForm = (w: World): fc.Arbitrary<Body> => {
     { weight: 1, arbitrary: fc.tuple(field.map((f) => `na.${f}`), fc.constantFrom("1", "0", "yes")) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom("lang", "role", "v.999999.persoonlijk", "_csrf", "v.1.__proto__"), strings(w)) },
   );
-  return fc.tuple(fc.array(entry, { minLength: 0, maxLength: 12 }), fc.constantFrom("form", "form", "form", "multipart")).map(([fields, kind]): Body => (kind === "form" ? { kind: "form", fields } : { kind: "multipart", fields }));
+  // the page's control fields: where she is, which way she goes, and the save stamp of the page she saw
+  const control = fc.array(
+    fc.oneof(
+      fc.tuple(fc.constant("nav"), fc.constantFrom("next", "back", "submit", "submit", "x")),
+      fc.tuple(fc.constant("page"), fc.constantFrom("1", "1", "2", "3", "0", "99", "-1", "a")),
+      fc.tuple(fc.constant("edit"), fc.constantFrom(String(Date.now()), String(Date.now() + 86_400_000), "0", "x")),
+      fc.tuple(fc.constant("seq"), fc.constantFrom("0", "1", "999", "1000000")),
+    ),
+    { maxLength: 3 },
+  );
+  // mostly a form her own browser could send (valid answers and comments), else anything in her fields
+  const clean = fc.array(fc.oneof({ weight: 4, arbitrary: fc.tuple(field.map((f) => `v.${f}`), fc.integer({ min: 0, max: 10 }).map(String)) }, { weight: 1, arbitrary: fc.tuple(field.map((f) => `c.${f}`), strings(w)) }), { minLength: 1, maxLength: 8 });
+  const answers = fc.oneof({ weight: 3, arbitrary: clean }, { weight: 2, arbitrary: fc.array(entry, { minLength: 0, maxLength: 12 }) });
+  return fc.tuple(control, answers, fc.constantFrom("form", "form", "form", "multipart")).map(([ctl, answers, kind]): Body => {
+    const fields = [...ctl, ...answers];
+    return kind === "form" ? { kind: "form", fields } : { kind: "multipart", fields };
+  });
 };
 
 /** One request of a fuzz area: which principals and which routes it draws from. */
-export function requestArb(w: World, area: { principals: PrincipalName[]; routes: Route[]; csv?: boolean }): fc.Arbitrary<Req> {
+export function requestArb(w: World, area: { principals: PrincipalName[]; routes: Route[]; csv?: boolean; hostile?: boolean }): fc.Arbitrary<Req> {
+  // Staff areas mostly keep their credentials and CSRF token, so that the handlers are really reached.
+  const hostile = area.hostile ?? area.principals.some((p) => OUTSIDERS.includes(p));
+  const csrf = hostile ? fc.constantFrom<Req["csrf"]>("header", "header", "header", "header", "form", "form", "none", "wrong") : fc.constantFrom<Req["csrf"]>(...(Array(14).fill("header") as "header"[]), "form", "form", "form", "form", "none", "wrong");
   const routeArb = fc.constantFrom(...area.routes);
   return fc
     .tuple(fc.constantFrom(...area.principals), routeArb)
@@ -535,9 +558,9 @@ export function requestArb(w: World, area: { principals: PrincipalName[]; routes
         method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
         path: concretePath(route, w),
         query: query(w),
-        headers: headersArb(),
+        headers: headersArb(hostile ? 5 : 1),
         body: bodyArb(route, w, { csv: area.csv }),
-        csrf: fc.constantFrom<Req["csrf"]>("header", "header", "header", "header", "form", "form", "none", "wrong"),
+        csrf,
       }),
     );
 }
