@@ -11,6 +11,7 @@ import { schema } from "../../worker/db";
 import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
 import { estimateMinutes, lengthText } from "../../worker/survey/length";
 import { planPages } from "../../worker/survey/pages";
+import { forgetLinkContexts } from "../../worker/survey/routes";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
 import { db, form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
 
@@ -43,6 +44,7 @@ const draftOf = async (id: number) => db().select().from(schema.draftAnswers).wh
 const draftValue = async (id: number, item: string) => (await draftOf(id)).find((r) => r.itemKey === item)?.value ?? null;
 /** The render time (`edit`) a page carries, so a test can post as that window would. */
 const editOf = (html: string) => /name="edit" value="(\d+)"/.exec(html)![1]!;
+const ctxOf = (html: string) => /name="ctx" value="([^"]+)"/.exec(html)![1]!;
 const checked = (html: string, name: string) => new RegExp(`name="${name.replace(/\./g, "\\.")}" value="(\\d+)" checked`).exec(html)?.[1] ?? null;
 /** GCI-R answers for items from..to (1-based), all with `value`. */
 const gcir = (g: number, from: number, to: number, value = "3") => Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`v.${g}.item${from + i}`, value]));
@@ -402,5 +404,34 @@ describe("D1 round trips of the youth's requests", () => {
     const sent = await call(`/q/${token}`, form({ ...gcir(w, 11, 13), page: "2", edit, seq: "2", nav: "submit" }));
     expect(sent.status).toBe(303); // a send is taken from any page (skipping pages is allowed)
     expect(trips).toEqual(["batch of 13"]);
+
+    // a POST reaching an isolate that never served her GET: the page's signed context spares the read
+    const other = await wave();
+    const html = await (await call(`/q/${other.token}`)).text();
+    forgetLinkContexts();
+    trips.length = 0;
+    const fromForm = await call(`/q/${other.token}`, form({ ...gcir(other.g, 1, 10), page: "1", edit: editOf(html), seq: "0", nav: "next", ctx: ctxOf(html) }));
+    expect(fromForm.status).toBe(303);
+    expect(trips).toEqual(["batch of 5"]);
+    // without it (an old form), one read more
+    forgetLinkContexts();
+    trips.length = 0;
+    expect((await call(`/q/${other.token}`, form({ ...gcir(other.g, 1, 10), page: "1", nav: "next" }))).status).toBe(303);
+    expect(trips.length).toBe(2);
+  });
+
+  it("a signed context from another link, or altered, is not believed: the link's own occasion is written", async () => {
+    const a = await frequent();
+    const b = await openOccasion((await makeParticipant(a.pilot.id, { start: "2026-01-05" })).id, a.ids);
+    const ctxA = ctxOf(await (await get(a.path)).text());
+    const ctxB = ctxOf(await (await get(b.path)).text());
+    const [payloadB, sigB] = ctxB.split(".");
+    for (const ctx of [ctxA, `${payloadB}.${sigB!.slice(0, -1)}${sigB!.endsWith("A") ? "B" : "A"}`, `${ctxA.split(".")[0]}.${sigB}`, "x.y", "%%%"]) {
+      forgetLinkContexts();
+      const res = await post(`${b.path}/draft`, { [`v.${a.w}.persoonlijk`]: "6", page: "1", seq: "1", ctx });
+      expect(res.status).toBe(200);
+    }
+    expect(await draftOf(a.occasion.id)).toEqual([]);
+    expect(await draftValue(b.occasion.id, "persoonlijk")).toBe(6);
   });
 });

@@ -28,11 +28,13 @@ export type QuestionnaireProps = {
   minutes?: string;
   /** when this page was rendered (ms): orders saves of the same page from different windows */
   edit: number;
+  /** the link's fixed facts, signed by the server (worker/survey/routes.tsx) */
+  context?: string;
   state?: FormState;
   notice?: string;
 };
 
-export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitUrl, instruments, page, pages, minutes, edit, state, notice }: QuestionnaireProps) {
+export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitUrl, instruments, page, pages, minutes, edit, context, state, notice }: QuestionnaireProps) {
   const val = (n: string) => state?.values[n] ?? "";
   const last = page >= pages;
   const showTitles = pages > 1 || instruments.length > 1;
@@ -68,6 +70,7 @@ export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitU
         <input type="hidden" name="page" value={String(page)} />
         <input type="hidden" name="edit" value={String(edit)} />
         <input type="hidden" name="seq" value="0" />
+        {context && <input type="hidden" name="ctx" value={context} />}
         {instruments.map((ins) => (
           <section>
             {showTitles && <h2>{ins.definition.title[lang]}</h2>}

@@ -7,6 +7,7 @@ import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo 
 import { requireAdmin, requireStaff, type StaffEnv } from "../staff/auth";
 import { sha256Hex } from "../lib/crypto";
 import { ensureLink, linkToken } from "../survey/links";
+import { signContext } from "../survey/routes";
 import { createFixturePilot } from "./fixtures";
 
 /** Local development only: the routes do not exist unless DEV_MODE=1 (set in the generated .dev.vars). */
@@ -74,10 +75,10 @@ async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, k
 
 async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: number, now: number) {
   const src = await env.DB.prepare(
-    "SELECT p.pilot_id, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.kind = 'frequent' ORDER BY o.id DESC LIMIT 1",
+    "SELECT p.pilot_id, pl.settings, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.kind = 'frequent' ORDER BY o.id DESC LIMIT 1",
   )
     .bind(pilot)
-    .first<{ pilot_id: number; instrument_version_ids: string }>();
+    .first<{ pilot_id: number; settings: string | null; instrument_version_ids: string }>();
   if (!src) throw new AppError("not_found", `No frequent questionnaire in pilot "${pilot}"`);
   const code = `BENCH-${now.toString(36)}`;
   const day = new Date(now).toISOString().slice(0, 10);
@@ -99,5 +100,9 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
       .bind(now + 7 * 86_400_000, JSON.stringify(chunk))
       .run();
   }
-  return { code, paths: tokens.map((t) => `/q/${t}`) };
+  // what each questionnaire page carries in its form (worker/survey/routes.tsx), as a youth's browser would post it
+  const quickExitUrl = (src.settings ? (JSON.parse(src.settings) as { quickExitUrl?: string }) : {}).quickExitUrl;
+  const versionIds = JSON.parse(src.instrument_version_ids) as number[];
+  const contexts = await Promise.all(results.map((r, i) => signContext(env, hashes[i]!, { occasionId: r.id, participantId: pid!, versionIds, participantStatus: "active", quickExitUrl })));
+  return { code, paths: tokens.map((t) => `/q/${t}`), contexts };
 }

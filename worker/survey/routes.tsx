@@ -5,7 +5,7 @@ import { ERROR_STATUS } from "../errors";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { MessagePage, QuestionnairePage, type AskedInstrument, type FormState } from "../../web/pages/Questionnaire";
 import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
-import { sha256Hex } from "../lib/crypto";
+import { b64url, hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { renderPage } from "../lib/render";
 import { parseAnswers, type AnswerRow } from "./answers";
 import { estimateMinutes, lengthText } from "./length";
@@ -31,7 +31,7 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 /** The GET's one write: when the youth first opened the questionnaire (for the median time to complete). */
 export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)";
 /** Form fields that steer the page, not answers. */
-const CONTROL = new Set(["lang", "nav", "page", "edit", "seq"]);
+const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "ctx"]);
 
 /**
  * What a link stands for that never changes (its occasion, the youth, the instrument versions asked),
@@ -45,12 +45,39 @@ function remember(hash: string, ctx: LinkContext, now: number) {
   if (CONTEXTS.size >= 2000) CONTEXTS.delete(CONTEXTS.keys().next().value!);
   CONTEXTS.set(hash, { ctx, at: now });
 }
-async function contextFor(d1: D1Database, hash: string, now: number): Promise<LinkContext | null> {
+/** Tests only: forget every cached link context, as an isolate that never served her GET would. */
+export const forgetLinkContexts = () => CONTEXTS.clear();
+
+async function contextFor(env: Env, hash: string, signed: string | undefined, now: number): Promise<LinkContext | null> {
   const hit = CONTEXTS.get(hash);
   if (hit && now - hit.at < CONTEXT_TTL_MS && hit.ctx.state === "open") return hit.ctx;
-  const ctx = contextOf((await resolveStatement(d1, hash).first<LinkRow>()) ?? undefined, now);
+  const fromForm = signed ? await verifyContext(env, hash, signed) : null;
+  if (fromForm) return fromForm;
+  const ctx = contextOf((await resolveStatement(env.DB, hash).first<LinkRow>()) ?? undefined, now);
   if (ctx) remember(hash, ctx, now);
   return ctx;
+}
+
+/**
+ * The same fixed facts, signed into the page's form (`ctx`, HMAC with LINK_SECRET, bound to the link's
+ * hash), so a POST that reaches an isolate which never served her GET needs no D1 read either. Only what
+ * to validate comes from it; the statements check the link themselves.
+ */
+export async function signContext(env: Env, hash: string, ctx: Pick<LinkContext, "occasionId" | "participantId" | "versionIds" | "participantStatus" | "quickExitUrl">): Promise<string> {
+  const payload = b64url(new TextEncoder().encode(JSON.stringify([ctx.occasionId, ctx.participantId, ctx.versionIds, ctx.participantStatus, ctx.quickExitUrl ?? null])));
+  return `${payload}.${await hmacToken(env.LINK_SECRET, `form-context:${hash}:${payload}`)}`;
+}
+
+async function verifyContext(env: Env, hash: string, signed: string): Promise<LinkContext | null> {
+  const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(signed);
+  if (!m || !timingSafeEqual(await hmacToken(env.LINK_SECRET, `form-context:${hash}:${m[1]}`), m[2]!)) return null;
+  try {
+    const [occasionId, participantId, versionIds, participantStatus, quickExitUrl] = JSON.parse(atob(m[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as [number, number, number[], string, string | null];
+    if (!Number.isInteger(occasionId) || !Number.isInteger(participantId) || !Array.isArray(versionIds) || !versionIds.every(Number.isInteger)) return null;
+    return { occasionId, participantId, versionIds, participantStatus, quickExitUrl: quickExitUrl ?? undefined, state: "open", draftPage: null };
+  } catch {
+    return null;
+  }
 }
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -65,11 +92,12 @@ async function askedFor(d1: D1Database, ctx: LinkContext): Promise<AskedInstrume
   return askedOf(await definitionsFor(d1, ctx.versionIds), ctx.versionIds, ctx.participantStatus);
 }
 
-function renderQuestionnaire(
+async function renderQuestionnaire(
   c: Ctx,
   o: { lang: Lang; token: string; ctx: LinkContext; asked: AskedInstrument[]; page: number; now: number; state?: FormState; notice?: string },
   status: 200 | 400 = 200,
 ) {
+  const signed = await signContext(c.env, await sha256Hex(o.token), o.ctx);
   const pages = planPages(o.asked);
   const page = Math.min(Math.max(o.page, 1), pages.length);
   const other = o.lang === "nl" ? "en" : "nl";
@@ -86,6 +114,7 @@ function renderQuestionnaire(
       pages={pages.length}
       minutes={page === 1 ? lengthText(estimateMinutes(o.asked.flatMap((a) => a.items)), o.lang) : undefined}
       edit={o.now}
+      context={signed}
       state={o.state}
       notice={o.notice}
     />,
@@ -125,7 +154,7 @@ async function savePage(c: Ctx, token: string, nav: "next" | "back" | "stay" | "
   const d1 = c.env.DB;
   const hash = await hashOf(token);
   if (!hash) return { kind: "invalid", ctx: null };
-  const cached = await contextFor(d1, hash, now);
+  const cached = await contextFor(c.env, hash, control.ctx, now);
   if (!cached || cached.state === "invalid") return { kind: "invalid", ctx: cached };
   if (cached.state === "closed") return { kind: "closed", ctx: cached };
   const asked = await askedFor(d1, cached);

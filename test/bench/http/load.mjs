@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // The load generator of `npm run bench`'s HTTP figures, run as its own process (so its CPU is not the
 // Worker's event loop): autocannon against one URL, or a rotating list of paths, and the result as JSON.
-// Usage: node load.mjs '<json: {url, method?, body?, paths?, connections, duration}>'
+// Usage: echo '<json: {url, method?, body?, paths?, bodies?, connections, duration}>' | node load.mjs
 import autocannon from "autocannon";
 
-const cfg = JSON.parse(process.argv[2]);
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const cfg = JSON.parse(input);
 let i = 0;
 const requests = cfg.paths
-  ? [{ setupRequest: (req) => ({ ...req, path: cfg.paths[i++ % cfg.paths.length] }) }]
+  ? [
+      {
+        setupRequest: (req) => {
+          const n = i++ % cfg.paths.length;
+          return { ...req, path: cfg.paths[n], ...(cfg.bodies ? { body: cfg.bodies[n] } : {}) };
+        },
+      },
+    ]
   : undefined;
 const result = await autocannon({
   url: cfg.url,

@@ -20,8 +20,9 @@ const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 2);
 const BUDGET = { rpsRatio: 0.7, p99Ratio: 1.5, firstLoadGzip: 12 * 1024 };
 
 function load(cfg) {
-  const r = spawnSync(process.execPath, [join(root, "test/bench/http/load.mjs"), JSON.stringify(cfg)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+  // the configuration (with thousands of paths) on stdin: too long for an argument list
+  const r = spawnSync(process.execPath, [join(root, "test/bench/http/load.mjs")], { input: JSON.stringify(cfg), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`load generator failed: ${r.error ?? ""} ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
@@ -100,7 +101,10 @@ export async function runHttpBench() {
       const appGet = load({ url: `${app.url}${getPath}`, connections: CONNECTIONS, duration: SECONDS });
       const barePost = load({ url: `${bare.url}/write`, method: "POST", body: answers, connections: CONNECTIONS, duration: SECONDS });
       const paths = minted.paths.slice(offset);
-      const appPost = load({ url: app.url, method: "POST", body: answers, paths, connections: CONNECTIONS, duration: SECONDS });
+      // each POST sends another open questionnaire, with the signed context its page carries (no earlier GET
+      // in this isolate, so the isolate's context cache never helps: the cross-isolate case)
+      const bodies = minted.contexts.slice(offset).map((ctx) => `${answers}&ctx=${encodeURIComponent(ctx)}`);
+      const appPost = load({ url: app.url, method: "POST", body: answers, paths, bodies, connections: CONNECTIONS, duration: SECONDS });
       offset += appPost.used;
       if (offset >= minted.paths.length) console.log("BENCH http note: the answer POST ran out of open questionnaires; later requests were refused (409) and are not answer POSTs");
       runs.get.push({ bare: bareGet, app: appGet });
