@@ -14,6 +14,7 @@ import { z } from "zod/v4";
 import { answersCsv, codebookCsv, wideCsv } from "./exports";
 import { loadAllAnswers, loadComments, loadSummaryInput, type PilotRow } from "./queries";
 import { recomputeResponse, summarySchema } from "./responses";
+import { BODY_LIMITS, enforceBodyLimit } from "../lib/body-limit";
 import { buildSummary } from "./summary";
 
 export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
@@ -56,7 +57,6 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow): Promise<Plot
   return out;
 }
 
-const MAX_RECOMPUTE_BODY = 1024;
 /** For the OpenAPI description; the handlers validate by hand to give the exact errors tested. */
 const COMMENTS_QUERY = z.object({ comments: z.enum(["0", "1"]).optional() }).strict();
 const RECOMPUTE_BODY = z.object({ force: z.boolean().optional() }).strict();
@@ -121,8 +121,9 @@ export const reportRoutes = new Hono<StaffEnv>()
   // reads: a researcher's (write-role) action, not a reader's.
   .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators (researchers of the pilot and admins)", access: "write", body: RECOMPUTE_BODY, response: recomputeResponse }), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
+    // Counted while it is read (chunked bodies too): a large body is refused before it is read whole.
+    await enforceBodyLimit(c, BODY_LIMITS.tiny);
     const raw = await c.req.text();
-    if (raw.length > MAX_RECOMPUTE_BODY) throw new AppError("payload_too_large", "Body too large");
     let force = false;
     if (raw.trim()) {
       let body: unknown;

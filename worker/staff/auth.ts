@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { getDb, schema } from "../db";
 import { isDev, type Env } from "../env";
 import { AppError } from "../errors";
+import { enforceBodyLimit } from "../lib/body-limit";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { accessConfigured, accessIdentity, csrfForAccess } from "./access";
 
@@ -78,12 +79,10 @@ async function checkCsrf(c: Context<StaffEnv>, expected: string) {
   if (!sent) {
     const type = c.req.header("content-type") ?? "";
     if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      // The form is parsed here, before any route's body limit, so bound it here too.
-      const max = LARGE_FORMS.get(c.req.path) ?? MAX_FORM_BYTES;
-      if (Number(c.req.header("content-length") ?? "0") > max) throw new AppError("payload_too_large", "Form too large");
-      // A body without a length (chunked) is read here, within the limit, and handed on with its length:
-      // the route's bodyLimit would otherwise try to read the stream parseBody has consumed (a 500).
-      if (!c.req.header("content-length") || c.req.header("transfer-encoding")) await bufferBody(c, max);
+      // The form is parsed here, before any route's body limit, so bound it here too: declared length
+      // first, and a body without one (chunked) is counted while it is read and handed on with its
+      // length (the route's bodyLimit would otherwise try to read the stream parseBody has consumed).
+      await enforceBodyLimit(c, LARGE_FORMS.get(c.req.path) ?? MAX_FORM_BYTES);
       // parseBody caches the parsed form, so the route handler can still read it.
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const v = form[CSRF_FIELD];
@@ -103,32 +102,6 @@ export async function formBody(c: Context<StaffEnv>, opts?: { all: true }) {
   } catch {
     throw new AppError("validation", "The form could not be read");
   }
-}
-
-/** Reads the request body into memory, refusing it as soon as it passes `max` bytes; the request keeps a Content-Length. */
-async function bufferBody(c: Context<StaffEnv>, max: number) {
-  const raw = c.req.raw;
-  if (!raw.body) return;
-  const reader = raw.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", "Form too large");
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const ch of chunks) body.set(ch, at), (at += ch.length);
-  const headers = new Headers(raw.headers);
-  headers.delete("transfer-encoding");
-  headers.set("content-length", String(size));
-  c.req.raw = new Request(raw, { body, headers });
 }
 
 /**

@@ -18,6 +18,7 @@ import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } fro
 import { actorOf, formBody, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
+import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
 import { missingInstrumentsOf } from "../studies/instruments";
 import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
@@ -206,7 +207,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   })
   .post(
     "/staff/pilots/:pilot/settings",
-    bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    limitBody(BODY_LIMITS.settingsForm),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const submitted = readSettingsForm(await formBody(c, { all: true }));

@@ -1,7 +1,6 @@
 // Passwordless staff sign-in: an e-mailed single-use link (15 minutes, hash at rest) becomes a session
 // cookie (hash at rest, 12 hours). The sign-in form answers the same whether or not the address exists.
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod/v4";
@@ -9,6 +8,7 @@ import { getDb, schema } from "../db";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
+import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
@@ -139,7 +139,7 @@ export const signInRoutes = new Hono<StaffEnv>()
   .get("/staff/sign-in", (c) => renderStaffPage(c, <SignInPage />))
   .post(
     "/staff/sign-in",
-    bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    limitBody(BODY_LIMITS.smallForm),
     async (c) => {
       sameOrigin(c);
       const client = c.req.header("cf-connecting-ip") ?? "unknown";
@@ -165,7 +165,7 @@ export const signInRoutes = new Hono<StaffEnv>()
     if (!valid) return invalidLink(c);
     return renderStaffPage(c, <ConfirmSignInPage action={`/staff/auth/${c.req.param("token")}`} />);
   })
-  .post("/staff/auth/:token", bodyLimit({ maxSize: 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
+  .post("/staff/auth/:token", limitBody(BODY_LIMITS.tiny), async (c) => {
     sameOrigin(c);
     const now = Date.now();
     const db = getDb(c.env.DB);

@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
+import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
 import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
 import {
@@ -36,7 +37,7 @@ import {
 } from "./validators";
 
 const P = "/api/v1/pilots/:pilot";
-const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Body larger than 64 KiB"); } });
+const jsonLimit = limitBody(BODY_LIMITS.json);
 const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw new AppError("payload_too_large", `CSV larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`); } });
 
 export const FORMS = { background: backgroundForm, risl: rislForm } as const;
