@@ -59,6 +59,8 @@ export const apiTokens = sqliteTable("api_tokens", {
   pilotIds: text("pilot_ids", { mode: "json" }).$type<number[] | null>(),
   revokedAt: ms("revoked_at"),
   lastUsedAt: ms("last_used_at"),
+  /** refused from this instant on (401, like revoked); NULL for tokens made before expiry existed: created_at + 90 days */
+  expiresAt: ms("expires_at"),
   createdAt: createdAt(),
 });
 

@@ -32,7 +32,7 @@ import { getDb, schema, type Db } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { latestVersions, listInstruments, savePilotItems } from "../studies/config";
-import { pilotBody, pilotItemsBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+import { pilotBody, pilotItemsBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "../studies/validators";
 import { ADMIN_BODY_LIMIT } from "./admin";
 import { createPilot, createStaffUser, createToken, DEFAULT_TIMEZONE, disableStaffUser, listPilots, listStaff, listTokens, pilotByKey, pilotView, replaceRoles, revokeToken, staffId, updatePilot, userView, type StaffUserView } from "./admin-service";
 import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
@@ -225,9 +225,18 @@ async function staffEditPage(c: Ctx, id: number, opts: { values?: RoleFormValues
 
 // ---- tokens -------------------------------------------------------------------------------------------
 
-const tokenField = (path: string) => (path === "name" || path === "role" || path.startsWith("pilots") ? path.split(".")[0]! : "form");
-const tokenMessage = (field: string) => (field === "name" ? t("staff.admin.error.tokenName") : field === "role" ? t("staff.admin.error.tokenRole") : field === "pilots" ? t("staff.admin.error.tokenPilots") : t("error.validation"));
-const EMPTY_TOKEN: TokenFormValues = { name: "", role: "researcher", pilots: [] };
+const tokenField = (path: string) => (path === "name" || path === "role" || path === "expiresInDays" || path.startsWith("pilots") ? path.split(".")[0]! : "form");
+const tokenMessage = (field: string) =>
+  field === "name"
+    ? t("staff.admin.error.tokenName")
+    : field === "role"
+      ? t("staff.admin.error.tokenRole")
+      : field === "pilots"
+        ? t("staff.admin.error.tokenPilots")
+        : field === "expiresInDays"
+          ? t("staff.admin.error.tokenDays").replace("{max}", String(TOKEN_MAX_DAYS))
+          : t("error.validation");
+const EMPTY_TOKEN: TokenFormValues = { name: "", role: "researcher", pilots: [], expiresInDays: String(TOKEN_DEFAULT_DAYS) };
 
 async function tokensPage(c: Ctx, opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {}) {
   const db = getDb(c.env.DB);
@@ -391,10 +400,12 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .get("/staff/admin/tokens", (c) => tokensPage(c, { notice: noticeOf(c) }))
   .post("/staff/admin/tokens", formLimit, async (c) => {
     const { one, many, repeated } = await readForm(c, ["pilots"]);
-    const values: TokenFormValues = { name: one("name"), role: one("role"), pilots: many("pilots") };
+    const values: TokenFormValues = { name: one("name"), role: one("role"), pilots: many("pilots"), expiresInDays: one("expiresInDays") };
     if (repeated.length) return tokensPage(c, { values, errors: repeatedErrors(repeated, tokenField), status: 400 });
     // Project coordinator and admin tokens cover every pilot: ticked pilots are refused by the schema, as in the API.
-    const parsed = tokenBody.safeParse({ name: values.name, role: values.role, ...(values.pilots.length ? { pilots: values.pilots } : {}) });
+    // Validity in days: empty is the default; anything but a plain whole number stays text, so the schema refuses it.
+    const days = values.expiresInDays === "" ? undefined : /^\d{1,4}$/.test(values.expiresInDays) ? Number(values.expiresInDays) : values.expiresInDays;
+    const parsed = tokenBody.safeParse({ name: values.name, role: values.role, ...(values.pilots.length ? { pilots: values.pilots } : {}), ...(days !== undefined ? { expiresInDays: days } : {}) });
     if (!parsed.success) return tokensPage(c, { values, errors: collect(issuePaths(parsed.error), tokenField, tokenMessage), status: 400 });
     try {
       const created = await createToken(getDb(c.env.DB), parsed.data, c.get("principal").userId ?? null, actorOf(c), Date.now());

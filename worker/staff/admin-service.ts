@@ -15,7 +15,7 @@ import { updateSettings } from "../studies/config";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { isUniqueViolation } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
-import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+import { TOKEN_DEFAULT_DAYS, type pilotBody, type pilotPatchBody, type staffRolesBody, type staffUserBody, type tokenBody } from "../studies/validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 type Grant = z.infer<typeof staffRolesBody>["roles"][number];
@@ -162,11 +162,27 @@ export async function disableStaffUser(db: Db, id: number, actor: Actor, now: nu
 
 // ---- API tokens ---------------------------------------------------------------------------------------
 
-/** Every token without its secret (only its hash is stored). */
-export async function listTokens(db: Db) {
+const DAY_MS = 86_400_000;
+/** When a token stops working: its expires_at, or 90 days after its creation for tokens made before expiry existed. */
+export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) => t.expiresAt ?? t.createdAt + TOKEN_DEFAULT_DAYS * DAY_MS;
+/** The same rule in SQL, for the Bearer check (worker/staff/auth.ts). */
+export const TOKEN_EXPIRY_SQL = `COALESCE(expires_at, created_at + ${TOKEN_DEFAULT_DAYS * DAY_MS})`;
+
+/** Every token without its secret (only its hash is stored), with when it expires. */
+export async function listTokens(db: Db, now = Date.now()) {
   const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
   const rows = await db.select().from(schema.apiTokens).orderBy(schema.apiTokens.id);
-  return rows.map((t) => ({ id: t.id, name: t.name, role: t.role as z.infer<typeof tokenBody>["role"], pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null, createdAt: t.createdAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt }));
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    role: t.role as z.infer<typeof tokenBody>["role"],
+    pilots: t.pilotIds?.map((id) => pilots.get(id) ?? null) ?? null,
+    createdAt: t.createdAt,
+    revokedAt: t.revokedAt,
+    lastUsedAt: t.lastUsedAt,
+    expiresAt: tokenExpiry(t),
+    expired: tokenExpiry(t) <= now,
+  }));
 }
 
 /** Creates a token scoped to a role and pilots; the returned secret is never stored and never shown again. */
@@ -179,9 +195,11 @@ export async function createToken(db: Db, body: z.infer<typeof tokenBody>, userI
     pilotIds = rows.map((r) => r.id);
   }
   const secret = `omt_${randomToken(32)}`;
-  const [row] = await db.insert(schema.apiTokens).values({ userId, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now }).returning();
-  await audit(db, actor, "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null } });
-  return { id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret };
+  const days = body.expiresInDays ?? TOKEN_DEFAULT_DAYS;
+  const expiresAt = now + days * DAY_MS;
+  const [row] = await db.insert(schema.apiTokens).values({ userId, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now, expiresAt }).returning();
+  await audit(db, actor, "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null, expiresInDays: days, expiresAt } });
+  return { id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret, expiresAt };
 }
 
 export async function revokeToken(db: Db, rawId: string | undefined, actor: Actor, now: number) {

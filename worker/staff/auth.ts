@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import { enforceBodyLimit } from "../lib/body-limit";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { accessConfigured, accessIdentity, csrfForAccess } from "./access";
+import { TOKEN_EXPIRY_SQL } from "./admin-service";
 
 export type Role = (typeof schema.STAFF_ROLES)[number];
 export type Principal = {
@@ -141,13 +142,14 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     return next();
   }
   const db = getDb(c.env.DB);
+  const now = Date.now();
+  // Expired tokens are refused like revoked ones (worker/staff/admin-service.ts tokenExpiry).
   const [row] = await db
     .select()
     .from(schema.apiTokens)
-    .where(and(eq(schema.apiTokens.tokenHash, await sha256Hex(token)), isNull(schema.apiTokens.revokedAt)));
-  if (!row) throw new AppError("unauthorized", "Unknown or revoked token");
+    .where(and(eq(schema.apiTokens.tokenHash, await sha256Hex(token)), isNull(schema.apiTokens.revokedAt), sql`${sql.raw(TOKEN_EXPIRY_SQL)} > ${now}`));
+  if (!row) throw new AppError("unauthorized", "Unknown, revoked or expired token");
   // Shown to admins in the token list; written at most once a minute per token.
-  const now = Date.now();
   if (row.lastUsedAt === null || row.lastUsedAt < now - 60_000) {
     await c.env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").bind(now, row.id, now - 60_000).run();
   }

@@ -44,12 +44,15 @@ export const tokensResponse = z.strictObject({
       createdAt: epochMs,
       revokedAt: epochMs.nullable(),
       lastUsedAt: epochMs.nullable(),
+      /** refused from this instant on (401), like a revoked token */
+      expiresAt: epochMs,
+      expired: z.boolean(),
     }),
   ),
 });
 
 /** The secret is shown here once and never again. */
-export const tokenCreatedResponse = z.strictObject({ id: z.int(), name: z.string(), role: tokenRole, pilots: z.array(z.string()).nullable(), token: z.string() });
+export const tokenCreatedResponse = z.strictObject({ id: z.int(), name: z.string(), role: tokenRole, pilots: z.array(z.string()).nullable(), token: z.string(), expiresAt: epochMs });
 export const tokenRevokedResponse = z.strictObject({ id: z.int(), revokedAt: epochMs });
 
 export const auditResponse = z.strictObject({

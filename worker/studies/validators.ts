@@ -167,11 +167,16 @@ export const instrumentDefinitionBody = z
     for (const s of d.subscales) if (!d.items.some((i) => i.subscale === s.key)) ctx.addIssue({ code: "custom", message: `Subscale ${s.key} has no items`, path: ["subscales"] });
   });
 
+/** API tokens expire: 90 days unless chosen otherwise at creation, at most a year. */
+export const TOKEN_DEFAULT_DAYS = 90;
+export const TOKEN_MAX_DAYS = 365;
 export const tokenBody = z
   .object({
     name: z.string().trim().min(1).max(80),
     role: z.enum(["researcher", "coordinator", "project_coordinator", "admin"]),
     pilots: z.array(z.string().min(1).max(40)).max(20).optional(),
+    /** days the token is valid from its creation (default 90, at most 365) */
+    expiresInDays: z.int().min(1).max(TOKEN_MAX_DAYS).optional(),
   })
   .strict()
   .refine((b) => (b.role === "researcher" || b.role === "coordinator" ? (b.pilots?.length ?? 0) > 0 : !b.pilots?.length), {

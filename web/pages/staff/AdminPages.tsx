@@ -4,6 +4,7 @@
 // to a page with a notice. Texts come from the one catalogue, Dutch first.
 import type { ComponentChildren } from "preact";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
+import { TOKEN_MAX_DAYS } from "../../../worker/studies/validators";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
 /** Field id → message. `form` is about the whole form. */
@@ -431,12 +432,12 @@ export function StaffEditPage({ user, staff, pilots, values, errors = {}, notice
 
 // ---- API tokens ---------------------------------------------------------------------------------------
 
-export type TokenRow = { id: number; name: string; role: string; pilots: (string | null)[] | null; createdAt: number; revokedAt: number | null; lastUsedAt: number | null };
-export type TokenFormValues = { name: string; role: string; pilots: string[] };
+export type TokenRow = { id: number; name: string; role: string; pilots: (string | null)[] | null; createdAt: number; revokedAt: number | null; lastUsedAt: number | null; expiresAt: number; expired: boolean };
+export type TokenFormValues = { name: string; role: string; pilots: string[]; expiresInDays: string };
 export const TOKEN_ROLES = ["researcher", "coordinator", "project_coordinator", "admin"] as const;
 
 export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, lang = "nl" }: Base & { tokens: TokenRow[]; pilots: PilotOption[]; values: TokenFormValues; errors?: FieldErrors; notice?: string }) {
-  const labels = { name: t("staff.admin.tokens.name", lang), role: t("staff.admin.tokens.role", lang), pilots: t("staff.admin.tokens.pilots", lang) };
+  const labels = { name: t("staff.admin.tokens.name", lang), role: t("staff.admin.tokens.role", lang), pilots: t("staff.admin.tokens.pilots", lang), expiresInDays: t("staff.admin.tokens.days", lang).replace("{max}", String(TOKEN_MAX_DAYS)) };
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.tokens", lang)}>
       <h1 id="admin-title">{t("staff.admin.tokens", lang)}</h1>
@@ -453,6 +454,7 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
               <th scope="col">{t("staff.admin.col.pilots", lang)}</th>
               <th scope="col">{t("staff.admin.col.created", lang)}</th>
               <th scope="col">{t("staff.admin.col.lastUsed", lang)}</th>
+              <th scope="col">{t("staff.admin.col.expires", lang)}</th>
               <th scope="col">{t("staff.admin.col.status", lang)}</th>
             </tr>
           </thead>
@@ -464,9 +466,12 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
                 <td>{tok.pilots === null ? t("staff.admin.tokens.allPilots", lang) : tok.pilots.map((p) => p ?? "?").join(", ")}</td>
                 <td>{when(tok.createdAt, lang)}</td>
                 <td>{when(tok.lastUsedAt, lang)}</td>
+                <td data-expires={tok.expiresAt}>{tok.expired ? `${t("staff.admin.tokens.expiredState", lang)} ${when(tok.expiresAt, lang)}` : when(tok.expiresAt, lang)}</td>
                 <td>
                   {tok.revokedAt !== null ? (
                     `${t("staff.admin.tokens.revokedState", lang)} ${when(tok.revokedAt, lang)}`
+                  ) : tok.expired ? (
+                    t("staff.admin.tokens.expiredState", lang)
                   ) : (
                     <form method="post" action={`/staff/admin/tokens/${tok.id}/revoke`} id={`revoke-${tok.id}`}>
                       <CsrfField token={user?.csrf} />
@@ -495,6 +500,9 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
           ))}
         </select>
         <FieldError id="role" errors={errors} />
+        <label for="expiresInDays">{labels.expiresInDays}</label>
+        <input id="expiresInDays" name="expiresInDays" type="number" inputMode="numeric" step={1} min={1} max={TOKEN_MAX_DAYS} value={values.expiresInDays} required {...invalid("expiresInDays", errors)} />
+        <FieldError id="expiresInDays" errors={errors} />
         <fieldset id="pilots" aria-describedby={errors.pilots ? errorId("pilots") : undefined}>
           <legend>{labels.pilots}</legend>
           {pilots.map((p) => (
@@ -513,7 +521,7 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
 }
 
 /** The one time the secret is shown (the response is never cached). */
-export function TokenCreatedPage({ user, token, lang = "nl" }: Base & { token: { id: number; name: string; role: string; pilots: string[] | null; token: string } }) {
+export function TokenCreatedPage({ user, token, lang = "nl" }: Base & { token: { id: number; name: string; role: string; pilots: string[] | null; token: string; expiresAt: number } }) {
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.tokens.created", lang)}>
       <h1 id="admin-title">{t("staff.admin.tokens.created", lang)}</h1>
@@ -533,6 +541,10 @@ export function TokenCreatedPage({ user, token, lang = "nl" }: Base & { token: {
           <tr>
             <th scope="row">{t("staff.admin.col.pilots", lang)}</th>
             <td>{token.pilots === null ? t("staff.admin.tokens.allPilots", lang) : token.pilots.join(", ")}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t("staff.admin.col.expires", lang)}</th>
+            <td id="token-expires">{when(token.expiresAt, lang)}</td>
           </tr>
           <tr>
             <th scope="row">{t("staff.admin.tokens.secret", lang)}</th>
