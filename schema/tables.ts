@@ -168,6 +168,11 @@ export const occasions = sqliteTable(
     completedAt: ms("completed_at"),
     /** her answers to this occasion were erased on request: counted as erased, neither answered nor non-response */
     answersErasedAt: ms("answers_erased_at"),
+    /**
+     * The generation of her personal link (worker/survey/links.ts: HMAC(LINK_SECRET, occasion:generation)):
+     * raised when a researcher revokes the link and issues a new one, or her e-mail address changes.
+     */
+    linkGeneration: integer("link_generation").notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [
@@ -208,6 +213,8 @@ export const responses = sqliteTable(
     comment: text("comment"),
     answeredAt: ms("answered_at").notNull(),
     mode: text("mode", { enum: RESPONSE_MODES }).notNull(),
+    /** assisted entry (kiosk, phone): the staff user who opened the kiosk or entered the answers */
+    enteredBy: integer("entered_by").references(() => staffUsers.id),
   },
   (t) => [
     uniqueIndex("responses_occasion_item").on(t.occasionId, t.instrumentVersionId, t.itemKey),
@@ -268,7 +275,8 @@ export const occasionTimings = sqliteTable("occasion_timings", {
   submittedAt: ms("submitted_at"),
 });
 
-export const OUTBOX_KINDS = ["invitation", "reminder", "mentor"] as const;
+/** `resend`: a researcher re-sent her current link (one row per open occasion and press). */
+export const OUTBOX_KINDS = ["invitation", "reminder", "mentor", "resend"] as const;
 export const OUTBOX_STATUSES = ["queued", "sending", "sent", "failed", "cancelled"] as const;
 /** Exactly-once delivery: one row per (occasion, kind, seq); a sender claims a row atomically before sending. */
 export const outbox = sqliteTable(
@@ -302,6 +310,35 @@ export const outbox = sqliteTable(
     // The researcher's overview reads a pilot's messages per chunk of youths.
     index("outbox_pilot_participant").on(t.pilotId, t.participantId),
   ],
+);
+
+/**
+ * A questionnaire opened on a group computer by a researcher (kiosk mode, issue 14 item 4): only the
+ * SHA-256 of the kiosk token is stored; it ends at submit, after KIOSK_IDLE_MS without input, or at expiry.
+ */
+export const kioskSessions = sqliteTable(
+  "kiosk_sessions",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    occasionId: integer("occasion_id")
+      .notNull()
+      .references(() => occasions.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    pilotId: integer("pilot_id")
+      .notNull()
+      .references(() => pilots.id),
+    staffUserId: integer("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id),
+    lastSeenAt: ms("last_seen_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    endedAt: ms("ended_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("kiosk_sessions_occasion").on(t.occasionId)],
 );
 
 export const reminderRuns = sqliteTable("reminder_runs", {

@@ -249,13 +249,28 @@ function wrongValue(w: World): fc.Arbitrary<unknown> {
 }
 
 /** A value for a JSON schema: mostly plausible (so handlers really run), sometimes of the wrong type. */
-function fromSchema(s: JsonSchema | undefined, w: World, depth = 0): fc.Arbitrary<unknown> {
+function fromSchema(s: JsonSchema | undefined, w: World, depth = 0, key = ""): fc.Arbitrary<unknown> {
   if (!s || depth > 5) return wrongValue(w);
-  const plausible = plausibleFor(s, w, depth);
-  return fc.oneof({ weight: 5, arbitrary: plausible }, { weight: 1, arbitrary: wrongValue(w) });
+  const plausible = plausibleFor(s, w, depth, key);
+  return fc.oneof({ weight: 12, arbitrary: plausible }, { weight: 1, arbitrary: wrongValue(w) });
 }
 
-function plausibleFor(s: JsonSchema, w: World, depth: number): fc.Arbitrary<unknown> {
+/** Values that pass for a field of this name (dates near today, fresh codes, addresses, pilot keys). */
+function valid(key: string, w: World): fc.Arbitrary<string> | null {
+  const today = Date.now();
+  const day = (n: number) => new Date(today + n * 86_400_000).toISOString().slice(0, 10);
+  if (/date|At$/i.test(key)) return fc.integer({ min: -60, max: 0 }).map(day);
+  if (/^(code|confirmCode)$/.test(key)) return fc.oneof(fc.stringMatching(CODE_RE), fc.constantFrom(...w.own.codes));
+  if (/email/i.test(key)) return fc.oneof(fc.emailAddress().map((e) => e.slice(0, 200)), fc.constantFrom("a@example.test", "Someone@Example.Test"));
+  if (/^(pilot|pilots)$/.test(key)) return fc.constantFrom(w.own.key, w.foreign.key);
+  if (/^(name|organisation|senderName)$/.test(key)) return fc.oneof(fc.constantFrom("Fuzz", "Zorg & Co", "Ω team"), fc.string({ minLength: 1, maxLength: 30 }));
+  if (key === "timezone") return fc.constantFrom("Europe/Amsterdam", "UTC", "Europe/Brussels");
+  if (key === "key") return fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{1,12}$/), fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/));
+  if (/Instruments$/.test(key)) return fc.constantFrom("welzijn", "functioneren", "basisbehoeften", "pilot_fier");
+  return null;
+}
+
+function plausibleFor(s: JsonSchema, w: World, depth: number, key = ""): fc.Arbitrary<unknown> {
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...s.enum) }, { weight: 1, arbitrary: strings(w) });
   const alts = s.anyOf ?? s.oneOf;
@@ -264,17 +279,20 @@ function plausibleFor(s: JsonSchema, w: World, depth: number): fc.Arbitrary<unkn
   switch (type) {
     case "object": {
       const props = Object.entries(s.properties ?? {});
-      const record: Record<string, fc.Arbitrary<unknown>> = Object.fromEntries(props.map(([k, v]) => [k, fromSchema(v, w, depth + 1)]));
-      const base = props.length ? fc.record(record, { requiredKeys: [] }) : fc.constant({});
-      return fc.tuple(base, fc.option(fc.dictionary(fc.oneof(fc.constantFrom("extra", "__proto__", "role", "isAdmin", "pilotId"), fc.string({ maxLength: 8 })), wrongValue(w), { maxKeys: 2 }), { freq: 6 })).map(([o, extra]) => (extra ? { ...extra, ...o } : o));
+      const record: Record<string, fc.Arbitrary<unknown>> = Object.fromEntries(props.map(([k, v]) => [k, fromSchema(v, w, depth + 1, k)]));
+      const required = (s as { required?: string[] }).required ?? [];
+      const base = props.length ? fc.oneof({ weight: 3, arbitrary: fc.record(record, { requiredKeys: required.filter((k) => k in record) }) }, { weight: 1, arbitrary: fc.record(record, { requiredKeys: [] }) }) : fc.constant({});
+      return fc.tuple(base, fc.option(fc.dictionary(fc.oneof(fc.constantFrom("extra", "__proto__", "role", "isAdmin", "pilotId"), fc.string({ maxLength: 8 })), wrongValue(w), { maxKeys: 2 }), { freq: 12 })).map(([o, extra]) => (extra ? { ...extra, ...o } : o));
     }
     case "array":
-      return fc.array(fromSchema(s.items, w, depth + 1), { maxLength: depth === 0 ? 30 : 6 });
+      return fc.array(fromSchema(s.items, w, depth + 1, key), { maxLength: depth <= 1 ? 6 : 4 });
     case "string": {
-      const opts: fc.Arbitrary<string>[] = [strings(w)];
+      const good = valid(key, w);
+      const opts: fc.Arbitrary<string>[] = good ? [good, good, good, strings(w)] : [strings(w)];
       if (s.pattern) {
         try {
-          opts.push(fc.stringMatching(new RegExp(s.pattern)));
+          const m = fc.stringMatching(new RegExp(s.pattern));
+          opts.push(m, m, m);
         } catch {
           /* a pattern fast-check cannot read */
         }
@@ -484,9 +502,17 @@ export const csvFile = (w: World): fc.Arbitrary<string> => {
   );
   const row = fc.oneof({ weight: 3, arbitrary: participantRow }, { weight: 3, arbitrary: measurementRow }, { weight: 2, arbitrary: fc.array(cell, { minLength: 0, maxLength: 8 }) });
   const quote = (c: string) => (/[",\n\r]/.test(c) && !c.startsWith('"') ? `"${c.replace(/"/g, '""')}"` : c);
+  // files that should commit: fresh youths, or today's answers of the pilot's own youths
+  const validParticipants = fc
+    .array(fc.tuple(fc.stringMatching(/^[A-Z]{2}-[a-z0-9]{6,10}$/), fc.constantFrom("guardian", "guardian", "self"), fc.constantFrom("", "a@example.test", "youth@example.test")), { minLength: 1, maxLength: 5 })
+    .map((rows) => [PARTICIPANT_COLUMNS.join(","), ...rows.map(([c, by, mail]) => `${c},${today()},${by === "self" ? "guardian" : by},${today()},${mail},`)].join("\n"));
+  const validMeasurements = fc
+    .array(fc.tuple(fc.constantFrom(...w.own.codes), fc.constantFrom(["welzijn", "persoonlijk"], ["welzijn", "gezin"], ["functioneren", "school_werk"], ["pilot_fier", "weggebleven"]), fc.integer({ min: 0, max: 10 }), fc.oneof(fc.constant(""), strings(w))), { minLength: 1, maxLength: 6 })
+    .map((rows) => [MEASUREMENT_COLUMNS.join(","), ...rows.map(([c, [ins, item], v, comment]) => [c, ins, item, `${today()} 09:00`, item === "weggebleven" ? (v % 2 ? "ja" : "nee") : String(v), quote(comment.slice(0, 400))].join(","))].join("\n"));
   return fc
     .tuple(header, fc.array(fc.array(row, { maxLength: 1 }).map((r) => r[0] ?? []), { maxLength: 25 }), fc.constantFrom("\n", "\r\n", "\r"), fc.boolean(), fc.boolean())
-    .map(([h, rows, eol, trailing, raw]) => [h, ...rows.map((cells) => cells.map(raw ? (c) => c : quote).join(","))].join(eol) + (trailing ? eol : ""));
+    .map(([h, rows, eol, trailing, raw]) => [h, ...rows.map((cells) => cells.map(raw ? (c) => c : quote).join(","))].join(eol) + (trailing ? eol : ""))
+    .chain((messy) => fc.oneof({ weight: 3, arbitrary: fc.constant(messy) }, { weight: 1, arbitrary: validParticipants }, { weight: 1, arbitrary: validMeasurements }));
 };
 
 // ---- bodies ----------------------------------------------------------------------------------------------
@@ -550,16 +576,21 @@ export function requestArb(w: World, area: { principals: PrincipalName[]; routes
   const hostile = area.hostile ?? area.principals.some((p) => OUTSIDERS.includes(p));
   const csrf = hostile ? fc.constantFrom<Req["csrf"]>("header", "header", "header", "header", "form", "form", "none", "wrong") : fc.constantFrom<Req["csrf"]>(...(Array(14).fill("header") as "header"[]), "form", "form", "form", "form", "none", "wrong");
   const routeArb = fc.constantFrom(...area.routes);
+  // Arbitraries are built once per route (building fc.stringMatching and friends per request costs ~9 ms).
+  const cache = new Map<Route, { path: fc.Arbitrary<string>; body: fc.Arbitrary<Body> }>();
+  const forRoute = (r: Route) => cache.get(r) ?? cache.set(r, { path: concretePath(r, w), body: bodyArb(r, w, { csv: area.csv }) }).get(r)!;
+  const queryArb = query(w);
+  const headers = headersArb(hostile ? 5 : 1);
   return fc
     .tuple(fc.constantFrom(...area.principals), routeArb)
     .chain(([principal, route]) =>
       fc.record({
         principal: fc.constant(principal),
         method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
-        path: concretePath(route, w),
-        query: query(w),
-        headers: headersArb(hostile ? 5 : 1),
-        body: bodyArb(route, w, { csv: area.csv }),
+        path: forRoute(route).path,
+        query: queryArb,
+        headers,
+        body: forRoute(route).body,
         csrf,
       }),
     );
@@ -719,7 +750,7 @@ export async function runArea(name: string, w: World, arb: fc.Arbitrary<Req>, op
     { seed, numRuns: runs, endOnFailure: true },
   );
   const result: AreaResult = { runs: i, byStatus, ms: Date.now() - started, slowest };
-  console.log(JSON.stringify({ fuzz: name, seed, ...result }));
+  console.log(JSON.stringify({ fuzz: name, seed, ...result, rowsAfter: await rowCounts() }));
   if (problems.length) {
     // one example per kind of problem and route
     const uniq = [...new Map(problems.map((p) => [p.kind, p.text])).values()];
@@ -802,6 +833,14 @@ export async function invariantViolations(w: World): Promise<string[]> {
     const r = (f.form === "risl" ? rislForm : backgroundForm).safeParse(f.data);
     if (!r.success) out.push(`staff form ${f.id} (${f.form}) stored invalid: ${JSON.stringify(r.error.issues.slice(0, 2))}`);
   }
+  return out;
+}
+
+/** How much the run wrote (printed with each area, to show the handlers were really reached). */
+export async function rowCounts(): Promise<Record<string, number>> {
+  const tables = ["participants", "responses", "draft_answers", "staff_forms", "staff_users", "api_tokens", "pilots", "instrument_versions", "occasions", "outbox", "reminder_runs", "audit_log"];
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<number>("n").catch(() => -1)) ?? 0;
   return out;
 }
 

@@ -97,7 +97,7 @@ describe("outbox isolation", () => {
     for (const n of ["a", "b", "c"]) ids.push((await queueMessage(pilot.id, (await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address(n) })).id)).id);
     const victim = ids[1]!;
     // The real D1 underneath; only the statement that records this one row's outcome throws.
-    const failing = withFailingStatement(env.DB, (sql, args) => /^UPDATE outbox SET status = \?1/.test(sql.trim()) && args[6] === victim);
+    const failing = withFailingStatement(env.DB, (sql, args) => /^UPDATE outbox SET status = \?1/.test(sql.trim()) && args[6] === JSON.stringify([victim]));
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const t = Date.now();
     expect(await deliverOutbox(httpEnv(sink, { DB: failing }), ids, () => t)).toMatchObject({ sent: 2, unknown: 1 });

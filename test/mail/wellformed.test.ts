@@ -20,21 +20,27 @@ beforeAll(async () => {
   const { pilot } = await makePilot({ settings: ALWAYS_SEND });
   const sink = sinkFor(uniqueDomain("wf"));
   const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("youth"), mentor: sink.address("mentor") });
+  // The reminder goes to a second youth: one youth's due messages of one run are one mail (issue 14).
+  const other = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("other") });
   const now = Date.now();
-  const occ = (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
-    .bind(youth.id, now - 5 * DAY, now + 5 * DAY)
-    .first<number>("id"))!;
+  const occasionOf = async (pid: number) =>
+    (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
+      .bind(pid, now - 5 * DAY, now + 5 * DAY)
+      .first<number>("id"))!;
+  const occ = await occasionOf(youth.id);
+  const otherOcc = await occasionOf(other.id);
   const ids: number[] = [];
   for (const kind of ["invitation", "reminder", "mentor"]) {
-    ids.push((await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id").bind(`${occ}:${kind}:1`, occ, youth.id, pilot.id, kind, now).first<number>("id"))!);
+    const [o, pid] = kind === "reminder" ? [otherOcc, other.id] : [occ, youth.id];
+    ids.push((await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id").bind(`${o}:${kind}:1`, o, pid, pilot.id, kind, now).first<number>("id"))!);
   }
   const counts = await deliverOutbox(env, ids, () => Date.now());
   expect(counts.sent).toBe(3);
   const { messages } = await sink.messages();
   expect(messages).toHaveLength(3);
   const by = (to: string, subject: RegExp) => messages.find((m) => m.to[0] === to && subject.test(m.subject))!;
-  mails = { invitation: by(sink.address("youth"), /^Je korte/), reminder: by(sink.address("youth"), /^Herinnering/), mentor: by(sink.address("mentor"), /./) };
-  const rows = await env.DB.prepare("SELECT kind, message_id FROM outbox WHERE occasion_id = ?").bind(occ).all<{ kind: string; message_id: string }>();
+  mails = { invitation: by(sink.address("youth"), /^Je korte/), reminder: by(sink.address("other"), /^Herinnering/), mentor: by(sink.address("mentor"), /./) };
+  const rows = await env.DB.prepare("SELECT kind, message_id FROM outbox WHERE occasion_id IN (?, ?)").bind(occ, otherOcc).all<{ kind: string; message_id: string }>();
   messageIds = new Map(rows.results.map((r) => [r.kind, r.message_id]));
 });
 

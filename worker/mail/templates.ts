@@ -1,18 +1,36 @@
 // Discreet messages (DESIGN.md §4): neutral subject and sender, Dutch first then English, the link
 // and nothing else about the youth, the study or the organisation.
 import { t } from "../../web/i18n/messages";
+import { lengthText } from "../survey/length";
 
-export type MailKind = "invitation" | "reminder" | "mentor";
+/** `resend`: a researcher re-sent her current link (worded as a neutral "here is your link once more"). */
+export type MailKind = "invitation" | "reminder" | "mentor" | "resend";
 export type Rendered = { subject: string; text: string; html: string };
+/**
+ * What the link leads through: how many questionnaires (one link, one after the other, shortest first)
+ * and how many minutes they take together, from their items (worker/survey/length.ts).
+ */
+export type MailLength = { count: number; minutes: number };
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function renderMail(kind: MailKind, link: string, pauseLink: string | null): Rendered {
-  const subjectKey = kind === "invitation" ? "mail.invitation.subject" : kind === "reminder" ? "mail.reminder.subject" : "mail.mentor.subject";
-  const bodyKey = kind === "invitation" ? "mail.invitation.body" : kind === "reminder" ? "mail.reminder.body" : "mail.mentor.body";
+export function renderMail(kind: MailKind, link: string, pauseLink: string | null, length?: MailLength): Rendered {
+  const subjectKey = kind === "reminder" ? "mail.reminder.subject" : kind === "mentor" ? "mail.mentor.subject" : "mail.invitation.subject";
+  const many = kind !== "mentor" && length !== undefined && length.count > 1;
+  const body = (lang: "nl" | "en") => {
+    if (kind === "mentor") return t("mail.mentor.body", lang);
+    const first =
+      kind === "resend"
+        ? t("mail.resend.body", lang)
+        : many
+          ? t(kind === "invitation" ? "mail.invitation.bodyMany" : "mail.reminder.bodyMany", lang).replace("{n}", String(length!.count))
+          : t(kind === "invitation" ? "mail.invitation.body" : "mail.reminder.body", lang);
+    if (!length) return first;
+    return `${first} ${many ? t("mail.length.together", lang).replace("{n}", String(length.minutes)) : lengthText(length.minutes, lang)}`;
+  };
   const block = (lang: "nl" | "en") => ({
-    text: [t("mail.greeting", lang), "", t(bodyKey, lang), "", `${t("mail.open", lang)}: ${link}`, ...(pauseLink ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []), "", t("mail.closing", lang)].join("\r\n"),
-    html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(t(bodyKey, lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${
+    text: [t("mail.greeting", lang), "", body(lang), "", `${t("mail.open", lang)}: ${link}`, ...(pauseLink ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []), "", t("mail.closing", lang)].join("\r\n"),
+    html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${
       pauseLink ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>` : ""
     }<p>${esc(t("mail.closing", lang))}</p>`,
   });

@@ -12,10 +12,12 @@ import { b64url, hmacBytes, sha256Hex } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
 import { buildMime } from "../mail/mime";
 import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport, type OutgoingMail, type SendResult } from "../mail/transport";
-import { renderMail } from "../mail/templates";
+import { renderMail, type MailKind } from "../mail/templates";
+import { askedOf, definitionsFor } from "../studies/instruments";
+import { estimateMinutes } from "../survey/length";
 import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
-import { decideNextMessage, nextSendableTime, isQuietTime, type Decision, type MessageKind, type OccasionState, type ReminderPolicy } from "./policy";
+import { decideNextMessage, nextSendableTime, isQuietTime, type Decision, type MessageKind, type OccasionState, type OutboxKind, type ReminderPolicy } from "./policy";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 /** A claim older than this whose outcome never came back is resolved (see resolveStaleClaims). */
@@ -158,7 +160,7 @@ export async function dueOutbox(d1: D1Database, now: number, limit = 10_000, pil
 
 /** What delivery knows about a queued message right before sending it. */
 export type DeliveryContext = {
-  kind: MessageKind;
+  kind: OutboxKind;
   occasionStatus: string | null;
   closesAt: number;
   participantStatus: string | null;
@@ -184,12 +186,12 @@ export function deliveryGate(ctx: DeliveryContext, policy: ReminderPolicy, now: 
 }
 
 type ContextRow = {
-  id: number; key: string; occasion_id: number; participant_id: number; kind: MessageKind; attempts: number; status: string; next_attempt_at: number;
-  occasion_status: string | null; closes_at: number | null; participant_status: string | null; paused_until: number | null;
+  id: number; key: string; occasion_id: number; participant_id: number; kind: OutboxKind; attempts: number; status: string; next_attempt_at: number;
+  occasion_status: string | null; closes_at: number | null; link_generation: number | null; instrument_version_ids: string | null; participant_status: string | null; paused_until: number | null;
   pilot_id: number; pilot_key: string; timezone: string; settings: string | null; email_enc: string | null; mentor_email_enc: string | null;
 };
 const CONTEXT_SQL = `SELECT b.id, b.key, b.occasion_id, b.participant_id, b.kind, b.attempts, b.status, b.next_attempt_at,
-    o.status AS occasion_status, o.closes_at, p.status AS participant_status, p.reminders_paused_until AS paused_until,
+    o.status AS occasion_status, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status, p.reminders_paused_until AS paused_until,
     pl.id AS pilot_id, pl.key AS pilot_key, pl.timezone, pl.settings, c.email_enc, c.mentor_email_enc
   FROM outbox b LEFT JOIN occasions o ON o.id = b.occasion_id LEFT JOIN participants p ON p.id = b.participant_id
   JOIN pilots pl ON pl.id = b.pilot_id LEFT JOIN participant_contacts c ON c.participant_id = b.participant_id`;
@@ -233,6 +235,8 @@ class RowFailure extends Error {
     super(`${reason}: ${detail}`);
   }
 }
+/** Log fields naming the rows of one mail: `outboxId` for one row, `outboxIds` for a combined mail. */
+const idsOf = (rs: { id: number }[]) => (rs.length === 1 ? { outboxId: rs[0]!.id } : { outboxIds: rs.map((r) => r.id) });
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
 /**
@@ -264,30 +268,43 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   const claimId = crypto.randomUUID();
   const t0 = now();
   const idsJson = JSON.stringify(ids);
-  const [claimedRes, ctxRes] = await d1.batch<Record<string, unknown>>([
+  // One message per youth per run: with the given rows, her other due rows are claimed too (whichever
+  // batch reaches them first sends them; a batch finding them claimed skips them), so her invitations,
+  // reminders and re-sends go out as one mail whose link leads through her open questionnaires in turn.
+  const youthsOf = "(pilot_id, participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?3)))";
+  const [claimedRes, siblingsRes, ctxRes] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
         `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
          WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
       )
       .bind(claimId, t0, idsJson),
-    // Runs after the claim in the same batch, so `attempts` already counts this attempt.
-    d1.prepare(`${CONTEXT_SQL} WHERE b.id IN (SELECT value FROM json_each(?1))`).bind(idsJson),
+    d1
+      .prepare(
+        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
+         WHERE ${youthsOf} AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
+      )
+      .bind(claimId, t0, idsJson),
+    // Runs after the claims in the same batch, so `attempts` already counts this attempt.
+    d1.prepare(`${CONTEXT_SQL} WHERE (b.pilot_id, b.participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)))`).bind(idsJson),
   ]);
-  const claimedIds = new Set((claimedRes!.results as { id: number }[]).map((r) => r.id));
-  counts.skipped = ids.length - claimedIds.size; // another run holds them, already sent, or not due
+  const listed = new Set((claimedRes!.results as { id: number }[]).map((r) => r.id));
+  const claimedIds = new Set([...listed, ...(siblingsRes!.results as { id: number }[]).map((r) => r.id)]);
+  counts.skipped = ids.length - listed.size; // another run holds them (or took them with a sibling), already sent, or not due
   if (!claimedIds.size) return;
   const rows = (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
   const limit = maxAttempts(env);
   const base = env.PUBLIC_URL.replace(/\/$/, "");
 
-  // Links for every claimed occasion in one statement (only the token's hash is stored).
+  // Links for every claimed occasion in one statement (only the token's hash is stored), and how long
+  // each questionnaire takes (from its items; instrument versions are cached in the isolate).
   const links = new Map<number, string>();
+  const minutes = new Map<number, number>();
   try {
     const linkRows: [number, string, number][] = [];
     for (const r of rows) {
       if (links.has(r.occasion_id)) continue;
-      const token = await linkToken(env, r.occasion_id);
+      const token = await linkToken(env, r.occasion_id, r.link_generation ?? 1);
       links.set(r.occasion_id, `${base}/q/${token}`);
       linkRows.push([r.occasion_id, await sha256Hex(token), r.closes_at ?? t0]);
     }
@@ -298,6 +315,9 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       )
       .bind(JSON.stringify(linkRows))
       .run();
+    const versionsOf = (r: ContextRow) => (r.instrument_version_ids ? (JSON.parse(r.instrument_version_ids) as number[]) : []);
+    const defs = await definitionsFor(d1, [...new Set(rows.flatMap(versionsOf))]);
+    for (const r of rows) minutes.set(r.occasion_id, estimateMinutes(askedOf(defs, versionsOf(r), r.participant_status ?? "active").flatMap((a) => a.items)));
   } catch (e) {
     // Nothing was sent: give the rows back to the queue now rather than after the stale-claim timeout.
     await d1
@@ -308,87 +328,105 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
     throw e;
   }
 
-  // The outcome is written under this claim and only while the row is still `sending`: a finish that comes
-  // late (after resolveStaleClaims settled the row, or another claim took it) changes nothing.
-  const finish = async (r: ContextRow, status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean } = {}) => {
-    const messageId = status === "sent" ? await messageIdFor(env, r.key) : null;
+  // The outcome is written under this claim and only while the rows are still `sending`: a finish that
+  // comes late (after resolveStaleClaims settled a row, or another claim took it) changes nothing. The rows
+  // of one combined mail get their outcome in one statement.
+  const finish = async (rs: ContextRow[], status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean; messageId?: string } = {}) => {
+    const messageId = status === "sent" ? (opt.messageId ?? (await messageIdFor(env, rs[0]!.key))) : null;
     const res = await d1
       .prepare(
         `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
            sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
-         WHERE id = ?7 AND claim_id = ?8 AND status = 'sending'`,
+         WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
       )
-      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageId, r.id, claimId)
+      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageId, JSON.stringify(rs.map((r) => r.id)), claimId)
       .run();
-    if (!res.meta.changes) console.warn(JSON.stringify({ event: "outbox_late_finish", outboxId: r.id, outcome: status }));
+    if ((res.meta.changes ?? 0) < rs.length) console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
   };
 
-  const deliverRow = async (r: ContextRow, state: { handedOver: boolean }) => {
+  /** One mail for the rows of one youth (or of her mentor) that pass the gate: the shortest questionnaire's link first. */
+  const build = async (rs: ContextRow[], to: string): Promise<OutgoingMail> => {
+    const first = rs[0]!;
+    const kind: MailKind = first.kind === "mentor" ? "mentor" : rs.some((r) => r.kind === "invitation") ? "invitation" : rs.some((r) => r.kind === "resend") ? "resend" : "reminder";
+    const occasions = [...new Set(rs.map((r) => r.occasion_id))];
+    const length = { count: occasions.length, minutes: occasions.reduce((n, o) => n + (minutes.get(o) ?? 1), 0) };
+    // The pause link lives until the last of these occasions closes (every message carrying it goes out before).
+    const pause = kind === "mentor" ? null : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? now())))}`;
+    const mail = renderMail(kind, links.get(first.occasion_id)!, pause, length);
+    // A combined mail's Message-ID and idempotency key come from all its rows' keys (one row: its own key, as before).
+    const key = rs.map((r) => r.key).sort().join(",");
+    const outgoing: OutgoingMail = { to, ...mail, messageId: await messageIdFor(env, key), idempotencyKey: key, fromName: senderName(first.settings) };
+    outgoing.mime = buildMime(env, outgoing);
+    return outgoing;
+  };
+
+  const deliverGroup = async (group: ContextRow[], state: { handedOver: boolean }) => {
     const t = now();
-    const policy = pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings });
-    if (r.attempts > limit) {
-      // Claimed again past the limit (a requeued claim): it stops here, whatever the gate says.
-      await finish(r, "failed", "max_attempts", t, { undoAttempt: true });
-      counts.failed++;
-      return;
+    const first = group[0]!;
+    const policy = pilotPolicy({ id: first.pilot_id, key: first.pilot_key, timezone: first.timezone, settings: first.settings });
+    const ready: ContextRow[] = [];
+    for (const r of group) {
+      if (r.attempts > limit) {
+        // Claimed again past the limit (a requeued claim): it stops here, whatever the gate says.
+        await finish([r], "failed", "max_attempts", t, { undoAttempt: true });
+        counts.failed++;
+        continue;
+      }
+      const gate = deliveryGate(contextOf(r), policy, t);
+      if (gate.action === "cancel") {
+        await finish([r], "cancelled", gate.reason, t);
+        counts.cancelled++;
+      } else if (gate.action === "defer") {
+        await finish([r], "queued", gate.reason, gate.until, { undoAttempt: true });
+        counts.deferred++;
+      } else if (gate.action === "fail") {
+        await finish([r], "failed", gate.reason, t);
+        counts.failed++;
+      } else ready.push(r);
     }
-    const gate = deliveryGate(contextOf(r), policy, t);
-    if (gate.action === "cancel") {
-      await finish(r, "cancelled", gate.reason, t);
-      counts.cancelled++;
-      return;
-    }
-    if (gate.action === "defer") {
-      await finish(r, "queued", gate.reason, gate.until, { undoAttempt: true });
-      counts.deferred++;
-      return;
-    }
-    if (gate.action === "fail") {
-      await finish(r, "failed", gate.reason, t);
-      counts.failed++;
-      return;
-    }
-    // Decrypt and build before the send is marked as started: a row that fails here was certainly not sent.
-    let outgoing: OutgoingMail;
+    if (!ready.length) return;
+    // Shortest questionnaire first: the mail's link opens it, and each submit continues to the next.
+    ready.sort((a, b) => (minutes.get(a.occasion_id) ?? 1) - (minutes.get(b.occasion_id) ?? 1) || a.occasion_id - b.occasion_id || a.id - b.id);
+    // Decrypt and build before the send is marked as started: rows that fail here were certainly not sent.
     // The ciphertext read with the claim: the send below goes ahead only while it is still the stored one.
-    const enc = r.kind === "mentor" ? r.mentor_email_enc! : r.email_enc!;
+    const enc = first.kind === "mentor" ? first.mentor_email_enc! : first.email_enc!;
+    let to: string;
+    let outgoing: OutgoingMail;
     try {
-      let to: string;
       try {
-        to = await decryptContact(env, enc, contactAad(r.participant_id, r.kind === "mentor" ? "mentor" : "email"));
+        to = await decryptContact(env, enc, contactAad(first.participant_id, first.kind === "mentor" ? "mentor" : "email"));
       } catch (e) {
         throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
       }
       try {
-        const pause = r.kind === "mentor" ? null : `${base}/p/${await pauseToken(env, r.participant_id, r.closes_at ?? t)}`;
-        const mail = renderMail(r.kind, links.get(r.occasion_id)!, pause);
-        outgoing = { to, ...mail, messageId: await messageIdFor(env, r.key), idempotencyKey: r.key, fromName: senderName(r.settings) };
-        outgoing.mime = buildMime(env, outgoing);
+        outgoing = await build(ready, to);
       } catch (e) {
         throw new RowFailure("build_failed", redactAddresses(errorText(e)).slice(0, 200));
       }
     } catch (e) {
       if (!(e instanceof RowFailure)) throw e;
-      await finish(r, "failed", e.message, t);
-      counts.failed++;
+      await finish(ready, "failed", e.message, t);
+      counts.failed += ready.length;
       return;
     }
-    // Last guard, in the same statement that marks the send as started: the youth may have answered,
-    // withdrawn or paused since the batch was read, or her address may have changed or gone (the address
-    // read with the claim is used only while it is still the stored one). A withdrawal cancels the claimed
-    // row itself; otherwise the row goes back to the queue for the next run, which reads the new address.
+    // Last guard, in the same statement that marks the send as started (for all rows of this mail at once):
+    // the youth may have answered, withdrawn or paused since the batch was read, or her address may have
+    // changed or gone (the address read with the claim is used only while it is still the stored one). A
+    // withdrawal cancels the claimed rows itself; otherwise a row goes back to the queue for the next run,
+    // which reads the new address.
     const marked = await d1
       .prepare(
-        `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id = ?2 AND claim_id = ?3 AND status = 'sending'
+        `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
          AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
            AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
            AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
          AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
-           AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4)`,
+           AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4) RETURNING id`,
       )
-      .bind(t, r.id, claimId, enc)
-      .run();
-    if (!marked.meta.changes) {
+      .bind(t, JSON.stringify(ready.map((r) => r.id)), claimId, enc)
+      .all<{ id: number }>();
+    const markedIds = new Set(marked.results.map((m) => m.id));
+    for (const r of ready.filter((x) => !markedIds.has(x.id))) {
       const current = await d1
         .prepare(
           `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
@@ -400,12 +438,15 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
         // Settled by someone else meanwhile (a withdrawal cancels claimed rows): nothing to record.
         if (current?.status === "cancelled") counts.cancelled++;
         else counts.skipped++;
-        return;
+        continue;
       }
-      await finish(r, "queued", current.enc !== enc ? "address_changed" : "state_changed", t, { undoAttempt: true });
+      await finish([r], "queued", current.enc !== enc ? "address_changed" : "state_changed", t, { undoAttempt: true });
       counts.deferred++;
-      return;
     }
+    const sending = ready.filter((r) => markedIds.has(r.id));
+    if (!sending.length) return;
+    // Some of its questionnaires were answered or closed meanwhile: the mail names only the others.
+    if (sending.length < ready.length) outgoing = await build(sending, to);
     let result: SendResult;
     try {
       result = await tx.send(outgoing);
@@ -414,55 +455,68 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       result = { accepted: false, permanent: false, unknown: true, error: `transport_error: ${errorText(e)}` };
     }
     state.handedOver = true;
+    const n = sending.length;
     if (result.accepted) {
-      await finish(r, "sent", null, t);
-      counts.sent++;
+      await finish(sending, "sent", null, t, { messageId: outgoing.messageId });
+      counts.sent += n;
     } else if (result.unknown && !tx.idempotent) {
       // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
-      await finish(r, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
-      counts.unknown++;
-    } else if (result.permanent || r.attempts >= limit) {
-      await finish(r, "failed", redactAddresses(result.error), t);
-      counts.failed++;
+      await finish(sending, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
+      counts.unknown += n;
+    } else if (result.permanent || sending.some((r) => r.attempts >= limit)) {
+      await finish(sending, "failed", redactAddresses(result.error), t);
+      counts.failed += n;
     } else {
-      await finish(r, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(r.attempts), policy));
-      counts.retried++;
+      await finish(sending, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(Math.max(...sending.map((r) => r.attempts))), policy));
+      counts.retried += n;
     }
   };
 
+  // One group per youth and recipient (her own address, or her mentor's), in the order of their first row.
+  const groups = new Map<string, ContextRow[]>();
   for (const r of rows) {
+    const k = `${r.participant_id}:${r.kind === "mentor" ? "mentor" : "youth"}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  for (const group of groups.values()) {
     const state = { handedOver: false };
-    // Each row's outcome is also added to its pilot's share (a cron run records every pilot's counts).
+    // Each group's outcome is also added to its pilot's share (a cron run records every pilot's counts).
     const before = { ...counts };
     try {
-      await deliverRow(r, state);
+      await deliverGroup(group, state);
     } catch (e) {
       const error = redactAddresses(errorText(e));
+      const ids = idsOf(group);
       if (state.handedOver) {
-        // The transport answered but the outcome could not be written: the row stays `sending` with its
-        // send marked as started, and resolveStaleClaims settles it (HTTP: resent under the same
+        // The transport answered but the outcome could not be written: the rows stay `sending` with their
+        // send marked as started, and resolveStaleClaims settles them (HTTP: resent under the same
         // Idempotency-Key, which the API recognises; SMTP: outcome_unknown, never resent by a run).
-        console.error(JSON.stringify({ event: "outbox_record_failed", outboxId: r.id, error }));
-        counts.unknown++;
+        console.error(JSON.stringify({ event: "outbox_record_failed", ...ids, error }));
+        counts.unknown += group.length;
         continue;
       }
-      // Nothing was handed over: record the error on this row as a temporary failure (the attempt limit
-      // holds). If even that write fails, the claim expires and resolveStaleClaims requeues the row.
-      console.error(JSON.stringify({ event: "outbox_row_error", outboxId: r.id, error }));
+      // Nothing was handed over: record the error on these rows as a temporary failure (the attempt limit
+      // holds). If even that write fails, the claim expires and resolveStaleClaims requeues the rows.
+      console.error(JSON.stringify({ event: "outbox_row_error", ...ids, error }));
       const t = now();
-      const give = r.attempts >= limit;
-      try {
-        await finish(r, give ? "failed" : "queued", `row_error: ${error}`.slice(0, 500), give ? t : t + backoffMs(r.attempts));
-      } catch {
-        /* left to resolveStaleClaims */
+      for (const r of group) {
+        const give = r.attempts >= limit;
+        try {
+          await finish([r], give ? "failed" : "queued", `row_error: ${error}`.slice(0, 500), give ? t : t + backoffMs(r.attempts));
+        } catch {
+          /* left to resolveStaleClaims */
+        }
+        if (give) counts.failed++;
+        else counts.retried++;
       }
-      if (give) counts.failed++;
-      else counts.retried++;
     } finally {
       if (byPilot) {
-        const share = byPilot.get(r.pilot_id) ?? { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
+        const pilotId = group[0]!.pilot_id;
+        const share = byPilot.get(pilotId) ?? { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
         for (const k of Object.keys(share) as (keyof DeliveryCounts)[]) share[k] += counts[k] - before[k];
-        byPilot.set(r.pilot_id, share);
+        byPilot.set(pilotId, share);
       }
     }
   }

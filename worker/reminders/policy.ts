@@ -29,6 +29,8 @@ export const DEFAULT_POLICY: ReminderPolicy = {
 };
 
 export type MessageKind = "invitation" | "reminder" | "mentor";
+/** What an outbox row may be: a planned message, or a researcher's re-send of her current link (never planned, ignored here). */
+export type OutboxKind = MessageKind | "resend";
 
 export type OccasionState = {
   status: "open" | "started" | "completed" | "missed" | "cancelled";
@@ -38,7 +40,7 @@ export type OccasionState = {
   hasMentorEmail: boolean;
   openedAt: number;
   closesAt: number;
-  sent: { kind: MessageKind; seq: number; at: number }[];
+  sent: { kind: OutboxKind; seq: number; at: number }[];
 };
 
 export type SendReason = "invitation_due" | "reminder_due" | "mentor_due";
@@ -130,7 +132,7 @@ export function nextSendableTime(nowMs: number, policy: ReminderPolicy): number 
   throw new RangeError("no_sendable_time");
 }
 
-const lastAt = (sent: OccasionState["sent"], kinds: MessageKind[]): number | null =>
+const lastAt = (sent: OccasionState["sent"], kinds: OutboxKind[]): number | null =>
   sent.reduce<number | null>((acc, m) => (kinds.includes(m.kind) && (acc === null || m.at > acc) ? m.at : acc), null);
 
 /**

@@ -60,6 +60,7 @@ export const NOT_ARCHIVED: Record<string, string> = {
   sqlite_sequence: "SQLite's AUTOINCREMENT counters follow the restored ids by themselves",
   draft_answers: "answers saved page by page before a youth sends them: never analysed, and a restored study starts without unsent drafts",
   drafts: "the resume position and save order of those unsent drafts",
+  kiosk_sessions: "kiosk tokens on a group computer live minutes; a restored study starts without open kiosks",
   _cf_KV: "D1's own bookkeeping",
   _cf_METADATA: "D1's own bookkeeping",
 };

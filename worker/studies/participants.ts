@@ -11,6 +11,7 @@ import { openDueOccasions } from "../jobs/occasions";
 import { decideNextMessage, type OccasionState } from "../reminders/policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
 import { setContact, setContactField } from "./contacts";
+import { revokeOpenLinksStatements } from "../survey/links";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
 import type { enrolBody, overviewRow, participantPatch, publicParticipantResponse, scheduledOccasion } from "./validators";
 
@@ -135,7 +136,11 @@ export async function updateParticipant(env: Env, db: Db, pilot: Pilot, p: Parti
   else if (patch.leftCareAt !== undefined) set.leftCareAt = patch.leftCareAt;
   if (set.leftCareAt && (set.leftCareAt < p.pilotStartDate || set.leftCareAt > localDate(now, pilot.timezone))) throw new AppError("validation", "left-care date must lie between the pilot start and today");
   if (Object.keys(set).length) await db.update(schema.participants).set(set).where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
-  if (patch.email !== undefined) await setContactField(db, env, p.id, "email", patch.email, now);
+  if (patch.email !== undefined) {
+    await setContactField(db, env, p.id, "email", patch.email, now);
+    // A new (or removed) address: the links mailed to the old one stop working; the next message carries a new link.
+    await env.DB.batch(revokeOpenLinksStatements(env.DB, p.id, now));
+  }
   if (patch.mentorEmail !== undefined) await setContactField(db, env, p.id, "mentor", patch.mentorEmail, now);
   if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(db, now, pilot.id);
   await audit(db, actor, "participant.update", now, { pilotId: pilot.id, target: p.code, details: { fields: Object.keys(patch), status: patch.status ?? null } });

@@ -17,8 +17,10 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
  */
 export const linkToken = (env: Env, occasionId: number, generation = 1) => hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
 
+/** The occasion's current link (its current generation), its hash stored if new. */
 export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt: number): Promise<string> {
-  const token = await linkToken(env, occasionId);
+  const [row] = await db.select({ generation: schema.occasions.linkGeneration }).from(schema.occasions).where(eq(schema.occasions.id, occasionId));
+  const token = await linkToken(env, occasionId, row?.generation ?? 1);
   await db.insert(schema.secureLinks).values({ occasionId, tokenHash: await sha256Hex(token), expiresAt }).onConflictDoNothing();
   return `${env.PUBLIC_URL.replace(/\/$/, "")}/q/${token}`;
 }
@@ -39,4 +41,17 @@ export async function resolveLink(db: Db, token: string, now: number) {
   const r = rows[0];
   if (!r || r.link.revokedAt !== null || r.link.expiresAt <= now || r.participant.status === "withdrawn") return null;
   return r;
+}
+
+/**
+ * Revokes the live links of a youth's open occasions and raises their generation, so the next message
+ * carries a new link and the old one shows the kind "replaced" page (statements for the caller's batch).
+ * Used when a researcher revokes her link and when her e-mail address changes.
+ */
+export function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: number): D1PreparedStatement[] {
+  const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
+  return [
+    d1.prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`).bind(now, participantId),
+    d1.prepare("UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND status IN ('open','started')").bind(participantId),
+  ];
 }

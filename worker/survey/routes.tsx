@@ -10,6 +10,7 @@ import { renderPage } from "../lib/render";
 import { parseAnswers, type AnswerRow } from "./answers";
 import { estimateMinutes, lengthText } from "./length";
 import type { ResolvedLink } from "./links";
+import { nextQuestionnairePath } from "./next";
 import { pageItemKeys, planPages } from "./pages";
 import {
   contextOf,
@@ -228,7 +229,8 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     remember(hash, ctx, now);
     const asked = await askedFor(c.env.DB, ctx);
     const requested = intParam(c.req.query("p"));
-    const notice = c.req.query("n") === "stale" ? t("youth.stale", lang) : undefined;
+    const n = c.req.query("n");
+    const notice = n === "stale" ? t("youth.stale", lang) : n === "next" ? t("youth.next.notice", lang) : undefined;
     return renderQuestionnaire(c, { lang, token, ctx, asked, page: requested ?? (ctx.draftPage ?? 1), now, state: { values: draftValues(drafts!.results as DraftRow[]), errors: {} }, notice });
   })
   .post("/q/:token/draft", bodyLimit({ maxSize: 64 * 1024, onError: (c) => draftRefused(c, "payload_too_large", "too_large") }), async (c) => {
@@ -268,9 +270,12 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
         return c.redirect(here(r.page, "&n=stale"), 303);
       case "saved":
         return c.redirect(here(nav === "next" ? Math.min(r.page + 1, r.pages) : Math.max(r.page - 1, 1)), 303);
-      case "completed":
+      case "completed": {
         CONTEXTS.delete(await sha256Hex(token));
-        return c.redirect(`/q/done?lang=${lang}`, 303);
+        // One link for all her open questionnaires: on to the next one (shortest first), or done.
+        const next = await nextQuestionnairePath(c.env, r.ctx.participantId, r.ctx.occasionId, now);
+        return c.redirect(next ? `${next}?lang=${lang}&n=next` : `/q/done?lang=${lang}`, 303);
+      }
       case "empty": {
         // Nothing answered on any page: this page again, with what she sent and the message.
         const values = Object.fromEntries(Object.entries(answers).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -311,6 +316,8 @@ export async function storeAnswers(d1: D1Database, r: Pick<ResolvedLink, "occasi
 }
 
 function invalid(c: Ctx, lang: Lang, ctx: LinkContext | null) {
+  // A link a researcher replaced (or that her address change revoked): a kind page pointing to the newest mail.
+  if (ctx?.revoked) return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.revoked.title", lang)} body={t("youth.revoked.body", lang)} />, 410 as 404);
   return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.invalid.title", lang)} body={t("youth.invalid.body", lang)} />, 404);
 }
 

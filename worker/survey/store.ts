@@ -73,6 +73,8 @@ export type LinkContext = {
   quickExitUrl: string | undefined;
   /** null: invalid (revoked, expired, withdrawn); otherwise the occasion's status */
   state: "invalid" | "open" | "closed";
+  /** invalid because it was revoked (replaced by a new link, or her address changed), not expired or withdrawn */
+  revoked?: boolean;
   draftPage: number | null;
 };
 
@@ -87,6 +89,7 @@ export function contextOf(row: LinkRow | undefined, now: number): LinkContext | 
     versionIds: JSON.parse(row.instrument_version_ids) as number[],
     quickExitUrl: settings.quickExitUrl,
     state: invalid ? "invalid" : row.occasion_status === "open" || row.occasion_status === "started" ? "open" : "closed",
+    revoked: row.revoked_at !== null && row.expires_at > now && row.participant_status !== "withdrawn",
     draftPage: row.draft_page,
   };
 }
