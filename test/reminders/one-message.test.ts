@@ -11,7 +11,7 @@ import { ALWAYS_SEND, form, frequentVersionIds, makeParticipant, makePilot, open
 import { sinkFor, uniqueDomain } from "../mail/sink";
 
 const DAY = 86_400_000;
-const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`);
+const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });
 const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
 
 async function world(prefix: string) {
@@ -64,7 +64,11 @@ describe("one message per youth per run", () => {
     const first = await post(path, { [`v.${fv}.persoonlijk`]: "7" });
     expect(first.status).toBe(303);
     // … and its final submit continues to the wave questionnaire, with a word of thanks.
-    const next = first.headers.get("location")!;
+    const thanks = first.headers.get("location")!;
+    expect(thanks).toBe(`/q/done?lang=nl&from=${w.frequent.token}`);
+    const onwards = await get(thanks);
+    expect(onwards.status).toBe(303);
+    const next = onwards.headers.get("location")!;
     expect(next).toMatch(/^\/q\/[A-Za-z0-9_-]{43}\?lang=nl&n=next$/);
     const page = await get(next);
     expect(page.status).toBe(200);
@@ -73,7 +77,11 @@ describe("one message per youth per run", () => {
     expect(html).toContain(`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`);
     const done = await post(next.split("?")[0]!, { [`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`]: "3" });
     expect(done.status).toBe(303);
-    expect(done.headers.get("location")).toBe("/q/done?lang=nl");
+    const last = done.headers.get("location")!;
+    expect(last).toMatch(/^\/q\/done\?lang=nl&from=/);
+    const end = await get(last);
+    expect(end.status).toBe(200);
+    expect(await end.text()).toContain("Dank je wel!");
     const statuses = await env.DB.prepare("SELECT id, status FROM occasions WHERE participant_id = ? ORDER BY id").bind(w.youth.id).all<{ id: number; status: string }>();
     expect(statuses.results.map((r) => r.status)).toEqual(["completed", "completed"]);
     const modes = await env.DB.prepare("SELECT DISTINCT mode FROM responses WHERE participant_id = ?").bind(w.youth.id).all<{ mode: string }>();

@@ -55,7 +55,6 @@ export const catalogue = {
     nl: "De link is verlopen of niet juist. Je krijgt vanzelf een nieuwe link als het weer tijd is.",
     en: "The link has expired or is not correct. You will get a new link when it is time again.",
   },
-  "youth.revoked.title": { nl: "Deze link is vervangen", en: "This link has been replaced" },
   "youth.revoked.body": {
     nl: "Je hebt een nieuwe link gekregen, of je krijgt die binnenkort. Gebruik de link uit je nieuwste mail.",
     en: "You have received a new link, or you will soon. Please use the link in your most recent e-mail.",

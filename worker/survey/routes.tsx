@@ -211,8 +211,16 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     const lang = pickLang(c.req.query("lang"));
     return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.title", lang)} body={t("youth.root.body", lang)} />);
   })
-  .get("/q/done", (c) => {
+  .get("/q/done", async (c) => {
     const lang = pickLang(c.req.query("lang"));
+    // One link for all her open questionnaires: after a submit, on to the next one (shortest first).
+    const hash = await hashOf(c.req.query("from") ?? "");
+    if (hash) {
+      const now = Date.now();
+      const ctx = contextOf((await resolveStatement(c.env.DB, hash).first<LinkRow>()) ?? undefined, now);
+      const next = ctx && ctx.state !== "invalid" ? await nextQuestionnairePath(c.env, ctx.participantId, ctx.occasionId, now) : null;
+      if (next) return c.redirect(`${next}?lang=${lang}&n=next`, 303);
+    }
     return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.thanks.title", lang)} body={t("youth.thanks.body", lang)} />);
   })
   .get("/q/:token", async (c) => {
@@ -270,12 +278,10 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
         return c.redirect(here(r.page, "&n=stale"), 303);
       case "saved":
         return c.redirect(here(nav === "next" ? Math.min(r.page + 1, r.pages) : Math.max(r.page - 1, 1)), 303);
-      case "completed": {
+      case "completed":
         CONTEXTS.delete(await sha256Hex(token));
-        // One link for all her open questionnaires: on to the next one (shortest first), or done.
-        const next = await nextQuestionnairePath(c.env, r.ctx.participantId, r.ctx.occasionId, now);
-        return c.redirect(next ? `${next}?lang=${lang}&n=next` : `/q/done?lang=${lang}`, 303);
-      }
+        // The thank-you page continues to her next open questionnaire, if any (one link for all of them).
+        return c.redirect(`/q/done?lang=${lang}&from=${token}`, 303);
       case "empty": {
         // Nothing answered on any page: this page again, with what she sent and the message.
         const values = Object.fromEntries(Object.entries(answers).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -317,7 +323,7 @@ export async function storeAnswers(d1: D1Database, r: Pick<ResolvedLink, "occasi
 
 function invalid(c: Ctx, lang: Lang, ctx: LinkContext | null) {
   // A link a researcher replaced (or that her address change revoked): a kind page pointing to the newest mail.
-  if (ctx?.revoked) return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.revoked.title", lang)} body={t("youth.revoked.body", lang)} />, 410 as 404);
+  if (ctx?.revoked) return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.invalid.title", lang)} body={t("youth.revoked.body", lang)} />, 404);
   return renderPage(c, <MessagePage lang={lang} quickExitUrl={quickExit(ctx)} title={t("youth.invalid.title", lang)} body={t("youth.invalid.body", lang)} />, 404);
 }
 
