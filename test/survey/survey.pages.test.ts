@@ -136,6 +136,17 @@ describe("a wave questionnaire over several pages", () => {
     expect(again.status).toBe(409);
   });
 
+  it("takes a whole questionnaire in one form without a page number (a form from before pages, an assisted entry)", async () => {
+    const { path, occasion, g, a } = await wave();
+    const bad = await post(path, { ...gcir(g, 1, 40), [`v.${a}.item3`]: "9" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Stap 5 van 6"); // the page with the field in error
+    expect(await responsesOf(occasion.id)).toEqual([]);
+    const res = await post(path, { ...gcir(g, 1, 40), [`v.${a}.item3`]: "2" });
+    expect(res.status).toBe(303);
+    expect(await responsesOf(occasion.id)).toHaveLength(41);
+  });
+
   it("refuses an empty send with the usual message and leaves the occasion untouched", async () => {
     const { path, occasion } = await wave();
     const html = await (await get(`${path}?p=6`)).text();

@@ -160,14 +160,21 @@ async function savePage(c: Ctx, token: string, nav: "next" | "back" | "stay" | "
   if (cached.state === "closed") return { kind: "closed", ctx: cached };
   const asked = await askedFor(d1, cached);
   const pages = planPages(asked);
-  const pageNo = control.page === undefined ? 1 : intParam(control.page);
-  const tampered = pageNo === null || pageNo < 1 || pageNo > pages.length || Object.keys(answers).some((k) => k.endsWith("[]"));
-  const page = Math.min(Math.max(pageNo ?? 1, 1), pages.length);
-  const parsed = parseAnswers(answers, pages[page - 1]!, { allowEmpty: true });
+  // A send without a page number is the whole questionnaire in one form (a form from before pages, or an
+  // assisted entry): its items are all asked items, saved as "page 0".
+  const whole = control.page === undefined && nav === "submit";
+  const pageNo = control.page === undefined ? (whole ? 0 : 1) : intParam(control.page);
+  const tampered = pageNo === null || pageNo < (whole ? 0 : 1) || pageNo > pages.length || Object.keys(answers).some((k) => k.endsWith("[]"));
+  const page = whole ? 0 : Math.min(Math.max(pageNo ?? 1, 1), pages.length);
+  const shown = whole ? asked : pages[page - 1]!;
+  const parsed = parseAnswers(answers, shown, { allowEmpty: true });
   if (tampered || !parsed.ok) {
     const lang = pickLang(c.req.query("lang"));
     const p = parsed.ok ? { errors: {}, values: Object.fromEntries(Object.entries(answers).filter((e): e is [string, string] => typeof e[1] === "string")) } : parsed;
-    return { kind: "errors", ctx: cached, asked, page, state: { values: p.values, errors: Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, t(v, lang)])), formError: t("youth.error.fix", lang) } };
+    // the page again; for a whole-questionnaire form, the first page with a field in error
+    const firstError = Object.keys(p.errors)[0]?.split(".").slice(1).join(".");
+    const errorPage = whole ? Math.max(1, pages.findIndex((pg) => pageItemKeys(pg).includes(firstError ?? "")) + 1) : page;
+    return { kind: "errors", ctx: cached, asked, page: errorPage, state: { values: p.values, errors: Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, t(v, lang)])), formError: t("youth.error.fix", lang) } };
   }
   const edit = intParam(control.edit);
   const seq = Math.min(intParam(control.seq) ?? 0, 999);
@@ -175,8 +182,8 @@ async function savePage(c: Ctx, token: string, nav: "next" | "back" | "stay" | "
   // without a render time (an old form) counts as rendered now. Never later than now: a forged future
   // stamp could otherwise lock the page.
   const stamp = Math.min(edit ?? now, now) * 1000 + seq;
-  const cursor = nav === "next" ? Math.min(page + 1, pages.length) : nav === "back" ? Math.max(page - 1, 1) : page;
-  const save: PageSave = { occasionId: cached.occasionId, participantId: cached.participantId, hash, now, page, cursor, stamp, itemKeys: pageItemKeys(pages[page - 1]!), rows: parsed.rows as AnswerRow[] };
+  const cursor = nav === "next" ? Math.min(page + 1, pages.length) : nav === "back" ? Math.max(page - 1, 1) : Math.max(page, 1);
+  const save: PageSave = { occasionId: cached.occasionId, participantId: cached.participantId, hash, now, page, cursor, stamp, itemKeys: pageItemKeys(shown), rows: parsed.rows as AnswerRow[] };
   const stmts = [resolveStatement(d1, hash), ...pageSaveStatements(d1, save, { forSubmit: nav === "submit" }), ...(nav === "submit" ? submitStatements(d1, save, "self") : [])];
   const results = await d1.batch(stmts);
   const fresh = contextOf((results[0]!.results[0] as LinkRow | undefined) ?? undefined, now);
