@@ -15,6 +15,7 @@ import { staffApiRoutes } from "./staff/api";
 import { buildOpenApi } from "./staff/openapi";
 import { validateResponses } from "./staff/validate-responses";
 import { staffPageRoutes } from "./staff/pages";
+import { assistedPageRoutes, kioskRoutes } from "./staff/assisted";
 import { signInRoutes } from "./staff/signin";
 import { studyRoutes } from "./studies/routes";
 import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
@@ -48,6 +49,8 @@ export function createApp() {
   app.route("/api/v1/dev", devRoutes);
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);
+  app.route("/", assistedPageRoutes);
+  app.route("/", kioskRoutes);
   app.route("/api/v1", staffApiRoutes);
   app.route("/api/v1", adminRoutes);
   app.route("/api/v1", studyRoutes);

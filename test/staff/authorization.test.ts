@@ -11,7 +11,7 @@ import { makePilot, uniqueKey } from "../support/fixtures";
 import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "./support";
 
 /** Routes anyone may call: youth pages, assets, the API description and the sign-in steps. */
-const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/api\/v1\/openapi\.json$/, /^\/staff\/sign-in$/, /^\/staff\/auth\/:token$/];
+const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/k\//, /^\/api\/v1\/openapi\.json$/, /^\/staff\/sign-in$/, /^\/staff\/auth\/:token$/];
 /** Workspace pages follow the API's rules. */
 const PAGE_ACCESS: Record<string, Access> = {
   "GET /staff": "any",
@@ -24,6 +24,12 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/pilots/:pilot/import": "write",
   "POST /staff/pilots/:pilot/youths/:code/status": "write",
   "POST /staff/pilots/:pilot/youths/:code/withdraw": "write",
+  "GET /staff/pilots/:pilot/youths/:code/links": "write",
+  "POST /staff/pilots/:pilot/youths/:code/links/resend": "write",
+  "POST /staff/pilots/:pilot/youths/:code/links/revoke": "write",
+  "POST /staff/pilots/:pilot/youths/:code/kiosk": "write",
+  "GET /staff/pilots/:pilot/youths/:code/phone/:occasion": "write",
+  "POST /staff/pilots/:pilot/youths/:code/phone/:occasion": "write",
   "GET /staff/pilots/:pilot/youths/:code/forms/:form": "write",
   "POST /staff/pilots/:pilot/youths/:code/forms/:form": "write",
   "GET /staff/pilots/:pilot/settings": "read",

@@ -1,4 +1,4 @@
-// Errors on the youth's paths (/q/…, /p/…) are always the youth's own page: neutral text, Dutch or
+// Errors on the youth's paths (/q/…, /p/…, the kiosk's /k/…) are always the youth's own page: neutral text, Dutch or
 // English by ?lang, and the quick-exit control — never the JSON envelope, whatever went wrong (an
 // unknown path, a body too large, a server error). createApp's notFound and onError send them here.
 import type { Context } from "hono";
@@ -8,7 +8,7 @@ import { renderPage } from "../lib/render";
 import { DEFAULT_QUICK_EXIT } from "../studies/config";
 
 /** Paths a youth opens from her mail: everything below them answers errors with the youth page. */
-export const isYouthPath = (path: string) => /^\/(q|p)(\/|$)/.test(path);
+export const isYouthPath = (path: string) => /^\/(q|p|k)(\/|$)/.test(path);
 
 export function youthErrorPage(c: Context, status: number) {
   const lang = pickLang(c.req.query("lang"));

@@ -175,6 +175,12 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
         <p id="staff-forms">
           <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/forms/background`} id="form-background-link">{t("staff.form.background", lang)}</a> ·{" "}
           <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/forms/risl`} id="form-risl-link">{t("staff.form.risl", lang)}</a>
+          {youth.status !== "withdrawn" && (
+            <>
+              {" "}·{" "}
+              <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/links`} id="links-link">{t("staff.youth.linksLink", lang)}</a>
+            </>
+          )}
         </p>
       )}
       <h2>{t("staff.youth.scheduled", lang)}</h2>

@@ -1,0 +1,342 @@
+// A youth's link and assisted entry (issue 14, items 4 and 5), for researchers (write role in her pilot):
+//
+// - Links: re-send her current link through the outbox (one `resend` row per open occasion and press, so a
+//   press sends once even when its post is repeated; the youth's due messages of the moment join the same
+//   mail), or revoke it and send a new one (the generation bump of worker/survey/links.ts). Both audited.
+// - Kiosk: she fills in her open questionnaire on a group computer. The researcher's press creates a kiosk
+//   session (only the token's hash is stored) and opens /k/<token>, a youth page without staff chrome. The
+//   session ends at submit, after KIOSK_IDLE_MS without input (the page's background saves and every request
+//   count as input; the page's script clears the screen after as long without input) or at KIOSK_MAX_MS.
+//   An ended session shows an empty page, so Back shows nothing (every answer is no-store). Answers are
+//   stored with mode `kiosk` and the researcher as `entered_by`; opening and submitting are audited.
+// - Phone: the researcher enters her answers on a staff form during a call: mode `phone`, `entered_by`.
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { renderToString } from "preact-render-to-string";
+import { getDb } from "../db";
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { audit } from "../lib/audit";
+import { b64url, sha256Hex } from "../lib/crypto";
+import { YOUTH_HEADERS } from "../lib/render";
+import { renderStaffPage } from "../lib/render";
+import { deliverOutbox } from "../reminders/outbox";
+import { localDate } from "../schedule/schedule";
+import { DEFAULT_QUICK_EXIT } from "../studies/config";
+import { askedOf, definitionsFor } from "../studies/instruments";
+import { participantByCode } from "../studies/participants";
+import { parseAnswers, type AnswerRow } from "../survey/answers";
+import { estimateMinutes, lengthText } from "../survey/length";
+import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
+import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
+import { pickLang, t, type MessageKey } from "../../web/i18n/messages";
+import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
+
+/** A kiosk page clears after this long without input; a submit after it stores nothing. */
+export const KIOSK_IDLE_MS = 5 * 60_000;
+/** A kiosk session ends after this long whatever happens. */
+export const KIOSK_MAX_MS = 2 * 3_600_000;
+const KIOSK_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const PRESS_RE = /^[A-Za-z0-9_-]{22}$/;
+/** Form fields that steer the youth's page, not answers (the kiosk form is the youth's form). */
+const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "context", "_csrf"]);
+
+const small = bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } });
+const large = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } });
+const randomToken = (bytes: number) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
+
+type OpenRow = { id: number; kind: "frequent" | "wave"; wave: string | null; seq: number; due_date: string; closes_at: number; link_generation: number; instrument_version_ids: string; participant_status: string; last_sent: number | null };
+
+/** Her open questionnaires (opened, not closed, not answered), shortest first, with their link's state. */
+async function openOccasions(d1: D1Database, participantId: number, now: number) {
+  const { results } = await d1
+    .prepare(
+      `SELECT o.id, o.kind, o.wave, o.seq, o.due_date, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status,
+         (SELECT max(b.sent_at) FROM outbox b WHERE b.occasion_id = o.id AND b.status = 'sent') AS last_sent
+       FROM occasions o JOIN participants p ON p.id = o.participant_id
+       WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?2 AND o.closes_at > ?2 AND p.status IN ('active','left_care')`,
+    )
+    .bind(participantId, now)
+    .all<OpenRow>();
+  const versions = (r: OpenRow) => JSON.parse(r.instrument_version_ids) as number[];
+  const defs = await definitionsFor(d1, [...new Set(results.flatMap(versions))]);
+  return results
+    .map((r) => ({ row: r, asked: askedOf(defs, versions(r), r.participant_status) }))
+    .map(({ row, asked }) => ({ row, asked, minutes: estimateMinutes(asked.flatMap((a) => a.items)) }))
+    .sort((a, b) => a.minutes - b.minutes || a.row.id - b.row.id);
+}
+
+async function youthOf(c: Context<StaffEnv>) {
+  const pilot = await pilotFor(c, WRITE_ROLES);
+  const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? "");
+  return { pilot, p };
+}
+
+/** One `resend` row per open occasion for this press (its key holds the press: a repeated post adds nothing). */
+function resendStatement(d1: D1Database, pilotId: number, participantId: number, press: string, now: number) {
+  return d1
+    .prepare(
+      `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, created_at)
+       SELECT o.id || ':resend:' || ?3, o.id, o.participant_id, ?2, 'resend', (SELECT count(*) + 1 FROM outbox x WHERE x.occasion_id = o.id AND x.kind = 'resend'), 'queued', 0, ?4, ?4
+       FROM occasions o WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?4 AND o.closes_at > ?4
+       ON CONFLICT (key) DO NOTHING RETURNING id`,
+    )
+    .bind(participantId, pilotId, press, now);
+}
+
+/**
+ * Stores an assisted questionnaire (kiosk or phone) and completes the occasion in one D1 transaction. Every
+ * statement is guarded by `live` (the occasion still open; for a kiosk also its session still live), and the
+ * completing UPDATE comes after the inserts, so of two concurrent submits one stores everything and the other
+ * nothing. Returns whether it was stored.
+ */
+async function storeAssisted(
+  d1: D1Database,
+  o: { occasionId: number; participantId: number; pilotId: number; code: string },
+  rows: AnswerRow[],
+  now: number,
+  mode: "kiosk" | "phone",
+  staff: { userId: number; actor: { type: string; id: string } },
+  kioskHash?: string,
+) {
+  const occ = o.occasionId;
+  const kiosk = kioskHash
+    ? ` AND EXISTS (SELECT 1 FROM kiosk_sessions k WHERE k.token_hash = '${kioskHash.replace(/[^0-9a-f]/g, "")}' AND k.occasion_id = ${occ} AND k.ended_at IS NULL AND k.expires_at > ${now} AND k.last_seen_at > ${now - KIOSK_IDLE_MS})`
+    : "";
+  const live = `EXISTS (SELECT 1 FROM occasions WHERE id = ${occ} AND status IN ('open','started'))${kiosk}`;
+  const answers = JSON.stringify(rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]));
+  const stmts = [
+    d1
+      .prepare(
+        `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, answered_at, mode, entered_by)
+         SELECT ?1, ?2, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), ?3, ?4, ?5
+         FROM json_each(?6) j WHERE ${live}`,
+      )
+      .bind(occ, o.participantId, now, mode, staff.userId, answers),
+    d1.prepare(`UPDATE secure_links SET used_at = ?1 WHERE occasion_id = ?2 AND used_at IS NULL AND ${live}`).bind(now, occ),
+    d1.prepare(`INSERT INTO occasion_timings (occasion_id, first_opened_at, submitted_at) SELECT ?1, ?2, ?2 WHERE ${live} ON CONFLICT (occasion_id) DO UPDATE SET submitted_at = excluded.submitted_at`).bind(occ, now),
+    d1.prepare(`INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?1, ?2 WHERE ${live} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`).bind(o.participantId, now),
+    d1.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ?1 AND status = 'queued' AND ${live}`).bind(occ),
+    d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ?1 AND ${live}`).bind(occ),
+    d1.prepare(`DELETE FROM drafts WHERE occasion_id = ?1 AND ${live}`).bind(occ),
+    d1.prepare(`UPDATE occasions SET status = 'completed', completed_at = ?1 WHERE id = ?2 AND ${live}`).bind(now, occ),
+    d1
+      .prepare(
+        `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM occasions WHERE id = ?8 AND status = 'completed' AND completed_at = ?1)`,
+      )
+      .bind(now, staff.actor.type, staff.actor.id, `answers.${mode}`, o.pilotId, o.code, JSON.stringify({ occasionId: occ, answers: rows.length, enteredBy: staff.userId }), occ),
+  ];
+  if (kioskHash) stmts.push(d1.prepare("UPDATE kiosk_sessions SET ended_at = coalesce(ended_at, ?1) WHERE token_hash = ?2").bind(now, kioskHash));
+  const results = await d1.batch(stmts);
+  return (results[7]!.meta.changes ?? 0) === 1;
+}
+
+/** Parses an assisted form against the whole questionnaire (control fields and the CSRF token left out). */
+function parseAssisted(form: Record<string, unknown>, asked: ReturnType<typeof askedOf>, lang: "nl" | "en") {
+  const fields = Object.fromEntries(Object.entries(form).filter(([k]) => !CONTROL.has(k)));
+  const parsed = parseAnswers(fields, asked);
+  if (parsed.ok) return parsed;
+  return { ok: false as const, state: { values: parsed.values, errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [k, t(v, lang)])), formError: t(parsed.formError as MessageKey, lang) } };
+}
+
+export const assistedPageRoutes = new Hono<StaffEnv>()
+  // requireStaff authenticates once per request, whichever sub-app's middleware runs first.
+  .use("/staff/pilots/:pilot/youths/:code/*", requireStaff)
+  .get("/staff/pilots/:pilot/youths/:code/links", async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const now = Date.now();
+    const open = await openOccasions(c.env.DB, p.id, now);
+    const contact = await c.env.DB.prepare("SELECT email_enc IS NOT NULL AS has FROM participant_contacts WHERE participant_id = ?").bind(p.id).first<{ has: number }>();
+    const done = c.req.query("done");
+    const notice = (["resent", "revoked", "noAddress", "phone", "kiosk"] as const).find((d) => d === done);
+    const rows: OpenOccasion[] = open.map(({ row, minutes }) => ({
+      id: row.id, kind: row.kind, wave: row.wave, seq: row.seq, dueDate: row.due_date, closesDate: localDate(row.closes_at, pilot.timezone), generation: row.link_generation,
+      lastSent: row.last_sent === null ? null : localDate(row.last_sent, pilot.timezone), minutes,
+    }));
+    return renderStaffPage(c, <YouthLinksPage user={staffUserOf(c)} pilot={pilot} code={p.code} open={rows} hasEmail={!!contact?.has} press={randomToken(16)} notice={notice} />);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/links/resend", small, async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const form = await formBody(c);
+    const press = String(form.press ?? "");
+    if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
+    if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant is not contacted");
+    const now = Date.now();
+    const { results } = await resendStatement(c.env.DB, pilot.id, p.id, press, now).all<{ id: number }>();
+    // A repeated post of the same press adds no row and sends nothing.
+    if (results.length) {
+      const counts = await deliverOutbox(c.env, results.map((r) => r.id), () => Date.now());
+      await audit(getDb(c.env.DB), actorOf(c), "link.resend", now, { pilotId: pilot.id, target: p.code, details: { occasions: results.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed } });
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=resent`, 303);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/links/revoke", small, async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const form = await formBody(c);
+    const press = String(form.press ?? "");
+    if (form.confirm !== "1") throw new AppError("validation", "Confirm that the old link stops working");
+    if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
+    if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant is not contacted");
+    const now = Date.now();
+    const d1 = c.env.DB;
+    const key = `${press}-new`;
+    // One transaction: revoke and raise the generation (only once per press: not when this press's rows exist),
+    // then queue the new link; the new rows are built with the raised generation at delivery.
+    const pressed = `NOT EXISTS (SELECT 1 FROM outbox WHERE pilot_id = ?3 AND participant_id = ?2 AND kind = 'resend' AND key LIKE '%:resend:' || ?4)`;
+    const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
+    const [, , inserted] = await d1.batch<{ id: number }>([
+      d1.prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open}) AND ${pressed}`).bind(now, p.id, pilot.id, key),
+      d1.prepare(`UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?2 AND status IN ('open','started') AND ?1 IS NOT NULL AND ${pressed}`).bind(now, p.id, pilot.id, key),
+      resendStatement(d1, pilot.id, p.id, key, now),
+    ]);
+    const ids = inserted!.results.map((r) => r.id);
+    if (ids.length) {
+      const counts = await deliverOutbox(c.env, ids, () => Date.now());
+      await audit(getDb(d1), actorOf(c), "link.revoke", now, { pilotId: pilot.id, target: p.code, details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed } });
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=revoked`, 303);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/kiosk", small, async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const form = await formBody(c);
+    const userId = c.get("principal").userId;
+    // The role allows it, but the answers must name a staff user: an API token without one cannot do this.
+    if (!userId) throw new AppError("validation", "Kiosk mode needs a signed-in researcher (the answers record who opened it)");
+    const now = Date.now();
+    const occasionId = Number(form.occasion);
+    const open = await openOccasions(c.env.DB, p.id, now);
+    const o = open.find((x) => x.row.id === occasionId);
+    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    const token = randomToken(32);
+    await c.env.DB.prepare("INSERT INTO kiosk_sessions (token_hash, occasion_id, participant_id, pilot_id, staff_user_id, last_seen_at, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(await sha256Hex(token), occasionId, p.id, pilot.id, userId, now, Math.min(now + KIOSK_MAX_MS, o.row.closes_at), now)
+      .run();
+    await audit(getDb(c.env.DB), actorOf(c), "kiosk.open", now, { pilotId: pilot.id, target: p.code, details: { occasionId } });
+    return c.redirect(`/k/${token}`, 303);
+  })
+  .get("/staff/pilots/:pilot/youths/:code/phone/:occasion", async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const o = (await openOccasions(c.env.DB, p.id, Date.now())).find((x) => String(x.row.id) === c.req.param("occasion"));
+    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    return renderStaffPage(c, <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />);
+  })
+  .post("/staff/pilots/:pilot/youths/:code/phone/:occasion", large, async (c) => {
+    const { pilot, p } = await youthOf(c);
+    const form = await formBody(c, { all: true });
+    const userId = c.get("principal").userId;
+    if (!userId) throw new AppError("validation", "Phone entry needs a signed-in researcher (the answers record who entered them)");
+    const now = Date.now();
+    const o = (await openOccasions(c.env.DB, p.id, now)).find((x) => String(x.row.id) === c.req.param("occasion"));
+    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    const parsed = parseAssisted(form, o.asked, "nl");
+    if (!parsed.ok) return renderStaffPage(c, <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} state={parsed.state} />, 400);
+    const stored = await storeAssisted(c.env.DB, { occasionId: o.row.id, participantId: p.id, pilotId: pilot.id, code: p.code }, parsed.rows, now, "phone", { userId, actor: actorOf(c) });
+    if (!stored) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=phone`, 303);
+  });
+
+type KioskRow = {
+  occasion_id: number; participant_id: number; pilot_id: number; staff_user_id: number; last_seen_at: number; expires_at: number; ended_at: number | null;
+  occasion_status: string; instrument_version_ids: string; participant_status: string; code: string; settings: string | null;
+};
+const KIOSK_SQL = `SELECT k.occasion_id, k.participant_id, k.pilot_id, k.staff_user_id, k.last_seen_at, k.expires_at, k.ended_at, o.status AS occasion_status,
+  o.instrument_version_ids, p.status AS participant_status, p.code, pl.settings
+  FROM kiosk_sessions k JOIN occasions o ON o.id = k.occasion_id JOIN participants p ON p.id = k.participant_id JOIN pilots pl ON pl.id = k.pilot_id WHERE k.token_hash = ?`;
+const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
+  !!r && r.ended_at === null && r.expires_at > now && now - r.last_seen_at <= KIOSK_IDLE_MS && ["open", "started"].includes(r.occasion_status) && ["active", "left_care"].includes(r.participant_status);
+
+type YouthCtx = Context<{ Bindings: Env }>;
+function youthHtml(c: YouthCtx, html: string, status: 200 | 400 = 200) {
+  for (const [k, v] of Object.entries(YOUTH_HEADERS)) c.header(k, v);
+  return c.html(`<!doctype html>${html}`, status);
+}
+const ended = (c: YouthCtx) => c.redirect(`/k/ended?lang=${pickLang(c.req.query("lang"))}`, 303);
+
+/** The page's own script (script-src 'self'): clears the screen after KIOSK_IDLE_MS without input. */
+const KIOSK_JS = `(()=>{const ms=${KIOSK_IDLE_MS};let t;const clear=()=>{document.body.innerHTML="";location.replace("/k/ended"+location.search)};const reset=()=>{clearTimeout(t);t=setTimeout(clear,ms)};for(const e of ["input","change","keydown","pointerdown","touchstart","scroll"])addEventListener(e,reset,{passive:true,capture:true});reset();addEventListener("pageshow",(e)=>{if(e.persisted)location.reload()})})();`;
+
+async function kioskPage(c: YouthCtx, token: string, r: KioskRow, now: number, state?: { values: Record<string, string>; errors: Record<string, string>; formError?: string }) {
+  const lang = pickLang(c.req.query("lang"));
+  const versions = JSON.parse(r.instrument_version_ids) as number[];
+  const asked = askedOf(await definitionsFor(c.env.DB, versions), versions, r.participant_status);
+  const quickExitUrl = (r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }).quickExitUrl : undefined) ?? DEFAULT_QUICK_EXIT;
+  const html = renderToString(
+    <QuestionnairePage
+      lang={lang}
+      action={`/k/${token}?lang=${lang}`}
+      draftUrl={`/k/${token}/alive?lang=${lang}`}
+      langHref={`?lang=${lang === "nl" ? "en" : "nl"}`}
+      quickExitUrl={quickExitUrl}
+      instruments={asked.filter((a) => a.items.length > 0)}
+      page={1}
+      pages={1}
+      minutes={lengthText(estimateMinutes(asked.flatMap((a) => a.items)), lang)}
+      edit={now}
+      state={state}
+    />,
+  );
+  // Without scripts the page still clears after the idle time (a refresh to the empty page).
+  const head = `<noscript><meta http-equiv="refresh" content="${KIOSK_IDLE_MS / 1000};url=/k/ended?lang=${lang}"></noscript>`;
+  return youthHtml(c, html.replace("</head>", `${head}</head>`).replace("</body>", `<script src="/k/kiosk.js" defer></script></body>`), state ? 400 : 200);
+}
+
+/** The kiosk on a group computer: a youth page, no staff chrome; public like /q/ (the token is the key). */
+export const kioskRoutes = new Hono<{ Bindings: Env }>()
+  .get("/k/kiosk.js", (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "no-store");
+    return c.body(KIOSK_JS);
+  })
+  .get("/k/ended", (c) => {
+    const lang = pickLang(c.req.query("lang"));
+    return youthHtml(c, renderToString(<MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.kiosk.ended.title", lang)} body={t("youth.kiosk.ended.body", lang)} />));
+  })
+  .get("/k/:token", async (c) => {
+    const token = c.req.param("token");
+    if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
+    const now = Date.now();
+    const hash = await sha256Hex(token);
+    const r = await c.env.DB.prepare(KIOSK_SQL).bind(hash).first<KioskRow>();
+    if (!kioskLive(r, now)) return ended(c);
+    await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL").bind(now, hash).run();
+    return kioskPage(c, token, r, now);
+  })
+  // The page's background saves: nothing is kept but the time of the input (the idle clock restarts).
+  .post("/k/:token/alive", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: "payload_too_large", message: "too_large", requestId: "" } }, 413) }), async (c) => {
+    const token = c.req.param("token");
+    const now = Date.now();
+    c.header("Cache-Control", "no-store");
+    if (KIOSK_TOKEN_RE.test(token)) {
+      const res = await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL AND expires_at > ?1 AND last_seen_at > ?3")
+        .bind(now, await sha256Hex(token), now - KIOSK_IDLE_MS)
+        .run();
+      if (res.meta.changes) return c.json({ saved: true });
+    }
+    return c.json({ error: { code: "not_found", message: "ended", requestId: "" } }, 404);
+  })
+  .post("/k/:token", bodyLimit({ maxSize: 64 * 1024, onError: (c) => ended(c) }), async (c) => {
+    const token = c.req.param("token");
+    if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
+    const now = Date.now();
+    const hash = await sha256Hex(token);
+    const r = await c.env.DB.prepare(KIOSK_SQL).bind(hash).first<KioskRow>();
+    if (!kioskLive(r, now)) return ended(c);
+    let form: Record<string, unknown>;
+    try {
+      form = await c.req.parseBody({ all: true });
+    } catch {
+      form = { "": [] };
+    }
+    const versions = JSON.parse(r.instrument_version_ids) as number[];
+    const asked = askedOf(await definitionsFor(c.env.DB, versions), versions, r.participant_status);
+    const lang = pickLang(c.req.query("lang"));
+    const parsed = parseAssisted(form, asked, lang);
+    if (!parsed.ok) {
+      await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL").bind(now, hash).run();
+      return kioskPage(c, token, r, now, parsed.state);
+    }
+    // Stored or not (the session ran out meanwhile), the page clears: nothing of hers stays on the screen.
+    await storeAssisted(c.env.DB, { occasionId: r.occasion_id, participantId: r.participant_id, pilotId: r.pilot_id, code: r.code }, parsed.rows, now, "kiosk", { userId: r.staff_user_id, actor: { type: "staff", id: `staff:${r.staff_user_id}` } }, hash);
+    return ended(c);
+  });
