@@ -67,6 +67,9 @@ async function violationsWithoutIslands(url: string): Promise<string[]> {
   return found;
 }
 
+/** After a send: the thank-you page, or (one link for all her questionnaires) her next open one with a thank-you. */
+const SENT = /\/q\/done|[?&]n=next/;
+
 const progress = async (page: Page) => (await page.locator("#progress").textContent())?.trim();
 
 async function expectQuickExit(page: Page) {
@@ -127,8 +130,8 @@ describe("the questionnaire in pages", () => {
     }
     expect(await progress(again)).toBe(`Stap ${total} van ${total}`);
     await answerAll(again, (v) => v[v.length - 1]!);
-    await Promise.all([again.waitForURL(/\/q\/done/), again.locator('button[value="submit"]').click()]);
-    expect(await again.locator("h1").textContent()).toMatch(/Dank je wel/);
+    await Promise.all([again.waitForURL(SENT), again.locator('button[value="submit"]').click()]);
+    expect(await again.locator("main").textContent()).toMatch(/Dank je wel/);
     await again.goto(link);
     expect(await again.locator("h1").textContent()).toMatch(/Al ingevuld/);
     await second.close();
@@ -152,8 +155,8 @@ describe("the questionnaire in pages", () => {
     await page.locator(`label:has(input[name="${groups[1]}"][value="0"])`).click();
     await page.locator(`label:has(input[name="${groups[2]}"][value="10"])`).click();
     expect(await page.locator(`input[name="${groups[1]}"][value="0"]`).isChecked()).toBe(true);
-    await Promise.all([page.waitForURL(/\/q\/done/), page.locator('button[value="submit"]').click()]);
-    expect(await page.locator("h1").textContent()).toMatch(/Dank je wel/);
+    await Promise.all([page.waitForURL(SENT), page.locator('button[value="submit"]').click()]);
+    expect(await page.locator("main").textContent()).toMatch(/Dank je wel/);
     await expectQuickExit(page);
     await context.close();
   });
@@ -179,8 +182,8 @@ describe("the questionnaire in pages", () => {
     }
     expect(await violationsWithoutIslands(page.url())).toEqual([]);
     await answerAll(page, (v) => v[0]!);
-    await Promise.all([page.waitForURL(/\/q\/done/), page.locator('button[value="submit"]').click()]);
-    expect(await page.locator("h1").textContent()).toMatch(/Dank je wel/);
+    await Promise.all([page.waitForURL(SENT), page.locator('button[value="submit"]').click()]);
+    expect(await page.locator("main").textContent()).toMatch(/Dank je wel/);
     await context.close();
   });
 
