@@ -180,6 +180,10 @@ export const catalogue = {
     en: "{n} short questionnaires are still waiting for you. The link below takes you through them one after the other.",
   },
   "mail.resend.body": { nl: "Hier is je link naar de vragenlijst nog een keer.", en: "Here is your link to the questionnaire once more." },
+  "mail.resend.bodyMany": {
+    nl: "Hier is je link nog een keer: er staan {n} korte vragenlijsten voor je klaar. Met de link hieronder vul je ze na elkaar in.",
+    en: "Here is your link once more: {n} short questionnaires are ready for you. The link below takes you through them one after the other.",
+  },
   "mail.length.together": { nl: "Samen duurt het invullen ongeveer {n} minuten.", en: "Together they take about {n} minutes." },
   "mail.open": { nl: "Open de vragenlijst", en: "Open the questionnaire" },
   "mail.pause": { nl: "Liever twee weken geen herinneringen? Dat kan via deze link:", en: "Rather no reminders for two weeks? Use this link:" },

@@ -20,11 +20,9 @@ export function renderMail(kind: MailKind, link: string, pauseLink: string | nul
   const body = (lang: "nl" | "en") => {
     if (kind === "mentor") return t("mail.mentor.body", lang);
     const first =
-      kind === "resend"
-        ? t("mail.resend.body", lang)
-        : many
-          ? t(kind === "invitation" ? "mail.invitation.bodyMany" : "mail.reminder.bodyMany", lang).replace("{n}", String(length!.count))
-          : t(kind === "invitation" ? "mail.invitation.body" : "mail.reminder.body", lang);
+      many
+        ? t(kind === "invitation" ? "mail.invitation.bodyMany" : kind === "resend" ? "mail.resend.bodyMany" : "mail.reminder.bodyMany", lang).replace("{n}", String(length!.count))
+        : t(kind === "invitation" ? "mail.invitation.body" : kind === "resend" ? "mail.resend.body" : "mail.reminder.body", lang);
     if (!length) return first;
     return `${first} ${many ? t("mail.length.together", lang).replace("{n}", String(length.minutes)) : lengthText(length.minutes, lang)}`;
   };
