@@ -247,9 +247,13 @@ const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
   !!r && r.ended_at === null && r.expires_at > now && now - r.last_seen_at <= KIOSK_IDLE_MS && ["open", "started"].includes(r.occasion_status) && ["active", "left_care"].includes(r.participant_status);
 
 type YouthCtx = Context<{ Bindings: Env }>;
-function youthHtml(c: YouthCtx, html: string, status: 200 | 400 = 200) {
+function youthHtml(c: YouthCtx, html: string, status: 200 | 400 | 404 = 200) {
   for (const [k, v] of Object.entries(YOUTH_HEADERS)) c.header(k, v);
   return c.html(`<!doctype html>${html}`, status);
+}
+function endedPage(c: YouthCtx, status: 200 | 404) {
+  const lang = pickLang(c.req.query("lang"));
+  return youthHtml(c, renderToString(<MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.kiosk.ended.title", lang)} body={t("youth.kiosk.ended.body", lang)} />), status);
 }
 const ended = (c: YouthCtx) => c.redirect(`/k/ended?lang=${pickLang(c.req.query("lang"))}`, 303);
 
@@ -288,10 +292,7 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     c.header("Cache-Control", "no-store");
     return c.body(KIOSK_JS);
   })
-  .get("/k/ended", (c) => {
-    const lang = pickLang(c.req.query("lang"));
-    return youthHtml(c, renderToString(<MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.kiosk.ended.title", lang)} body={t("youth.kiosk.ended.body", lang)} />));
-  })
+  .get("/k/ended", (c) => endedPage(c, 200))
   .get("/k/:token", async (c) => {
     const token = c.req.param("token");
     if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
@@ -303,7 +304,7 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     return kioskPage(c, token, r, now);
   })
   // The page's background saves: nothing is kept but the time of the input (the idle clock restarts).
-  .post("/k/:token/alive", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: "payload_too_large", message: "too_large", requestId: "" } }, 413) }), async (c) => {
+  .post("/k/:token/alive", bodyLimit({ maxSize: 64 * 1024, onError: (c) => endedPage(c, 404) }), async (c) => {
     const token = c.req.param("token");
     const now = Date.now();
     c.header("Cache-Control", "no-store");
@@ -313,7 +314,8 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
         .run();
       if (res.meta.changes) return c.json({ saved: true });
     }
-    return c.json({ error: { code: "not_found", message: "ended", requestId: "" } }, 404);
+    // Ended, idle too long or unknown: the empty page (the page's script ignores the body of a refused save).
+    return endedPage(c, 404);
   })
   .post("/k/:token", bodyLimit({ maxSize: 64 * 1024, onError: (c) => ended(c) }), async (c) => {
     const token = c.req.param("token");
