@@ -31,6 +31,7 @@ import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../web/i18n/messages";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
+import { staffPageError } from "./pages";
 
 /** A kiosk page clears after this long without input; a submit after it stores nothing. */
 export const KIOSK_IDLE_MS = 5 * 60_000;
@@ -234,7 +235,9 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const stored = await storeAssisted(c.env.DB, { occasionId: o.row.id, participantId: p.id, pilotId: pilot.id, code: p.code }, parsed.rows, now, "phone", { userId, actor: actorOf(c) });
     if (!stored) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=phone`, 303);
-  });
+  })
+  // Errors as staff pages (same statuses as the API), never the JSON envelope.
+  .onError(staffPageError);
 
 type KioskRow = {
   occasion_id: number; participant_id: number; pilot_id: number; staff_user_id: number; last_seen_at: number; expires_at: number; ended_at: number | null;
