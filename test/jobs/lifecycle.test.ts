@@ -110,7 +110,7 @@ describe("end to end", () => {
     expect(await subjects()).toEqual(["Je korte vragenlijst staat klaar", "Herinnering: je korte vragenlijst"]);
     const reminder = (await sink.messages()).messages[1]!;
     expect(reminder.text).toContain(link);
-    expect(reminder.text).toMatch(/http:\/\/questionnaire\.localhost\/p\/\d+\.[A-Za-z0-9_-]{43}/);
+    expect(reminder.text).toMatch(/http:\/\/questionnaire\.localhost\/p\/[A-Za-z0-9_-]{40,}/);
 
     // She answers through the form.
     const html = await (await exports.default.fetch(link)).text();

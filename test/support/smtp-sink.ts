@@ -208,9 +208,12 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       } catch {
         return json(400, { error: "bad json" });
       }
-      // Same key again: the API answers as before and does not send a second copy.
-      if (!apiKeys.has(key)) {
-        apiKeys.add(key);
+      // Same key again: the API answers as before and does not send a second copy. Keys are scoped by
+      // the recipients' domain, as a real API scopes them by account: test files run side by side with
+      // their own D1, so their outbox keys repeat, while each file mails its own domain.
+      const scoped = `${(parsed.to ?? []).map(domainOf).sort().join(",")}|${key}`;
+      if (!apiKeys.has(scoped)) {
+        apiKeys.add(scoped);
         api.push({ key, to: parsed.to ?? [], subject: parsed.subject ?? "", messageId: parsed.headers?.["Message-ID"] ?? "", mime: parsed.mime ?? "", authorization: (req.headers.authorization as string | undefined) ?? null, at: Date.now() });
       }
       if (Math.random() < apiMode.dropRate) {
