@@ -143,15 +143,20 @@ export async function reportMissingInstruments(d1: D1Database, missing: MissingI
 
 /**
  * Occasions whose window has passed (of one pilot, or of all) become missed; their queued messages are
- * cancelled. `byPilot` receives how many each pilot had closed.
+ * cancelled and their unsent drafts deleted. `byPilot` receives how many each pilot had closed.
  */
 export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
   const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
   const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
-  const [, close] = await d1.batch<{ pilot_id: number }>([
+  const closing = `SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope}`;
+  // An unsent draft ends with its occasion: its answers and comments never enter analysis and are not
+  // kept once she can no longer send them.
+  const [, , , close] = await d1.batch<{ pilot_id: number }>([
+    bind(d1.prepare(`DELETE FROM draft_answers WHERE occasion_id IN (${closing})`)),
+    bind(d1.prepare(`DELETE FROM drafts WHERE occasion_id IN (${closing})`)),
     bind(
       d1.prepare(
-        `UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope})`,
+        `UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (${closing})`,
       ),
     ),
     bind(
