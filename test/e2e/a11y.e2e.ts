@@ -1,14 +1,10 @@
 // Accessibility in a real browser: axe-core (WCAG 2.1 A and AA rules) over the youth questionnaire on a
 // phone, its error page, the invitation e-mail and the pause page, and the pages staff use — sign-in,
 // workspace, youth, settings, reminders, admin screens, summaries and the downloadable report. None may have a violation.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, eventually, fireCron, launchBrowser, mailbox, signIn, stack } from "./support";
+import { api, eventually, fireCron, launchBrowser, mailbox, signIn, stack, violations } from "./support";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,16 +14,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs axe on the page as it stands and returns its violations in a readable form. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
-      .then((r) => r.violations),
-  )) as Violation[];
-  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 // The pages' CSPs forbid scripts they did not ship; axe is injected by the test, so only here is CSP bypassed.
 const newContext = (opts: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> => browser.newContext({ bypassCSP: true, locale: "nl-NL", ...opts });

@@ -2,23 +2,10 @@
 // open gets ONE mail (here from her researcher's re-send) and completes both from its one link on a
 // phone-sized screen; kiosk entry on a group computer (cleared after submit, Back shows nothing) and phone
 // entry store their modes and the researcher; quick exit on every youth page and axe-core on every new page.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, launchBrowser, mailbox, parseCsv, signIn, stack } from "./support";
+import { api, launchBrowser, mailbox, parseCsv, signIn, stack, violations } from "./support";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
-      .then((r) => r.violations),
-  )) as Violation[];
-  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 let browser: Browser;
 beforeAll(async () => {

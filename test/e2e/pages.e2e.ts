@@ -2,13 +2,10 @@
 // interrupted by closing the tab and resumed from the same link on another "device"; the frequent and the
 // wave questionnaire completed with JavaScript switched off; the quick exit on every page; axe-core on the
 // paged questionnaire; the neutral site root.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, launchBrowser, stack } from "./support";
+import { api, launchBrowser, stack, violations } from "./support";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser: Browser;
 beforeAll(async () => {
@@ -30,15 +27,6 @@ async function demoLink(kind: "frequent" | "wave", pilots = ["fier", "sterkhuis"
   throw new Error(`no open ${kind} questionnaire in the demo`);
 }
 
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
-      .then((r) => r.violations),
-  )) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** The names of the answer radio groups on the page (0–10 items without JavaScript, and choice items). */
 const radioGroups = (page: Page) =>

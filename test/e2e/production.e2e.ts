@@ -11,7 +11,7 @@
 // in the admin screens; the researcher enrols a youth; the cron invites her; she answers from the mailed
 // link (its host is PUBLIC_URL); the coordinator's summary shows her answer.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { mailbox as maildev, startStack } from "../../scripts/lib/dev-stack.mjs";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
-import { freePort, loopbackFetch, WRANGLER_ENV } from "../../scripts/lib/env.mjs";
+import { freePort, loopbackFetch } from "../../scripts/lib/env.mjs";
+import { portableWranglerToml, runScript } from "../tooling/support";
 import { launchBrowser, type MaildevMessage } from "./support";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -34,37 +35,16 @@ let browser: Browser;
 let dir: string;
 let box: { list(): Promise<MaildevMessage[]>; waitFor(p: (m: MaildevMessage) => boolean, ms?: number): Promise<MaildevMessage> };
 
-/** The committed wrangler.toml, with its paths pointing back into this checkout. */
-function configCopy() {
-  return readFileSync(join(ROOT, "wrangler.toml"), "utf8")
-    .replace(/^main = "([^"]+)"/m, (_, p: string) => `main = ${JSON.stringify(join(ROOT, p))}`)
-    .replace(/^migrations_dir = "([^"]+)"/gm, (_, p: string) => `migrations_dir = ${JSON.stringify(join(ROOT, p))}`)
-    .replace(/^command = "node (scripts\/[^"]+)"/m, (_, p: string) => `command = ${JSON.stringify(`node ${join(ROOT, p)}`)}`)
-    .replace(/^watch_dir = \[([^\]]*)\]/m, (_, list: string) => `watch_dir = [${list.split(",").map((s) => JSON.stringify(join(ROOT, JSON.parse(s.trim())))).join(", ")}]`);
-}
-
-function run(cmd: string, args: string[]) {
-  return new Promise<{ code: number; output: string }>((resolve) => {
-    import("node:child_process").then(({ spawn }) => {
-      const child = spawn(cmd, args, { cwd: ROOT, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, output }));
-    });
-  });
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "outcome-production-"));
   const config = join(dir, "wrangler.toml");
-  writeFileSync(config, configCopy());
+  writeFileSync(config, portableWranglerToml());
   // 1. Secrets, generated as the README says (openssl rand -base64 32): never DEV_MODE, never a dev token.
   const secret = () => randomBytes(32).toString("base64");
   writeFileSync(join(dir, ".dev.vars.production"), `LINK_SECRET="${secret()}"\nCONTACT_KEY="${secret()}"\nSESSION_SECRET="${secret()}"\n`, { mode: 0o600 });
   const persistTo = join(dir, "state");
   // 2. Setup against the empty local database.
-  const setup = await run(process.execPath, [join(ROOT, "scripts/setup.mjs"), "--admin", ADMIN, "--local", "--env", "production", "--config", config, "--persist-to", persistTo]);
+  const setup = await runScript("setup.mjs", ["--admin", ADMIN, "--local", "--env", "production", "--config", config, "--persist-to", persistTo]);
   expect(setup.code, setup.output).toBe(0);
   expect(setup.output).toContain(`first admin created: ${ADMIN}`);
   // 3. The Worker as production runs it: https, production's bindings and vars, the catcher as relay.

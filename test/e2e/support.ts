@@ -1,7 +1,9 @@
 // Helpers for e2e tests: the stack from global-setup, maildev's API, Chromium and the dev admin API.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { inject } from "vitest";
 import { parseCsv as parseStrictCsv } from "../../worker/studies/csv";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { launchChromium } from "../../scripts/ensure-chromium.mjs";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
@@ -70,4 +72,19 @@ export async function signIn(context: import("playwright-core").BrowserContext, 
   await page.goto(link); // a confirm page: opening the link alone signs nobody in
   await Promise.all([page.waitForURL(`${stack().url}/staff`), page.click("#auth-confirm")]);
   return { page, link };
+}
+
+// The pages' CSPs forbid scripts they did not ship; axe is injected by the test (contexts with bypassCSP).
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+/** Runs axe (WCAG 2.1 A/AA) on the page as it stands and returns its violations in a readable form. */
+export async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
+      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+      .then((r) => r.violations),
+  )) as Violation[];
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
