@@ -415,3 +415,62 @@ export const auditLog = sqliteTable(
   // pilot + action: who paused reminders (reminders page) and the admin's filtered audit view.
   (t) => [index("audit_log_at").on(t.at), index("audit_log_pilot_action").on(t.pilotId, t.action)],
 );
+
+/** Staff signals (issue 15): rules evaluated by the scheduled recompute (worker/signals/rules.ts). */
+export const SIGNAL_RULES = ["trend_down", "low_twice", "drop_vs_median", "reliable_deterioration", "missed_in_row"] as const;
+export type SignalRule = (typeof SIGNAL_RULES)[number];
+/**
+ * One row per youth × rule × indicator (`response` for missed occasions). `evidenceKey` identifies the
+ * measurements that raised it: an acknowledged signal opens again only when a later evaluation finds
+ * evidence with another key (a new measurement), never for the same evidence.
+ */
+export const signals = sqliteTable(
+  "signals",
+  {
+    id: id(),
+    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
+    participantId: integer("participant_id").notNull().references(() => participants.id),
+    rule: text("rule", { enum: SIGNAL_RULES }).notNull(),
+    indicator: text("indicator").notNull(),
+    status: text("status", { enum: ["open", "acknowledged", "cleared"] }).notNull().default("open"),
+    /** what was found: values, dates, occasion ids, the threshold of the rule as configured then */
+    evidence: text("evidence", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    evidenceKey: text("evidence_key").notNull(),
+    raisedAt: ms("raised_at").notNull(),
+    evaluatedAt: ms("evaluated_at").notNull(),
+    acknowledgedAt: ms("acknowledged_at"),
+    acknowledgedBy: integer("acknowledged_by").references(() => staffUsers.id),
+    acknowledgeNote: text("acknowledge_note"),
+    /** when the pilot's discreet staff e-mail mentioned this signal (null = not yet / mail off) */
+    notifiedAt: ms("notified_at"),
+  },
+  (t) => [
+    uniqueIndex("signals_participant_rule_indicator").on(t.participantId, t.rule, t.indicator),
+    index("signals_pilot_status").on(t.pilotId, t.status),
+  ],
+);
+
+/** A pilot's codebook for light qualitative coding of comments (issue 15). */
+export const commentCodes = sqliteTable(
+  "comment_codes",
+  {
+    id: id(),
+    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
+    label: text("label").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("comment_codes_pilot_label").on(t.pilotId, t.label)],
+);
+
+/** A code attached to one answer's comment; deleted with the answer (erasure) or the code. */
+export const commentTags = sqliteTable(
+  "comment_tags",
+  {
+    responseId: integer("response_id").notNull().references(() => responses.id),
+    codeId: integer("code_id").notNull().references(() => commentCodes.id),
+    taggedBy: integer("tagged_by").references(() => staffUsers.id),
+    taggedAt: ms("tagged_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.codeId] }), index("comment_tags_code").on(t.codeId)],
+);
