@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// npm run deploy -- --env staging|production [--config path/to/wrangler.toml] [--dry-run]
+// npm run deploy -- --env staging|production [--config path/to/wrangler.toml] [--dry-run] [--skip-audit]
 //
 // 1. refuses while the environment still has placeholders (REPLACE_…, example.org), saying where each
 //    real value comes from;
 // 2. runs the checks of `npm run deploy:check` for that environment, including the bundle built by
 //    `wrangler deploy --dry-run` (which runs the [build] command, as the real deploy does again);
+// 2c. refuses while `npm audit --omit=dev` reports a high or critical advisory in a production dependency,
+//    or cannot answer (no network, registry refusing the audit endpoint) — `--skip-audit` deploys anyway
+//    with a warning (README "Dependencies and advisories" says when that is acceptable);
 // 3. applies the D1 migrations remotely: wrangler d1 migrations apply DB --remote --env <env>;
 // 4. deploys: wrangler deploy --env <env>;
 // 5. lists missing secrets (wrangler secret list: names only) and prints the next steps.
@@ -13,6 +16,7 @@ import { existsSync } from "node:fs";
 import {
   checkEnvironment,
   DEPLOYABLE_ENVS,
+  judgeAudit,
   loadRequirements,
   parseArgs,
   relativeToCwd,
@@ -21,7 +25,7 @@ import {
 } from "./lib/deploy-config.mjs";
 import { WRANGLER_ENV } from "./lib/env.mjs";
 
-const USAGE = `usage: npm run deploy -- --env staging|production [--dry-run] [--config <wrangler.toml>]`;
+const USAGE = `usage: npm run deploy -- --env staging|production [--dry-run] [--skip-audit] [--config <wrangler.toml>]`;
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(USAGE);
@@ -100,8 +104,29 @@ const remoteWrangler = process.env.OM_DEPLOY_WRANGLER_BIN || WRANGLER_BIN;
 const remoteEnv = { ...WRANGLER_ENV };
 if (!process.env.CI) delete remoteEnv.CI;
 
+// 2c. Known advisories in what runs in production. OM_DEPLOY_NPM_BIN substitutes a stand-in (test/tooling).
+const auditArgs = ["audit", "--omit=dev", "--audit-level=high", "--json"];
+if (!args.dryRun) {
+  const res = await run(process.env.OM_DEPLOY_NPM_BIN || "npm", auditArgs, { env: process.env });
+  const audit = judgeAudit(res.stdout);
+  if (audit.unreachable) {
+    const why = `\`npm ${auditArgs.join(" ")}\` gave no report (exit ${res.code}): the advisory database was not reachable`;
+    if (!args.skipAudit) {
+      console.error(`\ndeploy: refused: ${why}.\nRun it again with network access, or deploy with --skip-audit (see README "Dependencies and advisories").`);
+      process.exit(1);
+    }
+    console.log(`  ! ${why}; deploying anyway (--skip-audit)`);
+  } else if (!audit.ok) {
+    console.error(`\ndeploy: refused: high or critical advisories in production dependencies:`);
+    for (const f of audit.findings) console.error(`  ✗ ${f.name} (${f.severity}) ${f.title} ${f.url}`.trimEnd());
+    console.error("Update them (npm update / a newer exact version in package.json), run npm test, then deploy.");
+    process.exit(1);
+  } else console.log("  ✓ npm audit --omit=dev: no high or critical advisory");
+}
+
 if (args.dryRun) {
   console.log("\nWould run, in this order (dry run: none of these was run):");
+  console.log(`  would run: npm ${auditArgs.join(" ")}\n      refuse on a high or critical advisory in a production dependency`);
   for (const s of steps) console.log(`  would run: ${show(s.args)}\n      ${s.what}`);
   console.log(`  would run: ${show(secretListArgs)}\n      list which secrets the Worker has (names only)`);
 } else {

@@ -324,7 +324,7 @@ export const relativeToCwd = (p) => {
 
 /** Shared argument parsing: --env <name>, --config <path>, --dry-run; `--env=x` works too. */
 export function parseArgs(argv) {
-  const out = { env: undefined, config: undefined, dryRun: false, help: false, unknown: [] };
+  const out = { env: undefined, config: undefined, dryRun: false, skipAudit: false, help: false, unknown: [] };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let value;
@@ -334,9 +334,33 @@ export function parseArgs(argv) {
     if (a === "--env" || a === "-e") out.env = next();
     else if (a === "--config" || a === "-c") out.config = next();
     else if (a === "--dry-run") out.dryRun = true;
+    else if (a === "--skip-audit") out.skipAudit = true;
     else if (a === "--help" || a === "-h") out.help = true;
     else out.unknown.push(argv[i]);
   }
   out.configPath = resolve(out.config ?? join(ROOT, "wrangler.toml"));
   return out;
+}
+
+/**
+ * Judges `npm audit --omit=dev --json` output: the production dependencies' high and critical advisories.
+ * Returns { ok, unreachable, findings: [{ name, severity, title, url }] }. An answer without a
+ * vulnerabilities report (no network, the registry refusing the audit endpoint) is `unreachable`, never "clean".
+ */
+export function judgeAudit(stdout) {
+  let report;
+  try {
+    report = JSON.parse(stdout.slice(Math.max(0, stdout.indexOf("{"))));
+  } catch {
+    return { ok: false, unreachable: true, findings: [] };
+  }
+  const counts = report?.metadata?.vulnerabilities;
+  if (!counts || typeof counts !== "object") return { ok: false, unreachable: true, findings: [] };
+  const findings = [];
+  for (const [name, v] of Object.entries(report.vulnerabilities ?? {})) {
+    if (v.severity !== "high" && v.severity !== "critical") continue;
+    const via = (v.via ?? []).find((x) => typeof x === "object") ?? {};
+    findings.push({ name, severity: v.severity, title: via.title ?? "", url: via.url ?? "" });
+  }
+  return { ok: findings.length === 0 && !counts.high && !counts.critical, unreachable: false, findings };
 }

@@ -145,10 +145,11 @@ describe("npm run deploy", () => {
     expect(r.code, r.output).toBe(0);
     expect(r.stdout).toMatch(/✓ bundle: Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/);
     const would = r.stdout.split("\n").filter((l) => l.includes("would run:"));
-    expect(would[0]).toContain(`npx wrangler d1 migrations apply DB --remote --env production --config ${config}`);
-    expect(would[1]).toContain(`npx wrangler deploy --env production --config ${config}`);
-    expect(would[2]).toContain("npx wrangler secret list --env production");
-    expect(would).toHaveLength(3);
+    expect(would[0]).toContain("npm audit --omit=dev --audit-level=high --json");
+    expect(would[1]).toContain(`npx wrangler d1 migrations apply DB --remote --env production --config ${config}`);
+    expect(would[2]).toContain(`npx wrangler deploy --env production --config ${config}`);
+    expect(would[3]).toContain("npx wrangler secret list --env production");
+    expect(would).toHaveLength(4);
     for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"]) expect(r.stdout).toContain(`secret put ${k} --env production`);
     expect(r.stdout).toContain("npm run setup -- --admin <email> --remote --env production");
     expect(r.stdout).toContain("npx wrangler tail --env production");
@@ -207,11 +208,59 @@ if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ na
     return { bin, calls };
   }
 
+  /** A stand-in for `npm audit --json`: "clean", one "high" advisory, or no report (the endpoint refused). */
+  function fakeNpm(config: string, answer: "clean" | "high" | "unreachable") {
+    const bin = join(dirname(config), `fake-npm-${answer}.mjs`);
+    const counts = { info: 0, low: 0, moderate: 0, high: answer === "high" ? 1 : 0, critical: 0, total: answer === "high" ? 1 : 0 };
+    const vulnerabilities =
+      answer === "high"
+        ? { "some-lib": { name: "some-lib", severity: "high", via: [{ title: "Prototype pollution", url: "https://github.com/advisories/GHSA-xxxx" }] } }
+        : {};
+    const out = answer === "unreachable" ? "" : JSON.stringify({ vulnerabilities, metadata: { vulnerabilities: counts } });
+    writeFileSync(
+      bin,
+      `#!/usr/bin/env node
+if (process.argv[2] !== "audit" || !process.argv.includes("--omit=dev")) process.exit(9);
+${answer === "unreachable" ? `console.error("npm error audit endpoint returned an error"); process.exit(1);` : `console.log(${JSON.stringify(out)}); process.exit(${answer === "high" ? 1 : 0});`}
+`,
+    );
+    chmodSync(bin, 0o755);
+    return bin;
+  }
+  const clean = (config: string) => ({ OM_DEPLOY_NPM_BIN: fakeNpm(config, "clean") });
+
+  it("refuses before any remote command while a production dependency has a high advisory", async () => {
+    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+    const fake = fakeWrangler(config);
+    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], {
+      env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, OM_DEPLOY_NPM_BIN: fakeNpm(config, "high") },
+    });
+    expect(r.code, r.output).toBe(1);
+    expect(r.stderr).toContain("high or critical advisories");
+    expect(r.stderr).toContain("some-lib (high) Prototype pollution");
+    expect(fake.calls()).toEqual([]);
+  });
+
+  it("refuses when the advisory database gives no answer, unless --skip-audit says so", async () => {
+    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+    const fake = fakeWrangler(config);
+    const env = { OM_DEPLOY_WRANGLER_BIN: fake.bin, OM_DEPLOY_NPM_BIN: fakeNpm(config, "unreachable") };
+    const refused = await runScript("deploy.mjs", ["--env", "staging", "--config", config], { env });
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.stderr).toContain("advisory database was not reachable");
+    expect(fake.calls()).toEqual([]);
+    const skipped = await runScript("deploy.mjs", ["--env", "staging", "--skip-audit", "--config", config], { env });
+    expect(skipped.code, skipped.output).toBe(0);
+    expect(skipped.stdout).toContain("deploying anyway (--skip-audit)");
+    expect(fake.calls().map((c) => c[0])).toEqual(["d1", "deploy", "secret"]);
+  });
+
   it("applies the migrations, deploys, then names only the secrets still missing", async () => {
     const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
     const fake = fakeWrangler(config);
-    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin } });
+    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) } });
     expect(r.code, r.output).toBe(0);
+    expect(r.stdout).toContain("✓ npm audit --omit=dev: no high or critical advisory");
     expect(fake.calls()).toEqual([
       ["d1", "migrations", "apply", "DB", "--remote", "--env", "staging", "--config", config],
       ["deploy", "--env", "staging", "--config", config],
@@ -227,7 +276,7 @@ if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ na
   it("stops at the first failing remote command", async () => {
     const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
     const fake = fakeWrangler(config, "deploy");
-    const r = await runScript("deploy.mjs", ["--env", "production", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin } });
+    const r = await runScript("deploy.mjs", ["--env", "production", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("deploy: stopped:");
     expect(fake.calls().map((c) => c[0])).toEqual(["d1", "deploy"]);
