@@ -112,14 +112,14 @@ describe("normal distribution agrees with mpmath (50 digits) and R pnorm", () =>
 describe("describeSeries edge cases", () => {
   const pts = (values: (number | null)[], days?: number[]) => values.map((value, i) => ({ day: days?.[i] ?? 14 * i, value }));
 
-  it("n = 0 is all null except n", () => {
-    expect(describeSeries([])).toEqual({ n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, varianceS: null, z: null, p: null, trend: null });
+  it("n = 0: S and its variance are empty sums (0), everything else but n is null", () => {
+    expect(describeSeries([])).toEqual({ n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: 0, varianceS: 0, z: null, p: null, trend: null });
     expect(describeSeries(pts([null, null])).n).toBe(0);
   });
 
   it("n = 1 has descriptives but no slope or test", () => {
     const d = describeSeries(pts([null, 7]));
-    expect(d).toMatchObject({ n: 1, mean: 7, min: 7, max: 7, slopePerMeasurement: null, kendallS: null, p: null, trend: null });
+    expect(d).toEqual({ n: 1, mean: 7, min: 7, max: 7, slopePerMeasurement: null, slopePerDay: null, kendallS: 0, varianceS: 0, z: null, p: null, trend: null });
   });
 
   it("a constant series has slope 0, S 0, no variance, no p and no trend", () => {
@@ -214,7 +214,7 @@ describe("describeSeries properties (fast-check)", () => {
         const b = describeSeries(pts.map((p) => ({ day: p.day, value: p.value === null ? null : -p.value })));
         expectSameNumber(b.slopePerMeasurement, a.slopePerMeasurement === null ? null : -a.slopePerMeasurement);
         expectSameNumber(b.slopePerDay, a.slopePerDay === null ? null : -a.slopePerDay);
-        expect(b.kendallS).toBe(a.kendallS === null ? null : -a.kendallS || 0);
+        expect(b.kendallS).toBe(-a.kendallS! || 0);
         expectSameNumber(b.p, a.p);
         expect(b.trend).toBe(a.trend === null ? null : a.trend === "up" ? "down" : "up");
       }),

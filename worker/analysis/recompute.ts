@@ -14,7 +14,7 @@ import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } fr
 import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
 /** Bump when the computation changes, so that every stored row is recomputed once. */
-const ALGORITHM = "3";
+const ALGORITHM = "4";
 const CHUNK = 1000;
 
 /** A youth's frequent answers as parallel columns (no object per answer: there are millions). */

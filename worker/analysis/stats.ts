@@ -17,7 +17,10 @@ export interface SeriesDescription {
   slopePerMeasurement: number | null;
   /** Theil-Sen slope with x = day; same-day pairs are skipped. */
   slopePerDay: number | null;
+  /** Mann-Kendall S; describeSeries gives 0 below two measurements (an empty sum), never null. Stored rows
+   * of yes/no indicators (no test) carry null. */
   kendallS: number | null;
+  /** Tie-corrected variance of S; 0 below two measurements (an empty sum), like S. */
   varianceS: number | null;
   z: number | null;
   p: number | null;
@@ -242,8 +245,9 @@ function isCleanAndSorted(points: SeriesPoint[]): boolean {
  * nothing). Points are then stable-sorted by day, so same-day points keep their input (submission) order;
  * that order matters only for the measurement-order slope and the Mann-Kendall S.
  *
- * Slopes, S, its variance, z and p are computed whenever they are mathematically defined (n ≥ 2, at
- * least one pair with different x, variance > 0), also for n < 5, so every number can be checked
+ * Slopes, z and p are computed whenever they are mathematically defined (n ≥ 2, at least one pair with
+ * different x, variance > 0), also for n < 5; S and its variance are sums over pairs, so below two
+ * measurements they are the empty sum 0 (not null), so every number can be checked
  * against SciPy/R. The report's rule "no slope and no significance below 5 measurements" is applied
  * here only to `trend`; the summary layer hides the slopes for n < 5. Undefined values are null, never
  * NaN or Infinity.
@@ -275,8 +279,9 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
     max: null,
     slopePerMeasurement: null,
     slopePerDay: null,
-    kendallS: null,
-    varianceS: null,
+    // Empty sums: with fewer than two measurements there is no pair, so S and its variance are 0.
+    kendallS: 0,
+    varianceS: 0,
     z: null,
     p: null,
     trend: null,

@@ -115,7 +115,7 @@ def describe(points):
     kept = sorted([p for p in points if p["value"] is not None], key=lambda p: p["day"])  # stable sort
     n = len(kept)
     out = dict(n=n, mean=None, min=None, max=None, slopePerMeasurement=None, slopePerDay=None,
-               kendallS=None, varianceS=None, z=None, p=None, trend=None)
+               kendallS=0, varianceS=0, z=None, p=None, trend=None)  # S and var: empty sums below n = 2
     if n == 0:
         return out, {}
     v = [p["value"] for p in kept]
