@@ -90,6 +90,15 @@ beforeAll(async () => {
     box("mentor", open[2]!, { status: "failed", lastError: "outcome_unknown: connection lost after [address]" }),
   ]);
   await d.insert(schema.recomputeQueue).values({ participantId: p0.id, requestedAt: now });
+  // staff signals and comment coding (issue 15): staff references travel like staff_forms.updated_by
+  await d.insert(schema.signals).values({
+    pilotId: p0.pilotId, participantId: p0.id, rule: "missed_in_row", indicator: "response", status: "acknowledged",
+    evidence: { missed: 3 }, evidenceKey: "o1,o2,o3", raisedAt: now, evaluatedAt: now,
+    acknowledgedAt: now, acknowledgedBy: researcher!.id, acknowledgeNote: "gebeld",
+  });
+  const [code] = await d.insert(schema.commentCodes).values({ pilotId: p0.pilotId, label: "school" }).returning();
+  const [answer] = await d.select({ id: schema.responses.id }).from(schema.responses).limit(1);
+  await d.insert(schema.commentTags).values({ responseId: answer!.id, codeId: code!.id, taggedBy: researcher!.id, taggedAt: now });
   await d.insert(schema.auditLog).values([
     { at: now, actorType: "staff", actorId: `staff:${researcher!.id}`, action: "outbox.retry", pilotId: p0.pilotId, target: "outbox:2", details: { previousReason: RELAY_TEXT } },
     { at: now, actorType: "staff", actorId: `staff:${adminUser!.id}`, action: "staff.roles", target: `staff:${researcher!.id}`, details: { roles: [] } },

@@ -48,6 +48,9 @@ const SPECS: Spec[] = [
   { name: "outbox", table: tables.outbox, key: ["id"] },
   { name: "indicator_results", table: tables.indicatorResults, key: ["participant_id", "indicator"], boundBy: { column: "participant_id", parent: "participants" } },
   { name: "recompute_queue", table: tables.recomputeQueue, key: ["participant_id"], boundBy: { column: "participant_id", parent: "participants" } },
+  { name: "signals", table: tables.signals, key: ["id"] },
+  { name: "comment_codes", table: tables.commentCodes, key: ["id"] },
+  { name: "comment_tags", table: tables.commentTags, key: ["response_id", "code_id"], boundBy: { column: "response_id", parent: "responses" } },
   { name: "audit_log", table: tables.auditLog, key: ["id"] },
 ];
 
@@ -595,6 +598,12 @@ async function prepareRow(d1: D1Database, n: number, table: string, cols: string
       return values;
     case "staff_forms":
       if (get("updated_by") !== null) set("updated_by", s.users.get(int("updated_by")));
+      return values;
+    case "signals":
+      if (get("acknowledged_by") !== null) set("acknowledged_by", s.users.get(int("acknowledged_by")));
+      return values;
+    case "comment_tags":
+      if (get("tagged_by") !== null) set("tagged_by", s.users.get(int("tagged_by")));
       return values;
     case "occasions": {
       if (s.versions.remapped) {
