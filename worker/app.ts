@@ -4,11 +4,11 @@ import { requestId } from "hono/request-id";
 import { ISLANDS_JS, ISLANDS_JS_PATH } from "../web/generated/assets";
 import { devRoutes } from "./dev/routes";
 import { isDev, type Env } from "./env";
-import { AppError, ERROR_STATUS } from "./errors";
+import { AppError, ERROR_STATUS, isTransientError, RETRY_AFTER_SECONDS } from "./errors";
 import { securityHeaders } from "./lib/headers";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
-import { reminderPageRoutes, reminderRoutes } from "./staff/reminder-routes";
+import { reminderPageRoutes, reminderRoutes } from "./reminders/routes";
 import { adminRoutes } from "./staff/admin";
 import { adminPageRoutes } from "./staff/admin-pages";
 import { staffApiRoutes } from "./staff/api";
@@ -17,6 +17,7 @@ import { validateResponses } from "./staff/validate-responses";
 import { staffPageRoutes } from "./staff/pages";
 import { assistedPageRoutes, kioskRoutes } from "./staff/assisted";
 import { signInRoutes } from "./staff/signin";
+import { signalPageRoutes, signalRoutes } from "./signals/routes";
 import { studyRoutes } from "./studies/routes";
 import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
 import { contactRoutes } from "./studies/contact-routes";
@@ -46,6 +47,8 @@ export function createApp() {
   app.route("/reports", reportPages);
   app.route("/api/v1", reminderRoutes);
   app.route("/", reminderPageRoutes);
+  app.route("/api/v1", signalRoutes);
+  app.route("/", signalPageRoutes);
   app.route("/api/v1/dev", devRoutes);
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);
@@ -63,6 +66,14 @@ export function createApp() {
   app.notFound((c) => isYouthPath(c.req.path) ? youthErrorPage(c, 404) : c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
   app.onError((err, c) => {
     const rid = c.get("requestId");
+    // D1 failed for a moment: every write is one batch (one transaction), so nothing is half-stored and the
+    // same request may simply be sent again. 503 with Retry-After, never a 500 that reads like a bug.
+    if (isTransientError(err)) {
+      console.error(JSON.stringify({ event: "transient_error", requestId: rid, error: err instanceof Error ? err.message.slice(0, 300) : String(err) }));
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      if (isYouthPath(c.req.path)) return youthErrorPage(c, 503);
+      return c.json({ error: { code: "unavailable", message: "Temporarily unavailable; try again shortly", requestId: rid } }, 503);
+    }
     if (isYouthPath(c.req.path)) {
       const status = err instanceof AppError || err instanceof HTTPException ? err.status : 500;
       if (status >= 500) console.error(JSON.stringify({ event: "unhandled_error", requestId: rid, error: err instanceof Error ? err.message : String(err) }));

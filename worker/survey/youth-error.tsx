@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { pickLang, t } from "../../web/i18n/messages";
 import { MessagePage } from "../../web/pages/Questionnaire";
+import { RETRY_AFTER_SECONDS } from "../errors";
 import { renderPage } from "../lib/render";
 import { DEFAULT_QUICK_EXIT } from "../studies/config";
 
@@ -19,7 +20,9 @@ export function youthErrorPage(c: Context, status: number) {
         ? [t("unavailable.title", lang), t("unavailable.body", lang)]
         : [t("youth.invalid.title", lang), t("youth.invalid.body", lang)];
   // Statuses the youth page renderer knows; any other client error is shown as "this link does not work".
-  const shown = status >= 500 ? 500 : status === 413 ? 413 : status === 409 ? 409 : status === 400 ? 400 : 404;
-  if (shown === 500) c.header("Retry-After", "60");
+  // 503: D1 failed for a moment (createApp's onError); her send may simply be repeated.
+  const shown = status === 503 ? 503 : status >= 500 ? 500 : status === 413 ? 413 : status === 409 ? 409 : status === 400 ? 400 : 404;
+  if (shown === 503) c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+  else if (shown === 500) c.header("Retry-After", "60");
   return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={title} body={body} />, shown as 404);
 }
