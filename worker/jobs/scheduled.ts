@@ -132,7 +132,7 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
     queuedBatches,
     recomputed,
   };
-  // A cron run keeps each pilot's share with its totals (reminder-routes.ts shows a pilot only its own).
+  // A cron run keeps each pilot's share with its totals (reminders/routes.ts shows a pilot only its own).
   const stored: RunRecordCounts = scope === undefined ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) } : { ...summary };
   await db.update(schema.reminderRuns).set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> }).where(eq(schema.reminderRuns.id, runId));
   await audit(db, { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by }, "reminder_run", now, { pilotId: scope ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type } });
