@@ -199,6 +199,35 @@ describe("authorisation matrix", () => {
     expect(checked).toBeGreaterThan(200);
   });
 
+  it("free text and raw staff forms are for researchers: coordinators and the project coordinator get 403 on every route", async () => {
+    // Every route that carries comments (with ?comments=1) or a raw staff form; the walk above calls them without query.
+    const researcherOnly = [
+      "GET /api/v1/pilots/:pilot/summary/answers.csv?comments=1",
+      "GET /api/v1/pilots/:pilot/summary/report.html?comments=1",
+      "GET /api/v1/pilots/:pilot/participants/:code/forms/background",
+      "GET /api/v1/pilots/:pilot/participants/:code/forms/risl",
+      "GET /staff/pilots/:pilot/youths/:code/forms/background",
+      "GET /staff/pilots/:pilot/youths/:code/forms/risl",
+    ];
+    for (const r of researcherOnly) expect(staffRoutes.map((s) => `${s.method} ${s.path}`), r).toContain(r.split("?")[0]!.replace(/forms\/\w+$/, "forms/:form"));
+    const failures: string[] = [];
+    for (const [name, p] of Object.entries(world.principals)) {
+      for (const r of researcherOnly) {
+        for (const own of [true, false]) {
+          const [method, path] = r.split(" ") as [string, string];
+          const res = await call(p, method, concrete(path, own ? world.own : world.foreign));
+          const role = roleOf(name);
+          const want = role === "admin" || (role === "researcher" && own) ? "allowed" : "forbidden";
+          const where = `${p.label} ${own ? "own" : "foreign"}: ${r} → ${res.status}`;
+          if (want === "forbidden" && res.status !== 403) failures.push(`${where} (want 403)`);
+          else if (want === "allowed" && (res.status === 403 || res.status === 401 || res.status >= 500)) failures.push(`${where} (want access)`);
+          await res.body?.cancel();
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("a full recompute is a write-role action: coordinators and the project coordinator get 403 with the API error, researchers and admins recompute", async () => {
     expect(OPERATIONS.find((o) => o.method === "post" && o.path === "/api/v1/pilots/:pilot/recompute")?.access).toBe("write");
     const path = `/api/v1/pilots/${world.own.key}/recompute`;

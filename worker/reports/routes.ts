@@ -31,6 +31,21 @@ export function wantsComments(c: Context<StaffEnv>): boolean {
   throw new AppError("validation", "comments must be 0 or 1");
 }
 
+/**
+ * The pilot of a download that may carry free text: comments only for a researcher of the pilot (and admins);
+ * coordinators and the project coordinator get 403, never a download without them (DESIGN.md §3).
+ */
+async function pilotForDownload(c: Context<StaffEnv>) {
+  const pilot = await pilotFor(c, READ_ROLES);
+  const withComments = wantsComments(c);
+  if (withComments) {
+    await pilotFor(c, WRITE_ROLES).catch(() => {
+      throw new AppError("forbidden", "Only a researcher of the pilot may include comments");
+    });
+  }
+  return { pilot, withComments };
+}
+
 function download(c: Context<StaffEnv>, body: string, type: string, filename: string) {
   c.header("Content-Type", type);
   c.header("Content-Disposition", `attachment; filename="${filename}"`);
@@ -96,16 +111,14 @@ export const reportRoutes = new Hono<StaffEnv>()
     await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
     return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1", access: "read", query: COMMENTS_QUERY, produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const comments = wantsComments(c);
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1, for researchers of the pilot (others 403)", access: "read", query: COMMENTS_QUERY, produces: "text/csv" }), async (c) => {
+    const { pilot, withComments: comments } = await pilotForDownload(c);
     const rows = await loadAllAnswers(c.env.DB, pilot.id);
     await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length, comments } });
     return download(c, answersCsv(rows, comments), "text/csv; charset=utf-8", `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`);
   })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1", access: "read", query: COMMENTS_QUERY, produces: "text/html" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const withComments = wantsComments(c);
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1, for researchers of the pilot (others 403)", access: "read", query: COMMENTS_QUERY, produces: "text/html" }), async (c) => {
+    const { pilot, withComments } = await pilotForDownload(c);
     const now = Date.now();
     const [s, plots, comments] = await Promise.all([summaryFor(c.env.DB, pilot, now), plotDataFor(c.env.DB, pilot), withComments ? loadComments(c.env.DB, pilot.id) : Promise.resolve(null)]);
     let commentData: CommentData | null = null;

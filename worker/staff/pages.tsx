@@ -10,6 +10,7 @@ import { AuditPage, BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPag
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
+import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
@@ -23,6 +24,9 @@ import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } 
 import { missingInstrumentsOf } from "../studies/instruments";
 import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
 import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
+import { YouthSignals } from "../../web/pages/staff/Signals";
+import { listSignals, openSignalCounts } from "../signals/store";
+import { indicatorLabels } from "../signals/routes";
 
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
@@ -56,7 +60,11 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, READ_ROLES);
     const f = c.req.query("filter");
     const filter = f === "overdue" || f === "left_care" ? f : "all";
-    const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now())).filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true));
+    // Staff signals (worker/signals): a mark beside the youth, for researchers only.
+    const marks = canWrite(pilot.id, c.get("principal")) ? await openSignalCounts(c.env.DB, pilot.id) : new Map<string, number>();
+    const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now()))
+      .filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true))
+      .map((r) => ({ ...r, signals: marks.get(r.code) ?? 0 }));
     const missingInstruments = await missingInstrumentsOf(getDb(c.env.DB), pilot);
     return renderStaffPage(c, <PilotPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} missingInstruments={missingInstruments} />);
   })
@@ -65,6 +73,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const db = getDb(c.env.DB);
     const now = Date.now();
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    await audit(db, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
     const schedule = await scheduleFor(db, pilot, p, now);
     const answers = await db
       .select({ occasionId: schema.responses.occasionId, kind: schema.occasions.kind, wave: schema.occasions.wave, instrument: schema.instruments.key, item: schema.responses.itemKey, value: schema.responses.value, notApplicable: schema.responses.notApplicable, comment: schema.responses.comment, at: schema.responses.answeredAt, mode: schema.responses.mode })
@@ -84,6 +93,12 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const timeline = [...byOcc.values()].sort((a, b) => b.at - a.at);
     const stored = await db.select({ indicator: schema.indicatorResults.indicator, trend: schema.indicatorResults.trend }).from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, p.id));
     const trendOf = new Map(stored.map((s) => [s.indicator, s.trend]));
+    // Her staff signals (researchers only); their evidence points are highlighted in the plots.
+    const signals = showComments ? await listSignals(c.env.DB, pilot.id, { participantId: p.id }) : [];
+    const evidenceDays = (indicator: string) =>
+      signals.filter((s) => s.indicator === indicator && s.status !== "cleared")
+        .flatMap((s) => (s.evidence.values as { at: number }[] | undefined) ?? [])
+        .map((v) => daysBetween(p.pilotStartDate, localDate(v.at, pilot.timezone)));
     const plots: Plot[] = frequentIndicators(pilot.key)
       .filter((ind) => ind.aggregate === "mean")
       .map((ind) => {
@@ -96,7 +111,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
           perOcc.set(a.occasionId, o);
         }
         const points = [...perOcc.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: daysBetween(p.pilotStartDate, localDate(o.at, pilot.timezone)), value: o.sum / o.n }));
-        return { key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, points, trend: trendOf.get(ind.key) ?? null };
+        return { key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, points, trend: trendOf.get(ind.key) ?? null, highlight: evidenceDays(ind.key) };
       })
       .filter((pl) => pl.points.length > 0);
     return renderStaffPage(
@@ -111,6 +126,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         enrolled={c.req.query("enrolled") === "1"}
         canWrite={showComments}
         notice={(["withdrawn", "updated", "form"] as const).find((d) => d === c.req.query("done"))}
+        signals={showComments && <YouthSignals pilotKey={pilot.key} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} csrf={staffUserOf(c)?.csrf} acknowledged={c.req.query("done") === "signal"} />}
       />,
     );
   })
@@ -138,6 +154,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const form = formName(c.req.param("form"));
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
     const row = await staffForm(db, p, form);
+    await audit(db, actorOf(c), "staff_form.read", Date.now(), { pilotId: pilot.id, target: p.code, details: { form, found: !!row } });
     const data = (row?.data ?? {}) as Record<string, unknown>;
     const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
     return renderStaffPage(c, <StaffFormPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={data} scores={scores} />);

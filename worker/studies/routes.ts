@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod/v4";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
+import { audit } from "../lib/audit";
 import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
@@ -115,6 +116,7 @@ export const studyRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, READ_ROLES);
     const db = getDb(c.env.DB);
     const p = await participantByCode(db, pilot.id, param(c, "code"));
+    await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
     const [contact] = await db.select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p.id));
     return c.json({ participant: { ...publicParticipant(p), hasEmail: !!contact?.emailEnc, hasMentorEmail: !!contact?.mentorEmailEnc }, schedule: await scheduleFor(db, pilot, p, Date.now()) });
   })
@@ -138,12 +140,14 @@ export const studyRoutes = new Hono<StaffEnv>()
     if (body.confirmCode !== p.code) throw new AppError("validation", "confirmCode must repeat the participant's code");
     return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
   })
-  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl)", access: "read", response: staffFormResponse }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  // Raw staff forms (referral reason, DSM codes) are for the researchers of the pilot only (DESIGN.md §3); every read is audited.
+  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl); researchers of the pilot only, audited", access: "write", response: staffFormResponse }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
     const db = getDb(c.env.DB);
     const form = formName(param(c, "form"));
     const p = await participantByCode(db, pilot.id, param(c, "code"));
     const row = await staffForm(db, p, form);
+    await audit(db, actorOf(c), "staff_form.read", Date.now(), { pilotId: pilot.id, target: p.code, details: { form, found: !!row } });
     if (!row) throw new AppError("not_found", "This form has not been filled in");
     return c.json({ form, data: row.data, updatedAt: row.updatedAt, ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}) });
   })
