@@ -339,7 +339,7 @@ export async function recomputePilot(d1: D1Database, pilotId: number | null, now
 export async function recomputeQueued(
   d1: D1Database,
   now: number,
-  opts: RecomputeOptions & { pilotId?: number; byPilot?: Map<number, number> } = {},
+  opts: RecomputeOptions & { pilotId?: number; byPilot?: Map<number, number>; touched?: Set<number> } = {},
 ): Promise<{ participants: number; changed: number }> {
   const pilotOf = "(SELECT pilot_id FROM participants WHERE id = participant_id) AS pilot_id";
   const rows = await (opts.pilotId === undefined
@@ -348,6 +348,8 @@ export async function recomputeQueued(
   ).raw<[number, number, number]>();
   for (const [, , pilot] of rows) opts.byPilot?.set(pilot, (opts.byPilot.get(pilot) ?? 0) + 1);
   const queued = rows.map(([id, at]) => [id, at] as [number, number]);
+  // the youths whose staff signals the run evaluates next (worker/signals/store.ts)
+  for (const [id] of queued) opts.touched?.add(id);
   if (!queued.length) return { participants: 0, changed: 0 };
   const result = await recomputeParticipants(d1, queued.map(([id]) => id), now, opts);
   await d1

@@ -145,13 +145,13 @@ export async function reportMissingInstruments(d1: D1Database, missing: MissingI
  * Occasions whose window has passed (of one pilot, or of all) become missed; their queued messages are
  * cancelled and their unsent drafts deleted. `byPilot` receives how many each pilot had closed.
  */
-export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
+export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>, touched?: Set<number>): Promise<number> {
   const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
   const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
   const closing = `SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope}`;
   // An unsent draft ends with its occasion: its answers and comments never enter analysis and are not
   // kept once she can no longer send them.
-  const [, , , close] = await d1.batch<{ pilot_id: number }>([
+  const [, , , close] = await d1.batch<{ pilot_id: number; participant_id: number }>([
     bind(d1.prepare(`DELETE FROM draft_answers WHERE occasion_id IN (${closing})`)),
     bind(d1.prepare(`DELETE FROM drafts WHERE occasion_id IN (${closing})`)),
     bind(
@@ -162,11 +162,14 @@ export async function closeExpired(d1: D1Database, now: number, pilotId?: number
     bind(
       d1.prepare(
         `UPDATE occasions SET status = 'missed' WHERE status IN ('open','started') AND closes_at <= ?1${scope}
-         RETURNING (SELECT p.pilot_id FROM participants p WHERE p.id = occasions.participant_id) AS pilot_id`,
+         RETURNING (SELECT p.pilot_id FROM participants p WHERE p.id = occasions.participant_id) AS pilot_id, participant_id`,
       ),
     ),
   ]);
-  for (const { pilot_id } of close!.results) byPilot?.set(pilot_id, (byPilot.get(pilot_id) ?? 0) + 1);
+  for (const { pilot_id, participant_id } of close!.results) {
+    byPilot?.set(pilot_id, (byPilot.get(pilot_id) ?? 0) + 1);
+    touched?.add(participant_id);
+  }
   return close!.results.length;
 }
 

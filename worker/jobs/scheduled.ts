@@ -10,6 +10,7 @@ import { closeExpired, openDueOccasions } from "./occasions";
 import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";
+import { evaluateSignals, notifySignals } from "../signals/store";
 
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
 export const INLINE_SEND_LIMIT = 50;
@@ -65,7 +66,9 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   const opened = await openDueOccasions(db, now, scope, openedBy);
   add("opened", openedBy);
   const closedBy = per();
-  const closed = await closeExpired(env.DB, now, scope, closedBy);
+  // Youths whose staff signals this run evaluates: an occasion closed, or recomputed (worker/signals/README.md).
+  const touched = new Set<number>();
+  const closed = await closeExpired(env.DB, now, scope, closedBy, touched);
   add("closed", closedBy);
   const staleBy = per();
   const staleResolved = await resolveStaleClaims(env, now, scope, staleBy);
@@ -106,10 +109,17 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   let recomputed = 0;
   try {
     const recomputedBy = per();
-    recomputed = (await recomputeQueued(env.DB, now, { pilotId: scope, byPilot: recomputedBy })).participants;
+    recomputed = (await recomputeQueued(env.DB, now, { pilotId: scope, byPilot: recomputedBy, touched })).participants;
     add("recomputed", recomputedBy);
   } catch (e) {
     console.error(JSON.stringify({ event: "recompute_failed", runId, error: String(e).slice(0, 300) }));
+  }
+  // Staff signals after the recompute (its wave scores are read); then at most one discreet mail per pilot.
+  try {
+    await evaluateSignals(env.DB, [...touched], now);
+    await notifySignals(env, now, scope);
+  } catch (e) {
+    console.error(JSON.stringify({ event: "signals_failed", runId, error: String(e).slice(0, 300) }));
   }
   // Repeated failures of one kind (undecryptable addresses after a key change, a relay that refuses):
   // one log line each; the researcher's reminders page shows the same warning.

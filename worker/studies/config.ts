@@ -11,8 +11,9 @@ import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
 import { validatePolicy } from "../reminders/policy";
 import { validateSchedule } from "../schedule/schedule";
+import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";
-import { instrumentsOf, policyOf, scheduleOf, settingsOf, type PilotSettings } from "./settings";
+import { instrumentsOf, policyOf, scheduleOf, settingsOf, signalRulesOf, type PilotSettings } from "./settings";
 import type { instrumentDefinitionBody, instrumentVersionResponse, pilotItemsBody, settingsBody, settingsResponse } from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
@@ -32,6 +33,7 @@ export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer
     schedule,
     reminders,
     ...instrumentsOf(pilot),
+    signals: signalRulesOf(pilot),
   };
 }
 
@@ -83,6 +85,8 @@ export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof 
       .run();
     if (res.meta.changes === 1) {
       await audit(db, actor, "pilot.settings_update", now, { pilotId: pilot.id, details: { fields: Object.keys(body) } });
+      // Changed signal rules apply to every youth of the pilot at the next run (worker/signals/README.md).
+      if (body.signals) await requestPilotEvaluation(d1, pilot.id, now);
       return candidate;
     }
     // Someone saved in between: a versioned edit is stale now; an unversioned one is merged again.
@@ -104,6 +108,7 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
     ...(body.quickExitUrl !== undefined ? { quickExitUrl: body.quickExitUrl } : {}),
     ...(body.schedule ? { schedule: { ...current.schedule, ...body.schedule } } : {}),
     ...(body.reminders ? { reminders: { ...current.reminders, ...body.reminders } } : {}),
+    ...(body.signals ? { signals: { ...current.signals, ...body.signals } } : {}),
     ...(body.frequentInstruments ? { frequentInstruments: body.frequentInstruments } : {}),
     ...(body.waveInstruments ? { waveInstruments: body.waveInstruments } : {}),
   };

@@ -198,6 +198,8 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
     // Answers saved page by page but not yet submitted (issue 14), comments included.
     d1.prepare(`DELETE FROM draft_answers WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM drafts WHERE ${mine}`).bind(p.id),
+    // Staff signals are evidence drawn from her answers (worker/signals): they go with them.
+    d1.prepare(`DELETE FROM signals WHERE ${mine}`).bind(p.id),
   ]);
   const changes = (i: number) => res[i]!.meta.changes;
   return { erasedResponses: changes(3), erasedStaffForms: changes(4), erasedIndicators: changes(5), erasedOccasions: changes(2) };

@@ -1,6 +1,7 @@
 import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
 import { DEFAULT_POLICY, type ReminderPolicy } from "../reminders/policy";
 import { DEFAULT_SCHEDULE, type PilotSchedule } from "../schedule/schedule";
+import { DEFAULT_SIGNAL_RULES, type SignalRules } from "../signals/rules";
 
 export type PilotSettings = {
   schedule?: Partial<PilotSchedule>;
@@ -10,6 +11,8 @@ export type PilotSettings = {
   /** instrument keys asked at frequent occasions / waves; defaults from DESIGN.md §2 */
   frequentInstruments?: string[];
   waveInstruments?: string[];
+  /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES */
+  signals?: Partial<SignalRules>;
 };
 
 type PilotLike = { key: string; timezone: string; settings: unknown };
@@ -30,4 +33,8 @@ export function instrumentsOf(p: PilotLike): { frequent: string[]; wave: string[
     frequent: s.frequentInstruments ?? ["welzijn", "functioneren", "basisbehoeften", `pilot_${p.key}`],
     wave: s.waveInstruments ?? ["gcir", PILOT_WAVE_INSTRUMENT[p.key] ?? "atmq"],
   };
+}
+
+export function signalRulesOf(p: PilotLike): SignalRules {
+  return { ...DEFAULT_SIGNAL_RULES, ...settingsOf(p).signals };
 }

@@ -2,6 +2,7 @@
 // the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
 import { z } from "zod/v4";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
+import { SIGNAL_LIMITS } from "../signals/rules";
 
 export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -63,6 +64,23 @@ export const eraseBody = z.object({ confirmCode: code }).strict();
 
 export const listQuery = z.object({ status: z.enum(PARTICIPANT_STATUSES).optional() }).strict();
 
+/** Staff signal rules (worker/signals/rules.ts): impossible thresholds are refused, nothing is stored. */
+const threshold = (k: keyof typeof SIGNAL_LIMITS) => z.number().int().min(SIGNAL_LIMITS[k].min).max(SIGNAL_LIMITS[k].max).optional();
+const signalSettings = z
+  .object({
+    trendDown: z.boolean().optional(),
+    lowTwice: z.boolean().optional(),
+    lowCount: threshold("lowCount"),
+    dropVsMedian: z.boolean().optional(),
+    dropPoints: threshold("dropPoints"),
+    dropMinEarlier: threshold("dropMinEarlier"),
+    reliableDeterioration: z.boolean().optional(),
+    missedInRow: z.boolean().optional(),
+    missedCount: threshold("missedCount"),
+    mail: z.boolean().optional(),
+  })
+  .strict();
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 /**
  * Quotes and control characters (C0, DEL, C1, the Unicode line and paragraph separators) cannot stand in
@@ -108,6 +126,7 @@ export const settingsBody = z
       .optional(),
     frequentInstruments: z.array(z.string().min(1).max(64)).min(1).max(12).optional(),
     waveInstruments: z.array(z.string().min(1).max(64)).max(6).optional(),
+    signals: signalSettings.optional(),
   })
   .strict();
 
@@ -287,6 +306,7 @@ export const settingsResponse = z.strictObject({
   reminders: reminderSettings.required(),
   frequent: z.array(z.string()),
   wave: z.array(z.string()),
+  signals: signalSettings.required(),
 });
 
 export const scheduledOccasion = z.strictObject({

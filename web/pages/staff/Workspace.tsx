@@ -4,10 +4,11 @@
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TrendPlot, type PlotPoint } from "../../components/TrendPlot";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import type { ComponentChildren } from "preact";
 
 export type PilotCard = { key: string; name: string; organisation: string; roles: string[] };
 export type OccasionCell = { kind: "frequent" | "wave"; wave: string | null; seq: number; dueDate: string; state: "answered" | "open" | "overdue" | "missed" | "cancelled" | "planned" };
-export type YouthRow = { code: string; status: string; pilotStartDate: string; leftCareAt: string | null; occasions: OccasionCell[]; lastContactAt: number | null; nextReminderAt: number | null; overdue: boolean };
+export type YouthRow = { code: string; status: string; pilotStartDate: string; leftCareAt: string | null; occasions: OccasionCell[]; lastContactAt: number | null; nextReminderAt: number | null; overdue: boolean; /** open staff signals (researchers only) */ signals?: number };
 
 const fmt = (ms: number | null, tz: string) =>
   ms === null ? t("staff.none") : new Intl.DateTimeFormat("nl-NL", { timeZone: tz, dateStyle: "short", timeStyle: "short" }).format(ms);
@@ -59,6 +60,7 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
             <a href={`/staff/pilots/${pilot.key}/enrol`} id="enrol-link">{t("staff.pilot.enrol", lang)}</a> ·{" "}
             <a href={`/staff/pilots/${pilot.key}/import`} id="import-link">{t("staff.import.title", lang)}</a> ·{" "}
             <a href={`/staff/pilots/${pilot.key}/reminders`} id="reminders-link">{t("reminders.title", lang)}</a> ·{" "}
+            <a href={`/staff/pilots/${pilot.key}/signals`} id="signals-link">{t("signals.title", lang)}</a> ·{" "}
           </>
         )}
         <a href={`/reports/pilots/${pilot.key}`} id="summary-link">{t("report.title", lang)}</a> ·{" "}
@@ -89,6 +91,11 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
               <tr data-code={r.code}>
                 <th scope="row">
                   <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}`}>{r.code}</a>
+                  {!!r.signals && (
+                    <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}#youth-signals`} class="signal-mark" data-signals={r.signals} title={t("signals.mark", lang)} aria-label={`${t("signals.mark", lang)} (${r.signals})`}>
+                      {" "}⚑{r.signals}
+                    </a>
+                  )}
                 </th>
                 <td>{t(statusKey(r.status), lang)}</td>
                 <td>{r.pilotStartDate}</td>
@@ -111,9 +118,9 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
 }
 
 export type TimelineEntry = { date: string; kind: string; wave: string | null; mode: string; answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[] };
-export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null };
+export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null; /** days of staff-signal evidence */ highlight?: number[] };
 
-export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, lang = "nl" }: {
+export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, signals, lang = "nl" }: {
   user: StaffUser;
   pilot: PilotCard;
   youth: { code: string; status: string; pilotStartDate: string; consentBy: string; consentDate: string };
@@ -123,6 +130,8 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
   enrolled: boolean;
   canWrite?: boolean;
   notice?: "updated" | "withdrawn" | "form";
+  /** her staff signals (web/pages/staff/Signals.tsx YouthSignals), researchers only */
+  signals?: ComponentChildren;
   lang?: Lang;
 }) {
   return (
@@ -204,10 +213,11 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
           ))}
         </tbody>
       </table>
+      {signals}
       <h2>{t("staff.youth.trends", lang)}</h2>
       <div class="plots" id="plots">
         {plots.map((p) => (
-          <TrendPlot id={`plot-${p.key}`} title={p.title} points={p.points} trend={p.trend} lang={lang} />
+          <TrendPlot id={`plot-${p.key}`} title={p.title} points={p.points} trend={p.trend} lang={lang} highlight={p.highlight} />
         ))}
       </div>
       <h2>{t("staff.youth.timeline", lang)}</h2>

@@ -1,0 +1,223 @@
+// Staff signals stored by the scheduled run inside workerd with real D1 (issue 15): raised with evidence,
+// an acknowledged signal stays acknowledged for the same evidence and opens again with a new measurement,
+// a condition that no longer holds clears, erasure deletes her signals, missed occasions raise a signal,
+// rule settings refuse impossible thresholds, and the discreet digest mail goes once.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getDb, schema } from "../../worker/db";
+import { addFrequentHistory } from "../../worker/dev/fixtures";
+import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
+import { acknowledgeSignal, evaluateSignals, notifySignals } from "../../worker/signals/store";
+import { eraseAnswers } from "../../worker/studies/participants";
+import { addWave } from "../reports/helpers";
+import { fireCron } from "../jobs/helpers";
+import { db, makeParticipant, makePilot, smtpSink } from "../support/fixtures";
+import { apiToken, call, staffUser } from "../staff/support";
+
+const DAY = 86_400_000;
+const signalsOf = (participantId: number) => db().select().from(schema.signals).where(eq(schema.signals.participantId, participantId));
+const queue = (id: number, now: number) => env.DB.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(id, now).run();
+const actor = { type: "staff" as const, id: "test" };
+
+/** A youth with fortnightly answers (every history item the same value) ending about a fortnight before now. */
+async function youthWith(values: number[], opts: { settings?: Record<string, unknown>; now?: number } = {}) {
+  const now = opts.now ?? Date.now();
+  const { pilot, versions } = await makePilot({ settings: opts.settings });
+  const start = addDays(localDate(now, "Europe/Amsterdam"), -14 * values.length);
+  const y = await makeParticipant(pilot.id, { start, email: null });
+  await addFrequentHistory(db(), y.id, versions, start, values);
+  return { pilot, versions, y, start, now };
+}
+
+/** One more answered fortnight (seq after the history), the same value for every history item. */
+async function addMeasurement(participantId: number, versions: Map<string, number>, start: string, seq: number, value: number) {
+  const due = addDays(start, (seq - 1) * 14);
+  const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
+  const [occ] = await db().insert(schema.occasions).values({ participantId, kind: "frequent", seq, dueDate: due, opensAt: at - 3_600_000, closesAt: at + 5 * DAY, status: "completed", completedAt: at, instrumentVersionIds: [] }).returning();
+  await db().insert(schema.responses).values(
+    (["persoonlijk", "gezin", "vrienden", "algemeen"] as const).map((item) => ({ occasionId: occ!.id, participantId, instrumentVersionId: versions.get("welzijn")!, itemKey: item, value, answeredAt: at, mode: "import" as const })),
+  );
+  return at;
+}
+
+beforeEach(async () => {
+  await smtpSink.clear();
+});
+
+describe("signals after the scheduled recompute", () => {
+  it("a youth whose wellbeing falls gets signals with evidence once the cron has recomputed her", async () => {
+    const { y, now } = await youthWith([8, 8, 7, 7, 6, 5, 4, 3]);
+    expect(await signalsOf(y.id)).toEqual([]);
+    await queue(y.id, now);
+    await fireCron(now);
+    const rows = await signalsOf(y.id);
+    const welzijn = rows.filter((s) => s.indicator === "welzijn").map((s) => s.rule).sort();
+    expect(welzijn).toEqual(["drop_vs_median", "low_twice", "trend_down"]);
+    const low = rows.find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
+    expect(low).toMatchObject({ status: "open", raisedAt: now, pilotId: y.pilotId });
+    const ev = low.evidence as { values: { value: number; at: number; occasionId: number }[]; rule: string; indicator: string; threshold: unknown };
+    expect(ev.values.map((v) => v.value)).toEqual([4, 3]);
+    expect(ev).toMatchObject({ rule: "low_twice", indicator: "welzijn", threshold: { count: 2, band: "low" } });
+    expect(low.evidenceKey).toBe(ev.values.map((v) => v.occasionId).join(","));
+    // functioneren is not a low-band indicator; no wave scores, no missed occasions
+    expect(rows.some((s) => s.rule === "low_twice" && s.indicator === "functioneren")).toBe(false);
+    expect(rows.some((s) => s.rule === "missed_in_row" || s.rule === "reliable_deterioration")).toBe(false);
+  });
+
+  it("an acknowledged signal stays acknowledged for the same evidence and opens again with a new measurement", async () => {
+    const { y, versions, start, now } = await youthWith([8, 8, 7, 6, 5, 4]);
+    await evaluateSignals(env.DB, [y.id], now);
+    const low = (await signalsOf(y.id)).find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
+    await acknowledgeSignal(db(), y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
+    for (const t of [now + 2, now + 3]) await evaluateSignals(env.DB, [y.id], t);
+    let again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
+    expect(again).toMatchObject({ status: "acknowledged", acknowledgeNote: "Gesprek gepland met mentor", evidenceKey: low.evidenceKey, raisedAt: now });
+    // a new low measurement is new evidence: open again, raised now, the acknowledgement gone with it
+    await addMeasurement(y.id, versions, start, 7, 2);
+    await evaluateSignals(env.DB, [y.id], now + DAY);
+    again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
+    expect(again).toMatchObject({ status: "open", raisedAt: now + DAY, acknowledgedAt: null, acknowledgeNote: null, notifiedAt: null });
+    expect(again.evidenceKey).not.toBe(low.evidenceKey);
+    expect((await signalsOf(y.id)).filter((s) => s.rule === "low_twice" && s.indicator === "welzijn")).toHaveLength(1);
+  });
+
+  it("a signal whose condition no longer holds becomes cleared, and opens again when it holds again", async () => {
+    const { y, versions, start, now } = await youthWith([7, 7, 4, 4]);
+    await evaluateSignals(env.DB, [y.id], now);
+    const low = (await signalsOf(y.id)).find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
+    expect(low.status).toBe("open");
+    // (the added fortnights fall due today and later: `now` moves with them)
+    await addMeasurement(y.id, versions, start, 5, 8);
+    expect(await evaluateSignals(env.DB, [y.id], now + DAY)).toMatchObject({ cleared: 1 });
+    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({ status: "cleared", evaluatedAt: now + DAY });
+    await addMeasurement(y.id, versions, start, 6, 3);
+    await addMeasurement(y.id, versions, start, 7, 3);
+    await evaluateSignals(env.DB, [y.id], now + 30 * DAY);
+    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({ status: "open", raisedAt: now + 30 * DAY });
+  });
+
+  it("three missed occasions in a row: the cron that closes the third raises it", async () => {
+    const now = Date.now();
+    const { y } = await youthWith([6, 6, 6], { now });
+    const base = { participantId: y.id, kind: "frequent" as const, instrumentVersionIds: [], opensAt: now - 50 * DAY };
+    await db().insert(schema.occasions).values([
+      { ...base, seq: 10, dueDate: "2099-01-01", closesAt: now - 20 * DAY, status: "missed" },
+      { ...base, seq: 11, dueDate: "2099-01-15", closesAt: now - 10 * DAY, status: "missed" },
+      { ...base, seq: 12, dueDate: "2099-01-29", closesAt: now - 1000, status: "open" },
+    ]);
+    await evaluateSignals(env.DB, [y.id], now - 2000);
+    expect((await signalsOf(y.id)).some((s) => s.rule === "missed_in_row")).toBe(false);
+    await fireCron(now); // closes seq 12 as missed; the closed youth is evaluated without any new answer
+    const missed = (await signalsOf(y.id)).find((s) => s.rule === "missed_in_row")!;
+    expect(missed).toMatchObject({ indicator: "response", status: "open" });
+    expect((missed.evidence as { occasions: unknown[] }).occasions).toHaveLength(3);
+  });
+
+  it("a reliable deterioration between waves (RCI of the wave tables) raises a signal per scale", async () => {
+    const { pilot, versions } = await makePilot({ settings: { waveInstruments: ["gcir"] } });
+    const start = addDays(localDate(Date.now(), "Europe/Amsterdam"), -200);
+    const y = await makeParticipant(pilot.id, { start, email: null });
+    await addWave(y.id, versions, start, "T1", { gcir: 4 });
+    await addWave(y.id, versions, start, "T2", { gcir: 2 });
+    await queue(y.id, Date.now());
+    await fireCron(Date.now());
+    const rows = (await signalsOf(y.id)).filter((s) => s.rule === "reliable_deterioration");
+    // groei (higher is better) fell reliably; repressie (higher is worse) items also fell: an improvement there
+    expect(rows.map((r) => r.indicator)).toContain("gcir.groei");
+    expect(rows.map((r) => r.indicator)).not.toContain("gcir.repressie");
+    expect(rows.map((r) => r.indicator)).not.toContain("gcir.totaal"); // no norm for the total
+    expect(rows.find((r) => r.indicator === "gcir.groei")!.evidence).toMatchObject({ waves: [{ wave: "T1", score: 4 }, { wave: "T2", score: 2 }] });
+  });
+
+  it("erasing her answers deletes her signals, and an evaluation that read before the erasure writes none back", async () => {
+    const { pilot, y, now } = await youthWith([8, 7, 6, 5, 4, 3]);
+    await evaluateSignals(env.DB, [y.id], now);
+    expect((await signalsOf(y.id)).length).toBeGreaterThan(0);
+    await eraseAnswers(env.DB, pilot, y, actor, now + 1);
+    expect(await signalsOf(y.id)).toEqual([]);
+    const audit = await env.DB.prepare("SELECT details FROM audit_log WHERE action = 'participant.erase_answers' AND pilot_id = ?").bind(pilot.id).first<{ details: string }>();
+    expect(audit).not.toBeNull();
+    await evaluateSignals(env.DB, [y.id], now + 2);
+    expect(await signalsOf(y.id)).toEqual([]); // no answers left: nothing to raise
+  });
+
+  it("switched-off rules raise nothing; a withdrawn youth's signals clear", async () => {
+    const { y, now } = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { trendDown: false, lowTwice: false, dropVsMedian: false } } });
+    await evaluateSignals(env.DB, [y.id], now);
+    expect(await signalsOf(y.id)).toEqual([]);
+    const other = await youthWith([8, 7, 6, 5, 4, 3]);
+    await evaluateSignals(env.DB, [other.y.id], now);
+    await getDb(env.DB).update(schema.participants).set({ status: "withdrawn" }).where(eq(schema.participants.id, other.y.id));
+    await evaluateSignals(env.DB, [other.y.id], now + 1);
+    expect((await signalsOf(other.y.id)).every((s) => s.status === "cleared")).toBe(true);
+  });
+});
+
+describe("signal rules in the pilot settings", () => {
+  it("refuses impossible thresholds with the field named, stores nothing; a valid change is stored and queues the pilot", async () => {
+    const { pilot, y } = await youthWith([5, 5]);
+    const researcher = await apiToken("researcher", [pilot.id]);
+    const path = `/api/v1/pilots/${pilot.key}/settings`;
+    const before = (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
+    for (const bad of [{ dropPoints: 0 }, { dropPoints: 11 }, { lowCount: 1 }, { missedCount: 0 }, { dropMinEarlier: 1 }, { dropPoints: 2.5 }, { lowCount: "2" }, { unknownRule: true }]) {
+      const res = await call(researcher, "PUT", path, { signals: bad });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      const body = (await res.json()) as { error: { code: string; details: { path: string }[] } };
+      expect(body.error.code).toBe("validation");
+      expect(body.error.details[0]!.path).toMatch(/^signals/);
+    }
+    expect((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings).toEqual(before);
+    await env.DB.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(y.id).run();
+    const ok = await call(researcher, "PUT", path, { signals: { dropPoints: 4, mail: true } });
+    expect(ok.status).toBe(200);
+    const read = (await (await call(researcher, "GET", path)).json()) as { signals: Record<string, unknown> };
+    expect(read.signals).toMatchObject({ dropPoints: 4, mail: true, lowCount: 2, missedCount: 3, trendDown: true });
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(y.id).first("n")).toBe(1);
+  });
+});
+
+describe("the discreet staff e-mail", () => {
+  it("off by default; when on, one mail per researcher per run with the count and a link, no youth code; never twice", async () => {
+    const off = await youthWith([8, 7, 6, 5, 4, 3]);
+    const offResearcher = await staffUser({ roles: [{ role: "researcher", pilotId: off.pilot.id }] });
+    await evaluateSignals(env.DB, [off.y.id], off.now);
+    await notifySignals(env, off.now, off.pilot.id);
+    expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(offResearcher.email))).toEqual([]);
+
+    const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });
+    const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
+    const coordinator = await staffUser({ roles: [{ role: "coordinator", pilotId: on.pilot.id }] });
+    await queue(on.y.id, on.now);
+    await fireCron(on.now);
+    const open = (await signalsOf(on.y.id)).filter((s) => s.status === "open");
+    expect(open.length).toBeGreaterThan(1);
+    expect(open.every((s) => s.notifiedAt === on.now)).toBe(true);
+    const mails = (await smtpSink.messages()).messages;
+    const mine = mails.filter((m) => m.to.includes(r1.email));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.subject).toBe("Nieuwe meldingen in de monitor");
+    expect(mine[0]!.text).toContain(`${open.length} nieuwe meldingen`);
+    expect(mine[0]!.text).toContain(`/staff/pilots/${on.pilot.key}/signals`);
+    expect(mine[0]!.raw).not.toContain(on.y.code);
+    expect(mails.some((m) => m.to.includes(coordinator.email))).toBe(false);
+    // the next run finds nothing new: no second mail
+    await fireCron(on.now + 60_000);
+    expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
+  });
+
+  it("a refused mail releases its claim, so the next run tries again", async () => {
+    const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });
+    const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
+    await evaluateSignals(env.DB, [on.y.id], on.now);
+    await smtpSink.mode({ refuseAll: true });
+    try {
+      await notifySignals(env, on.now, on.pilot.id);
+    } finally {
+      await smtpSink.mode({ refuseAll: false });
+    }
+    expect((await signalsOf(on.y.id)).every((s) => s.notifiedAt === null)).toBe(true);
+    expect(await notifySignals(env, on.now + 1, on.pilot.id)).toEqual({ mailed: 1 });
+    expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,87 @@
+// Staff signals over HTTP (issue 15): GET /api/v1/pilots/{pilot}/signals and POST …/signals/{id}/acknowledge
+// for researchers (WRITE_ROLES; coordinators and other pilots get 403 from pilotFor), and the workspace
+// page with the same checks (session cookie + CSRF through requireStaff).
+import { Hono } from "hono";
+import { z } from "zod/v4";
+import { frequentIndicators } from "../../schema/instruments/definitions";
+import { SIGNAL_RULES } from "../../schema/tables";
+import { t } from "../../web/i18n/messages";
+import { SignalsPage } from "../../web/pages/staff/Signals";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { renderStaffPage } from "../lib/render";
+import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
+import { API_BASE, jsonBody, op, queryOf } from "../staff/openapi";
+import { staffPageError } from "../staff/pages";
+import { acknowledgeSignal, listSignals, NOTE_MAX } from "./store";
+
+const STATUSES = ["open", "acknowledged", "cleared"] as const;
+export const signalsQuery = z.object({ status: z.enum([...STATUSES, "all"]).optional() }).strict();
+export const acknowledgeBody = z.object({ note: z.string().trim().min(1).max(NOTE_MAX) }).strict();
+export const signalResponse = z.strictObject({
+  id: z.int(),
+  participantCode: z.string(),
+  rule: z.enum(SIGNAL_RULES),
+  indicator: z.string(),
+  status: z.enum(STATUSES),
+  /** the rule's evidence: values with their occasion and time, or waves and RCI, or missed occasions; the threshold */
+  evidence: z.record(z.string(), z.unknown()),
+  raisedAt: z.int(),
+  evaluatedAt: z.int(),
+  acknowledgedAt: z.int().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export const signalsResponse = z.strictObject({ signals: z.array(signalResponse) });
+
+/** indicator key → Dutch label, for the pages. */
+export function indicatorLabels(pilotKey: string): Record<string, string> {
+  return { ...Object.fromEntries(frequentIndicators(pilotKey).map((i) => [i.key, i.label.nl])), response: t("staff.col.occasions") };
+}
+
+export const signalRoutes = new Hono<StaffEnv>()
+  .get(
+    op({ method: "get", path: `${API_BASE}/pilots/:pilot/signals`, summary: "Staff signals of a pilot (open and acknowledged by default; ?status=cleared or all), with their evidence; researchers only", access: "write", query: signalsQuery, response: signalsResponse }),
+    requireStaff,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const q = queryOf(c, signalsQuery);
+      return c.json({ signals: await listSignals(c.env.DB, pilot.id, { status: q.status }) });
+    },
+  )
+  .post(
+    op({ method: "post", path: `${API_BASE}/pilots/:pilot/signals/:id/acknowledge`, summary: "Acknowledge an open signal of this pilot with a short note (audited); it opens again only when new evidence arrives", access: "write", body: acknowledgeBody, response: signalResponse }),
+    requireStaff,
+    limitBody(BODY_LIMITS.smallForm),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const { note } = await jsonBody(c, acknowledgeBody);
+      return c.json(await acknowledgeSignal(getDb(c.env.DB), pilot.id, c.req.param("id") ?? "", note, actorOf(c), c.get("principal").userId ?? null, Date.now()));
+    },
+  );
+
+export const signalPageRoutes = new Hono<StaffEnv>()
+  .get("/staff/pilots/:pilot/signals", requireStaff, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const showCleared = c.req.query("status") === "all";
+    const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
+    return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} showCleared={showCleared} />);
+  })
+  .post("/staff/pilots/:pilot/signals/:id/acknowledge", requireStaff, limitBody(BODY_LIMITS.smallForm), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const form = await formBody(c);
+    const note = typeof form.note === "string" ? form.note : "";
+    try {
+      const s = await acknowledgeSignal(getDb(c.env.DB), pilot.id, c.req.param("id") ?? "", note, actorOf(c), c.get("principal").userId ?? null, Date.now());
+      if (form.back === "youth") return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}?done=signal#youth-signals`, 303);
+      return c.redirect(`/staff/pilots/${pilot.key}/signals`, 303);
+    } catch (e) {
+      // A refused note (empty, too long) or a signal no longer open: the list with the reason; nothing stored.
+      if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) throw e;
+      const signals = await listSignals(c.env.DB, pilot.id);
+      const error = e.code === "conflict" ? t("signals.ack.notOpen") : note.trim() ? t("signals.ack.tooLong") : t("signals.ack.empty");
+      return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} showCleared={false} error={error} />, e.code === "conflict" ? 409 : 400);
+    }
+  })
+  .onError(staffPageError);
