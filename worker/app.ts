@@ -18,6 +18,7 @@ import { staffPageRoutes } from "./staff/pages";
 import { assistedPageRoutes, kioskRoutes } from "./staff/assisted";
 import { signInRoutes } from "./staff/signin";
 import { signalPageRoutes, signalRoutes } from "./signals/routes";
+import { commentApiRoutes, commentPageRoutes } from "./comments";
 import { studyRoutes } from "./studies/routes";
 import { archivePageRoutes, archiveRoutes } from "./studies/archive-routes";
 import { contactRoutes } from "./studies/contact-routes";
@@ -49,6 +50,7 @@ export function createApp() {
   app.route("/", reminderPageRoutes);
   app.route("/api/v1", signalRoutes);
   app.route("/", signalPageRoutes);
+  app.route("/api/v1", commentApiRoutes).route("/", commentPageRoutes);
   app.route("/api/v1/dev", devRoutes);
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);

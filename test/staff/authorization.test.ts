@@ -57,6 +57,14 @@ const PAGE_ACCESS: Record<string, Access> = {
   "POST /staff/admin/tokens/:id/revoke": "admin",
   "GET /reports": "any",
   "GET /reports/pilots/:pilot": "read",
+  // Comment timeline and codebook (worker/comments): researchers of the pilot (and admins) only.
+  "GET /staff/pilots/:pilot/codebook": "write",
+  "POST /staff/pilots/:pilot/codebook": "write",
+  "POST /staff/pilots/:pilot/codebook/import": "write",
+  "POST /staff/pilots/:pilot/codebook/:id": "write",
+  "POST /staff/pilots/:pilot/codebook/:id/delete": "write",
+  "GET /staff/pilots/:pilot/youths/:code/comments": "write",
+  "POST /staff/pilots/:pilot/youths/:code/comments/:response/tags": "write",
 };
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);

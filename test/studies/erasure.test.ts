@@ -99,7 +99,7 @@ describe("complete erasure", () => {
     expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/participants/${y.code}/forms/risl`)).status).toBe(404);
 
     const rows = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "participant.erase_answers"));
-    expect(rows.find((a) => a.target === y.code)!.details).toEqual({ responses: 80, staffForms: 2, indicators, occasions: 6, draftAnswers: 1 });
+    expect(rows.find((a) => a.target === y.code)!.details).toEqual({ responses: 80, staffForms: 2, indicators, occasions: 6, draftAnswers: 1, commentTags: 0 });
 
     // A full recompute afterwards brings none of her results back.
     await recomputePilot(env.DB, pilot.id, Date.now(), { force: true });

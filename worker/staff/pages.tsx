@@ -27,6 +27,8 @@ import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../.
 import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
+import { CommentsPanel } from "../../web/pages/staff/Comments";
+import { youthCounts } from "../comments/queries";
 
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
@@ -127,6 +129,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         canWrite={showComments}
         notice={(["withdrawn", "updated", "form"] as const).find((d) => d === c.req.query("done"))}
         signals={showComments && <YouthSignals pilotKey={pilot.key} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} csrf={staffUserOf(c)?.csrf} acknowledged={c.req.query("done") === "signal"} />}
+        comments={showComments && <CommentsPanel pilotKey={pilot.key} code={p.code} comments={answers.filter((a) => a.comment?.trim()).length} counts={await youthCounts(c.env.DB, pilot.id, p.id)} />}
       />,
     );
   })

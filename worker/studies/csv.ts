@@ -1,11 +1,11 @@
-// A strict RFC 4180 reader for imports: UTF-8 (BOM ignored), comma-separated, CRLF or LF, quoted fields
+// A strict RFC 4180 reader for imports: UTF-8 (BOM ignored), comma-separated (or `delimiter`), CRLF or LF, quoted fields
 // with "" escapes and line breaks inside quotes. Each record keeps the physical line it started on, so
 // errors can point at the line a researcher sees in her editor.
 
 export type CsvRecord = { line: number; cells: string[] };
 export type CsvResult = { ok: true; records: CsvRecord[] } | { ok: false; line: number; reason: string };
 
-export function parseCsv(input: string): CsvResult {
+export function parseCsv(input: string, delimiter: "," | ";" = ","): CsvResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (text.includes("\u0000")) return { ok: false, line: 1, reason: "binary data (NUL byte) is not a CSV file" };
   const records: CsvRecord[] = [];
@@ -49,7 +49,7 @@ export function parseCsv(input: string): CsvResult {
       i++;
       continue;
     }
-    if (ch === ",") {
+    if (ch === delimiter) {
       cells.push(cell);
       cell = "";
       afterQuote = false;

@@ -185,11 +185,14 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
          SELECT ?2, ?3, ?4, 'participant.erase_answers', ?5, ?6, json_object(
            'responses', (SELECT COUNT(*) FROM responses WHERE ${mine}), 'staffForms', (SELECT COUNT(*) FROM staff_forms WHERE ${mine}),
            'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), 'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}),
-           'draftAnswers', (SELECT COUNT(*) FROM draft_answers WHERE ${mine}))`,
+           'draftAnswers', (SELECT COUNT(*) FROM draft_answers WHERE ${mine}),
+           'commentTags', (SELECT COUNT(*) FROM comment_tags WHERE response_id IN (SELECT id FROM responses WHERE ${mine})))`,
       )
       .bind(p.id, now, actor.type, actor.id, pilot.id, p.code),
     d1.prepare("UPDATE participants SET erase_generation = erase_generation + 1 WHERE id = ?1 AND pilot_id = ?2").bind(p.id, pilot.id),
     d1.prepare(`UPDATE occasions SET answers_erased_at = ?2, started_at = NULL, completed_at = NULL WHERE ${erasedOccasions}`).bind(p.id, now),
+    // Codes on her comments (worker/comments) go before her answers they point at (foreign key).
+    d1.prepare(`DELETE FROM comment_tags WHERE response_id IN (SELECT id FROM responses WHERE ${mine})`).bind(p.id),
     d1.prepare(`DELETE FROM responses WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM staff_forms WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM indicator_results WHERE ${mine}`).bind(p.id),
@@ -202,7 +205,7 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
     d1.prepare(`DELETE FROM signals WHERE ${mine}`).bind(p.id),
   ]);
   const changes = (i: number) => res[i]!.meta.changes;
-  return { erasedResponses: changes(3), erasedStaffForms: changes(4), erasedIndicators: changes(5), erasedOccasions: changes(2) };
+  return { erasedResponses: changes(4), erasedStaffForms: changes(5), erasedIndicators: changes(6), erasedOccasions: changes(2) };
 }
 
 export type OverviewRow = z.infer<typeof overviewRow>;

@@ -61,6 +61,7 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
             <a href={`/staff/pilots/${pilot.key}/import`} id="import-link">{t("staff.import.title", lang)}</a> ·{" "}
             <a href={`/staff/pilots/${pilot.key}/reminders`} id="reminders-link">{t("reminders.title", lang)}</a> ·{" "}
             <a href={`/staff/pilots/${pilot.key}/signals`} id="signals-link">{t("signals.title", lang)}</a> ·{" "}
+            <a href={`/staff/pilots/${pilot.key}/codebook`} id="codebook-link">{t("staff.codes.link", lang)}</a> ·{" "}
           </>
         )}
         <a href={`/reports/pilots/${pilot.key}`} id="summary-link">{t("report.title", lang)}</a> ·{" "}
@@ -120,7 +121,7 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
 export type TimelineEntry = { date: string; kind: string; wave: string | null; mode: string; answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[] };
 export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null; /** days of staff-signal evidence */ highlight?: number[] };
 
-export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, signals, lang = "nl" }: {
+export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, signals, comments, lang = "nl" }: {
   user: StaffUser;
   pilot: PilotCard;
   youth: { code: string; status: string; pilotStartDate: string; consentBy: string; consentDate: string };
@@ -132,6 +133,8 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
   notice?: "updated" | "withdrawn" | "form";
   /** her staff signals (web/pages/staff/Signals.tsx YouthSignals), researchers only */
   signals?: ComponentChildren;
+  /** her comments and codes beside her trends (web/pages/staff/Comments.tsx CommentsPanel), researchers only */
+  comments?: ComponentChildren;
   lang?: Lang;
 }) {
   return (
@@ -220,6 +223,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
           <TrendPlot id={`plot-${p.key}`} title={p.title} points={p.points} trend={p.trend} lang={lang} highlight={p.highlight} />
         ))}
       </div>
+      {comments}
       <h2>{t("staff.youth.timeline", lang)}</h2>
       {timeline.length === 0 ? (
         <p id="no-answers">{t("staff.youth.noAnswers", lang)}</p>

@@ -1,0 +1,126 @@
+// Staff pages of the comment timeline and light coding (issue 15): a youth's comments with tag forms, and
+// the pilot's codebook. Write role of the pilot only (researchers; admins), as the API. A refused codebook
+// post shows the page again with the reason and stores nothing; other errors are staff error pages.
+import { Hono, type Context } from "hono";
+import { AppError } from "../errors";
+import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { renderStaffPage } from "../lib/render";
+import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
+import { staffPageError } from "../staff/pages";
+import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
+import { YouthCommentsPage } from "../../web/pages/staff/Comments";
+import { t } from "../../web/i18n/messages";
+import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode, youthCounts, youthOf } from "./queries";
+import { importCodebookText } from "./routes";
+import { CODEBOOK_MAX_BYTES } from "./rules";
+
+type Pilot = Awaited<ReturnType<typeof pilotFor>>;
+const small = limitBody(BODY_LIMITS.smallForm);
+const upload = limitBody(CODEBOOK_MAX_BYTES + 16 * 1024);
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+const idOf = (v: string | undefined) => (v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : NaN);
+
+async function codebookPage(c: Context<StaffEnv>, pilot: Pilot, extra: { errors?: string[]; notice?: CodebookNotice; values?: { label?: string; description?: string } } = {}, status: 200 | 400 | 409 | 413 = 200) {
+  const codes = await codebook(c.env.DB, pilot.id);
+  return renderStaffPage(c, <CodebookPage user={staffUserOf(c)} pilot={pilot} codes={codes} {...extra} />, status);
+}
+
+/** Validation, conflicts and too-large files are the researcher's to fix: the page again with the reason. */
+async function refusedOr(c: Context<StaffEnv>, pilot: Pilot, e: unknown, values?: { label?: string; description?: string }) {
+  if (e instanceof AppError && (e.code === "validation" || e.code === "conflict" || e.code === "payload_too_large")) {
+    const lines = Array.isArray(e.details) && e.details.every((d) => typeof d === "object" && d && "line" in d) ? (e.details as { line: number; reason: string }[]).map((d) => `line ${d.line}: ${d.reason}`) : [e.message];
+    return codebookPage(c, pilot, { errors: lines, values }, e.code === "conflict" ? 409 : e.code === "payload_too_large" ? 413 : 400);
+  }
+  throw e;
+}
+
+const NOTICES = ["created", "updated", "deleted"] as const;
+
+export const commentPageRoutes = new Hono<StaffEnv>()
+  .use("/staff/pilots/:pilot/codebook", requireStaff)
+  .use("/staff/pilots/:pilot/codebook/*", requireStaff)
+  .use("/staff/pilots/:pilot/youths/:code/comments", requireStaff)
+  .use("/staff/pilots/:pilot/youths/:code/comments/*", requireStaff)
+  .get("/staff/pilots/:pilot/codebook", async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const done = c.req.query("done");
+    const n = (k: string) => Math.max(0, Math.min(1e6, Number(c.req.query(k)) || 0));
+    const notice: CodebookNotice | undefined =
+      done === "imported" ? { kind: "imported", created: n("created"), updated: n("updated"), unchanged: n("unchanged") } : NOTICES.find((x) => x === done) ? { kind: done as (typeof NOTICES)[number] } : undefined;
+    return codebookPage(c, pilot, { notice });
+  })
+  .post("/staff/pilots/:pilot/codebook", small, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const form = await formBody(c);
+    const values = { label: str(form.label), description: str(form.description) };
+    try {
+      await createCode(c.env.DB, pilot, values, actorOf(c), Date.now());
+    } catch (e) {
+      return refusedOr(c, pilot, e, values);
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=created`, 303);
+  })
+  // Registered before /:id so that "import" is never read as a code id.
+  .post("/staff/pilots/:pilot/codebook/import", upload, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const form = await formBody(c);
+    const file = form.file;
+    if (!(file instanceof File) || file.size === 0) return codebookPage(c, pilot, { errors: [t("staff.codes.noFile")] }, 400);
+    let counts;
+    try {
+      if (file.size > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
+      counts = await importCodebookText(c, pilot, await file.text());
+    } catch (e) {
+      return refusedOr(c, pilot, e);
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=imported&created=${counts.created}&updated=${counts.updated}&unchanged=${counts.unchanged}`, 303);
+  })
+  .post("/staff/pilots/:pilot/codebook/:id", small, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const form = await formBody(c);
+    try {
+      await updateCode(c.env.DB, pilot, idOf(c.req.param("id")), { label: str(form.label), description: str(form.description) }, actorOf(c), Date.now());
+    } catch (e) {
+      return refusedOr(c, pilot, e);
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=updated`, 303);
+  })
+  .post("/staff/pilots/:pilot/codebook/:id/delete", small, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const form = await formBody(c);
+    try {
+      await deleteCode(c.env.DB, pilot, idOf(c.req.param("id")), form.removeTags === "1", actorOf(c), Date.now());
+    } catch (e) {
+      return refusedOr(c, pilot, e);
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=deleted`, 303);
+  })
+  .get("/staff/pilots/:pilot/youths/:code/comments", async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code"));
+    const item = c.req.query("item") || undefined;
+    const [{ comments, items }, counts, codes] = await Promise.all([commentsOf(c.env.DB, pilot, youth.id, item), youthCounts(c.env.DB, pilot.id, youth.id), codebook(c.env.DB, pilot.id)]);
+    const done = c.req.query("done");
+    const notice = done === "tagged" || done === "untagged" ? done : undefined;
+    return renderStaffPage(
+      c,
+      <YouthCommentsPage user={staffUserOf(c)} pilot={pilot} code={youth.code} comments={comments} items={items} item={item} counts={counts} codes={codes} notice={notice} />,
+    );
+  })
+  .post("/staff/pilots/:pilot/youths/:code/comments/:response/tags", small, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code"));
+    const form = await formBody(c);
+    const op = str(form.op);
+    if (op !== "add" && op !== "remove") throw new AppError("validation", "Choose to add or remove a code");
+    const responseId = idOf(c.req.param("response"));
+    const codeId = idOf(str(form.code));
+    const now = Date.now();
+    // The comment must be hers: a response id of another youth of the pilot is refused like an unknown one.
+    if (op === "add") await tagComment(c.env.DB, pilot, responseId, codeId, c.get("principal").userId ?? null, actorOf(c), now, youth.id);
+    else await untagComment(c.env.DB, pilot, responseId, codeId, actorOf(c), now, youth.id);
+    const item = c.req.query("item");
+    const q = new URLSearchParams({ ...(item ? { item } : {}), done: op === "add" ? "tagged" : "untagged" });
+    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/comments?${q}#c${responseId}`, 303);
+  })
+  .onError(staffPageError);

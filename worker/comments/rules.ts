@@ -1,0 +1,117 @@
+// Light coding of comments (issue 15): the rules for code labels and descriptions, and the reader of a
+// codebook CSV. Pure: no runtime imports beyond the CSV reader, no clock, no database.
+import { parseCsv } from "../studies/csv";
+
+export const LABEL_MAX = 40;
+export const DESCRIPTION_MAX = 200;
+/** A codebook import holds at most this many codes. */
+export const CODEBOOK_MAX_ROWS = 500;
+/** The codebook CSV file itself (bytes). */
+export const CODEBOOK_MAX_BYTES = 256 * 1024;
+
+/** Letters and digits of any script, space, hyphen and underscore; it starts with a letter or digit. */
+const LABEL_RE = /^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u;
+/** Markup and control characters are refused in descriptions; everything else is plain text. */
+const DESCRIPTION_BAD = /[<>\p{Cc}]/u;
+/** Our own CSV export puts an apostrophe before a cell a spreadsheet would run as a formula (worker/lib/csv.ts). */
+const PROTECTED_CELL = /^'(?=[=+\-@\t\r])/;
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Trimmed, inner runs of spaces made one; 1–40 letters, digits, spaces, - and _, no markup or quotes. */
+export function checkLabel(raw: unknown): Checked<string> {
+  if (typeof raw !== "string") return { ok: false, reason: "the code is missing" };
+  const label = raw.trim().replace(/ {2,}/g, " ");
+  if (label === "") return { ok: false, reason: "the code is empty" };
+  if (label.length > LABEL_MAX) return { ok: false, reason: `the code is longer than ${LABEL_MAX} characters` };
+  if (!LABEL_RE.test(label)) {
+    return { ok: false, reason: "a code holds only letters, digits, spaces, - and _, and starts with a letter or digit (no markup, quotes or punctuation)" };
+  }
+  return { ok: true, value: label };
+}
+
+/** Optional plain text up to 200 characters; empty is no description (null). */
+export function checkDescription(raw: unknown): Checked<string | null> {
+  if (raw === undefined || raw === null) return { ok: true, value: null };
+  if (typeof raw !== "string") return { ok: false, reason: "the description must be text" };
+  const d = raw.trim();
+  if (d === "") return { ok: true, value: null };
+  if (d.length > DESCRIPTION_MAX) return { ok: false, reason: `the description is longer than ${DESCRIPTION_MAX} characters` };
+  if (DESCRIPTION_BAD.test(d)) return { ok: false, reason: "the description may not hold < or > (markup) or control characters" };
+  return { ok: true, value: d };
+}
+
+/** Duplicates are refused case-insensitively ("Stage" and "stage" are one code). */
+export const sameLabel = (a: string, b: string) => a.toLocaleLowerCase("nl") === b.toLocaleLowerCase("nl");
+export const labelKey = (a: string) => a.toLocaleLowerCase("nl");
+
+/** Header names a codebook CSV may use, Dutch or English. */
+const HEADER_ALIASES: Record<string, "code" | "description"> = { code: "code", label: "code", description: "description", omschrijving: "description", beschrijving: "description" };
+
+/** description undefined: the file has no description column (existing descriptions stay). */
+export type CodebookRow = { line: number; label: string; description: string | null | undefined };
+export type CodebookParse = { ok: true; rows: CodebookRow[] } | { ok: false; errors: { line: number; reason: string }[] };
+
+/**
+ * Reads a codebook CSV: a header `code,description` (or `code;omschrijving`: the separator is the header
+ * line's, comma or semicolon), one code per row. Every problem is reported; any problem refuses the file.
+ */
+export function parseCodebook(text: string): CodebookParse {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
+  const delimiter = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
+  const parsed = parseCsv(body, delimiter);
+  if (!parsed.ok) return { ok: false, errors: [{ line: parsed.line, reason: parsed.reason }] };
+  const [header, ...records] = parsed.records;
+  if (!header) return { ok: false, errors: [{ line: 1, reason: "the file is empty: it needs a header line code,description" }] };
+  const names = header.cells.map((c) => c.trim().toLowerCase());
+  const unknown = names.filter((n) => !(n in HEADER_ALIASES));
+  if (unknown.length) {
+    const shown = unknown.map((n) => JSON.stringify(n === "" ? "(empty)" : n.slice(0, 40))).join(", ");
+    return { ok: false, errors: [{ line: header.line, reason: `unknown column(s) ${shown}; allowed: code (or label) and description (or omschrijving)` }] };
+  }
+  const columns = names.map((n) => HEADER_ALIASES[n]!);
+  if (new Set(columns).size !== columns.length) return { ok: false, errors: [{ line: header.line, reason: "a column appears twice in the header" }] };
+  const codeAt = columns.indexOf("code");
+  const descAt = columns.indexOf("description");
+  if (codeAt < 0) return { ok: false, errors: [{ line: header.line, reason: "the header has no code column" }] };
+  if (records.length === 0) return { ok: false, errors: [{ line: header.line + 1, reason: "the file holds no codes" }] };
+  if (records.length > CODEBOOK_MAX_ROWS) return { ok: false, errors: [{ line: records[CODEBOOK_MAX_ROWS]!.line, reason: `more than ${CODEBOOK_MAX_ROWS} codes` }] };
+  const errors: { line: number; reason: string }[] = [];
+  const rows: CodebookRow[] = [];
+  const seen = new Map<string, number>();
+  for (const r of records) {
+    if (r.cells.length !== columns.length) {
+      errors.push({ line: r.line, reason: `${r.cells.length} cells where the header has ${columns.length}` });
+      continue;
+    }
+    const label = checkLabel(r.cells[codeAt]!.replace(PROTECTED_CELL, ""));
+    const description = checkDescription(descAt < 0 ? null : r.cells[descAt]!.replace(PROTECTED_CELL, ""));
+    if (!label.ok) errors.push({ line: r.line, reason: label.reason });
+    if (!description.ok) errors.push({ line: r.line, reason: description.reason });
+    if (!label.ok || !description.ok) continue;
+    const first = seen.get(labelKey(label.value));
+    if (first !== undefined) {
+      errors.push({ line: r.line, reason: `the code "${label.value}" appears twice (also on line ${first}; case does not count)` });
+      continue;
+    }
+    seen.set(labelKey(label.value), r.line);
+    rows.push({ line: r.line, label: label.value, description: descAt < 0 ? undefined : description.value });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, rows };
+}
+
+/** Codebook changes an import makes: new codes, and new descriptions of codes that exist (matched case-insensitively). */
+export function planImport(existing: { id: number; label: string; description: string | null }[], rows: CodebookRow[]) {
+  const byKey = new Map(existing.map((e) => [labelKey(e.label), e]));
+  const create: CodebookRow[] = [];
+  const update: { id: number; label: string; description: string | null }[] = [];
+  let unchanged = 0;
+  for (const r of rows) {
+    const e = byKey.get(labelKey(r.label));
+    if (!e) create.push(r);
+    else if (r.description !== undefined && (e.description ?? null) !== r.description) update.push({ id: e.id, label: e.label, description: r.description });
+    else unchanged++;
+  }
+  return { create, update, unchanged };
+}
