@@ -10,6 +10,7 @@ import { addDays, localDate, planOccasions, zonedTimeToUtc } from "../schedule/s
 import { setContact } from "../studies/contacts";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { instrumentsOf, scheduleOf, type PilotSettings } from "../studies/settings";
+import { seedDemoCodes } from "../comments/demo";
 
 export const DEMO_STUDY_KEY = "demo";
 const TZ = "Europe/Amsterdam";
@@ -169,6 +170,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
       responseCount += responses.length;
     }
   }
+  await seedDemoCodes(env.DB, DEMO_PILOTS.map((p) => ({ key: p.key, researcher: demoStaff(p.key).researcher })), now);
   await recomputeParticipants(env.DB, allIds, now);
   return { created: true, participants: participantCount, responses: responseCount };
 }
