@@ -10,12 +10,15 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import type { Actor } from "../lib/audit";
 import { encryptContact } from "../lib/contact-keys";
+import { toCsv } from "../lib/csv";
 import { openDueOccasions } from "../jobs/occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { MAX_COMMENT } from "../survey/answers";
+import { catalogue, type MessageKey } from "../../web/i18n/messages";
+import { latestVersions } from "./config";
 import { contactAad } from "./contacts";
 import { parseCsv, type CsvRecord } from "./csv";
-import { checkConsentDate, checkStartDate, isUniqueViolation } from "./participants";
+import { checkConsentDate, checkStartDate, isUniqueViolation, START_FUTURE_DAYS, START_PAST_DAYS } from "./participants";
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
 
@@ -30,62 +33,157 @@ type Pilot = typeof schema.pilots.$inferSelect;
 export type RowError = z.infer<typeof rowError>;
 export type ImportReport = z.infer<typeof importReport>;
 
-function readTable(text: string, columns: readonly string[]): { records: CsvRecord[]; errors: RowError[] } {
-  const parsed = parseCsv(text);
-  if (!parsed.ok) throw new AppError("validation", `Malformed CSV at line ${parsed.line}: ${parsed.reason}`, { errors: [{ line: parsed.line, reason: parsed.reason }] });
-  const [header, ...records] = parsed.records;
-  if (!header) throw new AppError("validation", "The file is empty", { errors: [{ line: 1, reason: "empty file" }] });
-  const names = header.cells.map((c) => c.trim().toLowerCase());
-  if (names.join(",") !== columns.join(",")) {
-    throw new AppError("validation", `The header must be exactly: ${columns.join(",")}`, { errors: [{ line: header.line, reason: `expected header ${columns.join(",")}` }] });
+type Params = Record<string, string | number>;
+const fill = (text: string, p: Params) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m));
+/** A catalogue text in both languages, Dutch first ("…nl / …en"), with its {placeholders} filled in. */
+export const bilingual = (key: MessageKey, p: Params = {}) => `${fill(catalogue[key].nl, p)} / ${fill(catalogue[key].en, p)}`;
+/** A row's reason: "Regel 3, kolom consent_date: <Dutch> / line 3, column consent_date: <English>". */
+function rowReason(line: number, column: string | undefined, key: MessageKey, p: Params = {}) {
+  const at: MessageKey = column === undefined ? "import.error.atLine" : "import.error.at";
+  const where = { line, column: column ?? "" };
+  return `${fill(catalogue[at].nl, where)}: ${fill(catalogue[key].nl, p)} / ${fill(catalogue[at].en, where)}: ${fill(catalogue[key].en, p)}`;
+}
+/** A file-level refusal, naming the line. */
+const fileError = (line: number, key: MessageKey, p: Params = {}, code: "validation" | "payload_too_large" = "validation") =>
+  new AppError(code, bilingual(key, p), { errors: [{ line, reason: bilingual(key, p) }] });
+
+const CSV_PROBLEMS: Record<string, MessageKey> = {
+  "binary data (NUL byte) is not a CSV file": "import.error.csv.nul",
+  "a quote inside an unquoted field": "import.error.csv.quoteInField",
+  "text after a closing quote": "import.error.csv.afterQuote",
+  "a quoted field is not closed": "import.error.csv.unclosed",
+};
+
+/**
+ * The separator of a file from its header line (outside quotes): what Dutch Excel saves (`;`) or a comma.
+ * Our headers hold no separator inside a name, so a header with both is refused.
+ */
+export function detectSeparator(text: string): "," | ";" | "mixed" {
+  let quoted = false;
+  let commas = 0;
+  let semicolons = 0;
+  for (const ch of text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) {
+    if (ch === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (ch === "\n" || ch === "\r") break;
+    else if (ch === ",") commas++;
+    else if (ch === ";") semicolons++;
   }
-  if (records.length > MAX_IMPORT_ROWS) throw new AppError("payload_too_large", `At most ${MAX_IMPORT_ROWS} rows per import`);
-  const errors: RowError[] = [];
-  const good = records.filter((r) => {
-    if (r.cells.length === columns.length) return true;
-    errors.push({ line: r.line, reason: `expected ${columns.length} columns, found ${r.cells.length}` });
-    return false;
-  });
-  return { records: good, errors };
+  if (commas && semicolons) return "mixed";
+  return semicolons ? ";" : ",";
 }
 
-const err = (errors: RowError[], line: number, column: string | undefined, reason: string) => errors.push(column === undefined ? { line, reason } : { line, column, reason });
+/** Excel writes empty cells up to the widest row ("a;b;;"): empty cells past the last column are dropped. */
+function trimTrailing(cells: string[], width: number) {
+  let n = cells.length;
+  while (n > width && cells[n - 1]!.trim() === "") n--;
+  return n === cells.length ? cells : cells.slice(0, n);
+}
+
+function readTable(text: string, columns: readonly string[]): { records: CsvRecord[]; errors: RowError[]; badShape: number } {
+  const sep = detectSeparator(text);
+  if (sep === "mixed") throw fileError(1, "import.error.headerMixed");
+  const parsed = parseCsv(text, sep);
+  if (!parsed.ok) {
+    const why = CSV_PROBLEMS[parsed.reason];
+    const m = catalogue["import.error.malformed"];
+    const message = `${fill(m.nl, { line: parsed.line, reason: why ? catalogue[why].nl : parsed.reason })} / ${fill(m.en, { line: parsed.line, reason: parsed.reason })}`;
+    throw new AppError("validation", message, { errors: [{ line: parsed.line, reason: message }] });
+  }
+  const [header, ...records] = parsed.records;
+  if (!header) throw fileError(1, "import.error.empty");
+  const names = trimTrailing(header.cells, columns.length).map((c) => c.trim().toLowerCase());
+  if (names.join(",") !== columns.join(",")) throw fileError(header.line, "import.error.header", { columns: columns.join(sep) });
+  if (records.length > MAX_IMPORT_ROWS) throw fileError(1, "import.error.tooManyRows", { max: MAX_IMPORT_ROWS }, "payload_too_large");
+  const errors: RowError[] = [];
+  const good: CsvRecord[] = [];
+  let badShape = 0;
+  for (const r of records) {
+    const cells = trimTrailing(r.cells, columns.length);
+    if (cells.length === columns.length) {
+      good.push({ line: r.line, cells });
+      continue;
+    }
+    badShape++;
+    const p = { expected: columns.length, found: cells.length };
+    const other = sep === ";" ? "," : ";";
+    // A row saved with the other separator (a file pasted together from two sources).
+    if (cells.length < columns.length && cells.join(sep).split(other).length === columns.length) {
+      errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.otherSeparator", { ...p, other, sep }) });
+    } else if (sep === "," && cells.length > columns.length) {
+      errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.decimalComma", p) });
+    } else errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.columns", p) });
+  }
+  return { records: good, errors, badShape };
+}
+
+const err = (errors: RowError[], line: number, column: string | undefined, key: MessageKey, p: Params = {}) => {
+  const reason = rowReason(line, column, key, p);
+  errors.push(column === undefined ? { line, reason } : { line, column, reason });
+};
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Dutch Excel's short date: d-m-jjjj or dd-mm-jjjj (also with / or .). */
+const NL_DATE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/;
+
+/** `jjjj-mm-dd` or `dd-mm-jjjj` as an ISO date; "format" when it is neither, "nonexistent" for 31-02-2026. */
+export function parseImportDate(raw: string): string | "format" | "nonexistent" {
+  const s = raw.trim();
+  let iso: string;
+  const nl = NL_DATE.exec(s);
+  if (ISO_DATE.test(s)) iso = s;
+  else if (nl) iso = `${nl[3]}-${nl[2]!.padStart(2, "0")}-${nl[1]!.padStart(2, "0")}`;
+  else return "format";
+  return isoDate.safeParse(iso).success ? iso : "nonexistent";
+}
+
+/** A date column: the ISO date, or an error recorded for the row. */
+function dateCell(errors: RowError[], line: number, column: string, raw: string): string | null {
+  const d = parseImportDate(raw);
+  if (d === "format") err(errors, line, column, "import.error.date");
+  else if (d === "nonexistent") err(errors, line, column, "import.error.noSuchDate", { value: raw.trim() });
+  else return d;
+  return null;
+}
 
 // ---------------------------------------------------------------------------------------------- participants
 
 export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: string, dryRun: boolean, actor: Actor, recordedBy: number | null, now: number): Promise<ImportReport> {
-  const { records, errors } = readTable(text, PARTICIPANT_COLUMNS);
+  const { records, errors, badShape } = readTable(text, PARTICIPANT_COLUMNS);
   const existing = new Set((await db.select({ code: schema.participants.code }).from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).map((r) => r.code.toLowerCase()));
   const seen = new Map<string, number>();
   const rows: { code: string; start: string; consentBy: "self" | "guardian"; consentDate: string; email: string | null; mentor: string | null }[] = [];
+  const today = localDate(now, pilot.timezone);
   for (const r of records) {
-    const [code, start, by, consentDate, mail, mentor] = r.cells.map((c) => c.trim()) as [string, string, string, string, string, string];
+    const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as [string, string, string, string, string, string];
     const before = errors.length;
-    if (!CODE_RE.test(code)) err(errors, r.line, "participant_code", "code must be 2–32 letters, digits, - or _");
-    else if (existing.has(code.toLowerCase())) err(errors, r.line, "participant_code", `duplicate: ${code} already exists in this pilot`);
-    else if (seen.has(code.toLowerCase())) err(errors, r.line, "participant_code", `duplicate: ${code} also on line ${seen.get(code.toLowerCase())}`);
+    if (!CODE_RE.test(code)) err(errors, r.line, "participant_code", "import.error.code");
+    else if (existing.has(code.toLowerCase())) err(errors, r.line, "participant_code", "import.error.codeExists", { code });
+    else if (seen.has(code.toLowerCase())) err(errors, r.line, "participant_code", "import.error.codeTwice", { code, other: seen.get(code.toLowerCase())! });
     else seen.set(code.toLowerCase(), r.line);
-    if (!isoDate.safeParse(start).success) err(errors, r.line, "pilot_start_date", "not a date (YYYY-MM-DD)");
-    else {
-      const why = checkStartDate(pilot, start, now);
-      if (why) err(errors, r.line, "pilot_start_date", `out of range: ${why}`);
+    // The same ranges as enrolment (checkStartDate / checkConsentDate), said in both languages.
+    const start = dateCell(errors, r.line, "pilot_start_date", startRaw);
+    if (start !== null && checkStartDate(pilot, start, now)) {
+      if (start < today) err(errors, r.line, "pilot_start_date", "import.error.startPast", { days: START_PAST_DAYS });
+      else err(errors, r.line, "pilot_start_date", "import.error.startFuture", { days: START_FUTURE_DAYS });
     }
-    if (by !== "self" && by !== "guardian") err(errors, r.line, "consent_by", "must be self (youth 16+) or guardian");
-    if (!isoDate.safeParse(consentDate).success) err(errors, r.line, "consent_date", "not a date (YYYY-MM-DD)");
-    else {
-      const why = checkConsentDate(pilot, consentDate, now);
-      if (why) err(errors, r.line, "consent_date", `out of range: ${why}`);
+    if (by !== "self" && by !== "guardian") err(errors, r.line, "consent_by", "import.error.consentBy");
+    const consentDate = dateCell(errors, r.line, "consent_date", consentRaw);
+    if (consentDate !== null && checkConsentDate(pilot, consentDate, now)) {
+      err(errors, r.line, "consent_date", consentDate > today ? "import.error.consentFuture" : "import.error.consentOld");
     }
     const e1 = mail === "" ? null : emailSchema.safeParse(mail);
-    if (e1 && !e1.success) err(errors, r.line, "email", "not an e-mail address");
+    if (e1 && !e1.success) err(errors, r.line, "email", "import.error.email");
     const e2 = mentor === "" ? null : emailSchema.safeParse(mentor);
-    if (e2 && !e2.success) err(errors, r.line, "mentor_email", "not an e-mail address");
-    if (errors.length === before) rows.push({ code, start, consentBy: by as "self" | "guardian", consentDate, email: e1?.success ? e1.data : null, mentor: e2?.success ? e2.data : null });
+    if (e2 && !e2.success) err(errors, r.line, "mentor_email", "import.error.email");
+    if (errors.length === before && start !== null && consentDate !== null) {
+      rows.push({ code, start, consentBy: by as "self" | "guardian", consentDate, email: e1?.success ? e1.data : null, mentor: e2?.success ? e2.data : null });
+    }
   }
   errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = { kind: "participants", dryRun, ok: errors.length === 0, rows: records.length + errors.filter((e) => e.reason.startsWith("expected ")).length, errors, committed: 0 };
+  const report: ImportReport = { kind: "participants", dryRun, ok: errors.length === 0, rows: records.length + badShape, errors, committed: 0 };
   if (dryRun || !report.ok) return report;
-  if (!rows.length) throw new AppError("validation", "No rows to import", { errors: [] });
+  if (!rows.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
   // Ids are chosen up front because each contact ciphertext is bound to its participant id; a concurrent
   // insert that takes one of them makes the whole batch fail, and nothing is stored.
@@ -118,32 +216,45 @@ export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: s
 
 type VersionInfo = { id: number; version: number; kind: "frequent" | "wave" | "staff"; pilotId: number | null; definition: InstrumentDefinition };
 
-function parseMeasuredAt(s: string, tz: string): { date: string; at: number } | null {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T]([01]\d|2[0-3]):([0-5]\d))?$/.exec(s);
-  if (!m || !isoDate.safeParse(m[1]).success) return null;
-  const [h, min] = m[2] ? [Number(m[2]), Number(m[3])] : [12, 0];
-  return { date: m[1]!, at: zonedTimeToUtc(m[1]!, h, min, tz) };
+const TIME = /^(\d{1,2}):(\d{2})(?::\d{2})?$/;
+
+/** `jjjj-mm-dd` or `dd-mm-jjjj`, optionally with a time `uu:mm` (Excel may add `:ss`); noon without a time. */
+function parseMeasuredAt(s: string, tz: string): { date: string; at: number } | "format" | "nonexistent" {
+  const [datePart = "", timePart, ...rest] = s.split(/[ T]+/);
+  if (rest.length) return "format";
+  const date = parseImportDate(datePart);
+  if (date === "format" || date === "nonexistent") return date;
+  let [h, min] = [12, 0];
+  if (timePart !== undefined) {
+    const m = TIME.exec(timePart);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return "format";
+    [h, min] = [Number(m[1]), Number(m[2])];
+  }
+  return { date, at: zonedTimeToUtc(date, h, min, tz) };
 }
 
-function parseValue(raw: string, item: InstrumentDefinition["items"][number], def: InstrumentDefinition): { value: number | null; notApplicable: boolean } | string {
+type ValueError = { key: MessageKey; p?: Params };
+
+function parseValue(raw: string, item: InstrumentDefinition["items"][number], def: InstrumentDefinition): { value: number | null; notApplicable: boolean } | ValueError {
   const v = raw.trim().toLowerCase();
   if (item.type === "slider" && item.allowNotApplicable && (v === "nvt" || v === "n.v.t." || v === "na" || v === "n/a")) return { value: null, notApplicable: true };
-  if (v === "") return "value is empty";
+  if (v === "") return { key: "import.error.valueEmpty" };
   if (item.type === "yesno") {
     if (["1", "ja", "yes"].includes(v)) return { value: 1, notApplicable: false };
     if (["0", "nee", "no"].includes(v)) return { value: 0, notApplicable: false };
-    return "must be 1/ja/yes or 0/nee/no";
+    return { key: "import.error.yesNo" };
   }
-  if (!/^-?\d+([.,]\d{1,2})?$/.test(v)) return "not a number (use . or , with at most two decimals)";
+  // Decimal comma (Dutch Excel) or point.
+  if (!/^-?\d+([.,]\d{1,2})?$/.test(v)) return { key: "import.error.number" };
   const n = Number(v.replace(",", "."));
-  if (item.type === "slider") return n < 0 || n > 10 ? "out of range 0–10" : { value: n, notApplicable: false };
+  if (item.type === "slider") return n < 0 || n > 10 ? { key: "import.error.slider" } : { value: n, notApplicable: false };
   const { min, max } = def.scale!;
-  if (!Number.isInteger(n) || n < min || n > max) return `out of range ${min}–${max} (whole numbers)`;
+  if (!Number.isInteger(n) || n < min || n > max) return { key: "import.error.scale", p: { min, max } };
   return { value: n, notApplicable: false };
 }
 
 export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: string, dryRun: boolean, actor: Actor, now: number): Promise<ImportReport> {
-  const { records, errors } = readTable(text, MEASUREMENT_COLUMNS);
+  const { records, errors, badShape } = readTable(text, MEASUREMENT_COLUMNS);
   const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
   const byCode = new Map(people.map((p) => [p.code.toLowerCase(), p]));
   const versions = await db
@@ -177,43 +288,50 @@ export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: s
     const before = errors.length;
     const code = codeRaw.trim();
     const p = byCode.get(code.toLowerCase());
-    if (!p) err(errors, r.line, "participant_code", `unknown participant ${CODE_RE.test(code) ? code : "(invalid code)"} in this pilot`);
-    else if (p.status === "withdrawn") err(errors, r.line, "participant_code", "participant has withdrawn");
+    if (!p) err(errors, r.line, "participant_code", "import.error.unknownParticipant", { code: CODE_RE.test(code) ? code : "(?)" });
+    else if (p.status === "withdrawn") err(errors, r.line, "participant_code", "import.error.withdrawn");
     const list = byInstrument.get(instrument.trim());
     const usable = list?.filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id));
     let version: VersionInfo | undefined;
     let item: InstrumentDefinition["items"][number] | undefined;
-    if (!usable?.length) err(errors, r.line, "instrument", "unknown instrument");
+    const shown = (x: string) => (x.length > 40 ? `${x.slice(0, 40)}…` : x);
+    if (!usable?.length) err(errors, r.line, "instrument", "import.error.unknownInstrument", { instrument: shown(instrument.trim()) });
     else {
       version = usable.find((v) => v.definition.items.some((i) => i.key === itemKey.trim()));
       item = version?.definition.items.find((i) => i.key === itemKey.trim());
-      if (!version || !item) err(errors, r.line, "item", `unknown item for instrument ${instrument.trim()}`);
+      if (!version || !item) {
+        const known = [...new Set(usable.flatMap((v) => v.definition.items.map((i) => i.key)))];
+        const list = known.slice(0, 12).join(", ") + (known.length > 12 ? ", …" : "");
+        err(errors, r.line, "item", "import.error.unknownItem", { item: shown(itemKey.trim()), instrument: instrument.trim(), known: list });
+      }
     }
-    const when = parseMeasuredAt(measuredAt.trim(), pilot.timezone);
-    if (!when) err(errors, r.line, "measured_at", "not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)");
-    else if (when.date > today) err(errors, r.line, "measured_at", "out of range: in the future");
-    else if (p && when.date < p.pilotStartDate) err(errors, r.line, "measured_at", `out of range: before the pilot start date ${p.pilotStartDate}`);
+    const parsedAt = parseMeasuredAt(measuredAt.trim(), pilot.timezone);
+    const when = typeof parsedAt === "string" ? null : parsedAt;
+    if (parsedAt === "format") err(errors, r.line, "measured_at", "import.error.dateTime");
+    else if (parsedAt === "nonexistent") err(errors, r.line, "measured_at", "import.error.noSuchDate", { value: shown(measuredAt.trim()) });
+    else if (parsedAt.date > today) err(errors, r.line, "measured_at", "import.error.future");
+    else if (p && parsedAt.date < p.pilotStartDate) err(errors, r.line, "measured_at", "import.error.beforeStart", { date: p.pilotStartDate });
     let parsed: ReturnType<typeof parseValue> | null = null;
     if (item && version) {
       parsed = parseValue(valueRaw, item, version.definition);
-      if (typeof parsed === "string") err(errors, r.line, "value", parsed);
+      if ("key" in parsed) err(errors, r.line, "value", parsed.key, parsed.p);
     }
     const comment = commentRaw.trim();
-    if (comment.length > MAX_COMMENT) err(errors, r.line, "comment", `longer than ${MAX_COMMENT} characters`);
+    if (comment.length > MAX_COMMENT) err(errors, r.line, "comment", "import.error.comment", { max: MAX_COMMENT });
     if (p && when && version && item) {
       const key = `${p.id}|${instrument.trim()}|${item.key}|${when.date}`;
-      if (seen.has(key)) err(errors, r.line, undefined, `duplicate of line ${seen.get(key)} (same youth, instrument, item and day)`);
-      else if (stored.has(key)) err(errors, r.line, undefined, "duplicate: already stored for this youth, instrument, item and day");
+      if (seen.has(key)) err(errors, r.line, undefined, "import.error.sameDay", { other: seen.get(key)! });
+      else if (stored.has(key)) err(errors, r.line, undefined, "import.error.stored");
       seen.set(key, seen.get(key) ?? r.line);
     }
-    if (errors.length === before && p && when && version && item && parsed && typeof parsed !== "string") {
+    if (errors.length === before && p && when && version && item && parsed && !("key" in parsed)) {
       good.push({ pid: p.id, kind: version.kind as "frequent" | "wave", date: when.date, at: when.at, versionId: version.id, item: item.key, ...parsed, comment: comment || null, start: p.pilotStartDate });
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = { kind: "measurements", dryRun, ok: errors.length === 0, rows: records.length + errors.filter((e) => e.reason.startsWith("expected ")).length, errors, committed: 0 };
+  const report: ImportReport = { kind: "measurements", dryRun, ok: errors.length === 0, rows: records.length + badShape, errors, committed: 0 };
   if (dryRun || !report.ok) return report;
-  if (!good.length) throw new AppError("validation", "No rows to import", { errors: [] });
+  if (!good.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
   const schedule = scheduleOf(pilot);
   const d1 = env.DB;
@@ -267,4 +385,27 @@ async function commitBatch(d1: D1Database, stmts: D1PreparedStatement[]) {
     if (isUniqueViolation(e)) throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
     throw e;
   }
+}
+
+// ---------------------------------------------------------------------------------------------- templates
+
+/** dd-mm-jjjj, as Dutch Excel shows and saves a date. */
+const dutchDate = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
+export const TEMPLATE_CODE = "VOORBEELD-01";
+
+/**
+ * The template of an import: its header and example rows, `;`-separated with dd-mm-jjjj dates, as Dutch
+ * Excel opens it with a double-click and saves it again. The measurements template has one row per item
+ * of every questionnaire this pilot may import, so it also lists the valid instrument and item keys.
+ */
+export async function importTemplate(db: Db, pilot: Pilot, kind: "participants" | "measurements", now: number): Promise<string> {
+  const today = dutchDate(localDate(now, pilot.timezone));
+  if (kind === "participants") return toCsv([...PARTICIPANT_COLUMNS], [[TEMPLATE_CODE, today, "guardian", today, "", ""]], { separator: ";" });
+  const rows: string[][] = [];
+  const latest = await latestVersions(db);
+  const usable = [...latest.values()].filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id)).sort((a, b) => a.key.localeCompare(b.key));
+  for (const v of usable) {
+    for (const item of (v.definition as unknown as InstrumentDefinition).items) rows.push([TEMPLATE_CODE, v.key, item.key, `${today} 12:00`, "", ""]);
+  }
+  return toCsv([...MEASUREMENT_COLUMNS], rows, { separator: ";" });
 }

@@ -12,7 +12,7 @@ import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
 import { BODY_LIMITS, limitBody } from "../lib/body-limit";
-import { importMeasurements, importParticipants, MAX_IMPORT_BYTES } from "./import";
+import { bilingual, importMeasurements, importParticipants, importTemplate, MAX_IMPORT_BYTES } from "./import";
 import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
 import {
   backgroundForm,
@@ -169,15 +169,26 @@ export const studyRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, importQuery);
     const report = await importParticipants(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), c.get("principal").userId ?? null, Date.now());
-    if (!report.dryRun && !report.ok) throw new AppError("validation", `${report.errors.length} bad rows; nothing was stored`, report);
+    if (!report.dryRun && !report.ok) throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
     return c.json(report, report.dryRun ? 200 : 201);
   })
   .post(op({ method: "post", path: `${P}/imports/measurements`, summary: "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)", access: "write", csv: true, query: importQuery, response: importReport, status: [200, 201] }), csvLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const q = queryOf(c, importQuery);
     const report = await importMeasurements(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), Date.now());
-    if (!report.dryRun && !report.ok) throw new AppError("validation", `${report.errors.length} bad rows; nothing was stored`, report);
+    if (!report.dryRun && !report.ok) throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
     return c.json(report, report.dryRun ? 200 : 201);
+  })
+  // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
+  .get(op({ method: "get", path: `${P}/imports/:kind/template.csv`, summary: "Template of an import (kind participants or measurements): header and example rows, ';'-separated for Dutch Excel", access: "write", produces: "text/csv" }), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const kind = param(c, "kind");
+    if (kind !== "participants" && kind !== "measurements") throw new AppError("not_found", "Unknown import");
+    const csv = await importTemplate(getDb(c.env.DB), pilot, kind, Date.now());
+    c.header("Content-Type", "text/csv; charset=utf-8");
+    c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);
+    c.header("Cache-Control", "no-store");
+    return c.body(csv);
   });
 
 export function formName(f: string): keyof typeof FORMS {

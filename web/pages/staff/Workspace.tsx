@@ -361,6 +361,11 @@ export function ImportPage({ user, pilot, columns, outcome, kind = "participants
         <p class="muted">
           {t("staff.import.columns", lang)}: <code>{columns.participants.join(",")}</code> · <code>{columns.measurements.join(",")}</code>
         </p>
+        <p class="muted" id="import-templates">
+          {t("staff.import.formats", lang)} {t("staff.import.template", lang)}:{" "}
+          <a href={`/api/v1/pilots/${pilot.key}/imports/participants/template.csv`} download>{t("staff.import.kind.participants", lang)}</a> ·{" "}
+          <a href={`/api/v1/pilots/${pilot.key}/imports/measurements/template.csv`} download>{t("staff.import.kind.measurements", lang)}</a>
+        </p>
         <label for="file">{t("staff.import.file", lang)}</label>
         <input id="file" name="file" type="file" accept=".csv,text/csv" required />
         <p>
