@@ -73,10 +73,13 @@ export function detectSeparator(text: string): "," | ";" | "mixed" {
   return semicolons ? ";" : ",";
 }
 
-/** Excel writes empty cells up to the widest row ("a;b;;"): empty cells past the last column are dropped. */
-function trimTrailing(cells: string[], width: number) {
+/**
+ * Excel pads every row, the header too, with empty cells up to the widest row ("a;b;;"). Empty cells past the
+ * last column are dropped up to the header's own padding, no further: "6,5" in a comma file stays an error.
+ */
+function trimTrailing(cells: string[], width: number, max = Infinity) {
   let n = cells.length;
-  while (n > width && cells[n - 1]!.trim() === "") n--;
+  while (n > width && cells.length - n < max && cells[n - 1]!.trim() === "") n--;
   return n === cells.length ? cells : cells.slice(0, n);
 }
 
@@ -93,13 +96,14 @@ function readTable(text: string, columns: readonly string[]): { records: CsvReco
   const [header, ...records] = parsed.records;
   if (!header) throw fileError(1, "import.error.empty");
   const names = trimTrailing(header.cells, columns.length).map((c) => c.trim().toLowerCase());
+  const padding = header.cells.length - names.length;
   if (names.join(",") !== columns.join(",")) throw fileError(header.line, "import.error.header", { columns: columns.join(sep) });
   if (records.length > MAX_IMPORT_ROWS) throw fileError(1, "import.error.tooManyRows", { max: MAX_IMPORT_ROWS }, "payload_too_large");
   const errors: RowError[] = [];
   const good: CsvRecord[] = [];
   let badShape = 0;
   for (const r of records) {
-    const cells = trimTrailing(r.cells, columns.length);
+    const cells = trimTrailing(r.cells, columns.length, padding);
     if (cells.length === columns.length) {
       good.push({ line: r.line, cells });
       continue;
