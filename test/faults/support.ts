@@ -48,10 +48,20 @@ export async function everyFault<F>(o: {
   check: (a: Attempt<F>) => Promise<void>;
   recover: (a: Attempt<F>) => Promise<void>;
   maxK?: number;
+  /** a sample of the indices (the default: every one) */
+  only?: (k: number) => boolean;
 }): Promise<{ cases: number; ops: number; byMode: Record<FaultMode, number> }> {
   const byMode = { before: 0, after: 0 };
   let cases = 0;
+  // A sample needs to know where the operation ends: one fault-free run counts its calls.
+  let last = Infinity;
+  if (o.only) {
+    const { env: e, d1 } = faultyEnv(env);
+    await o.run(e, await o.setup());
+    last = d1.ops.length;
+  }
   for (let k = 1; k <= (o.maxK ?? 400); k++) {
+    if (o.only && k <= last && !o.only(k)) continue;
     for (const mode of ["before", "after"] as const) {
       const fixture = await o.setup();
       const { env: e, d1 } = faultyEnv(env, new Map([[k, mode]]));

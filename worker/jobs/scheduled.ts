@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { z } from "zod/v4";
 import { recomputeQueued } from "../analysis/recompute";
 import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
-import { audit } from "../lib/audit";
 import type { runSummary } from "../staff/responses";
 import { deliverOutbox, dueOutbox, enqueueMessages, logRepeatedFailures, planMessages, resolveStaleClaims, type DeliveryCounts } from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
@@ -12,6 +11,8 @@ import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { evaluateSignals, notifySignals } from "../signals/store";
 
+/** A real run's record still open after this long belongs to a run that died; the next run closes it. */
+export const ABANDONED_RUN_MS = 30 * 60_000;
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
 export const INLINE_SEND_LIMIT = 50;
 /** Outbox ids per queue message; the consumer takes a few messages per invocation (wrangler.toml). */
@@ -47,10 +48,13 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   if (await restoreInProgress(env.DB, now)) throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
   const db = getDb(env.DB);
   const scope = trigger.pilotId;
-  const [run] = await db
-    .insert(schema.reminderRuns)
-    .values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
-    .returning({ id: schema.reminderRuns.id });
+  // A run that died (its Worker stopped, or D1 failed even for its last write) left its record open: the next
+  // run closes it as aborted, in the batch that opens its own record; whatever it left undone this run does.
+  const runs = schema.reminderRuns;
+  const [, [run]] = await db.batch([
+    db.update(runs).set({ finishedAt: now, counts: { aborted: 1 } }).where(and(isNull(runs.finishedAt), eq(runs.dryRun, false), lt(runs.startedAt, now - ABANDONED_RUN_MS))),
+    db.insert(runs).values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now }).returning({ id: runs.id }),
+  ]);
   const runId = run!.id;
   // Per-pilot shares of each count.
   const shares = new Map<number, Counts>();
@@ -144,8 +148,14 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   };
   // A cron run keeps each pilot's share with its totals (reminders/routes.ts shows a pilot only its own).
   const stored: RunRecordCounts = scope === undefined ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) } : { ...summary };
-  await db.update(schema.reminderRuns).set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> }).where(eq(schema.reminderRuns.id, runId));
-  await audit(db, { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by }, "reminder_run", now, { pilotId: scope ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type } });
+  // The record and its audit row in one batch: a run is finished and audited, or neither (closed as aborted later).
+  await db.batch([
+    db.update(runs).set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> }).where(eq(runs.id, runId)),
+    db.insert(schema.auditLog).values({
+      at: now, actorType: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), actorId: trigger.by, action: "reminder_run",
+      pilotId: scope ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type },
+    }),
+  ]);
   return summary;
 }
 

@@ -7,6 +7,7 @@
 // a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
 import type { z } from "zod/v4";
 import type { Env } from "../env";
+import { isTransientError } from "../errors";
 import type { deliveryCounts } from "../staff/responses";
 import { b64url, hmacBytes, sha256Hex } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
@@ -235,6 +236,16 @@ class RowFailure extends Error {
     super(`${reason}: ${detail}`);
   }
 }
+/** Runs `write` again once, shortly after, when D1 failed for a moment (isTransientError); other errors as they are. */
+async function retryTransient<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!isTransientError(e)) throw e;
+    await new Promise((r) => setTimeout(r, 50));
+    return write();
+  }
+}
 /** Log fields naming the rows of one mail: `outboxId` for one row, `outboxIds` for a combined mail. */
 const idsOf = (rs: { id: number }[]) => (rs.length === 1 ? { outboxId: rs[0]!.id } : { outboxIds: rs.map((r) => r.id) });
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
@@ -333,14 +344,17 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   // of one combined mail get their outcome in one statement.
   const finish = async (rs: ContextRow[], status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean; messageId?: string } = {}) => {
     const messageId = status === "sent" ? (opt.messageId ?? (await messageIdFor(env, rs[0]!.key))) : null;
-    const res = await d1
+    // Written again once when D1 fails for a moment: after a hand-over a lost outcome would leave the rows
+    // `outcome_unknown` (SMTP) although the mail went out. The write is guarded by the claim, so a second
+    // write after a lost reply changes nothing.
+    const res = await retryTransient(() => d1
       .prepare(
         `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
            sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
          WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
       )
       .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageId, JSON.stringify(rs.map((r) => r.id)), claimId)
-      .run();
+      .run());
     if ((res.meta.changes ?? 0) < rs.length) console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
   };
 

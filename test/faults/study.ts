@@ -1,0 +1,117 @@
+// The fault suite's study for runs and recomputes: two youths due today at a fresh SMTP sink domain (one with
+// answers waiting for her recompute), what a run may leave after a fault, and where the next run must leave it.
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { getDb } from "../../worker/db";
+import { openDueOccasions } from "../../worker/jobs/occasions";
+import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
+import { enqueueMessages, planMessages, STALE_CLAIM_MS } from "../../worker/reminders/outbox";
+import { addDays, localDate } from "../../worker/schedule/schedule";
+import { perRecipient, sinkFor, uniqueDomain } from "../mail/sink";
+import { addHistory, ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
+import { apiToken } from "../staff/support";
+import { cronWith } from "./support";
+
+export const TZ = "Europe/Amsterdam";
+/** How much later "the next run" comes: past the stale-claim time and the first retry backoff. */
+export const NEXT_RUN_MS = STALE_CLAIM_MS + 60_000;
+
+/** Youths per study: two (each mail costs an SMTP delivery, and each case sends every one). */
+export const YOUTHS = 2;
+/** Youths due today (the first with five answered fortnights waiting for her recompute), each with an address at a fresh sink domain. */
+export async function study(opts: { planned?: boolean } = {}) {
+  const now = Date.now();
+  const today = localDate(now, TZ);
+  const sink = sinkFor(uniqueDomain("fault"));
+  const { pilot, versions } = await makePilot({ settings: ALWAYS_SEND });
+  const youths = [];
+  for (let i = 0; i < YOUTHS; i++) {
+    const history = i === 0 ? [4, 5, 5, 6, 7] : [];
+    const start = addDays(today, -14 * history.length);
+    const p = await makeParticipant(pilot.id, { start, email: sink.address(`y${i}-${pilot.key}`) });
+    if (history.length) {
+      await addHistory(p.id, versions, start, history);
+      await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(p.id, now - 1000).run();
+    }
+    youths.push(p);
+  }
+  let outboxIds: number[] = [];
+  if (opts.planned) {
+    // planned by an earlier run: the queue consumer's share of the work
+    await openDueOccasions(getDb(env.DB), now, pilot.id);
+    await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: pilot.id }), now, null);
+    outboxIds = (await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(pilot.id).all<{ id: number }>()).results.map((r) => r.id);
+    expect(outboxIds).toHaveLength(YOUTHS);
+  }
+  const token = await apiToken("researcher", [pilot.id]);
+  return { now, sink, pilot, youths, outboxIds, token };
+}
+export type Study = Awaited<ReturnType<typeof study>>;
+
+export const ids = (f: Study) => JSON.stringify(f.youths.map((y) => y.id));
+export async function outboxOf(f: Study) {
+  return (await env.DB.prepare("SELECT occasion_id, kind, seq, status, last_error FROM outbox WHERE pilot_id = ? ORDER BY id").bind(f.pilot.id)
+    .all<{ occasion_id: number; kind: string; seq: number; status: string; last_error: string | null }>()).results;
+}
+export async function indicatorsOf(f: Study) {
+  return (await env.DB.prepare(
+    "SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY indicator",
+  ).bind(ids(f)).all()).results;
+}
+export const queuedRecomputes = async (f: Study) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id IN (SELECT value FROM json_each(?))").bind(ids(f)).first<number>("n"))!;
+export const unfinishedRuns = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
+export const openOccasions = async (f: Study) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'").bind(f.pilot.id).first<number>("n"))!;
+
+/** What every failed attempt may leave: never a second mail, never two rows for one message, indicators old or new. */
+export async function checkNothingHalf(f: Study, fresh: unknown[]) {
+  const { messages } = await f.sink.messages();
+  for (const [, n] of perRecipient(messages)) expect(n).toBe(1);
+  const rows = await outboxOf(f);
+  expect(new Set(rows.map((r) => `${r.occasion_id}:${r.kind}:${r.seq}`)).size).toBe(rows.length);
+  expect(rows.every((r) => r.kind === "invitation")).toBe(true);
+  const indicators = await indicatorsOf(f);
+  expect([[], fresh]).toContainEqual(indicators);
+}
+
+/** Where the next run must leave every case: as a fault-free run does. */
+export async function checkResumed(f: Study, fresh: unknown[]) {
+  const { messages } = await f.sink.messages();
+  const counts = perRecipient(messages);
+  expect(counts.size).toBe(YOUTHS);
+  for (const [, n] of counts) expect(n).toBe(1);
+  const rows = await outboxOf(f);
+  expect(rows).toHaveLength(YOUTHS);
+  expect(rows.map((r) => [r.status, r.last_error])).toEqual(rows.map(() => ["sent", null]));
+  expect(await openOccasions(f)).toBe(YOUTHS);
+  expect(await indicatorsOf(f)).toEqual(fresh);
+  expect(await queuedRecomputes(f)).toBe(0);
+  expect(await unfinishedRuns()).toBe(0);
+}
+
+/** Its youths leave the study, so later cases' runs have nothing of this one to do. */
+export async function retire(f: Study) {
+  await env.DB.batch([
+    env.DB.prepare("UPDATE occasions SET status = 'missed' WHERE participant_id IN (SELECT value FROM json_each(?)) AND status IN ('open','started')").bind(ids(f)),
+    env.DB.prepare("UPDATE participants SET status = 'withdrawn' WHERE pilot_id = ?").bind(f.pilot.id),
+  ]);
+}
+
+/** The fault-free run: the indicator rows every case must end with (the same history, so the same rows). */
+export async function cleanRun() {
+  const f = await study();
+  await cronWith(env, f.now);
+  const fresh = await indicatorsOf(f);
+  expect(fresh.length).toBeGreaterThan(0);
+  await checkResumed(f, fresh);
+  await retire(f);
+  return fresh;
+}
+
+
+/** The next run, and the one after the abandoned-run time when a record is still open: they finish what the faulted one left. */
+export async function nextRuns(f: Study) {
+  await cronWith(env, f.now + NEXT_RUN_MS);
+  if (await unfinishedRuns()) await cronWith(env, f.now + ABANDONED_RUN_MS + NEXT_RUN_MS);
+}
