@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate } from "../../worker/schedule/schedule";
 import { makePilot, uniqueKey } from "../support/fixtures";
-import { apiToken } from "../staff/support";
+import { apiToken, sessionFor, staffUser } from "../staff/support";
 import { everyFault, expectApiUnavailable, fetchWith, quietLogs } from "./support";
 
 beforeEach(() => quietLogs());
@@ -85,5 +85,52 @@ describe("a participant import with D1 failing at each of its calls", () => {
     });
     console.info(`participant import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
     expect(r.ops).toBeGreaterThanOrEqual(4);
+  });
+
+  it("the import page (multipart, a signed-in researcher): the result page or a 503 page with Retry-After; all rows or none", async () => {
+    const pageSetup = async () => {
+      const f = await setup();
+      const session = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: f.pilot.id }] })).id);
+      return { ...f, session };
+    };
+    const upload = (e: Parameters<typeof fetchWith>[0], f: Awaited<ReturnType<typeof pageSetup>>) => {
+      const body = new FormData();
+      body.set("_csrf", f.session.csrf!);
+      body.set("kind", "participants");
+      body.set("action", "commit");
+      body.set("file", new File([f.csv], "youths.csv", { type: "text/csv" }));
+      return fetchWith(e, `/staff/pilots/${f.pilot.key}/import`, { method: "POST", headers: f.session.headers, body });
+    };
+    const none = { participants: 0, contacts: 0, addresses: 0, audits: 0, occasions: 0 };
+    const r = await everyFault({
+      setup: pageSetup,
+      run: upload,
+      check: async (a) => {
+        const s = await stateOf(a.fixture);
+        if (a.res!.status === 201) {
+          expect(await a.res!.text()).toContain(`data-committed="${ROWS}"`);
+          expect(s.participants).toBe(ROWS);
+        } else {
+          expect(a.res!.status).toBe(503);
+          expect(Number(a.res!.headers.get("retry-after"))).toBeGreaterThan(0);
+          const html = await a.res!.text();
+          expect(html).toContain("Even niet beschikbaar");
+          expect(html).not.toContain("D1_ERROR");
+          expect([0, ROWS]).toContain(s.participants);
+          if (a.mode === "before") expect(s).toEqual(none);
+        }
+        expect(s.contacts).toBe(s.participants);
+        expect(s.audits).toBe(s.participants ? 1 : 0);
+      },
+      recover: async (a) => {
+        const before = await stateOf(a.fixture);
+        const again = await upload(env, a.fixture);
+        expect(again.status).toBe(before.participants ? 400 : 201);
+        await runScheduled(env, Date.now(), { type: "manual", by: "fault-suite", pilotId: a.fixture.pilot.id });
+        const s = await stateOf(a.fixture);
+        expect({ ...s, occasions: s.occasions >= ROWS }).toEqual({ participants: ROWS, contacts: ROWS, addresses: ROWS / 2, audits: 1, occasions: true });
+      },
+    });
+    console.info(`import page: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
   });
 });

@@ -9,7 +9,7 @@ import { frequentIndicators } from "../../schema/instruments/definitions";
 import { AuditPage, BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
-import { AppError } from "../errors";
+import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
@@ -302,6 +302,12 @@ async function staleSettings(c: Context<StaffEnv>, pilot: Pilot) {
 
 /** Staff pages answer errors with a page, not the JSON envelope; the status is the same as the API's. */
 export function staffPageError(err: Error, c: Context<StaffEnv>) {
+  if (isTransientError(err)) {
+    // D1 failed for a moment; every write is one batch, so nothing is half-stored and the form may be sent again.
+    console.error(JSON.stringify({ event: "transient_error", error: err.message.slice(0, 300) }));
+    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    return renderStaffPage(c, <StaffErrorPage user={staffUserOf(c)} title={t("unavailable.title")} body={t("unavailable.body")} status={503} />, 503 as 500);
+  }
   const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
   if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err.message }));
   const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
