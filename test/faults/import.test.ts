@@ -30,7 +30,7 @@ const commit = (e: Parameters<typeof fetchWith>[0], f: Fixture) =>
   fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/participants?dryRun=false`, { method: "POST", headers: { ...f.token.headers, "content-type": "text/csv" }, body: f.csv });
 
 async function stateOf(f: Fixture) {
-  const q = (sql: string) => env.DB.prepare(sql).bind(f.pilot.id).first<number>("n");
+  const q = async (sql: string) => (await env.DB.prepare(sql).bind(f.pilot.id).first<number>("n"))!;
   return {
     participants: await q("SELECT COUNT(*) AS n FROM participants WHERE pilot_id = ?"),
     contacts: await q("SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ?"),
