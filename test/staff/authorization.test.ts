@@ -37,6 +37,8 @@ const PAGE_ACCESS: Record<string, Access> = {
   "GET /staff/pilots/:pilot/reminders": "write",
   "POST /staff/pilots/:pilot/reminders/run": "write",
   "POST /staff/pilots/:pilot/reminders/outbox/:id/retry": "write",
+  "GET /staff/pilots/:pilot/signals": "write",
+  "POST /staff/pilots/:pilot/signals/:id/acknowledge": "write",
   "GET /staff/admin/archive": "admin",
   "POST /staff/admin/archive/restore": "admin",
   "GET /staff/admin": "admin",
