@@ -11,6 +11,8 @@ import { setContact } from "../studies/contacts";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { instrumentsOf, scheduleOf, type PilotSettings } from "../studies/settings";
 import { seedDemoCodes } from "../comments/demo";
+import { signalScript } from "../signals/demo";
+import { evaluateSignals } from "../signals/store";
 
 export const DEMO_STUDY_KEY = "demo";
 const TZ = "Europe/Amsterdam";
@@ -83,10 +85,12 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
     for (let i = 1; i <= p.youths; i++) {
       const code = `DEMO-${p.key.slice(0, 3).toUpperCase()}-${String(i).padStart(2, "0")}`;
       // Start dates spread over the last 12 months; the first youth of each pilot started recently enough to have open occasions.
-      const startOffset = i === 1 ? 20 : Math.floor(30 + rand() * 320);
+      // A few youths follow a script that raises each staff signal rule (worker/signals/demo.ts).
+      const script = signalScript(code);
+      const startOffset = script?.startOffset ?? (i === 1 ? 20 : Math.floor(30 + rand() * 320));
       const start = addDays(today, -startOffset);
       // About a third leave care during the year; answers thin out after they leave (report §2.4.1).
-      const leavesAfter = rand() < 0.35 && startOffset > 120 ? Math.floor(90 + rand() * (startOffset - 90)) : null;
+      const leavesAfter = !script && rand() < 0.35 && startOffset > 120 ? Math.floor(90 + rand() * (startOffset - 90)) : null;
       const status = leavesAfter !== null ? "left_care" : i === p.youths && p.youths > 6 ? "paused" : "active";
       const [person] = await db
         .insert(schema.participants)
@@ -107,7 +111,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
         const open = o.closesDate > today;
         const afterLeaving = leavesAfter !== null && day > leavesAfter;
         const pAnswer = o.kind === "wave" ? (o.wave === "T1" ? 1 : o.wave === "T2" ? 0.6 : 0.35) : afterLeaving ? 0.3 : 0.85;
-        const done = !open && rand() < pAnswer;
+        const done = !open && (script ? script.answered(o) : rand() < pAnswer);
         if (done) answered.add(`${o.kind}:${o.seq}`);
         occasionRows.push({
           participantId: person!.id,
@@ -143,9 +147,9 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
               if (item.allowNotApplicable && rand() < 0.6) {
                 value = null;
                 notApplicable = true;
-              } else value = Math.max(0, Math.min(10, Math.round(base + (trend * day) / 14 + (rand() - 0.5) * 3)));
+              } else value = script ? script.slider(Math.round(day / schedule.frequentIntervalDays)) : Math.max(0, Math.min(10, Math.round(base + (trend * day) / 14 + (rand() - 0.5) * 3)));
             } else if (item.type === "yesno") value = rand() < 0.25 ? 1 : 0;
-            else value = Math.max(def.scale!.min, Math.min(def.scale!.max, Math.round(def.scale!.min + (def.scale!.max - def.scale!.min) * (0.4 + rand() * 0.5))));
+            else value = script?.likert(o.wave ?? null, def.scale!) ?? Math.max(def.scale!.min, Math.min(def.scale!.max, Math.round(def.scale!.min + (def.scale!.max - def.scale!.min) * (0.4 + rand() * 0.5))));
             responses.push({
               occasionId: occIds[idx]!,
               participantId: person!.id,
@@ -172,5 +176,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
   }
   await seedDemoCodes(env.DB, DEMO_PILOTS.map((p) => ({ key: p.key, researcher: demoStaff(p.key).researcher })), now);
   await recomputeParticipants(env.DB, allIds, now);
+  // Staff signals at once, as the scheduled run would raise them after its recompute.
+  await evaluateSignals(env.DB, allIds, now);
   return { created: true, participants: participantCount, responses: responseCount };
 }
