@@ -534,6 +534,12 @@ export const catalogue = {
   "staff.bg.ageAtPilotStart": { nl: "Leeftijd bij start pilot", en: "Age at pilot start" },
   "staff.bg.careStartDate": { nl: "Startdatum zorg", en: "Care start date" },
   "staff.bg.pilotStartDate": { nl: "Startdatum pilot", en: "Pilot start date" },
+  "staff.bg.pilotEndDate": { nl: "Einddatum pilot (leeg: nog in de pilot)", en: "Pilot end date (empty: still in the pilot)" },
+  "staff.bg.otherText": { nl: "anders, namelijk", en: "other, namely" },
+  "staff.bg.legacy": {
+    nl: "Eerder als vrije tekst ingevuld; staat nu onder 'anders'. Kies zo nodig een vaste keuze.",
+    en: "Entered earlier as free text; now shown under 'other'. Choose a fixed option where one fits.",
+  },
   "staff.bg.referralReason": { nl: "Reden van aanmelding", en: "Reason for referral" },
   "staff.bg.dsmCodes": { nl: "DSM/CAP-J-codes (optioneel)", en: "DSM/CAP-J codes (optional)" },
   "staff.bg.educationLevel": { nl: "Opleidingsniveau", en: "Education level" },
@@ -756,6 +762,28 @@ export const catalogue = {
   "report.band.high": { nl: "hoog (groen)", en: "high (green)" },
   "report.band.middle": { nl: "gemiddeld (geel)", en: "middle (yellow)" },
   "report.band.low": { nl: "laag (roze)", en: "low (pink)" },
+  "report.bandLetter.high": { nl: "H", en: "H" },
+  "report.bandLetter.middle": { nl: "G", en: "M" },
+  "report.bandLetter.low": { nl: "L", en: "L" },
+  "report.bandLetterNote": {
+    nl: "Elke gekleurde cel draagt ook een letter (H = hoog/groen, G = gemiddeld/geel, L = laag/roze), zodat de band ook zonder kleur leesbaar is.",
+    en: "Every coloured cell also carries a letter (H = high/green, M = middle/yellow, L = low/pink), so the band reads without colour too.",
+  },
+  "report.bandRulesPer": { nl: "Wat de kleuren per indicator betekenen", en: "What the colours mean per indicator" },
+  "report.nrMark": {
+    nl: "nr = wel gepland maar niet ingevuld (non-respons); een lege cel = nog niet aan de beurt of niet ingevuld door de begeleiding.",
+    en: "nr = due but not answered (non-response); an empty cell = not yet due, or not filled in by staff.",
+  },
+  "report.firstMeasurement": { nl: "1e meting", en: "First measurement" },
+  "report.lastMeasurement": { nl: "Laatste meting", en: "Last measurement" },
+  "report.firstLastNote": {
+    nl: "Eerste en laatste ingevulde meting (golf tussen haakjes); ↑/↓ = betrouwbare verandering tussen beide (|RCI| > 1,96).",
+    en: "First and last completed measurement (wave in brackets); ↑/↓ = reliable change between them (|RCI| > 1.96).",
+  },
+  "report.smallCell": {
+    nl: "Aantallen kleiner dan {n} worden niet getoond (< {n}), evenmin als gemiddelden over minder dan {n} jongeren; vrije tekst komt nooit in een samenvatting.",
+    en: "Counts below {n} are not shown (< {n}), nor are means over fewer than {n} youths; free text never appears in a summary.",
+  },
   "report.flag.up": { nl: "++ significante verandering in de gewenste richting", en: "++ significant change in the desired direction" },
   "report.flag.down": { nl: "-- significante verandering in de ongewenste richting", en: "-- significant change in the undesired direction" },
   "report.waveMark": {
@@ -763,8 +791,8 @@ export const catalogue = {
     en: "Wave scores come from the last completed wave (T2 or T3, in brackets); only T1 = empty.",
   },
   "report.bandRules": {
-    nl: "Kleuren: welzijn, basisbehoeften en pilot-items ≥ 7 hoog, ≤ 5 laag; GCI-R ±1 SD van de norm; ATMQ 25e/75e percentiel van de norm; TASC ±1 SD van de eigen groep op T1; RIS-L 25e/75e percentiel van de groep. Groen is altijd gunstig (bij Repressie en RIS-L-risico's is een lage score groen).",
-    en: "Colours: wellbeing, basic needs and pilot items ≥ 7 high, ≤ 5 low; GCI-R ±1 SD of the norm; ATMQ norm 25th/75th percentile; TASC ±1 SD of the own group at T1; RIS-L group 25th/75th percentile. Green is always favourable (for Repression and RIS-L risks a low score is green).",
+    nl: "Kleuren: welzijn, basisbehoeften en pilot-items ≥ 7 hoog, ≤ 5 laag; GCI-R ±1 SD van de norm; ATMQ 25e/75e percentiel van de norm; TASC ±1 SD van de eigen groep op T1; RIS-L 25e/75e percentiel van de onderzoeksgroep (alle pilots; of de eigen pilot, als instelling). Groen is altijd gunstig (bij Repressie en RIS-L-risico's is een lage score groen).",
+    en: "Colours: wellbeing, basic needs and pilot items ≥ 7 high, ≤ 5 low; GCI-R ±1 SD of the norm; ATMQ norm 25th/75th percentile; TASC ±1 SD of the own group at T1; RIS-L 25th/75th percentile of the study group (all pilots; or the own pilot, as a setting). Green is always favourable (for Repression and RIS-L risks a low score is green).",
   },
   "report.waves": { nl: "Scores per golf (Bijlage 1)", en: "Scores per wave (Appendix 1)" },
   "report.nonResponse": { nl: "nr", en: "nr" },
@@ -859,6 +887,14 @@ export const catalogue = {
   "staff.settings.signals.dropVsMedian": { nl: "Daling t.o.v. eigen mediaan: punten, en minimaal aantal eerdere metingen", en: "Drop against own median: points, and the minimum of earlier measurements" },
   "staff.settings.signals.reliableDeterioration": { nl: "Betrouwbare verslechtering tussen metingen (RCI)", en: "Reliable deterioration between waves (RCI)" },
   "staff.settings.signals.missedInRow": { nl: "Gemiste momenten op rij", en: "Missed occasions in a row" },
+  "staff.settings.signals.lowCount": { nl: "Laag: aantal metingen op rij", en: "Low: measurements in a row" },
+  "staff.settings.signals.dropPoints": { nl: "Daling: punten onder de eigen mediaan", en: "Drop: points below her own median" },
+  "staff.settings.signals.dropMinEarlier": { nl: "Daling: minimaal aantal eerdere metingen", en: "Drop: minimum of earlier measurements" },
+  "staff.settings.signals.missedCount": { nl: "Gemist: aantal momenten op rij", en: "Missed: occasions in a row" },
+  "staff.settings.signals.note": {
+    nl: "Meldingen zijn alleen voor onderzoekers; een jongere ziet ze nooit. Een gewijzigde regel geldt vanaf de volgende run voor alle jongeren.",
+    en: "Signals are for researchers only; a youth never sees them. A changed rule applies to every youth from the next run.",
+  },
   "staff.settings.signals.mail": { nl: "Stuur onderzoekers een korte e-mail bij nieuwe meldingen", en: "Send researchers a short e-mail when new signals appear" },
 } as const satisfies Record<string, { nl: string; en: string }>;
 

@@ -4,7 +4,7 @@
 // cannot drift apart. Only what the form changed is submitted (and audited).
 import { settingsBody } from "./validators";
 
-type Section = "schedule" | "reminders";
+type Section = "schedule" | "reminders" | "signals";
 /** A whole-number field: where it sits in the settings body and which whole-pilot problem code belongs to it. */
 type NumberField = { name: string; path: [Section, ...string[]]; problem: string };
 
@@ -19,15 +19,27 @@ export const NUMBER_FIELDS = [
   { name: "maxReminders", path: ["reminders", "maxReminders"], problem: "reminders.max_reminders" },
   { name: "minSpacingDays", path: ["reminders", "minSpacingDays"], problem: "reminders.min_spacing_days" },
   { name: "mentorAfterDays", path: ["reminders", "mentorAfterDays"], problem: "reminders.mentor_after_days" },
+  // staff signal thresholds (worker/signals/README.md)
+  { name: "signalLowCount", path: ["signals", "lowCount"], problem: "" },
+  { name: "signalDropPoints", path: ["signals", "dropPoints"], problem: "" },
+  { name: "signalDropMinEarlier", path: ["signals", "dropMinEarlier"], problem: "" },
+  { name: "signalMissedCount", path: ["signals", "missedCount"], problem: "" },
 ] as const satisfies readonly NumberField[];
 
-export type SettingsField = (typeof NUMBER_FIELDS)[number]["name"] | "senderName" | "quickExitUrl" | "quietStart" | "quietEnd" | "quietWeekdays" | "mentorAfterLastReminder";
+/** The signal rules' on/off switches and the staff mail: checkboxes named `signal.<key>`. */
+export const SIGNAL_FLAGS = ["trendDown", "lowTwice", "dropVsMedian", "reliableDeterioration", "missedInRow", "mail"] as const;
+type SignalFlag = (typeof SIGNAL_FLAGS)[number];
+const flagField = (k: SignalFlag) => `signal${k[0]!.toUpperCase()}${k.slice(1)}` as `signal${Capitalize<SignalFlag>}`;
+
+export type SettingsField = (typeof NUMBER_FIELDS)[number]["name"] | "senderName" | "quickExitUrl" | "quietStart" | "quietEnd" | "quietWeekdays" | "mentorAfterLastReminder" | `signal${Capitalize<SignalFlag>}`;
 
 /** What the form shows: the texts as typed (so a refused value is shown back as it was), days and a flag. */
 export type SettingsFormValues = {
   text: Record<string, string>;
   quietWeekdays: number[];
   mentorAfterLastReminder: boolean;
+  /** the signal rules' switches and the staff mail (SIGNAL_FLAGS) */
+  signals?: Partial<Record<SignalFlag, boolean>>;
   /** the settings version the form was rendered with (hidden field; worker/studies/config.ts settingsVersion) */
   version?: string;
 };
@@ -41,14 +53,16 @@ type Effective = {
   quickExitUrl: string;
   schedule: { frequentIntervalDays: number; frequentWindowDays: number; waveOffsetsDays: { T2: number; T3: number }; waveWindowDays: number; studyLengthDays: number };
   reminders: { firstReminderAfterDays: number; maxReminders: number; minSpacingDays: number; quietHours: { start: string; end: string }; quietWeekdays: number[]; mentorAfterLastReminder: boolean; mentorAfterDays: number };
+  signals?: Record<SignalFlag, boolean> & { lowCount: number; dropPoints: number; dropMinEarlier: number; missedCount: number };
 };
 
 const get = (o: unknown, path: readonly string[]) => path.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
 
 export function formFromSettings(s: Effective): SettingsFormValues {
   const text: Record<string, string> = { senderName: s.senderName, quickExitUrl: s.quickExitUrl, quietStart: s.reminders.quietHours.start, quietEnd: s.reminders.quietHours.end };
-  for (const f of NUMBER_FIELDS) text[f.name] = String(get(s, f.path));
-  return { text, quietWeekdays: [...s.reminders.quietWeekdays].sort(), mentorAfterLastReminder: s.reminders.mentorAfterLastReminder };
+  for (const f of NUMBER_FIELDS) if (f.path[0] !== "signals" || s.signals) text[f.name] = String(get(s, f.path));
+  const signals = s.signals ? Object.fromEntries(SIGNAL_FLAGS.map((k) => [k, s.signals![k]])) : undefined;
+  return { text, quietWeekdays: [...s.reminders.quietWeekdays].sort(), mentorAfterLastReminder: s.reminders.mentorAfterLastReminder, ...(signals ? { signals } : {}) };
 }
 
 /** Reads a posted form. Anything that is not a plain whole number stays text, so the schema refuses it. */
@@ -59,7 +73,8 @@ export function readSettingsForm(form: Record<string, string | File | (string | 
   const raw = form["quietWeekdays"];
   const days = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((d) => (typeof d === "string" && /^[1-7]$/.test(d) ? Number(d) : NaN));
   const version = one(VERSION_FIELD);
-  return { text, quietWeekdays: [...new Set(days)].sort(), mentorAfterLastReminder: one("mentorAfterLastReminder") === "1", ...(version ? { version } : {}) };
+  const signals = Object.fromEntries(SIGNAL_FLAGS.map((k) => [k, one(`signal.${k}`) === "1"]));
+  return { text, quietWeekdays: [...new Set(days)].sort(), mentorAfterLastReminder: one("mentorAfterLastReminder") === "1", signals, ...(version ? { version } : {}) };
 }
 
 function bodyOf(v: SettingsFormValues) {
@@ -69,8 +84,10 @@ function bodyOf(v: SettingsFormValues) {
     quickExitUrl: v.text.quickExitUrl,
     schedule: { waveOffsetsDays: { T1: 0 } } as Record<string, unknown>,
     reminders: { quietHours: { start: v.text.quietStart, end: v.text.quietEnd }, quietWeekdays: v.quietWeekdays, mentorAfterLastReminder: v.mentorAfterLastReminder } as Record<string, unknown>,
+    signals: { ...v.signals } as Record<string, unknown>,
   };
   for (const f of NUMBER_FIELDS) {
+    if (f.path[0] === "signals" && !v.signals) continue;
     let target = body as Record<string, unknown>;
     for (const k of f.path.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
     target[f.path[f.path.length - 1]!] = num(v.text[f.name]);
@@ -87,8 +104,8 @@ export function changedSettings(current: SettingsFormValues, next: SettingsFormV
   const b = bodyOf(next);
   const out: Record<string, unknown> = {};
   for (const k of ["senderName", "quickExitUrl"] as const) if (a[k] !== b[k]) out[k] = b[k];
-  for (const section of ["schedule", "reminders"] as const) {
-    const changed = Object.fromEntries(Object.entries(b[section]).filter(([k, v]) => JSON.stringify(a[section][k]) !== JSON.stringify(v)));
+  for (const section of ["schedule", "reminders", "signals"] as const) {
+    const changed = Object.fromEntries(Object.entries(b[section]).filter(([k, v]) => v !== undefined && JSON.stringify(a[section][k]) !== JSON.stringify(v)));
     if (Object.keys(changed).length) out[section] = changed;
   }
   return Object.keys(out).length ? out : null;
@@ -104,6 +121,8 @@ export function fieldOf(pathOrProblem: string): SettingsField | "form" {
   if (pathOrProblem.startsWith("reminders.quietWeekdays") || pathOrProblem === "reminders.quiet_weekdays") return "quietWeekdays";
   if (pathOrProblem.startsWith("reminders.mentorAfterLastReminder")) return "mentorAfterLastReminder";
   if (pathOrProblem === "senderName" || pathOrProblem === "quickExitUrl") return pathOrProblem;
+  const flag = SIGNAL_FLAGS.find((k) => pathOrProblem === `signals.${k}`);
+  if (flag) return flagField(flag);
   return "form";
 }
 

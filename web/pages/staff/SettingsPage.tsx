@@ -1,7 +1,7 @@
 // Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
 // Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
 // schema (worker/studies/settings-form.ts); errors are shown beside the field they belong to.
-import { NUMBER_RANGES, VERSION_FIELD, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
+import { NUMBER_RANGES, SIGNAL_FLAGS, VERSION_FIELD, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
@@ -40,6 +40,16 @@ const LABELS: Record<SettingsField, MessageKey> = {
   quietWeekdays: "staff.settings.quietWeekdays",
   mentorAfterLastReminder: "staff.settings.mentorAfterLastReminder",
   mentorAfterDays: "staff.settings.mentorAfterDays",
+  signalLowCount: "staff.settings.signals.lowCount",
+  signalDropPoints: "staff.settings.signals.dropPoints",
+  signalDropMinEarlier: "staff.settings.signals.dropMinEarlier",
+  signalMissedCount: "staff.settings.signals.missedCount",
+  signalTrendDown: "staff.settings.signals.trendDown",
+  signalLowTwice: "staff.settings.signals.lowTwice",
+  signalDropVsMedian: "staff.settings.signals.dropVsMedian",
+  signalReliableDeterioration: "staff.settings.signals.reliableDeterioration",
+  signalMissedInRow: "staff.settings.signals.missedInRow",
+  signalMail: "staff.settings.signals.mail",
 };
 
 export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, version, stale = false, lang = "nl" }: SettingsPageProps) {
@@ -141,6 +151,26 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
           </label>
           {number("mentorAfterDays")}
         </fieldset>
+        {values.signals && (
+          <fieldset id="signal-settings">
+            <legend>{t("staff.settings.signals", lang)}</legend>
+            <p class="small muted">{t("staff.settings.signals.note", lang)}</p>
+            {SIGNAL_FLAGS.map((k) => {
+              const id = `signal${k[0]!.toUpperCase()}${k.slice(1)}` as SettingsField;
+              return (
+                <>
+                  <label class="check">
+                    <input type="checkbox" name={`signal.${k}`} id={id} value="1" checked={values.signals![k] === true} disabled={disabled} /> {t(LABELS[id], lang)}
+                  </label>
+                  {k === "lowTwice" && number("signalLowCount")}
+                  {k === "dropVsMedian" && number("signalDropPoints")}
+                  {k === "dropVsMedian" && number("signalDropMinEarlier")}
+                  {k === "missedInRow" && number("signalMissedCount")}
+                </>
+              );
+            })}
+          </fieldset>
+        )}
         {canWrite && (
           <p>
             <button type="submit" id="settings-submit">{t("staff.settings.submit", lang)}</button>
