@@ -276,6 +276,8 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
   for (let c = 0; c < chunks.length; c++) {
     const { people, frequentBy, waveBy, existing } = await next!;
     next = c + 1 < chunks.length ? readChunk(d1, chunks[c + 1]!, versions) : null;
+    // Awaited in turn below; until then a failure must not count as unhandled (nor outlive a run that stopped).
+    next?.catch(() => {});
     const old = new Map(existing.map(([pid, indicator, fp]) => [`${pid}|${indicator}`, fp]));
     const upserts: unknown[][] = [];
     const keep = new Set<string>();
@@ -309,6 +311,7 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
     if (stale.length) stmts.push(d1.prepare(DELETE_STALE).bind(JSON.stringify(pairs)));
     if (pendingWrite) await pendingWrite;
     pendingWrite = stmts.length ? d1.batch(stmts) : null;
+    pendingWrite?.catch(() => {});
     changed += upserts.length + stale.length;
   }
   if (pendingWrite) await pendingWrite;
