@@ -235,6 +235,13 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
     expect((await call(researcher, "PUT", `${api}/comments/${noComment}/codes/${code.codes[0]!.id}`)).status).toBe(404);
     expect((await call(researcher, "PUT", `${api}/comments/${mine}/codes/${foreignCode}`)).status).toBe(404);
     expect((await call(researcher, "PUT", `${api}/comments/abc/codes/1`)).status).toBe(404);
+    // without a youth: every comment of this pilot's youths, none of the other pilot's
+    const all = (await (await call(researcher, "GET", `${api}/comments`)).json()) as { youth: null; comments: { youth: string; comment: string }[]; counts: { tags: number }[] };
+    expect(all.youth).toBeNull();
+    expect(all.comments.length).toBe(8);
+    expect(new Set(all.comments.map((c) => c.youth))).toEqual(new Set([w.code]));
+    expect(all.counts.every((c) => c.tags > 0)).toBe(true);
+    expect((await call(researcher, "GET", `${api}/comments?youth=${w.other.code}`)).status).toBe(404);
   });
 });
 
@@ -268,19 +275,19 @@ describe("exports and pages", () => {
     const html = await page.text();
     expect(html).toContain("&lt;script>alert(1)&lt;/script> thuis");
     expect(html).not.toContain("<script>");
-    const order = [...html.matchAll(/<li data-response="(\d+)"/g)].map((m) => Number(m[1]));
+    const order = [...html.matchAll(/<li id="c\d+" data-response="(\d+)"/g)].map((m) => Number(m[1]));
     expect(order.length).toBe(8);
     const [newest] = (await env.DB.prepare("SELECT id FROM responses WHERE participant_id = ? AND comment IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1").bind(w.youthId).all<{ id: number }>()).results;
     expect(order[0]).toBe(newest!.id);
     const filtered = await (await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin`)).text();
-    expect([...filtered.matchAll(/<li data-response=/g)].length).toBe(1);
+    expect([...filtered.matchAll(/<li id="c\d+" data-response=/g)].length).toBe(1);
     expect(filtered).toContain('<option value="welzijn.gezin" selected');
     const [gezin] = await responseIds(w.youthId, "gezin");
     const tag = await call(researcher, "POST", `${base}/youths/${w.code}/comments/${gezin}/tags?item=welzijn.gezin`, form(researcher, { op: "add", code: String(vrienden) }));
     expect(tag.status).toBe(303);
     expect(tag.headers.get("location")).toContain("item=welzijn.gezin");
     const after = await (await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin&done=tagged`)).text();
-    expect(after).toMatch(new RegExp(`<li data-response="${gezin}"[\\s\\S]*?class="tag" data-code="${vrienden}"`));
+    expect(after).toMatch(new RegExp(`<li id="c${gezin}" data-response="${gezin}"[\\s\\S]*?class="tag" data-code="${vrienden}"`));
     // a response of another youth through this youth's page is refused
     const otherYouth = (await env.DB.prepare("SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? AND r.comment IS NOT NULL").bind(w.other.id).first<{ id: number }>())!.id;
     expect((await call(researcher, "POST", `${base}/youths/${w.code}/comments/${otherYouth}/tags`, form(researcher, { op: "add", code: String(vrienden) }))).status).toBe(404);

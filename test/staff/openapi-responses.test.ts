@@ -41,7 +41,11 @@ describe("response descriptions", () => {
     // The exceptions name real operations that still lack a schema.
     for (const k of Object.keys(UNDESCRIBED)) expect(json.some((o) => keyOf(o) === k && !o.response), k).toBe(true);
     expect(OPERATIONS.filter((o) => o.produces).map(keyOf).sort()).toEqual(
-      ["GET /api/v1/admin/archive", ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`)],
+      [
+        "GET /api/v1/admin/archive",
+        ...["codes.csv", "comments/coded.csv"].map((f) => `GET /api/v1/pilots/:pilot/${f}`),
+        ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
+      ].sort(),
     );
   });
 
@@ -52,6 +56,7 @@ describe("response descriptions", () => {
         "POST /api/v1/admin/archive/restore 201",
         "POST /api/v1/instruments/import 200|201",
         "POST /api/v1/pilots 201",
+        "POST /api/v1/pilots/:pilot/codes 201",
         "POST /api/v1/pilots/:pilot/imports/measurements 200|201",
         "POST /api/v1/pilots/:pilot/imports/participants 200|201",
         "POST /api/v1/pilots/:pilot/participants 201",

@@ -11,6 +11,7 @@ export type Code = { id: number; label: string; description: string | null };
 export type CodeCount = Code & { tags: number; youths: number };
 export type CommentRow = {
   responseId: number;
+  youth: string;
   instrument: string;
   item: string;
   value: number | null;
@@ -147,7 +148,7 @@ export async function importCodebook(d1: D1Database, pilot: Pilot, rows: Codeboo
   return counts;
 }
 
-type RawComment = { id: number; instrument: string; item: string; value: number | null; not_applicable: number; comment: string; answered_at: number; kind: "frequent" | "wave"; wave: string | null };
+type RawComment = { id: number; youth: string; instrument: string; item: string; value: number | null; not_applicable: number; comment: string; answered_at: number; kind: "frequent" | "wave"; wave: string | null };
 
 /** A youth of the pilot by code (404 otherwise). */
 export async function youthOf(d1: D1Database, pilotId: number, code: string) {
@@ -156,14 +157,18 @@ export async function youthOf(d1: D1Database, pilotId: number, code: string) {
   return row;
 }
 
-/** Her comments, newest first, each with its codes; `item` ("instrument.item") narrows them to one item. */
-export async function commentsOf(d1: D1Database, pilot: Pilot, participantId: number, item?: string): Promise<{ comments: CommentRow[]; items: string[] }> {
+/**
+ * Her comments (participantId null: every youth's of the pilot), newest first, each with its codes; `item`
+ * ("instrument.item") narrows them to one item.
+ */
+export async function commentsOf(d1: D1Database, pilot: Pilot, participantId: number | null, item?: string): Promise<{ comments: CommentRow[]; items: string[] }> {
+  const who = participantId === null ? "?1 IS NULL" : "r.participant_id = ?1";
   const { results } = await d1
     .prepare(
-      `SELECT r.id, i.key AS instrument, r.item_key AS item, r.value, r.not_applicable, r.comment, r.answered_at, o.kind, o.wave
+      `SELECT r.id, p.code AS youth, i.key AS instrument, r.item_key AS item, r.value, r.not_applicable, r.comment, r.answered_at, o.kind, o.wave
        FROM responses r JOIN participants p ON p.id = r.participant_id JOIN occasions o ON o.id = r.occasion_id
        JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
-       WHERE r.participant_id = ?1 AND p.pilot_id = ?2 AND ${HAS_COMMENT}
+       WHERE ${who} AND p.pilot_id = ?2 AND ${HAS_COMMENT}
        ORDER BY r.answered_at DESC, r.id DESC`,
     )
     .bind(participantId, pilot.id)
@@ -171,7 +176,7 @@ export async function commentsOf(d1: D1Database, pilot: Pilot, participantId: nu
   const { results: tags } = await d1
     .prepare(
       `SELECT t.response_id, c.id, c.label FROM comment_tags t JOIN comment_codes c ON c.id = t.code_id JOIN responses r ON r.id = t.response_id
-       WHERE r.participant_id = ?1 AND c.pilot_id = ?2 ORDER BY c.label COLLATE NOCASE`,
+       WHERE ${who} AND c.pilot_id = ?2 ORDER BY c.label COLLATE NOCASE`,
     )
     .bind(participantId, pilot.id)
     .all<{ response_id: number; id: number; label: string }>();
@@ -179,6 +184,7 @@ export async function commentsOf(d1: D1Database, pilot: Pilot, participantId: nu
   for (const t of tags) (codesOf.get(t.response_id) ?? codesOf.set(t.response_id, []).get(t.response_id)!).push({ id: t.id, label: t.label });
   const all = results.map((r) => ({
     responseId: r.id,
+    youth: r.youth,
     instrument: r.instrument,
     item: r.item,
     value: r.value,

@@ -23,9 +23,10 @@ const codeCount = z.strictObject({ id: z.int(), label: z.string(), description: 
 const codeBody = z.object({ label: z.string().max(400), description: z.string().max(2000).nullable().optional() }).strict();
 const codePatch = z.object({ label: z.string().max(400).optional(), description: z.string().max(2000).nullable().optional() }).strict();
 const deleteQuery = z.object({ removeTags: z.enum(["0", "1"]).optional() }).strict();
-const commentsQuery = z.object({ youth: z.string().min(1).max(64), item: z.string().max(120).optional() }).strict();
+const commentsQuery = z.object({ youth: z.string().min(1).max(64).optional(), item: z.string().max(120).optional() }).strict();
 const comment = z.strictObject({
   responseId: z.int(),
+  youth: z.string(),
   instrument: z.string(),
   item: z.string(),
   value: z.number().nullable(),
@@ -38,7 +39,7 @@ const comment = z.strictObject({
   codes: z.array(z.strictObject({ id: z.int(), label: z.string() })),
 });
 const commentsResponse = z.strictObject({
-  youth: z.string(),
+  youth: z.string().nullable(),
   comments: z.array(comment),
   items: z.array(z.string()),
   counts: z.array(z.strictObject({ id: z.int(), label: z.string(), tags: z.int().min(0) })),
@@ -134,13 +135,22 @@ export const commentApiRoutes = new Hono<StaffEnv>()
     },
   )
   .get(
-    op({ method: "get", path: `${P}/comments`, summary: "A youth's comments, newest first, with item, date, value and codes; item narrows to one item", access: "write", query: commentsQuery, response: commentsResponse }),
+    op({
+      method: "get",
+      path: `${P}/comments`,
+      summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
+      description: "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
+      access: "write",
+      query: commentsQuery,
+      response: commentsResponse,
+    }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const q = queryOf(c, commentsQuery);
-      const youth = await youthOf(c.env.DB, pilot.id, q.youth);
-      const { comments, items } = await commentsOf(c.env.DB, pilot, youth.id, q.item);
-      return c.json({ youth: youth.code, comments, items, counts: await youthCounts(c.env.DB, pilot.id, youth.id) });
+      const youth = q.youth === undefined ? null : await youthOf(c.env.DB, pilot.id, q.youth);
+      const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
+      const counts = youth ? await youthCounts(c.env.DB, pilot.id, youth.id) : (await codebook(c.env.DB, pilot.id)).filter((k) => k.tags > 0).map(({ id, label, tags }) => ({ id, label, tags }));
+      return c.json({ youth: youth?.code ?? null, comments, items, counts });
     },
   )
   .get(
