@@ -32,6 +32,8 @@ export type InstrumentDefinition = {
   scale?: { min: number; max: number; labels: Text[] };
   items: Item[];
   subscales?: Subscale[];
+  /** norm of the total over all items (GCI-R "Totaal leefklimaat", report table 3.3) */
+  totalNorm?: Norm;
   /** true when the item texts are demo placeholders (licensed instrument not yet imported) */
   demo?: boolean;
   pilot?: string;
@@ -175,7 +177,8 @@ const demoNorm = (mean: number, sd: number, reliability: number, p25?: number, p
 });
 
 /** Structure from report §2.3; items and norms are demo placeholders until the licensed definition is imported. */
-export const GCIR = demoLikert(
+export const GCIR: InstrumentDefinition = {
+  ...demoLikert(
   "gcir",
   { nl: "Vragenlijst over je groep", en: "Questionnaire about your group" },
   [
@@ -197,7 +200,9 @@ export const GCIR = demoLikert(
       { nl: "helemaal waar", en: "completely true" },
     ],
   },
-);
+  ),
+  totalNorm: demoNorm(3.3, 0.6, 0.9),
+};
 
 export const ATMQ = demoLikert(
   "atmq",

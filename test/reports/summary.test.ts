@@ -51,16 +51,18 @@ describe("buildSummary", () => {
     const s = buildSummary(
       input({
         indicators: [
-          ind(1, "wave:T1:gcir.ondersteuning", 2.0),
-          ind(1, "wave:T2:gcir.ondersteuning", 2.2),
-          ind(1, "wave:T3:gcir.ondersteuning", 4.5), // T3 − T1 = 2.5, Sdiff = √(2·0.49·0.1) ≈ 0.313 → improved
-          ind(2, "wave:T1:gcir.ondersteuning", 3.0), // only T1: empty
-          ind(3, "wave:T1:gcir.ondersteuning", 3.0),
-          ind(3, "wave:T2:gcir.ondersteuning", 3.1), // no reliable change
+          ind(1, "wave:T1:gcir.totaal", 2.0),
+          ind(1, "wave:T2:gcir.totaal", 2.2),
+          ind(1, "wave:T3:gcir.totaal", 4.5), // T3 − T1 = 2.5, Sdiff = √(2·0.36·0.1) ≈ 0.268 → improved
+          ind(2, "wave:T1:gcir.totaal", 3.0), // only T1: empty
+          ind(3, "wave:T1:gcir.totaal", 3.0),
+          ind(3, "wave:T2:gcir.totaal", 3.1), // no reliable change
         ],
       }),
     );
-    const col = "gcir.ondersteuning";
+    // Table 3.3 shows the GCI-R total ("Totaal leefklimaat"); its subscales are in the appendix tables only.
+    expect(s.integral.columns.some((c) => c.key === "gcir.ondersteuning")).toBe(false);
+    const col = "gcir.totaal";
     const [a, b, c] = s.integral.rows;
     expect(b!.cells[col]).toMatchObject({ value: 4.5, wave: "T3", flag: "++", band: "high" });
     expect(a!.cells[col]).toMatchObject({ value: null, wave: null, flag: null, band: null });
@@ -89,7 +91,7 @@ describe("buildSummary", () => {
     expect(row.changes.rci.T3vsT1).toBeCloseTo(1.8 / sdiff, 12);
     // Repressie 3.8 > norm mean 2.9 + 0.7: high raw score, so the band is low (pink).
     expect(row.scores.T3.band).toBe("low");
-    expect(s.integral.rows[1]!.cells["gcir.repressie"]!.flag).toBe("--");
+    expect(s.integral.rows[1]!.cells["gcir.repressie"]).toBeUndefined(); // subscales: appendix only
   });
 
   it("TASC is banded against ±1 SD of the own group at T1", () => {
@@ -120,7 +122,7 @@ describe("buildSummary", () => {
     expect(flagOf("down", false)).toBe("++");
   });
 
-  it("RIS-L columns appear only with RIS-L forms, banded by the group's quartiles, risks inverted", () => {
+  it("RIS-L columns appear only with RIS-L forms, banded by the pilot's quartiles when set to its own group, risks inverted", () => {
     expect(buildSummary(input()).integral.columns.some((c) => c.group === "risl")).toBe(false);
     const s = buildSummary(
       input({
@@ -129,6 +131,8 @@ describe("buildSummary", () => {
           { participantId: 2, form: "risl", data: { signals: 2, risks: 5, protective: 0 } },
           { participantId: 3, form: "risl", data: { signals: 5, risks: 3, protective: 1 } },
         ],
+        settings: { rislNormGroup: "pilot" },
+        studyRisl: [{ signals: 100, risks: 100, protective: 100 }],
       }),
     );
     const cells = s.integral.rows.map((r) => r.cells);
@@ -162,19 +166,69 @@ describe("buildSummary", () => {
 });
 
 describe("backgroundTable and rislSum", () => {
-  it("summarises numbers and categories, and leaves out identifying fields, dates and long text", () => {
-    const t = backgroundTable([
-      { data: { age: 14, edu: "vmbo", care: ["a", "b"], naam: "X", dateOfBirth: "2010-01-01", start: "2024-01-01", reason: "x".repeat(80), email: "a@b" } },
-      { data: { age: 18, edu: "vmbo", care: ["a"] } },
-    ])!;
+  it("summarises the fixed fields only: unknown fields, dates, free text and 'namelijk' texts never appear", () => {
+    const t = backgroundTable(
+      [
+        { data: { ageAtPilotStart: 14, educationLevel: "vmbo_bk", careBefore: ["ambulant", "crisis"], naam: "X", dateOfBirth: "2010-01-01", careStartDate: "2024-01-01", referralReason: "xxxx reason", dsmCodes: ["F43.1"], income: "other", incomeOther: "kapper zaterdag" } },
+        { data: { ageAtPilotStart: 18, educationLevel: "vmbo_bk", careBefore: ["ambulant"], income: "other", incomeOther: "yyyy" } },
+      ],
+      2,
+    )!;
     expect(t.n).toBe(2);
-    expect(t.numeric).toEqual([{ field: "age", n: 2, mean: 16, sd: Math.sqrt(8), min: 14, max: 18 }]);
-    expect(t.categorical).toEqual([
-      { field: "edu", counts: [{ value: "vmbo", count: 2 }] },
-      { field: "care", counts: [{ value: "a", count: 2 }, { value: "b", count: 1 }] },
+    expect(t.numeric).toEqual([{ field: "ageAtPilotStart", label: { nl: "Leeftijd start pilot", en: "Age at pilot start" }, count: 2, suppressed: false, mean: 16, sd: Math.sqrt(8), min: 14, max: 18 }]);
+    expect(t.categorical.map((c) => [c.field, c.counts.map((x) => [x.value, x.count, x.suppressed])])).toEqual([
+      ["educationLevel", [["vmbo_bk", 2, false]]],
+      ["careBefore", [["ambulant", 2, false], ["crisis", null, true]]],
+      ["income", [["other", 2, false]]],
     ]);
-    expect(JSON.stringify(t)).not.toMatch(/naam|2010|a@b|xxxx/);
+    expect(JSON.stringify(t)).not.toMatch(/naam|2010|2024|xxxx|F43|kapper|yyyy/);
     expect(backgroundTable([])).toBeNull();
+  });
+
+  it("withholds counts and statistics below the minimum cell size (default 3)", () => {
+    const forms = [{ data: { ageAtPilotStart: 15, countryOfOrigin: "nl" } }, { data: { ageAtPilotStart: 16, countryOfOrigin: "nl" } }, { data: { countryOfOrigin: "non_west_european" } }];
+    const t = backgroundTable(forms)!;
+    expect(t.minCellSize).toBe(3);
+    expect(t.numeric[0]).toMatchObject({ field: "ageAtPilotStart", count: null, suppressed: true, mean: null, sd: null, min: null, max: null });
+    expect(t.categorical[0]!.counts).toEqual([
+      { value: "nl", label: { nl: "Nederland", en: "The Netherlands" }, count: null, suppressed: true },
+      { value: "non_west_european", label: { nl: "Niet-West-Europees", en: "Non-West European" }, count: null, suppressed: true },
+    ]);
+    const loose = backgroundTable(forms, 1)!;
+    expect(loose.categorical[0]!.counts.map((c) => c.count)).toEqual([2, 1]);
+    expect(loose.numeric[0]).toMatchObject({ count: 2, mean: 15.5, min: 15, max: 16 });
+  });
+
+  it("old free text loads as its option or as 'anders', and counts so", () => {
+    const t = backgroundTable([{ data: { educationLevel: "VMBO basis/kader" } }, { data: { educationLevel: "mbo" } }, { data: { educationLevel: "Cursus bij de buurman" } }, { data: { educationLevel: "mbo " } }], 1)!;
+    expect(t.categorical[0]!.counts.map((c) => [c.value, c.count])).toEqual([["vmbo_bk", 1], ["mbo", 2], ["other", 1]]);
+    expect(JSON.stringify(t)).not.toContain("buurman");
+  });
+
+  it("derives months in the institution before the pilot and months in the pilot (to the end date, leaving care or today)", () => {
+    const base = { waveInstruments: [], waveDefinitions: {}, indicators: [], occasions: [], completionMinutes: [] };
+    const s = buildSummary({
+      ...base,
+      pilot: { key: "fier", name: "Fier", organisation: "O" },
+      today: "2025-01-01",
+      settings: { minCellSize: 1 },
+      participants: [
+        { id: 1, code: "A", status: "active", pilotStartDate: "2024-03-01" },
+        { id: 2, code: "B", status: "left_care", pilotStartDate: "2024-01-01", leftCareAt: "2024-07-01" },
+        { id: 3, code: "C", status: "active", pilotStartDate: "2024-06-01" },
+      ],
+      staffForms: [
+        { participantId: 1, form: "background", data: { careStartDate: "2023-12-01" } },
+        { participantId: 2, form: "background", data: { careStartDate: "2024-01-01" } },
+        { participantId: 3, form: "background", data: { careStartDate: "2024-04-01", pilotStartDate: "2024-05-01", pilotEndDate: "2024-11-01" } },
+      ],
+    });
+    const row = (f: string) => s.background!.numeric.find((x) => x.field === f)!;
+    // before: 3, 0, 1 months; in the pilot: 10 (to today), 6 (to leaving care), 6 (to the form's end date)
+    expect(row("monthsBeforePilot")).toMatchObject({ count: 3, min: 0, max: 3 });
+    expect(row("monthsBeforePilot").mean).toBeCloseTo((3 + 0 + 1) / 3, 0);
+    expect(row("monthsInPilot")).toMatchObject({ count: 3, min: 6 });
+    expect(row("monthsInPilot").max).toBeCloseTo(10, 0);
   });
 
   it("rislSum counts yes answers or takes a number", () => {

@@ -214,10 +214,10 @@ describe("researcher workspace", () => {
     const api = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/risl`)).json()) as { scores: unknown };
     expect(api.scores).toEqual({ signals: 3, risks: 3, protective: 3 });
     expect(await (await call(s, "GET", `${base}/risl`)).text()).toContain('id="risl-scores"');
-    const bg = await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "17", countryOfOrigin: "non_west_european", careBefore: "ambulant, residentieel", debts: "yes" }), { csrf: false });
+    const bg = await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "17", countryOfOrigin: "non_west_european", careBefore: "ambulant, residential_open", debts: "yes" }), { csrf: false });
     expect(bg.status).toBe(303);
     const stored = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`)).json()) as { data: unknown };
-    expect(stored.data).toEqual({ ageAtPilotStart: 17, countryOfOrigin: "non_west_european", careBefore: ["ambulant", "residentieel"], debts: "yes" });
+    expect(stored.data).toEqual({ ageAtPilotStart: 17, countryOfOrigin: "non_west_european", careBefore: ["ambulant", "residential_open"], debts: "yes" });
     expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "abc" }), { csrf: false })).status).toBe(400);
     expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false })).status).toBe(403);
   });

@@ -7,6 +7,8 @@ export type WaveDefinition = {
   scale?: { min: number; max: number };
   items: { key: string; type: string; subscale?: string; reverse?: boolean }[];
   subscales?: { key: string; label: { nl: string; en: string }; higherIsBetter: boolean; norm?: WaveNorm }[];
+  /** norm of the total over all items (GCI-R "Totaal leefklimaat"), for its band and RCI */
+  totalNorm?: WaveNorm;
 };
 
 export type WaveNorm = { mean: number; sd: number; reliability: number; p25?: number; p75?: number; demo?: boolean };
@@ -49,7 +51,7 @@ export function scoreWave(def: WaveDefinition, answers: ReadonlyMap<string, numb
 export function waveScales(def: WaveDefinition): { key: string; label: { nl: string; en: string }; higherIsBetter: boolean; norm?: WaveNorm }[] {
   const subs = def.subscales ?? [];
   if (subs.some((s) => s.key === TOTAL)) return subs;
-  return [...subs, { key: TOTAL, label: { nl: "Totaal", en: "Total" }, higherIsBetter: true }];
+  return [...subs, { key: TOTAL, label: { nl: "Totaal", en: "Total" }, higherIsBetter: true, ...(def.totalNorm ? { norm: def.totalNorm } : {}) }];
 }
 
 /** Stored indicator key of a wave score, e.g. `wave:T2:gcir.repressie`. */

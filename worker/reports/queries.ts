@@ -2,14 +2,17 @@
 // statistics were computed by the scheduled job (worker/analysis/recompute.ts).
 import { instrumentsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
-import type { StoredIndicator, SummaryInput } from "./summary";
+import { localDate } from "../schedule/schedule";
+import { reportSettingsOf } from "./report-settings";
+import { rislSum, type StoredIndicator, type SummaryInput } from "./summary";
 
 export type PilotRow = { id: number; key: string; name: string; organisation: string; timezone: string; settings: unknown };
 
 export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: number): Promise<SummaryInput> {
   const configured = instrumentsOf(pilot).wave;
-  const [people, indicators, occasions, timings, forms, defs] = await d1.batch([
-    d1.prepare("SELECT id, code, status FROM participants WHERE pilot_id = ? ORDER BY code").bind(pilot.id),
+  const settings = reportSettingsOf(pilot);
+  const [people, indicators, occasions, timings, forms, defs, studyRisl] = await d1.batch([
+    d1.prepare("SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = ? ORDER BY code").bind(pilot.id),
     d1
       .prepare(
         `SELECT r.participant_id, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
@@ -36,10 +39,24 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
       `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
        WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
     ),
+    // RIS-L forms of the whole study (every pilot of this pilot's study): only their sums leave this function,
+    // as the study-group cut-offs of report table 2.3.
+    d1
+      .prepare(
+        `SELECT f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id
+         WHERE f.form = 'risl' AND p.pilot_id IN (SELECT id FROM pilots WHERE study_id = (SELECT study_id FROM pilots WHERE id = ?))`,
+      )
+      .bind(settings.rislNormGroup === "study" ? pilot.id : -1),
   ]);
   type Ind = { participant_id: number; indicator: string; n: number; mean: number | null; min: number | null; max: number | null; slope_per_measurement: number | null; slope_per_day: number | null; kendall_s: number | null; p: number | null; trend: "up" | "down" | null; band: StoredIndicator["band"] };
   return {
-    pilot: { key: pilot.key, name: pilot.name, organisation: pilot.organisation },
+    pilot: { key: pilot.key, name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone },
+    today: localDate(now, pilot.timezone),
+    settings,
+    studyRisl: (studyRisl!.results as { data: string }[]).map((r) => {
+      const d = safeJson(r.data);
+      return { signals: rislSum(d.signals), risks: rislSum(d.risks), protective: rislSum(d.protective) };
+    }),
     waveInstruments: configured,
     participants: people!.results as SummaryInput["participants"],
     indicators: (indicators!.results as Ind[]).map((r) => ({

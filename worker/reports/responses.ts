@@ -30,14 +30,29 @@ export const storedIndicator = z.strictObject({
 });
 
 /** A table cell: wave cells name the wave they show (null: none yet beyond T1); n = measurements or youths. */
-export const cell = z.strictObject({ value: z.number().nullable(), band: band.nullable(), flag, wave: wave.nullable().optional(), n: z.int().min(0).optional() });
+export const cell = z.strictObject({
+  value: z.number().nullable(),
+  band: band.nullable(),
+  flag,
+  wave: wave.nullable().optional(),
+  n: z.int().min(0).optional(),
+  /** "nr": due and not answered (non-response); an empty cell without it is not yet due or not filled in */
+  mark: z.literal("nr").optional(),
+});
+
+/** Column groups of report table 3.3, in its order: Doelgroep, Behandelkenmerken, Pilotspecifiek, Uitkomsten. */
+export const integralSection = z.enum(["target", "treatment", "pilot", "outcomes"]);
+/** What each band means for one indicator, with its cut-offs (report table 2.3); null: no band. */
+export const bandRule = z.strictObject({ high: text, middle: text, low: text }).nullable();
 
 export const integralColumn = z.strictObject({
   key: z.string(),
   label: text,
   group: z.enum(["risl", "wave", "frequent"]),
+  section: integralSection,
   instrument: z.string().optional(),
   subscale: z.string().optional(),
+  bandRule,
 });
 
 const waveCell = cell.extend({
@@ -51,17 +66,42 @@ export const waveRow = z.strictObject({
   scores: z.strictObject({ T1: waveCell, T2: waveCell, T3: waveCell }),
   /** RCI against the previous answered wave and against T1 */
   changes: z.strictObject({ T2vsT1: change, T3vsT2: change, T3vsT1: change, rci: z.strictObject({ T2vsT1: rci, T3vsT2: rci, T3vsT1: rci }) }),
+  /** Bijlage 1 table 4 (TASC): her first and last measurement, the change between them by RCI */
+  firstLast: z
+    .strictObject({
+      first: z.strictObject({ wave, value: z.number() }).nullable(),
+      last: z.strictObject({ wave, value: z.number(), band: band.nullable(), change, rci }).nullable(),
+    })
+    .optional(),
 });
 
+const count = z.int().min(0);
+/** A count below the pilot's minimum cell size is never given: count null, suppressed true ("< 3"). */
+const protectedCount = z.strictObject({ count: count.nullable(), suppressed: z.boolean() });
+
+/** Report table 3.1: fixed fields only (no free text); statistics of fewer youths than the minimum are withheld. */
 export const backgroundTableSchema = z.strictObject({
   n: z.int().min(1),
-  numeric: z.array(z.strictObject({ field: z.string(), n: z.int().min(1), mean: z.number(), sd: z.number().nullable(), min: z.number(), max: z.number() })),
-  categorical: z.array(z.strictObject({ field: z.string(), counts: z.array(z.strictObject({ value: z.string(), count: z.int().min(1) })) })),
+  minCellSize: z.int().min(1),
+  numeric: z.array(
+    z.strictObject({
+      field: z.string(),
+      label: text,
+      ...protectedCount.shape,
+      mean: z.number().nullable(),
+      sd: z.number().nullable(),
+      min: z.number().nullable(),
+      max: z.number().nullable(),
+    }),
+  ),
+  categorical: z.array(z.strictObject({ field: z.string(), label: text, counts: z.array(z.strictObject({ value: z.string(), label: text, ...protectedCount.shape })) })),
 });
 
 export const summarySchema = z.strictObject({
-  pilot: z.strictObject({ key: z.string(), name: z.string(), organisation: z.string() }),
+  pilot: z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string() }),
   participantCount: z.int().min(0),
+  /** the pilot's report settings: minimum cell size, RIS-L cut-offs from the study group or the pilot's own */
+  settings: z.strictObject({ minCellSize: z.int().min(1), rislNormGroup: z.enum(["study", "pilot"]) }),
   /** Table 3.3: per youth the RIS-L sums, the last wave beyond T1 and the frequent indicators */
   integral: z.strictObject({
     columns: z.array(integralColumn),
@@ -76,7 +116,12 @@ export const summarySchema = z.strictObject({
       higherIsBetter: z.boolean(),
       bandMethod,
       norm: norm.nullable(),
+      /** "firstLast": Bijlage 1 table 4 (TASC) shows first and last measurement */
+      layout: z.enum(["waves", "firstLast"]),
+      bandRule,
       rows: z.array(waveRow),
+      /** the group-mean row: per wave the mean of the youths' scores (n youths), and of first and last */
+      groupMean: z.strictObject({ T1: cell, T2: cell, T3: cell, first: cell, last: cell }),
     }),
   ),
   frequentTables: z.array(
@@ -84,7 +129,10 @@ export const summarySchema = z.strictObject({
       indicator: z.string(),
       label: text,
       aggregate: z.enum(["mean", "count_yes"]),
+      bandRule,
       rows: z.array(storedIndicator.omit({ participantId: true }).extend({ code: z.string(), flag })),
+      /** the group-mean row: mean number of measurements and mean of the youths' means */
+      groupMean: z.strictObject({ n: z.number().nullable(), mean: z.number().nullable(), band: band.nullable() }),
     }),
   ),
   response: z.strictObject({

@@ -5,10 +5,13 @@
 import type { z } from "zod/v4";
 import { frequentIndicators } from "../../schema/instruments/definitions";
 import type { ParticipantStatus } from "../../schema/tables";
-import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, sampleSd, type Band } from "../analysis/bands";
+import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, FIXED_CUTOFFS, quantileType7, sampleSd, type Band } from "../analysis/bands";
+import { formatNumber } from "../lib/format";
+import { BACKGROUND_FIELD_LABELS, BACKGROUND_OPTIONS, LIST_FIELDS, monthsBetween, normaliseBackground, optionLabel, type BackgroundListField } from "../studies/background";
 import { median, reliableChange } from "../analysis/stats";
-import { parseWaveIndicatorKey, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
-import type { backgroundTableSchema, bandMethod, cell, change, flag, integralColumn, storedIndicator, summarySchema, waveRow } from "./responses";
+import { parseWaveIndicatorKey, TOTAL as TOTAL_SCALE, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
+import type { backgroundTableSchema, bandMethod, bandRule, cell, change, flag, integralColumn, integralSection, storedIndicator, summarySchema, waveRow } from "./responses";
 
 export const WAVES = ["T1", "T2", "T3"] as const;
 export type Wave = (typeof WAVES)[number];
@@ -19,10 +22,19 @@ export type Change = z.infer<typeof change>;
 export type StoredIndicator = z.infer<typeof storedIndicator>;
 
 export type SummaryInput = {
-  pilot: { key: string; name: string; organisation: string };
+  pilot: { key: string; name: string; organisation: string; timezone?: string };
+  /** today in the pilot's zone (YYYY-MM-DD): months in the pilot of youths still in it run to today */
+  today?: string;
+  /** the pilot's report settings (worker/reports/report-settings.ts); defaults: 3 and "study" */
+  settings?: Partial<ReportSettings>;
+  /**
+   * RIS-L sums of every youth of the study (all its pilots, this one included) for the study-group cut-offs
+   * (report table 2.3); without it the pilot's own group is used.
+   */
+  studyRisl?: { signals: number | null; risks: number | null; protective: number | null }[];
   /** wave instruments configured for the pilot (others found in the data are added) */
   waveInstruments: string[];
-  participants: { id: number; code: string; status: ParticipantStatus }[];
+  participants: { id: number; code: string; status: ParticipantStatus; pilotStartDate?: string; leftCareAt?: string | null }[];
   indicators: StoredIndicator[];
   /** current definition per wave instrument key (structure, direction, norms) */
   waveDefinitions: Record<string, WaveDefinition>;
@@ -84,35 +96,119 @@ export const RISL_PARTS = [
   { key: "protective", label: { nl: "RIS-L beschermend (1D)", en: "RIS-L protective (1D)" }, higherIsBetter: true },
 ] as const;
 
-/** Keys that could identify a youth are never summarised, whatever a staff form holds. */
-const IDENTIFYING = /name|naam|birth|dob|geboorte|mail|phone|telefoon|adres|address|postcode|bsn|comment|toelichting|opmerking/i;
-const DATE = /^\d{4}-\d{2}-\d{2}/;
+export type BandRule = z.infer<typeof bandRule>;
+export type IntegralSection = z.infer<typeof integralSection>;
 
-export function backgroundTable(forms: { data: Record<string, unknown> }[]): BackgroundTable | null {
-  if (!forms.length) return null;
-  const numeric = new Map<string, number[]>();
-  const categorical = new Map<string, Map<string, number>>();
-  for (const { data } of forms) {
-    for (const [field, v] of Object.entries(data)) {
-      if (IDENTIFYING.test(field)) continue;
-      if (typeof v === "number" && Number.isFinite(v)) (numeric.get(field) ?? numeric.set(field, []).get(field)!).push(v);
-      else if (typeof v === "string" || typeof v === "boolean" || Array.isArray(v)) {
-        const values = (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "string" || typeof x === "boolean").map(String);
-        // Dates (care start, pilot start) and long free text are not categories; they would single a youth out.
-        const counts = categorical.get(field) ?? categorical.set(field, new Map()).get(field)!;
-        for (const x of values) if (!DATE.test(x) && x.length <= 60) counts.set(x, (counts.get(x) ?? 0) + 1);
-      }
-    }
-  }
+/** Section labels of report table 3.3, in its order. */
+export const INTEGRAL_SECTIONS: { key: IntegralSection; label: { nl: string; en: string } }[] = [
+  { key: "target", label: { nl: "Doelgroepkenmerken", en: "Target group" } },
+  { key: "treatment", label: { nl: "Behandelkenmerken", en: "Treatment" } },
+  { key: "pilot", label: { nl: "Pilotspecifieke kenmerken", en: "Pilot-specific" } },
+  { key: "outcomes", label: { nl: "Uitkomsten", en: "Outcomes" } },
+];
+
+/** Which section of table 3.3 a frequent indicator belongs to (basic needs: treatment; pilot items: pilot-specific). */
+export function frequentSection(instrument: string): IntegralSection {
+  if (instrument === "basisbehoeften") return "treatment";
+  if (instrument.startsWith("pilot_")) return "pilot";
+  return "outcomes";
+}
+
+// --- Band rules: what green, yellow and pink mean for one indicator, with its cut-offs ----------------
+const both = (f: (lang: "nl" | "en", n: (v: number) => string) => string) => ({ nl: f("nl", (v) => formatNumber(v, 2, "nl")), en: f("en", (v) => formatNumber(v, 2, "en")) });
+
+export function fixedBandRule(): BandRule {
+  const { high, low } = FIXED_CUTOFFS;
   return {
-    n: forms.length,
-    numeric: [...numeric].map(([field, xs]) => ({ field, n: xs.length, mean: mean(xs)!, sd: sampleSd(xs), min: Math.min(...xs), max: Math.max(...xs) })),
-    categorical: [...categorical].filter(([, c]) => c.size > 0).map(([field, c]) => ({ field, counts: [...c].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([value, count]) => ({ value, count })) })),
+    high: both((l) => (l === "nl" ? `gemiddeld ${high} of hoger` : `mean ${high} or higher`)),
+    middle: both((l) => (l === "nl" ? `hoger dan ${low} en lager dan ${high}` : `above ${low} and below ${high}`)),
+    low: both((l) => (l === "nl" ? `${low} of lager` : `${low} or lower`)),
   };
+}
+
+/** A band between two cut-offs (strictly above / below), oriented: for lower-is-better, green is the low end. */
+function betweenRule(lower: number, upper: number, higherIsBetter: boolean, what: { nl: string; en: string }): BandRule {
+  const above = both((l, n) => (l === "nl" ? `hoger dan ${n(upper)} (${what.nl})` : `above ${n(upper)} (${what.en})`));
+  const below = both((l, n) => (l === "nl" ? `lager dan ${n(lower)} (${what.nl})` : `below ${n(lower)} (${what.en})`));
+  const middle = both((l, n) => (l === "nl" ? `van ${n(lower)} tot en met ${n(upper)}` : `from ${n(lower)} to ${n(upper)}`));
+  if (!higherIsBetter) {
+    const note = { nl: "; lager is gunstiger", en: "; lower is favourable" };
+    return { high: { nl: below.nl + note.nl, en: below.en + note.en }, middle, low: above };
+  }
+  return { high: above, middle, low: below };
+}
+
+export function waveBandRule(method: BandMethod, norm: WaveNorm | undefined | null, higherIsBetter: boolean, groupT1: (number | null)[]): BandRule {
+  const demo = norm?.demo ? { nl: ", demo-norm", en: ", demo norm" } : { nl: "", en: "" };
+  if (method === "normSd" && norm) return betweenRule(norm.mean - norm.sd, norm.mean + norm.sd, higherIsBetter, { nl: `1 SD rond het normgemiddelde ${formatNumber(norm.mean, 2, "nl")}${demo.nl}`, en: `1 SD around the norm mean ${formatNumber(norm.mean, 2, "en")}${demo.en}` });
+  if (method === "normPercentiles" && norm?.p25 !== undefined && norm.p75 !== undefined) return betweenRule(norm.p25, norm.p75, higherIsBetter, { nl: `25e/75e percentiel van de norm${demo.nl}`, en: `25th/75th percentile of the norm${demo.en}` });
+  if (method === "ownGroupT1Sd") {
+    const g = groupT1.filter((v): v is number => typeof v === "number");
+    const sd = sampleSd(g);
+    if (sd === null) return null;
+    const m = mean(g)!;
+    return betweenRule(m - sd, m + sd, higherIsBetter, { nl: `1 SD rond het gemiddelde van de eigen groep op T1, ${formatNumber(m, 2, "nl")}`, en: `1 SD around the own group's mean at T1, ${formatNumber(m, 2, "en")}` });
+  }
+  return null;
+}
+
+function rislBandRule(group: (number | null)[], higherIsBetter: boolean, whose: "study" | "pilot"): BandRule {
+  const g = group.filter((v): v is number => typeof v === "number");
+  if (g.length < 2) return null;
+  const label = whose === "study" ? { nl: `onderzoeksgroep, alle pilots, n = ${g.length}`, en: `study group, all pilots, n = ${g.length}` } : { nl: `eigen pilot, n = ${g.length}`, en: `own pilot, n = ${g.length}` };
+  return betweenRule(quantileType7(g, 0.25)!, quantileType7(g, 0.75)!, higherIsBetter, { nl: `25e/75e percentiel, ${label.nl}`, en: `25th/75th percentile, ${label.en}` });
+}
+
+// --- Background (report table 3.1) ----------------------------------------------------------------------
+/** Only these numeric fields are summarised; the months are derived from the dates (never the dates themselves). */
+const NUMERIC_FIELDS = ["ageAtPilotStart", "monthsBeforePilot", "monthsInPilot"] as const;
+
+/**
+ * Report table 3.1 from the background forms: numeric rows (mean, sd, min, max) and counts per option of the
+ * fixed lists. No free text: "anders, namelijk" counts as "anders", its text, the referral reason and DSM codes
+ * are never read. A count below `minCell` is withheld ("< 3"), and so are the statistics of fewer youths than that.
+ */
+export function backgroundTable(forms: { data: Record<string, unknown> }[], minCell = DEFAULT_REPORT_SETTINGS.minCellSize): BackgroundTable | null {
+  if (!forms.length) return null;
+  const data = forms.map((f) => normaliseBackground(f.data));
+  const guard = (n: number) => (n > 0 && n < minCell ? { count: null, suppressed: true } : { count: n, suppressed: false });
+  const numeric: BackgroundTable["numeric"] = [];
+  for (const field of NUMERIC_FIELDS) {
+    const xs = data.map((d) => d[field]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    if (!xs.length) continue;
+    const g = guard(xs.length);
+    numeric.push({ field, label: BACKGROUND_FIELD_LABELS[field]!, ...g, ...(g.suppressed ? { mean: null, sd: null, min: null, max: null } : { mean: mean(xs)!, sd: sampleSd(xs), min: Math.min(...xs), max: Math.max(...xs) }) });
+  }
+  const categorical: BackgroundTable["categorical"] = [];
+  for (const field of LIST_FIELDS) {
+    const counts = new Map<string, number>();
+    for (const d of data) {
+      const v = d[field];
+      for (const x of new Set(Array.isArray(v) ? v : [v])) if (typeof x === "string" && BACKGROUND_OPTIONS[field].some((o) => o.key === x)) counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+    if (!counts.size) continue;
+    // In the list's own order (as the report prints them), options nobody has left out.
+    const rows = BACKGROUND_OPTIONS[field].filter((o) => counts.has(o.key)).map((o) => ({ value: o.key, label: optionLabel(field as BackgroundListField, o.key), ...guard(counts.get(o.key)!) }));
+    categorical.push({ field, label: BACKGROUND_FIELD_LABELS[field]!, counts: rows });
+  }
+  return { n: forms.length, minCellSize: minCell, numeric, categorical };
+}
+
+/** The derived months of table 3.1 added to a background form: before the pilot (care start → pilot start) and in the pilot (→ pilot end, leaving care or today). */
+export function withDerivedMonths(data: Record<string, unknown>, p: { pilotStartDate?: string; leftCareAt?: string | null }, today: string | undefined): Record<string, unknown> {
+  const start = typeof data.pilotStartDate === "string" ? data.pilotStartDate : p.pilotStartDate;
+  const end = typeof data.pilotEndDate === "string" ? data.pilotEndDate : p.leftCareAt ? p.leftCareAt.slice(0, 10) : today;
+  const out: Record<string, unknown> = { ...data };
+  const before = monthsBetween(data.careStartDate, start);
+  const inPilot = monthsBetween(start, end);
+  if (before !== null) out.monthsBeforePilot = before;
+  if (inPilot !== null) out.monthsInPilot = inPilot;
+  return out;
 }
 
 export function buildSummary(input: SummaryInput): Summary {
   const warnings: string[] = [];
+  const settings: ReportSettings = { ...DEFAULT_REPORT_SETTINGS, ...input.settings };
   const people = [...input.participants].sort((a, b) => a.code.localeCompare(b.code));
   const byPersonId = new Set(people.map((p) => p.id));
   const byPerson = new Map<number, Map<string, StoredIndicator>>();
@@ -168,53 +264,110 @@ export function buildSummary(input: SummaryInput): Summary {
         const t3 = rci(s.T1, s.T3);
         return { code: p.code, scores, changes: { T2vsT1: t2.change, T3vsT2: t3prev.change, T3vsT1: t3.change, rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci } } };
       });
+      // Bijlage 1 table 4: TASC as first and last measurement, the change between them by RCI.
+      const layout = inst === "tasc" ? ("firstLast" as const) : ("waves" as const);
+      if (layout === "firstLast") {
+        for (const row of rows) {
+          const answered = WAVES.filter((w) => row.scores[w].value !== null);
+          const f = answered[0];
+          const l = answered.length > 1 ? answered[answered.length - 1] : undefined;
+          const ch = f && l ? rci(row.scores[f].value, row.scores[l].value) : { change: null, rci: null };
+          row.firstLast = {
+            first: f ? { wave: f, value: row.scores[f].value! } : null,
+            last: l ? { wave: l, value: row.scores[l].value!, band: row.scores[l].band, change: ch.change, rci: ch.rci } : null,
+          };
+        }
+      }
+      const meanCell = (values: (number | null | undefined)[]): Cell => {
+        const xs = values.filter((v): v is number => typeof v === "number");
+        const m = mean(xs);
+        return { value: m, band: waveBand(method, m, norm, scale.higherIsBetter, groupT1), flag: null, n: xs.length };
+      };
+      const groupMean = {
+        T1: meanCell(rows.map((r) => r.scores.T1.value)),
+        T2: meanCell(rows.map((r) => r.scores.T2.value)),
+        T3: meanCell(rows.map((r) => r.scores.T3.value)),
+        first: meanCell(rows.map((r) => r.firstLast?.first?.value)),
+        last: meanCell(rows.map((r) => r.firstLast?.last?.value)),
+      };
       const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
-      waveTables.push({ instrument: inst, subscale: scale.key, label: { nl: `${name} ${scale.label.nl}`, en: `${name} ${scale.label.en}` }, higherIsBetter: scale.higherIsBetter, bandMethod: method, norm: norm ?? null, rows });
+      waveTables.push({
+        instrument: inst,
+        subscale: scale.key,
+        label: { nl: `${name} ${scale.label.nl}`, en: `${name} ${scale.label.en}` },
+        higherIsBetter: scale.higherIsBetter,
+        bandMethod: method,
+        norm: norm ?? null,
+        layout,
+        bandRule: waveBandRule(method, norm, scale.higherIsBetter, groupT1),
+        rows,
+        groupMean,
+      });
     }
   }
 
   // --- Bijlage 1: frequent indicators and pilot items ---------------------------------------------
   const indicators = frequentIndicators(input.pilot.key);
-  const frequentTables: Summary["frequentTables"] = indicators.map((ind) => ({
-    indicator: ind.key,
-    label: ind.label,
-    aggregate: ind.aggregate,
-    rows: people.map((p) => {
+  const frequentTables: Summary["frequentTables"] = indicators.map((ind) => {
+    const rows = people.map((p) => {
       // codes only: the internal participant id stays out of the summary and its downloads
       const { participantId: _internal, ...r } = stored(p.id, ind.key) ?? { participantId: p.id, indicator: ind.key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
       return { ...r, code: p.code, flag: flagOf(r.trend, ind.higherIsBetter) };
-    }),
-  }));
+    });
+    // The report's "Gemiddelde" row: mean number of measurements (of youths with any) and mean of their means.
+    const measured = rows.filter((r) => r.n > 0);
+    const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
+    const groupMean = { n: mean(measured.map((r) => r.n)), mean: m, band: ind.aggregate === "mean" ? bandFixed(m) : null };
+    return { indicator: ind.key, label: ind.label, aggregate: ind.aggregate, bandRule: ind.aggregate === "mean" ? fixedBandRule() : null, rows, groupMean };
+  });
 
   // --- Table 3.3: the integral table --------------------------------------------------------------
   const rislOf = new Map(input.staffForms.filter((f) => f.form === "risl").map((f) => [f.participantId, f.data]));
-  const columns: IntegralColumn[] = [];
-  if (rislOf.size) for (const part of RISL_PARTS) columns.push({ key: `risl.${part.key}`, label: part.label, group: "risl" });
-  for (const t of waveTables) columns.push({ key: `${t.instrument}.${t.subscale}`, label: t.label, group: "wave", instrument: t.instrument, subscale: t.subscale });
-  for (const ind of indicators) columns.push({ key: ind.key, label: ind.label, group: "frequent" });
-
   const rislScores = Object.fromEntries(RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]));
+  // Report table 2.3: RIS-L cut-offs from the study group (all pilots); the pilot's own group as a setting.
+  const rislWhose = settings.rislNormGroup === "study" && input.studyRisl?.length ? "study" : "pilot";
+  const rislGroup = (key: (typeof RISL_PARTS)[number]["key"]) => (rislWhose === "study" ? input.studyRisl!.map((r) => r[key]) : rislScores[key]!);
+
+  // Columns in the order of table 3.3: RIS-L | GCI-R, basic needs, ATMQ/TASC | pilot items | wellbeing, functioning.
+  // Wave instruments show their total (the report's "Totaal leefklimaat"); subscales are in the appendix tables.
+  const columns: IntegralColumn[] = [];
+  if (rislOf.size) for (const part of RISL_PARTS) columns.push({ key: `risl.${part.key}`, label: part.label, group: "risl", section: "target", bandRule: rislBandRule(rislGroup(part.key), part.higherIsBetter, rislWhose) });
+  const totals = waveTables.filter((t) => t.subscale === TOTAL_SCALE).sort((a, b) => (a.instrument === "gcir" ? 0 : 1) - (b.instrument === "gcir" ? 0 : 1));
+  const waveColumn = (t: (typeof waveTables)[number]): IntegralColumn => ({ key: `${t.instrument}.${t.subscale}`, label: t.label, group: "wave", section: "treatment", instrument: t.instrument, subscale: t.subscale, bandRule: t.bandRule });
+  const freqColumn = (ft: (typeof frequentTables)[number], section: IntegralSection): IntegralColumn => ({ key: ft.indicator, label: ft.label, group: "frequent", section, bandRule: ft.bandRule });
+  // Yes/no pilot items are counts, not scores: the report leaves them out of table 3.3 (they are in the appendix).
+  const scored = frequentTables.filter((ft) => ft.aggregate === "mean");
+  const sectionOf = (ft: (typeof frequentTables)[number]) => frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
+  for (const t of totals.filter((x) => x.instrument === "gcir")) columns.push(waveColumn(t));
+  for (const ft of scored.filter((x) => sectionOf(x) === "treatment")) columns.push(freqColumn(ft, "treatment"));
+  for (const t of totals.filter((x) => x.instrument !== "gcir")) columns.push(waveColumn(t));
+  for (const ft of scored.filter((x) => sectionOf(x) === "pilot")) columns.push(freqColumn(ft, "pilot"));
+  for (const ft of scored.filter((x) => sectionOf(x) === "outcomes")) columns.push(freqColumn(ft, "outcomes"));
+
+  const frequentDue = (pid: number) => (occByPerson.get(pid) ?? []).filter((o) => o.kind === "frequent").reduce((a, o) => a + Math.max(0, o.due - (o.erased ?? 0)), 0);
   const rows = people.map((p, i) => {
     const cells: Record<string, Cell> = {};
     if (rislOf.size) {
       for (const part of RISL_PARTS) {
         const v = rislScores[part.key]![i]!;
-        cells[`risl.${part.key}`] = { value: v, band: bandOwnGroupPercentiles(v, rislScores[part.key]!, part.higherIsBetter), flag: null };
+        cells[`risl.${part.key}`] = { value: v, band: bandOwnGroupPercentiles(v, rislGroup(part.key), part.higherIsBetter), flag: null };
       }
     }
-    for (const t of waveTables) {
+    for (const t of totals) {
       const row = t.rows[i]!;
       // The last completed wave, unless that is T1 (the report leaves the cell empty then).
       const last = (["T3", "T2", "T1"] as const).find((w) => row.scores[w].value !== null) ?? null;
       const use = last && last !== "T1" ? last : null;
       const change = use === "T3" ? row.changes.T3vsT1 : use === "T2" ? row.changes.T2vsT1 : null;
+      // Empty because a due wave went unanswered (nr), or because no later wave is due yet (no mark).
+      const missed = WAVES.some((w) => row.scores[w].nonResponse);
       cells[`${t.instrument}.${t.subscale}`] = use
         ? { value: row.scores[use].value, band: row.scores[use].band, flag: change === "improved" ? "++" : change === "deteriorated" ? "--" : null, wave: use }
-        : { value: null, band: null, flag: null, wave: null };
+        : { value: null, band: null, flag: null, wave: null, ...(missed ? { mark: "nr" as const } : {}) };
     }
     for (const ft of frequentTables) {
       const r = ft.rows[i]!;
-      cells[ft.indicator] = { value: r.mean, band: r.band, flag: r.flag, n: r.n };
+      cells[ft.indicator] = { value: r.mean, band: r.band, flag: r.flag, n: r.n, ...(r.n === 0 && frequentDue(p.id) > 0 ? { mark: "nr" as const } : {}) };
     }
     return { code: p.code, cells };
   });
@@ -223,13 +376,13 @@ export function buildSummary(input: SummaryInput): Summary {
     const values = rows.map((r) => r.cells[col.key]?.value).filter((v): v is number => typeof v === "number");
     const m = mean(values);
     let band: Band | null = null;
-    if (col.group === "frequent") band = indicators.find((x) => x.key === col.key)?.aggregate === "mean" ? bandFixed(m) : null;
+    if (col.group === "frequent") band = bandFixed(m);
     else if (col.group === "wave") {
       const t = waveTables.find((x) => `${x.instrument}.${x.subscale}` === col.key)!;
       band = waveBand(t.bandMethod, m, t.norm ?? undefined, t.higherIsBetter, t.rows.map((r) => r.scores.T1.value));
     } else {
       const part = RISL_PARTS.find((x) => `risl.${x.key}` === col.key)!;
-      band = bandOwnGroupPercentiles(m, rislScores[part.key]!, part.higherIsBetter);
+      band = bandOwnGroupPercentiles(m, rislGroup(part.key), part.higherIsBetter);
     }
     groupMean[col.key] = { value: m, band, flag: null, n: values.length };
   }
@@ -263,14 +416,19 @@ export function buildSummary(input: SummaryInput): Summary {
     };
   });
 
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const backgroundForms = input.staffForms
+    .filter((f) => f.form === "background" && byPersonId.has(f.participantId))
+    .map((f) => ({ data: withDerivedMonths(f.data, byId.get(f.participantId)!, input.today) }));
   return {
-    pilot: input.pilot,
+    pilot: { key: input.pilot.key, name: input.pilot.name, organisation: input.pilot.organisation, timezone: input.pilot.timezone ?? "Europe/Amsterdam" },
     participantCount: people.length,
+    settings,
     integral: { columns, rows, groupMean },
     waveTables,
     frequentTables,
     response: { perWave, perYouth, medianCompletionMinutes: median(input.completionMinutes) },
-    background: backgroundTable(input.staffForms.filter((f) => f.form === "background" && byPersonId.has(f.participantId))),
+    background: backgroundTable(backgroundForms, settings.minCellSize),
     warnings,
   };
 }

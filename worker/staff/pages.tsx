@@ -6,7 +6,8 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { frequentIndicators } from "../../schema/instruments/definitions";
-import { AuditPage, BACKGROUND_FIELDS, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
+import { AuditPage, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
@@ -167,15 +168,11 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const db = getDb(c.env.DB);
     const form = formName(c.req.param("form"));
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const fields = await formBody(c);
+    const fields = await formBody(c, { all: true });
     const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
     let candidate: Record<string, unknown> = {};
     if (form === "background") {
-      for (const [name, kind] of BACKGROUND_FIELDS) {
-        const v = str(name);
-        if (v === "") continue;
-        candidate[name] = kind === "number" ? (/^\d{1,3}$/.test(v) ? Number(v) : v) : kind === "list" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v;
-      }
+      candidate = readBackgroundForm(fields);
     } else {
       candidate = Object.fromEntries(RISL_PARTS.map(([part, n]) => [part, Array.from({ length: n }, (_, i) => str(`${part}.${i + 1}`) || undefined)]));
     }

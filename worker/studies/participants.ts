@@ -10,6 +10,7 @@ import { audit, type Actor } from "../lib/audit";
 import { openDueOccasions } from "../jobs/occasions";
 import { decideNextMessage, type OccasionState } from "../reminders/policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
+import { normaliseBackground } from "./background";
 import { setContact, setContactField } from "./contacts";
 import { revokeOpenLinksStatements } from "../survey/links";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
@@ -263,5 +264,7 @@ export async function saveStaffForm(db: Db, pilot: Pilot, p: Participant, form: 
 
 export async function staffForm(db: Db, p: Participant, form: "background" | "risl") {
   const [row] = await db.select().from(schema.staffForms).where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
-  return row ?? null;
+  if (!row) return null;
+  // A background form from before the fixed lists: its free text loads as the option it spells, else "anders".
+  return form === "background" ? { ...row, data: normaliseBackground(row.data as Record<string, unknown>) } : row;
 }

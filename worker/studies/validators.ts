@@ -3,6 +3,7 @@
 import { z } from "zod/v4";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 import { SIGNAL_LIMITS } from "../signals/rules";
+import { BACKGROUND_OPTIONS, optionKeys, OTHER_FIELDS, otherField, type BackgroundListField } from "./background";
 
 export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -173,6 +174,8 @@ export const instrumentDefinitionBody = z
       .min(1)
       .max(12),
     items: z.array(z.object({ key: itemKey, type: z.literal("likert"), text: text(400), subscale: itemKey, reverse: z.boolean().optional() }).strict()).min(1).max(200),
+    /** norm of the total over all items (e.g. GCI-R "Totaal leefklimaat") */
+    totalNorm: norm.optional(),
     demo: z.boolean().optional(),
   })
   .strict()
@@ -217,22 +220,48 @@ export const importQuery = z.object({ dryRun: z.enum(["true", "false", "1", "0"]
 // Staff forms (DESIGN.md §2.3)
 const ynu = z.enum(["yes", "no", "unknown"]);
 const shortText = z.string().trim().max(300);
+const otherText = z.string().trim().min(1).max(100);
+const one = (f: BackgroundListField) => z.enum(optionKeys(f));
+/**
+ * Background characteristics (report table 3.1): the categorical fields are fixed lists
+ * (worker/studies/background.ts) with "anders, namelijk" as `other` plus `<field>Other`; referral reason and
+ * DSM codes stay free text for the file and never reach a summary.
+ */
 export const backgroundForm = z
   .object({
     ageAtPilotStart: z.number().int().min(10).max(30).optional(),
     careStartDate: isoDate.optional(),
     pilotStartDate: isoDate.optional(),
+    /** the day she left the pilot (months in the pilot run to it, else to today) */
+    pilotEndDate: isoDate.optional(),
     referralReason: shortText.optional(),
     dsmCodes: z.array(z.string().trim().max(20)).max(20).optional(),
-    educationLevel: shortText.optional(),
-    countryOfOrigin: z.enum(["nl", "west_european", "non_west_european"]).optional(),
-    dayActivityBefore: shortText.optional(),
-    livingSituationBefore: shortText.optional(),
-    careBefore: z.array(shortText).max(20).optional(),
-    income: shortText.optional(),
+    educationLevel: one("educationLevel").optional(),
+    educationLevelOther: otherText.optional(),
+    countryOfOrigin: one("countryOfOrigin").optional(),
+    dayActivityBefore: one("dayActivityBefore").optional(),
+    dayActivityBeforeOther: otherText.optional(),
+    livingSituationBefore: one("livingSituationBefore").optional(),
+    livingSituationBeforeOther: otherText.optional(),
+    careBefore: z.array(one("careBefore")).max(BACKGROUND_OPTIONS.careBefore.length).optional(),
+    careBeforeOther: otherText.optional(),
+    income: one("income").optional(),
+    incomeOther: otherText.optional(),
     debts: ynu.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    for (const field of OTHER_FIELDS) {
+      const v = f[field as keyof typeof f];
+      const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
+      const text = f[otherField(field) as keyof typeof f];
+      if (chosen && text === undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Name the other answer (anders, namelijk)" });
+      if (!chosen && text !== undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Only with the answer 'other' (anders)" });
+    }
+    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length) ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Each option once" });
+    if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["careStartDate"], message: "Care start is after the pilot start" });
+    if (f.pilotEndDate && f.pilotStartDate && f.pilotEndDate < f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["pilotEndDate"], message: "Pilot end is before the pilot start" });
+  });
 export const RISL_SIZES = { a6: 5, signals: 27, risks: 12, protective: 6 } as const;
 export const rislForm = z
   .object({

@@ -1,6 +1,7 @@
 // The downloadable, self-contained HTML report: inline CSS and SVG only, a CSP that forbids loading
 // anything, print CSS for A4 landscape. Comments appear only when the coordinator asked for them.
 import type { Summary } from "../../../worker/reports/summary";
+import { formatDateTime } from "../../../worker/lib/format";
 import { Head } from "../../components/Head";
 import { t, type Lang } from "../../i18n/messages";
 import { REPORT_CSS, SummarySections, type CommentData, type PlotData } from "./SummaryView";
@@ -18,7 +19,7 @@ export function ReportDocument({ s, plots, comments, generatedAt, lang = "nl" }:
             {t("report.title", lang)} · {s.pilot.name} <span class="muted">({s.pilot.organisation})</span>
           </h1>
           <p class="small muted">
-            {t("report.generated", lang)} {new Date(generatedAt).toISOString().slice(0, 16).replace("T", " ")} UTC · {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
+            {t("report.generated", lang)} {formatDateTime(generatedAt, s.pilot.timezone, lang)} ({s.pilot.timezone}) · {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
           </p>
           <SummarySections s={s} plots={plots} comments={comments} lang={lang} order={["integral", "background", "response", "waves", "frequent", "plots"]} />
         </main>

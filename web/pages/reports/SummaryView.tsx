@@ -2,18 +2,11 @@
 // coordinator page and the self-contained HTML report. Server-rendered only; no script.
 import type { ComponentChildren } from "preact";
 import type { Band } from "../../../worker/analysis/bands";
-import type { Cell, Change, Summary } from "../../../worker/reports/summary";
-import { WAVES } from "../../../worker/reports/summary";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { formatDate, formatNumber } from "../../../worker/lib/format";
+import type { BandRule, Cell, Change, Summary } from "../../../worker/reports/summary";
+import { INTEGRAL_SECTIONS, WAVES } from "../../../worker/reports/summary";
+import { t, type Lang } from "../../i18n/messages";
 
-/** A catalogue text when the key exists (the staff-form labels of worker/studies), else the fallback. */
-function tOr(key: string, lang: Lang, fallback: string): string {
-  try {
-    return t(key as MessageKey, lang) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
 import { TrendPlot, type PlotPoint } from "./plot";
 
 export const REPORT_CSS = `:root{color-scheme:light}*{box-sizing:border-box}
@@ -23,7 +16,8 @@ h3{font-size:1rem;margin:1rem 0 .3rem}.muted{color:#5b6473}.small{font-size:.85r
 table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:.85rem}th,td{border:1px solid #c9ced6;padding:.2rem .4rem;text-align:right;white-space:nowrap}
 th{background:#eef1f4;text-align:center;white-space:normal;min-width:3.5rem;max-width:11rem;vertical-align:bottom}td.code,th.code{text-align:left}tr.mean td{font-weight:700;border-top:2px solid #1d2330}
 .b-high{background:#c8eccd}.b-middle{background:#fbefb0}.b-low{background:#f8ccd9}.nr{color:#4f5663;font-style:italic}
-.flag{font-weight:700;margin-left:.2em}.wave{color:#3d4450;font-size:.75rem;margin-left:.2em}
+.flag{font-weight:700;margin-left:.2em}.bl{font-size:.7rem;font-weight:700;margin-left:.25em;color:#3d4450}th.sec{text-align:center;background:#dfe4ea}
+.rules{font-size:.8rem;margin:.2rem 0 .8rem;padding-left:1.2rem}.wave{color:#3d4450;font-size:.75rem;margin-left:.2em}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.3rem 0}.swatch{display:inline-block;width:1.4em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:.3em}
 .plots{display:flex;flex-wrap:wrap;gap:.5rem}.youth{break-inside:avoid;page-break-inside:avoid;margin:.6rem 0;border-top:1px solid #d9dde3}
 figure{margin:0;border:1px solid #d9dde3;padding:.2rem;break-inside:avoid}figcaption{font-size:.75rem}
@@ -32,8 +26,19 @@ nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}.scroll:focus-visible{
 @media print{body{font-size:10px}main{max-width:none;padding:0}nav.downloads,.noprint{display:none}h2{break-after:avoid}table{page-break-inside:auto}tr{break-inside:avoid}
 .b-high,.b-middle,.b-low,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}@page{size:A4 landscape;margin:12mm}}`;
 
-const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? "" : v.toFixed(digits));
+/** Numbers as the reader's language writes them: decimal comma in Dutch (worker/lib/format.ts). */
+const fmt = (v: number | null | undefined, digits = 2, lang: Lang = "nl") => formatNumber(v, digits, lang);
 const bandClass = (b: Band | null | undefined) => (b ? `b-${b}` : undefined);
+/** The band as a letter as well as a colour: readable in black and white and without colour vision. */
+function BandLetter({ band, lang }: { band: Band | null | undefined; lang: Lang }) {
+  if (!band) return null;
+  return (
+    <span class="bl" title={t(`report.band.${band}`, lang)}>
+      {t(`report.bandLetter.${band}`, lang)}
+    </span>
+  );
+}
+const SMALL = (n: number) => `< ${n}`;
 const arrow = (c: Change) => (c === "improved" ? "↑" : c === "deteriorated" ? "↓" : "");
 
 export function Legend({ lang }: { lang: Lang }) {
@@ -43,22 +48,45 @@ export function Legend({ lang }: { lang: Lang }) {
       {(["high", "middle", "low"] as const).map((b) => (
         <span>
           <span class={`swatch b-${b}`} />
-          {t(`report.band.${b}`, lang)}
+          <strong>{t(`report.bandLetter.${b}`, lang)}</strong> = {t(`report.band.${b}`, lang)}
         </span>
       ))}
       <span>{t("report.flag.up", lang)}</span>
       <span>{t("report.flag.down", lang)}</span>
+      <span class="small muted">{t("report.bandLetterNote", lang)}</span>
     </div>
   );
 }
 
-function CellTd({ cell, digits = 2 }: { cell: Cell | undefined; digits?: number }) {
+/** Per indicator exactly what green (and yellow, pink) means, with its cut-offs (report table 2.3). */
+export function BandRules({ items, lang, id }: { items: { label: { nl: string; en: string }; rule: BandRule }[]; lang: Lang; id?: string }) {
+  const shown = items.filter((i) => i.rule);
+  if (!shown.length) return null;
+  return (
+    <div id={id}>
+      <p class="small">
+        <strong>{t("report.bandRulesPer", lang)}</strong>
+      </p>
+      <ul class="rules">
+        {shown.map(({ label, rule }) => (
+          <li data-rule={label[lang]}>
+            {label[lang]}: {t("report.band.high", lang)} ({t("report.bandLetter.high", lang)}) = {rule!.high[lang]}; {t("report.band.middle", lang)} ({t("report.bandLetter.middle", lang)}) = {rule!.middle[lang]}; {t("report.band.low", lang)} ({t("report.bandLetter.low", lang)}) = {rule!.low[lang]}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function CellTd({ cell, digits = 2, lang }: { cell: Cell | undefined; digits?: number; lang: Lang }) {
+  if (cell?.mark === "nr") return <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>;
   if (!cell || cell.value === null) return <td class={bandClass(cell?.band)} />;
   return (
     <td class={bandClass(cell.band)} data-band={cell.band ?? ""}>
-      {fmt(cell.value, digits)}
+      {fmt(cell.value, digits, lang)}
       {cell.wave && <span class="wave">({cell.wave})</span>}
       {cell.flag && <span class="flag">{cell.flag}</span>}
+      <BandLetter band={cell.band} lang={lang} />
     </td>
   );
 }
@@ -70,10 +98,24 @@ export function IntegralTable({ s, lang }: { s: Summary; lang: Lang }) {
     <Scroll label={t("report.integral", lang)}>
       <table id="integral-table">
         <thead>
+          <tr class="sections">
+            <th class="code" rowSpan={2} scope="col">
+              {t("report.code", lang)}
+            </th>
+            {INTEGRAL_SECTIONS.map((sec) => {
+              const n = cols.filter((c) => c.section === sec.key).length;
+              return n ? (
+                <th class="sec" colSpan={n} scope="colgroup" data-section={sec.key}>
+                  {sec.label[lang]}
+                </th>
+              ) : null;
+            })}
+          </tr>
           <tr>
-            <th class="code">{t("report.code", lang)}</th>
             {cols.map((c) => (
-              <th title={c.label[lang]}>{c.label[lang]}</th>
+              <th title={c.label[lang]} scope="col" data-col={c.key} data-section={c.section}>
+                {c.label[lang]}
+              </th>
             ))}
           </tr>
         </thead>
@@ -82,19 +124,21 @@ export function IntegralTable({ s, lang }: { s: Summary; lang: Lang }) {
             <tr>
               <td class="code">{r.code}</td>
               {cols.map((c) => (
-                <CellTd cell={r.cells[c.key]} digits={c.group === "risl" ? 0 : 2} />
+                <CellTd cell={r.cells[c.key]} digits={c.group === "risl" ? 0 : 2} lang={lang} />
               ))}
             </tr>
           ))}
           <tr class="mean">
             <td class="code">{t("report.groupMean", lang)}</td>
             {cols.map((c) => (
-              <CellTd cell={s.integral.groupMean[c.key]} />
+              <CellTd cell={s.integral.groupMean[c.key]} lang={lang} />
             ))}
           </tr>
         </tbody>
       </table>
       <p class="small muted">{t("report.waveMark", lang)}</p>
+      <p class="small muted">{t("report.nrMark", lang)}</p>
+      <BandRules id="integral-rules" items={cols.map((c) => ({ label: c.label, rule: c.bandRule }))} lang={lang} />
       <p class="small muted">{t("report.bandRules", lang)}</p>
     </Scroll>
   );
@@ -113,41 +157,124 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
             {wt.label[lang]}
             {wt.norm?.demo ? <span class="muted small"> (demo-norm)</span> : null}
           </h3>
-          <table class="wave-table" data-instrument={wt.instrument} data-subscale={wt.subscale}>
-            <thead>
-              <tr>
-                <th class="code">{t("report.code", lang)}</th>
-                {WAVES.map((w) => (
-                  <th>{w}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {wt.rows.map((r) => (
-                <tr>
-                  <td class="code">{r.code}</td>
-                  {WAVES.map((w) => {
-                    const sc = r.scores[w];
-                    if (sc.nonResponse) return <td class="nr">{t("report.nonResponse", lang)}</td>;
-                    if (sc.erased) return <td class="erased">{t("report.erased", lang)}</td>;
-                    if (sc.value === null) return <td />;
-                    const vsPrev = w === "T2" ? r.changes.T2vsT1 : w === "T3" ? r.changes.T3vsT2 : null;
-                    const vsT1 = w === "T3" ? r.changes.T3vsT1 : null;
-                    return (
-                      <td class={bandClass(sc.band)} data-band={sc.band ?? ""}>
-                        {fmt(sc.value)}
-                        {vsPrev && <span class="flag">{arrow(vsPrev)}</span>}
-                        {vsT1 && <span class="flag">({arrow(vsT1)})</span>}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {wt.layout === "firstLast" ? <FirstLastTable wt={wt} lang={lang} /> : <WaveTable wt={wt} lang={lang} />}
+          <BandRules items={[{ label: wt.label, rule: wt.bandRule }]} lang={lang} />
         </Scroll>
       ))}
     </div>
+  );
+}
+
+type WaveTableModel = Summary["waveTables"][number];
+
+function ScoreTd({ value, band, lang, children }: { value: number | null; band: Band | null; lang: Lang; children?: ComponentChildren }) {
+  if (value === null) return <td />;
+  return (
+    <td class={bandClass(band)} data-band={band ?? ""}>
+      {fmt(value, 2, lang)}
+      {children}
+      <BandLetter band={band} lang={lang} />
+    </td>
+  );
+}
+
+function MeanTd({ cell, lang }: { cell: Cell; lang: Lang }) {
+  return <ScoreTd value={cell.value} band={cell.band} lang={lang} />;
+}
+
+/** Bijlage 1 tables 1 and 3: T1, T2, T3 per youth with reliable change, non-response marked, a group-mean row. */
+function WaveTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
+  return (
+    <table class="wave-table" data-instrument={wt.instrument} data-subscale={wt.subscale} data-layout="waves">
+      <thead>
+        <tr>
+          <th class="code">{t("report.code", lang)}</th>
+          {WAVES.map((w) => (
+            <th>{w}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {wt.rows.map((r) => (
+          <tr>
+            <td class="code">{r.code}</td>
+            {WAVES.map((w) => {
+              const sc = r.scores[w];
+              if (sc.nonResponse) return <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>;
+              if (sc.erased) return <td class="erased">{t("report.erased", lang)}</td>;
+              const vsPrev = w === "T2" ? r.changes.T2vsT1 : w === "T3" ? r.changes.T3vsT2 : null;
+              const vsT1 = w === "T3" ? r.changes.T3vsT1 : null;
+              return (
+                <ScoreTd value={sc.value} band={sc.band} lang={lang}>
+                  {vsPrev && <span class="flag">{arrow(vsPrev)}</span>}
+                  {vsT1 && <span class="flag">({arrow(vsT1)})</span>}
+                </ScoreTd>
+              );
+            })}
+          </tr>
+        ))}
+        <tr class="mean">
+          <td class="code">{t("report.groupMean", lang)}</td>
+          {WAVES.map((w) => (
+            <MeanTd cell={wt.groupMean[w]} lang={lang} />
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** Bijlage 1 table 4 (TASC): first and last measurement per youth, the reliable change between them, a group-mean row. */
+function FirstLastTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
+  return (
+    <>
+      <p class="small muted">{t("report.firstLastNote", lang)}</p>
+      <table class="wave-table" data-instrument={wt.instrument} data-subscale={wt.subscale} data-layout="firstLast">
+        <thead>
+          <tr>
+            <th class="code">{t("report.code", lang)}</th>
+            <th>{t("report.firstMeasurement", lang)}</th>
+            <th>{t("report.lastMeasurement", lang)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {wt.rows.map((r) => {
+            const fl = r.firstLast;
+            const missed = WAVES.some((w) => r.scores[w].nonResponse);
+            const first = fl?.first ? r.scores[fl.first.wave] : null;
+            return (
+              <tr>
+                <td class="code">{r.code}</td>
+                {fl?.first ? (
+                  <ScoreTd value={fl.first.value} band={first ? first.band : null} lang={lang}>
+                    <span class="wave">({fl.first.wave})</span>
+                  </ScoreTd>
+                ) : missed ? (
+                  <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>
+                ) : (
+                  <td />
+                )}
+                {fl?.last ? (
+                  <ScoreTd value={fl.last.value} band={fl.last.band} lang={lang}>
+                    <span class="wave">({fl.last.wave})</span>
+                    {fl.last.change && <span class="flag">{arrow(fl.last.change)}</span>}
+                  </ScoreTd>
+                ) : missed && fl?.first ? (
+                  <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>
+                ) : (
+                  <td />
+                )}
+              </tr>
+            );
+          })}
+          <tr class="mean">
+            <td class="code">{t("report.groupMean", lang)}</td>
+            <MeanTd cell={wt.groupMean.first} lang={lang} />
+            <MeanTd cell={wt.groupMean.last} lang={lang} />
+          </tr>
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -172,17 +299,29 @@ export function FrequentTables({ s, lang }: { s: Summary; lang: Lang }) {
                 <tr>
                   <td class="code">{r.code}</td>
                   <td>{r.n}</td>
-                  <td>{fmt(r.min)}</td>
-                  <td>{fmt(r.max)}</td>
-                  <td class={bandClass(r.band)}>{fmt(r.mean)}</td>
-                  <td>{fmt(r.slopePerMeasurement, 3)}</td>
-                  <td>{fmt(r.slopePerDay, 4)}</td>
-                  <td>{fmt(r.p, 3)}</td>
+                  <td>{fmt(r.min, 2, lang)}</td>
+                  <td>{fmt(r.max, 2, lang)}</td>
+                  <ScoreTd value={r.mean} band={r.band} lang={lang} />
+                  <td>{fmt(r.slopePerMeasurement, 3, lang)}</td>
+                  <td>{fmt(r.slopePerDay, 4, lang)}</td>
+                  <td>{fmt(r.p, 3, lang)}</td>
                   <td>{r.flag ?? ""}</td>
                 </tr>
               ))}
+              <tr class="mean">
+                <td class="code">{t("report.groupMean", lang)}</td>
+                <td>{fmt(ft.groupMean.n, 0, lang)}</td>
+                <td />
+                <td />
+                <ScoreTd value={ft.groupMean.mean} band={ft.groupMean.band} lang={lang} />
+                <td />
+                <td />
+                <td />
+                <td />
+              </tr>
             </tbody>
           </table>
+          <BandRules items={[{ label: ft.label, rule: ft.bandRule }]} lang={lang} />
         </Scroll>
       ))}
     </div>
@@ -214,7 +353,7 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
         </tbody>
       </table>
       <p>
-        {t("report.response.median", lang)}: <strong>{fmt(r.medianCompletionMinutes, 1) || "–"}</strong>
+        {t("report.response.median", lang)}: <strong>{fmt(r.medianCompletionMinutes, 1, lang) || "–"}</strong>
       </p>
       <Scroll label={t("report.response", lang)}>
         <table id="response-youths">
@@ -252,14 +391,16 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
   );
 }
 
+/** Report table 3.1: fixed fields only; counts below the pilot's minimum cell size shown as "< 3". */
 export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
   const b = s.background;
   if (!b) return <p class="muted" id="background-empty">{t("report.background.empty", lang)}</p>;
+  const count = (c: { count: number | null; suppressed: boolean }) => (c.suppressed ? SMALL(b.minCellSize) : String(c.count));
   return (
     <div id="background">
       <p class="small">N = {b.n}</p>
       {b.numeric.length > 0 && (
-        <table>
+        <table id="background-numeric">
           <thead>
             <tr>
               <th class="code">{t("report.background.field", lang)}</th>
@@ -272,36 +413,44 @@ export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
           </thead>
           <tbody>
             {b.numeric.map((x) => (
-              <tr>
-                <td class="code">{tOr(`staff.bg.${x.field}`, lang, x.field)}</td>
-                <td>{x.n}</td>
-                <td>{fmt(x.mean, 1)}</td>
-                <td>{fmt(x.sd, 1)}</td>
-                <td>{fmt(x.min, 1)}</td>
-                <td>{fmt(x.max, 1)}</td>
+              <tr data-field={x.field}>
+                <td class="code">{x.label[lang]}</td>
+                <td>{count(x)}</td>
+                <td>{fmt(x.mean, 2, lang)}</td>
+                <td>{fmt(x.sd, 2, lang)}</td>
+                <td>{fmt(x.min, 0, lang)}</td>
+                <td>{fmt(x.max, 0, lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {b.categorical.length > 0 && (
-        <table>
+        <table id="background-categorical">
           <thead>
             <tr>
               <th class="code">{t("report.background.field", lang)}</th>
-              <th class="code">{t("report.background.counts", lang)}</th>
+              <th>N</th>
             </tr>
           </thead>
-          <tbody>
-            {b.categorical.map((x) => (
+          {b.categorical.map((x) => (
+            <tbody data-field={x.field}>
               <tr>
-                <td class="code">{tOr(`staff.bg.${x.field}`, lang, x.field)}</td>
-                <td class="code">{x.counts.map((c) => `${x.field === "countryOfOrigin" ? tOr(`staff.bg.country.${c.value}`, lang, c.value) : c.value}: ${c.count}`).join(" · ")}</td>
+                <th class="code" colSpan={2} scope="rowgroup">
+                  {x.label[lang]}
+                </th>
               </tr>
-            ))}
-          </tbody>
+              {x.counts.map((c) => (
+                <tr data-value={c.value}>
+                  <td class="code">{c.label[lang]}</td>
+                  <td>{count(c)}</td>
+                </tr>
+              ))}
+            </tbody>
+          ))}
         </table>
       )}
+      <p class="small muted">{t("report.smallCell", lang).replaceAll("{n}", String(b.minCellSize))}</p>
     </div>
   );
 }
@@ -325,7 +474,7 @@ export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: Pl
                   <figure>
                     <TrendPlot points={plots.get(y.code)?.get(ft.indicator) ?? []} slopePerDay={row.slopePerDay} title={`${y.code} · ${ft.label[lang]}`} />
                     <figcaption>
-                      {ft.label[lang]}: {fmt(row.mean)} {row.flag ?? ""}
+                      {ft.label[lang]}: {fmt(row.mean, 2, lang)} {row.flag ?? ""}
                     </figcaption>
                   </figure>
                 );
@@ -335,7 +484,7 @@ export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: Pl
             <ul class="comments" aria-label={t("report.comments", lang)}>
               {comments.get(y.code)!.map((c) => (
                 <li>
-                  {new Date(c.at).toISOString().slice(0, 10)} · {c.instrument}.{c.item}: <q>{c.comment}</q>
+                  {formatDate(c.at, s.pilot.timezone, lang)} · {c.instrument}.{c.item}: <q>{c.comment}</q>
                 </li>
               ))}
             </ul>

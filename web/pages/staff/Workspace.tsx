@@ -1,6 +1,7 @@
 // Researcher workspace pages (server-rendered, no script). Stable ids and labels for the browser test:
 // #pilot-list, #youths-table, row[data-code], #enrol-form fields #code #pilotStartDate #consentBy
 // #selfAge16Plus #consentDate #email #mentorEmail, #enrol-submit, #schedule-table, #timeline, #plots.
+import { BackgroundFields, BACKGROUND_FORM_FIELDS } from "./BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TrendPlot, type PlotPoint } from "../../components/TrendPlot";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
@@ -377,20 +378,8 @@ export function ImportPage({ user, pilot, columns, outcome, kind = "participants
   );
 }
 
-export const BACKGROUND_FIELDS = [
-  ["ageAtPilotStart", "number"],
-  ["careStartDate", "date"],
-  ["pilotStartDate", "date"],
-  ["referralReason", "text"],
-  ["dsmCodes", "list"],
-  ["educationLevel", "text"],
-  ["countryOfOrigin", "country"],
-  ["dayActivityBefore", "text"],
-  ["livingSituationBefore", "text"],
-  ["careBefore", "list"],
-  ["income", "text"],
-  ["debts", "ynu"],
-] as const;
+/** The background form's fields (web/pages/staff/BackgroundForm.tsx: fixed lists with "anders, namelijk"). */
+export const BACKGROUND_FIELDS = BACKGROUND_FORM_FIELDS;
 export const RISL_PARTS = [
   ["a6", 5],
   ["signals", 27],
@@ -442,38 +431,7 @@ export function StaffFormPage({ user, pilot, code, form, values, errors = [], sc
       <form method="post" action={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(code)}/forms/${form}`} class="stack" id="staff-form">
         <CsrfField token={user?.csrf} />
         {form === "background"
-          ? BACKGROUND_FIELDS.map(([name, kind]) => {
-              const v = values[name];
-              const label = t(`staff.bg.${name}` as MessageKey, lang);
-              if (kind === "country")
-                return (
-                  <>
-                    <label for={name}>{label}</label>
-                    <select id={name} name={name}>
-                      <option value="" selected={!v}>—</option>
-                      {(["nl", "west_european", "non_west_european"] as const).map((o) => (
-                        <option value={o} selected={v === o}>{t(`staff.bg.country.${o}` as MessageKey, lang)}</option>
-                      ))}
-                    </select>
-                  </>
-                );
-              if (kind === "ynu")
-                return (
-                  <fieldset id={name}>
-                    <legend>{label}</legend>
-                    {ynu(name, v, false)}
-                  </fieldset>
-                );
-              return (
-                <>
-                  <label for={name}>
-                    {label}
-                    {kind === "list" && <span class="muted"> ({t("staff.form.listHint", lang)})</span>}
-                  </label>
-                  <input id={name} name={name} type={(kind === "list" ? "text" : kind) as "text"} value={Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v)} maxLength={300} {...(kind === "number" ? { min: 10, max: 30 } : {})} />
-                </>
-              );
-            })
+          ? <BackgroundFields values={values} lang={lang} />
           : RISL_PARTS.map(([part, n]) => (
               <fieldset id={`risl-${part}`}>
                 <legend>{t(`staff.risl.${part}` as MessageKey, lang)}</legend>
