@@ -45,6 +45,8 @@ describe("response descriptions", () => {
         "GET /api/v1/admin/archive",
         ...["codes.csv", "comments/coded.csv"].map((f) => `GET /api/v1/pilots/:pilot/${f}`),
         ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
+        ...["answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
+        ...["participants", "measurements"].map((k) => `GET /api/v1/pilots/:pilot/imports/${k}/template.csv`),
       ].sort(),
     );
   });
@@ -79,8 +81,8 @@ describe("response descriptions", () => {
       for (const s of statuses) {
         const content = described!.responses[s]!.content;
         if (o.produces) {
-          // the archive is binary (gzip); CSV and HTML are text
-          expect(content, keyOf(o)).toEqual({ [o.produces]: { schema: o.produces === "application/gzip" ? { type: "string", format: "binary" } : { type: "string" } } });
+          // the archive (gzip) and the workbook (xlsx) are binary; CSV, HTML and syntax are text
+          expect(content, keyOf(o)).toEqual({ [o.produces]: { schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" } } });
         } else if (o.response) {
           const schema = content?.["application/json"]?.schema;
           expect(schema, `${keyOf(o)} ${s}`).toBeDefined();

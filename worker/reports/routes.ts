@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { renderToString } from "preact-render-to-string";
-import { frequentIndicators } from "../../schema/instruments/definitions";
+import { frequentIndicators, type InstrumentDefinition } from "../../schema/instruments/definitions";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
 import { allIndicatorPoints, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
@@ -11,7 +11,9 @@ import { toCsv } from "../lib/csv";
 import { READ_ROLES, WRITE_ROLES, pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
 import { op } from "../staff/openapi";
 import { z } from "zod/v4";
-import { answersCsv, codebookCsv, wideCsv } from "./exports";
+import { answersCsv, codebookCsv, itemCodebookCsv, wideCsv, wideVariables, wideXlsx } from "./exports";
+import { rScript, spssSyntax } from "./syntax";
+import { XLSX_TYPE } from "./xlsx";
 import { loadAllAnswers, loadComments, loadSummaryInput, type PilotRow } from "./queries";
 import { recomputeResponse, summarySchema } from "./responses";
 import { BODY_LIMITS, enforceBodyLimit } from "../lib/body-limit";
@@ -46,12 +48,12 @@ async function pilotForDownload(c: Context<StaffEnv>) {
   return { pilot, withComments };
 }
 
-function download(c: Context<StaffEnv>, body: string, type: string, filename: string) {
+function download(c: Context<StaffEnv>, body: string | Uint8Array, type: string, filename: string) {
   c.header("Content-Type", type);
   c.header("Content-Disposition", `attachment; filename="${filename}"`);
   c.header("Cache-Control", "no-store");
   c.header("X-Content-Type-Options", "nosniff");
-  return c.body(body);
+  return c.body(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>));
 }
 
 export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
@@ -110,6 +112,36 @@ export const reportRoutes = new Hono<StaffEnv>()
     const s = await summaryFor(c.env.DB, pilot, Date.now());
     await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
     return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
+  })
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.xlsx", summary: "wide.csv as an Excel workbook (numbers rounded to the documented decimals) with its codebook as a second sheet", access: "read", produces: XLSX_TYPE }), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.wide_xlsx", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
+    return download(c, wideXlsx(s), XLSX_TYPE, `${pilot.key}-wide.xlsx`);
+  })
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.sps", summary: "SPSS syntax that reads wide.csv with variable and value labels and missing values", access: "read", produces: "text/plain" }), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.wide_sps", Date.now(), { pilotId: pilot.id });
+    return download(c, spssSyntax(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key), "text/plain; charset=utf-8", `${pilot.key}-wide.sps`);
+  })
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.R", summary: "R script that reads wide.csv with variable and value labels and missing values", access: "read", produces: "text/plain" }), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const s = await summaryFor(c.env.DB, pilot, Date.now());
+    await audit(getDb(c.env.DB), principalActor(c), "export.wide_r", Date.now(), { pilotId: pilot.id });
+    return download(c, rScript(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key), "text/plain; charset=utf-8", `${pilot.key}-wide.R`);
+  })
+  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers-codebook.csv", summary: "Item codebook of answers.csv: wording (nl/en), instrument, version, subscale, reverse keying (CSV)", access: "read", produces: "text/csv" }), async (c) => {
+    const pilot = await pilotFor(c, READ_ROLES);
+    const versions = await c.env.DB.prepare(
+      `SELECT i.key, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+       WHERE i.kind != 'staff' AND (i.pilot_id IS NULL OR i.pilot_id = ?)`,
+    )
+      .bind(pilot.id)
+      .raw<[string, number, string]>();
+    await audit(getDb(c.env.DB), principalActor(c), "export.answers_codebook_csv", Date.now(), { pilotId: pilot.id, details: { versions: versions.length } });
+    const rows = versions.map(([key, version, definition]) => ({ key, version, definition: JSON.parse(definition) as InstrumentDefinition }));
+    return download(c, itemCodebookCsv(rows), "text/csv; charset=utf-8", `${pilot.key}-answers-codebook.csv`);
   })
   .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1, for researchers of the pilot (others 403)", access: "read", query: COMMENTS_QUERY, produces: "text/csv" }), async (c) => {
     const { pilot, withComments: comments } = await pilotForDownload(c);

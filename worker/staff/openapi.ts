@@ -34,7 +34,7 @@ export type Operation = {
   /** Success status codes (default 200); one schema describes all of them. */
   status?: SuccessStatus | readonly SuccessStatus[];
   /** A download that is not JSON: its content type. */
-  produces?: "text/csv" | "text/html" | "application/gzip";
+  produces?: "text/csv" | "text/html" | "text/plain" | "application/gzip" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   /** A raw (streamed) request body instead of JSON: the content types accepted. */
   upload?: readonly string[];
 };
@@ -91,7 +91,7 @@ const DESCRIPTIONS: Record<SuccessStatus, string> = { 200: "OK", 201: "Created" 
 function successResponses(o: Operation | undefined): Record<string, unknown> {
   if (!o) return { "200": { description: "OK" } };
   const content = o.produces
-    ? { [o.produces]: { schema: o.produces === "application/gzip" ? { type: "string", format: "binary" } : { type: "string" } } }
+    ? { [o.produces]: { schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" } } }
     : o.response
       ? { "application/json": { schema: jsonSchema(o.response, "output") } }
       : undefined;

@@ -1,7 +1,7 @@
 // The studies API: participants, pilot configuration, pilot items, staff forms and CSV imports of one
 // pilot. Every route resolves the pilot through pilotFor (403 for a foreign pilot) and every query is
 // filtered by that pilot's id.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { z } from "zod/v4";
@@ -180,16 +180,17 @@ export const studyRoutes = new Hono<StaffEnv>()
     return c.json(report, report.dryRun ? 200 : 201);
   })
   // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
-  .get(op({ method: "get", path: `${P}/imports/:kind/template.csv`, summary: "Template of an import (kind participants or measurements): header and example rows, ';'-separated for Dutch Excel", access: "write", produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const kind = param(c, "kind");
-    if (kind !== "participants" && kind !== "measurements") throw new AppError("not_found", "Unknown import");
-    const csv = await importTemplate(getDb(c.env.DB), pilot, kind, Date.now());
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);
-    c.header("Cache-Control", "no-store");
-    return c.body(csv);
-  });
+  .get(op({ method: "get", path: `${P}/imports/participants/template.csv`, summary: "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel", access: "write", produces: "text/csv" }), (c) => template(c, "participants"))
+  .get(op({ method: "get", path: `${P}/imports/measurements/template.csv`, summary: "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel", access: "write", produces: "text/csv" }), (c) => template(c, "measurements"));
+
+async function template(c: Context<StaffEnv>, kind: "participants" | "measurements") {
+  const pilot = await pilotFor(c, WRITE_ROLES);
+  const csv = await importTemplate(getDb(c.env.DB), pilot, kind, Date.now());
+  c.header("Content-Type", "text/csv; charset=utf-8");
+  c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);
+  c.header("Cache-Control", "no-store");
+  return c.body(csv);
+}
 
 export function formName(f: string): keyof typeof FORMS {
   if (f !== "background" && f !== "risl") throw new AppError("not_found", "Unknown form");
