@@ -123,7 +123,7 @@ export async function deleteCode(d1: D1Database, pilot: Pilot, id: number, remov
 }
 
 /**
- * Imports a checked codebook (rules.ts parseCodebook): new codes are added, codes that exist (same label,
+ * Imports a checked codebook (rules.ts readCodebook): new codes are added, codes that exist (same label,
  * case does not count) get the file's description; nothing is deleted. One D1 batch with its audit entry:
  * all or nothing.
  */

@@ -12,7 +12,8 @@ import { toCsv } from "../lib/csv";
 import { actorOf, pilotFor, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { codebook, codedComments, CODED_COLUMNS, commentsOf, createCode, deleteCode, importCodebook, tagComment, untagComment, updateCode, youthCounts, youthOf } from "./queries";
-import { CODEBOOK_MAX_BYTES, parseCodebook } from "./rules";
+import { parseCsv } from "../studies/csv";
+import { CODEBOOK_MAX_BYTES, codebookDelimiter, readCodebook } from "./rules";
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = limitBody(BODY_LIMITS.json);
@@ -65,7 +66,7 @@ export async function codebookCsv(d1: D1Database, pilotId: number) {
 /** Reads a codebook CSV and imports it; any bad cell refuses the whole file (400 with every problem). */
 export async function importCodebookText(c: Context<StaffEnv>, pilot: { id: number; key: string; timezone: string }, text: string) {
   if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
-  const parsed = parseCodebook(text);
+  const parsed = readCodebook(parseCsv(text, codebookDelimiter(text)));
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
     throw new AppError("validation", `Codebook refused (line ${first.line}: ${first.reason}); nothing was stored`, parsed.errors);

@@ -1,6 +1,6 @@
 // Light coding of comments (issue 15): the rules for code labels and descriptions, and the reader of a
-// codebook CSV. Pure: no runtime imports beyond the CSV reader, no clock, no database.
-import { parseCsv } from "../studies/csv";
+// codebook CSV. Pure: no runtime imports, no clock, no database (the caller runs the CSV reader).
+import type { CsvResult } from "../studies/csv";
 
 export const LABEL_MAX = 40;
 export const DESCRIPTION_MAX = 200;
@@ -52,15 +52,17 @@ const HEADER_ALIASES: Record<string, "code" | "description"> = { code: "code", l
 export type CodebookRow = { line: number; label: string; description: string | null | undefined };
 export type CodebookParse = { ok: true; rows: CodebookRow[] } | { ok: false; errors: { line: number; reason: string }[] };
 
+/** The separator of a codebook CSV: the header line's, `;` when it has semicolons and no comma, else `,`. */
+export function codebookDelimiter(text: string): "," | ";" {
+  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  return firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
+}
+
 /**
- * Reads a codebook CSV: a header `code,description` (or `code;omschrijving`: the separator is the header
- * line's, comma or semicolon), one code per row. Every problem is reported; any problem refuses the file.
+ * Reads a codebook CSV (parsed with codebookDelimiter's separator): a header `code,description` (or
+ * `code;omschrijving`), one code per row. Every problem is reported; any problem refuses the file.
  */
-export function parseCodebook(text: string): CodebookParse {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
-  const delimiter = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
-  const parsed = parseCsv(body, delimiter);
+export function readCodebook(parsed: CsvResult): CodebookParse {
   if (!parsed.ok) return { ok: false, errors: [{ line: parsed.line, reason: parsed.reason }] };
   const [header, ...records] = parsed.records;
   if (!header) return { ok: false, errors: [{ line: 1, reason: "the file is empty: it needs a header line code,description" }] };
