@@ -16,9 +16,11 @@ export const TZ = "Europe/Amsterdam";
 /** How much later "the next run" comes: past the stale-claim time and the first retry backoff. */
 export const NEXT_RUN_MS = STALE_CLAIM_MS + 60_000;
 
+/** The first youth's five answered fortnights: falling, so her recompute raises a staff signal. */
+const HISTORY = [8, 7, 6, 5, 3];
 /** Youths per study: two (each mail costs an SMTP delivery, and each case sends every one). */
 export const YOUTHS = 2;
-/** Youths due today (the first with five answered fortnights waiting for her recompute), each with an address at a fresh sink domain. */
+/** Youths due today (the first with five answered fortnights waiting for her recompute and signals), each with an address at a fresh sink domain. */
 export async function study(opts: { planned?: boolean } = {}) {
   const now = Date.now();
   const today = localDate(now, TZ);
@@ -26,7 +28,7 @@ export async function study(opts: { planned?: boolean } = {}) {
   const { pilot, versions } = await makePilot({ settings: ALWAYS_SEND });
   const youths = [];
   for (let i = 0; i < YOUTHS; i++) {
-    const history = i === 0 ? [4, 5, 5, 6, 7] : [];
+    const history = i === 0 ? HISTORY : [];
     const start = addDays(today, -14 * history.length);
     const p = await makeParticipant(pilot.id, { start, email: sink.address(`y${i}-${pilot.key}`) });
     if (history.length) {
@@ -58,6 +60,10 @@ export async function indicatorsOf(f: Study) {
     "SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY indicator",
   ).bind(ids(f)).all()).results;
 }
+export async function signalsOf(f: Study) {
+  return (await env.DB.prepare("SELECT rule, indicator, status FROM signals WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY rule, indicator")
+    .bind(ids(f)).all()).results;
+}
 export const queuedRecomputes = async (f: Study) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id IN (SELECT value FROM json_each(?))").bind(ids(f)).first<number>("n"))!;
 export const unfinishedRuns = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
@@ -88,7 +94,10 @@ export async function checkResumed(f: Study, fresh: unknown[]) {
   expect(await indicatorsOf(f)).toEqual(fresh);
   expect(await queuedRecomputes(f)).toBe(0);
   expect(await unfinishedRuns()).toBe(0);
+  expect(await signalsOf(f)).toEqual(FRESH_SIGNALS);
 }
+/** The staff signals a fault-free run raises for the study's youths (set by cleanRun). */
+let FRESH_SIGNALS: unknown[] = [];
 
 /** Its youths leave the study, so later cases' runs have nothing of this one to do. */
 export async function retire(f: Study) {
@@ -104,6 +113,8 @@ export async function cleanRun() {
   await cronWith(env, f.now);
   const fresh = await indicatorsOf(f);
   expect(fresh.length).toBeGreaterThan(0);
+  FRESH_SIGNALS = await signalsOf(f);
+  expect(FRESH_SIGNALS.length).toBeGreaterThan(0);
   await checkResumed(f, fresh);
   await retire(f);
   return fresh;

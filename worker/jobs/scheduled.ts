@@ -120,7 +120,17 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
   }
   // Staff signals after the recompute (its wave scores are read); then at most one discreet mail per pilot.
   try {
-    await evaluateSignals(env.DB, [...touched], now);
+    try {
+      await evaluateSignals(env.DB, [...touched], now);
+    } catch (e) {
+      // Their recompute queue is drained and their occasions closed: without this the next run would not look
+      // at them again. Queued for the next run's recompute (unchanged fingerprints make it cheap) and signals.
+      await env.DB.prepare(
+        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT value, ?1 FROM json_each(?2) WHERE true
+         ON CONFLICT (participant_id) DO NOTHING`,
+      ).bind(now, JSON.stringify([...touched])).run().catch(() => {});
+      throw e;
+    }
     await notifySignals(env, now, scope);
   } catch (e) {
     console.error(JSON.stringify({ event: "signals_failed", runId, error: String(e).slice(0, 300) }));
