@@ -76,7 +76,8 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     const context = await newContext();
     const { page } = await signIn(context, "onderzoeker.fier@demo.invalid");
     const results: Record<string, string[]> = { home: await violations(page) };
-    for (const path of ["/staff/pilots/fier", "/staff/pilots/fier/youths/DEMO-FIE-01", "/staff/pilots/fier/settings", "/staff/pilots/fier/reminders", "/staff/pilots/fier/enrol", "/staff/pilots/fier/import"]) {
+    for (const path of ["/staff/pilots/fier", "/staff/pilots/fier/youths/DEMO-FIE-01", "/staff/pilots/fier/settings", "/staff/pilots/fier/reminders", "/staff/pilots/fier/enrol", "/staff/pilots/fier/import",
+      "/staff/pilots/fier/codebook", "/staff/pilots/fier/youths/DEMO-FIE-01/comments"]) {
       const res = await page.goto(`${stack().url}${path}`);
       expect(res!.status(), path).toBe(200);
       results[path] = await violations(page);
