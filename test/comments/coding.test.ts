@@ -200,6 +200,18 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
       expect(e.message).toContain("nothing was stored");
     }
     expect((await call(researcher, "POST", api, "code\nNieuw1\n", { headers: { "content-type": "application/json" } })).status).toBe(400);
+    // over 256 KiB: 413 from the API and from the page, nothing read into the codebook
+    const big = `code,description\n${Array.from({ length: 3000 }, (_v, i) => `Groot${i},${"x".repeat(100)}`).join("\n")}\n`;
+    expect((await call(researcher, "POST", api, big)).status).toBe(413);
+    const file = new FormData();
+    file.set("_csrf", researcher.csrf!);
+    file.set("file", new File([big], "codes.csv", { type: "text/csv" }));
+    expect((await call(researcher, "POST", `/staff/pilots/${w.key}/codebook/import`, file)).status).toBe(413);
+    // more than 500 codes in a small file
+    const many = `code\n${Array.from({ length: 501 }, (_v, i) => `C${i}`).join("\n")}\n`;
+    const tooMany = await call(researcher, "POST", api, many);
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toContain("more than 500 codes");
     expect(await codesOf(w.id)).toEqual(before);
   });
 
