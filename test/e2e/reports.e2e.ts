@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
 import { launchBrowser, parseCsv, signIn, stack } from "./support";
 
 let browser: Browser;
@@ -70,14 +71,29 @@ describe("coordinator summaries in the browser", () => {
     const documented = new Set(codebook.slice(1).map((r) => r[0]));
     for (const column of wide[0]!) expect(documented.has(column)).toBe(true);
 
+    // The Excel-ready download opens in a real .xlsx reader with the same columns and rows as wide.csv.
+    const xlsx = await download(page, "dl-xlsx");
+    expect(xlsx.name).toBe("fier-wide.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("Gegevens")!;
+    expect(sheet.rowCount).toBe(DEMO.fier + 1);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(wide[0]);
+    for (const id of ["dl-sps", "dl-r", "dl-answers-codebook"]) expect((await download(page, id)).bytes.length, id).toBeGreaterThan(100);
+
     const answers = parseCsv((await download(page, "dl-answers")).bytes.toString("utf8")).filter((r) => r.length > 1);
     expect(answers[0]).toEqual(expect.arrayContaining(["participant_code", "instrument", "item", "value", "answered_at_utc"]));
     expect(answers.length).toBeGreaterThan(100);
     // codes only: no e-mail addresses anywhere in the downloads
     expect(answers.flat().some((cell) => /@/.test(cell))).toBe(false);
 
+    // Comments are for researchers (issue 16 item 4): the coordinator has no link to them; the pilot's researcher has.
+    expect(await page.locator("#dl-report-comments").count()).toBe(0);
+    const researcher = await browser.newContext({ acceptDownloads: true });
+    const { page: rpage } = await signIn(researcher, "onderzoeker.fier@demo.invalid");
+    await rpage.goto(`${stack().url}/reports/pilots/fier`);
     for (const [id, withComments] of [["dl-report", false], ["dl-report-comments", true]] as const) {
-      const html = (await download(page, id)).bytes.toString("utf8");
+      const html = (await download(withComments ? rpage : page, id)).bytes.toString("utf8");
       const report = await context.newPage();
       const external: string[] = [];
       report.on("request", (r) => { if (!r.url().startsWith("data:") && !r.url().startsWith("about:")) external.push(r.url()); });
@@ -93,6 +109,7 @@ describe("coordinator summaries in the browser", () => {
       expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
       await report.close();
     }
+    await researcher.close();
     await context.close();
   });
 

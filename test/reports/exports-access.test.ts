@@ -62,6 +62,16 @@ describe("comments and staff forms: researchers only", () => {
     }
   });
 
+  it("the coordinator page offers every download but the report with comments; a researcher's offers that too", async () => {
+    const ids = (html: string) => [...html.matchAll(/id="(dl-[a-z-]+)"/g)].map((m) => m[1]);
+    for (const p of [who.coordinator, who.projectCoordinator]) {
+      const html = await (await call(p, "GET", `/reports/pilots/${pilot.key}`)).text();
+      expect(ids(html), p.label).toEqual(["dl-xlsx", "dl-indicators", "dl-wide", "dl-codebook", "dl-sps", "dl-r", "dl-answers", "dl-answers-codebook", "dl-report"]);
+    }
+    const html = await (await call(who.researcher, "GET", `/reports/pilots/${pilot.key}`)).text();
+    expect(ids(html)).toContain("dl-report-comments");
+  });
+
   it("the API says why (forbidden, JSON error envelope)", async () => {
     const res = await call(who.coordinator, "GET", `/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`);
     expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });

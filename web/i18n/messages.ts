@@ -837,6 +837,10 @@ export const catalogue = {
   "report.download.answers": { nl: "Alle antwoorden, lang formaat (CSV)", en: "All answers, long format (CSV)" },
   "report.download.html": { nl: "Rapport (HTML, af te drukken als PDF)", en: "Report (HTML, prints to PDF)" },
   "report.download.htmlComments": { nl: "Rapport met toelichtingen", en: "Report with comments" },
+  "report.download.xlsx": { nl: "Excel-bestand met codeboek (.xlsx)", en: "Excel workbook with codebook (.xlsx)" },
+  "report.download.sps": { nl: "SPSS-syntax voor het brede bestand (.sps)", en: "SPSS syntax for the wide file (.sps)" },
+  "report.download.r": { nl: "R-script voor het brede bestand (.R)", en: "R script for the wide file (.R)" },
+  "report.download.answersCodebook": { nl: "Codeboek van de vragen (CSV)", en: "Item codebook (CSV)" },
   // ---- staff signals (issue 15; web/pages/staff/Signals.tsx, worker/signals/) ----
   "signals.title": { nl: "Meldingen", en: "Signals" },
   "signals.intro": {

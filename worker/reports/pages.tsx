@@ -6,7 +6,7 @@ import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
-import { pilotFor, READ_ROLES, requireStaff, staffUserOf, type StaffEnv } from "../staff/auth";
+import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { staffPageError } from "../staff/pages";
 import { plotDataFor, summaryFor } from "./routes";
 
@@ -31,6 +31,9 @@ export const reportPages = new Hono<StaffEnv>()
   .get("/pilots/:pilot", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const [s, plots] = await Promise.all([summaryFor(c.env.DB, pilot, Date.now()), plotDataFor(c.env.DB, pilot)]);
-    return renderStaffPage(c, PilotReportPage({ s, plots, lang: pickLang(c.req.query("lang")), showAllLink: seesAllPilots(c), user: staffUserOf(c) }), 200, REPORT_PAGE_CSS);
+    // Comments are for researchers of the pilot (and admins): the link to the report with comments is theirs only.
+    const p = c.get("principal");
+    const canComments = p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null));
+    return renderStaffPage(c, PilotReportPage({ s, plots, lang: pickLang(c.req.query("lang")), showAllLink: seesAllPilots(c), canComments, user: staffUserOf(c) }), 200, REPORT_PAGE_CSS);
   })
   .onError(staffPageError);

@@ -18,19 +18,25 @@ function Shell({ lang, title, user, children }: { lang: Lang; title: string; use
   );
 }
 
-export const downloadLinks = (pilotKey: string) => {
+/** The downloads of a pilot; the report with comments only for whom may include them (researchers, admins). */
+export const downloadLinks = (pilotKey: string, canComments = false) => {
   const base = `/api/v1/pilots/${encodeURIComponent(pilotKey)}/summary`;
-  return [
+  const links = [
+    { id: "dl-xlsx", key: "report.download.xlsx", href: `${base}/wide.xlsx` },
     { id: "dl-indicators", key: "report.download.indicators", href: `${base}/indicators.csv` },
     { id: "dl-wide", key: "report.download.wide", href: `${base}/wide.csv` },
     { id: "dl-codebook", key: "report.download.codebook", href: `${base}/codebook.csv` },
+    { id: "dl-sps", key: "report.download.sps", href: `${base}/wide.sps` },
+    { id: "dl-r", key: "report.download.r", href: `${base}/wide.R` },
     { id: "dl-answers", key: "report.download.answers", href: `${base}/answers.csv` },
+    { id: "dl-answers-codebook", key: "report.download.answersCodebook", href: `${base}/answers-codebook.csv` },
     { id: "dl-report", key: "report.download.html", href: `${base}/report.html` },
     { id: "dl-report-comments", key: "report.download.htmlComments", href: `${base}/report.html?comments=1` },
   ] as const;
+  return links.filter((l) => canComments || l.id !== "dl-report-comments");
 };
 
-export function PilotReportPage({ s, plots, lang = "nl", showAllLink, user }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean; user: StaffUser }) {
+export function PilotReportPage({ s, plots, lang = "nl", showAllLink, canComments = false, user }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean; canComments?: boolean; user: StaffUser }) {
   return (
     <Shell lang={lang} user={user} title={`${t("report.title", lang)} · ${s.pilot.name}`}>
       {showAllLink && (
@@ -46,7 +52,7 @@ export function PilotReportPage({ s, plots, lang = "nl", showAllLink, user }: { 
       </p>
       <nav class="downloads noprint" aria-label={t("report.downloads", lang)}>
         <strong>{t("report.downloads", lang)}:</strong>{" "}
-        {downloadLinks(s.pilot.key).map((d) => (
+        {downloadLinks(s.pilot.key, canComments).map((d) => (
           <a id={d.id} href={d.href}>
             {t(d.key, lang)}
           </a>
