@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate } from "../../worker/schedule/schedule";
-import { makePilot, uniqueKey } from "../support/fixtures";
+import { makeParticipant, makePilot, uniqueKey } from "../support/fixtures";
 import { apiToken, sessionFor, staffUser } from "../staff/support";
 import { everyFault, expectApiUnavailable, fetchWith, quietLogs } from "./support";
 
@@ -132,5 +132,57 @@ describe("a participant import with D1 failing at each of its calls", () => {
       },
     });
     console.info(`import page: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+  });
+
+  it("a measurements import (API): every answer, its occasions, recompute requests and audit row, or none; a retry stores nothing twice", async () => {
+    const mSetup = async () => {
+      const { pilot } = await makePilot();
+      const token = await apiToken("researcher", [pilot.id]);
+      const a = await makeParticipant(pilot.id, { start: "2026-01-05", email: null });
+      const b = await makeParticipant(pilot.id, { start: "2026-01-05", email: null });
+      const csv = [
+        "participant_code,instrument,item,measured_at,value,comment",
+        `${a.code},welzijn,persoonlijk,2026-02-02,6,`,
+        `${a.code},welzijn,gezin,2026-02-02,5,thuis rustig`,
+        `${a.code},welzijn,persoonlijk,2026-02-16,7,`,
+        `${b.code},welzijn,persoonlijk,2026-02-02,4,`,
+      ].join("\n");
+      return { pilot, token, csv, ids: [a.id, b.id] };
+    };
+    type M = Awaited<ReturnType<typeof mSetup>>;
+    const mCommit = (e: Parameters<typeof fetchWith>[0], f: M) =>
+      fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/measurements?dryRun=false`, { method: "POST", headers: { ...f.token.headers, "content-type": "text/csv" }, body: f.csv });
+    const mState = async (f: M) => {
+      const n = async (sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).first<number>("n"))!;
+      const mine = "participant_id IN (SELECT value FROM json_each(?))";
+      return {
+        responses: await n(`SELECT COUNT(*) AS n FROM responses WHERE ${mine}`, JSON.stringify(f.ids)),
+        occasions: await n(`SELECT COUNT(*) AS n FROM occasions WHERE ${mine}`, JSON.stringify(f.ids)),
+        queued: await n(`SELECT COUNT(*) AS n FROM recompute_queue WHERE ${mine}`, JSON.stringify(f.ids)),
+        audits: await n("SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action = 'import.measurements'", f.pilot.id),
+      };
+    };
+    const none = { responses: 0, occasions: 0, queued: 0, audits: 0 };
+    const all = { responses: 4, occasions: 3, queued: 2, audits: 1 };
+    const r = await everyFault({
+      setup: mSetup,
+      run: mCommit,
+      check: async (a) => {
+        const s = await mState(a.fixture);
+        if (a.res!.status === 201) expect(s).toEqual(all);
+        else {
+          await expectApiUnavailable(a.res!);
+          expect([none, all]).toContainEqual(s);
+          if (a.mode === "before") expect(s).toEqual(none);
+        }
+      },
+      recover: async (a) => {
+        const before = await mState(a.fixture);
+        const again = await mCommit(env, a.fixture);
+        expect(again.status).toBe(before.responses ? 400 : 201);
+        expect(await mState(a.fixture)).toEqual(all);
+      },
+    });
+    console.info(`measurements import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
   });
 });
