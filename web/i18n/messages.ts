@@ -895,6 +895,11 @@ export const catalogue = {
     nl: "Meldingen zijn alleen voor onderzoekers; een jongere ziet ze nooit. Een gewijzigde regel geldt vanaf de volgende run voor alle jongeren.",
     en: "Signals are for researchers only; a youth never sees them. A changed rule applies to every youth from the next run.",
   },
+  "staff.settings.reports": { nl: "Samenvattingen", en: "Summaries" },
+  "staff.settings.reports.minCellSize": { nl: "Kleinste aantal dat een samenvatting toont (kleiner: \u201c< n\u201d)", en: "Smallest count a summary shows (smaller: \u201c< n\u201d)" },
+  "staff.settings.reports.rislNormGroup": { nl: "Afkappunten RIS-L uit", en: "RIS-L cut-offs from" },
+  "staff.settings.reports.rislNormGroup.study": { nl: "de onderzoeksgroep (alle pilots)", en: "the study group (all pilots)" },
+  "staff.settings.reports.rislNormGroup.pilot": { nl: "de eigen pilot", en: "this pilot only" },
   "staff.settings.signals.mail": { nl: "Stuur onderzoekers een korte e-mail bij nieuwe meldingen", en: "Send researchers a short e-mail when new signals appear" },
 } as const satisfies Record<string, { nl: string; en: string }>;
 

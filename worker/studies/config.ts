@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
 import { validatePolicy } from "../reminders/policy";
+import { reportSettingsOf } from "../reports/report-settings";
 import { validateSchedule } from "../schedule/schedule";
 import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";
@@ -34,6 +35,7 @@ export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer
     reminders,
     ...instrumentsOf(pilot),
     signals: signalRulesOf(pilot),
+    reports: reportSettingsOf(pilot),
   };
 }
 
@@ -109,6 +111,7 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
     ...(body.schedule ? { schedule: { ...current.schedule, ...body.schedule } } : {}),
     ...(body.reminders ? { reminders: { ...current.reminders, ...body.reminders } } : {}),
     ...(body.signals ? { signals: { ...current.signals, ...body.signals } } : {}),
+    ...(body.reports ? { reports: { ...current.reports, ...body.reports } } : {}),
     ...(body.frequentInstruments ? { frequentInstruments: body.frequentInstruments } : {}),
     ...(body.waveInstruments ? { waveInstruments: body.waveInstruments } : {}),
   };

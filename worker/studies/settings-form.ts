@@ -4,7 +4,7 @@
 // cannot drift apart. Only what the form changed is submitted (and audited).
 import { settingsBody } from "./validators";
 
-type Section = "schedule" | "reminders" | "signals";
+type Section = "schedule" | "reminders" | "signals" | "reports";
 /** A whole-number field: where it sits in the settings body and which whole-pilot problem code belongs to it. */
 type NumberField = { name: string; path: [Section, ...string[]]; problem: string };
 
@@ -24,6 +24,8 @@ export const NUMBER_FIELDS = [
   { name: "signalDropPoints", path: ["signals", "dropPoints"], problem: "" },
   { name: "signalDropMinEarlier", path: ["signals", "dropMinEarlier"], problem: "" },
   { name: "signalMissedCount", path: ["signals", "missedCount"], problem: "" },
+  // summaries (worker/reports/report-settings.ts)
+  { name: "reportMinCellSize", path: ["reports", "minCellSize"], problem: "" },
 ] as const satisfies readonly NumberField[];
 
 /** The signal rules' on/off switches and the staff mail: checkboxes named `signal.<key>`. */
@@ -31,7 +33,7 @@ export const SIGNAL_FLAGS = ["trendDown", "lowTwice", "dropVsMedian", "reliableD
 type SignalFlag = (typeof SIGNAL_FLAGS)[number];
 const flagField = (k: SignalFlag) => `signal${k[0]!.toUpperCase()}${k.slice(1)}` as `signal${Capitalize<SignalFlag>}`;
 
-export type SettingsField = (typeof NUMBER_FIELDS)[number]["name"] | "senderName" | "quickExitUrl" | "quietStart" | "quietEnd" | "quietWeekdays" | "mentorAfterLastReminder" | `signal${Capitalize<SignalFlag>}`;
+export type SettingsField = (typeof NUMBER_FIELDS)[number]["name"] | "senderName" | "quickExitUrl" | "quietStart" | "quietEnd" | "quietWeekdays" | "mentorAfterLastReminder" | `signal${Capitalize<SignalFlag>}` | "rislNormGroup";
 
 /** What the form shows: the texts as typed (so a refused value is shown back as it was), days and a flag. */
 export type SettingsFormValues = {
@@ -54,13 +56,15 @@ type Effective = {
   schedule: { frequentIntervalDays: number; frequentWindowDays: number; waveOffsetsDays: { T2: number; T3: number }; waveWindowDays: number; studyLengthDays: number };
   reminders: { firstReminderAfterDays: number; maxReminders: number; minSpacingDays: number; quietHours: { start: string; end: string }; quietWeekdays: number[]; mentorAfterLastReminder: boolean; mentorAfterDays: number };
   signals?: Record<SignalFlag, boolean> & { lowCount: number; dropPoints: number; dropMinEarlier: number; missedCount: number };
+  reports?: { minCellSize: number; rislNormGroup: "study" | "pilot" };
 };
 
 const get = (o: unknown, path: readonly string[]) => path.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
 
 export function formFromSettings(s: Effective): SettingsFormValues {
   const text: Record<string, string> = { senderName: s.senderName, quickExitUrl: s.quickExitUrl, quietStart: s.reminders.quietHours.start, quietEnd: s.reminders.quietHours.end };
-  for (const f of NUMBER_FIELDS) if (f.path[0] !== "signals" || s.signals) text[f.name] = String(get(s, f.path));
+  for (const f of NUMBER_FIELDS) if ((f.path[0] !== "signals" || s.signals) && (f.path[0] !== "reports" || s.reports)) text[f.name] = String(get(s, f.path));
+  if (s.reports) text.rislNormGroup = s.reports.rislNormGroup;
   const signals = s.signals ? Object.fromEntries(SIGNAL_FLAGS.map((k) => [k, s.signals![k]])) : undefined;
   return { text, quietWeekdays: [...s.reminders.quietWeekdays].sort(), mentorAfterLastReminder: s.reminders.mentorAfterLastReminder, ...(signals ? { signals } : {}) };
 }
@@ -69,7 +73,7 @@ export function formFromSettings(s: Effective): SettingsFormValues {
 export function readSettingsForm(form: Record<string, string | File | (string | File)[]>): SettingsFormValues {
   const one = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
   const text: Record<string, string> = {};
-  for (const k of ["senderName", "quickExitUrl", "quietStart", "quietEnd", ...NUMBER_FIELDS.map((f) => f.name)]) text[k] = one(k);
+  for (const k of ["senderName", "quickExitUrl", "quietStart", "quietEnd", "rislNormGroup", ...NUMBER_FIELDS.map((f) => f.name)]) text[k] = one(k);
   const raw = form["quietWeekdays"];
   const days = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((d) => (typeof d === "string" && /^[1-7]$/.test(d) ? Number(d) : NaN));
   const version = one(VERSION_FIELD);
@@ -85,9 +89,12 @@ function bodyOf(v: SettingsFormValues) {
     schedule: { waveOffsetsDays: { T1: 0 } } as Record<string, unknown>,
     reminders: { quietHours: { start: v.text.quietStart, end: v.text.quietEnd }, quietWeekdays: v.quietWeekdays, mentorAfterLastReminder: v.mentorAfterLastReminder } as Record<string, unknown>,
     signals: { ...v.signals } as Record<string, unknown>,
+    // a form without the summary fields (an older page) leaves them as they are
+    reports: { rislNormGroup: v.text.rislNormGroup || undefined } as Record<string, unknown>,
   };
   for (const f of NUMBER_FIELDS) {
     if (f.path[0] === "signals" && !v.signals) continue;
+    if (f.path[0] === "reports" && !v.text[f.name]) continue;
     let target = body as Record<string, unknown>;
     for (const k of f.path.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
     target[f.path[f.path.length - 1]!] = num(v.text[f.name]);
@@ -104,7 +111,7 @@ export function changedSettings(current: SettingsFormValues, next: SettingsFormV
   const b = bodyOf(next);
   const out: Record<string, unknown> = {};
   for (const k of ["senderName", "quickExitUrl"] as const) if (a[k] !== b[k]) out[k] = b[k];
-  for (const section of ["schedule", "reminders", "signals"] as const) {
+  for (const section of ["schedule", "reminders", "signals", "reports"] as const) {
     const changed = Object.fromEntries(Object.entries(b[section]).filter(([k, v]) => v !== undefined && JSON.stringify(a[section][k]) !== JSON.stringify(v)));
     if (Object.keys(changed).length) out[section] = changed;
   }
@@ -121,6 +128,7 @@ export function fieldOf(pathOrProblem: string): SettingsField | "form" {
   if (pathOrProblem.startsWith("reminders.quietWeekdays") || pathOrProblem === "reminders.quiet_weekdays") return "quietWeekdays";
   if (pathOrProblem.startsWith("reminders.mentorAfterLastReminder")) return "mentorAfterLastReminder";
   if (pathOrProblem === "senderName" || pathOrProblem === "quickExitUrl") return pathOrProblem;
+  if (pathOrProblem.startsWith("reports.rislNormGroup")) return "rislNormGroup";
   const flag = SIGNAL_FLAGS.find((k) => pathOrProblem === `signals.${k}`);
   if (flag) return flagField(flag);
   return "form";

@@ -1,4 +1,5 @@
 import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
+import type { ReportSettings } from "../reports/report-settings";
 import { DEFAULT_POLICY, type ReminderPolicy } from "../reminders/policy";
 import { DEFAULT_SCHEDULE, type PilotSchedule } from "../schedule/schedule";
 import { DEFAULT_SIGNAL_RULES, type SignalRules } from "../signals/rules";
@@ -13,6 +14,8 @@ export type PilotSettings = {
   waveInstruments?: string[];
   /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES */
   signals?: Partial<SignalRules>;
+  /** summaries: minimum cell size and the RIS-L norm group (worker/reports/report-settings.ts) */
+  reports?: Partial<ReportSettings>;
 };
 
 type PilotLike = { key: string; timezone: string; settings: unknown };

@@ -3,6 +3,7 @@
 import { z } from "zod/v4";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 import { SIGNAL_LIMITS } from "../signals/rules";
+import { REPORT_SETTING_LIMITS } from "../reports/report-settings";
 import { BACKGROUND_OPTIONS, optionKeys, OTHER_FIELDS, otherField, type BackgroundListField } from "./background";
 
 export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
@@ -128,6 +129,14 @@ export const settingsBody = z
     frequentInstruments: z.array(z.string().min(1).max(64)).min(1).max(12).optional(),
     waveInstruments: z.array(z.string().min(1).max(64)).max(6).optional(),
     signals: signalSettings.optional(),
+    /** summaries: the smallest count shown (below it "< n") and whose RIS-L scores set the RIS-L cut-offs */
+    reports: z
+      .object({
+        minCellSize: z.number().int().min(REPORT_SETTING_LIMITS.minCellSize.min).max(REPORT_SETTING_LIMITS.minCellSize.max).optional(),
+        rislNormGroup: z.enum(["study", "pilot"]).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -336,6 +345,7 @@ export const settingsResponse = z.strictObject({
   frequent: z.array(z.string()),
   wave: z.array(z.string()),
   signals: signalSettings.required(),
+  reports: settingsBody.shape.reports.unwrap().required(),
 });
 
 export const scheduledOccasion = z.strictObject({

@@ -50,6 +50,8 @@ const LABELS: Record<SettingsField, MessageKey> = {
   signalReliableDeterioration: "staff.settings.signals.reliableDeterioration",
   signalMissedInRow: "staff.settings.signals.missedInRow",
   signalMail: "staff.settings.signals.mail",
+  reportMinCellSize: "staff.settings.reports.minCellSize",
+  rislNormGroup: "staff.settings.reports.rislNormGroup",
 };
 
 export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, version, stale = false, lang = "nl" }: SettingsPageProps) {
@@ -169,6 +171,21 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
                 </>
               );
             })}
+          </fieldset>
+        )}
+        {values.text.rislNormGroup !== undefined && (
+          <fieldset id="report-settings">
+            <legend>{t("staff.settings.reports", lang)}</legend>
+            {number("reportMinCellSize")}
+            <label for="rislNormGroup">{t(LABELS.rislNormGroup, lang)}</label>
+            <select id="rislNormGroup" name="rislNormGroup" disabled={disabled} aria-invalid={errors.rislNormGroup ? "true" : undefined} aria-describedby={described("rislNormGroup")}>
+              {(["study", "pilot"] as const).map((g) => (
+                <option value={g} selected={values.text.rislNormGroup === g}>
+                  {t(`staff.settings.reports.rislNormGroup.${g}`, lang)}
+                </option>
+              ))}
+            </select>
+            {problem("rislNormGroup")}
           </fieldset>
         )}
         {canWrite && (
