@@ -82,18 +82,18 @@ export function spssSyntax(vars: Variable[], csvName: string, pilot: string): st
     "EXECUTE.",
     "",
     "VARIABLE LABELS",
-    vars.map((v) => `  ${v.name} ${spssString(v.label.nl)}`).join("\n  /"),
+    `  ${vars.map((v) => `${v.name} ${spssString(v.label.nl)}`).join("\n  /")}`,
     ".",
   );
   if (coded.length) {
     out.push(
       "",
       "VALUE LABELS",
-      coded.map((v) => `  ${v.name}\n${codeLabels(v.coding!).map((x) => `    ${x.code} ${spssString(x.label)}`).join("\n")}`).join("\n  /"),
+      `  ${coded.map((v) => `${v.name}\n${codeLabels(v.coding!).map((x) => `    ${x.code} ${spssString(x.label)}`).join("\n")}`).join("\n  /")}`,
       ".",
     );
     const withMissing = coded.filter((v) => missingCodes(v.coding!).length);
-    if (withMissing.length) out.push("", "MISSING VALUES", withMissing.map((v) => `  ${v.name} (${missingCodes(v.coding!).join(", ")})`).join("\n  /"), ".");
+    if (withMissing.length) out.push("", "MISSING VALUES", `  ${withMissing.map((v) => `${v.name} (${missingCodes(v.coding!).join(", ")})`).join("\n  /")}`, ".");
     out.push("", "VARIABLE LEVEL", wrap(coded.map((v) => v.name), "  "), "  (NOMINAL).");
   }
   const numeric = vars.filter((v) => v.type === "numeric");
