@@ -193,3 +193,30 @@ describe("a page save with D1 failing at each of its calls", () => {
     console.info(`background draft save: ${r.ops} D1 calls, ${r.cases} faults`);
   });
 });
+
+describe("opening her link with D1 failing at each of its calls", () => {
+  it("the questionnaire or the 503 youth page; the first-opened time is kept once, by whichever GET reached D1 first", async () => {
+    const opened = async (f: Fixture) =>
+      (await env.DB.prepare("SELECT first_opened_at FROM occasion_timings WHERE occasion_id = ?").bind(f.occasionId).first<number>("first_opened_at")) ?? null;
+    const r = await everyFault({
+      setup: () => youth(true),
+      run: (e, f) => fetchWith(e, f.path),
+      check: async (a) => {
+        if (a.res!.status === 200) expect(await a.res!.text()).toContain("Stap 1 van 6");
+        else await expectYouthRetryPage(a.res!);
+        if (a.mode === "before" && a.k === 1) expect(await opened(a.fixture)).toBeNull();
+      },
+      recover: async (a) => {
+        const first = await opened(a.fixture);
+        const again = await fetchWith(env, a.fixture.path);
+        expect(again.status).toBe(200);
+        const after = await opened(a.fixture);
+        expect(after).not.toBeNull();
+        if (first !== null) expect(after).toBe(first);
+        const { submitted: _, ...s } = await stateOf(a.fixture);
+        expect(s).toEqual({ status: "open", completed: false, responses: 0, modes: null, draftRows: 0, draftPage: null, linkUsed: false, outbox: "queued", recomputeQueued: 0 });
+      },
+    });
+    console.info(`opening her link: ${r.ops} D1 calls, ${r.cases} faults`);
+  });
+});
