@@ -64,6 +64,9 @@ export const catalogue = {
   "youth.kiosk.ended.body": { nl: "Dank je wel. Er staat hier niets meer.", en: "Thank you. There is nothing here any more." },
   "youth.error.fix": { nl: "Er ging iets mis met je antwoorden. Kijk ze nog even na.", en: "Something was wrong with your answers. Please check them." },
   "youth.error.tooLarge": { nl: "Dit is te veel tekst. Maak je toelichting korter.", en: "This is too much text. Please shorten your comment." },
+  // A moment's failure behind her page (D1 unavailable; worker/survey/youth-error.tsx): sending again is safe.
+  "youth.retry.title": { nl: "Dat lukte even niet", en: "That did not work just now" },
+  "youth.retry.body": { nl: "Probeer het zo nog eens.", en: "Please try again in a moment." },
   "youth.error.empty": { nl: "Vul minstens één vraag in.", en: "Please answer at least one question." },
   "youth.error.range": { nl: "Kies een waarde van 0 tot 10.", en: "Choose a value from 0 to 10." },
   "youth.error.choice": { nl: "Kies een van de antwoorden.", en: "Choose one of the answers." },

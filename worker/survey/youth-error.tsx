@@ -16,7 +16,9 @@ export function youthErrorPage(c: Context, status: number) {
   const [title, body] =
     status === 413
       ? [t("youth.error.fix", lang), t("youth.error.tooLarge", lang)]
-      : status >= 500
+      : status === 503
+        ? [t("youth.retry.title", lang), t("youth.retry.body", lang)]
+        : status >= 500
         ? [t("unavailable.title", lang), t("unavailable.body", lang)]
         : [t("youth.invalid.title", lang), t("youth.invalid.body", lang)];
   // Statuses the youth page renderer knows; any other client error is shown as "this link does not work".
