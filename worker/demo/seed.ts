@@ -11,6 +11,7 @@ import { setContact } from "../studies/contacts";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { instrumentsOf, scheduleOf, type PilotSettings } from "../studies/settings";
 import { seedDemoCodes } from "../comments/demo";
+import { seedDemoStaffForms } from "./staff-forms";
 import { signalScript } from "../signals/demo";
 import { evaluateSignals } from "../signals/store";
 
@@ -175,6 +176,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
     }
   }
   await seedDemoCodes(env.DB, DEMO_PILOTS.map((p) => ({ key: p.key, researcher: demoStaff(p.key).researcher })), now);
+  await seedDemoStaffForms(env.DB, DEMO_PILOTS.map((p) => p.key), now);
   await recomputeParticipants(env.DB, allIds, now);
   // Staff signals at once, as the scheduled run would raise them after its recompute.
   await evaluateSignals(env.DB, allIds, now);

@@ -35,7 +35,7 @@ export function TrendPlot({ points, slopePerDay, title, scaleMax = 10, banded = 
     );
   }
   inner.push(
-    `<g font-size="8" fill="#444">${[0, 5, 10].map((v) => `<text x="${PAD.l - 3}" y="${f(y(v) + 3)}" text-anchor="end">${v}</text>`).join("")}<text x="${PAD.l}" y="${H - 4}">${f(minDay)}</text><text x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${f(maxDay)} d</text></g>`,
+    `<g font-size="8" fill="#444">${[0, 5, 10].map((v) => `<text x="${PAD.l - 3}" y="${f(y(v) + 3)}" text-anchor="end">${v}</text>`).join("")}<text x="${PAD.l}" y="${H - 4}">${Math.round(minDay)}</text><text x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${Math.round(maxDay)} d</text></g>`,
     `<rect x="${PAD.l}" y="${PAD.t}" width="${W - PAD.l - PAD.r}" height="${H - PAD.t - PAD.b}" fill="none" stroke="#999" stroke-width="0.5"/>`,
   );
   if (sorted.length > 1) inner.push(`<polyline points="${sorted.map((p) => `${f(x(p.day))},${f(y(p.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8"/>`);

@@ -1,0 +1,72 @@
+// The demo study's staff forms (worker/demo/seed.ts): a background form and a RIS-L for most demo youths,
+// deterministic and synthetic, so `npm start` shows report table 3.1 (with derived months and "< 3"
+// cells) and the RIS-L columns of table 3.3 banded against the study group. Values follow the mix of the
+// report's tables 3.1/3.4/3.7/3.10 loosely; nothing here describes a real person.
+import { RISL_SIZES } from "../studies/validators";
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
+
+const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[]): T => {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let r = rand() * total;
+  for (let i = 0; i < xs.length; i++) if ((r -= weights[i]!) < 0) return xs[i]!;
+  return xs[xs.length - 1]!;
+};
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The background form of one demo youth (fixed lists only; one in six has no form yet). */
+export function demoBackground(code: string, pilotStartDate: string): Record<string, unknown> | null {
+  const rand = rng(hash(`bg:${code}`));
+  if (rand() < 1 / 6) return null;
+  const education = pick(rand, ["praktijk_vso", "vmbo_bk", "vmbo_tl", "havo_vwo", "mbo", "other"], [2, 5, 2, 1, 2, 0.5]);
+  const care = ["ambulant", ...(rand() < 0.3 ? ["crisis"] : []), ...(rand() < 0.3 ? ["residential_open"] : [])];
+  return {
+    ageAtPilotStart: 13 + Math.floor(rand() * 8),
+    careStartDate: addDays(pilotStartDate, -Math.floor(15 + rand() * 300)),
+    countryOfOrigin: pick(rand, ["nl", "west_european", "non_west_european"], [6, 1, 2]),
+    dayActivityBefore: pick(rand, ["school", "volunteer_day_programme", "none"], [6, 1, 1]),
+    educationLevel: education,
+    ...(education === "other" ? { educationLevelOther: "demo: andere opleiding" } : {}),
+    livingSituationBefore: pick(rand, ["parents", "residential", "foster", "family_home"], [4, 3, 2, 1]),
+    careBefore: care,
+    income: pick(rand, ["none", "side_job"], [5, 1]),
+    debts: pick(rand, ["no", "yes", "unknown"], [5, 1, 2]),
+  };
+}
+
+/** The RIS-L of one demo youth: yes/no/unknown per item (one in eight has none yet). */
+export function demoRisl(code: string): Record<string, unknown> | null {
+  const rand = rng(hash(`risl:${code}`));
+  if (rand() < 1 / 8) return null;
+  const load = rand(); // some youths have many signals, as in the report (a skewed distribution)
+  const answers = (n: number, pYes: number) => Array.from({ length: n }, () => (rand() < pYes ? "yes" : rand() < 0.8 ? "no" : "unknown"));
+  return { a6: answers(RISL_SIZES.a6, 0.3), signals: answers(RISL_SIZES.signals, 0.05 + load * load * 0.6), risks: answers(RISL_SIZES.risks, 0.2 + load * 0.4), protective: answers(RISL_SIZES.protective, 0.6 - load * 0.4) };
+}
+
+/** Stores the demo forms for every youth of the given pilots. */
+export async function seedDemoStaffForms(d1: D1Database, pilotKeys: string[], now: number) {
+  const people = await d1
+    .prepare(`SELECT p.id, p.code, p.pilot_start_date AS start FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key IN (${pilotKeys.map(() => "?").join(", ")})`)
+    .bind(...pilotKeys)
+    .all<{ id: number; code: string; start: string }>();
+  const stmts: D1PreparedStatement[] = [];
+  const insert = "INSERT INTO staff_forms (participant_id, form, data, updated_at) VALUES (?1, ?2, ?3, ?4)";
+  for (const p of people.results) {
+    const bg = demoBackground(p.code, p.start);
+    const risl = demoRisl(p.code);
+    if (bg) stmts.push(d1.prepare(insert).bind(p.id, "background", JSON.stringify(bg), now));
+    if (risl) stmts.push(d1.prepare(insert).bind(p.id, "risl", JSON.stringify(risl), now));
+  }
+  for (let i = 0; i < stmts.length; i += 50) await d1.batch(stmts.slice(i, i + 50));
+}
