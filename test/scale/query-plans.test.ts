@@ -75,7 +75,8 @@ const HOT: Record<string, RegExp[]> = {
   "staff overview": [/from "participants" where "participants"."pilot_id" = \?/, /from "occasions" where "occasions"."participant_id" in/, /from "outbox" where \("outbox"."pilot_id" = \? and "outbox"."participant_id" in/, /from "participant_contacts"/],
   "reminders page": [/FROM outbox b JOIN participants p ON p.id = b.participant_id/, /FROM audit_log a/, /FROM reminder_runs/, /from "audit_log" where/],
   downloads: [
-    /FROM indicator_results r JOIN participants p ON p.id = r.participant_id\s+WHERE p.pilot_id = \? AND r.indicator NOT LIKE/, /SELECT id, code, status FROM participants WHERE pilot_id = \?/,
+    /FROM indicator_results r JOIN participants p ON p.id = r.participant_id\s+WHERE p.pilot_id = \? AND r.indicator NOT LIKE/, /SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = \?/,
+    /FROM staff_forms f JOIN participants p ON p.id = f.participant_id\s+WHERE f.form = 'risl' AND p.pilot_id IN/,
     /FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = \?1 GROUP BY/, /FROM occasion_timings t JOIN occasions o/, /FROM staff_forms f JOIN participants p/,
     /FROM responses r JOIN occasions o ON o.id = r.occasion_id JOIN participants p/, /r.comment IS NOT NULL/, /group_concat\(r.occasion_id\)/,
   ],

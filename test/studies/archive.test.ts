@@ -76,6 +76,8 @@ beforeAll(async () => {
   for (const o of open.slice(0, 3)) await ensureLink(d, env, o.id, o.closesAt);
   await d.insert(schema.occasionTimings).values([{ occasionId: open[0]!.id, firstOpenedAt: now - 60_000 }, { occasionId: occ.find((o) => o.status === "completed")!.id, firstOpenedAt: now - 90_000, submittedAt: now - 30_000 }]);
   const p0 = (await d.select().from(schema.participants).where(eq(schema.participants.id, open[0]!.participantId)))[0]!;
+  // the demo has staff forms for most youths (worker/demo/staff-forms.ts): these replace p0's
+  await d.delete(schema.staffForms).where(eq(schema.staffForms.participantId, p0.id));
   await d.insert(schema.staffForms).values([
     { participantId: p0.id, form: "background", data: { ageAtPilotStart: 16, dsmCodes: ["F43.1"], countryOfOrigin: "nl" }, updatedBy: researcher!.id, updatedAt: now },
     { participantId: p0.id, form: "risl", data: { signals: ["ja", "nee"] }, updatedBy: researcher!.id, updatedAt: now },
