@@ -39,6 +39,7 @@ describe("codebook CSV", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.line)).toEqual([3, 4, 5]);
     expect(read("code,code\nA,B\n").ok).toBe(false);
+    expect(read("code,constructor\nA,B\n")).toEqual({ ok: false, errors: [{ line: 1, reason: expect.stringContaining('"constructor"') }] });
   });
   it("plans an import: new codes, changed descriptions (case does not count), unchanged", () => {
     const existing = [{ id: 1, label: "Stage", description: "old" }, { id: 2, label: "Thuis", description: null }];

@@ -15,15 +15,18 @@ export async function seedDemoCodes(d1: D1Database, pilots: { key: string; resea
   for (const p of pilots) {
     const pilot = "(SELECT id FROM pilots WHERE key = ?1)";
     for (const c of DEMO_CODES) {
-      stmts.push(d1.prepare(`INSERT INTO comment_codes (pilot_id, label, description, created_at) VALUES (${pilot}, ?2, ?3, ?4)`).bind(p.key, c.label, c.description, now));
+      const insert = `INSERT INTO comment_codes (pilot_id, label, description, created_at) VALUES (${pilot}, ?2, ?3, ?4)`;
+      stmts.push(d1.prepare(insert).bind(p.key, c.label, c.description, now));
       const match = c.words.map((_w, i) => `lower(r.comment) LIKE ?${i + 5}`).join(" OR ");
       stmts.push(
         d1
           .prepare(
             `INSERT INTO comment_tags (response_id, code_id, tagged_by, tagged_at)
-             SELECT r.id, (SELECT id FROM comment_codes WHERE pilot_id = ${pilot} AND label = ?2), (SELECT id FROM staff_users WHERE email = ?3), ?4
+             SELECT r.id, (SELECT id FROM comment_codes WHERE pilot_id = ${pilot} AND label = ?2),
+               (SELECT id FROM staff_users WHERE email = ?3), ?4
              FROM responses r JOIN participants p ON p.id = r.participant_id
-             WHERE p.pilot_id = ${pilot} AND r.comment IS NOT NULL AND (${match}) ORDER BY r.answered_at DESC LIMIT ${PER_CODE}`,
+             WHERE p.pilot_id = ${pilot} AND r.comment IS NOT NULL AND (${match})
+             ORDER BY r.answered_at DESC LIMIT ${PER_CODE}`,
           )
           .bind(p.key, c.label, p.researcher, now, ...c.words.map((w) => `%${w}%`)),
       );

@@ -10,7 +10,8 @@ import { staffPageError } from "../staff/pages";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";
 import { t } from "../../web/i18n/messages";
-import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode, youthCounts, youthOf } from "./queries";
+import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode } from "./queries";
+import { youthCounts, youthOf } from "./queries";
 import { importCodebookText } from "./routes";
 import { CODEBOOK_MAX_BYTES } from "./rules";
 
@@ -20,16 +21,22 @@ const upload = limitBody(CODEBOOK_MAX_BYTES + 16 * 1024);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const idOf = (v: string | undefined) => (v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : NaN);
 
-async function codebookPage(c: Context<StaffEnv>, pilot: Pilot, extra: { errors?: string[]; notice?: CodebookNotice; values?: { label?: string; description?: string } } = {}, status: 200 | 400 | 409 | 413 = 200) {
+type Values = { label?: string; description?: string };
+type Extra = { errors?: string[]; notice?: CodebookNotice; values?: Values };
+
+async function codebookPage(c: Context<StaffEnv>, pilot: Pilot, extra: Extra = {}, status: 200 | 400 | 409 | 413 = 200) {
   const codes = await codebook(c.env.DB, pilot.id);
   return renderStaffPage(c, <CodebookPage user={staffUserOf(c)} pilot={pilot} codes={codes} {...extra} />, status);
 }
 
 /** Validation, conflicts and too-large files are the researcher's to fix: the page again with the reason. */
-async function refusedOr(c: Context<StaffEnv>, pilot: Pilot, e: unknown, values?: { label?: string; description?: string }) {
+async function refusedOr(c: Context<StaffEnv>, pilot: Pilot, e: unknown, values?: Values) {
   if (e instanceof AppError && (e.code === "validation" || e.code === "conflict" || e.code === "payload_too_large")) {
-    const lines = Array.isArray(e.details) && e.details.every((d) => typeof d === "object" && d && "line" in d) ? (e.details as { line: number; reason: string }[]).map((d) => `line ${d.line}: ${d.reason}`) : [e.message];
-    return codebookPage(c, pilot, { errors: lines, values }, e.code === "conflict" ? 409 : e.code === "payload_too_large" ? 413 : 400);
+    // An import lists every bad line; anything else is its one message.
+    const perLine = Array.isArray(e.details) && e.details.every((d) => typeof d === "object" && d && "line" in d);
+    const lines = perLine ? (e.details as { line: number; reason: string }[]).map((d) => `line ${d.line}: ${d.reason}`) : [e.message];
+    const status = e.code === "conflict" ? 409 : e.code === "payload_too_large" ? 413 : 400;
+    return codebookPage(c, pilot, { errors: lines, values }, status);
   }
   throw e;
 }
@@ -45,8 +52,11 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const done = c.req.query("done");
     const n = (k: string) => Math.max(0, Math.min(1e6, Number(c.req.query(k)) || 0));
+    const simple = NOTICES.find((x) => x === done);
     const notice: CodebookNotice | undefined =
-      done === "imported" ? { kind: "imported", created: n("created"), updated: n("updated"), unchanged: n("unchanged") } : NOTICES.find((x) => x === done) ? { kind: done as (typeof NOTICES)[number] } : undefined;
+      done === "imported"
+        ? { kind: "imported", created: n("created"), updated: n("updated"), unchanged: n("unchanged") }
+        : simple && { kind: simple };
     return codebookPage(c, pilot, { notice });
   })
   .post("/staff/pilots/:pilot/codebook", small, async (c) => {
@@ -65,7 +75,9 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const form = await formBody(c);
     const file = form.file;
-    if (!(file instanceof File) || file.size === 0) return codebookPage(c, pilot, { errors: [t("staff.codes.noFile")] }, 400);
+    if (!(file instanceof File) || file.size === 0) {
+      return codebookPage(c, pilot, { errors: [t("staff.codes.noFile")] }, 400);
+    }
     let counts;
     try {
       if (file.size > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
@@ -73,13 +85,16 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     } catch (e) {
       return refusedOr(c, pilot, e);
     }
-    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=imported&created=${counts.created}&updated=${counts.updated}&unchanged=${counts.unchanged}`, 303);
+    const { created, updated, unchanged } = counts;
+    const q = new URLSearchParams({ done: "imported", created: `${created}`, updated: `${updated}`, unchanged: `${unchanged}` });
+    return c.redirect(`/staff/pilots/${pilot.key}/codebook?${q}`, 303);
   })
   .post("/staff/pilots/:pilot/codebook/:id", small, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const form = await formBody(c);
     try {
-      await updateCode(c.env.DB, pilot, idOf(c.req.param("id")), { label: str(form.label), description: str(form.description) }, actorOf(c), Date.now());
+      const input = { label: str(form.label), description: str(form.description) };
+      await updateCode(c.env.DB, pilot, idOf(c.req.param("id")), input, actorOf(c), Date.now());
     } catch (e) {
       return refusedOr(c, pilot, e);
     }
@@ -99,12 +114,26 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code"));
     const item = c.req.query("item") || undefined;
-    const [{ comments, items }, counts, codes] = await Promise.all([commentsOf(c.env.DB, pilot, youth.id, item), youthCounts(c.env.DB, pilot.id, youth.id), codebook(c.env.DB, pilot.id)]);
+    const [{ comments, items }, counts, codes] = await Promise.all([
+      commentsOf(c.env.DB, pilot, youth.id, item),
+      youthCounts(c.env.DB, pilot.id, youth.id),
+      codebook(c.env.DB, pilot.id),
+    ]);
     const done = c.req.query("done");
     const notice = done === "tagged" || done === "untagged" ? done : undefined;
     return renderStaffPage(
       c,
-      <YouthCommentsPage user={staffUserOf(c)} pilot={pilot} code={youth.code} comments={comments} items={items} item={item} counts={counts} codes={codes} notice={notice} />,
+      <YouthCommentsPage
+        user={staffUserOf(c)}
+        pilot={pilot}
+        code={youth.code}
+        comments={comments}
+        items={items}
+        item={item}
+        counts={counts}
+        codes={codes}
+        notice={notice}
+      />,
     );
   })
   .post("/staff/pilots/:pilot/youths/:code/comments/:response/tags", small, async (c) => {
@@ -117,10 +146,12 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     const codeId = idOf(str(form.code));
     const now = Date.now();
     // The comment must be hers: a response id of another youth of the pilot is refused like an unknown one.
-    if (op === "add") await tagComment(c.env.DB, pilot, responseId, codeId, c.get("principal").userId ?? null, actorOf(c), now, youth.id);
+    const userId = c.get("principal").userId ?? null;
+    if (op === "add") await tagComment(c.env.DB, pilot, responseId, codeId, userId, actorOf(c), now, youth.id);
     else await untagComment(c.env.DB, pilot, responseId, codeId, actorOf(c), now, youth.id);
     const item = c.req.query("item");
     const q = new URLSearchParams({ ...(item ? { item } : {}), done: op === "add" ? "tagged" : "untagged" });
-    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/comments?${q}#c${responseId}`, 303);
+    const back = `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/comments`;
+    return c.redirect(`${back}?${q}#c${responseId}`, 303);
   })
   .onError(staffPageError);

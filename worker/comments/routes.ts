@@ -11,18 +11,36 @@ import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { toCsv } from "../lib/csv";
 import { actorOf, pilotFor, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { jsonBody, op, queryOf } from "../staff/openapi";
-import { codebook, codedComments, CODED_COLUMNS, commentsOf, createCode, deleteCode, importCodebook, tagComment, untagComment, updateCode, youthCounts, youthOf } from "./queries";
 import { parseCsv } from "../studies/csv";
+import {
+  codebook,
+  codedComments,
+  CODED_COLUMNS,
+  commentsOf,
+  createCode,
+  deleteCode,
+  importCodebook,
+  tagComment,
+  untagComment,
+  updateCode,
+  youthCounts,
+  youthOf,
+  type Pilot,
+} from "./queries";
 import { CODEBOOK_MAX_BYTES, codebookDelimiter, readCodebook } from "./rules";
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = limitBody(BODY_LIMITS.json);
 const csvLimit = limitBody(CODEBOOK_MAX_BYTES);
 
+const count = z.int().min(0);
 const code = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable() });
-const codeCount = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable(), tags: z.int().min(0), youths: z.int().min(0) });
+const codeCount = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable(), tags: count, youths: count });
+// Loose bounds here; the rules (rules.ts) give the exact refusal.
 const codeBody = z.object({ label: z.string().max(400), description: z.string().max(2000).nullable().optional() }).strict();
-const codePatch = z.object({ label: z.string().max(400).optional(), description: z.string().max(2000).nullable().optional() }).strict();
+const codePatch = z
+  .object({ label: z.string().max(400).optional(), description: z.string().max(2000).nullable().optional() })
+  .strict();
 const deleteQuery = z.object({ removeTags: z.enum(["0", "1"]).optional() }).strict();
 const commentsQuery = z.object({ youth: z.string().min(1).max(64).optional(), item: z.string().max(120).optional() }).strict();
 const comment = z.strictObject({
@@ -43,9 +61,9 @@ const commentsResponse = z.strictObject({
   youth: z.string().nullable(),
   comments: z.array(comment),
   items: z.array(z.string()),
-  counts: z.array(z.strictObject({ id: z.int(), label: z.string(), tags: z.int().min(0) })),
+  counts: z.array(z.strictObject({ id: z.int(), label: z.string(), tags: count })),
 });
-const importResponse = z.strictObject({ created: z.int().min(0), updated: z.int().min(0), unchanged: z.int().min(0) });
+const importResponse = z.strictObject({ created: count, updated: count, unchanged: count });
 
 /** Route paths come from the operation registry, so Hono cannot type their parameters. */
 const param = (c: Context<StaffEnv>, k: string) => c.req.param(k) ?? "";
@@ -64,7 +82,7 @@ export async function codebookCsv(d1: D1Database, pilotId: number) {
 }
 
 /** Reads a codebook CSV and imports it; any bad cell refuses the whole file (400 with every problem). */
-export async function importCodebookText(c: Context<StaffEnv>, pilot: { id: number; key: string; timezone: string }, text: string) {
+export async function importCodebookText(c: Context<StaffEnv>, pilot: Pilot, text: string) {
   if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
   const parsed = readCodebook(parseCsv(text, codebookDelimiter(text)));
   if (!parsed.ok) {
@@ -74,108 +92,147 @@ export async function importCodebookText(c: Context<StaffEnv>, pilot: { id: numb
   return importCodebook(c.env.DB, pilot, parsed.rows, actorOf(c), Date.now());
 }
 
+const getCodes = op({
+  method: "get",
+  path: `${P}/codes`,
+  summary: "The pilot's comment codebook with, per code, its tagged comments and youths",
+  access: "write",
+  response: z.strictObject({ codes: z.array(codeCount) }),
+});
+const postCode = op({
+  method: "post",
+  path: `${P}/codes`,
+  summary: "Add a code (1–40 letters, digits, spaces, - and _; duplicates refused, case does not count)",
+  access: "write",
+  body: codeBody,
+  response: code,
+  status: 201,
+});
+const getCodebookCsv = op({
+  method: "get",
+  path: `${P}/codes.csv`,
+  summary: "The codebook as CSV (code,description), the format the import reads",
+  access: "write",
+  produces: "text/csv",
+});
+const postCodebookCsv = op({
+  method: "post",
+  path: `${P}/codes.csv`,
+  summary: "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
+  description:
+    "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or " +
+    "duplicate codes refuse the file with every problem (400); nothing is deleted.",
+  access: "write",
+  csv: true,
+  response: importResponse,
+});
+const patchCode = op({
+  method: "patch",
+  path: `${P}/codes/:id`,
+  summary: "Rename a code or change its description (its tags stay)",
+  access: "write",
+  body: codePatch,
+  response: code,
+});
+const deleteCodeOp = op({
+  method: "delete",
+  path: `${P}/codes/:id`,
+  summary: "Delete a code; a code in use is refused (409) unless removeTags=1, which removes its tags with it",
+  access: "write",
+  query: deleteQuery,
+  response: z.strictObject({ label: z.string(), removedTags: count }),
+});
+const getComments = op({
+  method: "get",
+  path: `${P}/comments`,
+  summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
+  description: "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
+  access: "write",
+  query: commentsQuery,
+  response: commentsResponse,
+});
+const getCoded = op({
+  method: "get",
+  path: `${P}/comments/coded.csv`,
+  summary: "Coded comments as CSV: code, comment, item, value, date, youth_code (one row per code × comment; audited)",
+  access: "write",
+  produces: "text/csv",
+});
+const putTag = op({
+  method: "put",
+  path: `${P}/comments/:response/codes/:id`,
+  summary: "Tag a comment with a code of the pilot (tagging twice changes nothing)",
+  access: "write",
+  response: z.strictObject({ added: z.boolean() }),
+});
+const deleteTag = op({
+  method: "delete",
+  path: `${P}/comments/:response/codes/:id`,
+  summary: "Remove a code from a comment",
+  access: "write",
+  response: z.strictObject({ removed: z.boolean() }),
+});
+
 export const commentApiRoutes = new Hono<StaffEnv>()
   .use("/pilots/:pilot/codes", requireStaff)
   .use("/pilots/:pilot/codes.csv", requireStaff)
   .use("/pilots/:pilot/codes/*", requireStaff)
   .use("/pilots/:pilot/comments", requireStaff)
   .use("/pilots/:pilot/comments/*", requireStaff)
-  .get(op({ method: "get", path: `${P}/codes`, summary: "The pilot's comment codebook with, per code, its tagged comments and youths", access: "write", response: z.strictObject({ codes: z.array(codeCount) }) }), async (c) => {
+  .get(getCodes, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return c.json({ codes: await codebook(c.env.DB, pilot.id) });
   })
-  .post(
-    op({ method: "post", path: `${P}/codes`, summary: "Add a code (1–40 letters, digits, spaces, - and _; duplicates refused, case does not count)", access: "write", body: codeBody, response: code, status: 201 }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const body = await jsonBody(c, codeBody);
-      return c.json(await createCode(c.env.DB, pilot, body, actorOf(c), Date.now()), 201);
-    },
-  )
-  .get(op({ method: "get", path: `${P}/codes.csv`, summary: "The codebook as CSV (code,description), the format the import reads", access: "write", produces: "text/csv" }), async (c) => {
+  .post(postCode, jsonLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const body = await jsonBody(c, codeBody);
+    return c.json(await createCode(c.env.DB, pilot, body, actorOf(c), Date.now()), 201);
+  })
+  .get(getCodebookCsv, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     return download(c, await codebookCsv(c.env.DB, pilot.id), `${pilot.key}-comment-codes.csv`);
   })
-  .post(
-    op({
-      method: "post",
-      path: `${P}/codes.csv`,
-      summary: "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the whole file",
-      description: "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or duplicate codes refuse the file with every problem (400); nothing is deleted.",
-      access: "write",
-      csv: true,
-      response: importResponse,
-    }),
-    csvLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const type = c.req.header("content-type") ?? "";
-      if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
-      return c.json(await importCodebookText(c, pilot, await c.req.text()));
-    },
-  )
-  .patch(op({ method: "patch", path: `${P}/codes/:id`, summary: "Rename a code or change its description (its tags stay)", access: "write", body: codePatch, response: code }), jsonLimit, async (c) => {
+  .post(postCodebookCsv, csvLimit, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const type = c.req.header("content-type") ?? "";
+    if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
+    return c.json(await importCodebookText(c, pilot, await c.req.text()));
+  })
+  .patch(patchCode, jsonLimit, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const body = await jsonBody(c, codePatch);
     return c.json(await updateCode(c.env.DB, pilot, idParam(c, "id"), body, actorOf(c), Date.now()));
   })
-  .delete(
-    op({
-      method: "delete",
-      path: `${P}/codes/:id`,
-      summary: "Delete a code; a code in use is refused (409) unless removeTags=1, which removes its tags with it",
-      access: "write",
-      query: deleteQuery,
-      response: z.strictObject({ label: z.string(), removedTags: z.int().min(0) }),
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, deleteQuery);
-      return c.json(await deleteCode(c.env.DB, pilot, idParam(c, "id"), q.removeTags === "1", actorOf(c), Date.now()));
-    },
-  )
-  .get(
-    op({
-      method: "get",
-      path: `${P}/comments`,
-      summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
-      description: "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
-      access: "write",
-      query: commentsQuery,
-      response: commentsResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, commentsQuery);
-      const youth = q.youth === undefined ? null : await youthOf(c.env.DB, pilot.id, q.youth);
-      const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
-      const counts = youth ? await youthCounts(c.env.DB, pilot.id, youth.id) : (await codebook(c.env.DB, pilot.id)).filter((k) => k.tags > 0).map(({ id, label, tags }) => ({ id, label, tags }));
-      return c.json({ youth: youth?.code ?? null, comments, items, counts });
-    },
-  )
-  .get(
-    op({ method: "get", path: `${P}/comments/coded.csv`, summary: "Coded comments as CSV for qualitative software: code, comment, item, value, date, youth_code (one row per code × comment; audited)", access: "write", produces: "text/csv" }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const rows = await codedComments(c.env.DB, pilot);
-      await audit(getDb(c.env.DB), actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length } });
-      return download(c, toCsv([...CODED_COLUMNS], rows), `${pilot.key}-coded-comments.csv`);
-    },
-  )
-  .put(
-    op({ method: "put", path: `${P}/comments/:response/codes/:id`, summary: "Tag a comment with a code of the pilot (tagging twice changes nothing)", access: "write", response: z.strictObject({ added: z.boolean() }) }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const r = await tagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), c.get("principal").userId ?? null, actorOf(c), Date.now());
-      return c.json({ added: r.added });
-    },
-  )
-  .delete(
-    op({ method: "delete", path: `${P}/comments/:response/codes/:id`, summary: "Remove a code from a comment", access: "write", response: z.strictObject({ removed: z.boolean() }) }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const r = await untagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), actorOf(c), Date.now());
-      return c.json({ removed: r.removed });
-    },
-  );
+  .delete(deleteCodeOp, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const q = queryOf(c, deleteQuery);
+    return c.json(await deleteCode(c.env.DB, pilot, idParam(c, "id"), q.removeTags === "1", actorOf(c), Date.now()));
+  })
+  .get(getComments, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const q = queryOf(c, commentsQuery);
+    const youth = q.youth === undefined ? null : await youthOf(c.env.DB, pilot.id, q.youth);
+    const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
+    const counts = youth
+      ? await youthCounts(c.env.DB, pilot.id, youth.id)
+      : (await codebook(c.env.DB, pilot.id)).filter((k) => k.tags > 0).map(({ id, label, tags }) => ({ id, label, tags }));
+    return c.json({ youth: youth?.code ?? null, comments, items, counts });
+  })
+  .get(getCoded, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const rows = await codedComments(c.env.DB, pilot);
+    const details = { rows: rows.length };
+    await audit(getDb(c.env.DB), actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details });
+    return download(c, toCsv([...CODED_COLUMNS], rows), `${pilot.key}-coded-comments.csv`);
+  })
+  .put(putTag, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const userId = c.get("principal").userId ?? null;
+    const r = await tagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), userId, actorOf(c), Date.now());
+    return c.json({ added: r.added });
+  })
+  .delete(deleteTag, async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const r = await untagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), actorOf(c), Date.now());
+    return c.json({ removed: r.removed });
+  });

@@ -25,7 +25,8 @@ export function checkLabel(raw: unknown): Checked<string> {
   if (label === "") return { ok: false, reason: "the code is empty" };
   if (label.length > LABEL_MAX) return { ok: false, reason: `the code is longer than ${LABEL_MAX} characters` };
   if (!LABEL_RE.test(label)) {
-    return { ok: false, reason: "a code holds only letters, digits, spaces, - and _, and starts with a letter or digit (no markup, quotes or punctuation)" };
+    const reason = "a code holds only letters, digits, spaces, - and _, and starts with a letter or digit (no markup, quotes or punctuation)";
+    return { ok: false, reason };
   }
   return { ok: true, value: label };
 }
@@ -46,7 +47,13 @@ export const sameLabel = (a: string, b: string) => a.toLocaleLowerCase("nl") ===
 export const labelKey = (a: string) => a.toLocaleLowerCase("nl");
 
 /** Header names a codebook CSV may use, Dutch or English. */
-const HEADER_ALIASES: Record<string, "code" | "description"> = { code: "code", label: "code", description: "description", omschrijving: "description", beschrijving: "description" };
+const HEADER_ALIASES: Record<string, "code" | "description"> = {
+  code: "code",
+  label: "code",
+  description: "description",
+  omschrijving: "description",
+  beschrijving: "description",
+};
 
 /** description undefined: the file has no description column (existing descriptions stay). */
 export type CodebookRow = { line: number; label: string; description: string | null | undefined };
@@ -65,20 +72,21 @@ export function codebookDelimiter(text: string): "," | ";" {
 export function readCodebook(parsed: CsvResult): CodebookParse {
   if (!parsed.ok) return { ok: false, errors: [{ line: parsed.line, reason: parsed.reason }] };
   const [header, ...records] = parsed.records;
-  if (!header) return { ok: false, errors: [{ line: 1, reason: "the file is empty: it needs a header line code,description" }] };
+  const refuse = (line: number, reason: string): CodebookParse => ({ ok: false, errors: [{ line, reason }] });
+  if (!header) return refuse(1, "the file is empty: it needs a header line code,description");
   const names = header.cells.map((c) => c.trim().toLowerCase());
-  const unknown = names.filter((n) => !(n in HEADER_ALIASES));
+  const unknown = names.filter((n) => !Object.hasOwn(HEADER_ALIASES, n));
   if (unknown.length) {
     const shown = unknown.map((n) => JSON.stringify(n === "" ? "(empty)" : n.slice(0, 40))).join(", ");
-    return { ok: false, errors: [{ line: header.line, reason: `unknown column(s) ${shown}; allowed: code (or label) and description (or omschrijving)` }] };
+    return refuse(header.line, `unknown column(s) ${shown}; allowed: code (or label) and description (or omschrijving)`);
   }
   const columns = names.map((n) => HEADER_ALIASES[n]!);
-  if (new Set(columns).size !== columns.length) return { ok: false, errors: [{ line: header.line, reason: "a column appears twice in the header" }] };
+  if (new Set(columns).size !== columns.length) return refuse(header.line, "a column appears twice in the header");
   const codeAt = columns.indexOf("code");
   const descAt = columns.indexOf("description");
-  if (codeAt < 0) return { ok: false, errors: [{ line: header.line, reason: "the header has no code column" }] };
-  if (records.length === 0) return { ok: false, errors: [{ line: header.line + 1, reason: "the file holds no codes" }] };
-  if (records.length > CODEBOOK_MAX_ROWS) return { ok: false, errors: [{ line: records[CODEBOOK_MAX_ROWS]!.line, reason: `more than ${CODEBOOK_MAX_ROWS} codes` }] };
+  if (codeAt < 0) return refuse(header.line, "the header has no code column");
+  if (records.length === 0) return refuse(header.line + 1, "the file holds no codes");
+  if (records.length > CODEBOOK_MAX_ROWS) return refuse(records[CODEBOOK_MAX_ROWS]!.line, `more than ${CODEBOOK_MAX_ROWS} codes`);
   const errors: { line: number; reason: string }[] = [];
   const rows: CodebookRow[] = [];
   const seen = new Map<string, number>();
@@ -94,7 +102,8 @@ export function readCodebook(parsed: CsvResult): CodebookParse {
     if (!label.ok || !description.ok) continue;
     const first = seen.get(labelKey(label.value));
     if (first !== undefined) {
-      errors.push({ line: r.line, reason: `the code "${label.value}" appears twice (also on line ${first}; case does not count)` });
+      const reason = `the code "${label.value}" appears twice (also on line ${first}; case does not count)`;
+      errors.push({ line: r.line, reason });
       continue;
     }
     seen.set(labelKey(label.value), r.line);
@@ -112,7 +121,9 @@ export function planImport(existing: { id: number; label: string; description: s
   for (const r of rows) {
     const e = byKey.get(labelKey(r.label));
     if (!e) create.push(r);
-    else if (r.description !== undefined && (e.description ?? null) !== r.description) update.push({ id: e.id, label: e.label, description: r.description });
+    else if (r.description !== undefined && (e.description ?? null) !== r.description) {
+      update.push({ id: e.id, label: e.label, description: r.description });
+    }
     else unchanged++;
   }
   return { create, update, unchanged };

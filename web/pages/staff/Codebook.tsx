@@ -6,7 +6,9 @@ import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLa
 import { t, type Lang } from "../../i18n/messages";
 
 export type CodebookEntry = { id: number; label: string; description: string | null; tags: number; youths: number };
-export type CodebookNotice = { kind: "created" | "updated" | "deleted" } | { kind: "imported"; created: number; updated: number; unchanged: number };
+export type CodebookNotice =
+  | { kind: "created" | "updated" | "deleted" }
+  | { kind: "imported"; created: number; updated: number; unchanged: number };
 
 export function CodebookPage({ user, pilot, codes, errors = [], notice, values = {}, lang = "nl" }: {
   user: StaffUser;
@@ -29,7 +31,10 @@ export function CodebookPage({ user, pilot, codes, errors = [], notice, values =
       {notice && (
         <p class="notice" id="codebook-notice" role="status">
           {notice.kind === "imported"
-            ? t("staff.codes.imported", lang).replace("{created}", String(notice.created)).replace("{updated}", String(notice.updated)).replace("{unchanged}", String(notice.unchanged))
+            ? t("staff.codes.imported", lang)
+                .replace("{created}", String(notice.created))
+                .replace("{updated}", String(notice.updated))
+                .replace("{unchanged}", String(notice.unchanged))
             : t(`staff.codes.${notice.kind}`, lang)}
         </p>
       )}
@@ -78,7 +83,8 @@ export function CodebookPage({ user, pilot, codes, errors = [], notice, values =
                     <CsrfField token={user?.csrf} />
                     {c.tags > 0 && (
                       <label>
-                        <input type="checkbox" name="removeTags" value="1" required /> {t("staff.codes.removeTags", lang)} ({c.tags})
+                        <input type="checkbox" name="removeTags" value="1" required />{" "}
+                        {t("staff.codes.removeTags", lang)} ({c.tags})
                       </label>
                     )}
                     <p>
@@ -118,7 +124,9 @@ export function CodebookPage({ user, pilot, codes, errors = [], notice, values =
           <a href={`/api/v1/pilots/${pilot.key}/codes.csv`} id="codebook-export">{t("staff.codes.export", lang)}</a>
         </li>
         <li>
-          <a href={`/api/v1/pilots/${pilot.key}/comments/coded.csv`} id="coded-export">{t("staff.codes.exportCoded", lang)}</a>
+          <a href={`/api/v1/pilots/${pilot.key}/comments/coded.csv`} id="coded-export">
+            {t("staff.codes.exportCoded", lang)}
+          </a>
         </li>
       </ul>
     </StaffLayout>

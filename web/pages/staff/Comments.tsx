@@ -22,7 +22,8 @@ export type YouthCodeCount = { id: number; label: string; tags: number };
 type Pilot = { key: string; name: string };
 
 const youthPath = (pilotKey: string, code: string) => `/staff/pilots/${pilotKey}/youths/${encodeURIComponent(code)}`;
-const valueText = (c: Pick<CommentView, "value" | "notApplicable">, lang: Lang) => (c.notApplicable ? t("youth.notApplicable", lang) : c.value === null ? "–" : String(c.value));
+const valueText = (c: Pick<CommentView, "value" | "notApplicable">, lang: Lang) =>
+  c.notApplicable ? t("youth.notApplicable", lang) : c.value === null ? "–" : String(c.value);
 
 function Counts({ counts, lang }: { counts: YouthCodeCount[]; lang: Lang }) {
   if (counts.length === 0) return <p id="no-code-counts">{t("staff.comments.noCounts", lang)}</p>;
@@ -47,7 +48,13 @@ function Counts({ counts, lang }: { counts: YouthCodeCount[]; lang: Lang }) {
 }
 
 /** Beside her trends on the youth page: how many comments she has, her counts per code, the way to the full list. */
-export function CommentsPanel({ pilotKey, code, comments, counts, lang = "nl" }: { pilotKey: string; code: string; comments: number; counts: YouthCodeCount[]; lang?: Lang }) {
+export function CommentsPanel({ pilotKey, code, comments, counts, lang = "nl" }: {
+  pilotKey: string;
+  code: string;
+  comments: number;
+  counts: YouthCodeCount[];
+  lang?: Lang;
+}) {
   return (
     <section id="comments-panel">
       <h2>{t("staff.comments.panel", lang)}</h2>
@@ -79,7 +86,8 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
   return (
     <StaffLayout lang={lang} title={t("staff.comments.title", lang).replace("{code}", code)} user={user}>
       <p>
-        <a href={base} id="back-to-youth">{code}</a> · <a href={`/staff/pilots/${pilot.key}/codebook`} id="codebook-link">{t("staff.codes.link", lang)}</a>
+        <a href={base} id="back-to-youth">{code}</a> ·{" "}
+        <a href={`/staff/pilots/${pilot.key}/codebook`} id="codebook-link">{t("staff.codes.link", lang)}</a>
       </p>
       <h1 id="comments-title">{t("staff.comments.title", lang).replace("{code}", code)}</h1>
       {notice && (
@@ -113,7 +121,8 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
             const action = `${base}/comments/${c.responseId}/tags${back}`;
             return (
               <li id={`c${c.responseId}`} data-response={c.responseId} data-item={`${c.instrument}.${c.item}`}>
-                <strong>{c.date}</strong> · {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave}` : t("staff.youth.frequent", lang)} ·{" "}
+                <strong>{c.date}</strong> ·{" "}
+                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave}` : t("staff.youth.frequent", lang)} ·{" "}
                 <span class="item">{c.instrument}.{c.item}</span>: <span class="value">{valueText(c, lang)}</span>
                 <p class="comment">“{c.comment}”</p>
                 <div class="tags">
@@ -125,7 +134,9 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
                       <input type="hidden" name="code" value={String(k.id)} />
                       <input type="hidden" name="op" value="remove" />
                       <span>{k.label}</span>{" "}
-                      <button type="submit" class="link" aria-label={`${k.label}: ${t("staff.comments.removeCode", lang)}`}>{t("staff.comments.removeCode", lang)}</button>
+                      <button type="submit" class="link" aria-label={`${k.label}: ${t("staff.comments.removeCode", lang)}`}>
+                        {t("staff.comments.removeCode", lang)}
+                      </button>
                     </form>
                   ))}
                 </div>
