@@ -253,3 +253,23 @@ describe("TrendPlot", () => {
     expect(none).not.toContain("NaN");
   });
 });
+
+describe("Dutch numbers and local time (worker/lib/format.ts)", () => {
+  it("decimal comma in Dutch, point in English; empty for missing; no minus zero", async () => {
+    const { formatNumber } = await import("../../worker/lib/format");
+    expect(formatNumber(1.96, 2, "nl")).toBe("1,96");
+    expect(formatNumber(1.96, 2, "en")).toBe("1.96");
+    expect(formatNumber(3.6666666666666665, 2)).toBe("3,67");
+    expect(formatNumber(-0.0001, 2, "nl")).toBe("0,00");
+    expect(formatNumber(7, 0, "nl")).toBe("7");
+    for (const v of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) expect(formatNumber(v, 2)).toBe("");
+  });
+
+  it("times in the given zone, summer and winter", async () => {
+    const { formatDateTime, formatDate } = await import("../../worker/lib/format");
+    expect(formatDateTime(Date.UTC(2026, 6, 1, 10, 5), "Europe/Amsterdam", "nl")).toBe("01-07-2026 12:05");
+    expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30), "Europe/Amsterdam", "nl")).toBe("02-01-2026 00:30");
+    expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30, 7), "Europe/Amsterdam", "nl", { seconds: true })).toBe("02-01-2026 00:30:07");
+    expect(formatDate(Date.UTC(2026, 0, 1, 23, 30), "Europe/Amsterdam", "nl")).toBe("02-01-2026");
+  });
+});

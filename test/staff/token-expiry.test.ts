@@ -1,5 +1,6 @@
 // Issue 12, item 6: API tokens expire — 90 days by default, chosen at creation up to a year — shown in
 // the admin screen's token list and the API's; an expired token is refused with 401 like a revoked one.
+import { formatDateTime } from "../../worker/lib/format";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -69,7 +70,7 @@ describe("API tokens expire", () => {
     const html = await res.text();
     const [row] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.name, "Export 30 dagen"));
     expect(row!.expiresAt! - row!.createdAt).toBe(30 * DAY);
-    const shown = `${new Date(row!.expiresAt!).toISOString().replace("T", " ").slice(0, 16)} UTC`;
+    const shown = `${formatDateTime(row!.expiresAt!, "Europe/Amsterdam", "nl")} (Europe/Amsterdam)`;
     expect(html).toContain(`<td id="token-expires">${shown}</td>`);
     let list = await (await call(admin, "GET", "/staff/admin/tokens")).text();
     expect(list).toContain("<th scope=\"col\">Verloopt</th>");

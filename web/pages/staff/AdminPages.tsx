@@ -2,6 +2,7 @@
 // to worker/staff/admin-pages.tsx with the session's CSRF token; a refusal comes back with the message
 // beside its field (and in a summary linking to it), the values as they were typed; a success redirects
 // to a page with a notice. Texts come from the one catalogue, Dutch first.
+import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
 import type { ComponentChildren } from "preact";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TOKEN_MAX_DAYS } from "../../../worker/studies/validators";
@@ -11,7 +12,7 @@ import { t, type Lang, type MessageKey } from "../../i18n/messages";
 export type FieldErrors = Record<string, string>;
 type Base = { user: StaffUser; lang?: Lang };
 
-const when = (at: number | null, lang: Lang) => (at === null ? t("staff.admin.never", lang) : `${new Date(at).toISOString().replace("T", " ").slice(0, 16)} UTC`);
+const when = (at: number | null, lang: Lang) => (at === null ? t("staff.admin.never", lang) : `${formatDateTime(at, PLATFORM_ZONE, lang)} (${PLATFORM_ZONE})`);
 const roleName = (role: string, lang: Lang) => t(`staff.role.${role}` as MessageKey, lang);
 
 function AdminLayout({ user, lang = "nl", title, back = true, children }: Base & { title: string; back?: boolean; children: ComponentChildren }) {

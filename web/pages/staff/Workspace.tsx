@@ -1,6 +1,7 @@
 // Researcher workspace pages (server-rendered, no script). Stable ids and labels for the browser test:
 // #pilot-list, #youths-table, row[data-code], #enrol-form fields #code #pilotStartDate #consentBy
 // #selfAge16Plus #consentDate #email #mentorEmail, #enrol-submit, #schedule-table, #timeline, #plots.
+import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
 import { BackgroundFields, BACKGROUND_FORM_FIELDS } from "./BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TrendPlot, type PlotPoint } from "../../components/TrendPlot";
@@ -493,7 +494,9 @@ export function AuditPage({ user, rows, pilots, filter, next, lang = "nl" }: { u
         <tbody>
           {rows.map((r) => (
             <tr data-action={r.action}>
-              <td>{new Date(r.at).toISOString().replace("T", " ").slice(0, 19)} UTC</td>
+              <td>
+                {formatDateTime(r.at, PLATFORM_ZONE, lang, { seconds: true })} ({PLATFORM_ZONE})
+              </td>
               <td>{r.actorId}</td>
               <td>{r.action}</td>
               <td>{r.pilot ?? ""}</td>
