@@ -68,7 +68,7 @@ describe("random fault schedules over repeated attempts", () => {
           await retire(f);
         }
       }),
-      { seed, numRuns: runsOf(30), endOnFailure: true },
+      { seed, numRuns: runsOf(20), endOnFailure: true },
     );
     console.info(`random cron schedules (seed ${seed}): ${outcomeUnknown} messages ended outcome_unknown`);
   });
