@@ -95,9 +95,9 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
                 <th scope="row">
                   <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}`}>{r.code}</a>
                   {!!r.signals && (
-                    <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}#youth-signals`} class="signal-mark" data-signals={r.signals} title={t("signals.mark", lang)} aria-label={`${t("signals.mark", lang)} (${r.signals})`}>
+                    <span class="signal-mark" data-signals={r.signals} role="img" title={t("signals.mark", lang)} aria-label={`${t("signals.mark", lang)}: ${r.signals}`}>
                       {" "}⚑{r.signals}
-                    </a>
+                    </span>
                   )}
                 </th>
                 <td>{t(statusKey(r.status), lang)}</td>
