@@ -226,13 +226,13 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
     expect(html).toContain('value="&lt;script>alert(1)&lt;/script>"');
     const dup = await call(researcher, "POST", page, form(researcher, { label: "stage" }));
     expect(dup.status).toBe(409);
-    expect(await dup.text()).toContain("already exists");
+    expect(await dup.text()).toMatch(/De code (&quot;|")Stage(&quot;|") bestaat al in deze pilot/);
     const file = new FormData();
     file.set("_csrf", researcher.csrf!);
     file.set("file", new File(["code,description,colour\nNieuw9,x,y\n"], "codes.csv", { type: "text/csv" }));
     const imp = await call(researcher, "POST", `${page}/import`, file);
     expect(imp.status).toBe(400);
-    expect(await imp.text()).toContain("unknown column(s) &quot;colour&quot;");
+    expect(await imp.text()).toContain("regel 1: onbekende kolom(men) &quot;colour&quot;");
     expect(await codesOf(w.id)).toEqual(before);
   });
 
@@ -320,7 +320,7 @@ describe("exports and pages", () => {
     const stage = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ? AND label = 'Stage'").bind(w.id).first<{ id: number }>())!.id;
     const refused = await call(researcher, "POST", `${base}/codebook/${stage}/delete`, form(researcher, {}));
     expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain("in use on 2 comment");
+    expect(await refused.text()).toContain("is toegekend aan 2 toelichting(en)");
   });
 });
 

@@ -1,6 +1,7 @@
 // The pure rules of light coding: labels, descriptions, the codebook CSV reader and the import plan.
 import { describe, expect, it } from "vitest";
 import { checkDescription, checkLabel, codebookDelimiter, planImport, readCodebook } from "../../worker/comments/rules";
+import { CodingRefusal, reasonText } from "../../worker/comments/refusal";
 import { parseCsv } from "../../worker/studies/csv";
 
 const read = (text: string) => readCodebook(parseCsv(text, codebookDelimiter(text)));
@@ -34,12 +35,16 @@ describe("codebook CSV", () => {
     expect(read("label\nStage\n")).toEqual({ ok: true, rows: [{ line: 2, label: "Stage", description: undefined }] });
   });
   it("names unknown columns and every bad row; nothing is returned to store", () => {
-    expect(read("code,kleur,notes\nA,b,c\n")).toEqual({ ok: false, errors: [{ line: 1, reason: expect.stringContaining('unknown column(s) "kleur", "notes"') }] });
+    expect(read("code,kleur,notes\nA,b,c\n")).toEqual({ ok: false, errors: [{ line: 1, reason: { key: "staff.coding.csv.unknown", params: { columns: '"kleur", "notes"' } } }] });
     const r = read("code,description\nA,ok\n<b>,x\na,dup\nB,<i>\n");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.line)).toEqual([3, 4, 5]);
+    if (!r.ok) {
+      expect(r.errors.map((e) => e.line)).toEqual([3, 4, 5]);
+      expect(r.errors.map((e) => e.reason.key)).toEqual(["staff.coding.label.chars", "staff.coding.csv.twice", "staff.coding.description.chars"]);
+      expect(r.errors[1]!.reason.params).toEqual({ label: "a", line: 2 });
+    }
     expect(read("code,code\nA,B\n").ok).toBe(false);
-    expect(read("code,constructor\nA,B\n")).toEqual({ ok: false, errors: [{ line: 1, reason: expect.stringContaining('"constructor"') }] });
+    expect(read("code,constructor\nA,B\n")).toEqual({ ok: false, errors: [{ line: 1, reason: { key: "staff.coding.csv.unknown", params: { columns: '"constructor"' } } }] });
   });
   it("plans an import: new codes, changed descriptions (case does not count), unchanged", () => {
     const existing = [{ id: 1, label: "Stage", description: "old" }, { id: 2, label: "Thuis", description: null }];
@@ -55,5 +60,16 @@ describe("codebook CSV", () => {
       unchanged: 1,
     });
     expect(planImport(existing, [{ line: 2, label: "STAGE", description: undefined }])).toEqual({ create: [], update: [], unchanged: 1 });
+  });
+});
+
+describe("refusal texts", () => {
+  it("come from the catalogue, Dutch for the pages and English for the API, with their placeholders filled", () => {
+    const reason = { key: "staff.coding.csv.twice", params: { label: "Stage", line: 2 } } as const;
+    expect(reasonText(reason)).toBe('the code "Stage" appears twice (also on line 2; case does not count)');
+    expect(reasonText(reason, "nl")).toBe('de code "Stage" staat twee keer in het bestand (ook op regel 2; hoofdletters tellen niet mee)');
+    const e = new CodingRefusal("validation", [{ line: 3, reason }, { reason: { key: "staff.coding.label.empty" } }], "x");
+    expect(e.texts("nl")).toEqual(['regel 3: de code "Stage" staat twee keer in het bestand (ook op regel 2; hoofdletters tellen niet mee)', "De code is leeg"]);
+    expect(e.status).toBe(400);
   });
 });

@@ -13,6 +13,7 @@ import { t } from "../../web/i18n/messages";
 import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode } from "./queries";
 import { youthCounts, youthOf } from "./queries";
 import { importCodebookText } from "./routes";
+import { CodingRefusal, refusal } from "./refusal";
 import { CODEBOOK_MAX_BYTES } from "./rules";
 
 type Pilot = Awaited<ReturnType<typeof pilotFor>>;
@@ -32,9 +33,8 @@ async function codebookPage(c: Context<StaffEnv>, pilot: Pilot, extra: Extra = {
 /** Validation, conflicts and too-large files are the researcher's to fix: the page again with the reason. */
 async function refusedOr(c: Context<StaffEnv>, pilot: Pilot, e: unknown, values?: Values) {
   if (e instanceof AppError && (e.code === "validation" || e.code === "conflict" || e.code === "payload_too_large")) {
-    // An import lists every bad line; anything else is its one message.
-    const perLine = Array.isArray(e.details) && e.details.every((d) => typeof d === "object" && d && "line" in d);
-    const lines = perLine ? (e.details as { line: number; reason: string }[]).map((d) => `line ${d.line}: ${d.reason}`) : [e.message];
+    // The reasons in Dutch from the catalogue (an import: one per bad line); a limit's own message otherwise.
+    const lines = e instanceof CodingRefusal ? e.texts("nl") : [t(e.messageKey)];
     const status = e.code === "conflict" ? 409 : e.code === "payload_too_large" ? 413 : 400;
     return codebookPage(c, pilot, { errors: lines, values }, status);
   }
@@ -80,7 +80,9 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     }
     let counts;
     try {
-      if (file.size > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
+      if (file.size > CODEBOOK_MAX_BYTES) {
+        throw refusal("payload_too_large", { key: "staff.coding.csv.tooLarge", params: { max: CODEBOOK_MAX_BYTES / 1024 } });
+      }
       counts = await importCodebookText(c, pilot, await file.text());
     } catch (e) {
       return refusedOr(c, pilot, e);

@@ -4,6 +4,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { localDate } from "../schedule/schedule";
+import { refusal, reasonText } from "./refusal";
 import { checkDescription, checkLabel, labelKey, planImport, type CodebookRow } from "./rules";
 
 export type Pilot = { id: number; key: string; timezone: string };
@@ -52,10 +53,10 @@ async function codeOf(d1: D1Database, pilotId: number, id: number): Promise<Code
 
 function checked(label: unknown, description: unknown) {
   const l = checkLabel(label);
-  if (!l.ok) throw new AppError("validation", `Code refused: ${l.reason}`, [{ path: "label", message: l.reason }]);
+  if (!l.ok) throw refusal("validation", l.reason, "Code refused: ", [{ path: "label", message: reasonText(l.reason) }]);
   const d = checkDescription(description);
   if (!d.ok) {
-    throw new AppError("validation", `Description refused: ${d.reason}`, [{ path: "description", message: d.reason }]);
+    throw refusal("validation", d.reason, "Description refused: ", [{ path: "description", message: reasonText(d.reason) }]);
   }
   return { label: l.value, description: d.value };
 }
@@ -69,8 +70,7 @@ async function refuseDuplicate(d1: D1Database, pilotId: number, label: string, e
   if (clash) throw duplicate(clash.label);
 }
 
-const duplicate = (label: string) =>
-  new AppError("conflict", `The code "${label}" already exists in this pilot (case does not count)`);
+const duplicate = (label: string) => refusal("conflict", { key: "staff.coding.duplicate", params: { label } });
 /** A unique-index failure (an exact double added meanwhile) is the same refusal; anything else is thrown on. */
 const uniqueAsNull = (e: unknown) => {
   if (String(e).includes("UNIQUE")) return null;
@@ -139,8 +139,7 @@ export async function deleteCode(d1: D1Database, pilot: Pilot, id: number, remov
   if (!res[res.length - 1]!.meta.changes) {
     const row = await d1.prepare("SELECT count(*) AS n FROM comment_tags WHERE code_id = ?1").bind(code.id).first<{ n: number }>();
     const n = row?.n ?? 0;
-    const message = `The code "${code.label}" is in use on ${n} comment(s); confirm that its tags are removed too`;
-    throw new AppError("conflict", message, { tags: n });
+    throw refusal("conflict", { key: "staff.coding.inUse", params: { label: code.label, n } }, "", { tags: n });
   }
   const details = { label: code.label, removedTags };
   await audit(getDb(d1), actor, "code.delete", now, { pilotId: pilot.id, target: `code:${code.id}`, details });
@@ -176,7 +175,7 @@ export async function importCodebook(d1: D1Database, pilot: Pilot, rows: Codeboo
     await d1.batch(stmts);
   } catch (e) {
     if (String(e).includes("UNIQUE")) {
-      throw new AppError("conflict", "A code of the file was added meanwhile by someone else; nothing was stored, import again");
+      throw refusal("conflict", { key: "staff.coding.raced" });
     }
     throw e;
   }

@@ -27,6 +27,7 @@ import {
   youthOf,
   type Pilot,
 } from "./queries";
+import { CodingRefusal, reasonText, refusal } from "./refusal";
 import { CODEBOOK_MAX_BYTES, codebookDelimiter, readCodebook } from "./rules";
 
 const P = "/api/v1/pilots/:pilot";
@@ -83,11 +84,14 @@ export async function codebookCsv(d1: D1Database, pilotId: number) {
 
 /** Reads a codebook CSV and imports it; any bad cell refuses the whole file (400 with every problem). */
 export async function importCodebookText(c: Context<StaffEnv>, pilot: Pilot, text: string) {
-  if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) throw new AppError("payload_too_large", "Codebook CSV too large");
+  if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) {
+    throw refusal("payload_too_large", { key: "staff.coding.csv.tooLarge", params: { max: CODEBOOK_MAX_BYTES / 1024 } });
+  }
   const parsed = readCodebook(parseCsv(text, codebookDelimiter(text)));
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
-    throw new AppError("validation", `Codebook refused (line ${first.line}: ${first.reason}); nothing was stored`, parsed.errors);
+    const message = `Codebook refused (line ${first.line}: ${reasonText(first.reason)}); nothing was stored`;
+    throw new CodingRefusal("validation", parsed.errors, message, parsed.errors.map((e) => ({ line: e.line, reason: reasonText(e.reason) })));
   }
   return importCodebook(c.env.DB, pilot, parsed.rows, actorOf(c), Date.now());
 }

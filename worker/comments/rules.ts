@@ -1,6 +1,7 @@
 // Light coding of comments (issue 15): the rules for code labels and descriptions, and the reader of a
 // codebook CSV. Pure: no runtime imports, no clock, no database (the caller runs the CSV reader).
 import type { CsvResult } from "../studies/csv";
+import type { MessageKey } from "../../web/i18n/messages";
 
 export const LABEL_MAX = 40;
 export const DESCRIPTION_MAX = 200;
@@ -16,29 +17,29 @@ const DESCRIPTION_BAD = /[<>\p{Cc}]/u;
 /** Our own CSV export puts an apostrophe before a cell a spreadsheet would run as a formula (worker/lib/csv.ts). */
 const PROTECTED_CELL = /^'(?=[=+\-@\t\r])/;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** Why something is refused: a text of the catalogue (web/i18n/messages.ts) and its {placeholders}. */
+export type Reason = { key: Extract<MessageKey, `staff.coding.${string}`>; params?: Record<string, string | number> };
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: Reason };
+const why = (key: Reason["key"], params?: Reason["params"]): Reason => (params ? { key, params } : { key });
 
 /** Trimmed, inner runs of spaces made one; 1–40 letters, digits, spaces, - and _, no markup or quotes. */
 export function checkLabel(raw: unknown): Checked<string> {
-  if (typeof raw !== "string") return { ok: false, reason: "the code is missing" };
+  if (typeof raw !== "string") return { ok: false, reason: why("staff.coding.label.missing") };
   const label = raw.trim().replace(/ {2,}/g, " ");
-  if (label === "") return { ok: false, reason: "the code is empty" };
-  if (label.length > LABEL_MAX) return { ok: false, reason: `the code is longer than ${LABEL_MAX} characters` };
-  if (!LABEL_RE.test(label)) {
-    const reason = "a code holds only letters, digits, spaces, - and _, and starts with a letter or digit (no markup, quotes or punctuation)";
-    return { ok: false, reason };
-  }
+  if (label === "") return { ok: false, reason: why("staff.coding.label.empty") };
+  if (label.length > LABEL_MAX) return { ok: false, reason: why("staff.coding.label.long", { max: LABEL_MAX }) };
+  if (!LABEL_RE.test(label)) return { ok: false, reason: why("staff.coding.label.chars") };
   return { ok: true, value: label };
 }
 
 /** Optional plain text up to 200 characters; empty is no description (null). */
 export function checkDescription(raw: unknown): Checked<string | null> {
   if (raw === undefined || raw === null) return { ok: true, value: null };
-  if (typeof raw !== "string") return { ok: false, reason: "the description must be text" };
+  if (typeof raw !== "string") return { ok: false, reason: why("staff.coding.description.type") };
   const d = raw.trim();
   if (d === "") return { ok: true, value: null };
-  if (d.length > DESCRIPTION_MAX) return { ok: false, reason: `the description is longer than ${DESCRIPTION_MAX} characters` };
-  if (DESCRIPTION_BAD.test(d)) return { ok: false, reason: "the description may not hold < or > (markup) or control characters" };
+  if (d.length > DESCRIPTION_MAX) return { ok: false, reason: why("staff.coding.description.long", { max: DESCRIPTION_MAX }) };
+  if (DESCRIPTION_BAD.test(d)) return { ok: false, reason: why("staff.coding.description.chars") };
   return { ok: true, value: d };
 }
 
@@ -57,7 +58,8 @@ const HEADER_ALIASES: Record<string, "code" | "description"> = {
 
 /** description undefined: the file has no description column (existing descriptions stay). */
 export type CodebookRow = { line: number; label: string; description: string | null | undefined };
-export type CodebookParse = { ok: true; rows: CodebookRow[] } | { ok: false; errors: { line: number; reason: string }[] };
+export type LineReason = { line: number; reason: Reason };
+export type CodebookParse = { ok: true; rows: CodebookRow[] } | { ok: false; errors: LineReason[] };
 
 /** The separator of a codebook CSV: the header line's, `;` when it has semicolons and no comma, else `,`. */
 export function codebookDelimiter(text: string): "," | ";" {
@@ -70,29 +72,29 @@ export function codebookDelimiter(text: string): "," | ";" {
  * `code;omschrijving`), one code per row. Every problem is reported; any problem refuses the file.
  */
 export function readCodebook(parsed: CsvResult): CodebookParse {
-  if (!parsed.ok) return { ok: false, errors: [{ line: parsed.line, reason: parsed.reason }] };
+  const refuse = (line: number, reason: Reason): CodebookParse => ({ ok: false, errors: [{ line, reason }] });
+  if (!parsed.ok) return refuse(parsed.line, why("staff.coding.csv.syntax", { reason: parsed.reason }));
   const [header, ...records] = parsed.records;
-  const refuse = (line: number, reason: string): CodebookParse => ({ ok: false, errors: [{ line, reason }] });
-  if (!header) return refuse(1, "the file is empty: it needs a header line code,description");
+  if (!header) return refuse(1, why("staff.coding.csv.empty"));
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const unknown = names.filter((n) => !Object.hasOwn(HEADER_ALIASES, n));
   if (unknown.length) {
     const shown = unknown.map((n) => JSON.stringify(n === "" ? "(empty)" : n.slice(0, 40))).join(", ");
-    return refuse(header.line, `unknown column(s) ${shown}; allowed: code (or label) and description (or omschrijving)`);
+    return refuse(header.line, why("staff.coding.csv.unknown", { columns: shown }));
   }
   const columns = names.map((n) => HEADER_ALIASES[n]!);
-  if (new Set(columns).size !== columns.length) return refuse(header.line, "a column appears twice in the header");
+  if (new Set(columns).size !== columns.length) return refuse(header.line, why("staff.coding.csv.columnTwice"));
   const codeAt = columns.indexOf("code");
   const descAt = columns.indexOf("description");
-  if (codeAt < 0) return refuse(header.line, "the header has no code column");
-  if (records.length === 0) return refuse(header.line + 1, "the file holds no codes");
-  if (records.length > CODEBOOK_MAX_ROWS) return refuse(records[CODEBOOK_MAX_ROWS]!.line, `more than ${CODEBOOK_MAX_ROWS} codes`);
-  const errors: { line: number; reason: string }[] = [];
+  if (codeAt < 0) return refuse(header.line, why("staff.coding.csv.noCode"));
+  if (records.length === 0) return refuse(header.line + 1, why("staff.coding.csv.noRows"));
+  if (records.length > CODEBOOK_MAX_ROWS) return refuse(records[CODEBOOK_MAX_ROWS]!.line, why("staff.coding.csv.tooMany", { max: CODEBOOK_MAX_ROWS }));
+  const errors: LineReason[] = [];
   const rows: CodebookRow[] = [];
   const seen = new Map<string, number>();
   for (const r of records) {
     if (r.cells.length !== columns.length) {
-      errors.push({ line: r.line, reason: `${r.cells.length} cells where the header has ${columns.length}` });
+      errors.push({ line: r.line, reason: why("staff.coding.csv.cells", { n: r.cells.length, m: columns.length }) });
       continue;
     }
     const label = checkLabel(r.cells[codeAt]!.replace(PROTECTED_CELL, ""));
@@ -102,8 +104,7 @@ export function readCodebook(parsed: CsvResult): CodebookParse {
     if (!label.ok || !description.ok) continue;
     const first = seen.get(labelKey(label.value));
     if (first !== undefined) {
-      const reason = `the code "${label.value}" appears twice (also on line ${first}; case does not count)`;
-      errors.push({ line: r.line, reason });
+      errors.push({ line: r.line, reason: why("staff.coding.csv.twice", { label: label.value, line: first }) });
       continue;
     }
     seen.set(labelKey(label.value), r.line);
