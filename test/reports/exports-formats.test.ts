@@ -177,10 +177,10 @@ describe("wide.xlsx", () => {
     expect(Object.keys(files).sort()).toEqual(["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]);
     expect(strFromU8(files["xl/workbook.xml"]!)).toContain('<sheet name="Gegevens"');
     const sheet = strFromU8(files["xl/worksheets/sheet1.xml"]!);
-    // FMT-01's welzijn mean 5.5 and the slope, rounded to at most 3 decimals (the CSV keeps full precision)
+    // FMT-01's welzijn mean 5.5 and the slope, rounded to at most 4 decimals (the CSV keeps full precision)
     const values = [...sheet.matchAll(/<v>([^<]*)<\/v>/g)].map((m) => m[1]!);
     expect(values.length).toBeGreaterThan(20);
-    for (const v of values) expect(v, v).toMatch(/^-?\d+(\.\d{1,3})?$/);
+    for (const v of values) expect(v, v).toMatch(/^-?\d+(\.\d{1,4})?$/);
     expect(sheet).not.toContain("<f>"); // no formula anywhere
   });
 });

@@ -76,7 +76,7 @@ describe("wide.xlsx read by ExcelJS", () => {
       });
     }
     const row2 = Object.fromEntries(vars.map((v, c) => [v.name, data.getRow(2).getCell(c + 1).value]));
-    expect(row2).toMatchObject({ participant_code: '=HYPERLINK("x")', welzijn_mean: 3.67, welzijn_slope_m: 0.123, welzijn_slope_d: 0.009, welzijn_mk_p: 0.012, welzijn_mk_s: 9, gcir_ondersteuning_T2: 3.33, welzijn_flag: "desired" });
+    expect(row2).toMatchObject({ participant_code: '=HYPERLINK("x")', welzijn_mean: 3.67, welzijn_slope_m: 0.123, welzijn_slope_d: 0.0088, welzijn_mk_p: 0.012, welzijn_mk_s: 9, gcir_ondersteuning_T2: 3.33, welzijn_flag: "desired" });
     expect(data.getRow(4).getCell(1).value).toBe('FIER-03 <&> "é"');
     expect(data.getCell("A2").type).toBe(ExcelJS.ValueType.String); // never a formula
     const book = wb.getWorksheet("Codeboek")!;

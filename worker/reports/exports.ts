@@ -85,7 +85,8 @@ const RESPONSE_CODING: Coding = {
 };
 
 /** Decimals of the human-facing downloads (worker/reports/README.md "Precision"). */
-export const DECIMALS = { count: 0, score: 2, slope: 3, p: 3, rci: 2 } as const;
+/** As the HTML report prints them (web/pages/reports/SummaryView.tsx): a slope per day is small, so four. */
+export const DECIMALS = { count: 0, score: 2, slope: 3, slopeDay: 4, p: 3, rci: 2 } as const;
 
 /** The columns of wide.csv, in order: the one source for the CSV, codebook, SPSS, R and Excel downloads. */
 export function wideVariables(s: Summary): Variable[] {
@@ -130,7 +131,7 @@ function variables(s: Summary): Variable[] {
     stat("max", "maximum", "maximum", (i) => row(i).max, { decimals: DECIMALS.score });
     if (t.aggregate === "mean") {
       stat("slope_m", "Theil-Sen helling per meting", "Theil-Sen slope per measurement", (i) => row(i).slopePerMeasurement, { decimals: DECIMALS.slope });
-      stat("slope_d", "Theil-Sen helling per dag", "Theil-Sen slope per day", (i) => row(i).slopePerDay, { decimals: DECIMALS.slope });
+      stat("slope_d", "Theil-Sen helling per dag", "Theil-Sen slope per day", (i) => row(i).slopePerDay, { decimals: DECIMALS.slopeDay });
       stat("mk_s", "Mann-Kendall S", "Mann-Kendall S", (i) => row(i).kendallS, { decimals: DECIMALS.count });
       stat("mk_p", "Mann-Kendall p (tweezijdig)", "Mann-Kendall p (two-sided)", (i) => row(i).p, { decimals: DECIMALS.p });
       const flag = { type: "string", values: FLAG_VALUES, coding: flagCoding(`${base}_mk_p`) } as const;
