@@ -264,12 +264,12 @@ export const backgroundForm = z
       const v = f[field as keyof typeof f];
       const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
       const text = f[otherField(field) as keyof typeof f];
-      if (chosen && text === undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Name the other answer (anders, namelijk)" });
-      if (!chosen && text !== undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Only with the answer 'other' (anders)" });
+      if (chosen && text === undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Vul 'anders, namelijk' in / Name the other answer" });
+      if (!chosen && text !== undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Alleen bij het antwoord 'anders' / Only with the answer 'other'" });
     }
-    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length) ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Each option once" });
-    if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["careStartDate"], message: "Care start is after the pilot start" });
-    if (f.pilotEndDate && f.pilotStartDate && f.pilotEndDate < f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["pilotEndDate"], message: "Pilot end is before the pilot start" });
+    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length) ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Elke keuze één keer / Each option once" });
+    if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["careStartDate"], message: "Start zorg ligt na de start van de pilot / Care start is after the pilot start" });
+    if (f.pilotEndDate && f.pilotStartDate && f.pilotEndDate < f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["pilotEndDate"], message: "Einde pilot ligt voor de start / Pilot end is before the pilot start" });
   });
 export const RISL_SIZES = { a6: 5, signals: 27, risks: 12, protective: 6 } as const;
 export const rislForm = z
