@@ -39,6 +39,19 @@ describe("coordinator summaries in the browser", () => {
       const painted = await table.locator("td").evaluateAll((tds) => tds.filter((td) => getComputedStyle(td).backgroundColor !== "rgba(0, 0, 0, 0)").length);
       expect(painted).toBeGreaterThan(youths);
       expect(await page.locator("#legend").isVisible()).toBe(true);
+      // …and readable without colour (issue 16): in print and with forced colours every banded cell shows its letter
+      for (const media of [{ media: "print" as const }, { forcedColors: "active" as const }]) {
+        await page.emulateMedia(media);
+        const letters = await table.locator("td[data-band]").evaluateAll((tds) =>
+          tds.filter((td) => td.getAttribute("data-band")).map((td) => {
+            const bl = td.querySelector(".bl") as HTMLElement | null;
+            return bl && bl.offsetWidth > 0 && getComputedStyle(bl).visibility !== "hidden" ? bl.textContent : null;
+          }),
+        );
+        expect(letters.length).toBeGreaterThan(youths);
+        expect(letters.every((l) => l === "H" || l === "G" || l === "L"), JSON.stringify(media)).toBe(true);
+      }
+      await page.emulateMedia({ media: "screen", forcedColors: "none" });
       expect(await page.locator("#plots svg").count()).toBeGreaterThanOrEqual(youths);
     }
     await context.close();
