@@ -1,11 +1,10 @@
 // Fault suite, deliveries outside the cron (issue 12, item 7): the queue consumer (every D1 call) and a
 // researcher's manual run through the API (a sample of its calls: the run itself is the cron's, which
 // cron.test.ts covers call by call). Afterwards the queue's redelivery and the next run send each message once.
-import { beforeEach, describe, expect, it } from "vitest";
-import { checkNothingHalf, checkResumed, cleanRun, nextRuns, retire, study, type Study } from "./study";
-import { consumeWith, everyFault, expectApiUnavailable, fetchWith, quietLogs, type Attempt } from "./support";
-import { NEXT_RUN_MS } from "./study";
 import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { checkNothingHalf, checkResumed, cleanRun, NEXT_RUN_MS, nextRuns, retire, study, type Study } from "./study";
+import { consumeWith, everyFault, expectApiUnavailable, fetchWith, quietLogs, type Attempt } from "./support";
 
 beforeEach(() => quietLogs());
 

@@ -120,7 +120,6 @@ export async function cleanRun() {
   return fresh;
 }
 
-
 /** The next run, and the one after the abandoned-run time when a record is still open: they finish what the faulted one left. */
 export async function nextRuns(f: Study) {
   await cronWith(env, f.now + NEXT_RUN_MS);
