@@ -192,6 +192,7 @@ describe("background table 3.1 and small cells", () => {
       if (p.key === "viajeugd") {
         expect(b.categorical.some((c) => c.counts.some((x) => x.suppressed))).toBe(true);
         expect(await (await get(`/api/v1/pilots/${p.key}/summary/report.html`)).text()).toContain("<td>&lt; 3</td>");
+        expect(pages.get(p.key)!).toContain("<td>&lt; 3</td>"); // the coordinator page shows table 3.1 too
       }
     }
   });

@@ -58,7 +58,7 @@ export function PilotReportPage({ s, plots, lang = "nl", showAllLink, canComment
           </a>
         ))}
       </nav>
-      <SummarySections s={s} plots={plots} comments={null} lang={lang} order={["integral", "plots", "response", "waves", "frequent"]} />
+      <SummarySections s={s} plots={plots} comments={null} lang={lang} order={["integral", "background", "plots", "response", "waves", "frequent"]} />
     </Shell>
   );
 }
