@@ -122,6 +122,22 @@ describe("signals API", () => {
   });
 });
 
+describe("cleared signals", () => {
+  it("are left out of the default list and shown with status=all (API and page)", async () => {
+    const open = (await list(w.p.researcher!, w.a.key)).signals[0]!;
+    await env.DB.prepare("UPDATE signals SET status = 'cleared' WHERE id = ?").bind(open.id).run();
+    try {
+      expect((await list(w.p.researcher!, w.a.key)).signals.some((s) => s.id === open.id)).toBe(false);
+      expect((await list(w.p.researcher!, w.a.key, "?status=all")).signals.find((s) => s.id === open.id)?.status).toBe("cleared");
+      expect((await list(w.p.researcher!, w.a.key, "?status=cleared")).signals.map((s) => s.id)).toEqual([open.id]);
+      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals`)).text()).not.toContain(`data-signal="${open.id}"`);
+      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals?status=all`)).text()).toMatch(new RegExp(`data-signal="${open.id}"[^>]*data-status="cleared"`));
+    } finally {
+      await env.DB.prepare("UPDATE signals SET status = ? WHERE id = ?").bind(open.status, open.id).run();
+    }
+  });
+});
+
 describe("signals in the workspace", () => {
   it("the list page, the mark beside the youth, her evidence with highlighted plot points and the acknowledge form", async () => {
     const r = w.p.researcher!;
