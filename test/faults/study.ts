@@ -13,6 +13,7 @@ import { apiToken } from "../staff/support";
 import { cronWith } from "./support";
 
 export const TZ = "Europe/Amsterdam";
+const DAY = 86_400_000;
 /** How much later "the next run" comes: past the stale-claim time and the first retry backoff. */
 export const NEXT_RUN_MS = STALE_CLAIM_MS + 60_000;
 
@@ -20,7 +21,7 @@ export const NEXT_RUN_MS = STALE_CLAIM_MS + 60_000;
 const HISTORY = [8, 7, 6, 5, 3];
 /** Youths per study: two (each mail costs an SMTP delivery, and each case sends every one). */
 export const YOUTHS = 2;
-/** Youths due today (the first with five answered fortnights waiting for her recompute and signals), each with an address at a fresh sink domain. */
+/** Youths due today (the first with five answered fortnights waiting for her recompute and signals, the second with a third missed questionnaire to be closed), each with an address at a fresh sink domain. */
 export async function study(opts: { planned?: boolean } = {}) {
   const now = Date.now();
   const today = localDate(now, TZ);
@@ -34,6 +35,15 @@ export async function study(opts: { planned?: boolean } = {}) {
     if (history.length) {
       await addHistory(p.id, versions, start, history);
       await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(p.id, now - 1000).run();
+    } else {
+      // two missed questionnaires and a third whose window has just closed: the run that closes it raises a signal
+      const missed = `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
+        VALUES (?1, 'frequent', ?2, ?3, ?4, ?5, ?6, '[]')`;
+      await env.DB.batch([
+        env.DB.prepare(missed).bind(p.id, 10, "2099-01-01", now - 50 * DAY, now - 20 * DAY, "missed"),
+        env.DB.prepare(missed).bind(p.id, 11, "2099-01-15", now - 50 * DAY, now - 10 * DAY, "missed"),
+        env.DB.prepare(missed).bind(p.id, 12, "2099-01-29", now - 50 * DAY, now - 1000, "open"),
+      ]);
     }
     youths.push(p);
   }

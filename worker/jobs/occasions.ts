@@ -143,7 +143,8 @@ export async function reportMissingInstruments(d1: D1Database, missing: MissingI
 
 /**
  * Occasions whose window has passed (of one pilot, or of all) become missed; their queued messages are
- * cancelled and their unsent drafts deleted. `byPilot` receives how many each pilot had closed.
+ * cancelled, their unsent drafts deleted and their youths queued for the recompute (and so for signals).
+ * `byPilot` receives how many each pilot had closed.
  */
 export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>, touched?: Set<number>): Promise<number> {
   const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
@@ -151,9 +152,17 @@ export async function closeExpired(d1: D1Database, now: number, pilotId?: number
   const closing = `SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope}`;
   // An unsent draft ends with its occasion: its answers and comments never enter analysis and are not
   // kept once she can no longer send them.
-  const [, , , close] = await d1.batch<{ pilot_id: number; participant_id: number }>([
+  const [, , , , close] = await d1.batch<{ pilot_id: number; participant_id: number }>([
     bind(d1.prepare(`DELETE FROM draft_answers WHERE occasion_id IN (${closing})`)),
     bind(d1.prepare(`DELETE FROM drafts WHERE occasion_id IN (${closing})`)),
+    // A missed questionnaire is new input for her signals (missed_in_row): queued with the close, so a run that
+    // dies after closing leaves her to the next run's recompute and signals instead of losing her.
+    bind(
+      d1.prepare(
+        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT DISTINCT participant_id, ?1 FROM occasions
+         WHERE status IN ('open','started') AND closes_at <= ?1${scope} ON CONFLICT (participant_id) DO NOTHING`,
+      ),
+    ),
     bind(
       d1.prepare(
         `UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (${closing})`,
