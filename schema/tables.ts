@@ -341,16 +341,21 @@ export const kioskSessions = sqliteTable(
   (t) => [index("kiosk_sessions_occasion").on(t.occasionId)],
 );
 
-export const reminderRuns = sqliteTable("reminder_runs", {
-  id: id(),
-  pilotId: integer("pilot_id").references(() => pilots.id), // null = all pilots (cron)
-  trigger: text("trigger", { enum: ["cron", "manual", "api"] }).notNull(),
-  triggeredBy: text("triggered_by").notNull(),
-  dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
-  startedAt: ms("started_at").notNull(),
-  finishedAt: ms("finished_at"),
-  counts: text("counts", { mode: "json" }).$type<Record<string, number>>(),
-});
+export const reminderRuns = sqliteTable(
+  "reminder_runs",
+  {
+    id: id(),
+    pilotId: integer("pilot_id").references(() => pilots.id), // null = all pilots (cron)
+    trigger: text("trigger", { enum: ["cron", "manual", "api"] }).notNull(),
+    triggeredBy: text("triggered_by").notNull(),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
+    startedAt: ms("started_at").notNull(),
+    finishedAt: ms("finished_at"),
+    counts: text("counts", { mode: "json" }).$type<Record<string, number>>(),
+  },
+  // The next run closes records a dying run left open (finished_at IS NULL): found through this index.
+  (t) => [index("reminder_runs_unfinished").on(t.finishedAt, t.startedAt)],
+);
 
 /** Stored per youth × indicator so downloads read, never compute. */
 export const indicatorResults = sqliteTable(

@@ -35,7 +35,7 @@ const DAY = 86_400_000;
 const BIG_TABLES = new Set([
   "participants", "participant_contacts", "occasions", "secure_links", "responses", "occasion_timings",
   "outbox", "reminder_runs", "indicator_results", "recompute_queue", "staff_forms", "audit_log",
-  "draft_answers", "drafts",
+  "draft_answers", "drafts", "signals", "comment_tags",
 ]);
 
 /** Full passes that are the point of the query. Every entry must still be exercised (checked below). */

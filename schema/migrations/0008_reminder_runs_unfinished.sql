@@ -1,0 +1,1 @@
+CREATE INDEX `reminder_runs_unfinished` ON `reminder_runs` (`finished_at`,`started_at`);
