@@ -51,13 +51,21 @@ export function demoRisl(code: string): Record<string, unknown> | null {
   if (rand() < 1 / 8) return null;
   const load = rand(); // some youths have many signals, as in the report (a skewed distribution)
   const answers = (n: number, pYes: number) => Array.from({ length: n }, () => (rand() < pYes ? "yes" : rand() < 0.8 ? "no" : "unknown"));
-  return { a6: answers(RISL_SIZES.a6, 0.3), signals: answers(RISL_SIZES.signals, 0.05 + load * load * 0.6), risks: answers(RISL_SIZES.risks, 0.2 + load * 0.4), protective: answers(RISL_SIZES.protective, 0.6 - load * 0.4) };
+  return {
+    a6: answers(RISL_SIZES.a6, 0.3),
+    signals: answers(RISL_SIZES.signals, 0.05 + load * load * 0.6),
+    risks: answers(RISL_SIZES.risks, 0.2 + load * 0.4),
+    protective: answers(RISL_SIZES.protective, 0.6 - load * 0.4),
+  };
 }
 
 /** Stores the demo forms for every youth of the given pilots. */
 export async function seedDemoStaffForms(d1: D1Database, pilotKeys: string[], now: number) {
   const people = await d1
-    .prepare(`SELECT p.id, p.code, p.pilot_start_date AS start FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key IN (${pilotKeys.map(() => "?").join(", ")})`)
+    .prepare(
+      `SELECT p.id, p.code, p.pilot_start_date AS start FROM participants p JOIN pilots pl ON pl.id = p.pilot_id
+       WHERE pl.key IN (${pilotKeys.map(() => "?").join(", ")})`,
+    )
     .bind(...pilotKeys)
     .all<{ id: number; code: string; start: string }>();
   const stmts: D1PreparedStatement[] = [];

@@ -13,8 +13,20 @@ const OTHER = o("other", "anders", "other");
 const UNKNOWN = o("unknown", "onbekend", "unknown");
 
 export const BACKGROUND_OPTIONS = {
-  countryOfOrigin: [o("nl", "Nederland", "The Netherlands"), o("west_european", "West-Europees", "West European"), o("non_west_european", "Niet-West-Europees", "Non-West European"), UNKNOWN],
-  dayActivityBefore: [o("school", "school", "school"), o("work", "werk", "work"), o("volunteer_day_programme", "vrijwilligerswerk, dagprogramma", "volunteering, day programme"), o("none", "geen", "none"), UNKNOWN, OTHER],
+  countryOfOrigin: [
+    o("nl", "Nederland", "The Netherlands"),
+    o("west_european", "West-Europees", "West European"),
+    o("non_west_european", "Niet-West-Europees", "Non-West European"),
+    UNKNOWN,
+  ],
+  dayActivityBefore: [
+    o("school", "school", "school"),
+    o("work", "werk", "work"),
+    o("volunteer_day_programme", "vrijwilligerswerk, dagprogramma", "volunteering, day programme"),
+    o("none", "geen", "none"),
+    UNKNOWN,
+    OTHER,
+  ],
   educationLevel: [
     o("praktijk_vso", "praktijkonderwijs/VSO", "practical education/special secondary"),
     o("vmbo_bk", "vmbo basis/kader", "pre-vocational (basic/framework)"),
@@ -48,7 +60,14 @@ export const BACKGROUND_OPTIONS = {
     UNKNOWN,
     OTHER,
   ],
-  income: [o("none", "geen inkomen", "no income"), o("side_job", "bijbaan", "side job"), o("work", "werk", "work"), o("benefit", "bijstand/uitkering", "welfare/benefit"), UNKNOWN, OTHER],
+  income: [
+    o("none", "geen inkomen", "no income"),
+    o("side_job", "bijbaan", "side job"),
+    o("work", "werk", "work"),
+    o("benefit", "bijstand/uitkering", "welfare/benefit"),
+    UNKNOWN,
+    OTHER,
+  ],
   debts: [o("yes", "schulden", "debts"), o("no", "geen schulden", "no debts"), UNKNOWN],
 } as const satisfies Record<string, readonly BackgroundOption[]>;
 
@@ -60,15 +79,18 @@ export const MULTI_FIELDS: readonly BackgroundListField[] = ["careBefore"];
 export const OTHER_FIELDS = LIST_FIELDS.filter((f) => BACKGROUND_OPTIONS[f].some((x) => x.key === "other"));
 export const otherField = (f: BackgroundListField) => `${f}Other`;
 export const optionKeys = (f: BackgroundListField) => BACKGROUND_OPTIONS[f].map((x) => x.key) as [string, ...string[]];
-export const optionLabel = (f: BackgroundListField, key: string): Text => BACKGROUND_OPTIONS[f].find((x) => x.key === key)?.label ?? OTHER.label;
+export const optionLabel = (f: BackgroundListField, key: string): Text =>
+  BACKGROUND_OPTIONS[f].find((x) => x.key === key)?.label ?? OTHER.label;
 
-const squash = (s: string) => s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "");
+const squash = (s: string) =>
+  s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "");
 
 /** An old free-text value: the option it spells, else `other` (with the text kept for the "namelijk" field). */
 export function matchOption(f: BackgroundListField, raw: string): string {
   const s = squash(raw);
   if (!s) return "other";
-  const hit = BACKGROUND_OPTIONS[f].find((x) => squash(x.key) === s || squash(x.label.nl) === s || squash(x.label.en) === s);
+  const spells = (x: BackgroundOption) => [x.key, x.label.nl, x.label.en].some((t) => squash(t) === s);
+  const hit = BACKGROUND_OPTIONS[f].find(spells);
   if (hit) return hit.key;
   return BACKGROUND_OPTIONS[f].some((x) => x.key === "other") ? "other" : "unknown";
 }
@@ -91,14 +113,19 @@ export function normaliseBackground(data: Record<string, unknown>): Record<strin
     else if (unique.length) out[f] = unique[0];
     else delete out[f];
     const unmatched = legacy.filter((x) => matchOption(f, x) === "other");
-    if (unmatched.length && typeof data[otherField(f)] !== "string") out[otherField(f)] = unmatched.join(", ").slice(0, 100);
+    if (unmatched.length && typeof data[otherField(f)] !== "string") {
+      out[otherField(f)] = unmatched.join(", ").slice(0, 100);
+    }
   }
   return out;
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Whole and fractional months between two YYYY-MM-DD dates (30.4375 days a month); null when either is missing or the order is wrong. */
+/**
+ * Months between two YYYY-MM-DD dates (30.4375 days a month, one decimal); null when either is missing or
+ * the order is wrong.
+ */
 export function monthsBetween(from: unknown, to: unknown): number | null {
   if (typeof from !== "string" || typeof to !== "string" || !DAY.test(from) || !DAY.test(to)) return null;
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
@@ -109,7 +136,10 @@ export function monthsBetween(from: unknown, to: unknown): number | null {
 /** Row labels of the background table (report table 3.1), Dutch first. */
 export const BACKGROUND_FIELD_LABELS: Record<string, Text> = {
   ageAtPilotStart: { nl: "Leeftijd start pilot", en: "Age at pilot start" },
-  monthsBeforePilot: { nl: "Aantal maanden in instelling voor start pilot", en: "Months in the institution before the pilot" },
+  monthsBeforePilot: {
+    nl: "Aantal maanden in instelling voor start pilot",
+    en: "Months in the institution before the pilot",
+  },
   monthsInPilot: { nl: "Aantal maanden verblijf in pilot", en: "Months in the pilot" },
   countryOfOrigin: { nl: "Land van herkomst", en: "Country of origin" },
   dayActivityBefore: { nl: "Dagbesteding voor opname", en: "Day activity before admission" },

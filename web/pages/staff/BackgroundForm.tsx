@@ -57,14 +57,24 @@ export function BackgroundFields({ values, lang }: { values: Record<string, unkn
       {BACKGROUND_FORM_FIELDS.map(([name, kind]) => {
         const v = values[name];
         const label = t(`staff.bg.${name}` as MessageKey, lang);
-        if (kind === "select" || kind === "checkboxes") return <ListField field={name as BackgroundListField} multi={kind === "checkboxes"} value={v} other={values[otherField(name)]} label={label} lang={lang} />;
+        if (kind === "select" || kind === "checkboxes") {
+          const field = name as BackgroundListField;
+          return <ListField field={field} multi={kind === "checkboxes"} value={v} other={values[otherField(field)]} label={label} lang={lang} />;
+        }
         return (
           <>
             <label for={name}>
               {label}
               {kind === "list" && <span class="muted"> ({t("staff.form.listHint", lang)})</span>}
             </label>
-            <input id={name} name={name} type={(kind === "list" ? "text" : kind) as "text"} value={Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v)} maxLength={300} {...(kind === "number" ? { min: 10, max: 30 } : {})} />
+            <input
+              id={name}
+              name={name}
+              type={(kind === "list" ? "text" : kind) as "text"}
+              value={Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v)}
+              maxLength={300}
+              {...(kind === "number" ? { min: 10, max: 30 } : {})}
+            />
           </>
         );
       })}
@@ -72,7 +82,9 @@ export function BackgroundFields({ values, lang }: { values: Record<string, unkn
   );
 }
 
-function ListField({ field, multi, value, other, label, lang }: { field: BackgroundListField; multi: boolean; value: unknown; other: unknown; label: string; lang: Lang }) {
+type ListFieldProps = { field: BackgroundListField; multi: boolean; value: unknown; other: unknown; label: string; lang: Lang };
+
+function ListField({ field, multi, value, other, label, lang }: ListFieldProps) {
   const options = BACKGROUND_OPTIONS[field];
   const chosen = Array.isArray(value) ? value : value === undefined ? [] : [value];
   const hasOther = OTHER_FIELDS.includes(field);
