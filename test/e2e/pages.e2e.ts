@@ -175,6 +175,34 @@ describe("the questionnaire in pages", () => {
     await context.close();
   });
 
+  it("a background save refused for a moment (503, Retry-After) is sent again, so another device resumes it", async () => {
+    const link = await demoLink("wave", ["viajeugd", "gezinshuizen", "sterkhuis", "fier"]);
+    const first = await phone();
+    let refused = 0;
+    // The network answers her first save as the Worker does when D1 fails for a moment (worker/app.ts).
+    await first.route((url) => url.pathname.endsWith("/draft"), (route) => {
+      if (route.request().method() !== "POST" || refused > 0) return route.continue();
+      refused++;
+      return route.fulfill({ status: 503, headers: { "Retry-After": "1" }, contentType: "text/html", body: "" });
+    });
+    const page = await first.newPage();
+    await page.goto(link);
+    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
+    const [name] = await radioGroups(page);
+    const saved = page.waitForResponse((r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200, { timeout: 20_000 });
+    const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
+    await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
+    await saved; // without a retry only her next change would have saved it
+    expect(refused).toBe(1);
+    await first.close();
+    const second = await phone();
+    const again = await second.newPage();
+    await again.goto(link);
+    const checked = await again.locator("input:checked").evaluateAll((els) => els.map((e) => `${(e as HTMLInputElement).name}=${(e as HTMLInputElement).value}`));
+    expect(checked, `${name}=${last} on ${again.url()}`).toContain(`${name}=${last}`);
+    await second.close();
+  });
+
   it("the site root is a neutral Dutch page", async () => {
     const context = await phone();
     const page = await context.newPage();

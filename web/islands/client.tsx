@@ -30,16 +30,32 @@ if (form && seqField) {
   let seq = Number(seqField.value) || 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let dirty = false;
+  let sent = false;
+  let failures = 0;
+  // A save that failed for a moment (503 with Retry-After, a 5xx, no network) keeps the page unsaved and is
+  // tried again after the server's Retry-After (5 s without one, at most 60 s), up to 10 times in a row;
+  // her next change starts over. A refusal (4xx: the questionnaire closed or was sent) is final.
+  const retry = (res?: Response) => {
+    if (sent || dirty || ++failures > 10) return;
+    dirty = true;
+    const wait = Math.min(60, Math.max(1, Number(res?.headers.get("Retry-After")) || 5));
+    clearTimeout(timer);
+    timer = setTimeout(save, wait * 1000);
+  };
   const save = () => {
     clearTimeout(timer);
-    if (!dirty) return;
+    if (!dirty || sent) return;
     dirty = false;
     seqField.value = String(++seq);
     const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
-    fetch(form.dataset.draft!, { method: "POST", body, keepalive: true, credentials: "omit" }).catch(() => {});
+    fetch(form.dataset.draft!, { method: "POST", body, keepalive: true, credentials: "omit" }).then(
+      (res) => (res.status >= 500 ? retry(res) : (failures = 0)),
+      () => retry(),
+    );
   };
   const later = () => {
     dirty = true;
+    failures = 0;
     clearTimeout(timer);
     timer = setTimeout(save, 1000);
   };
@@ -47,6 +63,7 @@ if (form && seqField) {
   form.addEventListener("submit", () => {
     clearTimeout(timer);
     dirty = false;
+    sent = true;
     seqField.value = String(++seq);
   });
   addEventListener("pagehide", save);
