@@ -196,6 +196,29 @@ describe("templates", () => {
     expect((await call(coordinator, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`)).status).toBe(403);
   });
 
+  it("the workspace import page takes the same Dutch file and shows the Dutch reason per row; nothing stored", async () => {
+    const { pilot, researcher } = await setup();
+    const url = `/staff/pilots/${pilot.key}/import`;
+    const form = (csv: string, action: string) => {
+      const f = new FormData();
+      f.set("_csrf", researcher.csrf!);
+      f.set("kind", "participants");
+      f.set("action", action);
+      f.set("file", new File([BOM + csv], "jongeren.csv", { type: "text/csv" }));
+      return f;
+    };
+    const csv = [P_HEADER.join(";"), `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`, `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`].join("\r\n");
+    const res = await call(researcher, "POST", url, form(csv, "commit"), { csrf: false });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<tr data-line="3">/);
+    expect(html).toContain("Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum");
+    expect(await participantsIn(pilot.id)).toBe(0);
+    const fixed = csv.replace("31-02-2026", nl(today()));
+    expect((await call(researcher, "POST", url, form(fixed, "commit"), { csrf: false })).status).toBe(201);
+    expect(await participantsIn(pilot.id)).toBe(2);
+  });
+
   it("the import page links both templates", async () => {
     const { pilot, researcher } = await setup();
     const html = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/import`)).text();
