@@ -171,8 +171,10 @@ describe("staff forms", () => {
     const saved = await call(researcher, "PUT", `${base}/risl`, risl);
     expect(saved.status).toBe(200);
     expect(((await saved.json()) as { scores: unknown }).scores).toEqual({ signals: 4, risks: 2, protective: 6 });
-    const read = (await (await call(coordinator, "GET", `${base}/risl`)).json()) as { data: typeof risl };
+    const read = (await (await call(researcher, "GET", `${base}/risl`)).json()) as { data: typeof risl };
     expect(read.data).toEqual(risl);
+    // raw staff forms are for the pilot's researchers (issue 16 item 4)
+    expect((await call(coordinator, "GET", `${base}/risl`)).status).toBe(403);
     const bg = { ageAtPilotStart: 16, countryOfOrigin: "nl", careBefore: ["ambulant"], debts: "unknown", referralReason: "<script>x</script>" };
     expect((await call(researcher, "PUT", `${base}/background`, bg)).status).toBe(200);
     for (const [form, body] of [
