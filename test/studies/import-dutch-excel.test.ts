@@ -1,11 +1,11 @@
 // Issue 16 item 6: imports accept what Dutch Excel saves (';', dd-mm-jjjj, decimal comma, BOM) and refuse
 // every other form of bad input with a Dutch message naming row and column — and nothing half-stored.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { detectSeparator, parseImportDate, TEMPLATE_CODE } from "../../worker/studies/import";
+import { decodeImport, detectSeparator, parseImportDate, TEMPLATE_CODE } from "../../worker/studies/import";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { makePilot, uniqueKey } from "../support/fixtures";
-import { call, sessionFor, staffUser } from "../staff/support";
+import { BASE, call, sessionFor, staffUser } from "../staff/support";
 
 type Report = { ok: boolean; dryRun: boolean; rows: number; committed: number; errors: { line: number; column?: string; reason: string }[] };
 const BOM = "\uFEFF";
@@ -62,6 +62,13 @@ describe("pure helpers", () => {
     ["morgen", "format"],
     ["", "format"],
   ])("parseImportDate(%j) → %j", (input, out) => expect(parseImportDate(input)).toBe(out));
+
+  it("decodes UTF-8 (with or without BOM) and otherwise Windows-1252, as a plain Excel CSV is saved", () => {
+    const utf8 = new TextEncoder().encode("\uFEFFcafé;€");
+    expect(decodeImport(utf8).replace(/^\uFEFF/, "")).toBe("café;€");
+    expect(decodeImport(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x3b, 0x80, 0x93, 0x94]))).toBe("café;€“”");
+    expect(decodeImport(new Uint8Array([0xeb, 0xe9, 0x6e]))).toBe("ëén");
+  });
 });
 
 describe("participants as Dutch Excel saves them", () => {
@@ -124,6 +131,18 @@ describe("measurements as Dutch Excel saves them", () => {
       { item: "persoonlijk", value: 6.5, comment: "beter; echt waar" },
       { item: "vrienden", value: 8.25, comment: null },
     ]);
+  });
+
+  it("a plain Excel CSV in Windows-1252: the comment is stored with its accents", async () => {
+    const { pilot, researcher, codes } = await withYouths(1);
+    const text = [M_HEADER.join(";"), `${codes[0]};welzijn;gezin;${nl(addDays(today(), -5))};7,5;één café – “goed”`].join("\r\n");
+    const cp1252: Record<string, number> = { "é": 0xe9, "–": 0x96, "“": 0x93, "”": 0x94 };
+    const bytes = Uint8Array.from([...text].map((ch) => cp1252[ch] ?? ch.charCodeAt(0)));
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow(); // really not UTF-8
+    const res = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`, { method: "POST", body: bytes, headers: { ...researcher.headers, "x-csrf-token": researcher.csrf!, "content-type": "text/csv" } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const row = await env.DB.prepare("SELECT r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first();
+    expect(row).toEqual({ value: 7.5, comment: "één café – “goed”" });
   });
 
   it("a decimal comma inside a comma-separated file: the row is named with the reason; quoted it is fine", async () => {

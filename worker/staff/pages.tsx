@@ -13,7 +13,7 @@ import { getDb, schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
-import { importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
+import { decodeImport, importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
 import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
 import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } from "../studies/validators";
@@ -265,7 +265,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />, status as 200);
       if (!(file instanceof File) || file.size === 0) return page({ message: t("staff.import.noFile") }, 400);
       if (file.size > MAX_IMPORT_BYTES) return page({ message: t("error.payload_too_large") }, 413);
-      const text = await file.text();
+      // UTF-8, or Windows-1252 as Dutch Excel saves a plain CSV (worker/studies/import.ts decodeImport).
+      const text = decodeImport(new Uint8Array(await file.arrayBuffer()));
       const now = Date.now();
       try {
         const report =

@@ -47,6 +47,25 @@ function rowReason(line: number, column: string | undefined, key: MessageKey, p:
 const fileError = (line: number, key: MessageKey, p: Params = {}, code: "validation" | "payload_too_large" = "validation") =>
   new AppError(code, bilingual(key, p), { errors: [{ line, reason: bilingual(key, p) }] });
 
+// Windows-1252 for the bytes 0x80–0x9F; every other byte is the Latin-1 character of the same number.
+const CP1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
+/**
+ * An uploaded CSV as text: UTF-8 (BOM or not) when the bytes are valid UTF-8, else Windows-1252, which is
+ * what Dutch Excel's plain "CSV (gescheiden door lijstscheidingsteken)" writes ("é" as one byte 0xE9).
+ */
+export function decodeImport(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const parts: string[] = [];
+    for (let i = 0; i < bytes.length; i += 8192) {
+      parts.push(Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b))).join(""));
+    }
+    return parts.join("");
+  }
+}
+
 const CSV_PROBLEMS: Record<string, MessageKey> = {
   "binary data (NUL byte) is not a CSV file": "import.error.csv.nul",
   "a quote inside an unquoted field": "import.error.csv.quoteInField",

@@ -12,7 +12,7 @@ import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
 import { BODY_LIMITS, limitBody } from "../lib/body-limit";
-import { bilingual, importMeasurements, importParticipants, importTemplate, MAX_IMPORT_BYTES } from "./import";
+import { bilingual, decodeImport, importMeasurements, importParticipants, importTemplate, MAX_IMPORT_BYTES } from "./import";
 import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
 import {
   backgroundForm,
@@ -54,12 +54,13 @@ export function ifMatchVersion(header: string | undefined): string | undefined {
   return m?.[1] ?? "";
 }
 
-async function csvText(c: { req: { header(n: string): string | undefined; text(): Promise<string> } }) {
+async function csvText(c: { req: { header(n: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> } }) {
   const type = c.req.header("content-type") ?? "";
   if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", "CSV too large");
-  return text;
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", "CSV too large");
+  // UTF-8, or Windows-1252 as Dutch Excel saves a plain CSV.
+  return decodeImport(bytes);
 }
 /** Route paths come from the operation registry, so Hono cannot type their parameters. */
 const param = (c: { req: { param(k: string): string | undefined } }, k: string) => c.req.param(k) ?? "";
