@@ -466,7 +466,7 @@ export const catalogue = {
   "staff.import.kind.participants": { nl: "Jongeren", en: "Youths" },
   "staff.import.kind.measurements": { nl: "Eerdere metingen (lang formaat)", en: "Earlier measurements (long format)" },
   "staff.import.columns": { nl: "Kolommen (eerste regel)", en: "Columns (first line)" },
-  "staff.import.file": { nl: "CSV-bestand (UTF-8, ';' of ',', max. 2 MB)", en: "CSV file (UTF-8, ';' or ',', max. 2 MB)" },
+  "staff.import.file": { nl: "CSV-bestand (';' of ',', UTF-8 of Excel's gewone CSV, max. 2 MB)", en: "CSV file (';' or ',', UTF-8 or Excel's plain CSV, max. 2 MB)" },
   "staff.import.dryRun": { nl: "Controleren (er wordt niets opgeslagen)", en: "Check (nothing is stored)" },
   "staff.import.commit": { nl: "Importeren (alles of niets)", en: "Import (all or nothing)" },
   "staff.import.ok": { nl: "Alle regels zijn in orde.", en: "All rows are fine." },
