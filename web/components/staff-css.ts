@@ -18,4 +18,5 @@ button.link{background:none;color:var(--accent);padding:0;font-weight:400;text-d
 fieldset{border:1px solid var(--line);background:#fff;margin:.8rem 0;padding:.6rem}legend{font-weight:600}
 .choices{display:inline-flex;gap:.8rem}.choices label{display:inline;font-weight:400;margin:0}form.stack .choices input{min-width:0}
 .small{font-size:.85rem}.field-error{display:block;color:#b3261e;font-size:.9rem;margin-top:.2rem}form.stack input:disabled{background:#f1f3f5;color:var(--fg)}
-form.stack input[type=checkbox]{min-width:0;margin-right:.4rem}form.stack label.check,form.stack .choices label{font-weight:400}`;
+form.stack input[type=checkbox]{min-width:0;margin-right:.4rem}form.stack label.check,form.stack .choices label{font-weight:400}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}`;

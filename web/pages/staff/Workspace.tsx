@@ -95,8 +95,9 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
                 <th scope="row">
                   <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(r.code)}`}>{r.code}</a>
                   {!!r.signals && (
-                    <span class="signal-mark" data-signals={r.signals} role="img" title={t("signals.mark", lang)} aria-label={`${t("signals.mark", lang)}: ${r.signals}`}>
-                      {" "}⚑{r.signals}
+                    <span class="signal-mark" data-signals={r.signals} title={t("signals.mark", lang)}>
+                      <span aria-hidden="true">{" "}⚑{r.signals}</span>
+                      <span class="visually-hidden">{` ${t("signals.mark", lang)}: ${r.signals}`}</span>
                     </span>
                   )}
                 </th>
