@@ -58,6 +58,7 @@ const restore = (p: TestPrincipal, body: BodyInit, headers: Record<string, strin
 let admin: TestPrincipal;
 let before: Record<string, Row[]>;
 let youthAddresses: string[];
+let phoneAnswerId: number;
 let first: Awaited<ReturnType<typeof download>>;
 const RELAY_TEXT = "550 5.1.1 <jongere.leak@demo.invalid> mailbox unavailable";
 
@@ -101,6 +102,9 @@ beforeAll(async () => {
   const [code] = await d.insert(schema.commentCodes).values({ pilotId: p0.pilotId, label: "school" }).returning();
   const [answer] = await d.select({ id: schema.responses.id }).from(schema.responses).limit(1);
   await d.insert(schema.commentTags).values({ responseId: answer!.id, codeId: code!.id, taggedBy: researcher!.id, taggedAt: now });
+  // an answer entered by phone names the staff member: the admin, merged by e-mail on a fresh deployment
+  await d.update(schema.responses).set({ mode: "phone", enteredBy: adminUser!.id }).where(eq(schema.responses.id, answer!.id));
+  phoneAnswerId = answer!.id;
   await d.insert(schema.auditLog).values([
     { at: now, actorType: "staff", actorId: `staff:${researcher!.id}`, action: "outbox.retry", pilotId: p0.pilotId, target: "outbox:2", details: { previousReason: RELAY_TEXT } },
     { at: now, actorType: "staff", actorId: `staff:${adminUser!.id}`, action: "staff.roles", target: `staff:${researcher!.id}`, details: { roles: [] } },
@@ -293,6 +297,9 @@ describe("round trip", () => {
     const summary = await call(session, "GET", "/api/v1/pilots/fier/summary/summary.json");
     expect(summary.status).toBe(200);
     expect(((await summary.json()) as { participantCount: number }).participantCount).toBe(12);
+    // the answer she gave by phone names the local admin who entered it
+    const [byPhone] = await db().select().from(schema.responses).where(eq(schema.responses.id, phoneAnswerId));
+    expect(byPhone!.enteredBy).toBe(setupAdmin.id);
     // audit entries by the archived admin now name the local admin
     const byAdmin = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "staff.roles"));
     expect(byAdmin[0]!.actorId).toBe(`staff:${setupAdmin.id}`);

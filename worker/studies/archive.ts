@@ -620,6 +620,8 @@ async function prepareRow(d1: D1Database, n: number, table: string, cols: string
     }
     case "responses":
       set("instrument_version_id", s.versions.get(int("instrument_version_id")));
+      // kiosk and phone entry name the staff member who entered the answers
+      if (get("entered_by") !== null) set("entered_by", s.users.get(int("entered_by")));
       return values;
     case "reminder_runs":
       set("triggered_by", staffRef(s.users, get("triggered_by")) as Value);
