@@ -176,6 +176,16 @@ describe("measurements as Dutch Excel saves them", () => {
     expect(await occasionsImportedIn(pilot.id)).toBe(0);
   });
 
+  it("a file sent as something else than text/csv, or too large, is refused in Dutch first", async () => {
+    const { pilot, researcher } = await setup();
+    const wrongType = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, { csv: true });
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toBe("Stuur het bestand als text/csv / Send the file as text/csv");
+    const big = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, `${M_HEADER.join(";")}\n${"x;".repeat(1_100_000)}`);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/^Het CSV-bestand is groter dan 2 MiB \//);
+  });
+
   it("a quoted field that is never closed is refused whole, naming its line in Dutch", async () => {
     const { pilot, researcher, codes } = await withYouths(1);
     const csv = [M_HEADER.join(";"), `${codes[0]};welzijn;gezin;${nl(today())};7;"open`, `${codes[0]};welzijn;persoonlijk;${nl(today())};7;`].join("\n");

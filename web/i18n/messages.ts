@@ -551,6 +551,8 @@ export const catalogue = {
   },
   "import.error.tooManyRows": { nl: "Hoogstens {max} regels per import", en: "At most {max} rows per import" },
   "import.error.noRows": { nl: "Geen regels om te importeren", en: "No rows to import" },
+  "import.error.contentType": { nl: "Stuur het bestand als text/csv", en: "Send the file as text/csv" },
+  "import.error.tooLarge": { nl: "Het CSV-bestand is groter dan {mib} MiB", en: "CSV larger than {mib} MiB (CSV too large)" },
   "import.error.rejected": { nl: "{n} regels niet in orde; er is niets opgeslagen", en: "{n} bad rows; nothing was stored" },
   "staff.youth.change": { nl: "Status wijzigen", en: "Change status" },
   "staff.youth.newStatus": { nl: "Nieuwe status", en: "New status" },

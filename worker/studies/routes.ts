@@ -39,7 +39,8 @@ import {
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = limitBody(BODY_LIMITS.json);
-const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw new AppError("payload_too_large", `CSV larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`); } });
+const tooLarge = () => new AppError("payload_too_large", bilingual("import.error.tooLarge", { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
+const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw tooLarge(); } });
 
 export const FORMS = { background: backgroundForm, risl: rislForm } as const;
 
@@ -56,9 +57,9 @@ export function ifMatchVersion(header: string | undefined): string | undefined {
 
 async function csvText(c: { req: { header(n: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> } }) {
   const type = c.req.header("content-type") ?? "";
-  if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
+  if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", bilingual("import.error.contentType"));
   const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", "CSV too large");
+  if (bytes.length > MAX_IMPORT_BYTES) throw tooLarge();
   // UTF-8, or Windows-1252 as Dutch Excel saves a plain CSV.
   return decodeImport(bytes);
 }
