@@ -239,20 +239,7 @@ describe("backgroundTable and rislSum", () => {
   });
 });
 
-describe("TrendPlot", () => {
-  it("escapes the title and draws one circle per point and the Theil-Sen line", async () => {
-    const { renderToString } = await import("preact-render-to-string");
-    const { TrendPlot } = await import("../../web/pages/reports/plot");
-    const html = renderToString(TrendPlot({ points: [{ day: 0, value: 2 }, { day: 14, value: 4 }, { day: 28, value: 6 }], slopePerDay: 1 / 7, title: `<script>"x"&'y'</script>` }));
-    expect(html).not.toContain("<script>");
-    expect(html).toContain("&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;");
-    expect(html.match(/<circle /g)!.length).toBe(3);
-    expect(html).toContain('class="trend"');
-    const none = renderToString(TrendPlot({ points: [], slopePerDay: null, title: "leeg" }));
-    expect(none).not.toContain("<circle");
-    expect(none).not.toContain("NaN");
-  });
-});
+// The chart component is tested in test/reports/chart.test.ts.
 
 describe("Dutch numbers and local time (worker/lib/format.ts)", () => {
   it("decimal comma in Dutch, point in English; empty for missing; no minus zero", async () => {

@@ -772,6 +772,12 @@ export const catalogue = {
   "staff.admin.error.nothing": { nl: "Er was niets veranderd.", en: "Nothing had changed." },
   "staff.trend.up": { nl: "significant omhoog", en: "significantly up" },
   "staff.trend.down": { nl: "significant omlaag", en: "significantly down" },
+  "chart.day": { nl: "dag", en: "day" },
+  "chart.last": { nl: "laatste", en: "last" },
+  "chart.empty": { nl: "nog geen metingen", en: "no measurements yet" },
+  "chart.line": { nl: "lijn: Theil-Sen-helling", en: "line: Theil-Sen slope" },
+  "chart.improved": { nl: "betrouwbaar verbeterd", en: "reliably improved" },
+  "chart.deteriorated": { nl: "betrouwbaar verslechterd", en: "reliably deteriorated" },
 
   "staff.pilot.missingInstruments": {
     nl: "Deze vragenlijsten zijn ingesteld maar niet geïnstalleerd, dus worden metingen ermee niet gepland: {instruments}. Vraag een beheerder ze te importeren of uit de instellingen te halen.",

@@ -4,6 +4,8 @@ import { frequentIndicators, type InstrumentDefinition } from "../../schema/inst
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
 import { allIndicatorPoints, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
+import { trendChart } from "../analysis/plot";
+import type { Trend } from "../analysis/stats";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
@@ -60,16 +62,35 @@ export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
   return buildSummary(await loadSummaryInput(d1, pilot, now));
 }
 
-/** Per youth and frequent indicator the points of its plot (the recompute's own reading and aggregation). */
-export async function plotDataFor(d1: D1Database, pilot: PilotRow): Promise<PlotData> {
-  const ids = (await d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ?").bind(pilot.id).raw<[number, string]>());
+/**
+ * Per youth and frequent indicator her trend chart (worker/analysis/plot.ts): the recompute's own reading and
+ * aggregation of the points, its stored Theil-Sen slope and trend. The one source of every chart: the report,
+ * the coordinator pages and the workspace youth page (`only` = her participant id).
+ */
+export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number): Promise<PlotData> {
+  const ids = await (only === undefined
+    ? d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ?").bind(pilot.id)
+    : d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ? AND id = ?").bind(pilot.id, only)
+  ).raw<[number, string]>();
   const codeOf = new Map(ids);
   const { people, answers } = await readFrequentAnswers(d1, ids.map(([id]) => id));
+  const storedRows = await d1
+    .prepare(
+      `SELECT r.participant_id, r.indicator, r.slope_per_day, r.trend FROM indicator_results r JOIN participants p ON p.id = r.participant_id
+       WHERE p.pilot_id = ? AND (? IS NULL OR p.id = ?) AND r.indicator NOT LIKE 'wave:%'`,
+    )
+    .bind(pilot.id, only ?? null, only ?? null)
+    .raw<[number, string, number | null, Trend | null]>();
+  const stored = new Map(storedRows.map(([pid, ind, slopePerDay, trend]) => [`${pid}|${ind}`, { slopePerDay, trend }]));
   const indicators = frequentIndicators(pilot.key).filter((i) => i.aggregate === "mean");
   const out: PlotData = new Map();
-  for (const person of people) {
-    const points = allIndicatorPoints(indicators, person, answers.get(person.id) ?? { occasion: [], instrument: [], item: [], value: [], at: [] });
-    out.set(codeOf.get(person.id)!, new Map(indicators.map((ind, i) => [ind.key, points[i]!])));
+  const personOf = new Map(people.map((p) => [p.id, p]));
+  for (const [id, code] of codeOf) {
+    const person = personOf.get(id);
+    const none = { occasion: [], instrument: [], item: [], value: [], at: [] };
+    const points = person ? allIndicatorPoints(indicators, person, answers.get(id) ?? none) : indicators.map(() => []);
+    const charts = indicators.map((ind, i) => [ind.key, trendChart({ points: points[i]!, stored: stored.get(`${id}|${ind.key}`) })] as const);
+    out.set(code, new Map(charts));
   }
   return out;
 }

@@ -28,6 +28,7 @@ import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../.
 import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
+import { plotDataFor } from "../reports/routes";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";
 
@@ -94,29 +95,17 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       byOcc.set(a.occasionId, e);
     }
     const timeline = [...byOcc.values()].sort((a, b) => b.at - a.at);
-    const stored = await db.select({ indicator: schema.indicatorResults.indicator, trend: schema.indicatorResults.trend }).from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, p.id));
-    const trendOf = new Map(stored.map((s) => [s.indicator, s.trend]));
     // Her staff signals (researchers only); their evidence points are highlighted in the plots.
     const signals = showComments ? await listSignals(c.env.DB, pilot.id, { participantId: p.id }) : [];
     const evidenceDays = (indicator: string) =>
       signals.filter((s) => s.indicator === indicator && s.status !== "cleared")
         .flatMap((s) => (s.evidence.values as { at: number }[] | undefined) ?? [])
         .map((v) => daysBetween(p.pilotStartDate, localDate(v.at, pilot.timezone)));
+    // Her charts: the report's own computation (plotDataFor → worker/analysis/plot.ts), one chart per indicator.
+    const charts = (await plotDataFor(c.env.DB, pilot, p.id)).get(p.code) ?? new Map();
     const plots: Plot[] = frequentIndicators(pilot.key)
-      .filter((ind) => ind.aggregate === "mean")
-      .map((ind) => {
-        const perOcc = new Map<number, { at: number; sum: number; n: number }>();
-        for (const a of answers) {
-          if (a.kind !== "frequent" || a.instrument !== ind.instrument || !ind.items.includes(a.item) || a.value === null) continue;
-          const o = perOcc.get(a.occasionId) ?? { at: a.at, sum: 0, n: 0 };
-          o.sum += a.value;
-          o.n++;
-          perOcc.set(a.occasionId, o);
-        }
-        const points = [...perOcc.values()].sort((a, b) => a.at - b.at).map((o) => ({ day: daysBetween(p.pilotStartDate, localDate(o.at, pilot.timezone)), value: o.sum / o.n }));
-        return { key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, points, trend: trendOf.get(ind.key) ?? null, highlight: evidenceDays(ind.key) };
-      })
-      .filter((pl) => pl.points.length > 0);
+      .filter((ind) => ind.aggregate === "mean" && (charts.get(ind.key)?.points.length ?? 0) > 0)
+      .map((ind) => ({ key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, chart: charts.get(ind.key)!, highlight: evidenceDays(ind.key) }));
     return renderStaffPage(
       c,
       <YouthPage

@@ -7,7 +7,8 @@ import type { BandRule, Cell, Change, Summary } from "../../../worker/reports/su
 import { INTEGRAL_SECTIONS, WAVES } from "../../../worker/reports/summary";
 import { t, type Lang } from "../../i18n/messages";
 
-import { TrendPlot, type PlotPoint } from "./plot";
+import type { ChartData } from "../../../worker/analysis/plot";
+import { TrendPlot } from "../../components/TrendPlot";
 
 export const REPORT_CSS = `:root{color-scheme:light}*{box-sizing:border-box}
 body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#fff}
@@ -455,7 +456,8 @@ export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
   );
 }
 
-export type PlotData = Map<string, Map<string, PlotPoint[]>>;
+/** Per youth code and frequent indicator her chart (worker/reports/routes.ts plotDataFor). */
+export type PlotData = Map<string, Map<string, ChartData>>;
 export type CommentData = Map<string, { at: number; instrument: string; item: string; comment: string }[]>;
 
 /** One block per youth: a trend plot per frequent indicator, comments beside them only when given. */
@@ -470,13 +472,10 @@ export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: Pl
               .filter((ft) => ft.aggregate === "mean")
               .map((ft) => {
                 const row = ft.rows[i]!;
+                const chart = plots.get(y.code)?.get(ft.indicator);
+                if (!chart) return null;
                 return (
-                  <figure>
-                    <TrendPlot points={plots.get(y.code)?.get(ft.indicator) ?? []} slopePerDay={row.slopePerDay} title={`${y.code} · ${ft.label[lang]}`} />
-                    <figcaption>
-                      {ft.label[lang]}: {fmt(row.mean, 2, lang)} {row.flag ?? ""}
-                    </figcaption>
-                  </figure>
+                  <TrendPlot chart={chart} title={`${y.code} · ${ft.label[lang]}`} lang={lang} caption={`${ft.label[lang]}: ${fmt(row.mean, 2, lang)}${row.flag ? ` ${row.flag}` : ""}`} />
                 );
               })}
           </div>

@@ -4,7 +4,8 @@
 import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
 import { BackgroundFields, BACKGROUND_FORM_FIELDS } from "./BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { TrendPlot, type PlotPoint } from "../../components/TrendPlot";
+import type { ChartData } from "../../../worker/analysis/plot";
+import { TrendPlot } from "../../components/TrendPlot";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 import type { ComponentChildren } from "preact";
 
@@ -122,7 +123,7 @@ export function PilotPage({ user, pilot, rows, filter, canWrite, timezone, missi
 }
 
 export type TimelineEntry = { date: string; kind: string; wave: string | null; mode: string; answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[] };
-export type Plot = { key: string; title: string; points: PlotPoint[]; trend: "up" | "down" | null; /** days of staff-signal evidence */ highlight?: number[] };
+export type Plot = { key: string; title: string; chart: ChartData; /** days of staff-signal evidence */ highlight?: number[] };
 
 export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrolled, canWrite = false, notice, signals, comments, lang = "nl" }: {
   user: StaffUser;
@@ -223,7 +224,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
       <h2>{t("staff.youth.trends", lang)}</h2>
       <div class="plots" id="plots">
         {plots.map((p) => (
-          <TrendPlot id={`plot-${p.key}`} title={p.title} points={p.points} trend={p.trend} lang={lang} highlight={p.highlight} />
+          <TrendPlot id={`plot-${p.key}`} title={p.title} chart={p.chart} lang={lang} highlight={p.highlight} />
         ))}
       </div>
       {comments}
