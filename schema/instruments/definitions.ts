@@ -247,27 +247,63 @@ export type Indicator = {
   items: string[];
   aggregate: "mean" | "count_yes";
   higherIsBetter: boolean;
+  /**
+   * A pilot item whose wording differs between the instrument versions that asked it: every such version
+   * with its wording, oldest first (shown side by side in the codebook; worker/analysis/README.md).
+   */
+  versions?: { version: number; text: Text }[];
+  /** a pilot item no longer in the newest version: its series ends, its measurements stay analysed */
+  retired?: boolean;
 };
 
-/** The frequent indicators analysed per youth (DESIGN.md §3). Each pilot item is its own indicator. */
-export function frequentIndicators(pilotKey: string): Indicator[] {
+/** One stored version of an instrument (instrument_versions.version and .definition). */
+export type StoredVersion = { version: number; definition: InstrumentDefinition };
+
+const sameText = (a: Text, b: Text) => a.nl === b.nl && a.en === b.en;
+
+/**
+ * The pilot-item indicators of every version of a pilot's item instrument (worker/analysis/README.md
+ * "Instruments as data"): an item key is one indicator across versions (a stable key with new wording is
+ * the same indicator, its wordings listed per version; a renamed key is a new indicator, and the old key
+ * stays an indicator of the answers given to it). Order: the newest version's items, then retired items
+ * (newest first). Label and aggregate come from the newest version that asked the item.
+ */
+export function pilotItemIndicators(instrument: string, versions: readonly StoredVersion[]): Indicator[] {
+  const sorted = [...versions].sort((a, b) => a.version - b.version);
+  const newest = sorted[sorted.length - 1];
+  const keys: string[] = [];
+  for (const v of [...sorted].reverse()) for (const item of v.definition.items) if (!keys.includes(item.key)) keys.push(item.key);
+  return keys.map((itemKey) => {
+    const asked = sorted.flatMap((v) => v.definition.items.filter((i) => i.key === itemKey).map((item) => ({ version: v.version, item })));
+    const last = asked[asked.length - 1]!.item;
+    const changed = asked.some((a) => !sameText(a.item.text, last.text));
+    return {
+      key: `${instrument}.${itemKey}`,
+      label: last.text,
+      instrument,
+      items: [itemKey],
+      aggregate: last.type === "yesno" ? ("count_yes" as const) : ("mean" as const),
+      higherIsBetter: true,
+      ...(changed ? { versions: asked.map((a) => ({ version: a.version, text: a.item.text })) } : {}),
+      ...(newest && !newest.definition.items.some((i) => i.key === itemKey) ? { retired: true } : {}),
+    };
+  });
+}
+
+/**
+ * The frequent indicators analysed per youth (DESIGN.md §3). Each pilot item is its own indicator, taken from
+ * the stored versions of the pilot's item instrument `pilot_<key>` (all of them, as asked); without stored
+ * versions, from the built-in PILOT_ITEMS.
+ */
+export function frequentIndicators(pilotKey: string, pilotVersions?: readonly StoredVersion[]): Indicator[] {
   const base: Indicator[] = [
     { key: "welzijn", label: { nl: "Welzijn", en: "Wellbeing" }, instrument: "welzijn", items: ["persoonlijk", "gezin", "vrienden", "algemeen"], aggregate: "mean", higherIsBetter: true },
     { key: "functioneren", label: { nl: "Maatschappelijk functioneren", en: "Societal functioning" }, instrument: "functioneren", items: ["school_werk"], aggregate: "mean", higherIsBetter: true },
     { key: "basisbehoeften", label: { nl: "Basisbehoeften", en: "Basic needs" }, instrument: "basisbehoeften", items: ["gezien", "beslissen", "goed_in"], aggregate: "mean", higherIsBetter: true },
   ];
-  const pilot = PILOT_ITEMS[pilotKey];
-  for (const item of pilot?.items ?? []) {
-    base.push({
-      key: `${pilot!.key}.${item.key}`,
-      label: item.text,
-      instrument: pilot!.key,
-      items: [item.key],
-      aggregate: item.type === "yesno" ? "count_yes" : "mean",
-      higherIsBetter: true,
-    });
-  }
-  return base;
+  const builtIn = PILOT_ITEMS[pilotKey];
+  const versions = pilotVersions?.length ? pilotVersions : builtIn ? [{ version: 1, definition: builtIn }] : [];
+  return [...base, ...pilotItemIndicators(`pilot_${pilotKey}`, versions)];
 }
 
 /** Wave instrument per pilot besides GCI-R (DESIGN.md §2 table). */

@@ -6,7 +6,7 @@
 // Every row carries a fingerprint of its input; a youth whose input did not change is neither
 // recomputed nor rewritten. Bulk reads and writes pass one JSON parameter through `json_each`, which
 // keeps statements under D1's 100-bound-parameter limit without splitting them into thousands.
-import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
+import { frequentIndicators, type Indicator, type InstrumentDefinition, type StoredVersion } from "../../schema/instruments/definitions";
 import { daysBetween, localDate, timeZoneOffsetMs } from "../schedule/schedule";
 import { bandFixed } from "./bands";
 import { fingerprint, fingerprintPoints } from "./fingerprint";
@@ -14,7 +14,7 @@ import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } fr
 import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
 /** Bump when the computation changes, so that every stored row is recomputed once. */
-const ALGORITHM = "4";
+const ALGORITHM = "5";
 const CHUNK = 1000;
 
 /** A youth's frequent answers as parallel columns (no object per answer: there are millions). */
@@ -145,11 +145,46 @@ export function computeWaveScores(personId: number, answers: WaveAnswer[], versi
   return rows;
 }
 
-type VersionInfo = { key: string; kind: string; definition: WaveDefinition };
+type VersionInfo = { key: string; kind: string; version: number; definition: WaveDefinition; pilotItems?: InstrumentDefinition };
 
+/** Every instrument version: wave definitions for scoring, pilot-item definitions for the indicators. */
 async function loadVersions(d1: D1Database): Promise<Map<number, VersionInfo>> {
-  const rows = await d1.prepare("SELECT v.id, i.key, i.kind, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id").raw<[number, string, string, string]>();
-  return new Map(rows.map(([id, key, kind, def]) => [id, { key, kind, definition: kind === "wave" ? (JSON.parse(def) as WaveDefinition) : { key, items: [] } }]));
+  const rows = await d1
+    .prepare("SELECT v.id, i.key, i.kind, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id")
+    .raw<[number, string, string, number, string]>();
+  return new Map(
+    rows.map(([id, key, kind, version, def]) => {
+      const pilotItems = kind === "frequent" && key.startsWith("pilot_") ? (JSON.parse(def) as InstrumentDefinition) : undefined;
+      const definition = kind === "wave" ? (JSON.parse(def) as WaveDefinition) : { key, items: [] };
+      return [id, { key, kind, version, definition, ...(pilotItems ? { pilotItems } : {}) }];
+    }),
+  );
+}
+
+/**
+ * A pilot's frequent indicators from the instrument versions actually stored (schema/instruments/definitions.ts
+ * frequentIndicators), one list per pilot key and run, so that the per-list caches hold.
+ */
+function indicatorsFromVersions(versions: ReadonlyMap<number, VersionInfo>): (pilotKey: string) => Indicator[] {
+  const byPilot = new Map<string, Indicator[]>();
+  return (pilotKey) => {
+    let list = byPilot.get(pilotKey);
+    if (!list) {
+      const own: StoredVersion[] = [];
+      for (const v of versions.values()) if (v.pilotItems && v.key === `pilot_${pilotKey}`) own.push({ version: v.version, definition: v.pilotItems });
+      byPilot.set(pilotKey, (list = frequentIndicators(pilotKey, own)));
+    }
+    return list;
+  };
+}
+
+/** A pilot's frequent indicators as the recompute derives them (for the summary, the plots and the signals). */
+export async function pilotIndicators(d1: D1Database, pilotKey: string): Promise<Indicator[]> {
+  const rows = await d1
+    .prepare("SELECT v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = ? AND i.kind = 'frequent'")
+    .bind(`pilot_${pilotKey}`)
+    .raw<[number, string]>();
+  return frequentIndicators(pilotKey, rows.map(([version, def]) => ({ version, definition: JSON.parse(def) as InstrumentDefinition })));
 }
 
 const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mean, min, max, slope_per_measurement, slope_per_day, kendall_s, variance_s, z, p, trend, band, fingerprint, computed_at)
@@ -256,15 +291,15 @@ export async function readFrequentAnswers(d1: D1Database, participantIds: number
 }
 
 export type RecomputeOptions = {
-  /** which frequent indicators a pilot has; the built-in definitions unless a bench or test supplies others */
+  /** which frequent indicators a pilot has; from the stored instrument versions unless a bench or test supplies others */
   indicatorsOf?: (pilotKey: string) => Indicator[];
 };
 
 /** Recomputes the given youths; returns how many indicator rows were written or removed. */
 export async function recomputeParticipants(d1: D1Database, participantIds: number[], now: number, opts: RecomputeOptions = {}): Promise<{ participants: number; changed: number }> {
-  const indicatorsOf = opts.indicatorsOf ?? frequentIndicators;
   if (!participantIds.length) return { participants: 0, changed: 0 };
   const versions = await loadVersions(d1);
+  const indicatorsOf = opts.indicatorsOf ?? indicatorsFromVersions(versions);
   const waveVersions = new Map([...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]));
   let changed = 0;
   const chunks: number[][] = [];

@@ -31,6 +31,8 @@ export type Variable = {
   /** decimals shown in human-facing downloads (Excel) and SPSS display formats; the CSV keeps full precision */
   decimals?: number;
   coding?: Coding;
+  /** a pilot item whose wording changed between instrument versions: each version's wording, side by side */
+  wording?: string;
   get: (i: number) => string | number | null;
 };
 
@@ -123,8 +125,9 @@ function variables(s: Summary): Variable[] {
   for (const t of s.frequentTables) {
     const base = varName(t.indicator);
     const row = (i: number) => t.rows[i]!;
+    const wording = t.versions ? { wording: versionsText(t.indicator, t.versions) } : {};
     const stat = (suffix: string, nl: string, en: string, get: Variable["get"], more: Partial<Variable> = {}) =>
-      vars.push({ name: `${base}_${suffix}`, label: { nl: `${t.label.nl}: ${nl}`, en: `${t.label.en}: ${en}` }, type: "numeric", get, ...more });
+      vars.push({ name: `${base}_${suffix}`, label: { nl: `${t.label.nl}: ${nl}`, en: `${t.label.en}: ${en}` }, type: "numeric", get, ...wording, ...more });
     stat("n", "aantal metingen", "number of measurements", (i) => row(i).n, { decimals: DECIMALS.count });
     stat("mean", t.aggregate === "count_yes" ? "aandeel ja" : "gemiddelde", t.aggregate === "count_yes" ? "share of yes" : "mean", (i) => row(i).mean, { decimals: DECIMALS.score });
     stat("min", "minimum", "minimum", (i) => row(i).min, { decimals: DECIMALS.score });
@@ -140,6 +143,12 @@ function variables(s: Summary): Variable[] {
     }
   }
   return vars;
+}
+
+/** "pilot_fier v1: <nl> / <en> | v2: …": the wording of a pilot item per instrument version that asked it. */
+function versionsText(indicator: string, versions: { version: number; text: Text }[]): string {
+  const instrument = indicator.slice(0, indicator.indexOf("."));
+  return versions.map((v) => `${instrument} v${v.version}: ${v.text.nl} / ${v.text.en}`).join(" | ");
 }
 
 /** One row per youth, for SPSS and R. */
@@ -160,13 +169,18 @@ export function codingText(c: Coding): string {
 }
 
 const CODEBOOK_COLUMNS = ["variable", "label_nl", "label_en", "type", "values", "missing", "decimal_separator", "decimals_shown", "spss_r_codes"];
+/** codebook.csv only (the Excel codebook keeps its columns): wording per instrument version where it changed */
+const WORDING_COLUMN = "item_wording_by_version";
 const MISSING_TEXT = "empty cell = missing (not answered / not defined); never 0";
 
 /** The codebook of the wide CSV: one row per variable. */
 export function codebookCsv(s: Summary): string {
   return toCsv(
-    CODEBOOK_COLUMNS,
-    variables(s).map((v) => [v.name, v.label.nl, v.label.en, v.type, v.values ?? "", MISSING_TEXT, v.type === "numeric" ? "." : "", v.decimals ?? null, v.coding ? codingText(v.coding) : ""]),
+    [...CODEBOOK_COLUMNS, WORDING_COLUMN],
+    variables(s).map((v) => [
+      ...[v.name, v.label.nl, v.label.en, v.type, v.values ?? "", MISSING_TEXT, v.type === "numeric" ? "." : "", v.decimals ?? null],
+      ...[v.coding ? codingText(v.coding) : "", v.wording ?? ""],
+    ]),
   );
 }
 

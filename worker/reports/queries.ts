@@ -1,5 +1,6 @@
 // Reads for the summaries and downloads. Only stored results and raw answers are read here; the
 // statistics were computed by the scheduled job (worker/analysis/recompute.ts).
+import { pilotIndicators } from "../analysis/recompute";
 import { instrumentsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
@@ -58,6 +59,7 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
       return { signals: rislSum(d.signals), risks: rislSum(d.risks), protective: rislSum(d.protective) };
     }),
     waveInstruments: configured,
+    frequentIndicators: await pilotIndicators(d1, pilot.key),
     participants: people!.results as SummaryInput["participants"],
     indicators: (indicators!.results as Ind[]).map((r) => ({
       participantId: r.participant_id,

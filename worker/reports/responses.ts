@@ -129,6 +129,10 @@ export const summarySchema = z.strictObject({
       indicator: z.string(),
       label: text,
       aggregate: z.enum(["mean", "count_yes"]),
+      /** a pilot item whose wording changed: each instrument version that asked it with its wording, oldest first */
+      versions: z.array(z.strictObject({ version: z.int().min(1), text })).optional(),
+      /** a pilot item the newest instrument version no longer asks (its series ended) */
+      retired: z.boolean().optional(),
       bandRule,
       rows: z.array(storedIndicator.omit({ participantId: true }).extend({ code: z.string(), flag })),
       /** the group-mean row: mean number of measurements and mean of the youths' means */

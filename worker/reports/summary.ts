@@ -3,7 +3,7 @@
 // response counts, staff forms) and derives only cheap, group-dependent things — wave bands, RCI flags,
 // group means. Every renderer (CSV, HTML report, coordinator pages) reads this one model.
 import type { z } from "zod/v4";
-import { frequentIndicators } from "../../schema/instruments/definitions";
+import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
 import type { ParticipantStatus } from "../../schema/tables";
 import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, FIXED_CUTOFFS, quantileType7, sampleSd, type Band } from "../analysis/bands";
 import { formatNumber } from "../lib/format";
@@ -36,6 +36,11 @@ export type SummaryInput = {
   waveInstruments: string[];
   participants: { id: number; code: string; status: ParticipantStatus; pilotStartDate?: string; leftCareAt?: string | null }[];
   indicators: StoredIndicator[];
+  /**
+   * the pilot's frequent indicators as the recompute derives them from the stored instrument versions
+   * (worker/analysis/recompute.ts pilotIndicators); without it, from the built-in definitions
+   */
+  frequentIndicators?: Indicator[];
   /** current definition per wave instrument key (structure, direction, norms) */
   waveDefinitions: Record<string, WaveDefinition>;
   /**
@@ -307,7 +312,7 @@ export function buildSummary(input: SummaryInput): Summary {
   }
 
   // --- Bijlage 1: frequent indicators and pilot items ---------------------------------------------
-  const indicators = frequentIndicators(input.pilot.key);
+  const indicators = input.frequentIndicators ?? frequentIndicators(input.pilot.key);
   const frequentTables: Summary["frequentTables"] = indicators.map((ind) => {
     const rows = people.map((p) => {
       // codes only: the internal participant id stays out of the summary and its downloads
@@ -318,7 +323,8 @@ export function buildSummary(input: SummaryInput): Summary {
     const measured = rows.filter((r) => r.n > 0);
     const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
     const groupMean = { n: mean(measured.map((r) => r.n)), mean: m, band: ind.aggregate === "mean" ? bandFixed(m) : null };
-    return { indicator: ind.key, label: ind.label, aggregate: ind.aggregate, bandRule: ind.aggregate === "mean" ? fixedBandRule() : null, rows, groupMean };
+    const history = { ...(ind.versions ? { versions: ind.versions } : {}), ...(ind.retired ? { retired: true } : {}) };
+    return { indicator: ind.key, label: ind.label, aggregate: ind.aggregate, ...history, bandRule: ind.aggregate === "mean" ? fixedBandRule() : null, rows, groupMean };
   });
 
   // --- Table 3.3: the integral table --------------------------------------------------------------

@@ -155,12 +155,37 @@ export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave"
   }
 }
 
+/**
+ * An item key is one indicator across versions (worker/analysis/README.md): a new version may reword an item or
+ * add and drop items, but an item key once asked as a slider cannot come back as yes/no (or the reverse), which
+ * would mix a mean and a count in one series. Refused before anything is stored; a new key is the way.
+ */
+async function refuseTypeChanges(db: Db, key: string, items: { key: string; type: string }[]) {
+  const rows = await db
+    .select({ version: schema.instrumentVersions.version, definition: schema.instrumentVersions.definition })
+    .from(schema.instrumentVersions)
+    .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
+    .where(eq(schema.instruments.key, key));
+  const problems: { path: string; message: string }[] = [];
+  items.forEach((item, i) => {
+    for (const r of rows) {
+      const was = (r.definition as unknown as InstrumentDefinition).items.find((x) => x.key === item.key);
+      if (was && was.type !== item.type) {
+        problems.push({ path: `items.${i}.type`, message: `Item ${item.key} was asked as ${was.type} in version ${r.version}; give the ${item.type} question a new key` });
+        break;
+      }
+    }
+  });
+  if (problems.length) throw new AppError("validation", problems.map((p) => p.message).join("; "), problems);
+}
+
 export async function savePilotItems(db: Db, pilot: Pilot, body: z.infer<typeof pilotItemsBody>, actor: Actor, now: number) {
   const key = `pilot_${pilot.key}`;
   const items = body.items.map((i) =>
     i.type === "slider" ? { ...i, low: i.low ?? { nl: "helemaal niet", en: "not at all" }, high: i.high ?? { nl: "helemaal wel", en: "completely" } } : i,
   );
   const definition: InstrumentDefinition = { key, kind: "frequent", title: { nl: "Nog een paar vragen", en: "A few more questions" }, items, pilot: pilot.key };
+  await refuseTypeChanges(db, key, items);
   const result = await saveVersion(db, key, "frequent", `Pilot items ${pilot.key}`, pilot.id, definition);
   if (result.created) await audit(db, actor, "instrument.pilot_items_version", now, { pilotId: pilot.id, target: key, details: { version: result.version, items: items.length } });
   return result;

@@ -1,0 +1,147 @@
+// Issue 16 item 3: the pilot items analysed and reported come from the instrument versions actually asked.
+// A pilot item reworded, renamed and added mid-study through the instrument-version API (PUT /items) is found
+// after the recompute in indicators.csv, summary.json (appendix and integral tables), wide.csv and codebook.csv,
+// the old and the new wording side by side; one series runs across the version change.
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { schema } from "../../worker/db";
+import { recomputePilot } from "../../worker/analysis/recompute";
+import { varName } from "../../worker/reports/exports";
+import type { Summary } from "../../worker/reports/summary";
+import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
+import { db, makeParticipant, makePilot } from "../support/fixtures";
+import { admin, asObjects, parseCsv } from "../reports/helpers";
+import { call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+
+const BASE = "http://questionnaire.localhost";
+const get = async (path: string) => {
+  const res = await exports.default.fetch(`${BASE}${path}`, { headers: admin() });
+  expect(res.status, path).toBe(200);
+  return res.text();
+};
+
+const TOEKOMST_V1 = { nl: "Ik heb een duidelijk beeld van mijn toekomst.", en: "I have a clear picture of my future." };
+const TOEKOMST_V2 = { nl: "Ik weet wat ik na deze tijd wil gaan doen.", en: "I know what I want to do after this time." };
+const V1 = { items: [{ key: "toekomst", type: "slider", text: TOEKOMST_V1 }, { key: "motivatie", type: "slider", text: { nl: "Ik ga graag naar school.", en: "I like going to school." } }] };
+// version 2: toekomst reworded (same key: same indicator), motivatie renamed to zin_in_school (a new indicator)
+const V2 = { items: [{ key: "toekomst", type: "slider", text: TOEKOMST_V2 }, { key: "zin_in_school", type: "slider", text: { nl: "Ik heb zin in school.", en: "I look forward to school." } }] };
+
+let pilot: { id: number; key: string };
+let researcher: TestPrincipal;
+let versionIds: { welzijn: number; v1: number; v2: number };
+const TZ = "Europe/Amsterdam";
+const start = addDays(localDate(Date.now(), TZ), -200);
+
+/** A completed frequent occasion `seq` (every 14 days) answering the given items of one version. */
+async function answer(participantId: number, seq: number, versionId: number, values: Record<string, number>) {
+  const due = addDays(start, (seq - 1) * 14);
+  const at = zonedTimeToUtc(due, 12, 0, TZ);
+  const [occ] = await db()
+    .insert(schema.occasions)
+    .values({ participantId, kind: "frequent", seq, dueDate: due, opensAt: at - 3_600_000, closesAt: at + 5 * 86_400_000, status: "completed", completedAt: at, instrumentVersionIds: [versionIds.welzijn, versionId] })
+    .returning();
+  const rows = Object.entries(values).map(([itemKey, value]) => ({ occasionId: occ!.id, participantId, instrumentVersionId: versionId, itemKey, value, answeredAt: at, mode: "self" as const }));
+  rows.push({ occasionId: occ!.id, participantId, instrumentVersionId: versionIds.welzijn, itemKey: "persoonlijk", value: 6, answeredAt: at, mode: "self" });
+  await db().insert(schema.responses).values(rows);
+}
+
+const indicatorRows = async () => asObjects(parseCsv(await get(`/api/v1/pilots/${pilot.key}/summary/indicators.csv`)));
+const versionCount = async (key: string) =>
+  (await db().select().from(schema.instrumentVersions).innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId)).where(eq(schema.instruments.key, key))).length;
+
+beforeAll(async () => {
+  const made = await makePilot();
+  pilot = made.pilot;
+  const r = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+  researcher = await sessionFor(r.id);
+  const v1 = (await (await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, V1)).json()) as { version: number; versionId: number };
+  expect(v1.version).toBe(1);
+  expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/settings`, { frequentInstruments: ["welzijn", `pilot_${pilot.key}`] })).status).toBe(200);
+  versionIds = { welzijn: made.versions.get("welzijn")!, v1: v1.versionId, v2: 0 };
+});
+
+describe("pilot items changed mid-study", () => {
+  it("analyses the items of every version asked: the new item, the retired one and one series across the change", async () => {
+    const youth = await makeParticipant(pilot.id, { start, email: null });
+    const other = await makeParticipant(pilot.id, { start, email: null });
+    for (const [i, v] of [2, 3, 4].entries()) await answer(youth.id, i + 1, versionIds.v1, { toekomst: v, motivatie: 5 });
+    await answer(other.id, 1, versionIds.v1, { toekomst: 7, motivatie: 7 });
+    await recomputePilot(env.DB, pilot.id, Date.now());
+    const before = await indicatorRows();
+    const own = `pilot_${pilot.key}`;
+    const pilotItems = (rows: Record<string, string>[]) => rows.filter((r) => r.participant_code === youth.code && r.indicator!.startsWith(own));
+    expect(pilotItems(before).map((r) => r.indicator)).toEqual([`${own}.motivatie`, `${own}.toekomst`]);
+
+    // the change: a new version through the existing API; answers before it keep version 1
+    const res = await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, V2);
+    expect(res.status).toBe(200);
+    const v2 = (await res.json()) as { version: number; versionId: number; created: boolean };
+    expect(v2).toMatchObject({ version: 2, created: true });
+    versionIds.v2 = v2.versionId;
+    for (const [i, v] of [5, 6, 7].entries()) await answer(youth.id, i + 4, versionIds.v2, { toekomst: v, zin_in_school: 8 });
+    await answer(other.id, 2, versionIds.v2, { toekomst: 6, zin_in_school: 4 });
+    await recomputePilot(env.DB, pilot.id, Date.now());
+
+    // indicators.csv: the new item, the renamed (old) one with its three answers, toekomst as one series of six
+    const by = Object.fromEntries(pilotItems(await indicatorRows()).map((r) => [r.indicator, r]));
+    expect(Object.keys(by)).toEqual([`${own}.motivatie`, `${own}.toekomst`, `${own}.zin_in_school`]);
+    expect(by[`${own}.zin_in_school`]).toMatchObject({ n: "3", mean: "8", band: "high" });
+    expect(by[`${own}.motivatie`]).toMatchObject({ n: "3", mean: "5" });
+    expect(by[`${own}.toekomst`]).toMatchObject({ n: "6", mean: "4.5", min: "2", max: "7", trend: "up" });
+
+    // summary.json: appendix tables (new, reworded with both wordings, retired) and the integral table's pilot section
+    const s = JSON.parse(await get(`/api/v1/pilots/${pilot.key}/summary/summary.json`)) as Summary;
+    const tables = Object.fromEntries(s.frequentTables.map((t) => [t.indicator, t]));
+    expect(tables[`${own}.zin_in_school`]!.label.nl).toBe("Ik heb zin in school.");
+    expect(tables[`${own}.zin_in_school`]!.rows.find((r) => r.code === youth.code)).toMatchObject({ n: 3, mean: 8 });
+    expect(tables[`${own}.zin_in_school`]!.versions).toBeUndefined();
+    expect(tables[`${own}.toekomst`]!.label).toEqual(TOEKOMST_V2);
+    expect(tables[`${own}.toekomst`]!.versions).toEqual([
+      { version: 1, text: TOEKOMST_V1 },
+      { version: 2, text: TOEKOMST_V2 },
+    ]);
+    expect(tables[`${own}.motivatie`]!.retired).toBe(true);
+    const pilotColumns = s.integral.columns.filter((c) => c.section === "pilot").map((c) => c.key);
+    expect(pilotColumns).toEqual([`${own}.toekomst`, `${own}.zin_in_school`, `${own}.motivatie`]);
+    const row = s.integral.rows.find((r) => r.code === other.code)!;
+    expect(row.cells[`${own}.zin_in_school`]).toMatchObject({ value: 4, n: 1 });
+    expect(row.cells[`${own}.toekomst`]).toMatchObject({ value: 6.5, n: 2 });
+
+    // wide.csv and codebook.csv: the new item's columns, and toekomst's wording per version side by side
+    const wide = parseCsv(await get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`));
+    const header = wide[0]!;
+    const col = (ind: string, stat: string) => header.indexOf(`${varName(ind)}_${stat}`);
+    expect(col(`${own}.zin_in_school`, "mean")).toBeGreaterThan(-1);
+    const youthRow = wide.find((r) => r[0] === youth.code)!;
+    expect(youthRow[col(`${own}.zin_in_school`, "mean")]).toBe("8");
+    expect(youthRow[col(`${own}.toekomst`, "n")]).toBe("6");
+    const book = asObjects(parseCsv(await get(`/api/v1/pilots/${pilot.key}/summary/codebook.csv`)));
+    const entry = (name: string) => book.find((b) => b.variable === name)!;
+    expect(entry(`${varName(`${own}.zin_in_school`)}_mean`)).toMatchObject({ label_nl: "Ik heb zin in school.: gemiddelde", item_wording_by_version: "" });
+    const wording = entry(`${varName(`${own}.toekomst`)}_mean`).item_wording_by_version!;
+    expect(wording).toBe(`${own} v1: ${TOEKOMST_V1.nl} / ${TOEKOMST_V1.en} | ${own} v2: ${TOEKOMST_V2.nl} / ${TOEKOMST_V2.en}`);
+    expect(book.map((b) => b.variable)).toEqual(header);
+    // the HTML report renders the new item's table too
+    expect(await get(`/api/v1/pilots/${pilot.key}/summary/report.html`)).toContain("Ik heb zin in school.");
+  });
+
+  it("refuses an item key that changes type between versions, clearly and before anything is stored", async () => {
+    const own = `pilot_${pilot.key}`;
+    const count = await versionCount(own);
+    const bad = { items: [{ key: "toekomst", type: "yesno", text: TOEKOMST_V2 }, V2.items[1]] };
+    const res = await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, bad);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string; details: { path: string }[] } };
+    expect(body.error.message).toContain("Item toekomst was asked as slider in version 1");
+    expect(body.error.details.map((d) => d.path)).toEqual(["items.0.type"]);
+    // a retired key cannot come back with another type either
+    const back = { items: [...V2.items, { key: "motivatie", type: "yesno", text: { nl: "Ben je naar school geweest?", en: "Did you go to school?" } }] };
+    expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, back)).status).toBe(400);
+    expect(await versionCount(own)).toBe(count);
+    // a retired key may come back as it was (the same indicator again)
+    const again = { items: [...V2.items, V1.items[1]] };
+    expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, again)).status).toBe(200);
+    expect(await versionCount(own)).toBe(count + 1);
+  });
+});
