@@ -9,7 +9,7 @@ import { addDays, localDate } from "../../worker/schedule/schedule";
 import { TrendPlot } from "../../web/components/TrendPlot";
 import { addHistory, makeParticipant, makePilot } from "../support/fixtures";
 import { call, sessionFor, staffUser } from "../staff/support";
-import { admin, tokenFor } from "./helpers";
+import { addWave, admin, tokenFor } from "./helpers";
 
 const BASE = "http://questionnaire.localhost";
 const get = async (path: string, headers: Record<string, string>) => (await exports.default.fetch(`${BASE}${path}`, { headers })).text();
@@ -19,6 +19,7 @@ const chartsIn = (html: string) =>
   [...html.matchAll(/<svg [^>]*data-chart="trend"[^>]*>/g)].map((m) => ({
     label: /aria-label="([^"]*)"/.exec(m[0])![1]!,
     points: /data-points="([^"]*)"/.exec(m[0])?.[1] ?? "", // an empty chart renders a bare attribute
+    waves: /data-waves="([^"]*)"/.exec(m[0])?.[1] ?? "",
   }));
 
 describe("one chart on every page", () => {
@@ -31,6 +32,8 @@ describe("one chart on every page", () => {
     const youth = await makeParticipant(pilot.id, { code: "FIER-CH1", start });
     code = youth.code;
     await addHistory(youth.id, made.versions, start, [3, 4.5, 5, 6, 6.5, 8]);
+    await addWave(youth.id, made.versions, start, "T1", { gcir: 1 });
+    await addWave(youth.id, made.versions, start, "T2", { gcir: 5 });
     const r = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/recompute`, { method: "POST", body: "{}", headers: { ...admin(), "content-type": "application/json" } });
     expect(r.status).toBe(200);
   });
@@ -55,6 +58,14 @@ describe("one chart on every page", () => {
       expect(html).not.toMatch(/<text[^>]*>[^<]*\d\.\d[^<]*<\/text>/); // decimal comma in the Dutch labels
       expect(html).toMatch(/<figcaption>[^<]*n = 6 · [^<]*laatste 8,00 \(H\)/);
     }
+    // her GCI-R total over two waves, with the reliable change between them, the same on all three
+    const waveCharts = [workspace, coordinator, report].map((html) => chartsIn(html).filter((c) => c.waves));
+    for (const w of waveCharts) expect(w).toHaveLength(1);
+    const [wsW, coW, rpW] = waveCharts.map((w) => w[0]!.waves);
+    expect(wsW).toMatch(/^T1:0:[\d.]+:\S* T2:182:[\d.]+:(improved|deteriorated)$/);
+    expect(coW).toBe(wsW);
+    expect(rpW).toBe(wsW);
+    for (const html of [workspace, coordinator, report]) expect(html).toMatch(/<text class="rci" data-change="(improved|deteriorated)"/);
   });
 });
 

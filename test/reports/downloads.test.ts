@@ -200,8 +200,9 @@ describe("report.html", () => {
     expect(html).toContain("@media print");
     expect(html).toMatch(/class="b-(high|middle|low)"/);
     expect(html).toContain("Groepsgemiddelde");
-    // fier: 6 sloped indicators (welzijn, functioneren, basisbehoeften, 3 sliders) × 4 youths
-    expect(html.match(/<svg /g)!.length).toBe(6 * 4);
+    // fier: 6 sloped indicators (welzijn, functioneren, basisbehoeften, 3 sliders) × 4 youths, plus a wave chart
+    // with reliable-change marks per wave instrument for the one youth with two waves (FIER-01: GCI-R, ATMQ)
+    expect(html.match(/<svg /g)!.length).toBe(6 * 4 + 2);
     expect(html).toContain('class="trend"');
     expect(html).toContain("(T2)"); // wave cell marked with its wave
     expect(html).toContain('class="nr"'); // T3 non-response

@@ -18,6 +18,8 @@ const num = (v: number, lang: Lang) => formatNumber(v, Number.isInteger(v) ? 0 :
 
 /** The chart's points as "day:value" pairs, for tests and tools that compare charts across pages. */
 export const chartPointsAttr = (c: ChartData) => c.points.map((p) => `${p.day}:${p.value}`).join(" ");
+/** The chart's wave scores as "wave:day:value:change" (change empty when none). */
+const chartWavesAttr = (c: ChartData) => c.waves.map((w) => `${w.wave}:${w.day}:${w.value}:${w.change ?? ""}`).join(" ") || undefined;
 
 /** A short summary for the caption: n, the trend, the last score with its band letter, reliable changes. */
 export function chartSummary(c: ChartData, lang: Lang): string {
@@ -120,6 +122,7 @@ export function TrendPlot({ id, title, chart, lang = "nl", highlight, caption }:
         xmlns="http://www.w3.org/2000/svg"
         data-chart="trend"
         data-points={chartPointsAttr(chart)}
+        data-waves={chartWavesAttr(chart)}
         dangerouslySetInnerHTML={{ __html: svgInner(chart, title, lang, highlight) }}
       />
       <figcaption>

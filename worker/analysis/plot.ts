@@ -7,6 +7,8 @@ import { MIN_MEASUREMENTS_FOR_TREND, describeSeries, median, reliableChange, typ
 export type ChartPoint = { day: number; value: number };
 
 export type ChartInput = {
+  /** what the chart shows, when the caller has no label of its own (wave scales) */
+  label?: { nl: string; en: string };
   /** the youth's measurements of one indicator: day since her pilot start (pilot's zone) and score */
   points: readonly ChartPoint[];
   /** the fixed y axis, so charts of different youths compare at a glance (default 0–10) */
@@ -23,6 +25,7 @@ export type ChartInput = {
 export type ChartWave = { wave: string; day: number; value: number; band: Band | null; rci: number | null; change: "improved" | "deteriorated" | null };
 
 export type ChartData = {
+  label?: { nl: string; en: string };
   scale: { min: number; max: number };
   /** the x axis: from day 0 (or the first day if earlier) to the last day, at least one day wide */
   days: { from: number; to: number };
@@ -85,5 +88,5 @@ export function trendChart(input: ChartInput): ChartData {
   const allDays = [...points.map((p) => p.day), ...waves.map((w) => w.day)];
   const from = Math.min(0, ...allDays);
   const to = Math.max(from + 1, ...allDays);
-  return { scale, days: { from, to }, points, bands: cutoffs ? { ...cutoffs } : null, line, slopePerDay, trend, waves };
+  return { ...(input.label ? { label: input.label } : {}), scale, days: { from, to }, points, bands: cutoffs ? { ...cutoffs } : null, line, slopePerDay, trend, waves };
 }

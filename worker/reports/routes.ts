@@ -3,7 +3,9 @@ import { renderToString } from "preact-render-to-string";
 import { frequentIndicators, type InstrumentDefinition } from "../../schema/instruments/definitions";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
-import { allIndicatorPoints, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
+import { allIndicatorPoints, dayOf, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
+import { parseWaveIndicatorKey, TOTAL, waveScales, type WaveDefinition } from "../analysis/waves";
+import { WAVES } from "./summary";
 import { trendChart } from "../analysis/plot";
 import type { Trend } from "../analysis/stats";
 import { getDb } from "../db";
@@ -64,15 +66,16 @@ export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
 
 /**
  * Per youth and frequent indicator her trend chart (worker/analysis/plot.ts): the recompute's own reading and
- * aggregation of the points, its stored Theil-Sen slope and trend. The one source of every chart: the report,
- * the coordinator pages and the workspace youth page (`only` = her participant id).
+ * aggregation of the points, its stored Theil-Sen slope and trend; per wave instrument a chart of her stored
+ * total scores (`wave:<instrument>.totaal`, from two waves on) with reliable-change marks. The one source of every chart: the
+ * report, the coordinator pages and the workspace youth page (`only` = her participant id).
  */
 export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number): Promise<PlotData> {
   const ids = await (only === undefined
-    ? d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ?").bind(pilot.id)
-    : d1.prepare("SELECT id, code FROM participants WHERE pilot_id = ? AND id = ?").bind(pilot.id, only)
-  ).raw<[number, string]>();
-  const codeOf = new Map(ids);
+    ? d1.prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ?").bind(pilot.id)
+    : d1.prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ? AND id = ?").bind(pilot.id, only)
+  ).raw<[number, string, string]>();
+  const codeOf = new Map(ids.map(([id, code]) => [id, code]));
   const { people, answers } = await readFrequentAnswers(d1, ids.map(([id]) => id));
   const storedRows = await d1
     .prepare(
@@ -92,7 +95,59 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number
     const charts = indicators.map((ind, i) => [ind.key, trendChart({ points: points[i]!, stored: stored.get(`${id}|${ind.key}`) })] as const);
     out.set(code, new Map(charts));
   }
+  await addWaveCharts(d1, pilot, only, ids, out);
   return out;
+}
+
+/** Wave charts: her stored total per wave, placed on the day she finished that wave (the pilot's zone). */
+async function addWaveCharts(d1: D1Database, pilot: PilotRow, only: number | undefined, ids: [number, string, string][], out: PlotData) {
+  const scope = "p.pilot_id = ? AND (? IS NULL OR p.id = ?)";
+  const bind = [pilot.id, only ?? null, only ?? null];
+  const [scores, days, defs] = await Promise.all([
+    d1
+      .prepare(`SELECT r.participant_id, r.indicator, r.mean FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE ${scope} AND r.indicator LIKE 'wave:%'`)
+      .bind(...bind)
+      .raw<[number, string, number | null]>(),
+    d1
+      .prepare(
+        `SELECT o.participant_id, o.wave, MAX(COALESCE(o.completed_at, (SELECT MAX(r.answered_at) FROM responses r WHERE r.occasion_id = o.id)))
+         FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE ${scope} AND o.kind = 'wave' GROUP BY o.participant_id, o.wave`,
+      )
+      .bind(...bind)
+      .raw<[number, string, number | null]>(),
+    d1
+      .prepare(
+        `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+         WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
+      )
+      .raw<[string, string]>(),
+  ]);
+  const defOf = new Map(defs.map(([key, json]) => [key, JSON.parse(json) as WaveDefinition & { title?: { nl: string; en: string } }]));
+  const dayAt = new Map(days.map(([pid, wave, at]) => [`${pid}|${wave}`, at]));
+  const totals = new Map<number, Map<string, Map<string, number | null>>>(); // youth → instrument → wave → score
+  for (const [pid, key, mean] of scores) {
+    const k = parseWaveIndicatorKey(key);
+    if (!k || k.subscale !== TOTAL) continue;
+    const byInst = totals.get(pid) ?? totals.set(pid, new Map()).get(pid)!;
+    (byInst.get(k.instrument) ?? byInst.set(k.instrument, new Map()).get(k.instrument)!).set(k.wave, mean);
+  }
+  for (const [id, code, start] of ids) {
+    for (const [inst, byWave] of totals.get(id) ?? []) {
+      const def = defOf.get(inst);
+      const scale = def && waveScales(def).find((sc) => sc.key === TOTAL);
+      if (!def || !scale) continue;
+      const waves = WAVES.flatMap((w) => {
+        const at = dayAt.get(`${id}|${w}`);
+        const value = byWave.get(w);
+        return typeof at === "number" && value !== undefined ? [{ wave: w, day: dayOf(start, at, pilot.timezone), value }] : [];
+      });
+      if (waves.length < 2) continue; // one wave score is in the wave table already; a chart shows change
+      const norm = scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability, higherIsBetter: scale.higherIsBetter } : null;
+      const label = { nl: `${def.title?.nl ?? inst} · ${scale.label.nl}`, en: `${def.title?.en ?? inst} · ${scale.label.en}` };
+      const chart = trendChart({ label, points: [], scale: def.scale ?? { min: 0, max: 10 }, cutoffs: null, waves, norm });
+      out.get(code)?.set(`wave:${inst}.${TOTAL}`, chart);
+    }
+  }
 }
 
 /** For the OpenAPI description; the handlers validate by hand to give the exact errors tested. */

@@ -105,7 +105,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const charts = (await plotDataFor(c.env.DB, pilot, p.id)).get(p.code) ?? new Map();
     const plots: Plot[] = frequentIndicators(pilot.key)
       .filter((ind) => ind.aggregate === "mean" && (charts.get(ind.key)?.points.length ?? 0) > 0)
-      .map((ind) => ({ key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, chart: charts.get(ind.key)!, highlight: evidenceDays(ind.key) }));
+      .map((ind): Plot => ({ key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, chart: charts.get(ind.key)!, highlight: evidenceDays(ind.key) }))
+      .concat([...charts].filter(([k]) => k.startsWith("wave:")).map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })));
     return renderStaffPage(
       c,
       <YouthPage

@@ -478,6 +478,11 @@ export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: Pl
                   <TrendPlot chart={chart} title={`${y.code} · ${ft.label[lang]}`} lang={lang} caption={`${ft.label[lang]}: ${fmt(row.mean, 2, lang)}${row.flag ? ` ${row.flag}` : ""}`} />
                 );
               })}
+            {s.waveTables.map((wt) => {
+              // wave totals with reliable-change marks (plotDataFor draws them from two waves on)
+              const chart = plots.get(y.code)?.get(`wave:${wt.instrument}.${wt.subscale}`);
+              return chart && <TrendPlot chart={chart} title={`${y.code} · ${wt.label[lang]}`} lang={lang} caption={wt.label[lang]} />;
+            })}
           </div>
           {comments && (comments.get(y.code)?.length ?? 0) > 0 && (
             <ul class="comments" aria-label={t("report.comments", lang)}>
