@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import { renderToString } from "preact-render-to-string";
-import { frequentIndicators, type InstrumentDefinition } from "../../schema/instruments/definitions";
+import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
-import { allIndicatorPoints, dayOf, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
+import { allIndicatorPoints, dayOf, pilotIndicators, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
 import { parseWaveIndicatorKey, TOTAL, waveScales, type WaveDefinition } from "../analysis/waves";
 import { WAVES } from "./summary";
 import { trendChart } from "../analysis/plot";
@@ -85,7 +85,7 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number
     .bind(pilot.id, only ?? null, only ?? null)
     .raw<[number, string, number | null, Trend | null]>();
   const stored = new Map(storedRows.map(([pid, ind, slopePerDay, trend]) => [`${pid}|${ind}`, { slopePerDay, trend }]));
-  const indicators = frequentIndicators(pilot.key).filter((i) => i.aggregate === "mean");
+  const indicators = (await pilotIndicators(d1, pilot.key)).filter((i) => i.aggregate === "mean");
   const out: PlotData = new Map();
   const personOf = new Map(people.map((p) => [p.id, p]));
   for (const [id, code] of codeOf) {

@@ -5,7 +5,6 @@ import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
-import { frequentIndicators } from "../../schema/instruments/definitions";
 import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
 import { AuditPage, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
@@ -29,6 +28,7 @@ import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
 import { plotDataFor } from "../reports/routes";
+import { pilotIndicators } from "../analysis/recompute";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";
 
@@ -103,7 +103,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         .map((v) => daysBetween(p.pilotStartDate, localDate(v.at, pilot.timezone)));
     // Her charts: the report's own computation (plotDataFor → worker/analysis/plot.ts), one chart per indicator.
     const charts = (await plotDataFor(c.env.DB, pilot, p.id)).get(p.code) ?? new Map();
-    const plots: Plot[] = frequentIndicators(pilot.key)
+    const plots: Plot[] = (await pilotIndicators(c.env.DB, pilot.key))
       .filter((ind) => ind.aggregate === "mean" && (charts.get(ind.key)?.points.length ?? 0) > 0)
       .map((ind): Plot => ({ key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, chart: charts.get(ind.key)!, highlight: evidenceDays(ind.key) }))
       .concat([...charts].filter(([k]) => k.startsWith("wave:")).map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })));
