@@ -44,11 +44,12 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
   const y = (v: number) => PAD.t + (1 - (v - min) / (max - min)) * (H - PAD.t - PAD.b);
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "0");
   const day = t("chart.day", lang);
+  // Every point and wave for a reader without the picture; the caption below the chart holds the summary.
   const desc = [
-    chartSummary(c, lang),
     c.points.map((p) => `${day} ${p.day}: ${formatNumber(p.value, 2, lang)}`).join("; "),
+    c.waves.map((wv) => `${wv.wave} (${day} ${wv.day}): ${formatNumber(wv.value, 2, lang)}`).join("; "),
     c.line ? t("chart.line", lang) : "",
-  ].filter(Boolean).join(". ");
+  ].filter(Boolean).join(". ") || t("chart.empty", lang);
   const out: string[] = [`<title>${escapeXml(title)}</title><desc>${escapeXml(desc)}</desc>`];
   const w = W - PAD.l - PAD.r;
   if (c.bands) {
