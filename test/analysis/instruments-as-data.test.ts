@@ -9,9 +9,10 @@ import { schema } from "../../worker/db";
 import { recomputePilot } from "../../worker/analysis/recompute";
 import { varName } from "../../worker/reports/exports";
 import type { Summary } from "../../worker/reports/summary";
-import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
+import { openDueOccasions } from "../../worker/jobs/occasions";
+import { addDays, INTERVAL_SEQ_BASE, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { db, makeParticipant, makePilot } from "../support/fixtures";
-import { admin, asObjects, parseCsv } from "../reports/helpers";
+import { addWave, admin, asObjects, parseCsv } from "../reports/helpers";
 import { call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
 
 const BASE = "http://questionnaire.localhost";
@@ -143,5 +144,81 @@ describe("pilot items changed mid-study", () => {
     const again = { items: [...V2.items, V1.items[1]] };
     expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, again)).status).toBe(200);
     expect(await versionCount(own)).toBe(count + 1);
+  });
+});
+
+describe("a wave instrument at its own interval (TASC every 8 weeks)", () => {
+  it("is configured per pilot with bounds, gets its occasions once, and its series over all measurements is analysed", async () => {
+    const made = await makePilot({ settings: { waveInstruments: ["gcir", "tasc"] } });
+    const p = made.pilot;
+    const r = await staffUser({ roles: [{ role: "researcher", pilotId: p.id }] });
+    const res = await sessionFor(r.id);
+    const base = `/api/v1/pilots/${p.key}/settings`;
+    const bad: [unknown, string][] = [
+      [{ schedule: { waveSchedules: { tasc: { everyWeeks: 2 } } } }, "everyWeeks"],
+      [{ schedule: { waveSchedules: { tasc: { everyWeeks: 8.5 } } } }, "everyWeeks"],
+      [{ schedule: { waveSchedules: { tasc: { everyWeeks: 8, days: 3 } } } }, ""],
+      [{ schedule: { waveSchedules: { atmq: { everyWeeks: 8 } } } }, "schedule.waveSchedules.atmq.not_asked"],
+      [{ schedule: { studyLengthDays: 50, waveOffsetsDays: { T1: 0, T2: 20, T3: 40 }, waveSchedules: { tasc: { everyWeeks: 8 } } } }, "schedule.wave_schedules_beyond_study"],
+    ];
+    for (const [body, says] of bad) {
+      const rr = await call(res, "PUT", base, body);
+      expect(rr.status, JSON.stringify(body)).toBe(400);
+      expect(await rr.text()).toContain(says);
+    }
+    const [unchanged] = await db().select().from(schema.pilots).where(eq(schema.pilots.id, p.id));
+    expect(unchanged!.settings).toEqual(p.settings);
+    expect((await call(res, "PUT", base, { schedule: { waveSchedules: { tasc: { everyWeeks: 8 } } } })).status).toBe(200);
+    const shown = (await (await call(res, "GET", base)).json()) as { schedule: { waveSchedules?: unknown } };
+    expect(shown.schedule.waveSchedules).toEqual({ tasc: { everyWeeks: 8 } });
+
+    // a youth 24 weeks in: today is her third TASC interval date (weeks 8, 16, 24)
+    const today = localDate(Date.now(), TZ);
+    const youthStart = addDays(today, -168);
+    const youth = await makeParticipant(p.id, { start: youthStart, email: null });
+    const tasc = made.versions.get("tasc")!;
+    const now = Date.now();
+    await openDueOccasions(db(), now, p.id);
+    await openDueOccasions(db(), now, p.id);
+    const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, youth.id));
+    const interval = occ.filter((o) => o.kind === "wave");
+    expect(interval.map((o) => [o.wave, o.seq, o.dueDate, o.instrumentVersionIds])).toEqual([[null, INTERVAL_SEQ_BASE + 24, today, [tasc]]]);
+
+    // answers: T1, weeks 8 and 16 (past, completed), and today's interval occasion
+    await addWave(youth.id, made.versions, youthStart, "T1", { tasc: 2 });
+    const answerTasc = async (occasionId: number, at: number, value: number) => {
+      const rows = Array.from({ length: 12 }, (_, i) => ({ occasionId, participantId: youth.id, instrumentVersionId: tasc, itemKey: `item${i + 1}`, value, answeredAt: at, mode: "self" as const }));
+      await db().insert(schema.responses).values(rows.slice(0, 6));
+      await db().insert(schema.responses).values(rows.slice(6));
+      await db().update(schema.occasions).set({ status: "completed", completedAt: at }).where(eq(schema.occasions.id, occasionId));
+    };
+    for (const [week, value] of [[8, 3], [16, 3]] as const) {
+      const due = addDays(youthStart, week * 7);
+      const at = zonedTimeToUtc(due, 12, 0, TZ);
+      const [o] = await db()
+        .insert(schema.occasions)
+        .values({ participantId: youth.id, kind: "wave", wave: null, seq: INTERVAL_SEQ_BASE + week, dueDate: due, opensAt: at - 3_600_000, closesAt: at + 28 * 86_400_000, status: "open", instrumentVersionIds: [tasc] })
+        .returning();
+      await answerTasc(o!.id, at, value);
+    }
+    await answerTasc(interval[0]!.id, now - 60_000, 4);
+    await recomputePilot(env.DB, p.id, Date.now());
+
+    const rows = asObjects(parseCsv(await get(`/api/v1/pilots/${p.key}/summary/indicators.csv`))).filter((x) => x.participant_code === youth.code);
+    expect(rows.find((x) => x.indicator === "series:tasc.totaal")).toMatchObject({ n: "4", mean: "3", min: "2", max: "4", band: "" });
+    const s = JSON.parse(await get(`/api/v1/pilots/${p.key}/summary/summary.json`)) as Summary;
+    // T1 stays T1: the interval measurements do not replace a wave
+    const tascTable = s.waveTables.find((t) => t.instrument === "tasc")!;
+    expect(tascTable.rows[0]!.scores.T1.value).toBe(2);
+    expect(tascTable.rows[0]!.scores.T2.value).toBeNull();
+    const series = s.frequentTables.find((t) => t.indicator === "series:tasc.totaal")!;
+    expect(series.label.nl).toBe("TASC Totaal, alle metingen");
+    expect(series.rows[0]).toMatchObject({ code: youth.code, n: 4, mean: 3 });
+    expect(s.integral.columns.map((c) => c.key)).not.toContain("series:tasc.totaal");
+    const wide = parseCsv(await get(`/api/v1/pilots/${p.key}/summary/wide.csv`));
+    expect(wide[1]![wide[0]!.indexOf("series_tasc_totaal_mean")]).toBe("3");
+    expect(wide[0]).not.toContain("series_tasc_totaal_band");
+    const book = asObjects(parseCsv(await get(`/api/v1/pilots/${p.key}/summary/codebook.csv`)));
+    expect(book.find((b) => b.variable === "series_tasc_totaal_n")!.label_nl).toBe("TASC Totaal, alle metingen: aantal metingen");
   });
 });

@@ -20,7 +20,7 @@ const CHUNK = 1000;
 /** A youth's frequent answers as parallel columns (no object per answer: there are millions). */
 export type AnswerColumns = { occasion: number[]; instrument: (string | undefined)[]; item: string[]; value: (number | null)[]; at: number[] };
 const NO_ANSWERS: AnswerColumns = { occasion: [], instrument: [], item: [], value: [], at: [] };
-type WaveAnswer = { occasion_id: number; wave: string; version_id: number; item_key: string; value: number | null; answered_at: number };
+type WaveAnswer = { occasion_id: number; wave: string | null; version_id: number; item_key: string; value: number | null; answered_at: number };
 export type Person = { id: number; pilot_start_date: string; pilot_key: string; timezone: string };
 
 export type IndicatorRow = SeriesDescription & { participantId: number; indicator: string; band: "high" | "middle" | "low" | null; fingerprint: string };
@@ -123,6 +123,8 @@ const EMPTY_SERIES = { min: null, max: null, slopePerMeasurement: null, slopePer
 export function computeWaveScores(personId: number, answers: WaveAnswer[], versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>): Omit<IndicatorRow, "fingerprint">[] {
   const byOccasion = new Map<string, { wave: string; at: number; versionId: number; values: Map<string, number | null> }>();
   for (const a of answers) {
+    // interval measurements (schedule.waveSchedules) have no T label: they count in the series only
+    if (a.wave === null) continue;
     const k = `${a.occasion_id}|${a.version_id}`;
     const o = byOccasion.get(k) ?? { wave: a.wave, at: a.answered_at, versionId: a.version_id, values: new Map() };
     o.values.set(a.item_key, a.value);
@@ -143,6 +145,42 @@ export function computeWaveScores(personId: number, answers: WaveAnswer[], versi
     }
   }
   return rows;
+}
+
+/** Key of a wave instrument's series over all its measurements, e.g. `series:tasc.totaal`. */
+export const seriesIndicatorKey = (instrument: string, subscale: string) => `series:${instrument}.${subscale}`;
+
+/**
+ * The series of a wave instrument asked at its own interval (schedule.waveSchedules): every measurement of it,
+ * interval and T1/T2/T3 alike, scored per subscale and described like a frequent indicator (n, mean, min, max,
+ * Theil-Sen, Mann-Kendall; no colour band: the wave norms band single scores). Only instruments with at least
+ * one interval measurement get a series; T1/T2/T3 alone stay the wave tables.
+ */
+export function computeWaveSeries(person: Person, answers: WaveAnswer[], versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>): { indicator: string; points: { day: number; value: number }[] }[] {
+  const withInterval = new Set(answers.filter((a) => a.wave === null).map((a) => versions.get(a.version_id)?.key));
+  const byOccasion = new Map<string, { at: number; versionId: number; values: Map<string, number | null> }>();
+  for (const a of answers) {
+    const v = versions.get(a.version_id);
+    if (!v || !withInterval.has(v.key)) continue;
+    const k = `${a.occasion_id}|${a.version_id}`;
+    const o = byOccasion.get(k) ?? { at: a.answered_at, versionId: a.version_id, values: new Map() };
+    o.values.set(a.item_key, a.value);
+    o.at = Math.max(o.at, a.answered_at);
+    byOccasion.set(k, o);
+  }
+  const series = new Map<string, { at: number; value: number }[]>();
+  for (const o of byOccasion.values()) {
+    const v = versions.get(o.versionId)!;
+    for (const sc of scoreWave(v.definition, o.values)) {
+      if (sc.score === null) continue;
+      const key = seriesIndicatorKey(v.key, sc.subscale);
+      (series.get(key) ?? series.set(key, []).get(key)!).push({ at: o.at, value: sc.score });
+    }
+  }
+  return [...series].map(([indicator, list]) => ({
+    indicator,
+    points: list.sort((a, b) => a.at - b.at).map((p) => ({ day: dayOf(person.pilot_start_date, p.at, person.timezone), value: p.value })),
+  }));
 }
 
 type VersionInfo = { key: string; kind: string; version: number; definition: WaveDefinition; pilotItems?: InstrumentDefinition };
@@ -233,10 +271,10 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
         // Driven from occasions (index on participant, kind), so only wave answers are touched.
         `SELECT o.participant_id, r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at, o.wave
          FROM occasions o JOIN responses r ON r.occasion_id = o.id
-         WHERE o.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'wave' AND o.wave IS NOT NULL`,
+         WHERE o.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'wave'`,
       )
       .bind(ids)
-      .raw<[number, number, number, string, number | null, number, string]>(),
+      .raw<[number, number, number, string, number | null, number, string | null]>(),
     d1.prepare(`SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string]>(),
   ]);
   const frequentBy = new Map<number, AnswerColumns>();
@@ -328,6 +366,15 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
         if (old.get(key) === fp) continue;
         const r = describeIndicator(ind, points);
         upserts.push([person.id, ind.key, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, r.band, fp, generation]);
+      }
+      for (const { indicator, points } of computeWaveSeries(person, waveBy.get(person.id) ?? [], waveVersions)) {
+        const key = `${person.id}|${indicator}`;
+        keep.add(key);
+        const fp = fingerprintPoints(`${ALGORITHM}|series`, points);
+        if (old.get(key) === fp) continue;
+        const d = describeSeries(points);
+        const r = { ...d, ...(d.n < MIN_MEASUREMENTS_FOR_TREND ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null } : {}) };
+        upserts.push([person.id, indicator, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, null, fp, generation]);
       }
       for (const r of computeWaveScores(person.id, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${r.indicator}`;

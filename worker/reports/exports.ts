@@ -139,7 +139,8 @@ function variables(s: Summary): Variable[] {
       stat("mk_p", "Mann-Kendall p (tweezijdig)", "Mann-Kendall p (two-sided)", (i) => row(i).p, { decimals: DECIMALS.p });
       const flag = { type: "string", values: FLAG_VALUES, coding: flagCoding(`${base}_mk_p`) } as const;
       stat("flag", "significante verandering", "significant change", (i) => flagWord(row(i).flag), flag);
-      stat("band", "kleurband", "colour band", (i) => row(i).band, { type: "string", values: BAND_VALUES, coding: BAND_CODING });
+      // a wave instrument's series (series:…) has no colour band
+      if (!t.indicator.startsWith("series:")) stat("band", "kleurband", "colour band", (i) => row(i).band, { type: "string", values: BAND_VALUES, coding: BAND_CODING });
     }
   }
   return vars;

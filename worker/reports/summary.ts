@@ -327,6 +327,26 @@ export function buildSummary(input: SummaryInput): Summary {
     return { indicator: ind.key, label: ind.label, aggregate: ind.aggregate, ...history, bandRule: ind.aggregate === "mean" ? fixedBandRule() : null, rows, groupMean };
   });
 
+  // A wave instrument asked at its own interval: its series over all measurements (worker/analysis/README.md),
+  // after the frequent tables, without colour band (the wave norms band single scores, not a series mean).
+  const seriesKeys = new Set(input.indicators.filter((r) => r.indicator.startsWith("series:") && byPersonId.has(r.participantId)).map((r) => r.indicator));
+  for (const inst of waveInstruments) {
+    const def = input.waveDefinitions[inst];
+    for (const scale of def ? waveScales(def) : []) {
+      const key = `series:${inst}.${scale.key}`;
+      if (!seriesKeys.has(key)) continue;
+      const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
+      const rows = people.map((p) => {
+        const { participantId: _internal, ...r } = stored(p.id, key) ?? { participantId: p.id, indicator: key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
+        return { ...r, code: p.code, flag: flagOf(r.trend, scale.higherIsBetter) };
+      });
+      const measured = rows.filter((r) => r.n > 0);
+      const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
+      const label = { nl: `${name} ${scale.label.nl}, alle metingen`, en: `${name} ${scale.label.en}, all measurements` };
+      frequentTables.push({ indicator: key, label, aggregate: "mean", bandRule: null, rows, groupMean: { n: mean(measured.map((r) => r.n)), mean: m, band: null } });
+    }
+  }
+
   // --- Table 3.3: the integral table --------------------------------------------------------------
   const rislOf = new Map(input.staffForms.filter((f) => f.form === "risl").map((f) => [f.participantId, f.data]));
   const rislScores = Object.fromEntries(RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]));
@@ -342,7 +362,7 @@ export function buildSummary(input: SummaryInput): Summary {
   const waveColumn = (t: (typeof waveTables)[number]): IntegralColumn => ({ key: `${t.instrument}.${t.subscale}`, label: t.label, group: "wave", section: "treatment", instrument: t.instrument, subscale: t.subscale, bandRule: t.bandRule });
   const freqColumn = (ft: (typeof frequentTables)[number], section: IntegralSection): IntegralColumn => ({ key: ft.indicator, label: ft.label, group: "frequent", section, bandRule: ft.bandRule });
   // Yes/no pilot items are counts, not scores: the report leaves them out of table 3.3 (they are in the appendix).
-  const scored = frequentTables.filter((ft) => ft.aggregate === "mean");
+  const scored = frequentTables.filter((ft) => ft.aggregate === "mean" && !ft.indicator.startsWith("series:"));
   const sectionOf = (ft: (typeof frequentTables)[number]) => frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
   for (const t of totals.filter((x) => x.instrument === "gcir")) columns.push(waveColumn(t));
   for (const ft of scored.filter((x) => sectionOf(x) === "treatment")) columns.push(freqColumn(ft, "treatment"));
@@ -372,6 +392,7 @@ export function buildSummary(input: SummaryInput): Summary {
         : { value: null, band: null, flag: null, wave: null, ...(missed ? { mark: "nr" as const } : {}) };
     }
     for (const ft of frequentTables) {
+      if (ft.indicator.startsWith("series:")) continue;
       const r = ft.rows[i]!;
       cells[ft.indicator] = { value: r.mean, band: r.band, flag: r.flag, n: r.n, ...(r.n === 0 && frequentDue(p.id) > 0 ? { mark: "nr" as const } : {}) };
     }

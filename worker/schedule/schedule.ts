@@ -15,7 +15,17 @@ export type PilotSchedule = {
   studyLengthDays: number;
   /** Ask an instrument only every k-th frequent occasion (1, 1+k, 1+2k, ...); default 1. */
   instrumentEvery?: Record<string, number>;
+  /**
+   * A wave instrument asked at its own interval besides T1/T2/T3 (e.g. TASC every 8 weeks, report §2.4):
+   * see planOccasions. Only instruments the pilot asks at its waves.
+   */
+  waveSchedules?: Record<string, { everyWeeks: number }>;
 };
+
+/** Bounds of a wave instrument's own interval in weeks (a month to half a year). */
+export const WAVE_EVERY_WEEKS = { min: 4, max: 26 } as const;
+/** Interval wave occasions have seq INTERVAL_SEQ_BASE + weeks since the pilot start (T1..T3 have 1..3). */
+export const INTERVAL_SEQ_BASE = 100;
 
 export const DEFAULT_SCHEDULE: PilotSchedule = {
   timezone: "Europe/Amsterdam",
@@ -184,6 +194,13 @@ export function validateSchedule(s: PilotSchedule): string[] {
       break;
     }
   }
+  for (const { everyWeeks: w } of Object.values(s.waveSchedules ?? {})) {
+    if (!int(w) || w < WAVE_EVERY_WEEKS.min || w > WAVE_EVERY_WEEKS.max) problems.push("wave_schedules_every_weeks");
+    // never once between T1 and the study's end: an interval that would ask nothing is refused, not ignored
+    else if (w * 7 > s.studyLengthDays) problems.push("wave_schedules_beyond_study");
+    else continue;
+    break;
+  }
   return problems;
 }
 
@@ -229,8 +246,38 @@ export function planOccasions(
       });
     });
   }
+  plan.push(...intervalWaves(start, schedule, waveInstruments));
   const rank = (o: PlannedOccasion) => (o.kind === "wave" ? 0 : 1);
   return plan.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : rank(a) - rank(b) || a.seq - b.seq));
+}
+
+/**
+ * A wave instrument's own interval (schedule.waveSchedules): asked every `everyWeeks` weeks from the pilot
+ * start up to the study's length, as wave occasions without a T label (`wave` null) whose seq is
+ * INTERVAL_SEQ_BASE + the week number, so one date is one occasion (instruments due the same week share it)
+ * and re-planning never makes a second one. A date inside a T1/T2/T3 window is left out for the instruments
+ * that wave asks (that wave is the measurement). Window: the wave window, at most until the next interval.
+ */
+function intervalWaves(start: number, schedule: PilotSchedule, waveInstruments: string[]): PlannedOccasion[] {
+  const own = Object.entries(schedule.waveSchedules ?? {}).filter(([k]) => waveInstruments.includes(k));
+  if (!own.length) return [];
+  const inWave = (day: number) =>
+    (["T1", "T2", "T3"] as const).some((w) => day >= schedule.waveOffsetsDays[w] && day < schedule.waveOffsetsDays[w] + schedule.waveWindowDays);
+  const out: PlannedOccasion[] = [];
+  for (let week = 1; week * 7 <= schedule.studyLengthDays; week++) {
+    const due = own.filter(([, v]) => week % v.everyWeeks === 0);
+    if (!due.length || inWave(week * 7)) continue;
+    const window = Math.min(schedule.waveWindowDays, ...due.map(([, v]) => v.everyWeeks * 7));
+    out.push({
+      kind: "wave",
+      wave: null,
+      seq: INTERVAL_SEQ_BASE + week,
+      dueDate: fromDayNumber(start + week * 7),
+      closesDate: fromDayNumber(start + week * 7 + window),
+      instruments: due.map(([k]) => k),
+    });
+  }
+  return out;
 }
 
 type DateRange = Pick<PlannedOccasion, "dueDate" | "closesDate">;

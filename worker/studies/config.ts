@@ -129,6 +129,7 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
     else if (!v.complete) problems.push(`waveInstruments.${k}.incomplete`);
   }
   for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {})) if (!frequent.includes(k)) problems.push(`schedule.instrumentEvery.${k}.not_asked`);
+  for (const k of Object.keys(scheduleOf(candidate).waveSchedules ?? {})) if (!wave.includes(k)) problems.push(`schedule.waveSchedules.${k}.not_asked`);
   if (problems.length) throw new AppError("validation", `Invalid settings: ${problems.join(", ")}`, problems.map((p) => ({ path: p, message: p })));
   return candidate;
 }

@@ -2,6 +2,7 @@
 // the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
 import { z } from "zod/v4";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
+import { WAVE_EVERY_WEEKS } from "../schedule/schedule";
 import { SIGNAL_LIMITS } from "../signals/rules";
 import { REPORT_SETTING_LIMITS } from "../reports/report-settings";
 import { BACKGROUND_OPTIONS, optionKeys, OTHER_FIELDS, otherField, type BackgroundListField } from "./background";
@@ -111,6 +112,10 @@ export const settingsBody = z
         waveWindowDays: z.number().int().min(1).max(120).optional(),
         studyLengthDays: z.number().int().min(0).max(1095).optional(),
         instrumentEvery: z.record(z.string().max(64), z.number().int().min(1).max(12)).optional(),
+        /** a wave instrument asked at its own interval besides T1/T2/T3 (worker/analysis/README.md) */
+        waveSchedules: z
+          .record(z.string().max(64), z.object({ everyWeeks: z.number().int().min(WAVE_EVERY_WEEKS.min).max(WAVE_EVERY_WEEKS.max) }).strict())
+          .optional(),
       })
       .strict()
       .optional(),
