@@ -10,6 +10,7 @@ import { recomputePilot } from "../../worker/analysis/recompute";
 import { varName } from "../../worker/reports/exports";
 import type { Summary } from "../../worker/reports/summary";
 import { openDueOccasions } from "../../worker/jobs/occasions";
+import { evaluateSignals } from "../../worker/signals/store";
 import { addDays, INTERVAL_SEQ_BASE, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { db, makeParticipant, makePilot } from "../support/fixtures";
 import { addWave, admin, asObjects, parseCsv } from "../reports/helpers";
@@ -125,6 +126,21 @@ describe("pilot items changed mid-study", () => {
     expect(book.map((b) => b.variable)).toEqual(header);
     // the HTML report renders the new item's table too
     expect(await get(`/api/v1/pilots/${pilot.key}/summary/report.html`)).toContain("Ik heb zin in school.");
+  });
+
+  it("raises staff signals on a new pilot item, none on a retired one", async () => {
+    const own = `pilot_${pilot.key}`;
+    const low = await makeParticipant(pilot.id, { start, email: null });
+    // seq 7..11: after the change, version 2 is asked; the new item drops below her median
+    for (const [i, v] of [8, 8, 8, 8, 3].entries()) await answer(low.id, 7 + i, versionIds.v2, { toekomst: 7, zin_in_school: v });
+    // the same drop on motivatie under version 1, the item version 2 no longer asks
+    const retiredLow = await makeParticipant(pilot.id, { start, email: null });
+    for (const [i, v] of [8, 8, 8, 8, 2].entries()) await answer(retiredLow.id, 1 + i, versionIds.v1, { toekomst: 7, motivatie: v });
+    await evaluateSignals(env.DB, [low.id, retiredLow.id], Date.now());
+    const signals = await db().select().from(schema.signals);
+    expect(signals.filter((x) => x.participantId === low.id).map((x) => [x.rule, x.indicator])).toEqual([["drop_vs_median", `${own}.zin_in_school`]]);
+    // no signal on an item no longer asked
+    expect(signals.filter((x) => x.indicator === `${own}.motivatie`)).toEqual([]);
   });
 
   it("refuses an item key that changes type between versions, clearly and before anything is stored", async () => {

@@ -1,9 +1,9 @@
 // Staff signals (issue 15), stored: evaluated per youth after the scheduled recompute, upserted so that an
 // acknowledged signal with the same evidence stays acknowledged and new evidence opens it again; read and
 // acknowledged by the pilot's researchers; one discreet digest mail per pilot and run. Rules: ./rules.ts.
-import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
+import type { Indicator } from "../../schema/instruments/definitions";
 import { SIGNAL_RULES, type SignalRule } from "../../schema/tables";
-import { readFrequentAnswers, type AnswerColumns } from "../analysis/recompute";
+import { pilotIndicators, readFrequentAnswers, type AnswerColumns } from "../analysis/recompute";
 import { parseWaveIndicatorKey, waveScales, type WaveDefinition } from "../analysis/waves";
 import type { Db } from "../db";
 import type { Env } from "../env";
@@ -63,6 +63,9 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
   const result = { evaluated: 0, opened: 0, cleared: 0 };
   if (!participantIds.length) return result;
   const defs = await waveDefinitions(d1);
+  // a pilot's indicators from its stored instrument versions (worker/analysis/README.md); retired pilot items
+  // (no longer asked) raise no signals
+  const indicatorsOf = new Map<string, Indicator[]>();
   for (let c = 0; c < participantIds.length; c += CHUNK) {
     const ids = participantIds.slice(c, c + CHUNK);
     const json = JSON.stringify(ids);
@@ -86,6 +89,9 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
     const oldBy = group(existing!.results as { participant_id: number; id: number; rule: SignalRule; indicator: string; status: SignalStatus; evidence_key: string }[]);
     const stmts: D1PreparedStatement[] = [];
     const clear: number[] = [];
+    for (const { key } of people!.results as { key: string }[]) {
+      if (!indicatorsOf.has(key)) indicatorsOf.set(key, (await pilotIndicators(d1, key)).filter((i) => !i.retired));
+    }
     for (const p of people!.results as { id: number; pilot_id: number; status: string; erase_generation: number; key: string; timezone: string; settings: string }[]) {
       result.evaluated++;
       const rules = signalRulesOf({ key: p.key, timezone: p.timezone, settings: JSON.parse(p.settings ?? "{}") });
@@ -95,7 +101,7 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
           ? []
           : evaluateRules(
               {
-                frequent: answers.has(p.id) ? seriesOf(frequentIndicators(p.key), answers.get(p.id)!) : [],
+                frequent: answers.has(p.id) ? seriesOf(indicatorsOf.get(p.key)!, answers.get(p.id)!) : [],
                 waves: waveScalesOf(wavesBy.get(p.id) ?? [], defs),
                 occasions: (occBy.get(p.id) ?? []).map((o): OccasionFact => ({ id: o.id, kind: o.kind, seq: o.seq, dueDate: o.due_date, closesAt: o.closes_at, status: o.status })),
               },
