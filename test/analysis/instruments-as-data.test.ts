@@ -139,6 +139,10 @@ describe("pilot items changed mid-study", () => {
     await evaluateSignals(env.DB, [low.id, retiredLow.id], Date.now());
     const signals = await db().select().from(schema.signals);
     expect(signals.filter((x) => x.participantId === low.id).map((x) => [x.rule, x.indicator])).toEqual([["drop_vs_median", `${own}.zin_in_school`]]);
+    // the signals page names the new item by its wording
+    const page = await call(researcher, "GET", `/staff/pilots/${pilot.key}/signals`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Ik heb zin in school.");
     // no signal on an item no longer asked
     expect(signals.filter((x) => x.indicator === `${own}.motivatie`)).toEqual([]);
   });

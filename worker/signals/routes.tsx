@@ -3,7 +3,7 @@
 // page with the same checks (session cookie + CSRF through requireStaff).
 import { Hono } from "hono";
 import { z } from "zod/v4";
-import { frequentIndicators } from "../../schema/instruments/definitions";
+import { pilotIndicators } from "../analysis/recompute";
 import { SIGNAL_RULES } from "../../schema/tables";
 import { t } from "../../web/i18n/messages";
 import { SignalsPage } from "../../web/pages/staff/Signals";
@@ -35,9 +35,9 @@ export const signalResponse = z.strictObject({
 });
 export const signalsResponse = z.strictObject({ signals: z.array(signalResponse) });
 
-/** indicator key → Dutch label, for the pages. */
-export function indicatorLabels(pilotKey: string): Record<string, string> {
-  return { ...Object.fromEntries(frequentIndicators(pilotKey).map((i) => [i.key, i.label.nl])), response: t("staff.col.occasions") };
+/** indicator key → Dutch label, for the pages: from the pilot's stored instrument versions (retired items too). */
+export async function indicatorLabels(d1: D1Database, pilotKey: string): Promise<Record<string, string>> {
+  return { ...Object.fromEntries((await pilotIndicators(d1, pilotKey)).map((i) => [i.key, i.label.nl])), response: t("staff.col.occasions") };
 }
 
 export const signalRoutes = new Hono<StaffEnv>()
@@ -66,7 +66,7 @@ export const signalPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const showCleared = c.req.query("status") === "all";
     const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
-    return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} showCleared={showCleared} />);
+    return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} showCleared={showCleared} />);
   })
   .post("/staff/pilots/:pilot/signals/:id/acknowledge", requireStaff, limitBody(BODY_LIMITS.smallForm), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
@@ -81,7 +81,7 @@ export const signalPageRoutes = new Hono<StaffEnv>()
       if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) throw e;
       const signals = await listSignals(c.env.DB, pilot.id);
       const error = e.code === "conflict" ? t("signals.ack.notOpen") : note.trim() ? t("signals.ack.tooLong") : t("signals.ack.empty");
-      return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} showCleared={false} error={error} />, e.code === "conflict" ? 409 : 400);
+      return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} showCleared={false} error={error} />, e.code === "conflict" ? 409 : 400);
     }
   })
   .onError(staffPageError);

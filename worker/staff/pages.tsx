@@ -119,7 +119,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         enrolled={c.req.query("enrolled") === "1"}
         canWrite={showComments}
         notice={(["withdrawn", "updated", "form"] as const).find((d) => d === c.req.query("done"))}
-        signals={showComments && <YouthSignals pilotKey={pilot.key} signals={signals} timezone={pilot.timezone} labels={indicatorLabels(pilot.key)} csrf={staffUserOf(c)?.csrf} acknowledged={c.req.query("done") === "signal"} />}
+        signals={showComments && <YouthSignals pilotKey={pilot.key} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} csrf={staffUserOf(c)?.csrf} acknowledged={c.req.query("done") === "signal"} />}
         comments={showComments && <CommentsPanel pilotKey={pilot.key} code={p.code} comments={answers.filter((a) => a.comment?.trim()).length} counts={await youthCounts(c.env.DB, pilot.id, p.id)} />}
       />,
     );
