@@ -221,6 +221,10 @@ describe("a wave instrument at its own interval (TASC every 8 weeks)", () => {
         .returning();
       await answerTasc(o!.id, at, value);
     }
+    // staff pages name an interval occasion by its week, never "null"
+    const page = await (await call(res, "GET", `/staff/pilots/${p.key}/youths/${encodeURIComponent(youth.code)}`)).text();
+    expect(page).toContain("meetmoment week 24");
+    expect(page).not.toContain("meetmoment null");
     await answerTasc(interval[0]!.id, now - 60_000, 4);
     await recomputePilot(env.DB, p.id, Date.now());
 

@@ -26,6 +26,8 @@ export type PilotSchedule = {
 export const WAVE_EVERY_WEEKS = { min: 4, max: 26 } as const;
 /** Interval wave occasions have seq INTERVAL_SEQ_BASE + weeks since the pilot start (T1..T3 have 1..3). */
 export const INTERVAL_SEQ_BASE = 100;
+/** How staff pages name a wave occasion: T1/T2/T3, or "week n" for an interval measurement. */
+export const waveLabel = (wave: string | null, seq: number) => wave ?? `week ${seq - INTERVAL_SEQ_BASE}`;
 
 export const DEFAULT_SCHEDULE: PilotSchedule = {
   timezone: "Europe/Amsterdam",

@@ -122,7 +122,7 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
             return (
               <li id={`c${c.responseId}`} data-response={c.responseId} data-item={`${c.instrument}.${c.item}`}>
                 <strong>{c.date}</strong> ·{" "}
-                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave}` : t("staff.youth.frequent", lang)} ·{" "}
+                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave ?? ""}` : t("staff.youth.frequent", lang)} ·{" "}
                 <span class="item">{c.instrument}.{c.item}</span>: <span class="value">{valueText(c, lang)}</span>
                 <p class="comment">“{c.comment}”</p>
                 <div class="tags">

@@ -2,6 +2,7 @@
 // #pilot-list, #youths-table, row[data-code], #enrol-form fields #code #pilotStartDate #consentBy
 // #selfAge16Plus #consentDate #email #mentorEmail, #enrol-submit, #schedule-table, #timeline, #plots.
 import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
+import { waveLabel } from "../../../worker/schedule/schedule";
 import { BackgroundFields, BACKGROUND_FORM_FIELDS } from "./BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import type { ChartData } from "../../../worker/analysis/plot";
@@ -212,7 +213,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
           {schedule.map((o) => (
             <tr data-kind={o.kind} data-seq={o.seq} data-state={o.state}>
               <td>{o.dueDate}</td>
-              <td>{o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${o.wave}` : `${t("staff.youth.frequent", lang)} ${o.seq}`}</td>
+              <td>{o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${waveLabel(o.wave, o.seq)}` : `${t("staff.youth.frequent", lang)} ${o.seq}`}</td>
               <td>
                 <span class={`occ st-${o.state}`}>{t(stateKey(o.state), lang)}</span>
               </td>
@@ -235,7 +236,7 @@ export function YouthPage({ user, pilot, youth, schedule, timeline, plots, enrol
         <ol class="timeline" id="timeline" reversed>
           {timeline.map((e) => (
             <li>
-              <strong>{e.date}</strong> · {e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave}` : t("staff.youth.frequent", lang)} · <span class="muted">{e.mode}</span>
+              <strong>{e.date}</strong> · {e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave ?? ""}` : t("staff.youth.frequent", lang)} · <span class="muted">{e.mode}</span>
               <ul>
                 {e.answers.map((a) => (
                   <li>

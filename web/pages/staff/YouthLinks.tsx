@@ -3,13 +3,14 @@
 // rendered without scripts, like every staff page; every form carries the CSRF token.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang } from "../../i18n/messages";
+import { waveLabel } from "../../../worker/schedule/schedule";
 import type { AskedInstrument, FormState } from "../Questionnaire";
 
 export type OpenOccasion = { id: number; kind: "frequent" | "wave"; wave: string | null; seq: number; dueDate: string; closesDate: string; generation: number; lastSent: string | null; minutes: number };
 type Pilot = { key: string; name: string };
 
 const youthPath = (pilot: Pilot, code: string) => `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(code)}`;
-const label = (o: Pick<OpenOccasion, "kind" | "wave" | "seq">, lang: Lang) => (o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${o.wave}` : `${t("staff.youth.frequent", lang)} ${o.seq}`);
+const label = (o: Pick<OpenOccasion, "kind" | "wave" | "seq">, lang: Lang) => (o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${waveLabel(o.wave, o.seq)}` : `${t("staff.youth.frequent", lang)} ${o.seq}`);
 
 export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notice, lang = "nl" }: {
   user: StaffUser;
