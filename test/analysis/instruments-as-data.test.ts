@@ -125,7 +125,9 @@ describe("pilot items changed mid-study", () => {
     expect(wording).toBe(`${own} v1: ${TOEKOMST_V1.nl} / ${TOEKOMST_V1.en} | ${own} v2: ${TOEKOMST_V2.nl} / ${TOEKOMST_V2.en}`);
     expect(book.map((b) => b.variable)).toEqual(header);
     // the HTML report renders the new item's table too
-    expect(await get(`/api/v1/pilots/${pilot.key}/summary/report.html`)).toContain("Ik heb zin in school.");
+    const html = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`);
+    expect(html).toContain("Ik heb zin in school.");
+    expect(html).toContain(`v1: ${TOEKOMST_V1.nl} | v2: ${TOEKOMST_V2.nl}`);
   });
 
   it("raises staff signals on a new pilot item, none on a retired one", async () => {

@@ -286,6 +286,10 @@ export function FrequentTables({ s, lang }: { s: Summary; lang: Lang }) {
       {s.frequentTables.map((ft) => (
         <Scroll label={ft.label[lang]}>
           <h3>{ft.label[lang]}</h3>
+          {/* a pilot item reworded between instrument versions: each version's wording, side by side */}
+          {ft.versions && (
+            <p class="small muted item-versions">{ft.versions.map((v) => `v${v.version}: ${v.text[lang]}`).join(" | ")}</p>
+          )}
           <table class="frequent-table" data-indicator={ft.indicator}>
             <thead>
               <tr>
