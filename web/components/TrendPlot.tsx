@@ -85,6 +85,9 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     const { from: a, to: b } = c.line;
     out.push(`<line class="trend" x1="${f(x(a.day))}" y1="${f(y(a.value))}" x2="${f(x(b.day))}" y2="${f(y(b.value))}" stroke="#2f6f73" stroke-width="1.6"/>`);
   }
+  if (c.waves.length > 1) {
+    out.push(`<polyline points="${c.waves.map((wv) => `${f(x(wv.day))},${f(y(wv.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8" stroke-dasharray="3 2"/>`);
+  }
   for (const wv of c.waves) {
     const cx = x(wv.day), cy = y(wv.value);
     out.push(
