@@ -4,7 +4,7 @@
 // and the check really catches a lie (and stays out of the way without the binding).
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { createApp } from "../../worker/app";
 import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
 import { OPERATIONS, successStatuses, type Operation } from "../../worker/staff/openapi";

@@ -3,7 +3,7 @@
 // comments as CSV. Comments are for the researchers who follow the youths (DESIGN.md §3): every route is
 // write role of the pilot (researchers; admins), so coordinators and the project coordinator get 403.
 import { Hono, type Context } from "hono";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";

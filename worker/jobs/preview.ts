@@ -1,7 +1,7 @@
 // The dry run of a reminder run for one pilot: the same planning and the same delivery gate as the
 // real run, with the occasions the run would open added in memory. It writes nothing but its own
 // reminder_runs row and audit entry; nothing is sent and the outbox is untouched.
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { audit } from "../lib/audit";

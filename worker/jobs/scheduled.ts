@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt } from "drizzle-orm";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import { recomputeQueued } from "../analysis/recompute";
 import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";

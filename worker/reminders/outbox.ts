@@ -5,7 +5,7 @@
 // Round trips matter here (budget: at most one D1 round trip per 100 planned rows), so planning reads
 // everything it needs in one D1 batch and writes new outbox rows as JSON arrays expanded by json_each,
 // a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import type { Env } from "../env";
 import { isTransientError } from "../errors";
 import type { deliveryCounts } from "../staff/responses";

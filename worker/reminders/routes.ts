@@ -3,7 +3,7 @@
 // only: never an e-mail address.
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { h, type VNode } from "preact";
 import { RemindersPage, type Outcome } from "../../web/pages/reminders/RemindersPage";
 import { AppError } from "../errors";

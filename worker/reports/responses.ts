@@ -1,7 +1,7 @@
 // Response schemas of the reports API: the per-pilot summary model (summary.json; the CSV and HTML
 // renderers read the same model, and worker/reports/summary.ts derives its types from these schemas) and
 // the recompute result. Strict objects: a field the description does not name is a mismatch in the tests.
-import { z } from "zod/v4";
+import { z } from "zod";
 import { indicatorResults, occasions, PARTICIPANT_STATUSES } from "../../schema/tables";
 import { norm } from "../studies/validators";
 

@@ -14,7 +14,7 @@ import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
 import { READ_ROLES, WRITE_ROLES, pilotFor, requireStaff, type StaffEnv } from "../staff/auth";
 import { op } from "../staff/openapi";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { answersCsv, codebookCsv, itemCodebookCsv, wideCsv, wideVariables, wideXlsx } from "./exports";
 import { rScript, spssSyntax } from "./syntax";
 import { XLSX_TYPE } from "./xlsx";

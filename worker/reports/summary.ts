@@ -2,7 +2,7 @@
 // Pure: it takes what worker/reports/queries.ts read from D1 (stored indicator results, wave scores,
 // response counts, staff forms) and derives only cheap, group-dependent things — wave bands, RCI flags,
 // group means. Every renderer (CSV, HTML report, coordinator pages) reads this one model.
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
 import type { ParticipantStatus } from "../../schema/tables";
 import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, FIXED_CUTOFFS, quantileType7, sampleSd, type Band } from "../analysis/bands";

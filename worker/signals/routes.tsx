@@ -2,7 +2,7 @@
 // for researchers (WRITE_ROLES; coordinators and other pilots get 403 from pilotFor), and the workspace
 // page with the same checks (session cookie + CSRF through requireStaff).
 import { Hono } from "hono";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { pilotIndicators } from "../analysis/recompute";
 import { SIGNAL_RULES } from "../../schema/tables";
 import { t } from "../../web/i18n/messages";

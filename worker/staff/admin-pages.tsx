@@ -5,7 +5,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import {
   AdminHomePage,
   itemFieldId,

@@ -4,7 +4,7 @@
 // code path. A refusal is an AppError whose details name the field it is about (`[{ path, message }]`),
 // which the pages show beside that field.
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import { PILOT_ITEMS } from "../../schema/instruments/definitions";
 import { schema, type Db } from "../db";
 import { AppError } from "../errors";

@@ -4,7 +4,7 @@
 // registered still appear (from the Hono router), with their path parameters and bearer security but
 // without body schemas.
 import type { Context } from "hono";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { AppError } from "../errors";
 
 /** Who may call an operation: any signed-in staff, readers of the pilot, writers (researchers) of the pilot, or admins. */
@@ -80,10 +80,34 @@ const ERROR = {
 };
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+/**
+ * Keeps the document's published shapes across zod 4 minor versions (the JSON Schema meaning is the same
+ * either way): a nullable field stays `anyOf: [{type: T}, {type: "null"}]` rather than `type: [T, "null"]`,
+ * a discriminated union stays `anyOf` rather than `oneOf`, and a partial record's key names stay
+ * `anyOf: [keys, {not: {}}]` as zod 4.0 wrote them.
+ */
+const stableShapes = (node: unknown, names = false): unknown => {
+  if (Array.isArray(node)) return node.map((n) => stableShapes(n));
+  if (node === null || typeof node !== "object") return node;
+  // In a `properties` map the keys are field names, not keywords.
+  if (names) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, stableShapes(v)]));
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => {
+      if (k === "type" && Array.isArray(v)) return ["anyOf", v.map((t) => ({ type: t }))];
+      return [k === "oneOf" ? "anyOf" : k, stableShapes(v, k === "properties")];
+    }),
+  );
+};
+const partialRecordKeys = (ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }) => {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; partial?: boolean } } })._zod?.def;
+  if (def?.type === "record" && def.partial && ctx.jsonSchema.propertyNames) {
+    ctx.jsonSchema.propertyNames = { anyOf: [ctx.jsonSchema.propertyNames, { not: {} }] };
+  }
+};
 const jsonSchema = (s: z.ZodType, io: "input" | "output" = "input") => {
-  const out = z.toJSONSchema(s, { unrepresentable: "any", io }) as Record<string, unknown>;
+  const out = z.toJSONSchema(s, { unrepresentable: "any", io, override: partialRecordKeys }) as Record<string, unknown>;
   delete out.$schema;
-  return out;
+  return stableShapes(out) as Record<string, unknown>;
 };
 
 const DESCRIPTIONS: Record<SuccessStatus, string> = { 200: "OK", 201: "Created" };

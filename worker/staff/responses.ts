@@ -2,7 +2,7 @@
 // the answers in /api/v1/openapi.json and are checked against every answer in the tests (VALIDATE_RESPONSES,
 // worker/staff/validate-responses.ts). Strict objects: a field the description does not name is a mismatch.
 // Epoch milliseconds are integers; absent values are null, never a missing key (except where optional).
-import { z } from "zod/v4";
+import { z } from "zod";
 import { auditLog, INSTRUMENT_KINDS, OUTBOX_KINDS, OUTBOX_STATUSES, reminderRuns, STAFF_ROLES } from "../../schema/tables";
 
 const epochMs = z.int();

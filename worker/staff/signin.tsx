@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { getDb, schema } from "../db";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";

@@ -1,7 +1,7 @@
 // The whole-study archive over HTTP (admins only): the streamed download, the streamed restore, and the
 // staff page with both. The format and its rules: ./ARCHIVE.md and ./archive.ts.
 import { Hono, type Context } from "hono";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
 import { t } from "../../web/i18n/messages";
 import { getDb } from "../db";

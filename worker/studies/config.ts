@@ -2,7 +2,7 @@
 // quick exit) and instruments as versioned data. Validation reuses the pure validators of the schedule
 // and reminder modules, so the API refuses exactly what the job could not run.
 import { and, eq } from "drizzle-orm";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
 import { schema } from "../db";

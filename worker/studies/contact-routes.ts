@@ -4,7 +4,7 @@
 // README "Sleutels en gegevens / Keys and data".
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";

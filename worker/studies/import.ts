@@ -2,7 +2,7 @@
 // line and reason; a commit re-validates and writes everything in one D1 batch (one transaction) or
 // nothing at all.
 import { eq, inArray } from "drizzle-orm";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
 import { schema } from "../db";

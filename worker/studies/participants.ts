@@ -1,7 +1,7 @@
 // Participants of one pilot. Every function takes the pilot id and filters by it, so a code or id of
 // another pilot is simply not found here.
 import { and, desc, eq, inArray } from "drizzle-orm";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import type { Db } from "../db";
 import { schema } from "../db";
 import type { Env } from "../env";

@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";

@@ -1,6 +1,6 @@
 // Request and response schemas of the studies API (zod v4: they also generate the OpenAPI document, and
 // the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
-import { z } from "zod/v4";
+import { z } from "zod";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 import { WAVE_EVERY_WEEKS } from "../schedule/schedule";
 import { SIGNAL_LIMITS } from "../signals/rules";
