@@ -21,8 +21,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./schema/migrations");
   // The SMTP sink and its control API run in Node (test/global-setup.ts); their ports are chosen here
   // because the Worker's bindings are fixed before globalSetup runs.
-  const smtpPort = Number(process.env.TEST_SMTP_PORT ??= String(await freePort()));
-  const controlPort = Number(process.env.TEST_SMTP_CONTROL_PORT ??= String(await freePort()));
+  const smtpPort = Number((process.env.TEST_SMTP_PORT ??= String(await freePort())));
+  const controlPort = Number((process.env.TEST_SMTP_CONTROL_PORT ??= String(await freePort())));
   return {
     plugins: [
       cloudflareTest({

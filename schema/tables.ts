@@ -15,10 +15,14 @@ export const studies = sqliteTable("studies", {
   createdAt: createdAt(),
 });
 
-/** A pilot is a walled garden: every staff query is scoped by pilot_id. `settings` holds schedule and reminder policy. */
+/**
+ * A pilot is a walled garden: every staff query is scoped by pilot_id. `settings` holds schedule and reminder policy.
+ */
 export const pilots = sqliteTable("pilots", {
   id: id(),
-  studyId: integer("study_id").notNull().references(() => studies.id),
+  studyId: integer("study_id")
+    .notNull()
+    .references(() => studies.id),
   key: text("key").notNull().unique(),
   name: text("name").notNull(),
   organisation: text("organisation").notNull(),
@@ -42,7 +46,9 @@ export const staffRoles = sqliteTable(
   "staff_roles",
   {
     id: id(),
-    userId: integer("user_id").notNull().references(() => staffUsers.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => staffUsers.id),
     pilotId: integer("pilot_id").references(() => pilots.id),
     role: text("role", { enum: STAFF_ROLES }).notNull(),
   },
@@ -59,14 +65,18 @@ export const apiTokens = sqliteTable("api_tokens", {
   pilotIds: text("pilot_ids", { mode: "json" }).$type<number[] | null>(),
   revokedAt: ms("revoked_at"),
   lastUsedAt: ms("last_used_at"),
-  /** refused from this instant on (401, like revoked); NULL for tokens made before expiry existed: created_at + 90 days */
+  /**
+   * refused from this instant on (401, like revoked); NULL for tokens made before expiry existed: created_at + 90 days
+   */
   expiresAt: ms("expires_at"),
   createdAt: createdAt(),
 });
 
 export const staffSessions = sqliteTable("staff_sessions", {
   id: id(),
-  userId: integer("user_id").notNull().references(() => staffUsers.id),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => staffUsers.id),
   tokenHash: text("token_hash").notNull().unique(),
   expiresAt: ms("expires_at").notNull(),
   createdAt: createdAt(),
@@ -74,7 +84,9 @@ export const staffSessions = sqliteTable("staff_sessions", {
 
 export const magicLinks = sqliteTable("magic_links", {
   id: id(),
-  userId: integer("user_id").notNull().references(() => staffUsers.id),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => staffUsers.id),
   tokenHash: text("token_hash").notNull().unique(),
   expiresAt: ms("expires_at").notNull(),
   usedAt: ms("used_at"),
@@ -89,7 +101,9 @@ export const participants = sqliteTable(
   "participants",
   {
     id: id(),
-    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
+    pilotId: integer("pilot_id")
+      .notNull()
+      .references(() => pilots.id),
     code: text("code").notNull(),
     pilotStartDate: text("pilot_start_date").notNull(), // YYYY-MM-DD in the pilot's zone
     status: text("status", { enum: PARTICIPANT_STATUSES }).notNull().default("active"),
@@ -139,7 +153,9 @@ export const instrumentVersions = sqliteTable(
   "instrument_versions",
   {
     id: id(),
-    instrumentId: integer("instrument_id").notNull().references(() => instruments.id),
+    instrumentId: integer("instrument_id")
+      .notNull()
+      .references(() => instruments.id),
     version: integer("version").notNull(),
     definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     complete: integer("complete", { mode: "boolean" }).notNull().default(true),
@@ -154,7 +170,9 @@ export const occasions = sqliteTable(
   "occasions",
   {
     id: id(),
-    participantId: integer("participant_id").notNull().references(() => participants.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
     kind: text("kind", { enum: ["frequent", "wave"] }).notNull(),
     wave: text("wave", { enum: ["T1", "T2", "T3"] }),
     seq: integer("seq").notNull(),
@@ -186,7 +204,9 @@ export const secureLinks = sqliteTable(
   "secure_links",
   {
     id: id(),
-    occasionId: integer("occasion_id").notNull().references(() => occasions.id),
+    occasionId: integer("occasion_id")
+      .notNull()
+      .references(() => occasions.id),
     tokenHash: text("token_hash").notNull().unique(),
     expiresAt: ms("expires_at").notNull(),
     revokedAt: ms("revoked_at"),
@@ -203,9 +223,15 @@ export const responses = sqliteTable(
   "responses",
   {
     id: id(),
-    occasionId: integer("occasion_id").notNull().references(() => occasions.id),
-    participantId: integer("participant_id").notNull().references(() => participants.id),
-    instrumentVersionId: integer("instrument_version_id").notNull().references(() => instrumentVersions.id),
+    occasionId: integer("occasion_id")
+      .notNull()
+      .references(() => occasions.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    instrumentVersionId: integer("instrument_version_id")
+      .notNull()
+      .references(() => instrumentVersions.id),
     itemKey: text("item_key").notNull(),
     /** null with notApplicable=false never happens: an untouched item is simply not stored */
     value: real("value"),
@@ -243,7 +269,10 @@ export const draftAnswers = sqliteTable(
     comment: text("comment"),
     savedAt: ms("saved_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.occasionId, t.instrumentVersionId, t.itemKey] }), index("draft_answers_participant").on(t.participantId)],
+  (t) => [
+    primaryKey({ columns: [t.occasionId, t.instrumentVersionId, t.itemKey] }),
+    index("draft_answers_participant").on(t.participantId),
+  ],
 );
 
 /**
@@ -284,9 +313,15 @@ export const outbox = sqliteTable(
   {
     id: id(),
     key: text("key").notNull().unique(), // `${occasionId}:${kind}:${seq}`
-    occasionId: integer("occasion_id").notNull().references(() => occasions.id),
-    participantId: integer("participant_id").notNull().references(() => participants.id),
-    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
+    occasionId: integer("occasion_id")
+      .notNull()
+      .references(() => occasions.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    pilotId: integer("pilot_id")
+      .notNull()
+      .references(() => pilots.id),
     kind: text("kind", { enum: OUTBOX_KINDS }).notNull(),
     seq: integer("seq").notNull(),
     status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("queued"),
@@ -396,7 +431,9 @@ export const staffForms = sqliteTable(
   "staff_forms",
   {
     id: id(),
-    participantId: integer("participant_id").notNull().references(() => participants.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
     form: text("form", { enum: ["background", "risl"] }).notNull(),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     updatedBy: integer("updated_by").references(() => staffUsers.id),
@@ -422,7 +459,13 @@ export const auditLog = sqliteTable(
 );
 
 /** Staff signals (issue 15): rules evaluated by the scheduled recompute (worker/signals/rules.ts). */
-export const SIGNAL_RULES = ["trend_down", "low_twice", "drop_vs_median", "reliable_deterioration", "missed_in_row"] as const;
+export const SIGNAL_RULES = [
+  "trend_down",
+  "low_twice",
+  "drop_vs_median",
+  "reliable_deterioration",
+  "missed_in_row",
+] as const;
 export type SignalRule = (typeof SIGNAL_RULES)[number];
 /**
  * One row per youth × rule × indicator (`response` for missed occasions). `evidenceKey` identifies the
@@ -433,11 +476,17 @@ export const signals = sqliteTable(
   "signals",
   {
     id: id(),
-    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
-    participantId: integer("participant_id").notNull().references(() => participants.id),
+    pilotId: integer("pilot_id")
+      .notNull()
+      .references(() => pilots.id),
+    participantId: integer("participant_id")
+      .notNull()
+      .references(() => participants.id),
     rule: text("rule", { enum: SIGNAL_RULES }).notNull(),
     indicator: text("indicator").notNull(),
-    status: text("status", { enum: ["open", "acknowledged", "cleared"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "acknowledged", "cleared"] })
+      .notNull()
+      .default("open"),
     /** what was found: values, dates, occasion ids, the threshold of the rule as configured then */
     evidence: text("evidence", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     evidenceKey: text("evidence_key").notNull(),
@@ -460,7 +509,9 @@ export const commentCodes = sqliteTable(
   "comment_codes",
   {
     id: id(),
-    pilotId: integer("pilot_id").notNull().references(() => pilots.id),
+    pilotId: integer("pilot_id")
+      .notNull()
+      .references(() => pilots.id),
     label: text("label").notNull(),
     description: text("description"),
     createdAt: createdAt(),
@@ -472,8 +523,12 @@ export const commentCodes = sqliteTable(
 export const commentTags = sqliteTable(
   "comment_tags",
   {
-    responseId: integer("response_id").notNull().references(() => responses.id),
-    codeId: integer("code_id").notNull().references(() => commentCodes.id),
+    responseId: integer("response_id")
+      .notNull()
+      .references(() => responses.id),
+    codeId: integer("code_id")
+      .notNull()
+      .references(() => commentCodes.id),
     taggedBy: integer("tagged_by").references(() => staffUsers.id),
     taggedAt: ms("tagged_at").notNull(),
   },

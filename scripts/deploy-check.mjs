@@ -30,7 +30,9 @@ if (args.unknown.length) {
 const envs = !args.env || args.env === "all" ? DEPLOYABLE_ENVS : [args.env];
 for (const e of envs) {
   if (!DEPLOYABLE_ENVS.includes(e)) {
-    console.error(`deploy:check: --env must be ${DEPLOYABLE_ENVS.join(", ")} or all (the top level of wrangler.toml is local development and is never deployed)`);
+    console.error(
+      `deploy:check: --env must be ${DEPLOYABLE_ENVS.join(", ")} or all (the top level of wrangler.toml is local development and is never deployed)`,
+    );
     process.exit(2);
   }
 }
@@ -48,11 +50,15 @@ for (const envName of envs) {
   console.log(`\n[${envName}]${r.config ? ` Worker ${r.config.name}` : ""}`);
   for (const e of r.errors) console.log(`  ✗ ${envName}: ${e}`);
   for (const w of r.warnings) console.log(`  ! ${envName}: ${w}`);
-  for (const p of r.placeholders) console.log(`  ! ${envName}: placeholder ${p.path} = ${JSON.stringify(p.value)} — ${p.hint}`);
+  for (const p of r.placeholders)
+    console.log(`  ! ${envName}: placeholder ${p.path} = ${JSON.stringify(p.value)} — ${p.hint}`);
   if (r.size) console.log(`  bundle: ${r.size.line} — ${r.size.summary}`);
   else if (r.bundleSkipped) console.log("  bundle: not built (fix the errors above first)");
   if (r.errors.length) failed = true;
-  else console.log(`  ✓ ${envName}: every binding, var and setting present${r.placeholders.length ? `; ${r.placeholders.length} placeholder(s) left (npm run deploy refuses them)` : ""}`);
+  else
+    console.log(
+      `  ✓ ${envName}: every binding, var and setting present${r.placeholders.length ? `; ${r.placeholders.length} placeholder(s) left (npm run deploy refuses them)` : ""}`,
+    );
 }
 if (Object.keys(configs).length > 1) {
   const cross = crossEnvErrors(configs);

@@ -51,22 +51,32 @@ if (!existsSync(args.configPath)) {
 
 const envName = args.env;
 const configArgs = args.config ? ["--config", relativeToCwd(args.configPath)] : [];
-const show = (cmdArgs) => ["npx", "wrangler", ...cmdArgs].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+const show = (cmdArgs) =>
+  ["npx", "wrangler", ...cmdArgs]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(" ");
 const req = await loadRequirements();
 
-console.log(`deploy ${envName} (${relativeToCwd(args.configPath)})${args.dryRun ? " — dry run: nothing remote will run" : ""}`);
+console.log(
+  `deploy ${envName} (${relativeToCwd(args.configPath)})${args.dryRun ? " — dry run: nothing remote will run" : ""}`,
+);
 
 // 1 + 2a. Configuration, placeholders first.
 const checked = await checkEnvironment(args.configPath, envName, { bundle: false });
 const config = checked.config;
 if (checked.placeholders.length) {
-  console.error(`\ndeploy: refused: ${envName} still has ${checked.placeholders.length} placeholder(s) in ${relativeToCwd(args.configPath)}:`);
+  console.error(
+    `\ndeploy: refused: ${envName} still has ${checked.placeholders.length} placeholder(s) in ${relativeToCwd(args.configPath)}:`,
+  );
   for (const p of checked.placeholders) console.error(`  - ${p.path} = ${JSON.stringify(p.value)}\n      ${p.hint}`);
   if (config) {
     console.error("\nFirst deployment of this environment, once (needs a Cloudflare login: npx wrangler login):");
-    for (const d of config.d1_databases ?? []) console.error(`  ${show(["d1", "create", d.database_name])}   → database_id`);
+    for (const d of config.d1_databases ?? [])
+      console.error(`  ${show(["d1", "create", d.database_name])}   → database_id`);
     for (const q of config.queues?.producers ?? []) console.error(`  ${show(["queues", "create", q.queue])}`);
-    console.error("  add the custom domain's zone to the Cloudflare account (routes = [{ pattern = \"<host>\", custom_domain = true }])");
+    console.error(
+      '  add the custom domain\'s zone to the Cloudflare account (routes = [{ pattern = "<host>", custom_domain = true }])',
+    );
   }
   process.exit(1);
 }
@@ -92,7 +102,10 @@ console.log(`  ✓ bundle: ${bundled.size.line} — ${bundled.size.summary}`);
 const steps = [
   ...(config.d1_databases ?? [])
     .filter((d) => d.migrations_dir)
-    .map((d) => ({ what: `apply the D1 migrations of ${d.binding} (${d.database_name}) remotely`, args: ["d1", "migrations", "apply", d.binding, "--remote", "--env", envName, ...configArgs] })),
+    .map((d) => ({
+      what: `apply the D1 migrations of ${d.binding} (${d.database_name}) remotely`,
+      args: ["d1", "migrations", "apply", d.binding, "--remote", "--env", envName, ...configArgs],
+    })),
   { what: `deploy the Worker ${config.name}`, args: ["deploy", "--env", envName, ...configArgs] },
 ];
 const secretListArgs = ["secret", "list", "--env", envName, "--format", "json", ...configArgs];
@@ -112,7 +125,9 @@ if (!args.dryRun) {
   if (audit.unreachable) {
     const why = `\`npm ${auditArgs.join(" ")}\` gave no report (exit ${res.code}): the advisory database was not reachable`;
     if (!args.skipAudit) {
-      console.error(`\ndeploy: refused: ${why}.\nRun it again with network access, or deploy with --skip-audit (see README "Dependencies and advisories").`);
+      console.error(
+        `\ndeploy: refused: ${why}.\nRun it again with network access, or deploy with --skip-audit (see README "Dependencies and advisories").`,
+      );
       process.exit(1);
     }
     console.log(`  ! ${why}; deploying anyway (--skip-audit)`);
@@ -126,7 +141,9 @@ if (!args.dryRun) {
 
 if (args.dryRun) {
   console.log("\nWould run, in this order (dry run: none of these was run):");
-  console.log(`  would run: npm ${auditArgs.join(" ")}\n      refuse on a high or critical advisory in a production dependency`);
+  console.log(
+    `  would run: npm ${auditArgs.join(" ")}\n      refuse on a high or critical advisory in a production dependency`,
+  );
   for (const s of steps) console.log(`  would run: ${show(s.args)}\n      ${s.what}`);
   console.log(`  would run: ${show(secretListArgs)}\n      list which secrets the Worker has (names only)`);
 } else {
@@ -135,7 +152,8 @@ if (args.dryRun) {
     const res = await run(remoteWrangler, s.args, { env: remoteEnv, inherit: true });
     if (res.code !== 0) {
       console.error(`\ndeploy: stopped: \`${show(s.args)}\` exited with ${res.code}. Nothing after it was run.`);
-      if (s.args[0] === "deploy") console.error("The migrations above were applied; they are written to be safe for the running Worker version.");
+      if (s.args[0] === "deploy")
+        console.error("The migrations above were applied; they are written to be safe for the running Worker version.");
       process.exit(1);
     }
   }
@@ -170,8 +188,15 @@ else {
     console.log(`    ${how} | ${show(["secret", "put", k, "--env", envName, ...configArgs])}`);
   }
 }
-for (const k of optional) console.log(`    ${show(["secret", "put", k, "--env", envName, ...configArgs])}   (only if the ${transport} relay asks for authentication)`);
+for (const k of optional)
+  console.log(
+    `    ${show(["secret", "put", k, "--env", envName, ...configArgs])}   (only if the ${transport} relay asks for authentication)`,
+  );
 console.log(`  the first admin: npm run setup -- --admin <email> --remote --env ${envName}`);
 console.log(`  watch it run:    ${show(["tail", "--env", envName, ...configArgs])}`);
 if (config.vars?.PUBLIC_URL) console.log(`  open:            ${config.vars.PUBLIC_URL}/staff/sign-in`);
-console.log(args.dryRun ? `\ndeploy --dry-run: ${envName} is ready to deploy; nothing remote was run.` : `\ndeploy: ${envName} deployed.`);
+console.log(
+  args.dryRun
+    ? `\ndeploy --dry-run: ${envName} is ready to deploy; nothing remote was run.`
+    : `\ndeploy: ${envName} deployed.`,
+);

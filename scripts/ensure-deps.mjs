@@ -16,7 +16,9 @@ const hiddenLock = join(modules, ".package-lock.json");
 
 const hasLock = existsSync(lockFile);
 // Without a lockfile, package.json is the only statement of what should be installed.
-const wanted = createHash("sha256").update(readFileSync(hasLock ? lockFile : pkgFile)).digest("hex");
+const wanted = createHash("sha256")
+  .update(readFileSync(hasLock ? lockFile : pkgFile))
+  .digest("hex");
 
 function upToDate() {
   if (!existsSync(modules)) return false;

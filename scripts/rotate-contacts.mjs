@@ -51,7 +51,8 @@ function parse(argv) {
     } else fail(`Unknown argument: ${argv[i]}\n\n${USAGE}`, 2);
   }
   if (out.remote && out.local) fail(`Choose --local or --remote, not both.\n\n${USAGE}`, 2);
-  if (!Number.isInteger(out.batch) || out.batch < 1 || out.batch > 500) fail("--batch must be a whole number from 1 to 500.", 2);
+  if (!Number.isInteger(out.batch) || out.batch < 1 || out.batch > 500)
+    fail("--batch must be a whole number from 1 to 500.", 2);
   return out;
 }
 
@@ -60,11 +61,13 @@ const configPath = opts.config ?? join(ROOT, "wrangler.toml");
 
 let origin = opts.url;
 if (!origin && opts.remote) {
-  if (!opts.env) fail(`--remote needs --env <name>: the Worker is found at that environment's PUBLIC_URL.\n\n${USAGE}`, 2);
+  if (!opts.env)
+    fail(`--remote needs --env <name>: the Worker is found at that environment's PUBLIC_URL.\n\n${USAGE}`, 2);
   const resolved = await readEnvConfig(configPath, opts.env);
   if (resolved.missingEnv) fail(`wrangler.toml has no [env.${opts.env}].`, 2);
   origin = resolved.config.vars?.PUBLIC_URL;
-  if (!origin || /example\.org|REPLACE_/.test(origin)) fail(`[env.${opts.env}] has no real PUBLIC_URL yet; pass --url <origin>.`, 2);
+  if (!origin || /example\.org|REPLACE_/.test(origin))
+    fail(`[env.${opts.env}] has no real PUBLIC_URL yet; pass --url <origin>.`, 2);
 }
 origin = (origin ?? "http://127.0.0.1:8787").replace(/\/$/, "");
 let url;
@@ -84,7 +87,11 @@ if (!token && loopback) {
 if (!token) fail("No API token: set OM_API_TOKEN to an admin API token (Beheer → API-tokens, role admin).", 2);
 
 const post = (body) => {
-  const init = { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) };
+  const init = {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
   return loopback ? loopbackFetch(url.href, init) : fetch(url, init);
 };
 
@@ -95,15 +102,20 @@ async function batch(after) {
     try {
       res = await post({ after, limit: opts.batch });
     } catch (e) {
-      if (attempt >= 5) fail(`Cannot reach ${origin}: ${e.message}. Nothing is lost: run the command again to continue.`);
+      if (attempt >= 5)
+        fail(`Cannot reach ${origin}: ${e.message}. Nothing is lost: run the command again to continue.`);
       await new Promise((r) => setTimeout(r, 1000 * attempt));
       continue;
     }
     const body = await res.json().catch(() => null);
     if (res.ok && body) return body;
     const msg = body?.error?.message ?? `HTTP ${res.status}`;
-    if (res.status === 401 || res.status === 403) fail(`Refused (${res.status}): ${msg}. OM_API_TOKEN must be an admin's API token for ${origin}.`);
-    if (res.status === 503) fail(`${origin} answers 503: the Worker refuses its configuration (see \`wrangler tail\`: config_refused names the secret).`);
+    if (res.status === 401 || res.status === 403)
+      fail(`Refused (${res.status}): ${msg}. OM_API_TOKEN must be an admin's API token for ${origin}.`);
+    if (res.status === 503)
+      fail(
+        `${origin} answers 503: the Worker refuses its configuration (see \`wrangler tail\`: config_refused names the secret).`,
+      );
     if (res.status >= 500 && attempt < 5) {
       await new Promise((r) => setTimeout(r, 1000 * attempt));
       continue;
@@ -123,15 +135,28 @@ do {
   calls++;
   for (const k of Object.keys(total)) total[k] += last[k];
   unreadable.push(...last.unreadableParticipants);
-  console.log(`  call ${calls}: ${last.scanned} participants, ${last.rotated} addresses re-encrypted${last.unreadable ? `, ${last.unreadable} unreadable` : ""}; ${last.remaining} not yet under key k${last.keyId}`);
+  console.log(
+    `  call ${calls}: ${last.scanned} participants, ${last.rotated} addresses re-encrypted${last.unreadable ? `, ${last.unreadable} unreadable` : ""}; ${last.remaining} not yet under key k${last.keyId}`,
+  );
   after = last.next;
 } while (after !== null);
 
 console.log(`\nDone: ${total.rotated} addresses re-encrypted to key k${last.keyId} in ${calls} calls.`);
-console.log(`Stored addresses per key: ${Object.entries(last.keys).map(([k, n]) => `${k === "legacy" ? "legacy (no key id)" : `k${k}`} ${n}`).join(", ") || "none"}`);
-if (total.changedMeanwhile) console.log(`${total.changedMeanwhile} participants' addresses changed during the run (they are under the new key already); run again to check.`);
+console.log(
+  `Stored addresses per key: ${
+    Object.entries(last.keys)
+      .map(([k, n]) => `${k === "legacy" ? "legacy (no key id)" : `k${k}`} ${n}`)
+      .join(", ") || "none"
+  }`,
+);
+if (total.changedMeanwhile)
+  console.log(
+    `${total.changedMeanwhile} participants' addresses changed during the run (they are under the new key already); run again to check.`,
+  );
 if (unreadable.length) {
-  console.log(`\n${total.unreadable} addresses open with no configured key (CONTACT_KEY or CONTACT_KEYS_PREVIOUS). Participants:`);
+  console.log(
+    `\n${total.unreadable} addresses open with no configured key (CONTACT_KEY or CONTACT_KEYS_PREVIOUS). Participants:`,
+  );
   for (const p of unreadable) console.log(`  ${p.pilot} ${p.code}`);
   console.log("Add the key they were written with to CONTACT_KEYS_PREVIOUS and run again, or have a researcher enter");
   console.log("these addresses again (participant page or CSV import). Keep CONTACT_KEYS_PREVIOUS until then.");
@@ -143,6 +168,8 @@ if (last.remaining === 0) {
   console.log(`  npx wrangler secret delete CONTACT_KEYS_PREVIOUS${envFlag}`);
   console.log("(and delete them from the password manager once no backup you may restore still needs them).");
 } else {
-  console.log(`\n${last.remaining} addresses are still not under the current key (written during the run?): run the command again.`);
+  console.log(
+    `\n${last.remaining} addresses are still not under the current key (written during the run?): run the command again.`,
+  );
   process.exit(3);
 }

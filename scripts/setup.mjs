@@ -61,7 +61,14 @@ async function loadShared(dir) {
   const entry = `export { builtInInstrumentStatements, firstAdminStatements, inlineSql } from "./worker/studies/setup-sql.ts";
 export { email } from "./worker/studies/validators.ts";`;
   const out = join(dir, "setup-shared.mjs");
-  await build({ stdin: { contents: entry, resolveDir: ROOT, loader: "ts", sourcefile: "setup-entry.ts" }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "silent" });
+  await build({
+    stdin: { contents: entry, resolveDir: ROOT, loader: "ts", sourcefile: "setup-entry.ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: out,
+    logLevel: "silent",
+  });
   return import(pathToFileURL(out).href);
 }
 
@@ -85,7 +92,8 @@ if (opts.env) {
 }
 const where = opts.remote ? "--remote" : "--local";
 const target = [
-  "--config", configPath,
+  "--config",
+  configPath,
   where,
   ...(opts.env ? ["--env", opts.env] : []),
   ...(opts.persistTo ? ["--persist-to", opts.persistTo] : []),
@@ -95,7 +103,11 @@ const label = `${opts.remote ? "remote" : "local"} D1 database${opts.env ? ` of 
 async function wrangler(args, what) {
   const r = await run(WRANGLER_BIN, args);
   if (r.code !== 0) {
-    const detail = (r.stderr || r.stdout).split("\n").filter((l) => l.trim()).slice(-8).join("\n");
+    const detail = (r.stderr || r.stdout)
+      .split("\n")
+      .filter((l) => l.trim())
+      .slice(-8)
+      .join("\n");
     fail(`${what} failed:\n${detail}`);
   }
   return r.stdout;
@@ -116,14 +128,19 @@ console.log(`Setting up the ${label}…`);
 
 // 1. Migrations this checkout does not know mean the database was set up by newer code: stop first.
 const applied = await query("SELECT name FROM d1_migrations ORDER BY id");
-if (applied.error && !/no such table/i.test(applied.error)) fail(`Could not read the ${label}:\n${applied.error.split("\n").slice(-6).join("\n")}`);
+if (applied.error && !/no such table/i.test(applied.error))
+  fail(`Could not read the ${label}:\n${applied.error.split("\n").slice(-6).join("\n")}`);
 const appliedNames = applied.results?.[0]?.map((r) => r.name) ?? [];
-const known = readdirSync(join(ROOT, "schema/migrations")).filter((f) => f.endsWith(".sql")).sort();
+const known = readdirSync(join(ROOT, "schema/migrations"))
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 const unknown = appliedNames.filter((n) => !known.includes(n));
 if (unknown.length) {
-  fail(`The ${label} has migrations this checkout does not know: ${unknown.join(", ")}.\n` +
-    "  It was set up by a newer version of this code. Update this checkout (git pull) and run setup again.\n" +
-    "  Nothing was changed.");
+  fail(
+    `The ${label} has migrations this checkout does not know: ${unknown.join(", ")}.\n` +
+      "  It was set up by a newer version of this code. Update this checkout (git pull) and run setup again.\n" +
+      "  Nothing was changed.",
+  );
 }
 const pending = known.filter((n) => !appliedNames.includes(n));
 
@@ -134,16 +151,32 @@ if (pending.length) {
 } else console.log(`  ✓ migrations up to date (${known.length})`);
 
 // 3. Built-in questionnaires and the first admin: idempotent statements, written as one SQL file.
-const before = await query("SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id");
+const before = await query(
+  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
+);
 if (before.error) fail(`Could not read the ${label}:\n${before.error}`);
 const now = Date.now();
 const sqlFile = join(tmp, "setup.sql");
-writeFileSync(sqlFile, [...shared.builtInInstrumentStatements(now), ...shared.firstAdminStatements(adminEmail, adminName, now)].map(shared.inlineSql).join("\n") + "\n");
-await wrangler(["d1", "execute", "DB", ...target, "--yes", "--file", sqlFile], "Installing the built-in questionnaires and the first admin");
-const after = await query("SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id");
+writeFileSync(
+  sqlFile,
+  [...shared.builtInInstrumentStatements(now), ...shared.firstAdminStatements(adminEmail, adminName, now)]
+    .map(shared.inlineSql)
+    .join("\n") + "\n",
+);
+await wrangler(
+  ["d1", "execute", "DB", ...target, "--yes", "--file", sqlFile],
+  "Installing the built-in questionnaires and the first admin",
+);
+const after = await query(
+  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
+);
 if (after.error) fail(`Could not read the ${label}:\n${after.error}`);
 const added = after.results[0][0].n - before.results[0][0].n;
-console.log(added ? `  ✓ built-in questionnaires installed (${added} definitions, version 1)` : "  ✓ built-in questionnaires already installed");
+console.log(
+  added
+    ? `  ✓ built-in questionnaires installed (${added} definitions, version 1)`
+    : "  ✓ built-in questionnaires already installed",
+);
 const admins = after.results[1].map((r) => r.email);
 const existing = before.results[1].map((r) => r.email);
 if (existing.length) console.log(`  ✓ an admin exists already (${existing.join(", ")}); no admin created`);

@@ -8,7 +8,9 @@ import { ensureDevVars, portIsFree } from "./lib/env.mjs";
 import { startStack } from "./lib/dev-stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PORT = 8787, SMTP_PORT = 1025, MAIL_WEB_PORT = 1080;
+const PORT = 8787,
+  SMTP_PORT = 1025,
+  MAIL_WEB_PORT = 1080;
 
 function fail(message) {
   console.error(`\n✖ ${message}\n`);
@@ -18,10 +20,16 @@ function fail(message) {
 const devVars = ensureDevVars(root);
 
 // Check before building so a second `npm start` fails in a second, not after a long startup.
-for (const [port, what] of [[PORT, "the app"], [SMTP_PORT, "the SMTP catcher"], [MAIL_WEB_PORT, "the mail web UI"]]) {
+for (const [port, what] of [
+  [PORT, "the app"],
+  [SMTP_PORT, "the SMTP catcher"],
+  [MAIL_WEB_PORT, "the mail web UI"],
+]) {
   if (!(await portIsFree(port))) {
-    fail(`Port ${port} (${what}) is already in use — is another \`npm start\` running?\n` +
-      `  Stop it with Ctrl-C, or find the owner with: ss -ltnp | grep ':${port} '`);
+    fail(
+      `Port ${port} (${what}) is already in use — is another \`npm start\` running?\n` +
+        `  Stop it with Ctrl-C, or find the owner with: ss -ltnp | grep ':${port} '`,
+    );
   }
 }
 
@@ -46,7 +54,8 @@ try {
     method: "POST",
     headers: { authorization: `Bearer ${devVars.DEV_ADMIN_TOKEN}` },
   });
-  if (res.status === 404) console.warn("⚠ POST /api/v1/dev/seed answered 404: no demo data loaded (endpoint not there yet).");
+  if (res.status === 404)
+    console.warn("⚠ POST /api/v1/dev/seed answered 404: no demo data loaded (endpoint not there yet).");
   else if (!res.ok) {
     const body = await res.json().catch(() => null);
     console.warn(`⚠ Seeding demo data failed: HTTP ${res.status} ${body?.error?.message ?? ""}`);
@@ -67,9 +76,12 @@ if (seed) {
   lines.push("", seed.created ? "  Demo study loaded." : "  Demo study was already loaded.");
   if (seed.signIn?.length) {
     lines.push(`  Staff sign-in:    ${stack.url}/staff/sign-in  (the sign-in link arrives in the mail catcher)`);
-    lines.push(`  Summaries:        ${stack.url}/reports  (coordinators)      Workspace: ${stack.url}/staff  (researchers)`);
+    lines.push(
+      `  Summaries:        ${stack.url}/reports  (coordinators)      Workspace: ${stack.url}/staff  (researchers)`,
+    );
     lines.push("  Demo staff:");
-    for (const s of seed.signIn) lines.push(`    ${String(s.role).padEnd(20)} ${s.email}${s.pilot ? `  (${s.pilot})` : ""}`);
+    for (const s of seed.signIn)
+      lines.push(`    ${String(s.role).padEnd(20)} ${s.email}${s.pilot ? `  (${s.pilot})` : ""}`);
   }
   if (seed.links?.length) {
     lines.push("  Open youth questionnaire link per pilot:");

@@ -15,6 +15,7 @@ export default async function setup() {
   return async () => {
     await sink.stop();
     // The throwaway CA of test/support/test-tls.ts (made by vitest.config.ts for this run).
-    if (process.env.TEST_SMTP_TLS_DIR?.includes("om-test-tls-")) rmSync(process.env.TEST_SMTP_TLS_DIR, { recursive: true, force: true });
+    if (process.env.TEST_SMTP_TLS_DIR?.includes("om-test-tls-"))
+      rmSync(process.env.TEST_SMTP_TLS_DIR, { recursive: true, force: true });
   };
 }

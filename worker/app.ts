@@ -65,31 +65,68 @@ export function createApp() {
   app.route("/", adminPageRoutes);
 
   // A youth never sees the JSON envelope: on her paths every error is her page with the quick exit.
-  app.notFound((c) => isYouthPath(c.req.path) ? youthErrorPage(c, 404) : c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404));
+  app.notFound((c) =>
+    isYouthPath(c.req.path)
+      ? youthErrorPage(c, 404)
+      : c.json({ error: { code: "not_found", message: "Not found", requestId: c.get("requestId") } }, 404),
+  );
   app.onError((err, c) => {
     const rid = c.get("requestId");
     // D1 failed for a moment: every write is one batch (one transaction), so nothing is half-stored and the
     // same request may simply be sent again. 503 with Retry-After, never a 500 that reads like a bug.
     if (isTransientError(err)) {
-      console.error(JSON.stringify({ event: "transient_error", requestId: rid, error: err instanceof Error ? err.message.slice(0, 300) : String(err) }));
+      console.error(
+        JSON.stringify({
+          event: "transient_error",
+          requestId: rid,
+          error: err instanceof Error ? err.message.slice(0, 300) : String(err),
+        }),
+      );
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));
       if (isYouthPath(c.req.path)) return youthErrorPage(c, 503);
-      return c.json({ error: { code: "unavailable", message: "Temporarily unavailable; try again shortly", requestId: rid } }, 503);
+      return c.json(
+        { error: { code: "unavailable", message: "Temporarily unavailable; try again shortly", requestId: rid } },
+        503,
+      );
     }
     if (isYouthPath(c.req.path)) {
       const status = err instanceof AppError || err instanceof HTTPException ? err.status : 500;
-      if (status >= 500) console.error(JSON.stringify({ event: "unhandled_error", requestId: rid, error: err instanceof Error ? err.message : String(err) }));
+      if (status >= 500)
+        console.error(
+          JSON.stringify({
+            event: "unhandled_error",
+            requestId: rid,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
       return youthErrorPage(c, status);
     }
     if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message, requestId: rid, ...(err.details ? { details: err.details } : {}) } }, err.status);
+      return c.json(
+        {
+          error: {
+            code: err.code,
+            message: err.message,
+            requestId: rid,
+            ...(err.details ? { details: err.details } : {}),
+          },
+        },
+        err.status,
+      );
     }
     if (err instanceof HTTPException) {
-      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] ?? "internal") as keyof typeof ERROR_STATUS;
+      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] ??
+        "internal") as keyof typeof ERROR_STATUS;
       return c.json({ error: { code, message: err.message || code, requestId: rid } }, err.status);
     }
     // Never echo internals (or personal data) to the client; the log line carries the request id.
-    console.error(JSON.stringify({ event: "unhandled_error", requestId: rid, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        event: "unhandled_error",
+        requestId: rid,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return c.json({ error: { code: "internal", message: "Internal error", requestId: rid } }, 500);
   });
   return app;

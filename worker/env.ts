@@ -83,7 +83,11 @@ export const isDev = (env: Env) => env.DEV_MODE === "1" && isLocalUrl(env.PUBLIC
 
 /** SMTP_SECURE=tls|1|true|ssl: implicit TLS (465). Otherwise STARTTLS, unless SMTP_STARTTLS=0 ("off"). */
 export const smtpSecurity = (env: Pick<Env, "SMTP_SECURE" | "SMTP_STARTTLS">) =>
-  ["tls", "1", "true", "ssl"].includes((env.SMTP_SECURE ?? "").toLowerCase()) ? ("tls" as const) : env.SMTP_STARTTLS === "0" ? ("off" as const) : ("starttls" as const);
+  ["tls", "1", "true", "ssl"].includes((env.SMTP_SECURE ?? "").toLowerCase())
+    ? ("tls" as const)
+    : env.SMTP_STARTTLS === "0"
+      ? ("off" as const)
+      : ("starttls" as const);
 
 const httpsUrl = (s: string | undefined) => {
   try {
@@ -106,24 +110,34 @@ export function configProblems(env: Env): string[] {
     else if (v.length < MIN_SECRET_LENGTH) problems.push(`secret ${k} is shorter than ${MIN_SECRET_LENGTH} characters`);
   }
   // Key ids are derived from the keys; messages name keys by position, never by value.
-  const keyProblems = contactKeyProblems({ ...env, CONTACT_KEY: env.CONTACT_KEY && env.CONTACT_KEY.length >= MIN_SECRET_LENGTH ? env.CONTACT_KEY : "" });
+  const keyProblems = contactKeyProblems({
+    ...env,
+    CONTACT_KEY: env.CONTACT_KEY && env.CONTACT_KEY.length >= MIN_SECRET_LENGTH ? env.CONTACT_KEY : "",
+  });
   problems.push(...keyProblems);
   if (env.LINK_SECRET_PREVIOUS && env.LINK_SECRET_PREVIOUS.length < MIN_SECRET_LENGTH) {
-    problems.push(`secret LINK_SECRET_PREVIOUS is shorter than ${MIN_SECRET_LENGTH} characters (delete it when no rotation is under way)`);
+    problems.push(
+      `secret LINK_SECRET_PREVIOUS is shorter than ${MIN_SECRET_LENGTH} characters (delete it when no rotation is under way)`,
+    );
   }
   if (!env.DB) problems.push("D1 binding DB is missing");
   if (isDev(env)) return problems;
-  if (!httpsUrl(env.PUBLIC_URL)) problems.push("PUBLIC_URL must be an https:// address (the links in every mail point there)");
+  if (!httpsUrl(env.PUBLIC_URL))
+    problems.push("PUBLIC_URL must be an https:// address (the links in every mail point there)");
   else if (new URL(env.PUBLIC_URL).pathname !== "/") problems.push("PUBLIC_URL must be an origin without a path");
   if (!env.MAIL_QUEUE) problems.push("Queue binding MAIL_QUEUE is missing");
-  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(env.MAIL_FROM ?? "")) problems.push("MAIL_FROM must be an e-mail address");
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(env.MAIL_FROM ?? ""))
+    problems.push("MAIL_FROM must be an e-mail address");
   const transport = env.MAIL_TRANSPORT ?? "";
   if (transport === "smtp") {
     if (!env.SMTP_HOST) problems.push("MAIL_TRANSPORT=smtp needs SMTP_HOST");
     const port = Number(env.SMTP_PORT);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push("MAIL_TRANSPORT=smtp needs SMTP_PORT (587 or 465)");
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      problems.push("MAIL_TRANSPORT=smtp needs SMTP_PORT (587 or 465)");
     if (env.SMTP_USER && smtpSecurity(env) === "off") {
-      problems.push("SMTP_USER is set but SMTP_STARTTLS=0: the relay password would travel in plain text (STARTTLS on 587, or SMTP_SECURE=tls on 465)");
+      problems.push(
+        "SMTP_USER is set but SMTP_STARTTLS=0: the relay password would travel in plain text (STARTTLS on 587, or SMTP_SECURE=tls on 465)",
+      );
     }
   } else if (transport === "cloudflare") {
     if (!env.EMAIL) problems.push("MAIL_TRANSPORT=cloudflare needs the send_email binding EMAIL");
@@ -147,7 +161,8 @@ export function startupProblems(env: Env): string[] {
     problems = configProblems(env);
     checked.set(env, problems);
     if (problems.length) console.error(JSON.stringify({ event: "config_refused", problems }));
-    else if (env.DEV_MODE === "1" && !isDev(env)) console.warn(JSON.stringify({ event: "dev_mode_ignored", reason: "PUBLIC_URL is not a loopback address" }));
+    else if (env.DEV_MODE === "1" && !isDev(env))
+      console.warn(JSON.stringify({ event: "dev_mode_ignored", reason: "PUBLIC_URL is not a loopback address" }));
   }
   return problems;
 }

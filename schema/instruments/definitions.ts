@@ -117,9 +117,21 @@ export const PILOT_ITEMS: Record<string, InstrumentDefinition> = {
     pilot: "gezinshuizen",
     title: { nl: "Nog een paar vragen", en: "A few more questions" },
     items: [
-      slider("na_gezinshuis", "Ik heb een duidelijk beeld wat ik wil na de tijd van het gezinshuis.", "I know what I want after my time in the family home."),
-      slider("terecht", "Ik kan altijd bij mijn gezinshuisouders terecht als ik problemen heb.", "I can always turn to my family-home parents when I have problems."),
-      slider("contact_houden", "De gezinshuisouder helpt mij contact te houden met de mensen die belangrijk voor mij zijn.", "My family-home parent helps me stay in touch with the people who matter to me."),
+      slider(
+        "na_gezinshuis",
+        "Ik heb een duidelijk beeld wat ik wil na de tijd van het gezinshuis.",
+        "I know what I want after my time in the family home.",
+      ),
+      slider(
+        "terecht",
+        "Ik kan altijd bij mijn gezinshuisouders terecht als ik problemen heb.",
+        "I can always turn to my family-home parents when I have problems.",
+      ),
+      slider(
+        "contact_houden",
+        "De gezinshuisouder helpt mij contact te houden met de mensen die belangrijk voor mij zijn.",
+        "My family-home parent helps me stay in touch with the people who matter to me.",
+      ),
     ],
   },
   sterkhuis: {
@@ -128,13 +140,32 @@ export const PILOT_ITEMS: Record<string, InstrumentDefinition> = {
     pilot: "sterkhuis",
     title: { nl: "Nog een paar vragen", en: "A few more questions" },
     items: [
-      slider("toekomst", "Ik werk aan mijn toekomst bij Sterk Huis (diploma/startkwalificatie/arbeidscompetenties).", "I am working on my future at Sterk Huis (diploma/qualification/work skills)."),
-      slider("begeleiding", "Hoe vind je de begeleiding van de Leerwerkcoach?", "How do you find the guidance of your learning-work coach?", howIsIt),
-      slider("contact", "Hoe is het contact tussen jou en de Leerwerkcoach?", "How is the contact between you and your learning-work coach?", howIsIt),
-      slider("terugblik", "Hoe kijk je nu terug op de begeleiding door de Leerwerkcoach?", "Looking back, how was the guidance by your learning-work coach?", {
-        ...howIsIt,
-        onlyWhenLeftCare: true,
-      }),
+      slider(
+        "toekomst",
+        "Ik werk aan mijn toekomst bij Sterk Huis (diploma/startkwalificatie/arbeidscompetenties).",
+        "I am working on my future at Sterk Huis (diploma/qualification/work skills).",
+      ),
+      slider(
+        "begeleiding",
+        "Hoe vind je de begeleiding van de Leerwerkcoach?",
+        "How do you find the guidance of your learning-work coach?",
+        howIsIt,
+      ),
+      slider(
+        "contact",
+        "Hoe is het contact tussen jou en de Leerwerkcoach?",
+        "How is the contact between you and your learning-work coach?",
+        howIsIt,
+      ),
+      slider(
+        "terugblik",
+        "Hoe kijk je nu terug op de begeleiding door de Leerwerkcoach?",
+        "Looking back, how was the guidance by your learning-work coach?",
+        {
+          ...howIsIt,
+          onlyWhenLeftCare: true,
+        },
+      ),
     ],
   },
   viajeugd: {
@@ -144,15 +175,37 @@ export const PILOT_ITEMS: Record<string, InstrumentDefinition> = {
     title: { nl: "Nog een paar vragen", en: "A few more questions" },
     items: [
       slider("therapie", "Ik ben gemotiveerd voor het volgen van een therapie.", "I am motivated to follow therapy."),
-      slider("toevoeging", "Het contact met de ervaringsdeskundige voegt iets toe aan mijn verblijf.", "Contact with the peer expert adds something to my stay."),
-      slider("kant", "Ik heb het gevoel dat de ervaringsdeskundige mijn kant kiest en probeert om mij te helpen.", "I feel the peer expert takes my side and tries to help me."),
-      slider("veranderen", "Ik gebruik de tijd met mijn ervaringsdeskundige om mijn leven te veranderen.", "I use my time with my peer expert to change my life."),
-      slider("samenwerken", "Ik denk dat mijn ervaringsdeskundige en ik goed samen werken aan mijn problemen.", "I think my peer expert and I work well together on my problems."),
+      slider(
+        "toevoeging",
+        "Het contact met de ervaringsdeskundige voegt iets toe aan mijn verblijf.",
+        "Contact with the peer expert adds something to my stay.",
+      ),
+      slider(
+        "kant",
+        "Ik heb het gevoel dat de ervaringsdeskundige mijn kant kiest en probeert om mij te helpen.",
+        "I feel the peer expert takes my side and tries to help me.",
+      ),
+      slider(
+        "veranderen",
+        "Ik gebruik de tijd met mijn ervaringsdeskundige om mijn leven te veranderen.",
+        "I use my time with my peer expert to change my life.",
+      ),
+      slider(
+        "samenwerken",
+        "Ik denk dat mijn ervaringsdeskundige en ik goed samen werken aan mijn problemen.",
+        "I think my peer expert and I work well together on my problems.",
+      ),
     ],
   },
 };
 
-function demoLikert(key: string, title: Text, subscales: Subscale[], perSubscale: number[], scale: InstrumentDefinition["scale"]): InstrumentDefinition {
+function demoLikert(
+  key: string,
+  title: Text,
+  subscales: Subscale[],
+  perSubscale: number[],
+  scale: InstrumentDefinition["scale"],
+): InstrumentDefinition {
   const items: Item[] = [];
   subscales.forEach((s, si) => {
     for (let i = 0; i < (perSubscale[si] ?? 0); i++) {
@@ -179,27 +232,47 @@ const demoNorm = (mean: number, sd: number, reliability: number, p25?: number, p
 /** Structure from report §2.3; items and norms are demo placeholders until the licensed definition is imported. */
 export const GCIR: InstrumentDefinition = {
   ...demoLikert(
-  "gcir",
-  { nl: "Vragenlijst over je groep", en: "Questionnaire about your group" },
-  [
-    { key: "ondersteuning", label: { nl: "Ondersteuning", en: "Support" }, higherIsBetter: true, norm: demoNorm(3.4, 0.7, 0.9) },
-    { key: "groei", label: { nl: "Groei", en: "Growth" }, higherIsBetter: true, norm: demoNorm(3.3, 0.7, 0.85) },
-    { key: "repressie", label: { nl: "Repressie", en: "Repression" }, higherIsBetter: false, norm: demoNorm(2.9, 0.7, 0.8) },
-    { key: "onderlinge_omgang", label: { nl: "Onderlinge omgang", en: "Peer interaction" }, higherIsBetter: true, norm: demoNorm(3.2, 0.6, 0.8) },
-    { key: "leefomgeving", label: { nl: "Leefomgeving", en: "Living environment" }, higherIsBetter: true, norm: demoNorm(3.3, 0.8, 0.8) },
-  ],
-  [8, 8, 8, 8, 8],
-  {
-    min: 1,
-    max: 5,
-    labels: [
-      { nl: "helemaal niet waar", en: "not at all true" },
-      { nl: "niet waar", en: "not true" },
-      { nl: "soms waar", en: "sometimes true" },
-      { nl: "waar", en: "true" },
-      { nl: "helemaal waar", en: "completely true" },
+    "gcir",
+    { nl: "Vragenlijst over je groep", en: "Questionnaire about your group" },
+    [
+      {
+        key: "ondersteuning",
+        label: { nl: "Ondersteuning", en: "Support" },
+        higherIsBetter: true,
+        norm: demoNorm(3.4, 0.7, 0.9),
+      },
+      { key: "groei", label: { nl: "Groei", en: "Growth" }, higherIsBetter: true, norm: demoNorm(3.3, 0.7, 0.85) },
+      {
+        key: "repressie",
+        label: { nl: "Repressie", en: "Repression" },
+        higherIsBetter: false,
+        norm: demoNorm(2.9, 0.7, 0.8),
+      },
+      {
+        key: "onderlinge_omgang",
+        label: { nl: "Onderlinge omgang", en: "Peer interaction" },
+        higherIsBetter: true,
+        norm: demoNorm(3.2, 0.6, 0.8),
+      },
+      {
+        key: "leefomgeving",
+        label: { nl: "Leefomgeving", en: "Living environment" },
+        higherIsBetter: true,
+        norm: demoNorm(3.3, 0.8, 0.8),
+      },
     ],
-  },
+    [8, 8, 8, 8, 8],
+    {
+      min: 1,
+      max: 5,
+      labels: [
+        { nl: "helemaal niet waar", en: "not at all true" },
+        { nl: "niet waar", en: "not true" },
+        { nl: "soms waar", en: "sometimes true" },
+        { nl: "waar", en: "true" },
+        { nl: "helemaal waar", en: "completely true" },
+      ],
+    },
   ),
   totalNorm: demoNorm(3.3, 0.6, 0.9),
 };
@@ -207,7 +280,14 @@ export const GCIR: InstrumentDefinition = {
 export const ATMQ = demoLikert(
   "atmq",
   { nl: "Vragenlijst over jouw verblijf", en: "Questionnaire about your stay" },
-  [{ key: "totaal", label: { nl: "Totaal", en: "Total" }, higherIsBetter: true, norm: demoNorm(2.3, 0.4, 0.8, 2.0, 2.6) }],
+  [
+    {
+      key: "totaal",
+      label: { nl: "Totaal", en: "Total" },
+      higherIsBetter: true,
+      norm: demoNorm(2.3, 0.4, 0.8, 2.0, 2.6),
+    },
+  ],
   [11],
   {
     min: 1,
@@ -237,7 +317,15 @@ export const TASC = demoLikert(
   },
 );
 
-export const BUILT_IN: InstrumentDefinition[] = [WELZIJN, FUNCTIONEREN, BASISBEHOEFTEN, ...Object.values(PILOT_ITEMS), GCIR, ATMQ, TASC];
+export const BUILT_IN: InstrumentDefinition[] = [
+  WELZIJN,
+  FUNCTIONEREN,
+  BASISBEHOEFTEN,
+  ...Object.values(PILOT_ITEMS),
+  GCIR,
+  ATMQ,
+  TASC,
+];
 
 export type Indicator = {
   key: string;
@@ -272,9 +360,12 @@ export function pilotItemIndicators(instrument: string, versions: readonly Store
   const sorted = [...versions].sort((a, b) => a.version - b.version);
   const newest = sorted[sorted.length - 1];
   const keys: string[] = [];
-  for (const v of [...sorted].reverse()) for (const item of v.definition.items) if (!keys.includes(item.key)) keys.push(item.key);
+  for (const v of [...sorted].reverse())
+    for (const item of v.definition.items) if (!keys.includes(item.key)) keys.push(item.key);
   return keys.map((itemKey) => {
-    const asked = sorted.flatMap((v) => v.definition.items.filter((i) => i.key === itemKey).map((item) => ({ version: v.version, item })));
+    const asked = sorted.flatMap((v) =>
+      v.definition.items.filter((i) => i.key === itemKey).map((item) => ({ version: v.version, item })),
+    );
     const last = asked[asked.length - 1]!.item;
     const changed = asked.some((a) => !sameText(a.item.text, last.text));
     return {
@@ -297,9 +388,30 @@ export function pilotItemIndicators(instrument: string, versions: readonly Store
  */
 export function frequentIndicators(pilotKey: string, pilotVersions?: readonly StoredVersion[]): Indicator[] {
   const base: Indicator[] = [
-    { key: "welzijn", label: { nl: "Welzijn", en: "Wellbeing" }, instrument: "welzijn", items: ["persoonlijk", "gezin", "vrienden", "algemeen"], aggregate: "mean", higherIsBetter: true },
-    { key: "functioneren", label: { nl: "Maatschappelijk functioneren", en: "Societal functioning" }, instrument: "functioneren", items: ["school_werk"], aggregate: "mean", higherIsBetter: true },
-    { key: "basisbehoeften", label: { nl: "Basisbehoeften", en: "Basic needs" }, instrument: "basisbehoeften", items: ["gezien", "beslissen", "goed_in"], aggregate: "mean", higherIsBetter: true },
+    {
+      key: "welzijn",
+      label: { nl: "Welzijn", en: "Wellbeing" },
+      instrument: "welzijn",
+      items: ["persoonlijk", "gezin", "vrienden", "algemeen"],
+      aggregate: "mean",
+      higherIsBetter: true,
+    },
+    {
+      key: "functioneren",
+      label: { nl: "Maatschappelijk functioneren", en: "Societal functioning" },
+      instrument: "functioneren",
+      items: ["school_werk"],
+      aggregate: "mean",
+      higherIsBetter: true,
+    },
+    {
+      key: "basisbehoeften",
+      label: { nl: "Basisbehoeften", en: "Basic needs" },
+      instrument: "basisbehoeften",
+      items: ["gezien", "beslissen", "goed_in"],
+      aggregate: "mean",
+      higherIsBetter: true,
+    },
   ];
   const builtIn = PILOT_ITEMS[pilotKey];
   const versions = pilotVersions?.length ? pilotVersions : builtIn ? [{ version: 1, definition: builtIn }] : [];

@@ -21,6 +21,7 @@ export function ensureAptBinary(binary, pkg, { why = "" } = {}) {
   console.error(`[apt] installing ${pkg}${why ? ` (${why})` : ""}...`);
   // Only refresh the package lists when needed: `apt-get update` is the slow, network-bound part.
   const ok = apt(["install", "-y", pkg]) || (apt(["update"]) && apt(["install", "-y", pkg]));
-  if (!ok || !existsSync(binary)) throw new Error(`Installing ${pkg} failed. Try by hand: apt-get update && apt-get install -y ${pkg}`);
+  if (!ok || !existsSync(binary))
+    throw new Error(`Installing ${pkg} failed. Try by hand: apt-get update && apt-get install -y ${pkg}`);
   return binary;
 }

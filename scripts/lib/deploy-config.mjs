@@ -48,7 +48,12 @@ export function loadRequirements() {
 
 /** Wrangler's own config reader; this process is short-lived, so wrangler's offline settings just apply to it. */
 async function wranglerApi() {
-  for (const k of ["WRANGLER_SEND_METRICS", "WRANGLER_HIDE_BANNER", "CLOUDFLARE_CF_FETCH_ENABLED", "WRANGLER_SEND_ERROR_REPORTS"]) {
+  for (const k of [
+    "WRANGLER_SEND_METRICS",
+    "WRANGLER_HIDE_BANNER",
+    "CLOUDFLARE_CF_FETCH_ENABLED",
+    "WRANGLER_SEND_ERROR_REPORTS",
+  ]) {
     process.env[k] = WRANGLER_ENV[k];
   }
   return import("wrangler");
@@ -102,8 +107,10 @@ export function checkEnvConfig(config, req, { configDir }) {
       if (!db.migrations_dir) errors.push(`D1 database ${binding} has no migrations_dir (schema/migrations)`);
       else {
         const dir = isAbsolute(db.migrations_dir) ? db.migrations_dir : join(configDir, db.migrations_dir);
-        const sql = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith(".sql")) : [];
-        if (!sql.length) errors.push(`D1 database ${binding}: migrations_dir ${db.migrations_dir} has no .sql migrations`);
+        const sql =
+          existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith(".sql")) : [];
+        if (!sql.length)
+          errors.push(`D1 database ${binding}: migrations_dir ${db.migrations_dir} has no .sql migrations`);
       }
     }
   }
@@ -124,23 +131,31 @@ export function checkEnvConfig(config, req, { configDir }) {
   if (req.cron && !(config.triggers?.crons ?? []).length) errors.push("missing cron trigger ([triggers] crons)");
 
   for (const name of req.ratelimits) {
-    if (!(config.ratelimits ?? []).some((r) => r.name === name)) errors.push(`missing ratelimit ${name} ([[ratelimits]] name = "${name}")`);
+    if (!(config.ratelimits ?? []).some((r) => r.name === name))
+      errors.push(`missing ratelimit ${name} ([[ratelimits]] name = "${name}")`);
   }
   for (const name of req.sendEmail) {
-    if (!(config.send_email ?? []).some((s) => s.name === name)) errors.push(`missing send_email ${name} ([[send_email]] name = "${name}")`);
+    if (!(config.send_email ?? []).some((s) => s.name === name))
+      errors.push(`missing send_email ${name} ([[send_email]] name = "${name}")`);
   }
 
   const vars = config.vars ?? {};
-  const has = (k) => typeof vars[k] === "string" ? vars[k].trim() !== "" : vars[k] !== undefined && vars[k] !== null;
+  const has = (k) => (typeof vars[k] === "string" ? vars[k].trim() !== "" : vars[k] !== undefined && vars[k] !== null);
   for (const k of req.vars) if (!has(k)) errors.push(`missing var ${k} ([vars])`);
   if (has("PUBLIC_URL") && !httpsOrigin(String(vars.PUBLIC_URL))) {
-    errors.push(`var PUBLIC_URL must be an https:// origin without a path (is ${JSON.stringify(String(vars.PUBLIC_URL))}): every link in every mail points there`);
+    errors.push(
+      `var PUBLIC_URL must be an https:// origin without a path (is ${JSON.stringify(String(vars.PUBLIC_URL))}): every link in every mail points there`,
+    );
   }
-  if (has("MAIL_FROM") && !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(String(vars.MAIL_FROM))) errors.push("var MAIL_FROM must be an e-mail address");
+  if (has("MAIL_FROM") && !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(String(vars.MAIL_FROM)))
+    errors.push("var MAIL_FROM must be an e-mail address");
   const transport = String(vars.MAIL_TRANSPORT ?? "");
   if (has("MAIL_TRANSPORT")) {
     const tv = req.transportVars[transport];
-    if (!tv) errors.push(`var MAIL_TRANSPORT must be one of ${Object.keys(req.transportVars).join(", ")} (is ${JSON.stringify(transport)})`);
+    if (!tv)
+      errors.push(
+        `var MAIL_TRANSPORT must be one of ${Object.keys(req.transportVars).join(", ")} (is ${JSON.stringify(transport)})`,
+      );
     else {
       for (const k of tv) {
         if (!has(k)) errors.push(`missing var ${k} (needed with MAIL_TRANSPORT = "${transport}")`);
@@ -148,8 +163,12 @@ export function checkEnvConfig(config, req, { configDir }) {
       }
       if (transport === "smtp" && has("SMTP_PORT")) {
         const port = Number(vars.SMTP_PORT);
-        if (!Number.isInteger(port) || port < 1 || port > 65535) errors.push("var SMTP_PORT must be a port number (587 or 465)");
-        else if (port === 25 || port === 1025) warnings.push(`var SMTP_PORT is ${port}: a relay for production listens on 587 (STARTTLS) or 465 (SMTP_SECURE = "tls")`);
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+          errors.push("var SMTP_PORT must be a port number (587 or 465)");
+        else if (port === 25 || port === 1025)
+          warnings.push(
+            `var SMTP_PORT is ${port}: a relay for production listens on 587 (STARTTLS) or 465 (SMTP_SECURE = "tls")`,
+          );
       }
     }
   }
@@ -167,23 +186,36 @@ export function checkEnvConfig(config, req, { configDir }) {
 
   if (config.workers_dev !== false) errors.push("workers_dev must be false (serve only on the custom domain)");
   const routes = [...(config.routes ?? []), ...(config.route ? [config.route] : [])];
-  if (!routes.length) errors.push("missing route or custom domain (routes = [{ pattern = \"…\", custom_domain = true }])");
+  if (!routes.length)
+    errors.push('missing route or custom domain (routes = [{ pattern = "…", custom_domain = true }])');
   if (has("PUBLIC_URL") && httpsOrigin(String(vars.PUBLIC_URL))) {
     const host = new URL(String(vars.PUBLIC_URL)).hostname;
     const patterns = routes.map((r) => (typeof r === "string" ? r : r.pattern));
-    if (routes.length && !patterns.some((p) => p.replace(/\/\*?$/, "").replace(/^\*\.?/, "") === host || p.startsWith(`${host}/`))) {
+    if (
+      routes.length &&
+      !patterns.some((p) => p.replace(/\/\*?$/, "").replace(/^\*\.?/, "") === host || p.startsWith(`${host}/`))
+    ) {
       warnings.push(`PUBLIC_URL host ${host} is not among the routes (${patterns.join(", ")})`);
     }
   }
-  if (!config.observability?.enabled && !config.observability?.logs?.enabled) errors.push("observability is off ([observability] enabled = true: Workers Logs)");
-  if (!config.build?.command) errors.push("missing [build] command (node scripts/build-client.mjs generates web/generated/assets.ts)");
+  if (!config.observability?.enabled && !config.observability?.logs?.enabled)
+    errors.push("observability is off ([observability] enabled = true: Workers Logs)");
+  if (!config.build?.command)
+    errors.push("missing [build] command (node scripts/build-client.mjs generates web/generated/assets.ts)");
 
   return { errors, warnings, placeholders: findPlaceholders(config) };
 }
 
 const PLACEHOLDER_HINTS = [
-  [/^d1_databases\[\d+\]\.database_id$/, (c, i) => `\`npx wrangler d1 create ${c.d1_databases?.[i]?.database_name ?? "<name>"}\` prints it`],
-  [/^vars\.SMTP_HOST$/, () => "the organisation's SMTP relay host (ask its mail administrator; port 587 with STARTTLS or 465 with SMTP_SECURE = \"tls\")"],
+  [
+    /^d1_databases\[\d+\]\.database_id$/,
+    (c, i) => `\`npx wrangler d1 create ${c.d1_databases?.[i]?.database_name ?? "<name>"}\` prints it`,
+  ],
+  [
+    /^vars\.SMTP_HOST$/,
+    () =>
+      'the organisation\'s SMTP relay host (ask its mail administrator; port 587 with STARTTLS or 465 with SMTP_SECURE = "tls")',
+  ],
   [/^vars\.MAIL_FROM$/, () => "the sender address on the organisation's domain that the relay may send for (SPF/DKIM)"],
   [/^vars\.PUBLIC_URL$/, () => "https:// and the custom domain of this environment (the same host as routes)"],
   [/^vars\.MAIL_API_URL$/, () => "the mail API provider's https:// endpoint"],
@@ -250,19 +282,27 @@ const UNITS = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
 export function parseTotalUpload(output) {
   const m = /Total Upload:\s*([\d.]+)\s*(B|KiB|MiB)\s*\/\s*gzip:\s*([\d.]+)\s*(B|KiB|MiB)/.exec(stripAnsi(output));
   if (!m) return null;
-  return { bytes: Math.round(Number(m[1]) * UNITS[m[2]]), gzipBytes: Math.round(Number(m[3]) * UNITS[m[4]]), line: m[0] };
+  return {
+    bytes: Math.round(Number(m[1]) * UNITS[m[2]]),
+    gzipBytes: Math.round(Number(m[3]) * UNITS[m[4]]),
+    line: m[0],
+  };
 }
 
-export const formatBytes = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(2)} KiB`);
+export const formatBytes = (n) =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(2)} KiB`;
 
 /** Judges a measured bundle against SIZE_LIMITS: { errors, warnings, summary }. */
 export function judgeBundleSize({ bytes, gzipBytes }) {
   const errors = [];
   const warnings = [];
   const pct = ((bytes / SIZE_LIMITS.uncompressedMax) * 100).toFixed(1);
-  if (bytes > SIZE_LIMITS.uncompressedMax) errors.push(`bundle is ${formatBytes(bytes)}: over the 64 MiB Worker size limit`);
-  if (gzipBytes > SIZE_LIMITS.gzipFormerPaid) errors.push(`bundle is ${formatBytes(gzipBytes)} gzip: over 10 MiB, more than any plan ever accepted`);
-  else if (gzipBytes > SIZE_LIMITS.gzipFormerFree) warnings.push(`bundle is ${formatBytes(gzipBytes)} gzip: over the former 3 MiB Free-plan limit`);
+  if (bytes > SIZE_LIMITS.uncompressedMax)
+    errors.push(`bundle is ${formatBytes(bytes)}: over the 64 MiB Worker size limit`);
+  if (gzipBytes > SIZE_LIMITS.gzipFormerPaid)
+    errors.push(`bundle is ${formatBytes(gzipBytes)} gzip: over 10 MiB, more than any plan ever accepted`);
+  else if (gzipBytes > SIZE_LIMITS.gzipFormerFree)
+    warnings.push(`bundle is ${formatBytes(gzipBytes)} gzip: over the former 3 MiB Free-plan limit`);
   const summary = `${formatBytes(bytes)} (gzip ${formatBytes(gzipBytes)}): ${pct}% of the 64 MiB limit; gzip ${((gzipBytes / SIZE_LIMITS.gzipFormerFree) * 100).toFixed(1)}% of the former 3 MiB Free / ${((gzipBytes / SIZE_LIMITS.gzipFormerPaid) * 100).toFixed(1)}% of the 10 MiB Paid limit`;
   return { errors, warnings, summary };
 }
@@ -274,10 +314,23 @@ export function judgeBundleSize({ bytes, gzipBytes }) {
 export async function dryRunBundle(configPath, envName) {
   const outdir = mkdtempSync(join(tmpdir(), `om-bundle-${envName}-`));
   try {
-    const res = await run(WRANGLER_BIN, ["deploy", "--dry-run", "--outdir", outdir, "--env", envName, "--config", configPath]);
+    const res = await run(WRANGLER_BIN, [
+      "deploy",
+      "--dry-run",
+      "--outdir",
+      outdir,
+      "--env",
+      envName,
+      "--config",
+      configPath,
+    ]);
     const size = parseTotalUpload(res.stdout + res.stderr);
     if (res.code !== 0 || !size) {
-      const tail = stripAnsi(res.stderr || res.stdout).trim().split("\n").slice(-15).join("\n");
+      const tail = stripAnsi(res.stderr || res.stdout)
+        .trim()
+        .split("\n")
+        .slice(-15)
+        .join("\n");
       return { error: `wrangler deploy --dry-run failed (exit ${res.code}):\n${tail}` };
     }
     return { size };
@@ -295,12 +348,26 @@ export async function checkEnvironment(configPath, envName, { bundle = true } = 
   } catch (e) {
     // Wrangler's own validation (TOML syntax, wrong field types): its message says where.
     const msg = stripAnsi(String(e?.message ?? e)).trim();
-    return { env: envName, errors: [`wrangler cannot read ${relativeToCwd(configPath)}: ${msg}`], warnings: [], placeholders: [] };
+    return {
+      env: envName,
+      errors: [`wrangler cannot read ${relativeToCwd(configPath)}: ${msg}`],
+      warnings: [],
+      placeholders: [],
+    };
   }
   if (read.missingEnv) {
-    return { env: envName, errors: [`no [env.${envName}] in ${relativeToCwd(configPath)}`], warnings: [], placeholders: [] };
+    return {
+      env: envName,
+      errors: [`no [env.${envName}] in ${relativeToCwd(configPath)}`],
+      warnings: [],
+      placeholders: [],
+    };
   }
-  const result = { env: envName, config: read.config, ...checkEnvConfig(read.config, req, { configDir: dirname(configPath) }) };
+  const result = {
+    env: envName,
+    config: read.config,
+    ...checkEnvConfig(read.config, req, { configDir: dirname(configPath) }),
+  };
   if (bundle) {
     if (result.errors.length) result.bundleSkipped = true;
     else {

@@ -89,7 +89,10 @@ function startChild(name, args, { cwd, env, stdio }) {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
   const forward = stdio === "inherit";
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
     let partial = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk) => {
@@ -180,8 +183,17 @@ export async function startStack({
   try {
     const mail = startChild(
       "mail",
-      [join(rootDir, "node_modules/maildev/dist/bin/maildev.js"), "--smtp", String(smtpPort), "--web", String(mailWebPort),
-        "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"],
+      [
+        join(rootDir, "node_modules/maildev/dist/bin/maildev.js"),
+        "--smtp",
+        String(smtpPort),
+        "--web",
+        String(mailWebPort),
+        "--ip",
+        "127.0.0.1",
+        "--web-ip",
+        "127.0.0.1",
+      ],
       opts,
     );
     children.push(mail);
@@ -193,20 +205,40 @@ export async function startStack({
     }
 
     // CI=1 in WRANGLER_ENV makes wrangler take the "yes" fallback of its confirmation prompt.
-    if (migrate) await run("migrate", [wrangler, "d1", "migrations", "apply", "DB", "--local", ...config, ...persist], opts, children);
+    if (migrate)
+      await run(
+        "migrate",
+        [wrangler, "d1", "migrations", "apply", "DB", "--local", ...config, ...persist],
+        opts,
+        children,
+      );
 
     const url = `${https ? "https" : "http"}://127.0.0.1:${port}`;
     const allVars = { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtpPort), PUBLIC_URL: url, ...vars };
     const dev = startChild(
       "worker",
-      [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", ...config, ...persist,
+      [
+        wrangler,
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--test-scheduled",
+        ...config,
+        ...persist,
         ...(https ? ["--local-protocol", "https"] : []),
-        ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
+        ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ],
       opts,
     );
     children.push(dev);
     try {
-      await waitForHttp(`${url}/healthz`, 60_000, { accept: (r) => r.status === 200, isDead: () => exitedAlready(dev), insecureLoopback: https });
+      await waitForHttp(`${url}/healthz`, 60_000, {
+        accept: (r) => r.status === 200,
+        isDead: () => exitedAlready(dev),
+        insecureLoopback: https,
+      });
     } catch (err) {
       throw new Error(`wrangler dev did not become healthy: ${err.message}\n--- wrangler output ---\n${dev.output()}`);
     }

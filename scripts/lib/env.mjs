@@ -90,7 +90,11 @@ export function portIsFree(port, host = "127.0.0.1") {
  * Polls url until it answers (any status, or `accept(res)` if given); rejects after timeoutMs.
  * `isDead()` lets callers stop waiting early when the server process has already exited.
  */
-export async function waitForHttp(url, timeoutMs = 30_000, { accept = () => true, isDead = () => false, insecureLoopback = false } = {}) {
+export async function waitForHttp(
+  url,
+  timeoutMs = 30_000,
+  { accept = () => true, isDead = () => false, insecureLoopback = false } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
@@ -105,7 +109,9 @@ export async function waitForHttp(url, timeoutMs = 30_000, { accept = () => true
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${url}: ${lastError?.cause?.code ?? lastError?.cause?.message ?? lastError?.message}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${url}: ${lastError?.cause?.code ?? lastError?.cause?.message ?? lastError?.message}`,
+  );
 }
 
 /**
@@ -114,21 +120,37 @@ export async function waitForHttp(url, timeoutMs = 30_000, { accept = () => true
  */
 export async function loopbackFetch(url, init = {}) {
   const u = new URL(url);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(u.hostname)) throw new Error(`loopbackFetch: ${u.hostname} is not a loopback address`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(u.hostname))
+    throw new Error(`loopbackFetch: ${u.hostname} is not a loopback address`);
   const { request } = await import(u.protocol === "https:" ? "node:https" : "node:http");
-  const body = init.body === undefined ? undefined : Buffer.from(typeof init.body === "string" ? init.body : await new Response(init.body).arrayBuffer());
+  const body =
+    init.body === undefined
+      ? undefined
+      : Buffer.from(typeof init.body === "string" ? init.body : await new Response(init.body).arrayBuffer());
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? "GET", headers: Object.fromEntries(new Headers(init.headers ?? {})), rejectUnauthorized: false, timeout: 10_000 }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) for (const x of [v].flat()) if (x !== undefined) headers.append(k, x);
-        const status = res.statusCode ?? 0;
-        resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }));
-      });
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      {
+        method: init.method ?? "GET",
+        headers: Object.fromEntries(new Headers(init.headers ?? {})),
+        rejectUnauthorized: false,
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers))
+            for (const x of [v].flat()) if (x !== undefined) headers.append(k, x);
+          const status = res.statusCode ?? 0;
+          resolve(
+            new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }),
+          );
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end(body);

@@ -2,7 +2,16 @@
 // against NumPy and R (test/analysis/reference/vectors.json, "groups").
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BAND_LEGEND, bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, quantileType7, sampleSd } from "../../worker/analysis/bands";
+import {
+  BAND_LEGEND,
+  bandFixed,
+  bandNormSd,
+  bandOwnGroupPercentiles,
+  bandOwnGroupSd,
+  bandPercentiles,
+  quantileType7,
+  sampleSd,
+} from "../../worker/analysis/bands";
 import vectors from "./reference/vectors.json";
 
 const close = (a: number | null, b: number) => {
@@ -11,11 +20,14 @@ const close = (a: number | null, b: number) => {
 };
 
 describe("group statistics agree with NumPy and R to 1e-9", () => {
-  it.each(vectors.groups.map((g) => [JSON.stringify(g.scores), g] as [string, (typeof vectors.groups)[number]]))("%s", (_k, g) => {
-    close(sampleSd(g.scores), g.sd);
-    close(quantileType7(g.scores, 0.25), g.p25);
-    close(quantileType7(g.scores, 0.75), g.p75);
-  });
+  it.each(vectors.groups.map((g) => [JSON.stringify(g.scores), g] as [string, (typeof vectors.groups)[number]]))(
+    "%s",
+    (_k, g) => {
+      close(sampleSd(g.scores), g.sd);
+      close(quantileType7(g.scores, 0.25), g.p25);
+      close(quantileType7(g.scores, 0.75), g.p75);
+    },
+  );
 
   it("handles degenerate input", () => {
     expect(sampleSd([3])).toBeNull();
@@ -104,14 +116,24 @@ describe("band properties", () => {
   it("every band function returns a legend key or null, and is monotone in the score", () => {
     const rank = { low: 0, middle: 1, high: 2 } as const;
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2, maxLength: 15 }), fc.double({ min: -5, max: 15, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), (group, x, d) => {
-        for (const f of [(s: number) => bandFixed(s), (s: number) => bandNormSd(s, { mean: 5, sd: 1, higherIsBetter: true }), (s: number) => bandOwnGroupSd(s, group), (s: number) => bandOwnGroupPercentiles(s, group)]) {
-          const a = f(x);
-          const b = f(x + d);
-          expect(a === null || a in BAND_LEGEND).toBe(true);
-          if (a && b) expect(rank[b]).toBeGreaterThanOrEqual(rank[a]);
-        }
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2, maxLength: 15 }),
+        fc.double({ min: -5, max: 15, noNaN: true }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (group, x, d) => {
+          for (const f of [
+            (s: number) => bandFixed(s),
+            (s: number) => bandNormSd(s, { mean: 5, sd: 1, higherIsBetter: true }),
+            (s: number) => bandOwnGroupSd(s, group),
+            (s: number) => bandOwnGroupPercentiles(s, group),
+          ]) {
+            const a = f(x);
+            const b = f(x + d);
+            expect(a === null || a in BAND_LEGEND).toBe(true);
+            if (a && b) expect(rank[b]).toBeGreaterThanOrEqual(rank[a]);
+          }
+        },
+      ),
     );
   });
 });

@@ -9,18 +9,39 @@ const series = (values: number[], step = 7) => values.map((value, i) => ({ day: 
 describe("trendChart", () => {
   it("an empty series: no points, no line, the fixed scale and bands, a one-day axis", () => {
     const c = trendChart({ points: [] });
-    expect(c).toEqual({ scale: { min: 0, max: 10 }, days: { from: 0, to: 1 }, points: [], bands: { high: 7, low: 5 }, line: null, slopePerDay: null, trend: null, waves: [] });
+    expect(c).toEqual({
+      scale: { min: 0, max: 10 },
+      days: { from: 0, to: 1 },
+      points: [],
+      bands: { high: 7, low: 5 },
+      line: null,
+      slopePerDay: null,
+      trend: null,
+      waves: [],
+    });
   });
 
   it("a single point: banded, no line; non-finite values are left out", () => {
-    const c = trendChart({ points: [{ day: 3, value: 7 }, { day: 4, value: NaN }] });
+    const c = trendChart({
+      points: [
+        { day: 3, value: 7 },
+        { day: 4, value: NaN },
+      ],
+    });
     expect(c.points).toEqual([{ day: 3, value: 7, band: "high" }]);
     expect(c.line).toBeNull();
     expect(c.days).toEqual({ from: 0, to: 3 });
   });
 
   it("sorts by day (stable for same-day points) and bands each point with the fixed cut-offs (≥ 7, ≤ 5)", () => {
-    const c = trendChart({ points: [{ day: 14, value: 5 }, { day: 0, value: 7 }, { day: 7, value: 6 }, { day: 7, value: 5.01 }] });
+    const c = trendChart({
+      points: [
+        { day: 14, value: 5 },
+        { day: 0, value: 7 },
+        { day: 7, value: 6 },
+        { day: 7, value: 5.01 },
+      ],
+    });
     expect(c.points).toEqual([
       { day: 0, value: 7, band: "high" },
       { day: 7, value: 6, band: "middle" },
@@ -81,13 +102,28 @@ describe("trendChart", () => {
     expect(c.waves[1]).toMatchObject({ day: 180, value: 6, rci: r.rci, change: "improved" });
     expect(c.days).toEqual({ from: 0, to: 180 });
     // lower is better: the same rise is a reliable deterioration; a small step is no reliable change
-    const worse = trendChart({ points: [], waves: [{ wave: "T1", day: 0, value: 3 }, { wave: "T2", day: 90, value: 6 }, { wave: "T3", day: 180, value: 6.5 }], norm: { ...norm, higherIsBetter: false } });
+    const worse = trendChart({
+      points: [],
+      waves: [
+        { wave: "T1", day: 0, value: 3 },
+        { wave: "T2", day: 90, value: 6 },
+        { wave: "T3", day: 180, value: 6.5 },
+      ],
+      norm: { ...norm, higherIsBetter: false },
+    });
     expect(worse.waves.map((w) => w.change)).toEqual([null, "deteriorated", null]);
   });
 
   it("marks nothing without a norm or with a bad one", () => {
-    const waves = [{ wave: "T1", day: 0, value: 1 }, { wave: "T2", day: 90, value: 9 }];
+    const waves = [
+      { wave: "T1", day: 0, value: 1 },
+      { wave: "T2", day: 90, value: 9 },
+    ];
     expect(trendChart({ points: [], waves }).waves.map((w) => w.change)).toEqual([null, null]);
-    expect(trendChart({ points: [], waves, norm: { sd: 0, reliability: 0.8, higherIsBetter: true } }).waves.map((w) => w.rci)).toEqual([null, null]);
+    expect(
+      trendChart({ points: [], waves, norm: { sd: 0, reliability: 0.8, higherIsBetter: true } }).waves.map(
+        (w) => w.rci,
+      ),
+    ).toEqual([null, null]);
   });
 });

@@ -10,7 +10,8 @@ import { addDays, localDate } from "../../worker/schedule/schedule";
 import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
 import { addWave } from "../reports/helpers";
 
-const rowsOf = (participantId: number) => db().select().from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, participantId));
+const rowsOf = (participantId: number) =>
+  db().select().from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, participantId));
 
 describe("recompute", () => {
   it("stores what describeSeries computes for each frequent indicator, and wave scores per subscale", async () => {
@@ -24,7 +25,13 @@ describe("recompute", () => {
     expect(r.changed).toBe(rows.length);
     const w = rows.find((x) => x.indicator === "welzijn")!;
     const expected = describeSeries([3, 4, 4, 6, 5, 7].map((value, i) => ({ day: 14 * i, value })));
-    expect(w).toMatchObject({ n: 6, kendallS: expected.kendallS, trend: expected.trend, band: "low", computedAt: 1000 }); // mean 29/6 ≤ 5
+    expect(w).toMatchObject({
+      n: 6,
+      kendallS: expected.kendallS,
+      trend: expected.trend,
+      band: "low",
+      computedAt: 1000,
+    }); // mean 29/6 ≤ 5
     expect(w).toMatchObject({ band: "low" });
     expect(w.slopePerMeasurement).toBeCloseTo(expected.slopePerMeasurement!, 12);
     expect(w.slopePerDay).toBeCloseTo(expected.slopePerDay!, 12);
@@ -46,14 +53,20 @@ describe("recompute", () => {
 
     // a new answer for a: welzijn item of a's first occasion changes
     const [occ] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, a.id)).limit(1);
-    await env.DB.prepare("UPDATE responses SET value = 9 WHERE occasion_id = ? AND item_key = 'persoonlijk'").bind(occ!.id).run();
-    await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(a.id, 5).run();
+    await env.DB.prepare("UPDATE responses SET value = 9 WHERE occasion_id = ? AND item_key = 'persoonlijk'")
+      .bind(occ!.id)
+      .run();
+    await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)")
+      .bind(a.id, 5)
+      .run();
     const r = await recomputeQueued(env.DB, 2);
     expect(r).toEqual({ participants: 1, changed: 1 }); // only a's welzijn row changed
     expect((await rowsOf(a.id)).find((x) => x.indicator === "welzijn")!.computedAt).toBe(2);
     expect((await rowsOf(a.id)).find((x) => x.indicator === "functioneren")!.computedAt).toBe(1);
     expect(await rowsOf(b.id)).toEqual(bBefore);
-    const q = await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(a.id).first<{ n: number }>();
+    const q = await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?")
+      .bind(a.id)
+      .first<{ n: number }>();
     expect(q!.n).toBe(0);
 
     expect((await recomputePilot(env.DB, pilot.id, 3)).changed).toBe(0);
@@ -69,7 +82,9 @@ describe("recompute", () => {
     // and a youth whose values all take the fast paths (whole numbers and exact thousandths)
     const occs = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, y.id));
     for (const [i, o] of occs.sort((a, b) => a.seq - b.seq).entries()) {
-      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'").bind(values[i]!, o.id).run();
+      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'")
+        .bind(values[i]!, o.id)
+        .run();
     }
     await recomputeParticipants(env.DB, [y.id], 1);
     const f = (await rowsOf(y.id)).find((r) => r.indicator === "functioneren")!;
@@ -84,12 +99,20 @@ describe("recompute", () => {
     const exact = [0.125, 6.3, 0, 10, 7.005, 0.001];
     const zoccs = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, z.id));
     for (const [i, o] of zoccs.sort((a, b) => a.seq - b.seq).entries()) {
-      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'").bind(exact[i]!, o.id).run();
+      await env.DB.prepare("UPDATE responses SET value = ? WHERE occasion_id = ? AND item_key = 'school_werk'")
+        .bind(exact[i]!, o.id)
+        .run();
     }
     await recomputeParticipants(env.DB, [z.id], 1);
     const g = (await rowsOf(z.id)).find((r) => r.indicator === "functioneren")!;
     const e2 = describeSeries(exact.map((value, i) => ({ day: 14 * i, value })));
-    expect([g.mean, g.min, g.max, g.slopePerMeasurement, g.slopePerDay]).toEqual([e2.mean, e2.min, e2.max, e2.slopePerMeasurement, e2.slopePerDay]);
+    expect([g.mean, g.min, g.max, g.slopePerMeasurement, g.slopePerDay]).toEqual([
+      e2.mean,
+      e2.min,
+      e2.max,
+      e2.slopePerMeasurement,
+      e2.slopePerDay,
+    ]);
   });
 
   it("removes stored wave scores when the answers behind them are erased", async () => {

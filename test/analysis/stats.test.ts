@@ -2,7 +2,15 @@
 // R and plain Python (see test/analysis/reference/README.md), plus edge cases and property tests.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeSeries, median, normalCdf, normalSf, reliableChange, type SeriesDescription, type SeriesPoint } from "../../worker/analysis/stats";
+import {
+  describeSeries,
+  median,
+  normalCdf,
+  normalSf,
+  reliableChange,
+  type SeriesDescription,
+  type SeriesPoint,
+} from "../../worker/analysis/stats";
 import vectors from "./reference/vectors.json";
 
 const TOL = 1e-9;
@@ -23,10 +31,24 @@ function expectClose(actual: number | null | undefined, expected: number | null 
 /** Relative comparison for tail probabilities, where an absolute 1e-9 would hide everything below it. */
 function expectRelClose(actual: number, expected: number, what: string) {
   if (expected === 0) return expect(actual, what).toBe(0);
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: got ${actual}, expected ${expected}`).toBeLessThanOrEqual(TOL);
+  expect(
+    Math.abs(actual - expected) / Math.abs(expected),
+    `${what}: got ${actual}, expected ${expected}`,
+  ).toBeLessThanOrEqual(TOL);
 }
 
-const NUMERIC_KEYS = ["n", "mean", "min", "max", "slopePerMeasurement", "slopePerDay", "kendallS", "varianceS", "z", "p"] as const;
+const NUMERIC_KEYS = [
+  "n",
+  "mean",
+  "min",
+  "max",
+  "slopePerMeasurement",
+  "slopePerDay",
+  "kendallS",
+  "varianceS",
+  "z",
+  "p",
+] as const;
 
 type SeriesVector = (typeof vectors.series)[number];
 
@@ -41,7 +63,8 @@ describe("reference vectors: provenance", () => {
     const names = vectors.series.map((s) => s.name).join("\n");
     const ns = new Set(vectors.series.map((s) => s.expected.n));
     for (const n of [0, 1, 2, 3, 4, 5]) expect(ns.has(n), `n = ${n}`).toBe(true);
-    for (const word of ["ties", "constant", "outlier", "irregular", "same-day", "null", "0 and 10"]) expect(names).toContain(word);
+    for (const word of ["ties", "constant", "outlier", "irregular", "same-day", "null", "0 and 10"])
+      expect(names).toContain(word);
   });
 
   it("has an outlier case where least squares and Theil-Sen disagree in sign", () => {
@@ -63,25 +86,35 @@ describe("describeSeries agrees with SciPy to 1e-9", () => {
     expect(got.trend).toBe(c.expected.trend);
   });
 
-  it.each(vectors.series.filter((s) => s.r.z !== null).map((s) => [s.name, s] as [string, SeriesVector]))("%s: z and p agree with R cor.test(kendall, continuity = TRUE)", (_name, c) => {
-    const got = describeSeries(c.points as SeriesPoint[]);
-    expectClose(got.z, c.r.z, "z vs R");
-    if (c.r.p! < 1e-9) expectRelClose(got.p!, c.r.p!, "p vs R");
-    else expectClose(got.p, c.r.p, "p vs R");
-  });
+  it.each(vectors.series.filter((s) => s.r.z !== null).map((s) => [s.name, s] as [string, SeriesVector]))(
+    "%s: z and p agree with R cor.test(kendall, continuity = TRUE)",
+    (_name, c) => {
+      const got = describeSeries(c.points as SeriesPoint[]);
+      expectClose(got.z, c.r.z, "z vs R");
+      if (c.r.p! < 1e-9) expectRelClose(got.p!, c.r.p!, "p vs R");
+      else expectClose(got.p, c.r.p, "p vs R");
+    },
+  );
 
-  it.each(vectors.series.filter((s) => "kendalltau" in s.scipyExtra).map((s) => [s.name, s] as [string, SeriesVector]))("%s: S and its variance reproduce scipy.stats.kendalltau", (_name, c) => {
-    const got = describeSeries(c.points as SeriesPoint[]);
-    const kt = (c.scipyExtra as { kendalltau: { tau_b: number; p_without_continuity: number } }).kendalltau;
-    // tau-b = S / sqrt(n0 (n0 − n2)) with x = 1..n untied; p without continuity = 2·sf(|S|/√var).
-    const values = (c.points as SeriesPoint[]).filter((p) => p.value !== null).map((p) => p.value!);
-    const n0 = (values.length * (values.length - 1)) / 2;
-    const counts = new Map<number, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    const n2 = [...counts.values()].reduce((a, t) => a + (t * (t - 1)) / 2, 0);
-    expectClose(got.kendallS! / Math.sqrt(n0 * (n0 - n2)), kt.tau_b, "tau_b");
-    expectRelClose(2 * normalSf(Math.abs(got.kendallS!) / Math.sqrt(got.varianceS!)), kt.p_without_continuity, "p without continuity");
-  });
+  it.each(vectors.series.filter((s) => "kendalltau" in s.scipyExtra).map((s) => [s.name, s] as [string, SeriesVector]))(
+    "%s: S and its variance reproduce scipy.stats.kendalltau",
+    (_name, c) => {
+      const got = describeSeries(c.points as SeriesPoint[]);
+      const kt = (c.scipyExtra as { kendalltau: { tau_b: number; p_without_continuity: number } }).kendalltau;
+      // tau-b = S / sqrt(n0 (n0 − n2)) with x = 1..n untied; p without continuity = 2·sf(|S|/√var).
+      const values = (c.points as SeriesPoint[]).filter((p) => p.value !== null).map((p) => p.value!);
+      const n0 = (values.length * (values.length - 1)) / 2;
+      const counts = new Map<number, number>();
+      for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const n2 = [...counts.values()].reduce((a, t) => a + (t * (t - 1)) / 2, 0);
+      expectClose(got.kendallS! / Math.sqrt(n0 * (n0 - n2)), kt.tau_b, "tau_b");
+      expectRelClose(
+        2 * normalSf(Math.abs(got.kendallS!) / Math.sqrt(got.varianceS!)),
+        kt.p_without_continuity,
+        "p without continuity",
+      );
+    },
+  );
 });
 
 describe("normal distribution agrees with mpmath (50 digits) and R pnorm", () => {
@@ -110,21 +143,54 @@ describe("normal distribution agrees with mpmath (50 digits) and R pnorm", () =>
 });
 
 describe("describeSeries edge cases", () => {
-  const pts = (values: (number | null)[], days?: number[]) => values.map((value, i) => ({ day: days?.[i] ?? 14 * i, value }));
+  const pts = (values: (number | null)[], days?: number[]) =>
+    values.map((value, i) => ({ day: days?.[i] ?? 14 * i, value }));
 
   it("n = 0: S and its variance are empty sums (0), everything else but n is null", () => {
-    expect(describeSeries([])).toEqual({ n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: 0, varianceS: 0, z: null, p: null, trend: null });
+    expect(describeSeries([])).toEqual({
+      n: 0,
+      mean: null,
+      min: null,
+      max: null,
+      slopePerMeasurement: null,
+      slopePerDay: null,
+      kendallS: 0,
+      varianceS: 0,
+      z: null,
+      p: null,
+      trend: null,
+    });
     expect(describeSeries(pts([null, null])).n).toBe(0);
   });
 
   it("n = 1 has descriptives but no slope or test", () => {
     const d = describeSeries(pts([null, 7]));
-    expect(d).toEqual({ n: 1, mean: 7, min: 7, max: 7, slopePerMeasurement: null, slopePerDay: null, kendallS: 0, varianceS: 0, z: null, p: null, trend: null });
+    expect(d).toEqual({
+      n: 1,
+      mean: 7,
+      min: 7,
+      max: 7,
+      slopePerMeasurement: null,
+      slopePerDay: null,
+      kendallS: 0,
+      varianceS: 0,
+      z: null,
+      p: null,
+      trend: null,
+    });
   });
 
   it("a constant series has slope 0, S 0, no variance, no p and no trend", () => {
     const d = describeSeries(pts([6, 6, 6, 6, 6, 6, 6]));
-    expect(d).toMatchObject({ slopePerMeasurement: 0, slopePerDay: 0, kendallS: 0, varianceS: 0, z: null, p: null, trend: null });
+    expect(d).toMatchObject({
+      slopePerMeasurement: 0,
+      slopePerDay: 0,
+      kendallS: 0,
+      varianceS: 0,
+      z: null,
+      p: null,
+      trend: null,
+    });
   });
 
   it("n = 4 monotone is never flagged, n = 5 monotone is", () => {
@@ -158,8 +224,19 @@ describe("describeSeries edge cases", () => {
 
   it("keeps the mean finite when the values sum past the largest double", () => {
     const M = Number.MAX_VALUE;
-    expect(describeSeries([{ day: 0, value: M }, { day: 0, value: M }, { day: 0, value: M }]).mean).toBe(M);
-    expect(describeSeries([{ day: 0, value: -M }, { day: 1, value: -M }]).mean).toBe(-M);
+    expect(
+      describeSeries([
+        { day: 0, value: M },
+        { day: 0, value: M },
+        { day: 0, value: M },
+      ]).mean,
+    ).toBe(M);
+    expect(
+      describeSeries([
+        { day: 0, value: -M },
+        { day: 1, value: -M },
+      ]).mean,
+    ).toBe(-M);
   });
 
   it("the median of an even count is the mean of the two middle values", () => {
@@ -193,16 +270,20 @@ function allFiniteOrNull(d: SeriesDescription) {
 describe("describeSeries properties (fast-check)", () => {
   it("the slopes are unchanged when a constant is added to every value", () => {
     fc.assert(
-      fc.property(series, fc.integer({ min: -1000, max: 1000 }).map((c) => c / 100), (pts, c) => {
-        const a = describeSeries(pts);
-        const b = describeSeries(pts.map((p) => ({ day: p.day, value: p.value === null ? null : p.value + c })));
-        expectSameNumber(b.slopePerMeasurement, a.slopePerMeasurement);
-        expectSameNumber(b.slopePerDay, a.slopePerDay);
-        // S, and so p and trend, only compare values; adding a constant can only change ties through
-        // rounding, which the 0.01 grid avoids.
-        expect(b.kendallS).toBe(a.kendallS);
-        expect(b.trend).toBe(a.trend);
-      }),
+      fc.property(
+        series,
+        fc.integer({ min: -1000, max: 1000 }).map((c) => c / 100),
+        (pts, c) => {
+          const a = describeSeries(pts);
+          const b = describeSeries(pts.map((p) => ({ day: p.day, value: p.value === null ? null : p.value + c })));
+          expectSameNumber(b.slopePerMeasurement, a.slopePerMeasurement);
+          expectSameNumber(b.slopePerDay, a.slopePerDay);
+          // S, and so p and trend, only compare values; adding a constant can only change ties through
+          // rounding, which the 0.01 grid avoids.
+          expect(b.kendallS).toBe(a.kendallS);
+          expect(b.trend).toBe(a.trend);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -224,22 +305,31 @@ describe("describeSeries properties (fast-check)", () => {
 
   it("ignores the input order", () => {
     fc.assert(
-      fc.property(distinctDaySeries.chain((pts) => fc.tuple(fc.constant(pts), fc.shuffledSubarray(pts, { minLength: pts.length, maxLength: pts.length }))), ([pts, shuffled]) => {
-        expect(describeSeries(shuffled)).toEqual(describeSeries(pts));
-      }),
+      fc.property(
+        distinctDaySeries.chain((pts) =>
+          fc.tuple(fc.constant(pts), fc.shuffledSubarray(pts, { minLength: pts.length, maxLength: pts.length })),
+        ),
+        ([pts, shuffled]) => {
+          expect(describeSeries(shuffled)).toEqual(describeSeries(pts));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("fewer than 5 measurements never flag a trend", () => {
     fc.assert(
-      fc.property(fc.array(point, { maxLength: 12 }).filter((pts) => pts.filter((p) => p.value !== null).length < 5), (pts) => {
-        expect(describeSeries(pts).trend).toBeNull();
-      }),
+      fc.property(
+        fc.array(point, { maxLength: 12 }).filter((pts) => pts.filter((p) => p.value !== null).length < 5),
+        (pts) => {
+          expect(describeSeries(pts).trend).toBeNull();
+        },
+      ),
       { numRuns: 500 },
     );
     // The most extreme short series is still not flagged.
-    fc.assert(fc.property(fc.integer({ min: 0, max: 4 }), (n) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), (n) => {
         expect(describeSeries(Array.from({ length: n }, (_, i) => ({ day: i, value: i }))).trend).toBeNull();
       }),
     );
@@ -248,10 +338,20 @@ describe("describeSeries properties (fast-check)", () => {
   it("never returns NaN or Infinity, also for extreme or non-finite input", () => {
     const wild = fc.record({
       day: fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double()),
-      value: fc.oneof(fc.constant(null), fc.double(), fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, 0, -0)),
+      value: fc.oneof(
+        fc.constant(null),
+        fc.double(),
+        fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, 0, -0),
+      ),
     });
-    fc.assert(fc.property(fc.array(wild, { maxLength: 25 }), (pts) => void allFiniteOrNull(describeSeries(pts))), { numRuns: 1000 });
-    fc.assert(fc.property(series, (pts) => void allFiniteOrNull(describeSeries(pts))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(wild, { maxLength: 25 }), (pts) => void allFiniteOrNull(describeSeries(pts))),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(series, (pts) => void allFiniteOrNull(describeSeries(pts))),
+      { numRuns: 500 },
+    );
   });
 
   it("mean, min and max bound each other and the trend agrees with the sign of S and p < .05", () => {
@@ -339,16 +439,34 @@ describe("Theil-Sen median by selection", () => {
   it("equals the median of the sorted pairwise slopes, for any input", () => {
     const sortedMedian = (xs: number[], ys: number[]) => {
       const slopes: number[] = [];
-      for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) if (xs[j]! !== xs[i]!) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
+      for (let i = 0; i < xs.length; i++)
+        for (let j = i + 1; j < xs.length; j++)
+          if (xs[j]! !== xs[i]!) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
       return median(slopes);
     };
     fc.assert(
-      fc.property(fc.array(fc.record({ day: fc.integer({ min: 0, max: 60 }), value: fc.integer({ min: 0, max: 20 }).map((v) => v / 2) }), { maxLength: 40 }), (pts) => {
-        const sorted = [...pts].map((p, i) => ({ ...p, i })).sort((a, b) => a.day - b.day || a.i - b.i);
-        const d = describeSeries(pts);
-        expect(d.slopePerDay).toBe(sortedMedian(sorted.map((p) => p.day), sorted.map((p) => p.value)));
-        expect(d.slopePerMeasurement).toBe(sortedMedian(sorted.map((_, i) => i + 1), sorted.map((p) => p.value)));
-      }),
+      fc.property(
+        fc.array(
+          fc.record({ day: fc.integer({ min: 0, max: 60 }), value: fc.integer({ min: 0, max: 20 }).map((v) => v / 2) }),
+          { maxLength: 40 },
+        ),
+        (pts) => {
+          const sorted = [...pts].map((p, i) => ({ ...p, i })).sort((a, b) => a.day - b.day || a.i - b.i);
+          const d = describeSeries(pts);
+          expect(d.slopePerDay).toBe(
+            sortedMedian(
+              sorted.map((p) => p.day),
+              sorted.map((p) => p.value),
+            ),
+          );
+          expect(d.slopePerMeasurement).toBe(
+            sortedMedian(
+              sorted.map((_, i) => i + 1),
+              sorted.map((p) => p.value),
+            ),
+          );
+        },
+      ),
       { numRuns: 2000 },
     );
   });

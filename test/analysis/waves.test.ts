@@ -19,7 +19,15 @@ const def: WaveDefinition = {
 
 describe("scoreWave", () => {
   it("averages answered items per subscale, mirrors reverse-keyed items, and adds a total over all items", () => {
-    const s = scoreWave(def, new Map([["a", 4], ["b", 2], ["c", 1], ["d", null]]));
+    const s = scoreWave(
+      def,
+      new Map([
+        ["a", 4],
+        ["b", 2],
+        ["c", 1],
+        ["d", null],
+      ]),
+    );
     expect(s).toEqual([
       { subscale: "s1", n: 2, itemsTotal: 2, score: (4 + (1 + 5 - 2)) / 2 },
       { subscale: "s2", n: 1, itemsTotal: 2, score: 1 },
@@ -33,18 +41,36 @@ describe("scoreWave", () => {
   });
 
   it("scores the shipped GCI-R (5 subscales × 8 items + total) and ATMQ (one total)", () => {
-    const all = (n: number, v: (i: number) => number) => new Map(Array.from({ length: n }, (_, i) => [`item${i + 1}`, v(i + 1)] as [string, number]));
-    const g = scoreWave(GCIR, all(40, (i) => (i <= 8 ? 5 : 1)));
-    expect(g.map((x) => x.subscale)).toEqual(["ondersteuning", "groei", "repressie", "onderlinge_omgang", "leefomgeving", "totaal"]);
+    const all = (n: number, v: (i: number) => number) =>
+      new Map(Array.from({ length: n }, (_, i) => [`item${i + 1}`, v(i + 1)] as [string, number]));
+    const g = scoreWave(
+      GCIR,
+      all(40, (i) => (i <= 8 ? 5 : 1)),
+    );
+    expect(g.map((x) => x.subscale)).toEqual([
+      "ondersteuning",
+      "groei",
+      "repressie",
+      "onderlinge_omgang",
+      "leefomgeving",
+      "totaal",
+    ]);
     expect(g[0]!.score).toBe(5);
     expect(g[1]!.score).toBe(1);
     expect(g[5]!.score).toBe((8 * 5 + 32) / 40);
-    const a = scoreWave(ATMQ, all(11, () => 2));
+    const a = scoreWave(
+      ATMQ,
+      all(11, () => 2),
+    );
     expect(a).toEqual([{ subscale: "totaal", n: 11, itemsTotal: 11, score: 2 }]);
   });
 
   it("round-trips indicator keys and rejects others", () => {
-    expect(parseWaveIndicatorKey(waveIndicatorKey("T2", "gcir", "onderlinge_omgang"))).toEqual({ wave: "T2", instrument: "gcir", subscale: "onderlinge_omgang" });
+    expect(parseWaveIndicatorKey(waveIndicatorKey("T2", "gcir", "onderlinge_omgang"))).toEqual({
+      wave: "T2",
+      instrument: "gcir",
+      subscale: "onderlinge_omgang",
+    });
     expect(parseWaveIndicatorKey("welzijn")).toBeNull();
     expect(parseWaveIndicatorKey("wave:T4:gcir.x")).toBeNull();
   });

@@ -35,14 +35,22 @@ const time = async <T>(f: () => Promise<T>) => {
   return { ms: performance.now() - t0, result };
 };
 
-async function seedYouths(pilotId: number, prefix: string, count: number, items: { versionId: number; item: string }[], measurements: number) {
+async function seedYouths(
+  pilotId: number,
+  prefix: string,
+  count: number,
+  items: { versionId: number; item: string }[],
+  measurements: number,
+) {
   await env.DB.prepare(
     `${seq(count)} INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date)
      SELECT ?1, ?2 || printf('%05d', n), ?3, 'active', 'self', ?3 FROM seq`,
   )
     .bind(pilotId, prefix, START)
     .run();
-  const ids = (await env.DB.prepare("SELECT MIN(id) AS lo, MAX(id) AS hi FROM participants WHERE pilot_id = ?").bind(pilotId).first<{ lo: number; hi: number }>())!;
+  const ids = (await env.DB.prepare("SELECT MIN(id) AS lo, MAX(id) AS hi FROM participants WHERE pilot_id = ?")
+    .bind(pilotId)
+    .first<{ lo: number; hi: number }>())!;
   const versionIds = JSON.stringify([...new Set(items.map((i) => i.versionId))]);
   await env.DB.prepare(
     `${seq(measurements)} INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids, completed_at)
@@ -75,43 +83,87 @@ describe("analysis budgets", () => {
   it("full recompute, incremental recompute and summary downloads", async () => {
     // --- 10,000 youths × 12 indicators × 26 measurements -----------------------------------------
     const { pilot } = await makePilot({ key: "bench10k" });
-    await env.DB.prepare("INSERT INTO instruments (key, name, kind, licensed) VALUES ('bench12', 'Bench', 'frequent', 0)").run();
-    const def = { key: "bench12", kind: "frequent", title: { nl: "Bench", en: "Bench" }, items: BENCH_INDICATORS.map((i) => ({ key: i.items[0], type: "slider" })) };
-    await env.DB.prepare("INSERT INTO instrument_versions (instrument_id, version, definition, complete) SELECT id, 1, ?, 1 FROM instruments WHERE key = 'bench12'").bind(JSON.stringify(def)).run();
-    const vid = (await env.DB.prepare("SELECT v.id FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = 'bench12'").first<{ id: number }>())!.id;
-    const seeded = await time(() => seedYouths(pilot.id, "B", YOUTHS, BENCH_INDICATORS.map((i) => ({ versionId: vid, item: i.items[0]! })), MEASUREMENTS));
-    const responses = (await env.DB.prepare("SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<{ n: number }>())!.n;
+    await env.DB.prepare(
+      "INSERT INTO instruments (key, name, kind, licensed) VALUES ('bench12', 'Bench', 'frequent', 0)",
+    ).run();
+    const def = {
+      key: "bench12",
+      kind: "frequent",
+      title: { nl: "Bench", en: "Bench" },
+      items: BENCH_INDICATORS.map((i) => ({ key: i.items[0], type: "slider" })),
+    };
+    await env.DB.prepare(
+      "INSERT INTO instrument_versions (instrument_id, version, definition, complete) SELECT id, 1, ?, 1 FROM instruments WHERE key = 'bench12'",
+    )
+      .bind(JSON.stringify(def))
+      .run();
+    const vid = (await env.DB.prepare(
+      "SELECT v.id FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = 'bench12'",
+    ).first<{ id: number }>())!.id;
+    const seeded = await time(() =>
+      seedYouths(
+        pilot.id,
+        "B",
+        YOUTHS,
+        BENCH_INDICATORS.map((i) => ({ versionId: vid, item: i.items[0]! })),
+        MEASUREMENTS,
+      ),
+    );
+    const responses = (await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first<{ n: number }>())!.n;
     expect(responses).toBe(YOUTHS * INDICATORS * MEASUREMENTS);
     console.log(`seeded ${responses} answers in ${(seeded.ms / 1000).toFixed(1)} s`);
 
     const indicatorsOf = (key: string) => (key === "bench10k" ? BENCH_INDICATORS : []);
     const full = await time(() => recomputePilot(env.DB, pilot.id, Date.now(), { indicatorsOf }));
     expect(full.result).toEqual({ participants: YOUTHS, changed: YOUTHS * INDICATORS });
-    const stored = (await env.DB.prepare("SELECT COUNT(*) AS n, SUM(n) AS points, SUM(trend IS NOT NULL) AS trends FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<{ n: number; points: number; trends: number }>())!;
+    const stored = (await env.DB.prepare(
+      "SELECT COUNT(*) AS n, SUM(n) AS points, SUM(trend IS NOT NULL) AS trends FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first<{ n: number; points: number; trends: number }>())!;
     expect(stored.n).toBe(YOUTHS * INDICATORS);
     expect(stored.points).toBe(YOUTHS * INDICATORS * MEASUREMENTS);
     // A forced second run (fingerprints cleared): every row recomputed and rewritten as an update.
     const again = await time(() => recomputePilot(env.DB, pilot.id, Date.now(), { indicatorsOf, force: true }));
     expect(again.result.changed).toBe(YOUTHS * INDICATORS);
-    console.log(`BENCH analysis.full_recompute: ${(full.ms / 1000).toFixed(2)} s for ${YOUTHS} youths × ${INDICATORS} indicators × ${MEASUREMENTS} measurements (budget 10 s); forced re-run ${(again.ms / 1000).toFixed(2)} s; ${stored.trends} significant trends`);
+    console.log(
+      `BENCH analysis.full_recompute: ${(full.ms / 1000).toFixed(2)} s for ${YOUTHS} youths × ${INDICATORS} indicators × ${MEASUREMENTS} measurements (budget 10 s); forced re-run ${(again.ms / 1000).toFixed(2)} s; ${stored.trends} significant trends`,
+    );
 
     // --- incremental: one new answer, then the scheduled job's recompute of the queue ----------
-    const one = (await env.DB.prepare("SELECT id FROM participants WHERE pilot_id = ? ORDER BY id LIMIT 1 OFFSET 4242").bind(pilot.id).first<{ id: number }>())!.id;
+    const one = (await env.DB.prepare("SELECT id FROM participants WHERE pilot_id = ? ORDER BY id LIMIT 1 OFFSET 4242")
+      .bind(pilot.id)
+      .first<{ id: number }>())!.id;
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
-      await env.DB.prepare("UPDATE responses SET value = ? WHERE participant_id = ? AND item_key = 'i3' AND occasion_id = (SELECT MAX(id) FROM occasions WHERE participant_id = ?)").bind(i % 2 ? 10 : 0, one, one).run();
-      await env.DB.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(one, Date.now()).run();
+      await env.DB.prepare(
+        "UPDATE responses SET value = ? WHERE participant_id = ? AND item_key = 'i3' AND occasion_id = (SELECT MAX(id) FROM occasions WHERE participant_id = ?)",
+      )
+        .bind(i % 2 ? 10 : 0, one, one)
+        .run();
+      await env.DB.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)")
+        .bind(one, Date.now())
+        .run();
       const inc = await time(() => recomputeQueued(env.DB, Date.now(), { indicatorsOf }));
       expect(inc.result).toEqual({ participants: 1, changed: 1 });
       runs.push(inc.ms);
     }
     runs.sort((a, b) => a - b);
-    console.log(`BENCH analysis.incremental_recompute: ${runs[2]!.toFixed(1)} ms median of 5 (min ${runs[0]!.toFixed(1)}, max ${runs[4]!.toFixed(1)}) after one answer among ${responses} (budget 50 ms)`);
+    console.log(
+      `BENCH analysis.incremental_recompute: ${runs[2]!.toFixed(1)} ms median of 5 (min ${runs[0]!.toFixed(1)}, max ${runs[4]!.toFixed(1)}) after one answer among ${responses} (budget 50 ms)`,
+    );
 
     // --- per-pilot summary download for 1,000 youths (the real fier indicators, recomputed) -------
     const { pilot: fier, versions } = await makePilot({ key: "fier" });
     const items = [
-      ...["persoonlijk", "gezin", "vrienden", "algemeen"].map((item) => ({ versionId: versions.get("welzijn")!, item })),
+      ...["persoonlijk", "gezin", "vrienden", "algemeen"].map((item) => ({
+        versionId: versions.get("welzijn")!,
+        item,
+      })),
       { versionId: versions.get("functioneren")!, item: "school_werk" },
       ...["gezien", "beslissen", "goed_in"].map((item) => ({ versionId: versions.get("basisbehoeften")!, item })),
       ...["toekomst", "talenten", "motivatie_school"].map((item) => ({ versionId: versions.get("pilot_fier")!, item })),
@@ -120,11 +172,18 @@ describe("analysis budgets", () => {
     const pre = await recomputePilot(env.DB, fier.id, Date.now());
     expect(pre.participants).toBe(SUMMARY_YOUTHS);
     const auth = { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` };
-    const downloads: Record<string, number[]> = { "wide.csv": [], "indicators.csv": [], "codebook.csv": [], "report.html": [] };
+    const downloads: Record<string, number[]> = {
+      "wide.csv": [],
+      "indicators.csv": [],
+      "codebook.csv": [],
+      "report.html": [],
+    };
     for (let i = 0; i < 3; i++) {
       for (const d of Object.keys(downloads)) {
         const r = await time(async () => {
-          const res = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/fier/summary/${d}`, { headers: auth });
+          const res = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/fier/summary/${d}`, {
+            headers: auth,
+          });
           return { status: res.status, body: await res.text() };
         });
         expect(r.result.status).toBe(200);
@@ -134,7 +193,11 @@ describe("analysis budgets", () => {
       }
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-    console.log(`BENCH analysis.summary_download: ${med(downloads["wide.csv"]!).toFixed(0)} ms wide.csv for ${SUMMARY_YOUTHS} youths, median of 3 (budget 1000 ms)`);
-    console.log(`  also: indicators.csv ${med(downloads["indicators.csv"]!).toFixed(0)} ms, codebook.csv ${med(downloads["codebook.csv"]!).toFixed(0)} ms, report.html (7,000 plots) ${med(downloads["report.html"]!).toFixed(0)} ms`);
+    console.log(
+      `BENCH analysis.summary_download: ${med(downloads["wide.csv"]!).toFixed(0)} ms wide.csv for ${SUMMARY_YOUTHS} youths, median of 3 (budget 1000 ms)`,
+    );
+    console.log(
+      `  also: indicators.csv ${med(downloads["indicators.csv"]!).toFixed(0)} ms, codebook.csv ${med(downloads["codebook.csv"]!).toFixed(0)} ms, report.html (7,000 plots) ${med(downloads["report.html"]!).toFixed(0)} ms`,
+    );
   });
 });

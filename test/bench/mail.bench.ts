@@ -78,9 +78,13 @@ describe("mail benchmark", () => {
     expect(opened).toBe(N);
     expect(planned.filter((p) => p.decision.action === "send")).toHaveLength(N);
     expect(enqueued).toBe(N);
-    console.log(`BENCH mail-planning-roundtrips: ${((c1.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c1.counter.roundTrips} for ${N} youths: open + plan + enqueue, ${planMs.toFixed(0)} ms) (budget ≤1)`);
+    console.log(
+      `BENCH mail-planning-roundtrips: ${((c1.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c1.counter.roundTrips} for ${N} youths: open + plan + enqueue, ${planMs.toFixed(0)} ms) (budget ≤1)`,
+    );
     // Those rows must not be delivered by the next run: cancel them.
-    await env.DB.prepare("UPDATE outbox SET status = 'cancelled', last_error = 'bench' WHERE pilot_id = ?").bind(planOnly.id).run();
+    await env.DB.prepare("UPDATE outbox SET status = 'cancelled', last_error = 'bench' WHERE pilot_id = ?")
+      .bind(planOnly.id)
+      .run();
     await env.DB.prepare("UPDATE participants SET status = 'completed' WHERE pilot_id = ?").bind(planOnly.id).run();
 
     // 2. A whole scheduled run over a second pilot of N due youths, counted, then the Queue delivers.
@@ -88,11 +92,17 @@ describe("mail benchmark", () => {
     const youths = await bulkParticipants(pilot.id, N, { domain: sink.domain, start: today, prefix: "Q" });
     const c2 = countingD1(env.DB);
     const t2 = performance.now();
-    const summary = await runScheduled({ ...env, DB: c2.d1 } as Env, now, { type: "manual", by: "bench", pilotId: pilot.id });
+    const summary = await runScheduled({ ...env, DB: c2.d1 } as Env, now, {
+      type: "manual",
+      by: "bench",
+      pilotId: pilot.id,
+    });
     const runMs = performance.now() - t2;
     expect(summary.enqueued).toBe(N);
     expect(summary.queuedBatches).toBeGreaterThan(0);
-    console.log(`BENCH mail-run-roundtrips: ${((c2.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c2.counter.roundTrips} for a whole run over ${N} due youths incl. fan-out, ${runMs.toFixed(0)} ms) (budget ≤1)`);
+    console.log(
+      `BENCH mail-run-roundtrips: ${((c2.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c2.counter.roundTrips} for a whole run over ${N} due youths incl. fan-out, ${runMs.toFixed(0)} ms) (budget ≤1)`,
+    );
 
     const tq = performance.now();
     await drained([pilot.id], now, 900_000);
@@ -102,6 +112,8 @@ describe("mail benchmark", () => {
     const per = perRecipient(messages);
     expect(per.size).toBe(N);
     expect(youths.every((y) => per.get(`${y.code.toLowerCase()}@${sink.domain}`) === 1)).toBe(true);
-    console.log(`BENCH mail-queue-delivery: ${(N / secs).toFixed(1)} mails/s (${N} mails through the Queue into the SMTP sink in ${secs.toFixed(1)} s) (budget ≥50)`);
+    console.log(
+      `BENCH mail-queue-delivery: ${(N / secs).toFixed(1)} mails/s (${N} mails through the Queue into the SMTP sink in ${secs.toFixed(1)} s) (budget ≥50)`,
+    );
   });
 });

@@ -35,7 +35,10 @@ describe("demo codebooks", () => {
 
   it("the demo researcher sees the counts and downloads the coded comments", async () => {
     const p = DEMO_PILOTS[0]!;
-    const [u] = await getDb(env.DB).select().from(schema.staffUsers).where(eq(schema.staffUsers.email, demoStaff(p.key).researcher));
+    const [u] = await getDb(env.DB)
+      .select()
+      .from(schema.staffUsers)
+      .where(eq(schema.staffUsers.email, demoStaff(p.key).researcher));
     const s = await sessionFor(u!.id);
     const book = await (await call(s, "GET", `/staff/pilots/${p.key}/codebook`)).text();
     const counts = [...book.matchAll(/class="count-tags">(\d+)</g)].map((m) => Number(m[1]));

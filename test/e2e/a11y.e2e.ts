@@ -1,10 +1,10 @@
 // Accessibility in a real browser: axe-core (WCAG 2.1 A and AA rules) over the youth questionnaire on a
 // phone, its error page, the invitation e-mail and the pause page, and the pages staff use — sign-in,
-// workspace, youth, settings, reminders, admin screens, summaries and the downloadable report. None may have a violation.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+// workspace, youth, settings, reminders, admin screens, summaries and the downloadable report. None may have a
+// violation.
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, eventually, fireCron, launchBrowser, mailbox, signIn, stack, violations } from "./support";
-
 
 let browser: Browser;
 beforeAll(async () => {
@@ -14,9 +14,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-
 // The pages' CSPs forbid scripts they did not ship; axe is injected by the test, so only here is CSP bypassed.
-const newContext = (opts: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> => browser.newContext({ bypassCSP: true, locale: "nl-NL", ...opts });
+const newContext = (opts: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> =>
+  browser.newContext({ bypassCSP: true, locale: "nl-NL", ...opts });
 
 describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
   it("the youth questionnaire on a phone: untouched, answered, thanked, and its error page", async () => {
@@ -46,10 +46,17 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
 
   it("the invitation e-mail and the pause page it links to, before and after pausing", async () => {
     const email = `a11y.${Date.now()}@example.test`;
-    const created = await api("/api/v1/dev/fixtures/pilot", { method: "POST", body: JSON.stringify({ youths: [{ email, history: [] }] }) });
+    const created = await api("/api/v1/dev/fixtures/pilot", {
+      method: "POST",
+      body: JSON.stringify({ youths: [{ email, history: [] }] }),
+    });
     expect(created.status).toBe(201);
     await fireCron();
-    const mail = await eventually(async () => (await mailbox().list()).find((m) => m.to.some((t) => t.address === email)), 30_000, "the invitation");
+    const mail = await eventually(
+      async () => (await mailbox().list()).find((m) => m.to.some((t) => t.address === email)),
+      30_000,
+      "the invitation",
+    );
     const context = await newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.setContent(mail.html, { waitUntil: "load" });
@@ -76,8 +83,16 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     const context = await newContext();
     const { page } = await signIn(context, "onderzoeker.fier@demo.invalid");
     const results: Record<string, string[]> = { home: await violations(page) };
-    for (const path of ["/staff/pilots/fier", "/staff/pilots/fier/youths/DEMO-FIE-01", "/staff/pilots/fier/settings", "/staff/pilots/fier/reminders", "/staff/pilots/fier/enrol", "/staff/pilots/fier/import",
-      "/staff/pilots/fier/codebook", "/staff/pilots/fier/youths/DEMO-FIE-01/comments"]) {
+    for (const path of [
+      "/staff/pilots/fier",
+      "/staff/pilots/fier/youths/DEMO-FIE-01",
+      "/staff/pilots/fier/settings",
+      "/staff/pilots/fier/reminders",
+      "/staff/pilots/fier/enrol",
+      "/staff/pilots/fier/import",
+      "/staff/pilots/fier/codebook",
+      "/staff/pilots/fier/youths/DEMO-FIE-01/comments",
+    ]) {
       const res = await page.goto(`${stack().url}${path}`);
       expect(res!.status(), path).toBe(200);
       results[path] = await violations(page);
@@ -96,7 +111,15 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     const context = await newContext();
     const { page } = await signIn(context, "admin@demo.invalid");
     const results: Record<string, string[]> = {};
-    for (const path of ["/staff/admin", "/staff/admin/pilots", "/staff/admin/pilots/new", "/staff/admin/pilots/fier", "/staff/admin/staff", "/staff/admin/staff/new", "/staff/admin/tokens"]) {
+    for (const path of [
+      "/staff/admin",
+      "/staff/admin/pilots",
+      "/staff/admin/pilots/new",
+      "/staff/admin/pilots/fier",
+      "/staff/admin/staff",
+      "/staff/admin/staff/new",
+      "/staff/admin/tokens",
+    ]) {
       const res = await page.goto(`${stack().url}${path}`);
       expect(res!.status(), path).toBe(200);
       results[path] = await violations(page);
@@ -114,7 +137,10 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     results["new pilot with errors"] = await violations(page);
     await page.goto(`${stack().url}/staff/admin/staff/new`);
     await page.getByLabel(/^E-mailadres/).fill("geen-adres");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Medewerker toevoegen" }).click()]);
+    await Promise.all([
+      page.waitForLoadState("load"),
+      page.getByRole("button", { name: "Medewerker toevoegen" }).click(),
+    ]);
     expect(await page.locator("#email-error").count()).toBe(1);
     results["new staff member with errors"] = await violations(page);
     await page.goto(`${stack().url}/staff/admin/tokens`);

@@ -6,7 +6,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, launchBrowser, mailbox, parseCsv, signIn, stack, violations } from "./support";
 
-
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -24,7 +23,11 @@ async function youthWithTwoOpen(except: string[] = []) {
     expect(res.status).toBe(200);
     const { participants } = (await res.json()) as Overview;
     const found = participants.filter(
-      (p) => p.status === "active" && !except.includes(p.code) && p.occasions.some((o) => o.kind === "wave" && open(o)) && p.occasions.some((o) => o.kind === "frequent" && open(o)),
+      (p) =>
+        p.status === "active" &&
+        !except.includes(p.code) &&
+        p.occasions.some((o) => o.kind === "wave" && open(o)) &&
+        p.occasions.some((o) => o.kind === "frequent" && open(o)),
     );
     if (found.length) return { pilot, code: found[found.length - 1]!.code };
   }
@@ -33,11 +36,14 @@ async function youthWithTwoOpen(except: string[] = []) {
 /** A demo youth with one open questionnaire at least, other than `except`. */
 async function youthWithOpen(pilot: string, except: string[]) {
   const { participants } = (await (await api(`/api/v1/pilots/${pilot}/participants`)).json()) as Overview;
-  return participants.filter((p) => p.status === "active" && !except.includes(p.code) && p.occasions.some(open)).map((p) => p.code)[0]!;
+  return participants
+    .filter((p) => p.status === "active" && !except.includes(p.code) && p.occasions.some(open))
+    .map((p) => p.code)[0]!;
 }
 const researcherOf = (pilot: string) => `onderzoeker.${pilot}@demo.invalid`;
 const youthAddress = (code: string) => `jongere.${code.toLowerCase()}@demo.invalid`;
-const phone = (): Promise<BrowserContext> => browser.newContext({ viewport: { width: 390, height: 844 }, locale: "nl-NL", bypassCSP: true });
+const phone = (): Promise<BrowserContext> =>
+  browser.newContext({ viewport: { width: 390, height: 844 }, locale: "nl-NL", bypassCSP: true });
 
 async function expectQuickExit(page: Page) {
   const exit = page.locator("#quick-exit");
@@ -65,7 +71,9 @@ describe("one mail for all her open questionnaires, and assisted entry", () => {
     const { pilot, code } = await youthWithTwoOpen();
     // Mail at any hour for this test (the demo pilots keep quiet hours and Sundays); restored afterwards.
     const settings = `/api/v1/pilots/${pilot}/settings`;
-    const kept = ((await (await api(settings)).json()) as { reminders: { quietHours: unknown; quietWeekdays: unknown } }).reminders;
+    const kept = (
+      (await (await api(settings)).json()) as { reminders: { quietHours: unknown; quietWeekdays: unknown } }
+    ).reminders;
     const put = (reminders: unknown) => api(settings, { method: "PUT", body: JSON.stringify({ reminders }) });
     expect((await put({ quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [] })).status).toBe(200);
     try {
@@ -80,7 +88,9 @@ async function story(pilot: string, code: string) {
   const started = Date.now() - 1_000;
   {
     const box = mailbox();
-    const before = new Set((await box.list()).filter((m) => m.to.some((t) => t.address === youthAddress(code))).map((m) => m.id));
+    const before = new Set(
+      (await box.list()).filter((m) => m.to.some((t) => t.address === youthAddress(code))).map((m) => m.id),
+    );
 
     // Her researcher re-sends her current link from the workspace (through the outbox).
     const desk = await browser.newContext({ locale: "nl-NL", bypassCSP: true });
@@ -92,11 +102,18 @@ async function story(pilot: string, code: string) {
     expect(await staff.locator("#links-notice").textContent()).toContain("opnieuw");
     expect(await violations(staff)).toEqual([]);
 
-    const mail = await box.waitFor((m) => m.to.some((t) => t.address === youthAddress(code)) && !before.has(m.id), 20_000);
+    const mail = await box.waitFor(
+      (m) => m.to.some((t) => t.address === youthAddress(code)) && !before.has(m.id),
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    const fresh = (await box.list()).filter((m) => m.to.some((t) => t.address === youthAddress(code)) && !before.has(m.id));
+    const fresh = (await box.list()).filter(
+      (m) => m.to.some((t) => t.address === youthAddress(code)) && !before.has(m.id),
+    );
     expect(fresh).toHaveLength(1); // one mail for all her open questionnaires
-    expect(mail.text).toMatch(/er staan \d+ korte vragenlijsten voor je klaar\. Met de link hieronder vul je ze na elkaar in\./);
+    expect(mail.text).toMatch(
+      /er staan \d+ korte vragenlijsten voor je klaar\. Met de link hieronder vul je ze na elkaar in\./,
+    );
     expect(mail.text).toMatch(/Samen duurt het invullen ongeveer \d+ minuten\./);
     const link = new RegExp(`${stack().url.replace(/[.]/g, "\\.")}/q/[A-Za-z0-9_-]{43}`).exec(mail.text)![0];
 
@@ -113,7 +130,8 @@ async function story(pilot: string, code: string) {
       if (!/\/q\/[A-Za-z0-9_-]{43}/.test(url)) throw new Error(`unexpected page ${url}`);
       await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
       await expectQuickExit(page);
-      if (/n=next/.test(url)) expect(await page.locator("body").textContent()).toContain("Er staat nog een vragenlijst voor je klaar");
+      if (/n=next/.test(url))
+        expect(await page.locator("body").textContent()).toContain("Er staat nog een vragenlijst voor je klaar");
       expect(await violations(page)).toEqual([]);
       if (await answerAndContinue(page)) questionnaires++;
     }
@@ -127,7 +145,8 @@ async function story(pilot: string, code: string) {
     const me = after.participants.find((p) => p.code === code)!;
     expect(me.occasions.filter(open)).toEqual([]);
 
-    // Kiosk on the same (group) computer: mode kiosk and the researcher; after the send the page is empty and Back shows nothing.
+    // Kiosk on the same (group) computer: mode kiosk and the researcher; after the send the page is empty and Back
+    // shows nothing.
     const kioskYouth = await youthWithOpen(pilot, [code]);
     await staff.goto(`${stack().url}/staff/pilots/${pilot}/youths/${encodeURIComponent(kioskYouth)}/links`);
     const kioskButton = staff.locator('button[id^="kiosk-"]').first();
@@ -164,9 +183,14 @@ async function story(pilot: string, code: string) {
     const hers = csv.filter((r) => r[0] === code && Date.parse(r[atCol]!) >= started);
     expect(hers.length).toBeGreaterThanOrEqual(2); // one answer in each questionnaire at least
     expect(hers.every((r) => r[modeCol] === "self")).toBe(true);
-    for (const [action, who] of [["answers.kiosk", kioskYouth], ["answers.phone", phoneYouth]] as const) {
+    for (const [action, who] of [
+      ["answers.kiosk", kioskYouth],
+      ["answers.phone", phoneYouth],
+    ] as const) {
       const res = await api(`/api/v1/audit?pilot=${pilot}&action=${action}`);
-      const { entries } = (await res.json()) as { entries: { target: string; actorId: string; details: { enteredBy: number } }[] };
+      const { entries } = (await res.json()) as {
+        entries: { target: string; actorId: string; details: { enteredBy: number } }[];
+      };
       const entry = entries.find((e) => e.target === who)!;
       expect(entry.actorId).toMatch(/^staff:\d+$/);
       expect(entry.actorId).toBe(`staff:${entry.details.enteredBy}`);

@@ -9,15 +9,22 @@ describe("fan-out through the Queue", () => {
   it("delivers every invitation of a large run once, and a second cron adds none", async () => {
     const tag = `fan${Date.now()}`;
     const emails = Array.from({ length: YOUTHS }, (_, i) => `${tag}.${i}@example.test`);
-    const created = await api("/api/v1/dev/fixtures/pilot", { method: "POST", body: JSON.stringify({ youths: emails.map((email) => ({ email, history: [] })) }) });
+    const created = await api("/api/v1/dev/fixtures/pilot", {
+      method: "POST",
+      body: JSON.stringify({ youths: emails.map((email) => ({ email, history: [] })) }),
+    });
     expect(created.status).toBe(201);
 
     const ours = async () => (await mailbox().list()).filter((m) => m.to.some((t) => t.address.startsWith(`${tag}.`)));
     await fireCron();
-    const arrived = await eventually(async () => {
-      const list = await ours();
-      return list.length >= YOUTHS ? list : undefined;
-    }, 60_000, `${YOUTHS} invitations`);
+    const arrived = await eventually(
+      async () => {
+        const list = await ours();
+        return list.length >= YOUTHS ? list : undefined;
+      },
+      60_000,
+      `${YOUTHS} invitations`,
+    );
     const recipients = arrived.map((m) => m.to[0]!.address).sort();
     expect(recipients).toEqual([...emails].sort());
 

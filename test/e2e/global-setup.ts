@@ -25,13 +25,23 @@ export default async function setup(project: TestProject) {
   const vars: Record<string, string> = ensureDevVars(root);
   const persistTo = mkdtempSync(join(tmpdir(), "outcome-e2e-"));
   const [port, smtpPort, mailWebPort] = [await freePort(), await freePort(), await freePort()];
-  const stack = await startStack({ rootDir: root, port, smtpPort, mailWebPort, persistTo, stdio: process.env.E2E_VERBOSE ? "inherit" : "pipe" });
+  const stack = await startStack({
+    rootDir: root,
+    port,
+    smtpPort,
+    mailWebPort,
+    persistTo,
+    stdio: process.env.E2E_VERBOSE ? "inherit" : "pipe",
+  });
   const devToken = vars.DEV_ADMIN_TOKEN!;
   // wrangler dev reloads the worker when a source file changes (no flag turns that off); a reload
   // mid-request answers 503, so a developer editing while the e2e tests start gets a retry, not a failure.
   let seeded: Response;
   for (let attempt = 1; ; attempt++) {
-    seeded = await fetch(`${stack.url}/api/v1/dev/seed`, { method: "POST", headers: { authorization: `Bearer ${devToken}` } });
+    seeded = await fetch(`${stack.url}/api/v1/dev/seed`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${devToken}` },
+    });
     if (seeded.status !== 503 || attempt === 5) break;
     await new Promise((r) => setTimeout(r, 2000));
   }

@@ -27,9 +27,15 @@ async function clickSlider(page: Page, id: string, value: number) {
 describe("the whole loop through real components", () => {
   it("cron → e-mail → Chromium → D1 → recompute → CSV", async () => {
     const email = `loop.${Date.now()}@example.test`;
-    const created = await api("/api/v1/dev/fixtures/pilot", { method: "POST", body: JSON.stringify({ youths: [{ email, history: [4, 5, 5, 6, 7] }] }) });
+    const created = await api("/api/v1/dev/fixtures/pilot", {
+      method: "POST",
+      body: JSON.stringify({ youths: [{ email, history: [4, 5, 5, 6, 7] }] }),
+    });
     expect(created.status).toBe(201);
-    const { pilot, codes: [code] } = (await created.json()) as { pilot: string; codes: string[] };
+    const {
+      pilot,
+      codes: [code],
+    } = (await created.json()) as { pilot: string; codes: string[] };
 
     // 1. The cron opens today's occasion and mails the invitation over SMTP to the catcher.
     await fireCron();
@@ -70,14 +76,31 @@ describe("the whole loop through real components", () => {
 
     // 4. The next cron recomputes her indicators; 5. the coordinator's CSV shows them.
     await fireCron();
-    const rows = await eventually(async () => {
-      const res = await api(`/api/v1/pilots/${pilot}/summary/indicators.csv`);
-      expect(res.status).toBe(200);
-      const table = parseCsv(await res.text());
-      const welzijnRow = table.find((r) => r[0] === code && r[1] === "welzijn");
-      return welzijnRow?.[2] === "6" ? table : undefined;
-    }, 20_000, "the recomputed welzijn row");
-    expect(rows[0]).toEqual(["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"]);
+    const rows = await eventually(
+      async () => {
+        const res = await api(`/api/v1/pilots/${pilot}/summary/indicators.csv`);
+        expect(res.status).toBe(200);
+        const table = parseCsv(await res.text());
+        const welzijnRow = table.find((r) => r[0] === code && r[1] === "welzijn");
+        return welzijnRow?.[2] === "6" ? table : undefined;
+      },
+      20_000,
+      "the recomputed welzijn row",
+    );
+    expect(rows[0]).toEqual([
+      "participant_code",
+      "indicator",
+      "n",
+      "mean",
+      "min",
+      "max",
+      "slope_per_measurement",
+      "slope_per_day",
+      "kendall_s",
+      "mk_p",
+      "trend",
+      "band",
+    ]);
     const w = rows.find((r) => r[0] === code && r[1] === "welzijn")!;
     // welzijn per occasion 4,5,5,6,7,8 on days 0,14,…,70 (worked out in test/jobs/README.md)
     expect(Number(w[3])).toBeCloseTo(35 / 6, 9);

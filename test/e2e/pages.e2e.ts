@@ -6,7 +6,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, launchBrowser, stack, violations } from "./support";
 
-
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -27,15 +26,18 @@ async function demoLink(kind: "frequent" | "wave", pilots = ["fier", "sterkhuis"
   throw new Error(`no open ${kind} questionnaire in the demo`);
 }
 
-
 /** The names of the answer radio groups on the page (0–10 items without JavaScript, and choice items). */
 const radioGroups = (page: Page) =>
-  page.locator('form input[type="radio"]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+  page
+    .locator('form input[type="radio"]')
+    .evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
 
 /** Chooses `pick(values)` in every radio group of the page by tapping its label. */
 async function answerAll(page: Page, pick: (values: string[]) => string) {
   for (const name of await radioGroups(page)) {
-    const values = await page.locator(`input[type="radio"][name="${name}"]`).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const values = await page
+      .locator(`input[type="radio"][name="${name}"]`)
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
     await page.locator(`label:has(input[name="${name}"][value="${pick(values)}"])`).click();
   }
 }
@@ -88,7 +90,9 @@ describe("the questionnaire in pages", () => {
     expect(await progress(page)).toBe(`Stap 2 van ${total}`);
     // page 2: two answers, saved in the background while she is still on the page
     const groups2 = await radioGroups(page);
-    const saved = page.waitForResponse((r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200);
+    const saved = page.waitForResponse(
+      (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
+    );
     for (const name of groups2.slice(0, 2)) {
       const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
       await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
@@ -104,7 +108,8 @@ describe("the questionnaire in pages", () => {
     await again.goto(link);
     await again.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
     expect(await progress(again)).toBe(`Stap 2 van ${total}`);
-    for (const name of groups2.slice(0, 2)) expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
+    for (const name of groups2.slice(0, 2))
+      expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
     expect(await again.locator(`input[name="${groups2[2]}"]:checked`).count()).toBe(0);
     // Back: page 1 as she left it
     await Promise.all([again.waitForURL(/[?&]p=1/), again.locator('button[value="back"]').click()]);
@@ -114,7 +119,10 @@ describe("the questionnaire in pages", () => {
     // on to the end: every page has the quick exit; the last one sends
     for (let n = 1; n < total; n++) {
       await expectQuickExit(again);
-      await Promise.all([again.waitForURL(new RegExp(`[?&]p=${n + 1}`)), again.locator('button[value="next"]').click()]);
+      await Promise.all([
+        again.waitForURL(new RegExp(`[?&]p=${n + 1}`)),
+        again.locator('button[value="next"]').click(),
+      ]);
     }
     expect(await progress(again)).toBe(`Stap ${total} van ${total}`);
     await answerAll(again, (v) => v[v.length - 1]!);
@@ -164,7 +172,8 @@ describe("the questionnaire in pages", () => {
       if (n === 1) {
         // Back without JavaScript keeps what she chose
         await Promise.all([page.waitForURL(/[?&]p=1/), page.locator('button[value="back"]').click()]);
-        for (const name of await radioGroups(page)) expect(await page.locator(`input[name="${name}"]:checked`).count()).toBe(1);
+        for (const name of await radioGroups(page))
+          expect(await page.locator(`input[name="${name}"]:checked`).count()).toBe(1);
         await Promise.all([page.waitForURL(/[?&]p=2/), page.locator('button[value="next"]').click()]);
       }
     }
@@ -180,16 +189,22 @@ describe("the questionnaire in pages", () => {
     const first = await phone();
     let refused = 0;
     // The network answers her first save as the Worker does when D1 fails for a moment (worker/app.ts).
-    await first.route((url) => url.pathname.endsWith("/draft"), (route) => {
-      if (route.request().method() !== "POST" || refused > 0) return route.continue();
-      refused++;
-      return route.fulfill({ status: 503, headers: { "Retry-After": "1" }, contentType: "text/html", body: "" });
-    });
+    await first.route(
+      (url) => url.pathname.endsWith("/draft"),
+      (route) => {
+        if (route.request().method() !== "POST" || refused > 0) return route.continue();
+        refused++;
+        return route.fulfill({ status: 503, headers: { "Retry-After": "1" }, contentType: "text/html", body: "" });
+      },
+    );
     const page = await first.newPage();
     await page.goto(link);
     await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
     const [name] = await radioGroups(page);
-    const saved = page.waitForResponse((r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200, { timeout: 20_000 });
+    const saved = page.waitForResponse(
+      (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
+      { timeout: 20_000 },
+    );
     const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
     await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
     await saved; // without a retry only her next change would have saved it
@@ -198,7 +213,9 @@ describe("the questionnaire in pages", () => {
     const second = await phone();
     const again = await second.newPage();
     await again.goto(link);
-    const checked = await again.locator("input:checked").evaluateAll((els) => els.map((e) => `${(e as HTMLInputElement).name}=${(e as HTMLInputElement).value}`));
+    const checked = await again
+      .locator("input:checked")
+      .evaluateAll((els) => els.map((e) => `${(e as HTMLInputElement).name}=${(e as HTMLInputElement).value}`));
     expect(checked, `${name}=${last} on ${again.url()}`).toContain(`${name}=${last}`);
     await second.close();
   });

@@ -33,7 +33,10 @@ type Stack = { url: string; mailUrl: string; stop(): Promise<void> };
 let stack: Stack;
 let browser: Browser;
 let dir: string;
-let box: { list(): Promise<MaildevMessage[]>; waitFor(p: (m: MaildevMessage) => boolean, ms?: number): Promise<MaildevMessage> };
+let box: {
+  list(): Promise<MaildevMessage[]>;
+  waitFor(p: (m: MaildevMessage) => boolean, ms?: number): Promise<MaildevMessage>;
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "outcome-production-"));
@@ -41,10 +44,24 @@ beforeAll(async () => {
   writeFileSync(config, portableWranglerToml());
   // 1. Secrets, generated as the README says (openssl rand -base64 32): never DEV_MODE, never a dev token.
   const secret = () => randomBytes(32).toString("base64");
-  writeFileSync(join(dir, ".dev.vars.production"), `LINK_SECRET="${secret()}"\nCONTACT_KEY="${secret()}"\nSESSION_SECRET="${secret()}"\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, ".dev.vars.production"),
+    `LINK_SECRET="${secret()}"\nCONTACT_KEY="${secret()}"\nSESSION_SECRET="${secret()}"\n`,
+    { mode: 0o600 },
+  );
   const persistTo = join(dir, "state");
   // 2. Setup against the empty local database.
-  const setup = await runScript("setup.mjs", ["--admin", ADMIN, "--local", "--env", "production", "--config", config, "--persist-to", persistTo]);
+  const setup = await runScript("setup.mjs", [
+    "--admin",
+    ADMIN,
+    "--local",
+    "--env",
+    "production",
+    "--config",
+    config,
+    "--persist-to",
+    persistTo,
+  ]);
   expect(setup.code, setup.output).toBe(0);
   expect(setup.output).toContain(`first admin created: ${ADMIN}`);
   // 3. The Worker as production runs it: https, production's bindings and vars, the catcher as relay.
@@ -72,8 +89,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const newContext = (viewport = { width: 1280, height: 900 }) => browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: "nl-NL" });
-const mailTo = (address: string, after: Set<string>, timeoutMs = 20_000) => box.waitFor((m) => m.to.some((t) => t.address === address) && !after.has(m.id), timeoutMs);
+const newContext = (viewport = { width: 1280, height: 900 }) =>
+  browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: "nl-NL" });
+const mailTo = (address: string, after: Set<string>, timeoutMs = 20_000) =>
+  box.waitFor((m) => m.to.some((t) => t.address === address) && !after.has(m.id), timeoutMs);
 const seen = async () => new Set((await box.list()).map((m) => m.id));
 const fireCron = async () => {
   const res = await loopbackFetch(`${stack.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
@@ -98,7 +117,9 @@ async function signIn(context: BrowserContext, email: string): Promise<Page> {
 
 describe("into service: production-shaped run from an empty database", () => {
   it("serves https with no dev routes and the built-in questionnaires installed by setup", async () => {
-    const doc = (await (await loopbackFetch(`${stack.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await loopbackFetch(`${stack.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(doc.paths).filter((p) => p.includes("/dev/"))).toEqual([]);
     expect((await loopbackFetch(`${stack.url}/api/v1/dev/seed`, { method: "POST" })).status).toBe(404);
     expect((await loopbackFetch(`${stack.url}/healthz`)).status).toBe(200);
@@ -114,14 +135,23 @@ describe("into service: production-shaped run from an empty database", () => {
     await admin.getByLabel(/^Sleutel/).fill("proef");
     await admin.getByLabel(/^Naam/).fill("Proefpilot");
     await admin.getByLabel(/^Organisatie/).fill("Zorgorganisatie Proef");
-    await Promise.all([admin.waitForURL(/\/staff\/admin\/pilots\/proef/), admin.getByRole("button", { name: /Pilot aanmaken/ }).click()]);
+    await Promise.all([
+      admin.waitForURL(/\/staff\/admin\/pilots\/proef/),
+      admin.getByRole("button", { name: /Pilot aanmaken/ }).click(),
+    ]);
 
-    for (const [email, name, role] of [[RESEARCHER, "Onderzoeker Proef", "researcher"], [COORDINATOR, "Coördinator Proef", "coordinator"]] as const) {
+    for (const [email, name, role] of [
+      [RESEARCHER, "Onderzoeker Proef", "researcher"],
+      [COORDINATOR, "Coördinator Proef", "coordinator"],
+    ] as const) {
       await admin.goto(`${stack.url}/staff/admin/staff/new`);
       await admin.getByLabel(/^E-mailadres/).fill(email);
       await admin.getByLabel(/^Naam/).fill(name);
       await admin.locator(`[name="role:proef"]`).selectOption(role);
-      await Promise.all([admin.waitForURL(/\/staff\/admin\/staff\/\d+/), admin.getByRole("button", { name: /Medewerker toevoegen/ }).click()]);
+      await Promise.all([
+        admin.waitForURL(/\/staff\/admin\/staff\/\d+/),
+        admin.getByRole("button", { name: /Medewerker toevoegen/ }).click(),
+      ]);
       expect(await admin.content()).toContain(email);
     }
     await adminContext.close();
@@ -175,14 +205,19 @@ describe("into service: production-shaped run from an empty database", () => {
     const coordinatorContext = await newContext();
     const coordinator = await signIn(coordinatorContext, COORDINATOR);
     await expect
-      .poll(async () => {
-        await coordinator.goto(`${stack.url}/reports/pilots/proef`);
-        return coordinator.content();
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          await coordinator.goto(`${stack.url}/reports/pilots/proef`);
+          return coordinator.content();
+        },
+        { timeout: 20_000 },
+      )
       .toMatch(/PROEF-01/);
     const csv = await coordinatorContext.request.get(`${stack.url}/api/v1/pilots/proef/summary/indicators.csv`);
     expect(csv.status()).toBe(200);
-    const row = (await csv.text()).split(/\r?\n/).find((l) => l.startsWith("PROEF-01,welzijn,") || l.startsWith("PROEF-01;welzijn;"));
+    const row = (await csv.text())
+      .split(/\r?\n/)
+      .find((l) => l.startsWith("PROEF-01,welzijn,") || l.startsWith("PROEF-01;welzijn;"));
     expect(row, "welzijn row for PROEF-01").toBeDefined();
     expect(row!.split(/[,;]/).slice(2, 4)).toEqual(["1", "7"]); // n = 1, mean = 7
     await coordinatorContext.close();

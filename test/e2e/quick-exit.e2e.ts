@@ -17,7 +17,9 @@ const NEUTRAL = "https://www.google.nl/";
 async function phone(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "nl-NL" });
   // The machine is offline: answer for the neutral site so the navigation can complete.
-  await context.route(`${NEUTRAL}**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>Google</title>" }));
+  await context.route(`${NEUTRAL}**`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: "<title>Google</title>" }),
+  );
   return context;
 }
 
@@ -49,10 +51,13 @@ describe("quick exit", () => {
     const page = await context.newPage();
     await page.goto(await demoLink());
     await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
-    await Promise.all([page.waitForURL(NEUTRAL), (async () => {
-      await page.keyboard.press("Escape");
-      await page.keyboard.press("Escape");
-    })()]);
+    await Promise.all([
+      page.waitForURL(NEUTRAL),
+      (async () => {
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("Escape");
+      })(),
+    ]);
     expect(page.url()).toBe(NEUTRAL);
     await context.close();
   });

@@ -36,20 +36,27 @@ describe("coordinator summaries in the browser", () => {
       const codes = await table.locator("tbody tr td.code").allTextContents();
       expect(codes.slice(0, youths).every((c) => /^DEMO-[A-Z]{3}-\d{2}$/.test(c))).toBe(true);
       // colour bands are painted (a cell's background is not transparent), and the legend explains them
-      const painted = await table.locator("td").evaluateAll((tds) => tds.filter((td) => getComputedStyle(td).backgroundColor !== "rgba(0, 0, 0, 0)").length);
+      const painted = await table
+        .locator("td")
+        .evaluateAll((tds) => tds.filter((td) => getComputedStyle(td).backgroundColor !== "rgba(0, 0, 0, 0)").length);
       expect(painted).toBeGreaterThan(youths);
       expect(await page.locator("#legend").isVisible()).toBe(true);
       // …and readable without colour (issue 16): in print and with forced colours every banded cell shows its letter
       for (const media of [{ media: "print" as const }, { forcedColors: "active" as const }]) {
         await page.emulateMedia(media);
         const letters = await table.locator("td[data-band]").evaluateAll((tds) =>
-          tds.filter((td) => td.getAttribute("data-band")).map((td) => {
-            const bl = td.querySelector(".bl") as HTMLElement | null;
-            return bl && bl.offsetWidth > 0 && getComputedStyle(bl).visibility !== "hidden" ? bl.textContent : null;
-          }),
+          tds
+            .filter((td) => td.getAttribute("data-band"))
+            .map((td) => {
+              const bl = td.querySelector(".bl") as HTMLElement | null;
+              return bl && bl.offsetWidth > 0 && getComputedStyle(bl).visibility !== "hidden" ? bl.textContent : null;
+            }),
         );
         expect(letters.length).toBeGreaterThan(youths);
-        expect(letters.every((l) => l === "H" || l === "G" || l === "L"), JSON.stringify(media)).toBe(true);
+        expect(
+          letters.every((l) => l === "H" || l === "G" || l === "L"),
+          JSON.stringify(media),
+        ).toBe(true);
       }
       await page.emulateMedia({ media: "screen", forcedColors: "none" });
       expect(await page.locator("#plots svg").count()).toBeGreaterThanOrEqual(youths);
@@ -65,7 +72,20 @@ describe("coordinator summaries in the browser", () => {
     const indicators = await download(page, "dl-indicators");
     expect([...indicators.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const ind = parseCsv(indicators.bytes.toString("utf8"));
-    expect(ind[0]).toEqual(["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"]);
+    expect(ind[0]).toEqual([
+      "participant_code",
+      "indicator",
+      "n",
+      "mean",
+      "min",
+      "max",
+      "slope_per_measurement",
+      "slope_per_day",
+      "kendall_s",
+      "mk_p",
+      "trend",
+      "band",
+    ]);
     const body = ind.slice(1).filter((r) => r.length > 1);
     expect(new Set(body.map((r) => r[0])).size).toBe(DEMO.fier);
     for (const r of body) {
@@ -92,10 +112,13 @@ describe("coordinator summaries in the browser", () => {
     const sheet = workbook.getWorksheet("Gegevens")!;
     expect(sheet.rowCount).toBe(DEMO.fier + 1);
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(wide[0]);
-    for (const id of ["dl-sps", "dl-r", "dl-answers-codebook"]) expect((await download(page, id)).bytes.length, id).toBeGreaterThan(100);
+    for (const id of ["dl-sps", "dl-r", "dl-answers-codebook"])
+      expect((await download(page, id)).bytes.length, id).toBeGreaterThan(100);
 
     const answers = parseCsv((await download(page, "dl-answers")).bytes.toString("utf8")).filter((r) => r.length > 1);
-    expect(answers[0]).toEqual(expect.arrayContaining(["participant_code", "instrument", "item", "value", "answered_at_utc"]));
+    expect(answers[0]).toEqual(
+      expect.arrayContaining(["participant_code", "instrument", "item", "value", "answered_at_utc"]),
+    );
     expect(answers.length).toBeGreaterThan(100);
     // codes only: no e-mail addresses anywhere in the downloads
     expect(answers.flat().some((cell) => /@/.test(cell))).toBe(false);
@@ -105,11 +128,16 @@ describe("coordinator summaries in the browser", () => {
     const researcher = await browser.newContext({ acceptDownloads: true });
     const { page: rpage } = await signIn(researcher, "onderzoeker.fier@demo.invalid");
     await rpage.goto(`${stack().url}/reports/pilots/fier`);
-    for (const [id, withComments] of [["dl-report", false], ["dl-report-comments", true]] as const) {
+    for (const [id, withComments] of [
+      ["dl-report", false],
+      ["dl-report-comments", true],
+    ] as const) {
       const html = (await download(withComments ? rpage : page, id)).bytes.toString("utf8");
       const report = await context.newPage();
       const external: string[] = [];
-      report.on("request", (r) => { if (!r.url().startsWith("data:") && !r.url().startsWith("about:")) external.push(r.url()); });
+      report.on("request", (r) => {
+        if (!r.url().startsWith("data:") && !r.url().startsWith("about:")) external.push(r.url());
+      });
       await report.setContent(html, { waitUntil: "load" });
       expect(external).toEqual([]); // self-contained: nothing loaded from anywhere
       expect(await report.locator("#integral-table tbody tr").count()).toBe(DEMO.fier + 1);

@@ -9,7 +9,14 @@ import { api, fireCron, launchBrowser, signIn, stack, violations } from "./suppo
 
 const PILOT = "viajeugd";
 const CODE = "DEMO-VIA-03";
-type Signal = { id: number; participantCode: string; rule: string; indicator: string; status: string; note: string | null };
+type Signal = {
+  id: number;
+  participantCode: string;
+  rule: string;
+  indicator: string;
+  status: string;
+  note: string | null;
+};
 
 let browser: Browser;
 beforeAll(async () => {
@@ -68,26 +75,36 @@ describe("signals for staff", () => {
     // a new low measurement, entered by phone on her open questionnaire, is new evidence: open again
     await page.goto(`${stack().url}/staff/pilots/${PILOT}/youths/${CODE}/links`);
     await Promise.all([page.waitForURL(/\/phone\/\d+$/), page.locator('a[id^="phone-"]').first().click()]);
-    const welzijn = page.locator('#phone-form select[name$=".persoonlijk"], #phone-form select[name$=".gezin"], #phone-form select[name$=".vrienden"], #phone-form select[name$=".algemeen"]');
+    const welzijn = page.locator(
+      '#phone-form select[name$=".persoonlijk"], #phone-form select[name$=".gezin"], #phone-form select[name$=".vrienden"], #phone-form select[name$=".algemeen"]',
+    );
     expect(await welzijn.count()).toBe(4);
     for (let i = 0; i < 4; i++) await welzijn.nth(i).selectOption("2");
     await Promise.all([page.waitForURL(/done=phone/), page.click("#phone-submit")]);
     await fireCron();
     expect(await lowWellbeing()).toMatchObject({ id: raised!.id, status: "open", note: null });
     await page.goto(`${stack().url}/staff/pilots/${PILOT}/signals`);
-    expect(await page.locator(`#signals-table tr[data-signal="${raised!.id}"]`).getAttribute("data-status")).toBe("open");
+    expect(await page.locator(`#signals-table tr[data-signal="${raised!.id}"]`).getAttribute("data-status")).toBe(
+      "open",
+    );
     await desk.close();
   });
 
   it("a coordinator and a researcher of another pilot get 403 on the signals API", async () => {
     const id = (await lowWellbeing())!.id;
-    for (const [email, own] of [[`coordinator.${PILOT}@demo.invalid`, PILOT], ["onderzoeker.fier@demo.invalid", "fier"]] as const) {
+    for (const [email, own] of [
+      [`coordinator.${PILOT}@demo.invalid`, PILOT],
+      ["onderzoeker.fier@demo.invalid", "fier"],
+    ] as const) {
       const context = await newContext();
       const { page } = await signIn(context, email);
       const csrf = await csrfOf(page, `/staff/pilots/${own}/settings`); // a real token: the refusal is the role's
       const list = await context.request.get(`${stack().url}/api/v1/pilots/${PILOT}/signals`);
       expect(list.status(), email).toBe(403);
-      const ack = await context.request.post(`${stack().url}/api/v1/pilots/${PILOT}/signals/${id}/acknowledge`, { data: { note: "niet mijn pilot" }, headers: { "x-csrf-token": csrf, origin: stack().url } });
+      const ack = await context.request.post(`${stack().url}/api/v1/pilots/${PILOT}/signals/${id}/acknowledge`, {
+        data: { note: "niet mijn pilot" },
+        headers: { "x-csrf-token": csrf, origin: stack().url },
+      });
       expect(ack.status(), email).toBe(403);
       const pageRes = await page.goto(`${stack().url}/staff/pilots/${PILOT}/signals`);
       expect(pageRes?.status(), email).toBe(403);

@@ -32,8 +32,12 @@ describe("researcher workspace", () => {
     expect(await page.locator("#youth-code").textContent()).toBe(code);
     expect(await page.locator("#enrolled-notice").isVisible()).toBe(true);
     const rows = page.locator("#schedule-table tbody tr");
-    const waves = await rows.evaluateAll((trs) => trs.filter((tr) => (tr as HTMLElement).dataset.kind === "wave").length);
-    const frequent = await rows.evaluateAll((trs) => trs.filter((tr) => (tr as HTMLElement).dataset.kind === "frequent").length);
+    const waves = await rows.evaluateAll(
+      (trs) => trs.filter((tr) => (tr as HTMLElement).dataset.kind === "wave").length,
+    );
+    const frequent = await rows.evaluateAll(
+      (trs) => trs.filter((tr) => (tr as HTMLElement).dataset.kind === "frequent").length,
+    );
     expect(waves).toBe(3); // T1 at the start, T2 at ~6 months, T3 at 12 months
     expect(frequent).toBeGreaterThanOrEqual(12); // every 14–28 days over a year
     // the e-mail address was taken in, but the workspace never shows it back

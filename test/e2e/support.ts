@@ -9,7 +9,15 @@ import { launchChromium } from "../../scripts/ensure-chromium.mjs";
 // @ts-expect-error plain ESM helpers shared with the npm scripts
 import { mailbox as maildev } from "../../scripts/lib/dev-stack.mjs";
 
-export type MaildevMessage = { id: string; subject: string; text: string; html: string; to: { address: string }[]; from: { address: string; name: string }[]; headers: Record<string, string> };
+export type MaildevMessage = {
+  id: string;
+  subject: string;
+  text: string;
+  html: string;
+  to: { address: string }[];
+  from: { address: string; name: string }[];
+  headers: Record<string, string>;
+};
 type Mailbox = {
   list(): Promise<MaildevMessage[]>;
   source(id: string): Promise<string>;
@@ -38,7 +46,11 @@ export async function fireCron() {
 }
 
 /** Polls `probe` until it returns a value other than undefined. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -83,7 +95,10 @@ export async function violations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const found = (await page.evaluate(() =>
     (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+      .run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        resultTypes: ["violations"],
+      })
       .then((r) => r.violations),
   )) as Violation[];
   return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);

@@ -9,7 +9,11 @@ import { AppError, isTransientError } from "../../worker/errors";
 import { makePilot } from "../support/fixtures";
 import { faultyEnv } from "./inject";
 
-const caught = async (p: Promise<unknown>) => p.then(() => expect.unreachable("no error"), (e: unknown) => e);
+const caught = async (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable("no error"),
+    (e: unknown) => e,
+  );
 
 describe("transient D1 errors", () => {
   it("D1's passing failures are transient, in the message or as a cause", () => {
@@ -31,7 +35,11 @@ describe("transient D1 errors", () => {
     const { pilot } = await makePilot();
     const { env: e } = faultyEnv(env, new Map([[1, "before"]]));
     expect(isTransientError(await caught(getDb(e.DB).run(sql`SELECT 1`)))).toBe(true);
-    const unique = await caught(env.DB.prepare("INSERT INTO pilots (study_id, key, name, organisation) VALUES (?, ?, 'x', 'x')").bind(pilot.studyId, pilot.key).run());
+    const unique = await caught(
+      env.DB.prepare("INSERT INTO pilots (study_id, key, name, organisation) VALUES (?, ?, 'x', 'x')")
+        .bind(pilot.studyId, pilot.key)
+        .run(),
+    );
     expect(String(unique)).toMatch(/UNIQUE constraint failed/);
     expect(isTransientError(unique)).toBe(false);
     expect(isTransientError(await caught(env.DB.prepare("SELECT nope FROM nowhere").all()))).toBe(false);

@@ -21,22 +21,35 @@ async function setup() {
   const today = localDate(Date.now(), "Europe/Amsterdam");
   const codes = Array.from({ length: ROWS }, () => uniqueKey("IM-"));
   // addresses only for half of them: contacts rows are written either way
-  const csv = [HEADER, ...codes.map((c, i) => `${c},${today},self,${today},${i % 2 ? `${c.toLowerCase()}@import.test` : ""},`)].join("\r\n");
+  const csv = [
+    HEADER,
+    ...codes.map((c, i) => `${c},${today},self,${today},${i % 2 ? `${c.toLowerCase()}@import.test` : ""},`),
+  ].join("\r\n");
   return { pilot, token, codes, csv };
 }
 type Fixture = Awaited<ReturnType<typeof setup>>;
 
 const commit = (e: Parameters<typeof fetchWith>[0], f: Fixture) =>
-  fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/participants?dryRun=false`, { method: "POST", headers: { ...f.token.headers, "content-type": "text/csv" }, body: f.csv });
+  fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/participants?dryRun=false`, {
+    method: "POST",
+    headers: { ...f.token.headers, "content-type": "text/csv" },
+    body: f.csv,
+  });
 
 async function stateOf(f: Fixture) {
   const q = async (sql: string) => (await env.DB.prepare(sql).bind(f.pilot.id).first<number>("n"))!;
   return {
     participants: await q("SELECT COUNT(*) AS n FROM participants WHERE pilot_id = ?"),
-    contacts: await q("SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ?"),
-    addresses: await q("SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ? AND c.email_enc IS NOT NULL"),
+    contacts: await q(
+      "SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ?",
+    ),
+    addresses: await q(
+      "SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ? AND c.email_enc IS NOT NULL",
+    ),
     audits: await q("SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action = 'import.participants'"),
-    occasions: await q("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'"),
+    occasions: await q(
+      "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'",
+    ),
   };
 }
 
@@ -46,7 +59,13 @@ describe("a participant import with D1 failing at each of its calls", () => {
     const clean = await setup();
     expect((await commit(env, clean)).status).toBe(201);
     const done = await stateOf(clean);
-    expect(done).toEqual({ participants: ROWS, contacts: ROWS, addresses: ROWS / 2, audits: 1, occasions: expect.any(Number) });
+    expect(done).toEqual({
+      participants: ROWS,
+      contacts: ROWS,
+      addresses: ROWS / 2,
+      audits: 1,
+      occasions: expect.any(Number),
+    });
     expect(done.occasions).toBeGreaterThanOrEqual(ROWS); // each youth's first questionnaire opens with the import
     const none = { participants: 0, contacts: 0, addresses: 0, audits: 0, occasions: 0 };
 
@@ -83,7 +102,9 @@ describe("a participant import with D1 failing at each of its calls", () => {
         expect(await stateOf(a.fixture)).toEqual(done);
       },
     });
-    console.info(`participant import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `participant import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
     expect(r.ops).toBeGreaterThanOrEqual(4);
   });
 
@@ -128,10 +149,18 @@ describe("a participant import with D1 failing at each of its calls", () => {
         expect(again.status).toBe(before.participants ? 400 : 201);
         await runScheduled(env, Date.now(), { type: "manual", by: "fault-suite", pilotId: a.fixture.pilot.id });
         const s = await stateOf(a.fixture);
-        expect({ ...s, occasions: s.occasions >= ROWS }).toEqual({ participants: ROWS, contacts: ROWS, addresses: ROWS / 2, audits: 1, occasions: true });
+        expect({ ...s, occasions: s.occasions >= ROWS }).toEqual({
+          participants: ROWS,
+          contacts: ROWS,
+          addresses: ROWS / 2,
+          audits: 1,
+          occasions: true,
+        });
       },
     });
-    console.info(`import page: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `import page: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
   });
 
   it("a measurements import (API): every answer, its occasions, recompute requests and audit row, or none; a retry stores nothing twice", async () => {
@@ -151,15 +180,25 @@ describe("a participant import with D1 failing at each of its calls", () => {
     };
     type M = Awaited<ReturnType<typeof mSetup>>;
     const mCommit = (e: Parameters<typeof fetchWith>[0], f: M) =>
-      fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/measurements?dryRun=false`, { method: "POST", headers: { ...f.token.headers, "content-type": "text/csv" }, body: f.csv });
+      fetchWith(e, `/api/v1/pilots/${f.pilot.key}/imports/measurements?dryRun=false`, {
+        method: "POST",
+        headers: { ...f.token.headers, "content-type": "text/csv" },
+        body: f.csv,
+      });
     const mState = async (f: M) => {
-      const n = async (sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).first<number>("n"))!;
+      const n = async (sql: string, ...binds: unknown[]) =>
+        (await env.DB.prepare(sql)
+          .bind(...binds)
+          .first<number>("n"))!;
       const mine = "participant_id IN (SELECT value FROM json_each(?))";
       return {
         responses: await n(`SELECT COUNT(*) AS n FROM responses WHERE ${mine}`, JSON.stringify(f.ids)),
         occasions: await n(`SELECT COUNT(*) AS n FROM occasions WHERE ${mine}`, JSON.stringify(f.ids)),
         queued: await n(`SELECT COUNT(*) AS n FROM recompute_queue WHERE ${mine}`, JSON.stringify(f.ids)),
-        audits: await n("SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action = 'import.measurements'", f.pilot.id),
+        audits: await n(
+          "SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action = 'import.measurements'",
+          f.pilot.id,
+        ),
       };
     };
     const none = { responses: 0, occasions: 0, queued: 0, audits: 0 };
@@ -183,6 +222,8 @@ describe("a participant import with D1 failing at each of its calls", () => {
         expect(await mState(a.fixture)).toEqual(all);
       },
     });
-    console.info(`measurements import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `measurements import: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
   });
 });

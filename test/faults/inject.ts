@@ -11,7 +11,13 @@ import type { Env } from "../../worker/env";
 
 export type FaultMode = "before" | "after";
 /** One D1 operation as the injector saw it: its 1-based index, kind and SQL (a batch: every statement's). */
-export type Op = { k: number; kind: "first" | "run" | "all" | "raw" | "batch" | "exec"; sql: string[]; writes: boolean; faulted?: FaultMode };
+export type Op = {
+  k: number;
+  kind: "first" | "run" | "all" | "raw" | "batch" | "exec";
+  sql: string[];
+  writes: boolean;
+  faulted?: FaultMode;
+};
 /** Which operations fail: by index (k → mode) or by a function of the operation. */
 export type FaultPlan = Map<number, FaultMode> | ((op: Op) => FaultMode | null);
 
@@ -52,15 +58,16 @@ export class FaultyD1 {
 
   /** The D1Database the Worker sees. */
   binding(): D1Database {
-    const self = this;
     const db = {
-      prepare: (sql: string) => new FaultyStatement(self, self.inner.prepare(sql), sql),
+      prepare: (sql: string) => new FaultyStatement(this, this.inner.prepare(sql), sql),
       batch: <T>(stmts: D1PreparedStatement[]) =>
-        self.op("batch", stmts.map((s) => (s as unknown as FaultyStatement).sql ?? "?"), () =>
-          self.inner.batch<T>(stmts.map((s) => (s instanceof FaultyStatement ? s.inner : s))),
+        this.op(
+          "batch",
+          stmts.map((s) => (s as unknown as FaultyStatement).sql ?? "?"),
+          () => this.inner.batch<T>(stmts.map((s) => (s instanceof FaultyStatement ? s.inner : s))),
         ),
-      exec: (sql: string) => self.op("exec", [sql], () => self.inner.exec(sql)),
-      dump: () => self.inner.dump(),
+      exec: (sql: string) => this.op("exec", [sql], () => this.inner.exec(sql)),
+      dump: () => this.inner.dump(),
       withSession: () => {
         throw new Error("withSession is not wrapped by the fault injector");
       },
@@ -79,7 +86,9 @@ class FaultyStatement {
     return new FaultyStatement(this.d1, this.inner.bind(...values), this.sql);
   }
   first<T>(column?: string) {
-    return this.d1.op("first", [this.sql], () => (column === undefined ? this.inner.first<T>() : this.inner.first<T>(column)));
+    return this.d1.op("first", [this.sql], () =>
+      column === undefined ? this.inner.first<T>() : this.inner.first<T>(column),
+    );
   }
   run<T>() {
     return this.d1.op("run", [this.sql], () => this.inner.run<T>());
@@ -88,7 +97,11 @@ class FaultyStatement {
     return this.d1.op("all", [this.sql], () => this.inner.all<T>());
   }
   raw<T>(opts?: { columnNames?: boolean }) {
-    return this.d1.op("raw", [this.sql], (): Promise<unknown> => (opts?.columnNames ? this.inner.raw<T>({ columnNames: true }) : this.inner.raw<T>()));
+    return this.d1.op(
+      "raw",
+      [this.sql],
+      (): Promise<unknown> => (opts?.columnNames ? this.inner.raw<T>({ columnNames: true }) : this.inner.raw<T>()),
+    );
   }
 }
 
@@ -105,5 +118,8 @@ export function faultyEnv(env: Env, plan: FaultPlan = new Map()) {
 
 /** Every fault plan of one operation: each call index k before, and each writing call also after. */
 export function exhaustivePlans(ops: Op[]): { k: number; mode: FaultMode; op: Op }[] {
-  return ops.flatMap((op) => [{ k: op.k, mode: "before" as const, op }, ...(op.writes ? [{ k: op.k, mode: "after" as const, op }] : [])]);
+  return ops.flatMap((op) => [
+    { k: op.k, mode: "before" as const, op },
+    ...(op.writes ? [{ k: op.k, mode: "after" as const, op }] : []),
+  ]);
 }

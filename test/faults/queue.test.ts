@@ -18,13 +18,16 @@ describe("deliveries with D1 failing at each of their calls", () => {
       check: async (a: Attempt<Study>) => checkNothingHalf(a.fixture, []),
       recover: async (a) => {
         const f = a.fixture;
-        if (outcomes.get(f) === "retry") await consumeWith(env, f.outboxIds, f.now + NEXT_RUN_MS); // the queue redelivers
+        // the queue redelivers
+        if (outcomes.get(f) === "retry") await consumeWith(env, f.outboxIds, f.now + NEXT_RUN_MS);
         await nextRuns(f);
         await checkResumed(f, fresh);
         await retire(f);
       },
     });
-    console.info(`queue consumer: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `queue consumer: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
     expect(r.ops).toBeGreaterThanOrEqual(5);
   });
 
@@ -35,7 +38,11 @@ describe("deliveries with D1 failing at each of their calls", () => {
       // sign-in, the run's record, and then every fourth call
       only: (k) => k <= 5 || k % 4 === 0,
       run: (e, f) =>
-        fetchWith(e, `/api/v1/pilots/${f.pilot.key}/reminder-runs`, { method: "POST", headers: { ...f.token.headers, "content-type": "application/json" }, body: JSON.stringify({ dryRun: false }) }),
+        fetchWith(e, `/api/v1/pilots/${f.pilot.key}/reminder-runs`, {
+          method: "POST",
+          headers: { ...f.token.headers, "content-type": "application/json" },
+          body: JSON.stringify({ dryRun: false }),
+        }),
       check: async (a) => {
         if (a.res!.status !== 200) await expectApiUnavailable(a.res!);
         await checkNothingHalf(a.fixture, fresh);
@@ -46,6 +53,8 @@ describe("deliveries with D1 failing at each of their calls", () => {
         await retire(a.fixture);
       },
     });
-    console.info(`manual run: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `manual run: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
   });
 });

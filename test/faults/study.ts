@@ -21,7 +21,10 @@ export const NEXT_RUN_MS = STALE_CLAIM_MS + 60_000;
 const HISTORY = [8, 7, 6, 5, 3];
 /** Youths per study: two (each mail costs an SMTP delivery, and each case sends every one). */
 export const YOUTHS = 2;
-/** Youths due today (the first with five answered fortnights waiting for her recompute and signals, the second with a third missed questionnaire to be closed), each with an address at a fresh sink domain. */
+/**
+ * Youths due today (the first with five answered fortnights waiting for her recompute and signals, the second with a
+ * third missed questionnaire to be closed), each with an address at a fresh sink domain.
+ */
 export async function study(opts: { planned?: boolean } = {}) {
   const now = Date.now();
   const today = localDate(now, TZ);
@@ -34,7 +37,9 @@ export async function study(opts: { planned?: boolean } = {}) {
     const p = await makeParticipant(pilot.id, { start, email: sink.address(`y${i}-${pilot.key}`) });
     if (history.length) {
       await addHistory(p.id, versions, start, history);
-      await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(p.id, now - 1000).run();
+      await env.DB.prepare("INSERT INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)")
+        .bind(p.id, now - 1000)
+        .run();
     } else {
       // two missed questionnaires and a third whose window has just closed: the run that closes it raises a signal
       const missed = `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
@@ -52,7 +57,9 @@ export async function study(opts: { planned?: boolean } = {}) {
     // planned by an earlier run: the queue consumer's share of the work
     await openDueOccasions(getDb(env.DB), now, pilot.id);
     await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: pilot.id }), now, null);
-    outboxIds = (await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(pilot.id).all<{ id: number }>()).results.map((r) => r.id);
+    outboxIds = (
+      await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(pilot.id).all<{ id: number }>()
+    ).results.map((r) => r.id);
     expect(outboxIds).toHaveLength(YOUTHS);
   }
   const token = await apiToken("researcher", [pilot.id]);
@@ -62,23 +69,44 @@ export type Study = Awaited<ReturnType<typeof study>>;
 
 export const ids = (f: Study) => JSON.stringify(f.youths.map((y) => y.id));
 export async function outboxOf(f: Study) {
-  return (await env.DB.prepare("SELECT occasion_id, kind, seq, status, last_error FROM outbox WHERE pilot_id = ? ORDER BY id").bind(f.pilot.id)
-    .all<{ occasion_id: number; kind: string; seq: number; status: string; last_error: string | null }>()).results;
+  return (
+    await env.DB.prepare("SELECT occasion_id, kind, seq, status, last_error FROM outbox WHERE pilot_id = ? ORDER BY id")
+      .bind(f.pilot.id)
+      .all<{ occasion_id: number; kind: string; seq: number; status: string; last_error: string | null }>()
+  ).results;
 }
 export async function indicatorsOf(f: Study) {
-  return (await env.DB.prepare(
-    "SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY indicator",
-  ).bind(ids(f)).all()).results;
+  return (
+    await env.DB.prepare(
+      "SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY indicator",
+    )
+      .bind(ids(f))
+      .all()
+  ).results;
 }
 export async function signalsOf(f: Study) {
-  return (await env.DB.prepare("SELECT rule, indicator, status FROM signals WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY rule, indicator")
-    .bind(ids(f)).all()).results;
+  return (
+    await env.DB.prepare(
+      "SELECT rule, indicator, status FROM signals WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY rule, indicator",
+    )
+      .bind(ids(f))
+      .all()
+  ).results;
 }
 export const queuedRecomputes = async (f: Study) =>
-  (await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id IN (SELECT value FROM json_each(?))").bind(ids(f)).first<number>("n"))!;
-export const unfinishedRuns = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
+  (await env.DB.prepare(
+    "SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id IN (SELECT value FROM json_each(?))",
+  )
+    .bind(ids(f))
+    .first<number>("n"))!;
+export const unfinishedRuns = async () =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
 export const openOccasions = async (f: Study) =>
-  (await env.DB.prepare("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'").bind(f.pilot.id).first<number>("n"))!;
+  (await env.DB.prepare(
+    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'",
+  )
+    .bind(f.pilot.id)
+    .first<number>("n"))!;
 
 /** What every failed attempt may leave: never a second mail, never two rows for one message, indicators old or new. */
 export async function checkNothingHalf(f: Study, fresh: unknown[]) {
@@ -112,7 +140,9 @@ let FRESH_SIGNALS: unknown[] = [];
 /** Its youths leave the study, so later cases' runs have nothing of this one to do. */
 export async function retire(f: Study) {
   await env.DB.batch([
-    env.DB.prepare("UPDATE occasions SET status = 'missed' WHERE participant_id IN (SELECT value FROM json_each(?)) AND status IN ('open','started')").bind(ids(f)),
+    env.DB.prepare(
+      "UPDATE occasions SET status = 'missed' WHERE participant_id IN (SELECT value FROM json_each(?)) AND status IN ('open','started')",
+    ).bind(ids(f)),
     env.DB.prepare("UPDATE participants SET status = 'withdrawn' WHERE pilot_id = ?").bind(f.pilot.id),
   ]);
 }
@@ -130,7 +160,10 @@ export async function cleanRun() {
   return fresh;
 }
 
-/** The next run, and the one after the abandoned-run time when a record is still open: they finish what the faulted one left. */
+/**
+ * The next run, and the one after the abandoned-run time when a record is still open: they finish what the faulted one
+ * left.
+ */
 export async function nextRuns(f: Study) {
   await cronWith(env, f.now + NEXT_RUN_MS);
   if (await unfinishedRuns()) await cronWith(env, f.now + ABANDONED_RUN_MS + NEXT_RUN_MS);

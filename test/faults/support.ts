@@ -1,6 +1,12 @@
 // The fault suite's harness: drive the Worker's own handlers (fetch, scheduled, queue) with an env whose D1
 // fails at chosen operations (./inject.ts), and walk every operation index of an operation.
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import worker from "../../worker/index";
@@ -11,7 +17,11 @@ import { D1_FAULT_MESSAGE, faultyEnv, type FaultMode, type FaultPlan, type Op } 
 /** A request to the Worker's fetch handler with `e` as its env; its waitUntil work is awaited. */
 export async function fetchWith(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { redirect: "manual", ...init }) as Request<unknown, IncomingRequestCfProperties>, e, ctx);
+  const res = await worker.fetch(
+    new Request(`${BASE}${path}`, { redirect: "manual", ...init }) as Request<unknown, IncomingRequestCfProperties>,
+    e,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -26,7 +36,9 @@ export async function cronWith(e: Env, now: number) {
 let qid = 0;
 /** One queue message through the consumer; returns whether it was acked or left for a retry. */
 export async function consumeWith(e: Env, outboxIds: number[], now: number): Promise<"ack" | "retry"> {
-  const batch = createMessageBatch("outcome-monitor-mail", [{ id: `f${qid++}`, timestamp: new Date(), attempts: 1, body: { outboxIds, now } }]);
+  const batch = createMessageBatch("outcome-monitor-mail", [
+    { id: `f${qid++}`, timestamp: new Date(), attempts: 1, body: { outboxIds, now } },
+  ]);
   const ctx = createExecutionContext();
   await worker.queue(batch as never, e, ctx);
   await waitOnExecutionContext(ctx);

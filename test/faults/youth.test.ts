@@ -16,12 +16,16 @@ async function stateOf(f: Fixture) {
   const one = <T>(sql: string) => env.DB.prepare(sql).bind(f.occasionId).first<T>();
   const [occ, responses, draftRows, draft, link, outbox, queued, timing] = await Promise.all([
     one<{ status: string; completed_at: number | null }>("SELECT status, completed_at FROM occasions WHERE id = ?"),
-    one<{ n: number; modes: string | null }>("SELECT COUNT(*) AS n, group_concat(DISTINCT mode) AS modes FROM responses WHERE occasion_id = ?"),
+    one<{ n: number; modes: string | null }>(
+      "SELECT COUNT(*) AS n, group_concat(DISTINCT mode) AS modes FROM responses WHERE occasion_id = ?",
+    ),
     one<{ n: number }>("SELECT COUNT(*) AS n FROM draft_answers WHERE occasion_id = ?"),
     one<{ page: number }>("SELECT page FROM drafts WHERE occasion_id = ?"),
     one<{ used_at: number | null }>("SELECT used_at FROM secure_links WHERE occasion_id = ?"),
     one<{ status: string }>("SELECT status FROM outbox WHERE occasion_id = ?"),
-    env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(f.participantId).first<{ n: number }>(),
+    env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?")
+      .bind(f.participantId)
+      .first<{ n: number }>(),
     one<{ submitted_at: number | null }>("SELECT submitted_at FROM occasion_timings WHERE occasion_id = ?"),
   ]);
   return {
@@ -40,7 +44,15 @@ async function stateOf(f: Fixture) {
 
 /** The whole of a completed send: every answer, the draft gone, link used, reminder cancelled, recompute queued. */
 const completedState = (responses: number) => ({
-  status: "completed", completed: true, responses, modes: "self", draftRows: 0, draftPage: null, linkUsed: true, outbox: "cancelled", recomputeQueued: 1,
+  status: "completed",
+  completed: true,
+  responses,
+  modes: "self",
+  draftRows: 0,
+  draftPage: null,
+  linkUsed: true,
+  outbox: "cancelled",
+  recomputeQueued: 1,
 });
 
 async function youth(wave: boolean): Promise<Fixture & { ids: number[] }> {
@@ -52,18 +64,36 @@ async function youth(wave: boolean): Promise<Fixture & { ids: number[] }> {
   const now = Date.now();
   const outboxId = (await env.DB.prepare(
     "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?) RETURNING id",
-  ).bind(`${o.occasion.id}:reminder:1`, o.occasion.id, p.id, pilot.id, now + 3_600_000).first<number>("id"))!;
+  )
+    .bind(`${o.occasion.id}:reminder:1`, o.occasion.id, p.id, pilot.id, now + 3_600_000)
+    .first<number>("id"))!;
   return { path: o.path, occasionId: o.occasion.id, participantId: p.id, outboxId, ids };
 }
 
 const gcir = (g: number, from: number, to: number, value: string) =>
   Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`v.${g}.item${from + i}`, value]));
-const post = (e: Parameters<typeof fetchWith>[0], path: string, fields: Record<string, string>) => fetchWith(e, path, form(fields));
+const post = (e: Parameters<typeof fetchWith>[0], path: string, fields: Record<string, string>) =>
+  fetchWith(e, path, form(fields));
 
 describe("a youth's submit with D1 failing at each of its calls", () => {
   it("the one-page questionnaire: 503 youth page or completed, never half; her resend completes it once", async () => {
-    const answers = (ids: number[]) => ({ [`v.${ids[0]}.persoonlijk`]: "7", [`v.${ids[0]}.gezin`]: "0", [`c.${ids[0]}.gezin`]: "Gaat wel", [`na.${ids[0]}.partner`]: "1" });
-    const untouched = { status: "open", completed: false, responses: 0, modes: null, draftRows: 0, draftPage: null, linkUsed: false, outbox: "queued", recomputeQueued: 0 };
+    const answers = (ids: number[]) => ({
+      [`v.${ids[0]}.persoonlijk`]: "7",
+      [`v.${ids[0]}.gezin`]: "0",
+      [`c.${ids[0]}.gezin`]: "Gaat wel",
+      [`na.${ids[0]}.partner`]: "1",
+    });
+    const untouched = {
+      status: "open",
+      completed: false,
+      responses: 0,
+      modes: null,
+      draftRows: 0,
+      draftPage: null,
+      linkUsed: false,
+      outbox: "queued",
+      recomputeQueued: 0,
+    };
     const r = await everyFault({
       setup: () => youth(false),
       run: (e, f) => post(e, f.path, answers(f.ids)),
@@ -87,20 +117,38 @@ describe("a youth's submit with D1 failing at each of its calls", () => {
         expect(rest).toEqual(completedState(3));
       },
     });
-    console.info(`one-page submit: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`);
+    console.info(
+      `one-page submit: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+    );
     expect(r.ops).toBeGreaterThanOrEqual(2);
     expect(r.byMode.after).toBeGreaterThanOrEqual(1);
   });
 
   it("a paged wave questionnaire's final submit: her five saved pages stay a draft or become 22 answers", async () => {
     type WaveFixture = Fixture & { ids: number[] };
-    const drafted = { status: "started", completed: false, responses: 0, modes: null, draftRows: 21, draftPage: 6, linkUsed: false, outbox: "queued", recomputeQueued: 0 };
+    const drafted = {
+      status: "started",
+      completed: false,
+      responses: 0,
+      modes: null,
+      draftRows: 21,
+      draftPage: 6,
+      linkUsed: false,
+      outbox: "queued",
+      recomputeQueued: 0,
+    };
     const last = (f: WaveFixture) => ({ [`v.${f.ids[1]}.item11`]: "1", page: "6", seq: "0", nav: "submit" });
     const r = await everyFault({
       setup: async () => {
         const f = await youth(true);
         const [g, a] = f.ids as [number, number];
-        for (const [page, fields] of [[1, gcir(g, 1, 10, "4")], [2, gcir(g, 11, 20, "2")], [3, {}], [4, {}], [5, { [`v.${a}.item1`]: "3" }]] as const) {
+        for (const [page, fields] of [
+          [1, gcir(g, 1, 10, "4")],
+          [2, gcir(g, 11, 20, "2")],
+          [3, {}],
+          [4, {}],
+          [5, { [`v.${a}.item1`]: "3" }],
+        ] as const) {
           expect((await post(env, f.path, { ...fields, page: String(page), seq: "0", nav: "next" })).status).toBe(303);
         }
         forgetLinkContexts();
@@ -134,11 +182,23 @@ describe("a page save with D1 failing at each of its calls", () => {
   type WaveFixture = Fixture & { ids: number[] };
   const setup = async () => {
     const f = await youth(true);
-    expect((await post(env, f.path, { ...gcir(f.ids[0]!, 1, 10, "4"), page: "1", seq: "0", nav: "next" })).status).toBe(303);
+    expect((await post(env, f.path, { ...gcir(f.ids[0]!, 1, 10, "4"), page: "1", seq: "0", nav: "next" })).status).toBe(
+      303,
+    );
     forgetLinkContexts();
     return f;
   };
-  const onePage = { status: "started", completed: false, responses: 0, modes: null, draftRows: 10, draftPage: 2, linkUsed: false, outbox: "queued", recomputeQueued: 0 };
+  const onePage = {
+    status: "started",
+    completed: false,
+    responses: 0,
+    modes: null,
+    draftRows: 10,
+    draftPage: 2,
+    linkUsed: false,
+    outbox: "queued",
+    recomputeQueued: 0,
+  };
   const twoPages = { ...onePage, draftRows: 20, draftPage: 3 };
   const page2 = (f: WaveFixture) => ({ ...gcir(f.ids[0]!, 11, 20, "2"), page: "2", seq: "0" });
 
@@ -197,7 +257,9 @@ describe("a page save with D1 failing at each of its calls", () => {
 describe("opening her link with D1 failing at each of its calls", () => {
   it("the questionnaire or the 503 youth page; the first-opened time is kept once, by whichever GET reached D1 first", async () => {
     const opened = async (f: Fixture) =>
-      (await env.DB.prepare("SELECT first_opened_at FROM occasion_timings WHERE occasion_id = ?").bind(f.occasionId).first<number>("first_opened_at")) ?? null;
+      (await env.DB.prepare("SELECT first_opened_at FROM occasion_timings WHERE occasion_id = ?")
+        .bind(f.occasionId)
+        .first<number>("first_opened_at")) ?? null;
     const r = await everyFault({
       setup: () => youth(true),
       run: (e, f) => fetchWith(e, f.path),
@@ -214,7 +276,17 @@ describe("opening her link with D1 failing at each of its calls", () => {
         expect(after).not.toBeNull();
         if (first !== null) expect(after).toBe(first);
         const { submitted: _, ...s } = await stateOf(a.fixture);
-        expect(s).toEqual({ status: "open", completed: false, responses: 0, modes: null, draftRows: 0, draftPage: null, linkUsed: false, outbox: "queued", recomputeQueued: 0 });
+        expect(s).toEqual({
+          status: "open",
+          completed: false,
+          responses: 0,
+          modes: null,
+          draftRows: 0,
+          draftPage: null,
+          linkUsed: false,
+          outbox: "queued",
+          recomputeQueued: 0,
+        });
       },
     });
     console.info(`opening her link: ${r.ops} D1 calls, ${r.cases} faults`);

@@ -10,10 +10,31 @@ beforeAll(async () => {
 });
 
 describe("fuzz: imports and uploads", () => {
-  it("answers every upload without a server error, in its envelope, and stores nothing invalid", { timeout: 300_000 }, async () => {
+  it("answers every upload without a server error, in its envelope, and stores nothing invalid", {
+    timeout: 300_000,
+  }, async () => {
     const routes = ROUTES.filter(isImportRoute);
     const csvRoutes = routes.filter((r) => /import/.test(r.path) && !r.path.includes("instruments"));
-    await runArea("imports", w, requestArb(w, { principals: ["researcher", "researcher", "researcherToken", "researcherToken", "admin", "adminToken", "coordinator", "anonymous"], routes: [...csvRoutes, ...csvRoutes, ...csvRoutes, ...routes], csv: true, hostile: false }), { seed: 1204, runs: 2500 });
+    await runArea(
+      "imports",
+      w,
+      requestArb(w, {
+        principals: [
+          "researcher",
+          "researcher",
+          "researcherToken",
+          "researcherToken",
+          "admin",
+          "adminToken",
+          "coordinator",
+          "anonymous",
+        ],
+        routes: [...csvRoutes, ...csvRoutes, ...csvRoutes, ...routes],
+        csv: true,
+        hostile: false,
+      }),
+      { seed: 1204, runs: 2500 },
+    );
     expect(await invariantViolations(w)).toEqual([]);
   });
 });

@@ -1,7 +1,18 @@
 // Fuzz, public side (issue 12 item 8): anonymous callers, youths holding their links and forged or revoked
 // credentials, over every route (mostly the youth and sign-in pages). See test/fuzz/README.md.
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildWorld, fingerprint, fuzzable, invariantViolations, isPublicRoute, OUTSIDERS, requestArb, ROUTES, runArea, type World } from "./support";
+import {
+  buildWorld,
+  fingerprint,
+  fuzzable,
+  invariantViolations,
+  isPublicRoute,
+  OUTSIDERS,
+  requestArb,
+  ROUTES,
+  runArea,
+  type World,
+} from "./support";
 
 let w: World;
 beforeAll(async () => {
@@ -24,7 +35,9 @@ const GUARDED = [
 ];
 
 describe("fuzz: public routes and outsiders", () => {
-  it("answers every request without a server error, in its envelope, and stores nothing it should not", { timeout: 300_000 }, async () => {
+  it("answers every request without a server error, in its envelope, and stores nothing it should not", {
+    timeout: 300_000,
+  }, async () => {
     const before = await fingerprint(GUARDED);
     const routes = ROUTES.filter(fuzzable);
     const publicRoutes = routes.filter(isPublicRoute);

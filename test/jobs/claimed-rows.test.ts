@@ -100,8 +100,14 @@ describe("claimed rows re-check before their send", () => {
     const [rb] = await getDb(env.DB).select().from(schema.outbox).where(eq(schema.outbox.participantId, b.id));
     const now = Date.now();
     // a: claimed, send started (handed over); b: claimed only
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'c1', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(now, now, ra!.id).run();
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'c1', claimed_at = ? WHERE id = ?").bind(now, rb!.id).run();
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sending', claim_id = 'c1', claimed_at = ?, send_started_at = ? WHERE id = ?",
+    )
+      .bind(now, now, ra!.id)
+      .run();
+    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'c1', claimed_at = ? WHERE id = ?")
+      .bind(now, rb!.id)
+      .run();
     await withdraw(env.DB, pilot, a, actor, now);
     await withdraw(env.DB, pilot, b, actor, now);
     expect((await outboxRow(ra!.id)).status).toBe("sending");

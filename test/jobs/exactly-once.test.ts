@@ -25,10 +25,19 @@ describe("exactly once under overlapping runs", () => {
     // Pilot A's invitations are already planned (as if an earlier run died after planning); B's are not.
     await openDueOccasions(getDb(env.DB), now, a.id);
     expect(await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: a.id }), now, null)).toBe(500);
-    const queuedA = (await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(a.id).all<{ id: number }>()).results.map((r) => r.id);
+    const queuedA = (
+      await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(a.id).all<{ id: number }>()
+    ).results.map((r) => r.id);
 
     const admin = { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
-    const apiRun = (key: string) => exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${key}/reminder-runs`, { method: "POST", headers: admin, body: JSON.stringify({ dryRun: false }) }).then((r) => r.status);
+    const apiRun = (key: string) =>
+      exports.default
+        .fetch(`http://questionnaire.localhost/api/v1/pilots/${key}/reminder-runs`, {
+          method: "POST",
+          headers: admin,
+          body: JSON.stringify({ dryRun: false }),
+        })
+        .then((r) => r.status);
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 100; i++) {
       if (i % 10 < 4) work.push(runScheduled(env, now + i));
@@ -52,6 +61,10 @@ describe("exactly once under overlapping runs", () => {
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(1_000);
     expect(await statusCounts([a.id, b.id])).toEqual({ sent: 1_000 });
     // Each row was claimed once: attempts = 1 everywhere.
-    expect(await env.DB.prepare("SELECT MAX(attempts) AS m FROM outbox WHERE pilot_id IN (?, ?)").bind(a.id, b.id).first<number>("m")).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT MAX(attempts) AS m FROM outbox WHERE pilot_id IN (?, ?)")
+        .bind(a.id, b.id)
+        .first<number>("m"),
+    ).toBe(1);
   }, 300_000);
 });

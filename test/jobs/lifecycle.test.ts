@@ -15,10 +15,22 @@ const EVERY_DAY = { reminders: { quietHours: { start: "21:00", end: "08:00" }, q
 
 describe("quiet hours across the daylight-saving changes, through the scheduled job", () => {
   for (const c of [
-    // 29 March 2026: clocks go forward at 02:00 → 08:00 local is 06:00Z (CEST). A job on a fixed +1 offset would wait until 07:00Z.
-    { name: "spring (29 March 2026)", day: "2026-03-29", quiet: [Date.UTC(2026, 2, 28, 20, 30), Date.UTC(2026, 2, 29, 0, 30), Date.UTC(2026, 2, 29, 5, 59)], first: Date.UTC(2026, 2, 29, 6, 0) },
-    // 25 October 2026: clocks go back at 03:00 → 08:00 local is 07:00Z (CET). A job on a fixed +2 offset would send at 06:00Z.
-    { name: "autumn (25 October 2026)", day: "2026-10-25", quiet: [Date.UTC(2026, 9, 25, 0, 30), Date.UTC(2026, 9, 25, 6, 0), Date.UTC(2026, 9, 25, 6, 59)], first: Date.UTC(2026, 9, 25, 7, 0) },
+    // 29 March 2026: clocks go forward at 02:00 → 08:00 local is 06:00Z (CEST). A job on a fixed +1 offset would wait
+    // until 07:00Z.
+    {
+      name: "spring (29 March 2026)",
+      day: "2026-03-29",
+      quiet: [Date.UTC(2026, 2, 28, 20, 30), Date.UTC(2026, 2, 29, 0, 30), Date.UTC(2026, 2, 29, 5, 59)],
+      first: Date.UTC(2026, 2, 29, 6, 0),
+    },
+    // 25 October 2026: clocks go back at 03:00 → 08:00 local is 07:00Z (CET). A job on a fixed +2 offset would send at
+    // 06:00Z.
+    {
+      name: "autumn (25 October 2026)",
+      day: "2026-10-25",
+      quiet: [Date.UTC(2026, 9, 25, 0, 30), Date.UTC(2026, 9, 25, 6, 0), Date.UTC(2026, 9, 25, 6, 59)],
+      first: Date.UTC(2026, 9, 25, 7, 0),
+    },
   ]) {
     it(`${c.name}: nothing during the night, the invitation at 08:00 local`, async () => {
       const sink = sinkFor(uniqueDomain("dst"));
@@ -52,29 +64,62 @@ describe("quiet hours across the daylight-saving changes, through the scheduled 
 describe("who receives nothing", () => {
   it("withdrawn and paused youths receive nothing, also when their reminders fall due", async () => {
     const sink = sinkFor(uniqueDomain("quiet"));
-    const { pilot } = await makePilot({ settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [], firstReminderAfterDays: 2, minSpacingDays: 2 } } });
+    const { pilot } = await makePilot({
+      settings: {
+        reminders: {
+          quietHours: { start: "00:00", end: "00:00" },
+          quietWeekdays: [],
+          firstReminderAfterDays: 2,
+          minSpacingDays: 2,
+        },
+      },
+    });
     const now = Date.now();
     const today = localDate(now, "Europe/Amsterdam");
-    const withdrawn = await makeParticipant(pilot.id, { start: today, email: sink.address("withdrawn"), status: "withdrawn" });
+    const withdrawn = await makeParticipant(pilot.id, {
+      start: today,
+      email: sink.address("withdrawn"),
+      status: "withdrawn",
+    });
     const paused = await makeParticipant(pilot.id, { start: today, email: sink.address("paused") });
     await makeParticipant(pilot.id, { start: today, email: sink.address("active") });
     // She presses the pause link from an earlier message.
-    expect((await exports.default.fetch(`http://questionnaire.localhost/p/${await pauseToken(env, paused.id)}`, { method: "POST" })).status).toBe(200);
+    expect(
+      (
+        await exports.default.fetch(`http://questionnaire.localhost/p/${await pauseToken(env, paused.id)}`, {
+          method: "POST",
+        })
+      ).status,
+    ).toBe(200);
 
     for (let d = 0; d <= 8; d++) await fireCron(now + d * DAY);
     const { messages } = await sink.messages();
     const to = (addr: string) => messages.filter((m) => m.to[0] === addr);
     expect(to(sink.address("withdrawn"))).toHaveLength(0);
     expect(to(sink.address("paused"))).toHaveLength(0);
-    expect(to(sink.address("active")).map((m) => m.subject)).toEqual(["Je korte vragenlijst staat klaar", "Herinnering: je korte vragenlijst", "Herinnering: je korte vragenlijst", "Herinnering: je korte vragenlijst"]);
+    expect(to(sink.address("active")).map((m) => m.subject)).toEqual([
+      "Je korte vragenlijst staat klaar",
+      "Herinnering: je korte vragenlijst",
+      "Herinnering: je korte vragenlijst",
+      "Herinnering: je korte vragenlijst",
+    ]);
     // Nothing was even queued for the withdrawn youth; the paused youth's occasion closes before her pause ends.
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE participant_id IN (?, ?)").bind(withdrawn.id, paused.id).first<number>("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE participant_id IN (?, ?)")
+        .bind(withdrawn.id, paused.id)
+        .first<number>("n"),
+    ).toBe(0);
   });
 
   it("a youth withdrawn after her message was queued gets nothing: delivery cancels it", async () => {
     const sink = sinkFor(uniqueDomain("late"));
-    const { pilot } = await makePilot({ settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [] } } });
-    const youth = await makeParticipant(pilot.id, { start: localDate(Date.now(), "Europe/Amsterdam"), email: sink.address("y") });
+    const { pilot } = await makePilot({
+      settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [] } },
+    });
+    const youth = await makeParticipant(pilot.id, {
+      start: localDate(Date.now(), "Europe/Amsterdam"),
+      email: sink.address("y"),
+    });
     const { collectDueOccasions, openDueOccasions } = await import("../../worker/jobs/occasions");
     const { enqueueMessages, planMessages, deliverOutbox } = await import("../../worker/reminders/outbox");
     const { getDb } = await import("../../worker/db");
@@ -83,7 +128,9 @@ describe("who receives nothing", () => {
     await openDueOccasions(getDb(env.DB), now, pilot.id);
     await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: pilot.id }), now, null);
     await env.DB.prepare("UPDATE participants SET status = 'withdrawn' WHERE id = ?").bind(youth.id).run();
-    const ids = (await env.DB.prepare("SELECT id FROM outbox WHERE participant_id = ?").bind(youth.id).all<{ id: number }>()).results.map((r) => r.id);
+    const ids = (
+      await env.DB.prepare("SELECT id FROM outbox WHERE participant_id = ?").bind(youth.id).all<{ id: number }>()
+    ).results.map((r) => r.id);
     expect(await deliverOutbox(env, ids, () => now)).toMatchObject({ cancelled: 1, sent: 0 });
     expect((await sink.messages()).messages).toHaveLength(0);
   });
@@ -92,7 +139,17 @@ describe("who receives nothing", () => {
 describe("end to end", () => {
   it("cron → invitation → no answer → reminder after 3 days → answer → no further reminders", async () => {
     const sink = sinkFor(uniqueDomain("e2e"));
-    const { pilot, versions } = await makePilot({ settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [], firstReminderAfterDays: 3, minSpacingDays: 3, maxReminders: 3 } } });
+    const { pilot, versions } = await makePilot({
+      settings: {
+        reminders: {
+          quietHours: { start: "00:00", end: "00:00" },
+          quietWeekdays: [],
+          firstReminderAfterDays: 3,
+          minSpacingDays: 3,
+          maxReminders: 3,
+        },
+      },
+    });
     const t0 = Date.now();
     await makeParticipant(pilot.id, { start: localDate(t0, "Europe/Amsterdam"), email: sink.address("youth") });
     const subjects = async () => (await sink.messages()).messages.map((m) => m.subject);
@@ -115,24 +172,48 @@ describe("end to end", () => {
     // She answers through the form.
     const html = await (await exports.default.fetch(link)).text();
     const fields: Record<string, string> = {};
-    for (const m of html.matchAll(/name="(v\.(\d+)\.[a-z_]+)"/g)) if (Number(m[2]) === versions.get("welzijn")) fields[m[1]!] = "7";
+    for (const m of html.matchAll(/name="(v\.(\d+)\.[a-z_]+)"/g))
+      if (Number(m[2]) === versions.get("welzijn")) fields[m[1]!] = "7";
     expect(Object.keys(fields).length).toBeGreaterThan(0);
     expect((await exports.default.fetch(link, form(fields))).status).toBe(303);
 
     // No further reminders, however long we wait within the window.
     for (const d of [4, 6, 7, 9]) await fireCron(t0 + d * DAY);
     expect(await subjects()).toHaveLength(2);
-    const occ = await env.DB.prepare("SELECT o.status FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<string>("status");
+    const occ = await env.DB.prepare(
+      "SELECT o.status FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first<string>("status");
     expect(occ).toBe("completed");
   });
 
   it("after the last reminder, one message to the mentor (when the pilot wants it), then nothing more", async () => {
     const sink = sinkFor(uniqueDomain("mentor"));
-    const { pilot } = await makePilot({ settings: { reminders: { quietHours: { start: "00:00", end: "00:00" }, quietWeekdays: [], firstReminderAfterDays: 3, maxReminders: 1, mentorAfterLastReminder: true, mentorAfterDays: 2 } } });
+    const { pilot } = await makePilot({
+      settings: {
+        reminders: {
+          quietHours: { start: "00:00", end: "00:00" },
+          quietWeekdays: [],
+          firstReminderAfterDays: 3,
+          maxReminders: 1,
+          mentorAfterLastReminder: true,
+          mentorAfterDays: 2,
+        },
+      },
+    });
     const t0 = Date.now();
-    await makeParticipant(pilot.id, { start: localDate(t0, "Europe/Amsterdam"), email: sink.address("youth"), mentor: sink.address("mentor") });
+    await makeParticipant(pilot.id, {
+      start: localDate(t0, "Europe/Amsterdam"),
+      email: sink.address("youth"),
+      mentor: sink.address("mentor"),
+    });
     for (let d = 0; d <= 9; d++) await fireCron(t0 + d * DAY);
     const got = (await sink.messages()).messages.map((m) => `${m.to[0]!.split("@")[0]}: ${m.subject}`);
-    expect(got).toEqual(["youth: Je korte vragenlijst staat klaar", "youth: Herinnering: je korte vragenlijst", "mentor: Vragenlijst nog niet ingevuld"]);
+    expect(got).toEqual([
+      "youth: Je korte vragenlijst staat klaar",
+      "youth: Herinnering: je korte vragenlijst",
+      "mentor: Vragenlijst nog niet ingevuld",
+    ]);
   });
 });

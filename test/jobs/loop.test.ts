@@ -39,14 +39,19 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     const fields: Record<string, string> = {};
     for (const m of html.matchAll(/name="(v\.(\d+)\.[a-z_]+)"/g)) {
       const [, name, vid] = m;
-      if ([versions.get("welzijn"), versions.get("functioneren"), versions.get("basisbehoeften")].includes(Number(vid))) fields[name!] = "8";
+      if ([versions.get("welzijn"), versions.get("functioneren"), versions.get("basisbehoeften")].includes(Number(vid)))
+        fields[name!] = "8";
     }
     delete fields[`v.${versions.get("welzijn")}.partner`];
     const submitted = await exports.default.fetch(link, form(fields));
     expect(submitted.status).toBe(303);
 
     await fireCron(Date.now());
-    const [stored] = await db().select().from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, youth.id)).then((rows) => rows.filter((r) => r.indicator === "welzijn"));
+    const [stored] = await db()
+      .select()
+      .from(schema.indicatorResults)
+      .where(eq(schema.indicatorResults.participantId, youth.id))
+      .then((rows) => rows.filter((r) => r.indicator === "welzijn"));
     // welzijn per occasion: 4,5,5,6,7,8 on days 0,14,…,70 — worked out by hand in test/jobs/README.md
     expect(stored!.n).toBe(6);
     expect(stored!.mean).toBeCloseTo(35 / 6, 12);
@@ -57,12 +62,17 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     expect(stored!.trend).toBe("up");
     expect(stored!.band).toBe("middle");
 
-    const csv = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${pilot.key}/summary/indicators.csv`, { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } });
+    const csv = await exports.default.fetch(
+      `http://questionnaire.localhost/api/v1/pilots/${pilot.key}/summary/indicators.csv`,
+      { headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } },
+    );
     expect(csv.status).toBe(200);
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM, so Excel reads UTF-8
     const lines = new TextDecoder().decode(bytes).trim().split("\r\n");
-    expect(lines[0]).toBe("participant_code,indicator,n,mean,min,max,slope_per_measurement,slope_per_day,kendall_s,mk_p,trend,band");
+    expect(lines[0]).toBe(
+      "participant_code,indicator,n,mean,min,max,slope_per_measurement,slope_per_day,kendall_s,mk_p,trend,band",
+    );
     const row = lines.find((l) => l.startsWith(`${youth.code},welzijn,`))!.split(",");
     expect(Number(row[2])).toBe(6);
     expect(Number(row[6])).toBeCloseTo(0.8, 12);
@@ -74,7 +84,10 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
   it("a second cron run sends nothing twice", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const now = Date.now();
-    const youth = await makeParticipant(pilot.id, { start: localDate(now, "Europe/Amsterdam"), email: "twice@example.test" });
+    const youth = await makeParticipant(pilot.id, {
+      start: localDate(now, "Europe/Amsterdam"),
+      email: "twice@example.test",
+    });
     await fireCron(now);
     await fireCron(now + 60_000);
     const { messages } = await smtpSink.messages();

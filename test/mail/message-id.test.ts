@@ -11,10 +11,23 @@ describe("opaque Message-IDs", () => {
   it("name no occasion id or kind, are unique per row and equal the one recorded", async () => {
     const sink = sinkFor(uniqueDomain("msgid"));
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("m.youth"), mentor: sink.address("m.mentor") });
+    const youth = await makeParticipant(pilot.id, {
+      start: "2026-01-05",
+      email: sink.address("m.youth"),
+      mentor: sink.address("m.mentor"),
+    });
     const now = Date.now();
-    const rows = [await queueMessage(pilot.id, youth.id, { now, kind: "invitation" }), await queueMessage(pilot.id, youth.id, { now, kind: "mentor", seq: 2 })];
-    expect(await deliverOutbox(env, rows.map((r) => r.id), () => now)).toMatchObject({ sent: 2 });
+    const rows = [
+      await queueMessage(pilot.id, youth.id, { now, kind: "invitation" }),
+      await queueMessage(pilot.id, youth.id, { now, kind: "mentor", seq: 2 }),
+    ];
+    expect(
+      await deliverOutbox(
+        env,
+        rows.map((r) => r.id),
+        () => now,
+      ),
+    ).toMatchObject({ sent: 2 });
     const { messages } = await sink.messages();
     expect(messages).toHaveLength(2);
     for (const r of rows) {
@@ -46,7 +59,12 @@ describe("opaque Message-IDs", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("r.youth") });
     const now = Date.now();
     const { id } = await queueMessage(pilot.id, youth.id, { now });
-    const http = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: sink.apiUrl, MAIL_API_KEY: "api-key-123" } as typeof env;
+    const http = {
+      ...env,
+      MAIL_TRANSPORT: "http",
+      MAIL_API_URL: sink.apiUrl,
+      MAIL_API_KEY: "api-key-123",
+    } as typeof env;
     expect(await deliverOutbox(http, [id], () => now)).toMatchObject({ sent: 1 });
     const first = (await outboxRow(id)).message_id;
     // the same row goes out again (a researcher's retry of an unknown outcome)

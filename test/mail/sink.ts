@@ -36,18 +36,34 @@ export function perRecipient(messages: { to: string[] }[]) {
 }
 
 /** An open occasion with one queued outbox message; returns the outbox id and occasion id. */
-export async function queueMessage(pilotId: number, participantId: number, opts: { kind?: "invitation" | "reminder" | "mentor"; now?: number; seq?: number } = {}) {
+export async function queueMessage(
+  pilotId: number,
+  participantId: number,
+  opts: { kind?: "invitation" | "reminder" | "mentor"; now?: number; seq?: number } = {},
+) {
   const now = opts.now ?? Date.now();
   const kind = opts.kind ?? "invitation";
-  const occ = (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', ?, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
+  const occ = (await env.DB.prepare(
+    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', ?, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+  )
     .bind(participantId, opts.seq ?? 1, now - 86_400_000, now + 9 * 86_400_000)
     .first<number>("id"))!;
-  const id = (await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id")
+  const id = (await env.DB.prepare(
+    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
+  )
     .bind(`${occ}:${kind}:1`, occ, participantId, pilotId, kind, now)
     .first<number>("id"))!;
   return { id, occasionId: occ };
 }
 
 export async function outboxRow(id: number) {
-  return (await env.DB.prepare("SELECT * FROM outbox WHERE id = ?").bind(id).first<{ status: string; attempts: number; last_error: string | null; next_attempt_at: number; sent_at: number | null; message_id: string | null; key: string }>())!;
+  return (await env.DB.prepare("SELECT * FROM outbox WHERE id = ?").bind(id).first<{
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    next_attempt_at: number;
+    sent_at: number | null;
+    message_id: string | null;
+    key: string;
+  }>())!;
 }

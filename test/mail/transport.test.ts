@@ -8,13 +8,31 @@ import { deliverOutbox } from "../../worker/reminders/outbox";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
 
-type AuthSink = { port: number; plainWirePort: number; tlsWirePort: number | null; messages: { user: string; to: string[]; raw: string; tls?: boolean }[]; transcripts: { relay: string; client: string; server: string }[] };
+type AuthSink = {
+  port: number;
+  plainWirePort: number;
+  tlsWirePort: number | null;
+  messages: { user: string; to: string[]; raw: string; tls?: boolean }[];
+  transcripts: { relay: string; client: string; server: string }[];
+};
 /** base64 of UTF-8, as AUTH PLAIN / LOGIN encode. */
 const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
 /** Every form in which the relay password could appear in a session transcript (latin1 of the bytes). */
-const PASSWORD_ON_THE_WIRE = ["AUTH", "relay-pass", b64("\0relay-user\0relay-pass ü"), b64("relay-pass ü"), b64("relay-user")];
+const PASSWORD_ON_THE_WIRE = [
+  "AUTH",
+  "relay-pass",
+  b64("\0relay-user\0relay-pass ü"),
+  b64("relay-pass ü"),
+  b64("relay-user"),
+];
 
-const mail = (to: string, id = crypto.randomUUID()) => ({ to, subject: "Je korte vragenlijst staat klaar", text: "Hoi,\r\n", html: "<p>Hoi,</p>", messageId: `<${id}@example.org>` });
+const mail = (to: string, id = crypto.randomUUID()) => ({
+  to,
+  subject: "Je korte vragenlijst staat klaar",
+  text: "Hoi,\r\n",
+  html: "<p>Hoi,</p>",
+  messageId: `<${id}@example.org>`,
+});
 
 describe("SMTP", () => {
   it("a refusal (451 after DATA) is retried with backoff; the message goes out once when the server accepts", async () => {
@@ -96,7 +114,13 @@ describe("SMTP", () => {
     const { plainWirePort } = await sinkInfo();
     const helo = `strip-${crypto.randomUUID().slice(0, 8)}.test`;
     const to = `auth@${uniqueDomain("strip")}`;
-    const tx = smtpTransport({ ...env, SMTP_PORT: String(plainWirePort), SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü", SMTP_HELO: helo } as Env);
+    const tx = smtpTransport({
+      ...env,
+      SMTP_PORT: String(plainWirePort),
+      SMTP_USER: "relay-user",
+      SMTP_PASS: "relay-pass ü",
+      SMTP_HELO: helo,
+    } as Env);
     const r = await tx.send(mail(to));
     await tx.close();
     expect(r).toMatchObject({ accepted: false, permanent: true });
@@ -111,8 +135,19 @@ describe("SMTP", () => {
 
     // SMTP_STARTTLS=0 with credentials: refused before connecting at all (and at start-up outside dev mode).
     const helo2 = `off-${crypto.randomUUID().slice(0, 8)}.test`;
-    const off = smtpTransport({ ...env, SMTP_PORT: String(plainWirePort), SMTP_STARTTLS: "0", SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü", SMTP_HELO: helo2 } as Env);
-    expect(await off.send(mail(to))).toMatchObject({ accepted: false, permanent: true, error: expect.stringMatching(/^smtp_tls_required: .*SMTP_STARTTLS=0/) });
+    const off = smtpTransport({
+      ...env,
+      SMTP_PORT: String(plainWirePort),
+      SMTP_STARTTLS: "0",
+      SMTP_USER: "relay-user",
+      SMTP_PASS: "relay-pass ü",
+      SMTP_HELO: helo2,
+    } as Env);
+    expect(await off.send(mail(to))).toMatchObject({
+      accepted: false,
+      permanent: true,
+      error: expect.stringMatching(/^smtp_tls_required: .*SMTP_STARTTLS=0/),
+    });
     await off.close();
     expect((await sinkInfo()).transcripts.filter((t) => t.client.includes(helo2))).toEqual([]);
 
@@ -136,30 +171,35 @@ describe("SMTP", () => {
     expect((await sink.messages()).messages.map((m) => m.to)).toEqual([[sink.address("y")]]);
   });
 
-  it.runIf(env.TEST_SMTP_TLS === "1")("authenticates after STARTTLS (PLAIN) with SMTP_USER/SMTP_PASS; the password is never in clear on the wire; a wrong password is permanent", async () => {
-    const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
-    const { tlsWirePort } = await sinkInfo();
-    const helo = `tls-${crypto.randomUUID().slice(0, 8)}.test`;
-    const to = `auth@${uniqueDomain("auth")}`;
-    const base = { ...env, SMTP_PORT: String(tlsWirePort), SMTP_USER: "relay-user", SMTP_HELO: helo } as Env;
-    const ok = smtpTransport({ ...base, SMTP_PASS: "relay-pass ü" });
-    expect(await ok.send(mail(to))).toEqual({ accepted: true });
-    await ok.close();
-    const after = await sinkInfo();
-    expect(after.messages.filter((m) => m.to[0] === to)).toEqual([{ user: "relay-user", to: [to], raw: expect.any(String), tls: true }]);
-    const wire = after.transcripts.filter((t) => t.client.startsWith(`EHLO ${helo}\r\n`));
-    expect(wire).toHaveLength(1);
-    expect(wire[0]!.client.startsWith(`EHLO ${helo}\r\nSTARTTLS\r\n`)).toBe(true);
-    for (const secret of [...PASSWORD_ON_THE_WIRE, to, "MAIL FROM"]) expect(wire[0]!.client).not.toContain(secret);
-    const bad = smtpTransport({ ...base, SMTP_PASS: "wrong" });
-    const r = await bad.send(mail(to));
-    await bad.close();
-    expect(r).toMatchObject({ accepted: false, permanent: true });
-    // Without credentials the relay refuses MAIL FROM (530): permanent as well.
-    const none = smtpTransport({ ...env, SMTP_PORT: String(tlsWirePort) } as Env);
-    expect(await none.send(mail(to))).toMatchObject({ accepted: false, permanent: true });
-    await none.close();
-  });
+  it.runIf(env.TEST_SMTP_TLS === "1")(
+    "authenticates after STARTTLS (PLAIN) with SMTP_USER/SMTP_PASS; the password is never in clear on the wire; a wrong password is permanent",
+    async () => {
+      const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
+      const { tlsWirePort } = await sinkInfo();
+      const helo = `tls-${crypto.randomUUID().slice(0, 8)}.test`;
+      const to = `auth@${uniqueDomain("auth")}`;
+      const base = { ...env, SMTP_PORT: String(tlsWirePort), SMTP_USER: "relay-user", SMTP_HELO: helo } as Env;
+      const ok = smtpTransport({ ...base, SMTP_PASS: "relay-pass ü" });
+      expect(await ok.send(mail(to))).toEqual({ accepted: true });
+      await ok.close();
+      const after = await sinkInfo();
+      expect(after.messages.filter((m) => m.to[0] === to)).toEqual([
+        { user: "relay-user", to: [to], raw: expect.any(String), tls: true },
+      ]);
+      const wire = after.transcripts.filter((t) => t.client.startsWith(`EHLO ${helo}\r\n`));
+      expect(wire).toHaveLength(1);
+      expect(wire[0]!.client.startsWith(`EHLO ${helo}\r\nSTARTTLS\r\n`)).toBe(true);
+      for (const secret of [...PASSWORD_ON_THE_WIRE, to, "MAIL FROM"]) expect(wire[0]!.client).not.toContain(secret);
+      const bad = smtpTransport({ ...base, SMTP_PASS: "wrong" });
+      const r = await bad.send(mail(to));
+      await bad.close();
+      expect(r).toMatchObject({ accepted: false, permanent: true });
+      // Without credentials the relay refuses MAIL FROM (530): permanent as well.
+      const none = smtpTransport({ ...env, SMTP_PORT: String(tlsWirePort) } as Env);
+      expect(await none.send(mail(to))).toMatchObject({ accepted: false, permanent: true });
+      await none.close();
+    },
+  );
 
   it("SMTP_SECURE=tls against a plain server fails cleanly instead of hanging", async () => {
     const tx = smtpTransport({ ...env, SMTP_SECURE: "tls" } as Env);
@@ -199,7 +239,12 @@ describe("HTTP mail API", () => {
     expect(row.status).toBe("sent");
     const { messages } = await sink.apiMessages();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ key: row.key, to: [sink.address("y")], authorization: "Bearer api-key-123", messageId: row.message_id });
+    expect(messages[0]).toMatchObject({
+      key: row.key,
+      to: [sink.address("y")],
+      authorization: "Bearer api-key-123",
+      messageId: row.message_id,
+    });
     expect(messages[0]!.mime).toMatch(/Content-Type: multipart\/alternative/);
   });
 
@@ -209,15 +254,27 @@ describe("HTTP mail API", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const { id } = await queueMessage(pilot.id, youth.id);
     const t = Date.now();
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?",
+    )
+      .bind(t, t, id)
+      .run();
     await resolveStaleClaims({ ...env, MAIL_TRANSPORT: "http" } as Env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "outcome_unknown" });
     // With SMTP the same situation ends as failed: a resend could duplicate.
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?",
+    )
+      .bind(t, t, id)
+      .run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
     // A claim that never started sending simply goes back to the queue.
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = NULL, attempts = 1 WHERE id = ?").bind(t, id).run();
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = NULL, attempts = 1 WHERE id = ?",
+    )
+      .bind(t, id)
+      .run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "claim_expired", attempts: 0 });
   });
@@ -229,19 +286,31 @@ describe("HTTP mail API", () => {
     const { id } = await queueMessage(pilot.id, youth.id);
     let during: Record<string, unknown> | undefined;
     // The transport is not under test here: it records the row as the send begins, then the "Worker dies".
-    const dying = { name: "smtp" as const, idempotent: false, close: async () => {}, send: async () => {
-      during = await outboxRow(id);
-      throw new Error("isolate killed");
-    } };
+    const dying = {
+      name: "smtp" as const,
+      idempotent: false,
+      close: async () => {},
+      send: async () => {
+        during = await outboxRow(id);
+        throw new Error("isolate killed");
+      },
+    };
     const t = Date.now();
     // A transport that throws instead of answering is isolated to its row (issue 12): the outcome is unknown,
     // so with a non-idempotent transport the row fails as outcome_unknown at once, as the stale-claim
     // cleanup would have marked it had the Worker really died (the next test).
     expect(await deliverOutbox(env, [id], () => t, { transport: dying })).toMatchObject({ unknown: 1 });
     expect(during).toMatchObject({ status: "sending", send_started_at: t, attempts: 1 });
-    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown: transport_error: isolate killed" });
+    expect(await outboxRow(id)).toMatchObject({
+      status: "failed",
+      last_error: "outcome_unknown: transport_error: isolate killed",
+    });
     // A Worker that really dies mid-send leaves the row `sending` with its send marked as started.
-    await env.DB.prepare("UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?").bind(t, t, id).run();
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?",
+    )
+      .bind(t, t, id)
+      .run();
     await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
   });
@@ -253,16 +322,28 @@ describe("HTTP mail API", () => {
   });
 
   it("outside dev mode the mail API must be https:// — the transport itself refuses http://, and a delivery claims nothing", async () => {
-    const production = { ...env, DEV_MODE: undefined, PUBLIC_URL: "https://vragenlijst.example.org", MAIL_TRANSPORT: "http", MAIL_API_KEY: "k".repeat(40) } as Env;
-    expect(() => httpTransport({ ...production, MAIL_API_URL: "http://mail.example.org" })).toThrow(/https:\/\/ MAIL_API_URL outside dev mode/);
+    const production = {
+      ...env,
+      DEV_MODE: undefined,
+      PUBLIC_URL: "https://vragenlijst.example.org",
+      MAIL_TRANSPORT: "http",
+      MAIL_API_KEY: "k".repeat(40),
+    } as Env;
+    expect(() => httpTransport({ ...production, MAIL_API_URL: "http://mail.example.org" })).toThrow(
+      /https:\/\/ MAIL_API_URL outside dev mode/,
+    );
     await expect(createTransport({ ...production, MAIL_API_URL: "http://127.0.0.1:9" })).rejects.toThrow(/https:\/\//);
     expect(httpTransport({ ...production, MAIL_API_URL: "https://mail.example.org" }).name).toBe("http");
     // DEV_MODE=1 with a non-loopback PUBLIC_URL is not dev mode: still refused.
-    expect(() => httpTransport({ ...production, DEV_MODE: "1", MAIL_API_URL: "http://mail.example.org" })).toThrow(/https/);
+    expect(() => httpTransport({ ...production, DEV_MODE: "1", MAIL_API_URL: "http://mail.example.org" })).toThrow(
+      /https/,
+    );
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const { id } = await queueMessage(pilot.id, youth.id);
-    await expect(deliverOutbox({ ...production, MAIL_API_URL: "http://127.0.0.1:9" }, [id], () => Date.now())).rejects.toThrow(/https/);
+    await expect(
+      deliverOutbox({ ...production, MAIL_API_URL: "http://127.0.0.1:9" }, [id], () => Date.now()),
+    ).rejects.toThrow(/https/);
     expect(await outboxRow(id)).toMatchObject({ status: "queued", attempts: 0 });
   });
 });
@@ -278,7 +359,9 @@ describe("Cloudflare Email (send_email binding)", () => {
   it("createTransport picks by MAIL_TRANSPORT and rejects unknown names", async () => {
     expect((await createTransport({ ...env, MAIL_TRANSPORT: "smtp" })).name).toBe("smtp");
     expect((await createTransport({ ...env, MAIL_TRANSPORT: "cloudflare" })).name).toBe("cloudflare");
-    expect((await createTransport({ ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9" } as Env)).idempotent).toBe(true);
+    expect(
+      (await createTransport({ ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: "http://127.0.0.1:9" } as Env)).idempotent,
+    ).toBe(true);
     await expect(createTransport({ ...env, MAIL_TRANSPORT: "pigeon" })).rejects.toThrow(/Unknown MAIL_TRANSPORT/);
   });
 });

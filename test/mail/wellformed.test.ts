@@ -10,7 +10,8 @@ import type { Received } from "./sink-types";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { sinkFor, uniqueDomain } from "./sink";
 
-const SENSITIVE = /slachtoffer|uitbuit|loverboy|mensenhandel|exploit|victim|trafficking|prostitut|seks|sex|misbruik|abuse|politie|police/i;
+const SENSITIVE =
+  /slachtoffer|uitbuit|loverboy|mensenhandel|exploit|victim|trafficking|prostitut|seks|sex|misbruik|abuse|politie|police/i;
 const DAY = 86_400_000;
 
 let mails: Record<"invitation" | "reminder" | "mentor", Received>;
@@ -19,12 +20,18 @@ let messageIds: Map<string, string>;
 beforeAll(async () => {
   const { pilot } = await makePilot({ settings: ALWAYS_SEND });
   const sink = sinkFor(uniqueDomain("wf"));
-  const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("youth"), mentor: sink.address("mentor") });
+  const youth = await makeParticipant(pilot.id, {
+    start: "2026-01-05",
+    email: sink.address("youth"),
+    mentor: sink.address("mentor"),
+  });
   // The reminder goes to a second youth: one youth's due messages of one run are one mail (issue 14).
   const other = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("other") });
   const now = Date.now();
   const occasionOf = async (pid: number) =>
-    (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
+    (await env.DB.prepare(
+      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+    )
       .bind(pid, now - 5 * DAY, now + 5 * DAY)
       .first<number>("id"))!;
   const occ = await occasionOf(youth.id);
@@ -32,20 +39,33 @@ beforeAll(async () => {
   const ids: number[] = [];
   for (const kind of ["invitation", "reminder", "mentor"]) {
     const [o, pid] = kind === "reminder" ? [otherOcc, other.id] : [occ, youth.id];
-    ids.push((await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id").bind(`${o}:${kind}:1`, o, pid, pilot.id, kind, now).first<number>("id"))!);
+    ids.push(
+      (await env.DB.prepare(
+        "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
+      )
+        .bind(`${o}:${kind}:1`, o, pid, pilot.id, kind, now)
+        .first<number>("id"))!,
+    );
   }
   const counts = await deliverOutbox(env, ids, () => Date.now());
   expect(counts.sent).toBe(3);
   const { messages } = await sink.messages();
   expect(messages).toHaveLength(3);
   const by = (to: string, subject: RegExp) => messages.find((m) => m.to[0] === to && subject.test(m.subject))!;
-  mails = { invitation: by(sink.address("youth"), /^Je korte/), reminder: by(sink.address("other"), /^Herinnering/), mentor: by(sink.address("mentor"), /./) };
-  const rows = await env.DB.prepare("SELECT kind, message_id FROM outbox WHERE occasion_id IN (?, ?)").bind(occ, otherOcc).all<{ kind: string; message_id: string }>();
+  mails = {
+    invitation: by(sink.address("youth"), /^Je korte/),
+    reminder: by(sink.address("other"), /^Herinnering/),
+    mentor: by(sink.address("mentor"), /./),
+  };
+  const rows = await env.DB.prepare("SELECT kind, message_id FROM outbox WHERE occasion_id IN (?, ?)")
+    .bind(occ, otherOcc)
+    .all<{ kind: string; message_id: string }>();
   messageIds = new Map(rows.results.map((r) => [r.kind, r.message_id]));
 });
 
 const headerBlock = (raw: string) => raw.slice(0, raw.indexOf("\r\n\r\n"));
-const headerValue = (raw: string, name: string) => new RegExp(`^${name}: ([^\\r\\n]*(?:\\r\\n[ \\t][^\\r\\n]*)*)`, "im").exec(headerBlock(raw))?.[1];
+const headerValue = (raw: string, name: string) =>
+  new RegExp(`^${name}: ([^\\r\\n]*(?:\\r\\n[ \\t][^\\r\\n]*)*)`, "im").exec(headerBlock(raw))?.[1];
 
 describe("mail as clients and filters judge it", () => {
   for (const kind of ["invitation", "reminder", "mentor"] as const) {
@@ -55,7 +75,9 @@ describe("mail as clients and filters judge it", () => {
         expect(m.messageId).toMatch(/^<[0-9a-f]{40}@example\.org>$/); // opaque: no occasion id, no kind
         expect(m.messageId).toBe(messageIds.get(kind));
         expect(new Set(Object.values(mails).map((x) => x.messageId)).size).toBe(3);
-        expect(headerValue(m.raw, "Date")).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+        expect(headerValue(m.raw, "Date")).toMatch(
+          /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/,
+        );
         expect(Math.abs(Date.parse(m.date) - Date.now())).toBeLessThan(5 * 60_000);
         expect(headerValue(m.raw, "MIME-Version")).toBe("1.0");
       });
@@ -114,9 +136,12 @@ describe("mail as clients and filters judge it", () => {
       it("has no spam-like constructs", () => {
         const m = mails[kind];
         expect(m.subject).not.toMatch(/[!$€]|^[^a-z]*$|\bgratis\b|\bfree\b|urgent|dringend/i);
-        expect(m.text + m.html).not.toMatch(/klik hier|click here|<img|<script|<form|<iframe|display:\s*none|bit\.ly|tinyurl|unsubscribe|\bwin\b|prize/i);
+        expect(m.text + m.html).not.toMatch(
+          /klik hier|click here|<img|<script|<form|<iframe|display:\s*none|bit\.ly|tinyurl|unsubscribe|\bwin\b|prize/i,
+        );
         // Every anchor whose text looks like an address points exactly there (no mismatched links).
-        for (const a of m.html.matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g)) if (/^https?:/.test(a[2]!)) expect(a[2]).toBe(a[1]);
+        for (const a of m.html.matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g))
+          if (/^https?:/.test(a[2]!)) expect(a[2]).toBe(a[1]);
         // Text and HTML say the same: every link of the HTML is in the plain text too.
         for (const a of m.html.matchAll(/href="([^"]+)"/g)) expect(m.text).toContain(a[1]!);
         expect(m.html.length).toBeLessThan(8_000);
@@ -128,7 +153,13 @@ describe("mail as clients and filters judge it", () => {
     const sink = sinkFor(uniqueDomain("utf8"));
     const tx = smtpTransport({ ...env, MAIL_FROM_NAME: "Onderzoek Jeugd – één" } as Env);
     const subject = "Één korte vraag — ça va? 😊";
-    const r = await tx.send({ to: sink.address("x"), subject, text: "Hé, één twee\r\n", html: "<p>Hé, één twee</p>", messageId: "<utf8.test@example.org>" });
+    const r = await tx.send({
+      to: sink.address("x"),
+      subject,
+      text: "Hé, één twee\r\n",
+      html: "<p>Hé, één twee</p>",
+      messageId: "<utf8.test@example.org>",
+    });
     await tx.close();
     expect(r).toEqual({ accepted: true });
     const [m] = (await sink.messages()).messages;
@@ -157,22 +188,36 @@ describe("the pilot's sender name", () => {
 
 describe("a standard spam filter's local checks", () => {
   it("scores every message well below 5 (spamassassin -L -t)", async (ctx) => {
-    const probe = (await (await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mails.invitation.raw })).json()) as { available: boolean };
+    const probe = (await (
+      await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mails.invitation.raw })
+    ).json()) as { available: boolean };
     if (!probe.available) {
       console.warn("SKIPPED: spamassassin is not installed on this machine (as root: apt-get install -y spamassassin)");
       ctx.skip("spamassassin is not installed (apt-get install -y spamassassin)");
       return;
     }
     for (const kind of ["invitation", "reminder", "mentor"] as const) {
-      const r = (await (await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mails[kind].raw })).json()) as { score: number; spam: string; tests: string[]; report: string };
+      const r = (await (
+        await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mails[kind].raw })
+      ).json()) as { score: number; spam: string; tests: string[]; report: string };
       console.log(`spamassassin ${kind}: score ${r.score} tests ${r.tests.join(",")}`);
       expect(r.score, r.report).not.toBeNull();
       expect(r.score, r.report).toBeLessThan(2.5);
       expect(r.spam).toBe("No");
     }
     // The checker is live: a crude message without Date/Message-ID, shouting about money, scores far higher.
-    const crude = ["From: WINNER <x@example.org>", "To: y@example.org", "Subject: FREE MONEY!!! CLICK HERE NOW!!!", "Content-Type: text/html", "", "<html><body><font color=red size=7>YOU WON $1,000,000 CASH!!! CLICK HERE</font> <a href=http://bit.ly/x>http://paypal.com</a> 100% FREE, NO RISK, ACT NOW</body></html>", ""].join("\r\n");
-    const control = (await (await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: crude })).json()) as { score: number };
+    const crude = [
+      "From: WINNER <x@example.org>",
+      "To: y@example.org",
+      "Subject: FREE MONEY!!! CLICK HERE NOW!!!",
+      "Content-Type: text/html",
+      "",
+      "<html><body><font color=red size=7>YOU WON $1,000,000 CASH!!! CLICK HERE</font> <a href=http://bit.ly/x>http://paypal.com</a> 100% FREE, NO RISK, ACT NOW</body></html>",
+      "",
+    ].join("\r\n");
+    const control = (await (
+      await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: crude })
+    ).json()) as { score: number };
     console.log(`spamassassin crude control: score ${control.score}`);
     expect(control.score).toBeGreaterThan(3);
   }, 180_000);

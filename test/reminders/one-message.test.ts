@@ -12,7 +12,8 @@ import { sinkFor, uniqueDomain } from "../mail/sink";
 
 const DAY = 86_400_000;
 const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });
-const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
+const post = (path: string, fields: Record<string, string>) =>
+  exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
 
 async function world(prefix: string) {
   const sink = sinkFor(uniqueDomain(prefix));
@@ -34,7 +35,13 @@ async function run(pilotId: number, now = Date.now()) {
 }
 
 const rowsOf = async (participantId: number) =>
-  (await env.DB.prepare("SELECT occasion_id, kind, status, message_id FROM outbox WHERE participant_id = ? ORDER BY id").bind(participantId).all<{ occasion_id: number; kind: string; status: string; message_id: string }>()).results;
+  (
+    await env.DB.prepare(
+      "SELECT occasion_id, kind, status, message_id FROM outbox WHERE participant_id = ? ORDER BY id",
+    )
+      .bind(participantId)
+      .all<{ occasion_id: number; kind: string; status: string; message_id: string }>()
+  ).results;
 
 describe("one message per youth per run", () => {
   it("a wave and a frequent questionnaire: one mail with the real length; both completed from its one link, shortest first", async () => {
@@ -43,7 +50,12 @@ describe("one message per youth per run", () => {
     const { messages } = await w.sink.messages();
     expect(messages).toHaveLength(1);
     const rows = await rowsOf(w.youth.id);
-    expect(rows.map((r) => [r.occasion_id, r.kind, r.status])).toEqual(expect.arrayContaining([[w.frequent.occasion.id, "invitation", "sent"], [w.wave, "invitation", "sent"]]));
+    expect(rows.map((r) => [r.occasion_id, r.kind, r.status])).toEqual(
+      expect.arrayContaining([
+        [w.frequent.occasion.id, "invitation", "sent"],
+        [w.wave, "invitation", "sent"],
+      ]),
+    );
     expect(rows).toHaveLength(2);
     expect(new Set(rows.map((r) => r.message_id)).size).toBe(1);
     expect(messages[0]!.messageId).toBe(rows[0]!.message_id);
@@ -82,9 +94,13 @@ describe("one message per youth per run", () => {
     const end = await get(last);
     expect(end.status).toBe(200);
     expect(await end.text()).toContain("Dank je wel!");
-    const statuses = await env.DB.prepare("SELECT id, status FROM occasions WHERE participant_id = ? ORDER BY id").bind(w.youth.id).all<{ id: number; status: string }>();
+    const statuses = await env.DB.prepare("SELECT id, status FROM occasions WHERE participant_id = ? ORDER BY id")
+      .bind(w.youth.id)
+      .all<{ id: number; status: string }>();
     expect(statuses.results.map((r) => r.status)).toEqual(["completed", "completed"]);
-    const modes = await env.DB.prepare("SELECT DISTINCT mode FROM responses WHERE participant_id = ?").bind(w.youth.id).all<{ mode: string }>();
+    const modes = await env.DB.prepare("SELECT DISTINCT mode FROM responses WHERE participant_id = ?")
+      .bind(w.youth.id)
+      .all<{ mode: string }>();
     expect(modes.results).toEqual([{ mode: "self" }]);
   });
 
@@ -99,7 +115,10 @@ describe("one message per youth per run", () => {
     const mine = (await rowsOf(w.youth.id)).length;
     expect(mine).toBe(2);
     // The queue splits her two rows over two batches: the first takes both, the second finds them taken.
-    const [a, b] = await Promise.all([deliverOutbox(env, [ids[0]!], () => now), deliverOutbox(env, ids.slice(1), () => now)]);
+    const [a, b] = await Promise.all([
+      deliverOutbox(env, [ids[0]!], () => now),
+      deliverOutbox(env, ids.slice(1), () => now),
+    ]);
     expect(a.sent + b.sent).toBe(3);
     expect(await run(w.pilot.id, now + 60_000)).toMatchObject({ sent: 0 });
     const { messages } = await w.sink.messages();
@@ -108,7 +127,9 @@ describe("one message per youth per run", () => {
     expect(Object.fromEntries(per)).toEqual({ [w.sink.address("youth")]: 1, [w.sink.address("other")]: 1 });
     // The other youth's single questionnaire: the single wording, 1 minute.
     const single = messages.find((m) => m.to[0] === w.sink.address("other"))!;
-    expect(single.text).toContain("Er staat een korte vragenlijst voor je klaar. Het invullen duurt ongeveer 1 minuut.");
+    expect(single.text).toContain(
+      "Er staat een korte vragenlijst voor je klaar. Het invullen duurt ongeveer 1 minuut.",
+    );
   });
 
   it("an occasion answered between claim and send leaves the other row's mail naming one questionnaire", async () => {

@@ -45,11 +45,17 @@ describe("the reminders page", () => {
     expect(realHtml).toContain('id="run-result"');
     const failedId = /<tr data-id="(\d+)" data-status="failed">/.exec(realHtml)?.[1];
     expect(failedId).toBeDefined();
-    expect(realHtml).toMatch(/550 end of DATA: 550 5\.1\.1 &lt;\[address\]>/); // the relay echoed the address; the outbox keeps none
+    // the relay echoed the address; the outbox keeps none
+    expect(realHtml).toMatch(/550 end of DATA: 550 5\.1\.1 &lt;\[address\]>/);
     expect(realHtml).not.toContain(sink.domain);
 
     await sink.mode({});
-    const retried = await call(researcher, "POST", `${base}/outbox/${failedId}/retry`, form({ _csrf: researcher.csrf! }));
+    const retried = await call(
+      researcher,
+      "POST",
+      `${base}/outbox/${failedId}/retry`,
+      form({ _csrf: researcher.csrf! }),
+    );
     expect(retried.status).toBe(200);
     expect(await retried.text()).toMatch(/Nieuwe status: verstuurd/);
     expect((await sink.messages()).messages.map((m) => m.to[0])).toEqual([sink.address("y1")]);
@@ -61,12 +67,18 @@ describe("the reminders page", () => {
     const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
     const base = `/staff/pilots/${pilot.key}/reminders`;
-    expect((await call(researcher, "POST", `${base}/run`, form({ dryRun: "maybe", _csrf: researcher.csrf! }))).status).toBe(400);
+    expect(
+      (await call(researcher, "POST", `${base}/run`, form({ dryRun: "maybe", _csrf: researcher.csrf! }))).status,
+    ).toBe(400);
     expect((await call(researcher, "POST", `${base}/run`, form({ dryRun: "1" }), { csrf: false })).status).toBe(403);
     expect((await call(coordinator, "GET", base)).status).toBe(403);
     expect((await call(researcher, "GET", `/staff/pilots/${other.key}/reminders`)).status).toBe(403);
     expect((await call(null, "GET", base)).status).toBe(401);
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE pilot_id = ?").bind(pilot.id).first<number>("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE pilot_id = ?")
+        .bind(pilot.id)
+        .first<number>("n"),
+    ).toBe(0);
   });
 
   it("answers its refusals with a page, not JSON (found by the fuzz suite)", async () => {

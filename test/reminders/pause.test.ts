@@ -7,18 +7,29 @@ import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 
 const BASE = "http://questionnaire.localhost";
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`);
-const post = (path: string, init: RequestInit = {}) => exports.default.fetch(`${BASE}${path}`, { method: "POST", ...init });
+const post = (path: string, init: RequestInit = {}) =>
+  exports.default.fetch(`${BASE}${path}`, { method: "POST", ...init });
 const DAY = 86_400_000;
 
 async function pausedUntil(id: number) {
-  return env.DB.prepare("SELECT reminders_paused_until AS u FROM participants WHERE id = ?").bind(id).first<number | null>("u");
+  return env.DB.prepare("SELECT reminders_paused_until AS u FROM participants WHERE id = ?")
+    .bind(id)
+    .first<number | null>("u");
 }
 async function pauseAudits(id: number) {
-  return (await env.DB.prepare("SELECT actor_type, actor_id, pilot_id, details FROM audit_log WHERE action = 'reminders_paused' AND target = ?").bind(`participant:${id}`).all<{ actor_type: string; actor_id: string; pilot_id: number; details: string }>()).results;
+  return (
+    await env.DB.prepare(
+      "SELECT actor_type, actor_id, pilot_id, details FROM audit_log WHERE action = 'reminders_paused' AND target = ?",
+    )
+      .bind(`participant:${id}`)
+      .all<{ actor_type: string; actor_id: string; pilot_id: number; details: string }>()
+  ).results;
 }
 async function researcherToken(pilotId: number, role = "researcher") {
   const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
-  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)").bind("test", await sha256Hex(token), role, JSON.stringify([pilotId])).run();
+  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)")
+    .bind("test", await sha256Hex(token), role, JSON.stringify([pilotId]))
+    .run();
   return { authorization: `Bearer ${token}` };
 }
 
@@ -85,7 +96,8 @@ describe("the pause link", () => {
       flip(good, 0), // IV changed
       flip(good, 20), // ciphertext changed
       flip(good, good.length - 2), // tag changed
-      await pauseToken({ ...env, LINK_SECRET: "another-secret-of-sufficient-length" }, youth.id), // forged with another key
+      // forged with another key
+      await pauseToken({ ...env, LINK_SECRET: "another-secret-of-sufficient-length" }, youth.id),
       await pauseToken(env, 987_654_321), // genuine, no such youth
       await pauseToken(env, withdrawn.id), // withdrawn: no contact at all
       await pauseToken(env, youth.id, Date.now() - 1000), // expired (its occasion closed)
@@ -137,12 +149,18 @@ describe("the pause link", () => {
     const token = /\/p\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{59}$/);
     expect(mail.text).not.toMatch(new RegExp(`/p/${youth.id}\\.`));
-    const closesAt = (await env.DB.prepare("SELECT closes_at FROM occasions WHERE id = ?").bind(occasionId).first<number>("closes_at"))!;
+    const closesAt = (await env.DB.prepare("SELECT closes_at FROM occasions WHERE id = ?")
+      .bind(occasionId)
+      .first<number>("closes_at"))!;
     expect(await verifyPauseToken(env, token, closesAt - 1)).toBe(youth.id);
     expect(await verifyPauseToken(env, token, closesAt)).toBeNull();
     expect((await get(`/p/${token}`)).status).toBe(200);
     // after a LINK_SECRET switch with the old one as previous, it still works (until the close)
-    const rotated = { ...env, LINK_SECRET: "a-brand-new-link-secret-of-enough-length", LINK_SECRET_PREVIOUS: env.LINK_SECRET };
+    const rotated = {
+      ...env,
+      LINK_SECRET: "a-brand-new-link-secret-of-enough-length",
+      LINK_SECRET_PREVIOUS: env.LINK_SECRET,
+    };
     expect(await verifyPauseToken(rotated, token, closesAt - 1)).toBe(youth.id);
     expect(await verifyPauseToken(rotated, token, closesAt)).toBeNull();
     expect(await verifyPauseToken({ ...rotated, LINK_SECRET_PREVIOUS: undefined }, token, closesAt - 1)).toBeNull();
@@ -151,7 +169,10 @@ describe("the pause link", () => {
   it("refuses an oversized body without pausing", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
-    const res = await post(`/p/${await pauseToken(env, youth.id)}`, { body: "x=".padEnd(10_000, "y"), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const res = await post(`/p/${await pauseToken(env, youth.id)}`, {
+      body: "x=".padEnd(10_000, "y"),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(404);
     expect(await pausedUntil(youth.id)).toBeNull();
   });
@@ -160,12 +181,20 @@ describe("the pause link", () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const now = Date.now();
-    const occ = await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id")
+    const occ = await env.DB.prepare(
+      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+    )
       .bind(youth.id, now - DAY, now + 20 * DAY)
       .first<number>("id");
-    await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?)").bind(`${occ}:reminder:1`, occ, youth.id, pilot.id, now).run();
+    await env.DB.prepare(
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?)",
+    )
+      .bind(`${occ}:reminder:1`, occ, youth.id, pilot.id, now)
+      .run();
     await post(`/p/${await pauseToken(env, youth.id)}`);
-    const row = await env.DB.prepare("SELECT status, next_attempt_at FROM outbox WHERE occasion_id = ?").bind(occ).first<{ status: string; next_attempt_at: number }>();
+    const row = await env.DB.prepare("SELECT status, next_attempt_at FROM outbox WHERE occasion_id = ?")
+      .bind(occ)
+      .first<{ status: string; next_attempt_at: number }>();
     expect(row!.status).toBe("queued");
     expect(row!.next_attempt_at).toBe(await pausedUntil(youth.id));
   });
@@ -179,9 +208,13 @@ describe("the pause link", () => {
     const res = await exports.default.fetch(url, { headers: await researcherToken(pilot.id) });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { pauses: { participantCode: string; until: number; activeNow: boolean }[] };
-    expect(body.pauses).toEqual([expect.objectContaining({ participantCode: youth.code, activeNow: true, until: await pausedUntil(youth.id) })]);
+    expect(body.pauses).toEqual([
+      expect.objectContaining({ participantCode: youth.code, activeNow: true, until: await pausedUntil(youth.id) }),
+    ]);
     expect((await exports.default.fetch(url, { headers: await researcherToken(foreign.id) })).status).toBe(403);
-    expect((await exports.default.fetch(url, { headers: await researcherToken(pilot.id, "coordinator") })).status).toBe(403);
+    expect((await exports.default.fetch(url, { headers: await researcherToken(pilot.id, "coordinator") })).status).toBe(
+      403,
+    );
     expect((await exports.default.fetch(url)).status).toBe(401);
   });
 });

@@ -15,7 +15,16 @@ const AMS = "Europe/Amsterdam";
 const MIN = 60_000;
 const H = 3_600_000;
 const DAY = 86_400_000;
-const ZONES = [AMS, "UTC", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "America/Havana", "Pacific/Chatham", "Asia/Kolkata"];
+const ZONES = [
+  AMS,
+  "UTC",
+  "America/New_York",
+  "Australia/Lord_Howe",
+  "America/Santiago",
+  "America/Havana",
+  "Pacific/Chatham",
+  "Asia/Kolkata",
+];
 const pol = (over: Partial<ReminderPolicy> = {}): ReminderPolicy => ({ ...DEFAULT_POLICY, ...over });
 const everyDay = pol({ quietWeekdays: [] });
 /** Instants written in UTC; the local Amsterdam time is in the comment next to each use. */
@@ -137,7 +146,8 @@ describe("nextSendableTime in Europe/Amsterdam", () => {
   });
 
   it("skips the night and Sunday across the fall-back change", () => {
-    expect(nextSendableTime(utc(10, 24, 19, 30), DEFAULT_POLICY)).toBe(utc(10, 26, 7)); // Sat 21:30 CEST → Mon 08:00 CET
+    // Sat 21:30 CEST → Mon 08:00 CET
+    expect(nextSendableTime(utc(10, 24, 19, 30), DEFAULT_POLICY)).toBe(utc(10, 26, 7));
     expect(nextSendableTime(utc(10, 26, 6, 30), DEFAULT_POLICY)).toBe(utc(10, 26, 7)); // Mon 07:30 CET
     expect(nextSendableTime(utc(10, 24, 21), everyDay)).toBe(utc(10, 25, 7)); // Sat 23:00 CEST → Sun 08:00 CET
     expect(nextSendableTime(utc(10, 25, 1, 30), everyDay)).toBe(utc(10, 25, 7)); // Sun 02:30 CET (second time)
@@ -191,14 +201,18 @@ describe("nextSendableTime in Europe/Amsterdam", () => {
 
   it("works with the (near-)default policy on every random instant (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.boolean(), (now, sundays) => {
-        const p = sundays ? DEFAULT_POLICY : everyDay;
-        const t = nextSendableTime(now, p);
-        expect(t).toBeGreaterThanOrEqual(now);
-        expect(isQuietTime(t, p)).toBe(false);
-        // 11 h of night (35 h over a quiet Sunday), one hour more on the night the clocks go back.
-        expect(t - now).toBeLessThanOrEqual((sundays ? 36 : 12) * H);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+        fc.boolean(),
+        (now, sundays) => {
+          const p = sundays ? DEFAULT_POLICY : everyDay;
+          const t = nextSendableTime(now, p);
+          expect(t).toBeGreaterThanOrEqual(now);
+          expect(isQuietTime(t, p)).toBe(false);
+          // 11 h of night (35 h over a quiet Sunday), one hour more on the night the clocks go back.
+          expect(t - now).toBeLessThanOrEqual((sundays ? 36 : 12) * H);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -223,105 +237,259 @@ describe("decideNextMessage", () => {
   const noon = (mo: number, d: number) => utc(mo, d, 11); // 12:00 CET in March before the change
 
   it("sends the invitation first, once the occasion is open", () => {
-    expect(decideNextMessage(st(), DEFAULT_POLICY, opened)).toEqual({ action: "send", kind: "invitation", seq: 1, reason: "invitation_due" });
-    expect(decideNextMessage(st(), DEFAULT_POLICY, opened - H)).toEqual({ action: "wait", until: opened, reason: "not_yet_open" });
+    expect(decideNextMessage(st(), DEFAULT_POLICY, opened)).toEqual({
+      action: "send",
+      kind: "invitation",
+      seq: 1,
+      reason: "invitation_due",
+    });
+    expect(decideNextMessage(st(), DEFAULT_POLICY, opened - H)).toEqual({
+      action: "wait",
+      until: opened,
+      reason: "not_yet_open",
+    });
     // Opened at 06:00 CET: wait for the end of quiet hours.
-    expect(decideNextMessage(st({ openedAt: utc(3, 3, 5) }), DEFAULT_POLICY, utc(3, 3, 4))).toEqual({ action: "wait", until: utc(3, 3, 7), reason: "not_yet_open" });
-    expect(decideNextMessage(st({ openedAt: utc(3, 3, 5) }), DEFAULT_POLICY, utc(3, 3, 5))).toEqual({ action: "wait", until: utc(3, 3, 7), reason: "quiet_hours" });
+    expect(decideNextMessage(st({ openedAt: utc(3, 3, 5) }), DEFAULT_POLICY, utc(3, 3, 4))).toEqual({
+      action: "wait",
+      until: utc(3, 3, 7),
+      reason: "not_yet_open",
+    });
+    expect(decideNextMessage(st({ openedAt: utc(3, 3, 5) }), DEFAULT_POLICY, utc(3, 3, 5))).toEqual({
+      action: "wait",
+      until: utc(3, 3, 7),
+      reason: "quiet_hours",
+    });
   });
 
   it("reminds after firstReminderAfterDays, then keeps minSpacingDays, up to maxReminders", () => {
-    expect(decideNextMessage(st({ sent: [inv] }), DEFAULT_POLICY, opened + DAY)).toEqual({ action: "wait", until: opened + 3 * DAY, reason: "not_yet_due" });
-    expect(decideNextMessage(st({ sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY)).toEqual({ action: "send", kind: "reminder", seq: 1, reason: "reminder_due" });
+    expect(decideNextMessage(st({ sent: [inv] }), DEFAULT_POLICY, opened + DAY)).toEqual({
+      action: "wait",
+      until: opened + 3 * DAY,
+      reason: "not_yet_due",
+    });
+    expect(decideNextMessage(st({ sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY)).toEqual({
+      action: "send",
+      kind: "reminder",
+      seq: 1,
+      reason: "reminder_due",
+    });
     // First reminder sent late (day 5): the second waits until day 8, not day 6.
     const late = [inv, rem(1, opened + 5 * DAY)];
-    expect(decideNextMessage(st({ sent: late }), DEFAULT_POLICY, opened + 6 * DAY)).toEqual({ action: "wait", until: opened + 8 * DAY, reason: "not_yet_due" });
-    expect(decideNextMessage(st({ sent: late }), DEFAULT_POLICY, opened + 8 * DAY)).toMatchObject({ action: "send", kind: "reminder", seq: 2 });
+    expect(decideNextMessage(st({ sent: late }), DEFAULT_POLICY, opened + 6 * DAY)).toEqual({
+      action: "wait",
+      until: opened + 8 * DAY,
+      reason: "not_yet_due",
+    });
+    expect(decideNextMessage(st({ sent: late }), DEFAULT_POLICY, opened + 8 * DAY)).toMatchObject({
+      action: "send",
+      kind: "reminder",
+      seq: 2,
+    });
     const all = [inv, rem(1, opened + 3 * DAY), rem(2, opened + 7 * DAY), rem(3, opened + 10 * DAY)];
-    expect(decideNextMessage(st({ sent: all }), DEFAULT_POLICY, opened + 20 * DAY)).toEqual({ action: "skip", reason: "max_reminders_reached" });
-    expect(decideNextMessage(st({ sent: [inv] }), pol({ maxReminders: 0 }), opened + 5 * DAY)).toEqual({ action: "skip", reason: "max_reminders_reached" });
+    expect(decideNextMessage(st({ sent: all }), DEFAULT_POLICY, opened + 20 * DAY)).toEqual({
+      action: "skip",
+      reason: "max_reminders_reached",
+    });
+    expect(decideNextMessage(st({ sent: [inv] }), pol({ maxReminders: 0 }), opened + 5 * DAY)).toEqual({
+      action: "skip",
+      reason: "max_reminders_reached",
+    });
   });
 
   it("reminds a youth who started but did not submit, and youths who left care", () => {
-    expect(decideNextMessage(st({ status: "started", sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY)).toMatchObject({ action: "send", kind: "reminder", seq: 1 });
-    expect(decideNextMessage(st({ participantStatus: "left_care" }), DEFAULT_POLICY, opened)).toMatchObject({ action: "send", kind: "invitation" });
-    expect(decideNextMessage(st({ participantStatus: "left_care", sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY)).toMatchObject({ action: "send", kind: "reminder" });
+    expect(decideNextMessage(st({ status: "started", sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY)).toMatchObject({
+      action: "send",
+      kind: "reminder",
+      seq: 1,
+    });
+    expect(decideNextMessage(st({ participantStatus: "left_care" }), DEFAULT_POLICY, opened)).toMatchObject({
+      action: "send",
+      kind: "invitation",
+    });
+    expect(
+      decideNextMessage(st({ participantStatus: "left_care", sent: [inv] }), DEFAULT_POLICY, opened + 3 * DAY),
+    ).toMatchObject({ action: "send", kind: "reminder" });
   });
 
   it("stops with a reason for finished occasions and inactive participants", () => {
     const now = opened + 3 * DAY;
     for (const status of ["completed", "missed", "cancelled"] as const) {
-      expect(decideNextMessage(st({ status, sent: [inv] }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: status });
+      expect(decideNextMessage(st({ status, sent: [inv] }), DEFAULT_POLICY, now)).toEqual({
+        action: "skip",
+        reason: status,
+      });
     }
-    expect(decideNextMessage(st({ participantStatus: "withdrawn" }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: "withdrawn" });
-    expect(decideNextMessage(st({ participantStatus: "completed" }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: "participant_completed" });
-    expect(decideNextMessage(st({ participantStatus: "paused" }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: "participant_paused" });
-    expect(decideNextMessage(st({ hasEmail: false }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: "no_email" });
-    expect(decideNextMessage(st({ hasEmail: false, sent: [inv] }), DEFAULT_POLICY, now)).toEqual({ action: "skip", reason: "no_email" });
+    expect(decideNextMessage(st({ participantStatus: "withdrawn" }), DEFAULT_POLICY, now)).toEqual({
+      action: "skip",
+      reason: "withdrawn",
+    });
+    expect(decideNextMessage(st({ participantStatus: "completed" }), DEFAULT_POLICY, now)).toEqual({
+      action: "skip",
+      reason: "participant_completed",
+    });
+    expect(decideNextMessage(st({ participantStatus: "paused" }), DEFAULT_POLICY, now)).toEqual({
+      action: "skip",
+      reason: "participant_paused",
+    });
+    expect(decideNextMessage(st({ hasEmail: false }), DEFAULT_POLICY, now)).toEqual({
+      action: "skip",
+      reason: "no_email",
+    });
+    expect(decideNextMessage(st({ hasEmail: false, sent: [inv] }), DEFAULT_POLICY, now)).toEqual({
+      action: "skip",
+      reason: "no_email",
+    });
     expect(decideNextMessage(st(), DEFAULT_POLICY, base.closesAt)).toEqual({ action: "skip", reason: "closed" });
     // Withdrawal wins over everything else, even without an address or after closing.
-    expect(decideNextMessage(st({ participantStatus: "withdrawn", hasEmail: false }), DEFAULT_POLICY, base.closesAt + DAY)).toEqual({ action: "skip", reason: "withdrawn" });
+    expect(
+      decideNextMessage(st({ participantStatus: "withdrawn", hasEmail: false }), DEFAULT_POLICY, base.closesAt + DAY),
+    ).toEqual({ action: "skip", reason: "withdrawn" });
   });
 
   it("waits for a youth's pause and gives up when it outlasts the occasion", () => {
     const until = utc(3, 9, 9, 17); // Mon 10:17 CET
-    expect(decideNextMessage(st({ pausedUntil: until }), DEFAULT_POLICY, opened)).toEqual({ action: "wait", until, reason: "reminders_paused" });
-    expect(decideNextMessage(st({ pausedUntil: until }), DEFAULT_POLICY, until)).toMatchObject({ action: "send", kind: "invitation" });
-    expect(decideNextMessage(st({ pausedUntil: opened - DAY }), DEFAULT_POLICY, opened)).toMatchObject({ action: "send" });
+    expect(decideNextMessage(st({ pausedUntil: until }), DEFAULT_POLICY, opened)).toEqual({
+      action: "wait",
+      until,
+      reason: "reminders_paused",
+    });
+    expect(decideNextMessage(st({ pausedUntil: until }), DEFAULT_POLICY, until)).toMatchObject({
+      action: "send",
+      kind: "invitation",
+    });
+    expect(decideNextMessage(st({ pausedUntil: opened - DAY }), DEFAULT_POLICY, opened)).toMatchObject({
+      action: "send",
+    });
     // A pause ending on Sunday resumes on Monday 08:00.
-    expect(decideNextMessage(st({ pausedUntil: utc(3, 8, 11) }), DEFAULT_POLICY, opened)).toEqual({ action: "wait", until: utc(3, 9, 7), reason: "reminders_paused" });
+    expect(decideNextMessage(st({ pausedUntil: utc(3, 8, 11) }), DEFAULT_POLICY, opened)).toEqual({
+      action: "wait",
+      until: utc(3, 9, 7),
+      reason: "reminders_paused",
+    });
     // A pause shorter than the reminder delay does not change the due time.
-    expect(decideNextMessage(st({ sent: [inv], pausedUntil: opened + DAY }), DEFAULT_POLICY, opened + H)).toEqual({ action: "wait", until: opened + 3 * DAY, reason: "not_yet_due" });
-    expect(decideNextMessage(st({ pausedUntil: base.closesAt }), DEFAULT_POLICY, opened)).toEqual({ action: "skip", reason: "paused_past_close" });
+    expect(decideNextMessage(st({ sent: [inv], pausedUntil: opened + DAY }), DEFAULT_POLICY, opened + H)).toEqual({
+      action: "wait",
+      until: opened + 3 * DAY,
+      reason: "not_yet_due",
+    });
+    expect(decideNextMessage(st({ pausedUntil: base.closesAt }), DEFAULT_POLICY, opened)).toEqual({
+      action: "skip",
+      reason: "paused_past_close",
+    });
   });
 
   it("gives up when the next message could only go out after closing", () => {
     const short = st({ sent: [inv], closesAt: opened + 2 * DAY });
-    expect(decideNextMessage(short, DEFAULT_POLICY, opened + DAY)).toEqual({ action: "skip", reason: "closes_before_next" });
+    expect(decideNextMessage(short, DEFAULT_POLICY, opened + DAY)).toEqual({
+      action: "skip",
+      reason: "closes_before_next",
+    });
     // Due Saturday 21:30 CET, closing Sunday noon: quiet until Monday, so nothing more will be sent.
-    const weekend = st({ sent: [{ kind: "invitation", seq: 1, at: utc(3, 4, 20, 30) }], openedAt: utc(3, 4, 20, 30), closesAt: noon(3, 8) });
-    expect(decideNextMessage(weekend, DEFAULT_POLICY, utc(3, 7, 20, 30))).toEqual({ action: "skip", reason: "closes_before_next" });
+    const weekend = st({
+      sent: [{ kind: "invitation", seq: 1, at: utc(3, 4, 20, 30) }],
+      openedAt: utc(3, 4, 20, 30),
+      closesAt: noon(3, 8),
+    });
+    expect(decideNextMessage(weekend, DEFAULT_POLICY, utc(3, 7, 20, 30))).toEqual({
+      action: "skip",
+      reason: "closes_before_next",
+    });
   });
 
   it("respects quiet hours and quiet days for every kind of message", () => {
     const sat = utc(3, 7, 21, 30); // Sat 22:30 CET
-    expect(decideNextMessage(st({ openedAt: sat - DAY }), DEFAULT_POLICY, sat)).toEqual({ action: "wait", until: utc(3, 9, 7), reason: "quiet_hours" });
-    expect(decideNextMessage(st({ openedAt: sat - DAY }), DEFAULT_POLICY, noon(3, 8))).toEqual({ action: "wait", until: utc(3, 9, 7), reason: "quiet_day" });
+    expect(decideNextMessage(st({ openedAt: sat - DAY }), DEFAULT_POLICY, sat)).toEqual({
+      action: "wait",
+      until: utc(3, 9, 7),
+      reason: "quiet_hours",
+    });
+    expect(decideNextMessage(st({ openedAt: sat - DAY }), DEFAULT_POLICY, noon(3, 8))).toEqual({
+      action: "wait",
+      until: utc(3, 9, 7),
+      reason: "quiet_day",
+    });
     // Reminder due on Sunday 09:00 CET: announced as due Monday 08:00.
     const sent = [{ kind: "invitation" as const, seq: 1, at: utc(3, 5, 8) }];
-    expect(decideNextMessage(st({ sent }), DEFAULT_POLICY, utc(3, 6, 8))).toEqual({ action: "wait", until: utc(3, 9, 7), reason: "not_yet_due" });
+    expect(decideNextMessage(st({ sent }), DEFAULT_POLICY, utc(3, 6, 8))).toEqual({
+      action: "wait",
+      until: utc(3, 9, 7),
+      reason: "not_yet_due",
+    });
     const mentor = pol({ mentorAfterLastReminder: true });
     const done = [inv, rem(1, opened + 3 * DAY), rem(2, opened + 6 * DAY), rem(3, utc(3, 12, 20, 30))];
-    expect(decideNextMessage(st({ sent: done }), mentor, utc(3, 14, 20, 30))).toEqual({ action: "wait", until: utc(3, 16, 7), reason: "quiet_hours" });
+    expect(decideNextMessage(st({ sent: done }), mentor, utc(3, 14, 20, 30))).toEqual({
+      action: "wait",
+      until: utc(3, 16, 7),
+      reason: "quiet_hours",
+    });
   });
 
   it("counts days as 24-hour periods and resolves quiet time in local time across DST", () => {
     // Invitation Fri 27 March 10:00 CET; 72 hours later is Mon 30 March 11:00 CEST.
     const fri = utc(3, 27, 9);
     const s = st({ openedAt: fri, closesAt: fri + 14 * DAY, sent: [{ kind: "invitation", seq: 1, at: fri }] });
-    expect(decideNextMessage(s, DEFAULT_POLICY, fri + H)).toEqual({ action: "wait", until: fri + 3 * DAY, reason: "not_yet_due" });
+    expect(decideNextMessage(s, DEFAULT_POLICY, fri + H)).toEqual({
+      action: "wait",
+      until: fri + 3 * DAY,
+      reason: "not_yet_due",
+    });
     // Invitation Thu 22 October 09:30 CEST: reminder due Sunday 25th, sent Monday 08:00 CET.
     const thu = utc(10, 22, 7, 30);
     const o = st({ openedAt: thu, closesAt: thu + 14 * DAY, sent: [{ kind: "invitation", seq: 1, at: thu }] });
-    expect(decideNextMessage(o, DEFAULT_POLICY, thu + H)).toEqual({ action: "wait", until: utc(10, 26, 7), reason: "not_yet_due" });
-    expect(decideNextMessage(o, DEFAULT_POLICY, utc(10, 26, 6, 59))).toEqual({ action: "wait", until: utc(10, 26, 7), reason: "quiet_hours" });
-    expect(decideNextMessage(o, DEFAULT_POLICY, utc(10, 26, 7))).toMatchObject({ action: "send", kind: "reminder", seq: 1 });
+    expect(decideNextMessage(o, DEFAULT_POLICY, thu + H)).toEqual({
+      action: "wait",
+      until: utc(10, 26, 7),
+      reason: "not_yet_due",
+    });
+    expect(decideNextMessage(o, DEFAULT_POLICY, utc(10, 26, 6, 59))).toEqual({
+      action: "wait",
+      until: utc(10, 26, 7),
+      reason: "quiet_hours",
+    });
+    expect(decideNextMessage(o, DEFAULT_POLICY, utc(10, 26, 7))).toMatchObject({
+      action: "send",
+      kind: "reminder",
+      seq: 1,
+    });
   });
 
   it("sends one mentor message after the last reminder when enabled", () => {
     const mentor = pol({ mentorAfterLastReminder: true });
     const last = noon(3, 12);
     const done = [inv, rem(1, opened + 3 * DAY), rem(2, opened + 6 * DAY), rem(3, last)];
-    expect(decideNextMessage(st({ sent: done }), mentor, last + DAY)).toEqual({ action: "wait", until: last + 2 * DAY, reason: "not_yet_due" });
-    expect(decideNextMessage(st({ sent: done }), mentor, last + 2 * DAY)).toEqual({ action: "send", kind: "mentor", seq: 1, reason: "mentor_due" });
+    expect(decideNextMessage(st({ sent: done }), mentor, last + DAY)).toEqual({
+      action: "wait",
+      until: last + 2 * DAY,
+      reason: "not_yet_due",
+    });
+    expect(decideNextMessage(st({ sent: done }), mentor, last + 2 * DAY)).toEqual({
+      action: "send",
+      kind: "mentor",
+      seq: 1,
+      reason: "mentor_due",
+    });
     const withMentor = [...done, { kind: "mentor" as const, seq: 1, at: last + 2 * DAY }];
-    expect(decideNextMessage(st({ sent: withMentor }), mentor, last + 5 * DAY)).toEqual({ action: "skip", reason: "mentor_sent" });
-    expect(decideNextMessage(st({ sent: done, hasMentorEmail: false }), mentor, last + 2 * DAY)).toEqual({ action: "skip", reason: "no_mentor_email" });
-    expect(decideNextMessage(st({ sent: done }), DEFAULT_POLICY, last + 2 * DAY)).toEqual({ action: "skip", reason: "max_reminders_reached" });
+    expect(decideNextMessage(st({ sent: withMentor }), mentor, last + 5 * DAY)).toEqual({
+      action: "skip",
+      reason: "mentor_sent",
+    });
+    expect(decideNextMessage(st({ sent: done, hasMentorEmail: false }), mentor, last + 2 * DAY)).toEqual({
+      action: "skip",
+      reason: "no_mentor_email",
+    });
+    expect(decideNextMessage(st({ sent: done }), DEFAULT_POLICY, last + 2 * DAY)).toEqual({
+      action: "skip",
+      reason: "max_reminders_reached",
+    });
     // Without reminders configured, the mentor hears after the invitation.
-    expect(decideNextMessage(st({ sent: [inv] }), pol({ mentorAfterLastReminder: true, maxReminders: 0 }), opened + 2 * DAY)).toMatchObject({ action: "send", kind: "mentor" });
+    expect(
+      decideNextMessage(st({ sent: [inv] }), pol({ mentorAfterLastReminder: true, maxReminders: 0 }), opened + 2 * DAY),
+    ).toMatchObject({ action: "send", kind: "mentor" });
     // The mentor is not contacted for a youth who completed or withdrew.
-    expect(decideNextMessage(st({ sent: done, status: "completed" }), mentor, last + 2 * DAY)).toEqual({ action: "skip", reason: "completed" });
+    expect(decideNextMessage(st({ sent: done, status: "completed" }), mentor, last + 2 * DAY)).toEqual({
+      action: "skip",
+      reason: "completed",
+    });
   });
 
   it("runs a full default cycle: invitation, three reminders (Sunday skipped), mentor", () => {
@@ -360,7 +528,10 @@ describe("decideNextMessage", () => {
         firstReminderAfterDays: fc.integer({ min: 0, max: 5 }),
         maxReminders: fc.integer({ min: 0, max: 5 }),
         minSpacingDays: fc.integer({ min: 0, max: 5 }),
-        quietHours: fc.record({ start: fc.integer({ min: 0, max: 1439 }).map(hhmm), end: fc.integer({ min: 0, max: 1439 }).map(hhmm) }),
+        quietHours: fc.record({
+          start: fc.integer({ min: 0, max: 1439 }).map(hhmm),
+          end: fc.integer({ min: 0, max: 1439 }).map(hhmm),
+        }),
         quietWeekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { maxLength: 3 }),
         mentorAfterLastReminder: fc.boolean(),
         mentorAfterDays: fc.integer({ min: 0, max: 4 }),
@@ -373,7 +544,10 @@ describe("decideNextMessage", () => {
       openDays: fc.integer({ min: 1, max: 60 }),
       pause: fc.option(fc.integer({ min: 0, max: 20 * DAY })),
       startOffset: fc.integer({ min: -2 * DAY, max: 2 * DAY }),
-      steps: fc.array(fc.record({ ms: fc.integer({ min: 0, max: 3 * DAY }), jump: fc.boolean() }), { minLength: 1, maxLength: 80 }),
+      steps: fc.array(fc.record({ ms: fc.integer({ min: 0, max: 3 * DAY }), jump: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 80,
+      }),
     });
     fc.assert(
       fc.property(arb, (a) => {
@@ -430,8 +604,12 @@ describe("the longest quiet stretch", () => {
   it("is 12 hours on the night the clocks go back (25 October 2026) and 10 hours on the spring night (29 March)", () => {
     const everyDayPolicy = { ...DEFAULT_POLICY, quietWeekdays: [] };
     // Saturday 24 October 21:00 CEST = 19:00Z; the next 08:00 local is Sunday 08:00 CET = 07:00Z.
-    expect(nextSendableTime(Date.UTC(2026, 9, 24, 19, 0), everyDayPolicy) - Date.UTC(2026, 9, 24, 19, 0)).toBe(12 * 3_600_000);
+    expect(nextSendableTime(Date.UTC(2026, 9, 24, 19, 0), everyDayPolicy) - Date.UTC(2026, 9, 24, 19, 0)).toBe(
+      12 * 3_600_000,
+    );
     // Saturday 28 March 21:00 CET = 20:00Z; Sunday 08:00 CEST = 06:00Z.
-    expect(nextSendableTime(Date.UTC(2026, 2, 28, 20, 0), everyDayPolicy) - Date.UTC(2026, 2, 28, 20, 0)).toBe(10 * 3_600_000);
+    expect(nextSendableTime(Date.UTC(2026, 2, 28, 20, 0), everyDayPolicy) - Date.UTC(2026, 2, 28, 20, 0)).toBe(
+      10 * 3_600_000,
+    );
   });
 });

@@ -13,37 +13,79 @@ const TZ = "Europe/Amsterdam";
 
 async function tokenFor(pilotId: number, role = "researcher") {
   const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
-  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)").bind("test", await sha256Hex(token), role, JSON.stringify([pilotId])).run();
+  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)")
+    .bind("test", await sha256Hex(token), role, JSON.stringify([pilotId]))
+    .run();
   return `Bearer ${token}`;
 }
 const api = (path: string, auth: string | null, init: RequestInit = {}) =>
-  exports.default.fetch(`${BASE}/api/v1${path}`, { ...init, headers: { ...(auth ? { authorization: auth } : {}), "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) } });
-const run = (pilotKey: string, auth: string | null, body: unknown) => api(`/pilots/${pilotKey}/reminder-runs`, auth, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
-const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<number>("n"))!;
+  exports.default.fetch(`${BASE}/api/v1${path}`, {
+    ...init,
+    headers: {
+      ...(auth ? { authorization: auth } : {}),
+      "content-type": "application/json",
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
+const run = (pilotKey: string, auth: string | null, body: unknown) =>
+  api(`/pilots/${pilotKey}/reminder-runs`, auth, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const count = async (sql: string, ...args: unknown[]) =>
+  (await env.DB.prepare(sql)
+    .bind(...args)
+    .first<number>("n"))!;
 
 /** An open frequent occasion 1 that opened `daysAgo` days ago, optionally with an invitation sent then. */
-async function openWithInvitation(participantId: number, pilotId: number, start: string, invitedDaysAgo: number | null) {
+async function openWithInvitation(
+  participantId: number,
+  pilotId: number,
+  start: string,
+  invitedDaysAgo: number | null,
+) {
   const opensAt = zonedTimeToUtc(start, 0, 0, TZ);
-  const occ = (await env.DB.prepare("INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, ?, ?, ?, 'open', '[]') RETURNING id")
+  const occ = (await env.DB.prepare(
+    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, ?, ?, ?, 'open', '[]') RETURNING id",
+  )
     .bind(participantId, start, opensAt, zonedTimeToUtc(addDays(start, 10), 0, 0, TZ))
     .first<number>("id"))!;
   if (invitedDaysAgo !== null) {
     const at = Date.now() - invitedDaysAgo * DAY;
-    await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, sent_at, created_at) VALUES (?, ?, ?, ?, 'invitation', 1, 'sent', 1, ?, ?, ?)")
+    await env.DB.prepare(
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, sent_at, created_at) VALUES (?, ?, ?, ?, 'invitation', 1, 'sent', 1, ?, ?, ?)",
+    )
       .bind(`${occ}:invitation:1`, occ, participantId, pilotId, at, at, at)
       .run();
   }
   return occ;
 }
 
-type Item = { participantCode: string; action: string; kind?: string; seq?: number; reason: string; source: string; occasionId: number | null };
+type Item = {
+  participantCode: string;
+  action: string;
+  kind?: string;
+  seq?: number;
+  reason: string;
+  source: string;
+  occasionId: number | null;
+};
 
 describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
   it("validates the body and the caller", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const { pilot: foreign } = await makePilot({ settings: ALWAYS_SEND });
     const researcher = await tokenFor(pilot.id);
-    for (const body of [{}, { dryRun: "true" }, { dryRun: 1 }, { dryRun: null }, { dryRun: true, extra: 1 }, [], "not json", "null"]) {
+    for (const body of [
+      {},
+      { dryRun: "true" },
+      { dryRun: 1 },
+      { dryRun: null },
+      { dryRun: true, extra: 1 },
+      [],
+      "not json",
+      "null",
+    ]) {
       const res = await run(pilot.key, researcher, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
@@ -62,8 +104,11 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const sink = sinkFor(uniqueDomain("dry"));
     const today = localDate(Date.now(), TZ);
-    const mk = (code: string, start: string, extra: Parameters<typeof makeParticipant>[1] extends infer O ? Partial<O> : never = {}) =>
-      makeParticipant(pilot.id, { code, start, email: sink.address(code), ...extra });
+    const mk = (
+      code: string,
+      start: string,
+      extra: Parameters<typeof makeParticipant>[1] extends infer O ? Partial<O> : never = {},
+    ) => makeParticipant(pilot.id, { code, start, email: sink.address(code), ...extra });
     const codes = (prefix: string) => `${prefix}-${pilot.key}`;
     // A: due today, occasion not opened yet → the real run opens it and invites her
     await mk(codes("A"), today);
@@ -76,7 +121,9 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     // D: paused → waits
     const d = await mk(codes("D"), addDays(today, -4));
     await openWithInvitation(d.id, pilot.id, addDays(today, -4), 4);
-    await env.DB.prepare("UPDATE participants SET reminders_paused_until = ? WHERE id = ?").bind(Date.now() + 3 * DAY, d.id).run();
+    await env.DB.prepare("UPDATE participants SET reminders_paused_until = ? WHERE id = ?")
+      .bind(Date.now() + 3 * DAY, d.id)
+      .run();
     // E: no e-mail address → skipped
     await makeParticipant(pilot.id, { code: codes("E"), start: today, email: null });
     // F: invited yesterday → not yet due
@@ -85,32 +132,64 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     // G: an invitation refused earlier whose backoff has passed → retried
     const g = await mk(codes("G"), addDays(today, -2));
     const gOcc = await openWithInvitation(g.id, pilot.id, addDays(today, -2), null);
-    await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'queued', 1, ?, '451 end of DATA')")
+    await env.DB.prepare(
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'queued', 1, ?, '451 end of DATA')",
+    )
       .bind(`${gOcc}:invitation:1`, gOcc, g.id, pilot.id, Date.now() - 60_000)
       .run();
 
     const researcher = await tokenFor(pilot.id);
     const outboxBefore = await count("SELECT COUNT(*) AS n FROM outbox WHERE pilot_id = ?", pilot.id);
-    const occasionsBefore = await count("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?", pilot.id);
+    const occasionsBefore = await count(
+      "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+      pilot.id,
+    );
     const dry = await run(pilot.key, researcher, { dryRun: true });
     expect(dry.status).toBe(200);
-    const preview = (await dry.json()) as { runId: number; dryRun: boolean; counts: Record<string, number>; items: Item[] };
+    const preview = (await dry.json()) as {
+      runId: number;
+      dryRun: boolean;
+      counts: Record<string, number>;
+      items: Item[];
+    };
     expect(preview.dryRun).toBe(true);
     expect(await count("SELECT COUNT(*) AS n FROM outbox WHERE pilot_id = ?", pilot.id)).toBe(outboxBefore);
-    expect(await count("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?", pilot.id)).toBe(occasionsBefore);
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+        pilot.id,
+      ),
+    ).toBe(occasionsBefore);
     expect((await sink.messages()).messages).toHaveLength(0);
 
     const byCode = (code: string) => preview.items.filter((i) => i.participantCode === codes(code));
-    expect(byCode("A")).toEqual([expect.objectContaining({ action: "send", kind: "invitation", seq: 1, reason: "invitation_due", occasionId: null })]);
-    expect(byCode("B")).toEqual([expect.objectContaining({ action: "send", kind: "reminder", seq: 1, reason: "reminder_due" })]);
+    expect(byCode("A")).toEqual([
+      expect.objectContaining({
+        action: "send",
+        kind: "invitation",
+        seq: 1,
+        reason: "invitation_due",
+        occasionId: null,
+      }),
+    ]);
+    expect(byCode("B")).toEqual([
+      expect.objectContaining({ action: "send", kind: "reminder", seq: 1, reason: "reminder_due" }),
+    ]);
     expect(byCode("C")).toEqual([expect.objectContaining({ action: "skip", reason: "withdrawn" })]);
     expect(byCode("D")).toEqual([expect.objectContaining({ action: "wait", reason: "reminders_paused" })]);
     expect(byCode("E")).toEqual([expect.objectContaining({ action: "skip", reason: "no_email" })]);
     expect(byCode("F")).toEqual([expect.objectContaining({ action: "wait", reason: "not_yet_due" })]);
     // G's occasion: the policy sees the queued invitation (nothing new to plan); the outbox row is retried.
-    expect(byCode("G")).toEqual(expect.arrayContaining([expect.objectContaining({ action: "send", kind: "invitation", reason: "retry_due", source: "outbox" })]));
+    expect(byCode("G")).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "send", kind: "invitation", reason: "retry_due", source: "outbox" }),
+      ]),
+    );
     expect(JSON.stringify(preview)).not.toContain("@");
-    const wouldSend = preview.items.filter((i) => i.action === "send").map((i) => `${i.participantCode}:${i.kind}:${i.seq}`).sort();
+    const wouldSend = preview.items
+      .filter((i) => i.action === "send")
+      .map((i) => `${i.participantCode}:${i.kind}:${i.seq}`)
+      .sort();
     expect(wouldSend).toHaveLength(3);
     expect(preview.counts.send).toBe(3);
 
@@ -121,16 +200,25 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     const { messages } = await sink.messages();
     const kindOf = (subject: string) => (subject.startsWith("Herinnering") ? "reminder" : "invitation");
     const sent = messages.map((m) => `${m.to[0]!.split("@")[0]!.toUpperCase()}:${kindOf(m.subject)}:1`).sort();
-    expect(sent).toEqual(wouldSend.map((k) => k.replace(/^([A-Z])-([^:]+)/, (_, l, key) => `${l}-${key.toUpperCase()}`)));
+    expect(sent).toEqual(
+      wouldSend.map((k) => k.replace(/^([A-Z])-([^:]+)/, (_, l, key) => `${l}-${key.toUpperCase()}`)),
+    );
 
     // Both runs are recorded with who triggered them, and audited.
-    const runs = (await (await api(`/pilots/${pilot.key}/reminder-runs`, researcher)).json()) as { runs: { id: number; dryRun: boolean; triggeredBy: string; trigger: string; counts: Record<string, number> }[] };
+    const runs = (await (await api(`/pilots/${pilot.key}/reminder-runs`, researcher)).json()) as {
+      runs: { id: number; dryRun: boolean; triggeredBy: string; trigger: string; counts: Record<string, number> }[];
+    };
     const mine = runs.runs.filter((r) => r.id === preview.runId || r.id === result.runId);
     expect(mine).toHaveLength(2);
     expect(mine.every((r) => r.trigger === "api" && r.triggeredBy.startsWith("token:"))).toBe(true);
     expect(mine.find((r) => r.dryRun)!.counts.send).toBe(3);
     expect(mine.find((r) => !r.dryRun)!.counts.sentInline).toBe(3);
-    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action IN ('reminder_run', 'reminder_run.dry') AND actor_type = 'token'", pilot.id)).toBe(2);
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action IN ('reminder_run', 'reminder_run.dry') AND actor_type = 'token'",
+        pilot.id,
+      ),
+    ).toBe(2);
 
     // A second real run right after sends nothing more.
     await run(pilot.key, researcher, { dryRun: false });
@@ -150,10 +238,22 @@ describe("the outbox view and retry", () => {
     const researcher = await tokenFor(pilot.id);
     await run(pilot.key, researcher, { dryRun: false });
 
-    const sent = (await (await api(`/pilots/${pilot.key}/outbox?status=sent`, researcher)).json()) as { counts: Record<string, number>; messages: { participantCode: string; status: string; reason: string | null }[] };
+    const sent = (await (await api(`/pilots/${pilot.key}/outbox?status=sent`, researcher)).json()) as {
+      counts: Record<string, number>;
+      messages: { participantCode: string; status: string; reason: string | null }[];
+    };
     expect(sent.messages.map((m) => m.participantCode)).toEqual([ok.code]);
-    const queued = (await (await api(`/pilots/${pilot.key}/outbox?status=queued`, researcher)).json()) as typeof sent & { messages: { attempts: number; nextAttemptAt: number }[] };
-    expect(queued.messages).toEqual([expect.objectContaining({ participantCode: bad.code, status: "queued", attempts: 1, reason: expect.stringMatching(/^451/) })]);
+    const queued = (await (
+      await api(`/pilots/${pilot.key}/outbox?status=queued`, researcher)
+    ).json()) as typeof sent & { messages: { attempts: number; nextAttemptAt: number }[] };
+    expect(queued.messages).toEqual([
+      expect.objectContaining({
+        participantCode: bad.code,
+        status: "queued",
+        attempts: 1,
+        reason: expect.stringMatching(/^451/),
+      }),
+    ]);
     expect(queued.messages[0]!.nextAttemptAt).toBeGreaterThan(Date.now());
     expect(sent.counts).toMatchObject({ sent: 1, queued: 1 });
     const all = await (await api(`/pilots/${pilot.key}/outbox`, researcher)).text();
@@ -172,17 +272,22 @@ describe("the outbox view and retry", () => {
     const today = localDate(Date.now(), TZ);
     const youth = await makeParticipant(pilot.id, { start: today, email: sink.address(`r-${pilot.key}`) });
     const occ = await openWithInvitation(youth.id, pilot.id, today, null);
-    const id = (await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'failed', 1, ?, 'outcome_unknown') RETURNING id")
+    const id = (await env.DB.prepare(
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'failed', 1, ?, 'outcome_unknown') RETURNING id",
+    )
       .bind(`${occ}:invitation:1`, occ, youth.id, pilot.id, Date.now())
       .first<number>("id"))!;
     const researcher = await tokenFor(pilot.id);
-    const retry = (i: number | string, auth = researcher) => api(`/pilots/${pilot.key}/outbox/${i}/retry`, auth, { method: "POST" });
+    const retry = (i: number | string, auth = researcher) =>
+      api(`/pilots/${pilot.key}/outbox/${i}/retry`, auth, { method: "POST" });
 
     expect((await retry("abc")).status).toBe(400);
     expect((await retry("0")).status).toBe(400);
     expect((await retry("1e3")).status).toBe(400);
     expect((await retry(99_999_999)).status).toBe(404);
-    expect((await api(`/pilots/${foreign.key}/outbox/${id}/retry`, await tokenFor(foreign.id), { method: "POST" })).status).toBe(404);
+    expect(
+      (await api(`/pilots/${foreign.key}/outbox/${id}/retry`, await tokenFor(foreign.id), { method: "POST" })).status,
+    ).toBe(404);
     expect((await retry(id, await tokenFor(pilot.id, "coordinator"))).status).toBe(403);
 
     const results = await Promise.all([retry(id), retry(id), retry(id)]);
@@ -192,6 +297,8 @@ describe("the outbox view and retry", () => {
     expect(okBody.status).toBe("sent");
     expect((await sink.messages()).messages).toHaveLength(1);
     expect((await retry(id)).status).toBe(409);
-    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'outbox.retry' AND target = ?", `outbox:${id}`)).toBe(1);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'outbox.retry' AND target = ?", `outbox:${id}`),
+    ).toBe(1);
   });
 });

@@ -12,7 +12,8 @@ import { call, sessionFor, staffUser } from "../staff/support";
 import { addWave, admin, tokenFor } from "./helpers";
 
 const BASE = "http://questionnaire.localhost";
-const get = async (path: string, headers: Record<string, string>) => (await exports.default.fetch(`${BASE}${path}`, { headers })).text();
+const get = async (path: string, headers: Record<string, string>) =>
+  (await exports.default.fetch(`${BASE}${path}`, { headers })).text();
 
 /** Every trend chart in a page: its accessible name and its data-points. */
 const chartsIn = (html: string) =>
@@ -34,7 +35,11 @@ describe("one chart on every page", () => {
     await addHistory(youth.id, made.versions, start, [3, 4.5, 5, 6, 6.5, 8]);
     await addWave(youth.id, made.versions, start, "T1", { gcir: 1 });
     await addWave(youth.id, made.versions, start, "T2", { gcir: 5 });
-    const r = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/recompute`, { method: "POST", body: "{}", headers: { ...admin(), "content-type": "application/json" } });
+    const r = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/recompute`, {
+      method: "POST",
+      body: "{}",
+      headers: { ...admin(), "content-type": "application/json" },
+    });
     expect(r.status).toBe(200);
   });
 
@@ -65,7 +70,8 @@ describe("one chart on every page", () => {
     expect(wsW).toMatch(/^T1:0:[\d.]+:\S* T2:182:[\d.]+:(improved|deteriorated)$/);
     expect(coW).toBe(wsW);
     expect(rpW).toBe(wsW);
-    for (const html of [workspace, coordinator, report]) expect(html).toMatch(/<text class="rci" data-change="(improved|deteriorated)"/);
+    for (const html of [workspace, coordinator, report])
+      expect(html).toMatch(/<text class="rci" data-change="(improved|deteriorated)"/);
   });
 });
 
@@ -87,7 +93,13 @@ describe("TrendPlot", () => {
   });
 
   it("bands carry a letter, evidence points are highlighted, labels use the decimal comma", () => {
-    const chart = trendChart({ points: [{ day: 0, value: 6.25 }, { day: 7, value: 4 }], cutoffs: { high: 7.5, low: 4.5 } });
+    const chart = trendChart({
+      points: [
+        { day: 0, value: 6.25 },
+        { day: 7, value: 4 },
+      ],
+      cutoffs: { high: 7.5, low: 4.5 },
+    });
     const html = renderToString(TrendPlot({ chart, title: "x", highlight: [7] }));
     for (const b of ["high", "middle", "low"]) expect(html).toContain(`data-band="${b}"`);
     expect(html).toMatch(/>H<\/text>/);
@@ -107,13 +119,16 @@ describe("TrendPlot", () => {
       points: [],
       scale: { min: 1, max: 5 },
       cutoffs: null,
-      waves: [{ wave: "T1", day: 0, value: 2 }, { wave: "T2", day: 120, value: 4.5 }],
+      waves: [
+        { wave: "T1", day: 0, value: 2 },
+        { wave: "T2", day: 120, value: 4.5 },
+      ],
       norm: { sd: 0.5, reliability: 0.9, higherIsBetter: true },
     });
     const html = renderToString(TrendPlot({ chart, title: "GCI-R" }));
     expect(html.match(/class="wave"/g)).toHaveLength(2);
     expect(html).toMatch(/<text class="rci" data-change="improved"[^>]*>\+<\/text>/);
     expect(html).toContain("T2 4,50 betrouwbaar verbeterd");
-    expect(html).not.toContain("<g class=\"bands\">");
+    expect(html).not.toContain('<g class="bands">');
   });
 });

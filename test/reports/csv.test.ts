@@ -33,17 +33,26 @@ describe("csvCell", () => {
 
   it("round-trips any text through a CSV parser without a cell ever starting like a formula", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", '"', ",", "a", "1", " ", "é") }), { minLength: 2, maxLength: 2 }), { maxLength: 8 }), (rows) => {
-        const parsed = parseCsv(toCsv(["a", "b"], rows));
-        expect(parsed.length).toBe(rows.length + 1);
-        parsed.slice(1).forEach((r, i) =>
-          r.forEach((cell, j) => {
-            expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-            const original = rows[i]![j]!;
-            expect(cell).toBe(/^[=+\-@\t\r]/.test(original) ? `'${original}` : original);
-          }),
-        );
-      }),
+      fc.property(
+        fc.array(
+          fc.array(
+            fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", '"', ",", "a", "1", " ", "é") }),
+            { minLength: 2, maxLength: 2 },
+          ),
+          { maxLength: 8 },
+        ),
+        (rows) => {
+          const parsed = parseCsv(toCsv(["a", "b"], rows));
+          expect(parsed.length).toBe(rows.length + 1);
+          parsed.slice(1).forEach((r, i) =>
+            r.forEach((cell, j) => {
+              expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+              const original = rows[i]![j]!;
+              expect(cell).toBe(/^[=+\-@\t\r]/.test(original) ? `'${original}` : original);
+            }),
+          );
+        },
+      ),
     );
   });
 
@@ -55,7 +64,21 @@ describe("csvCell", () => {
 });
 
 describe("answersCsv", () => {
-  const row = ["=cmd|' /C calc'!A0", "frequent", null, 1, "2026-01-01", "welzijn", 1, "algemeen", 0, 0, "self", Date.UTC(2026, 0, 1, 12), "-1 dag"] as const;
+  const row = [
+    "=cmd|' /C calc'!A0",
+    "frequent",
+    null,
+    1,
+    "2026-01-01",
+    "welzijn",
+    1,
+    "algemeen",
+    0,
+    0,
+    "self",
+    Date.UTC(2026, 0, 1, 12),
+    "-1 dag",
+  ] as const;
   it("omits the comment column unless asked and neutralises codes and comments", () => {
     const without = parseCsv(answersCsv([[...row]], false));
     expect(without[0]).not.toContain("comment");

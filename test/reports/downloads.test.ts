@@ -9,9 +9,14 @@ import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures"
 import { addStaffForm, addWave, admin, asObjects, parseCsv, tokenFor } from "./helpers";
 
 const BASE = "http://questionnaire.localhost";
-const get = (path: string, headers: Record<string, string> = admin()) => exports.default.fetch(`${BASE}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = admin()) =>
+  exports.default.fetch(`${BASE}${path}`, { headers });
 const post = (path: string, body: string | undefined, headers: Record<string, string> = admin()) =>
-  exports.default.fetch(`${BASE}${path}`, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });
+  exports.default.fetch(`${BASE}${path}`, {
+    method: "POST",
+    body,
+    headers: { ...headers, "content-type": "application/json" },
+  });
 
 const DOWNLOADS = ["indicators.csv", "wide.csv", "codebook.csv", "answers.csv", "report.html", "summary.json"];
 
@@ -27,7 +32,12 @@ beforeAll(async () => {
   const today = localDate(Date.now(), "Europe/Amsterdam");
   const start = addDays(today, -400);
 
-  const up = await makeParticipant(pilot.id, { code: "FIER-01", start, email: "secret.youth@example.test", mentor: "secret.mentor@example.test" });
+  const up = await makeParticipant(pilot.id, {
+    code: "FIER-01",
+    start,
+    email: "secret.youth@example.test",
+    mentor: "secret.mentor@example.test",
+  });
   await addHistory(up.id, versions, start, [4, 5, 5, 6, 7]);
   await addWave(up.id, versions, start, "T1", { gcir: 3, atmq: 2 });
   await addWave(up.id, versions, start, "T2", { gcir: 4.5, atmq: 3 });
@@ -41,7 +51,7 @@ beforeAll(async () => {
   await addHistory(few.id, versions, start, [2, 3]);
 
   // A code that a spreadsheet would run as a formula, and comments with formulas and script.
-  const evil = await makeParticipant(pilot.id, { code: "=HYPERLINK(\"http://x\")", start });
+  const evil = await makeParticipant(pilot.id, { code: '=HYPERLINK("http://x")', start });
   await addHistory(evil.id, versions, start, [5, 5, 5, 5, 5]);
   const [occ] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, evil.id)).limit(1);
   await db()
@@ -55,10 +65,28 @@ beforeAll(async () => {
   Object.assign(codes, { up: up.code, flat: flat.code, few: few.code, evil: evil.code });
 
   // Background forms as worker/studies/validators.ts stores them (plus fields that must never show).
-  await addStaffForm(up.id, "background", { ageAtPilotStart: 15, educationLevel: "vmbo", countryOfOrigin: "nl", careBefore: ["ambulant", "residentieel"], name: "Should Never Appear", dateOfBirth: "2010-01-01", careStartDate: "2024-05-01" });
-  await addStaffForm(flat.id, "background", { ageAtPilotStart: 17, educationLevel: "mbo", countryOfOrigin: "nl", careBefore: ["ambulant"] });
+  await addStaffForm(up.id, "background", {
+    ageAtPilotStart: 15,
+    educationLevel: "vmbo",
+    countryOfOrigin: "nl",
+    careBefore: ["ambulant", "residentieel"],
+    name: "Should Never Appear",
+    dateOfBirth: "2010-01-01",
+    careStartDate: "2024-05-01",
+  });
+  await addStaffForm(flat.id, "background", {
+    ageAtPilotStart: 17,
+    educationLevel: "mbo",
+    countryOfOrigin: "nl",
+    careBefore: ["ambulant"],
+  });
   // RIS-L as the staff form stores it: arrays of yes/no/unknown.
-  await addStaffForm(up.id, "risl", { a6: ["no", "no", "no", "no", "no"], signals: ["yes", "yes", "no", ...Array(24).fill("unknown")], risks: ["yes", ...Array(11).fill("no")], protective: ["unknown", "yes", "no", "no", "no", "no"] });
+  await addStaffForm(up.id, "risl", {
+    a6: ["no", "no", "no", "no", "no"],
+    signals: ["yes", "yes", "no", ...Array(24).fill("unknown")],
+    risks: ["yes", ...Array(11).fill("no")],
+    protective: ["unknown", "yes", "no", "no", "no", "no"],
+  });
   await addStaffForm(flat.id, "risl", { signals: 5, risks: 0, protective: 4 });
   await addStaffForm(few.id, "risl", { signals: 1, risks: 2, protective: 1 });
 
@@ -73,11 +101,17 @@ describe("POST /api/v1/pilots/:pilot/recompute", () => {
     const body = (await res.json()) as { participants: number; changed: number; force: boolean };
     expect(body.participants).toBe(4);
     expect(body.force).toBe(true);
-    // 4 youths × 7 fier indicators, plus wave scores: GCI-R 5 subscales + total and ATMQ total at T1 for 2 youths and T2 for 1.
+    // 4 youths × 7 fier indicators, plus wave scores: GCI-R 5 subscales + total and ATMQ total at T1 for 2 youths and
+    // T2 for 1.
     expect(body.changed).toBe(4 * 7 + (6 + 1) * 3);
-    const again = (await (await post(`/api/v1/pilots/${pilot.key}/recompute`, undefined)).json()) as { changed: number };
+    const again = (await (await post(`/api/v1/pilots/${pilot.key}/recompute`, undefined)).json()) as {
+      changed: number;
+    };
     expect(again.changed).toBe(0); // fingerprints unchanged: nothing rewritten
-    const audits = await db().select().from(schema.auditLog).where(and(eq(schema.auditLog.action, "analysis.recompute"), eq(schema.auditLog.pilotId, pilot.id)));
+    const audits = await db()
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.action, "analysis.recompute"), eq(schema.auditLog.pilotId, pilot.id)));
     expect(audits.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -105,7 +139,20 @@ describe("indicators.csv", () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(new TextDecoder().decode(bytes));
-    expect(rows[0]).toEqual(["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"]);
+    expect(rows[0]).toEqual([
+      "participant_code",
+      "indicator",
+      "n",
+      "mean",
+      "min",
+      "max",
+      "slope_per_measurement",
+      "slope_per_day",
+      "kendall_s",
+      "mk_p",
+      "trend",
+      "band",
+    ]);
     const objs = asObjects(rows);
     expect(objs.length).toBe(4 * 7);
     expect(objs.some((o) => o.indicator!.startsWith("wave:"))).toBe(false);
@@ -125,7 +172,10 @@ describe("indicators.csv", () => {
 
 describe("wide.csv and codebook.csv", () => {
   it("gives one row per youth with frequent statistics, wave scores, RCI, RIS-L and response, documented in the codebook", async () => {
-    const [wide, book] = await Promise.all([get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`), get(`/api/v1/pilots/${pilot.key}/summary/codebook.csv`)]);
+    const [wide, book] = await Promise.all([
+      get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`),
+      get(`/api/v1/pilots/${pilot.key}/summary/codebook.csv`),
+    ]);
     expect(wide.status).toBe(200);
     expect(book.status).toBe(200);
     const wrows = parseCsv(await wide.text());
@@ -165,17 +215,39 @@ describe("answers.csv", () => {
     const res = await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv`);
     const text = await res.text();
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(["participant_code", "occasion_kind", "wave", "occasion_seq", "due_date", "instrument", "instrument_version", "item", "value", "not_applicable", "mode", "answered_at_utc"]);
-    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first<{ n: number }>();
+    expect(rows[0]).toEqual([
+      "participant_code",
+      "occasion_kind",
+      "wave",
+      "occasion_seq",
+      "due_date",
+      "instrument",
+      "instrument_version",
+      "item",
+      "value",
+      "not_applicable",
+      "mode",
+      "answered_at_utc",
+    ]);
+    const count = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first<{ n: number }>();
     expect(rows.length - 1).toBe(count!.n);
     expect(text).not.toContain("alert(1)");
     expect(text).not.toContain("@SUM");
   });
 
   it("with ?comments=1 adds the comments, neutralised against formulas", async () => {
-    const rows = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`)).text()));
+    const rows = asObjects(
+      parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`)).text()),
+    );
     const withComment = rows.filter((r) => r.comment);
-    expect(withComment.map((r) => r.comment).sort()).toEqual(["'=1+1 <script>alert(1)</script>", "'@SUM(A1) gaat goed"]);
+    expect(withComment.map((r) => r.comment).sort()).toEqual([
+      "'=1+1 <script>alert(1)</script>",
+      "'@SUM(A1) gaat goed",
+    ]);
     const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "export.answers_csv"));
     expect(audit.some((a) => (a.details as { comments?: boolean }).comments === true)).toBe(true);
   });
@@ -235,7 +307,9 @@ describe("privacy and audit", () => {
     // answers.csv and report.html are fetched with comments: even then no contact data or names.
     const withComments = new Set(["answers.csv", "report.html"]);
     for (const d of DOWNLOADS) {
-      const text = await (await get(`/api/v1/pilots/${pilot.key}/summary/${d}${withComments.has(d) ? "?comments=1" : ""}`)).text();
+      const text = await (
+        await get(`/api/v1/pilots/${pilot.key}/summary/${d}${withComments.has(d) ? "?comments=1" : ""}`)
+      ).text();
       expect(text, d).not.toContain("secret.youth@example.test");
       expect(text, d).not.toContain("secret.mentor@example.test");
       expect(text, d).not.toContain("Should Never Appear");
@@ -247,7 +321,14 @@ describe("privacy and audit", () => {
   it("every download is audited with the pilot and the principal", async () => {
     for (const d of DOWNLOADS) await get(`/api/v1/pilots/${pilot.key}/summary/${d}`);
     const rows = await db().select().from(schema.auditLog).where(eq(schema.auditLog.pilotId, pilot.id));
-    for (const action of ["export.indicators_csv", "export.wide_csv", "export.codebook_csv", "export.answers_csv", "export.report_html", "export.summary_json"]) {
+    for (const action of [
+      "export.indicators_csv",
+      "export.wide_csv",
+      "export.codebook_csv",
+      "export.answers_csv",
+      "export.report_html",
+      "export.summary_json",
+    ]) {
       const row = rows.find((r) => r.action === action);
       expect(row, action).toBeDefined();
       expect(row!.actorId).toBe("dev-admin");
@@ -259,7 +340,14 @@ describe("access", () => {
   it("anonymous or forged requests get 401 on every download and page", async () => {
     for (const d of DOWNLOADS) {
       expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, {})).status, d).toBe(401);
-      expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, { authorization: "Bearer forged_token_forged_token_123" })).status, d).toBe(401);
+      expect(
+        (
+          await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, {
+            authorization: "Bearer forged_token_forged_token_123",
+          })
+        ).status,
+        d,
+      ).toBe(401);
     }
     expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", {})).status).toBe(401);
     const page = await get(`/reports/pilots/${pilot.key}`, {});

@@ -20,7 +20,10 @@ beforeAll(async () => {
   const p = await makeParticipant(pilot.id, { start });
   code = p.code;
   await addHistory(p.id, made.versions, start, [4, 5, 6]);
-  await db().update(schema.responses).set({ comment: "VRIJE-TEKST-GEHEIM" }).where(eq(schema.responses.participantId, p.id));
+  await db()
+    .update(schema.responses)
+    .set({ comment: "VRIJE-TEKST-GEHEIM" })
+    .where(eq(schema.responses.participantId, p.id));
   await addStaffForm(p.id, "background", { ageAtPilotStart: 15, referralReason: "VERWIJZING-GEHEIM" });
   const r = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
   const c = await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] });
@@ -31,7 +34,10 @@ beforeAll(async () => {
 });
 
 const auditRows = (action: string) =>
-  db().select().from(schema.auditLog).where(and(eq(schema.auditLog.action, action), eq(schema.auditLog.pilotId, pilot.id)));
+  db()
+    .select()
+    .from(schema.auditLog)
+    .where(and(eq(schema.auditLog.action, action), eq(schema.auditLog.pilotId, pilot.id)));
 
 describe("comments and staff forms: researchers only", () => {
   const routes = () => [
@@ -66,7 +72,17 @@ describe("comments and staff forms: researchers only", () => {
     const ids = (html: string) => [...html.matchAll(/id="(dl-[a-z-]+)"/g)].map((m) => m[1]);
     for (const p of [who.coordinator, who.projectCoordinator]) {
       const html = await (await call(p, "GET", `/reports/pilots/${pilot.key}`)).text();
-      expect(ids(html), p.label).toEqual(["dl-xlsx", "dl-indicators", "dl-wide", "dl-codebook", "dl-sps", "dl-r", "dl-answers", "dl-answers-codebook", "dl-report"]);
+      expect(ids(html), p.label).toEqual([
+        "dl-xlsx",
+        "dl-indicators",
+        "dl-wide",
+        "dl-codebook",
+        "dl-sps",
+        "dl-r",
+        "dl-answers",
+        "dl-answers-codebook",
+        "dl-report",
+      ]);
     }
     const html = await (await call(who.researcher, "GET", `/reports/pilots/${pilot.key}`)).text();
     expect(ids(html)).toContain("dl-report-comments");
@@ -78,9 +94,13 @@ describe("comments and staff forms: researchers only", () => {
   });
 
   it("a researcher of the pilot gets the comments and the staff form", async () => {
-    const csv = await (await call(who.researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`)).text();
+    const csv = await (
+      await call(who.researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`)
+    ).text();
     expect(csv).toContain("VRIJE-TEKST-GEHEIM");
-    const html = await (await call(who.researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/report.html?comments=1`)).text();
+    const html = await (
+      await call(who.researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/report.html?comments=1`)
+    ).text();
     expect(html).toContain("VRIJE-TEKST-GEHEIM");
     const form = await call(who.researcher, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`);
     expect(form.status).toBe(200);
@@ -111,7 +131,12 @@ describe("reads are audited", () => {
       expect(rows.length, `${path} → ${action}`).toBe(before + 1);
       if (action.startsWith("participant") || action.startsWith("staff_form")) expect(rows.at(-1)!.target).toBe(code);
     }
-    const forms = (await auditRows("staff_form.read")).map((a) => (a.details as { form: string; found: boolean }));
-    expect(forms).toEqual(expect.arrayContaining([{ form: "risl", found: false }, { form: "background", found: true }]));
+    const forms = (await auditRows("staff_form.read")).map((a) => a.details as { form: string; found: boolean });
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        { form: "risl", found: false },
+        { form: "background", found: true },
+      ]),
+    );
   });
 });

@@ -10,8 +10,14 @@ import { addHistory, makeParticipant, makePilot } from "../support/fixtures";
 import { addStaffForm, addWave, admin, asObjects, parseCsv, tokenFor } from "./helpers";
 
 const BASE = "http://questionnaire.localhost";
-const get = (path: string, headers: Record<string, string> = admin()) => exports.default.fetch(`${BASE}${path}`, { headers });
-const post = (path: string) => exports.default.fetch(`${BASE}${path}`, { method: "POST", body: "{}", headers: { ...admin(), "content-type": "application/json" } });
+const get = (path: string, headers: Record<string, string> = admin()) =>
+  exports.default.fetch(`${BASE}${path}`, { headers });
+const post = (path: string) =>
+  exports.default.fetch(`${BASE}${path}`, {
+    method: "POST",
+    body: "{}",
+    headers: { ...admin(), "content-type": "application/json" },
+  });
 
 let pilot: { id: number; key: string };
 let empty: { id: number; key: string };
@@ -34,7 +40,9 @@ beforeAll(async () => {
 
 type Book = { variable: string; label_nl: string; type: string; spss_r_codes: string; decimals_shown: string };
 async function codebook(key: string): Promise<Book[]> {
-  return asObjects(parseCsv(await (await get(`/api/v1/pilots/${key}/summary/codebook.csv`)).text())) as unknown as Book[];
+  return asObjects(
+    parseCsv(await (await get(`/api/v1/pilots/${key}/summary/codebook.csv`)).text()),
+  ) as unknown as Book[];
 }
 /** "1 = low: …; 9 = empty: … (missing)" → codes, words and the missing codes. */
 function codesOf(b: Book) {
@@ -54,7 +62,7 @@ function spssCommands(text: string): string[] {
   for (const line of text.split("\n")) {
     if (!cur && line.startsWith("*")) continue; // comment command
     cur += (cur ? "\n" : "") + line;
-    for (const ch of line) if (ch === "'" || ch === '"') quote = quote === ch ? null : quote ?? ch;
+    for (const ch of line) if (ch === "'" || ch === '"') quote = quote === ch ? null : (quote ?? ch);
     if (quote === null && /\.\s*$/.test(line)) cmds.push(cur.replace(/\.\s*$/, "").trim()), (cur = "");
   }
   expect(cur.trim(), "unterminated SPSS command").toBe("");
@@ -62,7 +70,10 @@ function spssCommands(text: string): string[] {
   return cmds.filter(Boolean);
 }
 /** `name 'label' /name 'label'` → map (labels with '' unescaped). */
-const labelled = (body: string) => new Map([...body.matchAll(/([A-Za-z][A-Za-z0-9_]*)\s+'((?:[^']|'')*)'/g)].map((m) => [m[1]!, m[2]!.replace(/''/g, "'")]));
+const labelled = (body: string) =>
+  new Map(
+    [...body.matchAll(/([A-Za-z][A-Za-z0-9_]*)\s+'((?:[^']|'')*)'/g)].map((m) => [m[1]!, m[2]!.replace(/''/g, "'")]),
+  );
 
 describe("wide.sps: SPSS syntax from the codebook", () => {
   it("defines, labels and codes every variable of the codebook and declares the missing values", async () => {
@@ -75,9 +86,15 @@ describe("wide.sps: SPSS syntax from the codebook", () => {
     expect(book.map((b) => b.variable)).toEqual(wideHeader);
     const coded = book.filter((b) => b.spss_r_codes);
     // every kind of coded column is present in this fixture
-    for (const suffix of ["status", "response_T1", "_band", "_flag", "_change_T2vsT1", "risl_signals_band"]) expect(coded.some((b) => b.variable.endsWith(suffix)), suffix).toBe(true);
+    for (const suffix of ["status", "response_T1", "_band", "_flag", "_change_T2vsT1", "risl_signals_band"])
+      expect(
+        coded.some((b) => b.variable.endsWith(suffix)),
+        suffix,
+      ).toBe(true);
     // every string column but the code is coded; every numeric column has its decimals
-    expect(book.filter((b) => b.type === "string" && !b.spss_r_codes).map((b) => b.variable)).toEqual(["participant_code"]);
+    expect(book.filter((b) => b.type === "string" && !b.spss_r_codes).map((b) => b.variable)).toEqual([
+      "participant_code",
+    ]);
     expect(book.filter((b) => b.type === "numeric" && b.decimals_shown === "")).toEqual([]);
 
     const cmds = spssCommands(text);
@@ -86,7 +103,9 @@ describe("wide.sps: SPSS syntax from the codebook", () => {
     // GET DATA: every column of wide.csv, in order, with a string or numeric format
     const get_ = cmd("GET DATA")[0]!;
     expect(get_).toContain("/FIRSTCASE=2");
-    const defs = [...get_.split("/VARIABLES=")[1]!.matchAll(/^\s+([A-Za-z][A-Za-z0-9_]*) (A\d+|F\d+\.\d)$/gm)].map((m) => [m[1], m[2]]);
+    const defs = [...get_.split("/VARIABLES=")[1]!.matchAll(/^\s+([A-Za-z][A-Za-z0-9_]*) (A\d+|F\d+\.\d)$/gm)].map(
+      (m) => [m[1], m[2]],
+    );
     expect(defs.map((d) => d[0])).toEqual(wideHeader);
     for (const [name, fmt] of defs) {
       const b = book.find((x) => x.variable === name)!;
@@ -97,7 +116,8 @@ describe("wide.sps: SPSS syntax from the codebook", () => {
       const r = cmd(`RECODE ${b.variable} `);
       expect(r, b.variable).toHaveLength(1);
       const { words } = codesOf(b);
-      for (const w of words.map((x) => x.split(" ")[0]!)) if (!/^risl|^\w+_T\d|^\w+ empty/.test(w)) expect(r[0], `${b.variable} ${w}`).toContain(`'${w}'=`);
+      for (const w of words.map((x) => x.split(" ")[0]!))
+        if (!/^risl|^\w+_T\d|^\w+ empty/.test(w)) expect(r[0], `${b.variable} ${w}`).toContain(`'${w}'=`);
       expect(r[0]).toContain(`INTO ${b.variable}_c`);
     }
     for (const c of cmd("IF (MISSING(")) expect(wideHeader).toContain(/MISSING\(([A-Za-z0-9_]+)\)/.exec(c)![1]);
@@ -113,11 +133,22 @@ describe("wide.sps: SPSS syntax from the codebook", () => {
     for (const b of book) expect(labels.get(b.variable), b.variable).toBe(b.label_nl);
     // value labels for every coded column: exactly its codes
     const valueBlock = cmd("VALUE LABELS")[0]!.slice("VALUE LABELS".length).split("\n  /");
-    const valueLabels = new Map(valueBlock.map((blk) => [blk.trim().split(/\s+/)[0]!, [...blk.matchAll(/^\s+(\d+) '/gm)].map((m) => Number(m[1]))]));
+    const valueLabels = new Map(
+      valueBlock.map((blk) => [
+        blk.trim().split(/\s+/)[0]!,
+        [...blk.matchAll(/^\s+(\d+) '/gm)].map((m) => Number(m[1])),
+      ]),
+    );
     expect([...valueLabels.keys()]).toEqual(coded.map((b) => b.variable));
-    for (const b of coded) expect(valueLabels.get(b.variable), b.variable).toEqual([...new Set(codesOf(b).codes)].sort((x, y) => x - y));
+    for (const b of coded)
+      expect(valueLabels.get(b.variable), b.variable).toEqual([...new Set(codesOf(b).codes)].sort((x, y) => x - y));
     // missing values declared for every coded column with a missing code
-    const missing = new Map([...cmd("MISSING VALUES")[0]!.matchAll(/(\w+) \(([\d, ]+)\)/g)].map((m) => [m[1]!, m[2]!.split(", ").map(Number)]));
+    const missing = new Map(
+      [...cmd("MISSING VALUES")[0]!.matchAll(/(\w+) \(([\d, ]+)\)/g)].map((m) => [
+        m[1]!,
+        m[2]!.split(", ").map(Number),
+      ]),
+    );
     const withMissing = coded.filter((b) => codesOf(b).missing.length);
     expect(withMissing.length).toBeGreaterThan(5);
     expect([...missing.keys()]).toEqual(withMissing.map((b) => b.variable));
@@ -150,19 +181,36 @@ describe("wide.R: R script from the codebook", () => {
     expect(depth).toBe(0);
     expect(text).toContain(`path <- "${pilot.key}-wide.csv"`);
     expect(text).toContain('na.strings = ""'); // empty cells are missing
-    const classes = [...text.split("colClasses = c(")[1]!.split("))")[0]!.matchAll(/(\w+) = "(numeric|character)"/g)].map((m) => [m[1], m[2]]);
+    const classes = [
+      ...text
+        .split("colClasses = c(")[1]!
+        .split("))")[0]!
+        .matchAll(/(\w+) = "(numeric|character)"/g),
+    ].map((m) => [m[1], m[2]]);
     expect(classes.map((c) => c[0])).toEqual(names);
-    for (const [n, cls] of classes) expect(cls, n).toBe(book.find((b) => b.variable === n)!.type === "numeric" ? "numeric" : "character");
-    const labels = new Map([...text.matchAll(/^attr\(wide\$(\w+), "label"\) <- "((?:[^"\\]|\\.)*)"$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, "$1")]));
+    for (const [n, cls] of classes)
+      expect(cls, n).toBe(book.find((b) => b.variable === n)!.type === "numeric" ? "numeric" : "character");
+    const labels = new Map(
+      [...text.matchAll(/^attr\(wide\$(\w+), "label"\) <- "((?:[^"\\]|\\.)*)"$/gm)].map((m) => [
+        m[1]!,
+        m[2]!.replace(/\\(.)/g, "$1"),
+      ]),
+    );
     expect([...labels.keys()]).toEqual(names);
     for (const b of book) expect(labels.get(b.variable)).toBe(b.label_nl);
-    const valueLabels = new Map([...text.matchAll(/^attr\(wide\$(\w+), "labels"\) <- c\((.*)\)$/gm)].map((m) => [m[1]!, [...m[2]!.matchAll(/" = (\d+)/g)].map((x) => Number(x[1]))]));
+    const valueLabels = new Map(
+      [...text.matchAll(/^attr\(wide\$(\w+), "labels"\) <- c\((.*)\)$/gm)].map((m) => [
+        m[1]!,
+        [...m[2]!.matchAll(/" = (\d+)/g)].map((x) => Number(x[1])),
+      ]),
+    );
     expect([...valueLabels.keys()]).toEqual(coded.map((b) => b.variable));
     for (const b of coded) {
       expect(valueLabels.get(b.variable)).toEqual([...new Set(codesOf(b).codes)].sort((x, y) => x - y));
       expect(text, b.variable).toMatch(new RegExp(`^wide\\$${b.variable} <- code\\(wide\\$${b.variable}, c\\(`, "m"));
       const m = codesOf(b).missing;
-      if (m.length) expect(text).toContain(`wide$${b.variable}[wide$${b.variable} %in% c(${[...new Set(m)].join(", ")})] <- NA`);
+      if (m.length)
+        expect(text).toContain(`wide$${b.variable}[wide$${b.variable} %in% c(${[...new Set(m)].join(", ")})] <- NA`);
     }
   });
 });
@@ -174,7 +222,15 @@ describe("wide.xlsx", () => {
     expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(res.headers.get("content-disposition")).toContain(`${pilot.key}-wide.xlsx`);
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
-    expect(Object.keys(files).sort()).toEqual(["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "[Content_Types].xml",
+      "_rels/.rels",
+      "xl/_rels/workbook.xml.rels",
+      "xl/styles.xml",
+      "xl/workbook.xml",
+      "xl/worksheets/sheet1.xml",
+      "xl/worksheets/sheet2.xml",
+    ]);
     expect(strFromU8(files["xl/workbook.xml"]!)).toContain('<sheet name="Gegevens"');
     const sheet = strFromU8(files["xl/worksheets/sheet1.xml"]!);
     // FMT-01's welzijn mean 5.5 and the slope, rounded to at most 4 decimals (the CSV keeps full precision)
@@ -187,23 +243,47 @@ describe("wide.xlsx", () => {
 
 describe("answers-codebook.csv", () => {
   it("documents every instrument, version and item of answers.csv in both languages, with subscale and reverse keying", async () => {
-    const book = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers-codebook.csv`)).text()));
+    const book = asObjects(
+      parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers-codebook.csv`)).text()),
+    );
     const answers = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv`)).text()));
     expect(answers.length).toBeGreaterThan(50);
     const keys = new Set(book.map((b) => `${b.instrument}|${b.instrument_version}|${b.item}`));
-    for (const a of answers) expect(keys.has(`${a.instrument}|${a.instrument_version}|${a.item}`), `${a.instrument} ${a.item}`).toBe(true);
+    for (const a of answers)
+      expect(keys.has(`${a.instrument}|${a.instrument_version}|${a.item}`), `${a.instrument} ${a.item}`).toBe(true);
     const persoonlijk = book.find((b) => b.instrument === "welzijn" && b.item === "persoonlijk")!;
-    expect(persoonlijk).toMatchObject({ question_nl: "Hoe gaat het met jou, met jezelf?", question_en: "How are you doing, yourself?", type: "slider", value_min: "0", value_max: "10" });
+    expect(persoonlijk).toMatchObject({
+      question_nl: "Hoe gaat het met jou, met jezelf?",
+      question_en: "How are you doing, yourself?",
+      type: "slider",
+      value_min: "0",
+      value_max: "10",
+    });
     const likert = book.filter((b) => b.instrument === "gcir");
     expect(likert.length).toBe(40);
-    expect(likert.every((b) => b.subscale !== "" && b.subscale_label_nl !== "" && (b.reverse_keyed === "0" || b.reverse_keyed === "1"))).toBe(true);
+    expect(
+      likert.every(
+        (b) => b.subscale !== "" && b.subscale_label_nl !== "" && (b.reverse_keyed === "0" || b.reverse_keyed === "1"),
+      ),
+    ).toBe(true);
     expect(book.some((b) => b.instrument!.startsWith("pilot_") && b.type === "yesno")).toBe(true);
   });
 });
 
 describe("a pilot without data", () => {
   it("answers every download with its header (or an empty workbook / syntax), never an error", async () => {
-    for (const d of ["indicators.csv", "wide.csv", "codebook.csv", "answers.csv", "answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R", "summary.json", "report.html"]) {
+    for (const d of [
+      "indicators.csv",
+      "wide.csv",
+      "codebook.csv",
+      "answers.csv",
+      "answers-codebook.csv",
+      "wide.xlsx",
+      "wide.sps",
+      "wide.R",
+      "summary.json",
+      "report.html",
+    ]) {
       const res = await get(`/api/v1/pilots/${empty.key}/summary/${d}`);
       expect(res.status, d).toBe(200);
       await res.arrayBuffer();
@@ -212,7 +292,9 @@ describe("a pilot without data", () => {
     expect(wide).toHaveLength(1);
     const sps = await (await get(`/api/v1/pilots/${empty.key}/summary/wide.sps`)).text();
     expect(spssCommands(sps).find((c) => c.startsWith("GET DATA"))).toContain("participant_code A64");
-    const files = unzipSync(new Uint8Array(await (await get(`/api/v1/pilots/${empty.key}/summary/wide.xlsx`)).arrayBuffer()));
+    const files = unzipSync(
+      new Uint8Array(await (await get(`/api/v1/pilots/${empty.key}/summary/wide.xlsx`)).arrayBuffer()),
+    );
     expect(strFromU8(files["xl/worksheets/sheet1.xml"]!)).toContain('<row r="1">');
   });
 });
@@ -228,7 +310,13 @@ describe("access and audit", () => {
     const foreign = await tokenFor("coordinator", [empty.id]);
     expect((await get(`/api/v1/pilots/${pilot.key}/summary/wide.sps`, foreign)).status).toBe(403);
     const { env } = await import("cloudflare:workers");
-    const actions = (await env.DB.prepare("SELECT DISTINCT action FROM audit_log WHERE pilot_id = ?").bind(pilot.id).all<{ action: string }>()).results.map((r) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(["export.wide_xlsx", "export.wide_sps", "export.wide_r", "export.answers_codebook_csv"]));
+    const actions = (
+      await env.DB.prepare("SELECT DISTINCT action FROM audit_log WHERE pilot_id = ?")
+        .bind(pilot.id)
+        .all<{ action: string }>()
+    ).results.map((r) => r.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(["export.wide_xlsx", "export.wide_sps", "export.wide_r", "export.answers_codebook_csv"]),
+    );
   });
 });

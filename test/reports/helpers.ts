@@ -5,15 +5,36 @@ import { sha256Hex } from "../../worker/lib/crypto";
 import { addDays, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { db, uniqueKey } from "../support/fixtures";
 
-/** A completed wave occasion where every item of each instrument gets the value of `values[instrument]` (per item or one for all). */
-export async function addWave(participantId: number, versions: Map<string, number>, start: string, wave: "T1" | "T2" | "T3", values: Record<string, number | ((item: number) => number | null)>, opts: { status?: "completed" | "missed" } = {}) {
+/**
+ * A completed wave occasion where every item of each instrument gets the value of `values[instrument]` (per item or one
+ * for all).
+ */
+export async function addWave(
+  participantId: number,
+  versions: Map<string, number>,
+  start: string,
+  wave: "T1" | "T2" | "T3",
+  values: Record<string, number | ((item: number) => number | null)>,
+  opts: { status?: "completed" | "missed" } = {},
+) {
   const offset = wave === "T1" ? 0 : wave === "T2" ? 182 : 365;
   const due = addDays(start, offset);
   const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
   const status = opts.status ?? "completed";
   const [occ] = await db()
     .insert(schema.occasions)
-    .values({ participantId, kind: "wave", wave, seq: Number(wave.slice(1)), dueDate: due, opensAt: at - 3_600_000, closesAt: at + 14 * 86_400_000, status, completedAt: status === "completed" ? at : null, instrumentVersionIds: Object.keys(values).map((k) => versions.get(k)!) })
+    .values({
+      participantId,
+      kind: "wave",
+      wave,
+      seq: Number(wave.slice(1)),
+      dueDate: due,
+      opensAt: at - 3_600_000,
+      closesAt: at + 14 * 86_400_000,
+      status,
+      completedAt: status === "completed" ? at : null,
+      instrumentVersionIds: Object.keys(values).map((k) => versions.get(k)!),
+    })
     .returning();
   if (status !== "completed") return occ!;
   const counts: Record<string, number> = { gcir: 40, atmq: 11, tasc: 12 };
@@ -22,10 +43,21 @@ export async function addWave(participantId: number, versions: Map<string, numbe
     for (let i = 1; i <= counts[inst]!; i++) {
       const value = typeof v === "function" ? v(i) : v;
       if (value === null) continue;
-      rows.push({ occasionId: occ!.id, participantId, instrumentVersionId: versions.get(inst)!, itemKey: `item${i}`, value, answeredAt: at, mode: "self" });
+      rows.push({
+        occasionId: occ!.id,
+        participantId,
+        instrumentVersionId: versions.get(inst)!,
+        itemKey: `item${i}`,
+        value,
+        answeredAt: at,
+        mode: "self",
+      });
     }
   }
-  for (let i = 0; i < rows.length; i += 10) await db().insert(schema.responses).values(rows.slice(i, i + 10));
+  for (let i = 0; i < rows.length; i += 10)
+    await db()
+      .insert(schema.responses)
+      .values(rows.slice(i, i + 10));
   return occ!;
 }
 
@@ -34,9 +66,14 @@ export async function addStaffForm(participantId: number, form: "background" | "
 }
 
 /** A bearer token with one role on the given pilots (null = all pilots). */
-export async function tokenFor(role: "researcher" | "coordinator" | "project_coordinator" | "admin", pilotIds: number[] | null) {
+export async function tokenFor(
+  role: "researcher" | "coordinator" | "project_coordinator" | "admin",
+  pilotIds: number[] | null,
+) {
   const token = `tok_${uniqueKey("x")}_${crypto.randomUUID().replace(/-/g, "")}`;
-  await getDb(env.DB).insert(schema.apiTokens).values({ name: `test ${role}`, tokenHash: await sha256Hex(token), role, pilotIds });
+  await getDb(env.DB)
+    .insert(schema.apiTokens)
+    .values({ name: `test ${role}`, tokenHash: await sha256Hex(token), role, pilotIds });
   return { authorization: `Bearer ${token}` };
 }
 
@@ -69,4 +106,5 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-export const asObjects = (rows: string[][]) => rows.slice(1).map((r) => Object.fromEntries(rows[0]!.map((h, i) => [h, r[i]!])));
+export const asObjects = (rows: string[][]) =>
+  rows.slice(1).map((r) => Object.fromEntries(rows[0]!.map((h, i) => [h, r[i]!])));

@@ -37,10 +37,22 @@ const withChanges = (fields: [string, string][], changes: Record<string, string>
 let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];
 let researcher: TestPrincipal;
 let coordinator: TestPrincipal;
-const stored = async () => ((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as { reports?: unknown }).reports;
-const audits = async () => (await db().select().from(schema.auditLog).where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")))).length;
+const stored = async () =>
+  (
+    (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as {
+      reports?: unknown;
+    }
+  ).reports;
+const audits = async () =>
+  (
+    await db()
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")))
+  ).length;
 const page = async (who = researcher) => (await call(who, "GET", `/staff/pilots/${pilot.key}/settings`)).text();
-const post = (body: URLSearchParams) => call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, body, { headers: { origin: BASE } });
+const post = (body: URLSearchParams) =>
+  call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, body, { headers: { origin: BASE } });
 
 beforeAll(async () => {
   ({ pilot } = await makePilot());

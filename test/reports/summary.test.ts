@@ -3,9 +3,21 @@
 import { describe, expect, it } from "vitest";
 import { GCIR, TASC } from "../../schema/instruments/definitions";
 import type { WaveDefinition } from "../../worker/analysis/waves";
-import { backgroundTable, buildSummary, flagOf, rislSum, type StoredIndicator, type SummaryInput } from "../../worker/reports/summary";
+import {
+  backgroundTable,
+  buildSummary,
+  flagOf,
+  rislSum,
+  type StoredIndicator,
+  type SummaryInput,
+} from "../../worker/reports/summary";
 
-const ind = (participantId: number, indicator: string, mean: number | null, extra: Partial<StoredIndicator> = {}): StoredIndicator => ({
+const ind = (
+  participantId: number,
+  indicator: string,
+  mean: number | null,
+  extra: Partial<StoredIndicator> = {},
+): StoredIndicator => ({
   participantId,
   indicator,
   n: mean === null ? 0 : 1,
@@ -74,7 +86,13 @@ describe("buildSummary", () => {
     const s = buildSummary(
       input({
         indicators: [ind(1, "wave:T1:gcir.repressie", 2.0), ind(1, "wave:T3:gcir.repressie", 3.8)],
-        occasions: (["T1", "T2", "T3"] as const).map((wave) => ({ participantId: 1, kind: "wave" as const, wave, due: 1, completed: wave === "T2" ? 0 : 1 })),
+        occasions: (["T1", "T2", "T3"] as const).map((wave) => ({
+          participantId: 1,
+          kind: "wave" as const,
+          wave,
+          due: 1,
+          completed: wave === "T2" ? 0 : 1,
+        })),
       }),
     );
     const t = s.waveTables.find((x) => x.subscale === "repressie")!;
@@ -95,7 +113,16 @@ describe("buildSummary", () => {
   });
 
   it("TASC is banded against ±1 SD of the own group at T1", () => {
-    const s = buildSummary(input({ indicators: [ind(1, "wave:T1:tasc.totaal", 2.0), ind(2, "wave:T1:tasc.totaal", 3.0), ind(3, "wave:T1:tasc.totaal", 4.0), ind(3, "wave:T2:tasc.totaal", 4.5)] }));
+    const s = buildSummary(
+      input({
+        indicators: [
+          ind(1, "wave:T1:tasc.totaal", 2.0),
+          ind(2, "wave:T1:tasc.totaal", 3.0),
+          ind(3, "wave:T1:tasc.totaal", 4.0),
+          ind(3, "wave:T2:tasc.totaal", 4.5),
+        ],
+      }),
+    );
     const t = s.waveTables.find((x) => x.instrument === "tasc")!;
     expect(t.bandMethod).toBe("ownGroupT1Sd");
     // group T1: 2, 3, 4 → mean 3, sd 1: 2 and 4 are on the cut-offs (middle), 4.5 above (high)
@@ -106,7 +133,13 @@ describe("buildSummary", () => {
   it("an impossible norm does not break the summary: no RCI, and a warning says why", () => {
     const bad = JSON.parse(JSON.stringify(GCIR)) as WaveDefinition;
     bad.subscales![0]!.norm!.reliability = 1;
-    const s = buildSummary(input({ waveDefinitions: { gcir: bad }, waveInstruments: ["gcir"], indicators: [ind(1, "wave:T1:gcir.ondersteuning", 2), ind(1, "wave:T2:gcir.ondersteuning", 4)] }));
+    const s = buildSummary(
+      input({
+        waveDefinitions: { gcir: bad },
+        waveInstruments: ["gcir"],
+        indicators: [ind(1, "wave:T1:gcir.ondersteuning", 2), ind(1, "wave:T2:gcir.ondersteuning", 4)],
+      }),
+    );
     expect(s.waveTables[0]!.rows[1]!.changes.T2vsT1).toBeNull();
     expect(s.warnings.join(" ")).toMatch(/gcir\.ondersteuning: .*reliability/);
   });
@@ -114,7 +147,11 @@ describe("buildSummary", () => {
   it("frequent cells: stored mean and band, ++/-- by direction; the group mean is banded with the fixed cut-offs", () => {
     const s = buildSummary(
       input({
-        indicators: [ind(1, "welzijn", 7.5, { trend: "up", band: "high" }), ind(2, "welzijn", 4, { trend: "down", band: "low" }), ind(3, "welzijn", null)],
+        indicators: [
+          ind(1, "welzijn", 7.5, { trend: "up", band: "high" }),
+          ind(2, "welzijn", 4, { trend: "down", band: "low" }),
+          ind(3, "welzijn", null),
+        ],
       }),
     );
     expect(s.integral.rows.map((r) => r.cells.welzijn!.flag)).toEqual(["--", "++", null]);
@@ -127,7 +164,11 @@ describe("buildSummary", () => {
     const s = buildSummary(
       input({
         staffForms: [
-          { participantId: 1, form: "risl", data: { signals: 10, risks: 1, protective: { a: "yes", b: true, c: "no" } } },
+          {
+            participantId: 1,
+            form: "risl",
+            data: { signals: 10, risks: 1, protective: { a: "yes", b: true, c: "no" } },
+          },
           { participantId: 2, form: "risl", data: { signals: 2, risks: 5, protective: 0 } },
           { participantId: 3, form: "risl", data: { signals: 5, risks: 3, protective: 1 } },
         ],
@@ -169,16 +210,54 @@ describe("backgroundTable and rislSum", () => {
   it("summarises the fixed fields only: unknown fields, dates, free text and 'namelijk' texts never appear", () => {
     const t = backgroundTable(
       [
-        { data: { ageAtPilotStart: 14, educationLevel: "vmbo_bk", careBefore: ["ambulant", "crisis"], naam: "X", dateOfBirth: "2010-01-01", careStartDate: "2024-01-01", referralReason: "xxxx reason", dsmCodes: ["F43.1"], income: "other", incomeOther: "kapper zaterdag" } },
-        { data: { ageAtPilotStart: 18, educationLevel: "vmbo_bk", careBefore: ["ambulant"], income: "other", incomeOther: "yyyy" } },
+        {
+          data: {
+            ageAtPilotStart: 14,
+            educationLevel: "vmbo_bk",
+            careBefore: ["ambulant", "crisis"],
+            naam: "X",
+            dateOfBirth: "2010-01-01",
+            careStartDate: "2024-01-01",
+            referralReason: "xxxx reason",
+            dsmCodes: ["F43.1"],
+            income: "other",
+            incomeOther: "kapper zaterdag",
+          },
+        },
+        {
+          data: {
+            ageAtPilotStart: 18,
+            educationLevel: "vmbo_bk",
+            careBefore: ["ambulant"],
+            income: "other",
+            incomeOther: "yyyy",
+          },
+        },
       ],
       2,
     )!;
     expect(t.n).toBe(2);
-    expect(t.numeric).toEqual([{ field: "ageAtPilotStart", label: { nl: "Leeftijd start pilot", en: "Age at pilot start" }, count: 2, suppressed: false, mean: 16, sd: Math.sqrt(8), min: 14, max: 18 }]);
+    expect(t.numeric).toEqual([
+      {
+        field: "ageAtPilotStart",
+        label: { nl: "Leeftijd start pilot", en: "Age at pilot start" },
+        count: 2,
+        suppressed: false,
+        mean: 16,
+        sd: Math.sqrt(8),
+        min: 14,
+        max: 18,
+      },
+    ]);
     expect(t.categorical.map((c) => [c.field, c.counts.map((x) => [x.value, x.count, x.suppressed])])).toEqual([
       ["educationLevel", [["vmbo_bk", 2, false]]],
-      ["careBefore", [["ambulant", 2, false], ["crisis", null, true]]],
+      [
+        "careBefore",
+        [
+          ["ambulant", 2, false],
+          ["crisis", null, true],
+        ],
+      ],
       ["income", [["other", 2, false]]],
     ]);
     expect(JSON.stringify(t)).not.toMatch(/naam|2010|2024|xxxx|F43|kapper|yyyy/);
@@ -186,13 +265,30 @@ describe("backgroundTable and rislSum", () => {
   });
 
   it("withholds counts and statistics below the minimum cell size (default 3)", () => {
-    const forms = [{ data: { ageAtPilotStart: 15, countryOfOrigin: "nl" } }, { data: { ageAtPilotStart: 16, countryOfOrigin: "nl" } }, { data: { countryOfOrigin: "non_west_european" } }];
+    const forms = [
+      { data: { ageAtPilotStart: 15, countryOfOrigin: "nl" } },
+      { data: { ageAtPilotStart: 16, countryOfOrigin: "nl" } },
+      { data: { countryOfOrigin: "non_west_european" } },
+    ];
     const t = backgroundTable(forms)!;
     expect(t.minCellSize).toBe(3);
-    expect(t.numeric[0]).toMatchObject({ field: "ageAtPilotStart", count: null, suppressed: true, mean: null, sd: null, min: null, max: null });
+    expect(t.numeric[0]).toMatchObject({
+      field: "ageAtPilotStart",
+      count: null,
+      suppressed: true,
+      mean: null,
+      sd: null,
+      min: null,
+      max: null,
+    });
     expect(t.categorical[0]!.counts).toEqual([
       { value: "nl", label: { nl: "Nederland", en: "The Netherlands" }, count: null, suppressed: true },
-      { value: "non_west_european", label: { nl: "Niet-West-Europees", en: "Non-West European" }, count: null, suppressed: true },
+      {
+        value: "non_west_european",
+        label: { nl: "Niet-West-Europees", en: "Non-West European" },
+        count: null,
+        suppressed: true,
+      },
     ]);
     const loose = backgroundTable(forms, 1)!;
     expect(loose.categorical[0]!.counts.map((c) => c.count)).toEqual([2, 1]);
@@ -200,8 +296,20 @@ describe("backgroundTable and rislSum", () => {
   });
 
   it("old free text loads as its option or as 'anders', and counts so", () => {
-    const t = backgroundTable([{ data: { educationLevel: "VMBO basis/kader" } }, { data: { educationLevel: "mbo" } }, { data: { educationLevel: "Cursus bij de buurman" } }, { data: { educationLevel: "mbo " } }], 1)!;
-    expect(t.categorical[0]!.counts.map((c) => [c.value, c.count])).toEqual([["vmbo_bk", 1], ["mbo", 2], ["other", 1]]);
+    const t = backgroundTable(
+      [
+        { data: { educationLevel: "VMBO basis/kader" } },
+        { data: { educationLevel: "mbo" } },
+        { data: { educationLevel: "Cursus bij de buurman" } },
+        { data: { educationLevel: "mbo " } },
+      ],
+      1,
+    )!;
+    expect(t.categorical[0]!.counts.map((c) => [c.value, c.count])).toEqual([
+      ["vmbo_bk", 1],
+      ["mbo", 2],
+      ["other", 1],
+    ]);
     expect(JSON.stringify(t)).not.toContain("buurman");
   });
 
@@ -220,7 +328,11 @@ describe("backgroundTable and rislSum", () => {
       staffForms: [
         { participantId: 1, form: "background", data: { careStartDate: "2023-12-01" } },
         { participantId: 2, form: "background", data: { careStartDate: "2024-01-01" } },
-        { participantId: 3, form: "background", data: { careStartDate: "2024-04-01", pilotStartDate: "2024-05-01", pilotEndDate: "2024-11-01" } },
+        {
+          participantId: 3,
+          form: "background",
+          data: { careStartDate: "2024-04-01", pilotStartDate: "2024-05-01", pilotEndDate: "2024-11-01" },
+        },
       ],
     });
     const row = (f: string) => s.background!.numeric.find((x) => x.field === f)!;
@@ -256,7 +368,9 @@ describe("Dutch numbers and local time (worker/lib/format.ts)", () => {
     const { formatDateTime, formatDate } = await import("../../worker/lib/format");
     expect(formatDateTime(Date.UTC(2026, 6, 1, 10, 5), "Europe/Amsterdam", "nl")).toBe("01-07-2026 12:05");
     expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30), "Europe/Amsterdam", "nl")).toBe("02-01-2026 00:30");
-    expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30, 7), "Europe/Amsterdam", "nl", { seconds: true })).toBe("02-01-2026 00:30:07");
+    expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30, 7), "Europe/Amsterdam", "nl", { seconds: true })).toBe(
+      "02-01-2026 00:30:07",
+    );
     expect(formatDate(Date.UTC(2026, 0, 1, 23, 30), "Europe/Amsterdam", "nl")).toBe("02-01-2026");
   });
 });

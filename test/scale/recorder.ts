@@ -9,7 +9,10 @@ export type Counts = { statements: number; rowsWritten: number; rowsRead: number
 export class StatementLog {
   readonly entries: Recorded[] = [];
   phase = "";
-  /** Statements sent and D1's own rows_written / rows_read (from result meta; `raw()` and `first()` report none) per phase. */
+  /**
+   * Statements sent and D1's own rows_written / rows_read (from result meta; `raw()` and `first()` report none) per
+   * phase.
+   */
   readonly counts = new Map<string, Counts>();
   /** keep = false: count only (a bench sends hundreds of thousands of statements). */
   constructor(private readonly keep = true) {}
@@ -102,7 +105,10 @@ export type PlanRow = { id: number; parent: number; notused: number; detail: str
 
 /** `EXPLAIN QUERY PLAN` of a recorded statement, with the values it was run with. */
 export async function explain(d1: D1Database, r: Pick<Recorded, "sql" | "params">): Promise<PlanRow[]> {
-  const { results } = await d1.prepare(`EXPLAIN QUERY PLAN ${r.sql}`).bind(...r.params).all<PlanRow>();
+  const { results } = await d1
+    .prepare(`EXPLAIN QUERY PLAN ${r.sql}`)
+    .bind(...r.params)
+    .all<PlanRow>();
   return results;
 }
 

@@ -21,11 +21,22 @@ const AMS = "Europe/Amsterdam";
 const H = 3_600_000;
 // Zones with unusual rules: 30-minute DST (Lord Howe), transitions at midnight (Santiago, Havana),
 // 45-minute offsets (Chatham), southern hemisphere, no DST (Kolkata).
-const ZONES = [AMS, "UTC", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "America/Havana", "Pacific/Chatham", "Asia/Kolkata"];
+const ZONES = [
+  AMS,
+  "UTC",
+  "America/New_York",
+  "Australia/Lord_Howe",
+  "America/Santiago",
+  "America/Havana",
+  "Pacific/Chatham",
+  "Asia/Kolkata",
+];
 const FREQ = ["ors", "functioning", "needs", "pilot"];
 const WAVES = ["gcir", "atmq"];
 const sched = (over: Partial<PilotSchedule> = {}): PilotSchedule => ({ ...DEFAULT_SCHEDULE, ...over });
-const dateArb = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }).map((t) => new Date(t).toISOString().slice(0, 10));
+const dateArb = fc
+  .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) })
+  .map((t) => new Date(t).toISOString().slice(0, 10));
 
 describe("calendar dates", () => {
   it("adds days across month, year and leap-day boundaries", () => {
@@ -82,10 +93,30 @@ describe("localDate / localWallClock", () => {
   });
 
   it("follows both 2026 Amsterdam clock changes", () => {
-    expect(localWallClock(Date.UTC(2026, 2, 29, 0, 59, 59), AMS)).toEqual({ date: "2026-03-29", hour: 1, minute: 59, second: 59 });
-    expect(localWallClock(Date.UTC(2026, 2, 29, 1, 0), AMS)).toEqual({ date: "2026-03-29", hour: 3, minute: 0, second: 0 });
-    expect(localWallClock(Date.UTC(2026, 9, 25, 0, 59), AMS)).toEqual({ date: "2026-10-25", hour: 2, minute: 59, second: 0 });
-    expect(localWallClock(Date.UTC(2026, 9, 25, 1, 0), AMS)).toEqual({ date: "2026-10-25", hour: 2, minute: 0, second: 0 });
+    expect(localWallClock(Date.UTC(2026, 2, 29, 0, 59, 59), AMS)).toEqual({
+      date: "2026-03-29",
+      hour: 1,
+      minute: 59,
+      second: 59,
+    });
+    expect(localWallClock(Date.UTC(2026, 2, 29, 1, 0), AMS)).toEqual({
+      date: "2026-03-29",
+      hour: 3,
+      minute: 0,
+      second: 0,
+    });
+    expect(localWallClock(Date.UTC(2026, 9, 25, 0, 59), AMS)).toEqual({
+      date: "2026-10-25",
+      hour: 2,
+      minute: 59,
+      second: 0,
+    });
+    expect(localWallClock(Date.UTC(2026, 9, 25, 1, 0), AMS)).toEqual({
+      date: "2026-10-25",
+      hour: 2,
+      minute: 0,
+      second: 0,
+    });
     expect(localWallClock(Date.UTC(2026, 0, 1, 23, 0), AMS).hour).toBe(0);
   });
 
@@ -117,7 +148,12 @@ describe("zonedTimeToUtc", () => {
 
   it("spring forward 2026-03-29 Amsterdam: gap times move to 03:00 CEST", () => {
     expect(zonedTimeToUtc("2026-03-29", 1, 59, AMS)).toBe(Date.UTC(2026, 2, 29, 0, 59));
-    for (const [h, m] of [[2, 0], [2, 30], [2, 59], [3, 0]] as const) {
+    for (const [h, m] of [
+      [2, 0],
+      [2, 30],
+      [2, 59],
+      [3, 0],
+    ] as const) {
       expect(zonedTimeToUtc("2026-03-29", h, m, AMS)).toBe(Date.UTC(2026, 2, 29, 1, 0));
     }
     expect(zonedTimeToUtc("2026-03-29", 3, 1, AMS)).toBe(Date.UTC(2026, 2, 29, 1, 1));
@@ -139,7 +175,9 @@ describe("zonedTimeToUtc", () => {
     expect(zonedTimeToUtc("2026-03-08", 2, 30, "America/New_York")).toBe(Date.UTC(2026, 2, 8, 7, 0));
     expect(zonedTimeToUtc("2026-11-01", 1, 30, "America/New_York")).toBe(Date.UTC(2026, 10, 1, 5, 30));
     // Lord Howe shifts by 30 minutes: 02:00 → 02:30 on 2026-10-04.
-    expect(localWallClock(zonedTimeToUtc("2026-10-04", 2, 15, "Australia/Lord_Howe"), "Australia/Lord_Howe")).toMatchObject({ hour: 2, minute: 30 });
+    expect(
+      localWallClock(zonedTimeToUtc("2026-10-04", 2, 15, "Australia/Lord_Howe"), "Australia/Lord_Howe"),
+    ).toMatchObject({ hour: 2, minute: 30 });
   });
 
   it("rejects invalid wall times", () => {
@@ -152,35 +190,51 @@ describe("zonedTimeToUtc", () => {
 
   it("round-trips every instant's wall clock to that instant or an earlier one showing the same wall time (property)", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(2000, 0, 1) / 60_000, max: Date.UTC(2040, 0, 1) / 60_000 }), (tz, min) => {
-        const t = min * 60_000;
-        const w = localWallClock(t, tz);
-        const r = zonedTimeToUtc(w.date, w.hour, w.minute, tz);
-        expect(localWallClock(r, tz)).toEqual(w);
-        expect(r).toBeLessThanOrEqual(t);
-        if (r < t) expect(t - r).toBeLessThanOrEqual(2 * H); // only an ambiguous (repeated) wall time
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(2000, 0, 1) / 60_000, max: Date.UTC(2040, 0, 1) / 60_000 }),
+        (tz, min) => {
+          const t = min * 60_000;
+          const w = localWallClock(t, tz);
+          const r = zonedTimeToUtc(w.date, w.hour, w.minute, tz);
+          expect(localWallClock(r, tz)).toEqual(w);
+          expect(r).toBeLessThanOrEqual(t);
+          if (r < t) expect(t - r).toBeLessThanOrEqual(2 * H); // only an ambiguous (repeated) wall time
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it("returns the requested wall time, or the transition instant right after a gap (property)", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES), dateArb, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), (tz, d, h, m) => {
-        const r = zonedTimeToUtc(d, h, m, tz);
-        const w = localWallClock(r, tz);
-        const asked = `${d} ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
-        const got = `${w.date} ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`;
-        if (got !== asked) {
-          expect(got > asked).toBe(true);
-          expect(timeZoneOffsetMs(r - 1, tz)).not.toBe(timeZoneOffsetMs(r, tz));
-          const before = localWallClock(r - 1, tz);
-          expect(`${before.date} ${String(before.hour).padStart(2, "0")}:${String(before.minute).padStart(2, "0")}` < asked).toBe(true);
-        }
-        // Earliest instant: a minute earlier the wall clock did not show the requested time yet.
-        const prev = localWallClock(r - 60_000, tz);
-        expect(`${prev.date} ${String(prev.hour).padStart(2, "0")}:${String(prev.minute).padStart(2, "0")}` < asked || got !== asked).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES),
+        dateArb,
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        (tz, d, h, m) => {
+          const r = zonedTimeToUtc(d, h, m, tz);
+          const w = localWallClock(r, tz);
+          const asked = `${d} ${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+          const got = `${w.date} ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`;
+          if (got !== asked) {
+            expect(got > asked).toBe(true);
+            expect(timeZoneOffsetMs(r - 1, tz)).not.toBe(timeZoneOffsetMs(r, tz));
+            const before = localWallClock(r - 1, tz);
+            expect(
+              `${before.date} ${String(before.hour).padStart(2, "0")}:${String(before.minute).padStart(2, "0")}` <
+                asked,
+            ).toBe(true);
+          }
+          // Earliest instant: a minute earlier the wall clock did not show the requested time yet.
+          const prev = localWallClock(r - 60_000, tz);
+          expect(
+            `${prev.date} ${String(prev.hour).padStart(2, "0")}:${String(prev.minute).padStart(2, "0")}` < asked ||
+              got !== asked,
+          ).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -206,7 +260,14 @@ describe("planOccasions", () => {
   it("plans fortnightly frequent occasions through day 365, seq 1 on the start date", () => {
     expect(frequent).toHaveLength(27); // days 0, 14, ..., 364
     expect(frequent.map((o) => o.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
-    expect(frequent[0]).toEqual({ kind: "frequent", wave: null, seq: 1, dueDate: "2026-01-05", closesDate: "2026-01-15", instruments: FREQ });
+    expect(frequent[0]).toEqual({
+      kind: "frequent",
+      wave: null,
+      seq: 1,
+      dueDate: "2026-01-05",
+      closesDate: "2026-01-15",
+      instruments: FREQ,
+    });
     expect(frequent[1]?.dueDate).toBe("2026-01-19");
     expect(frequent[26]?.dueDate).toBe("2027-01-04");
     for (const o of frequent) expect(daysBetween(o.dueDate, o.closesDate)).toBe(10);
@@ -295,7 +356,17 @@ describe("planOccasions", () => {
     fc.assert(
       fc.property(arb, ({ start, interval, windowFrac, length, every }) => {
         const window = Math.max(1, Math.round(windowFrac * interval));
-        const p = planOccasions(start, sched({ frequentIntervalDays: interval, frequentWindowDays: window, studyLengthDays: length, instrumentEvery: { b: every } }), ["a", "b"], WAVES);
+        const p = planOccasions(
+          start,
+          sched({
+            frequentIntervalDays: interval,
+            frequentWindowDays: window,
+            studyLengthDays: length,
+            instrumentEvery: { b: every },
+          }),
+          ["a", "b"],
+          WAVES,
+        );
         const f = p.filter((o) => o.kind === "frequent");
         expect(f).toHaveLength(Math.floor(length / interval) + 1);
         f.forEach((o, i) => {

@@ -1,7 +1,15 @@
 // A wave instrument at its own interval besides T1/T2/T3 (issue 16 item 3; Gezinshuizen asked TASC every two
 // months, report §2.4): pure planning, validated with bounds, never a duplicate occasion.
 import { describe, expect, it } from "vitest";
-import { addDays, DEFAULT_SCHEDULE, dueOccasions, INTERVAL_SEQ_BASE, planOccasions, validateSchedule, type PilotSchedule } from "../../worker/schedule/schedule";
+import {
+  addDays,
+  DEFAULT_SCHEDULE,
+  dueOccasions,
+  INTERVAL_SEQ_BASE,
+  planOccasions,
+  validateSchedule,
+  type PilotSchedule,
+} from "../../worker/schedule/schedule";
 
 const START = "2026-01-05";
 const FREQUENT = ["welzijn"];
@@ -9,7 +17,10 @@ const schedule = (more: Partial<PilotSchedule> = {}): PilotSchedule => ({ ...DEF
 
 describe("wave instrument at its own interval", () => {
   it("plans TASC every 8 weeks besides T1/T2/T3, leaving out dates inside a T window", () => {
-    const plan = planOccasions(START, schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } }), FREQUENT, ["gcir", "tasc"]);
+    const plan = planOccasions(START, schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } }), FREQUENT, [
+      "gcir",
+      "tasc",
+    ]);
     const waves = plan.filter((o) => o.kind === "wave");
     expect(waves.filter((o) => o.wave).map((o) => [o.wave, o.seq, o.instruments])).toEqual([
       ["T1", 1, ["gcir", "tasc"]],
@@ -32,7 +43,15 @@ describe("wave instrument at its own interval", () => {
   });
 
   it("skips an interval date inside a T window, shares one occasion between instruments due the same week", () => {
-    const plan = planOccasions(START, schedule({ waveOffsetsDays: { T1: 0, T2: 56, T3: 365 }, waveSchedules: { tasc: { everyWeeks: 8 }, atmq: { everyWeeks: 4 } } }), FREQUENT, ["tasc", "atmq"]);
+    const plan = planOccasions(
+      START,
+      schedule({
+        waveOffsetsDays: { T1: 0, T2: 56, T3: 365 },
+        waveSchedules: { tasc: { everyWeeks: 8 }, atmq: { everyWeeks: 4 } },
+      }),
+      FREQUENT,
+      ["tasc", "atmq"],
+    );
     const interval = plan.filter((o) => o.kind === "wave" && o.wave === null);
     expect(interval.find((o) => o.seq === INTERVAL_SEQ_BASE + 8)).toBeUndefined(); // day 56 = T2
     expect(interval.find((o) => o.seq === INTERVAL_SEQ_BASE + 4)!.instruments).toEqual(["atmq"]);
@@ -46,7 +65,10 @@ describe("wave instrument at its own interval", () => {
     const s = schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } });
     expect(planOccasions(START, s, FREQUENT, ["gcir"]).filter((o) => o.kind === "wave" && o.wave === null)).toEqual([]);
     const plan = planOccasions(START, s, FREQUENT, ["gcir", "tasc"]);
-    expect(dueOccasions(plan, addDays(START, 56)).map((o) => [o.kind, o.seq])).toEqual([["wave", INTERVAL_SEQ_BASE + 8], ["frequent", 5]]);
+    expect(dueOccasions(plan, addDays(START, 56)).map((o) => [o.kind, o.seq])).toEqual([
+      ["wave", INTERVAL_SEQ_BASE + 8],
+      ["frequent", 5],
+    ]);
     expect(dueOccasions(plan, addDays(START, 55)).filter((o) => o.kind === "wave")).toEqual([]);
     expect(planOccasions(START, s, FREQUENT, ["gcir", "tasc"])).toEqual(plan);
   });
@@ -54,9 +76,21 @@ describe("wave instrument at its own interval", () => {
   it("refuses impossible intervals with a clear code", () => {
     expect(validateSchedule(schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } }))).toEqual([]);
     for (const everyWeeks of [0, 3, 27, 8.5, Number.NaN]) {
-      expect(validateSchedule(schedule({ waveSchedules: { tasc: { everyWeeks } } })), String(everyWeeks)).toEqual(["wave_schedules_every_weeks"]);
+      expect(validateSchedule(schedule({ waveSchedules: { tasc: { everyWeeks } } })), String(everyWeeks)).toEqual([
+        "wave_schedules_every_weeks",
+      ]);
     }
-    expect(validateSchedule(schedule({ studyLengthDays: 50, waveOffsetsDays: { T1: 0, T2: 20, T3: 40 }, waveSchedules: { tasc: { everyWeeks: 8 } } }))).toEqual(["wave_schedules_beyond_study"]);
-    expect(() => planOccasions(START, schedule({ waveSchedules: { tasc: { everyWeeks: 2 } } }), FREQUENT, ["tasc"])).toThrow(/wave_schedules_every_weeks/);
+    expect(
+      validateSchedule(
+        schedule({
+          studyLengthDays: 50,
+          waveOffsetsDays: { T1: 0, T2: 20, T3: 40 },
+          waveSchedules: { tasc: { everyWeeks: 8 } },
+        }),
+      ),
+    ).toEqual(["wave_schedules_beyond_study"]);
+    expect(() =>
+      planOccasions(START, schedule({ waveSchedules: { tasc: { everyWeeks: 2 } } }), FREQUENT, ["tasc"]),
+    ).toThrow(/wave_schedules_every_weeks/);
   });
 });

@@ -12,8 +12,22 @@ import { evaluateSignals } from "../../worker/signals/store";
 import { db, makeParticipant, makePilot } from "../support/fixtures";
 import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
 
-type SignalJson = { id: number; participantCode: string; rule: string; indicator: string; status: string; evidence: Record<string, unknown>; note: string | null; acknowledgedBy: string | null };
-type World = { a: { key: string; id: number; code: string }; b: { key: string; id: number }; bSignal: number; p: Record<string, TestPrincipal> };
+type SignalJson = {
+  id: number;
+  participantCode: string;
+  rule: string;
+  indicator: string;
+  status: string;
+  evidence: Record<string, unknown>;
+  note: string | null;
+  acknowledgedBy: string | null;
+};
+type World = {
+  a: { key: string; id: number; code: string };
+  b: { key: string; id: number };
+  bSignal: number;
+  p: Record<string, TestPrincipal>;
+};
 let w: World;
 
 async function pilotWithFallingYouth() {
@@ -24,7 +38,8 @@ async function pilotWithFallingYouth() {
   await evaluateSignals(env.DB, [y.id], Date.now());
   return { pilot, y };
 }
-const list = async (p: TestPrincipal, key: string, q = "") => (await (await call(p, "GET", `/api/v1/pilots/${key}/signals${q}`)).json()) as { signals: SignalJson[] };
+const list = async (p: TestPrincipal, key: string, q = "") =>
+  (await (await call(p, "GET", `/api/v1/pilots/${key}/signals${q}`)).json()) as { signals: SignalJson[] };
 const stored = async (id: number) => (await db().select().from(schema.signals).where(eq(schema.signals.id, id)))[0]!;
 
 beforeAll(async () => {
@@ -67,7 +82,10 @@ describe("signals API", () => {
     for (const name of ["coordinator", "coordinatorToken", "projectCoordinator", "otherResearcher"]) {
       const p = w.p[name]!;
       expect((await call(p, "GET", `/api/v1/pilots/${w.a.key}/signals`)).status, name).toBe(403);
-      expect((await call(p, "POST", `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`, { note: "gezien" })).status, name).toBe(403);
+      expect(
+        (await call(p, "POST", `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`, { note: "gezien" })).status,
+        name,
+      ).toBe(403);
       expect((await call(p, "GET", `/staff/pilots/${w.a.key}/signals`)).status, name).toBe(403);
     }
     expect((await stored(id)).status).toBe("open");
@@ -76,43 +94,75 @@ describe("signals API", () => {
 
   it("acknowledges with a short note, audited without the note; twice is a conflict", async () => {
     const target = (await list(w.p.researcher!, w.a.key)).signals.find((s) => s.rule === "trend_down")!;
-    const res = await call(w.p.researcher!, "POST", `/api/v1/pilots/${w.a.key}/signals/${target.id}/acknowledge`, { note: "  Besproken in teamoverleg  " });
+    const res = await call(w.p.researcher!, "POST", `/api/v1/pilots/${w.a.key}/signals/${target.id}/acknowledge`, {
+      note: "  Besproken in teamoverleg  ",
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: target.id, status: "acknowledged", note: "Besproken in teamoverleg" });
-    expect(await stored(target.id)).toMatchObject({ status: "acknowledged", acknowledgeNote: "Besproken in teamoverleg" });
-    const audit = await env.DB.prepare("SELECT actor_type, pilot_id, target, details FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?").bind(`signal:${target.id}`).all<{ actor_type: string; pilot_id: number; details: string }>();
+    expect(await stored(target.id)).toMatchObject({
+      status: "acknowledged",
+      acknowledgeNote: "Besproken in teamoverleg",
+    });
+    const audit = await env.DB.prepare(
+      "SELECT actor_type, pilot_id, target, details FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?",
+    )
+      .bind(`signal:${target.id}`)
+      .all<{ actor_type: string; pilot_id: number; details: string }>();
     expect(audit.results).toHaveLength(1);
     expect(audit.results[0]).toMatchObject({ actor_type: "staff", pilot_id: w.a.id });
     expect(audit.results[0]!.details).not.toContain("teamoverleg");
     expect(JSON.parse(audit.results[0]!.details)).toMatchObject({ rule: "trend_down", noteLength: 24 });
-    const again = await call(w.p.researcher!, "POST", `/api/v1/pilots/${w.a.key}/signals/${target.id}/acknowledge`, { note: "nog eens" });
+    const again = await call(w.p.researcher!, "POST", `/api/v1/pilots/${w.a.key}/signals/${target.id}/acknowledge`, {
+      note: "nog eens",
+    });
     expect(again.status).toBe(409);
     expect((await stored(target.id)).acknowledgeNote).toBe("Besproken in teamoverleg");
     // still listed (acknowledged), with who acknowledged it
-    expect((await list(w.p.researcher!, w.a.key)).signals.find((s) => s.id === target.id)).toMatchObject({ status: "acknowledged", acknowledgedBy: expect.any(String) });
+    expect((await list(w.p.researcher!, w.a.key)).signals.find((s) => s.id === target.id)).toMatchObject({
+      status: "acknowledged",
+      acknowledgedBy: expect.any(String),
+    });
   });
 
   it("refuses bad input with a clear error and stores nothing: empty, long or missing note, bad id, another pilot's signal", async () => {
     const open = (await list(w.p.researcher!, w.a.key)).signals.find((s) => s.status === "open")!;
     const path = (id: number | string) => `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`;
-    for (const body of [{ note: "" }, { note: "   " }, { note: "x".repeat(501) }, {}, { note: "ok", extra: 1 }, { note: 5 }]) {
+    for (const body of [
+      { note: "" },
+      { note: "   " },
+      { note: "x".repeat(501) },
+      {},
+      { note: "ok", extra: 1 },
+      { note: 5 },
+    ]) {
       const res = await call(w.p.researcher!, "POST", path(open.id), body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
     }
-    for (const id of ["abc", "0", "-1", "1e3"]) expect((await call(w.p.researcher!, "POST", path(id), { note: "ok" })).status).toBe(400);
+    for (const id of ["abc", "0", "-1", "1e3"])
+      expect((await call(w.p.researcher!, "POST", path(id), { note: "ok" })).status).toBe(400);
     // pilot B's signal through pilot A's path: not in this pilot
     const foreign = await call(w.p.researcher!, "POST", path(w.bSignal), { note: "niet van mij" });
     expect(foreign.status).toBe(404);
     expect(await stored(w.bSignal)).toMatchObject({ status: "open", acknowledgeNote: null, acknowledgedAt: null });
     expect(await stored(open.id)).toMatchObject({ status: "open", acknowledgeNote: null });
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?").bind(`signal:${w.bSignal}`).first("n"))).toBe(0);
-    expect((await call(w.p.researcher!, "POST", path(open.id), { note: "ok" }, { csrf: false })).status).toBe(403); // CSRF
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?")
+        .bind(`signal:${w.bSignal}`)
+        .first("n"),
+    ).toBe(0);
+    // CSRF
+    expect((await call(w.p.researcher!, "POST", path(open.id), { note: "ok" }, { csrf: false })).status).toBe(403);
     expect((await call(w.p.researcher!, "GET", `/api/v1/pilots/${w.a.key}/signals?status=bogus`)).status).toBe(400);
   });
 
   it("the OpenAPI document describes both routes as researcher routes with their schemas", async () => {
-    const doc = (await (await call(null, "GET", "/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, { "x-access"?: string; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const doc = (await (await call(null, "GET", "/api/v1/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<string, { "x-access"?: string; requestBody?: unknown; responses: Record<string, unknown> }>
+      >;
+    };
     const get = doc.paths["/api/v1/pilots/{pilot}/signals"]?.get;
     const post = doc.paths["/api/v1/pilots/{pilot}/signals/{id}/acknowledge"]?.post;
     expect(get?.["x-access"]).toBe("write");
@@ -128,10 +178,16 @@ describe("cleared signals", () => {
     await env.DB.prepare("UPDATE signals SET status = 'cleared' WHERE id = ?").bind(open.id).run();
     try {
       expect((await list(w.p.researcher!, w.a.key)).signals.some((s) => s.id === open.id)).toBe(false);
-      expect((await list(w.p.researcher!, w.a.key, "?status=all")).signals.find((s) => s.id === open.id)?.status).toBe("cleared");
+      expect((await list(w.p.researcher!, w.a.key, "?status=all")).signals.find((s) => s.id === open.id)?.status).toBe(
+        "cleared",
+      );
       expect((await list(w.p.researcher!, w.a.key, "?status=cleared")).signals.map((s) => s.id)).toEqual([open.id]);
-      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals`)).text()).not.toContain(`data-signal="${open.id}"`);
-      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals?status=all`)).text()).toMatch(new RegExp(`data-signal="${open.id}"[^>]*data-status="cleared"`));
+      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals`)).text()).not.toContain(
+        `data-signal="${open.id}"`,
+      );
+      expect(await (await call(w.p.researcher!, "GET", `/staff/pilots/${w.a.key}/signals?status=all`)).text()).toMatch(
+        new RegExp(`data-signal="${open.id}"[^>]*data-status="cleared"`),
+      );
     } finally {
       await env.DB.prepare("UPDATE signals SET status = ? WHERE id = ?").bind(open.status, open.id).run();
     }
@@ -152,7 +208,9 @@ describe("signals in the workspace", () => {
     expect(youth).toMatch(/<figure id="plot-welzijn">[\s\S]*data-evidence="1"[\s\S]*<\/figure>/);
     expect(youth).toContain('class="ack-form stack"');
     // coordinators see the youth's page without signals, marks or evidence
-    const asCoordinator = await (await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)).text();
+    const asCoordinator = await (
+      await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)
+    ).text();
     expect(asCoordinator).not.toContain("youth-signals");
     expect(asCoordinator).not.toContain("data-evidence");
     expect(await (await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}`)).text()).not.toContain("signal-mark");
@@ -162,14 +220,26 @@ describe("signals in the workspace", () => {
     const r = w.p.researcher!;
     const open = (await list(r, w.a.key)).signals.find((s) => s.status === "open")!;
     const path = `/staff/pilots/${w.a.key}/signals/${open.id}/acknowledge`;
-    const empty = await call(r, "POST", path, new URLSearchParams({ _csrf: r.csrf!, note: " ", back: "youth" }), { csrf: false });
+    const empty = await call(r, "POST", path, new URLSearchParams({ _csrf: r.csrf!, note: " ", back: "youth" }), {
+      csrf: false,
+    });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Schrijf een korte notitie");
-    expect((await call(r, "POST", path, new URLSearchParams({ note: "zonder token" }), { csrf: false })).status).toBe(403);
+    expect((await call(r, "POST", path, new URLSearchParams({ note: "zonder token" }), { csrf: false })).status).toBe(
+      403,
+    );
     expect((await stored(open.id)).status).toBe("open");
-    const ok = await call(r, "POST", path, new URLSearchParams({ _csrf: r.csrf!, note: "Contact gehad", back: "youth" }), { csrf: false });
+    const ok = await call(
+      r,
+      "POST",
+      path,
+      new URLSearchParams({ _csrf: r.csrf!, note: "Contact gehad", back: "youth" }),
+      { csrf: false },
+    );
     expect(ok.status).toBe(303);
-    expect(ok.headers.get("location")).toBe(`/staff/pilots/${w.a.key}/youths/${encodeURIComponent(w.a.code)}?done=signal#youth-signals`);
+    expect(ok.headers.get("location")).toBe(
+      `/staff/pilots/${w.a.key}/youths/${encodeURIComponent(w.a.code)}?done=signal#youth-signals`,
+    );
     expect(await stored(open.id)).toMatchObject({ status: "acknowledged", acknowledgeNote: "Contact gehad" });
   });
 });

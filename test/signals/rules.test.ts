@@ -2,7 +2,14 @@
 // than 5 measurements and with missing values between measurements.
 import { describe, expect, it } from "vitest";
 import { describeSeries } from "../../worker/analysis/stats";
-import { DEFAULT_SIGNAL_RULES, evaluateRules, type FrequentSeries, type OccasionFact, type SignalRules, type YouthFacts } from "../../worker/signals/rules";
+import {
+  DEFAULT_SIGNAL_RULES,
+  evaluateRules,
+  type FrequentSeries,
+  type OccasionFact,
+  type SignalRules,
+  type YouthFacts,
+} from "../../worker/signals/rules";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 1);
@@ -15,7 +22,14 @@ function series(indicator: string, values: (number | null)[], higherIsBetter = t
 }
 const facts = (f: Partial<YouthFacts>): YouthFacts => ({ frequent: [], waves: [], occasions: [], ...f });
 const only = (rule: keyof SignalRules, extra: Partial<SignalRules> = {}): SignalRules => ({
-  ...DEFAULT_SIGNAL_RULES, trendDown: false, lowTwice: false, dropVsMedian: false, reliableDeterioration: false, missedInRow: false, [rule]: true, ...extra,
+  ...DEFAULT_SIGNAL_RULES,
+  trendDown: false,
+  lowTwice: false,
+  dropVsMedian: false,
+  reliableDeterioration: false,
+  missedInRow: false,
+  [rule]: true,
+  ...extra,
 });
 const run = (f: Partial<YouthFacts>, rules: SignalRules, now = NOW) => evaluateRules(facts(f), rules, now);
 
@@ -46,7 +60,12 @@ describe("trend_down", () => {
     const gaps = series("welzijn", [8, null, 7, null, null, 6, 5, null, 4]);
     expect(gaps.points).toHaveLength(5);
     expect(run({ frequent: [gaps] }, rules)[0]).toMatchObject({ evidenceKey: "100,102,105,106,108" });
-    expect(run({ frequent: [{ ...series("pilot_fier.weggebleven", [1, 1, 1, 0, 0, 0, 0]), aggregate: "count_yes" }] }, rules)).toEqual([]);
+    expect(
+      run(
+        { frequent: [{ ...series("pilot_fier.weggebleven", [1, 1, 1, 0, 0, 0, 0]), aggregate: "count_yes" }] },
+        rules,
+      ),
+    ).toEqual([]);
   });
   it("does not see measurements after now", () => {
     const s = series("welzijn", [8, 7, 6, 5, 4]);
@@ -58,12 +77,19 @@ describe("low_twice", () => {
   const rules = only("lowTwice");
   it("fires when the two latest wellbeing measurements lie in the low band (≤ 5, the edge included)", () => {
     const [f] = run({ frequent: [series("welzijn", [8, 7, 5, 5])] }, rules);
-    expect(f).toMatchObject({ rule: "low_twice", indicator: "welzijn", evidenceKey: "102,103", evidence: { threshold: { count: 2, band: "low" } } });
+    expect(f).toMatchObject({
+      rule: "low_twice",
+      indicator: "welzijn",
+      evidenceKey: "102,103",
+      evidence: { threshold: { count: 2, band: "low" } },
+    });
     expect(run({ frequent: [series("welzijn", [8, 7, 5.01, 5])] }, rules)).toEqual([]);
   });
   it("reads only the latest ones, with fewer than 5 measurements, across a missed fortnight", () => {
     expect(run({ frequent: [series("basisbehoeften", [3, 4, 8])] }, rules)).toEqual([]);
-    expect(run({ frequent: [series("basisbehoeften", [4, null, null, 2])] }, rules)[0]).toMatchObject({ evidenceKey: "100,103" });
+    expect(run({ frequent: [series("basisbehoeften", [4, null, null, 2])] }, rules)[0]).toMatchObject({
+      evidenceKey: "100,103",
+    });
     expect(run({ frequent: [series("basisbehoeften", [4])] }, rules)).toEqual([]);
   });
   it("only for wellbeing and basic needs; the count is configurable", () => {
@@ -77,7 +103,11 @@ describe("drop_vs_median", () => {
   const rules = only("dropVsMedian");
   it("fires when the latest value is exactly 3 below the median of 4 earlier values", () => {
     const [f] = run({ frequent: [series("welzijn", [7, 8, 6, 7, 4])] }, rules);
-    expect(f).toMatchObject({ rule: "drop_vs_median", evidence: { median: 7, drop: 3, threshold: { points: 3, minEarlier: 4 } }, evidenceKey: "104|100,101,102,103" });
+    expect(f).toMatchObject({
+      rule: "drop_vs_median",
+      evidence: { median: 7, drop: 3, threshold: { points: 3, minEarlier: 4 } },
+      evidenceKey: "104|100,101,102,103",
+    });
   });
   it("does not fire just below the threshold, nor with fewer than 4 earlier values (fewer than 5 measurements)", () => {
     expect(run({ frequent: [series("welzijn", [7, 8, 6, 7, 4.01])] }, rules)).toEqual([]);
@@ -89,7 +119,9 @@ describe("drop_vs_median", () => {
   });
   it("item means at the threshold count (floating point), and the thresholds are configurable", () => {
     expect(run({ frequent: [series("welzijn", [23 / 3, 23 / 3, 23 / 3, 23 / 3, 14 / 3])] }, rules)).toHaveLength(1);
-    expect(run({ frequent: [series("welzijn", [7, 7, 5])] }, only("dropVsMedian", { dropPoints: 2, dropMinEarlier: 2 }))).toHaveLength(1);
+    expect(
+      run({ frequent: [series("welzijn", [7, 7, 5])] }, only("dropVsMedian", { dropPoints: 2, dropMinEarlier: 2 })),
+    ).toHaveLength(1);
   });
 });
 
@@ -97,22 +129,115 @@ describe("reliable_deterioration", () => {
   const rules = only("reliableDeterioration");
   const norm = { sd: 0.7, reliability: 0.85 }; // sdiff = 0.7·sqrt(0.15)·sqrt(2) ≈ 0.3834; critical drop ≈ 0.7515
   const scale = (scores: [string, number][], higherIsBetter = true, n: typeof norm | null = norm) => ({
-    indicator: "gcir.groei", higherIsBetter, norm: n, scores: scores.map(([wave, score]) => ({ wave: wave as "T1", score })),
+    indicator: "gcir.groei",
+    higherIsBetter,
+    norm: n,
+    scores: scores.map(([wave, score]) => ({ wave: wave as "T1", score })),
   });
   it("fires when T2 is reliably worse than T1, with the RCI as evidence", () => {
-    const [f] = run({ waves: [scale([["T1", 3.5], ["T2", 2.5]])] }, rules);
+    const [f] = run(
+      {
+        waves: [
+          scale([
+            ["T1", 3.5],
+            ["T2", 2.5],
+          ]),
+        ],
+      },
+      rules,
+    );
     expect(f).toMatchObject({ rule: "reliable_deterioration", indicator: "gcir.groei", evidenceKey: "T1=3.5|T2=2.5" });
     expect(f!.evidence.rci as number).toBeLessThan(-1.96);
   });
   it("does not fire at |RCI| ≤ 1.96, for an improvement, or without a norm", () => {
-    expect(run({ waves: [scale([["T1", 3.5], ["T2", 2.8]])] }, rules)).toEqual([]);
-    expect(run({ waves: [scale([["T1", 2.5], ["T2", 3.5]])] }, rules)).toEqual([]);
-    expect(run({ waves: [scale([["T1", 3.5], ["T2", 2.5]], true, null)] }, rules)).toEqual([]);
-    expect(run({ waves: [scale([["T1", 2.5], ["T2", 3.5]], false)] }, rules)).toHaveLength(1);
+    expect(
+      run(
+        {
+          waves: [
+            scale([
+              ["T1", 3.5],
+              ["T2", 2.8],
+            ]),
+          ],
+        },
+        rules,
+      ),
+    ).toEqual([]);
+    expect(
+      run(
+        {
+          waves: [
+            scale([
+              ["T1", 2.5],
+              ["T2", 3.5],
+            ]),
+          ],
+        },
+        rules,
+      ),
+    ).toEqual([]);
+    expect(
+      run(
+        {
+          waves: [
+            scale(
+              [
+                ["T1", 3.5],
+                ["T2", 2.5],
+              ],
+              true,
+              null,
+            ),
+          ],
+        },
+        rules,
+      ),
+    ).toEqual([]);
+    expect(
+      run(
+        {
+          waves: [
+            scale(
+              [
+                ["T1", 2.5],
+                ["T2", 3.5],
+              ],
+              false,
+            ),
+          ],
+        },
+        rules,
+      ),
+    ).toHaveLength(1);
   });
   it("compares T3 with T1 when T2 is missing, and the two latest waves otherwise", () => {
-    expect(run({ waves: [scale([["T3", 2.4], ["T1", 3.5]])] }, rules)[0]).toMatchObject({ evidenceKey: "T1=3.5|T3=2.4" });
-    expect(run({ waves: [scale([["T1", 3.5], ["T2", 2.4], ["T3", 2.4]])] }, rules)).toEqual([]);
+    expect(
+      run(
+        {
+          waves: [
+            scale([
+              ["T3", 2.4],
+              ["T1", 3.5],
+            ]),
+          ],
+        },
+        rules,
+      )[0],
+    ).toMatchObject({ evidenceKey: "T1=3.5|T3=2.4" });
+    expect(
+      run(
+        {
+          waves: [
+            scale([
+              ["T1", 3.5],
+              ["T2", 2.4],
+              ["T3", 2.4],
+            ]),
+          ],
+        },
+        rules,
+      ),
+    ).toEqual([]);
     expect(run({ waves: [scale([["T1", 3.5]])] }, rules)).toEqual([]);
   });
 });
@@ -120,25 +245,51 @@ describe("reliable_deterioration", () => {
 describe("missed_in_row", () => {
   const rules = only("missedInRow");
   const occ = (statuses: string[], closesOffset = 0): OccasionFact[] =>
-    statuses.map((status, i) => ({ id: 10 + i, kind: "frequent", seq: i + 1, dueDate: `2026-0${1 + Math.floor(i / 2)}-${i % 2 ? 15 : "01"}`, closesAt: NOW - (statuses.length - i) * DAY + closesOffset, status }));
+    statuses.map((status, i) => ({
+      id: 10 + i,
+      kind: "frequent",
+      seq: i + 1,
+      dueDate: `2026-0${1 + Math.floor(i / 2)}-${i % 2 ? 15 : "01"}`,
+      closesAt: NOW - (statuses.length - i) * DAY + closesOffset,
+      status,
+    }));
   it("fires on exactly three closed frequent occasions missed in a row", () => {
     const [f] = run({ occasions: occ(["completed", "missed", "missed", "missed"]) }, rules);
-    expect(f).toMatchObject({ rule: "missed_in_row", indicator: "response", evidenceKey: "11,12,13", evidence: { threshold: { count: 3 } } });
+    expect(f).toMatchObject({
+      rule: "missed_in_row",
+      indicator: "response",
+      evidenceKey: "11,12,13",
+      evidence: { threshold: { count: 3 } },
+    });
     expect(run({ occasions: occ(["missed", "missed", "completed", "missed", "missed"]) }, rules)).toEqual([]);
   });
   it("ignores open, cancelled and wave occasions, and occasions closing after now", () => {
-    const list = [...occ(["missed", "missed", "missed"]), { id: 99, kind: "frequent" as const, seq: 9, dueDate: "2026-12-01", closesAt: NOW + DAY, status: "open" }];
+    const list = [
+      ...occ(["missed", "missed", "missed"]),
+      { id: 99, kind: "frequent" as const, seq: 9, dueDate: "2026-12-01", closesAt: NOW + DAY, status: "open" },
+    ];
     expect(run({ occasions: list }, rules)).toHaveLength(1);
     expect(run({ occasions: occ(["missed", "cancelled", "missed"]) }, rules)).toEqual([]);
-    expect(run({ occasions: occ(["missed", "missed", "missed"]).map((o) => ({ ...o, kind: "wave" as const })) }, rules)).toEqual([]);
+    expect(
+      run({ occasions: occ(["missed", "missed", "missed"]).map((o) => ({ ...o, kind: "wave" as const })) }, rules),
+    ).toEqual([]);
     expect(run({ occasions: occ(["missed", "missed", "missed"], 2 * DAY) }, rules)).toEqual([]);
   });
 });
 
 describe("all rules together", () => {
   it("a youth can raise several rules at once; the defaults switch every rule on and the mail off", () => {
-    expect(DEFAULT_SIGNAL_RULES).toMatchObject({ trendDown: true, lowTwice: true, dropVsMedian: true, reliableDeterioration: true, missedInRow: true, mail: false });
-    const found = run({ frequent: [series("welzijn", [8, 8, 7, 7, 6, 5, 4, 3])] }, DEFAULT_SIGNAL_RULES).map((f) => f.rule);
+    expect(DEFAULT_SIGNAL_RULES).toMatchObject({
+      trendDown: true,
+      lowTwice: true,
+      dropVsMedian: true,
+      reliableDeterioration: true,
+      missedInRow: true,
+      mail: false,
+    });
+    const found = run({ frequent: [series("welzijn", [8, 8, 7, 7, 6, 5, 4, 3])] }, DEFAULT_SIGNAL_RULES).map(
+      (f) => f.rule,
+    );
     expect(found.sort()).toEqual(["drop_vs_median", "low_twice", "trend_down"]);
   });
 });

@@ -25,7 +25,11 @@ function formIn(html: string): [string, string][] {
   }
   return fields;
 }
-const settingsOf = async () => (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as Record<string, unknown>;
+const settingsOf = async () =>
+  (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as Record<
+    string,
+    unknown
+  >;
 const page = async () => (await call(researcher, "GET", `/staff/pilots/${pilot.key}/settings`)).text();
 const post = (body: URLSearchParams) => call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
 const edit = (fields: [string, string][], set: Record<string, string>, drop: string[] = []) => {
@@ -43,7 +47,8 @@ describe("signal rules on the settings page", () => {
   it("shows the defaults: every rule on, the mail off, the thresholds with the schema's bounds", async () => {
     const html = await page();
     const form = new Map(formIn(html));
-    for (const k of ["trendDown", "lowTwice", "dropVsMedian", "reliableDeterioration", "missedInRow"]) expect(form.get(`signal.${k}`), k).toBe("1");
+    for (const k of ["trendDown", "lowTwice", "dropVsMedian", "reliableDeterioration", "missedInRow"])
+      expect(form.get(`signal.${k}`), k).toBe("1");
     expect(form.has("signal.mail")).toBe(false);
     expect(form.get("signalDropPoints")).toBe("3");
     expect(form.get("signalMissedCount")).toBe("3");
@@ -53,7 +58,13 @@ describe("signal rules on the settings page", () => {
   it("refuses impossible thresholds beside the field, in Dutch, and stores nothing", async () => {
     const before = await settingsOf();
     const fields = formIn(await page());
-    for (const [name, value] of [["signalDropPoints", "0"], ["signalDropPoints", "11"], ["signalLowCount", "1"], ["signalMissedCount", "abc"], ["signalDropMinEarlier", "1"]] as const) {
+    for (const [name, value] of [
+      ["signalDropPoints", "0"],
+      ["signalDropPoints", "11"],
+      ["signalLowCount", "1"],
+      ["signalMissedCount", "abc"],
+      ["signalDropMinEarlier", "1"],
+    ] as const) {
       const res = await post(edit(fields, { [name]: value }));
       expect(res.status, `${name}=${value}`).toBe(400);
       const html = await res.text();

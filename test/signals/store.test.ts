@@ -16,8 +16,12 @@ import { db, makeParticipant, makePilot, smtpSink } from "../support/fixtures";
 import { apiToken, call, staffUser } from "../staff/support";
 
 const DAY = 86_400_000;
-const signalsOf = (participantId: number) => db().select().from(schema.signals).where(eq(schema.signals.participantId, participantId));
-const queue = (id: number, now: number) => env.DB.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(id, now).run();
+const signalsOf = (participantId: number) =>
+  db().select().from(schema.signals).where(eq(schema.signals.participantId, participantId));
+const queue = (id: number, now: number) =>
+  env.DB.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)")
+    .bind(id, now)
+    .run();
 const actor = { type: "staff" as const, id: "test" };
 
 /** A youth with fortnightly answers (every history item the same value) ending about a fortnight before now. */
@@ -31,13 +35,42 @@ async function youthWith(values: number[], opts: { settings?: Record<string, unk
 }
 
 /** One more answered fortnight (seq after the history), the same value for every history item. */
-async function addMeasurement(participantId: number, versions: Map<string, number>, start: string, seq: number, value: number) {
+async function addMeasurement(
+  participantId: number,
+  versions: Map<string, number>,
+  start: string,
+  seq: number,
+  value: number,
+) {
   const due = addDays(start, (seq - 1) * 14);
   const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
-  const [occ] = await db().insert(schema.occasions).values({ participantId, kind: "frequent", seq, dueDate: due, opensAt: at - 3_600_000, closesAt: at + 5 * DAY, status: "completed", completedAt: at, instrumentVersionIds: [] }).returning();
-  await db().insert(schema.responses).values(
-    (["persoonlijk", "gezin", "vrienden", "algemeen"] as const).map((item) => ({ occasionId: occ!.id, participantId, instrumentVersionId: versions.get("welzijn")!, itemKey: item, value, answeredAt: at, mode: "import" as const })),
-  );
+  const [occ] = await db()
+    .insert(schema.occasions)
+    .values({
+      participantId,
+      kind: "frequent",
+      seq,
+      dueDate: due,
+      opensAt: at - 3_600_000,
+      closesAt: at + 5 * DAY,
+      status: "completed",
+      completedAt: at,
+      instrumentVersionIds: [],
+    })
+    .returning();
+  await db()
+    .insert(schema.responses)
+    .values(
+      (["persoonlijk", "gezin", "vrienden", "algemeen"] as const).map((item) => ({
+        occasionId: occ!.id,
+        participantId,
+        instrumentVersionId: versions.get("welzijn")!,
+        itemKey: item,
+        value,
+        answeredAt: at,
+        mode: "import" as const,
+      })),
+    );
   return at;
 }
 
@@ -52,11 +85,19 @@ describe("signals after the scheduled recompute", () => {
     await queue(y.id, now);
     await fireCron(now);
     const rows = await signalsOf(y.id);
-    const welzijn = rows.filter((s) => s.indicator === "welzijn").map((s) => s.rule).sort();
+    const welzijn = rows
+      .filter((s) => s.indicator === "welzijn")
+      .map((s) => s.rule)
+      .sort();
     expect(welzijn).toEqual(["drop_vs_median", "low_twice", "trend_down"]);
     const low = rows.find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
     expect(low).toMatchObject({ status: "open", raisedAt: now, pilotId: y.pilotId });
-    const ev = low.evidence as { values: { value: number; at: number; occasionId: number }[]; rule: string; indicator: string; threshold: unknown };
+    const ev = low.evidence as {
+      values: { value: number; at: number; occasionId: number }[];
+      rule: string;
+      indicator: string;
+      threshold: unknown;
+    };
     expect(ev.values.map((v) => v.value)).toEqual([4, 3]);
     expect(ev).toMatchObject({ rule: "low_twice", indicator: "welzijn", threshold: { count: 2, band: "low" } });
     expect(low.evidenceKey).toBe(ev.values.map((v) => v.occasionId).join(","));
@@ -72,12 +113,23 @@ describe("signals after the scheduled recompute", () => {
     await acknowledgeSignal(db(), y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
     for (const t of [now + 2, now + 3]) await evaluateSignals(env.DB, [y.id], t);
     let again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
-    expect(again).toMatchObject({ status: "acknowledged", acknowledgeNote: "Gesprek gepland met mentor", evidenceKey: low.evidenceKey, raisedAt: now });
+    expect(again).toMatchObject({
+      status: "acknowledged",
+      acknowledgeNote: "Gesprek gepland met mentor",
+      evidenceKey: low.evidenceKey,
+      raisedAt: now,
+    });
     // a new low measurement is new evidence: open again, raised now, the acknowledgement gone with it
     await addMeasurement(y.id, versions, start, 7, 2);
     await evaluateSignals(env.DB, [y.id], now + DAY);
     again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
-    expect(again).toMatchObject({ status: "open", raisedAt: now + DAY, acknowledgedAt: null, acknowledgeNote: null, notifiedAt: null });
+    expect(again).toMatchObject({
+      status: "open",
+      raisedAt: now + DAY,
+      acknowledgedAt: null,
+      acknowledgeNote: null,
+      notifiedAt: null,
+    });
     expect(again.evidenceKey).not.toBe(low.evidenceKey);
     expect((await signalsOf(y.id)).filter((s) => s.rule === "low_twice" && s.indicator === "welzijn")).toHaveLength(1);
   });
@@ -90,22 +142,30 @@ describe("signals after the scheduled recompute", () => {
     // (the added fortnights fall due today and later: `now` moves with them)
     await addMeasurement(y.id, versions, start, 5, 8);
     expect(await evaluateSignals(env.DB, [y.id], now + DAY)).toMatchObject({ cleared: 1 });
-    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({ status: "cleared", evaluatedAt: now + DAY });
+    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({
+      status: "cleared",
+      evaluatedAt: now + DAY,
+    });
     await addMeasurement(y.id, versions, start, 6, 3);
     await addMeasurement(y.id, versions, start, 7, 3);
     await evaluateSignals(env.DB, [y.id], now + 30 * DAY);
-    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({ status: "open", raisedAt: now + 30 * DAY });
+    expect((await signalsOf(y.id)).find((s) => s.id === low.id)).toMatchObject({
+      status: "open",
+      raisedAt: now + 30 * DAY,
+    });
   });
 
   it("three missed occasions in a row: the cron that closes the third raises it", async () => {
     const now = Date.now();
     const { y } = await youthWith([6, 6, 6], { now });
     const base = { participantId: y.id, kind: "frequent" as const, instrumentVersionIds: [], opensAt: now - 50 * DAY };
-    await db().insert(schema.occasions).values([
-      { ...base, seq: 10, dueDate: "2099-01-01", closesAt: now - 20 * DAY, status: "missed" },
-      { ...base, seq: 11, dueDate: "2099-01-15", closesAt: now - 10 * DAY, status: "missed" },
-      { ...base, seq: 12, dueDate: "2099-01-29", closesAt: now - 1000, status: "open" },
-    ]);
+    await db()
+      .insert(schema.occasions)
+      .values([
+        { ...base, seq: 10, dueDate: "2099-01-01", closesAt: now - 20 * DAY, status: "missed" },
+        { ...base, seq: 11, dueDate: "2099-01-15", closesAt: now - 10 * DAY, status: "missed" },
+        { ...base, seq: 12, dueDate: "2099-01-29", closesAt: now - 1000, status: "open" },
+      ]);
     await evaluateSignals(env.DB, [y.id], now - 2000);
     expect((await signalsOf(y.id)).some((s) => s.rule === "missed_in_row")).toBe(false);
     await fireCron(now); // closes seq 12 as missed; the closed youth is evaluated without any new answer
@@ -126,7 +186,12 @@ describe("signals after the scheduled recompute", () => {
     // groei (higher is better) fell reliably; repressie (higher is worse) items also fell: an improvement there
     expect(rows.map((r) => r.indicator)).toContain("gcir.groei");
     expect(rows.map((r) => r.indicator)).not.toContain("gcir.repressie");
-    expect(rows.find((r) => r.indicator === "gcir.groei")!.evidence).toMatchObject({ waves: [{ wave: "T1", score: 4 }, { wave: "T2", score: 2 }] });
+    expect(rows.find((r) => r.indicator === "gcir.groei")!.evidence).toMatchObject({
+      waves: [
+        { wave: "T1", score: 4 },
+        { wave: "T2", score: 2 },
+      ],
+    });
   });
 
   it("erasing her answers deletes her signals, and an evaluation that read before the erasure writes none back", async () => {
@@ -135,19 +200,28 @@ describe("signals after the scheduled recompute", () => {
     expect((await signalsOf(y.id)).length).toBeGreaterThan(0);
     await eraseAnswers(env.DB, pilot, y, actor, now + 1);
     expect(await signalsOf(y.id)).toEqual([]);
-    const audit = await env.DB.prepare("SELECT details FROM audit_log WHERE action = 'participant.erase_answers' AND pilot_id = ?").bind(pilot.id).first<{ details: string }>();
+    const audit = await env.DB.prepare(
+      "SELECT details FROM audit_log WHERE action = 'participant.erase_answers' AND pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first<{ details: string }>();
     expect(audit).not.toBeNull();
     await evaluateSignals(env.DB, [y.id], now + 2);
     expect(await signalsOf(y.id)).toEqual([]); // no answers left: nothing to raise
   });
 
   it("switched-off rules raise nothing; a withdrawn youth's signals clear", async () => {
-    const { y, now } = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { trendDown: false, lowTwice: false, dropVsMedian: false } } });
+    const { y, now } = await youthWith([8, 7, 6, 5, 4, 3], {
+      settings: { signals: { trendDown: false, lowTwice: false, dropVsMedian: false } },
+    });
     await evaluateSignals(env.DB, [y.id], now);
     expect(await signalsOf(y.id)).toEqual([]);
     const other = await youthWith([8, 7, 6, 5, 4, 3]);
     await evaluateSignals(env.DB, [other.y.id], now);
-    await getDb(env.DB).update(schema.participants).set({ status: "withdrawn" }).where(eq(schema.participants.id, other.y.id));
+    await getDb(env.DB)
+      .update(schema.participants)
+      .set({ status: "withdrawn" })
+      .where(eq(schema.participants.id, other.y.id));
     await evaluateSignals(env.DB, [other.y.id], now + 1);
     expect((await signalsOf(other.y.id)).every((s) => s.status === "cleared")).toBe(true);
   });
@@ -159,20 +233,33 @@ describe("signal rules in the pilot settings", () => {
     const researcher = await apiToken("researcher", [pilot.id]);
     const path = `/api/v1/pilots/${pilot.key}/settings`;
     const before = (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
-    for (const bad of [{ dropPoints: 0 }, { dropPoints: 11 }, { lowCount: 1 }, { missedCount: 0 }, { dropMinEarlier: 1 }, { dropPoints: 2.5 }, { lowCount: "2" }, { unknownRule: true }]) {
+    for (const bad of [
+      { dropPoints: 0 },
+      { dropPoints: 11 },
+      { lowCount: 1 },
+      { missedCount: 0 },
+      { dropMinEarlier: 1 },
+      { dropPoints: 2.5 },
+      { lowCount: "2" },
+      { unknownRule: true },
+    ]) {
       const res = await call(researcher, "PUT", path, { signals: bad });
       expect(res.status, JSON.stringify(bad)).toBe(400);
       const body = (await res.json()) as { error: { code: string; details: { path: string }[] } };
       expect(body.error.code).toBe("validation");
       expect(body.error.details[0]!.path).toMatch(/^signals/);
     }
-    expect((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings).toEqual(before);
+    expect((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings).toEqual(
+      before,
+    );
     await env.DB.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(y.id).run();
     const ok = await call(researcher, "PUT", path, { signals: { dropPoints: 4, mail: true } });
     expect(ok.status).toBe(200);
     const read = (await (await call(researcher, "GET", path)).json()) as { signals: Record<string, unknown> };
     expect(read.signals).toMatchObject({ dropPoints: 4, mail: true, lowCount: 2, missedCount: 3, trendDown: true });
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(y.id).first("n")).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(y.id).first("n"),
+    ).toBe(1);
   });
 });
 
@@ -202,7 +289,9 @@ describe("the discreet staff e-mail", () => {
     expect(mails.some((m) => m.to.includes(coordinator.email))).toBe(false);
     expect(mine[0]!.raw).not.toMatch(/slachtoffer|uitbuit|loverboy|mensenhandel|exploit|welzijn|trend/i);
     // a standard spam filter's local checks, when spamassassin is installed (npm test installs it as root)
-    const spam = (await (await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mine[0]!.raw })).json()) as { available?: boolean; score: number; report: string };
+    const spam = (await (
+      await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mine[0]!.raw })
+    ).json()) as { available?: boolean; score: number; report: string };
     if (spam.available !== false) expect(spam.score, spam.report).toBeLessThan(2.5);
     // the next run finds nothing new: no second mail
     await fireCron(on.now + 60_000);
@@ -213,7 +302,10 @@ describe("the discreet staff e-mail", () => {
     const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });
     const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
     await evaluateSignals(env.DB, [on.y.id], on.now);
-    const results = await Promise.all([notifySignals(env, on.now, on.pilot.id), notifySignals(env, on.now + 1, on.pilot.id)]);
+    const results = await Promise.all([
+      notifySignals(env, on.now, on.pilot.id),
+      notifySignals(env, on.now + 1, on.pilot.id),
+    ]);
     expect(results.map((r) => r.mailed).sort()).toEqual([0, 1]);
     expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
   });

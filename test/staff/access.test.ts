@@ -10,14 +10,22 @@ import { BASE, staffUser } from "./support";
 const TEAM = "example-team.cloudflareaccess.com";
 const AUD = "a".repeat(64);
 let accessEnv: typeof env;
-let sign: (claims: Record<string, unknown>, opts?: { aud?: string; iss?: string; exp?: number; key?: CryptoKey }) => Promise<string>;
+let sign: (
+  claims: Record<string, unknown>,
+  opts?: { aud?: string; iss?: string; exp?: number; key?: CryptoKey },
+) => Promise<string>;
 let otherKey: CryptoKey;
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
   otherKey = (await generateKeyPair("RS256")).privateKey;
   const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-  accessEnv = { ...env, CF_ACCESS_TEAM_DOMAIN: TEAM, CF_ACCESS_AUD: AUD, CF_ACCESS_JWKS: JSON.stringify({ keys: [jwk] }) } as typeof env;
+  accessEnv = {
+    ...env,
+    CF_ACCESS_TEAM_DOMAIN: TEAM,
+    CF_ACCESS_AUD: AUD,
+    CF_ACCESS_JWKS: JSON.stringify({ keys: [jwk] }),
+  } as typeof env;
   sign = (claims, o = {}) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
@@ -30,7 +38,13 @@ beforeAll(async () => {
 });
 
 const req = (jwt: string, path: string, init: RequestInit = {}, e = accessEnv) =>
-  createApp().fetch(new Request(`${BASE}${path}`, { ...init, headers: { "cf-access-jwt-assertion": jwt, ...(init.headers as Record<string, string>) } }), e);
+  createApp().fetch(
+    new Request(`${BASE}${path}`, {
+      ...init,
+      headers: { "cf-access-jwt-assertion": jwt, ...(init.headers as Record<string, string>) },
+    }),
+    e,
+  );
 
 describe("Cloudflare Access", () => {
   it("accepts a valid assertion for a known staff e-mail with that user's roles", async () => {
@@ -39,7 +53,9 @@ describe("Cloudflare Access", () => {
     const res = await req(await sign({ email: user.email }), `/api/v1/pilots/${pilot.key}/participants`);
     expect(res.status).toBe(200);
     const other = await makePilot();
-    expect((await req(await sign({ email: user.email }), `/api/v1/pilots/${other.pilot.key}/participants`)).status).toBe(403);
+    expect(
+      (await req(await sign({ email: user.email }), `/api/v1/pilots/${other.pilot.key}/participants`)).status,
+    ).toBe(403);
     const page = await req(await sign({ email: user.email }), "/staff");
     expect(page.status).toBe(200);
   });
@@ -67,7 +83,12 @@ describe("Cloudflare Access", () => {
     const { pilot } = await makePilot();
     const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
     const jwt = await sign({ email: user.email });
-    const put = (headers: Record<string, string>) => req(jwt, `/api/v1/pilots/${pilot.key}/settings`, { method: "PUT", body: JSON.stringify({ senderName: "Vragenlijst" }), headers: { "content-type": "application/json", ...headers } });
+    const put = (headers: Record<string, string>) =>
+      req(jwt, `/api/v1/pilots/${pilot.key}/settings`, {
+        method: "PUT",
+        body: JSON.stringify({ senderName: "Vragenlijst" }),
+        headers: { "content-type": "application/json", ...headers },
+      });
     expect((await put({})).status).toBe(403);
     const html = await (await req(jwt, `/staff/pilots/${pilot.key}/enrol`)).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;

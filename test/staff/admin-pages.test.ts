@@ -12,11 +12,17 @@ const db = () => getDb(env.DB);
 const ORIGIN = { origin: BASE };
 
 /** A form post as the browser sends it: the session's CSRF token in the `_csrf` field, our own origin. */
-function post(who: TestPrincipal, path: string, fields: Record<string, string | string[]> | [string, string][], opts: { csrf?: string | null } = {}) {
+function post(
+  who: TestPrincipal,
+  path: string,
+  fields: Record<string, string | string[]> | [string, string][],
+  opts: { csrf?: string | null } = {},
+) {
   const body = new URLSearchParams();
   const token = opts.csrf === undefined ? who.csrf : opts.csrf;
   if (token !== null && token !== undefined) body.append("_csrf", token);
-  for (const [k, v] of Array.isArray(fields) ? fields : Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  for (const [k, v] of Array.isArray(fields) ? fields : Object.entries(fields))
+    for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   return call(who, "POST", path, body, { csrf: false, headers: ORIGIN });
 }
 const get = async (who: TestPrincipal, path: string, status = 200) => {
@@ -24,12 +30,26 @@ const get = async (who: TestPrincipal, path: string, status = 200) => {
   expect(res.status, path).toBe(status);
   return res.text();
 };
-const audits = async (action: string, target?: string) => db().select().from(schema.auditLog).where(target ? and(eq(schema.auditLog.action, action), eq(schema.auditLog.target, target)) : eq(schema.auditLog.action, action));
+const audits = async (action: string, target?: string) =>
+  db()
+    .select()
+    .from(schema.auditLog)
+    .where(
+      target
+        ? and(eq(schema.auditLog.action, action), eq(schema.auditLog.target, target))
+        : eq(schema.auditLog.action, action),
+    );
 const pilotRow = async (key: string) => (await db().select().from(schema.pilots).where(eq(schema.pilots.key, key)))[0];
-const staffRow = async (email: string) => (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.email, email)))[0];
-const userEmail = async (id: number) => (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.id, id)))[0]?.email;
+const staffRow = async (email: string) =>
+  (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.email, email)))[0];
+const userEmail = async (id: number) =>
+  (await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.id, id)))[0]?.email;
 const errorBeside = (html: string, field: string) => {
-  expect(html).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="${field}-error"|id="${field}"[^>]*aria-describedby="${field}-error"`));
+  expect(html).toMatch(
+    new RegExp(
+      `id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="${field}-error"|id="${field}"[^>]*aria-describedby="${field}-error"`,
+    ),
+  );
   expect(html).toContain(`id="${field}-error"`);
   expect(html).toContain(`href="#${field}"`);
 };
@@ -43,7 +63,10 @@ beforeAll(async () => {
   ({ pilot: existing } = await makePilot());
   adminId = (await staffUser({ admin: true })).id;
   admin = await sessionFor(adminId, "admin");
-  researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: existing.id }] })).id, "researcher");
+  researcher = await sessionFor(
+    (await staffUser({ roles: [{ role: "researcher", pilotId: existing.id }] })).id,
+    "researcher",
+  );
 });
 
 describe("admin overview", () => {
@@ -51,13 +74,23 @@ describe("admin overview", () => {
     expect(await get(admin, "/staff")).toContain('href="/staff/admin"');
     expect(await get(researcher, "/staff")).not.toContain('href="/staff/admin"');
     const html = await get(admin, "/staff/admin");
-    for (const href of ["/staff/admin/pilots", "/staff/admin/staff", "/staff/admin/tokens", "/staff/admin/archive"]) expect(html).toContain(`href="${href}"`);
+    for (const href of ["/staff/admin/pilots", "/staff/admin/staff", "/staff/admin/tokens", "/staff/admin/archive"])
+      expect(html).toContain(`href="${href}"`);
     expect(html).toContain("Export en herstel");
   });
 
   it("only admins: a researcher gets the staff 403 page on every admin screen and form, anonymous callers 401", async () => {
     const u = await staffUser();
-    const gets = ["/staff/admin", "/staff/admin/pilots", "/staff/admin/pilots/new", `/staff/admin/pilots/${existing.key}`, "/staff/admin/staff", "/staff/admin/staff/new", `/staff/admin/staff/${u.id}`, "/staff/admin/tokens"];
+    const gets = [
+      "/staff/admin",
+      "/staff/admin/pilots",
+      "/staff/admin/pilots/new",
+      `/staff/admin/pilots/${existing.key}`,
+      "/staff/admin/staff",
+      "/staff/admin/staff/new",
+      `/staff/admin/staff/${u.id}`,
+      "/staff/admin/tokens",
+    ];
     for (const path of gets) {
       const html = await get(researcher, path, 403);
       expect(html).toContain('data-status="403"');
@@ -67,7 +100,10 @@ describe("admin overview", () => {
     const posts: [string, Record<string, string>][] = [
       ["/staff/admin/pilots", { key: uniqueKey("nope"), name: "x", organisation: "y" }],
       [`/staff/admin/pilots/${existing.key}`, { name: "Overgenomen", organisation: "y", timezone: "Europe/Amsterdam" }],
-      [`/staff/admin/pilots/${existing.key}/items`, { "items.0.key": "a1", "items.0.textNl": "x", "items.0.textEn": "x" }],
+      [
+        `/staff/admin/pilots/${existing.key}/items`,
+        { "items.0.key": "a1", "items.0.textNl": "x", "items.0.textEn": "x" },
+      ],
       ["/staff/admin/staff", { email: `${uniqueKey("x")}@example.test`, name: "x", isAdmin: "1" }],
       [`/staff/admin/staff/${u.id}/roles`, { projectCoordinator: "1" }],
       [`/staff/admin/staff/${u.id}/disable`, { confirm: "1" }],
@@ -83,11 +119,20 @@ describe("admin overview", () => {
 describe("every admin form", () => {
   it("refuses a post without or with a wrong CSRF token (403) and an oversized body (413), storing and auditing nothing", async () => {
     const u = await staffUser();
-    const [tok] = await db().insert(schema.apiTokens).values({ name: "csrf-test", tokenHash: uniqueKey("hash"), role: "admin" }).returning();
+    const [tok] = await db()
+      .insert(schema.apiTokens)
+      .values({ name: "csrf-test", tokenHash: uniqueKey("hash"), role: "admin" })
+      .returning();
     const forms: [string, Record<string, string>][] = [
       ["/staff/admin/pilots", { key: uniqueKey("csrf"), name: "x", organisation: "y", timezone: "Europe/Amsterdam" }],
-      [`/staff/admin/pilots/${existing.key}`, { name: "Overgenomen", organisation: "y", timezone: "Europe/Amsterdam", frequentInstruments: "welzijn" }],
-      [`/staff/admin/pilots/${existing.key}/items`, { "items.0.key": "a1", "items.0.textNl": "x", "items.0.textEn": "x" }],
+      [
+        `/staff/admin/pilots/${existing.key}`,
+        { name: "Overgenomen", organisation: "y", timezone: "Europe/Amsterdam", frequentInstruments: "welzijn" },
+      ],
+      [
+        `/staff/admin/pilots/${existing.key}/items`,
+        { "items.0.key": "a1", "items.0.textNl": "x", "items.0.textEn": "x" },
+      ],
       ["/staff/admin/staff", { email: `${uniqueKey("x")}@example.test`, name: "x" }],
       [`/staff/admin/staff/${u.id}/roles`, { projectCoordinator: "1" }],
       [`/staff/admin/staff/${u.id}/disable`, { confirm: "1" }],
@@ -98,7 +143,9 @@ describe("every admin form", () => {
     for (const [path, fields] of forms) {
       expect((await post(admin, path, fields, { csrf: null })).status, `${path} without token`).toBe(403);
       expect((await post(admin, path, fields, { csrf: "A".repeat(43) })).status, `${path} wrong token`).toBe(403);
-      expect((await post(admin, path, { ...fields, pad: "x".repeat(70 * 1024) })).status, `${path} oversized`).toBe(413);
+      expect((await post(admin, path, { ...fields, pad: "x".repeat(70 * 1024) })).status, `${path} oversized`).toBe(
+        413,
+      );
     }
     expect((await db().select().from(schema.auditLog)).length).toBe(before);
     expect((await staffRow(u.email))!.disabledAt).toBeNull();
@@ -109,9 +156,20 @@ describe("pilots", () => {
   it("creates a pilot (key, name, organisation, time zone), installs the built-in instruments, audits, and lists it", async () => {
     const key = uniqueKey("np");
     const form = await get(admin, "/staff/admin/pilots/new");
-    for (const [id, label] of [["key", "Sleutel"], ["name", "Naam"], ["organisation", "Organisatie"], ["timezone", "Tijdzone"]]) expect(form).toMatch(new RegExp(`<label for="${id}">${label}`));
+    for (const [id, label] of [
+      ["key", "Sleutel"],
+      ["name", "Naam"],
+      ["organisation", "Organisatie"],
+      ["timezone", "Tijdzone"],
+    ])
+      expect(form).toMatch(new RegExp(`<label for="${id}">${label}`));
     expect(form).toMatch(/id="timezone" name="timezone" type="text" value="Europe\/Amsterdam"/);
-    const res = await post(admin, "/staff/admin/pilots", { key, name: "Nieuwe pilot", organisation: "Zorg & Co", timezone: "Europe/Brussels" });
+    const res = await post(admin, "/staff/admin/pilots", {
+      key,
+      name: "Nieuwe pilot",
+      organisation: "Zorg & Co",
+      timezone: "Europe/Brussels",
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/staff/admin/pilots/${key}?done=created`);
     const row = (await pilotRow(key))!;
@@ -127,7 +185,12 @@ describe("pilots", () => {
 
   it("a pilot with built-in items of its own gets them attached on creation", async () => {
     await db().delete(schema.pilots).where(eq(schema.pilots.key, "viajeugd"));
-    const res = await post(admin, "/staff/admin/pilots", { key: "viajeugd", name: "Via Jeugd", organisation: "Via Jeugd", timezone: "Europe/Amsterdam" });
+    const res = await post(admin, "/staff/admin/pilots", {
+      key: "viajeugd",
+      name: "Via Jeugd",
+      organisation: "Via Jeugd",
+      timezone: "Europe/Amsterdam",
+    });
     expect(res.status).toBe(303);
     const pilot = (await pilotRow("viajeugd"))!;
     const [items] = await db().select().from(schema.instruments).where(eq(schema.instruments.key, "pilot_viajeugd"));
@@ -139,13 +202,53 @@ describe("pilots", () => {
     const count = async () => (await db().select().from(schema.pilots)).length;
     const before = await count();
     const cases: [Record<string, string | string[]>, string, number, string][] = [
-      [{ key: "Bad Key!", name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" }, "key", 400, "kleine letters, cijfers of -"],
-      [{ key: "x", name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" }, "key", 400, "2 tot 40 tekens"],
-      [{ key: existing.key, name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" }, "key", 409, "Er is al een pilot met deze sleutel."],
-      [{ key: uniqueKey("tz"), name: "Naam blijft", organisation: "Org", timezone: "Mars/Olympus_Mons" }, "timezone", 400, "Onbekende tijdzone"],
-      [{ key: uniqueKey("nn"), name: "   ", organisation: "Org", timezone: "Europe/Amsterdam" }, "name", 400, "Vul 1 tot 120 tekens in."],
-      [{ key: uniqueKey("lo"), name: "Naam blijft", organisation: "o".repeat(121), timezone: "Europe/Amsterdam" }, "organisation", 400, "Vul 1 tot 120 tekens in."],
-      [{ key: [uniqueKey("r1"), uniqueKey("r2")], name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" }, "key", 400, "meer dan één keer verstuurd"],
+      [
+        { key: "Bad Key!", name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" },
+        "key",
+        400,
+        "kleine letters, cijfers of -",
+      ],
+      [
+        { key: "x", name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" },
+        "key",
+        400,
+        "2 tot 40 tekens",
+      ],
+      [
+        { key: existing.key, name: "Naam blijft", organisation: "Org", timezone: "Europe/Amsterdam" },
+        "key",
+        409,
+        "Er is al een pilot met deze sleutel.",
+      ],
+      [
+        { key: uniqueKey("tz"), name: "Naam blijft", organisation: "Org", timezone: "Mars/Olympus_Mons" },
+        "timezone",
+        400,
+        "Onbekende tijdzone",
+      ],
+      [
+        { key: uniqueKey("nn"), name: "   ", organisation: "Org", timezone: "Europe/Amsterdam" },
+        "name",
+        400,
+        "Vul 1 tot 120 tekens in.",
+      ],
+      [
+        { key: uniqueKey("lo"), name: "Naam blijft", organisation: "o".repeat(121), timezone: "Europe/Amsterdam" },
+        "organisation",
+        400,
+        "Vul 1 tot 120 tekens in.",
+      ],
+      [
+        {
+          key: [uniqueKey("r1"), uniqueKey("r2")],
+          name: "Naam blijft",
+          organisation: "Org",
+          timezone: "Europe/Amsterdam",
+        },
+        "key",
+        400,
+        "meer dan één keer verstuurd",
+      ],
     ];
     for (const [fields, field, status, message] of cases) {
       const res = await post(admin, "/staff/admin/pilots", fields);
@@ -161,7 +264,16 @@ describe("pilots", () => {
   it("stores a name with markup verbatim and escapes it on every page", async () => {
     const key = uniqueKey("xs");
     const name = `<script>alert("x")</script> & Co`;
-    expect((await post(admin, "/staff/admin/pilots", { key, name, organisation: "<b>Org</b>", timezone: "Europe/Amsterdam" })).status).toBe(303);
+    expect(
+      (
+        await post(admin, "/staff/admin/pilots", {
+          key,
+          name,
+          organisation: "<b>Org</b>",
+          timezone: "Europe/Amsterdam",
+        })
+      ).status,
+    ).toBe(303);
     expect((await pilotRow(key))!.name).toBe(name);
     for (const path of ["/staff/admin/pilots", `/staff/admin/pilots/${key}`]) {
       const html = await get(admin, path);
@@ -179,7 +291,14 @@ describe("pilots", () => {
     const other = await sessionFor((await staffUser({ admin: true })).id);
     expect((await post(admin, "/staff/admin/pilots", fields, { csrf: other.csrf })).status).toBe(403);
     const body = new URLSearchParams({ _csrf: admin.csrf!, ...fields });
-    expect((await call(admin, "POST", "/staff/admin/pilots", body, { csrf: false, headers: { origin: "https://evil.example" } })).status).toBe(403);
+    expect(
+      (
+        await call(admin, "POST", "/staff/admin/pilots", body, {
+          csrf: false,
+          headers: { origin: "https://evil.example" },
+        })
+      ).status,
+    ).toBe(403);
     const big = await post(admin, "/staff/admin/pilots", { ...fields, name: "x".repeat(20 * 1024) });
     expect(big.status).toBe(413);
     expect(await big.text()).toContain('data-status="413"');
@@ -187,31 +306,64 @@ describe("pilots", () => {
   });
 
   it("edits name, organisation, time zone and instruments through the same function as PATCH /api/v1/pilots/:pilot, audited", async () => {
-    const { pilot } = await makePilot({ settings: { frequentInstruments: ["welzijn", "functioneren"], waveInstruments: [] } });
+    const { pilot } = await makePilot({
+      settings: { frequentInstruments: ["welzijn", "functioneren"], waveInstruments: [] },
+    });
     const path = `/staff/admin/pilots/${pilot.key}`;
     const html = await get(admin, path);
     expect(html).toMatch(/id="frequentInstruments-welzijn" checked/);
     expect(html).toMatch(/id="frequentInstruments-basisbehoeften"(?! checked)/);
-    const res = await post(admin, path, { name: "Andere naam", organisation: "Andere organisatie", timezone: "Europe/London", frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"], waveInstruments: ["gcir"] });
+    const res = await post(admin, path, {
+      name: "Andere naam",
+      organisation: "Andere organisatie",
+      timezone: "Europe/London",
+      frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"],
+      waveInstruments: ["gcir"],
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`${path}?done=saved`);
     const row = (await pilotRow(pilot.key))!;
     expect(row).toMatchObject({ name: "Andere naam", organisation: "Andere organisatie", timezone: "Europe/London" });
-    expect(row.settings).toMatchObject({ frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"], waveInstruments: ["gcir"] });
+    expect(row.settings).toMatchObject({
+      frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"],
+      waveInstruments: ["gcir"],
+    });
     const [update] = await audits("pilot.update", pilot.key);
     expect(update?.details).toMatchObject({ fields: ["name", "organisation"] });
-    expect((await db().select().from(schema.auditLog).where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")))).length).toBe(1);
+    expect(
+      (
+        await db()
+          .select()
+          .from(schema.auditLog)
+          .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")))
+      ).length,
+    ).toBe(1);
     // nothing changed: nothing stored or audited
-    const same = await post(admin, path, { name: "Andere naam", organisation: "Andere organisatie", timezone: "Europe/London", frequentInstruments: ["basisbehoeften", "welzijn", "functioneren"], waveInstruments: ["gcir"] });
+    const same = await post(admin, path, {
+      name: "Andere naam",
+      organisation: "Andere organisatie",
+      timezone: "Europe/London",
+      frequentInstruments: ["basisbehoeften", "welzijn", "functioneren"],
+      waveInstruments: ["gcir"],
+    });
     expect(same.headers.get("location")).toBe(`${path}?done=unchanged`);
     expect((await audits("pilot.update", pilot.key)).length).toBe(1);
     // the API: the same function, the same refusals
     const api = await call(admin, "PATCH", `/api/v1/pilots/${pilot.key}`, { organisation: "Via de API" });
     expect(api.status).toBe(200);
-    expect(await api.json()).toEqual({ key: pilot.key, name: "Andere naam", organisation: "Via de API", timezone: "Europe/London", frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"], waveInstruments: ["gcir"] });
+    expect(await api.json()).toEqual({
+      key: pilot.key,
+      name: "Andere naam",
+      organisation: "Via de API",
+      timezone: "Europe/London",
+      frequentInstruments: ["welzijn", "functioneren", "basisbehoeften"],
+      waveInstruments: ["gcir"],
+    });
     const badTz = await call(admin, "PATCH", `/api/v1/pilots/${pilot.key}`, { timezone: "Nowhere/Land" });
     expect(badTz.status).toBe(400);
-    expect(((await badTz.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe("timezone");
+    expect(((await badTz.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe(
+      "timezone",
+    );
     expect((await call(admin, "PATCH", `/api/v1/pilots/${pilot.key}`, { key: "other" })).status).toBe(400);
     expect((await call(admin, "PATCH", `/api/v1/pilots/${pilot.key}`, {})).status).toBe(400);
     expect((await call(admin, "PATCH", "/api/v1/pilots/does-not-exist", { name: "x" })).status).toBe(404);
@@ -221,7 +373,12 @@ describe("pilots", () => {
   it("refuses an unknown time zone, no frequent questionnaire and an unknown instrument beside the field, storing nothing", async () => {
     const { pilot } = await makePilot({ settings: { frequentInstruments: ["welzijn"], waveInstruments: [] } });
     const path = `/staff/admin/pilots/${pilot.key}`;
-    const base = { name: "Gewijzigd", organisation: pilot.organisation, timezone: pilot.timezone, frequentInstruments: ["welzijn"] };
+    const base = {
+      name: "Gewijzigd",
+      organisation: pilot.organisation,
+      timezone: pilot.timezone,
+      frequentInstruments: ["welzijn"],
+    };
     const cases: [Record<string, string | string[]>, string][] = [
       [{ ...base, timezone: "Europe/Atlantis" }, "timezone"],
       [{ name: "Gewijzigd", organisation: pilot.organisation, timezone: pilot.timezone }, "frequentInstruments"],
@@ -264,10 +421,21 @@ describe("pilots", () => {
     const res = await post(admin, path, items);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/staff/admin/pilots/${pilot.key}?done=items&version=1#items-title`);
-    const [inst] = await db().select().from(schema.instruments).where(eq(schema.instruments.key, `pilot_${pilot.key}`));
+    const [inst] = await db()
+      .select()
+      .from(schema.instruments)
+      .where(eq(schema.instruments.key, `pilot_${pilot.key}`));
     expect(inst?.pilotId).toBe(pilot.id);
-    const [version] = await db().select().from(schema.instrumentVersions).where(eq(schema.instrumentVersions.instrumentId, inst!.id));
-    expect((version!.definition as { items: { key: string; type: string }[] }).items.map((i) => [i.key, i.type])).toEqual([["toekomst", "slider"], ["school", "yesno"]]);
+    const [version] = await db()
+      .select()
+      .from(schema.instrumentVersions)
+      .where(eq(schema.instrumentVersions.instrumentId, inst!.id));
+    expect(
+      (version!.definition as { items: { key: string; type: string }[] }).items.map((i) => [i.key, i.type]),
+    ).toEqual([
+      ["toekomst", "slider"],
+      ["school", "yesno"],
+    ]);
     expect((await audits("instrument.pilot_items_version", `pilot_${pilot.key}`)).length).toBe(1);
     const page = await get(admin, `/staff/admin/pilots/${pilot.key}?done=items&version=1`);
     expect(page).toContain("versie 1");
@@ -303,7 +471,11 @@ describe("staff users", () => {
     expect(form).toMatch(/<label for="email">E-mailadres<\/label>/);
     expect(form).toMatch(/<label for="name">Naam<\/label>/);
     expect(form).toContain(`name="role:${existing.key}"`);
-    const res = await post(admin, "/staff/admin/staff", { email: email.toUpperCase(), name: "Nieuwe onderzoeker", [`role:${existing.key}`]: "researcher" });
+    const res = await post(admin, "/staff/admin/staff", {
+      email: email.toUpperCase(),
+      name: "Nieuwe onderzoeker",
+      [`role:${existing.key}`]: "researcher",
+    });
     expect(res.status).toBe(303);
     const user = (await staffRow(email))!;
     expect(res.headers.get("location")).toBe(`/staff/admin/staff/${user.id}?done=staffCreated`);
@@ -315,7 +487,7 @@ describe("staff users", () => {
     const page = await get(admin, `/staff/admin/staff/${user.id}?done=staffCreated`);
     expect(page).toContain(email);
     expect(page).toContain('id="admin-notice"');
-    expect(page).toMatch(new RegExp(`<option value="researcher" selected`));
+    expect(page).toMatch(/<option value="researcher" selected/);
     const list = await get(admin, "/staff/admin/staff");
     expect(list).toContain(email);
     expect(list).toContain(`onderzoeker (${existing.key})`);
@@ -326,10 +498,24 @@ describe("staff users", () => {
 
   it("adds an admin and a project coordinator", async () => {
     const email = `${uniqueKey("pc")}@example.test`;
-    expect((await post(admin, "/staff/admin/staff", { email, name: "Projectcoördinator", isAdmin: "1", projectCoordinator: "1" })).status).toBe(303);
+    expect(
+      (
+        await post(admin, "/staff/admin/staff", {
+          email,
+          name: "Projectcoördinator",
+          isAdmin: "1",
+          projectCoordinator: "1",
+        })
+      ).status,
+    ).toBe(303);
     const user = (await staffRow(email))!;
     expect(user.isAdmin).toBe(true);
-    expect((await db().select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, user.id))).map((r) => [r.pilotId, r.role])).toEqual([[null, "project_coordinator"]]);
+    expect(
+      (await db().select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, user.id))).map((r) => [
+        r.pilotId,
+        r.role,
+      ]),
+    ).toEqual([[null, "project_coordinator"]]);
   });
 
   it("refuses a malformed or taken e-mail, an unknown pilot or role, an empty name and repeated fields, storing nothing", async () => {
@@ -339,12 +525,41 @@ describe("staff users", () => {
     const cases: [Record<string, string | string[]>, string, number, string][] = [
       [{ email: "geen-adres", name: "Naam blijft" }, "email", 400, "Vul een geldig e-mailadres in"],
       [{ email: "a@b", name: "Naam blijft" }, "email", 400, "Vul een geldig e-mailadres in"],
-      [{ email: taken.toUpperCase(), name: "Naam blijft" }, "email", 409, "Er is al een medewerker met dit e-mailadres."],
-      [{ email: `${uniqueKey("u")}@example.test`, name: "Naam blijft", "role:bestaat-niet": "researcher" }, "roles", 400, "Onbekende pilot of rol"],
-      [{ email: `${uniqueKey("u")}@example.test`, name: "Naam blijft", [`role:${existing.key}`]: "admin" }, "roles", 400, "Onbekende pilot of rol"],
+      [
+        { email: taken.toUpperCase(), name: "Naam blijft" },
+        "email",
+        409,
+        "Er is al een medewerker met dit e-mailadres.",
+      ],
+      [
+        { email: `${uniqueKey("u")}@example.test`, name: "Naam blijft", "role:bestaat-niet": "researcher" },
+        "roles",
+        400,
+        "Onbekende pilot of rol",
+      ],
+      [
+        { email: `${uniqueKey("u")}@example.test`, name: "Naam blijft", [`role:${existing.key}`]: "admin" },
+        "roles",
+        400,
+        "Onbekende pilot of rol",
+      ],
       [{ email: `${uniqueKey("u")}@example.test`, name: "" }, "name", 400, "Vul 1 tot 120 tekens in."],
-      [{ email: [`${uniqueKey("u")}@example.test`, `${uniqueKey("v")}@example.test`], name: "Naam blijft" }, "email", 400, "meer dan één keer verstuurd"],
-      [{ email: `${uniqueKey("u")}@example.test`, name: "Naam blijft", [`role:${existing.key}`]: ["researcher", "coordinator"] }, "roles", 400, "meer dan één keer verstuurd"],
+      [
+        { email: [`${uniqueKey("u")}@example.test`, `${uniqueKey("v")}@example.test`], name: "Naam blijft" },
+        "email",
+        400,
+        "meer dan één keer verstuurd",
+      ],
+      [
+        {
+          email: `${uniqueKey("u")}@example.test`,
+          name: "Naam blijft",
+          [`role:${existing.key}`]: ["researcher", "coordinator"],
+        },
+        "roles",
+        400,
+        "meer dan één keer verstuurd",
+      ],
     ];
     for (const [fields, field, status, message] of cases) {
       const res = await post(admin, "/staff/admin/staff", fields);
@@ -374,7 +589,11 @@ describe("staff users", () => {
     const res = await post(admin, path, { [`role:${existing.key}`]: "", [`role:${other.pilot.key}`]: "coordinator" });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/staff/admin/staff/${u.id}?done=roles`);
-    const rolesOf = async () => (await db().select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, u.id))).map((r) => [r.pilotId, r.role]);
+    const rolesOf = async () =>
+      (await db().select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, u.id))).map((r) => [
+        r.pilotId,
+        r.role,
+      ]);
     expect(await rolesOf()).toEqual([[other.pilot.id, "coordinator"]]);
     expect((await audits("staff.roles", `staff:${u.id}`)).length).toBe(1);
     const bad = await post(admin, path, { "role:bestaat-niet": "researcher" });
@@ -399,7 +618,9 @@ describe("staff users", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/staff/admin/staff/${u.id}?done=disabled`);
     expect((await call(s, "GET", "/staff")).status).toBe(401);
-    expect((await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, u.id))).length).toBe(0);
+    expect((await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, u.id))).length).toBe(
+      0,
+    );
     expect((await staffRow(u.email))!.disabledAt).not.toBeNull();
     expect((await audits("staff.disable", `staff:${u.id}`)).length).toBe(1);
     const after = await get(admin, `/staff/admin/staff/${u.id}?done=disabled`);
@@ -423,7 +644,11 @@ describe("API tokens", () => {
     const page = await get(admin, "/staff/admin/tokens");
     expect(page).toMatch(/<label for="name">Naam van de sleutel/);
     expect(page).toMatch(/<label for="role">Rol van de sleutel/);
-    const res = await post(admin, "/staff/admin/tokens", { name: "Export script", role: "coordinator", pilots: [existing.key] });
+    const res = await post(admin, "/staff/admin/tokens", {
+      name: "Export script",
+      role: "coordinator",
+      pilots: [existing.key],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const html = await res.text();
@@ -439,7 +664,13 @@ describe("API tokens", () => {
     expect(list).toContain("Export script");
     expect(list).not.toContain(secret!);
     expect(list).not.toContain("omt_");
-    const bearer = { label: "new token", userId: null, email: null, csrf: null, headers: { authorization: `Bearer ${secret}` } };
+    const bearer = {
+      label: "new token",
+      userId: null,
+      email: null,
+      csrf: null,
+      headers: { authorization: `Bearer ${secret}` },
+    };
     expect((await call(bearer, "GET", `/api/v1/pilots/${existing.key}/settings`)).status).toBe(200);
     // revoke
     const revoke = await post(admin, `/staff/admin/tokens/${row!.id}/revoke`, {});

@@ -16,12 +16,20 @@ describe("setting up the study", () => {
     const res = await call(a, "POST", "/api/v1/pilots", { key, name: "Nieuwe pilot", organisation: "Org" });
     expect(res.status).toBe(201);
     expect((await call(a, "POST", "/api/v1/pilots", { key, name: "Dubbel", organisation: "Org" })).status).toBe(409);
-    for (const bad of [{ key: "Bad Key", name: "x", organisation: "y" }, { key: "ok-key", name: "x", organisation: "y", timezone: "Mars/Base" }, { key: "ok-key2", name: "", organisation: "y" }]) {
+    for (const bad of [
+      { key: "Bad Key", name: "x", organisation: "y" },
+      { key: "ok-key", name: "x", organisation: "y", timezone: "Mars/Base" },
+      { key: "ok-key2", name: "", organisation: "y" },
+    ]) {
       expect((await call(a, "POST", "/api/v1/pilots", bad)).status, JSON.stringify(bad)).toBe(400);
     }
     const other = await makePilot();
     const email = `${uniqueKey("new")}@example.test`;
-    const created = await call(a, "POST", "/api/v1/staff", { email: email.toUpperCase(), name: "Nieuwe onderzoeker", roles: [{ pilot: key, role: "researcher" }] });
+    const created = await call(a, "POST", "/api/v1/staff", {
+      email: email.toUpperCase(),
+      name: "Nieuwe onderzoeker",
+      roles: [{ pilot: key, role: "researcher" }],
+    });
     expect(created.status).toBe(201);
     const user = (await created.json()) as { id: number; email: string; roles: unknown[] };
     expect(user).toMatchObject({ email, roles: [{ pilot: key, role: "researcher" }] });
@@ -30,7 +38,12 @@ describe("setting up the study", () => {
     // settings of a new pilot can be changed right away (its defaults only name existing instruments)
     expect((await call(r, "PUT", `/api/v1/pilots/${key}/settings`, { senderName: "Vragenlijst" })).status).toBe(200);
     expect((await call(r, "GET", `/api/v1/pilots/${other.pilot.key}/participants`)).status).toBe(403);
-    const audits = (await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, `staff:${user.id}`))).map((x) => x.action);
+    const audits = (
+      await db()
+        .select()
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.target, `staff:${user.id}`))
+    ).map((x) => x.action);
     expect(audits).toContain("staff.create");
   });
 
@@ -40,17 +53,27 @@ describe("setting up the study", () => {
     const p2 = await makePilot();
     const u = await staffUser({ roles: [{ role: "researcher", pilotId: p1.pilot.id }] });
     const s = await sessionFor(u.id);
-    const res = await call(a, "PUT", `/api/v1/staff/${u.id}/roles`, { roles: [{ pilot: p2.pilot.key, role: "coordinator" }] });
+    const res = await call(a, "PUT", `/api/v1/staff/${u.id}/roles`, {
+      roles: [{ pilot: p2.pilot.key, role: "coordinator" }],
+    });
     expect(res.status).toBe(200);
     expect((await call(s, "GET", `/api/v1/pilots/${p1.pilot.key}/participants`)).status).toBe(403);
     expect((await call(s, "GET", `/api/v1/pilots/${p2.pilot.key}/participants`)).status).toBe(200);
-    for (const roles of [[{ pilot: "nope", role: "researcher" }], [{ pilot: null, role: "researcher" }], [{ pilot: p1.pilot.key, role: "project_coordinator" }], [{ pilot: p1.pilot.key, role: "admin" }]]) {
+    for (const roles of [
+      [{ pilot: "nope", role: "researcher" }],
+      [{ pilot: null, role: "researcher" }],
+      [{ pilot: p1.pilot.key, role: "project_coordinator" }],
+      [{ pilot: p1.pilot.key, role: "admin" }],
+    ]) {
       expect((await call(a, "PUT", `/api/v1/staff/${u.id}/roles`, { roles })).status, JSON.stringify(roles)).toBe(400);
     }
     // nothing changed by the refused requests
     expect((await call(s, "GET", `/api/v1/pilots/${p2.pilot.key}/participants`)).status).toBe(200);
     expect((await call(a, "PUT", "/api/v1/staff/999999/roles", { roles: [] })).status).toBe(404);
-    expect((await call(s, "PUT", `/api/v1/staff/${u.id}/roles`, { roles: [{ pilot: null, role: "project_coordinator" }] })).status).toBe(403);
+    expect(
+      (await call(s, "PUT", `/api/v1/staff/${u.id}/roles`, { roles: [{ pilot: null, role: "project_coordinator" }] }))
+        .status,
+    ).toBe(403);
   });
 
   it("disabling a user ends her sessions, pending links and tokens at once", async () => {

@@ -9,9 +9,15 @@ import { sinkFor, uniqueDomain } from "../mail/sink";
 import { KIOSK_IDLE_MS } from "../../worker/staff/assisted";
 import { call, sessionFor, staffUser, type TestPrincipal } from "./support";
 
-const youthGet = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });
+const youthGet = (path: string) =>
+  exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });
 const youthPost = (path: string, fields: Record<string, string>) =>
-  exports.default.fetch(`http://questionnaire.localhost${path}`, { method: "POST", body: new URLSearchParams(fields), headers: { "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" });
+  exports.default.fetch(`http://questionnaire.localhost${path}`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    redirect: "manual",
+  });
 const linkOf = (text: string) => /\/q\/[A-Za-z0-9_-]{43}/.exec(text)![0];
 const press = () => crypto.randomUUID().replace(/-/g, "").slice(0, 22);
 
@@ -40,7 +46,11 @@ async function youth(prefix: string) {
   return { sink, p, occ, base: `/staff/pilots/${pilotKey}/youths/${encodeURIComponent(p.code)}` };
 }
 const auditOf = async (code: string) =>
-  (await env.DB.prepare("SELECT action, actor_id, details FROM audit_log WHERE target = ? ORDER BY id").bind(code).all<{ action: string; actor_id: string; details: string }>()).results;
+  (
+    await env.DB.prepare("SELECT action, actor_id, details FROM audit_log WHERE target = ? ORDER BY id")
+      .bind(code)
+      .all<{ action: string; actor_id: string; details: string }>()
+  ).results;
 
 describe("links: see, re-send, revoke", () => {
   it("the links page lists her open questionnaire; coordinators may not open it", async () => {
@@ -51,7 +61,9 @@ describe("links: see, re-send, revoke", () => {
     expect(html).toContain(`data-occasion="${y.occ.occasion.id}"`);
     expect(html).toContain('name="press"');
     expect((await call(coordinator, "GET", `${y.base}/links`)).status).toBe(403);
-    expect((await call(coordinator, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: press() }))).status).toBe(403);
+    expect(
+      (await call(coordinator, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: press() }))).status,
+    ).toBe(403);
   });
 
   it("re-send: her current link once per press, through the outbox, audited", async () => {
@@ -61,27 +73,42 @@ describe("links: see, re-send, revoke", () => {
     expect(first.status).toBe(303);
     expect(first.headers.get("location")).toContain("/links?done=resent");
     // the same press again (a double click, a reloaded post): nothing more
-    expect((await call(researcher, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: id }))).status).toBe(303);
+    expect((await call(researcher, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: id }))).status).toBe(
+      303,
+    );
     const { messages } = await y.sink.messages();
     expect(messages).toHaveLength(1);
     expect(linkOf(messages[0]!.text)).toBe(y.occ.path);
     expect(messages[0]!.text).toContain("Hier is je link naar de vragenlijst nog een keer.");
-    const rows = (await env.DB.prepare("SELECT kind, status FROM outbox WHERE participant_id = ?").bind(y.p.id).all()).results;
+    const rows = (await env.DB.prepare("SELECT kind, status FROM outbox WHERE participant_id = ?").bind(y.p.id).all())
+      .results;
     expect(rows).toEqual([{ kind: "resend", status: "sent" }]);
     expect((await auditOf(y.p.code)).map((a) => a.action)).toEqual(["link.resend"]);
     // a new press sends again
     await call(researcher, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: press() }));
     expect((await y.sink.messages()).messages).toHaveLength(2);
-    expect((await call(researcher, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: "short" }))).status).toBe(400);
+    expect(
+      (await call(researcher, "POST", `${y.base}/links/resend`, new URLSearchParams({ press: "short" }))).status,
+    ).toBe(400);
   });
 
   it("revoke + new: the old link shows the kind page, the new one works; once per press", async () => {
     const y = await youth("revoke");
-    expect((await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: press() }))).status).toBe(400); // not confirmed
+    expect(
+      (await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: press() }))).status,
+    ).toBe(400); // not confirmed
     const id = press();
-    expect((await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: id, confirm: "1" }))).status).toBe(303);
-    expect((await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: id, confirm: "1" }))).status).toBe(303);
-    const gen = await env.DB.prepare("SELECT link_generation FROM occasions WHERE id = ?").bind(y.occ.occasion.id).first<number>("link_generation");
+    expect(
+      (await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: id, confirm: "1" })))
+        .status,
+    ).toBe(303);
+    expect(
+      (await call(researcher, "POST", `${y.base}/links/revoke`, new URLSearchParams({ press: id, confirm: "1" })))
+        .status,
+    ).toBe(303);
+    const gen = await env.DB.prepare("SELECT link_generation FROM occasions WHERE id = ?")
+      .bind(y.occ.occasion.id)
+      .first<number>("link_generation");
     expect(gen).toBe(2);
     const { messages } = await y.sink.messages();
     expect(messages).toHaveLength(1);
@@ -103,7 +130,12 @@ describe("links: see, re-send, revoke", () => {
 
   it("changing her e-mail address revokes her open links; the next message carries a new one", async () => {
     const y = await youth("addr");
-    const res = await call(researcher, "PATCH", `/api/v1/pilots/${pilotKey}/participants/${encodeURIComponent(y.p.code)}`, { email: y.sink.address("new") });
+    const res = await call(
+      researcher,
+      "PATCH",
+      `/api/v1/pilots/${pilotKey}/participants/${encodeURIComponent(y.p.code)}`,
+      { email: y.sink.address("new") },
+    );
     expect(res.status).toBe(200);
     const old = await youthGet(y.occ.path);
     expect(old.status).toBe(404);
@@ -120,7 +152,12 @@ describe("links: see, re-send, revoke", () => {
 describe("kiosk", () => {
   async function openKiosk(prefix: string) {
     const y = await youth(prefix);
-    const res = await call(researcher, "POST", `${y.base}/kiosk`, new URLSearchParams({ occasion: String(y.occ.occasion.id) }));
+    const res = await call(
+      researcher,
+      "POST",
+      `${y.base}/kiosk`,
+      new URLSearchParams({ occasion: String(y.occ.occasion.id) }),
+    );
     expect(res.status).toBe(303);
     const path = res.headers.get("location")!;
     expect(path).toMatch(/^\/k\/[A-Za-z0-9_-]{43}$/);
@@ -141,12 +178,20 @@ describe("kiosk", () => {
     const sent = await youthPost(k.path, { [`v.${fv}.persoonlijk`]: "6", [`v.${fv}.gezin`]: "7" });
     expect(sent.status).toBe(303);
     expect(sent.headers.get("location")).toMatch(/^\/k\/ended/);
-    const rows = (await env.DB.prepare("SELECT item_key, value, mode, entered_by FROM responses WHERE occasion_id = ? ORDER BY item_key").bind(k.occ.occasion.id).all()).results;
+    const rows = (
+      await env.DB.prepare(
+        "SELECT item_key, value, mode, entered_by FROM responses WHERE occasion_id = ? ORDER BY item_key",
+      )
+        .bind(k.occ.occasion.id)
+        .all()
+    ).results;
     expect(rows).toEqual([
       { item_key: "gezin", value: 7, mode: "kiosk", entered_by: researcherId },
       { item_key: "persoonlijk", value: 6, mode: "kiosk", entered_by: researcherId },
     ]);
-    expect(await env.DB.prepare("SELECT status FROM occasions WHERE id = ?").bind(k.occ.occasion.id).first("status")).toBe("completed");
+    expect(
+      await env.DB.prepare("SELECT status FROM occasions WHERE id = ?").bind(k.occ.occasion.id).first("status"),
+    ).toBe("completed");
     // Back (or a reload) after the submit: the empty page, not her questionnaire.
     const back = await youthGet(k.path);
     expect(back.status).toBe(303);
@@ -155,7 +200,10 @@ describe("kiosk", () => {
     expect(endedPage.status).toBe(200);
     expect(await endedPage.text()).toContain("Deze pagina is gesloten");
     const trail = await auditOf(k.p.code);
-    expect(trail.map((a) => [a.action, a.actor_id])).toEqual([["kiosk.open", `staff:${researcherId}`], ["answers.kiosk", `staff:${researcherId}`]]);
+    expect(trail.map((a) => [a.action, a.actor_id])).toEqual([
+      ["kiosk.open", `staff:${researcherId}`],
+      ["answers.kiosk", `staff:${researcherId}`],
+    ]);
     // the page's script clears the screen after the idle time
     const js = await (await youthGet("/k/kiosk.js")).text();
     expect(js).toContain(String(KIOSK_IDLE_MS));
@@ -164,15 +212,23 @@ describe("kiosk", () => {
 
   it("a kiosk page left open past its timeout: a clear page, nothing stored", async () => {
     const k = await openKiosk("kidle");
-    await env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ? WHERE occasion_id = ?").bind(Date.now() - KIOSK_IDLE_MS - 1_000, k.occ.occasion.id).run();
+    await env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ? WHERE occasion_id = ?")
+      .bind(Date.now() - KIOSK_IDLE_MS - 1_000, k.occ.occasion.id)
+      .run();
     const fv = frequentVersionIds(versions)[0]!;
     const late = await youthPost(k.path, { [`v.${fv}.persoonlijk`]: "3" });
     expect(late.status).toBe(303);
     expect(late.headers.get("location")).toMatch(/^\/k\/ended/);
     expect((await youthGet(k.path)).status).toBe(303);
     expect((await youthPost(`${k.path}/alive`, {})).status).toBe(404);
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM responses WHERE occasion_id = ?").bind(k.occ.occasion.id).first("n"))).toBe(0);
-    expect(await env.DB.prepare("SELECT status FROM occasions WHERE id = ?").bind(k.occ.occasion.id).first("status")).toBe("open");
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM responses WHERE occasion_id = ?")
+        .bind(k.occ.occasion.id)
+        .first("n"),
+    ).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT status FROM occasions WHERE id = ?").bind(k.occ.occasion.id).first("status"),
+    ).toBe("open");
     // unknown or malformed kiosk tokens: the same empty page
     expect((await youthGet("/k/nope")).status).toBe(303);
     expect((await youthGet(`/k/${"A".repeat(43)}`)).status).toBe(303);
@@ -180,9 +236,15 @@ describe("kiosk", () => {
 
   it("coordinators cannot open a kiosk; a closed questionnaire cannot be opened", async () => {
     const y = await youth("kroles");
-    expect((await call(coordinator, "POST", `${y.base}/kiosk`, new URLSearchParams({ occasion: String(y.occ.occasion.id) }))).status).toBe(403);
+    expect(
+      (await call(coordinator, "POST", `${y.base}/kiosk`, new URLSearchParams({ occasion: String(y.occ.occasion.id) })))
+        .status,
+    ).toBe(403);
     await env.DB.prepare("UPDATE occasions SET status = 'missed' WHERE id = ?").bind(y.occ.occasion.id).run();
-    expect((await call(researcher, "POST", `${y.base}/kiosk`, new URLSearchParams({ occasion: String(y.occ.occasion.id) }))).status).toBe(409);
+    expect(
+      (await call(researcher, "POST", `${y.base}/kiosk`, new URLSearchParams({ occasion: String(y.occ.occasion.id) })))
+        .status,
+    ).toBe(409);
   });
 });
 
@@ -193,19 +255,42 @@ describe("phone entry", () => {
     expect(form.status).toBe(200);
     const fv = frequentVersionIds(versions)[0]!;
     expect(await form.text()).toContain(`name="v.${fv}.persoonlijk"`);
-    const bad = await call(researcher, "POST", `${y.base}/phone/${y.occ.occasion.id}`, new URLSearchParams({ [`v.${fv}.persoonlijk`]: "11" }));
+    const bad = await call(
+      researcher,
+      "POST",
+      `${y.base}/phone/${y.occ.occasion.id}`,
+      new URLSearchParams({ [`v.${fv}.persoonlijk`]: "11" }),
+    );
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('aria-invalid="true"');
     const empty = await call(researcher, "POST", `${y.base}/phone/${y.occ.occasion.id}`, new URLSearchParams({}));
     expect(empty.status).toBe(400);
-    const ok = await call(researcher, "POST", `${y.base}/phone/${y.occ.occasion.id}`, new URLSearchParams({ [`v.${fv}.persoonlijk`]: "4" }));
+    const ok = await call(
+      researcher,
+      "POST",
+      `${y.base}/phone/${y.occ.occasion.id}`,
+      new URLSearchParams({ [`v.${fv}.persoonlijk`]: "4" }),
+    );
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toContain("/links?done=phone");
-    const rows = (await env.DB.prepare("SELECT item_key, value, mode, entered_by FROM responses WHERE occasion_id = ?").bind(y.occ.occasion.id).all()).results;
+    const rows = (
+      await env.DB.prepare("SELECT item_key, value, mode, entered_by FROM responses WHERE occasion_id = ?")
+        .bind(y.occ.occasion.id)
+        .all()
+    ).results;
     expect(rows).toEqual([{ item_key: "persoonlijk", value: 4, mode: "phone", entered_by: researcherId }]);
     expect((await auditOf(y.p.code)).map((a) => a.action)).toEqual(["answers.phone"]);
     // entered twice (two tabs): the second stores nothing
-    expect((await call(researcher, "POST", `${y.base}/phone/${y.occ.occasion.id}`, new URLSearchParams({ [`v.${fv}.persoonlijk`]: "9" }))).status).toBe(409);
+    expect(
+      (
+        await call(
+          researcher,
+          "POST",
+          `${y.base}/phone/${y.occ.occasion.id}`,
+          new URLSearchParams({ [`v.${fv}.persoonlijk`]: "9" }),
+        )
+      ).status,
+    ).toBe(409);
     expect((await call(coordinator, "GET", `${y.base}/phone/${y.occ.occasion.id}`)).status).toBe(403);
   });
 });

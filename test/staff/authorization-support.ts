@@ -13,7 +13,17 @@ import { makePilot, uniqueKey } from "../support/fixtures";
 import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "./support";
 
 /** Routes anyone may call: youth pages, assets, the API description and the sign-in steps. */
-export const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/static\//, /^\/q\//, /^\/p\//, /^\/k\//, /^\/api\/v1\/openapi\.json$/, /^\/staff\/sign-in$/, /^\/staff\/auth\/:token$/];
+export const PUBLIC = [
+  /^\/$/,
+  /^\/healthz$/,
+  /^\/static\//,
+  /^\/q\//,
+  /^\/p\//,
+  /^\/k\//,
+  /^\/api\/v1\/openapi\.json$/,
+  /^\/staff\/sign-in$/,
+  /^\/staff\/auth\/:token$/,
+];
 /** Workspace pages follow the API's rules. */
 export const PAGE_ACCESS: Record<string, Access> = {
   "GET /staff": "any",
@@ -75,7 +85,10 @@ export const PAGE_ACCESS: Record<string, Access> = {
  * routes of their own, with the researchers' access; coordinators and the project coordinator get 403. (The
  * raw staff forms, API and page, are "write" routes in the walk already.)
  */
-export const WITH_COMMENTS: { method: string; path: string }[] = ["answers.csv", "report.html"].map((f) => ({ method: "GET", path: `/api/v1/pilots/:pilot/summary/${f}?comments=1` }));
+export const WITH_COMMENTS: { method: string; path: string }[] = ["answers.csv", "report.html"].map((f) => ({
+  method: "GET",
+  path: `/api/v1/pilots/:pilot/summary/${f}?comments=1`,
+}));
 for (const r of WITH_COMMENTS) PAGE_ACCESS[`${r.method} ${r.path}`] = "write";
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 export const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);
@@ -91,15 +104,35 @@ export const staffRoutes: Route[] = (() => {
   }
   return out;
 })();
-export const accessOf = (r: Route): Access | undefined => PAGE_ACCESS[`${r.method} ${r.path}`] ?? OPERATIONS.find((o) => o.method.toUpperCase() === r.method && o.path === r.path)?.access;
+export const accessOf = (r: Route): Access | undefined =>
+  PAGE_ACCESS[`${r.method} ${r.path}`] ??
+  OPERATIONS.find((o) => o.method.toUpperCase() === r.method && o.path === r.path)?.access;
 
-export type World = { own: { key: string; code: string }; foreign: { key: string; code: string }; principals: Record<string, TestPrincipal> };
+export type World = {
+  own: { key: string; code: string };
+  foreign: { key: string; code: string };
+  principals: Record<string, TestPrincipal>;
+};
 
 function concrete(path: string, pilot: { key: string; code: string }) {
-  return path.replace(/:([A-Za-z_]+)/g, (_m, name: string) => (name === "pilot" ? pilot.key : name === "code" ? pilot.code : name === "form" ? "risl" : name === "key" ? "welzijn" : "999999"));
+  return path.replace(/:([A-Za-z_]+)/g, (_m, name: string) =>
+    name === "pilot"
+      ? pilot.key
+      : name === "code"
+        ? pilot.code
+        : name === "form"
+          ? "risl"
+          : name === "key"
+            ? "welzijn"
+            : "999999",
+  );
 }
-export const send = (p: TestPrincipal | null, r: Route, pilot: { key: string; code: string }, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) =>
-  call(p, r.method, concrete(r.path, pilot), r.method === "GET" ? undefined : {}, opts);
+export const send = (
+  p: TestPrincipal | null,
+  r: Route,
+  pilot: { key: string; code: string },
+  opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+) => call(p, r.method, concrete(r.path, pilot), r.method === "GET" ? undefined : {}, opts);
 
 /** Two pilots with a youth each and one principal per role (a session each, and a researcher token). */
 export async function makeWorld(): Promise<World> {
@@ -107,7 +140,9 @@ export async function makeWorld(): Promise<World> {
   const mk = async () => {
     const { pilot } = await makePilot();
     const code = uniqueKey("AZ-");
-    await getDb(env.DB).insert(schema.participants).values({ pilotId: pilot.id, code, pilotStartDate: today, consentBy: "guardian", consentDate: today });
+    await getDb(env.DB)
+      .insert(schema.participants)
+      .values({ pilotId: pilot.id, code, pilotStartDate: today, consentBy: "guardian", consentDate: today });
     return { pilot, code };
   };
   const a = await mk();
@@ -130,9 +165,20 @@ export async function makeWorld(): Promise<World> {
 }
 
 export const PILOT_SCOPED = ["researcher", "coordinator", "researcherToken"] as const;
-export const roleOf = (name: string) => (name.startsWith("researcher") ? "researcher" : name.startsWith("coordinator") ? "coordinator" : name === "projectCoordinator" ? "project_coordinator" : "admin");
+export const roleOf = (name: string) =>
+  name.startsWith("researcher")
+    ? "researcher"
+    : name.startsWith("coordinator")
+      ? "coordinator"
+      : name === "projectCoordinator"
+        ? "project_coordinator"
+        : "admin";
 
-export function expected(access: Access | undefined, principal: string, own: boolean): "allowed" | "forbidden" | "unknown" {
+export function expected(
+  access: Access | undefined,
+  principal: string,
+  own: boolean,
+): "allowed" | "forbidden" | "unknown" {
   const role = roleOf(principal);
   if (role === "admin") return "allowed";
   if (access === undefined) return "unknown";
@@ -143,4 +189,3 @@ export function expected(access: Access | undefined, principal: string, own: boo
   if (access === "read") return "allowed";
   return role === "researcher" ? "allowed" : "forbidden";
 }
-

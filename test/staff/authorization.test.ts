@@ -4,7 +4,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../worker/staff/openapi";
 import {
-  accessOf, expected, makeWorld, NOT_WALKED_SIGNED_IN, PILOT_SCOPED, send, staffRoutes, WITH_COMMENTS, type World,
+  accessOf,
+  expected,
+  makeWorld,
+  NOT_WALKED_SIGNED_IN,
+  PILOT_SCOPED,
+  send,
+  staffRoutes,
+  WITH_COMMENTS,
+  type World,
 } from "./authorization-support";
 import { call } from "./support";
 
@@ -16,13 +24,24 @@ beforeAll(async () => {
 describe("authorisation matrix", () => {
   it("finds the staff routes of every domain", () => {
     const paths = staffRoutes.map((r) => `${r.method} ${r.path}`);
-    expect(paths).toEqual(expect.arrayContaining(["GET /api/v1/pilots/:pilot/participants", "POST /api/v1/tokens", "GET /staff/pilots/:pilot", "GET /api/v1/pilots/:pilot/summary/indicators.csv"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "GET /api/v1/pilots/:pilot/participants",
+        "POST /api/v1/tokens",
+        "GET /staff/pilots/:pilot",
+        "GET /api/v1/pilots/:pilot/summary/indicators.csv",
+      ]),
+    );
     expect(staffRoutes.length).toBeGreaterThan(30);
     // every /api/v1 route of this domain is registered with an access level
     for (const o of OPERATIONS) expect(paths).toContain(`${o.method.toUpperCase()} ${o.path}`);
     // the free-text variants walked below are real routes; the raw staff forms are researchers' routes
     for (const r of WITH_COMMENTS) expect(paths).toContain(`${r.method} ${r.path.split("?")[0]}`);
-    for (const r of ["GET /api/v1/pilots/:pilot/participants/:code/forms/:form", "GET /staff/pilots/:pilot/youths/:code/forms/:form"]) expect(accessOf({ method: "GET", path: r.slice(4) }), r).toBe("write");
+    for (const r of [
+      "GET /api/v1/pilots/:pilot/participants/:code/forms/:form",
+      "GET /staff/pilots/:pilot/youths/:code/forms/:form",
+    ])
+      expect(accessOf({ method: "GET", path: r.slice(4) }), r).toBe("write");
   });
 
   it("anonymous callers get 401 on every staff route", async () => {
@@ -34,7 +53,9 @@ describe("authorisation matrix", () => {
     expect(failures).toEqual([]);
   });
 
-  it("every role × own/foreign pilot × route: foreign pilots are 403, roles get exactly their access", { timeout: 600_000 }, async () => {
+  it("every role × own/foreign pilot × route: foreign pilots are 403, roles get exactly their access", {
+    timeout: 600_000,
+  }, async () => {
     const failures: string[] = [];
     let checked = 0;
     // Principals walk in parallel (each one's requests in order) to keep the matrix quick on two cores.
@@ -48,7 +69,8 @@ describe("authorisation matrix", () => {
             checked++;
             const access = accessOf(r);
             let want = expected(access, name, own);
-            if (want === "unknown" && pilotScoped && !own && (PILOT_SCOPED as readonly string[]).includes(name)) want = "forbidden";
+            if (want === "unknown" && pilotScoped && !own && (PILOT_SCOPED as readonly string[]).includes(name))
+              want = "forbidden";
             const where = `${p.label} ${own ? "own" : "foreign"}: ${r.method} ${r.path} → ${res.status}`;
             if (res.status === 401) failures.push(`${where} (authenticated principal refused)`);
             else if (want === "forbidden" && res.status !== 403) failures.push(`${where} (want 403)`);
@@ -64,7 +86,9 @@ describe("authorisation matrix", () => {
   });
 
   it("a full recompute is a write-role action: coordinators and the project coordinator get 403 with the API error, researchers and admins recompute", async () => {
-    expect(OPERATIONS.find((o) => o.method === "post" && o.path === "/api/v1/pilots/:pilot/recompute")?.access).toBe("write");
+    expect(OPERATIONS.find((o) => o.method === "post" && o.path === "/api/v1/pilots/:pilot/recompute")?.access).toBe(
+      "write",
+    );
     const path = `/api/v1/pilots/${world.own.key}/recompute`;
     for (const name of ["coordinator", "projectCoordinator"]) {
       const res = await call(world.principals[name]!, "POST", path, {});
@@ -77,7 +101,8 @@ describe("authorisation matrix", () => {
       expect(await res.json(), name).toMatchObject({ pilot: world.own.key });
     }
     // another pilot's researcher: 403 as before
-    expect((await call(world.principals.researcher!, "POST", `/api/v1/pilots/${world.foreign.key}/recompute`, {})).status).toBe(403);
+    expect(
+      (await call(world.principals.researcher!, "POST", `/api/v1/pilots/${world.foreign.key}/recompute`, {})).status,
+    ).toBe(403);
   });
-
 });

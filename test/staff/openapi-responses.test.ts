@@ -26,7 +26,14 @@ const findOp = (method: Operation["method"], path: string) => {
   return o;
 };
 
-type ErrorBody = { error: { code: string; message: string; requestId: string; details?: { path: string; message: string; code: string }[] } };
+type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    requestId: string;
+    details?: { path: string; message: string; code: string }[];
+  };
+};
 
 describe("response descriptions", () => {
   it("every registered operation describes its answer: a response schema for JSON, a content type for downloads", () => {
@@ -39,20 +46,34 @@ describe("response descriptions", () => {
       expect(successStatuses(o).length, keyOf(o)).toBeGreaterThan(0);
     }
     // The exceptions name real operations that still lack a schema.
-    for (const k of Object.keys(UNDESCRIBED)) expect(json.some((o) => keyOf(o) === k && !o.response), k).toBe(true);
-    expect(OPERATIONS.filter((o) => o.produces).map(keyOf).sort()).toEqual(
+    for (const k of Object.keys(UNDESCRIBED))
+      expect(
+        json.some((o) => keyOf(o) === k && !o.response),
+        k,
+      ).toBe(true);
+    expect(
+      OPERATIONS.filter((o) => o.produces)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(
       [
         "GET /api/v1/admin/archive",
         ...["codes.csv", "comments/coded.csv"].map((f) => `GET /api/v1/pilots/:pilot/${f}`),
-        ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
-        ...["answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R"].map((f) => `GET /api/v1/pilots/:pilot/summary/${f}`),
+        ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map(
+          (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
+        ),
+        ...["answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R"].map(
+          (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
+        ),
         ...["participants", "measurements"].map((k) => `GET /api/v1/pilots/:pilot/imports/${k}/template.csv`),
       ].sort(),
     );
   });
 
   it("creates answer 201, imports 200 or 201, everything else 200", () => {
-    const created = OPERATIONS.filter((o) => successStatuses(o).includes(201)).map((o) => `${keyOf(o)} ${successStatuses(o).join("|")}`);
+    const created = OPERATIONS.filter((o) => successStatuses(o).includes(201)).map(
+      (o) => `${keyOf(o)} ${successStatuses(o).join("|")}`,
+    );
     expect(created.sort()).toEqual(
       [
         "POST /api/v1/admin/archive/restore 201",
@@ -72,7 +93,9 @@ describe("response descriptions", () => {
     const res = await exports.default.fetch(`${BASE}/api/v1/openapi.json`);
     expect(res.status).toBe(200);
     type Content = Record<string, { schema: Record<string, unknown> }>;
-    const doc = (await res.json()) as { paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Content }> }>> };
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Content }> }>>;
+    };
     for (const o of OPERATIONS) {
       const described = doc.paths[toOpenApiPath(o.path)]?.[o.method];
       expect(described, keyOf(o)).toBeDefined();
@@ -82,16 +105,27 @@ describe("response descriptions", () => {
         const content = described!.responses[s]!.content;
         if (o.produces) {
           // the archive (gzip) and the workbook (xlsx) are binary; CSV, HTML and syntax are text
-          expect(content, keyOf(o)).toEqual({ [o.produces]: { schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" } } });
+          expect(content, keyOf(o)).toEqual({
+            [o.produces]: {
+              schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" },
+            },
+          });
         } else if (o.response) {
           const schema = content?.["application/json"]?.schema;
           expect(schema, `${keyOf(o)} ${s}`).toBeDefined();
-          expect(schema!.type === "object" || Array.isArray(schema!.anyOf) || Array.isArray(schema!.oneOf), keyOf(o)).toBe(true);
+          expect(
+            schema!.type === "object" || Array.isArray(schema!.anyOf) || Array.isArray(schema!.oneOf),
+            keyOf(o),
+          ).toBe(true);
         }
       }
     }
     // Strict objects say so, and nullable fields are nullable rather than optional.
-    const me = doc.paths["/api/v1/me"]!.get!.responses["200"]!.content!["application/json"]!.schema as { additionalProperties: unknown; required: string[]; properties: Record<string, unknown> };
+    const me = doc.paths["/api/v1/me"]!.get!.responses["200"]!.content!["application/json"]!.schema as {
+      additionalProperties: unknown;
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(me.additionalProperties).toBe(false);
     expect(me.required).toContain("email");
     expect(me.properties.email).toEqual({ anyOf: [{ type: "string" }, { type: "null" }] });
@@ -107,27 +141,52 @@ describe("response descriptions", () => {
       if (res.status >= 300) failures.push(`${method} ${path} → ${res.status} ${await res.text()}`);
       else await res.body?.cancel();
     };
-    for (const path of ["/api/v1/me", "/api/v1/pilots", "/api/v1/tokens", "/api/v1/staff", "/api/v1/audit?limit=500", "/api/v1/instruments", "/api/v1/instruments/gcir"]) await check("GET", path);
+    for (const path of [
+      "/api/v1/me",
+      "/api/v1/pilots",
+      "/api/v1/tokens",
+      "/api/v1/staff",
+      "/api/v1/audit?limit=500",
+      "/api/v1/instruments",
+      "/api/v1/instruments/gcir",
+    ])
+      await check("GET", path);
     for (const { key } of DEMO_PILOTS) {
-      const participants = (await (await call(admin, "GET", `/api/v1/pilots/${key}/participants`)).json()) as { participants: { code: string }[] };
+      const participants = (await (await call(admin, "GET", `/api/v1/pilots/${key}/participants`)).json()) as {
+        participants: { code: string }[];
+      };
       expect(participants.participants.length, key).toBeGreaterThan(0);
-      for (const o of OPERATIONS.filter((x) => x.method === "get" && x.path.startsWith("/api/v1/pilots/:pilot/") && !x.path.includes(":code"))) await check("GET", o.path.replace(":pilot", key));
-      for (const { code } of participants.participants) await check("GET", `/api/v1/pilots/${key}/participants/${code}`);
+      for (const o of OPERATIONS.filter(
+        (x) => x.method === "get" && x.path.startsWith("/api/v1/pilots/:pilot/") && !x.path.includes(":code"),
+      ))
+        await check("GET", o.path.replace(":pilot", key));
+      for (const { code } of participants.participants)
+        await check("GET", `/api/v1/pilots/${key}/participants/${code}`);
       await check("POST", `/api/v1/pilots/${key}/reminder-runs`, { dryRun: true });
     }
     expect(failures).toEqual([]);
   });
 
   it("matches request paths to operations: parameters take one segment, static segments win", () => {
-    expect(pathRegex("/api/v1/pilots/:pilot/participants/:code").test("/api/v1/pilots/fier/participants/Y-1")).toBe(true);
-    expect(pathRegex("/api/v1/pilots/:pilot/participants/:code").test("/api/v1/pilots/fier/participants/Y-1/withdraw")).toBe(false);
+    expect(pathRegex("/api/v1/pilots/:pilot/participants/:code").test("/api/v1/pilots/fier/participants/Y-1")).toBe(
+      true,
+    );
+    expect(
+      pathRegex("/api/v1/pilots/:pilot/participants/:code").test("/api/v1/pilots/fier/participants/Y-1/withdraw"),
+    ).toBe(false);
     expect(pathRegex("/api/v1/tokens/:id{[0-9]+}").test("/api/v1/tokens/12")).toBe(true);
     expect(pathRegex("/api/v1/tokens/:id{[0-9]+}").test("/api/v1/tokens/ab")).toBe(false);
-    expect(matchOperation("GET", "/api/v1/pilots/fier/participants/Y-1")?.path).toBe("/api/v1/pilots/:pilot/participants/:code");
-    expect(matchOperation("POST", "/api/v1/pilots/fier/participants/Y-1/withdraw")?.path).toBe("/api/v1/pilots/:pilot/participants/:code/withdraw");
+    expect(matchOperation("GET", "/api/v1/pilots/fier/participants/Y-1")?.path).toBe(
+      "/api/v1/pilots/:pilot/participants/:code",
+    );
+    expect(matchOperation("POST", "/api/v1/pilots/fier/participants/Y-1/withdraw")?.path).toBe(
+      "/api/v1/pilots/:pilot/participants/:code/withdraw",
+    );
     expect(matchOperation("POST", "/api/v1/instruments/import")?.path).toBe("/api/v1/instruments/import");
     expect(matchOperation("GET", "/api/v1/instruments/gcir")?.path).toBe("/api/v1/instruments/:key");
-    expect(matchOperation("GET", "/api/v1/pilots/fier/summary/summary.json")?.path).toBe("/api/v1/pilots/:pilot/summary/summary.json");
+    expect(matchOperation("GET", "/api/v1/pilots/fier/summary/summary.json")?.path).toBe(
+      "/api/v1/pilots/:pilot/summary/summary.json",
+    );
     expect(matchOperation("DELETE", "/api/v1/me")).toBeUndefined();
     expect(matchOperation("GET", "/api/v1/openapi.json")).toBeUndefined();
   });
@@ -157,7 +216,11 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     const me = findOp("get", "/api/v1/me");
     expect((await call(admin, "GET", "/api/v1/me")).status).toBe(200);
 
-    swap(me, "response", z.strictObject({ type: z.string(), id: z.string(), isAdmin: z.boolean(), roles: z.array(z.unknown()) }));
+    swap(
+      me,
+      "response",
+      z.strictObject({ type: z.string(), id: z.string(), isAdmin: z.boolean(), roles: z.array(z.unknown()) }),
+    );
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const res = await call(admin, "GET", "/api/v1/me");
     expect(res.status).toBe(500);
@@ -169,7 +232,12 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     expect(body.error.details![0]!.message).toContain("email");
     const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("response_mismatch"));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ event: "response_mismatch", operation: "/api/v1/me", status: 200, requestId: body.error.requestId });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: "response_mismatch",
+      operation: "/api/v1/me",
+      status: 200,
+      requestId: body.error.requestId,
+    });
   });
 
   it("catches a wrong type, a missing field, a null where a value was described, and an undescribed status", async () => {
@@ -199,7 +267,9 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     swap(one, "status", 201);
     const wrongStatus = await call(researcher, "GET", path);
     expect(wrongStatus.status).toBe(500);
-    expect(((await wrongStatus.json()) as ErrorBody).error.details).toEqual([expect.objectContaining({ code: "undescribed_status" })]);
+    expect(((await wrongStatus.json()) as ErrorBody).error.details).toEqual([
+      expect.objectContaining({ code: "undescribed_status" }),
+    ]);
   });
 
   it("checks a download's content type", async () => {
@@ -211,7 +281,9 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const res = await call(researcher, "GET", path);
     expect(res.status).toBe(500);
-    expect(((await res.json()) as ErrorBody).error.details).toEqual([expect.objectContaining({ code: "content_type" })]);
+    expect(((await res.json()) as ErrorBody).error.details).toEqual([
+      expect.objectContaining({ code: "content_type" }),
+    ]);
   });
 
   it("leaves errors alone: a 4xx answer is not checked against the success schema", async () => {
@@ -233,7 +305,13 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     const res = await app.fetch(request(), rest);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ type: "staff", id: `staff:${user.id}`, isAdmin: true, email: user.email, roles: [] });
+    expect(await res.json()).toEqual({
+      type: "staff",
+      id: `staff:${user.id}`,
+      isAdmin: true,
+      email: user.email,
+      roles: [],
+    });
     expect(log.mock.calls.some((c) => String(c[0]).includes("response_mismatch"))).toBe(false);
     // The same app with the binding catches it.
     expect((await app.fetch(request(), { ...rest, VALIDATE_RESPONSES: "1" })).status).toBe(500);

@@ -8,17 +8,26 @@ import { BASE, call, linkIn, mailTo, sessionFor, staffUser } from "./support";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
-const enrolForm = (csrf: string | null, fields: Record<string, string>) => new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields });
+const enrolForm = (csrf: string | null, fields: Record<string, string>) =>
+  new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields });
 
 describe("researcher workspace", () => {
   it("sign in through the mailed link, enrol a youth through the form and see her scheduled occasions", async () => {
     const { pilot } = await makePilot({ settings: { waveInstruments: ["gcir"] } });
     const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
-    await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.200" } });
+    await exports.default.fetch(`${BASE}/staff/sign-in`, {
+      method: "POST",
+      body: new URLSearchParams({ email: user.email }),
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.200" },
+    });
     const link = linkIn((await mailTo(user.email))[0]!.text)!;
     const confirm = await exports.default.fetch(link, { redirect: "manual" });
     expect(await confirm.text()).toContain('id="auth-confirm"');
-    const signedIn = await exports.default.fetch(link, { method: "POST", redirect: "manual", headers: { origin: BASE } });
+    const signedIn = await exports.default.fetch(link, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: BASE },
+    });
     const cookie = /om_staff=[^;]+/.exec(signedIn.headers.get("set-cookie")!)![0];
     const browser = { label: "browser", userId: user.id, email: user.email, csrf: null, headers: { cookie } };
 
@@ -27,12 +36,37 @@ describe("researcher workspace", () => {
     const enrolPage = await call(browser, "GET", `/staff/pilots/${pilot.key}/enrol`);
     expect(enrolPage.status).toBe(200);
     const html = await enrolPage.text();
-    for (const id of ["enrol-form", "code", "pilotStartDate", "consentBy", "selfAge16Plus", "consentDate", "email", "mentorEmail", "enrol-submit"]) expect(html).toContain(`id="${id}"`);
+    for (const id of [
+      "enrol-form",
+      "code",
+      "pilotStartDate",
+      "consentBy",
+      "selfAge16Plus",
+      "consentDate",
+      "email",
+      "mentorEmail",
+      "enrol-submit",
+    ])
+      expect(html).toContain(`id="${id}"`);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     expect(enrolPage.headers.get("content-security-policy")).toContain("default-src 'none'");
 
     const code = uniqueKey("WEB-");
-    const posted = await call(browser, "POST", `/staff/pilots/${pilot.key}/enrol`, enrolForm(csrf, { code, pilotStartDate: today(), consentBy: "self", selfAge16Plus: "1", consentDate: today(), email: `${code.toLowerCase()}@youth.example`, mentorEmail: "" }), { headers: { origin: BASE } });
+    const posted = await call(
+      browser,
+      "POST",
+      `/staff/pilots/${pilot.key}/enrol`,
+      enrolForm(csrf, {
+        code,
+        pilotStartDate: today(),
+        consentBy: "self",
+        selfAge16Plus: "1",
+        consentDate: today(),
+        email: `${code.toLowerCase()}@youth.example`,
+        mentorEmail: "",
+      }),
+      { headers: { origin: BASE } },
+    );
     expect(posted.status).toBe(303);
     expect(posted.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/youths/${code}?enrolled=1`);
     const youth = await call(browser, "GET", posted.headers.get("location")!);
@@ -56,22 +90,38 @@ describe("researcher workspace", () => {
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const url = `/staff/pilots/${pilot.key}/enrol`;
     const code = uniqueKey("F-");
-    const ok = { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" };
+    const ok = {
+      code,
+      pilotStartDate: today(),
+      consentBy: "guardian",
+      consentDate: today(),
+      email: "",
+      mentorEmail: "",
+    };
     expect((await call(s, "POST", url, enrolForm(null, ok), { csrf: false })).status).toBe(403);
     expect((await call(s, "POST", url, enrolForm("forged", ok), { csrf: false })).status).toBe(403);
-    const bad = await call(s, "POST", url, enrolForm(s.csrf, { ...ok, code: "<script>alert(1)</script>" }), { csrf: false });
+    const bad = await call(s, "POST", url, enrolForm(s.csrf, { ...ok, code: "<script>alert(1)</script>" }), {
+      csrf: false,
+    });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
     expect(badHtml).toContain('id="enrol-errors"');
     expect(badHtml).not.toContain("<script>alert(1)</script>");
     expect(badHtml).toContain("&lt;script>alert(1)&lt;/script>"); // escaped inside the value attribute
-    expect((await call(s, "POST", url, enrolForm(s.csrf, { ...ok, consentBy: "self" }), { csrf: false })).status).toBe(400); // no 16+
-    expect((await call(s, "POST", url, enrolForm(s.csrf, { ...ok, pilotStartDate: addDays(today(), 200) }), { csrf: false })).status).toBe(400);
+    expect((await call(s, "POST", url, enrolForm(s.csrf, { ...ok, consentBy: "self" }), { csrf: false })).status).toBe(
+      400,
+    ); // no 16+
+    expect(
+      (await call(s, "POST", url, enrolForm(s.csrf, { ...ok, pilotStartDate: addDays(today(), 200) }), { csrf: false }))
+        .status,
+    ).toBe(400);
     expect((await call(s, "POST", url, enrolForm(s.csrf, ok), { csrf: false })).status).toBe(303);
     const dup = await call(s, "POST", url, enrolForm(s.csrf, ok), { csrf: false });
     expect(dup.status).toBe(409);
     expect(await dup.text()).toContain("Deze code bestaat al");
-    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(1);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(
+      1,
+    );
   });
 
   it("shows youths × occasions with status, filters overdue and left care, and hides the enrol form from coordinators", async () => {
@@ -79,14 +129,36 @@ describe("researcher workspace", () => {
     const coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
     const start = addDays(today(), -20);
     const mk = async (status: "active" | "left_care") => {
-      const [p] = await db().insert(schema.participants).values({ pilotId: pilot.id, code: uniqueKey("O-"), pilotStartDate: start, status, consentBy: "guardian", consentDate: start, leftCareAt: status === "left_care" ? today() : null }).returning();
+      const [p] = await db()
+        .insert(schema.participants)
+        .values({
+          pilotId: pilot.id,
+          code: uniqueKey("O-"),
+          pilotStartDate: start,
+          status,
+          consentBy: "guardian",
+          consentDate: start,
+          leftCareAt: status === "left_care" ? today() : null,
+        })
+        .returning();
       return p!;
     };
     const answered = await mk("active");
     const overdue = await mk("left_care");
     await addHistory(answered.id, versions, start, [6]);
     const opened = Date.now() - 6 * 86_400_000;
-    await db().insert(schema.occasions).values({ participantId: overdue.id, kind: "frequent", seq: 2, dueDate: addDays(start, 14), opensAt: opened, closesAt: Date.now() + 4 * 86_400_000, status: "open", instrumentVersionIds: [] });
+    await db()
+      .insert(schema.occasions)
+      .values({
+        participantId: overdue.id,
+        kind: "frequent",
+        seq: 2,
+        dueDate: addDays(start, 14),
+        opensAt: opened,
+        closesAt: Date.now() + 4 * 86_400_000,
+        status: "open",
+        instrumentVersionIds: [],
+      });
     const all = await call(coordinator, "GET", `/staff/pilots/${pilot.key}`);
     expect(all.status).toBe(200);
     const html = await all.text();
@@ -109,16 +181,28 @@ describe("researcher workspace", () => {
     const { pilot, versions } = await makePilot();
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const start = addDays(today(), -120);
-    const [p] = await db().insert(schema.participants).values({ pilotId: pilot.id, code: uniqueKey("T-"), pilotStartDate: start, consentBy: "guardian", consentDate: start }).returning();
+    const [p] = await db()
+      .insert(schema.participants)
+      .values({
+        pilotId: pilot.id,
+        code: uniqueKey("T-"),
+        pilotStartDate: start,
+        consentBy: "guardian",
+        consentDate: start,
+      })
+      .returning();
     await addHistory(p!.id, versions, start, [3, 4, 5, 6, 7, 8]);
     const [r] = await db().select().from(schema.responses).where(eq(schema.responses.participantId, p!.id)).limit(1);
-    await db().update(schema.responses).set({ comment: '<img src=x onerror="alert(1)">Beter' }).where(eq(schema.responses.id, r!.id));
+    await db()
+      .update(schema.responses)
+      .set({ comment: '<img src=x onerror="alert(1)">Beter' })
+      .where(eq(schema.responses.id, r!.id));
     const res = await call(s, "GET", `/staff/pilots/${pilot.key}/youths/${p!.code}`);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('id="timeline"');
     expect(html).toContain("&lt;img src=x");
-    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain("<img src=x");
     expect(html).toContain('id="plot-welzijn"');
     expect((html.match(/<circle /g) ?? []).length).toBeGreaterThanOrEqual(18); // 6 points × 3 indicators
     expect(html).toMatch(/<svg [^>]*role="img"/);
@@ -136,8 +220,10 @@ describe("researcher workspace", () => {
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const url = `/staff/pilots/${pilot.key}/import`;
     const page = await (await call(s, "GET", url)).text();
-    for (const id of ["import-form", "kind", "file", "import-dry-run", "import-commit"]) expect(page).toContain(`id="${id}"`);
-    const a = uniqueKey("CSV-"), b = uniqueKey("CSV-");
+    for (const id of ["import-form", "kind", "file", "import-dry-run", "import-commit"])
+      expect(page).toContain(`id="${id}"`);
+    const a = uniqueKey("CSV-"),
+      b = uniqueKey("CSV-");
     const header = "participant_code,pilot_start_date,consent_by,consent_date,email,mentor_email";
     const form = (csv: string, action: string, csrf = s.csrf!) => {
       const f = new FormData();
@@ -155,14 +241,20 @@ describe("researcher workspace", () => {
     expect(html).toMatch(/<tr data-line="3">/);
     expect(html).not.toMatch(/<tr data-line="2">/);
     expect((await call(s, "POST", url, form(mixed, "commit"), { csrf: false })).status).toBe(400);
-    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(0);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(
+      0,
+    );
     const good = `${header}\n${a},${today()},guardian,${today()},,\n${b},${today()},self,${today()},,\n`;
     expect((await call(s, "POST", url, form(good, "dry"), { csrf: false })).status).toBe(200);
-    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(0);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(
+      0,
+    );
     const commit = await call(s, "POST", url, form(good, "commit"), { csrf: false });
     expect(commit.status).toBe(201);
     expect(await commit.text()).toContain('data-committed="2"');
-    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(2);
+    expect(await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).toHaveLength(
+      2,
+    );
     expect((await call(s, "POST", url, form(good, "commit", "forged"), { csrf: false })).status).toBe(403);
     const big = await call(s, "POST", url, form(header + "\n" + "x,".repeat(1_100_000), "dry"), { csrf: false });
     expect(big.status).toBe(413);
@@ -172,23 +264,48 @@ describe("researcher workspace", () => {
     const { pilot } = await makePilot();
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const code = uniqueKey("S-");
-    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, { code, pilotStartDate: today(), consent: { by: "guardian", date: today() }, email: `${code.toLowerCase()}@youth.example` });
+    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+      code,
+      pilotStartDate: today(),
+      consent: { by: "guardian", date: today() },
+      email: `${code.toLowerCase()}@youth.example`,
+    });
     const base = `/staff/pilots/${pilot.key}/youths/${code}`;
     const html = await (await call(s, "GET", base)).text();
-    for (const id of ["status-form", "status", "withdraw-form", "withdraw-confirm", "withdraw-submit"]) expect(html).toContain(`id="${id}"`);
-    expect((await call(s, "POST", `${base}/status`, new URLSearchParams({ status: "paused" }), { csrf: false })).status).toBe(403);
-    const paused = await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "paused" }), { csrf: false });
+    for (const id of ["status-form", "status", "withdraw-form", "withdraw-confirm", "withdraw-submit"])
+      expect(html).toContain(`id="${id}"`);
+    expect(
+      (await call(s, "POST", `${base}/status`, new URLSearchParams({ status: "paused" }), { csrf: false })).status,
+    ).toBe(403);
+    const paused = await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "paused" }), {
+      csrf: false,
+    });
     expect(paused.status).toBe(303);
     expect(paused.headers.get("location")).toBe(`${base}?done=updated`);
-    expect((await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "withdrawn" }), { csrf: false })).status).toBe(400);
-    expect((await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf! }), { csrf: false })).status).toBe(400); // not confirmed
+    expect(
+      (
+        await call(s, "POST", `${base}/status`, new URLSearchParams({ _csrf: s.csrf!, status: "withdrawn" }), {
+          csrf: false,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf! }), { csrf: false })).status,
+    ).toBe(400); // not confirmed
     const [before] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
     expect(before!.status).toBe("paused");
-    const w = await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf!, confirm: "1" }), { csrf: false });
+    const w = await call(s, "POST", `${base}/withdraw`, new URLSearchParams({ _csrf: s.csrf!, confirm: "1" }), {
+      csrf: false,
+    });
     expect(w.status).toBe(303);
     const [after] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
     expect(after!.status).toBe("withdrawn");
-    expect(await db().select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, after!.id))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(schema.participantContacts)
+        .where(eq(schema.participantContacts.participantId, after!.id)),
+    ).toHaveLength(0);
     const page = await (await call(s, "GET", `${base}?done=withdrawn`)).text();
     expect(page).toContain('id="status-notice"');
     expect(page).not.toContain('id="withdraw-form"');
@@ -198,12 +315,22 @@ describe("researcher workspace", () => {
     const { pilot } = await makePilot();
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const code = uniqueKey("SF-");
-    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, { code, pilotStartDate: today(), consent: { by: "guardian", date: today() } });
+    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+      code,
+      pilotStartDate: today(),
+      consent: { by: "guardian", date: today() },
+    });
     const base = `/staff/pilots/${pilot.key}/youths/${code}/forms`;
     const risl = await (await call(s, "GET", `${base}/risl`)).text();
     expect((risl.match(/type="radio"/g) ?? []).length).toBe(50 * 3);
     const fields: Record<string, string> = { _csrf: s.csrf! };
-    for (const [part, n] of [["a6", 5], ["signals", 27], ["risks", 12], ["protective", 6]] as const) for (let i = 1; i <= n; i++) fields[`${part}.${i}`] = i <= 3 ? "yes" : "no";
+    for (const [part, n] of [
+      ["a6", 5],
+      ["signals", 27],
+      ["risks", 12],
+      ["protective", 6],
+    ] as const)
+      for (let i = 1; i <= n; i++) fields[`${part}.${i}`] = i <= 3 ? "yes" : "no";
     const partial = { ...fields };
     delete partial["signals.27"];
     const bad = await call(s, "POST", `${base}/risl`, new URLSearchParams(partial), { csrf: false });
@@ -211,15 +338,45 @@ describe("researcher workspace", () => {
     expect(await bad.text()).toContain('id="form-errors"');
     const ok = await call(s, "POST", `${base}/risl`, new URLSearchParams(fields), { csrf: false });
     expect(ok.status).toBe(303);
-    const api = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/risl`)).json()) as { scores: unknown };
+    const api = (await (
+      await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/risl`)
+    ).json()) as { scores: unknown };
     expect(api.scores).toEqual({ signals: 3, risks: 3, protective: 3 });
     expect(await (await call(s, "GET", `${base}/risl`)).text()).toContain('id="risl-scores"');
-    const bg = await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "17", countryOfOrigin: "non_west_european", careBefore: "ambulant, residential_open", debts: "yes" }), { csrf: false });
+    const bg = await call(
+      s,
+      "POST",
+      `${base}/background`,
+      new URLSearchParams({
+        _csrf: s.csrf!,
+        ageAtPilotStart: "17",
+        countryOfOrigin: "non_west_european",
+        careBefore: "ambulant, residential_open",
+        debts: "yes",
+      }),
+      { csrf: false },
+    );
     expect(bg.status).toBe(303);
-    const stored = (await (await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`)).json()) as { data: unknown };
-    expect(stored.data).toEqual({ ageAtPilotStart: 17, countryOfOrigin: "non_west_european", careBefore: ["ambulant", "residential_open"], debts: "yes" });
-    expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "abc" }), { csrf: false })).status).toBe(400);
-    expect((await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false })).status).toBe(403);
+    const stored = (await (
+      await call(s, "GET", `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`)
+    ).json()) as { data: unknown };
+    expect(stored.data).toEqual({
+      ageAtPilotStart: 17,
+      countryOfOrigin: "non_west_european",
+      careBefore: ["ambulant", "residential_open"],
+      debts: "yes",
+    });
+    expect(
+      (
+        await call(s, "POST", `${base}/background`, new URLSearchParams({ _csrf: s.csrf!, ageAtPilotStart: "abc" }), {
+          csrf: false,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false }))
+        .status,
+    ).toBe(403);
   });
 
   it("takes a form posted without Content-Length (chunked) with its CSRF token in a field, within the limit (found by the fuzz suite)", async () => {
@@ -229,17 +386,31 @@ describe("researcher workspace", () => {
       exports.default.fetch(`${BASE}${path}`, {
         method,
         headers: { ...s.headers, "content-type": "application/x-www-form-urlencoded" },
-        body: new ReadableStream({ start(ctl) { for (let i = 0; i < text.length; i += 1000) ctl.enqueue(new TextEncoder().encode(text.slice(i, i + 1000))); ctl.close(); } }),
+        body: new ReadableStream({
+          start(ctl) {
+            for (let i = 0; i < text.length; i += 1000) ctl.enqueue(new TextEncoder().encode(text.slice(i, i + 1000)));
+            ctl.close();
+          },
+        }),
         redirect: "manual",
       });
     const code = uniqueKey("C-");
-    const fields = enrolForm(s.csrf, { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" });
+    const fields = enrolForm(s.csrf, {
+      code,
+      pilotStartDate: today(),
+      consentBy: "guardian",
+      consentDate: today(),
+      email: "",
+      mentorEmail: "",
+    });
     const res = await chunked(`/staff/pilots/${pilot.key}/enrol`, fields.toString());
     expect(res.status).toBe(303);
     expect(await db().select().from(schema.participants).where(eq(schema.participants.code, code))).toHaveLength(1);
     // the route's own limit (8 KiB) and the CSRF check's (2 MiB) hold while reading; the API refuses a form
     expect((await chunked(`/staff/pilots/${pilot.key}/enrol`, `${fields}&pad=${"x".repeat(20_000)}`)).status).toBe(413);
-    expect((await chunked(`/staff/pilots/${pilot.key}/enrol`, `_csrf=${s.csrf}&pad=${"x".repeat(3 * 1024 * 1024)}`)).status).toBe(413);
+    expect(
+      (await chunked(`/staff/pilots/${pilot.key}/enrol`, `_csrf=${s.csrf}&pad=${"x".repeat(3 * 1024 * 1024)}`)).status,
+    ).toBe(413);
     const api = await chunked(`/api/v1/pilots/${pilot.key}/settings`, `_csrf=${s.csrf}&senderName=x`, "PUT");
     expect(api.status).toBe(400);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe("validation");
@@ -249,14 +420,29 @@ describe("researcher workspace", () => {
     const { pilot } = await makePilot();
     const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const code = uniqueKey("M-");
-    await call(s, "POST", `/staff/pilots/${pilot.key}/enrol`, enrolForm(s.csrf, { code, pilotStartDate: today(), consentBy: "guardian", consentDate: today(), email: "", mentorEmail: "" }), { csrf: false });
+    await call(
+      s,
+      "POST",
+      `/staff/pilots/${pilot.key}/enrol`,
+      enrolForm(s.csrf, {
+        code,
+        pilotStartDate: today(),
+        consentBy: "guardian",
+        consentDate: today(),
+        email: "",
+        mentorEmail: "",
+      }),
+      { csrf: false },
+    );
     for (const [path, type] of [
       [`/staff/pilots/${pilot.key}/youths/${code}/status`, "multipart/form-data"],
       [`/staff/pilots/${pilot.key}/enrol`, "multipart/form-data; boundary=xyz"],
       [`/staff/pilots/${pilot.key}/settings`, "multipart/form-data; boundary="],
       [`/staff/pilots/${pilot.key}/reminders/run`, "multipart/form-data; boundary=xyz"],
     ] as const) {
-      const res = await call(s, "POST", path, "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb", { headers: { "content-type": type } });
+      const res = await call(s, "POST", path, '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb', {
+        headers: { "content-type": type },
+      });
       expect([path, res.status]).toEqual([path, 400]);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     }

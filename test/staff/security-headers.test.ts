@@ -12,7 +12,12 @@ import { pauseToken } from "../../worker/reminders/outbox";
 import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
 import { apiToken } from "./support";
 
-async function call(path: string, init: RequestInit = {}, e: Env = env as Env, origin = "http://questionnaire.localhost") {
+async function call(
+  path: string,
+  init: RequestInit = {},
+  e: Env = env as Env,
+  origin = "http://questionnaire.localhost",
+) {
   const ctx = createExecutionContext();
   const res = await worker.fetch!(new Request(`${origin}${path}`, { redirect: "manual", ...init }) as never, e, ctx);
   await waitOnExecutionContext(ctx);
@@ -25,7 +30,10 @@ const brokenDb = () =>
     ...(env as Env),
     DB: new Proxy(env.DB, {
       get(target, k) {
-        if (k === "prepare" || k === "batch" || k === "exec") return () => { throw new Error("D1_ERROR: injected failure"); };
+        if (k === "prepare" || k === "batch" || k === "exec")
+          return () => {
+            throw new Error("D1_ERROR: injected failure");
+          };
         return Reflect.get(target, k);
       },
     }),
@@ -65,11 +73,23 @@ describe("security headers on every kind of answer", () => {
       ["health JSON", await call("/healthz"), 200],
       ["OpenAPI JSON", await call("/api/v1/openapi.json"), 200],
       ["settings JSON", await call(`/api/v1/pilots/${pilot.key}/settings`, { headers: admin.headers }), 200],
-      ["CSV download", await call(`/api/v1/pilots/${pilot.key}/summary/indicators.csv`, { headers: admin.headers }), 200],
+      [
+        "CSV download",
+        await call(`/api/v1/pilots/${pilot.key}/summary/indicators.csv`, { headers: admin.headers }),
+        200,
+      ],
       ["401 envelope", await call(`/api/v1/pilots/${pilot.key}/settings`), 401],
       ["404 envelope", await call("/api/v1/no-such-thing"), 404],
       ["404 outside the API", await call("/no-such-page"), 404],
-      ["413 envelope", await call(`/api/v1/pilots/${pilot.key}/settings`, { method: "PUT", headers: { ...admin.headers, "content-type": "application/json" }, body: `{"senderName":"${"x".repeat(70_000)}"}` }), 413],
+      [
+        "413 envelope",
+        await call(`/api/v1/pilots/${pilot.key}/settings`, {
+          method: "PUT",
+          headers: { ...admin.headers, "content-type": "application/json" },
+          body: `{"senderName":"${"x".repeat(70_000)}"}`,
+        }),
+        413,
+      ],
       ["500 envelope", await call(`/api/v1/pilots/${pilot.key}/settings`, { headers: admin.headers }, brokenDb()), 500],
     ];
     for (const [what, res, status] of cases) {
@@ -77,7 +97,9 @@ describe("security headers on every kind of answer", () => {
       expectSecured(res, what);
       expect(res.headers.get("strict-transport-security"), what).toBeNull(); // plain http (local development)
     }
-    const err = (await cases.find(([w]) => w === "500 envelope")![1].json()) as { error: { code: string; message: string } };
+    const err = (await cases.find(([w]) => w === "500 envelope")![1].json()) as {
+      error: { code: string; message: string };
+    };
     expect(err.error).toMatchObject({ code: "internal", message: "Internal error" });
     // the pages keep their own policies (scripts only from self; staff pages same-origin referrer)
     expect(cases[0]![1].headers.get("content-security-policy")).toContain("script-src 'self'");
@@ -90,7 +112,13 @@ describe("security headers on every kind of answer", () => {
 
   it("HSTS on every https answer, errors included", async () => {
     const https = "https://questionnaire.localhost";
-    for (const [path, init] of [["/healthz", {}], ["/staff/sign-in", {}], ["/api/v1/nothing", {}], ["/q/nothing-here", {}], ["/api/v1/pilots/x/settings", {}]] as const) {
+    for (const [path, init] of [
+      ["/healthz", {}],
+      ["/staff/sign-in", {}],
+      ["/api/v1/nothing", {}],
+      ["/q/nothing-here", {}],
+      ["/api/v1/pilots/x/settings", {}],
+    ] as const) {
       const res = await call(path, init, env as Env, https);
       expect(res.headers.get("strict-transport-security"), path).toBe(HSTS);
       expect(res.headers.get("cache-control"), path).toBe("no-store");
@@ -114,8 +142,16 @@ describe("youth-facing errors are the youth page with the quick exit", () => {
   it("a server error under /q/ and /p/ (GET and POST)", async () => {
     const broken = brokenDb();
     const token = "A".repeat(43);
-    for (const [path, method] of [[`/q/${token}`, "GET"], [`/q/${token}`, "POST"], [`/p/${await pauseToken(env as Env, 1)}`, "GET"], [`/p/${await pauseToken(env as Env, 1)}`, "POST"]] as const) {
-      const init: RequestInit = method === "POST" ? { method, body: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } } : {};
+    for (const [path, method] of [
+      [`/q/${token}`, "GET"],
+      [`/q/${token}`, "POST"],
+      [`/p/${await pauseToken(env as Env, 1)}`, "GET"],
+      [`/p/${await pauseToken(env as Env, 1)}`, "POST"],
+    ] as const) {
+      const init: RequestInit =
+        method === "POST"
+          ? { method, body: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } }
+          : {};
       const html = await expectYouthErrorPage(await call(path, init, broken), 500, `${method} ${path}`);
       expect(html).toContain("Even niet beschikbaar");
     }
@@ -124,7 +160,14 @@ describe("youth-facing errors are the youth page with the quick exit", () => {
   });
 
   it("an unknown path or method under /q/ and /p/ is the youth's 404 page, not JSON", async () => {
-    for (const [path, method] of [["/q/a/b", "GET"], ["/q", "GET"], ["/p/x/y", "GET"], ["/p", "POST"], [`/q/${"A".repeat(43)}`, "PUT"], [`/q/${"A".repeat(43)}`, "DELETE"]] as const) {
+    for (const [path, method] of [
+      ["/q/a/b", "GET"],
+      ["/q", "GET"],
+      ["/p/x/y", "GET"],
+      ["/p", "POST"],
+      [`/q/${"A".repeat(43)}`, "PUT"],
+      [`/q/${"A".repeat(43)}`, "DELETE"],
+    ] as const) {
       const html = await expectYouthErrorPage(await call(path, { method }), 404, `${method} ${path}`);
       expect(html).toContain("Deze link werkt niet (meer)");
     }
@@ -135,7 +178,11 @@ describe("youth-facing errors are the youth page with the quick exit", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const { path } = await openOccasion(youth.id, frequentVersionIds(versions));
     const big = "x=".padEnd(100_000, "y");
-    const declared = await call(path, { method: "POST", body: big, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const declared = await call(path, {
+      method: "POST",
+      body: big,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await expectYouthErrorPage(declared, 413, "declared");
     const chunked = new ReadableStream({
       start(ctl) {
@@ -143,7 +190,12 @@ describe("youth-facing errors are the youth page with the quick exit", () => {
         ctl.close();
       },
     });
-    const res = await call(path, { method: "POST", body: chunked, headers: { "content-type": "application/x-www-form-urlencoded" }, duplex: "half" } as RequestInit);
+    const res = await call(path, {
+      method: "POST",
+      body: chunked,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      duplex: "half",
+    } as RequestInit);
     await expectYouthErrorPage(res, 413, "chunked");
   });
 });

@@ -8,7 +8,8 @@ import { getDb, schema } from "../../worker/db";
 import { makePilot } from "../support/fixtures";
 import { apiToken, call } from "./support";
 
-const stored = async (id: number) => (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, id)))[0]!;
+const stored = async (id: number) =>
+  (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, id)))[0]!;
 
 async function setup() {
   const { pilot } = await makePilot();
@@ -25,24 +26,53 @@ describe("settings: optimistic concurrency", () => {
     expect(etag).toMatch(/^"[0-9a-f]{24}"$/);
     expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(etag); // stable while nothing changes
 
-    const first = await call(researcher, "PUT", path, { reminders: { maxReminders: 2 } }, { headers: { "if-match": etag } });
+    const first = await call(
+      researcher,
+      "PUT",
+      path,
+      { reminders: { maxReminders: 2 } },
+      { headers: { "if-match": etag } },
+    );
     expect(first.status).toBe(200);
     const next = first.headers.get("etag")!;
     expect(next).not.toBe(etag);
     expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(next);
 
     const before = JSON.stringify((await stored(pilot.id)).settings);
-    const stale = await call(researcher, "PUT", path, { reminders: { maxReminders: 5 } }, { headers: { "if-match": etag } });
+    const stale = await call(
+      researcher,
+      "PUT",
+      path,
+      { reminders: { maxReminders: 5 } },
+      { headers: { "if-match": etag } },
+    );
     expect(stale.status).toBe(409);
-    const body = (await stale.json()) as { error: { code: string; details: { path: string; currentVersion: string }[] } };
+    const body = (await stale.json()) as {
+      error: { code: string; details: { path: string; currentVersion: string }[] };
+    };
     expect(body.error.code).toBe("conflict");
     expect(body.error.details[0]).toMatchObject({ path: "version", currentVersion: next.slice(1, -1) });
     expect(JSON.stringify((await stored(pilot.id)).settings)).toBe(before);
 
     // weak tags and * are understood; a change based on the current version goes through
-    expect((await call(researcher, "PUT", path, { reminders: { maxReminders: 3 } }, { headers: { "if-match": `W/${next}` } })).status).toBe(200);
-    expect((await call(researcher, "PUT", path, { reminders: { maxReminders: 4 } }, { headers: { "if-match": "*" } })).status).toBe(200);
-    expect((await call(researcher, "PUT", path, { senderName: "Team" }, { headers: { "if-match": '"nope"' } })).status).toBe(409);
+    expect(
+      (
+        await call(
+          researcher,
+          "PUT",
+          path,
+          { reminders: { maxReminders: 3 } },
+          { headers: { "if-match": `W/${next}` } },
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(researcher, "PUT", path, { reminders: { maxReminders: 4 } }, { headers: { "if-match": "*" } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call(researcher, "PUT", path, { senderName: "Team" }, { headers: { "if-match": '"nope"' } })).status,
+    ).toBe(409);
   });
 
   it("of two concurrent changes based on the same version exactly one is stored; the other is 409", async () => {
@@ -60,15 +90,38 @@ describe("settings: optimistic concurrency", () => {
 
   it("without If-Match, concurrent changes of different fields are all kept (no lost update)", async () => {
     const { pilot, researcher, path } = await setup();
-    const changes = [{ reminders: { maxReminders: 1 } }, { reminders: { minSpacingDays: 7 } }, { senderName: "Vragenlijst" }, { schedule: { frequentIntervalDays: 21 } }, { quickExitUrl: "https://www.nu.nl/" }];
+    const changes = [
+      { reminders: { maxReminders: 1 } },
+      { reminders: { minSpacingDays: 7 } },
+      { senderName: "Vragenlijst" },
+      { schedule: { frequentIntervalDays: 21 } },
+      { quickExitUrl: "https://www.nu.nl/" },
+    ];
     const all = await Promise.all(changes.map((c) => call(researcher, "PUT", path, c)));
     expect(all.map((r) => r.status)).toEqual(changes.map(() => 200));
     const s = (await stored(pilot.id)).settings as Record<string, Record<string, unknown> | string>;
-    expect(s).toMatchObject({ senderName: "Vragenlijst", quickExitUrl: "https://www.nu.nl/", reminders: { maxReminders: 1, minSpacingDays: 7 }, schedule: { frequentIntervalDays: 21 } });
+    expect(s).toMatchObject({
+      senderName: "Vragenlijst",
+      quickExitUrl: "https://www.nu.nl/",
+      reminders: { maxReminders: 1, minSpacingDays: 7 },
+      schedule: { frequentIntervalDays: 21 },
+    });
   });
 
   it("the OpenAPI description documents ETag and If-Match", async () => {
-    const doc = (await (await call(null, "GET", "/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, { description?: string; parameters: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> }>> };
+    const doc = (await (await call(null, "GET", "/api/v1/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            description?: string;
+            parameters: { name: string; in: string }[];
+            responses: Record<string, { headers?: Record<string, unknown> }>;
+          }
+        >
+      >;
+    };
     const put = doc.paths["/api/v1/pilots/{pilot}/settings"]!.put!;
     expect(put.description).toContain("If-Match");
     expect(put.description).toContain("409");
@@ -95,7 +148,9 @@ describe("settings: sender name", () => {
     const res = await call(researcher, "PUT", path, { senderName });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { details: { path: string; message: string }[] } };
-    expect(body.error.details).toContainEqual(expect.objectContaining({ path: "senderName", message: expect.stringMatching(/quotes or control characters/) }));
+    expect(body.error.details).toContainEqual(
+      expect.objectContaining({ path: "senderName", message: expect.stringMatching(/quotes or control characters/) }),
+    );
     expect(JSON.stringify((await stored(pilot.id)).settings)).toBe(before);
   });
 

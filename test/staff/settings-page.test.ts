@@ -34,14 +34,20 @@ let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];
 let researcher: TestPrincipal;
 let coordinator: TestPrincipal;
 
-const settingsOf = async () => (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
-const audits = async () => db().select().from(schema.auditLog).where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")));
+const settingsOf = async () =>
+  (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
+const audits = async () =>
+  db()
+    .select()
+    .from(schema.auditLog)
+    .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")));
 const page = async (who = researcher) => {
   const res = await call(who, "GET", `/staff/pilots/${pilot.key}/settings`);
   expect(res.status).toBe(200);
   return res.text();
 };
-const post = (body: URLSearchParams, who = researcher) => call(who, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
+const post = (body: URLSearchParams, who = researcher) =>
+  call(who, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
 
 beforeAll(async () => {
   ({ pilot } = await makePilot());
@@ -59,9 +65,15 @@ describe("pilot settings page", () => {
     expect(form.get("waveT3")).toBe("365");
     expect(form.get("quietStart")).toBe("21:00");
     expect(form.get("quietEnd")).toBe("08:00");
-    expect(formIn(html).filter(([k]) => k === "quietWeekdays").map(([, v]) => v)).toEqual(["7"]);
+    expect(
+      formIn(html)
+        .filter(([k]) => k === "quietWeekdays")
+        .map(([, v]) => v),
+    ).toEqual(["7"]);
     expect(form.has("mentorAfterLastReminder")).toBe(false);
-    expect(html).toMatch(/id="frequentIntervalDays" name="frequentIntervalDays" type="number" inputmode="numeric" step="1" min="14" max="28"/);
+    expect(html).toMatch(
+      /id="frequentIntervalDays" name="frequentIntervalDays" type="number" inputmode="numeric" step="1" min="14" max="28"/,
+    );
     expect(html).toContain('id="settings-submit"');
     expect(html).toMatch(/<td>Europe\/Amsterdam<\/td>/);
     const list = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}`)).text();
@@ -70,11 +82,22 @@ describe("pilot settings page", () => {
 
   it("a researcher's change is stored, audited with only the changed parts, and shown back", async () => {
     const before = (await audits()).length;
-    const form = withChanges(formIn(await page()), { frequentIntervalDays: "21", frequentWindowDays: "14", maxReminders: "2", quietWeekdays: ["6", "7"], mentorAfterLastReminder: "1", senderName: "Team Vragenlijst" });
+    const form = withChanges(formIn(await page()), {
+      frequentIntervalDays: "21",
+      frequentWindowDays: "14",
+      maxReminders: "2",
+      quietWeekdays: ["6", "7"],
+      mentorAfterLastReminder: "1",
+      senderName: "Team Vragenlijst",
+    });
     const res = await post(form);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/settings?saved=1`);
-    const stored = (await settingsOf()) as { senderName: string; schedule: Record<string, unknown>; reminders: Record<string, unknown> };
+    const stored = (await settingsOf()) as {
+      senderName: string;
+      schedule: Record<string, unknown>;
+      reminders: Record<string, unknown>;
+    };
     expect(stored.senderName).toBe("Team Vragenlijst");
     expect(stored.schedule).toMatchObject({ frequentIntervalDays: 21, frequentWindowDays: 14 });
     expect(stored.schedule).not.toHaveProperty("waveOffsetsDays");
@@ -82,9 +105,16 @@ describe("pilot settings page", () => {
     expect(stored).not.toHaveProperty("quickExitUrl");
     const log = await audits();
     expect(log.length).toBe(before + 1);
-    expect((log.at(-1)!.details as { fields: string[] }).fields.sort()).toEqual(["reminders", "schedule", "senderName"]);
+    expect((log.at(-1)!.details as { fields: string[] }).fields.sort()).toEqual([
+      "reminders",
+      "schedule",
+      "senderName",
+    ]);
 
-    const api = (await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/settings`)).json()) as { schedule: { frequentIntervalDays: number }; reminders: { maxReminders: number } };
+    const api = (await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/settings`)).json()) as {
+      schedule: { frequentIntervalDays: number };
+      reminders: { maxReminders: number };
+    };
     expect(api.schedule.frequentIntervalDays).toBe(21);
     expect(api.reminders.maxReminders).toBe(2);
     const shown = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/settings?saved=1`)).text();
@@ -124,7 +154,11 @@ describe("pilot settings page", () => {
     ["sender name too long", { senderName: "x".repeat(61) }, "senderName"],
     ["sender name sent twice", { senderName: ["Team A", "Team B"] }, "senderName"],
     ["sender name with a double quote", { senderName: 'Team "Vragenlijst"' }, "senderName"],
-    ["sender name with a line break (header injection)", { senderName: "Team\r\nBcc: someone@example.test" }, "senderName"],
+    [
+      "sender name with a line break (header injection)",
+      { senderName: "Team\r\nBcc: someone@example.test" },
+      "senderName",
+    ],
     ["sender name with a bare line feed", { senderName: "Team\nVragenlijst" }, "senderName"],
     ["sender name with a tab", { senderName: "Team\tVragenlijst" }, "senderName"],
     ["sender name with a C1 control (NEL)", { senderName: "Team\u0085Vragenlijst" }, "senderName"],
@@ -141,7 +175,8 @@ describe("pilot settings page", () => {
     const html = await res.text();
     expect(html).toContain('id="settings-errors"');
     expect(html).toContain(`id="${field}-error"`);
-    if (field !== "quietWeekdays") expect(html).toMatch(new RegExp(`<input id="${field}"(?:(?!/>).)*aria-invalid="true"`, "s")); // "s": a refused value may hold a line break
+    if (field !== "quietWeekdays")
+      expect(html).toMatch(new RegExp(`<input id="${field}"(?:(?!/>).)*aria-invalid="true"`, "s")); // "s": a refused value may hold a line break
     expect(html).not.toContain("<script>alert(1)");
     expect(JSON.stringify(await settingsOf())).toBe(before);
     expect((await audits()).length).toBe(n);
@@ -177,7 +212,10 @@ describe("pilot settings page", () => {
     expect((await audits()).length).toBe(n);
     // reapplied on the current values, it is stored
     expect((await post(withChanges(formIn(html), { minSpacingDays: "5" }))).status).toBe(303);
-    expect(((await settingsOf()) as { reminders: Record<string, unknown> }).reminders).toMatchObject({ maxReminders: 4, minSpacingDays: 5 });
+    expect(((await settingsOf()) as { reminders: Record<string, unknown> }).reminders).toMatchObject({
+      maxReminders: 4,
+      minSpacingDays: 5,
+    });
   });
 
   it("a refused form keeps the version it was opened with", async () => {
@@ -202,7 +240,14 @@ describe("pilot settings page", () => {
     const before = JSON.stringify(await settingsOf());
     const form = withChanges(formIn(await page()), { frequentIntervalDays: "28" });
     form.delete("_csrf");
-    expect((await call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, form, { csrf: false, headers: { origin: BASE } })).status).toBe(403);
+    expect(
+      (
+        await call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, form, {
+          csrf: false,
+          headers: { origin: BASE },
+        })
+      ).status,
+    ).toBe(403);
     const big = withChanges(formIn(await page()), { frequentIntervalDays: "28", senderName: "x".repeat(10 * 1024) });
     expect((await post(big)).status).toBe(413);
     expect(JSON.stringify(await settingsOf())).toBe(before);

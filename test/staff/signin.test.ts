@@ -16,11 +16,16 @@ const signIn = (email: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(`${BASE}/staff/sign-in`, {
     method: "POST",
     body: new URLSearchParams({ email }),
-    headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": `198.51.100.${++clients}`, ...headers },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "cf-connecting-ip": `198.51.100.${++clients}`,
+      ...headers,
+    },
     redirect: "manual",
   });
 /** What the confirm page's button sends: a same-origin form POST to the mailed link. */
-const open = (url: string) => exports.default.fetch(url, { method: "POST", redirect: "manual", headers: { origin: new URL(url).origin } });
+const open = (url: string) =>
+  exports.default.fetch(url, { method: "POST", redirect: "manual", headers: { origin: new URL(url).origin } });
 const cookieOf = (res: Response) => /om_staff=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? null;
 
 afterEach(() => vi.restoreAllMocks());
@@ -63,10 +68,15 @@ describe("passwordless staff sign-in", () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).toMatch(/Secure/i);
     const session = cookieOf(res)!;
-    const [row] = await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(session)));
+    const [row] = await db()
+      .select()
+      .from(schema.staffSessions)
+      .where(eq(schema.staffSessions.tokenHash, await sha256Hex(session)));
     expect(row!.userId).toBe(user.id);
     expect(row!.expiresAt).toBeGreaterThan(Date.now());
-    const home = await exports.default.fetch(`${BASE.replace(/^http:/, "https:")}/staff`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    const home = await exports.default.fetch(`${BASE.replace(/^http:/, "https:")}/staff`, {
+      headers: { cookie: `${SESSION_COOKIE}=${session}` },
+    });
     expect(home.status).toBe(200);
     const html = await home.text();
     expect(html).toContain(user.email);
@@ -76,7 +86,10 @@ describe("passwordless staff sign-in", () => {
     const again = await open(link);
     expect(again.status).toBe(410);
     expect(again.headers.get("set-cookie")).toBeNull();
-    const audits = await db().select().from(schema.auditLog).where(eq(schema.auditLog.actorId, `staff:${user.id}`));
+    const audits = await db()
+      .select()
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.actorId, `staff:${user.id}`));
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["staff.sign_in_link_sent", "staff.sign_in"]));
   });
 
@@ -87,9 +100,12 @@ describe("passwordless staff sign-in", () => {
       const res = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method, redirect: "manual" });
       expect(res.status).toBe(200);
       expect(res.headers.get("set-cookie")).toBeNull();
-      if (method === "GET") expect(await res.text()).toContain(`<form method="post" action="/staff/auth/${token}" id="auth-confirm-form">`);
+      if (method === "GET")
+        expect(await res.text()).toContain(`<form method="post" action="/staff/auth/${token}" id="auth-confirm-form">`);
     }
-    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(
+      0,
+    );
     expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(303);
     // once used, the link no longer offers the button
     expect((await exports.default.fetch(`${BASE}/staff/auth/${token}`, { redirect: "manual" })).status).toBe(410);
@@ -98,7 +114,11 @@ describe("passwordless staff sign-in", () => {
   it("refuses the confirm post from another site (login CSRF) and keeps the link unused", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;
-    const res = await exports.default.fetch(`${BASE}/staff/auth/${token}`, { method: "POST", redirect: "manual", headers: { origin: "https://evil.example" } });
+    const res = await exports.default.fetch(`${BASE}/staff/auth/${token}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: "https://evil.example" },
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get("set-cookie")).toBeNull();
     expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(303);
@@ -115,23 +135,37 @@ describe("passwordless staff sign-in", () => {
   it("refuses expired, malformed and forged links", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;
-    await db().update(schema.magicLinks).set({ expiresAt: Date.now() - 1 }).where(eq(schema.magicLinks.tokenHash, await sha256Hex(token)));
+    await db()
+      .update(schema.magicLinks)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(schema.magicLinks.tokenHash, await sha256Hex(token)));
     expect((await open(`${BASE}/staff/auth/${token}`)).status).toBe(410);
     expect((await open(`${BASE}/staff/auth/short`)).status).toBe(410);
     expect((await open(`${BASE}/staff/auth/${"A".repeat(43)}`)).status).toBe(410);
     expect((await open(`${BASE}/staff/auth/${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).status).toBe(410);
-    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(
+      0,
+    );
   });
 
   it("audits refused link posts at most once per client per minute, and answers each with the 410 page", async () => {
-    const failed = async () => (await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "staff.sign_in_failed"))).filter((r) => r.target?.startsWith("client:"));
+    const failed = async () =>
+      (await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "staff.sign_in_failed"))).filter(
+        (r) => r.target?.startsWith("client:"),
+      );
     const before = (await failed()).length;
-    const from = (ip: string) => ({ method: "POST", redirect: "manual" as const, headers: { origin: BASE, "cf-connecting-ip": ip } });
+    const from = (ip: string) => ({
+      method: "POST",
+      redirect: "manual" as const,
+      headers: { origin: BASE, "cf-connecting-ip": ip },
+    });
     const forged = () => `${BASE}/staff/auth/${randomToken(32)}`;
     // a flood from one client, sequential and concurrent: one row
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await exports.default.fetch(forged(), from("192.0.2.10")));
-    answers.push(...(await Promise.all(Array.from({ length: 10 }, () => exports.default.fetch(forged(), from("192.0.2.10"))))));
+    answers.push(
+      ...(await Promise.all(Array.from({ length: 10 }, () => exports.default.fetch(forged(), from("192.0.2.10"))))),
+    );
     for (const r of answers) {
       expect(r.status).toBe(410);
       expect(await r.text()).toContain('id="link-invalid"');
@@ -143,7 +177,9 @@ describe("passwordless staff sign-in", () => {
     expect((await exports.default.fetch(forged(), from("192.0.2.11"))).status).toBe(410);
     expect((await failed()).slice(before)).toHaveLength(2);
     // a minute later the first client is audited again (once)
-    await env.DB.prepare("UPDATE audit_log SET at = at - ? WHERE action = 'staff.sign_in_failed' AND target = ?").bind(REFUSED_LINK_AUDIT_WINDOW_MS + 1, rows[0]!.target).run();
+    await env.DB.prepare("UPDATE audit_log SET at = at - ? WHERE action = 'staff.sign_in_failed' AND target = ?")
+      .bind(REFUSED_LINK_AUDIT_WINDOW_MS + 1, rows[0]!.target)
+      .run();
     for (let i = 0; i < 3; i++) expect((await exports.default.fetch(forged(), from("192.0.2.10"))).status).toBe(410);
     expect((await failed()).slice(before)).toHaveLength(3);
   });
@@ -151,9 +187,15 @@ describe("passwordless staff sign-in", () => {
   it("lets exactly one of two concurrent uses of a link sign in", async () => {
     const user = await staffUser();
     const token = (await createMagicLink(env, user.email, Date.now()))!;
-    const results = await Promise.all([open(`${BASE}/staff/auth/${token}`), open(`${BASE}/staff/auth/${token}`), open(`${BASE}/staff/auth/${token}`)]);
+    const results = await Promise.all([
+      open(`${BASE}/staff/auth/${token}`),
+      open(`${BASE}/staff/auth/${token}`),
+      open(`${BASE}/staff/auth/${token}`),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([303, 410, 410]);
-    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(1);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(
+      1,
+    );
   });
 
   it("does not sign in a disabled user and drops her existing session", async () => {
@@ -169,7 +211,11 @@ describe("passwordless staff sign-in", () => {
   it("rejects a malformed address, an oversized form and a cross-site form post", async () => {
     expect((await signIn("not-an-address")).status).toBe(400);
     expect((await signIn(`${"a".repeat(300)}@example.test`)).status).toBe(400);
-    const big = await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.250" } });
+    const big = await exports.default.fetch(`${BASE}/staff/sign-in`, {
+      method: "POST",
+      body: `email=${"x".repeat(10_000)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.250" },
+    });
     expect(big.status).toBe(413);
     expect((await signIn("someone@example.test", { origin: "https://evil.example" })).status).toBe(403);
   });
@@ -177,9 +223,22 @@ describe("passwordless staff sign-in", () => {
   it("answers refused posts of the sign-in pages with a page, not JSON (found by the fuzz suite)", async () => {
     const refused = [
       await signIn("someone@example.test", { origin: "https://evil.example" }),
-      await exports.default.fetch(`${BASE}/staff/sign-in`, { method: "POST", body: `email=${"x".repeat(10_000)}`, headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.251" } }),
-      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, { method: "POST", headers: { origin: "https://evil.example" }, redirect: "manual" }),
-      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, { method: "POST", body: "x".repeat(2000), headers: { origin: BASE }, redirect: "manual" }),
+      await exports.default.fetch(`${BASE}/staff/sign-in`, {
+        method: "POST",
+        body: `email=${"x".repeat(10_000)}`,
+        headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.251" },
+      }),
+      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, {
+        method: "POST",
+        headers: { origin: "https://evil.example" },
+        redirect: "manual",
+      }),
+      await exports.default.fetch(`${BASE}/staff/auth/${"A".repeat(43)}`, {
+        method: "POST",
+        body: "x".repeat(2000),
+        headers: { origin: BASE },
+        redirect: "manual",
+      }),
       await call(null, "POST", "/staff/sign-out", new URLSearchParams({})),
     ];
     expect(refused.map((r) => r.status)).toEqual([403, 413, 403, 413, 401]);
@@ -221,7 +280,9 @@ describe("passwordless staff sign-in", () => {
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/om_staff=;/);
     expect((await call(s, "GET", "/api/v1/me")).status).toBe(401);
-    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(0);
+    expect(await db().select().from(schema.staffSessions).where(eq(schema.staffSessions.userId, user.id))).toHaveLength(
+      0,
+    );
   });
 
   it("refuses an expired or tampered session cookie", async () => {
@@ -230,7 +291,10 @@ describe("passwordless staff sign-in", () => {
     const token = s.headers.cookie!.split("=")[1]!;
     const tampered = { ...s, headers: { cookie: `${SESSION_COOKIE}=${token.slice(0, -2)}xy` } };
     expect((await call(tampered, "GET", "/api/v1/me")).status).toBe(401);
-    await db().update(schema.staffSessions).set({ expiresAt: Date.now() - 1 }).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
+    await db()
+      .update(schema.staffSessions)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
     expect((await call(s, "GET", "/api/v1/me")).status).toBe(401);
     const page = await call(s, "GET", "/staff");
     expect(page.status).toBe(401);
@@ -240,9 +304,17 @@ describe("passwordless staff sign-in", () => {
   it("logs no address while sending the sign-in mail, even when delivery fails", async () => {
     const user = await staffUser();
     const lines: string[] = [];
-    for (const m of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
+    for (const m of ["log", "info", "warn", "error", "debug"] as const)
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
     const bad = { ...env, SMTP_PORT: "1" }; // nothing listens there: the send fails
-    const res = await createApp().fetch(new Request(`${BASE}/staff/sign-in`, { method: "POST", body: new URLSearchParams({ email: user.email }), headers: { "content-type": "application/x-www-form-urlencoded" } }), bad);
+    const res = await createApp().fetch(
+      new Request(`${BASE}/staff/sign-in`, {
+        method: "POST",
+        body: new URLSearchParams({ email: user.email }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+      bad,
+    );
     expect(res.status).toBe(200);
     await signIn(user.email);
     await mailTo(user.email);
@@ -255,7 +327,10 @@ describe("dev credentials", () => {
   it("the dev admin token works only with DEV_MODE=1", async () => {
     const headers = { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` };
     expect((await exports.default.fetch(`${BASE}/api/v1/me`, { headers })).status).toBe(200);
-    const prod = await createApp().fetch(new Request(`${BASE}/api/v1/me`, { headers }), { ...env, DEV_MODE: undefined });
+    const prod = await createApp().fetch(new Request(`${BASE}/api/v1/me`, { headers }), {
+      ...env,
+      DEV_MODE: undefined,
+    });
     expect(prod.status).toBe(401);
   });
 });

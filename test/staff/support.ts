@@ -9,30 +9,69 @@ import { smtpSink, uniqueKey } from "../support/fixtures";
 
 export const BASE = "http://questionnaire.localhost";
 
-export type TestPrincipal = { label: string; userId: number | null; email: string | null; headers: Record<string, string>; csrf: string | null };
+export type TestPrincipal = {
+  label: string;
+  userId: number | null;
+  email: string | null;
+  headers: Record<string, string>;
+  csrf: string | null;
+};
 
-export async function staffUser(opts: { roles?: { role: Role; pilotId: number | null }[]; admin?: boolean; email?: string } = {}) {
+export async function staffUser(
+  opts: { roles?: { role: Role; pilotId: number | null }[]; admin?: boolean; email?: string } = {},
+) {
   const db = getDb(env.DB);
   const email = opts.email ?? `${uniqueKey("staff")}@example.test`;
-  const [user] = await db.insert(schema.staffUsers).values({ email, name: email, isAdmin: opts.admin ?? false }).returning();
-  if (opts.roles?.length) await db.insert(schema.staffRoles).values(opts.roles.map((r) => ({ userId: user!.id, ...r })));
+  const [user] = await db
+    .insert(schema.staffUsers)
+    .values({ email, name: email, isAdmin: opts.admin ?? false })
+    .returning();
+  if (opts.roles?.length)
+    await db.insert(schema.staffRoles).values(opts.roles.map((r) => ({ userId: user!.id, ...r })));
   return user!;
 }
 
 /** A signed-in browser: the session cookie and its CSRF token. */
 export async function sessionFor(userId: number, label = `user:${userId}`): Promise<TestPrincipal> {
   const token = await createSession(env, userId, Date.now());
-  return { label, userId, email: null, headers: { cookie: `${SESSION_COOKIE}=${token}` }, csrf: await csrfFor(env, token) };
+  return {
+    label,
+    userId,
+    email: null,
+    headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    csrf: await csrfFor(env, token),
+  };
 }
 
-export async function apiToken(role: Role | "admin", pilotIds: number[] | null, label = `token:${role}`): Promise<TestPrincipal & { token: string; id: number }> {
+export async function apiToken(
+  role: Role | "admin",
+  pilotIds: number[] | null,
+  label = `token:${role}`,
+): Promise<TestPrincipal & { token: string; id: number }> {
   const token = `omt_${randomToken(32)}`;
-  const [row] = await getDb(env.DB).insert(schema.apiTokens).values({ name: label, tokenHash: await sha256Hex(token), role, pilotIds }).returning();
-  return { label, userId: null, email: null, headers: { authorization: `Bearer ${token}` }, csrf: null, token, id: row!.id };
+  const [row] = await getDb(env.DB)
+    .insert(schema.apiTokens)
+    .values({ name: label, tokenHash: await sha256Hex(token), role, pilotIds })
+    .returning();
+  return {
+    label,
+    userId: null,
+    email: null,
+    headers: { authorization: `Bearer ${token}` },
+    csrf: null,
+    token,
+    id: row!.id,
+  };
 }
 
 /** A request as a principal; unsafe methods by a cookie session carry the CSRF header unless told not to. */
-export function call(p: TestPrincipal | null, method: string, path: string, body?: unknown, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+export function call(
+  p: TestPrincipal | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...(p?.headers ?? {}), ...(opts.headers ?? {}) };
   let payload: BodyInit | undefined;
   if (body !== undefined) {

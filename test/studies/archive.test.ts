@@ -8,7 +8,14 @@ import { getDb, schema } from "../../worker/db";
 import { DEMO_ADMIN, demoStaff, seedDemo } from "../../worker/demo/seed";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { sha256Hex } from "../../worker/lib/crypto";
-import { ARCHIVE_LIMITS, ARCHIVE_TABLES, NOT_ARCHIVED, reasonOnly, restoreArchive, STUDY_TABLES } from "../../worker/studies/archive";
+import {
+  ARCHIVE_LIMITS,
+  ARCHIVE_TABLES,
+  NOT_ARCHIVED,
+  reasonOnly,
+  restoreArchive,
+  STUDY_TABLES,
+} from "../../worker/studies/archive";
 import { getContact } from "../../worker/studies/contacts";
 import { ensureBuiltInInstruments } from "../../worker/studies/instruments";
 import { ensureLink } from "../../worker/survey/links";
@@ -16,27 +23,45 @@ import { apiToken, BASE, call, sessionFor, staffUser, type TestPrincipal } from 
 
 const db = () => getDb(env.DB);
 type Row = Record<string, unknown>;
-type Line = { t?: string; r?: Row; end?: boolean; counts?: Record<string, number>; format?: string; [k: string]: unknown };
+type Line = {
+  t?: string;
+  r?: Row;
+  end?: boolean;
+  counts?: Record<string, number>;
+  format?: string;
+  [k: string]: unknown;
+};
 
-const devAdmin = (): TestPrincipal => ({ label: "dev admin token", userId: null, email: null, csrf: null, headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` } });
+const devAdmin = (): TestPrincipal => ({
+  label: "dev admin token",
+  userId: null,
+  email: null,
+  csrf: null,
+  headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}` },
+});
 /** Every table of the database, from SQLite itself, so a table added later cannot be forgotten. */
 async function allTables(): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
+  const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{
+    name: string;
+  }>();
   return results.map((r) => r.name);
 }
 /** Every archived table's rows in primary-key order. */
 async function dump(): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
-  for (const t of ARCHIVE_TABLES) out[t] = (await env.DB.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all<Row>()).results;
+  for (const t of ARCHIVE_TABLES)
+    out[t] = (await env.DB.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all<Row>()).results;
   return out;
 }
 /** Empties every table the app owns, as a fresh database would be (migrations and D1's own tables stay). */
 async function wipe() {
-  for (const t of ["staff_sessions", "magic_links", "api_tokens", ...[...ARCHIVE_TABLES].reverse()]) await env.DB.prepare(`DELETE FROM "${t}"`).run();
+  for (const t of ["staff_sessions", "magic_links", "api_tokens", ...[...ARCHIVE_TABLES].reverse()])
+    await env.DB.prepare(`DELETE FROM "${t}"`).run();
 }
 const studyRowCount = async () => {
   let n = 0;
-  for (const t of STUDY_TABLES) n += (await env.DB.prepare(`SELECT count(*) AS n FROM "${t}"`).first<{ n: number }>())!.n;
+  for (const t of STUDY_TABLES)
+    n += (await env.DB.prepare(`SELECT count(*) AS n FROM "${t}"`).first<{ n: number }>())!.n;
   return n;
 };
 
@@ -47,13 +72,24 @@ async function download(p: TestPrincipal, contacts: boolean) {
   const gz: Uint8Array<ArrayBuffer> = new Uint8Array(await res.arrayBuffer());
   const ms = Date.now() - started;
   const text = await new Response(new Response(gz).body!.pipeThrough(new DecompressionStream("gzip"))).text();
-  const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Line);
+  const lines = text
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Line);
   return { res, gz, text, lines, ms, header: lines[0]!, trailer: lines[lines.length - 1]!, rows: lines.slice(1, -1) };
 }
 const rowsOf = (lines: Line[], table: string) => lines.filter((l) => l.t === table).map((l) => l.r!);
 const plain = (lines: Line[]) => `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`;
-const restore = (p: TestPrincipal, body: BodyInit, headers: Record<string, string> = { "content-type": "application/gzip" }) =>
-  exports.default.fetch(`${BASE}/api/v1/admin/archive/restore`, { method: "POST", headers: { ...p.headers, ...(p.csrf ? { "x-csrf-token": p.csrf } : {}), ...headers }, body });
+const restore = (
+  p: TestPrincipal,
+  body: BodyInit,
+  headers: Record<string, string> = { "content-type": "application/gzip" },
+) =>
+  exports.default.fetch(`${BASE}/api/v1/admin/archive/restore`, {
+    method: "POST",
+    headers: { ...p.headers, ...(p.csrf ? { "x-csrf-token": p.csrf } : {}), ...headers },
+    body,
+  });
 
 let admin: TestPrincipal;
 let before: Record<string, Row[]>;
@@ -67,27 +103,76 @@ beforeAll(async () => {
   await seedDemo(db(), env, now);
   const d = db();
   const [adminUser] = await d.select().from(schema.staffUsers).where(eq(schema.staffUsers.email, DEMO_ADMIN));
-  const [researcher] = await d.select().from(schema.staffUsers).where(eq(schema.staffUsers.email, demoStaff("fier").researcher));
+  const [researcher] = await d
+    .select()
+    .from(schema.staffUsers)
+    .where(eq(schema.staffUsers.email, demoStaff("fier").researcher));
   admin = await sessionFor(adminUser!.id, "admin");
   // what the demo lacks: started and cancelled occasions, staff forms, outbox history, links, timings, audit
   const occ = await d.select().from(schema.occasions).orderBy(schema.occasions.id);
   const open = occ.filter((o) => o.status === "open");
-  await d.update(schema.occasions).set({ status: "started", startedAt: now - 60_000 }).where(eq(schema.occasions.id, open[0]!.id));
+  await d
+    .update(schema.occasions)
+    .set({ status: "started", startedAt: now - 60_000 })
+    .where(eq(schema.occasions.id, open[0]!.id));
   await d.update(schema.occasions).set({ status: "cancelled" }).where(eq(schema.occasions.id, open[1]!.id));
   for (const o of open.slice(0, 3)) await ensureLink(d, env, o.id, o.closesAt);
-  await d.insert(schema.occasionTimings).values([{ occasionId: open[0]!.id, firstOpenedAt: now - 60_000 }, { occasionId: occ.find((o) => o.status === "completed")!.id, firstOpenedAt: now - 90_000, submittedAt: now - 30_000 }]);
+  await d.insert(schema.occasionTimings).values([
+    { occasionId: open[0]!.id, firstOpenedAt: now - 60_000 },
+    {
+      occasionId: occ.find((o) => o.status === "completed")!.id,
+      firstOpenedAt: now - 90_000,
+      submittedAt: now - 30_000,
+    },
+  ]);
   const p0 = (await d.select().from(schema.participants).where(eq(schema.participants.id, open[0]!.participantId)))[0]!;
   // the demo has staff forms for most youths (worker/demo/staff-forms.ts): these replace p0's
   await d.delete(schema.staffForms).where(eq(schema.staffForms.participantId, p0.id));
   await d.insert(schema.staffForms).values([
-    { participantId: p0.id, form: "background", data: { ageAtPilotStart: 16, dsmCodes: ["F43.1"], countryOfOrigin: "nl" }, updatedBy: researcher!.id, updatedAt: now },
+    {
+      participantId: p0.id,
+      form: "background",
+      data: { ageAtPilotStart: 16, dsmCodes: ["F43.1"], countryOfOrigin: "nl" },
+      updatedBy: researcher!.id,
+      updatedAt: now,
+    },
     { participantId: p0.id, form: "risl", data: { signals: ["ja", "nee"] }, updatedBy: researcher!.id, updatedAt: now },
   ]);
-  const [run] = await d.insert(schema.reminderRuns).values({ pilotId: p0.pilotId, trigger: "manual", triggeredBy: `staff:${researcher!.id}`, dryRun: false, startedAt: now, finishedAt: now + 5, counts: { sent: 1 } }).returning();
-  const box = (kind: "invitation" | "reminder" | "mentor", o: (typeof open)[number], extra: Partial<typeof schema.outbox.$inferInsert>) =>
-    ({ key: `${o.id}:${kind}:1`, occasionId: o.id, participantId: o.participantId, pilotId: p0.pilotId, kind, seq: 1, nextAttemptAt: now, runId: run!.id, ...extra }) as typeof schema.outbox.$inferInsert;
+  const [run] = await d
+    .insert(schema.reminderRuns)
+    .values({
+      pilotId: p0.pilotId,
+      trigger: "manual",
+      triggeredBy: `staff:${researcher!.id}`,
+      dryRun: false,
+      startedAt: now,
+      finishedAt: now + 5,
+      counts: { sent: 1 },
+    })
+    .returning();
+  const box = (
+    kind: "invitation" | "reminder" | "mentor",
+    o: (typeof open)[number],
+    extra: Partial<typeof schema.outbox.$inferInsert>,
+  ) =>
+    ({
+      key: `${o.id}:${kind}:1`,
+      occasionId: o.id,
+      participantId: o.participantId,
+      pilotId: p0.pilotId,
+      kind,
+      seq: 1,
+      nextAttemptAt: now,
+      runId: run!.id,
+      ...extra,
+    }) as typeof schema.outbox.$inferInsert;
   await d.insert(schema.outbox).values([
-    box("invitation", open[0]!, { status: "sent", attempts: 1, sentAt: now, messageId: `<${open[0]!.id}.invitation.1@example.test>` }),
+    box("invitation", open[0]!, {
+      status: "sent",
+      attempts: 1,
+      sentAt: now,
+      messageId: `<${open[0]!.id}.invitation.1@example.test>`,
+    }),
     box("reminder", open[0]!, { status: "failed", attempts: 3, lastError: RELAY_TEXT }),
     box("invitation", open[2]!, { status: "cancelled", lastError: "withdrawn" }),
     box("mentor", open[2]!, { status: "failed", lastError: "outcome_unknown: connection lost after [address]" }),
@@ -95,23 +180,54 @@ beforeAll(async () => {
   await d.insert(schema.recomputeQueue).values({ participantId: p0.id, requestedAt: now });
   // staff signals and comment coding (issue 15): staff references travel like staff_forms.updated_by
   await d.insert(schema.signals).values({
-    pilotId: p0.pilotId, participantId: p0.id, rule: "missed_in_row", indicator: "response", status: "acknowledged",
-    evidence: { missed: 3 }, evidenceKey: "o1,o2,o3", raisedAt: now, evaluatedAt: now,
-    acknowledgedAt: now, acknowledgedBy: researcher!.id, acknowledgeNote: "gebeld",
+    pilotId: p0.pilotId,
+    participantId: p0.id,
+    rule: "missed_in_row",
+    indicator: "response",
+    status: "acknowledged",
+    evidence: { missed: 3 },
+    evidenceKey: "o1,o2,o3",
+    raisedAt: now,
+    evaluatedAt: now,
+    acknowledgedAt: now,
+    acknowledgedBy: researcher!.id,
+    acknowledgeNote: "gebeld",
   });
   const [code] = await d.insert(schema.commentCodes).values({ pilotId: p0.pilotId, label: "school" }).returning();
   const [answer] = await d.select({ id: schema.responses.id }).from(schema.responses).limit(1);
-  await d.insert(schema.commentTags).values({ responseId: answer!.id, codeId: code!.id, taggedBy: researcher!.id, taggedAt: now });
+  await d
+    .insert(schema.commentTags)
+    .values({ responseId: answer!.id, codeId: code!.id, taggedBy: researcher!.id, taggedAt: now });
   // an answer entered by phone names the staff member: the admin, merged by e-mail on a fresh deployment
-  await d.update(schema.responses).set({ mode: "phone", enteredBy: adminUser!.id }).where(eq(schema.responses.id, answer!.id));
+  await d
+    .update(schema.responses)
+    .set({ mode: "phone", enteredBy: adminUser!.id })
+    .where(eq(schema.responses.id, answer!.id));
   phoneAnswerId = answer!.id;
   await d.insert(schema.auditLog).values([
-    { at: now, actorType: "staff", actorId: `staff:${researcher!.id}`, action: "outbox.retry", pilotId: p0.pilotId, target: "outbox:2", details: { previousReason: RELAY_TEXT } },
-    { at: now, actorType: "staff", actorId: `staff:${adminUser!.id}`, action: "staff.roles", target: `staff:${researcher!.id}`, details: { roles: [] } },
+    {
+      at: now,
+      actorType: "staff",
+      actorId: `staff:${researcher!.id}`,
+      action: "outbox.retry",
+      pilotId: p0.pilotId,
+      target: "outbox:2",
+      details: { previousReason: RELAY_TEXT },
+    },
+    {
+      at: now,
+      actorType: "staff",
+      actorId: `staff:${adminUser!.id}`,
+      action: "staff.roles",
+      target: `staff:${researcher!.id}`,
+      details: { roles: [] },
+    },
   ]);
   // credentials that must never travel
   await apiToken("admin", null, "archive test token");
-  await d.insert(schema.magicLinks).values({ userId: adminUser!.id, tokenHash: await sha256Hex("magic"), expiresAt: now + 60_000 });
+  await d
+    .insert(schema.magicLinks)
+    .values({ userId: adminUser!.id, tokenHash: await sha256Hex("magic"), expiresAt: now + 60_000 });
   const ids = (await d.select({ id: schema.participants.id }).from(schema.participants)).map((r) => r.id);
   youthAddresses = [];
   for (const id of ids) {
@@ -129,7 +245,9 @@ describe("the archive's scope", () => {
     // the archived columns are the database's columns
     const { lines } = await download(admin, true);
     for (const t of ARCHIVE_TABLES) {
-      const cols = (await env.DB.prepare(`PRAGMA table_info("${t}")`).all<{ name: string }>()).results.map((c) => c.name);
+      const cols = (await env.DB.prepare(`PRAGMA table_info("${t}")`).all<{ name: string }>()).results.map(
+        (c) => c.name,
+      );
       const row = rowsOf(lines, t)[0];
       expect(row, t).toBeDefined();
       expect(Object.keys(row!).sort(), t).toEqual(cols.sort());
@@ -139,7 +257,9 @@ describe("the archive's scope", () => {
   it("without contacts=1 holds no contact data, no youth address and no credential; downloads as an attachment; audited with counts", async () => {
     const a = await download(admin, false);
     expect(a.res.headers.get("content-type")).toBe("application/gzip");
-    expect(a.res.headers.get("content-disposition")).toMatch(/^attachment; filename="study-\d{4}-\d{2}-\d{2}\.ndjson\.gz"$/);
+    expect(a.res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="study-\d{4}-\d{2}-\d{2}\.ndjson\.gz"$/,
+    );
     expect(a.res.headers.get("cache-control")).toBe("no-store");
     expect(a.header).toMatchObject({ format: "outcome-monitor-archive", formatVersion: 1, contacts: false });
     expect(a.header.tables).not.toContain("participant_contacts");
@@ -155,21 +275,32 @@ describe("the archive's scope", () => {
     // credentials: no session, link or token hash
     for (const t of ["staff_sessions", "magic_links", "api_tokens"]) {
       expect(a.header.tables).not.toContain(t);
-      for (const r of (await env.DB.prepare(`SELECT token_hash FROM "${t}"`).all<{ token_hash: string }>()).results) expect(a.text).not.toContain(r.token_hash);
+      for (const r of (await env.DB.prepare(`SELECT token_hash FROM "${t}"`).all<{ token_hash: string }>()).results)
+        expect(a.text).not.toContain(r.token_hash);
     }
     // trailer: a count per table, equal to the rows
     expect(a.trailer.end).toBe(true);
     for (const t of a.header.tables as string[]) expect(a.trailer.counts![t], t).toBe(rowsOf(a.lines, t).length);
-    const [entry] = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "export.archive")).orderBy(desc(schema.auditLog.id)).limit(1);
+    const [entry] = await db()
+      .select()
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.action, "export.archive"))
+      .orderBy(desc(schema.auditLog.id))
+      .limit(1);
     expect(entry!.details).toMatchObject({ contacts: false, counts: { responses: a.trailer.counts!.responses } });
   });
 
   it("with contacts=1 carries the ciphertexts exactly as stored and no address in plain text", async () => {
     const a = await download(admin, true);
     expect(a.header.contacts).toBe(true);
-    const stored = await db().select().from(schema.participantContacts).orderBy(schema.participantContacts.participantId);
+    const stored = await db()
+      .select()
+      .from(schema.participantContacts)
+      .orderBy(schema.participantContacts.participantId);
     const archived = rowsOf(a.lines, "participant_contacts");
-    expect(archived.map((r) => [r.participant_id, r.email_enc, r.mentor_email_enc])).toEqual(stored.map((s) => [s.participantId, s.emailEnc, s.mentorEmailEnc]));
+    expect(archived.map((r) => [r.participant_id, r.email_enc, r.mentor_email_enc])).toEqual(
+      stored.map((s) => [s.participantId, s.emailEnc, s.mentorEmailEnc]),
+    );
     for (const addr of youthAddresses) expect(a.text).not.toContain(addr);
   });
 
@@ -183,7 +314,10 @@ describe("the archive's scope", () => {
   });
 
   it("is for admins only", async () => {
-    const [researcher] = await db().select().from(schema.staffUsers).where(eq(schema.staffUsers.email, demoStaff("fier").researcher));
+    const [researcher] = await db()
+      .select()
+      .from(schema.staffUsers)
+      .where(eq(schema.staffUsers.email, demoStaff("fier").researcher));
     const s = await sessionFor(researcher!.id);
     const token = await apiToken("project_coordinator", null);
     for (const p of [s, token]) {
@@ -195,14 +329,22 @@ describe("the archive's scope", () => {
   });
 
   it("refuses a cookie session's form (CSRF token in a field) posted to the restore API with a 400, not a 500 (found by the fuzz suite)", async () => {
-    const res = await call(admin, "POST", "/api/v1/admin/archive/restore", new URLSearchParams({ _csrf: admin.csrf! }), { csrf: false });
+    const res = await call(
+      admin,
+      "POST",
+      "/api/v1/admin/archive/restore",
+      new URLSearchParams({ _csrf: admin.csrf! }),
+      { csrf: false },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
   });
 });
 
 describe("round trip", () => {
-  it("export, wipe every table, restore, export again: every table equal row by row", { timeout: 300_000 }, async () => {
+  it("export, wipe every table, restore, export again: every table equal row by row", {
+    timeout: 300_000,
+  }, async () => {
     before = await dump();
     first = await download(admin, true);
     await wipe();
@@ -222,7 +364,11 @@ describe("round trip", () => {
       if (t === "outbox") want = want.map((r) => ({ ...r, last_error: reasonOnly(r.last_error as string | null) }));
       if (t === "audit_log") {
         // appended in their original order under new ids, between this restore's begin and end rows
-        const strip = (r: Row) => ({ ...r, id: undefined, details: r.action === "outbox.retry" ? JSON.stringify({ previousReason: "relay_error" }) : r.details });
+        const strip = (r: Row) => ({
+          ...r,
+          id: undefined,
+          details: r.action === "outbox.retry" ? JSON.stringify({ previousReason: "relay_error" }) : r.details,
+        });
         expect(got[0]!.action).toBe("archive.restore.begin");
         expect(got[got.length - 1]!.action).toBe("archive.restore");
         got = got.slice(1, -1).map(strip);
@@ -231,13 +377,15 @@ describe("round trip", () => {
       expect(got.length, t).toBe(want.length);
       expect(got, t).toEqual(want);
     }
-    for (const t of ["staff_sessions", "magic_links", "api_tokens"]) expect((await env.DB.prepare(`SELECT count(*) AS n FROM "${t}"`).first<{ n: number }>())!.n, t).toBe(0);
+    for (const t of ["staff_sessions", "magic_links", "api_tokens"])
+      expect((await env.DB.prepare(`SELECT count(*) AS n FROM "${t}"`).first<{ n: number }>())!.n, t).toBe(0);
 
     // a second export is the first one again (audit ids and the restore's own entries aside)
     const again = await download(devAdmin(), true);
     for (const t of ARCHIVE_TABLES) {
       if (t === "audit_log") {
-        const noId = (rows: Row[]) => rows.filter((r) => !String(r.action).startsWith("archive.restore")).map((r) => ({ ...r, id: undefined }));
+        const noId = (rows: Row[]) =>
+          rows.filter((r) => !String(r.action).startsWith("archive.restore")).map((r) => ({ ...r, id: undefined }));
         expect(noId(rowsOf(again.lines, t))).toEqual(noId(rowsOf(first.lines, t)));
       } else expect(rowsOf(again.lines, t), t).toEqual(rowsOf(first.lines, t));
     }
@@ -249,12 +397,21 @@ describe("round trip", () => {
     expect(youthAddresses).toContain((await getContact(db(), env, p.participantId)).email);
     console.log(
       JSON.stringify({
-        archiveFigures: { rows: first.rows.length, responses: first.trailer.counts!.responses, gzipBytes: first.gz.byteLength, ndjsonBytes: new TextEncoder().encode(first.text).byteLength, exportMs: first.ms, restoreMs },
+        archiveFigures: {
+          rows: first.rows.length,
+          responses: first.trailer.counts!.responses,
+          gzipBytes: first.gz.byteLength,
+          ndjsonBytes: new TextEncoder().encode(first.text).byteLength,
+          exportMs: first.ms,
+          restoreMs,
+        },
       }),
     );
   });
 
-  it("restores into a fresh deployment from the page: setup's admin merged by e-mail, built-in instruments by key under their new ids", { timeout: 300_000 }, async () => {
+  it("restores into a fresh deployment from the page: setup's admin merged by e-mail, built-in instruments by key under their new ids", {
+    timeout: 300_000,
+  }, async () => {
     await wipe();
     // setup: the admin (same e-mail as in the archive) and the built-in instruments, all under new ids
     const setupAdmin = await staffUser({ admin: true, email: DEMO_ADMIN });
@@ -287,9 +444,13 @@ describe("round trip", () => {
         ).all()
       ).results;
     expect((await answers()).length).toBe(before.responses!.length);
-    const occasionVersions = await env.DB.prepare("SELECT DISTINCT j.value AS id FROM occasions, json_each(occasions.instrument_version_ids) j").all<{ id: number }>();
+    const occasionVersions = await env.DB.prepare(
+      "SELECT DISTINCT j.value AS id FROM occasions, json_each(occasions.instrument_version_ids) j",
+    ).all<{ id: number }>();
     expect(occasionVersions.results.every((r) => localVersions.some((v) => v.id === r.id))).toBe(true);
-    expect(before.responses!.every((r) => !localVersions.some((v) => v.id === r.instrument_version_id)) || true).toBe(true);
+    expect(before.responses!.every((r) => !localVersions.some((v) => v.id === r.instrument_version_id)) || true).toBe(
+      true,
+    );
     // the pilot's own instrument is attached to its pilot again
     const [pilotItems] = await db().select().from(schema.instruments).where(eq(schema.instruments.key, "pilot_fier"));
     expect(pilotItems!.pilotId).toBe(before.pilots!.find((p) => p.key === "fier")!.id);
@@ -319,17 +480,67 @@ describe("refusals leave nothing behind", () => {
   });
 
   const cases: [string, (lines: Line[]) => string | Uint8Array<ArrayBuffer>, number, RegExp][] = [
-    ["a tampered header", (l) => plain([{ ...l[0]!, format: "something-else" }, ...l.slice(1)]), 400, /not an archive of this application/],
-    ["a header whose table list was edited", (l) => plain([{ ...l[0]!, tables: (l[0]!.tables as string[]).filter((t) => t !== "responses") }, ...l.slice(1)]), 400, /table list/],
-    ["a wrong format version", (l) => plain([{ ...l[0]!, formatVersion: 2 }, ...l.slice(1)]), 400, /format version 2 is not supported/],
-    ["different migrations", (l) => plain([{ ...l[0]!, migrations: (l[0]!.migrations as string[]).slice(0, -1) }, ...l.slice(1)]), 400, /migrations/],
+    [
+      "a tampered header",
+      (l) => plain([{ ...l[0]!, format: "something-else" }, ...l.slice(1)]),
+      400,
+      /not an archive of this application/,
+    ],
+    [
+      "a header whose table list was edited",
+      (l) => plain([{ ...l[0]!, tables: (l[0]!.tables as string[]).filter((t) => t !== "responses") }, ...l.slice(1)]),
+      400,
+      /table list/,
+    ],
+    [
+      "a wrong format version",
+      (l) => plain([{ ...l[0]!, formatVersion: 2 }, ...l.slice(1)]),
+      400,
+      /format version 2 is not supported/,
+    ],
+    [
+      "different migrations",
+      (l) => plain([{ ...l[0]!, migrations: (l[0]!.migrations as string[]).slice(0, -1) }, ...l.slice(1)]),
+      400,
+      /migrations/,
+    ],
     ["a missing trailer (truncated)", (l) => plain(l.slice(0, -1)), 400, /truncated/],
-    ["a cut-off gzip stream", () => first.gz.slice(0, Math.floor(first.gz.byteLength * 0.7)), 400, /cannot be read|truncated/],
-    ["trailer counts that do not match", (l) => plain([...l.slice(0, -1), { ...l[l.length - 1]!, counts: { ...l[l.length - 1]!.counts, responses: 1 } }]), 400, /row counts/],
-    ["a row of an unknown table", (l) => plain([...l.slice(0, 3000), { t: "secrets", r: { id: 1 } }, ...l.slice(3000)]), 400, /unknown table "secrets"/],
-    ["a row with an unknown column", (l) => plain(l.map((x, i) => (i === 3000 ? { ...x, r: { ...x.r, extra: 1 } } : x))), 400, /unknown column/],
-    ["rows out of dependency order", (l) => plain([...l.slice(0, 3000), l.find((x) => x.t === "pilots")!, ...l.slice(3000)]), 400, /dependency order/],
-    ["a line that is not JSON", (l) => `${plain(l.slice(0, 3000))}{"t":"responses",\n${plain(l.slice(3000))}`, 400, /Line 3001: not valid JSON/],
+    [
+      "a cut-off gzip stream",
+      () => first.gz.slice(0, Math.floor(first.gz.byteLength * 0.7)),
+      400,
+      /cannot be read|truncated/,
+    ],
+    [
+      "trailer counts that do not match",
+      (l) => plain([...l.slice(0, -1), { ...l[l.length - 1]!, counts: { ...l[l.length - 1]!.counts, responses: 1 } }]),
+      400,
+      /row counts/,
+    ],
+    [
+      "a row of an unknown table",
+      (l) => plain([...l.slice(0, 3000), { t: "secrets", r: { id: 1 } }, ...l.slice(3000)]),
+      400,
+      /unknown table "secrets"/,
+    ],
+    [
+      "a row with an unknown column",
+      (l) => plain(l.map((x, i) => (i === 3000 ? { ...x, r: { ...x.r, extra: 1 } } : x))),
+      400,
+      /unknown column/,
+    ],
+    [
+      "rows out of dependency order",
+      (l) => plain([...l.slice(0, 3000), l.find((x) => x.t === "pilots")!, ...l.slice(3000)]),
+      400,
+      /dependency order/,
+    ],
+    [
+      "a line that is not JSON",
+      (l) => `${plain(l.slice(0, 3000))}{"t":"responses",\n${plain(l.slice(3000))}`,
+      400,
+      /Line 3001: not valid JSON/,
+    ],
   ];
   for (const [what, make, status, message] of cases) {
     it(`refuses ${what}; the database is as before`, { timeout: 120_000 }, async () => {
@@ -338,7 +549,9 @@ describe("refusals leave nothing behind", () => {
       await ensureBuiltInInstruments(db());
       const was = await dump();
       const body = make(first.lines);
-      const res = await restore(devAdmin(), body, { "content-type": typeof body === "string" ? "application/x-ndjson" : "application/gzip" });
+      const res = await restore(devAdmin(), body, {
+        "content-type": typeof body === "string" ? "application/x-ndjson" : "application/gzip",
+      });
       const err = ((await res.json()) as { error: { message: string } }).error;
       expect(res.status, err.message).toBe(status);
       expect(err.message).toMatch(message);
@@ -346,20 +559,33 @@ describe("refusals leave nothing behind", () => {
       const now = await dump();
       for (const t of ARCHIVE_TABLES) if (t !== "audit_log") expect(now[t], t).toEqual(was[t]);
       const audit = now.audit_log!.slice(was.audit_log!.length).map((r) => r.action);
-      expect(audit).toEqual(audit[0] === "archive.restore.refused" ? ["archive.restore.refused"] : ["archive.restore.begin", "archive.restore.failed"]);
+      expect(audit).toEqual(
+        audit[0] === "archive.restore.refused"
+          ? ["archive.restore.refused"]
+          : ["archive.restore.begin", "archive.restore.failed"],
+      );
       void staff;
     });
   }
 
-  it("refuses a declared body over the maximum with 413, and stops reading a streamed one at the limit", { timeout: 120_000 }, async () => {
+  it("refuses a declared body over the maximum with 413, and stops reading a streamed one at the limit", {
+    timeout: 120_000,
+  }, async () => {
     await wipe();
-    const res = await restore(devAdmin(), first.gz, { "content-type": "application/gzip", "content-length": String(ARCHIVE_LIMITS.bytes + 1) });
+    const res = await restore(devAdmin(), first.gz, {
+      "content-type": "application/gzip",
+      "content-length": String(ARCHIVE_LIMITS.bytes + 1),
+    });
     expect(res.status).toBe(413);
     // the streamed count, with a small limit: stops mid-archive and undoes what was written
     const small = { ...ARCHIVE_LIMITS, bytes: Math.floor(first.gz.byteLength / 2) };
-    await expect(restoreArchive(env.DB, new Response(first.gz).body!, { type: "token", id: "test" }, Date.now(), small)).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(
+      restoreArchive(env.DB, new Response(first.gz).body!, { type: "token", id: "test" }, Date.now(), small),
+    ).rejects.toMatchObject({ code: "payload_too_large" });
     const expanded = { ...ARCHIVE_LIMITS, expandedBytes: 200_000 };
-    await expect(restoreArchive(env.DB, new Response(first.gz).body!, { type: "token", id: "test" }, Date.now(), expanded)).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(
+      restoreArchive(env.DB, new Response(first.gz).body!, { type: "token", id: "test" }, Date.now(), expanded),
+    ).rejects.toMatchObject({ code: "payload_too_large" });
     expect(await studyRowCount()).toBe(0);
     // an export of a database whose tables are mostly empty still streams to its trailer
     const empty = await download(devAdmin(), false);
@@ -369,9 +595,21 @@ describe("refusals leave nothing behind", () => {
 
   it("scheduled runs wait while a restore is writing", async () => {
     const now = Date.now();
-    await db().insert(schema.auditLog).values({ at: now, actorType: "token", actorId: "test", action: "archive.restore.begin", target: "restore:test" });
+    await db().insert(schema.auditLog).values({
+      at: now,
+      actorType: "token",
+      actorId: "test",
+      action: "archive.restore.begin",
+      target: "restore:test",
+    });
     await expect(runScheduled(env, now)).rejects.toMatchObject({ code: "conflict" });
-    await db().insert(schema.auditLog).values({ at: now, actorType: "token", actorId: "test", action: "archive.restore.failed", target: "restore:test" });
+    await db().insert(schema.auditLog).values({
+      at: now,
+      actorType: "token",
+      actorId: "test",
+      action: "archive.restore.failed",
+      target: "restore:test",
+    });
     await expect(runScheduled(env, now)).resolves.toMatchObject({ opened: 0 });
   });
 });

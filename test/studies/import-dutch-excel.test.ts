@@ -7,7 +7,13 @@ import { addDays, localDate } from "../../worker/schedule/schedule";
 import { makePilot, uniqueKey } from "../support/fixtures";
 import { BASE, call, sessionFor, staffUser } from "../staff/support";
 
-type Report = { ok: boolean; dryRun: boolean; rows: number; committed: number; errors: { line: number; column?: string; reason: string }[] };
+type Report = {
+  ok: boolean;
+  dryRun: boolean;
+  rows: number;
+  committed: number;
+  errors: { line: number; column?: string; reason: string }[];
+};
 const BOM = "\uFEFF";
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
 /** jjjj-mm-dd → dd-mm-jjjj, as Dutch Excel writes a date. */
@@ -21,20 +27,35 @@ async function setup() {
   const c = await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] });
   return { pilot, researcher: await sessionFor(r.id), coordinator: await sessionFor(c.id) };
 }
-const count = async (sql: string, pilotId: number) => (await env.DB.prepare(sql).bind(pilotId).first<{ n: number }>())!.n;
+const count = async (sql: string, pilotId: number) =>
+  (await env.DB.prepare(sql).bind(pilotId).first<{ n: number }>())!.n;
 const participantsIn = (pilotId: number) => count("SELECT COUNT(*) AS n FROM participants WHERE pilot_id = ?", pilotId);
-const answersIn = (pilotId: number) => count("SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?", pilotId);
-const occasionsImportedIn = (pilotId: number) => count("SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000", pilotId);
+const answersIn = (pilotId: number) =>
+  count(
+    "SELECT COUNT(*) AS n FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+    pilotId,
+  );
+const occasionsImportedIn = (pilotId: number) =>
+  count(
+    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000",
+    pilotId,
+  );
 
-const importCsv = (who: Parameters<typeof call>[0], pilotKey: string, kind: "participants" | "measurements", csv: string, dryRun: boolean) =>
-  call(who, "POST", `/api/v1/pilots/${pilotKey}/imports/${kind}?dryRun=${dryRun}`, csv);
+const importCsv = (
+  who: Parameters<typeof call>[0],
+  pilotKey: string,
+  kind: "participants" | "measurements",
+  csv: string,
+  dryRun: boolean,
+) => call(who, "POST", `/api/v1/pilots/${pilotKey}/imports/${kind}?dryRun=${dryRun}`, csv);
 
 /** Enrols youths through the import itself (semicolons, Dutch dates): a first Dutch-Excel case. */
 async function withYouths(n: number, startDaysAgo = 60) {
   const s = await setup();
   const codes = Array.from({ length: n }, () => uniqueKey("NL-"));
   const start = nl(addDays(today(), -startDaysAgo));
-  const csv = BOM + [P_HEADER.join(";"), ...codes.map((c) => `${c};${start};guardian;${start};;`)].join("\r\n") + "\r\n";
+  const csv =
+    BOM + [P_HEADER.join(";"), ...codes.map((c) => `${c};${start};guardian;${start};;`)].join("\r\n") + "\r\n";
   const res = await importCsv(s.researcher, s.pilot.key, "participants", csv, false);
   expect(res.status, await res.clone().text()).toBe(201);
   return { ...s, codes };
@@ -77,35 +98,72 @@ describe("participants as Dutch Excel saves them", () => {
     const [a, b] = [uniqueKey("NL-"), uniqueKey("NL-")];
     const d = addDays(today(), -10);
     const short = `${Number(d.slice(8, 10))}-${Number(d.slice(5, 7))}-${d.slice(0, 4)}`;
-    const csv = BOM + [P_HEADER.join(";") + ";;", `${a};${nl(d)};self;${nl(d)};"${a.toLowerCase()}@youth.example";;;`, `${b};${short};guardian;${short};;"mentor@example.test"`].join("\r\n");
+    const csv =
+      BOM +
+      [
+        P_HEADER.join(";") + ";;",
+        `${a};${nl(d)};self;${nl(d)};"${a.toLowerCase()}@youth.example";;;`,
+        `${b};${short};guardian;${short};;"mentor@example.test"`,
+      ].join("\r\n");
     const dry = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
     expect(dry).toMatchObject({ ok: true, rows: 2, errors: [] });
     const res = await importCsv(researcher, pilot.key, "participants", csv, false);
     expect(res.status).toBe(201);
-    const stored = await env.DB.prepare("SELECT code, pilot_start_date AS s, consent_date AS c FROM participants WHERE pilot_id = ? ORDER BY id").bind(pilot.id).all();
-    expect(stored.results).toEqual([{ code: a, s: d, c: d }, { code: b, s: d, c: d }]);
+    const stored = await env.DB.prepare(
+      "SELECT code, pilot_start_date AS s, consent_date AS c FROM participants WHERE pilot_id = ? ORDER BY id",
+    )
+      .bind(pilot.id)
+      .all();
+    expect(stored.results).toEqual([
+      { code: a, s: d, c: d },
+      { code: b, s: d, c: d },
+    ]);
   });
 
   it("31-02-2026 and a date in neither format: Dutch reasons naming row and column; the commit stores nothing", async () => {
     const { pilot, researcher } = await setup();
     const good = `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`;
-    const csv = [P_HEADER.join(";"), good, `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`, `${uniqueKey("NL-")};${nl(today())};self;februari;;`].join("\n");
+    const csv = [
+      P_HEADER.join(";"),
+      good,
+      `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
+      `${uniqueKey("NL-")};${nl(today())};self;februari;;`,
+    ].join("\n");
     const report = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
-    expect(report.errors.map((e) => [e.line, e.column])).toEqual([[3, "pilot_start_date"], [4, "consent_date"]]);
-    expect(report.errors[0]!.reason).toMatch(/^Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum \/ line 3, column pilot_start_date: /);
-    expect(report.errors[1]!.reason).toMatch(/^Regel 4, kolom consent_date: geen datum; gebruik dd-mm-jjjj of jjjj-mm-dd \//);
+    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+      [3, "pilot_start_date"],
+      [4, "consent_date"],
+    ]);
+    expect(report.errors[0]!.reason).toMatch(
+      /^Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum \/ line 3, column pilot_start_date: /,
+    );
+    expect(report.errors[1]!.reason).toMatch(
+      /^Regel 4, kolom consent_date: geen datum; gebruik dd-mm-jjjj of jjjj-mm-dd \//,
+    );
     const commit = await importCsv(researcher, pilot.key, "participants", csv, false);
     expect(commit.status).toBe(400);
-    expect(((await commit.json()) as { error: { message: string } }).error.message).toMatch(/^2 regels niet in orde; er is niets opgeslagen \/ 2 bad rows/);
+    expect(((await commit.json()) as { error: { message: string } }).error.message).toMatch(
+      /^2 regels niet in orde; er is niets opgeslagen \/ 2 bad rows/,
+    );
     expect(await participantsIn(pilot.id)).toBe(0);
   });
 
   it("mixed separators: a header with both is refused whole; a row with the other separator is named", async () => {
     const { pilot, researcher } = await setup();
-    const both = await importCsv(researcher, pilot.key, "participants", `participant_code;pilot_start_date,consent_by;consent_date;email;mentor_email\nX1;${nl(today())};self;${nl(today())};;`, false);
+    const both = await importCsv(
+      researcher,
+      pilot.key,
+      "participants",
+      `participant_code;pilot_start_date,consent_by;consent_date;email;mentor_email\nX1;${nl(today())};self;${nl(today())};;`,
+      false,
+    );
     expect(both.status).toBe(400);
     expect(((await both.json()) as { error: { message: string } }).error.message).toMatch(/zowel ';' als ','/);
-    const csv = [P_HEADER.join(";"), `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`, `${uniqueKey("NL-")},${today()},self,${today()},,`].join("\r\n");
+    const csv = [
+      P_HEADER.join(";"),
+      `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`,
+      `${uniqueKey("NL-")},${today()},self,${today()},,`,
+    ].join("\r\n");
     const report = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
     expect(report).toMatchObject({ ok: false, rows: 2 });
     expect(report.errors).toHaveLength(1);
@@ -121,11 +179,23 @@ describe("measurements as Dutch Excel saves them", () => {
     const { pilot, researcher, codes } = await withYouths(1);
     const [c] = codes as [string];
     const d = (n: number) => nl(addDays(today(), -n));
-    const csv = BOM + [M_HEADER.join(";"), `${c};welzijn;persoonlijk;${d(30)} 15:30;6,5;"beter; echt waar"`, `${c};welzijn;gezin;${d(30)};7;`, `${c};welzijn;vrienden;${d(30)} 9:05:00;8,25;`].join("\r\n") + "\r\n";
+    const csv =
+      BOM +
+      [
+        M_HEADER.join(";"),
+        `${c};welzijn;persoonlijk;${d(30)} 15:30;6,5;"beter; echt waar"`,
+        `${c};welzijn;gezin;${d(30)};7;`,
+        `${c};welzijn;vrienden;${d(30)} 9:05:00;8,25;`,
+      ].join("\r\n") +
+      "\r\n";
     const dry = (await (await importCsv(researcher, pilot.key, "measurements", csv, true)).json()) as Report;
     expect(dry).toMatchObject({ ok: true, rows: 3, errors: [] });
     expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(201);
-    const rows = await env.DB.prepare("SELECT r.item_key AS item, r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? ORDER BY r.item_key").bind(pilot.id).all();
+    const rows = await env.DB.prepare(
+      "SELECT r.item_key AS item, r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? ORDER BY r.item_key",
+    )
+      .bind(pilot.id)
+      .all();
     expect(rows.results).toEqual([
       { item: "gezin", value: 7, comment: null },
       { item: "persoonlijk", value: 6.5, comment: "beter; echt waar" },
@@ -135,13 +205,24 @@ describe("measurements as Dutch Excel saves them", () => {
 
   it("a plain Excel CSV in Windows-1252: the comment is stored with its accents", async () => {
     const { pilot, researcher, codes } = await withYouths(1);
-    const text = [M_HEADER.join(";"), `${codes[0]};welzijn;gezin;${nl(addDays(today(), -5))};7,5;één café – “goed”`].join("\r\n");
-    const cp1252: Record<string, number> = { "é": 0xe9, "–": 0x96, "“": 0x93, "”": 0x94 };
+    const text = [
+      M_HEADER.join(";"),
+      `${codes[0]};welzijn;gezin;${nl(addDays(today(), -5))};7,5;één café – “goed”`,
+    ].join("\r\n");
+    const cp1252: Record<string, number> = { é: 0xe9, "–": 0x96, "“": 0x93, "”": 0x94 };
     const bytes = Uint8Array.from([...text].map((ch) => cp1252[ch] ?? ch.charCodeAt(0)));
     expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow(); // really not UTF-8
-    const res = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`, { method: "POST", body: bytes, headers: { ...researcher.headers, "x-csrf-token": researcher.csrf!, "content-type": "text/csv" } });
+    const res = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`, {
+      method: "POST",
+      body: bytes,
+      headers: { ...researcher.headers, "x-csrf-token": researcher.csrf!, "content-type": "text/csv" },
+    });
     expect(res.status, await res.clone().text()).toBe(201);
-    const row = await env.DB.prepare("SELECT r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?").bind(pilot.id).first();
+    const row = await env.DB.prepare(
+      "SELECT r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+    )
+      .bind(pilot.id)
+      .first();
     expect(row).toEqual({ value: 7.5, comment: "één café – “goed”" });
   });
 
@@ -153,7 +234,9 @@ describe("measurements as Dutch Excel saves them", () => {
     const report = (await (await importCsv(researcher, pilot.key, "measurements", csv, true)).json()) as Report;
     expect(report).toMatchObject({ ok: false, rows: 2 });
     expect(report.errors).toHaveLength(1);
-    expect(report.errors[0]!.reason).toMatch(/^Regel 2: 7 kolommen in plaats van 6: staat er een decimale komma in een waarde\?/);
+    expect(report.errors[0]!.reason).toMatch(
+      /^Regel 2: 7 kolommen in plaats van 6: staat er een decimale komma in een waarde\?/,
+    );
     expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(400);
     expect(await answersIn(pilot.id)).toBe(0);
     const fixed = [M_HEADER.join(","), `${c},welzijn,gezin,${d},"7,5",`].join("\n");
@@ -165,12 +248,26 @@ describe("measurements as Dutch Excel saves them", () => {
     const { pilot, researcher, codes } = await withYouths(1);
     const [c] = codes as [string];
     const d = nl(addDays(today(), -20));
-    const csv = [M_HEADER.join(";"), `${c};welzijn;persoonlijk;${d};7;`, `${c};welzijn;geluk;${d};7;`, `${c};welzijn;gezin;31-02-2026;7;`, `NIEMAND-1;welzijn;gezin;${d};7;`].join("\r\n");
+    const csv = [
+      M_HEADER.join(";"),
+      `${c};welzijn;persoonlijk;${d};7;`,
+      `${c};welzijn;geluk;${d};7;`,
+      `${c};welzijn;gezin;31-02-2026;7;`,
+      `NIEMAND-1;welzijn;gezin;${d};7;`,
+    ].join("\r\n");
     const report = (await (await importCsv(researcher, pilot.key, "measurements", csv, true)).json()) as Report;
-    expect(report.errors.map((e) => [e.line, e.column])).toEqual([[3, "item"], [4, "measured_at"], [5, "participant_code"]]);
-    expect(report.errors[0]!.reason).toMatch(/^Regel 3, kolom item: onbekende vraag geluk in vragenlijst welzijn \(bekend: [^)]*persoonlijk/);
+    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+      [3, "item"],
+      [4, "measured_at"],
+      [5, "participant_code"],
+    ]);
+    expect(report.errors[0]!.reason).toMatch(
+      /^Regel 3, kolom item: onbekende vraag geluk in vragenlijst welzijn \(bekend: [^)]*persoonlijk/,
+    );
     expect(report.errors[1]!.reason).toMatch(/^Regel 4, kolom measured_at: 31-02-2026 bestaat niet als datum/);
-    expect(report.errors[2]!.reason).toMatch(/^Regel 5, kolom participant_code: onbekende jongere NIEMAND-1 in deze pilot/);
+    expect(report.errors[2]!.reason).toMatch(
+      /^Regel 5, kolom participant_code: onbekende jongere NIEMAND-1 in deze pilot/,
+    );
     expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(400);
     expect(await answersIn(pilot.id)).toBe(0);
     expect(await occasionsImportedIn(pilot.id)).toBe(0);
@@ -180,18 +277,33 @@ describe("measurements as Dutch Excel saves them", () => {
     const { pilot, researcher } = await setup();
     const wrongType = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, { csv: true });
     expect(wrongType.status).toBe(400);
-    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toBe("Stuur het bestand als text/csv / Send the file as text/csv");
-    const big = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, `${M_HEADER.join(";")}\n${"x;".repeat(1_100_000)}`);
+    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toBe(
+      "Stuur het bestand als text/csv / Send the file as text/csv",
+    );
+    const big = await call(
+      researcher,
+      "POST",
+      `/api/v1/pilots/${pilot.key}/imports/measurements`,
+      `${M_HEADER.join(";")}\n${"x;".repeat(1_100_000)}`,
+    );
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/^Het CSV-bestand is groter dan 2 MiB \//);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Het CSV-bestand is groter dan 2 MiB \//,
+    );
   });
 
   it("a quoted field that is never closed is refused whole, naming its line in Dutch", async () => {
     const { pilot, researcher, codes } = await withYouths(1);
-    const csv = [M_HEADER.join(";"), `${codes[0]};welzijn;gezin;${nl(today())};7;"open`, `${codes[0]};welzijn;persoonlijk;${nl(today())};7;`].join("\n");
+    const csv = [
+      M_HEADER.join(";"),
+      `${codes[0]};welzijn;gezin;${nl(today())};7;"open`,
+      `${codes[0]};welzijn;persoonlijk;${nl(today())};7;`,
+    ].join("\n");
     const res = await importCsv(researcher, pilot.key, "measurements", csv, false);
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^Geen geldige CSV op regel 2: een veld tussen aanhalingstekens wordt niet gesloten/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Geen geldige CSV op regel 2: een veld tussen aanhalingstekens wordt niet gesloten/,
+    );
     expect(await answersIn(pilot.id)).toBe(0);
   });
 });
@@ -209,20 +321,27 @@ describe("templates", () => {
     expect(text.split("\r\n")[0]).toBe(P_HEADER.join(";"));
     expect(text).toContain(`${TEMPLATE_CODE};${nl(today())};guardian;${nl(today())};;`);
     const code = uniqueKey("TPL-");
-    expect((await importCsv(researcher, pilot.key, "participants", text.replace(TEMPLATE_CODE, code), false)).status).toBe(201);
+    expect(
+      (await importCsv(researcher, pilot.key, "participants", text.replace(TEMPLATE_CODE, code), false)).status,
+    ).toBe(201);
     expect(await participantsIn(pilot.id)).toBe(1);
 
-    const m = await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/measurements/template.csv`)).text();
+    const m = await (
+      await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/measurements/template.csv`)
+    ).text();
     const lines = m.trim().split("\r\n");
     expect(lines[0]).toBe(M_HEADER.join(";"));
     expect(lines).toContain(`${TEMPLATE_CODE};welzijn;persoonlijk;${nl(today())} 12:00;;`);
-    // Every row names an instrument and item the import knows: with a real code and a value, the dry run passes them all.
+    // Every row names an instrument and item the import knows: with a real code and a value, the dry run passes them
+    // all.
     const filled = m.replaceAll(TEMPLATE_CODE, code).replace(/;;\r\n/g, ";1;\r\n");
     const report = (await (await importCsv(researcher, pilot.key, "measurements", filled, true)).json()) as Report;
     expect(report.errors.filter((e) => e.column === "instrument" || e.column === "item")).toEqual([]);
 
     expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/other/template.csv`)).status).toBe(404);
-    expect((await call(coordinator, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`)).status).toBe(403);
+    expect(
+      (await call(coordinator, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`)).status,
+    ).toBe(403);
   });
 
   it("the workspace import page takes the same Dutch file and shows the Dutch reason per row; nothing stored", async () => {
@@ -236,7 +355,11 @@ describe("templates", () => {
       f.set("file", new File([BOM + csv], "jongeren.csv", { type: "text/csv" }));
       return f;
     };
-    const csv = [P_HEADER.join(";"), `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`, `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`].join("\r\n");
+    const csv = [
+      P_HEADER.join(";"),
+      `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`,
+      `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
+    ].join("\r\n");
     const res = await call(researcher, "POST", url, form(csv, "commit"), { csrf: false });
     expect(res.status).toBe(400);
     const html = await res.text();

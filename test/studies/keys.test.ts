@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
-import { ContactDecryptError, contactKeyId, decryptContact, encryptContact, sha256, storedKeyId } from "../../worker/lib/contact-keys";
+import { ContactDecryptError, contactKeyId, decryptContact, sha256, storedKeyId } from "../../worker/lib/contact-keys";
 import { encryptText } from "../../worker/lib/crypto";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { contactAad, getContact, setContact } from "../../worker/studies/contacts";
@@ -26,13 +26,31 @@ async function call(e: Env, path: string, init: RequestInit = {}) {
   return res;
 }
 const rotate = (e: Env, body: Record<string, unknown> = {}) =>
-  call(e, "/api/v1/admin/contacts/rotate", { method: "POST", headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-type Rotation = { keyId: string; scanned: number; rotated: number; unreadable: number; unreadableParticipants: { pilot: string; code: string }[]; changedMeanwhile: number; next: number | null; remaining: number; keys: Record<string, number> };
+  call(e, "/api/v1/admin/contacts/rotate", {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.DEV_ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+type Rotation = {
+  keyId: string;
+  scanned: number;
+  rotated: number;
+  unreadable: number;
+  unreadableParticipants: { pilot: string; code: string }[];
+  changedMeanwhile: number;
+  next: number | null;
+  remaining: number;
+  keys: Record<string, number>;
+};
 
 const stored = (participantId: number) =>
-  env.DB.prepare("SELECT email_enc, mentor_email_enc FROM participant_contacts WHERE participant_id = ?").bind(participantId).first<{ email_enc: string | null; mentor_email_enc: string | null }>();
+  env.DB.prepare("SELECT email_enc, mentor_email_enc FROM participant_contacts WHERE participant_id = ?")
+    .bind(participantId)
+    .first<{ email_enc: string | null; mentor_email_enc: string | null }>();
 const setStored = (participantId: number, email: string | null, mentor: string | null = null) =>
-  env.DB.prepare("UPDATE participant_contacts SET email_enc = ?, mentor_email_enc = ? WHERE participant_id = ?").bind(email, mentor, participantId).run();
+  env.DB.prepare("UPDATE participant_contacts SET email_enc = ?, mentor_email_enc = ? WHERE participant_id = ?")
+    .bind(email, mentor, participantId)
+    .run();
 
 describe("contact ciphertexts name their key", () => {
   it("the key id is the first 4 bytes of SHA-256 over a label and the key (the synchronous SHA-256 agrees with WebCrypto)", async () => {
@@ -50,14 +68,21 @@ describe("contact ciphertexts name their key", () => {
 
   it("new ciphertexts carry the current key id; they round-trip", async () => {
     const { pilot } = await makePilot();
-    const p = await makeParticipant(pilot.id, { start: "2026-01-05", email: "youth.one@example.test", mentor: "mentor.one@example.test" });
+    const p = await makeParticipant(pilot.id, {
+      start: "2026-01-05",
+      email: "youth.one@example.test",
+      mentor: "mentor.one@example.test",
+    });
     const row = (await stored(p.id))!;
     const id = contactKeyId(env.CONTACT_KEY)!;
     expect(row.email_enc).toMatch(new RegExp(`^k${id}\\.[A-Za-z0-9+/]+={0,2}$`));
     expect(row.mentor_email_enc).toMatch(new RegExp(`^k${id}\\.`));
     expect(storedKeyId(row.email_enc!)).toBe(id);
     expect(JSON.stringify(row)).not.toContain("youth.one");
-    expect(await getContact(db(), env, p.id)).toEqual({ email: "youth.one@example.test", mentorEmail: "mentor.one@example.test" });
+    expect(await getContact(db(), env, p.id)).toEqual({
+      email: "youth.one@example.test",
+      mentorEmail: "mentor.one@example.test",
+    });
   });
 
   it("legacy ciphertexts (no key id: no dot, as base64 never has one) still decrypt, with the current or a previous key", async () => {
@@ -83,15 +108,21 @@ describe("contact ciphertexts name their key", () => {
     const other = newKey();
     const both = withEnv({ CONTACT_KEYS_PREVIOUS: other });
     const refusal = async (e: Env, value: string, reason: ContactDecryptError["reason"], atId = a.id) => {
-      const err = await decryptContact(e, value, contactAad(atId, "email")).then(() => null, (x: unknown) => x);
+      const err = await decryptContact(e, value, contactAad(atId, "email")).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(err).toBeInstanceOf(ContactDecryptError);
       expect((err as ContactDecryptError).reason).toBe(reason);
       const msg = (err as Error).message;
-      for (const s of ["secret.youth", env.CONTACT_KEY, other, ...(value.length > 30 ? [value.slice(10, 30)] : [])]) expect(msg).not.toContain(s);
+      for (const s of ["secret.youth", env.CONTACT_KEY, other, ...(value.length > 30 ? [value.slice(10, 30)] : [])])
+        expect(msg).not.toContain(s);
       return msg;
     };
     // the only key is another one: the id it names is not configured
-    expect(await refusal(withEnv({ CONTACT_KEY: other }), enc, "unknown_key")).toMatch(new RegExp(`key k${contactKeyId(env.CONTACT_KEY)}, which is not configured`));
+    expect(await refusal(withEnv({ CONTACT_KEY: other }), enc, "unknown_key")).toMatch(
+      new RegExp(`key k${contactKeyId(env.CONTACT_KEY)}, which is not configured`),
+    );
     // a legacy value under a key that is not configured
     const legacy = await encryptText(other, "secret.youth@example.test", aad);
     expect(await refusal(env, legacy, "wrong_key")).toMatch(/does not decrypt with any configured key/);
@@ -120,7 +151,10 @@ describe("switching CONTACT_KEY", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("switch.youth") });
     const legacyYouth = await makeParticipant(pilot.id, { start: "2026-01-05", email: null });
     await setContact(db(), env, legacyYouth.id, "x@example.test", null, Date.now());
-    await setStored(legacyYouth.id, await encryptText(env.CONTACT_KEY, sink.address("legacy.youth"), contactAad(legacyYouth.id, "email")));
+    await setStored(
+      legacyYouth.id,
+      await encryptText(env.CONTACT_KEY, sink.address("legacy.youth"), contactAad(legacyYouth.id, "email")),
+    );
     const switched = withEnv({ CONTACT_KEY: newKey(), CONTACT_KEYS_PREVIOUS: env.CONTACT_KEY });
 
     const now = Date.now();
@@ -153,7 +187,8 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
     for (let i = 0; i < 13; i++) youths.push(await makeParticipant(pilot.id, { start: "2026-01-05", email: null }));
     const addr = (i: number) => `rot.${i}@example.test`;
     const mentor = (i: number) => `rot.mentor.${i}@example.test`;
-    // 0-4 legacy (k1), 5-8 under k2 with a mentor too, 9-10 already under k3, 11 under a key nobody has, 12 no contact at all
+    // 0-4 legacy (k1), 5-8 under k2 with a mentor too, 9-10 already under k3, 11 under a key nobody has, 12 no contact
+    // at all
     for (const [i, y] of youths.entries()) {
       if (i <= 4) await setContact(db(), env, y.id, addr(i), null, 1);
       if (i <= 4) await setStored(y.id, await encryptText(k1, addr(i), contactAad(y.id, "email")));
@@ -163,7 +198,10 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
     }
     const id = (k: string) => contactKeyId(k)!;
     const e = withEnv({ CONTACT_KEY: k3, CONTACT_KEYS_PREVIOUS: `${k1}, ${k2}` });
-    const audits = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'contacts.rotated'").first<number>("n"))!;
+    const audits = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'contacts.rotated'").first<number>(
+        "n",
+      ))!;
     const auditsBefore = await audits();
 
     // The first batch, then the run "dies": the next run starts from the beginning and only finishes the rest.
@@ -179,8 +217,12 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
       passes.push(r);
       after = r.next;
     }
-    // 6 rows still to do: youth 4 (legacy), 5-8 (k2, two addresses each), 11 (unreadable): a full batch of 4, then the last 2
-    expect(passes.map((p) => [p.scanned, p.rotated])).toEqual([[4, 1 + 2 * 3], [2, 2]]);
+    // 6 rows still to do: youth 4 (legacy), 5-8 (k2, two addresses each), 11 (unreadable): a full batch of 4, then the
+    // last 2
+    expect(passes.map((p) => [p.scanned, p.rotated])).toEqual([
+      [4, 1 + 2 * 3],
+      [2, 2],
+    ]);
     expect(passes.reduce((n, p) => n + p.unreadable, 0)).toBe(1);
     expect(passes.flatMap((p) => p.unreadableParticipants)).toEqual([{ pilot: pilot.key, code: youths[11]!.code }]);
     const last = passes.at(-1)!;
@@ -194,7 +236,11 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
     for (const [i, y] of youths.entries()) {
       if (i === 11) continue;
       const c = await getContact(db(), only, y.id);
-      expect(c).toEqual(i === 12 ? { email: null, mentorEmail: null } : { email: addr(i), mentorEmail: i >= 5 && i <= 8 ? mentor(i) : null });
+      expect(c).toEqual(
+        i === 12
+          ? { email: null, mentorEmail: null }
+          : { email: addr(i), mentorEmail: i >= 5 && i <= 8 ? mentor(i) : null },
+      );
       if (i !== 12) expect(storedKeyId((await stored(y.id))!.email_enc!)).toBe(id(k3));
     }
 
@@ -210,7 +256,11 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
     expect((await rotate(withEnv({}), { limit: 0 })).status).toBe(400);
     expect((await rotate(withEnv({}), { after: -1 })).status).toBe(400);
     expect((await rotate(withEnv({}), { extra: 1 })).status).toBe(400);
-    const anonymous = await call(env as Env, "/api/v1/admin/contacts/rotate", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const anonymous = await call(env as Env, "/api/v1/admin/contacts/rotate", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(anonymous.status).toBe(401);
   });
 });
@@ -226,7 +276,9 @@ describe("switching LINK_SECRET", () => {
     const now = Date.now();
     const ids = ["welzijn", "functioneren", "basisbehoeften", "pilot_fier"].map((k) => versions.get(k)!);
     const { id: invitation, occasionId } = await queueMessage(pilot.id, youth.id, { now });
-    await env.DB.prepare("UPDATE occasions SET instrument_version_ids = ? WHERE id = ?").bind(JSON.stringify(ids), occasionId).run();
+    await env.DB.prepare("UPDATE occasions SET instrument_version_ids = ? WHERE id = ?")
+      .bind(JSON.stringify(ids), occasionId)
+      .run();
     expect(await deliverOutbox(env, [invitation], () => now)).toMatchObject({ sent: 1 });
     const mail = (await sink.messages()).messages[0]!;
     return { sink, pilot, youth, occasionId, ids, oldLink: linkOf(mail.text), oldPause: pauseOf(mail.text), now };
@@ -234,7 +286,9 @@ describe("switching LINK_SECRET", () => {
 
   /** A reminder for the same occasion, delivered by a deployment with `e`'s secrets. */
   async function remind(e: Env, o: Awaited<ReturnType<typeof mailedOccasion>>) {
-    const id = (await env.DB.prepare("INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?) RETURNING id")
+    const id = (await env.DB.prepare(
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?) RETURNING id",
+    )
       .bind(`${o.occasionId}:reminder:1`, o.occasionId, o.youth.id, o.pilot.id, o.now)
       .first<number>("id"))!;
     expect(await deliverOutbox(e, [id], () => o.now)).toMatchObject({ sent: 1 });
@@ -250,7 +304,11 @@ describe("switching LINK_SECRET", () => {
     expect(reminder.link).not.toBe(o.oldLink);
     expect(reminder.pause).not.toBe(o.oldPause);
     // one secure_links row per token made, both bound to the occasion and closing with it
-    const rows = (await env.DB.prepare("SELECT expires_at FROM secure_links WHERE occasion_id = ?").bind(o.occasionId).all<{ expires_at: number }>()).results;
+    const rows = (
+      await env.DB.prepare("SELECT expires_at FROM secure_links WHERE occasion_id = ?")
+        .bind(o.occasionId)
+        .all<{ expires_at: number }>()
+    ).results;
     expect(rows).toHaveLength(2);
 
     expect((await call(e, `/q/${o.oldLink}`)).status).toBe(200);
@@ -268,7 +326,11 @@ describe("switching LINK_SECRET", () => {
     expect((await call(e, `/q/${o.oldLink}`)).status).toBe(409);
     // The pause link made with the previous secret pauses.
     expect((await call(e, `/p/${o.oldPause}`, { method: "POST" })).status).toBe(200);
-    expect(await env.DB.prepare("SELECT reminders_paused_until AS u FROM participants WHERE id = ?").bind(o.youth.id).first<number>("u")).toBeGreaterThan(o.now);
+    expect(
+      await env.DB.prepare("SELECT reminders_paused_until AS u FROM participants WHERE id = ?")
+        .bind(o.youth.id)
+        .first<number>("u"),
+    ).toBeGreaterThan(o.now);
   });
 
   it("without a previous secret: an already-mailed questionnaire link still opens (only its hash is stored), its pause link does not", async () => {

@@ -50,14 +50,17 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
           refused++;
           stats.refused++;
           const err = m0.permanent
-            ? Object.assign(new Error(`550 5.1.1 <${session.envelope.rcptTo[0]?.address}>: Mailbox unavailable`), { responseCode: 550 }) // real relays echo the address
+            ? Object.assign(new Error(`550 5.1.1 <${session.envelope.rcptTo[0]?.address}>: Mailbox unavailable`), {
+                responseCode: 550,
+              }) // real relays echo the address
             : Object.assign(new Error("451 Temporary failure, try again"), { responseCode: 451 });
           return callback(err);
         }
         if (Math.random() < m0.dropRate) {
           stats.dropped++;
           // Simulates a connection lost after DATA: the client never learns the outcome.
-          const conns = (smtp as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          const conns = (smtp as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> })
+            .connections;
           for (const c of conns) if (c.session === session) c._socket.destroy();
           return;
         }
@@ -97,7 +100,11 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        authReceived.push({ user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        authReceived.push({
+          user: String(session.user),
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
         cb();
       });
     },
@@ -115,14 +122,20 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
         logger: false,
         onAuth(auth, session, cb) {
           if (!session.secure) return cb(Object.assign(new Error("538 Encryption required"), { responseCode: 538 }));
-          if (auth.username === "relay-user" && auth.password === "relay-pass ü") return cb(null, { user: auth.username });
+          if (auth.username === "relay-user" && auth.password === "relay-pass ü")
+            return cb(null, { user: auth.username });
           cb(Object.assign(new Error("535 Authentication failed"), { responseCode: 535 }));
         },
         onData(stream, session, cb) {
           const chunks: Buffer[] = [];
           stream.on("data", (c: Buffer) => chunks.push(c));
           stream.on("end", () => {
-            authReceived.push({ user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8"), tls: session.secure });
+            authReceived.push({
+              user: String(session.user),
+              to: session.envelope.rcptTo.map((r) => r.address),
+              raw: Buffer.concat(chunks).toString("utf8"),
+              tls: session.secure,
+            });
             cb();
           });
         },
@@ -194,7 +207,16 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       });
       const status = /^X-Spam-Status: (\w+), score=(-?[\d.]+)[^\n]*(?:\n\s+[^\n]*)*/m.exec(out);
       const tests = /tests=([^\n]*(?:\n\s+[^\n]*)*?)\s+autolearn/m.exec(out)?.[1]?.replace(/\s+/g, "") ?? "";
-      return json(200, { available: true, score: status ? Number(status[2]) : null, spam: status?.[1] ?? null, tests: tests.replace(/autolearn.*$/, "").split(",").filter(Boolean), report: out.slice(out.indexOf("Content analysis details")).slice(0, 4000) });
+      return json(200, {
+        available: true,
+        score: status ? Number(status[2]) : null,
+        spam: status?.[1] ?? null,
+        tests: tests
+          .replace(/autolearn.*$/, "")
+          .split(",")
+          .filter(Boolean),
+        report: out.slice(out.indexOf("Content analysis details")).slice(0, 4000),
+      });
     }
     if (req.method === "POST" && url.pathname === "/mailapi/messages") {
       apiAttempts++;
@@ -214,7 +236,15 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
       const scoped = `${(parsed.to ?? []).map(domainOf).sort().join(",")}|${key}`;
       if (!apiKeys.has(scoped)) {
         apiKeys.add(scoped);
-        api.push({ key, to: parsed.to ?? [], subject: parsed.subject ?? "", messageId: parsed.headers?.["Message-ID"] ?? "", mime: parsed.mime ?? "", authorization: (req.headers.authorization as string | undefined) ?? null, at: Date.now() });
+        api.push({
+          key,
+          to: parsed.to ?? [],
+          subject: parsed.subject ?? "",
+          messageId: parsed.headers?.["Message-ID"] ?? "",
+          mime: parsed.mime ?? "",
+          authorization: (req.headers.authorization as string | undefined) ?? null,
+          at: Date.now(),
+        });
       }
       if (Math.random() < apiMode.dropRate) {
         req.socket.destroy(); // accepted, but the client never hears so
@@ -224,7 +254,10 @@ export async function startSmtpSink(smtpPort: number, controlPort: number) {
     }
     if (req.method === "GET" && url.pathname === "/mailapi/messages") {
       const domain = url.searchParams.get("domain")?.toLowerCase();
-      return json(200, { messages: domain ? api.filter((m) => m.to.some((t) => domainOf(t) === domain)) : api, attempts: apiAttempts });
+      return json(200, {
+        messages: domain ? api.filter((m) => m.to.some((t) => domainOf(t) === domain)) : api,
+        attempts: apiAttempts,
+      });
     }
     if (req.method === "POST" && url.pathname === "/mailapi/mode") {
       Object.assign(apiMode, { failRate: 0, dropRate: 0 }, JSON.parse((await readBody()) || "{}"));

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
 
 const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`);
-const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
+const post = (path: string, fields: Record<string, string>) =>
+  exports.default.fetch(`http://questionnaire.localhost${path}`, form(fields));
 
 describe("the youth questionnaire", () => {
   it("shows sliders without a value, a quick exit and discreet headers", async () => {
@@ -38,7 +39,13 @@ describe("the youth questionnaire", () => {
     const ids = frequentVersionIds(versions);
     const { path, occasion } = await openOccasion(p.id, ids);
     const w = ids[0]!;
-    const res = await post(path, { [`v.${w}.persoonlijk`]: "7", [`v.${w}.gezin`]: "0", [`c.${w}.gezin`]: "Gaat wel", [`na.${w}.partner`]: "1", [`v.${w}.vrienden`]: "" });
+    const res = await post(path, {
+      [`v.${w}.persoonlijk`]: "7",
+      [`v.${w}.gezin`]: "0",
+      [`c.${w}.gezin`]: "Gaat wel",
+      [`na.${w}.partner`]: "1",
+      [`v.${w}.vrienden`]: "",
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toContain("/q/done");
     const rows = await responsesOf(occasion.id);

@@ -13,14 +13,23 @@ import { estimateMinutes, lengthText } from "../../worker/survey/length";
 import { planPages } from "../../worker/survey/pages";
 import { forgetLinkContexts } from "../../worker/survey/routes";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
-import { db, form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
+import {
+  db,
+  form,
+  frequentVersionIds,
+  makeParticipant,
+  makePilot,
+  openOccasion,
+  responsesOf,
+} from "../support/fixtures";
 
 const BASE = "http://questionnaire.localhost";
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { redirect: "manual" });
 const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`${BASE}${path}`, form(fields));
 
 const def = (key: string) => BUILT_IN.find((d) => d.key === key)!;
-const asked = (...keys: string[]): AskedInstrument[] => keys.map((k, i) => ({ versionId: i + 1, definition: def(k), items: def(k).items }));
+const asked = (...keys: string[]): AskedInstrument[] =>
+  keys.map((k, i) => ({ versionId: i + 1, definition: def(k), items: def(k).items }));
 
 async function wave() {
   const { pilot, versions } = await makePilot();
@@ -39,24 +48,39 @@ async function frequent() {
   return { ...o, participant: p, w: ids[0]!, ids, pilot, versions };
 }
 
-const occasionOf = async (id: number) => (await db().select().from(schema.occasions).where(eq(schema.occasions.id, id)))[0]!;
-const draftOf = async (id: number) => db().select().from(schema.draftAnswers).where(eq(schema.draftAnswers.occasionId, id));
-const draftValue = async (id: number, item: string) => (await draftOf(id)).find((r) => r.itemKey === item)?.value ?? null;
+const occasionOf = async (id: number) =>
+  (await db().select().from(schema.occasions).where(eq(schema.occasions.id, id)))[0]!;
+const draftOf = async (id: number) =>
+  db().select().from(schema.draftAnswers).where(eq(schema.draftAnswers.occasionId, id));
+const draftValue = async (id: number, item: string) =>
+  (await draftOf(id)).find((r) => r.itemKey === item)?.value ?? null;
 /** The render time (`edit`) a page carries, so a test can post as that window would. */
 const editOf = (html: string) => /name="edit" value="(\d+)"/.exec(html)![1]!;
 const ctxOf = (html: string) => /name="ctx" value="([^"]+)"/.exec(html)![1]!;
-const checked = (html: string, name: string) => new RegExp(`name="${name.replace(/\./g, "\\.")}" value="(\\d+)" checked`).exec(html)?.[1] ?? null;
+const checked = (html: string, name: string) =>
+  new RegExp(`name="${name.replace(/\./g, "\\.")}" value="(\\d+)" checked`).exec(html)?.[1] ?? null;
 /** GCI-R answers for items from..to (1-based), all with `value`. */
-const gcir = (g: number, from: number, to: number, value = "3") => Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`v.${g}.item${from + i}`, value]));
+const gcir = (g: number, from: number, to: number, value = "3") =>
+  Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`v.${g}.item${from + i}`, value]));
 
 describe("pages and length (pure)", () => {
   it("keeps the frequent questionnaire on one page and splits a wave into pages of at most 10 items", () => {
     expect(planPages(asked("welzijn", "functioneren", "basisbehoeften", "pilot_fier")).length).toBe(1);
     const wavePages = planPages(asked("gcir", "atmq"));
-    expect(wavePages.map((p) => p.map((i) => `${i.definition.key}:${i.items.length}`).join())).toEqual(["gcir:10", "gcir:10", "gcir:10", "gcir:10", "atmq:6", "atmq:5"]);
+    expect(wavePages.map((p) => p.map((i) => `${i.definition.key}:${i.items.length}`).join())).toEqual([
+      "gcir:10",
+      "gcir:10",
+      "gcir:10",
+      "gcir:10",
+      "atmq:6",
+      "atmq:5",
+    ]);
     expect(planPages(asked("gcir", "tasc")).map((p) => p[0]!.items.length)).toEqual([10, 10, 10, 10, 6, 6]);
     // every item exactly once, in order
-    expect(wavePages.flatMap((p) => p.flatMap((i) => i.items.map((x) => `${i.definition.key}.${x.key}`)))).toEqual([...def("gcir").items.map((x) => `gcir.${x.key}`), ...def("atmq").items.map((x) => `atmq.${x.key}`)]);
+    expect(wavePages.flatMap((p) => p.flatMap((i) => i.items.map((x) => `${i.definition.key}.${x.key}`)))).toEqual([
+      ...def("gcir").items.map((x) => `gcir.${x.key}`),
+      ...def("atmq").items.map((x) => `atmq.${x.key}`),
+    ]);
   });
 
   it("states the real length: about 1 minute for the frequent questionnaire, about 10 for a wave", () => {
@@ -109,7 +133,14 @@ describe("a wave questionnaire over several pages", () => {
     expect(checked(en, `v.${g}.item11`)).toBe("2");
 
     // change an answer on page 1, skip pages 3 and 4, answer ATMQ, send from the last page
-    await post(path, { ...gcir(g, 1, 10, "4"), [`v.${g}.item5`]: "1", page: "1", edit: editOf(back), seq: "0", nav: "next" });
+    await post(path, {
+      ...gcir(g, 1, 10, "4"),
+      [`v.${g}.item5`]: "1",
+      page: "1",
+      edit: editOf(back),
+      seq: "0",
+      nav: "next",
+    });
     const last = await (await get(`${path}?p=6`)).text();
     expect(last).toContain("Stap 6 van 6");
     expect(last).toContain('value="submit"');
@@ -165,7 +196,9 @@ describe("a wave questionnaire over several pages", () => {
     // an item of page 2 posted as page 1
     expect((await post(path, { ...gcir(g, 11, 11), page: "1", nav: "next" })).status).toBe(400);
     // an instrument not asked at this occasion
-    expect((await post(path, { [`v.${versions.get("welzijn")}.persoonlijk`]: "5", page: "1", nav: "next" })).status).toBe(400);
+    expect(
+      (await post(path, { [`v.${versions.get("welzijn")}.persoonlijk`]: "5", page: "1", nav: "next" })).status,
+    ).toBe(400);
     expect(await draftOf(occasion.id)).toEqual([]);
     expect((await occasionOf(occasion.id)).status).toBe("open");
   });
@@ -175,7 +208,13 @@ describe("background saves (with JavaScript)", () => {
   it("saves the page she is on without moving her, and the page shows it after a reload", async () => {
     const { path, occasion, w } = await frequent();
     const html = await (await get(path)).text();
-    const res = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "6", [`c.${w}.persoonlijk`]: "hm", page: "1", edit: editOf(html), seq: "1" });
+    const res = await post(`${path}/draft`, {
+      [`v.${w}.persoonlijk`]: "6",
+      [`c.${w}.persoonlijk`]: "hm",
+      page: "1",
+      edit: editOf(html),
+      seq: "1",
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ saved: true });
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -185,7 +224,9 @@ describe("background saves (with JavaScript)", () => {
     expect(reload).toContain(">hm</textarea>");
     expect(await responsesOf(occasion.id)).toEqual([]);
     // the final send takes the page as posted (she cleared the comment)
-    expect((await post(path, { [`v.${w}.persoonlijk`]: "7", page: "1", edit: editOf(reload), seq: "0" })).status).toBe(303);
+    expect((await post(path, { [`v.${w}.persoonlijk`]: "7", page: "1", edit: editOf(reload), seq: "0" })).status).toBe(
+      303,
+    );
     const rows = await responsesOf(occasion.id);
     expect(rows.map((r) => [r.itemKey, r.value, r.comment])).toEqual([["persoonlijk", 7, null]]);
   });
@@ -196,13 +237,18 @@ describe("background saves (with JavaScript)", () => {
     expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "8", page: "1", edit, seq: "3" })).status).toBe(200);
     const late = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "2", page: "1", edit, seq: "2" });
     expect(late.status).toBe(409);
-    expect(((await late.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "conflict", message: "newer_save" });
+    expect(((await late.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "conflict",
+      message: "newer_save",
+    });
     expect(await draftValue(occasion.id, "persoonlijk")).toBe(8);
     // a page rendered later wins; the earlier window's Next, replayed afterwards, does not overwrite it
     await new Promise((r) => setTimeout(r, 5));
     const newer = editOf(await (await get(path)).text());
     expect(BigInt(newer)).toBeGreaterThan(BigInt(edit));
-    expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "9", page: "1", edit: newer, seq: "1" })).status).toBe(200);
+    expect(
+      (await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "9", page: "1", edit: newer, seq: "1" })).status,
+    ).toBe(200);
     const replay = await post(path, { [`v.${w}.persoonlijk`]: "1", page: "1", edit, seq: "4", nav: "next" });
     expect(replay.status).toBe(303);
     expect(replay.headers.get("location")).toContain("n=stale");
@@ -211,7 +257,9 @@ describe("background saves (with JavaScript)", () => {
     expect(notice).toContain("in een ander venster aangepast");
     expect(checked(notice, `v.${w}.persoonlijk`)).toBe("9");
     // the identical save again changes nothing and is accepted (idempotent)
-    expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "9", page: "1", edit: newer, seq: "1" })).status).toBe(200);
+    expect(
+      (await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "9", page: "1", edit: newer, seq: "1" })).status,
+    ).toBe(200);
     expect(await draftValue(occasion.id, "persoonlijk")).toBe(9);
   });
 
@@ -219,7 +267,14 @@ describe("background saves (with JavaScript)", () => {
     const { path, occasion, w } = await frequent();
     const base = Number(editOf(await (await get(path)).text()));
     const saves = Array.from({ length: 8 }, (_, i) =>
-      post(`${path}/draft`, { [`v.${w}.persoonlijk`]: String(i), [`v.${w}.gezin`]: String(i), [`v.${w}.vrienden`]: String(i), page: "1", edit: String(base - 8 + i), seq: "1" }),
+      post(`${path}/draft`, {
+        [`v.${w}.persoonlijk`]: String(i),
+        [`v.${w}.gezin`]: String(i),
+        [`v.${w}.vrienden`]: String(i),
+        page: "1",
+        edit: String(base - 8 + i),
+        seq: "1",
+      }),
     );
     const statuses = (await Promise.all(saves)).map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
@@ -234,7 +289,15 @@ describe("background saves (with JavaScript)", () => {
     const edit = editOf(await (await get(path)).text());
     const all = await Promise.all([
       post(path, { [`v.${w}.persoonlijk`]: "5", [`v.${w}.gezin`]: "5", page: "1", edit, seq: "9" }),
-      ...Array.from({ length: 5 }, (_, i) => post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "1", [`v.${w}.gezin`]: "1", page: "1", edit, seq: String(i + 1) })),
+      ...Array.from({ length: 5 }, (_, i) =>
+        post(`${path}/draft`, {
+          [`v.${w}.persoonlijk`]: "1",
+          [`v.${w}.gezin`]: "1",
+          page: "1",
+          edit,
+          seq: String(i + 1),
+        }),
+      ),
     ]);
     expect(all[0]!.status).toBe(303);
     const rows = await responsesOf(occasion.id);
@@ -242,7 +305,10 @@ describe("background saves (with JavaScript)", () => {
     expect(await draftOf(occasion.id)).toEqual([]);
     const after = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "1", page: "1", edit, seq: "99" });
     expect(after.status).toBe(409);
-    expect(((await after.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "conflict", message: "closed" });
+    expect(((await after.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "conflict",
+      message: "closed",
+    });
     expect((await responsesOf(occasion.id)).map((r) => r.value)).toEqual([5, 5]);
     expect(await draftOf(occasion.id)).toEqual([]);
   });
@@ -279,7 +345,10 @@ describe("drafts that must not be taken", () => {
     const { pilot, versions } = await makePilot();
     const p = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const now = Date.now();
-    const { path, occasion } = await openOccasion(p.id, frequentVersionIds(versions), { opensAt: now - 10 * 86_400_000, closesAt: now - 1000 });
+    const { path, occasion } = await openOccasion(p.id, frequentVersionIds(versions), {
+      opensAt: now - 10 * 86_400_000,
+      closesAt: now - 1000,
+    });
     const w = versions.get("welzijn")!;
     const res = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "5", page: "1", seq: "1" });
     expect(res.status).toBe(404);
@@ -289,7 +358,10 @@ describe("drafts that must not be taken", () => {
   it("a revoked link used again (after a draft, from a cached context): a clear page, nothing saved or sent", async () => {
     const { path, occasion, w } = await frequent();
     expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "4", page: "1", seq: "1" })).status).toBe(200);
-    await db().update(schema.secureLinks).set({ revokedAt: Date.now() }).where(eq(schema.secureLinks.occasionId, occasion.id));
+    await db()
+      .update(schema.secureLinks)
+      .set({ revokedAt: Date.now() })
+      .where(eq(schema.secureLinks.occasionId, occasion.id));
     // the isolate still holds the link's context from the save above: the statements' own guards refuse
     const draft = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "9", page: "1", seq: "2" });
     expect(draft.status).toBe(404);
@@ -307,7 +379,10 @@ describe("drafts that must not be taken", () => {
   it("a youth who withdrew: refused although the context is cached", async () => {
     const { path, occasion, participant, w } = await frequent();
     expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "4", page: "1", seq: "1" })).status).toBe(200);
-    await db().update(schema.participants).set({ status: "withdrawn" }).where(eq(schema.participants.id, participant.id));
+    await db()
+      .update(schema.participants)
+      .set({ status: "withdrawn" })
+      .where(eq(schema.participants.id, participant.id));
     expect((await post(path, { [`v.${w}.persoonlijk`]: "9", page: "1" })).status).toBe(404);
     expect(await responsesOf(occasion.id)).toEqual([]);
   });
@@ -316,7 +391,16 @@ describe("drafts that must not be taken", () => {
     const a = await frequent();
     const bYouth = await makeParticipant(a.pilot.id, { start: "2026-01-05" });
     const b = await openOccasion(bYouth.id, a.ids);
-    expect((await post(`${b.path}/draft`, { [`v.${a.w}.persoonlijk`]: "2", [`c.${a.w}.persoonlijk`]: "van b", page: "1", seq: "1" })).status).toBe(200);
+    expect(
+      (
+        await post(`${b.path}/draft`, {
+          [`v.${a.w}.persoonlijk`]: "2",
+          [`c.${a.w}.persoonlijk`]: "van b",
+          page: "1",
+          seq: "1",
+        })
+      ).status,
+    ).toBe(200);
     // a's link with the same field names: lands in a's draft only
     expect((await post(`${a.path}/draft`, { [`v.${a.w}.persoonlijk`]: "8", page: "1", seq: "1" })).status).toBe(200);
     expect(await draftValue(b.occasion.id, "persoonlijk")).toBe(2);
@@ -324,14 +408,34 @@ describe("drafts that must not be taken", () => {
     const aPage = await (await get(a.path)).text();
     expect(aPage).not.toContain("van b");
     // fields naming an occasion or participant are not fields at all
-    expect((await post(`${a.path}/draft`, { [`v.${a.w}.persoonlijk`]: "8", occasion: String(b.occasion.id), page: "1", seq: "2" })).status).toBe(400);
+    expect(
+      (
+        await post(`${a.path}/draft`, {
+          [`v.${a.w}.persoonlijk`]: "8",
+          occasion: String(b.occasion.id),
+          page: "1",
+          seq: "2",
+        })
+      ).status,
+    ).toBe(400);
     expect(await draftValue(b.occasion.id, "persoonlijk")).toBe(2);
   });
 
   it("a new occasion's page never shows answers of her earlier, submitted occasion", async () => {
     const { path, participant, ids, w } = await frequent();
-    expect((await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "3", [`c.${w}.persoonlijk`]: "oud antwoord", page: "1", seq: "1" })).status).toBe(200);
-    expect((await post(path, { [`v.${w}.persoonlijk`]: "3", [`c.${w}.persoonlijk`]: "oud antwoord", page: "1" })).status).toBe(303);
+    expect(
+      (
+        await post(`${path}/draft`, {
+          [`v.${w}.persoonlijk`]: "3",
+          [`c.${w}.persoonlijk`]: "oud antwoord",
+          page: "1",
+          seq: "1",
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post(path, { [`v.${w}.persoonlijk`]: "3", [`c.${w}.persoonlijk`]: "oud antwoord", page: "1" })).status,
+    ).toBe(303);
     const next = await openOccasion(participant.id, ids, { seq: 2 });
     const html = await (await get(next.path)).text();
     expect(html).not.toContain("oud antwoord");
@@ -340,10 +444,22 @@ describe("drafts that must not be taken", () => {
 
   it("refuses a repeated control field and a body over the limit on the draft endpoint", async () => {
     const { path, occasion, w } = await frequent();
-    const body = new URLSearchParams([[`v.${w}.persoonlijk`, "7"], ["page", "1"], ["page", "1"]]);
-    const rep = await exports.default.fetch(`${BASE}${path}/draft`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const body = new URLSearchParams([
+      [`v.${w}.persoonlijk`, "7"],
+      ["page", "1"],
+      ["page", "1"],
+    ]);
+    const rep = await exports.default.fetch(`${BASE}${path}/draft`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(rep.status).toBe(400);
-    const big = await post(`${path}/draft`, { [`v.${w}.persoonlijk`]: "7", [`c.${w}.persoonlijk`]: "x".repeat(100_000), page: "1" });
+    const big = await post(`${path}/draft`, {
+      [`v.${w}.persoonlijk`]: "7",
+      [`c.${w}.persoonlijk`]: "x".repeat(100_000),
+      page: "1",
+    });
     expect(big.status).toBe(413);
     expect(await draftOf(occasion.id)).toEqual([]);
   });
@@ -375,11 +491,16 @@ function countingD1(inner: D1Database) {
       first: (c?: string) => (trips.push(`first ${sql.slice(0, 40)}`), c === undefined ? s.first() : s.first(c)),
       all: () => (trips.push(`all ${sql.slice(0, 40)}`), s.all()),
       run: () => (trips.push(`run ${sql.slice(0, 40)}`), s.run()),
-      raw: (o?: { columnNames?: boolean }) => (trips.push(`raw ${sql.slice(0, 40)}`), s.raw(o as { columnNames: true })),
+      raw: (o?: { columnNames?: boolean }) => (
+        trips.push(`raw ${sql.slice(0, 40)}`), s.raw(o as { columnNames: true })
+      ),
     }) as unknown as D1PreparedStatement;
   const d1 = {
     prepare: (sql: string) => wrap(inner.prepare(sql), sql),
-    batch: (stmts: D1PreparedStatement[]) => (trips.push(`batch of ${stmts.length}`), inner.batch(stmts.map((s) => (s as unknown as Record<symbol, D1PreparedStatement>)[INNER]!))),
+    batch: (stmts: D1PreparedStatement[]) => (
+      trips.push(`batch of ${stmts.length}`),
+      inner.batch(stmts.map((s) => (s as unknown as Record<symbol, D1PreparedStatement>)[INNER]!))
+    ),
     exec: (sql: string) => (trips.push("exec"), inner.exec(sql)),
   };
   return { d1: d1 as unknown as D1Database, trips };
@@ -421,13 +542,18 @@ describe("D1 round trips of the youth's requests", () => {
     const html = await (await call(`/q/${other.token}`)).text();
     forgetLinkContexts();
     trips.length = 0;
-    const fromForm = await call(`/q/${other.token}`, form({ ...gcir(other.g, 1, 10), page: "1", edit: editOf(html), seq: "0", nav: "next", ctx: ctxOf(html) }));
+    const fromForm = await call(
+      `/q/${other.token}`,
+      form({ ...gcir(other.g, 1, 10), page: "1", edit: editOf(html), seq: "0", nav: "next", ctx: ctxOf(html) }),
+    );
     expect(fromForm.status).toBe(303);
     expect(trips).toEqual(["batch of 5"]);
     // without it (an old form), one read more
     forgetLinkContexts();
     trips.length = 0;
-    expect((await call(`/q/${other.token}`, form({ ...gcir(other.g, 1, 10), page: "1", nav: "next" }))).status).toBe(303);
+    expect((await call(`/q/${other.token}`, form({ ...gcir(other.g, 1, 10), page: "1", nav: "next" }))).status).toBe(
+      303,
+    );
     expect(trips.length).toBe(2);
   });
 
@@ -437,7 +563,13 @@ describe("D1 round trips of the youth's requests", () => {
     const ctxA = ctxOf(await (await get(a.path)).text());
     const ctxB = ctxOf(await (await get(b.path)).text());
     const [payloadB, sigB] = ctxB.split(".");
-    for (const ctx of [ctxA, `${payloadB}.${sigB!.slice(0, -1)}${sigB!.endsWith("A") ? "B" : "A"}`, `${ctxA.split(".")[0]}.${sigB}`, "x.y", "%%%"]) {
+    for (const ctx of [
+      ctxA,
+      `${payloadB}.${sigB!.slice(0, -1)}${sigB!.endsWith("A") ? "B" : "A"}`,
+      `${ctxA.split(".")[0]}.${sigB}`,
+      "x.y",
+      "%%%",
+    ]) {
       forgetLinkContexts();
       const res = await post(`${b.path}/draft`, { [`v.${a.w}.persoonlijk`]: "6", page: "1", seq: "1", ctx });
       expect(res.status).toBe(200);

@@ -4,13 +4,26 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
-import { db, form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
+import {
+  db,
+  form,
+  frequentVersionIds,
+  makeParticipant,
+  makePilot,
+  openOccasion,
+  responsesOf,
+} from "../support/fixtures";
 
 const url = (path: string) => `http://questionnaire.localhost${path}`;
 const get = (path: string) => exports.default.fetch(url(path));
 const post = (path: string, fields: Record<string, string>) => exports.default.fetch(url(path), form(fields));
 const postRaw = (path: string, body: BodyInit, contentType: string) =>
-  exports.default.fetch(url(path), { method: "POST", body, headers: { "content-type": contentType }, redirect: "manual" });
+  exports.default.fetch(url(path), {
+    method: "POST",
+    body,
+    headers: { "content-type": contentType },
+    redirect: "manual",
+  });
 
 async function setup() {
   const { pilot, versions } = await makePilot();
@@ -57,7 +70,14 @@ describe("links that are not (or no longer) valid", () => {
 
   it("refuses malformed tokens: too short, too long, odd characters, encoded traversal", async () => {
     const { token } = await setup();
-    for (const bad of [token.slice(1), `${token}A`, `${token.slice(0, -1)}!`, "..%2F..%2Fhealthz", "%00", "' OR 1=1 --"]) {
+    for (const bad of [
+      token.slice(1),
+      `${token}A`,
+      `${token.slice(0, -1)}!`,
+      "..%2F..%2Fhealthz",
+      "%00",
+      "' OR 1=1 --",
+    ]) {
       const res = await get(`/q/${bad}`);
       expect([400, 404]).toContain(res.status);
     }
@@ -67,7 +87,13 @@ describe("links that are not (or no longer) valid", () => {
     const { pilot, versions } = await makePilot();
     const p = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const now = Date.now();
-    const { path, occasion, w } = { ...(await openOccasion(p.id, frequentVersionIds(versions), { opensAt: now - 10 * 86_400_000, closesAt: now - 1000 })), w: versions.get("welzijn")! };
+    const { path, occasion, w } = {
+      ...(await openOccasion(p.id, frequentVersionIds(versions), {
+        opensAt: now - 10 * 86_400_000,
+        closesAt: now - 1000,
+      })),
+      w: versions.get("welzijn")!,
+    };
     expect((await get(path)).status).toBe(404);
     expect((await post(path, { [`v.${w}.persoonlijk`]: "7" })).status).toBe(404);
     expect(await responsesOf(occasion.id)).toEqual([]);
@@ -75,7 +101,10 @@ describe("links that are not (or no longer) valid", () => {
 
   it("refuses a revoked link", async () => {
     const { path, occasion, w } = await setup();
-    await db().update(schema.secureLinks).set({ revokedAt: Date.now() }).where(eq(schema.secureLinks.occasionId, occasion.id));
+    await db()
+      .update(schema.secureLinks)
+      .set({ revokedAt: Date.now() })
+      .where(eq(schema.secureLinks.occasionId, occasion.id));
     expect((await get(path)).status).toBe(404);
     expect((await post(path, { [`v.${w}.persoonlijk`]: "7" })).status).toBe(404);
     await expectUntouched(occasion.id);
@@ -83,7 +112,10 @@ describe("links that are not (or no longer) valid", () => {
 
   it("refuses the link of a youth who withdrew", async () => {
     const { path, occasion, participant, w } = await setup();
-    await db().update(schema.participants).set({ status: "withdrawn" }).where(eq(schema.participants.id, participant.id));
+    await db()
+      .update(schema.participants)
+      .set({ status: "withdrawn" })
+      .where(eq(schema.participants.id, participant.id));
     expect((await get(path)).status).toBe(404);
     expect((await post(path, { [`v.${w}.persoonlijk`]: "7" })).status).toBe(404);
     await expectUntouched(occasion.id);
@@ -136,7 +168,10 @@ describe("answers that are not valid", () => {
 
   it("refuses a repeated field (an array where one value belongs)", async () => {
     const { path, occasion, w } = await setup();
-    const body = new URLSearchParams([[`v.${w}.persoonlijk`, "7"], [`v.${w}.persoonlijk`, "2"]]);
+    const body = new URLSearchParams([
+      [`v.${w}.persoonlijk`, "7"],
+      [`v.${w}.persoonlijk`, "2"],
+    ]);
     const res = await postRaw(path, body, "application/x-www-form-urlencoded");
     expect(res.status).toBe(400);
     await expectUntouched(occasion.id);
@@ -199,7 +234,9 @@ describe("repeated and concurrent submits", () => {
   it("keeps exactly one of ten simultaneous submits; the others hear 'already filled in'", async () => {
     const { path, occasion, w } = await setup();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => post(path, { [`v.${w}.persoonlijk`]: String(i), [`v.${w}.gezin`]: String(10 - i) })),
+      Array.from({ length: 10 }, (_, i) =>
+        post(path, { [`v.${w}.persoonlijk`]: String(i), [`v.${w}.gezin`]: String(10 - i) }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 303)).toHaveLength(1);

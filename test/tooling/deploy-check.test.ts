@@ -25,7 +25,11 @@ describe("deploy:check on the committed wrangler.toml", () => {
     for (const env of ["staging", "production"]) {
       expect(r.stdout).toContain(`[${env}]`);
       expect(r.stdout).toContain(`✓ ${env}: every binding, var and setting present`);
-      expect(r.stdout).toMatch(new RegExp(`! ${env}: placeholder d1_databases\\[0\\]\\.database_id = "REPLACE_WITH_${env.toUpperCase()}_D1_DATABASE_ID"`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `! ${env}: placeholder d1_databases\\[0\\]\\.database_id = "REPLACE_WITH_${env.toUpperCase()}_D1_DATABASE_ID"`,
+        ),
+      );
       expect(r.stdout).toContain(`! ${env}: placeholder vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"`);
       expect(r.stdout).toContain(`! ${env}: placeholder vars.MAIL_FROM`);
       expect(r.stdout).toContain(`! ${env}: placeholder vars.PUBLIC_URL`);
@@ -54,20 +58,64 @@ describe("deploy:check fails with the binding's name when one is missing", () =>
   const base = portableWranglerToml();
   const cases: Array<[string, (t: string) => string, RegExp]> = [
     ["D1", (t) => removeTable(t, "[[env.production.d1_databases]]"), /production: missing D1 database DB/],
-    ["D1 migrations_dir", (t) => replaceLineIn(t, "[[env.production.d1_databases]]", "migrations_dir", null), /production: D1 database DB has no migrations_dir/],
-    ["queue producer", (t) => removeTable(t, "[[env.production.queues.producers]]"), /production: missing Queue producer MAIL_QUEUE/],
-    ["queue consumer", (t) => removeTable(t, "[[env.production.queues.consumers]]"), /production: missing Queue consumer for MAIL_QUEUE: no \[\[queues\.consumers\]\] with queue = "outcome-monitor-mail"/],
+    [
+      "D1 migrations_dir",
+      (t) => replaceLineIn(t, "[[env.production.d1_databases]]", "migrations_dir", null),
+      /production: D1 database DB has no migrations_dir/,
+    ],
+    [
+      "queue producer",
+      (t) => removeTable(t, "[[env.production.queues.producers]]"),
+      /production: missing Queue producer MAIL_QUEUE/,
+    ],
+    [
+      "queue consumer",
+      (t) => removeTable(t, "[[env.production.queues.consumers]]"),
+      /production: missing Queue consumer for MAIL_QUEUE: no \[\[queues\.consumers\]\] with queue = "outcome-monitor-mail"/,
+    ],
     // [triggers] is inherited from the top level (unlike bindings), so an empty list is what loses the cron.
-    ["cron", (t) => replaceLineIn(t, "[env.production.triggers]", "crons", "crons = []"), /production: missing cron trigger/],
-    ["ratelimit", (t) => removeTable(t, "[[env.production.ratelimits]]"), /production: missing ratelimit SIGNIN_LIMITER/],
+    [
+      "cron",
+      (t) => replaceLineIn(t, "[env.production.triggers]", "crons", "crons = []"),
+      /production: missing cron trigger/,
+    ],
+    [
+      "ratelimit",
+      (t) => removeTable(t, "[[env.production.ratelimits]]"),
+      /production: missing ratelimit SIGNIN_LIMITER/,
+    ],
     ["send_email", (t) => removeTable(t, "[[env.production.send_email]]"), /production: missing send_email EMAIL/],
-    ["PUBLIC_URL http://", (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", 'PUBLIC_URL = "http://vragenlijst.example.org"'), /production: var PUBLIC_URL must be an https:\/\/ origin/],
-    ["PUBLIC_URL", (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", null), /production: missing var PUBLIC_URL/],
-    ["SMTP_HOST", (t) => replaceLineIn(t, "[env.production.vars]", "SMTP_HOST", null), /production: missing var SMTP_HOST \(needed with MAIL_TRANSPORT = "smtp"\)/],
+    [
+      "PUBLIC_URL http://",
+      (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", 'PUBLIC_URL = "http://vragenlijst.example.org"'),
+      /production: var PUBLIC_URL must be an https:\/\/ origin/,
+    ],
+    [
+      "PUBLIC_URL",
+      (t) => replaceLineIn(t, "[env.production.vars]", "PUBLIC_URL", null),
+      /production: missing var PUBLIC_URL/,
+    ],
+    [
+      "SMTP_HOST",
+      (t) => replaceLineIn(t, "[env.production.vars]", "SMTP_HOST", null),
+      /production: missing var SMTP_HOST \(needed with MAIL_TRANSPORT = "smtp"\)/,
+    ],
     ["[build]", (t) => removeTable(t, "[build]"), /production: missing \[build\] command/],
-    ["observability", (t) => replaceLineIn(t, "[env.production.observability]", "enabled", "enabled = false"), /production: observability is off/],
-    ["workers_dev = false", (t) => replaceLineIn(t, "[env.production]", "workers_dev", null), /production: workers_dev must be false/],
-    ["route", (t) => replaceLineIn(t, "[env.production]", "routes", null), /production: missing route or custom domain/],
+    [
+      "observability",
+      (t) => replaceLineIn(t, "[env.production.observability]", "enabled", "enabled = false"),
+      /production: observability is off/,
+    ],
+    [
+      "workers_dev = false",
+      (t) => replaceLineIn(t, "[env.production]", "workers_dev", null),
+      /production: workers_dev must be false/,
+    ],
+    [
+      "route",
+      (t) => replaceLineIn(t, "[env.production]", "routes", null),
+      /production: missing route or custom domain/,
+    ],
   ];
 
   it.each(cases)("without %s", async (_name, edit, message) => {
@@ -82,7 +130,12 @@ describe("deploy:check fails with the binding's name when one is missing", () =>
 
   it("a secret written into [vars] fails, without printing its value", async () => {
     const config = writeTempConfig(
-      replaceLineIn(base, "[env.production.vars]", "MAIL_FROM_NAME", 'MAIL_FROM_NAME = "Vragenlijst"\nSESSION_SECRET = "s3cr3t-value-that-must-not-be-printed"'),
+      replaceLineIn(
+        base,
+        "[env.production.vars]",
+        "MAIL_FROM_NAME",
+        'MAIL_FROM_NAME = "Vragenlijst"\nSESSION_SECRET = "s3cr3t-value-that-must-not-be-printed"',
+      ),
     );
     const r = await runScript("deploy-check.mjs", ["--env", "production", "--config", config]);
     expect(r.code).toBe(1);
@@ -150,7 +203,8 @@ describe("npm run deploy", () => {
     expect(would[2]).toContain(`npx wrangler deploy --env production --config ${config}`);
     expect(would[3]).toContain("npx wrangler secret list --env production");
     expect(would).toHaveLength(4);
-    for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"]) expect(r.stdout).toContain(`secret put ${k} --env production`);
+    for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"])
+      expect(r.stdout).toContain(`secret put ${k} --env production`);
     expect(r.stdout).toContain("npm run setup -- --admin <email> --remote --env production");
     expect(r.stdout).toContain("npx wrangler tail --env production");
     expect(r.stdout).toContain("nothing remote was run");
@@ -168,7 +222,9 @@ describe("bundle size judgement", () => {
   const MiB = 1024 * 1024;
 
   it("parses wrangler's Total Upload line, coloured or not", async () => {
-    expect(await judge(`m.parseTotalUpload("\\x1b[32mTotal Upload: 1286.70 KiB / gzip: 267.69 KiB\\x1b[39m")`)).toMatchObject({
+    expect(
+      await judge(`m.parseTotalUpload("\\x1b[32mTotal Upload: 1286.70 KiB / gzip: 267.69 KiB\\x1b[39m")`),
+    ).toMatchObject({
       bytes: Math.round(1286.7 * 1024),
       gzipBytes: Math.round(267.69 * 1024),
     });
@@ -204,19 +260,40 @@ if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ na
 `,
     );
     chmodSync(bin, 0o755);
-    const calls = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : []);
+    const calls = () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as string[])
+        : [];
     return { bin, calls };
   }
 
   /** A stand-in for `npm audit --json`: "clean", one "high" advisory, or no report (the endpoint refused). */
   function fakeNpm(config: string, answer: "clean" | "high" | "unreachable") {
     const bin = join(dirname(config), `fake-npm-${answer}.mjs`);
-    const counts = { info: 0, low: 0, moderate: 0, high: answer === "high" ? 1 : 0, critical: 0, total: answer === "high" ? 1 : 0 };
+    const counts = {
+      info: 0,
+      low: 0,
+      moderate: 0,
+      high: answer === "high" ? 1 : 0,
+      critical: 0,
+      total: answer === "high" ? 1 : 0,
+    };
     const vulnerabilities =
       answer === "high"
-        ? { "some-lib": { name: "some-lib", severity: "high", via: [{ title: "Prototype pollution", url: "https://github.com/advisories/GHSA-xxxx" }] } }
+        ? {
+            "some-lib": {
+              name: "some-lib",
+              severity: "high",
+              via: [{ title: "Prototype pollution", url: "https://github.com/advisories/GHSA-xxxx" }],
+            },
+          }
         : {};
-    const out = answer === "unreachable" ? "" : JSON.stringify({ vulnerabilities, metadata: { vulnerabilities: counts } });
+    const out =
+      answer === "unreachable" ? "" : JSON.stringify({ vulnerabilities, metadata: { vulnerabilities: counts } });
     writeFileSync(
       bin,
       `#!/usr/bin/env node
@@ -258,7 +335,9 @@ ${answer === "unreachable" ? `console.error("npm error audit endpoint returned a
   it("applies the migrations, deploys, then names only the secrets still missing", async () => {
     const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
     const fake = fakeWrangler(config);
-    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) } });
+    const r = await runScript("deploy.mjs", ["--env", "staging", "--config", config], {
+      env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) },
+    });
     expect(r.code, r.output).toBe(0);
     expect(r.stdout).toContain("✓ npm audit --omit=dev: no high or critical advisory");
     expect(fake.calls()).toEqual([
@@ -276,7 +355,9 @@ ${answer === "unreachable" ? `console.error("npm error audit endpoint returned a
   it("stops at the first failing remote command", async () => {
     const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
     const fake = fakeWrangler(config, "deploy");
-    const r = await runScript("deploy.mjs", ["--env", "production", "--config", config], { env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) } });
+    const r = await runScript("deploy.mjs", ["--env", "production", "--config", config], {
+      env: { OM_DEPLOY_WRANGLER_BIN: fake.bin, ...clean(config) },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("deploy: stopped:");
     expect(fake.calls().map((c) => c[0])).toEqual(["d1", "deploy"]);

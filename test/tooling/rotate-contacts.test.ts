@@ -6,7 +6,17 @@ import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { runScript } from "./support";
 
-type Batch = { keyId: string; scanned: number; rotated: number; unreadable: number; unreadableParticipants: { pilot: string; code: string }[]; changedMeanwhile: number; next: number | null; remaining: number; keys: Record<string, number> };
+type Batch = {
+  keyId: string;
+  scanned: number;
+  rotated: number;
+  unreadable: number;
+  unreadableParticipants: { pilot: string; code: string }[];
+  changedMeanwhile: number;
+  next: number | null;
+  remaining: number;
+  keys: Record<string, number>;
+};
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -21,7 +31,9 @@ async function standIn(replies: (Batch | number)[]) {
       calls.push({ body: JSON.parse(data), auth: req.headers.authorization });
       const reply = replies.shift();
       if (typeof reply === "number") {
-        res.writeHead(reply, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "internal", message: "Internal error" } }));
+        res
+          .writeHead(reply, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { code: "internal", message: "Internal error" } }));
       } else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
     });
   });
@@ -30,7 +42,18 @@ async function standIn(replies: (Batch | number)[]) {
   return { calls, url: `http://127.0.0.1:${port}` };
 }
 
-const batch = (over: Partial<Batch>): Batch => ({ keyId: "0a1b2c3d", scanned: 0, rotated: 0, unreadable: 0, unreadableParticipants: [], changedMeanwhile: 0, next: null, remaining: 0, keys: {}, ...over });
+const batch = (over: Partial<Batch>): Batch => ({
+  keyId: "0a1b2c3d",
+  scanned: 0,
+  rotated: 0,
+  unreadable: 0,
+  unreadableParticipants: [],
+  changedMeanwhile: 0,
+  next: null,
+  remaining: 0,
+  keys: {},
+  ...over,
+});
 
 describe("npm run rotate-contacts", () => {
   it("follows next until a pass ends, retries a 5xx, and says the previous keys can go", async () => {
@@ -39,9 +62,15 @@ describe("npm run rotate-contacts", () => {
       500,
       batch({ scanned: 1, rotated: 2, next: null, remaining: 0, keys: { "0a1b2c3d": 5 } }),
     ]);
-    const r = await runScript("rotate-contacts.mjs", ["--url", url, "--batch", "2", "--env", "production"], { env: { OM_API_TOKEN: "tok_admin" } });
+    const r = await runScript("rotate-contacts.mjs", ["--url", url, "--batch", "2", "--env", "production"], {
+      env: { OM_API_TOKEN: "tok_admin" },
+    });
     expect(r.code, r.output).toBe(0);
-    expect(calls.map((c) => c.body)).toEqual([{ after: 0, limit: 2 }, { after: 7, limit: 2 }, { after: 7, limit: 2 }]);
+    expect(calls.map((c) => c.body)).toEqual([
+      { after: 0, limit: 2 },
+      { after: 7, limit: 2 },
+      { after: 7, limit: 2 },
+    ]);
     expect(calls.every((c) => c.auth === "Bearer tok_admin")).toBe(true);
     expect(r.stdout).toContain("Done: 5 addresses re-encrypted to key k0a1b2c3d in 2 calls.");
     expect(r.stdout).toContain("npx wrangler secret delete CONTACT_KEYS_PREVIOUS --env production");
@@ -49,7 +78,16 @@ describe("npm run rotate-contacts", () => {
   });
 
   it("lists unreadable participants by code and exits 3, keeping the previous keys", async () => {
-    const { url } = await standIn([batch({ scanned: 3, rotated: 4, unreadable: 1, unreadableParticipants: [{ pilot: "fier", code: "FIE-07" }], remaining: 1, keys: { "0a1b2c3d": 4, ffff0000: 1 } })]);
+    const { url } = await standIn([
+      batch({
+        scanned: 3,
+        rotated: 4,
+        unreadable: 1,
+        unreadableParticipants: [{ pilot: "fier", code: "FIE-07" }],
+        remaining: 1,
+        keys: { "0a1b2c3d": 4, ffff0000: 1 },
+      }),
+    ]);
     const r = await runScript("rotate-contacts.mjs", ["--url", url], { env: { OM_API_TOKEN: "tok_admin" } });
     expect(r.code, r.output).toBe(3);
     expect(r.stdout).toContain("fier FIE-07");
@@ -62,7 +100,9 @@ describe("npm run rotate-contacts", () => {
     const refused = await runScript("rotate-contacts.mjs", ["--url", url], { env: { OM_API_TOKEN: "tok_reader" } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/OM_API_TOKEN must be an admin's API token/);
-    const clear = await runScript("rotate-contacts.mjs", ["--url", "http://vragenlijst.example.org"], { env: { OM_API_TOKEN: "tok_admin" } });
+    const clear = await runScript("rotate-contacts.mjs", ["--url", "http://vragenlijst.example.org"], {
+      env: { OM_API_TOKEN: "tok_admin" },
+    });
     expect(clear.code).toBe(2);
     expect(clear.stderr).toMatch(/not https/);
   });

@@ -8,7 +8,8 @@ import { ROOT, removeTempConfigs, runCommand, writeTempConfig } from "./support"
 
 const TYPES = join(ROOT, "worker/worker-configuration.d.ts");
 const wranglerBin = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-const check = (typesPath: string) => runCommand(process.execPath, [wranglerBin, "types", "--check", "--include-env=false", typesPath]);
+const check = (typesPath: string) =>
+  runCommand(process.execPath, [wranglerBin, "types", "--check", "--include-env=false", typesPath]);
 
 describe("generated runtime types", () => {
   afterAll(removeTempConfigs);
@@ -20,7 +21,10 @@ describe("generated runtime types", () => {
   });
 
   it("a copy generated for another compatibility date is reported out of date", async () => {
-    const text = readFileSync(TYPES, "utf8").replace(/^(\/\/ Runtime types generated with \S+ )\S+/m, (_, head: string) => `${head}1999-01-01`);
+    const text = readFileSync(TYPES, "utf8").replace(
+      /^(\/\/ Runtime types generated with \S+ )\S+/m,
+      (_, head: string) => `${head}1999-01-01`,
+    );
     const stale = writeTempConfig(text, "stale.d.ts");
     expect(readFileSync(stale, "utf8")).toContain(" 1999-01-01");
     const r = await check(stale);

@@ -18,14 +18,27 @@ const stateDir = () => {
 const setup = (persistTo: string, ...args: string[]) => runScript("setup.mjs", [...args, "--persist-to", persistTo]);
 
 async function sql(persistTo: string, command: string) {
-  const r = await runCommand(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", command]);
+  const r = await runCommand(join(ROOT, "node_modules/.bin/wrangler"), [
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--persist-to",
+    persistTo,
+    "--json",
+    "--command",
+    command,
+  ]);
   expect(r.code, r.output).toBe(0);
   return (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }[]).map((s) => s.results);
 }
 
 /** Every row of every table, in a stable order: what "changes nothing" is checked against. */
 async function dump(persistTo: string) {
-  const [tables] = await sql(persistTo, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name");
+  const [tables] = await sql(
+    persistTo,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  );
   const names = tables!.map((t) => String(t.name));
   const rows = await sql(persistTo, names.map((n) => `SELECT * FROM "${n}" ORDER BY rowid`).join("; "));
   return Object.fromEntries(names.map((n, i) => [n, rows[i]]));
@@ -43,7 +56,9 @@ describe("npm run setup", () => {
     const once = await dump(dir);
     expect(once.instruments).toHaveLength(10);
     expect(once.instrument_versions).toHaveLength(10);
-    expect(once.staff_users).toEqual([expect.objectContaining({ email: "beheer@example.nl", name: "Beheer Onderzoek", is_admin: 1, disabled_at: null })]);
+    expect(once.staff_users).toEqual([
+      expect.objectContaining({ email: "beheer@example.nl", name: "Beheer Onderzoek", is_admin: 1, disabled_at: null }),
+    ]);
     expect(once.audit_log).toEqual([expect.objectContaining({ action: "setup.first_admin", actor_type: "system" })]);
     const migrations = readdirSync(join(ROOT, "schema/migrations")).filter((f) => f.endsWith(".sql"));
     expect(once.d1_migrations).toHaveLength(migrations.length);

@@ -12,7 +12,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export type RunResult = { code: number; stdout: string; stderr: string; output: string };
 
 /** Runs a command in the project root with wrangler's offline settings; never throws on a non-zero exit. */
-export function runCommand(cmd: string, args: string[], opts: { env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+export function runCommand(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string | undefined> } = {},
+): Promise<RunResult> {
   return new Promise((res) => {
     const child = spawn(cmd, args, {
       cwd: ROOT,
@@ -41,13 +45,26 @@ export const runScript = (script: string, args: string[], opts?: { env?: Record<
 
 const tempDirs: string[] = [];
 
-/** The committed wrangler.toml with main, migrations_dir, the [build] command and its watch_dir pointing into this checkout. */
+/**
+ * The committed wrangler.toml with main, migrations_dir, the [build] command and its watch_dir pointing into this
+ * checkout.
+ */
 export function portableWranglerToml(): string {
   return readFileSync(join(ROOT, "wrangler.toml"), "utf8")
     .replace(/^main = "([^"]+)"/m, (_, p: string) => `main = ${JSON.stringify(join(ROOT, p))}`)
     .replace(/^migrations_dir = "([^"]+)"/gm, (_, p: string) => `migrations_dir = ${JSON.stringify(join(ROOT, p))}`)
-    .replace(/^command = "node (scripts\/[^"]+)"/m, (_, p: string) => `command = ${JSON.stringify(`node ${join(ROOT, p)}`)}`)
-    .replace(/^watch_dir = \[([^\]]*)\]/m, (_, list: string) => `watch_dir = [${list.split(",").map((d) => JSON.stringify(join(ROOT, JSON.parse(d.trim()) as string))).join(", ")}]`);
+    .replace(
+      /^command = "node (scripts\/[^"]+)"/m,
+      (_, p: string) => `command = ${JSON.stringify(`node ${join(ROOT, p)}`)}`,
+    )
+    .replace(
+      /^watch_dir = \[([^\]]*)\]/m,
+      (_, list: string) =>
+        `watch_dir = [${list
+          .split(",")
+          .map((d) => JSON.stringify(join(ROOT, JSON.parse(d.trim()) as string)))
+          .join(", ")}]`,
+    );
 }
 
 /** Writes text as wrangler.toml into a fresh temp folder; returns its path. */

@@ -18,8 +18,25 @@ const parseCsv = (text: string) => {
   return r.records.map((x) => x.cells);
 };
 
-const ind = (participantId: number, indicator: string, mean: number | null, extra: Partial<StoredIndicator> = {}): StoredIndicator => ({
-  participantId, indicator, n: mean === null ? 0 : 6, mean, min: 1, max: 9, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null, ...extra,
+const ind = (
+  participantId: number,
+  indicator: string,
+  mean: number | null,
+  extra: Partial<StoredIndicator> = {},
+): StoredIndicator => ({
+  participantId,
+  indicator,
+  n: mean === null ? 0 : 6,
+  mean,
+  min: 1,
+  max: 9,
+  slopePerMeasurement: null,
+  slopePerDay: null,
+  kendallS: null,
+  p: null,
+  trend: null,
+  band: null,
+  ...extra,
 });
 
 function summary() {
@@ -27,18 +44,29 @@ function summary() {
     pilot: { key: "fier", name: "Fier", organisation: "Org" },
     waveInstruments: ["gcir"],
     participants: [
-      { id: 1, code: "=HYPERLINK(\"x\")", status: "active" },
+      { id: 1, code: '=HYPERLINK("x")', status: "active" },
       { id: 2, code: "FIER-02", status: "left_care" },
-      { id: 3, code: "FIER-03 <&> \"é\"", status: "withdrawn" },
+      { id: 3, code: 'FIER-03 <&> "é"', status: "withdrawn" },
     ],
     indicators: [
-      ind(1, "welzijn", 11 / 3, { slopePerMeasurement: 0.123456, slopePerDay: 0.0087654, kendallS: 9, p: 0.0123456, trend: "up", band: "middle" }),
+      ind(1, "welzijn", 11 / 3, {
+        slopePerMeasurement: 0.123456,
+        slopePerDay: 0.0087654,
+        kendallS: 9,
+        p: 0.0123456,
+        trend: "up",
+        band: "middle",
+      }),
       ind(2, "welzijn", 7.25, { band: "high" }),
       ind(1, "wave:T1:gcir.ondersteuning", 2.0),
       ind(1, "wave:T2:gcir.ondersteuning", 3.3333333333333335),
     ],
     waveDefinitions: { gcir: GCIR as unknown as WaveDefinition },
-    occasions: [{ participantId: 1, kind: "wave", wave: "T1", due: 1, completed: 1 }, { participantId: 1, kind: "wave", wave: "T2", due: 1, completed: 1 }, { participantId: 2, kind: "wave", wave: "T1", due: 1, completed: 0 }],
+    occasions: [
+      { participantId: 1, kind: "wave", wave: "T1", due: 1, completed: 1 },
+      { participantId: 1, kind: "wave", wave: "T2", due: 1, completed: 1 },
+      { participantId: 2, kind: "wave", wave: "T1", due: 1, completed: 0 },
+    ],
     completionMinutes: [],
     staffForms: [],
   };
@@ -76,19 +104,46 @@ describe("wide.xlsx read by ExcelJS", () => {
       });
     }
     const row2 = Object.fromEntries(vars.map((v, c) => [v.name, data.getRow(2).getCell(c + 1).value]));
-    expect(row2).toMatchObject({ participant_code: '=HYPERLINK("x")', welzijn_mean: 3.67, welzijn_slope_m: 0.123, welzijn_slope_d: 0.0088, welzijn_mk_p: 0.012, welzijn_mk_s: 9, gcir_ondersteuning_T2: 3.33, welzijn_flag: "desired" });
+    expect(row2).toMatchObject({
+      participant_code: '=HYPERLINK("x")',
+      welzijn_mean: 3.67,
+      welzijn_slope_m: 0.123,
+      welzijn_slope_d: 0.0088,
+      welzijn_mk_p: 0.012,
+      welzijn_mk_s: 9,
+      gcir_ondersteuning_T2: 3.33,
+      welzijn_flag: "desired",
+    });
     expect(data.getRow(4).getCell(1).value).toBe('FIER-03 <&> "é"');
     expect(data.getCell("A2").type).toBe(ExcelJS.ValueType.String); // never a formula
     const book = wb.getWorksheet("Codeboek")!;
     expect(book.rowCount).toBe(vars.length + 1);
-    expect((book.getRow(1).values as unknown[]).slice(1)).toEqual(["variable", "label_nl", "label_en", "type", "values", "missing", "decimals_shown", "spss_r_codes"]);
+    expect((book.getRow(1).values as unknown[]).slice(1)).toEqual([
+      "variable",
+      "label_nl",
+      "label_en",
+      "type",
+      "values",
+      "missing",
+      "decimals_shown",
+      "spss_r_codes",
+    ]);
     expect(book.getRow(2).getCell(1).value).toBe("participant_code");
     const band = vars.findIndex((v) => v.name === "welzijn_band");
     expect(String(book.getRow(band + 2).getCell(8).value)).toContain("3 = high: hoog (groen) / high (green)");
   });
 
   it("a pilot without youths gives a workbook with the header row only", async () => {
-    const s = buildSummary({ pilot: { key: "x", name: "X", organisation: "O" }, waveInstruments: [], participants: [], indicators: [], waveDefinitions: {}, occasions: [], completionMinutes: [], staffForms: [] });
+    const s = buildSummary({
+      pilot: { key: "x", name: "X", organisation: "O" },
+      waveInstruments: [],
+      participants: [],
+      indicators: [],
+      waveDefinitions: {},
+      occasions: [],
+      completionMinutes: [],
+      staffForms: [],
+    });
     const data = (await read(wideXlsx(s))).getWorksheet("Gegevens")!;
     expect(data.rowCount).toBe(1);
     expect(data.getCell("A1").value).toBe("participant_code");
@@ -96,8 +151,21 @@ describe("wide.xlsx read by ExcelJS", () => {
 
   it("the writer: column names past Z, control characters dropped, rounding half away from zero", async () => {
     expect([0, 25, 26, 51, 52, 701, 702].map(columnName)).toEqual(["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]);
-    expect([roundTo(1.005, 2), roundTo(-0.125, 2), roundTo(2.5, 0), roundTo(-0.0001, 2), roundTo(3.6666666666666665, 2)]).toEqual([1.01, -0.13, 3, 0, 3.67]);
-    const wb = await read(xlsx([{ name: "a/b:c?", rows: [Array.from({ length: 30 }, (_, i) => `h${i}`), ["bel\u0007l", { value: 1 / 3, decimals: 3 }, 42]] }]));
+    expect([
+      roundTo(1.005, 2),
+      roundTo(-0.125, 2),
+      roundTo(2.5, 0),
+      roundTo(-0.0001, 2),
+      roundTo(3.6666666666666665, 2),
+    ]).toEqual([1.01, -0.13, 3, 0, 3.67]);
+    const wb = await read(
+      xlsx([
+        {
+          name: "a/b:c?",
+          rows: [Array.from({ length: 30 }, (_, i) => `h${i}`), ["bel\u0007l", { value: 1 / 3, decimals: 3 }, 42]],
+        },
+      ]),
+    );
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe("a_b_c_");
     expect(ws.getCell("AD1").value).toBe("h29");

@@ -8,7 +8,8 @@ import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
 const YOUTH_FACING = /^(youth|mail|pause|error)\./;
 
 /** Every string inside a value, however deeply nested. */
-const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : []);
+const strings = (v: unknown): string[] =>
+  typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
 
 describe("message catalogue", () => {
   it("has every text in Dutch and in English", () => {
@@ -21,7 +22,8 @@ describe("message catalogue", () => {
     const youthKeys = Object.keys(catalogue).filter((k) => YOUTH_FACING.test(k));
     expect(youthKeys.length).toBeGreaterThan(30); // the prefixes still select the youth's texts
     for (const key of youthKeys) {
-      for (const lang of LANGS) expect(catalogue[key as keyof typeof catalogue][lang], `${key}.${lang}`).not.toMatch(FORBIDDEN_WORDS);
+      for (const lang of LANGS)
+        expect(catalogue[key as keyof typeof catalogue][lang], `${key}.${lang}`).not.toMatch(FORBIDDEN_WORDS);
     }
   });
 
@@ -32,6 +34,7 @@ describe("message catalogue", () => {
   });
 
   it("the check itself catches the words it is for", () => {
-    for (const w of ["slachtoffer", "Uitbuiting", "loverboy", "mensenhandel", "exploitation", "victim"]) expect(w).toMatch(FORBIDDEN_WORDS);
+    for (const w of ["slachtoffer", "Uitbuiting", "loverboy", "mensenhandel", "exploitation", "victim"])
+      expect(w).toMatch(FORBIDDEN_WORDS);
   });
 });

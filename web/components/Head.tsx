@@ -4,7 +4,17 @@ import type { ComponentChildren } from "preact";
  * The <head> every page shares: UTF-8, phone viewport, never indexed, a referrer policy, a title and
  * one inline stylesheet (whose exact text the server pins by hash in its CSP). `children` adds to it.
  */
-export function Head({ title, css, referrer, children }: { title: string; css: string; referrer: "no-referrer" | "same-origin"; children?: ComponentChildren }) {
+export function Head({
+  title,
+  css,
+  referrer,
+  children,
+}: {
+  title: string;
+  css: string;
+  referrer: "no-referrer" | "same-origin";
+  children?: ComponentChildren;
+}) {
   return (
     <head>
       <meta charSet="utf-8" />

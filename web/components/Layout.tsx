@@ -7,7 +7,17 @@ import { Head } from "./Head";
  * The youth page shell: neutral title, quick exit, no third-party anything. `quickExitUrl` replaces the
  * page in history (see web/islands/client.tsx) so the back button does not return here.
  */
-export function YouthLayout({ lang, quickExitUrl, children, islands = false }: { lang: Lang; quickExitUrl: string; children: ComponentChildren; islands?: boolean }) {
+export function YouthLayout({
+  lang,
+  quickExitUrl,
+  children,
+  islands = false,
+}: {
+  lang: Lang;
+  quickExitUrl: string;
+  children: ComponentChildren;
+  islands?: boolean;
+}) {
   return (
     <html lang={lang}>
       <Head title={t("youth.title", lang)} css={APP_CSS} referrer="no-referrer">

@@ -23,7 +23,8 @@ export function ScaleField({ name, label, low, high, value, notApplicable }: Sli
       </div>
       {notApplicable && (
         <label class="na">
-          <input type="checkbox" name={notApplicable.name} value="1" checked={notApplicable.checked} /> {notApplicable.label}
+          <input type="checkbox" name={notApplicable.name} value="1" checked={notApplicable.checked} />{" "}
+          {notApplicable.label}
         </label>
       )}
     </fieldset>

@@ -19,7 +19,8 @@ const num = (v: number, lang: Lang) => formatNumber(v, Number.isInteger(v) ? 0 :
 /** The chart's points as "day:value" pairs, for tests and tools that compare charts across pages. */
 export const chartPointsAttr = (c: ChartData) => c.points.map((p) => `${p.day}:${p.value}`).join(" ");
 /** The chart's wave scores as "wave:day:value:change" (change empty when none). */
-const chartWavesAttr = (c: ChartData) => c.waves.map((w) => `${w.wave}:${w.day}:${w.value}:${w.change ?? ""}`).join(" ") || undefined;
+const chartWavesAttr = (c: ChartData) =>
+  c.waves.map((w) => `${w.wave}:${w.day}:${w.value}:${w.change ?? ""}`).join(" ") || undefined;
 
 /** A short summary for the caption: n, the trend, the last score with its band letter, reliable changes. */
 export function chartSummary(c: ChartData, lang: Lang): string {
@@ -28,8 +29,12 @@ export function chartSummary(c: ChartData, lang: Lang): string {
   if (c.points.length) parts.push(`n = ${c.points.length}`);
   if (c.trend) parts.push(t(c.trend === "up" ? "staff.trend.up" : "staff.trend.down", lang));
   const last = c.points[c.points.length - 1];
-  if (last) parts.push(`${t("chart.last", lang)} ${formatNumber(last.value, 2, lang)}${last.band ? ` (${t(`report.bandLetter.${last.band}`, lang)})` : ""}`);
-  for (const w of c.waves) parts.push(`${w.wave} ${formatNumber(w.value, 2, lang)}${w.change ? ` ${t(`chart.${w.change}`, lang)}` : ""}`);
+  if (last)
+    parts.push(
+      `${t("chart.last", lang)} ${formatNumber(last.value, 2, lang)}${last.band ? ` (${t(`report.bandLetter.${last.band}`, lang)})` : ""}`,
+    );
+  for (const w of c.waves)
+    parts.push(`${w.wave} ${formatNumber(w.value, 2, lang)}${w.change ? ` ${t(`chart.${w.change}`, lang)}` : ""}`);
   return parts.join(" · ");
 }
 
@@ -45,16 +50,23 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "0");
   const day = t("chart.day", lang);
   // Every point and wave for a reader without the picture; the caption below the chart holds the summary.
-  const desc = [
-    c.points.map((p) => `${day} ${p.day}: ${formatNumber(p.value, 2, lang)}`).join("; "),
-    c.waves.map((wv) => `${wv.wave} (${day} ${wv.day}): ${formatNumber(wv.value, 2, lang)}`).join("; "),
-    c.line ? t("chart.line", lang) : "",
-  ].filter(Boolean).join(". ") || t("chart.empty", lang);
+  const desc =
+    [
+      c.points.map((p) => `${day} ${p.day}: ${formatNumber(p.value, 2, lang)}`).join("; "),
+      c.waves.map((wv) => `${wv.wave} (${day} ${wv.day}): ${formatNumber(wv.value, 2, lang)}`).join("; "),
+      c.line ? t("chart.line", lang) : "",
+    ]
+      .filter(Boolean)
+      .join(". ") || t("chart.empty", lang);
   const out: string[] = [`<title>${escapeXml(title)}</title><desc>${escapeXml(desc)}</desc>`];
   const w = W - PAD.l - PAD.r;
   if (c.bands) {
     const { high, low } = c.bands;
-    const rows: [keyof typeof BAND_FILL, number, number][] = [["high", max, high], ["middle", high, low], ["low", low, min]];
+    const rows: [keyof typeof BAND_FILL, number, number][] = [
+      ["high", max, high],
+      ["middle", high, low],
+      ["low", low, min],
+    ];
     out.push(`<g class="bands">`);
     for (const [b, top, bottom] of rows) {
       if (top <= bottom) continue;
@@ -72,7 +84,9 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     `<rect x="${PAD.l}" y="${PAD.t}" width="${w}" height="${H - PAD.t - PAD.b}" fill="none" stroke="#999" stroke-width="0.5"/>`,
   );
   if (c.points.length > 1) {
-    out.push(`<polyline points="${c.points.map((p) => `${f(x(p.day))},${f(y(p.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8"/>`);
+    out.push(
+      `<polyline points="${c.points.map((p) => `${f(x(p.day))},${f(y(p.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8"/>`,
+    );
   }
   for (const p of c.points) {
     out.push(
@@ -83,13 +97,18 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
   }
   if (c.line) {
     const { from: a, to: b } = c.line;
-    out.push(`<line class="trend" x1="${f(x(a.day))}" y1="${f(y(a.value))}" x2="${f(x(b.day))}" y2="${f(y(b.value))}" stroke="#2f6f73" stroke-width="1.6"/>`);
+    out.push(
+      `<line class="trend" x1="${f(x(a.day))}" y1="${f(y(a.value))}" x2="${f(x(b.day))}" y2="${f(y(b.value))}" stroke="#2f6f73" stroke-width="1.6"/>`,
+    );
   }
   if (c.waves.length > 1) {
-    out.push(`<polyline points="${c.waves.map((wv) => `${f(x(wv.day))},${f(y(wv.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8" stroke-dasharray="3 2"/>`);
+    out.push(
+      `<polyline points="${c.waves.map((wv) => `${f(x(wv.day))},${f(y(wv.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8" stroke-dasharray="3 2"/>`,
+    );
   }
   for (const wv of c.waves) {
-    const cx = x(wv.day), cy = y(wv.value);
+    const cx = x(wv.day),
+      cy = y(wv.value);
     out.push(
       `<path class="wave" d="M${f(cx)},${f(cy - 4)} L${f(cx + 4)},${f(cy)} L${f(cx)},${f(cy + 4)} L${f(cx - 4)},${f(cy)} Z" fill="#ffffff" stroke="#1d2330"/>`,
       `<text x="${f(cx)}" y="${f(Math.max(PAD.t - 1, cy - 6))}" font-size="7" text-anchor="middle" fill="#444">${escapeXml(wv.wave)}</text>`,
@@ -97,14 +116,23 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     if (wv.change) {
       // The mark is a sign as well as a colour: + reliably improved, − reliably deteriorated.
       const sign = wv.change === "improved" ? "+" : "−";
-      out.push(`<text class="rci" data-change="${wv.change}" x="${f(cx + 6)}" y="${f(cy + 3)}" font-size="9" font-weight="bold" fill="${wv.change === "improved" ? "#1b6e2a" : "#b3261e"}">${sign}</text>`);
+      out.push(
+        `<text class="rci" data-change="${wv.change}" x="${f(cx + 6)}" y="${f(cy + 3)}" font-size="9" font-weight="bold" fill="${wv.change === "improved" ? "#1b6e2a" : "#b3261e"}">${sign}</text>`,
+      );
     }
   }
   return out.join("");
 }
 
 /** One chart: a figure with the SVG (title, description with every point) and a caption that summarises it. */
-export function TrendPlot({ id, title, chart, lang = "nl", highlight, caption }: {
+export function TrendPlot({
+  id,
+  title,
+  chart,
+  lang = "nl",
+  highlight,
+  caption,
+}: {
   id?: string;
   title: string;
   chart: ChartData;

@@ -55,7 +55,13 @@ export function SliderField({ name, label, low, high, emptyText, value: initial,
       <input type="hidden" name={name} value={value === null || na ? "" : String(value)} />
       {notApplicable && (
         <label class="na">
-          <input type="checkbox" name={notApplicable.name} value="1" checked={na} onChange={(e) => setNa(e.currentTarget.checked)} />{" "}
+          <input
+            type="checkbox"
+            name={notApplicable.name}
+            value="1"
+            checked={na}
+            onChange={(e) => setNa(e.currentTarget.checked)}
+          />{" "}
           {notApplicable.label}
         </label>
       )}

@@ -8,7 +8,8 @@ import type { SliderFieldProps } from "../islands/SliderField";
 export type AskedInstrument = { versionId: number; definition: InstrumentDefinition; items: Item[] };
 export type FormState = { values: Record<string, string>; errors: Record<string, string>; formError?: string };
 
-export const fieldName = (kind: "v" | "c" | "na", versionId: number, itemKey: string) => `${kind}.${versionId}.${itemKey}`;
+export const fieldName = (kind: "v" | "c" | "na", versionId: number, itemKey: string) =>
+  `${kind}.${versionId}.${itemKey}`;
 
 export type QuestionnaireProps = {
   lang: Lang;
@@ -34,7 +35,21 @@ export type QuestionnaireProps = {
   notice?: string;
 };
 
-export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitUrl, instruments, page, pages, minutes, edit, context, state, notice }: QuestionnaireProps) {
+export function QuestionnairePage({
+  lang,
+  action,
+  draftUrl,
+  langHref,
+  quickExitUrl,
+  instruments,
+  page,
+  pages,
+  minutes,
+  edit,
+  context,
+  state,
+  notice,
+}: QuestionnaireProps) {
   const val = (n: string) => state?.values[n] ?? "";
   const last = page >= pages;
   const showTitles = pages > 1 || instruments.length > 1;
@@ -95,7 +110,9 @@ export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitU
                   high: item.high[lang],
                   emptyText: t("youth.noValue", lang),
                   value: /^\d{1,2}(\.\d{1,2})?$/.test(val(v)) ? Number(val(v)) : null,
-                  ...(item.allowNotApplicable ? { notApplicable: { name: na, label: t("youth.notApplicable", lang), checked: val(na) === "1" } } : {}),
+                  ...(item.allowNotApplicable
+                    ? { notApplicable: { name: na, label: t("youth.notApplicable", lang), checked: val(na) === "1" } }
+                    : {}),
                 };
                 return (
                   <div class="card">
@@ -138,12 +155,28 @@ export function QuestionnairePage({ lang, action, draftUrl, langHref, quickExitU
 }
 
 function choices(item: Item, def: InstrumentDefinition, lang: Lang): [string, string][] {
-  if (item.type === "yesno") return [["1", t("youth.yes", lang)], ["0", t("youth.no", lang)]];
+  if (item.type === "yesno")
+    return [
+      ["1", t("youth.yes", lang)],
+      ["0", t("youth.no", lang)],
+    ];
   const scale = def.scale!;
   return scale.labels.map((l, i) => [String(scale.min + i), l[lang]]);
 }
 
-export function MessagePage({ lang, quickExitUrl, title, body, children }: { lang: Lang; quickExitUrl: string; title: string; body: string; children?: preact.ComponentChildren }) {
+export function MessagePage({
+  lang,
+  quickExitUrl,
+  title,
+  body,
+  children,
+}: {
+  lang: Lang;
+  quickExitUrl: string;
+  title: string;
+  body: string;
+  children?: preact.ComponentChildren;
+}) {
   return (
     <YouthLayout lang={lang} quickExitUrl={quickExitUrl} islands>
       <h1>{title}</h1>

@@ -22,7 +22,14 @@ export type ChartInput = {
   norm?: { sd: number; reliability: number; higherIsBetter: boolean } | null;
 };
 
-export type ChartWave = { wave: string; day: number; value: number; band: Band | null; rci: number | null; change: "improved" | "deteriorated" | null };
+export type ChartWave = {
+  wave: string;
+  day: number;
+  value: number;
+  band: Band | null;
+  rci: number | null;
+  change: "improved" | "deteriorated" | null;
+};
 
 export type ChartData = {
   label?: { nl: string; en: string };
@@ -65,7 +72,10 @@ export function trendChart(input: ChartInput): ChartData {
     const clamp = (v: number) => Math.max(scale.min, Math.min(scale.max, v));
     const d0 = points[0]!.day;
     const d1 = points[points.length - 1]!.day;
-    line = { from: { day: d0, value: clamp(b + slopePerDay * d0) }, to: { day: d1, value: clamp(b + slopePerDay * d1) } };
+    line = {
+      from: { day: d0, value: clamp(b + slopePerDay * d0) },
+      to: { day: d1, value: clamp(b + slopePerDay * d1) },
+    };
   }
 
   const waves: ChartWave[] = [];
@@ -88,5 +98,15 @@ export function trendChart(input: ChartInput): ChartData {
   const allDays = [...points.map((p) => p.day), ...waves.map((w) => w.day)];
   const from = Math.min(0, ...allDays);
   const to = Math.max(from + 1, ...allDays);
-  return { ...(input.label ? { label: input.label } : {}), scale, days: { from, to }, points, bands: cutoffs ? { ...cutoffs } : null, line, slopePerDay, trend, waves };
+  return {
+    ...(input.label ? { label: input.label } : {}),
+    scale,
+    days: { from, to },
+    points,
+    bands: cutoffs ? { ...cutoffs } : null,
+    line,
+    slopePerDay,
+    trend,
+    waves,
+  };
 }

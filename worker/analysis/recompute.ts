@@ -6,7 +6,12 @@
 // Every row carries a fingerprint of its input; a youth whose input did not change is neither
 // recomputed nor rewritten. Bulk reads and writes pass one JSON parameter through `json_each`, which
 // keeps statements under D1's 100-bound-parameter limit without splitting them into thousands.
-import { frequentIndicators, type Indicator, type InstrumentDefinition, type StoredVersion } from "../../schema/instruments/definitions";
+import {
+  frequentIndicators,
+  type Indicator,
+  type InstrumentDefinition,
+  type StoredVersion,
+} from "../../schema/instruments/definitions";
 import { daysBetween, localDate, timeZoneOffsetMs } from "../schedule/schedule";
 import { bandFixed } from "./bands";
 import { fingerprint, fingerprintPoints } from "./fingerprint";
@@ -18,12 +23,30 @@ const ALGORITHM = "5";
 const CHUNK = 1000;
 
 /** A youth's frequent answers as parallel columns (no object per answer: there are millions). */
-export type AnswerColumns = { occasion: number[]; instrument: (string | undefined)[]; item: string[]; value: (number | null)[]; at: number[] };
+export type AnswerColumns = {
+  occasion: number[];
+  instrument: (string | undefined)[];
+  item: string[];
+  value: (number | null)[];
+  at: number[];
+};
 const NO_ANSWERS: AnswerColumns = { occasion: [], instrument: [], item: [], value: [], at: [] };
-type WaveAnswer = { occasion_id: number; wave: string | null; version_id: number; item_key: string; value: number | null; answered_at: number };
+type WaveAnswer = {
+  occasion_id: number;
+  wave: string | null;
+  version_id: number;
+  item_key: string;
+  value: number | null;
+  answered_at: number;
+};
 export type Person = { id: number; pilot_start_date: string; pilot_key: string; timezone: string };
 
-export type IndicatorRow = SeriesDescription & { participantId: number; indicator: string; band: "high" | "middle" | "low" | null; fingerprint: string };
+export type IndicatorRow = SeriesDescription & {
+  participantId: number;
+  indicator: string;
+  band: "high" | "middle" | "low" | null;
+  fingerprint: string;
+};
 
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 15 * 60_000;
@@ -75,7 +98,11 @@ function slotsOf(indicators: readonly Indicator[]) {
  * The points of several indicators in one pass over a youth's answers: per frequent occasion the mean of
  * the indicator's answered items (not-applicable and skipped items left out), in answer-time order.
  */
-export function allIndicatorPoints(indicators: readonly Indicator[], person: Person, answers: AnswerColumns): { day: number; value: number }[][] {
+export function allIndicatorPoints(
+  indicators: readonly Indicator[],
+  person: Person,
+  answers: AnswerColumns,
+): { day: number; value: number }[][] {
   const slots = slotsOf(indicators);
   const perIndicator = indicators.map(() => new Map<number, { at: number; sum: number; n: number }>());
   const { occasion, instrument, item, value, at } = answers;
@@ -106,22 +133,57 @@ export function allIndicatorPoints(indicators: readonly Indicator[], person: Per
   );
 }
 
-function describeIndicator(ind: Indicator, points: { day: number; value: number }[]): Omit<IndicatorRow, "participantId" | "indicator" | "fingerprint"> {
+function describeIndicator(
+  ind: Indicator,
+  points: { day: number; value: number }[],
+): Omit<IndicatorRow, "participantId" | "indicator" | "fingerprint"> {
   const d = describeSeries(points);
   if (ind.aggregate === "count_yes") {
     // Yes/no items are counted, not sloped (DESIGN.md §2.1): mean is the share of "yes" answers.
-    return { ...d, slopePerMeasurement: null, slopePerDay: null, kendallS: null, varianceS: null, z: null, p: null, trend: null, band: null };
+    return {
+      ...d,
+      slopePerMeasurement: null,
+      slopePerDay: null,
+      kendallS: null,
+      varianceS: null,
+      z: null,
+      p: null,
+      trend: null,
+      band: null,
+    };
   }
   // The report shows no slope and no significance below 5 measurements (Bijlage 1, table 8 note).
   const few = d.n < MIN_MEASUREMENTS_FOR_TREND;
-  return { ...d, ...(few ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null } : {}), band: bandFixed(d.mean) };
+  return {
+    ...d,
+    ...(few ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null } : {}),
+    band: bandFixed(d.mean),
+  };
 }
 
-const EMPTY_SERIES = { min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, varianceS: null, z: null, p: null, trend: null, band: null } as const;
+const EMPTY_SERIES = {
+  min: null,
+  max: null,
+  slopePerMeasurement: null,
+  slopePerDay: null,
+  kendallS: null,
+  varianceS: null,
+  z: null,
+  p: null,
+  trend: null,
+  band: null,
+} as const;
 
 /** Wave scores of one youth: the last occasion of a wave counts if a wave was (re)administered twice. */
-export function computeWaveScores(personId: number, answers: WaveAnswer[], versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>): Omit<IndicatorRow, "fingerprint">[] {
-  const byOccasion = new Map<string, { wave: string; at: number; versionId: number; values: Map<string, number | null> }>();
+export function computeWaveScores(
+  personId: number,
+  answers: WaveAnswer[],
+  versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>,
+): Omit<IndicatorRow, "fingerprint">[] {
+  const byOccasion = new Map<
+    string,
+    { wave: string; at: number; versionId: number; values: Map<string, number | null> }
+  >();
   for (const a of answers) {
     // interval measurements (schedule.waveSchedules) have no T label: they count in the series only
     if (a.wave === null) continue;
@@ -141,7 +203,13 @@ export function computeWaveScores(personId: number, answers: WaveAnswer[], versi
   for (const [k, o] of latest) {
     const [wave, instrument] = k.split("|") as [string, string];
     for (const s of scoreWave(versions.get(o.versionId)!.definition, o.values)) {
-      rows.push({ ...EMPTY_SERIES, n: s.n, mean: s.score, participantId: personId, indicator: waveIndicatorKey(wave, instrument, s.subscale) });
+      rows.push({
+        ...EMPTY_SERIES,
+        n: s.n,
+        mean: s.score,
+        participantId: personId,
+        indicator: waveIndicatorKey(wave, instrument, s.subscale),
+      });
     }
   }
   return rows;
@@ -156,7 +224,11 @@ export const seriesIndicatorKey = (instrument: string, subscale: string) => `ser
  * Theil-Sen, Mann-Kendall; no colour band: the wave norms band single scores). Only instruments with at least
  * one interval measurement get a series; T1/T2/T3 alone stay the wave tables.
  */
-export function computeWaveSeries(person: Person, answers: WaveAnswer[], versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>): { indicator: string; points: { day: number; value: number }[] }[] {
+export function computeWaveSeries(
+  person: Person,
+  answers: WaveAnswer[],
+  versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>,
+): { indicator: string; points: { day: number; value: number }[] }[] {
   const withInterval = new Set(answers.filter((a) => a.wave === null).map((a) => versions.get(a.version_id)?.key));
   const byOccasion = new Map<string, { at: number; versionId: number; values: Map<string, number | null> }>();
   for (const a of answers) {
@@ -179,20 +251,31 @@ export function computeWaveSeries(person: Person, answers: WaveAnswer[], version
   }
   return [...series].map(([indicator, list]) => ({
     indicator,
-    points: list.sort((a, b) => a.at - b.at).map((p) => ({ day: dayOf(person.pilot_start_date, p.at, person.timezone), value: p.value })),
+    points: list
+      .sort((a, b) => a.at - b.at)
+      .map((p) => ({ day: dayOf(person.pilot_start_date, p.at, person.timezone), value: p.value })),
   }));
 }
 
-type VersionInfo = { key: string; kind: string; version: number; definition: WaveDefinition; pilotItems?: InstrumentDefinition };
+type VersionInfo = {
+  key: string;
+  kind: string;
+  version: number;
+  definition: WaveDefinition;
+  pilotItems?: InstrumentDefinition;
+};
 
 /** Every instrument version: wave definitions for scoring, pilot-item definitions for the indicators. */
 async function loadVersions(d1: D1Database): Promise<Map<number, VersionInfo>> {
   const rows = await d1
-    .prepare("SELECT v.id, i.key, i.kind, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id")
+    .prepare(
+      "SELECT v.id, i.key, i.kind, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id",
+    )
     .raw<[number, string, string, number, string]>();
   return new Map(
     rows.map(([id, key, kind, version, def]) => {
-      const pilotItems = kind === "frequent" && key.startsWith("pilot_") ? (JSON.parse(def) as InstrumentDefinition) : undefined;
+      const pilotItems =
+        kind === "frequent" && key.startsWith("pilot_") ? (JSON.parse(def) as InstrumentDefinition) : undefined;
       const definition = kind === "wave" ? (JSON.parse(def) as WaveDefinition) : { key, items: [] };
       return [id, { key, kind, version, definition, ...(pilotItems ? { pilotItems } : {}) }];
     }),
@@ -209,7 +292,8 @@ function indicatorsFromVersions(versions: ReadonlyMap<number, VersionInfo>): (pi
     let list = byPilot.get(pilotKey);
     if (!list) {
       const own: StoredVersion[] = [];
-      for (const v of versions.values()) if (v.pilotItems && v.key === `pilot_${pilotKey}`) own.push({ version: v.version, definition: v.pilotItems });
+      for (const v of versions.values())
+        if (v.pilotItems && v.key === `pilot_${pilotKey}`) own.push({ version: v.version, definition: v.pilotItems });
       byPilot.set(pilotKey, (list = frequentIndicators(pilotKey, own)));
     }
     return list;
@@ -219,10 +303,15 @@ function indicatorsFromVersions(versions: ReadonlyMap<number, VersionInfo>): (pi
 /** A pilot's frequent indicators as the recompute derives them (for the summary, the plots and the signals). */
 export async function pilotIndicators(d1: D1Database, pilotKey: string): Promise<Indicator[]> {
   const rows = await d1
-    .prepare("SELECT v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = ? AND i.kind = 'frequent'")
+    .prepare(
+      "SELECT v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = ? AND i.kind = 'frequent'",
+    )
     .bind(`pilot_${pilotKey}`)
     .raw<[number, string]>();
-  return frequentIndicators(pilotKey, rows.map(([version, def]) => ({ version, definition: JSON.parse(def) as InstrumentDefinition })));
+  return frequentIndicators(
+    pilotKey,
+    rows.map(([version, def]) => ({ version, definition: JSON.parse(def) as InstrumentDefinition })),
+  );
 }
 
 const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mean, min, max, slope_per_measurement, slope_per_day, kendall_s, variance_s, z, p, trend, band, fingerprint, computed_at)
@@ -237,9 +326,15 @@ const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mea
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
     fingerprint=excluded.fingerprint, computed_at=excluded.computed_at`;
 
-const DELETE_STALE = "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
+const DELETE_STALE =
+  "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
 
-type Chunk = { people: [number, string, string, string, number][]; frequentBy: Map<number, AnswerColumns>; waveBy: Map<number, WaveAnswer[]>; existing: [number, string, string][] };
+type Chunk = {
+  people: [number, string, string, string, number][];
+  frequentBy: Map<number, AnswerColumns>;
+  waveBy: Map<number, WaveAnswer[]>;
+  existing: [number, string, string][];
+};
 
 /**
  * Reads one chunk of youths. Frequent answers come as one JSON string per youth built by SQLite
@@ -253,7 +348,12 @@ type Chunk = { people: [number, string, string, string, number][]; frequentBy: M
 async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap<number, VersionInfo>): Promise<Chunk> {
   const ids = JSON.stringify(idList);
   const [people, frequent, waves, existing] = await Promise.all([
-    d1.prepare(`SELECT p.id, p.pilot_start_date, pl.key, pl.timezone, p.erase_generation FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string, string, number]>(),
+    d1
+      .prepare(
+        `SELECT p.id, p.pilot_start_date, pl.key, pl.timezone, p.erase_generation FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`,
+      )
+      .bind(ids)
+      .raw<[number, string, string, string, number]>(),
     d1
       .prepare(
         `SELECT r.participant_id,
@@ -275,14 +375,31 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
       )
       .bind(ids)
       .raw<[number, number, number, string, number | null, number, string | null]>(),
-    d1.prepare(`SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`).bind(ids).raw<[number, string, string]>(),
+    d1
+      .prepare(
+        `SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`,
+      )
+      .bind(ids)
+      .raw<[number, string, string]>(),
   ]);
   const frequentBy = new Map<number, AnswerColumns>();
   for (const [participant_id, json] of frequent) {
     // Columns of equal length in the same row order: SQLite feeds every aggregate of a group the same rows,
     // and no column can be NULL (group_concat would skip it), a missing value being the text 'null'.
-    const [occasion, vids, item, encoded, at] = JSON.parse(json) as [number[], number[], string[], (number | null | string)[], number[]];
-    let cols: AnswerColumns | null = { occasion, instrument: vids.map((v) => versions.get(v)?.key), item, value: encoded as (number | null)[], at };
+    const [occasion, vids, item, encoded, at] = JSON.parse(json) as [
+      number[],
+      number[],
+      string[],
+      (number | null | string)[],
+      number[],
+    ];
+    let cols: AnswerColumns | null = {
+      occasion,
+      instrument: vids.map((v) => versions.get(v)?.key),
+      item,
+      value: encoded as (number | null)[],
+      at,
+    };
     for (let i = 0; i < encoded.length; i++) {
       const e = encoded[i]!;
       if (typeof e !== "string") continue;
@@ -300,7 +417,13 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
         )
         .bind(participant_id)
         .raw<[number, number, string, number | null, number]>();
-      cols = { occasion: rows.map((r) => r[0]), instrument: rows.map((r) => versions.get(r[1])?.key), item: rows.map((r) => r[2]), value: rows.map((r) => r[3]), at: rows.map((r) => r[4]) };
+      cols = {
+        occasion: rows.map((r) => r[0]),
+        instrument: rows.map((r) => versions.get(r[1])?.key),
+        item: rows.map((r) => r[2]),
+        value: rows.map((r) => r[3]),
+        at: rows.map((r) => r[4]),
+      };
     }
     frequentBy.set(participant_id, cols);
   }
@@ -316,29 +439,42 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
 }
 
 /** Frequent answers of the given youths, read the way the recompute reads them (for the report plots). */
-export async function readFrequentAnswers(d1: D1Database, participantIds: number[]): Promise<{ people: Person[]; answers: Map<number, AnswerColumns> }> {
+export async function readFrequentAnswers(
+  d1: D1Database,
+  participantIds: number[],
+): Promise<{ people: Person[]; answers: Map<number, AnswerColumns> }> {
   const versions = await loadVersions(d1);
   const people: Person[] = [];
   const answers = new Map<number, AnswerColumns>();
   for (let i = 0; i < participantIds.length; i += CHUNK) {
     const chunk = await readChunk(d1, participantIds.slice(i, i + CHUNK), versions);
-    for (const [id, pilot_start_date, pilot_key, timezone] of chunk.people) people.push({ id, pilot_start_date, pilot_key, timezone });
+    for (const [id, pilot_start_date, pilot_key, timezone] of chunk.people)
+      people.push({ id, pilot_start_date, pilot_key, timezone });
     for (const [pid, list] of chunk.frequentBy) answers.set(pid, list);
   }
   return { people, answers };
 }
 
 export type RecomputeOptions = {
-  /** which frequent indicators a pilot has; from the stored instrument versions unless a bench or test supplies others */
+  /**
+   * which frequent indicators a pilot has; from the stored instrument versions unless a bench or test supplies others
+   */
   indicatorsOf?: (pilotKey: string) => Indicator[];
 };
 
 /** Recomputes the given youths; returns how many indicator rows were written or removed. */
-export async function recomputeParticipants(d1: D1Database, participantIds: number[], now: number, opts: RecomputeOptions = {}): Promise<{ participants: number; changed: number }> {
+export async function recomputeParticipants(
+  d1: D1Database,
+  participantIds: number[],
+  now: number,
+  opts: RecomputeOptions = {},
+): Promise<{ participants: number; changed: number }> {
   if (!participantIds.length) return { participants: 0, changed: 0 };
   const versions = await loadVersions(d1);
   const indicatorsOf = opts.indicatorsOf ?? indicatorsFromVersions(versions);
-  const waveVersions = new Map([...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]));
+  const waveVersions = new Map(
+    [...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]),
+  );
   let changed = 0;
   const chunks: number[][] = [];
   for (let i = 0; i < participantIds.length; i += CHUNK) chunks.push(participantIds.slice(i, i + CHUNK));
@@ -365,7 +501,24 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
         const fp = fingerprintPoints(`${ALGORITHM}|${ind.aggregate}`, points);
         if (old.get(key) === fp) continue;
         const r = describeIndicator(ind, points);
-        upserts.push([person.id, ind.key, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, r.band, fp, generation]);
+        upserts.push([
+          person.id,
+          ind.key,
+          r.n,
+          r.mean,
+          r.min,
+          r.max,
+          r.slopePerMeasurement,
+          r.slopePerDay,
+          r.kendallS,
+          r.varianceS,
+          r.z,
+          r.p,
+          r.trend,
+          r.band,
+          fp,
+          generation,
+        ]);
       }
       for (const { indicator, points } of computeWaveSeries(person, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${indicator}`;
@@ -373,21 +526,61 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
         const fp = fingerprintPoints(`${ALGORITHM}|series`, points);
         if (old.get(key) === fp) continue;
         const d = describeSeries(points);
-        const r = { ...d, ...(d.n < MIN_MEASUREMENTS_FOR_TREND ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null } : {}) };
-        upserts.push([person.id, indicator, r.n, r.mean, r.min, r.max, r.slopePerMeasurement, r.slopePerDay, r.kendallS, r.varianceS, r.z, r.p, r.trend, null, fp, generation]);
+        const r = {
+          ...d,
+          ...(d.n < MIN_MEASUREMENTS_FOR_TREND
+            ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null }
+            : {}),
+        };
+        upserts.push([
+          person.id,
+          indicator,
+          r.n,
+          r.mean,
+          r.min,
+          r.max,
+          r.slopePerMeasurement,
+          r.slopePerDay,
+          r.kendallS,
+          r.varianceS,
+          r.z,
+          r.p,
+          r.trend,
+          null,
+          fp,
+          generation,
+        ]);
       }
       for (const r of computeWaveScores(person.id, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${r.indicator}`;
         keep.add(key);
         const fp = fingerprint(`${ALGORITHM}|wave|${r.n}|${r.mean}`);
         if (old.get(key) === fp) continue;
-        upserts.push([person.id, r.indicator, r.n, r.mean, null, null, null, null, null, null, null, null, null, null, fp, generation]);
+        upserts.push([
+          person.id,
+          r.indicator,
+          r.n,
+          r.mean,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          fp,
+          generation,
+        ]);
       }
     }
     // Rows whose input vanished (answers erased on request, an indicator no longer asked) are removed.
     const stale = [...old.keys()].filter((k) => !keep.has(k));
     const stmts: D1PreparedStatement[] = [];
-    for (let j = 0; j < upserts.length; j += 2000) stmts.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts.slice(j, j + 2000)), now));
+    for (let j = 0; j < upserts.length; j += 2000)
+      stmts.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts.slice(j, j + 2000)), now));
     // (participant_id, indicator) pairs, so that the delete finds its rows through the primary key.
     const pairs = stale.map((k) => [Number(k.slice(0, k.indexOf("|"))), k.slice(k.indexOf("|") + 1)]);
     if (stale.length) stmts.push(d1.prepare(DELETE_STALE).bind(JSON.stringify(pairs)));
@@ -401,7 +594,12 @@ export async function recomputeParticipants(d1: D1Database, participantIds: numb
 }
 
 /** Full recompute of one pilot (or of every pilot with `null`), e.g. after a norm or an algorithm changed. */
-export async function recomputePilot(d1: D1Database, pilotId: number | null, now: number, opts: { force?: boolean } & RecomputeOptions = {}) {
+export async function recomputePilot(
+  d1: D1Database,
+  pilotId: number | null,
+  now: number,
+  opts: { force?: boolean } & RecomputeOptions = {},
+) {
   const ids = (
     pilotId === null
       ? await d1.prepare("SELECT id FROM participants ORDER BY id").raw<[number]>()
@@ -410,7 +608,12 @@ export async function recomputePilot(d1: D1Database, pilotId: number | null, now
   // force: forget the fingerprints so that every row is recomputed and rewritten.
   if (opts.force && ids.length) {
     for (let i = 0; i < ids.length; i += 5000) {
-      await d1.prepare("UPDATE indicator_results SET fingerprint = '' WHERE participant_id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids.slice(i, i + 5000))).run();
+      await d1
+        .prepare(
+          "UPDATE indicator_results SET fingerprint = '' WHERE participant_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(JSON.stringify(ids.slice(i, i + 5000)))
+        .run();
     }
   }
   return recomputeParticipants(d1, ids, now, opts);
@@ -428,17 +631,30 @@ export async function recomputeQueued(
 ): Promise<{ participants: number; changed: number }> {
   const pilotOf = "(SELECT pilot_id FROM participants WHERE id = participant_id) AS pilot_id";
   const rows = await (opts.pilotId === undefined
-    ? d1.prepare(`SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue ORDER BY requested_at LIMIT 5000`)
-    : d1.prepare(`SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue WHERE participant_id IN (SELECT id FROM participants WHERE pilot_id = ?) ORDER BY requested_at LIMIT 5000`).bind(opts.pilotId)
+    ? d1.prepare(
+        `SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue ORDER BY requested_at LIMIT 5000`,
+      )
+    : d1
+        .prepare(
+          `SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue WHERE participant_id IN (SELECT id FROM participants WHERE pilot_id = ?) ORDER BY requested_at LIMIT 5000`,
+        )
+        .bind(opts.pilotId)
   ).raw<[number, number, number]>();
   for (const [, , pilot] of rows) opts.byPilot?.set(pilot, (opts.byPilot.get(pilot) ?? 0) + 1);
   const queued = rows.map(([id, at]) => [id, at] as [number, number]);
   // the youths whose staff signals the run evaluates next (worker/signals/store.ts)
   for (const [id] of queued) opts.touched?.add(id);
   if (!queued.length) return { participants: 0, changed: 0 };
-  const result = await recomputeParticipants(d1, queued.map(([id]) => id), now, opts);
+  const result = await recomputeParticipants(
+    d1,
+    queued.map(([id]) => id),
+    now,
+    opts,
+  );
   await d1
-    .prepare("DELETE FROM recompute_queue WHERE (participant_id, requested_at) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))")
+    .prepare(
+      "DELETE FROM recompute_queue WHERE (participant_id, requested_at) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+    )
     .bind(JSON.stringify(queued))
     .run();
   return result;

@@ -56,10 +56,12 @@ const ERFC_D = [
   4362.61909014324716, 3439.36767414372164, 1230.33935480374942,
 ];
 const ERFC_P = [
-  0.305326634961232344, 0.360344899949804439, 0.125781726111229246, 0.0160837851487422766,
-  6.58749161529837803e-4, 0.0163153871373020978,
+  0.305326634961232344, 0.360344899949804439, 0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4,
+  0.0163153871373020978,
 ];
-const ERFC_Q = [2.56852019228982242, 1.87295284992346047, 0.527905102951428412, 0.0605183413124413191, 0.00233520497626869185];
+const ERFC_Q = [
+  2.56852019228982242, 1.87295284992346047, 0.527905102951428412, 0.0605183413124413191, 0.00233520497626869185,
+];
 const ONE_OVER_SQRT_PI = 0.56418958354775628695;
 const ERF_SMALL = 0.46875;
 const ERFC_UNDERFLOW = 26.543; // erfc(x) underflows to 0 in double precision beyond this
@@ -261,8 +263,9 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
     days = points.map((pt) => pt.day);
   } else {
     const kept = points
-      .filter((pt): pt is { day: number; value: number } =>
-        pt.value !== null && Number.isFinite(pt.value) && Number.isFinite(pt.day),
+      .filter(
+        (pt): pt is { day: number; value: number } =>
+          pt.value !== null && Number.isFinite(pt.value) && Number.isFinite(pt.day),
       )
       .map((pt, index) => ({ day: pt.day, value: pt.value, index }))
       // Array.prototype.sort is stable (ES2019); the index tie-break makes that explicit.
@@ -298,7 +301,15 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
   }
   // The mean lies between min and max, so it is finite even if the plain sum overflows.
   // Summing v / n can still round past ±MAX_VALUE (three times MAX_VALUE / 3), so clamp into [min, max].
-  const mean = Number.isFinite(sum) ? sum / n : Math.min(max, Math.max(min, values.reduce((acc, v) => acc + v / n, 0)));
+  const mean = Number.isFinite(sum)
+    ? sum / n
+    : Math.min(
+        max,
+        Math.max(
+          min,
+          values.reduce((acc, v) => acc + v / n, 0),
+        ),
+      );
   const base: SeriesDescription = { ...empty, mean, min, max };
   if (n < 2) return base;
 
@@ -307,7 +318,8 @@ export function describeSeries(points: SeriesPoint[]): SeriesDescription {
 
   let s = 0;
   // Compare instead of subtracting: v_j − v_i can overflow, a comparison cannot.
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += values[j]! > values[i]! ? 1 : values[j]! < values[i]! ? -1 : 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) s += values[j]! > values[i]! ? 1 : values[j]! < values[i]! ? -1 : 0;
 
   // Tie correction: subtract t(t−1)(2t+5) for every group of t equal values.
   const sorted = Float64Array.from(values).sort();
@@ -356,7 +368,8 @@ export interface ReliableChange {
  */
 export function reliableChange(before: number | null, after: number | null, norm: RciNorm): ReliableChange {
   const { sd, reliability: r, higherIsBetter } = norm;
-  if (!Number.isFinite(sd) || sd <= 0) throw new Error(`reliableChange: norm SD must be a finite number > 0, got ${sd}`);
+  if (!Number.isFinite(sd) || sd <= 0)
+    throw new Error(`reliableChange: norm SD must be a finite number > 0, got ${sd}`);
   if (!Number.isFinite(r) || r < 0 || r >= 1) {
     throw new Error(`reliableChange: norm reliability must be in [0, 1), got ${r}`);
   }

@@ -43,19 +43,31 @@ export function scoreWave(def: WaveDefinition, answers: ReadonlyMap<string, numb
     return { subscale: s.key, n: acc.n, itemsTotal: acc.total, score: acc.n ? acc.sum / acc.n : null };
   });
   // Instruments with one scale already call it "totaal"; the others get a total over all items.
-  if (!out.some((s) => s.subscale === TOTAL)) out.push({ subscale: TOTAL, n: all.n, itemsTotal: all.total, score: all.n ? all.sum / all.n : null });
+  if (!out.some((s) => s.subscale === TOTAL))
+    out.push({ subscale: TOTAL, n: all.n, itemsTotal: all.total, score: all.n ? all.sum / all.n : null });
   return out;
 }
 
 /** Subscales of a definition plus the total, with direction and norm (the total reads as higher = better). */
-export function waveScales(def: WaveDefinition): { key: string; label: { nl: string; en: string }; higherIsBetter: boolean; norm?: WaveNorm }[] {
+export function waveScales(
+  def: WaveDefinition,
+): { key: string; label: { nl: string; en: string }; higherIsBetter: boolean; norm?: WaveNorm }[] {
   const subs = def.subscales ?? [];
   if (subs.some((s) => s.key === TOTAL)) return subs;
-  return [...subs, { key: TOTAL, label: { nl: "Totaal", en: "Total" }, higherIsBetter: true, ...(def.totalNorm ? { norm: def.totalNorm } : {}) }];
+  return [
+    ...subs,
+    {
+      key: TOTAL,
+      label: { nl: "Totaal", en: "Total" },
+      higherIsBetter: true,
+      ...(def.totalNorm ? { norm: def.totalNorm } : {}),
+    },
+  ];
 }
 
 /** Stored indicator key of a wave score, e.g. `wave:T2:gcir.repressie`. */
-export const waveIndicatorKey = (wave: string, instrument: string, subscale: string) => `wave:${wave}:${instrument}.${subscale}`;
+export const waveIndicatorKey = (wave: string, instrument: string, subscale: string) =>
+  `wave:${wave}:${instrument}.${subscale}`;
 
 export function parseWaveIndicatorKey(key: string): { wave: string; instrument: string; subscale: string } | null {
   const m = /^wave:(T[123]):([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(key);

@@ -25,7 +25,12 @@ const idOf = (v: string | undefined) => (v !== undefined && /^\d{1,12}$/.test(v)
 type Values = { label?: string; description?: string };
 type Extra = { errors?: string[]; notice?: CodebookNotice; values?: Values };
 
-async function codebookPage(c: Context<StaffEnv>, pilot: Pilot, extra: Extra = {}, status: 200 | 400 | 409 | 413 = 200) {
+async function codebookPage(
+  c: Context<StaffEnv>,
+  pilot: Pilot,
+  extra: Extra = {},
+  status: 200 | 400 | 409 | 413 = 200,
+) {
   const codes = await codebook(c.env.DB, pilot.id);
   return renderStaffPage(c, <CodebookPage user={staffUserOf(c)} pilot={pilot} codes={codes} {...extra} />, status);
 }
@@ -81,14 +86,22 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     let counts;
     try {
       if (file.size > CODEBOOK_MAX_BYTES) {
-        throw refusal("payload_too_large", { key: "staff.coding.csv.tooLarge", params: { max: CODEBOOK_MAX_BYTES / 1024 } });
+        throw refusal("payload_too_large", {
+          key: "staff.coding.csv.tooLarge",
+          params: { max: CODEBOOK_MAX_BYTES / 1024 },
+        });
       }
       counts = await importCodebookText(c, pilot, await file.text());
     } catch (e) {
       return refusedOr(c, pilot, e);
     }
     const { created, updated, unchanged } = counts;
-    const q = new URLSearchParams({ done: "imported", created: `${created}`, updated: `${updated}`, unchanged: `${unchanged}` });
+    const q = new URLSearchParams({
+      done: "imported",
+      created: `${created}`,
+      updated: `${updated}`,
+      unchanged: `${unchanged}`,
+    });
     return c.redirect(`/staff/pilots/${pilot.key}/codebook?${q}`, 303);
   })
   .post("/staff/pilots/:pilot/codebook/:id", small, async (c) => {

@@ -53,10 +53,13 @@ async function codeOf(d1: D1Database, pilotId: number, id: number): Promise<Code
 
 function checked(label: unknown, description: unknown) {
   const l = checkLabel(label);
-  if (!l.ok) throw refusal("validation", l.reason, "Code refused: ", [{ path: "label", message: reasonText(l.reason) }]);
+  if (!l.ok)
+    throw refusal("validation", l.reason, "Code refused: ", [{ path: "label", message: reasonText(l.reason) }]);
   const d = checkDescription(description);
   if (!d.ok) {
-    throw refusal("validation", d.reason, "Description refused: ", [{ path: "description", message: reasonText(d.reason) }]);
+    throw refusal("validation", d.reason, "Description refused: ", [
+      { path: "description", message: reasonText(d.reason) },
+    ]);
   }
   return { label: l.value, description: d.value };
 }
@@ -83,7 +86,13 @@ const NO_SAME_LABEL =
 
 type CodeInput = { label?: unknown; description?: unknown };
 
-export async function createCode(d1: D1Database, pilot: Pilot, input: CodeInput, actor: Actor, now: number): Promise<Code> {
+export async function createCode(
+  d1: D1Database,
+  pilot: Pilot,
+  input: CodeInput,
+  actor: Actor,
+  now: number,
+): Promise<Code> {
   const { label, description } = checked(input.label, input.description);
   await refuseDuplicate(d1, pilot.id, label);
   const row = await d1
@@ -95,12 +104,23 @@ export async function createCode(d1: D1Database, pilot: Pilot, input: CodeInput,
     .first<Code>()
     .catch(uniqueAsNull);
   if (!row) throw duplicate(label);
-  await audit(getDb(d1), actor, "code.create", now, { pilotId: pilot.id, target: `code:${row.id}`, details: { label } });
+  await audit(getDb(d1), actor, "code.create", now, {
+    pilotId: pilot.id,
+    target: `code:${row.id}`,
+    details: { label },
+  });
   return row;
 }
 
 /** Renames a code and/or changes its description; its tags stay with it. */
-export async function updateCode(d1: D1Database, pilot: Pilot, id: number, input: CodeInput, actor: Actor, now: number) {
+export async function updateCode(
+  d1: D1Database,
+  pilot: Pilot,
+  id: number,
+  input: CodeInput,
+  actor: Actor,
+  now: number,
+) {
   const old = await codeOf(d1, pilot.id, id);
   const { label, description } = checked(
     input.label ?? old.label,
@@ -127,7 +147,14 @@ export async function updateCode(d1: D1Database, pilot: Pilot, id: number, input
  * Deletes a code. A code in use is refused (409, with the number of tagged comments) unless removeTags is
  * set: then its tags and the code go in one transaction. A tag added meanwhile makes the plain delete refuse.
  */
-export async function deleteCode(d1: D1Database, pilot: Pilot, id: number, removeTags: boolean, actor: Actor, now: number) {
+export async function deleteCode(
+  d1: D1Database,
+  pilot: Pilot,
+  id: number,
+  removeTags: boolean,
+  actor: Actor,
+  now: number,
+) {
   const code = await codeOf(d1, pilot.id, id);
   const unused = removeTags ? "" : " AND NOT EXISTS (SELECT 1 FROM comment_tags WHERE code_id = ?1)";
   const stmts = [
@@ -137,7 +164,10 @@ export async function deleteCode(d1: D1Database, pilot: Pilot, id: number, remov
   const res = await d1.batch(stmts);
   const removedTags = removeTags ? res[0]!.meta.changes : 0;
   if (!res[res.length - 1]!.meta.changes) {
-    const row = await d1.prepare("SELECT count(*) AS n FROM comment_tags WHERE code_id = ?1").bind(code.id).first<{ n: number }>();
+    const row = await d1
+      .prepare("SELECT count(*) AS n FROM comment_tags WHERE code_id = ?1")
+      .bind(code.id)
+      .first<{ n: number }>();
     const n = row?.n ?? 0;
     throw refusal("conflict", { key: "staff.coding.inUse", params: { label: code.label, n } }, "", { tags: n });
   }
@@ -159,7 +189,9 @@ export async function importCodebook(d1: D1Database, pilot: Pilot, rows: Codeboo
   const plan = planImport(existing, rows);
   const counts = { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged };
   if (!plan.create.length && !plan.update.length) return counts;
-  const insert = d1.prepare("INSERT INTO comment_codes (pilot_id, label, description, created_at) VALUES (?1, ?2, ?3, ?4)");
+  const insert = d1.prepare(
+    "INSERT INTO comment_codes (pilot_id, label, description, created_at) VALUES (?1, ?2, ?3, ?4)",
+  );
   const update = d1.prepare("UPDATE comment_codes SET description = ?3 WHERE id = ?1 AND pilot_id = ?2");
   const stmts = [
     ...plan.create.map((r) => insert.bind(pilot.id, r.label, r.description ?? null, now)),

@@ -28,11 +28,23 @@ export class CodingRefusal extends AppError {
   texts(lang: Lang): string[] {
     return this.reasons.map(({ line, reason }) => {
       const text = capital(reasonText(reason, lang));
-      return line === undefined ? text : reasonText({ key: "staff.coding.line", params: { line, reason: reasonText(reason, lang) } }, lang);
+      return line === undefined
+        ? text
+        : reasonText({ key: "staff.coding.line", params: { line, reason: reasonText(reason, lang) } }, lang);
     });
   }
 }
 
 /** One reason; the API message is its English text (with `prefix`, e.g. "Code refused: "). */
-export const refusal = (code: "validation" | "conflict" | "payload_too_large", reason: Reason, prefix = "", details?: unknown) =>
-  new CodingRefusal(code, [{ reason }], `${prefix}${prefix ? reasonText(reason) : capital(reasonText(reason))}`, details);
+export const refusal = (
+  code: "validation" | "conflict" | "payload_too_large",
+  reason: Reason,
+  prefix = "",
+  details?: unknown,
+) =>
+  new CodingRefusal(
+    code,
+    [{ reason }],
+    `${prefix}${prefix ? reasonText(reason) : capital(reasonText(reason))}`,
+    details,
+  );

@@ -36,14 +36,24 @@ const csvLimit = limitBody(CODEBOOK_MAX_BYTES);
 
 const count = z.int().min(0);
 const code = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable() });
-const codeCount = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable(), tags: count, youths: count });
+const codeCount = z.strictObject({
+  id: z.int(),
+  label: z.string(),
+  description: z.string().nullable(),
+  tags: count,
+  youths: count,
+});
 // Loose bounds here; the rules (rules.ts) give the exact refusal.
-const codeBody = z.object({ label: z.string().max(400), description: z.string().max(2000).nullable().optional() }).strict();
+const codeBody = z
+  .object({ label: z.string().max(400), description: z.string().max(2000).nullable().optional() })
+  .strict();
 const codePatch = z
   .object({ label: z.string().max(400).optional(), description: z.string().max(2000).nullable().optional() })
   .strict();
 const deleteQuery = z.object({ removeTags: z.enum(["0", "1"]).optional() }).strict();
-const commentsQuery = z.object({ youth: z.string().min(1).max(64).optional(), item: z.string().max(120).optional() }).strict();
+const commentsQuery = z
+  .object({ youth: z.string().min(1).max(64).optional(), item: z.string().max(120).optional() })
+  .strict();
 const comment = z.strictObject({
   responseId: z.int(),
   youth: z.string(),
@@ -79,19 +89,30 @@ function download(c: Context<StaffEnv>, body: string, filename: string) {
 
 /** The codebook as CSV: `code,description`, the format the import reads back. */
 export async function codebookCsv(d1: D1Database, pilotId: number) {
-  return toCsv(["code", "description"], (await codebook(d1, pilotId)).map((c) => [c.label, c.description]));
+  return toCsv(
+    ["code", "description"],
+    (await codebook(d1, pilotId)).map((c) => [c.label, c.description]),
+  );
 }
 
 /** Reads a codebook CSV and imports it; any bad cell refuses the whole file (400 with every problem). */
 export async function importCodebookText(c: Context<StaffEnv>, pilot: Pilot, text: string) {
   if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) {
-    throw refusal("payload_too_large", { key: "staff.coding.csv.tooLarge", params: { max: CODEBOOK_MAX_BYTES / 1024 } });
+    throw refusal("payload_too_large", {
+      key: "staff.coding.csv.tooLarge",
+      params: { max: CODEBOOK_MAX_BYTES / 1024 },
+    });
   }
   const parsed = readCodebook(parseCsv(text, codebookDelimiter(text)));
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
     const message = `Codebook refused (line ${first.line}: ${reasonText(first.reason)}); nothing was stored`;
-    throw new CodingRefusal("validation", parsed.errors, message, parsed.errors.map((e) => ({ line: e.line, reason: reasonText(e.reason) })));
+    throw new CodingRefusal(
+      "validation",
+      parsed.errors,
+      message,
+      parsed.errors.map((e) => ({ line: e.line, reason: reasonText(e.reason) })),
+    );
   }
   return importCodebook(c.env.DB, pilot, parsed.rows, actorOf(c), Date.now());
 }
@@ -122,7 +143,8 @@ const getCodebookCsv = op({
 const postCodebookCsv = op({
   method: "post",
   path: `${P}/codes.csv`,
-  summary: "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
+  summary:
+    "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
   description:
     "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or " +
     "duplicate codes refuse the file with every problem (400); nothing is deleted.",
@@ -150,7 +172,8 @@ const getComments = op({
   method: "get",
   path: `${P}/comments`,
   summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
-  description: "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
+  description:
+    "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
   access: "write",
   query: commentsQuery,
   response: commentsResponse,
@@ -219,7 +242,9 @@ export const commentApiRoutes = new Hono<StaffEnv>()
     const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
     const counts = youth
       ? await youthCounts(c.env.DB, pilot.id, youth.id)
-      : (await codebook(c.env.DB, pilot.id)).filter((k) => k.tags > 0).map(({ id, label, tags }) => ({ id, label, tags }));
+      : (await codebook(c.env.DB, pilot.id))
+          .filter((k) => k.tags > 0)
+          .map(({ id, label, tags }) => ({ id, label, tags }));
     return c.json({ youth: youth?.code ?? null, comments, items, counts });
   })
   .get(getCoded, async (c) => {
@@ -232,7 +257,15 @@ export const commentApiRoutes = new Hono<StaffEnv>()
   .put(putTag, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const userId = c.get("principal").userId ?? null;
-    const r = await tagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), userId, actorOf(c), Date.now());
+    const r = await tagComment(
+      c.env.DB,
+      pilot,
+      idParam(c, "response"),
+      idParam(c, "id"),
+      userId,
+      actorOf(c),
+      Date.now(),
+    );
     return c.json({ added: r.added });
   })
   .delete(deleteTag, async (c) => {

@@ -38,7 +38,8 @@ export function checkDescription(raw: unknown): Checked<string | null> {
   if (typeof raw !== "string") return { ok: false, reason: why("staff.coding.description.type") };
   const d = raw.trim();
   if (d === "") return { ok: true, value: null };
-  if (d.length > DESCRIPTION_MAX) return { ok: false, reason: why("staff.coding.description.long", { max: DESCRIPTION_MAX }) };
+  if (d.length > DESCRIPTION_MAX)
+    return { ok: false, reason: why("staff.coding.description.long", { max: DESCRIPTION_MAX }) };
   if (DESCRIPTION_BAD.test(d)) return { ok: false, reason: why("staff.coding.description.chars") };
   return { ok: true, value: d };
 }
@@ -88,7 +89,8 @@ export function readCodebook(parsed: CsvResult): CodebookParse {
   const descAt = columns.indexOf("description");
   if (codeAt < 0) return refuse(header.line, why("staff.coding.csv.noCode"));
   if (records.length === 0) return refuse(header.line + 1, why("staff.coding.csv.noRows"));
-  if (records.length > CODEBOOK_MAX_ROWS) return refuse(records[CODEBOOK_MAX_ROWS]!.line, why("staff.coding.csv.tooMany", { max: CODEBOOK_MAX_ROWS }));
+  if (records.length > CODEBOOK_MAX_ROWS)
+    return refuse(records[CODEBOOK_MAX_ROWS]!.line, why("staff.coding.csv.tooMany", { max: CODEBOOK_MAX_ROWS }));
   const errors: LineReason[] = [];
   const rows: CodebookRow[] = [];
   const seen = new Map<string, number>();
@@ -113,7 +115,9 @@ export function readCodebook(parsed: CsvResult): CodebookParse {
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
-/** Codebook changes an import makes: new codes, and new descriptions of codes that exist (matched case-insensitively). */
+/**
+ * Codebook changes an import makes: new codes, and new descriptions of codes that exist (matched case-insensitively).
+ */
 export function planImport(existing: { id: number; label: string; description: string | null }[], rows: CodebookRow[]) {
   const byKey = new Map(existing.map((e) => [labelKey(e.label), e]));
   const create: CodebookRow[] = [];
@@ -124,8 +128,7 @@ export function planImport(existing: { id: number; label: string; description: s
     if (!e) create.push(r);
     else if (r.description !== undefined && (e.description ?? null) !== r.description) {
       update.push({ id: e.id, label: e.label, description: r.description });
-    }
-    else unchanged++;
+    } else unchanged++;
   }
   return { create, update, unchanged };
 }

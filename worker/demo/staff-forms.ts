@@ -23,13 +23,18 @@ const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[
   return xs[xs.length - 1]!;
 };
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The background form of one demo youth (fixed lists only; one in six has no form yet). */
 export function demoBackground(code: string, pilotStartDate: string): Record<string, unknown> | null {
   const rand = rng(hash(`bg:${code}`));
   if (rand() < 1 / 6) return null;
-  const education = pick(rand, ["praktijk_vso", "vmbo_bk", "vmbo_tl", "havo_vwo", "mbo", "other"], [2, 5, 2, 1, 2, 0.5]);
+  const education = pick(
+    rand,
+    ["praktijk_vso", "vmbo_bk", "vmbo_tl", "havo_vwo", "mbo", "other"],
+    [2, 5, 2, 1, 2, 0.5],
+  );
   const care = ["ambulant", ...(rand() < 0.3 ? ["crisis"] : []), ...(rand() < 0.3 ? ["residential_open"] : [])];
   return {
     ageAtPilotStart: 13 + Math.floor(rand() * 8),
@@ -50,7 +55,8 @@ export function demoRisl(code: string): Record<string, unknown> | null {
   const rand = rng(hash(`risl:${code}`));
   if (rand() < 1 / 8) return null;
   const load = rand(); // some youths have many signals, as in the report (a skewed distribution)
-  const answers = (n: number, pYes: number) => Array.from({ length: n }, () => (rand() < pYes ? "yes" : rand() < 0.8 ? "no" : "unknown"));
+  const answers = (n: number, pYes: number) =>
+    Array.from({ length: n }, () => (rand() < pYes ? "yes" : rand() < 0.8 ? "no" : "unknown"));
   return {
     a6: answers(RISL_SIZES.a6, 0.3),
     signals: answers(RISL_SIZES.signals, 0.05 + load * load * 0.6),

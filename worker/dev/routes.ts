@@ -39,23 +39,44 @@ export const devRoutes = new Hono<StaffEnv>()
   })
   .post("/link", async (c) => {
     requireAdmin(c);
-    const body = z.object({ pilot: z.string().min(1).max(40), kind: z.enum(["frequent", "wave"]).optional() }).safeParse(await c.req.json().catch(() => null));
-    if (!body.success) throw new AppError("validation", "Body must be {\"pilot\": \"<key>\", \"kind\"?: \"frequent\" | \"wave\"}", body.error.issues);
+    const body = z
+      .object({ pilot: z.string().min(1).max(40), kind: z.enum(["frequent", "wave"]).optional() })
+      .safeParse(await c.req.json().catch(() => null));
+    if (!body.success)
+      throw new AppError(
+        "validation",
+        'Body must be {"pilot": "<key>", "kind"?: "frequent" | "wave"}',
+        body.error.issues,
+      );
     return c.json(await openLink(c.env, body.data.pilot, Date.now(), body.data.kind));
   })
   // `npm run bench` (test/bench/http/run.mjs): many open frequent questionnaires of one new demo youth,
   // so every measured answer POST sends a questionnaire that is really open (a send is taken once).
   .post("/bench-links", async (c) => {
     requireAdmin(c);
-    const body = z.object({ pilot: z.string().min(1).max(40), count: z.number().int().min(1).max(20_000) }).strict().safeParse(await c.req.json().catch(() => null));
-    if (!body.success) throw new AppError("validation", 'Body must be {"pilot": "<key>", "count": 1..20000}', body.error.issues);
+    const body = z
+      .object({ pilot: z.string().min(1).max(40), count: z.number().int().min(1).max(20_000) })
+      .strict()
+      .safeParse(await c.req.json().catch(() => null));
+    if (!body.success)
+      throw new AppError("validation", 'Body must be {"pilot": "<key>", "count": 1..20000}', body.error.issues);
     return c.json(await benchLinks(c.env, body.data.pilot, body.data.count, Date.now()));
   })
   .post("/fixtures/pilot", async (c) => {
     requireAdmin(c);
-    const youth = z.object({ email: z.string().email().max(200), history: z.array(z.number().int().min(0).max(10)).max(26) }).strict();
-    const body = z.object({ youths: z.array(youth).min(1).max(500) }).strict().safeParse(await c.req.json().catch(() => null));
-    if (!body.success) throw new AppError("validation", 'Body must be {"youths": [{"email": string, "history": number[]}]}', body.error.issues);
+    const youth = z
+      .object({ email: z.string().email().max(200), history: z.array(z.number().int().min(0).max(10)).max(26) })
+      .strict();
+    const body = z
+      .object({ youths: z.array(youth).min(1).max(500) })
+      .strict()
+      .safeParse(await c.req.json().catch(() => null));
+    if (!body.success)
+      throw new AppError(
+        "validation",
+        'Body must be {"youths": [{"email": string, "history": number[]}]}',
+        body.error.issues,
+      );
     return c.json(await createFixturePilot(getDb(c.env.DB), c.env, Date.now(), body.data.youths), 201);
   });
 
@@ -69,7 +90,11 @@ async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, k
   )
     .bind(pilot, now, now, kind ?? null)
     .first<{ id: number; closes_at: number; code: string }>();
-  if (!row) throw new AppError("not_found", `No open questionnaire for pilot "${pilot}" (known: ${DEMO_PILOTS.map((p) => p.key).join(", ")})`);
+  if (!row)
+    throw new AppError(
+      "not_found",
+      `No open questionnaire for pilot "${pilot}" (known: ${DEMO_PILOTS.map((p) => p.key).join(", ")})`,
+    );
   return { code: row.code, url: await ensureLink(getDb(env.DB), env, row.id, row.closes_at) };
 }
 
@@ -82,7 +107,9 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
   if (!src) throw new AppError("not_found", `No frequent questionnaire in pilot "${pilot}"`);
   const code = `BENCH-${now.toString(36)}`;
   const day = new Date(now).toISOString().slice(0, 10);
-  const pid = await env.DB.prepare("INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date, created_at) VALUES (?, ?, ?, 'active', 'self', ?, ?) RETURNING id")
+  const pid = await env.DB.prepare(
+    "INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date, created_at) VALUES (?, ?, ?, 'active', 'self', ?, ?) RETURNING id",
+  )
     .bind(src.pilot_id, code, day, day, now)
     .first<number>("id");
   await env.DB.prepare(
@@ -91,18 +118,32 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
   )
     .bind(count, pid, day, now - 3_600_000, now + 7 * 86_400_000, src.instrument_version_ids, now)
     .run();
-  const { results } = await env.DB.prepare("SELECT id FROM occasions WHERE participant_id = ? ORDER BY seq").bind(pid).all<{ id: number }>();
+  const { results } = await env.DB.prepare("SELECT id FROM occasions WHERE participant_id = ? ORDER BY seq")
+    .bind(pid)
+    .all<{ id: number }>();
   const tokens = await Promise.all(results.map((r) => linkToken(env, r.id)));
   const hashes = await Promise.all(tokens.map((t) => sha256Hex(t)));
   for (let i = 0; i < results.length; i += 1000) {
     const chunk = results.slice(i, i + 1000).map((r, j) => [r.id, hashes[i + j]]);
-    await env.DB.prepare("INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? FROM json_each(?)")
+    await env.DB.prepare(
+      "INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? FROM json_each(?)",
+    )
       .bind(now + 7 * 86_400_000, JSON.stringify(chunk))
       .run();
   }
   // what each questionnaire page carries in its form (worker/survey/routes.tsx), as a youth's browser would post it
   const quickExitUrl = (src.settings ? (JSON.parse(src.settings) as { quickExitUrl?: string }) : {}).quickExitUrl;
   const versionIds = JSON.parse(src.instrument_version_ids) as number[];
-  const contexts = await Promise.all(results.map((r, i) => signContext(env, hashes[i]!, { occasionId: r.id, participantId: pid!, versionIds, participantStatus: "active", quickExitUrl })));
+  const contexts = await Promise.all(
+    results.map((r, i) =>
+      signContext(env, hashes[i]!, {
+        occasionId: r.id,
+        participantId: pid!,
+        versionIds,
+        participantStatus: "active",
+        quickExitUrl,
+      }),
+    ),
+  );
   return { code, paths: tokens.map((t) => `/q/${t}`), contexts };
 }

@@ -1,5 +1,4 @@
 import type { Db } from "../db";
-import { schema } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
 import { currentVersions } from "../studies/instruments";
 import { instrumentsOf, scheduleOf } from "../studies/settings";
@@ -27,13 +26,24 @@ export type MissingInstrument = { pilotId: number; instrument: string };
  * Instruments the pilot is configured with but that have no definition are left out of the occasion
  * (an occasion with none left is not planned) and added to `missing`, never dropped in silence.
  */
-export async function collectDueOccasions(db: Db, now: number, pilotId?: number, missing: MissingInstrument[] = []): Promise<OccasionToOpen[]> {
+export async function collectDueOccasions(
+  db: Db,
+  now: number,
+  pilotId?: number,
+  missing: MissingInstrument[] = [],
+): Promise<OccasionToOpen[]> {
   const d1 = db.$client as D1Database;
   const [pilots, people] = await d1.batch<Record<string, unknown>>([
     d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
     pilotId === undefined
-      ? d1.prepare("SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care')")
-      : d1.prepare("SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care') AND pilot_id = ?").bind(pilotId),
+      ? d1.prepare(
+          "SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care')",
+        )
+      : d1
+          .prepare(
+            "SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care') AND pilot_id = ?",
+          )
+          .bind(pilotId),
   ]);
   const versions = await currentVersions(db);
   const byPilot = new Map<number, { id: number; pilot_id: number; code: string; pilot_start_date: string }[]>();
@@ -55,7 +65,8 @@ export async function collectDueOccasions(db: Db, now: number, pilotId?: number,
         for (const k of o.instruments) {
           const v = versions.get(k);
           if (v !== undefined) ids.push(v);
-          else if (!missing.some((m) => m.pilotId === raw.id && m.instrument === k)) missing.push({ pilotId: raw.id, instrument: k });
+          else if (!missing.some((m) => m.pilotId === raw.id && m.instrument === k))
+            missing.push({ pilotId: raw.id, instrument: k });
         }
         if (!ids.length) continue;
         rows.push({
@@ -81,7 +92,12 @@ export async function collectDueOccasions(db: Db, now: number, pilotId?: number,
  * (participant, kind, seq) unique index makes overlapping runs harmless. Rows go out as JSON arrays,
  * 2,000 per statement, all statements in one D1 batch.
  */
-export async function openDueOccasions(db: Db, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
+export async function openDueOccasions(
+  db: Db,
+  now: number,
+  pilotId?: number,
+  byPilot?: Map<number, number>,
+): Promise<number> {
   const missing: MissingInstrument[] = [];
   const rows = await collectDueOccasions(db, now, pilotId, missing);
   await reportMissingInstruments(db.$client as D1Database, missing, now);
@@ -89,7 +105,9 @@ export async function openDueOccasions(db: Db, now: number, pilotId?: number, by
   const d1 = db.$client as D1Database;
   const stmts = [];
   for (let i = 0; i < rows.length; i += JSON_CHUNK) {
-    const chunk = rows.slice(i, i + JSON_CHUNK).map((r) => [r.participantId, r.kind, r.wave, r.seq, r.dueDate, r.opensAt, r.closesAt, r.instrumentVersionIds]);
+    const chunk = rows
+      .slice(i, i + JSON_CHUNK)
+      .map((r) => [r.participantId, r.kind, r.wave, r.seq, r.dueDate, r.opensAt, r.closesAt, r.instrumentVersionIds]);
     stmts.push(
       d1
         .prepare(
@@ -122,22 +140,36 @@ const MISSING_REPORT_INTERVAL_MS = 24 * 3_600_000;
  * 15 minutes; the log must not flood). The researcher's pilot page shows the same gap, live
  * (missingInstrumentsOf in worker/studies/instruments.ts).
  */
-export async function reportMissingInstruments(d1: D1Database, missing: MissingInstrument[], now: number): Promise<number> {
+export async function reportMissingInstruments(
+  d1: D1Database,
+  missing: MissingInstrument[],
+  now: number,
+): Promise<number> {
   if (!missing.length) return 0;
   const { results } = await d1
     .prepare("SELECT pilot_id, target FROM audit_log WHERE action = 'occasion.unplanned' AND at > ?")
     .bind(now - MISSING_REPORT_INTERVAL_MS)
     .all<{ pilot_id: number; target: string }>();
-  const fresh = missing.filter((m) => !results.some((r) => r.pilot_id === m.pilotId && r.target === `instrument:${m.instrument}`));
+  const fresh = missing.filter(
+    (m) => !results.some((r) => r.pilot_id === m.pilotId && r.target === `instrument:${m.instrument}`),
+  );
   if (!fresh.length) return 0;
   await d1.batch(
     fresh.map((m) =>
       d1
-        .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, 'system', 'scheduler', 'occasion.unplanned', ?, ?, ?)")
-        .bind(now, m.pilotId, `instrument:${m.instrument}`, JSON.stringify({ reason: "instrument_missing", instrument: m.instrument })),
+        .prepare(
+          "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, 'system', 'scheduler', 'occasion.unplanned', ?, ?, ?)",
+        )
+        .bind(
+          now,
+          m.pilotId,
+          `instrument:${m.instrument}`,
+          JSON.stringify({ reason: "instrument_missing", instrument: m.instrument }),
+        ),
     ),
   );
-  for (const m of fresh) console.warn(JSON.stringify({ event: "occasion_unplanned", pilotId: m.pilotId, instrument: m.instrument }));
+  for (const m of fresh)
+    console.warn(JSON.stringify({ event: "occasion_unplanned", pilotId: m.pilotId, instrument: m.instrument }));
   return fresh.length;
 }
 
@@ -146,7 +178,13 @@ export async function reportMissingInstruments(d1: D1Database, missing: MissingI
  * cancelled, their unsent drafts deleted and their youths queued for the recompute (and so for signals).
  * `byPilot` receives how many each pilot had closed.
  */
-export async function closeExpired(d1: D1Database, now: number, pilotId?: number, byPilot?: Map<number, number>, touched?: Set<number>): Promise<number> {
+export async function closeExpired(
+  d1: D1Database,
+  now: number,
+  pilotId?: number,
+  byPilot?: Map<number, number>,
+  touched?: Set<number>,
+): Promise<number> {
   const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
   const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
   const closing = `SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope}`;
@@ -186,7 +224,9 @@ export async function closeExpired(d1: D1Database, now: number, pilotId?: number
 export async function notYetOpened(d1: D1Database, due: OccasionToOpen[], pilotId: number): Promise<OccasionToOpen[]> {
   if (!due.length) return [];
   const { results } = await d1
-    .prepare("SELECT o.participant_id, o.kind, o.seq FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?")
+    .prepare(
+      "SELECT o.participant_id, o.kind, o.seq FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+    )
     .bind(pilotId)
     .all<{ participant_id: number; kind: string; seq: number }>();
   const have = new Set(results.map((r) => `${r.participant_id}:${r.kind}:${r.seq}`));

@@ -26,7 +26,13 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
          FROM participants p LEFT JOIN participant_contacts c ON c.participant_id = p.id WHERE p.pilot_id = ?`,
       )
       .bind(pilotId)
-      .all<{ id: number; status: PlanningRow["state"]["participantStatus"]; reminders_paused_until: number | null; has_email: number; has_mentor: number }>();
+      .all<{
+        id: number;
+        status: PlanningRow["state"]["participantStatus"];
+        reminders_paused_until: number | null;
+        has_email: number;
+        has_mentor: number;
+      }>();
     const people = new Map(results.map((r) => [r.id, r]));
     for (const o of toOpen) {
       const p = people.get(o.participantId)!;
@@ -37,13 +43,27 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
         participantId: o.participantId,
         pilotId,
         code: o.code,
-        state: { status: "open", participantStatus: p.status, pausedUntil: p.reminders_paused_until, hasEmail: !!p.has_email, hasMentorEmail: !!p.has_mentor, openedAt: o.opensAt, closesAt: o.closesAt, sent: [] },
+        state: {
+          status: "open",
+          participantStatus: p.status,
+          pausedUntil: p.reminders_paused_until,
+          hasEmail: !!p.has_email,
+          hasMentorEmail: !!p.has_mentor,
+          openedAt: o.opensAt,
+          closesAt: o.closesAt,
+          sent: [],
+        },
       });
     }
   }
 
   const items: PreviewItem[] = decideAll(rows, policies, now).map((p) => {
-    const base = { participantCode: p.code, occasionId: p.occasionId, occasionDueDate: p.occasionDueDate, source: "plan" as const };
+    const base = {
+      participantCode: p.code,
+      occasionId: p.occasionId,
+      occasionDueDate: p.occasionDueDate,
+      source: "plan" as const,
+    };
     const d = p.decision;
     if (d.action === "send") return { ...base, action: "send", kind: d.kind, seq: d.seq, reason: d.reason };
     if (d.action === "wait") return { ...base, action: "wait", reason: d.reason, until: d.until };
@@ -53,11 +73,25 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
   const queued = await previewDueOutbox(d1, now, pilotId);
   if (queued.length) {
     const codes = new Map(
-      (await d1.prepare("SELECT p.id, p.code, o.id AS occasion_id, o.due_date FROM participants p JOIN occasions o ON o.participant_id = p.id WHERE p.pilot_id = ?").bind(pilotId).all<{ id: number; code: string; occasion_id: number; due_date: string }>()).results.map((r) => [r.occasion_id, r]),
+      (
+        await d1
+          .prepare(
+            "SELECT p.id, p.code, o.id AS occasion_id, o.due_date FROM participants p JOIN occasions o ON o.participant_id = p.id WHERE p.pilot_id = ?",
+          )
+          .bind(pilotId)
+          .all<{ id: number; code: string; occasion_id: number; due_date: string }>()
+      ).results.map((r) => [r.occasion_id, r]),
     );
     for (const q of queued) {
       const o = codes.get(q.occasionId);
-      const base = { participantCode: o?.code ?? "?", occasionId: q.occasionId, occasionDueDate: o?.due_date ?? "", kind: q.kind, seq: Number(q.key.split(":")[2]), source: "outbox" as const };
+      const base = {
+        participantCode: o?.code ?? "?",
+        occasionId: q.occasionId,
+        occasionDueDate: o?.due_date ?? "",
+        kind: q.kind,
+        seq: Number(q.key.split(":")[2]),
+        source: "outbox" as const,
+      };
       const g = q.gate;
       if (g.action === "send") items.push({ ...base, action: "send", reason: q.attempts > 0 ? "retry_due" : "queued" });
       else if (g.action === "defer") items.push({ ...base, action: "wait", reason: g.reason, until: g.until });
@@ -66,14 +100,31 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
   }
 
   const order = { send: 0, wait: 1, skip: 2 };
-  items.sort((a, b) => order[a.action] - order[b.action] || a.participantCode.localeCompare(b.participantCode) || (a.occasionDueDate < b.occasionDueDate ? -1 : 1));
+  items.sort(
+    (a, b) =>
+      order[a.action] - order[b.action] ||
+      a.participantCode.localeCompare(b.participantCode) ||
+      (a.occasionDueDate < b.occasionDueDate ? -1 : 1),
+  );
   const counts = { send: 0, wait: 0, skip: 0, opens: toOpen.length };
   for (const i of items) counts[i.action]++;
 
   const [run] = await db
     .insert(schema.reminderRuns)
-    .values({ pilotId, trigger: trigger.type, triggeredBy: trigger.by, dryRun: true, startedAt: now, finishedAt: Date.now(), counts })
+    .values({
+      pilotId,
+      trigger: trigger.type,
+      triggeredBy: trigger.by,
+      dryRun: true,
+      startedAt: now,
+      finishedAt: Date.now(),
+      counts,
+    })
     .returning({ id: schema.reminderRuns.id });
-  await audit(db, { type: trigger.actorType ?? "staff", id: trigger.by }, "reminder_run.dry", now, { pilotId, target: `run:${run!.id}`, details: counts });
+  await audit(db, { type: trigger.actorType ?? "staff", id: trigger.by }, "reminder_run.dry", now, {
+    pilotId,
+    target: `run:${run!.id}`,
+    details: counts,
+  });
   return { runId: run!.id, dryRun: true, now, counts, items };
 }

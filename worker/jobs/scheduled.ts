@@ -4,7 +4,15 @@ import { recomputeQueued } from "../analysis/recompute";
 import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
 import type { runSummary } from "../staff/responses";
-import { deliverOutbox, dueOutbox, enqueueMessages, logRepeatedFailures, planMessages, resolveStaleClaims, type DeliveryCounts } from "../reminders/outbox";
+import {
+  deliverOutbox,
+  dueOutbox,
+  enqueueMessages,
+  logRepeatedFailures,
+  planMessages,
+  resolveStaleClaims,
+  type DeliveryCounts,
+} from "../reminders/outbox";
 import { closeExpired, openDueOccasions } from "./occasions";
 import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
@@ -20,21 +28,40 @@ export const QUEUE_BATCH = 25;
 
 /** The run's clock travels with the batch, so a consumer never delivers "earlier" than the run that planned. */
 
-export type RunTrigger = { type: "cron" | "manual" | "api"; by: string; actorType?: "staff" | "token" | "system"; pilotId?: number };
+export type RunTrigger = {
+  type: "cron" | "manual" | "api";
+  by: string;
+  actorType?: "staff" | "token" | "system";
+  pilotId?: number;
+};
 export type RunSummary = z.infer<typeof runSummary>;
 
 /** Splits due outbox ids into queue messages and sends them (at most 100 per sendBatch call). */
 export async function fanOut(env: Env, ids: number[], now: number): Promise<number> {
   const batches: { body: MailQueueMessage }[] = [];
-  for (let i = 0; i < ids.length; i += QUEUE_BATCH) batches.push({ body: { outboxIds: ids.slice(i, i + QUEUE_BATCH), now } });
-  for (let i = 0; i < batches.length; i += 100) await env.MAIL_QUEUE.sendBatch(batches.slice(i, i + 100) as { body: MailQueueMessage }[]);
+  for (let i = 0; i < ids.length; i += QUEUE_BATCH)
+    batches.push({ body: { outboxIds: ids.slice(i, i + QUEUE_BATCH), now } });
+  for (let i = 0; i < batches.length; i += 100)
+    await env.MAIL_QUEUE.sendBatch(batches.slice(i, i + 100) as { body: MailQueueMessage }[]);
   return batches.length;
 }
 
 type Counts = Omit<RunSummary, "runId">;
 const zero = (): Counts => ({
-  opened: 0, closed: 0, staleResolved: 0, planned: 0, waiting: 0, skipped: 0, enqueued: 0, due: 0,
-  sentInline: 0, retriedInline: 0, failedInline: 0, deferredInline: 0, queuedBatches: 0, recomputed: 0,
+  opened: 0,
+  closed: 0,
+  staleResolved: 0,
+  planned: 0,
+  waiting: 0,
+  skipped: 0,
+  enqueued: 0,
+  due: 0,
+  sentInline: 0,
+  retriedInline: 0,
+  failedInline: 0,
+  deferredInline: 0,
+  queuedBatches: 0,
+  recomputed: 0,
 });
 
 /**
@@ -43,17 +70,28 @@ const zero = (): Counts => ({
  * step acts on that pilot only and the counts are that pilot's. A cron run acts on every pilot and records,
  * next to its totals, each pilot's share (`byPilot` in its counts): a pilot's run list shows only that share.
  */
-export async function runScheduled(env: Env, now: number, trigger: RunTrigger = { type: "cron", by: "cron" }): Promise<RunSummary> {
+export async function runScheduled(
+  env: Env,
+  now: number,
+  trigger: RunTrigger = { type: "cron", by: "cron" },
+): Promise<RunSummary> {
   // Half a restored study would be planned and mailed from: wait until the restore has finished.
-  if (await restoreInProgress(env.DB, now)) throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
+  if (await restoreInProgress(env.DB, now))
+    throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
   const db = getDb(env.DB);
   const scope = trigger.pilotId;
   // A run that died (its Worker stopped, or D1 failed even for its last write) left its record open: the next
   // run closes it as aborted, in the batch that opens its own record; whatever it left undone this run does.
   const runs = schema.reminderRuns;
   const [, [run]] = await db.batch([
-    db.update(runs).set({ finishedAt: now, counts: { aborted: 1 } }).where(and(isNull(runs.finishedAt), eq(runs.dryRun, false), lt(runs.startedAt, now - ABANDONED_RUN_MS))),
-    db.insert(runs).values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now }).returning({ id: runs.id }),
+    db
+      .update(runs)
+      .set({ finishedAt: now, counts: { aborted: 1 } })
+      .where(and(isNull(runs.finishedAt), eq(runs.dryRun, false), lt(runs.startedAt, now - ABANDONED_RUN_MS))),
+    db
+      .insert(runs)
+      .values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
+      .returning({ id: runs.id }),
   ]);
   const runId = run!.id;
   // Per-pilot shares of each count.
@@ -97,7 +135,8 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
     if (due.length > INLINE_SEND_LIMIT) {
       queuedBatches = await fanOut(env, due, now);
       // A pilot's share: the queue messages that carry any of its rows.
-      for (let i = 0; i < dueRows.length; i += QUEUE_BATCH) for (const p of new Set(dueRows.slice(i, i + QUEUE_BATCH).map((r) => r.pilotId))) share(p).queuedBatches++;
+      for (let i = 0; i < dueRows.length; i += QUEUE_BATCH)
+        for (const p of new Set(dueRows.slice(i, i + QUEUE_BATCH).map((r) => r.pilotId))) share(p).queuedBatches++;
     } else if (due.length) d = await deliverOutbox(env, due, () => now, { byPilot: deliveredBy });
   } catch (e) {
     console.error(JSON.stringify({ event: "delivery_failed", runId, error: String(e).slice(0, 300) }));
@@ -128,7 +167,10 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
       await env.DB.prepare(
         `INSERT INTO recompute_queue (participant_id, requested_at) SELECT value, ?1 FROM json_each(?2) WHERE true
          ON CONFLICT (participant_id) DO NOTHING`,
-      ).bind(now, JSON.stringify([...touched])).run().catch(() => {});
+      )
+        .bind(now, JSON.stringify([...touched]))
+        .run()
+        .catch(() => {});
       throw e;
     }
     await notifySignals(env, now, scope);
@@ -157,13 +199,24 @@ export async function runScheduled(env: Env, now: number, trigger: RunTrigger = 
     recomputed,
   };
   // A cron run keeps each pilot's share with its totals (reminders/routes.ts shows a pilot only its own).
-  const stored: RunRecordCounts = scope === undefined ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) } : { ...summary };
+  const stored: RunRecordCounts =
+    scope === undefined
+      ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) }
+      : { ...summary };
   // The record and its audit row in one batch: a run is finished and audited, or neither (closed as aborted later).
   await db.batch([
-    db.update(runs).set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> }).where(eq(runs.id, runId)),
+    db
+      .update(runs)
+      .set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> })
+      .where(eq(runs.id, runId)),
     db.insert(schema.auditLog).values({
-      at: now, actorType: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), actorId: trigger.by, action: "reminder_run",
-      pilotId: scope ?? null, target: `run:${runId}`, details: { ...summary, trigger: trigger.type },
+      at: now,
+      actorType: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"),
+      actorId: trigger.by,
+      action: "reminder_run",
+      pilotId: scope ?? null,
+      target: `run:${runId}`,
+      details: { ...summary, trigger: trigger.type },
     }),
   ]);
   return summary;

@@ -69,7 +69,11 @@ function aesKey(keyB64: string) {
 export async function encryptText(keyB64: string, plaintext: string, aad: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: enc.encode(aad) }, await aesKey(keyB64), enc.encode(plaintext)),
+    await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: enc.encode(aad) },
+      await aesKey(keyB64),
+      enc.encode(plaintext),
+    ),
   );
   const out = new Uint8Array(iv.length + ct.length);
   out.set(iv);

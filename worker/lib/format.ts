@@ -34,14 +34,23 @@ function dtf(lang: FormatLang, timeZone: string, withTime: boolean, seconds = fa
 
 /** Built from parts, so the result does not depend on the runtime's ICU punctuation. */
 function build(ms: number, timeZone: string, lang: FormatLang, withTime: boolean, seconds = false): string {
-  const p = Object.fromEntries(dtf(lang, timeZone, withTime, seconds).formatToParts(ms).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    dtf(lang, timeZone, withTime, seconds)
+      .formatToParts(ms)
+      .map((x) => [x.type, x.value]),
+  );
   const date = lang === "nl" ? `${p.day}-${p.month}-${p.year}` : `${p.day}/${p.month}/${p.year}`;
   if (!withTime) return date;
   return `${date} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ""}`;
 }
 
 /** "29-11-2026 14:05" (nl) or "29/11/2026 14:05" (en) in the given zone. */
-export function formatDateTime(ms: number, timeZone: string, lang: FormatLang = "nl", opts: { seconds?: boolean } = {}): string {
+export function formatDateTime(
+  ms: number,
+  timeZone: string,
+  lang: FormatLang = "nl",
+  opts: { seconds?: boolean } = {},
+): string {
   return build(ms, timeZone, lang, true, opts.seconds);
 }
 

@@ -40,7 +40,12 @@ const cssHash = (css: string) => {
  * inline stylesheet the page carries (the staff workspace's by default).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any page component, whatever its props
-export async function renderStaffPage(c: Context, page: VNode<any>, status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 = 200, css = STAFF_CSS) {
+export async function renderStaffPage(
+  c: Context,
+  page: VNode<any>,
+  status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 = 200,
+  css = STAFF_CSS,
+) {
   c.header("Cache-Control", "no-store");
   // same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" on form posts, which
   // the CSRF origin check must refuse. Nothing is referred to other sites either way.
@@ -48,6 +53,9 @@ export async function renderStaffPage(c: Context, page: VNode<any>, status: 200 
   c.header("X-Robots-Tag", "noindex, nofollow");
   c.header("X-Content-Type-Options", "nosniff");
   c.header("X-Frame-Options", "DENY");
-  c.header("Content-Security-Policy", `default-src 'none'; style-src ${await cssHash(css)}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+  c.header(
+    "Content-Security-Policy",
+    `default-src 'none'; style-src ${await cssHash(css)}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  );
   return c.html(`<!doctype html>${renderToString(page)}`, status);
 }

@@ -47,13 +47,25 @@ export class SmtpSession {
   private closed = false;
 
   private constructor(private readonly o: SmtpOptions) {
-    this.socket = connect({ hostname: o.host, port: o.port }, { secureTransport: o.security === "tls" ? "on" : o.security === "starttls" ? "starttls" : "off", allowHalfOpen: false });
+    this.socket = connect(
+      { hostname: o.host, port: o.port },
+      {
+        secureTransport: o.security === "tls" ? "on" : o.security === "starttls" ? "starttls" : "off",
+        allowHalfOpen: false,
+      },
+    );
     this.attach();
   }
 
   static async open(o: SmtpOptions): Promise<SmtpSession> {
     // Credentials never travel in plain text: with SMTP_STARTTLS=0 there is nothing to connect to.
-    if (o.user && o.security === "off") throw new SmtpError("smtp_tls_required: SMTP_USER is set but TLS is switched off (SMTP_STARTTLS=0); refusing to send the password in plain text", null, false, true);
+    if (o.user && o.security === "off")
+      throw new SmtpError(
+        "smtp_tls_required: SMTP_USER is set but TLS is switched off (SMTP_STARTTLS=0); refusing to send the password in plain text",
+        null,
+        false,
+        true,
+      );
     const s = new SmtpSession(o);
     try {
       await s.handshake();
@@ -89,12 +101,18 @@ export class SmtpSession {
         encrypted = true;
       } else if (this.o.user) {
         // No STARTTLS on offer (a relay without it, or someone in between who strips it): no AUTH, no message.
-        throw new SmtpError("smtp_tls_required: the relay does not offer STARTTLS; refusing to send the password in plain text (use port 587 with STARTTLS or 465 with SMTP_SECURE=tls)", null, false, true);
+        throw new SmtpError(
+          "smtp_tls_required: the relay does not offer STARTTLS; refusing to send the password in plain text (use port 587 with STARTTLS or 465 with SMTP_SECURE=tls)",
+          null,
+          false,
+          true,
+        );
       } else if (this.o.requireTls) {
         throw new SmtpError("smtp_starttls_not_offered", null, false);
       }
     }
-    if (this.o.user && !encrypted) throw new SmtpError("smtp_tls_required: refusing to send the password in plain text", null, false, true);
+    if (this.o.user && !encrypted)
+      throw new SmtpError("smtp_tls_required: refusing to send the password in plain text", null, false, true);
     if (this.o.user) {
       const auth = caps.find((l) => /^AUTH\b/i.test(l)) ?? "";
       if (/\bPLAIN\b/i.test(auth)) {

@@ -15,21 +15,50 @@ export type MailLength = { count: number; minutes: number };
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function renderMail(kind: MailKind, link: string, pauseLink: string | null, length?: MailLength): Rendered {
-  const subjectKey = kind === "reminder" ? "mail.reminder.subject" : kind === "mentor" ? "mail.mentor.subject" : "mail.invitation.subject";
+  const subjectKey =
+    kind === "reminder"
+      ? "mail.reminder.subject"
+      : kind === "mentor"
+        ? "mail.mentor.subject"
+        : "mail.invitation.subject";
   const many = kind !== "mentor" && length !== undefined && length.count > 1;
   const body = (lang: "nl" | "en") => {
     if (kind === "mentor") return t("mail.mentor.body", lang);
-    const first =
-      many
-        ? t(kind === "invitation" ? "mail.invitation.bodyMany" : kind === "resend" ? "mail.resend.bodyMany" : "mail.reminder.bodyMany", lang).replace("{n}", String(length!.count))
-        : t(kind === "invitation" ? "mail.invitation.body" : kind === "resend" ? "mail.resend.body" : "mail.reminder.body", lang);
+    const first = many
+      ? t(
+          kind === "invitation"
+            ? "mail.invitation.bodyMany"
+            : kind === "resend"
+              ? "mail.resend.bodyMany"
+              : "mail.reminder.bodyMany",
+          lang,
+        ).replace("{n}", String(length!.count))
+      : t(
+          kind === "invitation"
+            ? "mail.invitation.body"
+            : kind === "resend"
+              ? "mail.resend.body"
+              : "mail.reminder.body",
+          lang,
+        );
     if (!length) return first;
     return `${first} ${many ? t("mail.length.together", lang).replace("{n}", String(length.minutes)) : lengthText(length.minutes, lang)}`;
   };
   const block = (lang: "nl" | "en") => ({
-    text: [t("mail.greeting", lang), "", body(lang), "", `${t("mail.open", lang)}: ${link}`, ...(pauseLink ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []), "", t("mail.closing", lang)].join("\r\n"),
+    text: [
+      t("mail.greeting", lang),
+      "",
+      body(lang),
+      "",
+      `${t("mail.open", lang)}: ${link}`,
+      ...(pauseLink ? ["", `${t("mail.pause", lang)} ${pauseLink}`] : []),
+      "",
+      t("mail.closing", lang),
+    ].join("\r\n"),
     html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${
-      pauseLink ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>` : ""
+      pauseLink
+        ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>`
+        : ""
     }<p>${esc(t("mail.closing", lang))}</p>`,
   });
   const nl = block("nl");

@@ -102,7 +102,11 @@ export function smtpTransport(env: Env): MailTransport {
           session = null;
         }
         if (err.afterData) return { accepted: false, permanent: false, unknown: true, error: err.message };
-        return { accepted: false, permanent: err.permanent || (err.code !== null && err.code >= 500), error: err.message };
+        return {
+          accepted: false,
+          permanent: err.permanent || (err.code !== null && err.code >= 500),
+          error: err.message,
+        };
       }
     },
     async close() {
@@ -143,7 +147,8 @@ export function cloudflareTransport(env: Env): MailTransport {
 export function httpTransport(env: Env): MailTransport {
   const base = (env.MAIL_API_URL ?? "").replace(/\/$/, "");
   if (!/^https?:\/\//.test(base)) throw new Error("MAIL_TRANSPORT=http needs MAIL_API_URL");
-  if (!/^https:\/\//i.test(base) && !isDev(env)) throw new Error("MAIL_TRANSPORT=http needs an https:// MAIL_API_URL outside dev mode");
+  if (!/^https:\/\//i.test(base) && !isDev(env))
+    throw new Error("MAIL_TRANSPORT=http needs an https:// MAIL_API_URL outside dev mode");
   return {
     name: "http",
     idempotent: true,
@@ -160,7 +165,15 @@ export function httpTransport(env: Env): MailTransport {
             "idempotency-key": mail.idempotencyKey ?? mail.messageId,
             ...(env.MAIL_API_KEY ? { authorization: `Bearer ${env.MAIL_API_KEY}` } : {}),
           },
-          body: JSON.stringify({ from: { email: env.MAIL_FROM, name: mail.fromName ?? env.MAIL_FROM_NAME }, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: { "Message-ID": mail.messageId }, mime: raw.raw }),
+          body: JSON.stringify({
+            from: { email: env.MAIL_FROM, name: mail.fromName ?? env.MAIL_FROM_NAME },
+            to: [mail.to],
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            headers: { "Message-ID": mail.messageId },
+            mime: raw.raw,
+          }),
           signal: AbortSignal.timeout(15_000),
         });
       } catch (e) {

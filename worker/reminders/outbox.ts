@@ -12,13 +12,29 @@ import type { deliveryCounts } from "../staff/responses";
 import { b64url, hmacBytes, sha256Hex } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
 import { buildMime } from "../mail/mime";
-import { createTransport, isIdempotentTransport, messageIdFor, type MailTransport, type OutgoingMail, type SendResult } from "../mail/transport";
+import {
+  createTransport,
+  isIdempotentTransport,
+  messageIdFor,
+  type MailTransport,
+  type OutgoingMail,
+  type SendResult,
+} from "../mail/transport";
 import { renderMail, type MailKind } from "../mail/templates";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "../survey/length";
 import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
-import { decideNextMessage, nextSendableTime, isQuietTime, type Decision, type MessageKind, type OccasionState, type OutboxKind, type ReminderPolicy } from "./policy";
+import {
+  decideNextMessage,
+  nextSendableTime,
+  isQuietTime,
+  type Decision,
+  type MessageKind,
+  type OccasionState,
+  type OutboxKind,
+  type ReminderPolicy,
+} from "./policy";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 /** A claim older than this whose outcome never came back is resolved (see resolveStaleClaims). */
@@ -39,12 +55,24 @@ export type PlanningRow = {
   code: string;
   state: OccasionState;
 };
-export type PlannedMessage = { occasionId: number | null; participantId: number; pilotId: number; code: string; occasionDueDate: string; decision: Decision };
+export type PlannedMessage = {
+  occasionId: number | null;
+  participantId: number;
+  pilotId: number;
+  code: string;
+  occasionDueDate: string;
+  decision: Decision;
+};
 type PilotRow = { id: number; key: string; timezone: string; settings: string | null };
-const pilotPolicy = (p: PilotRow): ReminderPolicy => policyOf({ key: p.key, timezone: p.timezone, settings: p.settings ? JSON.parse(p.settings) : {} });
+const pilotPolicy = (p: PilotRow): ReminderPolicy =>
+  policyOf({ key: p.key, timezone: p.timezone, settings: p.settings ? JSON.parse(p.settings) : {} });
 
 /** Open occasions (optionally of one pilot) with what was already sent for them: one D1 round trip. */
-export async function loadPlanningRows(d1: D1Database, now: number, pilotId?: number): Promise<{ rows: PlanningRow[]; policies: Map<number, ReminderPolicy> }> {
+export async function loadPlanningRows(
+  d1: D1Database,
+  now: number,
+  pilotId?: number,
+): Promise<{ rows: PlanningRow[]; policies: Map<number, ReminderPolicy> }> {
   const scope = pilotId === undefined ? "" : " AND p.pilot_id = ?2";
   const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
   const [occ, sent, pilots] = await d1.batch<Record<string, unknown>>([
@@ -74,8 +102,18 @@ export async function loadPlanningRows(d1: D1Database, now: number, pilotId?: nu
   }
   const policies = new Map((pilots!.results as PilotRow[]).map((p) => [p.id, pilotPolicy(p)]));
   type OccRow = {
-    occasion_id: number; due_date: string; status: OccasionState["status"]; opens_at: number; closes_at: number; participant_id: number; pilot_id: number; code: string;
-    participant_status: OccasionState["participantStatus"]; reminders_paused_until: number | null; has_email: number; has_mentor: number;
+    occasion_id: number;
+    due_date: string;
+    status: OccasionState["status"];
+    opens_at: number;
+    closes_at: number;
+    participant_id: number;
+    pilot_id: number;
+    code: string;
+    participant_status: OccasionState["participantStatus"];
+    reminders_paused_until: number | null;
+    has_email: number;
+    has_mentor: number;
   };
   const rows: PlanningRow[] = (occ!.results as OccRow[]).map((r) => ({
     occasionId: r.occasion_id,
@@ -109,18 +147,39 @@ export function decideAll(rows: PlanningRow[], policies: Map<number, ReminderPol
 }
 
 /** Decides, for every open occasion (optionally of one pilot), what to send now and why others wait or are skipped. */
-export async function planMessages(d1: D1Database, now: number, opts: { pilotId?: number } = {}): Promise<PlannedMessage[]> {
+export async function planMessages(
+  d1: D1Database,
+  now: number,
+  opts: { pilotId?: number } = {},
+): Promise<PlannedMessage[]> {
   const { rows, policies } = await loadPlanningRows(d1, now, opts.pilotId);
   return decideAll(rows, policies, now);
 }
 
 export const outboxKey = (occasionId: number, kind: MessageKind, seq: number) => `${occasionId}:${kind}:${seq}`;
 
-/** Records the due messages in the outbox; a key that exists already is left alone. Returns how many were new (per pilot into `byPilot`). */
-export async function enqueueMessages(d1: D1Database, planned: PlannedMessage[], now: number, runId: number | null, byPilot?: Map<number, number>): Promise<number> {
+/**
+ * Records the due messages in the outbox; a key that exists already is left alone. Returns how many were new (per pilot
+ * into `byPilot`).
+ */
+export async function enqueueMessages(
+  d1: D1Database,
+  planned: PlannedMessage[],
+  now: number,
+  runId: number | null,
+  byPilot?: Map<number, number>,
+): Promise<number> {
   const rows: [string, number, number, number, MessageKind, number][] = [];
   for (const p of planned) {
-    if (p.decision.action === "send" && p.occasionId !== null) rows.push([outboxKey(p.occasionId, p.decision.kind, p.decision.seq), p.occasionId, p.participantId, p.pilotId, p.decision.kind, p.decision.seq]);
+    if (p.decision.action === "send" && p.occasionId !== null)
+      rows.push([
+        outboxKey(p.occasionId, p.decision.kind, p.decision.seq),
+        p.occasionId,
+        p.participantId,
+        p.pilotId,
+        p.decision.kind,
+        p.decision.seq,
+      ]);
   }
   if (!rows.length) return 0;
   const stmts = [];
@@ -152,10 +211,24 @@ export async function dueOutboxIds(d1: D1Database, now: number, limit = 10_000, 
 }
 
 /** Due queued messages (optionally of one pilot) with their pilot. */
-export async function dueOutbox(d1: D1Database, now: number, limit = 10_000, pilotId?: number): Promise<{ id: number; pilotId: number }[]> {
-  const q = pilotId === undefined
-    ? d1.prepare("SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?").bind(now, limit)
-    : d1.prepare("SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?").bind(now, pilotId, limit);
+export async function dueOutbox(
+  d1: D1Database,
+  now: number,
+  limit = 10_000,
+  pilotId?: number,
+): Promise<{ id: number; pilotId: number }[]> {
+  const q =
+    pilotId === undefined
+      ? d1
+          .prepare(
+            "SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+          )
+          .bind(now, limit)
+      : d1
+          .prepare(
+            "SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?",
+          )
+          .bind(now, pilotId, limit);
   return (await q.all<{ id: number; pilot_id: number }>()).results.map((r) => ({ id: r.id, pilotId: r.pilot_id }));
 }
 
@@ -168,7 +241,11 @@ export type DeliveryContext = {
   pausedUntil: number | null;
   hasAddress: boolean;
 };
-export type Gate = { action: "send" } | { action: "defer"; until: number; reason: "reminders_paused" | "quiet_hours" } | { action: "cancel"; reason: string } | { action: "fail"; reason: "no_address" };
+export type Gate =
+  | { action: "send" }
+  | { action: "defer"; until: number; reason: "reminders_paused" | "quiet_hours" }
+  | { action: "cancel"; reason: string }
+  | { action: "fail"; reason: "no_address" };
 
 /**
  * The last check before a queued message goes out; shared by delivery and the dry run so that the
@@ -177,19 +254,39 @@ export type Gate = { action: "send" } | { action: "defer"; until: number; reason
  */
 export function deliveryGate(ctx: DeliveryContext, policy: ReminderPolicy, now: number): Gate {
   if (ctx.occasionStatus === null) return { action: "cancel", reason: "occasion_missing" };
-  if (!["open", "started"].includes(ctx.occasionStatus)) return { action: "cancel", reason: `occasion_${ctx.occasionStatus}` };
+  if (!["open", "started"].includes(ctx.occasionStatus))
+    return { action: "cancel", reason: `occasion_${ctx.occasionStatus}` };
   if (ctx.closesAt <= now) return { action: "cancel", reason: "closed" };
-  if (!["active", "left_care"].includes(ctx.participantStatus ?? "")) return { action: "cancel", reason: `participant_${ctx.participantStatus}` };
-  if (ctx.pausedUntil !== null && ctx.pausedUntil > now) return { action: "defer", until: nextSendableTime(ctx.pausedUntil, policy), reason: "reminders_paused" };
+  if (!["active", "left_care"].includes(ctx.participantStatus ?? ""))
+    return { action: "cancel", reason: `participant_${ctx.participantStatus}` };
+  if (ctx.pausedUntil !== null && ctx.pausedUntil > now)
+    return { action: "defer", until: nextSendableTime(ctx.pausedUntil, policy), reason: "reminders_paused" };
   if (isQuietTime(now, policy)) return { action: "defer", until: nextSendableTime(now, policy), reason: "quiet_hours" };
   if (!ctx.hasAddress) return { action: "fail", reason: "no_address" };
   return { action: "send" };
 }
 
 type ContextRow = {
-  id: number; key: string; occasion_id: number; participant_id: number; kind: OutboxKind; attempts: number; status: string; next_attempt_at: number;
-  occasion_status: string | null; closes_at: number | null; link_generation: number | null; instrument_version_ids: string | null; participant_status: string | null; paused_until: number | null;
-  pilot_id: number; pilot_key: string; timezone: string; settings: string | null; email_enc: string | null; mentor_email_enc: string | null;
+  id: number;
+  key: string;
+  occasion_id: number;
+  participant_id: number;
+  kind: OutboxKind;
+  attempts: number;
+  status: string;
+  next_attempt_at: number;
+  occasion_status: string | null;
+  closes_at: number | null;
+  link_generation: number | null;
+  instrument_version_ids: string | null;
+  participant_status: string | null;
+  paused_until: number | null;
+  pilot_id: number;
+  pilot_key: string;
+  timezone: string;
+  settings: string | null;
+  email_enc: string | null;
+  mentor_email_enc: string | null;
 };
 const CONTEXT_SQL = `SELECT b.id, b.key, b.occasion_id, b.participant_id, b.kind, b.attempts, b.status, b.next_attempt_at,
     o.status AS occasion_status, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status, p.reminders_paused_until AS paused_until,
@@ -208,8 +305,23 @@ const contextOf = (r: ContextRow): DeliveryContext => ({
 
 /** Queued messages of a pilot that a run at `now` would try to deliver, with what the gate says (dry run). */
 export async function previewDueOutbox(d1: D1Database, now: number, pilotId: number) {
-  const { results } = await d1.prepare(`${CONTEXT_SQL} WHERE b.status = 'queued' AND b.next_attempt_at <= ?1 AND b.pilot_id = ?2 ORDER BY b.id`).bind(now, pilotId).all<ContextRow>();
-  return results.map((r) => ({ outboxId: r.id, key: r.key, occasionId: r.occasion_id, participantId: r.participant_id, kind: r.kind, attempts: r.attempts, gate: deliveryGate(contextOf(r), pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings }), now) }));
+  const { results } = await d1
+    .prepare(`${CONTEXT_SQL} WHERE b.status = 'queued' AND b.next_attempt_at <= ?1 AND b.pilot_id = ?2 ORDER BY b.id`)
+    .bind(now, pilotId)
+    .all<ContextRow>();
+  return results.map((r) => ({
+    outboxId: r.id,
+    key: r.key,
+    occasionId: r.occasion_id,
+    participantId: r.participant_id,
+    kind: r.kind,
+    attempts: r.attempts,
+    gate: deliveryGate(
+      contextOf(r),
+      pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings }),
+      now,
+    ),
+  }));
 }
 
 export type DeliveryCounts = z.infer<typeof deliveryCounts>;
@@ -217,7 +329,9 @@ export type DeliveryCounts = z.infer<typeof deliveryCounts>;
 /** A pilot's configured neutral sender name (settings.senderName), if any; validated where settings are saved. */
 const senderName = (settings: string | null): string | undefined => {
   const name = settings ? (JSON.parse(settings) as { senderName?: unknown }).senderName : undefined;
-  return typeof name === "string" && name.trim() && name.length <= 80 && !/[\r\n"<>]/.test(name) ? name.trim() : undefined;
+  return typeof name === "string" && name.trim() && name.length <= 80 && !/[\r\n"<>]/.test(name)
+    ? name.trim()
+    : undefined;
 };
 
 /** Relay errors often echo the recipient; the outbox (and the researcher's view of it) keeps no address. */
@@ -247,7 +361,8 @@ async function retryTransient<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 /** Log fields naming the rows of one mail: `outboxId` for one row, `outboxIds` for a combined mail. */
-const idsOf = (rs: { id: number }[]) => (rs.length === 1 ? { outboxId: rs[0]!.id } : { outboxIds: rs.map((r) => r.id) });
+const idsOf = (rs: { id: number }[]) =>
+  rs.length === 1 ? { outboxId: rs[0]!.id } : { outboxIds: rs.map((r) => r.id) };
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
 /**
@@ -260,7 +375,12 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
  * `build_failed`) before anything is handed over; any other error of one row is recorded on that row (or,
  * if even that write fails, left to resolveStaleClaims) and its neighbours are delivered all the same.
  */
-export async function deliverOutbox(env: Env, ids: number[], now: () => number, opts: { transport?: MailTransport; byPilot?: Map<number, DeliveryCounts> } = {}): Promise<DeliveryCounts> {
+export async function deliverOutbox(
+  env: Env,
+  ids: number[],
+  now: () => number,
+  opts: { transport?: MailTransport; byPilot?: Map<number, DeliveryCounts> } = {},
+): Promise<DeliveryCounts> {
   const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
   if (!ids.length) return counts;
   // The transport before the claim: one that refuses its configuration (an http:// MAIL_API_URL outside
@@ -274,7 +394,14 @@ export async function deliverOutbox(env: Env, ids: number[], now: () => number, 
   return counts;
 }
 
-async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: MailTransport, counts: DeliveryCounts, byPilot?: Map<number, DeliveryCounts>) {
+async function deliverClaimed(
+  env: Env,
+  ids: number[],
+  now: () => number,
+  tx: MailTransport,
+  counts: DeliveryCounts,
+  byPilot?: Map<number, DeliveryCounts>,
+) {
   const d1 = env.DB;
   const claimId = crypto.randomUUID();
   const t0 = now();
@@ -282,7 +409,8 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   // One message per youth per run: with the given rows, her other due rows are claimed too (whichever
   // batch reaches them first sends them; a batch finding them claimed skips them), so her invitations,
   // reminders and re-sends go out as one mail whose link leads through her open questionnaires in turn.
-  const youthsOf = "(pilot_id, participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?3)))";
+  const youthsOf =
+    "(pilot_id, participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?3)))";
   const [claimedRes, siblingsRes, ctxRes] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
@@ -297,11 +425,16 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       )
       .bind(claimId, t0, idsJson),
     // Runs after the claims in the same batch, so `attempts` already counts this attempt.
-    d1.prepare(`${CONTEXT_SQL} WHERE (b.pilot_id, b.participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)))`).bind(idsJson),
+    d1
+      .prepare(
+        `${CONTEXT_SQL} WHERE (b.pilot_id, b.participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)))`,
+      )
+      .bind(idsJson),
   ]);
   const listed = new Set((claimedRes!.results as { id: number }[]).map((r) => r.id));
   const claimedIds = new Set([...listed, ...(siblingsRes!.results as { id: number }[]).map((r) => r.id)]);
-  counts.skipped = ids.length - listed.size; // another run holds them (or took them with a sibling), already sent, or not due
+  // another run holds them (or took them with a sibling), already sent, or not due
+  counts.skipped = ids.length - listed.size;
   if (!claimedIds.size) return;
   const rows = (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
   const limit = maxAttempts(env);
@@ -326,13 +459,20 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       )
       .bind(JSON.stringify(linkRows))
       .run();
-    const versionsOf = (r: ContextRow) => (r.instrument_version_ids ? (JSON.parse(r.instrument_version_ids) as number[]) : []);
+    const versionsOf = (r: ContextRow) =>
+      r.instrument_version_ids ? (JSON.parse(r.instrument_version_ids) as number[]) : [];
     const defs = await definitionsFor(d1, [...new Set(rows.flatMap(versionsOf))]);
-    for (const r of rows) minutes.set(r.occasion_id, estimateMinutes(askedOf(defs, versionsOf(r), r.participant_status ?? "active").flatMap((a) => a.items)));
+    for (const r of rows)
+      minutes.set(
+        r.occasion_id,
+        estimateMinutes(askedOf(defs, versionsOf(r), r.participant_status ?? "active").flatMap((a) => a.items)),
+      );
   } catch (e) {
     // Nothing was sent: give the rows back to the queue now rather than after the stale-claim timeout.
     await d1
-      .prepare("UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL")
+      .prepare(
+        "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL",
+      )
       .bind(claimId)
       .run()
       .catch(() => {});
@@ -342,34 +482,73 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   // The outcome is written under this claim and only while the rows are still `sending`: a finish that
   // comes late (after resolveStaleClaims settled a row, or another claim took it) changes nothing. The rows
   // of one combined mail get their outcome in one statement.
-  const finish = async (rs: ContextRow[], status: "sent" | "queued" | "failed" | "cancelled", error: string | null, next: number, opt: { undoAttempt?: boolean; messageId?: string } = {}) => {
+  const finish = async (
+    rs: ContextRow[],
+    status: "sent" | "queued" | "failed" | "cancelled",
+    error: string | null,
+    next: number,
+    opt: { undoAttempt?: boolean; messageId?: string } = {},
+  ) => {
     const messageId = status === "sent" ? (opt.messageId ?? (await messageIdFor(env, rs[0]!.key))) : null;
     // Written again once when D1 fails for a moment: after a hand-over a lost outcome would leave the rows
     // `outcome_unknown` (SMTP) although the mail went out. The write is guarded by the claim, so a second
     // write after a lost reply changes nothing.
-    const res = await retryTransient(() => d1
-      .prepare(
-        `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
+    const res = await retryTransient(() =>
+      d1
+        .prepare(
+          `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
            sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
          WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
-      )
-      .bind(status, error, next, opt.undoAttempt ? 1 : 0, now(), messageId, JSON.stringify(rs.map((r) => r.id)), claimId)
-      .run());
-    if ((res.meta.changes ?? 0) < rs.length) console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
+        )
+        .bind(
+          status,
+          error,
+          next,
+          opt.undoAttempt ? 1 : 0,
+          now(),
+          messageId,
+          JSON.stringify(rs.map((r) => r.id)),
+          claimId,
+        )
+        .run(),
+    );
+    if ((res.meta.changes ?? 0) < rs.length)
+      console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
   };
 
-  /** One mail for the rows of one youth (or of her mentor) that pass the gate: the shortest questionnaire's link first. */
+  /**
+   * One mail for the rows of one youth (or of her mentor) that pass the gate: the shortest questionnaire's link first.
+   */
   const build = async (rs: ContextRow[], to: string): Promise<OutgoingMail> => {
     const first = rs[0]!;
-    const kind: MailKind = first.kind === "mentor" ? "mentor" : rs.some((r) => r.kind === "invitation") ? "invitation" : rs.some((r) => r.kind === "resend") ? "resend" : "reminder";
+    const kind: MailKind =
+      first.kind === "mentor"
+        ? "mentor"
+        : rs.some((r) => r.kind === "invitation")
+          ? "invitation"
+          : rs.some((r) => r.kind === "resend")
+            ? "resend"
+            : "reminder";
     const occasions = [...new Set(rs.map((r) => r.occasion_id))];
     const length = { count: occasions.length, minutes: occasions.reduce((n, o) => n + (minutes.get(o) ?? 1), 0) };
     // The pause link lives until the last of these occasions closes (every message carrying it goes out before).
-    const pause = kind === "mentor" ? null : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? now())))}`;
+    const pause =
+      kind === "mentor"
+        ? null
+        : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? now())))}`;
     const mail = renderMail(kind, links.get(first.occasion_id)!, pause, length);
     // A combined mail's Message-ID and idempotency key come from all its rows' keys (one row: its own key, as before).
-    const key = rs.map((r) => r.key).sort().join(",");
-    const outgoing: OutgoingMail = { to, ...mail, messageId: await messageIdFor(env, key), idempotencyKey: key, fromName: senderName(first.settings) };
+    const key = rs
+      .map((r) => r.key)
+      .sort()
+      .join(",");
+    const outgoing: OutgoingMail = {
+      to,
+      ...mail,
+      messageId: await messageIdFor(env, key),
+      idempotencyKey: key,
+      fromName: senderName(first.settings),
+    };
     outgoing.mime = buildMime(env, outgoing);
     return outgoing;
   };
@@ -377,7 +556,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
   const deliverGroup = async (group: ContextRow[], state: { handedOver: boolean }) => {
     const t = now();
     const first = group[0]!;
-    const policy = pilotPolicy({ id: first.pilot_id, key: first.pilot_key, timezone: first.timezone, settings: first.settings });
+    const policy = pilotPolicy({
+      id: first.pilot_id,
+      key: first.pilot_key,
+      timezone: first.timezone,
+      settings: first.settings,
+    });
     const ready: ContextRow[] = [];
     for (const r of group) {
       if (r.attempts > limit) {
@@ -400,7 +584,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
     }
     if (!ready.length) return;
     // Shortest questionnaire first: the mail's link opens it, and each submit continues to the next.
-    ready.sort((a, b) => (minutes.get(a.occasion_id) ?? 1) - (minutes.get(b.occasion_id) ?? 1) || a.occasion_id - b.occasion_id || a.id - b.id);
+    ready.sort(
+      (a, b) =>
+        (minutes.get(a.occasion_id) ?? 1) - (minutes.get(b.occasion_id) ?? 1) ||
+        a.occasion_id - b.occasion_id ||
+        a.id - b.id,
+    );
     // Decrypt and build before the send is marked as started: rows that fail here were certainly not sent.
     // The ciphertext read with the claim: the send below goes ahead only while it is still the stored one.
     const enc = first.kind === "mentor" ? first.mentor_email_enc! : first.email_enc!;
@@ -408,7 +597,11 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
     let outgoing: OutgoingMail;
     try {
       try {
-        to = await decryptContact(env, enc, contactAad(first.participant_id, first.kind === "mentor" ? "mentor" : "email"));
+        to = await decryptContact(
+          env,
+          enc,
+          contactAad(first.participant_id, first.kind === "mentor" ? "mentor" : "email"),
+        );
       } catch (e) {
         throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
       }
@@ -481,7 +674,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       await finish(sending, "failed", redactAddresses(result.error), t);
       counts.failed += n;
     } else {
-      await finish(sending, "queued", redactAddresses(result.error), nextSendableTime(t + backoffMs(Math.max(...sending.map((r) => r.attempts))), policy));
+      await finish(
+        sending,
+        "queued",
+        redactAddresses(result.error),
+        nextSendableTime(t + backoffMs(Math.max(...sending.map((r) => r.attempts))), policy),
+      );
       counts.retried += n;
     }
   };
@@ -518,7 +716,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
       for (const r of group) {
         const give = r.attempts >= limit;
         try {
-          await finish([r], give ? "failed" : "queued", `row_error: ${error}`.slice(0, 500), give ? t : t + backoffMs(r.attempts));
+          await finish(
+            [r],
+            give ? "failed" : "queued",
+            `row_error: ${error}`.slice(0, 500),
+            give ? t : t + backoffMs(r.attempts),
+          );
         } catch {
           /* left to resolveStaleClaims */
         }
@@ -528,7 +731,15 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
     } finally {
       if (byPilot) {
         const pilotId = group[0]!.pilot_id;
-        const share = byPilot.get(pilotId) ?? { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
+        const share = byPilot.get(pilotId) ?? {
+          sent: 0,
+          retried: 0,
+          failed: 0,
+          cancelled: 0,
+          deferred: 0,
+          unknown: 0,
+          skipped: 0,
+        };
         for (const k of Object.keys(share) as (keyof DeliveryCounts)[]) share[k] += counts[k] - before[k];
         byPilot.set(pilotId, share);
       }
@@ -543,7 +754,12 @@ async function deliverClaimed(env: Env, ids: number[], now: () => number, tx: Ma
  * killing its Worker cannot block every run); otherwise they are marked failed ("outcome_unknown") and a
  * researcher may retry them from the outbox view, knowing the youth might get the message twice.
  */
-export async function resolveStaleClaims(env: Env, now: number, pilotId?: number, byPilot?: Map<number, number>): Promise<number> {
+export async function resolveStaleClaims(
+  env: Env,
+  now: number,
+  pilotId?: number,
+  byPilot?: Map<number, number>,
+): Promise<number> {
   const d1 = env.DB;
   const before = now - STALE_CLAIM_MS;
   const idempotent = isIdempotentTransport(env) ? 1 : 0;
@@ -592,14 +808,26 @@ export async function repeatedFailures(d1: D1Database, now: number, pilotId?: nu
      WHERE status = 'failed' AND next_attempt_at >= ?1${scope} GROUP BY pilot_id, reason HAVING n >= ?2 ORDER BY pilot_id, n DESC`,
   );
   const since = now - FAILURE_WARNING_WINDOW_MS;
-  const { results } = await (pilotId === undefined ? q.bind(since, FAILURE_WARNING_THRESHOLD) : q.bind(since, FAILURE_WARNING_THRESHOLD, pilotId)).all<{ pilot_id: number; reason: string; n: number; last_at: number }>();
+  const { results } = await (pilotId === undefined
+    ? q.bind(since, FAILURE_WARNING_THRESHOLD)
+    : q.bind(since, FAILURE_WARNING_THRESHOLD, pilotId)
+  ).all<{ pilot_id: number; reason: string; n: number; last_at: number }>();
   return results.map((r) => ({ pilotId: r.pilot_id, reason: r.reason, count: r.n, lastAt: r.last_at }));
 }
 
 /** One log line per pilot and kind of repeated failure: the reason and the count, never an address. */
 export async function logRepeatedFailures(d1: D1Database, now: number, pilotId?: number): Promise<FailureWarning[]> {
   const warnings = await repeatedFailures(d1, now, pilotId);
-  for (const w of warnings) console.warn(JSON.stringify({ event: "outbox_repeated_failures", pilotId: w.pilotId, reason: w.reason, count: w.count, windowHours: FAILURE_WARNING_WINDOW_MS / 3_600_000 }));
+  for (const w of warnings)
+    console.warn(
+      JSON.stringify({
+        event: "outbox_repeated_failures",
+        pilotId: w.pilotId,
+        reason: w.reason,
+        count: w.count,
+        windowHours: FAILURE_WARNING_WINDOW_MS / 3_600_000,
+      }),
+    );
   return warnings;
 }
 
@@ -625,16 +853,27 @@ function pauseKey(secret: string) {
   }
   return k;
 }
-const b64urlDecode = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+const b64urlDecode = (s: string) =>
+  Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
 
 /** The pause link token of a youth, valid until `expiresAt` (the occasion's close). */
-export async function pauseToken(env: Env, participantId: number, expiresAt: number = Date.now() + DEFAULT_PAUSE_LINK_MS): Promise<string> {
+export async function pauseToken(
+  env: Env,
+  participantId: number,
+  expiresAt: number = Date.now() + DEFAULT_PAUSE_LINK_MS,
+): Promise<string> {
   const plain = new Uint8Array(16);
   const view = new DataView(plain.buffer);
   view.setFloat64(0, participantId);
   view.setFloat64(8, Math.floor(expiresAt));
   const iv = (await hmacBytes(env.LINK_SECRET, `pause-iv:${participantId}:${Math.floor(expiresAt)}`)).slice(0, 12);
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: new TextEncoder().encode("pause-link") }, await pauseKey(env.LINK_SECRET), plain));
+  const ct = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode("pause-link") },
+      await pauseKey(env.LINK_SECRET),
+      plain,
+    ),
+  );
   const out = new Uint8Array(12 + ct.length);
   out.set(iv);
   out.set(ct, 12);
@@ -653,7 +892,11 @@ export async function verifyPauseToken(env: Env, token: string, now = Date.now()
     if (!secret) continue;
     let plain: ArrayBuffer;
     try {
-      plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.slice(0, 12), additionalData: new TextEncoder().encode("pause-link") }, await pauseKey(secret), raw.slice(12));
+      plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: raw.slice(0, 12), additionalData: new TextEncoder().encode("pause-link") },
+        await pauseKey(secret),
+        raw.slice(12),
+      );
     } catch {
       continue;
     }

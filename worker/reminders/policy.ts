@@ -2,7 +2,14 @@
 // sent. Pure and clock-free (`nowMs` is a parameter) so the cron job, the reminder-run preview and the tests
 // all get the same answer. Quiet time is evaluated on the wall clock of the pilot's zone.
 
-import { addDays, isoWeekday, localDate, localWallClock, offsetTransitionsOn, zonedTimeToUtc } from "../schedule/schedule";
+import {
+  addDays,
+  isoWeekday,
+  localDate,
+  localWallClock,
+  offsetTransitionsOn,
+  zonedTimeToUtc,
+} from "../schedule/schedule";
 
 export type ReminderPolicy = {
   firstReminderAfterDays: number;
@@ -29,7 +36,10 @@ export const DEFAULT_POLICY: ReminderPolicy = {
 };
 
 export type MessageKind = "invitation" | "reminder" | "mentor";
-/** What an outbox row may be: a planned message, or a researcher's re-send of her current link (never planned, ignored here). */
+/**
+ * What an outbox row may be: a planned message, or a researcher's re-send of her current link (never planned, ignored
+ * here).
+ */
 export type OutboxKind = MessageKind | "resend";
 
 export type OccasionState = {
@@ -89,7 +99,8 @@ export function validatePolicy(p: ReminderPolicy): string[] {
     problems.push("quiet_hours");
   }
   const days = new Set(p.quietWeekdays);
-  if (p.quietWeekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7) || days.size >= 7) problems.push("quiet_weekdays");
+  if (p.quietWeekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7) || days.size >= 7)
+    problems.push("quiet_weekdays");
   try {
     localDate(0, p.timezone);
   } catch {
@@ -101,7 +112,9 @@ export function validatePolicy(p: ReminderPolicy): string[] {
 function quietKind(nowMs: number, p: ReminderPolicy): "quiet_day" | "quiet_hours" | null {
   const w = localWallClock(nowMs, p.timezone);
   if (p.quietWeekdays.includes(isoWeekday(w.date))) return "quiet_day";
-  const m = w.hour * 60 + w.minute, s = minutesOf(p.quietHours.start), e = minutesOf(p.quietHours.end);
+  const m = w.hour * 60 + w.minute,
+    s = minutesOf(p.quietHours.start),
+    e = minutesOf(p.quietHours.end);
   const inHours = s < e ? m >= s && m < e : s > e ? m >= s || m < e : false;
   return inHours ? "quiet_hours" : null;
 }
@@ -118,7 +131,8 @@ export function isQuietTime(nowMs: number, policy: ReminderPolicy): boolean {
  */
 export function nextSendableTime(nowMs: number, policy: ReminderPolicy): number {
   if (!isQuietTime(nowMs, policy)) return nowMs;
-  const tz = policy.timezone, end = minutesOf(policy.quietHours.end);
+  const tz = policy.timezone,
+    end = minutesOf(policy.quietHours.end);
   const today = localDate(nowMs, tz);
   const candidates: number[] = [];
   // At least one weekday is not quiet, so eight local days always contain a sendable instant.
@@ -142,7 +156,8 @@ const lastAt = (sent: OccasionState["sent"], kinds: OutboxKind[]): number | null
  */
 export function decideNextMessage(state: OccasionState, policy: ReminderPolicy, nowMs: number): Decision {
   const skip = (reason: SkipReason): Decision => ({ action: "skip", reason });
-  if (state.status === "completed" || state.status === "missed" || state.status === "cancelled") return skip(state.status);
+  if (state.status === "completed" || state.status === "missed" || state.status === "cancelled")
+    return skip(state.status);
   if (state.participantStatus === "withdrawn") return skip("withdrawn");
   if (state.participantStatus === "completed") return skip("participant_completed");
   if (state.participantStatus === "paused") return skip("participant_paused");
@@ -158,7 +173,10 @@ export function decideNextMessage(state: OccasionState, policy: ReminderPolicy, 
   } else if (reminders < policy.maxReminders) {
     if (!state.hasEmail) return skip("no_email");
     const previous = lastAt(state.sent, ["invitation", "reminder"]) ?? invitationAt;
-    earliest = Math.max(invitationAt + policy.firstReminderAfterDays * DAY_MS, previous + policy.minSpacingDays * DAY_MS);
+    earliest = Math.max(
+      invitationAt + policy.firstReminderAfterDays * DAY_MS,
+      previous + policy.minSpacingDays * DAY_MS,
+    );
     [kind, seq, dueReason] = ["reminder", reminders + 1, "not_yet_due"];
   } else {
     if (!policy.mentorAfterLastReminder) return skip("max_reminders_reached");
@@ -168,7 +186,8 @@ export function decideNextMessage(state: OccasionState, policy: ReminderPolicy, 
     [kind, seq, earliest, dueReason] = ["mentor", 1, last + policy.mentorAfterDays * DAY_MS, "not_yet_due"];
   }
 
-  let until = earliest, reason: WaitReason = dueReason;
+  let until = earliest,
+    reason: WaitReason = dueReason;
   if (state.pausedUntil !== null && state.pausedUntil > Math.max(nowMs, earliest)) {
     [until, reason] = [state.pausedUntil, "reminders_paused"];
   }

@@ -14,9 +14,20 @@ const ID_RE = /^[1-9]\d{0,15}$/;
 
 export async function listRuns(d1: D1Database, pilotId: number, limit: number) {
   const { results } = await d1
-    .prepare("SELECT id, pilot_id, trigger, triggered_by, dry_run, started_at, finished_at, counts FROM reminder_runs WHERE pilot_id = ? OR pilot_id IS NULL ORDER BY id DESC LIMIT ?")
+    .prepare(
+      "SELECT id, pilot_id, trigger, triggered_by, dry_run, started_at, finished_at, counts FROM reminder_runs WHERE pilot_id = ? OR pilot_id IS NULL ORDER BY id DESC LIMIT ?",
+    )
     .bind(pilotId, limit)
-    .all<{ id: number; pilot_id: number | null; trigger: string; triggered_by: string; dry_run: number; started_at: number; finished_at: number | null; counts: string | null }>();
+    .all<{
+      id: number;
+      pilot_id: number | null;
+      trigger: string;
+      triggered_by: string;
+      dry_run: number;
+      started_at: number;
+      finished_at: number | null;
+      counts: string | null;
+    }>();
   return results.map((r) => ({
     id: r.id,
     scope: r.pilot_id === null ? "all_pilots" : "pilot",
@@ -43,8 +54,19 @@ function countsFor(c: RunRecordCounts, runPilot: number | null, pilotId: number)
 }
 
 type OutboxRow = {
-  id: number; key: string; occasion_id: number; kind: string; seq: number; status: string; attempts: number; next_attempt_at: number;
-  last_error: string | null; sent_at: number | null; created_at: number; run_id: number | null; code: string;
+  id: number;
+  key: string;
+  occasion_id: number;
+  kind: string;
+  seq: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  sent_at: number | null;
+  created_at: number;
+  run_id: number | null;
+  code: string;
 };
 
 export async function listOutbox(d1: D1Database, pilotId: number, q: OutboxQuery) {
@@ -89,7 +111,12 @@ export async function listPauses(d1: D1Database, pilotId: number, now: number) {
     .all<{ at: number; code: string; details: string | null; reminders_paused_until: number | null }>();
   return results.map((r) => {
     const until = (r.details ? (JSON.parse(r.details) as { until?: number }).until : null) ?? null;
-    return { participantCode: r.code, pausedAt: r.at, until, activeNow: r.reminders_paused_until !== null && r.reminders_paused_until > now };
+    return {
+      participantCode: r.code,
+      pausedAt: r.at,
+      until,
+      activeNow: r.reminders_paused_until !== null && r.reminders_paused_until > now,
+    };
   });
 }
 
@@ -98,14 +125,32 @@ export async function retryMessage(env: Env, pilotId: number, idParam: string, a
   if (!ID_RE.test(idParam)) throw new AppError("validation", "Message id must be a positive integer");
   const id = Number(idParam);
   const now = Date.now();
-  const row = await env.DB.prepare("SELECT id, status, last_error FROM outbox WHERE id = ? AND pilot_id = ?").bind(id, pilotId).first<{ id: number; status: string; last_error: string | null }>();
+  const row = await env.DB.prepare("SELECT id, status, last_error FROM outbox WHERE id = ? AND pilot_id = ?")
+    .bind(id, pilotId)
+    .first<{ id: number; status: string; last_error: string | null }>();
   if (!row) throw new AppError("not_found", "No such message in this pilot");
-  const res = await env.DB.prepare("UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, last_error = 'retry_requested' WHERE id = ? AND pilot_id = ? AND status = 'failed'")
+  const res = await env.DB.prepare(
+    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, last_error = 'retry_requested' WHERE id = ? AND pilot_id = ? AND status = 'failed'",
+  )
     .bind(now, id, pilotId)
     .run();
-  if (!res.meta.changes) throw new AppError("conflict", `Only failed messages can be retried (this one is ${row.status})`);
-  await audit(getDb(env.DB), actor, "outbox.retry", now, { pilotId, target: `outbox:${id}`, details: { previousReason: row.last_error } });
+  if (!res.meta.changes)
+    throw new AppError("conflict", `Only failed messages can be retried (this one is ${row.status})`);
+  await audit(getDb(env.DB), actor, "outbox.retry", now, {
+    pilotId,
+    target: `outbox:${id}`,
+    details: { previousReason: row.last_error },
+  });
   const delivery = await deliverOutbox(env, [id], () => Date.now());
-  const after = (await env.DB.prepare("SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE id = ?").bind(id).first<{ status: string; attempts: number; last_error: string | null; next_attempt_at: number }>())!;
-  return { id, status: after.status, attempts: after.attempts, reason: after.last_error, nextAttemptAt: after.status === "queued" ? after.next_attempt_at : null, delivery };
+  const after = (await env.DB.prepare("SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE id = ?")
+    .bind(id)
+    .first<{ status: string; attempts: number; last_error: string | null; next_attempt_at: number }>())!;
+  return {
+    id,
+    status: after.status,
+    attempts: after.attempts,
+    reason: after.last_error,
+    nextAttemptAt: after.status === "queued" ? after.next_attempt_at : null,
+    delivery,
+  };
 }

@@ -27,7 +27,12 @@ export const outboxQuery = z
   .strict();
 export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 
-const limitBody = bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Body too large"); } });
+const limitBody = bodyLimit({
+  maxSize: 4 * 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "Body too large");
+  },
+});
 
 async function startRun(c: Context<StaffEnv>, pilotId: number, dryRun: boolean) {
   const actor = actorOf(c);
@@ -41,34 +46,98 @@ async function startRun(c: Context<StaffEnv>, pilotId: number, dryRun: boolean) 
 // ---- JSON API -----------------------------------------------------------------------------------------
 
 export const reminderRoutes = new Hono<StaffEnv>()
-  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends", access: "write", body: runBody, response: reminderRunResponse }), requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const { dryRun } = await jsonBody(c, runBody);
-    return c.json(await startRun(c, pilot.id, dryRun));
-  })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-runs`, summary: "Recorded reminder runs of a pilot, and the cron runs over all pilots with this pilot's share of their counts only", access: "write", query: runsQuery, response: runsResponse }), requireStaff, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const q = queryOf(c, runsQuery);
-    return c.json({ runs: await listRuns(c.env.DB, pilot.id, q.limit ?? 50) });
-  })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/outbox`, summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)", access: "write", query: outboxQuery, response: outboxResponse }), requireStaff, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return c.json(await listOutbox(c.env.DB, pilot.id, queryOf(c, outboxQuery)));
-  })
-  .post(op({ method: "post", path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`, summary: "Queue a failed message again and try to send it now (audited)", access: "write", response: retryResponse }), requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return c.json(await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c)));
-  })
-  .get(op({ method: "get", path: `${API_BASE}/pilots/:pilot/reminder-pauses`, summary: "Youths who paused their reminders with the link in their mail, and until when", access: "write", response: pausesResponse }), requireStaff, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return c.json({ pauses: await listPauses(c.env.DB, pilot.id, Date.now()) });
-  });
+  .post(
+    op({
+      method: "post",
+      path: `${API_BASE}/pilots/:pilot/reminder-runs`,
+      summary:
+        "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends",
+      access: "write",
+      body: runBody,
+      response: reminderRunResponse,
+    }),
+    requireStaff,
+    limitBody,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const { dryRun } = await jsonBody(c, runBody);
+      return c.json(await startRun(c, pilot.id, dryRun));
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${API_BASE}/pilots/:pilot/reminder-runs`,
+      summary:
+        "Recorded reminder runs of a pilot, and the cron runs over all pilots with this pilot's share of their counts only",
+      access: "write",
+      query: runsQuery,
+      response: runsResponse,
+    }),
+    requireStaff,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const q = queryOf(c, runsQuery);
+      return c.json({ runs: await listRuns(c.env.DB, pilot.id, q.limit ?? 50) });
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${API_BASE}/pilots/:pilot/outbox`,
+      summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)",
+      access: "write",
+      query: outboxQuery,
+      response: outboxResponse,
+    }),
+    requireStaff,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      return c.json(await listOutbox(c.env.DB, pilot.id, queryOf(c, outboxQuery)));
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`,
+      summary: "Queue a failed message again and try to send it now (audited)",
+      access: "write",
+      response: retryResponse,
+    }),
+    requireStaff,
+    limitBody,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      return c.json(await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c)));
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${API_BASE}/pilots/:pilot/reminder-pauses`,
+      summary: "Youths who paused their reminders with the link in their mail, and until when",
+      access: "write",
+      response: pausesResponse,
+    }),
+    requireStaff,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      return c.json({ pauses: await listPauses(c.env.DB, pilot.id, Date.now()) });
+    },
+  );
 
 // ---- workspace page (session cookie + CSRF through requireStaff) ------------------------------------
 
-async function page(c: Context<StaffEnv>, pilot: { id: number; key: string; name: string; timezone: string }, outcome: Outcome, status = 200 as 200 | 400) {
+async function page(
+  c: Context<StaffEnv>,
+  pilot: { id: number; key: string; name: string; timezone: string },
+  outcome: Outcome,
+  status = 200 as 200 | 400,
+) {
   const s = c.req.query("status");
-  const filter = (OUTBOX_STATUSES as readonly string[]).includes(s ?? "") ? (s as (typeof OUTBOX_STATUSES)[number]) : null;
+  const filter = (OUTBOX_STATUSES as readonly string[]).includes(s ?? "")
+    ? (s as (typeof OUTBOX_STATUSES)[number])
+    : null;
   const now = Date.now();
   const [runs, outbox, pauses, warnings] = await Promise.all([
     listRuns(c.env.DB, pilot.id, 20),
@@ -79,7 +148,17 @@ async function page(c: Context<StaffEnv>, pilot: { id: number; key: string; name
   ]);
   return renderStaffPage(
     c,
-    h(RemindersPage, { user: staffUserOf(c), pilot, timezone: pilot.timezone, runs, outbox: outbox.messages, status: filter, pauses, outcome, warnings }) as VNode,
+    h(RemindersPage, {
+      user: staffUserOf(c),
+      pilot,
+      timezone: pilot.timezone,
+      runs,
+      outbox: outbox.messages,
+      status: filter,
+      pauses,
+      outcome,
+      warnings,
+    }) as VNode,
     status,
   );
 }
@@ -91,7 +170,13 @@ export const reminderPageRoutes = new Hono<StaffEnv>()
     const form = await formBody(c);
     if (form.dryRun !== "1" && form.dryRun !== "0") throw new AppError("validation", "dryRun must be 1 or 0");
     const r = await startRun(c, pilot.id, form.dryRun === "1");
-    return page(c, pilot, r.dryRun ? { kind: "preview", items: r.items } : { kind: "run", counts: r.counts as unknown as Record<string, number> });
+    return page(
+      c,
+      pilot,
+      r.dryRun
+        ? { kind: "preview", items: r.items }
+        : { kind: "run", counts: r.counts as unknown as Record<string, number> },
+    );
   })
   .post("/staff/pilots/:pilot/reminders/outbox/:id/retry", requireStaff, limitBody, async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);

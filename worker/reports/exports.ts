@@ -5,7 +5,11 @@ import { xlsx, type XlsxCell, type XlsxSheet } from "./xlsx";
 import { WAVES, type Summary } from "./summary";
 
 /** SPSS/R-safe variable name: letters, digits and underscores, starting with a letter. */
-export const varName = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "_").replace(/^([^A-Za-z])/, "v_$1").replace(/_+$/, "");
+export const varName = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^([^A-Za-z])/, "v_$1")
+    .replace(/_+$/, "");
 
 // "++" and "--" start like formulas and would be neutralised with an apostrophe; words read better in SPSS/R.
 const flagWord = (f: "++" | "--" | null) => (f === "++" ? "desired" : f === "--" ? "undesired" : null);
@@ -40,7 +44,8 @@ export type Variable = {
 export const MISSING_CODE = 9;
 
 const BAND_VALUES = "high = hoog/groen, middle = gemiddeld/geel, low = laag/roze, empty = no band";
-const FLAG_VALUES = "desired = significant change in the desired direction (++ in the report), undesired = in the other direction (--), empty = none";
+const FLAG_VALUES =
+  "desired = significant change in the desired direction (++ in the report), undesired = in the other direction (--), empty = none";
 const CHANGE_VALUES = "improved, deteriorated (|RCI| > 1.96), empty = no reliable change or a wave missing";
 
 const BAND_CODING: Coding = {
@@ -49,7 +54,11 @@ const BAND_CODING: Coding = {
     { value: "middle", code: 2, label: { nl: "gemiddeld (geel)", en: "middle (yellow)" } },
     { value: "high", code: 3, label: { nl: "hoog (groen)", en: "high (green)" } },
   ],
-  empty: { code: MISSING_CODE, label: { nl: "geen band (geen score of norm)", en: "no band (no score or norm)" }, missing: true },
+  empty: {
+    code: MISSING_CODE,
+    label: { nl: "geen band (geen score of norm)", en: "no band (no score or norm)" },
+    missing: true,
+  },
 };
 const flagCoding = (pValue: string): Coding => ({
   codes: [
@@ -57,7 +66,11 @@ const flagCoding = (pValue: string): Coding => ({
     { value: "undesired", code: 2, label: { nl: "ongewenste richting (--)", en: "undesired direction (--)" } },
   ],
   empty: { code: 0, label: { nl: "geen significante verandering", en: "no significant change" }, missing: false },
-  notComputed: { code: MISSING_CODE, label: { nl: "geen toets (minder dan 5 metingen)", en: "no test (fewer than 5 measurements)" }, when: pValue },
+  notComputed: {
+    code: MISSING_CODE,
+    label: { nl: "geen toets (minder dan 5 metingen)", en: "no test (fewer than 5 measurements)" },
+    when: pValue,
+  },
 });
 const changeCoding = (rci: string): Coding => ({
   codes: [
@@ -65,7 +78,11 @@ const changeCoding = (rci: string): Coding => ({
     { value: "deteriorated", code: 2, label: { nl: "verslechterd", en: "deteriorated" } },
   ],
   empty: { code: 0, label: { nl: "geen betrouwbare verandering", en: "no reliable change" }, missing: false },
-  notComputed: { code: MISSING_CODE, label: { nl: "niet te berekenen (meting ontbreekt)", en: "not computable (a wave missing)" }, when: rci },
+  notComputed: {
+    code: MISSING_CODE,
+    label: { nl: "niet te berekenen (meting ontbreekt)", en: "not computable (a wave missing)" },
+    when: rci,
+  },
 });
 const STATUS_CODING: Coding = {
   codes: [
@@ -97,29 +114,106 @@ export function wideVariables(s: Summary): Variable[] {
 
 function variables(s: Summary): Variable[] {
   const vars: Variable[] = [
-    { name: "participant_code", label: { nl: "Pseudonieme code", en: "Pseudonymous code" }, type: "string", get: (i) => s.response.perYouth[i]!.code },
-    { name: "status", label: { nl: "Status", en: "Status" }, type: "string", values: "active, paused, left_care, withdrawn, completed", coding: STATUS_CODING, get: (i) => s.response.perYouth[i]!.status },
-    { name: "freq_scheduled", label: { nl: "Frequente metingen gepland", en: "Frequent measurements scheduled" }, type: "numeric", decimals: DECIMALS.count, get: (i) => s.response.perYouth[i]!.scheduled },
-    { name: "freq_completed", label: { nl: "Frequente metingen ingevuld", en: "Frequent measurements completed" }, type: "numeric", decimals: DECIMALS.count, get: (i) => s.response.perYouth[i]!.completed },
+    {
+      name: "participant_code",
+      label: { nl: "Pseudonieme code", en: "Pseudonymous code" },
+      type: "string",
+      get: (i) => s.response.perYouth[i]!.code,
+    },
+    {
+      name: "status",
+      label: { nl: "Status", en: "Status" },
+      type: "string",
+      values: "active, paused, left_care, withdrawn, completed",
+      coding: STATUS_CODING,
+      get: (i) => s.response.perYouth[i]!.status,
+    },
+    {
+      name: "freq_scheduled",
+      label: { nl: "Frequente metingen gepland", en: "Frequent measurements scheduled" },
+      type: "numeric",
+      decimals: DECIMALS.count,
+      get: (i) => s.response.perYouth[i]!.scheduled,
+    },
+    {
+      name: "freq_completed",
+      label: { nl: "Frequente metingen ingevuld", en: "Frequent measurements completed" },
+      type: "numeric",
+      decimals: DECIMALS.count,
+      get: (i) => s.response.perYouth[i]!.completed,
+    },
     // Part of freq_scheduled, neither completed nor non-response: her answers were erased on request.
-    { name: "freq_erased", label: { nl: "Frequente metingen gewist op verzoek", en: "Frequent measurements erased on request" }, type: "numeric", decimals: DECIMALS.count, get: (i) => s.response.perYouth[i]!.erased },
+    {
+      name: "freq_erased",
+      label: { nl: "Frequente metingen gewist op verzoek", en: "Frequent measurements erased on request" },
+      type: "numeric",
+      decimals: DECIMALS.count,
+      get: (i) => s.response.perYouth[i]!.erased,
+    },
   ];
   for (const w of WAVES) {
-    vars.push({ name: `response_${w}`, label: { nl: `Respons ${w}`, en: `Response ${w}` }, type: "string", values: "completed, missed (non-response), erased (answered, answers erased on request; not non-response), empty = not yet due", coding: RESPONSE_CODING, get: (i) => s.response.perYouth[i]!.waves[w] });
+    vars.push({
+      name: `response_${w}`,
+      label: { nl: `Respons ${w}`, en: `Response ${w}` },
+      type: "string",
+      values:
+        "completed, missed (non-response), erased (answered, answers erased on request; not non-response), empty = not yet due",
+      coding: RESPONSE_CODING,
+      get: (i) => s.response.perYouth[i]!.waves[w],
+    });
   }
   for (const col of s.integral.columns.filter((c) => c.group === "risl")) {
-    vars.push({ name: varName(col.key), label: col.label, type: "numeric", decimals: DECIMALS.count, get: (i) => s.integral.rows[i]!.cells[col.key]?.value ?? null });
-    vars.push({ name: `${varName(col.key)}_band`, label: { nl: `${col.label.nl}: kleurband`, en: `${col.label.en}: colour band` }, type: "string", values: BAND_VALUES, coding: BAND_CODING, get: (i) => s.integral.rows[i]!.cells[col.key]?.band ?? null });
+    vars.push({
+      name: varName(col.key),
+      label: col.label,
+      type: "numeric",
+      decimals: DECIMALS.count,
+      get: (i) => s.integral.rows[i]!.cells[col.key]?.value ?? null,
+    });
+    vars.push({
+      name: `${varName(col.key)}_band`,
+      label: { nl: `${col.label.nl}: kleurband`, en: `${col.label.en}: colour band` },
+      type: "string",
+      values: BAND_VALUES,
+      coding: BAND_CODING,
+      get: (i) => s.integral.rows[i]!.cells[col.key]?.band ?? null,
+    });
   }
   for (const t of s.waveTables) {
     const base = varName(`${t.instrument}_${t.subscale}`);
     for (const w of WAVES) {
-      vars.push({ name: `${base}_${w}`, label: { nl: `${t.label.nl} ${w}`, en: `${t.label.en} ${w}` }, type: "numeric", decimals: DECIMALS.score, get: (i) => t.rows[i]!.scores[w].value });
-      vars.push({ name: `${base}_${w}_band`, label: { nl: `${t.label.nl} ${w}: kleurband`, en: `${t.label.en} ${w}: colour band` }, type: "string", values: BAND_VALUES, coding: BAND_CODING, get: (i) => t.rows[i]!.scores[w].band });
+      vars.push({
+        name: `${base}_${w}`,
+        label: { nl: `${t.label.nl} ${w}`, en: `${t.label.en} ${w}` },
+        type: "numeric",
+        decimals: DECIMALS.score,
+        get: (i) => t.rows[i]!.scores[w].value,
+      });
+      vars.push({
+        name: `${base}_${w}_band`,
+        label: { nl: `${t.label.nl} ${w}: kleurband`, en: `${t.label.en} ${w}: colour band` },
+        type: "string",
+        values: BAND_VALUES,
+        coding: BAND_CODING,
+        get: (i) => t.rows[i]!.scores[w].band,
+      });
     }
     for (const k of ["T2vsT1", "T3vsT2", "T3vsT1"] as const) {
-      vars.push({ name: `${base}_rci_${k}`, label: { nl: `${t.label.nl}: RCI ${k}`, en: `${t.label.en}: RCI ${k}` }, type: "numeric", decimals: DECIMALS.rci, get: (i) => t.rows[i]!.changes.rci[k] });
-      vars.push({ name: `${base}_change_${k}`, label: { nl: `${t.label.nl}: betrouwbare verandering ${k}`, en: `${t.label.en}: reliable change ${k}` }, type: "string", values: CHANGE_VALUES, coding: changeCoding(`${base}_rci_${k}`), get: (i) => t.rows[i]!.changes[k] });
+      vars.push({
+        name: `${base}_rci_${k}`,
+        label: { nl: `${t.label.nl}: RCI ${k}`, en: `${t.label.en}: RCI ${k}` },
+        type: "numeric",
+        decimals: DECIMALS.rci,
+        get: (i) => t.rows[i]!.changes.rci[k],
+      });
+      vars.push({
+        name: `${base}_change_${k}`,
+        label: { nl: `${t.label.nl}: betrouwbare verandering ${k}`, en: `${t.label.en}: reliable change ${k}` },
+        type: "string",
+        values: CHANGE_VALUES,
+        coding: changeCoding(`${base}_rci_${k}`),
+        get: (i) => t.rows[i]!.changes[k],
+      });
     }
   }
   for (const t of s.frequentTables) {
@@ -127,20 +221,48 @@ function variables(s: Summary): Variable[] {
     const row = (i: number) => t.rows[i]!;
     const wording = t.versions ? { wording: versionsText(t.indicator, t.versions) } : {};
     const stat = (suffix: string, nl: string, en: string, get: Variable["get"], more: Partial<Variable> = {}) =>
-      vars.push({ name: `${base}_${suffix}`, label: { nl: `${t.label.nl}: ${nl}`, en: `${t.label.en}: ${en}` }, type: "numeric", get, ...wording, ...more });
+      vars.push({
+        name: `${base}_${suffix}`,
+        label: { nl: `${t.label.nl}: ${nl}`, en: `${t.label.en}: ${en}` },
+        type: "numeric",
+        get,
+        ...wording,
+        ...more,
+      });
     stat("n", "aantal metingen", "number of measurements", (i) => row(i).n, { decimals: DECIMALS.count });
-    stat("mean", t.aggregate === "count_yes" ? "aandeel ja" : "gemiddelde", t.aggregate === "count_yes" ? "share of yes" : "mean", (i) => row(i).mean, { decimals: DECIMALS.score });
+    stat(
+      "mean",
+      t.aggregate === "count_yes" ? "aandeel ja" : "gemiddelde",
+      t.aggregate === "count_yes" ? "share of yes" : "mean",
+      (i) => row(i).mean,
+      { decimals: DECIMALS.score },
+    );
     stat("min", "minimum", "minimum", (i) => row(i).min, { decimals: DECIMALS.score });
     stat("max", "maximum", "maximum", (i) => row(i).max, { decimals: DECIMALS.score });
     if (t.aggregate === "mean") {
-      stat("slope_m", "Theil-Sen helling per meting", "Theil-Sen slope per measurement", (i) => row(i).slopePerMeasurement, { decimals: DECIMALS.slope });
-      stat("slope_d", "Theil-Sen helling per dag", "Theil-Sen slope per day", (i) => row(i).slopePerDay, { decimals: DECIMALS.slopeDay });
+      stat(
+        "slope_m",
+        "Theil-Sen helling per meting",
+        "Theil-Sen slope per measurement",
+        (i) => row(i).slopePerMeasurement,
+        { decimals: DECIMALS.slope },
+      );
+      stat("slope_d", "Theil-Sen helling per dag", "Theil-Sen slope per day", (i) => row(i).slopePerDay, {
+        decimals: DECIMALS.slopeDay,
+      });
       stat("mk_s", "Mann-Kendall S", "Mann-Kendall S", (i) => row(i).kendallS, { decimals: DECIMALS.count });
-      stat("mk_p", "Mann-Kendall p (tweezijdig)", "Mann-Kendall p (two-sided)", (i) => row(i).p, { decimals: DECIMALS.p });
+      stat("mk_p", "Mann-Kendall p (tweezijdig)", "Mann-Kendall p (two-sided)", (i) => row(i).p, {
+        decimals: DECIMALS.p,
+      });
       const flag = { type: "string", values: FLAG_VALUES, coding: flagCoding(`${base}_mk_p`) } as const;
       stat("flag", "significante verandering", "significant change", (i) => flagWord(row(i).flag), flag);
       // a wave instrument's series (series:…) has no colour band
-      if (!t.indicator.startsWith("series:")) stat("band", "kleurband", "colour band", (i) => row(i).band, { type: "string", values: BAND_VALUES, coding: BAND_CODING });
+      if (!t.indicator.startsWith("series:"))
+        stat("band", "kleurband", "colour band", (i) => row(i).band, {
+          type: "string",
+          values: BAND_VALUES,
+          coding: BAND_CODING,
+        });
     }
   }
   return vars;
@@ -164,12 +286,28 @@ export function wideCsv(s: Summary): string {
 /** "1 = laag (roze) / low (pink); …; 9 = geen band … (missing)": the numeric codes of a coded column. */
 export function codingText(c: Coding): string {
   const parts = c.codes.map((x) => `${x.code} = ${x.value}: ${x.label.nl} / ${x.label.en}`);
-  if (c.empty) parts.push(`${c.empty.code} = empty: ${c.empty.label.nl} / ${c.empty.label.en}${c.empty.missing ? " (missing)" : ""}`);
-  if (c.notComputed) parts.push(`${c.notComputed.code} = ${c.notComputed.when} empty: ${c.notComputed.label.nl} / ${c.notComputed.label.en} (missing)`);
+  if (c.empty)
+    parts.push(
+      `${c.empty.code} = empty: ${c.empty.label.nl} / ${c.empty.label.en}${c.empty.missing ? " (missing)" : ""}`,
+    );
+  if (c.notComputed)
+    parts.push(
+      `${c.notComputed.code} = ${c.notComputed.when} empty: ${c.notComputed.label.nl} / ${c.notComputed.label.en} (missing)`,
+    );
   return parts.join("; ");
 }
 
-const CODEBOOK_COLUMNS = ["variable", "label_nl", "label_en", "type", "values", "missing", "decimal_separator", "decimals_shown", "spss_r_codes"];
+const CODEBOOK_COLUMNS = [
+  "variable",
+  "label_nl",
+  "label_en",
+  "type",
+  "values",
+  "missing",
+  "decimal_separator",
+  "decimals_shown",
+  "spss_r_codes",
+];
 /** codebook.csv only (the Excel codebook keeps its columns): wording per instrument version where it changed */
 const WORDING_COLUMN = "item_wording_by_version";
 const MISSING_TEXT = "empty cell = missing (not answered / not defined); never 0";
@@ -179,7 +317,16 @@ export function codebookCsv(s: Summary): string {
   return toCsv(
     [...CODEBOOK_COLUMNS, WORDING_COLUMN],
     variables(s).map((v) => [
-      ...[v.name, v.label.nl, v.label.en, v.type, v.values ?? "", MISSING_TEXT, v.type === "numeric" ? "." : "", v.decimals ?? null],
+      ...[
+        v.name,
+        v.label.nl,
+        v.label.en,
+        v.type,
+        v.values ?? "",
+        MISSING_TEXT,
+        v.type === "numeric" ? "." : "",
+        v.decimals ?? null,
+      ],
       ...[v.coding ? codingText(v.coding) : "", v.wording ?? ""],
     ]),
   );
@@ -202,15 +349,54 @@ export function wideXlsx(s: Summary): Uint8Array {
   };
   const codebook: XlsxSheet = {
     name: "Codeboek",
-    rows: [CODEBOOK_COLUMNS.filter((c) => c !== "decimal_separator"), ...vars.map((v) => [v.name, v.label.nl, v.label.en, v.type, v.values ?? "", MISSING_TEXT, v.decimals ?? null, v.coding ? codingText(v.coding) : ""])],
+    rows: [
+      CODEBOOK_COLUMNS.filter((c) => c !== "decimal_separator"),
+      ...vars.map((v) => [
+        v.name,
+        v.label.nl,
+        v.label.en,
+        v.type,
+        v.values ?? "",
+        MISSING_TEXT,
+        v.decimals ?? null,
+        v.coding ? codingText(v.coding) : "",
+      ]),
+    ],
     widths: [30, 45, 45, 10, 50, 30, 10, 80],
   };
   return xlsx([data, codebook]);
 }
 
-export const ANSWER_COLUMNS = ["participant_code", "occasion_kind", "wave", "occasion_seq", "due_date", "instrument", "instrument_version", "item", "value", "not_applicable", "mode", "answered_at_utc"] as const;
+export const ANSWER_COLUMNS = [
+  "participant_code",
+  "occasion_kind",
+  "wave",
+  "occasion_seq",
+  "due_date",
+  "instrument",
+  "instrument_version",
+  "item",
+  "value",
+  "not_applicable",
+  "mode",
+  "answered_at_utc",
+] as const;
 
-export type AnswerTuple = [string, string, string | null, number, string, string, number, string, number | null, number, string, number, string | null];
+export type AnswerTuple = [
+  string,
+  string,
+  string | null,
+  number,
+  string,
+  string,
+  number,
+  string,
+  number | null,
+  number,
+  string,
+  number,
+  string | null,
+];
 
 /** Long format: one row per stored answer; comments only when asked for. */
 export function answersCsv(rows: AnswerTuple[], withComments: boolean): string {
@@ -218,7 +404,20 @@ export function answersCsv(rows: AnswerTuple[], withComments: boolean): string {
   return toCsv(
     header,
     rows.map((r) => {
-      const out: (string | number | null)[] = [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] ? 1 : 0, r[10], new Date(r[11]).toISOString()];
+      const out: (string | number | null)[] = [
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9] ? 1 : 0,
+        r[10],
+        new Date(r[11]).toISOString(),
+      ];
       if (withComments) out.push(r[12]);
       return out;
     }),
@@ -226,8 +425,23 @@ export function answersCsv(rows: AnswerTuple[], withComments: boolean): string {
 }
 
 export const ITEM_CODEBOOK_COLUMNS = [
-  "instrument", "instrument_version", "instrument_kind", "instrument_title_nl", "instrument_title_en", "item", "question_nl", "question_en",
-  "type", "value_min", "value_max", "values", "subscale", "subscale_label_nl", "subscale_label_en", "reverse_keyed", "not_applicable_allowed",
+  "instrument",
+  "instrument_version",
+  "instrument_kind",
+  "instrument_title_nl",
+  "instrument_title_en",
+  "item",
+  "question_nl",
+  "question_en",
+  "type",
+  "value_min",
+  "value_max",
+  "values",
+  "subscale",
+  "subscale_label_nl",
+  "subscale_label_en",
+  "reverse_keyed",
+  "not_applicable_allowed",
 ] as const;
 
 export type InstrumentVersionRow = { key: string; version: number; definition: InstrumentDefinition };
@@ -244,7 +458,17 @@ export function itemCodebookCsv(versions: InstrumentVersionRow[]): string {
     const d = v.definition;
     const subscales = new Map((d.subscales ?? []).map((sub) => [sub.key, sub]));
     for (const item of d.items) {
-      const base = [v.key, v.version, d.kind, d.title.nl, d.title.en, item.key, item.text.nl, item.text.en, item.type] as (string | number | null)[];
+      const base = [
+        v.key,
+        v.version,
+        d.kind,
+        d.title.nl,
+        d.title.en,
+        item.key,
+        item.text.nl,
+        item.text.en,
+        item.type,
+      ] as (string | number | null)[];
       if (item.type === "slider") {
         const values = `0 = ${item.low.nl} / ${item.low.en}; 10 = ${item.high.nl} / ${item.high.en}${item.allowNotApplicable ? "; not_applicable = 1: n.v.t. / not applicable (value empty)" : ""}`;
         rows.push([...base, 0, 10, values, null, null, null, null, item.allowNotApplicable ? 1 : 0]);
@@ -254,7 +478,17 @@ export function itemCodebookCsv(versions: InstrumentVersionRow[]): string {
         const scale = d.scale;
         const values = scale ? scale.labels.map((l, i) => `${scale.min + i} = ${l.nl} / ${l.en}`).join("; ") : "";
         const sub = subscales.get(item.subscale);
-        rows.push([...base, scale?.min ?? null, scale?.max ?? null, values, item.subscale, sub?.label.nl ?? null, sub?.label.en ?? null, item.reverse ? 1 : 0, 0]);
+        rows.push([
+          ...base,
+          scale?.min ?? null,
+          scale?.max ?? null,
+          values,
+          item.subscale,
+          sub?.label.nl ?? null,
+          sub?.label.en ?? null,
+          item.reverse ? 1 : 0,
+          0,
+        ]);
       }
     }
   }

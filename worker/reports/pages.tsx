@@ -21,19 +21,39 @@ export const reportPages = new Hono<StaffEnv>()
   .get("/", async (c) => {
     const p = c.get("principal");
     const pilots = await getDb(c.env.DB).select().from(schema.pilots).orderBy(schema.pilots.key);
-    const visible = seesAllPilots(c) ? pilots : pilots.filter((pl) => p.roles.some((r) => r.pilotId === pl.id && READ_ROLES.includes(r.role)));
+    const visible = seesAllPilots(c)
+      ? pilots
+      : pilots.filter((pl) => p.roles.some((r) => r.pilotId === pl.id && READ_ROLES.includes(r.role)));
     if (!visible.length) throw new AppError("forbidden", "No access to any pilot");
     const now = Date.now();
     const summaries = [];
     for (const pl of visible) summaries.push(await summaryFor(c.env.DB, pl, now));
-    return renderStaffPage(c, AllPilotsPage({ summaries, lang: pickLang(c.req.query("lang")), user: staffUserOf(c) }), 200, REPORT_PAGE_CSS);
+    return renderStaffPage(
+      c,
+      AllPilotsPage({ summaries, lang: pickLang(c.req.query("lang")), user: staffUserOf(c) }),
+      200,
+      REPORT_PAGE_CSS,
+    );
   })
   .get("/pilots/:pilot", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const [s, plots] = await Promise.all([summaryFor(c.env.DB, pilot, Date.now()), plotDataFor(c.env.DB, pilot)]);
     // Comments are for researchers of the pilot (and admins): the link to the report with comments is theirs only.
     const p = c.get("principal");
-    const canComments = p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null));
-    return renderStaffPage(c, PilotReportPage({ s, plots, lang: pickLang(c.req.query("lang")), showAllLink: seesAllPilots(c), canComments, user: staffUserOf(c) }), 200, REPORT_PAGE_CSS);
+    const canComments =
+      p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null));
+    return renderStaffPage(
+      c,
+      PilotReportPage({
+        s,
+        plots,
+        lang: pickLang(c.req.query("lang")),
+        showAllLink: seesAllPilots(c),
+        canComments,
+        user: staffUserOf(c),
+      }),
+      200,
+      REPORT_PAGE_CSS,
+    );
   })
   .onError(staffPageError);

@@ -7,13 +7,24 @@ import { localDate } from "../schedule/schedule";
 import { reportSettingsOf } from "./report-settings";
 import { rislSum, type StoredIndicator, type SummaryInput } from "./summary";
 
-export type PilotRow = { id: number; key: string; name: string; organisation: string; timezone: string; settings: unknown };
+export type PilotRow = {
+  id: number;
+  key: string;
+  name: string;
+  organisation: string;
+  timezone: string;
+  settings: unknown;
+};
 
 export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: number): Promise<SummaryInput> {
   const configured = instrumentsOf(pilot).wave;
   const settings = reportSettingsOf(pilot);
   const [people, indicators, occasions, timings, forms, defs, studyRisl] = await d1.batch([
-    d1.prepare("SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = ? ORDER BY code").bind(pilot.id),
+    d1
+      .prepare(
+        "SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = ? ORDER BY code",
+      )
+      .bind(pilot.id),
     d1
       .prepare(
         `SELECT r.participant_id, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
@@ -35,7 +46,11 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
          JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.kind = 'frequent' AND t.submitted_at IS NOT NULL`,
       )
       .bind(pilot.id),
-    d1.prepare("SELECT f.participant_id, f.form, f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id WHERE p.pilot_id = ?").bind(pilot.id),
+    d1
+      .prepare(
+        "SELECT f.participant_id, f.form, f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id WHERE p.pilot_id = ?",
+      )
+      .bind(pilot.id),
     d1.prepare(
       `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
        WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
@@ -49,7 +64,20 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
       )
       .bind(settings.rislNormGroup === "study" ? pilot.id : -1),
   ]);
-  type Ind = { participant_id: number; indicator: string; n: number; mean: number | null; min: number | null; max: number | null; slope_per_measurement: number | null; slope_per_day: number | null; kendall_s: number | null; p: number | null; trend: "up" | "down" | null; band: StoredIndicator["band"] };
+  type Ind = {
+    participant_id: number;
+    indicator: string;
+    n: number;
+    mean: number | null;
+    min: number | null;
+    max: number | null;
+    slope_per_measurement: number | null;
+    slope_per_day: number | null;
+    kendall_s: number | null;
+    p: number | null;
+    trend: "up" | "down" | null;
+    band: StoredIndicator["band"];
+  };
   return {
     pilot: { key: pilot.key, name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone },
     today: localDate(now, pilot.timezone),
@@ -75,10 +103,33 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
       trend: r.trend,
       band: r.band,
     })),
-    waveDefinitions: Object.fromEntries((defs!.results as { key: string; definition: string }[]).map((d) => [d.key, JSON.parse(d.definition) as WaveDefinition])),
-    occasions: (occasions!.results as { participant_id: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number; erased: number }[]).map((o) => ({ participantId: o.participant_id, kind: o.kind, wave: o.wave, due: o.due ?? 0, completed: o.completed ?? 0, erased: o.erased ?? 0 })),
+    waveDefinitions: Object.fromEntries(
+      (defs!.results as { key: string; definition: string }[]).map((d) => [
+        d.key,
+        JSON.parse(d.definition) as WaveDefinition,
+      ]),
+    ),
+    occasions: (
+      occasions!.results as {
+        participant_id: number;
+        kind: "frequent" | "wave";
+        wave: string | null;
+        due: number;
+        completed: number;
+        erased: number;
+      }[]
+    ).map((o) => ({
+      participantId: o.participant_id,
+      kind: o.kind,
+      wave: o.wave,
+      due: o.due ?? 0,
+      completed: o.completed ?? 0,
+      erased: o.erased ?? 0,
+    })),
     completionMinutes: (timings!.results as { minutes: number }[]).map((t) => t.minutes).filter((m) => m >= 0),
-    staffForms: (forms!.results as { participant_id: number; form: "background" | "risl"; data: string }[]).map((f) => ({ participantId: f.participant_id, form: f.form, data: safeJson(f.data) })),
+    staffForms: (forms!.results as { participant_id: number; form: "background" | "risl"; data: string }[]).map(
+      (f) => ({ participantId: f.participant_id, form: f.form, data: safeJson(f.data) }),
+    ),
   };
 }
 
@@ -116,5 +167,21 @@ export async function loadAllAnswers(d1: D1Database, pilotId: number) {
        WHERE p.pilot_id = ? ORDER BY p.code, o.kind, o.seq, i.key, r.item_key`,
     )
     .bind(pilotId)
-    .raw<[string, string, string | null, number, string, string, number, string, number | null, number, string, number, string | null]>();
+    .raw<
+      [
+        string,
+        string,
+        string | null,
+        number,
+        string,
+        string,
+        number,
+        string,
+        number | null,
+        number,
+        string,
+        number,
+        string | null,
+      ]
+    >();
 }

@@ -65,7 +65,12 @@ export const waveRow = z.strictObject({
   code: z.string(),
   scores: z.strictObject({ T1: waveCell, T2: waveCell, T3: waveCell }),
   /** RCI against the previous answered wave and against T1 */
-  changes: z.strictObject({ T2vsT1: change, T3vsT2: change, T3vsT1: change, rci: z.strictObject({ T2vsT1: rci, T3vsT2: rci, T3vsT1: rci }) }),
+  changes: z.strictObject({
+    T2vsT1: change,
+    T3vsT2: change,
+    T3vsT1: change,
+    rci: z.strictObject({ T2vsT1: rci, T3vsT2: rci, T3vsT1: rci }),
+  }),
   /** Bijlage 1 table 4 (TASC): her first and last measurement, the change between them by RCI */
   firstLast: z
     .strictObject({
@@ -94,7 +99,13 @@ export const backgroundTableSchema = z.strictObject({
       max: z.number().nullable(),
     }),
   ),
-  categorical: z.array(z.strictObject({ field: z.string(), label: text, counts: z.array(z.strictObject({ value: z.string(), label: text, ...protectedCount.shape })) })),
+  categorical: z.array(
+    z.strictObject({
+      field: z.string(),
+      label: text,
+      counts: z.array(z.strictObject({ value: z.string(), label: text, ...protectedCount.shape })),
+    }),
+  ),
 });
 
 export const summarySchema = z.strictObject({
@@ -141,16 +152,24 @@ export const summarySchema = z.strictObject({
   ),
   response: z.strictObject({
     /** erased: invited waves whose answers were erased on request (neither completed nor non-response) */
-    perWave: z.array(z.strictObject({ wave, invited: z.int().min(0), completed: z.int().min(0), erased: z.int().min(0) })),
+    perWave: z.array(
+      z.strictObject({ wave, invited: z.int().min(0), completed: z.int().min(0), erased: z.int().min(0) }),
+    ),
     perYouth: z.array(
       z.strictObject({
         code: z.string(),
         status: z.enum(PARTICIPANT_STATUSES),
         scheduled: z.int().min(0),
         completed: z.int().min(0),
-        /** frequent occasions whose answers were erased on request (part of scheduled; not completed, not non-response) */
+        /**
+         * frequent occasions whose answers were erased on request (part of scheduled; not completed, not non-response)
+         */
         erased: z.int().min(0),
-        waves: z.strictObject({ T1: z.enum(["completed", "missed", "erased"]).nullable(), T2: z.enum(["completed", "missed", "erased"]).nullable(), T3: z.enum(["completed", "missed", "erased"]).nullable() }),
+        waves: z.strictObject({
+          T1: z.enum(["completed", "missed", "erased"]).nullable(),
+          T2: z.enum(["completed", "missed", "erased"]).nullable(),
+          T3: z.enum(["completed", "missed", "erased"]).nullable(),
+        }),
       }),
     ),
     medianCompletionMinutes: z.number().nullable(),
@@ -160,4 +179,10 @@ export const summarySchema = z.strictObject({
   warnings: z.array(z.string()),
 });
 
-export const recomputeResponse = z.strictObject({ pilot: z.string(), participants: z.int().min(0), changed: z.int().min(0), force: z.boolean(), ms: z.int().min(0) });
+export const recomputeResponse = z.strictObject({
+  pilot: z.string(),
+  participants: z.int().min(0),
+  changed: z.int().min(0),
+  force: z.boolean(),
+  ms: z.int().min(0),
+});

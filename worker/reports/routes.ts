@@ -23,7 +23,20 @@ import { recomputeResponse, summarySchema } from "./responses";
 import { BODY_LIMITS, enforceBodyLimit } from "../lib/body-limit";
 import { buildSummary } from "./summary";
 
-export const INDICATOR_COLUMNS = ["participant_code", "indicator", "n", "mean", "min", "max", "slope_per_measurement", "slope_per_day", "kendall_s", "mk_p", "trend", "band"] as const;
+export const INDICATOR_COLUMNS = [
+  "participant_code",
+  "indicator",
+  "n",
+  "mean",
+  "min",
+  "max",
+  "slope_per_measurement",
+  "slope_per_day",
+  "kendall_s",
+  "mk_p",
+  "trend",
+  "band",
+] as const;
 
 /** Who may read summaries and download them (DESIGN.md §1: coordinators; researchers of the pilot too). */
 
@@ -67,16 +80,22 @@ export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
 /**
  * Per youth and frequent indicator her trend chart (worker/analysis/plot.ts): the recompute's own reading and
  * aggregation of the points, its stored Theil-Sen slope and trend; per wave instrument a chart of her stored
- * total scores (`wave:<instrument>.totaal`, from two waves on) with reliable-change marks. The one source of every chart: the
+ * total scores (`wave:<instrument>.totaal`, from two waves on) with reliable-change marks. The one source of every
+ * chart: the
  * report, the coordinator pages and the workspace youth page (`only` = her participant id).
  */
 export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number): Promise<PlotData> {
   const ids = await (only === undefined
     ? d1.prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ?").bind(pilot.id)
-    : d1.prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ? AND id = ?").bind(pilot.id, only)
+    : d1
+        .prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ? AND id = ?")
+        .bind(pilot.id, only)
   ).raw<[number, string, string]>();
   const codeOf = new Map(ids.map(([id, code]) => [id, code]));
-  const { people, answers } = await readFrequentAnswers(d1, ids.map(([id]) => id));
+  const { people, answers } = await readFrequentAnswers(
+    d1,
+    ids.map(([id]) => id),
+  );
   const storedRows = await d1
     .prepare(
       `SELECT r.participant_id, r.indicator, r.slope_per_day, r.trend FROM indicator_results r JOIN participants p ON p.id = r.participant_id
@@ -92,7 +111,9 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number
     const person = personOf.get(id);
     const none = { occasion: [], instrument: [], item: [], value: [], at: [] };
     const points = person ? allIndicatorPoints(indicators, person, answers.get(id) ?? none) : indicators.map(() => []);
-    const charts = indicators.map((ind, i) => [ind.key, trendChart({ points: points[i]!, stored: stored.get(`${id}|${ind.key}`) })] as const);
+    const charts = indicators.map(
+      (ind, i) => [ind.key, trendChart({ points: points[i]!, stored: stored.get(`${id}|${ind.key}`) })] as const,
+    );
     out.set(code, new Map(charts));
   }
   await addWaveCharts(d1, pilot, only, ids, out);
@@ -100,12 +121,20 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number
 }
 
 /** Wave charts: her stored total per wave, placed on the day she finished that wave (the pilot's zone). */
-async function addWaveCharts(d1: D1Database, pilot: PilotRow, only: number | undefined, ids: [number, string, string][], out: PlotData) {
+async function addWaveCharts(
+  d1: D1Database,
+  pilot: PilotRow,
+  only: number | undefined,
+  ids: [number, string, string][],
+  out: PlotData,
+) {
   const scope = "p.pilot_id = ? AND (? IS NULL OR p.id = ?)";
   const bind = [pilot.id, only ?? null, only ?? null];
   const [scores, days, defs] = await Promise.all([
     d1
-      .prepare(`SELECT r.participant_id, r.indicator, r.mean FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE ${scope} AND r.indicator LIKE 'wave:%'`)
+      .prepare(
+        `SELECT r.participant_id, r.indicator, r.mean FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE ${scope} AND r.indicator LIKE 'wave:%'`,
+      )
       .bind(...bind)
       .raw<[number, string, number | null]>(),
     d1
@@ -122,7 +151,9 @@ async function addWaveCharts(d1: D1Database, pilot: PilotRow, only: number | und
       )
       .raw<[string, string]>(),
   ]);
-  const defOf = new Map(defs.map(([key, json]) => [key, JSON.parse(json) as WaveDefinition & { title?: { nl: string; en: string } }]));
+  const defOf = new Map(
+    defs.map(([key, json]) => [key, JSON.parse(json) as WaveDefinition & { title?: { nl: string; en: string } }]),
+  );
   const dayAt = new Map(days.map(([pid, wave, at]) => [`${pid}|${wave}`, at]));
   const totals = new Map<number, Map<string, Map<string, number | null>>>(); // youth → instrument → wave → score
   for (const [pid, key, mean] of scores) {
@@ -139,12 +170,26 @@ async function addWaveCharts(d1: D1Database, pilot: PilotRow, only: number | und
       const waves = WAVES.flatMap((w) => {
         const at = dayAt.get(`${id}|${w}`);
         const value = byWave.get(w);
-        return typeof at === "number" && value !== undefined ? [{ wave: w, day: dayOf(start, at, pilot.timezone), value }] : [];
+        return typeof at === "number" && value !== undefined
+          ? [{ wave: w, day: dayOf(start, at, pilot.timezone), value }]
+          : [];
       });
       if (waves.length < 2) continue; // one wave score is in the wave table already; a chart shows change
-      const norm = scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability, higherIsBetter: scale.higherIsBetter } : null;
-      const label = { nl: `${def.title?.nl ?? inst} · ${scale.label.nl}`, en: `${def.title?.en ?? inst} · ${scale.label.en}` };
-      const chart = trendChart({ label, points: [], scale: def.scale ?? { min: 0, max: 10 }, cutoffs: null, waves, norm });
+      const norm = scale.norm
+        ? { sd: scale.norm.sd, reliability: scale.norm.reliability, higherIsBetter: scale.higherIsBetter }
+        : null;
+      const label = {
+        nl: `${def.title?.nl ?? inst} · ${scale.label.nl}`,
+        en: `${def.title?.en ?? inst} · ${scale.label.en}`,
+      };
+      const chart = trendChart({
+        label,
+        points: [],
+        scale: def.scale ?? { min: 0, max: 10 },
+        cutoffs: null,
+        waves,
+        norm,
+      });
       out.get(code)?.set(`wave:${inst}.${TOTAL}`, chart);
     }
   }
@@ -158,111 +203,288 @@ const RECOMPUTE_BODY = z.object({ force: z.boolean().optional() }).strict();
 export const reportRoutes = new Hono<StaffEnv>()
   .use("/pilots/:pilot/summary/*", requireStaff)
   .use("/pilots/:pilot/recompute", requireStaff)
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/indicators.csv", summary: "Stored indicators per youth × frequent indicator (CSV)", access: "read", produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const results = await c.env.DB.prepare(
-      `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/indicators.csv",
+      summary: "Stored indicators per youth × frequent indicator (CSV)",
+      access: "read",
+      produces: "text/csv",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const results = await c.env.DB.prepare(
+        `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
        FROM indicator_results r JOIN participants p ON p.id = r.participant_id
        WHERE p.pilot_id = ? AND r.indicator NOT LIKE 'wave:%' ORDER BY p.code, r.indicator`,
-    )
-      .bind(pilot.id)
-      .raw<[string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null]>();
-    await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), { pilotId: pilot.id, details: { rows: results.length } });
-    return download(c, toCsv([...INDICATOR_COLUMNS], results), "text/csv; charset=utf-8", `${pilot.key}-indicators.csv`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/summary.json", summary: "The per-pilot summary model (integral table, wave tables, response, background)", access: "read", response: summarySchema }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), { pilotId: pilot.id, details: { participants: s.participantCount } });
-    c.header("Cache-Control", "no-store");
-    return c.json(s);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.csv", summary: "One row per youth for SPSS/R (CSV)", access: "read", produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.wide_csv", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
-    return download(c, wideCsv(s), "text/csv; charset=utf-8", `${pilot.key}-wide.csv`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/codebook.csv", summary: "Codebook of wide.csv (CSV)", access: "read", produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
-    return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.xlsx", summary: "wide.csv as an Excel workbook (numbers rounded to the documented decimals) with its codebook as a second sheet", access: "read", produces: XLSX_TYPE }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.wide_xlsx", Date.now(), { pilotId: pilot.id, details: { rows: s.participantCount } });
-    return download(c, wideXlsx(s), XLSX_TYPE, `${pilot.key}-wide.xlsx`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.sps", summary: "SPSS syntax that reads wide.csv with variable and value labels and missing values", access: "read", produces: "text/plain" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.wide_sps", Date.now(), { pilotId: pilot.id });
-    return download(c, spssSyntax(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key), "text/plain; charset=utf-8", `${pilot.key}-wide.sps`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/wide.R", summary: "R script that reads wide.csv with variable and value labels and missing values", access: "read", produces: "text/plain" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), "export.wide_r", Date.now(), { pilotId: pilot.id });
-    return download(c, rScript(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key), "text/plain; charset=utf-8", `${pilot.key}-wide.R`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers-codebook.csv", summary: "Item codebook of answers.csv: wording (nl/en), instrument, version, subscale, reverse keying (CSV)", access: "read", produces: "text/csv" }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const versions = await c.env.DB.prepare(
-      `SELECT i.key, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+      )
+        .bind(pilot.id)
+        .raw<
+          [
+            string,
+            string,
+            number,
+            number | null,
+            number | null,
+            number | null,
+            number | null,
+            number | null,
+            number | null,
+            number | null,
+            string | null,
+            string | null,
+          ]
+        >();
+      await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), {
+        pilotId: pilot.id,
+        details: { rows: results.length },
+      });
+      return download(
+        c,
+        toCsv([...INDICATOR_COLUMNS], results),
+        "text/csv; charset=utf-8",
+        `${pilot.key}-indicators.csv`,
+      );
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/summary.json",
+      summary: "The per-pilot summary model (integral table, wave tables, response, background)",
+      access: "read",
+      response: summarySchema,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), {
+        pilotId: pilot.id,
+        details: { participants: s.participantCount },
+      });
+      c.header("Cache-Control", "no-store");
+      return c.json(s);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/wide.csv",
+      summary: "One row per youth for SPSS/R (CSV)",
+      access: "read",
+      produces: "text/csv",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.wide_csv", Date.now(), {
+        pilotId: pilot.id,
+        details: { rows: s.participantCount },
+      });
+      return download(c, wideCsv(s), "text/csv; charset=utf-8", `${pilot.key}-wide.csv`);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/codebook.csv",
+      summary: "Codebook of wide.csv (CSV)",
+      access: "read",
+      produces: "text/csv",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.codebook_csv", Date.now(), { pilotId: pilot.id });
+      return download(c, codebookCsv(s), "text/csv; charset=utf-8", `${pilot.key}-codebook.csv`);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/wide.xlsx",
+      summary:
+        "wide.csv as an Excel workbook (numbers rounded to the documented decimals) with its codebook as a second sheet",
+      access: "read",
+      produces: XLSX_TYPE,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.wide_xlsx", Date.now(), {
+        pilotId: pilot.id,
+        details: { rows: s.participantCount },
+      });
+      return download(c, wideXlsx(s), XLSX_TYPE, `${pilot.key}-wide.xlsx`);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/wide.sps",
+      summary: "SPSS syntax that reads wide.csv with variable and value labels and missing values",
+      access: "read",
+      produces: "text/plain",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.wide_sps", Date.now(), { pilotId: pilot.id });
+      return download(
+        c,
+        spssSyntax(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key),
+        "text/plain; charset=utf-8",
+        `${pilot.key}-wide.sps`,
+      );
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/wide.R",
+      summary: "R script that reads wide.csv with variable and value labels and missing values",
+      access: "read",
+      produces: "text/plain",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const s = await summaryFor(c.env.DB, pilot, Date.now());
+      await audit(getDb(c.env.DB), principalActor(c), "export.wide_r", Date.now(), { pilotId: pilot.id });
+      return download(
+        c,
+        rScript(wideVariables(s), `${pilot.key}-wide.csv`, pilot.key),
+        "text/plain; charset=utf-8",
+        `${pilot.key}-wide.R`,
+      );
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/answers-codebook.csv",
+      summary: "Item codebook of answers.csv: wording (nl/en), instrument, version, subscale, reverse keying (CSV)",
+      access: "read",
+      produces: "text/csv",
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const versions = await c.env.DB.prepare(
+        `SELECT i.key, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
        WHERE i.kind != 'staff' AND (i.pilot_id IS NULL OR i.pilot_id = ?)`,
-    )
-      .bind(pilot.id)
-      .raw<[string, number, string]>();
-    await audit(getDb(c.env.DB), principalActor(c), "export.answers_codebook_csv", Date.now(), { pilotId: pilot.id, details: { versions: versions.length } });
-    const rows = versions.map(([key, version, definition]) => ({ key, version, definition: JSON.parse(definition) as InstrumentDefinition }));
-    return download(c, itemCodebookCsv(rows), "text/csv; charset=utf-8", `${pilot.key}-answers-codebook.csv`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/answers.csv", summary: "Every stored answer, long format (CSV); comments only with comments=1, for researchers of the pilot (others 403)", access: "read", query: COMMENTS_QUERY, produces: "text/csv" }), async (c) => {
-    const { pilot, withComments: comments } = await pilotForDownload(c);
-    const rows = await loadAllAnswers(c.env.DB, pilot.id);
-    await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), { pilotId: pilot.id, details: { rows: rows.length, comments } });
-    return download(c, answersCsv(rows, comments), "text/csv; charset=utf-8", `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`);
-  })
-  .get(op({ method: "get", path: "/api/v1/pilots/:pilot/summary/report.html", summary: "Self-contained HTML report; comments only with comments=1, for researchers of the pilot (others 403)", access: "read", query: COMMENTS_QUERY, produces: "text/html" }), async (c) => {
-    const { pilot, withComments } = await pilotForDownload(c);
-    const now = Date.now();
-    const [s, plots, comments] = await Promise.all([summaryFor(c.env.DB, pilot, now), plotDataFor(c.env.DB, pilot), withComments ? loadComments(c.env.DB, pilot.id) : Promise.resolve(null)]);
-    let commentData: CommentData | null = null;
-    if (comments) {
-      commentData = new Map();
-      for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
-    }
-    await audit(getDb(c.env.DB), principalActor(c), "export.report_html", now, { pilotId: pilot.id, details: { participants: s.participantCount, comments: withComments } });
-    const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
-    return download(c, html, "text/html; charset=utf-8", `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`);
-  })
+      )
+        .bind(pilot.id)
+        .raw<[string, number, string]>();
+      await audit(getDb(c.env.DB), principalActor(c), "export.answers_codebook_csv", Date.now(), {
+        pilotId: pilot.id,
+        details: { versions: versions.length },
+      });
+      const rows = versions.map(([key, version, definition]) => ({
+        key,
+        version,
+        definition: JSON.parse(definition) as InstrumentDefinition,
+      }));
+      return download(c, itemCodebookCsv(rows), "text/csv; charset=utf-8", `${pilot.key}-answers-codebook.csv`);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/answers.csv",
+      summary:
+        "Every stored answer, long format (CSV); comments only with comments=1, for researchers of the pilot (others 403)",
+      access: "read",
+      query: COMMENTS_QUERY,
+      produces: "text/csv",
+    }),
+    async (c) => {
+      const { pilot, withComments: comments } = await pilotForDownload(c);
+      const rows = await loadAllAnswers(c.env.DB, pilot.id);
+      await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), {
+        pilotId: pilot.id,
+        details: { rows: rows.length, comments },
+      });
+      return download(
+        c,
+        answersCsv(rows, comments),
+        "text/csv; charset=utf-8",
+        `${pilot.key}-answers${comments ? "-with-comments" : ""}.csv`,
+      );
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: "/api/v1/pilots/:pilot/summary/report.html",
+      summary: "Self-contained HTML report; comments only with comments=1, for researchers of the pilot (others 403)",
+      access: "read",
+      query: COMMENTS_QUERY,
+      produces: "text/html",
+    }),
+    async (c) => {
+      const { pilot, withComments } = await pilotForDownload(c);
+      const now = Date.now();
+      const [s, plots, comments] = await Promise.all([
+        summaryFor(c.env.DB, pilot, now),
+        plotDataFor(c.env.DB, pilot),
+        withComments ? loadComments(c.env.DB, pilot.id) : Promise.resolve(null),
+      ]);
+      let commentData: CommentData | null = null;
+      if (comments) {
+        commentData = new Map();
+        for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
+      }
+      await audit(getDb(c.env.DB), principalActor(c), "export.report_html", now, {
+        pilotId: pilot.id,
+        details: { participants: s.participantCount, comments: withComments },
+      });
+      const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
+      return download(
+        c,
+        html,
+        "text/html; charset=utf-8",
+        `${pilot.key}-report${withComments ? "-with-comments" : ""}.html`,
+      );
+    },
+  )
   // A full recompute rewrites every stored indicator of the pilot and costs the whole pilot's answers in
   // reads: a researcher's (write-role) action, not a reader's.
-  .post(op({ method: "post", path: "/api/v1/pilots/:pilot/recompute", summary: "Full recompute of the pilot's stored indicators (researchers of the pilot and admins)", access: "write", body: RECOMPUTE_BODY, response: recomputeResponse }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    // Counted while it is read (chunked bodies too): a large body is refused before it is read whole.
-    await enforceBodyLimit(c, BODY_LIMITS.tiny);
-    const raw = await c.req.text();
-    let force = false;
-    if (raw.trim()) {
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new AppError("validation", "Body must be JSON");
+  .post(
+    op({
+      method: "post",
+      path: "/api/v1/pilots/:pilot/recompute",
+      summary: "Full recompute of the pilot's stored indicators (researchers of the pilot and admins)",
+      access: "write",
+      body: RECOMPUTE_BODY,
+      response: recomputeResponse,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      // Counted while it is read (chunked bodies too): a large body is refused before it is read whole.
+      await enforceBodyLimit(c, BODY_LIMITS.tiny);
+      const raw = await c.req.text();
+      let force = false;
+      if (raw.trim()) {
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          throw new AppError("validation", "Body must be JSON");
+        }
+        if (!body || typeof body !== "object" || Array.isArray(body))
+          throw new AppError("validation", "Body must be a JSON object");
+        const extra = Object.keys(body).filter((k) => k !== "force");
+        if (extra.length) throw new AppError("validation", `Unknown fields: ${extra.join(", ")}`);
+        const f = (body as { force?: unknown }).force;
+        if (f !== undefined && typeof f !== "boolean") throw new AppError("validation", "force must be a boolean");
+        force = f === true;
       }
-      if (!body || typeof body !== "object" || Array.isArray(body)) throw new AppError("validation", "Body must be a JSON object");
-      const extra = Object.keys(body).filter((k) => k !== "force");
-      if (extra.length) throw new AppError("validation", `Unknown fields: ${extra.join(", ")}`);
-      const f = (body as { force?: unknown }).force;
-      if (f !== undefined && typeof f !== "boolean") throw new AppError("validation", "force must be a boolean");
-      force = f === true;
-    }
-    const started = Date.now();
-    const result = await recomputePilot(c.env.DB, pilot.id, started, { force });
-    const ms = Date.now() - started;
-    await audit(getDb(c.env.DB), principalActor(c), "analysis.recompute", Date.now(), { pilotId: pilot.id, details: { ...result, force, ms } });
-    return c.json({ pilot: pilot.key, ...result, force, ms });
-  });
+      const started = Date.now();
+      const result = await recomputePilot(c.env.DB, pilot.id, started, { force });
+      const ms = Date.now() - started;
+      await audit(getDb(c.env.DB), principalActor(c), "analysis.recompute", Date.now(), {
+        pilotId: pilot.id,
+        details: { ...result, force, ms },
+      });
+      return c.json({ pilot: pilot.key, ...result, force, ms });
+    },
+  );

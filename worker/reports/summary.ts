@@ -5,13 +5,49 @@
 import type { z } from "zod";
 import { frequentIndicators, type Indicator } from "../../schema/instruments/definitions";
 import type { ParticipantStatus } from "../../schema/tables";
-import { bandFixed, bandNormSd, bandOwnGroupPercentiles, bandOwnGroupSd, bandPercentiles, FIXED_CUTOFFS, quantileType7, sampleSd, type Band } from "../analysis/bands";
+import {
+  bandFixed,
+  bandNormSd,
+  bandOwnGroupPercentiles,
+  bandOwnGroupSd,
+  bandPercentiles,
+  FIXED_CUTOFFS,
+  quantileType7,
+  sampleSd,
+  type Band,
+} from "../analysis/bands";
 import { formatNumber } from "../lib/format";
-import { BACKGROUND_FIELD_LABELS, BACKGROUND_OPTIONS, LIST_FIELDS, monthsBetween, normaliseBackground, optionLabel, type BackgroundListField } from "../studies/background";
+import {
+  BACKGROUND_FIELD_LABELS,
+  BACKGROUND_OPTIONS,
+  LIST_FIELDS,
+  monthsBetween,
+  normaliseBackground,
+  optionLabel,
+  type BackgroundListField,
+} from "../studies/background";
 import { median, reliableChange } from "../analysis/stats";
-import { parseWaveIndicatorKey, TOTAL as TOTAL_SCALE, waveScales, type WaveDefinition, type WaveNorm } from "../analysis/waves";
+import {
+  parseWaveIndicatorKey,
+  TOTAL as TOTAL_SCALE,
+  waveScales,
+  type WaveDefinition,
+  type WaveNorm,
+} from "../analysis/waves";
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
-import type { backgroundTableSchema, bandMethod, bandRule, cell, change, flag, integralColumn, integralSection, storedIndicator, summarySchema, waveRow } from "./responses";
+import type {
+  backgroundTableSchema,
+  bandMethod,
+  bandRule,
+  cell,
+  change,
+  flag,
+  integralColumn,
+  integralSection,
+  storedIndicator,
+  summarySchema,
+  waveRow,
+} from "./responses";
 
 export const WAVES = ["T1", "T2", "T3"] as const;
 export type Wave = (typeof WAVES)[number];
@@ -34,7 +70,13 @@ export type SummaryInput = {
   studyRisl?: { signals: number | null; risks: number | null; protective: number | null }[];
   /** wave instruments configured for the pilot (others found in the data are added) */
   waveInstruments: string[];
-  participants: { id: number; code: string; status: ParticipantStatus; pilotStartDate?: string; leftCareAt?: string | null }[];
+  participants: {
+    id: number;
+    code: string;
+    status: ParticipantStatus;
+    pilotStartDate?: string;
+    leftCareAt?: string | null;
+  }[];
   indicators: StoredIndicator[];
   /**
    * the pilot's frequent indicators as the recompute derives them from the stored instrument versions
@@ -47,7 +89,14 @@ export type SummaryInput = {
    * occasions up to now: per participant and kind/wave, how many were due, how many completed and how many
    * had their answers erased on request (counted apart: neither completed nor non-response)
    */
-  occasions: { participantId: number; kind: "frequent" | "wave"; wave: string | null; due: number; completed: number; erased?: number }[];
+  occasions: {
+    participantId: number;
+    kind: "frequent" | "wave";
+    wave: string | null;
+    due: number;
+    completed: number;
+    erased?: number;
+  }[];
   /** minutes from first opening to submission of completed frequent questionnaires */
   completionMinutes: number[];
   staffForms: { participantId: number; form: "background" | "risl"; data: Record<string, unknown> }[];
@@ -74,10 +123,19 @@ export function bandMethodOf(instrument: string, norm: WaveNorm | undefined): Ba
   return norm ? "normSd" : "ownGroupT1Sd";
 }
 
-function waveBand(method: BandMethod, score: number | null, norm: WaveNorm | undefined, higherIsBetter: boolean, groupT1: (number | null)[]): Band | null {
+function waveBand(
+  method: BandMethod,
+  score: number | null,
+  norm: WaveNorm | undefined,
+  higherIsBetter: boolean,
+  groupT1: (number | null)[],
+): Band | null {
   if (score === null) return null;
   if (method === "normSd") return norm ? bandNormSd(score, { mean: norm.mean, sd: norm.sd, higherIsBetter }) : null;
-  if (method === "normPercentiles") return norm?.p25 !== undefined && norm.p75 !== undefined ? bandPercentiles(score, { p25: norm.p25, p75: norm.p75, higherIsBetter }) : null;
+  if (method === "normPercentiles")
+    return norm?.p25 !== undefined && norm.p75 !== undefined
+      ? bandPercentiles(score, { p25: norm.p25, p75: norm.p75, higherIsBetter })
+      : null;
   return bandOwnGroupSd(score, groupT1, higherIsBetter);
 }
 
@@ -91,7 +149,8 @@ export function flagOf(trend: "up" | "down" | null, higherIsBetter: boolean): Fl
 /** RIS-L sums: a number, or an object of items answered "yes" / true (DESIGN.md §2.3). */
 export function rislSum(v: unknown): number | null {
   if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (v && typeof v === "object") return Object.values(v as Record<string, unknown>).filter((x) => x === "yes" || x === true).length;
+  if (v && typeof v === "object")
+    return Object.values(v as Record<string, unknown>).filter((x) => x === "yes" || x === true).length;
   return null;
 }
 
@@ -120,7 +179,10 @@ export function frequentSection(instrument: string): IntegralSection {
 }
 
 // --- Band rules: what green, yellow and pink mean for one indicator, with its cut-offs ----------------
-const both = (f: (lang: "nl" | "en", n: (v: number) => string) => string) => ({ nl: f("nl", (v) => formatNumber(v, 2, "nl")), en: f("en", (v) => formatNumber(v, 2, "en")) });
+const both = (f: (lang: "nl" | "en", n: (v: number) => string) => string) => ({
+  nl: f("nl", (v) => formatNumber(v, 2, "nl")),
+  en: f("en", (v) => formatNumber(v, 2, "en")),
+});
 
 export function fixedBandRule(): BandRule {
   const { high, low } = FIXED_CUTOFFS;
@@ -132,10 +194,17 @@ export function fixedBandRule(): BandRule {
 }
 
 /** A band between two cut-offs (strictly above / below), oriented: for lower-is-better, green is the low end. */
-function betweenRule(lower: number, upper: number, higherIsBetter: boolean, what: { nl: string; en: string }): BandRule {
+function betweenRule(
+  lower: number,
+  upper: number,
+  higherIsBetter: boolean,
+  what: { nl: string; en: string },
+): BandRule {
   const above = both((l, n) => (l === "nl" ? `hoger dan ${n(upper)} (${what.nl})` : `above ${n(upper)} (${what.en})`));
   const below = both((l, n) => (l === "nl" ? `lager dan ${n(lower)} (${what.nl})` : `below ${n(lower)} (${what.en})`));
-  const middle = both((l, n) => (l === "nl" ? `van ${n(lower)} tot en met ${n(upper)}` : `from ${n(lower)} to ${n(upper)}`));
+  const middle = both((l, n) =>
+    l === "nl" ? `van ${n(lower)} tot en met ${n(upper)}` : `from ${n(lower)} to ${n(upper)}`,
+  );
   if (!higherIsBetter) {
     const note = { nl: "; lager is gunstiger", en: "; lower is favourable" };
     return { high: { nl: below.nl + note.nl, en: below.en + note.en }, middle, low: above };
@@ -143,16 +212,32 @@ function betweenRule(lower: number, upper: number, higherIsBetter: boolean, what
   return { high: above, middle, low: below };
 }
 
-export function waveBandRule(method: BandMethod, norm: WaveNorm | undefined | null, higherIsBetter: boolean, groupT1: (number | null)[]): BandRule {
+export function waveBandRule(
+  method: BandMethod,
+  norm: WaveNorm | undefined | null,
+  higherIsBetter: boolean,
+  groupT1: (number | null)[],
+): BandRule {
   const demo = norm?.demo ? { nl: ", demo-norm", en: ", demo norm" } : { nl: "", en: "" };
-  if (method === "normSd" && norm) return betweenRule(norm.mean - norm.sd, norm.mean + norm.sd, higherIsBetter, { nl: `1 SD rond het normgemiddelde ${formatNumber(norm.mean, 2, "nl")}${demo.nl}`, en: `1 SD around the norm mean ${formatNumber(norm.mean, 2, "en")}${demo.en}` });
-  if (method === "normPercentiles" && norm?.p25 !== undefined && norm.p75 !== undefined) return betweenRule(norm.p25, norm.p75, higherIsBetter, { nl: `25e/75e percentiel van de norm${demo.nl}`, en: `25th/75th percentile of the norm${demo.en}` });
+  if (method === "normSd" && norm)
+    return betweenRule(norm.mean - norm.sd, norm.mean + norm.sd, higherIsBetter, {
+      nl: `1 SD rond het normgemiddelde ${formatNumber(norm.mean, 2, "nl")}${demo.nl}`,
+      en: `1 SD around the norm mean ${formatNumber(norm.mean, 2, "en")}${demo.en}`,
+    });
+  if (method === "normPercentiles" && norm?.p25 !== undefined && norm.p75 !== undefined)
+    return betweenRule(norm.p25, norm.p75, higherIsBetter, {
+      nl: `25e/75e percentiel van de norm${demo.nl}`,
+      en: `25th/75th percentile of the norm${demo.en}`,
+    });
   if (method === "ownGroupT1Sd") {
     const g = groupT1.filter((v): v is number => typeof v === "number");
     const sd = sampleSd(g);
     if (sd === null) return null;
     const m = mean(g)!;
-    return betweenRule(m - sd, m + sd, higherIsBetter, { nl: `1 SD rond het gemiddelde van de eigen groep op T1, ${formatNumber(m, 2, "nl")}`, en: `1 SD around the own group's mean at T1, ${formatNumber(m, 2, "en")}` });
+    return betweenRule(m - sd, m + sd, higherIsBetter, {
+      nl: `1 SD rond het gemiddelde van de eigen groep op T1, ${formatNumber(m, 2, "nl")}`,
+      en: `1 SD around the own group's mean at T1, ${formatNumber(m, 2, "en")}`,
+    });
   }
   return null;
 }
@@ -160,8 +245,14 @@ export function waveBandRule(method: BandMethod, norm: WaveNorm | undefined | nu
 function rislBandRule(group: (number | null)[], higherIsBetter: boolean, whose: "study" | "pilot"): BandRule {
   const g = group.filter((v): v is number => typeof v === "number");
   if (g.length < 2) return null;
-  const label = whose === "study" ? { nl: `onderzoeksgroep, alle pilots, n = ${g.length}`, en: `study group, all pilots, n = ${g.length}` } : { nl: `eigen pilot, n = ${g.length}`, en: `own pilot, n = ${g.length}` };
-  return betweenRule(quantileType7(g, 0.25)!, quantileType7(g, 0.75)!, higherIsBetter, { nl: `25e/75e percentiel, ${label.nl}`, en: `25th/75th percentile, ${label.en}` });
+  const label =
+    whose === "study"
+      ? { nl: `onderzoeksgroep, alle pilots, n = ${g.length}`, en: `study group, all pilots, n = ${g.length}` }
+      : { nl: `eigen pilot, n = ${g.length}`, en: `own pilot, n = ${g.length}` };
+  return betweenRule(quantileType7(g, 0.25)!, quantileType7(g, 0.75)!, higherIsBetter, {
+    nl: `25e/75e percentiel, ${label.nl}`,
+    en: `25th/75th percentile, ${label.en}`,
+  });
 }
 
 // --- Background (report table 3.1) ----------------------------------------------------------------------
@@ -173,36 +264,63 @@ const NUMERIC_FIELDS = ["ageAtPilotStart", "monthsBeforePilot", "monthsInPilot"]
  * fixed lists. No free text: "anders, namelijk" counts as "anders", its text, the referral reason and DSM codes
  * are never read. A count below `minCell` is withheld ("< 3"), and so are the statistics of fewer youths than that.
  */
-export function backgroundTable(forms: { data: Record<string, unknown> }[], minCell = DEFAULT_REPORT_SETTINGS.minCellSize): BackgroundTable | null {
+export function backgroundTable(
+  forms: { data: Record<string, unknown> }[],
+  minCell = DEFAULT_REPORT_SETTINGS.minCellSize,
+): BackgroundTable | null {
   if (!forms.length) return null;
   const data = forms.map((f) => normaliseBackground(f.data));
-  const guard = (n: number) => (n > 0 && n < minCell ? { count: null, suppressed: true } : { count: n, suppressed: false });
+  const guard = (n: number) =>
+    n > 0 && n < minCell ? { count: null, suppressed: true } : { count: n, suppressed: false };
   const numeric: BackgroundTable["numeric"] = [];
   for (const field of NUMERIC_FIELDS) {
     const xs = data.map((d) => d[field]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
     if (!xs.length) continue;
     const g = guard(xs.length);
-    numeric.push({ field, label: BACKGROUND_FIELD_LABELS[field]!, ...g, ...(g.suppressed ? { mean: null, sd: null, min: null, max: null } : { mean: mean(xs)!, sd: sampleSd(xs), min: Math.min(...xs), max: Math.max(...xs) }) });
+    numeric.push({
+      field,
+      label: BACKGROUND_FIELD_LABELS[field]!,
+      ...g,
+      ...(g.suppressed
+        ? { mean: null, sd: null, min: null, max: null }
+        : { mean: mean(xs)!, sd: sampleSd(xs), min: Math.min(...xs), max: Math.max(...xs) }),
+    });
   }
   const categorical: BackgroundTable["categorical"] = [];
   for (const field of LIST_FIELDS) {
     const counts = new Map<string, number>();
     for (const d of data) {
       const v = d[field];
-      for (const x of new Set(Array.isArray(v) ? v : [v])) if (typeof x === "string" && BACKGROUND_OPTIONS[field].some((o) => o.key === x)) counts.set(x, (counts.get(x) ?? 0) + 1);
+      for (const x of new Set(Array.isArray(v) ? v : [v]))
+        if (typeof x === "string" && BACKGROUND_OPTIONS[field].some((o) => o.key === x))
+          counts.set(x, (counts.get(x) ?? 0) + 1);
     }
     if (!counts.size) continue;
     // In the list's own order (as the report prints them), options nobody has left out.
-    const rows = BACKGROUND_OPTIONS[field].filter((o) => counts.has(o.key)).map((o) => ({ value: o.key, label: optionLabel(field as BackgroundListField, o.key), ...guard(counts.get(o.key)!) }));
+    const rows = BACKGROUND_OPTIONS[field]
+      .filter((o) => counts.has(o.key))
+      .map((o) => ({
+        value: o.key,
+        label: optionLabel(field as BackgroundListField, o.key),
+        ...guard(counts.get(o.key)!),
+      }));
     categorical.push({ field, label: BACKGROUND_FIELD_LABELS[field]!, counts: rows });
   }
   return { n: forms.length, minCellSize: minCell, numeric, categorical };
 }
 
-/** The derived months of table 3.1 added to a background form: before the pilot (care start → pilot start) and in the pilot (→ pilot end, leaving care or today). */
-export function withDerivedMonths(data: Record<string, unknown>, p: { pilotStartDate?: string; leftCareAt?: string | null }, today: string | undefined): Record<string, unknown> {
+/**
+ * The derived months of table 3.1 added to a background form: before the pilot (care start → pilot start) and in the
+ * pilot (→ pilot end, leaving care or today).
+ */
+export function withDerivedMonths(
+  data: Record<string, unknown>,
+  p: { pilotStartDate?: string; leftCareAt?: string | null },
+  today: string | undefined,
+): Record<string, unknown> {
   const start = typeof data.pilotStartDate === "string" ? data.pilotStartDate : p.pilotStartDate;
-  const end = typeof data.pilotEndDate === "string" ? data.pilotEndDate : p.leftCareAt ? p.leftCareAt.slice(0, 10) : today;
+  const end =
+    typeof data.pilotEndDate === "string" ? data.pilotEndDate : p.leftCareAt ? p.leftCareAt.slice(0, 10) : today;
   const out: Record<string, unknown> = { ...data };
   const before = monthsBetween(data.careStartDate, start);
   const inPilot = monthsBetween(start, end);
@@ -219,21 +337,27 @@ export function buildSummary(input: SummaryInput): Summary {
   const byPerson = new Map<number, Map<string, StoredIndicator>>();
   const waveInstruments = [...input.waveInstruments];
   for (const r of input.indicators) {
-    (byPerson.get(r.participantId) ?? byPerson.set(r.participantId, new Map()).get(r.participantId)!).set(r.indicator, r);
+    (byPerson.get(r.participantId) ?? byPerson.set(r.participantId, new Map()).get(r.participantId)!).set(
+      r.indicator,
+      r,
+    );
     const w = parseWaveIndicatorKey(r.indicator);
     if (w && !waveInstruments.includes(w.instrument)) waveInstruments.push(w.instrument);
   }
   const stored = (pid: number, key: string) => byPerson.get(pid)?.get(key);
   const occByPerson = new Map<number, SummaryInput["occasions"]>();
-  for (const o of input.occasions) (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
+  for (const o of input.occasions)
+    (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
   /** A wave counts as non-response once it was due; before that it is simply not there yet. */
-  const waveDue = (pid: number, w: Wave) => (occByPerson.get(pid) ?? []).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
+  const waveDue = (pid: number, w: Wave) =>
+    (occByPerson.get(pid) ?? []).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
   /** A wave whose answers were erased on request (and not answered again): erased, not non-response. */
   const waveErased = (pid: number, w: Wave) => {
     const occ = (occByPerson.get(pid) ?? []).filter((o) => o.kind === "wave" && o.wave === w);
     return occ.some((o) => (o.erased ?? 0) > 0) && !occ.some((o) => o.completed > 0);
   };
-  const waveScore = (pid: number, wave: Wave, inst: string, sub: string) => stored(pid, `wave:${wave}:${inst}.${sub}`)?.mean ?? null;
+  const waveScore = (pid: number, wave: Wave, inst: string, sub: string) =>
+    stored(pid, `wave:${wave}:${inst}.${sub}`)?.mean ?? null;
 
   // --- Bijlage 1: wave tables with RCI flags -----------------------------------------------------
   const waveTables: Summary["waveTables"] = [];
@@ -250,7 +374,11 @@ export function buildSummary(input: SummaryInput): Summary {
       const rci = (a: number | null, b: number | null): { change: Change; rci: number | null } => {
         if (a === null || b === null || !norm) return { change: null, rci: null };
         try {
-          const r = reliableChange(a, b, { sd: norm.sd, reliability: norm.reliability, higherIsBetter: scale.higherIsBetter });
+          const r = reliableChange(a, b, {
+            sd: norm.sd,
+            reliability: norm.reliability,
+            higherIsBetter: scale.higherIsBetter,
+          });
           return { change: r.change, rci: r.rci };
         } catch (e) {
           const msg = `${inst}.${scale.key}: ${(e as Error).message}`;
@@ -259,15 +387,37 @@ export function buildSummary(input: SummaryInput): Summary {
         }
       };
       const rows: WaveRow[] = people.map((p) => {
-        const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w, inst, scale.key)])) as Record<Wave, number | null>;
+        const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w, inst, scale.key)])) as Record<
+          Wave,
+          number | null
+        >;
         const scores = Object.fromEntries(
-          WAVES.map((w) => [w, { value: s[w], band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1), flag: null, n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n, nonResponse: s[w] === null && waveDue(p.id, w) && !waveErased(p.id, w), erased: s[w] === null && waveErased(p.id, w) }]),
+          WAVES.map((w) => [
+            w,
+            {
+              value: s[w],
+              band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1),
+              flag: null,
+              n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n,
+              nonResponse: s[w] === null && waveDue(p.id, w) && !waveErased(p.id, w),
+              erased: s[w] === null && waveErased(p.id, w),
+            },
+          ]),
         ) as WaveRow["scores"];
         // "Previous wave" for T3 is T2 when answered, else T1 (non-response is skipped, never read as 0).
         const t2 = rci(s.T1, s.T2);
         const t3prev = rci(s.T2 ?? s.T1, s.T3);
         const t3 = rci(s.T1, s.T3);
-        return { code: p.code, scores, changes: { T2vsT1: t2.change, T3vsT2: t3prev.change, T3vsT1: t3.change, rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci } } };
+        return {
+          code: p.code,
+          scores,
+          changes: {
+            T2vsT1: t2.change,
+            T3vsT2: t3prev.change,
+            T3vsT1: t3.change,
+            rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci },
+          },
+        };
       });
       // Bijlage 1 table 4: TASC as first and last measurement, the change between them by RCI.
       const layout = inst === "tasc" ? ("firstLast" as const) : ("waves" as const);
@@ -279,7 +429,9 @@ export function buildSummary(input: SummaryInput): Summary {
           const ch = f && l ? rci(row.scores[f].value, row.scores[l].value) : { change: null, rci: null };
           row.firstLast = {
             first: f ? { wave: f, value: row.scores[f].value! } : null,
-            last: l ? { wave: l, value: row.scores[l].value!, band: row.scores[l].band, change: ch.change, rci: ch.rci } : null,
+            last: l
+              ? { wave: l, value: row.scores[l].value!, band: row.scores[l].band, change: ch.change, rci: ch.rci }
+              : null,
           };
         }
       }
@@ -316,20 +468,49 @@ export function buildSummary(input: SummaryInput): Summary {
   const frequentTables: Summary["frequentTables"] = indicators.map((ind) => {
     const rows = people.map((p) => {
       // codes only: the internal participant id stays out of the summary and its downloads
-      const { participantId: _internal, ...r } = stored(p.id, ind.key) ?? { participantId: p.id, indicator: ind.key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
+      const { participantId: _internal, ...r } = stored(p.id, ind.key) ?? {
+        participantId: p.id,
+        indicator: ind.key,
+        n: 0,
+        mean: null,
+        min: null,
+        max: null,
+        slopePerMeasurement: null,
+        slopePerDay: null,
+        kendallS: null,
+        p: null,
+        trend: null,
+        band: null,
+      };
       return { ...r, code: p.code, flag: flagOf(r.trend, ind.higherIsBetter) };
     });
     // The report's "Gemiddelde" row: mean number of measurements (of youths with any) and mean of their means.
     const measured = rows.filter((r) => r.n > 0);
     const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
-    const groupMean = { n: mean(measured.map((r) => r.n)), mean: m, band: ind.aggregate === "mean" ? bandFixed(m) : null };
+    const groupMean = {
+      n: mean(measured.map((r) => r.n)),
+      mean: m,
+      band: ind.aggregate === "mean" ? bandFixed(m) : null,
+    };
     const history = { ...(ind.versions ? { versions: ind.versions } : {}), ...(ind.retired ? { retired: true } : {}) };
-    return { indicator: ind.key, label: ind.label, aggregate: ind.aggregate, ...history, bandRule: ind.aggregate === "mean" ? fixedBandRule() : null, rows, groupMean };
+    return {
+      indicator: ind.key,
+      label: ind.label,
+      aggregate: ind.aggregate,
+      ...history,
+      bandRule: ind.aggregate === "mean" ? fixedBandRule() : null,
+      rows,
+      groupMean,
+    };
   });
 
   // A wave instrument asked at its own interval: its series over all measurements (worker/analysis/README.md),
   // after the frequent tables, without colour band (the wave norms band single scores, not a series mean).
-  const seriesKeys = new Set(input.indicators.filter((r) => r.indicator.startsWith("series:") && byPersonId.has(r.participantId)).map((r) => r.indicator));
+  const seriesKeys = new Set(
+    input.indicators
+      .filter((r) => r.indicator.startsWith("series:") && byPersonId.has(r.participantId))
+      .map((r) => r.indicator),
+  );
   for (const inst of waveInstruments) {
     const def = input.waveDefinitions[inst];
     for (const scale of def ? waveScales(def) : []) {
@@ -337,46 +518,104 @@ export function buildSummary(input: SummaryInput): Summary {
       if (!seriesKeys.has(key)) continue;
       const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
       const rows = people.map((p) => {
-        const { participantId: _internal, ...r } = stored(p.id, key) ?? { participantId: p.id, indicator: key, n: 0, mean: null, min: null, max: null, slopePerMeasurement: null, slopePerDay: null, kendallS: null, p: null, trend: null, band: null };
+        const { participantId: _internal, ...r } = stored(p.id, key) ?? {
+          participantId: p.id,
+          indicator: key,
+          n: 0,
+          mean: null,
+          min: null,
+          max: null,
+          slopePerMeasurement: null,
+          slopePerDay: null,
+          kendallS: null,
+          p: null,
+          trend: null,
+          band: null,
+        };
         return { ...r, code: p.code, flag: flagOf(r.trend, scale.higherIsBetter) };
       });
       const measured = rows.filter((r) => r.n > 0);
       const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
-      const label = { nl: `${name} ${scale.label.nl}, alle metingen`, en: `${name} ${scale.label.en}, all measurements` };
-      frequentTables.push({ indicator: key, label, aggregate: "mean", bandRule: null, rows, groupMean: { n: mean(measured.map((r) => r.n)), mean: m, band: null } });
+      const label = {
+        nl: `${name} ${scale.label.nl}, alle metingen`,
+        en: `${name} ${scale.label.en}, all measurements`,
+      };
+      frequentTables.push({
+        indicator: key,
+        label,
+        aggregate: "mean",
+        bandRule: null,
+        rows,
+        groupMean: { n: mean(measured.map((r) => r.n)), mean: m, band: null },
+      });
     }
   }
 
   // --- Table 3.3: the integral table --------------------------------------------------------------
   const rislOf = new Map(input.staffForms.filter((f) => f.form === "risl").map((f) => [f.participantId, f.data]));
-  const rislScores = Object.fromEntries(RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]));
+  const rislScores = Object.fromEntries(
+    RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]),
+  );
   // Report table 2.3: RIS-L cut-offs from the study group (all pilots); the pilot's own group as a setting.
   const rislWhose = settings.rislNormGroup === "study" && input.studyRisl?.length ? "study" : "pilot";
-  const rislGroup = (key: (typeof RISL_PARTS)[number]["key"]) => (rislWhose === "study" ? input.studyRisl!.map((r) => r[key]) : rislScores[key]!);
+  const rislGroup = (key: (typeof RISL_PARTS)[number]["key"]) =>
+    rislWhose === "study" ? input.studyRisl!.map((r) => r[key]) : rislScores[key]!;
 
   // Columns in the order of table 3.3: RIS-L | GCI-R, basic needs, ATMQ/TASC | pilot items | wellbeing, functioning.
   // Wave instruments show their total (the report's "Totaal leefklimaat"); subscales are in the appendix tables.
   const columns: IntegralColumn[] = [];
-  if (rislOf.size) for (const part of RISL_PARTS) columns.push({ key: `risl.${part.key}`, label: part.label, group: "risl", section: "target", bandRule: rislBandRule(rislGroup(part.key), part.higherIsBetter, rislWhose) });
-  const totals = waveTables.filter((t) => t.subscale === TOTAL_SCALE).sort((a, b) => (a.instrument === "gcir" ? 0 : 1) - (b.instrument === "gcir" ? 0 : 1));
-  const waveColumn = (t: (typeof waveTables)[number]): IntegralColumn => ({ key: `${t.instrument}.${t.subscale}`, label: t.label, group: "wave", section: "treatment", instrument: t.instrument, subscale: t.subscale, bandRule: t.bandRule });
-  const freqColumn = (ft: (typeof frequentTables)[number], section: IntegralSection): IntegralColumn => ({ key: ft.indicator, label: ft.label, group: "frequent", section, bandRule: ft.bandRule });
+  if (rislOf.size)
+    for (const part of RISL_PARTS)
+      columns.push({
+        key: `risl.${part.key}`,
+        label: part.label,
+        group: "risl",
+        section: "target",
+        bandRule: rislBandRule(rislGroup(part.key), part.higherIsBetter, rislWhose),
+      });
+  const totals = waveTables
+    .filter((t) => t.subscale === TOTAL_SCALE)
+    .sort((a, b) => (a.instrument === "gcir" ? 0 : 1) - (b.instrument === "gcir" ? 0 : 1));
+  const waveColumn = (t: (typeof waveTables)[number]): IntegralColumn => ({
+    key: `${t.instrument}.${t.subscale}`,
+    label: t.label,
+    group: "wave",
+    section: "treatment",
+    instrument: t.instrument,
+    subscale: t.subscale,
+    bandRule: t.bandRule,
+  });
+  const freqColumn = (ft: (typeof frequentTables)[number], section: IntegralSection): IntegralColumn => ({
+    key: ft.indicator,
+    label: ft.label,
+    group: "frequent",
+    section,
+    bandRule: ft.bandRule,
+  });
   // Yes/no pilot items are counts, not scores: the report leaves them out of table 3.3 (they are in the appendix).
   const scored = frequentTables.filter((ft) => ft.aggregate === "mean" && !ft.indicator.startsWith("series:"));
-  const sectionOf = (ft: (typeof frequentTables)[number]) => frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
+  const sectionOf = (ft: (typeof frequentTables)[number]) =>
+    frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
   for (const t of totals.filter((x) => x.instrument === "gcir")) columns.push(waveColumn(t));
   for (const ft of scored.filter((x) => sectionOf(x) === "treatment")) columns.push(freqColumn(ft, "treatment"));
   for (const t of totals.filter((x) => x.instrument !== "gcir")) columns.push(waveColumn(t));
   for (const ft of scored.filter((x) => sectionOf(x) === "pilot")) columns.push(freqColumn(ft, "pilot"));
   for (const ft of scored.filter((x) => sectionOf(x) === "outcomes")) columns.push(freqColumn(ft, "outcomes"));
 
-  const frequentDue = (pid: number) => (occByPerson.get(pid) ?? []).filter((o) => o.kind === "frequent").reduce((a, o) => a + Math.max(0, o.due - (o.erased ?? 0)), 0);
+  const frequentDue = (pid: number) =>
+    (occByPerson.get(pid) ?? [])
+      .filter((o) => o.kind === "frequent")
+      .reduce((a, o) => a + Math.max(0, o.due - (o.erased ?? 0)), 0);
   const rows = people.map((p, i) => {
     const cells: Record<string, Cell> = {};
     if (rislOf.size) {
       for (const part of RISL_PARTS) {
         const v = rislScores[part.key]![i]!;
-        cells[`risl.${part.key}`] = { value: v, band: bandOwnGroupPercentiles(v, rislGroup(part.key), part.higherIsBetter), flag: null };
+        cells[`risl.${part.key}`] = {
+          value: v,
+          band: bandOwnGroupPercentiles(v, rislGroup(part.key), part.higherIsBetter),
+          flag: null,
+        };
       }
     }
     for (const t of totals) {
@@ -388,13 +627,24 @@ export function buildSummary(input: SummaryInput): Summary {
       // Empty because a due wave went unanswered (nr), or because no later wave is due yet (no mark).
       const missed = WAVES.some((w) => row.scores[w].nonResponse);
       cells[`${t.instrument}.${t.subscale}`] = use
-        ? { value: row.scores[use].value, band: row.scores[use].band, flag: change === "improved" ? "++" : change === "deteriorated" ? "--" : null, wave: use }
+        ? {
+            value: row.scores[use].value,
+            band: row.scores[use].band,
+            flag: change === "improved" ? "++" : change === "deteriorated" ? "--" : null,
+            wave: use,
+          }
         : { value: null, band: null, flag: null, wave: null, ...(missed ? { mark: "nr" as const } : {}) };
     }
     for (const ft of frequentTables) {
       if (ft.indicator.startsWith("series:")) continue;
       const r = ft.rows[i]!;
-      cells[ft.indicator] = { value: r.mean, band: r.band, flag: r.flag, n: r.n, ...(r.n === 0 && frequentDue(p.id) > 0 ? { mark: "nr" as const } : {}) };
+      cells[ft.indicator] = {
+        value: r.mean,
+        band: r.band,
+        flag: r.flag,
+        n: r.n,
+        ...(r.n === 0 && frequentDue(p.id) > 0 ? { mark: "nr" as const } : {}),
+      };
     }
     return { code: p.code, cells };
   });
@@ -406,7 +656,13 @@ export function buildSummary(input: SummaryInput): Summary {
     if (col.group === "frequent") band = bandFixed(m);
     else if (col.group === "wave") {
       const t = waveTables.find((x) => `${x.instrument}.${x.subscale}` === col.key)!;
-      band = waveBand(t.bandMethod, m, t.norm ?? undefined, t.higherIsBetter, t.rows.map((r) => r.scores.T1.value));
+      band = waveBand(
+        t.bandMethod,
+        m,
+        t.norm ?? undefined,
+        t.higherIsBetter,
+        t.rows.map((r) => r.scores.T1.value),
+      );
     } else {
       const part = RISL_PARTS.find((x) => `risl.${x.key}` === col.key)!;
       band = bandOwnGroupPercentiles(m, rislGroup(part.key), part.higherIsBetter);
@@ -430,7 +686,10 @@ export function buildSummary(input: SummaryInput): Summary {
     const waves = Object.fromEntries(
       WAVES.map((w) => {
         const o = occ.find((x) => x.kind === "wave" && x.wave === w);
-        return [w, !o || o.due === 0 ? null : o.completed > 0 ? "completed" : (o.erased ?? 0) > 0 ? "erased" : "missed"];
+        return [
+          w,
+          !o || o.due === 0 ? null : o.completed > 0 ? "completed" : (o.erased ?? 0) > 0 ? "erased" : "missed",
+        ];
       }),
     ) as Record<Wave, "completed" | "missed" | "erased" | null>;
     return {
@@ -448,7 +707,12 @@ export function buildSummary(input: SummaryInput): Summary {
     .filter((f) => f.form === "background" && byPersonId.has(f.participantId))
     .map((f) => ({ data: withDerivedMonths(f.data, byId.get(f.participantId)!, input.today) }));
   return {
-    pilot: { key: input.pilot.key, name: input.pilot.name, organisation: input.pilot.organisation, timezone: input.pilot.timezone ?? "Europe/Amsterdam" },
+    pilot: {
+      key: input.pilot.key,
+      name: input.pilot.name,
+      organisation: input.pilot.organisation,
+      timezone: input.pilot.timezone ?? "Europe/Amsterdam",
+    },
     participantCount: people.length,
     settings,
     integral: { columns, rows, groupMean },
@@ -459,4 +723,3 @@ export function buildSummary(input: SummaryInput): Summary {
     warnings,
   };
 }
-

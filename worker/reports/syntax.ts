@@ -5,7 +5,8 @@
 import { MISSING_CODE, type Coding, type Variable } from "./exports";
 
 /** Display width of an SPSS numeric: enough for the integer part, sign, point and decimals. */
-const spssFormat = (v: Variable) => (v.type === "string" ? `A${v.name === "participant_code" ? 64 : 32}` : `F12.${v.decimals ?? 4}`);
+const spssFormat = (v: Variable) =>
+  v.type === "string" ? `A${v.name === "participant_code" ? 64 : 32}` : `F12.${v.decimals ?? 4}`;
 /** A string literal in SPSS syntax: single quotes, doubled inside. */
 const spssString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** A string literal in R: double quotes, backslashes and quotes escaped. */
@@ -14,13 +15,21 @@ const rString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')
 /** Every code of a coding with its label, declared missing ones included. */
 function codeLabels(c: Coding): { code: number; label: string; missing: boolean }[] {
   const out = c.codes.map((x) => ({ code: x.code, label: `${x.label.nl} / ${x.label.en}`, missing: false }));
-  if (c.empty) out.push({ code: c.empty.code, label: `${c.empty.label.nl} / ${c.empty.label.en}`, missing: c.empty.missing });
+  if (c.empty)
+    out.push({ code: c.empty.code, label: `${c.empty.label.nl} / ${c.empty.label.en}`, missing: c.empty.missing });
   if (c.notComputed && !out.some((x) => x.code === c.notComputed!.code)) {
-    out.push({ code: c.notComputed.code, label: `${c.notComputed.label.nl} / ${c.notComputed.label.en}`, missing: true });
+    out.push({
+      code: c.notComputed.code,
+      label: `${c.notComputed.label.nl} / ${c.notComputed.label.en}`,
+      missing: true,
+    });
   }
   return out.sort((a, b) => a.code - b.code);
 }
-const missingCodes = (c: Coding) => codeLabels(c).filter((x) => x.missing).map((x) => x.code);
+const missingCodes = (c: Coding) =>
+  codeLabels(c)
+    .filter((x) => x.missing)
+    .map((x) => x.code);
 
 /** Long lists on several lines (SPSS and R both continue a command on the next line). */
 const wrap = (items: string[], indent: string, width = 100) => {
@@ -46,7 +55,7 @@ export function spssSyntax(vars: Variable[], csvName: string, pilot: string): st
     "",
     `FILE HANDLE wide /NAME=${spssString(csvName)}.`,
     "GET DATA /TYPE=TXT /FILE=wide /ENCODING='UTF8' /ARRANGEMENT=DELIMITED /DELCASE=LINE /FIRSTCASE=2",
-    "  /DELIMITERS=\",\" /QUALIFIER='\"'",
+    '  /DELIMITERS="," /QUALIFIER=\'"\'',
     "  /VARIABLES=",
     ...vars.map((v) => `  ${v.name} ${spssFormat(v)}`),
     ".",
@@ -64,20 +73,29 @@ export function spssSyntax(vars: Variable[], csvName: string, pilot: string): st
     out.push(
       "EXECUTE.",
       "DELETE VARIABLES",
-      wrap(coded.map((v) => v.name), "  "),
+      wrap(
+        coded.map((v) => v.name),
+        "  ",
+      ),
       ".",
       "RENAME VARIABLES",
       ...coded.map((v) => `  (${v.name}_c = ${v.name})`),
       ".",
       "FORMATS",
-      wrap(coded.map((v) => v.name), "  "),
+      wrap(
+        coded.map((v) => v.name),
+        "  ",
+      ),
       "  (F2.0).",
     );
   }
   out.push(
     "* Back into the codebook's order.",
     "MATCH FILES /FILE=* /KEEP=",
-    wrap(vars.map((v) => v.name), "  "),
+    wrap(
+      vars.map((v) => v.name),
+      "  ",
+    ),
     ".",
     "EXECUTE.",
     "",
@@ -89,15 +107,44 @@ export function spssSyntax(vars: Variable[], csvName: string, pilot: string): st
     out.push(
       "",
       "VALUE LABELS",
-      `  ${coded.map((v) => `${v.name}\n${codeLabels(v.coding!).map((x) => `    ${x.code} ${spssString(x.label)}`).join("\n")}`).join("\n  /")}`,
+      `  ${coded
+        .map(
+          (v) =>
+            `${v.name}\n${codeLabels(v.coding!)
+              .map((x) => `    ${x.code} ${spssString(x.label)}`)
+              .join("\n")}`,
+        )
+        .join("\n  /")}`,
       ".",
     );
     const withMissing = coded.filter((v) => missingCodes(v.coding!).length);
-    if (withMissing.length) out.push("", "MISSING VALUES", `  ${withMissing.map((v) => `${v.name} (${missingCodes(v.coding!).join(", ")})`).join("\n  /")}`, ".");
-    out.push("", "VARIABLE LEVEL", wrap(coded.map((v) => v.name), "  "), "  (NOMINAL).");
+    if (withMissing.length)
+      out.push(
+        "",
+        "MISSING VALUES",
+        `  ${withMissing.map((v) => `${v.name} (${missingCodes(v.coding!).join(", ")})`).join("\n  /")}`,
+        ".",
+      );
+    out.push(
+      "",
+      "VARIABLE LEVEL",
+      wrap(
+        coded.map((v) => v.name),
+        "  ",
+      ),
+      "  (NOMINAL).",
+    );
   }
   const numeric = vars.filter((v) => v.type === "numeric");
-  if (numeric.length) out.push("VARIABLE LEVEL", wrap(numeric.map((v) => v.name), "  "), "  (SCALE).");
+  if (numeric.length)
+    out.push(
+      "VARIABLE LEVEL",
+      wrap(
+        numeric.map((v) => v.name),
+        "  ",
+      ),
+      "  (SCALE).",
+    );
   out.push("EXECUTE.", "");
   return out.join("\n");
 }
@@ -113,7 +160,7 @@ export function rScript(vars: Variable[], csvName: string, pilot: string): strin
     `# declared missing code ${MISSING_CODE} are NA; the reason stays in the value labels.`,
     "",
     `path <- ${rString(csvName)}`,
-    "wide <- read.csv(path, fileEncoding = \"UTF-8-BOM\", na.strings = \"\", check.names = FALSE, stringsAsFactors = FALSE,",
+    'wide <- read.csv(path, fileEncoding = "UTF-8-BOM", na.strings = "", check.names = FALSE, stringsAsFactors = FALSE,',
     "  colClasses = c(",
     vars.map((v) => `    ${v.name} = ${v.type === "numeric" ? '"numeric"' : '"character"'}`).join(",\n"),
     "  ))",
@@ -141,7 +188,11 @@ export function rScript(vars: Variable[], csvName: string, pilot: string): strin
   for (const v of vars) out.push(`attr(wide$${v.name}, "label") <- ${rString(v.label.nl)}`);
   out.push("", "# Value labels.");
   for (const v of coded) {
-    out.push(`attr(wide$${v.name}, "labels") <- c(${codeLabels(v.coding!).map((x) => `${rString(x.label)} = ${x.code}`).join(", ")})`);
+    out.push(
+      `attr(wide$${v.name}, "labels") <- c(${codeLabels(v.coding!)
+        .map((x) => `${rString(x.label)} = ${x.code}`)
+        .join(", ")})`,
+    );
   }
   out.push("");
   return out.join("\n");

@@ -52,17 +52,24 @@ function cellXml(cell: XlsxCell, ref: string, header: boolean): string {
     const text = cell.length > 32_767 ? cell.slice(0, 32_767) : cell;
     return `<c r="${ref}" t="inlineStr"${header ? ' s="1"' : ""}><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
   }
-  const [value, style] = typeof cell === "number" ? [cell, 0] : [roundTo(cell.value, cell.decimals), STYLE_OF_DECIMALS[cell.decimals] ?? 0];
+  const [value, style] =
+    typeof cell === "number" ? [cell, 0] : [roundTo(cell.value, cell.decimals), STYLE_OF_DECIMALS[cell.decimals] ?? 0];
   if (!Number.isFinite(value)) return "";
   return `<c r="${ref}"${style ? ` s="${style}"` : ""}><v>${value}</v></c>`;
 }
 
 function sheetXml(sheet: XlsxSheet): string {
   const rows = sheet.rows
-    .map((row, r) => `<row r="${r + 1}">${row.map((cell, c) => cellXml(cell, `${columnName(c)}${r + 1}`, r === 0)).join("")}</row>`)
+    .map(
+      (row, r) =>
+        `<row r="${r + 1}">${row.map((cell, c) => cellXml(cell, `${columnName(c)}${r + 1}`, r === 0)).join("")}</row>`,
+    )
     .join("");
-  const cols = sheet.widths?.length ? `<cols>${sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("")}</cols>` : "";
-  const frozen = '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>';
+  const cols = sheet.widths?.length
+    ? `<cols>${sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("")}</cols>`
+    : "";
+  const frozen =
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${frozen}${cols}<sheetData>${rows}</sheetData></worksheet>`;
 }

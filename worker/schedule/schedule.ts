@@ -115,7 +115,9 @@ export function localWallClock(instantMs: number, timezone: string): WallClock {
   for (const part of formatter(timezone).formatToParts(instantMs)) {
     if (part.type !== "literal") p[part.type] = Number(part.value);
   }
-  const y = p.year ?? 0, mo = p.month ?? 0, d = p.day ?? 0;
+  const y = p.year ?? 0,
+    mo = p.month ?? 0,
+    d = p.day ?? 0;
   return {
     date: `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`,
     // Some older ICU builds still print midnight as "24" despite h23.
@@ -162,7 +164,8 @@ export function zonedTimeToUtc(date: string, hour: number, minute: number, timez
   const offsets = [...new Set([timeZoneOffsetMs(wall - DAY_MS, timezone), timeZoneOffsetMs(wall + DAY_MS, timezone)])];
   const candidates = offsets.map((o) => wall - o).sort((a, b) => a - b);
   for (const t of candidates) if (t + timeZoneOffsetMs(t, timezone) === wall) return t;
-  const lo = candidates[0] ?? wall, hi = candidates[candidates.length - 1] ?? wall;
+  const lo = candidates[0] ?? wall,
+    hi = candidates[candidates.length - 1] ?? wall;
   return lo === hi ? lo : firstOffsetChange(lo, hi, timezone);
 }
 
@@ -185,7 +188,8 @@ export function validateSchedule(s: PilotSchedule): string[] {
   }
   const iv = s.frequentIntervalDays;
   if (!int(iv) || iv < 14 || iv > 28) problems.push("frequent_interval_days");
-  if (!int(s.frequentWindowDays) || s.frequentWindowDays < 1 || s.frequentWindowDays > iv) problems.push("frequent_window_days");
+  if (!int(s.frequentWindowDays) || s.frequentWindowDays < 1 || s.frequentWindowDays > iv)
+    problems.push("frequent_window_days");
   const { T1, T2, T3 } = s.waveOffsetsDays;
   if (T1 !== 0 || !int(T2) || !int(T3) || !(T2 > 0 && T3 > T2)) problems.push("wave_offsets_days");
   if (!int(s.waveWindowDays) || s.waveWindowDays < 1) problems.push("wave_window_days");
@@ -250,7 +254,9 @@ export function planOccasions(
   }
   plan.push(...intervalWaves(start, schedule, waveInstruments));
   const rank = (o: PlannedOccasion) => (o.kind === "wave" ? 0 : 1);
-  return plan.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : rank(a) - rank(b) || a.seq - b.seq));
+  return plan.sort((a, b) =>
+    a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : rank(a) - rank(b) || a.seq - b.seq,
+  );
 }
 
 /**
@@ -264,7 +270,9 @@ function intervalWaves(start: number, schedule: PilotSchedule, waveInstruments: 
   const own = Object.entries(schedule.waveSchedules ?? {}).filter(([k]) => waveInstruments.includes(k));
   if (!own.length) return [];
   const inWave = (day: number) =>
-    (["T1", "T2", "T3"] as const).some((w) => day >= schedule.waveOffsetsDays[w] && day < schedule.waveOffsetsDays[w] + schedule.waveWindowDays);
+    (["T1", "T2", "T3"] as const).some(
+      (w) => day >= schedule.waveOffsetsDays[w] && day < schedule.waveOffsetsDays[w] + schedule.waveWindowDays,
+    );
   const out: PlannedOccasion[] = [];
   for (let week = 1; week * 7 <= schedule.studyLengthDays; week++) {
     const due = own.filter(([, v]) => week % v.everyWeeks === 0);

@@ -17,10 +17,20 @@ export type SignalScript = {
 
 const SCRIPTS: Record<string, SignalScript> = {
   // 8 → 3 over a dozen occasions: the latest two ≤ 5, the latest 3 below her earlier median of 6.
-  "DEMO-VIA-03": { startOffset: 21 * 12 + 2, answered: () => true, slider: (k) => Math.round(8 - k * 0.45), likert: () => null },
+  "DEMO-VIA-03": {
+    startOffset: 21 * 12 + 2,
+    answered: () => true,
+    slider: (k) => Math.round(8 - k * 0.45),
+    likert: () => null,
+  },
   // Her open questionnaire closes a day after DEMO-VIA-03's, so the dev link for this pilot (the latest-closing
   // open one, used by other browser tests) is hers and DEMO-VIA-03's stays open for the signals e2e test.
-  "DEMO-VIA-04": { startOffset: 21 * 9 + 1, answered: (o) => o.kind === "wave" || o.seq <= 6, slider: () => 7, likert: () => null },
+  "DEMO-VIA-04": {
+    startOffset: 21 * 9 + 1,
+    answered: (o) => o.kind === "wave" || o.seq <= 6,
+    slider: () => 7,
+    likert: () => null,
+  },
   "DEMO-VIA-05": {
     startOffset: 230,
     answered: () => true,

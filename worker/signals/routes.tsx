@@ -37,12 +37,23 @@ export const signalsResponse = z.strictObject({ signals: z.array(signalResponse)
 
 /** indicator key → Dutch label, for the pages: from the pilot's stored instrument versions (retired items too). */
 export async function indicatorLabels(d1: D1Database, pilotKey: string): Promise<Record<string, string>> {
-  return { ...Object.fromEntries((await pilotIndicators(d1, pilotKey)).map((i) => [i.key, i.label.nl])), response: t("staff.col.occasions") };
+  return {
+    ...Object.fromEntries((await pilotIndicators(d1, pilotKey)).map((i) => [i.key, i.label.nl])),
+    response: t("staff.col.occasions"),
+  };
 }
 
 export const signalRoutes = new Hono<StaffEnv>()
   .get(
-    op({ method: "get", path: `${API_BASE}/pilots/:pilot/signals`, summary: "Staff signals of a pilot (open and acknowledged by default; ?status=cleared or all), with their evidence; researchers only", access: "write", query: signalsQuery, response: signalsResponse }),
+    op({
+      method: "get",
+      path: `${API_BASE}/pilots/:pilot/signals`,
+      summary:
+        "Staff signals of a pilot (open and acknowledged by default; ?status=cleared or all), with their evidence; researchers only",
+      access: "write",
+      query: signalsQuery,
+      response: signalsResponse,
+    }),
     requireStaff,
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
@@ -51,13 +62,31 @@ export const signalRoutes = new Hono<StaffEnv>()
     },
   )
   .post(
-    op({ method: "post", path: `${API_BASE}/pilots/:pilot/signals/:id/acknowledge`, summary: "Acknowledge an open signal of this pilot with a short note (audited); it opens again only when new evidence arrives", access: "write", body: acknowledgeBody, response: signalResponse }),
+    op({
+      method: "post",
+      path: `${API_BASE}/pilots/:pilot/signals/:id/acknowledge`,
+      summary:
+        "Acknowledge an open signal of this pilot with a short note (audited); it opens again only when new evidence arrives",
+      access: "write",
+      body: acknowledgeBody,
+      response: signalResponse,
+    }),
     requireStaff,
     limitBody(BODY_LIMITS.smallForm),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const { note } = await jsonBody(c, acknowledgeBody);
-      return c.json(await acknowledgeSignal(getDb(c.env.DB), pilot.id, c.req.param("id") ?? "", note, actorOf(c), c.get("principal").userId ?? null, Date.now()));
+      return c.json(
+        await acknowledgeSignal(
+          getDb(c.env.DB),
+          pilot.id,
+          c.req.param("id") ?? "",
+          note,
+          actorOf(c),
+          c.get("principal").userId ?? null,
+          Date.now(),
+        ),
+      );
     },
   );
 
@@ -66,22 +95,61 @@ export const signalPageRoutes = new Hono<StaffEnv>()
     const pilot = await pilotFor(c, WRITE_ROLES);
     const showCleared = c.req.query("status") === "all";
     const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
-    return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} showCleared={showCleared} />);
+    return renderStaffPage(
+      c,
+      <SignalsPage
+        user={staffUserOf(c)}
+        pilot={pilot}
+        signals={signals}
+        timezone={pilot.timezone}
+        labels={await indicatorLabels(c.env.DB, pilot.key)}
+        showCleared={showCleared}
+      />,
+    );
   })
   .post("/staff/pilots/:pilot/signals/:id/acknowledge", requireStaff, limitBody(BODY_LIMITS.smallForm), async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const form = await formBody(c);
     const note = typeof form.note === "string" ? form.note : "";
     try {
-      const s = await acknowledgeSignal(getDb(c.env.DB), pilot.id, c.req.param("id") ?? "", note, actorOf(c), c.get("principal").userId ?? null, Date.now());
-      if (form.back === "youth") return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}?done=signal#youth-signals`, 303);
+      const s = await acknowledgeSignal(
+        getDb(c.env.DB),
+        pilot.id,
+        c.req.param("id") ?? "",
+        note,
+        actorOf(c),
+        c.get("principal").userId ?? null,
+        Date.now(),
+      );
+      if (form.back === "youth")
+        return c.redirect(
+          `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}?done=signal#youth-signals`,
+          303,
+        );
       return c.redirect(`/staff/pilots/${pilot.key}/signals`, 303);
     } catch (e) {
       // A refused note (empty, too long) or a signal no longer open: the list with the reason; nothing stored.
       if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) throw e;
       const signals = await listSignals(c.env.DB, pilot.id);
-      const error = e.code === "conflict" ? t("signals.ack.notOpen") : note.trim() ? t("signals.ack.tooLong") : t("signals.ack.empty");
-      return renderStaffPage(c, <SignalsPage user={staffUserOf(c)} pilot={pilot} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} showCleared={false} error={error} />, e.code === "conflict" ? 409 : 400);
+      const error =
+        e.code === "conflict"
+          ? t("signals.ack.notOpen")
+          : note.trim()
+            ? t("signals.ack.tooLong")
+            : t("signals.ack.empty");
+      return renderStaffPage(
+        c,
+        <SignalsPage
+          user={staffUserOf(c)}
+          pilot={pilot}
+          signals={signals}
+          timezone={pilot.timezone}
+          labels={await indicatorLabels(c.env.DB, pilot.key)}
+          showCleared={false}
+          error={error}
+        />,
+        e.code === "conflict" ? 409 : 400,
+      );
     }
   })
   .onError(staffPageError);

@@ -49,7 +49,12 @@ export const SIGNAL_LIMITS = {
 export const LOW_BAND_INDICATORS = ["welzijn", "basisbehoeften"] as const;
 
 export type Measurement = { occasionId: number; at: number; value: number };
-export type FrequentSeries = { indicator: string; higherIsBetter: boolean; aggregate: "mean" | "count_yes"; points: Measurement[] };
+export type FrequentSeries = {
+  indicator: string;
+  higherIsBetter: boolean;
+  aggregate: "mean" | "count_yes";
+  points: Measurement[];
+};
 export type WaveScale = {
   /** `instrument.subscale`, e.g. `gcir.groei` */
   indicator: string;
@@ -57,7 +62,14 @@ export type WaveScale = {
   norm: { sd: number; reliability: number } | null;
   scores: { wave: "T1" | "T2" | "T3"; score: number }[];
 };
-export type OccasionFact = { id: number; kind: "frequent" | "wave"; seq: number; dueDate: string; closesAt: number; status: string };
+export type OccasionFact = {
+  id: number;
+  kind: "frequent" | "wave";
+  seq: number;
+  dueDate: string;
+  closesAt: number;
+  status: string;
+};
 export type YouthFacts = { frequent: FrequentSeries[]; waves: WaveScale[]; occasions: OccasionFact[] };
 
 export type Finding = { rule: SignalRule; indicator: string; evidenceKey: string; evidence: Record<string, unknown> };
@@ -69,9 +81,12 @@ export function evaluateRules(facts: YouthFacts, rules: SignalRules, now: number
   const out: Finding[] = [];
   for (const s of facts.frequent) {
     if (s.aggregate !== "mean") continue;
-    const points = s.points.filter((p) => p.at <= now && Number.isFinite(p.value)).sort((a, b) => a.at - b.at || a.occasionId - b.occasionId);
+    const points = s.points
+      .filter((p) => p.at <= now && Number.isFinite(p.value))
+      .sort((a, b) => a.at - b.at || a.occasionId - b.occasionId);
     if (rules.trendDown) push(out, trendDown(s, points));
-    if (rules.lowTwice && (LOW_BAND_INDICATORS as readonly string[]).includes(s.indicator)) push(out, lowInARow(s, points, rules.lowCount));
+    if (rules.lowTwice && (LOW_BAND_INDICATORS as readonly string[]).includes(s.indicator))
+      push(out, lowInARow(s, points, rules.lowCount));
     if (rules.dropVsMedian) push(out, dropVsMedian(s, points, rules.dropPoints, rules.dropMinEarlier));
   }
   if (rules.reliableDeterioration) for (const w of facts.waves) push(out, reliableDeterioration(w));
@@ -96,7 +111,13 @@ export function trendDown(s: FrequentSeries, points: Measurement[]): Finding | n
     rule: "trend_down",
     indicator: s.indicator,
     evidenceKey: ids(points),
-    evidence: { values: values(points), kendallS: d.kendallS, p: d.p, slopePerMeasurement: d.slopePerMeasurement, threshold: { alpha: ALPHA, minMeasurements: MIN_MEASUREMENTS_FOR_TREND } },
+    evidence: {
+      values: values(points),
+      kendallS: d.kendallS,
+      p: d.p,
+      slopePerMeasurement: d.slopePerMeasurement,
+      threshold: { alpha: ALPHA, minMeasurements: MIN_MEASUREMENTS_FOR_TREND },
+    },
   };
 }
 
@@ -107,11 +128,21 @@ export function lowInARow(s: FrequentSeries, points: Measurement[], count: numbe
   // For a scale where higher is worse, "low band" means the unfavourable end, as bands.ts orients it.
   const unfavourable = (v: number) => (s.higherIsBetter ? bandFixed(v) === "low" : bandFixed(v) === "high");
   if (!last.every((p) => unfavourable(p.value))) return null;
-  return { rule: "low_twice", indicator: s.indicator, evidenceKey: ids(last), evidence: { values: values(last), threshold: { count, band: "low" } } };
+  return {
+    rule: "low_twice",
+    indicator: s.indicator,
+    evidenceKey: ids(last),
+    evidence: { values: values(last), threshold: { count, band: "low" } },
+  };
 }
 
 /** The latest value at least `drop` points worse than the median of her earlier values (≥ minEarlier of them). */
-export function dropVsMedian(s: FrequentSeries, points: Measurement[], drop: number, minEarlier: number): Finding | null {
+export function dropVsMedian(
+  s: FrequentSeries,
+  points: Measurement[],
+  drop: number,
+  minEarlier: number,
+): Finding | null {
   if (points.length < minEarlier + 1) return null;
   const latest = points[points.length - 1]!;
   const earlier = points.slice(0, -1);
@@ -123,7 +154,13 @@ export function dropVsMedian(s: FrequentSeries, points: Measurement[], drop: num
     rule: "drop_vs_median",
     indicator: s.indicator,
     evidenceKey: `${latest.occasionId}|${ids(earlier)}`,
-    evidence: { values: values([latest]), earlier: values(earlier), median: m, drop: worse, threshold: { points: drop, minEarlier } },
+    evidence: {
+      values: values([latest]),
+      earlier: values(earlier),
+      median: m,
+      drop: worse,
+      threshold: { points: drop, minEarlier },
+    },
   };
 }
 
@@ -133,13 +170,19 @@ export function dropVsMedian(s: FrequentSeries, points: Measurement[], drop: num
  */
 export function reliableDeterioration(w: WaveScale): Finding | null {
   if (!w.norm) return null;
-  const scores = w.scores.filter((s) => Number.isFinite(s.score)).sort((a, b) => WAVE_ORDER[a.wave] - WAVE_ORDER[b.wave]);
+  const scores = w.scores
+    .filter((s) => Number.isFinite(s.score))
+    .sort((a, b) => WAVE_ORDER[a.wave] - WAVE_ORDER[b.wave]);
   if (scores.length < 2) return null;
   const before = scores[scores.length - 2]!;
   const after = scores[scores.length - 1]!;
   let r;
   try {
-    r = reliableChange(before.score, after.score, { sd: w.norm.sd, reliability: w.norm.reliability, higherIsBetter: w.higherIsBetter });
+    r = reliableChange(before.score, after.score, {
+      sd: w.norm.sd,
+      reliability: w.norm.reliability,
+      higherIsBetter: w.higherIsBetter,
+    });
   } catch {
     return null;
   }
@@ -148,7 +191,11 @@ export function reliableDeterioration(w: WaveScale): Finding | null {
     rule: "reliable_deterioration",
     indicator: w.indicator,
     evidenceKey: `${before.wave}=${before.score}|${after.wave}=${after.score}`,
-    evidence: { waves: [before, after], rci: r.rci, threshold: { critical: 1.96, sd: w.norm.sd, reliability: w.norm.reliability } },
+    evidence: {
+      waves: [before, after],
+      rci: r.rci,
+      threshold: { critical: 1.96, sd: w.norm.sd, reliability: w.norm.reliability },
+    },
   };
 }
 
@@ -164,6 +211,9 @@ export function missedInRow(occasions: OccasionFact[], count: number, now: numbe
     rule: "missed_in_row",
     indicator: "response",
     evidenceKey: last.map((o) => o.id).join(","),
-    evidence: { occasions: last.map((o) => ({ occasionId: o.id, dueDate: o.dueDate, closesAt: o.closesAt })), threshold: { count } },
+    evidence: {
+      occasions: last.map((o) => ({ occasionId: o.id, dueDate: o.dueDate, closesAt: o.closesAt })),
+      threshold: { count },
+    },
   };
 }

@@ -24,19 +24,28 @@ export function seriesOf(indicators: readonly Indicator[], a: AnswerColumns): Fr
     const byOccasion = new Map<number, { at: number; sum: number; n: number }>();
     for (let i = 0; i < a.occasion.length; i++) {
       const v = a.value[i];
-      if (v === null || v === undefined || a.instrument[i] !== ind.instrument || !ind.items.includes(a.item[i]!)) continue;
-      const o = byOccasion.get(a.occasion[i]!) ?? byOccasion.set(a.occasion[i]!, { at: a.at[i]!, sum: 0, n: 0 }).get(a.occasion[i]!)!;
+      if (v === null || v === undefined || a.instrument[i] !== ind.instrument || !ind.items.includes(a.item[i]!))
+        continue;
+      const o =
+        byOccasion.get(a.occasion[i]!) ??
+        byOccasion.set(a.occasion[i]!, { at: a.at[i]!, sum: 0, n: 0 }).get(a.occasion[i]!)!;
       o.sum += v;
       o.n++;
     }
-    const points: Measurement[] = [...byOccasion].map(([occasionId, o]) => ({ occasionId, at: o.at, value: o.sum / o.n }));
+    const points: Measurement[] = [...byOccasion].map(([occasionId, o]) => ({
+      occasionId,
+      at: o.at,
+      value: o.sum / o.n,
+    }));
     return { indicator: ind.key, higherIsBetter: ind.higherIsBetter, aggregate: ind.aggregate, points };
   });
 }
 
 async function waveDefinitions(d1: D1Database): Promise<Map<string, WaveDefinition>> {
   const rows = await d1
-    .prepare("SELECT i.key, v.version, v.definition FROM instruments i JOIN instrument_versions v ON v.instrument_id = i.id WHERE i.kind = 'wave' ORDER BY v.version")
+    .prepare(
+      "SELECT i.key, v.version, v.definition FROM instruments i JOIN instrument_versions v ON v.instrument_id = i.id WHERE i.kind = 'wave' ORDER BY v.version",
+    )
     .raw<[string, number, string]>();
   return new Map(rows.map(([key, , def]) => [key, JSON.parse(def) as WaveDefinition]));
 }
@@ -59,7 +68,11 @@ const UPSERT = `INSERT INTO signals (pilot_id, participant_id, rule, indicator, 
  * the same evidence leaves it as it is (acknowledged stays acknowledged), other evidence opens it again,
  * and a signal whose condition no longer holds becomes `cleared`. Returns how many signals were opened.
  */
-export async function evaluateSignals(d1: D1Database, participantIds: number[], now: number): Promise<{ evaluated: number; opened: number; cleared: number }> {
+export async function evaluateSignals(
+  d1: D1Database,
+  participantIds: number[],
+  now: number,
+): Promise<{ evaluated: number; opened: number; cleared: number }> {
   const result = { evaluated: 0, opened: 0, cleared: 0 };
   if (!participantIds.length) return result;
   const defs = await waveDefinitions(d1);
@@ -70,13 +83,27 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
     const ids = participantIds.slice(c, c + CHUNK);
     const json = JSON.stringify(ids);
     const [people, waves, occasions, existing] = await d1.batch<Record<string, unknown>>([
-      d1.prepare(
-        `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, pl.settings FROM participants p JOIN pilots pl ON pl.id = p.pilot_id
+      d1
+        .prepare(
+          `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, pl.settings FROM participants p JOIN pilots pl ON pl.id = p.pilot_id
          WHERE p.id IN (SELECT value FROM json_each(?))`,
-      ).bind(json),
-      d1.prepare("SELECT participant_id, indicator, mean FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) AND indicator LIKE 'wave:%' AND mean IS NOT NULL").bind(json),
-      d1.prepare("SELECT id, participant_id, kind, seq, due_date, closes_at, status FROM occasions WHERE participant_id IN (SELECT value FROM json_each(?))").bind(json),
-      d1.prepare("SELECT id, participant_id, rule, indicator, status, evidence_key FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))").bind(json),
+        )
+        .bind(json),
+      d1
+        .prepare(
+          "SELECT participant_id, indicator, mean FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) AND indicator LIKE 'wave:%' AND mean IS NOT NULL",
+        )
+        .bind(json),
+      d1
+        .prepare(
+          "SELECT id, participant_id, kind, seq, due_date, closes_at, status FROM occasions WHERE participant_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json),
+      d1
+        .prepare(
+          "SELECT id, participant_id, rule, indicator, status, evidence_key FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json),
     ]);
     const { answers } = await readFrequentAnswers(d1, ids);
     const group = <T extends { participant_id: number }>(rows: T[]) => {
@@ -85,14 +112,45 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
       return m;
     };
     const wavesBy = group(waves!.results as { participant_id: number; indicator: string; mean: number }[]);
-    const occBy = group(occasions!.results as { participant_id: number; id: number; kind: "frequent" | "wave"; seq: number; due_date: string; closes_at: number; status: string }[]);
-    const oldBy = group(existing!.results as { participant_id: number; id: number; rule: SignalRule; indicator: string; status: SignalStatus; evidence_key: string }[]);
+    const occBy = group(
+      occasions!.results as {
+        participant_id: number;
+        id: number;
+        kind: "frequent" | "wave";
+        seq: number;
+        due_date: string;
+        closes_at: number;
+        status: string;
+      }[],
+    );
+    const oldBy = group(
+      existing!.results as {
+        participant_id: number;
+        id: number;
+        rule: SignalRule;
+        indicator: string;
+        status: SignalStatus;
+        evidence_key: string;
+      }[],
+    );
     const stmts: D1PreparedStatement[] = [];
     const clear: number[] = [];
     for (const { key } of people!.results as { key: string }[]) {
-      if (!indicatorsOf.has(key)) indicatorsOf.set(key, (await pilotIndicators(d1, key)).filter((i) => !i.retired));
+      if (!indicatorsOf.has(key))
+        indicatorsOf.set(
+          key,
+          (await pilotIndicators(d1, key)).filter((i) => !i.retired),
+        );
     }
-    for (const p of people!.results as { id: number; pilot_id: number; status: string; erase_generation: number; key: string; timezone: string; settings: string }[]) {
+    for (const p of people!.results as {
+      id: number;
+      pilot_id: number;
+      status: string;
+      erase_generation: number;
+      key: string;
+      timezone: string;
+      settings: string;
+    }[]) {
       result.evaluated++;
       const rules = signalRulesOf({ key: p.key, timezone: p.timezone, settings: JSON.parse(p.settings ?? "{}") });
       // A withdrawn youth is no longer followed: her signals clear.
@@ -103,7 +161,16 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
               {
                 frequent: answers.has(p.id) ? seriesOf(indicatorsOf.get(p.key)!, answers.get(p.id)!) : [],
                 waves: waveScalesOf(wavesBy.get(p.id) ?? [], defs),
-                occasions: (occBy.get(p.id) ?? []).map((o): OccasionFact => ({ id: o.id, kind: o.kind, seq: o.seq, dueDate: o.due_date, closesAt: o.closes_at, status: o.status })),
+                occasions: (occBy.get(p.id) ?? []).map(
+                  (o): OccasionFact => ({
+                    id: o.id,
+                    kind: o.kind,
+                    seq: o.seq,
+                    dueDate: o.due_date,
+                    closesAt: o.closes_at,
+                    status: o.status,
+                  }),
+                ),
               },
               rules,
               now,
@@ -114,11 +181,31 @@ export async function evaluateSignals(d1: D1Database, participantIds: number[], 
         old.delete(`${f.rule}|${f.indicator}`);
         if (prev && prev.evidence_key === f.evidenceKey && prev.status !== "cleared") continue;
         result.opened++;
-        stmts.push(d1.prepare(UPSERT).bind(p.pilot_id, p.id, f.rule, f.indicator, JSON.stringify({ ...f.evidence, rule: f.rule, indicator: f.indicator, evaluatedAt: now }), f.evidenceKey, now, p.erase_generation));
+        stmts.push(
+          d1
+            .prepare(UPSERT)
+            .bind(
+              p.pilot_id,
+              p.id,
+              f.rule,
+              f.indicator,
+              JSON.stringify({ ...f.evidence, rule: f.rule, indicator: f.indicator, evaluatedAt: now }),
+              f.evidenceKey,
+              now,
+              p.erase_generation,
+            ),
+        );
       }
       for (const s of old.values()) if (s.status !== "cleared") clear.push(s.id);
     }
-    if (clear.length) stmts.push(d1.prepare("UPDATE signals SET status = 'cleared', evaluated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'cleared'").bind(JSON.stringify(clear), now));
+    if (clear.length)
+      stmts.push(
+        d1
+          .prepare(
+            "UPDATE signals SET status = 'cleared', evaluated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'cleared'",
+          )
+          .bind(JSON.stringify(clear), now),
+      );
     result.cleared += clear.length;
     if (stmts.length) await d1.batch(stmts);
   }
@@ -133,7 +220,16 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
     const scale = def && waveScales(def).find((s) => s.key === k.subscale);
     if (!k || !scale) continue;
     const key = `${k.instrument}.${k.subscale}`;
-    const w = byScale.get(key) ?? byScale.set(key, { indicator: key, higherIsBetter: scale.higherIsBetter, norm: scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability } : null, scores: [] }).get(key)!;
+    const w =
+      byScale.get(key) ??
+      byScale
+        .set(key, {
+          indicator: key,
+          higherIsBetter: scale.higherIsBetter,
+          norm: scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability } : null,
+          scores: [],
+        })
+        .get(key)!;
     w.scores.push({ wave: k.wave as "T1" | "T2" | "T3", score: r.mean });
   }
   return [...byScale.values()];
@@ -142,7 +238,9 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
 /** A changed rule setting: the pilot's youths are evaluated again by the next run (through the recompute queue). */
 export async function requestPilotEvaluation(d1: D1Database, pilotId: number, now: number) {
   await d1
-    .prepare("INSERT INTO recompute_queue (participant_id, requested_at) SELECT id, ?2 FROM participants WHERE pilot_id = ?1 ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at")
+    .prepare(
+      "INSERT INTO recompute_queue (participant_id, requested_at) SELECT id, ?2 FROM participants WHERE pilot_id = ?1 ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at",
+    )
     .bind(pilotId, now)
     .run();
 }
@@ -164,12 +262,25 @@ export type SignalView = {
 };
 
 type SignalRow = {
-  id: number; code: string; rule: SignalRule; indicator: string; status: SignalStatus; evidence: string; raised_at: number; evaluated_at: number;
-  acknowledged_at: number | null; ack_name: string | null; acknowledge_note: string | null;
+  id: number;
+  code: string;
+  rule: SignalRule;
+  indicator: string;
+  status: SignalStatus;
+  evidence: string;
+  raised_at: number;
+  evaluated_at: number;
+  acknowledged_at: number | null;
+  ack_name: string | null;
+  acknowledge_note: string | null;
 };
 
 /** A pilot's signals (open and acknowledged by default; `cleared` or `all` on request), newest first. */
-export async function listSignals(d1: D1Database, pilotId: number, opts: { status?: SignalStatus | "all"; participantId?: number } = {}): Promise<SignalView[]> {
+export async function listSignals(
+  d1: D1Database,
+  pilotId: number,
+  opts: { status?: SignalStatus | "all"; participantId?: number } = {},
+): Promise<SignalView[]> {
   const status = opts.status ?? null;
   const { results } = await d1
     .prepare(
@@ -198,7 +309,9 @@ export async function listSignals(d1: D1Database, pilotId: number, opts: { statu
 /** Open signals per youth of a pilot (the mark beside her code in the youth list). */
 export async function openSignalCounts(d1: D1Database, pilotId: number): Promise<Map<string, number>> {
   const { results } = await d1
-    .prepare("SELECT p.code, COUNT(*) AS n FROM signals s JOIN participants p ON p.id = s.participant_id WHERE s.pilot_id = ? AND s.status = 'open' GROUP BY p.code")
+    .prepare(
+      "SELECT p.code, COUNT(*) AS n FROM signals s JOIN participants p ON p.id = s.participant_id WHERE s.pilot_id = ? AND s.status = 'open' GROUP BY p.code",
+    )
     .bind(pilotId)
     .all<{ code: string; n: number }>();
   return new Map(results.map((r) => [r.code, r.n]));
@@ -211,22 +324,40 @@ const ID_RE = /^[1-9]\d{0,15}$/;
  * Acknowledges an open signal of this pilot with a short note, audited. A signal of another pilot is
  * "not found" here; one already acknowledged or cleared is a conflict. One conditional UPDATE: nothing half-stored.
  */
-export async function acknowledgeSignal(db: Db, pilotId: number, idParam: string, note: string, actor: Actor, userId: number | null, now: number) {
+export async function acknowledgeSignal(
+  db: Db,
+  pilotId: number,
+  idParam: string,
+  note: string,
+  actor: Actor,
+  userId: number | null,
+  now: number,
+) {
   if (!ID_RE.test(idParam)) throw new AppError("validation", "Signal id must be a positive integer");
   const text = note.trim();
   if (!text) throw new AppError("validation", "Write a short note (what was done or decided)");
   if (text.length > NOTE_MAX) throw new AppError("validation", `The note is at most ${NOTE_MAX} characters`);
   const id = Number(idParam);
   const d1 = db.$client as D1Database;
-  const row = await d1.prepare("SELECT id, status, rule, indicator, participant_id FROM signals WHERE id = ? AND pilot_id = ?").bind(id, pilotId).first<{ id: number; status: SignalStatus; rule: string; indicator: string; participant_id: number }>();
+  const row = await d1
+    .prepare("SELECT id, status, rule, indicator, participant_id FROM signals WHERE id = ? AND pilot_id = ?")
+    .bind(id, pilotId)
+    .first<{ id: number; status: SignalStatus; rule: string; indicator: string; participant_id: number }>();
   if (!row) throw new AppError("not_found", "No such signal in this pilot");
   const res = await d1
-    .prepare("UPDATE signals SET status = 'acknowledged', acknowledged_at = ?1, acknowledged_by = ?2, acknowledge_note = ?3 WHERE id = ?4 AND pilot_id = ?5 AND status = 'open'")
+    .prepare(
+      "UPDATE signals SET status = 'acknowledged', acknowledged_at = ?1, acknowledged_by = ?2, acknowledge_note = ?3 WHERE id = ?4 AND pilot_id = ?5 AND status = 'open'",
+    )
     .bind(now, userId, text, id, pilotId)
     .run();
-  if (!res.meta.changes) throw new AppError("conflict", `Only an open signal can be acknowledged (this one is ${row.status})`);
+  if (!res.meta.changes)
+    throw new AppError("conflict", `Only an open signal can be acknowledged (this one is ${row.status})`);
   // The note itself stays out of the audit log (it may name circumstances); its length is enough there.
-  await audit(db, actor, "signal.acknowledge", now, { pilotId, target: `signal:${id}`, details: { rule: row.rule, indicator: row.indicator, participantId: row.participant_id, noteLength: text.length } });
+  await audit(db, actor, "signal.acknowledge", now, {
+    pilotId,
+    target: `signal:${id}`,
+    details: { rule: row.rule, indicator: row.indicator, participantId: row.participant_id, noteLength: text.length },
+  });
   return (await listSignals(d1, pilotId, { status: "all" })).find((s) => s.id === id)!;
 }
 
@@ -239,14 +370,26 @@ export async function acknowledgeSignal(db: Db, pilotId: number, idParam: string
  * the transport refuses releases its claim for the next run.
  */
 export async function notifySignals(env: Env, now: number, pilotId?: number): Promise<{ mailed: number }> {
-  const pilots = await env.DB.prepare("SELECT id, key, timezone, settings FROM pilots WHERE (?1 IS NULL OR id = ?1)").bind(pilotId ?? null).all<{ id: number; key: string; timezone: string; settings: string }>();
+  const pilots = await env.DB.prepare("SELECT id, key, timezone, settings FROM pilots WHERE (?1 IS NULL OR id = ?1)")
+    .bind(pilotId ?? null)
+    .all<{ id: number; key: string; timezone: string; settings: string }>();
   let mailed = 0;
   for (const pl of pilots.results) {
-    if (!signalRulesOf({ key: pl.key, timezone: pl.timezone, settings: JSON.parse(pl.settings ?? "{}") }).mail) continue;
-    const claimed = await env.DB.prepare("UPDATE signals SET notified_at = ?1 WHERE pilot_id = ?2 AND status = 'open' AND notified_at IS NULL RETURNING id").bind(now, pl.id).all<{ id: number }>();
+    if (!signalRulesOf({ key: pl.key, timezone: pl.timezone, settings: JSON.parse(pl.settings ?? "{}") }).mail)
+      continue;
+    const claimed = await env.DB.prepare(
+      "UPDATE signals SET notified_at = ?1 WHERE pilot_id = ?2 AND status = 'open' AND notified_at IS NULL RETURNING id",
+    )
+      .bind(now, pl.id)
+      .all<{ id: number }>();
     if (!claimed.results.length) continue;
     const ids = JSON.stringify(claimed.results.map((r) => r.id));
-    const release = () => env.DB.prepare("UPDATE signals SET notified_at = NULL WHERE id IN (SELECT value FROM json_each(?1)) AND notified_at = ?2").bind(ids, now).run();
+    const release = () =>
+      env.DB.prepare(
+        "UPDATE signals SET notified_at = NULL WHERE id IN (SELECT value FROM json_each(?1)) AND notified_at = ?2",
+      )
+        .bind(ids, now)
+        .run();
     const to = await env.DB.prepare(
       "SELECT DISTINCT u.email FROM staff_roles r JOIN staff_users u ON u.id = r.user_id WHERE r.pilot_id = ? AND r.role = 'researcher' AND u.disabled_at IS NULL ORDER BY u.email",
     )
@@ -268,7 +411,11 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
     let failed = 0;
     try {
       for (const { email } of to.results) {
-        const res = await transport.send({ to: email, ...mail, messageId: await messageIdFor(env, `signal-digest:${pl.id}:${now}:${email}`) });
+        const res = await transport.send({
+          to: email,
+          ...mail,
+          messageId: await messageIdFor(env, `signal-digest:${pl.id}:${now}:${email}`),
+        });
         if (res.accepted) mailed++;
         else failed++;
       }

@@ -6,7 +6,6 @@ import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey 
 import type { Env } from "../env";
 import { hmacToken } from "../lib/crypto";
 
-
 export const accessConfigured = (env: Env) => !!env.CF_ACCESS_TEAM_DOMAIN && !!env.CF_ACCESS_AUD;
 
 const keySets = new Map<string, JWTVerifyGetKey>();
@@ -15,7 +14,9 @@ function keysFor(env: Env): JWTVerifyGetKey {
   const id = local ?? team!;
   let ks = keySets.get(id);
   if (!ks) {
-    ks = local ? createLocalJWKSet(JSON.parse(local)) : createRemoteJWKSet(new URL(`https://${team}/cdn-cgi/access/certs`));
+    ks = local
+      ? createLocalJWKSet(JSON.parse(local))
+      : createRemoteJWKSet(new URL(`https://${team}/cdn-cgi/access/certs`));
     keySets.set(id, ks);
   }
   return ks;

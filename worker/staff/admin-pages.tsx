@@ -28,13 +28,39 @@ import {
 } from "../../web/pages/staff/AdminPages";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
-import { getDb, schema, type Db } from "../db";
+import { getDb, type schema, type Db } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { latestVersions, listInstruments, savePilotItems } from "../studies/config";
-import { pilotBody, pilotItemsBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "../studies/validators";
+import {
+  pilotBody,
+  pilotItemsBody,
+  pilotPatchBody,
+  staffRolesBody,
+  staffUserBody,
+  tokenBody,
+  TOKEN_DEFAULT_DAYS,
+  TOKEN_MAX_DAYS,
+} from "../studies/validators";
 import { ADMIN_BODY_LIMIT } from "./admin";
-import { createPilot, createStaffUser, createToken, DEFAULT_TIMEZONE, disableStaffUser, listPilots, listStaff, listTokens, pilotByKey, pilotView, replaceRoles, revokeToken, staffId, updatePilot, userView, type StaffUserView } from "./admin-service";
+import {
+  createPilot,
+  createStaffUser,
+  createToken,
+  DEFAULT_TIMEZONE,
+  disableStaffUser,
+  listPilots,
+  listStaff,
+  listTokens,
+  pilotByKey,
+  pilotView,
+  replaceRoles,
+  revokeToken,
+  staffId,
+  updatePilot,
+  userView,
+  type StaffUserView,
+} from "./admin-service";
 import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
 import { staffPageError } from "./pages";
 
@@ -69,7 +95,11 @@ async function readForm(c: Ctx, multi: string[] = []) {
 }
 
 /** Messages beside fields: the first issue per field wins. */
-function collect(paths: string[], fieldOf: (path: string) => string, messageOf: (field: string, path: string) => string): FieldErrors {
+function collect(
+  paths: string[],
+  fieldOf: (path: string) => string,
+  messageOf: (field: string, path: string) => string,
+): FieldErrors {
   const out: FieldErrors = {};
   for (const path of paths) {
     const field = fieldOf(path);
@@ -77,9 +107,13 @@ function collect(paths: string[], fieldOf: (path: string) => string, messageOf: 
   }
   return out;
 }
-const repeatedErrors = (repeated: string[], fieldOf: (k: string) => string) => collect(repeated, fieldOf, () => t("staff.admin.error.repeated"));
+const repeatedErrors = (repeated: string[], fieldOf: (k: string) => string) =>
+  collect(repeated, fieldOf, () => t("staff.admin.error.repeated"));
 /** The field paths a refusal from the service names (AppError details), or none. */
-const detailPaths = (e: AppError) => (Array.isArray(e.details) ? (e.details as { path?: unknown }[]).map((d) => (typeof d.path === "string" ? d.path : "")) : [""]);
+const detailPaths = (e: AppError) =>
+  Array.isArray(e.details)
+    ? (e.details as { path?: unknown }[]).map((d) => (typeof d.path === "string" ? d.path : ""))
+    : [""];
 const issuePaths = (e: z.ZodError) => e.issues.map((i) => i.path.join("."));
 
 // ---- pilots -------------------------------------------------------------------------------------------
@@ -99,7 +133,11 @@ function pilotMessage(field: string, conflict = false): string {
   if (field === "waveInstruments") return t("staff.admin.error.wave");
   return t("error.validation");
 }
-const serviceErrors = (e: unknown, fieldOf: (p: string) => string, messageOf: (field: string, conflict: boolean) => string): FieldErrors | null => {
+const serviceErrors = (
+  e: unknown,
+  fieldOf: (p: string) => string,
+  messageOf: (field: string, conflict: boolean) => string,
+): FieldErrors | null => {
   if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) return null;
   return collect(detailPaths(e), fieldOf, (field) => messageOf(field, e.code === "conflict"));
 };
@@ -110,8 +148,20 @@ async function instrumentChoices(db: Db, pilot: Pilot, configured: { frequent: s
   const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
     ...all
       // another pilot's own items (built-in ones stay unowned until that pilot exists) are not offered
-      .filter((i) => i.kind === kind && (i.pilotId === null || i.pilotId === pilot.id) && (!i.key.startsWith("pilot_") || i.key === `pilot_${pilot.key}`))
-      .map((i) => ({ key: i.key, name: i.name, state: i.versions.find((v) => v.version === i.current)?.complete === false ? ("incomplete" as const) : ("ok" as const) })),
+      .filter(
+        (i) =>
+          i.kind === kind &&
+          (i.pilotId === null || i.pilotId === pilot.id) &&
+          (!i.key.startsWith("pilot_") || i.key === `pilot_${pilot.key}`),
+      )
+      .map((i) => ({
+        key: i.key,
+        name: i.name,
+        state:
+          i.versions.find((v) => v.version === i.current)?.complete === false
+            ? ("incomplete" as const)
+            : ("ok" as const),
+      })),
     ...keys.filter((k) => !all.some((i) => i.key === k)).map((k) => ({ key: k, name: k, state: "missing" as const })),
   ];
   return { frequentChoices: choice("frequent", configured.frequent), waveChoices: choice("wave", configured.wave) };
@@ -132,23 +182,69 @@ function itemRows(definition: InstrumentDefinition | undefined): PilotItemRow[] 
   return withBlankRows(rows);
 }
 const withBlankRows = (rows: PilotItemRow[]) => {
-  const blank = { key: "", type: "slider", textNl: "", textEn: "", lowNl: "", lowEn: "", highNl: "", highEn: "", leftCare: false };
+  const blank = {
+    key: "",
+    type: "slider",
+    textNl: "",
+    textEn: "",
+    lowNl: "",
+    lowEn: "",
+    highNl: "",
+    highEn: "",
+    leftCare: false,
+  };
   const out = [...rows];
   for (let i = 0; i < BLANK_ITEM_ROWS && out.length < MAX_ITEMS; i++) out.push({ ...blank });
   return out;
 };
 
-async function pilotEditPage(c: Ctx, pilot: Pilot, opts: { values?: PilotEditValues; items?: PilotItemRow[]; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {}) {
+async function pilotEditPage(
+  c: Ctx,
+  pilot: Pilot,
+  opts: {
+    values?: PilotEditValues;
+    items?: PilotItemRow[];
+    errors?: FieldErrors;
+    notice?: string;
+    status?: 200 | 400 | 409;
+  } = {},
+) {
   const db = getDb(c.env.DB);
   const view = pilotView(pilot);
-  const values = opts.values ?? { name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone, frequentInstruments: view.frequentInstruments, waveInstruments: view.waveInstruments };
-  const choices = await instrumentChoices(db, pilot, { frequent: view.frequentInstruments, wave: view.waveInstruments });
-  const items = opts.items ?? itemRows((await latestVersions(db)).get(`pilot_${pilot.key}`)?.definition as InstrumentDefinition | undefined);
-  return renderStaffPage(c, <PilotEditPage user={staffUserOf(c)} pilot={{ key: pilot.key, name: pilot.name }} values={values} {...choices} items={items} errors={opts.errors} notice={opts.notice} />, opts.status ?? 200);
+  const values = opts.values ?? {
+    name: pilot.name,
+    organisation: pilot.organisation,
+    timezone: pilot.timezone,
+    frequentInstruments: view.frequentInstruments,
+    waveInstruments: view.waveInstruments,
+  };
+  const choices = await instrumentChoices(db, pilot, {
+    frequent: view.frequentInstruments,
+    wave: view.waveInstruments,
+  });
+  const items =
+    opts.items ??
+    itemRows((await latestVersions(db)).get(`pilot_${pilot.key}`)?.definition as InstrumentDefinition | undefined);
+  return renderStaffPage(
+    c,
+    <PilotEditPage
+      user={staffUserOf(c)}
+      pilot={{ key: pilot.key, name: pilot.name }}
+      values={values}
+      {...choices}
+      items={items}
+      errors={opts.errors}
+      notice={opts.notice}
+    />,
+    opts.status ?? 200,
+  );
 }
 
 /** Kept instruments in their configured order, newly ticked ones after them. */
-const ordered = (current: string[], ticked: string[]) => [...current.filter((k) => ticked.includes(k)), ...ticked.filter((k) => !current.includes(k))];
+const ordered = (current: string[], ticked: string[]) => [
+  ...current.filter((k) => ticked.includes(k)),
+  ...ticked.filter((k) => !current.includes(k)),
+];
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((k) => b.includes(k));
 
 /** The items form → the API's items body; `rowOf[i]` is the form row of body item i (blank rows are left out). */
@@ -156,9 +252,21 @@ function itemsFromForm(one: (k: string) => string) {
   const rows: PilotItemRow[] = [];
   for (let i = 0; i < MAX_ITEMS; i++) {
     const f = (k: string) => one(`items.${i}.${k}`).trim();
-    rows.push({ key: f("key"), type: f("type") || "slider", textNl: f("textNl"), textEn: f("textEn"), lowNl: f("lowNl"), lowEn: f("lowEn"), highNl: f("highNl"), highEn: f("highEn"), leftCare: f("leftCare") === "1" });
+    rows.push({
+      key: f("key"),
+      type: f("type") || "slider",
+      textNl: f("textNl"),
+      textEn: f("textEn"),
+      lowNl: f("lowNl"),
+      lowEn: f("lowEn"),
+      highNl: f("highNl"),
+      highEn: f("highEn"),
+      leftCare: f("leftCare") === "1",
+    });
   }
-  const filled = rows.map((r, i) => [r, i] as const).filter(([r]) => r.key || r.textNl || r.textEn || r.lowNl || r.lowEn || r.highNl || r.highEn);
+  const filled = rows
+    .map((r, i) => [r, i] as const)
+    .filter(([r]) => r.key || r.textNl || r.textEn || r.lowNl || r.lowEn || r.highNl || r.highEn);
   const end = filled.length ? filled[filled.length - 1]![1] + 1 : 0;
   const items = filled.map(([r]) => {
     const text = { nl: r.textNl, en: r.textEn };
@@ -182,11 +290,18 @@ function itemField(path: string, rowOf: number[]): string {
   const part = m[2];
   if (!part) return itemFieldId(row, "type");
   if (part === "key" || part === "type") return itemFieldId(row, part);
-  if (part === "text" || part === "low" || part === "high") return itemFieldId(row, `${part}${m[3] === "en" ? "En" : "Nl"}`);
+  if (part === "text" || part === "low" || part === "high")
+    return itemFieldId(row, `${part}${m[3] === "en" ? "En" : "Nl"}`);
   return itemFieldId(row, "type");
 }
 const itemMessage = (field: string) =>
-  field === "items" ? t("staff.admin.error.items") : field.endsWith("-key") ? t("staff.admin.error.itemKey") : field.endsWith("-type") ? t("staff.admin.error.itemType") : t("staff.admin.error.itemText");
+  field === "items"
+    ? t("staff.admin.error.items")
+    : field.endsWith("-key")
+      ? t("staff.admin.error.itemKey")
+      : field.endsWith("-type")
+        ? t("staff.admin.error.itemType")
+        : t("staff.admin.error.itemText");
 
 // ---- staff --------------------------------------------------------------------------------------------
 
@@ -200,14 +315,24 @@ function rolesFromForm(one: (k: string) => string, keys: string[]): RoleFormValu
 /** Role values → the API's grants; anything unknown goes through as it is, so the schema refuses it. */
 const grantsOf = (v: RoleFormValues) => [
   ...(v.projectCoordinator ? [{ pilot: null, role: "project_coordinator" }] : []),
-  ...Object.entries(v.perPilot).flatMap(([pilot, value]) => (value === "" ? [] : value.split("+").map((role) => ({ pilot, role })))),
+  ...Object.entries(v.perPilot).flatMap(([pilot, value]) =>
+    value === "" ? [] : value.split("+").map((role) => ({ pilot, role })),
+  ),
 ];
 function rolesOfUser(u: StaffUserView): RoleFormValues {
   const perPilot: Record<string, string> = {};
-  for (const r of u.roles) if (r.pilot !== null) perPilot[r.pilot] = [perPilot[r.pilot], r.role].filter(Boolean).sort().join("+");
+  for (const r of u.roles)
+    if (r.pilot !== null) perPilot[r.pilot] = [perPilot[r.pilot], r.role].filter(Boolean).sort().join("+");
   return { isAdmin: u.isAdmin, projectCoordinator: u.roles.some((r) => r.pilot === null), perPilot };
 }
-const staffField = (path: string) => (path.startsWith("roles") || path.startsWith("role:") ? "roles" : path === "email" || path === "name" || path === "confirm" ? path : path === "isAdmin" || path === "projectCoordinator" ? "roles" : "form");
+const staffField = (path: string) =>
+  path.startsWith("roles") || path.startsWith("role:")
+    ? "roles"
+    : path === "email" || path === "name" || path === "confirm"
+      ? path
+      : path === "isAdmin" || path === "projectCoordinator"
+        ? "roles"
+        : "form";
 function staffMessage(field: string, conflict = false): string {
   if (field === "email") return t(conflict ? "staff.admin.error.emailTaken" : "staff.admin.error.email");
   if (field === "name") return t("staff.admin.error.text");
@@ -216,16 +341,35 @@ function staffMessage(field: string, conflict = false): string {
   return t("error.validation");
 }
 
-async function staffEditPage(c: Ctx, id: number, opts: { values?: RoleFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {}) {
+async function staffEditPage(
+  c: Ctx,
+  id: number,
+  opts: { values?: RoleFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {},
+) {
   const db = getDb(c.env.DB);
   const u = await userView(db, id);
   const isSelf = c.get("principal").userId === id;
-  return renderStaffPage(c, <StaffEditPage user={staffUserOf(c)} staff={u} pilots={await pilotOptions(db)} values={opts.values ?? rolesOfUser(u)} errors={opts.errors} notice={opts.notice} isSelf={isSelf} />, opts.status ?? 200);
+  return renderStaffPage(
+    c,
+    <StaffEditPage
+      user={staffUserOf(c)}
+      staff={u}
+      pilots={await pilotOptions(db)}
+      values={opts.values ?? rolesOfUser(u)}
+      errors={opts.errors}
+      notice={opts.notice}
+      isSelf={isSelf}
+    />,
+    opts.status ?? 200,
+  );
 }
 
 // ---- tokens -------------------------------------------------------------------------------------------
 
-const tokenField = (path: string) => (path === "name" || path === "role" || path === "expiresInDays" || path.startsWith("pilots") ? path.split(".")[0]! : "form");
+const tokenField = (path: string) =>
+  path === "name" || path === "role" || path === "expiresInDays" || path.startsWith("pilots")
+    ? path.split(".")[0]!
+    : "form";
 const tokenMessage = (field: string) =>
   field === "name"
     ? t("staff.admin.error.tokenName")
@@ -236,11 +380,30 @@ const tokenMessage = (field: string) =>
         : field === "expiresInDays"
           ? t("staff.admin.error.tokenDays").replace("{max}", String(TOKEN_MAX_DAYS))
           : t("error.validation");
-const EMPTY_TOKEN: TokenFormValues = { name: "", role: "researcher", pilots: [], expiresInDays: String(TOKEN_DEFAULT_DAYS) };
+const EMPTY_TOKEN: TokenFormValues = {
+  name: "",
+  role: "researcher",
+  pilots: [],
+  expiresInDays: String(TOKEN_DEFAULT_DAYS),
+};
 
-async function tokensPage(c: Ctx, opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {}) {
+async function tokensPage(
+  c: Ctx,
+  opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {},
+) {
   const db = getDb(c.env.DB);
-  return renderStaffPage(c, <TokensPage user={staffUserOf(c)} tokens={await listTokens(db)} pilots={await pilotOptions(db)} values={opts.values ?? EMPTY_TOKEN} errors={opts.errors} notice={opts.notice} />, opts.status ?? 200);
+  return renderStaffPage(
+    c,
+    <TokensPage
+      user={staffUserOf(c)}
+      tokens={await listTokens(db)}
+      pilots={await pilotOptions(db)}
+      values={opts.values ?? EMPTY_TOKEN}
+      errors={opts.errors}
+      notice={opts.notice}
+    />,
+    opts.status ?? 200,
+  );
 }
 
 const NOTICES: Record<string, MessageKey> = {
@@ -255,7 +418,8 @@ const NOTICES: Record<string, MessageKey> = {
 };
 const noticeOf = (c: Ctx) => {
   const done = c.req.query("done") ?? "";
-  if (done === "items") return t("staff.admin.items.saved").replace("{version}", String(Number(c.req.query("version")) || ""));
+  if (done === "items")
+    return t("staff.admin.items.saved").replace("{version}", String(Number(c.req.query("version")) || ""));
   return NOTICES[done] ? t(NOTICES[done]) : undefined;
 };
 
@@ -275,15 +439,40 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .get("/staff/admin", (c) => renderStaffPage(c, <AdminHomePage user={staffUserOf(c)} />))
 
   // pilots
-  .get("/staff/admin/pilots", async (c) => renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(getDb(c.env.DB))} />))
-  .get("/staff/admin/pilots/new", (c) => renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={{ key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE }} />))
+  .get("/staff/admin/pilots", async (c) =>
+    renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(getDb(c.env.DB))} />),
+  )
+  .get("/staff/admin/pilots/new", (c) =>
+    renderStaffPage(
+      c,
+      <PilotNewPage
+        user={staffUserOf(c)}
+        values={{ key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE }}
+      />,
+    ),
+  )
   .post("/staff/admin/pilots", formLimit, async (c) => {
     const { one, repeated } = await readForm(c);
-    const values: PilotFormValues = { key: one("key").trim(), name: one("name"), organisation: one("organisation"), timezone: one("timezone").trim() };
-    const page = (errors: FieldErrors, status: 400 | 409) => renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={values} errors={errors} />, status);
+    const values: PilotFormValues = {
+      key: one("key").trim(),
+      name: one("name"),
+      organisation: one("organisation"),
+      timezone: one("timezone").trim(),
+    };
+    const page = (errors: FieldErrors, status: 400 | 409) =>
+      renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={values} errors={errors} />, status);
     if (repeated.length) return page(repeatedErrors(repeated, pilotField), 400);
-    const parsed = pilotBody.safeParse({ key: values.key, name: values.name, organisation: values.organisation, ...(values.timezone ? { timezone: values.timezone } : {}) });
-    if (!parsed.success) return page(collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)), 400);
+    const parsed = pilotBody.safeParse({
+      key: values.key,
+      name: values.name,
+      organisation: values.organisation,
+      ...(values.timezone ? { timezone: values.timezone } : {}),
+    });
+    if (!parsed.success)
+      return page(
+        collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)),
+        400,
+      );
     try {
       const pilot = await createPilot(getDb(c.env.DB), parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/pilots/${pilot.key}?done=created`, 303);
@@ -293,7 +482,9 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       throw e;
     }
   })
-  .get("/staff/admin/pilots/:pilot", async (c) => pilotEditPage(c, await pilotByKey(getDb(c.env.DB), c.req.param("pilot")), { notice: noticeOf(c) }))
+  .get("/staff/admin/pilots/:pilot", async (c) =>
+    pilotEditPage(c, await pilotByKey(getDb(c.env.DB), c.req.param("pilot")), { notice: noticeOf(c) }),
+  )
   .post("/staff/admin/pilots/:pilot", formLimit, async (c) => {
     const db = getDb(c.env.DB);
     const pilot = await pilotByKey(db, c.req.param("pilot"));
@@ -313,7 +504,9 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       ...(values.name.trim() !== pilot.name ? { name: values.name } : {}),
       ...(values.organisation.trim() !== pilot.organisation ? { organisation: values.organisation } : {}),
       ...(values.timezone !== pilot.timezone ? { timezone: values.timezone } : {}),
-      ...(!sameSet(values.frequentInstruments, current.frequentInstruments) ? { frequentInstruments: values.frequentInstruments } : {}),
+      ...(!sameSet(values.frequentInstruments, current.frequentInstruments)
+        ? { frequentInstruments: values.frequentInstruments }
+        : {}),
       ...(!sameSet(values.waveInstruments, current.waveInstruments) ? { waveInstruments: values.waveInstruments } : {}),
     };
     if (!Object.keys(patch).length) return c.redirect(`/staff/admin/pilots/${pilot.key}?done=unchanged`, 303);
@@ -338,23 +531,49 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     const parsed = pilotItemsBody.safeParse(body);
     if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
     const result = await savePilotItems(db, pilot, parsed.data, actorOf(c), Date.now());
-    return c.redirect(`/staff/admin/pilots/${pilot.key}?${result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged"}#items-title`, 303);
+    return c.redirect(
+      `/staff/admin/pilots/${pilot.key}?${result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged"}#items-title`,
+      303,
+    );
   })
 
   // staff users
-  .get("/staff/admin/staff", async (c) => renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(getDb(c.env.DB))} />))
+  .get("/staff/admin/staff", async (c) =>
+    renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(getDb(c.env.DB))} />),
+  )
   .get("/staff/admin/staff/new", async (c) => {
     const values: StaffFormValues = { email: "", name: "", isAdmin: false, projectCoordinator: false, perPilot: {} };
-    return renderStaffPage(c, <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(getDb(c.env.DB))} values={values} />);
+    return renderStaffPage(
+      c,
+      <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(getDb(c.env.DB))} values={values} />,
+    );
   })
   .post("/staff/admin/staff", formLimit, async (c) => {
     const db = getDb(c.env.DB);
     const { form, one, repeated } = await readForm(c);
-    const values: StaffFormValues = { email: one("email"), name: one("name"), ...rolesFromForm(one, Object.keys(form)) };
-    const page = async (errors: FieldErrors, status: 400 | 409) => renderStaffPage(c, <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(db)} values={values} errors={errors} />, status);
+    const values: StaffFormValues = {
+      email: one("email"),
+      name: one("name"),
+      ...rolesFromForm(one, Object.keys(form)),
+    };
+    const page = async (errors: FieldErrors, status: 400 | 409) =>
+      renderStaffPage(
+        c,
+        <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(db)} values={values} errors={errors} />,
+        status,
+      );
     if (repeated.length) return page(repeatedErrors(repeated, staffField), 400);
-    const parsed = staffUserBody.safeParse({ email: values.email, name: values.name, isAdmin: values.isAdmin, roles: grantsOf(values) });
-    if (!parsed.success) return page(collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)), 400);
+    const parsed = staffUserBody.safeParse({
+      email: values.email,
+      name: values.name,
+      isAdmin: values.isAdmin,
+      roles: grantsOf(values),
+    });
+    if (!parsed.success)
+      return page(
+        collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)),
+        400,
+      );
     try {
       const user = await createStaffUser(db, parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/staff/${user.id}?done=staffCreated`, 303);
@@ -386,11 +605,13 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .post("/staff/admin/staff/:id/disable", formLimit, async (c) => {
     const id = staffId(c.req.param("id"));
     const { one, repeated } = await readForm(c);
-    if (repeated.length || one("confirm") !== "1") return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.confirm") }, status: 400 });
+    if (repeated.length || one("confirm") !== "1")
+      return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.confirm") }, status: 400 });
     try {
       await disableStaffUser(getDb(c.env.DB), id, actorOf(c), Date.now());
     } catch (e) {
-      if (e instanceof AppError && e.code === "validation") return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.self") }, status: 400 });
+      if (e instanceof AppError && e.code === "validation")
+        return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.self") }, status: 400 });
       throw e;
     }
     return c.redirect(`/staff/admin/staff/${id}?done=disabled`, 303);
@@ -400,15 +621,41 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .get("/staff/admin/tokens", (c) => tokensPage(c, { notice: noticeOf(c) }))
   .post("/staff/admin/tokens", formLimit, async (c) => {
     const { one, many, repeated } = await readForm(c, ["pilots"]);
-    const values: TokenFormValues = { name: one("name"), role: one("role"), pilots: many("pilots"), expiresInDays: one("expiresInDays") };
+    const values: TokenFormValues = {
+      name: one("name"),
+      role: one("role"),
+      pilots: many("pilots"),
+      expiresInDays: one("expiresInDays"),
+    };
     if (repeated.length) return tokensPage(c, { values, errors: repeatedErrors(repeated, tokenField), status: 400 });
     // Project coordinator and admin tokens cover every pilot: ticked pilots are refused by the schema, as in the API.
     // Validity in days: empty is the default; anything but a plain whole number stays text, so the schema refuses it.
-    const days = values.expiresInDays === "" ? undefined : /^\d{1,4}$/.test(values.expiresInDays) ? Number(values.expiresInDays) : values.expiresInDays;
-    const parsed = tokenBody.safeParse({ name: values.name, role: values.role, ...(values.pilots.length ? { pilots: values.pilots } : {}), ...(days !== undefined ? { expiresInDays: days } : {}) });
-    if (!parsed.success) return tokensPage(c, { values, errors: collect(issuePaths(parsed.error), tokenField, tokenMessage), status: 400 });
+    const days =
+      values.expiresInDays === ""
+        ? undefined
+        : /^\d{1,4}$/.test(values.expiresInDays)
+          ? Number(values.expiresInDays)
+          : values.expiresInDays;
+    const parsed = tokenBody.safeParse({
+      name: values.name,
+      role: values.role,
+      ...(values.pilots.length ? { pilots: values.pilots } : {}),
+      ...(days !== undefined ? { expiresInDays: days } : {}),
+    });
+    if (!parsed.success)
+      return tokensPage(c, {
+        values,
+        errors: collect(issuePaths(parsed.error), tokenField, tokenMessage),
+        status: 400,
+      });
     try {
-      const created = await createToken(getDb(c.env.DB), parsed.data, c.get("principal").userId ?? null, actorOf(c), Date.now());
+      const created = await createToken(
+        getDb(c.env.DB),
+        parsed.data,
+        c.get("principal").userId ?? null,
+        actorOf(c),
+        Date.now(),
+      );
       return renderStaffPage(c, <TokenCreatedPage user={staffUserOf(c)} token={created} />);
     } catch (e) {
       const errors = serviceErrors(e, tokenField, tokenMessage);

@@ -15,13 +15,21 @@ import { updateSettings } from "../studies/config";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { isUniqueViolation } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
-import { TOKEN_DEFAULT_DAYS, type pilotBody, type pilotPatchBody, type staffRolesBody, type staffUserBody, type tokenBody } from "../studies/validators";
+import {
+  TOKEN_DEFAULT_DAYS,
+  type pilotBody,
+  type pilotPatchBody,
+  type staffRolesBody,
+  type staffUserBody,
+  type tokenBody,
+} from "../studies/validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 type Grant = z.infer<typeof staffRolesBody>["roles"][number];
 
 /** A refusal about one field: the API answers it in the error envelope's details, the pages beside the field. */
-const refused = (code: "validation" | "conflict" | "not_found", path: string, message: string) => new AppError(code, message, [{ path, message }]);
+const refused = (code: "validation" | "conflict" | "not_found", path: string, message: string) =>
+  new AppError(code, message, [{ path, message }]);
 
 export const DEFAULT_TIMEZONE = "Europe/Amsterdam";
 const knownTimezone = (tz: string) => !validatePolicy({ ...DEFAULT_POLICY, timezone: tz }).includes("timezone");
@@ -30,7 +38,14 @@ const knownTimezone = (tz: string) => !validatePolicy({ ...DEFAULT_POLICY, timez
 
 export const pilotView = (p: Pilot) => {
   const { frequent, wave } = instrumentsOf(p);
-  return { key: p.key, name: p.name, organisation: p.organisation, timezone: p.timezone, frequentInstruments: frequent, waveInstruments: wave };
+  return {
+    key: p.key,
+    name: p.name,
+    organisation: p.organisation,
+    timezone: p.timezone,
+    frequentInstruments: frequent,
+    waveInstruments: wave,
+  };
 };
 
 export async function listPilots(db: Db) {
@@ -43,23 +58,45 @@ export async function pilotByKey(db: Db, key: string) {
   return pilot;
 }
 
-/** Creates a pilot (in the one study, made on first use) and installs the built-in instruments, attaching its own items when it has built-in ones. */
+/**
+ * Creates a pilot (in the one study, made on first use) and installs the built-in instruments, attaching its own items
+ * when it has built-in ones.
+ */
 export async function createPilot(db: Db, body: z.infer<typeof pilotBody>, actor: Actor, now: number) {
   const timezone = body.timezone ?? DEFAULT_TIMEZONE;
   if (!knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
   let [study] = await db.select().from(schema.studies).limit(1);
   study ??= (await db.insert(schema.studies).values({ key: "main", name: "Study" }).returning())[0]!;
   // Frequent instruments that exist: the pilot's own items come later (PUT /pilots/{pilot}/items or the admin page).
-  const frequentInstruments = ["welzijn", "functioneren", "basisbehoeften", ...(PILOT_ITEMS[body.key] ? [`pilot_${body.key}`] : [])];
+  const frequentInstruments = [
+    "welzijn",
+    "functioneren",
+    "basisbehoeften",
+    ...(PILOT_ITEMS[body.key] ? [`pilot_${body.key}`] : []),
+  ];
   let pilot: Pilot;
   try {
-    [pilot] = (await db.insert(schema.pilots).values({ studyId: study.id, key: body.key, name: body.name, organisation: body.organisation, timezone, settings: { frequentInstruments } }).returning()) as [Pilot];
+    [pilot] = (await db
+      .insert(schema.pilots)
+      .values({
+        studyId: study.id,
+        key: body.key,
+        name: body.name,
+        organisation: body.organisation,
+        timezone,
+        settings: { frequentInstruments },
+      })
+      .returning()) as [Pilot];
   } catch (e) {
     if (isUniqueViolation(e)) throw refused("conflict", "key", "A pilot with this key exists");
     throw e;
   }
   await ensureBuiltInInstruments(db, now);
-  await audit(db, actor, "pilot.create", now, { pilotId: pilot.id, target: pilot.key, details: { name: pilot.name, organisation: pilot.organisation, timezone } });
+  await audit(db, actor, "pilot.create", now, {
+    pilotId: pilot.id,
+    target: pilot.key,
+    details: { name: pilot.name, organisation: pilot.organisation, timezone },
+  });
   return pilot;
 }
 
@@ -67,16 +104,33 @@ export async function createPilot(db: Db, body: z.infer<typeof pilotBody>, actor
  * Changes a pilot's name and organisation, and (through updateSettings, with its whole-pilot checks) its
  * time zone and instruments. Everything is checked before anything is written.
  */
-export async function updatePilot(db: Db, pilot: Pilot, body: z.infer<typeof pilotPatchBody>, actor: Actor, now: number) {
+export async function updatePilot(
+  db: Db,
+  pilot: Pilot,
+  body: z.infer<typeof pilotPatchBody>,
+  actor: Actor,
+  now: number,
+) {
   const { name, organisation, timezone, frequentInstruments, waveInstruments } = body;
   if (timezone !== undefined && !knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
   let next = pilot;
-  const config = { ...(timezone !== undefined ? { timezone } : {}), ...(frequentInstruments ? { frequentInstruments } : {}), ...(waveInstruments ? { waveInstruments } : {}) };
+  const config = {
+    ...(timezone !== undefined ? { timezone } : {}),
+    ...(frequentInstruments ? { frequentInstruments } : {}),
+    ...(waveInstruments ? { waveInstruments } : {}),
+  };
   if (Object.keys(config).length) next = { ...next, ...(await updateSettings(db, pilot, config, actor, now)) };
-  const details = { ...(name !== undefined && name !== pilot.name ? { name } : {}), ...(organisation !== undefined && organisation !== pilot.organisation ? { organisation } : {}) };
+  const details = {
+    ...(name !== undefined && name !== pilot.name ? { name } : {}),
+    ...(organisation !== undefined && organisation !== pilot.organisation ? { organisation } : {}),
+  };
   if (Object.keys(details).length) {
     await db.update(schema.pilots).set(details).where(eq(schema.pilots.id, pilot.id));
-    await audit(db, actor, "pilot.update", now, { pilotId: pilot.id, target: pilot.key, details: { fields: Object.keys(details), ...details } });
+    await audit(db, actor, "pilot.update", now, {
+      pilotId: pilot.id,
+      target: pilot.key,
+      details: { fields: Object.keys(details), ...details },
+    });
     next = { ...next, ...details };
   }
   return next;
@@ -105,7 +159,14 @@ export async function userView(db: Db, userId: number) {
   if (!u) throw new AppError("not_found", "No such staff user");
   const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
   const roles = await db.select().from(schema.staffRoles).where(eq(schema.staffRoles.userId, userId));
-  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, disabledAt: u.disabledAt, roles: roles.map((r) => ({ pilot: r.pilotId === null ? null : pilots.get(r.pilotId) ?? null, role: r.role })) };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    isAdmin: u.isAdmin,
+    disabledAt: u.disabledAt,
+    roles: roles.map((r) => ({ pilot: r.pilotId === null ? null : (pilots.get(r.pilotId) ?? null), role: r.role })),
+  };
 }
 export type StaffUserView = Awaited<ReturnType<typeof userView>>;
 
@@ -125,13 +186,19 @@ export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody
   const rows = await resolveGrants(db, body.roles ?? []);
   let created;
   try {
-    [created] = await db.insert(schema.staffUsers).values({ email: body.email, name: body.name, isAdmin: body.isAdmin ?? false, createdAt: now }).returning();
+    [created] = await db
+      .insert(schema.staffUsers)
+      .values({ email: body.email, name: body.name, isAdmin: body.isAdmin ?? false, createdAt: now })
+      .returning();
   } catch (e) {
     if (isUniqueViolation(e)) throw refused("conflict", "email", "A staff user with this e-mail exists");
     throw e;
   }
   if (rows.length) await db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: created!.id })));
-  await audit(db, actor, "staff.create", now, { target: `staff:${created!.id}`, details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] } });
+  await audit(db, actor, "staff.create", now, {
+    target: `staff:${created!.id}`,
+    details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] },
+  });
   return userView(db, created!.id);
 }
 
@@ -139,7 +206,10 @@ export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody
 export async function replaceRoles(db: Db, id: number, roles: Grant[], actor: Actor, now: number) {
   await userView(db, id);
   const rows = await resolveGrants(db, roles);
-  await db.batch([db.delete(schema.staffRoles).where(eq(schema.staffRoles.userId, id)), ...(rows.length ? [db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: id })))] : [])]);
+  await db.batch([
+    db.delete(schema.staffRoles).where(eq(schema.staffRoles.userId, id)),
+    ...(rows.length ? [db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: id })))] : []),
+  ]);
   await audit(db, actor, "staff.roles", now, { target: `staff:${id}`, details: { roles } });
   return userView(db, id);
 }
@@ -164,7 +234,8 @@ export async function disableStaffUser(db: Db, id: number, actor: Actor, now: nu
 
 const DAY_MS = 86_400_000;
 /** When a token stops working: its expires_at, or 90 days after its creation for tokens made before expiry existed. */
-export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) => t.expiresAt ?? t.createdAt + TOKEN_DEFAULT_DAYS * DAY_MS;
+export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) =>
+  t.expiresAt ?? t.createdAt + TOKEN_DEFAULT_DAYS * DAY_MS;
 /** The same rule in SQL, for the Bearer check (worker/staff/auth.ts). */
 export const TOKEN_EXPIRY_SQL = `COALESCE(expires_at, created_at + ${TOKEN_DEFAULT_DAYS * DAY_MS})`;
 
@@ -186,7 +257,13 @@ export async function listTokens(db: Db, now = Date.now()) {
 }
 
 /** Creates a token scoped to a role and pilots; the returned secret is never stored and never shown again. */
-export async function createToken(db: Db, body: z.infer<typeof tokenBody>, userId: number | null, actor: Actor, now: number) {
+export async function createToken(
+  db: Db,
+  body: z.infer<typeof tokenBody>,
+  userId: number | null,
+  actor: Actor,
+  now: number,
+) {
   let pilotIds: number[] | null = null;
   if (body.pilots?.length) {
     const rows = await db.select().from(schema.pilots).where(inArray(schema.pilots.key, body.pilots));
@@ -197,15 +274,33 @@ export async function createToken(db: Db, body: z.infer<typeof tokenBody>, userI
   const secret = `omt_${randomToken(32)}`;
   const days = body.expiresInDays ?? TOKEN_DEFAULT_DAYS;
   const expiresAt = now + days * DAY_MS;
-  const [row] = await db.insert(schema.apiTokens).values({ userId, name: body.name, tokenHash: await sha256Hex(secret), role: body.role, pilotIds, createdAt: now, expiresAt }).returning();
-  await audit(db, actor, "token.create", now, { target: `token:${row!.id}`, details: { role: body.role, pilots: body.pilots ?? null, expiresInDays: days, expiresAt } });
+  const [row] = await db
+    .insert(schema.apiTokens)
+    .values({
+      userId,
+      name: body.name,
+      tokenHash: await sha256Hex(secret),
+      role: body.role,
+      pilotIds,
+      createdAt: now,
+      expiresAt,
+    })
+    .returning();
+  await audit(db, actor, "token.create", now, {
+    target: `token:${row!.id}`,
+    details: { role: body.role, pilots: body.pilots ?? null, expiresInDays: days, expiresAt },
+  });
   return { id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret, expiresAt };
 }
 
 export async function revokeToken(db: Db, rawId: string | undefined, actor: Actor, now: number) {
   const id = Number(rawId);
   if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
-  const [row] = await db.update(schema.apiTokens).set({ revokedAt: now }).where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))).returning();
+  const [row] = await db
+    .update(schema.apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt)))
+    .returning();
   if (!row) throw new AppError("not_found", "No active token with this id");
   await audit(db, actor, "token.revoke", now, { target: `token:${id}` });
   return { id, revokedAt: now };

@@ -5,25 +5,63 @@ import { bodyLimit } from "hono/body-limit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody } from "../studies/validators";
-import { createPilot, createStaffUser, disableStaffUser, listStaff, pilotByKey, pilotView, replaceRoles, staffId, updatePilot } from "./admin-service";
+import {
+  createPilot,
+  createStaffUser,
+  disableStaffUser,
+  listStaff,
+  pilotByKey,
+  pilotView,
+  replaceRoles,
+  staffId,
+  updatePilot,
+} from "./admin-service";
 import { actorOf, requireAdmin, requireStaff, type StaffEnv } from "./auth";
 import { pilotCreatedResponse, pilotResponse, staffListResponse, staffUserResponse } from "./responses";
 import { API_BASE, jsonBody, op } from "./openapi";
 
 const API = API_BASE;
 export const ADMIN_BODY_LIMIT = 16 * 1024;
-const limit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new AppError("payload_too_large", "Body larger than 16 KiB"); } });
+const limit = bodyLimit({
+  maxSize: ADMIN_BODY_LIMIT,
+  onError: () => {
+    throw new AppError("payload_too_large", "Body larger than 16 KiB");
+  },
+});
 
 export const adminRoutes = new Hono<StaffEnv>()
   .use("/staff", requireStaff)
   .use("/staff/*", requireStaff)
-  .post(op({ method: "post", path: `${API}/pilots`, summary: "Create a pilot (admins); installs the built-in instruments", access: "admin", body: pilotBody, response: pilotCreatedResponse, status: 201 }), requireStaff, limit, async (c) => {
-    requireAdmin(c);
-    const pilot = await createPilot(getDb(c.env.DB), await jsonBody(c, pilotBody), actorOf(c), Date.now());
-    return c.json({ key: pilot.key, name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone }, 201);
-  })
+  .post(
+    op({
+      method: "post",
+      path: `${API}/pilots`,
+      summary: "Create a pilot (admins); installs the built-in instruments",
+      access: "admin",
+      body: pilotBody,
+      response: pilotCreatedResponse,
+      status: 201,
+    }),
+    requireStaff,
+    limit,
+    async (c) => {
+      requireAdmin(c);
+      const pilot = await createPilot(getDb(c.env.DB), await jsonBody(c, pilotBody), actorOf(c), Date.now());
+      return c.json(
+        { key: pilot.key, name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone },
+        201,
+      );
+    },
+  )
   .patch(
-    op({ method: "patch", path: `${API}/pilots/:pilot`, summary: "Change a pilot's name, organisation, time zone or instruments (admins)", access: "admin", body: pilotPatchBody, response: pilotResponse }),
+    op({
+      method: "patch",
+      path: `${API}/pilots/:pilot`,
+      summary: "Change a pilot's name, organisation, time zone or instruments (admins)",
+      access: "admin",
+      body: pilotPatchBody,
+      response: pilotResponse,
+    }),
     requireStaff,
     limit,
     async (c) => {
@@ -34,21 +72,65 @@ export const adminRoutes = new Hono<StaffEnv>()
       return c.json(pilotView(updated));
     },
   )
-  .get(op({ method: "get", path: `${API}/staff`, summary: "Staff users with their roles (admins)", access: "admin", response: staffListResponse }), async (c) => {
-    requireAdmin(c);
-    return c.json({ staff: await listStaff(getDb(c.env.DB)) });
-  })
-  .post(op({ method: "post", path: `${API}/staff`, summary: "Add a staff user with roles per pilot (admins); she signs in by magic link", access: "admin", body: staffUserBody, response: staffUserResponse, status: 201 }), limit, async (c) => {
-    requireAdmin(c);
-    return c.json(await createStaffUser(getDb(c.env.DB), await jsonBody(c, staffUserBody), actorOf(c), Date.now()), 201);
-  })
-  .put(op({ method: "put", path: `${API}/staff/:id/roles`, summary: "Replace a staff user's roles (admins)", access: "admin", body: staffRolesBody, response: staffUserResponse }), limit, async (c) => {
-    requireAdmin(c);
-    const id = staffId(c.req.param("id"));
-    const body = await jsonBody(c, staffRolesBody);
-    return c.json(await replaceRoles(getDb(c.env.DB), id, body.roles, actorOf(c), Date.now()));
-  })
-  .post(op({ method: "post", path: `${API}/staff/:id/disable`, summary: "Disable a staff user: ends her sessions and revokes her tokens (admins; not herself)", access: "admin", response: staffUserResponse }), async (c) => {
-    requireAdmin(c);
-    return c.json(await disableStaffUser(getDb(c.env.DB), staffId(c.req.param("id")), actorOf(c), Date.now()));
-  });
+  .get(
+    op({
+      method: "get",
+      path: `${API}/staff`,
+      summary: "Staff users with their roles (admins)",
+      access: "admin",
+      response: staffListResponse,
+    }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json({ staff: await listStaff(getDb(c.env.DB)) });
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${API}/staff`,
+      summary: "Add a staff user with roles per pilot (admins); she signs in by magic link",
+      access: "admin",
+      body: staffUserBody,
+      response: staffUserResponse,
+      status: 201,
+    }),
+    limit,
+    async (c) => {
+      requireAdmin(c);
+      return c.json(
+        await createStaffUser(getDb(c.env.DB), await jsonBody(c, staffUserBody), actorOf(c), Date.now()),
+        201,
+      );
+    },
+  )
+  .put(
+    op({
+      method: "put",
+      path: `${API}/staff/:id/roles`,
+      summary: "Replace a staff user's roles (admins)",
+      access: "admin",
+      body: staffRolesBody,
+      response: staffUserResponse,
+    }),
+    limit,
+    async (c) => {
+      requireAdmin(c);
+      const id = staffId(c.req.param("id"));
+      const body = await jsonBody(c, staffRolesBody);
+      return c.json(await replaceRoles(getDb(c.env.DB), id, body.roles, actorOf(c), Date.now()));
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${API}/staff/:id/disable`,
+      summary: "Disable a staff user: ends her sessions and revokes her tokens (admins; not herself)",
+      access: "admin",
+      response: staffUserResponse,
+    }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json(await disableStaffUser(getDb(c.env.DB), staffId(c.req.param("id")), actorOf(c), Date.now()));
+    },
+  );

@@ -42,11 +42,32 @@ const PRESS_RE = /^[A-Za-z0-9_-]{22}$/;
 /** Form fields that steer the youth's page, not answers (the kiosk form is the youth's form). */
 const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "context", "_csrf"]);
 
-const small = bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } });
-const large = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } });
+const small = bodyLimit({
+  maxSize: 4 * 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "Form too large");
+  },
+});
+const large = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "Form too large");
+  },
+});
 const randomToken = (bytes: number) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
-type OpenRow = { id: number; kind: "frequent" | "wave"; wave: string | null; seq: number; due_date: string; closes_at: number; link_generation: number; instrument_version_ids: string; participant_status: string; last_sent: number | null };
+type OpenRow = {
+  id: number;
+  kind: "frequent" | "wave";
+  wave: string | null;
+  seq: number;
+  due_date: string;
+  closes_at: number;
+  link_generation: number;
+  instrument_version_ids: string;
+  participant_status: string;
+  last_sent: number | null;
+};
 
 /** Her open questionnaires (opened, not closed, not answered), shortest first, with their link's state. */
 async function openOccasions(d1: D1Database, participantId: number, now: number) {
@@ -105,7 +126,9 @@ async function storeAssisted(
     ? ` AND EXISTS (SELECT 1 FROM kiosk_sessions k WHERE k.token_hash = '${kioskHash.replace(/[^0-9a-f]/g, "")}' AND k.occasion_id = ${occ} AND k.ended_at IS NULL AND k.expires_at > ${now} AND k.last_seen_at > ${now - KIOSK_IDLE_MS})`
     : "";
   const live = `EXISTS (SELECT 1 FROM occasions WHERE id = ${occ} AND status IN ('open','started'))${kiosk}`;
-  const answers = JSON.stringify(rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]));
+  const answers = JSON.stringify(
+    rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]),
+  );
   const stmts = [
     d1
       .prepare(
@@ -114,10 +137,24 @@ async function storeAssisted(
          FROM json_each(?6) j WHERE ${live}`,
       )
       .bind(occ, o.participantId, now, mode, staff.userId, answers),
-    d1.prepare(`UPDATE secure_links SET used_at = ?1 WHERE occasion_id = ?2 AND used_at IS NULL AND ${live}`).bind(now, occ),
-    d1.prepare(`INSERT INTO occasion_timings (occasion_id, first_opened_at, submitted_at) SELECT ?1, ?2, ?2 WHERE ${live} ON CONFLICT (occasion_id) DO UPDATE SET submitted_at = excluded.submitted_at`).bind(occ, now),
-    d1.prepare(`INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?1, ?2 WHERE ${live} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`).bind(o.participantId, now),
-    d1.prepare(`UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ?1 AND status = 'queued' AND ${live}`).bind(occ),
+    d1
+      .prepare(`UPDATE secure_links SET used_at = ?1 WHERE occasion_id = ?2 AND used_at IS NULL AND ${live}`)
+      .bind(now, occ),
+    d1
+      .prepare(
+        `INSERT INTO occasion_timings (occasion_id, first_opened_at, submitted_at) SELECT ?1, ?2, ?2 WHERE ${live} ON CONFLICT (occasion_id) DO UPDATE SET submitted_at = excluded.submitted_at`,
+      )
+      .bind(occ, now),
+    d1
+      .prepare(
+        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?1, ?2 WHERE ${live} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
+      )
+      .bind(o.participantId, now),
+    d1
+      .prepare(
+        `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ?1 AND status = 'queued' AND ${live}`,
+      )
+      .bind(occ),
     d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ?1 AND ${live}`).bind(occ),
     d1.prepare(`DELETE FROM drafts WHERE occasion_id = ?1 AND ${live}`).bind(occ),
     d1.prepare(`UPDATE occasions SET status = 'completed', completed_at = ?1 WHERE id = ?2 AND ${live}`).bind(now, occ),
@@ -126,9 +163,23 @@ async function storeAssisted(
         `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM occasions WHERE id = ?8 AND status = 'completed' AND completed_at = ?1)`,
       )
-      .bind(now, staff.actor.type, staff.actor.id, `answers.${mode}`, o.pilotId, o.code, JSON.stringify({ occasionId: occ, answers: rows.length, enteredBy: staff.userId }), occ),
+      .bind(
+        now,
+        staff.actor.type,
+        staff.actor.id,
+        `answers.${mode}`,
+        o.pilotId,
+        o.code,
+        JSON.stringify({ occasionId: occ, answers: rows.length, enteredBy: staff.userId }),
+        occ,
+      ),
   ];
-  if (kioskHash) stmts.push(d1.prepare("UPDATE kiosk_sessions SET ended_at = coalesce(ended_at, ?1) WHERE token_hash = ?2").bind(now, kioskHash));
+  if (kioskHash)
+    stmts.push(
+      d1
+        .prepare("UPDATE kiosk_sessions SET ended_at = coalesce(ended_at, ?1) WHERE token_hash = ?2")
+        .bind(now, kioskHash),
+    );
   const results = await d1.batch(stmts);
   return (results[7]!.meta.changes ?? 0) === 1;
 }
@@ -138,7 +189,14 @@ function parseAssisted(form: Record<string, unknown>, asked: ReturnType<typeof a
   const fields = Object.fromEntries(Object.entries(form).filter(([k]) => !CONTROL.has(k)));
   const parsed = parseAnswers(fields, asked);
   if (parsed.ok) return parsed;
-  return { ok: false as const, state: { values: parsed.values, errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [k, t(v, lang)])), formError: t(parsed.formError as MessageKey, lang) } };
+  return {
+    ok: false as const,
+    state: {
+      values: parsed.values,
+      errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [k, t(v, lang)])),
+      formError: t(parsed.formError as MessageKey, lang),
+    },
+  };
 }
 
 export const assistedPageRoutes = new Hono<StaffEnv>()
@@ -148,14 +206,36 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const { pilot, p } = await youthOf(c);
     const now = Date.now();
     const open = await openOccasions(c.env.DB, p.id, now);
-    const contact = await c.env.DB.prepare("SELECT email_enc IS NOT NULL AS has FROM participant_contacts WHERE participant_id = ?").bind(p.id).first<{ has: number }>();
+    const contact = await c.env.DB.prepare(
+      "SELECT email_enc IS NOT NULL AS has FROM participant_contacts WHERE participant_id = ?",
+    )
+      .bind(p.id)
+      .first<{ has: number }>();
     const done = c.req.query("done");
     const notice = (["resent", "revoked", "noAddress", "phone", "kiosk"] as const).find((d) => d === done);
     const rows: OpenOccasion[] = open.map(({ row, minutes }) => ({
-      id: row.id, kind: row.kind, wave: row.wave, seq: row.seq, dueDate: row.due_date, closesDate: localDate(row.closes_at, pilot.timezone), generation: row.link_generation,
-      lastSent: row.last_sent === null ? null : localDate(row.last_sent, pilot.timezone), minutes,
+      id: row.id,
+      kind: row.kind,
+      wave: row.wave,
+      seq: row.seq,
+      dueDate: row.due_date,
+      closesDate: localDate(row.closes_at, pilot.timezone),
+      generation: row.link_generation,
+      lastSent: row.last_sent === null ? null : localDate(row.last_sent, pilot.timezone),
+      minutes,
     }));
-    return renderStaffPage(c, <YouthLinksPage user={staffUserOf(c)} pilot={pilot} code={p.code} open={rows} hasEmail={!!contact?.has} press={randomToken(16)} notice={notice} />);
+    return renderStaffPage(
+      c,
+      <YouthLinksPage
+        user={staffUserOf(c)}
+        pilot={pilot}
+        code={p.code}
+        open={rows}
+        hasEmail={!!contact?.has}
+        press={randomToken(16)}
+        notice={notice}
+      />,
+    );
   })
   .post("/staff/pilots/:pilot/youths/:code/links/resend", small, async (c) => {
     const { pilot, p } = await youthOf(c);
@@ -167,8 +247,16 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const { results } = await resendStatement(c.env.DB, pilot.id, p.id, press, now).all<{ id: number }>();
     // A repeated post of the same press adds no row and sends nothing.
     if (results.length) {
-      const counts = await deliverOutbox(c.env, results.map((r) => r.id), () => Date.now());
-      await audit(getDb(c.env.DB), actorOf(c), "link.resend", now, { pilotId: pilot.id, target: p.code, details: { occasions: results.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed } });
+      const counts = await deliverOutbox(
+        c.env,
+        results.map((r) => r.id),
+        () => Date.now(),
+      );
+      await audit(getDb(c.env.DB), actorOf(c), "link.resend", now, {
+        pilotId: pilot.id,
+        target: p.code,
+        details: { occasions: results.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
+      });
     }
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=resent`, 303);
   })
@@ -187,14 +275,26 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const pressed = `NOT EXISTS (SELECT 1 FROM outbox WHERE pilot_id = ?3 AND participant_id = ?2 AND kind = 'resend' AND key LIKE '%:resend:' || ?4)`;
     const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
     const [, , inserted] = await d1.batch<{ id: number }>([
-      d1.prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open}) AND ${pressed}`).bind(now, p.id, pilot.id, key),
-      d1.prepare(`UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?2 AND status IN ('open','started') AND ?1 IS NOT NULL AND ${pressed}`).bind(now, p.id, pilot.id, key),
+      d1
+        .prepare(
+          `UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open}) AND ${pressed}`,
+        )
+        .bind(now, p.id, pilot.id, key),
+      d1
+        .prepare(
+          `UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?2 AND status IN ('open','started') AND ?1 IS NOT NULL AND ${pressed}`,
+        )
+        .bind(now, p.id, pilot.id, key),
       resendStatement(d1, pilot.id, p.id, key, now),
     ]);
     const ids = inserted!.results.map((r) => r.id);
     if (ids.length) {
       const counts = await deliverOutbox(c.env, ids, () => Date.now());
-      await audit(getDb(d1), actorOf(c), "link.revoke", now, { pilotId: pilot.id, target: p.code, details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed } });
+      await audit(getDb(d1), actorOf(c), "link.revoke", now, {
+        pilotId: pilot.id,
+        target: p.code,
+        details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
+      });
     }
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=revoked`, 303);
   })
@@ -203,36 +303,80 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const form = await formBody(c);
     const userId = c.get("principal").userId;
     // The role allows it, but the answers must name a staff user: an API token without one cannot do this.
-    if (!userId) throw new AppError("validation", "Kiosk mode needs a signed-in researcher (the answers record who opened it)");
+    if (!userId)
+      throw new AppError("validation", "Kiosk mode needs a signed-in researcher (the answers record who opened it)");
     const now = Date.now();
     const occasionId = Number(form.occasion);
     const open = await openOccasions(c.env.DB, p.id, now);
     const o = open.find((x) => x.row.id === occasionId);
     if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
     const token = randomToken(32);
-    await c.env.DB.prepare("INSERT INTO kiosk_sessions (token_hash, occasion_id, participant_id, pilot_id, staff_user_id, last_seen_at, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(await sha256Hex(token), occasionId, p.id, pilot.id, userId, now, Math.min(now + KIOSK_MAX_MS, o.row.closes_at), now)
+    await c.env.DB.prepare(
+      "INSERT INTO kiosk_sessions (token_hash, occasion_id, participant_id, pilot_id, staff_user_id, last_seen_at, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+      .bind(
+        await sha256Hex(token),
+        occasionId,
+        p.id,
+        pilot.id,
+        userId,
+        now,
+        Math.min(now + KIOSK_MAX_MS, o.row.closes_at),
+        now,
+      )
       .run();
-    await audit(getDb(c.env.DB), actorOf(c), "kiosk.open", now, { pilotId: pilot.id, target: p.code, details: { occasionId } });
+    await audit(getDb(c.env.DB), actorOf(c), "kiosk.open", now, {
+      pilotId: pilot.id,
+      target: p.code,
+      details: { occasionId },
+    });
     return c.redirect(`/k/${token}`, 303);
   })
   .get("/staff/pilots/:pilot/youths/:code/phone/:occasion", async (c) => {
     const { pilot, p } = await youthOf(c);
-    const o = (await openOccasions(c.env.DB, p.id, Date.now())).find((x) => String(x.row.id) === c.req.param("occasion"));
+    const o = (await openOccasions(c.env.DB, p.id, Date.now())).find(
+      (x) => String(x.row.id) === c.req.param("occasion"),
+    );
     if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
-    return renderStaffPage(c, <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />);
+    return renderStaffPage(
+      c,
+      <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />,
+    );
   })
   .post("/staff/pilots/:pilot/youths/:code/phone/:occasion", large, async (c) => {
     const { pilot, p } = await youthOf(c);
     const form = await formBody(c, { all: true });
     const userId = c.get("principal").userId;
-    if (!userId) throw new AppError("validation", "Phone entry needs a signed-in researcher (the answers record who entered them)");
+    if (!userId)
+      throw new AppError(
+        "validation",
+        "Phone entry needs a signed-in researcher (the answers record who entered them)",
+      );
     const now = Date.now();
     const o = (await openOccasions(c.env.DB, p.id, now)).find((x) => String(x.row.id) === c.req.param("occasion"));
     if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
     const parsed = parseAssisted(form, o.asked, "nl");
-    if (!parsed.ok) return renderStaffPage(c, <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} state={parsed.state} />, 400);
-    const stored = await storeAssisted(c.env.DB, { occasionId: o.row.id, participantId: p.id, pilotId: pilot.id, code: p.code }, parsed.rows, now, "phone", { userId, actor: actorOf(c) });
+    if (!parsed.ok)
+      return renderStaffPage(
+        c,
+        <PhoneEntryPage
+          user={staffUserOf(c)}
+          pilot={pilot}
+          code={p.code}
+          occasion={o.row}
+          asked={o.asked}
+          state={parsed.state}
+        />,
+        400,
+      );
+    const stored = await storeAssisted(
+      c.env.DB,
+      { occasionId: o.row.id, participantId: p.id, pilotId: pilot.id, code: p.code },
+      parsed.rows,
+      now,
+      "phone",
+      { userId, actor: actorOf(c) },
+    );
     if (!stored) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=phone`, 303);
   })
@@ -240,14 +384,29 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
   .onError(staffPageError);
 
 type KioskRow = {
-  occasion_id: number; participant_id: number; pilot_id: number; staff_user_id: number; last_seen_at: number; expires_at: number; ended_at: number | null;
-  occasion_status: string; instrument_version_ids: string; participant_status: string; code: string; settings: string | null;
+  occasion_id: number;
+  participant_id: number;
+  pilot_id: number;
+  staff_user_id: number;
+  last_seen_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  occasion_status: string;
+  instrument_version_ids: string;
+  participant_status: string;
+  code: string;
+  settings: string | null;
 };
 const KIOSK_SQL = `SELECT k.occasion_id, k.participant_id, k.pilot_id, k.staff_user_id, k.last_seen_at, k.expires_at, k.ended_at, o.status AS occasion_status,
   o.instrument_version_ids, p.status AS participant_status, p.code, pl.settings
   FROM kiosk_sessions k JOIN occasions o ON o.id = k.occasion_id JOIN participants p ON p.id = k.participant_id JOIN pilots pl ON pl.id = k.pilot_id WHERE k.token_hash = ?`;
 const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
-  !!r && r.ended_at === null && r.expires_at > now && now - r.last_seen_at <= KIOSK_IDLE_MS && ["open", "started"].includes(r.occasion_status) && ["active", "left_care"].includes(r.participant_status);
+  !!r &&
+  r.ended_at === null &&
+  r.expires_at > now &&
+  now - r.last_seen_at <= KIOSK_IDLE_MS &&
+  ["open", "started"].includes(r.occasion_status) &&
+  ["active", "left_care"].includes(r.participant_status);
 
 type YouthCtx = Context<{ Bindings: Env }>;
 function youthHtml(c: YouthCtx, html: string, status: 200 | 400 | 404 = 200) {
@@ -256,18 +415,36 @@ function youthHtml(c: YouthCtx, html: string, status: 200 | 400 | 404 = 200) {
 }
 function endedPage(c: YouthCtx, status: 200 | 404) {
   const lang = pickLang(c.req.query("lang"));
-  return youthHtml(c, renderToString(<MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={t("youth.kiosk.ended.title", lang)} body={t("youth.kiosk.ended.body", lang)} />), status);
+  return youthHtml(
+    c,
+    renderToString(
+      <MessagePage
+        lang={lang}
+        quickExitUrl={DEFAULT_QUICK_EXIT}
+        title={t("youth.kiosk.ended.title", lang)}
+        body={t("youth.kiosk.ended.body", lang)}
+      />,
+    ),
+    status,
+  );
 }
 const ended = (c: YouthCtx) => c.redirect(`/k/ended?lang=${pickLang(c.req.query("lang"))}`, 303);
 
 /** The page's own script (script-src 'self'): clears the screen after KIOSK_IDLE_MS without input. */
 const KIOSK_JS = `(()=>{const ms=${KIOSK_IDLE_MS};let t;const clear=()=>{document.body.innerHTML="";location.replace("/k/ended"+location.search)};const reset=()=>{clearTimeout(t);t=setTimeout(clear,ms)};for(const e of ["input","change","keydown","pointerdown","touchstart","scroll"])addEventListener(e,reset,{passive:true,capture:true});reset();addEventListener("pageshow",(e)=>{if(e.persisted)location.reload()})})();`;
 
-async function kioskPage(c: YouthCtx, token: string, r: KioskRow, now: number, state?: { values: Record<string, string>; errors: Record<string, string>; formError?: string }) {
+async function kioskPage(
+  c: YouthCtx,
+  token: string,
+  r: KioskRow,
+  now: number,
+  state?: { values: Record<string, string>; errors: Record<string, string>; formError?: string },
+) {
   const lang = pickLang(c.req.query("lang"));
   const versions = JSON.parse(r.instrument_version_ids) as number[];
   const asked = askedOf(await definitionsFor(c.env.DB, versions), versions, r.participant_status);
-  const quickExitUrl = (r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }).quickExitUrl : undefined) ?? DEFAULT_QUICK_EXIT;
+  const quickExitUrl =
+    (r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }).quickExitUrl : undefined) ?? DEFAULT_QUICK_EXIT;
   const html = renderToString(
     <QuestionnairePage
       lang={lang}
@@ -285,7 +462,11 @@ async function kioskPage(c: YouthCtx, token: string, r: KioskRow, now: number, s
   );
   // Without scripts the page still clears after the idle time (a refresh to the empty page).
   const head = `<noscript><meta http-equiv="refresh" content="${KIOSK_IDLE_MS / 1000};url=/k/ended?lang=${lang}"></noscript>`;
-  return youthHtml(c, html.replace("</head>", `${head}</head>`).replace("</body>", `<script src="/k/kiosk.js" defer></script></body>`), state ? 400 : 200);
+  return youthHtml(
+    c,
+    html.replace("</head>", `${head}</head>`).replace("</body>", `<script src="/k/kiosk.js" defer></script></body>`),
+    state ? 400 : 200,
+  );
 }
 
 /** The kiosk on a group computer: a youth page, no staff chrome; public like /q/ (the token is the key). */
@@ -303,7 +484,9 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     const hash = await sha256Hex(token);
     const r = await c.env.DB.prepare(KIOSK_SQL).bind(hash).first<KioskRow>();
     if (!kioskLive(r, now)) return ended(c);
-    await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL").bind(now, hash).run();
+    await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL")
+      .bind(now, hash)
+      .run();
     return kioskPage(c, token, r, now);
   })
   // The page's background saves: nothing is kept but the time of the input (the idle clock restarts).
@@ -312,7 +495,9 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     const now = Date.now();
     c.header("Cache-Control", "no-store");
     if (KIOSK_TOKEN_RE.test(token)) {
-      const res = await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL AND expires_at > ?1 AND last_seen_at > ?3")
+      const res = await c.env.DB.prepare(
+        "UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL AND expires_at > ?1 AND last_seen_at > ?3",
+      )
         .bind(now, await sha256Hex(token), now - KIOSK_IDLE_MS)
         .run();
       if (res.meta.changes) return c.json({ saved: true });
@@ -338,10 +523,20 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     const lang = pickLang(c.req.query("lang"));
     const parsed = parseAssisted(form, asked, lang);
     if (!parsed.ok) {
-      await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL").bind(now, hash).run();
+      await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL")
+        .bind(now, hash)
+        .run();
       return kioskPage(c, token, r, now, parsed.state);
     }
     // Stored or not (the session ran out meanwhile), the page clears: nothing of hers stays on the screen.
-    await storeAssisted(c.env.DB, { occasionId: r.occasion_id, participantId: r.participant_id, pilotId: r.pilot_id, code: r.code }, parsed.rows, now, "kiosk", { userId: r.staff_user_id, actor: { type: "staff", id: `staff:${r.staff_user_id}` } }, hash);
+    await storeAssisted(
+      c.env.DB,
+      { occasionId: r.occasion_id, participantId: r.participant_id, pilotId: r.pilot_id, code: r.code },
+      parsed.rows,
+      now,
+      "kiosk",
+      { userId: r.staff_user_id, actor: { type: "staff", id: `staff:${r.staff_user_id}` } },
+      hash,
+    );
     return ended(c);
   });

@@ -49,9 +49,15 @@ export const csrfFor = (env: Env, sessionToken: string) => hmacToken(env.SESSION
 /** Everything a principal may do, from the staff_roles rows of one user. */
 export async function principalForUser(env: Env, userId: number): Promise<Principal | null> {
   const db = getDb(env.DB);
-  const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
+  const [user] = await db
+    .select()
+    .from(schema.staffUsers)
+    .where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
   if (!user) return null;
-  const roles = await db.select({ pilotId: schema.staffRoles.pilotId, role: schema.staffRoles.role }).from(schema.staffRoles).where(eq(schema.staffRoles.userId, userId));
+  const roles = await db
+    .select({ pilotId: schema.staffRoles.pilotId, role: schema.staffRoles.role })
+    .from(schema.staffRoles)
+    .where(eq(schema.staffRoles.userId, userId));
   return { type: "staff", id: `staff:${user.id}`, isAdmin: user.isAdmin, roles, userId: user.id, email: user.email };
 }
 
@@ -96,7 +102,10 @@ async function checkCsrf(c: Context<StaffEnv>, expected: string) {
 /** The posted form of a page (cached, see checkCsrf). A body that is not a readable form (multipart without
  * its boundary, cut off) is the sender's mistake: 400, not a server error. */
 export function formBody(c: Context<StaffEnv>): Promise<Record<string, string | File>>;
-export function formBody(c: Context<StaffEnv>, opts: { all: true }): Promise<Record<string, string | File | (string | File)[]>>;
+export function formBody(
+  c: Context<StaffEnv>,
+  opts: { all: true },
+): Promise<Record<string, string | File | (string | File)[]>>;
 export async function formBody(c: Context<StaffEnv>, opts?: { all: true }) {
   try {
     return await (opts ? c.req.parseBody(opts) : c.req.parseBody());
@@ -119,7 +128,10 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     // automatically, so unsafe methods need the CSRF token just as with the session cookie.
     const identity = await accessIdentity(c.env, accessJwt);
     if (!identity) throw new AppError("unauthorized", "Invalid Cloudflare Access assertion");
-    const [user] = await getDb(c.env.DB).select({ id: schema.staffUsers.id }).from(schema.staffUsers).where(eq(schema.staffUsers.email, identity.email));
+    const [user] = await getDb(c.env.DB)
+      .select({ id: schema.staffUsers.id })
+      .from(schema.staffUsers)
+      .where(eq(schema.staffUsers.email, identity.email));
     const p = user ? await principalForUser(c.env, user.id) : null;
     if (!p) throw new AppError("unauthorized", "No staff account for this Access identity");
     const csrf = await csrfForAccess(c.env, identity.sub);
@@ -147,11 +159,21 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
   const [row] = await db
     .select()
     .from(schema.apiTokens)
-    .where(and(eq(schema.apiTokens.tokenHash, await sha256Hex(token)), isNull(schema.apiTokens.revokedAt), sql`${sql.raw(TOKEN_EXPIRY_SQL)} > ${now}`));
+    .where(
+      and(
+        eq(schema.apiTokens.tokenHash, await sha256Hex(token)),
+        isNull(schema.apiTokens.revokedAt),
+        sql`${sql.raw(TOKEN_EXPIRY_SQL)} > ${now}`,
+      ),
+    );
   if (!row) throw new AppError("unauthorized", "Unknown, revoked or expired token");
   // Shown to admins in the token list; written at most once a minute per token.
   if (row.lastUsedAt === null || row.lastUsedAt < now - 60_000) {
-    await c.env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").bind(now, row.id, now - 60_000).run();
+    await c.env.DB.prepare(
+      "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+    )
+      .bind(now, row.id, now - 60_000)
+      .run();
   }
   const role = row.role as Role | "admin";
   c.set("principal", {
@@ -164,11 +186,18 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
   return next();
 });
 
-/** Loads a pilot by key and checks the principal holds one of `roles` on it. Foreign or unknown pilots are 403 alike. */
+/**
+ * Loads a pilot by key and checks the principal holds one of `roles` on it. Foreign or unknown pilots are 403 alike.
+ */
 export async function pilotFor(c: Context<StaffEnv>, roles: Role[]) {
   const p = c.get("principal");
-  const [pilot] = await getDb(c.env.DB).select().from(schema.pilots).where(eq(schema.pilots.key, c.req.param("pilot") ?? ""));
-  const allowed = pilot && (p.isAdmin || p.roles.some((r) => roles.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null)));
+  const [pilot] = await getDb(c.env.DB)
+    .select()
+    .from(schema.pilots)
+    .where(eq(schema.pilots.key, c.req.param("pilot") ?? ""));
+  const allowed =
+    pilot &&
+    (p.isAdmin || p.roles.some((r) => roles.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null)));
   if (!allowed) throw new AppError("forbidden", "No access to this pilot");
   return pilot;
 }
@@ -177,7 +206,10 @@ export function requireAdmin(c: Context<StaffEnv>) {
   if (!c.get("principal").isAdmin) throw new AppError("forbidden", "Admins only");
 }
 
-/** Who may do what on a pilot (DESIGN.md §1): researchers work with youths, coordinators and the project coordinator read. */
+/**
+ * Who may do what on a pilot (DESIGN.md §1): researchers work with youths, coordinators and the project coordinator
+ * read.
+ */
 export const READ_ROLES: Role[] = ["researcher", "coordinator", "project_coordinator"];
 export const WRITE_ROLES: Role[] = ["researcher"];
 

@@ -7,7 +7,9 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { AppError } from "../errors";
 
-/** Who may call an operation: any signed-in staff, readers of the pilot, writers (researchers) of the pilot, or admins. */
+/**
+ * Who may call an operation: any signed-in staff, readers of the pilot, writers (researchers) of the pilot, or admins.
+ */
 export type Access = "any" | "read" | "write" | "admin" | "public";
 
 /** Success codes an operation answers with: 201 for creates (and committed imports). */
@@ -34,7 +36,12 @@ export type Operation = {
   /** Success status codes (default 200); one schema describes all of them. */
   status?: SuccessStatus | readonly SuccessStatus[];
   /** A download that is not JSON: its content type. */
-  produces?: "text/csv" | "text/html" | "text/plain" | "application/gzip" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  produces?:
+    | "text/csv"
+    | "text/html"
+    | "text/plain"
+    | "application/gzip"
+    | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   /** A raw (streamed) request body instead of JSON: the content types accepted. */
   upload?: readonly string[];
 };
@@ -50,9 +57,11 @@ export function op(o: Operation): string {
   return o.path.slice(API_BASE.length);
 }
 
-export const successStatuses = (o: Operation): readonly SuccessStatus[] => (o.status === undefined ? [200] : typeof o.status === "number" ? [o.status] : o.status);
+export const successStatuses = (o: Operation): readonly SuccessStatus[] =>
+  o.status === undefined ? [200] : typeof o.status === "number" ? [o.status] : o.status;
 
-export const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
+export const issuesOf = (e: z.ZodError) =>
+  e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
 
 /** Parses a JSON body with the operation's schema; failures use the one error envelope. */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -76,7 +85,13 @@ export function queryOf<S extends z.ZodType>(c: Context, schema: S): z.infer<S> 
 const ERROR = {
   type: "object",
   required: ["error"],
-  properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, requestId: { type: "string" }, details: {} } } },
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string" }, message: { type: "string" }, requestId: { type: "string" }, details: {} },
+    },
+  },
 };
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
@@ -115,12 +130,28 @@ const DESCRIPTIONS: Record<SuccessStatus, string> = { 200: "OK", 201: "Created" 
 function successResponses(o: Operation | undefined): Record<string, unknown> {
   if (!o) return { "200": { description: "OK" } };
   const content = o.produces
-    ? { [o.produces]: { schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" } } }
+    ? {
+        [o.produces]: {
+          schema: o.produces.startsWith("application/") ? { type: "string", format: "binary" } : { type: "string" },
+        },
+      }
     : o.response
       ? { "application/json": { schema: jsonSchema(o.response, "output") } }
       : undefined;
-  const headers = o.responseHeaders ? Object.fromEntries(Object.entries(o.responseHeaders).map(([name, description]) => [name, { description, schema: { type: "string" } }])) : undefined;
-  return Object.fromEntries(successStatuses(o).map((s) => [String(s), { description: DESCRIPTIONS[s], ...(headers ? { headers } : {}), ...(content ? { content } : {}) }]));
+  const headers = o.responseHeaders
+    ? Object.fromEntries(
+        Object.entries(o.responseHeaders).map(([name, description]) => [
+          name,
+          { description, schema: { type: "string" } },
+        ]),
+      )
+    : undefined;
+  return Object.fromEntries(
+    successStatuses(o).map((s) => [
+      String(s),
+      { description: DESCRIPTIONS[s], ...(headers ? { headers } : {}), ...(content ? { content } : {}) },
+    ]),
+  );
 }
 
 /** The OpenAPI 3.1 document for every /api/v1 route the app serves; the dev routes only in dev mode. */
@@ -135,28 +166,61 @@ export function buildOpenApi(routes: { method: string; path: string }[], { dev =
     if (seen.has(key)) continue;
     seen.add(key);
     const o = registered.get(key);
-    const params = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     const query = o?.query
-      ? Object.entries((jsonSchema(o.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: "query", required: false, schema }))
+      ? Object.entries((jsonSchema(o.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+          name,
+          in: "query",
+          required: false,
+          schema,
+        }))
       : [];
     const operation: Record<string, unknown> = {
       summary: o?.summary ?? `${r.method} ${r.path}`,
       ...(o?.description ? { description: o.description } : {}),
       ...(o ? { "x-access": o.access } : {}),
-      parameters: [...params, ...query, ...(o?.headerParams ?? []).map((h) => ({ name: h.name, in: "header", required: h.required ?? false, description: h.description, schema: { type: "string" } }))],
+      parameters: [
+        ...params,
+        ...query,
+        ...(o?.headerParams ?? []).map((h) => ({
+          name: h.name,
+          in: "header",
+          required: h.required ?? false,
+          description: h.description,
+          schema: { type: "string" },
+        })),
+      ],
       ...(o?.access === "public" ? { security: [] } : {}),
-      responses: { ...successResponses(o), default: { description: "Error", content: { "application/json": { schema: ERROR } } } },
+      responses: {
+        ...successResponses(o),
+        default: { description: "Error", content: { "application/json": { schema: ERROR } } },
+      },
     };
-    if (o?.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(o.body) } } };
+    if (o?.body)
+      operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(o.body) } } };
     if (o?.csv) operation.requestBody = { required: true, content: { "text/csv": { schema: { type: "string" } } } };
-    if (o?.upload) operation.requestBody = { required: true, content: Object.fromEntries(o.upload.map((t) => [t, { schema: { type: "string", format: "binary" } }])) };
+    if (o?.upload)
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(o.upload.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+      };
     (paths[toOpenApiPath(r.path)] ??= {})[r.method.toLowerCase()] = operation;
   }
   return {
     openapi: "3.1.0",
     info: { title: "Outcome monitor API", version: "1" },
     servers: [{ url: "/" }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" }, session: { type: "apiKey", in: "cookie", name: "om_staff" } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        session: { type: "apiKey", in: "cookie", name: "om_staff" },
+      },
+    },
     security: [{ bearer: [] }, { session: [] }],
     paths,
   };

@@ -6,23 +6,70 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
-import { AuditPage, EnrolPage, HomePage, ImportPage, PilotPage, RISL_PARTS, StaffErrorPage, StaffFormPage, YouthPage, type EnrolValues, type ImportOutcome, type Plot, type TimelineEntry } from "../../web/pages/staff/Workspace";
+import {
+  AuditPage,
+  EnrolPage,
+  HomePage,
+  ImportPage,
+  PilotPage,
+  RISL_PARTS,
+  StaffErrorPage,
+  StaffFormPage,
+  YouthPage,
+  type EnrolValues,
+  type ImportOutcome,
+  type Plot,
+  type TimelineEntry,
+} from "../../web/pages/staff/Workspace";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
-import { decodeImport, importMeasurements, importParticipants, MAX_IMPORT_BYTES, MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../studies/import";
-import { enrol, participantByCode, pilotOverview, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "../studies/participants";
+import {
+  decodeImport,
+  importMeasurements,
+  importParticipants,
+  MAX_IMPORT_BYTES,
+  MEASUREMENT_COLUMNS,
+  PARTICIPANT_COLUMNS,
+} from "../studies/import";
+import {
+  enrol,
+  participantByCode,
+  pilotOverview,
+  saveStaffForm,
+  scheduleFor,
+  staffForm,
+  updateParticipant,
+  withdraw,
+} from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
 import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } from "../studies/validators";
-import { actorOf, formBody, pilotFor, READ_ROLES, requireAdmin, requireStaff, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "./auth";
+import {
+  actorOf,
+  formBody,
+  pilotFor,
+  READ_ROLES,
+  requireAdmin,
+  requireStaff,
+  staffUserOf,
+  WRITE_ROLES,
+  type Principal,
+  type StaffEnv,
+} from "./auth";
 import { readAudit, visiblePilots } from "./api";
 import { renderStaffPage } from "../lib/render";
 import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
 import { missingInstrumentsOf } from "../studies/instruments";
-import { changedSettings, fieldOf, formFromSettings, readSettingsForm, type SettingsFormValues } from "../studies/settings-form";
+import {
+  changedSettings,
+  fieldOf,
+  formFromSettings,
+  readSettingsForm,
+  type SettingsFormValues,
+} from "../studies/settings-form";
 import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
 import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
@@ -39,7 +86,8 @@ const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   roles: p.isAdmin ? ["admin"] : p.roles.filter((r) => r.pilotId === null || r.pilotId === pilot.id).map((r) => r.role),
 });
 const IMPORT_COLUMNS = { participants: PARTICIPANT_COLUMNS, measurements: MEASUREMENT_COLUMNS };
-const canWrite = (pilotId: number, p: Principal) => p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
+const canWrite = (pilotId: number, p: Principal) =>
+  p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
 
 export const staffPageRoutes = new Hono<StaffEnv>()
   .use("/staff", requireStaff)
@@ -48,7 +96,14 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .get("/staff", async (c) => {
     const p = c.get("principal");
     const pilots = await visiblePilots(c.env.DB, p);
-    return renderStaffPage(c, <HomePage user={staffUserOf(c)} pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))} isAdmin={p.isAdmin} />);
+    return renderStaffPage(
+      c,
+      <HomePage
+        user={staffUserOf(c)}
+        pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))}
+        isAdmin={p.isAdmin}
+      />,
+    );
   })
   .get("/staff/audit", async (c) => {
     requireAdmin(c);
@@ -57,20 +112,45 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const pilots = await getDb(c.env.DB).select().from(schema.pilots).orderBy(schema.pilots.key);
     const { entries, next } = await readAudit(c.env.DB, { ...q.data, limit: q.data.limit ?? 200 });
     const keyOf = new Map(pilots.map((p) => [p.id, p.key]));
-    const rows = entries.map((e) => ({ ...e, pilot: e.pilotId === null ? null : keyOf.get(e.pilotId) ?? String(e.pilotId) }));
-    return renderStaffPage(c, <AuditPage user={staffUserOf(c)} rows={rows} pilots={pilots.map((p) => p.key)} filter={{ pilot: q.data.pilot, action: q.data.action }} next={next} />);
+    const rows = entries.map((e) => ({
+      ...e,
+      pilot: e.pilotId === null ? null : (keyOf.get(e.pilotId) ?? String(e.pilotId)),
+    }));
+    return renderStaffPage(
+      c,
+      <AuditPage
+        user={staffUserOf(c)}
+        rows={rows}
+        pilots={pilots.map((p) => p.key)}
+        filter={{ pilot: q.data.pilot, action: q.data.action }}
+        next={next}
+      />,
+    );
   })
   .get("/staff/pilots/:pilot", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const f = c.req.query("filter");
     const filter = f === "overdue" || f === "left_care" ? f : "all";
     // Staff signals (worker/signals): a mark beside the youth, for researchers only.
-    const marks = canWrite(pilot.id, c.get("principal")) ? await openSignalCounts(c.env.DB, pilot.id) : new Map<string, number>();
+    const marks = canWrite(pilot.id, c.get("principal"))
+      ? await openSignalCounts(c.env.DB, pilot.id)
+      : new Map<string, number>();
     const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now()))
       .filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true))
       .map((r) => ({ ...r, signals: marks.get(r.code) ?? 0 }));
     const missingInstruments = await missingInstrumentsOf(getDb(c.env.DB), pilot);
-    return renderStaffPage(c, <PilotPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} rows={rows} filter={filter} canWrite={canWrite(pilot.id, c.get("principal"))} timezone={pilot.timezone} missingInstruments={missingInstruments} />);
+    return renderStaffPage(
+      c,
+      <PilotPage
+        user={staffUserOf(c)}
+        pilot={card(pilot, c.get("principal"))}
+        rows={rows}
+        filter={filter}
+        canWrite={canWrite(pilot.id, c.get("principal"))}
+        timezone={pilot.timezone}
+        missingInstruments={missingInstruments}
+      />,
+    );
   })
   .get("/staff/pilots/:pilot/youths/:code", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
@@ -80,7 +160,18 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     await audit(db, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
     const schedule = await scheduleFor(db, pilot, p, now);
     const answers = await db
-      .select({ occasionId: schema.responses.occasionId, kind: schema.occasions.kind, wave: schema.occasions.wave, instrument: schema.instruments.key, item: schema.responses.itemKey, value: schema.responses.value, notApplicable: schema.responses.notApplicable, comment: schema.responses.comment, at: schema.responses.answeredAt, mode: schema.responses.mode })
+      .select({
+        occasionId: schema.responses.occasionId,
+        kind: schema.occasions.kind,
+        wave: schema.occasions.wave,
+        instrument: schema.instruments.key,
+        item: schema.responses.itemKey,
+        value: schema.responses.value,
+        notApplicable: schema.responses.notApplicable,
+        comment: schema.responses.comment,
+        at: schema.responses.answeredAt,
+        mode: schema.responses.mode,
+      })
       .from(schema.responses)
       .innerJoin(schema.occasions, eq(schema.occasions.id, schema.responses.occasionId))
       .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
@@ -89,103 +180,240 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const showComments = canWrite(pilot.id, c.get("principal"));
     const byOcc = new Map<number, TimelineEntry & { at: number }>();
     for (const a of answers) {
-      const e = byOcc.get(a.occasionId) ?? { at: a.at, date: localDate(a.at, pilot.timezone), kind: a.kind, wave: a.wave, mode: a.mode, answers: [] };
+      const e = byOcc.get(a.occasionId) ?? {
+        at: a.at,
+        date: localDate(a.at, pilot.timezone),
+        kind: a.kind,
+        wave: a.wave,
+        mode: a.mode,
+        answers: [],
+      };
       // Free-text comments are for the researchers who follow the youth; coordinators read scores only (DESIGN.md §3).
-      e.answers.push({ instrument: a.instrument, item: a.item, value: a.value, notApplicable: a.notApplicable, comment: showComments ? a.comment : null });
+      e.answers.push({
+        instrument: a.instrument,
+        item: a.item,
+        value: a.value,
+        notApplicable: a.notApplicable,
+        comment: showComments ? a.comment : null,
+      });
       byOcc.set(a.occasionId, e);
     }
     const timeline = [...byOcc.values()].sort((a, b) => b.at - a.at);
     // Her staff signals (researchers only); their evidence points are highlighted in the plots.
     const signals = showComments ? await listSignals(c.env.DB, pilot.id, { participantId: p.id }) : [];
     const evidenceDays = (indicator: string) =>
-      signals.filter((s) => s.indicator === indicator && s.status !== "cleared")
+      signals
+        .filter((s) => s.indicator === indicator && s.status !== "cleared")
         .flatMap((s) => (s.evidence.values as { at: number }[] | undefined) ?? [])
         .map((v) => daysBetween(p.pilotStartDate, localDate(v.at, pilot.timezone)));
     // Her charts: the report's own computation (plotDataFor → worker/analysis/plot.ts), one chart per indicator.
     const charts = (await plotDataFor(c.env.DB, pilot, p.id)).get(p.code) ?? new Map();
     const plots: Plot[] = (await pilotIndicators(c.env.DB, pilot.key))
       .filter((ind) => ind.aggregate === "mean" && (charts.get(ind.key)?.points.length ?? 0) > 0)
-      .map((ind): Plot => ({ key: ind.key.replace(/[^a-z0-9_-]/gi, "-"), title: ind.label.nl, chart: charts.get(ind.key)!, highlight: evidenceDays(ind.key) }))
-      .concat([...charts].filter(([k]) => k.startsWith("wave:")).map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })));
+      .map(
+        (ind): Plot => ({
+          key: ind.key.replace(/[^a-z0-9_-]/gi, "-"),
+          title: ind.label.nl,
+          chart: charts.get(ind.key)!,
+          highlight: evidenceDays(ind.key),
+        }),
+      )
+      .concat(
+        [...charts]
+          .filter(([k]) => k.startsWith("wave:"))
+          .map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })),
+      );
     return renderStaffPage(
       c,
       <YouthPage
         user={staffUserOf(c)}
         pilot={card(pilot, c.get("principal"))}
-        youth={{ code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, consentBy: p.consentBy, consentDate: p.consentDate }}
+        youth={{
+          code: p.code,
+          status: p.status,
+          pilotStartDate: p.pilotStartDate,
+          consentBy: p.consentBy,
+          consentDate: p.consentDate,
+        }}
         schedule={schedule}
         timeline={timeline}
         plots={plots}
         enrolled={c.req.query("enrolled") === "1"}
         canWrite={showComments}
         notice={(["withdrawn", "updated", "form"] as const).find((d) => d === c.req.query("done"))}
-        signals={showComments && <YouthSignals pilotKey={pilot.key} signals={signals} timezone={pilot.timezone} labels={await indicatorLabels(c.env.DB, pilot.key)} csrf={staffUserOf(c)?.csrf} acknowledged={c.req.query("done") === "signal"} />}
-        comments={showComments && <CommentsPanel pilotKey={pilot.key} code={p.code} comments={answers.filter((a) => a.comment?.trim()).length} counts={await youthCounts(c.env.DB, pilot.id, p.id)} />}
+        signals={
+          showComments && (
+            <YouthSignals
+              pilotKey={pilot.key}
+              signals={signals}
+              timezone={pilot.timezone}
+              labels={await indicatorLabels(c.env.DB, pilot.key)}
+              csrf={staffUserOf(c)?.csrf}
+              acknowledged={c.req.query("done") === "signal"}
+            />
+          )
+        }
+        comments={
+          showComments && (
+            <CommentsPanel
+              pilotKey={pilot.key}
+              code={p.code}
+              comments={answers.filter((a) => a.comment?.trim()).length}
+              counts={await youthCounts(c.env.DB, pilot.id, p.id)}
+            />
+          )
+        }
       />,
     );
   })
-  .post("/staff/pilots/:pilot/youths/:code/status", bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const db = getDb(c.env.DB);
-    const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const form = await formBody(c);
-    const parsed = participantPatch.safeParse({ status: form.status });
-    if (!parsed.success) throw new AppError("validation", "Unknown status");
-    await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
-    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=updated`, 303);
-  })
-  .post("/staff/pilots/:pilot/youths/:code/withdraw", bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code"));
-    const form = await formBody(c);
-    if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
-    await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
-    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
-  })
+  .post(
+    "/staff/pilots/:pilot/youths/:code/status",
+    bodyLimit({
+      maxSize: 4 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "Form too large");
+      },
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const db = getDb(c.env.DB);
+      const p = await participantByCode(db, pilot.id, c.req.param("code"));
+      const form = await formBody(c);
+      const parsed = participantPatch.safeParse({ status: form.status });
+      if (!parsed.success) throw new AppError("validation", "Unknown status");
+      await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
+      return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=updated`, 303);
+    },
+  )
+  .post(
+    "/staff/pilots/:pilot/youths/:code/withdraw",
+    bodyLimit({
+      maxSize: 4 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "Form too large");
+      },
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code"));
+      const form = await formBody(c);
+      if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
+      await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
+      return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
+    },
+  )
   .get("/staff/pilots/:pilot/youths/:code/forms/:form", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
     const db = getDb(c.env.DB);
     const form = formName(c.req.param("form"));
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
     const row = await staffForm(db, p, form);
-    await audit(db, actorOf(c), "staff_form.read", Date.now(), { pilotId: pilot.id, target: p.code, details: { form, found: !!row } });
+    await audit(db, actorOf(c), "staff_form.read", Date.now(), {
+      pilotId: pilot.id,
+      target: p.code,
+      details: { form, found: !!row },
+    });
     const data = (row?.data ?? {}) as Record<string, unknown>;
     const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
-    return renderStaffPage(c, <StaffFormPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={data} scores={scores} />);
+    return renderStaffPage(
+      c,
+      <StaffFormPage
+        user={staffUserOf(c)}
+        pilot={card(pilot, c.get("principal"))}
+        code={p.code}
+        form={form}
+        values={data}
+        scores={scores}
+      />,
+    );
   })
-  .post("/staff/pilots/:pilot/youths/:code/forms/:form", bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const db = getDb(c.env.DB);
-    const form = formName(c.req.param("form"));
-    const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const fields = await formBody(c, { all: true });
-    const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
-    let candidate: Record<string, unknown> = {};
-    if (form === "background") {
-      candidate = readBackgroundForm(fields);
-    } else {
-      candidate = Object.fromEntries(RISL_PARTS.map(([part, n]) => [part, Array.from({ length: n }, (_, i) => str(`${part}.${i + 1}`) || undefined)]));
-    }
-    const parsed = FORMS[form].safeParse(candidate);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-      return renderStaffPage(c, <StaffFormPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} code={p.code} form={form} values={candidate} errors={errors} />, 400);
-    }
-    await saveStaffForm(db, pilot, p, form, parsed.data as Record<string, unknown>, actorOf(c), c.get("principal").userId ?? null, Date.now());
-    return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
-  })
+  .post(
+    "/staff/pilots/:pilot/youths/:code/forms/:form",
+    bodyLimit({
+      maxSize: 32 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "Form too large");
+      },
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const db = getDb(c.env.DB);
+      const form = formName(c.req.param("form"));
+      const p = await participantByCode(db, pilot.id, c.req.param("code"));
+      const fields = await formBody(c, { all: true });
+      const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
+      let candidate: Record<string, unknown> = {};
+      if (form === "background") {
+        candidate = readBackgroundForm(fields);
+      } else {
+        candidate = Object.fromEntries(
+          RISL_PARTS.map(([part, n]) => [
+            part,
+            Array.from({ length: n }, (_, i) => str(`${part}.${i + 1}`) || undefined),
+          ]),
+        );
+      }
+      const parsed = FORMS[form].safeParse(candidate);
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+        return renderStaffPage(
+          c,
+          <StaffFormPage
+            user={staffUserOf(c)}
+            pilot={card(pilot, c.get("principal"))}
+            code={p.code}
+            form={form}
+            values={candidate}
+            errors={errors}
+          />,
+          400,
+        );
+      }
+      await saveStaffForm(
+        db,
+        pilot,
+        p,
+        form,
+        parsed.data as Record<string, unknown>,
+        actorOf(c),
+        c.get("principal").userId ?? null,
+        Date.now(),
+      );
+      return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
+    },
+  )
   .get("/staff/pilots/:pilot/enrol", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
-    return renderStaffPage(c, <EnrolPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} today={localDate(Date.now(), pilot.timezone)} />);
+    return renderStaffPage(
+      c,
+      <EnrolPage
+        user={staffUserOf(c)}
+        pilot={card(pilot, c.get("principal"))}
+        today={localDate(Date.now(), pilot.timezone)}
+      />,
+    );
   })
   .post(
     "/staff/pilots/:pilot/enrol",
-    bodyLimit({ maxSize: 8 * 1024, onError: () => { throw new AppError("payload_too_large", "Form too large"); } }),
+    bodyLimit({
+      maxSize: 8 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "Form too large");
+      },
+    }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const form = await formBody(c);
       const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
-      const values: EnrolValues = { code: str("code"), pilotStartDate: str("pilotStartDate"), consentBy: str("consentBy"), selfAge16Plus: str("selfAge16Plus") === "1", consentDate: str("consentDate"), email: str("email"), mentorEmail: str("mentorEmail") };
+      const values: EnrolValues = {
+        code: str("code"),
+        pilotStartDate: str("pilotStartDate"),
+        consentBy: str("consentBy"),
+        selfAge16Plus: str("selfAge16Plus") === "1",
+        consentDate: str("consentDate"),
+        email: str("email"),
+        mentorEmail: str("mentorEmail"),
+      };
       const parsed = enrolBody.safeParse({
         code: values.code,
         pilotStartDate: values.pilotStartDate,
@@ -195,8 +423,23 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       });
       const now = Date.now();
       const today = localDate(now, pilot.timezone);
-      const page = (errors: string[], status: 400 | 409) => renderStaffPage(c, <EnrolPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} values={values} errors={errors} today={today} />, status);
-      if (!parsed.success) return page(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`), 400);
+      const page = (errors: string[], status: 400 | 409) =>
+        renderStaffPage(
+          c,
+          <EnrolPage
+            user={staffUserOf(c)}
+            pilot={card(pilot, c.get("principal"))}
+            values={values}
+            errors={errors}
+            today={today}
+          />,
+          status,
+        );
+      if (!parsed.success)
+        return page(
+          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+          400,
+        );
       try {
         await enrol(c.env, getDb(c.env.DB), pilot, parsed.data, actorOf(c), c.get("principal").userId ?? null, now);
       } catch (e) {
@@ -210,41 +453,62 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .get("/staff/pilots/:pilot/settings", async (c) => {
     const pilot = await pilotFor(c, READ_ROLES);
     const saved = c.req.query("saved");
-    return settingsPage(c, pilot, await currentSettingsForm(c, pilot), {}, saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined);
+    return settingsPage(
+      c,
+      pilot,
+      await currentSettingsForm(c, pilot),
+      {},
+      saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined,
+    );
   })
-  .post(
-    "/staff/pilots/:pilot/settings",
-    limitBody(BODY_LIMITS.settingsForm),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const submitted = readSettingsForm(await formBody(c, { all: true }));
-      // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
-      if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot))) return staleSettings(c, pilot);
-      const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
-      if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
-      // Each refused field gets its message beside it; nothing is stored.
-      const refuse = (paths: string[]) =>
-        settingsPage(c, pilot, submitted, Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])), undefined, 400);
-      const parsed = settingsBody.safeParse(changes);
-      if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
-      try {
-        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), { ifVersion: submitted.version });
-      } catch (e) {
-        if (e instanceof SettingsConflict) return staleSettings(c, pilot);
-        if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details)) return refuse((e.details as { path: string }[]).map((d) => d.path));
-        throw e;
-      }
-      return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
-    },
-  )
+  .post("/staff/pilots/:pilot/settings", limitBody(BODY_LIMITS.settingsForm), async (c) => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const submitted = readSettingsForm(await formBody(c, { all: true }));
+    // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
+    if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot)))
+      return staleSettings(c, pilot);
+    const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
+    if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
+    // Each refused field gets its message beside it; nothing is stored.
+    const refuse = (paths: string[]) =>
+      settingsPage(
+        c,
+        pilot,
+        submitted,
+        Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])),
+        undefined,
+        400,
+      );
+    const parsed = settingsBody.safeParse(changes);
+    if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
+    try {
+      await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), {
+        ifVersion: submitted.version,
+      });
+    } catch (e) {
+      if (e instanceof SettingsConflict) return staleSettings(c, pilot);
+      if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details))
+        return refuse((e.details as { path: string }[]).map((d) => d.path));
+      throw e;
+    }
+    return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
+  })
   .get("/staff/pilots/:pilot/import", async (c) => {
     const pilot = await pilotFor(c, WRITE_ROLES);
-    return renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />);
+    return renderStaffPage(
+      c,
+      <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />,
+    );
   })
   .post(
     "/staff/pilots/:pilot/import",
     // the file plus multipart framing
-    bodyLimit({ maxSize: MAX_IMPORT_BYTES + 16 * 1024, onError: () => { throw new AppError("payload_too_large", "CSV too large"); } }),
+    bodyLimit({
+      maxSize: MAX_IMPORT_BYTES + 16 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "CSV too large");
+      },
+    }),
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const form = await formBody(c);
@@ -252,7 +516,17 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const dryRun = form.action !== "commit";
       const file = form.file;
       const page = (outcome: ImportOutcome, status: 200 | 201 | 400 | 413) =>
-        renderStaffPage(c, <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />, status as 200);
+        renderStaffPage(
+          c,
+          <ImportPage
+            user={staffUserOf(c)}
+            pilot={card(pilot, c.get("principal"))}
+            columns={IMPORT_COLUMNS}
+            outcome={outcome}
+            kind={kind}
+          />,
+          status as 200,
+        );
       if (!(file instanceof File) || file.size === 0) return page({ message: t("staff.import.noFile") }, 400);
       if (file.size > MAX_IMPORT_BYTES) return page({ message: t("error.payload_too_large") }, 413);
       // UTF-8, or Windows-1252 as Dutch Excel saves a plain CSV (worker/studies/import.ts decodeImport).
@@ -261,11 +535,24 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       try {
         const report =
           kind === "participants"
-            ? await importParticipants(c.env, getDb(c.env.DB), pilot, text, dryRun, actorOf(c), c.get("principal").userId ?? null, now)
+            ? await importParticipants(
+                c.env,
+                getDb(c.env.DB),
+                pilot,
+                text,
+                dryRun,
+                actorOf(c),
+                c.get("principal").userId ?? null,
+                now,
+              )
             : await importMeasurements(c.env, getDb(c.env.DB), pilot, text, dryRun, actorOf(c), now);
         return page(report, report.ok ? (dryRun ? 200 : 201) : 400);
       } catch (e) {
-        if (e instanceof AppError && (e.code === "validation" || e.code === "payload_too_large" || e.code === "conflict")) return page({ message: e.message }, e.code === "payload_too_large" ? 413 : 400);
+        if (
+          e instanceof AppError &&
+          (e.code === "validation" || e.code === "payload_too_large" || e.code === "conflict")
+        )
+          return page({ message: e.message }, e.code === "payload_too_large" ? 413 : 400);
         throw e;
       }
     },
@@ -274,12 +561,37 @@ export const staffPageRoutes = new Hono<StaffEnv>()
 
 type Pilot = typeof schema.pilots.$inferSelect;
 /** The form's values for the stored settings, with their version (sent back as a hidden field). */
-const currentSettingsForm = async (c: Context<StaffEnv>, pilot: Pilot): Promise<SettingsFormValues> => ({ ...formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME)), version: await settingsVersion(pilot) });
-async function settingsPage(c: Context<StaffEnv>, pilot: Pilot, values: SettingsFormValues, errors: SettingsPageProps["errors"], saved?: SettingsPageProps["saved"], status: 200 | 400 | 409 = 200, stale = false) {
+const currentSettingsForm = async (c: Context<StaffEnv>, pilot: Pilot): Promise<SettingsFormValues> => ({
+  ...formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME)),
+  version: await settingsVersion(pilot),
+});
+async function settingsPage(
+  c: Context<StaffEnv>,
+  pilot: Pilot,
+  values: SettingsFormValues,
+  errors: SettingsPageProps["errors"],
+  saved?: SettingsPageProps["saved"],
+  status: 200 | 400 | 409 = 200,
+  stale = false,
+) {
   const { timezone, frequent, wave } = effectiveSettings(pilot, c.env.MAIL_FROM_NAME);
   // A refused form keeps the version it was rendered with, so a corrected resubmit is still checked against it.
   const version = values.version ?? (await settingsVersion(pilot));
-  return renderStaffPage(c, <SettingsPage user={staffUserOf(c)} pilot={pilot} values={values} fixed={{ timezone, frequent, wave }} canWrite={canWrite(pilot.id, c.get("principal"))} errors={errors} saved={saved} version={version} stale={stale} />, status);
+  return renderStaffPage(
+    c,
+    <SettingsPage
+      user={staffUserOf(c)}
+      pilot={pilot}
+      values={values}
+      fixed={{ timezone, frequent, wave }}
+      canWrite={canWrite(pilot.id, c.get("principal"))}
+      errors={errors}
+      saved={saved}
+      version={version}
+      stale={stale}
+    />,
+    status,
+  );
 }
 /** A stale edit: 409 with the values stored now (and their version) and a notice; nothing was stored. */
 async function staleSettings(c: Context<StaffEnv>, pilot: Pilot) {
@@ -294,11 +606,19 @@ export function staffPageError(err: Error, c: Context<StaffEnv>) {
     // D1 failed for a moment; every write is one batch, so nothing is half-stored and the form may be sent again.
     console.error(JSON.stringify({ event: "transient_error", error: err.message.slice(0, 300) }));
     c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    return renderStaffPage(c, <StaffErrorPage user={staffUserOf(c)} title={t("unavailable.title")} body={t("unavailable.body")} status={503} />, 503 as 500);
+    return renderStaffPage(
+      c,
+      <StaffErrorPage user={staffUserOf(c)} title={t("unavailable.title")} body={t("unavailable.body")} status={503} />,
+      503 as 500,
+    );
   }
   const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
   if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err.message }));
   const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
   const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
-  return renderStaffPage(c, <StaffErrorPage user={staffUserOf(c)} title={t("staff.error.title")} body={body} status={status} />, status as 400);
+  return renderStaffPage(
+    c,
+    <StaffErrorPage user={staffUserOf(c)} title={t("staff.error.title")} body={body} status={status} />,
+    status as 400,
+  );
 }

@@ -3,7 +3,14 @@
 // worker/staff/validate-responses.ts). Strict objects: a field the description does not name is a mismatch.
 // Epoch milliseconds are integers; absent values are null, never a missing key (except where optional).
 import { z } from "zod";
-import { auditLog, INSTRUMENT_KINDS, OUTBOX_KINDS, OUTBOX_STATUSES, reminderRuns, STAFF_ROLES } from "../../schema/tables";
+import {
+  auditLog,
+  INSTRUMENT_KINDS,
+  OUTBOX_KINDS,
+  OUTBOX_STATUSES,
+  reminderRuns,
+  STAFF_ROLES,
+} from "../../schema/tables";
 
 const epochMs = z.int();
 const role = z.enum(STAFF_ROLES);
@@ -52,7 +59,14 @@ export const tokensResponse = z.strictObject({
 });
 
 /** The secret is shown here once and never again. */
-export const tokenCreatedResponse = z.strictObject({ id: z.int(), name: z.string(), role: tokenRole, pilots: z.array(z.string()).nullable(), token: z.string(), expiresAt: epochMs });
+export const tokenCreatedResponse = z.strictObject({
+  id: z.int(),
+  name: z.string(),
+  role: tokenRole,
+  pilots: z.array(z.string()).nullable(),
+  token: z.string(),
+  expiresAt: epochMs,
+});
 export const tokenRevokedResponse = z.strictObject({ id: z.int(), revokedAt: epochMs });
 
 export const auditResponse = z.strictObject({
@@ -88,12 +102,29 @@ export const instrumentsResponse = z.strictObject({
   ),
 });
 
-export const instrumentResponse = z.strictObject({ key: z.string(), version: z.int().min(1), complete: z.boolean(), definition: z.record(z.string(), z.unknown()) });
+export const instrumentResponse = z.strictObject({
+  key: z.string(),
+  version: z.int().min(1),
+  complete: z.boolean(),
+  definition: z.record(z.string(), z.unknown()),
+});
 
 // ---- admin: pilots and staff -----------------------------------------------------------------------
 
-export const pilotCreatedResponse = z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string() });
-export const pilotResponse = z.strictObject({ key: z.string(), name: z.string(), organisation: z.string(), timezone: z.string(), frequentInstruments: z.array(z.string()), waveInstruments: z.array(z.string()) });
+export const pilotCreatedResponse = z.strictObject({
+  key: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  timezone: z.string(),
+});
+export const pilotResponse = z.strictObject({
+  key: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  timezone: z.string(),
+  frequentInstruments: z.array(z.string()),
+  waveInstruments: z.array(z.string()),
+});
 
 export const staffUserResponse = z.strictObject({
   id: z.int(),
@@ -127,7 +158,13 @@ export const previewItem = z.strictObject({
 });
 
 /** The dry run: who would get what and why; nothing is sent or queued. */
-export const previewResponse = z.strictObject({ runId: z.int(), dryRun: z.literal(true), now: epochMs, counts: previewCounts, items: z.array(previewItem) });
+export const previewResponse = z.strictObject({
+  runId: z.int(),
+  dryRun: z.literal(true),
+  now: epochMs,
+  counts: previewCounts,
+  items: z.array(previewItem),
+});
 
 export const runSummary = z.strictObject({
   runId: z.int(),
@@ -147,7 +184,10 @@ export const runSummary = z.strictObject({
   recomputed: z.int(),
 });
 
-export const reminderRunResponse = z.discriminatedUnion("dryRun", [previewResponse, z.strictObject({ runId: z.int(), dryRun: z.literal(false), now: epochMs, counts: runSummary })]);
+export const reminderRunResponse = z.discriminatedUnion("dryRun", [
+  previewResponse,
+  z.strictObject({ runId: z.int(), dryRun: z.literal(false), now: epochMs, counts: runSummary }),
+]);
 
 export const runsResponse = z.strictObject({
   runs: z.array(
@@ -191,12 +231,34 @@ export const outboxResponse = z.strictObject({
   ),
 });
 
-export const deliveryCounts = z.strictObject({ sent: z.int(), retried: z.int(), failed: z.int(), cancelled: z.int(), deferred: z.int(), unknown: z.int(), skipped: z.int() });
+export const deliveryCounts = z.strictObject({
+  sent: z.int(),
+  retried: z.int(),
+  failed: z.int(),
+  cancelled: z.int(),
+  deferred: z.int(),
+  unknown: z.int(),
+  skipped: z.int(),
+});
 
-export const retryResponse = z.strictObject({ id: z.int(), status: outboxStatus, attempts: z.int(), reason: z.string().nullable(), nextAttemptAt: epochMs.nullable(), delivery: deliveryCounts });
+export const retryResponse = z.strictObject({
+  id: z.int(),
+  status: outboxStatus,
+  attempts: z.int(),
+  reason: z.string().nullable(),
+  nextAttemptAt: epochMs.nullable(),
+  delivery: deliveryCounts,
+});
 
 export const pausesResponse = z.strictObject({
-  pauses: z.array(z.strictObject({ participantCode: z.string(), pausedAt: epochMs, until: epochMs.nullable(), activeNow: z.boolean() })),
+  pauses: z.array(
+    z.strictObject({
+      participantCode: z.string(),
+      pausedAt: epochMs,
+      until: epochMs.nullable(),
+      activeNow: z.boolean(),
+    }),
+  ),
 });
 
 // ---- whole-study archive (worker/studies/archive.ts) ---------------------------------------------------

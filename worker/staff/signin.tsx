@@ -23,7 +23,6 @@ const MAX_PENDING_LINKS = 5;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
-
 /** Secure on https and on every non-loopback host; plain http works only for local development. */
 const secureCookie = (url: string) => new URL(url).protocol === "https:" || !isLocalUrl(url);
 
@@ -40,7 +39,21 @@ export async function sendMagicLink(env: Env, to: string, token: string) {
     const res = await transport.send({
       to,
       subject: t("staff.mail.subject", "nl"),
-      text: [t("staff.mail.body", "nl"), "", link, "", t("staff.mail.ignore", "nl"), "", "---", "", t("staff.mail.body", "en"), "", link, "", t("staff.mail.ignore", "en")].join("\r\n"),
+      text: [
+        t("staff.mail.body", "nl"),
+        "",
+        link,
+        "",
+        t("staff.mail.ignore", "nl"),
+        "",
+        "---",
+        "",
+        t("staff.mail.body", "en"),
+        "",
+        link,
+        "",
+        t("staff.mail.ignore", "en"),
+      ].join("\r\n"),
       html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t("staff.mail.subject", "nl"))}</title></head><body><p>${esc(t("staff.mail.body", "nl"))}</p><p><a href="${esc(link)}">${esc(link)}</a></p><p>${esc(t("staff.mail.ignore", "nl"))}</p><hr><div lang="en"><p>${esc(t("staff.mail.body", "en"))}</p><p>${esc(t("staff.mail.ignore", "en"))}</p></div></body></html>`,
       messageId: await messageIdFor(env, `staff-sign-in:${await sha256Hex(token)}`),
     });
@@ -53,15 +66,26 @@ export async function sendMagicLink(env: Env, to: string, token: string) {
 /** Creates a link for a known, enabled address; returns the token or null. Unknown addresses do nothing. */
 export async function createMagicLink(env: Env, email: string, now: number): Promise<string | null> {
   const db = getDb(env.DB);
-  const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.email, email), isNull(schema.staffUsers.disabledAt)));
+  const [user] = await db
+    .select()
+    .from(schema.staffUsers)
+    .where(and(eq(schema.staffUsers.email, email), isNull(schema.staffUsers.disabledAt)));
   if (!user) return null;
   const [pending] = await db
     .select({ n: count() })
     .from(schema.magicLinks)
-    .where(and(eq(schema.magicLinks.userId, user.id), isNull(schema.magicLinks.usedAt), gt(schema.magicLinks.expiresAt, now)));
+    .where(
+      and(
+        eq(schema.magicLinks.userId, user.id),
+        isNull(schema.magicLinks.usedAt),
+        gt(schema.magicLinks.expiresAt, now),
+      ),
+    );
   if ((pending?.n ?? 0) >= MAX_PENDING_LINKS) return null;
   const token = randomToken(32);
-  await db.insert(schema.magicLinks).values({ userId: user.id, tokenHash: await sha256Hex(token), expiresAt: now + MAGIC_LINK_TTL_MS, createdAt: now });
+  await db
+    .insert(schema.magicLinks)
+    .values({ userId: user.id, tokenHash: await sha256Hex(token), expiresAt: now + MAGIC_LINK_TTL_MS, createdAt: now });
   await audit(db, { type: "staff", id: `staff:${user.id}` }, "staff.sign_in_link_sent", now);
   return token;
 }
@@ -69,7 +93,9 @@ export async function createMagicLink(env: Env, email: string, now: number): Pro
 /** Claims a link atomically: of two concurrent uses at most one gets the user id. */
 export async function consumeMagicLink(env: Env, token: string, now: number): Promise<number | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const row = await env.DB.prepare("UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id")
+  const row = await env.DB.prepare(
+    "UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+  )
     .bind(now, await sha256Hex(token), now)
     .first<{ user_id: number }>();
   return row?.user_id ?? null;
@@ -78,14 +104,24 @@ export async function consumeMagicLink(env: Env, token: string, now: number): Pr
 /** True while a link can still be used: known, unused and not expired. Changes nothing. */
 async function magicLinkIsOpen(env: Env, token: string, now: number): Promise<boolean> {
   if (!TOKEN_RE.test(token)) return false;
-  const row = await env.DB.prepare("SELECT 1 AS ok FROM magic_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?").bind(await sha256Hex(token), now).first();
+  const row = await env.DB.prepare(
+    "SELECT 1 AS ok FROM magic_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+  )
+    .bind(await sha256Hex(token), now)
+    .first();
   return row !== null;
 }
 
 const invalidLink = (c: Context) =>
   renderStaffPage(
     c,
-    <StaffMessagePage id="link-invalid" title={t("staff.link.invalid.title", "nl")} body={t("staff.link.invalid.body", "nl")} linkHref="/staff/sign-in" linkText={t("staff.signIn.title", "nl")} />,
+    <StaffMessagePage
+      id="link-invalid"
+      title={t("staff.link.invalid.title", "nl")}
+      body={t("staff.link.invalid.body", "nl")}
+      linkHref="/staff/sign-in"
+      linkText={t("staff.signIn.title", "nl")}
+    />,
     410,
   );
 
@@ -115,7 +151,9 @@ export async function createSession(env: Env, userId: number, now: number): Prom
   const db = getDb(env.DB);
   // Expired sessions of anyone are swept here, so the table does not grow without bound.
   await db.delete(schema.staffSessions).where(sql`${schema.staffSessions.expiresAt} <= ${now}`);
-  await db.insert(schema.staffSessions).values({ userId, tokenHash: await sha256Hex(token), expiresAt: now + SESSION_TTL_MS, createdAt: now });
+  await db
+    .insert(schema.staffSessions)
+    .values({ userId, tokenHash: await sha256Hex(token), expiresAt: now + SESSION_TTL_MS, createdAt: now });
   return token;
 }
 
@@ -137,28 +175,24 @@ function sameOrigin(c: Context) {
 
 export const signInRoutes = new Hono<StaffEnv>()
   .get("/staff/sign-in", (c) => renderStaffPage(c, <SignInPage />))
-  .post(
-    "/staff/sign-in",
-    limitBody(BODY_LIMITS.smallForm),
-    async (c) => {
-      sameOrigin(c);
-      const client = c.req.header("cf-connecting-ip") ?? "unknown";
-      if (c.env.SIGNIN_LIMITER && !(await c.env.SIGNIN_LIMITER.limit({ key: `sign-in:${client}` })).success) {
-        return renderStaffPage(c, <SignInPage error={t("staff.signIn.tooMany", "nl")} />, 429);
-      }
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const parsed = emailSchema.safeParse(form.email);
-      if (!parsed.success) return renderStaffPage(c, <SignInPage error={t("staff.signIn.invalidEmail", "nl")} />, 400);
-      const now = Date.now();
-      const token = await createMagicLink(c.env, parsed.data, now);
-      // The mail goes out after the answer, so the response time does not tell whether the address exists.
-      if (token) {
-        const pending = runInBackground(c, sendMagicLink(c.env, parsed.data, token));
-        if (pending) await pending;
-      }
-      return renderStaffPage(c, <SignInPage sent />);
-    },
-  )
+  .post("/staff/sign-in", limitBody(BODY_LIMITS.smallForm), async (c) => {
+    sameOrigin(c);
+    const client = c.req.header("cf-connecting-ip") ?? "unknown";
+    if (c.env.SIGNIN_LIMITER && !(await c.env.SIGNIN_LIMITER.limit({ key: `sign-in:${client}` })).success) {
+      return renderStaffPage(c, <SignInPage error={t("staff.signIn.tooMany", "nl")} />, 429);
+    }
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const parsed = emailSchema.safeParse(form.email);
+    if (!parsed.success) return renderStaffPage(c, <SignInPage error={t("staff.signIn.invalidEmail", "nl")} />, 400);
+    const now = Date.now();
+    const token = await createMagicLink(c.env, parsed.data, now);
+    // The mail goes out after the answer, so the response time does not tell whether the address exists.
+    if (token) {
+      const pending = runInBackground(c, sendMagicLink(c.env, parsed.data, token));
+      if (pending) await pending;
+    }
+    return renderStaffPage(c, <SignInPage sent />);
+  })
   .get("/staff/auth/:token", async (c) => {
     // Looking at a link changes nothing: only the POST from the confirm page uses it up.
     const valid = await magicLinkIsOpen(c.env, c.req.param("token"), Date.now());
@@ -174,21 +208,37 @@ export const signInRoutes = new Hono<StaffEnv>()
       await auditRefusedLink(c, now);
       return invalidLink(c);
     }
-    const [user] = await db.select().from(schema.staffUsers).where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
+    const [user] = await db
+      .select()
+      .from(schema.staffUsers)
+      .where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
     if (!user) {
-      await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, { details: { reason: "disabled" } });
+      await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, {
+        details: { reason: "disabled" },
+      });
       return invalidLink(c);
     }
     const session = await createSession(c.env, userId, now);
-    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", secure: secureCookie(c.req.url), path: "/", maxAge: SESSION_TTL_MS / 1000 });
-    await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, { details: { method: "magic_link" } });
+    setCookie(c, SESSION_COOKIE, session, {
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: secureCookie(c.req.url),
+      path: "/",
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, {
+      details: { method: "magic_link" },
+    });
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect("/staff", 303);
   })
   .post("/staff/sign-out", requireStaff, async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await getDb(c.env.DB).delete(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
+    if (token)
+      await getDb(c.env.DB)
+        .delete(schema.staffSessions)
+        .where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
     const p = c.get("principal");
     await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });

@@ -13,7 +13,10 @@ let compiled: { count: number; list: Compiled[] } | null = null;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** `/api/v1/pilots/:pilot/participants/:code` → a regex with one path segment per parameter (`:id{re}` keeps its pattern). */
+/**
+ * `/api/v1/pilots/:pilot/participants/:code` → a regex with one path segment per parameter (`:id{re}` keeps its
+ * pattern).
+ */
 export function pathRegex(path: string): RegExp {
   const src = path
     .split("/")
@@ -32,7 +35,12 @@ export function pathRegex(path: string): RegExp {
  */
 export function matchOperation(method: string, path: string): Operation | undefined {
   if (compiled?.count !== OPERATIONS.length) {
-    const list = OPERATIONS.map((op) => ({ method: op.method, re: pathRegex(op.path), params: (op.path.match(/\/:/g) ?? []).length, op }));
+    const list = OPERATIONS.map((op) => ({
+      method: op.method,
+      re: pathRegex(op.path),
+      params: (op.path.match(/\/:/g) ?? []).length,
+      op,
+    }));
     compiled = { count: OPERATIONS.length, list: list.sort((a, b) => a.params - b.params) };
   }
   const m = method.toLowerCase();
@@ -44,14 +52,24 @@ type Issue = { path: string; message: string; code: string };
 /** What is wrong with a 2xx answer of an operation; empty when it matches its description. */
 export async function responseIssues(op: Operation, res: Response): Promise<Issue[]> {
   const issues: Issue[] = [];
-  if (!successStatuses(op).includes(res.status as 200 | 201)) issues.push({ path: "", message: `Status ${res.status} is not described`, code: "undescribed_status" });
+  if (!successStatuses(op).includes(res.status as 200 | 201))
+    issues.push({ path: "", message: `Status ${res.status} is not described`, code: "undescribed_status" });
   const type = res.headers.get("content-type") ?? "";
   if (op.produces) {
-    if (!type.toLowerCase().startsWith(op.produces)) issues.push({ path: "", message: `Content type ${type || "(none)"} instead of ${op.produces}`, code: "content_type" });
+    if (!type.toLowerCase().startsWith(op.produces))
+      issues.push({
+        path: "",
+        message: `Content type ${type || "(none)"} instead of ${op.produces}`,
+        code: "content_type",
+      });
     return issues;
   }
   if (!op.response) return issues;
-  if (!/^application\/json\b/i.test(type)) return [...issues, { path: "", message: `Content type ${type || "(none)"} instead of application/json`, code: "content_type" }];
+  if (!/^application\/json\b/i.test(type))
+    return [
+      ...issues,
+      { path: "", message: `Content type ${type || "(none)"} instead of application/json`, code: "content_type" },
+    ];
   let body: unknown;
   try {
     body = await res.clone().json();
@@ -62,15 +80,30 @@ export async function responseIssues(op: Operation, res: Response): Promise<Issu
   return r.success ? issues : [...issues, ...issuesOf(r.error)];
 }
 
-export const validateResponses = createMiddleware<{ Bindings: Env; Variables: { requestId: string } }>(async (c, next) => {
-  if (c.env.VALIDATE_RESPONSES !== "1") return next();
-  await next();
-  if (c.res.status < 200 || c.res.status > 299) return;
-  const op = matchOperation(c.req.method, c.req.path);
-  if (!op) return;
-  const issues = await responseIssues(op, c.res);
-  if (!issues.length) return;
-  const requestId = c.get("requestId");
-  console.error(JSON.stringify({ event: "response_mismatch", requestId, method: c.req.method, operation: op.path, status: c.res.status, issues }));
-  throw new AppError("internal", `The response does not match the API description of ${op.method.toUpperCase()} ${op.path}`, issues);
-});
+export const validateResponses = createMiddleware<{ Bindings: Env; Variables: { requestId: string } }>(
+  async (c, next) => {
+    if (c.env.VALIDATE_RESPONSES !== "1") return next();
+    await next();
+    if (c.res.status < 200 || c.res.status > 299) return;
+    const op = matchOperation(c.req.method, c.req.path);
+    if (!op) return;
+    const issues = await responseIssues(op, c.res);
+    if (!issues.length) return;
+    const requestId = c.get("requestId");
+    console.error(
+      JSON.stringify({
+        event: "response_mismatch",
+        requestId,
+        method: c.req.method,
+        operation: op.path,
+        status: c.res.status,
+        issues,
+      }),
+    );
+    throw new AppError(
+      "internal",
+      `The response does not match the API description of ${op.method.toUpperCase()} ${op.path}`,
+      issues,
+    );
+  },
+);

@@ -26,7 +26,15 @@ export const archiveRoutes = new Hono<StaffEnv>()
   .use("/admin/archive", requireStaff)
   .use("/admin/archive/*", requireStaff)
   .get(
-    op({ method: "get", path: `${API_BASE}/admin/archive`, summary: "The whole study as one gzip NDJSON archive (admins); contact data, still encrypted, only with contacts=1", access: "admin", query: ARCHIVE_QUERY, produces: "application/gzip" }),
+    op({
+      method: "get",
+      path: `${API_BASE}/admin/archive`,
+      summary:
+        "The whole study as one gzip NDJSON archive (admins); contact data, still encrypted, only with contacts=1",
+      access: "admin",
+      query: ARCHIVE_QUERY,
+      produces: "application/gzip",
+    }),
     async (c) => {
       requireAdmin(c);
       const contacts = queryOf(c, ARCHIVE_QUERY).contacts === "1";
@@ -55,11 +63,16 @@ export const archiveRoutes = new Hono<StaffEnv>()
     }),
     async (c) => {
       requireAdmin(c);
-      if (declaredTooLarge(c, ARCHIVE_LIMITS.bytes)) throw new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`);
+      if (declaredTooLarge(c, ARCHIVE_LIMITS.bytes))
+        throw new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`);
       const body = c.req.raw.body;
       if (!body) throw new AppError("validation", "The request has no archive in its body");
       // a cookie session's form (its CSRF token in a field) has been read by the CSRF check: not an archive
-      if (c.req.raw.bodyUsed) throw new AppError("validation", "Send the archive as the request body (application/gzip or application/x-ndjson), not as a form");
+      if (c.req.raw.bodyUsed)
+        throw new AppError(
+          "validation",
+          "Send the archive as the request body (application/gzip or application/x-ndjson), not as a form",
+        );
       const started = Date.now();
       const result = await restoreArchive(c.env.DB, body, actorOf(c), started);
       return c.json({ ...result, ms: Date.now() - started }, 201);
@@ -75,18 +88,25 @@ export const archivePageRoutes = new Hono<StaffEnv>()
   })
   .post(RESTORE_PAGE, async (c) => {
     requireAdmin(c);
-    if (declaredTooLarge(c, MAX_PAGE_UPLOAD_BYTES + 64 * 1024)) return page(c, { ok: false, message: t("error.payload_too_large") }, 413);
+    if (declaredTooLarge(c, MAX_PAGE_UPLOAD_BYTES + 64 * 1024))
+      return page(c, { ok: false, message: t("error.payload_too_large") }, 413);
     const file = (await formBody(c)).file;
-    if (!(file instanceof File) || file.size === 0) return page(c, { ok: false, message: t("staff.archive.noFile") }, 400);
+    if (!(file instanceof File) || file.size === 0)
+      return page(c, { ok: false, message: t("staff.archive.noFile") }, 400);
     try {
       const result = await restoreArchive(c.env.DB, file.stream(), actorOf(c), Date.now());
       return page(c, { ok: true, counts: result.counts });
     } catch (e) {
-      if (e instanceof AppError && e.code !== "internal") return page(c, { ok: false, message: e.message }, e.status as 400 | 409 | 413);
+      if (e instanceof AppError && e.code !== "internal")
+        return page(c, { ok: false, message: e.message }, e.status as 400 | 409 | 413);
       throw e;
     }
   })
   .onError(staffPageError);
 
 const page = (c: Context<StaffEnv>, outcome?: ArchiveOutcome, status: 200 | 400 | 409 | 413 = 200) =>
-  renderStaffPage(c, <ArchivePage user={staffUserOf(c)} outcome={outcome} maxUploadMb={MAX_PAGE_UPLOAD_BYTES / 1024 / 1024} />, status);
+  renderStaffPage(
+    c,
+    <ArchivePage user={staffUserOf(c)} outcome={outcome} maxUploadMb={MAX_PAGE_UPLOAD_BYTES / 1024 / 1024} />,
+    status,
+  );

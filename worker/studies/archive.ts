@@ -16,7 +16,11 @@ export const MAX_ARCHIVE_EXPANDED_BYTES = 1024 * 1024 * 1024;
 /** Longest line; D1 stores at most 2 MB per row. */
 export const MAX_ARCHIVE_LINE = 4 * 1024 * 1024;
 export type ArchiveLimits = { bytes: number; expandedBytes: number; line: number };
-export const ARCHIVE_LIMITS: ArchiveLimits = { bytes: MAX_ARCHIVE_BYTES, expandedBytes: MAX_ARCHIVE_EXPANDED_BYTES, line: MAX_ARCHIVE_LINE };
+export const ARCHIVE_LIMITS: ArchiveLimits = {
+  bytes: MAX_ARCHIVE_BYTES,
+  expandedBytes: MAX_ARCHIVE_EXPANDED_BYTES,
+  line: MAX_ARCHIVE_LINE,
+};
 
 type Spec = {
   name: string;
@@ -38,19 +42,45 @@ const SPECS: Spec[] = [
   { name: "instruments", table: tables.instruments, key: ["id"] },
   { name: "instrument_versions", table: tables.instrumentVersions, key: ["id"] },
   { name: "participants", table: tables.participants, key: ["id"] },
-  { name: "participant_contacts", table: tables.participantContacts, key: ["participant_id"], boundBy: { column: "participant_id", parent: "participants" }, contacts: true },
+  {
+    name: "participant_contacts",
+    table: tables.participantContacts,
+    key: ["participant_id"],
+    boundBy: { column: "participant_id", parent: "participants" },
+    contacts: true,
+  },
   { name: "occasions", table: tables.occasions, key: ["id"] },
   { name: "secure_links", table: tables.secureLinks, key: ["id"] },
   { name: "responses", table: tables.responses, key: ["id"] },
-  { name: "occasion_timings", table: tables.occasionTimings, key: ["occasion_id"], boundBy: { column: "occasion_id", parent: "occasions" } },
+  {
+    name: "occasion_timings",
+    table: tables.occasionTimings,
+    key: ["occasion_id"],
+    boundBy: { column: "occasion_id", parent: "occasions" },
+  },
   { name: "staff_forms", table: tables.staffForms, key: ["id"] },
   { name: "reminder_runs", table: tables.reminderRuns, key: ["id"] },
   { name: "outbox", table: tables.outbox, key: ["id"] },
-  { name: "indicator_results", table: tables.indicatorResults, key: ["participant_id", "indicator"], boundBy: { column: "participant_id", parent: "participants" } },
-  { name: "recompute_queue", table: tables.recomputeQueue, key: ["participant_id"], boundBy: { column: "participant_id", parent: "participants" } },
+  {
+    name: "indicator_results",
+    table: tables.indicatorResults,
+    key: ["participant_id", "indicator"],
+    boundBy: { column: "participant_id", parent: "participants" },
+  },
+  {
+    name: "recompute_queue",
+    table: tables.recomputeQueue,
+    key: ["participant_id"],
+    boundBy: { column: "participant_id", parent: "participants" },
+  },
   { name: "signals", table: tables.signals, key: ["id"] },
   { name: "comment_codes", table: tables.commentCodes, key: ["id"] },
-  { name: "comment_tags", table: tables.commentTags, key: ["response_id", "code_id"], boundBy: { column: "response_id", parent: "responses" } },
+  {
+    name: "comment_tags",
+    table: tables.commentTags,
+    key: ["response_id", "code_id"],
+    boundBy: { column: "response_id", parent: "responses" },
+  },
   { name: "audit_log", table: tables.auditLog, key: ["id"] },
 ];
 
@@ -61,7 +91,8 @@ export const NOT_ARCHIVED: Record<string, string> = {
   api_tokens: "token hashes are credentials; an admin issues new tokens after a restore",
   d1_migrations: "the schema version, carried in the header and checked instead of copied",
   sqlite_sequence: "SQLite's AUTOINCREMENT counters follow the restored ids by themselves",
-  draft_answers: "answers saved page by page before a youth sends them: never analysed, and a restored study starts without unsent drafts",
+  draft_answers:
+    "answers saved page by page before a youth sends them: never analysed, and a restored study starts without unsent drafts",
   drafts: "the resume position and save order of those unsent drafts",
   kiosk_sessions: "kiosk tokens on a group computer live minutes; a restored study starts without open kiosks",
   _cf_KV: "D1's own bookkeeping",
@@ -84,7 +115,8 @@ const q = (name: string) => `"${name}"`;
  * Relay error texts can quote a recipient in forms the address redaction does not catch; the archive keeps
  * only the reason code ("withdrawn", "closed", "outcome_unknown", …) and marks anything else "relay_error".
  */
-export const reasonOnly = (s: string | null) => (s === null ? null : (/^([a-z][a-z0-9_]{0,40})(?::|$)/.exec(s)?.[1] ?? "relay_error"));
+export const reasonOnly = (s: string | null) =>
+  s === null ? null : (/^([a-z][a-z0-9_]{0,40})(?::|$)/.exec(s)?.[1] ?? "relay_error");
 
 function exportRow(table: string, row: Record<string, unknown>): Record<string, unknown> {
   if (table === "outbox") return { ...row, last_error: reasonOnly(row.last_error as string | null) };
@@ -95,7 +127,8 @@ function exportRow(table: string, row: Record<string, unknown>): Record<string, 
     } catch {
       return { ...row, details: null };
     }
-    if (typeof d.previousReason === "string") return { ...row, details: JSON.stringify({ ...d, previousReason: reasonOnly(d.previousReason) }) };
+    if (typeof d.previousReason === "string")
+      return { ...row, details: JSON.stringify({ ...d, previousReason: reasonOnly(d.previousReason) }) };
   }
   return row;
 }
@@ -105,7 +138,14 @@ export async function appliedMigrations(d1: D1Database): Promise<string[]> {
   return results.map((r) => r.name);
 }
 
-export type ArchiveHeader = { format: string; formatVersion: number; migrations: string[]; exportedAt: string; tables: string[]; contacts: boolean };
+export type ArchiveHeader = {
+  format: string;
+  formatVersion: number;
+  migrations: string[];
+  exportedAt: string;
+  tables: string[];
+  contacts: boolean;
+};
 
 /**
  * Counts and bounds first, in one batch (one consistent read): rows written after the export started are
@@ -114,7 +154,9 @@ export type ArchiveHeader = { format: string; formatVersion: number; migrations:
 async function snapshot(d1: D1Database, specs: Spec[]) {
   const stmts = specs.map((s) =>
     s.boundBy
-      ? d1.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)}) AS bound, count(*) AS n FROM ${q(s.name)} WHERE ${q(s.boundBy.column)} <= (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)})`)
+      ? d1.prepare(
+          `SELECT (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)}) AS bound, count(*) AS n FROM ${q(s.name)} WHERE ${q(s.boundBy.column)} <= (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)})`,
+        )
       : d1.prepare(`SELECT coalesce(max(id), 0) AS bound, count(*) AS n FROM ${q(s.name)}`),
   );
   const res = await d1.batch<{ bound: number; n: number }>(stmts);
@@ -129,12 +171,22 @@ export async function exportArchive(d1: D1Database, opts: { contacts: boolean; n
   const specs = SPECS.filter((s) => opts.contacts || !s.contacts);
   const [migrations, snap] = await Promise.all([appliedMigrations(d1), snapshot(d1, specs)]);
   const counts = Object.fromEntries(snap.map((s) => [s.spec.name, s.count]));
-  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, formatVersion: ARCHIVE_FORMAT_VERSION, migrations, exportedAt: new Date(opts.now).toISOString(), tables: specs.map((s) => s.name), contacts: opts.contacts };
+  const header: ArchiveHeader = {
+    format: ARCHIVE_FORMAT,
+    formatVersion: ARCHIVE_FORMAT_VERSION,
+    migrations,
+    exportedAt: new Date(opts.now).toISOString(),
+    tables: specs.map((s) => s.name),
+    contacts: opts.contacts,
+  };
   const pageSize = opts.pageSize ?? 2000;
   const written: Record<string, number> = {};
   let i = -1;
   let after: unknown[] | null = null;
-  /** Enqueues the next piece of the archive (header, a page of rows, trailer); false when a table ended with nothing to add. */
+  /**
+   * Enqueues the next piece of the archive (header, a page of rows, trailer); false when a table ended with nothing to
+   * add.
+   */
   const next = async (controller: ReadableStreamDefaultController<string>): Promise<boolean> => {
     if (i === -1) {
       controller.enqueue(`${JSON.stringify(header)}\n`);
@@ -205,7 +257,11 @@ function counting(limit: number, what: string, stop: Stop) {
 }
 
 /** The body as text, gunzipped when it starts with the gzip magic bytes; limits counted as it streams. */
-async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits, stop: Stop): Promise<ReadableStream<string>> {
+async function textOf(
+  body: ReadableStream<Uint8Array>,
+  limits: ArchiveLimits,
+  stop: Stop,
+): Promise<ReadableStream<string>> {
   const counted = body.pipeThrough(counting(limits.bytes, `Archive larger than ${limits.bytes} bytes`, stop));
   const reader = counted.getReader();
   const head: Uint8Array[] = [];
@@ -232,7 +288,9 @@ async function textOf(body: ReadableStream<Uint8Array>, limits: ArchiveLimits, s
     },
   });
   if (gzip) bytes = gunzip(bytes);
-  return bytes.pipeThrough(counting(limits.expandedBytes, `Archive larger than ${limits.expandedBytes} bytes unpacked`, stop)).pipeThrough(new TextDecoderStream("utf-8", { fatal: true }) as unknown as TransformStream<Uint8Array, string>);
+  return bytes
+    .pipeThrough(counting(limits.expandedBytes, `Archive larger than ${limits.expandedBytes} bytes unpacked`, stop))
+    .pipeThrough(new TextDecoderStream("utf-8", { fatal: true }) as unknown as TransformStream<Uint8Array, string>);
 }
 
 /**
@@ -267,7 +325,11 @@ function concat(parts: Uint8Array[]) {
 }
 
 /** Lines of the text stream with their numbers; a line longer than the limit stops the restore. */
-async function* linesOf(text: ReadableStream<string>, maxLine: number, stop: Stop): AsyncGenerator<{ n: number; line: string }> {
+async function* linesOf(
+  text: ReadableStream<string>,
+  maxLine: number,
+  stop: Stop,
+): AsyncGenerator<{ n: number; line: string }> {
   const reader = text.getReader();
   let buf = "";
   let n = 0;
@@ -307,12 +369,19 @@ function parseLine(n: number, line: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function checkHeader(n: number, v: Record<string, unknown>, migrations: string[]): ArchiveHeader {
-  if (v.format !== ARCHIVE_FORMAT) throw bad(n, `not an archive of this application (format must be "${ARCHIVE_FORMAT}")`);
-  if (v.formatVersion !== ARCHIVE_FORMAT_VERSION) throw bad(n, `archive format version ${JSON.stringify(v.formatVersion)} is not supported; this installation reads version ${ARCHIVE_FORMAT_VERSION}`);
-  if (!Array.isArray(v.migrations) || !v.migrations.every((m) => typeof m === "string")) throw bad(n, "the header lacks its list of migrations");
+  if (v.format !== ARCHIVE_FORMAT)
+    throw bad(n, `not an archive of this application (format must be "${ARCHIVE_FORMAT}")`);
+  if (v.formatVersion !== ARCHIVE_FORMAT_VERSION)
+    throw bad(
+      n,
+      `archive format version ${JSON.stringify(v.formatVersion)} is not supported; this installation reads version ${ARCHIVE_FORMAT_VERSION}`,
+    );
+  if (!Array.isArray(v.migrations) || !v.migrations.every((m) => typeof m === "string"))
+    throw bad(n, "the header lacks its list of migrations");
   if (!sameList(v.migrations, migrations)) {
     throw new AppError(
       "validation",
@@ -321,7 +390,8 @@ function checkHeader(n: number, v: Record<string, unknown>, migrations: string[]
   }
   if (typeof v.contacts !== "boolean") throw bad(n, "the header does not say whether contact data is included");
   if (typeof v.exportedAt !== "string") throw bad(n, "the header lacks exportedAt");
-  if (!Array.isArray(v.tables) || !sameList(v.tables, archiveTables(v.contacts))) throw bad(n, `the header's table list does not match this schema (${archiveTables(v.contacts).join(", ")})`);
+  if (!Array.isArray(v.tables) || !sameList(v.tables, archiveTables(v.contacts)))
+    throw bad(n, `the header's table list does not match this schema (${archiveTables(v.contacts).join(", ")})`);
   return v as unknown as ArchiveHeader;
 }
 
@@ -336,22 +406,40 @@ const LOCK_MS = 6 * 3_600_000;
 const RUNNING_SQL = `SELECT 1 FROM audit_log b WHERE b.action = '${BEGIN}' AND b.at > ?1 - ${LOCK_MS}
   AND NOT EXISTS (SELECT 1 FROM audit_log e WHERE e.at >= b.at AND e.action IN ('${DONE}', '${FAILED}') AND e.target = b.target)`;
 
-/** True while a restore is writing; the scheduled job then waits (it would otherwise plan and send from half a study). */
+/**
+ * True while a restore is writing; the scheduled job then waits (it would otherwise plan and send from half a study).
+ */
 export async function restoreInProgress(d1: D1Database, now: number): Promise<boolean> {
   return (await d1.prepare(`${RUNNING_SQL} LIMIT 1`).bind(now).first()) !== null;
 }
 
 /** Study tables that hold rows (a restore needs none). */
 async function nonEmpty(d1: D1Database): Promise<string[]> {
-  const res = await d1.batch<{ one: number }>(STUDY_TABLES.map((t) => d1.prepare(`SELECT 1 AS one FROM ${q(t)} LIMIT 1`)));
+  const res = await d1.batch<{ one: number }>(
+    STUDY_TABLES.map((t) => d1.prepare(`SELECT 1 AS one FROM ${q(t)} LIMIT 1`)),
+  );
   return STUDY_TABLES.filter((_t, i) => res[i]!.results.length > 0);
 }
 
 type Value = string | number | null;
-type LocalInstrument = { id: number; key: string; name: string; kind: string; pilot_id: number | null; licensed: number };
+type LocalInstrument = {
+  id: number;
+  key: string;
+  name: string;
+  kind: string;
+  pilot_id: number | null;
+  licensed: number;
+};
 
 const stable = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(stable).join(",")}]` : v && typeof v === "object" ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(",")}}` : JSON.stringify(v);
+  Array.isArray(v)
+    ? `[${v.map(stable).join(",")}]`
+    : v && typeof v === "object"
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+          .join(",")}}`
+      : JSON.stringify(v);
 const sameJson = (a: string, b: string) => {
   try {
     return stable(JSON.parse(a)) === stable(JSON.parse(b));
@@ -387,9 +475,15 @@ class IdMap {
   }
 }
 
-const staffRef = (users: IdMap, s: unknown) => (typeof s === "string" ? s.replace(/^staff:(\d+)$/, (_m, id: string) => `staff:${users.get(Number(id))}`) : s);
+const staffRef = (users: IdMap, s: unknown) =>
+  typeof s === "string" ? s.replace(/^staff:(\d+)$/, (_m, id: string) => `staff:${users.get(Number(id))}`) : s;
 
-export type RestoreResult = { counts: Record<string, number>; contacts: boolean; merged: { staffUsers: number; instruments: number; instrumentVersions: number }; exportedAt: string };
+export type RestoreResult = {
+  counts: Record<string, number>;
+  contacts: boolean;
+  merged: { staffUsers: number; instruments: number; instrumentVersions: number };
+  exportedAt: string;
+};
 
 /**
  * Restores an archive into a database without a study. Validates the header before writing, takes the
@@ -398,7 +492,13 @@ export type RestoreResult = { counts: Record<string, number>; contacts: boolean;
  * everything this restore wrote is deleted again (study tables emptied, merged rows put back) and the
  * attempt is audited as failed.
  */
-export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8Array>, actor: Actor, now: number, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<RestoreResult> {
+export async function restoreArchive(
+  d1: D1Database,
+  body: ReadableStream<Uint8Array>,
+  actor: Actor,
+  now: number,
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
+): Promise<RestoreResult> {
   const target = `restore:${crypto.randomUUID()}`;
   let header: ArchiveHeader;
   let lines: AsyncGenerator<{ n: number; line: string }>;
@@ -410,16 +510,27 @@ export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8A
     if (first.done || !first.value.line.trim()) throw bad(1, "the archive is empty or lacks its header");
     header = checkHeader(1, parseLine(1, first.value.line), migrations);
     const full = await nonEmpty(d1);
-    if (full.length) throw new AppError("conflict", `This database already holds a study (${full.join(", ")}); restore only into a fresh database (setup, then restore).`);
+    if (full.length)
+      throw new AppError(
+        "conflict",
+        `This database already holds a study (${full.join(", ")}); restore only into a fresh database (setup, then restore).`,
+      );
     // Lock and emptiness check in one statement: two restores at once cannot both begin.
     const begin = await d1
       .prepare(
         `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) SELECT ?1, ?2, ?3, '${BEGIN}', ?4, ?5
          WHERE ${STUDY_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${q(t)})`).join(" AND ")} AND NOT EXISTS (${RUNNING_SQL})`,
       )
-      .bind(now, actor.type, actor.id, target, JSON.stringify({ exportedAt: header.exportedAt, contacts: header.contacts }))
+      .bind(
+        now,
+        actor.type,
+        actor.id,
+        target,
+        JSON.stringify({ exportedAt: header.exportedAt, contacts: header.contacts }),
+      )
       .run();
-    if (!begin.meta.changes) throw new AppError("conflict", "Another restore is running, or a study appeared meanwhile.");
+    if (!begin.meta.changes)
+      throw new AppError("conflict", "Another restore is running, or a study appeared meanwhile.");
   } catch (e) {
     // refused before anything was written: audited too
     if (e instanceof AppError) await auditRow(d1, actor, REFUSED, target, now, { reason: e.message });
@@ -446,9 +557,14 @@ export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8A
         continue;
       }
       const table = v.t;
-      if (typeof table !== "string" || !COLUMNS.has(table) || !header.tables.includes(table)) throw bad(n, `unknown table ${JSON.stringify(table)}`);
+      if (typeof table !== "string" || !COLUMNS.has(table) || !header.tables.includes(table))
+        throw bad(n, `unknown table ${JSON.stringify(table)}`);
       const at = header.tables.indexOf(table);
-      if (at < tableIndex) throw bad(n, `rows of ${table} after rows of ${header.tables[tableIndex]}: tables must come in dependency order`);
+      if (at < tableIndex)
+        throw bad(
+          n,
+          `rows of ${table} after rows of ${header.tables[tableIndex]}: tables must come in dependency order`,
+        );
       tableIndex = at;
       const cols = COLUMNS.get(table)!;
       const r = v.r;
@@ -458,7 +574,8 @@ export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8A
       const values = cols.map((c) => {
         if (!(c in row)) throw bad(n, `column ${table}.${c} missing`);
         const x = row[c];
-        if (x !== null && typeof x !== "string" && typeof x !== "number") throw bad(n, `column ${table}.${c} holds neither text, a number nor null`);
+        if (x !== null && typeof x !== "string" && typeof x !== "number")
+          throw bad(n, `column ${table}.${c} holds neither text, a number nor null`);
         return x;
       });
       counts[table]!++;
@@ -471,26 +588,64 @@ export async function restoreArchive(d1: D1Database, body: ReadableStream<Uint8A
       if (pending.rows.length >= rowsPerBatch(cols.length)) await flush();
     }
     await flush();
-    if (!trailer) throw new AppError("validation", "The archive is truncated: its trailer (row counts) is missing. Nothing was restored.");
+    if (!trailer)
+      throw new AppError(
+        "validation",
+        "The archive is truncated: its trailer (row counts) is missing. Nothing was restored.",
+      );
     const expected = trailer.counts as Record<string, unknown> | undefined;
-    if (!expected || typeof expected !== "object" || !sameList(Object.keys(expected).sort(), [...header.tables].sort()) || header.tables.some((t) => expected[t] !== counts[t])) {
-      throw new AppError("validation", `The archive's row counts do not match its rows (trailer ${JSON.stringify(expected ?? null)}, read ${JSON.stringify(counts)}). Nothing was restored.`);
+    if (
+      !expected ||
+      typeof expected !== "object" ||
+      !sameList(Object.keys(expected).sort(), [...header.tables].sort()) ||
+      header.tables.some((t) => expected[t] !== counts[t])
+    ) {
+      throw new AppError(
+        "validation",
+        `The archive's row counts do not match its rows (trailer ${JSON.stringify(expected ?? null)}, read ${JSON.stringify(counts)}). Nothing was restored.`,
+      );
     }
   } catch (e) {
-    await undo(d1, state).catch((u) => console.error(JSON.stringify({ event: "archive_restore_undo_failed", error: String(u) })));
-    await auditRow(d1, actor, FAILED, target, Date.now(), { reason: e instanceof AppError ? e.message : "internal", counts });
+    await undo(d1, state).catch((u) =>
+      console.error(JSON.stringify({ event: "archive_restore_undo_failed", error: String(u) })),
+    );
+    await auditRow(d1, actor, FAILED, target, Date.now(), {
+      reason: e instanceof AppError ? e.message : "internal",
+      counts,
+    });
     if (e instanceof AppError) throw e;
-    console.error(JSON.stringify({ event: "archive_restore_failed", error: e instanceof Error ? e.message : String(e) }));
+    console.error(
+      JSON.stringify({ event: "archive_restore_failed", error: e instanceof Error ? e.message : String(e) }),
+    );
     // A constraint failure means the archive does not fit together (edited, or from another schema).
-    if (e instanceof Error && /constraint/i.test(e.message)) throw new AppError("validation", `The archive's rows do not fit together (${e.message.replace(/^.*?(\w+ constraint failed.*)$/i, "$1")}). Nothing was restored.`);
+    if (e instanceof Error && /constraint/i.test(e.message))
+      throw new AppError(
+        "validation",
+        `The archive's rows do not fit together (${e.message.replace(/^.*?(\w+ constraint failed.*)$/i, "$1")}). Nothing was restored.`,
+      );
     throw e;
   }
-  await auditRow(d1, actor, DONE, target, Date.now(), { counts, contacts: header.contacts, exportedAt: header.exportedAt, merged });
+  await auditRow(d1, actor, DONE, target, Date.now(), {
+    counts,
+    contacts: header.contacts,
+    exportedAt: header.exportedAt,
+    merged,
+  });
   return { counts, contacts: header.contacts, merged, exportedAt: header.exportedAt };
 }
 
-async function auditRow(d1: D1Database, actor: Actor, action: string, target: string, at: number, details: Record<string, unknown>) {
-  await d1.prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)").bind(at, actor.type, actor.id, action, target, JSON.stringify(details)).run();
+async function auditRow(
+  d1: D1Database,
+  actor: Actor,
+  action: string,
+  target: string,
+  at: number,
+  details: Record<string, unknown>,
+) {
+  await d1
+    .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(at, actor.type, actor.id, action, target, JSON.stringify(details))
+    .run();
 }
 
 type MergeState = Awaited<ReturnType<typeof mergeState>>;
@@ -506,7 +661,13 @@ async function mergeState(d1: D1Database) {
   const u = users!.results as { id: number; email: string }[];
   const r = roles!.results as { id: number; user_id: number; pilot_id: number | null; role: string }[];
   const i = instruments!.results as LocalInstrument[];
-  const v = versions!.results as { id: number; instrument_id: number; version: number; definition: string; complete: number }[];
+  const v = versions!.results as {
+    id: number;
+    instrument_id: number;
+    version: number;
+    definition: string;
+    complete: number;
+  }[];
   return {
     usersByEmail: new Map(u.map((x) => [x.email.toLowerCase(), x.id])),
     users: new IdMap(new Set(u.map((x) => x.id))),
@@ -517,7 +678,12 @@ async function mergeState(d1: D1Database) {
     versionsByKey: new Map(v.map((x) => [`${x.instrument_id}:${x.version}`, x])),
     versions: new IdMap(new Set(v.map((x) => x.id))),
     /** rows this restore added to the merged tables, and merged instruments as they were */
-    inserted: { staff_users: [] as number[], staff_roles: [] as number[], instruments: [] as number[], instrument_versions: [] as number[] },
+    inserted: {
+      staff_users: [] as number[],
+      staff_roles: [] as number[],
+      instruments: [] as number[],
+      instrument_versions: [] as number[],
+    },
     updatedInstruments: [] as LocalInstrument[],
     /** id ranges of the audit rows restored from the archive */
     auditInserted: [] as [number, number][],
@@ -525,7 +691,15 @@ async function mergeState(d1: D1Database) {
 }
 
 /** Applies merges and id maps to one row; null when the row merges into an existing one. */
-async function prepareRow(d1: D1Database, n: number, table: string, cols: string[], values: Value[], s: MergeState, merged: RestoreResult["merged"]): Promise<Value[] | null> {
+async function prepareRow(
+  d1: D1Database,
+  n: number,
+  table: string,
+  cols: string[],
+  values: Value[],
+  s: MergeState,
+  merged: RestoreResult["merged"],
+): Promise<Value[] | null> {
   const get = (c: string) => values[cols.indexOf(c)]!;
   const set = (c: string, v: Value) => void (values[cols.indexOf(c)] = v);
   const int = (c: string) => {
@@ -563,12 +737,19 @@ async function prepareRow(d1: D1Database, n: number, table: string, cols: string
     case "instruments": {
       const local = s.instrumentsByKey.get(get("key") as string);
       if (local) {
-        if (local.kind !== get("kind")) throw bad(n, `instrument ${local.key} is a ${local.kind} instrument here, a ${String(get("kind"))} one in the archive`);
+        if (local.kind !== get("kind"))
+          throw bad(
+            n,
+            `instrument ${local.key} is a ${local.kind} instrument here, a ${String(get("kind"))} one in the archive`,
+          );
         s.instruments.alias(int("id"), local.id);
         merged.instruments++;
         if (local.name !== get("name") || local.pilot_id !== get("pilot_id") || local.licensed !== get("licensed")) {
           s.updatedInstruments.push(local);
-          await d1.prepare("UPDATE instruments SET name = ?, pilot_id = ?, licensed = ? WHERE id = ?").bind(get("name"), get("pilot_id"), get("licensed"), local.id).run();
+          await d1
+            .prepare("UPDATE instruments SET name = ?, pilot_id = ?, licensed = ? WHERE id = ?")
+            .bind(get("name"), get("pilot_id"), get("licensed"), local.id)
+            .run();
         }
         return null;
       }
@@ -583,7 +764,11 @@ async function prepareRow(d1: D1Database, n: number, table: string, cols: string
       const local = s.versionsByKey.get(`${instrumentId}:${get("version")}`);
       if (local) {
         // answers point at a version by id and are read with its definition: the two must be the same
-        if (!sameJson(local.definition, String(get("definition"))) || local.complete !== get("complete")) throw new AppError("conflict", `Line ${n}: version ${String(get("version"))} of instrument ${instrumentId} differs between the archive and this installation.`);
+        if (!sameJson(local.definition, String(get("definition"))) || local.complete !== get("complete"))
+          throw new AppError(
+            "conflict",
+            `Line ${n}: version ${String(get("version"))} of instrument ${instrumentId} differs between the archive and this installation.`,
+          );
         s.versions.alias(int("id"), local.id);
         merged.instrumentVersions++;
         return null;
@@ -657,7 +842,9 @@ async function insertRows(d1: D1Database, table: string, rows: Value[][], s: Mer
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const placeholders = chunk.map(() => `(${cols.map(() => "?").join(", ")})`).join(", ");
-    stmts.push(d1.prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(", ")}) VALUES ${placeholders}`).bind(...chunk.flat()));
+    stmts.push(
+      d1.prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(", ")}) VALUES ${placeholders}`).bind(...chunk.flat()),
+    );
   }
   const results = await d1.batch(stmts);
   if (table === "audit_log") {
@@ -672,7 +859,9 @@ async function insertRows(d1: D1Database, table: string, rows: Value[][], s: Mer
 /** Deletes in chunks: one statement over hundreds of thousands of rows could outlast D1's statement time limit. */
 async function deleteAll(d1: D1Database, table: string, where = "1") {
   for (;;) {
-    const r = await d1.prepare(`DELETE FROM ${q(table)} WHERE rowid IN (SELECT rowid FROM ${q(table)} WHERE ${where} LIMIT 5000)`).run();
+    const r = await d1
+      .prepare(`DELETE FROM ${q(table)} WHERE rowid IN (SELECT rowid FROM ${q(table)} WHERE ${where} LIMIT 5000)`)
+      .run();
     if (!r.meta.changes) return;
   }
 }
@@ -681,11 +870,17 @@ async function deleteAll(d1: D1Database, table: string, where = "1") {
 async function undo(d1: D1Database, s: MergeState) {
   const reverse = [...ARCHIVE_TABLES].reverse();
   for (const t of reverse) {
-    if (t === "audit_log") for (const [from, to] of s.auditInserted) await deleteAll(d1, t, `id BETWEEN ${from} AND ${to}`);
+    if (t === "audit_log")
+      for (const [from, to] of s.auditInserted) await deleteAll(d1, t, `id BETWEEN ${from} AND ${to}`);
     else if (t === "instruments") {
-      for (const old of s.updatedInstruments) await d1.prepare("UPDATE instruments SET name = ?, pilot_id = ?, licensed = ? WHERE id = ?").bind(old.name, old.pilot_id, old.licensed, old.id).run();
+      for (const old of s.updatedInstruments)
+        await d1
+          .prepare("UPDATE instruments SET name = ?, pilot_id = ?, licensed = ? WHERE id = ?")
+          .bind(old.name, old.pilot_id, old.licensed, old.id)
+          .run();
       await deleteIds(d1, t, s.inserted.instruments);
-    } else if (t === "staff_users" || t === "staff_roles" || t === "instrument_versions") await deleteIds(d1, t, s.inserted[t]);
+    } else if (t === "staff_users" || t === "staff_roles" || t === "instrument_versions")
+      await deleteIds(d1, t, s.inserted[t]);
     // the lock taken before any write makes every row of these tables this restore's (or derived from it)
     else await deleteAll(d1, t);
   }
@@ -694,6 +889,9 @@ async function undo(d1: D1Database, s: MergeState) {
 async function deleteIds(d1: D1Database, table: string, ids: number[]) {
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
-    await d1.prepare(`DELETE FROM ${q(table)} WHERE id IN (${chunk.map(() => "?").join(", ")})`).bind(...chunk).run();
+    await d1
+      .prepare(`DELETE FROM ${q(table)} WHERE id IN (${chunk.map(() => "?").join(", ")})`)
+      .bind(...chunk)
+      .run();
   }
 }

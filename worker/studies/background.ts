@@ -83,7 +83,11 @@ export const optionLabel = (f: BackgroundListField, key: string): Text =>
   BACKGROUND_OPTIONS[f].find((x) => x.key === key)?.label ?? OTHER.label;
 
 const squash = (s: string) =>
-  s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "");
+  s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "");
 
 /** An old free-text value: the option it spells, else `other` (with the text kept for the "namelijk" field). */
 export function matchOption(f: BackgroundListField, raw: string): string {

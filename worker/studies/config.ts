@@ -15,7 +15,13 @@ import { validateSchedule } from "../schedule/schedule";
 import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";
 import { instrumentsOf, policyOf, scheduleOf, settingsOf, signalRulesOf, type PilotSettings } from "./settings";
-import type { instrumentDefinitionBody, instrumentVersionResponse, pilotItemsBody, settingsBody, settingsResponse } from "./validators";
+import type {
+  instrumentDefinitionBody,
+  instrumentVersionResponse,
+  pilotItemsBody,
+  settingsBody,
+  settingsResponse,
+} from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 
@@ -42,7 +48,16 @@ export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer
 /** Latest version per instrument key with its completeness. */
 export async function latestVersions(db: Db) {
   const rows = await db
-    .select({ key: schema.instruments.key, kind: schema.instruments.kind, pilotId: schema.instruments.pilotId, instrumentId: schema.instruments.id, id: schema.instrumentVersions.id, version: schema.instrumentVersions.version, complete: schema.instrumentVersions.complete, definition: schema.instrumentVersions.definition })
+    .select({
+      key: schema.instruments.key,
+      kind: schema.instruments.kind,
+      pilotId: schema.instruments.pilotId,
+      instrumentId: schema.instruments.id,
+      id: schema.instrumentVersions.id,
+      version: schema.instrumentVersions.version,
+      complete: schema.instrumentVersions.complete,
+      definition: schema.instrumentVersions.definition,
+    })
     .from(schema.instrumentVersions)
     .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
   const out = new Map<string, (typeof rows)[number]>();
@@ -62,7 +77,9 @@ export async function settingsVersion(pilot: { timezone: string; settings: unkno
 /** A stale edit: the details name the version now stored, so a client can reload and retry. */
 export class SettingsConflict extends AppError {
   constructor(readonly currentVersion: string) {
-    super("conflict", "The settings were changed since you read them; read them again and reapply your change", [{ path: "version", message: "stale", currentVersion }]);
+    super("conflict", "The settings were changed since you read them; read them again and reapply your change", [
+      { path: "version", message: "stale", currentVersion },
+    ]);
   }
 }
 
@@ -72,10 +89,20 @@ export class SettingsConflict extends AppError {
  * `ifVersion` (If-Match, the page's hidden field) a version that is not the stored one is a
  * SettingsConflict; without it the change is merged onto whatever is stored, retried when the row moved.
  */
-export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>, actor: Actor, now: number, opts: { ifVersion?: string } = {}) {
+export async function updateSettings(
+  db: Db,
+  pilot: Pilot,
+  body: z.infer<typeof settingsBody>,
+  actor: Actor,
+  now: number,
+  opts: { ifVersion?: string } = {},
+) {
   const d1 = db.$client as D1Database;
   for (let attempt = 0; ; attempt++) {
-    const row = await d1.prepare("SELECT timezone, settings FROM pilots WHERE id = ?").bind(pilot.id).first<{ timezone: string; settings: string }>();
+    const row = await d1
+      .prepare("SELECT timezone, settings FROM pilots WHERE id = ?")
+      .bind(pilot.id)
+      .first<{ timezone: string; settings: string }>();
     if (!row) throw new AppError("not_found", "No such pilot");
     const stored = { ...pilot, timezone: row.timezone, settings: JSON.parse(row.settings) as Record<string, unknown> };
     const version = await settingsVersion(stored);
@@ -86,19 +113,30 @@ export async function updateSettings(db: Db, pilot: Pilot, body: z.infer<typeof 
       .bind(candidate.timezone, JSON.stringify(candidate.settings), pilot.id, row.timezone, row.settings)
       .run();
     if (res.meta.changes === 1) {
-      await audit(db, actor, "pilot.settings_update", now, { pilotId: pilot.id, details: { fields: Object.keys(body) } });
+      await audit(db, actor, "pilot.settings_update", now, {
+        pilotId: pilot.id,
+        details: { fields: Object.keys(body) },
+      });
       // Changed signal rules apply to every youth of the pilot at the next run (worker/signals/README.md).
       if (body.signals) await requestPilotEvaluation(d1, pilot.id, now);
       return candidate;
     }
     // Someone saved in between: a versioned edit is stale now; an unversioned one is merged again.
-    if (opts.ifVersion !== undefined || attempt >= 4) throw new SettingsConflict(await settingsVersion(await storedPilot(d1, pilot)));
+    if (opts.ifVersion !== undefined || attempt >= 4)
+      throw new SettingsConflict(await settingsVersion(await storedPilot(d1, pilot)));
   }
 }
 
 async function storedPilot(d1: D1Database, pilot: Pilot) {
-  const row = await d1.prepare("SELECT timezone, settings FROM pilots WHERE id = ?").bind(pilot.id).first<{ timezone: string; settings: string }>();
-  return { ...pilot, timezone: row?.timezone ?? pilot.timezone, settings: row ? (JSON.parse(row.settings) as Record<string, unknown>) : pilot.settings };
+  const row = await d1
+    .prepare("SELECT timezone, settings FROM pilots WHERE id = ?")
+    .bind(pilot.id)
+    .first<{ timezone: string; settings: string }>();
+  return {
+    ...pilot,
+    timezone: row?.timezone ?? pilot.timezone,
+    settings: row ? (JSON.parse(row.settings) as Record<string, unknown>) : pilot.settings,
+  };
 }
 
 /** The stored configuration with `body` applied, validated as a whole (schedule, policy, instruments). */
@@ -116,39 +154,75 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
     ...(body.waveInstruments ? { waveInstruments: body.waveInstruments } : {}),
   };
   const candidate = { ...pilot, timezone: body.timezone ?? pilot.timezone, settings: next as Record<string, unknown> };
-  const problems = [...validateSchedule(scheduleOf(candidate)).map((p) => `schedule.${p}`), ...validatePolicy(policyOf(candidate)).map((p) => `reminders.${p}`)];
+  const problems = [
+    ...validateSchedule(scheduleOf(candidate)).map((p) => `schedule.${p}`),
+    ...validatePolicy(policyOf(candidate)).map((p) => `reminders.${p}`),
+  ];
   const latest = await latestVersions(db);
   const { frequent, wave } = instrumentsOf(candidate);
   for (const k of frequent) {
     const v = latest.get(k);
-    if (!v || v.kind !== "frequent" || (v.pilotId !== null && v.pilotId !== pilot.id)) problems.push(`frequentInstruments.${k}.unknown`);
+    if (!v || v.kind !== "frequent" || (v.pilotId !== null && v.pilotId !== pilot.id))
+      problems.push(`frequentInstruments.${k}.unknown`);
   }
   for (const k of wave) {
     const v = latest.get(k);
     if (!v || v.kind !== "wave") problems.push(`waveInstruments.${k}.unknown`);
     else if (!v.complete) problems.push(`waveInstruments.${k}.incomplete`);
   }
-  for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {})) if (!frequent.includes(k)) problems.push(`schedule.instrumentEvery.${k}.not_asked`);
-  for (const k of Object.keys(scheduleOf(candidate).waveSchedules ?? {})) if (!wave.includes(k)) problems.push(`schedule.waveSchedules.${k}.not_asked`);
-  if (problems.length) throw new AppError("validation", `Invalid settings: ${problems.join(", ")}`, problems.map((p) => ({ path: p, message: p })));
+  for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {}))
+    if (!frequent.includes(k)) problems.push(`schedule.instrumentEvery.${k}.not_asked`);
+  for (const k of Object.keys(scheduleOf(candidate).waveSchedules ?? {}))
+    if (!wave.includes(k)) problems.push(`schedule.waveSchedules.${k}.not_asked`);
+  if (problems.length)
+    throw new AppError(
+      "validation",
+      `Invalid settings: ${problems.join(", ")}`,
+      problems.map((p) => ({ path: p, message: p })),
+    );
   return candidate;
 }
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 
 /**
  * Stores a definition as the next version of an instrument unless it equals the current one. Old
  * versions are never touched, so past responses keep the wording they answered.
  */
-export async function saveVersion(db: Db, key: string, kind: "frequent" | "wave", name: string, pilotId: number | null, definition: InstrumentDefinition): Promise<z.infer<typeof instrumentVersionResponse>> {
-  await db.insert(schema.instruments).values({ key, name, kind, pilotId, licensed: kind === "wave" }).onConflictDoNothing();
+export async function saveVersion(
+  db: Db,
+  key: string,
+  kind: "frequent" | "wave",
+  name: string,
+  pilotId: number | null,
+  definition: InstrumentDefinition,
+): Promise<z.infer<typeof instrumentVersionResponse>> {
+  await db
+    .insert(schema.instruments)
+    .values({ key, name, kind, pilotId, licensed: kind === "wave" })
+    .onConflictDoNothing();
   const [inst] = await db.select().from(schema.instruments).where(eq(schema.instruments.key, key));
-  if (!inst || inst.kind !== kind || (inst.pilotId ?? null) !== pilotId) throw new AppError("conflict", `Instrument ${key} exists with another kind or owner`);
+  if (!inst || inst.kind !== kind || (inst.pilotId ?? null) !== pilotId)
+    throw new AppError("conflict", `Instrument ${key} exists with another kind or owner`);
   const latest = (await latestVersions(db)).get(key);
-  if (latest && canonical(latest.definition) === canonical(definition)) return { instrument: key, version: latest.version, versionId: latest.id, created: false };
+  if (latest && canonical(latest.definition) === canonical(definition))
+    return { instrument: key, version: latest.version, versionId: latest.id, created: false };
   const version = (latest?.version ?? 0) + 1;
   try {
-    const [row] = await db.insert(schema.instrumentVersions).values({ instrumentId: inst.id, version, definition: definition as unknown as Record<string, unknown>, complete: true }).returning();
+    const [row] = await db
+      .insert(schema.instrumentVersions)
+      .values({
+        instrumentId: inst.id,
+        version,
+        definition: definition as unknown as Record<string, unknown>,
+        complete: true,
+      })
+      .returning();
     return { instrument: key, version, versionId: row!.id, created: true };
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("conflict", "Another version was saved at the same time; try again");
@@ -172,7 +246,10 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
     for (const r of rows) {
       const was = (r.definition as unknown as InstrumentDefinition).items.find((x) => x.key === item.key);
       if (was && was.type !== item.type) {
-        problems.push({ path: `items.${i}.type`, message: `Item ${item.key} was asked as ${was.type} in version ${r.version}; give the ${item.type} question a new key` });
+        problems.push({
+          path: `items.${i}.type`,
+          message: `Item ${item.key} was asked as ${was.type} in version ${r.version}; give the ${item.type} question a new key`,
+        });
         break;
       }
     }
@@ -180,49 +257,120 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
   if (problems.length) throw new AppError("validation", problems.map((p) => p.message).join("; "), problems);
 }
 
-export async function savePilotItems(db: Db, pilot: Pilot, body: z.infer<typeof pilotItemsBody>, actor: Actor, now: number) {
+export async function savePilotItems(
+  db: Db,
+  pilot: Pilot,
+  body: z.infer<typeof pilotItemsBody>,
+  actor: Actor,
+  now: number,
+) {
   const key = `pilot_${pilot.key}`;
   const items = body.items.map((i) =>
-    i.type === "slider" ? { ...i, low: i.low ?? { nl: "helemaal niet", en: "not at all" }, high: i.high ?? { nl: "helemaal wel", en: "completely" } } : i,
+    i.type === "slider"
+      ? {
+          ...i,
+          low: i.low ?? { nl: "helemaal niet", en: "not at all" },
+          high: i.high ?? { nl: "helemaal wel", en: "completely" },
+        }
+      : i,
   );
-  const definition: InstrumentDefinition = { key, kind: "frequent", title: { nl: "Nog een paar vragen", en: "A few more questions" }, items, pilot: pilot.key };
+  const definition: InstrumentDefinition = {
+    key,
+    kind: "frequent",
+    title: { nl: "Nog een paar vragen", en: "A few more questions" },
+    items,
+    pilot: pilot.key,
+  };
   await refuseTypeChanges(db, key, items);
   const result = await saveVersion(db, key, "frequent", `Pilot items ${pilot.key}`, pilot.id, definition);
-  if (result.created) await audit(db, actor, "instrument.pilot_items_version", now, { pilotId: pilot.id, target: key, details: { version: result.version, items: items.length } });
+  if (result.created)
+    await audit(db, actor, "instrument.pilot_items_version", now, {
+      pilotId: pilot.id,
+      target: key,
+      details: { version: result.version, items: items.length },
+    });
   return result;
 }
 
-export async function importInstrument(db: Db, def: z.infer<typeof instrumentDefinitionBody>, actor: Actor, now: number) {
+export async function importInstrument(
+  db: Db,
+  def: z.infer<typeof instrumentDefinitionBody>,
+  actor: Actor,
+  now: number,
+) {
   const definition = def as unknown as InstrumentDefinition;
   const result = await saveVersion(db, def.key, "wave", def.title.nl, null, definition);
-  if (result.created) await audit(db, actor, "instrument.import", now, { target: def.key, details: { version: result.version, items: def.items.length, subscales: def.subscales.length } });
+  if (result.created)
+    await audit(db, actor, "instrument.import", now, {
+      target: def.key,
+      details: { version: result.version, items: def.items.length, subscales: def.subscales.length },
+    });
   return result;
 }
 
 export async function listInstruments(db: Db, visiblePilotIds: number[] | "all") {
   const rows = await db
-    .select({ key: schema.instruments.key, name: schema.instruments.name, kind: schema.instruments.kind, pilotId: schema.instruments.pilotId, version: schema.instrumentVersions.version, complete: schema.instrumentVersions.complete, createdAt: schema.instrumentVersions.createdAt, definition: schema.instrumentVersions.definition })
+    .select({
+      key: schema.instruments.key,
+      name: schema.instruments.name,
+      kind: schema.instruments.kind,
+      pilotId: schema.instruments.pilotId,
+      version: schema.instrumentVersions.version,
+      complete: schema.instrumentVersions.complete,
+      createdAt: schema.instrumentVersions.createdAt,
+      definition: schema.instrumentVersions.definition,
+    })
     .from(schema.instruments)
     .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id));
-  const out = new Map<string, { key: string; name: string; kind: string; pilotId: number | null; demo: boolean; versions: { version: number; complete: boolean; createdAt: number }[] }>();
+  const out = new Map<
+    string,
+    {
+      key: string;
+      name: string;
+      kind: string;
+      pilotId: number | null;
+      demo: boolean;
+      versions: { version: number; complete: boolean; createdAt: number }[];
+    }
+  >();
   for (const r of rows) {
     if (r.pilotId !== null && visiblePilotIds !== "all" && !visiblePilotIds.includes(r.pilotId)) continue;
-    const e = out.get(r.key) ?? { key: r.key, name: r.name, kind: r.kind, pilotId: r.pilotId, demo: false, versions: [] };
+    const e = out.get(r.key) ?? {
+      key: r.key,
+      name: r.name,
+      kind: r.kind,
+      pilotId: r.pilotId,
+      demo: false,
+      versions: [],
+    };
     e.versions.push({ version: r.version, complete: r.complete, createdAt: r.createdAt });
-    if (r.version === Math.max(...e.versions.map((v) => v.version))) e.demo = (r.definition as { demo?: boolean }).demo === true;
+    if (r.version === Math.max(...e.versions.map((v) => v.version)))
+      e.demo = (r.definition as { demo?: boolean }).demo === true;
     out.set(r.key, e);
   }
-  return [...out.values()].map((e) => ({ ...e, versions: e.versions.sort((a, b) => a.version - b.version), current: Math.max(...e.versions.map((v) => v.version)) }));
+  return [...out.values()].map((e) => ({
+    ...e,
+    versions: e.versions.sort((a, b) => a.version - b.version),
+    current: Math.max(...e.versions.map((v) => v.version)),
+  }));
 }
 
 export async function instrumentVersion(db: Db, key: string, version?: number) {
   const rows = await db
-    .select({ pilotId: schema.instruments.pilotId, version: schema.instrumentVersions.version, definition: schema.instrumentVersions.definition, complete: schema.instrumentVersions.complete })
+    .select({
+      pilotId: schema.instruments.pilotId,
+      version: schema.instrumentVersions.version,
+      definition: schema.instrumentVersions.definition,
+      complete: schema.instrumentVersions.complete,
+    })
     .from(schema.instruments)
     .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id))
     .where(and(eq(schema.instruments.key, key)));
   if (!rows.length) throw new AppError("not_found", "No such instrument");
-  const pick = version === undefined ? rows.reduce((a, b) => (b.version > a.version ? b : a)) : rows.find((r) => r.version === version);
+  const pick =
+    version === undefined
+      ? rows.reduce((a, b) => (b.version > a.version ? b : a))
+      : rows.find((r) => r.version === version);
   if (!pick) throw new AppError("not_found", "No such version");
   return pick;
 }

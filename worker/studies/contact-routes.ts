@@ -19,28 +19,38 @@ const rotateBody = z.strictObject({
   /** participants per call (default 250) */
   limit: z.int().min(1).max(MAX_ROTATION_BATCH).optional(),
 });
-const limit = bodyLimit({ maxSize: 1024, onError: () => { throw new AppError("payload_too_large", "Body larger than 1 KiB"); } });
+const limit = bodyLimit({
+  maxSize: 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "Body larger than 1 KiB");
+  },
+});
 
-export const contactRoutes = new Hono<StaffEnv>()
-  .use("/admin/contacts/*", requireStaff)
-  .post(
-    op({
-      method: "post",
-      path: `${API_BASE}/admin/contacts/rotate`,
-      summary: `Re-encrypt stored e-mail addresses under the current CONTACT_KEY, one batch per call (admins; default ${ROTATION_BATCH} participants): legacy values and values under CONTACT_KEYS_PREVIOUS; counts only, never an address (audited)`,
-      access: "admin",
-      body: rotateBody,
-      response: contactRotationResponse,
-    }),
-    limit,
-    async (c) => {
-      requireAdmin(c);
-      const body = await jsonBody(c, rotateBody);
-      const now = Date.now();
-      const batch = await rotateContactBatch(c.env, { after: body.after, limit: body.limit, now });
-      await audit(getDb(c.env.DB), actorOf(c), "contacts.rotated", now, {
-        details: { keyId: batch.keyId, after: body.after ?? 0, scanned: batch.scanned, rotated: batch.rotated, unreadable: batch.unreadable, remaining: batch.remaining },
-      });
-      return c.json(batch);
-    },
-  );
+export const contactRoutes = new Hono<StaffEnv>().use("/admin/contacts/*", requireStaff).post(
+  op({
+    method: "post",
+    path: `${API_BASE}/admin/contacts/rotate`,
+    summary: `Re-encrypt stored e-mail addresses under the current CONTACT_KEY, one batch per call (admins; default ${ROTATION_BATCH} participants): legacy values and values under CONTACT_KEYS_PREVIOUS; counts only, never an address (audited)`,
+    access: "admin",
+    body: rotateBody,
+    response: contactRotationResponse,
+  }),
+  limit,
+  async (c) => {
+    requireAdmin(c);
+    const body = await jsonBody(c, rotateBody);
+    const now = Date.now();
+    const batch = await rotateContactBatch(c.env, { after: body.after, limit: body.limit, now });
+    await audit(getDb(c.env.DB), actorOf(c), "contacts.rotated", now, {
+      details: {
+        keyId: batch.keyId,
+        after: body.after ?? 0,
+        scanned: batch.scanned,
+        rotated: batch.rotated,
+        unreadable: batch.unreadable,
+        remaining: batch.remaining,
+      },
+    });
+    return c.json(batch);
+  },
+);

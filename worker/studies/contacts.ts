@@ -7,27 +7,53 @@ import { currentContactKeyId, decryptContact, encryptContact, openContact } from
 // The associated data binds each ciphertext to its participant and field, so a copied cell does not decrypt elsewhere.
 export const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
 
-export async function setContact(db: Db, env: Env, participantId: number, email: string | null, mentorEmail: string | null, now: number) {
+export async function setContact(
+  db: Db,
+  env: Env,
+  participantId: number,
+  email: string | null,
+  mentorEmail: string | null,
+  now: number,
+) {
   const values = {
     participantId,
     emailEnc: email ? await encryptContact(env, email, contactAad(participantId, "email")) : null,
     mentorEmailEnc: mentorEmail ? await encryptContact(env, mentorEmail, contactAad(participantId, "mentor")) : null,
     updatedAt: now,
   };
-  await db.insert(schema.participantContacts).values(values).onConflictDoUpdate({ target: schema.participantContacts.participantId, set: values });
+  await db
+    .insert(schema.participantContacts)
+    .values(values)
+    .onConflictDoUpdate({ target: schema.participantContacts.participantId, set: values });
 }
 
 /** Decrypts only to send. */
-export async function getContact(db: Db, env: Env, participantId: number): Promise<{ email: string | null; mentorEmail: string | null }> {
-  const [row] = await db.select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, participantId));
+export async function getContact(
+  db: Db,
+  env: Env,
+  participantId: number,
+): Promise<{ email: string | null; mentorEmail: string | null }> {
+  const [row] = await db
+    .select()
+    .from(schema.participantContacts)
+    .where(eq(schema.participantContacts.participantId, participantId));
   return {
     email: row?.emailEnc ? await decryptContact(env, row.emailEnc, contactAad(participantId, "email")) : null,
-    mentorEmail: row?.mentorEmailEnc ? await decryptContact(env, row.mentorEmailEnc, contactAad(participantId, "mentor")) : null,
+    mentorEmail: row?.mentorEmailEnc
+      ? await decryptContact(env, row.mentorEmailEnc, contactAad(participantId, "mentor"))
+      : null,
   };
 }
 
 /** Replaces one address without decrypting the other (contact data is decrypted only to send). */
-export async function setContactField(db: Db, env: Env, participantId: number, field: "email" | "mentor", value: string | null, now: number) {
+export async function setContactField(
+  db: Db,
+  env: Env,
+  participantId: number,
+  field: "email" | "mentor",
+  value: string | null,
+  now: number,
+) {
   const enc = value ? await encryptContact(env, value, contactAad(participantId, field)) : null;
   const set = field === "email" ? { emailEnc: enc, updatedAt: now } : { mentorEmailEnc: enc, updatedAt: now };
   await db
@@ -36,7 +62,9 @@ export async function setContactField(db: Db, env: Env, participantId: number, f
     .onConflictDoUpdate({ target: schema.participantContacts.participantId, set });
 }
 
-/** Rows per call; each changed row is one UPDATE in one D1 batch (a Worker invocation may send at most 1,000 queries). */
+/**
+ * Rows per call; each changed row is one UPDATE in one D1 batch (a Worker invocation may send at most 1,000 queries).
+ */
 export const ROTATION_BATCH = 250;
 export const MAX_ROTATION_BATCH = 500;
 
@@ -61,7 +89,13 @@ export type RotationBatch = {
   keys: Record<string, number>;
 };
 
-type RotRow = { participant_id: number; email_enc: string | null; mentor_email_enc: string | null; code: string; pilot: string };
+type RotRow = {
+  participant_id: number;
+  email_enc: string | null;
+  mentor_email_enc: string | null;
+  code: string;
+  pilot: string;
+};
 
 /**
  * One bounded batch of the contact-key rotation: re-encrypts every address of the next `limit`
@@ -70,7 +104,10 @@ type RotRow = { participant_id: number; email_enc: string | null; mentor_email_e
  * still holds what was read (an address changed meanwhile is already under the current key).
  * Idempotent: a second pass finds nothing to do. Never returns or logs an address.
  */
-export async function rotateContactBatch(env: Env, opts: { after?: number; limit?: number; now: number }): Promise<RotationBatch> {
+export async function rotateContactBatch(
+  env: Env,
+  opts: { after?: number; limit?: number; now: number },
+): Promise<RotationBatch> {
   const d1 = env.DB;
   const keyId = currentContactKeyId(env);
   const prefix = `k${keyId}.`;
@@ -95,7 +132,11 @@ export async function rotateContactBatch(env: Env, opts: { after?: number; limit
       if (stored === null || stored.startsWith(prefix)) return { value: stored, changed: false, ok: true };
       try {
         const { plaintext } = await openContact(env, stored, contactAad(r.participant_id, field));
-        return { value: await encryptContact(env, plaintext, contactAad(r.participant_id, field)), changed: true, ok: true };
+        return {
+          value: await encryptContact(env, plaintext, contactAad(r.participant_id, field)),
+          changed: true,
+          ok: true,
+        };
       } catch {
         return { value: stored, changed: false, ok: false };
       }
@@ -112,7 +153,9 @@ export async function rotateContactBatch(env: Env, opts: { after?: number; limit
     updates.push({
       fields,
       stmt: d1
-        .prepare("UPDATE participant_contacts SET email_enc = ?1, mentor_email_enc = ?2 WHERE participant_id = ?3 AND email_enc IS ?4 AND mentor_email_enc IS ?5")
+        .prepare(
+          "UPDATE participant_contacts SET email_enc = ?1, mentor_email_enc = ?2 WHERE participant_id = ?3 AND email_enc IS ?4 AND mentor_email_enc IS ?5",
+        )
         .bind(email.value, mentor.value, r.participant_id, r.email_enc, r.mentor_email_enc),
     });
   }
@@ -127,13 +170,24 @@ export async function rotateContactBatch(env: Env, opts: { after?: number; limit
   const keys = await contactKeyCounts(d1);
   const remaining = Object.entries(keys).reduce((n, [k, v]) => (k === keyId ? n : n + v), 0);
   const last = results[results.length - 1];
-  return { keyId, scanned: results.length, rotated, unreadable, unreadableParticipants, changedMeanwhile, next: results.length === limit && last ? last.participant_id : null, remaining, keys };
+  return {
+    keyId,
+    scanned: results.length,
+    rotated,
+    unreadable,
+    unreadableParticipants,
+    changedMeanwhile,
+    next: results.length === limit && last ? last.participant_id : null,
+    remaining,
+    keys,
+  };
 }
 
 /** Stored addresses per key id ("legacy": written before key ids); reads only the prefixes. */
 export async function contactKeyCounts(d1: D1Database): Promise<Record<string, number>> {
   // `k` + 8 hex digits + `.`; legacy base64 has no dot at all (worker/lib/contact-keys.ts).
-  const keyOf = (col: string) => `CASE WHEN instr(${col}, '.') = 10 AND substr(${col}, 1, 1) = 'k' THEN substr(${col}, 2, 8) ELSE 'legacy' END`;
+  const keyOf = (col: string) =>
+    `CASE WHEN instr(${col}, '.') = 10 AND substr(${col}, 1, 1) = 'k' THEN substr(${col}, 2, 8) ELSE 'legacy' END`;
   const { results } = await d1
     .prepare(
       `SELECT k, COUNT(*) AS n FROM (

@@ -1,4 +1,5 @@
-// A strict RFC 4180 reader for imports: UTF-8 (BOM ignored), comma-separated (or `delimiter`), CRLF or LF, quoted fields
+// A strict RFC 4180 reader for imports: UTF-8 (BOM ignored), comma-separated (or `delimiter`), CRLF or LF, quoted
+// fields
 // with "" escapes and line breaks inside quotes. Each record keeps the physical line it started on, so
 // errors can point at the line a researcher sees in her editor.
 

@@ -18,14 +18,34 @@ import { catalogue, type MessageKey } from "../../web/i18n/messages";
 import { latestVersions } from "./config";
 import { contactAad } from "./contacts";
 import { parseCsv, type CsvRecord } from "./csv";
-import { checkConsentDate, checkStartDate, isUniqueViolation, START_FUTURE_DAYS, START_PAST_DAYS } from "./participants";
+import {
+  checkConsentDate,
+  checkStartDate,
+  isUniqueViolation,
+  START_FUTURE_DAYS,
+  START_PAST_DAYS,
+} from "./participants";
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
-export const PARTICIPANT_COLUMNS = ["participant_code", "pilot_start_date", "consent_by", "consent_date", "email", "mentor_email"] as const;
-export const MEASUREMENT_COLUMNS = ["participant_code", "instrument", "item", "measured_at", "value", "comment"] as const;
+export const PARTICIPANT_COLUMNS = [
+  "participant_code",
+  "pilot_start_date",
+  "consent_by",
+  "consent_date",
+  "email",
+  "mentor_email",
+] as const;
+export const MEASUREMENT_COLUMNS = [
+  "participant_code",
+  "instrument",
+  "item",
+  "measured_at",
+  "value",
+  "comment",
+] as const;
 /** Imported occasions get seq 100000 + days since 2000-01-01, far from the schedule's fortnightly seq numbers. */
 export const IMPORT_SEQ_BASE = 100_000;
 
@@ -36,7 +56,8 @@ export type ImportReport = z.infer<typeof importReport>;
 type Params = Record<string, string | number>;
 const fill = (text: string, p: Params) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m));
 /** A catalogue text in both languages, Dutch first ("…nl / …en"), with its {placeholders} filled in. */
-export const bilingual = (key: MessageKey, p: Params = {}) => `${fill(catalogue[key].nl, p)} / ${fill(catalogue[key].en, p)}`;
+export const bilingual = (key: MessageKey, p: Params = {}) =>
+  `${fill(catalogue[key].nl, p)} / ${fill(catalogue[key].en, p)}`;
 /** A row's reason: "Regel 3, kolom consent_date: <Dutch> / line 3, column consent_date: <English>". */
 function rowReason(line: number, column: string | undefined, key: MessageKey, p: Params = {}) {
   const at: MessageKey = column === undefined ? "import.error.atLine" : "import.error.at";
@@ -44,8 +65,12 @@ function rowReason(line: number, column: string | undefined, key: MessageKey, p:
   return `${fill(catalogue[at].nl, where)}: ${fill(catalogue[key].nl, p)} / ${fill(catalogue[at].en, where)}: ${fill(catalogue[key].en, p)}`;
 }
 /** A file-level refusal, naming the line. */
-const fileError = (line: number, key: MessageKey, p: Params = {}, code: "validation" | "payload_too_large" = "validation") =>
-  new AppError(code, bilingual(key, p), { errors: [{ line, reason: bilingual(key, p) }] });
+const fileError = (
+  line: number,
+  key: MessageKey,
+  p: Params = {},
+  code: "validation" | "payload_too_large" = "validation",
+) => new AppError(code, bilingual(key, p), { errors: [{ line, reason: bilingual(key, p) }] });
 
 // Windows-1252 for the bytes 0x80–0x9F; every other byte is the Latin-1 character of the same number.
 const CP1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
@@ -60,7 +85,11 @@ export function decodeImport(bytes: Uint8Array): string {
   } catch {
     const parts: string[] = [];
     for (let i = 0; i < bytes.length; i += 8192) {
-      parts.push(Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b))).join(""));
+      parts.push(
+        Array.from(bytes.subarray(i, i + 8192), (b) =>
+          b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b),
+        ).join(""),
+      );
     }
     return parts.join("");
   }
@@ -102,7 +131,10 @@ function trimTrailing(cells: string[], width: number, max = Infinity) {
   return n === cells.length ? cells : cells.slice(0, n);
 }
 
-function readTable(text: string, columns: readonly string[]): { records: CsvRecord[]; errors: RowError[]; badShape: number } {
+function readTable(
+  text: string,
+  columns: readonly string[],
+): { records: CsvRecord[]; errors: RowError[]; badShape: number } {
   const sep = detectSeparator(text);
   if (sep === "mixed") throw fileError(1, "import.error.headerMixed");
   const parsed = parseCsv(text, sep);
@@ -116,8 +148,10 @@ function readTable(text: string, columns: readonly string[]): { records: CsvReco
   if (!header) throw fileError(1, "import.error.empty");
   const names = trimTrailing(header.cells, columns.length).map((c) => c.trim().toLowerCase());
   const padding = header.cells.length - names.length;
-  if (names.join(",") !== columns.join(",")) throw fileError(header.line, "import.error.header", { columns: columns.join(sep) });
-  if (records.length > MAX_IMPORT_ROWS) throw fileError(1, "import.error.tooManyRows", { max: MAX_IMPORT_ROWS }, "payload_too_large");
+  if (names.join(",") !== columns.join(","))
+    throw fileError(header.line, "import.error.header", { columns: columns.join(sep) });
+  if (records.length > MAX_IMPORT_ROWS)
+    throw fileError(1, "import.error.tooManyRows", { max: MAX_IMPORT_ROWS }, "payload_too_large");
   const errors: RowError[] = [];
   const good: CsvRecord[] = [];
   let badShape = 0;
@@ -132,7 +166,10 @@ function readTable(text: string, columns: readonly string[]): { records: CsvReco
     const other = sep === ";" ? "," : ";";
     // A row saved with the other separator (a file pasted together from two sources).
     if (cells.length < columns.length && cells.join(sep).split(other).length === columns.length) {
-      errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.otherSeparator", { ...p, other, sep }) });
+      errors.push({
+        line: r.line,
+        reason: rowReason(r.line, undefined, "import.error.otherSeparator", { ...p, other, sep }),
+      });
     } else if (sep === "," && cells.length > columns.length) {
       errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.decimalComma", p) });
     } else errors.push({ line: r.line, reason: rowReason(r.line, undefined, "import.error.columns", p) });
@@ -171,18 +208,50 @@ function dateCell(errors: RowError[], line: number, column: string, raw: string)
 
 // ---------------------------------------------------------------------------------------------- participants
 
-export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: string, dryRun: boolean, actor: Actor, recordedBy: number | null, now: number): Promise<ImportReport> {
+export async function importParticipants(
+  env: Env,
+  db: Db,
+  pilot: Pilot,
+  text: string,
+  dryRun: boolean,
+  actor: Actor,
+  recordedBy: number | null,
+  now: number,
+): Promise<ImportReport> {
   const { records, errors, badShape } = readTable(text, PARTICIPANT_COLUMNS);
-  const existing = new Set((await db.select({ code: schema.participants.code }).from(schema.participants).where(eq(schema.participants.pilotId, pilot.id))).map((r) => r.code.toLowerCase()));
+  const existing = new Set(
+    (
+      await db
+        .select({ code: schema.participants.code })
+        .from(schema.participants)
+        .where(eq(schema.participants.pilotId, pilot.id))
+    ).map((r) => r.code.toLowerCase()),
+  );
   const seen = new Map<string, number>();
-  const rows: { code: string; start: string; consentBy: "self" | "guardian"; consentDate: string; email: string | null; mentor: string | null }[] = [];
+  const rows: {
+    code: string;
+    start: string;
+    consentBy: "self" | "guardian";
+    consentDate: string;
+    email: string | null;
+    mentor: string | null;
+  }[] = [];
   const today = localDate(now, pilot.timezone);
   for (const r of records) {
-    const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as [string, string, string, string, string, string];
+    const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const before = errors.length;
     if (!CODE_RE.test(code)) err(errors, r.line, "participant_code", "import.error.code");
-    else if (existing.has(code.toLowerCase())) err(errors, r.line, "participant_code", "import.error.codeExists", { code });
-    else if (seen.has(code.toLowerCase())) err(errors, r.line, "participant_code", "import.error.codeTwice", { code, other: seen.get(code.toLowerCase())! });
+    else if (existing.has(code.toLowerCase()))
+      err(errors, r.line, "participant_code", "import.error.codeExists", { code });
+    else if (seen.has(code.toLowerCase()))
+      err(errors, r.line, "participant_code", "import.error.codeTwice", { code, other: seen.get(code.toLowerCase())! });
     else seen.set(code.toLowerCase(), r.line);
     // The same ranges as enrolment (checkStartDate / checkConsentDate), said in both languages.
     const start = dateCell(errors, r.line, "pilot_start_date", startRaw);
@@ -193,18 +262,37 @@ export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: s
     if (by !== "self" && by !== "guardian") err(errors, r.line, "consent_by", "import.error.consentBy");
     const consentDate = dateCell(errors, r.line, "consent_date", consentRaw);
     if (consentDate !== null && checkConsentDate(pilot, consentDate, now)) {
-      err(errors, r.line, "consent_date", consentDate > today ? "import.error.consentFuture" : "import.error.consentOld");
+      err(
+        errors,
+        r.line,
+        "consent_date",
+        consentDate > today ? "import.error.consentFuture" : "import.error.consentOld",
+      );
     }
     const e1 = mail === "" ? null : emailSchema.safeParse(mail);
     if (e1 && !e1.success) err(errors, r.line, "email", "import.error.email");
     const e2 = mentor === "" ? null : emailSchema.safeParse(mentor);
     if (e2 && !e2.success) err(errors, r.line, "mentor_email", "import.error.email");
     if (errors.length === before && start !== null && consentDate !== null) {
-      rows.push({ code, start, consentBy: by as "self" | "guardian", consentDate, email: e1?.success ? e1.data : null, mentor: e2?.success ? e2.data : null });
+      rows.push({
+        code,
+        start,
+        consentBy: by as "self" | "guardian",
+        consentDate,
+        email: e1?.success ? e1.data : null,
+        mentor: e2?.success ? e2.data : null,
+      });
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = { kind: "participants", dryRun, ok: errors.length === 0, rows: records.length + badShape, errors, committed: 0 };
+  const report: ImportReport = {
+    kind: "participants",
+    dryRun,
+    ok: errors.length === 0,
+    rows: records.length + badShape,
+    errors,
+    committed: 0,
+  };
   if (dryRun || !report.ok) return report;
   if (!rows.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
@@ -216,10 +304,12 @@ export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: s
   for (const [i, r] of rows.entries()) {
     const id = base + 1 + i;
     stmts.push(
-      env.DB.prepare("INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)").bind(
-        id, pilot.id, r.code, r.start, r.consentBy, r.consentDate, recordedBy, now,
-      ),
-      env.DB.prepare("INSERT INTO participant_contacts (participant_id, email_enc, mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)").bind(
+      env.DB.prepare(
+        "INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+      ).bind(id, pilot.id, r.code, r.start, r.consentBy, r.consentDate, recordedBy, now),
+      env.DB.prepare(
+        "INSERT INTO participant_contacts (participant_id, email_enc, mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)",
+      ).bind(
         id,
         r.email ? await encryptContact(env, r.email, contactAad(id, "email")) : null,
         r.mentor ? await encryptContact(env, r.mentor, contactAad(id, "mentor")) : null,
@@ -231,13 +321,21 @@ export async function importParticipants(env: Env, db: Db, pilot: Pilot, text: s
   await commitBatch(env.DB, stmts);
   // Stored: the answer is 201 whatever happens next. Their first questionnaires open now, or with the next
   // run if D1 fails here (a 503 would make the researcher import again and see every row as a duplicate).
-  await openDueOccasions(db, now, pilot.id).catch((e) => console.error(JSON.stringify({ event: "import_open_deferred", pilotId: pilot.id, error: String(e).slice(0, 300) })));
+  await openDueOccasions(db, now, pilot.id).catch((e) =>
+    console.error(JSON.stringify({ event: "import_open_deferred", pilotId: pilot.id, error: String(e).slice(0, 300) })),
+  );
   return { ...report, committed: rows.length };
 }
 
 // ---------------------------------------------------------------------------------------------- measurements
 
-type VersionInfo = { id: number; version: number; kind: "frequent" | "wave" | "staff"; pilotId: number | null; definition: InstrumentDefinition };
+type VersionInfo = {
+  id: number;
+  version: number;
+  kind: "frequent" | "wave" | "staff";
+  pilotId: number | null;
+  definition: InstrumentDefinition;
+};
 
 const TIME = /^(\d{1,2}):(\d{2})(?::\d{2})?$/;
 
@@ -258,9 +356,14 @@ function parseMeasuredAt(s: string, tz: string): { date: string; at: number } | 
 
 type ValueError = { key: MessageKey; p?: Params };
 
-function parseValue(raw: string, item: InstrumentDefinition["items"][number], def: InstrumentDefinition): { value: number | null; notApplicable: boolean } | ValueError {
+function parseValue(
+  raw: string,
+  item: InstrumentDefinition["items"][number],
+  def: InstrumentDefinition,
+): { value: number | null; notApplicable: boolean } | ValueError {
   const v = raw.trim().toLowerCase();
-  if (item.type === "slider" && item.allowNotApplicable && (v === "nvt" || v === "n.v.t." || v === "na" || v === "n/a")) return { value: null, notApplicable: true };
+  if (item.type === "slider" && item.allowNotApplicable && (v === "nvt" || v === "n.v.t." || v === "na" || v === "n/a"))
+    return { value: null, notApplicable: true };
   if (v === "") return { key: "import.error.valueEmpty" };
   if (item.type === "yesno") {
     if (["1", "ja", "yes"].includes(v)) return { value: 1, notApplicable: false };
@@ -270,32 +373,66 @@ function parseValue(raw: string, item: InstrumentDefinition["items"][number], de
   // Decimal comma (Dutch Excel) or point.
   if (!/^-?\d+([.,]\d{1,2})?$/.test(v)) return { key: "import.error.number" };
   const n = Number(v.replace(",", "."));
-  if (item.type === "slider") return n < 0 || n > 10 ? { key: "import.error.slider" } : { value: n, notApplicable: false };
+  if (item.type === "slider")
+    return n < 0 || n > 10 ? { key: "import.error.slider" } : { value: n, notApplicable: false };
   const { min, max } = def.scale!;
   if (!Number.isInteger(n) || n < min || n > max) return { key: "import.error.scale", p: { min, max } };
   return { value: n, notApplicable: false };
 }
 
-export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: string, dryRun: boolean, actor: Actor, now: number): Promise<ImportReport> {
+export async function importMeasurements(
+  env: Env,
+  db: Db,
+  pilot: Pilot,
+  text: string,
+  dryRun: boolean,
+  actor: Actor,
+  now: number,
+): Promise<ImportReport> {
   const { records, errors, badShape } = readTable(text, MEASUREMENT_COLUMNS);
   const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
   const byCode = new Map(people.map((p) => [p.code.toLowerCase(), p]));
   const versions = await db
-    .select({ id: schema.instrumentVersions.id, version: schema.instrumentVersions.version, key: schema.instruments.key, kind: schema.instruments.kind, pilotId: schema.instruments.pilotId, definition: schema.instrumentVersions.definition })
+    .select({
+      id: schema.instrumentVersions.id,
+      version: schema.instrumentVersions.version,
+      key: schema.instruments.key,
+      kind: schema.instruments.kind,
+      pilotId: schema.instruments.pilotId,
+      definition: schema.instrumentVersions.definition,
+    })
     .from(schema.instrumentVersions)
     .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
   const byInstrument = new Map<string, VersionInfo[]>();
   for (const v of versions) {
     const list = byInstrument.get(v.key) ?? [];
-    list.push({ id: v.id, version: v.version, kind: v.kind, pilotId: v.pilotId, definition: v.definition as unknown as InstrumentDefinition });
-    byInstrument.set(v.key, list.sort((a, b) => b.version - a.version));
+    list.push({
+      id: v.id,
+      version: v.version,
+      kind: v.kind,
+      pilotId: v.pilotId,
+      definition: v.definition as unknown as InstrumentDefinition,
+    });
+    byInstrument.set(
+      v.key,
+      list.sort((a, b) => b.version - a.version),
+    );
   }
   // What is already stored for these youths, by (participant, instrument, item, local date).
-  const mentioned = [...new Set(records.map((r) => byCode.get(r.cells[0]!.trim().toLowerCase())?.id).filter((x): x is number => x !== undefined))];
+  const mentioned = [
+    ...new Set(
+      records.map((r) => byCode.get(r.cells[0]!.trim().toLowerCase())?.id).filter((x): x is number => x !== undefined),
+    ),
+  ];
   const stored = new Set<string>();
   for (let i = 0; i < mentioned.length; i += 90) {
     const rows = await db
-      .select({ pid: schema.responses.participantId, item: schema.responses.itemKey, at: schema.responses.answeredAt, key: schema.instruments.key })
+      .select({
+        pid: schema.responses.participantId,
+        item: schema.responses.itemKey,
+        at: schema.responses.answeredAt,
+        key: schema.instruments.key,
+      })
       .from(schema.responses)
       .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
       .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
@@ -304,36 +441,64 @@ export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: s
   }
   const today = localDate(now, pilot.timezone);
   const seen = new Map<string, number>();
-  type Good = { pid: number; kind: "frequent" | "wave"; date: string; at: number; versionId: number; item: string; value: number | null; notApplicable: boolean; comment: string | null; start: string };
+  type Good = {
+    pid: number;
+    kind: "frequent" | "wave";
+    date: string;
+    at: number;
+    versionId: number;
+    item: string;
+    value: number | null;
+    notApplicable: boolean;
+    comment: string | null;
+    start: string;
+  };
   const good: Good[] = [];
   for (const r of records) {
-    const [codeRaw, instrument, itemKey, measuredAt, valueRaw, commentRaw] = r.cells as [string, string, string, string, string, string];
+    const [codeRaw, instrument, itemKey, measuredAt, valueRaw, commentRaw] = r.cells as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const before = errors.length;
     const code = codeRaw.trim();
     const p = byCode.get(code.toLowerCase());
-    if (!p) err(errors, r.line, "participant_code", "import.error.unknownParticipant", { code: CODE_RE.test(code) ? code : "(?)" });
+    if (!p)
+      err(errors, r.line, "participant_code", "import.error.unknownParticipant", {
+        code: CODE_RE.test(code) ? code : "(?)",
+      });
     else if (p.status === "withdrawn") err(errors, r.line, "participant_code", "import.error.withdrawn");
     const list = byInstrument.get(instrument.trim());
     const usable = list?.filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id));
     let version: VersionInfo | undefined;
     let item: InstrumentDefinition["items"][number] | undefined;
     const shown = (x: string) => (x.length > 40 ? `${x.slice(0, 40)}…` : x);
-    if (!usable?.length) err(errors, r.line, "instrument", "import.error.unknownInstrument", { instrument: shown(instrument.trim()) });
+    if (!usable?.length)
+      err(errors, r.line, "instrument", "import.error.unknownInstrument", { instrument: shown(instrument.trim()) });
     else {
       version = usable.find((v) => v.definition.items.some((i) => i.key === itemKey.trim()));
       item = version?.definition.items.find((i) => i.key === itemKey.trim());
       if (!version || !item) {
         const known = [...new Set(usable.flatMap((v) => v.definition.items.map((i) => i.key)))];
         const list = known.slice(0, 12).join(", ") + (known.length > 12 ? ", …" : "");
-        err(errors, r.line, "item", "import.error.unknownItem", { item: shown(itemKey.trim()), instrument: instrument.trim(), known: list });
+        err(errors, r.line, "item", "import.error.unknownItem", {
+          item: shown(itemKey.trim()),
+          instrument: instrument.trim(),
+          known: list,
+        });
       }
     }
     const parsedAt = parseMeasuredAt(measuredAt.trim(), pilot.timezone);
     const when = typeof parsedAt === "string" ? null : parsedAt;
     if (parsedAt === "format") err(errors, r.line, "measured_at", "import.error.dateTime");
-    else if (parsedAt === "nonexistent") err(errors, r.line, "measured_at", "import.error.noSuchDate", { value: shown(measuredAt.trim()) });
+    else if (parsedAt === "nonexistent")
+      err(errors, r.line, "measured_at", "import.error.noSuchDate", { value: shown(measuredAt.trim()) });
     else if (parsedAt.date > today) err(errors, r.line, "measured_at", "import.error.future");
-    else if (p && parsedAt.date < p.pilotStartDate) err(errors, r.line, "measured_at", "import.error.beforeStart", { date: p.pilotStartDate });
+    else if (p && parsedAt.date < p.pilotStartDate)
+      err(errors, r.line, "measured_at", "import.error.beforeStart", { date: p.pilotStartDate });
     let parsed: ReturnType<typeof parseValue> | null = null;
     if (item && version) {
       parsed = parseValue(valueRaw, item, version.definition);
@@ -348,22 +513,50 @@ export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: s
       seen.set(key, seen.get(key) ?? r.line);
     }
     if (errors.length === before && p && when && version && item && parsed && !("key" in parsed)) {
-      good.push({ pid: p.id, kind: version.kind as "frequent" | "wave", date: when.date, at: when.at, versionId: version.id, item: item.key, ...parsed, comment: comment || null, start: p.pilotStartDate });
+      good.push({
+        pid: p.id,
+        kind: version.kind as "frequent" | "wave",
+        date: when.date,
+        at: when.at,
+        versionId: version.id,
+        item: item.key,
+        ...parsed,
+        comment: comment || null,
+        start: p.pilotStartDate,
+      });
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = { kind: "measurements", dryRun, ok: errors.length === 0, rows: records.length + badShape, errors, committed: 0 };
+  const report: ImportReport = {
+    kind: "measurements",
+    dryRun,
+    ok: errors.length === 0,
+    rows: records.length + badShape,
+    errors,
+    committed: 0,
+  };
   if (dryRun || !report.ok) return report;
   if (!good.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
   const schedule = scheduleOf(pilot);
   const d1 = env.DB;
   const stmts: D1PreparedStatement[] = [];
-  const occasionsMade = new Map<string, { pid: number; kind: string; seq: number; date: string; at: number; versionIds: Set<number>; start: string }>();
+  const occasionsMade = new Map<
+    string,
+    { pid: number; kind: string; seq: number; date: string; at: number; versionIds: Set<number>; start: string }
+  >();
   for (const g of good) {
     const seq = IMPORT_SEQ_BASE + daysBetween("2000-01-01", g.date);
     const k = `${g.pid}|${g.kind}|${seq}`;
-    const o = occasionsMade.get(k) ?? { pid: g.pid, kind: g.kind, seq, date: g.date, at: g.at, versionIds: new Set<number>(), start: g.start };
+    const o = occasionsMade.get(k) ?? {
+      pid: g.pid,
+      kind: g.kind,
+      seq,
+      date: g.date,
+      at: g.at,
+      versionIds: new Set<number>(),
+      start: g.start,
+    };
     o.versionIds.add(g.versionId);
     o.at = Math.min(o.at, g.at);
     occasionsMade.set(k, o);
@@ -371,7 +564,12 @@ export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: s
   for (const o of occasionsMade.values()) {
     // A wave measurement belongs to the wave whose offset is nearest to its day.
     const day = daysBetween(o.start, o.date);
-    const wave = o.kind === "wave" ? (["T1", "T2", "T3"] as const).reduce((a, b) => (Math.abs(schedule.waveOffsetsDays[b] - day) < Math.abs(schedule.waveOffsetsDays[a] - day) ? b : a)) : null;
+    const wave =
+      o.kind === "wave"
+        ? (["T1", "T2", "T3"] as const).reduce((a, b) =>
+            Math.abs(schedule.waveOffsetsDays[b] - day) < Math.abs(schedule.waveOffsetsDays[a] - day) ? b : a,
+          )
+        : null;
     stmts.push(
       d1
         .prepare(
@@ -390,14 +588,33 @@ export async function importMeasurements(env: Env, db: Db, pilot: Pilot, text: s
         .bind(g.pid, g.versionId, g.item, g.value, g.notApplicable ? 1 : 0, g.comment, g.at, g.pid, g.kind, seq),
     );
   }
-  for (const pid of new Set(good.map((g) => g.pid))) stmts.push(d1.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(pid, now));
-  stmts.push(auditStmt(d1, actor, "import.measurements", pilot.id, now, { rows: good.length, participants: new Set(good.map((g) => g.pid)).size }));
+  for (const pid of new Set(good.map((g) => g.pid)))
+    stmts.push(
+      d1.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(pid, now),
+    );
+  stmts.push(
+    auditStmt(d1, actor, "import.measurements", pilot.id, now, {
+      rows: good.length,
+      participants: new Set(good.map((g) => g.pid)).size,
+    }),
+  );
   await commitBatch(d1, stmts);
   return { ...report, committed: good.length };
 }
 
-function auditStmt(d1: D1Database, actor: Actor, action: string, pilotId: number, now: number, details: Record<string, unknown>) {
-  return d1.prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, ?, ?, NULL, ?)").bind(now, actor.type, actor.id, action, pilotId, JSON.stringify(details));
+function auditStmt(
+  d1: D1Database,
+  actor: Actor,
+  action: string,
+  pilotId: number,
+  now: number,
+  details: Record<string, unknown>,
+) {
+  return d1
+    .prepare(
+      "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+    )
+    .bind(now, actor.type, actor.id, action, pilotId, JSON.stringify(details));
 }
 
 /** One D1 batch is one transaction: either every statement applies or none does. */
@@ -405,7 +622,8 @@ async function commitBatch(d1: D1Database, stmts: D1PreparedStatement[]) {
   try {
     await d1.batch(stmts);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
+    if (isUniqueViolation(e))
+      throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
     throw e;
   }
 }
@@ -421,14 +639,23 @@ export const TEMPLATE_CODE = "VOORBEELD-01";
  * Excel opens it with a double-click and saves it again. The measurements template has one row per item
  * of every questionnaire this pilot may import, so it also lists the valid instrument and item keys.
  */
-export async function importTemplate(db: Db, pilot: Pilot, kind: "participants" | "measurements", now: number): Promise<string> {
+export async function importTemplate(
+  db: Db,
+  pilot: Pilot,
+  kind: "participants" | "measurements",
+  now: number,
+): Promise<string> {
   const today = dutchDate(localDate(now, pilot.timezone));
-  if (kind === "participants") return toCsv([...PARTICIPANT_COLUMNS], [[TEMPLATE_CODE, today, "guardian", today, "", ""]], { separator: ";" });
+  if (kind === "participants")
+    return toCsv([...PARTICIPANT_COLUMNS], [[TEMPLATE_CODE, today, "guardian", today, "", ""]], { separator: ";" });
   const rows: string[][] = [];
   const latest = await latestVersions(db);
-  const usable = [...latest.values()].filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id)).sort((a, b) => a.key.localeCompare(b.key));
+  const usable = [...latest.values()]
+    .filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id))
+    .sort((a, b) => a.key.localeCompare(b.key));
   for (const v of usable) {
-    for (const item of (v.definition as unknown as InstrumentDefinition).items) rows.push([TEMPLATE_CODE, v.key, item.key, `${today} 12:00`, "", ""]);
+    for (const item of (v.definition as unknown as InstrumentDefinition).items)
+      rows.push([TEMPLATE_CODE, v.key, item.key, `${today} 12:00`, "", ""]);
   }
   return toCsv([...MEASUREMENT_COLUMNS], rows, { separator: ";" });
 }

@@ -29,15 +29,24 @@ export async function missingInstrumentsOf(db: Db, pilot: { key: string; setting
 
 export async function currentVersions(db: Db): Promise<Map<string, number>> {
   const rows = await db
-    .select({ key: schema.instruments.key, id: schema.instrumentVersions.id, version: schema.instrumentVersions.version })
+    .select({
+      key: schema.instruments.key,
+      id: schema.instrumentVersions.id,
+      version: schema.instrumentVersions.version,
+    })
     .from(schema.instrumentVersions)
     .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
   const out = new Map<string, { id: number; version: number }>();
-  for (const r of rows) if ((out.get(r.key)?.version ?? 0) < r.version) out.set(r.key, { id: r.id, version: r.version });
+  for (const r of rows)
+    if ((out.get(r.key)?.version ?? 0) < r.version) out.set(r.key, { id: r.id, version: r.version });
   return new Map([...out].map(([k, v]) => [k, v.id]));
 }
 
-export async function loadAsked(db: Db, versionIds: number[], participantStatus: ParticipantStatus): Promise<AskedInstrument[]> {
+export async function loadAsked(
+  db: Db,
+  versionIds: number[],
+  participantStatus: ParticipantStatus,
+): Promise<AskedInstrument[]> {
   return askedOf(await definitionsFor(db.$client as D1Database, versionIds), versionIds, participantStatus);
 }
 
@@ -65,11 +74,17 @@ export async function definitionsFor(d1: D1Database, versionIds: number[]): Prom
 }
 
 /** What is asked at an occasion: its versions in order, without items that do not apply to her (yet). */
-export function askedOf(defs: Map<number, InstrumentDefinition>, versionIds: number[], participantStatus: string): AskedInstrument[] {
+export function askedOf(
+  defs: Map<number, InstrumentDefinition>,
+  versionIds: number[],
+  participantStatus: string,
+): AskedInstrument[] {
   return versionIds.flatMap((id) => {
     const definition = defs.get(id);
     if (!definition) return [];
-    const items = definition.items.filter((i) => !(i.type === "slider" && i.onlyWhenLeftCare && participantStatus !== "left_care"));
+    const items = definition.items.filter(
+      (i) => !(i.type === "slider" && i.onlyWhenLeftCare && participantStatus !== "left_care"),
+    );
     return [{ versionId: id, definition, items }];
   });
 }

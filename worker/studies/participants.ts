@@ -14,7 +14,13 @@ import { normaliseBackground } from "./background";
 import { setContact, setContactField } from "./contacts";
 import { revokeOpenLinksStatements } from "../survey/links";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
-import type { enrolBody, overviewRow, participantPatch, publicParticipantResponse, scheduledOccasion } from "./validators";
+import type {
+  enrolBody,
+  overviewRow,
+  participantPatch,
+  publicParticipantResponse,
+  scheduledOccasion,
+} from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 
@@ -46,7 +52,10 @@ export function checkConsentDate(pilot: Pilot, date: string, now: number): strin
 }
 
 export async function participantByCode(db: Db, pilotId: number, code: string): Promise<Participant> {
-  const [p] = await db.select().from(schema.participants).where(and(eq(schema.participants.pilotId, pilotId), eq(schema.participants.code, code)));
+  const [p] = await db
+    .select()
+    .from(schema.participants)
+    .where(and(eq(schema.participants.pilotId, pilotId), eq(schema.participants.code, code)));
   if (!p) throw new AppError("not_found", "No such participant in this pilot");
   return p;
 }
@@ -66,7 +75,11 @@ export type ScheduledOccasion = z.infer<typeof scheduledOccasion>;
 const DAY_MS = 86_400_000;
 
 /** State shown to researchers; "overdue" = still open while the first reminder is already due. */
-export function occasionState(o: { status: string; opensAt: number; closesAt: number }, firstReminderAfterDays: number, now: number): ScheduledOccasion["state"] {
+export function occasionState(
+  o: { status: string; opensAt: number; closesAt: number },
+  firstReminderAfterDays: number,
+  now: number,
+): ScheduledOccasion["state"] {
   if (o.status === "completed") return "answered";
   if (o.status === "missed") return "missed";
   if (o.status === "cancelled") return "cancelled";
@@ -79,7 +92,12 @@ export function occasionState(o: { status: string; opensAt: number; closesAt: nu
  * whose window passed without being opened counts as missed; after withdrawal or completion the rest of
  * the plan is cancelled.
  */
-export function mergePlan(pilot: Pilot, p: Participant, rows: (typeof schema.occasions.$inferSelect)[], now: number): ScheduledOccasion[] {
+export function mergePlan(
+  pilot: Pilot,
+  p: Participant,
+  rows: (typeof schema.occasions.$inferSelect)[],
+  now: number,
+): ScheduledOccasion[] {
   const policy = policyOf(pilot);
   const today = localDate(now, pilot.timezone);
   const byKey = new Map(rows.map((r) => [`${r.kind}:${r.seq}`, r]));
@@ -89,29 +107,96 @@ export function mergePlan(pilot: Pilot, p: Participant, rows: (typeof schema.occ
   for (const o of planOccasions(p.pilotStartDate, scheduleOf(pilot), frequent, wave)) {
     const row = byKey.get(`${o.kind}:${o.seq}`);
     byKey.delete(`${o.kind}:${o.seq}`);
-    const state = row ? occasionState(row, policy.firstReminderAfterDays, now) : o.closesDate <= today ? "missed" : notFollowed ? "cancelled" : "planned";
-    out.push({ kind: o.kind, wave: o.wave, seq: o.seq, dueDate: o.dueDate, closesDate: o.closesDate, instruments: o.instruments, state, completedAt: row?.completedAt ?? null });
+    const state = row
+      ? occasionState(row, policy.firstReminderAfterDays, now)
+      : o.closesDate <= today
+        ? "missed"
+        : notFollowed
+          ? "cancelled"
+          : "planned";
+    out.push({
+      kind: o.kind,
+      wave: o.wave,
+      seq: o.seq,
+      dueDate: o.dueDate,
+      closesDate: o.closesDate,
+      instruments: o.instruments,
+      state,
+      completedAt: row?.completedAt ?? null,
+    });
   }
   for (const r of byKey.values()) {
-    out.push({ kind: r.kind, wave: r.wave, seq: r.seq, dueDate: r.dueDate, closesDate: null, instruments: [], state: occasionState(r, policy.firstReminderAfterDays, now), completedAt: r.completedAt });
+    out.push({
+      kind: r.kind,
+      wave: r.wave,
+      seq: r.seq,
+      dueDate: r.dueDate,
+      closesDate: null,
+      instruments: [],
+      state: occasionState(r, policy.firstReminderAfterDays, now),
+      completedAt: r.completedAt,
+    });
   }
-  return out.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.kind === b.kind ? a.seq - b.seq : a.kind === "wave" ? -1 : 1));
+  return out.sort((a, b) =>
+    a.dueDate < b.dueDate
+      ? -1
+      : a.dueDate > b.dueDate
+        ? 1
+        : a.kind === b.kind
+          ? a.seq - b.seq
+          : a.kind === "wave"
+            ? -1
+            : 1,
+  );
 }
 
 export async function scheduleFor(db: Db, pilot: Pilot, p: Participant, now: number): Promise<ScheduledOccasion[]> {
-  return mergePlan(pilot, p, await db.select().from(schema.occasions).where(eq(schema.occasions.participantId, p.id)), now);
+  return mergePlan(
+    pilot,
+    p,
+    await db.select().from(schema.occasions).where(eq(schema.occasions.participantId, p.id)),
+    now,
+  );
 }
 
-export async function enrol(env: Env, db: Db, pilot: Pilot, input: z.infer<typeof enrolBody>, actor: Actor, recordedBy: number | null, now: number) {
-  const problems = [checkStartDate(pilot, input.pilotStartDate, now), checkConsentDate(pilot, input.consent.date, now)].filter((x): x is string => x !== null);
-  if (problems.length) throw new AppError("validation", problems.join("; "), problems.map((message) => ({ message })));
-  const [existing] = await db.select({ id: schema.participants.id }).from(schema.participants).where(and(eq(schema.participants.pilotId, pilot.id), eq(schema.participants.code, input.code)));
+export async function enrol(
+  env: Env,
+  db: Db,
+  pilot: Pilot,
+  input: z.infer<typeof enrolBody>,
+  actor: Actor,
+  recordedBy: number | null,
+  now: number,
+) {
+  const problems = [
+    checkStartDate(pilot, input.pilotStartDate, now),
+    checkConsentDate(pilot, input.consent.date, now),
+  ].filter((x): x is string => x !== null);
+  if (problems.length)
+    throw new AppError(
+      "validation",
+      problems.join("; "),
+      problems.map((message) => ({ message })),
+    );
+  const [existing] = await db
+    .select({ id: schema.participants.id })
+    .from(schema.participants)
+    .where(and(eq(schema.participants.pilotId, pilot.id), eq(schema.participants.code, input.code)));
   if (existing) throw new AppError("conflict", "A participant with this code exists in this pilot");
   let p: Participant;
   try {
     [p] = (await db
       .insert(schema.participants)
-      .values({ pilotId: pilot.id, code: input.code, pilotStartDate: input.pilotStartDate, status: "active", consentBy: input.consent.by, consentDate: input.consent.date, consentRecordedBy: recordedBy, createdAt: now })
+      .values({
+        pilotId: pilot.id,
+        code: input.code,
+        pilotStartDate: input.pilotStartDate,
+        status: "active",
+        consentBy: input.consent.by,
+        consentDate: input.consent.date,
+        consentRecordedBy: recordedBy,
+        createdAt: now,
+      })
       .returning()) as [Participant];
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("conflict", "A participant with this code exists in this pilot");
@@ -125,18 +210,35 @@ export async function enrol(env: Env, db: Db, pilot: Pilot, input: z.infer<typeo
     throw e;
   }
   await openDueOccasions(db, now, pilot.id);
-  await audit(db, actor, "participant.enrol", now, { pilotId: pilot.id, target: p.code, details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail } });
+  await audit(db, actor, "participant.enrol", now, {
+    pilotId: pilot.id,
+    target: p.code,
+    details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail },
+  });
   return { participant: p, schedule: await scheduleFor(db, pilot, p, now) };
 }
 
-export async function updateParticipant(env: Env, db: Db, pilot: Pilot, p: Participant, patch: z.infer<typeof participantPatch>, actor: Actor, now: number) {
+export async function updateParticipant(
+  env: Env,
+  db: Db,
+  pilot: Pilot,
+  p: Participant,
+  patch: z.infer<typeof participantPatch>,
+  actor: Actor,
+  now: number,
+) {
   if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant cannot be changed");
   const set: Partial<typeof schema.participants.$inferInsert> = {};
   if (patch.status) set.status = patch.status;
   if (patch.status === "left_care") set.leftCareAt = patch.leftCareAt ?? p.leftCareAt ?? localDate(now, pilot.timezone);
   else if (patch.leftCareAt !== undefined) set.leftCareAt = patch.leftCareAt;
-  if (set.leftCareAt && (set.leftCareAt < p.pilotStartDate || set.leftCareAt > localDate(now, pilot.timezone))) throw new AppError("validation", "left-care date must lie between the pilot start and today");
-  if (Object.keys(set).length) await db.update(schema.participants).set(set).where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
+  if (set.leftCareAt && (set.leftCareAt < p.pilotStartDate || set.leftCareAt > localDate(now, pilot.timezone)))
+    throw new AppError("validation", "left-care date must lie between the pilot start and today");
+  if (Object.keys(set).length)
+    await db
+      .update(schema.participants)
+      .set(set)
+      .where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
   if (patch.email !== undefined) {
     await setContactField(db, env, p.id, "email", patch.email, now);
     // A new (or removed) address: the links mailed to the old one stop working; the next message carries a new link.
@@ -144,7 +246,11 @@ export async function updateParticipant(env: Env, db: Db, pilot: Pilot, p: Parti
   }
   if (patch.mentorEmail !== undefined) await setContactField(db, env, p.id, "mentor", patch.mentorEmail, now);
   if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(db, now, pilot.id);
-  await audit(db, actor, "participant.update", now, { pilotId: pilot.id, target: p.code, details: { fields: Object.keys(patch), status: patch.status ?? null } });
+  await audit(db, actor, "participant.update", now, {
+    pilotId: pilot.id,
+    target: p.code,
+    details: { fields: Object.keys(patch), status: patch.status ?? null },
+  });
   const [fresh] = await db.select().from(schema.participants).where(eq(schema.participants.id, p.id));
   return fresh!;
 }
@@ -157,12 +263,22 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
     d1.prepare("DELETE FROM participant_contacts WHERE participant_id = ?").bind(p.id),
     // Claimed rows whose send has not started are stopped too (their delivery re-checks before sending).
     d1
-      .prepare("UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND (status IN ('queued','failed') OR (status = 'sending' AND send_started_at IS NULL))")
+      .prepare(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND (status IN ('queued','failed') OR (status = 'sending' AND send_started_at IS NULL))",
+      )
       .bind(p.id),
-    d1.prepare("UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)").bind(now, p.id),
-    d1.prepare("UPDATE occasions SET status = 'cancelled' WHERE participant_id = ? AND status IN ('open','started')").bind(p.id),
     d1
-      .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.withdraw', ?, ?, ?)")
+      .prepare(
+        "UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)",
+      )
+      .bind(now, p.id),
+    d1
+      .prepare("UPDATE occasions SET status = 'cancelled' WHERE participant_id = ? AND status IN ('open','started')")
+      .bind(p.id),
+    d1
+      .prepare(
+        "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.withdraw', ?, ?, ?)",
+      )
       .bind(now, actor.type, actor.id, pilot.id, p.code, JSON.stringify({ contactErased: true })),
   ]);
 }
@@ -190,15 +306,23 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
            'commentTags', (SELECT COUNT(*) FROM comment_tags WHERE response_id IN (SELECT id FROM responses WHERE ${mine})))`,
       )
       .bind(p.id, now, actor.type, actor.id, pilot.id, p.code),
-    d1.prepare("UPDATE participants SET erase_generation = erase_generation + 1 WHERE id = ?1 AND pilot_id = ?2").bind(p.id, pilot.id),
-    d1.prepare(`UPDATE occasions SET answers_erased_at = ?2, started_at = NULL, completed_at = NULL WHERE ${erasedOccasions}`).bind(p.id, now),
+    d1
+      .prepare("UPDATE participants SET erase_generation = erase_generation + 1 WHERE id = ?1 AND pilot_id = ?2")
+      .bind(p.id, pilot.id),
+    d1
+      .prepare(
+        `UPDATE occasions SET answers_erased_at = ?2, started_at = NULL, completed_at = NULL WHERE ${erasedOccasions}`,
+      )
+      .bind(p.id, now),
     // Codes on her comments (worker/comments) go before her answers they point at (foreign key).
     d1.prepare(`DELETE FROM comment_tags WHERE response_id IN (SELECT id FROM responses WHERE ${mine})`).bind(p.id),
     d1.prepare(`DELETE FROM responses WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM staff_forms WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM indicator_results WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM recompute_queue WHERE ${mine}`).bind(p.id),
-    d1.prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?1)").bind(p.id),
+    d1
+      .prepare("DELETE FROM occasion_timings WHERE occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?1)")
+      .bind(p.id),
     // Answers saved page by page but not yet submitted (issue 14), comments included.
     d1.prepare(`DELETE FROM draft_answers WHERE ${mine}`).bind(p.id),
     d1.prepare(`DELETE FROM drafts WHERE ${mine}`).bind(p.id),
@@ -206,24 +330,45 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
     d1.prepare(`DELETE FROM signals WHERE ${mine}`).bind(p.id),
   ]);
   const changes = (i: number) => res[i]!.meta.changes;
-  return { erasedResponses: changes(4), erasedStaffForms: changes(5), erasedIndicators: changes(6), erasedOccasions: changes(2) };
+  return {
+    erasedResponses: changes(4),
+    erasedStaffForms: changes(5),
+    erasedIndicators: changes(6),
+    erasedOccasions: changes(2),
+  };
 }
 
 export type OverviewRow = z.infer<typeof overviewRow>;
 
 /** Youths × occasions of one pilot with last contact and next reminder (researcher workspace). */
 export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<OverviewRow[]> {
-  const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id)).orderBy(schema.participants.code);
+  const people = await db
+    .select()
+    .from(schema.participants)
+    .where(eq(schema.participants.pilotId, pilot.id))
+    .orderBy(schema.participants.code);
   if (!people.length) return [];
   const ids = people.map((p) => p.id);
-  const chunks = <T,>(a: T[], n: number) => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
+  const chunks = <T>(a: T[], n: number) =>
+    Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
   const occ: (typeof schema.occasions.$inferSelect)[] = [];
   const sent: (typeof schema.outbox.$inferSelect)[] = [];
   const contacts: (typeof schema.participantContacts.$inferSelect)[] = [];
   for (const part of chunks(ids, 90)) {
     occ.push(...(await db.select().from(schema.occasions).where(inArray(schema.occasions.participantId, part))));
-    sent.push(...(await db.select().from(schema.outbox).where(and(eq(schema.outbox.pilotId, pilot.id), inArray(schema.outbox.participantId, part))).orderBy(desc(schema.outbox.sentAt))));
-    contacts.push(...(await db.select().from(schema.participantContacts).where(inArray(schema.participantContacts.participantId, part))));
+    sent.push(
+      ...(await db
+        .select()
+        .from(schema.outbox)
+        .where(and(eq(schema.outbox.pilotId, pilot.id), inArray(schema.outbox.participantId, part)))
+        .orderBy(desc(schema.outbox.sentAt))),
+    );
+    contacts.push(
+      ...(await db
+        .select()
+        .from(schema.participantContacts)
+        .where(inArray(schema.participantContacts.participantId, part))),
+    );
   }
   const policy = policyOf(pilot);
   const contactOf = new Map(contacts.map((c) => [c.participantId, c]));
@@ -231,7 +376,10 @@ export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<
     const mine = occ.filter((o) => o.participantId === p.id);
     const planned = mergePlan(pilot, p, mine, now);
     const mySent = sent.filter((m) => m.participantId === p.id && m.status === "sent" && m.sentAt !== null);
-    const lastContactAt = mySent.reduce<number | null>((acc, m) => (acc === null || m.sentAt! > acc ? m.sentAt! : acc), null);
+    const lastContactAt = mySent.reduce<number | null>(
+      (acc, m) => (acc === null || m.sentAt! > acc ? m.sentAt! : acc),
+      null,
+    );
     const contact = contactOf.get(p.id);
     let nextReminderAt: number | null = null;
     for (const o of mine) {
@@ -250,20 +398,44 @@ export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<
       const at = d.action === "send" ? now : d.action === "wait" ? d.until : null;
       if (at !== null && (nextReminderAt === null || at < nextReminderAt)) nextReminderAt = at;
     }
-    return { code: p.code, status: p.status, pilotStartDate: p.pilotStartDate, leftCareAt: p.leftCareAt, occasions: planned, lastContactAt, nextReminderAt, overdue: planned.some((o) => o.state === "overdue") };
+    return {
+      code: p.code,
+      status: p.status,
+      pilotStartDate: p.pilotStartDate,
+      leftCareAt: p.leftCareAt,
+      occasions: planned,
+      lastContactAt,
+      nextReminderAt,
+      overdue: planned.some((o) => o.state === "overdue"),
+    };
   });
 }
 
 /** Saves a staff form (background or RIS-L) of a youth; audited. The data has been validated by the caller. */
-export async function saveStaffForm(db: Db, pilot: Pilot, p: Participant, form: "background" | "risl", data: Record<string, unknown>, actor: Actor, userId: number | null, now: number) {
+export async function saveStaffForm(
+  db: Db,
+  pilot: Pilot,
+  p: Participant,
+  form: "background" | "risl",
+  data: Record<string, unknown>,
+  actor: Actor,
+  userId: number | null,
+  now: number,
+) {
   if (p.status === "withdrawn") throw new AppError("conflict", "Participant has withdrawn");
   const values = { participantId: p.id, form, data, updatedBy: userId, updatedAt: now };
-  await db.insert(schema.staffForms).values(values).onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
+  await db
+    .insert(schema.staffForms)
+    .values(values)
+    .onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
   await audit(db, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
 }
 
 export async function staffForm(db: Db, p: Participant, form: "background" | "risl") {
-  const [row] = await db.select().from(schema.staffForms).where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
+  const [row] = await db
+    .select()
+    .from(schema.staffForms)
+    .where(and(eq(schema.staffForms.participantId, p.id), eq(schema.staffForms.form, form)));
   if (!row) return null;
   // A background form from before the fixed lists: its free text loads as the option it spells, else "anders".
   return form === "background" ? { ...row, data: normaliseBackground(row.data as Record<string, unknown>) } : row;

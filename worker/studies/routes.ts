@@ -12,8 +12,26 @@ import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv
 import { jsonBody, op, queryOf } from "../staff/openapi";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
 import { BODY_LIMITS, limitBody } from "../lib/body-limit";
-import { bilingual, decodeImport, importMeasurements, importParticipants, importTemplate, MAX_IMPORT_BYTES } from "./import";
-import { enrol, eraseAnswers, participantByCode, pilotOverview, publicParticipant, saveStaffForm, scheduleFor, staffForm, updateParticipant, withdraw } from "./participants";
+import {
+  bilingual,
+  decodeImport,
+  importMeasurements,
+  importParticipants,
+  importTemplate,
+  MAX_IMPORT_BYTES,
+} from "./import";
+import {
+  enrol,
+  eraseAnswers,
+  participantByCode,
+  pilotOverview,
+  publicParticipant,
+  saveStaffForm,
+  scheduleFor,
+  staffForm,
+  updateParticipant,
+  withdraw,
+} from "./participants";
 import {
   backgroundForm,
   enrolBody,
@@ -39,12 +57,19 @@ import {
 
 const P = "/api/v1/pilots/:pilot";
 const jsonLimit = limitBody(BODY_LIMITS.json);
-const tooLarge = () => new AppError("payload_too_large", bilingual("import.error.tooLarge", { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
-const csvLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw tooLarge(); } });
+const tooLarge = () =>
+  new AppError("payload_too_large", bilingual("import.error.tooLarge", { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
+const csvLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BYTES,
+  onError: () => {
+    throw tooLarge();
+  },
+});
 
 export const FORMS = { background: backgroundForm, risl: rislForm } as const;
 
-const SETTINGS_GET_DOC = "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
+const SETTINGS_GET_DOC =
+  "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
 const SETTINGS_PUT_DOC =
   "Optimistic concurrency: send If-Match with the ETag of the GET /settings your change is based on. If the configuration changed since, the answer is 409 (error code `conflict`, `details[0].currentVersion` the stored version) and nothing is stored: read it again and reapply your change. Without If-Match the change is merged onto the stored configuration atomically (fields you do not send keep their stored values; two concurrent changes never lose one another). The answer carries the new ETag.";
 
@@ -70,7 +95,15 @@ const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun ===
 export const studyRoutes = new Hono<StaffEnv>()
   .use("/pilots/*", requireStaff)
   .get(
-    op({ method: "get", path: `${P}/settings`, summary: "Pilot configuration (effective values)", description: SETTINGS_GET_DOC, responseHeaders: { ETag: "The version of the configuration; send it back in If-Match when you change it." }, access: "read", response: settingsResponse }),
+    op({
+      method: "get",
+      path: `${P}/settings`,
+      summary: "Pilot configuration (effective values)",
+      description: SETTINGS_GET_DOC,
+      responseHeaders: { ETag: "The version of the configuration; send it back in If-Match when you change it." },
+      access: "read",
+      response: settingsResponse,
+    }),
     async (c) => {
       const pilot = await pilotFor(c, READ_ROLES);
       c.header("ETag", `"${await settingsVersion(pilot)}"`);
@@ -83,7 +116,13 @@ export const studyRoutes = new Hono<StaffEnv>()
       path: `${P}/settings`,
       summary: "Change the pilot configuration (partial; validated as a whole)",
       description: SETTINGS_PUT_DOC,
-      headerParams: [{ name: "If-Match", description: "The ETag of GET /settings (or of the previous PUT) this change is based on. A version that is no longer the stored one is refused with 409 (error code conflict; details[0].currentVersion names the stored version) and nothing is changed." }],
+      headerParams: [
+        {
+          name: "If-Match",
+          description:
+            "The ETag of GET /settings (or of the previous PUT) this change is based on. A version that is no longer the stored one is refused with 409 (error code conflict; details[0].currentVersion names the stored version) and nothing is changed.",
+        },
+      ],
       responseHeaders: { ETag: "The version after this change." },
       access: "write",
       body: settingsBody,
@@ -93,68 +132,199 @@ export const studyRoutes = new Hono<StaffEnv>()
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
       const body = await jsonBody(c, settingsBody);
-      const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now(), { ifVersion: ifMatchVersion(c.req.header("if-match")) });
+      const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now(), {
+        ifVersion: ifMatchVersion(c.req.header("if-match")),
+      });
       c.header("ETag", `"${await settingsVersion(updated)}"`);
       return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
     },
   )
-  .put(op({ method: "put", path: `${P}/items`, summary: "Set the pilot-specific items (a change makes a new instrument version)", access: "write", body: pilotItemsBody, response: instrumentVersionResponse }), jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return c.json(await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()));
-  })
-  .get(op({ method: "get", path: `${P}/participants`, summary: "Participants with their occasions, last contact and next reminder", access: "read", query: listQuery, response: participantListResponse }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const q = queryOf(c, listQuery);
-    const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
-    return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
-  })
-  .post(op({ method: "post", path: `${P}/participants`, summary: "Enrol a youth (creates her schedule)", access: "write", body: enrolBody, response: enrolResponse, status: 201 }), jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const body = await jsonBody(c, enrolBody);
-    const { participant, schedule } = await enrol(c.env, getDb(c.env.DB), pilot, body, actorOf(c), c.get("principal").userId ?? null, Date.now());
-    return c.json({ participant: publicParticipant(participant), schedule }, 201);
-  })
-  .get(op({ method: "get", path: `${P}/participants/:code`, summary: "One participant with her schedule (no contact data)", access: "read", response: participantResponse }), async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
-    const db = getDb(c.env.DB);
-    const p = await participantByCode(db, pilot.id, param(c, "code"));
-    await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
-    const [contact] = await db.select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p.id));
-    return c.json({ participant: { ...publicParticipant(p), hasEmail: !!contact?.emailEnc, hasMentorEmail: !!contact?.mentorEmailEnc }, schedule: await scheduleFor(db, pilot, p, Date.now()) });
-  })
-  .patch(op({ method: "patch", path: `${P}/participants/:code`, summary: "Change status (active, paused, left_care, completed) or contact data", access: "write", body: participantPatch, response: participantPatchResponse }), jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const db = getDb(c.env.DB);
-    const p = await participantByCode(db, pilot.id, param(c, "code"));
-    const updated = await updateParticipant(c.env, db, pilot, p, await jsonBody(c, participantPatch), actorOf(c), Date.now());
-    return c.json({ participant: publicParticipant(updated) });
-  })
-  .post(op({ method: "post", path: `${P}/participants/:code/withdraw`, summary: "Withdraw: stops all contact at once and erases contact data", access: "write", response: withdrawResponse }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
-    await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
-    return c.json({ code: p.code, status: "withdrawn", contactErased: true });
-  })
-  .post(op({ method: "post", path: `${P}/participants/:code/erase-answers`, summary: "Erase a youth's answers on request, with her staff forms and indicators (audited); confirm with her code. Her occasions count as erased in the response figures", access: "write", body: eraseBody, response: eraseResponse }), jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
-    const body = await jsonBody(c, eraseBody);
-    if (body.confirmCode !== p.code) throw new AppError("validation", "confirmCode must repeat the participant's code");
-    return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
-  })
-  // Raw staff forms (referral reason, DSM codes) are for the researchers of the pilot only (DESIGN.md §3); every read is audited.
-  .get(op({ method: "get", path: `${P}/participants/:code/forms/:form`, summary: "A staff form (background, risl); researchers of the pilot only, audited", access: "write", response: staffFormResponse }), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const db = getDb(c.env.DB);
-    const form = formName(param(c, "form"));
-    const p = await participantByCode(db, pilot.id, param(c, "code"));
-    const row = await staffForm(db, p, form);
-    await audit(db, actorOf(c), "staff_form.read", Date.now(), { pilotId: pilot.id, target: p.code, details: { form, found: !!row } });
-    if (!row) throw new AppError("not_found", "This form has not been filled in");
-    return c.json({ form, data: row.data, updatedAt: row.updatedAt, ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}) });
-  })
   .put(
-    op({ method: "put", path: `${P}/participants/:code/forms/:form`, summary: "Fill in or replace a staff form (background or risl)", access: "write", body: z.union([backgroundForm, rislForm]), response: staffFormResponse }),
+    op({
+      method: "put",
+      path: `${P}/items`,
+      summary: "Set the pilot-specific items (a change makes a new instrument version)",
+      access: "write",
+      body: pilotItemsBody,
+      response: instrumentVersionResponse,
+    }),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      return c.json(
+        await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()),
+      );
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${P}/participants`,
+      summary: "Participants with their occasions, last contact and next reminder",
+      access: "read",
+      query: listQuery,
+      response: participantListResponse,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const q = queryOf(c, listQuery);
+      const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
+      return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${P}/participants`,
+      summary: "Enrol a youth (creates her schedule)",
+      access: "write",
+      body: enrolBody,
+      response: enrolResponse,
+      status: 201,
+    }),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const body = await jsonBody(c, enrolBody);
+      const { participant, schedule } = await enrol(
+        c.env,
+        getDb(c.env.DB),
+        pilot,
+        body,
+        actorOf(c),
+        c.get("principal").userId ?? null,
+        Date.now(),
+      );
+      return c.json({ participant: publicParticipant(participant), schedule }, 201);
+    },
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${P}/participants/:code`,
+      summary: "One participant with her schedule (no contact data)",
+      access: "read",
+      response: participantResponse,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, READ_ROLES);
+      const db = getDb(c.env.DB);
+      const p = await participantByCode(db, pilot.id, param(c, "code"));
+      await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
+      const [contact] = await db
+        .select()
+        .from(schema.participantContacts)
+        .where(eq(schema.participantContacts.participantId, p.id));
+      return c.json({
+        participant: {
+          ...publicParticipant(p),
+          hasEmail: !!contact?.emailEnc,
+          hasMentorEmail: !!contact?.mentorEmailEnc,
+        },
+        schedule: await scheduleFor(db, pilot, p, Date.now()),
+      });
+    },
+  )
+  .patch(
+    op({
+      method: "patch",
+      path: `${P}/participants/:code`,
+      summary: "Change status (active, paused, left_care, completed) or contact data",
+      access: "write",
+      body: participantPatch,
+      response: participantPatchResponse,
+    }),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const db = getDb(c.env.DB);
+      const p = await participantByCode(db, pilot.id, param(c, "code"));
+      const updated = await updateParticipant(
+        c.env,
+        db,
+        pilot,
+        p,
+        await jsonBody(c, participantPatch),
+        actorOf(c),
+        Date.now(),
+      );
+      return c.json({ participant: publicParticipant(updated) });
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${P}/participants/:code/withdraw`,
+      summary: "Withdraw: stops all contact at once and erases contact data",
+      access: "write",
+      response: withdrawResponse,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+      await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
+      return c.json({ code: p.code, status: "withdrawn", contactErased: true });
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${P}/participants/:code/erase-answers`,
+      summary:
+        "Erase a youth's answers on request, with her staff forms and indicators (audited); confirm with her code. Her occasions count as erased in the response figures",
+      access: "write",
+      body: eraseBody,
+      response: eraseResponse,
+    }),
+    jsonLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+      const body = await jsonBody(c, eraseBody);
+      if (body.confirmCode !== p.code)
+        throw new AppError("validation", "confirmCode must repeat the participant's code");
+      return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
+    },
+  )
+  // Raw staff forms (referral reason, DSM codes) are for the researchers of the pilot only (DESIGN.md §3); every read
+  // is audited.
+  .get(
+    op({
+      method: "get",
+      path: `${P}/participants/:code/forms/:form`,
+      summary: "A staff form (background, risl); researchers of the pilot only, audited",
+      access: "write",
+      response: staffFormResponse,
+    }),
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const db = getDb(c.env.DB);
+      const form = formName(param(c, "form"));
+      const p = await participantByCode(db, pilot.id, param(c, "code"));
+      const row = await staffForm(db, p, form);
+      await audit(db, actorOf(c), "staff_form.read", Date.now(), {
+        pilotId: pilot.id,
+        target: p.code,
+        details: { form, found: !!row },
+      });
+      if (!row) throw new AppError("not_found", "This form has not been filled in");
+      return c.json({
+        form,
+        data: row.data,
+        updatedAt: row.updatedAt,
+        ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}),
+      });
+    },
+  )
+  .put(
+    op({
+      method: "put",
+      path: `${P}/participants/:code/forms/:form`,
+      summary: "Fill in or replace a staff form (background or risl)",
+      access: "write",
+      body: z.union([backgroundForm, rislForm]),
+      response: staffFormResponse,
+    }),
     jsonLimit,
     async (c) => {
       const pilot = await pilotFor(c, WRITE_ROLES);
@@ -164,26 +334,96 @@ export const studyRoutes = new Hono<StaffEnv>()
       const data = (await jsonBody(c, FORMS[form])) as Record<string, unknown>;
       const now = Date.now();
       await saveStaffForm(db, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
-      return c.json({ form, data, updatedAt: now, ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}) });
+      return c.json({
+        form,
+        data,
+        updatedAt: now,
+        ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}),
+      });
     },
   )
-  .post(op({ method: "post", path: `${P}/imports/participants`, summary: "CSV import of participants (dryRun=true by default: 200; a commit is all or nothing: 201)", access: "write", csv: true, query: importQuery, response: importReport, status: [200, 201] }), csvLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const q = queryOf(c, importQuery);
-    const report = await importParticipants(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), c.get("principal").userId ?? null, Date.now());
-    if (!report.dryRun && !report.ok) throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
-    return c.json(report, report.dryRun ? 200 : 201);
-  })
-  .post(op({ method: "post", path: `${P}/imports/measurements`, summary: "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)", access: "write", csv: true, query: importQuery, response: importReport, status: [200, 201] }), csvLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const q = queryOf(c, importQuery);
-    const report = await importMeasurements(c.env, getDb(c.env.DB), pilot, await csvText(c), isDry(q), actorOf(c), Date.now());
-    if (!report.dryRun && !report.ok) throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
-    return c.json(report, report.dryRun ? 200 : 201);
-  })
+  .post(
+    op({
+      method: "post",
+      path: `${P}/imports/participants`,
+      summary: "CSV import of participants (dryRun=true by default: 200; a commit is all or nothing: 201)",
+      access: "write",
+      csv: true,
+      query: importQuery,
+      response: importReport,
+      status: [200, 201],
+    }),
+    csvLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const q = queryOf(c, importQuery);
+      const report = await importParticipants(
+        c.env,
+        getDb(c.env.DB),
+        pilot,
+        await csvText(c),
+        isDry(q),
+        actorOf(c),
+        c.get("principal").userId ?? null,
+        Date.now(),
+      );
+      if (!report.dryRun && !report.ok)
+        throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
+      return c.json(report, report.dryRun ? 200 : 201);
+    },
+  )
+  .post(
+    op({
+      method: "post",
+      path: `${P}/imports/measurements`,
+      summary: "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)",
+      access: "write",
+      csv: true,
+      query: importQuery,
+      response: importReport,
+      status: [200, 201],
+    }),
+    csvLimit,
+    async (c) => {
+      const pilot = await pilotFor(c, WRITE_ROLES);
+      const q = queryOf(c, importQuery);
+      const report = await importMeasurements(
+        c.env,
+        getDb(c.env.DB),
+        pilot,
+        await csvText(c),
+        isDry(q),
+        actorOf(c),
+        Date.now(),
+      );
+      if (!report.dryRun && !report.ok)
+        throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
+      return c.json(report, report.dryRun ? 200 : 201);
+    },
+  )
   // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
-  .get(op({ method: "get", path: `${P}/imports/participants/template.csv`, summary: "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel", access: "write", produces: "text/csv" }), (c) => template(c, "participants"))
-  .get(op({ method: "get", path: `${P}/imports/measurements/template.csv`, summary: "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel", access: "write", produces: "text/csv" }), (c) => template(c, "measurements"));
+  .get(
+    op({
+      method: "get",
+      path: `${P}/imports/participants/template.csv`,
+      summary:
+        "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
+      access: "write",
+      produces: "text/csv",
+    }),
+    (c) => template(c, "participants"),
+  )
+  .get(
+    op({
+      method: "get",
+      path: `${P}/imports/measurements/template.csv`,
+      summary:
+        "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
+      access: "write",
+      produces: "text/csv",
+    }),
+    (c) => template(c, "measurements"),
+  );
 
 async function template(c: Context<StaffEnv>, kind: "participants" | "measurements") {
   const pilot = await pilotFor(c, WRITE_ROLES);

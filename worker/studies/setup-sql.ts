@@ -21,7 +21,12 @@ export function builtInInstrumentStatements(now: number): SqlStatement[] {
       params: [def.key, def.title.nl, def.kind, def.pilot ?? null, def.kind === "wave" ? 1 : 0],
     },
     ...(def.pilot
-      ? [{ sql: "UPDATE instruments SET pilot_id = (SELECT id FROM pilots WHERE key = ?1) WHERE key = ?2 AND pilot_id IS NULL", params: [def.pilot, def.key] }]
+      ? [
+          {
+            sql: "UPDATE instruments SET pilot_id = (SELECT id FROM pilots WHERE key = ?1) WHERE key = ?2 AND pilot_id IS NULL",
+            params: [def.pilot, def.key],
+          },
+        ]
       : []),
     {
       sql: "INSERT INTO instrument_versions (instrument_id, version, definition, complete, created_at) SELECT id, 1, ?1, 1, ?2 FROM instruments WHERE key = ?3 ON CONFLICT (instrument_id, version) DO NOTHING",
@@ -52,7 +57,14 @@ export function firstAdminStatements(email: string, name: string, now: number): 
 
 /** A statement with its parameters written in as SQL literals, for a .sql file (`wrangler d1 execute --file`). */
 export function inlineSql(s: SqlStatement): string {
-  const literal = (v: SqlValue) => (v === null ? "NULL" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "NULL") : `'${v.replace(/'/g, "''")}'`);
+  const literal = (v: SqlValue) =>
+    v === null
+      ? "NULL"
+      : typeof v === "number"
+        ? Number.isFinite(v)
+          ? String(v)
+          : "NULL"
+        : `'${v.replace(/'/g, "''")}'`;
   // One pass over the SQL text: a value that itself contains "?1" is never rescanned.
   const out = s.sql.replace(/\?(\d+)/g, (_, n: string) => {
     const i = Number(n);

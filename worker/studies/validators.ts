@@ -21,7 +21,9 @@ const isRealDate = (s: string) => {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 };
 export const isoDate = z.string().refine(isRealDate, { message: "Expected a real date as YYYY-MM-DD (1900–2999)" });
-export const code = z.string().regex(CODE_RE, { message: "Code: 2–32 letters, digits, - or _, starting with a letter or digit" });
+export const code = z
+  .string()
+  .regex(CODE_RE, { message: "Code: 2–32 letters, digits, - or _, starting with a letter or digit" });
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const neutral = (max: number) =>
   z
@@ -41,7 +43,10 @@ export const consent = z
     selfAge16Plus: z.boolean().optional(),
   })
   .strict()
-  .refine((c) => c.by === "guardian" || c.selfAge16Plus === true, { message: "Self consent requires the youth to be 16 or older (selfAge16Plus: true)", path: ["selfAge16Plus"] });
+  .refine((c) => c.by === "guardian" || c.selfAge16Plus === true, {
+    message: "Self consent requires the youth to be 16 or older (selfAge16Plus: true)",
+    path: ["selfAge16Plus"],
+  });
 
 export const enrolBody = z
   .object({
@@ -55,7 +60,9 @@ export const enrolBody = z
 
 export const participantPatch = z
   .object({
-    status: z.enum(PARTICIPANT_STATUSES.filter((s) => s !== "withdrawn") as ["active", "paused", "left_care", "completed"]).optional(),
+    status: z
+      .enum(PARTICIPANT_STATUSES.filter((s) => s !== "withdrawn") as ["active", "paused", "left_care", "completed"])
+      .optional(),
     leftCareAt: isoDate.nullable().optional(),
     email: email.nullable().optional(),
     mentorEmail: email.nullable().optional(),
@@ -68,7 +75,8 @@ export const eraseBody = z.object({ confirmCode: code }).strict();
 export const listQuery = z.object({ status: z.enum(PARTICIPANT_STATUSES).optional() }).strict();
 
 /** Staff signal rules (worker/signals/rules.ts): impossible thresholds are refused, nothing is stored. */
-const threshold = (k: keyof typeof SIGNAL_LIMITS) => z.number().int().min(SIGNAL_LIMITS[k].min).max(SIGNAL_LIMITS[k].max).optional();
+const threshold = (k: keyof typeof SIGNAL_LIMITS) =>
+  z.number().int().min(SIGNAL_LIMITS[k].min).max(SIGNAL_LIMITS[k].max).optional();
 const signalSettings = z
   .object({
     trendDown: z.boolean().optional(),
@@ -108,13 +116,19 @@ export const settingsBody = z
       .object({
         frequentIntervalDays: z.number().int().min(14).max(28).optional(),
         frequentWindowDays: z.number().int().min(1).max(28).optional(),
-        waveOffsetsDays: z.object({ T1: z.literal(0), T2: z.number().int().min(1).max(730), T3: z.number().int().min(2).max(1095) }).strict().optional(),
+        waveOffsetsDays: z
+          .object({ T1: z.literal(0), T2: z.number().int().min(1).max(730), T3: z.number().int().min(2).max(1095) })
+          .strict()
+          .optional(),
         waveWindowDays: z.number().int().min(1).max(120).optional(),
         studyLengthDays: z.number().int().min(0).max(1095).optional(),
         instrumentEvery: z.record(z.string().max(64), z.number().int().min(1).max(12)).optional(),
         /** a wave instrument asked at its own interval besides T1/T2/T3 (worker/analysis/README.md) */
         waveSchedules: z
-          .record(z.string().max(64), z.object({ everyWeeks: z.number().int().min(WAVE_EVERY_WEEKS.min).max(WAVE_EVERY_WEEKS.max) }).strict())
+          .record(
+            z.string().max(64),
+            z.object({ everyWeeks: z.number().int().min(WAVE_EVERY_WEEKS.min).max(WAVE_EVERY_WEEKS.max) }).strict(),
+          )
           .optional(),
       })
       .strict()
@@ -137,7 +151,12 @@ export const settingsBody = z
     /** summaries: the smallest count shown (below it "< n") and whose RIS-L scores set the RIS-L cut-offs */
     reports: z
       .object({
-        minCellSize: z.number().int().min(REPORT_SETTING_LIMITS.minCellSize.min).max(REPORT_SETTING_LIMITS.minCellSize.max).optional(),
+        minCellSize: z
+          .number()
+          .int()
+          .min(REPORT_SETTING_LIMITS.minCellSize.min)
+          .max(REPORT_SETTING_LIMITS.minCellSize.max)
+          .optional(),
         rislNormGroup: z.enum(["study", "pilot"]).optional(),
       })
       .strict()
@@ -151,13 +170,24 @@ export const pilotItemsBody = z
     items: z
       .array(
         z.discriminatedUnion("type", [
-          z.object({ key: itemKey, type: z.literal("slider"), text: text(300), low: text(60).optional(), high: text(60).optional(), onlyWhenLeftCare: z.boolean().optional() }).strict(),
+          z
+            .object({
+              key: itemKey,
+              type: z.literal("slider"),
+              text: text(300),
+              low: text(60).optional(),
+              high: text(60).optional(),
+              onlyWhenLeftCare: z.boolean().optional(),
+            })
+            .strict(),
           z.object({ key: itemKey, type: z.literal("yesno"), text: text(300) }).strict(),
         ]),
       )
       .min(1)
       .max(12)
-      .refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: "Item keys must be unique" }),
+      .refine((items) => new Set(items.map((i) => i.key)).size === items.length, {
+        message: "Item keys must be unique",
+      }),
   })
   .strict();
 
@@ -171,9 +201,13 @@ export const norm = z
     demo: z.boolean().optional(),
   })
   .strict()
-  .refine((n) => (n.p25 === undefined) === (n.p75 === undefined) && (n.p25 === undefined || n.p25 < n.p75!), { message: "p25 and p75 come together and p25 < p75" });
+  .refine((n) => (n.p25 === undefined) === (n.p75 === undefined) && (n.p25 === undefined || n.p25 < n.p75!), {
+    message: "p25 and p75 come together and p25 < p75",
+  });
 
-/** A wave-instrument definition file as the licence holder supplies it (items, scale, subscales, reverse keys, norms). */
+/**
+ * A wave-instrument definition file as the licence holder supplies it (items, scale, subscales, reverse keys, norms).
+ */
 export const instrumentDefinitionBody = z
   .object({
     key: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/),
@@ -182,12 +216,27 @@ export const instrumentDefinitionBody = z
     scale: z
       .object({ min: z.number().int(), max: z.number().int(), labels: z.array(text(60)) })
       .strict()
-      .refine((s) => s.max > s.min && s.max - s.min <= 10 && s.labels.length === s.max - s.min + 1, { message: "max > min, at most 11 points, one label per point" }),
+      .refine((s) => s.max > s.min && s.max - s.min <= 10 && s.labels.length === s.max - s.min + 1, {
+        message: "max > min, at most 11 points, one label per point",
+      }),
     subscales: z
       .array(z.object({ key: itemKey, label: text(80), higherIsBetter: z.boolean(), norm: norm.optional() }).strict())
       .min(1)
       .max(12),
-    items: z.array(z.object({ key: itemKey, type: z.literal("likert"), text: text(400), subscale: itemKey, reverse: z.boolean().optional() }).strict()).min(1).max(200),
+    items: z
+      .array(
+        z
+          .object({
+            key: itemKey,
+            type: z.literal("likert"),
+            text: text(400),
+            subscale: itemKey,
+            reverse: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
     /** norm of the total over all items (e.g. GCI-R "Totaal leefklimaat") */
     totalNorm: norm.optional(),
     demo: z.boolean().optional(),
@@ -195,12 +244,17 @@ export const instrumentDefinitionBody = z
   .strict()
   .superRefine((d, ctx) => {
     const subs = new Set(d.subscales.map((s) => s.key));
-    if (subs.size !== d.subscales.length) ctx.addIssue({ code: "custom", message: "Subscale keys must be unique", path: ["subscales"] });
-    if (new Set(d.items.map((i) => i.key)).size !== d.items.length) ctx.addIssue({ code: "custom", message: "Item keys must be unique", path: ["items"] });
+    if (subs.size !== d.subscales.length)
+      ctx.addIssue({ code: "custom", message: "Subscale keys must be unique", path: ["subscales"] });
+    if (new Set(d.items.map((i) => i.key)).size !== d.items.length)
+      ctx.addIssue({ code: "custom", message: "Item keys must be unique", path: ["items"] });
     d.items.forEach((it, i) => {
-      if (!subs.has(it.subscale)) ctx.addIssue({ code: "custom", message: `Unknown subscale ${it.subscale}`, path: ["items", i, "subscale"] });
+      if (!subs.has(it.subscale))
+        ctx.addIssue({ code: "custom", message: `Unknown subscale ${it.subscale}`, path: ["items", i, "subscale"] });
     });
-    for (const s of d.subscales) if (!d.items.some((i) => i.subscale === s.key)) ctx.addIssue({ code: "custom", message: `Subscale ${s.key} has no items`, path: ["subscales"] });
+    for (const s of d.subscales)
+      if (!d.items.some((i) => i.subscale === s.key))
+        ctx.addIssue({ code: "custom", message: `Subscale ${s.key} has no items`, path: ["subscales"] });
   });
 
 /** API tokens expire: 90 days unless chosen otherwise at creation, at most a year. */
@@ -215,10 +269,13 @@ export const tokenBody = z
     expiresInDays: z.int().min(1).max(TOKEN_MAX_DAYS).optional(),
   })
   .strict()
-  .refine((b) => (b.role === "researcher" || b.role === "coordinator" ? (b.pilots?.length ?? 0) > 0 : !b.pilots?.length), {
-    message: "Researcher and coordinator tokens need pilots; project coordinator and admin tokens cover all pilots",
-    path: ["pilots"],
-  });
+  .refine(
+    (b) => (b.role === "researcher" || b.role === "coordinator" ? (b.pilots?.length ?? 0) > 0 : !b.pilots?.length),
+    {
+      message: "Researcher and coordinator tokens need pilots; project coordinator and admin tokens cover all pilots",
+      path: ["pilots"],
+    },
+  );
 
 export const auditQuery = z
   .object({
@@ -269,12 +326,33 @@ export const backgroundForm = z
       const v = f[field as keyof typeof f];
       const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
       const text = f[otherField(field) as keyof typeof f];
-      if (chosen && text === undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Vul 'anders, namelijk' in / Name the other answer" });
-      if (!chosen && text !== undefined) ctx.addIssue({ code: "custom", path: [otherField(field)], message: "Alleen bij het antwoord 'anders' / Only with the answer 'other'" });
+      if (chosen && text === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [otherField(field)],
+          message: "Vul 'anders, namelijk' in / Name the other answer",
+        });
+      if (!chosen && text !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [otherField(field)],
+          message: "Alleen bij het antwoord 'anders' / Only with the answer 'other'",
+        });
     }
-    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length) ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Elke keuze één keer / Each option once" });
-    if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["careStartDate"], message: "Start zorg ligt na de start van de pilot / Care start is after the pilot start" });
-    if (f.pilotEndDate && f.pilotStartDate && f.pilotEndDate < f.pilotStartDate) ctx.addIssue({ code: "custom", path: ["pilotEndDate"], message: "Einde pilot ligt voor de start / Pilot end is before the pilot start" });
+    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length)
+      ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Elke keuze één keer / Each option once" });
+    if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate)
+      ctx.addIssue({
+        code: "custom",
+        path: ["careStartDate"],
+        message: "Start zorg ligt na de start van de pilot / Care start is after the pilot start",
+      });
+    if (f.pilotEndDate && f.pilotStartDate && f.pilotEndDate < f.pilotStartDate)
+      ctx.addIssue({
+        code: "custom",
+        path: ["pilotEndDate"],
+        message: "Einde pilot ligt voor de start / Pilot end is before the pilot start",
+      });
   });
 export const RISL_SIZES = { a6: 5, signals: 27, risks: 12, protective: 6 } as const;
 export const rislForm = z
@@ -286,7 +364,11 @@ export const rislForm = z
   })
   .strict();
 
-export const rislScoresResponse = z.strictObject({ signals: z.int().min(0), risks: z.int().min(0), protective: z.int().min(0) });
+export const rislScoresResponse = z.strictObject({
+  signals: z.int().min(0),
+  risks: z.int().min(0),
+  protective: z.int().min(0),
+});
 
 /** RIS-L scores: the number of "yes" answers for 1C signals, 1D risks and protective factors. */
 export function rislScores(f: z.infer<typeof rislForm>): z.infer<typeof rislScoresResponse> {
@@ -315,14 +397,26 @@ export const pilotPatchBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "Nothing to change" });
 
-const roleGrant = z.object({ pilot: z.string().min(1).max(40).nullable(), role: z.enum(["researcher", "coordinator", "project_coordinator"]) }).strict();
+const roleGrant = z
+  .object({
+    pilot: z.string().min(1).max(40).nullable(),
+    role: z.enum(["researcher", "coordinator", "project_coordinator"]),
+  })
+  .strict();
 const roleGrants = z
   .array(roleGrant)
   .max(50)
-  .refine((rs) => rs.every((r) => (r.role === "project_coordinator") === (r.pilot === null)), { message: "project_coordinator has pilot null; researcher and coordinator name a pilot" });
+  .refine((rs) => rs.every((r) => (r.role === "project_coordinator") === (r.pilot === null)), {
+    message: "project_coordinator has pilot null; researcher and coordinator name a pilot",
+  });
 
 export const staffUserBody = z
-  .object({ email, name: z.string().trim().min(1).max(120), isAdmin: z.boolean().optional(), roles: roleGrants.optional() })
+  .object({
+    email,
+    name: z.string().trim().min(1).max(120),
+    isAdmin: z.boolean().optional(),
+    roles: roleGrants.optional(),
+  })
   .strict();
 export const staffRolesBody = z.object({ roles: roleGrants }).strict();
 
@@ -334,7 +428,12 @@ const epochMs = z.int();
 const dateString = z.string().regex(DATE_RE);
 
 /** A saved instrument definition: a new version, or the unchanged current one (created: false). */
-export const instrumentVersionResponse = z.strictObject({ instrument: z.string(), version: z.int().min(1), versionId: z.int(), created: z.boolean() });
+export const instrumentVersionResponse = z.strictObject({
+  instrument: z.string(),
+  version: z.int().min(1),
+  versionId: z.int(),
+  created: z.boolean(),
+});
 
 const scheduleSettings = settingsBody.shape.schedule.unwrap();
 const reminderSettings = settingsBody.shape.reminders.unwrap();
@@ -345,7 +444,13 @@ export const settingsResponse = z.strictObject({
   timezone: z.string(),
   senderName: z.string(),
   quickExitUrl: z.string(),
-  schedule: scheduleSettings.required({ frequentIntervalDays: true, frequentWindowDays: true, waveOffsetsDays: true, waveWindowDays: true, studyLengthDays: true }),
+  schedule: scheduleSettings.required({
+    frequentIntervalDays: true,
+    frequentWindowDays: true,
+    waveOffsetsDays: true,
+    waveWindowDays: true,
+    studyLengthDays: true,
+  }),
   reminders: reminderSettings.required(),
   frequent: z.array(z.string()),
   wave: z.array(z.string()),
@@ -371,7 +476,11 @@ export const publicParticipantResponse = z.strictObject({
   code: z.string(),
   pilotStartDate: dateString,
   status: z.enum(PARTICIPANT_STATUSES),
-  consent: z.strictObject({ by: z.enum(participants.consentBy.enumValues), date: dateString, recordedBy: z.int().nullable() }),
+  consent: z.strictObject({
+    by: z.enum(participants.consentBy.enumValues),
+    date: dateString,
+    recordedBy: z.int().nullable(),
+  }),
   leftCareAt: dateString.nullable(),
   remindersPausedUntil: epochMs.nullable(),
   createdAt: epochMs,
@@ -389,13 +498,20 @@ export const overviewRow = z.strictObject({
 });
 
 export const participantListResponse = z.strictObject({ participants: z.array(overviewRow) });
-export const enrolResponse = z.strictObject({ participant: publicParticipantResponse, schedule: z.array(scheduledOccasion) });
+export const enrolResponse = z.strictObject({
+  participant: publicParticipantResponse,
+  schedule: z.array(scheduledOccasion),
+});
 export const participantResponse = z.strictObject({
   participant: publicParticipantResponse.extend({ hasEmail: z.boolean(), hasMentorEmail: z.boolean() }),
   schedule: z.array(scheduledOccasion),
 });
 export const participantPatchResponse = z.strictObject({ participant: publicParticipantResponse });
-export const withdrawResponse = z.strictObject({ code: z.string(), status: z.literal("withdrawn"), contactErased: z.literal(true) });
+export const withdrawResponse = z.strictObject({
+  code: z.string(),
+  status: z.literal("withdrawn"),
+  contactErased: z.literal(true),
+});
 /** The confirmation of an erasure: what was erased (her occasions stay, marked erased, for the response figures). */
 export const eraseResponse = z.strictObject({
   code: z.string(),

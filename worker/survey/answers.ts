@@ -5,21 +5,35 @@ import type { MessageKey } from "../../web/i18n/messages";
 
 export const MAX_COMMENT = 500;
 
-export type AnswerRow = { versionId: number; itemKey: string; value: number | null; notApplicable: boolean; comment: string | null };
+export type AnswerRow = {
+  versionId: number;
+  itemKey: string;
+  value: number | null;
+  notApplicable: boolean;
+  comment: string | null;
+};
 export type ParseResult =
   | { ok: true; rows: AnswerRow[] }
   | { ok: false; errors: Record<string, MessageKey>; formError: MessageKey; values: Record<string, string> };
 
 /** `allowEmpty`: a page of a longer questionnaire may be left empty; only the whole submit may not. */
-export function parseAnswers(form: Record<string, unknown>, asked: AskedInstrument[], opts: { allowEmpty?: boolean } = {}): ParseResult {
+export function parseAnswers(
+  form: Record<string, unknown>,
+  asked: AskedInstrument[],
+  opts: { allowEmpty?: boolean } = {},
+): ParseResult {
   const values: Record<string, string> = {};
   const errors: Record<string, MessageKey> = {};
   let tampered = false;
 
-  const known = new Map<string, { ins: AskedInstrument; item: AskedInstrument["items"][number]; kind: "v" | "c" | "na" }>();
+  const known = new Map<
+    string,
+    { ins: AskedInstrument; item: AskedInstrument["items"][number]; kind: "v" | "c" | "na" }
+  >();
   for (const ins of asked) {
     for (const item of ins.items) {
-      for (const kind of ["v", "c", "na"] as const) known.set(`${kind}.${ins.versionId}.${item.key}`, { ins, item, kind });
+      for (const kind of ["v", "c", "na"] as const)
+        known.set(`${kind}.${ins.versionId}.${item.key}`, { ins, item, kind });
     }
   }
   for (const [k, v] of Object.entries(form)) {
@@ -61,12 +75,19 @@ export function parseAnswers(form: Record<string, unknown>, asked: AskedInstrume
       }
       if (comment.length > MAX_COMMENT) errors[cKey] = "youth.error.comment";
       if (value !== null || notApplicable || comment !== "") {
-        rows.push({ versionId: ins.versionId, itemKey: item.key, value, notApplicable, comment: comment === "" ? null : comment });
+        rows.push({
+          versionId: ins.versionId,
+          itemKey: item.key,
+          value,
+          notApplicable,
+          comment: comment === "" ? null : comment,
+        });
       }
     }
   }
   if (tampered) return { ok: false, errors, formError: "youth.error.fix", values };
   if (Object.keys(errors).length) return { ok: false, errors, formError: "youth.error.fix", values };
-  if (!opts.allowEmpty && !rows.some((r) => r.value !== null || r.notApplicable)) return { ok: false, errors, formError: "youth.error.empty", values };
+  if (!opts.allowEmpty && !rows.some((r) => r.value !== null || r.notApplicable))
+    return { ok: false, errors, formError: "youth.error.empty", values };
   return { ok: true, rows };
 }

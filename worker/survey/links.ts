@@ -15,13 +15,20 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
  * resolves until its occasion closes; a reminder rebuilt with the new secret adds a second row for the
  * same occasion (token_hash is the unique key, occasion_id is not), and either link opens it.
  */
-export const linkToken = (env: Env, occasionId: number, generation = 1) => hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
+export const linkToken = (env: Env, occasionId: number, generation = 1) =>
+  hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
 
 /** The occasion's current link (its current generation), its hash stored if new. */
 export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt: number): Promise<string> {
-  const [row] = await db.select({ generation: schema.occasions.linkGeneration }).from(schema.occasions).where(eq(schema.occasions.id, occasionId));
+  const [row] = await db
+    .select({ generation: schema.occasions.linkGeneration })
+    .from(schema.occasions)
+    .where(eq(schema.occasions.id, occasionId));
   const token = await linkToken(env, occasionId, row?.generation ?? 1);
-  await db.insert(schema.secureLinks).values({ occasionId, tokenHash: await sha256Hex(token), expiresAt }).onConflictDoNothing();
+  await db
+    .insert(schema.secureLinks)
+    .values({ occasionId, tokenHash: await sha256Hex(token), expiresAt })
+    .onConflictDoNothing();
   return `${env.PUBLIC_URL.replace(/\/$/, "")}/q/${token}`;
 }
 
@@ -31,7 +38,12 @@ export type ResolvedLink = NonNullable<Awaited<ReturnType<typeof resolveLink>>>;
 export async function resolveLink(db: Db, token: string, now: number) {
   if (!TOKEN_RE.test(token)) return null;
   const rows = await db
-    .select({ link: schema.secureLinks, occasion: schema.occasions, participant: schema.participants, pilot: schema.pilots })
+    .select({
+      link: schema.secureLinks,
+      occasion: schema.occasions,
+      participant: schema.participants,
+      pilot: schema.pilots,
+    })
     .from(schema.secureLinks)
     .innerJoin(schema.occasions, eq(schema.occasions.id, schema.secureLinks.occasionId))
     .innerJoin(schema.participants, eq(schema.participants.id, schema.occasions.participantId))
@@ -51,7 +63,13 @@ export async function resolveLink(db: Db, token: string, now: number) {
 export function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: number): D1PreparedStatement[] {
   const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
   return [
-    d1.prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`).bind(now, participantId),
-    d1.prepare("UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND status IN ('open','started')").bind(participantId),
+    d1
+      .prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`)
+      .bind(now, participantId),
+    d1
+      .prepare(
+        "UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND status IN ('open','started')",
+      )
+      .bind(participantId),
   ];
 }

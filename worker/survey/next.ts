@@ -6,7 +6,13 @@ import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "./length";
 import { linkToken } from "./links";
 
-type OpenRow = { id: number; closes_at: number; link_generation: number; instrument_version_ids: string; participant_status: string };
+type OpenRow = {
+  id: number;
+  closes_at: number;
+  link_generation: number;
+  instrument_version_ids: string;
+  participant_status: string;
+};
 
 /** Her open occasions (opened, not closed, not answered) with their minutes, shortest first (then oldest). */
 export async function openOccasionsOf(env: Env, participantId: number, now: number, except?: number) {
@@ -19,15 +25,29 @@ export async function openOccasionsOf(env: Env, participantId: number, now: numb
   const versions = (r: OpenRow) => JSON.parse(r.instrument_version_ids) as number[];
   const defs = await definitionsFor(env.DB, [...new Set(results.flatMap(versions))]);
   return results
-    .map((r) => ({ id: r.id, closesAt: r.closes_at, generation: r.link_generation, minutes: estimateMinutes(askedOf(defs, versions(r), r.participant_status).flatMap((a) => a.items)) }))
+    .map((r) => ({
+      id: r.id,
+      closesAt: r.closes_at,
+      generation: r.link_generation,
+      minutes: estimateMinutes(askedOf(defs, versions(r), r.participant_status).flatMap((a) => a.items)),
+    }))
     .sort((a, b) => a.minutes - b.minutes || a.id - b.id);
 }
 
 /** The path of her next open questionnaire after `occasionId`, its link's hash stored; null when none is open. */
-export async function nextQuestionnairePath(env: Env, participantId: number, occasionId: number, now: number): Promise<string | null> {
+export async function nextQuestionnairePath(
+  env: Env,
+  participantId: number,
+  occasionId: number,
+  now: number,
+): Promise<string | null> {
   const [next] = await openOccasionsOf(env, participantId, now, occasionId);
   if (!next) return null;
   const token = await linkToken(env, next.id, next.generation);
-  await env.DB.prepare("INSERT INTO secure_links (occasion_id, token_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").bind(next.id, await sha256Hex(token), next.closesAt).run();
+  await env.DB.prepare(
+    "INSERT INTO secure_links (occasion_id, token_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+  )
+    .bind(next.id, await sha256Hex(token), next.closesAt)
+    .run();
   return `/q/${token}`;
 }

@@ -18,11 +18,13 @@ export function q(d1: D1Database, sql: string, params: Record<string, unknown>):
     c = { text, names };
     compiled.set(sql, c);
   }
-  return d1.prepare(c.text).bind(...c.names.map((n) => {
-    const v = params[n];
-    if (v === undefined) throw new Error(`unbound :${n}`);
-    return v;
-  }));
+  return d1.prepare(c.text).bind(
+    ...c.names.map((n) => {
+      const v = params[n];
+      if (v === undefined) throw new Error(`unbound :${n}`);
+      return v;
+    }),
+  );
 }
 
 /** The link by its hash with its occasion, youth, pilot and draft position (one row or none). */
@@ -88,7 +90,11 @@ export function contextOf(row: LinkRow | undefined, now: number): LinkContext | 
     participantStatus: row.participant_status,
     versionIds: JSON.parse(row.instrument_version_ids) as number[],
     quickExitUrl: settings.quickExitUrl,
-    state: invalid ? "invalid" : row.occasion_status === "open" || row.occasion_status === "started" ? "open" : "closed",
+    state: invalid
+      ? "invalid"
+      : row.occasion_status === "open" || row.occasion_status === "started"
+        ? "open"
+        : "closed",
     revoked: row.revoked_at !== null && row.expires_at > now && row.participant_status !== "withdrawn",
     draftPage: row.draft_page,
   };
@@ -101,7 +107,13 @@ export function readStatements(d1: D1Database, hash: string, now: number) {
   return [q(d1, FIRST_OPENED_BY_HASH_SQL, { hash, now }), resolveStatement(d1, hash), q(d1, DRAFT_ROWS_SQL, { hash })];
 }
 
-export type DraftRow = { instrument_version_id: number; item_key: string; value: number | null; not_applicable: number; comment: string | null };
+export type DraftRow = {
+  instrument_version_id: number;
+  item_key: string;
+  value: number | null;
+  not_applicable: number;
+  comment: string | null;
+};
 
 /** Draft rows as the form's fields (`v.` / `na.` / `c.`), so a page shows what she saved. */
 export function draftValues(rows: DraftRow[]): Record<string, string> {
@@ -130,21 +142,35 @@ export type PageSave = {
   rows: AnswerRow[];
 };
 
-const params = (s: PageSave) => ({ occ: s.occasionId, hash: s.hash, now: s.now, path: `$."${s.page}"`, stamp: s.stamp });
+const params = (s: PageSave) => ({
+  occ: s.occasionId,
+  hash: s.hash,
+  now: s.now,
+  path: `$."${s.page}"`,
+  stamp: s.stamp,
+});
 
 /**
  * A page save: replaces the page's draft rows, records the stamp and resume position, and marks the
  * occasion started. The stamp row is written last, so every statement before it sees the old stamp.
  * Returns the statements and the index of the stamp upsert (changes = 1 when the save was taken).
  */
-export function pageSaveStatements(d1: D1Database, s: PageSave, opts: { forSubmit?: boolean } = {}): D1PreparedStatement[] {
+export function pageSaveStatements(
+  d1: D1Database,
+  s: PageSave,
+  opts: { forSubmit?: boolean } = {},
+): D1PreparedStatement[] {
   const p = params(s);
   // Before a submit, an occasion with nothing answered anywhere is neither started nor given a draft row:
   // an empty send changes nothing.
   const answered = opts.forSubmit ? ` AND ${NONEMPTY}` : "";
   const rows = JSON.stringify(s.rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]));
   return [
-    q(d1, `DELETE FROM draft_answers WHERE occasion_id = :occ AND instrument_version_id || '.' || item_key IN (SELECT value FROM json_each(:keys)) AND ${LIVE} AND ${FRESH}`, { ...p, keys: JSON.stringify(s.itemKeys) }),
+    q(
+      d1,
+      `DELETE FROM draft_answers WHERE occasion_id = :occ AND instrument_version_id || '.' || item_key IN (SELECT value FROM json_each(:keys)) AND ${LIVE} AND ${FRESH}`,
+      { ...p, keys: JSON.stringify(s.itemKeys) },
+    ),
     q(
       d1,
       `INSERT INTO draft_answers (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, saved_at)
@@ -152,7 +178,11 @@ export function pageSaveStatements(d1: D1Database, s: PageSave, opts: { forSubmi
        FROM json_each(:rows) j WHERE ${LIVE} AND ${FRESH}`,
       { ...p, pid: s.participantId, rows },
     ),
-    q(d1, `UPDATE occasions SET status = 'started', started_at = coalesce(started_at, :now) WHERE id = :occ AND status = 'open' AND ${LIVE} AND ${FRESH}${answered}`, p),
+    q(
+      d1,
+      `UPDATE occasions SET status = 'started', started_at = coalesce(started_at, :now) WHERE id = :occ AND status = 'open' AND ${LIVE} AND ${FRESH}${answered}`,
+      p,
+    ),
     q(
       d1,
       `INSERT INTO drafts (occasion_id, participant_id, page, stamps, updated_at)
@@ -183,9 +213,21 @@ export function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "ki
     ),
     q(d1, `UPDATE secure_links SET used_at = :now WHERE occasion_id = :occ AND used_at IS NULL AND ${G}`, p),
     q(d1, `UPDATE occasion_timings SET submitted_at = :now WHERE occasion_id = :occ AND ${G}`, p),
-    q(d1, `INSERT INTO recompute_queue (participant_id, requested_at) SELECT :pid, :now WHERE ${G} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`, { ...p, pid: s.participantId }),
-    q(d1, `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = :occ AND status = 'queued' AND ${G}`, p),
-    q(d1, `UPDATE occasions SET status = 'completed', completed_at = :now WHERE id = :occ AND status IN ('open','started') AND ${G}`, p),
+    q(
+      d1,
+      `INSERT INTO recompute_queue (participant_id, requested_at) SELECT :pid, :now WHERE ${G} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
+      { ...p, pid: s.participantId },
+    ),
+    q(
+      d1,
+      `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = :occ AND status = 'queued' AND ${G}`,
+      p,
+    ),
+    q(
+      d1,
+      `UPDATE occasions SET status = 'completed', completed_at = :now WHERE id = :occ AND status IN ('open','started') AND ${G}`,
+      p,
+    ),
     q(d1, `DELETE FROM draft_answers WHERE occasion_id = :occ AND ${COMPLETED}`, { occ: s.occasionId }),
     q(d1, `DELETE FROM drafts WHERE occasion_id = :occ AND ${COMPLETED}`, { occ: s.occasionId }),
   ];
@@ -193,7 +235,9 @@ export function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "ki
 /** Index of the completing UPDATE within submitStatements. */
 export const SUBMIT_COMPLETES_AT = 5;
 
-/** Why a submit did not complete although the link is live: nothing answered anywhere, or a newer save of the page won. */
+/**
+ * Why a submit did not complete although the link is live: nothing answered anywhere, or a newer save of the page won.
+ */
 export async function whyNotCompleted(d1: D1Database, s: PageSave): Promise<"empty" | "stale"> {
   const r = await q(d1, `SELECT ${NONEMPTY} AS answered`, params(s)).first<{ answered: number }>();
   return r?.answered ? "stale" : "empty";

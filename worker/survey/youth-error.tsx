@@ -19,12 +19,27 @@ export function youthErrorPage(c: Context, status: number) {
       : status === 503
         ? [t("youth.retry.title", lang), t("youth.retry.body", lang)]
         : status >= 500
-        ? [t("unavailable.title", lang), t("unavailable.body", lang)]
-        : [t("youth.invalid.title", lang), t("youth.invalid.body", lang)];
+          ? [t("unavailable.title", lang), t("unavailable.body", lang)]
+          : [t("youth.invalid.title", lang), t("youth.invalid.body", lang)];
   // Statuses the youth page renderer knows; any other client error is shown as "this link does not work".
   // 503: D1 failed for a moment (createApp's onError); her send may simply be repeated.
-  const shown = status === 503 ? 503 : status >= 500 ? 500 : status === 413 ? 413 : status === 409 ? 409 : status === 400 ? 400 : 404;
+  const shown =
+    status === 503
+      ? 503
+      : status >= 500
+        ? 500
+        : status === 413
+          ? 413
+          : status === 409
+            ? 409
+            : status === 400
+              ? 400
+              : 404;
   if (shown === 503) c.header("Retry-After", String(RETRY_AFTER_SECONDS));
   else if (shown === 500) c.header("Retry-After", "60");
-  return renderPage(c, <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={title} body={body} />, shown as 404);
+  return renderPage(
+    c,
+    <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={title} body={body} />,
+    shown as 404,
+  );
 }

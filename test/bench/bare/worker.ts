@@ -5,14 +5,18 @@ type Env = { DB: D1Database };
 let ready: Promise<unknown> | undefined;
 const table = (db: D1Database) =>
   (ready ??= db.batch([
-    db.prepare("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, at INTEGER NOT NULL)"),
+    db.prepare(
+      "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, at INTEGER NOT NULL)",
+    ),
     db.prepare("INSERT OR IGNORE INTO t (id, body, at) VALUES (1, 'x', 0)"),
   ]));
 
 export default new Hono<{ Bindings: Env }>()
   .get("/read", async (c) => {
     await table(c.env.DB);
-    const row = await c.env.DB.prepare("SELECT id, body FROM t WHERE id = ?").bind(1).first<{ id: number; body: string }>();
+    const row = await c.env.DB.prepare("SELECT id, body FROM t WHERE id = ?")
+      .bind(1)
+      .first<{ id: number; body: string }>();
     return c.html(`<!doctype html><title>bare</title><p>${row?.id}</p>`);
   })
   .post("/write", async (c) => {

@@ -21,7 +21,11 @@ const BUDGET = { rpsRatio: 0.7, p99Ratio: 1.5, firstLoadGzip: 12 * 1024 };
 
 function load(cfg) {
   // the configuration (with thousands of paths) on stdin: too long for an argument list
-  const r = spawnSync(process.execPath, [join(root, "test/bench/http/load.mjs")], { input: JSON.stringify(cfg), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(root, "test/bench/http/load.mjs")], {
+    input: JSON.stringify(cfg),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`load generator failed: ${r.error ?? ""} ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -30,18 +34,36 @@ function load(cfg) {
 async function startBare(persistTo) {
   const port = await freePort();
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
-  const child = spawn(process.execPath, [wrangler, "dev", "--config", join(root, "test/bench/bare/wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo], {
-    cwd: root,
-    env: WRANGLER_ENV,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, so stopping it reaches workerd too
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--config",
+      join(root, "test/bench/bare/wrangler.toml"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persistTo,
+    ],
+    {
+      cwd: root,
+      env: WRANGLER_ENV,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so stopping it reaches workerd too
+    },
+  );
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/read`, 60_000, { accept: (r) => r.status === 200, isDead: () => child.exitCode !== null });
+    await waitForHttp(`${url}/read`, 60_000, {
+      accept: (r) => r.status === 200,
+      isDead: () => child.exitCode !== null,
+    });
   } catch (e) {
     throw new Error(`bare worker did not start: ${e.message}\n${out}`);
   }
@@ -55,20 +77,36 @@ async function startBare(persistTo) {
 }
 
 const fmt = (n, d = 0) => n.toFixed(d);
-const codes = (c) => Object.entries(c).map(([k, v]) => `${k}×${v}`).join(" ");
+const codes = (c) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k}×${v}`)
+    .join(" ");
 
 export async function runHttpBench() {
   const vars = ensureDevVars(root);
   const dir = mkdtempSync(join(tmpdir(), "outcome-bench-"));
   const [port, smtpPort, mailWebPort] = [await freePort(), await freePort(), await freePort()];
-  const app = await startStack({ rootDir: root, port, smtpPort, mailWebPort, persistTo: join(dir, "app"), stdio: "pipe" });
+  const app = await startStack({
+    rootDir: root,
+    port,
+    smtpPort,
+    mailWebPort,
+    persistTo: join(dir, "app"),
+    stdio: "pipe",
+  });
   let bare;
   try {
     bare = await startBare(join(dir, "bare"));
     const auth = { authorization: `Bearer ${vars.DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
     const seeded = await fetch(`${app.url}/api/v1/dev/seed`, { method: "POST", headers: auth });
     if (!seeded.ok) throw new Error(`seed: HTTP ${seeded.status}`);
-    const link = await (await fetch(`${app.url}/api/v1/dev/link`, { method: "POST", headers: auth, body: JSON.stringify({ pilot: "fier", kind: "frequent" }) })).json();
+    const link = await (
+      await fetch(`${app.url}/api/v1/dev/link`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ pilot: "fier", kind: "frequent" }),
+      })
+    ).json();
     const getPath = new URL(link.url).pathname;
 
     // page weight: the first load of the frequent questionnaire (HTML with inline CSS, plus the island bundle)
@@ -78,16 +116,27 @@ export async function runHttpBench() {
     const htmlGz = gzipSync(html).length;
     const jsGz = gzipSync(js).length;
     const weight = htmlGz + jsGz;
-    console.log(`BENCH http first load (frequent questionnaire): ${html.length} B html (${htmlGz} B gzip) + ${js.length} B js (${jsGz} B gzip) = ${weight} B gzip; budget ${BUDGET.firstLoadGzip} B${weight > BUDGET.firstLoadGzip ? " BUDGET MISSED" : " met"}`);
+    console.log(
+      `BENCH http first load (frequent questionnaire): ${html.length} B html (${htmlGz} B gzip) + ${js.length} B js (${jsGz} B gzip) = ${weight} B gzip; budget ${BUDGET.firstLoadGzip} B${weight > BUDGET.firstLoadGzip ? " BUDGET MISSED" : " met"}`,
+    );
 
     // the form a youth sends: 13 answers (every 0–10 item of the frequent questionnaire, 1–9)
     const radios = new Map();
-    for (const m of html.matchAll(/name="(v\.\d+\.[a-z_]+)" value="\d+"/g)) radios.set(m[1], (radios.get(m[1]) ?? 0) + 1);
+    for (const m of html.matchAll(/name="(v\.\d+\.[a-z_]+)" value="\d+"/g))
+      radios.set(m[1], (radios.get(m[1]) ?? 0) + 1);
     const names = [...radios.keys()];
     // 0–10 items (11 choices) get 1–9, yes/no items (2 choices) "1"
-    const answers = new URLSearchParams(names.map((n, i) => [n, radios.get(n) === 11 ? String((i % 9) + 1) : "1"])).toString();
+    const answers = new URLSearchParams(
+      names.map((n, i) => [n, radios.get(n) === 11 ? String((i % 9) + 1) : "1"]),
+    ).toString();
     const count = Math.ceil(SECONDS * ROUNDS * 1200) + 2000;
-    const minted = await (await fetch(`${app.url}/api/v1/dev/bench-links`, { method: "POST", headers: auth, body: JSON.stringify({ pilot: "fier", count: Math.min(count, 20_000) }) })).json();
+    const minted = await (
+      await fetch(`${app.url}/api/v1/dev/bench-links`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ pilot: "fier", count: Math.min(count, 20_000) }),
+      })
+    ).json();
     if (!minted.paths) throw new Error(`bench links: ${JSON.stringify(minted)}`);
     let offset = 0;
 
@@ -99,14 +148,31 @@ export async function runHttpBench() {
     for (let round = 0; round < ROUNDS; round++) {
       const bareGet = load({ url: `${bare.url}/read`, connections: CONNECTIONS, duration: SECONDS });
       const appGet = load({ url: `${app.url}${getPath}`, connections: CONNECTIONS, duration: SECONDS });
-      const barePost = load({ url: `${bare.url}/write`, method: "POST", body: answers, connections: CONNECTIONS, duration: SECONDS });
+      const barePost = load({
+        url: `${bare.url}/write`,
+        method: "POST",
+        body: answers,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+      });
       const paths = minted.paths.slice(offset);
       // each POST sends another open questionnaire, with the signed context its page carries (no earlier GET
       // in this isolate, so the isolate's context cache never helps: the cross-isolate case)
       const bodies = minted.contexts.slice(offset).map((ctx) => `${answers}&ctx=${encodeURIComponent(ctx)}`);
-      const appPost = load({ url: app.url, method: "POST", body: answers, paths, bodies, connections: CONNECTIONS, duration: SECONDS });
+      const appPost = load({
+        url: app.url,
+        method: "POST",
+        body: answers,
+        paths,
+        bodies,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+      });
       offset += appPost.used;
-      if (offset >= minted.paths.length) console.log("BENCH http note: the answer POST ran out of open questionnaires; later requests were refused (409) and are not answer POSTs");
+      if (offset >= minted.paths.length)
+        console.log(
+          "BENCH http note: the answer POST ran out of open questionnaires; later requests were refused (409) and are not answer POSTs",
+        );
       runs.get.push({ bare: bareGet, app: appGet });
       runs.post.push({ bare: barePost, app: appPost });
     }
@@ -125,12 +191,19 @@ export async function runHttpBench() {
     }
     // the POSTs measured were real sends: a sample of the links used now answers "already filled in"
     // (a pooled connection may have been closed by wrangler during the loads: one retry)
-    const status = (p) => fetch(`${app.url}${p}`).catch(() => fetch(`${app.url}${p}`)).then((r) => r.status);
+    const status = (p) =>
+      fetch(`${app.url}${p}`)
+        .catch(() => fetch(`${app.url}${p}`))
+        .then((r) => r.status);
     const sample = minted.paths.slice(0, Math.min(offset, 2000)).filter((_, i) => i % 100 === 0);
     const after = [];
     for (const p of sample) after.push(await status(p).catch(() => 0));
-    console.log(`BENCH http answer POST check: ${after.filter((s) => s === 409).length} of ${sample.length} sampled links used by the POST rounds are completed (409 on GET)`);
-    console.log(`BENCH http setup: wrangler dev (local D1) for both Workers, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds, load from a separate Node process (autocannon)`);
+    console.log(
+      `BENCH http answer POST check: ${after.filter((s) => s === 409).length} of ${sample.length} sampled links used by the POST rounds are completed (409 on GET)`,
+    );
+    console.log(
+      `BENCH http setup: wrangler dev (local D1) for both Workers, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds, load from a separate Node process (autocannon)`,
+    );
   } finally {
     bare?.stop();
     await app.stop();

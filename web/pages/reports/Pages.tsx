@@ -10,7 +10,17 @@ import { IntegralTable, Legend, REPORT_CSS, Section, SummarySections, type PlotD
 /** The workspace's styles plus the report tables' (later rules win where both style an element). */
 export const REPORT_PAGE_CSS = `${STAFF_CSS}\n${REPORT_CSS}`;
 
-function Shell({ lang, title, user, children }: { lang: Lang; title: string; user: StaffUser; children: ComponentChildren }) {
+function Shell({
+  lang,
+  title,
+  user,
+  children,
+}: {
+  lang: Lang;
+  title: string;
+  user: StaffUser;
+  children: ComponentChildren;
+}) {
   return (
     <StaffLayout lang={lang} title={title} user={user} css={REPORT_PAGE_CSS}>
       {children}
@@ -36,12 +46,28 @@ export const downloadLinks = (pilotKey: string, canComments = false) => {
   return links.filter((l) => canComments || l.id !== "dl-report-comments");
 };
 
-export function PilotReportPage({ s, plots, lang = "nl", showAllLink, canComments = false, user }: { s: Summary; plots: PlotData; lang?: Lang; showAllLink: boolean; canComments?: boolean; user: StaffUser }) {
+export function PilotReportPage({
+  s,
+  plots,
+  lang = "nl",
+  showAllLink,
+  canComments = false,
+  user,
+}: {
+  s: Summary;
+  plots: PlotData;
+  lang?: Lang;
+  showAllLink: boolean;
+  canComments?: boolean;
+  user: StaffUser;
+}) {
   return (
     <Shell lang={lang} user={user} title={`${t("report.title", lang)} · ${s.pilot.name}`}>
       {showAllLink && (
         <p class="noprint">
-          <a href="/reports" id="all-pilots-link">← {t("report.allPilots", lang)}</a>
+          <a href="/reports" id="all-pilots-link">
+            ← {t("report.allPilots", lang)}
+          </a>
         </p>
       )}
       <h1>
@@ -58,12 +84,26 @@ export function PilotReportPage({ s, plots, lang = "nl", showAllLink, canComment
           </a>
         ))}
       </nav>
-      <SummarySections s={s} plots={plots} comments={null} lang={lang} order={["integral", "background", "plots", "response", "waves", "frequent"]} />
+      <SummarySections
+        s={s}
+        plots={plots}
+        comments={null}
+        lang={lang}
+        order={["integral", "background", "plots", "response", "waves", "frequent"]}
+      />
     </Shell>
   );
 }
 
-export function AllPilotsPage({ summaries, lang = "nl", user }: { summaries: Summary[]; lang?: Lang; user: StaffUser }) {
+export function AllPilotsPage({
+  summaries,
+  lang = "nl",
+  user,
+}: {
+  summaries: Summary[];
+  lang?: Lang;
+  user: StaffUser;
+}) {
   return (
     <Shell lang={lang} user={user} title={t("report.allPilots", lang)}>
       <h1>{t("report.allPilots", lang)}</h1>

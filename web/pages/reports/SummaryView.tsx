@@ -60,7 +60,15 @@ export function Legend({ lang }: { lang: Lang }) {
 }
 
 /** Per indicator exactly what green (and yellow, pink) means, with its cut-offs (report table 2.3). */
-export function BandRules({ items, lang, id }: { items: { label: { nl: string; en: string }; rule: BandRule }[]; lang: Lang; id?: string }) {
+export function BandRules({
+  items,
+  lang,
+  id,
+}: {
+  items: { label: { nl: string; en: string }; rule: BandRule }[];
+  lang: Lang;
+  id?: string;
+}) {
   const shown = items.filter((i) => i.rule);
   if (!shown.length) return null;
   return (
@@ -71,7 +79,9 @@ export function BandRules({ items, lang, id }: { items: { label: { nl: string; e
       <ul class="rules">
         {shown.map(({ label, rule }) => (
           <li data-rule={label[lang]}>
-            {label[lang]}: {t("report.band.high", lang)} ({t("report.bandLetter.high", lang)}) = {rule!.high[lang]}; {t("report.band.middle", lang)} ({t("report.bandLetter.middle", lang)}) = {rule!.middle[lang]}; {t("report.band.low", lang)} ({t("report.bandLetter.low", lang)}) = {rule!.low[lang]}
+            {label[lang]}: {t("report.band.high", lang)} ({t("report.bandLetter.high", lang)}) = {rule!.high[lang]};{" "}
+            {t("report.band.middle", lang)} ({t("report.bandLetter.middle", lang)}) = {rule!.middle[lang]};{" "}
+            {t("report.band.low", lang)} ({t("report.bandLetter.low", lang)}) = {rule!.low[lang]}
           </li>
         ))}
       </ul>
@@ -80,7 +90,12 @@ export function BandRules({ items, lang, id }: { items: { label: { nl: string; e
 }
 
 function CellTd({ cell, digits = 2, lang }: { cell: Cell | undefined; digits?: number; lang: Lang }) {
-  if (cell?.mark === "nr") return <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>;
+  if (cell?.mark === "nr")
+    return (
+      <td class="nr" data-mark="nr">
+        {t("report.nonResponse", lang)}
+      </td>
+    );
   if (!cell || cell.value === null) return <td class={bandClass(cell?.band)} />;
   return (
     <td class={bandClass(cell.band)} data-band={cell.band ?? ""}>
@@ -168,7 +183,17 @@ export function WaveTables({ s, lang }: { s: Summary; lang: Lang }) {
 
 type WaveTableModel = Summary["waveTables"][number];
 
-function ScoreTd({ value, band, lang, children }: { value: number | null; band: Band | null; lang: Lang; children?: ComponentChildren }) {
+function ScoreTd({
+  value,
+  band,
+  lang,
+  children,
+}: {
+  value: number | null;
+  band: Band | null;
+  lang: Lang;
+  children?: ComponentChildren;
+}) {
   if (value === null) return <td />;
   return (
     <td class={bandClass(band)} data-band={band ?? ""}>
@@ -201,7 +226,12 @@ function WaveTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
             <td class="code">{r.code}</td>
             {WAVES.map((w) => {
               const sc = r.scores[w];
-              if (sc.nonResponse) return <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>;
+              if (sc.nonResponse)
+                return (
+                  <td class="nr" data-mark="nr">
+                    {t("report.nonResponse", lang)}
+                  </td>
+                );
               if (sc.erased) return <td class="erased">{t("report.erased", lang)}</td>;
               const vsPrev = w === "T2" ? r.changes.T2vsT1 : w === "T3" ? r.changes.T3vsT2 : null;
               const vsT1 = w === "T3" ? r.changes.T3vsT1 : null;
@@ -225,7 +255,9 @@ function WaveTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
   );
 }
 
-/** Bijlage 1 table 4 (TASC): first and last measurement per youth, the reliable change between them, a group-mean row. */
+/**
+ * Bijlage 1 table 4 (TASC): first and last measurement per youth, the reliable change between them, a group-mean row.
+ */
 function FirstLastTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
   return (
     <>
@@ -251,7 +283,9 @@ function FirstLastTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
                     <span class="wave">({fl.first.wave})</span>
                   </ScoreTd>
                 ) : missed ? (
-                  <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>
+                  <td class="nr" data-mark="nr">
+                    {t("report.nonResponse", lang)}
+                  </td>
                 ) : (
                   <td />
                 )}
@@ -261,7 +295,9 @@ function FirstLastTable({ wt, lang }: { wt: WaveTableModel; lang: Lang }) {
                     {fl.last.change && <span class="flag">{arrow(fl.last.change)}</span>}
                   </ScoreTd>
                 ) : missed && fl?.first ? (
-                  <td class="nr" data-mark="nr">{t("report.nonResponse", lang)}</td>
+                  <td class="nr" data-mark="nr">
+                    {t("report.nonResponse", lang)}
+                  </td>
                 ) : (
                   <td />
                 )}
@@ -288,7 +324,9 @@ export function FrequentTables({ s, lang }: { s: Summary; lang: Lang }) {
           <h3>{ft.label[lang]}</h3>
           {/* a pilot item reworded between instrument versions: each version's wording, side by side */}
           {ft.versions && (
-            <p class="small muted item-versions">{ft.versions.map((v) => `v${v.version}: ${v.text[lang]}`).join(" | ")}</p>
+            <p class="small muted item-versions">
+              {ft.versions.map((v) => `v${v.version}: ${v.text[lang]}`).join(" | ")}
+            </p>
           )}
           <table class="frequent-table" data-indicator={ft.indicator}>
             <thead>
@@ -384,7 +422,13 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
                 <td>{y.erased}</td>
                 {WAVES.map((w) => (
                   <td class={y.waves[w] === "missed" ? "nr" : y.waves[w] === "erased" ? "erased" : undefined}>
-                    {y.waves[w] === "completed" ? "✓" : y.waves[w] === "missed" ? t("report.nonResponse", lang) : y.waves[w] === "erased" ? t("report.erased", lang) : ""}
+                    {y.waves[w] === "completed"
+                      ? "✓"
+                      : y.waves[w] === "missed"
+                        ? t("report.nonResponse", lang)
+                        : y.waves[w] === "erased"
+                          ? t("report.erased", lang)
+                          : ""}
                   </td>
                 ))}
               </tr>
@@ -399,8 +443,14 @@ export function ResponseTables({ s, lang }: { s: Summary; lang: Lang }) {
 /** Report table 3.1: fixed fields only; counts below the pilot's minimum cell size shown as "< 3". */
 export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
   const b = s.background;
-  if (!b) return <p class="muted" id="background-empty">{t("report.background.empty", lang)}</p>;
-  const count = (c: { count: number | null; suppressed: boolean }) => (c.suppressed ? SMALL(b.minCellSize) : String(c.count));
+  if (!b)
+    return (
+      <p class="muted" id="background-empty">
+        {t("report.background.empty", lang)}
+      </p>
+    );
+  const count = (c: { count: number | null; suppressed: boolean }) =>
+    c.suppressed ? SMALL(b.minCellSize) : String(c.count);
   return (
     <div id="background">
       <p class="small">N = {b.n}</p>
@@ -465,7 +515,17 @@ export type PlotData = Map<string, Map<string, ChartData>>;
 export type CommentData = Map<string, { at: number; instrument: string; item: string; comment: string }[]>;
 
 /** One block per youth: a trend plot per frequent indicator, comments beside them only when given. */
-export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: PlotData; comments: CommentData | null; lang: Lang }) {
+export function YouthPlots({
+  s,
+  plots,
+  comments,
+  lang,
+}: {
+  s: Summary;
+  plots: PlotData;
+  comments: CommentData | null;
+  lang: Lang;
+}) {
   return (
     <div id="plots">
       {s.response.perYouth.map((y, i) => (
@@ -479,13 +539,27 @@ export function YouthPlots({ s, plots, comments, lang }: { s: Summary; plots: Pl
                 const chart = plots.get(y.code)?.get(ft.indicator);
                 if (!chart) return null;
                 return (
-                  <TrendPlot chart={chart} title={`${y.code} · ${ft.label[lang]}`} lang={lang} caption={`${ft.label[lang]}: ${fmt(row.mean, 2, lang)}${row.flag ? ` ${row.flag}` : ""}`} />
+                  <TrendPlot
+                    chart={chart}
+                    title={`${y.code} · ${ft.label[lang]}`}
+                    lang={lang}
+                    caption={`${ft.label[lang]}: ${fmt(row.mean, 2, lang)}${row.flag ? ` ${row.flag}` : ""}`}
+                  />
                 );
               })}
             {s.waveTables.map((wt) => {
               // wave totals with reliable-change marks (plotDataFor draws them from two waves on)
               const chart = plots.get(y.code)?.get(`wave:${wt.instrument}.${wt.subscale}`);
-              return chart && <TrendPlot chart={chart} title={`${y.code} · ${wt.label[lang]}`} lang={lang} caption={wt.label[lang]} />;
+              return (
+                chart && (
+                  <TrendPlot
+                    chart={chart}
+                    title={`${y.code} · ${wt.label[lang]}`}
+                    lang={lang}
+                    caption={wt.label[lang]}
+                  />
+                )
+              );
             })}
           </div>
           {comments && (comments.get(y.code)?.length ?? 0) > 0 && (
@@ -538,7 +612,10 @@ export function Section({ id, title, children }: { id: string; title: string; ch
 type SectionProps = { s: Summary; plots: PlotData; comments: CommentData | null; lang: Lang };
 const SECTIONS = {
   integral: { title: "report.integral", body: ({ s, lang }: SectionProps) => <IntegralTable s={s} lang={lang} /> },
-  background: { title: "report.background", body: ({ s, lang }: SectionProps) => <BackgroundTables s={s} lang={lang} /> },
+  background: {
+    title: "report.background",
+    body: ({ s, lang }: SectionProps) => <BackgroundTables s={s} lang={lang} />,
+  },
   response: { title: "report.response", body: ({ s, lang }: SectionProps) => <ResponseTables s={s} lang={lang} /> },
   waves: { title: "report.waves", body: ({ s, lang }: SectionProps) => <WaveTables s={s} lang={lang} /> },
   frequent: { title: "report.frequent", body: ({ s, lang }: SectionProps) => <FrequentTables s={s} lang={lang} /> },

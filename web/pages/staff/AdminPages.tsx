@@ -12,15 +12,24 @@ import { t, type Lang, type MessageKey } from "../../i18n/messages";
 export type FieldErrors = Record<string, string>;
 type Base = { user: StaffUser; lang?: Lang };
 
-const when = (at: number | null, lang: Lang) => (at === null ? t("staff.admin.never", lang) : `${formatDateTime(at, PLATFORM_ZONE, lang)} (${PLATFORM_ZONE})`);
+const when = (at: number | null, lang: Lang) =>
+  at === null ? t("staff.admin.never", lang) : `${formatDateTime(at, PLATFORM_ZONE, lang)} (${PLATFORM_ZONE})`;
 const roleName = (role: string, lang: Lang) => t(`staff.role.${role}` as MessageKey, lang);
 
-function AdminLayout({ user, lang = "nl", title, back = true, children }: Base & { title: string; back?: boolean; children: ComponentChildren }) {
+function AdminLayout({
+  user,
+  lang = "nl",
+  title,
+  back = true,
+  children,
+}: Base & { title: string; back?: boolean; children: ComponentChildren }) {
   return (
     <StaffLayout lang={lang} title={`${title} · ${t("staff.admin.title", lang)}`} user={user}>
       {back && (
         <p>
-          <a href="/staff/admin" id="admin-back">{t("staff.admin.back", lang)}</a>
+          <a href="/staff/admin" id="admin-back">
+            {t("staff.admin.back", lang)}
+          </a>
         </p>
       )}
       {children}
@@ -66,14 +75,45 @@ function FieldError({ id, errors }: { id: string; errors: FieldErrors }) {
     </span>
   ) : null;
 }
-const invalid = (id: string, errors: FieldErrors) => (errors[id] ? { "aria-invalid": "true" as const, "aria-describedby": errorId(id) } : {});
+const invalid = (id: string, errors: FieldErrors) =>
+  errors[id] ? { "aria-invalid": "true" as const, "aria-describedby": errorId(id) } : {};
 
-function TextField({ id, name = id, label, value, errors, type = "text", maxLength, required = true, autoComplete }: { id: string; name?: string; label: string; value: string; errors: FieldErrors; type?: "text" | "email"; maxLength: number; required?: boolean; autoComplete?: string }) {
+function TextField({
+  id,
+  name = id,
+  label,
+  value,
+  errors,
+  type = "text",
+  maxLength,
+  required = true,
+  autoComplete,
+}: {
+  id: string;
+  name?: string;
+  label: string;
+  value: string;
+  errors: FieldErrors;
+  type?: "text" | "email";
+  maxLength: number;
+  required?: boolean;
+  autoComplete?: string;
+}) {
   return (
     <>
       <label for={id}>{label}</label>
       {/* the cast keeps preact's input typing from splitting on the type union */}
-      <input id={id} name={name} type={type as "text"} value={value} maxLength={maxLength} required={required} autoComplete={autoComplete} aria-invalid={errors[id] ? "true" : undefined} aria-describedby={errors[id] ? errorId(id) : undefined} />
+      <input
+        id={id}
+        name={name}
+        type={type as "text"}
+        value={value}
+        maxLength={maxLength}
+        required={required}
+        autoComplete={autoComplete}
+        aria-invalid={errors[id] ? "true" : undefined}
+        aria-describedby={errors[id] ? errorId(id) : undefined}
+      />
       <FieldError id={id} errors={errors} />
     </>
   );
@@ -113,7 +153,9 @@ export function PilotListPage({ user, pilots, lang = "nl" }: Base & { pilots: Pi
     <AdminLayout user={user} lang={lang} title={t("staff.admin.pilots", lang)}>
       <h1 id="admin-title">{t("staff.admin.pilots", lang)}</h1>
       <p>
-        <a href="/staff/admin/pilots/new" id="pilot-new-link">{t("staff.admin.pilots.new", lang)}</a>
+        <a href="/staff/admin/pilots/new" id="pilot-new-link">
+          {t("staff.admin.pilots.new", lang)}
+        </a>
       </p>
       {pilots.length === 0 ? (
         <p id="pilots-none">{t("staff.admin.pilots.none", lang)}</p>
@@ -155,19 +197,54 @@ const pilotLabels = (lang: Lang): Record<string, string> => ({
   waveInstruments: t("staff.settings.waveInstruments", lang),
 });
 
-export function PilotNewPage({ user, values, errors = {}, lang = "nl" }: Base & { values: PilotFormValues; errors?: FieldErrors }) {
+export function PilotNewPage({
+  user,
+  values,
+  errors = {},
+  lang = "nl",
+}: Base & { values: PilotFormValues; errors?: FieldErrors }) {
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.pilots.new", lang)}>
       <h1 id="admin-title">{t("staff.admin.pilots.new", lang)}</h1>
       <ErrorSummary errors={errors} labels={pilotLabels(lang)} lang={lang} />
       <form method="post" action="/staff/admin/pilots" class="stack" id="pilot-form" novalidate>
         <CsrfField token={user?.csrf} />
-        <TextField id="key" label={t("staff.admin.pilot.key", lang)} value={values.key} errors={errors} maxLength={40} autoComplete="off" />
-        <TextField id="name" label={t("staff.admin.pilot.name", lang)} value={values.name} errors={errors} maxLength={120} autoComplete="off" />
-        <TextField id="organisation" label={t("staff.admin.pilot.organisation", lang)} value={values.organisation} errors={errors} maxLength={120} autoComplete="organization" />
-        <TextField id="timezone" label={t("staff.admin.pilot.timezone", lang)} value={values.timezone} errors={errors} maxLength={64} autoComplete="off" />
+        <TextField
+          id="key"
+          label={t("staff.admin.pilot.key", lang)}
+          value={values.key}
+          errors={errors}
+          maxLength={40}
+          autoComplete="off"
+        />
+        <TextField
+          id="name"
+          label={t("staff.admin.pilot.name", lang)}
+          value={values.name}
+          errors={errors}
+          maxLength={120}
+          autoComplete="off"
+        />
+        <TextField
+          id="organisation"
+          label={t("staff.admin.pilot.organisation", lang)}
+          value={values.organisation}
+          errors={errors}
+          maxLength={120}
+          autoComplete="organization"
+        />
+        <TextField
+          id="timezone"
+          label={t("staff.admin.pilot.timezone", lang)}
+          value={values.timezone}
+          errors={errors}
+          maxLength={64}
+          autoComplete="off"
+        />
         <p>
-          <button type="submit" id="pilot-submit">{t("staff.admin.pilot.create", lang)}</button>
+          <button type="submit" id="pilot-submit">
+            {t("staff.admin.pilot.create", lang)}
+          </button>
         </p>
       </form>
     </AdminLayout>
@@ -175,8 +252,24 @@ export function PilotNewPage({ user, values, errors = {}, lang = "nl" }: Base & 
 }
 
 export type InstrumentChoice = { key: string; name: string; state: "ok" | "incomplete" | "missing" };
-export type PilotItemRow = { key: string; type: string; textNl: string; textEn: string; lowNl: string; lowEn: string; highNl: string; highEn: string; leftCare: boolean };
-export type PilotEditValues = { name: string; organisation: string; timezone: string; frequentInstruments: string[]; waveInstruments: string[] };
+export type PilotItemRow = {
+  key: string;
+  type: string;
+  textNl: string;
+  textEn: string;
+  lowNl: string;
+  lowEn: string;
+  highNl: string;
+  highEn: string;
+  leftCare: boolean;
+};
+export type PilotEditValues = {
+  name: string;
+  organisation: string;
+  timezone: string;
+  frequentInstruments: string[];
+  waveInstruments: string[];
+};
 
 const ITEM_TEXTS = [
   ["textNl", "staff.admin.items.textNl", 300],
@@ -188,13 +281,35 @@ const ITEM_TEXTS = [
 ] as const;
 export const itemFieldId = (row: number, field: string) => `items-${row}-${field}`;
 
-function InstrumentBoxes({ name, legend, choices, checked, errors, lang }: { name: string; legend: string; choices: InstrumentChoice[]; checked: string[]; errors: FieldErrors; lang: Lang }) {
+function InstrumentBoxes({
+  name,
+  legend,
+  choices,
+  checked,
+  errors,
+  lang,
+}: {
+  name: string;
+  legend: string;
+  choices: InstrumentChoice[];
+  checked: string[];
+  errors: FieldErrors;
+  lang: Lang;
+}) {
   return (
     <fieldset id={name} aria-describedby={errors[name] ? errorId(name) : undefined}>
       <legend>{legend}</legend>
       {choices.map((c) => (
         <label class="check">
-          <input type="checkbox" name={name} value={c.key} id={`${name}-${c.key}`} checked={checked.includes(c.key)} /> {c.name} <span class="muted">({c.key}{c.state === "ok" ? "" : `, ${t(c.state === "missing" ? "staff.admin.pilot.missing" : "staff.admin.pilot.incomplete", lang)}`})</span>
+          <input type="checkbox" name={name} value={c.key} id={`${name}-${c.key}`} checked={checked.includes(c.key)} />{" "}
+          {c.name}{" "}
+          <span class="muted">
+            ({c.key}
+            {c.state === "ok"
+              ? ""
+              : `, ${t(c.state === "missing" ? "staff.admin.pilot.missing" : "staff.admin.pilot.incomplete", lang)}`}
+            )
+          </span>
         </label>
       ))}
       <FieldError id={name} errors={errors} />
@@ -212,7 +327,15 @@ export function PilotEditPage({
   errors = {},
   notice,
   lang = "nl",
-}: Base & { pilot: { key: string; name: string }; values: PilotEditValues; frequentChoices: InstrumentChoice[]; waveChoices: InstrumentChoice[]; items: PilotItemRow[]; errors?: FieldErrors; notice?: string }) {
+}: Base & {
+  pilot: { key: string; name: string };
+  values: PilotEditValues;
+  frequentChoices: InstrumentChoice[];
+  waveChoices: InstrumentChoice[];
+  items: PilotItemRow[];
+  errors?: FieldErrors;
+  notice?: string;
+}) {
   const labels: Record<string, string> = { ...pilotLabels(lang), items: t("staff.admin.items.title", lang) };
   items.forEach((_r, i) => {
     const n = t("staff.admin.items.item", lang).replace("{n}", String(i + 1));
@@ -224,21 +347,59 @@ export function PilotEditPage({
     <AdminLayout user={user} lang={lang} title={pilot.name}>
       <h1 id="admin-title">{pilot.name}</h1>
       <p class="muted">
-        {t("staff.admin.col.key", lang)}: <code id="pilot-key">{pilot.key}</code> · <a href={`/staff/pilots/${pilot.key}/settings`}>{t("staff.admin.pilot.settingsLink", lang)}</a>
+        {t("staff.admin.col.key", lang)}: <code id="pilot-key">{pilot.key}</code> ·{" "}
+        <a href={`/staff/pilots/${pilot.key}/settings`}>{t("staff.admin.pilot.settingsLink", lang)}</a>
       </p>
       <Notice text={notice} />
       <ErrorSummary errors={errors} labels={labels} lang={lang} />
       <h2>{t("staff.admin.pilot.details", lang)}</h2>
       <form method="post" action={`/staff/admin/pilots/${pilot.key}`} class="stack" id="pilot-form" novalidate>
         <CsrfField token={user?.csrf} />
-        <TextField id="name" label={t("staff.admin.pilot.name", lang)} value={values.name} errors={errors} maxLength={120} autoComplete="off" />
-        <TextField id="organisation" label={t("staff.admin.pilot.organisation", lang)} value={values.organisation} errors={errors} maxLength={120} autoComplete="organization" />
-        <TextField id="timezone" label={t("staff.admin.pilot.timezone", lang)} value={values.timezone} errors={errors} maxLength={64} autoComplete="off" />
+        <TextField
+          id="name"
+          label={t("staff.admin.pilot.name", lang)}
+          value={values.name}
+          errors={errors}
+          maxLength={120}
+          autoComplete="off"
+        />
+        <TextField
+          id="organisation"
+          label={t("staff.admin.pilot.organisation", lang)}
+          value={values.organisation}
+          errors={errors}
+          maxLength={120}
+          autoComplete="organization"
+        />
+        <TextField
+          id="timezone"
+          label={t("staff.admin.pilot.timezone", lang)}
+          value={values.timezone}
+          errors={errors}
+          maxLength={64}
+          autoComplete="off"
+        />
         <p class="small muted">{t("staff.admin.pilot.instrumentsNote", lang)}</p>
-        <InstrumentBoxes name="frequentInstruments" legend={t("staff.settings.frequentInstruments", lang)} choices={frequentChoices} checked={values.frequentInstruments} errors={errors} lang={lang} />
-        <InstrumentBoxes name="waveInstruments" legend={t("staff.settings.waveInstruments", lang)} choices={waveChoices} checked={values.waveInstruments} errors={errors} lang={lang} />
+        <InstrumentBoxes
+          name="frequentInstruments"
+          legend={t("staff.settings.frequentInstruments", lang)}
+          choices={frequentChoices}
+          checked={values.frequentInstruments}
+          errors={errors}
+          lang={lang}
+        />
+        <InstrumentBoxes
+          name="waveInstruments"
+          legend={t("staff.settings.waveInstruments", lang)}
+          choices={waveChoices}
+          checked={values.waveInstruments}
+          errors={errors}
+          lang={lang}
+        />
         <p>
-          <button type="submit" id="pilot-submit">{t("staff.settings.submit", lang)}</button>
+          <button type="submit" id="pilot-submit">
+            {t("staff.settings.submit", lang)}
+          </button>
         </p>
       </form>
       <h2 id="items-title">{t("staff.admin.items.title", lang)}</h2>
@@ -248,31 +409,69 @@ export function PilotEditPage({
           {errors.items}
         </p>
       )}
-      <form method="post" action={`/staff/admin/pilots/${pilot.key}/items`} class="stack" id="items-form" novalidate aria-describedby={errors.items ? "items-error" : undefined}>
+      <form
+        method="post"
+        action={`/staff/admin/pilots/${pilot.key}/items`}
+        class="stack"
+        id="items-form"
+        novalidate
+        aria-describedby={errors.items ? "items-error" : undefined}
+      >
         <CsrfField token={user?.csrf} />
         {items.map((row, i) => {
           const id = (f: string) => itemFieldId(i, f);
           return (
             <fieldset data-item={i}>
               <legend>{t("staff.admin.items.item", lang).replace("{n}", String(i + 1))}</legend>
-              <TextField id={id("key")} name={`items.${i}.key`} label={t("staff.admin.items.key", lang)} value={row.key} errors={errors} maxLength={32} required={false} autoComplete="off" />
+              <TextField
+                id={id("key")}
+                name={`items.${i}.key`}
+                label={t("staff.admin.items.key", lang)}
+                value={row.key}
+                errors={errors}
+                maxLength={32}
+                required={false}
+                autoComplete="off"
+              />
               <label for={id("type")}>{t("staff.admin.items.type", lang)}</label>
               <select id={id("type")} name={`items.${i}.type`} {...invalid(id("type"), errors)}>
-                <option value="slider" selected={row.type !== "yesno"}>{t("staff.admin.items.slider", lang)}</option>
-                <option value="yesno" selected={row.type === "yesno"}>{t("staff.admin.items.yesno", lang)}</option>
+                <option value="slider" selected={row.type !== "yesno"}>
+                  {t("staff.admin.items.slider", lang)}
+                </option>
+                <option value="yesno" selected={row.type === "yesno"}>
+                  {t("staff.admin.items.yesno", lang)}
+                </option>
               </select>
               <FieldError id={id("type")} errors={errors} />
               {ITEM_TEXTS.map(([f, label, max]) => (
-                <TextField id={id(f)} name={`items.${i}.${f}`} label={t(label, lang)} value={row[f]} errors={errors} maxLength={max} required={false} autoComplete="off" />
+                <TextField
+                  id={id(f)}
+                  name={`items.${i}.${f}`}
+                  label={t(label, lang)}
+                  value={row[f]}
+                  errors={errors}
+                  maxLength={max}
+                  required={false}
+                  autoComplete="off"
+                />
               ))}
               <label class="check">
-                <input type="checkbox" name={`items.${i}.leftCare`} value="1" id={id("leftCare")} checked={row.leftCare} /> {t("staff.admin.items.leftCare", lang)}
+                <input
+                  type="checkbox"
+                  name={`items.${i}.leftCare`}
+                  value="1"
+                  id={id("leftCare")}
+                  checked={row.leftCare}
+                />{" "}
+                {t("staff.admin.items.leftCare", lang)}
               </label>
             </fieldset>
           );
         })}
         <p>
-          <button type="submit" id="items-submit">{t("staff.admin.items.save", lang)}</button>
+          <button type="submit" id="items-submit">
+            {t("staff.admin.items.save", lang)}
+          </button>
         </p>
       </form>
     </AdminLayout>
@@ -281,11 +480,21 @@ export function PilotEditPage({
 
 // ---- staff users --------------------------------------------------------------------------------------
 
-export type StaffRow = { id: number; email: string; name: string; isAdmin: boolean; disabledAt: number | null; roles: { pilot: string | null; role: string }[] };
+export type StaffRow = {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabledAt: number | null;
+  roles: { pilot: string | null; role: string }[];
+};
 export type PilotOption = { key: string; name: string };
 
 const rolesText = (s: StaffRow, lang: Lang) => {
-  const parts = [...(s.isAdmin ? [roleName("admin", lang)] : []), ...s.roles.map((r) => (r.pilot === null ? roleName(r.role, lang) : `${roleName(r.role, lang)} (${r.pilot})`))];
+  const parts = [
+    ...(s.isAdmin ? [roleName("admin", lang)] : []),
+    ...s.roles.map((r) => (r.pilot === null ? roleName(r.role, lang) : `${roleName(r.role, lang)} (${r.pilot})`)),
+  ];
   return parts.length ? parts.join(", ") : t("staff.admin.staff.noRoles", lang);
 };
 
@@ -294,7 +503,9 @@ export function StaffListPage({ user, staff, lang = "nl" }: Base & { staff: Staf
     <AdminLayout user={user} lang={lang} title={t("staff.admin.staff", lang)}>
       <h1 id="admin-title">{t("staff.admin.staff", lang)}</h1>
       <p>
-        <a href="/staff/admin/staff/new" id="staff-new-link">{t("staff.admin.staff.new", lang)}</a>
+        <a href="/staff/admin/staff/new" id="staff-new-link">
+          {t("staff.admin.staff.new", lang)}
+        </a>
       </p>
       <table id="staff-table">
         <thead>
@@ -327,15 +538,36 @@ export type RoleFormValues = { isAdmin: boolean; projectCoordinator: boolean; pe
 export type StaffFormValues = RoleFormValues & { email: string; name: string };
 export const pilotRoleField = (key: string) => `role:${key}`;
 export const pilotRoleId = (key: string) => `role-${key}`;
-const PILOT_ROLE_OPTIONS: [string, string][] = [["", "staff.admin.staff.noRole"], ["researcher", "staff.role.researcher"], ["coordinator", "staff.role.coordinator"], ["researcher+coordinator", "staff.admin.staff.both"]];
+const PILOT_ROLE_OPTIONS: [string, string][] = [
+  ["", "staff.admin.staff.noRole"],
+  ["researcher", "staff.role.researcher"],
+  ["coordinator", "staff.role.coordinator"],
+  ["researcher+coordinator", "staff.admin.staff.both"],
+];
 
-/** `withAdmin`: the admin flag is chosen when a user is added; the roles form changes roles only, as PUT /staff/{id}/roles. */
-function RoleFields({ pilots, values, errors, withAdmin, lang }: { pilots: PilotOption[]; values: RoleFormValues; errors: FieldErrors; withAdmin: boolean; lang: Lang }) {
+/**
+ * `withAdmin`: the admin flag is chosen when a user is added; the roles form changes roles only, as PUT
+ * /staff/{id}/roles.
+ */
+function RoleFields({
+  pilots,
+  values,
+  errors,
+  withAdmin,
+  lang,
+}: {
+  pilots: PilotOption[];
+  values: RoleFormValues;
+  errors: FieldErrors;
+  withAdmin: boolean;
+  lang: Lang;
+}) {
   return (
     <>
       {withAdmin && (
         <label class="check">
-          <input type="checkbox" name="isAdmin" value="1" id="isAdmin" checked={values.isAdmin} /> {t("staff.admin.staff.admin", lang)}
+          <input type="checkbox" name="isAdmin" value="1" id="isAdmin" checked={values.isAdmin} />{" "}
+          {t("staff.admin.staff.admin", lang)}
         </label>
       )}
       <fieldset id="roles" aria-describedby={errors.roles ? errorId("roles") : "roles-note"}>
@@ -345,11 +577,20 @@ function RoleFields({ pilots, values, errors, withAdmin, lang }: { pilots: Pilot
         </p>
         <FieldError id="roles" errors={errors} />
         <label class="check">
-          <input type="checkbox" name="projectCoordinator" value="1" id="projectCoordinator" checked={values.projectCoordinator} /> {t("staff.admin.staff.projectCoordinator", lang)}
+          <input
+            type="checkbox"
+            name="projectCoordinator"
+            value="1"
+            id="projectCoordinator"
+            checked={values.projectCoordinator}
+          />{" "}
+          {t("staff.admin.staff.projectCoordinator", lang)}
         </label>
         {pilots.map((p) => (
           <>
-            <label for={pilotRoleId(p.key)}>{t("staff.admin.staff.roleAt", lang).replace("{pilot}", `${p.name} (${p.key})`)}</label>
+            <label for={pilotRoleId(p.key)}>
+              {t("staff.admin.staff.roleAt", lang).replace("{pilot}", `${p.name} (${p.key})`)}
+            </label>
             <select id={pilotRoleId(p.key)} name={pilotRoleField(p.key)}>
               {PILOT_ROLE_OPTIONS.map(([value, label]) => (
                 <option value={value} selected={(values.perPilot[p.key] ?? "") === value}>
@@ -364,27 +605,71 @@ function RoleFields({ pilots, values, errors, withAdmin, lang }: { pilots: Pilot
   );
 }
 
-const staffLabels = (lang: Lang): Record<string, string> => ({ email: t("staff.admin.staff.email", lang), name: t("staff.admin.staff.name", lang), roles: t("staff.admin.staff.roles", lang), confirm: t("staff.admin.staff.disable.confirm", lang) });
+const staffLabels = (lang: Lang): Record<string, string> => ({
+  email: t("staff.admin.staff.email", lang),
+  name: t("staff.admin.staff.name", lang),
+  roles: t("staff.admin.staff.roles", lang),
+  confirm: t("staff.admin.staff.disable.confirm", lang),
+});
 
-export function StaffNewPage({ user, pilots, values, errors = {}, lang = "nl" }: Base & { pilots: PilotOption[]; values: StaffFormValues; errors?: FieldErrors }) {
+export function StaffNewPage({
+  user,
+  pilots,
+  values,
+  errors = {},
+  lang = "nl",
+}: Base & { pilots: PilotOption[]; values: StaffFormValues; errors?: FieldErrors }) {
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.staff.new", lang)}>
       <h1 id="admin-title">{t("staff.admin.staff.new", lang)}</h1>
       <ErrorSummary errors={errors} labels={staffLabels(lang)} lang={lang} />
       <form method="post" action="/staff/admin/staff" class="stack" id="staff-form" novalidate>
         <CsrfField token={user?.csrf} />
-        <TextField id="email" type="email" label={t("staff.admin.staff.email", lang)} value={values.email} errors={errors} maxLength={254} autoComplete="off" />
-        <TextField id="name" label={t("staff.admin.staff.name", lang)} value={values.name} errors={errors} maxLength={120} autoComplete="off" />
+        <TextField
+          id="email"
+          type="email"
+          label={t("staff.admin.staff.email", lang)}
+          value={values.email}
+          errors={errors}
+          maxLength={254}
+          autoComplete="off"
+        />
+        <TextField
+          id="name"
+          label={t("staff.admin.staff.name", lang)}
+          value={values.name}
+          errors={errors}
+          maxLength={120}
+          autoComplete="off"
+        />
         <RoleFields pilots={pilots} values={values} errors={errors} withAdmin lang={lang} />
         <p>
-          <button type="submit" id="staff-submit">{t("staff.admin.staff.new", lang)}</button>
+          <button type="submit" id="staff-submit">
+            {t("staff.admin.staff.new", lang)}
+          </button>
         </p>
       </form>
     </AdminLayout>
   );
 }
 
-export function StaffEditPage({ user, staff, pilots, values, errors = {}, notice, isSelf, lang = "nl" }: Base & { staff: StaffRow; pilots: PilotOption[]; values: RoleFormValues; errors?: FieldErrors; notice?: string; isSelf: boolean }) {
+export function StaffEditPage({
+  user,
+  staff,
+  pilots,
+  values,
+  errors = {},
+  notice,
+  isSelf,
+  lang = "nl",
+}: Base & {
+  staff: StaffRow;
+  pilots: PilotOption[];
+  values: RoleFormValues;
+  errors?: FieldErrors;
+  notice?: string;
+  isSelf: boolean;
+}) {
   const disabled = staff.disabledAt !== null;
   return (
     <AdminLayout user={user} lang={lang} title={staff.name}>
@@ -406,21 +691,39 @@ export function StaffEditPage({ user, staff, pilots, values, errors = {}, notice
             <CsrfField token={user?.csrf} />
             <RoleFields pilots={pilots} values={values} errors={errors} withAdmin={false} lang={lang} />
             <p>
-              <button type="submit" id="roles-submit">{t("staff.admin.staff.saveRoles", lang)}</button>
+              <button type="submit" id="roles-submit">
+                {t("staff.admin.staff.saveRoles", lang)}
+              </button>
             </p>
           </form>
           {!isSelf && (
             <>
               <h2>{t("staff.admin.staff.disable.title", lang)}</h2>
               <p id="disable-intro">{t("staff.admin.staff.disable.intro", lang)}</p>
-              <form method="post" action={`/staff/admin/staff/${staff.id}/disable`} class="stack" id="disable-form" novalidate>
+              <form
+                method="post"
+                action={`/staff/admin/staff/${staff.id}/disable`}
+                class="stack"
+                id="disable-form"
+                novalidate
+              >
                 <CsrfField token={user?.csrf} />
                 <label class="check">
-                  <input type="checkbox" name="confirm" value="1" id="confirm" required {...invalid("confirm", errors)} /> {t("staff.admin.staff.disable.confirm", lang)}
+                  <input
+                    type="checkbox"
+                    name="confirm"
+                    value="1"
+                    id="confirm"
+                    required
+                    {...invalid("confirm", errors)}
+                  />{" "}
+                  {t("staff.admin.staff.disable.confirm", lang)}
                 </label>
                 <FieldError id="confirm" errors={errors} />
                 <p>
-                  <button type="submit" id="disable-submit">{t("staff.admin.staff.disable.submit", lang)}</button>
+                  <button type="submit" id="disable-submit">
+                    {t("staff.admin.staff.disable.submit", lang)}
+                  </button>
                 </p>
               </form>
             </>
@@ -433,12 +736,41 @@ export function StaffEditPage({ user, staff, pilots, values, errors = {}, notice
 
 // ---- API tokens ---------------------------------------------------------------------------------------
 
-export type TokenRow = { id: number; name: string; role: string; pilots: (string | null)[] | null; createdAt: number; revokedAt: number | null; lastUsedAt: number | null; expiresAt: number; expired: boolean };
+export type TokenRow = {
+  id: number;
+  name: string;
+  role: string;
+  pilots: (string | null)[] | null;
+  createdAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+  expiresAt: number;
+  expired: boolean;
+};
 export type TokenFormValues = { name: string; role: string; pilots: string[]; expiresInDays: string };
 export const TOKEN_ROLES = ["researcher", "coordinator", "project_coordinator", "admin"] as const;
 
-export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, lang = "nl" }: Base & { tokens: TokenRow[]; pilots: PilotOption[]; values: TokenFormValues; errors?: FieldErrors; notice?: string }) {
-  const labels = { name: t("staff.admin.tokens.name", lang), role: t("staff.admin.tokens.role", lang), pilots: t("staff.admin.tokens.pilots", lang), expiresInDays: t("staff.admin.tokens.days", lang).replace("{max}", String(TOKEN_MAX_DAYS)) };
+export function TokensPage({
+  user,
+  tokens,
+  pilots,
+  values,
+  errors = {},
+  notice,
+  lang = "nl",
+}: Base & {
+  tokens: TokenRow[];
+  pilots: PilotOption[];
+  values: TokenFormValues;
+  errors?: FieldErrors;
+  notice?: string;
+}) {
+  const labels = {
+    name: t("staff.admin.tokens.name", lang),
+    role: t("staff.admin.tokens.role", lang),
+    pilots: t("staff.admin.tokens.pilots", lang),
+    expiresInDays: t("staff.admin.tokens.days", lang).replace("{max}", String(TOKEN_MAX_DAYS)),
+  };
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.tokens", lang)}>
       <h1 id="admin-title">{t("staff.admin.tokens", lang)}</h1>
@@ -464,10 +796,18 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
               <tr data-token={tok.id}>
                 <td>{tok.name}</td>
                 <td>{roleName(tok.role, lang)}</td>
-                <td>{tok.pilots === null ? t("staff.admin.tokens.allPilots", lang) : tok.pilots.map((p) => p ?? "?").join(", ")}</td>
+                <td>
+                  {tok.pilots === null
+                    ? t("staff.admin.tokens.allPilots", lang)
+                    : tok.pilots.map((p) => p ?? "?").join(", ")}
+                </td>
                 <td>{when(tok.createdAt, lang)}</td>
                 <td>{when(tok.lastUsedAt, lang)}</td>
-                <td data-expires={tok.expiresAt}>{tok.expired ? `${t("staff.admin.tokens.expiredState", lang)} ${when(tok.expiresAt, lang)}` : when(tok.expiresAt, lang)}</td>
+                <td data-expires={tok.expiresAt}>
+                  {tok.expired
+                    ? `${t("staff.admin.tokens.expiredState", lang)} ${when(tok.expiresAt, lang)}`
+                    : when(tok.expiresAt, lang)}
+                </td>
                 <td>
                   {tok.revokedAt !== null ? (
                     `${t("staff.admin.tokens.revokedState", lang)} ${when(tok.revokedAt, lang)}`
@@ -476,7 +816,10 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
                   ) : (
                     <form method="post" action={`/staff/admin/tokens/${tok.id}/revoke`} id={`revoke-${tok.id}`}>
                       <CsrfField token={user?.csrf} />
-                      <button type="submit" aria-label={t("staff.admin.tokens.revokeLabel", lang).replace("{name}", tok.name)}>
+                      <button
+                        type="submit"
+                        aria-label={t("staff.admin.tokens.revokeLabel", lang).replace("{name}", tok.name)}
+                      >
                         {t("staff.admin.tokens.revoke", lang)}
                       </button>
                     </form>
@@ -491,7 +834,14 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
       <ErrorSummary errors={errors} labels={labels} lang={lang} />
       <form method="post" action="/staff/admin/tokens" class="stack" id="token-form" novalidate>
         <CsrfField token={user?.csrf} />
-        <TextField id="name" label={labels.name} value={values.name} errors={errors} maxLength={80} autoComplete="off" />
+        <TextField
+          id="name"
+          label={labels.name}
+          value={values.name}
+          errors={errors}
+          maxLength={80}
+          autoComplete="off"
+        />
         <label for="role">{labels.role}</label>
         <select id="role" name="role" {...invalid("role", errors)}>
           {TOKEN_ROLES.map((r) => (
@@ -502,19 +852,39 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
         </select>
         <FieldError id="role" errors={errors} />
         <label for="expiresInDays">{labels.expiresInDays}</label>
-        <input id="expiresInDays" name="expiresInDays" type="number" inputMode="numeric" step={1} min={1} max={TOKEN_MAX_DAYS} value={values.expiresInDays} required {...invalid("expiresInDays", errors)} />
+        <input
+          id="expiresInDays"
+          name="expiresInDays"
+          type="number"
+          inputMode="numeric"
+          step={1}
+          min={1}
+          max={TOKEN_MAX_DAYS}
+          value={values.expiresInDays}
+          required
+          {...invalid("expiresInDays", errors)}
+        />
         <FieldError id="expiresInDays" errors={errors} />
         <fieldset id="pilots" aria-describedby={errors.pilots ? errorId("pilots") : undefined}>
           <legend>{labels.pilots}</legend>
           {pilots.map((p) => (
             <label class="check">
-              <input type="checkbox" name="pilots" value={p.key} id={`pilots-${p.key}`} checked={values.pilots.includes(p.key)} /> {p.name} ({p.key})
+              <input
+                type="checkbox"
+                name="pilots"
+                value={p.key}
+                id={`pilots-${p.key}`}
+                checked={values.pilots.includes(p.key)}
+              />{" "}
+              {p.name} ({p.key})
             </label>
           ))}
           <FieldError id="pilots" errors={errors} />
         </fieldset>
         <p>
-          <button type="submit" id="token-submit">{t("staff.admin.tokens.create", lang)}</button>
+          <button type="submit" id="token-submit">
+            {t("staff.admin.tokens.create", lang)}
+          </button>
         </p>
       </form>
     </AdminLayout>
@@ -522,7 +892,13 @@ export function TokensPage({ user, tokens, pilots, values, errors = {}, notice, 
 }
 
 /** The one time the secret is shown (the response is never cached). */
-export function TokenCreatedPage({ user, token, lang = "nl" }: Base & { token: { id: number; name: string; role: string; pilots: string[] | null; token: string; expiresAt: number } }) {
+export function TokenCreatedPage({
+  user,
+  token,
+  lang = "nl",
+}: Base & {
+  token: { id: number; name: string; role: string; pilots: string[] | null; token: string; expiresAt: number };
+}) {
   return (
     <AdminLayout user={user} lang={lang} title={t("staff.admin.tokens.created", lang)}>
       <h1 id="admin-title">{t("staff.admin.tokens.created", lang)}</h1>
@@ -556,7 +932,9 @@ export function TokenCreatedPage({ user, token, lang = "nl" }: Base & { token: {
         </tbody>
       </table>
       <p>
-        <a href="/staff/admin/tokens" id="tokens-back">{t("staff.admin.tokens.back", lang)}</a>
+        <a href="/staff/admin/tokens" id="tokens-back">
+          {t("staff.admin.tokens.back", lang)}
+        </a>
       </p>
     </AdminLayout>
   );

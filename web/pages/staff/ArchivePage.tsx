@@ -6,7 +6,17 @@ import { t, type Lang } from "../../i18n/messages";
 
 export type ArchiveOutcome = { ok: true; counts: Record<string, number> } | { ok: false; message: string };
 
-export function ArchivePage({ user, outcome, maxUploadMb, lang = "nl" }: { user: StaffUser; outcome?: ArchiveOutcome; maxUploadMb: number; lang?: Lang }) {
+export function ArchivePage({
+  user,
+  outcome,
+  maxUploadMb,
+  lang = "nl",
+}: {
+  user: StaffUser;
+  outcome?: ArchiveOutcome;
+  maxUploadMb: number;
+  lang?: Lang;
+}) {
   return (
     <StaffLayout lang={lang} title={t("staff.archive.title", lang)} user={user}>
       <h1>{t("staff.archive.title", lang)}</h1>
@@ -43,23 +53,46 @@ export function ArchivePage({ user, outcome, maxUploadMb, lang = "nl" }: { user:
       <h2>{t("staff.archive.download.title", lang)}</h2>
       <form method="get" action="/api/v1/admin/archive" class="stack" id="archive-download-form">
         <label class="check">
-          <input type="checkbox" name="contacts" id="archive-contacts" value="1" aria-describedby="archive-contacts-warning" /> {t("staff.archive.contacts", lang)}
+          <input
+            type="checkbox"
+            name="contacts"
+            id="archive-contacts"
+            value="1"
+            aria-describedby="archive-contacts-warning"
+          />{" "}
+          {t("staff.archive.contacts", lang)}
         </label>
         <p class="small muted" id="archive-contacts-warning">
           {t("staff.archive.contactsWarning", lang)}
         </p>
         <p>
-          <button type="submit" id="archive-download">{t("staff.archive.download", lang)}</button>
+          <button type="submit" id="archive-download">
+            {t("staff.archive.download", lang)}
+          </button>
         </p>
       </form>
       <h2>{t("staff.archive.restore.title", lang)}</h2>
       <p>{t("staff.archive.restore.intro", lang)}</p>
-      <form method="post" action="/staff/admin/archive/restore" enctype="multipart/form-data" class="stack" id="archive-restore-form">
+      <form
+        method="post"
+        action="/staff/admin/archive/restore"
+        enctype="multipart/form-data"
+        class="stack"
+        id="archive-restore-form"
+      >
         <CsrfField token={user?.csrf} />
         <label for="archive-file">{t("staff.archive.file", lang).replace("{max}", String(maxUploadMb))}</label>
-        <input id="archive-file" name="file" type="file" accept=".gz,.ndjson,application/gzip,application/x-ndjson" required />
+        <input
+          id="archive-file"
+          name="file"
+          type="file"
+          accept=".gz,.ndjson,application/gzip,application/x-ndjson"
+          required
+        />
         <p>
-          <button type="submit" id="archive-restore">{t("staff.archive.restore.submit", lang)}</button>
+          <button type="submit" id="archive-restore">
+            {t("staff.archive.restore.submit", lang)}
+          </button>
         </p>
       </form>
     </StaffLayout>

@@ -1,7 +1,13 @@
 // The background form's fields on the staff page (DESIGN.md §2.3, report table 3.1): dates, age, the
 // referral reason and DSM codes as text for the file, and every categorical field as a fixed list with
 // "anders, namelijk" (worker/studies/background.ts). Server-rendered, works without script.
-import { BACKGROUND_OPTIONS, MULTI_FIELDS, otherField, OTHER_FIELDS, type BackgroundListField } from "../../../worker/studies/background";
+import {
+  BACKGROUND_OPTIONS,
+  MULTI_FIELDS,
+  otherField,
+  OTHER_FIELDS,
+  type BackgroundListField,
+} from "../../../worker/studies/background";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
 /** Every field of the background form in page order, with how it is entered. */
@@ -24,7 +30,10 @@ export const BACKGROUND_FORM_FIELDS = [
 type FormFields = Record<string, string | File | (string | File)[]>;
 
 const strings = (v: FormFields[string] | undefined): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string").map((x) => x.trim()).filter(Boolean);
+  (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .filter((x): x is string => typeof x === "string")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /**
  * The submitted form as a candidate for `backgroundForm` (validated there). Read with `parseBody({ all: true })`
@@ -36,8 +45,16 @@ export function readBackgroundForm(fields: FormFields): Record<string, unknown> 
     const vs = strings(fields[name]);
     if (!vs.length) continue;
     if (kind === "number") out[name] = /^\d{1,3}$/.test(vs[0]!) ? Number(vs[0]) : vs[0];
-    else if (kind === "list") out[name] = vs.flatMap((v) => v.split(",")).map((x) => x.trim()).filter(Boolean);
-    else if (kind === "checkboxes") out[name] = vs.flatMap((v) => v.split(",")).map((x) => x.trim()).filter(Boolean);
+    else if (kind === "list")
+      out[name] = vs
+        .flatMap((v) => v.split(","))
+        .map((x) => x.trim())
+        .filter(Boolean);
+    else if (kind === "checkboxes")
+      out[name] = vs
+        .flatMap((v) => v.split(","))
+        .map((x) => x.trim())
+        .filter(Boolean);
     else out[name] = vs[0];
   }
   for (const f of OTHER_FIELDS) {
@@ -59,7 +76,16 @@ export function BackgroundFields({ values, lang }: { values: Record<string, unkn
         const label = t(`staff.bg.${name}` as MessageKey, lang);
         if (kind === "select" || kind === "checkboxes") {
           const field = name as BackgroundListField;
-          return <ListField field={field} multi={kind === "checkboxes"} value={v} other={values[otherField(field)]} label={label} lang={lang} />;
+          return (
+            <ListField
+              field={field}
+              multi={kind === "checkboxes"}
+              value={v}
+              other={values[otherField(field)]}
+              label={label}
+              lang={lang}
+            />
+          );
         }
         return (
           <>
@@ -82,7 +108,14 @@ export function BackgroundFields({ values, lang }: { values: Record<string, unkn
   );
 }
 
-type ListFieldProps = { field: BackgroundListField; multi: boolean; value: unknown; other: unknown; label: string; lang: Lang };
+type ListFieldProps = {
+  field: BackgroundListField;
+  multi: boolean;
+  value: unknown;
+  other: unknown;
+  label: string;
+  lang: Lang;
+};
 
 function ListField({ field, multi, value, other, label, lang }: ListFieldProps) {
   const options = BACKGROUND_OPTIONS[field];
@@ -91,7 +124,12 @@ function ListField({ field, multi, value, other, label, lang }: ListFieldProps) 
   const otherInput = hasOther && (
     <label class="other">
       {t("staff.bg.otherText", lang)}:{" "}
-      <input id={otherField(field)} name={otherField(field)} value={typeof other === "string" ? other : ""} maxLength={100} />
+      <input
+        id={otherField(field)}
+        name={otherField(field)}
+        value={typeof other === "string" ? other : ""}
+        maxLength={100}
+      />
     </label>
   );
   if (multi || MULTI_FIELDS.includes(field))

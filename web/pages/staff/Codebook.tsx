@@ -10,7 +10,15 @@ export type CodebookNotice =
   | { kind: "created" | "updated" | "deleted" }
   | { kind: "imported"; created: number; updated: number; unchanged: number };
 
-export function CodebookPage({ user, pilot, codes, errors = [], notice, values = {}, lang = "nl" }: {
+export function CodebookPage({
+  user,
+  pilot,
+  codes,
+  errors = [],
+  notice,
+  values = {},
+  lang = "nl",
+}: {
   user: StaffUser;
   pilot: { key: string; name: string };
   codes: CodebookEntry[];
@@ -25,7 +33,9 @@ export function CodebookPage({ user, pilot, codes, errors = [], notice, values =
   return (
     <StaffLayout lang={lang} title={t("staff.codes.title", lang)} user={user}>
       <p>
-        <a href={`/staff/pilots/${pilot.key}`} id="back-to-pilot">{pilot.name}</a>
+        <a href={`/staff/pilots/${pilot.key}`} id="back-to-pilot">
+          {pilot.name}
+        </a>
       </p>
       <h1 id="codebook-title">{t("staff.codes.title", lang)}</h1>
       {notice && (
@@ -105,23 +115,35 @@ export function CodebookPage({ user, pilot, codes, errors = [], notice, values =
         <label for="description">{t("staff.codes.description", lang)}</label>
         <input id="description" name="description" value={values.description ?? ""} maxLength={200} />
         <p>
-          <button type="submit" id="code-add-submit">{t("staff.codes.add", lang)}</button>
+          <button type="submit" id="code-add-submit">
+            {t("staff.codes.add", lang)}
+          </button>
         </p>
       </form>
       <h2>{t("staff.codes.import", lang)}</h2>
       <p class="muted">{t("staff.codes.importHint", lang)}</p>
-      <form method="post" action={`${base}/import`} enctype="multipart/form-data" class="stack" id="codebook-import-form">
+      <form
+        method="post"
+        action={`${base}/import`}
+        enctype="multipart/form-data"
+        class="stack"
+        id="codebook-import-form"
+      >
         <CsrfField token={user?.csrf} />
         <label for="file">{t("staff.codes.import", lang)}</label>
         <input type="file" id="file" name="file" accept=".csv,text/csv" required />
         <p>
-          <button type="submit" id="codebook-import-submit">{t("staff.codes.importSubmit", lang)}</button>
+          <button type="submit" id="codebook-import-submit">
+            {t("staff.codes.importSubmit", lang)}
+          </button>
         </p>
       </form>
       <h2>{t("report.downloads", lang)}</h2>
       <ul id="codebook-downloads">
         <li>
-          <a href={`/api/v1/pilots/${pilot.key}/codes.csv`} id="codebook-export">{t("staff.codes.export", lang)}</a>
+          <a href={`/api/v1/pilots/${pilot.key}/codes.csv`} id="codebook-export">
+            {t("staff.codes.export", lang)}
+          </a>
         </li>
         <li>
           <a href={`/api/v1/pilots/${pilot.key}/comments/coded.csv`} id="coded-export">

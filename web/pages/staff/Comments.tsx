@@ -48,7 +48,13 @@ function Counts({ counts, lang }: { counts: YouthCodeCount[]; lang: Lang }) {
 }
 
 /** Beside her trends on the youth page: how many comments she has, her counts per code, the way to the full list. */
-export function CommentsPanel({ pilotKey, code, comments, counts, lang = "nl" }: {
+export function CommentsPanel({
+  pilotKey,
+  code,
+  comments,
+  counts,
+  lang = "nl",
+}: {
   pilotKey: string;
   code: string;
   comments: number;
@@ -60,14 +66,27 @@ export function CommentsPanel({ pilotKey, code, comments, counts, lang = "nl" }:
       <h2>{t("staff.comments.panel", lang)}</h2>
       <p>
         {t("staff.comments.total", lang)}: <span id="comments-total">{comments}</span> ·{" "}
-        <a href={`${youthPath(pilotKey, code)}/comments`} id="comments-link">{t("staff.comments.open", lang)}</a>
+        <a href={`${youthPath(pilotKey, code)}/comments`} id="comments-link">
+          {t("staff.comments.open", lang)}
+        </a>
       </p>
       <Counts counts={counts} lang={lang} />
     </section>
   );
 }
 
-export function YouthCommentsPage({ user, pilot, code, comments, items, item, counts, codes, notice, lang = "nl" }: {
+export function YouthCommentsPage({
+  user,
+  pilot,
+  code,
+  comments,
+  items,
+  item,
+  counts,
+  codes,
+  notice,
+  lang = "nl",
+}: {
   user: StaffUser;
   pilot: Pilot;
   code: string;
@@ -86,8 +105,13 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
   return (
     <StaffLayout lang={lang} title={t("staff.comments.title", lang).replace("{code}", code)} user={user}>
       <p>
-        <a href={base} id="back-to-youth">{code}</a> ·{" "}
-        <a href={`/staff/pilots/${pilot.key}/codebook`} id="codebook-link">{t("staff.codes.link", lang)}</a>
+        <a href={base} id="back-to-youth">
+          {code}
+        </a>{" "}
+        ·{" "}
+        <a href={`/staff/pilots/${pilot.key}/codebook`} id="codebook-link">
+          {t("staff.codes.link", lang)}
+        </a>
       </p>
       <h1 id="comments-title">{t("staff.comments.title", lang).replace("{code}", code)}</h1>
       {notice && (
@@ -102,10 +126,14 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
         <select id="item" name="item">
           <option value="">{t("staff.comments.allItems", lang)}</option>
           {items.map((i) => (
-            <option value={i} selected={i === item}>{i}</option>
+            <option value={i} selected={i === item}>
+              {i}
+            </option>
           ))}
         </select>{" "}
-        <button type="submit" id="filter-submit">{t("staff.comments.filter", lang)}</button>
+        <button type="submit" id="filter-submit">
+          {t("staff.comments.filter", lang)}
+        </button>
       </form>
       {codes.length === 0 && (
         <p id="no-codebook">
@@ -122,19 +150,26 @@ export function YouthCommentsPage({ user, pilot, code, comments, items, item, co
             return (
               <li id={`c${c.responseId}`} data-response={c.responseId} data-item={`${c.instrument}.${c.item}`}>
                 <strong>{c.date}</strong> ·{" "}
-                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave ?? ""}` : t("staff.youth.frequent", lang)} ·{" "}
-                <span class="item">{c.instrument}.{c.item}</span>: <span class="value">{valueText(c, lang)}</span>
+                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave ?? ""}` : t("staff.youth.frequent", lang)}{" "}
+                ·{" "}
+                <span class="item">
+                  {c.instrument}.{c.item}
+                </span>
+                : <span class="value">{valueText(c, lang)}</span>
                 <p class="comment">“{c.comment}”</p>
                 <div class="tags">
-                  {t("staff.comments.codes", lang)}:{" "}
-                  {c.codes.length === 0 && <span class="muted">–</span>}
+                  {t("staff.comments.codes", lang)}: {c.codes.length === 0 && <span class="muted">–</span>}
                   {c.codes.map((k) => (
                     <form method="post" action={action} class="tag" data-code={k.id}>
                       <CsrfField token={user?.csrf} />
                       <input type="hidden" name="code" value={String(k.id)} />
                       <input type="hidden" name="op" value="remove" />
                       <span>{k.label}</span>{" "}
-                      <button type="submit" class="link" aria-label={`${k.label}: ${t("staff.comments.removeCode", lang)}`}>
+                      <button
+                        type="submit"
+                        class="link"
+                        aria-label={`${k.label}: ${t("staff.comments.removeCode", lang)}`}
+                      >
                         {t("staff.comments.removeCode", lang)}
                       </button>
                     </form>

@@ -1,7 +1,13 @@
 // Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
 // Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
 // schema (worker/studies/settings-form.ts); errors are shown beside the field they belong to.
-import { NUMBER_RANGES, SIGNAL_FLAGS, VERSION_FIELD, type SettingsField, type SettingsFormValues } from "../../../worker/studies/settings-form";
+import {
+  NUMBER_RANGES,
+  SIGNAL_FLAGS,
+  VERSION_FIELD,
+  type SettingsField,
+  type SettingsFormValues,
+} from "../../../worker/studies/settings-form";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
@@ -54,7 +60,18 @@ const LABELS: Record<SettingsField, MessageKey> = {
   rislNormGroup: "staff.settings.reports.rislNormGroup",
 };
 
-export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}, saved, version, stale = false, lang = "nl" }: SettingsPageProps) {
+export function SettingsPage({
+  user,
+  pilot,
+  values,
+  fixed,
+  canWrite,
+  errors = {},
+  saved,
+  version,
+  stale = false,
+  lang = "nl",
+}: SettingsPageProps) {
   const disabled = !canWrite;
   const problem = (name: SettingsField) =>
     errors[name] ? (
@@ -66,7 +83,20 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
   const number = (name: keyof typeof NUMBER_RANGES & SettingsField) => (
     <>
       <label for={name}>{t(LABELS[name], lang)}</label>
-      <input id={name} name={name} type="number" inputMode="numeric" step={1} min={NUMBER_RANGES[name]!.min} max={NUMBER_RANGES[name]!.max} value={values.text[name] ?? ""} required disabled={disabled} aria-invalid={errors[name] ? "true" : undefined} aria-describedby={described(name)} />
+      <input
+        id={name}
+        name={name}
+        type="number"
+        inputMode="numeric"
+        step={1}
+        min={NUMBER_RANGES[name]!.min}
+        max={NUMBER_RANGES[name]!.max}
+        value={values.text[name] ?? ""}
+        required
+        disabled={disabled}
+        aria-invalid={errors[name] ? "true" : undefined}
+        aria-describedby={described(name)}
+      />
       {problem(name)}
     </>
   );
@@ -96,24 +126,50 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
                 <li>{message}</li>
               ) : (
                 <li>
-                  <a href={`#${field === "quietWeekdays" ? "quietWeekday-1" : field}`}>{t(LABELS[field as SettingsField], lang)}</a>: {message}
+                  <a href={`#${field === "quietWeekdays" ? "quietWeekday-1" : field}`}>
+                    {t(LABELS[field as SettingsField], lang)}
+                  </a>
+                  : {message}
                 </li>
               ),
             )}
           </ul>
         </div>
       )}
-      {!canWrite && <p class="muted" id="settings-readonly">{t("staff.settings.readOnly", lang)}</p>}
+      {!canWrite && (
+        <p class="muted" id="settings-readonly">
+          {t("staff.settings.readOnly", lang)}
+        </p>
+      )}
       <form method="post" action={`/staff/pilots/${pilot.key}/settings`} class="stack" id="settings-form" novalidate>
         <CsrfField token={user?.csrf} />
         {version && <input type="hidden" name={VERSION_FIELD} value={version} />}
         <fieldset>
           <legend>{t("staff.settings.youthFacing", lang)}</legend>
           <label for="senderName">{t("staff.settings.senderName", lang)}</label>
-          <input id="senderName" name="senderName" maxLength={60} value={values.text.senderName ?? ""} required disabled={disabled} aria-invalid={errors.senderName ? "true" : undefined} aria-describedby={described("senderName")} />
+          <input
+            id="senderName"
+            name="senderName"
+            maxLength={60}
+            value={values.text.senderName ?? ""}
+            required
+            disabled={disabled}
+            aria-invalid={errors.senderName ? "true" : undefined}
+            aria-describedby={described("senderName")}
+          />
           {problem("senderName")}
           <label for="quickExitUrl">{t("staff.settings.quickExit", lang)}</label>
-          <input id="quickExitUrl" name="quickExitUrl" type="url" maxLength={500} value={values.text.quickExitUrl ?? ""} required disabled={disabled} aria-invalid={errors.quickExitUrl ? "true" : undefined} aria-describedby={described("quickExitUrl")} />
+          <input
+            id="quickExitUrl"
+            name="quickExitUrl"
+            type="url"
+            maxLength={500}
+            value={values.text.quickExitUrl ?? ""}
+            required
+            disabled={disabled}
+            aria-invalid={errors.quickExitUrl ? "true" : undefined}
+            aria-describedby={described("quickExitUrl")}
+          />
           {problem("quickExitUrl")}
         </fieldset>
         <fieldset>
@@ -133,23 +189,63 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
           {number("minSpacingDays")}
           <label for="quietStart">{t("staff.settings.quietHours", lang)}</label>
           <span class="choices">
-            <input id="quietStart" name="quietStart" type="time" value={values.text.quietStart ?? ""} required disabled={disabled} aria-invalid={errors.quietStart ? "true" : undefined} aria-describedby={described("quietStart")} />
+            <input
+              id="quietStart"
+              name="quietStart"
+              type="time"
+              value={values.text.quietStart ?? ""}
+              required
+              disabled={disabled}
+              aria-invalid={errors.quietStart ? "true" : undefined}
+              aria-describedby={described("quietStart")}
+            />
             {t("staff.settings.until", lang)}
-            <input id="quietEnd" name="quietEnd" type="time" aria-label={t("staff.settings.quietEnd", lang)} value={values.text.quietEnd ?? ""} required disabled={disabled} aria-invalid={errors.quietEnd ? "true" : undefined} aria-describedby={described("quietEnd")} />
+            <input
+              id="quietEnd"
+              name="quietEnd"
+              type="time"
+              aria-label={t("staff.settings.quietEnd", lang)}
+              value={values.text.quietEnd ?? ""}
+              required
+              disabled={disabled}
+              aria-invalid={errors.quietEnd ? "true" : undefined}
+              aria-describedby={described("quietEnd")}
+            />
           </span>
           {problem("quietStart")}
           {problem("quietEnd")}
           <label id="quietWeekdays-label">{t("staff.settings.quietWeekdays", lang)}</label>
-          <span class="choices" role="group" aria-labelledby="quietWeekdays-label" aria-describedby={described("quietWeekdays")}>
+          <span
+            class="choices"
+            role="group"
+            aria-labelledby="quietWeekdays-label"
+            aria-describedby={described("quietWeekdays")}
+          >
             {WEEKDAYS.map((d) => (
               <label>
-                <input type="checkbox" name="quietWeekdays" id={`quietWeekday-${d}`} value={String(d)} checked={values.quietWeekdays.includes(d)} disabled={disabled} /> {t(`staff.settings.weekday.${d}` as MessageKey, lang)}
+                <input
+                  type="checkbox"
+                  name="quietWeekdays"
+                  id={`quietWeekday-${d}`}
+                  value={String(d)}
+                  checked={values.quietWeekdays.includes(d)}
+                  disabled={disabled}
+                />{" "}
+                {t(`staff.settings.weekday.${d}` as MessageKey, lang)}
               </label>
             ))}
           </span>
           {problem("quietWeekdays")}
           <label class="check">
-            <input type="checkbox" name="mentorAfterLastReminder" id="mentorAfterLastReminder" value="1" checked={values.mentorAfterLastReminder} disabled={disabled} /> {t("staff.settings.mentorAfterLastReminder", lang)}
+            <input
+              type="checkbox"
+              name="mentorAfterLastReminder"
+              id="mentorAfterLastReminder"
+              value="1"
+              checked={values.mentorAfterLastReminder}
+              disabled={disabled}
+            />{" "}
+            {t("staff.settings.mentorAfterLastReminder", lang)}
           </label>
           {number("mentorAfterDays")}
         </fieldset>
@@ -162,7 +258,15 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
               return (
                 <>
                   <label class="check">
-                    <input type="checkbox" name={`signal.${k}`} id={id} value="1" checked={values.signals![k] === true} disabled={disabled} /> {t(LABELS[id], lang)}
+                    <input
+                      type="checkbox"
+                      name={`signal.${k}`}
+                      id={id}
+                      value="1"
+                      checked={values.signals![k] === true}
+                      disabled={disabled}
+                    />{" "}
+                    {t(LABELS[id], lang)}
                   </label>
                   {k === "lowTwice" && number("signalLowCount")}
                   {k === "dropVsMedian" && number("signalDropPoints")}
@@ -178,7 +282,13 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
             <legend>{t("staff.settings.reports", lang)}</legend>
             {number("reportMinCellSize")}
             <label for="rislNormGroup">{t(LABELS.rislNormGroup, lang)}</label>
-            <select id="rislNormGroup" name="rislNormGroup" disabled={disabled} aria-invalid={errors.rislNormGroup ? "true" : undefined} aria-describedby={described("rislNormGroup")}>
+            <select
+              id="rislNormGroup"
+              name="rislNormGroup"
+              disabled={disabled}
+              aria-invalid={errors.rislNormGroup ? "true" : undefined}
+              aria-describedby={described("rislNormGroup")}
+            >
               {(["study", "pilot"] as const).map((g) => (
                 <option value={g} selected={values.text.rislNormGroup === g}>
                   {t(`staff.settings.reports.rislNormGroup.${g}`, lang)}
@@ -190,7 +300,9 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
         )}
         {canWrite && (
           <p>
-            <button type="submit" id="settings-submit">{t("staff.settings.submit", lang)}</button>
+            <button type="submit" id="settings-submit">
+              {t("staff.settings.submit", lang)}
+            </button>
           </p>
         )}
       </form>
@@ -220,7 +332,9 @@ export function SettingsPage({ user, pilot, values, fixed, canWrite, errors = {}
 export function settingsFieldMessage(field: SettingsField | "form", lang: Lang = "nl", detail = ""): string {
   const range = NUMBER_RANGES[field];
   if (range) {
-    const base = t("staff.settings.error.number", lang).replace("{min}", String(range.min)).replace("{max}", String(range.max));
+    const base = t("staff.settings.error.number", lang)
+      .replace("{min}", String(range.min))
+      .replace("{max}", String(range.max));
     if (field === "frequentWindowDays") return `${base} ${t("staff.settings.error.window", lang)}`;
     if (field === "waveT3") return `${base} ${t("staff.settings.error.waveOrder", lang)}`;
     return base;

@@ -21,14 +21,30 @@ export function SignInPage({ lang = "nl", sent = false, error }: { lang?: Lang; 
         <label for="email">{t("staff.signIn.email", lang)}</label>
         <input id="email" name="email" type="email" autocomplete="email" required maxLength={254} />
         <p>
-          <button type="submit" id="sign-in-submit">{t("staff.signIn.submit", lang)}</button>
+          <button type="submit" id="sign-in-submit">
+            {t("staff.signIn.submit", lang)}
+          </button>
         </p>
       </form>
     </StaffLayout>
   );
 }
 
-export function StaffMessagePage({ lang = "nl", title, body, linkHref, linkText, id }: { lang?: Lang; title: string; body: string; linkHref?: string; linkText?: string; id?: string }) {
+export function StaffMessagePage({
+  lang = "nl",
+  title,
+  body,
+  linkHref,
+  linkText,
+  id,
+}: {
+  lang?: Lang;
+  title: string;
+  body: string;
+  linkHref?: string;
+  linkText?: string;
+  id?: string;
+}) {
   return (
     <StaffLayout lang={lang} title={title} user={null}>
       <h1 id={id}>{title}</h1>
@@ -52,7 +68,9 @@ export function ConfirmSignInPage({ lang = "nl", action }: { lang?: Lang; action
       <h1 id="auth-confirm-title">{t("staff.auth.confirm.title", lang)}</h1>
       <p>{t("staff.auth.confirm.body", lang)}</p>
       <form method="post" action={action} id="auth-confirm-form">
-        <button type="submit" id="auth-confirm">{t("staff.signIn.title", lang)}</button>
+        <button type="submit" id="auth-confirm">
+          {t("staff.signIn.title", lang)}
+        </button>
       </form>
     </StaffLayout>
   );

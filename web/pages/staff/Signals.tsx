@@ -17,7 +17,8 @@ export type SignalItem = {
   note: string | null;
 };
 
-const fmt = (ms: number, tz: string) => new Intl.DateTimeFormat("nl-NL", { timeZone: tz, dateStyle: "short" }).format(ms);
+const fmt = (ms: number, tz: string) =>
+  new Intl.DateTimeFormat("nl-NL", { timeZone: tz, dateStyle: "short" }).format(ms);
 const num = (v: unknown) => (typeof v === "number" ? String(Math.round(v * 100) / 100).replace(".", ",") : "");
 
 /** One line of evidence: the values with their dates, the median, the waves or the missed occasions. */
@@ -26,13 +27,18 @@ export function Evidence({ s, timezone, lang = "nl" }: { s: SignalItem; timezone
   const vals = (e.values as { at: number; value: number }[] | undefined) ?? [];
   if (s.rule === "missed_in_row") {
     const occ = (e.occasions as { dueDate: string }[] | undefined) ?? [];
-    return <span class="signal-evidence">{t("signals.evidence.missed", lang)}: {occ.map((o) => o.dueDate).join(", ")}</span>;
+    return (
+      <span class="signal-evidence">
+        {t("signals.evidence.missed", lang)}: {occ.map((o) => o.dueDate).join(", ")}
+      </span>
+    );
   }
   if (s.rule === "reliable_deterioration") {
     const waves = (e.waves as { wave: string; score: number }[] | undefined) ?? [];
     return (
       <span class="signal-evidence">
-        {t("signals.evidence.waves", lang)}: {waves.map((w) => `${w.wave} ${num(w.score)}`).join(" → ")} (RCI {num(e.rci)})
+        {t("signals.evidence.waves", lang)}: {waves.map((w) => `${w.wave} ${num(w.score)}`).join(" → ")} (RCI{" "}
+        {num(e.rci)})
       </span>
     );
   }
@@ -48,15 +54,34 @@ export function Evidence({ s, timezone, lang = "nl" }: { s: SignalItem; timezone
 const ruleLabel = (rule: string, lang: Lang) => t(`signals.rule.${rule}` as MessageKey, lang);
 const statusLabel = (status: string, lang: Lang) => t(`signals.status.${status}` as MessageKey, lang);
 
-export function AckForm({ pilotKey, s, csrf, back, lang = "nl" }: { pilotKey: string; s: SignalItem; csrf?: string; back: "list" | "youth"; lang?: Lang }) {
+export function AckForm({
+  pilotKey,
+  s,
+  csrf,
+  back,
+  lang = "nl",
+}: {
+  pilotKey: string;
+  s: SignalItem;
+  csrf?: string;
+  back: "list" | "youth";
+  lang?: Lang;
+}) {
   return (
-    <form method="post" action={`/staff/pilots/${pilotKey}/signals/${s.id}/acknowledge`} class="ack-form stack" id={`ack-form-${s.id}`}>
+    <form
+      method="post"
+      action={`/staff/pilots/${pilotKey}/signals/${s.id}/acknowledge`}
+      class="ack-form stack"
+      id={`ack-form-${s.id}`}
+    >
       <CsrfField token={csrf} />
       <input type="hidden" name="back" value={back} />
       <label for={`ack-note-${s.id}`}>{t("signals.ack.note", lang)}</label>
       <textarea id={`ack-note-${s.id}`} name="note" maxLength={500} required rows={2} />
       <p>
-        <button type="submit" id={`ack-submit-${s.id}`}>{t("signals.ack.submit", lang)}</button>
+        <button type="submit" id={`ack-submit-${s.id}`}>
+          {t("signals.ack.submit", lang)}
+        </button>
       </p>
     </form>
   );
@@ -66,12 +91,22 @@ function Ack({ s, timezone, lang }: { s: SignalItem; timezone: string; lang: Lan
   if (s.status !== "acknowledged") return null;
   return (
     <p class="muted signal-ack">
-      {t("signals.ack.by", lang)} {s.acknowledgedBy ?? "—"} ({s.acknowledgedAt ? fmt(s.acknowledgedAt, timezone) : ""}): “{s.note}”
+      {t("signals.ack.by", lang)} {s.acknowledgedBy ?? "—"} ({s.acknowledgedAt ? fmt(s.acknowledgedAt, timezone) : ""}):
+      “{s.note}”
     </p>
   );
 }
 
-export function SignalsPage({ user, pilot, signals, timezone, labels, showCleared, error, lang = "nl" }: {
+export function SignalsPage({
+  user,
+  pilot,
+  signals,
+  timezone,
+  labels,
+  showCleared,
+  error,
+  lang = "nl",
+}: {
   user: StaffUser;
   pilot: { key: string; name: string };
   signals: SignalItem[];
@@ -85,7 +120,9 @@ export function SignalsPage({ user, pilot, signals, timezone, labels, showCleare
   return (
     <StaffLayout lang={lang} title={`${t("signals.title", lang)} · ${pilot.name}`} user={user}>
       <p>
-        <a href={`/staff/pilots/${pilot.key}`} id="back-to-pilot">{pilot.name}</a>
+        <a href={`/staff/pilots/${pilot.key}`} id="back-to-pilot">
+          {pilot.name}
+        </a>
       </p>
       <h1 id="signals-title">{t("signals.title", lang)}</h1>
       <p class="muted">{t("signals.intro", lang)}</p>
@@ -117,7 +154,9 @@ export function SignalsPage({ user, pilot, signals, timezone, labels, showCleare
             {signals.map((s) => (
               <tr data-signal={s.id} data-code={s.participantCode} data-rule={s.rule} data-status={s.status}>
                 <th scope="row">
-                  <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}#signal-${s.id}`}>{s.participantCode}</a>
+                  <a href={`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}#signal-${s.id}`}>
+                    {s.participantCode}
+                  </a>
                 </th>
                 <td>{ruleLabel(s.rule, lang)}</td>
                 <td>{labels[s.indicator] ?? s.indicator}</td>
@@ -139,7 +178,15 @@ export function SignalsPage({ user, pilot, signals, timezone, labels, showCleare
 }
 
 /** On the youth's page (researchers only): her signals with evidence; open ones with the acknowledge form. */
-export function YouthSignals({ pilotKey, signals, timezone, labels, csrf, acknowledged, lang = "nl" }: {
+export function YouthSignals({
+  pilotKey,
+  signals,
+  timezone,
+  labels,
+  csrf,
+  acknowledged,
+  lang = "nl",
+}: {
   pilotKey: string;
   signals: SignalItem[];
   timezone: string;
@@ -160,10 +207,12 @@ export function YouthSignals({ pilotKey, signals, timezone, labels, csrf, acknow
       <ul>
         {signals.map((s) => (
           <li id={`signal-${s.id}`} data-signal={s.id} data-rule={s.rule} data-status={s.status}>
-            <strong>{ruleLabel(s.rule, lang)}</strong> · {labels[s.indicator] ?? s.indicator} · <span class={`signal-status st-${s.status}`}>{statusLabel(s.status, lang)}</span>
+            <strong>{ruleLabel(s.rule, lang)}</strong> · {labels[s.indicator] ?? s.indicator} ·{" "}
+            <span class={`signal-status st-${s.status}`}>{statusLabel(s.status, lang)}</span>
             {s.rule !== "missed_in_row" && s.rule !== "reliable_deterioration" && (
               <>
-                {" "}· <a href={`#plot-${s.indicator.replace(/[^a-z0-9_-]/gi, "-")}`}>{t("staff.youth.trends", lang)}</a>
+                {" "}
+                · <a href={`#plot-${s.indicator.replace(/[^a-z0-9_-]/gi, "-")}`}>{t("staff.youth.trends", lang)}</a>
               </>
             )}
             <br />

@@ -6,13 +6,35 @@ import { t, type Lang } from "../../i18n/messages";
 import { waveLabel } from "../../../worker/schedule/schedule";
 import type { AskedInstrument, FormState } from "../Questionnaire";
 
-export type OpenOccasion = { id: number; kind: "frequent" | "wave"; wave: string | null; seq: number; dueDate: string; closesDate: string; generation: number; lastSent: string | null; minutes: number };
+export type OpenOccasion = {
+  id: number;
+  kind: "frequent" | "wave";
+  wave: string | null;
+  seq: number;
+  dueDate: string;
+  closesDate: string;
+  generation: number;
+  lastSent: string | null;
+  minutes: number;
+};
 type Pilot = { key: string; name: string };
 
 const youthPath = (pilot: Pilot, code: string) => `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(code)}`;
-const label = (o: Pick<OpenOccasion, "kind" | "wave" | "seq">, lang: Lang) => (o.kind === "wave" ? `${t("staff.youth.wave", lang)} ${waveLabel(o.wave, o.seq)}` : `${t("staff.youth.frequent", lang)} ${o.seq}`);
+const label = (o: Pick<OpenOccasion, "kind" | "wave" | "seq">, lang: Lang) =>
+  o.kind === "wave"
+    ? `${t("staff.youth.wave", lang)} ${waveLabel(o.wave, o.seq)}`
+    : `${t("staff.youth.frequent", lang)} ${o.seq}`;
 
-export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notice, lang = "nl" }: {
+export function YouthLinksPage({
+  user,
+  pilot,
+  code,
+  open,
+  hasEmail,
+  press,
+  notice,
+  lang = "nl",
+}: {
   user: StaffUser;
   pilot: Pilot;
   code: string;
@@ -24,11 +46,19 @@ export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notic
   lang?: Lang;
 }) {
   const base = youthPath(pilot, code);
-  const notes = { resent: "staff.links.resent", revoked: "staff.links.revoked", noAddress: "staff.links.noAddress", phone: "staff.phone.saved", kiosk: "staff.phone.kioskDone" } as const;
+  const notes = {
+    resent: "staff.links.resent",
+    revoked: "staff.links.revoked",
+    noAddress: "staff.links.noAddress",
+    phone: "staff.phone.saved",
+    kiosk: "staff.phone.kioskDone",
+  } as const;
   return (
     <StaffLayout lang={lang} title={`${code} · ${t("staff.links.title", lang)}`} user={user}>
       <p>
-        <a href={base} id="back-to-youth">{code}</a>
+        <a href={base} id="back-to-youth">
+          {code}
+        </a>
       </p>
       <h1>{t("staff.links.title", lang)}</h1>
       {notice && (
@@ -64,11 +94,15 @@ export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notic
                   <form method="post" action={`${base}/kiosk`}>
                     <CsrfField token={user?.csrf} />
                     <input type="hidden" name="occasion" value={String(o.id)} />
-                    <button type="submit" id={`kiosk-${o.id}`}>{t("staff.links.kiosk", lang)}</button>
+                    <button type="submit" id={`kiosk-${o.id}`}>
+                      {t("staff.links.kiosk", lang)}
+                    </button>
                   </form>
                 </td>
                 <td>
-                  <a href={`${base}/phone/${o.id}`} id={`phone-${o.id}`}>{t("staff.links.phone", lang)}</a>
+                  <a href={`${base}/phone/${o.id}`} id={`phone-${o.id}`}>
+                    {t("staff.links.phone", lang)}
+                  </a>
                 </td>
               </tr>
             ))}
@@ -82,17 +116,22 @@ export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notic
             <CsrfField token={user?.csrf} />
             <input type="hidden" name="press" value={press} />
             <p>
-              <button type="submit" id="resend-submit">{t("staff.links.resend", lang)}</button>
+              <button type="submit" id="resend-submit">
+                {t("staff.links.resend", lang)}
+              </button>
             </p>
           </form>
           <form method="post" action={`${base}/links/revoke`} class="stack" id="revoke-form">
             <CsrfField token={user?.csrf} />
             <input type="hidden" name="press" value={press} />
             <label>
-              <input type="checkbox" name="confirm" value="1" id="revoke-confirm" required /> {t("staff.links.revokeConfirm", lang)}
+              <input type="checkbox" name="confirm" value="1" id="revoke-confirm" required />{" "}
+              {t("staff.links.revokeConfirm", lang)}
             </label>
             <p>
-              <button type="submit" id="revoke-submit">{t("staff.links.revoke", lang)}</button>
+              <button type="submit" id="revoke-submit">
+                {t("staff.links.revoke", lang)}
+              </button>
             </p>
           </form>
         </>
@@ -103,7 +142,15 @@ export function YouthLinksPage({ user, pilot, code, open, hasEmail, press, notic
 }
 
 /** The whole questionnaire on one staff form, entered by a researcher during a call (mode `phone`). */
-export function PhoneEntryPage({ user, pilot, code, occasion, asked, state, lang = "nl" }: {
+export function PhoneEntryPage({
+  user,
+  pilot,
+  code,
+  occasion,
+  asked,
+  state,
+  lang = "nl",
+}: {
   user: StaffUser;
   pilot: Pilot;
   code: string;
@@ -117,7 +164,9 @@ export function PhoneEntryPage({ user, pilot, code, occasion, asked, state, lang
   return (
     <StaffLayout lang={lang} title={`${code} · ${t("staff.phone.title", lang)}`} user={user}>
       <p>
-        <a href={`${base}/links`} id="back-to-links">{t("staff.links.title", lang)}</a>
+        <a href={`${base}/links`} id="back-to-links">
+          {t("staff.links.title", lang)}
+        </a>
       </p>
       <h1>{t("staff.phone.title", lang)}</h1>
       <p>
@@ -136,7 +185,15 @@ export function PhoneEntryPage({ user, pilot, code, occasion, asked, state, lang
             {ins.items.map((item) => {
               const v = `v.${ins.versionId}.${item.key}`;
               const id = `p-${ins.versionId}-${item.key}`.replace(/[^A-Za-z0-9_-]/g, "-");
-              const choices = item.type === "slider" ? Array.from({ length: 11 }, (_, i) => i) : item.type === "yesno" ? [0, 1] : Array.from({ length: ins.definition.scale!.max - ins.definition.scale!.min + 1 }, (_, i) => ins.definition.scale!.min + i);
+              const choices =
+                item.type === "slider"
+                  ? Array.from({ length: 11 }, (_, i) => i)
+                  : item.type === "yesno"
+                    ? [0, 1]
+                    : Array.from(
+                        { length: ins.definition.scale!.max - ins.definition.scale!.min + 1 },
+                        (_, i) => ins.definition.scale!.min + i,
+                      );
               const err = state?.errors[v];
               return (
                 <p>
@@ -145,14 +202,24 @@ export function PhoneEntryPage({ user, pilot, code, occasion, asked, state, lang
                     <option value="">{t("staff.phone.noAnswer", lang)}</option>
                     {choices.map((n) => (
                       <option value={String(n)} selected={val(v) === String(n)}>
-                        {item.type === "yesno" ? t(n === 1 ? "youth.yes" : "youth.no", lang) : item.type === "likert" ? `${n} · ${ins.definition.scale!.labels[n - ins.definition.scale!.min]?.[lang] ?? ""}` : String(n)}
+                        {item.type === "yesno"
+                          ? t(n === 1 ? "youth.yes" : "youth.no", lang)
+                          : item.type === "likert"
+                            ? `${n} · ${ins.definition.scale!.labels[n - ins.definition.scale!.min]?.[lang] ?? ""}`
+                            : String(n)}
                       </option>
                     ))}
                   </select>
                   {item.type === "slider" && item.allowNotApplicable && (
                     <label>
                       {" "}
-                      <input type="checkbox" name={`na.${ins.versionId}.${item.key}`} value="1" checked={val(`na.${ins.versionId}.${item.key}`) === "1"} /> {t("staff.phone.na", lang)}
+                      <input
+                        type="checkbox"
+                        name={`na.${ins.versionId}.${item.key}`}
+                        value="1"
+                        checked={val(`na.${ins.versionId}.${item.key}`) === "1"}
+                      />{" "}
+                      {t("staff.phone.na", lang)}
                     </label>
                   )}
                   {err && <span class="error"> {err}</span>}
@@ -162,7 +229,9 @@ export function PhoneEntryPage({ user, pilot, code, occasion, asked, state, lang
           </fieldset>
         ))}
         <p>
-          <button type="submit" id="phone-submit">{t("staff.phone.save", lang)}</button>
+          <button type="submit" id="phone-submit">
+            {t("staff.phone.save", lang)}
+          </button>
         </p>
       </form>
     </StaffLayout>
