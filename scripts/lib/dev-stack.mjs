@@ -65,7 +65,7 @@ function installHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
   let signalled = false;
-  const onSignal = (sig, code) => async () => {
+  const onSignal = (code) => async () => {
     // A second Ctrl-C means "now": skip the graceful wait.
     if (signalled) {
       for (const s of stacks) signalAll(s.tracked(), "SIGKILL");
@@ -75,9 +75,9 @@ function installHandlers() {
     await Promise.allSettled([...stacks].map((s) => s.stop()));
     process.exit(code);
   };
-  process.on("SIGINT", onSignal("SIGINT", 130));
-  process.on("SIGTERM", onSignal("SIGTERM", 143));
-  process.on("SIGHUP", onSignal("SIGHUP", 129));
+  process.on("SIGINT", onSignal(130));
+  process.on("SIGTERM", onSignal(143));
+  process.on("SIGHUP", onSignal(129));
   // Last resort for process.exit()/crashes: no time to wait, so kill hard.
   process.on("exit", () => {
     for (const s of stacks) signalAll(s.tracked(), "SIGKILL");

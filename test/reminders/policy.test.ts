@@ -12,7 +12,6 @@ import {
 } from "../../worker/reminders/policy";
 
 const AMS = "Europe/Amsterdam";
-const MIN = 60_000;
 const H = 3_600_000;
 const DAY = 86_400_000;
 const ZONES = [

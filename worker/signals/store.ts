@@ -403,7 +403,7 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
     let transport;
     try {
       transport = await createTransport(env);
-    } catch (e) {
+    } catch {
       console.error(JSON.stringify({ event: "signal_mail_failed", pilotId: pl.id, reason: "transport" }));
       await release();
       continue;
