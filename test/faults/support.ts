@@ -56,6 +56,7 @@ export type Attempt<F> = { fixture: F; k: number; mode: FaultMode; op: Op; ops: 
  */
 export async function everyFault<F>(o: {
   setup: () => Promise<F>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: run is either a fetch (Response) or a job that returns nothing
   run: (e: Env, f: F) => Promise<Response | void>;
   check: (a: Attempt<F>) => Promise<void>;
   recover: (a: Attempt<F>) => Promise<void>;

@@ -430,7 +430,7 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
   const waveBy = new Map<number, WaveAnswer[]>();
   for (const [participant_id, occasion_id, version_id, item_key, value, answered_at, wave] of waves) {
     const v = versions.get(version_id);
-    if (!v || v.kind !== "wave") continue;
+    if (v?.kind !== "wave") continue;
     let list = waveBy.get(participant_id);
     if (!list) waveBy.set(participant_id, (list = []));
     list.push({ occasion_id, wave, version_id, item_key, value, answered_at });

@@ -641,7 +641,7 @@ async function deliverClaimed(
         )
         .bind(r.id)
         .first<{ status: string; claim_id: string | null; enc: string | null }>();
-      if (!current || current.status !== "sending" || current.claim_id !== claimId) {
+      if (current?.status !== "sending" || current.claim_id !== claimId) {
         // Settled by someone else meanwhile (a withdrawal cancels claimed rows): nothing to record.
         if (current?.status === "cancelled") counts.cancelled++;
         else counts.skipped++;

@@ -162,12 +162,12 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
   const { frequent, wave } = instrumentsOf(candidate);
   for (const k of frequent) {
     const v = latest.get(k);
-    if (!v || v.kind !== "frequent" || (v.pilotId !== null && v.pilotId !== pilot.id))
+    if (v?.kind !== "frequent" || (v.pilotId !== null && v.pilotId !== pilot.id))
       problems.push(`frequentInstruments.${k}.unknown`);
   }
   for (const k of wave) {
     const v = latest.get(k);
-    if (!v || v.kind !== "wave") problems.push(`waveInstruments.${k}.unknown`);
+    if (v?.kind !== "wave") problems.push(`waveInstruments.${k}.unknown`);
     else if (!v.complete) problems.push(`waveInstruments.${k}.incomplete`);
   }
   for (const k of Object.keys(scheduleOf(candidate).instrumentEvery ?? {}))

@@ -138,7 +138,7 @@ export function readSettingsForm(form: Record<string, string | File | (string | 
     ...NUMBER_FIELDS.map((f) => f.name),
   ])
     text[k] = one(k);
-  const raw = form["quietWeekdays"];
+  const raw = form.quietWeekdays;
   const days = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((d) =>
     typeof d === "string" && /^[1-7]$/.test(d) ? Number(d) : NaN,
   );
