@@ -234,7 +234,10 @@ export function findPlaceholders(config) {
         const index = Number(/\[(\d+)\]/.exec(path)?.[1] ?? 0);
         found.push({ path, value: v, hint: hintEntry ? hintEntry[1](config, index) : "fill in the real value" });
       }
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    } else if (Array.isArray(v))
+      v.forEach((x, i) => {
+        walk(x, `${path}[${i}]`);
+      });
     else if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) if (!(path === "" && skip.has(k))) walk(x, path ? `${path}.${k}` : k);
     }

@@ -44,9 +44,9 @@ describe("a full recompute (API) with D1 failing at each of its calls", () => {
         if (rows.length === fresh.length) expect(rows).toEqual(fresh);
         else {
           expect(blank(rows)).toEqual(blank(before));
-          rows.forEach((x, i) =>
-            expect(["", (before[i] as { fingerprint: string }).fingerprint]).toContain(x.fingerprint),
-          );
+          rows.forEach((x, i) => {
+            expect(["", (before[i] as { fingerprint: string }).fingerprint]).toContain(x.fingerprint);
+          });
         }
       },
       recover: async (a) => {

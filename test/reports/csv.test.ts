@@ -44,13 +44,13 @@ describe("csvCell", () => {
         (rows) => {
           const parsed = parseCsv(toCsv(["a", "b"], rows));
           expect(parsed.length).toBe(rows.length + 1);
-          parsed.slice(1).forEach((r, i) =>
+          parsed.slice(1).forEach((r, i) => {
             r.forEach((cell, j) => {
               expect(cell).not.toMatch(/^[=+\-@\t\r]/);
               const original = rows[i]![j]!;
               expect(cell).toBe(/^[=+\-@\t\r]/.test(original) ? `'${original}` : original);
-            }),
-          );
+            });
+          });
         },
       ),
     );

@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, runCommand, runScript } from "./support";
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const stateDir = () => {
   const d = mkdtempSync(join(tmpdir(), "outcome-setup-test-"));
   dirs.push(d);

@@ -95,7 +95,10 @@ describe("wide.xlsx read by ExcelJS", () => {
       vars.forEach((v, c) => {
         const cell = data.getRow(r).getCell(c + 1);
         const fromCsv = csv[r - 1]![c]!;
-        if (fromCsv === "") return expect(cell.value, `${v.name} row ${r}`).toBeNull();
+        if (fromCsv === "") {
+          expect(cell.value, `${v.name} row ${r}`).toBeNull();
+          return;
+        }
         if (v.type === "numeric") {
           expect(typeof cell.value, v.name).toBe("number");
           expect(cell.value).toBe(roundTo(Number(fromCsv), v.decimals!));

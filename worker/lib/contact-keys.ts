@@ -244,7 +244,9 @@ export function sha256(msg: Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) >>> 0;
     }
-    [a, b, c, d, e, f, g, hh].forEach((v, i) => (h[i] = h[i]! + v));
+    [a, b, c, d, e, f, g, hh].forEach((v, i) => {
+      h[i] = h[i]! + v;
+    });
   }
   const out = new Uint8Array(32);
   const ov = new DataView(out.buffer);
