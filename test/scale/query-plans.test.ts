@@ -153,7 +153,7 @@ const HOT: Record<string, RegExp[]> = {
 };
 
 /** alias (or name) → table for every table a statement names. */
-export function tablesOf(sql: string): Map<string, string> {
+function tablesOf(sql: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?(?:\s+(?:AS\s+)?(\w+))?/gi;
   const keywords =
@@ -167,7 +167,7 @@ export function tablesOf(sql: string): Map<string, string> {
 }
 
 /** What in a plan breaks the rule; empty when every big table is reached through an index. */
-export function violations(r: Pick<Recorded, "sql">, plan: PlanRow[]): string[] {
+function violations(r: Pick<Recorded, "sql">, plan: PlanRow[]): string[] {
   const names = tablesOf(r.sql);
   const isInsert = /^\s*INSERT/i.test(r.sql);
   const bad: string[] = [];

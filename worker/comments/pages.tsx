@@ -83,7 +83,7 @@ export const commentPageRoutes = new Hono<StaffEnv>()
     if (!(file instanceof File) || file.size === 0) {
       return codebookPage(c, pilot, { errors: [t("staff.codes.noFile")] }, 400);
     }
-    let counts;
+    let counts: Awaited<ReturnType<typeof importCodebookText>>;
     try {
       if (file.size > CODEBOOK_MAX_BYTES) {
         throw refusal("payload_too_large", {

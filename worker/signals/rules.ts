@@ -176,7 +176,7 @@ export function reliableDeterioration(w: WaveScale): Finding | null {
   if (scores.length < 2) return null;
   const before = scores[scores.length - 2]!;
   const after = scores[scores.length - 1]!;
-  let r;
+  let r: ReturnType<typeof reliableChange>;
   try {
     r = reliableChange(before.score, after.score, {
       sd: w.norm.sd,

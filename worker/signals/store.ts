@@ -400,7 +400,7 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
       continue;
     }
     const mail = digestMail(env, pl.key, claimed.results.length);
-    let transport;
+    let transport: Awaited<ReturnType<typeof createTransport>>;
     try {
       transport = await createTransport(env);
     } catch {

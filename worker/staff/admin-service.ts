@@ -184,7 +184,7 @@ export const staffId = (raw: string | undefined) => {
 /** Adds a staff user with her roles; she signs in by magic link. */
 export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
   const rows = await resolveGrants(db, body.roles ?? []);
-  let created;
+  let created: typeof schema.staffUsers.$inferSelect | undefined;
   try {
     [created] = await db
       .insert(schema.staffUsers)
