@@ -5,6 +5,7 @@ import base from "./vitest.config.ts";
 
 export default defineConfig(async (env) => {
   process.env.OM_BENCH = "1"; // production behaviour: no response validation
+  // biome-ignore lint/suspicious/noExplicitAny: the base config object as vitest.config.ts builds it, spread below
   const config = await (base as unknown as (e: typeof env) => Promise<Record<string, any>>)(env);
   return {
     ...config,

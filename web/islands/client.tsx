@@ -2,6 +2,7 @@ import { hydrate, render } from "preact";
 import { SliderField } from "./SliderField";
 
 // Islands by name; keep props serialisable (they are read back from data-props).
+// biome-ignore lint/suspicious/noExplicitAny: each island has its own props, parsed from JSON below
 const islands: Record<string, (p: any) => any> = { SliderField };
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {

@@ -39,9 +39,9 @@ const cssHash = (css: string) => {
  * Staff pages hold personal data: never cached, indexed or framed; no script at all; `css` is the one
  * inline stylesheet the page carries (the staff workspace's by default).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any page component, whatever its props
 export async function renderStaffPage(
   c: Context,
+  // biome-ignore lint/suspicious/noExplicitAny: any page component, whatever its props
   page: VNode<any>,
   status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 = 200,
   css = STAFF_CSS,

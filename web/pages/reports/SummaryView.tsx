@@ -594,6 +594,8 @@ export function Warnings({ s, lang }: { s: Summary; lang: Lang }) {
 /** A wide table's horizontal scroller: focusable and named, so keyboard users can scroll it too. */
 function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (axe scrollable-region-focusable)
+    // biome-ignore lint/a11y/useSemanticElements: a named region div, not a document section; CSS styles div.scroll
     <div class="scroll" tabIndex={0} role="region" aria-label={label}>
       {children}
     </div>
