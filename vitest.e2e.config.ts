@@ -8,7 +8,8 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["./test/e2e/global-setup.ts"],
     fileParallelism: false,
-    testTimeout: 120_000,
+    // a test that signs in twice may wait out the sign-in limiter twice (test/e2e/support.ts signIn)
+    testTimeout: 300_000,
     hookTimeout: 180_000,
   },
 });
