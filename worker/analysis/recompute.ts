@@ -18,6 +18,35 @@ import { fingerprint, fingerprintPoints } from "./fingerprint";
 import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } from "./stats";
 import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
 
+/** One `indicator_results` row in UPSERT's column order; statistics a row does not have are null. */
+function upsertRow(
+  participantId: number,
+  indicator: string,
+  r: Partial<SeriesDescription> & { n: number; mean: number | null; trend?: string | null },
+  band: string | null,
+  fp: string,
+  generation: unknown,
+): unknown[] {
+  return [
+    participantId,
+    indicator,
+    r.n,
+    r.mean,
+    r.min ?? null,
+    r.max ?? null,
+    r.slopePerMeasurement ?? null,
+    r.slopePerDay ?? null,
+    r.kendallS ?? null,
+    r.varianceS ?? null,
+    r.z ?? null,
+    r.p ?? null,
+    r.trend ?? null,
+    band,
+    fp,
+    generation,
+  ];
+}
+
 /** Bump when the computation changes, so that every stored row is recomputed once. */
 const ALGORITHM = "5";
 const CHUNK = 1000;
@@ -501,24 +530,7 @@ export async function recomputeParticipants(
         const fp = fingerprintPoints(`${ALGORITHM}|${ind.aggregate}`, points);
         if (old.get(key) === fp) continue;
         const r = describeIndicator(ind, points);
-        upserts.push([
-          person.id,
-          ind.key,
-          r.n,
-          r.mean,
-          r.min,
-          r.max,
-          r.slopePerMeasurement,
-          r.slopePerDay,
-          r.kendallS,
-          r.varianceS,
-          r.z,
-          r.p,
-          r.trend,
-          r.band,
-          fp,
-          generation,
-        ]);
+        upserts.push(upsertRow(person.id, ind.key, r, r.band, fp, generation));
       }
       for (const { indicator, points } of computeWaveSeries(person, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${indicator}`;
@@ -532,48 +544,14 @@ export async function recomputeParticipants(
             ? { slopePerMeasurement: null, slopePerDay: null, z: null, p: null, trend: null }
             : {}),
         };
-        upserts.push([
-          person.id,
-          indicator,
-          r.n,
-          r.mean,
-          r.min,
-          r.max,
-          r.slopePerMeasurement,
-          r.slopePerDay,
-          r.kendallS,
-          r.varianceS,
-          r.z,
-          r.p,
-          r.trend,
-          null,
-          fp,
-          generation,
-        ]);
+        upserts.push(upsertRow(person.id, indicator, r, null, fp, generation));
       }
       for (const r of computeWaveScores(person.id, waveBy.get(person.id) ?? [], waveVersions)) {
         const key = `${person.id}|${r.indicator}`;
         keep.add(key);
         const fp = fingerprint(`${ALGORITHM}|wave|${r.n}|${r.mean}`);
         if (old.get(key) === fp) continue;
-        upserts.push([
-          person.id,
-          r.indicator,
-          r.n,
-          r.mean,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          fp,
-          generation,
-        ]);
+        upserts.push(upsertRow(person.id, r.indicator, { n: r.n, mean: r.mean }, null, fp, generation));
       }
     }
     // Rows whose input vanished (answers erased on request, an indicator no longer asked) are removed.
