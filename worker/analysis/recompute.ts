@@ -17,6 +17,7 @@ import { bandFixed } from "./bands";
 import { fingerprint, fingerprintPoints } from "./fingerprint";
 import { describeSeries, MIN_MEASUREMENTS_FOR_TREND, type SeriesDescription } from "./stats";
 import { scoreWave, waveIndicatorKey, type WaveDefinition } from "./waves";
+import { DAY_MS, MINUTE_MS } from "../../core/time";
 
 /** One `indicator_results` row in UPSERT's column order; statistics a row does not have are null. */
 function upsertRow(
@@ -77,8 +78,7 @@ export type IndicatorRow = SeriesDescription & {
   fingerprint: string;
 };
 
-const DAY_MS = 86_400_000;
-const BUCKET_MS = 15 * 60_000;
+const BUCKET_MS = 15 * MINUTE_MS;
 const offsets = new Map<string, Map<number, number | null>>();
 
 /**

@@ -14,6 +14,7 @@ import { seedDemoCodes } from "../comments/demo";
 import { seedDemoStaffForms } from "./staff-forms";
 import { signalScript } from "../signals/demo";
 import { evaluateSignals } from "../signals/store";
+import { DAY_MS } from "../../core/time";
 
 export const DEMO_STUDY_KEY = "demo";
 const TZ = "Europe/Amsterdam";
@@ -181,7 +182,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
       const occasionRows: (typeof schema.occasions.$inferInsert)[] = [];
       const plan = planOccasions(start, schedule, frequent, wave).filter((o) => o.dueDate <= today);
       for (const o of plan) {
-        const day = Math.round((Date.parse(o.dueDate) - Date.parse(start)) / 86_400_000);
+        const day = Math.round((Date.parse(o.dueDate) - Date.parse(start)) / DAY_MS);
         const open = o.closesDate > today;
         const afterLeaving = leavesAfter !== null && day > leavesAfter;
         const pAnswer =
@@ -199,7 +200,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
           status: open ? "open" : done ? "completed" : "missed",
           instrumentVersionIds: o.instruments.map((k) => versions.get(k)!),
           completedAt: done
-            ? zonedTimeToUtc(o.dueDate, 15, Math.floor(rand() * 59), TZ) + Math.floor(rand() * 3) * 86_400_000
+            ? zonedTimeToUtc(o.dueDate, 15, Math.floor(rand() * 59), TZ) + Math.floor(rand() * 3) * DAY_MS
             : null,
         });
       }
@@ -214,7 +215,7 @@ export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResul
       const responses: (typeof schema.responses.$inferInsert)[] = [];
       occasionRows.forEach((o, idx) => {
         if (o.status !== "completed") return;
-        const day = Math.round((Date.parse(o.dueDate) - Date.parse(start)) / 86_400_000);
+        const day = Math.round((Date.parse(o.dueDate) - Date.parse(start)) / DAY_MS);
         for (const vid of o.instrumentVersionIds) {
           const key = [...versions].find(([, v]) => v === vid)![0];
           const def = defs.get(key)!;

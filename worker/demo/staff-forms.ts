@@ -3,6 +3,7 @@
 // cells) and the RIS-L columns of table 3.3 banded against the study group. Values follow the mix of the
 // report's tables 3.1/3.4/3.7/3.10 loosely; nothing here describes a real person.
 import { RISL_SIZES } from "../studies/validators";
+import { DAY_MS } from "../../core/time";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -24,7 +25,7 @@ const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[
 };
 
 const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The background form of one demo youth (fixed lists only; one in six has no form yet). */
 export function demoBackground(code: string, pilotStartDate: string): Record<string, unknown> | null {

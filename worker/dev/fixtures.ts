@@ -7,6 +7,7 @@ import type { Env } from "../env";
 import { addDays, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { setContact } from "../studies/contacts";
 import { ensureBuiltInInstruments } from "../studies/instruments";
+import { DAY_MS, HOUR_MS } from "../../core/time";
 
 const TZ = "Europe/Amsterdam";
 /** No quiet hours or days, so a fixture pilot can be mailed whenever a test happens to run. */
@@ -45,8 +46,8 @@ export async function addFrequentHistory(
         kind: "frequent",
         seq: i + 1,
         dueDate: due,
-        opensAt: at - 12 * 3_600_000,
-        closesAt: at + 5 * 86_400_000,
+        opensAt: at - 12 * HOUR_MS,
+        closesAt: at + 5 * DAY_MS,
         status: "completed",
         completedAt: at,
         instrumentVersionIds: [],

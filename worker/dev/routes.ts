@@ -9,6 +9,7 @@ import { sha256Hex } from "../lib/crypto";
 import { ensureLink, linkToken } from "../survey/links";
 import { signContext } from "../survey/routes";
 import { createFixturePilot } from "./fixtures";
+import { DAY_MS, HOUR_MS } from "../../core/time";
 
 /** Local development only: the routes do not exist unless DEV_MODE=1 (set in the generated .dev.vars). */
 export const devRoutes = new Hono<StaffEnv>()
@@ -116,7 +117,7 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
     `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids, created_at)
      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT ?, 'frequent', i, ?, ?, ?, 'open', ?, ? FROM n`,
   )
-    .bind(count, pid, day, now - 3_600_000, now + 7 * 86_400_000, src.instrument_version_ids, now)
+    .bind(count, pid, day, now - HOUR_MS, now + 7 * DAY_MS, src.instrument_version_ids, now)
     .run();
   const { results } = await env.DB.prepare("SELECT id FROM occasions WHERE participant_id = ? ORDER BY seq")
     .bind(pid)
@@ -128,7 +129,7 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
     await env.DB.prepare(
       "INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? FROM json_each(?)",
     )
-      .bind(now + 7 * 86_400_000, JSON.stringify(chunk))
+      .bind(now + 7 * DAY_MS, JSON.stringify(chunk))
       .run();
   }
   // what each questionnaire page carries in its form (worker/survey/routes.tsx), as a youth's browser would post it

@@ -2,6 +2,7 @@ import type { Db } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
 import { currentVersions } from "../studies/instruments";
 import { instrumentsOf, scheduleOf } from "../studies/settings";
+import { HOUR_MS } from "../../core/time";
 
 const JSON_CHUNK = 2_000;
 
@@ -133,7 +134,7 @@ export async function openDueOccasions(
   return opened;
 }
 
-const MISSING_REPORT_INTERVAL_MS = 24 * 3_600_000;
+const MISSING_REPORT_INTERVAL_MS = 24 * HOUR_MS;
 
 /**
  * One audit entry `occasion.unplanned` per pilot and missing instrument per day (the cron runs every

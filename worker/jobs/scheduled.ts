@@ -18,9 +18,10 @@ import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { evaluateSignals, notifySignals } from "../signals/store";
+import { MINUTE_MS } from "../../core/time";
 
 /** A real run's record still open after this long belongs to a run that died; the next run closes it. */
-export const ABANDONED_RUN_MS = 30 * 60_000;
+export const ABANDONED_RUN_MS = 30 * MINUTE_MS;
 /** Above this many due messages the run fans out over the queue instead of sending inline. */
 export const INLINE_SEND_LIMIT = 50;
 /** Outbox ids per queue message; the consumer takes a few messages per invocation (wrangler.toml). */

@@ -35,11 +35,12 @@ import {
   type OutboxKind,
   type ReminderPolicy,
 } from "./policy";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../core/time";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 /** A claim older than this whose outcome never came back is resolved (see resolveStaleClaims). */
-export const STALE_CLAIM_MS = 10 * 60_000;
-export const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+export const STALE_CLAIM_MS = 10 * MINUTE_MS;
+export const backoffMs = (attempts: number) => Math.min(MINUTE_MS * 2 ** (attempts - 1), 6 * HOUR_MS);
 const JSON_CHUNK = 2_000;
 
 export const maxAttempts = (env: Env) => {
@@ -785,7 +786,7 @@ export async function resolveStaleClaims(
 
 /** Failures of one kind at or above this count within FAILURE_WARNING_WINDOW_MS raise a warning. */
 export const FAILURE_WARNING_THRESHOLD = 3;
-export const FAILURE_WARNING_WINDOW_MS = 24 * 3_600_000;
+export const FAILURE_WARNING_WINDOW_MS = 24 * HOUR_MS;
 /**
  * The kind of a stored failure reason: the code before the first ":" (`undecryptable_address`,
  * `build_failed`, `outcome_unknown`, `smtp_tls_required`, …), SMTP reply codes as `smtp_5xx`, HTTP API
@@ -825,7 +826,7 @@ export async function logRepeatedFailures(d1: D1Database, now: number, pilotId?:
         pilotId: w.pilotId,
         reason: w.reason,
         count: w.count,
-        windowHours: FAILURE_WARNING_WINDOW_MS / 3_600_000,
+        windowHours: FAILURE_WARNING_WINDOW_MS / HOUR_MS,
       }),
     );
   return warnings;
@@ -841,7 +842,7 @@ export async function logRepeatedFailures(d1: D1Database, now: number, pilotId?:
  */
 export const PAUSE_TOKEN_RE = /^[A-Za-z0-9_-]{59}$/; // 12-byte IV + 16-byte plaintext + 16-byte tag
 /** Expiry of a pause link made without an occasion (tests, tools): the longest response window. */
-export const DEFAULT_PAUSE_LINK_MS = 28 * 86_400_000;
+export const DEFAULT_PAUSE_LINK_MS = 28 * DAY_MS;
 const pauseKeys = new Map<string, Promise<CryptoKey>>();
 function pauseKey(secret: string) {
   let k = pauseKeys.get(secret);

@@ -10,6 +10,7 @@ import {
   offsetTransitionsOn,
   zonedTimeToUtc,
 } from "../schedule/schedule";
+import { DAY_MS } from "../../core/time";
 
 export type ReminderPolicy = {
   firstReminderAfterDays: number;
@@ -75,8 +76,6 @@ export type Decision =
   | { action: "send"; kind: MessageKind; seq: number; reason: SendReason }
   | { action: "wait"; until: number; reason: WaitReason }
   | { action: "skip"; reason: SkipReason };
-
-const DAY_MS = 86_400_000;
 
 function minutesOf(hhmm: string): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);

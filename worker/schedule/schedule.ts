@@ -1,6 +1,7 @@
-// Measurement planning and time-zone arithmetic. Deliberately import-free and clock-free (`today`/instants
-// are always parameters) so the same code runs in workerd, in Node tests and in the report renderer.
-// Plans use ISO calendar dates ("YYYY-MM-DD"); instants are epoch milliseconds.
+// Measurement planning and time-zone arithmetic. Deliberately clock-free (`today`/instants are always
+// parameters), importing only the pure core/time, so the same code runs in workerd, in Node tests and in the
+// report renderer. Plans use ISO calendar dates ("YYYY-MM-DD"); instants are epoch milliseconds.
+import { DAY_MS, MINUTE_MS } from "../../core/time";
 
 export type Wave = "T1" | "T2" | "T3";
 
@@ -48,7 +49,6 @@ export type PlannedOccasion = {
   instruments: string[];
 };
 
-const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 for a calendar date; rejects impossible dates instead of rolling them over. */
@@ -159,7 +159,7 @@ export function zonedTimeToUtc(date: string, hour: number, minute: number, timez
   assertInt(hour, "hour");
   assertInt(minute, "minute");
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) throw new RangeError(`invalid time ${hour}:${minute}`);
-  const wall = dayNumber(date) * DAY_MS + (hour * 60 + minute) * 60_000;
+  const wall = dayNumber(date) * DAY_MS + (hour * 60 + minute) * MINUTE_MS;
   // Offsets a day either side bracket every offset that can apply to this wall time (|offset| < 1 day).
   const offsets = [...new Set([timeZoneOffsetMs(wall - DAY_MS, timezone), timeZoneOffsetMs(wall + DAY_MS, timezone)])];
   const candidates = offsets.map((o) => wall - o).sort((a, b) => a - b);

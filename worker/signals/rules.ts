@@ -4,6 +4,7 @@
 import type { SignalRule } from "../../schema/tables";
 import { bandFixed } from "../analysis/bands";
 import { describeSeries, median, reliableChange, ALPHA, MIN_MEASUREMENTS_FOR_TREND } from "../analysis/stats";
+import { DAY_MS } from "../../core/time";
 
 /** A pilot's rule settings (worker/studies/settings.ts `signals`), flat so that the staff form maps 1:1. */
 export type SignalRules = {
@@ -105,7 +106,7 @@ const ids = (points: { occasionId: number }[]) => points.map((p) => p.occasionId
 export function trendDown(s: FrequentSeries, points: Measurement[]): Finding | null {
   if (points.length < MIN_MEASUREMENTS_FOR_TREND) return null;
   // Mann-Kendall depends on the order only; answer times keep the recompute's order (worker/analysis/recompute.ts).
-  const d = describeSeries(points.map((p) => ({ day: p.at / 86_400_000, value: p.value })));
+  const d = describeSeries(points.map((p) => ({ day: p.at / DAY_MS, value: p.value })));
   if (d.trend === null || (d.trend === "up") === s.higherIsBetter) return null;
   return {
     rule: "trend_down",

@@ -23,6 +23,7 @@ import {
   type staffUserBody,
   type tokenBody,
 } from "../studies/validators";
+import { DAY_MS } from "../../core/time";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 type Grant = z.infer<typeof staffRolesBody>["roles"][number];
@@ -232,7 +233,6 @@ export async function disableStaffUser(db: Db, id: number, actor: Actor, now: nu
 
 // ---- API tokens ---------------------------------------------------------------------------------------
 
-const DAY_MS = 86_400_000;
 /** When a token stops working: its expires_at, or 90 days after its creation for tokens made before expiry existed. */
 export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) =>
   t.expiresAt ?? t.createdAt + TOKEN_DEFAULT_DAYS * DAY_MS;

@@ -32,11 +32,12 @@ import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pag
 import { pickLang, t, type MessageKey } from "../../web/i18n/messages";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { staffPageError } from "./pages";
+import { HOUR_MS, MINUTE_MS } from "../../core/time";
 
 /** A kiosk page clears after this long without input; a submit after it stores nothing. */
-export const KIOSK_IDLE_MS = 5 * 60_000;
+export const KIOSK_IDLE_MS = 5 * MINUTE_MS;
 /** A kiosk session ends after this long whatever happens. */
-export const KIOSK_MAX_MS = 2 * 3_600_000;
+export const KIOSK_MAX_MS = 2 * HOUR_MS;
 const KIOSK_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const PRESS_RE = /^[A-Za-z0-9_-]{22}$/;
 /** Form fields that steer the youth's page, not answers (the kiosk form is the youth's form). */

@@ -9,6 +9,7 @@ import { enforceBodyLimit } from "../lib/body-limit";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { accessConfigured, accessIdentity, csrfForAccess } from "./access";
 import { TOKEN_EXPIRY_SQL } from "./admin-service";
+import { HOUR_MS, MINUTE_MS } from "../../core/time";
 
 export type Role = (typeof schema.STAFF_ROLES)[number];
 export type Principal = {
@@ -35,7 +36,7 @@ export const staffUserOf = (c: Context<StaffEnv>) => {
 export const SESSION_COOKIE = "om_staff";
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
-export const SESSION_TTL_MS = 12 * 3_600_000;
+export const SESSION_TTL_MS = 12 * HOUR_MS;
 const SESSION_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Largest form (the CSV upload of the workspace) a cookie session may post. */
@@ -168,11 +169,11 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     );
   if (!row) throw new AppError("unauthorized", "Unknown, revoked or expired token");
   // Shown to admins in the token list; written at most once a minute per token.
-  if (row.lastUsedAt === null || row.lastUsedAt < now - 60_000) {
+  if (row.lastUsedAt === null || row.lastUsedAt < now - MINUTE_MS) {
     await c.env.DB.prepare(
       "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
     )
-      .bind(now, row.id, now - 60_000)
+      .bind(now, row.id, now - MINUTE_MS)
       .run();
   }
   const role = row.role as Role | "admin";

@@ -16,8 +16,9 @@ import { t } from "../../web/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
 import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "./pages";
+import { MINUTE_MS } from "../../core/time";
 
-export const MAGIC_LINK_TTL_MS = 15 * 60_000;
+export const MAGIC_LINK_TTL_MS = 15 * MINUTE_MS;
 /** At most this many unused links per address in one TTL window; more requests are silently dropped. */
 const MAX_PENDING_LINKS = 5;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -126,7 +127,7 @@ const invalidLink = (c: Context) =>
   );
 
 /** Refused magic-link posts are audited at most once per client per this window (a flood costs one row). */
-export const REFUSED_LINK_AUDIT_WINDOW_MS = 60_000;
+export const REFUSED_LINK_AUDIT_WINDOW_MS = MINUTE_MS;
 
 /**
  * Audits a refused magic-link post (unknown, expired or used link) unless the same client already has

@@ -5,6 +5,7 @@ import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as tables from "../../schema/tables";
 import type { Actor } from "../lib/audit";
 import { AppError } from "../errors";
+import { HOUR_MS } from "../../core/time";
 
 export const ARCHIVE_FORMAT = "outcome-monitor-archive";
 export const ARCHIVE_FORMAT_VERSION = 1;
@@ -401,7 +402,7 @@ const DONE = "archive.restore";
 const FAILED = "archive.restore.failed";
 const REFUSED = "archive.restore.refused";
 /** A restore that died without writing its end row stops blocking the cron job after this long. */
-const LOCK_MS = 6 * 3_600_000;
+const LOCK_MS = 6 * HOUR_MS;
 
 const RUNNING_SQL = `SELECT 1 FROM audit_log b WHERE b.action = '${BEGIN}' AND b.at > ?1 - ${LOCK_MS}
   AND NOT EXISTS (SELECT 1 FROM audit_log e WHERE e.at >= b.at AND e.action IN ('${DONE}', '${FAILED}') AND e.target = b.target)`;

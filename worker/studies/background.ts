@@ -5,6 +5,7 @@
 // option whose key or label it spells (case and punctuation ignored) and otherwise to `other` with the
 // old text as its "namelijk", so every stored form still loads, shows and counts. Pure; no runtime imports.
 import type { Text } from "../../schema/instruments/definitions";
+import { DAY_MS } from "../../core/time";
 
 export type BackgroundOption = { key: string; label: Text };
 
@@ -132,7 +133,7 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function monthsBetween(from: unknown, to: unknown): number | null {
   if (typeof from !== "string" || typeof to !== "string" || !DAY.test(from) || !DAY.test(to)) return null;
-  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
   if (!Number.isFinite(days) || days < 0) return null;
   return Math.round((days / 30.4375) * 10) / 10;
 }

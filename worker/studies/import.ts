@@ -27,6 +27,7 @@ import {
 } from "./participants";
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
+import { DAY_MS } from "../../core/time";
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
@@ -575,7 +576,7 @@ export async function importMeasurements(
         .prepare(
           "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?) ON CONFLICT (participant_id, kind, seq) DO NOTHING",
         )
-        .bind(o.pid, o.kind, wave, o.seq, o.date, o.at, o.at + 86_400_000, JSON.stringify([...o.versionIds]), o.at),
+        .bind(o.pid, o.kind, wave, o.seq, o.date, o.at, o.at + DAY_MS, JSON.stringify([...o.versionIds]), o.at),
     );
   }
   for (const g of good) {

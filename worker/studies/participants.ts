@@ -21,6 +21,7 @@ import type {
   publicParticipantResponse,
   scheduledOccasion,
 } from "./validators";
+import { DAY_MS } from "../../core/time";
 
 type Pilot = typeof schema.pilots.$inferSelect;
 
@@ -71,8 +72,6 @@ export const publicParticipant = (p: Participant): z.infer<typeof publicParticip
 });
 
 export type ScheduledOccasion = z.infer<typeof scheduledOccasion>;
-
-const DAY_MS = 86_400_000;
 
 /** State shown to researchers; "overdue" = still open while the first reminder is already due. */
 export function occasionState(

@@ -13,6 +13,7 @@ import type { Env } from "../env";
 import { audit } from "../lib/audit";
 import { renderPage } from "../lib/render";
 import { verifyPauseToken } from "../reminders/outbox";
+import { DAY_MS } from "../../core/time";
 
 export const PAUSE_DAYS = 14;
 const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
@@ -135,7 +136,7 @@ export const pauseRoutes = new Hono<{ Bindings: Env }>()
       const youth = await youthFor(c.env, c.req.param("token"));
       if (!youth) return invalid(c, lang);
       const now = Date.now();
-      const until = now + PAUSE_DAYS * 86_400_000;
+      const until = now + PAUSE_DAYS * DAY_MS;
       // Only a youth who is not paused now is paused: repeated or concurrent presses change nothing.
       // Messages already queued for her wait until the pause ends (same key, so still sent only once).
       const [pause] = await c.env.DB.batch([

@@ -26,6 +26,7 @@ import {
   type LinkRow,
   type PageSave,
 } from "./store";
+import { MINUTE_MS } from "../../core/time";
 
 const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -41,7 +42,7 @@ const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "ctx"]);
  * each statement by the link's current state (worker/survey/store.ts), never by this cache.
  */
 const CONTEXTS = new Map<string, { ctx: LinkContext; at: number }>();
-const CONTEXT_TTL_MS = 60_000;
+const CONTEXT_TTL_MS = MINUTE_MS;
 function remember(hash: string, ctx: LinkContext, now: number) {
   if (CONTEXTS.size >= 2000) CONTEXTS.delete(CONTEXTS.keys().next().value!);
   CONTEXTS.set(hash, { ctx, at: now });
