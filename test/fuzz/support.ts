@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
-import { BACKGROUND_FIELDS, RISL_PARTS } from "../../web/pages/staff/Workspace";
+import { BACKGROUND_FIELDS, RISL_PARTS } from "../../web/pages/staff/workspace/StaffForm";
 import { createApp } from "../../worker/app";
 import worker from "../../worker/index";
 import { getDb, schema } from "../../worker/db";

@@ -6,21 +6,14 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
-import {
-  AuditPage,
-  EnrolPage,
-  HomePage,
-  ImportPage,
-  PilotPage,
-  RISL_PARTS,
-  StaffErrorPage,
-  StaffFormPage,
-  YouthPage,
-  type EnrolValues,
-  type ImportOutcome,
-  type Plot,
-  type TimelineEntry,
-} from "../../web/pages/staff/Workspace";
+import { AuditPage } from "../../web/pages/staff/workspace/Audit";
+import { EnrolPage, type EnrolValues } from "../../web/pages/staff/workspace/Enrol";
+import { StaffErrorPage } from "../../web/pages/staff/workspace/Error";
+import { HomePage } from "../../web/pages/staff/workspace/Home";
+import { ImportPage, type ImportOutcome } from "../../web/pages/staff/workspace/Import";
+import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
+import { RISL_PARTS, StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
+import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
