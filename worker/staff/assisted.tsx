@@ -25,13 +25,26 @@ import { localDate } from "../schedule/schedule";
 import { DEFAULT_QUICK_EXIT } from "../studies/config";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { participantByCode } from "../studies/participants";
-import { parseAnswers, type AnswerRow } from "../survey/answers";
+import { parseAnswers } from "../survey/answers";
 import { estimateMinutes, lengthText } from "../survey/length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../web/i18n/messages";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { staffPageError } from "./pages";
+import {
+  createKioskSession,
+  hasEmail,
+  keepKioskAlive,
+  kioskSession,
+  type KioskRow,
+  type OpenRow,
+  openOccasionRows,
+  queueResend,
+  revokeAndQueue,
+  storeAssisted,
+  touchKioskSession,
+} from "./assisted-queries";
 import { HOUR_MS, MINUTE_MS } from "../../core/time";
 
 /** A kiosk page clears after this long without input; a submit after it stores nothing. */
@@ -57,30 +70,9 @@ const large = bodyLimit({
 });
 const randomToken = (bytes: number) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
-type OpenRow = {
-  id: number;
-  kind: "frequent" | "wave";
-  wave: string | null;
-  seq: number;
-  due_date: string;
-  closes_at: number;
-  link_generation: number;
-  instrument_version_ids: string;
-  participant_status: string;
-  last_sent: number | null;
-};
-
 /** Her open questionnaires (opened, not closed, not answered), shortest first, with their link's state. */
 async function openOccasions(d1: D1Database, participantId: number, now: number) {
-  const { results } = await d1
-    .prepare(
-      `SELECT o.id, o.kind, o.wave, o.seq, o.due_date, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status,
-         (SELECT max(b.sent_at) FROM outbox b WHERE b.occasion_id = o.id AND b.status = 'sent') AS last_sent
-       FROM occasions o JOIN participants p ON p.id = o.participant_id
-       WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?2 AND o.closes_at > ?2 AND p.status IN ('active','left_care')`,
-    )
-    .bind(participantId, now)
-    .all<OpenRow>();
+  const results = await openOccasionRows(d1, participantId, now);
   const versions = (r: OpenRow) => JSON.parse(r.instrument_version_ids) as number[];
   const defs = await definitionsFor(d1, [...new Set(results.flatMap(versions))]);
   return results
@@ -89,100 +81,17 @@ async function openOccasions(d1: D1Database, participantId: number, now: number)
     .sort((a, b) => a.minutes - b.minutes || a.row.id - b.row.id);
 }
 
+/** The open questionnaire the request names (`match` on its id); a conflict when it is not (or no longer) open. */
+async function openOccasion(d1: D1Database, participantId: number, now: number, match: (id: number) => boolean) {
+  const o = (await openOccasions(d1, participantId, now)).find((x) => match(x.row.id));
+  if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+  return o;
+}
+
 async function youthOf(c: Context<StaffEnv>) {
   const pilot = await pilotFor(c, WRITE_ROLES);
   const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? "");
   return { pilot, p };
-}
-
-/** One `resend` row per open occasion for this press (its key holds the press: a repeated post adds nothing). */
-function resendStatement(d1: D1Database, pilotId: number, participantId: number, press: string, now: number) {
-  return d1
-    .prepare(
-      `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, created_at)
-       SELECT o.id || ':resend:' || ?3, o.id, o.participant_id, ?2, 'resend', (SELECT count(*) + 1 FROM outbox x WHERE x.occasion_id = o.id AND x.kind = 'resend'), 'queued', 0, ?4, ?4
-       FROM occasions o WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?4 AND o.closes_at > ?4
-       ON CONFLICT (key) DO NOTHING RETURNING id`,
-    )
-    .bind(participantId, pilotId, press, now);
-}
-
-/**
- * Stores an assisted questionnaire (kiosk or phone) and completes the occasion in one D1 transaction. Every
- * statement is guarded by `live` (the occasion still open; for a kiosk also its session still live), and the
- * completing UPDATE comes after the inserts, so of two concurrent submits one stores everything and the other
- * nothing. Returns whether it was stored.
- */
-async function storeAssisted(
-  d1: D1Database,
-  o: { occasionId: number; participantId: number; pilotId: number; code: string },
-  rows: AnswerRow[],
-  now: number,
-  mode: "kiosk" | "phone",
-  staff: { userId: number; actor: { type: string; id: string } },
-  kioskHash?: string,
-) {
-  const occ = o.occasionId;
-  const kiosk = kioskHash
-    ? ` AND EXISTS (SELECT 1 FROM kiosk_sessions k WHERE k.token_hash = '${kioskHash.replace(/[^0-9a-f]/g, "")}' AND k.occasion_id = ${occ} AND k.ended_at IS NULL AND k.expires_at > ${now} AND k.last_seen_at > ${now - KIOSK_IDLE_MS})`
-    : "";
-  const live = `EXISTS (SELECT 1 FROM occasions WHERE id = ${occ} AND status IN ('open','started'))${kiosk}`;
-  const answers = JSON.stringify(
-    rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]),
-  );
-  const stmts = [
-    d1
-      .prepare(
-        `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, answered_at, mode, entered_by)
-         SELECT ?1, ?2, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), ?3, ?4, ?5
-         FROM json_each(?6) j WHERE ${live}`,
-      )
-      .bind(occ, o.participantId, now, mode, staff.userId, answers),
-    d1
-      .prepare(`UPDATE secure_links SET used_at = ?1 WHERE occasion_id = ?2 AND used_at IS NULL AND ${live}`)
-      .bind(now, occ),
-    d1
-      .prepare(
-        `INSERT INTO occasion_timings (occasion_id, first_opened_at, submitted_at) SELECT ?1, ?2, ?2 WHERE ${live} ON CONFLICT (occasion_id) DO UPDATE SET submitted_at = excluded.submitted_at`,
-      )
-      .bind(occ, now),
-    d1
-      .prepare(
-        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?1, ?2 WHERE ${live} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
-      )
-      .bind(o.participantId, now),
-    d1
-      .prepare(
-        `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ?1 AND status = 'queued' AND ${live}`,
-      )
-      .bind(occ),
-    d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ?1 AND ${live}`).bind(occ),
-    d1.prepare(`DELETE FROM drafts WHERE occasion_id = ?1 AND ${live}`).bind(occ),
-    d1.prepare(`UPDATE occasions SET status = 'completed', completed_at = ?1 WHERE id = ?2 AND ${live}`).bind(now, occ),
-    d1
-      .prepare(
-        `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM occasions WHERE id = ?8 AND status = 'completed' AND completed_at = ?1)`,
-      )
-      .bind(
-        now,
-        staff.actor.type,
-        staff.actor.id,
-        `answers.${mode}`,
-        o.pilotId,
-        o.code,
-        JSON.stringify({ occasionId: occ, answers: rows.length, enteredBy: staff.userId }),
-        occ,
-      ),
-  ];
-  if (kioskHash)
-    stmts.push(
-      d1
-        .prepare("UPDATE kiosk_sessions SET ended_at = coalesce(ended_at, ?1) WHERE token_hash = ?2")
-        .bind(now, kioskHash),
-    );
-  const results = await d1.batch(stmts);
-  return (results[7]!.meta.changes ?? 0) === 1;
 }
 
 /** Parses an assisted form against the whole questionnaire (control fields and the CSRF token left out). */
@@ -207,11 +116,6 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const { pilot, p } = await youthOf(c);
     const now = Date.now();
     const open = await openOccasions(c.env.DB, p.id, now);
-    const contact = await c.env.DB.prepare(
-      "SELECT email_enc IS NOT NULL AS has FROM participant_contacts WHERE participant_id = ?",
-    )
-      .bind(p.id)
-      .first<{ has: number }>();
     const done = c.req.query("done");
     const notice = (["resent", "revoked", "noAddress", "phone", "kiosk"] as const).find((d) => d === done);
     const rows: OpenOccasion[] = open.map(({ row, minutes }) => ({
@@ -232,7 +136,7 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
         pilot={pilot}
         code={p.code}
         open={rows}
-        hasEmail={!!contact?.has}
+        hasEmail={await hasEmail(c.env.DB, p.id)}
         press={randomToken(16)}
         notice={notice}
       />,
@@ -245,18 +149,14 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
     if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant is not contacted");
     const now = Date.now();
-    const { results } = await resendStatement(c.env.DB, pilot.id, p.id, press, now).all<{ id: number }>();
+    const ids = await queueResend(c.env.DB, pilot.id, p.id, press, now);
     // A repeated post of the same press adds no row and sends nothing.
-    if (results.length) {
-      const counts = await deliverOutbox(
-        c.env,
-        results.map((r) => r.id),
-        () => Date.now(),
-      );
+    if (ids.length) {
+      const counts = await deliverOutbox(c.env, ids, () => Date.now());
       await audit(getDb(c.env.DB), actorOf(c), "link.resend", now, {
         pilotId: pilot.id,
         target: p.code,
-        details: { occasions: results.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
+        details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
       });
     }
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=resent`, 303);
@@ -269,29 +169,11 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
     if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant is not contacted");
     const now = Date.now();
-    const d1 = c.env.DB;
-    const key = `${press}-new`;
-    // One transaction: revoke and raise the generation (only once per press: not when this press's rows exist),
-    // then queue the new link; the new rows are built with the raised generation at delivery.
-    const pressed = `NOT EXISTS (SELECT 1 FROM outbox WHERE pilot_id = ?3 AND participant_id = ?2 AND kind = 'resend' AND key LIKE '%:resend:' || ?4)`;
-    const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
-    const [, , inserted] = await d1.batch<{ id: number }>([
-      d1
-        .prepare(
-          `UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open}) AND ${pressed}`,
-        )
-        .bind(now, p.id, pilot.id, key),
-      d1
-        .prepare(
-          `UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?2 AND status IN ('open','started') AND ?1 IS NOT NULL AND ${pressed}`,
-        )
-        .bind(now, p.id, pilot.id, key),
-      resendStatement(d1, pilot.id, p.id, key, now),
-    ]);
-    const ids = inserted!.results.map((r) => r.id);
+    // Revoked and re-queued once per press (worker/staff/assisted-queries.ts revokeAndQueue).
+    const ids = await revokeAndQueue(c.env.DB, pilot.id, p.id, `${press}-new`, now);
     if (ids.length) {
       const counts = await deliverOutbox(c.env, ids, () => Date.now());
-      await audit(getDb(d1), actorOf(c), "link.revoke", now, {
+      await audit(getDb(c.env.DB), actorOf(c), "link.revoke", now, {
         pilotId: pilot.id,
         target: p.code,
         details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
@@ -308,24 +190,17 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
       throw new AppError("validation", "Kiosk mode needs a signed-in researcher (the answers record who opened it)");
     const now = Date.now();
     const occasionId = Number(form.occasion);
-    const open = await openOccasions(c.env.DB, p.id, now);
-    const o = open.find((x) => x.row.id === occasionId);
-    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    const o = await openOccasion(c.env.DB, p.id, now, (id) => id === occasionId);
     const token = randomToken(32);
-    await c.env.DB.prepare(
-      "INSERT INTO kiosk_sessions (token_hash, occasion_id, participant_id, pilot_id, staff_user_id, last_seen_at, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-      .bind(
-        await sha256Hex(token),
-        occasionId,
-        p.id,
-        pilot.id,
-        userId,
-        now,
-        Math.min(now + KIOSK_MAX_MS, o.row.closes_at),
-        now,
-      )
-      .run();
+    await createKioskSession(c.env.DB, {
+      tokenHash: await sha256Hex(token),
+      occasionId,
+      participantId: p.id,
+      pilotId: pilot.id,
+      staffUserId: userId,
+      now,
+      expiresAt: Math.min(now + KIOSK_MAX_MS, o.row.closes_at),
+    });
     await audit(getDb(c.env.DB), actorOf(c), "kiosk.open", now, {
       pilotId: pilot.id,
       target: p.code,
@@ -335,10 +210,7 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
   })
   .get("/staff/pilots/:pilot/youths/:code/phone/:occasion", async (c) => {
     const { pilot, p } = await youthOf(c);
-    const o = (await openOccasions(c.env.DB, p.id, Date.now())).find(
-      (x) => String(x.row.id) === c.req.param("occasion"),
-    );
-    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    const o = await openOccasion(c.env.DB, p.id, Date.now(), (id) => String(id) === c.req.param("occasion"));
     return renderStaffPage(
       c,
       <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />,
@@ -354,8 +226,7 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
         "Phone entry needs a signed-in researcher (the answers record who entered them)",
       );
     const now = Date.now();
-    const o = (await openOccasions(c.env.DB, p.id, now)).find((x) => String(x.row.id) === c.req.param("occasion"));
-    if (!o) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
+    const o = await openOccasion(c.env.DB, p.id, now, (id) => String(id) === c.req.param("occasion"));
     const parsed = parseAssisted(form, o.asked, "nl");
     if (!parsed.ok)
       return renderStaffPage(
@@ -384,23 +255,6 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
   // Errors as staff pages (same statuses as the API), never the JSON envelope.
   .onError(staffPageError);
 
-type KioskRow = {
-  occasion_id: number;
-  participant_id: number;
-  pilot_id: number;
-  staff_user_id: number;
-  last_seen_at: number;
-  expires_at: number;
-  ended_at: number | null;
-  occasion_status: string;
-  instrument_version_ids: string;
-  participant_status: string;
-  code: string;
-  settings: string | null;
-};
-const KIOSK_SQL = `SELECT k.occasion_id, k.participant_id, k.pilot_id, k.staff_user_id, k.last_seen_at, k.expires_at, k.ended_at, o.status AS occasion_status,
-  o.instrument_version_ids, p.status AS participant_status, p.code, pl.settings
-  FROM kiosk_sessions k JOIN occasions o ON o.id = k.occasion_id JOIN participants p ON p.id = k.participant_id JOIN pilots pl ON pl.id = k.pilot_id WHERE k.token_hash = ?`;
 const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
   !!r &&
   r.ended_at === null &&
@@ -483,11 +337,9 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
     const now = Date.now();
     const hash = await sha256Hex(token);
-    const r = await c.env.DB.prepare(KIOSK_SQL).bind(hash).first<KioskRow>();
+    const r = await kioskSession(c.env.DB, hash);
     if (!kioskLive(r, now)) return ended(c);
-    await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL")
-      .bind(now, hash)
-      .run();
+    await touchKioskSession(c.env.DB, hash, now);
     return kioskPage(c, token, r, now);
   })
   // The page's background saves: nothing is kept but the time of the input (the idle clock restarts).
@@ -495,14 +347,11 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     const token = c.req.param("token");
     const now = Date.now();
     c.header("Cache-Control", "no-store");
-    if (KIOSK_TOKEN_RE.test(token)) {
-      const res = await c.env.DB.prepare(
-        "UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL AND expires_at > ?1 AND last_seen_at > ?3",
-      )
-        .bind(now, await sha256Hex(token), now - KIOSK_IDLE_MS)
-        .run();
-      if (res.meta.changes) return c.json({ saved: true });
-    }
+    if (
+      KIOSK_TOKEN_RE.test(token) &&
+      (await keepKioskAlive(c.env.DB, await sha256Hex(token), now, now - KIOSK_IDLE_MS))
+    )
+      return c.json({ saved: true });
     // Ended, idle too long or unknown: the empty page (the page's script ignores the body of a refused save).
     return endedPage(c, 404);
   })
@@ -511,7 +360,7 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
     const now = Date.now();
     const hash = await sha256Hex(token);
-    const r = await c.env.DB.prepare(KIOSK_SQL).bind(hash).first<KioskRow>();
+    const r = await kioskSession(c.env.DB, hash);
     if (!kioskLive(r, now)) return ended(c);
     let form: Record<string, unknown>;
     try {
@@ -524,9 +373,7 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     const lang = pickLang(c.req.query("lang"));
     const parsed = parseAssisted(form, asked, lang);
     if (!parsed.ok) {
-      await c.env.DB.prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL")
-        .bind(now, hash)
-        .run();
+      await touchKioskSession(c.env.DB, hash, now);
       return kioskPage(c, token, r, now, parsed.state);
     }
     // Stored or not (the session ran out meanwhile), the page clears: nothing of hers stays on the screen.
@@ -537,7 +384,7 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
       now,
       "kiosk",
       { userId: r.staff_user_id, actor: { type: "staff", id: `staff:${r.staff_user_id}` } },
-      hash,
+      { hash, idleSince: now - KIOSK_IDLE_MS },
     );
     return ended(c);
   });
