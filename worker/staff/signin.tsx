@@ -2,9 +2,8 @@
 // cookie (hash at rest, 12 hours). The sign-in form answers the same whether or not the address exists.
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, schema } from "../db";
+import { getDb } from "../db";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
@@ -16,6 +15,16 @@ import { t } from "../../web/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
 import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "./pages";
+import {
+  auditRefusedLinkOnce,
+  claimMagicLink,
+  deleteSession,
+  enabledStaffUser,
+  insertMagicLink,
+  insertSession,
+  magicLinkIsOpen,
+  pendingMagicLinks,
+} from "./sign-in-queries";
 import { MINUTE_MS } from "../../core/time";
 
 export const MAGIC_LINK_TTL_MS = 15 * MINUTE_MS;
@@ -66,51 +75,24 @@ export async function sendMagicLink(env: Env, to: string, token: string) {
 
 /** Creates a link for a known, enabled address; returns the token or null. Unknown addresses do nothing. */
 export async function createMagicLink(env: Env, email: string, now: number): Promise<string | null> {
-  const db = getDb(env.DB);
-  const [user] = await db
-    .select()
-    .from(schema.staffUsers)
-    .where(and(eq(schema.staffUsers.email, email), isNull(schema.staffUsers.disabledAt)));
+  const user = await enabledStaffUser(env.DB, { email });
   if (!user) return null;
-  const [pending] = await db
-    .select({ n: count() })
-    .from(schema.magicLinks)
-    .where(
-      and(
-        eq(schema.magicLinks.userId, user.id),
-        isNull(schema.magicLinks.usedAt),
-        gt(schema.magicLinks.expiresAt, now),
-      ),
-    );
-  if ((pending?.n ?? 0) >= MAX_PENDING_LINKS) return null;
+  if ((await pendingMagicLinks(env.DB, user.id, now)) >= MAX_PENDING_LINKS) return null;
   const token = randomToken(32);
-  await db
-    .insert(schema.magicLinks)
-    .values({ userId: user.id, tokenHash: await sha256Hex(token), expiresAt: now + MAGIC_LINK_TTL_MS, createdAt: now });
-  await audit(db, { type: "staff", id: `staff:${user.id}` }, "staff.sign_in_link_sent", now);
+  await insertMagicLink(env.DB, user.id, await sha256Hex(token), now + MAGIC_LINK_TTL_MS, now);
+  await audit(getDb(env.DB), { type: "staff", id: `staff:${user.id}` }, "staff.sign_in_link_sent", now);
   return token;
 }
 
 /** Claims a link atomically: of two concurrent uses at most one gets the user id. */
 export async function consumeMagicLink(env: Env, token: string, now: number): Promise<number | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const row = await env.DB.prepare(
-    "UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
-  )
-    .bind(now, await sha256Hex(token), now)
-    .first<{ user_id: number }>();
-  return row?.user_id ?? null;
+  return claimMagicLink(env.DB, await sha256Hex(token), now);
 }
 
 /** True while a link can still be used: known, unused and not expired. Changes nothing. */
-async function magicLinkIsOpen(env: Env, token: string, now: number): Promise<boolean> {
-  if (!TOKEN_RE.test(token)) return false;
-  const row = await env.DB.prepare(
-    "SELECT 1 AS ok FROM magic_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-  )
-    .bind(await sha256Hex(token), now)
-    .first();
-  return row !== null;
+async function linkIsOpen(env: Env, token: string, now: number): Promise<boolean> {
+  return TOKEN_RE.test(token) && magicLinkIsOpen(env.DB, await sha256Hex(token), now);
 }
 
 const invalidLink = (c: Context) =>
@@ -138,23 +120,12 @@ export const REFUSED_LINK_AUDIT_WINDOW_MS = MINUTE_MS;
 async function auditRefusedLink(c: Context<StaffEnv>, now: number) {
   const ip = c.req.header("cf-connecting-ip") ?? "unknown";
   const client = `client:${(await hmacHex(c.env.SESSION_SECRET, `sign-in-client:${ip}`)).slice(0, 16)}`;
-  await c.env.DB.prepare(
-    `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details)
-     SELECT ?1, 'system', 'sign-in', 'staff.sign_in_failed', ?2, ?3
-     WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE at > ?4 AND action = 'staff.sign_in_failed' AND target = ?2)`,
-  )
-    .bind(now, client, JSON.stringify({ reason: "invalid_expired_or_used" }), now - REFUSED_LINK_AUDIT_WINDOW_MS)
-    .run();
+  await auditRefusedLinkOnce(c.env.DB, client, now, now - REFUSED_LINK_AUDIT_WINDOW_MS);
 }
 
 export async function createSession(env: Env, userId: number, now: number): Promise<string> {
   const token = randomToken(32);
-  const db = getDb(env.DB);
-  // Expired sessions of anyone are swept here, so the table does not grow without bound.
-  await db.delete(schema.staffSessions).where(sql`${schema.staffSessions.expiresAt} <= ${now}`);
-  await db
-    .insert(schema.staffSessions)
-    .values({ userId, tokenHash: await sha256Hex(token), expiresAt: now + SESSION_TTL_MS, createdAt: now });
+  await insertSession(env.DB, userId, await sha256Hex(token), now + SESSION_TTL_MS, now);
   return token;
 }
 
@@ -196,7 +167,7 @@ export const signInRoutes = new Hono<StaffEnv>()
   })
   .get("/staff/auth/:token", async (c) => {
     // Looking at a link changes nothing: only the POST from the confirm page uses it up.
-    const valid = await magicLinkIsOpen(c.env, c.req.param("token"), Date.now());
+    const valid = await linkIsOpen(c.env, c.req.param("token"), Date.now());
     if (!valid) return invalidLink(c);
     return renderStaffPage(c, <ConfirmSignInPage action={`/staff/auth/${c.req.param("token")}`} />);
   })
@@ -209,10 +180,7 @@ export const signInRoutes = new Hono<StaffEnv>()
       await auditRefusedLink(c, now);
       return invalidLink(c);
     }
-    const [user] = await db
-      .select()
-      .from(schema.staffUsers)
-      .where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
+    const user = await enabledStaffUser(c.env.DB, { id: userId });
     if (!user) {
       await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, {
         details: { reason: "disabled" },
@@ -236,10 +204,7 @@ export const signInRoutes = new Hono<StaffEnv>()
   })
   .post("/staff/sign-out", requireStaff, async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token)
-      await getDb(c.env.DB)
-        .delete(schema.staffSessions)
-        .where(eq(schema.staffSessions.tokenHash, await sha256Hex(token)));
+    if (token) await deleteSession(c.env.DB, await sha256Hex(token));
     const p = c.get("principal");
     await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });
