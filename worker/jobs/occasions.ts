@@ -3,6 +3,7 @@ import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../sched
 import { currentVersions } from "../studies/instruments";
 import { instrumentsOf, scheduleOf } from "../studies/settings";
 import { HOUR_MS } from "../../core/time";
+import { expired } from "../survey/occasion-sql";
 
 const JSON_CHUNK = 2_000;
 
@@ -188,7 +189,7 @@ export async function closeExpired(
 ): Promise<number> {
   const scope = pilotId === undefined ? "" : " AND participant_id IN (SELECT id FROM participants WHERE pilot_id = ?2)";
   const bind = (s: D1PreparedStatement) => (pilotId === undefined ? s.bind(now) : s.bind(now, pilotId));
-  const closing = `SELECT id FROM occasions WHERE status IN ('open','started') AND closes_at <= ?1${scope}`;
+  const closing = `SELECT id FROM occasions WHERE ${expired("?1", "")}${scope}`;
   // An unsent draft ends with its occasion: its answers and comments never enter analysis and are not
   // kept once she can no longer send them.
   const [, , , , close] = await d1.batch<{ pilot_id: number; participant_id: number }>([
@@ -199,7 +200,7 @@ export async function closeExpired(
     bind(
       d1.prepare(
         `INSERT INTO recompute_queue (participant_id, requested_at) SELECT DISTINCT participant_id, ?1 FROM occasions
-         WHERE status IN ('open','started') AND closes_at <= ?1${scope} ON CONFLICT (participant_id) DO NOTHING`,
+         WHERE ${expired("?1", "")}${scope} ON CONFLICT (participant_id) DO NOTHING`,
       ),
     ),
     bind(
@@ -209,7 +210,7 @@ export async function closeExpired(
     ),
     bind(
       d1.prepare(
-        `UPDATE occasions SET status = 'missed' WHERE status IN ('open','started') AND closes_at <= ?1${scope}
+        `UPDATE occasions SET status = 'missed' WHERE ${expired("?1", "")}${scope}
          RETURNING (SELECT p.pilot_id FROM participants p WHERE p.id = occasions.participant_id) AS pilot_id, participant_id`,
       ),
     ),

@@ -25,6 +25,7 @@ import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "../survey/length";
 import { policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
+import { answering, isUnanswered, notClosed, opened } from "../survey/occasion-sql";
 import {
   decideNextMessage,
   nextSendableTime,
@@ -82,14 +83,14 @@ export async function loadPlanningRows(
         `SELECT o.id AS occasion_id, o.due_date, o.status, o.opens_at, o.closes_at, p.id AS participant_id, p.pilot_id, p.code, p.status AS participant_status,
                 p.reminders_paused_until, c.email_enc IS NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
          FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN participant_contacts c ON c.participant_id = p.id
-         WHERE o.status IN ('open','started') AND o.opens_at <= ?1${scope}`,
+         WHERE ${opened("?1")}${scope}`,
       ),
     ),
     bind(
       d1.prepare(
         `SELECT b.occasion_id, b.kind, b.seq, COALESCE(b.sent_at, b.created_at) AS at FROM outbox b
          JOIN occasions o ON o.id = b.occasion_id JOIN participants p ON p.id = o.participant_id
-         WHERE o.status IN ('open','started') AND o.opens_at <= ?1 AND b.status != 'cancelled'${scope}`,
+         WHERE ${opened("?1")} AND b.status != 'cancelled'${scope}`,
       ),
     ),
     d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
@@ -255,8 +256,7 @@ export type Gate =
  */
 export function deliveryGate(ctx: DeliveryContext, policy: ReminderPolicy, now: number): Gate {
   if (ctx.occasionStatus === null) return { action: "cancel", reason: "occasion_missing" };
-  if (!["open", "started"].includes(ctx.occasionStatus))
-    return { action: "cancel", reason: `occasion_${ctx.occasionStatus}` };
+  if (!isUnanswered(ctx.occasionStatus)) return { action: "cancel", reason: `occasion_${ctx.occasionStatus}` };
   if (ctx.closesAt <= now) return { action: "cancel", reason: "closed" };
   if (!["active", "left_care"].includes(ctx.participantStatus ?? ""))
     return { action: "cancel", reason: `participant_${ctx.participantStatus}` };
@@ -626,7 +626,7 @@ async function deliverClaimed(
       .prepare(
         `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
          AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
-           AND o.status IN ('open','started') AND o.closes_at > ?1 AND p.status IN ('active','left_care')
+           AND ${notClosed("?1")} AND ${answering()}
            AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
          AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
            AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4) RETURNING id`,

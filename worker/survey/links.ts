@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { schema } from "../db";
 import type { Env } from "../env";
 import { hmacToken, sha256Hex } from "../lib/crypto";
+import { unanswered } from "./occasion-sql";
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -61,14 +62,14 @@ export async function resolveLink(db: Db, token: string, now: number) {
  * Used when a researcher revokes her link and when her e-mail address changes.
  */
 export function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: number): D1PreparedStatement[] {
-  const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
+  const open = `SELECT id FROM occasions WHERE participant_id = ?2 AND ${unanswered("")}`;
   return [
     d1
       .prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`)
       .bind(now, participantId),
     d1
       .prepare(
-        "UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND status IN ('open','started')",
+        `UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND ${unanswered("")}`,
       )
       .bind(participantId),
   ];

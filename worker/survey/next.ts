@@ -5,6 +5,7 @@ import { sha256Hex } from "../lib/crypto";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "./length";
 import { linkToken } from "./links";
+import { openOccasion } from "./occasion-sql";
 
 type OpenRow = {
   id: number;
@@ -18,7 +19,7 @@ type OpenRow = {
 export async function openOccasionsOf(env: Env, participantId: number, now: number, except?: number) {
   const { results } = await env.DB.prepare(
     `SELECT o.id, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status FROM occasions o JOIN participants p ON p.id = o.participant_id
-     WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?2 AND o.closes_at > ?2 AND o.id <> ?3 AND p.status IN ('active','left_care')`,
+     WHERE o.participant_id = ?1 AND ${openOccasion("?2")} AND o.id <> ?3`,
   )
     .bind(participantId, now, except ?? 0)
     .all<OpenRow>();

@@ -11,6 +11,7 @@ import { parseAnswers, type AnswerRow } from "./answers";
 import { estimateMinutes, lengthText } from "./length";
 import type { ResolvedLink } from "./links";
 import { nextQuestionnairePath } from "./next";
+import { unanswered } from "./occasion-sql";
 import { pageItemKeys, planPages } from "./pages";
 import {
   contextOf,
@@ -472,7 +473,7 @@ export async function storeAnswers(
   mode: "self" | "kiosk" | "phone",
 ) {
   const occ = r.occasion.id;
-  const guard = "EXISTS (SELECT 1 FROM occasions WHERE id = ? AND status IN ('open','started'))";
+  const guard = `EXISTS (SELECT 1 FROM occasions WHERE id = ? AND ${unanswered("")})`;
   const stmts = rows.map((a) =>
     d1
       .prepare(
@@ -499,9 +500,7 @@ export async function storeAnswers(
     d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
     d1.prepare(`DELETE FROM drafts WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
     d1
-      .prepare(
-        "UPDATE occasions SET status = 'completed', completed_at = ? WHERE id = ? AND status IN ('open','started')",
-      )
+      .prepare(`UPDATE occasions SET status = 'completed', completed_at = ? WHERE id = ? AND ${unanswered("")}`)
       .bind(now, occ),
   );
   const results = await d1.batch(stmts);

@@ -3,6 +3,7 @@
 // valid (not revoked or expired, her participation not withdrawn) and the occasion still open, so the
 // isolate's cached context (below) only decides what to validate, never whether anything is stored.
 import type { AnswerRow } from "./answers";
+import { isUnanswered, unanswered } from "./occasion-sql";
 
 /** Numbered parameters by name: `:occ` becomes `?1` everywhere it appears, bound once. */
 const compiled = new Map<string, { text: string; names: string[] }>();
@@ -37,17 +38,20 @@ const RESOLVE_SQL = `SELECT l.revoked_at, l.expires_at, o.id AS occasion_id, o.s
 /** The saved draft answers of the link's occasion, only while it is open: never a submitted occasion's answers. */
 const DRAFT_ROWS_SQL = `SELECT a.instrument_version_id, a.item_key, a.value, a.not_applicable, a.comment
   FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN draft_answers a ON a.occasion_id = o.id
-  WHERE l.token_hash = :hash AND o.status IN ('open','started')`;
+  WHERE l.token_hash = :hash AND ${unanswered("o")}`;
+
+/** A link with its occasion and youth. */
+const LINK_JOIN =
+  "secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id";
+/** The link is valid (not revoked or expired, her participation not withdrawn) and its occasion unanswered. */
+const LINK_VALID = `l.revoked_at IS NULL AND l.expires_at > :now AND ${unanswered("o")} AND p.status <> 'withdrawn'`;
 
 /** The GET's one write: when she first opened the questionnaire (median time to complete), only for a live link. */
 const FIRST_OPENED_BY_HASH_SQL = `INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at)
-  SELECT l.occasion_id, :now FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id
-  WHERE l.token_hash = :hash AND l.revoked_at IS NULL AND l.expires_at > :now AND o.status IN ('open','started') AND p.status <> 'withdrawn'`;
+  SELECT l.occasion_id, :now FROM ${LINK_JOIN} WHERE l.token_hash = :hash AND ${LINK_VALID}`;
 
 /** The link (this hash, this occasion) may still write. */
-const LIVE = `EXISTS (SELECT 1 FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id
-  WHERE l.token_hash = :hash AND l.occasion_id = :occ AND l.revoked_at IS NULL AND l.expires_at > :now
-  AND o.status IN ('open','started') AND p.status <> 'withdrawn')`;
+const LIVE = `EXISTS (SELECT 1 FROM ${LINK_JOIN} WHERE l.token_hash = :hash AND l.occasion_id = :occ AND ${LINK_VALID})`;
 /** No newer save of this page was stored (a replayed, late or other-window save of older content loses). */
 const FRESH = `coalesce((SELECT json_extract(stamps, :path) FROM drafts WHERE occasion_id = :occ), 0) <= CAST(:stamp AS INTEGER)`;
 /** This batch's own page save is the one stored. */
@@ -90,11 +94,7 @@ export function contextOf(row: LinkRow | undefined, now: number): LinkContext | 
     participantStatus: row.participant_status,
     versionIds: JSON.parse(row.instrument_version_ids) as number[],
     quickExitUrl: settings.quickExitUrl,
-    state: invalid
-      ? "invalid"
-      : row.occasion_status === "open" || row.occasion_status === "started"
-        ? "open"
-        : "closed",
+    state: invalid ? "invalid" : isUnanswered(row.occasion_status) ? "open" : "closed",
     revoked: row.revoked_at !== null && row.expires_at > now && row.participant_status !== "withdrawn",
     draftPage: row.draft_page,
   };
@@ -225,7 +225,7 @@ export function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "ki
     ),
     q(
       d1,
-      `UPDATE occasions SET status = 'completed', completed_at = :now WHERE id = :occ AND status IN ('open','started') AND ${G}`,
+      `UPDATE occasions SET status = 'completed', completed_at = :now WHERE id = :occ AND ${unanswered("")} AND ${G}`,
       p,
     ),
     q(d1, `DELETE FROM draft_answers WHERE occasion_id = :occ AND ${COMPLETED}`, { occ: s.occasionId }),
