@@ -3,12 +3,12 @@
 import { Hono, type Context } from "hono";
 import { pickLang } from "../../web/i18n/messages";
 import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages/reports/Pages";
-import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { staffPageError } from "../staff/pages";
 import { plotDataFor, summaryFor } from "./routes";
+import { allPilots } from "../staff/workspace-queries";
 
 /** A project coordinator (or admin) reads every pilot. */
 const seesAllPilots = (c: Context<StaffEnv>) => {
@@ -20,7 +20,7 @@ export const reportPages = new Hono<StaffEnv>()
   .use(requireStaff)
   .get("/", async (c) => {
     const p = c.get("principal");
-    const pilots = await getDb(c.env.DB).select().from(schema.pilots).orderBy(schema.pilots.key);
+    const pilots = await allPilots(c.env.DB);
     const visible = seesAllPilots(c)
       ? pilots
       : pilots.filter((pl) => p.roles.some((r) => r.pilotId === pl.id && READ_ROLES.includes(r.role)));

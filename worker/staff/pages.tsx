@@ -4,7 +4,6 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import { eq } from "drizzle-orm";
 import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
 import { AuditPage } from "../../web/pages/staff/workspace/Audit";
 import { EnrolPage, type EnrolValues } from "../../web/pages/staff/workspace/Enrol";
@@ -15,7 +14,7 @@ import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
 import { RISL_PARTS, StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
 import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
 import { t, type MessageKey } from "../../web/i18n/messages";
-import { getDb, schema } from "../db";
+import { getDb, type schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
@@ -71,6 +70,7 @@ import { plotDataFor } from "../reports/routes";
 import { pilotIndicators } from "../analysis/recompute";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";
+import { allPilots, answersOf, pilotById } from "./workspace-queries";
 
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
@@ -102,7 +102,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     requireAdmin(c);
     const q = auditQuery.safeParse(c.req.query());
     if (!q.success) throw new AppError("validation", "Invalid filter");
-    const pilots = await getDb(c.env.DB).select().from(schema.pilots).orderBy(schema.pilots.key);
+    const pilots = await allPilots(c.env.DB);
     const { entries, next } = await readAudit(c.env.DB, { ...q.data, limit: q.data.limit ?? 200 });
     const keyOf = new Map(pilots.map((p) => [p.id, p.key]));
     const rows = entries.map((e) => ({
@@ -152,24 +152,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     const p = await participantByCode(db, pilot.id, c.req.param("code"));
     await audit(db, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
     const schedule = await scheduleFor(db, pilot, p, now);
-    const answers = await db
-      .select({
-        occasionId: schema.responses.occasionId,
-        kind: schema.occasions.kind,
-        wave: schema.occasions.wave,
-        instrument: schema.instruments.key,
-        item: schema.responses.itemKey,
-        value: schema.responses.value,
-        notApplicable: schema.responses.notApplicable,
-        comment: schema.responses.comment,
-        at: schema.responses.answeredAt,
-        mode: schema.responses.mode,
-      })
-      .from(schema.responses)
-      .innerJoin(schema.occasions, eq(schema.occasions.id, schema.responses.occasionId))
-      .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
-      .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
-      .where(eq(schema.responses.participantId, p.id));
+    const answers = await answersOf(c.env.DB, p.id);
     const showComments = canWrite(pilot.id, c.get("principal"));
     const byOcc = new Map<number, TimelineEntry & { at: number }>();
     for (const a of answers) {
@@ -588,8 +571,7 @@ async function settingsPage(
 }
 /** A stale edit: 409 with the values stored now (and their version) and a notice; nothing was stored. */
 async function staleSettings(c: Context<StaffEnv>, pilot: Pilot) {
-  const [fresh] = await getDb(c.env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id));
-  const current = fresh ?? pilot;
+  const current = (await pilotById(c.env.DB, pilot.id)) ?? pilot;
   return settingsPage(c, current, await currentSettingsForm(c, current), {}, undefined, 409, true);
 }
 
