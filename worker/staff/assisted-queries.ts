@@ -2,6 +2,7 @@
 // link's state, re-sending and revoking her link through the outbox, kiosk sessions, and storing an assisted
 // questionnaire in one guarded transaction. Every function takes the D1 binding first.
 import type { AnswerRow } from "../survey/answers";
+import { openOccasion, openWindow, unanswered } from "../survey/occasion-sql";
 
 export type OpenRow = {
   id: number;
@@ -24,8 +25,7 @@ export async function openOccasionRows(db: D1Database, participantId: number, no
          p.status AS participant_status,
          (SELECT max(b.sent_at) FROM outbox b WHERE b.occasion_id = o.id AND b.status = 'sent') AS last_sent
        FROM occasions o JOIN participants p ON p.id = o.participant_id
-       WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?2 AND o.closes_at > ?2
-         AND p.status IN ('active','left_care')`,
+       WHERE o.participant_id = ?1 AND ${openOccasion("?2")}`,
     )
     .bind(participantId, now)
     .all<OpenRow>();
@@ -49,8 +49,7 @@ function resendStatement(db: D1Database, pilotId: number, participantId: number,
          created_at)
        SELECT o.id || ':resend:' || ?3, o.id, o.participant_id, ?2, 'resend',
          (SELECT count(*) + 1 FROM outbox x WHERE x.occasion_id = o.id AND x.kind = 'resend'), 'queued', 0, ?4, ?4
-       FROM occasions o WHERE o.participant_id = ?1 AND o.status IN ('open','started') AND o.opens_at <= ?4
-         AND o.closes_at > ?4
+       FROM occasions o WHERE o.participant_id = ?1 AND ${openWindow("?4")}
        ON CONFLICT (key) DO NOTHING RETURNING id`,
     )
     .bind(participantId, pilotId, press, now);
@@ -70,7 +69,7 @@ export async function queueResend(db: D1Database, pilotId: number, participantId
 export async function revokeAndQueue(db: D1Database, pilotId: number, participantId: number, key: string, now: number) {
   const pressed = `NOT EXISTS (SELECT 1 FROM outbox WHERE pilot_id = ?3 AND participant_id = ?2 AND kind = 'resend'
     AND key LIKE '%:resend:' || ?4)`;
-  const open = "SELECT id FROM occasions WHERE participant_id = ?2 AND status IN ('open','started')";
+  const open = `SELECT id FROM occasions WHERE participant_id = ?2 AND ${unanswered("")}`;
   const [, , inserted] = await db.batch<{ id: number }>([
     db
       .prepare(
@@ -80,7 +79,7 @@ export async function revokeAndQueue(db: D1Database, pilotId: number, participan
     db
       .prepare(
         `UPDATE occasions SET link_generation = link_generation + 1
-         WHERE participant_id = ?2 AND status IN ('open','started') AND ?1 IS NOT NULL AND ${pressed}`,
+         WHERE participant_id = ?2 AND ${unanswered("")} AND ?1 IS NOT NULL AND ${pressed}`,
       )
       .bind(now, participantId, pilotId, key),
     resendStatement(db, pilotId, participantId, key, now),
@@ -185,7 +184,7 @@ export async function storeAssisted(
         AND k.occasion_id = ${occ} AND k.ended_at IS NULL AND k.expires_at > ${now}
         AND k.last_seen_at > ${kiosk.idleSince})`
     : "";
-  const live = `EXISTS (SELECT 1 FROM occasions WHERE id = ${occ} AND status IN ('open','started'))${kioskLive}`;
+  const live = `EXISTS (SELECT 1 FROM occasions WHERE id = ${occ} AND ${unanswered("")})${kioskLive}`;
   const answers = JSON.stringify(
     rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]),
   );

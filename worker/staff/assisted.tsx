@@ -26,6 +26,7 @@ import { DEFAULT_QUICK_EXIT } from "../studies/config";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { participantByCode } from "../studies/participants";
 import { parseAnswers } from "../survey/answers";
+import { ANSWERING_STATUSES, isUnanswered } from "../survey/occasion-sql";
 import { estimateMinutes, lengthText } from "../survey/length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
@@ -260,8 +261,8 @@ const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
   r.ended_at === null &&
   r.expires_at > now &&
   now - r.last_seen_at <= KIOSK_IDLE_MS &&
-  ["open", "started"].includes(r.occasion_status) &&
-  ["active", "left_care"].includes(r.participant_status);
+  isUnanswered(r.occasion_status) &&
+  (ANSWERING_STATUSES as readonly string[]).includes(r.participant_status);
 
 type YouthCtx = Context<{ Bindings: Env }>;
 function youthHtml(c: YouthCtx, html: string, status: 200 | 400 | 404 = 200) {
