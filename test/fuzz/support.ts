@@ -12,7 +12,7 @@ import worker from "../../worker/index";
 import { getDb, schema } from "../../worker/db";
 import { ERROR_STATUS } from "../../worker/errors";
 import { randomToken, sha256Hex } from "../../worker/lib/crypto";
-import { pauseToken } from "../../worker/reminders/outbox";
+import { pauseToken } from "../../worker/survey/pause-token";
 import { effectiveSettings } from "../../worker/studies/config";
 import { loadAsked } from "../../worker/studies/instruments";
 import { MEASUREMENT_COLUMNS, PARTICIPANT_COLUMNS } from "../../worker/studies/import";

@@ -3,7 +3,7 @@
 // reminder after N days → answer → no further reminders.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { pauseToken } from "../../worker/reminders/outbox";
+import { pauseToken } from "../../worker/survey/pause-token";
 import { localDate } from "../../worker/schedule/schedule";
 import { form, makeParticipant, makePilot } from "../support/fixtures";
 import { sinkFor, uniqueDomain } from "../mail/sink";

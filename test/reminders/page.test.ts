@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { localDate } from "../../worker/schedule/schedule";
-import { pauseToken } from "../../worker/reminders/outbox";
+import { pauseToken } from "../../worker/survey/pause-token";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
 import { call, sessionFor, staffUser } from "../staff/support";
 import { sinkFor, uniqueDomain } from "../mail/sink";

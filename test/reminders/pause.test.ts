@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deliverOutbox, pauseToken, verifyPauseToken } from "../../worker/reminders/outbox";
+import { deliverOutbox } from "../../worker/reminders/outbox";
+import { pauseToken, verifyPauseToken } from "../../worker/survey/pause-token";
 import { queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
 import { sha256Hex } from "../../worker/lib/crypto";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";

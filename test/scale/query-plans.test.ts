@@ -24,7 +24,8 @@ import { getDb } from "../../worker/db";
 import { seedDemo } from "../../worker/demo/seed";
 import { createFixturePilot } from "../../worker/dev/fixtures";
 import { runScheduled } from "../../worker/jobs/scheduled";
-import { deliverOutbox, pauseToken } from "../../worker/reminders/outbox";
+import { deliverOutbox } from "../../worker/reminders/outbox";
+import { pauseToken } from "../../worker/survey/pause-token";
 import { linkToken } from "../../worker/survey/links";
 import { explain, planText, recordingD1, StatementLog, type PlanRow, type Recorded } from "./recorder";
 

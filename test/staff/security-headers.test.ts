@@ -8,7 +8,7 @@ import { ISLANDS_JS_PATH } from "../../web/generated/assets";
 import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { HSTS } from "../../worker/lib/headers";
-import { pauseToken } from "../../worker/reminders/outbox";
+import { pauseToken } from "../../worker/survey/pause-token";
 import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
 import { apiToken } from "./support";
 

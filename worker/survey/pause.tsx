@@ -1,5 +1,5 @@
 // The youth's "no reminders for two weeks" link from every invitation and reminder: GET asks, POST
-// pauses. The token is opaque (AES-GCM of the youth's id and an expiry, see reminders/outbox.ts
+// pauses. The token is opaque (AES-GCM of the youth's id and an expiry, see ./pause-token.ts
 // pauseToken): it shows no participant id, nothing is stored for it, and it expires when the occasion
 // it was mailed for closes.
 // Pausing is idempotent (a second press changes nothing), audited with the youth's code as actor and
@@ -12,7 +12,8 @@ import { getDb } from "../db";
 import type { Env } from "../env";
 import { audit } from "../lib/audit";
 import { renderPage } from "../lib/render";
-import { verifyPauseToken } from "../reminders/outbox";
+import { pausedUntil, pauseReminders, pauseYouth } from "./pause-queries";
+import { verifyPauseToken } from "./pause-token";
 import { DAY_MS } from "../../core/time";
 
 export const PAUSE_DAYS = 14;
@@ -31,19 +32,7 @@ type Youth = {
 async function youthFor(env: Env, token: string): Promise<Youth | null> {
   const id = await verifyPauseToken(env, token);
   if (id === null) return null;
-  const r = await env.DB.prepare(
-    "SELECT p.id, p.code, p.pilot_id, p.status, p.reminders_paused_until, pl.timezone, pl.settings FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id = ?",
-  )
-    .bind(id)
-    .first<{
-      id: number;
-      code: string;
-      pilot_id: number;
-      status: string;
-      reminders_paused_until: number | null;
-      timezone: string;
-      settings: string | null;
-    }>();
+  const r = await pauseYouth(env.DB, id);
   // Withdrawn youths get no contact at all, so their old links lead nowhere.
   if (!r || r.status === "withdrawn") return null;
   const settings = r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }) : {};
@@ -137,17 +126,7 @@ export const pauseRoutes = new Hono<{ Bindings: Env }>()
       if (!youth) return invalid(c, lang);
       const now = Date.now();
       const until = now + PAUSE_DAYS * DAY_MS;
-      // Only a youth who is not paused now is paused: repeated or concurrent presses change nothing.
-      // Messages already queued for her wait until the pause ends (same key, so still sent only once).
-      const [pause] = await c.env.DB.batch([
-        c.env.DB.prepare(
-          "UPDATE participants SET reminders_paused_until = ?1 WHERE id = ?2 AND (reminders_paused_until IS NULL OR reminders_paused_until <= ?3)",
-        ).bind(until, youth.id, now),
-        c.env.DB.prepare(
-          "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?1), last_error = 'reminders_paused' WHERE participant_id = ?2 AND status = 'queued' AND EXISTS (SELECT 1 FROM participants WHERE id = ?2 AND reminders_paused_until = ?1)",
-        ).bind(until, youth.id),
-      ]);
-      if (pause!.meta.changes === 1) {
+      if (await pauseReminders(c.env.DB, youth.id, until, now)) {
         await audit(getDb(c.env.DB), { type: "youth", id: youth.code }, "reminders_paused", now, {
           pilotId: youth.pilotId,
           target: `participant:${youth.id}`,
@@ -155,9 +134,7 @@ export const pauseRoutes = new Hono<{ Bindings: Env }>()
         });
         return renderPage(c, <PausePage lang={lang} youth={{ ...youth, pausedUntil: until }} action="" state="done" />);
       }
-      const current = await c.env.DB.prepare("SELECT reminders_paused_until FROM participants WHERE id = ?")
-        .bind(youth.id)
-        .first<number>("reminders_paused_until");
+      const current = await pausedUntil(c.env.DB, youth.id);
       return renderPage(
         c,
         <PausePage lang={lang} youth={{ ...youth, pausedUntil: current }} action="" state="already" />,
