@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getDb } from "../db";
 import { isDev } from "../env";
@@ -9,7 +9,15 @@ import { sha256Hex } from "../lib/crypto";
 import { ensureLink, linkToken } from "../survey/links";
 import { signContext } from "../survey/routes";
 import { createFixturePilot } from "./fixtures";
+import { insertBenchYouth, insertLinks, lastClosingOpenOccasion, newestFrequentOccasion } from "./queries";
 import { DAY_MS, HOUR_MS } from "../../core/time";
+
+/** The JSON body parsed by `schema`; a validation error that shows the expected `shape` otherwise. */
+async function jsonBody<T extends z.ZodType>(c: Context<StaffEnv>, schema: T, shape: string): Promise<z.infer<T>> {
+  const body = schema.safeParse(await c.req.json().catch(() => null));
+  if (!body.success) throw new AppError("validation", `Body must be ${shape}`, body.error.issues);
+  return body.data;
+}
 
 /** Local development only: the routes do not exist unless DEV_MODE=1 (set in the generated .dev.vars). */
 export const devRoutes = new Hono<StaffEnv>()
@@ -40,57 +48,40 @@ export const devRoutes = new Hono<StaffEnv>()
   })
   .post("/link", async (c) => {
     requireAdmin(c);
-    const body = z
-      .object({ pilot: z.string().min(1).max(40), kind: z.enum(["frequent", "wave"]).optional() })
-      .safeParse(await c.req.json().catch(() => null));
-    if (!body.success)
-      throw new AppError(
-        "validation",
-        'Body must be {"pilot": "<key>", "kind"?: "frequent" | "wave"}',
-        body.error.issues,
-      );
-    return c.json(await openLink(c.env, body.data.pilot, Date.now(), body.data.kind));
+    const body = await jsonBody(
+      c,
+      z.object({ pilot: z.string().min(1).max(40), kind: z.enum(["frequent", "wave"]).optional() }),
+      '{"pilot": "<key>", "kind"?: "frequent" | "wave"}',
+    );
+    return c.json(await openLink(c.env, body.pilot, Date.now(), body.kind));
   })
   // `npm run bench` (test/bench/http/run.mjs): many open frequent questionnaires of one new demo youth,
   // so every measured answer POST sends a questionnaire that is really open (a send is taken once).
   .post("/bench-links", async (c) => {
     requireAdmin(c);
-    const body = z
-      .object({ pilot: z.string().min(1).max(40), count: z.number().int().min(1).max(20_000) })
-      .strict()
-      .safeParse(await c.req.json().catch(() => null));
-    if (!body.success)
-      throw new AppError("validation", 'Body must be {"pilot": "<key>", "count": 1..20000}', body.error.issues);
-    return c.json(await benchLinks(c.env, body.data.pilot, body.data.count, Date.now()));
+    const body = await jsonBody(
+      c,
+      z.object({ pilot: z.string().min(1).max(40), count: z.number().int().min(1).max(20_000) }).strict(),
+      '{"pilot": "<key>", "count": 1..20000}',
+    );
+    return c.json(await benchLinks(c.env, body.pilot, body.count, Date.now()));
   })
   .post("/fixtures/pilot", async (c) => {
     requireAdmin(c);
     const youth = z
       .object({ email: z.string().email().max(200), history: z.array(z.number().int().min(0).max(10)).max(26) })
       .strict();
-    const body = z
-      .object({ youths: z.array(youth).min(1).max(500) })
-      .strict()
-      .safeParse(await c.req.json().catch(() => null));
-    if (!body.success)
-      throw new AppError(
-        "validation",
-        'Body must be {"youths": [{"email": string, "history": number[]}]}',
-        body.error.issues,
-      );
-    return c.json(await createFixturePilot(getDb(c.env.DB), c.env, Date.now(), body.data.youths), 201);
+    const body = await jsonBody(
+      c,
+      z.object({ youths: z.array(youth).min(1).max(500) }).strict(),
+      '{"youths": [{"email": string, "history": number[]}]}',
+    );
+    return c.json(await createFixturePilot(getDb(c.env.DB), c.env, Date.now(), body.youths), 201);
   });
 
 /** A link to an occasion of a demo youth that is open now (the youth with the latest-closing open occasion). */
 async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, kind?: "frequent" | "wave") {
-  const row = await env.DB.prepare(
-    `SELECT o.id, o.closes_at, p.code FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id
-     WHERE pl.key = ? AND o.status IN ('open','started') AND o.opens_at <= ? AND o.closes_at > ? AND p.status IN ('active','left_care')
-       AND (?4 IS NULL OR o.kind = ?4)
-     ORDER BY o.kind = 'frequent' DESC, o.closes_at DESC LIMIT 1`,
-  )
-    .bind(pilot, now, now, kind ?? null)
-    .first<{ id: number; closes_at: number; code: string }>();
+  const row = await lastClosingOpenOccasion(env.DB, pilot, now, kind);
   if (!row)
     throw new AppError(
       "not_found",
@@ -100,46 +91,34 @@ async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, k
 }
 
 async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: number, now: number) {
-  const src = await env.DB.prepare(
-    "SELECT p.pilot_id, pl.settings, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.kind = 'frequent' ORDER BY o.id DESC LIMIT 1",
-  )
-    .bind(pilot)
-    .first<{ pilot_id: number; settings: string | null; instrument_version_ids: string }>();
+  const src = await newestFrequentOccasion(env.DB, pilot);
   if (!src) throw new AppError("not_found", `No frequent questionnaire in pilot "${pilot}"`);
   const code = `BENCH-${now.toString(36)}`;
-  const day = new Date(now).toISOString().slice(0, 10);
-  const pid = await env.DB.prepare(
-    "INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date, created_at) VALUES (?, ?, ?, 'active', 'self', ?, ?) RETURNING id",
-  )
-    .bind(src.pilot_id, code, day, day, now)
-    .first<number>("id");
-  await env.DB.prepare(
-    `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids, created_at)
-     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT ?, 'frequent', i, ?, ?, ?, 'open', ?, ? FROM n`,
-  )
-    .bind(count, pid, day, now - HOUR_MS, now + 7 * DAY_MS, src.instrument_version_ids, now)
-    .run();
-  const { results } = await env.DB.prepare("SELECT id FROM occasions WHERE participant_id = ? ORDER BY seq")
-    .bind(pid)
-    .all<{ id: number }>();
-  const tokens = await Promise.all(results.map((r) => linkToken(env, r.id)));
+  const { participantId: pid, occasionIds } = await insertBenchYouth(env.DB, {
+    pilotId: src.pilot_id,
+    code,
+    day: new Date(now).toISOString().slice(0, 10),
+    count,
+    opensAt: now - HOUR_MS,
+    closesAt: now + 7 * DAY_MS,
+    instrumentVersionIds: src.instrument_version_ids,
+    now,
+  });
+  const tokens = await Promise.all(occasionIds.map((id) => linkToken(env, id)));
   const hashes = await Promise.all(tokens.map((t) => sha256Hex(t)));
-  for (let i = 0; i < results.length; i += 1000) {
-    const chunk = results.slice(i, i + 1000).map((r, j) => [r.id, hashes[i + j]]);
-    await env.DB.prepare(
-      "INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? FROM json_each(?)",
-    )
-      .bind(now + 7 * DAY_MS, JSON.stringify(chunk))
-      .run();
-  }
+  await insertLinks(
+    env.DB,
+    occasionIds.map((id, i) => [id, hashes[i]!]),
+    now + 7 * DAY_MS,
+  );
   // what each questionnaire page carries in its form (worker/survey/routes.tsx), as a youth's browser would post it
   const quickExitUrl = (src.settings ? (JSON.parse(src.settings) as { quickExitUrl?: string }) : {}).quickExitUrl;
   const versionIds = JSON.parse(src.instrument_version_ids) as number[];
   const contexts = await Promise.all(
-    results.map((r, i) =>
+    occasionIds.map((occasionId, i) =>
       signContext(env, hashes[i]!, {
-        occasionId: r.id,
-        participantId: pid!,
+        occasionId,
+        participantId: pid,
         versionIds,
         participantStatus: "active",
         quickExitUrl,
