@@ -197,6 +197,46 @@ const pilotLabels = (lang: Lang): Record<string, string> => ({
   waveInstruments: t("staff.settings.waveInstruments", lang),
 });
 
+/** A pilot's name, organisation and time zone: the same fields on the new and the edit form. */
+function PilotDetailFields({
+  values,
+  errors,
+  lang,
+}: {
+  values: { name: string; organisation: string; timezone: string };
+  errors: FieldErrors;
+  lang: Lang;
+}) {
+  return (
+    <>
+      <TextField
+        id="name"
+        label={t("staff.admin.pilot.name", lang)}
+        value={values.name}
+        errors={errors}
+        maxLength={120}
+        autoComplete="off"
+      />
+      <TextField
+        id="organisation"
+        label={t("staff.admin.pilot.organisation", lang)}
+        value={values.organisation}
+        errors={errors}
+        maxLength={120}
+        autoComplete="organization"
+      />
+      <TextField
+        id="timezone"
+        label={t("staff.admin.pilot.timezone", lang)}
+        value={values.timezone}
+        errors={errors}
+        maxLength={64}
+        autoComplete="off"
+      />
+    </>
+  );
+}
+
 export function PilotNewPage({
   user,
   values,
@@ -217,30 +257,7 @@ export function PilotNewPage({
           maxLength={40}
           autoComplete="off"
         />
-        <TextField
-          id="name"
-          label={t("staff.admin.pilot.name", lang)}
-          value={values.name}
-          errors={errors}
-          maxLength={120}
-          autoComplete="off"
-        />
-        <TextField
-          id="organisation"
-          label={t("staff.admin.pilot.organisation", lang)}
-          value={values.organisation}
-          errors={errors}
-          maxLength={120}
-          autoComplete="organization"
-        />
-        <TextField
-          id="timezone"
-          label={t("staff.admin.pilot.timezone", lang)}
-          value={values.timezone}
-          errors={errors}
-          maxLength={64}
-          autoComplete="off"
-        />
+        <PilotDetailFields values={values} errors={errors} lang={lang} />
         <p>
           <button type="submit" id="pilot-submit">
             {t("staff.admin.pilot.create", lang)}
@@ -355,30 +372,7 @@ export function PilotEditPage({
       <h2>{t("staff.admin.pilot.details", lang)}</h2>
       <form method="post" action={`/staff/admin/pilots/${pilot.key}`} class="stack" id="pilot-form" novalidate>
         <CsrfField token={user?.csrf} />
-        <TextField
-          id="name"
-          label={t("staff.admin.pilot.name", lang)}
-          value={values.name}
-          errors={errors}
-          maxLength={120}
-          autoComplete="off"
-        />
-        <TextField
-          id="organisation"
-          label={t("staff.admin.pilot.organisation", lang)}
-          value={values.organisation}
-          errors={errors}
-          maxLength={120}
-          autoComplete="organization"
-        />
-        <TextField
-          id="timezone"
-          label={t("staff.admin.pilot.timezone", lang)}
-          value={values.timezone}
-          errors={errors}
-          maxLength={64}
-          autoComplete="off"
-        />
+        <PilotDetailFields values={values} errors={errors} lang={lang} />
         <p class="small muted">{t("staff.admin.pilot.instrumentsNote", lang)}</p>
         <InstrumentBoxes
           name="frequentInstruments"

@@ -80,6 +80,28 @@ export function SettingsPage({
       </span>
     ) : null;
   const described = (name: SettingsField) => (errors[name] ? `${name}-error` : undefined);
+  /** The attributes every field shares: its value, required, read-only for coordinators, its error beside it. */
+  const common = (name: SettingsField) => ({
+    required: true,
+    disabled,
+    "aria-invalid": errors[name] ? ("true" as const) : undefined,
+    "aria-describedby": described(name),
+  });
+  // `type` left out renders no attribute (a text field), as before.
+  const text = (name: "senderName" | "quickExitUrl", label: MessageKey, maxLength: number, type?: "url") => (
+    <>
+      <label for={name}>{t(label, lang)}</label>
+      <input
+        id={name}
+        name={name}
+        type={type as "url"}
+        maxLength={maxLength}
+        value={values.text[name] ?? ""}
+        {...common(name)}
+      />
+      {problem(name)}
+    </>
+  );
   const number = (name: keyof typeof NUMBER_RANGES & SettingsField) => (
     <>
       <label for={name}>{t(LABELS[name], lang)}</label>
@@ -92,10 +114,7 @@ export function SettingsPage({
         min={NUMBER_RANGES[name]!.min}
         max={NUMBER_RANGES[name]!.max}
         value={values.text[name] ?? ""}
-        required
-        disabled={disabled}
-        aria-invalid={errors[name] ? "true" : undefined}
-        aria-describedby={described(name)}
+        {...common(name)}
       />
       {problem(name)}
     </>
@@ -146,31 +165,8 @@ export function SettingsPage({
         {version && <input type="hidden" name={VERSION_FIELD} value={version} />}
         <fieldset>
           <legend>{t("staff.settings.youthFacing", lang)}</legend>
-          <label for="senderName">{t("staff.settings.senderName", lang)}</label>
-          <input
-            id="senderName"
-            name="senderName"
-            maxLength={60}
-            value={values.text.senderName ?? ""}
-            required
-            disabled={disabled}
-            aria-invalid={errors.senderName ? "true" : undefined}
-            aria-describedby={described("senderName")}
-          />
-          {problem("senderName")}
-          <label for="quickExitUrl">{t("staff.settings.quickExit", lang)}</label>
-          <input
-            id="quickExitUrl"
-            name="quickExitUrl"
-            type="url"
-            maxLength={500}
-            value={values.text.quickExitUrl ?? ""}
-            required
-            disabled={disabled}
-            aria-invalid={errors.quickExitUrl ? "true" : undefined}
-            aria-describedby={described("quickExitUrl")}
-          />
-          {problem("quickExitUrl")}
+          {text("senderName", "staff.settings.senderName", 60)}
+          {text("quickExitUrl", "staff.settings.quickExit", 500, "url")}
         </fieldset>
         <fieldset>
           <legend>{t("staff.settings.schedule", lang)}</legend>
