@@ -35,7 +35,7 @@ import { enrol } from "../../worker/studies/participants";
 import { parseAnswers } from "../../worker/survey/answers";
 import type { ResolvedLink } from "../../worker/survey/links";
 import { linkToken } from "../../worker/survey/links";
-import { FIRST_OPENED_SQL, storeAnswers } from "../../worker/survey/routes";
+import { FIRST_OPENED_SQL, storeAnswers } from "../../worker/survey/store";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
 import { recordingD1, StatementLog, type Counts } from "../scale/recorder";
 

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
-import { forgetLinkContexts } from "../../worker/survey/routes";
+import { forgetLinkContexts } from "../../worker/survey/link-context";
 import { perRecipient } from "../mail/sink";
 import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
 import { faultyEnv, type FaultMode } from "./inject";

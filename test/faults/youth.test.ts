@@ -4,7 +4,7 @@
 // (or the operation completed), nothing half-written; then her retry ends exactly where a fault-free send does.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { forgetLinkContexts } from "../../worker/survey/routes";
+import { forgetLinkContexts } from "../../worker/survey/link-context";
 import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
 import { everyFault, expectYouthRetryPage, fetchWith, quietLogs, type Attempt } from "./support";
 

@@ -11,7 +11,7 @@ import { schema } from "../../worker/db";
 import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
 import { estimateMinutes, lengthText } from "../../worker/survey/length";
 import { planPages } from "../../worker/survey/pages";
-import { forgetLinkContexts } from "../../worker/survey/routes";
+import { forgetLinkContexts } from "../../worker/survey/link-context";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
 import {
   db,

@@ -7,7 +7,7 @@ import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo 
 import { requireAdmin, requireStaff, type StaffEnv } from "../staff/auth";
 import { sha256Hex } from "../lib/crypto";
 import { ensureLink, linkToken } from "../survey/links";
-import { signContext } from "../survey/routes";
+import { signContext } from "../survey/link-context";
 import { createFixturePilot } from "./fixtures";
 import { insertBenchYouth, insertLinks, lastClosingOpenOccasion, newestFrequentOccasion } from "./queries";
 import { DAY_MS, HOUR_MS } from "../../core/time";

@@ -1,4 +1,6 @@
 // The pause page's SQL (worker/survey/pause.tsx): the youth behind a pause link, and the pause itself.
+import { getDb } from "../db";
+import { audit } from "../lib/audit";
 
 export type PauseYouthRow = {
   id: number;
@@ -43,6 +45,21 @@ export async function pauseReminders(db: D1Database, participantId: number, unti
       .bind(until, participantId),
   ]);
   return pause!.meta.changes === 1;
+}
+
+/** The audit record of her pause (the youth's code as actor; listed for researchers). */
+export function auditPause(
+  db: D1Database,
+  youth: { id: number; code: string; pilotId: number },
+  until: number,
+  now: number,
+  days: number,
+) {
+  return audit(getDb(db), { type: "youth", id: youth.code }, "reminders_paused", now, {
+    pilotId: youth.pilotId,
+    target: `participant:${youth.id}`,
+    details: { until, days },
+  });
 }
 
 /** Until when her reminders are paused (null: not paused). */

@@ -8,16 +8,14 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { YouthLayout } from "../../web/components/Layout";
 import { pickLang, t, type Lang } from "../../web/i18n/messages";
-import { getDb } from "../db";
 import type { Env } from "../env";
-import { audit } from "../lib/audit";
 import { renderPage } from "../lib/render";
-import { pausedUntil, pauseReminders, pauseYouth } from "./pause-queries";
+import { DEFAULT_QUICK_EXIT } from "../studies/config";
+import { auditPause, pausedUntil, pauseReminders, pauseYouth } from "./pause-queries";
 import { verifyPauseToken } from "./pause-token";
 import { DAY_MS } from "../../core/time";
 
 export const PAUSE_DAYS = 14;
-const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 
 type Youth = {
   id: number;
@@ -127,11 +125,7 @@ export const pauseRoutes = new Hono<{ Bindings: Env }>()
       const now = Date.now();
       const until = now + PAUSE_DAYS * DAY_MS;
       if (await pauseReminders(c.env.DB, youth.id, until, now)) {
-        await audit(getDb(c.env.DB), { type: "youth", id: youth.code }, "reminders_paused", now, {
-          pilotId: youth.pilotId,
-          target: `participant:${youth.id}`,
-          details: { until, days: PAUSE_DAYS },
-        });
+        await auditPause(c.env.DB, youth, until, now, PAUSE_DAYS);
         return renderPage(c, <PausePage lang={lang} youth={{ ...youth, pausedUntil: until }} action="" state="done" />);
       }
       const current = await pausedUntil(c.env.DB, youth.id);

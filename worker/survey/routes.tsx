@@ -3,120 +3,31 @@ import { bodyLimit } from "hono/body-limit";
 import type { Env } from "../env";
 import { ERROR_STATUS } from "../errors";
 import { askedOf, definitionsFor } from "../studies/instruments";
-import { MessagePage, QuestionnairePage, type AskedInstrument, type FormState } from "../../web/pages/Questionnaire";
+import { QuestionnairePage, type AskedInstrument, type FormState } from "../../web/pages/Questionnaire";
 import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
-import { b64url, hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { sha256Hex } from "../lib/crypto";
 import { renderPage } from "../lib/render";
+import { DEFAULT_QUICK_EXIT } from "../studies/config";
 import { parseAnswers, type AnswerRow } from "./answers";
 import { estimateMinutes, lengthText } from "./length";
-import type { ResolvedLink } from "./links";
 import { nextQuestionnairePath } from "./next";
-import { unanswered } from "./occasion-sql";
 import { pageItemKeys, planPages } from "./pages";
+import { youthMessage } from "./youth-error";
+import { contextFor, forgetLinkContext, remember, signContext } from "./link-context";
 import {
   contextOf,
   draftValues,
-  pageSaveStatements,
-  readStatements,
-  resolveStatement,
-  submitStatements,
-  SUBMIT_COMPLETES_AT,
-  whyNotCompleted,
-  type DraftRow,
   type LinkContext,
-  type LinkRow,
   type PageSave,
+  readQuestionnaire,
+  resolveLink,
+  storePage,
+  whyNotCompleted,
 } from "./store";
-import { MINUTE_MS } from "../../core/time";
 
-const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-/** The GET's one write: when the youth first opened the questionnaire (for the median time to complete). */
-export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)";
 /** Form fields that steer the page, not answers. */
 const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "ctx"]);
-
-/**
- * What a link stands for that never changes (its occasion, the youth, the instrument versions asked),
- * with her status and the pilot's quick-exit address as last read: kept in the isolate for a minute so a
- * POST knows what to validate without a D1 round trip. Whether anything is stored is decided inside
- * each statement by the link's current state (worker/survey/store.ts), never by this cache.
- */
-const CONTEXTS = new Map<string, { ctx: LinkContext; at: number }>();
-const CONTEXT_TTL_MS = MINUTE_MS;
-function remember(hash: string, ctx: LinkContext, now: number) {
-  if (CONTEXTS.size >= 2000) CONTEXTS.delete(CONTEXTS.keys().next().value!);
-  CONTEXTS.set(hash, { ctx, at: now });
-}
-/** Tests only: forget every cached link context, as an isolate that never served her GET would. */
-export const forgetLinkContexts = () => CONTEXTS.clear();
-
-async function contextFor(
-  env: Env,
-  hash: string,
-  signed: string | undefined,
-  now: number,
-): Promise<LinkContext | null> {
-  const hit = CONTEXTS.get(hash);
-  if (hit && now - hit.at < CONTEXT_TTL_MS && hit.ctx.state === "open") return hit.ctx;
-  const fromForm = signed ? await verifyContext(env, hash, signed) : null;
-  if (fromForm) return fromForm;
-  const ctx = contextOf((await resolveStatement(env.DB, hash).first<LinkRow>()) ?? undefined, now);
-  if (ctx) remember(hash, ctx, now);
-  return ctx;
-}
-
-/**
- * The same fixed facts, signed into the page's form (`ctx`, HMAC with LINK_SECRET, bound to the link's
- * hash), so a POST that reaches an isolate which never served her GET needs no D1 read either. Only what
- * to validate comes from it; the statements check the link themselves.
- */
-export async function signContext(
-  env: Env,
-  hash: string,
-  ctx: Pick<LinkContext, "occasionId" | "participantId" | "versionIds" | "participantStatus" | "quickExitUrl">,
-): Promise<string> {
-  const payload = b64url(
-    new TextEncoder().encode(
-      JSON.stringify([
-        ctx.occasionId,
-        ctx.participantId,
-        ctx.versionIds,
-        ctx.participantStatus,
-        ctx.quickExitUrl ?? null,
-      ]),
-    ),
-  );
-  return `${payload}.${await hmacToken(env.LINK_SECRET, `form-context:${hash}:${payload}`)}`;
-}
-
-async function verifyContext(env: Env, hash: string, signed: string): Promise<LinkContext | null> {
-  const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(signed);
-  if (!m || !timingSafeEqual(await hmacToken(env.LINK_SECRET, `form-context:${hash}:${m[1]}`), m[2]!)) return null;
-  try {
-    const [occasionId, participantId, versionIds, participantStatus, quickExitUrl] = JSON.parse(
-      atob(m[1]!.replace(/-/g, "+").replace(/_/g, "/")),
-    ) as [number, number, number[], string, string | null];
-    if (
-      !Number.isInteger(occasionId) ||
-      !Number.isInteger(participantId) ||
-      !Array.isArray(versionIds) ||
-      !versionIds.every(Number.isInteger)
-    )
-      return null;
-    return {
-      occasionId,
-      participantId,
-      versionIds,
-      participantStatus,
-      quickExitUrl: quickExitUrl ?? undefined,
-      state: "open",
-      draftPage: null,
-    };
-  } catch {
-    return null;
-  }
-}
 
 type Ctx = Context<{ Bindings: Env }>;
 const quickExit = (ctx: LinkContext | null) => ctx?.quickExitUrl ?? DEFAULT_QUICK_EXIT;
@@ -278,20 +189,13 @@ async function savePage(
     itemKeys: pageItemKeys(shown),
     rows: parsed.rows as AnswerRow[],
   };
-  const stmts = [
-    resolveStatement(d1, hash),
-    ...pageSaveStatements(d1, save, { forSubmit: nav === "submit" }),
-    ...(nav === "submit" ? submitStatements(d1, save, "self") : []),
-  ];
-  const results = await d1.batch(stmts);
-  const fresh = contextOf((results[0]!.results[0] as LinkRow | undefined) ?? undefined, now);
+  const stored = await storePage(d1, save, nav === "submit");
+  const fresh = contextOf(stored.link, now);
   if (fresh) remember(hash, fresh, now);
   if (!fresh || fresh.state === "invalid") return { kind: "invalid", ctx: fresh ?? cached };
   if (fresh.state === "closed") return { kind: "closed", ctx: fresh };
-  const saved = (results[4]!.meta.changes ?? 0) > 0;
-  if (nav !== "submit") return { kind: saved ? "saved" : "stale", ctx: fresh, asked, page, pages: pages.length };
-  if ((results[5 + SUBMIT_COMPLETES_AT]!.meta.changes ?? 0) === 1)
-    return { kind: "completed", ctx: fresh, asked, page, pages: pages.length };
+  if (nav !== "submit") return { kind: stored.saved ? "saved" : "stale", ctx: fresh, asked, page, pages: pages.length };
+  if (stored.completed) return { kind: "completed", ctx: fresh, asked, page, pages: pages.length };
   return { kind: await whyNotCompleted(d1, save), ctx: fresh, asked, page, pages: pages.length };
 }
 
@@ -310,16 +214,7 @@ function draftRefused(c: Ctx, code: "payload_too_large" | "conflict" | "validati
 
 const tooLarge = (c: Ctx) => {
   const lang = pickLang(c.req.query("lang"));
-  return renderPage(
-    c,
-    <MessagePage
-      lang={lang}
-      quickExitUrl={DEFAULT_QUICK_EXIT}
-      title={t("youth.error.fix", lang)}
-      body={t("youth.error.tooLarge", lang)}
-    />,
-    413,
-  );
+  return youthMessage(c, lang, "youth.error.fix", "youth.error.tooLarge", 413);
 };
 
 /** The youth-facing questionnaire: GET shows a page, POST saves a page or sends the whole questionnaire once. */
@@ -327,15 +222,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
   // The site root says nothing about what this is: someone who types the address sees a neutral page.
   .get("/", (c) => {
     const lang = pickLang(c.req.query("lang"));
-    return renderPage(
-      c,
-      <MessagePage
-        lang={lang}
-        quickExitUrl={DEFAULT_QUICK_EXIT}
-        title={t("youth.title", lang)}
-        body={t("youth.root.body", lang)}
-      />,
-    );
+    return youthMessage(c, lang, "youth.title", "youth.root.body");
   })
   .get("/q/done", async (c) => {
     const lang = pickLang(c.req.query("lang"));
@@ -343,22 +230,14 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     const hash = await hashOf(c.req.query("from") ?? "");
     if (hash) {
       const now = Date.now();
-      const ctx = contextOf((await resolveStatement(c.env.DB, hash).first<LinkRow>()) ?? undefined, now);
+      const ctx = contextOf(await resolveLink(c.env.DB, hash), now);
       const next =
         ctx && ctx.state !== "invalid"
           ? await nextQuestionnairePath(c.env, ctx.participantId, ctx.occasionId, now)
           : null;
       if (next) return c.redirect(`${next}?lang=${lang}&n=next`, 303);
     }
-    return renderPage(
-      c,
-      <MessagePage
-        lang={lang}
-        quickExitUrl={DEFAULT_QUICK_EXIT}
-        title={t("youth.thanks.title", lang)}
-        body={t("youth.thanks.body", lang)}
-      />,
-    );
+    return youthMessage(c, lang, "youth.thanks.title", "youth.thanks.body");
   })
   .get("/q/:token", async (c) => {
     const lang = pickLang(c.req.query("lang"));
@@ -367,8 +246,8 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     if (!hash) return invalid(c, lang, null);
     const now = Date.now();
     // One round trip: first-opened time, the link's context and the draft (worker/survey/store.ts).
-    const [, link, drafts] = await c.env.DB.batch(readStatements(c.env.DB, hash, now));
-    const ctx = contextOf((link!.results[0] as LinkRow | undefined) ?? undefined, now);
+    const { link, drafts } = await readQuestionnaire(c.env.DB, hash, now);
+    const ctx = contextOf(link, now);
     if (!ctx || ctx.state === "invalid") return invalid(c, lang, ctx);
     if (ctx.state === "closed") return already(c, lang, ctx);
     remember(hash, ctx, now);
@@ -383,7 +262,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
       asked,
       page: requested ?? ctx.draftPage ?? 1,
       now,
-      state: { values: draftValues(drafts!.results as DraftRow[]), errors: {} },
+      state: { values: draftValues(drafts), errors: {} },
       notice,
     });
   })
@@ -433,7 +312,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
       case "saved":
         return c.redirect(here(nav === "next" ? Math.min(r.page + 1, r.pages) : Math.max(r.page - 1, 1)), 303);
       case "completed":
-        CONTEXTS.delete(await sha256Hex(token));
+        forgetLinkContext(await sha256Hex(token));
         // The thank-you page continues to her next open questionnaire, if any (one link for all of them).
         return c.redirect(`/q/done?lang=${lang}&from=${token}`, 303);
       case "empty": {
@@ -458,89 +337,12 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
     }
   });
 
-/**
- * Stores all answers and completes the occasion in one D1 transaction (assisted entry and the scale
- * bench; the youth's own form goes through her draft, worker/survey/store.ts). Each insert is guarded by
- * the occasion still being open and the completing UPDATE runs last, so of two concurrent submits exactly
- * one stores anything; the other sees changes = 0 and nothing of it is kept. A draft of the occasion is
- * deleted with it.
- */
-export async function storeAnswers(
-  d1: D1Database,
-  r: Pick<ResolvedLink, "occasion" | "participant">,
-  rows: AnswerRow[],
-  now: number,
-  mode: "self" | "kiosk" | "phone",
-) {
-  const occ = r.occasion.id;
-  const guard = `EXISTS (SELECT 1 FROM occasions WHERE id = ? AND ${unanswered("")})`;
-  const stmts = rows.map((a) =>
-    d1
-      .prepare(
-        `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, answered_at, mode)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard}`,
-      )
-      .bind(occ, r.participant.id, a.versionId, a.itemKey, a.value, a.notApplicable ? 1 : 0, a.comment, now, mode, occ),
-  );
-  stmts.push(
-    d1
-      .prepare(`UPDATE secure_links SET used_at = ? WHERE occasion_id = ? AND used_at IS NULL AND ${guard}`)
-      .bind(now, occ, occ),
-    d1.prepare(`UPDATE occasion_timings SET submitted_at = ? WHERE occasion_id = ? AND ${guard}`).bind(now, occ, occ),
-    d1
-      .prepare(
-        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?, ? WHERE ${guard} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
-      )
-      .bind(r.participant.id, now, occ),
-    d1
-      .prepare(
-        `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = ? AND status = 'queued' AND ${guard}`,
-      )
-      .bind(occ, occ),
-    d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
-    d1.prepare(`DELETE FROM drafts WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
-    d1
-      .prepare(`UPDATE occasions SET status = 'completed', completed_at = ? WHERE id = ? AND ${unanswered("")}`)
-      .bind(now, occ),
-  );
-  const results = await d1.batch(stmts);
-  return (results[results.length - 1]?.meta.changes ?? 0) === 1;
-}
-
 function invalid(c: Ctx, lang: Lang, ctx: LinkContext | null) {
   // A link a researcher replaced (or that her address change revoked): a kind page pointing to the newest mail.
-  if (ctx?.revoked)
-    return renderPage(
-      c,
-      <MessagePage
-        lang={lang}
-        quickExitUrl={quickExit(ctx)}
-        title={t("youth.invalid.title", lang)}
-        body={t("youth.revoked.body", lang)}
-      />,
-      404,
-    );
-  return renderPage(
-    c,
-    <MessagePage
-      lang={lang}
-      quickExitUrl={quickExit(ctx)}
-      title={t("youth.invalid.title", lang)}
-      body={t("youth.invalid.body", lang)}
-    />,
-    404,
-  );
+  if (ctx?.revoked) return youthMessage(c, lang, "youth.invalid.title", "youth.revoked.body", 404, quickExit(ctx));
+  return youthMessage(c, lang, "youth.invalid.title", "youth.invalid.body", 404, quickExit(ctx));
 }
 
 function already(c: Ctx, lang: Lang, ctx: LinkContext) {
-  return renderPage(
-    c,
-    <MessagePage
-      lang={lang}
-      quickExitUrl={quickExit(ctx)}
-      title={t("youth.already.title", lang)}
-      body={t("youth.already.body", lang)}
-    />,
-    409,
-  );
+  return youthMessage(c, lang, "youth.already.title", "youth.already.body", 409, quickExit(ctx));
 }

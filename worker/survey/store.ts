@@ -3,6 +3,7 @@
 // valid (not revoked or expired, her participation not withdrawn) and the occasion still open, so the
 // isolate's cached context (below) only decides what to validate, never whether anything is stored.
 import type { AnswerRow } from "./answers";
+import type { ResolvedLink } from "./links";
 import { isUnanswered, unanswered } from "./occasion-sql";
 
 /** Numbered parameters by name: `:occ` becomes `?1` everywhere it appears, bound once. */
@@ -100,11 +101,21 @@ export function contextOf(row: LinkRow | undefined, now: number): LinkContext | 
   };
 }
 
-export const resolveStatement = (d1: D1Database, hash: string) => q(d1, RESOLVE_SQL, { hash });
+const resolveStatement = (d1: D1Database, hash: string) => q(d1, RESOLVE_SQL, { hash });
 
-/** The GET's one batch: first-opened time, the link's context, the draft's answers. */
-export function readStatements(d1: D1Database, hash: string, now: number) {
-  return [q(d1, FIRST_OPENED_BY_HASH_SQL, { hash, now }), resolveStatement(d1, hash), q(d1, DRAFT_ROWS_SQL, { hash })];
+/** The link by its hash (undefined: no such link). */
+export async function resolveLink(d1: D1Database, hash: string): Promise<LinkRow | undefined> {
+  return (await resolveStatement(d1, hash).first<LinkRow>()) ?? undefined;
+}
+
+/** The GET's one batch: records the first-opened time, reads the link's row and the draft's answers. */
+export async function readQuestionnaire(d1: D1Database, hash: string, now: number) {
+  const [, link, drafts] = await d1.batch([
+    q(d1, FIRST_OPENED_BY_HASH_SQL, { hash, now }),
+    resolveStatement(d1, hash),
+    q(d1, DRAFT_ROWS_SQL, { hash }),
+  ]);
+  return { link: link!.results[0] as LinkRow | undefined, drafts: drafts!.results as DraftRow[] };
 }
 
 export type DraftRow = {
@@ -155,11 +166,7 @@ const params = (s: PageSave) => ({
  * occasion started. The stamp row is written last, so every statement before it sees the old stamp.
  * Returns the statements and the index of the stamp upsert (changes = 1 when the save was taken).
  */
-export function pageSaveStatements(
-  d1: D1Database,
-  s: PageSave,
-  opts: { forSubmit?: boolean } = {},
-): D1PreparedStatement[] {
+function pageSaveStatements(d1: D1Database, s: PageSave, opts: { forSubmit?: boolean } = {}): D1PreparedStatement[] {
   const p = params(s);
   // Before a submit, an occasion with nothing answered anywhere is neither started nor given a draft row:
   // an empty send changes nothing.
@@ -201,7 +208,7 @@ export function pageSaveStatements(
  * draft deletes, which only run once the occasion is completed). Of two concurrent submits one stores
  * everything and the other nothing.
  */
-export function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "kiosk" | "phone"): D1PreparedStatement[] {
+function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "kiosk" | "phone"): D1PreparedStatement[] {
   const p = params(s);
   const G = `${LIVE} AND ${SAVED} AND ${NONEMPTY}`;
   return [
@@ -233,7 +240,26 @@ export function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "ki
   ];
 }
 /** Index of the completing UPDATE within submitStatements. */
-export const SUBMIT_COMPLETES_AT = 5;
+const SUBMIT_COMPLETES_AT = 5;
+
+/**
+ * A page save, and for `submit` the final submit after it, in one batch that first reads the link's current
+ * row: `saved` when this save's stamp was taken, `completed` when the submit completed the occasion.
+ */
+export async function storePage(d1: D1Database, s: PageSave, submit: boolean) {
+  const save = pageSaveStatements(d1, s, { forSubmit: submit });
+  const results = await d1.batch([
+    resolveStatement(d1, s.hash),
+    ...save,
+    ...(submit ? submitStatements(d1, s, "self") : []),
+  ]);
+  const changed = (i: number) => (results[i]?.meta.changes ?? 0) > 0;
+  return {
+    link: results[0]!.results[0] as LinkRow | undefined,
+    saved: changed(save.length), // the stamp upsert, last of the page save
+    completed: submit && changed(1 + save.length + SUBMIT_COMPLETES_AT),
+  };
+}
 
 /**
  * Why a submit did not complete although the link is live: nothing answered anywhere, or a newer save of the page won.
@@ -241,4 +267,59 @@ export const SUBMIT_COMPLETES_AT = 5;
 export async function whyNotCompleted(d1: D1Database, s: PageSave): Promise<"empty" | "stale"> {
   const r = await q(d1, `SELECT ${NONEMPTY} AS answered`, params(s)).first<{ answered: number }>();
   return r?.answered ? "stale" : "empty";
+}
+
+/** By occasion id (the scale bench): when she first opened the questionnaire (median time to complete). */
+export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasion_id, first_opened_at) VALUES (?, ?)";
+
+/**
+ * Stores all answers and completes the occasion in one D1 transaction (the scale bench; the youth's own
+ * form goes through her draft, above, and assisted entry through worker/staff/assisted-queries.ts). Each
+ * insert is guarded by the occasion still being open and the completing UPDATE runs last, so of two
+ * concurrent submits exactly one stores anything; the other sees changes = 0 and nothing of it is kept.
+ * A draft of the occasion is deleted with it.
+ */
+export async function storeAnswers(
+  d1: D1Database,
+  r: Pick<ResolvedLink, "occasion" | "participant">,
+  rows: AnswerRow[],
+  now: number,
+  mode: "self" | "kiosk" | "phone",
+) {
+  const occ = r.occasion.id;
+  const guard = `EXISTS (SELECT 1 FROM occasions WHERE id = ? AND ${unanswered("")})`;
+  const stmts = rows.map((a) =>
+    d1
+      .prepare(
+        `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable,
+           comment, answered_at, mode)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard}`,
+      )
+      .bind(occ, r.participant.id, a.versionId, a.itemKey, a.value, a.notApplicable ? 1 : 0, a.comment, now, mode, occ),
+  );
+  stmts.push(
+    d1
+      .prepare(`UPDATE secure_links SET used_at = ? WHERE occasion_id = ? AND used_at IS NULL AND ${guard}`)
+      .bind(now, occ, occ),
+    d1.prepare(`UPDATE occasion_timings SET submitted_at = ? WHERE occasion_id = ? AND ${guard}`).bind(now, occ, occ),
+    d1
+      .prepare(
+        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?, ? WHERE ${guard}
+         ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
+      )
+      .bind(r.participant.id, now, occ),
+    d1
+      .prepare(
+        `UPDATE outbox SET status = 'cancelled', last_error = 'completed'
+         WHERE occasion_id = ? AND status = 'queued' AND ${guard}`,
+      )
+      .bind(occ, occ),
+    d1.prepare(`DELETE FROM draft_answers WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
+    d1.prepare(`DELETE FROM drafts WHERE occasion_id = ? AND ${guard}`).bind(occ, occ),
+    d1
+      .prepare(`UPDATE occasions SET status = 'completed', completed_at = ? WHERE id = ? AND ${unanswered("")}`)
+      .bind(now, occ),
+  );
+  const results = await d1.batch(stmts);
+  return (results[results.length - 1]?.meta.changes ?? 0) === 1;
 }

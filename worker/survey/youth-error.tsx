@@ -2,7 +2,7 @@
 // English by ?lang, and the quick-exit control — never the JSON envelope, whatever went wrong (an
 // unknown path, a body too large, a server error). createApp's notFound and onError send them here.
 import type { Context } from "hono";
-import { pickLang, t } from "../../web/i18n/messages";
+import { type Lang, type MessageKey, pickLang, t } from "../../web/i18n/messages";
 import { MessagePage } from "../../web/pages/Questionnaire";
 import { RETRY_AFTER_SECONDS } from "../errors";
 import { renderPage } from "../lib/render";
@@ -11,16 +11,32 @@ import { DEFAULT_QUICK_EXIT } from "../studies/config";
 /** Paths a youth opens from her mail: everything below them answers errors with the youth page. */
 export const isYouthPath = (path: string) => /^\/(q|p|k)(\/|$)/.test(path);
 
+/** A youth's message page: a title and a text from the catalogue, and the quick exit (her pilot's, or the default). */
+export function youthMessage(
+  c: Context,
+  lang: Lang,
+  title: MessageKey,
+  body: MessageKey,
+  status: Parameters<typeof renderPage>[2] = 200,
+  quickExitUrl = DEFAULT_QUICK_EXIT,
+) {
+  return renderPage(
+    c,
+    <MessagePage lang={lang} quickExitUrl={quickExitUrl} title={t(title, lang)} body={t(body, lang)} />,
+    status,
+  );
+}
+
 export function youthErrorPage(c: Context, status: number) {
   const lang = pickLang(c.req.query("lang"));
-  const [title, body] =
+  const [title, body]: [MessageKey, MessageKey] =
     status === 413
-      ? [t("youth.error.fix", lang), t("youth.error.tooLarge", lang)]
+      ? ["youth.error.fix", "youth.error.tooLarge"]
       : status === 503
-        ? [t("youth.retry.title", lang), t("youth.retry.body", lang)]
+        ? ["youth.retry.title", "youth.retry.body"]
         : status >= 500
-          ? [t("unavailable.title", lang), t("unavailable.body", lang)]
-          : [t("youth.invalid.title", lang), t("youth.invalid.body", lang)];
+          ? ["unavailable.title", "unavailable.body"]
+          : ["youth.invalid.title", "youth.invalid.body"];
   // Statuses the youth page renderer knows; any other client error is shown as "this link does not work".
   // 503: D1 failed for a moment (createApp's onError); her send may simply be repeated.
   const shown =
@@ -37,9 +53,5 @@ export function youthErrorPage(c: Context, status: number) {
               : 404;
   if (shown === 503) c.header("Retry-After", String(RETRY_AFTER_SECONDS));
   else if (shown === 500) c.header("Retry-After", "60");
-  return renderPage(
-    c,
-    <MessagePage lang={lang} quickExitUrl={DEFAULT_QUICK_EXIT} title={title} body={body} />,
-    shown as 404,
-  );
+  return youthMessage(c, lang, title, body, shown as 404);
 }
