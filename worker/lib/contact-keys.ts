@@ -13,8 +13,13 @@
 // Keys: CONTACT_KEY (the current key; every new ciphertext uses it) and CONTACT_KEYS_PREVIOUS (optional:
 // earlier keys, base64, separated by commas or white space), which only decrypt. README "Sleutels en
 // gegevens / Keys and data" gives the rotation procedure; worker/studies/contacts.ts re-encrypts.
-import type { Env } from "../env";
 import { decryptText, encryptText } from "./crypto";
+
+/**
+ * The two secrets of worker/env.ts this module reads (declared here, so worker/lib does not import worker/env.ts,
+ * which imports contactKeyProblems: no cycle between them).
+ */
+export type ContactKeyEnv = { CONTACT_KEY: string; CONTACT_KEYS_PREVIOUS?: string };
 
 const ID_LABEL = "outcome-monitor contact key id v1:";
 const VERSIONED = /^k([0-9a-f]{8})\.([A-Za-z0-9+/]+={0,2})$/;
@@ -66,7 +71,7 @@ export const previousKeyEntries = (v: string | undefined) => (v ?? "").split(/[\
  * starts: the old key is put into CONTACT_KEYS_PREVIOUS first, then CONTACT_KEY is replaced), and a key
  * listed twice is harmless; two different keys with the same id are refused.
  */
-export function contactKeyProblems(env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">): string[] {
+export function contactKeyProblems(env: ContactKeyEnv): string[] {
   const problems: string[] = [];
   const seen = new Map<string, { raw: string; name: string }>();
   const add = (b64: string, name: string) => {
@@ -102,7 +107,7 @@ const keyrings = new Map<string, Keyring>();
  * The configured keys by id; throws (naming no key) when a key is unusable — the start-up guard refuses such a config
  * first.
  */
-export function contactKeyring(env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">): Keyring {
+export function contactKeyring(env: ContactKeyEnv): Keyring {
   const cacheKey = `${env.CONTACT_KEY}\n${env.CONTACT_KEYS_PREVIOUS ?? ""}`;
   let ring = keyrings.get(cacheKey);
   if (ring) return ring;
@@ -118,8 +123,7 @@ export function contactKeyring(env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREV
   return ring;
 }
 
-export const currentContactKeyId = (env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">) =>
-  contactKeyring(env).currentId;
+export const currentContactKeyId = (env: ContactKeyEnv) => contactKeyring(env).currentId;
 
 /** The key id a stored value names; null for a legacy value (no id); undefined when it is no ciphertext at all. */
 export function storedKeyId(stored: string): string | null | undefined {
@@ -129,27 +133,19 @@ export function storedKeyId(stored: string): string | null | undefined {
 }
 
 /** Encrypts with the current key: `k<id>.<base64>`. */
-export async function encryptContact(
-  env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">,
-  plaintext: string,
-  aad: string,
-): Promise<string> {
+export async function encryptContact(env: ContactKeyEnv, plaintext: string, aad: string): Promise<string> {
   const ring = contactKeyring(env);
   return `k${ring.currentId}.${await encryptText(ring.current, plaintext, aad)}`;
 }
 
 /** Decrypts a stored value with the key it names (legacy values: the current key, then the previous ones). */
-export async function decryptContact(
-  env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">,
-  stored: string,
-  aad: string,
-): Promise<string> {
+export async function decryptContact(env: ContactKeyEnv, stored: string, aad: string): Promise<string> {
   return (await openContact(env, stored, aad)).plaintext;
 }
 
 /** As decryptContact, and which key opened it. */
 export async function openContact(
-  env: Pick<Env, "CONTACT_KEY" | "CONTACT_KEYS_PREVIOUS">,
+  env: ContactKeyEnv,
   stored: string,
   aad: string,
 ): Promise<{ plaintext: string; keyId: string; legacy: boolean }> {
