@@ -12,13 +12,13 @@ import type { Summary } from "../../worker/reports/summary";
 import { openDueOccasions } from "../../worker/jobs/occasions";
 import { evaluateSignals } from "../../worker/signals/store";
 import { addDays, INTERVAL_SEQ_BASE, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
-import { db, makeParticipant, makePilot } from "../support/fixtures";
-import { addWave, admin, asObjects, parseCsv } from "../reports/helpers";
-import { call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+import { asObjects, parseCsv } from "../support/csv";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { devAdmin, sessionFor, staffUser } from "../support/staff";
+import { db, makeParticipant, makePilot, addWave } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const get = async (path: string) => {
-  const res = await exports.default.fetch(`${BASE}${path}`, { headers: admin() });
+  const res = await exports.default.fetch(`${BASE}${path}`, { headers: devAdmin() });
   expect(res.status, path).toBe(200);
   return res.text();
 };

@@ -7,8 +7,7 @@ import { recomputeParticipants, recomputePilot, recomputeQueued } from "../../wo
 import { describeSeries } from "../../worker/analysis/stats";
 import { schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
-import { addWave } from "../reports/helpers";
+import { addHistory, db, makeParticipant, makePilot, addWave } from "../support/study";
 
 const rowsOf = (participantId: number) =>
   db().select().from(schema.indicatorResults).where(eq(schema.indicatorResults.participantId, participantId));

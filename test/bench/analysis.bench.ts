@@ -8,7 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Indicator } from "../../schema/instruments/definitions";
 import { recomputePilot, recomputeQueued } from "../../worker/analysis/recompute";
-import { makePilot } from "../support/fixtures";
+import { makePilot } from "../support/study";
 
 const YOUTHS = 10_000;
 const INDICATORS = 12;

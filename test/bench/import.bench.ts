@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_ROWS } from "../../worker/studies/import";
-import { makePilot } from "../support/fixtures";
+import { makePilot } from "../support/study";
 
 const actor = { type: "system" as const, id: "bench" };
 

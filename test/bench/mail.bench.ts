@@ -11,9 +11,8 @@ import { openDueOccasions } from "../../worker/jobs/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages } from "../../worker/reminders/outbox";
 import { localDate } from "../../worker/schedule/schedule";
-import { makePilot } from "../support/fixtures";
-import { perRecipient, sinkFor, uniqueDomain } from "../mail/sink";
-import { bulkParticipants, drained, statusCounts } from "../jobs/helpers";
+import { perRecipient, sinkFor, uniqueDomain, drained, statusCounts } from "../support/mail";
+import { makePilot, bulkParticipants } from "../support/study";
 
 const N = 10_000;
 

@@ -10,7 +10,7 @@
 // everything (no network). Youths answer with parseAnswers + storeAnswers (the POST's own write path):
 // 22 % answer on a day a message reached them, 2 % on other days — about two in three occasions.
 // Some press the pause link; researchers and coordinators look at the overview and download monthly.
-// Every D1 statement passes a recording binding (test/scale/recorder.ts) that counts statements and
+// Every D1 statement passes a recording binding (test/support/statement-log.ts) that counts statements and
 // D1's own rows_written / rows_read per phase.
 //
 // Then a burst: 1,000 new youths who all start on the same day, so that one cron run opens, plans and
@@ -37,10 +37,10 @@ import type { ResolvedLink } from "../../worker/survey/links";
 import { linkToken } from "../../worker/survey/links";
 import { FIRST_OPENED_SQL, storeAnswers } from "../../worker/survey/store";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
-import { recordingD1, StatementLog, type Counts } from "../scale/recorder";
+import { BASE } from "../support/http";
+import { recordingD1, StatementLog, type Counts } from "../support/statement-log";
 
 const TZ = "Europe/Amsterdam";
-const BASE = "http://questionnaire.localhost";
 const PILOTS = [
   { key: "fier", youths: 91, burst: 364, settings: {} },
   // The family-home pilot asks its own items every two months (report §2.4.1), as in the demo.

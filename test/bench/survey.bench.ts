@@ -4,7 +4,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ISLANDS_JS } from "../../web/generated/assets";
-import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 const ROUNDS = 300;
 

@@ -4,9 +4,10 @@
 // coordinators, the project coordinator and another pilot's researcher; erasure removes her tags.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addHistory, makePilot } from "../support/fixtures";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { addHistory, makePilot } from "../support/study";
 import { parseCsv } from "../../worker/studies/csv";
-import { BASE, apiToken, call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
 
 type World = {
   key: string;

@@ -5,7 +5,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { DEMO_PILOTS, demoStaff, seedDemo } from "../../worker/demo/seed";
-import { call, sessionFor } from "../staff/support";
+import { call } from "../support/http";
+import { sessionFor } from "../support/staff";
 
 beforeAll(async () => {
   await seedDemo(getDb(env.DB), env, Date.now());

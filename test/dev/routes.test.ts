@@ -3,7 +3,8 @@
 // questionnaire of the pilot that closes last (of the kind asked for). Admins only.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiToken, call, type TestPrincipal } from "../staff/support";
+import { call, type TestPrincipal } from "../support/http";
+import { apiToken } from "../support/staff";
 
 let admin: TestPrincipal;
 let pilot: string;

@@ -6,8 +6,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db";
 import { AppError, isTransientError } from "../../worker/errors";
-import { makePilot } from "../support/fixtures";
-import { faultyEnv } from "./inject";
+import { faultyEnv } from "../support/fault-injector";
+import { makePilot } from "../support/study";
 
 const caught = async (p: Promise<unknown>) =>
   p.then(

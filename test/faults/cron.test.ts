@@ -3,8 +3,9 @@
 // no outbox row is lost or doubled, every run record ends finished (the next run closes one that died), the
 // recompute queue is drained and the indicator rows are the fault-free ones.
 import { beforeEach, describe, expect, it } from "vitest";
-import { checkNothingHalf, checkResumed, cleanRun, nextRuns, retire, study, type Study } from "./study";
-import { cronWith, everyFault, quietLogs, type Attempt } from "./support";
+import { checkNothingHalf, checkResumed, cleanRun, nextRuns, retire, study, type Study } from "../support/fault-study";
+import { everyFault, quietLogs, type Attempt } from "../support/faults";
+import { cronWith } from "../support/handlers";
 
 beforeEach(() => quietLogs());
 

@@ -6,9 +6,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate } from "../../worker/schedule/schedule";
-import { makeParticipant, makePilot, uniqueKey } from "../support/fixtures";
-import { apiToken, sessionFor, staffUser } from "../staff/support";
-import { everyFault, expectApiUnavailable, fetchWith, quietLogs } from "./support";
+import { everyFault, expectApiUnavailable, quietLogs } from "../support/faults";
+import { fetchWith } from "../support/handlers";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { makeParticipant, makePilot, uniqueKey } from "../support/study";
 
 beforeEach(() => quietLogs());
 

@@ -3,8 +3,18 @@
 // cron.test.ts covers call by call). Afterwards the queue's redelivery and the next run send each message once.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { checkNothingHalf, checkResumed, cleanRun, NEXT_RUN_MS, nextRuns, retire, study, type Study } from "./study";
-import { consumeWith, everyFault, expectApiUnavailable, fetchWith, quietLogs, type Attempt } from "./support";
+import {
+  checkNothingHalf,
+  checkResumed,
+  cleanRun,
+  NEXT_RUN_MS,
+  nextRuns,
+  retire,
+  study,
+  type Study,
+} from "../support/fault-study";
+import { everyFault, expectApiUnavailable, quietLogs, type Attempt } from "../support/faults";
+import { consumeWith, fetchWith } from "../support/handlers";
 
 beforeEach(() => quietLogs());
 

@@ -8,9 +8,7 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
 import { forgetLinkContexts } from "../../worker/survey/link-context";
-import { perRecipient } from "../mail/sink";
-import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
-import { faultyEnv, type FaultMode } from "./inject";
+import { faultyEnv, type FaultMode } from "../support/fault-injector";
 import {
   checkNothingHalf,
   cleanRun,
@@ -22,8 +20,12 @@ import {
   study,
   unfinishedRuns,
   YOUTHS,
-} from "./study";
-import { cronWith, fetchWith, quietLogs } from "./support";
+} from "../support/fault-study";
+import { quietLogs } from "../support/faults";
+import { cronWith, fetchWith } from "../support/handlers";
+import { form } from "../support/http";
+import { perRecipient } from "../support/mail";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/study";
 
 beforeEach(() => quietLogs());
 

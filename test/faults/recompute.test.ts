@@ -5,10 +5,11 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recomputeQueued } from "../../worker/analysis/recompute";
-import { makePilot } from "../support/fixtures";
-import { apiToken } from "../staff/support";
-import { indicatorsOf, retire, study, type Study } from "./study";
-import { everyFault, expectApiUnavailable, fetchWith, quietLogs } from "./support";
+import { indicatorsOf, retire, study, type Study } from "../support/fault-study";
+import { everyFault, expectApiUnavailable, quietLogs } from "../support/faults";
+import { fetchWith } from "../support/handlers";
+import { apiToken } from "../support/staff";
+import { makePilot } from "../support/study";
 
 beforeEach(() => quietLogs());
 

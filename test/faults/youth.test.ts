@@ -5,8 +5,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { forgetLinkContexts } from "../../worker/survey/link-context";
-import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
-import { everyFault, expectYouthRetryPage, fetchWith, quietLogs, type Attempt } from "./support";
+import { everyFault, expectYouthRetryPage, quietLogs, type Attempt } from "../support/faults";
+import { fetchWith } from "../support/handlers";
+import { form } from "../support/http";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 beforeEach(() => quietLogs());
 

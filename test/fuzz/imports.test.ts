@@ -2,7 +2,15 @@
 // dry runs and commits) and the workspace page (multipart), the instrument definition import and the
 // archive restore, as researchers, coordinators and admins. See README.md.
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildWorld, invariantViolations, isImportRoute, requestArb, ROUTES, runArea, type World } from "./support";
+import {
+  buildWorld,
+  invariantViolations,
+  isImportRoute,
+  requestArb,
+  ROUTES,
+  runArea,
+  type World,
+} from "../support/fuzz";
 
 let w: World;
 beforeAll(async () => {

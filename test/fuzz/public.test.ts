@@ -12,7 +12,7 @@ import {
   ROUTES,
   runArea,
   type World,
-} from "./support";
+} from "../support/fuzz";
 
 let w: World;
 beforeAll(async () => {

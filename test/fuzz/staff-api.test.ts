@@ -12,7 +12,7 @@ import {
   STAFF_SESSIONS,
   STAFF_TOKENS,
   type World,
-} from "./support";
+} from "../support/fuzz";
 
 let w: World;
 beforeAll(async () => {

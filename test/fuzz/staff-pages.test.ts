@@ -13,7 +13,7 @@ import {
   runArea,
   STAFF_SESSIONS,
   type World,
-} from "./support";
+} from "../support/fuzz";
 
 let w: World;
 beforeAll(async () => {

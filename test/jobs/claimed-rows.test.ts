@@ -10,8 +10,8 @@ import type { MailTransport, OutgoingMail } from "../../worker/mail/transport";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { updateParticipant, withdraw } from "../../worker/studies/participants";
 import { eq } from "drizzle-orm";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage } from "../mail/sink";
+import { outboxRow, queueMessage } from "../support/mail";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 const actor = { type: "staff" as const, id: "test" };
 

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { closeExpired } from "../../worker/jobs/occasions";
-import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 async function draftFor(occasionId: number, participantId: number, versionId: number, comment: string) {
   await env.DB.batch([

@@ -8,9 +8,9 @@ import { openDueOccasions } from "../../worker/jobs/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages } from "../../worker/reminders/outbox";
 import { localDate } from "../../worker/schedule/schedule";
-import { ALWAYS_SEND, makePilot } from "../support/fixtures";
-import { perRecipient, sinkFor, uniqueDomain } from "../mail/sink";
-import { bulkParticipants, consume, drained, statusCounts } from "./helpers";
+import { consumeWith } from "../support/handlers";
+import { perRecipient, sinkFor, uniqueDomain, drained, statusCounts } from "../support/mail";
+import { ALWAYS_SEND, makePilot, bulkParticipants } from "../support/study";
 
 describe("exactly once under overlapping runs", () => {
   it("100 overlapping runs (cron, API, queue consumer) over 1,000 due youths: every invitation arrives once", async () => {
@@ -45,7 +45,7 @@ describe("exactly once under overlapping runs", () => {
       else {
         // a consumer taking an overlapping slice of A's queued messages (reversed on odd runs)
         const ids = i % 2 ? [...queuedA].reverse() : queuedA;
-        work.push(consume(ids.slice((i * 37) % 400, ((i * 37) % 400) + 100)));
+        work.push(consumeWith(env, ids.slice((i * 37) % 400, ((i * 37) % 400) + 100)));
       }
     }
     const results = await Promise.all(work);

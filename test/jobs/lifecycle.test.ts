@@ -5,9 +5,10 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { pauseToken } from "../../worker/survey/pause-token";
 import { localDate } from "../../worker/schedule/schedule";
-import { form, makeParticipant, makePilot } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "../mail/sink";
-import { fireCron } from "./helpers";
+import { cronWith } from "../support/handlers";
+import { form } from "../support/http";
+import { sinkFor, uniqueDomain } from "../support/mail";
+import { makeParticipant, makePilot } from "../support/study";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -37,14 +38,14 @@ describe("quiet hours across the daylight-saving changes, through the scheduled 
       const { pilot } = await makePilot({ settings: EVERY_DAY });
       await makeParticipant(pilot.id, { start: c.day, email: sink.address("youth") });
       for (const t of c.quiet) {
-        await fireCron(t);
+        await cronWith(env, t);
         expect((await sink.messages()).messages, new Date(t).toISOString()).toHaveLength(0);
       }
-      await fireCron(c.first);
+      await cronWith(env, c.first);
       const { messages } = await sink.messages();
       expect(messages).toHaveLength(1);
       expect(messages[0]!.subject).toBe("Je korte vragenlijst staat klaar");
-      await fireCron(c.first + 15 * 60_000);
+      await cronWith(env, c.first + 15 * 60_000);
       expect((await sink.messages()).messages).toHaveLength(1);
     });
   }
@@ -53,10 +54,10 @@ describe("quiet hours across the daylight-saving changes, through the scheduled 
     const sink = sinkFor(uniqueDomain("sunday"));
     const { pilot } = await makePilot({ settings: {} }); // default policy: 21:00–08:00 and Sundays
     await makeParticipant(pilot.id, { start: "2026-10-25", email: sink.address("youth") });
-    await fireCron(Date.UTC(2026, 9, 25, 11, 0)); // Sunday noon
-    await fireCron(Date.UTC(2026, 9, 26, 6, 45)); // Monday 07:45 CET
+    await cronWith(env, Date.UTC(2026, 9, 25, 11, 0)); // Sunday noon
+    await cronWith(env, Date.UTC(2026, 9, 26, 6, 45)); // Monday 07:45 CET
     expect((await sink.messages()).messages).toHaveLength(0);
-    await fireCron(Date.UTC(2026, 9, 26, 7, 0)); // Monday 08:00 CET
+    await cronWith(env, Date.UTC(2026, 9, 26, 7, 0)); // Monday 08:00 CET
     expect((await sink.messages()).messages).toHaveLength(1);
   });
 });
@@ -92,7 +93,7 @@ describe("who receives nothing", () => {
       ).status,
     ).toBe(200);
 
-    for (let d = 0; d <= 8; d++) await fireCron(now + d * DAY);
+    for (let d = 0; d <= 8; d++) await cronWith(env, now + d * DAY);
     const { messages } = await sink.messages();
     const to = (addr: string) => messages.filter((m) => m.to[0] === addr);
     expect(to(sink.address("withdrawn"))).toHaveLength(0);
@@ -154,16 +155,16 @@ describe("end to end", () => {
     await makeParticipant(pilot.id, { start: localDate(t0, "Europe/Amsterdam"), email: sink.address("youth") });
     const subjects = async () => (await sink.messages()).messages.map((m) => m.subject);
 
-    await fireCron(t0);
+    await cronWith(env, t0);
     expect(await subjects()).toEqual(["Je korte vragenlijst staat klaar"]);
     const invitation = (await sink.messages()).messages[0]!;
     const link = /http:\/\/questionnaire\.localhost\/q\/[A-Za-z0-9_-]{43}/.exec(invitation.text)![0];
 
     // No answer: nothing on days 1 and 2, the first reminder on day 3, with the same link and the pause link.
-    await fireCron(t0 + 1 * DAY);
-    await fireCron(t0 + 2 * DAY);
+    await cronWith(env, t0 + 1 * DAY);
+    await cronWith(env, t0 + 2 * DAY);
     expect(await subjects()).toHaveLength(1);
-    await fireCron(t0 + 3 * DAY);
+    await cronWith(env, t0 + 3 * DAY);
     expect(await subjects()).toEqual(["Je korte vragenlijst staat klaar", "Herinnering: je korte vragenlijst"]);
     const reminder = (await sink.messages()).messages[1]!;
     expect(reminder.text).toContain(link);
@@ -178,7 +179,7 @@ describe("end to end", () => {
     expect((await exports.default.fetch(link, form(fields))).status).toBe(303);
 
     // No further reminders, however long we wait within the window.
-    for (const d of [4, 6, 7, 9]) await fireCron(t0 + d * DAY);
+    for (const d of [4, 6, 7, 9]) await cronWith(env, t0 + d * DAY);
     expect(await subjects()).toHaveLength(2);
     const occ = await env.DB.prepare(
       "SELECT o.status FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
@@ -208,7 +209,7 @@ describe("end to end", () => {
       email: sink.address("youth"),
       mentor: sink.address("mentor"),
     });
-    for (let d = 0; d <= 9; d++) await fireCron(t0 + d * DAY);
+    for (let d = 0; d <= 9; d++) await cronWith(env, t0 + d * DAY);
     const got = (await sink.messages()).messages.map((m) => `${m.to[0]!.split("@")[0]}: ${m.subject}`);
     expect(got).toEqual([
       "youth: Je korte vragenlijst staat klaar",

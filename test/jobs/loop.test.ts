@@ -1,17 +1,12 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../worker/index";
 import { schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { ALWAYS_SEND, addHistory, db, form, makeParticipant, makePilot, smtpSink } from "../support/fixtures";
-
-async function fireCron(now: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+import { cronWith } from "../support/handlers";
+import { form } from "../support/http";
+import { smtpSink } from "../support/mail";
+import { ALWAYS_SEND, addHistory, db, makeParticipant, makePilot } from "../support/study";
 
 describe("the whole loop inside workerd, with a real SMTP server", () => {
   beforeAll(() => smtpSink.clear());
@@ -23,7 +18,7 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     const youth = await makeParticipant(pilot.id, { start, email: "loop.youth@example.test" });
     await addHistory(youth.id, versions, start, [4, 5, 5, 6, 7]);
 
-    await fireCron(now);
+    await cronWith(env, now);
     const { messages } = await smtpSink.messages();
     const mail = messages.find((m) => m.to.includes("loop.youth@example.test"));
     expect(mail).toBeDefined();
@@ -46,7 +41,7 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
     const submitted = await exports.default.fetch(link, form(fields));
     expect(submitted.status).toBe(303);
 
-    await fireCron(Date.now());
+    await cronWith(env, Date.now());
     const [stored] = await db()
       .select()
       .from(schema.indicatorResults)
@@ -88,8 +83,8 @@ describe("the whole loop inside workerd, with a real SMTP server", () => {
       start: localDate(now, "Europe/Amsterdam"),
       email: "twice@example.test",
     });
-    await fireCron(now);
-    await fireCron(now + 60_000);
+    await cronWith(env, now);
+    await cronWith(env, now + 60_000);
     const { messages } = await smtpSink.messages();
     expect(messages.filter((m) => m.to.includes("twice@example.test"))).toHaveLength(1);
     void youth;

@@ -17,9 +17,10 @@ import {
   STALE_CLAIM_MS,
 } from "../../worker/reminders/outbox";
 import { localDate } from "../../worker/schedule/schedule";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
-import { call, sessionFor, staffUser } from "../staff/support";
+import { call } from "../support/http";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { sessionFor, staffUser } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 /** The HTTP mail API of the sink (idempotent transport), as test/mail/transport.test.ts switches to it. */
 const httpEnv = (sink: ReturnType<typeof sinkFor>, over: Partial<Record<keyof Env, unknown>> = {}) =>

@@ -4,9 +4,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate } from "../../worker/schedule/schedule";
-import { makePilot } from "../support/fixtures";
-import { perRecipient, sinkFor, uniqueDomain } from "../mail/sink";
-import { bulkParticipants, drained, statusCounts } from "./helpers";
+import { perRecipient, sinkFor, uniqueDomain, drained, statusCounts } from "../support/mail";
+import { makePilot, bulkParticipants } from "../support/study";
 
 const H = 3_600_000;
 

@@ -4,22 +4,18 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../worker/jobs/scheduled";
-import { sha256Hex } from "../../worker/lib/crypto";
 import { STALE_CLAIM_MS } from "../../worker/reminders/outbox";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { apiToken } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 const TZ = "Europe/Amsterdam";
 const DAY = 86_400_000;
 
-async function tokenFor(pilotId: number, role = "researcher") {
-  const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
-  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)")
-    .bind("scope", await sha256Hex(token), role, JSON.stringify([pilotId]))
-    .run();
-  return `Bearer ${token}`;
-}
+/** The authorization header of a fresh API token with `role` on this one pilot. */
+const tokenFor = async (pilotId: number, role: "researcher" | "coordinator" = "researcher") =>
+  (await apiToken(role, [pilotId])).headers.authorization!;
 const runsOf = async (pilotKey: string, auth: string) => {
   const res = await exports.default.fetch(`http://questionnaire.localhost/api/v1/pilots/${pilotKey}/reminder-runs`, {
     headers: { authorization: auth },

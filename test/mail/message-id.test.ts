@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messageIdFor } from "../../worker/mail/transport";
 import { deliverOutbox, outboxKey } from "../../worker/reminders/outbox";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 describe("opaque Message-IDs", () => {
   it("name no occasion id or kind, are unique per row and equal the one recorded", async () => {

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { cloudflareTransport, createTransport, httpTransport, smtpTransport } from "../../worker/mail/transport";
 import type { Env } from "../../worker/env";
 import { deliverOutbox } from "../../worker/reminders/outbox";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "./sink";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 type AuthSink = {
   port: number;

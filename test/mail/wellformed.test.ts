@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { smtpTransport } from "../../worker/mail/transport";
 import type { Env } from "../../worker/env";
-import type { Received } from "./sink-types";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "./sink";
+import { queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import type { Received } from "../support/mail-types";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 const SENSITIVE =
   /slachtoffer|uitbuit|loverboy|mensenhandel|exploit|victim|trafficking|prostitut|seks|sex|misbruik|abuse|politie|police/i;
@@ -173,7 +173,6 @@ describe("mail as clients and filters judge it", () => {
 
 describe("the pilot's sender name", () => {
   it("is used as the display name (UTF-8 encoded), with the same envelope and address", async () => {
-    const { queueMessage } = await import("./sink");
     const { pilot } = await makePilot({ settings: { ...ALWAYS_SEND, senderName: "Onderzoeksteam Zoë" } });
     const sink = sinkFor(uniqueDomain("sender"));
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });

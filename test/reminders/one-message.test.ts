@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 import { ATMQ, GCIR } from "../../schema/instruments/definitions";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages } from "../../worker/reminders/outbox";
 import { estimateMinutes } from "../../worker/survey/length";
-import { ALWAYS_SEND, form, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "../mail/sink";
+import { form } from "../support/http";
+import { sinkFor, uniqueDomain } from "../support/mail";
+import { ALWAYS_SEND, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 const DAY = 86_400_000;
 const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });

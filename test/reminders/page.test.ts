@@ -4,9 +4,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { localDate } from "../../worker/schedule/schedule";
 import { pauseToken } from "../../worker/survey/pause-token";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { call, sessionFor, staffUser } from "../staff/support";
-import { sinkFor, uniqueDomain } from "../mail/sink";
+import { call } from "../support/http";
+import { sinkFor, uniqueDomain } from "../support/mail";
+import { sessionFor, staffUser } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 

@@ -2,11 +2,11 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { pauseToken, verifyPauseToken } from "../../worker/survey/pause-token";
-import { queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
-import { sha256Hex } from "../../worker/lib/crypto";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
+import { BASE } from "../support/http";
+import { queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { apiToken } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`);
 const post = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`${BASE}${path}`, { method: "POST", ...init });
@@ -25,13 +25,6 @@ async function pauseAudits(id: number) {
       .bind(`participant:${id}`)
       .all<{ actor_type: string; actor_id: string; pilot_id: number; details: string }>()
   ).results;
-}
-async function researcherToken(pilotId: number, role = "researcher") {
-  const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
-  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)")
-    .bind("test", await sha256Hex(token), role, JSON.stringify([pilotId]))
-    .run();
-  return { authorization: `Bearer ${token}` };
 }
 
 describe("the pause link", () => {
@@ -206,16 +199,18 @@ describe("the pause link", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     await post(`/p/${await pauseToken(env, youth.id)}`);
     const url = `${BASE}/api/v1/pilots/${pilot.key}/reminder-pauses`;
-    const res = await exports.default.fetch(url, { headers: await researcherToken(pilot.id) });
+    const res = await exports.default.fetch(url, { headers: (await apiToken("researcher", [pilot.id])).headers });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { pauses: { participantCode: string; until: number; activeNow: boolean }[] };
     expect(body.pauses).toEqual([
       expect.objectContaining({ participantCode: youth.code, activeNow: true, until: await pausedUntil(youth.id) }),
     ]);
-    expect((await exports.default.fetch(url, { headers: await researcherToken(foreign.id) })).status).toBe(403);
-    expect((await exports.default.fetch(url, { headers: await researcherToken(pilot.id, "coordinator") })).status).toBe(
-      403,
-    );
+    expect(
+      (await exports.default.fetch(url, { headers: (await apiToken("researcher", [foreign.id])).headers })).status,
+    ).toBe(403);
+    expect(
+      (await exports.default.fetch(url, { headers: (await apiToken("coordinator", [pilot.id])).headers })).status,
+    ).toBe(403);
     expect((await exports.default.fetch(url)).status).toBe(401);
   });
 });

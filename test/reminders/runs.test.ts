@@ -2,22 +2,18 @@
 // nothing and lists exactly what the following real run sends, run history, the outbox view and retry.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../worker/lib/crypto";
 import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
-import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "../mail/sink";
+import { BASE } from "../support/http";
+import { sinkFor, uniqueDomain } from "../support/mail";
+import { apiToken } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const DAY = 86_400_000;
 const TZ = "Europe/Amsterdam";
 
-async function tokenFor(pilotId: number, role = "researcher") {
-  const token = `t_${crypto.randomUUID().replace(/-/g, "")}`;
-  await env.DB.prepare("INSERT INTO api_tokens (name, token_hash, role, pilot_ids) VALUES (?, ?, ?, ?)")
-    .bind("test", await sha256Hex(token), role, JSON.stringify([pilotId]))
-    .run();
-  return `Bearer ${token}`;
-}
+/** The authorization header of a fresh API token with `role` on this one pilot. */
+const tokenFor = async (pilotId: number, role: "researcher" | "coordinator" = "researcher") =>
+  (await apiToken(role, [pilotId])).headers.authorization!;
 const api = (path: string, auth: string | null, init: RequestInit = {}) =>
   exports.default.fetch(`${BASE}/api/v1${path}`, {
     ...init,

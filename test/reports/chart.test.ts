@@ -7,11 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { trendChart } from "../../worker/analysis/plot";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { TrendPlot } from "../../web/components/TrendPlot";
-import { addHistory, makeParticipant, makePilot } from "../support/fixtures";
-import { call, sessionFor, staffUser } from "../staff/support";
-import { addWave, admin, tokenFor } from "./helpers";
+import { BASE, call } from "../support/http";
+import { apiToken, devAdmin, sessionFor, staffUser } from "../support/staff";
+import { addHistory, makeParticipant, makePilot, addWave } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const get = async (path: string, headers: Record<string, string>) =>
   (await exports.default.fetch(`${BASE}${path}`, { headers })).text();
 
@@ -38,7 +37,7 @@ describe("one chart on every page", () => {
     const r = await exports.default.fetch(`${BASE}/api/v1/pilots/${pilot.key}/recompute`, {
       method: "POST",
       body: "{}",
-      headers: { ...admin(), "content-type": "application/json" },
+      headers: { ...devAdmin(), "content-type": "application/json" },
     });
     expect(r.status).toBe(200);
   });
@@ -46,8 +45,8 @@ describe("one chart on every page", () => {
   it("the workspace youth page, the coordinator pilot page and report.html draw the same points and the Theil-Sen line", async () => {
     const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
     const workspace = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${code}`)).text();
-    const coordinator = await get(`/reports/pilots/${pilot.key}`, await tokenFor("coordinator", [pilot.id]));
-    const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, admin());
+    const coordinator = await get(`/reports/pilots/${pilot.key}`, (await apiToken("coordinator", [pilot.id])).headers);
+    const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, devAdmin());
 
     const ws = chartsIn(workspace).find((c) => c.label === "Welzijn")!;
     const co = chartsIn(coordinator).find((c) => c.label === `${code} · Welzijn`)!;

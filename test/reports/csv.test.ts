@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { csvCell, toCsv } from "../../worker/lib/csv";
 import { answersCsv, varName } from "../../worker/reports/exports";
-import { parseCsv } from "./helpers";
+import { parseCsv } from "../support/csv";
 
 describe("csvCell", () => {
   it.each([

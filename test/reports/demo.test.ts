@@ -3,10 +3,11 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
-import { db } from "../support/fixtures";
-import { admin, asObjects, parseCsv } from "./helpers";
+import { asObjects, parseCsv } from "../support/csv";
+import { devAdmin } from "../support/staff";
+import { db } from "../support/study";
 
-const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { headers: admin() });
+const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { headers: devAdmin() });
 
 beforeAll(async () => {
   await seedDemo(db(), env, Date.now());

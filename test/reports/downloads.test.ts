@@ -5,13 +5,14 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
-import { addStaffForm, addWave, admin, asObjects, parseCsv, tokenFor } from "./helpers";
+import { BASE } from "../support/http";
+import { asObjects, parseCsv } from "../support/csv";
+import { apiToken, devAdmin } from "../support/staff";
+import { addHistory, db, makeParticipant, makePilot, addStaffForm, addWave } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
-const get = (path: string, headers: Record<string, string> = admin()) =>
+const get = (path: string, headers: Record<string, string> = devAdmin()) =>
   exports.default.fetch(`${BASE}${path}`, { headers });
-const post = (path: string, body: string | undefined, headers: Record<string, string> = admin()) =>
+const post = (path: string, body: string | undefined, headers: Record<string, string> = devAdmin()) =>
   exports.default.fetch(`${BASE}${path}`, {
     method: "POST",
     body,
@@ -357,10 +358,10 @@ describe("access", () => {
   });
 
   it("staff of another pilot get 403 everywhere; own-pilot staff and the project coordinator get the data", async () => {
-    const foreign = await tokenFor("coordinator", [other.id]);
-    const own = await tokenFor("coordinator", [pilot.id]);
-    const researcher = await tokenFor("researcher", [pilot.id]);
-    const pc = await tokenFor("project_coordinator", null);
+    const foreign = (await apiToken("coordinator", [other.id])).headers;
+    const own = (await apiToken("coordinator", [pilot.id])).headers;
+    const researcher = (await apiToken("researcher", [pilot.id])).headers;
+    const pc = (await apiToken("project_coordinator", null)).headers;
     for (const d of DOWNLOADS) {
       expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, foreign)).status, d).toBe(403);
       expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, own)).status, d).toBe(200);
@@ -384,7 +385,7 @@ describe("access", () => {
 
 describe("coordinator pages", () => {
   it("per pilot: the integral table in colour, a plot per youth, and download links", async () => {
-    const res = await get(`/reports/pilots/${pilot.key}`, await tokenFor("coordinator", [pilot.id]));
+    const res = await get(`/reports/pilots/${pilot.key}`, (await apiToken("coordinator", [pilot.id])).headers);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toMatch(/style-src 'sha256-/);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -401,10 +402,10 @@ describe("coordinator pages", () => {
   });
 
   it("the project coordinator sees every pilot; a pilot coordinator only their own", async () => {
-    const pc = await (await get(`/reports`, await tokenFor("project_coordinator", null))).text();
+    const pc = await (await get(`/reports`, (await apiToken("project_coordinator", null)).headers)).text();
     expect(pc).toContain(`data-pilot="${pilot.key}"`);
     expect(pc).toContain(`data-pilot="${other.key}"`);
-    const own = await (await get(`/reports`, await tokenFor("coordinator", [other.id]))).text();
+    const own = await (await get(`/reports`, (await apiToken("coordinator", [other.id])).headers)).text();
     expect(own).toContain(`data-pilot="${other.key}"`);
     expect(own).not.toContain(`data-pilot="${pilot.key}"`);
   });

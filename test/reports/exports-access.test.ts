@@ -5,9 +5,9 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
-import { call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
-import { addStaffForm } from "./helpers";
+import { call, type TestPrincipal } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { addHistory, db, makeParticipant, makePilot, addStaffForm } from "../support/study";
 
 let pilot: { id: number; key: string };
 let code = "";

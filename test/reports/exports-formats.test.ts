@@ -6,17 +6,18 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unzipSync, strFromU8 } from "fflate";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { addHistory, makeParticipant, makePilot } from "../support/fixtures";
-import { addStaffForm, addWave, admin, asObjects, parseCsv, tokenFor } from "./helpers";
+import { BASE } from "../support/http";
+import { asObjects, parseCsv } from "../support/csv";
+import { apiToken, devAdmin } from "../support/staff";
+import { addHistory, makeParticipant, makePilot, addStaffForm, addWave } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
-const get = (path: string, headers: Record<string, string> = admin()) =>
+const get = (path: string, headers: Record<string, string> = devAdmin()) =>
   exports.default.fetch(`${BASE}${path}`, { headers });
 const post = (path: string) =>
   exports.default.fetch(`${BASE}${path}`, {
     method: "POST",
     body: "{}",
-    headers: { ...admin(), "content-type": "application/json" },
+    headers: { ...devAdmin(), "content-type": "application/json" },
   });
 
 let pilot: { id: number; key: string };
@@ -301,13 +302,13 @@ describe("a pilot without data", () => {
 
 describe("access and audit", () => {
   it("coordinators may download the formats (no free text in them); each download is audited", async () => {
-    const coord = await tokenFor("coordinator", [pilot.id]);
+    const coord = (await apiToken("coordinator", [pilot.id])).headers;
     for (const d of ["wide.xlsx", "wide.sps", "wide.R", "answers-codebook.csv"]) {
       const res = await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, coord);
       expect(res.status, d).toBe(200);
       await res.arrayBuffer();
     }
-    const foreign = await tokenFor("coordinator", [empty.id]);
+    const foreign = (await apiToken("coordinator", [empty.id])).headers;
     expect((await get(`/api/v1/pilots/${pilot.key}/summary/wide.sps`, foreign)).status).toBe(403);
     const { env } = await import("cloudflare:workers");
     const actions = (

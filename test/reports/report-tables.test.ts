@@ -11,16 +11,16 @@ import { formatNumber } from "../../worker/lib/format";
 import { rislSum, type Summary } from "../../worker/reports/summary";
 import { BACKGROUND_OPTIONS } from "../../worker/studies/background";
 import { backgroundForm, rislForm } from "../../worker/studies/validators";
-import { db } from "../support/fixtures";
-import { admin } from "./helpers";
+import { BASE } from "../support/http";
+import { devAdmin } from "../support/staff";
+import { db } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
-const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { headers: admin() });
+const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { headers: devAdmin() });
 const send = (method: string, path: string, body: unknown) =>
   exports.default.fetch(`${BASE}${path}`, {
     method,
     body: JSON.stringify(body),
-    headers: { ...admin(), "content-type": "application/json" },
+    headers: { ...devAdmin(), "content-type": "application/json" },
   });
 const summaryOf = async (key: string) =>
   (await (await get(`/api/v1/pilots/${key}/summary/summary.json`)).json()) as Summary;

@@ -1,7 +1,7 @@
 // Scale on paper (issue 11, item 8): every hot query uses an index.
 //
 // The app's own code paths run against the real migrated D1 through a recording binding
-// (./recorder.ts): the youth's questionnaire GET and POST and her pause link, three runs of the
+// (test/support/statement-log.ts): the youth's questionnaire GET and POST and her pause link, three runs of the
 // scheduled job (open → close → plan → send → recompute), a delivery claim, a recompute that removes
 // stale indicators, the researcher's overview and reminders page, the admin's audit view and every
 // summary download. Each distinct statement they sent is then run through `EXPLAIN QUERY PLAN` with
@@ -27,9 +27,9 @@ import { runScheduled } from "../../worker/jobs/scheduled";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { pauseToken } from "../../worker/survey/pause-token";
 import { linkToken } from "../../worker/survey/links";
-import { explain, planText, recordingD1, StatementLog, type PlanRow, type Recorded } from "./recorder";
+import { BASE } from "../support/http";
+import { explain, planText, recordingD1, StatementLog, type PlanRow, type Recorded } from "../support/statement-log";
 
-const BASE = "http://questionnaire.localhost";
 const DAY = 86_400_000;
 
 /** Tables that grow with youths, answers, messages or runs. */

@@ -9,8 +9,9 @@ import { schema } from "../../worker/db";
 import { addFrequentHistory } from "../../worker/dev/fixtures";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { evaluateSignals } from "../../worker/signals/store";
-import { db, makeParticipant, makePilot } from "../support/fixtures";
-import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+import { call, type TestPrincipal } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { db, makeParticipant, makePilot } from "../support/study";
 
 type SignalJson = {
   id: number;

@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
-import { makePilot } from "../support/fixtures";
-import { BASE, call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const ORIGIN = { headers: { origin: BASE } };
 let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];

@@ -10,10 +10,11 @@ import { addFrequentHistory } from "../../worker/dev/fixtures";
 import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { acknowledgeSignal, evaluateSignals, notifySignals } from "../../worker/signals/store";
 import { eraseAnswers } from "../../worker/studies/participants";
-import { addWave } from "../reports/helpers";
-import { fireCron } from "../jobs/helpers";
-import { db, makeParticipant, makePilot, smtpSink } from "../support/fixtures";
-import { apiToken, call, staffUser } from "../staff/support";
+import { cronWith } from "../support/handlers";
+import { call } from "../support/http";
+import { smtpSink } from "../support/mail";
+import { apiToken, staffUser } from "../support/staff";
+import { addWave, db, makeParticipant, makePilot } from "../support/study";
 
 const DAY = 86_400_000;
 const signalsOf = (participantId: number) =>
@@ -83,7 +84,7 @@ describe("signals after the scheduled recompute", () => {
     const { y, now } = await youthWith([8, 8, 7, 7, 6, 5, 4, 3]);
     expect(await signalsOf(y.id)).toEqual([]);
     await queue(y.id, now);
-    await fireCron(now);
+    await cronWith(env, now);
     const rows = await signalsOf(y.id);
     const welzijn = rows
       .filter((s) => s.indicator === "welzijn")
@@ -168,7 +169,7 @@ describe("signals after the scheduled recompute", () => {
       ]);
     await evaluateSignals(env.DB, [y.id], now - 2000);
     expect((await signalsOf(y.id)).some((s) => s.rule === "missed_in_row")).toBe(false);
-    await fireCron(now); // closes seq 12 as missed; the closed youth is evaluated without any new answer
+    await cronWith(env, now); // closes seq 12 as missed; the closed youth is evaluated without any new answer
     const missed = (await signalsOf(y.id)).find((s) => s.rule === "missed_in_row")!;
     expect(missed).toMatchObject({ indicator: "response", status: "open" });
     expect((missed.evidence as { occasions: unknown[] }).occasions).toHaveLength(3);
@@ -181,7 +182,7 @@ describe("signals after the scheduled recompute", () => {
     await addWave(y.id, versions, start, "T1", { gcir: 4 });
     await addWave(y.id, versions, start, "T2", { gcir: 2 });
     await queue(y.id, Date.now());
-    await fireCron(Date.now());
+    await cronWith(env, Date.now());
     const rows = (await signalsOf(y.id)).filter((s) => s.rule === "reliable_deterioration");
     // groei (higher is better) fell reliably; repressie (higher is worse) items also fell: an improvement there
     expect(rows.map((r) => r.indicator)).toContain("gcir.groei");
@@ -275,7 +276,7 @@ describe("the discreet staff e-mail", () => {
     const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
     const coordinator = await staffUser({ roles: [{ role: "coordinator", pilotId: on.pilot.id }] });
     await queue(on.y.id, on.now);
-    await fireCron(on.now);
+    await cronWith(env, on.now);
     const open = (await signalsOf(on.y.id)).filter((s) => s.status === "open");
     expect(open.length).toBeGreaterThan(1);
     expect(open.every((s) => s.notifiedAt === on.now)).toBe(true);
@@ -294,7 +295,7 @@ describe("the discreet staff e-mail", () => {
     ).json()) as { available?: boolean; score: number; report: string };
     if (spam.available !== false) expect(spam.score, spam.report).toBeLessThan(2.5);
     // the next run finds nothing new: no second mail
-    await fireCron(on.now + 60_000);
+    await cronWith(env, on.now + 60_000);
     expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
   });
 

@@ -4,8 +4,9 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
-import { makePilot } from "../support/fixtures";
-import { BASE, staffUser } from "./support";
+import { BASE } from "../support/http";
+import { staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const TEAM = "example-team.cloudflareaccess.com";
 const AUD = "a".repeat(64);

@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { createMagicLink } from "../../worker/staff/signin";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { apiToken, call, sessionFor, staffUser } from "./support";
+import { call } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const admin = async () => sessionFor((await staffUser({ admin: true })).id);

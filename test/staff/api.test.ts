@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { getDb, schema } from "../../worker/db";
 import { sha256Hex } from "../../worker/lib/crypto";
-import { makePilot } from "../support/fixtures";
-import { BASE, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const db = () => getDb(env.DB);
 const bearer = (token: string): TestPrincipal => ({

@@ -4,10 +4,11 @@
 // entry (mode phone + staff user); all audited, write role of the pilot only.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALWAYS_SEND, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
-import { sinkFor, uniqueDomain } from "../mail/sink";
+import { call, type TestPrincipal } from "../support/http";
+import { sinkFor, uniqueDomain } from "../support/mail";
+import { sessionFor, staffUser } from "../support/staff";
+import { ALWAYS_SEND, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 import { KIOSK_IDLE_MS } from "../../worker/staff/assisted";
-import { call, sessionFor, staffUser, type TestPrincipal } from "./support";
 
 const youthGet = (path: string) =>
   exports.default.fetch(`http://questionnaire.localhost${path}`, { redirect: "manual" });

@@ -1,11 +1,13 @@
-// Forged, malformed and revoked credentials, and CSRF, on every staff route (authorization-support.ts). Its own
-// file and world: revoking tokens here cannot touch the matrix's principals, whatever the order of the files.
+// Forged, malformed and revoked credentials, and CSRF, on every staff route (test/support/authorization.ts). Its
+// own file and world: revoking a token here cannot touch the matrix's principals, whatever the order of the files;
+// within the file only a token of its own is revoked, so its tests pass in any order.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb, schema } from "../../worker/db";
-import { makeWorld, send, staffRoutes, type World } from "./authorization-support";
-import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+import { makeWorld, send, staffRoutes, type World } from "../support/authorization";
+import { call, type TestPrincipal } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
 
 let world: World;
 beforeAll(async () => {
@@ -15,8 +17,10 @@ beforeAll(async () => {
 describe("credentials and CSRF on every staff route", () => {
   it("forged, malformed and revoked credentials get 401 on every staff route", { timeout: 600_000 }, async () => {
     const revoked = await apiToken("admin", null, "revoked");
-    await getDb(env.DB).update(schema.apiTokens).set({ revokedAt: Date.now() });
-    void revoked;
+    await getDb(env.DB)
+      .update(schema.apiTokens)
+      .set({ revokedAt: Date.now() })
+      .where(eq(schema.apiTokens.id, revoked.id));
     const forged: TestPrincipal[] = [
       {
         label: "forged bearer",
@@ -52,12 +56,6 @@ describe("credentials and CSRF on every staff route", () => {
       }
     }
     expect(failures).toEqual([]);
-    // the world's own token works again for the CSRF walk (only `revoked` stays revoked)
-    await getDb(env.DB).update(schema.apiTokens).set({ revokedAt: null });
-    await getDb(env.DB)
-      .update(schema.apiTokens)
-      .set({ revokedAt: Date.now() })
-      .where(eq(schema.apiTokens.id, revoked.id));
   });
 
   it("a cookie session cannot change anything without its CSRF token or from another origin", {

@@ -1,4 +1,4 @@
-// The authorisation matrix: every staff route (authorization-support.ts) walked for every principal ×
+// The authorisation matrix: every staff route (test/support/authorization.ts) walked for every principal ×
 // own/foreign pilot; anonymous callers; the full recompute's access. Forged credentials and CSRF are walked in
 // authorization-credentials.test.ts (the pool's per-file request limit, see the support module).
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +13,8 @@ import {
   staffRoutes,
   WITH_COMMENTS,
   type World,
-} from "./authorization-support";
-import { call } from "./support";
+} from "../support/authorization";
+import { call } from "../support/http";
 
 let world: World;
 beforeAll(async () => {

@@ -7,8 +7,9 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { BODY_LIMITS } from "../../worker/lib/body-limit";
-import { makePilot } from "../support/fixtures";
-import { apiToken, BASE, sessionFor, staffUser } from "./support";
+import { BASE } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 /** A chunked body (no Content-Length) of `chunks` × `size` bytes; `pulled()` tells how many chunks were read. */
 function chunked(chunks: number, size: number, byte = "a") {

@@ -4,7 +4,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo } from "../../worker/demo/seed";
-import { call, sessionFor } from "./support";
+import { call } from "../support/http";
+import { sessionFor } from "../support/staff";
 
 const db = () => getDb(env.DB);
 const asUser = async (email: string) => {

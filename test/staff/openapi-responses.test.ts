@@ -9,8 +9,9 @@ import { createApp } from "../../worker/app";
 import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
 import { OPERATIONS, successStatuses, type Operation } from "../../worker/staff/openapi";
 import { matchOperation, pathRegex } from "../../worker/staff/validate-responses";
-import { db, makeParticipant, makePilot } from "../support/fixtures";
-import { BASE, call, sessionFor, staffUser } from "./support";
+import { BASE, call } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { db, makeParticipant, makePilot } from "../support/study";
 
 // createApp mounts every route module, so the registry is complete once it is imported.
 createApp();

@@ -3,8 +3,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { addHistory, makePilot, uniqueKey } from "../support/fixtures";
-import { BASE, call, linkIn, mailTo, sessionFor, staffUser } from "./support";
+import { BASE, call } from "../support/http";
+import { mailTo } from "../support/mail";
+import { linkIn, sessionFor, staffUser } from "../support/staff";
+import { addHistory, makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");

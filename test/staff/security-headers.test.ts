@@ -9,8 +9,8 @@ import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { HSTS } from "../../worker/lib/headers";
 import { pauseToken } from "../../worker/survey/pause-token";
-import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/fixtures";
-import { apiToken } from "./support";
+import { apiToken } from "../support/staff";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 async function call(
   path: string,

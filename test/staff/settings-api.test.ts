@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
-import { makePilot } from "../support/fixtures";
-import { apiToken, call } from "./support";
+import { call } from "../support/http";
+import { apiToken } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const stored = async (id: number) =>
   (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, id)))[0]!;

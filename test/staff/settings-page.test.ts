@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
-import { makePilot } from "../support/fixtures";
-import { BASE, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const db = () => getDb(env.DB);
 const ORIGIN = { headers: { origin: BASE } };

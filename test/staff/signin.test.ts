@@ -6,8 +6,10 @@ import { getDb, schema } from "../../worker/db";
 import { randomToken, sha256Hex } from "../../worker/lib/crypto";
 import { SESSION_COOKIE } from "../../worker/staff/auth";
 import { createMagicLink, REFUSED_LINK_AUDIT_WINDOW_MS } from "../../worker/staff/signin";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { BASE, call, linkIn, mailCount, mailTo, sessionFor, staffUser } from "./support";
+import { BASE, call } from "../support/http";
+import { mailCount, mailTo } from "../support/mail";
+import { linkIn, sessionFor, staffUser } from "../support/staff";
+import { makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 let clients = 0;

@@ -6,8 +6,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { randomToken, sha256Hex } from "../../worker/lib/crypto";
-import { makePilot } from "../support/fixtures";
-import { apiToken, BASE, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { makePilot } from "../support/study";
 
 const DAY = 86_400_000;
 const db = () => getDb(env.DB);

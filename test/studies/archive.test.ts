@@ -19,7 +19,8 @@ import {
 import { getContact } from "../../worker/studies/contacts";
 import { ensureBuiltInInstruments } from "../../worker/studies/instruments";
 import { ensureLink } from "../../worker/survey/links";
-import { apiToken, BASE, call, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+import { BASE, call, type TestPrincipal } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
 
 const db = () => getDb(env.DB);
 type Row = Record<string, unknown>;

@@ -5,8 +5,9 @@ import { GCIR } from "../../schema/instruments/definitions";
 import { getDb, schema } from "../../worker/db";
 import { openDueOccasions } from "../../worker/jobs/occasions";
 import { localDate } from "../../worker/schedule/schedule";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { apiToken, call, sessionFor, staffUser } from "../staff/support";
+import { call } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");

@@ -8,11 +8,11 @@ import { recomputeParticipants, recomputePilot } from "../../worker/analysis/rec
 import { schema } from "../../worker/db";
 import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { eraseAnswers } from "../../worker/studies/participants";
-import { addHistory, db, makeParticipant, makePilot } from "../support/fixtures";
-import { addStaffForm, addWave, asObjects, parseCsv, tokenFor } from "../reports/helpers";
-import { call, sessionFor, staffUser } from "../staff/support";
+import { asObjects, parseCsv } from "../support/csv";
+import { BASE, call } from "../support/http";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { addHistory, db, makeParticipant, makePilot, addStaffForm, addWave } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
 const count = async (sql: string, ...args: unknown[]) =>
   (await env.DB.prepare(sql)
@@ -236,7 +236,7 @@ describe("complete erasure", () => {
       ).status,
     ).toBe(200);
 
-    const coordinator = await tokenFor("coordinator", [pilot.id]);
+    const coordinator = (await apiToken("coordinator", [pilot.id])).headers;
     const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { headers: coordinator });
     const s = (await (await get(`/api/v1/pilots/${pilot.key}/summary/summary.json`)).json()) as {
       response: {

@@ -9,8 +9,8 @@ import { getDb, schema } from "../../worker/db";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate } from "../../worker/schedule/schedule";
 import { builtInInstrumentStatements, firstAdminStatements, inlineSql } from "../../worker/studies/setup-sql";
-import { ALWAYS_SEND, makeParticipant } from "../support/fixtures";
-import { sessionFor, staffUser } from "../staff/support";
+import { sessionFor, staffUser } from "../support/staff";
+import { ALWAYS_SEND, makeParticipant } from "../support/study";
 
 const count = async (table: string, where = "") =>
   (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} ${where}`).first<{ n: number }>())!.n;

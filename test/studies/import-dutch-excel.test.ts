@@ -4,8 +4,9 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decodeImport, detectSeparator, parseImportDate, TEMPLATE_CODE } from "../../worker/studies/import";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { BASE, call, sessionFor, staffUser } from "../staff/support";
+import { BASE, call } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { makePilot, uniqueKey } from "../support/study";
 
 type Report = {
   ok: boolean;

@@ -5,8 +5,9 @@ import { getDb, schema } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { contactKeyId, decryptContact } from "../../worker/lib/contact-keys";
 import { parseCsv } from "../../worker/studies/csv";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { call, sessionFor, staffUser } from "../staff/support";
+import { call } from "../support/http";
+import { sessionFor, staffUser } from "../support/staff";
+import { makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");

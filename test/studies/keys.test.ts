@@ -11,8 +11,9 @@ import { ContactDecryptError, contactKeyId, decryptContact, sha256, storedKeyId 
 import { encryptText } from "../../worker/lib/crypto";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { contactAad, getContact, setContact } from "../../worker/studies/contacts";
-import { ALWAYS_SEND, db, form, makeParticipant, makePilot } from "../support/fixtures";
-import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../mail/sink";
+import { form } from "../support/http";
+import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
+import { ALWAYS_SEND, db, makeParticipant, makePilot } from "../support/study";
 
 const newKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 const newSecret = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/[+/=]/g, "x");

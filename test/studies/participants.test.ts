@@ -5,8 +5,10 @@ import { getDb, schema } from "../../worker/db";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { localDate, addDays } from "../../worker/schedule/schedule";
 import { getContact } from "../../worker/studies/contacts";
-import { ALWAYS_SEND, frequentVersionIds, makePilot, openOccasion, smtpSink, uniqueKey } from "../support/fixtures";
-import { apiToken, call, mailTo, sessionFor, staffUser } from "../staff/support";
+import { call } from "../support/http";
+import { smtpSink, mailTo } from "../support/mail";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
+import { addHistory, ALWAYS_SEND, frequentVersionIds, makePilot, openOccasion, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
@@ -184,7 +186,6 @@ describe("participants API", () => {
       enrolBody(code, { pilotStartDate: addDays(today(), 30) }),
     );
     const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
-    const { addHistory } = await import("../support/fixtures");
     await addHistory(p!.id, versions, p!.pilotStartDate, [5, 6]);
     const wrong = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/erase-answers`, {
       confirmCode: "OTHER-1",

@@ -13,7 +13,7 @@ import { connect as netConnect, createServer as createNetServer, type Server as 
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
-import type { ApiReceived, Received } from "../mail/sink-types";
+import type { ApiReceived, Received } from "./mail-types";
 
 export type { ApiReceived, Received };
 

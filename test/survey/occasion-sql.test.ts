@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
 import { expired, isUnanswered, notClosed, openOccasion, opened, unanswered } from "../../worker/survey/occasion-sql";
-import { db, frequentVersionIds, makeParticipant, makePilot } from "../support/fixtures";
+import { db, frequentVersionIds, makeParticipant, makePilot } from "../support/study";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const H = 3_600_000;

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { form, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/fixtures";
+import { form } from "../support/http";
+import { frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/study";
 
 const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`);
 const post = (path: string, fields: Record<string, string>) =>

@@ -13,17 +13,9 @@ import { estimateMinutes, lengthText } from "../../worker/survey/length";
 import { planPages } from "../../worker/survey/pages";
 import { forgetLinkContexts } from "../../worker/survey/link-context";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
-import {
-  db,
-  form,
-  frequentVersionIds,
-  makeParticipant,
-  makePilot,
-  openOccasion,
-  responsesOf,
-} from "../support/fixtures";
+import { BASE, form } from "../support/http";
+import { db, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/study";
 
-const BASE = "http://questionnaire.localhost";
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { redirect: "manual" });
 const post = (path: string, fields: Record<string, string>) => exports.default.fetch(`${BASE}${path}`, form(fields));
 

@@ -4,15 +4,8 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
-import {
-  db,
-  form,
-  frequentVersionIds,
-  makeParticipant,
-  makePilot,
-  openOccasion,
-  responsesOf,
-} from "../support/fixtures";
+import { form } from "../support/http";
+import { db, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/study";
 
 const url = (path: string) => `http://questionnaire.localhost${path}`;
 const get = (path: string) => exports.default.fetch(url(path));

@@ -11,7 +11,7 @@ import { buildSummary, type StoredIndicator, type SummaryInput } from "../../wor
 import { columnName, roundTo, xlsx } from "../../worker/reports/xlsx";
 import { parseCsv as readCsv } from "../../worker/studies/csv";
 
-/** Rows of cells of our CSV (the import's strict reader; test/reports/helpers needs workerd). */
+/** Rows of cells of our CSV (the import's strict reader; test/support/csv.ts runs in workerd). */
 const parseCsv = (text: string) => {
   const r = readCsv(text);
   if (!r.ok) throw new Error(r.reason);

@@ -1,50 +1,9 @@
-// The fault suite's harness: drive the Worker's own handlers (fetch, scheduled, queue) with an env whose D1
-// fails at chosen operations (./inject.ts), and walk every operation index of an operation.
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+// The fault suite's harness: drive the Worker's own handlers (./handlers.ts) with an env whose D1 fails at
+// chosen operations (./fault-injector.ts), and walk every operation index of an operation.
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
-import { BASE } from "../staff/support";
-import { D1_FAULT_MESSAGE, faultyEnv, type FaultMode, type FaultPlan, type Op } from "./inject";
-
-/** A request to the Worker's fetch handler with `e` as its env; its waitUntil work is awaited. */
-export async function fetchWith(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}${path}`, { redirect: "manual", ...init }) as Request<unknown, IncomingRequestCfProperties>,
-    e,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-/** The cron through the scheduled handler (which logs, never throws, when the run fails). */
-export async function cronWith(e: Env, now: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "*/15 * * * *" }), e, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
-let qid = 0;
-/** One queue message through the consumer; returns whether it was acked or left for a retry. */
-export async function consumeWith(e: Env, outboxIds: number[], now: number): Promise<"ack" | "retry"> {
-  const batch = createMessageBatch("outcome-monitor-mail", [
-    { id: `f${qid++}`, timestamp: new Date(), attempts: 1, body: { outboxIds, now } },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch as never, e, ctx);
-  await waitOnExecutionContext(ctx);
-  const r = await getQueueResult(batch, ctx);
-  return r.retryMessages.length || r.retryBatch.retry ? "retry" : "ack";
-}
+import { D1_FAULT_MESSAGE, faultyEnv, type FaultMode, type FaultPlan, type Op } from "./fault-injector";
 
 export type Attempt<F> = { fixture: F; k: number; mode: FaultMode; op: Op; ops: Op[]; res?: Response; error?: unknown };
 

@@ -7,10 +7,10 @@ import { openDueOccasions } from "../../worker/jobs/occasions";
 import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages, STALE_CLAIM_MS } from "../../worker/reminders/outbox";
 import { addDays, localDate } from "../../worker/schedule/schedule";
-import { perRecipient, sinkFor, uniqueDomain } from "../mail/sink";
-import { addHistory, ALWAYS_SEND, makeParticipant, makePilot } from "../support/fixtures";
-import { apiToken } from "../staff/support";
-import { cronWith } from "./support";
+import { cronWith } from "./handlers";
+import { perRecipient, sinkFor, uniqueDomain } from "./mail";
+import { apiToken } from "./staff";
+import { addHistory, ALWAYS_SEND, makeParticipant, makePilot } from "./study";
 
 export const TZ = "Europe/Amsterdam";
 const DAY = 86_400_000;
@@ -75,30 +75,19 @@ export async function outboxOf(f: Study) {
       .all<{ occasion_id: number; kind: string; seq: number; status: string; last_error: string | null }>()
   ).results;
 }
-export async function indicatorsOf(f: Study) {
-  return (
-    await env.DB.prepare(
-      "SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY indicator",
-    )
-      .bind(ids(f))
-      .all()
-  ).results;
-}
-export async function signalsOf(f: Study) {
-  return (
-    await env.DB.prepare(
-      "SELECT rule, indicator, status FROM signals WHERE participant_id IN (SELECT value FROM json_each(?)) ORDER BY rule, indicator",
-    )
-      .bind(ids(f))
-      .all()
-  ).results;
-}
+/** The rows a query over the study's youths returns (its `?` is their ids as a JSON array). */
+const IN_YOUTHS = "participant_id IN (SELECT value FROM json_each(?))";
+const ofYouths = async (f: Study, sql: string) => (await env.DB.prepare(sql).bind(ids(f)).all()).results;
+export const indicatorsOf = (f: Study) =>
+  ofYouths(
+    f,
+    `SELECT indicator, n, mean, trend, band, fingerprint FROM indicator_results WHERE ${IN_YOUTHS}
+    ORDER BY indicator`,
+  );
+export const signalsOf = (f: Study) =>
+  ofYouths(f, `SELECT rule, indicator, status FROM signals WHERE ${IN_YOUTHS} ORDER BY rule, indicator`);
 export const queuedRecomputes = async (f: Study) =>
-  (await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id IN (SELECT value FROM json_each(?))",
-  )
-    .bind(ids(f))
-    .first<number>("n"))!;
+  (await ofYouths(f, `SELECT COUNT(*) AS n FROM recompute_queue WHERE ${IN_YOUTHS}`))[0]!.n as number;
 export const unfinishedRuns = async () =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
 export const openOccasions = async (f: Study) =>

@@ -1,13 +1,13 @@
 // Builds small, independent studies inside the test D1 (tests share one database per file, so every
-// fixture uses its own pilot key).
+// fixture uses its own pilot key): pilots, youths, occasions with links, answers and staff forms.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { getDb, schema } from "../../worker/db";
-import { sha256Hex } from "../../worker/lib/crypto";
 import { setContact } from "../../worker/studies/contacts";
 import { ensureBuiltInInstruments } from "../../worker/studies/instruments";
 import { ensureLink } from "../../worker/survey/links";
 import { addFrequentHistory } from "../../worker/dev/fixtures";
+import { addDays, zonedTimeToUtc } from "../../worker/schedule/schedule";
 
 export const db = () => getDb(env.DB);
 let counter = 0;
@@ -102,48 +102,94 @@ export async function responsesOf(occasionId: number) {
   return db().select().from(schema.responses).where(eq(schema.responses.occasionId, occasionId));
 }
 
-export const tokenHash = sha256Hex;
-
-/** The SMTP sink started by test/global-setup.ts. */
-export const smtpSink = {
-  async messages() {
-    const r = await fetch(`${env.TEST_SMTP_CONTROL}/messages`);
-    return (await r.json()) as {
-      messages: {
-        from: string;
-        to: string[];
-        subject: string;
-        text: string;
-        html: string;
-        messageId: string;
-        date: string;
-        headers: Record<string, string>;
-        raw: string;
-      }[];
-      attempts: number;
-      refused: number;
-    };
-  },
-  async clear() {
-    await fetch(`${env.TEST_SMTP_CONTROL}/messages`, { method: "DELETE" });
-  },
-  async mode(m: { refuseRate?: number; dropRate?: number; refuseAll?: boolean }) {
-    await fetch(`${env.TEST_SMTP_CONTROL}/mode`, { method: "POST", body: JSON.stringify(m) });
-  },
-};
-
-export const form = (fields: Record<string, string>) => {
-  const body = new URLSearchParams(fields);
-  return {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    redirect: "manual" as const,
-  };
-};
-
 export { ALWAYS_SEND } from "../../worker/dev/fixtures";
 
 /** Past frequent occasions answered with the same value on every history item, due every 14 days from `start`. */
 export const addHistory = (participantId: number, versions: Map<string, number>, start: string, values: number[]) =>
   addFrequentHistory(db(), participantId, versions, start, values);
+
+/**
+ * A completed wave occasion where every item of each instrument gets the value of `values[instrument]` (per item or one
+ * for all).
+ */
+export async function addWave(
+  participantId: number,
+  versions: Map<string, number>,
+  start: string,
+  wave: "T1" | "T2" | "T3",
+  values: Record<string, number | ((item: number) => number | null)>,
+  opts: { status?: "completed" | "missed" } = {},
+) {
+  const offset = wave === "T1" ? 0 : wave === "T2" ? 182 : 365;
+  const due = addDays(start, offset);
+  const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
+  const status = opts.status ?? "completed";
+  const [occ] = await db()
+    .insert(schema.occasions)
+    .values({
+      participantId,
+      kind: "wave",
+      wave,
+      seq: Number(wave.slice(1)),
+      dueDate: due,
+      opensAt: at - 3_600_000,
+      closesAt: at + 14 * 86_400_000,
+      status,
+      completedAt: status === "completed" ? at : null,
+      instrumentVersionIds: Object.keys(values).map((k) => versions.get(k)!),
+    })
+    .returning();
+  if (status !== "completed") return occ!;
+  const counts: Record<string, number> = { gcir: 40, atmq: 11, tasc: 12 };
+  const rows: (typeof schema.responses.$inferInsert)[] = [];
+  for (const [inst, v] of Object.entries(values)) {
+    for (let i = 1; i <= counts[inst]!; i++) {
+      const value = typeof v === "function" ? v(i) : v;
+      if (value === null) continue;
+      rows.push({
+        occasionId: occ!.id,
+        participantId,
+        instrumentVersionId: versions.get(inst)!,
+        itemKey: `item${i}`,
+        value,
+        answeredAt: at,
+        mode: "self",
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 10)
+    await db()
+      .insert(schema.responses)
+      .values(rows.slice(i, i + 10));
+  return occ!;
+}
+
+export async function addStaffForm(participantId: number, form: "background" | "risl", data: Record<string, unknown>) {
+  await db().insert(schema.staffForms).values({ participantId, form, data, updatedAt: Date.now() });
+}
+
+/** Many youths of one pilot at once, with e-mail addresses `<code>@<domain>` stored encrypted as usual. */
+export async function bulkParticipants(
+  pilotId: number,
+  n: number,
+  opts: { domain: string; start: string; prefix: string; status?: string },
+) {
+  const rows = Array.from({ length: n }, (_, i) => [`${opts.prefix}-${String(i).padStart(5, "0")}`, opts.start]);
+  const ids: { id: number; code: string }[] = [];
+  for (let i = 0; i < rows.length; i += 2_000) {
+    const { results } = await env.DB.prepare(
+      `INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date)
+       SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2, 'self', json_extract(value, '$[1]') FROM json_each(?3) RETURNING id, code`,
+    )
+      .bind(pilotId, opts.status ?? "active", JSON.stringify(rows.slice(i, i + 2_000)))
+      .all<{ id: number; code: string }>();
+    ids.push(...results);
+  }
+  const now = Date.now();
+  for (let i = 0; i < ids.length; i += 50) {
+    await Promise.all(
+      ids.slice(i, i + 50).map((p) => setContact(db(), env, p.id, `${p.code.toLowerCase()}@${opts.domain}`, null, now)),
+    );
+  }
+  return ids;
+}

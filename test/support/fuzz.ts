@@ -7,7 +7,6 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
 import { BACKGROUND_FIELDS, RISL_PARTS } from "../../web/pages/staff/workspace/StaffForm";
-import { createApp } from "../../worker/app";
 import worker from "../../worker/index";
 import { getDb, schema } from "../../worker/db";
 import { ERROR_STATUS } from "../../worker/errors";
@@ -21,31 +20,21 @@ import { OPERATIONS } from "../../worker/staff/openapi";
 import { pathRegex } from "../../worker/staff/validate-responses";
 import { localDate } from "../../worker/schedule/schedule";
 import { createMagicLink } from "../../worker/staff/signin";
-import { db, makeParticipant, makePilot, openOccasion, uniqueKey } from "../support/fixtures";
-import { apiToken, BASE, sessionFor, staffUser, type TestPrincipal } from "../staff/support";
+import { BASE, type TestPrincipal } from "./http";
+import { APP_ROUTES } from "./routes";
+import { apiToken, sessionFor, staffUser } from "./staff";
+import { db, makeParticipant, makePilot, openOccasion, uniqueKey } from "./study";
 
 // ---- routes ---------------------------------------------------------------------------------------------
 
 export type Route = { method: string; path: string; re: RegExp; api: boolean };
 /** Routes outside /api/v1 that answer JSON by design (the questionnaire's background save). */
 const JSON_ROUTES = new Set(["POST /q/:token/draft"]);
-export const ROUTES: Route[] = (() => {
-  const seen = new Set<string>();
-  const out: Route[] = [];
-  for (const r of createApp().routes) {
-    if (r.method === "ALL" || r.path.includes("*")) continue;
-    const k = `${r.method} ${r.path}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({
-      method: r.method,
-      path: r.path,
-      re: pathRegex(r.path),
-      api: r.path.startsWith("/api/") || JSON_ROUTES.has(k),
-    });
-  }
-  return out;
-})();
+export const ROUTES: Route[] = APP_ROUTES.map((r) => ({
+  ...r,
+  re: pathRegex(r.path),
+  api: r.path.startsWith("/api/") || JSON_ROUTES.has(`${r.method} ${r.path}`),
+}));
 export const isPublicRoute = (r: Route) =>
   /^\/(healthz|static\/|q\/|p\/|staff\/sign-in|staff\/auth\/)/.test(r.path) || r.path === "/api/v1/openapi.json";
 export const isImportRoute = (r: Route) =>

@@ -5,12 +5,13 @@
 // two files because vitest-pool-workers fails ("Maximum call stack size exceeded") past some number of
 // requests per file.
 import { env } from "cloudflare:workers";
-import { createApp } from "../../worker/app";
 import { getDb, schema } from "../../worker/db";
 import { OPERATIONS, type Access } from "../../worker/staff/openapi";
 import { localDate } from "../../worker/schedule/schedule";
-import { makePilot, uniqueKey } from "../support/fixtures";
-import { apiToken, call, sessionFor, staffUser, type TestPrincipal } from "./support";
+import { call, type TestPrincipal } from "./http";
+import { APP_ROUTES, type AppRoute } from "./routes";
+import { apiToken, sessionFor, staffUser } from "./staff";
+import { makePilot, uniqueKey } from "./study";
 
 /** Routes anyone may call: youth pages, assets, the API description and the sign-in steps. */
 export const PUBLIC = [
@@ -93,17 +94,8 @@ for (const r of WITH_COMMENTS) PAGE_ACCESS[`${r.method} ${r.path}`] = "write";
 /** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
 export const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);
 
-export type Route = { method: string; path: string };
-export const staffRoutes: Route[] = (() => {
-  const seen = new Set<string>();
-  const out: Route[] = [];
-  for (const r of createApp().routes) {
-    if (r.method === "ALL" || r.path.includes("*") || PUBLIC.some((re) => re.test(r.path))) continue;
-    const k = `${r.method} ${r.path}`;
-    if (!seen.has(k)) out.push({ method: r.method, path: r.path }), seen.add(k);
-  }
-  return out;
-})();
+export type Route = AppRoute;
+export const staffRoutes: Route[] = APP_ROUTES.filter((r) => !PUBLIC.some((re) => re.test(r.path)));
 export const accessOf = (r: Route): Access | undefined =>
   PAGE_ACCESS[`${r.method} ${r.path}`] ??
   OPERATIONS.find((o) => o.method.toUpperCase() === r.method && o.path === r.path)?.access;
