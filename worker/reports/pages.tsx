@@ -7,8 +7,8 @@ import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
 import { staffPageError } from "../staff/pages";
+import { allPilots } from "./queries";
 import { plotDataFor, summaryFor } from "./routes";
-import { allPilots } from "../staff/workspace-queries";
 
 /** A project coordinator (or admin) reads every pilot. */
 const seesAllPilots = (c: Context<StaffEnv>) => {

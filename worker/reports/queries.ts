@@ -16,6 +16,14 @@ export type PilotRow = {
   settings: unknown;
 };
 
+/** Every pilot, by key (the project coordinator's overview of all pilots). */
+export async function allPilots(d1: D1Database): Promise<PilotRow[]> {
+  const { results } = await d1
+    .prepare("SELECT id, key, name, organisation, timezone, settings FROM pilots ORDER BY key")
+    .all<Omit<PilotRow, "settings"> & { settings: string | null }>();
+  return results.map((r) => ({ ...r, settings: r.settings === null ? null : JSON.parse(r.settings) }));
+}
+
 export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: number): Promise<SummaryInput> {
   const configured = instrumentsOf(pilot).wave;
   const settings = reportSettingsOf(pilot);

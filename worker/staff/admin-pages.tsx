@@ -18,7 +18,6 @@ import {
   TokenCreatedPage,
   TokensPage,
   type FieldErrors,
-  type InstrumentChoice,
   type PilotEditValues,
   type PilotFormValues,
   type PilotItemRow,
@@ -28,10 +27,10 @@ import {
 } from "../../web/pages/staff/AdminPages";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
-import { getDb, type schema, type Db } from "../db";
+import { getDb, type schema } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
-import { latestVersions, listInstruments, savePilotItems } from "../studies/config";
+import { savePilotItems } from "../studies/config";
 import {
   pilotBody,
   pilotItemsBody,
@@ -48,6 +47,8 @@ import {
   createStaffUser,
   createToken,
   DEFAULT_TIMEZONE,
+  instrumentChoices,
+  pilotItemsDefinition,
   disableStaffUser,
   listPilots,
   listStaff,
@@ -142,31 +143,6 @@ const serviceErrors = (
   return collect(detailPaths(e), fieldOf, (field) => messageOf(field, e.code === "conflict"));
 };
 
-/** The instruments a pilot can be given: installed ones (its own items only), plus configured ones that are missing. */
-async function instrumentChoices(db: Db, pilot: Pilot, configured: { frequent: string[]; wave: string[] }) {
-  const all = await listInstruments(db, "all");
-  const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
-    ...all
-      // another pilot's own items (built-in ones stay unowned until that pilot exists) are not offered
-      .filter(
-        (i) =>
-          i.kind === kind &&
-          (i.pilotId === null || i.pilotId === pilot.id) &&
-          (!i.key.startsWith("pilot_") || i.key === `pilot_${pilot.key}`),
-      )
-      .map((i) => ({
-        key: i.key,
-        name: i.name,
-        state:
-          i.versions.find((v) => v.version === i.current)?.complete === false
-            ? ("incomplete" as const)
-            : ("ok" as const),
-      })),
-    ...keys.filter((k) => !all.some((i) => i.key === k)).map((k) => ({ key: k, name: k, state: "missing" as const })),
-  ];
-  return { frequentChoices: choice("frequent", configured.frequent), waveChoices: choice("wave", configured.wave) };
-}
-
 function itemRows(definition: InstrumentDefinition | undefined): PilotItemRow[] {
   const rows: PilotItemRow[] = (definition?.items ?? []).map((i) => ({
     key: i.key,
@@ -209,7 +185,6 @@ async function pilotEditPage(
     status?: 200 | 400 | 409;
   } = {},
 ) {
-  const db = getDb(c.env.DB);
   const view = pilotView(pilot);
   const values = opts.values ?? {
     name: pilot.name,
@@ -218,13 +193,12 @@ async function pilotEditPage(
     frequentInstruments: view.frequentInstruments,
     waveInstruments: view.waveInstruments,
   };
-  const choices = await instrumentChoices(db, pilot, {
+  const choices = await instrumentChoices(c.env.DB, pilot, {
     frequent: view.frequentInstruments,
     wave: view.waveInstruments,
   });
   const items =
-    opts.items ??
-    itemRows((await latestVersions(db)).get(`pilot_${pilot.key}`)?.definition as InstrumentDefinition | undefined);
+    opts.items ?? itemRows((await pilotItemsDefinition(c.env.DB, pilot.key)) as InstrumentDefinition | undefined);
   return renderStaffPage(
     c,
     <PilotEditPage
@@ -305,7 +279,7 @@ const itemMessage = (field: string) =>
 
 // ---- staff --------------------------------------------------------------------------------------------
 
-const pilotOptions = async (db: Db) => (await listPilots(db)).map((p) => ({ key: p.key, name: p.name }));
+const pilotOptions = async (d1: D1Database) => (await listPilots(d1)).map((p) => ({ key: p.key, name: p.name }));
 
 function rolesFromForm(one: (k: string) => string, keys: string[]): RoleFormValues {
   const perPilot: Record<string, string> = {};
@@ -346,15 +320,14 @@ async function staffEditPage(
   id: number,
   opts: { values?: RoleFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 } = {},
 ) {
-  const db = getDb(c.env.DB);
-  const u = await userView(db, id);
+  const u = await userView(c.env.DB, id);
   const isSelf = c.get("principal").userId === id;
   return renderStaffPage(
     c,
     <StaffEditPage
       user={staffUserOf(c)}
       staff={u}
-      pilots={await pilotOptions(db)}
+      pilots={await pilotOptions(c.env.DB)}
       values={opts.values ?? rolesOfUser(u)}
       errors={opts.errors}
       notice={opts.notice}
@@ -391,13 +364,12 @@ async function tokensPage(
   c: Ctx,
   opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {},
 ) {
-  const db = getDb(c.env.DB);
   return renderStaffPage(
     c,
     <TokensPage
       user={staffUserOf(c)}
-      tokens={await listTokens(db)}
-      pilots={await pilotOptions(db)}
+      tokens={await listTokens(c.env.DB)}
+      pilots={await pilotOptions(c.env.DB)}
       values={opts.values ?? EMPTY_TOKEN}
       errors={opts.errors}
       notice={opts.notice}
@@ -440,7 +412,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
 
   // pilots
   .get("/staff/admin/pilots", async (c) =>
-    renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(getDb(c.env.DB))} />),
+    renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(c.env.DB)} />),
   )
   .get("/staff/admin/pilots/new", (c) =>
     renderStaffPage(
@@ -474,7 +446,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
         400,
       );
     try {
-      const pilot = await createPilot(getDb(c.env.DB), parsed.data, actorOf(c), Date.now());
+      const pilot = await createPilot(c.env.DB, parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/pilots/${pilot.key}?done=created`, 303);
     } catch (e) {
       const errors = serviceErrors(e, pilotField, pilotMessage);
@@ -483,11 +455,10 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     }
   })
   .get("/staff/admin/pilots/:pilot", async (c) =>
-    pilotEditPage(c, await pilotByKey(getDb(c.env.DB), c.req.param("pilot")), { notice: noticeOf(c) }),
+    pilotEditPage(c, await pilotByKey(c.env.DB, c.req.param("pilot")), { notice: noticeOf(c) }),
   )
   .post("/staff/admin/pilots/:pilot", formLimit, async (c) => {
-    const db = getDb(c.env.DB);
-    const pilot = await pilotByKey(db, c.req.param("pilot"));
+    const pilot = await pilotByKey(c.env.DB, c.req.param("pilot"));
     const current = pilotView(pilot);
     const { one, many, repeated } = await readForm(c, ["frequentInstruments", "waveInstruments"]);
     const values: PilotEditValues = {
@@ -513,7 +484,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     const parsed = pilotPatchBody.safeParse(patch);
     if (!parsed.success) return refuse(collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)));
     try {
-      await updatePilot(db, pilot, parsed.data, actorOf(c), Date.now());
+      await updatePilot(c.env.DB, pilot, parsed.data, actorOf(c), Date.now());
     } catch (e) {
       const errors = serviceErrors(e, pilotField, pilotMessage);
       if (errors) return refuse(errors);
@@ -522,15 +493,14 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     return c.redirect(`/staff/admin/pilots/${pilot.key}?done=saved`, 303);
   })
   .post("/staff/admin/pilots/:pilot/items", itemsLimit, async (c) => {
-    const db = getDb(c.env.DB);
-    const pilot = await pilotByKey(db, c.req.param("pilot"));
+    const pilot = await pilotByKey(c.env.DB, c.req.param("pilot"));
     const { one, repeated } = await readForm(c);
     const { body, rowOf, rows } = itemsFromForm(one);
     const refuse = (errors: FieldErrors) => pilotEditPage(c, pilot, { items: rows, errors, status: 400 });
     if (repeated.length) return refuse(repeatedErrors(repeated, (k) => itemField(k, FORM_ROWS)));
     const parsed = pilotItemsBody.safeParse(body);
     if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
-    const result = await savePilotItems(db, pilot, parsed.data, actorOf(c), Date.now());
+    const result = await savePilotItems(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
     return c.redirect(
       `/staff/admin/pilots/${pilot.key}?${result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged"}#items-title`,
       303,
@@ -539,17 +509,16 @@ export const adminPageRoutes = new Hono<StaffEnv>()
 
   // staff users
   .get("/staff/admin/staff", async (c) =>
-    renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(getDb(c.env.DB))} />),
+    renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(c.env.DB)} />),
   )
   .get("/staff/admin/staff/new", async (c) => {
     const values: StaffFormValues = { email: "", name: "", isAdmin: false, projectCoordinator: false, perPilot: {} };
     return renderStaffPage(
       c,
-      <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(getDb(c.env.DB))} values={values} />,
+      <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(c.env.DB)} values={values} />,
     );
   })
   .post("/staff/admin/staff", formLimit, async (c) => {
-    const db = getDb(c.env.DB);
     const { form, one, repeated } = await readForm(c);
     const values: StaffFormValues = {
       email: one("email"),
@@ -559,7 +528,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     const page = async (errors: FieldErrors, status: 400 | 409) =>
       renderStaffPage(
         c,
-        <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(db)} values={values} errors={errors} />,
+        <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(c.env.DB)} values={values} errors={errors} />,
         status,
       );
     if (repeated.length) return page(repeatedErrors(repeated, staffField), 400);
@@ -575,7 +544,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
         400,
       );
     try {
-      const user = await createStaffUser(db, parsed.data, actorOf(c), Date.now());
+      const user = await createStaffUser(c.env.DB, parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/staff/${user.id}?done=staffCreated`, 303);
     } catch (e) {
       const errors = serviceErrors(e, staffField, staffMessage);
@@ -586,7 +555,6 @@ export const adminPageRoutes = new Hono<StaffEnv>()
   .get("/staff/admin/staff/:id", async (c) => staffEditPage(c, staffId(c.req.param("id")), { notice: noticeOf(c) }))
   .post("/staff/admin/staff/:id/roles", formLimit, async (c) => {
     const id = staffId(c.req.param("id"));
-    const db = getDb(c.env.DB);
     const { form, one, repeated } = await readForm(c);
     const values = rolesFromForm(one, Object.keys(form));
     const refuse = (errors: FieldErrors) => staffEditPage(c, id, { values, errors, status: 400 });
@@ -594,7 +562,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     const parsed = staffRolesBody.safeParse({ roles: grantsOf(values) });
     if (!parsed.success) return refuse(collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)));
     try {
-      await replaceRoles(db, id, parsed.data.roles, actorOf(c), Date.now());
+      await replaceRoles(c.env.DB, id, parsed.data.roles, actorOf(c), Date.now());
     } catch (e) {
       const errors = serviceErrors(e, staffField, staffMessage);
       if (errors) return refuse(errors);
@@ -608,7 +576,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     if (repeated.length || one("confirm") !== "1")
       return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.confirm") }, status: 400 });
     try {
-      await disableStaffUser(getDb(c.env.DB), id, actorOf(c), Date.now());
+      await disableStaffUser(c.env.DB, id, actorOf(c), Date.now());
     } catch (e) {
       if (e instanceof AppError && e.code === "validation")
         return staffEditPage(c, id, { errors: { confirm: t("staff.admin.error.self") }, status: 400 });
@@ -650,7 +618,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       });
     try {
       const created = await createToken(
-        getDb(c.env.DB),
+        c.env.DB,
         parsed.data,
         c.get("principal").userId ?? null,
         actorOf(c),
@@ -664,7 +632,7 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     }
   })
   .post("/staff/admin/tokens/:id/revoke", formLimit, async (c) => {
-    await revokeToken(getDb(c.env.DB), c.req.param("id"), actorOf(c), Date.now());
+    await revokeToken(c.env.DB, c.req.param("id"), actorOf(c), Date.now());
     return c.redirect("/staff/admin/tokens?done=revoked", 303);
   })
   .onError(staffPageError);

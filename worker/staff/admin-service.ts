@@ -6,12 +6,12 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { PILOT_ITEMS } from "../../schema/instruments/definitions";
-import { schema, type Db } from "../db";
+import { getDb, schema, type Db } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { DEFAULT_POLICY, validatePolicy } from "../reminders/policy";
-import { updateSettings } from "../studies/config";
+import { latestVersions, listInstruments, updateSettings } from "../studies/config";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { isUniqueViolation } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
@@ -49,11 +49,13 @@ export const pilotView = (p: Pilot) => {
   };
 };
 
-export async function listPilots(db: Db) {
+export async function listPilots(d1: D1Database) {
+  const db = getDb(d1);
   return db.select().from(schema.pilots).orderBy(schema.pilots.key);
 }
 
-export async function pilotByKey(db: Db, key: string) {
+export async function pilotByKey(d1: D1Database, key: string) {
+  const db = getDb(d1);
   const [pilot] = await db.select().from(schema.pilots).where(eq(schema.pilots.key, key));
   if (!pilot) throw new AppError("not_found", "No such pilot");
   return pilot;
@@ -63,7 +65,8 @@ export async function pilotByKey(db: Db, key: string) {
  * Creates a pilot (in the one study, made on first use) and installs the built-in instruments, attaching its own items
  * when it has built-in ones.
  */
-export async function createPilot(db: Db, body: z.infer<typeof pilotBody>, actor: Actor, now: number) {
+export async function createPilot(d1: D1Database, body: z.infer<typeof pilotBody>, actor: Actor, now: number) {
+  const db = getDb(d1);
   const timezone = body.timezone ?? DEFAULT_TIMEZONE;
   if (!knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
   let [study] = await db.select().from(schema.studies).limit(1);
@@ -106,12 +109,13 @@ export async function createPilot(db: Db, body: z.infer<typeof pilotBody>, actor
  * time zone and instruments. Everything is checked before anything is written.
  */
 export async function updatePilot(
-  db: Db,
+  d1: D1Database,
   pilot: Pilot,
   body: z.infer<typeof pilotPatchBody>,
   actor: Actor,
   now: number,
 ) {
+  const db = getDb(d1);
   const { name, organisation, timezone, frequentInstruments, waveInstruments } = body;
   if (timezone !== undefined && !knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");
   let next = pilot;
@@ -137,6 +141,43 @@ export async function updatePilot(
   return next;
 }
 
+/** An instrument a pilot may be given: installed, installed with an incomplete current version, or missing. */
+export type InstrumentChoice = { key: string; name: string; state: "ok" | "incomplete" | "missing" };
+
+/** The instruments a pilot can be given: installed ones (its own items only), plus configured ones that are missing. */
+export async function instrumentChoices(
+  d1: D1Database,
+  pilot: Pilot,
+  configured: { frequent: string[]; wave: string[] },
+) {
+  const all = await listInstruments(getDb(d1), "all");
+  const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
+    ...all
+      // another pilot's own items (built-in ones stay unowned until that pilot exists) are not offered
+      .filter(
+        (i) =>
+          i.kind === kind &&
+          (i.pilotId === null || i.pilotId === pilot.id) &&
+          (!i.key.startsWith("pilot_") || i.key === `pilot_${pilot.key}`),
+      )
+      .map((i) => ({
+        key: i.key,
+        name: i.name,
+        state:
+          i.versions.find((v) => v.version === i.current)?.complete === false
+            ? ("incomplete" as const)
+            : ("ok" as const),
+      })),
+    ...keys.filter((k) => !all.some((i) => i.key === k)).map((k) => ({ key: k, name: k, state: "missing" as const })),
+  ];
+  return { frequentChoices: choice("frequent", configured.frequent), waveChoices: choice("wave", configured.wave) };
+}
+
+/** The current definition of the pilot's own items (instrument `pilot_<key>`), if it has any. */
+export async function pilotItemsDefinition(d1: D1Database, pilotKey: string) {
+  return (await latestVersions(getDb(d1))).get(`pilot_${pilotKey}`)?.definition;
+}
+
 // ---- staff users --------------------------------------------------------------------------------------
 
 /** Role grants with pilot keys → rows with pilot ids (duplicates dropped); unknown pilots are refused. */
@@ -155,7 +196,8 @@ async function resolveGrants(db: Db, grants: Grant[]) {
   });
 }
 
-export async function userView(db: Db, userId: number) {
+export async function userView(d1: D1Database, userId: number) {
+  const db = getDb(d1);
   const [u] = await db.select().from(schema.staffUsers).where(eq(schema.staffUsers.id, userId));
   if (!u) throw new AppError("not_found", "No such staff user");
   const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
@@ -171,9 +213,10 @@ export async function userView(db: Db, userId: number) {
 }
 export type StaffUserView = Awaited<ReturnType<typeof userView>>;
 
-export async function listStaff(db: Db) {
+export async function listStaff(d1: D1Database) {
+  const db = getDb(d1);
   const users = await db.select({ id: schema.staffUsers.id }).from(schema.staffUsers).orderBy(schema.staffUsers.id);
-  return Promise.all(users.map((u) => userView(db, u.id)));
+  return Promise.all(users.map((u) => userView(d1, u.id)));
 }
 
 export const staffId = (raw: string | undefined) => {
@@ -183,7 +226,8 @@ export const staffId = (raw: string | undefined) => {
 };
 
 /** Adds a staff user with her roles; she signs in by magic link. */
-export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
+export async function createStaffUser(d1: D1Database, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
+  const db = getDb(d1);
   const rows = await resolveGrants(db, body.roles ?? []);
   let created: typeof schema.staffUsers.$inferSelect | undefined;
   try {
@@ -200,27 +244,28 @@ export async function createStaffUser(db: Db, body: z.infer<typeof staffUserBody
     target: `staff:${created!.id}`,
     details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] },
   });
-  return userView(db, created!.id);
+  return userView(d1, created!.id);
 }
 
 /** Replaces a staff user's roles in one transaction: never a moment without roles, never a half-applied set. */
-export async function replaceRoles(db: Db, id: number, roles: Grant[], actor: Actor, now: number) {
-  await userView(db, id);
+export async function replaceRoles(d1: D1Database, id: number, roles: Grant[], actor: Actor, now: number) {
+  const db = getDb(d1);
+  await userView(d1, id);
   const rows = await resolveGrants(db, roles);
   await db.batch([
     db.delete(schema.staffRoles).where(eq(schema.staffRoles.userId, id)),
     ...(rows.length ? [db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: id })))] : []),
   ]);
   await audit(db, actor, "staff.roles", now, { target: `staff:${id}`, details: { roles } });
-  return userView(db, id);
+  return userView(d1, id);
 }
 
 /** Disables a staff user: ends her sessions, uses up her sign-in links and revokes her tokens at once. */
-export async function disableStaffUser(db: Db, id: number, actor: Actor, now: number) {
-  await userView(db, id);
+export async function disableStaffUser(d1: D1Database, id: number, actor: Actor, now: number) {
+  const db = getDb(d1);
+  await userView(d1, id);
   // An admin cannot lock herself (and possibly everyone) out.
   if (actor.id === `staff:${id}`) throw refused("validation", "confirm", "You cannot disable your own account");
-  const d1 = db.$client as D1Database;
   await d1.batch([
     d1.prepare("UPDATE staff_users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?").bind(now, id),
     d1.prepare("DELETE FROM staff_sessions WHERE user_id = ?").bind(id),
@@ -228,7 +273,7 @@ export async function disableStaffUser(db: Db, id: number, actor: Actor, now: nu
     d1.prepare("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?").bind(now, id),
   ]);
   await audit(db, actor, "staff.disable", now, { target: `staff:${id}` });
-  return userView(db, id);
+  return userView(d1, id);
 }
 
 // ---- API tokens ---------------------------------------------------------------------------------------
@@ -240,7 +285,8 @@ export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) 
 export const TOKEN_EXPIRY_SQL = `COALESCE(expires_at, created_at + ${TOKEN_DEFAULT_DAYS * DAY_MS})`;
 
 /** Every token without its secret (only its hash is stored), with when it expires. */
-export async function listTokens(db: Db, now = Date.now()) {
+export async function listTokens(d1: D1Database, now = Date.now()) {
+  const db = getDb(d1);
   const pilots = new Map((await db.select().from(schema.pilots)).map((p) => [p.id, p.key]));
   const rows = await db.select().from(schema.apiTokens).orderBy(schema.apiTokens.id);
   return rows.map((t) => ({
@@ -258,12 +304,13 @@ export async function listTokens(db: Db, now = Date.now()) {
 
 /** Creates a token scoped to a role and pilots; the returned secret is never stored and never shown again. */
 export async function createToken(
-  db: Db,
+  d1: D1Database,
   body: z.infer<typeof tokenBody>,
   userId: number | null,
   actor: Actor,
   now: number,
 ) {
+  const db = getDb(d1);
   let pilotIds: number[] | null = null;
   if (body.pilots?.length) {
     const rows = await db.select().from(schema.pilots).where(inArray(schema.pilots.key, body.pilots));
@@ -293,7 +340,8 @@ export async function createToken(
   return { id: row!.id, name: body.name, role: body.role, pilots: body.pilots ?? null, token: secret, expiresAt };
 }
 
-export async function revokeToken(db: Db, rawId: string | undefined, actor: Actor, now: number) {
+export async function revokeToken(d1: D1Database, rawId: string | undefined, actor: Actor, now: number) {
+  const db = getDb(d1);
   const id = Number(rawId);
   if (!Number.isInteger(id) || id <= 0) throw new AppError("validation", "Token id must be a positive integer");
   const [row] = await db

@@ -2,7 +2,6 @@
 // logic, validation and audit live in ./admin-service.ts, shared with the admin pages.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody } from "../studies/validators";
 import {
@@ -46,7 +45,7 @@ export const adminRoutes = new Hono<StaffEnv>()
     limit,
     async (c) => {
       requireAdmin(c);
-      const pilot = await createPilot(getDb(c.env.DB), await jsonBody(c, pilotBody), actorOf(c), Date.now());
+      const pilot = await createPilot(c.env.DB, await jsonBody(c, pilotBody), actorOf(c), Date.now());
       return c.json(
         { key: pilot.key, name: pilot.name, organisation: pilot.organisation, timezone: pilot.timezone },
         201,
@@ -66,9 +65,8 @@ export const adminRoutes = new Hono<StaffEnv>()
     limit,
     async (c) => {
       requireAdmin(c);
-      const db = getDb(c.env.DB);
-      const pilot = await pilotByKey(db, c.req.param("pilot") ?? "");
-      const updated = await updatePilot(db, pilot, await jsonBody(c, pilotPatchBody), actorOf(c), Date.now());
+      const pilot = await pilotByKey(c.env.DB, c.req.param("pilot") ?? "");
+      const updated = await updatePilot(c.env.DB, pilot, await jsonBody(c, pilotPatchBody), actorOf(c), Date.now());
       return c.json(pilotView(updated));
     },
   )
@@ -82,7 +80,7 @@ export const adminRoutes = new Hono<StaffEnv>()
     }),
     async (c) => {
       requireAdmin(c);
-      return c.json({ staff: await listStaff(getDb(c.env.DB)) });
+      return c.json({ staff: await listStaff(c.env.DB) });
     },
   )
   .post(
@@ -98,10 +96,7 @@ export const adminRoutes = new Hono<StaffEnv>()
     limit,
     async (c) => {
       requireAdmin(c);
-      return c.json(
-        await createStaffUser(getDb(c.env.DB), await jsonBody(c, staffUserBody), actorOf(c), Date.now()),
-        201,
-      );
+      return c.json(await createStaffUser(c.env.DB, await jsonBody(c, staffUserBody), actorOf(c), Date.now()), 201);
     },
   )
   .put(
@@ -118,7 +113,7 @@ export const adminRoutes = new Hono<StaffEnv>()
       requireAdmin(c);
       const id = staffId(c.req.param("id"));
       const body = await jsonBody(c, staffRolesBody);
-      return c.json(await replaceRoles(getDb(c.env.DB), id, body.roles, actorOf(c), Date.now()));
+      return c.json(await replaceRoles(c.env.DB, id, body.roles, actorOf(c), Date.now()));
     },
   )
   .post(
@@ -131,6 +126,6 @@ export const adminRoutes = new Hono<StaffEnv>()
     }),
     async (c) => {
       requireAdmin(c);
-      return c.json(await disableStaffUser(getDb(c.env.DB), staffId(c.req.param("id")), actorOf(c), Date.now()));
+      return c.json(await disableStaffUser(c.env.DB, staffId(c.req.param("id")), actorOf(c), Date.now()));
     },
   );

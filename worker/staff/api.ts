@@ -119,7 +119,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     }),
     async (c) => {
       requireAdmin(c);
-      return c.json({ tokens: await listTokens(getDb(c.env.DB)) });
+      return c.json({ tokens: await listTokens(c.env.DB) });
     },
   )
   .post(
@@ -136,10 +136,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     async (c) => {
       requireAdmin(c);
       const body = await jsonBody(c, tokenBody);
-      return c.json(
-        await createToken(getDb(c.env.DB), body, c.get("principal").userId ?? null, actorOf(c), Date.now()),
-        201,
-      );
+      return c.json(await createToken(c.env.DB, body, c.get("principal").userId ?? null, actorOf(c), Date.now()), 201);
     },
   )
   .delete(
@@ -152,7 +149,7 @@ export const staffApiRoutes = new Hono<StaffEnv>()
     }),
     async (c) => {
       requireAdmin(c);
-      return c.json(await revokeToken(getDb(c.env.DB), c.req.param("id"), actorOf(c), Date.now()));
+      return c.json(await revokeToken(c.env.DB, c.req.param("id"), actorOf(c), Date.now()));
     },
   )
   .get(

@@ -70,7 +70,8 @@ import { plotDataFor } from "../reports/routes";
 import { pilotIndicators } from "../analysis/recompute";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";
-import { allPilots, answersOf, pilotById } from "./workspace-queries";
+import { answersOf, pilotById } from "./workspace-queries";
+import { listPilots } from "./admin-service";
 
 const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   key: pilot.key,
@@ -102,7 +103,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     requireAdmin(c);
     const q = auditQuery.safeParse(c.req.query());
     if (!q.success) throw new AppError("validation", "Invalid filter");
-    const pilots = await allPilots(c.env.DB);
+    const pilots = await listPilots(c.env.DB);
     const { entries, next } = await readAudit(c.env.DB, { ...q.data, limit: q.data.limit ?? 200 });
     const keyOf = new Map(pilots.map((p) => [p.id, p.key]));
     const rows = entries.map((e) => ({

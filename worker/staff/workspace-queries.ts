@@ -1,13 +1,7 @@
-// Data of the staff workspace pages (worker/staff/pages.tsx, worker/reports/pages.tsx) that no other domain
-// module reads: every pilot, one pilot as stored now, and a youth's answers for her timeline. Every function takes
-// the D1 binding first; drizzle throughout.
+// Data of the staff workspace pages (worker/staff/pages.tsx) that no other domain module reads: one pilot as
+// stored now, and a youth's answers for her timeline. Every function takes the D1 binding first; drizzle.
 import { eq } from "drizzle-orm";
 import { getDb, schema } from "../db";
-
-/** Every pilot, by key. */
-export function allPilots(d1: D1Database) {
-  return getDb(d1).select().from(schema.pilots).orderBy(schema.pilots.key);
-}
 
 /** A pilot as stored now (e.g. after someone else saved its settings); null when it is gone. */
 export async function pilotById(d1: D1Database, id: number) {

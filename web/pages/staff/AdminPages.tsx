@@ -4,6 +4,7 @@
 // to a page with a notice. Texts come from the one catalogue, Dutch first.
 import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
 import type { ComponentChildren } from "preact";
+import type { InstrumentChoice } from "../../../worker/staff/admin-service";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TOKEN_MAX_DAYS } from "../../../worker/studies/validators";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
@@ -268,7 +269,6 @@ export function PilotNewPage({
   );
 }
 
-export type InstrumentChoice = { key: string; name: string; state: "ok" | "incomplete" | "missing" };
 export type PilotItemRow = {
   key: string;
   type: string;
