@@ -318,11 +318,7 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
     participantId: r.participant_id,
     kind: r.kind,
     attempts: r.attempts,
-    gate: deliveryGate(
-      contextOf(r),
-      pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings }),
-      now,
-    ),
+    gate: deliveryGate(contextOf(r), rowPolicy(r), now),
   }));
 }
 
@@ -383,7 +379,7 @@ export async function deliverOutbox(
   now: () => number,
   opts: { transport?: MailTransport; byPilot?: Map<number, DeliveryCounts> } = {},
 ): Promise<DeliveryCounts> {
-  const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, unknown: 0, skipped: 0 };
+  const counts = noCounts();
   if (!ids.length) return counts;
   // The transport before the claim: one that refuses its configuration (an http:// MAIL_API_URL outside
   // dev mode) leaves every row queued instead of claimed.
@@ -396,6 +392,35 @@ export async function deliverOutbox(
   return counts;
 }
 
+/** What the steps of one delivery share: the claim, the clock and transport, the counts, and per claimed
+ * occasion its link and how many minutes its questionnaire takes. */
+type Delivery = {
+  env: Env;
+  d1: D1Database;
+  tx: MailTransport;
+  now: () => number;
+  claimId: string;
+  counts: DeliveryCounts;
+  limit: number;
+  base: string;
+  links: Map<number, string>;
+  minutes: Map<number, number>;
+};
+
+const noCounts = (): DeliveryCounts => ({
+  sent: 0,
+  retried: 0,
+  failed: 0,
+  cancelled: 0,
+  deferred: 0,
+  unknown: 0,
+  skipped: 0,
+});
+
+const rowPolicy = (r: ContextRow) =>
+  pilotPolicy({ id: r.pilot_id, key: r.pilot_key, timezone: r.timezone, settings: r.settings });
+
+/** Claim, prepare the links, then deliver each youth's (or mentor's) mail and count it for its pilot. */
 async function deliverClaimed(
   env: Env,
   ids: number[],
@@ -404,9 +429,37 @@ async function deliverClaimed(
   counts: DeliveryCounts,
   byPilot?: Map<number, DeliveryCounts>,
 ) {
-  const d1 = env.DB;
   const claimId = crypto.randomUUID();
   const t0 = now();
+  const rows = await claimRows(env.DB, ids, claimId, t0, counts);
+  if (!rows.length) return;
+  const run: Delivery = {
+    env,
+    d1: env.DB,
+    tx,
+    now,
+    claimId,
+    counts,
+    limit: maxAttempts(env),
+    base: env.PUBLIC_URL.replace(/\/$/, ""),
+    links: new Map(),
+    minutes: new Map(),
+  };
+  await prepareLinks(run, rows, t0);
+  for (const group of groupByRecipient(rows)) await deliverGroupCounted(run, group, byPilot);
+}
+
+/**
+ * Step 1: claims the given rows and, with them, the youths' other due rows in one batch, and reads their
+ * delivery context (sorted by id). Counts as skipped the given rows it could not claim.
+ */
+async function claimRows(
+  d1: D1Database,
+  ids: number[],
+  claimId: string,
+  t0: number,
+  counts: DeliveryCounts,
+): Promise<ContextRow[]> {
   const idsJson = JSON.stringify(ids);
   // One message per youth per run: with the given rows, her other due rows are claimed too (whichever
   // batch reaches them first sends them; a batch finding them claimed skips them), so her invitations,
@@ -437,21 +490,23 @@ async function deliverClaimed(
   const claimedIds = new Set([...listed, ...(siblingsRes!.results as { id: number }[]).map((r) => r.id)]);
   // another run holds them (or took them with a sibling), already sent, or not due
   counts.skipped = ids.length - listed.size;
-  if (!claimedIds.size) return;
-  const rows = (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
-  const limit = maxAttempts(env);
-  const base = env.PUBLIC_URL.replace(/\/$/, "");
+  if (!claimedIds.size) return [];
+  return (ctxRes!.results as ContextRow[]).filter((r) => claimedIds.has(r.id)).sort((a, b) => a.id - b.id);
+}
 
-  // Links for every claimed occasion in one statement (only the token's hash is stored), and how long
-  // each questionnaire takes (from its items; instrument versions are cached in the isolate).
-  const links = new Map<number, string>();
-  const minutes = new Map<number, number>();
+/**
+ * Step 2: links for every claimed occasion in one statement (only the token's hash is stored), and how long
+ * each questionnaire takes (from its items; instrument versions are cached in the isolate). On an error
+ * nothing was sent: the rows go back to the queue now rather than after the stale-claim timeout.
+ */
+async function prepareLinks(run: Delivery, rows: ContextRow[], t0: number) {
+  const { env, d1, links, minutes } = run;
   try {
     const linkRows: [number, string, number][] = [];
     for (const r of rows) {
       if (links.has(r.occasion_id)) continue;
       const token = await linkToken(env, r.occasion_id, r.link_generation ?? 1);
-      links.set(r.occasion_id, `${base}/q/${token}`);
+      links.set(r.occasion_id, `${run.base}/q/${token}`);
       linkRows.push([r.occasion_id, await sha256Hex(token), r.closes_at ?? t0]);
     }
     await d1
@@ -470,223 +525,19 @@ async function deliverClaimed(
         estimateMinutes(askedOf(defs, versionsOf(r), r.participant_status ?? "active").flatMap((a) => a.items)),
       );
   } catch (e) {
-    // Nothing was sent: give the rows back to the queue now rather than after the stale-claim timeout.
     await d1
       .prepare(
         "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL",
       )
-      .bind(claimId)
+      .bind(run.claimId)
       .run()
       .catch(() => {});
     throw e;
   }
+}
 
-  // The outcome is written under this claim and only while the rows are still `sending`: a finish that
-  // comes late (after resolveStaleClaims settled a row, or another claim took it) changes nothing. The rows
-  // of one combined mail get their outcome in one statement.
-  const finish = async (
-    rs: ContextRow[],
-    status: "sent" | "queued" | "failed" | "cancelled",
-    error: string | null,
-    next: number,
-    opt: { undoAttempt?: boolean; messageId?: string } = {},
-  ) => {
-    const messageId = status === "sent" ? (opt.messageId ?? (await messageIdFor(env, rs[0]!.key))) : null;
-    // Written again once when D1 fails for a moment: after a hand-over a lost outcome would leave the rows
-    // `outcome_unknown` (SMTP) although the mail went out. The write is guarded by the claim, so a second
-    // write after a lost reply changes nothing.
-    const res = await retryTransient(() =>
-      d1
-        .prepare(
-          `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
-           sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
-         WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
-        )
-        .bind(
-          status,
-          error,
-          next,
-          opt.undoAttempt ? 1 : 0,
-          now(),
-          messageId,
-          JSON.stringify(rs.map((r) => r.id)),
-          claimId,
-        )
-        .run(),
-    );
-    if ((res.meta.changes ?? 0) < rs.length)
-      console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
-  };
-
-  /**
-   * One mail for the rows of one youth (or of her mentor) that pass the gate: the shortest questionnaire's link first.
-   */
-  const build = async (rs: ContextRow[], to: string): Promise<OutgoingMail> => {
-    const first = rs[0]!;
-    const kind: MailKind =
-      first.kind === "mentor"
-        ? "mentor"
-        : rs.some((r) => r.kind === "invitation")
-          ? "invitation"
-          : rs.some((r) => r.kind === "resend")
-            ? "resend"
-            : "reminder";
-    const occasions = [...new Set(rs.map((r) => r.occasion_id))];
-    const length = { count: occasions.length, minutes: occasions.reduce((n, o) => n + (minutes.get(o) ?? 1), 0) };
-    // The pause link lives until the last of these occasions closes (every message carrying it goes out before).
-    const pause =
-      kind === "mentor"
-        ? null
-        : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? now())))}`;
-    const mail = renderMail(kind, links.get(first.occasion_id)!, pause, length);
-    // A combined mail's Message-ID and idempotency key come from all its rows' keys (one row: its own key, as before).
-    const key = rs
-      .map((r) => r.key)
-      .sort()
-      .join(",");
-    const outgoing: OutgoingMail = {
-      to,
-      ...mail,
-      messageId: await messageIdFor(env, key),
-      idempotencyKey: key,
-      fromName: senderName(first.settings),
-    };
-    outgoing.mime = buildMime(env, outgoing);
-    return outgoing;
-  };
-
-  const deliverGroup = async (group: ContextRow[], state: { handedOver: boolean }) => {
-    const t = now();
-    const first = group[0]!;
-    const policy = pilotPolicy({
-      id: first.pilot_id,
-      key: first.pilot_key,
-      timezone: first.timezone,
-      settings: first.settings,
-    });
-    const ready: ContextRow[] = [];
-    for (const r of group) {
-      if (r.attempts > limit) {
-        // Claimed again past the limit (a requeued claim): it stops here, whatever the gate says.
-        await finish([r], "failed", "max_attempts", t, { undoAttempt: true });
-        counts.failed++;
-        continue;
-      }
-      const gate = deliveryGate(contextOf(r), policy, t);
-      if (gate.action === "cancel") {
-        await finish([r], "cancelled", gate.reason, t);
-        counts.cancelled++;
-      } else if (gate.action === "defer") {
-        await finish([r], "queued", gate.reason, gate.until, { undoAttempt: true });
-        counts.deferred++;
-      } else if (gate.action === "fail") {
-        await finish([r], "failed", gate.reason, t);
-        counts.failed++;
-      } else ready.push(r);
-    }
-    if (!ready.length) return;
-    // Shortest questionnaire first: the mail's link opens it, and each submit continues to the next.
-    ready.sort(
-      (a, b) =>
-        (minutes.get(a.occasion_id) ?? 1) - (minutes.get(b.occasion_id) ?? 1) ||
-        a.occasion_id - b.occasion_id ||
-        a.id - b.id,
-    );
-    // Decrypt and build before the send is marked as started: rows that fail here were certainly not sent.
-    // The ciphertext read with the claim: the send below goes ahead only while it is still the stored one.
-    const enc = first.kind === "mentor" ? first.mentor_email_enc! : first.email_enc!;
-    let to: string;
-    let outgoing: OutgoingMail;
-    try {
-      try {
-        to = await decryptContact(
-          env,
-          enc,
-          contactAad(first.participant_id, first.kind === "mentor" ? "mentor" : "email"),
-        );
-      } catch (e) {
-        throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
-      }
-      try {
-        outgoing = await build(ready, to);
-      } catch (e) {
-        throw new RowFailure("build_failed", redactAddresses(errorText(e)).slice(0, 200));
-      }
-    } catch (e) {
-      if (!(e instanceof RowFailure)) throw e;
-      await finish(ready, "failed", e.message, t);
-      counts.failed += ready.length;
-      return;
-    }
-    // Last guard, in the same statement that marks the send as started (for all rows of this mail at once):
-    // the youth may have answered, withdrawn or paused since the batch was read, or her address may have
-    // changed or gone (the address read with the claim is used only while it is still the stored one). A
-    // withdrawal cancels the claimed rows itself; otherwise a row goes back to the queue for the next run,
-    // which reads the new address.
-    const marked = await d1
-      .prepare(
-        `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
-         AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
-           AND ${notClosed("?1")} AND ${answering()}
-           AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
-         AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
-           AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4) RETURNING id`,
-      )
-      .bind(t, JSON.stringify(ready.map((r) => r.id)), claimId, enc)
-      .all<{ id: number }>();
-    const markedIds = new Set(marked.results.map((m) => m.id));
-    for (const r of ready.filter((x) => !markedIds.has(x.id))) {
-      const current = await d1
-        .prepare(
-          `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
-           FROM outbox b WHERE b.id = ?1`,
-        )
-        .bind(r.id)
-        .first<{ status: string; claim_id: string | null; enc: string | null }>();
-      if (current?.status !== "sending" || current.claim_id !== claimId) {
-        // Settled by someone else meanwhile (a withdrawal cancels claimed rows): nothing to record.
-        if (current?.status === "cancelled") counts.cancelled++;
-        else counts.skipped++;
-        continue;
-      }
-      await finish([r], "queued", current.enc !== enc ? "address_changed" : "state_changed", t, { undoAttempt: true });
-      counts.deferred++;
-    }
-    const sending = ready.filter((r) => markedIds.has(r.id));
-    if (!sending.length) return;
-    // Some of its questionnaires were answered or closed meanwhile: the mail names only the others.
-    if (sending.length < ready.length) outgoing = await build(sending, to);
-    let result: SendResult;
-    try {
-      result = await tx.send(outgoing);
-    } catch (e) {
-      // A transport that throws instead of answering may or may not have handed the message over.
-      result = { accepted: false, permanent: false, unknown: true, error: `transport_error: ${errorText(e)}` };
-    }
-    state.handedOver = true;
-    const n = sending.length;
-    if (result.accepted) {
-      await finish(sending, "sent", null, t, { messageId: outgoing.messageId });
-      counts.sent += n;
-    } else if (result.unknown && !tx.idempotent) {
-      // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
-      await finish(sending, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
-      counts.unknown += n;
-    } else if (result.permanent || sending.some((r) => r.attempts >= limit)) {
-      await finish(sending, "failed", redactAddresses(result.error), t);
-      counts.failed += n;
-    } else {
-      await finish(
-        sending,
-        "queued",
-        redactAddresses(result.error),
-        nextSendableTime(t + backoffMs(Math.max(...sending.map((r) => r.attempts))), policy),
-      );
-      counts.retried += n;
-    }
-  };
-
-  // One group per youth and recipient (her own address, or her mentor's), in the order of their first row.
+/** One group per youth and recipient (her own address, or her mentor's), in the order of their first row. */
+function groupByRecipient(rows: ContextRow[]): ContextRow[][] {
   const groups = new Map<string, ContextRow[]>();
   for (const r of rows) {
     const k = `${r.participant_id}:${r.kind === "mentor" ? "mentor" : "youth"}`;
@@ -694,59 +545,300 @@ async function deliverClaimed(
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
-  for (const group of groups.values()) {
-    const state = { handedOver: false };
-    // Each group's outcome is also added to its pilot's share (a cron run records every pilot's counts).
-    const before = { ...counts };
-    try {
-      await deliverGroup(group, state);
-    } catch (e) {
-      const error = redactAddresses(errorText(e));
-      const ids = idsOf(group);
-      if (state.handedOver) {
-        // The transport answered but the outcome could not be written: the rows stay `sending` with their
-        // send marked as started, and resolveStaleClaims settles them (HTTP: resent under the same
-        // Idempotency-Key, which the API recognises; SMTP: outcome_unknown, never resent by a run).
-        console.error(JSON.stringify({ event: "outbox_record_failed", ...ids, error }));
-        counts.unknown += group.length;
-        continue;
-      }
-      // Nothing was handed over: record the error on these rows as a temporary failure (the attempt limit
-      // holds). If even that write fails, the claim expires and resolveStaleClaims requeues the rows.
-      console.error(JSON.stringify({ event: "outbox_row_error", ...ids, error }));
-      const t = now();
-      for (const r of group) {
-        const give = r.attempts >= limit;
-        try {
-          await finish(
-            [r],
-            give ? "failed" : "queued",
-            `row_error: ${error}`.slice(0, 500),
-            give ? t : t + backoffMs(r.attempts),
-          );
-        } catch {
-          /* left to resolveStaleClaims */
-        }
-        if (give) counts.failed++;
-        else counts.retried++;
-      }
-    } finally {
-      if (byPilot) {
-        const pilotId = group[0]!.pilot_id;
-        const share = byPilot.get(pilotId) ?? {
-          sent: 0,
-          retried: 0,
-          failed: 0,
-          cancelled: 0,
-          deferred: 0,
-          unknown: 0,
-          skipped: 0,
-        };
-        for (const k of Object.keys(share) as (keyof DeliveryCounts)[]) share[k] += counts[k] - before[k];
-        byPilot.set(pilotId, share);
-      }
+  return [...groups.values()];
+}
+
+/** Step 3: one group's mail, its error recorded on its rows, and its outcome added to its pilot's share. */
+async function deliverGroupCounted(run: Delivery, group: ContextRow[], byPilot?: Map<number, DeliveryCounts>) {
+  const state = { handedOver: false };
+  // Each group's outcome is also added to its pilot's share (a cron run records every pilot's counts).
+  const before = { ...run.counts };
+  try {
+    await deliverGroup(run, group, state);
+  } catch (e) {
+    await recordGroupError(run, group, e, state.handedOver);
+  } finally {
+    if (byPilot) {
+      const pilotId = group[0]!.pilot_id;
+      const share = byPilot.get(pilotId) ?? noCounts();
+      for (const k of Object.keys(share) as (keyof DeliveryCounts)[]) share[k] += run.counts[k] - before[k];
+      byPilot.set(pilotId, share);
     }
   }
+}
+
+/** A group failed with an unexpected error: its rows' outcome as far as it can be known. */
+async function recordGroupError(run: Delivery, group: ContextRow[], e: unknown, handedOver: boolean) {
+  const { counts } = run;
+  const error = redactAddresses(errorText(e));
+  const ids = idsOf(group);
+  if (handedOver) {
+    // The transport answered but the outcome could not be written: the rows stay `sending` with their
+    // send marked as started, and resolveStaleClaims settles them (HTTP: resent under the same
+    // Idempotency-Key, which the API recognises; SMTP: outcome_unknown, never resent by a run).
+    console.error(JSON.stringify({ event: "outbox_record_failed", ...ids, error }));
+    counts.unknown += group.length;
+    return;
+  }
+  // Nothing was handed over: record the error on these rows as a temporary failure (the attempt limit
+  // holds). If even that write fails, the claim expires and resolveStaleClaims requeues the rows.
+  console.error(JSON.stringify({ event: "outbox_row_error", ...ids, error }));
+  const t = run.now();
+  for (const r of group) {
+    const give = r.attempts >= run.limit;
+    try {
+      await finish(
+        run,
+        [r],
+        give ? "failed" : "queued",
+        `row_error: ${error}`.slice(0, 500),
+        give ? t : t + backoffMs(r.attempts),
+      );
+    } catch {
+      /* left to resolveStaleClaims */
+    }
+    if (give) counts.failed++;
+    else counts.retried++;
+  }
+}
+
+/**
+ * The mail of one youth (or her mentor): the rows that pass the gate, shortest questionnaire first (the
+ * mail's link opens it, and each submit continues to the next), composed, marked as started and sent.
+ */
+async function deliverGroup(run: Delivery, group: ContextRow[], state: { handedOver: boolean }) {
+  const t = run.now();
+  const policy = rowPolicy(group[0]!);
+  const ready = await gateRows(run, group, policy, t);
+  if (!ready.length) return;
+  const mins = (r: ContextRow) => run.minutes.get(r.occasion_id) ?? 1;
+  ready.sort((a, b) => mins(a) - mins(b) || a.occasion_id - b.occasion_id || a.id - b.id);
+  const composed = await composeMail(run, group[0]!, ready, t);
+  if (!composed) return;
+  const sending = await markSendStarted(run, ready, composed.enc, t);
+  if (!sending.length) return;
+  // Some of its questionnaires were answered or closed meanwhile: the mail names only the others.
+  const outgoing = sending.length < ready.length ? await buildMail(run, sending, composed.to) : composed.outgoing;
+  await sendAndRecord(run, sending, outgoing, policy, t, state);
+}
+
+/** The group's rows that may go out now; the others are settled (past the attempt limit, or by the gate). */
+async function gateRows(run: Delivery, group: ContextRow[], policy: ReminderPolicy, t: number) {
+  const { counts } = run;
+  const ready: ContextRow[] = [];
+  for (const r of group) {
+    if (r.attempts > run.limit) {
+      // Claimed again past the limit (a requeued claim): it stops here, whatever the gate says.
+      await finish(run, [r], "failed", "max_attempts", t, { undoAttempt: true });
+      counts.failed++;
+      continue;
+    }
+    const gate = deliveryGate(contextOf(r), policy, t);
+    if (gate.action === "cancel") {
+      await finish(run, [r], "cancelled", gate.reason, t);
+      counts.cancelled++;
+    } else if (gate.action === "defer") {
+      await finish(run, [r], "queued", gate.reason, gate.until, { undoAttempt: true });
+      counts.deferred++;
+    } else if (gate.action === "fail") {
+      await finish(run, [r], "failed", gate.reason, t);
+      counts.failed++;
+    } else ready.push(r);
+  }
+  return ready;
+}
+
+/**
+ * Decrypts the address and builds the mail before the send is marked as started: rows that fail here were
+ * certainly not sent (they fail for good, null). `enc` is the ciphertext read with the claim: the send goes
+ * ahead only while it is still the stored one.
+ */
+async function composeMail(run: Delivery, first: ContextRow, ready: ContextRow[], t: number) {
+  const enc = first.kind === "mentor" ? first.mentor_email_enc! : first.email_enc!;
+  try {
+    let to: string;
+    try {
+      to = await decryptContact(
+        run.env,
+        enc,
+        contactAad(first.participant_id, first.kind === "mentor" ? "mentor" : "email"),
+      );
+    } catch (e) {
+      throw new RowFailure("undecryptable_address", (e as { reason?: string }).reason ?? "decrypt_failed");
+    }
+    try {
+      return { enc, to, outgoing: await buildMail(run, ready, to) };
+    } catch (e) {
+      throw new RowFailure("build_failed", redactAddresses(errorText(e)).slice(0, 200));
+    }
+  } catch (e) {
+    if (!(e instanceof RowFailure)) throw e;
+    await finish(run, ready, "failed", e.message, t);
+    run.counts.failed += ready.length;
+    return null;
+  }
+}
+
+/**
+ * One mail for the rows of one youth (or of her mentor) that pass the gate: the shortest questionnaire's link first.
+ */
+async function buildMail(run: Delivery, rs: ContextRow[], to: string): Promise<OutgoingMail> {
+  const { env, base, minutes } = run;
+  const first = rs[0]!;
+  const kind: MailKind =
+    first.kind === "mentor"
+      ? "mentor"
+      : rs.some((r) => r.kind === "invitation")
+        ? "invitation"
+        : rs.some((r) => r.kind === "resend")
+          ? "resend"
+          : "reminder";
+  const occasions = [...new Set(rs.map((r) => r.occasion_id))];
+  const length = { count: occasions.length, minutes: occasions.reduce((n, o) => n + (minutes.get(o) ?? 1), 0) };
+  // The pause link lives until the last of these occasions closes (every message carrying it goes out before).
+  const pause =
+    kind === "mentor"
+      ? null
+      : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? run.now())))}`;
+  const mail = renderMail(kind, run.links.get(first.occasion_id)!, pause, length);
+  // A combined mail's Message-ID and idempotency key come from all its rows' keys (one row: its own key, as before).
+  const key = rs
+    .map((r) => r.key)
+    .sort()
+    .join(",");
+  const outgoing: OutgoingMail = {
+    to,
+    ...mail,
+    messageId: await messageIdFor(env, key),
+    idempotencyKey: key,
+    fromName: senderName(first.settings),
+  };
+  outgoing.mime = buildMime(env, outgoing);
+  return outgoing;
+}
+
+/**
+ * Last guard, in the same statement that marks the send as started (for all rows of this mail at once):
+ * the youth may have answered, withdrawn or paused since the batch was read, or her address may have
+ * changed or gone (the address read with the claim is used only while it is still the stored one). A
+ * withdrawal cancels the claimed rows itself; otherwise a row goes back to the queue for the next run,
+ * which reads the new address. Returns the rows whose send was marked as started.
+ */
+async function markSendStarted(run: Delivery, ready: ContextRow[], enc: string, t: number) {
+  const { d1, claimId, counts } = run;
+  const marked = await d1
+    .prepare(
+      `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
+         AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
+           AND ${notClosed("?1")} AND ${answering()}
+           AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
+         AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
+           AND (CASE WHEN outbox.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END) = ?4) RETURNING id`,
+    )
+    .bind(t, JSON.stringify(ready.map((r) => r.id)), claimId, enc)
+    .all<{ id: number }>();
+  const markedIds = new Set(marked.results.map((m) => m.id));
+  for (const r of ready.filter((x) => !markedIds.has(x.id))) {
+    const current = await d1
+      .prepare(
+        `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
+           FROM outbox b WHERE b.id = ?1`,
+      )
+      .bind(r.id)
+      .first<{ status: string; claim_id: string | null; enc: string | null }>();
+    if (current?.status !== "sending" || current.claim_id !== claimId) {
+      // Settled by someone else meanwhile (a withdrawal cancels claimed rows): nothing to record.
+      if (current?.status === "cancelled") counts.cancelled++;
+      else counts.skipped++;
+      continue;
+    }
+    await finish(run, [r], "queued", current.enc !== enc ? "address_changed" : "state_changed", t, {
+      undoAttempt: true,
+    });
+    counts.deferred++;
+  }
+  return ready.filter((r) => markedIds.has(r.id));
+}
+
+/** Step 4: hands the mail to the transport and records the outcome on its rows. */
+async function sendAndRecord(
+  run: Delivery,
+  sending: ContextRow[],
+  outgoing: OutgoingMail,
+  policy: ReminderPolicy,
+  t: number,
+  state: { handedOver: boolean },
+) {
+  const { tx, counts } = run;
+  let result: SendResult;
+  try {
+    result = await tx.send(outgoing);
+  } catch (e) {
+    // A transport that throws instead of answering may or may not have handed the message over.
+    result = { accepted: false, permanent: false, unknown: true, error: `transport_error: ${errorText(e)}` };
+  }
+  state.handedOver = true;
+  const n = sending.length;
+  if (result.accepted) {
+    await finish(run, sending, "sent", null, t, { messageId: outgoing.messageId });
+    counts.sent += n;
+  } else if (result.unknown && !tx.idempotent) {
+    // It may have been delivered: resending could duplicate, so it stops here with a clear reason.
+    await finish(run, sending, "failed", redactAddresses(`outcome_unknown: ${result.error}`), t);
+    counts.unknown += n;
+  } else if (result.permanent || sending.some((r) => r.attempts >= run.limit)) {
+    await finish(run, sending, "failed", redactAddresses(result.error), t);
+    counts.failed += n;
+  } else {
+    await finish(
+      run,
+      sending,
+      "queued",
+      redactAddresses(result.error),
+      nextSendableTime(t + backoffMs(Math.max(...sending.map((r) => r.attempts))), policy),
+    );
+    counts.retried += n;
+  }
+}
+
+/**
+ * Records the outcome of rows, under this claim and only while they are still `sending`: a finish that comes
+ * late (after resolveStaleClaims settled a row, or another claim took it) changes nothing. The rows of one
+ * combined mail get their outcome in one statement.
+ */
+async function finish(
+  run: Delivery,
+  rs: ContextRow[],
+  status: "sent" | "queued" | "failed" | "cancelled",
+  error: string | null,
+  next: number,
+  opt: { undoAttempt?: boolean; messageId?: string } = {},
+) {
+  const messageId = status === "sent" ? (opt.messageId ?? (await messageIdFor(run.env, rs[0]!.key))) : null;
+  // Written again once when D1 fails for a moment: after a hand-over a lost outcome would leave the rows
+  // `outcome_unknown` (SMTP) although the mail went out. The write is guarded by the claim, so a second
+  // write after a lost reply changes nothing.
+  const res = await retryTransient(() =>
+    run.d1
+      .prepare(
+        `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
+           sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
+         WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
+      )
+      .bind(
+        status,
+        error,
+        next,
+        opt.undoAttempt ? 1 : 0,
+        run.now(),
+        messageId,
+        JSON.stringify(rs.map((r) => r.id)),
+        run.claimId,
+      )
+      .run(),
+  );
+  if ((res.meta.changes ?? 0) < rs.length)
+    console.warn(JSON.stringify({ event: "outbox_late_finish", ...idsOf(rs), outcome: status }));
 }
 
 /**
