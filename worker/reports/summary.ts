@@ -329,11 +329,46 @@ export function withDerivedMonths(
   return out;
 }
 
+/** The input indexed once for every step: youths by code, and per youth her stored indicators and occasions. */
+type SummaryIndex = {
+  input: SummaryInput;
+  people: SummaryInput["participants"];
+  /** wave instruments configured for the pilot, then those found in the stored indicators */
+  waveInstruments: string[];
+  stored: (pid: number, key: string) => StoredIndicator | undefined;
+  occasionsOf: (pid: number) => SummaryInput["occasions"];
+  warnings: string[];
+};
+type WaveTable = Summary["waveTables"][number];
+type FrequentTable = Summary["frequentTables"][number];
+
+/** The summary in named steps: index the input, the appendix tables, the integral table, response, background. */
 export function buildSummary(input: SummaryInput): Summary {
-  const warnings: string[] = [];
   const settings: ReportSettings = { ...DEFAULT_REPORT_SETTINGS, ...input.settings };
+  const ix = indexSummaryInput(input);
+  const waveTables = buildWaveTables(ix);
+  const indicators = input.frequentIndicators ?? frequentIndicators(input.pilot.key);
+  const frequentTables = [...buildFrequentTables(ix, indicators), ...buildSeriesTables(ix)];
+  return {
+    pilot: {
+      key: input.pilot.key,
+      name: input.pilot.name,
+      organisation: input.pilot.organisation,
+      timezone: input.pilot.timezone ?? "Europe/Amsterdam",
+    },
+    participantCount: ix.people.length,
+    settings,
+    integral: buildIntegral(ix, settings, indicators, waveTables, frequentTables),
+    waveTables,
+    frequentTables,
+    response: buildResponse(ix),
+    background: backgroundTable(backgroundFormsOf(ix), settings.minCellSize),
+    warnings: ix.warnings,
+  };
+}
+
+function indexSummaryInput(input: SummaryInput): SummaryIndex {
   const people = [...input.participants].sort((a, b) => a.code.localeCompare(b.code));
-  const byPersonId = new Set(people.map((p) => p.id));
   const byPerson = new Map<number, Map<string, StoredIndicator>>();
   const waveInstruments = [...input.waveInstruments];
   for (const r of input.indicators) {
@@ -344,154 +379,180 @@ export function buildSummary(input: SummaryInput): Summary {
     const w = parseWaveIndicatorKey(r.indicator);
     if (w && !waveInstruments.includes(w.instrument)) waveInstruments.push(w.instrument);
   }
-  const stored = (pid: number, key: string) => byPerson.get(pid)?.get(key);
   const occByPerson = new Map<number, SummaryInput["occasions"]>();
   for (const o of input.occasions)
     (occByPerson.get(o.participantId) ?? occByPerson.set(o.participantId, []).get(o.participantId)!).push(o);
-  /** A wave counts as non-response once it was due; before that it is simply not there yet. */
-  const waveDue = (pid: number, w: Wave) =>
-    (occByPerson.get(pid) ?? []).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
-  /** A wave whose answers were erased on request (and not answered again): erased, not non-response. */
-  const waveErased = (pid: number, w: Wave) => {
-    const occ = (occByPerson.get(pid) ?? []).filter((o) => o.kind === "wave" && o.wave === w);
-    return occ.some((o) => (o.erased ?? 0) > 0) && !occ.some((o) => o.completed > 0);
+  return {
+    input,
+    people,
+    waveInstruments,
+    stored: (pid, key) => byPerson.get(pid)?.get(key),
+    occasionsOf: (pid) => occByPerson.get(pid) ?? [],
+    warnings: [],
   };
-  const waveScore = (pid: number, wave: Wave, inst: string, sub: string) =>
-    stored(pid, `wave:${wave}:${inst}.${sub}`)?.mean ?? null;
+}
 
-  // --- Bijlage 1: wave tables with RCI flags -----------------------------------------------------
-  const waveTables: Summary["waveTables"] = [];
-  for (const inst of waveInstruments) {
-    const def = input.waveDefinitions[inst];
+// --- Bijlage 1: wave tables with RCI flags -------------------------------------------------------
+
+function buildWaveTables(ix: SummaryIndex): WaveTable[] {
+  const waveTables: WaveTable[] = [];
+  for (const inst of ix.waveInstruments) {
+    const def = ix.input.waveDefinitions[inst];
     if (!def) {
-      warnings.push(`No definition for wave instrument ${inst}`);
+      ix.warnings.push(`No definition for wave instrument ${inst}`);
       continue;
     }
-    for (const scale of waveScales(def)) {
-      const norm = scale.norm;
-      const method = bandMethodOf(inst, norm);
-      const groupT1 = people.map((p) => waveScore(p.id, "T1", inst, scale.key));
-      const rci = (a: number | null, b: number | null): { change: Change; rci: number | null } => {
-        if (a === null || b === null || !norm) return { change: null, rci: null };
-        try {
-          const r = reliableChange(a, b, {
-            sd: norm.sd,
-            reliability: norm.reliability,
-            higherIsBetter: scale.higherIsBetter,
-          });
-          return { change: r.change, rci: r.rci };
-        } catch (e) {
-          const msg = `${inst}.${scale.key}: ${(e as Error).message}`;
-          if (!warnings.includes(msg)) warnings.push(msg);
-          return { change: null, rci: null };
-        }
-      };
-      const rows: WaveRow[] = people.map((p) => {
-        const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w, inst, scale.key)])) as Record<
-          Wave,
-          number | null
-        >;
-        const scores = Object.fromEntries(
-          WAVES.map((w) => [
-            w,
-            {
-              value: s[w],
-              band: waveBand(method, s[w], norm, scale.higherIsBetter, groupT1),
-              flag: null,
-              n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n,
-              nonResponse: s[w] === null && waveDue(p.id, w) && !waveErased(p.id, w),
-              erased: s[w] === null && waveErased(p.id, w),
-            },
-          ]),
-        ) as WaveRow["scores"];
-        // "Previous wave" for T3 is T2 when answered, else T1 (non-response is skipped, never read as 0).
-        const t2 = rci(s.T1, s.T2);
-        const t3prev = rci(s.T2 ?? s.T1, s.T3);
-        const t3 = rci(s.T1, s.T3);
-        return {
-          code: p.code,
-          scores,
-          changes: {
-            T2vsT1: t2.change,
-            T3vsT2: t3prev.change,
-            T3vsT1: t3.change,
-            rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci },
-          },
-        };
-      });
-      // Bijlage 1 table 4: TASC as first and last measurement, the change between them by RCI.
-      const layout = inst === "tasc" ? ("firstLast" as const) : ("waves" as const);
-      if (layout === "firstLast") {
-        for (const row of rows) {
-          const answered = WAVES.filter((w) => row.scores[w].value !== null);
-          const f = answered[0];
-          const l = answered.length > 1 ? answered[answered.length - 1] : undefined;
-          const ch = f && l ? rci(row.scores[f].value, row.scores[l].value) : { change: null, rci: null };
-          row.firstLast = {
-            first: f ? { wave: f, value: row.scores[f].value! } : null,
-            last: l
-              ? { wave: l, value: row.scores[l].value!, band: row.scores[l].band, change: ch.change, rci: ch.rci }
-              : null,
-          };
-        }
-      }
-      const meanCell = (values: (number | null | undefined)[]): Cell => {
-        const xs = values.filter((v): v is number => typeof v === "number");
-        const m = mean(xs);
-        return { value: m, band: waveBand(method, m, norm, scale.higherIsBetter, groupT1), flag: null, n: xs.length };
-      };
-      const groupMean = {
-        T1: meanCell(rows.map((r) => r.scores.T1.value)),
-        T2: meanCell(rows.map((r) => r.scores.T2.value)),
-        T3: meanCell(rows.map((r) => r.scores.T3.value)),
-        first: meanCell(rows.map((r) => r.firstLast?.first?.value)),
-        last: meanCell(rows.map((r) => r.firstLast?.last?.value)),
-      };
-      const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
-      waveTables.push({
-        instrument: inst,
-        subscale: scale.key,
-        label: { nl: `${name} ${scale.label.nl}`, en: `${name} ${scale.label.en}` },
-        higherIsBetter: scale.higherIsBetter,
-        bandMethod: method,
-        norm: norm ?? null,
-        layout,
-        bandRule: waveBandRule(method, norm, scale.higherIsBetter, groupT1),
-        rows,
-        groupMean,
-      });
-    }
+    for (const scale of waveScales(def)) waveTables.push(waveTable(ix, inst, scale));
   }
+  return waveTables;
+}
 
-  // --- Bijlage 1: frequent indicators and pilot items ---------------------------------------------
-  const indicators = input.frequentIndicators ?? frequentIndicators(input.pilot.key);
-  const frequentTables: Summary["frequentTables"] = indicators.map((ind) => {
-    const rows = people.map((p) => {
-      // codes only: the internal participant id stays out of the summary and its downloads
-      const { participantId: _internal, ...r } = stored(p.id, ind.key) ?? {
-        participantId: p.id,
-        indicator: ind.key,
-        n: 0,
-        mean: null,
-        min: null,
-        max: null,
-        slopePerMeasurement: null,
-        slopePerDay: null,
-        kendallS: null,
-        p: null,
-        trend: null,
-        band: null,
-      };
-      return { ...r, code: p.code, flag: flagOf(r.trend, ind.higherIsBetter) };
-    });
-    // The report's "Gemiddelde" row: mean number of measurements (of youths with any) and mean of their means.
-    const measured = rows.filter((r) => r.n > 0);
-    const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
-    const groupMean = {
-      n: mean(measured.map((r) => r.n)),
-      mean: m,
-      band: ind.aggregate === "mean" ? bandFixed(m) : null,
+type WaveScale = ReturnType<typeof waveScales>[number];
+
+function waveTable(ix: SummaryIndex, inst: string, scale: WaveScale): WaveTable {
+  const { people, stored } = ix;
+  const norm = scale.norm;
+  const method = bandMethodOf(inst, norm);
+  const waveScore = (pid: number, wave: Wave) => stored(pid, `wave:${wave}:${inst}.${scale.key}`)?.mean ?? null;
+  const groupT1 = people.map((p) => waveScore(p.id, "T1"));
+  const band = (v: number | null) => waveBand(method, v, norm, scale.higherIsBetter, groupT1);
+  const rci = (a: number | null, b: number | null): { change: Change; rci: number | null } => {
+    if (a === null || b === null || !norm) return { change: null, rci: null };
+    try {
+      const r = reliableChange(a, b, {
+        sd: norm.sd,
+        reliability: norm.reliability,
+        higherIsBetter: scale.higherIsBetter,
+      });
+      return { change: r.change, rci: r.rci };
+    } catch (e) {
+      const msg = `${inst}.${scale.key}: ${(e as Error).message}`;
+      if (!ix.warnings.includes(msg)) ix.warnings.push(msg);
+      return { change: null, rci: null };
+    }
+  };
+  const rows: WaveRow[] = people.map((p) => {
+    const s = Object.fromEntries(WAVES.map((w) => [w, waveScore(p.id, w)])) as Record<Wave, number | null>;
+    const scores = Object.fromEntries(
+      WAVES.map((w) => [
+        w,
+        {
+          value: s[w],
+          band: band(s[w]),
+          flag: null,
+          n: stored(p.id, `wave:${w}:${inst}.${scale.key}`)?.n,
+          nonResponse: s[w] === null && waveDue(ix, p.id, w) && !waveErased(ix, p.id, w),
+          erased: s[w] === null && waveErased(ix, p.id, w),
+        },
+      ]),
+    ) as WaveRow["scores"];
+    // "Previous wave" for T3 is T2 when answered, else T1 (non-response is skipped, never read as 0).
+    const t2 = rci(s.T1, s.T2);
+    const t3prev = rci(s.T2 ?? s.T1, s.T3);
+    const t3 = rci(s.T1, s.T3);
+    return {
+      code: p.code,
+      scores,
+      changes: {
+        T2vsT1: t2.change,
+        T3vsT2: t3prev.change,
+        T3vsT1: t3.change,
+        rci: { T2vsT1: t2.rci, T3vsT2: t3prev.rci, T3vsT1: t3.rci },
+      },
     };
+  });
+  // Bijlage 1 table 4: TASC as first and last measurement, the change between them by RCI.
+  const layout = inst === "tasc" ? ("firstLast" as const) : ("waves" as const);
+  if (layout === "firstLast") for (const row of rows) row.firstLast = firstLastOf(row, rci);
+  const meanCell = (values: (number | null | undefined)[]): Cell => {
+    const xs = values.filter((v): v is number => typeof v === "number");
+    const m = mean(xs);
+    return { value: m, band: band(m), flag: null, n: xs.length };
+  };
+  const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
+  return {
+    instrument: inst,
+    subscale: scale.key,
+    label: { nl: `${name} ${scale.label.nl}`, en: `${name} ${scale.label.en}` },
+    higherIsBetter: scale.higherIsBetter,
+    bandMethod: method,
+    norm: norm ?? null,
+    layout,
+    bandRule: waveBandRule(method, norm, scale.higherIsBetter, groupT1),
+    rows,
+    groupMean: {
+      T1: meanCell(rows.map((r) => r.scores.T1.value)),
+      T2: meanCell(rows.map((r) => r.scores.T2.value)),
+      T3: meanCell(rows.map((r) => r.scores.T3.value)),
+      first: meanCell(rows.map((r) => r.firstLast?.first?.value)),
+      last: meanCell(rows.map((r) => r.firstLast?.last?.value)),
+    },
+  };
+}
+
+/** Her first and last answered wave, and the reliable change between them (TASC). */
+function firstLastOf(
+  row: WaveRow,
+  rci: (a: number | null, b: number | null) => { change: Change; rci: number | null },
+): WaveRow["firstLast"] {
+  const answered = WAVES.filter((w) => row.scores[w].value !== null);
+  const f = answered[0];
+  const l = answered.length > 1 ? answered[answered.length - 1] : undefined;
+  const ch = f && l ? rci(row.scores[f].value, row.scores[l].value) : { change: null, rci: null };
+  return {
+    first: f ? { wave: f, value: row.scores[f].value! } : null,
+    last: l ? { wave: l, value: row.scores[l].value!, band: row.scores[l].band, change: ch.change, rci: ch.rci } : null,
+  };
+}
+
+/** A wave counts as non-response once it was due; before that it is simply not there yet. */
+const waveDue = (ix: SummaryIndex, pid: number, w: Wave) =>
+  ix.occasionsOf(pid).some((o) => o.kind === "wave" && o.wave === w && o.due > 0);
+
+/** A wave whose answers were erased on request (and not answered again): erased, not non-response. */
+function waveErased(ix: SummaryIndex, pid: number, w: Wave) {
+  const occ = ix.occasionsOf(pid).filter((o) => o.kind === "wave" && o.wave === w);
+  return occ.some((o) => (o.erased ?? 0) > 0) && !occ.some((o) => o.completed > 0);
+}
+
+// --- Bijlage 1: frequent indicators and pilot items ---------------------------------------------
+
+/** Each youth's stored result of one indicator (an empty one when none is stored), with its trend flag. */
+function indicatorRows(ix: SummaryIndex, key: string, higherIsBetter: boolean): FrequentTable["rows"] {
+  return ix.people.map((p) => {
+    // codes only: the internal participant id stays out of the summary and its downloads
+    const { participantId: _internal, ...r } = ix.stored(p.id, key) ?? {
+      participantId: p.id,
+      indicator: key,
+      n: 0,
+      mean: null,
+      min: null,
+      max: null,
+      slopePerMeasurement: null,
+      slopePerDay: null,
+      kendallS: null,
+      p: null,
+      trend: null,
+      band: null,
+    };
+    return { ...r, code: p.code, flag: flagOf(r.trend, higherIsBetter) };
+  });
+}
+
+/** The report's "Gemiddelde" row: mean number of measurements (of youths with any) and mean of their means. */
+function measuredMean(rows: FrequentTable["rows"]) {
+  const measured = rows.filter((r) => r.n > 0);
+  return {
+    n: mean(measured.map((r) => r.n)),
+    mean: mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number")),
+  };
+}
+
+function buildFrequentTables(ix: SummaryIndex, indicators: Indicator[]): FrequentTable[] {
+  return indicators.map((ind) => {
+    const rows = indicatorRows(ix, ind.key, ind.higherIsBetter);
+    const { n, mean: m } = measuredMean(rows);
+    const groupMean = { n, mean: m, band: ind.aggregate === "mean" ? bandFixed(m) : null };
     const history = { ...(ind.versions ? { versions: ind.versions } : {}), ...(ind.retired ? { retired: true } : {}) };
     return {
       indicator: ind.key,
@@ -503,55 +564,54 @@ export function buildSummary(input: SummaryInput): Summary {
       groupMean,
     };
   });
+}
 
-  // A wave instrument asked at its own interval: its series over all measurements (worker/analysis/README.md),
-  // after the frequent tables, without colour band (the wave norms band single scores, not a series mean).
+/**
+ * A wave instrument asked at its own interval: its series over all measurements (worker/analysis/README.md),
+ * after the frequent tables, without colour band (the wave norms band single scores, not a series mean).
+ */
+function buildSeriesTables(ix: SummaryIndex): FrequentTable[] {
+  const byPersonId = new Set(ix.people.map((p) => p.id));
   const seriesKeys = new Set(
-    input.indicators
+    ix.input.indicators
       .filter((r) => r.indicator.startsWith("series:") && byPersonId.has(r.participantId))
       .map((r) => r.indicator),
   );
-  for (const inst of waveInstruments) {
-    const def = input.waveDefinitions[inst];
+  const tables: FrequentTable[] = [];
+  for (const inst of ix.waveInstruments) {
+    const def = ix.input.waveDefinitions[inst];
     for (const scale of def ? waveScales(def) : []) {
       const key = `series:${inst}.${scale.key}`;
       if (!seriesKeys.has(key)) continue;
       const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
-      const rows = people.map((p) => {
-        const { participantId: _internal, ...r } = stored(p.id, key) ?? {
-          participantId: p.id,
-          indicator: key,
-          n: 0,
-          mean: null,
-          min: null,
-          max: null,
-          slopePerMeasurement: null,
-          slopePerDay: null,
-          kendallS: null,
-          p: null,
-          trend: null,
-          band: null,
-        };
-        return { ...r, code: p.code, flag: flagOf(r.trend, scale.higherIsBetter) };
-      });
-      const measured = rows.filter((r) => r.n > 0);
-      const m = mean(measured.map((r) => r.mean).filter((v): v is number => typeof v === "number"));
+      const rows = indicatorRows(ix, key, scale.higherIsBetter);
       const label = {
         nl: `${name} ${scale.label.nl}, alle metingen`,
         en: `${name} ${scale.label.en}, all measurements`,
       };
-      frequentTables.push({
+      tables.push({
         indicator: key,
         label,
         aggregate: "mean",
         bandRule: null,
         rows,
-        groupMean: { n: mean(measured.map((r) => r.n)), mean: m, band: null },
+        groupMean: { ...measuredMean(rows), band: null },
       });
     }
   }
+  return tables;
+}
 
-  // --- Table 3.3: the integral table --------------------------------------------------------------
+// --- Table 3.3: the integral table --------------------------------------------------------------
+
+function buildIntegral(
+  ix: SummaryIndex,
+  settings: ReportSettings,
+  indicators: Indicator[],
+  waveTables: WaveTable[],
+  frequentTables: FrequentTable[],
+): Summary["integral"] {
+  const { input, people } = ix;
   const rislOf = new Map(input.staffForms.filter((f) => f.form === "risl").map((f) => [f.participantId, f.data]));
   const rislScores = Object.fromEntries(
     RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]),
@@ -560,50 +620,14 @@ export function buildSummary(input: SummaryInput): Summary {
   const rislWhose = settings.rislNormGroup === "study" && input.studyRisl?.length ? "study" : "pilot";
   const rislGroup = (key: (typeof RISL_PARTS)[number]["key"]) =>
     rislWhose === "study" ? input.studyRisl!.map((r) => r[key]) : rislScores[key]!;
-
-  // Columns in the order of table 3.3: RIS-L | GCI-R, basic needs, ATMQ/TASC | pilot items | wellbeing, functioning.
-  // Wave instruments show their total (the report's "Totaal leefklimaat"); subscales are in the appendix tables.
-  const columns: IntegralColumn[] = [];
-  if (rislOf.size)
-    for (const part of RISL_PARTS)
-      columns.push({
-        key: `risl.${part.key}`,
-        label: part.label,
-        group: "risl",
-        section: "target",
-        bandRule: rislBandRule(rislGroup(part.key), part.higherIsBetter, rislWhose),
-      });
   const totals = waveTables
     .filter((t) => t.subscale === TOTAL_SCALE)
     .sort((a, b) => (a.instrument === "gcir" ? 0 : 1) - (b.instrument === "gcir" ? 0 : 1));
-  const waveColumn = (t: (typeof waveTables)[number]): IntegralColumn => ({
-    key: `${t.instrument}.${t.subscale}`,
-    label: t.label,
-    group: "wave",
-    section: "treatment",
-    instrument: t.instrument,
-    subscale: t.subscale,
-    bandRule: t.bandRule,
-  });
-  const freqColumn = (ft: (typeof frequentTables)[number], section: IntegralSection): IntegralColumn => ({
-    key: ft.indicator,
-    label: ft.label,
-    group: "frequent",
-    section,
-    bandRule: ft.bandRule,
-  });
-  // Yes/no pilot items are counts, not scores: the report leaves them out of table 3.3 (they are in the appendix).
-  const scored = frequentTables.filter((ft) => ft.aggregate === "mean" && !ft.indicator.startsWith("series:"));
-  const sectionOf = (ft: (typeof frequentTables)[number]) =>
-    frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
-  for (const t of totals.filter((x) => x.instrument === "gcir")) columns.push(waveColumn(t));
-  for (const ft of scored.filter((x) => sectionOf(x) === "treatment")) columns.push(freqColumn(ft, "treatment"));
-  for (const t of totals.filter((x) => x.instrument !== "gcir")) columns.push(waveColumn(t));
-  for (const ft of scored.filter((x) => sectionOf(x) === "pilot")) columns.push(freqColumn(ft, "pilot"));
-  for (const ft of scored.filter((x) => sectionOf(x) === "outcomes")) columns.push(freqColumn(ft, "outcomes"));
+  const columns = integralColumns(rislOf.size > 0, rislGroup, rislWhose, totals, indicators, frequentTables);
 
   const frequentDue = (pid: number) =>
-    (occByPerson.get(pid) ?? [])
+    ix
+      .occasionsOf(pid)
       .filter((o) => o.kind === "frequent")
       .reduce((a, o) => a + Math.max(0, o.due - (o.erased ?? 0)), 0);
   const rows = people.map((p, i) => {
@@ -618,23 +642,7 @@ export function buildSummary(input: SummaryInput): Summary {
         };
       }
     }
-    for (const t of totals) {
-      const row = t.rows[i]!;
-      // The last completed wave, unless that is T1 (the report leaves the cell empty then).
-      const last = (["T3", "T2", "T1"] as const).find((w) => row.scores[w].value !== null) ?? null;
-      const use = last && last !== "T1" ? last : null;
-      const change = use === "T3" ? row.changes.T3vsT1 : use === "T2" ? row.changes.T2vsT1 : null;
-      // Empty because a due wave went unanswered (nr), or because no later wave is due yet (no mark).
-      const missed = WAVES.some((w) => row.scores[w].nonResponse);
-      cells[`${t.instrument}.${t.subscale}`] = use
-        ? {
-            value: row.scores[use].value,
-            band: row.scores[use].band,
-            flag: change === "improved" ? "++" : change === "deteriorated" ? "--" : null,
-            wave: use,
-          }
-        : { value: null, band: null, flag: null, wave: null, ...(missed ? { mark: "nr" as const } : {}) };
-    }
+    for (const t of totals) cells[`${t.instrument}.${t.subscale}`] = waveTotalCell(t.rows[i]!);
     for (const ft of frequentTables) {
       if (ft.indicator.startsWith("series:")) continue;
       const r = ft.rows[i]!;
@@ -669,10 +677,80 @@ export function buildSummary(input: SummaryInput): Summary {
     }
     groupMean[col.key] = { value: m, band, flag: null, n: values.length };
   }
+  return { columns, rows, groupMean };
+}
 
-  // --- Response -----------------------------------------------------------------------------------
+/**
+ * Columns in the order of table 3.3: RIS-L | GCI-R, basic needs, ATMQ/TASC | pilot items | wellbeing, functioning.
+ * Wave instruments show their total (the report's "Totaal leefklimaat"); subscales are in the appendix tables.
+ */
+function integralColumns(
+  withRisl: boolean,
+  rislGroup: (key: (typeof RISL_PARTS)[number]["key"]) => (number | null)[],
+  rislWhose: "study" | "pilot",
+  totals: WaveTable[],
+  indicators: Indicator[],
+  frequentTables: FrequentTable[],
+): IntegralColumn[] {
+  const columns: IntegralColumn[] = [];
+  if (withRisl)
+    for (const part of RISL_PARTS)
+      columns.push({
+        key: `risl.${part.key}`,
+        label: part.label,
+        group: "risl",
+        section: "target",
+        bandRule: rislBandRule(rislGroup(part.key), part.higherIsBetter, rislWhose),
+      });
+  const waveColumn = (t: WaveTable): IntegralColumn => ({
+    key: `${t.instrument}.${t.subscale}`,
+    label: t.label,
+    group: "wave",
+    section: "treatment",
+    instrument: t.instrument,
+    subscale: t.subscale,
+    bandRule: t.bandRule,
+  });
+  const freqColumn = (ft: FrequentTable, section: IntegralSection): IntegralColumn => ({
+    key: ft.indicator,
+    label: ft.label,
+    group: "frequent",
+    section,
+    bandRule: ft.bandRule,
+  });
+  // Yes/no pilot items are counts, not scores: the report leaves them out of table 3.3 (they are in the appendix).
+  const scored = frequentTables.filter((ft) => ft.aggregate === "mean" && !ft.indicator.startsWith("series:"));
+  const sectionOf = (ft: FrequentTable) => frequentSection(indicators.find((i) => i.key === ft.indicator)!.instrument);
+  for (const t of totals.filter((x) => x.instrument === "gcir")) columns.push(waveColumn(t));
+  for (const ft of scored.filter((x) => sectionOf(x) === "treatment")) columns.push(freqColumn(ft, "treatment"));
+  for (const t of totals.filter((x) => x.instrument !== "gcir")) columns.push(waveColumn(t));
+  for (const ft of scored.filter((x) => sectionOf(x) === "pilot")) columns.push(freqColumn(ft, "pilot"));
+  for (const ft of scored.filter((x) => sectionOf(x) === "outcomes")) columns.push(freqColumn(ft, "outcomes"));
+  return columns;
+}
+
+/** A wave total in the integral table: the last completed wave, unless that is T1 (the cell stays empty then). */
+function waveTotalCell(row: WaveRow): Cell {
+  const last = (["T3", "T2", "T1"] as const).find((w) => row.scores[w].value !== null) ?? null;
+  const use = last && last !== "T1" ? last : null;
+  const change = use === "T3" ? row.changes.T3vsT1 : use === "T2" ? row.changes.T2vsT1 : null;
+  // Empty because a due wave went unanswered (nr), or because no later wave is due yet (no mark).
+  const missed = WAVES.some((w) => row.scores[w].nonResponse);
+  return use
+    ? {
+        value: row.scores[use].value,
+        band: row.scores[use].band,
+        flag: change === "improved" ? "++" : change === "deteriorated" ? "--" : null,
+        wave: use,
+      }
+    : { value: null, band: null, flag: null, wave: null, ...(missed ? { mark: "nr" as const } : {}) };
+}
+
+// --- Response and background ---------------------------------------------------------------------
+
+function buildResponse(ix: SummaryIndex): Summary["response"] {
   const perWave = WAVES.map((w) => {
-    const occ = input.occasions.filter((o) => o.kind === "wave" && o.wave === w);
+    const occ = ix.input.occasions.filter((o) => o.kind === "wave" && o.wave === w);
     return {
       wave: w,
       invited: occ.reduce((a, o) => a + (o.due > 0 ? 1 : 0), 0),
@@ -680,8 +758,8 @@ export function buildSummary(input: SummaryInput): Summary {
       erased: occ.reduce((a, o) => a + ((o.erased ?? 0) > 0 && o.completed === 0 ? 1 : 0), 0),
     };
   });
-  const perYouth = people.map((p) => {
-    const occ = occByPerson.get(p.id) ?? [];
+  const perYouth = ix.people.map((p) => {
+    const occ = ix.occasionsOf(p.id);
     const freq = occ.filter((o) => o.kind === "frequent");
     const waves = Object.fromEntries(
       WAVES.map((w) => {
@@ -701,25 +779,13 @@ export function buildSummary(input: SummaryInput): Summary {
       waves,
     };
   });
+  return { perWave, perYouth, medianCompletionMinutes: median(ix.input.completionMinutes) };
+}
 
-  const byId = new Map(people.map((p) => [p.id, p]));
-  const backgroundForms = input.staffForms
-    .filter((f) => f.form === "background" && byPersonId.has(f.participantId))
-    .map((f) => ({ data: withDerivedMonths(f.data, byId.get(f.participantId)!, input.today) }));
-  return {
-    pilot: {
-      key: input.pilot.key,
-      name: input.pilot.name,
-      organisation: input.pilot.organisation,
-      timezone: input.pilot.timezone ?? "Europe/Amsterdam",
-    },
-    participantCount: people.length,
-    settings,
-    integral: { columns, rows, groupMean },
-    waveTables,
-    frequentTables,
-    response: { perWave, perYouth, medianCompletionMinutes: median(input.completionMinutes) },
-    background: backgroundTable(backgroundForms, settings.minCellSize),
-    warnings,
-  };
+/** The background forms of the pilot's youths, with the months derived from their dates. */
+function backgroundFormsOf(ix: SummaryIndex) {
+  const byId = new Map(ix.people.map((p) => [p.id, p]));
+  return ix.input.staffForms
+    .filter((f) => f.form === "background" && byId.has(f.participantId))
+    .map((f) => ({ data: withDerivedMonths(f.data, byId.get(f.participantId)!, ix.input.today) }));
 }
