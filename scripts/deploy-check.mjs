@@ -55,10 +55,12 @@ for (const envName of envs) {
   if (r.size) console.log(`  bundle: ${r.size.line} — ${r.size.summary}`);
   else if (r.bundleSkipped) console.log("  bundle: not built (fix the errors above first)");
   if (r.errors.length) failed = true;
-  else
-    console.log(
-      `  ✓ ${envName}: every binding, var and setting present${r.placeholders.length ? `; ${r.placeholders.length} placeholder(s) left (npm run deploy refuses them)` : ""}`,
-    );
+  else {
+    const left = r.placeholders.length
+      ? `; ${r.placeholders.length} placeholder(s) left (npm run deploy refuses them)`
+      : "";
+    console.log(`  ✓ ${envName}: every binding, var and setting present${left}`);
+  }
 }
 if (Object.keys(configs).length > 1) {
   const cross = crossEnvErrors(configs);

@@ -184,9 +184,12 @@ else if (admins.includes(adminEmail)) console.log(`  ✓ first admin created: ${
 else fail(`The first admin was not created (admins now: ${admins.join(", ") || "none"}).`);
 
 const envFlag = opts.env ? ` --env ${opts.env}` : "";
+const startStep = opts.remote
+  ? `Deploy the Worker if you have not: npm run deploy --${envFlag}`
+  : "Start the Worker: npx wrangler dev (or npm start for the demo study)";
 console.log(`
 Next steps
-  1. ${opts.remote ? `Deploy the Worker if you have not: npm run deploy --${envFlag}` : "Start the Worker: npx wrangler dev (or npm start for the demo study)"}
+  1. ${startStep}
   2. Sign in at ${publicUrl}/staff/sign-in with ${admins[0] ?? adminEmail}: the sign-in link arrives by e-mail.
   3. Under Beheer (${publicUrl}/staff/admin): create the pilots, add researchers and coordinators with their roles.
   4. A researcher enrols the first youth on the pilot page; the next scheduled run (every 15 minutes)

@@ -36,8 +36,21 @@ export const RETRY_AFTER_SECONDS = 5;
 // What D1 says when a retry may well succeed: the connection dropped, the database object was reset or
 // restarted, it is overloaded or busy, or the call timed out. Constraint violations and SQL errors are bugs
 // or real conflicts and stay what they are.
-const TRANSIENT_RE =
-  /network connection lost|object to be reset|reset because its code was updated|transient issue|overloaded|queued for too long|D1_ERROR: Internal error|timed? ?out|SQLITE_BUSY|database is locked/i;
+const TRANSIENT_RE = new RegExp(
+  [
+    "network connection lost",
+    "object to be reset",
+    "reset because its code was updated",
+    "transient issue",
+    "overloaded",
+    "queued for too long",
+    "D1_ERROR: Internal error",
+    "timed? ?out",
+    "SQLITE_BUSY",
+    "database is locked",
+  ].join("|"),
+  "i",
+);
 
 /** A D1 failure worth a retry, found in the error or its causes (drizzle wraps D1's error as `cause`). */
 export function isTransientError(e: unknown): boolean {

@@ -149,7 +149,8 @@ describe("pilot items changed mid-study", () => {
     expect(by[`${own}.motivatie`]).toMatchObject({ n: "3", mean: "5" });
     expect(by[`${own}.toekomst`]).toMatchObject({ n: "6", mean: "4.5", min: "2", max: "7", trend: "up" });
 
-    // summary.json: appendix tables (new, reworded with both wordings, retired) and the integral table's pilot section
+    // summary.json: appendix tables (new, reworded with both wordings, retired) and the integral table's pilot
+    // section
     const s = JSON.parse(await get(`/api/v1/pilots/${pilot.key}/summary/summary.json`)) as Summary;
     const tables = Object.fromEntries(s.frequentTables.map((t) => [t.indicator, t]));
     expect(tables[`${own}.zin_in_school`]!.label.nl).toBe("Ik heb zin in school.");

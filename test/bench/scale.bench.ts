@@ -434,8 +434,11 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
           .join(", ")}`,
       );
     }
+    const byPhase = ["enrol", "cron", "queue", "answer", "pause", "staff"]
+      .map((p) => `${p} ${fmt(written[p]!.rowsWritten / YOUTHS)}/${fmt(written[p]!.statements / YOUTHS)}`)
+      .join(", ");
     console.log(
-      `BENCH scale.writes_per_youth_year: ${fmt(yearWrites / YOUTHS)} rows written (D1 rows_written, indexes included), ${fmt(yearStatements / YOUTHS)} statements; by phase (rows written / statements per youth): ${["enrol", "cron", "queue", "answer", "pause", "staff"].map((p) => `${p} ${fmt(written[p]!.rowsWritten / YOUTHS)}/${fmt(written[p]!.statements / YOUTHS)}`).join(", ")}`,
+      `BENCH scale.writes_per_youth_year: ${fmt(yearWrites / YOUTHS)} rows written (D1 rows_written, indexes included), ${fmt(yearStatements / YOUTHS)} statements; by phase (rows written / statements per youth): ${byPhase}`,
     );
     console.log(
       `BENCH scale.cron_run (daily 10:00 run incl. inline sends, ${perRun.length} runs): rows written median ${fmt(median(perRun.map((r) => r.rowsWritten)))}, p95 ${fmt(

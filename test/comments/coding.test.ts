@@ -348,7 +348,8 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
         .status,
     ).toBe(400);
     // over 256 KiB: 413 from the API and from the page, nothing read into the codebook
-    const big = `code,description\n${Array.from({ length: 3000 }, (_v, i) => `Groot${i},${"x".repeat(100)}`).join("\n")}\n`;
+    const bigRows = Array.from({ length: 3000 }, (_v, i) => `Groot${i},${"x".repeat(100)}`);
+    const big = `code,description\n${bigRows.join("\n")}\n`;
     expect((await call(researcher, "POST", api, big)).status).toBe(413);
     const file = new FormData();
     file.set("_csrf", researcher.csrf!);

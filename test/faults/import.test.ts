@@ -81,7 +81,8 @@ describe("a participant import with D1 failing at each of its calls", () => {
           expect([0, done.occasions]).toContain(s.occasions);
         } else {
           await expectApiUnavailable(a.res!);
-          // all rows or none; a lost reply of the commit leaves them all (their questionnaires open with the next run)
+          // all rows or none; a lost reply of the commit leaves them all (their questionnaires open with the next
+          // run)
           if (s.participants === 0) expect(s).toEqual(none);
           else expect({ ...s, occasions: done.occasions }).toEqual(done);
           if (a.mode === "before") expect(s).toEqual(none);

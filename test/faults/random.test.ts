@@ -75,8 +75,8 @@ describe("random fault schedules over repeated attempts", () => {
             for (const [, n] of mails) expect(n).toBe(1);
             const rows = await outboxOf(f);
             expect(rows).toHaveLength(YOUTHS);
-            // sent once, or failed with its outcome unknown (a lost record of a hand-over, twice): never left queued or
-            // sending
+            // sent once, or failed with its outcome unknown (a lost record of a hand-over, twice): never left queued
+            // or sending
             for (const r of rows)
               expect(r.status === "sent" ? null : r.last_error).toBe(r.status === "sent" ? null : "outcome_unknown");
             const sent = rows.filter((r) => r.status === "sent").length;

@@ -10,8 +10,25 @@ import { queueMessage, sinkFor, uniqueDomain } from "../support/mail";
 import type { Received } from "../support/mail-types";
 import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
-const SENSITIVE =
-  /slachtoffer|uitbuit|loverboy|mensenhandel|exploit|victim|trafficking|prostitut|seks|sex|misbruik|abuse|politie|police/i;
+const SENSITIVE = new RegExp(
+  [
+    "slachtoffer",
+    "uitbuit",
+    "loverboy",
+    "mensenhandel",
+    "exploit",
+    "victim",
+    "trafficking",
+    "prostitut",
+    "seks",
+    "sex",
+    "misbruik",
+    "abuse",
+    "politie",
+    "police",
+  ].join("|"),
+  "i",
+);
 const DAY = 86_400_000;
 
 let mails: Record<"invitation" | "reminder" | "mentor", Received>;
@@ -76,7 +93,10 @@ describe("mail as clients and filters judge it", () => {
         expect(m.messageId).toBe(messageIds.get(kind));
         expect(new Set(Object.values(mails).map((x) => x.messageId)).size).toBe(3);
         expect(headerValue(m.raw, "Date")).toMatch(
-          /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/,
+          new RegExp(
+            String.raw`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ` +
+              String.raw`\d{4} \d{2}:\d{2}:\d{2} \+0000$`,
+          ),
         );
         expect(Math.abs(Date.parse(m.date) - Date.now())).toBeLessThan(5 * 60_000);
         expect(headerValue(m.raw, "MIME-Version")).toBe("1.0");

@@ -365,7 +365,10 @@ describe("background form: fixed lists with 'anders, namelijk'", () => {
     });
     const page = await (await get("/staff/pilots/fier/youths/DEMO-FIE-03/forms/background")).text();
     expect(page).toMatch(
-      /<select id="livingSituationBefore" name="livingSituationBefore">.*<option value="other" selected>anders<\/option><\/select>/,
+      new RegExp(
+        '<select id="livingSituationBefore" name="livingSituationBefore">.*' +
+          '<option value="other" selected>anders</option></select>',
+      ),
     );
     expect(page).toContain('value="bij oma"');
     const s = await summaryOf("fier");

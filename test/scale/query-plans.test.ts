@@ -76,7 +76,10 @@ const HOT: Record<string, RegExp[]> = {
   // The GET's one batch; instrument definitions come from the isolate's cache once read
   // (worker/studies/instruments.ts).
   "youth GET": [
-    /FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id\s+JOIN pilots pl/,
+    new RegExp(
+      "FROM secure_links l JOIN occasions o ON o.id = l.occasion_id " +
+        String.raw`JOIN participants p ON p.id = o.participant_id\s+JOIN pilots pl`,
+    ),
     /INSERT OR IGNORE INTO occasion_timings/,
     /JOIN draft_answers a ON a.occasion_id = o.id/,
   ],
@@ -141,8 +144,14 @@ const HOT: Record<string, RegExp[]> = {
     /from "audit_log" where/,
   ],
   downloads: [
-    /FROM indicator_results r JOIN participants p ON p.id = r.participant_id\s+WHERE p.pilot_id = \? AND r.indicator NOT LIKE/,
-    /SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = \?/,
+    new RegExp(
+      String.raw`FROM indicator_results r JOIN participants p ON p.id = r.participant_id\s+` +
+        String.raw`WHERE p.pilot_id = \? AND r.indicator NOT LIKE`,
+    ),
+    new RegExp(
+      "SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt " +
+        String.raw`FROM participants WHERE pilot_id = \?`,
+    ),
     /FROM staff_forms f JOIN participants p ON p.id = f.participant_id\s+WHERE f.form = 'risl' AND p.pilot_id IN/,
     /FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = \?1 GROUP BY/,
     /FROM occasion_timings t JOIN occasions o/,
@@ -157,8 +166,11 @@ const HOT: Record<string, RegExp[]> = {
 function tablesOf(sql: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?(?:\s+(?:AS\s+)?(\w+))?/gi;
-  const keywords =
-    /^(WHERE|ON|SET|JOIN|LEFT|INNER|CROSS|ORDER|GROUP|LIMIT|VALUES|SELECT|USING|AS|WITH|DEFAULT|RETURNING|UNION|HAVING)$/i;
+  const keywords = new RegExp(
+    "^(WHERE|ON|SET|JOIN|LEFT|INNER|CROSS|ORDER|GROUP|LIMIT|VALUES|SELECT|USING|AS|WITH|DEFAULT|RETURNING|UNION|" +
+      "HAVING)$",
+    "i",
+  );
   for (const m of sql.matchAll(re)) {
     const table = m[1]!;
     out.set(table, table);

@@ -188,8 +188,8 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
     for (let i = 0; i < 13; i++) youths.push(await makeParticipant(pilot.id, { start: "2026-01-05", email: null }));
     const addr = (i: number) => `rot.${i}@example.test`;
     const mentor = (i: number) => `rot.mentor.${i}@example.test`;
-    // 0-4 legacy (k1), 5-8 under k2 with a mentor too, 9-10 already under k3, 11 under a key nobody has, 12 no contact
-    // at all
+    // 0-4 legacy (k1), 5-8 under k2 with a mentor too, 9-10 already under k3, 11 under a key nobody has, 12 no
+    // contact at all
     for (const [i, y] of youths.entries()) {
       if (i <= 4) await setContact(db(), env, y.id, addr(i), null, 1);
       if (i <= 4) await setStored(y.id, await encryptText(k1, addr(i), contactAad(y.id, "email")));
@@ -218,8 +218,8 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
       passes.push(r);
       after = r.next;
     }
-    // 6 rows still to do: youth 4 (legacy), 5-8 (k2, two addresses each), 11 (unreadable): a full batch of 4, then the
-    // last 2
+    // 6 rows still to do: youth 4 (legacy), 5-8 (k2, two addresses each), 11 (unreadable): a full batch of 4, then
+    // the last 2
     expect(passes.map((p) => [p.scanned, p.rotated])).toEqual([
       [4, 1 + 2 * 3],
       [2, 2],

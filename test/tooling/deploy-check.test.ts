@@ -71,7 +71,10 @@ describe("deploy:check fails with the binding's name when one is missing", () =>
     [
       "queue consumer",
       (t) => removeTable(t, "[[env.production.queues.consumers]]"),
-      /production: missing Queue consumer for MAIL_QUEUE: no \[\[queues\.consumers\]\] with queue = "outcome-monitor-mail"/,
+      new RegExp(
+        String.raw`production: missing Queue consumer for MAIL_QUEUE: no \[\[queues\.consumers\]\] ` +
+          'with queue = "outcome-monitor-mail"',
+      ),
     ],
     // [triggers] is inherited from the top level (unlike bindings), so an empty list is what loses the cron.
     [
@@ -294,11 +297,15 @@ if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ na
         : {};
     const out =
       answer === "unreachable" ? "" : JSON.stringify({ vulnerabilities, metadata: { vulnerabilities: counts } });
+    const reply =
+      answer === "unreachable"
+        ? `console.error("npm error audit endpoint returned an error"); process.exit(1);`
+        : `console.log(${JSON.stringify(out)}); process.exit(${answer === "high" ? 1 : 0});`;
     writeFileSync(
       bin,
       `#!/usr/bin/env node
 if (process.argv[2] !== "audit" || !process.argv.includes("--omit=dev")) process.exit(9);
-${answer === "unreachable" ? `console.error("npm error audit endpoint returned an error"); process.exit(1);` : `console.log(${JSON.stringify(out)}); process.exit(${answer === "high" ? 1 : 0});`}
+${reply}
 `,
     );
     chmodSync(bin, 0o755);

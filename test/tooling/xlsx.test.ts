@@ -103,7 +103,9 @@ describe("wide.xlsx read by ExcelJS", () => {
           expect(typeof cell.value, v.name).toBe("number");
           expect(cell.value).toBe(roundTo(Number(fromCsv), v.decimals!));
           expect(cell.numFmt, v.name).toBe(v.decimals === 0 ? "0" : `0.${"0".repeat(v.decimals!)}`);
-        } else expect(cell.value, v.name).toBe(fromCsv.replace(/^'/, "")); // text as text: no formula to neutralise in a cell
+        } else {
+          expect(cell.value, v.name).toBe(fromCsv.replace(/^'/, "")); // text as text: no formula to neutralise
+        }
       });
     }
     const row2 = Object.fromEntries(vars.map((v, c) => [v.name, data.getRow(2).getCell(c + 1).value]));

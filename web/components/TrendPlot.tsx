@@ -29,10 +29,10 @@ export function chartSummary(c: ChartData, lang: Lang): string {
   if (c.points.length) parts.push(`n = ${c.points.length}`);
   if (c.trend) parts.push(t(c.trend === "up" ? "staff.trend.up" : "staff.trend.down", lang));
   const last = c.points[c.points.length - 1];
-  if (last)
-    parts.push(
-      `${t("chart.last", lang)} ${formatNumber(last.value, 2, lang)}${last.band ? ` (${t(`report.bandLetter.${last.band}`, lang)})` : ""}`,
-    );
+  if (last) {
+    const band = last.band ? ` (${t(`report.bandLetter.${last.band}`, lang)})` : "";
+    parts.push(`${t("chart.last", lang)} ${formatNumber(last.value, 2, lang)}${band}`);
+  }
   for (const w of c.waves)
     parts.push(`${w.wave} ${formatNumber(w.value, 2, lang)}${w.change ? ` ${t(`chart.${w.change}`, lang)}` : ""}`);
   return parts.join(" · ");
@@ -78,8 +78,11 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     out.push(`</g>`);
   }
   const ticks = [min, ...(c.bands ? [c.bands.low, c.bands.high] : []), max].filter((v) => v >= min && v <= max);
+  const tickLabels = [...new Set(ticks)]
+    .map((v) => `<text x="${PAD.l - 3}" y="${f(y(v) + 3)}" text-anchor="end">${num(v, lang)}</text>`)
+    .join("");
   out.push(
-    `<g font-size="8" fill="#444">${[...new Set(ticks)].map((v) => `<text x="${PAD.l - 3}" y="${f(y(v) + 3)}" text-anchor="end">${num(v, lang)}</text>`).join("")}`,
+    `<g font-size="8" fill="#444">${tickLabels}`,
     `<text x="${PAD.l}" y="${H - 4}">${day} ${Math.round(from)}</text><text x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${Math.round(to)}</text></g>`,
     `<rect x="${PAD.l}" y="${PAD.t}" width="${w}" height="${H - PAD.t - PAD.b}" fill="none" stroke="#999" stroke-width="0.5"/>`,
   );

@@ -42,8 +42,16 @@ export function renderMail(kind: MailKind, link: string, pauseLink: string | nul
           lang,
         );
     if (!length) return first;
-    return `${first} ${many ? t("mail.length.together", lang).replace("{n}", String(length.minutes)) : lengthText(length.minutes, lang)}`;
+    const minutes = many
+      ? t("mail.length.together", lang).replace("{n}", String(length.minutes))
+      : lengthText(length.minutes, lang);
+    return `${first} ${minutes}`;
   };
+  const pauseHtml = (lang: "nl" | "en") =>
+    pauseLink
+      ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} ` +
+        `<a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>`
+      : "";
   const block = (lang: "nl" | "en") => ({
     text: [
       t("mail.greeting", lang),
@@ -55,11 +63,7 @@ export function renderMail(kind: MailKind, link: string, pauseLink: string | nul
       "",
       t("mail.closing", lang),
     ].join("\r\n"),
-    html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${
-      pauseLink
-        ? `<p style="font-size:13px;color:#555">${esc(t("mail.pause", lang))} <a href="${esc(pauseLink)}">${esc(pauseLink)}</a></p>`
-        : ""
-    }<p>${esc(t("mail.closing", lang))}</p>`,
+    html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${pauseHtml(lang)}<p>${esc(t("mail.closing", lang))}</p>`,
   });
   const nl = block("nl");
   const en = block("en");

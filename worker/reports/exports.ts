@@ -470,7 +470,10 @@ export function itemCodebookCsv(versions: InstrumentVersionRow[]): string {
         item.type,
       ] as (string | number | null)[];
       if (item.type === "slider") {
-        const values = `0 = ${item.low.nl} / ${item.low.en}; 10 = ${item.high.nl} / ${item.high.en}${item.allowNotApplicable ? "; not_applicable = 1: n.v.t. / not applicable (value empty)" : ""}`;
+        const notApplicable = item.allowNotApplicable
+          ? "; not_applicable = 1: n.v.t. / not applicable (value empty)"
+          : "";
+        const values = `0 = ${item.low.nl} / ${item.low.en}; 10 = ${item.high.nl} / ${item.high.en}${notApplicable}`;
         rows.push([...base, 0, 10, values, null, null, null, null, item.allowNotApplicable ? 1 : 0]);
       } else if (item.type === "yesno") {
         rows.push([...base, 0, 1, "1 = ja / yes; 0 = nee / no", null, null, null, null, 0]);

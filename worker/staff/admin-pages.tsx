@@ -501,10 +501,8 @@ export const adminPageRoutes = new Hono<StaffEnv>()
     const parsed = pilotItemsBody.safeParse(body);
     if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
     const result = await savePilotItems(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
-    return c.redirect(
-      `/staff/admin/pilots/${pilot.key}?${result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged"}#items-title`,
-      303,
-    );
+    const done = result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged";
+    return c.redirect(`/staff/admin/pilots/${pilot.key}?${done}#items-title`, 303);
   })
 
   // staff users

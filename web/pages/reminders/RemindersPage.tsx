@@ -96,6 +96,7 @@ const FAILURE_KINDS = new Set([
 ]);
 const failureLabel = (kind: string, lang: Lang) =>
   FAILURE_KINDS.has(kind) ? t(`reminders.failure.${kind}` as MessageKey, lang) : <code>{kind}</code>;
+const warningCount = (n: number, lang: Lang) => t("reminders.warning.count", lang).replace("{count}", String(n));
 const kindLabel = (k: string | undefined, lang: Lang) =>
   k === "invitation" || k === "reminder" || k === "mentor" ? t(`reminders.kind.${k}`, lang) : t("staff.none", lang);
 
@@ -128,8 +129,8 @@ export function RemindersPage(props: {
           <ul>
             {props.warnings.map((w) => (
               <li data-reason={w.reason} data-count={w.count}>
-                {t("reminders.warning.count", lang).replace("{count}", String(w.count))} {failureLabel(w.reason, lang)}{" "}
-                ({t("reminders.warning.last", lang)} {when(w.lastAt, lang, tz)})
+                {warningCount(w.count, lang)} {failureLabel(w.reason, lang)} ({t("reminders.warning.last", lang)}{" "}
+                {when(w.lastAt, lang, tz)})
               </li>
             ))}
           </ul>

@@ -19,6 +19,7 @@ export function ReportDocument({
   generatedAt: number;
   lang?: Lang;
 }) {
+  const generated = formatDateTime(generatedAt, s.pilot.timezone, lang);
   return (
     <html lang={lang}>
       <Head title={`${t("report.title", lang)} · ${s.pilot.name}`} css={REPORT_CSS} referrer="no-referrer">
@@ -34,8 +35,8 @@ export function ReportDocument({
             {t("report.title", lang)} · {s.pilot.name} <span class="muted">({s.pilot.organisation})</span>
           </h1>
           <p class="small muted">
-            {t("report.generated", lang)} {formatDateTime(generatedAt, s.pilot.timezone, lang)} ({s.pilot.timezone}) ·{" "}
-            {t("report.youths", lang)}: {s.participantCount} · {t("report.codesOnly", lang)}
+            {t("report.generated", lang)} {generated} ({s.pilot.timezone}) · {t("report.youths", lang)}:{" "}
+            {s.participantCount} · {t("report.codesOnly", lang)}
           </p>
           <SummarySections
             s={s}

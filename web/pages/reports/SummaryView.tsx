@@ -77,11 +77,11 @@ export function BandRules({
         <strong>{t("report.bandRulesPer", lang)}</strong>
       </p>
       <ul class="rules">
-        {shown.map(({ label, rule }) => (
+        {shown.map(({ label, rule: r }) => (
           <li data-rule={label[lang]}>
-            {label[lang]}: {t("report.band.high", lang)} ({t("report.bandLetter.high", lang)}) = {rule!.high[lang]};{" "}
-            {t("report.band.middle", lang)} ({t("report.bandLetter.middle", lang)}) = {rule!.middle[lang]};{" "}
-            {t("report.band.low", lang)} ({t("report.bandLetter.low", lang)}) = {rule!.low[lang]}
+            {label[lang]}: {t("report.band.high", lang)} ({t("report.bandLetter.high", lang)}) = {r!.high[lang]};{" "}
+            {t("report.band.middle", lang)} ({t("report.bandLetter.middle", lang)}) = {r!.middle[lang]};{" "}
+            {t("report.band.low", lang)} ({t("report.bandLetter.low", lang)}) = {r!.low[lang]}
           </li>
         ))}
       </ul>
@@ -594,7 +594,8 @@ export function Warnings({ s, lang }: { s: Summary; lang: Lang }) {
 /** A wide table's horizontal scroller: focusable and named, so keyboard users can scroll it too. */
 function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (axe scrollable-region-focusable)
+    // axe's rule scrollable-region-focusable:
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable
     // biome-ignore lint/a11y/useSemanticElements: a named region div, not a document section; CSS styles div.scroll
     <div class="scroll" tabIndex={0} role="region" aria-label={label}>
       {children}

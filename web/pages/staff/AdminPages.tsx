@@ -316,19 +316,21 @@ function InstrumentBoxes({
   return (
     <fieldset id={name} aria-describedby={errors[name] ? errorId(name) : undefined}>
       <legend>{legend}</legend>
-      {choices.map((c) => (
-        <label class="check">
-          <input type="checkbox" name={name} value={c.key} id={`${name}-${c.key}`} checked={checked.includes(c.key)} />{" "}
-          {c.name}{" "}
-          <span class="muted">
-            ({c.key}
-            {c.state === "ok"
-              ? ""
-              : `, ${t(c.state === "missing" ? "staff.admin.pilot.missing" : "staff.admin.pilot.incomplete", lang)}`}
-            )
-          </span>
-        </label>
-      ))}
+      {choices.map((c) => {
+        const on = checked.includes(c.key);
+        return (
+          <label class="check">
+            <input type="checkbox" name={name} value={c.key} id={`${name}-${c.key}`} checked={on} /> {c.name}{" "}
+            <span class="muted">
+              ({c.key}
+              {c.state === "ok"
+                ? ""
+                : `, ${t(c.state === "missing" ? "staff.admin.pilot.missing" : "staff.admin.pilot.incomplete", lang)}`}
+              )
+            </span>
+          </label>
+        );
+      })}
       <FieldError id={name} errors={errors} />
     </fieldset>
   );

@@ -147,11 +147,11 @@ export function YouthCommentsPage({
           {comments.map((c) => {
             const free = codes.filter((k) => !c.codes.some((x) => x.id === k.id));
             const action = `${base}/comments/${c.responseId}/tags${back}`;
+            const occasion =
+              c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave ?? ""}` : t("staff.youth.frequent", lang);
             return (
               <li id={`c${c.responseId}`} data-response={c.responseId} data-item={`${c.instrument}.${c.item}`}>
-                <strong>{c.date}</strong> ·{" "}
-                {c.kind === "wave" ? `${t("staff.youth.wave", lang)} ${c.wave ?? ""}` : t("staff.youth.frequent", lang)}{" "}
-                ·{" "}
+                <strong>{c.date}</strong> · {occasion} ·{" "}
                 <span class="item">
                   {c.instrument}.{c.item}
                 </span>

@@ -212,7 +212,8 @@ export function SettingsPage({
           {problem("quietEnd")}
           {/* biome-ignore lint/a11y/noLabelWithoutControl: names the checkbox group below through aria-labelledby */}
           <label id="quietWeekdays-label">{t("staff.settings.quietWeekdays", lang)}</label>
-          {/* biome-ignore lint/a11y/useSemanticElements: a fieldset brings its own border and legend; the label above names this group */}
+          {/* biome-ignore lint/a11y/useSemanticElements: a fieldset brings its own border and legend; the label
+              above names this group */}
           <span
             class="choices"
             role="group"

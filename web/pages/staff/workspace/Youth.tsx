@@ -189,21 +189,23 @@ export function YouthPage({
         <p id="no-answers">{t("staff.youth.noAnswers", lang)}</p>
       ) : (
         <ol class="timeline" id="timeline" reversed>
-          {timeline.map((e) => (
-            <li>
-              <strong>{e.date}</strong> ·{" "}
-              {e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave ?? ""}` : t("staff.youth.frequent", lang)} ·{" "}
-              <span class="muted">{e.mode}</span>
-              <ul>
-                {e.answers.map((a) => (
-                  <li>
-                    {a.instrument}.{a.item}: {a.notApplicable ? t("youth.notApplicable", lang) : a.value}
-                    {a.comment && <span class="comment"> — “{a.comment}”</span>}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
+          {timeline.map((e) => {
+            const occasion =
+              e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave ?? ""}` : t("staff.youth.frequent", lang);
+            return (
+              <li>
+                <strong>{e.date}</strong> · {occasion} · <span class="muted">{e.mode}</span>
+                <ul>
+                  {e.answers.map((a) => (
+                    <li>
+                      {a.instrument}.{a.item}: {a.notApplicable ? t("youth.notApplicable", lang) : a.value}
+                      {a.comment && <span class="comment"> — “{a.comment}”</span>}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
         </ol>
       )}
     </StaffLayout>
