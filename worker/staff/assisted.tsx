@@ -95,6 +95,24 @@ async function youthOf(c: Context<StaffEnv>) {
   return { pilot, p };
 }
 
+/** Sends the queued rows of a press at once and audits what happened (nothing when the press queued nothing). */
+async function deliverAndAudit(
+  c: Context<StaffEnv>,
+  action: string,
+  pilotId: number,
+  code: string,
+  ids: number[],
+  now: number,
+) {
+  if (!ids.length) return;
+  const counts = await deliverOutbox(c.env, ids, () => Date.now());
+  await audit(getDb(c.env.DB), actorOf(c), action, now, {
+    pilotId,
+    target: code,
+    details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
+  });
+}
+
 /** Parses an assisted form against the whole questionnaire (control fields and the CSRF token left out). */
 function parseAssisted(form: Record<string, unknown>, asked: ReturnType<typeof askedOf>, lang: "nl" | "en") {
   const fields = Object.fromEntries(Object.entries(form).filter(([k]) => !CONTROL.has(k)));
@@ -152,14 +170,7 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const now = Date.now();
     const ids = await queueResend(c.env.DB, pilot.id, p.id, press, now);
     // A repeated post of the same press adds no row and sends nothing.
-    if (ids.length) {
-      const counts = await deliverOutbox(c.env, ids, () => Date.now());
-      await audit(getDb(c.env.DB), actorOf(c), "link.resend", now, {
-        pilotId: pilot.id,
-        target: p.code,
-        details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
-      });
-    }
+    await deliverAndAudit(c, "link.resend", pilot.id, p.code, ids, now);
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=resent`, 303);
   })
   .post("/staff/pilots/:pilot/youths/:code/links/revoke", small, async (c) => {
@@ -172,14 +183,7 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const now = Date.now();
     // Revoked and re-queued once per press (worker/staff/assisted-queries.ts revokeAndQueue).
     const ids = await revokeAndQueue(c.env.DB, pilot.id, p.id, `${press}-new`, now);
-    if (ids.length) {
-      const counts = await deliverOutbox(c.env, ids, () => Date.now());
-      await audit(getDb(c.env.DB), actorOf(c), "link.revoke", now, {
-        pilotId: pilot.id,
-        target: p.code,
-        details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
-      });
-    }
+    await deliverAndAudit(c, "link.revoke", pilot.id, p.code, ids, now);
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=revoked`, 303);
   })
   .post("/staff/pilots/:pilot/youths/:code/kiosk", small, async (c) => {

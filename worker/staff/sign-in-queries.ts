@@ -4,6 +4,7 @@
 // claim or guard atomically.
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb, schema } from "../db";
+import { type Actor, audit } from "../lib/audit";
 
 /** An enabled (not disabled) staff user by id or by e-mail address; null when unknown or disabled. */
 export async function enabledStaffUser(d1: D1Database, by: { id: number } | { email: string }) {
@@ -79,4 +80,16 @@ export async function insertSession(d1: D1Database, userId: number, tokenHash: s
 
 export async function deleteSession(d1: D1Database, tokenHash: string) {
   await getDb(d1).delete(schema.staffSessions).where(eq(schema.staffSessions.tokenHash, tokenHash));
+}
+
+/** An audit row of the sign-in about a staff user (her id as the actor unless another actor is given). */
+export async function auditSignIn(
+  d1: D1Database,
+  who: number | Actor,
+  action: string,
+  now: number,
+  details?: Record<string, unknown>,
+) {
+  const actor: Actor = typeof who === "number" ? { type: "staff", id: `staff:${who}` } : who;
+  await audit(getDb(d1), actor, action, now, details ? { details } : {});
 }

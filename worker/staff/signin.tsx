@@ -3,10 +3,8 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { getDb } from "../db";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
-import { audit } from "../lib/audit";
 import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
@@ -17,6 +15,7 @@ import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "./pages";
 import {
   auditRefusedLinkOnce,
+  auditSignIn,
   claimMagicLink,
   deleteSession,
   enabledStaffUser,
@@ -80,7 +79,7 @@ export async function createMagicLink(env: Env, email: string, now: number): Pro
   if ((await pendingMagicLinks(env.DB, user.id, now)) >= MAX_PENDING_LINKS) return null;
   const token = randomToken(32);
   await insertMagicLink(env.DB, user.id, await sha256Hex(token), now + MAGIC_LINK_TTL_MS, now);
-  await audit(getDb(env.DB), { type: "staff", id: `staff:${user.id}` }, "staff.sign_in_link_sent", now);
+  await auditSignIn(env.DB, user.id, "staff.sign_in_link_sent", now);
   return token;
 }
 
@@ -174,7 +173,6 @@ export const signInRoutes = new Hono<StaffEnv>()
   .post("/staff/auth/:token", limitBody(BODY_LIMITS.tiny), async (c) => {
     sameOrigin(c);
     const now = Date.now();
-    const db = getDb(c.env.DB);
     const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
     if (userId === null) {
       await auditRefusedLink(c, now);
@@ -182,9 +180,7 @@ export const signInRoutes = new Hono<StaffEnv>()
     }
     const user = await enabledStaffUser(c.env.DB, { id: userId });
     if (!user) {
-      await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in_failed", now, {
-        details: { reason: "disabled" },
-      });
+      await auditSignIn(c.env.DB, userId, "staff.sign_in_failed", now, { reason: "disabled" });
       return invalidLink(c);
     }
     const session = await createSession(c.env, userId, now);
@@ -195,9 +191,7 @@ export const signInRoutes = new Hono<StaffEnv>()
       path: "/",
       maxAge: SESSION_TTL_MS / 1000,
     });
-    await audit(db, { type: "staff", id: `staff:${userId}` }, "staff.sign_in", now, {
-      details: { method: "magic_link" },
-    });
+    await auditSignIn(c.env.DB, userId, "staff.sign_in", now, { method: "magic_link" });
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect("/staff", 303);
@@ -206,7 +200,7 @@ export const signInRoutes = new Hono<StaffEnv>()
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await deleteSession(c.env.DB, await sha256Hex(token));
     const p = c.get("principal");
-    await audit(getDb(c.env.DB), { type: p.type, id: p.id }, "staff.sign_out", Date.now());
+    await auditSignIn(c.env.DB, { type: p.type, id: p.id }, "staff.sign_out", Date.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });
     return c.redirect("/staff/sign-in", 303);
   })
