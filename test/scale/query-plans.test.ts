@@ -232,7 +232,7 @@ beforeAll(async () => {
   // whose three youths each have a questionnaire falling due today.
   await seedDemo(getDb(env.DB), env, now);
   const fx = await createFixturePilot(
-    getDb(env.DB),
+    env.DB,
     env,
     now,
     [1, 2, 3].map((i) => ({ email: `scale${i}@example.test`, history: [5, 6, 7] })),

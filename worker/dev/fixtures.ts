@@ -2,7 +2,7 @@
 // tests build on. Reached through POST /api/v1/dev/fixtures/* (DEV_MODE=1 only) or imported by tests.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { addDays, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { setContact } from "../studies/contacts";
@@ -72,11 +72,12 @@ export async function addFrequentHistory(
  * n fortnights ago: n answered occasions lie behind her and the next falls due today.
  */
 export async function createFixturePilot(
-  db: Db,
+  d1: D1Database,
   env: Env,
   now: number,
   youths: { email: string; history: number[] }[],
 ) {
+  const db = getDb(d1);
   let [study] = await db.select().from(schema.studies).where(eq(schema.studies.key, "dev"));
   study ??= (await db.insert(schema.studies).values({ key: "dev", name: "Development fixtures" }).returning())[0]!;
   const key = `e2e${now.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;

@@ -76,7 +76,7 @@ export const devRoutes = new Hono<StaffEnv>()
       z.object({ youths: z.array(youth).min(1).max(500) }).strict(),
       '{"youths": [{"email": string, "history": number[]}]}',
     );
-    return c.json(await createFixturePilot(getDb(c.env.DB), c.env, Date.now(), body.youths), 201);
+    return c.json(await createFixturePilot(c.env.DB, c.env, Date.now(), body.youths), 201);
   });
 
 /** A link to an occasion of a demo youth that is open now (the youth with the latest-closing open occasion). */
