@@ -162,6 +162,18 @@ export function allIndicatorPoints(
   );
 }
 
+/** A row without slope, test, trend or band: counted yes/no items, and (with no min/max) an empty series. */
+const NO_TREND = {
+  slopePerMeasurement: null,
+  slopePerDay: null,
+  kendallS: null,
+  varianceS: null,
+  z: null,
+  p: null,
+  trend: null,
+  band: null,
+} as const;
+
 function describeIndicator(
   ind: Indicator,
   points: { day: number; value: number }[],
@@ -169,17 +181,7 @@ function describeIndicator(
   const d = describeSeries(points);
   if (ind.aggregate === "count_yes") {
     // Yes/no items are counted, not sloped (DESIGN.md §2.1): mean is the share of "yes" answers.
-    return {
-      ...d,
-      slopePerMeasurement: null,
-      slopePerDay: null,
-      kendallS: null,
-      varianceS: null,
-      z: null,
-      p: null,
-      trend: null,
-      band: null,
-    };
+    return { ...d, ...NO_TREND };
   }
   // The report shows no slope and no significance below 5 measurements (Bijlage 1, table 8 note).
   const few = d.n < MIN_MEASUREMENTS_FOR_TREND;
@@ -190,18 +192,7 @@ function describeIndicator(
   };
 }
 
-const EMPTY_SERIES = {
-  min: null,
-  max: null,
-  slopePerMeasurement: null,
-  slopePerDay: null,
-  kendallS: null,
-  varianceS: null,
-  z: null,
-  p: null,
-  trend: null,
-  band: null,
-} as const;
+const EMPTY_SERIES = { min: null, max: null, ...NO_TREND } as const;
 
 /** Wave scores of one youth: the last occasion of a wave counts if a wave was (re)administered twice. */
 export function computeWaveScores(

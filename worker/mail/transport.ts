@@ -58,6 +58,26 @@ function mimeOf(env: Env, mail: OutgoingMail): { mime: ReturnType<typeof buildMi
   }
 }
 
+/** A transport whose `deliver` gets each mail with its MIME text; a mail whose MIME cannot be built fails first. */
+function mimeTransport(
+  env: Env,
+  name: MailTransport["name"],
+  idempotent: boolean,
+  deliver: (mail: OutgoingMail, raw: ReturnType<typeof buildMime>) => Promise<SendResult>,
+  close: () => Promise<void> = async () => {},
+): MailTransport {
+  return {
+    name,
+    idempotent,
+    async send(mail) {
+      const built = mimeOf(env, mail);
+      if ("failed" in built) return built.failed;
+      return deliver(mail, built.mime);
+    },
+    close,
+  };
+}
+
 /**
  * SMTP over cloudflare:sockets; one session is reused for a whole batch and reopened after a failure.
  * With credentials (SMTP_USER) the session must be encrypted — implicit TLS or STARTTLS — before AUTH:
@@ -76,13 +96,11 @@ export function smtpTransport(env: Env): MailTransport {
     heloName: env.SMTP_HELO ?? env.MAIL_FROM.split("@")[1] ?? "localhost",
     timeoutMs: 15_000,
   };
-  return {
-    name: "smtp",
-    idempotent: false,
-    async send(mail) {
-      const built = mimeOf(env, mail);
-      if ("failed" in built) return built.failed;
-      const raw = built.mime;
+  return mimeTransport(
+    env,
+    "smtp",
+    false,
+    async (mail, raw) => {
       try {
         session ??= await SmtpSession.open(options);
         await session.send(env.MAIL_FROM, mail.to, raw.dotStuffed);
@@ -109,33 +127,25 @@ export function smtpTransport(env: Env): MailTransport {
         };
       }
     },
-    async close() {
+    async () => {
       await session?.close();
       session = null;
     },
-  };
+  );
 }
 
 /** The `send_email` binding. It takes no idempotency key, so a thrown send is treated as outcome unknown. */
 export function cloudflareTransport(env: Env): MailTransport {
   const binding = env.EMAIL;
   if (!binding) throw new Error("MAIL_TRANSPORT=cloudflare needs a [[send_email]] binding named EMAIL");
-  return {
-    name: "cloudflare",
-    idempotent: false,
-    async send(mail) {
-      const built = mimeOf(env, mail);
-      if ("failed" in built) return built.failed;
-      const raw = built.mime;
-      try {
-        await binding.send(new EmailMessage(env.MAIL_FROM, mail.to, raw.raw));
-        return { accepted: true };
-      } catch (e) {
-        return { accepted: false, permanent: false, unknown: true, error: `cloudflare_email: ${errorText(e)}` };
-      }
-    },
-    async close() {},
-  };
+  return mimeTransport(env, "cloudflare", false, async (mail, raw) => {
+    try {
+      await binding.send(new EmailMessage(env.MAIL_FROM, mail.to, raw.raw));
+      return { accepted: true };
+    } catch (e) {
+      return { accepted: false, permanent: false, unknown: true, error: `cloudflare_email: ${errorText(e)}` };
+    }
+  });
 }
 
 /**
@@ -149,44 +159,36 @@ export function httpTransport(env: Env): MailTransport {
   if (!/^https?:\/\//.test(base)) throw new Error("MAIL_TRANSPORT=http needs MAIL_API_URL");
   if (!/^https:\/\//i.test(base) && !isDev(env))
     throw new Error("MAIL_TRANSPORT=http needs an https:// MAIL_API_URL outside dev mode");
-  return {
-    name: "http",
-    idempotent: true,
-    async send(mail) {
-      const built = mimeOf(env, mail);
-      if ("failed" in built) return built.failed;
-      const raw = built.mime;
-      let res: Response;
-      try {
-        res = await fetch(`${base}/messages`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "idempotency-key": mail.idempotencyKey ?? mail.messageId,
-            ...(env.MAIL_API_KEY ? { authorization: `Bearer ${env.MAIL_API_KEY}` } : {}),
-          },
-          body: JSON.stringify({
-            from: { email: env.MAIL_FROM, name: mail.fromName ?? env.MAIL_FROM_NAME },
-            to: [mail.to],
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html,
-            headers: { "Message-ID": mail.messageId },
-            mime: raw.raw,
-          }),
-          signal: AbortSignal.timeout(15_000),
-        });
-      } catch (e) {
-        return { accepted: false, permanent: false, unknown: true, error: `http_no_response: ${errorText(e)}` };
-      }
-      const body = (await res.text().catch(() => "")).slice(0, 200);
-      if (res.ok) return { accepted: true };
-      // 409: the same idempotency key is still being processed by the API; asking again later is safe.
-      const retryable = res.status >= 500 || res.status === 408 || res.status === 409 || res.status === 429;
-      return { accepted: false, permanent: !retryable, error: `http_${res.status}: ${body}` };
-    },
-    async close() {},
-  };
+  return mimeTransport(env, "http", true, async (mail, raw) => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}/messages`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": mail.idempotencyKey ?? mail.messageId,
+          ...(env.MAIL_API_KEY ? { authorization: `Bearer ${env.MAIL_API_KEY}` } : {}),
+        },
+        body: JSON.stringify({
+          from: { email: env.MAIL_FROM, name: mail.fromName ?? env.MAIL_FROM_NAME },
+          to: [mail.to],
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          headers: { "Message-ID": mail.messageId },
+          mime: raw.raw,
+        }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      return { accepted: false, permanent: false, unknown: true, error: `http_no_response: ${errorText(e)}` };
+    }
+    const body = (await res.text().catch(() => "")).slice(0, 200);
+    if (res.ok) return { accepted: true };
+    // 409: the same idempotency key is still being processed by the API; asking again later is safe.
+    const retryable = res.status >= 500 || res.status === 408 || res.status === 409 || res.status === 429;
+    return { accepted: false, permanent: !retryable, error: `http_${res.status}: ${body}` };
+  });
 }
 
 export async function createTransport(env: Env): Promise<MailTransport> {

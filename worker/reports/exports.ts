@@ -60,30 +60,37 @@ const BAND_CODING: Coding = {
     missing: true,
   },
 };
-const flagCoding = (pValue: string): Coding => ({
+/** A change coded 1 (`one`) or 2 (`two`), 0 for none, and a declared missing code while `when` is empty. */
+const changeKindCoding = (
+  one: { value: string; label: Text },
+  two: { value: string; label: Text },
+  none: Text,
+  notComputed: Text,
+  when: string,
+): Coding => ({
   codes: [
-    { value: "desired", code: 1, label: { nl: "gewenste richting (++)", en: "desired direction (++)" } },
-    { value: "undesired", code: 2, label: { nl: "ongewenste richting (--)", en: "undesired direction (--)" } },
+    { value: one.value, code: 1, label: one.label },
+    { value: two.value, code: 2, label: two.label },
   ],
-  empty: { code: 0, label: { nl: "geen significante verandering", en: "no significant change" }, missing: false },
-  notComputed: {
-    code: MISSING_CODE,
-    label: { nl: "geen toets (minder dan 5 metingen)", en: "no test (fewer than 5 measurements)" },
-    when: pValue,
-  },
+  empty: { code: 0, label: none, missing: false },
+  notComputed: { code: MISSING_CODE, label: notComputed, when },
 });
-const changeCoding = (rci: string): Coding => ({
-  codes: [
-    { value: "improved", code: 1, label: { nl: "verbeterd", en: "improved" } },
-    { value: "deteriorated", code: 2, label: { nl: "verslechterd", en: "deteriorated" } },
-  ],
-  empty: { code: 0, label: { nl: "geen betrouwbare verandering", en: "no reliable change" }, missing: false },
-  notComputed: {
-    code: MISSING_CODE,
-    label: { nl: "niet te berekenen (meting ontbreekt)", en: "not computable (a wave missing)" },
-    when: rci,
-  },
-});
+const flagCoding = (pValue: string) =>
+  changeKindCoding(
+    { value: "desired", label: { nl: "gewenste richting (++)", en: "desired direction (++)" } },
+    { value: "undesired", label: { nl: "ongewenste richting (--)", en: "undesired direction (--)" } },
+    { nl: "geen significante verandering", en: "no significant change" },
+    { nl: "geen toets (minder dan 5 metingen)", en: "no test (fewer than 5 measurements)" },
+    pValue,
+  );
+const changeCoding = (rci: string) =>
+  changeKindCoding(
+    { value: "improved", label: { nl: "verbeterd", en: "improved" } },
+    { value: "deteriorated", label: { nl: "verslechterd", en: "deteriorated" } },
+    { nl: "geen betrouwbare verandering", en: "no reliable change" },
+    { nl: "niet te berekenen (meting ontbreekt)", en: "not computable (a wave missing)" },
+    rci,
+  );
 const STATUS_CODING: Coding = {
   codes: [
     { value: "active", code: 1, label: { nl: "actief", en: "active" } },
@@ -112,6 +119,15 @@ export function wideVariables(s: Summary): Variable[] {
   return variables(s);
 }
 
+/** A numeric column of counts (whole numbers in the human-facing downloads). */
+const countVariable = (name: string, label: Text, get: Variable["get"]): Variable => ({
+  name,
+  label,
+  type: "numeric",
+  decimals: DECIMALS.count,
+  get,
+});
+
 function variables(s: Summary): Variable[] {
   const vars: Variable[] = [
     {
@@ -128,28 +144,22 @@ function variables(s: Summary): Variable[] {
       coding: STATUS_CODING,
       get: (i) => s.response.perYouth[i]!.status,
     },
-    {
-      name: "freq_scheduled",
-      label: { nl: "Frequente metingen gepland", en: "Frequent measurements scheduled" },
-      type: "numeric",
-      decimals: DECIMALS.count,
-      get: (i) => s.response.perYouth[i]!.scheduled,
-    },
-    {
-      name: "freq_completed",
-      label: { nl: "Frequente metingen ingevuld", en: "Frequent measurements completed" },
-      type: "numeric",
-      decimals: DECIMALS.count,
-      get: (i) => s.response.perYouth[i]!.completed,
-    },
+    countVariable(
+      "freq_scheduled",
+      { nl: "Frequente metingen gepland", en: "Frequent measurements scheduled" },
+      (i) => s.response.perYouth[i]!.scheduled,
+    ),
+    countVariable(
+      "freq_completed",
+      { nl: "Frequente metingen ingevuld", en: "Frequent measurements completed" },
+      (i) => s.response.perYouth[i]!.completed,
+    ),
     // Part of freq_scheduled, neither completed nor non-response: her answers were erased on request.
-    {
-      name: "freq_erased",
-      label: { nl: "Frequente metingen gewist op verzoek", en: "Frequent measurements erased on request" },
-      type: "numeric",
-      decimals: DECIMALS.count,
-      get: (i) => s.response.perYouth[i]!.erased,
-    },
+    countVariable(
+      "freq_erased",
+      { nl: "Frequente metingen gewist op verzoek", en: "Frequent measurements erased on request" },
+      (i) => s.response.perYouth[i]!.erased,
+    ),
   ];
   for (const w of WAVES) {
     vars.push({
@@ -163,13 +173,7 @@ function variables(s: Summary): Variable[] {
     });
   }
   for (const col of s.integral.columns.filter((c) => c.group === "risl")) {
-    vars.push({
-      name: varName(col.key),
-      label: col.label,
-      type: "numeric",
-      decimals: DECIMALS.count,
-      get: (i) => s.integral.rows[i]!.cells[col.key]?.value ?? null,
-    });
+    vars.push(countVariable(varName(col.key), col.label, (i) => s.integral.rows[i]!.cells[col.key]?.value ?? null));
     vars.push({
       name: `${varName(col.key)}_band`,
       label: { nl: `${col.label.nl}: kleurband`, en: `${col.label.en}: colour band` },

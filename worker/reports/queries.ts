@@ -4,6 +4,7 @@ import { pilotIndicators } from "../analysis/recompute";
 import { instrumentsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
+import type { AnswerTuple } from "./exports";
 import { reportSettingsOf } from "./report-settings";
 import { rislSum, type StoredIndicator, type SummaryInput } from "./summary";
 
@@ -175,21 +176,5 @@ export async function loadAllAnswers(d1: D1Database, pilotId: number) {
        WHERE p.pilot_id = ? ORDER BY p.code, o.kind, o.seq, i.key, r.item_key`,
     )
     .bind(pilotId)
-    .raw<
-      [
-        string,
-        string,
-        string | null,
-        number,
-        string,
-        string,
-        number,
-        string,
-        number | null,
-        number,
-        string,
-        number,
-        string | null,
-      ]
-    >();
+    .raw<AnswerTuple>();
 }
