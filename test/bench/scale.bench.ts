@@ -33,7 +33,6 @@ import { setContact } from "../../worker/studies/contacts";
 import { ensureBuiltInInstruments, loadAsked } from "../../worker/studies/instruments";
 import { enrol } from "../../worker/studies/participants";
 import { parseAnswers } from "../../worker/survey/answers";
-import type { ResolvedLink } from "../../worker/survey/links";
 import { linkToken } from "../../worker/survey/links";
 import { FIRST_OPENED_SQL, storeAnswers } from "../../worker/survey/store";
 import type { AskedInstrument } from "../../web/pages/Questionnaire";
@@ -320,7 +319,7 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
           .run();
         const ok = await storeAnswers(
           rec,
-          { occasion: { id: o.id }, participant: { id: o.participant_id } } as unknown as ResolvedLink,
+          { occasion: { id: o.id }, participant: { id: o.participant_id } },
           parsed.rows,
           ta,
           "self",

@@ -5,8 +5,6 @@ import type { Env } from "../env";
 import { hmacToken, sha256Hex } from "../lib/crypto";
 import { unanswered } from "./occasion-sql";
 
-const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * A personal link token is HMAC(LINK_SECRET, occasion + generation): 256 bits nobody can guess without
  * the secret, stored only as its SHA-256, and rebuildable for a reminder without keeping it anywhere.
@@ -31,29 +29,6 @@ export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt
     .values({ occasionId, tokenHash: await sha256Hex(token), expiresAt })
     .onConflictDoNothing();
   return `${env.PUBLIC_URL.replace(/\/$/, "")}/q/${token}`;
-}
-
-export type ResolvedLink = NonNullable<Awaited<ReturnType<typeof resolveLink>>>;
-
-/** Looks a token up by hash. Returns null for anything malformed, unknown, revoked or expired. */
-export async function resolveLink(db: Db, token: string, now: number) {
-  if (!TOKEN_RE.test(token)) return null;
-  const rows = await db
-    .select({
-      link: schema.secureLinks,
-      occasion: schema.occasions,
-      participant: schema.participants,
-      pilot: schema.pilots,
-    })
-    .from(schema.secureLinks)
-    .innerJoin(schema.occasions, eq(schema.occasions.id, schema.secureLinks.occasionId))
-    .innerJoin(schema.participants, eq(schema.participants.id, schema.occasions.participantId))
-    .innerJoin(schema.pilots, eq(schema.pilots.id, schema.participants.pilotId))
-    .where(eq(schema.secureLinks.tokenHash, await sha256Hex(token)))
-    .limit(1);
-  const r = rows[0];
-  if (!r || r.link.revokedAt !== null || r.link.expiresAt <= now || r.participant.status === "withdrawn") return null;
-  return r;
 }
 
 /**

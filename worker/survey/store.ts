@@ -3,7 +3,6 @@
 // valid (not revoked or expired, her participation not withdrawn) and the occasion still open, so the
 // isolate's cached context (below) only decides what to validate, never whether anything is stored.
 import type { AnswerRow } from "./answers";
-import type { ResolvedLink } from "./links";
 import { isUnanswered, unanswered } from "./occasion-sql";
 
 /** Numbered parameters by name: `:occ` becomes `?1` everywhere it appears, bound once. */
@@ -281,7 +280,7 @@ export const FIRST_OPENED_SQL = "INSERT OR IGNORE INTO occasion_timings (occasio
  */
 export async function storeAnswers(
   d1: D1Database,
-  r: Pick<ResolvedLink, "occasion" | "participant">,
+  r: { occasion: { id: number }; participant: { id: number } },
   rows: AnswerRow[],
   now: number,
   mode: "self" | "kiosk" | "phone",
