@@ -9,7 +9,7 @@ import { schema } from "../../worker/db";
 import { recomputePilot } from "../../worker/analysis/recompute";
 import { varName } from "../../worker/reports/exports";
 import type { Summary } from "../../worker/reports/summary";
-import { openDueOccasions } from "../../worker/jobs/occasions";
+import { openDueOccasions } from "../../worker/studies/occasions";
 import { evaluateSignals } from "../../worker/signals/store";
 import { addDays, INTERVAL_SEQ_BASE, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { asObjects, parseCsv } from "../support/csv";

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
 import { getDb } from "../../worker/db";
-import { openDueOccasions } from "../../worker/jobs/occasions";
+import { openDueOccasions } from "../../worker/studies/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages } from "../../worker/reminders/outbox";
 import { localDate } from "../../worker/schedule/schedule";

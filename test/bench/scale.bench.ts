@@ -24,7 +24,7 @@ import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
 import { createApp } from "../../worker/app";
 import { getDb, schema } from "../../worker/db";
 import type { Env, MailQueueMessage } from "../../worker/env";
-import { collectDueOccasions } from "../../worker/jobs/occasions";
+import { collectDueOccasions } from "../../worker/studies/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { deliverOutbox } from "../../worker/reminders/outbox";
 import { pauseToken } from "../../worker/survey/pause-token";

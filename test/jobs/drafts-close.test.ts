@@ -3,7 +3,7 @@
 // them); a draft of an occasion still open is kept, and a pilot's own run leaves other pilots' alone.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { closeExpired } from "../../worker/jobs/occasions";
+import { closeExpired } from "../../worker/studies/occasions";
 import { frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";
 
 async function draftFor(occasionId: number, participantId: number, versionId: number, comment: string) {

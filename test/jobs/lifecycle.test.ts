@@ -121,7 +121,7 @@ describe("who receives nothing", () => {
       start: localDate(Date.now(), "Europe/Amsterdam"),
       email: sink.address("y"),
     });
-    const { collectDueOccasions, openDueOccasions } = await import("../../worker/jobs/occasions");
+    const { collectDueOccasions, openDueOccasions } = await import("../../worker/studies/occasions");
     const { enqueueMessages, planMessages, deliverOutbox } = await import("../../worker/reminders/outbox");
     const { getDb } = await import("../../worker/db");
     const now = Date.now();

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GCIR } from "../../schema/instruments/definitions";
 import { getDb, schema } from "../../worker/db";
-import { openDueOccasions } from "../../worker/jobs/occasions";
+import { openDueOccasions } from "../../worker/studies/occasions";
 import { localDate } from "../../worker/schedule/schedule";
 import { call } from "../support/http";
 import { apiToken, sessionFor, staffUser } from "../support/staff";

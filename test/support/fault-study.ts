@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { getDb } from "../../worker/db";
-import { openDueOccasions } from "../../worker/jobs/occasions";
+import { openDueOccasions } from "../../worker/studies/occasions";
 import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages, STALE_CLAIM_MS } from "../../worker/reminders/outbox";
 import { addDays, localDate } from "../../worker/schedule/schedule";

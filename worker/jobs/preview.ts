@@ -7,7 +7,7 @@ import type { Env } from "../env";
 import { audit } from "../lib/audit";
 import { decideAll, loadPlanningRows, previewDueOutbox, type PlanningRow } from "../reminders/outbox";
 import type { previewItem, previewResponse } from "../staff/responses";
-import { collectDueOccasions, notYetOpened } from "./occasions";
+import { collectDueOccasions, notYetOpened } from "../studies/occasions";
 import type { RunTrigger } from "./scheduled";
 
 export type PreviewItem = z.infer<typeof previewItem>;

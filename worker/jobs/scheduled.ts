@@ -13,7 +13,7 @@ import {
   resolveStaleClaims,
   type DeliveryCounts,
 } from "../reminders/outbox";
-import { closeExpired, openDueOccasions } from "./occasions";
+import { closeExpired, openDueOccasions } from "../studies/occasions";
 import { AppError } from "../errors";
 import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";

@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 import type { Actor } from "../lib/audit";
 import { encryptContact } from "../lib/contact-keys";
 import { toCsv } from "../lib/csv";
-import { openDueOccasions } from "../jobs/occasions";
+import { openDueOccasions } from "./occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { MAX_COMMENT } from "../survey/answers";
 import { catalogue, type MessageKey } from "../../web/i18n/messages";

@@ -7,7 +7,7 @@ import { schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
-import { openDueOccasions } from "../jobs/occasions";
+import { openDueOccasions } from "./occasions";
 import { decideNextMessage, type OccasionState } from "../reminders/policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
 import { normaliseBackground } from "./background";

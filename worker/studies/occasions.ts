@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
-import { currentVersions } from "../studies/instruments";
-import { instrumentsOf, scheduleOf } from "../studies/settings";
+import { currentVersions } from "./instruments";
+import { instrumentsOf, scheduleOf } from "./settings";
 import { HOUR_MS } from "../../core/time";
 import { expired } from "../survey/occasion-sql";
 
