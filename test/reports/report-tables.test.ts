@@ -7,7 +7,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bandOwnGroupPercentiles, quantileType7 } from "../../worker/analysis/bands";
 import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
-import { formatNumber } from "../../worker/lib/format";
+import { formatNumber } from "../../core/format";
 import { rislSum, type Summary } from "../../worker/reports/summary";
 import { BACKGROUND_OPTIONS } from "../../worker/studies/background";
 import { backgroundForm, rislForm } from "../../worker/studies/validators";

@@ -353,9 +353,9 @@ describe("backgroundTable and rislSum", () => {
 
 // The chart component is tested in test/reports/chart.test.ts.
 
-describe("Dutch numbers and local time (worker/lib/format.ts)", () => {
+describe("Dutch numbers and local time (core/format.ts)", () => {
   it("decimal comma in Dutch, point in English; empty for missing; no minus zero", async () => {
-    const { formatNumber } = await import("../../worker/lib/format");
+    const { formatNumber } = await import("../../core/format");
     expect(formatNumber(1.96, 2, "nl")).toBe("1,96");
     expect(formatNumber(1.96, 2, "en")).toBe("1.96");
     expect(formatNumber(3.6666666666666665, 2)).toBe("3,67");
@@ -365,7 +365,7 @@ describe("Dutch numbers and local time (worker/lib/format.ts)", () => {
   });
 
   it("times in the given zone, summer and winter", async () => {
-    const { formatDateTime, formatDate } = await import("../../worker/lib/format");
+    const { formatDateTime, formatDate } = await import("../../core/format");
     expect(formatDateTime(Date.UTC(2026, 6, 1, 10, 5), "Europe/Amsterdam", "nl")).toBe("01-07-2026 12:05");
     expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30), "Europe/Amsterdam", "nl")).toBe("02-01-2026 00:30");
     expect(formatDateTime(Date.UTC(2026, 0, 1, 23, 30, 7), "Europe/Amsterdam", "nl", { seconds: true })).toBe(

@@ -5,11 +5,11 @@ import {
   addDays,
   DEFAULT_SCHEDULE,
   dueOccasions,
-  INTERVAL_SEQ_BASE,
   planOccasions,
   validateSchedule,
   type PilotSchedule,
 } from "../../worker/schedule/schedule";
+import { INTERVAL_SEQ_BASE } from "../../core/waves";
 
 const START = "2026-01-05";
 const FREQUENT = ["welzijn"];

@@ -1,6 +1,6 @@
 // Issue 12, item 6: API tokens expire — 90 days by default, chosen at creation up to a year — shown in
 // the admin screen's token list and the API's; an expired token is refused with 401 like a revoked one.
-import { formatDateTime } from "../../worker/lib/format";
+import { formatDateTime } from "../../core/format";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";

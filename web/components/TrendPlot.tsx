@@ -3,7 +3,7 @@
 // asset: it prints and exports as is. Bands carry a letter as well as a colour; numbers use the decimal comma.
 import type { ComponentChildren } from "preact";
 import type { ChartData } from "../../worker/analysis/plot";
-import { formatNumber } from "../../worker/lib/format";
+import { formatNumber } from "../../core/format";
 import { t, type Lang } from "../i18n/messages";
 
 const W = 240;

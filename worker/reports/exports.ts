@@ -2,7 +2,8 @@
 import type { InstrumentDefinition, Text } from "../../schema/instruments/definitions";
 import { toCsv } from "../lib/csv";
 import { xlsx, type XlsxCell, type XlsxSheet } from "./xlsx";
-import { WAVES, type Summary } from "./summary";
+import { WAVES } from "../../core/waves";
+import type { Summary } from "./summary";
 
 /** SPSS/R-safe variable name: letters, digits and underscores, starting with a letter. */
 export const varName = (s: string) =>

@@ -2,6 +2,7 @@
 // renderers read the same model, and worker/reports/summary.ts derives its types from these schemas) and
 // the recompute result. Strict objects: a field the description does not name is a mismatch in the tests.
 import { z } from "zod";
+import { INTEGRAL_SECTION_KEYS } from "../../core/report-sections";
 import { indicatorResults, occasions, PARTICIPANT_STATUSES } from "../../schema/tables";
 import { norm } from "../studies/validators";
 
@@ -41,7 +42,7 @@ export const cell = z.strictObject({
 });
 
 /** Column groups of report table 3.3, in its order: Doelgroep, Behandelkenmerken, Pilotspecifiek, Uitkomsten. */
-export const integralSection = z.enum(["target", "treatment", "pilot", "outcomes"]);
+export const integralSection = z.enum(INTEGRAL_SECTION_KEYS);
 /** What each band means for one indicator, with its cut-offs (report table 2.3); null: no band. */
 export const bandRule = z.strictObject({ high: text, middle: text, low: text }).nullable();
 

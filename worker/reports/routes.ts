@@ -5,7 +5,7 @@ import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData, PlotData } from "../../web/pages/reports/SummaryView";
 import { allIndicatorPoints, dayOf, pilotIndicators, readFrequentAnswers, recomputePilot } from "../analysis/recompute";
 import { parseWaveIndicatorKey, TOTAL, waveScales, type WaveDefinition } from "../analysis/waves";
-import { WAVES } from "./summary";
+import { WAVES } from "../../core/waves";
 import { trendChart } from "../analysis/plot";
 import type { Trend } from "../analysis/stats";
 import { getDb } from "../db";

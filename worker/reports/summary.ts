@@ -16,7 +16,9 @@ import {
   sampleSd,
   type Band,
 } from "../analysis/bands";
-import { formatNumber } from "../lib/format";
+import { formatNumber } from "../../core/format";
+import type { IntegralSection } from "../../core/report-sections";
+import { WAVES, type Wave } from "../../core/waves";
 import {
   BACKGROUND_FIELD_LABELS,
   BACKGROUND_OPTIONS,
@@ -43,14 +45,11 @@ import type {
   change,
   flag,
   integralColumn,
-  integralSection,
   storedIndicator,
   summarySchema,
   waveRow,
 } from "./responses";
 
-export const WAVES = ["T1", "T2", "T3"] as const;
-export type Wave = (typeof WAVES)[number];
 export type Flag = z.infer<typeof flag>;
 export type Change = z.infer<typeof change>;
 
@@ -161,15 +160,6 @@ export const RISL_PARTS = [
 ] as const;
 
 export type BandRule = z.infer<typeof bandRule>;
-export type IntegralSection = z.infer<typeof integralSection>;
-
-/** Section labels of report table 3.3, in its order. */
-export const INTEGRAL_SECTIONS: { key: IntegralSection; label: { nl: string; en: string } }[] = [
-  { key: "target", label: { nl: "Doelgroepkenmerken", en: "Target group" } },
-  { key: "treatment", label: { nl: "Behandelkenmerken", en: "Treatment" } },
-  { key: "pilot", label: { nl: "Pilotspecifieke kenmerken", en: "Pilot-specific" } },
-  { key: "outcomes", label: { nl: "Uitkomsten", en: "Outcomes" } },
-];
 
 /** Which section of table 3.3 a frequent indicator belongs to (basic needs: treatment; pilot items: pilot-specific). */
 export function frequentSection(instrument: string): IntegralSection {

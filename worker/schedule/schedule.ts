@@ -1,9 +1,8 @@
 // Measurement planning and time-zone arithmetic. Deliberately clock-free (`today`/instants are always
-// parameters), importing only the pure core/time, so the same code runs in workerd, in Node tests and in the
+// parameters), importing only pure core/ modules, so the same code runs in workerd, in Node tests and in the
 // report renderer. Plans use ISO calendar dates ("YYYY-MM-DD"); instants are epoch milliseconds.
 import { DAY_MS, MINUTE_MS } from "../../core/time";
-
-export type Wave = "T1" | "T2" | "T3";
+import { INTERVAL_SEQ_BASE, type Wave } from "../../core/waves";
 
 export type PilotSchedule = {
   timezone: string;
@@ -25,10 +24,6 @@ export type PilotSchedule = {
 
 /** Bounds of a wave instrument's own interval in weeks (a month to half a year). */
 export const WAVE_EVERY_WEEKS = { min: 4, max: 26 } as const;
-/** Interval wave occasions have seq INTERVAL_SEQ_BASE + weeks since the pilot start (T1..T3 have 1..3). */
-export const INTERVAL_SEQ_BASE = 100;
-/** How staff pages name a wave occasion: T1/T2/T3, or "week n" for an interval measurement. */
-export const waveLabel = (wave: string | null, seq: number) => wave ?? `week ${seq - INTERVAL_SEQ_BASE}`;
 
 export const DEFAULT_SCHEDULE: PilotSchedule = {
   timezone: "Europe/Amsterdam",

@@ -38,9 +38,8 @@ import {
   staffRolesBody,
   staffUserBody,
   tokenBody,
-  TOKEN_DEFAULT_DAYS,
-  TOKEN_MAX_DAYS,
 } from "../studies/validators";
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "../../core/api-tokens";
 import { ADMIN_BODY_LIMIT } from "./admin";
 import {
   createPilot,

@@ -15,14 +15,8 @@ import { latestVersions, listInstruments, updateSettings } from "../studies/conf
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { isUniqueViolation } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
-import {
-  TOKEN_DEFAULT_DAYS,
-  type pilotBody,
-  type pilotPatchBody,
-  type staffRolesBody,
-  type staffUserBody,
-  type tokenBody,
-} from "../studies/validators";
+import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+import { TOKEN_DEFAULT_DAYS } from "../../core/api-tokens";
 import { DAY_MS } from "../../core/time";
 
 type Pilot = typeof schema.pilots.$inferSelect;

@@ -1,6 +1,7 @@
 // Request and response schemas of the studies API (zod v4: they also generate the OpenAPI document, and
 // the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
 import { z } from "zod";
+import { TOKEN_MAX_DAYS } from "../../core/api-tokens";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 import { WAVE_EVERY_WEEKS } from "../schedule/schedule";
 import { SIGNAL_LIMITS } from "../signals/rules";
@@ -257,9 +258,7 @@ export const instrumentDefinitionBody = z
         ctx.addIssue({ code: "custom", message: `Subscale ${s.key} has no items`, path: ["subscales"] });
   });
 
-/** API tokens expire: 90 days unless chosen otherwise at creation, at most a year. */
-export const TOKEN_DEFAULT_DAYS = 90;
-export const TOKEN_MAX_DAYS = 365;
+/** API tokens expire: 90 days unless chosen otherwise at creation, at most a year (core/api-tokens.ts). */
 export const tokenBody = z
   .object({
     name: z.string().trim().min(1).max(80),

@@ -1,7 +1,7 @@
 // The downloadable, self-contained HTML report: inline CSS and SVG only, a CSP that forbids loading
 // anything, print CSS for A4 landscape. Comments appear only when the coordinator asked for them.
 import type { Summary } from "../../../worker/reports/summary";
-import { formatDateTime } from "../../../worker/lib/format";
+import { formatDateTime } from "../../../core/format";
 import { Head } from "../../components/Head";
 import { t, type Lang } from "../../i18n/messages";
 import { REPORT_CSS, SummarySections, type CommentData, type PlotData } from "./SummaryView";

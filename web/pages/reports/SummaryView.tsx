@@ -2,9 +2,10 @@
 // coordinator page and the self-contained HTML report. Server-rendered only; no script.
 import type { ComponentChildren } from "preact";
 import type { Band } from "../../../worker/analysis/bands";
-import { formatDate, formatNumber } from "../../../worker/lib/format";
+import { formatDate, formatNumber } from "../../../core/format";
 import type { BandRule, Cell, Change, Summary } from "../../../worker/reports/summary";
-import { INTEGRAL_SECTIONS, WAVES } from "../../../worker/reports/summary";
+import { INTEGRAL_SECTIONS } from "../../../core/report-sections";
+import { WAVES } from "../../../core/waves";
 import { t, type Lang } from "../../i18n/messages";
 
 import type { ChartData } from "../../../worker/analysis/plot";
@@ -27,7 +28,7 @@ nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}.scroll:focus-visible{
 @media print{body{font-size:10px}main{max-width:none;padding:0}nav.downloads,.noprint{display:none}h2{break-after:avoid}table{page-break-inside:auto}tr{break-inside:avoid}
 .b-high,.b-middle,.b-low,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}@page{size:A4 landscape;margin:12mm}}`;
 
-/** Numbers as the reader's language writes them: decimal comma in Dutch (worker/lib/format.ts). */
+/** Numbers as the reader's language writes them: decimal comma in Dutch (core/format.ts). */
 const fmt = (v: number | null | undefined, digits = 2, lang: Lang = "nl") => formatNumber(v, digits, lang);
 const bandClass = (b: Band | null | undefined) => (b ? `b-${b}` : undefined);
 /** The band as a letter as well as a colour: readable in black and white and without colour vision. */

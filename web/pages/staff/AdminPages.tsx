@@ -2,11 +2,11 @@
 // to worker/staff/admin-pages.tsx with the session's CSRF token; a refusal comes back with the message
 // beside its field (and in a summary linking to it), the values as they were typed; a success redirects
 // to a page with a notice. Texts come from the one catalogue, Dutch first.
-import { formatDateTime, PLATFORM_ZONE } from "../../../worker/lib/format";
+import { formatDateTime, PLATFORM_ZONE } from "../../../core/format";
 import type { ComponentChildren } from "preact";
 import type { InstrumentChoice } from "../../../worker/staff/admin-service";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { TOKEN_MAX_DAYS } from "../../../worker/studies/validators";
+import { TOKEN_MAX_DAYS } from "../../../core/api-tokens";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
 /** Field id → message. `form` is about the whole form. */

@@ -3,7 +3,7 @@
 // rendered without scripts, like every staff page; every form carries the CSRF token.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang } from "../../i18n/messages";
-import { waveLabel } from "../../../worker/schedule/schedule";
+import { waveLabel } from "../../../core/waves";
 import type { AskedInstrument, FormState } from "../Questionnaire";
 
 export type OpenOccasion = {

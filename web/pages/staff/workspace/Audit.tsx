@@ -1,5 +1,5 @@
 // The audit log page for admins.
-import { formatDateTime, PLATFORM_ZONE } from "../../../../worker/lib/format";
+import { formatDateTime, PLATFORM_ZONE } from "../../../../core/format";
 import { StaffLayout, type StaffUser } from "../../../components/StaffLayout";
 import { t, type Lang } from "../../../i18n/messages";
 

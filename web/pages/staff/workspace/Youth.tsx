@@ -1,7 +1,7 @@
 // A youth's page (stable ids for the browser test: #schedule-table, #timeline, #plots): status, staff-form
 // links, her schedule, signals, trend plots, comments and the timeline of her answers.
 import type { ComponentChildren } from "preact";
-import { waveLabel } from "../../../../worker/schedule/schedule";
+import { waveLabel } from "../../../../core/waves";
 import type { ChartData } from "../../../../worker/analysis/plot";
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
 import { TrendPlot } from "../../../components/TrendPlot";
