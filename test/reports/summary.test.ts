@@ -7,10 +7,10 @@ import {
   backgroundTable,
   buildSummary,
   flagOf,
-  rislSum,
   type StoredIndicator,
   type SummaryInput,
 } from "../../worker/reports/summary";
+import { rislSum } from "../../schema/staff-forms";
 
 const ind = (
   participantId: number,

@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
-import { BACKGROUND_FIELDS, RISL_PARTS } from "../../web/pages/staff/workspace/StaffForm";
+import { BACKGROUND_FIELDS, RISL_PARTS, rislItemField } from "../../schema/staff-forms";
 import worker from "../../worker/index";
 import { getDb, schema } from "../../worker/db";
 import { ERROR_STATUS } from "../../worker/errors";
@@ -794,7 +794,7 @@ const FORM_FIELDS = [
   "file",
   "lang",
   ...BACKGROUND_FIELDS.map(([n]) => n),
-  ...RISL_PARTS.flatMap(([part, n]) => Array.from({ length: n }, (_, i) => `${part}.${i + 1}`)),
+  ...RISL_PARTS.flatMap(({ key, items }) => Array.from({ length: items }, (_, i) => rislItemField(key, i))),
 ];
 
 const formFields = (w: World): fc.Arbitrary<[string, string][]> => {

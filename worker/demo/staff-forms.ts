@@ -2,7 +2,7 @@
 // deterministic and synthetic, so `npm start` shows report table 3.1 (with derived months and "< 3"
 // cells) and the RIS-L columns of table 3.3 banded against the study group. Values follow the mix of the
 // report's tables 3.1/3.4/3.7/3.10 loosely; nothing here describes a real person.
-import { RISL_SIZES } from "../studies/validators";
+import { RISL_PARTS, type RislPart } from "../../schema/staff-forms";
 import { DAY_MS } from "../../core/time";
 
 function rng(seed: number) {
@@ -58,12 +58,13 @@ export function demoRisl(code: string): Record<string, unknown> | null {
   const load = rand(); // some youths have many signals, as in the report (a skewed distribution)
   const answers = (n: number, pYes: number) =>
     Array.from({ length: n }, () => (rand() < pYes ? "yes" : rand() < 0.8 ? "no" : "unknown"));
-  return {
-    a6: answers(RISL_SIZES.a6, 0.3),
-    signals: answers(RISL_SIZES.signals, 0.05 + load * load * 0.6),
-    risks: answers(RISL_SIZES.risks, 0.2 + load * 0.4),
-    protective: answers(RISL_SIZES.protective, 0.6 - load * 0.4),
+  const pYes: Record<RislPart, number> = {
+    a6: 0.3,
+    signals: 0.05 + load * load * 0.6,
+    risks: 0.2 + load * 0.4,
+    protective: 0.6 - load * 0.4,
   };
+  return Object.fromEntries(RISL_PARTS.map((p) => [p.key, answers(p.items, pYes[p.key])]));
 }
 
 /** Stores the demo forms for every youth of the given pilots. */

@@ -6,7 +6,8 @@ import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
 import type { AnswerTuple } from "./exports";
 import { reportSettingsOf } from "./report-settings";
-import { rislSum, type StoredIndicator, type SummaryInput } from "./summary";
+import { rislSum } from "../../schema/staff-forms";
+import type { StoredIndicator, SummaryInput } from "./summary";
 
 export type PilotRow = {
   id: number;

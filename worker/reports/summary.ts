@@ -23,11 +23,12 @@ import {
   BACKGROUND_FIELD_LABELS,
   BACKGROUND_OPTIONS,
   LIST_FIELDS,
-  monthsBetween,
-  normaliseBackground,
   optionLabel,
   type BackgroundListField,
-} from "../studies/background";
+  RISL_SCORED_PARTS,
+  rislSum,
+} from "../../schema/staff-forms";
+import { monthsBetween, normaliseBackground } from "../studies/background";
 import { median, reliableChange } from "../analysis/stats";
 import {
   parseWaveIndicatorKey,
@@ -144,20 +145,6 @@ export function flagOf(trend: "up" | "down" | null, higherIsBetter: boolean): Fl
   if (trend === null) return null;
   return (trend === "up") === higherIsBetter ? "++" : "--";
 }
-
-/** RIS-L sums: a number, or an object of items answered "yes" / true (DESIGN.md §2.3). */
-export function rislSum(v: unknown): number | null {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (v && typeof v === "object")
-    return Object.values(v as Record<string, unknown>).filter((x) => x === "yes" || x === true).length;
-  return null;
-}
-
-export const RISL_PARTS = [
-  { key: "signals", label: { nl: "RIS-L signalen (1C)", en: "RIS-L signals (1C)" }, higherIsBetter: false },
-  { key: "risks", label: { nl: "RIS-L risico's (1D)", en: "RIS-L risks (1D)" }, higherIsBetter: false },
-  { key: "protective", label: { nl: "RIS-L beschermend (1D)", en: "RIS-L protective (1D)" }, higherIsBetter: true },
-] as const;
 
 export type BandRule = z.infer<typeof bandRule>;
 
@@ -604,11 +591,11 @@ function buildIntegral(
   const { input, people } = ix;
   const rislOf = new Map(input.staffForms.filter((f) => f.form === "risl").map((f) => [f.participantId, f.data]));
   const rislScores = Object.fromEntries(
-    RISL_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]),
+    RISL_SCORED_PARTS.map((part) => [part.key, people.map((p) => rislSum(rislOf.get(p.id)?.[part.key]))]),
   );
   // Report table 2.3: RIS-L cut-offs from the study group (all pilots); the pilot's own group as a setting.
   const rislWhose = settings.rislNormGroup === "study" && input.studyRisl?.length ? "study" : "pilot";
-  const rislGroup = (key: (typeof RISL_PARTS)[number]["key"]) =>
+  const rislGroup = (key: (typeof RISL_SCORED_PARTS)[number]["key"]) =>
     rislWhose === "study" ? input.studyRisl!.map((r) => r[key]) : rislScores[key]!;
   const totals = waveTables
     .filter((t) => t.subscale === TOTAL_SCALE)
@@ -623,7 +610,7 @@ function buildIntegral(
   const rows = people.map((p, i) => {
     const cells: Record<string, Cell> = {};
     if (rislOf.size) {
-      for (const part of RISL_PARTS) {
+      for (const part of RISL_SCORED_PARTS) {
         const v = rislScores[part.key]![i]!;
         cells[`risl.${part.key}`] = {
           value: v,
@@ -662,7 +649,7 @@ function buildIntegral(
         t.rows.map((r) => r.scores.T1.value),
       );
     } else {
-      const part = RISL_PARTS.find((x) => `risl.${x.key}` === col.key)!;
+      const part = RISL_SCORED_PARTS.find((x) => `risl.${x.key}` === col.key)!;
       band = bandOwnGroupPercentiles(m, rislGroup(part.key), part.higherIsBetter);
     }
     groupMean[col.key] = { value: m, band, flag: null, n: values.length };
@@ -676,7 +663,7 @@ function buildIntegral(
  */
 function integralColumns(
   withRisl: boolean,
-  rislGroup: (key: (typeof RISL_PARTS)[number]["key"]) => (number | null)[],
+  rislGroup: (key: (typeof RISL_SCORED_PARTS)[number]["key"]) => (number | null)[],
   rislWhose: "study" | "pilot",
   totals: WaveTable[],
   indicators: Indicator[],
@@ -684,7 +671,7 @@ function integralColumns(
 ): IntegralColumn[] {
   const columns: IntegralColumn[] = [];
   if (withRisl)
-    for (const part of RISL_PARTS)
+    for (const part of RISL_SCORED_PARTS)
       columns.push({
         key: `risl.${part.key}`,
         label: part.label,

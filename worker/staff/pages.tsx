@@ -4,14 +4,15 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import { readBackgroundForm } from "../../web/pages/staff/BackgroundForm";
+import { rislScores } from "../../schema/staff-forms";
+import { readBackgroundForm, readRislForm } from "../studies/background";
 import { AuditPage } from "../../web/pages/staff/workspace/Audit";
 import { EnrolPage, type EnrolValues } from "../../web/pages/staff/workspace/Enrol";
 import { StaffErrorPage } from "../../web/pages/staff/workspace/Error";
 import { HomePage } from "../../web/pages/staff/workspace/Home";
 import { ImportPage, type ImportOutcome } from "../../web/pages/staff/workspace/Import";
 import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
-import { RISL_PARTS, StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
+import { StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
 import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
 import { t, type MessageKey } from "../../web/i18n/messages";
 import { getDb, type schema } from "../db";
@@ -37,7 +38,7 @@ import {
   withdraw,
 } from "../studies/participants";
 import { FORMS, formName } from "../studies/routes";
-import { auditQuery, enrolBody, participantPatch, rislScores, settingsBody } from "../studies/validators";
+import { auditQuery, enrolBody, participantPatch, settingsBody } from "../studies/validators";
 import {
   actorOf,
   formBody,
@@ -318,18 +319,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const form = formName(c.req.param("form"));
       const p = await participantByCode(db, pilot.id, c.req.param("code"));
       const fields = await formBody(c, { all: true });
-      const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
-      let candidate: Record<string, unknown> = {};
-      if (form === "background") {
-        candidate = readBackgroundForm(fields);
-      } else {
-        candidate = Object.fromEntries(
-          RISL_PARTS.map(([part, n]) => [
-            part,
-            Array.from({ length: n }, (_, i) => str(`${part}.${i + 1}`) || undefined),
-          ]),
-        );
-      }
+      const candidate = form === "background" ? readBackgroundForm(fields) : readRislForm(fields);
       const parsed = FORMS[form].safeParse(candidate);
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);

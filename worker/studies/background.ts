@@ -1,87 +1,23 @@
-// The background form's categorical fields as fixed lists (report table 3.1 and its sister tables 3.4,
-// 3.7, 3.10), each with "anders, namelijk" (`other` plus a short text in `<field>Other`). Summaries count
-// the option keys only: the "namelijk" text, the referral reason and the DSM codes never reach a summary.
-// Forms stored before the lists existed held free text: `normaliseBackground` maps such a text to the
-// option whose key or label it spells (case and punctuation ignored) and otherwise to `other` with the
-// old text as its "namelijk", so every stored form still loads, shows and counts. Pure; no runtime imports.
-import type { Text } from "../../schema/instruments/definitions";
+// Staff forms as data: the posted background form and RIS-L read into candidates for their schemas, and
+// stored background forms brought to the current shape. The forms themselves (fields, lists, RIS-L parts)
+// are defined in schema/staff-forms.ts. Forms stored before the lists existed held free text:
+// `normaliseBackground` maps such a text to the option whose key or label it spells (case and punctuation
+// ignored) and otherwise to `other` with the old text as its "namelijk", so every stored form still loads,
+// shows and counts. Pure; no runtime imports but schema/ and core/.
+import {
+  BACKGROUND_FIELDS,
+  BACKGROUND_OPTIONS,
+  type BackgroundListField,
+  type BackgroundOption,
+  LIST_FIELDS,
+  MULTI_FIELDS,
+  OTHER_FIELDS,
+  optionKeys,
+  otherField,
+  RISL_PARTS,
+  rislItemField,
+} from "../../schema/staff-forms";
 import { DAY_MS } from "../../core/time";
-
-export type BackgroundOption = { key: string; label: Text };
-
-const o = (key: string, nl: string, en: string): BackgroundOption => ({ key, label: { nl, en } });
-const OTHER = o("other", "anders", "other");
-const UNKNOWN = o("unknown", "onbekend", "unknown");
-
-export const BACKGROUND_OPTIONS = {
-  countryOfOrigin: [
-    o("nl", "Nederland", "The Netherlands"),
-    o("west_european", "West-Europees", "West European"),
-    o("non_west_european", "Niet-West-Europees", "Non-West European"),
-    UNKNOWN,
-  ],
-  dayActivityBefore: [
-    o("school", "school", "school"),
-    o("work", "werk", "work"),
-    o("volunteer_day_programme", "vrijwilligerswerk, dagprogramma", "volunteering, day programme"),
-    o("none", "geen", "none"),
-    UNKNOWN,
-    OTHER,
-  ],
-  educationLevel: [
-    o("praktijk_vso", "praktijkonderwijs/VSO", "practical education/special secondary"),
-    o("vmbo_bk", "vmbo basis/kader", "pre-vocational (basic/framework)"),
-    o("vmbo_tl", "vmbo theoretisch", "pre-vocational (theoretical)"),
-    o("havo_vwo", "havo/vwo", "senior general/pre-university"),
-    o("isk", "internationale schakelklas (ISK)", "international transition class (ISK)"),
-    o("mbo", "mbo", "secondary vocational (mbo)"),
-    o("hbo_wo", "hbo/wo", "higher education"),
-    UNKNOWN,
-    OTHER,
-  ],
-  livingSituationBefore: [
-    o("parents", "thuiswonend bij ouders", "living with parents"),
-    o("residential", "residentiële voorziening", "residential care"),
-    o("foster", "(netwerk)pleeggezin", "(kinship) foster family"),
-    o("family_home", "gezinshuis", "family home"),
-    o("independent", "zelfstandig", "independent"),
-    o("partner", "samenwonend met partner", "living with a partner"),
-    UNKNOWN,
-    OTHER,
-  ],
-  careBefore: [
-    o("ambulant", "ambulante zorg", "outpatient care"),
-    o("crisis", "crisisopvang", "crisis shelter"),
-    o("residential_open", "residentieel open", "open residential care"),
-    o("residential_closed", "residentieel gesloten", "secure residential care"),
-    o("day_treatment", "dagbehandeling", "day treatment"),
-    o("foster", "pleegzorg", "foster care"),
-    o("family_home", "gezinshuis", "family home"),
-    o("none", "geen", "none"),
-    UNKNOWN,
-    OTHER,
-  ],
-  income: [
-    o("none", "geen inkomen", "no income"),
-    o("side_job", "bijbaan", "side job"),
-    o("work", "werk", "work"),
-    o("benefit", "bijstand/uitkering", "welfare/benefit"),
-    UNKNOWN,
-    OTHER,
-  ],
-  debts: [o("yes", "schulden", "debts"), o("no", "geen schulden", "no debts"), UNKNOWN],
-} as const satisfies Record<string, readonly BackgroundOption[]>;
-
-export type BackgroundListField = keyof typeof BACKGROUND_OPTIONS;
-export const LIST_FIELDS = Object.keys(BACKGROUND_OPTIONS) as BackgroundListField[];
-/** Fields that take several options (care before admission). */
-export const MULTI_FIELDS: readonly BackgroundListField[] = ["careBefore"];
-/** Fields with an "anders, namelijk" text (`<field>Other`). */
-export const OTHER_FIELDS = LIST_FIELDS.filter((f) => BACKGROUND_OPTIONS[f].some((x) => x.key === "other"));
-export const otherField = (f: BackgroundListField) => `${f}Other`;
-export const optionKeys = (f: BackgroundListField) => BACKGROUND_OPTIONS[f].map((x) => x.key) as [string, ...string[]];
-export const optionLabel = (f: BackgroundListField, key: string): Text =>
-  BACKGROUND_OPTIONS[f].find((x) => x.key === key)?.label ?? OTHER.label;
 
 const squash = (s: string) =>
   s
@@ -138,19 +74,50 @@ export function monthsBetween(from: unknown, to: unknown): number | null {
   return Math.round((days / 30.4375) * 10) / 10;
 }
 
-/** Row labels of the background table (report table 3.1), Dutch first. */
-export const BACKGROUND_FIELD_LABELS: Record<string, Text> = {
-  ageAtPilotStart: { nl: "Leeftijd start pilot", en: "Age at pilot start" },
-  monthsBeforePilot: {
-    nl: "Aantal maanden in instelling voor start pilot",
-    en: "Months in the institution before the pilot",
-  },
-  monthsInPilot: { nl: "Aantal maanden verblijf in pilot", en: "Months in the pilot" },
-  countryOfOrigin: { nl: "Land van herkomst", en: "Country of origin" },
-  dayActivityBefore: { nl: "Dagbesteding voor opname", en: "Day activity before admission" },
-  educationLevel: { nl: "Opleidingsniveau", en: "Education level" },
-  livingSituationBefore: { nl: "Woonsituatie voor opname", en: "Living situation before admission" },
-  careBefore: { nl: "Ingezette zorg voor opname", en: "Care before admission" },
-  income: { nl: "Inkomen", en: "Income" },
-  debts: { nl: "Schulden", en: "Debts" },
-};
+/** Posted form fields as `parseBody({ all: true })` gives them (checkboxes arrive as a list). */
+export type FormFields = Record<string, string | File | (string | File)[]>;
+
+const strings = (v: FormFields[string] | undefined): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .filter((x): x is string => typeof x === "string")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/**
+ * The submitted background form as a candidate for `backgroundForm` (validated there); a "namelijk" text is
+ * kept only with "anders" chosen.
+ */
+export function readBackgroundForm(fields: FormFields): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of BACKGROUND_FIELDS) {
+    const vs = strings(fields[name]);
+    if (!vs.length) continue;
+    if (kind === "number") out[name] = /^\d{1,3}$/.test(vs[0]!) ? Number(vs[0]) : vs[0];
+    else if (kind === "list" || kind === "checkboxes")
+      out[name] = vs
+        .flatMap((v) => v.split(","))
+        .map((x) => x.trim())
+        .filter(Boolean);
+    else out[name] = vs[0];
+  }
+  for (const f of OTHER_FIELDS) {
+    const text = strings(fields[otherField(f)])[0];
+    const v = out[f];
+    const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
+    if (text && chosen) out[otherField(f)] = text;
+    else if (chosen) out[otherField(f)] = undefined;
+  }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** The submitted RIS-L as a candidate for `rislForm`: per part its items in order, an unanswered one undefined. */
+export function readRislForm(fields: FormFields): Record<string, unknown> {
+  const str = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
+  return Object.fromEntries(
+    RISL_PARTS.map(({ key, items }) => [
+      key,
+      Array.from({ length: items }, (_, i) => str(rislItemField(key, i)) || undefined),
+    ]),
+  );
+}

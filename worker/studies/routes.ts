@@ -5,6 +5,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { rislScores } from "../../schema/staff-forms";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
@@ -48,7 +49,6 @@ import {
   participantResponse,
   pilotItemsBody,
   rislForm,
-  rislScores,
   settingsBody,
   settingsResponse,
   staffFormResponse,

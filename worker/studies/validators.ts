@@ -6,7 +6,23 @@ import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tabl
 import { WAVE_EVERY_WEEKS } from "../schedule/schedule";
 import { SIGNAL_LIMITS } from "../signals/rules";
 import { REPORT_SETTING_LIMITS } from "../reports/report-settings";
-import { BACKGROUND_OPTIONS, optionKeys, OTHER_FIELDS, otherField, type BackgroundListField } from "./background";
+import {
+  AGE_RANGE,
+  BACKGROUND_FIELDS,
+  BACKGROUND_OPTIONS,
+  type BackgroundFieldKind,
+  type BackgroundListField,
+  DSM_CODES_MAX,
+  OTHER_FIELDS,
+  optionKeys,
+  otherField,
+  RISL_ANSWERS,
+  RISL_PARTS,
+  type RislPart,
+  TEXT_MAX,
+} from "../../schema/staff-forms";
+
+type DateField = "careStartDate" | "pilotStartDate" | "pilotEndDate";
 
 export const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -287,44 +303,42 @@ export const auditQuery = z
 
 export const importQuery = z.object({ dryRun: z.enum(["true", "false", "1", "0"]).optional() }).strict();
 
-// Staff forms (DESIGN.md §2.3)
-const ynu = z.enum(["yes", "no", "unknown"]);
-const shortText = z.string().trim().max(300);
-const otherText = z.string().trim().min(1).max(100);
+// Staff forms (DESIGN.md §2.3): built from their definitions in schema/staff-forms.ts.
+const ynu = z.enum(RISL_ANSWERS);
+const shortText = z.string().trim().max(TEXT_MAX.text);
+const otherText = z.string().trim().min(1).max(TEXT_MAX.other);
 const one = (f: BackgroundListField) => z.enum(optionKeys(f));
+const backgroundField: Record<BackgroundFieldKind, (f: BackgroundListField) => z.ZodType> = {
+  number: () => z.number().int().min(AGE_RANGE.min).max(AGE_RANGE.max),
+  date: () => isoDate,
+  text: () => shortText,
+  list: () => z.array(z.string().trim().max(TEXT_MAX.dsmCode)).max(DSM_CODES_MAX),
+  select: one,
+  checkboxes: (f) => z.array(one(f)).max(BACKGROUND_OPTIONS[f].length),
+};
 /**
- * Background characteristics (report table 3.1): the categorical fields are fixed lists
- * (worker/studies/background.ts) with "anders, namelijk" as `other` plus `<field>Other`; referral reason and
- * DSM codes stay free text for the file and never reach a summary.
+ * Background characteristics (report table 3.1): every field optional, in page order; the categorical
+ * fields are fixed lists with "anders, namelijk" as `other` plus `<field>Other` (right after its field);
+ * referral reason and DSM codes stay free text for the file and never reach a summary.
  */
 export const backgroundForm = z
-  .object({
-    ageAtPilotStart: z.number().int().min(10).max(30).optional(),
-    careStartDate: isoDate.optional(),
-    pilotStartDate: isoDate.optional(),
-    /** the day she left the pilot (months in the pilot run to it, else to today) */
-    pilotEndDate: isoDate.optional(),
-    referralReason: shortText.optional(),
-    dsmCodes: z.array(z.string().trim().max(20)).max(20).optional(),
-    educationLevel: one("educationLevel").optional(),
-    educationLevelOther: otherText.optional(),
-    countryOfOrigin: one("countryOfOrigin").optional(),
-    dayActivityBefore: one("dayActivityBefore").optional(),
-    dayActivityBeforeOther: otherText.optional(),
-    livingSituationBefore: one("livingSituationBefore").optional(),
-    livingSituationBeforeOther: otherText.optional(),
-    careBefore: z.array(one("careBefore")).max(BACKGROUND_OPTIONS.careBefore.length).optional(),
-    careBeforeOther: otherText.optional(),
-    income: one("income").optional(),
-    incomeOther: otherText.optional(),
-    debts: ynu.optional(),
-  })
+  .object(
+    Object.fromEntries(
+      BACKGROUND_FIELDS.flatMap(([name, kind]) => [
+        [name, backgroundField[kind](name as BackgroundListField).optional()],
+        ...(OTHER_FIELDS.includes(name as BackgroundListField)
+          ? [[otherField(name as BackgroundListField), otherText.optional()]]
+          : []),
+      ]),
+    ) as Record<string, z.ZodOptional<z.ZodType>>,
+  )
   .strict()
-  .superRefine((f, ctx) => {
+  .superRefine((form, ctx) => {
+    const f = form as Record<string, unknown> & { careBefore?: string[] } & Partial<Record<DateField, string>>;
     for (const field of OTHER_FIELDS) {
-      const v = f[field as keyof typeof f];
+      const v = f[field];
       const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
-      const text = f[otherField(field) as keyof typeof f];
+      const text = f[otherField(field)];
       if (chosen && text === undefined)
         ctx.addIssue({
           code: "custom",
@@ -353,14 +367,14 @@ export const backgroundForm = z
         message: "Einde pilot ligt voor de start / Pilot end is before the pilot start",
       });
   });
-export const RISL_SIZES = { a6: 5, signals: 27, risks: 12, protective: 6 } as const;
+/** The RIS-L: per part (schema/staff-forms.ts) each item answered yes, no or unknown. */
 export const rislForm = z
-  .object({
-    a6: z.array(ynu).length(RISL_SIZES.a6),
-    signals: z.array(ynu).length(RISL_SIZES.signals),
-    risks: z.array(ynu).length(RISL_SIZES.risks),
-    protective: z.array(ynu).length(RISL_SIZES.protective),
-  })
+  .object(
+    Object.fromEntries(RISL_PARTS.map((p) => [p.key, z.array(ynu).length(p.items)])) as Record<
+      RislPart,
+      z.ZodArray<typeof ynu>
+    >,
+  )
   .strict();
 
 export const rislScoresResponse = z.strictObject({
@@ -368,12 +382,6 @@ export const rislScoresResponse = z.strictObject({
   risks: z.int().min(0),
   protective: z.int().min(0),
 });
-
-/** RIS-L scores: the number of "yes" answers for 1C signals, 1D risks and protective factors. */
-export function rislScores(f: z.infer<typeof rislForm>): z.infer<typeof rislScoresResponse> {
-  const yes = (a: string[]) => a.filter((v) => v === "yes").length;
-  return { signals: yes(f.signals), risks: yes(f.risks), protective: yes(f.protective) };
-}
 
 export const pilotBody = z
   .object({

@@ -1,77 +1,22 @@
 // The background form's fields on the staff page (DESIGN.md §2.3, report table 3.1): dates, age, the
 // referral reason and DSM codes as text for the file, and every categorical field as a fixed list with
-// "anders, namelijk" (worker/studies/background.ts). Server-rendered, works without script.
+// "anders, namelijk" (schema/staff-forms.ts; worker/studies/background.ts reads the post). Server-rendered,
+// works without script.
 import {
+  AGE_RANGE,
+  BACKGROUND_FIELDS,
   BACKGROUND_OPTIONS,
-  MULTI_FIELDS,
-  otherField,
-  OTHER_FIELDS,
   type BackgroundListField,
-} from "../../../worker/studies/background";
+  MULTI_FIELDS,
+  OTHER_FIELDS,
+  otherField,
+} from "../../../schema/staff-forms";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
-
-/** Every field of the background form in page order, with how it is entered. */
-export const BACKGROUND_FORM_FIELDS = [
-  ["ageAtPilotStart", "number"],
-  ["careStartDate", "date"],
-  ["pilotStartDate", "date"],
-  ["pilotEndDate", "date"],
-  ["referralReason", "text"],
-  ["dsmCodes", "list"],
-  ["educationLevel", "select"],
-  ["countryOfOrigin", "select"],
-  ["dayActivityBefore", "select"],
-  ["livingSituationBefore", "select"],
-  ["careBefore", "checkboxes"],
-  ["income", "select"],
-  ["debts", "select"],
-] as const;
-
-type FormFields = Record<string, string | File | (string | File)[]>;
-
-const strings = (v: FormFields[string] | undefined): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v])
-    .filter((x): x is string => typeof x === "string")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-/**
- * The submitted form as a candidate for `backgroundForm` (validated there). Read with `parseBody({ all: true })`
- * so the checkboxes arrive as a list; a "namelijk" text is kept only with "anders" chosen.
- */
-export function readBackgroundForm(fields: FormFields): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, kind] of BACKGROUND_FORM_FIELDS) {
-    const vs = strings(fields[name]);
-    if (!vs.length) continue;
-    if (kind === "number") out[name] = /^\d{1,3}$/.test(vs[0]!) ? Number(vs[0]) : vs[0];
-    else if (kind === "list")
-      out[name] = vs
-        .flatMap((v) => v.split(","))
-        .map((x) => x.trim())
-        .filter(Boolean);
-    else if (kind === "checkboxes")
-      out[name] = vs
-        .flatMap((v) => v.split(","))
-        .map((x) => x.trim())
-        .filter(Boolean);
-    else out[name] = vs[0];
-  }
-  for (const f of OTHER_FIELDS) {
-    const text = strings(fields[otherField(f)])[0];
-    const v = out[f];
-    const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
-    if (text && chosen) out[otherField(f)] = text;
-    else if (chosen) out[otherField(f)] = undefined;
-  }
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-  return out;
-}
 
 export function BackgroundFields({ values, lang }: { values: Record<string, unknown>; lang: Lang }) {
   return (
     <>
-      {BACKGROUND_FORM_FIELDS.map(([name, kind]) => {
+      {BACKGROUND_FIELDS.map(([name, kind]) => {
         const v = values[name];
         const label = t(`staff.bg.${name}` as MessageKey, lang);
         if (kind === "select" || kind === "checkboxes") {
@@ -99,7 +44,7 @@ export function BackgroundFields({ values, lang }: { values: Record<string, unkn
               type={(kind === "list" ? "text" : kind) as "text"}
               value={Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v)}
               maxLength={300}
-              {...(kind === "number" ? { min: 10, max: 30 } : {})}
+              {...(kind === "number" ? AGE_RANGE : {})}
             />
           </>
         );

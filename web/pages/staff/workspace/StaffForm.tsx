@@ -1,17 +1,9 @@
 // Staff forms: background characteristics and RIS-L.
-import { BackgroundFields, BACKGROUND_FORM_FIELDS } from "../BackgroundForm";
+import { BackgroundFields } from "../BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
 import { t, type Lang, type MessageKey } from "../../../i18n/messages";
+import { RISL_ANSWERS, RISL_PARTS, type RislScores, rislItemField } from "../../../../schema/staff-forms";
 import type { PilotCard } from "./shared";
-
-/** The background form's fields (web/pages/staff/BackgroundForm.tsx: fixed lists with "anders, namelijk"). */
-export const BACKGROUND_FIELDS = BACKGROUND_FORM_FIELDS;
-export const RISL_PARTS = [
-  ["a6", 5],
-  ["signals", 27],
-  ["risks", 12],
-  ["protective", 6],
-] as const;
 
 /** Staff forms (DESIGN.md §2.3): background characteristics and RIS-L, filled in from the youth's file. */
 export function StaffFormPage({
@@ -30,13 +22,13 @@ export function StaffFormPage({
   form: "background" | "risl";
   values: Record<string, unknown>;
   errors?: string[];
-  scores?: { signals: number; risks: number; protective: number } | null;
+  scores?: RislScores | null;
   lang?: Lang;
 }) {
   const title = t(form === "background" ? "staff.form.background" : "staff.form.risl", lang);
   const ynu = (name: string, current: unknown, required: boolean) => (
     <span class="choices">
-      {(["yes", "no", "unknown"] as const).map((v) => (
+      {RISL_ANSWERS.map((v) => (
         <label>
           <input type="radio" name={name} value={v} checked={current === v} required={required} />{" "}
           {t(`staff.form.${v}` as MessageKey, lang)}
@@ -77,7 +69,7 @@ export function StaffFormPage({
         {form === "background" ? (
           <BackgroundFields values={values} lang={lang} />
         ) : (
-          RISL_PARTS.map(([part, n]) => (
+          RISL_PARTS.map(({ key: part, items: n }) => (
             <fieldset id={`risl-${part}`}>
               <legend>{t(`staff.risl.${part}` as MessageKey, lang)}</legend>
               <table>
@@ -87,7 +79,7 @@ export function StaffFormPage({
                       <th scope="row">
                         {t("staff.risl.item", lang)} {i + 1}
                       </th>
-                      <td>{ynu(`${part}.${i + 1}`, (values[part] as unknown[] | undefined)?.[i], true)}</td>
+                      <td>{ynu(rislItemField(part, i), (values[part] as unknown[] | undefined)?.[i], true)}</td>
                     </tr>
                   ))}
                 </tbody>
