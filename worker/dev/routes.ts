@@ -11,6 +11,7 @@ import { signContext } from "../survey/link-context";
 import { createFixturePilot } from "./fixtures";
 import { insertBenchYouth, insertLinks, lastClosingOpenOccasion, newestFrequentOccasion } from "./queries";
 import { DAY_MS, HOUR_MS } from "../../core/time";
+import { parseSettings } from "../studies/settings";
 
 /** The JSON body parsed by `schema`; a validation error that shows the expected `shape` otherwise. */
 async function jsonBody<T extends z.ZodType>(c: Context<StaffEnv>, schema: T, shape: string): Promise<z.infer<T>> {
@@ -112,7 +113,7 @@ async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: numbe
     now + 7 * DAY_MS,
   );
   // what each questionnaire page carries in its form (worker/survey/routes.tsx), as a youth's browser would post it
-  const quickExitUrl = (src.settings ? (JSON.parse(src.settings) as { quickExitUrl?: string }) : {}).quickExitUrl;
+  const quickExitUrl = parseSettings(src.settings).quickExitUrl;
   const versionIds = JSON.parse(src.instrument_version_ids) as number[];
   const contexts = await Promise.all(
     occasionIds.map((occasionId, i) =>

@@ -23,7 +23,7 @@ import {
 import { renderMail, type MailKind } from "../mail/templates";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "../survey/length";
-import { policyOf } from "../studies/settings";
+import { parseSettings, policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
 import { pauseToken } from "../survey/pause-token";
 import { answering, isUnanswered, notClosed, opened } from "../survey/occasion-sql";
@@ -68,7 +68,7 @@ export type PlannedMessage = {
 };
 type PilotRow = { id: number; key: string; timezone: string; settings: string | null };
 const pilotPolicy = (p: PilotRow): ReminderPolicy =>
-  policyOf({ key: p.key, timezone: p.timezone, settings: p.settings ? JSON.parse(p.settings) : {} });
+  policyOf({ key: p.key, timezone: p.timezone, settings: p.settings });
 
 /** Open occasions (optionally of one pilot) with what was already sent for them: one D1 round trip. */
 export async function loadPlanningRows(
@@ -326,7 +326,7 @@ export type DeliveryCounts = z.infer<typeof deliveryCounts>;
 
 /** A pilot's configured neutral sender name (settings.senderName), if any; validated where settings are saved. */
 const senderName = (settings: string | null): string | undefined => {
-  const name = settings ? (JSON.parse(settings) as { senderName?: unknown }).senderName : undefined;
+  const name: unknown = parseSettings(settings).senderName;
   return typeof name === "string" && name.trim() && name.length <= 80 && !/[\r\n"<>]/.test(name)
     ? name.trim()
     : undefined;

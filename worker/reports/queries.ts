@@ -5,7 +5,7 @@ import { instrumentsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
 import type { AnswerTuple } from "./exports";
-import { reportSettingsOf } from "./report-settings";
+import { reportSettingsOf } from "../studies/settings";
 import { rislSum } from "../../schema/staff-forms";
 import type { StoredIndicator, SummaryInput } from "./summary";
 

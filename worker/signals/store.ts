@@ -152,7 +152,7 @@ export async function evaluateSignals(
       settings: string;
     }[]) {
       result.evaluated++;
-      const rules = signalRulesOf({ key: p.key, timezone: p.timezone, settings: JSON.parse(p.settings ?? "{}") });
+      const rules = signalRulesOf(p);
       // A withdrawn youth is no longer followed: her signals clear.
       const findings =
         p.status === "withdrawn"
@@ -375,8 +375,7 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
     .all<{ id: number; key: string; timezone: string; settings: string }>();
   let mailed = 0;
   for (const pl of pilots.results) {
-    if (!signalRulesOf({ key: pl.key, timezone: pl.timezone, settings: JSON.parse(pl.settings ?? "{}") }).mail)
-      continue;
+    if (!signalRulesOf(pl).mail) continue;
     const claimed = await env.DB.prepare(
       "UPDATE signals SET notified_at = ?1 WHERE pilot_id = ?2 AND status = 'open' AND notified_at IS NULL RETURNING id",
     )

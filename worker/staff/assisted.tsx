@@ -22,7 +22,7 @@ import { YOUTH_HEADERS } from "../lib/render";
 import { renderStaffPage } from "../lib/render";
 import { deliverOutbox } from "../reminders/outbox";
 import { localDate } from "../schedule/schedule";
-import { DEFAULT_QUICK_EXIT } from "../studies/config";
+import { DEFAULT_QUICK_EXIT, quickExitOf } from "../studies/settings";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { participantByCode } from "../studies/participants";
 import { parseAnswers } from "../survey/answers";
@@ -303,8 +303,7 @@ async function kioskPage(
   const lang = pickLang(c.req.query("lang"));
   const versions = JSON.parse(r.instrument_version_ids) as number[];
   const asked = askedOf(await definitionsFor(c.env.DB, versions), versions, r.participant_status);
-  const quickExitUrl =
-    (r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }).quickExitUrl : undefined) ?? DEFAULT_QUICK_EXIT;
+  const quickExitUrl = quickExitOf(r);
   const html = renderToString(
     <QuestionnairePage
       lang={lang}

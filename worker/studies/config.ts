@@ -10,11 +10,20 @@ import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
 import { validatePolicy } from "../reminders/policy";
-import { reportSettingsOf } from "../reports/report-settings";
 import { validateSchedule } from "../schedule/schedule";
 import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";
-import { instrumentsOf, policyOf, scheduleOf, settingsOf, signalRulesOf, type PilotSettings } from "./settings";
+import {
+  DEFAULT_QUICK_EXIT,
+  instrumentsOf,
+  parseSettings,
+  policyOf,
+  reportSettingsOf,
+  scheduleOf,
+  settingsOf,
+  signalRulesOf,
+  type PilotSettings,
+} from "./settings";
 import type {
   instrumentDefinitionBody,
   instrumentVersionResponse,
@@ -24,8 +33,6 @@ import type {
 } from "./validators";
 
 type Pilot = typeof schema.pilots.$inferSelect;
-
-export const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 
 export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer<typeof settingsResponse> {
   const s = settingsOf(pilot);
@@ -104,7 +111,7 @@ export async function updateSettings(
       .bind(pilot.id)
       .first<{ timezone: string; settings: string }>();
     if (!row) throw new AppError("not_found", "No such pilot");
-    const stored = { ...pilot, timezone: row.timezone, settings: JSON.parse(row.settings) as Record<string, unknown> };
+    const stored = { ...pilot, timezone: row.timezone, settings: parseSettings(row.settings) };
     const version = await settingsVersion(stored);
     if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw new SettingsConflict(version);
     const candidate = await checkedSettings(db, stored, body);
@@ -135,7 +142,7 @@ async function storedPilot(d1: D1Database, pilot: Pilot) {
   return {
     ...pilot,
     timezone: row?.timezone ?? pilot.timezone,
-    settings: row ? (JSON.parse(row.settings) as Record<string, unknown>) : pilot.settings,
+    settings: row ? parseSettings(row.settings) : pilot.settings,
   };
 }
 

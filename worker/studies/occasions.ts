@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
 import { currentVersions } from "./instruments";
-import { instrumentsOf, scheduleOf } from "./settings";
+import { instrumentsOf, parseSettings, scheduleOf } from "./settings";
 import { HOUR_MS } from "../../core/time";
 import { expired } from "../survey/occasion-sql";
 
@@ -57,7 +57,7 @@ export async function collectDueOccasions(
   const rows: OccasionToOpen[] = [];
   for (const raw of pilots!.results as { id: number; key: string; timezone: string; settings: string | null }[]) {
     if (pilotId !== undefined && raw.id !== pilotId) continue;
-    const pilot = { key: raw.key, timezone: raw.timezone, settings: raw.settings ? JSON.parse(raw.settings) : {} };
+    const pilot = { key: raw.key, timezone: raw.timezone, settings: parseSettings(raw.settings) };
     const schedule = scheduleOf(pilot);
     const { frequent, wave } = instrumentsOf(pilot);
     const today = localDate(now, pilot.timezone);

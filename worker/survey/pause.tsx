@@ -10,10 +10,10 @@ import { YouthLayout } from "../../web/components/Layout";
 import { pickLang, t, type Lang } from "../../web/i18n/messages";
 import type { Env } from "../env";
 import { renderPage } from "../lib/render";
-import { DEFAULT_QUICK_EXIT } from "../studies/config";
 import { auditPause, pausedUntil, pauseReminders, pauseYouth } from "./pause-queries";
 import { verifyPauseToken } from "./pause-token";
 import { DAY_MS } from "../../core/time";
+import { DEFAULT_QUICK_EXIT, parseSettings } from "../studies/settings";
 
 export const PAUSE_DAYS = 14;
 
@@ -33,7 +33,7 @@ async function youthFor(env: Env, token: string): Promise<Youth | null> {
   const r = await pauseYouth(env.DB, id);
   // Withdrawn youths get no contact at all, so their old links lead nowhere.
   if (!r || r.status === "withdrawn") return null;
-  const settings = r.settings ? (JSON.parse(r.settings) as { quickExitUrl?: string }) : {};
+  const settings = parseSettings(r.settings);
   return {
     id: r.id,
     code: r.code,

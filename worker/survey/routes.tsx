@@ -7,7 +7,7 @@ import { QuestionnairePage, type AskedInstrument, type FormState } from "../../w
 import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
 import { sha256Hex } from "../lib/crypto";
 import { renderPage } from "../lib/render";
-import { DEFAULT_QUICK_EXIT } from "../studies/config";
+import { DEFAULT_QUICK_EXIT } from "../studies/settings";
 import { parseAnswers, type AnswerRow } from "./answers";
 import { estimateMinutes, lengthText } from "./length";
 import { nextQuestionnairePath } from "./next";

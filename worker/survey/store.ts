@@ -4,6 +4,7 @@
 // isolate's cached context (below) only decides what to validate, never whether anything is stored.
 import type { AnswerRow } from "./answers";
 import { isUnanswered, unanswered } from "./occasion-sql";
+import { parseSettings } from "../studies/settings";
 
 /** Numbered parameters by name: `:occ` becomes `?1` everywhere it appears, bound once. */
 const compiled = new Map<string, { text: string; names: string[] }>();
@@ -86,7 +87,7 @@ export type LinkContext = {
 
 export function contextOf(row: LinkRow | undefined, now: number): LinkContext | null {
   if (!row) return null;
-  const settings = row.pilot_settings ? (JSON.parse(row.pilot_settings) as { quickExitUrl?: string }) : {};
+  const settings = parseSettings(row.pilot_settings);
   const invalid = row.revoked_at !== null || row.expires_at <= now || row.participant_status === "withdrawn";
   return {
     occasionId: row.occasion_id,

@@ -6,7 +6,7 @@ import { type Lang, type MessageKey, pickLang, t } from "../../web/i18n/messages
 import { MessagePage } from "../../web/pages/Questionnaire";
 import { RETRY_AFTER_SECONDS } from "../errors";
 import { renderPage } from "../lib/render";
-import { DEFAULT_QUICK_EXIT } from "../studies/config";
+import { DEFAULT_QUICK_EXIT } from "../studies/settings";
 
 /** Paths a youth opens from her mail: everything below them answers errors with the youth page. */
 export const isYouthPath = (path: string) => /^\/(q|p|k)(\/|$)/.test(path);
