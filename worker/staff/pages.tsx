@@ -60,10 +60,12 @@ import {
   changedSettings,
   fieldOf,
   formFromSettings,
+  NUMBER_RANGES,
   readSettingsForm,
-  type SettingsFormValues,
+  settingsFieldMessage,
 } from "../studies/settings-form";
-import { SettingsPage, settingsFieldMessage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
+import type { SettingsFormValues } from "../../core/settings-fields";
+import { SettingsPage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
 import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
@@ -550,6 +552,7 @@ async function settingsPage(
       user={staffUserOf(c)}
       pilot={pilot}
       values={values}
+      ranges={NUMBER_RANGES}
       fixed={{ timezone, frequent, wave }}
       canWrite={canWrite(pilot.id, c.get("principal"))}
       errors={errors}

@@ -2,105 +2,22 @@
 // with the same zod schema (settingsBody) and the same whole-pilot checks (updateSettings) as
 // PUT /api/v1/pilots/{pilot}/settings, and the inputs' bounds are read from that schema, so page and API
 // cannot drift apart. Only what the form changed is submitted (and audited).
-import { settingsBody } from "./validators";
-
-type Section = "schedule" | "reminders" | "signals" | "reports";
-/** A whole-number field: where it sits in the settings body and which whole-pilot problem code belongs to it. */
-type NumberField = { name: string; path: [Section, ...string[]]; problem: string };
-
-export const NUMBER_FIELDS = [
-  {
-    name: "frequentIntervalDays",
-    path: ["schedule", "frequentIntervalDays"],
-    problem: "schedule.frequent_interval_days",
-  },
-  { name: "frequentWindowDays", path: ["schedule", "frequentWindowDays"], problem: "schedule.frequent_window_days" },
-  { name: "waveT2", path: ["schedule", "waveOffsetsDays", "T2"], problem: "" },
-  { name: "waveT3", path: ["schedule", "waveOffsetsDays", "T3"], problem: "schedule.wave_offsets_days" },
-  { name: "waveWindowDays", path: ["schedule", "waveWindowDays"], problem: "schedule.wave_window_days" },
-  { name: "studyLengthDays", path: ["schedule", "studyLengthDays"], problem: "schedule.study_length_days" },
-  {
-    name: "firstReminderAfterDays",
-    path: ["reminders", "firstReminderAfterDays"],
-    problem: "reminders.first_reminder_after_days",
-  },
-  { name: "maxReminders", path: ["reminders", "maxReminders"], problem: "reminders.max_reminders" },
-  { name: "minSpacingDays", path: ["reminders", "minSpacingDays"], problem: "reminders.min_spacing_days" },
-  { name: "mentorAfterDays", path: ["reminders", "mentorAfterDays"], problem: "reminders.mentor_after_days" },
-  // staff signal thresholds (worker/signals/README.md)
-  { name: "signalLowCount", path: ["signals", "lowCount"], problem: "" },
-  { name: "signalDropPoints", path: ["signals", "dropPoints"], problem: "" },
-  { name: "signalDropMinEarlier", path: ["signals", "dropMinEarlier"], problem: "" },
-  { name: "signalMissedCount", path: ["signals", "missedCount"], problem: "" },
-  // summaries (worker/reports/report-settings.ts)
-  { name: "reportMinCellSize", path: ["reports", "minCellSize"], problem: "" },
-] as const satisfies readonly NumberField[];
-
-/** The signal rules' on/off switches and the staff mail: checkboxes named `signal.<key>`. */
-export const SIGNAL_FLAGS = [
-  "trendDown",
-  "lowTwice",
-  "dropVsMedian",
-  "reliableDeterioration",
-  "missedInRow",
-  "mail",
-] as const;
-type SignalFlag = (typeof SIGNAL_FLAGS)[number];
-const flagField = (k: SignalFlag) => `signal${k[0]!.toUpperCase()}${k.slice(1)}` as `signal${Capitalize<SignalFlag>}`;
-
-export type SettingsField =
-  | (typeof NUMBER_FIELDS)[number]["name"]
-  | "senderName"
-  | "quickExitUrl"
-  | "quietStart"
-  | "quietEnd"
-  | "quietWeekdays"
-  | "mentorAfterLastReminder"
-  | `signal${Capitalize<SignalFlag>}`
-  | "rislNormGroup";
-
-/** What the form shows: the texts as typed (so a refused value is shown back as it was), days and a flag. */
-export type SettingsFormValues = {
-  text: Record<string, string>;
-  quietWeekdays: number[];
-  mentorAfterLastReminder: boolean;
-  /** the signal rules' switches and the staff mail (SIGNAL_FLAGS) */
-  signals?: Partial<Record<SignalFlag, boolean>>;
-  /** the settings version the form was rendered with (hidden field; worker/studies/config.ts settingsVersion) */
-  version?: string;
-};
-
-/** The hidden field that carries the settings version a form was rendered with. */
-export const VERSION_FIELD = "settingsVersion";
+import type { z } from "zod";
+import {
+  flagField,
+  NUMBER_FIELDS,
+  type NumberRanges,
+  SIGNAL_FLAGS,
+  type SettingsField,
+  type SettingsFormValues,
+  VERSION_FIELD,
+} from "../../core/settings-fields";
+import { t, type Lang } from "../../web/i18n/messages";
+import { settingsBody, type settingsResponse } from "./validators";
 
 /** The effective settings as GET /settings returns them (worker/studies/config.ts effectiveSettings). */
-type Effective = {
-  senderName: string;
-  quickExitUrl: string;
-  schedule: {
-    frequentIntervalDays: number;
-    frequentWindowDays: number;
-    waveOffsetsDays: { T2: number; T3: number };
-    waveWindowDays: number;
-    studyLengthDays: number;
-  };
-  reminders: {
-    firstReminderAfterDays: number;
-    maxReminders: number;
-    minSpacingDays: number;
-    quietHours: { start: string; end: string };
-    quietWeekdays: number[];
-    mentorAfterLastReminder: boolean;
-    mentorAfterDays: number;
-  };
-  signals?: Record<SignalFlag, boolean> & {
-    lowCount: number;
-    dropPoints: number;
-    dropMinEarlier: number;
-    missedCount: number;
-  };
-  reports?: { minCellSize: number; rislNormGroup: "study" | "pilot" };
-};
+type Effective = Pick<z.infer<typeof settingsResponse>, "senderName" | "quickExitUrl" | "schedule" | "reminders"> &
+  Partial<Pick<z.infer<typeof settingsResponse>, "signals" | "reports">>;
 
 const get = (o: unknown, path: readonly string[]) =>
   path.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
@@ -228,7 +145,7 @@ type AnySchema = {
 const unwrapped = (s: AnySchema): AnySchema => (s.def?.type === "optional" && s.unwrap ? unwrapped(s.unwrap()) : s);
 
 /** Bounds of every whole-number field, read from settingsBody. */
-export const NUMBER_RANGES: Record<string, { min: number; max: number }> = Object.fromEntries(
+export const NUMBER_RANGES: NumberRanges = Object.fromEntries(
   NUMBER_FIELDS.map((f) => {
     const s = f.path.reduce<AnySchema>(
       (schema, k) => unwrapped(unwrapped(schema).shape![k]!),
@@ -237,3 +154,21 @@ export const NUMBER_RANGES: Record<string, { min: number; max: number }> = Objec
     return [f.name, { min: s.minValue ?? 0, max: s.maxValue ?? 0 }];
   }),
 );
+
+/** The message shown beside a refused field (Dutch first; bounds from the schema). */
+export function settingsFieldMessage(field: SettingsField | "form", lang: Lang = "nl", detail = ""): string {
+  const range = NUMBER_RANGES[field];
+  if (range) {
+    const base = t("staff.settings.error.number", lang)
+      .replace("{min}", String(range.min))
+      .replace("{max}", String(range.max));
+    if (field === "frequentWindowDays") return `${base} ${t("staff.settings.error.window", lang)}`;
+    if (field === "waveT3") return `${base} ${t("staff.settings.error.waveOrder", lang)}`;
+    return base;
+  }
+  if (field === "senderName") return t("staff.settings.error.senderName", lang);
+  if (field === "quickExitUrl") return t("staff.settings.error.quickExit", lang);
+  if (field === "quietStart" || field === "quietEnd") return t("staff.settings.error.time", lang);
+  if (field === "quietWeekdays") return t("staff.settings.error.weekdays", lang);
+  return detail || t("error.validation", lang);
+}

@@ -1,13 +1,14 @@
 // Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
 // Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
-// schema (worker/studies/settings-form.ts); errors are shown beside the field they belong to.
+// schema (worker/studies/settings-form.ts, passed as `ranges`); errors are shown beside the field they
+// belong to.
 import {
-  NUMBER_RANGES,
+  type NumberRanges,
   SIGNAL_FLAGS,
   VERSION_FIELD,
   type SettingsField,
   type SettingsFormValues,
-} from "../../../worker/studies/settings-form";
+} from "../../../core/settings-fields";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang, type MessageKey } from "../../i18n/messages";
 
@@ -16,6 +17,8 @@ export type SettingsPageProps = {
   user: StaffUser;
   pilot: PilotCard;
   values: SettingsFormValues;
+  /** bounds of the whole-number fields, read from the API's schema (worker/studies/settings-form.ts) */
+  ranges: NumberRanges;
   /** time zone and instruments: shown, changed through the API only */
   fixed: { timezone: string; frequent: string[]; wave: string[] };
   canWrite: boolean;
@@ -64,6 +67,7 @@ export function SettingsPage({
   user,
   pilot,
   values,
+  ranges,
   fixed,
   canWrite,
   errors = {},
@@ -102,7 +106,7 @@ export function SettingsPage({
       {problem(name)}
     </>
   );
-  const number = (name: keyof typeof NUMBER_RANGES & SettingsField) => (
+  const number = (name: SettingsField) => (
     <>
       <label for={name}>{t(LABELS[name], lang)}</label>
       <input
@@ -111,8 +115,8 @@ export function SettingsPage({
         type="number"
         inputMode="numeric"
         step={1}
-        min={NUMBER_RANGES[name]!.min}
-        max={NUMBER_RANGES[name]!.max}
+        min={ranges[name]!.min}
+        max={ranges[name]!.max}
         value={values.text[name] ?? ""}
         {...common(name)}
       />
@@ -325,22 +329,4 @@ export function SettingsPage({
       </table>
     </StaffLayout>
   );
-}
-
-/** The message shown beside a refused field (Dutch first; bounds from the schema). */
-export function settingsFieldMessage(field: SettingsField | "form", lang: Lang = "nl", detail = ""): string {
-  const range = NUMBER_RANGES[field];
-  if (range) {
-    const base = t("staff.settings.error.number", lang)
-      .replace("{min}", String(range.min))
-      .replace("{max}", String(range.max));
-    if (field === "frequentWindowDays") return `${base} ${t("staff.settings.error.window", lang)}`;
-    if (field === "waveT3") return `${base} ${t("staff.settings.error.waveOrder", lang)}`;
-    return base;
-  }
-  if (field === "senderName") return t("staff.settings.error.senderName", lang);
-  if (field === "quickExitUrl") return t("staff.settings.error.quickExit", lang);
-  if (field === "quietStart" || field === "quietEnd") return t("staff.settings.error.time", lang);
-  if (field === "quietWeekdays") return t("staff.settings.error.weekdays", lang);
-  return detail || t("error.validation", lang);
 }
