@@ -346,6 +346,8 @@ export type Indicator = {
 
 /** One stored version of an instrument (instrument_versions.version and .definition). */
 export type StoredVersion = { version: number; definition: InstrumentDefinition };
+/** An instrument version as one occasion asks it: its definition and the items she is asked (survey, pages). */
+export type AskedInstrument = { versionId: number; definition: InstrumentDefinition; items: Item[] };
 
 const sameText = (a: Text, b: Text) => a.nl === b.nl && a.en === b.en;
 

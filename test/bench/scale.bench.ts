@@ -35,7 +35,7 @@ import { enrol } from "../../worker/studies/participants";
 import { parseAnswers } from "../../worker/survey/answers";
 import { linkToken } from "../../worker/survey/links";
 import { FIRST_OPENED_SQL, storeAnswers } from "../../worker/survey/store";
-import type { AskedInstrument } from "../../web/pages/Questionnaire";
+import type { AskedInstrument } from "../../schema/instruments/definitions";
 import { BASE } from "../support/http";
 import { recordingD1, StatementLog, type Counts } from "../support/statement-log";
 

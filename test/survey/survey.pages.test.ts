@@ -12,7 +12,7 @@ import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
 import { estimateMinutes, lengthText } from "../../worker/survey/length";
 import { planPages } from "../../worker/survey/pages";
 import { forgetLinkContexts } from "../../worker/survey/link-context";
-import type { AskedInstrument } from "../../web/pages/Questionnaire";
+import type { AskedInstrument } from "../../schema/instruments/definitions";
 import { BASE, form } from "../support/http";
 import { db, frequentVersionIds, makeParticipant, makePilot, openOccasion, responsesOf } from "../support/study";
 

@@ -1,11 +1,10 @@
-import type { InstrumentDefinition, Item } from "../../schema/instruments/definitions";
+import type { AskedInstrument, InstrumentDefinition, Item } from "../../schema/instruments/definitions";
 import { Island } from "../components/Island";
 import { YouthLayout } from "../components/Layout";
 import { ScaleField } from "../components/ScaleField";
 import { t, type Lang } from "../i18n/messages";
 import type { SliderFieldProps } from "../islands/SliderField";
 
-export type AskedInstrument = { versionId: number; definition: InstrumentDefinition; items: Item[] };
 export type FormState = { values: Record<string, string>; errors: Record<string, string>; formError?: string };
 
 export const fieldName = (kind: "v" | "c" | "na", versionId: number, itemKey: string) =>

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { builtInInstrumentStatements } from "./setup-sql";
 import { instrumentsOf } from "./settings";
-import type { AskedInstrument } from "../../web/pages/Questionnaire";
+import type { AskedInstrument } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
 import { schema } from "../db";
 import type { ParticipantStatus } from "../../schema/tables";

@@ -1,7 +1,7 @@
 // How a questionnaire is split into pages: pure. A short questionnaire (the frequent one, about a minute)
 // stays one page; a longer one gets one instrument per page, and an instrument with more than
 // MAX_ITEMS_PER_PAGE items is cut into near-equal parts (GCI-R's 40 items: 4 pages of 10).
-import type { AskedInstrument } from "../../web/pages/Questionnaire";
+import type { AskedInstrument } from "../../schema/instruments/definitions";
 
 export const MAX_ITEMS_PER_PAGE = 10;
 /** Up to this many items in all, everything stays on one page (frequent: 13–14 items of 0–10 sliders). */

@@ -4,7 +4,8 @@
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { t, type Lang } from "../../i18n/messages";
 import { waveLabel } from "../../../core/waves";
-import type { AskedInstrument, FormState } from "../Questionnaire";
+import type { AskedInstrument } from "../../../schema/instruments/definitions";
+import type { FormState } from "../Questionnaire";
 
 export type OpenOccasion = {
   id: number;
