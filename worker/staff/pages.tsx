@@ -29,6 +29,7 @@ import {
 } from "../studies/import";
 import {
   enrol,
+  formName,
   participantByCode,
   pilotOverview,
   saveStaffForm,
@@ -37,8 +38,7 @@ import {
   updateParticipant,
   withdraw,
 } from "../studies/participants";
-import { FORMS, formName } from "../studies/routes";
-import { auditQuery, enrolBody, participantPatch, settingsBody } from "../studies/validators";
+import { auditQuery, enrolBody, participantPatch, settingsBody, STAFF_FORMS } from "../studies/validators";
 import {
   actorOf,
   formBody,
@@ -322,7 +322,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const p = await participantByCode(db, pilot.id, c.req.param("code"));
       const fields = await formBody(c, { all: true });
       const candidate = form === "background" ? readBackgroundForm(fields) : readRislForm(fields);
-      const parsed = FORMS[form].safeParse(candidate);
+      const parsed = STAFF_FORMS[form].safeParse(candidate);
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
         return renderStaffPage(

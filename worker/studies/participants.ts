@@ -15,6 +15,7 @@ import { setContact, setContactField } from "./contacts";
 import { revokeOpenLinksStatements } from "../survey/links";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
 import type {
+  StaffFormName,
   enrolBody,
   overviewRow,
   participantPatch,
@@ -415,7 +416,7 @@ export async function saveStaffForm(
   db: Db,
   pilot: Pilot,
   p: Participant,
-  form: "background" | "risl",
+  form: StaffFormName,
   data: Record<string, unknown>,
   actor: Actor,
   userId: number | null,
@@ -430,7 +431,7 @@ export async function saveStaffForm(
   await audit(db, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
 }
 
-export async function staffForm(db: Db, p: Participant, form: "background" | "risl") {
+export async function staffForm(db: Db, p: Participant, form: StaffFormName) {
   const [row] = await db
     .select()
     .from(schema.staffForms)
@@ -438,4 +439,10 @@ export async function staffForm(db: Db, p: Participant, form: "background" | "ri
   if (!row) return null;
   // A background form from before the fixed lists: its free text loads as the option it spells, else "anders".
   return form === "background" ? { ...row, data: normaliseBackground(row.data as Record<string, unknown>) } : row;
+}
+
+/** The staff form a path names; any other name is not found. */
+export function formName(f: string): StaffFormName {
+  if (f !== "background" && f !== "risl") throw new AppError("not_found", "Unknown form");
+  return f;
 }

@@ -24,6 +24,7 @@ import {
 import {
   enrol,
   eraseAnswers,
+  formName,
   participantByCode,
   pilotOverview,
   publicParticipant,
@@ -49,6 +50,7 @@ import {
   participantResponse,
   pilotItemsBody,
   rislForm,
+  STAFF_FORMS,
   settingsBody,
   settingsResponse,
   staffFormResponse,
@@ -65,8 +67,6 @@ const csvLimit = bodyLimit({
     throw tooLarge();
   },
 });
-
-export const FORMS = { background: backgroundForm, risl: rislForm } as const;
 
 const SETTINGS_GET_DOC =
   "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
@@ -331,7 +331,7 @@ export const studyRoutes = new Hono<StaffEnv>()
       const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
       const p = await participantByCode(db, pilot.id, param(c, "code"));
-      const data = (await jsonBody(c, FORMS[form])) as Record<string, unknown>;
+      const data = (await jsonBody(c, STAFF_FORMS[form])) as Record<string, unknown>;
       const now = Date.now();
       await saveStaffForm(db, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
       return c.json({
@@ -432,9 +432,4 @@ async function template(c: Context<StaffEnv>, kind: "participants" | "measuremen
   c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);
   c.header("Cache-Control", "no-store");
   return c.body(csv);
-}
-
-export function formName(f: string): keyof typeof FORMS {
-  if (f !== "background" && f !== "risl") throw new AppError("not_found", "Unknown form");
-  return f;
 }

@@ -377,6 +377,10 @@ export const rislForm = z
   )
   .strict();
 
+/** The staff forms by name (`/forms/{form}`): background characteristics and the RIS-L. */
+export const STAFF_FORMS = { background: backgroundForm, risl: rislForm } as const;
+export type StaffFormName = keyof typeof STAFF_FORMS;
+
 export const rislScoresResponse = z.strictObject({
   signals: z.int().min(0),
   risks: z.int().min(0),
