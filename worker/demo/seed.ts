@@ -15,6 +15,7 @@ import { seedDemoStaffForms } from "./staff-forms";
 import { signalScript } from "../signals/demo";
 import { evaluateSignals } from "../signals/store";
 import { DAY_MS } from "../../core/time";
+import { rng } from "./random";
 
 export const DEMO_STUDY_KEY = "demo";
 const TZ = "Europe/Amsterdam";
@@ -51,18 +52,6 @@ export const demoStaff = (pilot: string) => ({
 });
 export const DEMO_PROJECT_COORDINATOR = "projectcoordinator@demo.invalid";
 export const DEMO_ADMIN = "admin@demo.invalid";
-
-/** mulberry32: a tiny seeded PRNG, so the demo is the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMENTS = [
   "Gaat wel",

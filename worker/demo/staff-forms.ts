@@ -3,19 +3,8 @@
 // cells) and the RIS-L columns of table 3.3 banded against the study group. Values follow the mix of the
 // report's tables 3.1/3.4/3.7/3.10 loosely; nothing here describes a real person.
 import { RISL_PARTS, type RislPart } from "../../schema/staff-forms";
-import { DAY_MS } from "../../core/time";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
+import { addDays } from "../schedule/schedule";
+import { hash, rng } from "./random";
 
 const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[]): T => {
   const total = weights.reduce((a, b) => a + b, 0);
@@ -23,9 +12,6 @@ const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[
   for (let i = 0; i < xs.length; i++) if ((r -= weights[i]!) < 0) return xs[i]!;
   return xs[xs.length - 1]!;
 };
-
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The background form of one demo youth (fixed lists only; one in six has no form yet). */
 export function demoBackground(code: string, pilotStartDate: string): Record<string, unknown> | null {

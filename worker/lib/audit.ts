@@ -3,13 +3,9 @@ import { schema } from "../db";
 
 export type Actor = { type: "staff" | "token" | "system" | "youth"; id: string };
 
-export async function audit(
-  db: Db,
-  actor: Actor,
-  action: string,
-  now: number,
-  extra: { pilotId?: number | null; target?: string; details?: Record<string, unknown> } = {},
-) {
+type AuditExtra = { pilotId?: number | null; target?: string; details?: Record<string, unknown> };
+
+export async function audit(db: Db, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
   await db.insert(schema.auditLog).values({
     at: now,
     actorType: actor.type,
@@ -19,4 +15,21 @@ export async function audit(
     target: extra.target ?? null,
     details: extra.details ?? null,
   });
+}
+
+/** The same audit entry as a prepared statement, for a D1 batch (all or nothing with the change it records). */
+export function auditStatement(d1: D1Database, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
+  return d1
+    .prepare(
+      "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(
+      now,
+      actor.type,
+      actor.id,
+      action,
+      extra.pilotId ?? null,
+      extra.target ?? null,
+      extra.details === undefined ? null : JSON.stringify(extra.details),
+    );
 }

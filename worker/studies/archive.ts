@@ -3,7 +3,7 @@
 // as their text, booleans as 0/1, contact data as its ciphertext), so a restored row equals the exported one.
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as tables from "../../schema/tables";
-import type { Actor } from "../lib/audit";
+import { type Actor, auditStatement } from "../lib/audit";
 import { AppError } from "../errors";
 import { HOUR_MS } from "../../core/time";
 
@@ -34,6 +34,16 @@ type Spec = {
   contacts?: true;
 };
 
+/** A table whose rows have no id of their own: bounded by its parent's largest id (Spec.boundBy). */
+const bound = (
+  name: string,
+  table: SQLiteTable,
+  key: string[],
+  column: string,
+  parent: string,
+  extra: Pick<Spec, "contacts"> = {},
+): Spec => ({ name, table, key, boundBy: { column, parent }, ...extra });
+
 /** Every archived table, parents before children (the restore inserts in this order, so foreign keys hold). */
 const SPECS: Spec[] = [
   { name: "studies", table: tables.studies, key: ["id"] },
@@ -43,45 +53,27 @@ const SPECS: Spec[] = [
   { name: "instruments", table: tables.instruments, key: ["id"] },
   { name: "instrument_versions", table: tables.instrumentVersions, key: ["id"] },
   { name: "participants", table: tables.participants, key: ["id"] },
-  {
-    name: "participant_contacts",
-    table: tables.participantContacts,
-    key: ["participant_id"],
-    boundBy: { column: "participant_id", parent: "participants" },
+  bound("participant_contacts", tables.participantContacts, ["participant_id"], "participant_id", "participants", {
     contacts: true,
-  },
+  }),
   { name: "occasions", table: tables.occasions, key: ["id"] },
   { name: "secure_links", table: tables.secureLinks, key: ["id"] },
   { name: "responses", table: tables.responses, key: ["id"] },
-  {
-    name: "occasion_timings",
-    table: tables.occasionTimings,
-    key: ["occasion_id"],
-    boundBy: { column: "occasion_id", parent: "occasions" },
-  },
+  bound("occasion_timings", tables.occasionTimings, ["occasion_id"], "occasion_id", "occasions"),
   { name: "staff_forms", table: tables.staffForms, key: ["id"] },
   { name: "reminder_runs", table: tables.reminderRuns, key: ["id"] },
   { name: "outbox", table: tables.outbox, key: ["id"] },
-  {
-    name: "indicator_results",
-    table: tables.indicatorResults,
-    key: ["participant_id", "indicator"],
-    boundBy: { column: "participant_id", parent: "participants" },
-  },
-  {
-    name: "recompute_queue",
-    table: tables.recomputeQueue,
-    key: ["participant_id"],
-    boundBy: { column: "participant_id", parent: "participants" },
-  },
+  bound(
+    "indicator_results",
+    tables.indicatorResults,
+    ["participant_id", "indicator"],
+    "participant_id",
+    "participants",
+  ),
+  bound("recompute_queue", tables.recomputeQueue, ["participant_id"], "participant_id", "participants"),
   { name: "signals", table: tables.signals, key: ["id"] },
   { name: "comment_codes", table: tables.commentCodes, key: ["id"] },
-  {
-    name: "comment_tags",
-    table: tables.commentTags,
-    key: ["response_id", "code_id"],
-    boundBy: { column: "response_id", parent: "responses" },
-  },
+  bound("comment_tags", tables.commentTags, ["response_id", "code_id"], "response_id", "responses"),
   { name: "audit_log", table: tables.auditLog, key: ["id"] },
 ];
 
@@ -534,7 +526,8 @@ export async function restoreArchive(
       throw new AppError("conflict", "Another restore is running, or a study appeared meanwhile.");
   } catch (e) {
     // refused before anything was written: audited too
-    if (e instanceof AppError) await auditRow(d1, actor, REFUSED, target, now, { reason: e.message });
+    if (e instanceof AppError)
+      await auditStatement(d1, actor, REFUSED, now, { target, details: { reason: e.message } }).run();
     throw e;
   }
 
@@ -610,10 +603,10 @@ export async function restoreArchive(
     await undo(d1, state).catch((u) =>
       console.error(JSON.stringify({ event: "archive_restore_undo_failed", error: String(u) })),
     );
-    await auditRow(d1, actor, FAILED, target, Date.now(), {
-      reason: e instanceof AppError ? e.message : "internal",
-      counts,
-    });
+    await auditStatement(d1, actor, FAILED, Date.now(), {
+      target,
+      details: { reason: e instanceof AppError ? e.message : "internal", counts },
+    }).run();
     if (e instanceof AppError) throw e;
     console.error(
       JSON.stringify({ event: "archive_restore_failed", error: e instanceof Error ? e.message : String(e) }),
@@ -626,27 +619,11 @@ export async function restoreArchive(
       );
     throw e;
   }
-  await auditRow(d1, actor, DONE, target, Date.now(), {
-    counts,
-    contacts: header.contacts,
-    exportedAt: header.exportedAt,
-    merged,
-  });
+  await auditStatement(d1, actor, DONE, Date.now(), {
+    target,
+    details: { counts, contacts: header.contacts, exportedAt: header.exportedAt, merged },
+  }).run();
   return { counts, contacts: header.contacts, merged, exportedAt: header.exportedAt };
-}
-
-async function auditRow(
-  d1: D1Database,
-  actor: Actor,
-  action: string,
-  target: string,
-  at: number,
-  details: Record<string, unknown>,
-) {
-  await d1
-    .prepare("INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(at, actor.type, actor.id, action, target, JSON.stringify(details))
-    .run();
 }
 
 type MergeState = Awaited<ReturnType<typeof mergeState>>;

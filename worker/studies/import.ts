@@ -8,7 +8,7 @@ import type { Db } from "../db";
 import { schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import type { Actor } from "../lib/audit";
+import { type Actor, auditStatement } from "../lib/audit";
 import { encryptContact } from "../lib/contact-keys";
 import { toCsv } from "../lib/csv";
 import { openDueOccasions } from "./occasions";
@@ -53,6 +53,20 @@ export const IMPORT_SEQ_BASE = 100_000;
 type Pilot = typeof schema.pilots.$inferSelect;
 export type RowError = z.infer<typeof rowError>;
 export type ImportReport = z.infer<typeof importReport>;
+
+/** The six cells of a row of either template (a row of another length is refused before it is read). */
+type Row6 = [string, string, string, string, string, string];
+
+/** The checked file's report, errors in row order; nothing committed yet. */
+function checkedReport(
+  kind: ImportReport["kind"],
+  dryRun: boolean,
+  errors: ImportReport["errors"],
+  rows: number,
+): ImportReport {
+  errors.sort((a, b) => a.line - b.line);
+  return { kind, dryRun, ok: errors.length === 0, rows, errors, committed: 0 };
+}
 
 type Params = Record<string, string | number>;
 const fill = (text: string, p: Params) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m));
@@ -239,14 +253,7 @@ export async function importParticipants(
   }[] = [];
   const today = localDate(now, pilot.timezone);
   for (const r of records) {
-    const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as Row6;
     const before = errors.length;
     if (!CODE_RE.test(code)) err(errors, r.line, "participant_code", "import.error.code");
     else if (existing.has(code.toLowerCase()))
@@ -285,15 +292,7 @@ export async function importParticipants(
       });
     }
   }
-  errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = {
-    kind: "participants",
-    dryRun,
-    ok: errors.length === 0,
-    rows: records.length + badShape,
-    errors,
-    committed: 0,
-  };
+  const report = checkedReport("participants", dryRun, errors, records.length + badShape);
   if (dryRun || !report.ok) return report;
   if (!rows.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
@@ -318,7 +317,9 @@ export async function importParticipants(
       ),
     );
   }
-  stmts.push(auditStmt(env.DB, actor, "import.participants", pilot.id, now, { rows: rows.length }));
+  stmts.push(
+    auditStatement(env.DB, actor, "import.participants", now, { pilotId: pilot.id, details: { rows: rows.length } }),
+  );
   await commitBatch(env.DB, stmts);
   // Stored: the answer is 201 whatever happens next. Their first questionnaires open now, or with the next
   // run if D1 fails here (a 503 would make the researcher import again and see every row as a duplicate).
@@ -456,14 +457,7 @@ export async function importMeasurements(
   };
   const good: Good[] = [];
   for (const r of records) {
-    const [codeRaw, instrument, itemKey, measuredAt, valueRaw, commentRaw] = r.cells as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [codeRaw, instrument, itemKey, measuredAt, valueRaw, commentRaw] = r.cells as Row6;
     const before = errors.length;
     const code = codeRaw.trim();
     const p = byCode.get(code.toLowerCase());
@@ -527,15 +521,7 @@ export async function importMeasurements(
       });
     }
   }
-  errors.sort((a, b) => a.line - b.line);
-  const report: ImportReport = {
-    kind: "measurements",
-    dryRun,
-    ok: errors.length === 0,
-    rows: records.length + badShape,
-    errors,
-    committed: 0,
-  };
+  const report = checkedReport("measurements", dryRun, errors, records.length + badShape);
   if (dryRun || !report.ok) return report;
   if (!good.length) throw new AppError("validation", bilingual("import.error.noRows"), { errors: [] });
 
@@ -594,28 +580,13 @@ export async function importMeasurements(
       d1.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(pid, now),
     );
   stmts.push(
-    auditStmt(d1, actor, "import.measurements", pilot.id, now, {
-      rows: good.length,
-      participants: new Set(good.map((g) => g.pid)).size,
+    auditStatement(d1, actor, "import.measurements", now, {
+      pilotId: pilot.id,
+      details: { rows: good.length, participants: new Set(good.map((g) => g.pid)).size },
     }),
   );
   await commitBatch(d1, stmts);
   return { ...report, committed: good.length };
-}
-
-function auditStmt(
-  d1: D1Database,
-  actor: Actor,
-  action: string,
-  pilotId: number,
-  now: number,
-  details: Record<string, unknown>,
-) {
-  return d1
-    .prepare(
-      "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, ?, ?, NULL, ?)",
-    )
-    .bind(now, actor.type, actor.id, action, pilotId, JSON.stringify(details));
 }
 
 /** One D1 batch is one transaction: either every statement applies or none does. */
