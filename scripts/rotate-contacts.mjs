@@ -8,6 +8,7 @@
 // the current key, so an interrupted run is simply started again. It prints counts, never an address.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fail, parseArgs } from "./lib/cli.mjs";
 import { readEnvConfig, ROOT } from "./lib/deploy-config.mjs";
 import { loopbackFetch, parseDevVars } from "./lib/env.mjs";
 
@@ -22,35 +23,19 @@ const USAGE = `Usage: npm run rotate-contacts -- [--local | --remote] [--env <st
   The API token of an admin goes in the environment variable OM_API_TOKEN (Beheer → API-tokens, role
   admin; never on the command line). Locally, without it, the dev admin token from .dev.vars is used.`;
 
-function fail(message, code = 1) {
-  console.error(`\n✖ ${message}\n`);
-  process.exit(code);
-}
-
 function parse(argv) {
-  const out = { remote: false, local: false, batch: 250 };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let value;
-    const eq = a.indexOf("=");
-    if (a.startsWith("--") && eq > 0) [a, value] = [a.slice(0, eq), a.slice(eq + 1)];
-    const next = () => {
-      const v = value ?? argv[++i];
-      if (v === undefined || v.startsWith("--")) fail(`${a} needs a value.\n\n${USAGE}`, 2);
-      return v;
-    };
-    if (a === "--env" || a === "-e") out.env = next();
-    else if (a === "--url") out.url = next();
-    else if (a === "--batch") out.batch = Number(next());
-    else if (a === "--config" || a === "-c") out.config = resolve(next());
-    else if (a === "--remote") out.remote = true;
-    else if (a === "--local") out.local = true;
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else fail(`Unknown argument: ${argv[i]}\n\n${USAGE}`, 2);
-  }
-  if (out.remote && out.local) fail(`Choose --local or --remote, not both.\n\n${USAGE}`, 2);
+  const out = parseArgs(argv, {
+    usage: USAGE,
+    values: {
+      "--env": "env",
+      "-e": "env",
+      "--url": "url",
+      "--batch": ["batch", Number],
+      "--config": ["config", resolve],
+      "-c": ["config", resolve],
+    },
+    defaults: { batch: 250 },
+  });
   if (!Number.isInteger(out.batch) || out.batch < 1 || out.batch > 500)
     fail("--batch must be a whole number from 1 to 500.", 2);
   return out;

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { fail, parseArgs } from "./lib/cli.mjs";
 import { readEnvConfig, ROOT, run, WRANGLER_BIN } from "./lib/deploy-config.mjs";
 
 const USAGE = `Usage: npm run setup -- --admin <email> [--name <name>] [--local | --remote] [--env <staging|production>] [--persist-to <dir>]
@@ -21,36 +22,19 @@ const USAGE = `Usage: npm run setup -- --admin <email> [--name <name>] [--local 
   --env <name>      the wrangler.toml environment (staging, production); without it the top-level config
   --persist-to <d>  local only: the folder wrangler keeps local state in (as \`wrangler dev --persist-to\`)`;
 
-function fail(message, code = 1) {
-  console.error(`\n✖ ${message}\n`);
-  process.exit(code);
-}
-
 function parse(argv) {
-  const out = { remote: false, local: false };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let value;
-    const eq = a.indexOf("=");
-    if (a.startsWith("--") && eq > 0) [a, value] = [a.slice(0, eq), a.slice(eq + 1)];
-    const next = () => {
-      const v = value ?? argv[++i];
-      if (v === undefined || v.startsWith("--")) fail(`${a} needs a value.\n\n${USAGE}`, 2);
-      return v;
-    };
-    if (a === "--admin") out.admin = next();
-    else if (a === "--name") out.name = next();
-    else if (a === "--env" || a === "-e") out.env = next();
-    else if (a === "--persist-to") out.persistTo = resolve(next());
-    else if (a === "--config" || a === "-c") out.config = resolve(next());
-    else if (a === "--remote") out.remote = true;
-    else if (a === "--local") out.local = true;
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else fail(`Unknown argument: ${argv[i]}\n\n${USAGE}`, 2);
-  }
-  if (out.remote && out.local) fail(`Choose --local or --remote, not both.\n\n${USAGE}`, 2);
+  const out = parseArgs(argv, {
+    usage: USAGE,
+    values: {
+      "--admin": "admin",
+      "--name": "name",
+      "--env": "env",
+      "-e": "env",
+      "--persist-to": ["persistTo", resolve],
+      "--config": ["config", resolve],
+      "-c": ["config", resolve],
+    },
+  });
   if (out.remote && out.persistTo) fail("--persist-to is for the local database only.", 2);
   if (!out.admin) fail(`--admin <email> is required: the first admin signs in with a link sent to it.\n\n${USAGE}`, 2);
   return out;
