@@ -29,7 +29,7 @@ export const NUMBER_FIELDS = [
   { name: "signalDropPoints", path: ["signals", "dropPoints"], problem: "" },
   { name: "signalDropMinEarlier", path: ["signals", "dropMinEarlier"], problem: "" },
   { name: "signalMissedCount", path: ["signals", "missedCount"], problem: "" },
-  // summaries (worker/reports/report-settings.ts)
+  // summaries (worker/studies/report-settings.ts)
   { name: "reportMinCellSize", path: ["reports", "minCellSize"], problem: "" },
 ] as const satisfies readonly NumberField[];
 

@@ -37,7 +37,7 @@ import {
   type WaveDefinition,
   type WaveNorm,
 } from "../analysis/waves";
-import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "../studies/report-settings";
 import type {
   backgroundTableSchema,
   bandMethod,
@@ -61,7 +61,7 @@ export type SummaryInput = {
   pilot: { key: string; name: string; organisation: string; timezone?: string };
   /** today in the pilot's zone (YYYY-MM-DD): months in the pilot of youths still in it run to today */
   today?: string;
-  /** the pilot's report settings (worker/reports/report-settings.ts); defaults: 3 and "study" */
+  /** the pilot's report settings (worker/studies/report-settings.ts); defaults: 3 and "study" */
   settings?: Partial<ReportSettings>;
   /**
    * RIS-L sums of every youth of the study (all its pilots, this one included) for the study-group cut-offs

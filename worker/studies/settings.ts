@@ -2,7 +2,7 @@
 // quick exit): one reader of the stored JSON (parseSettings) and the effective value of each part, stored
 // values over defaults. Pure.
 import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
-import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "../reports/report-settings";
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
 import { DEFAULT_POLICY, type ReminderPolicy } from "../reminders/policy";
 import { DEFAULT_SCHEDULE, type PilotSchedule } from "../schedule/schedule";
 import { DEFAULT_SIGNAL_RULES, type SignalRules } from "../signals/rules";
@@ -17,7 +17,7 @@ export type PilotSettings = {
   waveInstruments?: string[];
   /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES */
   signals?: Partial<SignalRules>;
-  /** summaries: minimum cell size and the RIS-L norm group (worker/reports/report-settings.ts) */
+  /** summaries: minimum cell size and the RIS-L norm group (worker/studies/report-settings.ts) */
   reports?: Partial<ReportSettings>;
 };
 

@@ -5,7 +5,7 @@ import { TOKEN_MAX_DAYS } from "../../core/api-tokens";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";
 import { WAVE_EVERY_WEEKS } from "../schedule/schedule";
 import { SIGNAL_LIMITS } from "../signals/rules";
-import { REPORT_SETTING_LIMITS } from "../reports/report-settings";
+import { REPORT_SETTING_LIMITS } from "./report-settings";
 import {
   AGE_RANGE,
   BACKGROUND_FIELDS,
