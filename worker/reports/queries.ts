@@ -1,11 +1,10 @@
 // Reads for the summaries and downloads. Only stored results and raw answers are read here; the
 // statistics were computed by the scheduled job (worker/analysis/recompute.ts).
 import { pilotIndicators } from "../analysis/recompute";
-import { instrumentsOf } from "../studies/settings";
+import { instrumentsOf, parseSettings, reportSettingsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
 import type { AnswerTuple } from "./exports";
-import { reportSettingsOf } from "../studies/settings";
 import { rislSum } from "../../schema/staff-forms";
 import type { StoredIndicator, SummaryInput } from "./summary";
 
@@ -23,7 +22,7 @@ export async function allPilots(d1: D1Database): Promise<PilotRow[]> {
   const { results } = await d1
     .prepare("SELECT id, key, name, organisation, timezone, settings FROM pilots ORDER BY key")
     .all<Omit<PilotRow, "settings"> & { settings: string | null }>();
-  return results.map((r) => ({ ...r, settings: r.settings === null ? null : JSON.parse(r.settings) }));
+  return results.map((r) => ({ ...r, settings: r.settings === null ? null : parseSettings(r.settings) }));
 }
 
 export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: number): Promise<SummaryInput> {
