@@ -5,10 +5,8 @@
 // Round trips matter here (budget: at most one D1 round trip per 100 planned rows), so planning reads
 // everything it needs in one D1 batch and writes new outbox rows as JSON arrays expanded by json_each,
 // a few thousand rows per statement (D1 allows 100 bound parameters, but a bound string may be 2 MB).
-import type { z } from "zod";
 import type { Env } from "../env";
 import { isTransientError } from "../errors";
-import type { deliveryCounts } from "../staff/responses";
 import { sha256Hex } from "../lib/crypto";
 import { decryptContact } from "../lib/contact-keys";
 import { buildMime } from "../mail/mime";
@@ -322,7 +320,11 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
   }));
 }
 
-export type DeliveryCounts = z.infer<typeof deliveryCounts>;
+/** What one delivery did with its rows (the API describes it as `deliveryCounts`, worker/staff/responses.ts). */
+export type DeliveryCounts = Record<
+  "sent" | "retried" | "failed" | "cancelled" | "deferred" | "unknown" | "skipped",
+  number
+>;
 
 /** A pilot's configured neutral sender name (settings.senderName), if any; validated where settings are saved. */
 const senderName = (settings: string | null): string | undefined => {
