@@ -16,15 +16,16 @@ type OpenRow = {
 };
 
 /** Her open occasions (opened, not closed, not answered) with their minutes, shortest first (then oldest). */
-export async function openOccasionsOf(env: Env, participantId: number, now: number, except?: number) {
-  const { results } = await env.DB.prepare(
-    `SELECT o.id, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status FROM occasions o JOIN participants p ON p.id = o.participant_id
+export async function openOccasionsOf(d1: D1Database, participantId: number, now: number, except?: number) {
+  const { results } = await d1
+    .prepare(
+      `SELECT o.id, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status FROM occasions o JOIN participants p ON p.id = o.participant_id
      WHERE o.participant_id = ?1 AND ${openOccasion("?2")} AND o.id <> ?3`,
-  )
+    )
     .bind(participantId, now, except ?? 0)
     .all<OpenRow>();
   const versions = (r: OpenRow) => JSON.parse(r.instrument_version_ids) as number[];
-  const defs = await definitionsFor(env.DB, [...new Set(results.flatMap(versions))]);
+  const defs = await definitionsFor(d1, [...new Set(results.flatMap(versions))]);
   return results
     .map((r) => ({
       id: r.id,
@@ -42,7 +43,7 @@ export async function nextQuestionnairePath(
   occasionId: number,
   now: number,
 ): Promise<string | null> {
-  const [next] = await openOccasionsOf(env, participantId, now, occasionId);
+  const [next] = await openOccasionsOf(env.DB, participantId, now, occasionId);
   if (!next) return null;
   const token = await linkToken(env, next.id, next.generation);
   await env.DB.prepare(
