@@ -8,15 +8,18 @@
 //
 // Without files: every tracked *.ts, *.tsx, *.mjs, *.js, *.cjs except the generated ones (scripts/lib/house-files.mjs).
 // --check: change nothing; exit 1 when a file would change. Idempotent: a second run changes nothing.
-// Left alone (listed at the end, to fix by hand): comments, JSX text, regular expressions, import paths, object
-// keys, string literal types, tagged templates (sql`…`), `"…" as const`, directives, and literals without a space
-// or other break point. A JSX attribute string becomes an expression (`title={"a " + "b"}`) when it has no entity
-// or backslash. Parsing uses the TypeScript 7 API (typescript/unstable/sync, the native compiler as a child process).
+// A comment line of its own is broken at a space with the same lead (`// `, ` * `); a trailing `// …` moves above
+// its code. Left alone (listed at the end, to fix by hand): JSX text, regular expressions, import paths, object
+// keys, string literal types, tagged templates (sql`…`), `"…" as const`, directives (biome-ignore, @ts-…), a
+// template inside a template's `${…}`, and literals without a space or other break point. A JSX attribute string
+// becomes an expression (`title={"a " + "b"}`) when it has no entity or backslash. Parsing uses the TypeScript 7
+// API (typescript/unstable/sync, the native compiler as a child process).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { transformSync } from "esbuild";
 import { SyntaxKind as K } from "typescript/unstable/ast";
+import { getLeadingCommentRanges, getTrailingCommentRanges } from "typescript/unstable/ast/scanner";
 import { houseFiles, LINE_WIDTH, lineWidth, parseFiles, ROOT } from "./lib/house-files.mjs";
 
 const MAX_ROUNDS = 8;
@@ -187,6 +190,67 @@ function splitPoints(text, lit, lineStart, lineEnd, indent) {
   return [];
 }
 
+/** Comments of the file as [start, end) ranges, from the trivia around every node (none inside JSX text). */
+function collectComments(sf) {
+  const text = sf.text;
+  const found = new Map();
+  const jsxText = [];
+  const add = (ranges) => {
+    for (const r of ranges ?? []) found.set(r.pos, r.end);
+  };
+  const visit = (node) => {
+    if (node.kind === K.JsxText) {
+      jsxText.push([node.pos, node.end]);
+      return;
+    }
+    add(getLeadingCommentRanges(text, node.pos));
+    add(getLeadingCommentRanges(text, node.end));
+    add(getTrailingCommentRanges(text, node.end));
+    node.forEachChild(visit);
+  };
+  visit(sf);
+  return [...found].filter(([a, b]) => !jsxText.some(([x, y]) => a < y && b > x)).sort((x, y) => x[0] - y[0]);
+}
+
+/** Directives whose comment must stay one line. */
+const DIRECTIVE = /biome-ignore|@ts-|eslint-|prettier-ignore|^\s*\/\/\/\s*</;
+
+/**
+ * A long line that is a comment of its own (`// …`, or a line of a block comment): broken at its last space that
+ * fits, the rest on a new line with the same lead (`// `, ` * `). Returns the edits, or null.
+ */
+function commentBreak(text, comments, lineStart, lineEnd) {
+  const line = text.slice(lineStart, lineEnd);
+  if (DIRECTIVE.test(line)) return null;
+  const first = lineStart + line.search(/\S|$/);
+  const comment = comments.find(([a, b]) => a <= first && b >= lineEnd);
+  if (!comment) {
+    // `code; // why`: the comment goes on its own line above the code (and is wrapped in the next round).
+    const trailing = comments.find(([a, b]) => a > first && b === lineEnd && text.startsWith("//", a));
+    if (!trailing) return null;
+    let from = trailing[0];
+    while (text[from - 1] === " ") from--;
+    const indent = line.match(/^\s*/)[0];
+    return [
+      { from, to: lineEnd, insert: "" },
+      { from: lineStart, to: lineStart, insert: `${indent}${text.slice(trailing[0], lineEnd)}\n` },
+    ];
+  }
+  let lead;
+  if (comment[0] === first && text.startsWith("//", first)) lead = line.match(/^\s*\/\/+ ?/)[0];
+  else if (text.startsWith("/*", comment[0])) {
+    const indent = line.match(/^\s*/)[0];
+    lead = /^\s*\/\*/.test(line) ? `${indent} * ` : (line.match(/^\s*\* ?/)?.[0] ?? indent);
+  } else return null;
+  const body = lineStart + lead.length;
+  let cut = -1;
+  for (let i = body + MIN_PIECE; i <= lineEnd - MIN_PIECE; i++) {
+    if (text[i - 1] === " " && text[i] !== " " && lineWidth(text.slice(lineStart, i - 1)) <= LINE_WIDTH) cut = i;
+  }
+  if (cut < 0) return null;
+  return [{ from: cut - 1, to: cut, insert: `\n${lead}` }]; // the space becomes the line break
+}
+
 function lineRanges(text) {
   const ranges = [];
   let start = 0;
@@ -202,7 +266,9 @@ function wrapOnce(text, sf) {
   const long = lineRanges(text).filter(([a, b]) => lineWidth(text.slice(a, b)) > LINE_WIDTH);
   if (long.length === 0) return null;
   const literals = collectLiterals(sf);
+  const comments = collectComments(sf);
   const inserts = new Map(); // offset → text
+  const edits = []; // { from, to, insert }
   const wraps = new Map(); // literal node → "wrap" | "jsx"
   for (const [lineStart, lineEnd] of long) {
     const indent = text.slice(lineStart, lineEnd).search(/\S|$/);
@@ -213,7 +279,11 @@ function wrapOnce(text, sf) {
       .map((l) => ({ l, points: splitPoints(text, l, lineStart, lineEnd, indent) }))
       .filter((c) => c.points.length > 0)
       .sort((a, b) => onLine(b.l) - onLine(a.l))[0];
-    if (!best) continue;
+    if (!best) {
+      const edit = commentBreak(text, comments, lineStart, lineEnd);
+      if (edit) edits.push(...edit);
+      continue;
+    }
     if (best.l.how === "jsx") {
       // Becomes {"…"} now and is split in the next round (JSX attribute text has no escapes, but entities).
       if (!/[&\\\n]/.test(text.slice(best.l.start + 1, best.l.end - 1))) wraps.set(best.l.node, best.l);
@@ -223,8 +293,8 @@ function wrapOnce(text, sf) {
     for (const at of best.points) inserts.set(at, `${q} + ${q}`);
     if (best.l.how === "wrap") wraps.set(best.l.node, best.l);
   }
-  if (inserts.size === 0 && wraps.size === 0) return null;
-  const edits = [...inserts].map(([at, insert]) => ({ from: at, to: at, insert }));
+  if (inserts.size === 0 && wraps.size === 0 && edits.length === 0) return null;
+  for (const [at, insert] of inserts) edits.push({ from: at, to: at, insert });
   for (const l of wraps.values()) {
     if (l.how === "wrap") {
       edits.push({ from: l.start, to: l.start, insert: "(" }, { from: l.end, to: l.end, insert: ")" });
@@ -313,7 +383,7 @@ function main() {
         if (lineWidth(l) > LINE_WIDTH) left.push(`${rel(f)}:${i + 1}: ${lineWidth(l)} columns`);
       });
   }
-  console.log(`wrapped strings in ${edited.length} files (each checked against esbuild's folded output)`);
+  console.log(`wrapped strings and comments in ${edited.length} files (each checked against esbuild's output)`);
   if (left.length > 0) console.log(`still over ${LINE_WIDTH} columns (fix by hand):\n${left.join("\n")}`);
   process.exit(failed ? 1 : 0);
 }

@@ -188,7 +188,7 @@ describe("check-house", () => {
 });
 
 describe("wrap-long-lines", () => {
-  it("wraps long strings and templates into concatenations of the same value; a rerun changes nothing", async () => {
+  it("wraps long strings into concatenations of the same value, and long comments; reruns change nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wrap-"));
     made.push(dir);
     const file = join(dir, "strings.mjs");
@@ -201,6 +201,8 @@ describe("wrap-long-lines", () => {
       `export const tagged = sql\`${words(30, "keep")}\`;`,
       `export const length = "${words(28, "len")}".length;`,
       `export const title = (f) => f("${words(24, "title")}", () => 1);`,
+      `// ${words(30, "note")}`,
+      `export const v = 1; // ${words(20, "why")}`,
       "",
     ].join("\n");
     writeFileSync(file, source);
@@ -213,6 +215,10 @@ describe("wrap-long-lines", () => {
     const long = wrapped.split("\n").filter((l) => [...l].length > 120);
     expect(long).toEqual([`export const tagged = sql\`${words(30, "keep")}\`;`]); // a tagged template is left whole
     expect(wrapped).toContain('" +\n');
+    const noteLines = wrapped.split("\n").filter((l) => l.startsWith("// note"));
+    expect(noteLines).toHaveLength(2); // a long comment: two lines, the same words
+    expect(noteLines.map((l) => l.slice(3)).join(" ")).toBe(words(30, "note"));
+    expect(wrapped).toContain(`// ${words(20, "why")}\nexport const v = 1;\n`);
     const after = await import(`${pathToFileURL(file).href}?after`);
     expect(after.plain).toBe(before.plain);
     expect(after.quoted).toBe(before.quoted);
