@@ -24,7 +24,7 @@ import { houseFiles, LINE_WIDTH, lineWidth, parseFiles, ROOT } from "./lib/house
 
 const MAX_ROUNDS = 8;
 /** A piece shorter than this (in columns) is not worth its own line. */
-const MIN_PIECE = 12;
+const MIN_PIECE = 16;
 
 /** Binary operators that bind more loosely than `+`: `a OP "x " + "y"` still means `a OP ("x " + "y")`. */
 const LOOSER_THAN_PLUS = new Set([
@@ -157,7 +157,6 @@ function splitPoints(text, lit, lineStart, lineEnd, indent) {
   const to = Math.min(lit.end, lineEnd);
   const width = (a, b) => lineWidth(text.slice(a, b));
   if (width(from, to) < 2 * MIN_PIECE) return [];
-  // After Biome breaks the concatenation, each piece sits on its own line, indented a little more than this one.
   const room = LINE_WIDTH - indent - 4 - 4;
   for (const loose of [false, true]) {
     const breaks = [];
@@ -168,24 +167,22 @@ function splitPoints(text, lit, lineStart, lineEnd, indent) {
       }
     }
     if (breaks.length === 0) continue;
-    if (width(from, to) > room) {
-      // Greedy: fill each piece up to the room.
-      const points = [];
-      let pieceStart = from;
-      let last = -1;
-      for (const b of breaks) {
-        if (width(pieceStart, b) > room && last > pieceStart) {
-          points.push(last);
-          pieceStart = last;
-        }
-        last = b;
-      }
-      if (width(pieceStart, to) > room && last > pieceStart) points.push(last);
-      if (points.length > 0) return points;
+    // Not just before a `${`, when there is a choice: a piece that starts with a substitution reads badly.
+    const good = breaks.filter((b) => !text.startsWith("${", b));
+    const usable = good.length > 0 ? good : breaks;
+    // Even pieces, as many as the room needs and at least two: after Biome breaks the concatenation, each piece
+    // sits on its own line, indented a little more than this one.
+    const total = width(from, to);
+    const pieces = Math.max(2, Math.ceil(total / room));
+    const points = [];
+    for (let k = 1; k < pieces; k++) {
+      const target = (total * k) / pieces;
+      const later = usable.filter((b) => b > (points.at(-1) ?? from));
+      if (later.length === 0) break;
+      const off = (b) => Math.abs(width(from, b) - target);
+      points.push(later.reduce((best, b) => (off(b) < off(best) ? b : best)));
     }
-    // The literal would fit on a line of its own: one split, keeping as much as fits on this line.
-    const fitting = breaks.filter((b) => width(lineStart, b) + 4 <= LINE_WIDTH);
-    return [fitting.length > 0 ? fitting[fitting.length - 1] : breaks[0]];
+    return points;
   }
   return [];
 }
