@@ -272,7 +272,11 @@ function checkHouse(root, rules = RULES) {
           if (!to || from === to || (isRootFile(from) && isRootFile(to))) continue; // same folder
           if (from === "web" && imp.typeOnly && to.startsWith("worker/")) continue;
           if (!graph.has(from)) graph.set(from, new Map());
-          if (!graph.get(from).has(to)) graph.get(from).set(to, { file: rel, line: imp.line });
+          // The edge's first import names it; a value import, when there is one, is named before type imports.
+          const edge = graph.get(from).get(to);
+          if (!edge || (edge.typeOnly && !imp.typeOnly)) {
+            graph.get(from).set(to, { file: rel, line: imp.line, typeOnly: imp.typeOnly });
+          }
         }
       }
     } finally {
@@ -294,7 +298,8 @@ function checkHouse(root, rules = RULES) {
           seen.add(key);
           for (let i = 0; i < ring.length; i++) {
             const at = graph.get(cycle[i]).get(cycle[i + 1]);
-            report(at.file, at.line, "cycles", `imports ${cycle[i + 1]}: in the cycle ${key} → ${ring[first]}`);
+            const what = `imports ${cycle[i + 1]}${at.typeOnly ? " (types only)" : ""}`;
+            report(at.file, at.line, "cycles", `${what}: in the cycle ${key} → ${ring[first]}`);
           }
         }
       }
