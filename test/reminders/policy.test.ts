@@ -9,7 +9,7 @@ import {
   type MessageKind,
   type OccasionState,
   type ReminderPolicy,
-} from "../../worker/reminders/policy";
+} from "../../worker/schedule/reminder-policy";
 
 const AMS = "Europe/Amsterdam";
 const H = 3_600_000;

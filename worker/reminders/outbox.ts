@@ -34,7 +34,7 @@ import {
   type OccasionState,
   type OutboxKind,
   type ReminderPolicy,
-} from "./policy";
+} from "../schedule/reminder-policy";
 import { HOUR_MS, MINUTE_MS } from "../../core/time";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;

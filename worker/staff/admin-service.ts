@@ -10,7 +10,7 @@ import { getDb, schema, type Db } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
-import { DEFAULT_POLICY, validatePolicy } from "../reminders/policy";
+import { DEFAULT_POLICY, validatePolicy } from "../schedule/reminder-policy";
 import { latestVersions, listInstruments, updateSettings } from "../studies/config";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { isUniqueViolation } from "../studies/participants";

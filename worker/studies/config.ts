@@ -9,7 +9,7 @@ import { schema } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
-import { validatePolicy } from "../reminders/policy";
+import { validatePolicy } from "../schedule/reminder-policy";
 import { validateSchedule } from "../schedule/schedule";
 import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";

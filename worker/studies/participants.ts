@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { openDueOccasions } from "./occasions";
-import { decideNextMessage, type OccasionState } from "../reminders/policy";
+import { decideNextMessage, type OccasionState } from "../schedule/reminder-policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
 import { normaliseBackground } from "./background";
 import { setContact, setContactField } from "./contacts";

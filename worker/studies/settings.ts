@@ -3,7 +3,7 @@
 // values over defaults. Pure.
 import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
-import { DEFAULT_POLICY, type ReminderPolicy } from "../reminders/policy";
+import { DEFAULT_POLICY, type ReminderPolicy } from "../schedule/reminder-policy";
 import { DEFAULT_SCHEDULE, type PilotSchedule } from "../schedule/schedule";
 import { DEFAULT_SIGNAL_RULES, type SignalRules } from "../signals/rules";
 

@@ -2,14 +2,7 @@
 // sent. Pure and clock-free (`nowMs` is a parameter) so the cron job, the reminder-run preview and the tests
 // all get the same answer. Quiet time is evaluated on the wall clock of the pilot's zone.
 
-import {
-  addDays,
-  isoWeekday,
-  localDate,
-  localWallClock,
-  offsetTransitionsOn,
-  zonedTimeToUtc,
-} from "../schedule/schedule";
+import { addDays, isoWeekday, localDate, localWallClock, offsetTransitionsOn, zonedTimeToUtc } from "./schedule";
 import { DAY_MS } from "../../core/time";
 
 export type ReminderPolicy = {
