@@ -633,6 +633,16 @@ function buildIntegral(
     }
     return { code: p.code, cells };
   });
+  return { columns, rows, groupMean: integralGroupMean(columns, rows, waveTables, rislGroup) };
+}
+
+/** The integral table's "Gemiddelde" row: per column the mean of the youths' values, banded as the column. */
+function integralGroupMean(
+  columns: IntegralColumn[],
+  rows: { cells: Record<string, Cell> }[],
+  waveTables: WaveTable[],
+  rislGroup: (key: (typeof RISL_SCORED_PARTS)[number]["key"]) => (number | null)[],
+): Record<string, Cell> {
   const groupMean: Record<string, Cell> = {};
   for (const col of columns) {
     const values = rows.map((r) => r.cells[col.key]?.value).filter((v): v is number => typeof v === "number");
@@ -654,7 +664,7 @@ function buildIntegral(
     }
     groupMean[col.key] = { value: m, band, flag: null, n: values.length };
   }
-  return { columns, rows, groupMean };
+  return groupMean;
 }
 
 /**
