@@ -1,4 +1,4 @@
-import type { MessageKey } from "../web/i18n/messages";
+import type { MessageKey } from "../core/i18n/messages";
 
 export const ERROR_STATUS = {
   validation: 400,

@@ -2,7 +2,7 @@
 // mails, the pause page, error pages, questionnaire items) that could give her away on a shared phone.
 import { describe, expect, it } from "vitest";
 import { BUILT_IN } from "../../schema/instruments/definitions";
-import { catalogue, LANGS } from "../../web/i18n/messages";
+import { catalogue, LANGS } from "../../core/i18n/messages";
 import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
 
 const YOUTH_FACING = /^(youth|mail|pause|error)\./;

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { APP_CSS, ISLANDS_JS_PATH } from "../generated/assets";
-import { t, type Lang } from "../i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 import { Head } from "./Head";
 
 /**

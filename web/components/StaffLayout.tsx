@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { t, type Lang } from "../i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 import { Head } from "./Head";
 import { STAFF_CSS } from "./staff-css";
 

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import type { ChartData } from "../../worker/analysis/plot";
 import { formatNumber } from "../../core/format";
-import { t, type Lang } from "../i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 
 const W = 240;
 const H = 110;

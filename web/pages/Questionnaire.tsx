@@ -2,7 +2,7 @@ import type { AskedInstrument, InstrumentDefinition, Item } from "../../schema/i
 import { Island } from "../components/Island";
 import { YouthLayout } from "../components/Layout";
 import { ScaleField } from "../components/ScaleField";
-import { t, type Lang } from "../i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 import type { SliderFieldProps } from "../islands/SliderField";
 
 export type FormState = { values: Record<string, string>; errors: Record<string, string>; formError?: string };

@@ -9,7 +9,7 @@ import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, ty
 import { staffPageError } from "../staff/pages";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode } from "./queries";
 import { youthCounts, youthOf } from "./queries";
 import { importCodebookText } from "./routes";

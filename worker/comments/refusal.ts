@@ -1,8 +1,8 @@
 // A refusal a researcher can fix (a bad code, a duplicate, a code in use, a bad codebook file): the API
 // answers it in English in the one error envelope; the staff pages show the same reasons in Dutch. The
-// texts come from the catalogue (web/i18n/messages.ts, keys staff.coding.*).
+// texts come from the catalogue (core/i18n/messages.ts, keys staff.coding.*).
 import { AppError } from "../errors";
-import { t, type Lang } from "../../web/i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 import type { Reason } from "./rules";
 
 export function reasonText(r: Reason, lang: Lang = "en") {

@@ -1,7 +1,7 @@
 // Light coding of comments (issue 15): the rules for code labels and descriptions, and the reader of a
 // codebook CSV. Pure: no runtime imports, no clock, no database (the caller runs the CSV reader).
 import type { CsvResult } from "../studies/csv";
-import type { MessageKey } from "../../web/i18n/messages";
+import type { MessageKey } from "../../core/i18n/messages";
 
 export const LABEL_MAX = 40;
 export const DESCRIPTION_MAX = 200;
@@ -17,7 +17,7 @@ const DESCRIPTION_BAD = /[<>\p{Cc}]/u;
 /** Our own CSV export puts an apostrophe before a cell a spreadsheet would run as a formula (worker/lib/csv.ts). */
 const PROTECTED_CELL = /^'(?=[=+\-@\t\r])/;
 
-/** Why something is refused: a text of the catalogue (web/i18n/messages.ts) and its {placeholders}. */
+/** Why something is refused: a text of the catalogue (core/i18n/messages.ts) and its {placeholders}. */
 export type Reason = { key: Extract<MessageKey, `staff.coding.${string}`>; params?: Record<string, string | number> };
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: Reason };
 const why = (key: Reason["key"], params?: Reason["params"]): Reason => (params ? { key, params } : { key });

@@ -1,7 +1,7 @@
 // The answer of a Worker that refuses to serve because its configuration is unsafe (worker/env.ts
 // configProblems): a neutral 503 page in Dutch and English — a youth may see it on her phone — with no
 // detail of what is wrong; the reason is in the log line `config_refused`.
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { withSecurityHeaders } from "./headers";
 import { YOUTH_HEADERS } from "./render";
 

@@ -1,6 +1,6 @@
 // Discreet messages (DESIGN.md §4): neutral subject and sender, Dutch first then English, the link
 // and nothing else about the youth, the study or the organisation.
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { lengthText } from "../survey/length";
 
 /** `resend`: a researcher re-sent her current link (worded as a neutral "here is your link once more"). */

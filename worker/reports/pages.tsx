@@ -1,7 +1,7 @@
 // Coordinator pages under /reports (server-rendered, no script), behind the same requireStaff
 // middleware as the API: a staff session cookie or a Bearer token.
 import { Hono, type Context } from "hono";
-import { pickLang } from "../../web/i18n/messages";
+import { pickLang } from "../../core/i18n/messages";
 import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages/reports/Pages";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { pilotIndicators } from "../analysis/recompute";
 import { SIGNAL_RULES } from "../../schema/tables";
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { SignalsPage } from "../../web/pages/staff/Signals";
 import { getDb } from "../db";
 import { AppError } from "../errors";

@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { signalRulesOf } from "../studies/settings";
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { evaluateRules, type FrequentSeries, type Measurement, type OccasionFact, type WaveScale } from "./rules";
 
 export { SIGNAL_RULES, type SignalRule };

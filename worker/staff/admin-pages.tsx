@@ -25,7 +25,7 @@ import {
   type StaffFormValues,
   type TokenFormValues,
 } from "../../web/pages/staff/AdminPages";
-import { t, type MessageKey } from "../../web/i18n/messages";
+import { t, type MessageKey } from "../../core/i18n/messages";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { getDb, type schema } from "../db";
 import { AppError } from "../errors";

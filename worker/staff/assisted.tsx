@@ -30,7 +30,7 @@ import { ANSWERING_STATUSES, isUnanswered } from "../survey/occasion-sql";
 import { estimateMinutes, lengthText } from "../survey/length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
-import { pickLang, t, type MessageKey } from "../../web/i18n/messages";
+import { pickLang, t, type MessageKey } from "../../core/i18n/messages";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "./auth";
 import { staffPageError } from "./pages";
 import {

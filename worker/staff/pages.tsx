@@ -14,7 +14,7 @@ import { ImportPage, type ImportOutcome } from "../../web/pages/staff/workspace/
 import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
 import { StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
 import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
-import { t, type MessageKey } from "../../web/i18n/messages";
+import { t, type MessageKey } from "../../core/i18n/messages";
 import { getDb, type schema } from "../db";
 import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
 import { audit } from "../lib/audit";

@@ -9,7 +9,7 @@ import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
 import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "./pages";

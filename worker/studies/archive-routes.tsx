@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
-import { t } from "../../web/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";

@@ -14,7 +14,7 @@ import { toCsv } from "../lib/csv";
 import { openDueOccasions } from "./occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
 import { MAX_COMMENT } from "../survey/answers";
-import { catalogue, type MessageKey } from "../../web/i18n/messages";
+import { catalogue, type MessageKey } from "../../core/i18n/messages";
 import { latestVersions } from "./config";
 import { contactAad } from "./contacts";
 import { parseCsv, type CsvRecord } from "./csv";

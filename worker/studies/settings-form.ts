@@ -12,7 +12,7 @@ import {
   type SettingsFormValues,
   VERSION_FIELD,
 } from "../../core/settings-fields";
-import { t, type Lang } from "../../web/i18n/messages";
+import { t, type Lang } from "../../core/i18n/messages";
 import { settingsBody, type settingsResponse } from "./validators";
 
 /** The effective settings as GET /settings returns them (worker/studies/config.ts effectiveSettings). */

@@ -7,7 +7,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { YouthLayout } from "../../web/components/Layout";
-import { pickLang, t, type Lang } from "../../web/i18n/messages";
+import { pickLang, t, type Lang } from "../../core/i18n/messages";
 import type { Env } from "../env";
 import { renderPage } from "../lib/render";
 import { auditPause, pausedUntil, pauseReminders, pauseYouth } from "./pause-queries";

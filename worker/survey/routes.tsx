@@ -5,7 +5,7 @@ import { ERROR_STATUS } from "../errors";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import type { AskedInstrument } from "../../schema/instruments/definitions";
 import { QuestionnairePage, type FormState } from "../../web/pages/Questionnaire";
-import { pickLang, t, type Lang, type MessageKey } from "../../web/i18n/messages";
+import { pickLang, t, type Lang, type MessageKey } from "../../core/i18n/messages";
 import { sha256Hex } from "../lib/crypto";
 import { renderPage } from "../lib/render";
 import { DEFAULT_QUICK_EXIT } from "../studies/settings";

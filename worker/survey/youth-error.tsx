@@ -2,7 +2,7 @@
 // English by ?lang, and the quick-exit control — never the JSON envelope, whatever went wrong (an
 // unknown path, a body too large, a server error). createApp's notFound and onError send them here.
 import type { Context } from "hono";
-import { type Lang, type MessageKey, pickLang, t } from "../../web/i18n/messages";
+import { type Lang, type MessageKey, pickLang, t } from "../../core/i18n/messages";
 import { MessagePage } from "../../web/pages/Questionnaire";
 import { RETRY_AFTER_SECONDS } from "../errors";
 import { renderPage } from "../lib/render";

@@ -1,7 +1,7 @@
 // The researcher's reminder page: dry run / send now, what a run did, earlier runs, the outbox with
 // retry for failed messages, and who paused reminders. Codes only, never addresses. No script.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../core/i18n/messages";
 
 export type RunItem = {
   participantCode: string;

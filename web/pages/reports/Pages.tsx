@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import type { Summary } from "../../../worker/reports/summary";
 import { StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { STAFF_CSS } from "../../components/staff-css";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 import { IntegralTable, Legend, REPORT_CSS, Section, SummarySections, type PlotData } from "./SummaryView";
 
 /** The workspace's styles plus the report tables' (later rules win where both style an element). */

@@ -3,7 +3,7 @@
 import type { Summary } from "../../../worker/reports/summary";
 import { formatDateTime } from "../../../core/format";
 import { Head } from "../../components/Head";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 import { REPORT_CSS, SummarySections, type CommentData, type PlotData } from "./SummaryView";
 
 export function ReportDocument({

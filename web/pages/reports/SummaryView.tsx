@@ -6,7 +6,7 @@ import { formatDate, formatNumber } from "../../../core/format";
 import type { BandRule, Cell, Change, Summary } from "../../../worker/reports/summary";
 import { INTEGRAL_SECTIONS } from "../../../core/report-sections";
 import { WAVES } from "../../../core/waves";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 
 import type { ChartData } from "../../../worker/analysis/plot";
 import { TrendPlot } from "../../components/TrendPlot";

@@ -7,7 +7,7 @@ import type { ComponentChildren } from "preact";
 import type { InstrumentChoice } from "../../../worker/staff/admin-service";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
 import { TOKEN_MAX_DAYS } from "../../../core/api-tokens";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../core/i18n/messages";
 
 /** Field id → message. `form` is about the whole form. */
 export type FieldErrors = Record<string, string>;

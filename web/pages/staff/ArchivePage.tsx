@@ -2,7 +2,7 @@
 // an empty installation. The download form goes straight to the API (GET with the session cookie); the
 // restore form posts the file to the page route, which answers with this page again.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 
 export type ArchiveOutcome = { ok: true; counts: Record<string, number> } | { ok: false; message: string };
 

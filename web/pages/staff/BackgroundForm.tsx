@@ -11,7 +11,7 @@ import {
   OTHER_FIELDS,
   otherField,
 } from "../../../schema/staff-forms";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../core/i18n/messages";
 
 export function BackgroundFields({ values, lang }: { values: Record<string, unknown>; lang: Lang }) {
   return (

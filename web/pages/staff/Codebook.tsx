@@ -3,7 +3,7 @@
 // and export, and the coded-comments download. Researchers only; no script, CSRF on every post.
 // Stable ids: #codebook, tr[data-code], #code-add-form, #codebook-import-form, #codebook-errors.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 
 export type CodebookEntry = { id: number; label: string; description: string | null; tags: number; youths: number };
 export type CodebookNotice =

@@ -4,7 +4,7 @@
 // routes refuse everyone else); no script, every post carries the CSRF token. Stable ids: #comment-counts,
 // #comment-filter, #comments, li[data-response], .tag[data-code].
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 
 export type CommentView = {
   responseId: number;

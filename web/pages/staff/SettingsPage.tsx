@@ -10,7 +10,7 @@ import {
   type SettingsFormValues,
 } from "../../../core/settings-fields";
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../core/i18n/messages";
 
 type PilotCard = { key: string; name: string };
 export type SettingsPageProps = {

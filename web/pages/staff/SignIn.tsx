@@ -1,5 +1,5 @@
 import { StaffLayout } from "../../components/StaffLayout";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 
 /** E-mail form; after a post the same neutral notice whether or not the address is known. */
 export function SignInPage({ lang = "nl", sent = false, error }: { lang?: Lang; sent?: boolean; error?: string }) {

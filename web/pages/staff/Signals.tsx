@@ -2,7 +2,7 @@
 // acknowledge form. Researchers only; nothing here ever reaches a youth. Stable ids for the browser test:
 // #signals-table, tr[data-signal], #youth-signals, li[data-signal] with .signal-evidence and form.ack-form.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../core/i18n/messages";
 
 export type SignalItem = {
   id: number;

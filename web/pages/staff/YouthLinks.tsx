@@ -2,7 +2,7 @@
 // their link, re-send and revoke, and entry on a group computer (kiosk) or during a phone call. Server-
 // rendered without scripts, like every staff page; every form carries the CSRF token.
 import { CsrfField, StaffLayout, type StaffUser } from "../../components/StaffLayout";
-import { t, type Lang } from "../../i18n/messages";
+import { t, type Lang } from "../../../core/i18n/messages";
 import { waveLabel } from "../../../core/waves";
 import type { AskedInstrument } from "../../../schema/instruments/definitions";
 import type { FormState } from "../Questionnaire";

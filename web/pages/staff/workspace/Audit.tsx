@@ -1,7 +1,7 @@
 // The audit log page for admins.
 import { formatDateTime, PLATFORM_ZONE } from "../../../../core/format";
 import { StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang } from "../../../i18n/messages";
+import { t, type Lang } from "../../../../core/i18n/messages";
 
 export type AuditRow = {
   id: number;

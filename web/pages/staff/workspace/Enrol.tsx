@@ -1,7 +1,7 @@
 // The enrol form (stable ids for the browser test: #enrol-form fields #code #pilotStartDate #consentBy
 // #selfAge16Plus #consentDate #email #mentorEmail, #enrol-submit).
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang } from "../../../i18n/messages";
+import { t, type Lang } from "../../../../core/i18n/messages";
 import type { PilotCard } from "./shared";
 
 export type EnrolValues = {

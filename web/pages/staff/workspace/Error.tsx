@@ -1,6 +1,6 @@
 // Staff pages answer errors with this page (the status as the API's); a 401 links to the sign-in.
 import { StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang } from "../../../i18n/messages";
+import { t, type Lang } from "../../../../core/i18n/messages";
 
 export function StaffErrorPage({
   user,

@@ -1,6 +1,6 @@
 // The researcher's home page: her pilots, and for admins the admin and audit links.
 import { StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../../core/i18n/messages";
 import type { PilotCard } from "./shared";
 
 export function HomePage({

@@ -1,6 +1,6 @@
 // CSV import of participants or historical measurements.
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang } from "../../../i18n/messages";
+import { t, type Lang } from "../../../../core/i18n/messages";
 import type { PilotCard } from "./shared";
 
 export type ImportOutcome =

@@ -1,7 +1,7 @@
 // A pilot's youths × occasions (stable ids for the browser test: #youths-table, row[data-code]), with filters and
 // the researchers' links.
 import { StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../../core/i18n/messages";
 import { type OccasionCell, type PilotCard, stateKey, statusKey } from "./shared";
 
 export type YouthRow = {

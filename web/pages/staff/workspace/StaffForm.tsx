@@ -1,7 +1,7 @@
 // Staff forms: background characteristics and RIS-L.
 import { BackgroundFields } from "../BackgroundForm";
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
-import { t, type Lang, type MessageKey } from "../../../i18n/messages";
+import { t, type Lang, type MessageKey } from "../../../../core/i18n/messages";
 import { RISL_ANSWERS, RISL_PARTS, type RislScores, rislItemField } from "../../../../schema/staff-forms";
 import type { PilotCard } from "./shared";
 

@@ -5,7 +5,7 @@ import { waveLabel } from "../../../../core/waves";
 import type { ChartData } from "../../../../worker/analysis/plot";
 import { CsrfField, StaffLayout, type StaffUser } from "../../../components/StaffLayout";
 import { TrendPlot } from "../../../components/TrendPlot";
-import { t, type Lang } from "../../../i18n/messages";
+import { t, type Lang } from "../../../../core/i18n/messages";
 import { type OccasionCell, type PilotCard, stateKey, statusKey } from "./shared";
 
 export type TimelineEntry = {

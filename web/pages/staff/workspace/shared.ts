@@ -1,6 +1,6 @@
 // What the workspace pages share: the pilot card every page links back to, an occasion's cell and the message
 // keys of occasion states and youth statuses.
-import type { MessageKey } from "../../../i18n/messages";
+import type { MessageKey } from "../../../../core/i18n/messages";
 
 export type PilotCard = { key: string; name: string; organisation: string; roles: string[] };
 export type OccasionCell = {
