@@ -328,6 +328,16 @@ async function kioskPage(
   );
 }
 
+/** The live kiosk session the path's token names, with its token's hash and the time; null when it is not live. */
+async function liveSession(c: YouthCtx) {
+  const token = c.req.param("token") ?? "";
+  if (!KIOSK_TOKEN_RE.test(token)) return null;
+  const now = Date.now();
+  const hash = await sha256Hex(token);
+  const r = await kioskSession(c.env.DB, hash);
+  return kioskLive(r, now) ? { token, hash, r, now } : null;
+}
+
 /** The kiosk on a group computer: a youth page, no staff chrome; public like /q/ (the token is the key). */
 export const kioskRoutes = new Hono<{ Bindings: Env }>()
   .get("/k/kiosk.js", (c) => {
@@ -337,12 +347,9 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
   })
   .get("/k/ended", (c) => endedPage(c, 200))
   .get("/k/:token", async (c) => {
-    const token = c.req.param("token");
-    if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
-    const now = Date.now();
-    const hash = await sha256Hex(token);
-    const r = await kioskSession(c.env.DB, hash);
-    if (!kioskLive(r, now)) return ended(c);
+    const live = await liveSession(c);
+    if (!live) return ended(c);
+    const { token, hash, r, now } = live;
     await touchKioskSession(c.env.DB, hash, now);
     return kioskPage(c, token, r, now);
   })
@@ -360,12 +367,9 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     return endedPage(c, 404);
   })
   .post("/k/:token", bodyLimit({ maxSize: 64 * 1024, onError: (c) => ended(c) }), async (c) => {
-    const token = c.req.param("token");
-    if (!KIOSK_TOKEN_RE.test(token)) return ended(c);
-    const now = Date.now();
-    const hash = await sha256Hex(token);
-    const r = await kioskSession(c.env.DB, hash);
-    if (!kioskLive(r, now)) return ended(c);
+    const live = await liveSession(c);
+    if (!live) return ended(c);
+    const { token, hash, r, now } = live;
     let form: Record<string, unknown>;
     try {
       form = await c.req.parseBody({ all: true });

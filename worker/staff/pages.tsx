@@ -295,17 +295,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
     });
     const data = (row?.data ?? {}) as Record<string, unknown>;
     const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
-    return renderStaffPage(
-      c,
-      <StaffFormPage
-        user={staffUserOf(c)}
-        pilot={card(pilot, c.get("principal"))}
-        code={p.code}
-        form={form}
-        values={data}
-        scores={scores}
-      />,
-    );
+    return staffFormPage(c, pilot, p.code, form, data, { scores });
   })
   .post(
     "/staff/pilots/:pilot/youths/:code/forms/:form",
@@ -325,18 +315,7 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       const parsed = STAFF_FORMS[form].safeParse(candidate);
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-        return renderStaffPage(
-          c,
-          <StaffFormPage
-            user={staffUserOf(c)}
-            pilot={card(pilot, c.get("principal"))}
-            code={p.code}
-            form={form}
-            values={candidate}
-            errors={errors}
-          />,
-          400,
-        );
+        return staffFormPage(c, pilot, p.code, form, candidate, { errors }, 400);
       }
       await saveStaffForm(
         db,
@@ -529,6 +508,29 @@ export const staffPageRoutes = new Hono<StaffEnv>()
   .onError(staffPageError);
 
 type Pilot = typeof schema.pilots.$inferSelect;
+/** A staff form of a youth: as stored (with its scores) or as posted and refused (with the reasons). */
+function staffFormPage(
+  c: Context<StaffEnv>,
+  pilot: Pilot,
+  code: string,
+  form: "background" | "risl",
+  values: Record<string, unknown>,
+  extra: { scores?: Parameters<typeof StaffFormPage>[0]["scores"]; errors?: string[] },
+  status: 200 | 400 = 200,
+) {
+  return renderStaffPage(
+    c,
+    <StaffFormPage
+      user={staffUserOf(c)}
+      pilot={card(pilot, c.get("principal"))}
+      code={code}
+      form={form}
+      values={values}
+      {...extra}
+    />,
+    status,
+  );
+}
 /** The form's values for the stored settings, with their version (sent back as a hidden field). */
 const currentSettingsForm = async (c: Context<StaffEnv>, pilot: Pilot): Promise<SettingsFormValues> => ({
   ...formFromSettings(effectiveSettings(pilot, c.env.MAIL_FROM_NAME)),
