@@ -61,37 +61,35 @@ const BAND_CODING: Coding = {
     missing: true,
   },
 };
-/** A change coded 1 (`one`) or 2 (`two`), 0 for none, and a declared missing code while `when` is empty. */
-const changeKindCoding = (
-  one: { value: string; label: Text },
-  two: { value: string; label: Text },
-  none: Text,
-  notComputed: Text,
-  when: string,
-): Coding => ({
-  codes: [
-    { value: one.value, code: 1, label: one.label },
-    { value: two.value, code: 2, label: two.label },
-  ],
-  empty: { code: 0, label: none, missing: false },
-  notComputed: { code: MISSING_CODE, label: notComputed, when },
-});
-const flagCoding = (pValue: string) =>
-  changeKindCoding(
-    { value: "desired", label: { nl: "gewenste richting (++)", en: "desired direction (++)" } },
-    { value: "undesired", label: { nl: "ongewenste richting (--)", en: "undesired direction (--)" } },
-    { nl: "geen significante verandering", en: "no significant change" },
-    { nl: "geen toets (minder dan 5 metingen)", en: "no test (fewer than 5 measurements)" },
-    pValue,
-  );
-const changeCoding = (rci: string) =>
-  changeKindCoding(
-    { value: "improved", label: { nl: "verbeterd", en: "improved" } },
-    { value: "deteriorated", label: { nl: "verslechterd", en: "deteriorated" } },
-    { nl: "geen betrouwbare verandering", en: "no reliable change" },
-    { nl: "niet te berekenen (meting ontbreekt)", en: "not computable (a wave missing)" },
-    rci,
-  );
+/**
+ * The two change codings (flag: a significant trend; change: a reliable change between waves), one row per
+ * code: 1 and 2 for the two directions (with their word in wide.csv), 0 for none, and MISSING_CODE while the
+ * column `when` (the test's p or RCI) is empty. Columns: coding, code, word, Dutch label, English label.
+ */
+const CHANGE_CODES: ["flag" | "change", number, string, string, string][] = [
+  ["flag", 1, "desired", "gewenste richting (++)", "desired direction (++)"],
+  ["flag", 2, "undesired", "ongewenste richting (--)", "undesired direction (--)"],
+  ["flag", 0, "", "geen significante verandering", "no significant change"],
+  ["flag", MISSING_CODE, "", "geen toets (minder dan 5 metingen)", "no test (fewer than 5 measurements)"],
+  ["change", 1, "improved", "verbeterd", "improved"],
+  ["change", 2, "deteriorated", "verslechterd", "deteriorated"],
+  ["change", 0, "", "geen betrouwbare verandering", "no reliable change"],
+  ["change", MISSING_CODE, "", "niet te berekenen (meting ontbreekt)", "not computable (a wave missing)"],
+];
+function changeKindCoding(kind: "flag" | "change", when: string): Coding {
+  const rows = CHANGE_CODES.filter((r) => r[0] === kind);
+  const label = (code: number): Text => {
+    const r = rows.find((x) => x[1] === code)!;
+    return { nl: r[3], en: r[4] };
+  };
+  return {
+    codes: [1, 2].map((code) => ({ value: rows.find((x) => x[1] === code)![2], code, label: label(code) })),
+    empty: { code: 0, label: label(0), missing: false },
+    notComputed: { code: MISSING_CODE, label: label(MISSING_CODE), when },
+  };
+}
+const flagCoding = (pValue: string) => changeKindCoding("flag", pValue);
+const changeCoding = (rci: string) => changeKindCoding("change", rci);
 const STATUS_CODING: Coding = {
   codes: [
     { value: "active", code: 1, label: { nl: "actief", en: "active" } },
@@ -317,22 +315,19 @@ const CODEBOOK_COLUMNS = [
 const WORDING_COLUMN = "item_wording_by_version";
 const MISSING_TEXT = "empty cell = missing (not answered / not defined); never 0";
 
+/** A codebook row's first cells (both codebooks): name, labels, type, values and the missing-value note. */
+const describeVariable = (v: Variable) => [v.name, v.label.nl, v.label.en, v.type, v.values ?? "", MISSING_TEXT];
+
 /** The codebook of the wide CSV: one row per variable. */
 export function codebookCsv(s: Summary): string {
   return toCsv(
     [...CODEBOOK_COLUMNS, WORDING_COLUMN],
     variables(s).map((v) => [
-      ...[
-        v.name,
-        v.label.nl,
-        v.label.en,
-        v.type,
-        v.values ?? "",
-        MISSING_TEXT,
-        v.type === "numeric" ? "." : "",
-        v.decimals ?? null,
-      ],
-      ...[v.coding ? codingText(v.coding) : "", v.wording ?? ""],
+      ...describeVariable(v),
+      v.type === "numeric" ? "." : "",
+      v.decimals ?? null,
+      v.coding ? codingText(v.coding) : "",
+      v.wording ?? "",
     ]),
   );
 }
@@ -356,16 +351,7 @@ export function wideXlsx(s: Summary): Uint8Array {
     name: "Codeboek",
     rows: [
       CODEBOOK_COLUMNS.filter((c) => c !== "decimal_separator"),
-      ...vars.map((v) => [
-        v.name,
-        v.label.nl,
-        v.label.en,
-        v.type,
-        v.values ?? "",
-        MISSING_TEXT,
-        v.decimals ?? null,
-        v.coding ? codingText(v.coding) : "",
-      ]),
+      ...vars.map((v) => [...describeVariable(v), v.decimals ?? null, v.coding ? codingText(v.coding) : ""]),
     ],
     widths: [30, 45, 45, 10, 50, 30, 10, 80],
   };
