@@ -2,7 +2,6 @@
 // (dry run, then the all-or-nothing commit in one batch) and 2,000 participants. Prints figures only.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
 import { addDays, localDate } from "../../worker/schedule/schedule";
 import { importMeasurements, importParticipants, MAX_IMPORT_ROWS } from "../../worker/studies/import";
 import { makePilot } from "../support/study";
@@ -12,7 +11,6 @@ const actor = { type: "system" as const, id: "bench" };
 describe("CSV import", () => {
   it("prints the time of a maximal measurement import and a participant import", async () => {
     const { pilot } = await makePilot();
-    const db = getDb(env.DB);
     const today = localDate(Date.now(), pilot.timezone);
     const n = 2_000;
     const pcsv = [
@@ -23,7 +21,15 @@ describe("CSV import", () => {
       ),
     ].join("\n");
     let t0 = performance.now();
-    const p = await importParticipants(env, db, pilot, pcsv, false, actor, null, Date.now());
+    const p = await importParticipants({
+      env,
+      pilot,
+      text: pcsv,
+      dryRun: false,
+      actor,
+      recordedBy: null,
+      now: Date.now(),
+    });
     const tp = performance.now() - t0;
     expect(p.committed).toBe(n);
     console.log(
@@ -38,11 +44,27 @@ describe("CSV import", () => {
           rows.push(`B-${y},welzijn,${item},${addDays(today, -280 + k * 14)},${(y + k) % 11},`);
     const csv = rows.slice(0, MAX_IMPORT_ROWS + 1).join("\n");
     t0 = performance.now();
-    const dry = await importMeasurements(env, db, pilot, csv, true, actor, Date.now());
+    const dry = await importMeasurements({
+      env,
+      pilot,
+      text: csv,
+      dryRun: true,
+      actor,
+      recordedBy: null,
+      now: Date.now(),
+    });
     const td = performance.now() - t0;
     expect(dry.ok).toBe(true);
     t0 = performance.now();
-    const done = await importMeasurements(env, db, pilot, csv, false, actor, Date.now());
+    const done = await importMeasurements({
+      env,
+      pilot,
+      text: csv,
+      dryRun: false,
+      actor,
+      recordedBy: null,
+      now: Date.now(),
+    });
     const tc = performance.now() - t0;
     expect(done.committed).toBe(MAX_IMPORT_ROWS);
     const stored = await env.DB.prepare(

@@ -479,21 +479,12 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       if (file.size > MAX_IMPORT_BYTES) return page({ message: t("error.payload_too_large") }, 413);
       // UTF-8, or Windows-1252 as Dutch Excel saves a plain CSV (worker/studies/import.ts decodeImport).
       const text = decodeImport(new Uint8Array(await file.arrayBuffer()));
-      const now = Date.now();
+      const run = { env: c.env, pilot, text, dryRun, actor: actorOf(c), recordedBy: c.get("principal").userId ?? null };
       try {
-        const report =
-          kind === "participants"
-            ? await importParticipants(
-                c.env,
-                getDb(c.env.DB),
-                pilot,
-                text,
-                dryRun,
-                actorOf(c),
-                c.get("principal").userId ?? null,
-                now,
-              )
-            : await importMeasurements(c.env, getDb(c.env.DB), pilot, text, dryRun, actorOf(c), now);
+        const report = await (kind === "participants" ? importParticipants : importMeasurements)({
+          ...run,
+          now: Date.now(),
+        });
         return page(report, report.ok ? (dryRun ? 200 : 201) : 400);
       } catch (e) {
         if (

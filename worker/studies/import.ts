@@ -5,7 +5,7 @@ import { eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { type Actor, auditStatement } from "../lib/audit";
@@ -223,16 +223,23 @@ function dateCell(errors: RowError[], line: number, column: string, raw: string)
 
 // ---------------------------------------------------------------------------------------------- participants
 
-export async function importParticipants(
-  env: Env,
-  db: Db,
-  pilot: Pilot,
-  text: string,
-  dryRun: boolean,
-  actor: Actor,
-  recordedBy: number | null,
-  now: number,
-): Promise<ImportReport> {
+/**
+ * One import: the file's text for a pilot, a dry run or a commit, by whom (`recordedBy`: the staff member the
+ * consents are recorded for, participants only) and when.
+ */
+export type ImportRun = {
+  env: Env;
+  pilot: Pilot;
+  text: string;
+  dryRun: boolean;
+  actor: Actor;
+  recordedBy: number | null;
+  now: number;
+};
+
+export async function importParticipants(run: ImportRun): Promise<ImportReport> {
+  const { env, pilot, text, dryRun, actor, recordedBy, now } = run;
+  const db = getDb(env.DB);
   const { records, errors, badShape } = readTable(text, PARTICIPANT_COLUMNS);
   const existing = new Set(
     (
@@ -382,15 +389,9 @@ function parseValue(
   return { value: n, notApplicable: false };
 }
 
-export async function importMeasurements(
-  env: Env,
-  db: Db,
-  pilot: Pilot,
-  text: string,
-  dryRun: boolean,
-  actor: Actor,
-  now: number,
-): Promise<ImportReport> {
+export async function importMeasurements(run: ImportRun): Promise<ImportReport> {
+  const { env, pilot, text, dryRun, actor, now } = run;
+  const db = getDb(env.DB);
   const { records, errors, badShape } = readTable(text, MEASUREMENT_COLUMNS);
   const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
   const byCode = new Map(people.map((p) => [p.code.toLowerCase(), p]));

@@ -19,6 +19,8 @@ import {
   importMeasurements,
   importParticipants,
   importTemplate,
+  type ImportReport,
+  type ImportRun,
   MAX_IMPORT_BYTES,
 } from "./import";
 import {
@@ -91,6 +93,22 @@ async function csvText(c: { req: { header(n: string): string | undefined; arrayB
 /** Route paths come from the operation registry, so Hono cannot type their parameters. */
 const param = (c: { req: { param(k: string): string | undefined } }, k: string) => c.req.param(k) ?? "";
 const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun === "true" || q.dryRun === "1";
+/**
+ * A CSV import route: the posted file (its dryRun query) into the pilot, by the caller; a dry run answers 200,
+ * a commit 201, a refused commit the validation error with the report.
+ */
+const importHandler =
+  (runImport: (run: ImportRun) => Promise<ImportReport>) =>
+  async (c: Context<StaffEnv>): Promise<Response> => {
+    const pilot = await pilotFor(c, WRITE_ROLES);
+    const dryRun = isDry(queryOf(c, importQuery));
+    const recordedBy = c.get("principal").userId ?? null;
+    const text = await csvText(c);
+    const report = await runImport({ env: c.env, pilot, text, dryRun, actor: actorOf(c), recordedBy, now: Date.now() });
+    if (!report.dryRun && !report.ok)
+      throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
+    return c.json(report, report.dryRun ? 200 : 201);
+  };
 
 export const studyRoutes = new Hono<StaffEnv>()
   .use("/pilots/*", requireStaff)
@@ -354,23 +372,7 @@ export const studyRoutes = new Hono<StaffEnv>()
       status: [200, 201],
     }),
     csvLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, importQuery);
-      const report = await importParticipants(
-        c.env,
-        getDb(c.env.DB),
-        pilot,
-        await csvText(c),
-        isDry(q),
-        actorOf(c),
-        c.get("principal").userId ?? null,
-        Date.now(),
-      );
-      if (!report.dryRun && !report.ok)
-        throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
-      return c.json(report, report.dryRun ? 200 : 201);
-    },
+    importHandler(importParticipants),
   )
   .post(
     op({
@@ -384,22 +386,7 @@ export const studyRoutes = new Hono<StaffEnv>()
       status: [200, 201],
     }),
     csvLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, importQuery);
-      const report = await importMeasurements(
-        c.env,
-        getDb(c.env.DB),
-        pilot,
-        await csvText(c),
-        isDry(q),
-        actorOf(c),
-        Date.now(),
-      );
-      if (!report.dryRun && !report.ok)
-        throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
-      return c.json(report, report.dryRun ? 200 : 201);
-    },
+    importHandler(importMeasurements),
   )
   // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
   .get(
