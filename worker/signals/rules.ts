@@ -4,6 +4,7 @@
 import type { SignalRule } from "../../schema/tables";
 import { bandFixed } from "../analysis/bands";
 import { describeSeries, median, reliableChange, ALPHA, MIN_MEASUREMENTS_FOR_TREND } from "../analysis/stats";
+import { readStoredSettings } from "../../core/stored-settings";
 import { DAY_MS } from "../../core/time";
 
 /** A pilot's rule settings (worker/studies/settings.ts `signals`), flat so that the staff form maps 1:1. */
@@ -37,6 +38,11 @@ export const DEFAULT_SIGNAL_RULES: SignalRules = {
   missedCount: 3,
   mail: false,
 };
+
+/** A pilot's signal rules: its stored ones (pilots.settings.signals) over the defaults. */
+export function signalRulesOf(p: { settings: unknown }): SignalRules {
+  return { ...DEFAULT_SIGNAL_RULES, ...(readStoredSettings(p.settings).signals as Partial<SignalRules> | undefined) };
+}
 
 /** Bounds of the thresholds; the settings schema (worker/studies/validators.ts) refuses anything outside. */
 export const SIGNAL_LIMITS = {

@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { createTransport, messageIdFor } from "../mail/transport";
-import { signalRulesOf } from "../studies/settings";
+import { signalRulesOf } from "./rules";
 import { t } from "../../core/i18n/messages";
 import { evaluateRules, type FrequentSeries, type Measurement, type OccasionFact, type WaveScale } from "./rules";
 

@@ -11,6 +11,7 @@ import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
 import { validatePolicy } from "../schedule/reminder-policy";
 import { validateSchedule } from "../schedule/schedule";
+import { signalRulesOf } from "../signals/rules";
 import { requestPilotEvaluation } from "../signals/store";
 import { isUniqueViolation } from "./participants";
 import {
@@ -21,7 +22,6 @@ import {
   reportSettingsOf,
   scheduleOf,
   settingsOf,
-  signalRulesOf,
   type PilotSettings,
 } from "./settings";
 import type {

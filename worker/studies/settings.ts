@@ -5,7 +5,8 @@ import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "./report-settings";
 import { DEFAULT_POLICY, type ReminderPolicy } from "../schedule/reminder-policy";
 import { DEFAULT_SCHEDULE, type PilotSchedule } from "../schedule/schedule";
-import { DEFAULT_SIGNAL_RULES, type SignalRules } from "../signals/rules";
+import type { SignalRules } from "../signals/rules";
+import { readStoredSettings } from "../../core/stored-settings";
 
 export type PilotSettings = {
   schedule?: Partial<PilotSchedule>;
@@ -15,7 +16,7 @@ export type PilotSettings = {
   /** instrument keys asked at frequent occasions / waves; defaults from DESIGN.md §2 */
   frequentInstruments?: string[];
   waveInstruments?: string[];
-  /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES */
+  /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES (signalRulesOf in worker/signals/rules.ts) */
   signals?: Partial<SignalRules>;
   /** summaries: minimum cell size and the RIS-L norm group (worker/studies/report-settings.ts) */
   reports?: Partial<ReportSettings>;
@@ -26,14 +27,8 @@ type PilotLike = { key: string; timezone: string; settings: unknown };
 /** The quick-exit address of a pilot that has none configured (and of pages that belong to no pilot). */
 export const DEFAULT_QUICK_EXIT = "https://www.google.nl/";
 
-/**
- * The one reader of a pilot's stored settings: the `pilots.settings` column as D1 returns it (JSON text or
- * null) or as drizzle returns it (already an object). Validated where settings are saved (settingsBody).
- */
-export function parseSettings(stored: unknown): PilotSettings {
-  if (typeof stored === "string") return (stored ? JSON.parse(stored) : {}) as PilotSettings;
-  return (stored ?? {}) as PilotSettings;
-}
+/** A pilot's stored settings (JSON text from D1, drizzle's object, or null), read by core/stored-settings.ts. */
+export const parseSettings = (stored: unknown) => readStoredSettings(stored) as PilotSettings;
 
 export const settingsOf = (p: { settings: unknown }) => parseSettings(p.settings);
 
@@ -55,10 +50,6 @@ export function instrumentsOf(p: PilotLike): { frequent: string[]; wave: string[
     frequent: s.frequentInstruments ?? ["welzijn", "functioneren", "basisbehoeften", `pilot_${p.key}`],
     wave: s.waveInstruments ?? ["gcir", PILOT_WAVE_INSTRUMENT[p.key] ?? "atmq"],
   };
-}
-
-export function signalRulesOf(p: { settings: unknown }): SignalRules {
-  return { ...DEFAULT_SIGNAL_RULES, ...settingsOf(p).signals };
 }
 
 export function reportSettingsOf(p: { settings: unknown }): ReportSettings {
