@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ATMQ, GCIR } from "../../schema/instruments/definitions";
 import { deliverOutbox, dueOutboxIds, enqueueMessages, planMessages } from "../../worker/reminders/outbox";
-import { estimateMinutes } from "../../worker/survey/length";
+import { estimateMinutes } from "../../core/questionnaire-length";
 import { form } from "../support/http";
 import { sinkFor, uniqueDomain } from "../support/mail";
 import { ALWAYS_SEND, frequentVersionIds, makeParticipant, makePilot, openOccasion } from "../support/study";

@@ -9,7 +9,7 @@ import { BUILT_IN } from "../../schema/instruments/definitions";
 import { createApp } from "../../worker/app";
 import { schema } from "../../worker/db";
 import { FORBIDDEN_WORDS } from "../../worker/studies/validators";
-import { estimateMinutes, lengthText } from "../../worker/survey/length";
+import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { planPages } from "../../worker/survey/pages";
 import { forgetLinkContexts } from "../../worker/survey/link-context";
 import type { AskedInstrument } from "../../schema/instruments/definitions";

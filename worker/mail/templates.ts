@@ -1,14 +1,14 @@
 // Discreet messages (DESIGN.md §4): neutral subject and sender, Dutch first then English, the link
 // and nothing else about the youth, the study or the organisation.
 import { t } from "../../core/i18n/messages";
-import { lengthText } from "../survey/length";
+import { lengthText } from "../../core/questionnaire-length";
 
 /** `resend`: a researcher re-sent her current link (worded as a neutral "here is your link once more"). */
 export type MailKind = "invitation" | "reminder" | "mentor" | "resend";
 export type Rendered = { subject: string; text: string; html: string };
 /**
  * What the link leads through: how many questionnaires (one link, one after the other, shortest first)
- * and how many minutes they take together, from their items (worker/survey/length.ts).
+ * and how many minutes they take together, from their items (core/questionnaire-length.ts).
  */
 export type MailLength = { count: number; minutes: number };
 

@@ -20,7 +20,7 @@ import {
 } from "../mail/transport";
 import { renderMail, type MailKind } from "../mail/templates";
 import { askedOf, definitionsFor } from "../studies/instruments";
-import { estimateMinutes } from "../survey/length";
+import { estimateMinutes } from "../../core/questionnaire-length";
 import { parseSettings, policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
 import { pauseToken } from "../survey/pause-token";

@@ -27,7 +27,7 @@ import { askedOf, definitionsFor } from "../studies/instruments";
 import { participantByCode } from "../studies/participants";
 import { parseAnswers } from "../survey/answers";
 import { ANSWERING_STATUSES, isUnanswered } from "../survey/occasion-sql";
-import { estimateMinutes, lengthText } from "../survey/length";
+import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../core/i18n/messages";

@@ -3,7 +3,7 @@
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { askedOf, definitionsFor } from "../studies/instruments";
-import { estimateMinutes } from "./length";
+import { estimateMinutes } from "../../core/questionnaire-length";
 import { linkToken } from "./links";
 import { openOccasion } from "./occasion-sql";
 

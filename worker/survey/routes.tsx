@@ -10,7 +10,7 @@ import { sha256Hex } from "../lib/crypto";
 import { renderPage } from "../lib/render";
 import { DEFAULT_QUICK_EXIT } from "../studies/settings";
 import { parseAnswers, type AnswerRow } from "./answers";
-import { estimateMinutes, lengthText } from "./length";
+import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { nextQuestionnairePath } from "./next";
 import { pageItemKeys, planPages } from "./pages";
 import { youthMessage } from "./youth-error";

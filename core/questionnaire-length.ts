@@ -1,7 +1,7 @@
 // How long a questionnaire takes, from its items: pure (no runtime imports besides the message catalogue),
 // so the questionnaire's first page and the invitation and reminder mails state the same honest length.
-import type { Item } from "../../schema/instruments/definitions";
-import { t, type Lang } from "../../core/i18n/messages";
+import type { Item } from "../schema/instruments/definitions";
+import { t, type Lang } from "./i18n/messages";
 
 /**
  * Seconds a youth takes per item, on a phone: a 0–10 slider or yes/no is answered at a glance (the
