@@ -348,6 +348,8 @@ export type Indicator = {
 export type StoredVersion = { version: number; definition: InstrumentDefinition };
 /** An instrument version as one occasion asks it: its definition and the items she is asked (survey, pages). */
 export type AskedInstrument = { versionId: number; definition: InstrumentDefinition; items: Item[] };
+/** The longest comment on an answer; the questionnaire (worker/survey/answers.ts) and the import refuse more. */
+export const MAX_COMMENT = 500;
 
 const sameText = (a: Text, b: Text) => a.nl === b.nl && a.en === b.en;
 

@@ -1,7 +1,7 @@
 // Data of the local-development routes (worker/dev/routes.ts): an open occasion of a demo youth, and the many open
 // frequent questionnaires of one new youth that `npm run bench` answers. Every function takes the D1 binding first;
 // prepared statements (a recursive insert and chunked JSON inserts).
-import { openOccasion } from "../survey/occasion-sql";
+import { openOccasion } from "../studies/occasion-sql";
 
 /** The open occasion of the pilot that closes last (frequent before wave), optionally of one kind. */
 export function lastClosingOpenOccasion(d1: D1Database, pilotKey: string, now: number, kind?: "frequent" | "wave") {

@@ -24,7 +24,7 @@ import { estimateMinutes } from "../../core/questionnaire-length";
 import { parseSettings, policyOf } from "../studies/settings";
 import { linkToken } from "../survey/links";
 import { pauseToken } from "../survey/pause-token";
-import { answering, isUnanswered, notClosed, opened } from "../survey/occasion-sql";
+import { answering, isUnanswered, notClosed, opened } from "../studies/occasion-sql";
 import {
   decideNextMessage,
   nextSendableTime,

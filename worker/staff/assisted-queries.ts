@@ -2,7 +2,7 @@
 // link's state, re-sending and revoking her link through the outbox, kiosk sessions, and storing an assisted
 // questionnaire in one guarded transaction. Every function takes the D1 binding first.
 import type { AnswerRow } from "../survey/answers";
-import { openOccasion, openWindow, unanswered } from "../survey/occasion-sql";
+import { openOccasion, openWindow, unanswered } from "../studies/occasion-sql";
 
 export type OpenRow = {
   id: number;

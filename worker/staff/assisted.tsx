@@ -26,7 +26,7 @@ import { DEFAULT_QUICK_EXIT, quickExitOf } from "../studies/settings";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { participantByCode } from "../studies/participants";
 import { parseAnswers } from "../survey/answers";
-import { ANSWERING_STATUSES, isUnanswered } from "../survey/occasion-sql";
+import { ANSWERING_STATUSES, isUnanswered } from "../studies/occasion-sql";
 import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";

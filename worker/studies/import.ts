@@ -3,7 +3,7 @@
 // nothing at all.
 import { eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
-import type { InstrumentDefinition } from "../../schema/instruments/definitions";
+import { type InstrumentDefinition, MAX_COMMENT } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
@@ -13,7 +13,6 @@ import { encryptContact } from "../lib/contact-keys";
 import { toCsv } from "../lib/csv";
 import { openDueOccasions } from "./occasions";
 import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
-import { MAX_COMMENT } from "../survey/answers";
 import { catalogue, type MessageKey } from "../../core/i18n/messages";
 import { latestVersions } from "./config";
 import { contactAad } from "./contacts";

@@ -3,7 +3,7 @@ import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../sched
 import { currentVersions } from "./instruments";
 import { instrumentsOf, parseSettings, scheduleOf } from "./settings";
 import { HOUR_MS } from "../../core/time";
-import { expired } from "../survey/occasion-sql";
+import { expired } from "./occasion-sql";
 
 const JSON_CHUNK = 2_000;
 

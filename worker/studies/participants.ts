@@ -7,12 +7,12 @@ import { schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
+import { unanswered } from "./occasion-sql";
 import { openDueOccasions } from "./occasions";
 import { decideNextMessage, type OccasionState } from "../schedule/reminder-policy";
 import { addDays, localDate, planOccasions } from "../schedule/schedule";
 import { normaliseBackground } from "./background";
 import { setContact, setContactField } from "./contacts";
-import { revokeOpenLinksStatements } from "../survey/links";
 import { instrumentsOf, policyOf, scheduleOf } from "./settings";
 import type {
   StaffFormName,
@@ -216,6 +216,25 @@ export async function enrol(
     details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail },
   });
   return { participant: p, schedule: await scheduleFor(db, pilot, p, now) };
+}
+
+/**
+ * Revokes the live links of a youth's open occasions and raises their generation, so the next message
+ * carries a new link and the old one shows the kind "replaced" page (statements for the caller's batch).
+ * Used when a researcher revokes her link and when her e-mail address changes.
+ */
+function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: number): D1PreparedStatement[] {
+  const open = `SELECT id FROM occasions WHERE participant_id = ?2 AND ${unanswered("")}`;
+  return [
+    d1
+      .prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`)
+      .bind(now, participantId),
+    d1
+      .prepare(
+        `UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND ${unanswered("")}`,
+      )
+      .bind(participantId),
+  ];
 }
 
 export async function updateParticipant(

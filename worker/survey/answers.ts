@@ -1,9 +1,7 @@
 // Validation of a submitted questionnaire form. Pure: the form arrives as parsed fields, the
 // definition of what was asked decides what is allowed. Anything unexpected is refused whole.
-import type { AskedInstrument } from "../../schema/instruments/definitions";
+import { type AskedInstrument, MAX_COMMENT } from "../../schema/instruments/definitions";
 import type { MessageKey } from "../../core/i18n/messages";
-
-export const MAX_COMMENT = 500;
 
 export type AnswerRow = {
   versionId: number;

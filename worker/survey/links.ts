@@ -3,7 +3,6 @@ import type { Db } from "../db";
 import { schema } from "../db";
 import type { Env } from "../env";
 import { hmacToken, sha256Hex } from "../lib/crypto";
-import { unanswered } from "./occasion-sql";
 
 /**
  * A personal link token is HMAC(LINK_SECRET, occasion + generation): 256 bits nobody can guess without
@@ -29,23 +28,4 @@ export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt
     .values({ occasionId, tokenHash: await sha256Hex(token), expiresAt })
     .onConflictDoNothing();
   return `${env.PUBLIC_URL.replace(/\/$/, "")}/q/${token}`;
-}
-
-/**
- * Revokes the live links of a youth's open occasions and raises their generation, so the next message
- * carries a new link and the old one shows the kind "replaced" page (statements for the caller's batch).
- * Used when a researcher revokes her link and when her e-mail address changes.
- */
-export function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: number): D1PreparedStatement[] {
-  const open = `SELECT id FROM occasions WHERE participant_id = ?2 AND ${unanswered("")}`;
-  return [
-    d1
-      .prepare(`UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open})`)
-      .bind(now, participantId),
-    d1
-      .prepare(
-        `UPDATE occasions SET link_generation = link_generation + 1 WHERE participant_id = ?1 AND ${unanswered("")}`,
-      )
-      .bind(participantId),
-  ];
 }

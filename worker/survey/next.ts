@@ -5,7 +5,7 @@ import { sha256Hex } from "../lib/crypto";
 import { askedOf, definitionsFor } from "../studies/instruments";
 import { estimateMinutes } from "../../core/questionnaire-length";
 import { linkToken } from "./links";
-import { openOccasion } from "./occasion-sql";
+import { openOccasion } from "../studies/occasion-sql";
 
 type OpenRow = {
   id: number;

@@ -3,7 +3,7 @@
 // valid (not revoked or expired, her participation not withdrawn) and the occasion still open, so the
 // isolate's cached context (below) only decides what to validate, never whether anything is stored.
 import type { AnswerRow } from "./answers";
-import { isUnanswered, unanswered } from "./occasion-sql";
+import { isUnanswered, unanswered } from "../studies/occasion-sql";
 import { parseSettings } from "../studies/settings";
 
 /** Numbered parameters by name: `:occ` becomes `?1` everywhere it appears, bound once. */

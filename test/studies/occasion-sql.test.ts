@@ -1,9 +1,9 @@
-// The one definition of an open occasion (worker/survey/occasion-sql.ts), run against real D1: which of a
+// The one definition of an open occasion (worker/studies/occasion-sql.ts), run against real D1: which of a
 // youth's occasions are open, opened, not closed and expired at an instant, by status, window and her status.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../worker/db";
-import { expired, isUnanswered, notClosed, openOccasion, opened, unanswered } from "../../worker/survey/occasion-sql";
+import { expired, isUnanswered, notClosed, openOccasion, opened, unanswered } from "../../worker/studies/occasion-sql";
 import { db, frequentVersionIds, makeParticipant, makePilot } from "../support/study";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
