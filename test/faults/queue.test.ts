@@ -25,7 +25,7 @@ describe("deliveries with D1 failing at each of their calls", () => {
     const r = await everyFault({
       setup: () => study({ planned: true }),
       run: async (e, f) => void outcomes.set(f, await consumeWith(e, f.outboxIds, f.now)),
-      check: async (a: Attempt<Study>) => checkNothingHalf(a.fixture, []),
+      check: async (a: Attempt<Study>) => checkNothingHalf(a.fixture, { indicators: [], signals: [] }),
       recover: async (a) => {
         const f = a.fixture;
         // the queue redelivers

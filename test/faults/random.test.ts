@@ -85,7 +85,7 @@ describe("random fault schedules over repeated attempts", () => {
             outcomeUnknown += rows.length - sent;
             expect(await unfinishedRuns()).toBe(0);
             expect(await queuedRecomputes(f)).toBe(0);
-            expect(await indicatorsOf(f)).toEqual(fresh);
+            expect(await indicatorsOf(f)).toEqual(fresh.indicators);
           } finally {
             await retire(f);
           }

@@ -3,7 +3,7 @@
 // coordinators read-only.
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { BASE, call, type TestPrincipal } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
@@ -55,7 +55,8 @@ const page = async (who = researcher) => (await call(who, "GET", `/staff/pilots/
 const post = (body: URLSearchParams) =>
   call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, body, { headers: { origin: BASE } });
 
-beforeAll(async () => {
+// A fresh pilot for each test: tests change its settings, and must not depend on which ran before.
+beforeEach(async () => {
   ({ pilot } = await makePilot());
   researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
   coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);

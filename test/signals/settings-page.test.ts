@@ -3,7 +3,7 @@
 // rules' switches and the staff mail as checkboxes.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { BASE, call, type TestPrincipal } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
@@ -39,7 +39,8 @@ const edit = (fields: [string, string][], set: Record<string, string>, drop: str
   return out;
 };
 
-beforeAll(async () => {
+// A fresh pilot for each test: tests change its settings, and must not depend on which ran before.
+beforeEach(async () => {
   ({ pilot } = await makePilot());
   researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
 });

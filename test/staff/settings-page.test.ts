@@ -3,7 +3,7 @@
 // coordinators read-only.
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { BASE, call, type TestPrincipal } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
@@ -50,7 +50,8 @@ const page = async (who = researcher) => {
 const post = (body: URLSearchParams, who = researcher) =>
   call(who, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
 
-beforeAll(async () => {
+// A fresh pilot for each test: tests change its settings, and must not depend on which ran before.
+beforeEach(async () => {
   ({ pilot } = await makePilot());
   researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
   coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);

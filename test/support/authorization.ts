@@ -1,9 +1,9 @@
 // The authorisation matrix's world (authorization.test.ts, authorization-credentials.test.ts): EVERY route of
-// the app that is not explicitly public is a staff route. Routes come from the Hono app itself (app.routes),
-// so a route added by any domain is covered without touching these files. Each test file sets up its own
-// world (two pilots, a youth each, one principal per role) in its own isolated D1; the walks are split over
-// two files because vitest-pool-workers fails ("Maximum call stack size exceeded") past some number of
-// requests per file.
+// the app that is not explicitly public is a staff route. Routes come from the Hono app itself (./routes.ts),
+// so a route added by any domain is walked without touching these files, and fails the walk until it has an
+// access level and an expected status here. Each test file sets up its own world (two pilots, a youth each,
+// one principal per role) in its own isolated D1; the walks are split over two files because
+// vitest-pool-workers fails ("Maximum call stack size exceeded") past some number of requests per file.
 import { env } from "cloudflare:workers";
 import { getDb, schema } from "../../worker/db";
 import { OPERATIONS, type Access } from "../../worker/staff/openapi";
@@ -25,9 +25,14 @@ export const PUBLIC = [
   /^\/staff\/sign-in$/,
   /^\/staff\/auth\/:token$/,
 ];
-/** Workspace pages follow the API's rules. */
+/** The access of the routes outside the API description: pages follow the API's rules; dev routes are admin's. */
 export const PAGE_ACCESS: Record<string, Access> = {
+  "POST /api/v1/dev/seed": "admin",
+  "POST /api/v1/dev/link": "admin",
+  "POST /api/v1/dev/bench-links": "admin",
+  "POST /api/v1/dev/fixtures/pilot": "admin",
   "GET /staff": "any",
+  "POST /staff/sign-out": "any",
   "GET /staff/audit": "admin",
   "GET /staff/pilots/:pilot": "read",
   "GET /staff/pilots/:pilot/youths/:code": "read",
@@ -91,11 +96,20 @@ export const WITH_COMMENTS: { method: string; path: string }[] = ["answers.csv",
   path: `/api/v1/pilots/:pilot/summary/${f}?comments=1`,
 }));
 for (const r of WITH_COMMENTS) PAGE_ACCESS[`${r.method} ${r.path}`] = "write";
-/** Signing out ends the session the walk relies on; it is checked for anonymous callers and in signin.test.ts. */
-export const NOT_WALKED_SIGNED_IN = new Set(["POST /staff/sign-out"]);
+/**
+ * Routes a signed-in principal does not walk: signing out ends the session the walk relies on (it is checked for
+ * anonymous callers and in signin.test.ts); seeding the demo study writes a year of data and changes the built-in
+ * instruments other routes answer with, so an admin walking it would change what the others get (its 403s are
+ * walked; an admin's seed is tested in test/staff/demo.test.ts).
+ */
+export const notWalked = (r: Route, principal: string) =>
+  r.method === "POST" && (r.path === "/staff/sign-out" || (r.path === "/api/v1/dev/seed" && principal === "admin"));
+/** Routes the walk sends an unknown youth's code: with hers, an allowed `{}` would withdraw her. */
+const UNKNOWN_YOUTH = new Set(["POST /api/v1/pilots/:pilot/participants/:code/withdraw"]);
 
 export type Route = AppRoute;
 export const staffRoutes: Route[] = APP_ROUTES.filter((r) => !PUBLIC.some((re) => re.test(r.path)));
+export const keyOf = (r: Route) => `${r.method} ${r.path}`;
 export const accessOf = (r: Route): Access | undefined =>
   PAGE_ACCESS[`${r.method} ${r.path}`] ??
   OPERATIONS.find((o) => o.method.toUpperCase() === r.method && o.path === r.path)?.access;
@@ -119,12 +133,19 @@ function concrete(path: string, pilot: { key: string; code: string }) {
             : "999999",
   );
 }
+/**
+ * The walk's request: ids of the world's pilot and youth (unknown ones for other ids), no body for GET and `{}`
+ * otherwise, so an allowed call changes nothing the walk depends on (see ALLOWED_STATUS).
+ */
 export const send = (
   p: TestPrincipal | null,
   r: Route,
   pilot: { key: string; code: string },
   opts: { csrf?: boolean; headers?: Record<string, string> } = {},
-) => call(p, r.method, concrete(r.path, pilot), r.method === "GET" ? undefined : {}, opts);
+) => {
+  const target = UNKNOWN_YOUTH.has(keyOf(r)) ? { ...pilot, code: "AZ-NOBODY" } : pilot;
+  return call(p, r.method, concrete(r.path, target), r.method === "GET" ? undefined : {}, opts);
+};
 
 /** Two pilots with a youth each and one principal per role (a session each, and a researcher token). */
 export async function makeWorld(): Promise<World> {
@@ -156,8 +177,7 @@ export async function makeWorld(): Promise<World> {
   };
 }
 
-export const PILOT_SCOPED = ["researcher", "coordinator", "researcherToken"] as const;
-export const roleOf = (name: string) =>
+const roleOf = (name: string) =>
   name.startsWith("researcher")
     ? "researcher"
     : name.startsWith("coordinator")
@@ -166,18 +186,150 @@ export const roleOf = (name: string) =>
         ? "project_coordinator"
         : "admin";
 
-export function expected(
-  access: Access | undefined,
-  principal: string,
-  own: boolean,
-): "allowed" | "forbidden" | "unknown" {
+/** Whether a principal of the world may call a route with this access on its own or the foreign pilot. */
+export function allowed(access: Access, principal: string, own: boolean): boolean {
   const role = roleOf(principal);
-  if (role === "admin") return "allowed";
-  if (access === undefined) return "unknown";
-  if (access === "any") return "allowed";
-  if (access === "admin") return "forbidden";
-  if (role === "project_coordinator") return access === "read" ? "allowed" : "forbidden";
-  if (!own) return "forbidden";
-  if (access === "read") return "allowed";
-  return role === "researcher" ? "allowed" : "forbidden";
+  if (role === "admin" || access === "any") return true;
+  if (access === "admin") return false;
+  if (role === "project_coordinator") return access === "read";
+  if (!own) return false;
+  return access === "read" || role === "researcher";
+}
+
+/**
+ * The exact status of the walk's request (see send) when the principal is allowed: 200 for reads; for changes the
+ * documented refusal of the empty body (400), of the unknown id (404) or of the state (409: no open occasion), or
+ * success where `{}` is a complete request that changes nothing the walk reads (a recompute, a key rotation, a
+ * settings change that merges nothing onto the stored settings, a status form without a status). Kiosk and phone entry record who entered the answers: an API token without a
+ * staff user is refused (400) before the occasion is looked up.
+ */
+export const ALLOWED_STATUS: Record<string, number | { session: number; token: number }> = {
+  "GET /api/v1/admin/archive": 200,
+  "POST /api/v1/admin/archive/restore": 400,
+  "POST /api/v1/admin/contacts/rotate": 200,
+  "GET /api/v1/audit": 200,
+  "POST /api/v1/dev/bench-links": 400,
+  "POST /api/v1/dev/fixtures/pilot": 400,
+  "POST /api/v1/dev/link": 400,
+  "GET /api/v1/instruments": 200,
+  "GET /api/v1/instruments/:key": 200,
+  "POST /api/v1/instruments/import": 400,
+  "GET /api/v1/me": 200,
+  "GET /api/v1/pilots": 200,
+  "POST /api/v1/pilots": 400,
+  "PATCH /api/v1/pilots/:pilot": 400,
+  "GET /api/v1/pilots/:pilot/codes": 200,
+  "POST /api/v1/pilots/:pilot/codes": 400,
+  "GET /api/v1/pilots/:pilot/codes.csv": 200,
+  "POST /api/v1/pilots/:pilot/codes.csv": 400,
+  "DELETE /api/v1/pilots/:pilot/codes/:id": 404,
+  "PATCH /api/v1/pilots/:pilot/codes/:id": 404,
+  "GET /api/v1/pilots/:pilot/comments": 200,
+  "DELETE /api/v1/pilots/:pilot/comments/:response/codes/:id": 404,
+  "PUT /api/v1/pilots/:pilot/comments/:response/codes/:id": 404,
+  "GET /api/v1/pilots/:pilot/comments/coded.csv": 200,
+  "POST /api/v1/pilots/:pilot/imports/measurements": 400,
+  "GET /api/v1/pilots/:pilot/imports/measurements/template.csv": 200,
+  "POST /api/v1/pilots/:pilot/imports/participants": 400,
+  "GET /api/v1/pilots/:pilot/imports/participants/template.csv": 200,
+  "PUT /api/v1/pilots/:pilot/items": 400,
+  "GET /api/v1/pilots/:pilot/outbox": 200,
+  "POST /api/v1/pilots/:pilot/outbox/:id/retry": 404,
+  "GET /api/v1/pilots/:pilot/participants": 200,
+  "POST /api/v1/pilots/:pilot/participants": 400,
+  "GET /api/v1/pilots/:pilot/participants/:code": 200,
+  "PATCH /api/v1/pilots/:pilot/participants/:code": 400,
+  "POST /api/v1/pilots/:pilot/participants/:code/withdraw": 404,
+  "POST /api/v1/pilots/:pilot/participants/:code/erase-answers": 400,
+  "GET /api/v1/pilots/:pilot/participants/:code/forms/:form": 404,
+  "PUT /api/v1/pilots/:pilot/participants/:code/forms/:form": 400,
+  "POST /api/v1/pilots/:pilot/recompute": 200,
+  "GET /api/v1/pilots/:pilot/reminder-pauses": 200,
+  "GET /api/v1/pilots/:pilot/reminder-runs": 200,
+  "POST /api/v1/pilots/:pilot/reminder-runs": 400,
+  "GET /api/v1/pilots/:pilot/settings": 200,
+  "PUT /api/v1/pilots/:pilot/settings": 200,
+  "GET /api/v1/pilots/:pilot/signals": 200,
+  "POST /api/v1/pilots/:pilot/signals/:id/acknowledge": 400,
+  "GET /api/v1/pilots/:pilot/summary/answers-codebook.csv": 200,
+  "GET /api/v1/pilots/:pilot/summary/answers.csv": 200,
+  "GET /api/v1/pilots/:pilot/summary/answers.csv?comments=1": 200,
+  "GET /api/v1/pilots/:pilot/summary/codebook.csv": 200,
+  "GET /api/v1/pilots/:pilot/summary/indicators.csv": 200,
+  "GET /api/v1/pilots/:pilot/summary/report.html": 200,
+  "GET /api/v1/pilots/:pilot/summary/report.html?comments=1": 200,
+  "GET /api/v1/pilots/:pilot/summary/summary.json": 200,
+  "GET /api/v1/pilots/:pilot/summary/wide.R": 200,
+  "GET /api/v1/pilots/:pilot/summary/wide.csv": 200,
+  "GET /api/v1/pilots/:pilot/summary/wide.sps": 200,
+  "GET /api/v1/pilots/:pilot/summary/wide.xlsx": 200,
+  "GET /api/v1/staff": 200,
+  "POST /api/v1/staff": 400,
+  "POST /api/v1/staff/:id/disable": 404,
+  "PUT /api/v1/staff/:id/roles": 400,
+  "GET /api/v1/tokens": 200,
+  "POST /api/v1/tokens": 400,
+  "DELETE /api/v1/tokens/:id": 404,
+  "GET /reports": 200,
+  "GET /reports/pilots/:pilot": 200,
+  "GET /staff": 200,
+  "GET /staff/admin": 200,
+  "GET /staff/admin/archive": 200,
+  "POST /staff/admin/archive/restore": 400,
+  "GET /staff/admin/pilots": 200,
+  "POST /staff/admin/pilots": 400,
+  "GET /staff/admin/pilots/:pilot": 200,
+  "POST /staff/admin/pilots/:pilot": 400,
+  "POST /staff/admin/pilots/:pilot/items": 400,
+  "GET /staff/admin/pilots/new": 200,
+  "GET /staff/admin/staff": 200,
+  "POST /staff/admin/staff": 400,
+  "GET /staff/admin/staff/:id": 404,
+  "POST /staff/admin/staff/:id/disable": 404,
+  "POST /staff/admin/staff/:id/roles": 404,
+  "GET /staff/admin/staff/new": 200,
+  "GET /staff/admin/tokens": 200,
+  "POST /staff/admin/tokens": 400,
+  "POST /staff/admin/tokens/:id/revoke": 404,
+  "GET /staff/audit": 200,
+  "GET /staff/pilots/:pilot": 200,
+  "GET /staff/pilots/:pilot/codebook": 200,
+  "POST /staff/pilots/:pilot/codebook": 400,
+  "POST /staff/pilots/:pilot/codebook/:id": 404,
+  "POST /staff/pilots/:pilot/codebook/:id/delete": 404,
+  "POST /staff/pilots/:pilot/codebook/import": 400,
+  "GET /staff/pilots/:pilot/enrol": 200,
+  "POST /staff/pilots/:pilot/enrol": 400,
+  "GET /staff/pilots/:pilot/import": 200,
+  "POST /staff/pilots/:pilot/import": 400,
+  "GET /staff/pilots/:pilot/reminders": 200,
+  "POST /staff/pilots/:pilot/reminders/outbox/:id/retry": 404,
+  "POST /staff/pilots/:pilot/reminders/run": 400,
+  "GET /staff/pilots/:pilot/settings": 200,
+  "POST /staff/pilots/:pilot/settings": 400,
+  "GET /staff/pilots/:pilot/signals": 200,
+  "POST /staff/pilots/:pilot/signals/:id/acknowledge": 400,
+  "GET /staff/pilots/:pilot/youths/:code": 200,
+  "GET /staff/pilots/:pilot/youths/:code/comments": 200,
+  "POST /staff/pilots/:pilot/youths/:code/comments/:response/tags": 400,
+  "GET /staff/pilots/:pilot/youths/:code/forms/:form": 200,
+  "POST /staff/pilots/:pilot/youths/:code/forms/:form": 400,
+  "GET /staff/pilots/:pilot/youths/:code/links": 200,
+  "POST /staff/pilots/:pilot/youths/:code/kiosk": { session: 409, token: 400 },
+  "POST /staff/pilots/:pilot/youths/:code/links/resend": 400,
+  "POST /staff/pilots/:pilot/youths/:code/links/revoke": 400,
+  "GET /staff/pilots/:pilot/youths/:code/phone/:occasion": 409,
+  "POST /staff/pilots/:pilot/youths/:code/phone/:occasion": { session: 409, token: 400 },
+  "POST /staff/pilots/:pilot/youths/:code/status": 303,
+  "POST /staff/pilots/:pilot/youths/:code/withdraw": 400,
+};
+
+/** What a principal gets from the walk's request: 403 when its role or pilot does not allow it, else ALLOWED_STATUS. */
+export function expectedStatus(r: Route, principal: string, own: boolean): number {
+  const access = accessOf(r);
+  if (access === undefined) throw new Error(`${keyOf(r)}: no access level (OPERATIONS or PAGE_ACCESS)`);
+  if (!allowed(access, principal, own)) return 403;
+  const status = ALLOWED_STATUS[keyOf(r)];
+  if (status === undefined) throw new Error(`${keyOf(r)}: no expected status in ALLOWED_STATUS`);
+  return typeof status === "number" ? status : principal.endsWith("Token") ? status.token : status.session;
 }

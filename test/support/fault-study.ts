@@ -98,18 +98,21 @@ export const openOccasions = async (f: Study) =>
     .first<number>("n"))!;
 
 /** What every failed attempt may leave: never a second mail, never two rows for one message, indicators old or new. */
-export async function checkNothingHalf(f: Study, fresh: unknown[]) {
+export async function checkNothingHalf(f: Study, fresh: Fresh) {
   const { messages } = await f.sink.messages();
   for (const [, n] of perRecipient(messages)) expect(n).toBe(1);
   const rows = await outboxOf(f);
   expect(new Set(rows.map((r) => `${r.occasion_id}:${r.kind}:${r.seq}`)).size).toBe(rows.length);
   expect(rows.every((r) => r.kind === "invitation")).toBe(true);
   const indicators = await indicatorsOf(f);
-  expect([[], fresh]).toContainEqual(indicators);
+  expect([[], fresh.indicators]).toContainEqual(indicators);
 }
 
+/** What a fault-free run leaves for the study's youths: their indicator rows and staff signals (cleanRun). */
+export type Fresh = { indicators: unknown[]; signals: unknown[] };
+
 /** Where the next run must leave every case: as a fault-free run does. */
-export async function checkResumed(f: Study, fresh: unknown[]) {
+export async function checkResumed(f: Study, fresh: Fresh) {
   const { messages } = await f.sink.messages();
   const counts = perRecipient(messages);
   expect(counts.size).toBe(YOUTHS);
@@ -118,13 +121,11 @@ export async function checkResumed(f: Study, fresh: unknown[]) {
   expect(rows).toHaveLength(YOUTHS);
   expect(rows.map((r) => [r.status, r.last_error])).toEqual(rows.map(() => ["sent", null]));
   expect(await openOccasions(f)).toBe(YOUTHS);
-  expect(await indicatorsOf(f)).toEqual(fresh);
+  expect(await indicatorsOf(f)).toEqual(fresh.indicators);
   expect(await queuedRecomputes(f)).toBe(0);
   expect(await unfinishedRuns()).toBe(0);
-  expect(await signalsOf(f)).toEqual(FRESH_SIGNALS);
+  expect(await signalsOf(f)).toEqual(fresh.signals);
 }
-/** The staff signals a fault-free run raises for the study's youths (set by cleanRun). */
-let FRESH_SIGNALS: unknown[] = [];
 
 /** Its youths leave the study, so later cases' runs have nothing of this one to do. */
 export async function retire(f: Study) {
@@ -136,14 +137,16 @@ export async function retire(f: Study) {
   ]);
 }
 
-/** The fault-free run: the indicator rows every case must end with (the same history, so the same rows). */
-export async function cleanRun() {
+/**
+ * The fault-free run: the indicator rows and signals every case must end with (the same history, so the same rows).
+ * Returned, not kept in the module, so each test holds its own.
+ */
+export async function cleanRun(): Promise<Fresh> {
   const f = await study();
   await cronWith(env, f.now);
-  const fresh = await indicatorsOf(f);
-  expect(fresh.length).toBeGreaterThan(0);
-  FRESH_SIGNALS = await signalsOf(f);
-  expect(FRESH_SIGNALS.length).toBeGreaterThan(0);
+  const fresh = { indicators: await indicatorsOf(f), signals: await signalsOf(f) };
+  expect(fresh.indicators.length).toBeGreaterThan(0);
+  expect(fresh.signals.length).toBeGreaterThan(0);
   await checkResumed(f, fresh);
   await retire(f);
   return fresh;
