@@ -41,7 +41,7 @@ export default defineConfig(async () => {
             CONTACT_KEY: randomBytes(32).toString("base64"),
             SESSION_SECRET: randomBytes(32).toString("base64url"),
             DEV_MODE: "1",
-            // Every API answer in these tests is checked against its description (worker/staff/validate-responses.ts);
+            // Every API answer in these tests is checked against its description (worker/http/validate-responses.ts);
             // not in `npm run bench`, which measures what production runs.
             VALIDATE_RESPONSES: process.env.OM_BENCH === "1" ? "0" : "1",
             DEV_ADMIN_TOKEN: `dev_${randomBytes(24).toString("base64url")}`,

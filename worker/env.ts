@@ -48,7 +48,7 @@ export type Env = {
   /** "1": check every /api/v1 answer against its OpenAPI description; a mismatch is a 500 (the workerd tests) */
   VALIDATE_RESPONSES?: string;
   DEV_ADMIN_TOKEN?: string;
-  /** Optional Cloudflare Access in front of the staff pages (worker/staff/access.ts) */
+  /** Optional Cloudflare Access in front of the staff pages (worker/http/cf-access.ts) */
   CF_ACCESS_TEAM_DOMAIN?: string;
   CF_ACCESS_AUD?: string;
   /** a JWKS as JSON, where the Worker cannot fetch the team's key set (tests) */

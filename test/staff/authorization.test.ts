@@ -3,7 +3,7 @@
 // Forged credentials and CSRF are walked in authorization-credentials.test.ts (the pool's per-file request
 // limit, see the support module).
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPERATIONS } from "../../worker/staff/openapi";
+import { OPERATIONS } from "../../worker/http/operation";
 import {
   ALLOWED_STATUS,
   accessOf,

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
-import { BODY_LIMITS } from "../../worker/lib/body-limit";
+import { BODY_LIMITS } from "../../worker/http/body-limit";
 import { BASE } from "../support/http";
 import { apiToken, sessionFor, staffUser } from "../support/staff";
 import { makePilot } from "../support/study";

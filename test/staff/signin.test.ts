@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../worker/app";
 import { getDb, schema } from "../../worker/db";
 import { randomToken, sha256Hex } from "../../worker/lib/crypto";
-import { SESSION_COOKIE } from "../../worker/staff/auth";
+import { SESSION_COOKIE } from "../../worker/http/auth";
 import { createMagicLink, REFUSED_LINK_AUDIT_WINDOW_MS } from "../../worker/staff/signin";
 import { BASE, call } from "../support/http";
 import { mailCount, mailTo } from "../support/mail";

@@ -6,7 +6,7 @@
 // vitest-pool-workers fails ("Maximum call stack size exceeded") past some number of requests per file.
 import { env } from "cloudflare:workers";
 import { getDb, schema } from "../../worker/db";
-import { OPERATIONS, type Access } from "../../worker/staff/openapi";
+import { OPERATIONS, type Access } from "../../worker/http/operation";
 import { localDate } from "../../worker/schedule/schedule";
 import { call, type TestPrincipal } from "./http";
 import { APP_ROUTES, type AppRoute } from "./routes";

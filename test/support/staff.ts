@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { getDb, schema } from "../../worker/db";
 import { randomToken, sha256Hex } from "../../worker/lib/crypto";
-import { csrfFor, SESSION_COOKIE, type Role } from "../../worker/staff/auth";
+import { csrfFor, SESSION_COOKIE, type Role } from "../../worker/http/auth";
 import { createSession } from "../../worker/staff/signin";
 import type { TestPrincipal } from "./http";
 import { uniqueKey } from "./study";

@@ -3,9 +3,9 @@
 // post shows the page again with the reason and stores nothing; other errors are staff error pages.
 import { Hono, type Context } from "hono";
 import { AppError } from "../errors";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
+import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../staff/pages";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";

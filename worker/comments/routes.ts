@@ -2,15 +2,14 @@
 // rename, delete, CSV export and import), a youth's comments with their codes, tagging, and the coded
 // comments as CSV. Comments are for the researchers who follow the youths (DESIGN.md §3): every route is
 // write role of the pilot (researchers; admins), so coordinators and the project coordinator get 403.
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import { toCsv } from "../lib/csv";
-import { actorOf, pilotFor, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
-import { jsonBody, op, queryOf } from "../staff/openapi";
+import { actorOf, type StaffEnv } from "../http/auth";
+import { mount, route } from "../http/operation";
 import { parseCsv } from "../studies/csv";
 import {
   codebook,
@@ -31,8 +30,6 @@ import { CodingRefusal, reasonText, refusal } from "./refusal";
 import { CODEBOOK_MAX_BYTES, codebookDelimiter, readCodebook } from "./rules";
 
 const P = "/api/v1/pilots/:pilot";
-const jsonLimit = limitBody(BODY_LIMITS.json);
-const csvLimit = limitBody(CODEBOOK_MAX_BYTES);
 
 const count = z.int().min(0);
 const code = z.strictObject({ id: z.int(), label: z.string(), description: z.string().nullable() });
@@ -117,159 +114,149 @@ export async function importCodebookText(c: Context<StaffEnv>, pilot: Pilot, tex
   return importCodebook(c.env.DB, pilot, parsed.rows, actorOf(c), Date.now());
 }
 
-const getCodes = op({
-  method: "get",
-  path: `${P}/codes`,
-  summary: "The pilot's comment codebook with, per code, its tagged comments and youths",
-  access: "write",
-  response: z.strictObject({ codes: z.array(codeCount) }),
-});
-const postCode = op({
-  method: "post",
-  path: `${P}/codes`,
-  summary: "Add a code (1–40 letters, digits, spaces, - and _; duplicates refused, case does not count)",
-  access: "write",
-  body: codeBody,
-  response: code,
-  status: 201,
-});
-const getCodebookCsv = op({
-  method: "get",
-  path: `${P}/codes.csv`,
-  summary: "The codebook as CSV (code,description), the format the import reads",
-  access: "write",
-  produces: "text/csv",
-});
-const postCodebookCsv = op({
-  method: "post",
-  path: `${P}/codes.csv`,
-  summary:
-    "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
-  description:
-    "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or " +
-    "duplicate codes refuse the file with every problem (400); nothing is deleted.",
-  access: "write",
-  csv: true,
-  response: importResponse,
-});
-const patchCode = op({
-  method: "patch",
-  path: `${P}/codes/:id`,
-  summary: "Rename a code or change its description (its tags stay)",
-  access: "write",
-  body: codePatch,
-  response: code,
-});
-const deleteCodeOp = op({
-  method: "delete",
-  path: `${P}/codes/:id`,
-  summary: "Delete a code; a code in use is refused (409) unless removeTags=1, which removes its tags with it",
-  access: "write",
-  query: deleteQuery,
-  response: z.strictObject({ label: z.string(), removedTags: count }),
-});
-const getComments = op({
-  method: "get",
-  path: `${P}/comments`,
-  summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
-  description:
-    "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
-  access: "write",
-  query: commentsQuery,
-  response: commentsResponse,
-});
-const getCoded = op({
-  method: "get",
-  path: `${P}/comments/coded.csv`,
-  summary: "Coded comments as CSV: code, comment, item, value, date, youth_code (one row per code × comment; audited)",
-  access: "write",
-  produces: "text/csv",
-});
-const putTag = op({
-  method: "put",
-  path: `${P}/comments/:response/codes/:id`,
-  summary: "Tag a comment with a code of the pilot (tagging twice changes nothing)",
-  access: "write",
-  response: z.strictObject({ added: z.boolean() }),
-});
-const deleteTag = op({
-  method: "delete",
-  path: `${P}/comments/:response/codes/:id`,
-  summary: "Remove a code from a comment",
-  access: "write",
-  response: z.strictObject({ removed: z.boolean() }),
-});
-
-export const commentApiRoutes = new Hono<StaffEnv>()
-  .use("/pilots/:pilot/codes", requireStaff)
-  .use("/pilots/:pilot/codes.csv", requireStaff)
-  .use("/pilots/:pilot/codes/*", requireStaff)
-  .use("/pilots/:pilot/comments", requireStaff)
-  .use("/pilots/:pilot/comments/*", requireStaff)
-  .get(getCodes, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return c.json({ codes: await codebook(c.env.DB, pilot.id) });
-  })
-  .post(postCode, jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const body = await jsonBody(c, codeBody);
-    return c.json(await createCode(c.env.DB, pilot, body, actorOf(c), Date.now()), 201);
-  })
-  .get(getCodebookCsv, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    return download(c, await codebookCsv(c.env.DB, pilot.id), `${pilot.key}-comment-codes.csv`);
-  })
-  .post(postCodebookCsv, csvLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const type = c.req.header("content-type") ?? "";
-    if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
-    return c.json(await importCodebookText(c, pilot, await c.req.text()));
-  })
-  .patch(patchCode, jsonLimit, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const body = await jsonBody(c, codePatch);
-    return c.json(await updateCode(c.env.DB, pilot, idParam(c, "id"), body, actorOf(c), Date.now()));
-  })
-  .delete(deleteCodeOp, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const q = queryOf(c, deleteQuery);
-    return c.json(await deleteCode(c.env.DB, pilot, idParam(c, "id"), q.removeTags === "1", actorOf(c), Date.now()));
-  })
-  .get(getComments, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const q = queryOf(c, commentsQuery);
-    const youth = q.youth === undefined ? null : await youthOf(c.env.DB, pilot.id, q.youth);
-    const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
-    const counts = youth
-      ? await youthCounts(c.env.DB, pilot.id, youth.id)
-      : (await codebook(c.env.DB, pilot.id))
-          .filter((k) => k.tags > 0)
-          .map(({ id, label, tags }) => ({ id, label, tags }));
-    return c.json({ youth: youth?.code ?? null, comments, items, counts });
-  })
-  .get(getCoded, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const rows = await codedComments(c.env.DB, pilot);
-    const details = { rows: rows.length };
-    await audit(getDb(c.env.DB), actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details });
-    return download(c, toCsv([...CODED_COLUMNS], rows), `${pilot.key}-coded-comments.csv`);
-  })
-  .put(putTag, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const userId = c.get("principal").userId ?? null;
-    const r = await tagComment(
-      c.env.DB,
-      pilot,
-      idParam(c, "response"),
-      idParam(c, "id"),
-      userId,
-      actorOf(c),
-      Date.now(),
-    );
-    return c.json({ added: r.added });
-  })
-  .delete(deleteTag, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const r = await untagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), actorOf(c), Date.now());
-    return c.json({ removed: r.removed });
-  });
+export const commentApiRoutes = mount(
+  route(
+    {
+      method: "get",
+      path: `${P}/codes`,
+      summary: "The pilot's comment codebook with, per code, its tagged comments and youths",
+      access: "write",
+      response: z.strictObject({ codes: z.array(codeCount) }),
+    },
+    async (c, { pilot }) => c.json({ codes: await codebook(c.env.DB, pilot.id) }),
+  ),
+  route(
+    {
+      method: "post",
+      path: `${P}/codes`,
+      summary: "Add a code (1–40 letters, digits, spaces, - and _; duplicates refused, case does not count)",
+      access: "write",
+      body: codeBody,
+      response: code,
+      status: 201,
+    },
+    async (c, { pilot, body }) => c.json(await createCode(c.env.DB, pilot, body, actorOf(c), Date.now()), 201),
+  ),
+  route(
+    {
+      method: "get",
+      path: `${P}/codes.csv`,
+      summary: "The codebook as CSV (code,description), the format the import reads",
+      access: "write",
+      produces: "text/csv",
+    },
+    async (c, { pilot }) => download(c, await codebookCsv(c.env.DB, pilot.id), `${pilot.key}-comment-codes.csv`),
+  ),
+  route(
+    {
+      method: "post",
+      path: `${P}/codes.csv`,
+      summary:
+        "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
+      description:
+        "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or " +
+        "duplicate codes refuse the file with every problem (400); nothing is deleted.",
+      access: "write",
+      csv: true,
+      limit: CODEBOOK_MAX_BYTES,
+      response: importResponse,
+    },
+    async (c, { pilot }) => {
+      const type = c.req.header("content-type") ?? "";
+      if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
+      return c.json(await importCodebookText(c, pilot, await c.req.text()));
+    },
+  ),
+  route(
+    {
+      method: "patch",
+      path: `${P}/codes/:id`,
+      summary: "Rename a code or change its description (its tags stay)",
+      access: "write",
+      body: codePatch,
+      response: code,
+    },
+    async (c, { pilot, body }) =>
+      c.json(await updateCode(c.env.DB, pilot, idParam(c, "id"), body, actorOf(c), Date.now())),
+  ),
+  route(
+    {
+      method: "delete",
+      path: `${P}/codes/:id`,
+      summary: "Delete a code; a code in use is refused (409) unless removeTags=1, which removes its tags with it",
+      access: "write",
+      query: deleteQuery,
+      response: z.strictObject({ label: z.string(), removedTags: count }),
+    },
+    async (c, { pilot, query }) => {
+      const removeTags = query.removeTags === "1";
+      return c.json(await deleteCode(c.env.DB, pilot, idParam(c, "id"), removeTags, actorOf(c), Date.now()));
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: `${P}/comments`,
+      summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
+      description:
+        "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
+      access: "write",
+      query: commentsQuery,
+      response: commentsResponse,
+    },
+    async (c, { pilot, query: q }) => {
+      const youth = q.youth === undefined ? null : await youthOf(c.env.DB, pilot.id, q.youth);
+      const { comments, items } = await commentsOf(c.env.DB, pilot, youth?.id ?? null, q.item);
+      const counts = youth
+        ? await youthCounts(c.env.DB, pilot.id, youth.id)
+        : (await codebook(c.env.DB, pilot.id))
+            .filter((k) => k.tags > 0)
+            .map(({ id, label, tags }) => ({ id, label, tags }));
+      return c.json({ youth: youth?.code ?? null, comments, items, counts });
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: `${P}/comments/coded.csv`,
+      summary:
+        "Coded comments as CSV: code, comment, item, value, date, youth_code (one row per code × comment; audited)",
+      access: "write",
+      produces: "text/csv",
+    },
+    async (c, { pilot }) => {
+      const rows = await codedComments(c.env.DB, pilot);
+      const details = { rows: rows.length };
+      await audit(getDb(c.env.DB), actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details });
+      return download(c, toCsv([...CODED_COLUMNS], rows), `${pilot.key}-coded-comments.csv`);
+    },
+  ),
+  route(
+    {
+      method: "put",
+      path: `${P}/comments/:response/codes/:id`,
+      summary: "Tag a comment with a code of the pilot (tagging twice changes nothing)",
+      access: "write",
+      response: z.strictObject({ added: z.boolean() }),
+    },
+    async (c, { pilot }) => {
+      const [response, id] = [idParam(c, "response"), idParam(c, "id")];
+      const userId = c.get("principal").userId ?? null;
+      const r = await tagComment(c.env.DB, pilot, response, id, userId, actorOf(c), Date.now());
+      return c.json({ added: r.added });
+    },
+  ),
+  route(
+    {
+      method: "delete",
+      path: `${P}/comments/:response/codes/:id`,
+      summary: "Remove a code from a comment",
+      access: "write",
+      response: z.strictObject({ removed: z.boolean() }),
+    },
+    async (c, { pilot }) => {
+      const r = await untagComment(c.env.DB, pilot, idParam(c, "response"), idParam(c, "id"), actorOf(c), Date.now());
+      return c.json({ removed: r.removed });
+    },
+  ),
+);

@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import { isDev } from "../env";
 import { AppError } from "../errors";
 import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo } from "../demo/seed";
-import { requireAdmin, requireStaff, type StaffEnv } from "../staff/auth";
+import { requireAdmin, requireStaff, type StaffEnv } from "../http/auth";
 import { sha256Hex } from "../lib/crypto";
 import { ensureLink, linkToken } from "../survey/links";
 import { signContext } from "../survey/link-context";

@@ -1,8 +1,7 @@
 // Reminder runs and the outbox for researchers, as JSON API and as a workspace page: dry run / real run,
 // run history, the outbox with its failures and a retry, and who paused reminders. Participant codes
 // only: never an e-mail address.
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { z } from "zod";
 import { h, type VNode } from "preact";
 import { RemindersPage, type Outcome } from "../../web/pages/reminders/RemindersPage";
@@ -10,8 +9,9 @@ import { AppError } from "../errors";
 import { previewRun } from "../jobs/preview";
 import { runScheduled } from "../jobs/scheduled";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
-import { API_BASE, jsonBody, op, queryOf } from "../staff/openapi";
+import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
+import { BODY_LIMITS } from "../http/body-limit";
+import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../staff/pages";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "../staff/responses";
 import { repeatedFailures } from "./outbox";
@@ -27,13 +27,6 @@ export const outboxQuery = z
   .strict();
 export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 
-const limitBody = bodyLimit({
-  maxSize: 4 * 1024,
-  onError: () => {
-    throw new AppError("payload_too_large", "Body too large");
-  },
-});
-
 async function startRun(c: Context<StaffEnv>, pilotId: number, dryRun: boolean) {
   const actor = actorOf(c);
   const trigger = { type: "api" as const, by: actor.id, actorType: actor.type, pilotId };
@@ -45,27 +38,22 @@ async function startRun(c: Context<StaffEnv>, pilotId: number, dryRun: boolean) 
 
 // ---- JSON API -----------------------------------------------------------------------------------------
 
-export const reminderRoutes = new Hono<StaffEnv>()
-  .post(
-    op({
+export const reminderRoutes = mount(
+  route(
+    {
       method: "post",
       path: `${API_BASE}/pilots/:pilot/reminder-runs`,
       summary:
         "Reminder run for a pilot: dryRun lists who would get what and why (nothing sent or queued); a real run sends",
       access: "write",
       body: runBody,
+      limit: BODY_LIMITS.smallForm,
       response: reminderRunResponse,
-    }),
-    requireStaff,
-    limitBody,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const { dryRun } = await jsonBody(c, runBody);
-      return c.json(await startRun(c, pilot.id, dryRun));
     },
-  )
-  .get(
-    op({
+    async (c, { pilot, body }) => c.json(await startRun(c, pilot.id, body.dryRun)),
+  ),
+  route(
+    {
       method: "get",
       path: `${API_BASE}/pilots/:pilot/reminder-runs`,
       summary:
@@ -73,62 +61,46 @@ export const reminderRoutes = new Hono<StaffEnv>()
       access: "write",
       query: runsQuery,
       response: runsResponse,
-    }),
-    requireStaff,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, runsQuery);
-      return c.json({ runs: await listRuns(c.env.DB, pilot.id, q.limit ?? 50) });
     },
-  )
-  .get(
-    op({
+    async (c, { pilot, query }) => c.json({ runs: await listRuns(c.env.DB, pilot.id, query.limit ?? 50) }),
+  ),
+  route(
+    {
       method: "get",
       path: `${API_BASE}/pilots/:pilot/outbox`,
       summary: "Outbox of a pilot: queued, sent, failed with reason (participant codes only, never addresses)",
       access: "write",
       query: outboxQuery,
       response: outboxResponse,
-    }),
-    requireStaff,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      return c.json(await listOutbox(c.env.DB, pilot.id, queryOf(c, outboxQuery)));
     },
-  )
-  .post(
-    op({
+    async (c, { pilot, query }) => c.json(await listOutbox(c.env.DB, pilot.id, query)),
+  ),
+  route(
+    {
       method: "post",
       path: `${API_BASE}/pilots/:pilot/outbox/:id/retry`,
       summary: "Queue a failed message again and try to send it now (audited)",
       access: "write",
+      limit: BODY_LIMITS.smallForm,
       response: retryResponse,
-    }),
-    requireStaff,
-    limitBody,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      return c.json(await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c)));
     },
-  )
-  .get(
-    op({
+    async (c, { pilot }) => c.json(await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c))),
+  ),
+  route(
+    {
       method: "get",
       path: `${API_BASE}/pilots/:pilot/reminder-pauses`,
       summary: "Youths who paused their reminders with the link in their mail, and until when",
       access: "write",
       response: pausesResponse,
-    }),
-    requireStaff,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      return c.json({ pauses: await listPauses(c.env.DB, pilot.id, Date.now()) });
     },
-  );
+    async (c, { pilot }) => c.json({ pauses: await listPauses(c.env.DB, pilot.id, Date.now()) }),
+  ),
+);
 
-// ---- workspace page (session cookie + CSRF through requireStaff) ------------------------------------
+// ---- workspace page (session cookie + CSRF through the declaration) ----------------------------------
 
-async function page(
+async function reminderPage(
   c: Context<StaffEnv>,
   pilot: { id: number; key: string; name: string; timezone: string },
   outcome: Outcome,
@@ -163,25 +135,41 @@ async function page(
   );
 }
 
-export const reminderPageRoutes = new Hono<StaffEnv>()
-  .get("/staff/pilots/:pilot/reminders", requireStaff, async (c) => page(c, await pilotFor(c, WRITE_ROLES), null))
-  .post("/staff/pilots/:pilot/reminders/run", requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
-    if (form.dryRun !== "1" && form.dryRun !== "0") throw new AppError("validation", "dryRun must be 1 or 0");
-    const r = await startRun(c, pilot.id, form.dryRun === "1");
-    return page(
-      c,
-      pilot,
-      r.dryRun
-        ? { kind: "preview", items: r.items }
-        : { kind: "run", counts: r.counts as unknown as Record<string, number> },
-    );
-  })
-  .post("/staff/pilots/:pilot/reminders/outbox/:id/retry", requireStaff, limitBody, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const r = await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c));
-    return page(c, pilot, { kind: "retried", status: r.status });
-  })
+export const reminderPageRoutes = mount(
+  page({ method: "get", path: "/staff/pilots/:pilot/reminders", access: "write" }, (c, { pilot }) =>
+    reminderPage(c, pilot, null),
+  ),
+  page(
+    {
+      method: "post",
+      path: "/staff/pilots/:pilot/reminders/run",
+      access: "write",
+      limit: BODY_LIMITS.smallForm,
+      form: true,
+    },
+    async (c, { pilot, form }) => {
+      if (form.dryRun !== "1" && form.dryRun !== "0") throw new AppError("validation", "dryRun must be 1 or 0");
+      const r = await startRun(c, pilot.id, form.dryRun === "1");
+      return reminderPage(
+        c,
+        pilot,
+        r.dryRun
+          ? { kind: "preview", items: r.items }
+          : { kind: "run", counts: r.counts as unknown as Record<string, number> },
+      );
+    },
+  ),
+  page(
+    {
+      method: "post",
+      path: "/staff/pilots/:pilot/reminders/outbox/:id/retry",
+      access: "write",
+      limit: BODY_LIMITS.smallForm,
+    },
+    async (c, { pilot }) => {
+      const r = await retryMessage(c.env, pilot.id, c.req.param("id") ?? "", actorOf(c));
+      return reminderPage(c, pilot, { kind: "retried", status: r.status });
+    },
+  ),
   // A page: its refusals (401, 403, 404, 409, 413) are pages too, as on every other workspace page.
-  .onError(staffPageError);
+).onError(staffPageError);

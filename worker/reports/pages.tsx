@@ -5,10 +5,10 @@ import { pickLang } from "../../core/i18n/messages";
 import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages/reports/Pages";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
-import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
+import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../staff/pages";
+import { plotDataFor, summaryFor } from "./pilot-report";
 import { allPilots } from "./queries";
-import { plotDataFor, summaryFor } from "./routes";
 
 /** A project coordinator (or admin) reads every pilot. */
 const seesAllPilots = (c: Context<StaffEnv>) => {

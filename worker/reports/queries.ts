@@ -1,6 +1,8 @@
 // Reads for the summaries and downloads. Only stored results and raw answers are read here; the
 // statistics were computed by the scheduled job (worker/analysis/recompute.ts).
+import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { pilotIndicators } from "../analysis/recompute";
+import type { Trend } from "../analysis/stats";
 import { instrumentsOf, parseSettings, reportSettingsOf } from "../studies/settings";
 import type { WaveDefinition } from "../analysis/waves";
 import { localDate } from "../schedule/schedule";
@@ -177,4 +179,95 @@ export async function loadAllAnswers(d1: D1Database, pilotId: number) {
     )
     .bind(pilotId)
     .raw<AnswerTuple>();
+}
+
+// ---- charts (./pilot-report.ts) --------------------------------------------------------------------------
+
+/** The pilot's youths as [id, code, start date]; `only` narrows to one youth. */
+export async function chartYouths(d1: D1Database, pilotId: number, only?: number) {
+  return (
+    only === undefined
+      ? d1.prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ?").bind(pilotId)
+      : d1
+          .prepare("SELECT id, code, pilot_start_date FROM participants WHERE pilot_id = ? AND id = ?")
+          .bind(pilotId, only)
+  ).raw<[number, string, string]>();
+}
+
+const INDICATOR_SCOPE = "FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?";
+const YOUTH_SCOPE = "AND (? IS NULL OR p.id = ?)";
+
+/** Stored slope per day and trend per youth × frequent indicator. */
+export async function storedTrends(d1: D1Database, pilotId: number, only?: number) {
+  return d1
+    .prepare(
+      `SELECT r.participant_id, r.indicator, r.slope_per_day, r.trend ${INDICATOR_SCOPE} ${YOUTH_SCOPE}
+       AND r.indicator NOT LIKE 'wave:%'`,
+    )
+    .bind(pilotId, only ?? null, only ?? null)
+    .raw<[number, string, number | null, Trend | null]>();
+}
+
+/** Stored wave scores (`wave:<instrument>.<wave>.<subscale>`) per youth. */
+export async function waveScores(d1: D1Database, pilotId: number, only?: number) {
+  return d1
+    .prepare(
+      `SELECT r.participant_id, r.indicator, r.mean ${INDICATOR_SCOPE} ${YOUTH_SCOPE} AND r.indicator LIKE 'wave:%'`,
+    )
+    .bind(pilotId, only ?? null, only ?? null)
+    .raw<[number, string, number | null]>();
+}
+
+/** When each youth finished each wave: its completion, or else its last answer. */
+export async function waveDays(d1: D1Database, pilotId: number, only?: number) {
+  return d1
+    .prepare(
+      `SELECT o.participant_id, o.wave,
+         MAX(COALESCE(o.completed_at, (SELECT MAX(r.answered_at) FROM responses r WHERE r.occasion_id = o.id)))
+       FROM occasions o JOIN participants p ON p.id = o.participant_id
+       WHERE p.pilot_id = ? ${YOUTH_SCOPE} AND o.kind = 'wave' GROUP BY o.participant_id, o.wave`,
+    )
+    .bind(pilotId, only ?? null, only ?? null)
+    .raw<[number, string, number | null]>();
+}
+
+/** The latest definition of every wave instrument, as stored JSON. */
+export async function latestWaveDefinitions(d1: D1Database) {
+  return d1
+    .prepare(
+      `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+       WHERE i.kind = 'wave'
+         AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
+    )
+    .raw<[string, string]>();
+}
+
+// ---- downloads (./routes.ts) -----------------------------------------------------------------------------
+
+/** Stored indicators per youth × frequent indicator, in the columns of indicators.csv. */
+export async function indicatorRows(d1: D1Database, pilotId: number) {
+  return d1
+    .prepare(
+      `SELECT p.code, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s,
+         r.p, r.trend, r.band
+       ${INDICATOR_SCOPE} AND r.indicator NOT LIKE 'wave:%' ORDER BY p.code, r.indicator`,
+    )
+    .bind(pilotId)
+    .raw<(string | number | null)[]>();
+}
+
+/** Every non-staff instrument version the pilot can use, with its definition (the item codebook). */
+export async function itemVersions(d1: D1Database, pilotId: number) {
+  const rows = await d1
+    .prepare(
+      `SELECT i.key, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
+       WHERE i.kind != 'staff' AND (i.pilot_id IS NULL OR i.pilot_id = ?)`,
+    )
+    .bind(pilotId)
+    .raw<[string, number, string]>();
+  return rows.map(([key, version, definition]) => ({
+    key,
+    version,
+    definition: JSON.parse(definition) as InstrumentDefinition,
+  }));
 }

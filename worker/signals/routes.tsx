@@ -1,7 +1,7 @@
 // Staff signals over HTTP (issue 15): GET /api/v1/pilots/{pilot}/signals and POST …/signals/{id}/acknowledge
 // for researchers (WRITE_ROLES; coordinators and other pilots get 403 from pilotFor), and the workspace
 // page with the same checks (session cookie + CSRF through requireStaff).
-import { Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { pilotIndicators } from "../analysis/recompute";
 import { SIGNAL_RULES } from "../../schema/tables";
@@ -9,10 +9,10 @@ import { t } from "../../core/i18n/messages";
 import { SignalsPage } from "../../web/pages/staff/Signals";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { BODY_LIMITS } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../staff/auth";
-import { API_BASE, jsonBody, op, queryOf } from "../staff/openapi";
+import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
+import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../staff/pages";
 import { acknowledgeSignal, listSignals, NOTE_MAX } from "./store";
 
@@ -43,9 +43,40 @@ export async function indicatorLabels(d1: D1Database, pilotKey: string): Promise
   };
 }
 
-export const signalRoutes = new Hono<StaffEnv>()
-  .get(
-    op({
+/** Acknowledges an open signal of the pilot with the actor's note (API and page alike). */
+const acknowledge = (c: Context<StaffEnv>, pilotId: number, note: string) =>
+  acknowledgeSignal(
+    getDb(c.env.DB),
+    pilotId,
+    c.req.param("id") ?? "",
+    note,
+    actorOf(c),
+    c.get("principal").userId ?? null,
+    Date.now(),
+  );
+
+type Pilot = { id: number; key: string; name: string; timezone: string };
+/** The signals page of a pilot, with a refusal when an acknowledgement was refused. */
+async function signalsPage(c: Context<StaffEnv>, pilot: Pilot, showCleared: boolean, error?: string, status = 200) {
+  const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
+  return renderStaffPage(
+    c,
+    <SignalsPage
+      user={staffUserOf(c)}
+      pilot={pilot}
+      signals={signals}
+      timezone={pilot.timezone}
+      labels={await indicatorLabels(c.env.DB, pilot.key)}
+      showCleared={showCleared}
+      error={error}
+    />,
+    status as 200 | 400 | 409,
+  );
+}
+
+export const signalRoutes = mount(
+  route(
+    {
       method: "get",
       path: `${API_BASE}/pilots/:pilot/signals`,
       summary:
@@ -53,103 +84,57 @@ export const signalRoutes = new Hono<StaffEnv>()
       access: "write",
       query: signalsQuery,
       response: signalsResponse,
-    }),
-    requireStaff,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const q = queryOf(c, signalsQuery);
-      return c.json({ signals: await listSignals(c.env.DB, pilot.id, { status: q.status }) });
     },
-  )
-  .post(
-    op({
+    async (c, { pilot, query }) => c.json({ signals: await listSignals(c.env.DB, pilot.id, { status: query.status }) }),
+  ),
+  route(
+    {
       method: "post",
       path: `${API_BASE}/pilots/:pilot/signals/:id/acknowledge`,
       summary:
         "Acknowledge an open signal of this pilot with a short note (audited); it opens again only when new evidence arrives",
       access: "write",
       body: acknowledgeBody,
+      limit: BODY_LIMITS.smallForm,
       response: signalResponse,
-    }),
-    requireStaff,
-    limitBody(BODY_LIMITS.smallForm),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const { note } = await jsonBody(c, acknowledgeBody);
-      return c.json(
-        await acknowledgeSignal(
-          getDb(c.env.DB),
-          pilot.id,
-          c.req.param("id") ?? "",
-          note,
-          actorOf(c),
-          c.get("principal").userId ?? null,
-          Date.now(),
-        ),
-      );
     },
-  );
+    async (c, { pilot, body }) => c.json(await acknowledge(c, pilot.id, body.note)),
+  ),
+);
 
-export const signalPageRoutes = new Hono<StaffEnv>()
-  .get("/staff/pilots/:pilot/signals", requireStaff, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const showCleared = c.req.query("status") === "all";
-    const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
-    return renderStaffPage(
-      c,
-      <SignalsPage
-        user={staffUserOf(c)}
-        pilot={pilot}
-        signals={signals}
-        timezone={pilot.timezone}
-        labels={await indicatorLabels(c.env.DB, pilot.key)}
-        showCleared={showCleared}
-      />,
-    );
-  })
-  .post("/staff/pilots/:pilot/signals/:id/acknowledge", requireStaff, limitBody(BODY_LIMITS.smallForm), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
-    const note = typeof form.note === "string" ? form.note : "";
-    try {
-      const s = await acknowledgeSignal(
-        getDb(c.env.DB),
-        pilot.id,
-        c.req.param("id") ?? "",
-        note,
-        actorOf(c),
-        c.get("principal").userId ?? null,
-        Date.now(),
-      );
-      if (form.back === "youth")
-        return c.redirect(
-          `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}?done=signal#youth-signals`,
-          303,
-        );
-      return c.redirect(`/staff/pilots/${pilot.key}/signals`, 303);
-    } catch (e) {
-      // A refused note (empty, too long) or a signal no longer open: the list with the reason; nothing stored.
-      if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) throw e;
-      const signals = await listSignals(c.env.DB, pilot.id);
-      const error =
-        e.code === "conflict"
-          ? t("signals.ack.notOpen")
-          : note.trim()
-            ? t("signals.ack.tooLong")
-            : t("signals.ack.empty");
-      return renderStaffPage(
-        c,
-        <SignalsPage
-          user={staffUserOf(c)}
-          pilot={pilot}
-          signals={signals}
-          timezone={pilot.timezone}
-          labels={await indicatorLabels(c.env.DB, pilot.key)}
-          showCleared={false}
-          error={error}
-        />,
-        e.code === "conflict" ? 409 : 400,
-      );
-    }
-  })
-  .onError(staffPageError);
+export const signalPageRoutes = mount(
+  page({ method: "get", path: "/staff/pilots/:pilot/signals", access: "write" }, (c, { pilot }) =>
+    signalsPage(c, pilot, c.req.query("status") === "all"),
+  ),
+  page(
+    {
+      method: "post",
+      path: "/staff/pilots/:pilot/signals/:id/acknowledge",
+      access: "write",
+      limit: BODY_LIMITS.smallForm,
+      form: true,
+    },
+    async (c, { pilot, form }) => {
+      const note = typeof form.note === "string" ? form.note : "";
+      try {
+        const s = await acknowledge(c, pilot.id, note);
+        if (form.back === "youth")
+          return c.redirect(
+            `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(s.participantCode)}?done=signal#youth-signals`,
+            303,
+          );
+        return c.redirect(`/staff/pilots/${pilot.key}/signals`, 303);
+      } catch (e) {
+        // A refused note (empty, too long) or a signal no longer open: the list with the reason; nothing stored.
+        if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) throw e;
+        const error =
+          e.code === "conflict"
+            ? t("signals.ack.notOpen")
+            : note.trim()
+              ? t("signals.ack.tooLong")
+              : t("signals.ack.empty");
+        return signalsPage(c, pilot, false, error, e.code === "conflict" ? 409 : 400);
+      }
+    },
+  ),
+).onError(staffPageError);

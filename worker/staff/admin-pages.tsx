@@ -61,7 +61,7 @@ import {
   userView,
   type StaffUserView,
 } from "./admin-service";
-import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "./auth";
+import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../http/auth";
 import { staffPageError } from "./pages";
 
 type Ctx = Context<StaffEnv>;

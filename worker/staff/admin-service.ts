@@ -17,6 +17,7 @@ import { isUniqueViolation } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
 import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
 import { TOKEN_DEFAULT_DAYS } from "../../core/api-tokens";
+import { tokenExpiry } from "../http/tokens";
 import { DAY_MS } from "../../core/time";
 
 type Pilot = typeof schema.pilots.$inferSelect;
@@ -271,12 +272,6 @@ export async function disableStaffUser(d1: D1Database, id: number, actor: Actor,
 }
 
 // ---- API tokens ---------------------------------------------------------------------------------------
-
-/** When a token stops working: its expires_at, or 90 days after its creation for tokens made before expiry existed. */
-export const tokenExpiry = (t: { expiresAt: number | null; createdAt: number }) =>
-  t.expiresAt ?? t.createdAt + TOKEN_DEFAULT_DAYS * DAY_MS;
-/** The same rule in SQL, for the Bearer check (worker/staff/auth.ts). */
-export const TOKEN_EXPIRY_SQL = `COALESCE(expires_at, created_at + ${TOKEN_DEFAULT_DAYS * DAY_MS})`;
 
 /** Every token without its secret (only its hash is stored), with when it expires. */
 export async function listTokens(d1: D1Database, now = Date.now()) {

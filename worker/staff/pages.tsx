@@ -50,10 +50,10 @@ import {
   WRITE_ROLES,
   type Principal,
   type StaffEnv,
-} from "./auth";
-import { readAudit, visiblePilots } from "./api";
+} from "../http/auth";
+import { readAudit, visiblePilots } from "./queries";
 import { renderStaffPage } from "../lib/render";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
 import { missingInstrumentsOf } from "../studies/instruments";
 import {
@@ -69,7 +69,7 @@ import { SettingsPage, type SettingsPageProps } from "../../web/pages/staff/Sett
 import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
-import { plotDataFor } from "../reports/routes";
+import { plotDataFor } from "../reports/pilot-report";
 import { pilotIndicators } from "../analysis/recompute";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";

@@ -1,6 +1,6 @@
 // Response schemas of the staff-wide API (worker/staff/api.ts, admin.ts, ../reminders/routes.ts). They describe
 // the answers in /api/v1/openapi.json and are checked against every answer in the tests (VALIDATE_RESPONSES,
-// worker/staff/validate-responses.ts). Strict objects: a field the description does not name is a mismatch.
+// worker/http/validate-responses.ts). Strict objects: a field the description does not name is a mismatch.
 // Epoch milliseconds are integers; absent values are null, never a missing key (except where optional).
 import { z } from "zod";
 import {

@@ -5,12 +5,12 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
+import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
 import { t } from "../../core/i18n/messages";
-import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "./auth";
+import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "../http/auth";
 import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "./pages";
 import {

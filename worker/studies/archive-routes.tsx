@@ -1,6 +1,6 @@
 // The whole-study archive over HTTP (admins only): the streamed download, the streamed restore, and the
 // staff page with both. The format and its rules: ./ARCHIVE.md and ./archive.ts.
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
 import { t } from "../../core/i18n/messages";
@@ -8,8 +8,8 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, LARGE_FORMS, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../staff/auth";
-import { API_BASE, op, queryOf } from "../staff/openapi";
+import { actorOf, formBody, LARGE_FORMS, staffUserOf, type StaffEnv } from "../http/auth";
+import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../staff/pages";
 import { archiveRestoredResponse } from "../staff/responses";
 import { ARCHIVE_LIMITS, exportArchive, restoreArchive } from "./archive";
@@ -20,13 +20,9 @@ export const MAX_PAGE_UPLOAD_BYTES = 32 * 1024 * 1024;
 const RESTORE_PAGE = "/staff/admin/archive/restore";
 LARGE_FORMS.set(RESTORE_PAGE, MAX_PAGE_UPLOAD_BYTES + 64 * 1024);
 
-const declaredTooLarge = (c: Context, max: number) => Number(c.req.header("content-length") ?? "0") > max;
-
-export const archiveRoutes = new Hono<StaffEnv>()
-  .use("/admin/archive", requireStaff)
-  .use("/admin/archive/*", requireStaff)
-  .get(
-    op({
+export const archiveRoutes = mount(
+  route(
+    {
       method: "get",
       path: `${API_BASE}/admin/archive`,
       summary:
@@ -34,10 +30,9 @@ export const archiveRoutes = new Hono<StaffEnv>()
       access: "admin",
       query: ARCHIVE_QUERY,
       produces: "application/gzip",
-    }),
-    async (c) => {
-      requireAdmin(c);
-      const contacts = queryOf(c, ARCHIVE_QUERY).contacts === "1";
+    },
+    async (c, { query }) => {
+      const contacts = query.contacts === "1";
       const now = Date.now();
       const { stream, counts } = await exportArchive(c.env.DB, { contacts, now });
       await audit(getDb(c.env.DB), actorOf(c), "export.archive", now, { details: { contacts, counts } });
@@ -50,9 +45,9 @@ export const archiveRoutes = new Hono<StaffEnv>()
         },
       });
     },
-  )
-  .post(
-    op({
+  ),
+  route(
+    {
       method: "post",
       path: `${API_BASE}/admin/archive/restore`,
       summary: `Restore an archive (gzip or plain NDJSON, at most ${ARCHIVE_LIMITS.bytes / 1024 / 1024} MiB) into a database without a study (admins); all or nothing`,
@@ -60,11 +55,12 @@ export const archiveRoutes = new Hono<StaffEnv>()
       upload: ["application/gzip", "application/x-ndjson"],
       response: archiveRestoredResponse,
       status: 201,
-    }),
+      // restoreArchive counts the stream as it reads it; the declared length is refused at once
+      limit: ARCHIVE_LIMITS.bytes,
+      streamed: true,
+      tooLarge: () => new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`),
+    },
     async (c) => {
-      requireAdmin(c);
-      if (declaredTooLarge(c, ARCHIVE_LIMITS.bytes))
-        throw new AppError("payload_too_large", `Archive larger than ${ARCHIVE_LIMITS.bytes} bytes`);
       const body = c.req.raw.body;
       if (!body) throw new AppError("validation", "The request has no archive in its body");
       // a cookie session's form (its CSRF token in a field) has been read by the CSRF check: not an archive
@@ -77,34 +73,30 @@ export const archiveRoutes = new Hono<StaffEnv>()
       const result = await restoreArchive(c.env.DB, body, actorOf(c), started);
       return c.json({ ...result, ms: Date.now() - started }, 201);
     },
-  );
+  ),
+);
 
-export const archivePageRoutes = new Hono<StaffEnv>()
-  .use("/staff/admin/archive", requireStaff)
-  .use("/staff/admin/archive/*", requireStaff)
-  .get("/staff/admin/archive", (c) => {
-    requireAdmin(c);
-    return page(c);
-  })
-  .post(RESTORE_PAGE, async (c) => {
-    requireAdmin(c);
-    if (declaredTooLarge(c, MAX_PAGE_UPLOAD_BYTES + 64 * 1024))
-      return page(c, { ok: false, message: t("error.payload_too_large") }, 413);
+export const archivePageRoutes = mount(
+  page({ method: "get", path: "/staff/admin/archive", access: "admin" }, (c) => archivePage(c)),
+  page({ method: "post", path: RESTORE_PAGE, access: "admin" }, async (c) => {
+    // Over the limit: this page with the reason (the form is read only within it).
+    if (Number(c.req.header("content-length") ?? "0") > MAX_PAGE_UPLOAD_BYTES + 64 * 1024)
+      return archivePage(c, { ok: false, message: t("error.payload_too_large") }, 413);
     const file = (await formBody(c)).file;
     if (!(file instanceof File) || file.size === 0)
-      return page(c, { ok: false, message: t("staff.archive.noFile") }, 400);
+      return archivePage(c, { ok: false, message: t("staff.archive.noFile") }, 400);
     try {
       const result = await restoreArchive(c.env.DB, file.stream(), actorOf(c), Date.now());
-      return page(c, { ok: true, counts: result.counts });
+      return archivePage(c, { ok: true, counts: result.counts });
     } catch (e) {
       if (e instanceof AppError && e.code !== "internal")
-        return page(c, { ok: false, message: e.message }, e.status as 400 | 409 | 413);
+        return archivePage(c, { ok: false, message: e.message }, e.status as 400 | 409 | 413);
       throw e;
     }
-  })
-  .onError(staffPageError);
+  }),
+).onError(staffPageError);
 
-const page = (c: Context<StaffEnv>, outcome?: ArchiveOutcome, status: 200 | 400 | 409 | 413 = 200) =>
+const archivePage = (c: Context<StaffEnv>, outcome?: ArchiveOutcome, status: 200 | 400 | 409 | 413 = 200) =>
   renderStaffPage(
     c,
     <ArchivePage user={staffUserOf(c)} outcome={outcome} maxUploadMb={MAX_PAGE_UPLOAD_BYTES / 1024 / 1024} />,

@@ -1,26 +1,24 @@
 // The studies API: participants, pilot configuration, pilot items, staff forms and CSV imports of one
 // pilot. Every route resolves the pilot through pilotFor (403 for a foreign pilot) and every query is
 // filtered by that pilot's id.
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { rislScores } from "../../schema/staff-forms";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
-import { actorOf, pilotFor, READ_ROLES, requireStaff, WRITE_ROLES, type StaffEnv } from "../staff/auth";
-import { jsonBody, op, queryOf } from "../staff/openapi";
+import { actorOf, type StaffEnv } from "../http/auth";
+import { mount, type Pilot, route, validated } from "../http/operation";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
-import { BODY_LIMITS, limitBody } from "../lib/body-limit";
 import {
   bilingual,
   decodeImport,
   importMeasurements,
   importParticipants,
-  importTemplate,
   type ImportReport,
   type ImportRun,
+  importTemplate,
   MAX_IMPORT_BYTES,
 } from "./import";
 import {
@@ -60,15 +58,38 @@ import {
 } from "./validators";
 
 const P = "/api/v1/pilots/:pilot";
-const jsonLimit = limitBody(BODY_LIMITS.json);
 const tooLarge = () =>
   new AppError("payload_too_large", bilingual("import.error.tooLarge", { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
-const csvLimit = bodyLimit({
-  maxSize: MAX_IMPORT_BYTES,
-  onError: () => {
-    throw tooLarge();
-  },
-});
+/** A CSV import: the file as a text/csv body within MAX_IMPORT_BYTES, dryRun in the query. */
+const importOperation = (kind: "participants" | "measurements", summary: string) =>
+  ({
+    method: "post",
+    path: `${P}/imports/${kind}`,
+    summary,
+    access: "write",
+    csv: true,
+    limit: MAX_IMPORT_BYTES,
+    tooLarge,
+    query: importQuery,
+    response: importReport,
+    status: [200, 201],
+  }) as const;
+
+/**
+ * A CSV import route: the posted file (its dryRun query) into the pilot, by the caller; a dry run answers 200,
+ * a commit 201, a refused commit the validation error with the report.
+ */
+const importHandler =
+  (runImport: (run: ImportRun) => Promise<ImportReport>) =>
+  async (c: Context<StaffEnv>, { pilot, query }: { pilot: Pilot; query: { dryRun?: string } }) => {
+    const recordedBy = c.get("principal").userId ?? null;
+    const text = await csvText(c);
+    const dryRun = isDry(query);
+    const report = await runImport({ env: c.env, pilot, text, dryRun, actor: actorOf(c), recordedBy, now: Date.now() });
+    if (!report.dryRun && !report.ok)
+      throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
+    return c.json(report, report.dryRun ? 200 : 201);
+  };
 
 const SETTINGS_GET_DOC =
   "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
@@ -93,27 +114,10 @@ async function csvText(c: { req: { header(n: string): string | undefined; arrayB
 /** Route paths come from the operation registry, so Hono cannot type their parameters. */
 const param = (c: { req: { param(k: string): string | undefined } }, k: string) => c.req.param(k) ?? "";
 const isDry = (q: { dryRun?: string }) => q.dryRun === undefined || q.dryRun === "true" || q.dryRun === "1";
-/**
- * A CSV import route: the posted file (its dryRun query) into the pilot, by the caller; a dry run answers 200,
- * a commit 201, a refused commit the validation error with the report.
- */
-const importHandler =
-  (runImport: (run: ImportRun) => Promise<ImportReport>) =>
-  async (c: Context<StaffEnv>): Promise<Response> => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const dryRun = isDry(queryOf(c, importQuery));
-    const recordedBy = c.get("principal").userId ?? null;
-    const text = await csvText(c);
-    const report = await runImport({ env: c.env, pilot, text, dryRun, actor: actorOf(c), recordedBy, now: Date.now() });
-    if (!report.dryRun && !report.ok)
-      throw new AppError("validation", bilingual("import.error.rejected", { n: report.errors.length }), report);
-    return c.json(report, report.dryRun ? 200 : 201);
-  };
 
-export const studyRoutes = new Hono<StaffEnv>()
-  .use("/pilots/*", requireStaff)
-  .get(
-    op({
+export const studyRoutes = mount(
+  route(
+    {
       method: "get",
       path: `${P}/settings`,
       summary: "Pilot configuration (effective values)",
@@ -121,15 +125,14 @@ export const studyRoutes = new Hono<StaffEnv>()
       responseHeaders: { ETag: "The version of the configuration; send it back in If-Match when you change it." },
       access: "read",
       response: settingsResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, READ_ROLES);
+    },
+    async (c, { pilot }) => {
       c.header("ETag", `"${await settingsVersion(pilot)}"`);
       return c.json(effectiveSettings(pilot, c.env.MAIL_FROM_NAME));
     },
-  )
-  .put(
-    op({
+  ),
+  route(
+    {
       method: "put",
       path: `${P}/settings`,
       summary: "Change the pilot configuration (partial; validated as a whole)",
@@ -145,53 +148,42 @@ export const studyRoutes = new Hono<StaffEnv>()
       access: "write",
       body: settingsBody,
       response: settingsResponse,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const body = await jsonBody(c, settingsBody);
+    },
+    async (c, { pilot, body }) => {
       const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now(), {
         ifVersion: ifMatchVersion(c.req.header("if-match")),
       });
       c.header("ETag", `"${await settingsVersion(updated)}"`);
       return c.json(effectiveSettings({ ...pilot, ...updated }, c.env.MAIL_FROM_NAME));
     },
-  )
-  .put(
-    op({
+  ),
+  route(
+    {
       method: "put",
       path: `${P}/items`,
       summary: "Set the pilot-specific items (a change makes a new instrument version)",
       access: "write",
       body: pilotItemsBody,
       response: instrumentVersionResponse,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      return c.json(
-        await savePilotItems(getDb(c.env.DB), pilot, await jsonBody(c, pilotItemsBody), actorOf(c), Date.now()),
-      );
     },
-  )
-  .get(
-    op({
+    async (c, { pilot, body }) => c.json(await savePilotItems(getDb(c.env.DB), pilot, body, actorOf(c), Date.now())),
+  ),
+  route(
+    {
       method: "get",
       path: `${P}/participants`,
       summary: "Participants with their occasions, last contact and next reminder",
       access: "read",
       query: listQuery,
       response: participantListResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, READ_ROLES);
-      const q = queryOf(c, listQuery);
+    },
+    async (c, { pilot, query: q }) => {
       const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
       return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
     },
-  )
-  .post(
-    op({
+  ),
+  route(
+    {
       method: "post",
       path: `${P}/participants`,
       summary: "Enrol a youth (creates her schedule)",
@@ -199,11 +191,8 @@ export const studyRoutes = new Hono<StaffEnv>()
       body: enrolBody,
       response: enrolResponse,
       status: 201,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const body = await jsonBody(c, enrolBody);
+    },
+    async (c, { pilot, body }) => {
       const { participant, schedule } = await enrol(
         c.env,
         getDb(c.env.DB),
@@ -215,17 +204,16 @@ export const studyRoutes = new Hono<StaffEnv>()
       );
       return c.json({ participant: publicParticipant(participant), schedule }, 201);
     },
-  )
-  .get(
-    op({
+  ),
+  route(
+    {
       method: "get",
       path: `${P}/participants/:code`,
       summary: "One participant with her schedule (no contact data)",
       access: "read",
       response: participantResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, READ_ROLES);
+    },
+    async (c, { pilot }) => {
       const db = getDb(c.env.DB);
       const p = await participantByCode(db, pilot.id, param(c, "code"));
       await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
@@ -242,50 +230,39 @@ export const studyRoutes = new Hono<StaffEnv>()
         schedule: await scheduleFor(db, pilot, p, Date.now()),
       });
     },
-  )
-  .patch(
-    op({
+  ),
+  route(
+    {
       method: "patch",
       path: `${P}/participants/:code`,
       summary: "Change status (active, paused, left_care, completed) or contact data",
       access: "write",
       body: participantPatch,
       response: participantPatchResponse,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+    },
+    async (c, { pilot, body }) => {
       const db = getDb(c.env.DB);
       const p = await participantByCode(db, pilot.id, param(c, "code"));
-      const updated = await updateParticipant(
-        c.env,
-        db,
-        pilot,
-        p,
-        await jsonBody(c, participantPatch),
-        actorOf(c),
-        Date.now(),
-      );
+      const updated = await updateParticipant(c.env, db, pilot, p, body, actorOf(c), Date.now());
       return c.json({ participant: publicParticipant(updated) });
     },
-  )
-  .post(
-    op({
+  ),
+  route(
+    {
       method: "post",
       path: `${P}/participants/:code/withdraw`,
       summary: "Withdraw: stops all contact at once and erases contact data",
       access: "write",
       response: withdrawResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+    },
+    async (c, { pilot }) => {
       const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
       await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
       return c.json({ code: p.code, status: "withdrawn", contactErased: true });
     },
-  )
-  .post(
-    op({
+  ),
+  route(
+    {
       method: "post",
       path: `${P}/participants/:code/erase-answers`,
       summary:
@@ -293,29 +270,25 @@ export const studyRoutes = new Hono<StaffEnv>()
       access: "write",
       body: eraseBody,
       response: eraseResponse,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+    },
+    async (c, { pilot, body }) => {
       const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
-      const body = await jsonBody(c, eraseBody);
       if (body.confirmCode !== p.code)
         throw new AppError("validation", "confirmCode must repeat the participant's code");
       return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
     },
-  )
+  ),
   // Raw staff forms (referral reason, DSM codes) are for the researchers of the pilot only (DESIGN.md §3); every read
   // is audited.
-  .get(
-    op({
+  route(
+    {
       method: "get",
       path: `${P}/participants/:code/forms/:form`,
       summary: "A staff form (background, risl); researchers of the pilot only, audited",
       access: "write",
       response: staffFormResponse,
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+    },
+    async (c, { pilot }) => {
       const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
       const p = await participantByCode(db, pilot.id, param(c, "code"));
@@ -333,23 +306,22 @@ export const studyRoutes = new Hono<StaffEnv>()
         ...(form === "risl" ? { scores: rislScores(row.data as z.infer<typeof rislForm>) } : {}),
       });
     },
-  )
-  .put(
-    op({
+  ),
+  route(
+    {
       method: "put",
       path: `${P}/participants/:code/forms/:form`,
       summary: "Fill in or replace a staff form (background or risl)",
       access: "write",
       body: z.union([backgroundForm, rislForm]),
       response: staffFormResponse,
-    }),
-    jsonLimit,
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+    },
+    async (c, { pilot, body }) => {
       const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
       const p = await participantByCode(db, pilot.id, param(c, "code"));
-      const data = (await jsonBody(c, STAFF_FORMS[form])) as Record<string, unknown>;
+      // The declaration parses either form; the path names which one this body must be.
+      const data = validated(STAFF_FORMS[form], body) as Record<string, unknown>;
       const now = Date.now();
       await saveStaffForm(db, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
       return c.json({
@@ -359,61 +331,47 @@ export const studyRoutes = new Hono<StaffEnv>()
         ...(form === "risl" ? { scores: rislScores(data as z.infer<typeof rislForm>) } : {}),
       });
     },
-  )
-  .post(
-    op({
-      method: "post",
-      path: `${P}/imports/participants`,
-      summary: "CSV import of participants (dryRun=true by default: 200; a commit is all or nothing: 201)",
-      access: "write",
-      csv: true,
-      query: importQuery,
-      response: importReport,
-      status: [200, 201],
-    }),
-    csvLimit,
+  ),
+  route(
+    importOperation(
+      "participants",
+      "CSV import of participants (dryRun=true by default: 200; a commit is all or nothing: 201)",
+    ),
     importHandler(importParticipants),
-  )
-  .post(
-    op({
-      method: "post",
-      path: `${P}/imports/measurements`,
-      summary: "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)",
-      access: "write",
-      csv: true,
-      query: importQuery,
-      response: importReport,
-      status: [200, 201],
-    }),
-    csvLimit,
+  ),
+  route(
+    importOperation(
+      "measurements",
+      "CSV import of historical measurements in long format (dryRun=true by default: 200; a commit: 201)",
+    ),
     importHandler(importMeasurements),
-  )
+  ),
   // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
-  .get(
-    op({
+  route(
+    {
       method: "get",
       path: `${P}/imports/participants/template.csv`,
       summary:
         "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
       access: "write",
       produces: "text/csv",
-    }),
-    (c) => template(c, "participants"),
-  )
-  .get(
-    op({
+    },
+    (c, { pilot }) => template(c, pilot, "participants"),
+  ),
+  route(
+    {
       method: "get",
       path: `${P}/imports/measurements/template.csv`,
       summary:
         "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
       access: "write",
       produces: "text/csv",
-    }),
-    (c) => template(c, "measurements"),
-  );
+    },
+    (c, { pilot }) => template(c, pilot, "measurements"),
+  ),
+);
 
-async function template(c: Context<StaffEnv>, kind: "participants" | "measurements") {
-  const pilot = await pilotFor(c, WRITE_ROLES);
+async function template(c: Context<StaffEnv>, pilot: Pilot, kind: "participants" | "measurements") {
   const csv = await importTemplate(getDb(c.env.DB), pilot, kind, Date.now());
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);

@@ -1,5 +1,5 @@
 // Request and response schemas of the studies API (zod v4: they also generate the OpenAPI document, and
-// the response schemas are checked against every answer in the tests, see worker/staff/validate-responses.ts).
+// the response schemas are checked against every answer in the tests, see worker/http/validate-responses.ts).
 import { z } from "zod";
 import { TOKEN_MAX_DAYS } from "../../core/api-tokens";
 import { occasions, PARTICIPANT_STATUSES, participants } from "../../schema/tables";

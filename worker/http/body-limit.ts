@@ -32,10 +32,14 @@ export const bodyTooLarge = (max: number) => new AppError("payload_too_large", `
  * it next (parseBody, json, text, Hono's bodyLimit) reads it from memory. A body someone already read
  * (the CSRF check parses forms) was bounded by them and is left alone.
  */
-export async function enforceBodyLimit(c: Context, max: number): Promise<void> {
+export async function enforceBodyLimit(
+  c: Context,
+  max: number,
+  tooLarge: () => Error = () => bodyTooLarge(max),
+): Promise<void> {
   const declared = c.req.header("content-length");
   const chunked = declared === undefined || c.req.header("transfer-encoding") !== undefined;
-  if (declared !== undefined && Number(declared) > max) throw bodyTooLarge(max);
+  if (declared !== undefined && Number(declared) > max) throw tooLarge();
   const raw = c.req.raw;
   if (!chunked || !raw.body || raw.bodyUsed) return;
   const reader = raw.body.getReader();
@@ -47,7 +51,7 @@ export async function enforceBodyLimit(c: Context, max: number): Promise<void> {
     size += value.length;
     if (size > max) {
       await reader.cancel().catch(() => {});
-      throw bodyTooLarge(max);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -61,6 +65,11 @@ export async function enforceBodyLimit(c: Context, max: number): Promise<void> {
   headers.delete("transfer-encoding");
   headers.set("content-length", String(size));
   c.req.raw = new Request(raw, { body, headers });
+}
+
+/** For a body its reader counts as it streams (an upload): only a declared Content-Length over `max` is refused. */
+export async function enforceDeclaredLength(c: Context, max: number, tooLarge: () => Error = () => bodyTooLarge(max)) {
+  if (Number(c.req.header("content-length") ?? "0") > max) throw tooLarge();
 }
 
 /** Middleware: the body within `max` bytes (see enforceBodyLimit), before the handler reads it. */

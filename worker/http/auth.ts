@@ -1,17 +1,28 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { createMiddleware } from "hono/factory";
-import { getCookie } from "hono/cookie";
+// Who is calling: a bearer API token, the staff session cookie or a Cloudflare Access assertion, with the
+// CSRF check for cookie-borne unsafe requests; and the access checks an operation declares (pilotFor,
+// requireAdmin). Operations get these from their declaration (worker/http/operation.ts); the identity
+// queries live in ./sessions.ts.
 import type { Context } from "hono";
-import { getDb, schema } from "../db";
-import { isDev, type Env } from "../env";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { Env } from "../env";
+import { isDev } from "../env";
 import { AppError } from "../errors";
-import { enforceBodyLimit } from "../lib/body-limit";
 import { hmacToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
-import { accessConfigured, accessIdentity, csrfForAccess } from "./access";
-import { TOKEN_EXPIRY_SQL } from "./admin-service";
 import { HOUR_MS, MINUTE_MS } from "../../core/time";
+import { enforceBodyLimit } from "./body-limit";
+import { accessConfigured, accessIdentity, csrfForAccess } from "./cf-access";
+import {
+  liveToken,
+  pilotWithKey,
+  type Role,
+  sessionUserId,
+  staffIdByEmail,
+  staffWithRoles,
+  touchToken,
+} from "./sessions";
 
-export type Role = (typeof schema.STAFF_ROLES)[number];
+export type { Role };
 export type Principal = {
   type: "staff" | "token";
   id: string;
@@ -49,16 +60,9 @@ export const csrfFor = (env: Env, sessionToken: string) => hmacToken(env.SESSION
 
 /** Everything a principal may do, from the staff_roles rows of one user. */
 export async function principalForUser(env: Env, userId: number): Promise<Principal | null> {
-  const db = getDb(env.DB);
-  const [user] = await db
-    .select()
-    .from(schema.staffUsers)
-    .where(and(eq(schema.staffUsers.id, userId), isNull(schema.staffUsers.disabledAt)));
-  if (!user) return null;
-  const roles = await db
-    .select({ pilotId: schema.staffRoles.pilotId, role: schema.staffRoles.role })
-    .from(schema.staffRoles)
-    .where(eq(schema.staffRoles.userId, userId));
+  const found = await staffWithRoles(env.DB, userId);
+  if (!found) return null;
+  const { user, roles } = found;
   return { type: "staff", id: `staff:${user.id}`, isAdmin: user.isAdmin, roles, userId: user.id, email: user.email };
 }
 
@@ -66,12 +70,9 @@ export async function principalForUser(env: Env, userId: number): Promise<Princi
 export async function sessionPrincipal(c: Context<StaffEnv>, now = Date.now()): Promise<Principal | null> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || !SESSION_TOKEN_RE.test(token)) return null;
-  const [session] = await getDb(c.env.DB)
-    .select()
-    .from(schema.staffSessions)
-    .where(and(eq(schema.staffSessions.tokenHash, await sha256Hex(token)), gt(schema.staffSessions.expiresAt, now)));
-  if (!session) return null;
-  const p = await principalForUser(c.env, session.userId);
+  const userId = await sessionUserId(c.env.DB, await sha256Hex(token), now);
+  if (userId === null) return null;
+  const p = await principalForUser(c.env, userId);
   if (!p) return null;
   return { ...p, csrf: await csrfFor(c.env, token) };
 }
@@ -116,12 +117,17 @@ export async function formBody(c: Context<StaffEnv>, opts?: { all: true }) {
 }
 
 /**
- * Bearer API tokens (hashed at rest); in local development also the generated dev admin token. Without an
- * Authorization header, the staff session cookie is accepted instead, with CSRF checks on unsafe methods.
+ * Sets the principal of the request, or refuses it (401). Bearer API tokens (hashed at rest); in local
+ * development also the generated dev admin token. Without an Authorization header, the staff session cookie
+ * (or a Cloudflare Access assertion) is accepted instead, with CSRF checks on unsafe methods.
  */
-export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
-  // Several sub-apps share the /api/v1 prefix; authenticate (and check CSRF) once per request.
-  if (c.get("principal")) return next();
+export async function authenticate(c: Context<StaffEnv>): Promise<void> {
+  // Page areas still mounted with requireStaff middleware may overlap: authenticate (and check CSRF) once.
+  if (c.get("principal")) return;
+  c.set("principal", await principalOf(c));
+}
+
+async function principalOf(c: Context<StaffEnv>): Promise<Principal> {
   const header = c.req.header("authorization");
   const accessJwt = c.req.header("cf-access-jwt-assertion");
   if (header === undefined && accessJwt !== undefined && accessConfigured(c.env)) {
@@ -129,62 +135,44 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
     // automatically, so unsafe methods need the CSRF token just as with the session cookie.
     const identity = await accessIdentity(c.env, accessJwt);
     if (!identity) throw new AppError("unauthorized", "Invalid Cloudflare Access assertion");
-    const [user] = await getDb(c.env.DB)
-      .select({ id: schema.staffUsers.id })
-      .from(schema.staffUsers)
-      .where(eq(schema.staffUsers.email, identity.email));
-    const p = user ? await principalForUser(c.env, user.id) : null;
+    const userId = await staffIdByEmail(c.env.DB, identity.email);
+    const p = userId === null ? null : await principalForUser(c.env, userId);
     if (!p) throw new AppError("unauthorized", "No staff account for this Access identity");
     const csrf = await csrfForAccess(c.env, identity.sub);
     if (UNSAFE.has(c.req.method)) await checkCsrf(c, csrf);
-    c.set("principal", { ...p, csrf });
-    return next();
+    return { ...p, csrf };
   }
   if (header === undefined) {
     const p = await sessionPrincipal(c);
     if (!p) throw new AppError("unauthorized", "Sign in or send a bearer token");
     if (UNSAFE.has(c.req.method)) await checkCsrf(c, p.csrf!);
-    c.set("principal", p);
-    return next();
+    return p;
   }
   const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
   if (!m) throw new AppError("unauthorized", "A bearer token is required");
   const token = m[1]!;
-  if (isDev(c.env) && c.env.DEV_ADMIN_TOKEN && timingSafeEqual(token, c.env.DEV_ADMIN_TOKEN)) {
-    c.set("principal", { type: "token", id: "dev-admin", isAdmin: true, roles: [] });
-    return next();
-  }
-  const db = getDb(c.env.DB);
+  if (isDev(c.env) && c.env.DEV_ADMIN_TOKEN && timingSafeEqual(token, c.env.DEV_ADMIN_TOKEN))
+    return { type: "token", id: "dev-admin", isAdmin: true, roles: [] };
   const now = Date.now();
-  // Expired tokens are refused like revoked ones (worker/staff/admin-service.ts tokenExpiry).
-  const [row] = await db
-    .select()
-    .from(schema.apiTokens)
-    .where(
-      and(
-        eq(schema.apiTokens.tokenHash, await sha256Hex(token)),
-        isNull(schema.apiTokens.revokedAt),
-        sql`${sql.raw(TOKEN_EXPIRY_SQL)} > ${now}`,
-      ),
-    );
+  // Expired tokens are refused like revoked ones (worker/http/tokens.ts tokenExpiry).
+  const row = await liveToken(c.env.DB, await sha256Hex(token), now);
   if (!row) throw new AppError("unauthorized", "Unknown, revoked or expired token");
   // Shown to admins in the token list; written at most once a minute per token.
-  if (row.lastUsedAt === null || row.lastUsedAt < now - MINUTE_MS) {
-    await c.env.DB.prepare(
-      "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-    )
-      .bind(now, row.id, now - MINUTE_MS)
-      .run();
-  }
+  if (row.lastUsedAt === null || row.lastUsedAt < now - MINUTE_MS) await touchToken(c.env.DB, row.id, now);
   const role = row.role as Role | "admin";
-  c.set("principal", {
+  return {
     type: "token",
     id: `token:${row.id}`,
     isAdmin: role === "admin",
     roles: role === "admin" ? [] : (row.pilotIds ?? [null]).map((pilotId) => ({ pilotId, role })),
     userId: row.userId,
-  });
-  return next();
+  };
+}
+
+/** Middleware for the page areas that are not declared operations yet: authenticate, then go on. */
+export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
+  await authenticate(c);
+  await next();
 });
 
 /**
@@ -192,10 +180,7 @@ export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
  */
 export async function pilotFor(c: Context<StaffEnv>, roles: Role[]) {
   const p = c.get("principal");
-  const [pilot] = await getDb(c.env.DB)
-    .select()
-    .from(schema.pilots)
-    .where(eq(schema.pilots.key, c.req.param("pilot") ?? ""));
+  const pilot = await pilotWithKey(c.env.DB, c.req.param("pilot") ?? "");
   const allowed =
     pilot &&
     (p.isAdmin || p.roles.some((r) => roles.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null)));

@@ -1,86 +1,9 @@
-// One registry of API operations: the same zod schemas validate requests and describe them in the
-// OpenAPI document at /api/v1/openapi.json, and describe the JSON every operation answers (held true by
-// worker/staff/validate-responses.ts when VALIDATE_RESPONSES=1). Routes of other domains that are not
-// registered still appear (from the Hono router), with their path parameters and bearer security but
-// without body schemas.
-import type { Context } from "hono";
+// The OpenAPI document at /api/v1/openapi.json, built from the operation registry (./operation.ts): the
+// same zod schemas that validate requests describe them, and describe the JSON every operation answers
+// (held true by ./validate-responses.ts when VALIDATE_RESPONSES=1). Routes that are not registered still
+// appear (from the Hono router), with their path parameters and bearer security but without body schemas.
 import { z } from "zod";
-import { AppError } from "../errors";
-
-/**
- * Who may call an operation: any signed-in staff, readers of the pilot, writers (researchers) of the pilot, or admins.
- */
-export type Access = "any" | "read" | "write" | "admin" | "public";
-
-/** Success codes an operation answers with: 201 for creates (and committed imports). */
-export type SuccessStatus = 200 | 201;
-
-export type Operation = {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  /** Hono-style path, e.g. /api/v1/pilots/:pilot/participants */
-  path: string;
-  summary: string;
-  /** Longer text for the OpenAPI description (behaviour a client must know, e.g. optimistic concurrency). */
-  description?: string;
-  /** Request headers the operation reads. */
-  headerParams?: readonly { name: string; description: string; required?: boolean }[];
-  /** Headers of the success answer. */
-  responseHeaders?: Readonly<Record<string, string>>;
-  access: Access;
-  body?: z.ZodType;
-  /** a text/csv body instead of JSON */
-  csv?: boolean;
-  query?: z.ZodObject;
-  /** The JSON body of every 2xx answer; strict objects, so that an undescribed field is a mismatch too. */
-  response?: z.ZodType;
-  /** Success status codes (default 200); one schema describes all of them. */
-  status?: SuccessStatus | readonly SuccessStatus[];
-  /** A download that is not JSON: its content type. */
-  produces?:
-    | "text/csv"
-    | "text/html"
-    | "text/plain"
-    | "application/gzip"
-    | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  /** A raw (streamed) request body instead of JSON: the content types accepted. */
-  upload?: readonly string[];
-};
-
-export const OPERATIONS: Operation[] = [];
-
-export const API_BASE = "/api/v1";
-
-/** Registers an operation and returns its path relative to API_BASE, for a sub-app mounted there. */
-export function op(o: Operation): string {
-  if (!o.path.startsWith(`${API_BASE}/`)) throw new Error(`operation outside ${API_BASE}: ${o.path}`);
-  OPERATIONS.push(o);
-  return o.path.slice(API_BASE.length);
-}
-
-export const successStatuses = (o: Operation): readonly SuccessStatus[] =>
-  o.status === undefined ? [200] : typeof o.status === "number" ? [o.status] : o.status;
-
-export const issuesOf = (e: z.ZodError) =>
-  e.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
-
-/** Parses a JSON body with the operation's schema; failures use the one error envelope. */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new AppError("validation", "Body must be JSON");
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new AppError("validation", "Invalid request body", issuesOf(r.error));
-  return r.data;
-}
-
-export function queryOf<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const r = schema.safeParse(c.req.query());
-  if (!r.success) throw new AppError("validation", "Invalid query", issuesOf(r.error));
-  return r.data;
-}
+import { API_BASE, OPERATIONS, type Operation, type SuccessStatus, successStatuses } from "./operation";
 
 const ERROR = {
   type: "object",

@@ -6,7 +6,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import { issuesOf, OPERATIONS, successStatuses, type Operation } from "./openapi";
+import { issuesOf, OPERATIONS, successStatuses, type Operation } from "./operation";
 
 type Compiled = { method: string; re: RegExp; params: number; op: Operation };
 let compiled: { count: number; list: Compiled[] } | null = null;
