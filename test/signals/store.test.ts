@@ -111,7 +111,7 @@ describe("signals after the scheduled recompute", () => {
     const { y, versions, start, now } = await youthWith([8, 8, 7, 6, 5, 4]);
     await evaluateSignals(env.DB, [y.id], now);
     const low = (await signalsOf(y.id)).find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
-    await acknowledgeSignal(db(), y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
+    await acknowledgeSignal(env.DB, y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
     for (const t of [now + 2, now + 3]) await evaluateSignals(env.DB, [y.id], t);
     let again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
     expect(again).toMatchObject({

@@ -12,7 +12,7 @@ import { YouthCommentsPage } from "../../web/pages/staff/Comments";
 import { t } from "../../core/i18n/messages";
 import { codebook, commentsOf, createCode, deleteCode, tagComment, untagComment, updateCode } from "./queries";
 import { youthCounts, youthOf } from "./queries";
-import { importCodebookText } from "./routes";
+import { importCodebookText } from "./codebook-csv";
 import { CodingRefusal, refusal } from "./refusal";
 import { CODEBOOK_MAX_BYTES } from "./rules";
 
@@ -91,7 +91,7 @@ export const commentPageRoutes = new Hono<StaffEnv>()
           params: { max: CODEBOOK_MAX_BYTES / 1024 },
         });
       }
-      counts = await importCodebookText(c, pilot, await file.text());
+      counts = await importCodebookText(c.env.DB, pilot, await file.text(), actorOf(c), Date.now());
     } catch (e) {
       return refusedOr(c, pilot, e);
     }

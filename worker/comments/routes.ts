@@ -4,13 +4,11 @@
 // write role of the pilot (researchers; admins), so coordinators and the project coordinator get 403.
 import type { Context } from "hono";
 import { z } from "zod";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
 import { actorOf, type StaffEnv } from "../http/auth";
 import { mount, route } from "../http/operation";
-import { parseCsv } from "../studies/csv";
 import {
   codebook,
   codedComments,
@@ -18,16 +16,14 @@ import {
   commentsOf,
   createCode,
   deleteCode,
-  importCodebook,
   tagComment,
   untagComment,
   updateCode,
   youthCounts,
   youthOf,
-  type Pilot,
 } from "./queries";
-import { CodingRefusal, reasonText, refusal } from "./refusal";
-import { CODEBOOK_MAX_BYTES, codebookDelimiter, readCodebook } from "./rules";
+import { codebookCsv, importCodebookText } from "./codebook-csv";
+import { CODEBOOK_MAX_BYTES } from "./rules";
 
 const P = "/api/v1/pilots/:pilot";
 
@@ -84,36 +80,6 @@ function download(c: Context<StaffEnv>, body: string, filename: string) {
   return c.body(body);
 }
 
-/** The codebook as CSV: `code,description`, the format the import reads back. */
-export async function codebookCsv(d1: D1Database, pilotId: number) {
-  return toCsv(
-    ["code", "description"],
-    (await codebook(d1, pilotId)).map((c) => [c.label, c.description]),
-  );
-}
-
-/** Reads a codebook CSV and imports it; any bad cell refuses the whole file (400 with every problem). */
-export async function importCodebookText(c: Context<StaffEnv>, pilot: Pilot, text: string) {
-  if (new TextEncoder().encode(text).length > CODEBOOK_MAX_BYTES) {
-    throw refusal("payload_too_large", {
-      key: "staff.coding.csv.tooLarge",
-      params: { max: CODEBOOK_MAX_BYTES / 1024 },
-    });
-  }
-  const parsed = readCodebook(parseCsv(text, codebookDelimiter(text)));
-  if (!parsed.ok) {
-    const first = parsed.errors[0]!;
-    const message = `Codebook refused (line ${first.line}: ${reasonText(first.reason)}); nothing was stored`;
-    throw new CodingRefusal(
-      "validation",
-      parsed.errors,
-      message,
-      parsed.errors.map((e) => ({ line: e.line, reason: reasonText(e.reason) })),
-    );
-  }
-  return importCodebook(c.env.DB, pilot, parsed.rows, actorOf(c), Date.now());
-}
-
 export const commentApiRoutes = mount(
   route(
     {
@@ -164,7 +130,7 @@ export const commentApiRoutes = mount(
     async (c, { pilot }) => {
       const type = c.req.header("content-type") ?? "";
       if (!/^text\/(csv|plain)\b/.test(type)) throw new AppError("validation", "Send the file as text/csv");
-      return c.json(await importCodebookText(c, pilot, await c.req.text()));
+      return c.json(await importCodebookText(c.env.DB, pilot, await c.req.text(), actorOf(c), Date.now()));
     },
   ),
   route(
@@ -227,7 +193,7 @@ export const commentApiRoutes = mount(
     async (c, { pilot }) => {
       const rows = await codedComments(c.env.DB, pilot);
       const details = { rows: rows.length };
-      await audit(getDb(c.env.DB), actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details });
+      await audit(c.env.DB, actorOf(c), "export.coded_comments_csv", Date.now(), { pilotId: pilot.id, details });
       return download(c, toCsv([...CODED_COLUMNS], rows), `${pilot.key}-coded-comments.csv`);
     },
   ),

@@ -1,17 +1,37 @@
 // The dry run of a reminder run for one pilot: the same planning and the same delivery gate as the
 // real run, with the occasions the run would open added in memory. It writes nothing but its own
 // reminder_runs row and audit entry; nothing is sent and the outbox is untouched.
-import type { z } from "zod";
+import type { OUTBOX_KINDS } from "../../schema/tables";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { audit } from "../lib/audit";
 import { decideAll, loadPlanningRows, previewDueOutbox, type PlanningRow } from "../reminders/outbox";
-import type { previewItem, previewResponse } from "../staff/responses";
 import { collectDueOccasions, notYetOpened } from "../studies/occasions";
 import type { RunTrigger } from "./scheduled";
 
-export type PreviewItem = z.infer<typeof previewItem>;
-export type Preview = z.infer<typeof previewResponse>;
+/** One youth's next message in the dry run: what the real run would do with it, and why. */
+export type PreviewItem = {
+  participantCode: string;
+  /** null: an occasion the real run opens first */
+  occasionId: number | null;
+  occasionDueDate: string;
+  action: "send" | "wait" | "skip";
+  kind?: (typeof OUTBOX_KINDS)[number];
+  seq?: number;
+  reason: string;
+  /** when a waiting message may go out */
+  until?: number;
+  /** "plan": decided by the reminder policy; "outbox": already queued (e.g. a retry after backoff) */
+  source: "plan" | "outbox";
+};
+/** The dry run: who would get what and why; nothing is sent or queued (worker/reminders/schemas.ts). */
+export type Preview = {
+  runId: number;
+  dryRun: true;
+  now: number;
+  counts: { send: number; wait: number; skip: number; opens: number };
+  items: PreviewItem[];
+};
 
 export async function previewRun(env: Env, now: number, pilotId: number, trigger: RunTrigger): Promise<Preview> {
   const db = getDb(env.DB);

@@ -1,9 +1,7 @@
 import { and, eq, isNull, lt } from "drizzle-orm";
-import type { z } from "zod";
 import { recomputeQueued } from "../analysis/recompute";
 import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
-import type { runSummary } from "../staff/responses";
 import {
   deliverOutbox,
   dueOutbox,
@@ -35,7 +33,24 @@ export type RunTrigger = {
   actorType?: "staff" | "token" | "system";
   pilotId?: number;
 };
-export type RunSummary = z.infer<typeof runSummary>;
+/** What a run did, counted (worker/reminders/schemas.ts describes it for the API). */
+export type RunSummary = {
+  runId: number;
+  opened: number;
+  closed: number;
+  staleResolved: number;
+  planned: number;
+  waiting: number;
+  skipped: number;
+  enqueued: number;
+  due: number;
+  sentInline: number;
+  retriedInline: number;
+  failedInline: number;
+  deferredInline: number;
+  queuedBatches: number;
+  recomputed: number;
+};
 
 /** Splits due outbox ids into queue messages and sends them (at most 100 per sendBatch call). */
 export async function fanOut(env: Env, ids: number[], now: number): Promise<number> {

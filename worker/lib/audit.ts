@@ -1,20 +1,16 @@
 import type { Db } from "../db";
-import { schema } from "../db";
 
 export type Actor = { type: "staff" | "token" | "system" | "youth"; id: string };
 
 type AuditExtra = { pilotId?: number | null; target?: string; details?: Record<string, unknown> };
 
-export async function audit(db: Db, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
-  await db.insert(schema.auditLog).values({
-    at: now,
-    actorType: actor.type,
-    actorId: actor.id,
-    action,
-    pilotId: extra.pilotId ?? null,
-    target: extra.target ?? null,
-    details: extra.details ?? null,
-  });
+/**
+ * Writes one audit entry. Takes the D1 binding (the house rule, worker/http/README.md) or, from a data function
+ * that already holds one, a drizzle handle (its binding is used).
+ */
+export async function audit(db: D1Database | Db, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
+  const d1 = "$client" in db ? (db.$client as D1Database) : db;
+  await auditStatement(d1, actor, action, now, extra).run();
 }
 
 /** The same audit entry as a prepared statement, for a D1 batch (all or nothing with the change it records). */

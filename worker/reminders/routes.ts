@@ -13,7 +13,7 @@ import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
 import { BODY_LIMITS } from "../http/body-limit";
 import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../staff/pages";
-import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "../staff/responses";
+import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./schemas";
 import { repeatedFailures } from "./outbox";
 import { listOutbox, listPauses, listRuns, OUTBOX_STATUSES, retryMessage } from "./queries";
 

@@ -3,7 +3,6 @@ import { renderToString } from "preact-render-to-string";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData } from "../../web/pages/reports/SummaryView";
 import { recomputePilot } from "../analysis/recompute";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
@@ -74,7 +73,7 @@ const summaryDownload = (
 ) =>
   route({ method: "get", path: `${S}/${file}`, summary, access: "read", produces }, async (c, { pilot }) => {
     const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(getDb(c.env.DB), principalActor(c), `export.${action}`, Date.now(), {
+    await audit(c.env.DB, principalActor(c), `export.${action}`, Date.now(), {
       pilotId: pilot.id,
       ...(details ? { details: details(s) } : {}),
     });
@@ -95,7 +94,7 @@ export const reportRoutes = mount(
     },
     async (c, { pilot }) => {
       const results = await indicatorRows(c.env.DB, pilot.id);
-      await audit(getDb(c.env.DB), principalActor(c), "export.indicators_csv", Date.now(), {
+      await audit(c.env.DB, principalActor(c), "export.indicators_csv", Date.now(), {
         pilotId: pilot.id,
         details: { rows: results.length },
       });
@@ -113,7 +112,7 @@ export const reportRoutes = mount(
     },
     async (c, { pilot }) => {
       const s = await summaryFor(c.env.DB, pilot, Date.now());
-      await audit(getDb(c.env.DB), principalActor(c), "export.summary_json", Date.now(), {
+      await audit(c.env.DB, principalActor(c), "export.summary_json", Date.now(), {
         pilotId: pilot.id,
         details: { participants: s.participantCount },
       });
@@ -155,7 +154,7 @@ export const reportRoutes = mount(
     },
     async (c, { pilot }) => {
       const versions = await itemVersions(c.env.DB, pilot.id);
-      await audit(getDb(c.env.DB), principalActor(c), "export.answers_codebook_csv", Date.now(), {
+      await audit(c.env.DB, principalActor(c), "export.answers_codebook_csv", Date.now(), {
         pilotId: pilot.id,
         details: { versions: versions.length },
       });
@@ -176,7 +175,7 @@ export const reportRoutes = mount(
     async (c, { pilot, query }) => {
       const comments = await commentsAllowed(c, query);
       const rows = await loadAllAnswers(c.env.DB, pilot.id);
-      await audit(getDb(c.env.DB), principalActor(c), "export.answers_csv", Date.now(), {
+      await audit(c.env.DB, principalActor(c), "export.answers_csv", Date.now(), {
         pilotId: pilot.id,
         details: { rows: rows.length, comments },
       });
@@ -210,7 +209,7 @@ export const reportRoutes = mount(
         commentData = new Map();
         for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
       }
-      await audit(getDb(c.env.DB), principalActor(c), "export.report_html", now, {
+      await audit(c.env.DB, principalActor(c), "export.report_html", now, {
         pilotId: pilot.id,
         details: { participants: s.participantCount, comments: withComments },
       });
@@ -242,7 +241,7 @@ export const reportRoutes = mount(
       const started = Date.now();
       const result = await recomputePilot(c.env.DB, pilot.id, started, { force });
       const ms = Date.now() - started;
-      await audit(getDb(c.env.DB), principalActor(c), "analysis.recompute", Date.now(), {
+      await audit(c.env.DB, principalActor(c), "analysis.recompute", Date.now(), {
         pilotId: pilot.id,
         details: { ...result, force, ms },
       });

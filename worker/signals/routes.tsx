@@ -7,7 +7,6 @@ import { pilotIndicators } from "../analysis/recompute";
 import { SIGNAL_RULES } from "../../schema/tables";
 import { t } from "../../core/i18n/messages";
 import { SignalsPage } from "../../web/pages/staff/Signals";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { BODY_LIMITS } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
@@ -46,7 +45,7 @@ export async function indicatorLabels(d1: D1Database, pilotKey: string): Promise
 /** Acknowledges an open signal of the pilot with the actor's note (API and page alike). */
 const acknowledge = (c: Context<StaffEnv>, pilotId: number, note: string) =>
   acknowledgeSignal(
-    getDb(c.env.DB),
+    c.env.DB,
     pilotId,
     c.req.param("id") ?? "",
     note,

@@ -5,7 +5,6 @@ import type { Indicator } from "../../schema/instruments/definitions";
 import { SIGNAL_RULES, type SignalRule } from "../../schema/tables";
 import { pilotIndicators, readFrequentAnswers, type AnswerColumns } from "../analysis/recompute";
 import { parseWaveIndicatorKey, waveScales, type WaveDefinition } from "../analysis/waves";
-import type { Db } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
@@ -325,7 +324,7 @@ const ID_RE = /^[1-9]\d{0,15}$/;
  * "not found" here; one already acknowledged or cleared is a conflict. One conditional UPDATE: nothing half-stored.
  */
 export async function acknowledgeSignal(
-  db: Db,
+  d1: D1Database,
   pilotId: number,
   idParam: string,
   note: string,
@@ -338,7 +337,6 @@ export async function acknowledgeSignal(
   if (!text) throw new AppError("validation", "Write a short note (what was done or decided)");
   if (text.length > NOTE_MAX) throw new AppError("validation", `The note is at most ${NOTE_MAX} characters`);
   const id = Number(idParam);
-  const d1 = db.$client as D1Database;
   const row = await d1
     .prepare("SELECT id, status, rule, indicator, participant_id FROM signals WHERE id = ? AND pilot_id = ?")
     .bind(id, pilotId)
@@ -353,7 +351,7 @@ export async function acknowledgeSignal(
   if (!res.meta.changes)
     throw new AppError("conflict", `Only an open signal can be acknowledged (this one is ${row.status})`);
   // The note itself stays out of the audit log (it may name circumstances); its length is enough there.
-  await audit(db, actor, "signal.acknowledge", now, {
+  await audit(d1, actor, "signal.acknowledge", now, {
     pilotId,
     target: `signal:${id}`,
     details: { rule: row.rule, indicator: row.indicator, participantId: row.participant_id, noteLength: text.length },

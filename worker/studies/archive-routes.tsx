@@ -4,15 +4,23 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
 import { t } from "../../core/i18n/messages";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { renderStaffPage } from "../lib/render";
 import { actorOf, formBody, LARGE_FORMS, staffUserOf, type StaffEnv } from "../http/auth";
 import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../staff/pages";
-import { archiveRestoredResponse } from "../staff/responses";
 import { ARCHIVE_LIMITS, exportArchive, restoreArchive } from "./archive";
+
+export const archiveRestoredResponse = z.strictObject({
+  /** rows read per table (equal to the archive's trailer) */
+  counts: z.record(z.string(), z.int()),
+  contacts: z.boolean(),
+  /** archived rows that joined rows already here (setup's staff by e-mail, built-in instruments by key) */
+  merged: z.strictObject({ staffUsers: z.int(), instruments: z.int(), instrumentVersions: z.int() }),
+  exportedAt: z.string(),
+  ms: z.int(),
+});
 
 const ARCHIVE_QUERY = z.object({ contacts: z.enum(["0", "1"]).optional() }).strict();
 /** The page's upload is a multipart form, which Workers buffer whole: smaller than the streamed API body. */
@@ -35,7 +43,7 @@ export const archiveRoutes = mount(
       const contacts = query.contacts === "1";
       const now = Date.now();
       const { stream, counts } = await exportArchive(c.env.DB, { contacts, now });
-      await audit(getDb(c.env.DB), actorOf(c), "export.archive", now, { details: { contacts, counts } });
+      await audit(c.env.DB, actorOf(c), "export.archive", now, { details: { contacts, counts } });
       return new Response(stream, {
         headers: {
           "Content-Type": "application/gzip",

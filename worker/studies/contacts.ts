@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { currentContactKeyId, decryptContact, encryptContact, openContact } from "../lib/contact-keys";
 
@@ -25,6 +25,15 @@ export async function setContact(
     .insert(schema.participantContacts)
     .values(values)
     .onConflictDoUpdate({ target: schema.participantContacts.participantId, set: values });
+}
+
+/** Which addresses a participant has, without decrypting them (the API's participant view). */
+export async function contactFlags(d1: D1Database, participantId: number) {
+  const [row] = await getDb(d1)
+    .select({ email: schema.participantContacts.emailEnc, mentor: schema.participantContacts.mentorEmailEnc })
+    .from(schema.participantContacts)
+    .where(eq(schema.participantContacts.participantId, participantId));
+  return { hasEmail: !!row?.email, hasMentorEmail: !!row?.mentor };
 }
 
 /** Decrypts only to send. */

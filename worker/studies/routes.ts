@@ -2,14 +2,14 @@
 // pilot. Every route resolves the pilot through pilotFor (403 for a foreign pilot) and every query is
 // filtered by that pilot's id.
 import type { Context } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { rislScores } from "../../schema/staff-forms";
-import { getDb, schema } from "../db";
+import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { actorOf, type StaffEnv } from "../http/auth";
 import { mount, type Pilot, route, validated } from "../http/operation";
+import { contactFlags } from "./contacts";
 import { effectiveSettings, savePilotItems, settingsVersion, updateSettings } from "./config";
 import {
   bilingual,
@@ -217,16 +217,8 @@ export const studyRoutes = mount(
       const db = getDb(c.env.DB);
       const p = await participantByCode(db, pilot.id, param(c, "code"));
       await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
-      const [contact] = await db
-        .select()
-        .from(schema.participantContacts)
-        .where(eq(schema.participantContacts.participantId, p.id));
       return c.json({
-        participant: {
-          ...publicParticipant(p),
-          hasEmail: !!contact?.emailEnc,
-          hasMentorEmail: !!contact?.mentorEmailEnc,
-        },
+        participant: { ...publicParticipant(p), ...(await contactFlags(c.env.DB, p.id)) },
         schedule: await scheduleFor(db, pilot, p, Date.now()),
       });
     },
