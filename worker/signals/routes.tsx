@@ -1,6 +1,6 @@
 // Staff signals over HTTP (issue 15): GET /api/v1/pilots/{pilot}/signals and POST …/signals/{id}/acknowledge
 // for researchers (WRITE_ROLES; coordinators and other pilots get 403 from pilotFor), and the workspace
-// page with the same checks (session cookie + CSRF through requireStaff).
+// page with the same checks (session cookie + CSRF from its page() declaration).
 import type { Context } from "hono";
 import { z } from "zod";
 import { pilotIndicators } from "../analysis/recompute";
