@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
-import { staffPageError } from "../staff/pages";
+import { staffPageError } from "../http/page-error";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";
 import { t } from "../../core/i18n/messages";

@@ -12,7 +12,7 @@ import { renderStaffPage } from "../lib/render";
 import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
 import { BODY_LIMITS } from "../http/body-limit";
 import { API_BASE, mount, page, route } from "../http/operation";
-import { staffPageError } from "../staff/pages";
+import { staffPageError } from "../http/page-error";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./schemas";
 import { repeatedFailures } from "./outbox";
 import { listOutbox, listPauses, listRuns, OUTBOX_STATUSES, retryMessage } from "./queries";

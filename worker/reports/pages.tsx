@@ -6,7 +6,7 @@ import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
-import { staffPageError } from "../staff/pages";
+import { staffPageError } from "../http/page-error";
 import { plotDataFor, summaryFor } from "./pilot-report";
 import { allPilots } from "./queries";
 

@@ -12,7 +12,7 @@ import { BODY_LIMITS } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
 import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
 import { API_BASE, mount, page, route } from "../http/operation";
-import { staffPageError } from "../staff/pages";
+import { staffPageError } from "../http/page-error";
 import { acknowledgeSignal, listSignals, NOTE_MAX } from "./store";
 
 const STATUSES = ["open", "acknowledged", "cleared"] as const;

@@ -62,7 +62,7 @@ import {
   type StaffUserView,
 } from "./admin-service";
 import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../http/auth";
-import { staffPageError } from "./pages";
+import { staffPageError } from "../http/page-error";
 
 type Ctx = Context<StaffEnv>;
 type Pilot = typeof schema.pilots.$inferSelect;

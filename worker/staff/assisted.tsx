@@ -32,7 +32,7 @@ import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../core/i18n/messages";
 import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
-import { staffPageError } from "./pages";
+import { staffPageError } from "../http/page-error";
 import {
   createKioskSession,
   hasEmail,

@@ -2,21 +2,20 @@
 // a timeline with comments and small trend plots; the enrol form. Authorisation is the same as the API:
 // requireStaff (session cookie, CSRF on posts) and pilotFor on every pilot page.
 import { Hono, type Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { rislScores } from "../../schema/staff-forms";
 import { readBackgroundForm, readRislForm } from "../studies/background";
 import { AuditPage } from "../../web/pages/staff/workspace/Audit";
 import { EnrolPage, type EnrolValues } from "../../web/pages/staff/workspace/Enrol";
-import { StaffErrorPage } from "../../web/pages/staff/workspace/Error";
 import { HomePage } from "../../web/pages/staff/workspace/Home";
 import { ImportPage, type ImportOutcome } from "../../web/pages/staff/workspace/Import";
 import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
 import { StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
 import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
-import { t, type MessageKey } from "../../core/i18n/messages";
+import { t } from "../../core/i18n/messages";
 import { getDb, type schema } from "../db";
-import { AppError, isTransientError, RETRY_AFTER_SECONDS } from "../errors";
+import { AppError } from "../errors";
+import { staffPageError } from "../http/page-error";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
 import {
@@ -560,27 +559,4 @@ async function settingsPage(
 async function staleSettings(c: Context<StaffEnv>, pilot: Pilot) {
   const current = (await pilotById(c.env.DB, pilot.id)) ?? pilot;
   return settingsPage(c, current, await currentSettingsForm(c, current), {}, undefined, 409, true);
-}
-
-/** Staff pages answer errors with a page, not the JSON envelope; the status is the same as the API's. */
-export function staffPageError(err: Error, c: Context<StaffEnv>) {
-  if (isTransientError(err)) {
-    // D1 failed for a moment; every write is one batch, so nothing is half-stored and the form may be sent again.
-    console.error(JSON.stringify({ event: "transient_error", error: err.message.slice(0, 300) }));
-    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    return renderStaffPage(
-      c,
-      <StaffErrorPage user={staffUserOf(c)} title={t("unavailable.title")} body={t("unavailable.body")} status={503} />,
-      503 as 500,
-    );
-  }
-  const status = err instanceof AppError ? err.status : err instanceof HTTPException ? err.status : 500;
-  if (status === 500) console.error(JSON.stringify({ event: "staff_page_error", error: err.message }));
-  const code = err instanceof AppError ? err.code : status === 500 ? "internal" : "validation";
-  const body = status === 401 ? t("staff.signIn.required") : t(`error.${code}` as MessageKey);
-  return renderStaffPage(
-    c,
-    <StaffErrorPage user={staffUserOf(c)} title={t("staff.error.title")} body={body} status={status} />,
-    status as 400,
-  );
 }

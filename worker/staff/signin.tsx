@@ -12,7 +12,7 @@ import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages
 import { t } from "../../core/i18n/messages";
 import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "../http/auth";
 import { renderStaffPage } from "../lib/render";
-import { staffPageError } from "./pages";
+import { staffPageError } from "../http/page-error";
 import {
   auditRefusedLinkOnce,
   auditSignIn,

@@ -9,7 +9,7 @@ import { audit } from "../lib/audit";
 import { renderStaffPage } from "../lib/render";
 import { actorOf, formBody, LARGE_FORMS, staffUserOf, type StaffEnv } from "../http/auth";
 import { API_BASE, mount, page, route } from "../http/operation";
-import { staffPageError } from "../staff/pages";
+import { staffPageError } from "../http/page-error";
 import { ARCHIVE_LIMITS, exportArchive, restoreArchive } from "./archive";
 
 export const archiveRestoredResponse = z.strictObject({
