@@ -1,11 +1,12 @@
 // Staff pages of the comment timeline and light coding (issue 15): a youth's comments with tag forms, and
 // the pilot's codebook. Write role of the pilot only (researchers; admins), as the API. A refused codebook
 // post shows the page again with the reason and stores nothing; other errors are staff error pages.
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { AppError } from "../errors";
-import { BODY_LIMITS, limitBody } from "../http/body-limit";
+import { BODY_LIMITS } from "../http/body-limit";
 import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
+import { mount, page, type Pilot } from "../http/operation";
+import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";
@@ -16,9 +17,9 @@ import { importCodebookText } from "./codebook-csv";
 import { CodingRefusal, refusal } from "./refusal";
 import { CODEBOOK_MAX_BYTES } from "./rules";
 
-type Pilot = Awaited<ReturnType<typeof pilotFor>>;
-const small = limitBody(BODY_LIMITS.smallForm);
-const upload = limitBody(CODEBOOK_MAX_BYTES + 16 * 1024);
+const SMALL = BODY_LIMITS.smallForm;
+/** The codebook file plus its multipart framing. */
+const UPLOAD = CODEBOOK_MAX_BYTES + 16 * 1024;
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const idOf = (v: string | undefined) => (v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : NaN);
 
@@ -48,13 +49,11 @@ async function refusedOr(c: Context<StaffEnv>, pilot: Pilot, e: unknown, values?
 
 const NOTICES = ["created", "updated", "deleted"] as const;
 
-export const commentPageRoutes = new Hono<StaffEnv>()
-  .use("/staff/pilots/:pilot/codebook", requireStaff)
-  .use("/staff/pilots/:pilot/codebook/*", requireStaff)
-  .use("/staff/pilots/:pilot/youths/:code/comments", requireStaff)
-  .use("/staff/pilots/:pilot/youths/:code/comments/*", requireStaff)
-  .get("/staff/pilots/:pilot/codebook", async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
+const CODEBOOK = "/staff/pilots/:pilot/codebook";
+const COMMENTS = "/staff/pilots/:pilot/youths/:code/comments";
+
+export const commentPageRoutes = mount(
+  page({ method: "get", path: CODEBOOK, access: "write" }, async (c, { pilot }) => {
     const done = c.req.query("done");
     const n = (k: string) => Math.max(0, Math.min(1e6, Number(c.req.query(k)) || 0));
     const simple = NOTICES.find((x) => x === done);
@@ -63,10 +62,8 @@ export const commentPageRoutes = new Hono<StaffEnv>()
         ? { kind: "imported", created: n("created"), updated: n("updated"), unchanged: n("unchanged") }
         : simple && { kind: simple };
     return codebookPage(c, pilot, { notice });
-  })
-  .post("/staff/pilots/:pilot/codebook", small, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
+  }),
+  page({ method: "post", path: CODEBOOK, access: "write", limit: SMALL, form: true }, async (c, { pilot, form }) => {
     const values = { label: str(form.label), description: str(form.description) };
     try {
       await createCode(c.env.DB, pilot, values, actorOf(c), Date.now());
@@ -74,11 +71,10 @@ export const commentPageRoutes = new Hono<StaffEnv>()
       return refusedOr(c, pilot, e, values);
     }
     return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=created`, 303);
-  })
+  }),
   // Registered before /:id so that "import" is never read as a code id.
-  .post("/staff/pilots/:pilot/codebook/import", upload, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
+  page({ method: "post", path: `${CODEBOOK}/import`, access: "write", limit: UPLOAD, form: true }, async (c, input) => {
+    const { pilot, form } = input;
     const file = form.file;
     if (!(file instanceof File) || file.size === 0) {
       return codebookPage(c, pilot, { errors: [t("staff.codes.noFile")] }, 400);
@@ -103,31 +99,33 @@ export const commentPageRoutes = new Hono<StaffEnv>()
       unchanged: `${unchanged}`,
     });
     return c.redirect(`/staff/pilots/${pilot.key}/codebook?${q}`, 303);
-  })
-  .post("/staff/pilots/:pilot/codebook/:id", small, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
-    try {
-      const input = { label: str(form.label), description: str(form.description) };
-      await updateCode(c.env.DB, pilot, idOf(c.req.param("id")), input, actorOf(c), Date.now());
-    } catch (e) {
-      return refusedOr(c, pilot, e);
-    }
-    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=updated`, 303);
-  })
-  .post("/staff/pilots/:pilot/codebook/:id/delete", small, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const form = await formBody(c);
-    try {
-      await deleteCode(c.env.DB, pilot, idOf(c.req.param("id")), form.removeTags === "1", actorOf(c), Date.now());
-    } catch (e) {
-      return refusedOr(c, pilot, e);
-    }
-    return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=deleted`, 303);
-  })
-  .get("/staff/pilots/:pilot/youths/:code/comments", async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code"));
+  }),
+  page(
+    { method: "post", path: `${CODEBOOK}/:id`, access: "write", limit: SMALL, form: true },
+    async (c, { pilot, form }) => {
+      try {
+        const input = { label: str(form.label), description: str(form.description) };
+        await updateCode(c.env.DB, pilot, idOf(c.req.param("id")), input, actorOf(c), Date.now());
+      } catch (e) {
+        return refusedOr(c, pilot, e);
+      }
+      return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=updated`, 303);
+    },
+  ),
+  page(
+    { method: "post", path: `${CODEBOOK}/:id/delete`, access: "write", limit: SMALL, form: true },
+    async (c, input) => {
+      const { pilot, form } = input;
+      try {
+        await deleteCode(c.env.DB, pilot, idOf(c.req.param("id")), form.removeTags === "1", actorOf(c), Date.now());
+      } catch (e) {
+        return refusedOr(c, pilot, e);
+      }
+      return c.redirect(`/staff/pilots/${pilot.key}/codebook?done=deleted`, 303);
+    },
+  ),
+  page({ method: "get", path: COMMENTS, access: "write" }, async (c, { pilot }) => {
+    const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code") ?? "");
     const item = c.req.query("item") || undefined;
     const [{ comments, items }, counts, codes] = await Promise.all([
       commentsOf(c.env.DB, pilot, youth.id, item),
@@ -150,23 +148,25 @@ export const commentPageRoutes = new Hono<StaffEnv>()
         notice={notice}
       />,
     );
-  })
-  .post("/staff/pilots/:pilot/youths/:code/comments/:response/tags", small, async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code"));
-    const form = await formBody(c);
-    const op = str(form.op);
-    if (op !== "add" && op !== "remove") throw new AppError("validation", "Choose to add or remove a code");
-    const responseId = idOf(c.req.param("response"));
-    const codeId = idOf(str(form.code));
-    const now = Date.now();
-    // The comment must be hers: a response id of another youth of the pilot is refused like an unknown one.
-    const userId = c.get("principal").userId ?? null;
-    if (op === "add") await tagComment(c.env.DB, pilot, responseId, codeId, userId, actorOf(c), now, youth.id);
-    else await untagComment(c.env.DB, pilot, responseId, codeId, actorOf(c), now, youth.id);
-    const item = c.req.query("item");
-    const q = new URLSearchParams({ ...(item ? { item } : {}), done: op === "add" ? "tagged" : "untagged" });
-    const back = `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/comments`;
-    return c.redirect(`${back}?${q}#c${responseId}`, 303);
-  })
-  .onError(staffPageError);
+  }),
+  page(
+    { method: "post", path: `${COMMENTS}/:response/tags`, access: "write", limit: SMALL, form: true },
+    async (c, input) => {
+      const { pilot, form } = input;
+      const youth = await youthOf(c.env.DB, pilot.id, c.req.param("code") ?? "");
+      const op = str(form.op);
+      if (op !== "add" && op !== "remove") throw new AppError("validation", "Choose to add or remove a code");
+      const responseId = idOf(c.req.param("response"));
+      const codeId = idOf(str(form.code));
+      const now = Date.now();
+      // The comment must be hers: a response id of another youth of the pilot is refused like an unknown one.
+      const userId = c.get("principal").userId ?? null;
+      if (op === "add") await tagComment(c.env.DB, pilot, responseId, codeId, userId, actorOf(c), now, youth.id);
+      else await untagComment(c.env.DB, pilot, responseId, codeId, actorOf(c), now, youth.id);
+      const item = c.req.query("item");
+      const q = new URLSearchParams({ ...(item ? { item } : {}), done: op === "add" ? "tagged" : "untagged" });
+      const back = `/staff/pilots/${pilot.key}/youths/${encodeURIComponent(youth.code)}/comments`;
+      return c.redirect(`${back}?${q}#c${responseId}`, 303);
+    },
+  ),
+).onError(staffPageError);

@@ -1,11 +1,12 @@
-// Coordinator pages under /reports (server-rendered, no script), behind the same requireStaff
-// middleware as the API: a staff session cookie or a Bearer token.
-import { Hono, type Context } from "hono";
+// Coordinator pages under /reports (server-rendered, no script), declared with page() as the API's operations
+// are (worker/http/operation.ts): a staff session cookie or a Bearer token.
+import type { Context } from "hono";
 import { pickLang } from "../../core/i18n/messages";
 import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages/reports/Pages";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
-import { pilotFor, READ_ROLES, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
+import { mount, page } from "../http/operation";
+import { READ_ROLES, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import { plotDataFor, summaryFor } from "./pilot-report";
 import { allPilots } from "./queries";
@@ -16,9 +17,8 @@ const seesAllPilots = (c: Context<StaffEnv>) => {
   return p.isAdmin || p.roles.some((r) => r.pilotId === null && READ_ROLES.includes(r.role));
 };
 
-export const reportPages = new Hono<StaffEnv>()
-  .use(requireStaff)
-  .get("/", async (c) => {
+export const reportPages = mount(
+  page({ method: "get", path: "/", access: "any" }, async (c) => {
     const p = c.get("principal");
     const pilots = await allPilots(c.env.DB);
     const visible = seesAllPilots(c)
@@ -34,9 +34,8 @@ export const reportPages = new Hono<StaffEnv>()
       200,
       REPORT_PAGE_CSS,
     );
-  })
-  .get("/pilots/:pilot", async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  }),
+  page({ method: "get", path: "/pilots/:pilot", access: "read" }, async (c, { pilot }) => {
     const [s, plots] = await Promise.all([summaryFor(c.env.DB, pilot, Date.now()), plotDataFor(c.env.DB, pilot)]);
     // Comments are for researchers of the pilot (and admins): the link to the report with comments is theirs only.
     const p = c.get("principal");
@@ -55,5 +54,5 @@ export const reportPages = new Hono<StaffEnv>()
       200,
       REPORT_PAGE_CSS,
     );
-  })
-  .onError(staffPageError);
+  }),
+).onError(staffPageError);

@@ -2,9 +2,7 @@
 // users and API tokens. Each form is turned into the API's body and parsed by the API's zod schema, then
 // handed to the same function the API calls (./admin-service.ts), so validation and audit cannot drift.
 // Refusals come back beside their field with the values as typed; successes redirect to a notice.
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import type { z } from "zod";
 import {
   AdminHomePage,
@@ -30,6 +28,7 @@ import type { InstrumentDefinition } from "../../schema/instruments/definitions"
 import { getDb, type schema } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
+import { page, mount } from "../http/operation";
 import { savePilotItems } from "../studies/config";
 import {
   pilotBody,
@@ -61,20 +60,15 @@ import {
   userView,
   type StaffUserView,
 } from "./admin-service";
-import { actorOf, formBody, requireAdmin, requireStaff, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, formBody, staffUserOf, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 
 type Ctx = Context<StaffEnv>;
 type Pilot = typeof schema.pilots.$inferSelect;
 type Form = Record<string, string | File | (string | File)[]>;
 
-const tooLarge = () => {
-  throw new AppError("payload_too_large", "Form too large");
-};
-const formLimit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: tooLarge });
 /** The items form has up to 12 items with six texts each, like PUT /pilots/{pilot}/items. */
 const ITEMS_LIMIT = 64 * 1024;
-const itemsLimit = bodyLimit({ maxSize: ITEMS_LIMIT, onError: tooLarge });
 const MAX_ITEMS = 12;
 const BLANK_ITEM_ROWS = 2;
 const FORM_ROWS = Array.from({ length: MAX_ITEMS }, (_r, i) => i);
@@ -394,26 +388,20 @@ const noticeOf = (c: Ctx) => {
   return NOTICES[done] ? t(NOTICES[done]) : undefined;
 };
 
-const admin = createMiddleware<StaffEnv>(async (c, next) => {
-  requireAdmin(c);
-  await next();
-});
+type AdminHandler = (c: Ctx) => Response | Promise<Response>;
+/** An admin page: signed in (CSRF on posts), the body within `limit`, admins only (worker/http/operation.ts). */
+const adminGet = (path: string, handler: AdminHandler) => page({ method: "get", path, access: "admin" }, handler);
+const adminPost = (path: string, handler: AdminHandler, limit = ADMIN_BODY_LIMIT) =>
+  page({ method: "post", path, access: "admin", limit }, handler);
 
-export const adminPageRoutes = new Hono<StaffEnv>()
-  .use("/staff/admin", requireStaff, admin)
-  .use("/staff/admin/pilots", requireStaff, admin)
-  .use("/staff/admin/pilots/*", requireStaff, admin)
-  .use("/staff/admin/staff", requireStaff, admin)
-  .use("/staff/admin/staff/*", requireStaff, admin)
-  .use("/staff/admin/tokens", requireStaff, admin)
-  .use("/staff/admin/tokens/*", requireStaff, admin)
-  .get("/staff/admin", (c) => renderStaffPage(c, <AdminHomePage user={staffUserOf(c)} />))
+export const adminPageRoutes = mount(
+  adminGet("/staff/admin", (c) => renderStaffPage(c, <AdminHomePage user={staffUserOf(c)} />)),
 
   // pilots
-  .get("/staff/admin/pilots", async (c) =>
+  adminGet("/staff/admin/pilots", async (c) =>
     renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(c.env.DB)} />),
-  )
-  .get("/staff/admin/pilots/new", (c) =>
+  ),
+  adminGet("/staff/admin/pilots/new", (c) =>
     renderStaffPage(
       c,
       <PilotNewPage
@@ -421,8 +409,8 @@ export const adminPageRoutes = new Hono<StaffEnv>()
         values={{ key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE }}
       />,
     ),
-  )
-  .post("/staff/admin/pilots", formLimit, async (c) => {
+  ),
+  adminPost("/staff/admin/pilots", async (c) => {
     const { one, repeated } = await readForm(c);
     const values: PilotFormValues = {
       key: one("key").trim(),
@@ -452,12 +440,12 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
       throw e;
     }
-  })
-  .get("/staff/admin/pilots/:pilot", async (c) =>
-    pilotEditPage(c, await pilotByKey(c.env.DB, c.req.param("pilot")), { notice: noticeOf(c) }),
-  )
-  .post("/staff/admin/pilots/:pilot", formLimit, async (c) => {
-    const pilot = await pilotByKey(c.env.DB, c.req.param("pilot"));
+  }),
+  adminGet("/staff/admin/pilots/:pilot", async (c) =>
+    pilotEditPage(c, await pilotByKey(c.env.DB, c.req.param("pilot") ?? ""), { notice: noticeOf(c) }),
+  ),
+  adminPost("/staff/admin/pilots/:pilot", async (c) => {
+    const pilot = await pilotByKey(c.env.DB, c.req.param("pilot") ?? "");
     const current = pilotView(pilot);
     const { one, many, repeated } = await readForm(c, ["frequentInstruments", "waveInstruments"]);
     const values: PilotEditValues = {
@@ -490,32 +478,36 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       throw e;
     }
     return c.redirect(`/staff/admin/pilots/${pilot.key}?done=saved`, 303);
-  })
-  .post("/staff/admin/pilots/:pilot/items", itemsLimit, async (c) => {
-    const pilot = await pilotByKey(c.env.DB, c.req.param("pilot"));
-    const { one, repeated } = await readForm(c);
-    const { body, rowOf, rows } = itemsFromForm(one);
-    const refuse = (errors: FieldErrors) => pilotEditPage(c, pilot, { items: rows, errors, status: 400 });
-    if (repeated.length) return refuse(repeatedErrors(repeated, (k) => itemField(k, FORM_ROWS)));
-    const parsed = pilotItemsBody.safeParse(body);
-    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
-    const result = await savePilotItems(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
-    const done = result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged";
-    return c.redirect(`/staff/admin/pilots/${pilot.key}?${done}#items-title`, 303);
-  })
+  }),
+  adminPost(
+    "/staff/admin/pilots/:pilot/items",
+    async (c) => {
+      const pilot = await pilotByKey(c.env.DB, c.req.param("pilot") ?? "");
+      const { one, repeated } = await readForm(c);
+      const { body, rowOf, rows } = itemsFromForm(one);
+      const refuse = (errors: FieldErrors) => pilotEditPage(c, pilot, { items: rows, errors, status: 400 });
+      if (repeated.length) return refuse(repeatedErrors(repeated, (k) => itemField(k, FORM_ROWS)));
+      const parsed = pilotItemsBody.safeParse(body);
+      if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
+      const result = await savePilotItems(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
+      const done = result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged";
+      return c.redirect(`/staff/admin/pilots/${pilot.key}?${done}#items-title`, 303);
+    },
+    ITEMS_LIMIT,
+  ),
 
   // staff users
-  .get("/staff/admin/staff", async (c) =>
+  adminGet("/staff/admin/staff", async (c) =>
     renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(c.env.DB)} />),
-  )
-  .get("/staff/admin/staff/new", async (c) => {
+  ),
+  adminGet("/staff/admin/staff/new", async (c) => {
     const values: StaffFormValues = { email: "", name: "", isAdmin: false, projectCoordinator: false, perPilot: {} };
     return renderStaffPage(
       c,
       <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(c.env.DB)} values={values} />,
     );
-  })
-  .post("/staff/admin/staff", formLimit, async (c) => {
+  }),
+  adminPost("/staff/admin/staff", async (c) => {
     const { form, one, repeated } = await readForm(c);
     const values: StaffFormValues = {
       email: one("email"),
@@ -548,9 +540,11 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
       throw e;
     }
-  })
-  .get("/staff/admin/staff/:id", async (c) => staffEditPage(c, staffId(c.req.param("id")), { notice: noticeOf(c) }))
-  .post("/staff/admin/staff/:id/roles", formLimit, async (c) => {
+  }),
+  adminGet("/staff/admin/staff/:id", async (c) =>
+    staffEditPage(c, staffId(c.req.param("id")), { notice: noticeOf(c) }),
+  ),
+  adminPost("/staff/admin/staff/:id/roles", async (c) => {
     const id = staffId(c.req.param("id"));
     const { form, one, repeated } = await readForm(c);
     const values = rolesFromForm(one, Object.keys(form));
@@ -566,8 +560,8 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       throw e;
     }
     return c.redirect(`/staff/admin/staff/${id}?done=roles`, 303);
-  })
-  .post("/staff/admin/staff/:id/disable", formLimit, async (c) => {
+  }),
+  adminPost("/staff/admin/staff/:id/disable", async (c) => {
     const id = staffId(c.req.param("id"));
     const { one, repeated } = await readForm(c);
     if (repeated.length || one("confirm") !== "1")
@@ -580,11 +574,11 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       throw e;
     }
     return c.redirect(`/staff/admin/staff/${id}?done=disabled`, 303);
-  })
+  }),
 
   // API tokens
-  .get("/staff/admin/tokens", (c) => tokensPage(c, { notice: noticeOf(c) }))
-  .post("/staff/admin/tokens", formLimit, async (c) => {
+  adminGet("/staff/admin/tokens", (c) => tokensPage(c, { notice: noticeOf(c) })),
+  adminPost("/staff/admin/tokens", async (c) => {
     const { one, many, repeated } = await readForm(c, ["pilots"]);
     const values: TokenFormValues = {
       name: one("name"),
@@ -627,9 +621,9 @@ export const adminPageRoutes = new Hono<StaffEnv>()
       if (errors) return tokensPage(c, { values, errors, status: 400 });
       throw e;
     }
-  })
-  .post("/staff/admin/tokens/:id/revoke", formLimit, async (c) => {
+  }),
+  adminPost("/staff/admin/tokens/:id/revoke", async (c) => {
     await revokeToken(c.env.DB, c.req.param("id"), actorOf(c), Date.now());
     return c.redirect("/staff/admin/tokens?done=revoked", 303);
-  })
-  .onError(staffPageError);
+  }),
+).onError(staffPageError);

@@ -11,7 +11,8 @@
 //   stored with mode `kiosk` and the researcher as `entered_by`; opening and submitting are audited.
 // - Phone: the researcher enters her answers on a staff form during a call: mode `phone`, `entered_by`.
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { BODY_LIMITS, enforceBodyLimit } from "../http/body-limit";
+import { mount, page, type Pilot } from "../http/operation";
 import { renderToString } from "preact-render-to-string";
 import { getDb } from "../db";
 import type { Env } from "../env";
@@ -31,7 +32,7 @@ import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../core/i18n/messages";
-import { actorOf, formBody, pilotFor, requireStaff, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
+import { actorOf, formBody, staffUserOf, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import {
   createKioskSession,
@@ -57,18 +58,8 @@ const PRESS_RE = /^[A-Za-z0-9_-]{22}$/;
 /** Form fields that steer the youth's page, not answers (the kiosk form is the youth's form). */
 const CONTROL = new Set(["lang", "nav", "page", "edit", "seq", "context", "_csrf"]);
 
-const small = bodyLimit({
-  maxSize: 4 * 1024,
-  onError: () => {
-    throw new AppError("payload_too_large", "Form too large");
-  },
-});
-const large = bodyLimit({
-  maxSize: 64 * 1024,
-  onError: () => {
-    throw new AppError("payload_too_large", "Form too large");
-  },
-});
+/** The largest assisted questionnaire posted at once (as a youth's page post). */
+const ANSWERS_LIMIT = 64 * 1024;
 const randomToken = (bytes: number) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
 /** Her open questionnaires (opened, not closed, not answered), shortest first, with their link's state. */
@@ -89,11 +80,16 @@ async function openOccasion(d1: D1Database, participantId: number, now: number, 
   return o;
 }
 
-async function youthOf(c: Context<StaffEnv>) {
-  const pilot = await pilotFor(c, WRITE_ROLES);
-  const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? "");
-  return { pilot, p };
-}
+const YOUTH = "/staff/pilots/:pilot/youths/:code";
+type Youth = { pilot: Pilot; p: Awaited<ReturnType<typeof participantByCode>>; form: Record<string, string | File> };
+/** A page about one youth of the pilot, for researchers (write role): the declaration plus the youth it names. */
+const youthPage = (
+  decl: { method: "get" | "post"; path: string; limit?: number; form?: boolean },
+  handler: (c: Context<StaffEnv>, y: Youth) => Promise<Response>,
+) =>
+  page({ ...decl, path: `${YOUTH}${decl.path}`, access: "write" }, async (c, { pilot, form }) =>
+    handler(c, { pilot, p: await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? ""), form }),
+  );
 
 /** Sends the queued rows of a press at once and audits what happened (nothing when the press queued nothing). */
 async function deliverAndAudit(
@@ -128,11 +124,8 @@ function parseAssisted(form: Record<string, unknown>, asked: ReturnType<typeof a
   };
 }
 
-export const assistedPageRoutes = new Hono<StaffEnv>()
-  // requireStaff authenticates once per request, whichever sub-app's middleware runs first.
-  .use("/staff/pilots/:pilot/youths/:code/*", requireStaff)
-  .get("/staff/pilots/:pilot/youths/:code/links", async (c) => {
-    const { pilot, p } = await youthOf(c);
+export const assistedPageRoutes = mount(
+  youthPage({ method: "get", path: "/links" }, async (c, { pilot, p }) => {
     const now = Date.now();
     const open = await openOccasions(c.env.DB, p.id, now);
     const done = c.req.query("done");
@@ -160,10 +153,9 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
         notice={notice}
       />,
     );
-  })
-  .post("/staff/pilots/:pilot/youths/:code/links/resend", small, async (c) => {
-    const { pilot, p } = await youthOf(c);
-    const form = await formBody(c);
+  }),
+  youthPage({ method: "post", path: "/links/resend", limit: BODY_LIMITS.smallForm, form: true }, async (c, y) => {
+    const { pilot, p, form } = y;
     const press = String(form.press ?? "");
     if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
     if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant is not contacted");
@@ -172,10 +164,9 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     // A repeated post of the same press adds no row and sends nothing.
     await deliverAndAudit(c, "link.resend", pilot.id, p.code, ids, now);
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=resent`, 303);
-  })
-  .post("/staff/pilots/:pilot/youths/:code/links/revoke", small, async (c) => {
-    const { pilot, p } = await youthOf(c);
-    const form = await formBody(c);
+  }),
+  youthPage({ method: "post", path: "/links/revoke", limit: BODY_LIMITS.smallForm, form: true }, async (c, y) => {
+    const { pilot, p, form } = y;
     const press = String(form.press ?? "");
     if (form.confirm !== "1") throw new AppError("validation", "Confirm that the old link stops working");
     if (!PRESS_RE.test(press)) throw new AppError("validation", "Reload the page and press again");
@@ -185,10 +176,9 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     const ids = await revokeAndQueue(c.env.DB, pilot.id, p.id, `${press}-new`, now);
     await deliverAndAudit(c, "link.revoke", pilot.id, p.code, ids, now);
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=revoked`, 303);
-  })
-  .post("/staff/pilots/:pilot/youths/:code/kiosk", small, async (c) => {
-    const { pilot, p } = await youthOf(c);
-    const form = await formBody(c);
+  }),
+  youthPage({ method: "post", path: "/kiosk", limit: BODY_LIMITS.smallForm, form: true }, async (c, y) => {
+    const { pilot, p, form } = y;
     const userId = c.get("principal").userId;
     // The role allows it, but the answers must name a staff user: an API token without one cannot do this.
     if (!userId)
@@ -212,17 +202,15 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
       details: { occasionId },
     });
     return c.redirect(`/k/${token}`, 303);
-  })
-  .get("/staff/pilots/:pilot/youths/:code/phone/:occasion", async (c) => {
-    const { pilot, p } = await youthOf(c);
+  }),
+  youthPage({ method: "get", path: "/phone/:occasion" }, async (c, { pilot, p }) => {
     const o = await openOccasion(c.env.DB, p.id, Date.now(), (id) => String(id) === c.req.param("occasion"));
     return renderStaffPage(
       c,
       <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />,
     );
-  })
-  .post("/staff/pilots/:pilot/youths/:code/phone/:occasion", large, async (c) => {
-    const { pilot, p } = await youthOf(c);
+  }),
+  youthPage({ method: "post", path: "/phone/:occasion", limit: ANSWERS_LIMIT }, async (c, { pilot, p }) => {
     const form = await formBody(c, { all: true });
     const userId = c.get("principal").userId;
     if (!userId)
@@ -256,9 +244,9 @@ export const assistedPageRoutes = new Hono<StaffEnv>()
     );
     if (!stored) throw new AppError("conflict", "This questionnaire is not (or no longer) open");
     return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}/links?done=phone`, 303);
-  })
+  }),
   // Errors as staff pages (same statuses as the API), never the JSON envelope.
-  .onError(staffPageError);
+).onError(staffPageError);
 
 const kioskLive = (r: KioskRow | null, now: number): r is KioskRow =>
   !!r &&
@@ -338,6 +326,17 @@ async function liveSession(c: YouthCtx) {
   return kioskLive(r, now) ? { token, hash, r, now } : null;
 }
 
+/** A kiosk post within ANSWERS_LIMIT (worker/http/body-limit.ts); one over it is answered as an ended session. */
+async function withinLimit(c: YouthCtx) {
+  try {
+    await enforceBodyLimit(c, ANSWERS_LIMIT);
+    return true;
+  } catch (e) {
+    if (e instanceof AppError && e.code === "payload_too_large") return false;
+    throw e;
+  }
+}
+
 /** The kiosk on a group computer: a youth page, no staff chrome; public like /q/ (the token is the key). */
 export const kioskRoutes = new Hono<{ Bindings: Env }>()
   .get("/k/kiosk.js", (c) => {
@@ -354,7 +353,8 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     return kioskPage(c, token, r, now);
   })
   // The page's background saves: nothing is kept but the time of the input (the idle clock restarts).
-  .post("/k/:token/alive", bodyLimit({ maxSize: 64 * 1024, onError: (c) => endedPage(c, 404) }), async (c) => {
+  .post("/k/:token/alive", async (c) => {
+    if (!(await withinLimit(c))) return endedPage(c, 404);
     const token = c.req.param("token");
     const now = Date.now();
     c.header("Cache-Control", "no-store");
@@ -366,7 +366,8 @@ export const kioskRoutes = new Hono<{ Bindings: Env }>()
     // Ended, idle too long or unknown: the empty page (the page's script ignores the body of a refused save).
     return endedPage(c, 404);
   })
-  .post("/k/:token", bodyLimit({ maxSize: 64 * 1024, onError: (c) => ended(c) }), async (c) => {
+  .post("/k/:token", async (c) => {
+    if (!(await withinLimit(c))) return ended(c);
     const live = await liveSession(c);
     if (!live) return ended(c);
     const { token, hash, r, now } = live;

@@ -1,8 +1,7 @@
 // Researcher workspace (server-rendered, Dutch first): my pilots; per pilot youths × occasions; per youth
-// a timeline with comments and small trend plots; the enrol form. Authorisation is the same as the API:
-// requireStaff (session cookie, CSRF on posts) and pilotFor on every pilot page.
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+// a timeline with comments and small trend plots; the enrol form. Each page is declared with page()
+// (worker/http/operation.ts): authentication (session cookie, CSRF on posts), body limit and access as the API.
+import type { Context } from "hono";
 import { rislScores } from "../../schema/staff-forms";
 import { readBackgroundForm, readRislForm } from "../studies/background";
 import { AuditPage } from "../../web/pages/staff/workspace/Audit";
@@ -15,7 +14,6 @@ import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/
 import { t } from "../../core/i18n/messages";
 import { getDb, type schema } from "../db";
 import { AppError } from "../errors";
-import { staffPageError } from "../http/page-error";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
 import {
@@ -38,21 +36,12 @@ import {
   withdraw,
 } from "../studies/participants";
 import { auditQuery, enrolBody, participantPatch, settingsBody, STAFF_FORMS } from "../studies/validators";
-import {
-  actorOf,
-  formBody,
-  pilotFor,
-  READ_ROLES,
-  requireAdmin,
-  requireStaff,
-  staffUserOf,
-  WRITE_ROLES,
-  type Principal,
-  type StaffEnv,
-} from "../http/auth";
+import { actorOf, formBody, staffUserOf, WRITE_ROLES, type Principal, type StaffEnv } from "../http/auth";
 import { readAudit, visiblePilots } from "./queries";
 import { renderStaffPage } from "../lib/render";
-import { BODY_LIMITS, limitBody } from "../http/body-limit";
+import { mount, page } from "../http/operation";
+import { staffPageError } from "../http/page-error";
+import { BODY_LIMITS } from "../http/body-limit";
 import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
 import { missingInstrumentsOf } from "../studies/instruments";
 import {
@@ -85,11 +74,8 @@ const IMPORT_COLUMNS = { participants: PARTICIPANT_COLUMNS, measurements: MEASUR
 const canWrite = (pilotId: number, p: Principal) =>
   p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
 
-export const staffPageRoutes = new Hono<StaffEnv>()
-  .use("/staff", requireStaff)
-  .use("/staff/pilots/*", requireStaff)
-  .use("/staff/audit", requireStaff)
-  .get("/staff", async (c) => {
+export const staffPageRoutes = mount(
+  page({ method: "get", path: "/staff", access: "any" }, async (c) => {
     const p = c.get("principal");
     const pilots = await visiblePilots(c.env.DB, p);
     return renderStaffPage(
@@ -100,9 +86,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         isAdmin={p.isAdmin}
       />,
     );
-  })
-  .get("/staff/audit", async (c) => {
-    requireAdmin(c);
+  }),
+  page({ method: "get", path: "/staff/audit", access: "admin" }, async (c) => {
     const q = auditQuery.safeParse(c.req.query());
     if (!q.success) throw new AppError("validation", "Invalid filter");
     const pilots = await listPilots(c.env.DB);
@@ -122,9 +107,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         next={next}
       />,
     );
-  })
-  .get("/staff/pilots/:pilot", async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  }),
+  page({ method: "get", path: "/staff/pilots/:pilot", access: "read" }, async (c, { pilot }) => {
     const f = c.req.query("filter");
     const filter = f === "overdue" || f === "left_care" ? f : "all";
     // Staff signals (worker/signals): a mark beside the youth, for researchers only.
@@ -147,12 +131,11 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         missingInstruments={missingInstruments}
       />,
     );
-  })
-  .get("/staff/pilots/:pilot/youths/:code", async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  }),
+  page({ method: "get", path: "/staff/pilots/:pilot/youths/:code", access: "read" }, async (c, { pilot }) => {
     const db = getDb(c.env.DB);
     const now = Date.now();
-    const p = await participantByCode(db, pilot.id, c.req.param("code"));
+    const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
     await audit(db, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
     const schedule = await scheduleFor(db, pilot, p, now);
     const answers = await answersOf(c.env.DB, p.id);
@@ -244,71 +227,56 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         }
       />,
     );
-  })
-  .post(
-    "/staff/pilots/:pilot/youths/:code/status",
-    bodyLimit({
-      maxSize: 4 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "Form too large");
-      },
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+  }),
+  page(
+    { method: "post", path: "/staff/pilots/:pilot/youths/:code/status", access: "write", limit: 4 * 1024, form: true },
+    async (c, { pilot, form }) => {
       const db = getDb(c.env.DB);
-      const p = await participantByCode(db, pilot.id, c.req.param("code"));
-      const form = await formBody(c);
+      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
       const parsed = participantPatch.safeParse({ status: form.status });
       if (!parsed.success) throw new AppError("validation", "Unknown status");
       await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=updated`, 303);
     },
-  )
-  .post(
-    "/staff/pilots/:pilot/youths/:code/withdraw",
-    bodyLimit({
-      maxSize: 4 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "Form too large");
-      },
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code"));
-      const form = await formBody(c);
+  ),
+  page(
+    {
+      method: "post",
+      path: "/staff/pilots/:pilot/youths/:code/withdraw",
+      access: "write",
+      limit: 4 * 1024,
+      form: true,
+    },
+    async (c, { pilot, form }) => {
+      const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? "");
       if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
       await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
     },
-  )
-  .get("/staff/pilots/:pilot/youths/:code/forms/:form", async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const db = getDb(c.env.DB);
-    const form = formName(c.req.param("form"));
-    const p = await participantByCode(db, pilot.id, c.req.param("code"));
-    const row = await staffForm(db, p, form);
-    await audit(db, actorOf(c), "staff_form.read", Date.now(), {
-      pilotId: pilot.id,
-      target: p.code,
-      details: { form, found: !!row },
-    });
-    const data = (row?.data ?? {}) as Record<string, unknown>;
-    const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
-    return staffFormPage(c, pilot, p.code, form, data, { scores });
-  })
-  .post(
-    "/staff/pilots/:pilot/youths/:code/forms/:form",
-    bodyLimit({
-      maxSize: 32 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "Form too large");
-      },
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
+  ),
+  page(
+    { method: "get", path: "/staff/pilots/:pilot/youths/:code/forms/:form", access: "write" },
+    async (c, { pilot }) => {
       const db = getDb(c.env.DB);
-      const form = formName(c.req.param("form"));
-      const p = await participantByCode(db, pilot.id, c.req.param("code"));
+      const form = formName(c.req.param("form") ?? "");
+      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
+      const row = await staffForm(db, p, form);
+      await audit(db, actorOf(c), "staff_form.read", Date.now(), {
+        pilotId: pilot.id,
+        target: p.code,
+        details: { form, found: !!row },
+      });
+      const data = (row?.data ?? {}) as Record<string, unknown>;
+      const scores = form === "risl" && row ? rislScores(data as Parameters<typeof rislScores>[0]) : null;
+      return staffFormPage(c, pilot, p.code, form, data, { scores });
+    },
+  ),
+  page(
+    { method: "post", path: "/staff/pilots/:pilot/youths/:code/forms/:form", access: "write", limit: 32 * 1024 },
+    async (c, { pilot }) => {
+      const db = getDb(c.env.DB);
+      const form = formName(c.req.param("form") ?? "");
+      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
       const fields = await formBody(c, { all: true });
       const candidate = form === "background" ? readBackgroundForm(fields) : readRislForm(fields);
       const parsed = STAFF_FORMS[form].safeParse(candidate);
@@ -328,9 +296,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       );
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
     },
-  )
-  .get("/staff/pilots/:pilot/enrol", async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
+  ),
+  page({ method: "get", path: "/staff/pilots/:pilot/enrol", access: "write" }, async (c, { pilot }) => {
     return renderStaffPage(
       c,
       <EnrolPage
@@ -339,18 +306,10 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         today={localDate(Date.now(), pilot.timezone)}
       />,
     );
-  })
-  .post(
-    "/staff/pilots/:pilot/enrol",
-    bodyLimit({
-      maxSize: 8 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "Form too large");
-      },
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const form = await formBody(c);
+  }),
+  page(
+    { method: "post", path: "/staff/pilots/:pilot/enrol", access: "write", limit: 8 * 1024, form: true },
+    async (c, { pilot, form }) => {
       const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
       const values: EnrolValues = {
         code: str("code"),
@@ -396,9 +355,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       }
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(parsed.data.code)}?enrolled=1`, 303);
     },
-  )
-  .get("/staff/pilots/:pilot/settings", async (c) => {
-    const pilot = await pilotFor(c, READ_ROLES);
+  ),
+  page({ method: "get", path: "/staff/pilots/:pilot/settings", access: "read" }, async (c, { pilot }) => {
     const saved = c.req.query("saved");
     return settingsPage(
       c,
@@ -407,58 +365,56 @@ export const staffPageRoutes = new Hono<StaffEnv>()
       {},
       saved === "1" ? "saved" : saved === "0" ? "unchanged" : undefined,
     );
-  })
-  .post("/staff/pilots/:pilot/settings", limitBody(BODY_LIMITS.settingsForm), async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
-    const submitted = readSettingsForm(await formBody(c, { all: true }));
-    // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
-    if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot)))
-      return staleSettings(c, pilot);
-    const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
-    if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
-    // Each refused field gets its message beside it; nothing is stored.
-    const refuse = (paths: string[]) =>
-      settingsPage(
-        c,
-        pilot,
-        submitted,
-        Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])),
-        undefined,
-        400,
-      );
-    const parsed = settingsBody.safeParse(changes);
-    if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
-    try {
-      await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), {
-        ifVersion: submitted.version,
-      });
-    } catch (e) {
-      if (e instanceof SettingsConflict) return staleSettings(c, pilot);
-      if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details))
-        return refuse((e.details as { path: string }[]).map((d) => d.path));
-      throw e;
-    }
-    return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
-  })
-  .get("/staff/pilots/:pilot/import", async (c) => {
-    const pilot = await pilotFor(c, WRITE_ROLES);
+  }),
+  page(
+    { method: "post", path: "/staff/pilots/:pilot/settings", access: "write", limit: BODY_LIMITS.settingsForm },
+    async (c, { pilot }) => {
+      const submitted = readSettingsForm(await formBody(c, { all: true }));
+      // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
+      if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot)))
+        return staleSettings(c, pilot);
+      const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
+      if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
+      // Each refused field gets its message beside it; nothing is stored.
+      const refuse = (paths: string[]) =>
+        settingsPage(
+          c,
+          pilot,
+          submitted,
+          Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])),
+          undefined,
+          400,
+        );
+      const parsed = settingsBody.safeParse(changes);
+      if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
+      try {
+        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), {
+          ifVersion: submitted.version,
+        });
+      } catch (e) {
+        if (e instanceof SettingsConflict) return staleSettings(c, pilot);
+        if (e instanceof AppError && e.code === "validation" && Array.isArray(e.details))
+          return refuse((e.details as { path: string }[]).map((d) => d.path));
+        throw e;
+      }
+      return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
+    },
+  ),
+  page({ method: "get", path: "/staff/pilots/:pilot/import", access: "write" }, async (c, { pilot }) => {
     return renderStaffPage(
       c,
       <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />,
     );
-  })
-  .post(
-    "/staff/pilots/:pilot/import",
-    // the file plus multipart framing
-    bodyLimit({
-      maxSize: MAX_IMPORT_BYTES + 16 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "CSV too large");
-      },
-    }),
-    async (c) => {
-      const pilot = await pilotFor(c, WRITE_ROLES);
-      const form = await formBody(c);
+  }),
+  page(
+    {
+      method: "post",
+      path: "/staff/pilots/:pilot/import",
+      access: "write",
+      limit: MAX_IMPORT_BYTES + 16 * 1024,
+      form: true,
+    },
+    async (c, { pilot, form }) => {
       const kind = form.kind === "measurements" ? "measurements" : "participants";
       const dryRun = form.action !== "commit";
       const file = form.file;
@@ -494,8 +450,8 @@ export const staffPageRoutes = new Hono<StaffEnv>()
         throw e;
       }
     },
-  )
-  .onError(staffPageError);
+  ),
+).onError(staffPageError);
 
 type Pilot = typeof schema.pilots.$inferSelect;
 /** A staff form of a youth: as stored (with its scores) or as posted and refused (with the reasons). */

@@ -1,16 +1,17 @@
 // Passwordless staff sign-in: an e-mailed single-use link (15 minutes, hash at rest) becomes a session
 // cookie (hash at rest, 12 hours). The sign-in form answers the same whether or not the address exists.
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { isLocalUrl, type Env } from "../env";
 import { AppError } from "../errors";
-import { BODY_LIMITS, limitBody } from "../http/body-limit";
+import { BODY_LIMITS } from "../http/body-limit";
+import { mount, page } from "../http/operation";
 import { hmacHex, randomToken, sha256Hex } from "../lib/crypto";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { ConfirmSignInPage, SignInPage, StaffMessagePage } from "../../web/pages/staff/SignIn";
 import { t } from "../../core/i18n/messages";
-import { requireStaff, SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "../http/auth";
+import { SESSION_COOKIE, SESSION_TTL_MS, type StaffEnv } from "../http/auth";
 import { renderStaffPage } from "../lib/render";
 import { staffPageError } from "../http/page-error";
 import {
@@ -144,9 +145,9 @@ function sameOrigin(c: Context) {
   if (origin && origin !== new URL(c.req.url).origin) throw new AppError("forbidden", "Cross-origin request refused");
 }
 
-export const signInRoutes = new Hono<StaffEnv>()
-  .get("/staff/sign-in", (c) => renderStaffPage(c, <SignInPage />))
-  .post("/staff/sign-in", limitBody(BODY_LIMITS.smallForm), async (c) => {
+export const signInRoutes = mount(
+  page({ method: "get", path: "/staff/sign-in", access: "public" }, (c) => renderStaffPage(c, <SignInPage />)),
+  page({ method: "post", path: "/staff/sign-in", access: "public", limit: BODY_LIMITS.smallForm }, async (c) => {
     sameOrigin(c);
     const client = c.req.header("cf-connecting-ip") ?? "unknown";
     if (c.env.SIGNIN_LIMITER && !(await c.env.SIGNIN_LIMITER.limit({ key: `sign-in:${client}` })).success) {
@@ -163,17 +164,17 @@ export const signInRoutes = new Hono<StaffEnv>()
       if (pending) await pending;
     }
     return renderStaffPage(c, <SignInPage sent />);
-  })
-  .get("/staff/auth/:token", async (c) => {
+  }),
+  page({ method: "get", path: "/staff/auth/:token", access: "public" }, async (c) => {
     // Looking at a link changes nothing: only the POST from the confirm page uses it up.
-    const valid = await linkIsOpen(c.env, c.req.param("token"), Date.now());
+    const valid = await linkIsOpen(c.env, c.req.param("token") ?? "", Date.now());
     if (!valid) return invalidLink(c);
     return renderStaffPage(c, <ConfirmSignInPage action={`/staff/auth/${c.req.param("token")}`} />);
-  })
-  .post("/staff/auth/:token", limitBody(BODY_LIMITS.tiny), async (c) => {
+  }),
+  page({ method: "post", path: "/staff/auth/:token", access: "public", limit: BODY_LIMITS.tiny }, async (c) => {
     sameOrigin(c);
     const now = Date.now();
-    const userId = await consumeMagicLink(c.env, c.req.param("token"), now);
+    const userId = await consumeMagicLink(c.env, c.req.param("token") ?? "", now);
     if (userId === null) {
       await auditRefusedLink(c, now);
       return invalidLink(c);
@@ -195,14 +196,14 @@ export const signInRoutes = new Hono<StaffEnv>()
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect("/staff", 303);
-  })
-  .post("/staff/sign-out", requireStaff, async (c) => {
+  }),
+  page({ method: "post", path: "/staff/sign-out", access: "any" }, async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await deleteSession(c.env.DB, await sha256Hex(token));
     const p = c.get("principal");
     await auditSignIn(c.env.DB, { type: p.type, id: p.id }, "staff.sign_out", Date.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c.req.url) });
     return c.redirect("/staff/sign-in", 303);
-  })
+  }),
   // Pages: a refused post (another origin, too large, not signed in) is answered with a page, not JSON.
-  .onError(staffPageError);
+).onError(staffPageError);
