@@ -8,7 +8,7 @@ import { AppError, ERROR_STATUS, isTransientError, RETRY_AFTER_SECONDS } from ".
 import { securityHeaders } from "./lib/headers";
 import { reportPages } from "./reports/pages";
 import { reportRoutes } from "./reports/routes";
-import { reminderPageRoutes, reminderRoutes } from "./reminders/routes";
+import { reminderPageRoutes, reminderRoutes } from "./jobs/routes";
 import { adminRoutes } from "./staff/admin";
 import { adminPageRoutes } from "./staff/admin-pages";
 import { staffApiRoutes } from "./staff/api";

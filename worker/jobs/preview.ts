@@ -24,7 +24,7 @@ export type PreviewItem = {
   /** "plan": decided by the reminder policy; "outbox": already queued (e.g. a retry after backoff) */
   source: "plan" | "outbox";
 };
-/** The dry run: who would get what and why; nothing is sent or queued (worker/reminders/schemas.ts). */
+/** The dry run: who would get what and why; nothing is sent or queued (worker/jobs/schemas.ts). */
 export type Preview = {
   runId: number;
   dryRun: true;

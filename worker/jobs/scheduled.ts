@@ -33,7 +33,7 @@ export type RunTrigger = {
   actorType?: "staff" | "token" | "system";
   pilotId?: number;
 };
-/** What a run did, counted (worker/reminders/schemas.ts describes it for the API). */
+/** What a run did, counted (worker/jobs/schemas.ts describes it for the API). */
 export type RunSummary = {
   runId: number;
   opened: number;
@@ -214,7 +214,7 @@ export async function runScheduled(
     queuedBatches,
     recomputed,
   };
-  // A cron run keeps each pilot's share with its totals (reminders/routes.ts shows a pilot only its own).
+  // A cron run keeps each pilot's share with its totals (jobs/queries.ts shows a pilot only its own).
   const stored: RunRecordCounts =
     scope === undefined
       ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) }

@@ -320,7 +320,7 @@ export async function previewDueOutbox(d1: D1Database, now: number, pilotId: num
   }));
 }
 
-/** What one delivery did with its rows (the API describes it as `deliveryCounts`, worker/reminders/schemas.ts). */
+/** What one delivery did with its rows (the API describes it as `deliveryCounts`, worker/jobs/schemas.ts). */
 export type DeliveryCounts = Record<
   "sent" | "retried" | "failed" | "cancelled" | "deferred" | "unknown" | "skipped",
   number

@@ -1,12 +1,12 @@
 // Response schemas of the reminder API (./routes.ts): reminder runs (the dry run's items, a real run's
 // counts), the outbox and the pauses. They describe the answers in /api/v1/openapi.json and are checked against
 // every answer in the tests (worker/http/validate-responses.ts). The results they describe are typed where they
-// are made (worker/jobs/preview.ts, worker/jobs/scheduled.ts, ./outbox.ts); `satisfies` keeps both in step.
+// are made (./preview.ts, ./scheduled.ts, worker/reminders/outbox.ts); `satisfies` keeps both in step.
 import { z } from "zod";
 import { OUTBOX_KINDS, OUTBOX_STATUSES, reminderRuns } from "../../schema/tables";
-import type { Preview, PreviewItem } from "../jobs/preview";
-import type { RunSummary } from "../jobs/scheduled";
-import type { DeliveryCounts } from "./outbox";
+import type { DeliveryCounts } from "../reminders/outbox";
+import type { Preview, PreviewItem } from "./preview";
+import type { RunSummary } from "./scheduled";
 
 const epochMs = z.int();
 

@@ -1,21 +1,23 @@
 // Reminder runs and the outbox for researchers, as JSON API and as a workspace page: dry run / real run,
 // run history, the outbox with its failures and a retry, and who paused reminders. Participant codes
-// only: never an e-mail address.
+// only: never an e-mail address. In jobs/, not reminders/: the API and the page start runs of the scheduled
+// job, which orchestrates the reminders (jobs imports reminders, never the other way round).
 import type { Context } from "hono";
 import { z } from "zod";
 import { h, type VNode } from "preact";
 import { RemindersPage, type Outcome } from "../../web/pages/reminders/RemindersPage";
 import { AppError } from "../errors";
-import { previewRun } from "../jobs/preview";
-import { runScheduled } from "../jobs/scheduled";
 import { renderStaffPage } from "../lib/render";
 import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
 import { BODY_LIMITS } from "../http/body-limit";
 import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../http/page-error";
 import { outboxResponse, pausesResponse, reminderRunResponse, retryResponse, runsResponse } from "./schemas";
-import { repeatedFailures } from "./outbox";
-import { listOutbox, listPauses, listRuns, OUTBOX_STATUSES, retryMessage } from "./queries";
+import { repeatedFailures } from "../reminders/outbox";
+import { listOutbox, listPauses, OUTBOX_STATUSES, retryMessage } from "../reminders/queries";
+import { previewRun } from "./preview";
+import { listRuns } from "./queries";
+import { runScheduled } from "./scheduled";
 
 export const runBody = z.object({ dryRun: z.boolean() }).strict();
 export const outboxQuery = z
