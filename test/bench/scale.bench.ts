@@ -138,7 +138,6 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
         },
       } as unknown as Queue<MailQueueMessage>,
     };
-    const db = getDb(rec);
     const app = createApp();
     const call = async (path: string, init: RequestInit = {}) => {
       const ctx = createExecutionContext();
@@ -206,8 +205,8 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
       for (const e of enrolments.filter((x) => x.day === d)) {
         const t0 = performance.now();
         await enrol(
+          rec,
           recEnv,
-          db,
           e.pilot.row,
           {
             code: e.code,

@@ -9,7 +9,7 @@ import { call } from "../support/http";
 import { sessionFor } from "../support/staff";
 
 beforeAll(async () => {
-  await seedDemo(getDb(env.DB), env, Date.now());
+  await seedDemo(env.DB, env, Date.now());
 });
 
 describe("demo codebooks", () => {

@@ -66,7 +66,7 @@ describe("claimed rows re-check before their send", () => {
     const { pilot, b, ids } = await twoYouths("change");
     const { tx, to } = recordingTransport(async () => {
       expect(await outboxRow(ids[1]!)).toMatchObject({ status: "sending", send_started_at: null });
-      await updateParticipant(env, getDb(env.DB), pilot, b, { email: "b-new@claimed.example" }, actor, Date.now());
+      await updateParticipant(env.DB, env, pilot, b, { email: "b-new@claimed.example" }, actor, Date.now());
     });
     const counts = await deliverOutbox(env, ids, () => Date.now(), { transport: tx });
     expect(to).toEqual(["a-change@claimed.example"]);
@@ -82,7 +82,7 @@ describe("claimed rows re-check before their send", () => {
   it("an address removed between the claim and the send: nothing goes out to the old address", async () => {
     const { pilot, b, ids } = await twoYouths("removed");
     const { tx, to } = recordingTransport(async () => {
-      await updateParticipant(env, getDb(env.DB), pilot, b, { email: null }, actor, Date.now());
+      await updateParticipant(env.DB, env, pilot, b, { email: null }, actor, Date.now());
     });
     await deliverOutbox(env, ids, () => Date.now(), { transport: tx });
     expect(to).toEqual(["a-removed@claimed.example"]);

@@ -5,12 +5,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PILOTS, seedDemo } from "../../worker/demo/seed";
 import { asObjects, parseCsv } from "../support/csv";
 import { devAdmin } from "../support/staff";
-import { db } from "../support/study";
 
 const get = (path: string) => exports.default.fetch(`http://questionnaire.localhost${path}`, { headers: devAdmin() });
 
 beforeAll(async () => {
-  await seedDemo(db(), env, Date.now());
+  await seedDemo(env.DB, env, Date.now());
 });
 
 describe("demo pilots", () => {

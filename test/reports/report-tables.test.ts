@@ -13,7 +13,6 @@ import { BACKGROUND_OPTIONS, rislSum } from "../../schema/staff-forms";
 import { backgroundForm, rislForm } from "../../worker/studies/validators";
 import { BASE } from "../support/http";
 import { devAdmin } from "../support/staff";
-import { db } from "../support/study";
 
 const get = (path: string) => exports.default.fetch(`${BASE}${path}`, { headers: devAdmin() });
 const send = (method: string, path: string, body: unknown) =>
@@ -47,7 +46,7 @@ const summaries = new Map<string, Summary>();
 const pages = new Map<string, string>();
 
 beforeAll(async () => {
-  await seedDemo(db(), env, Date.now());
+  await seedDemo(env.DB, env, Date.now());
   for (const p of DEMO_PILOTS) {
     summaries.set(p.key, await summaryOf(p.key));
     pages.set(p.key, await (await get(`/reports/pilots/${p.key}`)).text());

@@ -20,7 +20,6 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { recomputeParticipants } from "../../worker/analysis/recompute";
-import { getDb } from "../../worker/db";
 import { seedDemo } from "../../worker/demo/seed";
 import { createFixturePilot } from "../../worker/dev/fixtures";
 import { runScheduled } from "../../worker/jobs/scheduled";
@@ -230,7 +229,7 @@ beforeAll(async () => {
   const now = Date.now();
   // The demo study (four pilots, a year of answers, stored indicators) plus a pilot mailed at any hour
   // whose three youths each have a questionnaire falling due today.
-  await seedDemo(getDb(env.DB), env, now);
+  await seedDemo(env.DB, env, now);
   const fx = await createFixturePilot(
     env.DB,
     env,

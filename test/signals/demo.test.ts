@@ -1,13 +1,12 @@
 // The demo study raises every staff-signal rule at once (`npm start` shows signals without a cron run).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
 import { seedDemo } from "../../worker/demo/seed";
 import { SIGNAL_RULES } from "../../worker/signals/store";
 
 const NOW = Date.now();
 beforeAll(async () => {
-  await seedDemo(getDb(env.DB), env, NOW);
+  await seedDemo(env.DB, env, NOW);
 });
 
 const signalsOf = async (code: string) =>

@@ -14,7 +14,7 @@ const asUser = async (email: string) => {
 };
 
 beforeAll(async () => {
-  await seedDemo(db(), env, Date.now());
+  await seedDemo(env.DB, env, Date.now());
 });
 
 describe("demo staff", () => {

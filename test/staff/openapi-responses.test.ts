@@ -11,7 +11,7 @@ import { OPERATIONS, successStatuses, type Operation } from "../../worker/http/o
 import { matchOperation, pathRegex } from "../../worker/http/validate-responses";
 import { BASE, call } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
-import { db, makeParticipant, makePilot } from "../support/study";
+import { makeParticipant, makePilot } from "../support/study";
 
 // createApp mounts every route module, so the registry is complete once it is imported.
 createApp();
@@ -134,7 +134,7 @@ describe("response descriptions", () => {
   });
 
   it("holds on the demo study's realistic data: every pilot GET, a dry run, and the staff-wide lists", async () => {
-    await seedDemo(db(), env, Date.now());
+    await seedDemo(env.DB, env, Date.now());
     const admin = await sessionFor((await staffUser({ admin: true })).id);
     const failures: string[] = [];
     const check = async (method: string, path: string, body?: unknown) => {

@@ -101,7 +101,7 @@ const RELAY_TEXT = "550 5.1.1 <jongere.leak@demo.invalid> mailbox unavailable";
 
 beforeAll(async () => {
   const now = Date.now();
-  await seedDemo(db(), env, now);
+  await seedDemo(env.DB, env, now);
   const d = db();
   const [adminUser] = await d.select().from(schema.staffUsers).where(eq(schema.staffUsers.email, DEMO_ADMIN));
   const [researcher] = await d
@@ -117,7 +117,7 @@ beforeAll(async () => {
     .set({ status: "started", startedAt: now - 60_000 })
     .where(eq(schema.occasions.id, open[0]!.id));
   await d.update(schema.occasions).set({ status: "cancelled" }).where(eq(schema.occasions.id, open[1]!.id));
-  for (const o of open.slice(0, 3)) await ensureLink(d, env, o.id, o.closesAt);
+  for (const o of open.slice(0, 3)) await ensureLink(env.DB, env, o.id, o.closesAt);
   await d.insert(schema.occasionTimings).values([
     { occasionId: open[0]!.id, firstOpenedAt: now - 60_000 },
     {

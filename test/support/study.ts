@@ -91,7 +91,7 @@ export async function openOccasion(
       instrumentVersionIds: versionIds,
     })
     .returning();
-  const url = await ensureLink(db(), env, occ!.id, occ!.closesAt);
+  const url = await ensureLink(env.DB, env, occ!.id, occ!.closesAt);
   return { occasion: occ!, url, token: url.split("/q/")[1]!, path: `/q/${url.split("/q/")[1]!}` };
 }
 

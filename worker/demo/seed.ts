@@ -2,8 +2,7 @@
 // synthetic codes, a year of answers with realistic patterns. Deterministic for a given `now`.
 import { eq } from "drizzle-orm";
 import { BUILT_IN, type InstrumentDefinition } from "../../schema/instruments/definitions";
-import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { recomputeParticipants } from "../analysis/recompute";
 import { addDays, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
@@ -67,7 +66,8 @@ const COMMENTS = [
 export type SeedResult = { created: boolean; participants: number; responses: number };
 
 /** Loads the demo study once. Returns created=false when it is already there. */
-export async function seedDemo(db: Db, env: Env, now: number): Promise<SeedResult> {
+export async function seedDemo(d1: D1Database, env: Env, now: number): Promise<SeedResult> {
+  const db = getDb(d1);
   const [existing] = await db.select().from(schema.studies).where(eq(schema.studies.key, DEMO_STUDY_KEY));
   if (existing) return { created: false, participants: 0, responses: 0 };
   const [study] = await db

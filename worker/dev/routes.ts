@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { getDb } from "../db";
 import { isDev } from "../env";
 import { AppError } from "../errors";
 import { DEMO_ADMIN, DEMO_PILOTS, DEMO_PROJECT_COORDINATOR, demoStaff, seedDemo } from "../demo/seed";
@@ -30,7 +29,7 @@ export const devRoutes = new Hono<StaffEnv>()
   .post("/seed", async (c) => {
     requireAdmin(c);
     const now = Date.now();
-    const result = await seedDemo(getDb(c.env.DB), c.env, now);
+    const result = await seedDemo(c.env.DB, c.env, now);
     const links = [];
     for (const p of DEMO_PILOTS) links.push({ pilot: p.key, ...(await openLink(c.env, p.key, now)) });
     return c.json({
@@ -88,7 +87,7 @@ async function openLink(env: StaffEnv["Bindings"], pilot: string, now: number, k
       "not_found",
       `No open questionnaire for pilot "${pilot}" (known: ${DEMO_PILOTS.map((p) => p.key).join(", ")})`,
     );
-  return { code: row.code, url: await ensureLink(getDb(env.DB), env, row.id, row.closes_at) };
+  return { code: row.code, url: await ensureLink(env.DB, env, row.id, row.closes_at) };
 }
 
 async function benchLinks(env: StaffEnv["Bindings"], pilot: string, count: number, now: number) {

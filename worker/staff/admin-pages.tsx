@@ -25,7 +25,7 @@ import {
 } from "../../web/pages/staff/AdminPages";
 import { t, type MessageKey } from "../../core/i18n/messages";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
-import { getDb, type schema } from "../db";
+import type { schema } from "../db";
 import { AppError } from "../errors";
 import { renderStaffPage } from "../lib/render";
 import { page, mount } from "../http/operation";
@@ -489,7 +489,7 @@ export const adminPageRoutes = mount(
       if (repeated.length) return refuse(repeatedErrors(repeated, (k) => itemField(k, FORM_ROWS)));
       const parsed = pilotItemsBody.safeParse(body);
       if (!parsed.success) return refuse(collect(issuePaths(parsed.error), (p) => itemField(p, rowOf), itemMessage));
-      const result = await savePilotItems(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now());
+      const result = await savePilotItems(c.env.DB, pilot, parsed.data, actorOf(c), Date.now());
       const done = result.created ? `done=items&version=${result.version}` : "done=itemsUnchanged";
       return c.redirect(`/staff/admin/pilots/${pilot.key}?${done}#items-title`, 303);
     },

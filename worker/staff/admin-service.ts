@@ -119,7 +119,7 @@ export async function updatePilot(
     ...(frequentInstruments ? { frequentInstruments } : {}),
     ...(waveInstruments ? { waveInstruments } : {}),
   };
-  if (Object.keys(config).length) next = { ...next, ...(await updateSettings(db, pilot, config, actor, now)) };
+  if (Object.keys(config).length) next = { ...next, ...(await updateSettings(d1, pilot, config, actor, now)) };
   const details = {
     ...(name !== undefined && name !== pilot.name ? { name } : {}),
     ...(organisation !== undefined && organisation !== pilot.organisation ? { organisation } : {}),
@@ -145,7 +145,7 @@ export async function instrumentChoices(
   pilot: Pilot,
   configured: { frequent: string[]; wave: string[] },
 ) {
-  const all = await listInstruments(getDb(d1), "all");
+  const all = await listInstruments(d1, "all");
   const choice = (kind: "frequent" | "wave", keys: string[]): InstrumentChoice[] => [
     ...all
       // another pilot's own items (built-in ones stay unowned until that pilot exists) are not offered

@@ -1,5 +1,4 @@
 // Staff-wide API: who am I, my pilots, API tokens (admin), the audit log (admin) and instruments.
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { importInstrument, instrumentVersion, listInstruments } from "../studies/config";
 import { auditQuery, instrumentDefinitionBody, instrumentVersionResponse, tokenBody } from "../studies/validators";
@@ -119,7 +118,7 @@ export const staffApiRoutes = mount(
         p.isAdmin || p.roles.some((r) => r.pilotId === null)
           ? "all"
           : p.roles.map((r) => r.pilotId!).filter((x) => x !== null);
-      return c.json({ instruments: await listInstruments(getDb(c.env.DB), visible) });
+      return c.json({ instruments: await listInstruments(c.env.DB, visible) });
     },
   ),
   route(
@@ -135,7 +134,7 @@ export const staffApiRoutes = mount(
       status: [200, 201],
     },
     async (c, { body }) => {
-      const result = await importInstrument(getDb(c.env.DB), body, actorOf(c), Date.now());
+      const result = await importInstrument(c.env.DB, body, actorOf(c), Date.now());
       return c.json(result, result.created ? 201 : 200);
     },
   ),
@@ -152,7 +151,7 @@ export const staffApiRoutes = mount(
       const version = v === undefined ? undefined : Number(v);
       if (version !== undefined && (!Number.isInteger(version) || version < 1))
         throw new AppError("validation", "version must be a positive integer");
-      const row = await instrumentVersion(getDb(c.env.DB), c.req.param("key") ?? "", version);
+      const row = await instrumentVersion(c.env.DB, c.req.param("key") ?? "", version);
       const p = c.get("principal");
       if (row.pilotId !== null && !p.isAdmin && !p.roles.some((r) => r.pilotId === null || r.pilotId === row.pilotId))
         throw new AppError("forbidden", "No access to this pilot's items");

@@ -14,7 +14,6 @@ import { Hono, type Context } from "hono";
 import { BODY_LIMITS, enforceBodyLimit } from "../http/body-limit";
 import { mount, page, type Pilot } from "../http/operation";
 import { renderToString } from "preact-render-to-string";
-import { getDb } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
@@ -88,7 +87,7 @@ const youthPage = (
   handler: (c: Context<StaffEnv>, y: Youth) => Promise<Response>,
 ) =>
   page({ ...decl, path: `${YOUTH}${decl.path}`, access: "write" }, async (c, { pilot, form }) =>
-    handler(c, { pilot, p: await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? ""), form }),
+    handler(c, { pilot, p: await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? ""), form }),
   );
 
 /** Sends the queued rows of a press at once and audits what happened (nothing when the press queued nothing). */
@@ -102,7 +101,7 @@ async function deliverAndAudit(
 ) {
   if (!ids.length) return;
   const counts = await deliverOutbox(c.env, ids, () => Date.now());
-  await audit(getDb(c.env.DB), actorOf(c), action, now, {
+  await audit(c.env.DB, actorOf(c), action, now, {
     pilotId,
     target: code,
     details: { occasions: ids.length, sent: counts.sent, deferred: counts.deferred, failed: counts.failed },
@@ -196,7 +195,7 @@ export const assistedPageRoutes = mount(
       now,
       expiresAt: Math.min(now + KIOSK_MAX_MS, o.row.closes_at),
     });
-    await audit(getDb(c.env.DB), actorOf(c), "kiosk.open", now, {
+    await audit(c.env.DB, actorOf(c), "kiosk.open", now, {
       pilotId: pilot.id,
       target: p.code,
       details: { occasionId },

@@ -12,7 +12,7 @@ import { PilotPage } from "../../web/pages/staff/workspace/Pilot";
 import { StaffFormPage } from "../../web/pages/staff/workspace/StaffForm";
 import { type Plot, type TimelineEntry, YouthPage } from "../../web/pages/staff/workspace/Youth";
 import { t } from "../../core/i18n/messages";
-import { getDb, type schema } from "../db";
+import type { schema } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { daysBetween, localDate } from "../schedule/schedule";
@@ -115,10 +115,10 @@ export const staffPageRoutes = mount(
     const marks = canWrite(pilot.id, c.get("principal"))
       ? await openSignalCounts(c.env.DB, pilot.id)
       : new Map<string, number>();
-    const rows = (await pilotOverview(getDb(c.env.DB), pilot, Date.now()))
+    const rows = (await pilotOverview(c.env.DB, pilot, Date.now()))
       .filter((r) => (filter === "overdue" ? r.overdue : filter === "left_care" ? r.status === "left_care" : true))
       .map((r) => ({ ...r, signals: marks.get(r.code) ?? 0 }));
-    const missingInstruments = await missingInstrumentsOf(getDb(c.env.DB), pilot);
+    const missingInstruments = await missingInstrumentsOf(c.env.DB, pilot);
     return renderStaffPage(
       c,
       <PilotPage
@@ -133,11 +133,10 @@ export const staffPageRoutes = mount(
     );
   }),
   page({ method: "get", path: "/staff/pilots/:pilot/youths/:code", access: "read" }, async (c, { pilot }) => {
-    const db = getDb(c.env.DB);
     const now = Date.now();
-    const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
-    await audit(db, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
-    const schedule = await scheduleFor(db, pilot, p, now);
+    const p = await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? "");
+    await audit(c.env.DB, actorOf(c), "participant.view", now, { pilotId: pilot.id, target: p.code });
+    const schedule = await scheduleFor(c.env.DB, pilot, p, now);
     const answers = await answersOf(c.env.DB, p.id);
     const showComments = canWrite(pilot.id, c.get("principal"));
     const byOcc = new Map<number, TimelineEntry & { at: number }>();
@@ -231,11 +230,10 @@ export const staffPageRoutes = mount(
   page(
     { method: "post", path: "/staff/pilots/:pilot/youths/:code/status", access: "write", limit: 4 * 1024, form: true },
     async (c, { pilot, form }) => {
-      const db = getDb(c.env.DB);
-      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
+      const p = await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? "");
       const parsed = participantPatch.safeParse({ status: form.status });
       if (!parsed.success) throw new AppError("validation", "Unknown status");
-      await updateParticipant(c.env, db, pilot, p, parsed.data, actorOf(c), Date.now());
+      await updateParticipant(c.env.DB, c.env, pilot, p, parsed.data, actorOf(c), Date.now());
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=updated`, 303);
     },
   ),
@@ -248,7 +246,7 @@ export const staffPageRoutes = mount(
       form: true,
     },
     async (c, { pilot, form }) => {
-      const p = await participantByCode(getDb(c.env.DB), pilot.id, c.req.param("code") ?? "");
+      const p = await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? "");
       if (form.confirm !== "1") throw new AppError("validation", "Confirm the withdrawal");
       await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=withdrawn`, 303);
@@ -257,11 +255,10 @@ export const staffPageRoutes = mount(
   page(
     { method: "get", path: "/staff/pilots/:pilot/youths/:code/forms/:form", access: "write" },
     async (c, { pilot }) => {
-      const db = getDb(c.env.DB);
       const form = formName(c.req.param("form") ?? "");
-      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
-      const row = await staffForm(db, p, form);
-      await audit(db, actorOf(c), "staff_form.read", Date.now(), {
+      const p = await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? "");
+      const row = await staffForm(c.env.DB, p, form);
+      await audit(c.env.DB, actorOf(c), "staff_form.read", Date.now(), {
         pilotId: pilot.id,
         target: p.code,
         details: { form, found: !!row },
@@ -274,9 +271,8 @@ export const staffPageRoutes = mount(
   page(
     { method: "post", path: "/staff/pilots/:pilot/youths/:code/forms/:form", access: "write", limit: 32 * 1024 },
     async (c, { pilot }) => {
-      const db = getDb(c.env.DB);
       const form = formName(c.req.param("form") ?? "");
-      const p = await participantByCode(db, pilot.id, c.req.param("code") ?? "");
+      const p = await participantByCode(c.env.DB, pilot.id, c.req.param("code") ?? "");
       const fields = await formBody(c, { all: true });
       const candidate = form === "background" ? readBackgroundForm(fields) : readRislForm(fields);
       const parsed = STAFF_FORMS[form].safeParse(candidate);
@@ -285,7 +281,7 @@ export const staffPageRoutes = mount(
         return staffFormPage(c, pilot, p.code, form, candidate, { errors }, 400);
       }
       await saveStaffForm(
-        db,
+        c.env.DB,
         pilot,
         p,
         form,
@@ -347,7 +343,7 @@ export const staffPageRoutes = mount(
           400,
         );
       try {
-        await enrol(c.env, getDb(c.env.DB), pilot, parsed.data, actorOf(c), c.get("principal").userId ?? null, now);
+        await enrol(c.env.DB, c.env, pilot, parsed.data, actorOf(c), c.get("principal").userId ?? null, now);
       } catch (e) {
         if (e instanceof AppError && e.code === "conflict") return page([t("staff.enrol.duplicate")], 409);
         if (e instanceof AppError && e.code === "validation") return page([e.message], 400);
@@ -388,7 +384,7 @@ export const staffPageRoutes = mount(
       const parsed = settingsBody.safeParse(changes);
       if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
       try {
-        await updateSettings(getDb(c.env.DB), pilot, parsed.data, actorOf(c), Date.now(), {
+        await updateSettings(c.env.DB, pilot, parsed.data, actorOf(c), Date.now(), {
           ifVersion: submitted.version,
         });
       } catch (e) {

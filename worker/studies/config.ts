@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { sha256Hex } from "../lib/crypto";
@@ -97,14 +97,14 @@ export class SettingsConflict extends AppError {
  * SettingsConflict; without it the change is merged onto whatever is stored, retried when the row moved.
  */
 export async function updateSettings(
-  db: Db,
+  d1: D1Database,
   pilot: Pilot,
   body: z.infer<typeof settingsBody>,
   actor: Actor,
   now: number,
   opts: { ifVersion?: string } = {},
 ) {
-  const d1 = db.$client as D1Database;
+  const db = getDb(d1);
   for (let attempt = 0; ; attempt++) {
     const row = await d1
       .prepare("SELECT timezone, settings FROM pilots WHERE id = ?")
@@ -265,12 +265,13 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
 }
 
 export async function savePilotItems(
-  db: Db,
+  d1: D1Database,
   pilot: Pilot,
   body: z.infer<typeof pilotItemsBody>,
   actor: Actor,
   now: number,
 ) {
+  const db = getDb(d1);
   const key = `pilot_${pilot.key}`;
   const items = body.items.map((i) =>
     i.type === "slider"
@@ -300,11 +301,12 @@ export async function savePilotItems(
 }
 
 export async function importInstrument(
-  db: Db,
+  d1: D1Database,
   def: z.infer<typeof instrumentDefinitionBody>,
   actor: Actor,
   now: number,
 ) {
+  const db = getDb(d1);
   const definition = def as unknown as InstrumentDefinition;
   const result = await saveVersion(db, def.key, "wave", def.title.nl, null, definition);
   if (result.created)
@@ -315,7 +317,8 @@ export async function importInstrument(
   return result;
 }
 
-export async function listInstruments(db: Db, visiblePilotIds: number[] | "all") {
+export async function listInstruments(d1: D1Database, visiblePilotIds: number[] | "all") {
+  const db = getDb(d1);
   const rows = await db
     .select({
       key: schema.instruments.key,
@@ -362,7 +365,8 @@ export async function listInstruments(db: Db, visiblePilotIds: number[] | "all")
   }));
 }
 
-export async function instrumentVersion(db: Db, key: string, version?: number) {
+export async function instrumentVersion(d1: D1Database, key: string, version?: number) {
+  const db = getDb(d1);
   const rows = await db
     .select({
       pilotId: schema.instruments.pilotId,

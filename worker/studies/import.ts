@@ -4,7 +4,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import { type InstrumentDefinition, MAX_COMMENT } from "../../schema/instruments/definitions";
-import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
@@ -612,11 +611,12 @@ export const TEMPLATE_CODE = "VOORBEELD-01";
  * of every questionnaire this pilot may import, so it also lists the valid instrument and item keys.
  */
 export async function importTemplate(
-  db: Db,
+  d1: D1Database,
   pilot: Pilot,
   kind: "participants" | "measurements",
   now: number,
 ): Promise<string> {
+  const db = getDb(d1);
   const today = dutchDate(localDate(now, pilot.timezone));
   if (kind === "participants")
     return toCsv([...PARTICIPANT_COLUMNS], [[TEMPLATE_CODE, today, "guardian", today, "", ""]], { separator: ";" });

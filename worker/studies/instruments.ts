@@ -4,7 +4,7 @@ import { builtInInstrumentStatements } from "./setup-sql";
 import { instrumentsOf } from "./settings";
 import type { AskedInstrument } from "../../schema/instruments/definitions";
 import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { ParticipantStatus } from "../../schema/tables";
 
 /**
@@ -21,7 +21,11 @@ export async function ensureBuiltInInstruments(db: Db, now = Date.now()): Promis
 }
 
 /** The instruments a pilot is configured with that have no definition (shown on the researcher's pilot page). */
-export async function missingInstrumentsOf(db: Db, pilot: { key: string; settings: unknown }): Promise<string[]> {
+export async function missingInstrumentsOf(
+  d1: D1Database,
+  pilot: { key: string; settings: unknown },
+): Promise<string[]> {
+  const db = getDb(d1);
   const versions = await currentVersions(db);
   const { frequent, wave } = instrumentsOf(pilot as Parameters<typeof instrumentsOf>[0]);
   return [...new Set([...frequent, ...wave])].filter((k) => !versions.has(k));

@@ -2,8 +2,7 @@
 // another pilot is simply not found here.
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
-import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
@@ -53,7 +52,8 @@ export function checkConsentDate(pilot: Pilot, date: string, now: number): strin
   return null;
 }
 
-export async function participantByCode(db: Db, pilotId: number, code: string): Promise<Participant> {
+export async function participantByCode(d1: D1Database, pilotId: number, code: string): Promise<Participant> {
+  const db = getDb(d1);
   const [p] = await db
     .select()
     .from(schema.participants)
@@ -150,7 +150,13 @@ export function mergePlan(
   );
 }
 
-export async function scheduleFor(db: Db, pilot: Pilot, p: Participant, now: number): Promise<ScheduledOccasion[]> {
+export async function scheduleFor(
+  d1: D1Database,
+  pilot: Pilot,
+  p: Participant,
+  now: number,
+): Promise<ScheduledOccasion[]> {
+  const db = getDb(d1);
   return mergePlan(
     pilot,
     p,
@@ -160,14 +166,15 @@ export async function scheduleFor(db: Db, pilot: Pilot, p: Participant, now: num
 }
 
 export async function enrol(
+  d1: D1Database,
   env: Env,
-  db: Db,
   pilot: Pilot,
   input: z.infer<typeof enrolBody>,
   actor: Actor,
   recordedBy: number | null,
   now: number,
 ) {
+  const db = getDb(d1);
   const problems = [
     checkStartDate(pilot, input.pilotStartDate, now),
     checkConsentDate(pilot, input.consent.date, now),
@@ -215,7 +222,7 @@ export async function enrol(
     target: p.code,
     details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail },
   });
-  return { participant: p, schedule: await scheduleFor(db, pilot, p, now) };
+  return { participant: p, schedule: await scheduleFor(d1, pilot, p, now) };
 }
 
 /**
@@ -238,14 +245,15 @@ function revokeOpenLinksStatements(d1: D1Database, participantId: number, now: n
 }
 
 export async function updateParticipant(
+  d1: D1Database,
   env: Env,
-  db: Db,
   pilot: Pilot,
   p: Participant,
   patch: z.infer<typeof participantPatch>,
   actor: Actor,
   now: number,
 ) {
+  const db = getDb(d1);
   if (p.status === "withdrawn") throw new AppError("conflict", "A withdrawn participant cannot be changed");
   const set: Partial<typeof schema.participants.$inferInsert> = {};
   if (patch.status) set.status = patch.status;
@@ -360,7 +368,8 @@ export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant,
 export type OverviewRow = z.infer<typeof overviewRow>;
 
 /** Youths × occasions of one pilot with last contact and next reminder (researcher workspace). */
-export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<OverviewRow[]> {
+export async function pilotOverview(d1: D1Database, pilot: Pilot, now: number): Promise<OverviewRow[]> {
+  const db = getDb(d1);
   const people = await db
     .select()
     .from(schema.participants)
@@ -432,7 +441,7 @@ export async function pilotOverview(db: Db, pilot: Pilot, now: number): Promise<
 
 /** Saves a staff form (background or RIS-L) of a youth; audited. The data has been validated by the caller. */
 export async function saveStaffForm(
-  db: Db,
+  d1: D1Database,
   pilot: Pilot,
   p: Participant,
   form: StaffFormName,
@@ -441,6 +450,7 @@ export async function saveStaffForm(
   userId: number | null,
   now: number,
 ) {
+  const db = getDb(d1);
   if (p.status === "withdrawn") throw new AppError("conflict", "Participant has withdrawn");
   const values = { participantId: p.id, form, data, updatedBy: userId, updatedAt: now };
   await db
@@ -450,7 +460,8 @@ export async function saveStaffForm(
   await audit(db, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
 }
 
-export async function staffForm(db: Db, p: Participant, form: StaffFormName) {
+export async function staffForm(d1: D1Database, p: Participant, form: StaffFormName) {
+  const db = getDb(d1);
   const [row] = await db
     .select()
     .from(schema.staffForms)

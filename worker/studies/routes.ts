@@ -4,7 +4,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { rislScores } from "../../schema/staff-forms";
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { actorOf, type StaffEnv } from "../http/auth";
@@ -150,7 +149,7 @@ export const studyRoutes = mount(
       response: settingsResponse,
     },
     async (c, { pilot, body }) => {
-      const updated = await updateSettings(getDb(c.env.DB), pilot, body, actorOf(c), Date.now(), {
+      const updated = await updateSettings(c.env.DB, pilot, body, actorOf(c), Date.now(), {
         ifVersion: ifMatchVersion(c.req.header("if-match")),
       });
       c.header("ETag", `"${await settingsVersion(updated)}"`);
@@ -166,7 +165,7 @@ export const studyRoutes = mount(
       body: pilotItemsBody,
       response: instrumentVersionResponse,
     },
-    async (c, { pilot, body }) => c.json(await savePilotItems(getDb(c.env.DB), pilot, body, actorOf(c), Date.now())),
+    async (c, { pilot, body }) => c.json(await savePilotItems(c.env.DB, pilot, body, actorOf(c), Date.now())),
   ),
   route(
     {
@@ -178,7 +177,7 @@ export const studyRoutes = mount(
       response: participantListResponse,
     },
     async (c, { pilot, query: q }) => {
-      const rows = await pilotOverview(getDb(c.env.DB), pilot, Date.now());
+      const rows = await pilotOverview(c.env.DB, pilot, Date.now());
       return c.json({ participants: rows.filter((r) => !q.status || r.status === q.status) });
     },
   ),
@@ -194,8 +193,8 @@ export const studyRoutes = mount(
     },
     async (c, { pilot, body }) => {
       const { participant, schedule } = await enrol(
+        c.env.DB,
         c.env,
-        getDb(c.env.DB),
         pilot,
         body,
         actorOf(c),
@@ -214,12 +213,11 @@ export const studyRoutes = mount(
       response: participantResponse,
     },
     async (c, { pilot }) => {
-      const db = getDb(c.env.DB);
-      const p = await participantByCode(db, pilot.id, param(c, "code"));
-      await audit(db, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
+      await audit(c.env.DB, actorOf(c), "participant.read", Date.now(), { pilotId: pilot.id, target: p.code });
       return c.json({
         participant: { ...publicParticipant(p), ...(await contactFlags(c.env.DB, p.id)) },
-        schedule: await scheduleFor(db, pilot, p, Date.now()),
+        schedule: await scheduleFor(c.env.DB, pilot, p, Date.now()),
       });
     },
   ),
@@ -233,9 +231,8 @@ export const studyRoutes = mount(
       response: participantPatchResponse,
     },
     async (c, { pilot, body }) => {
-      const db = getDb(c.env.DB);
-      const p = await participantByCode(db, pilot.id, param(c, "code"));
-      const updated = await updateParticipant(c.env, db, pilot, p, body, actorOf(c), Date.now());
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
+      const updated = await updateParticipant(c.env.DB, c.env, pilot, p, body, actorOf(c), Date.now());
       return c.json({ participant: publicParticipant(updated) });
     },
   ),
@@ -248,7 +245,7 @@ export const studyRoutes = mount(
       response: withdrawResponse,
     },
     async (c, { pilot }) => {
-      const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
       await withdraw(c.env.DB, pilot, p, actorOf(c), Date.now());
       return c.json({ code: p.code, status: "withdrawn", contactErased: true });
     },
@@ -264,7 +261,7 @@ export const studyRoutes = mount(
       response: eraseResponse,
     },
     async (c, { pilot, body }) => {
-      const p = await participantByCode(getDb(c.env.DB), pilot.id, param(c, "code"));
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
       if (body.confirmCode !== p.code)
         throw new AppError("validation", "confirmCode must repeat the participant's code");
       return c.json({ code: p.code, ...(await eraseAnswers(c.env.DB, pilot, p, actorOf(c), Date.now())) });
@@ -281,11 +278,10 @@ export const studyRoutes = mount(
       response: staffFormResponse,
     },
     async (c, { pilot }) => {
-      const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
-      const p = await participantByCode(db, pilot.id, param(c, "code"));
-      const row = await staffForm(db, p, form);
-      await audit(db, actorOf(c), "staff_form.read", Date.now(), {
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
+      const row = await staffForm(c.env.DB, p, form);
+      await audit(c.env.DB, actorOf(c), "staff_form.read", Date.now(), {
         pilotId: pilot.id,
         target: p.code,
         details: { form, found: !!row },
@@ -309,13 +305,12 @@ export const studyRoutes = mount(
       response: staffFormResponse,
     },
     async (c, { pilot, body }) => {
-      const db = getDb(c.env.DB);
       const form = formName(param(c, "form"));
-      const p = await participantByCode(db, pilot.id, param(c, "code"));
+      const p = await participantByCode(c.env.DB, pilot.id, param(c, "code"));
       // The declaration parses either form; the path names which one this body must be.
       const data = validated(STAFF_FORMS[form], body) as Record<string, unknown>;
       const now = Date.now();
-      await saveStaffForm(db, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
+      await saveStaffForm(c.env.DB, pilot, p, form, data, actorOf(c), c.get("principal").userId ?? null, now);
       return c.json({
         form,
         data,
@@ -364,7 +359,7 @@ export const studyRoutes = mount(
 );
 
 async function template(c: Context<StaffEnv>, pilot: Pilot, kind: "participants" | "measurements") {
-  const csv = await importTemplate(getDb(c.env.DB), pilot, kind, Date.now());
+  const csv = await importTemplate(c.env.DB, pilot, kind, Date.now());
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="${pilot.key}-${kind}-template.csv"`);
   c.header("Cache-Control", "no-store");

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db";
-import { schema } from "../db";
+import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { hmacToken, sha256Hex } from "../lib/crypto";
 
@@ -17,7 +16,8 @@ export const linkToken = (env: Env, occasionId: number, generation = 1) =>
   hmacToken(env.LINK_SECRET, `occasion-link:${occasionId}:${generation}`);
 
 /** The occasion's current link (its current generation), its hash stored if new. */
-export async function ensureLink(db: Db, env: Env, occasionId: number, expiresAt: number): Promise<string> {
+export async function ensureLink(d1: D1Database, env: Env, occasionId: number, expiresAt: number): Promise<string> {
+  const db = getDb(d1);
   const [row] = await db
     .select({ generation: schema.occasions.linkGeneration })
     .from(schema.occasions)
