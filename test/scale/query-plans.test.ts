@@ -97,7 +97,7 @@ const HOT: Record<string, RegExp[]> = {
   "youth pause": [
     /UPDATE participants SET reminders_paused_until/,
     /UPDATE outbox SET next_attempt_at = max/,
-    /insert into "audit_log"/,
+    /INSERT INTO audit_log \(at, actor_type/, // audit() writes through auditStatement (worker/lib/audit.ts)
   ],
   cron: [
     /FROM participants WHERE status IN/,
