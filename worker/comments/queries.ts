@@ -320,6 +320,28 @@ async function commentOf(d1: D1Database, pilotId: number, responseId: number, pa
 }
 
 /**
+ * Adds or removes one tag: finds the comment (hers, when `participantId` is given) and the code, runs the statement
+ * `write` makes for them and audits `action` when it changed a row.
+ */
+async function changeTag(
+  d1: D1Database,
+  pilot: Pilot,
+  ids: { responseId: number; codeId: number; participantId: number | null },
+  actor: Actor,
+  now: number,
+  action: "tag.add" | "tag.remove",
+  write: (commentId: number, codeId: number) => D1PreparedStatement,
+) {
+  const comment = await commentOf(d1, pilot.id, ids.responseId, ids.participantId);
+  const code = await codeOf(d1, pilot.id, ids.codeId);
+  const res = await write(comment.id, code.id).run();
+  const changed = res.meta.changes > 0;
+  const details = { responseId: comment.id, code: code.label };
+  if (changed) await audit(getDb(d1), actor, action, now, { pilotId: pilot.id, target: comment.code, details });
+  return { changed, code, youth: comment.code };
+}
+
+/**
  * Tags a comment with a code of the same pilot; tagging twice changes nothing. Returns whether a tag was added.
  * `participantId` (the staff page's youth) also requires the comment to be hers.
  */
@@ -333,23 +355,20 @@ export async function tagComment(
   now: number,
   participantId: number | null = null,
 ) {
-  const comment = await commentOf(d1, pilot.id, responseId, participantId);
-  const code = await codeOf(d1, pilot.id, codeId);
   // Guarded again in the statement: the code and the answer may have gone meanwhile (delete, erasure).
-  const res = await d1
-    .prepare(
-      `INSERT INTO comment_tags (response_id, code_id, tagged_by, tagged_at)
+  const insert = (commentId: number, codeId: number) =>
+    d1
+      .prepare(
+        `INSERT INTO comment_tags (response_id, code_id, tagged_by, tagged_at)
        SELECT ?1, ?2, ?3, ?4
        WHERE EXISTS (SELECT 1 FROM comment_codes WHERE id = ?2 AND pilot_id = ?5)
          AND EXISTS (SELECT 1 FROM responses WHERE id = ?1)
        ON CONFLICT (response_id, code_id) DO NOTHING`,
-    )
-    .bind(comment.id, code.id, userId, now, pilot.id)
-    .run();
-  const added = res.meta.changes > 0;
-  const details = { responseId: comment.id, code: code.label };
-  if (added) await audit(getDb(d1), actor, "tag.add", now, { pilotId: pilot.id, target: comment.code, details });
-  return { added, code, youth: comment.code };
+      )
+      .bind(commentId, codeId, userId, now, pilot.id);
+  const ids = { responseId, codeId, participantId };
+  const { changed, code, youth } = await changeTag(d1, pilot, ids, actor, now, "tag.add", insert);
+  return { added: changed, code, youth };
 }
 
 export async function untagComment(
@@ -361,16 +380,11 @@ export async function untagComment(
   now: number,
   participantId: number | null = null,
 ) {
-  const comment = await commentOf(d1, pilot.id, responseId, participantId);
-  const code = await codeOf(d1, pilot.id, codeId);
-  const res = await d1
-    .prepare("DELETE FROM comment_tags WHERE response_id = ?1 AND code_id = ?2")
-    .bind(comment.id, code.id)
-    .run();
-  const removed = res.meta.changes > 0;
-  const details = { responseId: comment.id, code: code.label };
-  if (removed) await audit(getDb(d1), actor, "tag.remove", now, { pilotId: pilot.id, target: comment.code, details });
-  return { removed, code, youth: comment.code };
+  const remove = (commentId: number, codeId: number) =>
+    d1.prepare("DELETE FROM comment_tags WHERE response_id = ?1 AND code_id = ?2").bind(commentId, codeId);
+  const ids = { responseId, codeId, participantId };
+  const { changed, code, youth } = await changeTag(d1, pilot, ids, actor, now, "tag.remove", remove);
+  return { removed: changed, code, youth };
 }
 
 export const CODED_COLUMNS = ["code", "comment", "item", "value", "date", "youth_code"] as const;
