@@ -70,6 +70,11 @@ const card = (pilot: typeof schema.pilots.$inferSelect, p: Principal) => ({
   organisation: pilot.organisation,
   roles: p.isAdmin ? ["admin"] : p.roles.filter((r) => r.pilotId === null || r.pilotId === pilot.id).map((r) => r.role),
 });
+/** The props every page of one pilot takes: the signed-in user and the pilot's card with her roles in it. */
+const frame = (c: Context<StaffEnv>, pilot: typeof schema.pilots.$inferSelect) => ({
+  user: staffUserOf(c),
+  pilot: card(pilot, c.get("principal")),
+});
 const IMPORT_COLUMNS = { participants: PARTICIPANT_COLUMNS, measurements: MEASUREMENT_COLUMNS };
 const canWrite = (pilotId: number, p: Principal) =>
   p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilotId || r.pilotId === null));
@@ -122,8 +127,7 @@ export const staffPageRoutes = mount(
     return renderStaffPage(
       c,
       <PilotPage
-        user={staffUserOf(c)}
-        pilot={card(pilot, c.get("principal"))}
+        {...frame(c, pilot)}
         rows={rows}
         filter={filter}
         canWrite={canWrite(pilot.id, c.get("principal"))}
@@ -187,8 +191,7 @@ export const staffPageRoutes = mount(
     return renderStaffPage(
       c,
       <YouthPage
-        user={staffUserOf(c)}
-        pilot={card(pilot, c.get("principal"))}
+        {...frame(c, pilot)}
         youth={{
           code: p.code,
           status: p.status,
@@ -294,14 +297,7 @@ export const staffPageRoutes = mount(
     },
   ),
   page({ method: "get", path: "/staff/pilots/:pilot/enrol", access: "write" }, async (c, { pilot }) => {
-    return renderStaffPage(
-      c,
-      <EnrolPage
-        user={staffUserOf(c)}
-        pilot={card(pilot, c.get("principal"))}
-        today={localDate(Date.now(), pilot.timezone)}
-      />,
-    );
+    return renderStaffPage(c, <EnrolPage {...frame(c, pilot)} today={localDate(Date.now(), pilot.timezone)} />);
   }),
   page(
     { method: "post", path: "/staff/pilots/:pilot/enrol", access: "write", limit: 8 * 1024, form: true },
@@ -326,17 +322,7 @@ export const staffPageRoutes = mount(
       const now = Date.now();
       const today = localDate(now, pilot.timezone);
       const page = (errors: string[], status: 400 | 409) =>
-        renderStaffPage(
-          c,
-          <EnrolPage
-            user={staffUserOf(c)}
-            pilot={card(pilot, c.get("principal"))}
-            values={values}
-            errors={errors}
-            today={today}
-          />,
-          status,
-        );
+        renderStaffPage(c, <EnrolPage {...frame(c, pilot)} values={values} errors={errors} today={today} />, status);
       if (!parsed.success)
         return page(
           parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
@@ -397,10 +383,7 @@ export const staffPageRoutes = mount(
     },
   ),
   page({ method: "get", path: "/staff/pilots/:pilot/import", access: "write" }, async (c, { pilot }) => {
-    return renderStaffPage(
-      c,
-      <ImportPage user={staffUserOf(c)} pilot={card(pilot, c.get("principal"))} columns={IMPORT_COLUMNS} />,
-    );
+    return renderStaffPage(c, <ImportPage {...frame(c, pilot)} columns={IMPORT_COLUMNS} />);
   }),
   page(
     {
@@ -417,13 +400,7 @@ export const staffPageRoutes = mount(
       const page = (outcome: ImportOutcome, status: 200 | 201 | 400 | 413) =>
         renderStaffPage(
           c,
-          <ImportPage
-            user={staffUserOf(c)}
-            pilot={card(pilot, c.get("principal"))}
-            columns={IMPORT_COLUMNS}
-            outcome={outcome}
-            kind={kind}
-          />,
+          <ImportPage {...frame(c, pilot)} columns={IMPORT_COLUMNS} outcome={outcome} kind={kind} />,
           status as 200,
         );
       if (!(file instanceof File) || file.size === 0) return page({ message: t("staff.import.noFile") }, 400);
@@ -462,14 +439,7 @@ function staffFormPage(
 ) {
   return renderStaffPage(
     c,
-    <StaffFormPage
-      user={staffUserOf(c)}
-      pilot={card(pilot, c.get("principal"))}
-      code={code}
-      form={form}
-      values={values}
-      {...extra}
-    />,
+    <StaffFormPage {...frame(c, pilot)} code={code} form={form} values={values} {...extra} />,
     status,
   );
 }
