@@ -135,6 +135,30 @@ const serviceErrors = (
   if (!(e instanceof AppError) || (e.code !== "validation" && e.code !== "conflict")) return null;
   return collect(detailPaths(e), fieldOf, (field) => messageOf(field, e.code === "conflict"));
 };
+/**
+ * A form's write: refused with a message beside each field when the body does not parse or the service refuses
+ * it (`conflict` when it named a taken value), else what `write` answers.
+ */
+async function submit<T>(
+  parsed: z.ZodSafeParseResult<T>,
+  fieldOf: (path: string) => string,
+  messageOf: (field: string, conflict?: boolean) => string,
+  refuse: (errors: FieldErrors, conflict: boolean) => Response | Promise<Response>,
+  write: (data: T) => Promise<Response>,
+): Promise<Response> {
+  if (!parsed.success)
+    return refuse(
+      collect(issuePaths(parsed.error), fieldOf, (f) => messageOf(f)),
+      false,
+    );
+  try {
+    return await write(parsed.data);
+  } catch (e) {
+    const errors = serviceErrors(e, fieldOf, messageOf);
+    if (errors) return refuse(errors, (e as AppError).code === "conflict");
+    throw e;
+  }
+}
 
 function itemRows(definition: InstrumentDefinition | undefined): PilotItemRow[] {
   const rows: PilotItemRow[] = (definition?.items ?? []).map((i) => ({
@@ -427,19 +451,11 @@ export const adminPageRoutes = mount(
       organisation: values.organisation,
       ...(values.timezone ? { timezone: values.timezone } : {}),
     });
-    if (!parsed.success)
-      return page(
-        collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)),
-        400,
-      );
-    try {
-      const pilot = await createPilot(c.env.DB, parsed.data, actorOf(c), Date.now());
+    const refuse = (errors: FieldErrors, conflict: boolean) => page(errors, conflict ? 409 : 400);
+    return submit(parsed, pilotField, pilotMessage, refuse, async (data) => {
+      const pilot = await createPilot(c.env.DB, data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/pilots/${pilot.key}?done=created`, 303);
-    } catch (e) {
-      const errors = serviceErrors(e, pilotField, pilotMessage);
-      if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
-      throw e;
-    }
+    });
   }),
   adminGet("/staff/admin/pilots/:pilot", async (c) =>
     pilotEditPage(c, await pilotByKey(c.env.DB, c.req.param("pilot") ?? ""), { notice: noticeOf(c) }),
@@ -469,15 +485,10 @@ export const adminPageRoutes = mount(
     };
     if (!Object.keys(patch).length) return c.redirect(`/staff/admin/pilots/${pilot.key}?done=unchanged`, 303);
     const parsed = pilotPatchBody.safeParse(patch);
-    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), pilotField, (f) => pilotMessage(f)));
-    try {
-      await updatePilot(c.env.DB, pilot, parsed.data, actorOf(c), Date.now());
-    } catch (e) {
-      const errors = serviceErrors(e, pilotField, pilotMessage);
-      if (errors) return refuse(errors);
-      throw e;
-    }
-    return c.redirect(`/staff/admin/pilots/${pilot.key}?done=saved`, 303);
+    return submit(parsed, pilotField, pilotMessage, refuse, async (data) => {
+      await updatePilot(c.env.DB, pilot, data, actorOf(c), Date.now());
+      return c.redirect(`/staff/admin/pilots/${pilot.key}?done=saved`, 303);
+    });
   }),
   adminPost(
     "/staff/admin/pilots/:pilot/items",
@@ -527,19 +538,11 @@ export const adminPageRoutes = mount(
       isAdmin: values.isAdmin,
       roles: grantsOf(values),
     });
-    if (!parsed.success)
-      return page(
-        collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)),
-        400,
-      );
-    try {
-      const user = await createStaffUser(c.env.DB, parsed.data, actorOf(c), Date.now());
+    const refuse = (errors: FieldErrors, conflict: boolean) => page(errors, conflict ? 409 : 400);
+    return submit(parsed, staffField, staffMessage, refuse, async (data) => {
+      const user = await createStaffUser(c.env.DB, data, actorOf(c), Date.now());
       return c.redirect(`/staff/admin/staff/${user.id}?done=staffCreated`, 303);
-    } catch (e) {
-      const errors = serviceErrors(e, staffField, staffMessage);
-      if (errors) return page(errors, (e as AppError).code === "conflict" ? 409 : 400);
-      throw e;
-    }
+    });
   }),
   adminGet("/staff/admin/staff/:id", async (c) =>
     staffEditPage(c, staffId(c.req.param("id")), { notice: noticeOf(c) }),
@@ -551,15 +554,10 @@ export const adminPageRoutes = mount(
     const refuse = (errors: FieldErrors) => staffEditPage(c, id, { values, errors, status: 400 });
     if (repeated.length) return refuse(repeatedErrors(repeated, staffField));
     const parsed = staffRolesBody.safeParse({ roles: grantsOf(values) });
-    if (!parsed.success) return refuse(collect(issuePaths(parsed.error), staffField, (f) => staffMessage(f)));
-    try {
-      await replaceRoles(c.env.DB, id, parsed.data.roles, actorOf(c), Date.now());
-    } catch (e) {
-      const errors = serviceErrors(e, staffField, staffMessage);
-      if (errors) return refuse(errors);
-      throw e;
-    }
-    return c.redirect(`/staff/admin/staff/${id}?done=roles`, 303);
+    return submit(parsed, staffField, staffMessage, refuse, async (data) => {
+      await replaceRoles(c.env.DB, id, data.roles, actorOf(c), Date.now());
+      return c.redirect(`/staff/admin/staff/${id}?done=roles`, 303);
+    });
   }),
   adminPost("/staff/admin/staff/:id/disable", async (c) => {
     const id = staffId(c.req.param("id"));
