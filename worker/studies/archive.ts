@@ -668,6 +668,14 @@ async function mergeState(d1: D1Database) {
   };
 }
 
+/** The one column of these tables that names a staff member (or none). */
+const STAFF_COLUMN = {
+  participants: "consent_recorded_by",
+  staff_forms: "updated_by",
+  signals: "acknowledged_by",
+  comment_tags: "tagged_by",
+} as const;
+
 /** Applies merges and id maps to one row; null when the row merges into an existing one. */
 async function prepareRow(
   d1: D1Database,
@@ -684,6 +692,10 @@ async function prepareRow(
     const v = get(c);
     if (typeof v !== "number" || !Number.isInteger(v)) throw bad(n, `${table}.${c} must be an integer`);
     return v;
+  };
+  /** A column naming a staff member (or none): her id here. */
+  const staff = (c: string) => {
+    if (get(c) !== null) set(c, s.users.get(int(c)));
   };
   switch (table) {
     case "staff_users": {
@@ -757,16 +769,10 @@ async function prepareRow(
       return values;
     }
     case "participants":
-      if (get("consent_recorded_by") !== null) set("consent_recorded_by", s.users.get(int("consent_recorded_by")));
-      return values;
     case "staff_forms":
-      if (get("updated_by") !== null) set("updated_by", s.users.get(int("updated_by")));
-      return values;
     case "signals":
-      if (get("acknowledged_by") !== null) set("acknowledged_by", s.users.get(int("acknowledged_by")));
-      return values;
     case "comment_tags":
-      if (get("tagged_by") !== null) set("tagged_by", s.users.get(int("tagged_by")));
+      staff(STAFF_COLUMN[table]);
       return values;
     case "occasions": {
       if (s.versions.remapped) {
@@ -784,7 +790,7 @@ async function prepareRow(
     case "responses":
       set("instrument_version_id", s.versions.get(int("instrument_version_id")));
       // kiosk and phone entry name the staff member who entered the answers
-      if (get("entered_by") !== null) set("entered_by", s.users.get(int("entered_by")));
+      staff("entered_by");
       return values;
     case "reminder_runs":
       set("triggered_by", staffRef(s.users, get("triggered_by")) as Value);

@@ -317,6 +317,14 @@ export async function importInstrument(
   return result;
 }
 
+/** What listing and loading an instrument read of each version (joined to its instrument). */
+const VERSION_COLUMNS = {
+  pilotId: schema.instruments.pilotId,
+  version: schema.instrumentVersions.version,
+  definition: schema.instrumentVersions.definition,
+  complete: schema.instrumentVersions.complete,
+};
+
 export async function listInstruments(d1: D1Database, visiblePilotIds: number[] | "all") {
   const db = getDb(d1);
   const rows = await db
@@ -324,11 +332,8 @@ export async function listInstruments(d1: D1Database, visiblePilotIds: number[] 
       key: schema.instruments.key,
       name: schema.instruments.name,
       kind: schema.instruments.kind,
-      pilotId: schema.instruments.pilotId,
-      version: schema.instrumentVersions.version,
-      complete: schema.instrumentVersions.complete,
+      ...VERSION_COLUMNS,
       createdAt: schema.instrumentVersions.createdAt,
-      definition: schema.instrumentVersions.definition,
     })
     .from(schema.instruments)
     .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id));
@@ -368,12 +373,7 @@ export async function listInstruments(d1: D1Database, visiblePilotIds: number[] 
 export async function instrumentVersion(d1: D1Database, key: string, version?: number) {
   const db = getDb(d1);
   const rows = await db
-    .select({
-      pilotId: schema.instruments.pilotId,
-      version: schema.instrumentVersions.version,
-      definition: schema.instrumentVersions.definition,
-      complete: schema.instrumentVersions.complete,
-    })
+    .select(VERSION_COLUMNS)
     .from(schema.instruments)
     .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.instrumentId, schema.instruments.id))
     .where(and(eq(schema.instruments.key, key)));

@@ -90,6 +90,13 @@ const importHandler =
     return c.json(report, report.dryRun ? 200 : 201);
   };
 
+/** A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate). */
+const templateRoute = (kind: "participants" | "measurements", summary: string) =>
+  route(
+    { method: "get", path: `${P}/imports/${kind}/template.csv`, summary, access: "write", produces: "text/csv" },
+    (c, { pilot }) => template(c, pilot, kind),
+  );
+
 const SETTINGS_GET_DOC =
   "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
 const SETTINGS_PUT_DOC =
@@ -333,28 +340,13 @@ export const studyRoutes = mount(
     ),
     importHandler(importMeasurements),
   ),
-  // A template per import, as Dutch Excel opens it: `;`, dd-mm-jjjj (worker/studies/import.ts importTemplate).
-  route(
-    {
-      method: "get",
-      path: `${P}/imports/participants/template.csv`,
-      summary:
-        "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
-      access: "write",
-      produces: "text/csv",
-    },
-    (c, { pilot }) => template(c, pilot, "participants"),
+  templateRoute(
+    "participants",
+    "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
   ),
-  route(
-    {
-      method: "get",
-      path: `${P}/imports/measurements/template.csv`,
-      summary:
-        "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
-      access: "write",
-      produces: "text/csv",
-    },
-    (c, { pilot }) => template(c, pilot, "measurements"),
+  templateRoute(
+    "measurements",
+    "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
   ),
 );
 
