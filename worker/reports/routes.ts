@@ -33,6 +33,14 @@ export const INDICATOR_COLUMNS = [
 ] as const;
 
 const principalActor = (c: Context<StaffEnv>) => ({ type: c.get("principal").type, id: c.get("principal").id });
+/** Every download is audited: `export.<action>` for the pilot, with what it held. */
+const exported = (
+  c: Context<StaffEnv>,
+  pilotId: number,
+  action: string,
+  details?: Record<string, unknown>,
+  now = Date.now(),
+) => audit(c.env.DB, principalActor(c), `export.${action}`, now, { pilotId, ...(details ? { details } : {}) });
 
 /**
  * Comments (free text) only for a researcher of the pilot (and admins); coordinators and the project
@@ -62,45 +70,38 @@ const RECOMPUTE_BODY = z.object({ force: z.boolean().optional() }).strict();
 type Summary = Awaited<ReturnType<typeof summaryFor>>;
 type Produces = "text/csv" | "text/plain" | typeof XLSX_TYPE;
 
-/** A download made from the pilot's summary model: `${pilot}-${file}`, audited as `export.<action>`. */
-const summaryDownload = (
-  file: string,
-  produces: Produces,
-  summary: string,
-  action: string,
-  make: (s: Summary, pilotKey: string) => string | Uint8Array,
-  details?: (s: Summary) => Record<string, unknown>,
-) =>
-  route({ method: "get", path: `${S}/${file}`, summary, access: "read", produces }, async (c, { pilot }) => {
-    const s = await summaryFor(c.env.DB, pilot, Date.now());
-    await audit(c.env.DB, principalActor(c), `export.${action}`, Date.now(), {
-      pilotId: pilot.id,
-      ...(details ? { details: details(s) } : {}),
+type Pilot = Parameters<typeof summaryFor>[1];
+
+/** A download made from what `load` reads of the pilot: `${pilot}-${file}`, audited as `export.<action>`. */
+const downloadOf =
+  <T>(load: (d1: D1Database, pilot: Pilot) => Promise<T>) =>
+  (
+    file: string,
+    produces: Produces,
+    summary: string,
+    action: string,
+    make: (s: T, pilotKey: string) => string | Uint8Array,
+    details?: (s: T) => Record<string, unknown>,
+  ) =>
+    route({ method: "get", path: `${S}/${file}`, summary, access: "read", produces }, async (c, { pilot }) => {
+      const s = await load(c.env.DB, pilot);
+      await exported(c, pilot.id, action, details?.(s));
+      const type = produces === XLSX_TYPE ? XLSX_TYPE : `${produces}; charset=utf-8`;
+      return download(c, make(s, pilot.key), type, `${pilot.key}-${file}`);
     });
-    const type = produces === XLSX_TYPE ? XLSX_TYPE : `${produces}; charset=utf-8`;
-    return download(c, make(s, pilot.key), type, `${pilot.key}-${file}`);
-  });
+/** A download made from the pilot's summary model. */
+const summaryDownload = downloadOf((d1, pilot) => summaryFor(d1, pilot, Date.now()));
 const rows = (s: Summary) => ({ rows: s.participantCount });
 
 /** Downloads read stored results only; the scheduled job computes them. Every download is audited. */
 export const reportRoutes = mount(
-  route(
-    {
-      method: "get",
-      path: `${S}/indicators.csv`,
-      summary: "Stored indicators per youth × frequent indicator (CSV)",
-      access: "read",
-      produces: "text/csv",
-    },
-    async (c, { pilot }) => {
-      const results = await indicatorRows(c.env.DB, pilot.id);
-      await audit(c.env.DB, principalActor(c), "export.indicators_csv", Date.now(), {
-        pilotId: pilot.id,
-        details: { rows: results.length },
-      });
-      const csv = toCsv([...INDICATOR_COLUMNS], results);
-      return download(c, csv, "text/csv; charset=utf-8", `${pilot.key}-indicators.csv`);
-    },
+  downloadOf((d1, pilot) => indicatorRows(d1, pilot.id))(
+    "indicators.csv",
+    "text/csv",
+    "Stored indicators per youth × frequent indicator (CSV)",
+    "indicators_csv",
+    (results) => toCsv([...INDICATOR_COLUMNS], results),
+    (results) => ({ rows: results.length }),
   ),
   route(
     {
@@ -112,10 +113,7 @@ export const reportRoutes = mount(
     },
     async (c, { pilot }) => {
       const s = await summaryFor(c.env.DB, pilot, Date.now());
-      await audit(c.env.DB, principalActor(c), "export.summary_json", Date.now(), {
-        pilotId: pilot.id,
-        details: { participants: s.participantCount },
-      });
+      await exported(c, pilot.id, "summary_json", { participants: s.participantCount });
       c.header("Cache-Control", "no-store");
       return c.json(s);
     },
@@ -144,23 +142,13 @@ export const reportRoutes = mount(
     "wide_r",
     (s, key) => rScript(wideVariables(s), `${key}-wide.csv`, key),
   ),
-  route(
-    {
-      method: "get",
-      path: `${S}/answers-codebook.csv`,
-      summary: "Item codebook of answers.csv: wording (nl/en), instrument, version, subscale, reverse keying (CSV)",
-      access: "read",
-      produces: "text/csv",
-    },
-    async (c, { pilot }) => {
-      const versions = await itemVersions(c.env.DB, pilot.id);
-      await audit(c.env.DB, principalActor(c), "export.answers_codebook_csv", Date.now(), {
-        pilotId: pilot.id,
-        details: { versions: versions.length },
-      });
-      const csv = itemCodebookCsv(versions);
-      return download(c, csv, "text/csv; charset=utf-8", `${pilot.key}-answers-codebook.csv`);
-    },
+  downloadOf((d1, pilot) => itemVersions(d1, pilot.id))(
+    "answers-codebook.csv",
+    "text/csv",
+    "Item codebook of answers.csv: wording (nl/en), instrument, version, subscale, reverse keying (CSV)",
+    "answers_codebook_csv",
+    (versions) => itemCodebookCsv(versions),
+    (versions) => ({ versions: versions.length }),
   ),
   route(
     {
@@ -175,10 +163,7 @@ export const reportRoutes = mount(
     async (c, { pilot, query }) => {
       const comments = await commentsAllowed(c, query);
       const rows = await loadAllAnswers(c.env.DB, pilot.id);
-      await audit(c.env.DB, principalActor(c), "export.answers_csv", Date.now(), {
-        pilotId: pilot.id,
-        details: { rows: rows.length, comments },
-      });
+      await exported(c, pilot.id, "answers_csv", { rows: rows.length, comments });
       return download(
         c,
         answersCsv(rows, comments),
@@ -209,10 +194,7 @@ export const reportRoutes = mount(
         commentData = new Map();
         for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
       }
-      await audit(c.env.DB, principalActor(c), "export.report_html", now, {
-        pilotId: pilot.id,
-        details: { participants: s.participantCount, comments: withComments },
-      });
+      await exported(c, pilot.id, "report_html", { participants: s.participantCount, comments: withComments }, now);
       const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
       return download(
         c,
