@@ -13,7 +13,7 @@ import { randomToken, sha256Hex } from "../lib/crypto";
 import { DEFAULT_POLICY, validatePolicy } from "../schedule/reminder-policy";
 import { latestVersions, listInstruments, updateSettings } from "../studies/config";
 import { ensureBuiltInInstruments } from "../studies/instruments";
-import { isUniqueViolation } from "../studies/participants";
+import { orConflict } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
 import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
 import { TOKEN_DEFAULT_DAYS } from "../../core/api-tokens";
@@ -73,9 +73,8 @@ export async function createPilot(d1: D1Database, body: z.infer<typeof pilotBody
     "basisbehoeften",
     ...(PILOT_ITEMS[body.key] ? [`pilot_${body.key}`] : []),
   ];
-  let pilot: Pilot;
-  try {
-    [pilot] = (await db
+  const [pilot] = (await orConflict(
+    db
       .insert(schema.pilots)
       .values({
         studyId: study.id,
@@ -85,11 +84,9 @@ export async function createPilot(d1: D1Database, body: z.infer<typeof pilotBody
         timezone,
         settings: { frequentInstruments },
       })
-      .returning()) as [Pilot];
-  } catch (e) {
-    if (isUniqueViolation(e)) throw refused("conflict", "key", "A pilot with this key exists");
-    throw e;
-  }
+      .returning(),
+    () => refused("conflict", "key", "A pilot with this key exists"),
+  )) as [Pilot];
   await ensureBuiltInInstruments(db, now);
   await audit(db, actor, "pilot.create", now, {
     pilotId: pilot.id,
@@ -224,16 +221,13 @@ export const staffId = (raw: string | undefined) => {
 export async function createStaffUser(d1: D1Database, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
   const db = getDb(d1);
   const rows = await resolveGrants(db, body.roles ?? []);
-  let created: typeof schema.staffUsers.$inferSelect | undefined;
-  try {
-    [created] = await db
+  const [created] = await orConflict(
+    db
       .insert(schema.staffUsers)
       .values({ email: body.email, name: body.name, isAdmin: body.isAdmin ?? false, createdAt: now })
-      .returning();
-  } catch (e) {
-    if (isUniqueViolation(e)) throw refused("conflict", "email", "A staff user with this e-mail exists");
-    throw e;
-  }
+      .returning(),
+    () => refused("conflict", "email", "A staff user with this e-mail exists"),
+  );
   if (rows.length) await db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: created!.id })));
   await audit(db, actor, "staff.create", now, {
     target: `staff:${created!.id}`,

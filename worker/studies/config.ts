@@ -13,7 +13,7 @@ import { validatePolicy } from "../schedule/reminder-policy";
 import { validateSchedule } from "../schedule/schedule";
 import { signalRulesOf } from "../signals/rules";
 import { requestPilotEvaluation } from "../signals/store";
-import { isUniqueViolation } from "./participants";
+import { orConflict } from "./participants";
 import {
   DEFAULT_QUICK_EXIT,
   instrumentsOf,
@@ -220,8 +220,8 @@ export async function saveVersion(
   if (latest && canonical(latest.definition) === canonical(definition))
     return { instrument: key, version: latest.version, versionId: latest.id, created: false };
   const version = (latest?.version ?? 0) + 1;
-  try {
-    const [row] = await db
+  const [row] = await orConflict(
+    db
       .insert(schema.instrumentVersions)
       .values({
         instrumentId: inst.id,
@@ -229,12 +229,10 @@ export async function saveVersion(
         definition: definition as unknown as Record<string, unknown>,
         complete: true,
       })
-      .returning();
-    return { instrument: key, version, versionId: row!.id, created: true };
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", "Another version was saved at the same time; try again");
-    throw e;
-  }
+      .returning(),
+    () => new AppError("conflict", "Another version was saved at the same time; try again"),
+  );
+  return { instrument: key, version, versionId: row!.id, created: true };
 }
 
 /**

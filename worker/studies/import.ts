@@ -16,13 +16,7 @@ import { catalogue, type MessageKey } from "../../core/i18n/messages";
 import { latestVersions } from "./config";
 import { contactAad } from "./contacts";
 import { parseCsv, type CsvRecord } from "./csv";
-import {
-  checkConsentDate,
-  checkStartDate,
-  isUniqueViolation,
-  START_FUTURE_DAYS,
-  START_PAST_DAYS,
-} from "./participants";
+import { checkConsentDate, checkStartDate, orConflict, START_FUTURE_DAYS, START_PAST_DAYS } from "./participants";
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
 import { DAY_MS } from "../../core/time";
@@ -590,13 +584,10 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
 
 /** One D1 batch is one transaction: either every statement applies or none does. */
 async function commitBatch(d1: D1Database, stmts: D1PreparedStatement[]) {
-  try {
-    await d1.batch(stmts);
-  } catch (e) {
-    if (isUniqueViolation(e))
-      throw new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again.");
-    throw e;
-  }
+  await orConflict(
+    d1.batch(stmts),
+    () => new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again."),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- templates

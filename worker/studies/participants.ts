@@ -32,6 +32,15 @@ export function isUniqueViolation(e: unknown): boolean {
   }
   return false;
 }
+/** What `write` gives, or the error `conflict` makes when the write broke a UNIQUE constraint. */
+export async function orConflict<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict();
+    throw e;
+  }
+}
 type Participant = typeof schema.participants.$inferSelect;
 
 /** Start dates may lie up to a year back (youths already in care) and up to 90 days ahead. */
@@ -190,9 +199,8 @@ export async function enrol(
     .from(schema.participants)
     .where(and(eq(schema.participants.pilotId, pilot.id), eq(schema.participants.code, input.code)));
   if (existing) throw new AppError("conflict", "A participant with this code exists in this pilot");
-  let p: Participant;
-  try {
-    [p] = (await db
+  const [p] = (await orConflict(
+    db
       .insert(schema.participants)
       .values({
         pilotId: pilot.id,
@@ -204,11 +212,9 @@ export async function enrol(
         consentRecordedBy: recordedBy,
         createdAt: now,
       })
-      .returning()) as [Participant];
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", "A participant with this code exists in this pilot");
-    throw e;
-  }
+      .returning(),
+    () => new AppError("conflict", "A participant with this code exists in this pilot"),
+  )) as [Participant];
   try {
     await setContact(db, env, p.id, input.email ?? null, input.mentorEmail ?? null, now);
   } catch (e) {
