@@ -31,7 +31,8 @@ const envs = !args.env || args.env === "all" ? DEPLOYABLE_ENVS : [args.env];
 for (const e of envs) {
   if (!DEPLOYABLE_ENVS.includes(e)) {
     console.error(
-      `deploy:check: --env must be ${DEPLOYABLE_ENVS.join(", ")} or all (the top level of wrangler.toml is local development and is never deployed)`,
+      `deploy:check: --env must be ${DEPLOYABLE_ENVS.join(", ")} or all (the ` +
+        `top level of wrangler.toml is local development and is never deployed)`,
     );
     process.exit(2);
   }

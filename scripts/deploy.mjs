@@ -39,7 +39,8 @@ if (!args.env || !DEPLOYABLE_ENVS.includes(args.env)) {
   console.error(
     `deploy: say which environment to deploy: --env ${DEPLOYABLE_ENVS.join(" or --env ")}.\n` +
       `There is no default on purpose: the top level of wrangler.toml is local development and is never deployed,\n` +
-      `and a deploy without --env would put the local settings (http://127.0.0.1 links, the local SMTP catcher) live.\n` +
+      `and a deploy without --env would put the local settings ` +
+      `(http://127.0.0.1 links, the local SMTP catcher) live.\n` +
       `${USAGE}\n(npm run deploy:check checks both environments offline.)`,
   );
   process.exit(2);
@@ -66,7 +67,8 @@ const checked = await checkEnvironment(args.configPath, envName, { bundle: false
 const config = checked.config;
 if (checked.placeholders.length) {
   console.error(
-    `\ndeploy: refused: ${envName} still has ${checked.placeholders.length} placeholder(s) in ${relativeToCwd(args.configPath)}:`,
+    `\ndeploy: refused: ${envName} still has ${checked.placeholders.length} ` +
+      `placeholder(s) in ${relativeToCwd(args.configPath)}:`,
   );
   for (const p of checked.placeholders) console.error(`  - ${p.path} = ${JSON.stringify(p.value)}\n      ${p.hint}`);
   if (config) {
@@ -75,7 +77,8 @@ if (checked.placeholders.length) {
       console.error(`  ${show(["d1", "create", d.database_name])}   → database_id`);
     for (const q of config.queues?.producers ?? []) console.error(`  ${show(["queues", "create", q.queue])}`);
     console.error(
-      '  add the custom domain\'s zone to the Cloudflare account (routes = [{ pattern = "<host>", custom_domain = true }])',
+      "  add the custom domain's zone to the Cloudflare account " +
+        '(routes = [{ pattern = "<host>", custom_domain = true }])',
     );
   }
   process.exit(1);
@@ -123,10 +126,12 @@ if (!args.dryRun) {
   const res = await run(process.env.OM_DEPLOY_NPM_BIN || "npm", auditArgs, { env: process.env });
   const audit = judgeAudit(res.stdout);
   if (audit.unreachable) {
-    const why = `\`npm ${auditArgs.join(" ")}\` gave no report (exit ${res.code}): the advisory database was not reachable`;
+    const why =
+      `\`npm ${auditArgs.join(" ")}\` gave no report ` + `(exit ${res.code}): the advisory database was not reachable`;
     if (!args.skipAudit) {
       console.error(
-        `\ndeploy: refused: ${why}.\nRun it again with network access, or deploy with --skip-audit (see README "Dependencies and advisories").`,
+        `\ndeploy: refused: ${why}.\nRun it again with network access, or ` +
+          `deploy with --skip-audit (see README "Dependencies and advisories").`,
       );
       process.exit(1);
     }
@@ -181,7 +186,8 @@ else {
   console.log(
     present
       ? `  secrets missing (the Worker answers 503 and sends nothing until they are set):`
-      : `  secrets, if not set yet (${args.dryRun ? "" : "could not list them; "}check with: ${show(["secret", "list", "--env", envName, ...configArgs])}):`,
+      : `  secrets, if not set yet (${args.dryRun ? "" : "could not list them; "}check ` +
+          `with: ${show(["secret", "list", "--env", envName, ...configArgs])}):`,
   );
   for (const k of missing) {
     const how = k === "CONTACT_KEY" ? "openssl rand -base64 32" : "openssl rand -base64 32 | tr '+/' '-_' | tr -d '='";
@@ -190,7 +196,8 @@ else {
 }
 for (const k of optional)
   console.log(
-    `    ${show(["secret", "put", k, "--env", envName, ...configArgs])}   (only if the ${transport} relay asks for authentication)`,
+    `    ${show(["secret", "put", k, "--env", envName, ...configArgs])}   ` +
+      `(only if the ${transport} relay asks for authentication)`,
   );
 console.log(`  the first admin: npm run setup -- --admin <email> --remote --env ${envName}`);
 console.log(`  watch it run:    ${show(["tail", "--env", envName, ...configArgs])}`);

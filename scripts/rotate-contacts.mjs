@@ -12,7 +12,9 @@ import { fail, parseArgs } from "./lib/cli.mjs";
 import { readEnvConfig, ROOT } from "./lib/deploy-config.mjs";
 import { loopbackFetch, parseDevVars } from "./lib/env.mjs";
 
-const USAGE = `Usage: npm run rotate-contacts -- [--local | --remote] [--env <staging|production>] [--url <origin>] [--batch <n>]
+const USAGE =
+  `Usage: npm run rotate-contacts -- [--local | --remote] ` +
+  `[--env <staging|production>] [--url <origin>] [--batch <n>]
 
   --local          the Worker on this machine (default; http://127.0.0.1:8787, as \`npm start\` / \`wrangler dev\`)
   --remote         the deployed Worker of --env, at its PUBLIC_URL from wrangler.toml
@@ -99,7 +101,8 @@ async function batch(after) {
       fail(`Refused (${res.status}): ${msg}. OM_API_TOKEN must be an admin's API token for ${origin}.`);
     if (res.status === 503)
       fail(
-        `${origin} answers 503: the Worker refuses its configuration (see \`wrangler tail\`: config_refused names the secret).`,
+        `${origin} answers 503: the Worker refuses its configuration ` +
+          `(see \`wrangler tail\`: config_refused names the secret).`,
       );
     if (res.status >= 500 && attempt < 5) {
       await new Promise((r) => setTimeout(r, 1000 * attempt));
@@ -121,7 +124,9 @@ do {
   for (const k of Object.keys(total)) total[k] += last[k];
   unreadable.push(...last.unreadableParticipants);
   console.log(
-    `  call ${calls}: ${last.scanned} participants, ${last.rotated} addresses re-encrypted${last.unreadable ? `, ${last.unreadable} unreadable` : ""}; ${last.remaining} not yet under key k${last.keyId}`,
+    `  call ${calls}: ${last.scanned} participants, ${last.rotated} addresses ` +
+      `re-encrypted${last.unreadable ? `, ${last.unreadable} unreadable` : ""}; ${last.remaining} ` +
+      `not yet under key k${last.keyId}`,
   );
   after = last.next;
 } while (after !== null);
@@ -136,7 +141,8 @@ console.log(
 );
 if (total.changedMeanwhile)
   console.log(
-    `${total.changedMeanwhile} participants' addresses changed during the run (they are under the new key already); run again to check.`,
+    `${total.changedMeanwhile} participants' addresses changed during ` +
+      `the run (they are under the new key already); run again to check.`,
   );
 if (unreadable.length) {
   console.log(
@@ -154,7 +160,8 @@ if (last.remaining === 0) {
   console.log("(and delete them from the password manager once no backup you may restore still needs them).");
 } else {
   console.log(
-    `\n${last.remaining} addresses are still not under the current key (written during the run?): run the command again.`,
+    `\n${last.remaining} addresses are still not under the ` +
+      `current key (written during the run?): run the command again.`,
   );
   process.exit(3);
 }

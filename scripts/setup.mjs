@@ -13,7 +13,9 @@ import { pathToFileURL } from "node:url";
 import { fail, parseArgs } from "./lib/cli.mjs";
 import { readEnvConfig, ROOT, run, WRANGLER_BIN } from "./lib/deploy-config.mjs";
 
-const USAGE = `Usage: npm run setup -- --admin <email> [--name <name>] [--local | --remote] [--env <staging|production>] [--persist-to <dir>]
+const USAGE =
+  `Usage: npm run setup -- --admin <email> [--name <name>] [--local ` +
+  `| --remote] [--env <staging|production>] [--persist-to <dir>]
 
   --admin <email>   the first admin's e-mail address; she signs in with a link sent there
   --name <name>     her display name (default: the part of the address before @)
@@ -42,7 +44,9 @@ function parse(argv) {
 
 /** worker/studies/setup-sql.ts and the API's e-mail rule, bundled for Node (esbuild, into a temp folder). */
 async function loadShared(dir) {
-  const entry = `export { builtInInstrumentStatements, firstAdminStatements, inlineSql } from "./worker/studies/setup-sql.ts";
+  const entry =
+    `export { builtInInstrumentStatements, firstAdminStatements, ` +
+    `inlineSql } from "./worker/studies/setup-sql.ts";
 export { email } from "./worker/studies/validators.ts";`;
   const out = join(dir, "setup-shared.mjs");
   await build({
@@ -136,7 +140,8 @@ if (pending.length) {
 
 // 3. Built-in questionnaires and the first admin: idempotent statements, written as one SQL file.
 const before = await query(
-  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
+  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM " +
+    "staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
 );
 if (before.error) fail(`Could not read the ${label}:\n${before.error}`);
 const now = Date.now();
@@ -152,7 +157,8 @@ await wrangler(
   "Installing the built-in questionnaires and the first admin",
 );
 const after = await query(
-  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
+  "SELECT COUNT(*) AS n FROM instrument_versions; SELECT email FROM " +
+    "staff_users WHERE is_admin = 1 AND disabled_at IS NULL ORDER BY id",
 );
 if (after.error) fail(`Could not read the ${label}:\n${after.error}`);
 const added = after.results[0][0].n - before.results[0][0].n;

@@ -117,7 +117,8 @@ export function configProblems(env: Env): string[] {
   problems.push(...keyProblems);
   if (env.LINK_SECRET_PREVIOUS && env.LINK_SECRET_PREVIOUS.length < MIN_SECRET_LENGTH) {
     problems.push(
-      `secret LINK_SECRET_PREVIOUS is shorter than ${MIN_SECRET_LENGTH} characters (delete it when no rotation is under way)`,
+      `secret LINK_SECRET_PREVIOUS is shorter than ${MIN_SECRET_LENGTH} ` +
+        `characters (delete it when no rotation is under way)`,
     );
   }
   if (!env.DB) problems.push("D1 binding DB is missing");
@@ -136,7 +137,8 @@ export function configProblems(env: Env): string[] {
       problems.push("MAIL_TRANSPORT=smtp needs SMTP_PORT (587 or 465)");
     if (env.SMTP_USER && smtpSecurity(env) === "off") {
       problems.push(
-        "SMTP_USER is set but SMTP_STARTTLS=0: the relay password would travel in plain text (STARTTLS on 587, or SMTP_SECURE=tls on 465)",
+        "SMTP_USER is set but SMTP_STARTTLS=0: the relay password would " +
+          "travel in plain text (STARTTLS on 587, or SMTP_SECURE=tls on 465)",
       );
     }
   } else if (transport === "cloudflare") {

@@ -107,8 +107,12 @@ export const catalogue = {
   "reminders.link": { nl: "Herinneringen en verzendlijst", en: "Reminders and outbox" },
   "reminders.title": { nl: "Herinneringen", en: "Reminders" },
   "reminders.intro": {
-    nl: "Uitnodigingen en herinneringen gaan automatisch (elk kwartier). Met een proefdraai zie je wat er nu verstuurd zou worden, en waarom anderen wachten of worden overgeslagen.",
-    en: "Invitations and reminders go out automatically (every quarter of an hour). A dry run shows what would be sent now, and why others wait or are skipped.",
+    nl:
+      "Uitnodigingen en herinneringen gaan automatisch (elk kwartier). Met een proefdraai zie " +
+      "je wat er nu verstuurd zou worden, en waarom anderen wachten of worden overgeslagen.",
+    en:
+      "Invitations and reminders go out automatically (every quarter of an hour). " +
+      "A dry run shows what would be sent now, and why others wait or are skipped.",
   },
   "reminders.dryRun": { nl: "Proefdraai", en: "Dry run" },
   "reminders.realRun": { nl: "Nu versturen", en: "Send now" },
@@ -192,8 +196,12 @@ export const catalogue = {
   },
   "reminders.warning.last": { nl: "laatste keer", en: "last time" },
   "reminders.warning.help": {
-    nl: "Mislukte berichten worden niet vanzelf opnieuw verstuurd. Laat de oorzaak oplossen (bij een mailserver- of sleutelprobleem door de beheerder) en kies daarna 'Opnieuw proberen' in de verzendlijst.",
-    en: "Failed messages are not resent automatically. Have the cause fixed (the administrator, for a mail server or key problem), then choose 'Retry' in the outbox.",
+    nl:
+      "Mislukte berichten worden niet vanzelf opnieuw verstuurd. Laat de oorzaak oplossen (bij een " +
+      "mailserver- of sleutelprobleem door de beheerder) en kies daarna 'Opnieuw proberen' in de verzendlijst.",
+    en:
+      "Failed messages are not resent automatically. Have the cause fixed (the " +
+      "administrator, for a mail server or key problem), then choose 'Retry' in the outbox.",
   },
   "reminders.failure.undecryptable_address": {
     nl: "e-mailadres is niet leesbaar (is de sleutel voor contactgegevens gewijzigd?)",
@@ -234,15 +242,21 @@ export const catalogue = {
   },
   "mail.reminder.bodyMany": {
     nl: "Er staan nog {n} korte vragenlijsten voor je klaar. Met de link hieronder vul je ze na elkaar in.",
-    en: "{n} short questionnaires are still waiting for you. The link below takes you through them one after the other.",
+    en:
+      "{n} short questionnaires are still waiting for you. The " +
+      "link below takes you through them one after the other.",
   },
   "mail.resend.body": {
     nl: "Hier is je link naar de vragenlijst nog een keer.",
     en: "Here is your link to the questionnaire once more.",
   },
   "mail.resend.bodyMany": {
-    nl: "Hier is je link nog een keer: er staan {n} korte vragenlijsten voor je klaar. Met de link hieronder vul je ze na elkaar in.",
-    en: "Here is your link once more: {n} short questionnaires are ready for you. The link below takes you through them one after the other.",
+    nl:
+      "Hier is je link nog een keer: er staan {n} korte vragenlijsten " +
+      "voor je klaar. Met de link hieronder vul je ze na elkaar in.",
+    en:
+      "Here is your link once more: {n} short questionnaires are ready " +
+      "for you. The link below takes you through them one after the other.",
   },
   "mail.length.together": {
     nl: "Samen duurt het invullen ongeveer {n} minuten.",
@@ -256,8 +270,12 @@ export const catalogue = {
   "mail.closing": { nl: "Dank je wel!", en: "Thank you!" },
   "mail.mentor.subject": { nl: "Vragenlijst nog niet ingevuld", en: "Questionnaire not yet filled in" },
   "mail.mentor.body": {
-    nl: "Een jongere die u begeleidt heeft de korte vragenlijst nog niet ingevuld. Wilt u haar of hem helpen deze in te vullen via onderstaande link?",
-    en: "A young person you support has not yet filled in the short questionnaire. Could you help them fill it in using the link below?",
+    nl:
+      "Een jongere die u begeleidt heeft de korte vragenlijst nog niet ingevuld. " +
+      "Wilt u haar of hem helpen deze in te vullen via onderstaande link?",
+    en:
+      "A young person you support has not yet filled in the short " +
+      "questionnaire. Could you help them fill it in using the link below?",
   },
 
   // --- Staff workspace (issue 4: studies, participants and staff access) ---
@@ -329,8 +347,12 @@ export const catalogue = {
   },
   "staff.auth.confirm.title": { nl: "Aanmelden bevestigen", en: "Confirm sign-in" },
   "staff.auth.confirm.body": {
-    nl: "Klik op de knop om je aan te melden. Deze extra stap zorgt dat een virusscanner die de links in je mail opent, je aanmeldlink niet opmaakt.",
-    en: "Click the button to sign in. This extra step keeps a virus scanner that opens the links in your mail from using up your sign-in link.",
+    nl:
+      "Klik op de knop om je aan te melden. Deze extra stap zorgt dat een " +
+      "virusscanner die de links in je mail opent, je aanmeldlink niet opmaakt.",
+    en:
+      "Click the button to sign in. This extra step keeps a virus scanner " +
+      "that opens the links in your mail from using up your sign-in link.",
   },
   "staff.link.invalid.title": { nl: "Deze aanmeldlink werkt niet", en: "This sign-in link does not work" },
   "staff.link.invalid.body": {
@@ -419,13 +441,22 @@ export const catalogue = {
     en: "Also remove its tags from comments",
   },
   "staff.codes.rules": {
-    nl: "Een code is 1 tot 40 tekens: letters, cijfers, spaties, - en _, en begint met een letter of cijfer. Hoofdletters tellen niet mee: 'Stage' en 'stage' zijn dezelfde code.",
-    en: "A code is 1 to 40 characters: letters, digits, spaces, - and _, starting with a letter or digit. Case does not count: 'Stage' and 'stage' are the same code.",
+    nl:
+      "Een code is 1 tot 40 tekens: letters, cijfers, spaties, - en _, en begint met een " +
+      "letter of cijfer. Hoofdletters tellen niet mee: 'Stage' en 'stage' zijn dezelfde code.",
+    en:
+      "A code is 1 to 40 characters: letters, digits, spaces, - and _, starting with " +
+      "a letter or digit. Case does not count: 'Stage' and 'stage' are the same code.",
   },
   "staff.codes.import": { nl: "Codeboek importeren (CSV)", en: "Import codebook (CSV)" },
   "staff.codes.importHint": {
-    nl: "Kolommen code en omschrijving (code;omschrijving of code,description). Nieuwe codes worden toegevoegd, bestaande krijgen de omschrijving uit het bestand; er wordt niets verwijderd. Bij één fout wordt niets opgeslagen.",
-    en: "Columns code and description (code;omschrijving or code,description). New codes are added, existing ones get the file's description; nothing is deleted. One error and nothing is stored.",
+    nl:
+      "Kolommen code en omschrijving (code;omschrijving of code,description). " +
+      "Nieuwe codes worden toegevoegd, bestaande krijgen de omschrijving uit het " +
+      "bestand; er wordt niets verwijderd. Bij één fout wordt niets opgeslagen.",
+    en:
+      "Columns code and description (code;omschrijving or code,description). New codes are added, " +
+      "existing ones get the file's description; nothing is deleted. One error and nothing is stored.",
   },
   "staff.codes.importSubmit": { nl: "Importeren", en: "Import" },
   "staff.codes.export": { nl: "Codeboek downloaden (CSV)", en: "Download codebook (CSV)" },
@@ -447,8 +478,12 @@ export const catalogue = {
     en: "the code is longer than {max} characters",
   },
   "staff.coding.label.chars": {
-    nl: "een code bevat alleen letters, cijfers, spaties, - en _, en begint met een letter of cijfer (geen opmaak, aanhalingstekens of leestekens)",
-    en: "a code holds only letters, digits, spaces, - and _, and starts with a letter or digit (no markup, quotes or punctuation)",
+    nl:
+      "een code bevat alleen letters, cijfers, spaties, - en _, en begint " +
+      "met een letter of cijfer (geen opmaak, aanhalingstekens of leestekens)",
+    en:
+      "a code holds only letters, digits, spaces, - and _, and starts " +
+      "with a letter or digit (no markup, quotes or punctuation)",
   },
   "staff.coding.description.type": { nl: "de omschrijving moet tekst zijn", en: "the description must be text" },
   "staff.coding.description.long": {
@@ -601,8 +636,12 @@ export const catalogue = {
   },
   "staff.settings.waveInstruments": { nl: "Vragenlijsten bij T1/T2/T3", en: "Questionnaires at T1/T2/T3" },
   "staff.settings.stale": {
-    nl: "Iemand anders heeft deze instellingen gewijzigd nadat je ze opende. Je wijziging is niet opgeslagen; hieronder staan de huidige waarden. Breng je wijziging opnieuw aan en sla op.",
-    en: "Someone else changed these settings after you opened them. Your change was not saved; the current values are shown below. Make your change again and save.",
+    nl:
+      "Iemand anders heeft deze instellingen gewijzigd nadat je ze opende. Je wijziging is niet " +
+      "opgeslagen; hieronder staan de huidige waarden. Breng je wijziging opnieuw aan en sla op.",
+    en:
+      "Someone else changed these settings after you opened them. Your change was " +
+      "not saved; the current values are shown below. Make your change again and save.",
   },
   "staff.settings.error.number": {
     nl: "Vul een heel getal in van {min} tot en met {max}.",
@@ -614,8 +653,12 @@ export const catalogue = {
   },
   "staff.settings.error.waveOrder": { nl: "T3 komt na T2.", en: "T3 comes after T2." },
   "staff.settings.error.senderName": {
-    nl: '1 tot 60 tekens, zonder <, >, aanhalingstekens (") of regeleinden en andere stuurtekens, en zonder woorden die iets over de reden van begeleiding verraden.',
-    en: '1 to 60 characters, without <, >, quotes (") or line breaks and other control characters, and without words that reveal why the youth receives care.',
+    nl:
+      '1 tot 60 tekens, zonder <, >, aanhalingstekens (") of regeleinden en andere ' +
+      "stuurtekens, en zonder woorden die iets over de reden van begeleiding verraden.",
+    en:
+      '1 to 60 characters, without <, >, quotes (") or line breaks and other ' +
+      "control characters, and without words that reveal why the youth receives care.",
   },
   "staff.settings.error.quickExit": {
     nl: "Een volledig webadres dat begint met https:// of http://.",
@@ -653,7 +696,9 @@ export const catalogue = {
   "staff.import.noFile": { nl: "Kies een CSV-bestand.", en: "Choose a CSV file." },
   "staff.import.template": { nl: "Sjabloon downloaden", en: "Download template" },
   "staff.import.formats": {
-    nl: "Opgeslagen uit Excel mag: ';' of ',' als scheidingsteken, datums als dd-mm-jjjj of jjjj-mm-dd, decimale komma of punt.",
+    nl:
+      "Opgeslagen uit Excel mag: ';' of ',' als scheidingsteken, " +
+      "datums als dd-mm-jjjj of jjjj-mm-dd, decimale komma of punt.",
     en: "Saved from Excel is fine: ';' or ',' as separator, dates as dd-mm-yyyy or yyyy-mm-dd, decimal comma or point.",
   },
   // Import errors (worker/studies/import.ts): shown as "Regel n, kolom c: Dutch / English"; {x} are filled in.
@@ -668,8 +713,12 @@ export const catalogue = {
     en: "this row is separated by '{other}', the header by '{sep}' (expected {expected} columns, found {found})",
   },
   "import.error.decimalComma": {
-    nl: "{found} kolommen in plaats van {expected}: staat er een decimale komma in een waarde? Zet die waarde tussen aanhalingstekens of sla het bestand op met ';' als scheidingsteken",
-    en: "expected {expected} columns, found {found}: is there a decimal comma in a value? Quote that value or save the file with ';' as separator",
+    nl:
+      "{found} kolommen in plaats van {expected}: staat er een decimale komma in een waarde? " +
+      "Zet die waarde tussen aanhalingstekens of sla het bestand op met ';' als scheidingsteken",
+    en:
+      "expected {expected} columns, found {found}: is there a decimal comma " +
+      "in a value? Quote that value or save the file with ';' as separator",
   },
   "import.error.code": {
     nl: "een code heeft 2–32 letters, cijfers, - of _",
@@ -851,20 +900,36 @@ export const catalogue = {
   // Whole-study archive (admins; worker/studies/ARCHIVE.md)
   "staff.archive.title": { nl: "Archief van de studie", en: "Study archive" },
   "staff.archive.intro": {
-    nl: "Eén bestand met de hele studie: pilots en instellingen, vragenlijsten, jongeren (onder hun code), metingen, antwoorden, formulieren, verzendgeschiedenis zonder adressen, medewerkers met hun rollen en het auditlog. Niet erin: sessies, aanmeldlinks en API-tokens.",
-    en: "One file with the whole study: pilots and settings, questionnaires, youths (under their code), occasions, answers, forms, sending history without addresses, staff with their roles and the audit log. Not included: sessions, sign-in links and API tokens.",
+    nl:
+      "Eén bestand met de hele studie: pilots en instellingen, vragenlijsten, jongeren (onder " +
+      "hun code), metingen, antwoorden, formulieren, verzendgeschiedenis zonder adressen, " +
+      "medewerkers met hun rollen en het auditlog. Niet erin: sessies, aanmeldlinks en API-tokens.",
+    en:
+      "One file with the whole study: pilots and settings, questionnaires, youths (under " +
+      "their code), occasions, answers, forms, sending history without addresses, staff with " +
+      "their roles and the audit log. Not included: sessions, sign-in links and API tokens.",
   },
   "staff.archive.download.title": { nl: "Archief downloaden", en: "Download the archive" },
   "staff.archive.contacts": { nl: "Contactgegevens meenemen (versleuteld)", en: "Include contact data (encrypted)" },
   "staff.archive.contactsWarning": {
-    nl: "Alleen aanvinken als het archief wordt teruggezet in een installatie met dezelfde sleutel (CONTACT_KEY, of die sleutel in CONTACT_KEYS_PREVIOUS). De adressen blijven versleuteld, maar bewaar het bestand dan extra zorgvuldig.",
-    en: "Only tick this when the archive is restored into an installation with the same key (CONTACT_KEY, or that key in CONTACT_KEYS_PREVIOUS). The addresses stay encrypted, but keep the file all the more carefully.",
+    nl:
+      "Alleen aanvinken als het archief wordt teruggezet in een installatie met " +
+      "dezelfde sleutel (CONTACT_KEY, of die sleutel in CONTACT_KEYS_PREVIOUS). De " +
+      "adressen blijven versleuteld, maar bewaar het bestand dan extra zorgvuldig.",
+    en:
+      "Only tick this when the archive is restored into an installation with the same key (CONTACT_KEY, or that " +
+      "key in CONTACT_KEYS_PREVIOUS). The addresses stay encrypted, but keep the file all the more carefully.",
   },
   "staff.archive.download": { nl: "Archief downloaden", en: "Download archive" },
   "staff.archive.restore.title": { nl: "Archief terugzetten", en: "Restore an archive" },
   "staff.archive.restore.intro": {
-    nl: "Alleen in een lege installatie: na de setup, voordat er pilots of jongeren zijn. Medewerkers die er al zijn worden op e-mailadres samengevoegd, ingebouwde vragenlijsten op naam. Gaat er iets mis, dan wordt niets bewaard.",
-    en: "Only into an empty installation: after setup, before there are pilots or youths. Staff already present are merged by e-mail address, built-in questionnaires by key. If anything goes wrong, nothing is kept.",
+    nl:
+      "Alleen in een lege installatie: na de setup, voordat er pilots of jongeren " +
+      "zijn. Medewerkers die er al zijn worden op e-mailadres samengevoegd, " +
+      "ingebouwde vragenlijsten op naam. Gaat er iets mis, dan wordt niets bewaard.",
+    en:
+      "Only into an empty installation: after setup, before there are pilots or youths. Staff already present " +
+      "are merged by e-mail address, built-in questionnaires by key. If anything goes wrong, nothing is kept.",
   },
   "staff.archive.file": {
     nl: "Archiefbestand (.ndjson.gz, hooguit {max} MB hier; grotere via de API)",
@@ -926,8 +991,12 @@ export const catalogue = {
   },
   "staff.admin.pilot.details": { nl: "Gegevens en vragenlijsten", en: "Details and questionnaires" },
   "staff.admin.pilot.instrumentsNote": {
-    nl: "Wijzigingen gelden voor metingen die vanaf nu opengaan. Een vragenlijst met licentie is pas te kiezen als de definitie is geïmporteerd.",
-    en: "Changes apply to occasions that open from now on. A licensed questionnaire can be chosen once its definition has been imported.",
+    nl:
+      "Wijzigingen gelden voor metingen die vanaf nu opengaan. Een vragenlijst " +
+      "met licentie is pas te kiezen als de definitie is geïmporteerd.",
+    en:
+      "Changes apply to occasions that open from now on. A licensed " +
+      "questionnaire can be chosen once its definition has been imported.",
   },
   "staff.admin.pilot.incomplete": { nl: "nog niet volledig geïmporteerd", en: "not fully imported yet" },
   "staff.admin.pilot.missing": { nl: "niet geïnstalleerd", en: "not installed" },
@@ -937,8 +1006,12 @@ export const catalogue = {
   },
   "staff.admin.items.title": { nl: "Eigen vragen van de pilot", en: "The pilot's own items" },
   "staff.admin.items.intro": {
-    nl: "Elke wijziging maakt een nieuwe versie; eerdere antwoorden houden hun versie. Laat sleutel en teksten leeg om een vraag weg te laten. Vink daarna de eigen vragen aan bij de vragenlijsten hierboven.",
-    en: "Every change makes a new version; earlier answers keep theirs. Leave key and texts empty to drop an item. Then tick the pilot's own items among the questionnaires above.",
+    nl:
+      "Elke wijziging maakt een nieuwe versie; eerdere antwoorden houden hun versie. Laat sleutel en teksten " +
+      "leeg om een vraag weg te laten. Vink daarna de eigen vragen aan bij de vragenlijsten hierboven.",
+    en:
+      "Every change makes a new version; earlier answers keep theirs. Leave key and texts " +
+      "empty to drop an item. Then tick the pilot's own items among the questionnaires above.",
   },
   "staff.admin.items.item": { nl: "Vraag {n}", en: "Item {n}" },
   "staff.admin.items.key": { nl: "Sleutel (kleine letters, cijfers of _)", en: "Key (lowercase letters, digits or _)" },
@@ -985,8 +1058,12 @@ export const catalogue = {
   },
   "staff.admin.staff.roles": { nl: "Rollen", en: "Roles" },
   "staff.admin.staff.rolesNote": {
-    nl: "Een onderzoeker werkt met de jongeren van haar pilot; een coördinator leest de samenvattingen van haar pilot; een projectcoördinator leest alle pilots.",
-    en: "A researcher works with the youths of her pilot; a coordinator reads her pilot's summaries; a project coordinator reads every pilot.",
+    nl:
+      "Een onderzoeker werkt met de jongeren van haar pilot; een coördinator leest " +
+      "de samenvattingen van haar pilot; een projectcoördinator leest alle pilots.",
+    en:
+      "A researcher works with the youths of her pilot; a coordinator " +
+      "reads her pilot's summaries; a project coordinator reads every pilot.",
   },
   "staff.admin.staff.roleAt": { nl: "Rol bij {pilot}", en: "Role at {pilot}" },
   "staff.admin.staff.noRole": { nl: "geen", en: "none" },
@@ -1006,8 +1083,12 @@ export const catalogue = {
   "staff.admin.staff.saveRoles": { nl: "Rollen opslaan", en: "Save roles" },
   "staff.admin.staff.disable.title": { nl: "Account uitschakelen", en: "Disable the account" },
   "staff.admin.staff.disable.intro": {
-    nl: "Uitschakelen beëindigt meteen alle sessies van deze medewerker, maakt haar aanmeldlinks ongeldig en trekt haar API-sleutels in. Dit kan niet ongedaan worden gemaakt.",
-    en: "Disabling ends all of this staff member's sessions at once, invalidates her sign-in links and revokes her API tokens. This cannot be undone.",
+    nl:
+      "Uitschakelen beëindigt meteen alle sessies van deze medewerker, maakt haar aanmeldlinks " +
+      "ongeldig en trekt haar API-sleutels in. Dit kan niet ongedaan worden gemaakt.",
+    en:
+      "Disabling ends all of this staff member's sessions at once, invalidates " +
+      "her sign-in links and revokes her API tokens. This cannot be undone.",
   },
   "staff.admin.staff.disable.confirm": { nl: "Ja, schakel dit account uit", en: "Yes, disable this account" },
   "staff.admin.staff.disable.submit": { nl: "Account uitschakelen", en: "Disable account" },
@@ -1017,8 +1098,12 @@ export const catalogue = {
   },
   "staff.admin.staff.disabledAt": { nl: "Uitgeschakeld op {date}.", en: "Disabled on {date}." },
   "staff.admin.tokens.intro": {
-    nl: "Een API-sleutel geeft een script toegang tot de JSON-API (/api/v1) met de rol en pilots van de sleutel. Het geheim wordt één keer getoond; bewaard wordt alleen een hash.",
-    en: "An API token gives a script access to the JSON API (/api/v1) with the token's role and pilots. The secret is shown once; only a hash is stored.",
+    nl:
+      "Een API-sleutel geeft een script toegang tot de JSON-API (/api/v1) met de rol en " +
+      "pilots van de sleutel. Het geheim wordt één keer getoond; bewaard wordt alleen een hash.",
+    en:
+      "An API token gives a script access to the JSON API (/api/v1) with the " +
+      "token's role and pilots. The secret is shown once; only a hash is stored.",
   },
   "staff.admin.tokens.none": { nl: "Er zijn nog geen API-sleutels.", en: "There are no API tokens yet." },
   "staff.admin.tokens.new": { nl: "Nieuwe API-sleutel", en: "New API token" },
@@ -1032,8 +1117,12 @@ export const catalogue = {
   "staff.admin.tokens.create": { nl: "API-sleutel maken", en: "Create API token" },
   "staff.admin.tokens.created": { nl: "De API-sleutel is gemaakt", en: "The API token has been created" },
   "staff.admin.tokens.copyNow": {
-    nl: "Kopieer het geheim nu en bewaar het veilig, bijvoorbeeld in de wachtwoordkluis van de organisatie. Het wordt niet nog eens getoond: alleen een hash wordt bewaard.",
-    en: "Copy the secret now and keep it safe, for example in the organisation's password manager. It is not shown again: only a hash is stored.",
+    nl:
+      "Kopieer het geheim nu en bewaar het veilig, bijvoorbeeld in de wachtwoordkluis " +
+      "van de organisatie. Het wordt niet nog eens getoond: alleen een hash wordt bewaard.",
+    en:
+      "Copy the secret now and keep it safe, for example in the organisation's " +
+      "password manager. It is not shown again: only a hash is stored.",
   },
   "staff.admin.tokens.secret": { nl: "Geheim", en: "Secret" },
   "staff.admin.tokens.back": {
@@ -1088,8 +1177,12 @@ export const catalogue = {
     en: "Lowercase letters, digits or _, starting with a letter (at most 32 characters).",
   },
   "staff.admin.error.itemText": {
-    nl: "1 tot 300 tekens (links en rechts: 60), zonder < of > en zonder woorden die iets over de reden van begeleiding verraden; vul Nederlands en Engels allebei in.",
-    en: "1 to 300 characters (left and right end: 60), without < or > and without words that reveal why the youth receives care; fill in both Dutch and English.",
+    nl:
+      "1 tot 300 tekens (links en rechts: 60), zonder < of > en zonder woorden die " +
+      "iets over de reden van begeleiding verraden; vul Nederlands en Engels allebei in.",
+    en:
+      "1 to 300 characters (left and right end: 60), without < or > and without " +
+      "words that reveal why the youth receives care; fill in both Dutch and English.",
   },
   "staff.admin.error.itemType": { nl: "Kies schuifje of ja/nee.", en: "Choose slider or yes/no." },
   "staff.admin.error.tokenName": { nl: "Vul 1 tot 80 tekens in.", en: "Enter 1 to 80 characters." },
@@ -1099,7 +1192,9 @@ export const catalogue = {
   },
   "staff.admin.error.tokenRole": { nl: "Kies een rol uit de lijst.", en: "Choose a role from the list." },
   "staff.admin.error.tokenPilots": {
-    nl: "Een sleutel voor een onderzoeker of coördinator heeft pilots nodig; een sleutel voor een projectcoördinator of beheerder geldt voor alle pilots.",
+    nl:
+      "Een sleutel voor een onderzoeker of coördinator heeft pilots nodig; een " +
+      "sleutel voor een projectcoördinator of beheerder geldt voor alle pilots.",
     en: "A researcher or coordinator token needs pilots; a project coordinator or admin token covers every pilot.",
   },
   "staff.admin.error.repeated": {
@@ -1125,8 +1220,12 @@ export const catalogue = {
   "chart.deteriorated": { nl: "betrouwbaar verslechterd", en: "reliably deteriorated" },
 
   "staff.pilot.missingInstruments": {
-    nl: "Deze vragenlijsten zijn ingesteld maar niet geïnstalleerd, dus worden metingen ermee niet gepland: {instruments}. Vraag een beheerder ze te importeren of uit de instellingen te halen.",
-    en: "These questionnaires are configured but not installed, so no measurements with them are planned: {instruments}. Ask an admin to import them or remove them from the settings.",
+    nl:
+      "Deze vragenlijsten zijn ingesteld maar niet geïnstalleerd, dus worden metingen ermee niet " +
+      "gepland: {instruments}. Vraag een beheerder ze te importeren of uit de instellingen te halen.",
+    en:
+      "These questionnaires are configured but not installed, so no measurements with them are " +
+      "planned: {instruments}. Ask an admin to import them or remove them from the settings.",
   },
   // The page every visitor gets while the Worker refuses to serve (worker/lib/unavailable.ts): neutral, no details.
   "unavailable.title": { nl: "Even niet beschikbaar", en: "Temporarily unavailable" },
@@ -1161,23 +1260,35 @@ export const catalogue = {
   "report.bandLetter.middle": { nl: "G", en: "M" },
   "report.bandLetter.low": { nl: "L", en: "L" },
   "report.bandLetterNote": {
-    nl: "Elke gekleurde cel draagt ook een letter (H = hoog/groen, G = gemiddeld/geel, L = laag/roze), zodat de band ook zonder kleur leesbaar is.",
-    en: "Every coloured cell also carries a letter (H = high/green, M = middle/yellow, L = low/pink), so the band reads without colour too.",
+    nl:
+      "Elke gekleurde cel draagt ook een letter (H = hoog/groen, G = " +
+      "gemiddeld/geel, L = laag/roze), zodat de band ook zonder kleur leesbaar is.",
+    en:
+      "Every coloured cell also carries a letter (H = high/green, M = " +
+      "middle/yellow, L = low/pink), so the band reads without colour too.",
   },
   "report.bandRulesPer": { nl: "Wat de kleuren per indicator betekenen", en: "What the colours mean per indicator" },
   "report.nrMark": {
-    nl: "nr = wel gepland maar niet ingevuld (non-respons); een lege cel = nog niet aan de beurt of niet ingevuld door de begeleiding.",
+    nl:
+      "nr = wel gepland maar niet ingevuld (non-respons); een lege cel " +
+      "= nog niet aan de beurt of niet ingevuld door de begeleiding.",
     en: "nr = due but not answered (non-response); an empty cell = not yet due, or not filled in by staff.",
   },
   "report.firstMeasurement": { nl: "1e meting", en: "First measurement" },
   "report.lastMeasurement": { nl: "Laatste meting", en: "Last measurement" },
   "report.firstLastNote": {
-    nl: "Eerste en laatste ingevulde meting (golf tussen haakjes); ↑/↓ = betrouwbare verandering tussen beide (|RCI| > 1,96).",
+    nl:
+      "Eerste en laatste ingevulde meting (golf tussen haakjes); " +
+      "↑/↓ = betrouwbare verandering tussen beide (|RCI| > 1,96).",
     en: "First and last completed measurement (wave in brackets); ↑/↓ = reliable change between them (|RCI| > 1.96).",
   },
   "report.smallCell": {
-    nl: "Aantallen kleiner dan {n} worden niet getoond (< {n}), evenmin als gemiddelden over minder dan {n} jongeren; vrije tekst komt nooit in een samenvatting.",
-    en: "Counts below {n} are not shown (< {n}), nor are means over fewer than {n} youths; free text never appears in a summary.",
+    nl:
+      "Aantallen kleiner dan {n} worden niet getoond (< {n}), evenmin als gemiddelden " +
+      "over minder dan {n} jongeren; vrije tekst komt nooit in een samenvatting.",
+    en:
+      "Counts below {n} are not shown (< {n}), nor are means over " +
+      "fewer than {n} youths; free text never appears in a summary.",
   },
   "report.flag.up": {
     nl: "++ significante verandering in de gewenste richting",
@@ -1192,18 +1303,32 @@ export const catalogue = {
     en: "Wave scores come from the last completed wave (T2 or T3, in brackets); only T1 = empty.",
   },
   "report.bandRules": {
-    nl: "Kleuren: welzijn, basisbehoeften en pilot-items ≥ 7 hoog, ≤ 5 laag; GCI-R ±1 SD van de norm; ATMQ 25e/75e percentiel van de norm; TASC ±1 SD van de eigen groep op T1; RIS-L 25e/75e percentiel van de onderzoeksgroep (alle pilots; of de eigen pilot, als instelling). Groen is altijd gunstig (bij Repressie en RIS-L-risico's is een lage score groen).",
-    en: "Colours: wellbeing, basic needs and pilot items ≥ 7 high, ≤ 5 low; GCI-R ±1 SD of the norm; ATMQ norm 25th/75th percentile; TASC ±1 SD of the own group at T1; RIS-L 25th/75th percentile of the study group (all pilots; or the own pilot, as a setting). Green is always favourable (for Repression and RIS-L risks a low score is green).",
+    nl:
+      "Kleuren: welzijn, basisbehoeften en pilot-items ≥ 7 hoog, ≤ 5 laag; GCI-R ±1 SD van de " +
+      "norm; ATMQ 25e/75e percentiel van de norm; TASC ±1 SD van de eigen groep op T1; RIS-L " +
+      "25e/75e percentiel van de onderzoeksgroep (alle pilots; of de eigen pilot, als instelling). " +
+      "Groen is altijd gunstig (bij Repressie en RIS-L-risico's is een lage score groen).",
+    en:
+      "Colours: wellbeing, basic needs and pilot items ≥ 7 high, ≤ 5 low; GCI-R ±1 SD of " +
+      "the norm; ATMQ norm 25th/75th percentile; TASC ±1 SD of the own group at T1; RIS-L " +
+      "25th/75th percentile of the study group (all pilots; or the own pilot, as a setting). " +
+      "Green is always favourable (for Repression and RIS-L risks a low score is green).",
   },
   "report.waves": { nl: "Scores per golf (Bijlage 1)", en: "Scores per wave (Appendix 1)" },
   "report.nonResponse": { nl: "nr", en: "nr" },
   "report.nonResponseNote": {
-    nl: "nr = non-respons (golf niet ingevuld, nooit als 0 geteld); gewist = ingevuld, maar de antwoorden zijn op verzoek gewist (geen non-respons)",
-    en: "nr = non-response (wave not answered, never counted as 0); erased = answered, but the answers were erased on request (not non-response)",
+    nl:
+      "nr = non-respons (golf niet ingevuld, nooit als 0 geteld); gewist = " +
+      "ingevuld, maar de antwoorden zijn op verzoek gewist (geen non-respons)",
+    en:
+      "nr = non-response (wave not answered, never counted as 0); erased = " +
+      "answered, but the answers were erased on request (not non-response)",
   },
   "report.erased": { nl: "gewist", en: "erased" },
   "report.rciNote": {
-    nl: "↑/↓ = betrouwbare verbetering/verslechtering (|RCI| > 1,96) ten opzichte van de vorige golf; tussen haakjes ten opzichte van T1.",
+    nl:
+      "↑/↓ = betrouwbare verbetering/verslechtering (|RCI| > 1,96) ten " +
+      "opzichte van de vorige golf; tussen haakjes ten opzichte van T1.",
     en: "↑/↓ = reliable improvement/deterioration (|RCI| > 1.96) against the previous wave; in brackets against T1.",
   },
   "report.frequent": { nl: "Frequente metingen en pilot-items", en: "Frequent measurements and pilot items" },
@@ -1339,8 +1464,12 @@ export const catalogue = {
   },
   "staff.settings.signals.missedCount": { nl: "Gemist: aantal momenten op rij", en: "Missed: occasions in a row" },
   "staff.settings.signals.note": {
-    nl: "Meldingen zijn alleen voor onderzoekers; een jongere ziet ze nooit. Een gewijzigde regel geldt vanaf de volgende run voor alle jongeren.",
-    en: "Signals are for researchers only; a youth never sees them. A changed rule applies to every youth from the next run.",
+    nl:
+      "Meldingen zijn alleen voor onderzoekers; een jongere ziet ze nooit. " +
+      "Een gewijzigde regel geldt vanaf de volgende run voor alle jongeren.",
+    en:
+      "Signals are for researchers only; a youth never sees them. " +
+      "A changed rule applies to every youth from the next run.",
   },
   "staff.settings.reports": { nl: "Samenvattingen", en: "Summaries" },
   "staff.settings.reports.minCellSize": {

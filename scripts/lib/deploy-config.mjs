@@ -144,7 +144,8 @@ export function checkEnvConfig(config, req, { configDir }) {
   for (const k of req.vars) if (!has(k)) errors.push(`missing var ${k} ([vars])`);
   if (has("PUBLIC_URL") && !httpsOrigin(String(vars.PUBLIC_URL))) {
     errors.push(
-      `var PUBLIC_URL must be an https:// origin without a path (is ${JSON.stringify(String(vars.PUBLIC_URL))}): every link in every mail points there`,
+      `var PUBLIC_URL must be an https:// origin without a path ` +
+        `(is ${JSON.stringify(String(vars.PUBLIC_URL))}): every link in every mail points there`,
     );
   }
   if (has("MAIL_FROM") && !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(String(vars.MAIL_FROM)))
@@ -154,7 +155,8 @@ export function checkEnvConfig(config, req, { configDir }) {
     const tv = req.transportVars[transport];
     if (!tv)
       errors.push(
-        `var MAIL_TRANSPORT must be one of ${Object.keys(req.transportVars).join(", ")} (is ${JSON.stringify(transport)})`,
+        `var MAIL_TRANSPORT must be one of ${Object.keys(req.transportVars).join(", ")} ` +
+          `(is ${JSON.stringify(transport)})`,
       );
     else {
       for (const k of tv) {
@@ -214,7 +216,8 @@ const PLACEHOLDER_HINTS = [
   [
     /^vars\.SMTP_HOST$/,
     () =>
-      'the organisation\'s SMTP relay host (ask its mail administrator; port 587 with STARTTLS or 465 with SMTP_SECURE = "tls")',
+      "the organisation's SMTP relay host (ask its mail administrator; " +
+      'port 587 with STARTTLS or 465 with SMTP_SECURE = "tls")',
   ],
   [/^vars\.MAIL_FROM$/, () => "the sender address on the organisation's domain that the relay may send for (SPF/DKIM)"],
   [/^vars\.PUBLIC_URL$/, () => "https:// and the custom domain of this environment (the same host as routes)"],
@@ -306,7 +309,10 @@ export function judgeBundleSize({ bytes, gzipBytes }) {
     errors.push(`bundle is ${formatBytes(gzipBytes)} gzip: over 10 MiB, more than any plan ever accepted`);
   else if (gzipBytes > SIZE_LIMITS.gzipFormerFree)
     warnings.push(`bundle is ${formatBytes(gzipBytes)} gzip: over the former 3 MiB Free-plan limit`);
-  const summary = `${formatBytes(bytes)} (gzip ${formatBytes(gzipBytes)}): ${pct}% of the 64 MiB limit; gzip ${((gzipBytes / SIZE_LIMITS.gzipFormerFree) * 100).toFixed(1)}% of the former 3 MiB Free / ${((gzipBytes / SIZE_LIMITS.gzipFormerPaid) * 100).toFixed(1)}% of the 10 MiB Paid limit`;
+  const summary =
+    `${formatBytes(bytes)} (gzip ${formatBytes(gzipBytes)}): ${pct}% of the 64 MiB limit; ` +
+    `gzip ${((gzipBytes / SIZE_LIMITS.gzipFormerFree) * 100).toFixed(1)}% of the former 3 MiB Free ` +
+    `/ ${((gzipBytes / SIZE_LIMITS.gzipFormerPaid) * 100).toFixed(1)}% of the 10 MiB Paid limit`;
   return { errors, warnings, summary };
 }
 

@@ -110,7 +110,8 @@ export async function waitForHttp(
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${url}: ${lastError?.cause?.code ?? lastError?.cause?.message ?? lastError?.message}`,
+    `timed out after ${timeoutMs} ms waiting ` +
+      `for ${url}: ${lastError?.cause?.code ?? lastError?.cause?.message ?? lastError?.message}`,
   );
 }
 

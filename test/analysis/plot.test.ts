@@ -57,19 +57,22 @@ describe("trendChart", () => {
     expect(c.trend).toBeNull();
   });
 
-  it("from five measurements the line runs over the observed days with stats.ts's slope and the median intercept", () => {
-    const pts = series([2, 3, 5, 4, 6, 7]);
-    const c = trendChart({ points: pts });
-    const d = describeSeries(pts);
-    expect(c.slopePerDay).toBe(d.slopePerDay);
-    expect(c.trend).toBe(d.trend);
-    // intercept = median(y − slope·x): slope 1/7 per day → residuals 2, 2, 3, 1, 2, 2 → median 2
-    expect(c.slopePerDay).toBeCloseTo(1 / 7, 12);
-    expect(c.line!.from.day).toBe(0);
-    expect(c.line!.from.value).toBeCloseTo(2, 12);
-    expect(c.line!.to.day).toBe(35);
-    expect(c.line!.to.value).toBeCloseTo(7, 12);
-  });
+  it(
+    "from five measurements the line runs over the observed " + "days with stats.ts's slope and the median intercept",
+    () => {
+      const pts = series([2, 3, 5, 4, 6, 7]);
+      const c = trendChart({ points: pts });
+      const d = describeSeries(pts);
+      expect(c.slopePerDay).toBe(d.slopePerDay);
+      expect(c.trend).toBe(d.trend);
+      // intercept = median(y − slope·x): slope 1/7 per day → residuals 2, 2, 3, 1, 2, 2 → median 2
+      expect(c.slopePerDay).toBeCloseTo(1 / 7, 12);
+      expect(c.line!.from.day).toBe(0);
+      expect(c.line!.from.value).toBeCloseTo(2, 12);
+      expect(c.line!.to.day).toBe(35);
+      expect(c.line!.to.value).toBeCloseTo(7, 12);
+    },
+  );
 
   it("uses the recompute's stored slope and trend when given, and clamps the line to the scale", () => {
     const c = trendChart({ points: series([9, 9.5, 10, 10, 10]), stored: { slopePerDay: 1, trend: "up" } });

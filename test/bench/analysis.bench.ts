@@ -53,8 +53,10 @@ async function seedYouths(
     .first<{ lo: number; hi: number }>())!;
   const versionIds = JSON.stringify([...new Set(items.map((i) => i.versionId))]);
   await env.DB.prepare(
-    `${seq(measurements)} INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids, completed_at)
-     SELECT p.id, 'frequent', s.n, date(?2, '+' || (14 * (s.n - 1)) || ' days'), ?3 + (s.n - 1) * 14 * ?4, ?3 + ((s.n - 1) * 14 + 5) * ?4, 'completed', ?5,
+    `${seq(measurements)} INSERT INTO occasions (participant_id, kind, seq, ` +
+      `due_date, opens_at, closes_at, status, instrument_version_ids, completed_at)
+     SELECT p.id, 'frequent', s.n, date(?2, '+' || (14 * (s.n - 1)) || ' days'), ` +
+      `?3 + (s.n - 1) * 14 * ?4, ?3 + ((s.n - 1) * 14 + 5) * ?4, 'completed', ?5,
             ?3 + (s.n - 1) * 14 * ?4 + (p.id % 3) * ?4
      FROM participants p, seq s WHERE p.pilot_id = ?1`,
   )
@@ -66,10 +68,12 @@ async function seedYouths(
   const CHUNK = 500;
   for (let lo = ids.lo; lo <= ids.hi; lo += CHUNK) {
     await env.DB.prepare(
-      `WITH items AS (SELECT json_extract(value, '$[0]') AS vid, json_extract(value, '$[1]') AS item, key + 1 AS k FROM json_each(?3))
+      `WITH items AS (SELECT json_extract(value, '$[0]') AS vid, ` +
+        `json_extract(value, '$[1]') AS item, key + 1 AS k FROM json_each(?3))
        INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, answered_at, mode)
        SELECT o.id, o.participant_id, items.vid, items.item,
-              MAX(0, MIN(10, ROUND((5 + ((o.participant_id % 5) - 2) * 0.1 * o.seq + (((o.id * 7919 + items.k * 104729) % 41) - 20) / 10.0) * 2) / 2.0)),
+              MAX(0, MIN(10, ROUND((5 + ((o.participant_id % 5) - 2) * 0.1 * ` +
+        `o.seq + (((o.id * 7919 + items.k * 104729) % 41) - 20) / 10.0) * 2) / 2.0)),
               o.completed_at, 'import'
        FROM occasions o, items WHERE o.participant_id BETWEEN ?1 AND ?2`,
     )
@@ -93,7 +97,8 @@ describe("analysis budgets", () => {
       items: BENCH_INDICATORS.map((i) => ({ key: i.items[0], type: "slider" })),
     };
     await env.DB.prepare(
-      "INSERT INTO instrument_versions (instrument_id, version, definition, complete) SELECT id, 1, ?, 1 FROM instruments WHERE key = 'bench12'",
+      "INSERT INTO instrument_versions (instrument_id, version, definition, " +
+        "complete) SELECT id, 1, ?, 1 FROM instruments WHERE key = 'bench12'",
     )
       .bind(JSON.stringify(def))
       .run();
@@ -121,7 +126,8 @@ describe("analysis budgets", () => {
     const full = await time(() => recomputePilot(env.DB, pilot.id, Date.now(), { indicatorsOf }));
     expect(full.result).toEqual({ participants: YOUTHS, changed: YOUTHS * INDICATORS });
     const stored = (await env.DB.prepare(
-      "SELECT COUNT(*) AS n, SUM(n) AS points, SUM(trend IS NOT NULL) AS trends FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
+      "SELECT COUNT(*) AS n, SUM(n) AS points, SUM(trend IS NOT NULL) AS trends FROM " +
+        "indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?",
     )
       .bind(pilot.id)
       .first<{ n: number; points: number; trends: number }>())!;
@@ -131,7 +137,9 @@ describe("analysis budgets", () => {
     const again = await time(() => recomputePilot(env.DB, pilot.id, Date.now(), { indicatorsOf, force: true }));
     expect(again.result.changed).toBe(YOUTHS * INDICATORS);
     console.log(
-      `BENCH analysis.full_recompute: ${(full.ms / 1000).toFixed(2)} s for ${YOUTHS} youths × ${INDICATORS} indicators × ${MEASUREMENTS} measurements (budget 10 s); forced re-run ${(again.ms / 1000).toFixed(2)} s; ${stored.trends} significant trends`,
+      `BENCH analysis.full_recompute: ${(full.ms / 1000).toFixed(2)} s for ${YOUTHS} ` +
+        `youths × ${INDICATORS} indicators × ${MEASUREMENTS} measurements (budget 10 s); forced ` +
+        `re-run ${(again.ms / 1000).toFixed(2)} s; ${stored.trends} significant trends`,
     );
 
     // --- incremental: one new answer, then the scheduled job's recompute of the queue ----------
@@ -141,7 +149,8 @@ describe("analysis budgets", () => {
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
       await env.DB.prepare(
-        "UPDATE responses SET value = ? WHERE participant_id = ? AND item_key = 'i3' AND occasion_id = (SELECT MAX(id) FROM occasions WHERE participant_id = ?)",
+        "UPDATE responses SET value = ? WHERE participant_id = ? AND item_key = 'i3' " +
+          "AND occasion_id = (SELECT MAX(id) FROM occasions WHERE participant_id = ?)",
       )
         .bind(i % 2 ? 10 : 0, one, one)
         .run();
@@ -154,7 +163,8 @@ describe("analysis budgets", () => {
     }
     runs.sort((a, b) => a - b);
     console.log(
-      `BENCH analysis.incremental_recompute: ${runs[2]!.toFixed(1)} ms median of 5 (min ${runs[0]!.toFixed(1)}, max ${runs[4]!.toFixed(1)}) after one answer among ${responses} (budget 50 ms)`,
+      `BENCH analysis.incremental_recompute: ${runs[2]!.toFixed(1)} ms median of 5 (min ${runs[0]!.toFixed(1)}, ` +
+        `max ${runs[4]!.toFixed(1)}) after one answer among ${responses} (budget 50 ms)`,
     );
 
     // --- per-pilot summary download for 1,000 youths (the real fier indicators, recomputed) -------
@@ -194,10 +204,13 @@ describe("analysis budgets", () => {
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
     console.log(
-      `BENCH analysis.summary_download: ${med(downloads["wide.csv"]!).toFixed(0)} ms wide.csv for ${SUMMARY_YOUTHS} youths, median of 3 (budget 1000 ms)`,
+      `BENCH analysis.summary_download: ${med(downloads["wide.csv"]!).toFixed(0)} ` +
+        `ms wide.csv for ${SUMMARY_YOUTHS} youths, median of 3 (budget 1000 ms)`,
     );
     console.log(
-      `  also: indicators.csv ${med(downloads["indicators.csv"]!).toFixed(0)} ms, codebook.csv ${med(downloads["codebook.csv"]!).toFixed(0)} ms, report.html (7,000 plots) ${med(downloads["report.html"]!).toFixed(0)} ms`,
+      `  also: indicators.csv ${med(downloads["indicators.csv"]!).toFixed(0)} ` +
+        `ms, codebook.csv ${med(downloads["codebook.csv"]!).toFixed(0)} ms, ` +
+        `report.html (7,000 plots) ${med(downloads["report.html"]!).toFixed(0)} ms`,
     );
   });
 });

@@ -33,7 +33,8 @@ describe("CSV import", () => {
     const tp = performance.now() - t0;
     expect(p.committed).toBe(n);
     console.log(
-      `BENCH import participants: ${Math.round(tp)} ms for ${n} youths with encrypted contacts (budget none; all or nothing)`,
+      `BENCH import participants: ${Math.round(tp)} ms for ${n} ` +
+        `youths with encrypted contacts (budget none; all or nothing)`,
     );
 
     // 20,000 rows: 500 youths × 10 fortnightly occasions × 4 items
@@ -75,7 +76,8 @@ describe("CSV import", () => {
     expect(stored!.n).toBe(MAX_IMPORT_ROWS);
     console.log(`BENCH import measurements dry run: ${Math.round(td)} ms for ${MAX_IMPORT_ROWS} rows (budget none)`);
     console.log(
-      `BENCH import measurements commit: ${Math.round(tc)} ms for ${MAX_IMPORT_ROWS} rows in one D1 batch (budget none)`,
+      `BENCH import measurements commit: ${Math.round(tc)} ms ` +
+        `for ${MAX_IMPORT_ROWS} rows in one D1 batch (budget none)`,
     );
   });
 });

@@ -78,7 +78,9 @@ describe("mail benchmark", () => {
     expect(planned.filter((p) => p.decision.action === "send")).toHaveLength(N);
     expect(enqueued).toBe(N);
     console.log(
-      `BENCH mail-planning-roundtrips: ${((c1.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c1.counter.roundTrips} for ${N} youths: open + plan + enqueue, ${planMs.toFixed(0)} ms) (budget ≤1)`,
+      `BENCH mail-planning-roundtrips: ${((c1.counter.roundTrips / N) * 100).toFixed(3)} ` +
+        `D1 round trips per 100 rows (${c1.counter.roundTrips} for ${N} ` +
+        `youths: open + plan + enqueue, ${planMs.toFixed(0)} ms) (budget ≤1)`,
     );
     // Those rows must not be delivered by the next run: cancel them.
     await env.DB.prepare("UPDATE outbox SET status = 'cancelled', last_error = 'bench' WHERE pilot_id = ?")
@@ -100,7 +102,9 @@ describe("mail benchmark", () => {
     expect(summary.enqueued).toBe(N);
     expect(summary.queuedBatches).toBeGreaterThan(0);
     console.log(
-      `BENCH mail-run-roundtrips: ${((c2.counter.roundTrips / N) * 100).toFixed(3)} D1 round trips per 100 rows (${c2.counter.roundTrips} for a whole run over ${N} due youths incl. fan-out, ${runMs.toFixed(0)} ms) (budget ≤1)`,
+      `BENCH mail-run-roundtrips: ${((c2.counter.roundTrips / N) * 100).toFixed(3)} ` +
+        `D1 round trips per 100 rows (${c2.counter.roundTrips} for a whole run ` +
+        `over ${N} due youths incl. fan-out, ${runMs.toFixed(0)} ms) (budget ≤1)`,
     );
 
     const tq = performance.now();
@@ -112,7 +116,8 @@ describe("mail benchmark", () => {
     expect(per.size).toBe(N);
     expect(youths.every((y) => per.get(`${y.code.toLowerCase()}@${sink.domain}`) === 1)).toBe(true);
     console.log(
-      `BENCH mail-queue-delivery: ${(N / secs).toFixed(1)} mails/s (${N} mails through the Queue into the SMTP sink in ${secs.toFixed(1)} s) (budget ≥50)`,
+      `BENCH mail-queue-delivery: ${(N / secs).toFixed(1)} mails/s (${N} mails ` +
+        `through the Queue into the SMTP sink in ${secs.toFixed(1)} s) (budget ≥50)`,
     );
   });
 });

@@ -250,7 +250,8 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
         await env.DB.prepare(
           `SELECT o.id, o.participant_id, o.instrument_version_ids, p.status,
                 (SELECT MAX(b.sent_at) FROM outbox b WHERE b.occasion_id = o.id AND b.status = 'sent') AS last_sent
-         FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.status IN ('open','started') AND o.opens_at <= ? ORDER BY o.id`,
+         FROM occasions o JOIN participants p ON p.id = o.participant_id ` +
+            `WHERE o.status IN ('open','started') AND o.opens_at <= ? ORDER BY o.id`,
         )
           .bind(t)
           .all<{
@@ -408,17 +409,23 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
     const busiestIdx = perRun.indexOf(busiest);
 
     console.log(
-      `BENCH scale.year: ${YOUTHS} youths (${PILOTS.map((p) => `${p.key} ${p.youths}`).join(", ")}), ${DAYS} simulated days, simulated in ${(yearMs / 1000).toFixed(1)} s`,
+      `BENCH scale.year: ${YOUTHS} youths (${PILOTS.map((p) => `${p.key} ${p.youths}`).join(", ")}), ${DAYS} ` +
+        `simulated days, simulated in ${(yearMs / 1000).toFixed(1)} s`,
     );
     console.log(
-      `BENCH scale.year.occasions: ${fmt(frequent.n)} frequent (${fmt(frequent.n / YOUTHS, 1)} per youth, ${((100 * frequent.done) / frequent.n).toFixed(1)} % answered), ${fmt(wave.n)} wave (${((100 * wave.done) / wave.n).toFixed(1)} % answered); ${fmt(submissions)} submissions, ${fmt(answerRows / Math.max(1, submissions - http.post.length), 1)} answer rows each`,
+      `BENCH scale.year.occasions: ${fmt(frequent.n)} frequent (${fmt(frequent.n / YOUTHS, 1)} ` +
+        `per youth, ${((100 * frequent.done) / frequent.n).toFixed(1)} % answered), ${fmt(wave.n)} ` +
+        `wave (${((100 * wave.done) / wave.n).toFixed(1)} % answered); ${fmt(submissions)} ` +
+        `submissions, ${fmt(answerRows / Math.max(1, submissions - http.post.length), 1)} answer rows each`,
     );
     console.log(`BENCH scale.year.outbox: ${outboxByKind.map((r) => `${r.kind}/${r.status} ${fmt(r.n)}`).join(", ")}`);
     console.log(
-      `BENCH scale.rows_per_youth_year: ${tables.map((t) => `${t} ${fmt(rows[t]! / YOUTHS, 1)}`).join(", ")}; total ${fmt(sum(Object.values(rows)) / YOUTHS, 1)}`,
+      `BENCH scale.rows_per_youth_year: ${tables.map((t) => `${t} ${fmt(rows[t]! / YOUTHS, 1)}`).join(", ")}; ` +
+        `total ${fmt(sum(Object.values(rows)) / YOUTHS, 1)}`,
     );
     console.log(
-      `BENCH scale.bytes_per_youth_year: ${fmt(bytesPerYouth)} B (D1 database ${fmt(bytesBefore / MB, 2)} MB → ${fmt(bytesAfter / MB, 2)} MB, PRAGMA page_count × page_size)`,
+      `BENCH scale.bytes_per_youth_year: ${fmt(bytesPerYouth)} B (D1 database ${fmt(bytesBefore / MB, 2)} ` +
+        `MB → ${fmt(bytesAfter / MB, 2)} MB, PRAGMA page_count × page_size)`,
     );
     if (tablesBefore && tablesAfter) {
       const grown = [...tablesAfter]
@@ -436,34 +443,52 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
       .map((p) => `${p} ${fmt(written[p]!.rowsWritten / YOUTHS)}/${fmt(written[p]!.statements / YOUTHS)}`)
       .join(", ");
     console.log(
-      `BENCH scale.writes_per_youth_year: ${fmt(yearWrites / YOUTHS)} rows written (D1 rows_written, indexes included), ${fmt(yearStatements / YOUTHS)} statements; by phase (rows written / statements per youth): ${byPhase}`,
+      `BENCH scale.writes_per_youth_year: ${fmt(yearWrites / YOUTHS)} rows ` +
+        `written (D1 rows_written, indexes included), ${fmt(yearStatements / YOUTHS)} ` +
+        `statements; by phase (rows written / statements per youth): ${byPhase}`,
     );
     console.log(
-      `BENCH scale.cron_run (daily 10:00 run incl. inline sends, ${perRun.length} runs): rows written median ${fmt(median(perRun.map((r) => r.rowsWritten)))}, p95 ${fmt(
-        pct(
-          perRun.map((r) => r.rowsWritten),
-          0.95,
-        ),
-      )}, max ${fmt(busiest.rowsWritten)} (day ${busiestIdx}); statements median ${fmt(median(perRun.map((r) => r.statements)))}, max ${fmt(Math.max(...perRun.map((r) => r.statements)))}; wall median ${fmt(median(runWall))} ms, max ${fmt(Math.max(...runWall))} ms`,
+      `BENCH scale.cron_run (daily 10:00 run incl. inline sends, ${perRun.length} runs): ` +
+        `rows written median ${fmt(median(perRun.map((r) => r.rowsWritten)))}, p95 ${fmt(
+          pct(
+            perRun.map((r) => r.rowsWritten),
+            0.95,
+          ),
+        )}, max ${fmt(busiest.rowsWritten)} (day ${busiestIdx}); statements ` +
+        `median ${fmt(median(perRun.map((r) => r.statements)))}, ` +
+        `max ${fmt(Math.max(...perRun.map((r) => r.statements)))}; ` +
+        `wall median ${fmt(median(runWall))} ms, max ${fmt(Math.max(...runWall))} ms`,
     );
     if (idle)
       console.log(
-        `BENCH scale.cron_idle_run (15 min later, nothing due): ${fmt(idle.wall)} ms wall, ${idle.counts.statements} statements, ${fmt(idle.counts.rowsRead)} rows read, ${idle.counts.rowsWritten} rows written`,
+        `BENCH scale.cron_idle_run (15 min later, nothing due): ${fmt(idle.wall)} ms wall, ${idle.counts.statements} ` +
+          `statements, ${fmt(idle.counts.rowsRead)} rows read, ${idle.counts.rowsWritten} rows written`,
       );
     console.log(
-      `BENCH scale.queue_consumer: ${fmt(queueMessages)} queue messages in the year (≤ 25 outbox ids each), deliverOutbox median ${fmt(median(consumerWall))} ms, max ${fmt(Math.max(0, ...consumerWall))} ms per message; ${fmt(written.queue!.rowsWritten / Math.max(1, queueMessages))} rows written per message`,
+      `BENCH scale.queue_consumer: ${fmt(queueMessages)} queue messages in the year (≤ 25 outbox ids each), ` +
+        `deliverOutbox median ${fmt(median(consumerWall))} ms, max ${fmt(Math.max(0, ...consumerWall))} ms ` +
+        `per message; ${fmt(written.queue!.rowsWritten / Math.max(1, queueMessages))} rows written per message`,
     );
     const answer = written.answer!;
     console.log(
-      `BENCH scale.rows_written_per_answer: ${fmt(answer.rowsWritten / (submissions - http.post.length), 1)} rows written, ${fmt(answer.statements / (submissions - http.post.length), 1)} statements per submission (storeAnswers + first-opened row; ${fmt(answerRows / (submissions - http.post.length), 1)} answer rows each, so ${fmt(answer.rowsWritten / answerRows, 2)} rows written per answer row)`,
+      `BENCH scale.rows_written_per_answer: ${fmt(answer.rowsWritten / (submissions - http.post.length), 1)} ` +
+        `rows written, ${fmt(answer.statements / (submissions - http.post.length), 1)} statements per ` +
+        `submission (storeAnswers + first-opened row; ${fmt(answerRows / (submissions - http.post.length), 1)} ` +
+        `answer rows each, so ${fmt(answer.rowsWritten / answerRows, 2)} rows written per answer row)`,
     );
     console.log(
-      `BENCH scale.enrol: ${fmt(median(enrolWall))} ms median, ${fmt(Math.max(...enrolWall))} ms max per enrolment (enrol() also opens what is due for the whole pilot)`,
+      `BENCH scale.enrol: ${fmt(median(enrolWall))} ms median, ${fmt(Math.max(...enrolWall))} ` +
+        `ms max per enrolment (enrol() also opens what is due for the whole pilot)`,
     );
     if (http.get.length) {
       const per = (cs: Counts[], k: keyof Counts) => fmt(median(cs.map((c) => c[k])));
       console.log(
-        `BENCH scale.youth_read_path (day ${HTTP_DAY}, ${http.get.length} youths, full-year database): GET /q/:token median ${fmt(median(http.get), 1)} ms, p95 ${fmt(pct(http.get, 0.95), 1)} ms (${per(http.getCounts, "statements")} statements, ${per(http.getCounts, "rowsRead")} rows read, ${per(http.getCounts, "rowsWritten")} written); POST median ${fmt(median(http.post), 1)} ms, p95 ${fmt(pct(http.post, 0.95), 1)} ms (${per(http.postCounts, "statements")} statements, ${per(http.postCounts, "rowsWritten")} rows written)`,
+        `BENCH scale.youth_read_path (day ${HTTP_DAY}, ${http.get.length} youths, full-year database): GET ` +
+          `/q/:token median ${fmt(median(http.get), 1)} ms, ` +
+          `p95 ${fmt(pct(http.get, 0.95), 1)} ms (${per(http.getCounts, "statements")} ` +
+          `statements, ${per(http.getCounts, "rowsRead")} rows read, ${per(http.getCounts, "rowsWritten")} ` +
+          `written); POST median ${fmt(median(http.post), 1)} ms, p95 ${fmt(pct(http.post, 0.95), 1)} ms ` +
+          `(${per(http.postCounts, "statements")} statements, ${per(http.postCounts, "rowsWritten")} rows written)`,
       );
     }
 
@@ -505,7 +530,12 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
     const fixedBytesPerRun = ((await dbBytes()) - fixed0) / RUNS_PER_DAY;
     const fixedPerRun = log.of("fixed");
     console.log(
-      `BENCH scale.cron_fixed: a run with nothing due writes ${fmt(fixedPerRun.rowsWritten / RUNS_PER_DAY, 1)} rows (${fmt(fixedPerRun.statements / RUNS_PER_DAY, 1)} statements) and adds ${fmt(fixedBytesPerRun)} B; ${RUNS_PER_DAY} runs a day → ${fmt((fixedBytesPerRun * RUNS_PER_DAY * 365) / MB, 1)} MB and ${fmt((fixedPerRun.rowsWritten / RUNS_PER_DAY) * RUNS_PER_DAY * 365)} rows written a year per database, independent of the number of youths`,
+      `BENCH scale.cron_fixed: a run with nothing due writes ${fmt(fixedPerRun.rowsWritten / RUNS_PER_DAY, 1)} ` +
+        `rows (${fmt(fixedPerRun.statements / RUNS_PER_DAY, 1)} statements) and ` +
+        `adds ${fmt(fixedBytesPerRun)} B; ${RUNS_PER_DAY} runs a day ` +
+        `→ ${fmt((fixedBytesPerRun * RUNS_PER_DAY * 365) / MB, 1)} MB ` +
+        `and ${fmt((fixedPerRun.rowsWritten / RUNS_PER_DAY) * RUNS_PER_DAY * 365)} ` +
+        `rows written a year per database, independent of the number of youths`,
     );
     const tb = at(DAYS + 1);
     const startB = addDays(day0, DAYS + 1);
@@ -579,13 +609,24 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
     const probeFrozen = performance.now() - probe0 === 0;
     expect(x).toBeGreaterThan(0);
     console.log(
-      `BENCH scale.burst_cron (${BURST_YOUTHS} youths all due at once): planning alone ${fmt(planMs)} ms for ${fmt(due.length)} due occasions; the whole run ${fmt(burstMs)} ms wall: opened ${summary.opened}, planned ${summary.planned}, enqueued ${summary.enqueued}, ${summary.queuedBatches} queue messages in ${sendBatchCalls} sendBatch call(s); ${fmt(burst.statements)} statements, ${fmt(burst.rowsWritten)} rows written, ${fmt(burst.rowsRead)} rows read`,
+      `BENCH scale.burst_cron (${BURST_YOUTHS} youths all due at once): planning alone ${fmt(planMs)} ` +
+        `ms for ${fmt(due.length)} due occasions; the whole run ${fmt(burstMs)} ms wall: ` +
+        `opened ${summary.opened}, planned ${summary.planned}, ` +
+        `enqueued ${summary.enqueued}, ${summary.queuedBatches} ` +
+        `queue messages in ${sendBatchCalls} sendBatch call(s); ${fmt(burst.statements)} ` +
+        `statements, ${fmt(burst.rowsWritten)} rows written, ${fmt(burst.rowsRead)} rows read`,
     );
     console.log(
-      `BENCH scale.burst_queue: ${perMessage.length} messages delivered by deliverOutbox, median ${fmt(median(perMessage))} ms, max ${fmt(Math.max(...perMessage))} ms per message (25 mails, fake send_email); ${fmt(burstQueue.statements)} statements, ${fmt(burstQueue.rowsWritten)} rows written in all`,
+      `BENCH scale.burst_queue: ${perMessage.length} messages delivered by deliverOutbox, ` +
+        `median ${fmt(median(perMessage))} ms, max ${fmt(Math.max(...perMessage))} ms per message (25 mails, fake ` +
+        `send_email); ${fmt(burstQueue.statements)} statements, ${fmt(burstQueue.rowsWritten)} rows written in all`,
     );
     console.log(
-      `BENCH scale.clock: wall times above are local workerd wall clock, D1 in the same machine; they bound the Worker's CPU time from above (they also contain SQLite's own work). performance.now ${probeFrozen ? "does not advance" : "advances"} during pure JavaScript here, so spans without I/O at their end ${probeFrozen ? "were closed with a D1 round trip" : "are measured directly"}`,
+      `BENCH scale.clock: wall times above are local workerd wall clock, D1 in the same machine; they ` +
+        `bound the Worker's CPU time from above (they also contain SQLite's own work). ` +
+        `performance.now ${probeFrozen ? "does not advance" : "advances"} ` +
+        `during pure JavaScript here, so spans without ` +
+        `I/O at their end ${probeFrozen ? "were closed with a D1 round trip" : "are measured directly"}`,
     );
 
     // --- extrapolation: 100 studies × 1,000 youths in one database ------------------------------
@@ -597,16 +638,32 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
     const rowsPerSec = (yearWrites * k) / (365 * 86_400);
     const stmtsPerSec = (yearStatements * k) / (365 * 86_400);
     console.log(
-      `BENCH scale.extrapolated.size: 100 studies × 1,000 youths in one D1 → ${fmt(gbPerYear, 2)} GB per study year (${fmt(bytesPerYouth)} B per youth-year + the cron's fixed ${fmt(fixedYearBytes / MB, 1)} MB) against D1's 10 GB per database: full after ${fmt(10 / gbPerYear, 1)} years if nothing is archived; one study of 1,000 youths per database: ${fmt((bytesPerYouth * 1_000 + fixedYearBytes) / MB, 1)} MB per year`,
+      `BENCH scale.extrapolated.size: 100 studies × 1,000 youths in one D1 → ${fmt(gbPerYear, 2)} GB per study ` +
+        `year (${fmt(bytesPerYouth)} B per youth-year + the cron's fixed ${fmt(fixedYearBytes / MB, 1)} MB) ` +
+        `against D1's 10 GB per database: full after ${fmt(10 / gbPerYear, 1)} years if nothing is archived; one ` +
+        `study of 1,000 youths per database: ${fmt((bytesPerYouth * 1_000 + fixedYearBytes) / MB, 1)} MB per year`,
     );
     console.log(
-      `BENCH scale.extrapolated.writes: ${fmt(yearWrites * k)} rows written and ${fmt(yearStatements * k)} statements a year → on average ${fmt(rowsPerSec, 1)} rows/s and ${fmt(stmtsPerSec, 1)} statements/s on the one primary; the busiest daily run ×${fmt(k)}: ${fmt(busiest.rowsWritten * k)} rows written in one cron run; the burst ×${fmt(kb)}: ${fmt(burst.rowsWritten * kb)} rows written by one run (in chunks of 2,000 rows per statement, so its ${burst.statements} statements grow far slower), ${fmt(burstQueue.rowsWritten * kb)} more by its consumers`,
+      `BENCH scale.extrapolated.writes: ${fmt(yearWrites * k)} rows written and ${fmt(yearStatements * k)} ` +
+        `statements a year → on average ${fmt(rowsPerSec, 1)} rows/s and ${fmt(stmtsPerSec, 1)} ` +
+        `statements/s on the one primary; the busiest daily run ×${fmt(k)}: ${fmt(busiest.rowsWritten * k)} ` +
+        `rows written in one cron run; the burst ×${fmt(kb)}: ${fmt(burst.rowsWritten * kb)} ` +
+        `rows written by one run (in chunks of 2,000 rows per statement, so its ${burst.statements} ` +
+        `statements grow far slower), ${fmt(burstQueue.rowsWritten * kb)} more by its consumers`,
     );
     console.log(
-      `BENCH scale.extrapolated.queue: the burst ×${fmt(kb)}: ${fmt(burstMessages * kb)} queue messages (${fmt(Math.ceil((burstMessages * kb) / 100))} sendBatch calls of ≤ 100) from one run, ${fmt(burstMessages * kb * 25)} mails; Queues: 5,000 messages/s per queue, 100 messages per sendBatch`,
+      `BENCH scale.extrapolated.queue: the burst ×${fmt(kb)}: ${fmt(burstMessages * kb)} queue messages ` +
+        `(${fmt(Math.ceil((burstMessages * kb) / 100))} sendBatch calls of ≤ 100) from one ` +
+        `run, ${fmt(burstMessages * kb * 25)} mails; Queues: 5,000 messages/s per queue, 100 messages per sendBatch`,
     );
     console.log(
-      `BENCH scale.extrapolated.cron_time: the burst run ${fmt(burstMs)} ms wall for ${BURST_YOUTHS} youths → ×${fmt(kb)} ≈ ${fmt((burstMs * kb) / 1000, 1)} s if linear; an ordinary run with nothing due (${YOUTHS} youths in care: ${idle ? fmt(idle.wall) : "?"} ms, ${idle ? fmt(idle.counts.rowsRead) : "?"} rows read) → ×${fmt(k)} ≈ ${idle ? fmt((idle.wall * k) / 1000, 1) : "?"} s and ${idle ? fmt(idle.counts.rowsRead * k) : "?"} rows read every 15 minutes; Workers: 30 s CPU per invocation by default, up to 5 min configurable (cpu_ms)`,
+      `BENCH scale.extrapolated.cron_time: the burst run ${fmt(burstMs)} ms wall for ${BURST_YOUTHS} ` +
+        `youths → ×${fmt(kb)} ≈ ${fmt((burstMs * kb) / 1000, 1)} s if linear; an ordinary ` +
+        `run with nothing due (${YOUTHS} youths in care: ${idle ? fmt(idle.wall) : "?"} ` +
+        `ms, ${idle ? fmt(idle.counts.rowsRead) : "?"} rows read) → ` +
+        `×${fmt(k)} ≈ ${idle ? fmt((idle.wall * k) / 1000, 1) : "?"} ` +
+        `s and ${idle ? fmt(idle.counts.rowsRead * k) : "?"} rows read every 15 ` +
+        `minutes; Workers: 30 s CPU per invocation by default, up to 5 min configurable (cpu_ms)`,
     );
     console.log(`BENCH scale.total: ${((performance.now() - benchStart) / 1000).toFixed(1)} s`);
   });

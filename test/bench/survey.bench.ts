@@ -39,10 +39,12 @@ describe("questionnaire page weight and speed", () => {
     const htmlGz = await gzipSize(html);
     const jsGz = await gzipSize(ISLANDS_JS);
     console.log(
-      `BENCH survey page weight: ${html.length} B html (${htmlGz} B gzip) + ${ISLANDS_JS.length} B js (${jsGz} B gzip) = ${htmlGz + jsGz} B gzip on the wire`,
+      `BENCH survey page weight: ${html.length} B html (${htmlGz} B gzip) ` +
+        `+ ${ISLANDS_JS.length} B js (${jsGz} B gzip) = ${htmlGz + jsGz} B gzip on the wire`,
     );
     console.log(
-      `BENCH survey page latency: median ${page.median.toFixed(2)} ms, p95 ${page.p95.toFixed(2)} ms; bare route median ${bare.median.toFixed(2)} ms → ratio ${(page.median / bare.median).toFixed(1)}×`,
+      `BENCH survey page latency: median ${page.median.toFixed(2)} ms, p95 ${page.p95.toFixed(2)} ms; ` +
+        `bare route median ${bare.median.toFixed(2)} ms → ratio ${(page.median / bare.median).toFixed(1)}×`,
     );
   });
 });

@@ -30,12 +30,14 @@ const FORMULAS = ["=cmd|' /C calc'!A0", "+31 6 ruzie", "-2 punten", "@SUM(A1)"];
 async function youth(pilotId: number, code: string) {
   const v = (
     await env.DB.prepare(
-      "SELECT i.key, max(v.id) AS id FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id GROUP BY i.key",
+      "SELECT i.key, max(v.id) AS id FROM instrument_versions v " +
+        "JOIN instruments i ON i.id = v.instrument_id GROUP BY i.key",
     ).all<{ key: string; id: number }>()
   ).results;
   const map = new Map(v.map((r) => [r.key, r.id]));
   await env.DB.prepare(
-    "INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date) VALUES (?, ?, '2026-01-05', 'active', 'self', '2026-01-05')",
+    "INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, " +
+      "consent_date) VALUES (?, ?, '2026-01-05', 'active', 'self', '2026-01-05')",
   )
     .bind(pilotId, code)
     .run();
@@ -95,7 +97,8 @@ beforeAll(async () => {
   const persoonlijk = await responseIds(youthId, "persoonlijk");
   await setComment(persoonlijk[0]!, FORMULAS[3]!);
   const bResp = (await env.DB.prepare(
-    "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? AND r.item_key = 'algemeen' LIMIT 1",
+    "SELECT r.id FROM responses r JOIN participants p ON p.id = " +
+      "r.participant_id WHERE p.pilot_id = ? AND r.item_key = 'algemeen' LIMIT 1",
   )
     .bind(b.id)
     .first<{ id: number }>())!;
@@ -320,48 +323,51 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
     expect((await codesOf(w.id)).length).toBe(before.length + 2);
   });
 
-  it("a codebook import with unknown columns, a bad or a duplicate code stores nothing and names the problem", async () => {
-    const api = `/api/v1/pilots/${w.key}/codes.csv`;
-    const before = await codesOf(w.id);
-    const cases: [string, RegExp][] = [
-      ["code,description,kleur\nNieuw1,x,rood\n", /unknown column\(s\) "kleur"/],
-      ["label;notes;omschrijving\nNieuw1;x;y\n", /unknown column\(s\) "notes"/],
-      ["description\nx\n", /no code column/],
-      ["code,description\nNieuw1,prima\n<b>Nieuw2</b>,markup\n", /line 3: .*letters, digits/],
-      ["code,description\nNieuw1,a\nnieuw1,b\n", /line 3: the code "nieuw1" appears twice \(also on line 2/],
-      ["code,description\nNieuw1,a,extra\n", /3 cells where the header has 2/],
-      ["code,description\nNieuw1,<i>x</i>\n", /markup/],
-      ["code\n", /no codes/],
-      ["", /empty/],
-      ['code\n"open\n', /not closed/],
-    ];
-    for (const [body, message] of cases) {
-      const r = await call(researcher, "POST", api, body);
-      expect(r.status, body).toBe(400);
-      const e = ((await r.json()) as { error: { message: string; details?: { line: number; reason: string }[] } })
-        .error;
-      expect(`${e.message} ${JSON.stringify(e.details ?? [])}`, body).toMatch(message);
-      expect(e.message).toContain("nothing was stored");
-    }
-    expect(
-      (await call(researcher, "POST", api, "code\nNieuw1\n", { headers: { "content-type": "application/json" } }))
-        .status,
-    ).toBe(400);
-    // over 256 KiB: 413 from the API and from the page, nothing read into the codebook
-    const bigRows = Array.from({ length: 3000 }, (_v, i) => `Groot${i},${"x".repeat(100)}`);
-    const big = `code,description\n${bigRows.join("\n")}\n`;
-    expect((await call(researcher, "POST", api, big)).status).toBe(413);
-    const file = new FormData();
-    file.set("_csrf", researcher.csrf!);
-    file.set("file", new File([big], "codes.csv", { type: "text/csv" }));
-    expect((await call(researcher, "POST", `/staff/pilots/${w.key}/codebook/import`, file)).status).toBe(413);
-    // more than 500 codes in a small file
-    const many = `code\n${Array.from({ length: 501 }, (_v, i) => `C${i}`).join("\n")}\n`;
-    const tooMany = await call(researcher, "POST", api, many);
-    expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toContain("more than 500 codes");
-    expect(await codesOf(w.id)).toEqual(before);
-  });
+  it(
+    "a codebook import with unknown columns, a bad or a " + "duplicate code stores nothing and names the problem",
+    async () => {
+      const api = `/api/v1/pilots/${w.key}/codes.csv`;
+      const before = await codesOf(w.id);
+      const cases: [string, RegExp][] = [
+        ["code,description,kleur\nNieuw1,x,rood\n", /unknown column\(s\) "kleur"/],
+        ["label;notes;omschrijving\nNieuw1;x;y\n", /unknown column\(s\) "notes"/],
+        ["description\nx\n", /no code column/],
+        ["code,description\nNieuw1,prima\n<b>Nieuw2</b>,markup\n", /line 3: .*letters, digits/],
+        ["code,description\nNieuw1,a\nnieuw1,b\n", /line 3: the code "nieuw1" appears twice \(also on line 2/],
+        ["code,description\nNieuw1,a,extra\n", /3 cells where the header has 2/],
+        ["code,description\nNieuw1,<i>x</i>\n", /markup/],
+        ["code\n", /no codes/],
+        ["", /empty/],
+        ['code\n"open\n', /not closed/],
+      ];
+      for (const [body, message] of cases) {
+        const r = await call(researcher, "POST", api, body);
+        expect(r.status, body).toBe(400);
+        const e = ((await r.json()) as { error: { message: string; details?: { line: number; reason: string }[] } })
+          .error;
+        expect(`${e.message} ${JSON.stringify(e.details ?? [])}`, body).toMatch(message);
+        expect(e.message).toContain("nothing was stored");
+      }
+      expect(
+        (await call(researcher, "POST", api, "code\nNieuw1\n", { headers: { "content-type": "application/json" } }))
+          .status,
+      ).toBe(400);
+      // over 256 KiB: 413 from the API and from the page, nothing read into the codebook
+      const bigRows = Array.from({ length: 3000 }, (_v, i) => `Groot${i},${"x".repeat(100)}`);
+      const big = `code,description\n${bigRows.join("\n")}\n`;
+      expect((await call(researcher, "POST", api, big)).status).toBe(413);
+      const file = new FormData();
+      file.set("_csrf", researcher.csrf!);
+      file.set("file", new File([big], "codes.csv", { type: "text/csv" }));
+      expect((await call(researcher, "POST", `/staff/pilots/${w.key}/codebook/import`, file)).status).toBe(413);
+      // more than 500 codes in a small file
+      const many = `code\n${Array.from({ length: 501 }, (_v, i) => `C${i}`).join("\n")}\n`;
+      const tooMany = await call(researcher, "POST", api, many);
+      expect(tooMany.status).toBe(400);
+      expect(((await tooMany.json()) as { error: { message: string } }).error.message).toContain("more than 500 codes");
+      expect(await codesOf(w.id)).toEqual(before);
+    },
+  );
 
   it("the codebook page refuses the same with the reason on the page, the value escaped, nothing stored", async () => {
     const page = `/staff/pilots/${w.key}/codebook`;
@@ -393,7 +399,8 @@ describe("bad input: a clear refusal, nothing half-stored", () => {
     const api = `/api/v1/pilots/${w.key}`;
     const code = (await (await call(researcher, "GET", `${api}/codes`)).json()) as { codes: { id: number }[] };
     const foreignComment = (await env.DB.prepare(
-      "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? AND r.comment IS NOT NULL",
+      "SELECT r.id FROM responses r JOIN participants p ON p.id = " +
+        "r.participant_id WHERE p.pilot_id = ? AND r.comment IS NOT NULL",
     )
       .bind(w.other.id)
       .first<{ id: number }>())!.id;
@@ -447,152 +454,161 @@ describe("exports and pages", () => {
     for (const c of comments) expect(c).not.toMatch(/^[=+\-@]/);
   });
 
-  it("pages: codebook with counts, her comments newest first with an item filter and tag forms, counts beside her trends", async () => {
-    const base = `/staff/pilots/${w.key}`;
-    const added = await call(
-      researcher,
-      "POST",
-      `${base}/codebook`,
-      form(researcher, { label: "Vrienden", description: "Over vrienden" }),
-      { headers: { origin: BASE } },
-    );
-    expect(added.status).toBe(303);
-    expect(added.headers.get("location")).toBe(`${base}/codebook?done=created`);
-    const book = await (await call(researcher, "GET", `${base}/codebook?done=created`)).text();
-    expect(book).toContain('id="codebook-notice"');
-    expect(book).toMatch(/data-label="Stage"[\s\S]*?class="count-tags">2</);
-    expect(book).toContain(`href="/api/v1/pilots/${w.key}/comments/coded.csv"`);
-    const vrienden = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ? AND label = 'Vrienden'")
-      .bind(w.id)
-      .first<{ id: number }>())!.id;
-    const page = await call(researcher, "GET", `${base}/youths/${w.code}/comments`);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain("&lt;script>alert(1)&lt;/script> thuis");
-    expect(html).not.toContain("<script>");
-    const order = [...html.matchAll(/<li id="c\d+" data-response="(\d+)"/g)].map((m) => Number(m[1]));
-    expect(order.length).toBe(8);
-    const [newest] = (
-      await env.DB.prepare(
-        "SELECT id FROM responses WHERE participant_id = ? AND comment IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1",
-      )
-        .bind(w.youthId)
-        .all<{ id: number }>()
-    ).results;
-    expect(order[0]).toBe(newest!.id);
-    const filtered = await (
-      await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin`)
-    ).text();
-    expect([...filtered.matchAll(/<li id="c\d+" data-response=/g)].length).toBe(1);
-    expect(filtered).toContain('<option value="welzijn.gezin" selected');
-    const [gezin] = await responseIds(w.youthId, "gezin");
-    const tag = await call(
-      researcher,
-      "POST",
-      `${base}/youths/${w.code}/comments/${gezin}/tags?item=welzijn.gezin`,
-      form(researcher, { op: "add", code: String(vrienden) }),
-    );
-    expect(tag.status).toBe(303);
-    expect(tag.headers.get("location")).toContain("item=welzijn.gezin");
-    const after = await (
-      await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin&done=tagged`)
-    ).text();
-    expect(after).toMatch(
-      new RegExp(`<li id="c${gezin}" data-response="${gezin}"[\\s\\S]*?class="tag" data-code="${vrienden}"`),
-    );
-    // a response of another youth through this youth's page is refused
-    const otherYouth = (await env.DB.prepare(
-      "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? AND r.comment IS NOT NULL",
-    )
-      .bind(w.other.id)
-      .first<{ id: number }>())!.id;
-    expect(
-      (
-        await call(
-          researcher,
-          "POST",
-          `${base}/youths/${w.code}/comments/${otherYouth}/tags`,
-          form(researcher, { op: "add", code: String(vrienden) }),
+  it(
+    "pages: codebook with counts, her comments newest first " +
+      "with an item filter and tag forms, counts beside her trends",
+    async () => {
+      const base = `/staff/pilots/${w.key}`;
+      const added = await call(
+        researcher,
+        "POST",
+        `${base}/codebook`,
+        form(researcher, { label: "Vrienden", description: "Over vrienden" }),
+        { headers: { origin: BASE } },
+      );
+      expect(added.status).toBe(303);
+      expect(added.headers.get("location")).toBe(`${base}/codebook?done=created`);
+      const book = await (await call(researcher, "GET", `${base}/codebook?done=created`)).text();
+      expect(book).toContain('id="codebook-notice"');
+      expect(book).toMatch(/data-label="Stage"[\s\S]*?class="count-tags">2</);
+      expect(book).toContain(`href="/api/v1/pilots/${w.key}/comments/coded.csv"`);
+      const vrienden = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ? AND label = 'Vrienden'")
+        .bind(w.id)
+        .first<{ id: number }>())!.id;
+      const page = await call(researcher, "GET", `${base}/youths/${w.code}/comments`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("&lt;script>alert(1)&lt;/script> thuis");
+      expect(html).not.toContain("<script>");
+      const order = [...html.matchAll(/<li id="c\d+" data-response="(\d+)"/g)].map((m) => Number(m[1]));
+      expect(order.length).toBe(8);
+      const [newest] = (
+        await env.DB.prepare(
+          "SELECT id FROM responses WHERE participant_id = ? AND " +
+            "comment IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1",
         )
-      ).status,
-    ).toBe(404);
-    const untag = await call(
-      researcher,
-      "POST",
-      `${base}/youths/${w.code}/comments/${gezin}/tags`,
-      form(researcher, { op: "remove", code: String(vrienden) }),
-    );
-    expect(untag.status).toBe(303);
-    // the youth page: her counts per code beside her trends, and the way to all her comments
-    const youthPage = await (await call(researcher, "GET", `${base}/youths/${w.code}`)).text();
-    expect(youthPage).toMatch(/id="plots"[\s\S]*id="comments-panel"[\s\S]*id="comment-counts"/);
-    expect(youthPage).toContain(`href="${base}/youths/${w.code}/comments"`);
-    expect(youthPage).toContain('id="comments-total">8<');
-    // the coordinator's youth page shows no comments panel
-    const coordPage = await (await call(coordinator, "GET", `${base}/youths/${w.code}`)).text();
-    expect(coordPage).not.toContain("comments-panel");
-    expect(coordPage).not.toContain("Nieuwe stage gevonden");
-    // the pilot page links to the codebook for researchers
-    expect(await (await call(researcher, "GET", base)).text()).toContain(`href="${base}/codebook"`);
-    // delete from the page: a code in use needs the confirmation
-    const stage = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ? AND label = 'Stage'")
-      .bind(w.id)
-      .first<{ id: number }>())!.id;
-    const refused = await call(researcher, "POST", `${base}/codebook/${stage}/delete`, form(researcher, {}));
-    expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain("is toegekend aan 2 toelichting(en)");
-  });
+          .bind(w.youthId)
+          .all<{ id: number }>()
+      ).results;
+      expect(order[0]).toBe(newest!.id);
+      const filtered = await (
+        await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin`)
+      ).text();
+      expect([...filtered.matchAll(/<li id="c\d+" data-response=/g)].length).toBe(1);
+      expect(filtered).toContain('<option value="welzijn.gezin" selected');
+      const [gezin] = await responseIds(w.youthId, "gezin");
+      const tag = await call(
+        researcher,
+        "POST",
+        `${base}/youths/${w.code}/comments/${gezin}/tags?item=welzijn.gezin`,
+        form(researcher, { op: "add", code: String(vrienden) }),
+      );
+      expect(tag.status).toBe(303);
+      expect(tag.headers.get("location")).toContain("item=welzijn.gezin");
+      const after = await (
+        await call(researcher, "GET", `${base}/youths/${w.code}/comments?item=welzijn.gezin&done=tagged`)
+      ).text();
+      expect(after).toMatch(
+        new RegExp(`<li id="c${gezin}" data-response="${gezin}"[\\s\\S]*?class="tag" data-code="${vrienden}"`),
+      );
+      // a response of another youth through this youth's page is refused
+      const otherYouth = (await env.DB.prepare(
+        "SELECT r.id FROM responses r JOIN participants p ON p.id = " +
+          "r.participant_id WHERE p.pilot_id = ? AND r.comment IS NOT NULL",
+      )
+        .bind(w.other.id)
+        .first<{ id: number }>())!.id;
+      expect(
+        (
+          await call(
+            researcher,
+            "POST",
+            `${base}/youths/${w.code}/comments/${otherYouth}/tags`,
+            form(researcher, { op: "add", code: String(vrienden) }),
+          )
+        ).status,
+      ).toBe(404);
+      const untag = await call(
+        researcher,
+        "POST",
+        `${base}/youths/${w.code}/comments/${gezin}/tags`,
+        form(researcher, { op: "remove", code: String(vrienden) }),
+      );
+      expect(untag.status).toBe(303);
+      // the youth page: her counts per code beside her trends, and the way to all her comments
+      const youthPage = await (await call(researcher, "GET", `${base}/youths/${w.code}`)).text();
+      expect(youthPage).toMatch(/id="plots"[\s\S]*id="comments-panel"[\s\S]*id="comment-counts"/);
+      expect(youthPage).toContain(`href="${base}/youths/${w.code}/comments"`);
+      expect(youthPage).toContain('id="comments-total">8<');
+      // the coordinator's youth page shows no comments panel
+      const coordPage = await (await call(coordinator, "GET", `${base}/youths/${w.code}`)).text();
+      expect(coordPage).not.toContain("comments-panel");
+      expect(coordPage).not.toContain("Nieuwe stage gevonden");
+      // the pilot page links to the codebook for researchers
+      expect(await (await call(researcher, "GET", base)).text()).toContain(`href="${base}/codebook"`);
+      // delete from the page: a code in use needs the confirmation
+      const stage = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ? AND label = 'Stage'")
+        .bind(w.id)
+        .first<{ id: number }>())!.id;
+      const refused = await call(researcher, "POST", `${base}/codebook/${stage}/delete`, form(researcher, {}));
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toContain("is toegekend aan 2 toelichting(en)");
+    },
+  );
 });
 
 describe("access: researchers of the pilot (and admins) only", () => {
-  it("coordinators, the project coordinator and another pilot's researcher get 403 on every comments/codes route", async () => {
-    const [resp] = await responseIds(w.youthId, "algemeen");
-    const codeId = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ?")
-      .bind(w.id)
-      .first<{ id: number }>())!.id;
-    const api = `/api/v1/pilots/${w.key}`;
-    const page = `/staff/pilots/${w.key}`;
-    const routes: [string, string, unknown?][] = [
-      ["GET", `${api}/codes`],
-      ["POST", `${api}/codes`, { label: "Nope" }],
-      ["GET", `${api}/codes.csv`],
-      ["POST", `${api}/codes.csv`, "code\nNope\n"],
-      ["PATCH", `${api}/codes/${codeId}`, { label: "Nope" }],
-      ["DELETE", `${api}/codes/${codeId}?removeTags=1`],
-      ["GET", `${api}/comments?youth=${w.code}`],
-      ["GET", `${api}/comments/coded.csv`],
-      ["PUT", `${api}/comments/${resp}/codes/${codeId}`],
-      ["DELETE", `${api}/comments/${resp}/codes/${codeId}`],
-      ["GET", `${page}/codebook`],
-      ["POST", `${page}/codebook`, "form:label=Nope"],
-      ["POST", `${page}/codebook/import`, "form:"],
-      ["POST", `${page}/codebook/${codeId}`, "form:label=Nope"],
-      ["POST", `${page}/codebook/${codeId}/delete`, "form:removeTags=1"],
-      ["GET", `${page}/youths/${w.code}/comments`],
-      ["POST", `${page}/youths/${w.code}/comments/${resp}/tags`, `form:op=remove&code=${codeId}`],
-    ];
-    const codesBefore = await codesOf(w.id);
-    const tagsBefore = await tagCount(w.youthId);
-    const failures: string[] = [];
-    for (const p of [coordinator, projectCoordinator, otherResearcher]) {
-      for (const [method, path, body] of routes) {
-        const payload =
-          typeof body === "string" && body.startsWith("form:")
-            ? new URLSearchParams(`_csrf=${encodeURIComponent(p.csrf ?? "")}&${body.slice(5)}`)
-            : body;
-        const res = await call(p, method, path, payload);
-        if (res.status !== 403) failures.push(`${p.label}: ${method} ${path} → ${res.status}`);
-        const text = await res.text();
-        if (text.includes("Nieuwe stage")) failures.push(`${p.label}: ${method} ${path} shows a comment`);
+  it(
+    "coordinators, the project coordinator and another " + "pilot's researcher get 403 on every comments/codes route",
+    async () => {
+      const [resp] = await responseIds(w.youthId, "algemeen");
+      const codeId = (await env.DB.prepare("SELECT id FROM comment_codes WHERE pilot_id = ?")
+        .bind(w.id)
+        .first<{ id: number }>())!.id;
+      const api = `/api/v1/pilots/${w.key}`;
+      const page = `/staff/pilots/${w.key}`;
+      const routes: [string, string, unknown?][] = [
+        ["GET", `${api}/codes`],
+        ["POST", `${api}/codes`, { label: "Nope" }],
+        ["GET", `${api}/codes.csv`],
+        ["POST", `${api}/codes.csv`, "code\nNope\n"],
+        ["PATCH", `${api}/codes/${codeId}`, { label: "Nope" }],
+        ["DELETE", `${api}/codes/${codeId}?removeTags=1`],
+        ["GET", `${api}/comments?youth=${w.code}`],
+        ["GET", `${api}/comments/coded.csv`],
+        ["PUT", `${api}/comments/${resp}/codes/${codeId}`],
+        ["DELETE", `${api}/comments/${resp}/codes/${codeId}`],
+        ["GET", `${page}/codebook`],
+        ["POST", `${page}/codebook`, "form:label=Nope"],
+        ["POST", `${page}/codebook/import`, "form:"],
+        ["POST", `${page}/codebook/${codeId}`, "form:label=Nope"],
+        ["POST", `${page}/codebook/${codeId}/delete`, "form:removeTags=1"],
+        ["GET", `${page}/youths/${w.code}/comments`],
+        ["POST", `${page}/youths/${w.code}/comments/${resp}/tags`, `form:op=remove&code=${codeId}`],
+      ];
+      const codesBefore = await codesOf(w.id);
+      const tagsBefore = await tagCount(w.youthId);
+      const failures: string[] = [];
+      for (const p of [coordinator, projectCoordinator, otherResearcher]) {
+        for (const [method, path, body] of routes) {
+          const payload =
+            typeof body === "string" && body.startsWith("form:")
+              ? new URLSearchParams(`_csrf=${encodeURIComponent(p.csrf ?? "")}&${body.slice(5)}`)
+              : body;
+          const res = await call(p, method, path, payload);
+          if (res.status !== 403) failures.push(`${p.label}: ${method} ${path} → ${res.status}`);
+          const text = await res.text();
+          if (text.includes("Nieuwe stage")) failures.push(`${p.label}: ${method} ${path} shows a comment`);
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(await codesOf(w.id)).toEqual(codesBefore);
-    expect(await tagCount(w.youthId)).toBe(tagsBefore);
-    // the admin may (existing pattern: admins pass every pilot check)
-    expect((await call(admin, "GET", `${api}/comments?youth=${w.code}`)).status).toBe(200);
-    expect((await call(admin, "GET", `${page}/codebook`)).status).toBe(200);
-  });
+      expect(failures).toEqual([]);
+      expect(await codesOf(w.id)).toEqual(codesBefore);
+      expect(await tagCount(w.youthId)).toBe(tagsBefore);
+      // the admin may (existing pattern: admins pass every pilot check)
+      expect((await call(admin, "GET", `${api}/comments?youth=${w.code}`)).status).toBe(200);
+      expect((await call(admin, "GET", `${page}/codebook`)).status).toBe(200);
+    },
+  );
 });
 
 describe("erasure", () => {

@@ -28,7 +28,8 @@ describe("dev routes", () => {
     expect(body.contexts).toHaveLength(3);
     const { results } = await env.DB.prepare(
       `SELECT o.seq, o.status, count(l.occasion_id) AS links
-       FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN secure_links l ON l.occasion_id = o.id WHERE p.code = ? GROUP BY o.id ORDER BY o.seq`,
+       FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN ` +
+        `secure_links l ON l.occasion_id = o.id WHERE p.code = ? GROUP BY o.id ORDER BY o.seq`,
     )
       .bind(body.code)
       .all<{ seq: number; status: string; links: number }>();

@@ -69,69 +69,72 @@ async function expectQuickExit(page: Page) {
 }
 
 describe("the questionnaire in pages", () => {
-  it("a wave over several pages: closed tab after page 2, resumed from the same link elsewhere, back, and sent", async () => {
-    const link = await demoLink("wave");
-    const first = await phone();
-    const page = await first.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(link);
-    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
-    const total = Number(/van (\d+)/.exec((await progress(page)) ?? "")?.[1]);
-    expect(total).toBeGreaterThanOrEqual(5);
-    expect(await progress(page)).toBe(`Stap 1 van ${total}`);
-    expect(await page.locator("#length").textContent()).toMatch(/ongeveer (5|10|15) minuten/);
-    expect(await violations(page)).toEqual([]);
-    await expectQuickExit(page);
+  it(
+    "a wave over several pages: closed tab after page 2, " + "resumed from the same link elsewhere, back, and sent",
+    async () => {
+      const link = await demoLink("wave");
+      const first = await phone();
+      const page = await first.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(link);
+      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
+      const total = Number(/van (\d+)/.exec((await progress(page)) ?? "")?.[1]);
+      expect(total).toBeGreaterThanOrEqual(5);
+      expect(await progress(page)).toBe(`Stap 1 van ${total}`);
+      expect(await page.locator("#length").textContent()).toMatch(/ongeveer (5|10|15) minuten/);
+      expect(await violations(page)).toEqual([]);
+      await expectQuickExit(page);
 
-    // page 1 answered, Next
-    await answerAll(page, (v) => v[0]!);
-    await Promise.all([page.waitForURL(/[?&]p=2/), page.locator('button[value="next"]').click()]);
-    expect(await progress(page)).toBe(`Stap 2 van ${total}`);
-    // page 2: two answers, saved in the background while she is still on the page
-    const groups2 = await radioGroups(page);
-    const saved = page.waitForResponse(
-      (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
-    );
-    for (const name of groups2.slice(0, 2)) {
-      const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
-      await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
-    }
-    await saved;
-    expect(await violations(page)).toEqual([]);
-    expect(errors).toEqual([]);
-    await first.close(); // the tab is gone
+      // page 1 answered, Next
+      await answerAll(page, (v) => v[0]!);
+      await Promise.all([page.waitForURL(/[?&]p=2/), page.locator('button[value="next"]').click()]);
+      expect(await progress(page)).toBe(`Stap 2 van ${total}`);
+      // page 2: two answers, saved in the background while she is still on the page
+      const groups2 = await radioGroups(page);
+      const saved = page.waitForResponse(
+        (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
+      );
+      for (const name of groups2.slice(0, 2)) {
+        const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
+        await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
+      }
+      await saved;
+      expect(await violations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await first.close(); // the tab is gone
 
-    // another device, the same link: page 2, with her two answers
-    const second = await phone();
-    const again = await second.newPage();
-    await again.goto(link);
-    await again.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
-    expect(await progress(again)).toBe(`Stap 2 van ${total}`);
-    for (const name of groups2.slice(0, 2))
-      expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
-    expect(await again.locator(`input[name="${groups2[2]}"]:checked`).count()).toBe(0);
-    // Back: page 1 as she left it
-    await Promise.all([again.waitForURL(/[?&]p=1/), again.locator('button[value="back"]').click()]);
-    expect(await progress(again)).toBe(`Stap 1 van ${total}`);
-    const groups1 = await radioGroups(again);
-    for (const name of groups1) expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
-    // on to the end: every page has the quick exit; the last one sends
-    for (let n = 1; n < total; n++) {
-      await expectQuickExit(again);
-      await Promise.all([
-        again.waitForURL(new RegExp(`[?&]p=${n + 1}`)),
-        again.locator('button[value="next"]').click(),
-      ]);
-    }
-    expect(await progress(again)).toBe(`Stap ${total} van ${total}`);
-    await answerAll(again, (v) => v[v.length - 1]!);
-    await Promise.all([again.waitForURL(SENT), again.locator('button[value="submit"]').click()]);
-    expect(await again.locator("main").textContent()).toMatch(/Dank je wel/);
-    await again.goto(link);
-    expect(await again.locator("h1").textContent()).toMatch(/Al ingevuld/);
-    await second.close();
-  });
+      // another device, the same link: page 2, with her two answers
+      const second = await phone();
+      const again = await second.newPage();
+      await again.goto(link);
+      await again.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
+      expect(await progress(again)).toBe(`Stap 2 van ${total}`);
+      for (const name of groups2.slice(0, 2))
+        expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
+      expect(await again.locator(`input[name="${groups2[2]}"]:checked`).count()).toBe(0);
+      // Back: page 1 as she left it
+      await Promise.all([again.waitForURL(/[?&]p=1/), again.locator('button[value="back"]').click()]);
+      expect(await progress(again)).toBe(`Stap 1 van ${total}`);
+      const groups1 = await radioGroups(again);
+      for (const name of groups1) expect(await again.locator(`input[name="${name}"]:checked`).count()).toBe(1);
+      // on to the end: every page has the quick exit; the last one sends
+      for (let n = 1; n < total; n++) {
+        await expectQuickExit(again);
+        await Promise.all([
+          again.waitForURL(new RegExp(`[?&]p=${n + 1}`)),
+          again.locator('button[value="next"]').click(),
+        ]);
+      }
+      expect(await progress(again)).toBe(`Stap ${total} van ${total}`);
+      await answerAll(again, (v) => v[v.length - 1]!);
+      await Promise.all([again.waitForURL(SENT), again.locator('button[value="submit"]').click()]);
+      expect(await again.locator("main").textContent()).toMatch(/Dank je wel/);
+      await again.goto(link);
+      expect(await again.locator("h1").textContent()).toMatch(/Al ingevuld/);
+      await second.close();
+    },
+  );
 
   it("without JavaScript: the frequent questionnaire is answered with plain HTML and sent", async () => {
     const link = await demoLink("frequent", ["gezinshuizen", "sterkhuis", "fier"]);
@@ -184,41 +187,44 @@ describe("the questionnaire in pages", () => {
     await context.close();
   });
 
-  it("a background save refused for a moment (503, Retry-After) is sent again, so another device resumes it", async () => {
-    const link = await demoLink("wave", ["viajeugd", "gezinshuizen", "sterkhuis", "fier"]);
-    const first = await phone();
-    let refused = 0;
-    // The network answers her first save as the Worker does when D1 fails for a moment (worker/app.ts).
-    await first.route(
-      (url) => url.pathname.endsWith("/draft"),
-      (route) => {
-        if (route.request().method() !== "POST" || refused > 0) return route.continue();
-        refused++;
-        return route.fulfill({ status: 503, headers: { "Retry-After": "1" }, contentType: "text/html", body: "" });
-      },
-    );
-    const page = await first.newPage();
-    await page.goto(link);
-    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
-    const [name] = await radioGroups(page);
-    const saved = page.waitForResponse(
-      (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
-      { timeout: 20_000 },
-    );
-    const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
-    await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
-    await saved; // without a retry only her next change would have saved it
-    expect(refused).toBe(1);
-    await first.close();
-    const second = await phone();
-    const again = await second.newPage();
-    await again.goto(link);
-    const checked = await again
-      .locator("input:checked")
-      .evaluateAll((els) => els.map((e) => `${(e as HTMLInputElement).name}=${(e as HTMLInputElement).value}`));
-    expect(checked, `${name}=${last} on ${again.url()}`).toContain(`${name}=${last}`);
-    await second.close();
-  });
+  it(
+    "a background save refused for a moment (503, " + "Retry-After) is sent again, so another device resumes it",
+    async () => {
+      const link = await demoLink("wave", ["viajeugd", "gezinshuizen", "sterkhuis", "fier"]);
+      const first = await phone();
+      let refused = 0;
+      // The network answers her first save as the Worker does when D1 fails for a moment (worker/app.ts).
+      await first.route(
+        (url) => url.pathname.endsWith("/draft"),
+        (route) => {
+          if (route.request().method() !== "POST" || refused > 0) return route.continue();
+          refused++;
+          return route.fulfill({ status: 503, headers: { "Retry-After": "1" }, contentType: "text/html", body: "" });
+        },
+      );
+      const page = await first.newPage();
+      await page.goto(link);
+      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1");
+      const [name] = await radioGroups(page);
+      const saved = page.waitForResponse(
+        (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
+        { timeout: 20_000 },
+      );
+      const last = await page.locator(`input[type="radio"][name="${name}"]`).last().getAttribute("value");
+      await page.locator(`label:has(input[name="${name}"][value="${last}"])`).click();
+      await saved; // without a retry only her next change would have saved it
+      expect(refused).toBe(1);
+      await first.close();
+      const second = await phone();
+      const again = await second.newPage();
+      await again.goto(link);
+      const checked = await again
+        .locator("input:checked")
+        .evaluateAll((els) => els.map((e) => `${(e as HTMLInputElement).name}=${(e as HTMLInputElement).value}`));
+      expect(checked, `${name}=${last} on ${again.url()}`).toContain(`${name}=${last}`);
+      await second.close();
+    },
+  );
 
   it("the site root is a neutral Dutch page", async () => {
     const context = await phone();

@@ -126,100 +126,104 @@ describe("into service: production-shaped run from an empty database", () => {
     expect(stack.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it("admin → pilot and staff in the admin screens → researcher enrols → cron invites → youth answers → coordinator sees it", async () => {
-    // The admin, signed in through the mailed magic link, sets up the study in the admin screens.
-    const adminContext = await newContext();
-    const admin = await signIn(adminContext, ADMIN);
-    await admin.click("a[href='/staff/admin']");
-    await admin.goto(`${stack.url}/staff/admin/pilots/new`);
-    await admin.getByLabel(/^Sleutel/).fill("proef");
-    await admin.getByLabel(/^Naam/).fill("Proefpilot");
-    await admin.getByLabel(/^Organisatie/).fill("Zorgorganisatie Proef");
-    await Promise.all([
-      admin.waitForURL(/\/staff\/admin\/pilots\/proef/),
-      admin.getByRole("button", { name: /Pilot aanmaken/ }).click(),
-    ]);
-
-    for (const [email, name, role] of [
-      [RESEARCHER, "Onderzoeker Proef", "researcher"],
-      [COORDINATOR, "Coördinator Proef", "coordinator"],
-    ] as const) {
-      await admin.goto(`${stack.url}/staff/admin/staff/new`);
-      await admin.getByLabel(/^E-mailadres/).fill(email);
-      await admin.getByLabel(/^Naam/).fill(name);
-      await admin.locator(`[name="role:proef"]`).selectOption(role);
+  it(
+    "admin → pilot and staff in the admin screens → researcher " +
+      "enrols → cron invites → youth answers → coordinator sees it",
+    async () => {
+      // The admin, signed in through the mailed magic link, sets up the study in the admin screens.
+      const adminContext = await newContext();
+      const admin = await signIn(adminContext, ADMIN);
+      await admin.click("a[href='/staff/admin']");
+      await admin.goto(`${stack.url}/staff/admin/pilots/new`);
+      await admin.getByLabel(/^Sleutel/).fill("proef");
+      await admin.getByLabel(/^Naam/).fill("Proefpilot");
+      await admin.getByLabel(/^Organisatie/).fill("Zorgorganisatie Proef");
       await Promise.all([
-        admin.waitForURL(/\/staff\/admin\/staff\/\d+/),
-        admin.getByRole("button", { name: /Medewerker toevoegen/ }).click(),
+        admin.waitForURL(/\/staff\/admin\/pilots\/proef/),
+        admin.getByRole("button", { name: /Pilot aanmaken/ }).click(),
       ]);
-      expect(await admin.content()).toContain(email);
-    }
-    await adminContext.close();
 
-    // The researcher signs in, lets messages go out at any hour (the test runs at any time of day and
-    // on Sundays), and enrols a youth.
-    const researcherContext = await newContext();
-    const researcher = await signIn(researcherContext, RESEARCHER);
-    await researcher.goto(`${stack.url}/staff/pilots/proef/settings`);
-    await researcher.fill("#quietStart", "00:00");
-    await researcher.fill("#quietEnd", "00:00");
-    for (let d = 1; d <= 7; d++) await researcher.uncheck(`#quietWeekday-${d}`);
-    await Promise.all([researcher.waitForURL(/settings\?saved=1$/), researcher.click("#settings-submit")]);
-    await researcher.goto(`${stack.url}/staff/pilots/proef`);
-    await researcher.click("#enrol-link");
-    await researcher.fill("#code", "PROEF-01");
-    await researcher.selectOption("#consentBy", "self");
-    await researcher.check("#selfAge16Plus");
-    await researcher.fill("#email", YOUTH);
-    await Promise.all([researcher.waitForURL(/\/youths\/PROEF-01/), researcher.click("#enrol-submit")]);
-    expect(await researcher.locator("#youth-code").textContent()).toBe("PROEF-01");
-    await researcherContext.close();
+      for (const [email, name, role] of [
+        [RESEARCHER, "Onderzoeker Proef", "researcher"],
+        [COORDINATOR, "Coördinator Proef", "coordinator"],
+      ] as const) {
+        await admin.goto(`${stack.url}/staff/admin/staff/new`);
+        await admin.getByLabel(/^E-mailadres/).fill(email);
+        await admin.getByLabel(/^Naam/).fill(name);
+        await admin.locator(`[name="role:proef"]`).selectOption(role);
+        await Promise.all([
+          admin.waitForURL(/\/staff\/admin\/staff\/\d+/),
+          admin.getByRole("button", { name: /Medewerker toevoegen/ }).click(),
+        ]);
+        expect(await admin.content()).toContain(email);
+      }
+      await adminContext.close();
 
-    // The Cron Trigger invites her; the mail's link points at PUBLIC_URL.
-    const before = await seen();
-    await fireCron();
-    const invitation = await mailTo(YOUTH, before);
-    expect(`${invitation.subject} ${invitation.text}`).not.toMatch(/slachtoffer|uitbuiting|loverboy|mensenhandel/i);
-    const link = /https:\/\/[^\s]+\/q\/[A-Za-z0-9_-]{43}/.exec(invitation.text)?.[0];
-    expect(link, invitation.text).toBeDefined();
-    expect(new URL(link!).origin).toBe(stack.url);
+      // The researcher signs in, lets messages go out at any hour (the test runs at any time of day and
+      // on Sundays), and enrols a youth.
+      const researcherContext = await newContext();
+      const researcher = await signIn(researcherContext, RESEARCHER);
+      await researcher.goto(`${stack.url}/staff/pilots/proef/settings`);
+      await researcher.fill("#quietStart", "00:00");
+      await researcher.fill("#quietEnd", "00:00");
+      for (let d = 1; d <= 7; d++) await researcher.uncheck(`#quietWeekday-${d}`);
+      await Promise.all([researcher.waitForURL(/settings\?saved=1$/), researcher.click("#settings-submit")]);
+      await researcher.goto(`${stack.url}/staff/pilots/proef`);
+      await researcher.click("#enrol-link");
+      await researcher.fill("#code", "PROEF-01");
+      await researcher.selectOption("#consentBy", "self");
+      await researcher.check("#selfAge16Plus");
+      await researcher.fill("#email", YOUTH);
+      await Promise.all([researcher.waitForURL(/\/youths\/PROEF-01/), researcher.click("#enrol-submit")]);
+      expect(await researcher.locator("#youth-code").textContent()).toBe("PROEF-01");
+      await researcherContext.close();
 
-    // She answers on her phone: every slider of the first questionnaire by keyboard, to 7.
-    const youthContext = await newContext({ width: 390, height: 844 });
-    const page = await youthContext.newPage();
-    await page.goto(link!);
-    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1", null, { timeout: 10_000 });
-    const sliders = await page.locator('input[type="range"]').evaluateAll((els) => els.map((e) => e.id));
-    expect(sliders.length).toBeGreaterThan(3);
-    for (const id of sliders) {
-      await page.focus(`#${id}`);
-      await page.keyboard.press("Home");
-      for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
-    }
-    await Promise.all([page.waitForURL(/\/q\/.+/), page.locator('button[type="submit"]').click()]);
-    await expect.poll(() => page.locator("body").textContent()).toMatch(/Dank je wel/);
-    await youthContext.close();
+      // The Cron Trigger invites her; the mail's link points at PUBLIC_URL.
+      const before = await seen();
+      await fireCron();
+      const invitation = await mailTo(YOUTH, before);
+      expect(`${invitation.subject} ${invitation.text}`).not.toMatch(/slachtoffer|uitbuiting|loverboy|mensenhandel/i);
+      const link = /https:\/\/[^\s]+\/q\/[A-Za-z0-9_-]{43}/.exec(invitation.text)?.[0];
+      expect(link, invitation.text).toBeDefined();
+      expect(new URL(link!).origin).toBe(stack.url);
 
-    // The next run recomputes; the coordinator's summary shows her answer.
-    await fireCron();
-    const coordinatorContext = await newContext();
-    const coordinator = await signIn(coordinatorContext, COORDINATOR);
-    await expect
-      .poll(
-        async () => {
-          await coordinator.goto(`${stack.url}/reports/pilots/proef`);
-          return coordinator.content();
-        },
-        { timeout: 20_000 },
-      )
-      .toMatch(/PROEF-01/);
-    const csv = await coordinatorContext.request.get(`${stack.url}/api/v1/pilots/proef/summary/indicators.csv`);
-    expect(csv.status()).toBe(200);
-    const row = (await csv.text())
-      .split(/\r?\n/)
-      .find((l) => l.startsWith("PROEF-01,welzijn,") || l.startsWith("PROEF-01;welzijn;"));
-    expect(row, "welzijn row for PROEF-01").toBeDefined();
-    expect(row!.split(/[,;]/).slice(2, 4)).toEqual(["1", "7"]); // n = 1, mean = 7
-    await coordinatorContext.close();
-  });
+      // She answers on her phone: every slider of the first questionnaire by keyboard, to 7.
+      const youthContext = await newContext({ width: 390, height: 844 });
+      const page = await youthContext.newPage();
+      await page.goto(link!);
+      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1", null, { timeout: 10_000 });
+      const sliders = await page.locator('input[type="range"]').evaluateAll((els) => els.map((e) => e.id));
+      expect(sliders.length).toBeGreaterThan(3);
+      for (const id of sliders) {
+        await page.focus(`#${id}`);
+        await page.keyboard.press("Home");
+        for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+      }
+      await Promise.all([page.waitForURL(/\/q\/.+/), page.locator('button[type="submit"]').click()]);
+      await expect.poll(() => page.locator("body").textContent()).toMatch(/Dank je wel/);
+      await youthContext.close();
+
+      // The next run recomputes; the coordinator's summary shows her answer.
+      await fireCron();
+      const coordinatorContext = await newContext();
+      const coordinator = await signIn(coordinatorContext, COORDINATOR);
+      await expect
+        .poll(
+          async () => {
+            await coordinator.goto(`${stack.url}/reports/pilots/proef`);
+            return coordinator.content();
+          },
+          { timeout: 20_000 },
+        )
+        .toMatch(/PROEF-01/);
+      const csv = await coordinatorContext.request.get(`${stack.url}/api/v1/pilots/proef/summary/indicators.csv`);
+      expect(csv.status()).toBe(200);
+      const row = (await csv.text())
+        .split(/\r?\n/)
+        .find((l) => l.startsWith("PROEF-01,welzijn,") || l.startsWith("PROEF-01;welzijn;"));
+      expect(row, "welzijn row for PROEF-01").toBeDefined();
+      expect(row!.split(/[,;]/).slice(2, 4)).toEqual(["1", "7"]); // n = 1, mean = 7
+      await coordinatorContext.close();
+    },
+  );
 });

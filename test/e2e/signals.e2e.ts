@@ -76,7 +76,8 @@ describe("signals for staff", () => {
     await page.goto(`${stack().url}/staff/pilots/${PILOT}/youths/${CODE}/links`);
     await Promise.all([page.waitForURL(/\/phone\/\d+$/), page.locator('a[id^="phone-"]').first().click()]);
     const welzijn = page.locator(
-      '#phone-form select[name$=".persoonlijk"], #phone-form select[name$=".gezin"], #phone-form select[name$=".vrienden"], #phone-form select[name$=".algemeen"]',
+      '#phone-form select[name$=".persoonlijk"], #phone-form select[name$=".gezin"], ' +
+        '#phone-form select[name$=".vrienden"], #phone-form select[name$=".algemeen"]',
     );
     expect(await welzijn.count()).toBe(4);
     for (let i = 0; i < 4; i++) await welzijn.nth(i).selectOption("2");

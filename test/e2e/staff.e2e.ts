@@ -54,41 +54,45 @@ describe("researcher workspace", () => {
     await context.close();
   });
 
-  it("changes the pilot's schedule and reminders on the settings page, and refuses a bad value beside its field", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const { page } = await signIn(context, "onderzoeker.sterkhuis@demo.invalid");
-    await page.goto(`${stack().url}/staff/pilots/sterkhuis`);
-    await page.click("#settings-link");
-    expect(await page.inputValue("#frequentIntervalDays")).toBe("14");
+  it(
+    "changes the pilot's schedule and reminders on the " + "settings page, and refuses a bad value beside its field",
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const { page } = await signIn(context, "onderzoeker.sterkhuis@demo.invalid");
+      await page.goto(`${stack().url}/staff/pilots/sterkhuis`);
+      await page.click("#settings-link");
+      expect(await page.inputValue("#frequentIntervalDays")).toBe("14");
 
-    // keyboard: arrow keys on a number field, then a typed value
-    await page.focus("#frequentIntervalDays");
-    for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowUp");
-    expect(await page.inputValue("#frequentIntervalDays")).toBe("21");
-    await page.fill("#maxReminders", "2");
-    await page.check("#quietWeekday-6");
-    await Promise.all([page.waitForURL(/settings\?saved=1$/), page.click("#settings-submit")]);
-    expect(await page.locator("#settings-notice").isVisible()).toBe(true);
-    expect(await page.inputValue("#frequentIntervalDays")).toBe("21");
-    expect(await page.isChecked("#quietWeekday-6")).toBe(true);
-    expect(await page.isChecked("#quietWeekday-7")).toBe(true);
+      // keyboard: arrow keys on a number field, then a typed value
+      await page.focus("#frequentIntervalDays");
+      for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowUp");
+      expect(await page.inputValue("#frequentIntervalDays")).toBe("21");
+      await page.fill("#maxReminders", "2");
+      await page.check("#quietWeekday-6");
+      await Promise.all([page.waitForURL(/settings\?saved=1$/), page.click("#settings-submit")]);
+      expect(await page.locator("#settings-notice").isVisible()).toBe(true);
+      expect(await page.inputValue("#frequentIntervalDays")).toBe("21");
+      expect(await page.isChecked("#quietWeekday-6")).toBe(true);
+      expect(await page.isChecked("#quietWeekday-7")).toBe(true);
 
-    // the API reads the same values (the page's CSP forbids fetch, so ask with the browser's cookies)
-    const settings = async () => (await context.request.get(`${stack().url}/api/v1/pilots/sterkhuis/settings`)).json();
-    const api = await settings();
-    expect(api.schedule.frequentIntervalDays).toBe(21);
-    expect(api.reminders).toMatchObject({ maxReminders: 2, quietWeekdays: [6, 7] });
+      // the API reads the same values (the page's CSP forbids fetch, so ask with the browser's cookies)
+      const settings = async () =>
+        (await context.request.get(`${stack().url}/api/v1/pilots/sterkhuis/settings`)).json();
+      const api = await settings();
+      expect(api.schedule.frequentIntervalDays).toBe(21);
+      expect(api.reminders).toMatchObject({ maxReminders: 2, quietWeekdays: [6, 7] });
 
-    // a window longer than the interval: refused beside the field, nothing stored
-    await page.fill("#frequentWindowDays", "25");
-    await Promise.all([page.waitForLoadState("load"), page.click("#settings-submit")]);
-    expect(await page.locator("#frequentWindowDays-error").textContent()).toMatch(/Niet langer dan/);
-    expect(await page.getAttribute("#frequentWindowDays", "aria-invalid")).toBe("true");
-    expect(await page.inputValue("#frequentWindowDays")).toBe("25");
-    const after = await settings();
-    expect(after.schedule.frequentWindowDays).toBe(10);
-    await context.close();
-  });
+      // a window longer than the interval: refused beside the field, nothing stored
+      await page.fill("#frequentWindowDays", "25");
+      await Promise.all([page.waitForLoadState("load"), page.click("#settings-submit")]);
+      expect(await page.locator("#frequentWindowDays-error").textContent()).toMatch(/Niet langer dan/);
+      expect(await page.getAttribute("#frequentWindowDays", "aria-invalid")).toBe("true");
+      expect(await page.inputValue("#frequentWindowDays")).toBe("25");
+      const after = await settings();
+      expect(after.schedule.frequentWindowDays).toBe(10);
+      await context.close();
+    },
+  );
 
   it("keeps another pilot's youths out of sight", async () => {
     const context = await browser.newContext();

@@ -31,18 +31,21 @@ describe("transient D1 errors", () => {
     expect(isTransientError("D1_ERROR: Network connection lost.")).toBe(false); // not an Error: nothing to trust
   });
 
-  it("drizzle's wrapping of an injected fault is transient; the real D1's constraint and SQL errors are not", async () => {
-    const { pilot } = await makePilot();
-    const { env: e } = faultyEnv(env, new Map([[1, "before"]]));
-    expect(isTransientError(await caught(getDb(e.DB).run(sql`SELECT 1`)))).toBe(true);
-    const unique = await caught(
-      env.DB.prepare("INSERT INTO pilots (study_id, key, name, organisation) VALUES (?, ?, 'x', 'x')")
-        .bind(pilot.studyId, pilot.key)
-        .run(),
-    );
-    expect(String(unique)).toMatch(/UNIQUE constraint failed/);
-    expect(isTransientError(unique)).toBe(false);
-    expect(isTransientError(await caught(env.DB.prepare("SELECT nope FROM nowhere").all()))).toBe(false);
-    expect(isTransientError(await caught(getDb(env.DB).run(sql`SELECT nope FROM nowhere`)))).toBe(false);
-  });
+  it(
+    "drizzle's wrapping of an injected fault is transient; " + "the real D1's constraint and SQL errors are not",
+    async () => {
+      const { pilot } = await makePilot();
+      const { env: e } = faultyEnv(env, new Map([[1, "before"]]));
+      expect(isTransientError(await caught(getDb(e.DB).run(sql`SELECT 1`)))).toBe(true);
+      const unique = await caught(
+        env.DB.prepare("INSERT INTO pilots (study_id, key, name, organisation) VALUES (?, ?, 'x', 'x')")
+          .bind(pilot.studyId, pilot.key)
+          .run(),
+      );
+      expect(String(unique)).toMatch(/UNIQUE constraint failed/);
+      expect(isTransientError(unique)).toBe(false);
+      expect(isTransientError(await caught(env.DB.prepare("SELECT nope FROM nowhere").all()))).toBe(false);
+      expect(isTransientError(await caught(getDb(env.DB).run(sql`SELECT nope FROM nowhere`)))).toBe(false);
+    },
+  );
 });

@@ -19,27 +19,31 @@ import { consumeWith, fetchWith } from "../support/handlers";
 beforeEach(() => quietLogs());
 
 describe("deliveries with D1 failing at each of their calls", () => {
-  it("the queue consumer: acked or left for the queue's retry; the redelivery and the next run send each message once", async () => {
-    const fresh = await cleanRun();
-    const outcomes = new Map<Study, "ack" | "retry">();
-    const r = await everyFault({
-      setup: () => study({ planned: true }),
-      run: async (e, f) => void outcomes.set(f, await consumeWith(e, f.outboxIds, f.now)),
-      check: async (a: Attempt<Study>) => checkNothingHalf(a.fixture, { indicators: [], signals: [] }),
-      recover: async (a) => {
-        const f = a.fixture;
-        // the queue redelivers
-        if (outcomes.get(f) === "retry") await consumeWith(env, f.outboxIds, f.now + NEXT_RUN_MS);
-        await nextRuns(f);
-        await checkResumed(f, fresh);
-        await retire(f);
-      },
-    });
-    console.info(
-      `queue consumer: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
-    );
-    expect(r.ops).toBeGreaterThanOrEqual(5);
-  });
+  it(
+    "the queue consumer: acked or left for the queue's retry; " +
+      "the redelivery and the next run send each message once",
+    async () => {
+      const fresh = await cleanRun();
+      const outcomes = new Map<Study, "ack" | "retry">();
+      const r = await everyFault({
+        setup: () => study({ planned: true }),
+        run: async (e, f) => void outcomes.set(f, await consumeWith(e, f.outboxIds, f.now)),
+        check: async (a: Attempt<Study>) => checkNothingHalf(a.fixture, { indicators: [], signals: [] }),
+        recover: async (a) => {
+          const f = a.fixture;
+          // the queue redelivers
+          if (outcomes.get(f) === "retry") await consumeWith(env, f.outboxIds, f.now + NEXT_RUN_MS);
+          await nextRuns(f);
+          await checkResumed(f, fresh);
+          await retire(f);
+        },
+      });
+      console.info(
+        `queue consumer: ${r.ops} D1 calls, ${r.cases} faults (${r.byMode.before} before, ${r.byMode.after} after)`,
+      );
+      expect(r.ops).toBeGreaterThanOrEqual(5);
+    },
+  );
 
   it("a researcher's manual run (API): 200 or 503 + Retry-After; the next run completes it", async () => {
     const fresh = await cleanRun();

@@ -52,83 +52,90 @@ const planOf = (faults: Fault[]) => {
 };
 
 describe("random fault schedules over repeated attempts", () => {
-  it("the cron: several faults in each of up to three runs; the fault-free runs after them leave every message sent once", async () => {
-    const fresh = await cleanRun();
-    const seed = seedOf(1207);
-    let outcomeUnknown = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(faultArb(40), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 3 }),
-        async (schedule) => {
-          const f = await study();
-          try {
-            let at = f.now;
-            for (const faults of schedule) {
-              await cronWith(faultyEnv(env, planOf(faults)).env, at);
-              await checkNothingHalf(f, fresh);
-              at += NEXT_RUN_MS;
+  it(
+    "the cron: several faults in each of up to three runs; the " +
+      "fault-free runs after them leave every message sent once",
+    async () => {
+      const fresh = await cleanRun();
+      const seed = seedOf(1207);
+      let outcomeUnknown = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(faultArb(40), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 3 }),
+          async (schedule) => {
+            const f = await study();
+            try {
+              let at = f.now;
+              for (const faults of schedule) {
+                await cronWith(faultyEnv(env, planOf(faults)).env, at);
+                await checkNothingHalf(f, fresh);
+                at += NEXT_RUN_MS;
+              }
+              await cronWith(env, at);
+              await cronWith(env, at + ABANDONED_RUN_MS + NEXT_RUN_MS);
+              const { messages } = await f.sink.messages();
+              const mails = perRecipient(messages);
+              for (const [, n] of mails) expect(n).toBe(1);
+              const rows = await outboxOf(f);
+              expect(rows).toHaveLength(YOUTHS);
+              // sent once, or failed with its outcome unknown (a lost record of a hand-over, twice): never left queued
+              // or sending
+              for (const r of rows)
+                expect(r.status === "sent" ? null : r.last_error).toBe(r.status === "sent" ? null : "outcome_unknown");
+              const sent = rows.filter((r) => r.status === "sent").length;
+              expect(messages.length).toBeGreaterThanOrEqual(sent);
+              expect(messages.length).toBeLessThanOrEqual(YOUTHS);
+              outcomeUnknown += rows.length - sent;
+              expect(await unfinishedRuns()).toBe(0);
+              expect(await queuedRecomputes(f)).toBe(0);
+              expect(await indicatorsOf(f)).toEqual(fresh.indicators);
+            } finally {
+              await retire(f);
             }
-            await cronWith(env, at);
-            await cronWith(env, at + ABANDONED_RUN_MS + NEXT_RUN_MS);
-            const { messages } = await f.sink.messages();
-            const mails = perRecipient(messages);
-            for (const [, n] of mails) expect(n).toBe(1);
-            const rows = await outboxOf(f);
-            expect(rows).toHaveLength(YOUTHS);
-            // sent once, or failed with its outcome unknown (a lost record of a hand-over, twice): never left queued
-            // or sending
-            for (const r of rows)
-              expect(r.status === "sent" ? null : r.last_error).toBe(r.status === "sent" ? null : "outcome_unknown");
-            const sent = rows.filter((r) => r.status === "sent").length;
-            expect(messages.length).toBeGreaterThanOrEqual(sent);
-            expect(messages.length).toBeLessThanOrEqual(YOUTHS);
-            outcomeUnknown += rows.length - sent;
-            expect(await unfinishedRuns()).toBe(0);
-            expect(await queuedRecomputes(f)).toBe(0);
-            expect(await indicatorsOf(f)).toEqual(fresh.indicators);
-          } finally {
-            await retire(f);
-          }
-        },
-      ),
-      { seed, numRuns: runsOf(20), endOnFailure: true },
-    );
-    console.info(`random cron schedules (seed ${seed}): ${outcomeUnknown} messages ended outcome_unknown`);
-  });
+          },
+        ),
+        { seed, numRuns: runsOf(20), endOnFailure: true },
+      );
+      console.info(`random cron schedules (seed ${seed}): ${outcomeUnknown} messages ended outcome_unknown`);
+    },
+  );
 
-  it("a youth's submit: faults in each of up to four sends, then one without; her answers are stored once", async () => {
-    const seed = seedOf(1208);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(faultArb(3), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }),
-        async (schedule) => {
-          forgetLinkContexts();
-          const { pilot, versions } = await makePilot();
-          const p = await makeParticipant(pilot.id, { start: "2026-01-05" });
-          const ids = frequentVersionIds(versions);
-          const o = await openOccasion(p.id, ids);
-          const answers = {
-            [`v.${ids[0]}.persoonlijk`]: "7",
-            [`v.${ids[0]}.gezin`]: "3",
-            [`c.${ids[0]}.gezin`]: "Gaat wel",
-          };
-          for (const faults of [...schedule, []]) {
+  it(
+    "a youth's submit: faults in each of up to four " + "sends, then one without; her answers are stored once",
+    async () => {
+      const seed = seedOf(1208);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(faultArb(3), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }),
+          async (schedule) => {
             forgetLinkContexts();
-            const res = await fetchWith(faultyEnv(env, planOf(faults)).env, o.path, form(answers));
-            expect([303, 409, 503]).toContain(res.status);
+            const { pilot, versions } = await makePilot();
+            const p = await makeParticipant(pilot.id, { start: "2026-01-05" });
+            const ids = frequentVersionIds(versions);
+            const o = await openOccasion(p.id, ids);
+            const answers = {
+              [`v.${ids[0]}.persoonlijk`]: "7",
+              [`v.${ids[0]}.gezin`]: "3",
+              [`c.${ids[0]}.gezin`]: "Gaat wel",
+            };
+            for (const faults of [...schedule, []]) {
+              forgetLinkContexts();
+              const res = await fetchWith(faultyEnv(env, planOf(faults)).env, o.path, form(answers));
+              expect([303, 409, 503]).toContain(res.status);
+              const rows = await responsesOf(o.occasion.id);
+              expect([0, 2]).toContain(rows.length);
+              if (res.status === 303) expect(rows).toHaveLength(2);
+            }
             const rows = await responsesOf(o.occasion.id);
-            expect([0, 2]).toContain(rows.length);
-            if (res.status === 303) expect(rows).toHaveLength(2);
-          }
-          const rows = await responsesOf(o.occasion.id);
-          expect(rows.map((r) => r.itemKey).sort()).toEqual(["gezin", "persoonlijk"]);
-          const occ = await env.DB.prepare("SELECT status FROM occasions WHERE id = ?")
-            .bind(o.occasion.id)
-            .first<string>("status");
-          expect(occ).toBe("completed");
-        },
-      ),
-      { seed, numRuns: runsOf(40), endOnFailure: true },
-    );
-  });
+            expect(rows.map((r) => r.itemKey).sort()).toEqual(["gezin", "persoonlijk"]);
+            const occ = await env.DB.prepare("SELECT status FROM occasions WHERE id = ?")
+              .bind(o.occasion.id)
+              .first<string>("status");
+            expect(occ).toBe("completed");
+          },
+        ),
+        { seed, numRuns: runsOf(40), endOnFailure: true },
+      );
+    },
+  );
 });

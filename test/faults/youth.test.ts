@@ -65,7 +65,8 @@ async function youth(wave: boolean): Promise<Fixture & { ids: number[] }> {
   const o = await openOccasion(p.id, ids);
   const now = Date.now();
   const outboxId = (await env.DB.prepare(
-    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?) RETURNING id",
+    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, " +
+      "next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?) RETURNING id",
   )
     .bind(`${o.occasion.id}:reminder:1`, o.occasion.id, p.id, pilot.id, now + 3_600_000)
     .first<number>("id"))!;
@@ -204,93 +205,103 @@ describe("a page save with D1 failing at each of its calls", () => {
   const twoPages = { ...onePage, draftRows: 20, draftPage: 3 };
   const page2 = (f: WaveFixture) => ({ ...gcir(f.ids[0]!, 11, 20, "2"), page: "2", seq: "0" });
 
-  it("Next: the page is kept whole or not at all, her answers never enter the analysis; saving again keeps it", async () => {
-    const r = await everyFault({
-      setup,
-      run: (e, f) => post(e, f.path, { ...page2(f), nav: "next" }),
-      check: async (a) => {
-        const { submitted: _, ...s } = await stateOf(a.fixture);
-        if (a.res!.status === 303) {
-          expect(a.res!.headers.get("location")).toMatch(/[?&]p=3(&|$)/);
+  it(
+    "Next: the page is kept whole or not at all, her " + "answers never enter the analysis; saving again keeps it",
+    async () => {
+      const r = await everyFault({
+        setup,
+        run: (e, f) => post(e, f.path, { ...page2(f), nav: "next" }),
+        check: async (a) => {
+          const { submitted: _, ...s } = await stateOf(a.fixture);
+          if (a.res!.status === 303) {
+            expect(a.res!.headers.get("location")).toMatch(/[?&]p=3(&|$)/);
+            expect(s).toEqual(twoPages);
+          } else {
+            await expectYouthRetryPage(a.res!);
+            expect([onePage, twoPages]).toContainEqual(s);
+            if (a.mode === "before") expect(s).toEqual(onePage);
+          }
+        },
+        recover: async (a) => {
+          forgetLinkContexts();
+          expect((await post(env, a.fixture.path, { ...page2(a.fixture), nav: "next" })).status).toBe(303);
+          const { submitted: _, ...s } = await stateOf(a.fixture);
           expect(s).toEqual(twoPages);
-        } else {
-          await expectYouthRetryPage(a.res!);
-          expect([onePage, twoPages]).toContainEqual(s);
-          if (a.mode === "before") expect(s).toEqual(onePage);
-        }
-      },
-      recover: async (a) => {
-        forgetLinkContexts();
-        expect((await post(env, a.fixture.path, { ...page2(a.fixture), nav: "next" })).status).toBe(303);
-        const { submitted: _, ...s } = await stateOf(a.fixture);
-        expect(s).toEqual(twoPages);
-      },
-    });
-    console.info(`page save (Next): ${r.ops} D1 calls, ${r.cases} faults`);
-  });
+        },
+      });
+      console.info(`page save (Next): ${r.ops} D1 calls, ${r.cases} faults`);
+    },
+  );
 
-  it("the background draft save: saved, or 503 with Retry-After and nothing half; the next save stores it", async () => {
-    const r = await everyFault({
-      setup,
-      run: (e, f) => post(e, `${f.path}/draft`, page2(f)),
-      check: async (a) => {
-        const { submitted: _, ...s } = await stateOf(a.fixture);
-        const twoStay = { ...twoPages, draftPage: 2 }; // a background save keeps her on the page
-        if (a.res!.status === 200) expect(s).toEqual(twoStay);
-        else {
-          expect(a.res!.status).toBe(503);
-          expect(Number(a.res!.headers.get("retry-after"))).toBeGreaterThan(0);
-          expect([onePage, twoStay]).toContainEqual(s);
-          if (a.mode === "before") expect(s).toEqual(onePage);
-        }
-      },
-      recover: async (a) => {
-        forgetLinkContexts();
-        const again = await post(env, `${a.fixture.path}/draft`, page2(a.fixture));
-        expect(again.status).toBe(200);
-        const { submitted: _, ...s } = await stateOf(a.fixture);
-        expect(s).toEqual({ ...twoPages, draftPage: 2 });
-      },
-    });
-    console.info(`background draft save: ${r.ops} D1 calls, ${r.cases} faults`);
-  });
+  it(
+    "the background draft save: saved, or 503 with " + "Retry-After and nothing half; the next save stores it",
+    async () => {
+      const r = await everyFault({
+        setup,
+        run: (e, f) => post(e, `${f.path}/draft`, page2(f)),
+        check: async (a) => {
+          const { submitted: _, ...s } = await stateOf(a.fixture);
+          const twoStay = { ...twoPages, draftPage: 2 }; // a background save keeps her on the page
+          if (a.res!.status === 200) expect(s).toEqual(twoStay);
+          else {
+            expect(a.res!.status).toBe(503);
+            expect(Number(a.res!.headers.get("retry-after"))).toBeGreaterThan(0);
+            expect([onePage, twoStay]).toContainEqual(s);
+            if (a.mode === "before") expect(s).toEqual(onePage);
+          }
+        },
+        recover: async (a) => {
+          forgetLinkContexts();
+          const again = await post(env, `${a.fixture.path}/draft`, page2(a.fixture));
+          expect(again.status).toBe(200);
+          const { submitted: _, ...s } = await stateOf(a.fixture);
+          expect(s).toEqual({ ...twoPages, draftPage: 2 });
+        },
+      });
+      console.info(`background draft save: ${r.ops} D1 calls, ${r.cases} faults`);
+    },
+  );
 });
 
 describe("opening her link with D1 failing at each of its calls", () => {
-  it("the questionnaire or the 503 youth page; the first-opened time is kept once, by whichever GET reached D1 first", async () => {
-    const opened = async (f: Fixture) =>
-      (await env.DB.prepare("SELECT first_opened_at FROM occasion_timings WHERE occasion_id = ?")
-        .bind(f.occasionId)
-        .first<number>("first_opened_at")) ?? null;
-    const r = await everyFault({
-      setup: () => youth(true),
-      run: (e, f) => fetchWith(e, f.path),
-      check: async (a) => {
-        if (a.res!.status === 200) expect(await a.res!.text()).toContain("Stap 1 van 6");
-        else await expectYouthRetryPage(a.res!);
-        if (a.mode === "before" && a.k === 1) expect(await opened(a.fixture)).toBeNull();
-      },
-      recover: async (a) => {
-        const first = await opened(a.fixture);
-        const again = await fetchWith(env, a.fixture.path);
-        expect(again.status).toBe(200);
-        const after = await opened(a.fixture);
-        expect(after).not.toBeNull();
-        if (first !== null) expect(after).toBe(first);
-        const { submitted: _, ...s } = await stateOf(a.fixture);
-        expect(s).toEqual({
-          status: "open",
-          completed: false,
-          responses: 0,
-          modes: null,
-          draftRows: 0,
-          draftPage: null,
-          linkUsed: false,
-          outbox: "queued",
-          recomputeQueued: 0,
-        });
-      },
-    });
-    console.info(`opening her link: ${r.ops} D1 calls, ${r.cases} faults`);
-  });
+  it(
+    "the questionnaire or the 503 youth page; the first-opened " +
+      "time is kept once, by whichever GET reached D1 first",
+    async () => {
+      const opened = async (f: Fixture) =>
+        (await env.DB.prepare("SELECT first_opened_at FROM occasion_timings WHERE occasion_id = ?")
+          .bind(f.occasionId)
+          .first<number>("first_opened_at")) ?? null;
+      const r = await everyFault({
+        setup: () => youth(true),
+        run: (e, f) => fetchWith(e, f.path),
+        check: async (a) => {
+          if (a.res!.status === 200) expect(await a.res!.text()).toContain("Stap 1 van 6");
+          else await expectYouthRetryPage(a.res!);
+          if (a.mode === "before" && a.k === 1) expect(await opened(a.fixture)).toBeNull();
+        },
+        recover: async (a) => {
+          const first = await opened(a.fixture);
+          const again = await fetchWith(env, a.fixture.path);
+          expect(again.status).toBe(200);
+          const after = await opened(a.fixture);
+          expect(after).not.toBeNull();
+          if (first !== null) expect(after).toBe(first);
+          const { submitted: _, ...s } = await stateOf(a.fixture);
+          expect(s).toEqual({
+            status: "open",
+            completed: false,
+            responses: 0,
+            modes: null,
+            draftRows: 0,
+            draftPage: null,
+            linkUsed: false,
+            outbox: "queued",
+            recomputeQueued: 0,
+          });
+        },
+      });
+      console.info(`opening her link: ${r.ops} D1 calls, ${r.cases} faults`);
+    },
+  );
 });

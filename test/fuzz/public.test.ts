@@ -26,7 +26,8 @@ const GUARDED = [
   "staff_roles",
   "SELECT id, user_id, name, token_hash, role, pilot_ids, revoked_at FROM api_tokens ORDER BY id",
   // a youth may pause her reminders (reminders_paused_until); nothing else of her record changes
-  "SELECT id, pilot_id, code, pilot_start_date, status, consent_by, consent_date, left_care_at FROM participants ORDER BY id",
+  "SELECT id, pilot_id, code, pilot_start_date, status, consent_by, " +
+    "consent_date, left_care_at FROM participants ORDER BY id",
   "participant_contacts",
   "staff_forms",
   "instruments",

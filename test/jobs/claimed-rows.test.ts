@@ -62,22 +62,26 @@ describe("claimed rows re-check before their send", () => {
     expect(await outboxRow(ids[1]!)).toMatchObject({ status: "cancelled", last_error: "withdrawn" });
   });
 
-  it("an address changed between the claim and the send is not mailed at the old address; the message goes to the new one", async () => {
-    const { pilot, b, ids } = await twoYouths("change");
-    const { tx, to } = recordingTransport(async () => {
-      expect(await outboxRow(ids[1]!)).toMatchObject({ status: "sending", send_started_at: null });
-      await updateParticipant(env.DB, env, pilot, b, { email: "b-new@claimed.example" }, actor, Date.now());
-    });
-    const counts = await deliverOutbox(env, ids, () => Date.now(), { transport: tx });
-    expect(to).toEqual(["a-change@claimed.example"]);
-    expect(counts).toMatchObject({ sent: 1, deferred: 1 });
-    // Given back to the queue, due at once, attempt not counted; the next delivery reads the new address.
-    const row = await outboxRow(ids[1]!);
-    expect(row).toMatchObject({ status: "queued", attempts: 0, last_error: "address_changed" });
-    const again = recordingTransport(async () => {});
-    expect(await deliverOutbox(env, [ids[1]!], () => Date.now(), { transport: again.tx })).toMatchObject({ sent: 1 });
-    expect(again.to).toEqual(["b-new@claimed.example"]);
-  });
+  it(
+    "an address changed between the claim and the send is not " +
+      "mailed at the old address; the message goes to the new one",
+    async () => {
+      const { pilot, b, ids } = await twoYouths("change");
+      const { tx, to } = recordingTransport(async () => {
+        expect(await outboxRow(ids[1]!)).toMatchObject({ status: "sending", send_started_at: null });
+        await updateParticipant(env.DB, env, pilot, b, { email: "b-new@claimed.example" }, actor, Date.now());
+      });
+      const counts = await deliverOutbox(env, ids, () => Date.now(), { transport: tx });
+      expect(to).toEqual(["a-change@claimed.example"]);
+      expect(counts).toMatchObject({ sent: 1, deferred: 1 });
+      // Given back to the queue, due at once, attempt not counted; the next delivery reads the new address.
+      const row = await outboxRow(ids[1]!);
+      expect(row).toMatchObject({ status: "queued", attempts: 0, last_error: "address_changed" });
+      const again = recordingTransport(async () => {});
+      expect(await deliverOutbox(env, [ids[1]!], () => Date.now(), { transport: again.tx })).toMatchObject({ sent: 1 });
+      expect(again.to).toEqual(["b-new@claimed.example"]);
+    },
+  );
 
   it("an address removed between the claim and the send: nothing goes out to the old address", async () => {
     const { pilot, b, ids } = await twoYouths("removed");

@@ -13,7 +13,8 @@ import { perRecipient, sinkFor, uniqueDomain, drained, statusCounts } from "../s
 import { ALWAYS_SEND, makePilot, bulkParticipants } from "../support/study";
 
 describe("exactly once under overlapping runs", () => {
-  it("100 overlapping runs (cron, API, queue consumer) over 1,000 due youths: every invitation arrives once", async () => {
+  it("100 overlapping runs (cron, API, queue consumer) " +
+    "over 1,000 due youths: every invitation arrives once", async () => {
     const now = Date.now();
     const today = localDate(now, "Europe/Amsterdam");
     const sink = sinkFor(uniqueDomain("once"));

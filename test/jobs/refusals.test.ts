@@ -10,7 +10,8 @@ import { makePilot, bulkParticipants } from "../support/study";
 const H = 3_600_000;
 
 describe("a relay that refuses 30% of deliveries", () => {
-  it("every message is delivered exactly once after repeated runs, with the retries visible in the outbox", async () => {
+  it("every message is delivered exactly once after " +
+    "repeated runs, with the retries visible in the outbox", async () => {
     let now = Date.now();
     const sink = sinkFor(uniqueDomain("flaky"));
     // No quiet time and no reminders: this test is about the invitations getting through.
@@ -66,7 +67,8 @@ describe("a relay that refuses 30% of deliveries", () => {
     expect(attempts.a).toBe(got.attempts);
     expect(attempts.m).toBeGreaterThan(1);
     console.log(
-      `refusals: ${got.refused} of ${got.attempts} attempts refused; all 200 delivered once after ${runs + 1} runs; max attempts ${attempts.m}`,
+      `refusals: ${got.refused} of ${got.attempts} attempts refused; all ` +
+        `200 delivered once after ${runs + 1} runs; max attempts ${attempts.m}`,
     );
   }, 300_000);
 });

@@ -66,110 +66,119 @@ async function pilotWithWork(tag: string, due: number, now: number) {
 }
 
 describe("a pilot's manual run", () => {
-  it("acts on that pilot only and reports only its counts; the cron run records each pilot's share, shown only to that pilot", async () => {
-    const now = Date.now();
-    const a = await pilotWithWork("a", 2, now);
-    const b = await pilotWithWork("b", 3, now);
+  it(
+    "acts on that pilot only and reports only its counts; the " +
+      "cron run records each pilot's share, shown only to that pilot",
+    async () => {
+      const now = Date.now();
+      const a = await pilotWithWork("a", 2, now);
+      const b = await pilotWithWork("b", 3, now);
 
-    const summary = await runScheduled(env, now, {
-      type: "api",
-      by: "token:test",
-      actorType: "token",
-      pilotId: a.pilot.id,
-    });
+      const summary = await runScheduled(env, now, {
+        type: "api",
+        by: "token:test",
+        actorType: "token",
+        pilotId: a.pilot.id,
+      });
 
-    // A: everything done
-    expect(summary).toMatchObject({
-      opened: 2,
-      closed: 1,
-      staleResolved: 1,
-      planned: 2,
-      enqueued: 2,
-      sentInline: 3,
-      recomputed: 1,
-    });
-    expect(
-      await scalar(
-        "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'missed'",
-        a.pilot.id,
-      ),
-    ).toBe(1);
-    expect((await outboxRow(a.expired.id)).status).toBe("cancelled");
-    expect((await outboxRow(a.stale.id)).status).toBe("sent"); // requeued, then delivered by the same run
-    expect(await scalar("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?", a.recomputeFor)).toBe(0);
-    expect((await a.sink.messages()).messages).toHaveLength(3);
+      // A: everything done
+      expect(summary).toMatchObject({
+        opened: 2,
+        closed: 1,
+        staleResolved: 1,
+        planned: 2,
+        enqueued: 2,
+        sentInline: 3,
+        recomputed: 1,
+      });
+      expect(
+        await scalar(
+          "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id " +
+            "= o.participant_id WHERE p.pilot_id = ? AND o.status = 'missed'",
+          a.pilot.id,
+        ),
+      ).toBe(1);
+      expect((await outboxRow(a.expired.id)).status).toBe("cancelled");
+      expect((await outboxRow(a.stale.id)).status).toBe("sent"); // requeued, then delivered by the same run
+      expect(await scalar("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?", a.recomputeFor)).toBe(
+        0,
+      );
+      expect((await a.sink.messages()).messages).toHaveLength(3);
 
-    // B: untouched — nothing opened, closed, requeued, sent or recomputed
-    expect(
-      await scalar(
-        "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
-        b.pilot.id,
-      ),
-    ).toBe(2);
-    expect(
-      await scalar("SELECT COUNT(*) AS n FROM occasions WHERE id = ? AND status = 'open'", b.expired.occasionId),
-    ).toBe(1);
-    expect((await outboxRow(b.expired.id)).status).toBe("queued");
-    expect(await outboxRow(b.stale.id)).toMatchObject({ status: "sending", last_error: null });
-    expect(await scalar("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?", b.recomputeFor)).toBe(1);
-    expect((await b.sink.messages()).messages).toHaveLength(0);
+      // B: untouched — nothing opened, closed, requeued, sent or recomputed
+      expect(
+        await scalar(
+          "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+          b.pilot.id,
+        ),
+      ).toBe(2);
+      expect(
+        await scalar("SELECT COUNT(*) AS n FROM occasions WHERE id = ? AND status = 'open'", b.expired.occasionId),
+      ).toBe(1);
+      expect((await outboxRow(b.expired.id)).status).toBe("queued");
+      expect(await outboxRow(b.stale.id)).toMatchObject({ status: "sending", last_error: null });
+      expect(await scalar("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?", b.recomputeFor)).toBe(
+        1,
+      );
+      expect((await b.sink.messages()).messages).toHaveLength(0);
 
-    // Run lists: B's researcher does not see A's manual run; A's does, with A's counts.
-    const researcherA = await tokenFor(a.pilot.id);
-    const researcherB = await tokenFor(b.pilot.id);
-    expect((await runsOf(b.pilot.key, researcherB)).some((r) => r.id === summary.runId)).toBe(false);
-    expect((await runsOf(a.pilot.key, researcherA)).find((r) => r.id === summary.runId)).toMatchObject({
-      scope: "pilot",
-      counts: expect.objectContaining({ opened: 2, closed: 1 }),
-    });
+      // Run lists: B's researcher does not see A's manual run; A's does, with A's counts.
+      const researcherA = await tokenFor(a.pilot.id);
+      const researcherB = await tokenFor(b.pilot.id);
+      expect((await runsOf(b.pilot.key, researcherB)).some((r) => r.id === summary.runId)).toBe(false);
+      expect((await runsOf(a.pilot.key, researcherA)).find((r) => r.id === summary.runId)).toMatchObject({
+        scope: "pilot",
+        counts: expect.objectContaining({ opened: 2, closed: 1 }),
+      });
 
-    // A cron run now does B's work (and nothing more for A): each pilot sees only its own share.
-    const cron = await runScheduled(env, now + 60_000);
-    expect(cron).toMatchObject({ opened: 3, closed: 1, staleResolved: 1 });
-    const inA = (await runsOf(a.pilot.key, researcherA)).find((r) => r.id === cron.runId)!;
-    const inB = (await runsOf(b.pilot.key, researcherB)).find((r) => r.id === cron.runId)!;
-    expect(inA).toMatchObject({ scope: "all_pilots", trigger: "cron" });
-    expect(inB).toMatchObject({ scope: "all_pilots", trigger: "cron" });
-    expect(inB.counts).toMatchObject({
-      runId: cron.runId,
-      opened: 3,
-      closed: 1,
-      staleResolved: 1,
-      planned: 3,
-      enqueued: 3,
-      due: 4,
-      sentInline: 4,
-      recomputed: 1,
-    });
-    expect(inA.counts).toMatchObject({
-      runId: cron.runId,
-      opened: 0,
-      closed: 0,
-      staleResolved: 0,
-      enqueued: 0,
-      due: 0,
-      sentInline: 0,
-      recomputed: 0,
-    });
-    // the shares add up to the run's totals, and no share carries another pilot's breakdown
-    for (const k of [
-      "opened",
-      "closed",
-      "staleResolved",
-      "planned",
-      "waiting",
-      "skipped",
-      "enqueued",
-      "due",
-      "sentInline",
-      "retriedInline",
-      "failedInline",
-      "deferredInline",
-      "recomputed",
-    ] as const) {
-      expect(inA.counts![k]! + inB.counts![k]!, k).toBe(cron[k]);
-    }
-    expect(JSON.stringify(inA)).not.toContain("byPilot");
-    expect((await b.sink.messages()).messages).toHaveLength(4);
-  });
+      // A cron run now does B's work (and nothing more for A): each pilot sees only its own share.
+      const cron = await runScheduled(env, now + 60_000);
+      expect(cron).toMatchObject({ opened: 3, closed: 1, staleResolved: 1 });
+      const inA = (await runsOf(a.pilot.key, researcherA)).find((r) => r.id === cron.runId)!;
+      const inB = (await runsOf(b.pilot.key, researcherB)).find((r) => r.id === cron.runId)!;
+      expect(inA).toMatchObject({ scope: "all_pilots", trigger: "cron" });
+      expect(inB).toMatchObject({ scope: "all_pilots", trigger: "cron" });
+      expect(inB.counts).toMatchObject({
+        runId: cron.runId,
+        opened: 3,
+        closed: 1,
+        staleResolved: 1,
+        planned: 3,
+        enqueued: 3,
+        due: 4,
+        sentInline: 4,
+        recomputed: 1,
+      });
+      expect(inA.counts).toMatchObject({
+        runId: cron.runId,
+        opened: 0,
+        closed: 0,
+        staleResolved: 0,
+        enqueued: 0,
+        due: 0,
+        sentInline: 0,
+        recomputed: 0,
+      });
+      // the shares add up to the run's totals, and no share carries another pilot's breakdown
+      for (const k of [
+        "opened",
+        "closed",
+        "staleResolved",
+        "planned",
+        "waiting",
+        "skipped",
+        "enqueued",
+        "due",
+        "sentInline",
+        "retriedInline",
+        "failedInline",
+        "deferredInline",
+        "recomputed",
+      ] as const) {
+        expect(inA.counts![k]! + inB.counts![k]!, k).toBe(cron[k]);
+      }
+      expect(JSON.stringify(inA)).not.toContain("byPilot");
+      expect((await b.sink.messages()).messages).toHaveLength(4);
+    },
+  );
 });

@@ -35,30 +35,33 @@ const mail = (to: string, id = crypto.randomUUID()) => ({
 });
 
 describe("SMTP", () => {
-  it("a refusal (451 after DATA) is retried with backoff; the message goes out once when the server accepts", async () => {
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const sink = sinkFor(uniqueDomain("smtp451"));
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
-    const { id } = await queueMessage(pilot.id, youth.id);
-    await sink.mode({ refuseAll: true });
-    const t0 = Date.now();
-    expect(await deliverOutbox(env, [id], () => t0)).toMatchObject({ retried: 1, sent: 0 });
-    let row = await outboxRow(id);
-    expect(row).toMatchObject({ status: "queued", attempts: 1 });
-    expect(row.last_error).toMatch(/^451/);
-    expect(row.next_attempt_at).toBe(t0 + 60_000);
-    // not due yet: nothing happens
-    expect(await deliverOutbox(env, [id], () => t0 + 30_000)).toMatchObject({ skipped: 1 });
-    expect(await deliverOutbox(env, [id], () => t0 + 60_000)).toMatchObject({ retried: 1 });
-    expect((await outboxRow(id)).next_attempt_at).toBe(t0 + 60_000 + 120_000); // doubled
-    await sink.mode({});
-    expect(await deliverOutbox(env, [id], () => t0 + 180_000)).toMatchObject({ sent: 1 });
-    row = await outboxRow(id);
-    expect(row).toMatchObject({ status: "sent", attempts: 3, last_error: null });
-    const got = await sink.messages();
-    expect(got.messages).toHaveLength(1);
-    expect(got.attempts).toBe(3);
-  });
+  it(
+    "a refusal (451 after DATA) is retried with backoff; " + "the message goes out once when the server accepts",
+    async () => {
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const sink = sinkFor(uniqueDomain("smtp451"));
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+      const { id } = await queueMessage(pilot.id, youth.id);
+      await sink.mode({ refuseAll: true });
+      const t0 = Date.now();
+      expect(await deliverOutbox(env, [id], () => t0)).toMatchObject({ retried: 1, sent: 0 });
+      let row = await outboxRow(id);
+      expect(row).toMatchObject({ status: "queued", attempts: 1 });
+      expect(row.last_error).toMatch(/^451/);
+      expect(row.next_attempt_at).toBe(t0 + 60_000);
+      // not due yet: nothing happens
+      expect(await deliverOutbox(env, [id], () => t0 + 30_000)).toMatchObject({ skipped: 1 });
+      expect(await deliverOutbox(env, [id], () => t0 + 60_000)).toMatchObject({ retried: 1 });
+      expect((await outboxRow(id)).next_attempt_at).toBe(t0 + 60_000 + 120_000); // doubled
+      await sink.mode({});
+      expect(await deliverOutbox(env, [id], () => t0 + 180_000)).toMatchObject({ sent: 1 });
+      row = await outboxRow(id);
+      expect(row).toMatchObject({ status: "sent", attempts: 3, last_error: null });
+      const got = await sink.messages();
+      expect(got.messages).toHaveLength(1);
+      expect(got.attempts).toBe(3);
+    },
+  );
 
   it("gives up after MAIL_MAX_ATTEMPTS and shows the reason", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
@@ -109,59 +112,63 @@ describe("SMTP", () => {
   });
 
   // Issue 12, item 3: with credentials the session is encrypted before AUTH, or nothing happens at all.
-  it("with credentials, a relay without STARTTLS (or one whose STARTTLS was stripped) gets no AUTH, no password and no message: a permanent failure", async () => {
-    const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
-    const { plainWirePort } = await sinkInfo();
-    const helo = `strip-${crypto.randomUUID().slice(0, 8)}.test`;
-    const to = `auth@${uniqueDomain("strip")}`;
-    const tx = smtpTransport({
-      ...env,
-      SMTP_PORT: String(plainWirePort),
-      SMTP_USER: "relay-user",
-      SMTP_PASS: "relay-pass ü",
-      SMTP_HELO: helo,
-    } as Env);
-    const r = await tx.send(mail(to));
-    await tx.close();
-    expect(r).toMatchObject({ accepted: false, permanent: true });
-    expect((r as { error: string }).error).toMatch(/^smtp_tls_required: the relay does not offer STARTTLS/);
-    const after = await sinkInfo();
-    expect(after.messages.filter((m) => m.to.includes(to))).toEqual([]);
-    // What went over the wire: the greeting and EHLO, then QUIT — no AUTH, no password in any encoding, no envelope.
-    const wire = after.transcripts.filter((t) => t.client.includes(`EHLO ${helo}`));
-    expect(wire).toHaveLength(1);
-    expect(wire[0]!.client).toMatch(new RegExp(`^EHLO ${helo.replace(/\./g, "\\.")}\r\n(QUIT\r\n)?$`));
-    for (const secret of PASSWORD_ON_THE_WIRE) expect(wire[0]!.client).not.toContain(secret);
+  it(
+    "with credentials, a relay without STARTTLS (or one whose STARTTLS was " +
+      "stripped) gets no AUTH, no password and no message: a permanent failure",
+    async () => {
+      const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
+      const { plainWirePort } = await sinkInfo();
+      const helo = `strip-${crypto.randomUUID().slice(0, 8)}.test`;
+      const to = `auth@${uniqueDomain("strip")}`;
+      const tx = smtpTransport({
+        ...env,
+        SMTP_PORT: String(plainWirePort),
+        SMTP_USER: "relay-user",
+        SMTP_PASS: "relay-pass ü",
+        SMTP_HELO: helo,
+      } as Env);
+      const r = await tx.send(mail(to));
+      await tx.close();
+      expect(r).toMatchObject({ accepted: false, permanent: true });
+      expect((r as { error: string }).error).toMatch(/^smtp_tls_required: the relay does not offer STARTTLS/);
+      const after = await sinkInfo();
+      expect(after.messages.filter((m) => m.to.includes(to))).toEqual([]);
+      // What went over the wire: the greeting and EHLO, then QUIT — no AUTH, no password in any encoding, no envelope.
+      const wire = after.transcripts.filter((t) => t.client.includes(`EHLO ${helo}`));
+      expect(wire).toHaveLength(1);
+      expect(wire[0]!.client).toMatch(new RegExp(`^EHLO ${helo.replace(/\./g, "\\.")}\r\n(QUIT\r\n)?$`));
+      for (const secret of PASSWORD_ON_THE_WIRE) expect(wire[0]!.client).not.toContain(secret);
 
-    // SMTP_STARTTLS=0 with credentials: refused before connecting at all (and at start-up outside dev mode).
-    const helo2 = `off-${crypto.randomUUID().slice(0, 8)}.test`;
-    const off = smtpTransport({
-      ...env,
-      SMTP_PORT: String(plainWirePort),
-      SMTP_STARTTLS: "0",
-      SMTP_USER: "relay-user",
-      SMTP_PASS: "relay-pass ü",
-      SMTP_HELO: helo2,
-    } as Env);
-    expect(await off.send(mail(to))).toMatchObject({
-      accepted: false,
-      permanent: true,
-      error: expect.stringMatching(/^smtp_tls_required: .*SMTP_STARTTLS=0/),
-    });
-    await off.close();
-    expect((await sinkInfo()).transcripts.filter((t) => t.client.includes(helo2))).toEqual([]);
+      // SMTP_STARTTLS=0 with credentials: refused before connecting at all (and at start-up outside dev mode).
+      const helo2 = `off-${crypto.randomUUID().slice(0, 8)}.test`;
+      const off = smtpTransport({
+        ...env,
+        SMTP_PORT: String(plainWirePort),
+        SMTP_STARTTLS: "0",
+        SMTP_USER: "relay-user",
+        SMTP_PASS: "relay-pass ü",
+        SMTP_HELO: helo2,
+      } as Env);
+      expect(await off.send(mail(to))).toMatchObject({
+        accepted: false,
+        permanent: true,
+        error: expect.stringMatching(/^smtp_tls_required: .*SMTP_STARTTLS=0/),
+      });
+      await off.close();
+      expect((await sinkInfo()).transcripts.filter((t) => t.client.includes(helo2))).toEqual([]);
 
-    // Through the outbox: the row fails at once with the reason (no retries of a configuration error).
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const sink = sinkFor(uniqueDomain("stripbox"));
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
-    const { id } = await queueMessage(pilot.id, youth.id);
-    const e = { ...env, SMTP_PORT: String(plainWirePort), SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü" } as Env;
-    expect(await deliverOutbox(e, [id], () => Date.now())).toMatchObject({ failed: 1, sent: 0 });
-    expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 1 });
-    expect((await outboxRow(id)).last_error).toMatch(/^smtp_tls_required/);
-    expect((await sinkInfo()).messages.filter((m) => m.to.includes(sink.address("y")))).toEqual([]);
-  });
+      // Through the outbox: the row fails at once with the reason (no retries of a configuration error).
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const sink = sinkFor(uniqueDomain("stripbox"));
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("y") });
+      const { id } = await queueMessage(pilot.id, youth.id);
+      const e = { ...env, SMTP_PORT: String(plainWirePort), SMTP_USER: "relay-user", SMTP_PASS: "relay-pass ü" } as Env;
+      expect(await deliverOutbox(e, [id], () => Date.now())).toMatchObject({ failed: 1, sent: 0 });
+      expect(await outboxRow(id)).toMatchObject({ status: "failed", attempts: 1 });
+      expect((await outboxRow(id)).last_error).toMatch(/^smtp_tls_required/);
+      expect((await sinkInfo()).messages.filter((m) => m.to.includes(sink.address("y")))).toEqual([]);
+    },
+  );
 
   it("without credentials, plain SMTP to a local relay (the mail catcher) still works", async () => {
     const sink = sinkFor(uniqueDomain("plain"));
@@ -172,7 +179,8 @@ describe("SMTP", () => {
   });
 
   it.runIf(env.TEST_SMTP_TLS === "1")(
-    "authenticates after STARTTLS (PLAIN) with SMTP_USER/SMTP_PASS; the password is never in clear on the wire; a wrong password is permanent",
+    "authenticates after STARTTLS (PLAIN) with SMTP_USER/SMTP_PASS; the " +
+      "password is never in clear on the wire; a wrong password is permanent",
     async () => {
       const sinkInfo = async () => (await (await fetch(`${env.TEST_SMTP_CONTROL}/auth-sink`)).json()) as AuthSink;
       const { tlsWirePort } = await sinkInfo();
@@ -271,7 +279,8 @@ describe("HTTP mail API", () => {
     expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
     // A claim that never started sending simply goes back to the queue.
     await env.DB.prepare(
-      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = NULL, attempts = 1 WHERE id = ?",
+      "UPDATE outbox SET status = 'sending', claim_id = 'dead', " +
+        "claimed_at = ?, send_started_at = NULL, attempts = 1 WHERE id = ?",
     )
       .bind(t, id)
       .run();
@@ -279,41 +288,45 @@ describe("HTTP mail API", () => {
     expect(await outboxRow(id)).toMatchObject({ status: "queued", last_error: "claim_expired", attempts: 0 });
   });
 
-  it("marks the send as started before the transport is called, so a Worker that dies mid-send is never requeued blindly", async () => {
-    const { resolveStaleClaims, STALE_CLAIM_MS } = await import("../../worker/reminders/outbox");
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
-    const { id } = await queueMessage(pilot.id, youth.id);
-    let during: Record<string, unknown> | undefined;
-    // The transport is not under test here: it records the row as the send begins, then the "Worker dies".
-    const dying = {
-      name: "smtp" as const,
-      idempotent: false,
-      close: async () => {},
-      send: async () => {
-        during = await outboxRow(id);
-        throw new Error("isolate killed");
-      },
-    };
-    const t = Date.now();
-    // A transport that throws instead of answering is isolated to its row (issue 12): the outcome is unknown,
-    // so with a non-idempotent transport the row fails as outcome_unknown at once, as the stale-claim
-    // cleanup would have marked it had the Worker really died (the next test).
-    expect(await deliverOutbox(env, [id], () => t, { transport: dying })).toMatchObject({ unknown: 1 });
-    expect(during).toMatchObject({ status: "sending", send_started_at: t, attempts: 1 });
-    expect(await outboxRow(id)).toMatchObject({
-      status: "failed",
-      last_error: "outcome_unknown: transport_error: isolate killed",
-    });
-    // A Worker that really dies mid-send leaves the row `sending` with its send marked as started.
-    await env.DB.prepare(
-      "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?",
-    )
-      .bind(t, t, id)
-      .run();
-    await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
-    expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
-  });
+  it(
+    "marks the send as started before the transport is called, " +
+      "so a Worker that dies mid-send is never requeued blindly",
+    async () => {
+      const { resolveStaleClaims, STALE_CLAIM_MS } = await import("../../worker/reminders/outbox");
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+      const { id } = await queueMessage(pilot.id, youth.id);
+      let during: Record<string, unknown> | undefined;
+      // The transport is not under test here: it records the row as the send begins, then the "Worker dies".
+      const dying = {
+        name: "smtp" as const,
+        idempotent: false,
+        close: async () => {},
+        send: async () => {
+          during = await outboxRow(id);
+          throw new Error("isolate killed");
+        },
+      };
+      const t = Date.now();
+      // A transport that throws instead of answering is isolated to its row (issue 12): the outcome is unknown,
+      // so with a non-idempotent transport the row fails as outcome_unknown at once, as the stale-claim
+      // cleanup would have marked it had the Worker really died (the next test).
+      expect(await deliverOutbox(env, [id], () => t, { transport: dying })).toMatchObject({ unknown: 1 });
+      expect(during).toMatchObject({ status: "sending", send_started_at: t, attempts: 1 });
+      expect(await outboxRow(id)).toMatchObject({
+        status: "failed",
+        last_error: "outcome_unknown: transport_error: isolate killed",
+      });
+      // A Worker that really dies mid-send leaves the row `sending` with its send marked as started.
+      await env.DB.prepare(
+        "UPDATE outbox SET status = 'sending', claim_id = 'dead', claimed_at = ?, send_started_at = ? WHERE id = ?",
+      )
+        .bind(t, t, id)
+        .run();
+      await resolveStaleClaims(env, t + STALE_CLAIM_MS + 1);
+      expect(await outboxRow(id)).toMatchObject({ status: "failed", last_error: "outcome_unknown" });
+    },
+  );
 
   it("a 4xx answer is permanent; a missing base URL is a configuration error", async () => {
     const tx = httpTransport({ ...env, MAIL_API_URL: `${env.TEST_SMTP_CONTROL}/nowhere` } as Env);
@@ -321,31 +334,37 @@ describe("HTTP mail API", () => {
     expect(() => httpTransport({ ...env, MAIL_API_URL: "" } as Env)).toThrow(/MAIL_API_URL/);
   });
 
-  it("outside dev mode the mail API must be https:// — the transport itself refuses http://, and a delivery claims nothing", async () => {
-    const production = {
-      ...env,
-      DEV_MODE: undefined,
-      PUBLIC_URL: "https://vragenlijst.example.org",
-      MAIL_TRANSPORT: "http",
-      MAIL_API_KEY: "k".repeat(40),
-    } as Env;
-    expect(() => httpTransport({ ...production, MAIL_API_URL: "http://mail.example.org" })).toThrow(
-      /https:\/\/ MAIL_API_URL outside dev mode/,
-    );
-    await expect(createTransport({ ...production, MAIL_API_URL: "http://127.0.0.1:9" })).rejects.toThrow(/https:\/\//);
-    expect(httpTransport({ ...production, MAIL_API_URL: "https://mail.example.org" }).name).toBe("http");
-    // DEV_MODE=1 with a non-loopback PUBLIC_URL is not dev mode: still refused.
-    expect(() => httpTransport({ ...production, DEV_MODE: "1", MAIL_API_URL: "http://mail.example.org" })).toThrow(
-      /https/,
-    );
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
-    const { id } = await queueMessage(pilot.id, youth.id);
-    await expect(
-      deliverOutbox({ ...production, MAIL_API_URL: "http://127.0.0.1:9" }, [id], () => Date.now()),
-    ).rejects.toThrow(/https/);
-    expect(await outboxRow(id)).toMatchObject({ status: "queued", attempts: 0 });
-  });
+  it(
+    "outside dev mode the mail API must be https:// — the " +
+      "transport itself refuses http://, and a delivery claims nothing",
+    async () => {
+      const production = {
+        ...env,
+        DEV_MODE: undefined,
+        PUBLIC_URL: "https://vragenlijst.example.org",
+        MAIL_TRANSPORT: "http",
+        MAIL_API_KEY: "k".repeat(40),
+      } as Env;
+      expect(() => httpTransport({ ...production, MAIL_API_URL: "http://mail.example.org" })).toThrow(
+        /https:\/\/ MAIL_API_URL outside dev mode/,
+      );
+      await expect(createTransport({ ...production, MAIL_API_URL: "http://127.0.0.1:9" })).rejects.toThrow(
+        /https:\/\//,
+      );
+      expect(httpTransport({ ...production, MAIL_API_URL: "https://mail.example.org" }).name).toBe("http");
+      // DEV_MODE=1 with a non-loopback PUBLIC_URL is not dev mode: still refused.
+      expect(() => httpTransport({ ...production, DEV_MODE: "1", MAIL_API_URL: "http://mail.example.org" })).toThrow(
+        /https/,
+      );
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+      const { id } = await queueMessage(pilot.id, youth.id);
+      await expect(
+        deliverOutbox({ ...production, MAIL_API_URL: "http://127.0.0.1:9" }, [id], () => Date.now()),
+      ).rejects.toThrow(/https/);
+      expect(await outboxRow(id)).toMatchObject({ status: "queued", attempts: 0 });
+    },
+  );
 });
 
 describe("Cloudflare Email (send_email binding)", () => {

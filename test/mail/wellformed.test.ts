@@ -47,7 +47,8 @@ beforeAll(async () => {
   const now = Date.now();
   const occasionOf = async (pid: number) =>
     (await env.DB.prepare(
-      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, " +
+        "instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
     )
       .bind(pid, now - 5 * DAY, now + 5 * DAY)
       .first<number>("id"))!;
@@ -58,7 +59,8 @@ beforeAll(async () => {
     const [o, pid] = kind === "reminder" ? [otherOcc, other.id] : [occ, youth.id];
     ids.push(
       (await env.DB.prepare(
-        "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
+        "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, " +
+          "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
       )
         .bind(`${o}:${kind}:1`, o, pid, pilot.id, kind, now)
         .first<number>("id"))!,
@@ -231,7 +233,8 @@ describe("a standard spam filter's local checks", () => {
       "Subject: FREE MONEY!!! CLICK HERE NOW!!!",
       "Content-Type: text/html",
       "",
-      "<html><body><font color=red size=7>YOU WON $1,000,000 CASH!!! CLICK HERE</font> <a href=http://bit.ly/x>http://paypal.com</a> 100% FREE, NO RISK, ACT NOW</body></html>",
+      "<html><body><font color=red size=7>YOU WON $1,000,000 CASH!!! CLICK HERE</font> <a " +
+        "href=http://bit.ly/x>http://paypal.com</a> 100% FREE, NO RISK, ACT NOW</body></html>",
       "",
     ].join("\r\n");
     const control = (await (

@@ -23,7 +23,8 @@ async function world(prefix: string) {
   const frequent = await openOccasion(youth.id, frequentVersionIds(versions));
   const now = Date.now();
   const wave = (await env.DB.prepare(
-    "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'wave', 'T1', 1, '2026-01-05', ?, ?, 'open', ?) RETURNING id",
+    "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, " +
+      "instrument_version_ids) VALUES (?, 'wave', 'T1', 1, '2026-01-05', ?, ?, 'open', ?) RETURNING id",
   )
     .bind(youth.id, now - 3_600_000, now + 20 * DAY, JSON.stringify([versions.get("gcir"), versions.get("atmq")]))
     .first<number>("id"))!;
@@ -45,65 +46,69 @@ const rowsOf = async (participantId: number) =>
   ).results;
 
 describe("one message per youth per run", () => {
-  it("a wave and a frequent questionnaire: one mail with the real length; both completed from its one link, shortest first", async () => {
-    const w = await world("one");
-    expect(await run(w.pilot.id)).toMatchObject({ sent: 2, failed: 0 });
-    const { messages } = await w.sink.messages();
-    expect(messages).toHaveLength(1);
-    const rows = await rowsOf(w.youth.id);
-    expect(rows.map((r) => [r.occasion_id, r.kind, r.status])).toEqual(
-      expect.arrayContaining([
-        [w.frequent.occasion.id, "invitation", "sent"],
-        [w.wave, "invitation", "sent"],
-      ]),
-    );
-    expect(rows).toHaveLength(2);
-    expect(new Set(rows.map((r) => r.message_id)).size).toBe(1);
-    expect(messages[0]!.messageId).toBe(rows[0]!.message_id);
+  it(
+    "a wave and a frequent questionnaire: one mail with the real " +
+      "length; both completed from its one link, shortest first",
+    async () => {
+      const w = await world("one");
+      expect(await run(w.pilot.id)).toMatchObject({ sent: 2, failed: 0 });
+      const { messages } = await w.sink.messages();
+      expect(messages).toHaveLength(1);
+      const rows = await rowsOf(w.youth.id);
+      expect(rows.map((r) => [r.occasion_id, r.kind, r.status])).toEqual(
+        expect.arrayContaining([
+          [w.frequent.occasion.id, "invitation", "sent"],
+          [w.wave, "invitation", "sent"],
+        ]),
+      );
+      expect(rows).toHaveLength(2);
+      expect(new Set(rows.map((r) => r.message_id)).size).toBe(1);
+      expect(messages[0]!.messageId).toBe(rows[0]!.message_id);
 
-    // The real length: 1 minute for the 13 sliders plus the wave's GCI-R and ATMQ items.
-    const minutes = estimateMinutes([...GCIR.items, ...ATMQ.items]) + 1;
-    expect(minutes).toBeGreaterThanOrEqual(6);
-    const text = messages[0]!.text;
-    expect(text).toContain("Er staan 2 korte vragenlijsten voor je klaar");
-    expect(text).toContain(`Samen duurt het invullen ongeveer ${minutes} minuten.`);
-    expect(text).toContain(`Together they take about ${minutes} minutes.`);
-    expect(text).not.toMatch(/ongeveer een minuut/);
+      // The real length: 1 minute for the 13 sliders plus the wave's GCI-R and ATMQ items.
+      const minutes = estimateMinutes([...GCIR.items, ...ATMQ.items]) + 1;
+      expect(minutes).toBeGreaterThanOrEqual(6);
+      const text = messages[0]!.text;
+      expect(text).toContain("Er staan 2 korte vragenlijsten voor je klaar");
+      expect(text).toContain(`Samen duurt het invullen ongeveer ${minutes} minuten.`);
+      expect(text).toContain(`Together they take about ${minutes} minutes.`);
+      expect(text).not.toMatch(/ongeveer een minuut/);
 
-    // The link opens the shortest (the frequent questionnaire) …
-    const path = /\/q\/[A-Za-z0-9_-]{43}/.exec(text)![0];
-    expect(path).toBe(w.frequent.path);
-    const fv = frequentVersionIds(w.versions)[0]!;
-    const first = await post(path, { [`v.${fv}.persoonlijk`]: "7" });
-    expect(first.status).toBe(303);
-    // … and its final submit continues to the wave questionnaire, with a word of thanks.
-    const thanks = first.headers.get("location")!;
-    expect(thanks).toBe(`/q/done?lang=nl&from=${w.frequent.token}`);
-    const onwards = await get(thanks);
-    expect(onwards.status).toBe(303);
-    const next = onwards.headers.get("location")!;
-    expect(next).toMatch(/^\/q\/[A-Za-z0-9_-]{43}\?lang=nl&n=next$/);
-    const page = await get(next);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain("Er staat nog een vragenlijst voor je klaar");
-    expect(html).toContain(`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`);
-    const done = await post(next.split("?")[0]!, { [`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`]: "3" });
-    expect(done.status).toBe(303);
-    const last = done.headers.get("location")!;
-    expect(last).toMatch(/^\/q\/done\?lang=nl&from=/);
-    const end = await get(last);
-    expect(end.status).toBe(200);
-    expect(await end.text()).toContain("Dank je wel!");
-    const statuses = await env.DB.prepare("SELECT id, status FROM occasions WHERE participant_id = ? ORDER BY id")
-      .bind(w.youth.id)
-      .all<{ id: number; status: string }>();
-    expect(statuses.results.map((r) => r.status)).toEqual(["completed", "completed"]);
-    const modes = await env.DB.prepare("SELECT DISTINCT mode FROM responses WHERE participant_id = ?")
-      .bind(w.youth.id)
-      .all<{ mode: string }>();
-    expect(modes.results).toEqual([{ mode: "self" }]);
-  });
+      // The link opens the shortest (the frequent questionnaire) …
+      const path = /\/q\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+      expect(path).toBe(w.frequent.path);
+      const fv = frequentVersionIds(w.versions)[0]!;
+      const first = await post(path, { [`v.${fv}.persoonlijk`]: "7" });
+      expect(first.status).toBe(303);
+      // … and its final submit continues to the wave questionnaire, with a word of thanks.
+      const thanks = first.headers.get("location")!;
+      expect(thanks).toBe(`/q/done?lang=nl&from=${w.frequent.token}`);
+      const onwards = await get(thanks);
+      expect(onwards.status).toBe(303);
+      const next = onwards.headers.get("location")!;
+      expect(next).toMatch(/^\/q\/[A-Za-z0-9_-]{43}\?lang=nl&n=next$/);
+      const page = await get(next);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("Er staat nog een vragenlijst voor je klaar");
+      expect(html).toContain(`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`);
+      const done = await post(next.split("?")[0]!, { [`v.${w.versions.get("gcir")}.${GCIR.items[0]!.key}`]: "3" });
+      expect(done.status).toBe(303);
+      const last = done.headers.get("location")!;
+      expect(last).toMatch(/^\/q\/done\?lang=nl&from=/);
+      const end = await get(last);
+      expect(end.status).toBe(200);
+      expect(await end.text()).toContain("Dank je wel!");
+      const statuses = await env.DB.prepare("SELECT id, status FROM occasions WHERE participant_id = ? ORDER BY id")
+        .bind(w.youth.id)
+        .all<{ id: number; status: string }>();
+      expect(statuses.results.map((r) => r.status)).toEqual(["completed", "completed"]);
+      const modes = await env.DB.prepare("SELECT DISTINCT mode FROM responses WHERE participant_id = ?")
+        .bind(w.youth.id)
+        .all<{ mode: string }>();
+      expect(modes.results).toEqual([{ mode: "self" }]);
+    },
+  );
 
   it("a second run sends nothing more; a youth's rows in two queue batches still make one mail", async () => {
     const w = await world("once");

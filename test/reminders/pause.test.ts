@@ -79,40 +79,43 @@ describe("the pause link", () => {
     expect(await pauseAudits(youth.id)).toHaveLength(1);
   });
 
-  it("refuses tampered, forged, unknown, withdrawn, expired and old-format tokens with a clear page and no change", async () => {
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
-    const other = await makeParticipant(pilot.id, { start: "2026-01-05" });
-    const withdrawn = await makeParticipant(pilot.id, { start: "2026-01-05", status: "withdrawn" });
-    const good = await pauseToken(env, youth.id);
-    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
-    const bad = [
-      flip(good, 0), // IV changed
-      flip(good, 20), // ciphertext changed
-      flip(good, good.length - 2), // tag changed
-      // forged with another key
-      await pauseToken({ ...env, LINK_SECRET: "another-secret-of-sufficient-length" }, youth.id),
-      await pauseToken(env, 987_654_321), // genuine, no such youth
-      await pauseToken(env, withdrawn.id), // withdrawn: no contact at all
-      await pauseToken(env, youth.id, Date.now() - 1000), // expired (its occasion closed)
-      `${youth.id}.${"A".repeat(43)}`, // the old <participantId>.<hmac> format
-      good.slice(1),
-      `${good}A`,
-      encodeURIComponent(`<script>alert(1)</script>`),
-    ];
-    for (const token of bad) {
-      const g = await get(`/p/${token}`);
-      expect(g.status, token).toBe(404);
-      const html = await g.text();
-      expect(html).toContain("Er is niets veranderd");
-      expect(html).not.toContain("<script>alert");
-      expect((await post(`/p/${token}`)).status, token).toBe(404);
-    }
-    for (const p of [youth, other, withdrawn]) {
-      expect(await pausedUntil(p.id)).toBeNull();
-      expect(await pauseAudits(p.id)).toHaveLength(0);
-    }
-  });
+  it(
+    "refuses tampered, forged, unknown, withdrawn, expired " + "and old-format tokens with a clear page and no change",
+    async () => {
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+      const other = await makeParticipant(pilot.id, { start: "2026-01-05" });
+      const withdrawn = await makeParticipant(pilot.id, { start: "2026-01-05", status: "withdrawn" });
+      const good = await pauseToken(env, youth.id);
+      const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
+      const bad = [
+        flip(good, 0), // IV changed
+        flip(good, 20), // ciphertext changed
+        flip(good, good.length - 2), // tag changed
+        // forged with another key
+        await pauseToken({ ...env, LINK_SECRET: "another-secret-of-sufficient-length" }, youth.id),
+        await pauseToken(env, 987_654_321), // genuine, no such youth
+        await pauseToken(env, withdrawn.id), // withdrawn: no contact at all
+        await pauseToken(env, youth.id, Date.now() - 1000), // expired (its occasion closed)
+        `${youth.id}.${"A".repeat(43)}`, // the old <participantId>.<hmac> format
+        good.slice(1),
+        `${good}A`,
+        encodeURIComponent(`<script>alert(1)</script>`),
+      ];
+      for (const token of bad) {
+        const g = await get(`/p/${token}`);
+        expect(g.status, token).toBe(404);
+        const html = await g.text();
+        expect(html).toContain("Er is niets veranderd");
+        expect(html).not.toContain("<script>alert");
+        expect((await post(`/p/${token}`)).status, token).toBe(404);
+      }
+      for (const p of [youth, other, withdrawn]) {
+        expect(await pausedUntil(p.id)).toBeNull();
+        expect(await pauseAudits(p.id)).toHaveLength(0);
+      }
+    },
+  );
 
   it("is opaque: no participant id in the link, stable for one youth and expiry, different per youth", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
@@ -131,34 +134,37 @@ describe("the pause link", () => {
     expect(await verifyPauseToken(env, ta, until)).toBeNull();
   });
 
-  it("the mailed link expires with its occasion's close and works until then; previous LINK_SECRET still accepted", async () => {
-    const domain = uniqueDomain("pauseexp");
-    const sink = sinkFor(domain);
-    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
-    const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("p.youth") });
-    const now = Date.now();
-    const { id, occasionId } = await queueMessage(pilot.id, youth.id, { now });
-    expect(await deliverOutbox(env, [id], () => now)).toMatchObject({ sent: 1 });
-    const mail = (await sink.messages()).messages[0]!;
-    const token = /\/p\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-    expect(token).toMatch(/^[A-Za-z0-9_-]{59}$/);
-    expect(mail.text).not.toMatch(new RegExp(`/p/${youth.id}\\.`));
-    const closesAt = (await env.DB.prepare("SELECT closes_at FROM occasions WHERE id = ?")
-      .bind(occasionId)
-      .first<number>("closes_at"))!;
-    expect(await verifyPauseToken(env, token, closesAt - 1)).toBe(youth.id);
-    expect(await verifyPauseToken(env, token, closesAt)).toBeNull();
-    expect((await get(`/p/${token}`)).status).toBe(200);
-    // after a LINK_SECRET switch with the old one as previous, it still works (until the close)
-    const rotated = {
-      ...env,
-      LINK_SECRET: "a-brand-new-link-secret-of-enough-length",
-      LINK_SECRET_PREVIOUS: env.LINK_SECRET,
-    };
-    expect(await verifyPauseToken(rotated, token, closesAt - 1)).toBe(youth.id);
-    expect(await verifyPauseToken(rotated, token, closesAt)).toBeNull();
-    expect(await verifyPauseToken({ ...rotated, LINK_SECRET_PREVIOUS: undefined }, token, closesAt - 1)).toBeNull();
-  });
+  it(
+    "the mailed link expires with its occasion's close and " + "works until then; previous LINK_SECRET still accepted",
+    async () => {
+      const domain = uniqueDomain("pauseexp");
+      const sink = sinkFor(domain);
+      const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+      const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("p.youth") });
+      const now = Date.now();
+      const { id, occasionId } = await queueMessage(pilot.id, youth.id, { now });
+      expect(await deliverOutbox(env, [id], () => now)).toMatchObject({ sent: 1 });
+      const mail = (await sink.messages()).messages[0]!;
+      const token = /\/p\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{59}$/);
+      expect(mail.text).not.toMatch(new RegExp(`/p/${youth.id}\\.`));
+      const closesAt = (await env.DB.prepare("SELECT closes_at FROM occasions WHERE id = ?")
+        .bind(occasionId)
+        .first<number>("closes_at"))!;
+      expect(await verifyPauseToken(env, token, closesAt - 1)).toBe(youth.id);
+      expect(await verifyPauseToken(env, token, closesAt)).toBeNull();
+      expect((await get(`/p/${token}`)).status).toBe(200);
+      // after a LINK_SECRET switch with the old one as previous, it still works (until the close)
+      const rotated = {
+        ...env,
+        LINK_SECRET: "a-brand-new-link-secret-of-enough-length",
+        LINK_SECRET_PREVIOUS: env.LINK_SECRET,
+      };
+      expect(await verifyPauseToken(rotated, token, closesAt - 1)).toBe(youth.id);
+      expect(await verifyPauseToken(rotated, token, closesAt)).toBeNull();
+      expect(await verifyPauseToken({ ...rotated, LINK_SECRET_PREVIOUS: undefined }, token, closesAt - 1)).toBeNull();
+    },
+  );
 
   it("refuses an oversized body without pausing", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
@@ -176,12 +182,14 @@ describe("the pause link", () => {
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
     const now = Date.now();
     const occ = await env.DB.prepare(
-      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+      "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, " +
+        "instrument_version_ids) VALUES (?, 'frequent', 1, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
     )
       .bind(youth.id, now - DAY, now + 20 * DAY)
       .first<number>("id");
     await env.DB.prepare(
-      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?)",
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, " +
+        "status, next_attempt_at) VALUES (?, ?, ?, ?, 'reminder', 1, 'queued', ?)",
     )
       .bind(`${occ}:reminder:1`, occ, youth.id, pilot.id, now)
       .run();

@@ -520,95 +520,102 @@ describe("decideNextMessage", () => {
     ]);
   });
 
-  it("never sends more than 1 invitation + maxReminders reminders + 1 mentor message, and only when allowed (property)", () => {
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-    const arb = fc.record({
-      policy: fc.record({
-        firstReminderAfterDays: fc.integer({ min: 0, max: 5 }),
-        maxReminders: fc.integer({ min: 0, max: 5 }),
-        minSpacingDays: fc.integer({ min: 0, max: 5 }),
-        quietHours: fc.record({
-          start: fc.integer({ min: 0, max: 1439 }).map(hhmm),
-          end: fc.integer({ min: 0, max: 1439 }).map(hhmm),
+  it(
+    "never sends more than 1 invitation + maxReminders reminders " +
+      "+ 1 mentor message, and only when allowed (property)",
+    () => {
+      const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+      const arb = fc.record({
+        policy: fc.record({
+          firstReminderAfterDays: fc.integer({ min: 0, max: 5 }),
+          maxReminders: fc.integer({ min: 0, max: 5 }),
+          minSpacingDays: fc.integer({ min: 0, max: 5 }),
+          quietHours: fc.record({
+            start: fc.integer({ min: 0, max: 1439 }).map(hhmm),
+            end: fc.integer({ min: 0, max: 1439 }).map(hhmm),
+          }),
+          quietWeekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { maxLength: 3 }),
+          mentorAfterLastReminder: fc.boolean(),
+          mentorAfterDays: fc.integer({ min: 0, max: 4 }),
+          timezone: fc.constantFrom(...ZONES),
         }),
-        quietWeekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { maxLength: 3 }),
-        mentorAfterLastReminder: fc.boolean(),
-        mentorAfterDays: fc.integer({ min: 0, max: 4 }),
-        timezone: fc.constantFrom(...ZONES),
-      }),
-      status: fc.constantFrom("open" as const, "started" as const),
-      participantStatus: fc.constantFrom("active" as const, "left_care" as const),
-      hasMentorEmail: fc.boolean(),
-      openedAt: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
-      openDays: fc.integer({ min: 1, max: 60 }),
-      pause: fc.option(fc.integer({ min: 0, max: 20 * DAY })),
-      startOffset: fc.integer({ min: -2 * DAY, max: 2 * DAY }),
-      steps: fc.array(fc.record({ ms: fc.integer({ min: 0, max: 3 * DAY }), jump: fc.boolean() }), {
-        minLength: 1,
-        maxLength: 80,
-      }),
-    });
-    fc.assert(
-      fc.property(arb, (a) => {
-        const state: OccasionState = {
-          status: a.status,
-          participantStatus: a.participantStatus,
-          pausedUntil: a.pause === null ? null : a.openedAt + a.pause,
-          hasEmail: true,
-          hasMentorEmail: a.hasMentorEmail,
-          openedAt: a.openedAt,
-          closesAt: a.openedAt + a.openDays * DAY,
-          sent: [],
-        };
-        const p = a.policy;
-        let now = a.openedAt + a.startOffset;
-        for (const step of a.steps) {
-          const d = decideNextMessage(state, p, now);
-          if (d.action === "send") {
-            expect(isQuietTime(now, p)).toBe(false);
-            expect(now).toBeGreaterThanOrEqual(state.openedAt);
-            expect(now).toBeLessThan(state.closesAt);
-            if (state.pausedUntil !== null) expect(now).toBeGreaterThanOrEqual(state.pausedUntil);
-            state.sent.push({ kind: d.kind, seq: d.seq, at: now });
-            // Deciding again at the same instant must not produce the same message twice.
-            const again = decideNextMessage(state, p, now);
-            if (again.action === "send") expect(`${again.kind}${again.seq}`).not.toBe(`${d.kind}${d.seq}`);
-          } else if (d.action === "wait") {
-            expect(d.until).toBeGreaterThan(now);
-            expect(d.until).toBeLessThan(state.closesAt);
-            expect(isQuietTime(d.until, p)).toBe(false);
+        status: fc.constantFrom("open" as const, "started" as const),
+        participantStatus: fc.constantFrom("active" as const, "left_care" as const),
+        hasMentorEmail: fc.boolean(),
+        openedAt: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+        openDays: fc.integer({ min: 1, max: 60 }),
+        pause: fc.option(fc.integer({ min: 0, max: 20 * DAY })),
+        startOffset: fc.integer({ min: -2 * DAY, max: 2 * DAY }),
+        steps: fc.array(fc.record({ ms: fc.integer({ min: 0, max: 3 * DAY }), jump: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+      });
+      fc.assert(
+        fc.property(arb, (a) => {
+          const state: OccasionState = {
+            status: a.status,
+            participantStatus: a.participantStatus,
+            pausedUntil: a.pause === null ? null : a.openedAt + a.pause,
+            hasEmail: true,
+            hasMentorEmail: a.hasMentorEmail,
+            openedAt: a.openedAt,
+            closesAt: a.openedAt + a.openDays * DAY,
+            sent: [],
+          };
+          const p = a.policy;
+          let now = a.openedAt + a.startOffset;
+          for (const step of a.steps) {
+            const d = decideNextMessage(state, p, now);
+            if (d.action === "send") {
+              expect(isQuietTime(now, p)).toBe(false);
+              expect(now).toBeGreaterThanOrEqual(state.openedAt);
+              expect(now).toBeLessThan(state.closesAt);
+              if (state.pausedUntil !== null) expect(now).toBeGreaterThanOrEqual(state.pausedUntil);
+              state.sent.push({ kind: d.kind, seq: d.seq, at: now });
+              // Deciding again at the same instant must not produce the same message twice.
+              const again = decideNextMessage(state, p, now);
+              if (again.action === "send") expect(`${again.kind}${again.seq}`).not.toBe(`${d.kind}${d.seq}`);
+            } else if (d.action === "wait") {
+              expect(d.until).toBeGreaterThan(now);
+              expect(d.until).toBeLessThan(state.closesAt);
+              expect(isQuietTime(d.until, p)).toBe(false);
+            }
+            now = d.action === "wait" && step.jump ? d.until : now + step.ms;
           }
-          now = d.action === "wait" && step.jump ? d.until : now + step.ms;
-        }
-        const n = (k: MessageKind) => state.sent.filter((m) => m.kind === k);
-        expect(n("invitation").length).toBeLessThanOrEqual(1);
-        expect(n("reminder").length).toBeLessThanOrEqual(p.maxReminders);
-        expect(n("mentor").length).toBeLessThanOrEqual(p.mentorAfterLastReminder && a.hasMentorEmail ? 1 : 0);
-        expect(n("reminder").map((m) => m.seq)).toEqual(n("reminder").map((_, i) => i + 1));
-        // Order and spacing: invitation first, reminders spaced, mentor last.
-        const kinds = state.sent.map((m) => m.kind);
-        expect(kinds).toEqual([...n("invitation"), ...n("reminder"), ...n("mentor")].map((m) => m.kind));
-        const youth = state.sent.filter((m) => m.kind !== "mentor");
-        for (let i = 1; i < youth.length; i++) {
-          expect(youth[i]!.at - youth[i - 1]!.at).toBeGreaterThanOrEqual(p.minSpacingDays * DAY);
-          expect(youth[i]!.at - youth[0]!.at).toBeGreaterThanOrEqual(p.firstReminderAfterDays * DAY);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+          const n = (k: MessageKind) => state.sent.filter((m) => m.kind === k);
+          expect(n("invitation").length).toBeLessThanOrEqual(1);
+          expect(n("reminder").length).toBeLessThanOrEqual(p.maxReminders);
+          expect(n("mentor").length).toBeLessThanOrEqual(p.mentorAfterLastReminder && a.hasMentorEmail ? 1 : 0);
+          expect(n("reminder").map((m) => m.seq)).toEqual(n("reminder").map((_, i) => i + 1));
+          // Order and spacing: invitation first, reminders spaced, mentor last.
+          const kinds = state.sent.map((m) => m.kind);
+          expect(kinds).toEqual([...n("invitation"), ...n("reminder"), ...n("mentor")].map((m) => m.kind));
+          const youth = state.sent.filter((m) => m.kind !== "mentor");
+          for (let i = 1; i < youth.length; i++) {
+            expect(youth[i]!.at - youth[i - 1]!.at).toBeGreaterThanOrEqual(p.minSpacingDays * DAY);
+            expect(youth[i]!.at - youth[0]!.at).toBeGreaterThanOrEqual(p.firstReminderAfterDays * DAY);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });
 
 describe("the longest quiet stretch", () => {
-  it("is 12 hours on the night the clocks go back (25 October 2026) and 10 hours on the spring night (29 March)", () => {
-    const everyDayPolicy = { ...DEFAULT_POLICY, quietWeekdays: [] };
-    // Saturday 24 October 21:00 CEST = 19:00Z; the next 08:00 local is Sunday 08:00 CET = 07:00Z.
-    expect(nextSendableTime(Date.UTC(2026, 9, 24, 19, 0), everyDayPolicy) - Date.UTC(2026, 9, 24, 19, 0)).toBe(
-      12 * 3_600_000,
-    );
-    // Saturday 28 March 21:00 CET = 20:00Z; Sunday 08:00 CEST = 06:00Z.
-    expect(nextSendableTime(Date.UTC(2026, 2, 28, 20, 0), everyDayPolicy) - Date.UTC(2026, 2, 28, 20, 0)).toBe(
-      10 * 3_600_000,
-    );
-  });
+  it(
+    "is 12 hours on the night the clocks go back (25 October " + "2026) and 10 hours on the spring night (29 March)",
+    () => {
+      const everyDayPolicy = { ...DEFAULT_POLICY, quietWeekdays: [] };
+      // Saturday 24 October 21:00 CEST = 19:00Z; the next 08:00 local is Sunday 08:00 CET = 07:00Z.
+      expect(nextSendableTime(Date.UTC(2026, 9, 24, 19, 0), everyDayPolicy) - Date.UTC(2026, 9, 24, 19, 0)).toBe(
+        12 * 3_600_000,
+      );
+      // Saturday 28 March 21:00 CET = 20:00Z; Sunday 08:00 CEST = 06:00Z.
+      expect(nextSendableTime(Date.UTC(2026, 2, 28, 20, 0), everyDayPolicy) - Date.UTC(2026, 2, 28, 20, 0)).toBe(
+        10 * 3_600_000,
+      );
+    },
+  );
 });

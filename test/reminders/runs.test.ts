@@ -42,14 +42,16 @@ async function openWithInvitation(
 ) {
   const opensAt = zonedTimeToUtc(start, 0, 0, TZ);
   const occ = (await env.DB.prepare(
-    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', 1, ?, ?, ?, 'open', '[]') RETURNING id",
+    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, " +
+      "instrument_version_ids) VALUES (?, 'frequent', 1, ?, ?, ?, 'open', '[]') RETURNING id",
   )
     .bind(participantId, start, opensAt, zonedTimeToUtc(addDays(start, 10), 0, 0, TZ))
     .first<number>("id"))!;
   if (invitedDaysAgo !== null) {
     const at = Date.now() - invitedDaysAgo * DAY;
     await env.DB.prepare(
-      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, sent_at, created_at) VALUES (?, ?, ?, ?, 'invitation', 1, 'sent', 1, ?, ?, ?)",
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, " +
+        "next_attempt_at, sent_at, created_at) VALUES (?, ?, ?, ?, 'invitation', 1, 'sent', 1, ?, ?, ?)",
     )
       .bind(`${occ}:invitation:1`, occ, participantId, pilotId, at, at, at)
       .run();
@@ -129,7 +131,8 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     const g = await mk(codes("G"), addDays(today, -2));
     const gOcc = await openWithInvitation(g.id, pilot.id, addDays(today, -2), null);
     await env.DB.prepare(
-      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'queued', 1, ?, '451 end of DATA')",
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, " +
+        "next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'queued', 1, ?, '451 end of DATA')",
     )
       .bind(`${gOcc}:invitation:1`, gOcc, g.id, pilot.id, Date.now() - 60_000)
       .run();
@@ -211,7 +214,8 @@ describe("POST /api/v1/pilots/:pilot/reminder-runs", () => {
     expect(mine.find((r) => !r.dryRun)!.counts.sentInline).toBe(3);
     expect(
       await count(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action IN ('reminder_run', 'reminder_run.dry') AND actor_type = 'token'",
+        "SELECT COUNT(*) AS n FROM audit_log WHERE pilot_id = ? AND action " +
+          "IN ('reminder_run', 'reminder_run.dry') AND actor_type = 'token'",
         pilot.id,
       ),
     ).toBe(2);
@@ -269,7 +273,8 @@ describe("the outbox view and retry", () => {
     const youth = await makeParticipant(pilot.id, { start: today, email: sink.address(`r-${pilot.key}`) });
     const occ = await openWithInvitation(youth.id, pilot.id, today, null);
     const id = (await env.DB.prepare(
-      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'failed', 1, ?, 'outcome_unknown') RETURNING id",
+      "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, " +
+        "last_error) VALUES (?, ?, ?, ?, 'invitation', 1, 'failed', 1, ?, 'outcome_unknown') RETURNING id",
     )
       .bind(`${occ}:invitation:1`, occ, youth.id, pilot.id, Date.now())
       .first<number>("id"))!;

@@ -42,36 +42,43 @@ describe("one chart on every page", () => {
     expect(r.status).toBe(200);
   });
 
-  it("the workspace youth page, the coordinator pilot page and report.html draw the same points and the Theil-Sen line", async () => {
-    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-    const workspace = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${code}`)).text();
-    const coordinator = await get(`/reports/pilots/${pilot.key}`, (await apiToken("coordinator", [pilot.id])).headers);
-    const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, devAdmin());
+  it(
+    "the workspace youth page, the coordinator pilot page and " +
+      "report.html draw the same points and the Theil-Sen line",
+    async () => {
+      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const workspace = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${code}`)).text();
+      const coordinator = await get(
+        `/reports/pilots/${pilot.key}`,
+        (await apiToken("coordinator", [pilot.id])).headers,
+      );
+      const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, devAdmin());
 
-    const ws = chartsIn(workspace).find((c) => c.label === "Welzijn")!;
-    const co = chartsIn(coordinator).find((c) => c.label === `${code} · Welzijn`)!;
-    const rp = chartsIn(report).find((c) => c.label === `${code} · Welzijn`)!;
-    expect(ws.points.split(" ")).toHaveLength(6);
-    expect(ws.points).toMatch(/^0:3 14:4\.5 28:5 /);
-    expect(co.points).toBe(ws.points);
-    expect(rp.points).toBe(ws.points);
-    // one component: the same figure, band letters and line on all three
-    for (const html of [workspace, coordinator, report]) {
-      expect(html).toContain('class="trend"');
-      expect(html).toMatch(/<g class="bands">/);
-      expect(html).not.toMatch(/<text[^>]*>[^<]*\d\.\d[^<]*<\/text>/); // decimal comma in the Dutch labels
-      expect(html).toMatch(/<figcaption>[^<]*n = 6 · [^<]*laatste 8,00 \(H\)/);
-    }
-    // her GCI-R total over two waves, with the reliable change between them, the same on all three
-    const waveCharts = [workspace, coordinator, report].map((html) => chartsIn(html).filter((c) => c.waves));
-    for (const w of waveCharts) expect(w).toHaveLength(1);
-    const [wsW, coW, rpW] = waveCharts.map((w) => w[0]!.waves);
-    expect(wsW).toMatch(/^T1:0:[\d.]+:\S* T2:182:[\d.]+:(improved|deteriorated)$/);
-    expect(coW).toBe(wsW);
-    expect(rpW).toBe(wsW);
-    for (const html of [workspace, coordinator, report])
-      expect(html).toMatch(/<text class="rci" data-change="(improved|deteriorated)"/);
-  });
+      const ws = chartsIn(workspace).find((c) => c.label === "Welzijn")!;
+      const co = chartsIn(coordinator).find((c) => c.label === `${code} · Welzijn`)!;
+      const rp = chartsIn(report).find((c) => c.label === `${code} · Welzijn`)!;
+      expect(ws.points.split(" ")).toHaveLength(6);
+      expect(ws.points).toMatch(/^0:3 14:4\.5 28:5 /);
+      expect(co.points).toBe(ws.points);
+      expect(rp.points).toBe(ws.points);
+      // one component: the same figure, band letters and line on all three
+      for (const html of [workspace, coordinator, report]) {
+        expect(html).toContain('class="trend"');
+        expect(html).toMatch(/<g class="bands">/);
+        expect(html).not.toMatch(/<text[^>]*>[^<]*\d\.\d[^<]*<\/text>/); // decimal comma in the Dutch labels
+        expect(html).toMatch(/<figcaption>[^<]*n = 6 · [^<]*laatste 8,00 \(H\)/);
+      }
+      // her GCI-R total over two waves, with the reliable change between them, the same on all three
+      const waveCharts = [workspace, coordinator, report].map((html) => chartsIn(html).filter((c) => c.waves));
+      for (const w of waveCharts) expect(w).toHaveLength(1);
+      const [wsW, coW, rpW] = waveCharts.map((w) => w[0]!.waves);
+      expect(wsW).toMatch(/^T1:0:[\d.]+:\S* T2:182:[\d.]+:(improved|deteriorated)$/);
+      expect(coW).toBe(wsW);
+      expect(rpW).toBe(wsW);
+      for (const html of [workspace, coordinator, report])
+        expect(html).toMatch(/<text class="rci" data-change="(improved|deteriorated)"/);
+    },
+  );
 });
 
 describe("TrendPlot", () => {

@@ -172,37 +172,41 @@ describe("indicators.csv", () => {
 });
 
 describe("wide.csv and codebook.csv", () => {
-  it("gives one row per youth with frequent statistics, wave scores, RCI, RIS-L and response, documented in the codebook", async () => {
-    const [wide, book] = await Promise.all([
-      get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`),
-      get(`/api/v1/pilots/${pilot.key}/summary/codebook.csv`),
-    ]);
-    expect(wide.status).toBe(200);
-    expect(book.status).toBe(200);
-    const wrows = parseCsv(await wide.text());
-    const brows = asObjects(parseCsv(await book.text()));
-    expect(brows.map((b) => b.variable)).toEqual(wrows[0]);
-    expect(new Set(wrows[0]).size).toBe(wrows[0]!.length);
-    for (const v of wrows[0]!) expect(v).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/); // SPSS/R-safe names
-    expect(brows.filter((b) => b.type === "numeric").every((b) => b.decimal_separator === ".")).toBe(true);
-    const objs = asObjects(wrows);
-    expect(objs.length).toBe(4);
-    const up = objs.find((o) => o.participant_code === codes.up)!;
-    expect(Number(up.welzijn_n)).toBe(5);
-    expect(up.welzijn_flag).toBe("desired"); // "++" would be neutralised as a formula, so the CSV spells it out
-    expect(Number(up.gcir_ondersteuning_T1)).toBe(3);
-    expect(Number(up.gcir_ondersteuning_T2)).toBe(4.5);
-    expect(up.gcir_ondersteuning_T3).toBe(""); // non-response is empty, never 0
-    // demo norm sd 0.7, r 0.9: Sdiff = √(2·0.7²·0.1); RCI = 1.5 / Sdiff
-    expect(Number(up.gcir_ondersteuning_rci_T2vsT1)).toBeCloseTo(1.5 / Math.sqrt(2 * 0.49 * 0.1), 9);
-    expect(up.gcir_ondersteuning_change_T2vsT1).toBe("improved");
-    // Repressie: higher is worse, so the same increase is a deterioration.
-    expect(up.gcir_repressie_change_T2vsT1).toBe("deteriorated");
-    expect(up.response_T3).toBe("missed");
-    expect(Number(up.risl_signals)).toBe(2);
-    expect(Number(up.risl_protective)).toBe(1);
-    expect(Number(up.freq_completed)).toBe(5);
-  });
+  it(
+    "gives one row per youth with frequent statistics, wave " +
+      "scores, RCI, RIS-L and response, documented in the codebook",
+    async () => {
+      const [wide, book] = await Promise.all([
+        get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`),
+        get(`/api/v1/pilots/${pilot.key}/summary/codebook.csv`),
+      ]);
+      expect(wide.status).toBe(200);
+      expect(book.status).toBe(200);
+      const wrows = parseCsv(await wide.text());
+      const brows = asObjects(parseCsv(await book.text()));
+      expect(brows.map((b) => b.variable)).toEqual(wrows[0]);
+      expect(new Set(wrows[0]).size).toBe(wrows[0]!.length);
+      for (const v of wrows[0]!) expect(v).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/); // SPSS/R-safe names
+      expect(brows.filter((b) => b.type === "numeric").every((b) => b.decimal_separator === ".")).toBe(true);
+      const objs = asObjects(wrows);
+      expect(objs.length).toBe(4);
+      const up = objs.find((o) => o.participant_code === codes.up)!;
+      expect(Number(up.welzijn_n)).toBe(5);
+      expect(up.welzijn_flag).toBe("desired"); // "++" would be neutralised as a formula, so the CSV spells it out
+      expect(Number(up.gcir_ondersteuning_T1)).toBe(3);
+      expect(Number(up.gcir_ondersteuning_T2)).toBe(4.5);
+      expect(up.gcir_ondersteuning_T3).toBe(""); // non-response is empty, never 0
+      // demo norm sd 0.7, r 0.9: Sdiff = √(2·0.7²·0.1); RCI = 1.5 / Sdiff
+      expect(Number(up.gcir_ondersteuning_rci_T2vsT1)).toBeCloseTo(1.5 / Math.sqrt(2 * 0.49 * 0.1), 9);
+      expect(up.gcir_ondersteuning_change_T2vsT1).toBe("improved");
+      // Repressie: higher is worse, so the same increase is a deterioration.
+      expect(up.gcir_repressie_change_T2vsT1).toBe("deteriorated");
+      expect(up.response_T3).toBe("missed");
+      expect(Number(up.risl_signals)).toBe(2);
+      expect(Number(up.risl_protective)).toBe(1);
+      expect(Number(up.freq_completed)).toBe(5);
+    },
+  );
 
   it("neutralises formula-like cells", async () => {
     const objs = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/wide.csv`)).text()));
@@ -260,27 +264,31 @@ describe("answers.csv", () => {
 });
 
 describe("report.html", () => {
-  it("is self-contained, with the integral table in colour, legend, wave and frequent tables and an SVG plot per youth and indicator", async () => {
-    const res = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-disposition")).toContain(`${pilot.key}-report.html`);
-    const html = await res.text();
-    expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
-    expect(html).not.toMatch(/(src|href)="https?:/);
-    expect(html).toContain('id="integral-table"');
-    expect(html).toContain('id="legend"');
-    expect(html).toContain("@media print");
-    expect(html).toMatch(/class="b-(high|middle|low)"/);
-    expect(html).toContain("Groepsgemiddelde");
-    // fier: 6 sloped indicators (welzijn, functioneren, basisbehoeften, 3 sliders) × 4 youths, plus a wave chart
-    // with reliable-change marks per wave instrument for the one youth with two waves (FIER-01: GCI-R, ATMQ)
-    expect(html.match(/<svg /g)!.length).toBe(6 * 4 + 2);
-    expect(html).toContain('class="trend"');
-    expect(html).toContain("(T2)"); // wave cell marked with its wave
-    expect(html).toContain('class="nr"'); // T3 non-response
-    expect(html).not.toContain("alert(1)");
-  });
+  it(
+    "is self-contained, with the integral table in colour, legend, " +
+      "wave and frequent tables and an SVG plot per youth and indicator",
+    async () => {
+      const res = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-disposition")).toContain(`${pilot.key}-report.html`);
+      const html = await res.text();
+      expect(html.startsWith("<!doctype html>")).toBe(true);
+      expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+      expect(html).not.toMatch(/(src|href)="https?:/);
+      expect(html).toContain('id="integral-table"');
+      expect(html).toContain('id="legend"');
+      expect(html).toContain("@media print");
+      expect(html).toMatch(/class="b-(high|middle|low)"/);
+      expect(html).toContain("Groepsgemiddelde");
+      // fier: 6 sloped indicators (welzijn, functioneren, basisbehoeften, 3 sliders) × 4 youths, plus a wave chart
+      // with reliable-change marks per wave instrument for the one youth with two waves (FIER-01: GCI-R, ATMQ)
+      expect(html.match(/<svg /g)!.length).toBe(6 * 4 + 2);
+      expect(html).toContain('class="trend"');
+      expect(html).toContain("(T2)"); // wave cell marked with its wave
+      expect(html).toContain('class="nr"'); // T3 non-response
+      expect(html).not.toContain("alert(1)");
+    },
+  );
 
   it("shows comments only with ?comments=1, escaped", async () => {
     const html = await (await get(`/api/v1/pilots/${pilot.key}/summary/report.html?comments=1`)).text();
@@ -357,30 +365,33 @@ describe("access", () => {
     expect((await get(`/reports`, {})).status).toBe(401);
   });
 
-  it("staff of another pilot get 403 everywhere; own-pilot staff and the project coordinator get the data", async () => {
-    const foreign = (await apiToken("coordinator", [other.id])).headers;
-    const own = (await apiToken("coordinator", [pilot.id])).headers;
-    const researcher = (await apiToken("researcher", [pilot.id])).headers;
-    const pc = (await apiToken("project_coordinator", null)).headers;
-    for (const d of DOWNLOADS) {
-      expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, foreign)).status, d).toBe(403);
-      expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, own)).status, d).toBe(200);
-      expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, researcher)).status, d).toBe(200);
-      expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, pc)).status, d).toBe(200);
-    }
-    expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", foreign)).status).toBe(403);
-    // A full recompute is a write-role action: readers of the pilot get 403 with the API error.
-    for (const reader of [own, pc]) {
-      const refused = await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", reader);
-      expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("forbidden");
-    }
-    expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", researcher)).status).toBe(200);
-    expect((await get(`/reports/pilots/${pilot.key}`, foreign)).status).toBe(403);
-    expect((await get(`/api/v1/pilots/no-such-pilot/summary/wide.csv`, pc)).status).toBe(403);
-    const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "export.wide_csv"));
-    expect(audit.some((a) => a.actorId.startsWith("token:"))).toBe(true);
-  });
+  it(
+    "staff of another pilot get 403 everywhere; own-pilot " + "staff and the project coordinator get the data",
+    async () => {
+      const foreign = (await apiToken("coordinator", [other.id])).headers;
+      const own = (await apiToken("coordinator", [pilot.id])).headers;
+      const researcher = (await apiToken("researcher", [pilot.id])).headers;
+      const pc = (await apiToken("project_coordinator", null)).headers;
+      for (const d of DOWNLOADS) {
+        expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, foreign)).status, d).toBe(403);
+        expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, own)).status, d).toBe(200);
+        expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, researcher)).status, d).toBe(200);
+        expect((await get(`/api/v1/pilots/${pilot.key}/summary/${d}`, pc)).status, d).toBe(200);
+      }
+      expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", foreign)).status).toBe(403);
+      // A full recompute is a write-role action: readers of the pilot get 403 with the API error.
+      for (const reader of [own, pc]) {
+        const refused = await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", reader);
+        expect(refused.status).toBe(403);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+      }
+      expect((await post(`/api/v1/pilots/${pilot.key}/recompute`, "{}", researcher)).status).toBe(200);
+      expect((await get(`/reports/pilots/${pilot.key}`, foreign)).status).toBe(403);
+      expect((await get(`/api/v1/pilots/no-such-pilot/summary/wide.csv`, pc)).status).toBe(403);
+      const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "export.wide_csv"));
+      expect(audit.some((a) => a.actorId.startsWith("token:"))).toBe(true);
+    },
+  );
 });
 
 describe("coordinator pages", () => {

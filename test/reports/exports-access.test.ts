@@ -68,25 +68,28 @@ describe("comments and staff forms: researchers only", () => {
     }
   });
 
-  it("the coordinator page offers every download but the report with comments; a researcher's offers that too", async () => {
-    const ids = (html: string) => [...html.matchAll(/id="(dl-[a-z-]+)"/g)].map((m) => m[1]);
-    for (const p of [who.coordinator, who.projectCoordinator]) {
-      const html = await (await call(p, "GET", `/reports/pilots/${pilot.key}`)).text();
-      expect(ids(html), p.label).toEqual([
-        "dl-xlsx",
-        "dl-indicators",
-        "dl-wide",
-        "dl-codebook",
-        "dl-sps",
-        "dl-r",
-        "dl-answers",
-        "dl-answers-codebook",
-        "dl-report",
-      ]);
-    }
-    const html = await (await call(who.researcher, "GET", `/reports/pilots/${pilot.key}`)).text();
-    expect(ids(html)).toContain("dl-report-comments");
-  });
+  it(
+    "the coordinator page offers every download but the " + "report with comments; a researcher's offers that too",
+    async () => {
+      const ids = (html: string) => [...html.matchAll(/id="(dl-[a-z-]+)"/g)].map((m) => m[1]);
+      for (const p of [who.coordinator, who.projectCoordinator]) {
+        const html = await (await call(p, "GET", `/reports/pilots/${pilot.key}`)).text();
+        expect(ids(html), p.label).toEqual([
+          "dl-xlsx",
+          "dl-indicators",
+          "dl-wide",
+          "dl-codebook",
+          "dl-sps",
+          "dl-r",
+          "dl-answers",
+          "dl-answers-codebook",
+          "dl-report",
+        ]);
+      }
+      const html = await (await call(who.researcher, "GET", `/reports/pilots/${pilot.key}`)).text();
+      expect(ids(html)).toContain("dl-report-comments");
+    },
+  );
 
   it("the API says why (forbidden, JSON error envelope)", async () => {
     const res = await call(who.coordinator, "GET", `/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`);
@@ -111,32 +114,35 @@ describe("comments and staff forms: researchers only", () => {
 });
 
 describe("reads are audited", () => {
-  it("a youth's page, her staff form (page and API), her record and every download leave a row with the reader", async () => {
-    const r = who.researcher;
-    const actor = `staff:${r.userId}`;
-    const reads: [string, string][] = [
-      [`/staff/pilots/${pilot.key}/youths/${code}`, "participant.view"],
-      [`/staff/pilots/${pilot.key}/youths/${code}/forms/risl`, "staff_form.read"],
-      [`/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`, "staff_form.read"],
-      [`/api/v1/pilots/${pilot.key}/participants/${code}`, "participant.read"],
-      [`/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`, "export.answers_csv"],
-      [`/api/v1/pilots/${pilot.key}/summary/wide.csv`, "export.wide_csv"],
-    ];
-    for (const [path, action] of reads) {
-      const before = (await auditRows(action)).filter((a) => a.actorId === actor).length;
-      const res = await call(r, "GET", path);
-      expect(res.status, path).toBe(200);
-      await res.body?.cancel();
-      const rows = (await auditRows(action)).filter((a) => a.actorId === actor);
-      expect(rows.length, `${path} → ${action}`).toBe(before + 1);
-      if (action.startsWith("participant") || action.startsWith("staff_form")) expect(rows.at(-1)!.target).toBe(code);
-    }
-    const forms = (await auditRows("staff_form.read")).map((a) => a.details as { form: string; found: boolean });
-    expect(forms).toEqual(
-      expect.arrayContaining([
-        { form: "risl", found: false },
-        { form: "background", found: true },
-      ]),
-    );
-  });
+  it(
+    "a youth's page, her staff form (page and API), her " + "record and every download leave a row with the reader",
+    async () => {
+      const r = who.researcher;
+      const actor = `staff:${r.userId}`;
+      const reads: [string, string][] = [
+        [`/staff/pilots/${pilot.key}/youths/${code}`, "participant.view"],
+        [`/staff/pilots/${pilot.key}/youths/${code}/forms/risl`, "staff_form.read"],
+        [`/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`, "staff_form.read"],
+        [`/api/v1/pilots/${pilot.key}/participants/${code}`, "participant.read"],
+        [`/api/v1/pilots/${pilot.key}/summary/answers.csv?comments=1`, "export.answers_csv"],
+        [`/api/v1/pilots/${pilot.key}/summary/wide.csv`, "export.wide_csv"],
+      ];
+      for (const [path, action] of reads) {
+        const before = (await auditRows(action)).filter((a) => a.actorId === actor).length;
+        const res = await call(r, "GET", path);
+        expect(res.status, path).toBe(200);
+        await res.body?.cancel();
+        const rows = (await auditRows(action)).filter((a) => a.actorId === actor);
+        expect(rows.length, `${path} → ${action}`).toBe(before + 1);
+        if (action.startsWith("participant") || action.startsWith("staff_form")) expect(rows.at(-1)!.target).toBe(code);
+      }
+      const forms = (await auditRows("staff_form.read")).map((a) => a.details as { form: string; found: boolean });
+      expect(forms).toEqual(
+        expect.arrayContaining([
+          { form: "risl", found: false },
+          { form: "background", found: true },
+        ]),
+      );
+    },
+  );
 });

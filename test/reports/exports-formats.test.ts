@@ -158,62 +158,66 @@ describe("wide.sps: SPSS syntax from the codebook", () => {
 });
 
 describe("wide.R: R script from the codebook", () => {
-  it("reads every column with its class, codes and labels the coded ones, labels every variable, turns missing codes into NA", async () => {
-    const res = await get(`/api/v1/pilots/${pilot.key}/summary/wide.R`);
-    expect(res.status).toBe(200);
-    const text = await res.text();
-    const book = await codebook(pilot.key);
-    const names = book.map((b) => b.variable);
-    const coded = book.filter((b) => b.spss_r_codes);
-    // balanced brackets outside strings and no unterminated string
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]!;
-      if (inString) {
-        if (ch === "\\") i++;
-        else if (ch === '"') inString = false;
-      } else if (ch === "#") while (i < text.length && text[i] !== "\n") i++;
-      else if (ch === '"') inString = true;
-      else if ("({[".includes(ch)) depth++;
-      else if (")}]".includes(ch)) expect(--depth).toBeGreaterThanOrEqual(0);
-    }
-    expect(inString).toBe(false);
-    expect(depth).toBe(0);
-    expect(text).toContain(`path <- "${pilot.key}-wide.csv"`);
-    expect(text).toContain('na.strings = ""'); // empty cells are missing
-    const classes = [
-      ...text
-        .split("colClasses = c(")[1]!
-        .split("))")[0]!
-        .matchAll(/(\w+) = "(numeric|character)"/g),
-    ].map((m) => [m[1], m[2]]);
-    expect(classes.map((c) => c[0])).toEqual(names);
-    for (const [n, cls] of classes)
-      expect(cls, n).toBe(book.find((b) => b.variable === n)!.type === "numeric" ? "numeric" : "character");
-    const labels = new Map(
-      [...text.matchAll(/^attr\(wide\$(\w+), "label"\) <- "((?:[^"\\]|\\.)*)"$/gm)].map((m) => [
-        m[1]!,
-        m[2]!.replace(/\\(.)/g, "$1"),
-      ]),
-    );
-    expect([...labels.keys()]).toEqual(names);
-    for (const b of book) expect(labels.get(b.variable)).toBe(b.label_nl);
-    const valueLabels = new Map(
-      [...text.matchAll(/^attr\(wide\$(\w+), "labels"\) <- c\((.*)\)$/gm)].map((m) => [
-        m[1]!,
-        [...m[2]!.matchAll(/" = (\d+)/g)].map((x) => Number(x[1])),
-      ]),
-    );
-    expect([...valueLabels.keys()]).toEqual(coded.map((b) => b.variable));
-    for (const b of coded) {
-      expect(valueLabels.get(b.variable)).toEqual([...new Set(codesOf(b).codes)].sort((x, y) => x - y));
-      expect(text, b.variable).toMatch(new RegExp(`^wide\\$${b.variable} <- code\\(wide\\$${b.variable}, c\\(`, "m"));
-      const m = codesOf(b).missing;
-      if (m.length)
-        expect(text).toContain(`wide$${b.variable}[wide$${b.variable} %in% c(${[...new Set(m)].join(", ")})] <- NA`);
-    }
-  });
+  it(
+    "reads every column with its class, codes and labels the " +
+      "coded ones, labels every variable, turns missing codes into NA",
+    async () => {
+      const res = await get(`/api/v1/pilots/${pilot.key}/summary/wide.R`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      const book = await codebook(pilot.key);
+      const names = book.map((b) => b.variable);
+      const coded = book.filter((b) => b.spss_r_codes);
+      // balanced brackets outside strings and no unterminated string
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (inString) {
+          if (ch === "\\") i++;
+          else if (ch === '"') inString = false;
+        } else if (ch === "#") while (i < text.length && text[i] !== "\n") i++;
+        else if (ch === '"') inString = true;
+        else if ("({[".includes(ch)) depth++;
+        else if (")}]".includes(ch)) expect(--depth).toBeGreaterThanOrEqual(0);
+      }
+      expect(inString).toBe(false);
+      expect(depth).toBe(0);
+      expect(text).toContain(`path <- "${pilot.key}-wide.csv"`);
+      expect(text).toContain('na.strings = ""'); // empty cells are missing
+      const classes = [
+        ...text
+          .split("colClasses = c(")[1]!
+          .split("))")[0]!
+          .matchAll(/(\w+) = "(numeric|character)"/g),
+      ].map((m) => [m[1], m[2]]);
+      expect(classes.map((c) => c[0])).toEqual(names);
+      for (const [n, cls] of classes)
+        expect(cls, n).toBe(book.find((b) => b.variable === n)!.type === "numeric" ? "numeric" : "character");
+      const labels = new Map(
+        [...text.matchAll(/^attr\(wide\$(\w+), "label"\) <- "((?:[^"\\]|\\.)*)"$/gm)].map((m) => [
+          m[1]!,
+          m[2]!.replace(/\\(.)/g, "$1"),
+        ]),
+      );
+      expect([...labels.keys()]).toEqual(names);
+      for (const b of book) expect(labels.get(b.variable)).toBe(b.label_nl);
+      const valueLabels = new Map(
+        [...text.matchAll(/^attr\(wide\$(\w+), "labels"\) <- c\((.*)\)$/gm)].map((m) => [
+          m[1]!,
+          [...m[2]!.matchAll(/" = (\d+)/g)].map((x) => Number(x[1])),
+        ]),
+      );
+      expect([...valueLabels.keys()]).toEqual(coded.map((b) => b.variable));
+      for (const b of coded) {
+        expect(valueLabels.get(b.variable)).toEqual([...new Set(codesOf(b).codes)].sort((x, y) => x - y));
+        expect(text, b.variable).toMatch(new RegExp(`^wide\\$${b.variable} <- code\\(wide\\$${b.variable}, c\\(`, "m"));
+        const m = codesOf(b).missing;
+        if (m.length)
+          expect(text).toContain(`wide$${b.variable}[wide$${b.variable} %in% c(${[...new Set(m)].join(", ")})] <- NA`);
+      }
+    },
+  );
 });
 
 describe("wide.xlsx", () => {
@@ -243,32 +247,37 @@ describe("wide.xlsx", () => {
 });
 
 describe("answers-codebook.csv", () => {
-  it("documents every instrument, version and item of answers.csv in both languages, with subscale and reverse keying", async () => {
-    const book = asObjects(
-      parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers-codebook.csv`)).text()),
-    );
-    const answers = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv`)).text()));
-    expect(answers.length).toBeGreaterThan(50);
-    const keys = new Set(book.map((b) => `${b.instrument}|${b.instrument_version}|${b.item}`));
-    for (const a of answers)
-      expect(keys.has(`${a.instrument}|${a.instrument_version}|${a.item}`), `${a.instrument} ${a.item}`).toBe(true);
-    const persoonlijk = book.find((b) => b.instrument === "welzijn" && b.item === "persoonlijk")!;
-    expect(persoonlijk).toMatchObject({
-      question_nl: "Hoe gaat het met jou, met jezelf?",
-      question_en: "How are you doing, yourself?",
-      type: "slider",
-      value_min: "0",
-      value_max: "10",
-    });
-    const likert = book.filter((b) => b.instrument === "gcir");
-    expect(likert.length).toBe(40);
-    expect(
-      likert.every(
-        (b) => b.subscale !== "" && b.subscale_label_nl !== "" && (b.reverse_keyed === "0" || b.reverse_keyed === "1"),
-      ),
-    ).toBe(true);
-    expect(book.some((b) => b.instrument!.startsWith("pilot_") && b.type === "yesno")).toBe(true);
-  });
+  it(
+    "documents every instrument, version and item of answers.csv " +
+      "in both languages, with subscale and reverse keying",
+    async () => {
+      const book = asObjects(
+        parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers-codebook.csv`)).text()),
+      );
+      const answers = asObjects(parseCsv(await (await get(`/api/v1/pilots/${pilot.key}/summary/answers.csv`)).text()));
+      expect(answers.length).toBeGreaterThan(50);
+      const keys = new Set(book.map((b) => `${b.instrument}|${b.instrument_version}|${b.item}`));
+      for (const a of answers)
+        expect(keys.has(`${a.instrument}|${a.instrument_version}|${a.item}`), `${a.instrument} ${a.item}`).toBe(true);
+      const persoonlijk = book.find((b) => b.instrument === "welzijn" && b.item === "persoonlijk")!;
+      expect(persoonlijk).toMatchObject({
+        question_nl: "Hoe gaat het met jou, met jezelf?",
+        question_en: "How are you doing, yourself?",
+        type: "slider",
+        value_min: "0",
+        value_max: "10",
+      });
+      const likert = book.filter((b) => b.instrument === "gcir");
+      expect(likert.length).toBe(40);
+      expect(
+        likert.every(
+          (b) =>
+            b.subscale !== "" && b.subscale_label_nl !== "" && (b.reverse_keyed === "0" || b.reverse_keyed === "1"),
+        ),
+      ).toBe(true);
+      expect(book.some((b) => b.instrument!.startsWith("pilot_") && b.type === "yesno")).toBe(true);
+    },
+  );
 });
 
 describe("a pilot without data", () => {

@@ -62,127 +62,151 @@ const tableHtml = (html: string, marker: string, from = 0) => {
 describe.each(DEMO_PILOTS.map((p) => [p.key, p.youths] as [string, number]))(
   "demo pilot %s: tables as the report's",
   (key, youths) => {
-    it("integral table: the report's column groups and order, a section header row, one row per youth and the group-mean row", async () => {
-      const s = summaries.get(key)!;
-      const items = (await import("../../schema/instruments/definitions"))
-        .frequentIndicators(key)
-        .filter((i) => i.instrument === `pilot_${key}` && i.aggregate === "mean")
-        .map((i) => i.key);
-      expect(items.map((k) => k.split(".")[1])).toEqual(PILOT_ITEMS[key]);
-      const expected = expectedColumns(key, items);
-      expect(s.integral.columns.map((c) => [c.section, c.key])).toEqual(
-        expected.flatMap(([sec, keys]) => keys.map((k) => [sec, k])),
-      );
-      expect(s.integral.rows.length).toBe(youths);
-
-      const html = tableHtml(pages.get(key)!, 'id="integral-table"');
-      const sections = [
-        ...html.matchAll(/<th class="sec" colspan="(\d+)" scope="colgroup" data-section="(\w+)">([^<]+)</g),
-      ].map((m) => [m[2], Number(m[1]), m[3]]);
-      expect(sections).toEqual([
-        ["target", 3, "Doelgroepkenmerken"],
-        ["treatment", 3, "Behandelkenmerken"],
-        ["pilot", PILOT_ITEMS[key]!.length, "Pilotspecifieke kenmerken"],
-        ["outcomes", 2, "Uitkomsten"],
-      ]);
-      expect([...html.matchAll(/data-col="([^"]+)"/g)].map((m) => m[1])).toEqual(s.integral.columns.map((c) => c.key));
-      // the column header row + youths (section and mean rows have a class)
-      expect(html.match(/<tr>/g)!.length).toBe(youths + 1);
-      const meanRow = html.slice(html.indexOf('<tr class="mean">'));
-      expect(meanRow).toContain("Groepsgemiddelde");
-      expect(meanRow.match(/<td/g)!.length).toBe(s.integral.columns.length + 1);
-    });
-
-    it("integral group means are the means of the shown cells; empty cells say nr only when a due wave or frequent occasion went unanswered", () => {
-      const s = summaries.get(key)!;
-      for (const col of s.integral.columns) {
-        const values = s.integral.rows.map((r) => r.cells[col.key]!.value).filter((v): v is number => v !== null);
-        const gm = s.integral.groupMean[col.key]!;
-        expect(gm.n, col.key).toBe(values.length);
-        if (values.length) expect(gm.value!, col.key).toBeCloseTo(mean(values), 12);
-        else expect(gm.value).toBeNull();
-      }
-      for (const t of s.waveTables.filter((x) => x.subscale === "totaal")) {
-        t.rows.forEach((row, i) => {
-          const cell = s.integral.rows[i]!.cells[`${t.instrument}.totaal`]!;
-          const missed = (["T1", "T2", "T3"] as const).some((w) => row.scores[w].nonResponse);
-          if (cell.value === null) expect(cell.mark === "nr", `${row.code} ${t.instrument}`).toBe(missed);
-          else expect(cell.mark).toBeUndefined();
-        });
-      }
-    });
-
-    it("appendix tables: a group-mean row in every table; TASC as first and last measurement (Bijlage 1 table 4)", () => {
-      const s = summaries.get(key)!;
-      const html = pages.get(key)!;
-      for (const t of s.waveTables) {
-        for (const w of ["T1", "T2", "T3"] as const) {
-          const xs = t.rows.map((r) => r.scores[w].value).filter((v): v is number => v !== null);
-          expect(t.groupMean[w].n).toBe(xs.length);
-          if (xs.length) expect(t.groupMean[w].value!).toBeCloseTo(mean(xs), 12);
-        }
-        expect(t.layout).toBe(t.instrument === "tasc" ? "firstLast" : "waves");
-        const table = tableHtml(html, `data-instrument="${t.instrument}" data-subscale="${t.subscale}"`);
-        expect(table, `${t.instrument}.${t.subscale}`).toContain('<tr class="mean">');
-        if (t.layout === "firstLast") {
-          expect(table).toContain("1e meting");
-          expect(table).toContain("Laatste meting");
-          for (const r of t.rows) {
-            const answered = (["T1", "T2", "T3"] as const).filter((w) => r.scores[w].value !== null);
-            expect(r.firstLast!.first?.wave ?? null).toBe(answered[0] ?? null);
-            expect(r.firstLast!.last?.wave ?? null).toBe(answered.length > 1 ? answered[answered.length - 1] : null);
-          }
-          const lasts = t.rows.map((r) => r.firstLast!.last?.value).filter((v): v is number => v !== undefined);
-          if (lasts.length) expect(t.groupMean.last.value!).toBeCloseTo(mean(lasts), 12);
-        } else expect(t.rows.every((r) => r.firstLast === undefined)).toBe(true);
-      }
-      expect(s.waveTables.some((t) => t.instrument === "tasc")).toBe(key === "gezinshuizen" || key === "viajeugd");
-      for (const ft of s.frequentTables) {
-        const measured = ft.rows.filter((r) => r.n > 0);
-        if (measured.length) {
-          expect(ft.groupMean.n!).toBeCloseTo(mean(measured.map((r) => r.n)), 12);
-          expect(ft.groupMean.mean!).toBeCloseTo(mean(measured.map((r) => r.mean!)), 12);
-        }
-        expect(tableHtml(html, `data-indicator="${ft.indicator}"`)).toContain('<tr class="mean">');
-      }
-    });
-
-    it("every band reads without colour: each coloured cell carries its letter, and the legend says what green means per column", () => {
-      const html = pages.get(key)!;
-      const cells = [...html.matchAll(/<td class="b-(high|middle|low)"[^>]*>(.*?)<\/td>/g)];
-      expect(cells.length).toBeGreaterThan(youths);
-      const letter = { high: "H", middle: "G", low: "L" } as const;
-      for (const [, band, inner] of cells)
-        expect(inner, band).toContain(
-          `<span class="bl" title="${band === "high" ? "hoog (groen)" : band === "middle" ? "gemiddeld (geel)" : "laag (roze)"}">${letter[band as keyof typeof letter]}</span>`,
+    it(
+      "integral table: the report's column groups and order, a " +
+        "section header row, one row per youth and the group-mean row",
+      async () => {
+        const s = summaries.get(key)!;
+        const items = (await import("../../schema/instruments/definitions"))
+          .frequentIndicators(key)
+          .filter((i) => i.instrument === `pilot_${key}` && i.aggregate === "mean")
+          .map((i) => i.key);
+        expect(items.map((k) => k.split(".")[1])).toEqual(PILOT_ITEMS[key]);
+        const expected = expectedColumns(key, items);
+        expect(s.integral.columns.map((c) => [c.section, c.key])).toEqual(
+          expected.flatMap(([sec, keys]) => keys.map((k) => [sec, k])),
         );
-      const s = summaries.get(key)!;
-      const rules = html.slice(html.indexOf('id="integral-rules"'));
-      for (const col of s.integral.columns.filter((c) => c.bandRule))
-        expect(rules).toContain(`<li data-rule="${col.label.nl}">`);
-      expect(rules).toContain("hoog (groen) (H) = gemiddeld 7 of hoger");
-      expect(s.integral.columns.find((c) => c.key === "welzijn")!.bandRule!.high.nl).toBe("gemiddeld 7 of hoger");
-      expect(html).toContain("Elke gekleurde cel draagt ook een letter");
-    });
+        expect(s.integral.rows.length).toBe(youths);
 
-    it("numbers with a decimal comma in Dutch (a point in English); the report's time in the pilot's zone", async () => {
-      const html = tableHtml(pages.get(key)!, 'id="integral-table"');
-      const numbers = [...html.matchAll(/<td class="b-\w+" data-band="\w+">(-?\d+(?:[.,]\d+)?)/g)].map((m) => m[1]!);
-      expect(numbers.length).toBeGreaterThan(0);
-      expect(numbers.filter((n) => n.includes("."))).toEqual([]);
-      expect(numbers.some((n) => n.includes(","))).toBe(true);
-      const page = pages.get(key)!;
-      // plot axes
-      expect([...page.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].filter((m) => /\d\.\d/.test(m[1]!))).toEqual([]);
-      expect([...page.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].filter((m) => /\d\.\d/.test(m[1]!))).toEqual([]);
-      const en = tableHtml(await (await get(`/reports/pilots/${key}?lang=en`)).text(), 'id="integral-table"');
-      expect(
-        [...en.matchAll(/<td class="b-\w+" data-band="\w+">(-?\d+(?:[.,]\d+)?)/g)].some((m) => m[1]!.includes(",")),
-      ).toBe(false);
-      const report = await (await get(`/api/v1/pilots/${key}/summary/report.html`)).text();
-      expect(report).toMatch(/Gemaakt op \d{2}-\d{2}-\d{4},? \d{2}:\d{2} \(Europe\/Amsterdam\)/);
-      expect(report).not.toContain(" UTC ·");
-    });
+        const html = tableHtml(pages.get(key)!, 'id="integral-table"');
+        const sections = [
+          ...html.matchAll(/<th class="sec" colspan="(\d+)" scope="colgroup" data-section="(\w+)">([^<]+)</g),
+        ].map((m) => [m[2], Number(m[1]), m[3]]);
+        expect(sections).toEqual([
+          ["target", 3, "Doelgroepkenmerken"],
+          ["treatment", 3, "Behandelkenmerken"],
+          ["pilot", PILOT_ITEMS[key]!.length, "Pilotspecifieke kenmerken"],
+          ["outcomes", 2, "Uitkomsten"],
+        ]);
+        expect([...html.matchAll(/data-col="([^"]+)"/g)].map((m) => m[1])).toEqual(
+          s.integral.columns.map((c) => c.key),
+        );
+        // the column header row + youths (section and mean rows have a class)
+        expect(html.match(/<tr>/g)!.length).toBe(youths + 1);
+        const meanRow = html.slice(html.indexOf('<tr class="mean">'));
+        expect(meanRow).toContain("Groepsgemiddelde");
+        expect(meanRow.match(/<td/g)!.length).toBe(s.integral.columns.length + 1);
+      },
+    );
+
+    it(
+      "integral group means are the means of the shown cells; empty cells " +
+        "say nr only when a due wave or frequent occasion went unanswered",
+      () => {
+        const s = summaries.get(key)!;
+        for (const col of s.integral.columns) {
+          const values = s.integral.rows.map((r) => r.cells[col.key]!.value).filter((v): v is number => v !== null);
+          const gm = s.integral.groupMean[col.key]!;
+          expect(gm.n, col.key).toBe(values.length);
+          if (values.length) expect(gm.value!, col.key).toBeCloseTo(mean(values), 12);
+          else expect(gm.value).toBeNull();
+        }
+        for (const t of s.waveTables.filter((x) => x.subscale === "totaal")) {
+          t.rows.forEach((row, i) => {
+            const cell = s.integral.rows[i]!.cells[`${t.instrument}.totaal`]!;
+            const missed = (["T1", "T2", "T3"] as const).some((w) => row.scores[w].nonResponse);
+            if (cell.value === null) expect(cell.mark === "nr", `${row.code} ${t.instrument}`).toBe(missed);
+            else expect(cell.mark).toBeUndefined();
+          });
+        }
+      },
+    );
+
+    it(
+      "appendix tables: a group-mean row in every table; " + "TASC as first and last measurement (Bijlage 1 table 4)",
+      () => {
+        const s = summaries.get(key)!;
+        const html = pages.get(key)!;
+        for (const t of s.waveTables) {
+          for (const w of ["T1", "T2", "T3"] as const) {
+            const xs = t.rows.map((r) => r.scores[w].value).filter((v): v is number => v !== null);
+            expect(t.groupMean[w].n).toBe(xs.length);
+            if (xs.length) expect(t.groupMean[w].value!).toBeCloseTo(mean(xs), 12);
+          }
+          expect(t.layout).toBe(t.instrument === "tasc" ? "firstLast" : "waves");
+          const table = tableHtml(html, `data-instrument="${t.instrument}" data-subscale="${t.subscale}"`);
+          expect(table, `${t.instrument}.${t.subscale}`).toContain('<tr class="mean">');
+          if (t.layout === "firstLast") {
+            expect(table).toContain("1e meting");
+            expect(table).toContain("Laatste meting");
+            for (const r of t.rows) {
+              const answered = (["T1", "T2", "T3"] as const).filter((w) => r.scores[w].value !== null);
+              expect(r.firstLast!.first?.wave ?? null).toBe(answered[0] ?? null);
+              expect(r.firstLast!.last?.wave ?? null).toBe(answered.length > 1 ? answered[answered.length - 1] : null);
+            }
+            const lasts = t.rows.map((r) => r.firstLast!.last?.value).filter((v): v is number => v !== undefined);
+            if (lasts.length) expect(t.groupMean.last.value!).toBeCloseTo(mean(lasts), 12);
+          } else expect(t.rows.every((r) => r.firstLast === undefined)).toBe(true);
+        }
+        expect(s.waveTables.some((t) => t.instrument === "tasc")).toBe(key === "gezinshuizen" || key === "viajeugd");
+        for (const ft of s.frequentTables) {
+          const measured = ft.rows.filter((r) => r.n > 0);
+          if (measured.length) {
+            expect(ft.groupMean.n!).toBeCloseTo(mean(measured.map((r) => r.n)), 12);
+            expect(ft.groupMean.mean!).toBeCloseTo(mean(measured.map((r) => r.mean!)), 12);
+          }
+          expect(tableHtml(html, `data-indicator="${ft.indicator}"`)).toContain('<tr class="mean">');
+        }
+      },
+    );
+
+    it(
+      "every band reads without colour: each coloured cell carries " +
+        "its letter, and the legend says what green means per column",
+      () => {
+        const html = pages.get(key)!;
+        const cells = [...html.matchAll(/<td class="b-(high|middle|low)"[^>]*>(.*?)<\/td>/g)];
+        expect(cells.length).toBeGreaterThan(youths);
+        const letter = { high: "H", middle: "G", low: "L" } as const;
+        for (const [, band, inner] of cells)
+          expect(inner, band).toContain(
+            `<span class="bl" ` +
+              `title="${band === "high" ? "hoog (groen)" : band === "middle" ? "gemiddeld (geel)" : "laag (roze)"}">` +
+              `${letter[band as keyof typeof letter]}</span>`,
+          );
+        const s = summaries.get(key)!;
+        const rules = html.slice(html.indexOf('id="integral-rules"'));
+        for (const col of s.integral.columns.filter((c) => c.bandRule))
+          expect(rules).toContain(`<li data-rule="${col.label.nl}">`);
+        expect(rules).toContain("hoog (groen) (H) = gemiddeld 7 of hoger");
+        expect(s.integral.columns.find((c) => c.key === "welzijn")!.bandRule!.high.nl).toBe("gemiddeld 7 of hoger");
+        expect(html).toContain("Elke gekleurde cel draagt ook een letter");
+      },
+    );
+
+    it(
+      "numbers with a decimal comma in Dutch (a point " + "in English); the report's time in the pilot's zone",
+      async () => {
+        const html = tableHtml(pages.get(key)!, 'id="integral-table"');
+        const numbers = [...html.matchAll(/<td class="b-\w+" data-band="\w+">(-?\d+(?:[.,]\d+)?)/g)].map((m) => m[1]!);
+        expect(numbers.length).toBeGreaterThan(0);
+        expect(numbers.filter((n) => n.includes("."))).toEqual([]);
+        expect(numbers.some((n) => n.includes(","))).toBe(true);
+        const page = pages.get(key)!;
+        // plot axes
+        expect([...page.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].filter((m) => /\d\.\d/.test(m[1]!))).toEqual([]);
+        expect([...page.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].filter((m) => /\d\.\d/.test(m[1]!))).toEqual(
+          [],
+        );
+        const en = tableHtml(await (await get(`/reports/pilots/${key}?lang=en`)).text(), 'id="integral-table"');
+        expect(
+          [...en.matchAll(/<td class="b-\w+" data-band="\w+">(-?\d+(?:[.,]\d+)?)/g)].some((m) => m[1]!.includes(",")),
+        ).toBe(false);
+        const report = await (await get(`/api/v1/pilots/${key}/summary/report.html`)).text();
+        expect(report).toMatch(/Gemaakt op \d{2}-\d{2}-\d{4},? \d{2}:\d{2} \(Europe\/Amsterdam\)/);
+        expect(report).not.toContain(" UTC ·");
+      },
+    );
   },
 );
 
@@ -243,38 +267,43 @@ describe("background table 3.1 and small cells", () => {
     }
   });
 
-  it("the minimum cell size is a pilot setting: 1 shows every count, 6 withholds more; bad values are refused and change nothing", async () => {
-    const key = "gezinshuizen";
-    const at = (s: Summary) => s.background!.categorical.flatMap((c) => c.counts.map((x) => x.count));
-    expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 1 } })).status).toBe(200);
-    const loose = await summaryOf(key);
-    expect(loose.settings.minCellSize).toBe(1);
-    expect(at(loose).every((c) => c !== null)).toBe(true);
-    expect(at(loose).some((c) => c! < 3)).toBe(true);
-    expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 6 } })).status).toBe(200);
-    const strict = await summaryOf(key);
-    expect(at(strict).every((c) => c === null || c >= 6)).toBe(true);
-    for (const bad of [
-      { minCellSize: 0 },
-      { minCellSize: 21 },
-      { minCellSize: "3" },
-      { minCellSize: 2.5 },
-      { rislNormGroup: "mars" },
-      { colour: "red" },
-    ]) {
-      const r = await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: bad });
-      expect(r.status, JSON.stringify(bad)).toBe(400);
-    }
-    const settings = (await (await get(`/api/v1/pilots/${key}/settings`)).json()) as { reports: unknown };
-    expect(settings.reports).toEqual({ minCellSize: 6, rislNormGroup: "study" });
-    expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 3 } })).status).toBe(200);
-  });
+  it(
+    "the minimum cell size is a pilot setting: 1 shows every count, " +
+      "6 withholds more; bad values are refused and change nothing",
+    async () => {
+      const key = "gezinshuizen";
+      const at = (s: Summary) => s.background!.categorical.flatMap((c) => c.counts.map((x) => x.count));
+      expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 1 } })).status).toBe(200);
+      const loose = await summaryOf(key);
+      expect(loose.settings.minCellSize).toBe(1);
+      expect(at(loose).every((c) => c !== null)).toBe(true);
+      expect(at(loose).some((c) => c! < 3)).toBe(true);
+      expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 6 } })).status).toBe(200);
+      const strict = await summaryOf(key);
+      expect(at(strict).every((c) => c === null || c >= 6)).toBe(true);
+      for (const bad of [
+        { minCellSize: 0 },
+        { minCellSize: 21 },
+        { minCellSize: "3" },
+        { minCellSize: 2.5 },
+        { rislNormGroup: "mars" },
+        { colour: "red" },
+      ]) {
+        const r = await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: bad });
+        expect(r.status, JSON.stringify(bad)).toBe(400);
+      }
+      const settings = (await (await get(`/api/v1/pilots/${key}/settings`)).json()) as { reports: unknown };
+      expect(settings.reports).toEqual({ minCellSize: 6, rislNormGroup: "study" });
+      expect((await send("PUT", `/api/v1/pilots/${key}/settings`, { reports: { minCellSize: 3 } })).status).toBe(200);
+    },
+  );
 });
 
 describe("RIS-L cut-offs (report table 2.3)", () => {
   it("come from the study group (all pilots), or from the pilot's own group as a setting", async () => {
     const all = await env.DB.prepare(
-      "SELECT f.data, pl.key FROM staff_forms f JOIN participants p ON p.id = f.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE f.form = 'risl'",
+      "SELECT f.data, pl.key FROM staff_forms f JOIN participants p ON p.id = " +
+        "f.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE f.form = 'risl'",
     ).all<{ data: string; key: string }>();
     const signals = (rows: { data: string }[]) =>
       rows.map((r) => rislSum((JSON.parse(r.data) as { signals: unknown }).signals));
@@ -340,7 +369,8 @@ describe("background form: fixed lists with 'anders, namelijk'", () => {
     const id = (await env.DB.prepare("SELECT id FROM participants WHERE code = 'DEMO-FIE-03'").first<{ id: number }>())!
       .id;
     await env.DB.prepare(
-      "INSERT INTO staff_forms (participant_id, form, data, updated_at) VALUES (?1, 'background', ?2, ?3) ON CONFLICT (participant_id, form) DO UPDATE SET data = excluded.data",
+      "INSERT INTO staff_forms (participant_id, form, data, updated_at) VALUES (?1, " +
+        "'background', ?2, ?3) ON CONFLICT (participant_id, form) DO UPDATE SET data = excluded.data",
     )
       .bind(
         id,

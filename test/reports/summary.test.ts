@@ -59,58 +59,66 @@ describe("buildSummary", () => {
     for (const t of [...s.waveTables, ...s.frequentTables]) expect(t.rows.map((r) => r.code)).toEqual(["A", "B", "C"]);
   });
 
-  it("integral wave cells come from the last completed wave unless that is T1, marked with the wave, flagged by RCI against T1", () => {
-    const s = buildSummary(
-      input({
-        indicators: [
-          ind(1, "wave:T1:gcir.totaal", 2.0),
-          ind(1, "wave:T2:gcir.totaal", 2.2),
-          ind(1, "wave:T3:gcir.totaal", 4.5), // T3 − T1 = 2.5, Sdiff = √(2·0.36·0.1) ≈ 0.268 → improved
-          ind(2, "wave:T1:gcir.totaal", 3.0), // only T1: empty
-          ind(3, "wave:T1:gcir.totaal", 3.0),
-          ind(3, "wave:T2:gcir.totaal", 3.1), // no reliable change
-        ],
-      }),
-    );
-    // Table 3.3 shows the GCI-R total ("Totaal leefklimaat"); its subscales are in the appendix tables only.
-    expect(s.integral.columns.some((c) => c.key === "gcir.ondersteuning")).toBe(false);
-    const col = "gcir.totaal";
-    const [a, b, c] = s.integral.rows;
-    expect(b!.cells[col]).toMatchObject({ value: 4.5, wave: "T3", flag: "++", band: "high" });
-    expect(a!.cells[col]).toMatchObject({ value: null, wave: null, flag: null, band: null });
-    expect(c!.cells[col]).toMatchObject({ value: 3.1, wave: "T2", flag: null, band: "middle" });
-    expect(s.integral.groupMean[col]!.value).toBeCloseTo((4.5 + 3.1) / 2, 12);
-  });
+  it(
+    "integral wave cells come from the last completed wave unless " +
+      "that is T1, marked with the wave, flagged by RCI against T1",
+    () => {
+      const s = buildSummary(
+        input({
+          indicators: [
+            ind(1, "wave:T1:gcir.totaal", 2.0),
+            ind(1, "wave:T2:gcir.totaal", 2.2),
+            ind(1, "wave:T3:gcir.totaal", 4.5), // T3 − T1 = 2.5, Sdiff = √(2·0.36·0.1) ≈ 0.268 → improved
+            ind(2, "wave:T1:gcir.totaal", 3.0), // only T1: empty
+            ind(3, "wave:T1:gcir.totaal", 3.0),
+            ind(3, "wave:T2:gcir.totaal", 3.1), // no reliable change
+          ],
+        }),
+      );
+      // Table 3.3 shows the GCI-R total ("Totaal leefklimaat"); its subscales are in the appendix tables only.
+      expect(s.integral.columns.some((c) => c.key === "gcir.ondersteuning")).toBe(false);
+      const col = "gcir.totaal";
+      const [a, b, c] = s.integral.rows;
+      expect(b!.cells[col]).toMatchObject({ value: 4.5, wave: "T3", flag: "++", band: "high" });
+      expect(a!.cells[col]).toMatchObject({ value: null, wave: null, flag: null, band: null });
+      expect(c!.cells[col]).toMatchObject({ value: 3.1, wave: "T2", flag: null, band: "middle" });
+      expect(s.integral.groupMean[col]!.value).toBeCloseTo((4.5 + 3.1) / 2, 12);
+    },
+  );
 
-  it("wave tables: non-response instead of 0, RCI against the previous answered wave and against T1, Repressie inverted", () => {
-    const s = buildSummary(
-      input({
-        indicators: [ind(1, "wave:T1:gcir.repressie", 2.0), ind(1, "wave:T3:gcir.repressie", 3.8)],
-        occasions: (["T1", "T2", "T3"] as const).map((wave) => ({
-          participantId: 1,
-          kind: "wave" as const,
-          wave,
-          due: 1,
-          completed: wave === "T2" ? 0 : 1,
-        })),
-      }),
-    );
-    const t = s.waveTables.find((x) => x.subscale === "repressie")!;
-    const row = t.rows.find((r) => r.code === "B")!;
-    expect(row.scores.T2).toMatchObject({ nonResponse: true, value: null });
-    expect(row.scores.T1.nonResponse).toBe(false);
-    // A wave that was never due is not non-response: youth A has no wave occasions at all.
-    expect(t.rows.find((r) => r.code === "A")!.scores.T2).toMatchObject({ nonResponse: false, value: null });
-    // T2 missing: T3 is compared with T1 as its previous answered wave.
-    expect(row.changes.T3vsT2).toBe("deteriorated");
-    expect(row.changes.T3vsT1).toBe("deteriorated");
-    expect(row.changes.T2vsT1).toBeNull();
-    const sdiff = Math.sqrt(2 * (0.7 * Math.sqrt(1 - 0.8)) ** 2);
-    expect(row.changes.rci.T3vsT1).toBeCloseTo(1.8 / sdiff, 12);
-    // Repressie 3.8 > norm mean 2.9 + 0.7: high raw score, so the band is low (pink).
-    expect(row.scores.T3.band).toBe("low");
-    expect(s.integral.rows[1]!.cells["gcir.repressie"]).toBeUndefined(); // subscales: appendix only
-  });
+  it(
+    "wave tables: non-response instead of 0, RCI against the " +
+      "previous answered wave and against T1, Repressie inverted",
+    () => {
+      const s = buildSummary(
+        input({
+          indicators: [ind(1, "wave:T1:gcir.repressie", 2.0), ind(1, "wave:T3:gcir.repressie", 3.8)],
+          occasions: (["T1", "T2", "T3"] as const).map((wave) => ({
+            participantId: 1,
+            kind: "wave" as const,
+            wave,
+            due: 1,
+            completed: wave === "T2" ? 0 : 1,
+          })),
+        }),
+      );
+      const t = s.waveTables.find((x) => x.subscale === "repressie")!;
+      const row = t.rows.find((r) => r.code === "B")!;
+      expect(row.scores.T2).toMatchObject({ nonResponse: true, value: null });
+      expect(row.scores.T1.nonResponse).toBe(false);
+      // A wave that was never due is not non-response: youth A has no wave occasions at all.
+      expect(t.rows.find((r) => r.code === "A")!.scores.T2).toMatchObject({ nonResponse: false, value: null });
+      // T2 missing: T3 is compared with T1 as its previous answered wave.
+      expect(row.changes.T3vsT2).toBe("deteriorated");
+      expect(row.changes.T3vsT1).toBe("deteriorated");
+      expect(row.changes.T2vsT1).toBeNull();
+      const sdiff = Math.sqrt(2 * (0.7 * Math.sqrt(1 - 0.8)) ** 2);
+      expect(row.changes.rci.T3vsT1).toBeCloseTo(1.8 / sdiff, 12);
+      // Repressie 3.8 > norm mean 2.9 + 0.7: high raw score, so the band is low (pink).
+      expect(row.scores.T3.band).toBe("low");
+      expect(s.integral.rows[1]!.cells["gcir.repressie"]).toBeUndefined(); // subscales: appendix only
+    },
+  );
 
   it("TASC is banded against ±1 SD of the own group at T1", () => {
     const s = buildSummary(
@@ -144,43 +152,50 @@ describe("buildSummary", () => {
     expect(s.warnings.join(" ")).toMatch(/gcir\.ondersteuning: .*reliability/);
   });
 
-  it("frequent cells: stored mean and band, ++/-- by direction; the group mean is banded with the fixed cut-offs", () => {
-    const s = buildSummary(
-      input({
-        indicators: [
-          ind(1, "welzijn", 7.5, { trend: "up", band: "high" }),
-          ind(2, "welzijn", 4, { trend: "down", band: "low" }),
-          ind(3, "welzijn", null),
-        ],
-      }),
-    );
-    expect(s.integral.rows.map((r) => r.cells.welzijn!.flag)).toEqual(["--", "++", null]);
-    expect(s.integral.groupMean.welzijn).toMatchObject({ value: 5.75, band: "middle", n: 2 });
-    expect(flagOf("down", false)).toBe("++");
-  });
+  it(
+    "frequent cells: stored mean and band, ++/-- by direction; " + "the group mean is banded with the fixed cut-offs",
+    () => {
+      const s = buildSummary(
+        input({
+          indicators: [
+            ind(1, "welzijn", 7.5, { trend: "up", band: "high" }),
+            ind(2, "welzijn", 4, { trend: "down", band: "low" }),
+            ind(3, "welzijn", null),
+          ],
+        }),
+      );
+      expect(s.integral.rows.map((r) => r.cells.welzijn!.flag)).toEqual(["--", "++", null]);
+      expect(s.integral.groupMean.welzijn).toMatchObject({ value: 5.75, band: "middle", n: 2 });
+      expect(flagOf("down", false)).toBe("++");
+    },
+  );
 
-  it("RIS-L columns appear only with RIS-L forms, banded by the pilot's quartiles when set to its own group, risks inverted", () => {
-    expect(buildSummary(input()).integral.columns.some((c) => c.group === "risl")).toBe(false);
-    const s = buildSummary(
-      input({
-        staffForms: [
-          {
-            participantId: 1,
-            form: "risl",
-            data: { signals: 10, risks: 1, protective: { a: "yes", b: true, c: "no" } },
-          },
-          { participantId: 2, form: "risl", data: { signals: 2, risks: 5, protective: 0 } },
-          { participantId: 3, form: "risl", data: { signals: 5, risks: 3, protective: 1 } },
-        ],
-        settings: { rislNormGroup: "pilot" },
-        studyRisl: [{ signals: 100, risks: 100, protective: 100 }],
-      }),
-    );
-    const cells = s.integral.rows.map((r) => r.cells);
-    expect(cells.map((c) => c["risl.signals"]!.value)).toEqual([2, 10, 5]);
-    expect(cells.map((c) => c["risl.signals"]!.band)).toEqual(["high", "low", "middle"]); // many signals = pink
-    expect(cells[1]!["risl.protective"]!.value).toBe(2);
-  });
+  it(
+    "RIS-L columns appear only with RIS-L forms, banded by the " +
+      "pilot's quartiles when set to its own group, risks inverted",
+    () => {
+      expect(buildSummary(input()).integral.columns.some((c) => c.group === "risl")).toBe(false);
+      const s = buildSummary(
+        input({
+          staffForms: [
+            {
+              participantId: 1,
+              form: "risl",
+              data: { signals: 10, risks: 1, protective: { a: "yes", b: true, c: "no" } },
+            },
+            { participantId: 2, form: "risl", data: { signals: 2, risks: 5, protective: 0 } },
+            { participantId: 3, form: "risl", data: { signals: 5, risks: 3, protective: 1 } },
+          ],
+          settings: { rislNormGroup: "pilot" },
+          studyRisl: [{ signals: 100, risks: 100, protective: 100 }],
+        }),
+      );
+      const cells = s.integral.rows.map((r) => r.cells);
+      expect(cells.map((c) => c["risl.signals"]!.value)).toEqual([2, 10, 5]);
+      expect(cells.map((c) => c["risl.signals"]!.band)).toEqual(["high", "low", "middle"]); // many signals = pink
+      expect(cells[1]!["risl.protective"]!.value).toBe(2);
+    },
+  );
 
   it("response per wave and per youth counts due and completed occasions, and the median completion time", () => {
     const s = buildSummary(
@@ -313,35 +328,39 @@ describe("backgroundTable and rislSum", () => {
     expect(JSON.stringify(t)).not.toContain("buurman");
   });
 
-  it("derives months in the institution before the pilot and months in the pilot (to the end date, leaving care or today)", () => {
-    const base = { waveInstruments: [], waveDefinitions: {}, indicators: [], occasions: [], completionMinutes: [] };
-    const s = buildSummary({
-      ...base,
-      pilot: { key: "fier", name: "Fier", organisation: "O" },
-      today: "2025-01-01",
-      settings: { minCellSize: 1 },
-      participants: [
-        { id: 1, code: "A", status: "active", pilotStartDate: "2024-03-01" },
-        { id: 2, code: "B", status: "left_care", pilotStartDate: "2024-01-01", leftCareAt: "2024-07-01" },
-        { id: 3, code: "C", status: "active", pilotStartDate: "2024-06-01" },
-      ],
-      staffForms: [
-        { participantId: 1, form: "background", data: { careStartDate: "2023-12-01" } },
-        { participantId: 2, form: "background", data: { careStartDate: "2024-01-01" } },
-        {
-          participantId: 3,
-          form: "background",
-          data: { careStartDate: "2024-04-01", pilotStartDate: "2024-05-01", pilotEndDate: "2024-11-01" },
-        },
-      ],
-    });
-    const row = (f: string) => s.background!.numeric.find((x) => x.field === f)!;
-    // before: 3, 0, 1 months; in the pilot: 10 (to today), 6 (to leaving care), 6 (to the form's end date)
-    expect(row("monthsBeforePilot")).toMatchObject({ count: 3, min: 0, max: 3 });
-    expect(row("monthsBeforePilot").mean).toBeCloseTo((3 + 0 + 1) / 3, 0);
-    expect(row("monthsInPilot")).toMatchObject({ count: 3, min: 6 });
-    expect(row("monthsInPilot").max).toBeCloseTo(10, 0);
-  });
+  it(
+    "derives months in the institution before the pilot and " +
+      "months in the pilot (to the end date, leaving care or today)",
+    () => {
+      const base = { waveInstruments: [], waveDefinitions: {}, indicators: [], occasions: [], completionMinutes: [] };
+      const s = buildSummary({
+        ...base,
+        pilot: { key: "fier", name: "Fier", organisation: "O" },
+        today: "2025-01-01",
+        settings: { minCellSize: 1 },
+        participants: [
+          { id: 1, code: "A", status: "active", pilotStartDate: "2024-03-01" },
+          { id: 2, code: "B", status: "left_care", pilotStartDate: "2024-01-01", leftCareAt: "2024-07-01" },
+          { id: 3, code: "C", status: "active", pilotStartDate: "2024-06-01" },
+        ],
+        staffForms: [
+          { participantId: 1, form: "background", data: { careStartDate: "2023-12-01" } },
+          { participantId: 2, form: "background", data: { careStartDate: "2024-01-01" } },
+          {
+            participantId: 3,
+            form: "background",
+            data: { careStartDate: "2024-04-01", pilotStartDate: "2024-05-01", pilotEndDate: "2024-11-01" },
+          },
+        ],
+      });
+      const row = (f: string) => s.background!.numeric.find((x) => x.field === f)!;
+      // before: 3, 0, 1 months; in the pilot: 10 (to today), 6 (to leaving care), 6 (to the form's end date)
+      expect(row("monthsBeforePilot")).toMatchObject({ count: 3, min: 0, max: 3 });
+      expect(row("monthsBeforePilot").mean).toBeCloseTo((3 + 0 + 1) / 3, 0);
+      expect(row("monthsInPilot")).toMatchObject({ count: 3, min: 6 });
+      expect(row("monthsInPilot").max).toBeCloseTo(10, 0);
+    },
+  );
 
   it("rislSum counts yes answers or takes a number", () => {
     expect(rislSum({ a: "yes", b: "no", c: "unknown", d: true })).toBe(2);

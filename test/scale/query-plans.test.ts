@@ -56,17 +56,23 @@ const ACCEPTED_SCANS: { table: string; sql: RegExp; why: string }[] = [
   {
     table: "participants",
     sql: /FROM participants WHERE status IN \('active','left_care'\)$/,
-    why: "the scheduled job plans the occasions of every youth in care of every pilot: it reads the whole table (one row per youth) by design",
+    why:
+      "the scheduled job plans the occasions of every youth in care of " +
+      "every pilot: it reads the whole table (one row per youth) by design",
   },
   {
     table: "recompute_queue",
     sql: /FROM recompute_queue ORDER BY requested_at LIMIT/,
-    why: "the scheduled job drains the queue: it reads all of it (only youths with answers since the last run are in it)",
+    why:
+      "the scheduled job drains the queue: it reads all of it " +
+      "(only youths with answers since the last run are in it)",
   },
   {
     table: "reminder_runs",
     sql: /FROM reminder_runs WHERE pilot_id = \? OR pilot_id IS NULL ORDER BY id DESC LIMIT/,
-    why: "newest runs first: walks the rowid backwards and stops after LIMIT rows; the cron's own runs (pilot_id NULL) match, so it stops early",
+    why:
+      "newest runs first: walks the rowid backwards and stops after LIMIT " +
+      "rows; the cron's own runs (pilot_id NULL) match, so it stops early",
   },
 ];
 
@@ -243,7 +249,8 @@ beforeAll(async () => {
 
   const open = (
     await env.DB.prepare(
-      "SELECT o.id, o.participant_id, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.status = 'open' ORDER BY o.id",
+      "SELECT o.id, o.participant_id, o.instrument_version_ids FROM occasions o JOIN participants p ON p.id = " +
+        "o.participant_id JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = ? AND o.status = 'open' ORDER BY o.id",
     )
       .bind(fx.pilot)
       .all<{ id: number; participant_id: number; instrument_version_ids: string }>()
@@ -262,7 +269,9 @@ beforeAll(async () => {
   await runScheduled(recEnv, now + 3 * DAY + 4_000_000);
   log.phase = "deliver"; // a claim of a due message (the queue consumer's path)
   const queued = await env.DB.prepare(
-    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) SELECT o.id || ':reminder:9', o.id, o.participant_id, p.pilot_id, 'reminder', 9, 'queued', 0 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = ? RETURNING id",
+    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) " +
+      "SELECT o.id || ':reminder:9', o.id, o.participant_id, p.pilot_id, 'reminder', 9, 'queued', " +
+      "0 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = ? RETURNING id",
   )
     .bind(open[2]!.id)
     .first<number>("id");
@@ -279,7 +288,8 @@ beforeAll(async () => {
   log.phase = "recompute stale"; // an indicator no longer asked: its stored rows go
   const fier = (
     await env.DB.prepare(
-      "SELECT p.id FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE pl.key = 'fier' ORDER BY p.id LIMIT 2",
+      "SELECT p.id FROM participants p JOIN pilots pl ON pl.id " +
+        "= p.pilot_id WHERE pl.key = 'fier' ORDER BY p.id LIMIT 2",
     ).raw<[number]>()
   ).map(([id]) => id);
   const before = await env.DB.prepare(

@@ -61,17 +61,22 @@ describe("wave instrument at its own interval", () => {
     expect(week16.closesDate).toBe(addDays(week16.dueDate, 28));
   });
 
-  it("asks nothing extra for an instrument the pilot does not ask at its waves, and is pure (today as a parameter)", () => {
-    const s = schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } });
-    expect(planOccasions(START, s, FREQUENT, ["gcir"]).filter((o) => o.kind === "wave" && o.wave === null)).toEqual([]);
-    const plan = planOccasions(START, s, FREQUENT, ["gcir", "tasc"]);
-    expect(dueOccasions(plan, addDays(START, 56)).map((o) => [o.kind, o.seq])).toEqual([
-      ["wave", INTERVAL_SEQ_BASE + 8],
-      ["frequent", 5],
-    ]);
-    expect(dueOccasions(plan, addDays(START, 55)).filter((o) => o.kind === "wave")).toEqual([]);
-    expect(planOccasions(START, s, FREQUENT, ["gcir", "tasc"])).toEqual(plan);
-  });
+  it(
+    "asks nothing extra for an instrument the pilot does " + "not ask at its waves, and is pure (today as a parameter)",
+    () => {
+      const s = schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } });
+      expect(planOccasions(START, s, FREQUENT, ["gcir"]).filter((o) => o.kind === "wave" && o.wave === null)).toEqual(
+        [],
+      );
+      const plan = planOccasions(START, s, FREQUENT, ["gcir", "tasc"]);
+      expect(dueOccasions(plan, addDays(START, 56)).map((o) => [o.kind, o.seq])).toEqual([
+        ["wave", INTERVAL_SEQ_BASE + 8],
+        ["frequent", 5],
+      ]);
+      expect(dueOccasions(plan, addDays(START, 55)).filter((o) => o.kind === "wave")).toEqual([]);
+      expect(planOccasions(START, s, FREQUENT, ["gcir", "tasc"])).toEqual(plan);
+    },
+  );
 
   it("refuses impossible intervals with a clear code", () => {
     expect(validateSchedule(schedule({ waveSchedules: { tasc: { everyWeeks: 8 } } }))).toEqual([]);

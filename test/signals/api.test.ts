@@ -78,20 +78,23 @@ describe("signals API", () => {
     expect((await list(w.p.researcherToken!, w.a.key)).signals).toHaveLength(signals.length);
   });
 
-  it("a coordinator, the project coordinator and a researcher of another pilot get 403 on every signals route", async () => {
-    const id = (await list(w.p.researcher!, w.a.key)).signals[0]!.id;
-    for (const name of ["coordinator", "coordinatorToken", "projectCoordinator", "otherResearcher"]) {
-      const p = w.p[name]!;
-      expect((await call(p, "GET", `/api/v1/pilots/${w.a.key}/signals`)).status, name).toBe(403);
-      expect(
-        (await call(p, "POST", `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`, { note: "gezien" })).status,
-        name,
-      ).toBe(403);
-      expect((await call(p, "GET", `/staff/pilots/${w.a.key}/signals`)).status, name).toBe(403);
-    }
-    expect((await stored(id)).status).toBe("open");
-    expect((await call(null, "GET", `/api/v1/pilots/${w.a.key}/signals`)).status).toBe(401);
-  });
+  it(
+    "a coordinator, the project coordinator and a researcher " + "of another pilot get 403 on every signals route",
+    async () => {
+      const id = (await list(w.p.researcher!, w.a.key)).signals[0]!.id;
+      for (const name of ["coordinator", "coordinatorToken", "projectCoordinator", "otherResearcher"]) {
+        const p = w.p[name]!;
+        expect((await call(p, "GET", `/api/v1/pilots/${w.a.key}/signals`)).status, name).toBe(403);
+        expect(
+          (await call(p, "POST", `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`, { note: "gezien" })).status,
+          name,
+        ).toBe(403);
+        expect((await call(p, "GET", `/staff/pilots/${w.a.key}/signals`)).status, name).toBe(403);
+      }
+      expect((await stored(id)).status).toBe("open");
+      expect((await call(null, "GET", `/api/v1/pilots/${w.a.key}/signals`)).status).toBe(401);
+    },
+  );
 
   it("acknowledges with a short note, audited without the note; twice is a conflict", async () => {
     const target = (await list(w.p.researcher!, w.a.key)).signals.find((s) => s.rule === "trend_down")!;
@@ -125,37 +128,41 @@ describe("signals API", () => {
     });
   });
 
-  it("refuses bad input with a clear error and stores nothing: empty, long or missing note, bad id, another pilot's signal", async () => {
-    const open = (await list(w.p.researcher!, w.a.key)).signals.find((s) => s.status === "open")!;
-    const path = (id: number | string) => `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`;
-    for (const body of [
-      { note: "" },
-      { note: "   " },
-      { note: "x".repeat(501) },
-      {},
-      { note: "ok", extra: 1 },
-      { note: 5 },
-    ]) {
-      const res = await call(w.p.researcher!, "POST", path(open.id), body);
-      expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
-    }
-    for (const id of ["abc", "0", "-1", "1e3"])
-      expect((await call(w.p.researcher!, "POST", path(id), { note: "ok" })).status).toBe(400);
-    // pilot B's signal through pilot A's path: not in this pilot
-    const foreign = await call(w.p.researcher!, "POST", path(w.bSignal), { note: "niet van mij" });
-    expect(foreign.status).toBe(404);
-    expect(await stored(w.bSignal)).toMatchObject({ status: "open", acknowledgeNote: null, acknowledgedAt: null });
-    expect(await stored(open.id)).toMatchObject({ status: "open", acknowledgeNote: null });
-    expect(
-      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?")
-        .bind(`signal:${w.bSignal}`)
-        .first("n"),
-    ).toBe(0);
-    // CSRF
-    expect((await call(w.p.researcher!, "POST", path(open.id), { note: "ok" }, { csrf: false })).status).toBe(403);
-    expect((await call(w.p.researcher!, "GET", `/api/v1/pilots/${w.a.key}/signals?status=bogus`)).status).toBe(400);
-  });
+  it(
+    "refuses bad input with a clear error and stores nothing: " +
+      "empty, long or missing note, bad id, another pilot's signal",
+    async () => {
+      const open = (await list(w.p.researcher!, w.a.key)).signals.find((s) => s.status === "open")!;
+      const path = (id: number | string) => `/api/v1/pilots/${w.a.key}/signals/${id}/acknowledge`;
+      for (const body of [
+        { note: "" },
+        { note: "   " },
+        { note: "x".repeat(501) },
+        {},
+        { note: "ok", extra: 1 },
+        { note: 5 },
+      ]) {
+        const res = await call(w.p.researcher!, "POST", path(open.id), body);
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
+      }
+      for (const id of ["abc", "0", "-1", "1e3"])
+        expect((await call(w.p.researcher!, "POST", path(id), { note: "ok" })).status).toBe(400);
+      // pilot B's signal through pilot A's path: not in this pilot
+      const foreign = await call(w.p.researcher!, "POST", path(w.bSignal), { note: "niet van mij" });
+      expect(foreign.status).toBe(404);
+      expect(await stored(w.bSignal)).toMatchObject({ status: "open", acknowledgeNote: null, acknowledgedAt: null });
+      expect(await stored(open.id)).toMatchObject({ status: "open", acknowledgeNote: null });
+      expect(
+        await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'signal.acknowledge' AND target = ?")
+          .bind(`signal:${w.bSignal}`)
+          .first("n"),
+      ).toBe(0);
+      // CSRF
+      expect((await call(w.p.researcher!, "POST", path(open.id), { note: "ok" }, { csrf: false })).status).toBe(403);
+      expect((await call(w.p.researcher!, "GET", `/api/v1/pilots/${w.a.key}/signals?status=bogus`)).status).toBe(400);
+    },
+  );
 
   it("the OpenAPI document describes both routes as researcher routes with their schemas", async () => {
     const doc = (await (await call(null, "GET", "/api/v1/openapi.json")).json()) as {
@@ -196,26 +203,31 @@ describe("cleared signals", () => {
 });
 
 describe("signals in the workspace", () => {
-  it("the list page, the mark beside the youth, her evidence with highlighted plot points and the acknowledge form", async () => {
-    const r = w.p.researcher!;
-    const page = await (await call(r, "GET", `/staff/pilots/${w.a.key}/signals`)).text();
-    expect(page).toContain('id="signals-table"');
-    expect(page).toContain(`data-code="${w.a.code}"`);
-    const overview = await (await call(r, "GET", `/staff/pilots/${w.a.key}`)).text();
-    expect(overview).toMatch(/class="signal-mark" data-signals="\d+"/);
-    expect(overview).toContain('id="signals-link"');
-    const youth = await (await call(r, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)).text();
-    expect(youth).toContain('id="youth-signals"');
-    expect(youth).toMatch(/<figure id="plot-welzijn">[\s\S]*data-evidence="1"[\s\S]*<\/figure>/);
-    expect(youth).toContain('class="ack-form stack"');
-    // coordinators see the youth's page without signals, marks or evidence
-    const asCoordinator = await (
-      await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)
-    ).text();
-    expect(asCoordinator).not.toContain("youth-signals");
-    expect(asCoordinator).not.toContain("data-evidence");
-    expect(await (await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}`)).text()).not.toContain("signal-mark");
-  });
+  it(
+    "the list page, the mark beside the youth, her evidence " + "with highlighted plot points and the acknowledge form",
+    async () => {
+      const r = w.p.researcher!;
+      const page = await (await call(r, "GET", `/staff/pilots/${w.a.key}/signals`)).text();
+      expect(page).toContain('id="signals-table"');
+      expect(page).toContain(`data-code="${w.a.code}"`);
+      const overview = await (await call(r, "GET", `/staff/pilots/${w.a.key}`)).text();
+      expect(overview).toMatch(/class="signal-mark" data-signals="\d+"/);
+      expect(overview).toContain('id="signals-link"');
+      const youth = await (await call(r, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)).text();
+      expect(youth).toContain('id="youth-signals"');
+      expect(youth).toMatch(/<figure id="plot-welzijn">[\s\S]*data-evidence="1"[\s\S]*<\/figure>/);
+      expect(youth).toContain('class="ack-form stack"');
+      // coordinators see the youth's page without signals, marks or evidence
+      const asCoordinator = await (
+        await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}/youths/${w.a.code}`)
+      ).text();
+      expect(asCoordinator).not.toContain("youth-signals");
+      expect(asCoordinator).not.toContain("data-evidence");
+      expect(await (await call(w.p.coordinator!, "GET", `/staff/pilots/${w.a.key}`)).text()).not.toContain(
+        "signal-mark",
+      );
+    },
+  );
 
   it("acknowledges through the form (CSRF), back to her page; an empty note is refused with the reason", async () => {
     const r = w.p.researcher!;

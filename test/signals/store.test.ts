@@ -107,33 +107,38 @@ describe("signals after the scheduled recompute", () => {
     expect(rows.some((s) => s.rule === "missed_in_row" || s.rule === "reliable_deterioration")).toBe(false);
   });
 
-  it("an acknowledged signal stays acknowledged for the same evidence and opens again with a new measurement", async () => {
-    const { y, versions, start, now } = await youthWith([8, 8, 7, 6, 5, 4]);
-    await evaluateSignals(env.DB, [y.id], now);
-    const low = (await signalsOf(y.id)).find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
-    await acknowledgeSignal(env.DB, y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
-    for (const t of [now + 2, now + 3]) await evaluateSignals(env.DB, [y.id], t);
-    let again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
-    expect(again).toMatchObject({
-      status: "acknowledged",
-      acknowledgeNote: "Gesprek gepland met mentor",
-      evidenceKey: low.evidenceKey,
-      raisedAt: now,
-    });
-    // a new low measurement is new evidence: open again, raised now, the acknowledgement gone with it
-    await addMeasurement(y.id, versions, start, 7, 2);
-    await evaluateSignals(env.DB, [y.id], now + DAY);
-    again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
-    expect(again).toMatchObject({
-      status: "open",
-      raisedAt: now + DAY,
-      acknowledgedAt: null,
-      acknowledgeNote: null,
-      notifiedAt: null,
-    });
-    expect(again.evidenceKey).not.toBe(low.evidenceKey);
-    expect((await signalsOf(y.id)).filter((s) => s.rule === "low_twice" && s.indicator === "welzijn")).toHaveLength(1);
-  });
+  it(
+    "an acknowledged signal stays acknowledged for the " + "same evidence and opens again with a new measurement",
+    async () => {
+      const { y, versions, start, now } = await youthWith([8, 8, 7, 6, 5, 4]);
+      await evaluateSignals(env.DB, [y.id], now);
+      const low = (await signalsOf(y.id)).find((s) => s.rule === "low_twice" && s.indicator === "welzijn")!;
+      await acknowledgeSignal(env.DB, y.pilotId, String(low.id), "Gesprek gepland met mentor", actor, null, now + 1);
+      for (const t of [now + 2, now + 3]) await evaluateSignals(env.DB, [y.id], t);
+      let again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
+      expect(again).toMatchObject({
+        status: "acknowledged",
+        acknowledgeNote: "Gesprek gepland met mentor",
+        evidenceKey: low.evidenceKey,
+        raisedAt: now,
+      });
+      // a new low measurement is new evidence: open again, raised now, the acknowledgement gone with it
+      await addMeasurement(y.id, versions, start, 7, 2);
+      await evaluateSignals(env.DB, [y.id], now + DAY);
+      again = (await signalsOf(y.id)).find((s) => s.id === low.id)!;
+      expect(again).toMatchObject({
+        status: "open",
+        raisedAt: now + DAY,
+        acknowledgedAt: null,
+        acknowledgeNote: null,
+        notifiedAt: null,
+      });
+      expect(again.evidenceKey).not.toBe(low.evidenceKey);
+      expect((await signalsOf(y.id)).filter((s) => s.rule === "low_twice" && s.indicator === "welzijn")).toHaveLength(
+        1,
+      );
+    },
+  );
 
   it("a signal whose condition no longer holds becomes cleared, and opens again when it holds again", async () => {
     const { y, versions, start, now } = await youthWith([7, 7, 4, 4]);
@@ -195,21 +200,24 @@ describe("signals after the scheduled recompute", () => {
     });
   });
 
-  it("erasing her answers deletes her signals, and an evaluation that read before the erasure writes none back", async () => {
-    const { pilot, y, now } = await youthWith([8, 7, 6, 5, 4, 3]);
-    await evaluateSignals(env.DB, [y.id], now);
-    expect((await signalsOf(y.id)).length).toBeGreaterThan(0);
-    await eraseAnswers(env.DB, pilot, y, actor, now + 1);
-    expect(await signalsOf(y.id)).toEqual([]);
-    const audit = await env.DB.prepare(
-      "SELECT details FROM audit_log WHERE action = 'participant.erase_answers' AND pilot_id = ?",
-    )
-      .bind(pilot.id)
-      .first<{ details: string }>();
-    expect(audit).not.toBeNull();
-    await evaluateSignals(env.DB, [y.id], now + 2);
-    expect(await signalsOf(y.id)).toEqual([]); // no answers left: nothing to raise
-  });
+  it(
+    "erasing her answers deletes her signals, and an " + "evaluation that read before the erasure writes none back",
+    async () => {
+      const { pilot, y, now } = await youthWith([8, 7, 6, 5, 4, 3]);
+      await evaluateSignals(env.DB, [y.id], now);
+      expect((await signalsOf(y.id)).length).toBeGreaterThan(0);
+      await eraseAnswers(env.DB, pilot, y, actor, now + 1);
+      expect(await signalsOf(y.id)).toEqual([]);
+      const audit = await env.DB.prepare(
+        "SELECT details FROM audit_log WHERE action = 'participant.erase_answers' AND pilot_id = ?",
+      )
+        .bind(pilot.id)
+        .first<{ details: string }>();
+      expect(audit).not.toBeNull();
+      await evaluateSignals(env.DB, [y.id], now + 2);
+      expect(await signalsOf(y.id)).toEqual([]); // no answers left: nothing to raise
+    },
+  );
 
   it("switched-off rules raise nothing; a withdrawn youth's signals clear", async () => {
     const { y, now } = await youthWith([8, 7, 6, 5, 4, 3], {
@@ -229,75 +237,85 @@ describe("signals after the scheduled recompute", () => {
 });
 
 describe("signal rules in the pilot settings", () => {
-  it("refuses impossible thresholds with the field named, stores nothing; a valid change is stored and queues the pilot", async () => {
-    const { pilot, y } = await youthWith([5, 5]);
-    const researcher = await apiToken("researcher", [pilot.id]);
-    const path = `/api/v1/pilots/${pilot.key}/settings`;
-    const before = (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
-    for (const bad of [
-      { dropPoints: 0 },
-      { dropPoints: 11 },
-      { lowCount: 1 },
-      { missedCount: 0 },
-      { dropMinEarlier: 1 },
-      { dropPoints: 2.5 },
-      { lowCount: "2" },
-      { unknownRule: true },
-    ]) {
-      const res = await call(researcher, "PUT", path, { signals: bad });
-      expect(res.status, JSON.stringify(bad)).toBe(400);
-      const body = (await res.json()) as { error: { code: string; details: { path: string }[] } };
-      expect(body.error.code).toBe("validation");
-      expect(body.error.details[0]!.path).toMatch(/^signals/);
-    }
-    expect((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings).toEqual(
-      before,
-    );
-    await env.DB.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(y.id).run();
-    const ok = await call(researcher, "PUT", path, { signals: { dropPoints: 4, mail: true } });
-    expect(ok.status).toBe(200);
-    const read = (await (await call(researcher, "GET", path)).json()) as { signals: Record<string, unknown> };
-    expect(read.signals).toMatchObject({ dropPoints: 4, mail: true, lowCount: 2, missedCount: 3, trendDown: true });
-    expect(
-      await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?").bind(y.id).first("n"),
-    ).toBe(1);
-  });
+  it(
+    "refuses impossible thresholds with the field named, stores " +
+      "nothing; a valid change is stored and queues the pilot",
+    async () => {
+      const { pilot, y } = await youthWith([5, 5]);
+      const researcher = await apiToken("researcher", [pilot.id]);
+      const path = `/api/v1/pilots/${pilot.key}/settings`;
+      const before = (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
+      for (const bad of [
+        { dropPoints: 0 },
+        { dropPoints: 11 },
+        { lowCount: 1 },
+        { missedCount: 0 },
+        { dropMinEarlier: 1 },
+        { dropPoints: 2.5 },
+        { lowCount: "2" },
+        { unknownRule: true },
+      ]) {
+        const res = await call(researcher, "PUT", path, { signals: bad });
+        expect(res.status, JSON.stringify(bad)).toBe(400);
+        const body = (await res.json()) as { error: { code: string; details: { path: string }[] } };
+        expect(body.error.code).toBe("validation");
+        expect(body.error.details[0]!.path).toMatch(/^signals/);
+      }
+      expect((await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings).toEqual(
+        before,
+      );
+      await env.DB.prepare("DELETE FROM recompute_queue WHERE participant_id = ?").bind(y.id).run();
+      const ok = await call(researcher, "PUT", path, { signals: { dropPoints: 4, mail: true } });
+      expect(ok.status).toBe(200);
+      const read = (await (await call(researcher, "GET", path)).json()) as { signals: Record<string, unknown> };
+      expect(read.signals).toMatchObject({ dropPoints: 4, mail: true, lowCount: 2, missedCount: 3, trendDown: true });
+      expect(
+        await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue WHERE participant_id = ?")
+          .bind(y.id)
+          .first("n"),
+      ).toBe(1);
+    },
+  );
 });
 
 describe("the discreet staff e-mail", () => {
-  it("off by default; when on, one mail per researcher per run with the count and a link, no youth code; never twice", async () => {
-    const off = await youthWith([8, 7, 6, 5, 4, 3]);
-    const offResearcher = await staffUser({ roles: [{ role: "researcher", pilotId: off.pilot.id }] });
-    await evaluateSignals(env.DB, [off.y.id], off.now);
-    await notifySignals(env, off.now, off.pilot.id);
-    expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(offResearcher.email))).toEqual([]);
+  it(
+    "off by default; when on, one mail per researcher per " +
+      "run with the count and a link, no youth code; never twice",
+    async () => {
+      const off = await youthWith([8, 7, 6, 5, 4, 3]);
+      const offResearcher = await staffUser({ roles: [{ role: "researcher", pilotId: off.pilot.id }] });
+      await evaluateSignals(env.DB, [off.y.id], off.now);
+      await notifySignals(env, off.now, off.pilot.id);
+      expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(offResearcher.email))).toEqual([]);
 
-    const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });
-    const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
-    const coordinator = await staffUser({ roles: [{ role: "coordinator", pilotId: on.pilot.id }] });
-    await queue(on.y.id, on.now);
-    await cronWith(env, on.now);
-    const open = (await signalsOf(on.y.id)).filter((s) => s.status === "open");
-    expect(open.length).toBeGreaterThan(1);
-    expect(open.every((s) => s.notifiedAt === on.now)).toBe(true);
-    const mails = (await smtpSink.messages()).messages;
-    const mine = mails.filter((m) => m.to.includes(r1.email));
-    expect(mine).toHaveLength(1);
-    expect(mine[0]!.subject).toBe("Nieuwe meldingen in de monitor");
-    expect(mine[0]!.text).toContain(`${open.length} nieuwe meldingen`);
-    expect(mine[0]!.text).toContain(`/staff/pilots/${on.pilot.key}/signals`);
-    expect(mine[0]!.raw).not.toContain(on.y.code);
-    expect(mails.some((m) => m.to.includes(coordinator.email))).toBe(false);
-    expect(mine[0]!.raw).not.toMatch(/slachtoffer|uitbuit|loverboy|mensenhandel|exploit|welzijn|trend/i);
-    // a standard spam filter's local checks, when spamassassin is installed (npm test installs it as root)
-    const spam = (await (
-      await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mine[0]!.raw })
-    ).json()) as { available?: boolean; score: number; report: string };
-    if (spam.available !== false) expect(spam.score, spam.report).toBeLessThan(2.5);
-    // the next run finds nothing new: no second mail
-    await cronWith(env, on.now + 60_000);
-    expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
-  });
+      const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });
+      const r1 = await staffUser({ roles: [{ role: "researcher", pilotId: on.pilot.id }] });
+      const coordinator = await staffUser({ roles: [{ role: "coordinator", pilotId: on.pilot.id }] });
+      await queue(on.y.id, on.now);
+      await cronWith(env, on.now);
+      const open = (await signalsOf(on.y.id)).filter((s) => s.status === "open");
+      expect(open.length).toBeGreaterThan(1);
+      expect(open.every((s) => s.notifiedAt === on.now)).toBe(true);
+      const mails = (await smtpSink.messages()).messages;
+      const mine = mails.filter((m) => m.to.includes(r1.email));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.subject).toBe("Nieuwe meldingen in de monitor");
+      expect(mine[0]!.text).toContain(`${open.length} nieuwe meldingen`);
+      expect(mine[0]!.text).toContain(`/staff/pilots/${on.pilot.key}/signals`);
+      expect(mine[0]!.raw).not.toContain(on.y.code);
+      expect(mails.some((m) => m.to.includes(coordinator.email))).toBe(false);
+      expect(mine[0]!.raw).not.toMatch(/slachtoffer|uitbuit|loverboy|mensenhandel|exploit|welzijn|trend/i);
+      // a standard spam filter's local checks, when spamassassin is installed (npm test installs it as root)
+      const spam = (await (
+        await fetch(`${env.TEST_SMTP_CONTROL}/spamassassin`, { method: "POST", body: mine[0]!.raw })
+      ).json()) as { available?: boolean; score: number; report: string };
+      if (spam.available !== false) expect(spam.score, spam.report).toBeLessThan(2.5);
+      // the next run finds nothing new: no second mail
+      await cronWith(env, on.now + 60_000);
+      expect((await smtpSink.messages()).messages.filter((m) => m.to.includes(r1.email))).toHaveLength(1);
+    },
+  );
 
   it("two runs at the same moment mail the new signals once", async () => {
     const on = await youthWith([8, 7, 6, 5, 4, 3], { settings: { signals: { mail: true } } });

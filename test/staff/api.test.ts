@@ -18,54 +18,57 @@ const bearer = (token: string): TestPrincipal => ({
 });
 
 describe("API tokens", () => {
-  it("an admin creates a pilot-scoped token shown once, stored as a hash, listed without secret, and revocable", async () => {
-    const a = await makePilot();
-    const b = await makePilot();
-    const admin = await sessionFor((await staffUser({ admin: true })).id);
-    const res = await call(admin, "POST", "/api/v1/tokens", {
-      name: "script",
-      role: "researcher",
-      pilots: [a.pilot.key],
-    });
-    expect(res.status).toBe(201);
-    const created = (await res.json()) as { id: number; token: string };
-    expect(created.token).toMatch(/^omt_[A-Za-z0-9_-]{43}$/);
-    const [row] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.id, created.id));
-    expect(row!.tokenHash).toBe(await sha256Hex(created.token));
-    expect(JSON.stringify(row)).not.toContain(created.token);
-    expect(row!.pilotIds).toEqual([a.pilot.id]);
-    const list = await (await call(admin, "GET", "/api/v1/tokens")).text();
-    expect(list).not.toContain(created.token);
-    expect(list).not.toContain(row!.tokenHash);
-    expect(JSON.parse(list).tokens.find((t: { id: number }) => t.id === created.id)).toMatchObject({
-      role: "researcher",
-      pilots: [a.pilot.key],
-      revokedAt: null,
-    });
+  it(
+    "an admin creates a pilot-scoped token shown once, " + "stored as a hash, listed without secret, and revocable",
+    async () => {
+      const a = await makePilot();
+      const b = await makePilot();
+      const admin = await sessionFor((await staffUser({ admin: true })).id);
+      const res = await call(admin, "POST", "/api/v1/tokens", {
+        name: "script",
+        role: "researcher",
+        pilots: [a.pilot.key],
+      });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as { id: number; token: string };
+      expect(created.token).toMatch(/^omt_[A-Za-z0-9_-]{43}$/);
+      const [row] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.id, created.id));
+      expect(row!.tokenHash).toBe(await sha256Hex(created.token));
+      expect(JSON.stringify(row)).not.toContain(created.token);
+      expect(row!.pilotIds).toEqual([a.pilot.id]);
+      const list = await (await call(admin, "GET", "/api/v1/tokens")).text();
+      expect(list).not.toContain(created.token);
+      expect(list).not.toContain(row!.tokenHash);
+      expect(JSON.parse(list).tokens.find((t: { id: number }) => t.id === created.id)).toMatchObject({
+        role: "researcher",
+        pilots: [a.pilot.key],
+        revokedAt: null,
+      });
 
-    const t = bearer(created.token);
-    expect((await call(t, "GET", `/api/v1/pilots/${a.pilot.key}/participants`)).status).toBe(200);
-    const [used] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.id, created.id));
-    expect(used!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
-    expect((await call(t, "GET", `/api/v1/pilots/${b.pilot.key}/participants`)).status).toBe(403);
-    expect((await call(t, "GET", "/api/v1/tokens")).status).toBe(403);
-    // a bearer token needs no CSRF token (it is never sent automatically by a browser)
-    expect((await call(t, "PUT", `/api/v1/pilots/${a.pilot.key}/settings`, { senderName: "Vragenlijst" })).status).toBe(
-      200,
-    );
+      const t = bearer(created.token);
+      expect((await call(t, "GET", `/api/v1/pilots/${a.pilot.key}/participants`)).status).toBe(200);
+      const [used] = await db().select().from(schema.apiTokens).where(eq(schema.apiTokens.id, created.id));
+      expect(used!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
+      expect((await call(t, "GET", `/api/v1/pilots/${b.pilot.key}/participants`)).status).toBe(403);
+      expect((await call(t, "GET", "/api/v1/tokens")).status).toBe(403);
+      // a bearer token needs no CSRF token (it is never sent automatically by a browser)
+      expect(
+        (await call(t, "PUT", `/api/v1/pilots/${a.pilot.key}/settings`, { senderName: "Vragenlijst" })).status,
+      ).toBe(200);
 
-    expect((await call(admin, "DELETE", `/api/v1/tokens/${created.id}`)).status).toBe(200);
-    expect((await call(t, "GET", `/api/v1/pilots/${a.pilot.key}/participants`)).status).toBe(401);
-    expect((await call(admin, "DELETE", `/api/v1/tokens/${created.id}`)).status).toBe(404);
-    expect((await call(admin, "DELETE", "/api/v1/tokens/abc")).status).toBe(400);
-    const actions = (
-      await db()
-        .select()
-        .from(schema.auditLog)
-        .where(eq(schema.auditLog.target, `token:${created.id}`))
-    ).map((r) => r.action);
-    expect(actions).toEqual(["token.create", "token.revoke"]);
-  });
+      expect((await call(admin, "DELETE", `/api/v1/tokens/${created.id}`)).status).toBe(200);
+      expect((await call(t, "GET", `/api/v1/pilots/${a.pilot.key}/participants`)).status).toBe(401);
+      expect((await call(admin, "DELETE", `/api/v1/tokens/${created.id}`)).status).toBe(404);
+      expect((await call(admin, "DELETE", "/api/v1/tokens/abc")).status).toBe(400);
+      const actions = (
+        await db()
+          .select()
+          .from(schema.auditLog)
+          .where(eq(schema.auditLog.target, `token:${created.id}`))
+      ).map((r) => r.action);
+      expect(actions).toEqual(["token.create", "token.revoke"]);
+    },
+  );
 
   it("validates token requests and refuses non-admins", async () => {
     const { pilot } = await makePilot();
@@ -90,37 +93,41 @@ describe("API tokens", () => {
 });
 
 describe("audit log API", () => {
-  it("admins read sign-ins, imports, erasures and exports, newest first, filtered by pilot and action; others may not", async () => {
-    const { pilot } = await makePilot();
-    const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
-    const researcher = await sessionFor(user.id);
-    const admin = await sessionFor((await staffUser({ admin: true })).id);
-    await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/settings`, { senderName: "Vragenlijst" });
-    await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/indicators.csv`);
-    const res = await call(admin, "GET", `/api/v1/audit?pilot=${pilot.key}`);
-    expect(res.status).toBe(200);
-    const { entries } = (await res.json()) as { entries: { id: number; action: string; actorId: string }[] };
-    expect(entries.map((e) => e.action)).toEqual(
-      expect.arrayContaining(["pilot.settings_update", "export.indicators_csv"]),
-    );
-    expect(entries.every((e, i) => i === 0 || entries[i - 1]!.id > e.id)).toBe(true);
-    const only = (await (
-      await call(admin, "GET", `/api/v1/audit?pilot=${pilot.key}&action=pilot.settings_update&limit=1`)
-    ).json()) as { entries: { actorId: string }[]; next: number | null };
-    expect(only.entries).toHaveLength(1);
-    expect(only.entries[0]!.actorId).toBe(`staff:${user.id}`);
-    expect((await call(researcher, "GET", "/api/v1/audit")).status).toBe(403);
-    for (const q of ["limit=0", "limit=100000", "before=-1", "pilot=nope", "evil=1"])
-      expect((await call(admin, "GET", `/api/v1/audit?${q}`)).status, q).toBe(400);
-    // the same log as a page for admins
-    const page = await call(admin, "GET", `/staff/audit?pilot=${pilot.key}`);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('data-action="pilot.settings_update"');
-    expect(html).toContain('data-action="export.indicators_csv"');
-    expect((await call(researcher, "GET", "/staff/audit")).status).toBe(403);
-    expect((await call(admin, "GET", "/staff/audit?limit=abc")).status).toBe(400);
-  });
+  it(
+    "admins read sign-ins, imports, erasures and exports, " +
+      "newest first, filtered by pilot and action; others may not",
+    async () => {
+      const { pilot } = await makePilot();
+      const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+      const researcher = await sessionFor(user.id);
+      const admin = await sessionFor((await staffUser({ admin: true })).id);
+      await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/settings`, { senderName: "Vragenlijst" });
+      await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/summary/indicators.csv`);
+      const res = await call(admin, "GET", `/api/v1/audit?pilot=${pilot.key}`);
+      expect(res.status).toBe(200);
+      const { entries } = (await res.json()) as { entries: { id: number; action: string; actorId: string }[] };
+      expect(entries.map((e) => e.action)).toEqual(
+        expect.arrayContaining(["pilot.settings_update", "export.indicators_csv"]),
+      );
+      expect(entries.every((e, i) => i === 0 || entries[i - 1]!.id > e.id)).toBe(true);
+      const only = (await (
+        await call(admin, "GET", `/api/v1/audit?pilot=${pilot.key}&action=pilot.settings_update&limit=1`)
+      ).json()) as { entries: { actorId: string }[]; next: number | null };
+      expect(only.entries).toHaveLength(1);
+      expect(only.entries[0]!.actorId).toBe(`staff:${user.id}`);
+      expect((await call(researcher, "GET", "/api/v1/audit")).status).toBe(403);
+      for (const q of ["limit=0", "limit=100000", "before=-1", "pilot=nope", "evil=1"])
+        expect((await call(admin, "GET", `/api/v1/audit?${q}`)).status, q).toBe(400);
+      // the same log as a page for admins
+      const page = await call(admin, "GET", `/staff/audit?pilot=${pilot.key}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('data-action="pilot.settings_update"');
+      expect(html).toContain('data-action="export.indicators_csv"');
+      expect((await call(researcher, "GET", "/staff/audit")).status).toBe(403);
+      expect((await call(admin, "GET", "/staff/audit?limit=abc")).status).toBe(400);
+    },
+  );
 });
 
 describe("OpenAPI document", () => {

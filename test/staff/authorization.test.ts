@@ -90,24 +90,28 @@ describe("authorisation matrix", () => {
     expect(checked).toBeGreaterThan(200);
   });
 
-  it("a full recompute is a write-role action: coordinators and the project coordinator get 403 with the API error, researchers and admins recompute", async () => {
-    expect(OPERATIONS.find((o) => o.method === "post" && o.path === "/api/v1/pilots/:pilot/recompute")?.access).toBe(
-      "write",
-    );
-    const path = `/api/v1/pilots/${world.own.key}/recompute`;
-    for (const name of ["coordinator", "projectCoordinator"]) {
-      const res = await call(world.principals[name]!, "POST", path, {});
-      expect(res.status, name).toBe(403);
-      expect(await res.json(), name).toMatchObject({ error: { code: "forbidden" } });
-    }
-    for (const name of ["researcher", "researcherToken", "admin"]) {
-      const res = await call(world.principals[name]!, "POST", path, {});
-      expect(res.status, name).toBe(200);
-      expect(await res.json(), name).toMatchObject({ pilot: world.own.key });
-    }
-    // another pilot's researcher: 403 as before
-    expect(
-      (await call(world.principals.researcher!, "POST", `/api/v1/pilots/${world.foreign.key}/recompute`, {})).status,
-    ).toBe(403);
-  });
+  it(
+    "a full recompute is a write-role action: coordinators and the project " +
+      "coordinator get 403 with the API error, researchers and admins recompute",
+    async () => {
+      expect(OPERATIONS.find((o) => o.method === "post" && o.path === "/api/v1/pilots/:pilot/recompute")?.access).toBe(
+        "write",
+      );
+      const path = `/api/v1/pilots/${world.own.key}/recompute`;
+      for (const name of ["coordinator", "projectCoordinator"]) {
+        const res = await call(world.principals[name]!, "POST", path, {});
+        expect(res.status, name).toBe(403);
+        expect(await res.json(), name).toMatchObject({ error: { code: "forbidden" } });
+      }
+      for (const name of ["researcher", "researcherToken", "admin"]) {
+        const res = await call(world.principals[name]!, "POST", path, {});
+        expect(res.status, name).toBe(200);
+        expect(await res.json(), name).toMatchObject({ pilot: world.own.key });
+      }
+      // another pilot's researcher: 403 as before
+      expect(
+        (await call(world.principals.researcher!, "POST", `/api/v1/pilots/${world.foreign.key}/recompute`, {})).status,
+      ).toBe(403);
+    },
+  );
 });

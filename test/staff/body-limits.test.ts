@@ -28,76 +28,82 @@ const send = (path: string, body: BodyInit, headers: Record<string, string>, met
   exports.default.fetch(`${BASE}${path}`, { method, body, headers, redirect: "manual", duplex: "half" } as RequestInit);
 
 describe("body limits while reading", () => {
-  it("POST …/recompute: a chunked body over the limit is 413 before it is read whole, and nothing is recomputed", async () => {
-    const { pilot } = await makePilot();
-    const admin = await apiToken("admin", null);
-    const big = chunked(4096, 1024, " "); // 4 MiB of JSON whitespace
-    const res = await send(`/api/v1/pilots/${pilot.key}/recompute`, big.body, {
-      ...admin.headers,
-      "content-type": "application/json",
-    });
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
-    expect(big.pulled()).toBeLessThan(4096);
-    const audited = await getDb(env.DB)
-      .select()
-      .from(schema.auditLog)
-      .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "analysis.recompute")));
-    expect(audited).toHaveLength(0);
-    // a small chunked body is read and obeyed
-    const ok = await send(`/api/v1/pilots/${pilot.key}/recompute`, chunked(1, 2, " ").body, {
-      ...admin.headers,
-      "content-type": "application/json",
-    });
-    expect(ok.status).toBe(200);
-    const declared = await send(`/api/v1/pilots/${pilot.key}/recompute`, " ".repeat(BODY_LIMITS.tiny + 1), {
-      ...admin.headers,
-      "content-type": "application/json",
-    });
-    expect(declared.status).toBe(413);
-  });
+  it(
+    "POST …/recompute: a chunked body over the limit is " + "413 before it is read whole, and nothing is recomputed",
+    async () => {
+      const { pilot } = await makePilot();
+      const admin = await apiToken("admin", null);
+      const big = chunked(4096, 1024, " "); // 4 MiB of JSON whitespace
+      const res = await send(`/api/v1/pilots/${pilot.key}/recompute`, big.body, {
+        ...admin.headers,
+        "content-type": "application/json",
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+      expect(big.pulled()).toBeLessThan(4096);
+      const audited = await getDb(env.DB)
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "analysis.recompute")));
+      expect(audited).toHaveLength(0);
+      // a small chunked body is read and obeyed
+      const ok = await send(`/api/v1/pilots/${pilot.key}/recompute`, chunked(1, 2, " ").body, {
+        ...admin.headers,
+        "content-type": "application/json",
+      });
+      expect(ok.status).toBe(200);
+      const declared = await send(`/api/v1/pilots/${pilot.key}/recompute`, " ".repeat(BODY_LIMITS.tiny + 1), {
+        ...admin.headers,
+        "content-type": "application/json",
+      });
+      expect(declared.status).toBe(413);
+    },
+  );
 
-  it("the staff CSRF check: a chunked form over the limit is 413 (a page), a chunked form within it goes through", async () => {
-    const { pilot } = await makePilot();
-    const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
-    const s = await sessionFor(user.id);
-    const headers = { ...s.headers, origin: BASE, "content-type": "application/x-www-form-urlencoded" };
-    const big = chunked(3 * 1024, 1024); // 3 MiB, over the 2 MiB + 16 KiB of any cookie form
-    const res = await send(`/staff/pilots/${pilot.key}/settings`, big.body, headers);
-    expect(res.status).toBe(413);
-    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(big.pulled()).toBeLessThan(3 * 1024);
-    // over the settings form's own limit (8 KiB) but within the CSRF check's: the route's limit refuses it
-    const mid = new TextEncoder().encode(`_csrf=${s.csrf}&senderName=${"x".repeat(20_000)}`);
-    const over = await send(
-      `/staff/pilots/${pilot.key}/settings`,
-      new ReadableStream({ start: (ctl) => (ctl.enqueue(mid), ctl.close()) }),
-      headers,
-    );
-    expect(over.status).toBe(413);
-    // a proper chunked form (the CSRF token in the body) is read once and stored
-    const page = await exports.default.fetch(`${BASE}/staff/pilots/${pilot.key}/settings`, { headers: s.headers });
-    const fields = new URLSearchParams(
-      [...(await page.text()).matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)]
-        .filter(([tag]) => !/type="checkbox"/.test(tag))
-        .map(([, k, v]) => [k!, v!.replace(/&quot;/g, '"').replace(/&amp;/g, "&")]),
-    );
-    fields.set("maxReminders", "2");
-    fields.set("_csrf", s.csrf!);
-    const saved = await send(
-      `/staff/pilots/${pilot.key}/settings`,
-      new ReadableStream({ start: (ctl) => (ctl.enqueue(new TextEncoder().encode(fields.toString())), ctl.close()) }),
-      headers,
-    );
-    expect(saved.status).toBe(303);
-    expect(
-      (
-        (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as {
-          reminders: { maxReminders: number };
-        }
-      ).reminders.maxReminders,
-    ).toBe(2);
-  });
+  it(
+    "the staff CSRF check: a chunked form over the limit " + "is 413 (a page), a chunked form within it goes through",
+    async () => {
+      const { pilot } = await makePilot();
+      const user = await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] });
+      const s = await sessionFor(user.id);
+      const headers = { ...s.headers, origin: BASE, "content-type": "application/x-www-form-urlencoded" };
+      const big = chunked(3 * 1024, 1024); // 3 MiB, over the 2 MiB + 16 KiB of any cookie form
+      const res = await send(`/staff/pilots/${pilot.key}/settings`, big.body, headers);
+      expect(res.status).toBe(413);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(big.pulled()).toBeLessThan(3 * 1024);
+      // over the settings form's own limit (8 KiB) but within the CSRF check's: the route's limit refuses it
+      const mid = new TextEncoder().encode(`_csrf=${s.csrf}&senderName=${"x".repeat(20_000)}`);
+      const over = await send(
+        `/staff/pilots/${pilot.key}/settings`,
+        new ReadableStream({ start: (ctl) => (ctl.enqueue(mid), ctl.close()) }),
+        headers,
+      );
+      expect(over.status).toBe(413);
+      // a proper chunked form (the CSRF token in the body) is read once and stored
+      const page = await exports.default.fetch(`${BASE}/staff/pilots/${pilot.key}/settings`, { headers: s.headers });
+      const fields = new URLSearchParams(
+        [...(await page.text()).matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)]
+          .filter(([tag]) => !/type="checkbox"/.test(tag))
+          .map(([, k, v]) => [k!, v!.replace(/&quot;/g, '"').replace(/&amp;/g, "&")]),
+      );
+      fields.set("maxReminders", "2");
+      fields.set("_csrf", s.csrf!);
+      const saved = await send(
+        `/staff/pilots/${pilot.key}/settings`,
+        new ReadableStream({ start: (ctl) => (ctl.enqueue(new TextEncoder().encode(fields.toString())), ctl.close()) }),
+        headers,
+      );
+      expect(saved.status).toBe(303);
+      expect(
+        (
+          (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as {
+            reminders: { maxReminders: number };
+          }
+        ).reminders.maxReminders,
+      ).toBe(2);
+    },
+  );
 
   it("sign-in forms: a chunked body over the limit is 413 with the page", async () => {
     const signIn = await send("/staff/sign-in", chunked(64, 1024).body, {

@@ -37,39 +37,42 @@ type ErrorBody = {
 };
 
 describe("response descriptions", () => {
-  it("every registered operation describes its answer: a response schema for JSON, a content type for downloads", () => {
-    expect(OPERATIONS.length).toBeGreaterThanOrEqual(39);
-    const json = OPERATIONS.filter((o) => !o.produces);
-    const missing = json.filter((o) => !o.response && !(keyOf(o) in UNDESCRIBED)).map(keyOf);
-    expect(missing).toEqual([]);
-    for (const o of OPERATIONS) {
-      expect(!!o.produces && !!o.response, `${keyOf(o)}: a download has no JSON schema`).toBe(false);
-      expect(successStatuses(o).length, keyOf(o)).toBeGreaterThan(0);
-    }
-    // The exceptions name real operations that still lack a schema.
-    for (const k of Object.keys(UNDESCRIBED))
+  it(
+    "every registered operation describes its answer: a " + "response schema for JSON, a content type for downloads",
+    () => {
+      expect(OPERATIONS.length).toBeGreaterThanOrEqual(39);
+      const json = OPERATIONS.filter((o) => !o.produces);
+      const missing = json.filter((o) => !o.response && !(keyOf(o) in UNDESCRIBED)).map(keyOf);
+      expect(missing).toEqual([]);
+      for (const o of OPERATIONS) {
+        expect(!!o.produces && !!o.response, `${keyOf(o)}: a download has no JSON schema`).toBe(false);
+        expect(successStatuses(o).length, keyOf(o)).toBeGreaterThan(0);
+      }
+      // The exceptions name real operations that still lack a schema.
+      for (const k of Object.keys(UNDESCRIBED))
+        expect(
+          json.some((o) => keyOf(o) === k && !o.response),
+          k,
+        ).toBe(true);
       expect(
-        json.some((o) => keyOf(o) === k && !o.response),
-        k,
-      ).toBe(true);
-    expect(
-      OPERATIONS.filter((o) => o.produces)
-        .map(keyOf)
-        .sort(),
-    ).toEqual(
-      [
-        "GET /api/v1/admin/archive",
-        ...["codes.csv", "comments/coded.csv"].map((f) => `GET /api/v1/pilots/:pilot/${f}`),
-        ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map(
-          (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
-        ),
-        ...["answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R"].map(
-          (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
-        ),
-        ...["participants", "measurements"].map((k) => `GET /api/v1/pilots/:pilot/imports/${k}/template.csv`),
-      ].sort(),
-    );
-  });
+        OPERATIONS.filter((o) => o.produces)
+          .map(keyOf)
+          .sort(),
+      ).toEqual(
+        [
+          "GET /api/v1/admin/archive",
+          ...["codes.csv", "comments/coded.csv"].map((f) => `GET /api/v1/pilots/:pilot/${f}`),
+          ...["answers.csv", "codebook.csv", "indicators.csv", "report.html", "wide.csv"].map(
+            (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
+          ),
+          ...["answers-codebook.csv", "wide.xlsx", "wide.sps", "wide.R"].map(
+            (f) => `GET /api/v1/pilots/:pilot/summary/${f}`,
+          ),
+          ...["participants", "measurements"].map((k) => `GET /api/v1/pilots/:pilot/imports/${k}/template.csv`),
+        ].sort(),
+      );
+    },
+  );
 
   it("creates answer 201, imports 200 or 201, everything else 200", () => {
     const created = OPERATIONS.filter((o) => successStatuses(o).includes(201)).map(
@@ -212,66 +215,72 @@ describe("the response check (VALIDATE_RESPONSES=1)", () => {
     expect(env.VALIDATE_RESPONSES).toBe("1");
   });
 
-  it("turns an answer with a field the description does not name into a 500 with the issues, and logs one line", async () => {
-    const admin = await sessionFor((await staffUser({ admin: true })).id);
-    const me = findOp("get", "/api/v1/me");
-    expect((await call(admin, "GET", "/api/v1/me")).status).toBe(200);
+  it(
+    "turns an answer with a field the description does " + "not name into a 500 with the issues, and logs one line",
+    async () => {
+      const admin = await sessionFor((await staffUser({ admin: true })).id);
+      const me = findOp("get", "/api/v1/me");
+      expect((await call(admin, "GET", "/api/v1/me")).status).toBe(200);
 
-    swap(
-      me,
-      "response",
-      z.strictObject({ type: z.string(), id: z.string(), isAdmin: z.boolean(), roles: z.array(z.unknown()) }),
-    );
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    const res = await call(admin, "GET", "/api/v1/me");
-    expect(res.status).toBe(500);
-    const body = (await res.json()) as ErrorBody;
-    expect(body.error.code).toBe("internal");
-    expect(body.error.message).toContain("GET /api/v1/me");
-    expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
-    expect(body.error.details).toEqual([expect.objectContaining({ code: "unrecognized_keys", path: "" })]);
-    expect(body.error.details![0]!.message).toContain("email");
-    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("response_mismatch"));
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({
-      event: "response_mismatch",
-      operation: "/api/v1/me",
-      status: 200,
-      requestId: body.error.requestId,
-    });
-  });
+      swap(
+        me,
+        "response",
+        z.strictObject({ type: z.string(), id: z.string(), isAdmin: z.boolean(), roles: z.array(z.unknown()) }),
+      );
+      const log = vi.spyOn(console, "error").mockImplementation(() => {});
+      const res = await call(admin, "GET", "/api/v1/me");
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error.code).toBe("internal");
+      expect(body.error.message).toContain("GET /api/v1/me");
+      expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
+      expect(body.error.details).toEqual([expect.objectContaining({ code: "unrecognized_keys", path: "" })]);
+      expect(body.error.details![0]!.message).toContain("email");
+      const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("response_mismatch"));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        event: "response_mismatch",
+        operation: "/api/v1/me",
+        status: 200,
+        requestId: body.error.requestId,
+      });
+    },
+  );
 
-  it("catches a wrong type, a missing field, a null where a value was described, and an undescribed status", async () => {
-    const { pilot } = await makePilot();
-    const p = await makeParticipant(pilot.id, { start: new Date().toISOString().slice(0, 10) });
-    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-    const path = `/api/v1/pilots/${pilot.key}/participants/${p.code}`;
-    const one = findOp("get", "/api/v1/pilots/:pilot/participants/:code");
-    const real = one.response as z.ZodObject;
-    expect((await call(researcher, "GET", path)).status).toBe(200);
+  it(
+    "catches a wrong type, a missing field, a null where " + "a value was described, and an undescribed status",
+    async () => {
+      const { pilot } = await makePilot();
+      const p = await makeParticipant(pilot.id, { start: new Date().toISOString().slice(0, 10) });
+      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const path = `/api/v1/pilots/${pilot.key}/participants/${p.code}`;
+      const one = findOp("get", "/api/v1/pilots/:pilot/participants/:code");
+      const real = one.response as z.ZodObject;
+      expect((await call(researcher, "GET", path)).status).toBe(200);
 
-    // leftCareAt is null for this youth: described as a string it is a lie.
-    const participant = (real.shape.participant as z.ZodObject).extend({ leftCareAt: z.string() });
-    swap(one, "response", real.extend({ participant, extra: z.number() }));
-    vi.spyOn(console, "error").mockImplementation(() => {});
-    const res = await call(researcher, "GET", path);
-    expect(res.status).toBe(500);
-    const issues = ((await res.json()) as ErrorBody).error.details!;
-    expect(issues).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ path: "participant.leftCareAt", code: "invalid_type" }),
-        expect.objectContaining({ path: "extra", code: "invalid_type" }),
-      ]),
-    );
+      // leftCareAt is null for this youth: described as a string it is a lie.
+      const participant = (real.shape.participant as z.ZodObject).extend({ leftCareAt: z.string() });
+      swap(one, "response", real.extend({ participant, extra: z.number() }));
+      vi.spyOn(console, "error").mockImplementation(() => {});
+      const res = await call(researcher, "GET", path);
+      expect(res.status).toBe(500);
+      const issues = ((await res.json()) as ErrorBody).error.details!;
+      expect(issues).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: "participant.leftCareAt", code: "invalid_type" }),
+          expect.objectContaining({ path: "extra", code: "invalid_type" }),
+        ]),
+      );
 
-    swap(one, "response", real);
-    swap(one, "status", 201);
-    const wrongStatus = await call(researcher, "GET", path);
-    expect(wrongStatus.status).toBe(500);
-    expect(((await wrongStatus.json()) as ErrorBody).error.details).toEqual([
-      expect.objectContaining({ code: "undescribed_status" }),
-    ]);
-  });
+      swap(one, "response", real);
+      swap(one, "status", 201);
+      const wrongStatus = await call(researcher, "GET", path);
+      expect(wrongStatus.status).toBe(500);
+      expect(((await wrongStatus.json()) as ErrorBody).error.details).toEqual([
+        expect.objectContaining({ code: "undescribed_status" }),
+      ]);
+    },
+  );
 
   it("checks a download's content type", async () => {
     const { pilot } = await makePilot();

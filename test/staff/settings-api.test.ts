@@ -20,61 +20,65 @@ async function setup() {
 }
 
 describe("settings: optimistic concurrency", () => {
-  it("GET and PUT carry the version as ETag; If-Match with the current one is stored, with an older one 409 and nothing stored", async () => {
-    const { pilot, researcher, path } = await setup();
-    const read = await call(researcher, "GET", path);
-    const etag = read.headers.get("etag")!;
-    expect(etag).toMatch(/^"[0-9a-f]{24}"$/);
-    expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(etag); // stable while nothing changes
+  it(
+    "GET and PUT carry the version as ETag; If-Match with the " +
+      "current one is stored, with an older one 409 and nothing stored",
+    async () => {
+      const { pilot, researcher, path } = await setup();
+      const read = await call(researcher, "GET", path);
+      const etag = read.headers.get("etag")!;
+      expect(etag).toMatch(/^"[0-9a-f]{24}"$/);
+      expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(etag); // stable while nothing changes
 
-    const first = await call(
-      researcher,
-      "PUT",
-      path,
-      { reminders: { maxReminders: 2 } },
-      { headers: { "if-match": etag } },
-    );
-    expect(first.status).toBe(200);
-    const next = first.headers.get("etag")!;
-    expect(next).not.toBe(etag);
-    expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(next);
+      const first = await call(
+        researcher,
+        "PUT",
+        path,
+        { reminders: { maxReminders: 2 } },
+        { headers: { "if-match": etag } },
+      );
+      expect(first.status).toBe(200);
+      const next = first.headers.get("etag")!;
+      expect(next).not.toBe(etag);
+      expect((await call(researcher, "GET", path)).headers.get("etag")).toBe(next);
 
-    const before = JSON.stringify((await stored(pilot.id)).settings);
-    const stale = await call(
-      researcher,
-      "PUT",
-      path,
-      { reminders: { maxReminders: 5 } },
-      { headers: { "if-match": etag } },
-    );
-    expect(stale.status).toBe(409);
-    const body = (await stale.json()) as {
-      error: { code: string; details: { path: string; currentVersion: string }[] };
-    };
-    expect(body.error.code).toBe("conflict");
-    expect(body.error.details[0]).toMatchObject({ path: "version", currentVersion: next.slice(1, -1) });
-    expect(JSON.stringify((await stored(pilot.id)).settings)).toBe(before);
+      const before = JSON.stringify((await stored(pilot.id)).settings);
+      const stale = await call(
+        researcher,
+        "PUT",
+        path,
+        { reminders: { maxReminders: 5 } },
+        { headers: { "if-match": etag } },
+      );
+      expect(stale.status).toBe(409);
+      const body = (await stale.json()) as {
+        error: { code: string; details: { path: string; currentVersion: string }[] };
+      };
+      expect(body.error.code).toBe("conflict");
+      expect(body.error.details[0]).toMatchObject({ path: "version", currentVersion: next.slice(1, -1) });
+      expect(JSON.stringify((await stored(pilot.id)).settings)).toBe(before);
 
-    // weak tags and * are understood; a change based on the current version goes through
-    expect(
-      (
-        await call(
-          researcher,
-          "PUT",
-          path,
-          { reminders: { maxReminders: 3 } },
-          { headers: { "if-match": `W/${next}` } },
-        )
-      ).status,
-    ).toBe(200);
-    expect(
-      (await call(researcher, "PUT", path, { reminders: { maxReminders: 4 } }, { headers: { "if-match": "*" } }))
-        .status,
-    ).toBe(200);
-    expect(
-      (await call(researcher, "PUT", path, { senderName: "Team" }, { headers: { "if-match": '"nope"' } })).status,
-    ).toBe(409);
-  });
+      // weak tags and * are understood; a change based on the current version goes through
+      expect(
+        (
+          await call(
+            researcher,
+            "PUT",
+            path,
+            { reminders: { maxReminders: 3 } },
+            { headers: { "if-match": `W/${next}` } },
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call(researcher, "PUT", path, { reminders: { maxReminders: 4 } }, { headers: { "if-match": "*" } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await call(researcher, "PUT", path, { senderName: "Team" }, { headers: { "if-match": '"nope"' } })).status,
+      ).toBe(409);
+    },
+  );
 
   it("of two concurrent changes based on the same version exactly one is stored; the other is 409", async () => {
     const { pilot, researcher, path } = await setup();

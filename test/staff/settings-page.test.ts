@@ -194,35 +194,39 @@ describe("pilot settings page", () => {
     expect(await res.text()).toContain('value="&quot;>&lt;script>alert(1)&lt;/script>"');
   });
 
-  it("a stale edit (someone saved after the form was opened) gets 409 with the current values and a notice, Dutch first; nothing of it is stored", async () => {
-    const other = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-    const mine = formIn(await page()); // opened first
-    expect(new Map(mine).get("settingsVersion")).toMatch(/^[0-9a-f]{24}$/);
-    // the other researcher opens, changes and saves
-    expect((await post(withChanges(formIn(await page(other)), { maxReminders: "4" }), other)).status).toBe(303);
-    const saved = JSON.stringify(await settingsOf());
-    const n = (await audits()).length;
-    // mine, based on the old values, changes another field and the same one
-    const res = await post(withChanges(mine, { maxReminders: "1", minSpacingDays: "5" }));
-    expect(res.status).toBe(409);
-    const html = await res.text();
-    expect(html).toContain('id="settings-stale"');
-    const notice = html.slice(html.indexOf('id="settings-stale"'));
-    expect(notice.indexOf("Iemand anders heeft deze instellingen gewijzigd")).toBeGreaterThan(-1);
-    expect(notice.indexOf("Iemand anders")).toBeLessThan(notice.indexOf("Someone else changed these settings"));
-    // the form shows the values stored now, with their version, so the next save is based on them
-    const shown = new Map(formIn(html));
-    expect(shown.get("maxReminders")).toBe("4");
-    expect(shown.get("settingsVersion")).not.toBe(new Map(mine).get("settingsVersion"));
-    expect(JSON.stringify(await settingsOf())).toBe(saved);
-    expect((await audits()).length).toBe(n);
-    // reapplied on the current values, it is stored
-    expect((await post(withChanges(formIn(html), { minSpacingDays: "5" }))).status).toBe(303);
-    expect(((await settingsOf()) as { reminders: Record<string, unknown> }).reminders).toMatchObject({
-      maxReminders: 4,
-      minSpacingDays: 5,
-    });
-  });
+  it(
+    "a stale edit (someone saved after the form was opened) gets 409 with " +
+      "the current values and a notice, Dutch first; nothing of it is stored",
+    async () => {
+      const other = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const mine = formIn(await page()); // opened first
+      expect(new Map(mine).get("settingsVersion")).toMatch(/^[0-9a-f]{24}$/);
+      // the other researcher opens, changes and saves
+      expect((await post(withChanges(formIn(await page(other)), { maxReminders: "4" }), other)).status).toBe(303);
+      const saved = JSON.stringify(await settingsOf());
+      const n = (await audits()).length;
+      // mine, based on the old values, changes another field and the same one
+      const res = await post(withChanges(mine, { maxReminders: "1", minSpacingDays: "5" }));
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      expect(html).toContain('id="settings-stale"');
+      const notice = html.slice(html.indexOf('id="settings-stale"'));
+      expect(notice.indexOf("Iemand anders heeft deze instellingen gewijzigd")).toBeGreaterThan(-1);
+      expect(notice.indexOf("Iemand anders")).toBeLessThan(notice.indexOf("Someone else changed these settings"));
+      // the form shows the values stored now, with their version, so the next save is based on them
+      const shown = new Map(formIn(html));
+      expect(shown.get("maxReminders")).toBe("4");
+      expect(shown.get("settingsVersion")).not.toBe(new Map(mine).get("settingsVersion"));
+      expect(JSON.stringify(await settingsOf())).toBe(saved);
+      expect((await audits()).length).toBe(n);
+      // reapplied on the current values, it is stored
+      expect((await post(withChanges(formIn(html), { minSpacingDays: "5" }))).status).toBe(303);
+      expect(((await settingsOf()) as { reminders: Record<string, unknown> }).reminders).toMatchObject({
+        maxReminders: 4,
+        minSpacingDays: 5,
+      });
+    },
+  );
 
   it("a refused form keeps the version it was opened with", async () => {
     const mine = formIn(await page());

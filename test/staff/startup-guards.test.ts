@@ -129,17 +129,21 @@ describe("start-up guards", () => {
     });
   }
 
-  it("key rotation settings that serve: previous contact keys (the current one among them, one listed twice) and a previous LINK_SECRET", () => {
-    const old = randomKey();
-    const e = production({
-      CONTACT_KEYS_PREVIOUS: `${old},${env.CONTACT_KEY}\n${old}`,
-      LINK_SECRET_PREVIOUS: "an-old-link-secret-of-at-least-32-characters",
-    });
-    expect(configProblems(e)).toEqual([]);
-    // the key ids of the colliding pair really are equal, and differ from an ordinary key's
-    expect(contactKeyId(COLLIDING[0])).toBe(contactKeyId(COLLIDING[1]));
-    expect(contactKeyId(COLLIDING[0])).not.toBe(contactKeyId(old));
-  });
+  it(
+    "key rotation settings that serve: previous contact keys (the " +
+      "current one among them, one listed twice) and a previous LINK_SECRET",
+    () => {
+      const old = randomKey();
+      const e = production({
+        CONTACT_KEYS_PREVIOUS: `${old},${env.CONTACT_KEY}\n${old}`,
+        LINK_SECRET_PREVIOUS: "an-old-link-secret-of-at-least-32-characters",
+      });
+      expect(configProblems(e)).toEqual([]);
+      // the key ids of the colliding pair really are equal, and differ from an ordinary key's
+      expect(contactKeyId(COLLIDING[0])).toBe(contactKeyId(COLLIDING[1]));
+      expect(contactKeyId(COLLIDING[0])).not.toBe(contactKeyId(old));
+    },
+  );
 
   it("a refusing Worker runs no scheduled job and keeps queued mail for later", async () => {
     const e = production({ PUBLIC_URL: "http://vragenlijst.example.org" });

@@ -255,41 +255,45 @@ describe("the archive's scope", () => {
     }
   });
 
-  it("without contacts=1 holds no contact data, no youth address and no credential; downloads as an attachment; audited with counts", async () => {
-    const a = await download(admin, false);
-    expect(a.res.headers.get("content-type")).toBe("application/gzip");
-    expect(a.res.headers.get("content-disposition")).toMatch(
-      /^attachment; filename="study-\d{4}-\d{2}-\d{2}\.ndjson\.gz"$/,
-    );
-    expect(a.res.headers.get("cache-control")).toBe("no-store");
-    expect(a.header).toMatchObject({ format: "outcome-monitor-archive", formatVersion: 1, contacts: false });
-    expect(a.header.tables).not.toContain("participant_contacts");
-    expect((a.header.migrations as string[]).length).toBeGreaterThan(0);
-    expect(rowsOf(a.lines, "participant_contacts")).toEqual([]);
-    for (const c of await db().select().from(schema.participantContacts)) {
-      if (c.emailEnc) expect(a.text).not.toContain(c.emailEnc);
-      if (c.mentorEmailEnc) expect(a.text).not.toContain(c.mentorEmailEnc);
-    }
-    expect(youthAddresses.length).toBeGreaterThan(30);
-    for (const addr of youthAddresses) expect(a.text).not.toContain(addr);
-    expect(a.text).not.toContain("jongere.leak@demo.invalid");
-    // credentials: no session, link or token hash
-    for (const t of ["staff_sessions", "magic_links", "api_tokens"]) {
-      expect(a.header.tables).not.toContain(t);
-      for (const r of (await env.DB.prepare(`SELECT token_hash FROM "${t}"`).all<{ token_hash: string }>()).results)
-        expect(a.text).not.toContain(r.token_hash);
-    }
-    // trailer: a count per table, equal to the rows
-    expect(a.trailer.end).toBe(true);
-    for (const t of a.header.tables as string[]) expect(a.trailer.counts![t], t).toBe(rowsOf(a.lines, t).length);
-    const [entry] = await db()
-      .select()
-      .from(schema.auditLog)
-      .where(eq(schema.auditLog.action, "export.archive"))
-      .orderBy(desc(schema.auditLog.id))
-      .limit(1);
-    expect(entry!.details).toMatchObject({ contacts: false, counts: { responses: a.trailer.counts!.responses } });
-  });
+  it(
+    "without contacts=1 holds no contact data, no youth address and " +
+      "no credential; downloads as an attachment; audited with counts",
+    async () => {
+      const a = await download(admin, false);
+      expect(a.res.headers.get("content-type")).toBe("application/gzip");
+      expect(a.res.headers.get("content-disposition")).toMatch(
+        /^attachment; filename="study-\d{4}-\d{2}-\d{2}\.ndjson\.gz"$/,
+      );
+      expect(a.res.headers.get("cache-control")).toBe("no-store");
+      expect(a.header).toMatchObject({ format: "outcome-monitor-archive", formatVersion: 1, contacts: false });
+      expect(a.header.tables).not.toContain("participant_contacts");
+      expect((a.header.migrations as string[]).length).toBeGreaterThan(0);
+      expect(rowsOf(a.lines, "participant_contacts")).toEqual([]);
+      for (const c of await db().select().from(schema.participantContacts)) {
+        if (c.emailEnc) expect(a.text).not.toContain(c.emailEnc);
+        if (c.mentorEmailEnc) expect(a.text).not.toContain(c.mentorEmailEnc);
+      }
+      expect(youthAddresses.length).toBeGreaterThan(30);
+      for (const addr of youthAddresses) expect(a.text).not.toContain(addr);
+      expect(a.text).not.toContain("jongere.leak@demo.invalid");
+      // credentials: no session, link or token hash
+      for (const t of ["staff_sessions", "magic_links", "api_tokens"]) {
+        expect(a.header.tables).not.toContain(t);
+        for (const r of (await env.DB.prepare(`SELECT token_hash FROM "${t}"`).all<{ token_hash: string }>()).results)
+          expect(a.text).not.toContain(r.token_hash);
+      }
+      // trailer: a count per table, equal to the rows
+      expect(a.trailer.end).toBe(true);
+      for (const t of a.header.tables as string[]) expect(a.trailer.counts![t], t).toBe(rowsOf(a.lines, t).length);
+      const [entry] = await db()
+        .select()
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.action, "export.archive"))
+        .orderBy(desc(schema.auditLog.id))
+        .limit(1);
+      expect(entry!.details).toMatchObject({ contacts: false, counts: { responses: a.trailer.counts!.responses } });
+    },
+  );
 
   it("with contacts=1 carries the ciphertexts exactly as stored and no address in plain text", async () => {
     const a = await download(admin, true);
@@ -329,17 +333,21 @@ describe("the archive's scope", () => {
     expect((await call(null, "GET", "/api/v1/admin/archive")).status).toBe(401);
   });
 
-  it("refuses a cookie session's form (CSRF token in a field) posted to the restore API with a 400, not a 500 (found by the fuzz suite)", async () => {
-    const res = await call(
-      admin,
-      "POST",
-      "/api/v1/admin/archive/restore",
-      new URLSearchParams({ _csrf: admin.csrf! }),
-      { csrf: false },
-    );
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
-  });
+  it(
+    "refuses a cookie session's form (CSRF token in a field) posted " +
+      "to the restore API with a 400, not a 500 (found by the fuzz suite)",
+    async () => {
+      const res = await call(
+        admin,
+        "POST",
+        "/api/v1/admin/archive/restore",
+        new URLSearchParams({ _csrf: admin.csrf! }),
+        { csrf: false },
+      );
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation");
+    },
+  );
 });
 
 describe("round trip", () => {
@@ -410,7 +418,8 @@ describe("round trip", () => {
     );
   });
 
-  it("restores into a fresh deployment from the page: setup's admin merged by e-mail, built-in instruments by key under their new ids", {
+  it("restores into a fresh deployment from the page: setup's admin " +
+    "merged by e-mail, built-in instruments by key under their new ids", {
     timeout: 300_000,
   }, async () => {
     await wipe();
@@ -441,7 +450,9 @@ describe("round trip", () => {
     const answers = async () =>
       (
         await env.DB.prepare(
-          `SELECT r.occasion_id, i.key, v.version, r.item_key, r.value, r.comment FROM responses r JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id ORDER BY r.id`,
+          `SELECT r.occasion_id, i.key, v.version, r.item_key, r.value, r.comment ` +
+            `FROM responses r JOIN instrument_versions v ON v.id = r.instrument_version_id ` +
+            `JOIN instruments i ON i.id = v.instrument_id ORDER BY r.id`,
         ).all()
       ).results;
     expect((await answers()).length).toBe(before.responses!.length);

@@ -27,41 +27,48 @@ async function setup() {
 }
 
 describe("pilot configuration", () => {
-  it("shows effective settings and accepts a valid partial change, validated with the schedule and policy validators", async () => {
-    const { pilot, researcher, coordinator } = await setup();
-    const base = `/api/v1/pilots/${pilot.key}/settings`;
-    const before = (await (await call(coordinator, "GET", base)).json()) as {
-      timezone: string;
-      schedule: { frequentIntervalDays: number };
-      reminders: { maxReminders: number };
-      quickExitUrl: string;
-    };
-    expect(before).toMatchObject({
-      timezone: "Europe/Amsterdam",
-      schedule: { frequentIntervalDays: 14 },
-      reminders: { maxReminders: 3 },
-    });
-    const ok = await call(researcher, "PUT", base, {
-      senderName: "Vragenlijstje",
-      quickExitUrl: "https://www.nu.nl/",
-      schedule: { frequentIntervalDays: 21, frequentWindowDays: 14 },
-      reminders: { maxReminders: 2, quietHours: { start: "22:00", end: "07:30" } },
-    });
-    expect(ok.status).toBe(200);
-    const after = (await ok.json()) as {
-      senderName: string;
-      schedule: { frequentIntervalDays: number; frequentWindowDays: number };
-      reminders: { maxReminders: number; minSpacingDays: number };
-    };
-    expect(after).toMatchObject({
-      senderName: "Vragenlijstje",
-      schedule: { frequentIntervalDays: 21, frequentWindowDays: 14 },
-      reminders: { maxReminders: 2, minSpacingDays: 3 },
-    });
-    expect((await call(coordinator, "PUT", base, { senderName: "X" })).status).toBe(403);
-    const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "pilot.settings_update"));
-    expect(audit.some((a) => a.pilotId === pilot.id)).toBe(true);
-  });
+  it(
+    "shows effective settings and accepts a valid partial " +
+      "change, validated with the schedule and policy validators",
+    async () => {
+      const { pilot, researcher, coordinator } = await setup();
+      const base = `/api/v1/pilots/${pilot.key}/settings`;
+      const before = (await (await call(coordinator, "GET", base)).json()) as {
+        timezone: string;
+        schedule: { frequentIntervalDays: number };
+        reminders: { maxReminders: number };
+        quickExitUrl: string;
+      };
+      expect(before).toMatchObject({
+        timezone: "Europe/Amsterdam",
+        schedule: { frequentIntervalDays: 14 },
+        reminders: { maxReminders: 3 },
+      });
+      const ok = await call(researcher, "PUT", base, {
+        senderName: "Vragenlijstje",
+        quickExitUrl: "https://www.nu.nl/",
+        schedule: { frequentIntervalDays: 21, frequentWindowDays: 14 },
+        reminders: { maxReminders: 2, quietHours: { start: "22:00", end: "07:30" } },
+      });
+      expect(ok.status).toBe(200);
+      const after = (await ok.json()) as {
+        senderName: string;
+        schedule: { frequentIntervalDays: number; frequentWindowDays: number };
+        reminders: { maxReminders: number; minSpacingDays: number };
+      };
+      expect(after).toMatchObject({
+        senderName: "Vragenlijstje",
+        schedule: { frequentIntervalDays: 21, frequentWindowDays: 14 },
+        reminders: { maxReminders: 2, minSpacingDays: 3 },
+      });
+      expect((await call(coordinator, "PUT", base, { senderName: "X" })).status).toBe(403);
+      const audit = await db()
+        .select()
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.action, "pilot.settings_update"));
+      expect(audit.some((a) => a.pilotId === pilot.id)).toBe(true);
+    },
+  );
 
   it("refuses invalid settings as a whole and changes nothing", async () => {
     const { pilot, researcher } = await setup();
@@ -91,91 +98,94 @@ describe("pilot configuration", () => {
     expect(fresh!.timezone).toBe("Europe/Amsterdam");
   });
 
-  it("changing the pilot items makes a new version; past responses keep theirs and new occasions ask the new one", async () => {
-    const { pilot, researcher } = await setup();
-    const items = {
-      items: [
-        {
-          key: "toekomst",
-          type: "slider",
-          text: { nl: "Ik heb een duidelijk beeld van mijn toekomst.", en: "I have a clear picture of my future." },
-        },
-      ],
-    };
-    const first = await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, items);
-    expect(first.status).toBe(200);
-    const v1 = (await first.json()) as { version: number; versionId: number; created: boolean };
-    expect(v1).toMatchObject({ version: 1, created: true });
-    const same = (await (await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, items)).json()) as {
-      version: number;
-      created: boolean;
-    };
-    expect(same).toMatchObject({ version: 1, created: false });
-    // make the pilot ask its own items, enrol, answer v1
-    expect(
-      (
-        await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/settings`, {
-          frequentInstruments: ["welzijn", `pilot_${pilot.key}`],
-        })
-      ).status,
-    ).toBe(200);
-    const code = uniqueKey("Y-");
-    expect(
-      (
-        await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
-          code,
-          pilotStartDate: today(),
-          consent: { by: "guardian", date: today() },
-        })
-      ).status,
-    ).toBe(201);
-    const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
-    const [occ] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
-    expect(occ!.instrumentVersionIds).toContain(v1.versionId);
-    await db().insert(schema.responses).values({
-      occasionId: occ!.id,
-      participantId: p!.id,
-      instrumentVersionId: v1.versionId,
-      itemKey: "toekomst",
-      value: 6,
-      answeredAt: Date.now(),
-      mode: "self",
-    });
-    const changed = {
-      items: [
-        ...items.items,
-        { key: "school", type: "yesno", text: { nl: "Ben je naar school geweest?", en: "Did you go to school?" } },
-      ],
-    };
-    const v2 = (await (await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, changed)).json()) as {
-      version: number;
-      versionId: number;
-    };
-    expect(v2.version).toBe(2);
-    const [resp] = await db().select().from(schema.responses).where(eq(schema.responses.occasionId, occ!.id));
-    expect(resp!.instrumentVersionId).toBe(v1.versionId);
-    const [old] = await db()
-      .select()
-      .from(schema.instrumentVersions)
-      .where(eq(schema.instrumentVersions.id, v1.versionId));
-    expect((old!.definition as { items: unknown[] }).items).toHaveLength(1);
-    // a second youth enrolled now gets version 2
-    const code2 = uniqueKey("Y-");
-    await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
-      code: code2,
-      pilotStartDate: today(),
-      consent: { by: "guardian", date: today() },
-    });
-    await openDueOccasions(db(), Date.now(), pilot.id);
-    const [p2] = await db().select().from(schema.participants).where(eq(schema.participants.code, code2));
-    const [occ2] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p2!.id));
-    expect(occ2!.instrumentVersionIds).toContain(v2.versionId);
-    // youth-facing wording is checked
-    const bad = { items: [{ key: "x", type: "slider", text: { nl: "Ben je een slachtoffer?", en: "x" } }] };
-    expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, bad)).status).toBe(400);
-    const dupKeys = { items: [items.items[0], items.items[0]] };
-    expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, dupKeys)).status).toBe(400);
-  });
+  it(
+    "changing the pilot items makes a new version; past " + "responses keep theirs and new occasions ask the new one",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const items = {
+        items: [
+          {
+            key: "toekomst",
+            type: "slider",
+            text: { nl: "Ik heb een duidelijk beeld van mijn toekomst.", en: "I have a clear picture of my future." },
+          },
+        ],
+      };
+      const first = await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, items);
+      expect(first.status).toBe(200);
+      const v1 = (await first.json()) as { version: number; versionId: number; created: boolean };
+      expect(v1).toMatchObject({ version: 1, created: true });
+      const same = (await (await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, items)).json()) as {
+        version: number;
+        created: boolean;
+      };
+      expect(same).toMatchObject({ version: 1, created: false });
+      // make the pilot ask its own items, enrol, answer v1
+      expect(
+        (
+          await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/settings`, {
+            frequentInstruments: ["welzijn", `pilot_${pilot.key}`],
+          })
+        ).status,
+      ).toBe(200);
+      const code = uniqueKey("Y-");
+      expect(
+        (
+          await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+            code,
+            pilotStartDate: today(),
+            consent: { by: "guardian", date: today() },
+          })
+        ).status,
+      ).toBe(201);
+      const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+      const [occ] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
+      expect(occ!.instrumentVersionIds).toContain(v1.versionId);
+      await db().insert(schema.responses).values({
+        occasionId: occ!.id,
+        participantId: p!.id,
+        instrumentVersionId: v1.versionId,
+        itemKey: "toekomst",
+        value: 6,
+        answeredAt: Date.now(),
+        mode: "self",
+      });
+      const changed = {
+        items: [
+          ...items.items,
+          { key: "school", type: "yesno", text: { nl: "Ben je naar school geweest?", en: "Did you go to school?" } },
+        ],
+      };
+      const v2 = (await (await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, changed)).json()) as {
+        version: number;
+        versionId: number;
+      };
+      expect(v2.version).toBe(2);
+      const [resp] = await db().select().from(schema.responses).where(eq(schema.responses.occasionId, occ!.id));
+      expect(resp!.instrumentVersionId).toBe(v1.versionId);
+      const [old] = await db()
+        .select()
+        .from(schema.instrumentVersions)
+        .where(eq(schema.instrumentVersions.id, v1.versionId));
+      expect((old!.definition as { items: unknown[] }).items).toHaveLength(1);
+      // a second youth enrolled now gets version 2
+      const code2 = uniqueKey("Y-");
+      await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+        code: code2,
+        pilotStartDate: today(),
+        consent: { by: "guardian", date: today() },
+      });
+      await openDueOccasions(db(), Date.now(), pilot.id);
+      const [p2] = await db().select().from(schema.participants).where(eq(schema.participants.code, code2));
+      const [occ2] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p2!.id));
+      expect(occ2!.instrumentVersionIds).toContain(v2.versionId);
+      // youth-facing wording is checked
+      const bad = { items: [{ key: "x", type: "slider", text: { nl: "Ben je een slachtoffer?", en: "x" } }] };
+      expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, bad)).status).toBe(400);
+      const dupKeys = { items: [items.items[0], items.items[0]] };
+      expect((await call(researcher, "PUT", `/api/v1/pilots/${pilot.key}/items`, dupKeys)).status).toBe(400);
+    },
+  );
 });
 
 describe("concurrent item changes", () => {

@@ -17,7 +17,8 @@ const count = async (table: string, where = "") =>
 const instrumentRows = async () =>
   (
     await env.DB.prepare(
-      "SELECT i.key, i.name, i.kind, i.pilot_id, i.licensed, v.version, v.definition, v.complete FROM instruments i JOIN instrument_versions v ON v.instrument_id = i.id ORDER BY i.key, v.version",
+      "SELECT i.key, i.name, i.kind, i.pilot_id, i.licensed, v.version, v.definition, v.complete FROM " +
+        "instruments i JOIN instrument_versions v ON v.instrument_id = i.id ORDER BY i.key, v.version",
     ).all()
   ).results;
 
@@ -86,49 +87,55 @@ describe("built-in instruments on an empty database", () => {
     expect(await count("occasions", `WHERE participant_id = ${youth.id}`)).toBe(occasions);
   });
 
-  it("an instrument that does not exist is reported once a day and shown on the pilot page; the rest is planned", async () => {
-    const partly = await insertPilot("deels", { frequentInstruments: ["welzijn", "onbekend_a"], waveInstruments: [] });
-    const none = await insertPilot("niets", { frequentInstruments: ["onbekend_b"], waveInstruments: [] });
-    const now = Date.now();
-    const today = localDate(now, "Europe/Amsterdam");
-    const a = await makeParticipant(partly.id, { start: today });
-    const b = await makeParticipant(none.id, { start: today });
-    await runScheduled(env, now);
-    await runScheduled(env, now + 15 * 60_000);
-    const planned = await env.DB.prepare("SELECT instrument_version_ids FROM occasions WHERE participant_id = ?")
-      .bind(a.id)
-      .all<{ instrument_version_ids: string }>();
-    expect(planned.results).toHaveLength(1);
-    const welzijn = (await env.DB.prepare(
-      "SELECT v.id FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = 'welzijn'",
-    ).first<{ id: number }>())!.id;
-    expect(JSON.parse(planned.results[0]!.instrument_version_ids)).toEqual([welzijn]);
-    expect(await count("occasions", `WHERE participant_id = ${b.id}`)).toBe(0);
-    const reported = await env.DB.prepare(
-      "SELECT pilot_id, target, actor_type FROM audit_log WHERE action = 'occasion.unplanned' ORDER BY pilot_id",
-    ).all();
-    expect(reported.results).toEqual([
-      { pilot_id: partly.id, target: "instrument:onbekend_a", actor_type: "system" },
-      { pilot_id: none.id, target: "instrument:onbekend_b", actor_type: "system" },
-    ]);
-    // A day later it is reported again.
-    await runScheduled(env, now + 25 * 3_600_000);
-    expect(await count("audit_log", "WHERE action = 'occasion.unplanned'")).toBe(4);
+  it(
+    "an instrument that does not exist is reported once a " + "day and shown on the pilot page; the rest is planned",
+    async () => {
+      const partly = await insertPilot("deels", {
+        frequentInstruments: ["welzijn", "onbekend_a"],
+        waveInstruments: [],
+      });
+      const none = await insertPilot("niets", { frequentInstruments: ["onbekend_b"], waveInstruments: [] });
+      const now = Date.now();
+      const today = localDate(now, "Europe/Amsterdam");
+      const a = await makeParticipant(partly.id, { start: today });
+      const b = await makeParticipant(none.id, { start: today });
+      await runScheduled(env, now);
+      await runScheduled(env, now + 15 * 60_000);
+      const planned = await env.DB.prepare("SELECT instrument_version_ids FROM occasions WHERE participant_id = ?")
+        .bind(a.id)
+        .all<{ instrument_version_ids: string }>();
+      expect(planned.results).toHaveLength(1);
+      const welzijn = (await env.DB.prepare(
+        "SELECT v.id FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = 'welzijn'",
+      ).first<{ id: number }>())!.id;
+      expect(JSON.parse(planned.results[0]!.instrument_version_ids)).toEqual([welzijn]);
+      expect(await count("occasions", `WHERE participant_id = ${b.id}`)).toBe(0);
+      const reported = await env.DB.prepare(
+        "SELECT pilot_id, target, actor_type FROM audit_log WHERE action = 'occasion.unplanned' ORDER BY pilot_id",
+      ).all();
+      expect(reported.results).toEqual([
+        { pilot_id: partly.id, target: "instrument:onbekend_a", actor_type: "system" },
+        { pilot_id: none.id, target: "instrument:onbekend_b", actor_type: "system" },
+      ]);
+      // A day later it is reported again.
+      await runScheduled(env, now + 25 * 3_600_000);
+      expect(await count("audit_log", "WHERE action = 'occasion.unplanned'")).toBe(4);
 
-    const researcher = await staffUser({ roles: [{ role: "researcher", pilotId: none.id }] });
-    const s = await sessionFor(researcher.id);
-    const page = await exports.default.fetch("http://questionnaire.localhost/staff/pilots/niets", {
-      headers: s.headers,
-    });
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('id="missing-instruments"');
-    expect(html).toContain("onbekend_b");
-    const fine = await exports.default.fetch("http://questionnaire.localhost/staff/pilots/fier", {
-      headers: (await sessionFor((await staffUser({ admin: true })).id)).headers,
-    });
-    expect(await fine.text()).not.toContain('id="missing-instruments"');
-  });
+      const researcher = await staffUser({ roles: [{ role: "researcher", pilotId: none.id }] });
+      const s = await sessionFor(researcher.id);
+      const page = await exports.default.fetch("http://questionnaire.localhost/staff/pilots/niets", {
+        headers: s.headers,
+      });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('id="missing-instruments"');
+      expect(html).toContain("onbekend_b");
+      const fine = await exports.default.fetch("http://questionnaire.localhost/staff/pilots/fier", {
+        headers: (await sessionFor((await staffUser({ admin: true })).id)).headers,
+      });
+      expect(await fine.text()).not.toContain('id="missing-instruments"');
+    },
+  );
 
   it("the first admin is created only while there is no active admin, and audited once", async () => {
     await env.DB.prepare("UPDATE staff_users SET disabled_at = 1 WHERE is_admin = 1").run();

@@ -38,7 +38,8 @@ const answersIn = (pilotId: number) =>
   );
 const occasionsImportedIn = (pilotId: number) =>
   count(
-    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000",
+    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON " +
+      "p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000",
     pilotId,
   );
 
@@ -94,60 +95,67 @@ describe("pure helpers", () => {
 });
 
 describe("participants as Dutch Excel saves them", () => {
-  it("BOM, ';', dd-mm-jjjj and d-m-jjjj dates, quoted ';' inside a cell, trailing empty cells: stored with ISO dates", async () => {
-    const { pilot, researcher } = await setup();
-    const [a, b] = [uniqueKey("NL-"), uniqueKey("NL-")];
-    const d = addDays(today(), -10);
-    const short = `${Number(d.slice(8, 10))}-${Number(d.slice(5, 7))}-${d.slice(0, 4)}`;
-    const csv =
-      BOM +
-      [
-        P_HEADER.join(";") + ";;",
-        `${a};${nl(d)};self;${nl(d)};"${a.toLowerCase()}@youth.example";;;`,
-        `${b};${short};guardian;${short};;"mentor@example.test"`,
-      ].join("\r\n");
-    const dry = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
-    expect(dry).toMatchObject({ ok: true, rows: 2, errors: [] });
-    const res = await importCsv(researcher, pilot.key, "participants", csv, false);
-    expect(res.status).toBe(201);
-    const stored = await env.DB.prepare(
-      "SELECT code, pilot_start_date AS s, consent_date AS c FROM participants WHERE pilot_id = ? ORDER BY id",
-    )
-      .bind(pilot.id)
-      .all();
-    expect(stored.results).toEqual([
-      { code: a, s: d, c: d },
-      { code: b, s: d, c: d },
-    ]);
-  });
+  it(
+    "BOM, ';', dd-mm-jjjj and d-m-jjjj dates, quoted ';' " +
+      "inside a cell, trailing empty cells: stored with ISO dates",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const [a, b] = [uniqueKey("NL-"), uniqueKey("NL-")];
+      const d = addDays(today(), -10);
+      const short = `${Number(d.slice(8, 10))}-${Number(d.slice(5, 7))}-${d.slice(0, 4)}`;
+      const csv =
+        BOM +
+        [
+          P_HEADER.join(";") + ";;",
+          `${a};${nl(d)};self;${nl(d)};"${a.toLowerCase()}@youth.example";;;`,
+          `${b};${short};guardian;${short};;"mentor@example.test"`,
+        ].join("\r\n");
+      const dry = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
+      expect(dry).toMatchObject({ ok: true, rows: 2, errors: [] });
+      const res = await importCsv(researcher, pilot.key, "participants", csv, false);
+      expect(res.status).toBe(201);
+      const stored = await env.DB.prepare(
+        "SELECT code, pilot_start_date AS s, consent_date AS c FROM participants WHERE pilot_id = ? ORDER BY id",
+      )
+        .bind(pilot.id)
+        .all();
+      expect(stored.results).toEqual([
+        { code: a, s: d, c: d },
+        { code: b, s: d, c: d },
+      ]);
+    },
+  );
 
-  it("31-02-2026 and a date in neither format: Dutch reasons naming row and column; the commit stores nothing", async () => {
-    const { pilot, researcher } = await setup();
-    const good = `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`;
-    const csv = [
-      P_HEADER.join(";"),
-      good,
-      `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
-      `${uniqueKey("NL-")};${nl(today())};self;februari;;`,
-    ].join("\n");
-    const report = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
-    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
-      [3, "pilot_start_date"],
-      [4, "consent_date"],
-    ]);
-    expect(report.errors[0]!.reason).toMatch(
-      /^Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum \/ line 3, column pilot_start_date: /,
-    );
-    expect(report.errors[1]!.reason).toMatch(
-      /^Regel 4, kolom consent_date: geen datum; gebruik dd-mm-jjjj of jjjj-mm-dd \//,
-    );
-    const commit = await importCsv(researcher, pilot.key, "participants", csv, false);
-    expect(commit.status).toBe(400);
-    expect(((await commit.json()) as { error: { message: string } }).error.message).toMatch(
-      /^2 regels niet in orde; er is niets opgeslagen \/ 2 bad rows/,
-    );
-    expect(await participantsIn(pilot.id)).toBe(0);
-  });
+  it(
+    "31-02-2026 and a date in neither format: Dutch reasons " + "naming row and column; the commit stores nothing",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const good = `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`;
+      const csv = [
+        P_HEADER.join(";"),
+        good,
+        `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
+        `${uniqueKey("NL-")};${nl(today())};self;februari;;`,
+      ].join("\n");
+      const report = (await (await importCsv(researcher, pilot.key, "participants", csv, true)).json()) as Report;
+      expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+        [3, "pilot_start_date"],
+        [4, "consent_date"],
+      ]);
+      expect(report.errors[0]!.reason).toMatch(
+        /^Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum \/ line 3, column pilot_start_date: /,
+      );
+      expect(report.errors[1]!.reason).toMatch(
+        /^Regel 4, kolom consent_date: geen datum; gebruik dd-mm-jjjj of jjjj-mm-dd \//,
+      );
+      const commit = await importCsv(researcher, pilot.key, "participants", csv, false);
+      expect(commit.status).toBe(400);
+      expect(((await commit.json()) as { error: { message: string } }).error.message).toMatch(
+        /^2 regels niet in orde; er is niets opgeslagen \/ 2 bad rows/,
+      );
+      expect(await participantsIn(pilot.id)).toBe(0);
+    },
+  );
 
   it("mixed separators: a header with both is refused whole; a row with the other separator is named", async () => {
     const { pilot, researcher } = await setup();
@@ -155,7 +163,8 @@ describe("participants as Dutch Excel saves them", () => {
       researcher,
       pilot.key,
       "participants",
-      `participant_code;pilot_start_date,consent_by;consent_date;email;mentor_email\nX1;${nl(today())};self;${nl(today())};;`,
+      `participant_code;pilot_start_date,consent_by;consent_date;` +
+        `email;mentor_email\nX1;${nl(today())};self;${nl(today())};;`,
       false,
     );
     expect(both.status).toBe(400);
@@ -193,7 +202,8 @@ describe("measurements as Dutch Excel saves them", () => {
     expect(dry).toMatchObject({ ok: true, rows: 3, errors: [] });
     expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(201);
     const rows = await env.DB.prepare(
-      "SELECT r.item_key AS item, r.value, r.comment FROM responses r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ? ORDER BY r.item_key",
+      "SELECT r.item_key AS item, r.value, r.comment FROM responses r JOIN participants " +
+        "p ON p.id = r.participant_id WHERE p.pilot_id = ? ORDER BY r.item_key",
     )
       .bind(pilot.id)
       .all();
@@ -245,34 +255,38 @@ describe("measurements as Dutch Excel saves them", () => {
     expect(await answersIn(pilot.id)).toBe(1);
   });
 
-  it("an unknown item, 31-02-2026 and an unknown youth: Dutch reasons with row and column (the known items listed); nothing stored", async () => {
-    const { pilot, researcher, codes } = await withYouths(1);
-    const [c] = codes as [string];
-    const d = nl(addDays(today(), -20));
-    const csv = [
-      M_HEADER.join(";"),
-      `${c};welzijn;persoonlijk;${d};7;`,
-      `${c};welzijn;geluk;${d};7;`,
-      `${c};welzijn;gezin;31-02-2026;7;`,
-      `NIEMAND-1;welzijn;gezin;${d};7;`,
-    ].join("\r\n");
-    const report = (await (await importCsv(researcher, pilot.key, "measurements", csv, true)).json()) as Report;
-    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
-      [3, "item"],
-      [4, "measured_at"],
-      [5, "participant_code"],
-    ]);
-    expect(report.errors[0]!.reason).toMatch(
-      /^Regel 3, kolom item: onbekende vraag geluk in vragenlijst welzijn \(bekend: [^)]*persoonlijk/,
-    );
-    expect(report.errors[1]!.reason).toMatch(/^Regel 4, kolom measured_at: 31-02-2026 bestaat niet als datum/);
-    expect(report.errors[2]!.reason).toMatch(
-      /^Regel 5, kolom participant_code: onbekende jongere NIEMAND-1 in deze pilot/,
-    );
-    expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(400);
-    expect(await answersIn(pilot.id)).toBe(0);
-    expect(await occasionsImportedIn(pilot.id)).toBe(0);
-  });
+  it(
+    "an unknown item, 31-02-2026 and an unknown youth: Dutch reasons " +
+      "with row and column (the known items listed); nothing stored",
+    async () => {
+      const { pilot, researcher, codes } = await withYouths(1);
+      const [c] = codes as [string];
+      const d = nl(addDays(today(), -20));
+      const csv = [
+        M_HEADER.join(";"),
+        `${c};welzijn;persoonlijk;${d};7;`,
+        `${c};welzijn;geluk;${d};7;`,
+        `${c};welzijn;gezin;31-02-2026;7;`,
+        `NIEMAND-1;welzijn;gezin;${d};7;`,
+      ].join("\r\n");
+      const report = (await (await importCsv(researcher, pilot.key, "measurements", csv, true)).json()) as Report;
+      expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+        [3, "item"],
+        [4, "measured_at"],
+        [5, "participant_code"],
+      ]);
+      expect(report.errors[0]!.reason).toMatch(
+        /^Regel 3, kolom item: onbekende vraag geluk in vragenlijst welzijn \(bekend: [^)]*persoonlijk/,
+      );
+      expect(report.errors[1]!.reason).toMatch(/^Regel 4, kolom measured_at: 31-02-2026 bestaat niet als datum/);
+      expect(report.errors[2]!.reason).toMatch(
+        /^Regel 5, kolom participant_code: onbekende jongere NIEMAND-1 in deze pilot/,
+      );
+      expect((await importCsv(researcher, pilot.key, "measurements", csv, false)).status).toBe(400);
+      expect(await answersIn(pilot.id)).toBe(0);
+      expect(await occasionsImportedIn(pilot.id)).toBe(0);
+    },
+  );
 
   it("a file sent as something else than text/csv, or too large, is refused in Dutch first", async () => {
     const { pilot, researcher } = await setup();
@@ -310,67 +324,75 @@ describe("measurements as Dutch Excel saves them", () => {
 });
 
 describe("templates", () => {
-  it("one per import, ';' and dd-mm-jjjj; the participants template imports once its example code is replaced", async () => {
-    const { pilot, researcher, coordinator } = await setup();
-    const p = await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`);
-    expect(p.status).toBe(200);
-    expect(p.headers.get("content-type")).toMatch(/^text\/csv/);
-    expect(p.headers.get("content-disposition")).toContain(`${pilot.key}-participants-template.csv`);
-    const bytes = new Uint8Array(await p.arrayBuffer());
-    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: Excel reads the file as UTF-8
-    const text = new TextDecoder().decode(bytes); // drops the BOM
-    expect(text.split("\r\n")[0]).toBe(P_HEADER.join(";"));
-    expect(text).toContain(`${TEMPLATE_CODE};${nl(today())};guardian;${nl(today())};;`);
-    const code = uniqueKey("TPL-");
-    expect(
-      (await importCsv(researcher, pilot.key, "participants", text.replace(TEMPLATE_CODE, code), false)).status,
-    ).toBe(201);
-    expect(await participantsIn(pilot.id)).toBe(1);
+  it(
+    "one per import, ';' and dd-mm-jjjj; the participants " + "template imports once its example code is replaced",
+    async () => {
+      const { pilot, researcher, coordinator } = await setup();
+      const p = await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`);
+      expect(p.status).toBe(200);
+      expect(p.headers.get("content-type")).toMatch(/^text\/csv/);
+      expect(p.headers.get("content-disposition")).toContain(`${pilot.key}-participants-template.csv`);
+      const bytes = new Uint8Array(await p.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: Excel reads the file as UTF-8
+      const text = new TextDecoder().decode(bytes); // drops the BOM
+      expect(text.split("\r\n")[0]).toBe(P_HEADER.join(";"));
+      expect(text).toContain(`${TEMPLATE_CODE};${nl(today())};guardian;${nl(today())};;`);
+      const code = uniqueKey("TPL-");
+      expect(
+        (await importCsv(researcher, pilot.key, "participants", text.replace(TEMPLATE_CODE, code), false)).status,
+      ).toBe(201);
+      expect(await participantsIn(pilot.id)).toBe(1);
 
-    const m = await (
-      await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/measurements/template.csv`)
-    ).text();
-    const lines = m.trim().split("\r\n");
-    expect(lines[0]).toBe(M_HEADER.join(";"));
-    expect(lines).toContain(`${TEMPLATE_CODE};welzijn;persoonlijk;${nl(today())} 12:00;;`);
-    // Every row names an instrument and item the import knows: with a real code and a value, the dry run passes them
-    // all.
-    const filled = m.replaceAll(TEMPLATE_CODE, code).replace(/;;\r\n/g, ";1;\r\n");
-    const report = (await (await importCsv(researcher, pilot.key, "measurements", filled, true)).json()) as Report;
-    expect(report.errors.filter((e) => e.column === "instrument" || e.column === "item")).toEqual([]);
+      const m = await (
+        await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/measurements/template.csv`)
+      ).text();
+      const lines = m.trim().split("\r\n");
+      expect(lines[0]).toBe(M_HEADER.join(";"));
+      expect(lines).toContain(`${TEMPLATE_CODE};welzijn;persoonlijk;${nl(today())} 12:00;;`);
+      // Every row names an instrument and item the import knows: with a real code and a value, the dry run passes them
+      // all.
+      const filled = m.replaceAll(TEMPLATE_CODE, code).replace(/;;\r\n/g, ";1;\r\n");
+      const report = (await (await importCsv(researcher, pilot.key, "measurements", filled, true)).json()) as Report;
+      expect(report.errors.filter((e) => e.column === "instrument" || e.column === "item")).toEqual([]);
 
-    expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/other/template.csv`)).status).toBe(404);
-    expect(
-      (await call(coordinator, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`)).status,
-    ).toBe(403);
-  });
+      expect((await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/imports/other/template.csv`)).status).toBe(
+        404,
+      );
+      expect(
+        (await call(coordinator, "GET", `/api/v1/pilots/${pilot.key}/imports/participants/template.csv`)).status,
+      ).toBe(403);
+    },
+  );
 
-  it("the workspace import page takes the same Dutch file and shows the Dutch reason per row; nothing stored", async () => {
-    const { pilot, researcher } = await setup();
-    const url = `/staff/pilots/${pilot.key}/import`;
-    const form = (csv: string, action: string) => {
-      const f = new FormData();
-      f.set("_csrf", researcher.csrf!);
-      f.set("kind", "participants");
-      f.set("action", action);
-      f.set("file", new File([BOM + csv], "jongeren.csv", { type: "text/csv" }));
-      return f;
-    };
-    const csv = [
-      P_HEADER.join(";"),
-      `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`,
-      `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
-    ].join("\r\n");
-    const res = await call(researcher, "POST", url, form(csv, "commit"), { csrf: false });
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toMatch(/<tr data-line="3">/);
-    expect(html).toContain("Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum");
-    expect(await participantsIn(pilot.id)).toBe(0);
-    const fixed = csv.replace("31-02-2026", nl(today()));
-    expect((await call(researcher, "POST", url, form(fixed, "commit"), { csrf: false })).status).toBe(201);
-    expect(await participantsIn(pilot.id)).toBe(2);
-  });
+  it(
+    "the workspace import page takes the same Dutch file " + "and shows the Dutch reason per row; nothing stored",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const url = `/staff/pilots/${pilot.key}/import`;
+      const form = (csv: string, action: string) => {
+        const f = new FormData();
+        f.set("_csrf", researcher.csrf!);
+        f.set("kind", "participants");
+        f.set("action", action);
+        f.set("file", new File([BOM + csv], "jongeren.csv", { type: "text/csv" }));
+        return f;
+      };
+      const csv = [
+        P_HEADER.join(";"),
+        `${uniqueKey("NL-")};${nl(today())};self;${nl(today())};;`,
+        `${uniqueKey("NL-")};31-02-2026;self;${nl(today())};;`,
+      ].join("\r\n");
+      const res = await call(researcher, "POST", url, form(csv, "commit"), { csrf: false });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toMatch(/<tr data-line="3">/);
+      expect(html).toContain("Regel 3, kolom pilot_start_date: 31-02-2026 bestaat niet als datum");
+      expect(await participantsIn(pilot.id)).toBe(0);
+      const fixed = csv.replace("31-02-2026", nl(today()));
+      expect((await call(researcher, "POST", url, form(fixed, "commit"), { csrf: false })).status).toBe(201);
+      expect(await participantsIn(pilot.id)).toBe(2);
+    },
+  );
 
   it("the import page links both templates", async () => {
     const { pilot, researcher } = await setup();

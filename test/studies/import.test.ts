@@ -51,57 +51,66 @@ describe("CSV reader", () => {
 });
 
 describe("participant import", () => {
-  it("a mixed valid/invalid file: the dry run reports each bad row with its line and reason; the commit stores nothing", async () => {
-    const { pilot, researcher } = await setup();
-    const existing = uniqueKey("EX-");
-    expect(
-      (
-        await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
-          code: existing,
-          pilotStartDate: today(),
-          consent: { by: "guardian", date: today() },
-        })
-      ).status,
-    ).toBe(201);
-    const good1 = uniqueKey("G-"),
-      good2 = uniqueKey("G-");
-    const csv = [
-      P_HEADER,
-      `${good1},${today()},self,${today()},${good1.toLowerCase()}@youth.example,`, // 2 ok
-      `${existing},${today()},guardian,${today()},,`, // 3 duplicate of stored
-      `${good2},${today()},guardian,${today()},,mentor@example.test`, // 4 ok
-      `${good2},${today()},guardian,${today()},,`, // 5 duplicate of line 4
-      `=1+cmd|calc,${today()},self,${today()},,`, // 6 formula-like code
-      `${uniqueKey("Z-")},${addDays(today(), 500)},self,${today()},,`, // 7 start out of range
-      `${uniqueKey("Z-")},2026-13-01,self,${today()},,`, // 8 not a date
-      `${uniqueKey("Z-")},${today()},friend,${addDays(today(), 2)},nope,`, // 9 three errors
-      `${uniqueKey("Z-")},${today()},self`, // 10 columns
-    ].join("\r\n");
-    const dry = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/participants?dryRun=true`, csv);
-    expect(dry.status).toBe(200);
-    const report = (await dry.json()) as Report;
-    expect(report.ok).toBe(false);
-    expect(report.rows).toBe(9);
-    expect(report.errors.map((e) => [e.line, e.column ?? null])).toEqual([
-      [3, "participant_code"],
-      [5, "participant_code"],
-      [6, "participant_code"],
-      [7, "pilot_start_date"],
-      [8, "pilot_start_date"],
-      [9, "consent_by"],
-      [9, "consent_date"],
-      [9, "email"],
-      [10, null],
-    ]);
-    expect(report.errors[0]!.reason).toMatch(/duplicate/);
-    expect(report.errors[1]!.reason).toMatch(/line 4/);
-    expect(report.errors[3]!.reason).toMatch(/out of range/);
-    const commit = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/participants?dryRun=false`, csv);
-    expect(commit.status).toBe(400);
-    const body = (await commit.json()) as { error: { code: string; details: Report } };
-    expect(body.error.details.errors).toHaveLength(9);
-    expect(await countIn(pilot.id)).toBe(1);
-  });
+  it(
+    "a mixed valid/invalid file: the dry run reports each bad " +
+      "row with its line and reason; the commit stores nothing",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const existing = uniqueKey("EX-");
+      expect(
+        (
+          await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+            code: existing,
+            pilotStartDate: today(),
+            consent: { by: "guardian", date: today() },
+          })
+        ).status,
+      ).toBe(201);
+      const good1 = uniqueKey("G-"),
+        good2 = uniqueKey("G-");
+      const csv = [
+        P_HEADER,
+        `${good1},${today()},self,${today()},${good1.toLowerCase()}@youth.example,`, // 2 ok
+        `${existing},${today()},guardian,${today()},,`, // 3 duplicate of stored
+        `${good2},${today()},guardian,${today()},,mentor@example.test`, // 4 ok
+        `${good2},${today()},guardian,${today()},,`, // 5 duplicate of line 4
+        `=1+cmd|calc,${today()},self,${today()},,`, // 6 formula-like code
+        `${uniqueKey("Z-")},${addDays(today(), 500)},self,${today()},,`, // 7 start out of range
+        `${uniqueKey("Z-")},2026-13-01,self,${today()},,`, // 8 not a date
+        `${uniqueKey("Z-")},${today()},friend,${addDays(today(), 2)},nope,`, // 9 three errors
+        `${uniqueKey("Z-")},${today()},self`, // 10 columns
+      ].join("\r\n");
+      const dry = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/participants?dryRun=true`, csv);
+      expect(dry.status).toBe(200);
+      const report = (await dry.json()) as Report;
+      expect(report.ok).toBe(false);
+      expect(report.rows).toBe(9);
+      expect(report.errors.map((e) => [e.line, e.column ?? null])).toEqual([
+        [3, "participant_code"],
+        [5, "participant_code"],
+        [6, "participant_code"],
+        [7, "pilot_start_date"],
+        [8, "pilot_start_date"],
+        [9, "consent_by"],
+        [9, "consent_date"],
+        [9, "email"],
+        [10, null],
+      ]);
+      expect(report.errors[0]!.reason).toMatch(/duplicate/);
+      expect(report.errors[1]!.reason).toMatch(/line 4/);
+      expect(report.errors[3]!.reason).toMatch(/out of range/);
+      const commit = await call(
+        researcher,
+        "POST",
+        `/api/v1/pilots/${pilot.key}/imports/participants?dryRun=false`,
+        csv,
+      );
+      expect(commit.status).toBe(400);
+      const body = (await commit.json()) as { error: { code: string; details: Report } };
+      expect(body.error.details.errors).toHaveLength(9);
+      expect(await countIn(pilot.id)).toBe(1);
+    },
+  );
 
   it("a valid file commits every row, with contact data encrypted and bound to each participant", async () => {
     const { pilot, researcher } = await setup();
@@ -111,7 +120,8 @@ describe("participant import", () => {
         P_HEADER,
         ...codes.map(
           (c, i) =>
-            `${c},${addDays(today(), -i)},${i % 2 ? "self" : "guardian"},${addDays(today(), -i)},${c.toLowerCase()}@youth.example,${i % 3 ? "" : "m@example.test"}`,
+            `${c},${addDays(today(), -i)},${i % 2 ? "self" : "guardian"},${addDays(today(), -i)},` +
+            `${c.toLowerCase()}@youth.example,${i % 3 ? "" : "m@example.test"}`,
         ),
       ].join("\n") + "\n";
     const dry = (await (
@@ -238,75 +248,88 @@ describe("measurement import", () => {
     expect(await responsesOf(pilot.id)).toHaveLength(0);
     expect(
       (await env.DB.prepare(
-        "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000",
+        "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON " +
+          "p.id = o.participant_id WHERE p.pilot_id = ? AND o.seq >= 100000",
       )
         .bind(pilot.id)
         .first<{ n: number }>())!.n,
     ).toBe(0);
   });
 
-  it("refuses dates at the end of the calendar (9999-12-31) as a bad row, not a 500 (found by the fuzz suite)", async () => {
-    const { pilot, researcher, codes } = await withYouths(1);
-    const res = await call(
-      researcher,
-      "POST",
-      `/api/v1/pilots/${pilot.key}/imports/measurements`,
-      [M_HEADER, `${codes[0]},welzijn,persoonlijk,9999-12-31,7,`, `${codes[0]},welzijn,gezin,9999-12-31 23:59,7,`].join(
-        "\n",
-      ),
-    );
-    expect(res.status).toBe(200);
-    const report = (await res.json()) as Report;
-    expect(report.errors.map((e) => [e.line, e.column])).toEqual([
-      [2, "measured_at"],
-      [3, "measured_at"],
-    ]);
-    const patch = await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${codes[0]}`, {
-      status: "left_care",
-      leftCareAt: "9999-12-31",
-    });
-    expect(patch.status).toBe(400);
-  });
+  it(
+    "refuses dates at the end of the calendar (9999-12-31) " + "as a bad row, not a 500 (found by the fuzz suite)",
+    async () => {
+      const { pilot, researcher, codes } = await withYouths(1);
+      const res = await call(
+        researcher,
+        "POST",
+        `/api/v1/pilots/${pilot.key}/imports/measurements`,
+        [
+          M_HEADER,
+          `${codes[0]},welzijn,persoonlijk,9999-12-31,7,`,
+          `${codes[0]},welzijn,gezin,9999-12-31 23:59,7,`,
+        ].join("\n"),
+      );
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as Report;
+      expect(report.errors.map((e) => [e.line, e.column])).toEqual([
+        [2, "measured_at"],
+        [3, "measured_at"],
+      ]);
+      const patch = await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${codes[0]}`, {
+        status: "left_care",
+        leftCareAt: "9999-12-31",
+      });
+      expect(patch.status).toBe(400);
+    },
+  );
 
-  it("valid file: everything committed in one go as imported answers, queued for recompute, and a re-import is refused as duplicate", async () => {
-    const { pilot, researcher, codes } = await withYouths(3, 200);
-    const lines = [M_HEADER];
-    for (const c of codes)
-      for (let k = 0; k < 12; k++)
-        for (const item of ["persoonlijk", "gezin", "vrienden", "algemeen"])
-          lines.push(
-            `${c},welzijn,${item},${addDays(today(), -190 + k * 14)} 15:30,${(k % 10) + (item === "gezin" ? 0.5 : 0)},${k === 3 ? '"=SUM(A1:A2), ""quoted"""' : ""}`,
-          );
-    lines.push(`${codes[0]},gcir,item1,${addDays(today(), -199)},4,`);
-    const csv = lines.join("\r\n");
-    const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`, csv);
-    expect(res.status).toBe(201);
-    expect(((await res.json()) as Report).committed).toBe(3 * 12 * 4 + 1);
-    const stored = await responsesOf(pilot.id);
-    expect(stored).toHaveLength(145);
-    expect(stored.every((r) => r.mode === "import")).toBe(true);
-    // stored verbatim; CSV exports neutralise it
-    expect(stored.filter((r) => r.comment === '=SUM(A1:A2), "quoted"')).toHaveLength(12);
-    const waves = await env.DB.prepare(
-      "SELECT o.kind, o.wave, o.status FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.kind = 'wave'",
-    )
-      .bind(pilot.id)
-      .all<{ wave: string; status: string }>();
-    expect(waves.results).toEqual([{ kind: "wave", wave: "T1", status: "completed" }]);
-    const queued = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM recompute_queue q JOIN participants p ON p.id = q.participant_id WHERE p.pilot_id = ?",
-    )
-      .bind(pilot.id)
-      .first<{ n: number }>();
-    expect(queued!.n).toBe(3);
-    const again = (await (
-      await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, csv)
-    ).json()) as Report;
-    expect(again.errors).toHaveLength(145);
-    expect(again.errors.every((e) => /already stored/.test(e.reason))).toBe(true);
-    const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "import.measurements"));
-    expect(audit.some((a) => a.pilotId === pilot.id && (a.details as { rows: number }).rows === 145)).toBe(true);
-  });
+  it(
+    "valid file: everything committed in one go as imported answers, " +
+      "queued for recompute, and a re-import is refused as duplicate",
+    async () => {
+      const { pilot, researcher, codes } = await withYouths(3, 200);
+      const lines = [M_HEADER];
+      for (const c of codes)
+        for (let k = 0; k < 12; k++)
+          for (const item of ["persoonlijk", "gezin", "vrienden", "algemeen"])
+            lines.push(
+              `${c},welzijn,${item},${addDays(today(), -190 + k * 14)} ` +
+                `15:30,${(k % 10) + (item === "gezin" ? 0.5 : 0)},${k === 3 ? '"=SUM(A1:A2), ""quoted"""' : ""}`,
+            );
+      lines.push(`${codes[0]},gcir,item1,${addDays(today(), -199)},4,`);
+      const csv = lines.join("\r\n");
+      const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`, csv);
+      expect(res.status).toBe(201);
+      expect(((await res.json()) as Report).committed).toBe(3 * 12 * 4 + 1);
+      const stored = await responsesOf(pilot.id);
+      expect(stored).toHaveLength(145);
+      expect(stored.every((r) => r.mode === "import")).toBe(true);
+      // stored verbatim; CSV exports neutralise it
+      expect(stored.filter((r) => r.comment === '=SUM(A1:A2), "quoted"')).toHaveLength(12);
+      const waves = await env.DB.prepare(
+        "SELECT o.kind, o.wave, o.status FROM occasions o JOIN participants " +
+          "p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.kind = 'wave'",
+      )
+        .bind(pilot.id)
+        .all<{ wave: string; status: string }>();
+      expect(waves.results).toEqual([{ kind: "wave", wave: "T1", status: "completed" }]);
+      const queued = await env.DB.prepare(
+        "SELECT COUNT(*) AS n FROM recompute_queue q JOIN " +
+          "participants p ON p.id = q.participant_id WHERE p.pilot_id = ?",
+      )
+        .bind(pilot.id)
+        .first<{ n: number }>();
+      expect(queued!.n).toBe(3);
+      const again = (await (
+        await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/imports/measurements`, csv)
+      ).json()) as Report;
+      expect(again.errors).toHaveLength(145);
+      expect(again.errors.every((e) => /already stored/.test(e.reason))).toBe(true);
+      const audit = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "import.measurements"));
+      expect(audit.some((a) => a.pilotId === pilot.id && (a.details as { rows: number }).rows === 145)).toBe(true);
+    },
+  );
 });
 
 describe("concurrent submits", () => {
@@ -328,7 +351,8 @@ describe("concurrent submits", () => {
     expect(statuses.filter((s) => s === 400 || s === 409)).toHaveLength(2);
     expect(await countIn(pilot.id)).toBe(20);
     const contacts = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.pilot_id = ?",
+      "SELECT COUNT(*) AS n FROM participant_contacts c JOIN " +
+        "participants p ON p.id = c.participant_id WHERE p.pilot_id = ?",
     )
       .bind(pilot.id)
       .first<{ n: number }>();

@@ -32,73 +32,79 @@ const enrolBody = (code: string, extra: Record<string, unknown> = {}) => ({
 afterEach(() => vi.restoreAllMocks());
 
 describe("participants API", () => {
-  it("enrols a youth, records consent and who recorded it, and creates her schedule with today's occasion open", async () => {
-    const { pilot, user, researcher } = await setup({ waveInstruments: ["gcir"] });
-    const code = uniqueKey("Y-");
-    const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as {
-      participant: { code: string; consent: { by: string; recordedBy: number } };
-      schedule: { kind: string; wave: string | null; seq: number; dueDate: string; state: string }[];
-    };
-    expect(body.participant.consent).toMatchObject({ by: "self", recordedBy: user.id });
-    // T1 and the first frequent occasion are due today and opened; later ones are planned
-    expect(
-      body.schedule
-        .filter((o) => o.state === "open")
-        .map((o) => `${o.kind}:${o.wave ?? o.seq}`)
-        .sort(),
-    ).toEqual(["frequent:1", "wave:T1"]);
-    expect(body.schedule.some((o) => o.kind === "wave" && o.wave === "T2" && o.state === "planned")).toBe(true);
-    expect(body.schedule.filter((o) => o.kind === "frequent").length).toBeGreaterThan(20);
-    const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
-    const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
-    expect(occ).toHaveLength(2);
-    const audits = await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, code));
-    expect(audits.map((a) => a.action)).toContain("participant.enrol");
-  });
+  it(
+    "enrols a youth, records consent and who recorded it, " + "and creates her schedule with today's occasion open",
+    async () => {
+      const { pilot, user, researcher } = await setup({ waveInstruments: ["gcir"] });
+      const code = uniqueKey("Y-");
+      const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as {
+        participant: { code: string; consent: { by: string; recordedBy: number } };
+        schedule: { kind: string; wave: string | null; seq: number; dueDate: string; state: string }[];
+      };
+      expect(body.participant.consent).toMatchObject({ by: "self", recordedBy: user.id });
+      // T1 and the first frequent occasion are due today and opened; later ones are planned
+      expect(
+        body.schedule
+          .filter((o) => o.state === "open")
+          .map((o) => `${o.kind}:${o.wave ?? o.seq}`)
+          .sort(),
+      ).toEqual(["frequent:1", "wave:T1"]);
+      expect(body.schedule.some((o) => o.kind === "wave" && o.wave === "T2" && o.state === "planned")).toBe(true);
+      expect(body.schedule.filter((o) => o.kind === "frequent").length).toBeGreaterThan(20);
+      const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+      const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
+      expect(occ).toHaveLength(2);
+      const audits = await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, code));
+      expect(audits.map((a) => a.action)).toContain("participant.enrol");
+    },
+  );
 
-  it("rejects duplicates, guardian-less minors, out-of-range dates, bad e-mail and unknown fields, storing nothing", async () => {
-    const { pilot, researcher } = await setup();
-    const code = uniqueKey("Y-");
-    expect((await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code))).status).toBe(
-      201,
-    );
-    const dup = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
-    expect(dup.status).toBe(409);
-    const bad = [
-      enrolBody(uniqueKey("A-"), { consent: { by: "self", date: today() } }), // self consent without 16+
-      enrolBody(uniqueKey("B-"), { pilotStartDate: addDays(today(), 400) }),
-      enrolBody(uniqueKey("C-"), { pilotStartDate: addDays(today(), -800) }),
-      enrolBody(uniqueKey("D-"), { pilotStartDate: "2026-02-30" }),
-      enrolBody(uniqueKey("E-"), { consent: { by: "guardian", date: addDays(today(), 3) } }),
-      enrolBody(uniqueKey("F-"), { email: "not an address" }),
-      enrolBody(uniqueKey("G-"), { name: "Anna" }),
-      enrolBody("=cmd|' /C calc'!A0"),
-      enrolBody("<script>alert(1)</script>"),
-      { ...enrolBody(uniqueKey("H-")), code: 12345 },
-    ];
-    for (const b of bad) {
-      const r = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, b);
-      expect(r.status, JSON.stringify(b)).toBe(400);
-      const e = (await r.json()) as { error: { code: string } };
-      expect(e.error.code).toBe("validation");
-    }
-    const rows = await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
-    expect(rows.map((r) => r.code)).toEqual([code]);
-    expect(
-      (
-        await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, "{not json", {
-          headers: { "content-type": "application/json" },
-        })
-      ).status,
-    ).toBe(400);
-    const huge = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
-      ...enrolBody(uniqueKey("I-")),
-      pad: "x".repeat(70_000),
-    });
-    expect(huge.status).toBe(413);
-  });
+  it(
+    "rejects duplicates, guardian-less minors, out-of-range " + "dates, bad e-mail and unknown fields, storing nothing",
+    async () => {
+      const { pilot, researcher } = await setup();
+      const code = uniqueKey("Y-");
+      expect((await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code))).status).toBe(
+        201,
+      );
+      const dup = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
+      expect(dup.status).toBe(409);
+      const bad = [
+        enrolBody(uniqueKey("A-"), { consent: { by: "self", date: today() } }), // self consent without 16+
+        enrolBody(uniqueKey("B-"), { pilotStartDate: addDays(today(), 400) }),
+        enrolBody(uniqueKey("C-"), { pilotStartDate: addDays(today(), -800) }),
+        enrolBody(uniqueKey("D-"), { pilotStartDate: "2026-02-30" }),
+        enrolBody(uniqueKey("E-"), { consent: { by: "guardian", date: addDays(today(), 3) } }),
+        enrolBody(uniqueKey("F-"), { email: "not an address" }),
+        enrolBody(uniqueKey("G-"), { name: "Anna" }),
+        enrolBody("=cmd|' /C calc'!A0"),
+        enrolBody("<script>alert(1)</script>"),
+        { ...enrolBody(uniqueKey("H-")), code: 12345 },
+      ];
+      for (const b of bad) {
+        const r = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, b);
+        expect(r.status, JSON.stringify(b)).toBe(400);
+        const e = (await r.json()) as { error: { code: string } };
+        expect(e.error.code).toBe("validation");
+      }
+      const rows = await db().select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
+      expect(rows.map((r) => r.code)).toEqual([code]);
+      expect(
+        (
+          await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, "{not json", {
+            headers: { "content-type": "application/json" },
+          })
+        ).status,
+      ).toBe(400);
+      const huge = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+        ...enrolBody(uniqueKey("I-")),
+        pad: "x".repeat(70_000),
+      });
+      expect(huge.status).toBe(413);
+    },
+  );
 
   it("keeps contact data encrypted at rest and out of logs while sending", async () => {
     const { pilot, researcher } = await setup({ ...ALWAYS_SEND });
@@ -116,7 +122,8 @@ describe("participants API", () => {
     // raw rows of every table: the address appears nowhere in plaintext
     const tables = (
       await env.DB.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT " +
+          "LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
       ).all<{ name: string }>()
     ).results;
     for (const { name } of tables) {
@@ -132,48 +139,54 @@ describe("participants API", () => {
     expect(detail).toContain('"hasEmail":true');
   });
 
-  it("withdrawal stops contact at once: contact erased, links revoked, queued mail cancelled, occasions cancelled", async () => {
-    const { pilot, versions, researcher } = await setup({ ...ALWAYS_SEND });
-    const code = uniqueKey("Y-");
-    await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
-    const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
-    const extra = await openOccasion(p!.id, frequentVersionIds(versions), { seq: 99 });
-    await db()
-      .insert(schema.outbox)
-      .values({
-        key: `${extra.occasion.id}:reminder:1`,
-        occasionId: extra.occasion.id,
-        participantId: p!.id,
-        pilotId: pilot.id,
-        kind: "reminder",
-        seq: 1,
-        nextAttemptAt: Date.now(),
-      });
-    const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/withdraw`);
-    expect(res.status).toBe(200);
-    expect(await getContact(db(), env, p!.id)).toEqual({ email: null, mentorEmail: null });
-    expect(
-      await db().select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p!.id)),
-    ).toHaveLength(0);
-    const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
-    expect(occ.every((o) => o.status === "cancelled")).toBe(true);
-    const out = await db().select().from(schema.outbox).where(eq(schema.outbox.participantId, p!.id));
-    expect(out.every((o) => o.status === "cancelled" || o.status === "sent")).toBe(true);
-    expect((await call(null, "GET", extra.path)).status).not.toBe(200);
-    await smtpSink.clear();
-    await runScheduled(env, Date.now() + 5 * 86_400_000);
-    const msgs = (await smtpSink.messages()).messages.filter((m) => m.to.some((t) => t.includes(code.toLowerCase())));
-    expect(msgs).toHaveLength(0);
-    expect((await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/withdraw`)).status).toBe(
-      409,
-    );
-    expect(
-      (await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { status: "active" }))
-        .status,
-    ).toBe(409);
-    const [audit] = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, "participant.withdraw"));
-    expect(audit).toBeDefined();
-  });
+  it(
+    "withdrawal stops contact at once: contact erased, links " + "revoked, queued mail cancelled, occasions cancelled",
+    async () => {
+      const { pilot, versions, researcher } = await setup({ ...ALWAYS_SEND });
+      const code = uniqueKey("Y-");
+      await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants`, enrolBody(code));
+      const [p] = await db().select().from(schema.participants).where(eq(schema.participants.code, code));
+      const extra = await openOccasion(p!.id, frequentVersionIds(versions), { seq: 99 });
+      await db()
+        .insert(schema.outbox)
+        .values({
+          key: `${extra.occasion.id}:reminder:1`,
+          occasionId: extra.occasion.id,
+          participantId: p!.id,
+          pilotId: pilot.id,
+          kind: "reminder",
+          seq: 1,
+          nextAttemptAt: Date.now(),
+        });
+      const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/withdraw`);
+      expect(res.status).toBe(200);
+      expect(await getContact(db(), env, p!.id)).toEqual({ email: null, mentorEmail: null });
+      expect(
+        await db().select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p!.id)),
+      ).toHaveLength(0);
+      const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p!.id));
+      expect(occ.every((o) => o.status === "cancelled")).toBe(true);
+      const out = await db().select().from(schema.outbox).where(eq(schema.outbox.participantId, p!.id));
+      expect(out.every((o) => o.status === "cancelled" || o.status === "sent")).toBe(true);
+      expect((await call(null, "GET", extra.path)).status).not.toBe(200);
+      await smtpSink.clear();
+      await runScheduled(env, Date.now() + 5 * 86_400_000);
+      const msgs = (await smtpSink.messages()).messages.filter((m) => m.to.some((t) => t.includes(code.toLowerCase())));
+      expect(msgs).toHaveLength(0);
+      expect((await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/withdraw`)).status).toBe(
+        409,
+      );
+      expect(
+        (await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { status: "active" }))
+          .status,
+      ).toBe(409);
+      const [audit] = await db()
+        .select()
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.action, "participant.withdraw"));
+      expect(audit).toBeDefined();
+    },
+  );
 
   it("erases a youth's answers only on an explicit, confirmed and audited request", async () => {
     const { pilot, versions, researcher } = await setup();

@@ -200,7 +200,8 @@ export function allowed(access: Access, principal: string, own: boolean): boolea
  * The exact status of the walk's request (see send) when the principal is allowed: 200 for reads; for changes the
  * documented refusal of the empty body (400), of the unknown id (404) or of the state (409: no open occasion), or
  * success where `{}` is a complete request that changes nothing the walk reads (a recompute, a key rotation, a
- * settings change that merges nothing onto the stored settings, a status form without a status). Kiosk and phone entry record who entered the answers: an API token without a
+ * settings change that merges nothing onto the stored settings, a status form without a status). Kiosk and phone entry
+ * record who entered the answers: an API token without a
  * staff user is refused (400) before the occasion is looked up.
  */
 export const ALLOWED_STATUS: Record<string, number | { session: number; token: number }> = {

@@ -42,7 +42,9 @@ export async function study(opts: { planned?: boolean } = {}) {
         .run();
     } else {
       // two missed questionnaires and a third whose window has just closed: the run that closes it raises a signal
-      const missed = `INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
+      const missed =
+        `INSERT INTO occasions (participant_id, kind, seq, due_date, ` +
+        `opens_at, closes_at, status, instrument_version_ids)
         VALUES (?1, 'frequent', ?2, ?3, ?4, ?5, ?6, '[]')`;
       await env.DB.batch([
         env.DB.prepare(missed).bind(p.id, 10, "2099-01-01", now - 50 * DAY, now - 20 * DAY, "missed"),
@@ -92,7 +94,8 @@ export const unfinishedRuns = async () =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE finished_at IS NULL").first<number>("n"))!;
 export const openOccasions = async (f: Study) =>
   (await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'",
+    "SELECT COUNT(*) AS n FROM occasions o JOIN participants p ON " +
+      "p.id = o.participant_id WHERE p.pilot_id = ? AND o.status = 'open'",
   )
     .bind(f.pilot.id)
     .first<number>("n"))!;
@@ -131,7 +134,8 @@ export async function checkResumed(f: Study, fresh: Fresh) {
 export async function retire(f: Study) {
   await env.DB.batch([
     env.DB.prepare(
-      "UPDATE occasions SET status = 'missed' WHERE participant_id IN (SELECT value FROM json_each(?)) AND status IN ('open','started')",
+      "UPDATE occasions SET status = 'missed' WHERE participant_id IN " +
+        "(SELECT value FROM json_each(?)) AND status IN ('open','started')",
     ).bind(ids(f)),
     env.DB.prepare("UPDATE participants SET status = 'withdrawn' WHERE pilot_id = ?").bind(f.pilot.id),
   ]);

@@ -52,7 +52,9 @@ export async function everyFault<F>(o: {
       const op = d1.ops[k - 1]!;
       if (mode === "after" && !op.writes) continue;
       const a: Attempt<F> = { fixture, k, mode, op, ops: d1.ops, res, error };
-      const where = `fault ${mode} D1 call ${k} (${op.kind}: ${op.sql.map((s) => s.replace(/\s+/g, " ").slice(0, 70)).join(" | ")})`;
+      const where =
+        `fault ${mode} D1 call ${k} ` +
+        `(${op.kind}: ${op.sql.map((s) => s.replace(/\s+/g, " ").slice(0, 70)).join(" | ")})`;
       try {
         await o.check(a);
         await o.recover(a);

@@ -1396,7 +1396,9 @@ export function problemsOf(s: Sent): string[] {
 }
 
 export const describeReq = (s: Sent) =>
-  `${s.req.principal} ${s.req.method} ${s.url.length > 200 ? s.url.slice(0, 200) + "…" : s.url} [csrf ${s.req.csrf}; headers ${JSON.stringify(s.req.headers).slice(0, 160)}; body ${JSON.stringify(s.req.body).slice(0, 240)}]`;
+  `${s.req.principal} ${s.req.method} ${s.url.length > 200 ? s.url.slice(0, 200) + "…" : s.url} ` +
+  `[csrf ${s.req.csrf}; headers ${JSON.stringify(s.req.headers).slice(0, 160)}; ` +
+  `body ${JSON.stringify(s.req.body).slice(0, 240)}]`;
 
 // ---- running an area ------------------------------------------------------------------------------------
 
@@ -1430,7 +1432,8 @@ export async function runArea(name: string, w: World, arb: fc.Arbitrary<Req>, op
       const n = i++;
       if (FUZZ_ENV.VITE_FUZZ_TRACE)
         console.log(
-          `#${n} gen ${Date.now() - started}ms ${req.principal} ${req.method} ${req.path.slice(0, 100)} ${req.body.kind}`,
+          `#${n} gen ${Date.now() - started}ms ` +
+            `${req.principal} ${req.method} ${req.path.slice(0, 100)} ${req.body.kind}`,
         );
       let s: Sent;
       if (FUZZ_ENV.VITE_FUZZ_DRY) return;
@@ -1462,7 +1465,8 @@ export async function runArea(name: string, w: World, arb: fc.Arbitrary<Req>, op
     // one example per kind of problem and route
     const uniq = [...new Map(problems.map((p) => [p.kind, p.text])).values()];
     throw new Error(
-      `fuzz ${name}: ${problems.length} problems in ${i} requests (seed ${seed}; reproduce with VITE_FUZZ_SEED=${seed}):\n${uniq.slice(0, 30).join("\n")}`,
+      `fuzz ${name}: ${problems.length} problems in ${i} requests (seed ${seed}; ` +
+        `reproduce with VITE_FUZZ_SEED=${seed}):\n${uniq.slice(0, 30).join("\n")}`,
     );
   }
   return result;
@@ -1493,7 +1497,8 @@ export async function invariantViolations(w: World): Promise<string[]> {
   };
   await none(
     "answer value outside 0..10",
-    "SELECT id, value FROM responses WHERE value IS NOT NULL AND (typeof(value) NOT IN ('integer','real') OR value < 0 OR value > 10)",
+    "SELECT id, value FROM responses WHERE value IS NOT NULL AND " +
+      "(typeof(value) NOT IN ('integer','real') OR value < 0 OR value > 10)",
   );
   await none(
     "answer neither value, n/a nor comment",
@@ -1514,7 +1519,8 @@ export async function invariantViolations(w: World): Promise<string[]> {
   );
   await none(
     "self answer to an instrument the occasion did not ask",
-    "SELECT r.id FROM responses r JOIN occasions o ON o.id = r.occasion_id WHERE r.mode = 'self' AND NOT EXISTS (SELECT 1 FROM json_each(o.instrument_version_ids) j WHERE j.value = r.instrument_version_id)",
+    "SELECT r.id FROM responses r JOIN occasions o ON o.id = r.occasion_id WHERE r.mode = 'self' AND NOT " +
+      "EXISTS (SELECT 1 FROM json_each(o.instrument_version_ids) j WHERE j.value = r.instrument_version_id)",
   );
   await none(
     "answer mode unknown",
@@ -1526,11 +1532,13 @@ export async function invariantViolations(w: World): Promise<string[]> {
   );
   await none(
     "participant with a bad status or consent",
-    "SELECT id FROM participants WHERE status NOT IN ('active','paused','left_care','withdrawn','completed') OR consent_by NOT IN ('self','guardian')",
+    "SELECT id FROM participants WHERE status NOT IN " +
+      "('active','paused','left_care','withdrawn','completed') OR consent_by NOT IN ('self','guardian')",
   );
   await none(
     "contact of a withdrawn youth",
-    "SELECT c.participant_id FROM participant_contacts c JOIN participants p ON p.id = c.participant_id WHERE p.status = 'withdrawn' AND (c.email_enc IS NOT NULL OR c.mentor_email_enc IS NOT NULL)",
+    "SELECT c.participant_id FROM participant_contacts c JOIN participants p ON p.id = c.participant_id " +
+      "WHERE p.status = 'withdrawn' AND (c.email_enc IS NOT NULL OR c.mentor_email_enc IS NOT NULL)",
   );
   await none(
     "contact stored in the clear",
@@ -1538,31 +1546,46 @@ export async function invariantViolations(w: World): Promise<string[]> {
   );
   await none(
     "rows for unknown participants",
-    "SELECT 'occasions' t, id FROM occasions WHERE participant_id NOT IN (SELECT id FROM participants) UNION ALL SELECT 'responses', id FROM responses WHERE participant_id NOT IN (SELECT id FROM participants) UNION ALL SELECT 'staff_forms', id FROM staff_forms WHERE participant_id NOT IN (SELECT id FROM participants) UNION ALL SELECT 'contacts', participant_id FROM participant_contacts WHERE participant_id NOT IN (SELECT id FROM participants)",
+    "SELECT 'occasions' t, id FROM occasions WHERE participant_id NOT IN (SELECT id FROM " +
+      "participants) UNION ALL SELECT 'responses', id FROM responses WHERE participant_id NOT IN " +
+      "(SELECT id FROM participants) UNION ALL SELECT 'staff_forms', id FROM staff_forms WHERE " +
+      "participant_id NOT IN (SELECT id FROM participants) UNION ALL SELECT 'contacts', participant_id " +
+      "FROM participant_contacts WHERE participant_id NOT IN (SELECT id FROM participants)",
   );
   await none(
     "rows for unknown pilots",
-    "SELECT 'outbox' t, id FROM outbox WHERE pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'staff_roles', id FROM staff_roles WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'audit_log', id FROM audit_log WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'instruments', id FROM instruments WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'reminder_runs', id FROM reminder_runs WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots)",
+    "SELECT 'outbox' t, id FROM outbox WHERE pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT " +
+      "'staff_roles', id FROM staff_roles WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id " +
+      "FROM pilots) UNION ALL SELECT 'audit_log', id FROM audit_log WHERE pilot_id IS NOT NULL AND " +
+      "pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'instruments', id FROM instruments WHERE " +
+      "pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots) UNION ALL SELECT 'reminder_runs', " +
+      "id FROM reminder_runs WHERE pilot_id IS NOT NULL AND pilot_id NOT IN (SELECT id FROM pilots)",
   );
   await none(
     "occasion with a bad window or status",
-    "SELECT id FROM occasions WHERE opens_at >= closes_at OR status NOT IN ('open','started','completed','missed','cancelled') OR kind NOT IN ('frequent','wave') OR json_valid(instrument_version_ids) = 0",
+    "SELECT id FROM occasions WHERE opens_at >= closes_at OR status " +
+      "NOT IN ('open','started','completed','missed','cancelled') " +
+      "OR kind NOT IN ('frequent','wave') OR json_valid(instrument_version_ids) = 0",
   );
   await none(
     "occasion asking an unknown instrument version",
-    "SELECT o.id FROM occasions o, json_each(o.instrument_version_ids) j WHERE j.value NOT IN (SELECT id FROM instrument_versions)",
+    "SELECT o.id FROM occasions o, json_each(o.instrument_version_ids) " +
+      "j WHERE j.value NOT IN (SELECT id FROM instrument_versions)",
   );
   await none(
     "outbox row of another youth or pilot",
-    "SELECT b.id FROM outbox b JOIN occasions o ON o.id = b.occasion_id JOIN participants p ON p.id = o.participant_id WHERE b.participant_id <> p.id OR b.pilot_id <> p.pilot_id",
+    "SELECT b.id FROM outbox b JOIN occasions o ON o.id = b.occasion_id JOIN participants " +
+      "p ON p.id = o.participant_id WHERE b.participant_id <> p.id OR b.pilot_id <> p.pilot_id",
   );
   await none(
     "outbox row with a bad status or kind",
-    "SELECT id FROM outbox WHERE status NOT IN ('queued','sending','sent','failed','cancelled') OR kind NOT IN ('invitation','reminder','mentor') OR attempts < 0",
+    "SELECT id FROM outbox WHERE status NOT IN ('queued','sending','sent','failed','cancelled') " +
+      "OR kind NOT IN ('invitation','reminder','mentor') OR attempts < 0",
   );
   await none(
     "staff role unknown",
-    "SELECT id, role FROM staff_roles WHERE role NOT IN ('researcher','coordinator','project_coordinator') OR user_id NOT IN (SELECT id FROM staff_users)",
+    "SELECT id, role FROM staff_roles WHERE role NOT IN " +
+      "('researcher','coordinator','project_coordinator') OR user_id NOT IN (SELECT id FROM staff_users)",
   );
   await none(
     "pilot-scoped role without a pilot or project coordinator with one",
@@ -1570,15 +1593,19 @@ export async function invariantViolations(w: World): Promise<string[]> {
   );
   await none(
     "API token with a bad role, scope or hash",
-    "SELECT id, role, pilot_ids FROM api_tokens WHERE role NOT IN ('researcher','coordinator','project_coordinator','admin') OR length(token_hash) <> 64 OR (pilot_ids IS NOT NULL AND json_valid(pilot_ids) = 0)",
+    "SELECT id, role, pilot_ids FROM api_tokens WHERE role NOT IN " +
+      "('researcher','coordinator','project_coordinator','admin') " +
+      "OR length(token_hash) <> 64 OR (pilot_ids IS NOT NULL AND json_valid(pilot_ids) = 0)",
   );
   await none(
     "API token scoped to an unknown pilot",
-    "SELECT t.id FROM api_tokens t, json_each(t.pilot_ids) j WHERE t.pilot_ids IS NOT NULL AND j.value NOT IN (SELECT id FROM pilots)",
+    "SELECT t.id FROM api_tokens t, json_each(t.pilot_ids) j WHERE " +
+      "t.pilot_ids IS NOT NULL AND j.value NOT IN (SELECT id FROM pilots)",
   );
   await none(
     "audit row malformed",
-    "SELECT id, actor_type, action FROM audit_log WHERE actor_type NOT IN ('staff','token','system','youth') OR actor_id = '' OR action NOT GLOB '[a-z]*' OR (details IS NOT NULL AND json_valid(details) = 0)",
+    "SELECT id, actor_type, action FROM audit_log WHERE actor_type NOT IN ('staff','token','system','youth') " +
+      "OR actor_id = '' OR action NOT GLOB '[a-z]*' OR (details IS NOT NULL AND json_valid(details) = 0)",
   );
   await none(
     "audit row from the future or the distant past",
@@ -1586,7 +1613,8 @@ export async function invariantViolations(w: World): Promise<string[]> {
   );
   await none(
     "session or link of an unknown user",
-    "SELECT 'session' t, id FROM staff_sessions WHERE user_id NOT IN (SELECT id FROM staff_users) UNION ALL SELECT 'magic', id FROM magic_links WHERE user_id NOT IN (SELECT id FROM staff_users)",
+    "SELECT 'session' t, id FROM staff_sessions WHERE user_id NOT IN (SELECT id FROM staff_users) " +
+      "UNION ALL SELECT 'magic', id FROM magic_links WHERE user_id NOT IN (SELECT id FROM staff_users)",
   );
 
   for (const p of await q<{

@@ -72,12 +72,14 @@ export async function queueMessage(
   const now = opts.now ?? Date.now();
   const kind = opts.kind ?? "invitation";
   const occ = (await env.DB.prepare(
-    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, instrument_version_ids) VALUES (?, 'frequent', ?, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
+    "INSERT INTO occasions (participant_id, kind, seq, due_date, opens_at, closes_at, status, " +
+      "instrument_version_ids) VALUES (?, 'frequent', ?, '2026-01-05', ?, ?, 'open', '[]') RETURNING id",
   )
     .bind(participantId, opts.seq ?? 1, now - 86_400_000, now + 9 * 86_400_000)
     .first<number>("id"))!;
   const id = (await env.DB.prepare(
-    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
+    "INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, " +
+      "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 1, 'queued', ?) RETURNING id",
   )
     .bind(`${occ}:${kind}:1`, occ, participantId, pilotId, kind, now)
     .first<number>("id"))!;
@@ -99,7 +101,9 @@ export async function outboxRow(id: number) {
 /** Waits until nothing of these pilots is in flight or due at `now` (the Queue delivers in the background). */
 export async function drained(pilotIds: number[], now: number, timeoutMs = 120_000) {
   const start = Date.now();
-  const sql = `SELECT COUNT(*) AS n FROM outbox WHERE pilot_id IN (SELECT value FROM json_each(?1)) AND (status = 'sending' OR (status = 'queued' AND next_attempt_at <= ?2))`;
+  const sql =
+    `SELECT COUNT(*) AS n FROM outbox WHERE pilot_id IN (SELECT value FROM json_each(?1)) ` +
+    `AND (status = 'sending' OR (status = 'queued' AND next_attempt_at <= ?2))`;
   for (;;) {
     const n = (await env.DB.prepare(sql).bind(JSON.stringify(pilotIds), now).first<number>("n"))!;
     if (n === 0) return;

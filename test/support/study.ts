@@ -179,7 +179,8 @@ export async function bulkParticipants(
   for (let i = 0; i < rows.length; i += 2_000) {
     const { results } = await env.DB.prepare(
       `INSERT INTO participants (pilot_id, code, pilot_start_date, status, consent_by, consent_date)
-       SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2, 'self', json_extract(value, '$[1]') FROM json_each(?3) RETURNING id, code`,
+       SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ` +
+        `?2, 'self', json_extract(value, '$[1]') FROM json_each(?3) RETURNING id, code`,
     )
       .bind(pilotId, opts.status ?? "active", JSON.stringify(rows.slice(i, i + 2_000)))
       .all<{ id: number; code: string }>();

@@ -14,7 +14,8 @@ export function ensureTestTls(): string | null {
   const dir = mkdtempSync(join(tmpdir(), "om-test-tls-"));
   const run = (args: string[]) => spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
   const ext =
-    "subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n";
+    "subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature," +
+    "keyEncipherment\nextendedKeyUsage=serverAuth\n";
   writeFileSync(join(dir, "leaf.ext"), ext);
   const steps = [
     [
@@ -74,7 +75,8 @@ export function ensureTestTls(): string | null {
     const r = run(args);
     if (r.error || r.status !== 0) {
       console.warn(
-        `⚠ test TLS certificates not made (openssl ${args[0]}: ${r.error?.message ?? r.stderr.trim().split("\n").pop()}); TLS relay tests are skipped`,
+        `⚠ test TLS certificates not made ` +
+          `(openssl ${args[0]}: ${r.error?.message ?? r.stderr.trim().split("\n").pop()}); TLS relay tests are skipped`,
       );
       return null;
     }

@@ -146,18 +146,21 @@ describe("answers that are not valid", () => {
     await expectUntouched(occasion.id);
   });
 
-  it("refuses fields that were not asked: unknown names, another instrument version, N/A on an item without it", async () => {
-    const { path, occasion, w, f } = await setup();
-    for (const fields of [
-      { [`v.${w}.persoonlijk`]: "7", role: "admin" },
-      { [`v.${w}.persoonlijk`]: "7", "v.999999.persoonlijk": "3" },
-      { [`v.${w}.persoonlijk`]: "7", [`na.${f}.school_werk`]: "1" },
-      { [`v.${w}.persoonlijk`]: "7", [`na.${w}.partner`]: "yes" },
-    ]) {
-      expect((await post(path, fields)).status).toBe(400);
-    }
-    await expectUntouched(occasion.id);
-  });
+  it(
+    "refuses fields that were not asked: unknown names, " + "another instrument version, N/A on an item without it",
+    async () => {
+      const { path, occasion, w, f } = await setup();
+      for (const fields of [
+        { [`v.${w}.persoonlijk`]: "7", role: "admin" },
+        { [`v.${w}.persoonlijk`]: "7", "v.999999.persoonlijk": "3" },
+        { [`v.${w}.persoonlijk`]: "7", [`na.${f}.school_werk`]: "1" },
+        { [`v.${w}.persoonlijk`]: "7", [`na.${w}.partner`]: "yes" },
+      ]) {
+        expect((await post(path, fields)).status).toBe(400);
+      }
+      await expectUntouched(occasion.id);
+    },
+  );
 
   it("refuses a repeated field (an array where one value belongs)", async () => {
     const { path, occasion, w } = await setup();

@@ -27,7 +27,8 @@ describe("deploy:check on the committed wrangler.toml", () => {
       expect(r.stdout).toContain(`✓ ${env}: every binding, var and setting present`);
       expect(r.stdout).toMatch(
         new RegExp(
-          `! ${env}: placeholder d1_databases\\[0\\]\\.database_id = "REPLACE_WITH_${env.toUpperCase()}_D1_DATABASE_ID"`,
+          `! ${env}: placeholder d1_databases\\[0\\]\\.database_id ` +
+            `= "REPLACE_WITH_${env.toUpperCase()}_D1_DATABASE_ID"`,
         ),
       );
       expect(r.stdout).toContain(`! ${env}: placeholder vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"`);
@@ -178,46 +179,54 @@ describe("npm run deploy", () => {
     expect(r.stderr).toContain("never deployed");
   });
 
-  it("--dry-run --env production refuses while placeholders remain, naming them and where each value comes from", async () => {
-    const r = await runCommand("npm", ["run", "-s", "deploy", "--", "--dry-run", "--env", "production"]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/deploy: refused: production still has \d+ placeholder\(s\)/);
-    expect(r.stderr).toContain('d1_databases[0].database_id = "REPLACE_WITH_PRODUCTION_D1_DATABASE_ID"');
-    expect(r.stderr).toContain("`npx wrangler d1 create outcome-monitor` prints it");
-    expect(r.stderr).toContain('vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"');
-    expect(r.stderr).toContain("SMTP relay host");
-    expect(r.stderr).toContain("routes[0].pattern");
-    expect(r.stderr).toContain("custom domain");
-    expect(r.stderr).toContain("npx wrangler queues create outcome-monitor-mail");
-    expect(r.output).not.toContain("would run:");
-  });
+  it(
+    "--dry-run --env production refuses while placeholders " + "remain, naming them and where each value comes from",
+    async () => {
+      const r = await runCommand("npm", ["run", "-s", "deploy", "--", "--dry-run", "--env", "production"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/deploy: refused: production still has \d+ placeholder\(s\)/);
+      expect(r.stderr).toContain('d1_databases[0].database_id = "REPLACE_WITH_PRODUCTION_D1_DATABASE_ID"');
+      expect(r.stderr).toContain("`npx wrangler d1 create outcome-monitor` prints it");
+      expect(r.stderr).toContain('vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"');
+      expect(r.stderr).toContain("SMTP relay host");
+      expect(r.stderr).toContain("routes[0].pattern");
+      expect(r.stderr).toContain("custom domain");
+      expect(r.stderr).toContain("npx wrangler queues create outcome-monitor-mail");
+      expect(r.output).not.toContain("would run:");
+    },
+  );
 
-  it("with the placeholders filled in, --dry-run lists the remote migration and deploy commands and runs nothing remote", async () => {
-    const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
-    // No Cloudflare credentials and an unroutable API: a remote command, if one ran, would fail.
-    const r = await runScript("deploy.mjs", ["--dry-run", "--env", "production", "--config", config], {
-      env: { CLOUDFLARE_API_TOKEN: undefined, CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4" },
-    });
-    expect(r.code, r.output).toBe(0);
-    expect(r.stdout).toMatch(/✓ bundle: Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/);
-    const would = r.stdout.split("\n").filter((l) => l.includes("would run:"));
-    expect(would[0]).toContain("npm audit --omit=dev --audit-level=high --json");
-    expect(would[1]).toContain(`npx wrangler d1 migrations apply DB --remote --env production --config ${config}`);
-    expect(would[2]).toContain(`npx wrangler deploy --env production --config ${config}`);
-    expect(would[3]).toContain("npx wrangler secret list --env production");
-    expect(would).toHaveLength(4);
-    for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"])
-      expect(r.stdout).toContain(`secret put ${k} --env production`);
-    expect(r.stdout).toContain("npm run setup -- --admin <email> --remote --env production");
-    expect(r.stdout).toContain("npx wrangler tail --env production");
-    expect(r.stdout).toContain("nothing remote was run");
-    expect(r.output).not.toMatch(/Uploaded|Deployed outcome-monitor|Migrations to be applied/);
-  });
+  it(
+    "with the placeholders filled in, --dry-run lists the " +
+      "remote migration and deploy commands and runs nothing remote",
+    async () => {
+      const config = writeTempConfig(fillPlaceholders(portableWranglerToml()));
+      // No Cloudflare credentials and an unroutable API: a remote command, if one ran, would fail.
+      const r = await runScript("deploy.mjs", ["--dry-run", "--env", "production", "--config", config], {
+        env: { CLOUDFLARE_API_TOKEN: undefined, CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4" },
+      });
+      expect(r.code, r.output).toBe(0);
+      expect(r.stdout).toMatch(/✓ bundle: Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/);
+      const would = r.stdout.split("\n").filter((l) => l.includes("would run:"));
+      expect(would[0]).toContain("npm audit --omit=dev --audit-level=high --json");
+      expect(would[1]).toContain(`npx wrangler d1 migrations apply DB --remote --env production --config ${config}`);
+      expect(would[2]).toContain(`npx wrangler deploy --env production --config ${config}`);
+      expect(would[3]).toContain("npx wrangler secret list --env production");
+      expect(would).toHaveLength(4);
+      for (const k of ["LINK_SECRET", "CONTACT_KEY", "SESSION_SECRET"])
+        expect(r.stdout).toContain(`secret put ${k} --env production`);
+      expect(r.stdout).toContain("npm run setup -- --admin <email> --remote --env production");
+      expect(r.stdout).toContain("npx wrangler tail --env production");
+      expect(r.stdout).toContain("nothing remote was run");
+      expect(r.output).not.toMatch(/Uploaded|Deployed outcome-monitor|Migrations to be applied/);
+    },
+  );
 });
 
 describe("bundle size judgement", () => {
   const judge = async (expr: string) => {
-    const code = `import("${join(ROOT, "scripts/lib/deploy-config.mjs")}").then((m) => console.log(JSON.stringify(${expr})))`;
+    const code =
+      `import("${join(ROOT, "scripts/lib/deploy-config.mjs")}").then((m) ` + `=> console.log(JSON.stringify(${expr})))`;
     const r = await runCommand(process.execPath, ["-e", code]);
     expect(r.code, r.output).toBe(0);
     return JSON.parse(r.stdout);
@@ -259,7 +268,8 @@ import { appendFileSync } from "node:fs";
 const args = process.argv.slice(2);
 appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
 if (${JSON.stringify(failOn ?? "")} === args[0]) process.exit(3);
-if (args[0] === "secret" && args[1] === "list") console.log(JSON.stringify([{ name: "LINK_SECRET", type: "secret_text" }]));
+if (args[0] === "secret" && args[1] === "list") ` +
+        `console.log(JSON.stringify([{ name: "LINK_SECRET", type: "secret_text" }]));
 `,
     );
     chmodSync(bin, 0o755);

@@ -39,7 +39,8 @@ async function sql(persistTo: string, command: string) {
 async function dump(persistTo: string) {
   const [tables] = await sql(
     persistTo,
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name " +
+      "NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
   );
   const names = tables!.map((t) => String(t.name));
   const rows = await sql(persistTo, names.map((n) => `SELECT * FROM "${n}" ORDER BY rowid`).join("; "));

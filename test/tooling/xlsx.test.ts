@@ -80,63 +80,66 @@ async function read(bytes: Uint8Array) {
 }
 
 describe("wide.xlsx read by ExcelJS", () => {
-  it("has the data sheet with every column of wide.csv, rounded numbers with their format, and the codebook sheet", async () => {
-    const s = summary();
-    const wb = await read(wideXlsx(s));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Gegevens", "Codeboek"]);
-    const data = wb.getWorksheet("Gegevens")!;
-    const csv = parseCsv(wideCsv(s));
-    const vars = wideVariables(s);
-    expect(data.rowCount).toBe(csv.length);
-    expect((data.getRow(1).values as unknown[]).slice(1)).toEqual(csv[0]);
-    expect(data.getRow(1).font?.bold ?? data.getCell("A1").font?.bold).toBe(true);
-    expect(data.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
-    for (let r = 2; r <= csv.length; r++) {
-      vars.forEach((v, c) => {
-        const cell = data.getRow(r).getCell(c + 1);
-        const fromCsv = csv[r - 1]![c]!;
-        if (fromCsv === "") {
-          expect(cell.value, `${v.name} row ${r}`).toBeNull();
-          return;
-        }
-        if (v.type === "numeric") {
-          expect(typeof cell.value, v.name).toBe("number");
-          expect(cell.value).toBe(roundTo(Number(fromCsv), v.decimals!));
-          expect(cell.numFmt, v.name).toBe(v.decimals === 0 ? "0" : `0.${"0".repeat(v.decimals!)}`);
-        } else {
-          expect(cell.value, v.name).toBe(fromCsv.replace(/^'/, "")); // text as text: no formula to neutralise
-        }
+  it(
+    "has the data sheet with every column of wide.csv, " + "rounded numbers with their format, and the codebook sheet",
+    async () => {
+      const s = summary();
+      const wb = await read(wideXlsx(s));
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["Gegevens", "Codeboek"]);
+      const data = wb.getWorksheet("Gegevens")!;
+      const csv = parseCsv(wideCsv(s));
+      const vars = wideVariables(s);
+      expect(data.rowCount).toBe(csv.length);
+      expect((data.getRow(1).values as unknown[]).slice(1)).toEqual(csv[0]);
+      expect(data.getRow(1).font?.bold ?? data.getCell("A1").font?.bold).toBe(true);
+      expect(data.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+      for (let r = 2; r <= csv.length; r++) {
+        vars.forEach((v, c) => {
+          const cell = data.getRow(r).getCell(c + 1);
+          const fromCsv = csv[r - 1]![c]!;
+          if (fromCsv === "") {
+            expect(cell.value, `${v.name} row ${r}`).toBeNull();
+            return;
+          }
+          if (v.type === "numeric") {
+            expect(typeof cell.value, v.name).toBe("number");
+            expect(cell.value).toBe(roundTo(Number(fromCsv), v.decimals!));
+            expect(cell.numFmt, v.name).toBe(v.decimals === 0 ? "0" : `0.${"0".repeat(v.decimals!)}`);
+          } else {
+            expect(cell.value, v.name).toBe(fromCsv.replace(/^'/, "")); // text as text: no formula to neutralise
+          }
+        });
+      }
+      const row2 = Object.fromEntries(vars.map((v, c) => [v.name, data.getRow(2).getCell(c + 1).value]));
+      expect(row2).toMatchObject({
+        participant_code: '=HYPERLINK("x")',
+        welzijn_mean: 3.67,
+        welzijn_slope_m: 0.123,
+        welzijn_slope_d: 0.0088,
+        welzijn_mk_p: 0.012,
+        welzijn_mk_s: 9,
+        gcir_ondersteuning_T2: 3.33,
+        welzijn_flag: "desired",
       });
-    }
-    const row2 = Object.fromEntries(vars.map((v, c) => [v.name, data.getRow(2).getCell(c + 1).value]));
-    expect(row2).toMatchObject({
-      participant_code: '=HYPERLINK("x")',
-      welzijn_mean: 3.67,
-      welzijn_slope_m: 0.123,
-      welzijn_slope_d: 0.0088,
-      welzijn_mk_p: 0.012,
-      welzijn_mk_s: 9,
-      gcir_ondersteuning_T2: 3.33,
-      welzijn_flag: "desired",
-    });
-    expect(data.getRow(4).getCell(1).value).toBe('FIER-03 <&> "é"');
-    expect(data.getCell("A2").type).toBe(ExcelJS.ValueType.String); // never a formula
-    const book = wb.getWorksheet("Codeboek")!;
-    expect(book.rowCount).toBe(vars.length + 1);
-    expect((book.getRow(1).values as unknown[]).slice(1)).toEqual([
-      "variable",
-      "label_nl",
-      "label_en",
-      "type",
-      "values",
-      "missing",
-      "decimals_shown",
-      "spss_r_codes",
-    ]);
-    expect(book.getRow(2).getCell(1).value).toBe("participant_code");
-    const band = vars.findIndex((v) => v.name === "welzijn_band");
-    expect(String(book.getRow(band + 2).getCell(8).value)).toContain("3 = high: hoog (groen) / high (green)");
-  });
+      expect(data.getRow(4).getCell(1).value).toBe('FIER-03 <&> "é"');
+      expect(data.getCell("A2").type).toBe(ExcelJS.ValueType.String); // never a formula
+      const book = wb.getWorksheet("Codeboek")!;
+      expect(book.rowCount).toBe(vars.length + 1);
+      expect((book.getRow(1).values as unknown[]).slice(1)).toEqual([
+        "variable",
+        "label_nl",
+        "label_en",
+        "type",
+        "values",
+        "missing",
+        "decimals_shown",
+        "spss_r_codes",
+      ]);
+      expect(book.getRow(2).getCell(1).value).toBe("participant_code");
+      const band = vars.findIndex((v) => v.name === "welzijn_band");
+      expect(String(book.getRow(band + 2).getCell(8).value)).toContain("3 = high: hoog (groen) / high (green)");
+    },
+  );
 
   it("a pilot without youths gives a workbook with the header row only", async () => {
     const s = buildSummary({

@@ -71,8 +71,10 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     for (const [b, top, bottom] of rows) {
       if (top <= bottom) continue;
       out.push(
-        `<rect x="${PAD.l}" y="${f(y(top))}" width="${w}" height="${f(y(bottom) - y(top))}" fill="${BAND_FILL[b]}" data-band="${b}"/>`,
-        `<text x="${W - PAD.r + 2}" y="${f((y(top) + y(bottom)) / 2 + 3)}" font-size="8" fill="#444">${escapeXml(t(`report.bandLetter.${b}`, lang))}</text>`,
+        `<rect x="${PAD.l}" y="${f(y(top))}" width="${w}" ` +
+          `height="${f(y(bottom) - y(top))}" fill="${BAND_FILL[b]}" data-band="${b}"/>`,
+        `<text x="${W - PAD.r + 2}" y="${f((y(top) + y(bottom)) / 2 + 3)}" ` +
+          `font-size="8" fill="#444">${escapeXml(t(`report.bandLetter.${b}`, lang))}</text>`,
       );
     }
     out.push(`</g>`);
@@ -83,44 +85,53 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
     .join("");
   out.push(
     `<g font-size="8" fill="#444">${tickLabels}`,
-    `<text x="${PAD.l}" y="${H - 4}">${day} ${Math.round(from)}</text><text x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${Math.round(to)}</text></g>`,
-    `<rect x="${PAD.l}" y="${PAD.t}" width="${w}" height="${H - PAD.t - PAD.b}" fill="none" stroke="#999" stroke-width="0.5"/>`,
+    `<text x="${PAD.l}" y="${H - 4}">${day} ${Math.round(from)}</text><text ` +
+      `x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${Math.round(to)}</text></g>`,
+    `<rect x="${PAD.l}" y="${PAD.t}" width="${w}" height="${H - PAD.t - PAD.b}" ` +
+      `fill="none" stroke="#999" stroke-width="0.5"/>`,
   );
   if (c.points.length > 1) {
     out.push(
-      `<polyline points="${c.points.map((p) => `${f(x(p.day))},${f(y(p.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8"/>`,
+      `<polyline points="${c.points.map((p) => `${f(x(p.day))},${f(y(p.value))}`).join(" ")}" ` +
+        `fill="none" stroke="#5b6473" stroke-width="0.8"/>`,
     );
   }
   for (const p of c.points) {
     out.push(
       highlight?.includes(p.day)
-        ? `<circle class="pt" cx="${f(x(p.day))}" cy="${f(y(p.value))}" r="4.5" fill="#b3261e" stroke="#ffffff" data-evidence="1"/>`
+        ? `<circle class="pt" cx="${f(x(p.day))}" cy="${f(y(p.value))}" ` +
+            `r="4.5" fill="#b3261e" stroke="#ffffff" data-evidence="1"/>`
         : `<circle class="pt" cx="${f(x(p.day))}" cy="${f(y(p.value))}" r="2" fill="#1d2330"/>`,
     );
   }
   if (c.line) {
     const { from: a, to: b } = c.line;
     out.push(
-      `<line class="trend" x1="${f(x(a.day))}" y1="${f(y(a.value))}" x2="${f(x(b.day))}" y2="${f(y(b.value))}" stroke="#2f6f73" stroke-width="1.6"/>`,
+      `<line class="trend" x1="${f(x(a.day))}" y1="${f(y(a.value))}" ` +
+        `x2="${f(x(b.day))}" y2="${f(y(b.value))}" stroke="#2f6f73" stroke-width="1.6"/>`,
     );
   }
   if (c.waves.length > 1) {
     out.push(
-      `<polyline points="${c.waves.map((wv) => `${f(x(wv.day))},${f(y(wv.value))}`).join(" ")}" fill="none" stroke="#5b6473" stroke-width="0.8" stroke-dasharray="3 2"/>`,
+      `<polyline points="${c.waves.map((wv) => `${f(x(wv.day))},${f(y(wv.value))}`).join(" ")}" ` +
+        `fill="none" stroke="#5b6473" stroke-width="0.8" stroke-dasharray="3 2"/>`,
     );
   }
   for (const wv of c.waves) {
     const cx = x(wv.day),
       cy = y(wv.value);
     out.push(
-      `<path class="wave" d="M${f(cx)},${f(cy - 4)} L${f(cx + 4)},${f(cy)} L${f(cx)},${f(cy + 4)} L${f(cx - 4)},${f(cy)} Z" fill="#ffffff" stroke="#1d2330"/>`,
-      `<text x="${f(cx)}" y="${f(Math.max(PAD.t - 1, cy - 6))}" font-size="7" text-anchor="middle" fill="#444">${escapeXml(wv.wave)}</text>`,
+      `<path class="wave" d="M${f(cx)},${f(cy - 4)} L${f(cx + 4)},${f(cy)} ` +
+        `L${f(cx)},${f(cy + 4)} L${f(cx - 4)},${f(cy)} Z" fill="#ffffff" stroke="#1d2330"/>`,
+      `<text x="${f(cx)}" y="${f(Math.max(PAD.t - 1, cy - 6))}" font-size="7" ` +
+        `text-anchor="middle" fill="#444">${escapeXml(wv.wave)}</text>`,
     );
     if (wv.change) {
       // The mark is a sign as well as a colour: + reliably improved, − reliably deteriorated.
       const sign = wv.change === "improved" ? "+" : "−";
       out.push(
-        `<text class="rci" data-change="${wv.change}" x="${f(cx + 6)}" y="${f(cy + 3)}" font-size="9" font-weight="bold" fill="${wv.change === "improved" ? "#1b6e2a" : "#b3261e"}">${sign}</text>`,
+        `<text class="rci" data-change="${wv.change}" x="${f(cx + 6)}" y="${f(cy + 3)}" font-size="9" ` +
+          `font-weight="bold" fill="${wv.change === "improved" ? "#1b6e2a" : "#b3261e"}">${sign}</text>`,
       );
     }
   }

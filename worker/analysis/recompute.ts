@@ -289,7 +289,8 @@ type VersionInfo = {
 async function loadVersions(d1: D1Database): Promise<Map<number, VersionInfo>> {
   const rows = await d1
     .prepare(
-      "SELECT v.id, i.key, i.kind, v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id",
+      "SELECT v.id, i.key, i.kind, v.version, v.definition FROM " +
+        "instrument_versions v JOIN instruments i ON i.id = v.instrument_id",
     )
     .raw<[number, string, string, number, string]>();
   return new Map(
@@ -324,7 +325,8 @@ function indicatorsFromVersions(versions: ReadonlyMap<number, VersionInfo>): (pi
 export async function pilotIndicators(d1: D1Database, pilotKey: string): Promise<Indicator[]> {
   const rows = await d1
     .prepare(
-      "SELECT v.version, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id WHERE i.key = ? AND i.kind = 'frequent'",
+      "SELECT v.version, v.definition FROM instrument_versions v JOIN instruments " +
+        "i ON i.id = v.instrument_id WHERE i.key = ? AND i.kind = 'frequent'",
     )
     .bind(`pilot_${pilotKey}`)
     .raw<[number, string]>();
@@ -334,20 +336,30 @@ export async function pilotIndicators(d1: D1Database, pilotKey: string): Promise
   );
 }
 
-const UPSERT = `INSERT INTO indicator_results (participant_id, indicator, n, mean, min, max, slope_per_measurement, slope_per_day, kendall_s, variance_s, z, p, trend, band, fingerprint, computed_at)
-  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
-         json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'),
-         json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]'), json_extract(value, '$[13]'), json_extract(value, '$[14]'), ?2
+const UPSERT =
+  `INSERT INTO indicator_results (participant_id, indicator, n, mean, min, max, slope_per_measurement, ` +
+  `slope_per_day, kendall_s, variance_s, z, p, trend, band, fingerprint, computed_at)
+  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ` +
+  `json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+         json_extract(value, '$[5]'), json_extract(value, '$[6]'), ` +
+  `json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'),
+         json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, ` +
+  `'$[12]'), json_extract(value, '$[13]'), json_extract(value, '$[14]'), ?2
   FROM json_each(?1)
-  -- her erase generation as read with her answers: an erasure since then (worker/studies/participants.ts) writes nothing back
-  WHERE (SELECT erase_generation FROM participants WHERE id = json_extract(value, '$[0]')) = json_extract(value, '$[15]')
-  ON CONFLICT (participant_id, indicator) DO UPDATE SET n=excluded.n, mean=excluded.mean, min=excluded.min, max=excluded.max,
-    slope_per_measurement=excluded.slope_per_measurement, slope_per_day=excluded.slope_per_day, kendall_s=excluded.kendall_s,
+  -- her erase generation as read with her answers: an erasure ` +
+  `since then (worker/studies/participants.ts) writes nothing back
+  WHERE (SELECT erase_generation FROM participants WHERE id ` +
+  `= json_extract(value, '$[0]')) = json_extract(value, '$[15]')
+  ON CONFLICT (participant_id, indicator) DO UPDATE SET ` +
+  `n=excluded.n, mean=excluded.mean, min=excluded.min, max=excluded.max,
+    slope_per_measurement=excluded.slope_per_measurement, ` +
+  `slope_per_day=excluded.slope_per_day, kendall_s=excluded.kendall_s,
     variance_s=excluded.variance_s, z=excluded.z, p=excluded.p, trend=excluded.trend, band=excluded.band,
     fingerprint=excluded.fingerprint, computed_at=excluded.computed_at`;
 
 const DELETE_STALE =
-  "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
+  "DELETE FROM indicator_results WHERE (participant_id, indicator) IN (SELECT " +
+  "json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
 
 type Chunk = {
   people: [number, string, string, string, number][];
@@ -370,16 +382,20 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
   const [people, frequent, waves, existing] = await Promise.all([
     d1
       .prepare(
-        `SELECT p.id, p.pilot_start_date, pl.key, pl.timezone, p.erase_generation FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`,
+        `SELECT p.id, p.pilot_start_date, pl.key, pl.timezone, p.erase_generation FROM participants ` +
+          `p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id IN (SELECT value FROM json_each(?))`,
       )
       .bind(ids)
       .raw<[number, string, string, string, number]>(),
     d1
       .prepare(
         `SELECT r.participant_id,
-                '[[' || group_concat(r.occasion_id) || '],[' || group_concat(r.instrument_version_id) || '],[' || group_concat(json_quote(r.item_key)) || '],[' ||
-                group_concat(CASE WHEN r.value IS NULL THEN 'null' WHEN r.value = CAST(r.value AS INTEGER) THEN CAST(r.value AS INTEGER)
-                  WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value THEN '"m' || CAST(ROUND(r.value * 1000) AS INTEGER) || '"' ELSE '"x"' END) ||
+                '[[' || group_concat(r.occasion_id) || '],[' || ` +
+          `group_concat(r.instrument_version_id) || '],[' || group_concat(json_quote(r.item_key)) || '],[' ||
+                group_concat(CASE WHEN r.value IS NULL THEN 'null' ` +
+          `WHEN r.value = CAST(r.value AS INTEGER) THEN CAST(r.value AS INTEGER)
+                  WHEN CAST(ROUND(r.value * 1000) AS INTEGER) / 1000.0 = r.value ` +
+          `THEN '"m' || CAST(ROUND(r.value * 1000) AS INTEGER) || '"' ELSE '"x"' END) ||
                 '],[' || group_concat(r.answered_at) || ']]'
          FROM responses r JOIN occasions o ON o.id = r.occasion_id
          WHERE r.participant_id IN (SELECT value FROM json_each(?)) AND o.kind = 'frequent' GROUP BY r.participant_id`,
@@ -397,7 +413,8 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
       .raw<[number, number, number, string, number | null, number, string | null]>(),
     d1
       .prepare(
-        `SELECT participant_id, indicator, fingerprint FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?))`,
+        `SELECT participant_id, indicator, fingerprint FROM indicator_results ` +
+          `WHERE participant_id IN (SELECT value FROM json_each(?))`,
       )
       .bind(ids)
       .raw<[number, string, string]>(),
@@ -432,7 +449,8 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
     if (!cols) {
       const rows = await d1
         .prepare(
-          `SELECT r.occasion_id, r.instrument_version_id, r.item_key, r.value, r.answered_at FROM responses r JOIN occasions o ON o.id = r.occasion_id
+          `SELECT r.occasion_id, r.instrument_version_id, r.item_key, r.value, ` +
+            `r.answered_at FROM responses r JOIN occasions o ON o.id = r.occasion_id
            WHERE r.participant_id = ? AND o.kind = 'frequent'`,
         )
         .bind(participant_id)
@@ -605,7 +623,8 @@ export async function recomputeQueued(
       )
     : d1
         .prepare(
-          `SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue WHERE participant_id IN (SELECT id FROM participants WHERE pilot_id = ?) ORDER BY requested_at LIMIT 5000`,
+          `SELECT participant_id, requested_at, ${pilotOf} FROM recompute_queue WHERE participant_id ` +
+            `IN (SELECT id FROM participants WHERE pilot_id = ?) ORDER BY requested_at LIMIT 5000`,
         )
         .bind(opts.pilotId)
   ).raw<[number, number, number]>();
@@ -622,7 +641,8 @@ export async function recomputeQueued(
   );
   await d1
     .prepare(
-      "DELETE FROM recompute_queue WHERE (participant_id, requested_at) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+      "DELETE FROM recompute_queue WHERE (participant_id, requested_at) IN (SELECT " +
+        "json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
     )
     .bind(JSON.stringify(queued))
     .run();

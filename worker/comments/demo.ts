@@ -15,7 +15,8 @@ export async function seedDemoCodes(d1: D1Database, pilots: { key: string; resea
   for (const p of pilots) {
     const pilot = "(SELECT id FROM pilots WHERE key = ?1)";
     for (const c of DEMO_CODES) {
-      const insert = `INSERT INTO comment_codes (pilot_id, label, description, created_at) VALUES (${pilot}, ?2, ?3, ?4)`;
+      const insert =
+        `INSERT INTO comment_codes (pilot_id, label, ` + `description, created_at) VALUES (${pilot}, ?2, ?3, ?4)`;
       stmts.push(d1.prepare(insert).bind(p.key, c.label, c.description, now));
       const match = c.words.map((_w, i) => `lower(r.comment) LIKE ?${i + 5}`).join(" OR ");
       stmts.push(

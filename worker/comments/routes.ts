@@ -118,7 +118,8 @@ export const commentApiRoutes = mount(
       method: "post",
       path: `${P}/codes.csv`,
       summary:
-        "Import a codebook CSV: new codes are added, existing ones get the file's description; any bad row refuses the file",
+        "Import a codebook CSV: new codes are added, existing ones " +
+        "get the file's description; any bad row refuses the file",
       description:
         "Header `code,description` (or `code;omschrijving`, separator from the header line). Unknown columns, bad or " +
         "duplicate codes refuse the file with every problem (400); nothing is deleted.",
@@ -165,7 +166,8 @@ export const commentApiRoutes = mount(
       path: `${P}/comments`,
       summary: "A youth's comments, newest first, with item, date, value and codes, and her counts per code",
       description:
-        "Without youth: every youth's comments of the pilot and the pilot's counts. item (instrument.item) narrows to one item.",
+        "Without youth: every youth's comments of the pilot and the " +
+        "pilot's counts. item (instrument.item) narrows to one item.",
       access: "write",
       query: commentsQuery,
       response: commentsResponse,

@@ -42,7 +42,8 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
   if (toOpen.length) {
     const { results } = await d1
       .prepare(
-        `SELECT p.id, p.status, p.reminders_paused_until, c.email_enc IS NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
+        `SELECT p.id, p.status, p.reminders_paused_until, c.email_enc IS ` +
+          `NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
          FROM participants p LEFT JOIN participant_contacts c ON c.participant_id = p.id WHERE p.pilot_id = ?`,
       )
       .bind(pilotId)
@@ -96,7 +97,8 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
       (
         await d1
           .prepare(
-            "SELECT p.id, p.code, o.id AS occasion_id, o.due_date FROM participants p JOIN occasions o ON o.participant_id = p.id WHERE p.pilot_id = ?",
+            "SELECT p.id, p.code, o.id AS occasion_id, o.due_date FROM participants " +
+              "p JOIN occasions o ON o.participant_id = p.id WHERE p.pilot_id = ?",
           )
           .bind(pilotId)
           .all<{ id: number; code: string; occasion_id: number; due_date: string }>()

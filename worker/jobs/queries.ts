@@ -5,7 +5,8 @@ import type { RunRecordCounts } from "./scheduled";
 export async function listRuns(d1: D1Database, pilotId: number, limit: number) {
   const { results } = await d1
     .prepare(
-      "SELECT id, pilot_id, trigger, triggered_by, dry_run, started_at, finished_at, counts FROM reminder_runs WHERE pilot_id = ? OR pilot_id IS NULL ORDER BY id DESC LIMIT ?",
+      "SELECT id, pilot_id, trigger, triggered_by, dry_run, started_at, finished_at, counts " +
+        "FROM reminder_runs WHERE pilot_id = ? OR pilot_id IS NULL ORDER BY id DESC LIMIT ?",
     )
     .bind(pilotId, limit)
     .all<{

@@ -59,7 +59,8 @@ export const reminderRoutes = mount(
       method: "get",
       path: `${API_BASE}/pilots/:pilot/reminder-runs`,
       summary:
-        "Recorded reminder runs of a pilot, and the cron runs over all pilots with this pilot's share of their counts only",
+        "Recorded reminder runs of a pilot, and the cron runs over " +
+        "all pilots with this pilot's share of their counts only",
       access: "write",
       query: runsQuery,
       response: runsResponse,

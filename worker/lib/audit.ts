@@ -17,7 +17,8 @@ export async function audit(db: D1Database | Db, actor: Actor, action: string, n
 export function auditStatement(d1: D1Database, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
   return d1
     .prepare(
-      "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO audit_log (at, actor_type, actor_id, action, " +
+        "pilot_id, target, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(
       now,

@@ -81,7 +81,8 @@ export function contactKeyProblems(env: ContactKeyEnv): string[] {
     const other = seen.get(id);
     if (other && other.raw !== b64)
       problems.push(
-        `secret CONTACT_KEYS_PREVIOUS: ${name} and ${other.name} are different keys with the same key id k${id}; generate another key`,
+        `secret CONTACT_KEYS_PREVIOUS: ${name} and ${other.name} are ` +
+          `different keys with the same key id k${id}; generate another key`,
       );
     else if (!other) seen.set(id, { raw: b64, name });
     return true;
@@ -182,7 +183,8 @@ export async function openContact(
   }
   throw new ContactDecryptError(
     "wrong_key",
-    "contact address (written without a key id) does not decrypt with any configured key (CONTACT_KEY or CONTACT_KEYS_PREVIOUS)",
+    "contact address (written without a key id) does not decrypt " +
+      "with any configured key (CONTACT_KEY or CONTACT_KEYS_PREVIOUS)",
   );
 }
 

@@ -12,7 +12,9 @@ export const YOUTH_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-  "Content-Security-Policy": `default-src 'none'; script-src 'self'; style-src ${APP_CSS_CSP}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'`,
+  "Content-Security-Policy":
+    `default-src 'none'; script-src 'self'; style-src ${APP_CSS_CSP}; img-src 'self' ` +
+    `data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'`,
 };
 
 export function renderPage(c: Context, page: VNode, status: 200 | 400 | 404 | 409 | 413 | 500 = 200) {
@@ -55,7 +57,8 @@ export async function renderStaffPage(
   c.header("X-Frame-Options", "DENY");
   c.header(
     "Content-Security-Policy",
-    `default-src 'none'; style-src ${await cssHash(css)}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    `default-src 'none'; style-src ${await cssHash(css)}; img-src 'self' ` +
+      `data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   );
   return c.html(`<!doctype html>${renderToString(page)}`, status);
 }

@@ -13,7 +13,12 @@ export function unavailableResponse(request: Request): Response {
       request.url,
     );
   }
-  const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${t("unavailable.title", "nl")}</title></head><body><main><h1>${t("unavailable.title", "nl")}</h1><p>${t("unavailable.body", "nl")}</p><p lang="en">${t("unavailable.title", "en")}. ${t("unavailable.body", "en")}</p></main></body></html>`;
+  const html =
+    `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, ` +
+    `initial-scale=1"><meta name="robots" ` +
+    `content="noindex"><title>${t("unavailable.title", "nl")}</title></head><body><main>` +
+    `<h1>${t("unavailable.title", "nl")}</h1><p>${t("unavailable.body", "nl")}</p><p ` +
+    `lang="en">${t("unavailable.title", "en")}. ${t("unavailable.body", "en")}</p></main></body></html>`;
   return withSecurityHeaders(
     new Response(html, { status: 503, headers: { ...headers, "Content-Type": "text/html; charset=utf-8" } }),
     request.url,

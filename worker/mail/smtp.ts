@@ -61,7 +61,8 @@ export class SmtpSession {
     // Credentials never travel in plain text: with SMTP_STARTTLS=0 there is nothing to connect to.
     if (o.user && o.security === "off")
       throw new SmtpError(
-        "smtp_tls_required: SMTP_USER is set but TLS is switched off (SMTP_STARTTLS=0); refusing to send the password in plain text",
+        "smtp_tls_required: SMTP_USER is set but TLS is switched off " +
+          "(SMTP_STARTTLS=0); refusing to send the password in plain text",
         null,
         false,
         true,
@@ -102,7 +103,8 @@ export class SmtpSession {
       } else if (this.o.user) {
         // No STARTTLS on offer (a relay without it, or someone in between who strips it): no AUTH, no message.
         throw new SmtpError(
-          "smtp_tls_required: the relay does not offer STARTTLS; refusing to send the password in plain text (use port 587 with STARTTLS or 465 with SMTP_SECURE=tls)",
+          "smtp_tls_required: the relay does not offer STARTTLS; refusing to send the " +
+            "password in plain text (use port 587 with STARTTLS or 465 with SMTP_SECURE=tls)",
           null,
           false,
           true,

@@ -63,13 +63,20 @@ export function renderMail(kind: MailKind, link: string, pauseLink: string | nul
       "",
       t("mail.closing", lang),
     ].join("\r\n"),
-    html: `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a href="${esc(link)}">${esc(t("mail.open", lang))}</a></p>${pauseHtml(lang)}<p>${esc(t("mail.closing", lang))}</p>`,
+    html:
+      `<p>${esc(t("mail.greeting", lang))}</p><p>${esc(body(lang))}</p><p><a ` +
+      `href="${esc(link)}">${esc(t("mail.open", lang))}</a>` +
+      `</p>${pauseHtml(lang)}<p>${esc(t("mail.closing", lang))}</p>`,
   });
   const nl = block("nl");
   const en = block("en");
   return {
     subject: t(subjectKey, "nl"),
     text: `${nl.text}\r\n\r\n---\r\n\r\n${en.text}\r\n`,
-    html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t(subjectKey, "nl"))}</title></head><body style="font-family:sans-serif;font-size:15px;line-height:1.5;color:#222">${nl.html}<hr style="border:0;border-top:1px solid #ddd"><div lang="en">${en.html}</div></body></html>`,
+    html:
+      `<!doctype html><html lang="nl"><head><meta ` +
+      `charset="utf-8"><title>${esc(t(subjectKey, "nl"))}</title></head><body ` +
+      `style="font-family:sans-serif;font-size:15px;line-height:1.5;color:#222">${nl.html}<hr ` +
+      `style="border:0;border-top:1px solid #ddd"><div lang="en">${en.html}</div></body></html>`,
   };
 }

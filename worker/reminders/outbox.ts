@@ -79,9 +79,12 @@ export async function loadPlanningRows(
   const [occ, sent, pilots] = await d1.batch<Record<string, unknown>>([
     bind(
       d1.prepare(
-        `SELECT o.id AS occasion_id, o.due_date, o.status, o.opens_at, o.closes_at, p.id AS participant_id, p.pilot_id, p.code, p.status AS participant_status,
-                p.reminders_paused_until, c.email_enc IS NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
-         FROM occasions o JOIN participants p ON p.id = o.participant_id LEFT JOIN participant_contacts c ON c.participant_id = p.id
+        `SELECT o.id AS occasion_id, o.due_date, o.status, o.opens_at, o.closes_at, ` +
+          `p.id AS participant_id, p.pilot_id, p.code, p.status AS participant_status,
+                p.reminders_paused_until, c.email_enc IS NOT ` +
+          `NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
+         FROM occasions o JOIN participants p ON p.id = o.participant_id ` +
+          `LEFT JOIN participant_contacts c ON c.participant_id = p.id
          WHERE ${opened("?1")}${scope}`,
       ),
     ),
@@ -188,8 +191,10 @@ export async function enqueueMessages(
     stmts.push(
       d1
         .prepare(
-          `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at, run_id, created_at)
-           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+          `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, ` +
+            `kind, seq, status, attempts, next_attempt_at, run_id, created_at)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, ` +
+            `'$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
                   'queued', 0, ?2, ?3, ?2
            FROM json_each(?1) WHERE true ON CONFLICT (key) DO NOTHING RETURNING pilot_id`,
         )
@@ -227,7 +232,8 @@ export async function dueOutbox(
           .bind(now, limit)
       : d1
           .prepare(
-            "SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?",
+            "SELECT id, pilot_id FROM outbox WHERE status = 'queued' AND " +
+              "next_attempt_at <= ? AND pilot_id = ? ORDER BY id LIMIT ?",
           )
           .bind(now, pilotId, limit);
   return (await q.all<{ id: number; pilot_id: number }>()).results.map((r) => ({ id: r.id, pilotId: r.pilot_id }));
@@ -288,8 +294,11 @@ type ContextRow = {
   email_enc: string | null;
   mentor_email_enc: string | null;
 };
-const CONTEXT_SQL = `SELECT b.id, b.key, b.occasion_id, b.participant_id, b.kind, b.attempts, b.status, b.next_attempt_at,
-    o.status AS occasion_status, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status, p.reminders_paused_until AS paused_until,
+const CONTEXT_SQL =
+  `SELECT b.id, b.key, b.occasion_id, b.participant_id, ` +
+  `b.kind, b.attempts, b.status, b.next_attempt_at,
+    o.status AS occasion_status, o.closes_at, o.link_generation, o.instrument_version_ids, ` +
+  `p.status AS participant_status, p.reminders_paused_until AS paused_until,
     pl.id AS pilot_id, pl.key AS pilot_key, pl.timezone, pl.settings, c.email_enc, c.mentor_email_enc
   FROM outbox b LEFT JOIN occasions o ON o.id = b.occasion_id LEFT JOIN participants p ON p.id = b.participant_id
   JOIN pilots pl ON pl.id = b.pilot_id LEFT JOIN participant_contacts c ON c.participant_id = b.participant_id`;
@@ -467,24 +476,28 @@ async function claimRows(
   // batch reaches them first sends them; a batch finding them claimed skips them), so her invitations,
   // reminders and re-sends go out as one mail whose link leads through her open questionnaires in turn.
   const youthsOf =
-    "(pilot_id, participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?3)))";
+    "(pilot_id, participant_id) IN (SELECT pilot_id, participant_id " +
+    "FROM outbox WHERE id IN (SELECT value FROM json_each(?3)))";
   const [claimedRes, siblingsRes, ctxRes] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
-        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
+        `UPDATE outbox SET status = 'sending', claim_id = ?1, ` +
+          `claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
          WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
       )
       .bind(claimId, t0, idsJson),
     d1
       .prepare(
-        `UPDATE outbox SET status = 'sending', claim_id = ?1, claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
+        `UPDATE outbox SET status = 'sending', claim_id = ?1, ` +
+          `claimed_at = ?2, send_started_at = NULL, attempts = attempts + 1
          WHERE ${youthsOf} AND status = 'queued' AND next_attempt_at <= ?2 RETURNING id`,
       )
       .bind(claimId, t0, idsJson),
     // Runs after the claims in the same batch, so `attempts` already counts this attempt.
     d1
       .prepare(
-        `${CONTEXT_SQL} WHERE (b.pilot_id, b.participant_id) IN (SELECT pilot_id, participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)))`,
+        `${CONTEXT_SQL} WHERE (b.pilot_id, b.participant_id) IN (SELECT pilot_id, ` +
+          `participant_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)))`,
       )
       .bind(idsJson),
   ]);
@@ -513,7 +526,8 @@ async function prepareLinks(run: Delivery, rows: ContextRow[], t0: number) {
     }
     await d1
       .prepare(
-        `INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+        `INSERT INTO secure_links (occasion_id, token_hash, expires_at) SELECT ` +
+          `json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
          FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`,
       )
       .bind(JSON.stringify(linkRows))
@@ -529,7 +543,8 @@ async function prepareLinks(run: Delivery, rows: ContextRow[], t0: number) {
   } catch (e) {
     await d1
       .prepare(
-        "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL",
+        "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = " +
+          "'claim_released' WHERE claim_id = ?1 AND status = 'sending' AND send_started_at IS NULL",
       )
       .bind(run.claimId)
       .run()
@@ -698,10 +713,8 @@ async function buildMail(run: Delivery, rs: ContextRow[], to: string): Promise<O
   const occasions = [...new Set(rs.map((r) => r.occasion_id))];
   const length = { count: occasions.length, minutes: occasions.reduce((n, o) => n + (minutes.get(o) ?? 1), 0) };
   // The pause link lives until the last of these occasions closes (every message carrying it goes out before).
-  const pause =
-    kind === "mentor"
-      ? null
-      : `${base}/p/${await pauseToken(env, first.participant_id, Math.max(...rs.map((r) => r.closes_at ?? run.now())))}`;
+  const lastClose = () => Math.max(...rs.map((r) => r.closes_at ?? run.now()));
+  const pause = kind === "mentor" ? null : `${base}/p/${await pauseToken(env, first.participant_id, lastClose())}`;
   const mail = renderMail(kind, run.links.get(first.occasion_id)!, pause, length);
   // A combined mail's Message-ID and idempotency key come from all its rows' keys (one row: its own key, as before).
   const key = rs
@@ -730,8 +743,10 @@ async function markSendStarted(run: Delivery, ready: ContextRow[], enc: string, 
   const { d1, claimId, counts } = run;
   const marked = await d1
     .prepare(
-      `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
-         AND EXISTS (SELECT 1 FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
+      `UPDATE outbox SET send_started_at = ?1, claimed_at = ?1 WHERE id IN ` +
+        `(SELECT value FROM json_each(?2)) AND claim_id = ?3 AND status = 'sending'
+         AND EXISTS (SELECT 1 FROM occasions o JOIN participants ` +
+        `p ON p.id = o.participant_id WHERE o.id = outbox.occasion_id
            AND ${notClosed("?1")} AND ${answering()}
            AND (p.reminders_paused_until IS NULL OR p.reminders_paused_until <= ?1))
          AND EXISTS (SELECT 1 FROM participant_contacts c WHERE c.participant_id = outbox.participant_id
@@ -743,7 +758,8 @@ async function markSendStarted(run: Delivery, ready: ContextRow[], enc: string, 
   for (const r of ready.filter((x) => !markedIds.has(x.id))) {
     const current = await d1
       .prepare(
-        `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
+        `SELECT b.status, b.claim_id, (SELECT CASE WHEN b.kind = 'mentor' THEN c.mentor_email_enc ELSE ` +
+          `c.email_enc END FROM participant_contacts c WHERE c.participant_id = b.participant_id) AS enc
            FROM outbox b WHERE b.id = ?1`,
       )
       .bind(r.id)
@@ -824,7 +840,8 @@ async function finish(
     run.d1
       .prepare(
         `UPDATE outbox SET status = ?1, last_error = ?2, next_attempt_at = ?3, attempts = attempts - ?4,
-           sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
+           sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at ` +
+          `END, message_id = CASE WHEN ?1 = 'sent' THEN ?6 ELSE message_id END
          WHERE id IN (SELECT value FROM json_each(?7)) AND claim_id = ?8 AND status = 'sending'`,
       )
       .bind(
@@ -863,14 +880,17 @@ export async function resolveStaleClaims(
   const [a, b] = await d1.batch<{ pilot_id: number }>([
     d1
       .prepare(
-        `UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), last_error = 'claim_expired', next_attempt_at = ?1
-         WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at IS NULL AND (?3 IS NULL OR pilot_id = ?3) RETURNING pilot_id`,
+        `UPDATE outbox SET status = 'queued', attempts = max(attempts ` +
+          `- 1, 0), last_error = 'claim_expired', next_attempt_at = ?1
+         WHERE status = 'sending' AND claimed_at <= ?2 AND send_started_at ` +
+          `IS NULL AND (?3 IS NULL OR pilot_id = ?3) RETURNING pilot_id`,
       )
       .bind(now, before, pilotId ?? null),
     d1
       .prepare(
         `UPDATE outbox SET status = CASE WHEN ?1 = 1 AND attempts < ?4 THEN 'queued' ELSE 'failed' END,
-           last_error = CASE WHEN ?1 = 1 AND attempts >= ?4 THEN 'outcome_unknown: max_attempts' ELSE 'outcome_unknown' END, next_attempt_at = ?2
+           last_error = CASE WHEN ?1 = 1 AND attempts >= ?4 THEN ` +
+          `'outcome_unknown: max_attempts' ELSE 'outcome_unknown' END, next_attempt_at = ?2
          WHERE status = 'sending' AND claimed_at <= ?3 AND (?5 IS NULL OR pilot_id = ?5) RETURNING pilot_id`,
       )
       .bind(idempotent, now, before, maxAttempts(env), pilotId ?? null),
@@ -901,7 +921,8 @@ export async function repeatedFailures(d1: D1Database, now: number, pilotId?: nu
   const scope = pilotId === undefined ? "" : " AND pilot_id = ?3";
   const q = d1.prepare(
     `SELECT pilot_id, ${FAILURE_KIND_SQL} AS reason, COUNT(*) AS n, MAX(next_attempt_at) AS last_at FROM outbox
-     WHERE status = 'failed' AND next_attempt_at >= ?1${scope} GROUP BY pilot_id, reason HAVING n >= ?2 ORDER BY pilot_id, n DESC`,
+     WHERE status = 'failed' AND next_attempt_at >= ?1${scope} ` +
+      `GROUP BY pilot_id, reason HAVING n >= ?2 ORDER BY pilot_id, n DESC`,
   );
   const since = now - FAILURE_WARNING_WINDOW_MS;
   const { results } = await (pilotId === undefined

@@ -31,9 +31,11 @@ export async function listOutbox(d1: D1Database, pilotId: number, q: OutboxQuery
   const [rows, counts] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
-        `SELECT b.id, b.key, b.occasion_id, b.kind, b.seq, b.status, b.attempts, b.next_attempt_at, b.last_error, b.sent_at, b.created_at, b.run_id, p.code
+        `SELECT b.id, b.key, b.occasion_id, b.kind, b.seq, b.status, b.attempts, ` +
+          `b.next_attempt_at, b.last_error, b.sent_at, b.created_at, b.run_id, p.code
          FROM outbox b JOIN participants p ON p.id = b.participant_id
-         WHERE b.pilot_id = ?1 AND (?2 IS NULL OR b.status = ?2) AND (?3 IS NULL OR b.id < ?3) ORDER BY b.id DESC LIMIT ?4`,
+         WHERE b.pilot_id = ?1 AND (?2 IS NULL OR b.status = ` +
+          `?2) AND (?3 IS NULL OR b.id < ?3) ORDER BY b.id DESC LIMIT ?4`,
       )
       .bind(pilotId, q.status ?? null, q.beforeId ?? null, q.limit ?? 100),
     d1.prepare("SELECT status, COUNT(*) AS n FROM outbox WHERE pilot_id = ? GROUP BY status").bind(pilotId),
@@ -88,7 +90,8 @@ export async function retryMessage(env: Env, pilotId: number, idParam: string, a
     .first<{ id: number; status: string; last_error: string | null }>();
   if (!row) throw new AppError("not_found", "No such message in this pilot");
   const res = await env.DB.prepare(
-    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, last_error = 'retry_requested' WHERE id = ? AND pilot_id = ? AND status = 'failed'",
+    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, " +
+      "last_error = 'retry_requested' WHERE id = ? AND pilot_id = ? AND status = 'failed'",
   )
     .bind(now, id, pilotId)
     .run();

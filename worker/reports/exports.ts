@@ -46,7 +46,8 @@ export const MISSING_CODE = 9;
 
 const BAND_VALUES = "high = hoog/groen, middle = gemiddeld/geel, low = laag/roze, empty = no band";
 const FLAG_VALUES =
-  "desired = significant change in the desired direction (++ in the report), undesired = in the other direction (--), empty = none";
+  "desired = significant change in the desired direction (++ in the " +
+  "report), undesired = in the other direction (--), empty = none";
 const CHANGE_VALUES = "improved, deteriorated (|RCI| > 1.96), empty = no reliable change or a wave missing";
 
 const BAND_CODING: Coding = {
@@ -166,7 +167,8 @@ function variables(s: Summary): Variable[] {
       label: { nl: `Respons ${w}`, en: `Response ${w}` },
       type: "string",
       values:
-        "completed, missed (non-response), erased (answered, answers erased on request; not non-response), empty = not yet due",
+        "completed, missed (non-response), erased (answered, answers " +
+        "erased on request; not non-response), empty = not yet due",
       coding: RESPONSE_CODING,
       get: (i) => s.response.perYouth[i]!.waves[w],
     });
@@ -295,7 +297,8 @@ export function codingText(c: Coding): string {
     );
   if (c.notComputed)
     parts.push(
-      `${c.notComputed.code} = ${c.notComputed.when} empty: ${c.notComputed.label.nl} / ${c.notComputed.label.en} (missing)`,
+      `${c.notComputed.code} = ${c.notComputed.when} ` +
+        `empty: ${c.notComputed.label.nl} / ${c.notComputed.label.en} (missing)`,
     );
   return parts.join("; ");
 }

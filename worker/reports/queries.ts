@@ -33,12 +33,14 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
   const [people, indicators, occasions, timings, forms, defs, studyRisl] = await d1.batch([
     d1
       .prepare(
-        "SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at AS leftCareAt FROM participants WHERE pilot_id = ? ORDER BY code",
+        "SELECT id, code, status, pilot_start_date AS pilotStartDate, left_care_at " +
+          "AS leftCareAt FROM participants WHERE pilot_id = ? ORDER BY code",
       )
       .bind(pilot.id),
     d1
       .prepare(
-        `SELECT r.participant_id, r.indicator, r.n, r.mean, r.min, r.max, r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
+        `SELECT r.participant_id, r.indicator, r.n, r.mean, r.min, r.max, ` +
+          `r.slope_per_measurement, r.slope_per_day, r.kendall_s, r.p, r.trend, r.band
          FROM indicator_results r JOIN participants p ON p.id = r.participant_id WHERE p.pilot_id = ?`,
       )
       .bind(pilot.id),
@@ -47,31 +49,38 @@ export async function loadSummaryInput(d1: D1Database, pilot: PilotRow, now: num
     d1
       .prepare(
         `SELECT o.participant_id, o.kind, o.wave, SUM(o.opens_at <= ?2 AND o.status != 'cancelled') AS due,
-                SUM(o.status = 'completed' AND o.answers_erased_at IS NULL) AS completed, SUM(o.answers_erased_at IS NOT NULL) AS erased
-         FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?1 GROUP BY o.participant_id, o.kind, o.wave`,
+                SUM(o.status = 'completed' AND o.answers_erased_at ` +
+          `IS NULL) AS completed, SUM(o.answers_erased_at IS NOT NULL) AS erased
+         FROM occasions o JOIN participants p ON p.id = o.participant_id ` +
+          `WHERE p.pilot_id = ?1 GROUP BY o.participant_id, o.kind, o.wave`,
       )
       .bind(pilot.id, now),
     d1
       .prepare(
-        `SELECT (t.submitted_at - t.first_opened_at) / 60000.0 AS minutes FROM occasion_timings t JOIN occasions o ON o.id = t.occasion_id
-         JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ? AND o.kind = 'frequent' AND t.submitted_at IS NOT NULL`,
+        `SELECT (t.submitted_at - t.first_opened_at) / 60000.0 AS minutes ` +
+          `FROM occasion_timings t JOIN occasions o ON o.id = t.occasion_id
+         JOIN participants p ON p.id = o.participant_id WHERE ` +
+          `p.pilot_id = ? AND o.kind = 'frequent' AND t.submitted_at IS NOT NULL`,
       )
       .bind(pilot.id),
     d1
       .prepare(
-        "SELECT f.participant_id, f.form, f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id WHERE p.pilot_id = ?",
+        "SELECT f.participant_id, f.form, f.data FROM staff_forms f JOIN " +
+          "participants p ON p.id = f.participant_id WHERE p.pilot_id = ?",
       )
       .bind(pilot.id),
     d1.prepare(
       `SELECT i.key, v.definition FROM instrument_versions v JOIN instruments i ON i.id = v.instrument_id
-       WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
+       WHERE i.kind = 'wave' AND v.version = (SELECT MAX(version) ` +
+        `FROM instrument_versions w WHERE w.instrument_id = v.instrument_id)`,
     ),
     // RIS-L forms of the whole study (every pilot of this pilot's study): only their sums leave this function,
     // as the study-group cut-offs of report table 2.3.
     d1
       .prepare(
         `SELECT f.data FROM staff_forms f JOIN participants p ON p.id = f.participant_id
-         WHERE f.form = 'risl' AND p.pilot_id IN (SELECT id FROM pilots WHERE study_id = (SELECT study_id FROM pilots WHERE id = ?))`,
+         WHERE f.form = 'risl' AND p.pilot_id IN (SELECT id FROM ` +
+          `pilots WHERE study_id = (SELECT study_id FROM pilots WHERE id = ?))`,
       )
       .bind(settings.rislNormGroup === "study" ? pilot.id : -1),
   ]);
@@ -172,7 +181,8 @@ export async function loadComments(d1: D1Database, pilotId: number): Promise<Com
 export async function loadAllAnswers(d1: D1Database, pilotId: number) {
   return d1
     .prepare(
-      `SELECT p.code, o.kind, o.wave, o.seq, o.due_date, i.key AS instrument, v.version, r.item_key, r.value, r.not_applicable, r.mode, r.answered_at, r.comment
+      `SELECT p.code, o.kind, o.wave, o.seq, o.due_date, i.key AS instrument, ` +
+        `v.version, r.item_key, r.value, r.not_applicable, r.mode, r.answered_at, r.comment
        FROM responses r JOIN occasions o ON o.id = r.occasion_id JOIN participants p ON p.id = r.participant_id
        JOIN instrument_versions v ON v.id = r.instrument_version_id JOIN instruments i ON i.id = v.instrument_id
        WHERE p.pilot_id = ? ORDER BY p.code, o.kind, o.seq, i.key, r.item_key`,

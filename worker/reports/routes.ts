@@ -155,7 +155,8 @@ export const reportRoutes = mount(
       method: "get",
       path: `${S}/answers.csv`,
       summary:
-        "Every stored answer, long format (CSV); comments only with comments=1, for researchers of the pilot (others 403)",
+        "Every stored answer, long format (CSV); comments only " +
+        "with comments=1, for researchers of the pilot (others 403)",
       access: "read",
       query: COMMENTS_QUERY,
       produces: "text/csv",
@@ -195,7 +196,8 @@ export const reportRoutes = mount(
         for (const cm of comments) (commentData.get(cm.code) ?? commentData.set(cm.code, []).get(cm.code)!).push(cm);
       }
       await exported(c, pilot.id, "report_html", { participants: s.participantCount, comments: withComments }, now);
-      const html = `<!doctype html>${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
+      const html =
+        `<!doctype html>` + `${renderToString(ReportDocument({ s, plots, comments: commentData, generatedAt: now }))}`;
       return download(
         c,
         html,

@@ -160,7 +160,8 @@ export function rScript(vars: Variable[], csvName: string, pilot: string): strin
     `# declared missing code ${MISSING_CODE} are NA; the reason stays in the value labels.`,
     "",
     `path <- ${rString(csvName)}`,
-    'wide <- read.csv(path, fileEncoding = "UTF-8-BOM", na.strings = "", check.names = FALSE, stringsAsFactors = FALSE,',
+    'wide <- read.csv(path, fileEncoding = "UTF-8-BOM", na.strings ' +
+      '= "", check.names = FALSE, stringsAsFactors = FALSE,',
     "  colClasses = c(",
     vars.map((v) => `    ${v.name} = ${v.type === "numeric" ? '"numeric"' : '"character"'}`).join(",\n"),
     "  ))",

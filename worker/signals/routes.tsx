@@ -79,7 +79,8 @@ export const signalRoutes = mount(
       method: "get",
       path: `${API_BASE}/pilots/:pilot/signals`,
       summary:
-        "Staff signals of a pilot (open and acknowledged by default; ?status=cleared or all), with their evidence; researchers only",
+        "Staff signals of a pilot (open and acknowledged by default; " +
+        "?status=cleared or all), with their evidence; researchers only",
       access: "write",
       query: signalsQuery,
       response: signalsResponse,
@@ -91,7 +92,8 @@ export const signalRoutes = mount(
       method: "post",
       path: `${API_BASE}/pilots/:pilot/signals/:id/acknowledge`,
       summary:
-        "Acknowledge an open signal of this pilot with a short note (audited); it opens again only when new evidence arrives",
+        "Acknowledge an open signal of this pilot with a short note " +
+        "(audited); it opens again only when new evidence arrives",
       access: "write",
       body: acknowledgeBody,
       limit: BODY_LIMITS.smallForm,

@@ -43,23 +43,32 @@ export function seriesOf(indicators: readonly Indicator[], a: AnswerColumns): Fr
 async function waveDefinitions(d1: D1Database): Promise<Map<string, WaveDefinition>> {
   const rows = await d1
     .prepare(
-      "SELECT i.key, v.version, v.definition FROM instruments i JOIN instrument_versions v ON v.instrument_id = i.id WHERE i.kind = 'wave' ORDER BY v.version",
+      "SELECT i.key, v.version, v.definition FROM instruments i JOIN instrument_versions " +
+        "v ON v.instrument_id = i.id WHERE i.kind = 'wave' ORDER BY v.version",
     )
     .raw<[string, number, string]>();
   return new Map(rows.map(([key, , def]) => [key, JSON.parse(def) as WaveDefinition]));
 }
 
-const UPSERT = `INSERT INTO signals (pilot_id, participant_id, rule, indicator, status, evidence, evidence_key, raised_at, evaluated_at)
+const UPSERT =
+  `INSERT INTO signals (pilot_id, participant_id, rule, indicator, ` +
+  `status, evidence, evidence_key, raised_at, evaluated_at)
   SELECT ?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7
   -- her erase generation as read with her answers: an erasure since then writes nothing back
   WHERE (SELECT erase_generation FROM participants WHERE id = ?2) = ?8
   ON CONFLICT (participant_id, rule, indicator) DO UPDATE SET
-    status = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.status ELSE 'open' END,
-    raised_at = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.raised_at ELSE excluded.raised_at END,
-    acknowledged_at = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.acknowledged_at END,
-    acknowledged_by = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.acknowledged_by END,
-    acknowledge_note = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.acknowledge_note END,
-    notified_at = CASE WHEN signals.evidence_key = excluded.evidence_key AND signals.status <> 'cleared' THEN signals.notified_at END,
+    status = CASE WHEN signals.evidence_key = excluded.evidence_key ` +
+  `AND signals.status <> 'cleared' THEN signals.status ELSE 'open' END,
+    raised_at = CASE WHEN signals.evidence_key = excluded.evidence_key AND ` +
+  `signals.status <> 'cleared' THEN signals.raised_at ELSE excluded.raised_at END,
+    acknowledged_at = CASE WHEN signals.evidence_key = excluded.evidence_key ` +
+  `AND signals.status <> 'cleared' THEN signals.acknowledged_at END,
+    acknowledged_by = CASE WHEN signals.evidence_key = excluded.evidence_key ` +
+  `AND signals.status <> 'cleared' THEN signals.acknowledged_by END,
+    acknowledge_note = CASE WHEN signals.evidence_key = excluded.evidence_key ` +
+  `AND signals.status <> 'cleared' THEN signals.acknowledge_note END,
+    notified_at = CASE WHEN signals.evidence_key = excluded.evidence_key ` +
+  `AND signals.status <> 'cleared' THEN signals.notified_at END,
     evidence = excluded.evidence, evidence_key = excluded.evidence_key, evaluated_at = excluded.evaluated_at`;
 
 /**
@@ -84,23 +93,27 @@ export async function evaluateSignals(
     const [people, waves, occasions, existing] = await d1.batch<Record<string, unknown>>([
       d1
         .prepare(
-          `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, pl.settings FROM participants p JOIN pilots pl ON pl.id = p.pilot_id
+          `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, ` +
+            `pl.settings FROM participants p JOIN pilots pl ON pl.id = p.pilot_id
          WHERE p.id IN (SELECT value FROM json_each(?))`,
         )
         .bind(json),
       d1
         .prepare(
-          "SELECT participant_id, indicator, mean FROM indicator_results WHERE participant_id IN (SELECT value FROM json_each(?)) AND indicator LIKE 'wave:%' AND mean IS NOT NULL",
+          "SELECT participant_id, indicator, mean FROM indicator_results WHERE participant_id " +
+            "IN (SELECT value FROM json_each(?)) AND indicator LIKE 'wave:%' AND mean IS NOT NULL",
         )
         .bind(json),
       d1
         .prepare(
-          "SELECT id, participant_id, kind, seq, due_date, closes_at, status FROM occasions WHERE participant_id IN (SELECT value FROM json_each(?))",
+          "SELECT id, participant_id, kind, seq, due_date, closes_at, status " +
+            "FROM occasions WHERE participant_id IN (SELECT value FROM json_each(?))",
         )
         .bind(json),
       d1
         .prepare(
-          "SELECT id, participant_id, rule, indicator, status, evidence_key FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))",
+          "SELECT id, participant_id, rule, indicator, status, evidence_key " +
+            "FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))",
         )
         .bind(json),
     ]);
@@ -201,7 +214,8 @@ export async function evaluateSignals(
       stmts.push(
         d1
           .prepare(
-            "UPDATE signals SET status = 'cleared', evaluated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'cleared'",
+            "UPDATE signals SET status = 'cleared', evaluated_at = ?2 WHERE " +
+              "id IN (SELECT value FROM json_each(?1)) AND status <> 'cleared'",
           )
           .bind(JSON.stringify(clear), now),
       );
@@ -238,7 +252,8 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
 export async function requestPilotEvaluation(d1: D1Database, pilotId: number, now: number) {
   await d1
     .prepare(
-      "INSERT INTO recompute_queue (participant_id, requested_at) SELECT id, ?2 FROM participants WHERE pilot_id = ?1 ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at",
+      "INSERT INTO recompute_queue (participant_id, requested_at) SELECT id, ?2 FROM participants WHERE " +
+        "pilot_id = ?1 ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at",
     )
     .bind(pilotId, now)
     .run();
@@ -283,9 +298,11 @@ export async function listSignals(
   const status = opts.status ?? null;
   const { results } = await d1
     .prepare(
-      `SELECT s.id, p.code, s.rule, s.indicator, s.status, s.evidence, s.raised_at, s.evaluated_at, s.acknowledged_at, u.name AS ack_name, s.acknowledge_note
+      `SELECT s.id, p.code, s.rule, s.indicator, s.status, s.evidence, s.raised_at, ` +
+        `s.evaluated_at, s.acknowledged_at, u.name AS ack_name, s.acknowledge_note
        FROM signals s JOIN participants p ON p.id = s.participant_id LEFT JOIN staff_users u ON u.id = s.acknowledged_by
-       WHERE s.pilot_id = ?1 AND (?2 IS NULL AND s.status IN ('open', 'acknowledged') OR ?2 = 'all' OR s.status = ?2) AND (?3 IS NULL OR s.participant_id = ?3)
+       WHERE s.pilot_id = ?1 AND (?2 IS NULL AND s.status IN ('open', 'acknowledged') ` +
+        `OR ?2 = 'all' OR s.status = ?2) AND (?3 IS NULL OR s.participant_id = ?3)
        ORDER BY s.status = 'open' DESC, s.raised_at DESC, s.id DESC LIMIT 2000`,
     )
     .bind(pilotId, status, opts.participantId ?? null)
@@ -309,7 +326,8 @@ export async function listSignals(
 export async function openSignalCounts(d1: D1Database, pilotId: number): Promise<Map<string, number>> {
   const { results } = await d1
     .prepare(
-      "SELECT p.code, COUNT(*) AS n FROM signals s JOIN participants p ON p.id = s.participant_id WHERE s.pilot_id = ? AND s.status = 'open' GROUP BY p.code",
+      "SELECT p.code, COUNT(*) AS n FROM signals s JOIN participants p ON p.id = " +
+        "s.participant_id WHERE s.pilot_id = ? AND s.status = 'open' GROUP BY p.code",
     )
     .bind(pilotId)
     .all<{ code: string; n: number }>();
@@ -344,7 +362,8 @@ export async function acknowledgeSignal(
   if (!row) throw new AppError("not_found", "No such signal in this pilot");
   const res = await d1
     .prepare(
-      "UPDATE signals SET status = 'acknowledged', acknowledged_at = ?1, acknowledged_by = ?2, acknowledge_note = ?3 WHERE id = ?4 AND pilot_id = ?5 AND status = 'open'",
+      "UPDATE signals SET status = 'acknowledged', acknowledged_at = ?1, acknowledged_by " +
+        "= ?2, acknowledge_note = ?3 WHERE id = ?4 AND pilot_id = ?5 AND status = 'open'",
     )
     .bind(now, userId, text, id, pilotId)
     .run();
@@ -375,7 +394,8 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
   for (const pl of pilots.results) {
     if (!signalRulesOf(pl).mail) continue;
     const claimed = await env.DB.prepare(
-      "UPDATE signals SET notified_at = ?1 WHERE pilot_id = ?2 AND status = 'open' AND notified_at IS NULL RETURNING id",
+      "UPDATE signals SET notified_at = ?1 WHERE pilot_id = ?2 " +
+        "AND status = 'open' AND notified_at IS NULL RETURNING id",
     )
       .bind(now, pl.id)
       .all<{ id: number }>();
@@ -388,7 +408,8 @@ export async function notifySignals(env: Env, now: number, pilotId?: number): Pr
         .bind(ids, now)
         .run();
     const to = await env.DB.prepare(
-      "SELECT DISTINCT u.email FROM staff_roles r JOIN staff_users u ON u.id = r.user_id WHERE r.pilot_id = ? AND r.role = 'researcher' AND u.disabled_at IS NULL ORDER BY u.email",
+      "SELECT DISTINCT u.email FROM staff_roles r JOIN staff_users u ON u.id = r.user_id WHERE " +
+        "r.pilot_id = ? AND r.role = 'researcher' AND u.disabled_at IS NULL ORDER BY u.email",
     )
       .bind(pl.id)
       .all<{ email: string }>();
@@ -435,6 +456,10 @@ export function digestMail(env: Pick<Env, "PUBLIC_URL">, pilotKey: string, count
   return {
     subject: t("signals.mail.subject", "nl"),
     text: [body("nl"), "", link, "", "---", "", body("en"), "", link].join("\r\n"),
-    html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t("signals.mail.subject", "nl"))}</title></head><body><p>${esc(body("nl"))}</p><p><a href="${esc(link)}">${esc(link)}</a></p><hr><div lang="en"><p>${esc(body("en"))}</p></div></body></html>`,
+    html:
+      `<!doctype html><html lang="nl"><head><meta ` +
+      `charset="utf-8"><title>${esc(t("signals.mail.subject", "nl"))}</title>` +
+      `</head><body><p>${esc(body("nl"))}</p><p><a ` +
+      `href="${esc(link)}">${esc(link)}</a></p><hr><div lang="en"><p>${esc(body("en"))}</p></div></body></html>`,
   };
 }

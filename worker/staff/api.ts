@@ -126,7 +126,8 @@ export const staffApiRoutes = mount(
       method: "post",
       path: `${API}/instruments/import`,
       summary:
-        "Import a wave-instrument definition file (items, scale, subscales, reverse keys, norms); a change makes a new version (201; 200 when unchanged)",
+        "Import a wave-instrument definition file (items, scale, subscales, reverse " +
+        "keys, norms); a change makes a new version (201; 200 when unchanged)",
       access: "admin",
       body: instrumentDefinitionBody,
       limit: 512 * 1024,

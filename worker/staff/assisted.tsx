@@ -278,7 +278,12 @@ function endedPage(c: YouthCtx, status: 200 | 404) {
 const ended = (c: YouthCtx) => c.redirect(`/k/ended?lang=${pickLang(c.req.query("lang"))}`, 303);
 
 /** The page's own script (script-src 'self'): clears the screen after KIOSK_IDLE_MS without input. */
-const KIOSK_JS = `(()=>{const ms=${KIOSK_IDLE_MS};let t;const clear=()=>{document.body.innerHTML="";location.replace("/k/ended"+location.search)};const reset=()=>{clearTimeout(t);t=setTimeout(clear,ms)};for(const e of ["input","change","keydown","pointerdown","touchstart","scroll"])addEventListener(e,reset,{passive:true,capture:true});reset();addEventListener("pageshow",(e)=>{if(e.persisted)location.reload()})})();`;
+const KIOSK_JS =
+  `(()=>{const ms=${KIOSK_IDLE_MS};let t;const ` +
+  `clear=()=>{document.body.innerHTML="";location.replace("/k/ended"+location.search)};const ` +
+  `reset=()=>{clearTimeout(t);t=setTimeout(clear,ms)};for(const e of ` +
+  `["input","change","keydown","pointerdown","touchstart","scroll"])addEventListener(e,reset,{passive:true,` +
+  `capture:true});reset();addEventListener("pageshow",(e)=>{if(e.persisted)location.reload()})})();`;
 
 async function kioskPage(
   c: YouthCtx,
@@ -307,7 +312,8 @@ async function kioskPage(
     />,
   );
   // Without scripts the page still clears after the idle time (a refresh to the empty page).
-  const head = `<noscript><meta http-equiv="refresh" content="${KIOSK_IDLE_MS / 1000};url=/k/ended?lang=${lang}"></noscript>`;
+  const head =
+    `<noscript><meta http-equiv="refresh" ` + `content="${KIOSK_IDLE_MS / 1000};url=/k/ended?lang=${lang}"></noscript>`;
   return youthHtml(
     c,
     html.replace("</head>", `${head}</head>`).replace("</body>", `<script src="/k/kiosk.js" defer></script></body>`),

@@ -40,7 +40,8 @@ export async function insertMagicLink(
 export async function claimMagicLink(d1: D1Database, tokenHash: string, now: number) {
   const row = await d1
     .prepare(
-      "UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+      "UPDATE magic_links SET used_at = ? WHERE token_hash = ? " +
+        "AND used_at IS NULL AND expires_at > ? RETURNING user_id",
     )
     .bind(now, tokenHash, now)
     .first<{ user_id: number }>();

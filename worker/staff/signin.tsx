@@ -64,7 +64,13 @@ export async function sendMagicLink(env: Env, to: string, token: string) {
         "",
         t("staff.mail.ignore", "en"),
       ].join("\r\n"),
-      html: `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(t("staff.mail.subject", "nl"))}</title></head><body><p>${esc(t("staff.mail.body", "nl"))}</p><p><a href="${esc(link)}">${esc(link)}</a></p><p>${esc(t("staff.mail.ignore", "nl"))}</p><hr><div lang="en"><p>${esc(t("staff.mail.body", "en"))}</p><p>${esc(t("staff.mail.ignore", "en"))}</p></div></body></html>`,
+      html:
+        `<!doctype html><html lang="nl"><head><meta ` +
+        `charset="utf-8"><title>${esc(t("staff.mail.subject", "nl"))}</title>` +
+        `</head><body><p>${esc(t("staff.mail.body", "nl"))}</p><p><a ` +
+        `href="${esc(link)}">${esc(link)}</a></p><p>${esc(t("staff.mail.ignore", "nl"))}</p><hr><div ` +
+        `lang="en"><p>${esc(t("staff.mail.body", "en"))}</p>` +
+        `<p>${esc(t("staff.mail.ignore", "en"))}</p></div></body></html>`,
       messageId: await messageIdFor(env, `staff-sign-in:${await sha256Hex(token)}`),
     });
     if (!res.accepted) logMailFailure(res.permanent ? "refused" : "temporary");

@@ -58,7 +58,9 @@ export const archiveRoutes = mount(
     {
       method: "post",
       path: `${API_BASE}/admin/archive/restore`,
-      summary: `Restore an archive (gzip or plain NDJSON, at most ${ARCHIVE_LIMITS.bytes / 1024 / 1024} MiB) into a database without a study (admins); all or nothing`,
+      summary:
+        `Restore an archive (gzip or plain NDJSON, at most ${ARCHIVE_LIMITS.bytes / 1024 / 1024} ` +
+        `MiB) into a database without a study (admins); all or nothing`,
       access: "admin",
       upload: ["application/gzip", "application/x-ndjson"],
       response: archiveRestoredResponse,

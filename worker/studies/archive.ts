@@ -85,7 +85,8 @@ export const NOT_ARCHIVED: Record<string, string> = {
   d1_migrations: "the schema version, carried in the header and checked instead of copied",
   sqlite_sequence: "SQLite's AUTOINCREMENT counters follow the restored ids by themselves",
   draft_answers:
-    "answers saved page by page before a youth sends them: never analysed, and a restored study starts without unsent drafts",
+    "answers saved page by page before a youth sends them: never " +
+    "analysed, and a restored study starts without unsent drafts",
   drafts: "the resume position and save order of those unsent drafts",
   kiosk_sessions: "kiosk tokens on a group computer live minutes; a restored study starts without open kiosks",
   _cf_KV: "D1's own bookkeeping",
@@ -148,7 +149,9 @@ async function snapshot(d1: D1Database, specs: Spec[]) {
   const stmts = specs.map((s) =>
     s.boundBy
       ? d1.prepare(
-          `SELECT (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)}) AS bound, count(*) AS n FROM ${q(s.name)} WHERE ${q(s.boundBy.column)} <= (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)})`,
+          `SELECT (SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)}) AS bound, count(*) AS n ` +
+            `FROM ${q(s.name)} WHERE ${q(s.boundBy.column)} <= ` +
+            `(SELECT coalesce(max(id), 0) FROM ${q(s.boundBy.parent)})`,
         )
       : d1.prepare(`SELECT coalesce(max(id), 0) AS bound, count(*) AS n FROM ${q(s.name)}`),
   );
@@ -197,7 +200,9 @@ export async function exportArchive(d1: D1Database, opts: { contacts: boolean; n
     const boundCol = spec.boundBy?.column ?? "id";
     const keyCols = spec.key.map(q).join(", ");
     const keyCond = after ? ` AND (${keyCols}) > (${spec.key.map(() => "?").join(", ")})` : "";
-    const sql = `SELECT ${cols.map(q).join(", ")} FROM ${q(spec.name)} WHERE ${q(boundCol)} <= ?${keyCond} ORDER BY ${keyCols} LIMIT ?`;
+    const sql =
+      `SELECT ${cols.map(q).join(", ")} FROM ${q(spec.name)} ` +
+      `WHERE ${q(boundCol)} <= ?${keyCond} ORDER BY ${keyCols} LIMIT ?`;
     const rows = await d1
       .prepare(sql)
       .bind(bound, ...(after ?? []), pageSize)
@@ -371,14 +376,16 @@ function checkHeader(n: number, v: Record<string, unknown>, migrations: string[]
   if (v.formatVersion !== ARCHIVE_FORMAT_VERSION)
     throw bad(
       n,
-      `archive format version ${JSON.stringify(v.formatVersion)} is not supported; this installation reads version ${ARCHIVE_FORMAT_VERSION}`,
+      `archive format version ${JSON.stringify(v.formatVersion)} is not ` +
+        `supported; this installation reads version ${ARCHIVE_FORMAT_VERSION}`,
     );
   if (!Array.isArray(v.migrations) || !v.migrations.every((m) => typeof m === "string"))
     throw bad(n, "the header lacks its list of migrations");
   if (!sameList(v.migrations, migrations)) {
     throw new AppError(
       "validation",
-      `The archive was made with database migrations [${v.migrations.join(", ")}], this database has [${migrations.join(", ")}]. Restore with the release that made the archive (same migrations), then upgrade.`,
+      `The archive was made with database migrations [${v.migrations.join(", ")}], this database has ` +
+        `[${migrations.join(", ")}]. Restore with the release that made the archive (same migrations), then upgrade.`,
     );
   }
   if (typeof v.contacts !== "boolean") throw bad(n, "the header does not say whether contact data is included");
@@ -396,8 +403,10 @@ const REFUSED = "archive.restore.refused";
 /** A restore that died without writing its end row stops blocking the cron job after this long. */
 const LOCK_MS = 6 * HOUR_MS;
 
-const RUNNING_SQL = `SELECT 1 FROM audit_log b WHERE b.action = '${BEGIN}' AND b.at > ?1 - ${LOCK_MS}
-  AND NOT EXISTS (SELECT 1 FROM audit_log e WHERE e.at >= b.at AND e.action IN ('${DONE}', '${FAILED}') AND e.target = b.target)`;
+const RUNNING_SQL =
+  `SELECT 1 FROM audit_log b WHERE b.action = '${BEGIN}' AND b.at > ?1 - ${LOCK_MS}
+  AND NOT EXISTS (SELECT 1 FROM audit_log e WHERE e.at >= b.at ` +
+  `AND e.action IN ('${DONE}', '${FAILED}') AND e.target = b.target)`;
 
 /**
  * True while a restore is writing; the scheduled job then waits (it would otherwise plan and send from half a study).
@@ -506,13 +515,15 @@ export async function restoreArchive(
     if (full.length)
       throw new AppError(
         "conflict",
-        `This database already holds a study (${full.join(", ")}); restore only into a fresh database (setup, then restore).`,
+        `This database already holds a study (${full.join(", ")}); ` +
+          `restore only into a fresh database (setup, then restore).`,
       );
     // Lock and emptiness check in one statement: two restores at once cannot both begin.
     const begin = await d1
       .prepare(
         `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) SELECT ?1, ?2, ?3, '${BEGIN}', ?4, ?5
-         WHERE ${STUDY_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${q(t)})`).join(" AND ")} AND NOT EXISTS (${RUNNING_SQL})`,
+         WHERE ${STUDY_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${q(t)})`).join(" AND ")} ` +
+          `AND NOT EXISTS (${RUNNING_SQL})`,
       )
       .bind(
         now,
@@ -596,7 +607,8 @@ export async function restoreArchive(
     ) {
       throw new AppError(
         "validation",
-        `The archive's row counts do not match its rows (trailer ${JSON.stringify(expected ?? null)}, read ${JSON.stringify(counts)}). Nothing was restored.`,
+        `The archive's row counts do not match its rows (trailer ${JSON.stringify(expected ?? null)}, ` +
+          `read ${JSON.stringify(counts)}). Nothing was restored.`,
       );
     }
   } catch (e) {
@@ -615,7 +627,8 @@ export async function restoreArchive(
     if (e instanceof Error && /constraint/i.test(e.message))
       throw new AppError(
         "validation",
-        `The archive's rows do not fit together (${e.message.replace(/^.*?(\w+ constraint failed.*)$/i, "$1")}). Nothing was restored.`,
+        `The archive's rows do not fit together ` +
+          `(${e.message.replace(/^.*?(\w+ constraint failed.*)$/i, "$1")}). Nothing was restored.`,
       );
     throw e;
   }
@@ -757,7 +770,8 @@ async function prepareRow(
         if (!sameJson(local.definition, String(get("definition"))) || local.complete !== get("complete"))
           throw new AppError(
             "conflict",
-            `Line ${n}: version ${String(get("version"))} of instrument ${instrumentId} differs between the archive and this installation.`,
+            `Line ${n}: version ${String(get("version"))} of instrument ${instrumentId} ` +
+              `differs between the archive and this installation.`,
           );
         s.versions.alias(int("id"), local.id);
         merged.instrumentVersions++;

@@ -253,7 +253,9 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
       if (was && was.type !== item.type) {
         problems.push({
           path: `items.${i}.type`,
-          message: `Item ${item.key} was asked as ${was.type} in version ${r.version}; give the ${item.type} question a new key`,
+          message:
+            `Item ${item.key} was asked as ${was.type} in ` +
+            `version ${r.version}; give the ${item.type} question a new key`,
         });
         break;
       }

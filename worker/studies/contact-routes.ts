@@ -37,7 +37,10 @@ export const contactRoutes = mount(
     {
       method: "post",
       path: `${API_BASE}/admin/contacts/rotate`,
-      summary: `Re-encrypt stored e-mail addresses under the current CONTACT_KEY, one batch per call (admins; default ${ROTATION_BATCH} participants): legacy values and values under CONTACT_KEYS_PREVIOUS; counts only, never an address (audited)`,
+      summary:
+        `Re-encrypt stored e-mail addresses under the current CONTACT_KEY, one batch ` +
+        `per call (admins; default ${ROTATION_BATCH} participants): legacy values and ` +
+        `values under CONTACT_KEYS_PREVIOUS; counts only, never an address (audited)`,
       access: "admin",
       body: rotateBody,
       limit: BODY_LIMITS.tiny,

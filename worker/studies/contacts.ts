@@ -126,7 +126,8 @@ export async function rotateContactBatch(
       `SELECT c.participant_id, c.email_enc, c.mentor_email_enc, p.code, pl.key AS pilot
        FROM participant_contacts c JOIN participants p ON p.id = c.participant_id JOIN pilots pl ON pl.id = p.pilot_id
        WHERE c.participant_id > ?1
-         AND ((c.email_enc IS NOT NULL AND substr(c.email_enc, 1, ?2) != ?3) OR (c.mentor_email_enc IS NOT NULL AND substr(c.mentor_email_enc, 1, ?2) != ?3))
+         AND ((c.email_enc IS NOT NULL AND substr(c.email_enc, 1, ?2) != ?3) ` +
+        `OR (c.mentor_email_enc IS NOT NULL AND substr(c.mentor_email_enc, 1, ?2) != ?3))
        ORDER BY c.participant_id LIMIT ?4`,
     )
     .bind(opts.after ?? 0, prefix.length, prefix, limit)
@@ -163,7 +164,8 @@ export async function rotateContactBatch(
       fields,
       stmt: d1
         .prepare(
-          "UPDATE participant_contacts SET email_enc = ?1, mentor_email_enc = ?2 WHERE participant_id = ?3 AND email_enc IS ?4 AND mentor_email_enc IS ?5",
+          "UPDATE participant_contacts SET email_enc = ?1, mentor_email_enc = ?2 " +
+            "WHERE participant_id = ?3 AND email_enc IS ?4 AND mentor_email_enc IS ?5",
         )
         .bind(email.value, mentor.value, r.participant_id, r.email_enc, r.mentor_email_enc),
     });

@@ -69,7 +69,10 @@ export const bilingual = (key: MessageKey, p: Params = {}) =>
 function rowReason(line: number, column: string | undefined, key: MessageKey, p: Params = {}) {
   const at: MessageKey = column === undefined ? "import.error.atLine" : "import.error.at";
   const where = { line, column: column ?? "" };
-  return `${fill(catalogue[at].nl, where)}: ${fill(catalogue[key].nl, p)} / ${fill(catalogue[at].en, where)}: ${fill(catalogue[key].en, p)}`;
+  return (
+    `${fill(catalogue[at].nl, where)}: ${fill(catalogue[key].nl, p)} ` +
+    `/ ${fill(catalogue[at].en, where)}: ${fill(catalogue[key].en, p)}`
+  );
 }
 /** A file-level refusal, naming the line. */
 const fileError = (
@@ -148,7 +151,9 @@ function readTable(
   if (!parsed.ok) {
     const why = CSV_PROBLEMS[parsed.reason];
     const m = catalogue["import.error.malformed"];
-    const message = `${fill(m.nl, { line: parsed.line, reason: why ? catalogue[why].nl : parsed.reason })} / ${fill(m.en, { line: parsed.line, reason: parsed.reason })}`;
+    const message =
+      `${fill(m.nl, { line: parsed.line, reason: why ? catalogue[why].nl : parsed.reason })} ` +
+      `/ ${fill(m.en, { line: parsed.line, reason: parsed.reason })}`;
     throw new AppError("validation", message, { errors: [{ line: parsed.line, reason: message }] });
   }
   const [header, ...records] = parsed.records;
@@ -304,10 +309,12 @@ export async function importParticipants(run: ImportRun): Promise<ImportReport> 
     const id = base + 1 + i;
     stmts.push(
       env.DB.prepare(
-        "INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+        "INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, " +
+          "consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
       ).bind(id, pilot.id, r.code, r.start, r.consentBy, r.consentDate, recordedBy, now),
       env.DB.prepare(
-        "INSERT INTO participant_contacts (participant_id, email_enc, mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)",
+        "INSERT INTO participant_contacts (participant_id, email_enc, " +
+          "mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)",
       ).bind(
         id,
         r.email ? await encryptContact(env, r.email, contactAad(id, "email")) : null,
@@ -553,7 +560,9 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
     stmts.push(
       d1
         .prepare(
-          "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?) ON CONFLICT (participant_id, kind, seq) DO NOTHING",
+          "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, " +
+            "closes_at, status, instrument_version_ids, completed_at) VALUES (?, ?, ?, ?, " +
+            "?, ?, ?, 'completed', ?, ?) ON CONFLICT (participant_id, kind, seq) DO NOTHING",
         )
         .bind(o.pid, o.kind, wave, o.seq, o.date, o.at, o.at + DAY_MS, JSON.stringify([...o.versionIds]), o.at),
     );
@@ -563,7 +572,9 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
     stmts.push(
       d1
         .prepare(
-          "INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, answered_at, mode) SELECT id, ?, ?, ?, ?, ?, ?, ?, 'import' FROM occasions WHERE participant_id = ? AND kind = ? AND seq = ?",
+          "INSERT INTO responses (occasion_id, participant_id, instrument_version_id, " +
+            "item_key, value, not_applicable, comment, answered_at, mode) SELECT id, ?, ?, ?, ?, ?, " +
+            "?, ?, 'import' FROM occasions WHERE participant_id = ? AND kind = ? AND seq = ?",
         )
         .bind(g.pid, g.versionId, g.item, g.value, g.notApplicable ? 1 : 0, g.comment, g.at, g.pid, g.kind, seq),
     );

@@ -43,7 +43,8 @@ export async function collectDueOccasions(
         )
       : d1
           .prepare(
-            "SELECT id, pilot_id, code, pilot_start_date FROM participants WHERE status IN ('active','left_care') AND pilot_id = ?",
+            "SELECT id, pilot_id, code, pilot_start_date FROM participants " +
+              "WHERE status IN ('active','left_care') AND pilot_id = ?",
           )
           .bind(pilotId),
   ]);
@@ -113,8 +114,10 @@ export async function openDueOccasions(
     stmts.push(
       d1
         .prepare(
-          `INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, closes_at, status, instrument_version_ids)
-           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+          `INSERT INTO occasions (participant_id, kind, wave, seq, ` +
+            `due_date, opens_at, closes_at, status, instrument_version_ids)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ` +
+            `json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
                   json_extract(value, '$[5]'), json_extract(value, '$[6]'), 'open', json_extract(value, '$[7]')
            FROM json_each(?1) WHERE true ON CONFLICT (participant_id, kind, seq) DO NOTHING RETURNING participant_id`,
         )
@@ -160,7 +163,8 @@ export async function reportMissingInstruments(
     fresh.map((m) =>
       d1
         .prepare(
-          "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, 'system', 'scheduler', 'occasion.unplanned', ?, ?, ?)",
+          "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, " +
+            "details) VALUES (?, 'system', 'scheduler', 'occasion.unplanned', ?, ?, ?)",
         )
         .bind(
           now,
@@ -205,13 +209,15 @@ export async function closeExpired(
     ),
     bind(
       d1.prepare(
-        `UPDATE outbox SET status = 'cancelled', last_error = 'closed' WHERE status = 'queued' AND occasion_id IN (${closing})`,
+        `UPDATE outbox SET status = 'cancelled', last_error = 'closed' ` +
+          `WHERE status = 'queued' AND occasion_id IN (${closing})`,
       ),
     ),
     bind(
       d1.prepare(
         `UPDATE occasions SET status = 'missed' WHERE ${expired("?1", "")}${scope}
-         RETURNING (SELECT p.pilot_id FROM participants p WHERE p.id = occasions.participant_id) AS pilot_id, participant_id`,
+         RETURNING (SELECT p.pilot_id FROM participants p WHERE ` +
+          `p.id = occasions.participant_id) AS pilot_id, participant_id`,
       ),
     ),
   ]);
@@ -227,7 +233,8 @@ export async function notYetOpened(d1: D1Database, due: OccasionToOpen[], pilotI
   if (!due.length) return [];
   const { results } = await d1
     .prepare(
-      "SELECT o.participant_id, o.kind, o.seq FROM occasions o JOIN participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
+      "SELECT o.participant_id, o.kind, o.seq FROM occasions o JOIN " +
+        "participants p ON p.id = o.participant_id WHERE p.pilot_id = ?",
     )
     .bind(pilotId)
     .all<{ participant_id: number; kind: string; seq: number }>();

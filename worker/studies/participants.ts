@@ -297,12 +297,14 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
     // Claimed rows whose send has not started are stopped too (their delivery re-checks before sending).
     d1
       .prepare(
-        "UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = ? AND (status IN ('queued','failed') OR (status = 'sending' AND send_started_at IS NULL))",
+        "UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE participant_id = " +
+          "? AND (status IN ('queued','failed') OR (status = 'sending' AND send_started_at IS NULL))",
       )
       .bind(p.id),
     d1
       .prepare(
-        "UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)",
+        "UPDATE secure_links SET revoked_at = ? WHERE revoked_at IS NULL AND " +
+          "occasion_id IN (SELECT id FROM occasions WHERE participant_id = ?)",
       )
       .bind(now, p.id),
     d1
@@ -310,7 +312,8 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
       .bind(p.id),
     d1
       .prepare(
-        "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details) VALUES (?, ?, ?, 'participant.withdraw', ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, " +
+          "target, details) VALUES (?, ?, ?, 'participant.withdraw', ?, ?, ?)",
       )
       .bind(now, actor.type, actor.id, pilot.id, p.code, JSON.stringify({ contactErased: true })),
   ]);
@@ -326,17 +329,22 @@ export async function withdraw(d1: D1Database, pilot: Pilot, p: Participant, act
  */
 export async function eraseAnswers(d1: D1Database, pilot: Pilot, p: Participant, actor: Actor, now: number) {
   const mine = "participant_id = ?1";
-  const erasedOccasions = `participant_id = ?1 AND answers_erased_at IS NULL AND (status = 'completed' OR id IN (SELECT occasion_id FROM responses WHERE ${mine}))`;
+  const erasedOccasions =
+    `participant_id = ?1 AND answers_erased_at IS NULL AND (status = ` +
+    `'completed' OR id IN (SELECT occasion_id FROM responses WHERE ${mine}))`;
   const res = await d1.batch([
     // First, inside the transaction: what is about to go, for the audit entry.
     d1
       .prepare(
         `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
          SELECT ?2, ?3, ?4, 'participant.erase_answers', ?5, ?6, json_object(
-           'responses', (SELECT COUNT(*) FROM responses WHERE ${mine}), 'staffForms', (SELECT COUNT(*) FROM staff_forms WHERE ${mine}),
-           'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), 'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}),
+           'responses', (SELECT COUNT(*) FROM responses WHERE ${mine}), ` +
+          `'staffForms', (SELECT COUNT(*) FROM staff_forms WHERE ${mine}),
+           'indicators', (SELECT COUNT(*) FROM indicator_results WHERE ${mine}), ` +
+          `'occasions', (SELECT COUNT(*) FROM occasions WHERE ${erasedOccasions}),
            'draftAnswers', (SELECT COUNT(*) FROM draft_answers WHERE ${mine}),
-           'commentTags', (SELECT COUNT(*) FROM comment_tags WHERE response_id IN (SELECT id FROM responses WHERE ${mine})))`,
+           'commentTags', (SELECT COUNT(*) FROM comment_tags ` +
+          `WHERE response_id IN (SELECT id FROM responses WHERE ${mine})))`,
       )
       .bind(p.id, now, actor.type, actor.id, pilot.id, p.code),
     d1

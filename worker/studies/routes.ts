@@ -98,9 +98,15 @@ const templateRoute = (kind: "participants" | "measurements", summary: string) =
   );
 
 const SETTINGS_GET_DOC =
-  "The effective configuration. The ETag response header is its version: send it back as If-Match with PUT /settings, so that a change based on values someone else has changed since is refused (409) instead of overwriting theirs.";
+  "The effective configuration. The ETag response header is its version: send " +
+  "it back as If-Match with PUT /settings, so that a change based on values " +
+  "someone else has changed since is refused (409) instead of overwriting theirs.";
 const SETTINGS_PUT_DOC =
-  "Optimistic concurrency: send If-Match with the ETag of the GET /settings your change is based on. If the configuration changed since, the answer is 409 (error code `conflict`, `details[0].currentVersion` the stored version) and nothing is stored: read it again and reapply your change. Without If-Match the change is merged onto the stored configuration atomically (fields you do not send keep their stored values; two concurrent changes never lose one another). The answer carries the new ETag.";
+  "Optimistic concurrency: send If-Match with the ETag of the GET /settings your change is based on. " +
+  "If the configuration changed since, the answer is 409 (error code `conflict`, `details[0].currentVersion` " +
+  "the stored version) and nothing is stored: read it again and reapply your change. Without " +
+  "If-Match the change is merged onto the stored configuration atomically (fields you do not send keep " +
+  "their stored values; two concurrent changes never lose one another). The answer carries the new ETag.";
 
 /** The version an If-Match header names: the first entity tag (weak or strong); `*` means any. */
 export function ifMatchVersion(header: string | undefined): string | undefined {
@@ -147,7 +153,9 @@ export const studyRoutes = mount(
         {
           name: "If-Match",
           description:
-            "The ETag of GET /settings (or of the previous PUT) this change is based on. A version that is no longer the stored one is refused with 409 (error code conflict; details[0].currentVersion names the stored version) and nothing is changed.",
+            "The ETag of GET /settings (or of the previous PUT) this change is based on. A " +
+            "version that is no longer the stored one is refused with 409 (error code conflict; " +
+            "details[0].currentVersion names the stored version) and nothing is changed.",
         },
       ],
       responseHeaders: { ETag: "The version after this change." },
@@ -262,7 +270,8 @@ export const studyRoutes = mount(
       method: "post",
       path: `${P}/participants/:code/erase-answers`,
       summary:
-        "Erase a youth's answers on request, with her staff forms and indicators (audited); confirm with her code. Her occasions count as erased in the response figures",
+        "Erase a youth's answers on request, with her staff forms and indicators (audited); " +
+        "confirm with her code. Her occasions count as erased in the response figures",
       access: "write",
       body: eraseBody,
       response: eraseResponse,
@@ -342,11 +351,13 @@ export const studyRoutes = mount(
   ),
   templateRoute(
     "participants",
-    "Template of the participant import: header and an example row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
+    "Template of the participant import: header and an example " +
+      "row, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
   ),
   templateRoute(
     "measurements",
-    "Template of the measurement import: one example row per importable item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
+    "Template of the measurement import: one example row per importable " +
+      "item, ';'-separated with dd-mm-jjjj dates for Dutch Excel",
   ),
 );
 

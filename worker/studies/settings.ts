@@ -16,7 +16,8 @@ export type PilotSettings = {
   /** instrument keys asked at frequent occasions / waves; defaults from DESIGN.md §2 */
   frequentInstruments?: string[];
   waveInstruments?: string[];
-  /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES (signalRulesOf in worker/signals/rules.ts) */
+  /** staff signal rules and their thresholds (worker/signals/README.md); defaults from DEFAULT_SIGNAL_RULES
+   * (signalRulesOf in worker/signals/rules.ts) */
   signals?: Partial<SignalRules>;
   /** summaries: minimum cell size and the RIS-L norm group (worker/studies/report-settings.ts) */
   reports?: Partial<ReportSettings>;

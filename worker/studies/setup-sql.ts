@@ -17,19 +17,25 @@ export type SqlStatement = { sql: string; params: SqlValue[] };
 export function builtInInstrumentStatements(now: number): SqlStatement[] {
   return BUILT_IN.flatMap((def) => [
     {
-      sql: "INSERT INTO instruments (key, name, kind, pilot_id, licensed) VALUES (?1, ?2, ?3, (SELECT id FROM pilots WHERE key = ?4), ?5) ON CONFLICT (key) DO NOTHING",
+      sql:
+        "INSERT INTO instruments (key, name, kind, pilot_id, licensed) VALUES (?1, ?2, " +
+        "?3, (SELECT id FROM pilots WHERE key = ?4), ?5) ON CONFLICT (key) DO NOTHING",
       params: [def.key, def.title.nl, def.kind, def.pilot ?? null, def.kind === "wave" ? 1 : 0],
     },
     ...(def.pilot
       ? [
           {
-            sql: "UPDATE instruments SET pilot_id = (SELECT id FROM pilots WHERE key = ?1) WHERE key = ?2 AND pilot_id IS NULL",
+            sql:
+              "UPDATE instruments SET pilot_id = (SELECT id FROM pilots " +
+              "WHERE key = ?1) WHERE key = ?2 AND pilot_id IS NULL",
             params: [def.pilot, def.key],
           },
         ]
       : []),
     {
-      sql: "INSERT INTO instrument_versions (instrument_id, version, definition, complete, created_at) SELECT id, 1, ?1, 1, ?2 FROM instruments WHERE key = ?3 ON CONFLICT (instrument_id, version) DO NOTHING",
+      sql:
+        "INSERT INTO instrument_versions (instrument_id, version, definition, complete, created_at) SELECT " +
+        "id, 1, ?1, 1, ?2 FROM instruments WHERE key = ?3 ON CONFLICT (instrument_id, version) DO NOTHING",
       params: [JSON.stringify(def), now, def.key],
     },
   ]);
@@ -44,12 +50,16 @@ export function firstAdminStatements(email: string, name: string, now: number): 
   const noAdmin = "NOT EXISTS (SELECT 1 FROM staff_users WHERE is_admin = 1 AND disabled_at IS NULL)";
   return [
     {
-      sql: `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) SELECT ?1, 'system', 'setup', 'setup.first_admin', ?2, NULL WHERE ${noAdmin}`,
+      sql:
+        `INSERT INTO audit_log (at, actor_type, actor_id, action, target, details) ` +
+        `SELECT ?1, 'system', 'setup', 'setup.first_admin', ?2, NULL WHERE ${noAdmin}`,
       params: [now, `email:${email}`],
     },
     {
       // An existing (non-admin) staff user with this address becomes the admin; otherwise a new one.
-      sql: `INSERT INTO staff_users (email, name, is_admin, created_at) SELECT ?1, ?2, 1, ?3 WHERE ${noAdmin} ON CONFLICT (email) DO UPDATE SET is_admin = 1, disabled_at = NULL`,
+      sql:
+        `INSERT INTO staff_users (email, name, is_admin, created_at) SELECT ?1, ?2, 1, ?3 ` +
+        `WHERE ${noAdmin} ON CONFLICT (email) DO UPDATE SET is_admin = 1, disabled_at = NULL`,
       params: [email, name, now],
     },
   ];

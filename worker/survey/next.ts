@@ -19,7 +19,8 @@ type OpenRow = {
 export async function openOccasionsOf(d1: D1Database, participantId: number, now: number, except?: number) {
   const { results } = await d1
     .prepare(
-      `SELECT o.id, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS participant_status FROM occasions o JOIN participants p ON p.id = o.participant_id
+      `SELECT o.id, o.closes_at, o.link_generation, o.instrument_version_ids, p.status AS ` +
+        `participant_status FROM occasions o JOIN participants p ON p.id = o.participant_id
      WHERE o.participant_id = ?1 AND ${openOccasion("?2")} AND o.id <> ?3`,
     )
     .bind(participantId, now, except ?? 0)

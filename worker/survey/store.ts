@@ -30,7 +30,9 @@ export function q(d1: D1Database, sql: string, params: Record<string, unknown>):
 }
 
 /** The link by its hash with its occasion, youth, pilot and draft position (one row or none). */
-const RESOLVE_SQL = `SELECT l.revoked_at, l.expires_at, o.id AS occasion_id, o.status AS occasion_status, o.instrument_version_ids,
+const RESOLVE_SQL =
+  `SELECT l.revoked_at, l.expires_at, o.id AS occasion_id, ` +
+  `o.status AS occasion_status, o.instrument_version_ids,
   p.id AS participant_id, p.status AS participant_status, pl.settings AS pilot_settings, d.page AS draft_page
   FROM secure_links l JOIN occasions o ON o.id = l.occasion_id JOIN participants p ON p.id = o.participant_id
   JOIN pilots pl ON pl.id = p.pilot_id LEFT JOIN drafts d ON d.occasion_id = o.id
@@ -52,12 +54,16 @@ const FIRST_OPENED_BY_HASH_SQL = `INSERT OR IGNORE INTO occasion_timings (occasi
   SELECT l.occasion_id, :now FROM ${LINK_JOIN} WHERE l.token_hash = :hash AND ${LINK_VALID}`;
 
 /** The link (this hash, this occasion) may still write. */
-const LIVE = `EXISTS (SELECT 1 FROM ${LINK_JOIN} WHERE l.token_hash = :hash AND l.occasion_id = :occ AND ${LINK_VALID})`;
+const LIVE =
+  `EXISTS (SELECT 1 FROM ${LINK_JOIN} WHERE l.token_hash ` + `= :hash AND l.occasion_id = :occ AND ${LINK_VALID})`;
 /** No newer save of this page was stored (a replayed, late or other-window save of older content loses). */
-const FRESH = `coalesce((SELECT json_extract(stamps, :path) FROM drafts WHERE occasion_id = :occ), 0) <= CAST(:stamp AS INTEGER)`;
+const FRESH =
+  `coalesce((SELECT json_extract(stamps, :path) FROM drafts ` +
+  `WHERE occasion_id = :occ), 0) <= CAST(:stamp AS INTEGER)`;
 /** This batch's own page save is the one stored. */
 const SAVED = `(SELECT json_extract(stamps, :path) FROM drafts WHERE occasion_id = :occ) = CAST(:stamp AS INTEGER)`;
-const NONEMPTY = `EXISTS (SELECT 1 FROM draft_answers WHERE occasion_id = :occ AND (value IS NOT NULL OR not_applicable = 1))`;
+const NONEMPTY =
+  `EXISTS (SELECT 1 FROM draft_answers WHERE occasion_id ` + `= :occ AND (value IS NOT NULL OR not_applicable = 1))`;
 const COMPLETED = `EXISTS (SELECT 1 FROM occasions WHERE id = :occ AND status = 'completed')`;
 
 export type LinkRow = {
@@ -175,26 +181,32 @@ function pageSaveStatements(d1: D1Database, s: PageSave, opts: { forSubmit?: boo
   return [
     q(
       d1,
-      `DELETE FROM draft_answers WHERE occasion_id = :occ AND instrument_version_id || '.' || item_key IN (SELECT value FROM json_each(:keys)) AND ${LIVE} AND ${FRESH}`,
+      `DELETE FROM draft_answers WHERE occasion_id = :occ AND instrument_version_id || ` +
+        `'.' || item_key IN (SELECT value FROM json_each(:keys)) AND ${LIVE} AND ${FRESH}`,
       { ...p, keys: JSON.stringify(s.itemKeys) },
     ),
     q(
       d1,
-      `INSERT INTO draft_answers (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, saved_at)
-       SELECT :occ, :pid, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), :now
+      `INSERT INTO draft_answers (occasion_id, participant_id, ` +
+        `instrument_version_id, item_key, value, not_applicable, comment, saved_at)
+       SELECT :occ, :pid, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), ` +
+        `json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), :now
        FROM json_each(:rows) j WHERE ${LIVE} AND ${FRESH}`,
       { ...p, pid: s.participantId, rows },
     ),
     q(
       d1,
-      `UPDATE occasions SET status = 'started', started_at = coalesce(started_at, :now) WHERE id = :occ AND status = 'open' AND ${LIVE} AND ${FRESH}${answered}`,
+      `UPDATE occasions SET status = 'started', started_at = coalesce(started_at, ` +
+        `:now) WHERE id = :occ AND status = 'open' AND ${LIVE} AND ${FRESH}${answered}`,
       p,
     ),
     q(
       d1,
       `INSERT INTO drafts (occasion_id, participant_id, page, stamps, updated_at)
-       SELECT :occ, :pid, :cursor, json_object(:page, CAST(:stamp AS INTEGER)), :now WHERE ${LIVE} AND ${FRESH}${answered}
-       ON CONFLICT (occasion_id) DO UPDATE SET page = excluded.page, stamps = json_set(drafts.stamps, :path, CAST(:stamp AS INTEGER)), updated_at = excluded.updated_at`,
+       SELECT :occ, :pid, :cursor, json_object(:page, CAST(:stamp ` +
+        `AS INTEGER)), :now WHERE ${LIVE} AND ${FRESH}${answered}
+       ON CONFLICT (occasion_id) DO UPDATE SET page = excluded.page, stamps = ` +
+        `json_set(drafts.stamps, :path, CAST(:stamp AS INTEGER)), updated_at = excluded.updated_at`,
       { ...p, pid: s.participantId, cursor: s.cursor, page: String(s.page) },
     ),
   ];
@@ -214,20 +226,24 @@ function submitStatements(d1: D1Database, s: PageSave, mode: "self" | "kiosk" | 
   return [
     q(
       d1,
-      `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, answered_at, mode)
-       SELECT occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable, comment, :now, :mode FROM draft_answers WHERE occasion_id = :occ AND ${G}`,
+      `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, ` +
+        `item_key, value, not_applicable, comment, answered_at, mode)
+       SELECT occasion_id, participant_id, instrument_version_id, item_key, value, ` +
+        `not_applicable, comment, :now, :mode FROM draft_answers WHERE occasion_id = :occ AND ${G}`,
       { ...p, mode },
     ),
     q(d1, `UPDATE secure_links SET used_at = :now WHERE occasion_id = :occ AND used_at IS NULL AND ${G}`, p),
     q(d1, `UPDATE occasion_timings SET submitted_at = :now WHERE occasion_id = :occ AND ${G}`, p),
     q(
       d1,
-      `INSERT INTO recompute_queue (participant_id, requested_at) SELECT :pid, :now WHERE ${G} ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
+      `INSERT INTO recompute_queue (participant_id, requested_at) SELECT :pid, :now WHERE ${G} ` +
+        `ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
       { ...p, pid: s.participantId },
     ),
     q(
       d1,
-      `UPDATE outbox SET status = 'cancelled', last_error = 'completed' WHERE occasion_id = :occ AND status = 'queued' AND ${G}`,
+      `UPDATE outbox SET status = 'cancelled', last_error = 'completed' ` +
+        `WHERE occasion_id = :occ AND status = 'queued' AND ${G}`,
       p,
     ),
     q(

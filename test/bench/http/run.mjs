@@ -117,7 +117,9 @@ export async function runHttpBench() {
     const jsGz = gzipSync(js).length;
     const weight = htmlGz + jsGz;
     console.log(
-      `BENCH http first load (frequent questionnaire): ${html.length} B html (${htmlGz} B gzip) + ${js.length} B js (${jsGz} B gzip) = ${weight} B gzip; budget ${BUDGET.firstLoadGzip} B${weight > BUDGET.firstLoadGzip ? " BUDGET MISSED" : " met"}`,
+      `BENCH http first load (frequent questionnaire): ${html.length} B html (${htmlGz} ` +
+        `B gzip) + ${js.length} B js (${jsGz} B gzip) = ${weight} B gzip; ` +
+        `budget ${BUDGET.firstLoadGzip} B${weight > BUDGET.firstLoadGzip ? " BUDGET MISSED" : " met"}`,
     );
 
     // the form a youth sends: 13 answers (every 0–10 item of the frequent questionnaire, 1–9)
@@ -171,7 +173,8 @@ export async function runHttpBench() {
       offset += appPost.used;
       if (offset >= minted.paths.length)
         console.log(
-          "BENCH http note: the answer POST ran out of open questionnaires; later requests were refused (409) and are not answer POSTs",
+          "BENCH http note: the answer POST ran out of open questionnaires; " +
+            "later requests were refused (409) and are not answer POSTs",
         );
       runs.get.push({ bare: bareGet, app: appGet });
       runs.post.push({ bare: barePost, app: appPost });
@@ -182,10 +185,13 @@ export async function runHttpBench() {
         const p99 = a.p99 / Math.max(b.p99, 1);
         const label = what === "get" ? "questionnaire GET" : `answer POST (${names.length} answers)`;
         console.log(
-          `BENCH http ${label}, round ${i + 1}: app ${fmt(a.rps)} req/s p50 ${a.p50} ms p99 ${a.p99} ms [${codes(a.codes)}${a.errors ? ` errors×${a.errors}` : ""}]; ` +
+          `BENCH http ${label}, round ${i + 1}: app ${fmt(a.rps)} req/s p50 ${a.p50} ms ` +
+            `p99 ${a.p99} ms [${codes(a.codes)}${a.errors ? ` errors×${a.errors}` : ""}]; ` +
             `bare ${fmt(b.rps)} req/s p50 ${b.p50} ms p99 ${b.p99} ms [${codes(b.codes)}]; ` +
-            `ratio ${fmt(rps * 100)} % of the bare req/s (budget ≥ ${BUDGET.rpsRatio * 100} %${rps < BUDGET.rpsRatio ? " BUDGET MISSED" : " met"}), ` +
-            `p99 ${fmt(p99, 2)}× the bare p99 (budget ≤ ${BUDGET.p99Ratio}×${p99 > BUDGET.p99Ratio ? " BUDGET MISSED" : " met"})`,
+            `ratio ${fmt(rps * 100)} % of the bare req/s (budget ≥ ${BUDGET.rpsRatio * 100} ` +
+            `%${rps < BUDGET.rpsRatio ? " BUDGET MISSED" : " met"}), ` +
+            `p99 ${fmt(p99, 2)}× the bare p99 (budget ` +
+            `≤ ${BUDGET.p99Ratio}×${p99 > BUDGET.p99Ratio ? " BUDGET MISSED" : " met"})`,
         );
       }
     }
@@ -199,10 +205,12 @@ export async function runHttpBench() {
     const after = [];
     for (const p of sample) after.push(await status(p).catch(() => 0));
     console.log(
-      `BENCH http answer POST check: ${after.filter((s) => s === 409).length} of ${sample.length} sampled links used by the POST rounds are completed (409 on GET)`,
+      `BENCH http answer POST check: ${after.filter((s) => s === 409).length} ` +
+        `of ${sample.length} sampled links used by the POST rounds are completed (409 on GET)`,
     );
     console.log(
-      `BENCH http setup: wrangler dev (local D1) for both Workers, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds, load from a separate Node process (autocannon)`,
+      `BENCH http setup: wrangler dev (local D1) for both Workers, ${CONNECTIONS} connections, ${SECONDS} ` +
+        `s per measurement, ${ROUNDS} rounds, load from a separate Node process (autocannon)`,
     );
   } finally {
     bare?.stop();

@@ -11,22 +11,35 @@ import { t, type Lang } from "../../../core/i18n/messages";
 import type { ChartData } from "../../../worker/analysis/plot";
 import { TrendPlot } from "../../components/TrendPlot";
 
-export const REPORT_CSS = `:root{color-scheme:light}*{box-sizing:border-box}
+export const REPORT_CSS =
+  `:root{color-scheme:light}*{box-sizing:border-box}
 body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#fff}
-main{max-width:80rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.3rem 0}h2{font-size:1.12rem;margin:1.4rem 0 .4rem;border-bottom:1px solid #d9dde3}
+main{max-width:80rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.3rem ` +
+  `0}h2{font-size:1.12rem;margin:1.4rem 0 .4rem;border-bottom:1px solid #d9dde3}
 h3{font-size:1rem;margin:1rem 0 .3rem}.muted{color:#5b6473}.small{font-size:.85rem}
-table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:.85rem}th,td{border:1px solid #c9ced6;padding:.2rem .4rem;text-align:right;white-space:nowrap}
-th{background:#eef1f4;text-align:center;white-space:normal;min-width:3.5rem;max-width:11rem;vertical-align:bottom}td.code,th.code{text-align:left}tr.mean td{font-weight:700;border-top:2px solid #1d2330}
+table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:.85rem}th,td{border:1px ` +
+  `solid #c9ced6;padding:.2rem .4rem;text-align:right;white-space:nowrap}
+th{background:#eef1f4;text-align:center;white-space:normal;min-width:3.5rem;` +
+  `max-width:11rem;vertical-align:bottom}td.code,th.code{text-align:left}tr.mean ` +
+  `td{font-weight:700;border-top:2px solid #1d2330}
 .b-high{background:#c8eccd}.b-middle{background:#fbefb0}.b-low{background:#f8ccd9}.nr{color:#4f5663;font-style:italic}
-.flag{font-weight:700;margin-left:.2em}.bl{font-size:.7rem;font-weight:700;margin-left:.25em;color:#3d4450}th.sec{text-align:center;background:#dfe4ea}
+.flag{font-weight:700;margin-left:.2em}.bl{font-size:.7rem;font-weight:700;` +
+  `margin-left:.25em;color:#3d4450}th.sec{text-align:center;background:#dfe4ea}
 .rules{font-size:.8rem;margin:.2rem 0 .8rem;padding-left:1.2rem}.wave{color:#3d4450;font-size:.75rem;margin-left:.2em}
-.legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.3rem 0}.swatch{display:inline-block;width:1.4em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:.3em}
-.plots{display:flex;flex-wrap:wrap;gap:.5rem}.youth{break-inside:avoid;page-break-inside:avoid;margin:.6rem 0;border-top:1px solid #d9dde3}
+.legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.3rem ` +
+  `0}.swatch{display:inline-block;width:1.4em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:.3em}
+.plots{display:flex;flex-wrap:wrap;gap:.5rem}.youth{break-inside:avoid;page-break-inside:avoid;margin:.6rem ` +
+  `0;border-top:1px solid #d9dde3}
 figure{margin:0;border:1px solid #d9dde3;padding:.2rem;break-inside:avoid}figcaption{font-size:.75rem}
-.comments{font-size:.8rem;margin:.2rem 0 .4rem;padding-left:1.2rem}.warn{background:#fde7e9;padding:.4rem .6rem;border-left:4px solid #b3261e}
-nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px solid #2f6f73;outline-offset:2px}
-@media print{body{font-size:10px}main{max-width:none;padding:0}nav.downloads,.noprint{display:none}h2{break-after:avoid}table{page-break-inside:auto}tr{break-inside:avoid}
-.b-high,.b-middle,.b-low,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}@page{size:A4 landscape;margin:12mm}}`;
+.comments{font-size:.8rem;margin:.2rem 0 ` +
+  `.4rem;padding-left:1.2rem}.warn{background:#fde7e9;padding:.4rem .6rem;border-left:4px solid #b3261e}
+nav.downloads a{margin-right:1rem}.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px ` +
+  `solid #2f6f73;outline-offset:2px}
+@media print{body{font-size:10px}main{max-width:none;padding:0}nav.downloads,` +
+  `.noprint{display:none}h2{break-after:avoid}table{page-break-inside:auto}tr{break-inside:avoid}
+.b-high,.b-middle,.b-low,svg ` +
+  `rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}@page{size:A4 ` +
+  `landscape;margin:12mm}}`;
 
 /** Numbers as the reader's language writes them: decimal comma in Dutch (core/format.ts). */
 const fmt = (v: number | null | undefined, digits = 2, lang: Lang = "nl") => formatNumber(v, digits, lang);
