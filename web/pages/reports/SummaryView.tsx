@@ -524,7 +524,7 @@ export function BackgroundTables({ s, lang }: { s: Summary; lang: Lang }) {
   );
 }
 
-/** Per youth code and frequent indicator her chart (worker/reports/routes.ts plotDataFor). */
+/** Per youth code and frequent indicator her chart (worker/reports/pilot-report.ts plotDataFor). */
 export type PlotData = Map<string, Map<string, ChartData>>;
 export type CommentData = Map<string, { at: number; instrument: string; item: string; comment: string }[]>;
 
