@@ -7,7 +7,8 @@
 //             and new ones git does not ignore; the generated worker/worker-configuration.d.ts (wrangler types) and
 //             web/generated/ (npm run build) are left out.
 //   http-sql  HTTP files hold no SQL and no drizzle query. HTTP files: everything under web/, and the files under
-//             worker/ that create routes (`new Hono`) or are named *routes.ts(x) / *pages.ts(x). They may not call
+//             worker/ that create routes (`new Hono`, or mount/route/page imported from worker/http/operation.ts) or
+//             are named *routes.ts(x) / *pages.ts(x). They may not call
 //             .prepare( .batch( getDb( .findFirst( .findMany(, pass a table of schema/tables.ts to a query builder
 //             (.from( .insert( .update( .delete( .innerJoin( …), import from drizzle-orm, or hold SQL in a string
 //             (SELECT, INSERT INTO, UPDATE … SET, DELETE FROM).
@@ -42,10 +43,13 @@ const TABLE_TAKERS = new Set([
 ]);
 const WORKER_MAY_RENDER = /^web\/(pages|components|generated)\//;
 
+/** A file that declares operations or pages through worker/http (mount, route, page) serves HTTP too. */
+const DECLARES = /\bimport\s*\{[^}]*\b(mount|route|page)\b[^}]*\}\s*from\s*"[./]*(http\/operation|\.\/operation)"/;
+
 function isHttpFile(rel, text) {
   if (rel.startsWith("web/")) return true;
   if (!rel.startsWith("worker/")) return false;
-  return /(routes|pages)\.tsx?$/.test(rel) || /\bnew Hono\b/.test(text);
+  return /(routes|pages)\.tsx?$/.test(rel) || /\bnew Hono\b/.test(text) || DECLARES.test(text);
 }
 
 /** The folder node of a path for the cycles rule, or null for files outside the graph (test/, scripts/, …). */

@@ -98,6 +98,10 @@ describe("check-house", () => {
         'api.get("/", (c: any) => c.json(getDb(c.env.DB)));\n' +
         'export const stmt = (db: any) => db.prepare("DELETE FROM outbox WHERE id = ?");\n',
       "worker/reports/service.ts": 'export const n = (db: any) => db.prepare("SELECT 1").first();\n',
+      // declares its operations through worker/http (no `new Hono`, not named *routes): an HTTP file too
+      "worker/staff/api.ts":
+        'import {\n  mount,\n  route,\n} from "../http/operation";\nimport { getDb } from "../db";\n' +
+        "export const api = mount(route({} as any, (c: any) => c.json(getDb(c.env.DB))));\n",
       "web/pages/List.tsx":
         "export const sql = `UPDATE participants SET status = 'left'`;\nexport const s = 'Select a youth';\n",
     });
@@ -109,6 +113,7 @@ describe("check-house", () => {
       "worker/reports/api.ts:5: http-sql: SQL in a string (DELETE FROM)",
       "worker/staff/admin-pages.tsx:1: http-sql: imports drizzle-orm",
       "worker/staff/admin-pages.tsx:3: http-sql: drizzle query on participants",
+      "worker/staff/api.ts:6: http-sql: calls getDb(",
     ]);
     expect(res.code).toBe(1);
   });
