@@ -46,6 +46,24 @@ describe("the pause link", () => {
     expect(en).toContain("No reminders for two weeks");
   });
 
+  it("refuses a body over 1 KiB with the discreet invalid-link page and pauses nothing", async () => {
+    const { pilot } = await makePilot({ settings: ALWAYS_SEND });
+    const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });
+    const path = `/p/${await pauseToken(env, youth.id)}`;
+    for (const body of [
+      "x".repeat(2048), // declared length over the limit
+      new Blob(["x".repeat(2048)]).stream(), // chunked: counted while read
+    ]) {
+      const res = await post(path, { body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+      expect(res.status).toBe(404);
+      const html = await res.text();
+      expect(html).toContain('<html lang="nl"');
+      expect(html).not.toContain("Je krijgt twee weken geen herinneringen meer");
+    }
+    expect(await pausedUntil(youth.id)).toBeNull();
+    expect(await pauseAudits(youth.id)).toEqual([]);
+  });
+
   it("pauses for 14 days on POST, audited with the youth's code, and a second press changes nothing", async () => {
     const { pilot } = await makePilot({ settings: ALWAYS_SEND });
     const youth = await makeParticipant(pilot.id, { start: "2026-01-05" });

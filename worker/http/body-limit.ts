@@ -72,9 +72,17 @@ export async function enforceDeclaredLength(c: Context, max: number, tooLarge: (
   if (Number(c.req.header("content-length") ?? "0") > max) throw tooLarge();
 }
 
-/** Middleware: the body within `max` bytes (see enforceBodyLimit), before the handler reads it. */
-export const limitBody = (max: number) =>
+/**
+ * Middleware: the body within `max` bytes (see enforceBodyLimit), before the handler reads it. `refuse` answers
+ * a body over the limit where the common error does not fit (the youth's pages answer with her own page).
+ */
+export const limitBody = (max: number, refuse?: (c: Context) => Response | Promise<Response>) =>
   createMiddleware(async (c, next) => {
-    await enforceBodyLimit(c, max);
+    try {
+      await enforceBodyLimit(c, max);
+    } catch (e) {
+      if (refuse && e instanceof AppError && e.code === "payload_too_large") return refuse(c);
+      throw e;
+    }
     await next();
   });

@@ -4,8 +4,8 @@
 // it was mailed for closes.
 // Pausing is idempotent (a second press changes nothing), audited with the youth's code as actor and
 // listed for researchers (GET /api/v1/pilots/:pilot/reminder-pauses).
+import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { YouthLayout } from "../../web/components/Layout";
 import { pickLang, t, type Lang } from "../../core/i18n/messages";
 import type { Env } from "../env";
@@ -117,7 +117,7 @@ export const pauseRoutes = new Hono<{ Bindings: Env }>()
   })
   .post(
     "/p/:token",
-    bodyLimit({ maxSize: 1024, onError: (c) => invalid(c, pickLang(c.req.query("lang"))) }),
+    limitBody(BODY_LIMITS.tiny, (c) => invalid(c, pickLang(c.req.query("lang")))),
     async (c) => {
       const lang = pickLang(c.req.query("lang"));
       const youth = await youthFor(c.env, c.req.param("token"));

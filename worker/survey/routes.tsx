@@ -1,5 +1,5 @@
+import { BODY_LIMITS, limitBody } from "../http/body-limit";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Env } from "../env";
 import { ERROR_STATUS } from "../errors";
 import { askedOf, definitionsFor } from "../studies/instruments";
@@ -269,7 +269,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
   })
   .post(
     "/q/:token/draft",
-    bodyLimit({ maxSize: 64 * 1024, onError: (c) => draftRefused(c, "payload_too_large", "too_large") }),
+    limitBody(BODY_LIMITS.json, (c) => draftRefused(c, "payload_too_large", "too_large")),
     async (c) => {
       const token = c.req.param("token");
       const { control, answers } = await readForm(c);
@@ -289,7 +289,7 @@ export const surveyRoutes = new Hono<{ Bindings: Env }>()
       }
     },
   )
-  .post("/q/:token", bodyLimit({ maxSize: 64 * 1024, onError: tooLarge }), async (c) => {
+  .post("/q/:token", limitBody(BODY_LIMITS.json, tooLarge), async (c) => {
     const lang = pickLang(c.req.query("lang"));
     const token = c.req.param("token");
     const now = Date.now();
