@@ -74,7 +74,20 @@ describe("signals for staff", () => {
 
     // a new low measurement, entered by phone on her open questionnaire, is new evidence: open again
     await page.goto(`${stack().url}/staff/pilots/${PILOT}/youths/${CODE}/links`);
-    await Promise.all([page.waitForURL(/\/phone\/\d+$/), page.locator('a[id^="phone-"]').first().click()]);
+    // her newest open frequent questionnaire (an older one would not be her latest measurement; which ones are
+    // still open depends on the browser tests that ran before this file)
+    const newest = await page.locator("tr[data-occasion]").evaluateAll(
+      (trs) =>
+        trs
+          .map((tr) => ({
+            id: tr.getAttribute("data-occasion"),
+            m: /frequente meting (\d+)/.exec(tr.textContent ?? ""),
+          }))
+          .filter((r) => r.m)
+          .sort((a, b) => Number(b.m![1]) - Number(a.m![1]))[0]?.id,
+    );
+    expect(newest).toBeTruthy();
+    await Promise.all([page.waitForURL(/\/phone\/\d+$/), page.click(`#phone-${newest}`)]);
     const welzijn = page.locator(
       '#phone-form select[name$=".persoonlijk"], #phone-form select[name$=".gezin"], ' +
         '#phone-form select[name$=".vrienden"], #phone-form select[name$=".algemeen"]',
