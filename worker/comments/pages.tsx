@@ -1,12 +1,12 @@
 // Staff pages of the comment timeline and light coding (issue 15): a youth's comments with tag forms, and
 // the pilot's codebook. Write role of the pilot only (researchers; admins), as the API. A refused codebook
 // post shows the page again with the reason and stores nothing; other errors are staff error pages.
+import { renderStaffView } from "../http/staff-view";
 import type { Context } from "hono";
 import { AppError } from "../errors";
 import { BODY_LIMITS } from "../http/body-limit";
-import { renderStaffPage } from "../lib/render";
 import { mount, page, type Pilot } from "../http/operation";
-import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import { CodebookPage, type CodebookNotice } from "../../web/pages/staff/Codebook";
 import { YouthCommentsPage } from "../../web/pages/staff/Comments";
@@ -33,7 +33,7 @@ async function codebookPage(
   status: 200 | 400 | 409 | 413 = 200,
 ) {
   const codes = await codebook(c.env.DB, pilot.id);
-  return renderStaffPage(c, <CodebookPage user={staffUserOf(c)} pilot={pilot} codes={codes} {...extra} />, status);
+  return renderStaffView(c, CodebookPage, { pilot, codes, ...extra }, status);
 }
 
 /** Validation, conflicts and too-large files are the researcher's to fix: the page again with the reason. */
@@ -134,20 +134,16 @@ export const commentPageRoutes = mount(
     ]);
     const done = c.req.query("done");
     const notice = done === "tagged" || done === "untagged" ? done : undefined;
-    return renderStaffPage(
-      c,
-      <YouthCommentsPage
-        user={staffUserOf(c)}
-        pilot={pilot}
-        code={youth.code}
-        comments={comments}
-        items={items}
-        item={item}
-        counts={counts}
-        codes={codes}
-        notice={notice}
-      />,
-    );
+    return renderStaffView(c, YouthCommentsPage, {
+      pilot,
+      code: youth.code,
+      comments,
+      items,
+      item,
+      counts,
+      codes,
+      notice,
+    });
   }),
   page(
     { method: "post", path: `${COMMENTS}/:response/tags`, access: "write", limit: SMALL, form: true },

@@ -4,9 +4,9 @@ import type { Context } from "hono";
 import { pickLang } from "../../core/i18n/messages";
 import { AllPilotsPage, PilotReportPage, REPORT_PAGE_CSS } from "../../web/pages/reports/Pages";
 import { AppError } from "../errors";
-import { renderStaffPage } from "../lib/render";
+import { renderStaffView } from "../http/staff-view";
 import { mount, page } from "../http/operation";
-import { READ_ROLES, staffUserOf, WRITE_ROLES, type StaffEnv } from "../http/auth";
+import { READ_ROLES, WRITE_ROLES, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import { plotDataFor, summaryFor } from "./pilot-report";
 import { allPilots } from "./queries";
@@ -28,12 +28,8 @@ export const reportPages = mount(
     const now = Date.now();
     const summaries = [];
     for (const pl of visible) summaries.push(await summaryFor(c.env.DB, pl, now));
-    return renderStaffPage(
-      c,
-      AllPilotsPage({ summaries, lang: pickLang(c.req.query("lang")), user: staffUserOf(c) }),
-      200,
-      REPORT_PAGE_CSS,
-    );
+    const lang = pickLang(c.req.query("lang"));
+    return renderStaffView(c, AllPilotsPage, { summaries, lang }, 200, REPORT_PAGE_CSS);
   }),
   page({ method: "get", path: "/pilots/:pilot", access: "read" }, async (c, { pilot }) => {
     const [s, plots] = await Promise.all([summaryFor(c.env.DB, pilot, Date.now()), plotDataFor(c.env.DB, pilot)]);
@@ -41,16 +37,10 @@ export const reportPages = mount(
     const p = c.get("principal");
     const canComments =
       p.isAdmin || p.roles.some((r) => WRITE_ROLES.includes(r.role) && (r.pilotId === pilot.id || r.pilotId === null));
-    return renderStaffPage(
+    return renderStaffView(
       c,
-      PilotReportPage({
-        s,
-        plots,
-        lang: pickLang(c.req.query("lang")),
-        showAllLink: seesAllPilots(c),
-        canComments,
-        user: staffUserOf(c),
-      }),
+      PilotReportPage,
+      { s, plots, lang: pickLang(c.req.query("lang")), showAllLink: seesAllPilots(c), canComments },
       200,
       REPORT_PAGE_CSS,
     );

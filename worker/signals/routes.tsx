@@ -1,6 +1,7 @@
 // Staff signals over HTTP (issue 15): GET /api/v1/pilots/{pilot}/signals and POST …/signals/{id}/acknowledge
 // for researchers (WRITE_ROLES; coordinators and other pilots get 403 from pilotFor), and the workspace
 // page with the same checks (session cookie + CSRF from its page() declaration).
+import { renderStaffView } from "../http/staff-view";
 import type { Context } from "hono";
 import { z } from "zod";
 import { pilotIndicators } from "../analysis/recompute";
@@ -9,8 +10,7 @@ import { t } from "../../core/i18n/messages";
 import { SignalsPage } from "../../web/pages/staff/Signals";
 import { AppError } from "../errors";
 import { BODY_LIMITS } from "../http/body-limit";
-import { renderStaffPage } from "../lib/render";
-import { actorOf, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, type StaffEnv } from "../http/auth";
 import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../http/page-error";
 import { acknowledgeSignal, listSignals, NOTE_MAX } from "./store";
@@ -58,17 +58,17 @@ type Pilot = { id: number; key: string; name: string; timezone: string };
 /** The signals page of a pilot, with a refusal when an acknowledgement was refused. */
 async function signalsPage(c: Context<StaffEnv>, pilot: Pilot, showCleared: boolean, error?: string, status = 200) {
   const signals = await listSignals(c.env.DB, pilot.id, { status: showCleared ? "all" : undefined });
-  return renderStaffPage(
+  return renderStaffView(
     c,
-    <SignalsPage
-      user={staffUserOf(c)}
-      pilot={pilot}
-      signals={signals}
-      timezone={pilot.timezone}
-      labels={await indicatorLabels(c.env.DB, pilot.key)}
-      showCleared={showCleared}
-      error={error}
-    />,
+    SignalsPage,
+    {
+      pilot,
+      signals,
+      timezone: pilot.timezone,
+      labels: await indicatorLabels(c.env.DB, pilot.key),
+      showCleared,
+      error,
+    },
     status as 200 | 400 | 409,
   );
 }

@@ -2,6 +2,7 @@
 // users and API tokens. Each form is turned into the API's body and parsed by the API's zod schema, then
 // handed to the same function the API calls (./admin-service.ts), so validation and audit cannot drift.
 // Refusals come back beside their field with the values as typed; successes redirect to a notice.
+import { renderStaffView } from "../http/staff-view";
 import type { Context } from "hono";
 import type { z } from "zod";
 import {
@@ -27,7 +28,6 @@ import { t, type MessageKey } from "../../core/i18n/messages";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import type { schema } from "../db";
 import { AppError } from "../errors";
-import { renderStaffPage } from "../lib/render";
 import { page, mount } from "../http/operation";
 import { savePilotItems } from "../studies/config";
 import {
@@ -60,7 +60,7 @@ import {
   userView,
   type StaffUserView,
 } from "./admin-service";
-import { actorOf, formBody, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, formBody, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 
 type Ctx = Context<StaffEnv>;
@@ -216,17 +216,17 @@ async function pilotEditPage(
   });
   const items =
     opts.items ?? itemRows((await pilotItemsDefinition(c.env.DB, pilot.key)) as InstrumentDefinition | undefined);
-  return renderStaffPage(
+  return renderStaffView(
     c,
-    <PilotEditPage
-      user={staffUserOf(c)}
-      pilot={{ key: pilot.key, name: pilot.name }}
-      values={values}
-      {...choices}
-      items={items}
-      errors={opts.errors}
-      notice={opts.notice}
-    />,
+    PilotEditPage,
+    {
+      pilot: { key: pilot.key, name: pilot.name },
+      values,
+      ...choices,
+      items,
+      errors: opts.errors,
+      notice: opts.notice,
+    },
     opts.status ?? 200,
   );
 }
@@ -339,17 +339,17 @@ async function staffEditPage(
 ) {
   const u = await userView(c.env.DB, id);
   const isSelf = c.get("principal").userId === id;
-  return renderStaffPage(
+  return renderStaffView(
     c,
-    <StaffEditPage
-      user={staffUserOf(c)}
-      staff={u}
-      pilots={await pilotOptions(c.env.DB)}
-      values={opts.values ?? rolesOfUser(u)}
-      errors={opts.errors}
-      notice={opts.notice}
-      isSelf={isSelf}
-    />,
+    StaffEditPage,
+    {
+      staff: u,
+      pilots: await pilotOptions(c.env.DB),
+      values: opts.values ?? rolesOfUser(u),
+      errors: opts.errors,
+      notice: opts.notice,
+      isSelf,
+    },
     opts.status ?? 200,
   );
 }
@@ -381,16 +381,16 @@ async function tokensPage(
   c: Ctx,
   opts: { values?: TokenFormValues; errors?: FieldErrors; notice?: string; status?: 200 | 400 } = {},
 ) {
-  return renderStaffPage(
+  return renderStaffView(
     c,
-    <TokensPage
-      user={staffUserOf(c)}
-      tokens={await listTokens(c.env.DB)}
-      pilots={await pilotOptions(c.env.DB)}
-      values={opts.values ?? EMPTY_TOKEN}
-      errors={opts.errors}
-      notice={opts.notice}
-    />,
+    TokensPage,
+    {
+      tokens: await listTokens(c.env.DB),
+      pilots: await pilotOptions(c.env.DB),
+      values: opts.values ?? EMPTY_TOKEN,
+      errors: opts.errors,
+      notice: opts.notice,
+    },
     opts.status ?? 200,
   );
 }
@@ -419,20 +419,14 @@ const adminPost = (path: string, handler: AdminHandler, limit = ADMIN_BODY_LIMIT
   page({ method: "post", path, access: "admin", limit }, handler);
 
 export const adminPageRoutes = mount(
-  adminGet("/staff/admin", (c) => renderStaffPage(c, <AdminHomePage user={staffUserOf(c)} />)),
+  adminGet("/staff/admin", (c) => renderStaffView(c, AdminHomePage, {})),
 
   // pilots
   adminGet("/staff/admin/pilots", async (c) =>
-    renderStaffPage(c, <PilotListPage user={staffUserOf(c)} pilots={await listPilots(c.env.DB)} />),
+    renderStaffView(c, PilotListPage, { pilots: await listPilots(c.env.DB) }),
   ),
   adminGet("/staff/admin/pilots/new", (c) =>
-    renderStaffPage(
-      c,
-      <PilotNewPage
-        user={staffUserOf(c)}
-        values={{ key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE }}
-      />,
-    ),
+    renderStaffView(c, PilotNewPage, { values: { key: "", name: "", organisation: "", timezone: DEFAULT_TIMEZONE } }),
   ),
   adminPost("/staff/admin/pilots", async (c) => {
     const { one, repeated } = await readForm(c);
@@ -443,7 +437,7 @@ export const adminPageRoutes = mount(
       timezone: one("timezone").trim(),
     };
     const page = (errors: FieldErrors, status: 400 | 409) =>
-      renderStaffPage(c, <PilotNewPage user={staffUserOf(c)} values={values} errors={errors} />, status);
+      renderStaffView(c, PilotNewPage, { values, errors }, status);
     if (repeated.length) return page(repeatedErrors(repeated, pilotField), 400);
     const parsed = pilotBody.safeParse({
       key: values.key,
@@ -508,15 +502,10 @@ export const adminPageRoutes = mount(
   ),
 
   // staff users
-  adminGet("/staff/admin/staff", async (c) =>
-    renderStaffPage(c, <StaffListPage user={staffUserOf(c)} staff={await listStaff(c.env.DB)} />),
-  ),
+  adminGet("/staff/admin/staff", async (c) => renderStaffView(c, StaffListPage, { staff: await listStaff(c.env.DB) })),
   adminGet("/staff/admin/staff/new", async (c) => {
     const values: StaffFormValues = { email: "", name: "", isAdmin: false, projectCoordinator: false, perPilot: {} };
-    return renderStaffPage(
-      c,
-      <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(c.env.DB)} values={values} />,
-    );
+    return renderStaffView(c, StaffNewPage, { pilots: await pilotOptions(c.env.DB), values });
   }),
   adminPost("/staff/admin/staff", async (c) => {
     const { form, one, repeated } = await readForm(c);
@@ -526,11 +515,7 @@ export const adminPageRoutes = mount(
       ...rolesFromForm(one, Object.keys(form)),
     };
     const page = async (errors: FieldErrors, status: 400 | 409) =>
-      renderStaffPage(
-        c,
-        <StaffNewPage user={staffUserOf(c)} pilots={await pilotOptions(c.env.DB)} values={values} errors={errors} />,
-        status,
-      );
+      renderStaffView(c, StaffNewPage, { pilots: await pilotOptions(c.env.DB), values, errors }, status);
     if (repeated.length) return page(repeatedErrors(repeated, staffField), 400);
     const parsed = staffUserBody.safeParse({
       email: values.email,
@@ -613,7 +598,7 @@ export const adminPageRoutes = mount(
         actorOf(c),
         Date.now(),
       );
-      return renderStaffPage(c, <TokenCreatedPage user={staffUserOf(c)} token={created} />);
+      return renderStaffView(c, TokenCreatedPage, { token: created });
     } catch (e) {
       const errors = serviceErrors(e, tokenField, tokenMessage);
       if (errors) return tokensPage(c, { values, errors, status: 400 });

@@ -10,6 +10,7 @@
 //   An ended session shows an empty page, so Back shows nothing (every answer is no-store). Answers are
 //   stored with mode `kiosk` and the researcher as `entered_by`; opening and submitting are audited.
 // - Phone: the researcher enters her answers on a staff form during a call: mode `phone`, `entered_by`.
+import { renderStaffView } from "../http/staff-view";
 import { Hono, type Context } from "hono";
 import { BODY_LIMITS, enforceBodyLimit } from "../http/body-limit";
 import { mount, page, type Pilot } from "../http/operation";
@@ -19,7 +20,6 @@ import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { b64url, sha256Hex } from "../lib/crypto";
 import { YOUTH_HEADERS } from "../lib/render";
-import { renderStaffPage } from "../lib/render";
 import { deliverOutbox } from "../reminders/outbox";
 import { localDate } from "../schedule/schedule";
 import { DEFAULT_QUICK_EXIT, quickExitOf } from "../studies/settings";
@@ -31,7 +31,7 @@ import { estimateMinutes, lengthText } from "../../core/questionnaire-length";
 import { MessagePage, QuestionnairePage } from "../../web/pages/Questionnaire";
 import { PhoneEntryPage, YouthLinksPage, type OpenOccasion } from "../../web/pages/staff/YouthLinks";
 import { pickLang, t, type MessageKey } from "../../core/i18n/messages";
-import { actorOf, formBody, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, formBody, type StaffEnv } from "../http/auth";
 import { staffPageError } from "../http/page-error";
 import {
   createKioskSession,
@@ -140,18 +140,14 @@ export const assistedPageRoutes = mount(
       lastSent: row.last_sent === null ? null : localDate(row.last_sent, pilot.timezone),
       minutes,
     }));
-    return renderStaffPage(
-      c,
-      <YouthLinksPage
-        user={staffUserOf(c)}
-        pilot={pilot}
-        code={p.code}
-        open={rows}
-        hasEmail={await hasEmail(c.env.DB, p.id)}
-        press={randomToken(16)}
-        notice={notice}
-      />,
-    );
+    return renderStaffView(c, YouthLinksPage, {
+      pilot,
+      code: p.code,
+      open: rows,
+      hasEmail: await hasEmail(c.env.DB, p.id),
+      press: randomToken(16),
+      notice,
+    });
   }),
   youthPage({ method: "post", path: "/links/resend", limit: BODY_LIMITS.smallForm, form: true }, async (c, y) => {
     const { pilot, p, form } = y;
@@ -204,10 +200,7 @@ export const assistedPageRoutes = mount(
   }),
   youthPage({ method: "get", path: "/phone/:occasion" }, async (c, { pilot, p }) => {
     const o = await openOccasion(c.env.DB, p.id, Date.now(), (id) => String(id) === c.req.param("occasion"));
-    return renderStaffPage(
-      c,
-      <PhoneEntryPage user={staffUserOf(c)} pilot={pilot} code={p.code} occasion={o.row} asked={o.asked} />,
-    );
+    return renderStaffView(c, PhoneEntryPage, { pilot, code: p.code, occasion: o.row, asked: o.asked });
   }),
   youthPage({ method: "post", path: "/phone/:occasion", limit: ANSWERS_LIMIT }, async (c, { pilot, p }) => {
     const form = await formBody(c, { all: true });
@@ -221,16 +214,10 @@ export const assistedPageRoutes = mount(
     const o = await openOccasion(c.env.DB, p.id, now, (id) => String(id) === c.req.param("occasion"));
     const parsed = parseAssisted(form, o.asked, "nl");
     if (!parsed.ok)
-      return renderStaffPage(
+      return renderStaffView(
         c,
-        <PhoneEntryPage
-          user={staffUserOf(c)}
-          pilot={pilot}
-          code={p.code}
-          occasion={o.row}
-          asked={o.asked}
-          state={parsed.state}
-        />,
+        PhoneEntryPage,
+        { pilot, code: p.code, occasion: o.row, asked: o.asked, state: parsed.state },
         400,
       );
     const stored = await storeAssisted(

@@ -1,6 +1,7 @@
 // Researcher workspace (server-rendered, Dutch first): my pilots; per pilot youths × occasions; per youth
 // a timeline with comments and small trend plots; the enrol form. Each page is declared with page()
 // (worker/http/operation.ts): authentication (session cookie, CSRF on posts), body limit and access as the API.
+import { renderStaffView } from "../http/staff-view";
 import type { Context } from "hono";
 import { rislScores } from "../../schema/staff-forms";
 import { readBackgroundForm, readRislForm } from "../studies/background";
@@ -83,14 +84,10 @@ export const staffPageRoutes = mount(
   page({ method: "get", path: "/staff", access: "any" }, async (c) => {
     const p = c.get("principal");
     const pilots = await visiblePilots(c.env.DB, p);
-    return renderStaffPage(
-      c,
-      <HomePage
-        user={staffUserOf(c)}
-        pilots={pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles }))}
-        isAdmin={p.isAdmin}
-      />,
-    );
+    return renderStaffView(c, HomePage, {
+      pilots: pilots.map((pl) => ({ key: pl.key, name: pl.name, organisation: pl.organisation, roles: pl.roles })),
+      isAdmin: p.isAdmin,
+    });
   }),
   page({ method: "get", path: "/staff/audit", access: "admin" }, async (c) => {
     const q = auditQuery.safeParse(c.req.query());
@@ -102,16 +99,12 @@ export const staffPageRoutes = mount(
       ...e,
       pilot: e.pilotId === null ? null : (keyOf.get(e.pilotId) ?? String(e.pilotId)),
     }));
-    return renderStaffPage(
-      c,
-      <AuditPage
-        user={staffUserOf(c)}
-        rows={rows}
-        pilots={pilots.map((p) => p.key)}
-        filter={{ pilot: q.data.pilot, action: q.data.action }}
-        next={next}
-      />,
-    );
+    return renderStaffView(c, AuditPage, {
+      rows,
+      pilots: pilots.map((p) => p.key),
+      filter: { pilot: q.data.pilot, action: q.data.action },
+      next,
+    });
   }),
   page({ method: "get", path: "/staff/pilots/:pilot", access: "read" }, async (c, { pilot }) => {
     const f = c.req.query("filter");
@@ -460,20 +453,20 @@ async function settingsPage(
   const { timezone, frequent, wave } = effectiveSettings(pilot, c.env.MAIL_FROM_NAME);
   // A refused form keeps the version it was rendered with, so a corrected resubmit is still checked against it.
   const version = values.version ?? (await settingsVersion(pilot));
-  return renderStaffPage(
+  return renderStaffView(
     c,
-    <SettingsPage
-      user={staffUserOf(c)}
-      pilot={pilot}
-      values={values}
-      ranges={NUMBER_RANGES}
-      fixed={{ timezone, frequent, wave }}
-      canWrite={canWrite(pilot.id, c.get("principal"))}
-      errors={errors}
-      saved={saved}
-      version={version}
-      stale={stale}
-    />,
+    SettingsPage,
+    {
+      pilot,
+      values,
+      ranges: NUMBER_RANGES,
+      fixed: { timezone, frequent, wave },
+      canWrite: canWrite(pilot.id, c.get("principal")),
+      errors,
+      saved,
+      version,
+      stale,
+    },
     status,
   );
 }

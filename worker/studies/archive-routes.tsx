@@ -1,13 +1,13 @@
 // The whole-study archive over HTTP (admins only): the streamed download, the streamed restore, and the
 // staff page with both. The format and its rules: ./ARCHIVE.md and ./archive.ts.
+import { renderStaffView } from "../http/staff-view";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ArchivePage, type ArchiveOutcome } from "../../web/pages/staff/ArchivePage";
 import { t } from "../../core/i18n/messages";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
-import { renderStaffPage } from "../lib/render";
-import { actorOf, formBody, LARGE_FORMS, staffUserOf, type StaffEnv } from "../http/auth";
+import { actorOf, formBody, LARGE_FORMS, type StaffEnv } from "../http/auth";
 import { API_BASE, mount, page, route } from "../http/operation";
 import { staffPageError } from "../http/page-error";
 import { ARCHIVE_LIMITS, exportArchive, restoreArchive } from "./archive";
@@ -107,8 +107,4 @@ export const archivePageRoutes = mount(
 ).onError(staffPageError);
 
 const archivePage = (c: Context<StaffEnv>, outcome?: ArchiveOutcome, status: 200 | 400 | 409 | 413 = 200) =>
-  renderStaffPage(
-    c,
-    <ArchivePage user={staffUserOf(c)} outcome={outcome} maxUploadMb={MAX_PAGE_UPLOAD_BYTES / 1024 / 1024} />,
-    status,
-  );
+  renderStaffView(c, ArchivePage, { outcome, maxUploadMb: MAX_PAGE_UPLOAD_BYTES / 1024 / 1024 }, status);
