@@ -15,7 +15,7 @@ import { latestVersions, listInstruments, updateSettings } from "../studies/conf
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { orConflict } from "../studies/participants";
 import { instrumentsOf } from "../studies/settings";
-import type { pilotBody, pilotPatchBody, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
+import type { pilotBody, PilotPatch, staffRolesBody, staffUserBody, tokenBody } from "../studies/validators";
 import { TOKEN_DEFAULT_DAYS } from "../../core/api-tokens";
 import { tokenExpiry } from "../http/tokens";
 import { DAY_MS } from "../../core/time";
@@ -100,13 +100,7 @@ export async function createPilot(d1: D1Database, body: z.infer<typeof pilotBody
  * Changes a pilot's name and organisation, and (through updateSettings, with its whole-pilot checks) its
  * time zone and instruments. Everything is checked before anything is written.
  */
-export async function updatePilot(
-  d1: D1Database,
-  pilot: Pilot,
-  body: z.infer<typeof pilotPatchBody>,
-  actor: Actor,
-  now: number,
-) {
+export async function updatePilot(d1: D1Database, pilot: Pilot, body: PilotPatch, actor: Actor, now: number) {
   const db = getDb(d1);
   const { name, organisation, timezone, frequentInstruments, waveInstruments } = body;
   if (timezone !== undefined && !knownTimezone(timezone)) throw refused("validation", "timezone", "Unknown time zone");

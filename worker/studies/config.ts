@@ -27,7 +27,7 @@ import {
 import type {
   instrumentDefinitionBody,
   instrumentVersionResponse,
-  pilotItemsBody,
+  PilotItems,
   settingsBody,
   settingsResponse,
 } from "./validators";
@@ -264,13 +264,7 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
   if (problems.length) throw new AppError("validation", problems.map((p) => p.message).join("; "), problems);
 }
 
-export async function savePilotItems(
-  d1: D1Database,
-  pilot: Pilot,
-  body: z.infer<typeof pilotItemsBody>,
-  actor: Actor,
-  now: number,
-) {
+export async function savePilotItems(d1: D1Database, pilot: Pilot, body: PilotItems, actor: Actor, now: number) {
   const db = getDb(d1);
   const key = `pilot_${pilot.key}`;
   const items = body.items.map((i) =>

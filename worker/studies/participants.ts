@@ -17,7 +17,7 @@ import type {
   StaffFormName,
   enrolBody,
   overviewRow,
-  participantPatch,
+  ParticipantPatch,
   publicParticipantResponse,
   scheduledOccasion,
 } from "./validators";
@@ -255,7 +255,7 @@ export async function updateParticipant(
   env: Env,
   pilot: Pilot,
   p: Participant,
-  patch: z.infer<typeof participantPatch>,
+  patch: ParticipantPatch,
   actor: Actor,
   now: number,
 ) {

@@ -86,6 +86,7 @@ export const participantPatch = z
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: "Nothing to change" });
+export type ParticipantPatch = z.infer<typeof participantPatch>;
 
 export const eraseBody = z.object({ confirmCode: code }).strict();
 
@@ -207,6 +208,7 @@ export const pilotItemsBody = z
       }),
   })
   .strict();
+export type PilotItems = z.infer<typeof pilotItemsBody>;
 
 export const norm = z
   .object({
@@ -407,6 +409,7 @@ export const pilotPatchBody = z
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "Nothing to change" });
+export type PilotPatch = z.infer<typeof pilotPatchBody>;
 
 const roleGrant = z
   .object({
