@@ -4,7 +4,7 @@
 //
 // Prints each violation as `file:line: rule: what` and exits 1 when there is one.
 //   width     no line over 120 columns (code points) in *.ts, *.tsx, *.mts, *.cts, *.mjs, *.js, *.cjs — tracked files
-//             and new ones git does not ignore; the generated worker/worker-configuration.d.ts (wrangler types) and
+//             and new ones git does not ignore; the generated worker-configuration.d.ts (wrangler types) and
 //             web/generated/ (npm run build) are left out.
 //   http-sql  HTTP files hold no SQL and no drizzle query. HTTP files: everything under web/, and the files under
 //             worker/ that create routes (`new Hono`, or mount/route/page imported from worker/http/operation.ts) or

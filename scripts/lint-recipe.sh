@@ -26,7 +26,7 @@ if [ ! -f biome.jsonc ]; then
       "!**/node_modules",
       "!**/.wrangler",
       "!web/generated",
-      "!worker/worker-configuration.d.ts",
+      "!worker-configuration.d.ts",
       "!schema/migrations",
       "!test/analysis/reference",
       "!package-lock.json"

@@ -15,7 +15,7 @@ export const LINE_WIDTH = 120;
 export const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|mjs|js|cjs)$/;
 
 /** Generated files: wrangler types writes the first, npm run build the second. */
-export const GENERATED = [/^worker\/worker-configuration\.d\.ts$/, /^web\/generated\//];
+export const GENERATED = [/^worker-configuration\.d\.ts$/, /^web\/generated\//];
 
 const SKIPPED_FOLDERS = new Set(["node_modules", ".git", ".wrangler"]);
 

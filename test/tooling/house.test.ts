@@ -79,7 +79,7 @@ describe("check-house", () => {
         `export const s = "${"é".repeat(101)}";`,
         `export const t = "${"x".repeat(100)}";`,
       ),
-      "worker/worker-configuration.d.ts": `declare const x: "${"x".repeat(200)}";\n`,
+      "worker-configuration.d.ts": `declare const x: "${"x".repeat(200)}";\n`,
       "web/generated/assets.ts": `export const js = "${"x".repeat(200)}";\n`,
     });
     const res = await check(root);

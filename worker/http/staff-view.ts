@@ -8,7 +8,8 @@ type Status = Parameters<typeof renderStaffPage>[2];
 
 /**
  * A page of the staff workspace for the signed-in staff member: `Page` gets `props` and `user` (whom the header
- * shows, with the CSRF token its forms carry; `css` as in renderStaffPage), so no page can show another user or forget the token.
+ * shows, with the CSRF token its forms carry), so no page can show another user or forget the token. `status` and
+ * `css` as in renderStaffPage.
  */
 export function renderStaffView<P extends { user: StaffUser }>(
   c: Context<StaffEnv>,

@@ -275,20 +275,6 @@ export type SignalView = {
   note: string | null;
 };
 
-type SignalRow = {
-  id: number;
-  code: string;
-  rule: SignalRule;
-  indicator: string;
-  status: SignalStatus;
-  evidence: string;
-  raised_at: number;
-  evaluated_at: number;
-  acknowledged_at: number | null;
-  ack_name: string | null;
-  acknowledge_note: string | null;
-};
-
 /** A pilot's signals (open and acknowledged by default; `cleared` or `all` on request), newest first. */
 export async function listSignals(
   d1: D1Database,
@@ -298,28 +284,17 @@ export async function listSignals(
   const status = opts.status ?? null;
   const { results } = await d1
     .prepare(
-      `SELECT s.id, p.code, s.rule, s.indicator, s.status, s.evidence, s.raised_at, ` +
-        `s.evaluated_at, s.acknowledged_at, u.name AS ack_name, s.acknowledge_note
+      `SELECT s.id, p.code AS participantCode, s.rule, s.indicator, s.status, s.evidence, s.raised_at AS raisedAt,
+              s.evaluated_at AS evaluatedAt, s.acknowledged_at AS acknowledgedAt, u.name AS acknowledgedBy,
+              s.acknowledge_note AS note
        FROM signals s JOIN participants p ON p.id = s.participant_id LEFT JOIN staff_users u ON u.id = s.acknowledged_by
        WHERE s.pilot_id = ?1 AND (?2 IS NULL AND s.status IN ('open', 'acknowledged') ` +
         `OR ?2 = 'all' OR s.status = ?2) AND (?3 IS NULL OR s.participant_id = ?3)
        ORDER BY s.status = 'open' DESC, s.raised_at DESC, s.id DESC LIMIT 2000`,
     )
     .bind(pilotId, status, opts.participantId ?? null)
-    .all<SignalRow>();
-  return results.map((r) => ({
-    id: r.id,
-    participantCode: r.code,
-    rule: r.rule,
-    indicator: r.indicator,
-    status: r.status,
-    evidence: JSON.parse(r.evidence) as Record<string, unknown>,
-    raisedAt: r.raised_at,
-    evaluatedAt: r.evaluated_at,
-    acknowledgedAt: r.acknowledged_at,
-    acknowledgedBy: r.ack_name,
-    note: r.acknowledge_note,
-  }));
+    .all<Omit<SignalView, "evidence"> & { evidence: string }>();
+  return results.map((r) => ({ ...r, evidence: JSON.parse(r.evidence) as Record<string, unknown> }));
 }
 
 /** Open signals per youth of a pilot (the mark beside her code in the youth list). */

@@ -61,9 +61,7 @@ export const adminRoutes = mount(
       access: "admin",
       response: staffListResponse,
     },
-    async (c) => {
-      return c.json({ staff: await listStaff(c.env.DB) });
-    },
+    async (c) => c.json({ staff: await listStaff(c.env.DB) }),
   ),
   route(
     {
@@ -101,8 +99,6 @@ export const adminRoutes = mount(
       access: "admin",
       response: staffUserResponse,
     },
-    async (c) => {
-      return c.json(await disableStaffUser(c.env.DB, staffId(c.req.param("id")), actorOf(c), Date.now()));
-    },
+    async (c) => c.json(await disableStaffUser(c.env.DB, staffId(c.req.param("id")), actorOf(c), Date.now())),
   ),
 );

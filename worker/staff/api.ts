@@ -62,9 +62,7 @@ export const staffApiRoutes = mount(
       access: "admin",
       response: tokensResponse,
     },
-    async (c) => {
-      return c.json({ tokens: await listTokens(c.env.DB) });
-    },
+    async (c) => c.json({ tokens: await listTokens(c.env.DB) }),
   ),
   route(
     {
@@ -77,9 +75,8 @@ export const staffApiRoutes = mount(
       response: tokenCreatedResponse,
       status: 201,
     },
-    async (c, { body }) => {
-      return c.json(await createToken(c.env.DB, body, c.get("principal").userId ?? null, actorOf(c), Date.now()), 201);
-    },
+    async (c, { body }) =>
+      c.json(await createToken(c.env.DB, body, c.get("principal").userId ?? null, actorOf(c), Date.now()), 201),
   ),
   route(
     {
@@ -89,9 +86,7 @@ export const staffApiRoutes = mount(
       access: "admin",
       response: tokenRevokedResponse,
     },
-    async (c) => {
-      return c.json(await revokeToken(c.env.DB, c.req.param("id"), actorOf(c), Date.now()));
-    },
+    async (c) => c.json(await revokeToken(c.env.DB, c.req.param("id"), actorOf(c), Date.now())),
   ),
   route(
     {

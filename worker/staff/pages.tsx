@@ -289,9 +289,9 @@ export const staffPageRoutes = mount(
       return c.redirect(`/staff/pilots/${pilot.key}/youths/${encodeURIComponent(p.code)}?done=form`, 303);
     },
   ),
-  page({ method: "get", path: "/staff/pilots/:pilot/enrol", access: "write" }, async (c, { pilot }) => {
-    return renderStaffPage(c, <EnrolPage {...frame(c, pilot)} today={localDate(Date.now(), pilot.timezone)} />);
-  }),
+  page({ method: "get", path: "/staff/pilots/:pilot/enrol", access: "write" }, async (c, { pilot }) =>
+    renderStaffPage(c, <EnrolPage {...frame(c, pilot)} today={localDate(Date.now(), pilot.timezone)} />),
+  ),
   page(
     { method: "post", path: "/staff/pilots/:pilot/enrol", access: "write", limit: 8 * 1024, form: true },
     async (c, { pilot, form }) => {
@@ -375,9 +375,9 @@ export const staffPageRoutes = mount(
       return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=1`, 303);
     },
   ),
-  page({ method: "get", path: "/staff/pilots/:pilot/import", access: "write" }, async (c, { pilot }) => {
-    return renderStaffPage(c, <ImportPage {...frame(c, pilot)} columns={IMPORT_COLUMNS} />);
-  }),
+  page({ method: "get", path: "/staff/pilots/:pilot/import", access: "write" }, async (c, { pilot }) =>
+    renderStaffPage(c, <ImportPage {...frame(c, pilot)} columns={IMPORT_COLUMNS} />),
+  ),
   page(
     {
       method: "post",
