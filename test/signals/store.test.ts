@@ -3,7 +3,7 @@
 // a condition that no longer holds clears, erasure deletes her signals, missed occasions raise a signal,
 // rule settings refuse impossible thresholds, and the discreet digest mail goes once.
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { addFrequentHistory } from "../../worker/dev/fixtures";
@@ -233,6 +233,39 @@ describe("signals after the scheduled recompute", () => {
       .where(eq(schema.participants.id, other.y.id));
     await evaluateSignals(env.DB, [other.y.id], now + 1);
     expect((await signalsOf(other.y.id)).every((s) => s.status === "cleared")).toBe(true);
+  });
+});
+
+describe("signals after a researcher's full recompute", () => {
+  it("evaluates every youth of the pilot, reports what opened, and opens nothing twice", async () => {
+    const { pilot, y, start } = await youthWith([8, 8, 7, 7, 6, 5, 4, 3]);
+    const steady = await makeParticipant(pilot.id, { start, email: null });
+    const researcher = await apiToken("researcher", [pilot.id]);
+    const recompute = async () => {
+      const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/recompute`, {});
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { participants: number; signals: { opened: number; cleared: number } }).signals;
+    };
+    expect(await signalsOf(y.id)).toEqual([]);
+    const first = await recompute();
+    const rows = await signalsOf(y.id);
+    expect(
+      rows
+        .filter((s) => s.indicator === "welzijn")
+        .map((s) => s.rule)
+        .sort(),
+    ).toEqual(["drop_vs_median", "low_twice", "trend_down"]);
+    expect(first).toEqual({ opened: rows.length, cleared: 0 });
+    expect(await signalsOf(steady.id)).toEqual([]);
+    // the same evidence again: nothing opens, nothing clears
+    expect(await recompute()).toEqual({ opened: 0, cleared: 0 });
+    const [entry] = await db()
+      .select()
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.action, "analysis.recompute"))
+      .orderBy(desc(schema.auditLog.id))
+      .limit(1);
+    expect(entry!.details).toMatchObject({ signals: { opened: 0, cleared: 0 } });
   });
 });
 

@@ -184,6 +184,8 @@ export const recomputeResponse = z.strictObject({
   pilot: z.string(),
   participants: z.int().min(0),
   changed: z.int().min(0),
+  /** staff signals opened and cleared by the evaluation that follows the recompute */
+  signals: z.strictObject({ opened: z.int().min(0), cleared: z.int().min(0) }),
   force: z.boolean(),
   ms: z.int().min(0),
 });

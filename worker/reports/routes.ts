@@ -3,6 +3,7 @@ import { renderToString } from "preact-render-to-string";
 import { ReportDocument } from "../../web/pages/reports/ReportDocument";
 import type { CommentData } from "../../web/pages/reports/SummaryView";
 import { recomputePilot } from "../analysis/recompute";
+import { evaluatePilotSignals } from "../signals/store";
 import { AppError } from "../errors";
 import { audit } from "../lib/audit";
 import { toCsv } from "../lib/csv";
@@ -212,7 +213,8 @@ export const reportRoutes = mount(
     {
       method: "post",
       path: "/api/v1/pilots/:pilot/recompute",
-      summary: "Full recompute of the pilot's stored indicators (researchers of the pilot and admins)",
+      summary:
+        "Full recompute of the pilot's stored indicators, then its staff signals (researchers of the pilot and admins)",
       access: "write",
       body: RECOMPUTE_BODY,
       // a button press; an empty body is {} (no force)
@@ -224,12 +226,15 @@ export const reportRoutes = mount(
       const force = body.force === true;
       const started = Date.now();
       const result = await recomputePilot(c.env.DB, pilot.id, started, { force });
+      // then her staff signals, from the indicators just written (worker/signals/README.md)
+      const { opened, cleared } = await evaluatePilotSignals(c.env.DB, pilot.id, started);
       const ms = Date.now() - started;
+      const signals = { opened, cleared };
       await audit(c.env.DB, principalActor(c), "analysis.recompute", Date.now(), {
         pilotId: pilot.id,
-        details: { ...result, force, ms },
+        details: { ...result, signals, force, ms },
       });
-      return c.json({ pilot: pilot.key, ...result, force, ms });
+      return c.json({ pilot: pilot.key, ...result, signals, force, ms });
     },
   ),
 );

@@ -248,6 +248,22 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
   return [...byScale.values()];
 }
 
+/**
+ * Every youth of a pilot evaluated at `now`: after a researcher's full recompute, whose rewritten indicators (a
+ * changed norm or computation) the scheduled run would not look at again.
+ */
+export async function evaluatePilotSignals(d1: D1Database, pilotId: number, now: number) {
+  const ids = await d1
+    .prepare("SELECT id FROM participants WHERE pilot_id = ? ORDER BY id")
+    .bind(pilotId)
+    .raw<[number]>();
+  return evaluateSignals(
+    d1,
+    ids.map(([id]) => id),
+    now,
+  );
+}
+
 /** A changed rule setting: the pilot's youths are evaluated again by the next run (through the recompute queue). */
 export async function requestPilotEvaluation(d1: D1Database, pilotId: number, now: number) {
   await d1
