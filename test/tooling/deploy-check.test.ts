@@ -20,7 +20,9 @@ afterAll(removeTempConfigs);
 
 describe("deploy:check on the committed wrangler.toml", () => {
   it("passes for staging and production, warns about each placeholder and prints the bundle size", async () => {
-    const r = await runCommand("npm", ["run", "-s", "deploy:check"]);
+    // --ignore-scripts: the script itself, without its pre-hook (ensure-deps, which may run `npm ci` and would
+    // empty a node_modules shared with another checkout; the suite already runs on installed dependencies)
+    const r = await runCommand("npm", ["run", "-s", "--ignore-scripts", "deploy:check"]);
     expect(r.code, r.output).toBe(0);
     for (const env of ["staging", "production"]) {
       expect(r.stdout).toContain(`[${env}]`);
