@@ -181,20 +181,23 @@ describe("npm run deploy", () => {
     expect(r.stderr).toContain("never deployed");
   });
 
-  it("--dry-run --env production refuses while placeholders remain, naming them and where each value comes from", async () => {
-    const args = ["run", "-s", "--ignore-scripts", "deploy", "--", "--dry-run", "--env", "production"];
-    const r = await runCommand("npm", args); // without the pre-hook, as above
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/deploy: refused: production still has \d+ placeholder\(s\)/);
-    expect(r.stderr).toContain('d1_databases[0].database_id = "REPLACE_WITH_PRODUCTION_D1_DATABASE_ID"');
-    expect(r.stderr).toContain("`npx wrangler d1 create outcome-monitor` prints it");
-    expect(r.stderr).toContain('vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"');
-    expect(r.stderr).toContain("SMTP relay host");
-    expect(r.stderr).toContain("routes[0].pattern");
-    expect(r.stderr).toContain("custom domain");
-    expect(r.stderr).toContain("npx wrangler queues create outcome-monitor-mail");
-    expect(r.output).not.toContain("would run:");
-  });
+  it(
+    "--dry-run --env production refuses while placeholders " + "remain, naming them and where each value comes from",
+    async () => {
+      const args = ["run", "-s", "--ignore-scripts", "deploy", "--", "--dry-run", "--env", "production"];
+      const r = await runCommand("npm", args); // without the pre-hook, as above
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/deploy: refused: production still has \d+ placeholder\(s\)/);
+      expect(r.stderr).toContain('d1_databases[0].database_id = "REPLACE_WITH_PRODUCTION_D1_DATABASE_ID"');
+      expect(r.stderr).toContain("`npx wrangler d1 create outcome-monitor` prints it");
+      expect(r.stderr).toContain('vars.SMTP_HOST = "REPLACE_WITH_SMTP_RELAY_HOST"');
+      expect(r.stderr).toContain("SMTP relay host");
+      expect(r.stderr).toContain("routes[0].pattern");
+      expect(r.stderr).toContain("custom domain");
+      expect(r.stderr).toContain("npx wrangler queues create outcome-monitor-mail");
+      expect(r.output).not.toContain("would run:");
+    },
+  );
 
   it(
     "with the placeholders filled in, --dry-run lists the " +
