@@ -51,7 +51,7 @@ export function createApp() {
   app.route("/api/v1", signalRoutes);
   app.route("/", signalPageRoutes);
   app.route("/api/v1", commentApiRoutes).route("/", commentPageRoutes);
-  app.route("/api/v1/dev", devRoutes);
+  app.route("/api/v1", devRoutes);
   app.route("/", signInRoutes);
   app.route("/", staffPageRoutes);
   app.route("/", assistedPageRoutes);

@@ -1,10 +1,14 @@
 // The local-development routes (DEV_MODE=1 as in the test pool): /api/v1/dev/fixtures/pilot makes a pilot,
 // /bench-links gives one new youth many open questionnaires with working links, and /link finds the open
-// questionnaire of the pilot that closes last (of the kind asked for). Admins only.
+// questionnaire of the pilot that closes last (of the kind asked for). Admins only; declared with route()
+// (worker/http/operation.ts), so bodies are checked and limited as every other operation's.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../worker/http/operation";
 import { call, type TestPrincipal } from "../support/http";
 import { apiToken } from "../support/staff";
+
+type ErrorBody = { error: { code: string; message: string; details?: { path: string; code: string }[] } };
 
 let admin: TestPrincipal;
 let pilot: string;
@@ -47,13 +51,35 @@ describe("dev routes", () => {
     expect((await call(admin, "POST", "/api/v1/dev/link", { pilot, kind: "other" })).status).toBe(400);
   });
 
-  it("refuses a body of the wrong shape and anyone but an admin", async () => {
+  it("refuses a body of the wrong shape (400, the common envelope, nothing made) and anyone but an admin", async () => {
+    const benchYouths = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM participants WHERE code LIKE 'BENCH-%'").first<{ n: number }>();
+    const before = await benchYouths();
     const bad = await call(admin, "POST", "/api/v1/dev/bench-links", { pilot, count: 0 });
     expect(bad.status).toBe(400);
-    expect(JSON.stringify(await bad.json())).toContain(
-      'Body must be {\\"pilot\\": \\"<key>\\", \\"count\\": 1..20000}',
-    );
+    const error = ((await bad.json()) as ErrorBody).error;
+    expect(error.code).toBe("validation");
+    expect(error.message).toBe("Invalid request body");
+    expect(error.details).toEqual([expect.objectContaining({ path: "count", code: "too_small" })]);
+    expect(await benchYouths()).toEqual(before);
     const researcher = await apiToken("researcher", null);
     expect((await call(researcher, "POST", "/api/v1/dev/link", { pilot })).status).toBe(403);
+  });
+
+  it("holds a fixture to its declared limit: the largest valid fixture fits, a larger body is 413", async () => {
+    const fixtures = OPERATIONS.find((o) => o.path === "/api/v1/dev/fixtures/pilot")!;
+    const youth = { email: `${"a".repeat(187)}@example.test`, history: Array<number>(26).fill(10) };
+    const largest = { youths: Array(500).fill(youth) };
+    expect(fixtures.body!.safeParse(largest).success).toBe(true);
+    expect(JSON.stringify(largest, null, 2).length).toBeLessThanOrEqual(fixtures.limit!);
+    const pilots = () => env.DB.prepare("SELECT count(*) AS n FROM pilots").first<{ n: number }>();
+    const before = await pilots();
+    const tooLarge = await call(admin, "POST", "/api/v1/dev/fixtures/pilot", {
+      youths: [{ email: "dev-routes@example.test", history: [] }],
+      pad: "x".repeat(fixtures.limit!),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as ErrorBody).error.code).toBe("payload_too_large");
+    expect(await pilots()).toEqual(before);
   });
 });

@@ -81,6 +81,7 @@ describe("response descriptions", () => {
     expect(created.sort()).toEqual(
       [
         "POST /api/v1/admin/archive/restore 201",
+        "POST /api/v1/dev/fixtures/pilot 201",
         "POST /api/v1/instruments/import 200|201",
         "POST /api/v1/pilots 201",
         "POST /api/v1/pilots/:pilot/codes 201",

@@ -25,12 +25,8 @@ export const PUBLIC = [
   /^\/staff\/sign-in$/,
   /^\/staff\/auth\/:token$/,
 ];
-/** The access of the routes outside the API description: pages follow the API's rules; dev routes are admin's. */
+/** The access of the routes outside the API description (the pages, which follow the API's rules). */
 export const PAGE_ACCESS: Record<string, Access> = {
-  "POST /api/v1/dev/seed": "admin",
-  "POST /api/v1/dev/link": "admin",
-  "POST /api/v1/dev/bench-links": "admin",
-  "POST /api/v1/dev/fixtures/pilot": "admin",
   "GET /staff": "any",
   "POST /staff/sign-out": "any",
   "GET /staff/audit": "admin",

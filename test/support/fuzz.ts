@@ -477,27 +477,7 @@ function bodySchemaOf(r: Route): JsonSchema | undefined {
   const k = `${r.method} ${r.path}`;
   if (!schemaCache.has(k)) {
     const o = OPERATIONS.find((op) => op.method.toUpperCase() === r.method && op.path === r.path);
-    let s: JsonSchema | undefined;
-    if (o?.body) s = z.toJSONSchema(o.body, { unrepresentable: "any", io: "input" }) as JsonSchema;
-    // routes with hand-written bodies
-    else if (r.path.endsWith("/dev/link")) s = { type: "object", properties: { pilot: { type: "string" } } };
-    else if (r.path.endsWith("/dev/fixtures/pilot"))
-      s = {
-        type: "object",
-        properties: {
-          youths: {
-            type: "array",
-            items: {
-              type: "object",
-              properties: {
-                email: { type: "string", format: "email" },
-                history: { type: "array", items: { type: "integer", minimum: 0, maximum: 10 } },
-              },
-            },
-          },
-        },
-      };
-    schemaCache.set(k, s);
+    schemaCache.set(k, o?.body && (z.toJSONSchema(o.body, { unrepresentable: "any", io: "input" }) as JsonSchema));
   }
   return schemaCache.get(k);
 }
