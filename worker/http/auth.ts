@@ -4,7 +4,6 @@
 // queries live in ./sessions.ts.
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { createMiddleware } from "hono/factory";
 import type { Env } from "../env";
 import { isDev } from "../env";
 import { AppError } from "../errors";
@@ -122,8 +121,6 @@ export async function formBody(c: Context<StaffEnv>, opts?: { all: true }) {
  * (or a Cloudflare Access assertion) is accepted instead, with CSRF checks on unsafe methods.
  */
 export async function authenticate(c: Context<StaffEnv>): Promise<void> {
-  // Page areas still mounted with requireStaff middleware may overlap: authenticate (and check CSRF) once.
-  if (c.get("principal")) return;
   c.set("principal", await principalOf(c));
 }
 
@@ -168,12 +165,6 @@ async function principalOf(c: Context<StaffEnv>): Promise<Principal> {
     userId: row.userId,
   };
 }
-
-/** Middleware for the page areas that are not declared operations yet: authenticate, then go on. */
-export const requireStaff = createMiddleware<StaffEnv>(async (c, next) => {
-  await authenticate(c);
-  await next();
-});
 
 /**
  * Loads a pilot by key and checks the principal holds one of `roles` on it. Foreign or unknown pilots are 403 alike.
