@@ -290,8 +290,8 @@ describe("a wave instrument at its own interval (TASC every 8 weeks)", () => {
       const youth = await makeParticipant(p.id, { start: youthStart, email: null });
       const tasc = made.versions.get("tasc")!;
       const now = Date.now();
-      await openDueOccasions(db(), now, p.id);
-      await openDueOccasions(db(), now, p.id);
+      await openDueOccasions(env.DB, now, p.id);
+      await openDueOccasions(env.DB, now, p.id);
       const occ = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, youth.id));
       const interval = occ.filter((o) => o.kind === "wave");
       expect(interval.map((o) => [o.wave, o.seq, o.dueDate, o.instrumentVersionIds])).toEqual([

@@ -6,7 +6,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
-import { getDb } from "../../worker/db";
 import { openDueOccasions } from "../../worker/studies/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages } from "../../worker/reminders/outbox";
@@ -70,7 +69,7 @@ describe("mail benchmark", () => {
     await bulkParticipants(planOnly.id, N, { domain: `plan-${sink.domain}`, start: today, prefix: "P" });
     const c1 = countingD1(env.DB);
     const t1 = performance.now();
-    const opened = await openDueOccasions(getDb(c1.d1), now, planOnly.id);
+    const opened = await openDueOccasions(c1.d1, now, planOnly.id);
     const planned = await planMessages(c1.d1, now, { pilotId: planOnly.id });
     const enqueued = await enqueueMessages(c1.d1, planned, now, null);
     const planMs = performance.now() - t1;

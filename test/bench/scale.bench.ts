@@ -576,7 +576,7 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
     }
     // Planning alone (reads + the pure schedule code for every youth), then the whole run.
     const p0 = performance.now();
-    const due = await collectDueOccasions(getDb(env.DB), tb);
+    const due = await collectDueOccasions(env.DB, tb);
     await env.DB.prepare("SELECT 1").first(); // workerd's clock moves on I/O: this makes the JavaScript time visible
     const planMs = performance.now() - p0;
     log.phase = "burst";

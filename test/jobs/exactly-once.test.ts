@@ -3,7 +3,6 @@
 // consumer deliveries; runs with more than 50 due messages also fan out through the real Queue.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
 import { openDueOccasions } from "../../worker/studies/occasions";
 import { runScheduled } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages } from "../../worker/reminders/outbox";
@@ -24,7 +23,7 @@ describe("exactly once under overlapping runs", () => {
     const youthsB = await bulkParticipants(b.id, 500, { domain: sink.domain, start: today, prefix: "B" });
 
     // Pilot A's invitations are already planned (as if an earlier run died after planning); B's are not.
-    await openDueOccasions(getDb(env.DB), now, a.id);
+    await openDueOccasions(env.DB, now, a.id);
     expect(await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: a.id }), now, null)).toBe(500);
     const queuedA = (
       await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(a.id).all<{ id: number }>()

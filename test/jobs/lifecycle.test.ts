@@ -123,10 +123,9 @@ describe("who receives nothing", () => {
     });
     const { collectDueOccasions, openDueOccasions } = await import("../../worker/studies/occasions");
     const { enqueueMessages, planMessages, deliverOutbox } = await import("../../worker/reminders/outbox");
-    const { getDb } = await import("../../worker/db");
     const now = Date.now();
-    expect((await collectDueOccasions(getDb(env.DB), now, pilot.id)).length).toBe(1);
-    await openDueOccasions(getDb(env.DB), now, pilot.id);
+    expect((await collectDueOccasions(env.DB, now, pilot.id)).length).toBe(1);
+    await openDueOccasions(env.DB, now, pilot.id);
     await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: pilot.id }), now, null);
     await env.DB.prepare("UPDATE participants SET status = 'withdrawn' WHERE id = ?").bind(youth.id).run();
     const ids = (

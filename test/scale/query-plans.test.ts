@@ -120,7 +120,7 @@ const HOT: Record<string, RegExp[]> = {
     /UPDATE outbox SET send_started_at/,
     /UPDATE outbox SET status = \?1, last_error = \?2/,
     /FROM recompute_queue ORDER BY/,
-    /insert into "audit_log"/,
+    /INSERT INTO audit_log \(at, actor_type/, // the run's audit row (auditStatement, worker/lib/audit.ts)
   ],
   deliver: [
     /SET status = 'sending'/,

@@ -175,7 +175,7 @@ describe("pilot configuration", () => {
         pilotStartDate: today(),
         consent: { by: "guardian", date: today() },
       });
-      await openDueOccasions(db(), Date.now(), pilot.id);
+      await openDueOccasions(env.DB, Date.now(), pilot.id);
       const [p2] = await db().select().from(schema.participants).where(eq(schema.participants.code, code2));
       const [occ2] = await db().select().from(schema.occasions).where(eq(schema.occasions.participantId, p2!.id));
       expect(occ2!.instrumentVersionIds).toContain(v2.versionId);

@@ -2,7 +2,6 @@
 // answers waiting for her recompute), what a run may leave after a fault, and where the next run must leave it.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { getDb } from "../../worker/db";
 import { openDueOccasions } from "../../worker/studies/occasions";
 import { ABANDONED_RUN_MS } from "../../worker/jobs/scheduled";
 import { enqueueMessages, planMessages, STALE_CLAIM_MS } from "../../worker/reminders/outbox";
@@ -57,7 +56,7 @@ export async function study(opts: { planned?: boolean } = {}) {
   let outboxIds: number[] = [];
   if (opts.planned) {
     // planned by an earlier run: the queue consumer's share of the work
-    await openDueOccasions(getDb(env.DB), now, pilot.id);
+    await openDueOccasions(env.DB, now, pilot.id);
     await enqueueMessages(env.DB, await planMessages(env.DB, now, { pilotId: pilot.id }), now, null);
     outboxIds = (
       await env.DB.prepare("SELECT id FROM outbox WHERE pilot_id = ? ORDER BY id").bind(pilot.id).all<{ id: number }>()

@@ -2,11 +2,11 @@
 // real run, with the occasions the run would open added in memory. It writes nothing but its own
 // reminder_runs row and audit entry; nothing is sent and the outbox is untouched.
 import type { OUTBOX_KINDS } from "../../schema/tables";
-import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { audit } from "../lib/audit";
-import { decideAll, loadPlanningRows, previewDueOutbox, type PlanningRow } from "../reminders/outbox";
+import { decideAll, loadPlanningRows, previewDueOutbox } from "../reminders/outbox";
 import { collectDueOccasions, notYetOpened } from "../studies/occasions";
+import { occasionCodes, planningPeople, recordDryRun } from "./queries";
 import type { RunTrigger } from "./scheduled";
 
 /** One youth's next message in the dry run: what the real run would do with it, and why. */
@@ -34,27 +34,12 @@ export type Preview = {
 };
 
 export async function previewRun(env: Env, now: number, pilotId: number, trigger: RunTrigger): Promise<Preview> {
-  const db = getDb(env.DB);
   const d1 = env.DB;
-  const toOpen = await notYetOpened(d1, await collectDueOccasions(db, now, pilotId), pilotId);
+  const toOpen = await notYetOpened(d1, await collectDueOccasions(d1, now, pilotId), pilotId);
   const { rows, policies } = await loadPlanningRows(d1, now, pilotId);
 
   if (toOpen.length) {
-    const { results } = await d1
-      .prepare(
-        `SELECT p.id, p.status, p.reminders_paused_until, c.email_enc IS ` +
-          `NOT NULL AS has_email, c.mentor_email_enc IS NOT NULL AS has_mentor
-         FROM participants p LEFT JOIN participant_contacts c ON c.participant_id = p.id WHERE p.pilot_id = ?`,
-      )
-      .bind(pilotId)
-      .all<{
-        id: number;
-        status: PlanningRow["state"]["participantStatus"];
-        reminders_paused_until: number | null;
-        has_email: number;
-        has_mentor: number;
-      }>();
-    const people = new Map(results.map((r) => [r.id, r]));
+    const people = new Map((await planningPeople(d1, pilotId)).map((r) => [r.id, r]));
     for (const o of toOpen) {
       const p = people.get(o.participantId)!;
       if (o.opensAt > now) continue; // the real run would open it but plan nothing for it yet
@@ -93,17 +78,7 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
 
   const queued = await previewDueOutbox(d1, now, pilotId);
   if (queued.length) {
-    const codes = new Map(
-      (
-        await d1
-          .prepare(
-            "SELECT p.id, p.code, o.id AS occasion_id, o.due_date FROM participants " +
-              "p JOIN occasions o ON o.participant_id = p.id WHERE p.pilot_id = ?",
-          )
-          .bind(pilotId)
-          .all<{ id: number; code: string; occasion_id: number; due_date: string }>()
-      ).results.map((r) => [r.occasion_id, r]),
-    );
+    const codes = new Map((await occasionCodes(d1, pilotId)).map((r) => [r.occasion_id, r]));
     for (const q of queued) {
       const o = codes.get(q.occasionId);
       const base = {
@@ -131,22 +106,11 @@ export async function previewRun(env: Env, now: number, pilotId: number, trigger
   const counts = { send: 0, wait: 0, skip: 0, opens: toOpen.length };
   for (const i of items) counts[i.action]++;
 
-  const [run] = await db
-    .insert(schema.reminderRuns)
-    .values({
-      pilotId,
-      trigger: trigger.type,
-      triggeredBy: trigger.by,
-      dryRun: true,
-      startedAt: now,
-      finishedAt: Date.now(),
-      counts,
-    })
-    .returning({ id: schema.reminderRuns.id });
-  await audit(db, { type: trigger.actorType ?? "staff", id: trigger.by }, "reminder_run.dry", now, {
+  const runId = await recordDryRun(d1, { pilotId, trigger: trigger.type, by: trigger.by }, now, Date.now(), counts);
+  await audit(d1, { type: trigger.actorType ?? "staff", id: trigger.by }, "reminder_run.dry", now, {
     pilotId,
-    target: `run:${run!.id}`,
+    target: `run:${runId}`,
     details: counts,
   });
-  return { runId: run!.id, dryRun: true, now, counts, items };
+  return { runId, dryRun: true, now, counts, items };
 }

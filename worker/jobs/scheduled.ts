@@ -1,6 +1,4 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
 import { recomputeQueued } from "../analysis/recompute";
-import { getDb, schema } from "../db";
 import type { Env, MailQueueMessage } from "../env";
 import {
   deliverOutbox,
@@ -17,6 +15,7 @@ import { restoreInProgress } from "../studies/archive";
 import { ensureBuiltInInstruments } from "../studies/instruments";
 import { evaluateSignals, notifySignals } from "../signals/store";
 import { MINUTE_MS } from "../../core/time";
+import { finishRun, openRun, requeueRecompute } from "./queries";
 
 /** A real run's record still open after this long belongs to a run that died; the next run closes it. */
 export const ABANDONED_RUN_MS = 30 * MINUTE_MS;
@@ -94,22 +93,11 @@ export async function runScheduled(
   // Half a restored study would be planned and mailed from: wait until the restore has finished.
   if (await restoreInProgress(env.DB, now))
     throw new AppError("conflict", "A study archive is being restored; runs wait until it has finished");
-  const db = getDb(env.DB);
   const scope = trigger.pilotId;
   // A run that died (its Worker stopped, or D1 failed even for its last write) left its record open: the next
   // run closes it as aborted, in the batch that opens its own record; whatever it left undone this run does.
-  const runs = schema.reminderRuns;
-  const [, [run]] = await db.batch([
-    db
-      .update(runs)
-      .set({ finishedAt: now, counts: { aborted: 1 } })
-      .where(and(isNull(runs.finishedAt), eq(runs.dryRun, false), lt(runs.startedAt, now - ABANDONED_RUN_MS))),
-    db
-      .insert(runs)
-      .values({ pilotId: scope ?? null, trigger: trigger.type, triggeredBy: trigger.by, dryRun: false, startedAt: now })
-      .returning({ id: runs.id }),
-  ]);
-  const runId = run!.id;
+  const origin = { pilotId: scope ?? null, trigger: trigger.type, by: trigger.by };
+  const runId = await openRun(env.DB, origin, now, now - ABANDONED_RUN_MS);
   // Per-pilot shares of each count.
   const shares = new Map<number, Counts>();
   const share = (pilotId: number) => shares.get(pilotId) ?? shares.set(pilotId, zero()).get(pilotId)!;
@@ -119,9 +107,9 @@ export async function runScheduled(
   const per = () => new Map<number, number>();
 
   // First use: a deployment that skipped `npm run setup` still gets the built-in questionnaires.
-  await ensureBuiltInInstruments(db, now);
+  await ensureBuiltInInstruments(env.DB, now);
   const openedBy = per();
-  const opened = await openDueOccasions(db, now, scope, openedBy);
+  const opened = await openDueOccasions(env.DB, now, scope, openedBy);
   add("opened", openedBy);
   const closedBy = per();
   // Youths whose staff signals this run evaluates: an occasion closed, or recomputed (worker/signals/README.md).
@@ -180,13 +168,7 @@ export async function runScheduled(
     } catch (e) {
       // Their recompute queue is drained and their occasions closed: without this the next run would not look
       // at them again. Queued for the next run's recompute (unchanged fingerprints make it cheap) and signals.
-      await env.DB.prepare(
-        `INSERT INTO recompute_queue (participant_id, requested_at) SELECT value, ?1 FROM json_each(?2) WHERE true
-         ON CONFLICT (participant_id) DO NOTHING`,
-      )
-        .bind(now, JSON.stringify([...touched]))
-        .run()
-        .catch(() => {});
+      await requeueRecompute(env.DB, [...touched], now).catch(() => {});
       throw e;
     }
     await notifySignals(env, now, scope);
@@ -220,21 +202,12 @@ export async function runScheduled(
       ? { ...summary, byPilot: Object.fromEntries([...shares].map(([p, c]) => [String(p), c])) }
       : { ...summary };
   // The record and its audit row in one batch: a run is finished and audited, or neither (closed as aborted later).
-  await db.batch([
-    db
-      .update(runs)
-      .set({ finishedAt: Date.now(), counts: stored as unknown as Record<string, number> })
-      .where(eq(runs.id, runId)),
-    db.insert(schema.auditLog).values({
-      at: now,
-      actorType: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"),
-      actorId: trigger.by,
-      action: "reminder_run",
-      pilotId: scope ?? null,
-      target: `run:${runId}`,
-      details: { ...summary, trigger: trigger.type },
-    }),
-  ]);
+  await finishRun(env.DB, runId, Date.now(), stored, {
+    actor: { type: trigger.actorType ?? (trigger.type === "cron" ? "system" : "staff"), id: trigger.by },
+    now,
+    pilotId: scope ?? null,
+    details: { ...summary, trigger: trigger.type },
+  });
   return summary;
 }
 

@@ -329,7 +329,7 @@ export async function importParticipants(run: ImportRun): Promise<ImportReport> 
   await commitBatch(env.DB, stmts);
   // Stored: the answer is 201 whatever happens next. Their first questionnaires open now, or with the next
   // run if D1 fails here (a 503 would make the researcher import again and see every row as a duplicate).
-  await openDueOccasions(db, now, pilot.id).catch((e) =>
+  await openDueOccasions(env.DB, now, pilot.id).catch((e) =>
     console.error(JSON.stringify({ event: "import_open_deferred", pilotId: pilot.id, error: String(e).slice(0, 300) })),
   );
   return { ...report, committed: rows.length };

@@ -12,12 +12,13 @@ import type { ParticipantStatus } from "../../schema/tables";
  * `npm run setup` runs): idempotent and safe under concurrent runs, one D1 batch. A pilot's own built-in
  * items (PILOT_ITEMS, keyed by pilot key) are attached to the pilot with that key when it exists, now or
  * on a later call. Called on pilot creation and by every scheduled run, so a deployment that never ran
- * `npm run setup` still invites youths. Returns instrument key → current version id.
+ * `npm run setup` still invites youths. Returns instrument key → current version id. Takes the D1 binding
+ * (a caller that still holds a drizzle handle may pass it: its binding is used).
  */
-export async function ensureBuiltInInstruments(db: Db, now = Date.now()): Promise<Map<string, number>> {
-  const d1 = db.$client as D1Database;
+export async function ensureBuiltInInstruments(db: D1Database | Db, now = Date.now()): Promise<Map<string, number>> {
+  const d1 = "$client" in db ? (db.$client as D1Database) : db;
   await d1.batch(builtInInstrumentStatements(now).map((s) => d1.prepare(s.sql).bind(...s.params)));
-  return currentVersions(db);
+  return currentVersions(d1);
 }
 
 /** The instruments a pilot is configured with that have no definition (shown on the researcher's pilot page). */
@@ -25,14 +26,13 @@ export async function missingInstrumentsOf(
   d1: D1Database,
   pilot: { key: string; settings: unknown },
 ): Promise<string[]> {
-  const db = getDb(d1);
-  const versions = await currentVersions(db);
+  const versions = await currentVersions(d1);
   const { frequent, wave } = instrumentsOf(pilot as Parameters<typeof instrumentsOf>[0]);
   return [...new Set([...frequent, ...wave])].filter((k) => !versions.has(k));
 }
 
-export async function currentVersions(db: Db): Promise<Map<string, number>> {
-  const rows = await db
+export async function currentVersions(d1: D1Database): Promise<Map<string, number>> {
+  const rows = await getDb(d1)
     .select({
       key: schema.instruments.key,
       id: schema.instrumentVersions.id,

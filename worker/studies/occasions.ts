@@ -1,4 +1,3 @@
-import type { Db } from "../db";
 import { dueOccasions, localDate, planOccasions, zonedTimeToUtc } from "../schedule/schedule";
 import { currentVersions } from "./instruments";
 import { instrumentsOf, parseSettings, scheduleOf } from "./settings";
@@ -29,12 +28,11 @@ export type MissingInstrument = { pilotId: number; instrument: string };
  * (an occasion with none left is not planned) and added to `missing`, never dropped in silence.
  */
 export async function collectDueOccasions(
-  db: Db,
+  d1: D1Database,
   now: number,
   pilotId?: number,
   missing: MissingInstrument[] = [],
 ): Promise<OccasionToOpen[]> {
-  const d1 = db.$client as D1Database;
   const [pilots, people] = await d1.batch<Record<string, unknown>>([
     d1.prepare("SELECT id, key, timezone, settings FROM pilots"),
     pilotId === undefined
@@ -48,7 +46,7 @@ export async function collectDueOccasions(
           )
           .bind(pilotId),
   ]);
-  const versions = await currentVersions(db);
+  const versions = await currentVersions(d1);
   const byPilot = new Map<number, { id: number; pilot_id: number; code: string; pilot_start_date: string }[]>();
   for (const p of people!.results as { id: number; pilot_id: number; code: string; pilot_start_date: string }[]) {
     const list = byPilot.get(p.pilot_id) ?? [];
@@ -96,16 +94,15 @@ export async function collectDueOccasions(
  * 2,000 per statement, all statements in one D1 batch.
  */
 export async function openDueOccasions(
-  db: Db,
+  d1: D1Database,
   now: number,
   pilotId?: number,
   byPilot?: Map<number, number>,
 ): Promise<number> {
   const missing: MissingInstrument[] = [];
-  const rows = await collectDueOccasions(db, now, pilotId, missing);
-  await reportMissingInstruments(db.$client as D1Database, missing, now);
+  const rows = await collectDueOccasions(d1, now, pilotId, missing);
+  await reportMissingInstruments(d1, missing, now);
   if (!rows.length) return 0;
-  const d1 = db.$client as D1Database;
   const stmts = [];
   for (let i = 0; i < rows.length; i += JSON_CHUNK) {
     const chunk = rows

@@ -222,7 +222,7 @@ export async function enrol(
     await db.delete(schema.participants).where(eq(schema.participants.id, p.id));
     throw e;
   }
-  await openDueOccasions(db, now, pilot.id);
+  await openDueOccasions(d1, now, pilot.id);
   await audit(db, actor, "participant.enrol", now, {
     pilotId: pilot.id,
     target: p.code,
@@ -278,7 +278,7 @@ export async function updateParticipant(
     await env.DB.batch(revokeOpenLinksStatements(env.DB, p.id, now));
   }
   if (patch.mentorEmail !== undefined) await setContactField(db, env, p.id, "mentor", patch.mentorEmail, now);
-  if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(db, now, pilot.id);
+  if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(d1, now, pilot.id);
   await audit(db, actor, "participant.update", now, {
     pilotId: pilot.id,
     target: p.code,
