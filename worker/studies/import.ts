@@ -236,25 +236,10 @@ export type ImportRun = {
 
 export async function importParticipants(run: ImportRun): Promise<ImportReport> {
   const { env, pilot, text, dryRun, actor, recordedBy, now } = run;
-  const db = getDb(env.DB);
   const { records, errors, badShape } = readTable(text, PARTICIPANT_COLUMNS);
-  const existing = new Set(
-    (
-      await db
-        .select({ code: schema.participants.code })
-        .from(schema.participants)
-        .where(eq(schema.participants.pilotId, pilot.id))
-    ).map((r) => r.code.toLowerCase()),
-  );
+  const existing = await pilotCodes(env.DB, pilot.id);
   const seen = new Map<string, number>();
-  const rows: {
-    code: string;
-    start: string;
-    consentBy: "self" | "guardian";
-    consentDate: string;
-    email: string | null;
-    mentor: string | null;
-  }[] = [];
+  const rows: NewParticipant[] = [];
   const today = localDate(now, pilot.timezone);
   for (const r of records) {
     const [code, startRaw, by, consentRaw, mail, mentor] = r.cells.map((c) => c.trim()) as Row6;
@@ -302,27 +287,8 @@ export async function importParticipants(run: ImportRun): Promise<ImportReport> 
 
   // Ids are chosen up front because each contact ciphertext is bound to its participant id; a concurrent
   // insert that takes one of them makes the whole batch fail, and nothing is stored.
-  const maxRow = await env.DB.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM participants").first<{ m: number }>();
-  const base = maxRow?.m ?? 0;
-  const stmts: D1PreparedStatement[] = [];
-  for (const [i, r] of rows.entries()) {
-    const id = base + 1 + i;
-    stmts.push(
-      env.DB.prepare(
-        "INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, " +
-          "consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-      ).bind(id, pilot.id, r.code, r.start, r.consentBy, r.consentDate, recordedBy, now),
-      env.DB.prepare(
-        "INSERT INTO participant_contacts (participant_id, email_enc, " +
-          "mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)",
-      ).bind(
-        id,
-        r.email ? await encryptContact(env, r.email, contactAad(id, "email")) : null,
-        r.mentor ? await encryptContact(env, r.mentor, contactAad(id, "mentor")) : null,
-        now,
-      ),
-    );
-  }
+  const firstId = (await maxParticipantId(env.DB)) + 1;
+  const stmts = await participantInserts(env.DB, env, pilot.id, firstId, rows, recordedBy, now);
   stmts.push(
     auditStatement(env.DB, actor, "import.participants", now, { pilotId: pilot.id, details: { rows: rows.length } }),
   );
@@ -390,21 +356,10 @@ function parseValue(
 
 export async function importMeasurements(run: ImportRun): Promise<ImportReport> {
   const { env, pilot, text, dryRun, actor, now } = run;
-  const db = getDb(env.DB);
   const { records, errors, badShape } = readTable(text, MEASUREMENT_COLUMNS);
-  const people = await db.select().from(schema.participants).where(eq(schema.participants.pilotId, pilot.id));
+  const people = await pilotParticipants(env.DB, pilot.id);
   const byCode = new Map(people.map((p) => [p.code.toLowerCase(), p]));
-  const versions = await db
-    .select({
-      id: schema.instrumentVersions.id,
-      version: schema.instrumentVersions.version,
-      key: schema.instruments.key,
-      kind: schema.instruments.kind,
-      pilotId: schema.instruments.pilotId,
-      definition: schema.instrumentVersions.definition,
-    })
-    .from(schema.instrumentVersions)
-    .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
+  const versions = await instrumentVersionRows(env.DB);
   const byInstrument = new Map<string, VersionInfo[]>();
   for (const v of versions) {
     const list = byInstrument.get(v.key) ?? [];
@@ -427,35 +382,11 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
     ),
   ];
   const stored = new Set<string>();
-  for (let i = 0; i < mentioned.length; i += 90) {
-    const rows = await db
-      .select({
-        pid: schema.responses.participantId,
-        item: schema.responses.itemKey,
-        at: schema.responses.answeredAt,
-        key: schema.instruments.key,
-      })
-      .from(schema.responses)
-      .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
-      .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
-      .where(inArray(schema.responses.participantId, mentioned.slice(i, i + 90)));
-    for (const r of rows) stored.add(`${r.pid}|${r.key}|${r.item}|${localDate(r.at, pilot.timezone)}`);
-  }
+  for (const r of await storedAnswers(env.DB, mentioned))
+    stored.add(`${r.pid}|${r.key}|${r.item}|${localDate(r.at, pilot.timezone)}`);
   const today = localDate(now, pilot.timezone);
   const seen = new Map<string, number>();
-  type Good = {
-    pid: number;
-    kind: "frequent" | "wave";
-    date: string;
-    at: number;
-    versionId: number;
-    item: string;
-    value: number | null;
-    notApplicable: boolean;
-    comment: string | null;
-    start: string;
-  };
-  const good: Good[] = [];
+  const good: Measurement[] = [];
   for (const r of records) {
     const [codeRaw, instrument, itemKey, measuredAt, valueRaw, commentRaw] = r.cells as Row6;
     const before = errors.length;
@@ -527,17 +458,14 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
 
   const schedule = scheduleOf(pilot);
   const d1 = env.DB;
-  const stmts: D1PreparedStatement[] = [];
-  const occasionsMade = new Map<
-    string,
-    { pid: number; kind: string; seq: number; date: string; at: number; versionIds: Set<number>; start: string }
-  >();
+  const occasionsMade = new Map<string, ImportedOccasion & { start: string }>();
   for (const g of good) {
-    const seq = IMPORT_SEQ_BASE + daysBetween("2000-01-01", g.date);
+    const seq = importSeq(g.date);
     const k = `${g.pid}|${g.kind}|${seq}`;
     const o = occasionsMade.get(k) ?? {
       pid: g.pid,
       kind: g.kind,
+      wave: null,
       seq,
       date: g.date,
       at: g.at,
@@ -551,38 +479,14 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
   for (const o of occasionsMade.values()) {
     // A wave measurement belongs to the wave whose offset is nearest to its day.
     const day = daysBetween(o.start, o.date);
-    const wave =
+    o.wave =
       o.kind === "wave"
         ? (["T1", "T2", "T3"] as const).reduce((a, b) =>
             Math.abs(schedule.waveOffsetsDays[b] - day) < Math.abs(schedule.waveOffsetsDays[a] - day) ? b : a,
           )
         : null;
-    stmts.push(
-      d1
-        .prepare(
-          "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, " +
-            "closes_at, status, instrument_version_ids, completed_at) VALUES (?, ?, ?, ?, " +
-            "?, ?, ?, 'completed', ?, ?) ON CONFLICT (participant_id, kind, seq) DO NOTHING",
-        )
-        .bind(o.pid, o.kind, wave, o.seq, o.date, o.at, o.at + DAY_MS, JSON.stringify([...o.versionIds]), o.at),
-    );
   }
-  for (const g of good) {
-    const seq = IMPORT_SEQ_BASE + daysBetween("2000-01-01", g.date);
-    stmts.push(
-      d1
-        .prepare(
-          "INSERT INTO responses (occasion_id, participant_id, instrument_version_id, " +
-            "item_key, value, not_applicable, comment, answered_at, mode) SELECT id, ?, ?, ?, ?, ?, " +
-            "?, ?, 'import' FROM occasions WHERE participant_id = ? AND kind = ? AND seq = ?",
-        )
-        .bind(g.pid, g.versionId, g.item, g.value, g.notApplicable ? 1 : 0, g.comment, g.at, g.pid, g.kind, seq),
-    );
-  }
-  for (const pid of new Set(good.map((g) => g.pid)))
-    stmts.push(
-      d1.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(pid, now),
-    );
+  const stmts = measurementInserts(d1, [...occasionsMade.values()], good, now);
   stmts.push(
     auditStatement(d1, actor, "import.measurements", now, {
       pilotId: pilot.id,
@@ -599,6 +503,189 @@ async function commitBatch(d1: D1Database, stmts: D1PreparedStatement[]) {
     d1.batch(stmts),
     () => new AppError("conflict", "The data changed while importing; nothing was stored. Run the import again."),
   );
+}
+
+// ---------------------------------------------------------------------------------------------- data
+
+/** A checked row of a participants import. */
+type NewParticipant = {
+  code: string;
+  start: string;
+  consentBy: "self" | "guardian";
+  consentDate: string;
+  email: string | null;
+  mentor: string | null;
+};
+
+/** A checked row of a measurements import. */
+type Measurement = {
+  pid: number;
+  kind: "frequent" | "wave";
+  date: string;
+  at: number;
+  versionId: number;
+  item: string;
+  value: number | null;
+  notApplicable: boolean;
+  comment: string | null;
+  start: string;
+};
+
+/** The completed occasion an import files a youth's measurements of one day and kind under. */
+type ImportedOccasion = {
+  pid: number;
+  kind: "frequent" | "wave";
+  wave: "T1" | "T2" | "T3" | null;
+  seq: number;
+  date: string;
+  at: number;
+  versionIds: Set<number>;
+};
+
+const importSeq = (date: string) => IMPORT_SEQ_BASE + daysBetween("2000-01-01", date);
+
+/** A pilot's participant codes, lower-cased (a code is taken whatever its case). */
+async function pilotCodes(d1: D1Database, pilotId: number): Promise<Set<string>> {
+  const rows = await getDb(d1)
+    .select({ code: schema.participants.code })
+    .from(schema.participants)
+    .where(eq(schema.participants.pilotId, pilotId));
+  return new Set(rows.map((r) => r.code.toLowerCase()));
+}
+
+async function maxParticipantId(d1: D1Database): Promise<number> {
+  const row = await d1.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM participants").first<{ m: number }>();
+  return row?.m ?? 0;
+}
+
+/**
+ * The statements that insert imported youths with their contact rows, with the ids `firstId`, `firstId + 1`, …
+ * (each contact ciphertext is bound to its participant id).
+ */
+async function participantInserts(
+  d1: D1Database,
+  env: Env,
+  pilotId: number,
+  firstId: number,
+  rows: NewParticipant[],
+  recordedBy: number | null,
+  now: number,
+): Promise<D1PreparedStatement[]> {
+  const stmts: D1PreparedStatement[] = [];
+  for (const [i, r] of rows.entries()) {
+    const id = firstId + i;
+    stmts.push(
+      d1
+        .prepare(
+          "INSERT INTO participants (id, pilot_id, code, pilot_start_date, status, consent_by, " +
+            "consent_date, consent_recorded_by, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+        )
+        .bind(id, pilotId, r.code, r.start, r.consentBy, r.consentDate, recordedBy, now),
+      d1
+        .prepare(
+          "INSERT INTO participant_contacts (participant_id, email_enc, " +
+            "mentor_email_enc, key_version, updated_at) VALUES (?, ?, ?, 1, ?)",
+        )
+        .bind(
+          id,
+          r.email ? await encryptContact(env, r.email, contactAad(id, "email")) : null,
+          r.mentor ? await encryptContact(env, r.mentor, contactAad(id, "mentor")) : null,
+          now,
+        ),
+    );
+  }
+  return stmts;
+}
+
+async function pilotParticipants(d1: D1Database, pilotId: number) {
+  return getDb(d1).select().from(schema.participants).where(eq(schema.participants.pilotId, pilotId));
+}
+
+/** Every instrument version with its instrument's key, kind and pilot. */
+async function instrumentVersionRows(d1: D1Database) {
+  return getDb(d1)
+    .select({
+      id: schema.instrumentVersions.id,
+      version: schema.instrumentVersions.version,
+      key: schema.instruments.key,
+      kind: schema.instruments.kind,
+      pilotId: schema.instruments.pilotId,
+      definition: schema.instrumentVersions.definition,
+    })
+    .from(schema.instrumentVersions)
+    .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId));
+}
+
+/** The answers stored for these youths (instrument key, item, when), read 90 youths per query. */
+async function storedAnswers(d1: D1Database, participantIds: number[]) {
+  const db = getDb(d1);
+  const out: { pid: number; item: string; at: number; key: string }[] = [];
+  for (let i = 0; i < participantIds.length; i += 90) {
+    const rows = await db
+      .select({
+        pid: schema.responses.participantId,
+        item: schema.responses.itemKey,
+        at: schema.responses.answeredAt,
+        key: schema.instruments.key,
+      })
+      .from(schema.responses)
+      .innerJoin(schema.instrumentVersions, eq(schema.instrumentVersions.id, schema.responses.instrumentVersionId))
+      .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
+      .where(inArray(schema.responses.participantId, participantIds.slice(i, i + 90)));
+    out.push(...rows);
+  }
+  return out;
+}
+
+/**
+ * The statements that store imported measurements: their completed occasions (one per youth, kind and day;
+ * one already there is kept), the answers filed under them, and each youth queued for the recompute.
+ */
+function measurementInserts(
+  d1: D1Database,
+  occasions: ImportedOccasion[],
+  good: Measurement[],
+  now: number,
+): D1PreparedStatement[] {
+  const stmts: D1PreparedStatement[] = [];
+  for (const o of occasions) {
+    stmts.push(
+      d1
+        .prepare(
+          "INSERT INTO occasions (participant_id, kind, wave, seq, due_date, opens_at, " +
+            "closes_at, status, instrument_version_ids, completed_at) VALUES (?, ?, ?, ?, " +
+            "?, ?, ?, 'completed', ?, ?) ON CONFLICT (participant_id, kind, seq) DO NOTHING",
+        )
+        .bind(o.pid, o.kind, o.wave, o.seq, o.date, o.at, o.at + DAY_MS, JSON.stringify([...o.versionIds]), o.at),
+    );
+  }
+  for (const g of good) {
+    stmts.push(
+      d1
+        .prepare(
+          "INSERT INTO responses (occasion_id, participant_id, instrument_version_id, " +
+            "item_key, value, not_applicable, comment, answered_at, mode) SELECT id, ?, ?, ?, ?, ?, " +
+            "?, ?, 'import' FROM occasions WHERE participant_id = ? AND kind = ? AND seq = ?",
+        )
+        .bind(
+          g.pid,
+          g.versionId,
+          g.item,
+          g.value,
+          g.notApplicable ? 1 : 0,
+          g.comment,
+          g.at,
+          g.pid,
+          g.kind,
+          importSeq(g.date),
+        ),
+    );
+  }
+  for (const pid of new Set(good.map((g) => g.pid)))
+    stmts.push(
+      d1.prepare("INSERT OR REPLACE INTO recompute_queue (participant_id, requested_at) VALUES (?, ?)").bind(pid, now),
+    );
+  return stmts;
 }
 
 // ---------------------------------------------------------------------------------------------- templates
