@@ -57,11 +57,27 @@ export type SettingsField =
   | `signal${Capitalize<SignalFlag>}`
   | "rislNormGroup";
 
+/**
+ * Per-instrument frequencies (DESIGN.md §2): `instrumentEvery.<key>` asks a frequent instrument only at every k-th
+ * short questionnaire (schedule.instrumentEvery), `waveEvery.<key>` asks a wave instrument also every N weeks
+ * (schedule.waveSchedules). An empty field means every time, or only at T1/T2/T3.
+ */
+export const FREQUENCY_KINDS = ["instrumentEvery", "waveEvery"] as const;
+export type FrequencyKind = (typeof FREQUENCY_KINDS)[number];
+export type FrequencyField = `${FrequencyKind}.${string}`;
+export const frequencyField = (kind: FrequencyKind, instrument: string): FrequencyField => `${kind}.${instrument}`;
+export const isFrequencyField = (field: string): field is FrequencyField =>
+  FREQUENCY_KINDS.some((kind) => field.startsWith(`${kind}.`));
+/** Every field of the form an error can be about. */
+export type FormField = SettingsField | FrequencyField;
+
 /** What the form shows: the texts as typed (so a refused value is shown back as it was), days and a flag. */
 export type SettingsFormValues = {
   text: Record<string, string>;
   quietWeekdays: number[];
   mentorAfterLastReminder: boolean;
+  /** per-instrument frequencies as typed, by kind and instrument key ("" = every time / only at T1/T2/T3) */
+  frequency: Record<FrequencyKind, Record<string, string>>;
   /** the signal rules' switches and the staff mail (SIGNAL_FLAGS) */
   signals?: Partial<Record<SignalFlag, boolean>>;
   /** the settings version the form was rendered with (hidden field; worker/studies/config.ts settingsVersion) */

@@ -669,6 +669,28 @@ export const catalogue = {
     nl: "Laat minstens één dag over waarop berichten verstuurd worden.",
     en: "Leave at least one day on which messages are sent.",
   },
+  "staff.settings.frequency": { nl: "Hoe vaak per vragenlijst", en: "How often per questionnaire" },
+  "staff.settings.frequencyNote": {
+    nl: "Een korte vragenlijst kan minder vaak gevraagd worden, een lange vragenlijst ook tussen T1/T2/T3 door.",
+    en: "A short questionnaire can be asked less often, a long questionnaire also in between T1/T2/T3.",
+  },
+  "staff.settings.instrumentEvery": {
+    nl: "{name}: bij elke zoveelste korte meting (leeg of 1 = elke keer)",
+    en: "{name}: at every k-th short questionnaire (empty or 1 = every time)",
+  },
+  "staff.settings.waveEvery": {
+    nl: "{name}: ook elke zoveel weken (leeg = alleen bij T1/T2/T3)",
+    en: "{name}: also every this many weeks (empty = only at T1/T2/T3)",
+  },
+  "staff.settings.error.orEmpty": { nl: "Of laat het veld leeg.", en: "Or leave the field empty." },
+  "staff.settings.error.notAsked": {
+    nl: "Deze pilot vraagt deze vragenlijst niet.",
+    en: "This pilot does not ask this questionnaire.",
+  },
+  "staff.settings.error.beyondStudy": {
+    nl: "Komt niet één keer binnen de duur van de pilot per jongere.",
+    en: "Does not come once within the length of the pilot per youth.",
+  },
   "staff.pilot.settings": { nl: "Instellingen", en: "Settings" },
   "staff.import.kind": { nl: "Wat importeer je?", en: "What are you importing?" },
   "staff.import.kind.participants": { nl: "Jongeren", en: "Youths" },

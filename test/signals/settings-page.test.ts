@@ -8,24 +8,12 @@ import { getDb, schema } from "../../worker/db";
 import { BASE, call, type TestPrincipal } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
 import { makePilot } from "../support/study";
+import { formIn } from "../staff/settings-page-form";
 
 const ORIGIN = { headers: { origin: BASE } };
 let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];
 let researcher: TestPrincipal;
 
-/** The form as a browser would post it: every enabled input, checkboxes only when checked. */
-function formIn(html: string): [string, string][] {
-  const fields: [string, string][] = [];
-  const start = html.indexOf('id="settings-form"');
-  for (const [tag] of html.slice(start, html.indexOf("</form>", start)).matchAll(/<input [^>]*>/g)) {
-    const attr = (a: string) => new RegExp(`\\s${a}="([^"]*)"`).exec(tag)?.[1];
-    const name = attr("name");
-    if (!name || / disabled/.test(tag)) continue;
-    if (attr("type") === "checkbox" && !/ checked/.test(tag)) continue;
-    fields.push([name, (attr("value") ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"')]);
-  }
-  return fields;
-}
 const settingsOf = async () =>
   (await getDb(env.DB).select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings as Record<
     string,

@@ -1,61 +1,13 @@
 // The pilot-settings page of the workspace, in workerd against D1: values shown, a change stored and
 // audited (only what changed), every kind of bad input refused beside its field with nothing stored,
 // coordinators read-only.
-import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
-import { getDb, schema } from "../../worker/db";
-import { BASE, call, type TestPrincipal } from "../support/http";
+import { describe, expect, it } from "vitest";
+import { BASE, call } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
-import { makePilot } from "../support/study";
+import { formIn, settingsPageFixture, withChanges } from "./settings-page-form";
 
-const db = () => getDb(env.DB);
-const ORIGIN = { headers: { origin: BASE } };
-
-/** The form as a browser would post it: every enabled input, checkboxes only when checked. */
-function formIn(html: string): [string, string][] {
-  const fields: [string, string][] = [];
-  const start = html.indexOf('id="settings-form"');
-  for (const [tag] of html.slice(start, html.indexOf("</form>", start)).matchAll(/<input [^>]*>/g)) {
-    const attr = (a: string) => new RegExp(`\\s${a}="([^"]*)"`).exec(tag)?.[1];
-    const name = attr("name");
-    if (!name || / disabled/.test(tag)) continue;
-    if (attr("type") === "checkbox" && !/ checked/.test(tag)) continue;
-    fields.push([name, (attr("value") ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"')]);
-  }
-  return fields;
-}
-const withChanges = (fields: [string, string][], changes: Record<string, string | string[]>) => {
-  const out = new URLSearchParams(fields.filter(([k]) => !(k in changes)));
-  for (const [k, v] of Object.entries(changes)) for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
-  return out;
-};
-
-let pilot: Awaited<ReturnType<typeof makePilot>>["pilot"];
-let researcher: TestPrincipal;
-let coordinator: TestPrincipal;
-
-const settingsOf = async () =>
-  (await db().select().from(schema.pilots).where(eq(schema.pilots.id, pilot.id)))[0]!.settings;
-const audits = async () =>
-  db()
-    .select()
-    .from(schema.auditLog)
-    .where(and(eq(schema.auditLog.pilotId, pilot.id), eq(schema.auditLog.action, "pilot.settings_update")));
-const page = async (who = researcher) => {
-  const res = await call(who, "GET", `/staff/pilots/${pilot.key}/settings`);
-  expect(res.status).toBe(200);
-  return res.text();
-};
-const post = (body: URLSearchParams, who = researcher) =>
-  call(who, "POST", `/staff/pilots/${pilot.key}/settings`, body, ORIGIN);
-
-// A fresh pilot for each test: tests change its settings, and must not depend on which ran before.
-beforeEach(async () => {
-  ({ pilot } = await makePilot());
-  researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-  coordinator = await sessionFor((await staffUser({ roles: [{ role: "coordinator", pilotId: pilot.id }] })).id);
-});
+const fx = settingsPageFixture();
+const { settingsOf, audits, page, post } = fx;
 
 describe("pilot settings page", () => {
   it("shows the effective values and the bounds of the API's schema", async () => {
@@ -81,8 +33,8 @@ describe("pilot settings page", () => {
     );
     expect(html).toContain('id="settings-submit"');
     expect(html).toMatch(/<td>Europe\/Amsterdam<\/td>/);
-    const list = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}`)).text();
-    expect(list).toContain(`href="/staff/pilots/${pilot.key}/settings"`);
+    const list = await (await call(fx.researcher, "GET", `/staff/pilots/${fx.pilot.key}`)).text();
+    expect(list).toContain(`href="/staff/pilots/${fx.pilot.key}/settings"`);
   });
 
   it("a researcher's change is stored, audited with only the changed parts, and shown back", async () => {
@@ -97,7 +49,7 @@ describe("pilot settings page", () => {
     });
     const res = await post(form);
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/settings?saved=1`);
+    expect(res.headers.get("location")).toBe(`/staff/pilots/${fx.pilot.key}/settings?saved=1`);
     const stored = (await settingsOf()) as {
       senderName: string;
       schedule: Record<string, unknown>;
@@ -116,13 +68,13 @@ describe("pilot settings page", () => {
       "senderName",
     ]);
 
-    const api = (await (await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/settings`)).json()) as {
+    const api = (await (await call(fx.researcher, "GET", `/api/v1/pilots/${fx.pilot.key}/settings`)).json()) as {
       schedule: { frequentIntervalDays: number };
       reminders: { maxReminders: number };
     };
     expect(api.schedule.frequentIntervalDays).toBe(21);
     expect(api.reminders.maxReminders).toBe(2);
-    const shown = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/settings?saved=1`)).text();
+    const shown = await (await call(fx.researcher, "GET", `/staff/pilots/${fx.pilot.key}/settings?saved=1`)).text();
     expect(shown).toContain('id="settings-notice"');
     expect(new Map(formIn(shown)).get("frequentIntervalDays")).toBe("21");
     expect(new Map(formIn(shown)).get("mentorAfterLastReminder")).toBe("1");
@@ -133,7 +85,7 @@ describe("pilot settings page", () => {
     const n = (await audits()).length;
     const res = await post(new URLSearchParams(formIn(await page())));
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe(`/staff/pilots/${pilot.key}/settings?saved=0`);
+    expect(res.headers.get("location")).toBe(`/staff/pilots/${fx.pilot.key}/settings?saved=0`);
     expect(JSON.stringify(await settingsOf())).toBe(before);
     expect((await audits()).length).toBe(n);
   });
@@ -198,7 +150,7 @@ describe("pilot settings page", () => {
     "a stale edit (someone saved after the form was opened) gets 409 with " +
       "the current values and a notice, Dutch first; nothing of it is stored",
     async () => {
-      const other = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const other = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: fx.pilot.id }] })).id);
       const mine = formIn(await page()); // opened first
       expect(new Map(mine).get("settingsVersion")).toMatch(/^[0-9a-f]{24}$/);
       // the other researcher opens, changes and saves
@@ -236,12 +188,12 @@ describe("pilot settings page", () => {
   });
 
   it("a coordinator sees the values read-only and cannot post", async () => {
-    const html = await page(coordinator);
+    const html = await page(fx.coordinator);
     expect(html).toContain('id="settings-readonly"');
     expect(html).not.toContain('id="settings-submit"');
     expect(html).toMatch(/id="frequentIntervalDays"[^>]*disabled/);
     const before = JSON.stringify(await settingsOf());
-    const res = await post(new URLSearchParams({ frequentIntervalDays: "28" }), coordinator);
+    const res = await post(new URLSearchParams({ frequentIntervalDays: "28" }), fx.coordinator);
     expect(res.status).toBe(403);
     expect(JSON.stringify(await settingsOf())).toBe(before);
   });
@@ -252,7 +204,7 @@ describe("pilot settings page", () => {
     form.delete("_csrf");
     expect(
       (
-        await call(researcher, "POST", `/staff/pilots/${pilot.key}/settings`, form, {
+        await call(fx.researcher, "POST", `/staff/pilots/${fx.pilot.key}/settings`, form, {
           csrf: false,
           headers: { origin: BASE },
         })

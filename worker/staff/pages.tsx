@@ -44,14 +44,14 @@ import { mount, page } from "../http/operation";
 import { staffPageError } from "../http/page-error";
 import { BODY_LIMITS } from "../http/body-limit";
 import { effectiveSettings, SettingsConflict, settingsVersion, updateSettings } from "../studies/config";
-import { missingInstrumentsOf } from "../studies/instruments";
+import { instrumentNamesOf, missingInstrumentsOf } from "../studies/instruments";
 import {
   changedSettings,
-  fieldOf,
   formFromSettings,
   NUMBER_RANGES,
   readSettingsForm,
-  settingsFieldMessage,
+  settingsErrors,
+  withCurrentFrequencies,
 } from "../studies/settings-form";
 import type { SettingsFormValues } from "../../core/settings-fields";
 import { SettingsPage, type SettingsPageProps } from "../../web/pages/staff/SettingsPage";
@@ -344,22 +344,17 @@ export const staffPageRoutes = mount(
   page(
     { method: "post", path: "/staff/pilots/:pilot/settings", access: "write", limit: BODY_LIMITS.settingsForm },
     async (c, { pilot }) => {
-      const submitted = readSettingsForm(await formBody(c, { all: true }));
+      const posted = readSettingsForm(await formBody(c, { all: true }));
       // A form rendered before someone else saved: refused with the current values (optimistic concurrency).
-      if (submitted.version !== undefined && submitted.version !== (await settingsVersion(pilot)))
+      if (posted.version !== undefined && posted.version !== (await settingsVersion(pilot)))
         return staleSettings(c, pilot);
-      const changes = changedSettings(await currentSettingsForm(c, pilot), submitted);
+      const current = await currentSettingsForm(c, pilot);
+      const submitted = withCurrentFrequencies(current, posted);
+      const changes = changedSettings(current, submitted);
       if (!changes) return c.redirect(`/staff/pilots/${pilot.key}/settings?saved=0`, 303);
       // Each refused field gets its message beside it; nothing is stored.
       const refuse = (paths: string[]) =>
-        settingsPage(
-          c,
-          pilot,
-          submitted,
-          Object.fromEntries(paths.map((path) => [fieldOf(path), settingsFieldMessage(fieldOf(path), "nl", path)])),
-          undefined,
-          400,
-        );
+        settingsPage(c, pilot, submitted, settingsErrors(paths, submitted, current), undefined, 400);
       const parsed = settingsBody.safeParse(changes);
       if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.path.join(".")));
       try {
@@ -451,6 +446,7 @@ async function settingsPage(
   stale = false,
 ) {
   const { timezone, frequent, wave } = effectiveSettings(pilot, c.env.MAIL_FROM_NAME);
+  const instrumentNames = await instrumentNamesOf(c.env.DB, [...frequent, ...wave]);
   // A refused form keeps the version it was rendered with, so a corrected resubmit is still checked against it.
   const version = values.version ?? (await settingsVersion(pilot));
   return renderStaffView(
@@ -460,6 +456,7 @@ async function settingsPage(
       pilot,
       values,
       ranges: NUMBER_RANGES,
+      instrumentNames,
       fixed: { timezone, frequent, wave },
       canWrite: canWrite(pilot.id, c.get("principal")),
       errors,

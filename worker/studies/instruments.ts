@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
 import { builtInInstrumentStatements } from "./setup-sql";
 import { instrumentsOf } from "./settings";
@@ -29,6 +29,16 @@ export async function missingInstrumentsOf(
   const versions = await currentVersions(d1);
   const { frequent, wave } = instrumentsOf(pilot as Parameters<typeof instrumentsOf>[0]);
   return [...new Set([...frequent, ...wave])].filter((k) => !versions.has(k));
+}
+
+/** The display names (instruments.name, Dutch) of the given instrument keys; a key not installed is left out. */
+export async function instrumentNamesOf(d1: D1Database, keys: string[]): Promise<Record<string, string>> {
+  if (keys.length === 0) return {};
+  const rows = await getDb(d1)
+    .select({ key: schema.instruments.key, name: schema.instruments.name })
+    .from(schema.instruments)
+    .where(inArray(schema.instruments.key, keys));
+  return Object.fromEntries(rows.map((r) => [r.key, r.name]));
 }
 
 export async function currentVersions(d1: D1Database): Promise<Map<string, number>> {

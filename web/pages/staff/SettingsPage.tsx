@@ -1,8 +1,14 @@
-// Pilot settings in the workspace: schedule, reminder policy, sender name and quick-exit address.
+// Pilot settings in the workspace: schedule, how often per questionnaire, reminder policy, sender name and
+// quick-exit address.
 // Researchers and admins edit; coordinators see the same values read-only. Bounds come from the API's
 // schema (worker/studies/settings-form.ts, passed as `ranges`); errors are shown beside the field they
 // belong to.
 import {
+  type FormField,
+  FREQUENCY_KINDS,
+  type FrequencyKind,
+  frequencyField,
+  isFrequencyField,
   type NumberRanges,
   SIGNAL_FLAGS,
   VERSION_FIELD,
@@ -17,12 +23,15 @@ export type SettingsPageProps = {
   user: StaffUser;
   pilot: PilotCard;
   values: SettingsFormValues;
-  /** bounds of the whole-number fields, read from the API's schema (worker/studies/settings-form.ts) */
+  /** bounds of the whole-number fields and (by kind) the frequency fields, read from the API's schema
+   * (worker/studies/settings-form.ts) */
   ranges: NumberRanges;
+  /** the display names of the pilot's instruments, by key (a key without one is shown as the key) */
+  instrumentNames: Record<string, string>;
   /** time zone and instruments: shown, changed through the API only */
   fixed: { timezone: string; frequent: string[]; wave: string[] };
   canWrite: boolean;
-  errors?: Partial<Record<SettingsField | "form", string>>;
+  errors?: Partial<Record<FormField | "form", string>>;
   saved?: "saved" | "unchanged";
   /** the settings version these values are (sent back with the form: a stale edit is refused) */
   version?: string;
@@ -62,12 +71,17 @@ const LABELS: Record<SettingsField, MessageKey> = {
   reportMinCellSize: "staff.settings.reports.minCellSize",
   rislNormGroup: "staff.settings.reports.rislNormGroup",
 };
+const FREQUENCY_LABELS: Record<FrequencyKind, MessageKey> = {
+  instrumentEvery: "staff.settings.instrumentEvery",
+  waveEvery: "staff.settings.waveEvery",
+};
 
 export function SettingsPage({
   user,
   pilot,
   values,
   ranges,
+  instrumentNames,
   fixed,
   canWrite,
   errors = {},
@@ -77,16 +91,16 @@ export function SettingsPage({
   lang = "nl",
 }: SettingsPageProps) {
   const disabled = !canWrite;
-  const problem = (name: SettingsField) =>
+  const problem = (name: FormField) =>
     errors[name] ? (
       <span class="field-error" id={`${name}-error`}>
         {errors[name]}
       </span>
     ) : null;
-  const described = (name: SettingsField) => (errors[name] ? `${name}-error` : undefined);
-  /** The attributes every field shares: its value, required, read-only for coordinators, its error beside it. */
-  const common = (name: SettingsField) => ({
-    required: true,
+  const described = (name: FormField) => (errors[name] ? `${name}-error` : undefined);
+  /** The attributes every field shares: required, read-only for coordinators, its error beside it. */
+  const common = (name: FormField, required = true) => ({
+    required,
     disabled,
     "aria-invalid": errors[name] ? ("true" as const) : undefined,
     "aria-describedby": described(name),
@@ -106,23 +120,35 @@ export function SettingsPage({
       {problem(name)}
     </>
   );
-  const number = (name: SettingsField) => (
+  const numberInput = (name: FormField, label: string, range: string, value = "", required = true) => (
     <>
-      <label for={name}>{t(LABELS[name], lang)}</label>
+      <label for={name}>{label}</label>
       <input
         id={name}
         name={name}
         type="number"
         inputMode="numeric"
         step={1}
-        min={ranges[name]!.min}
-        max={ranges[name]!.max}
-        value={values.text[name] ?? ""}
-        {...common(name)}
+        min={ranges[range]!.min}
+        max={ranges[range]!.max}
+        value={value}
+        {...common(name, required)}
       />
       {problem(name)}
     </>
   );
+  const number = (name: SettingsField) => numberInput(name, t(LABELS[name], lang), name, values.text[name]);
+  /** A frequency field's label: the kind's sentence with the instrument's display name and key. */
+  const frequencyLabel = (kind: FrequencyKind, key: string) => {
+    const name = instrumentNames[key];
+    return t(FREQUENCY_LABELS[kind], lang).replace("{name}", name && name !== key ? `${name} (${key})` : key);
+  };
+  /** What the error summary calls a field. */
+  const labelOf = (field: FormField) => {
+    if (!isFrequencyField(field)) return t(LABELS[field], lang);
+    const kind = FREQUENCY_KINDS.find((k) => field.startsWith(`${k}.`))!;
+    return frequencyLabel(kind, field.slice(kind.length + 1));
+  };
   return (
     <StaffLayout lang={lang} title={`${t("staff.settings.title", lang)} · ${pilot.name}`} user={user}>
       <p>
@@ -149,9 +175,7 @@ export function SettingsPage({
                 <li>{message}</li>
               ) : (
                 <li>
-                  <a href={`#${field === "quietWeekdays" ? "quietWeekday-1" : field}`}>
-                    {t(LABELS[field as SettingsField], lang)}
-                  </a>
+                  <a href={`#${field === "quietWeekdays" ? "quietWeekday-1" : field}`}>{labelOf(field as FormField)}</a>
                   : {message}
                 </li>
               ),
@@ -181,6 +205,15 @@ export function SettingsPage({
           {number("waveT3")}
           {number("waveWindowDays")}
           {number("studyLengthDays")}
+        </fieldset>
+        <fieldset id="frequency-settings">
+          <legend>{t("staff.settings.frequency", lang)}</legend>
+          <p class="small muted">{t("staff.settings.frequencyNote", lang)}</p>
+          {FREQUENCY_KINDS.flatMap((kind) =>
+            Object.entries(values.frequency[kind]).map(([key, value]) =>
+              numberInput(frequencyField(kind, key), frequencyLabel(kind, key), kind, value, false),
+            ),
+          )}
         </fieldset>
         <fieldset>
           <legend>{t("reminders.title", lang)}</legend>
