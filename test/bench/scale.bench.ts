@@ -169,7 +169,7 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
         .returning();
       pilots.push({ ...p, row: row! });
     }
-    await ensureBuiltInInstruments(getDb(env.DB));
+    await ensureBuiltInInstruments(env.DB);
     const bytesBefore = await dbBytes();
     const tablesBefore = await tableBytes();
     const day0 = addDays(localDate(Date.now(), TZ), 1);
@@ -267,7 +267,7 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
         if (rand() >= ((o.last_sent ?? 0) >= t ? P_MESSAGE_DAY : P_OTHER_DAY)) continue;
         const ids = JSON.parse(o.instrument_version_ids) as number[];
         const key = `${o.instrument_version_ids}|${o.status}`;
-        if (!asked.has(key)) asked.set(key, await loadAsked(getDb(env.DB), ids, o.status));
+        if (!asked.has(key)) asked.set(key, await loadAsked(env.DB, ids, o.status));
         const form: Record<string, string> = {};
         for (const ins of asked.get(key)!) {
           for (const item of ins.items) {
@@ -571,7 +571,7 @@ describe("scale: a study's year and a 1,000-youth burst", () => {
         await Promise.all(
           results
             .slice(i, i + 50)
-            .map((y) => setContact(getDb(env.DB), env, y.id, `${y.code.toLowerCase()}@example.test`, null, tb)),
+            .map((y) => setContact(env.DB, env, y.id, `${y.code.toLowerCase()}@example.test`, null, tb)),
         );
     }
     // Planning alone (reads + the pure schedule code for every youth), then the whole run.

@@ -35,7 +35,7 @@ async function pilotWithFallingYouth() {
   const { pilot, versions } = await makePilot();
   const start = addDays(localDate(Date.now(), "Europe/Amsterdam"), -14 * 6);
   const y = await makeParticipant(pilot.id, { start, email: null });
-  await addFrequentHistory(db(), y.id, versions, start, [8, 7, 6, 5, 4, 3]);
+  await addFrequentHistory(env.DB, y.id, versions, start, [8, 7, 6, 5, 4, 3]);
   await evaluateSignals(env.DB, [y.id], Date.now());
   return { pilot, y };
 }

@@ -31,7 +31,7 @@ async function youthWith(values: number[], opts: { settings?: Record<string, unk
   const { pilot, versions } = await makePilot({ settings: opts.settings });
   const start = addDays(localDate(now, "Europe/Amsterdam"), -14 * values.length);
   const y = await makeParticipant(pilot.id, { start, email: null });
-  await addFrequentHistory(db(), y.id, versions, start, values);
+  await addFrequentHistory(env.DB, y.id, versions, start, values);
   return { pilot, versions, y, start, now };
 }
 

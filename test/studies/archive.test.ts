@@ -232,7 +232,7 @@ beforeAll(async () => {
   const ids = (await d.select({ id: schema.participants.id }).from(schema.participants)).map((r) => r.id);
   youthAddresses = [];
   for (const id of ids) {
-    const c = await getContact(d, env, id);
+    const c = await getContact(env.DB, env, id);
     youthAddresses.push(...[c.email, c.mentorEmail].filter((x): x is string => !!x));
   }
 }, 120_000);
@@ -403,7 +403,7 @@ describe("round trip", () => {
     expect(done!.details).toMatchObject({ counts: first.trailer.counts, contacts: true });
     // restored contact data still decrypts (same key, same participant ids)
     const p = (await db().select().from(schema.participantContacts).limit(1))[0]!;
-    expect(youthAddresses).toContain((await getContact(db(), env, p.participantId)).email);
+    expect(youthAddresses).toContain((await getContact(env.DB, env, p.participantId)).email);
     console.log(
       JSON.stringify({
         archiveFigures: {
@@ -425,7 +425,7 @@ describe("round trip", () => {
     await wipe();
     // setup: the admin (same e-mail as in the archive) and the built-in instruments, all under new ids
     const setupAdmin = await staffUser({ admin: true, email: DEMO_ADMIN });
-    await ensureBuiltInInstruments(db());
+    await ensureBuiltInInstruments(env.DB);
     const localVersions = await db().select().from(schema.instrumentVersions);
     expect(localVersions.every((v) => !before.instrument_versions!.some((b) => b.id === v.id))).toBe(true);
     const session = await sessionFor(setupAdmin.id, "setup admin");
@@ -558,7 +558,7 @@ describe("refusals leave nothing behind", () => {
     it(`refuses ${what}; the database is as before`, { timeout: 120_000 }, async () => {
       await wipe();
       const staff = await staffUser({ admin: true, email: DEMO_ADMIN });
-      await ensureBuiltInInstruments(db());
+      await ensureBuiltInInstruments(env.DB);
       const was = await dump();
       const body = make(first.lines);
       const res = await restore(devAdmin(), body, {

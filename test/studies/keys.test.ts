@@ -13,7 +13,7 @@ import { deliverOutbox } from "../../worker/reminders/outbox";
 import { contactAad, getContact, setContact } from "../../worker/studies/contacts";
 import { form } from "../support/http";
 import { outboxRow, queueMessage, sinkFor, uniqueDomain } from "../support/mail";
-import { ALWAYS_SEND, db, makeParticipant, makePilot } from "../support/study";
+import { ALWAYS_SEND, makeParticipant, makePilot } from "../support/study";
 
 const newKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 const newSecret = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/[+/=]/g, "x");
@@ -84,7 +84,7 @@ describe("contact ciphertexts name their key", () => {
     expect(row.mentor_email_enc).toMatch(new RegExp(`^k${id}\\.`));
     expect(storedKeyId(row.email_enc!)).toBe(id);
     expect(JSON.stringify(row)).not.toContain("youth.one");
-    expect(await getContact(db(), env, p.id)).toEqual({
+    expect(await getContact(env.DB, env, p.id)).toEqual({
       email: "youth.one@example.test",
       mentorEmail: "mentor.one@example.test",
     });
@@ -96,15 +96,15 @@ describe("contact ciphertexts name their key", () => {
     async () => {
       const { pilot } = await makePilot();
       const p = await makeParticipant(pilot.id, { start: "2026-01-05", email: null });
-      await setContact(db(), env, p.id, "x@example.test", null, Date.now());
+      await setContact(env.DB, env, p.id, "x@example.test", null, Date.now());
       const legacy = await encryptText(env.CONTACT_KEY, "legacy.youth@example.test", contactAad(p.id, "email"));
       expect(legacy).not.toContain(".");
       expect(storedKeyId(legacy)).toBeNull();
       await setStored(p.id, legacy);
-      expect((await getContact(db(), env, p.id)).email).toBe("legacy.youth@example.test");
+      expect((await getContact(env.DB, env, p.id)).email).toBe("legacy.youth@example.test");
       // after a key change, a legacy value written with the old key opens with the old key as previous
       const switched = withEnv({ CONTACT_KEY: newKey(), CONTACT_KEYS_PREVIOUS: env.CONTACT_KEY });
-      expect((await getContact(db(), switched, p.id)).email).toBe("legacy.youth@example.test");
+      expect((await getContact(env.DB, switched, p.id)).email).toBe("legacy.youth@example.test");
     },
   );
 
@@ -165,7 +165,7 @@ describe("switching CONTACT_KEY", () => {
       const { pilot } = await makePilot({ settings: ALWAYS_SEND });
       const youth = await makeParticipant(pilot.id, { start: "2026-01-05", email: sink.address("switch.youth") });
       const legacyYouth = await makeParticipant(pilot.id, { start: "2026-01-05", email: null });
-      await setContact(db(), env, legacyYouth.id, "x@example.test", null, Date.now());
+      await setContact(env.DB, env, legacyYouth.id, "x@example.test", null, Date.now());
       await setStored(
         legacyYouth.id,
         await encryptText(env.CONTACT_KEY, sink.address("legacy.youth"), contactAad(legacyYouth.id, "email")),
@@ -180,12 +180,12 @@ describe("switching CONTACT_KEY", () => {
       expect(to).toEqual([sink.address("legacy.youth"), sink.address("switch.youth")]);
 
       // New addresses are written with the new key at once.
-      await setContact(db(), switched, youth.id, sink.address("switch.youth"), null, Date.now());
+      await setContact(env.DB, switched, youth.id, sink.address("switch.youth"), null, Date.now());
       expect(storedKeyId((await stored(youth.id))!.email_enc!)).toBe(contactKeyId(switched.CONTACT_KEY));
       // Without the previous key the old ciphertexts are refused (by key id), never mis-decrypted.
       const forgotten = withEnv({ CONTACT_KEY: switched.CONTACT_KEY });
-      await expect(getContact(db(), forgotten, legacyYouth.id)).rejects.toBeInstanceOf(ContactDecryptError);
-      expect((await getContact(db(), forgotten, youth.id)).email).toBe(sink.address("switch.youth"));
+      await expect(getContact(env.DB, forgotten, legacyYouth.id)).rejects.toBeInstanceOf(ContactDecryptError);
+      expect((await getContact(env.DB, forgotten, youth.id)).email).toBe(sink.address("switch.youth"));
     },
   );
 });
@@ -209,11 +209,11 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
       // 0-4 legacy (k1), 5-8 under k2 with a mentor too, 9-10 already under k3, 11 under a key nobody has, 12 no
       // contact at all
       for (const [i, y] of youths.entries()) {
-        if (i <= 4) await setContact(db(), env, y.id, addr(i), null, 1);
+        if (i <= 4) await setContact(env.DB, env, y.id, addr(i), null, 1);
         if (i <= 4) await setStored(y.id, await encryptText(k1, addr(i), contactAad(y.id, "email")));
-        if (i >= 5 && i <= 8) await setContact(db(), withEnv({ CONTACT_KEY: k2 }), y.id, addr(i), mentor(i), 1);
-        if (i >= 9 && i <= 10) await setContact(db(), withEnv({ CONTACT_KEY: k3 }), y.id, addr(i), null, 1);
-        if (i === 11) await setContact(db(), withEnv({ CONTACT_KEY: lost }), y.id, addr(i), null, 1);
+        if (i >= 5 && i <= 8) await setContact(env.DB, withEnv({ CONTACT_KEY: k2 }), y.id, addr(i), mentor(i), 1);
+        if (i >= 9 && i <= 10) await setContact(env.DB, withEnv({ CONTACT_KEY: k3 }), y.id, addr(i), null, 1);
+        if (i === 11) await setContact(env.DB, withEnv({ CONTACT_KEY: lost }), y.id, addr(i), null, 1);
       }
       const id = (k: string) => contactKeyId(k)!;
       const e = withEnv({ CONTACT_KEY: k3, CONTACT_KEYS_PREVIOUS: `${k1}, ${k2}` });
@@ -254,7 +254,7 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
       const only = withEnv({ CONTACT_KEY: k3 });
       for (const [i, y] of youths.entries()) {
         if (i === 11) continue;
-        const c = await getContact(db(), only, y.id);
+        const c = await getContact(env.DB, only, y.id);
         expect(c).toEqual(
           i === 12
             ? { email: null, mentorEmail: null }
@@ -268,7 +268,7 @@ describe("the rotation command (POST /api/v1/admin/contacts/rotate)", () => {
       expect(again).toMatchObject({ rotated: 0, unreadable: 1, remaining: 1, next: null });
 
       // The unreadable one is refused, not crashed on, by the rotation and by a read.
-      await expect(getContact(db(), e, youths[11]!.id)).rejects.toMatchObject({ reason: "unknown_key" });
+      await expect(getContact(env.DB, e, youths[11]!.id)).rejects.toMatchObject({ reason: "unknown_key" });
     },
   );
 

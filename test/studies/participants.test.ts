@@ -160,7 +160,7 @@ describe("participants API", () => {
         });
       const res = await call(researcher, "POST", `/api/v1/pilots/${pilot.key}/participants/${code}/withdraw`);
       expect(res.status).toBe(200);
-      expect(await getContact(db(), env, p!.id)).toEqual({ email: null, mentorEmail: null });
+      expect(await getContact(env.DB, env, p!.id)).toEqual({ email: null, mentorEmail: null });
       expect(
         await db().select().from(schema.participantContacts).where(eq(schema.participantContacts.participantId, p!.id)),
       ).toHaveLength(0);
@@ -261,14 +261,14 @@ describe("participants API", () => {
         })
       ).status,
     ).toBe(200);
-    expect(await getContact(db(), env, row!.id)).toEqual({
+    expect(await getContact(env.DB, env, row!.id)).toEqual({
       email: `${code.toLowerCase()}@youth.example`,
       mentorEmail: "nieuwe.mentor@example.test",
     });
     expect(
       (await call(researcher, "PATCH", `/api/v1/pilots/${pilot.key}/participants/${code}`, { email: null })).status,
     ).toBe(200);
-    expect(await getContact(db(), env, row!.id)).toEqual({ email: null, mentorEmail: "nieuwe.mentor@example.test" });
+    expect(await getContact(env.DB, env, row!.id)).toEqual({ email: null, mentorEmail: "nieuwe.mentor@example.test" });
     const list = (await (
       await call(researcher, "GET", `/api/v1/pilots/${pilot.key}/participants?status=left_care`)
     ).json()) as { participants: { code: string }[] };

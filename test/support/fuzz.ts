@@ -128,7 +128,7 @@ export async function buildWorld(opts: { youths?: number } = {}): Promise<World>
   }
   for (let i = 0; i < 3; i++)
     foreign.codes.push((await makeParticipant(foreign.id, { code: uniqueKey("FX-"), start: today })).code);
-  const asked = await loadAsked(db(), versionIds, "active");
+  const asked = await loadAsked(env.DB, versionIds, "active");
   const answerFields = asked.flatMap((ins) => ins.items.map((it) => `${ins.versionId}.${it.key}`));
 
   const researcher = await staffUser({ roles: [{ role: "researcher", pilotId: own.id }] });

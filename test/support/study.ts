@@ -34,7 +34,7 @@ export async function makePilot(
       },
     })
     .returning();
-  const versions = await ensureBuiltInInstruments(d);
+  const versions = await ensureBuiltInInstruments(env.DB);
   return { pilot: pilot!, versions };
 }
 
@@ -61,7 +61,7 @@ export async function makeParticipant(
     .returning();
   if (opts.email !== null)
     await setContact(
-      db(),
+      env.DB,
       env,
       p!.id,
       opts.email ?? `${p!.code.toLowerCase()}@example.test`,
@@ -106,7 +106,7 @@ export { ALWAYS_SEND } from "../../worker/dev/fixtures";
 
 /** Past frequent occasions answered with the same value on every history item, due every 14 days from `start`. */
 export const addHistory = (participantId: number, versions: Map<string, number>, start: string, values: number[]) =>
-  addFrequentHistory(db(), participantId, versions, start, values);
+  addFrequentHistory(env.DB, participantId, versions, start, values);
 
 /**
  * A completed wave occasion where every item of each instrument gets the value of `values[instrument]` (per item or one
@@ -189,7 +189,9 @@ export async function bulkParticipants(
   const now = Date.now();
   for (let i = 0; i < ids.length; i += 50) {
     await Promise.all(
-      ids.slice(i, i + 50).map((p) => setContact(db(), env, p.id, `${p.code.toLowerCase()}@${opts.domain}`, null, now)),
+      ids
+        .slice(i, i + 50)
+        .map((p) => setContact(env.DB, env, p.id, `${p.code.toLowerCase()}@${opts.domain}`, null, now)),
     );
   }
   return ids;

@@ -1,6 +1,3 @@
-// D1 access for the comment timeline and light coding (issue 15). Every query is scoped to one pilot:
-// a code belongs to a pilot, a comment to a response of a youth of that pilot, and nothing crosses pilots.
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { localDate } from "../schedule/schedule";
@@ -104,7 +101,7 @@ export async function createCode(
     .first<Code>()
     .catch(uniqueAsNull);
   if (!row) throw duplicate(label);
-  await audit(getDb(d1), actor, "code.create", now, {
+  await audit(d1, actor, "code.create", now, {
     pilotId: pilot.id,
     target: `code:${row.id}`,
     details: { label },
@@ -139,7 +136,7 @@ export async function updateCode(
   if (!row) throw duplicate(label);
   const action = label === old.label ? "code.describe" : "code.rename";
   const details = { from: old.label, to: label };
-  await audit(getDb(d1), actor, action, now, { pilotId: pilot.id, target: `code:${old.id}`, details });
+  await audit(d1, actor, action, now, { pilotId: pilot.id, target: `code:${old.id}`, details });
   return row;
 }
 
@@ -172,7 +169,7 @@ export async function deleteCode(
     throw refusal("conflict", { key: "staff.coding.inUse", params: { label: code.label, n } }, "", { tags: n });
   }
   const details = { label: code.label, removedTags };
-  await audit(getDb(d1), actor, "code.delete", now, { pilotId: pilot.id, target: `code:${code.id}`, details });
+  await audit(d1, actor, "code.delete", now, { pilotId: pilot.id, target: `code:${code.id}`, details });
   return { label: code.label, removedTags };
 }
 
@@ -337,7 +334,7 @@ async function changeTag(
   const res = await write(comment.id, code.id).run();
   const changed = res.meta.changes > 0;
   const details = { responseId: comment.id, code: code.label };
-  if (changed) await audit(getDb(d1), actor, action, now, { pilotId: pilot.id, target: comment.code, details });
+  if (changed) await audit(d1, actor, action, now, { pilotId: pilot.id, target: comment.code, details });
   return { changed, code, youth: comment.code };
 }
 

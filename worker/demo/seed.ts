@@ -89,7 +89,7 @@ export async function seedDemo(d1: D1Database, env: Env, now: number): Promise<S
       .returning();
     pilotIds[p.key] = row!.id;
   }
-  const versions = await ensureBuiltInInstruments(db);
+  const versions = await ensureBuiltInInstruments(d1);
   const defs = new Map<string, InstrumentDefinition>(BUILT_IN.map((d) => [d.key, d]));
 
   const [admin] = await db
@@ -156,7 +156,7 @@ export async function seedDemo(d1: D1Database, env: Env, now: number): Promise<S
       allIds.push(person!.id);
       participantCount++;
       await setContact(
-        db,
+        d1,
         env,
         person!.id,
         `jongere.${code.toLowerCase()}@demo.invalid`,

@@ -1,7 +1,6 @@
 // Local development and tests only: small, known situations that the end-to-end test and the workerd
 // tests build on. Reached through POST /api/v1/dev/fixtures/* (DEV_MODE=1 only) or imported by tests.
 import { eq } from "drizzle-orm";
-import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { addDays, localDate, zonedTimeToUtc } from "../schedule/schedule";
@@ -30,12 +29,13 @@ const HISTORY_ITEMS: [string, string][] = [
  * from `start` (as an import of historical measurements would store them).
  */
 export async function addFrequentHistory(
-  db: Db,
+  d1: D1Database,
   participantId: number,
   versions: Map<string, number>,
   start: string,
   values: number[],
 ) {
+  const db = getDb(d1);
   for (const [i, v] of values.entries()) {
     const due = addDays(start, i * 14);
     const at = zonedTimeToUtc(due, 12, 0, TZ);
@@ -96,7 +96,7 @@ export async function createFixturePilot(
       },
     })
     .returning();
-  const versions = await ensureBuiltInInstruments(db);
+  const versions = await ensureBuiltInInstruments(d1);
   const codes: string[] = [];
   for (const [i, y] of youths.entries()) {
     const start = addDays(localDate(now, TZ), -14 * y.history.length);
@@ -112,8 +112,8 @@ export async function createFixturePilot(
         consentDate: start,
       })
       .returning();
-    await setContact(db, env, youth!.id, y.email, null, now);
-    await addFrequentHistory(db, youth!.id, versions, start, y.history);
+    await setContact(d1, env, youth!.id, y.email, null, now);
+    await addFrequentHistory(d1, youth!.id, versions, start, y.history);
     codes.push(code);
   }
   return { pilot: key, codes };

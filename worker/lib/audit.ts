@@ -1,15 +1,9 @@
-import type { Db } from "../db";
-
 export type Actor = { type: "staff" | "token" | "system" | "youth"; id: string };
 
 type AuditExtra = { pilotId?: number | null; target?: string; details?: Record<string, unknown> };
 
-/**
- * Writes one audit entry. Takes the D1 binding (the house rule, worker/http/README.md) or, from a data function
- * that already holds one, a drizzle handle (its binding is used).
- */
-export async function audit(db: D1Database | Db, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
-  const d1 = "$client" in db ? (db.$client as D1Database) : db;
+/** Writes one audit entry. */
+export async function audit(d1: D1Database, actor: Actor, action: string, now: number, extra: AuditExtra = {}) {
   await auditStatement(d1, actor, action, now, extra).run();
 }
 

@@ -1,7 +1,3 @@
-// The outbox data behind the researcher's reminder API and page (worker/jobs/routes.ts; the run history is in
-// worker/jobs/queries.ts): the outbox with its counts, who paused reminders, and the retry of a failed message.
-// Participant codes only: never an e-mail address.
-import { getDb } from "../db";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
@@ -97,7 +93,7 @@ export async function retryMessage(env: Env, pilotId: number, idParam: string, a
     .run();
   if (!res.meta.changes)
     throw new AppError("conflict", `Only failed messages can be retried (this one is ${row.status})`);
-  await audit(getDb(env.DB), actor, "outbox.retry", now, {
+  await audit(env.DB, actor, "outbox.retry", now, {
     pilotId,
     target: `outbox:${id}`,
     details: { previousReason: row.last_error },

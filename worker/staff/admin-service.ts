@@ -6,7 +6,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { PILOT_ITEMS } from "../../schema/instruments/definitions";
-import { getDb, schema, type Db } from "../db";
+import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { randomToken, sha256Hex } from "../lib/crypto";
@@ -87,8 +87,8 @@ export async function createPilot(d1: D1Database, body: z.infer<typeof pilotBody
       .returning(),
     () => refused("conflict", "key", "A pilot with this key exists"),
   )) as [Pilot];
-  await ensureBuiltInInstruments(db, now);
-  await audit(db, actor, "pilot.create", now, {
+  await ensureBuiltInInstruments(d1, now);
+  await audit(d1, actor, "pilot.create", now, {
     pilotId: pilot.id,
     target: pilot.key,
     details: { name: pilot.name, organisation: pilot.organisation, timezone },
@@ -117,7 +117,7 @@ export async function updatePilot(d1: D1Database, pilot: Pilot, body: PilotPatch
   };
   if (Object.keys(details).length) {
     await db.update(schema.pilots).set(details).where(eq(schema.pilots.id, pilot.id));
-    await audit(db, actor, "pilot.update", now, {
+    await audit(d1, actor, "pilot.update", now, {
       pilotId: pilot.id,
       target: pilot.key,
       details: { fields: Object.keys(details), ...details },
@@ -161,15 +161,17 @@ export async function instrumentChoices(
 
 /** The current definition of the pilot's own items (instrument `pilot_<key>`), if it has any. */
 export async function pilotItemsDefinition(d1: D1Database, pilotKey: string) {
-  return (await latestVersions(getDb(d1))).get(`pilot_${pilotKey}`)?.definition;
+  return (await latestVersions(d1)).get(`pilot_${pilotKey}`)?.definition;
 }
 
 // ---- staff users --------------------------------------------------------------------------------------
 
 /** Role grants with pilot keys → rows with pilot ids (duplicates dropped); unknown pilots are refused. */
-async function resolveGrants(db: Db, grants: Grant[]) {
+async function resolveGrants(d1: D1Database, grants: Grant[]) {
   const keys = [...new Set(grants.map((g) => g.pilot).filter((k): k is string => k !== null))];
-  const pilots = keys.length ? await db.select().from(schema.pilots).where(inArray(schema.pilots.key, keys)) : [];
+  const pilots = keys.length
+    ? await getDb(d1).select().from(schema.pilots).where(inArray(schema.pilots.key, keys))
+    : [];
   const missing = keys.filter((k) => !pilots.some((p) => p.key === k));
   if (missing.length) throw refused("validation", "roles", `Unknown pilots: ${missing.join(", ")}`);
   const seen = new Set<string>();
@@ -214,7 +216,7 @@ export const staffId = (raw: string | undefined) => {
 /** Adds a staff user with her roles; she signs in by magic link. */
 export async function createStaffUser(d1: D1Database, body: z.infer<typeof staffUserBody>, actor: Actor, now: number) {
   const db = getDb(d1);
-  const rows = await resolveGrants(db, body.roles ?? []);
+  const rows = await resolveGrants(d1, body.roles ?? []);
   const [created] = await orConflict(
     db
       .insert(schema.staffUsers)
@@ -223,7 +225,7 @@ export async function createStaffUser(d1: D1Database, body: z.infer<typeof staff
     () => refused("conflict", "email", "A staff user with this e-mail exists"),
   );
   if (rows.length) await db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: created!.id })));
-  await audit(db, actor, "staff.create", now, {
+  await audit(d1, actor, "staff.create", now, {
     target: `staff:${created!.id}`,
     details: { isAdmin: body.isAdmin ?? false, roles: body.roles ?? [] },
   });
@@ -234,18 +236,18 @@ export async function createStaffUser(d1: D1Database, body: z.infer<typeof staff
 export async function replaceRoles(d1: D1Database, id: number, roles: Grant[], actor: Actor, now: number) {
   const db = getDb(d1);
   await userView(d1, id);
-  const rows = await resolveGrants(db, roles);
+  const rows = await resolveGrants(d1, roles);
   await db.batch([
     db.delete(schema.staffRoles).where(eq(schema.staffRoles.userId, id)),
     ...(rows.length ? [db.insert(schema.staffRoles).values(rows.map((r) => ({ ...r, userId: id })))] : []),
   ]);
-  await audit(db, actor, "staff.roles", now, { target: `staff:${id}`, details: { roles } });
+  await audit(d1, actor, "staff.roles", now, { target: `staff:${id}`, details: { roles } });
   return userView(d1, id);
 }
 
 /** Disables a staff user: ends her sessions, uses up her sign-in links and revokes her tokens at once. */
 export async function disableStaffUser(d1: D1Database, id: number, actor: Actor, now: number) {
-  const db = getDb(d1);
+  const _db = getDb(d1);
   await userView(d1, id);
   // An admin cannot lock herself (and possibly everyone) out.
   if (actor.id === `staff:${id}`) throw refused("validation", "confirm", "You cannot disable your own account");
@@ -255,7 +257,7 @@ export async function disableStaffUser(d1: D1Database, id: number, actor: Actor,
     d1.prepare("UPDATE magic_links SET used_at = COALESCE(used_at, ?) WHERE user_id = ?").bind(now, id),
     d1.prepare("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?").bind(now, id),
   ]);
-  await audit(db, actor, "staff.disable", now, { target: `staff:${id}` });
+  await audit(d1, actor, "staff.disable", now, { target: `staff:${id}` });
   return userView(d1, id);
 }
 
@@ -310,7 +312,7 @@ export async function createToken(
       expiresAt,
     })
     .returning();
-  await audit(db, actor, "token.create", now, {
+  await audit(d1, actor, "token.create", now, {
     target: `token:${row!.id}`,
     details: { role: body.role, pilots: body.pilots ?? null, expiresInDays: days, expiresAt },
   });
@@ -327,6 +329,6 @@ export async function revokeToken(d1: D1Database, rawId: string | undefined, act
     .where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt)))
     .returning();
   if (!row) throw new AppError("not_found", "No active token with this id");
-  await audit(db, actor, "token.revoke", now, { target: `token:${id}` });
+  await audit(d1, actor, "token.revoke", now, { target: `token:${id}` });
   return { id, revokedAt: now };
 }

@@ -18,8 +18,8 @@ export type OpenRow = {
 };
 
 /** Her open questionnaires (opened, not closed, not answered) with the last time a mail about each was sent. */
-export async function openOccasionRows(db: D1Database, participantId: number, now: number) {
-  const { results } = await db
+export async function openOccasionRows(d1: D1Database, participantId: number, now: number) {
+  const { results } = await d1
     .prepare(
       `SELECT o.id, o.kind, o.wave, o.seq, o.due_date, o.closes_at, o.link_generation, o.instrument_version_ids,
          p.status AS participant_status,
@@ -33,8 +33,8 @@ export async function openOccasionRows(db: D1Database, participantId: number, no
 }
 
 /** Whether an address of hers is stored (the address itself is not read). */
-export async function hasEmail(db: D1Database, participantId: number) {
-  const row = await db
+export async function hasEmail(d1: D1Database, participantId: number) {
+  const row = await d1
     .prepare("SELECT email_enc IS NOT NULL AS has FROM participant_contacts WHERE participant_id = ?")
     .bind(participantId)
     .first<{ has: number }>();
@@ -42,8 +42,8 @@ export async function hasEmail(db: D1Database, participantId: number) {
 }
 
 /** One `resend` row per open occasion for this press (its key holds the press: a repeated post adds nothing). */
-function resendStatement(db: D1Database, pilotId: number, participantId: number, press: string, now: number) {
-  return db
+function resendStatement(d1: D1Database, pilotId: number, participantId: number, press: string, now: number) {
+  return d1
     .prepare(
       `INSERT INTO outbox (key, occasion_id, participant_id, pilot_id, kind, seq, status, attempts, next_attempt_at,
          created_at)
@@ -56,8 +56,8 @@ function resendStatement(db: D1Database, pilotId: number, participantId: number,
 }
 
 /** Queues a re-send of her current link for this press; returns the new outbox ids (none for a repeated post). */
-export async function queueResend(db: D1Database, pilotId: number, participantId: number, press: string, now: number) {
-  const { results } = await resendStatement(db, pilotId, participantId, press, now).all<{ id: number }>();
+export async function queueResend(d1: D1Database, pilotId: number, participantId: number, press: string, now: number) {
+  const { results } = await resendStatement(d1, pilotId, participantId, press, now).all<{ id: number }>();
   return results.map((r) => r.id);
 }
 
@@ -66,30 +66,30 @@ export async function queueResend(db: D1Database, pilotId: number, participantId
  * exist), then queue the new link; the new rows are built with the raised generation at delivery. Returns the new
  * outbox ids.
  */
-export async function revokeAndQueue(db: D1Database, pilotId: number, participantId: number, key: string, now: number) {
+export async function revokeAndQueue(d1: D1Database, pilotId: number, participantId: number, key: string, now: number) {
   const pressed = `NOT EXISTS (SELECT 1 FROM outbox WHERE pilot_id = ?3 AND participant_id = ?2 AND kind = 'resend'
     AND key LIKE '%:resend:' || ?4)`;
   const open = `SELECT id FROM occasions WHERE participant_id = ?2 AND ${unanswered("")}`;
-  const [, , inserted] = await db.batch<{ id: number }>([
-    db
+  const [, , inserted] = await d1.batch<{ id: number }>([
+    d1
       .prepare(
         `UPDATE secure_links SET revoked_at = ?1 WHERE revoked_at IS NULL AND occasion_id IN (${open}) AND ${pressed}`,
       )
       .bind(now, participantId, pilotId, key),
-    db
+    d1
       .prepare(
         `UPDATE occasions SET link_generation = link_generation + 1
          WHERE participant_id = ?2 AND ${unanswered("")} AND ?1 IS NOT NULL AND ${pressed}`,
       )
       .bind(now, participantId, pilotId, key),
-    resendStatement(db, pilotId, participantId, key, now),
+    resendStatement(d1, pilotId, participantId, key, now),
   ]);
   return inserted!.results.map((r) => r.id);
 }
 
 /** A new kiosk session (only the token's hash is stored). */
 export async function createKioskSession(
-  db: D1Database,
+  d1: D1Database,
   s: {
     tokenHash: string;
     occasionId: number;
@@ -100,7 +100,7 @@ export async function createKioskSession(
     expiresAt: number;
   },
 ) {
-  await db
+  await d1
     .prepare(
       `INSERT INTO kiosk_sessions (token_hash, occasion_id, participant_id, pilot_id, staff_user_id, last_seen_at,
          expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -125,8 +125,8 @@ export type KioskRow = {
 };
 
 /** A kiosk session by its token's hash, with its occasion, participant and pilot settings (null if unknown). */
-export function kioskSession(db: D1Database, tokenHash: string) {
-  return db
+export function kioskSession(d1: D1Database, tokenHash: string) {
+  return d1
     .prepare(
       `SELECT k.occasion_id, k.participant_id, k.pilot_id, k.staff_user_id, k.last_seen_at, k.expires_at, k.ended_at,
          o.status AS occasion_status, o.instrument_version_ids, p.status AS participant_status, p.code, pl.settings
@@ -139,8 +139,8 @@ export function kioskSession(db: D1Database, tokenHash: string) {
 }
 
 /** Input on a kiosk page: the idle clock of a session not yet ended restarts. */
-export async function touchKioskSession(db: D1Database, tokenHash: string, now: number) {
-  await db
+export async function touchKioskSession(d1: D1Database, tokenHash: string, now: number) {
+  await d1
     .prepare("UPDATE kiosk_sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND ended_at IS NULL")
     .bind(now, tokenHash)
     .run();
@@ -150,8 +150,8 @@ export async function touchKioskSession(db: D1Database, tokenHash: string, now: 
  * A background save: restarts the idle clock only of a live session (not ended, not expired, input after
  * `idleSince`); returns whether it was live.
  */
-export async function keepKioskAlive(db: D1Database, tokenHash: string, now: number, idleSince: number) {
-  const res = await db
+export async function keepKioskAlive(d1: D1Database, tokenHash: string, now: number, idleSince: number) {
+  const res = await d1
     .prepare(
       `UPDATE kiosk_sessions SET last_seen_at = ?1
        WHERE token_hash = ?2 AND ended_at IS NULL AND expires_at > ?1 AND last_seen_at > ?3`,
@@ -169,7 +169,7 @@ export async function keepKioskAlive(db: D1Database, tokenHash: string, now: num
  * it was stored.
  */
 export async function storeAssisted(
-  db: D1Database,
+  d1: D1Database,
   o: { occasionId: number; participantId: number; pilotId: number; code: string },
   rows: AnswerRow[],
   now: number,
@@ -188,9 +188,9 @@ export async function storeAssisted(
   const answers = JSON.stringify(
     rows.map((r) => [r.versionId, r.itemKey, r.value, r.notApplicable ? 1 : 0, r.comment]),
   );
-  const guarded = (sql: string, ...params: unknown[]) => db.prepare(`${sql} AND ${live}`).bind(...params);
+  const guarded = (sql: string, ...params: unknown[]) => d1.prepare(`${sql} AND ${live}`).bind(...params);
   const stmts = [
-    db
+    d1
       .prepare(
         `INSERT INTO responses (occasion_id, participant_id, instrument_version_id, item_key, value, not_applicable,
            comment, answered_at, mode, entered_by)
@@ -200,13 +200,13 @@ export async function storeAssisted(
       )
       .bind(occ, o.participantId, now, mode, staff.userId, answers),
     guarded("UPDATE secure_links SET used_at = ?1 WHERE occasion_id = ?2 AND used_at IS NULL", now, occ),
-    db
+    d1
       .prepare(
         `INSERT INTO occasion_timings (occasion_id, first_opened_at, submitted_at) SELECT ?1, ?2, ?2 WHERE ${live}
          ON CONFLICT (occasion_id) DO UPDATE SET submitted_at = excluded.submitted_at`,
       )
       .bind(occ, now),
-    db
+    d1
       .prepare(
         `INSERT INTO recompute_queue (participant_id, requested_at) SELECT ?1, ?2 WHERE ${live}
          ON CONFLICT (participant_id) DO UPDATE SET requested_at = excluded.requested_at`,
@@ -219,7 +219,7 @@ export async function storeAssisted(
     guarded("DELETE FROM draft_answers WHERE occasion_id = ?1", occ),
     guarded("DELETE FROM drafts WHERE occasion_id = ?1", occ),
     guarded("UPDATE occasions SET status = 'completed', completed_at = ?1 WHERE id = ?2", now, occ),
-    db
+    d1
       .prepare(
         `INSERT INTO audit_log (at, actor_type, actor_id, action, pilot_id, target, details)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
@@ -238,10 +238,10 @@ export async function storeAssisted(
   ];
   if (kioskHash)
     stmts.push(
-      db
+      d1
         .prepare("UPDATE kiosk_sessions SET ended_at = coalesce(ended_at, ?1) WHERE token_hash = ?2")
         .bind(now, kioskHash),
     );
-  const results = await db.batch(stmts);
+  const results = await d1.batch(stmts);
   return (results[7]!.meta.changes ?? 0) === 1;
 }

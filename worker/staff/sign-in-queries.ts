@@ -92,5 +92,5 @@ export async function auditSignIn(
   details?: Record<string, unknown>,
 ) {
   const actor: Actor = typeof who === "number" ? { type: "staff", id: `staff:${who}` } : who;
-  await audit(getDb(d1), actor, action, now, details ? { details } : {});
+  await audit(d1, actor, action, now, details ? { details } : {});
 }

@@ -4,7 +4,6 @@
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { InstrumentDefinition } from "../../schema/instruments/definitions";
-import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
@@ -53,8 +52,8 @@ export function effectiveSettings(pilot: Pilot, fallbackSender: string): z.infer
 }
 
 /** Latest version per instrument key with its completeness. */
-export async function latestVersions(db: Db) {
-  const rows = await db
+export async function latestVersions(d1: D1Database) {
+  const rows = await getDb(d1)
     .select({
       key: schema.instruments.key,
       kind: schema.instruments.kind,
@@ -104,7 +103,7 @@ export async function updateSettings(
   now: number,
   opts: { ifVersion?: string } = {},
 ) {
-  const db = getDb(d1);
+  const _db = getDb(d1);
   for (let attempt = 0; ; attempt++) {
     const row = await d1
       .prepare("SELECT timezone, settings FROM pilots WHERE id = ?")
@@ -114,13 +113,13 @@ export async function updateSettings(
     const stored = { ...pilot, timezone: row.timezone, settings: parseSettings(row.settings) };
     const version = await settingsVersion(stored);
     if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw new SettingsConflict(version);
-    const candidate = await checkedSettings(db, stored, body);
+    const candidate = await checkedSettings(d1, stored, body);
     const res = await d1
       .prepare("UPDATE pilots SET timezone = ?1, settings = ?2 WHERE id = ?3 AND timezone = ?4 AND settings = ?5")
       .bind(candidate.timezone, JSON.stringify(candidate.settings), pilot.id, row.timezone, row.settings)
       .run();
     if (res.meta.changes === 1) {
-      await audit(db, actor, "pilot.settings_update", now, {
+      await audit(d1, actor, "pilot.settings_update", now, {
         pilotId: pilot.id,
         details: { fields: Object.keys(body) },
       });
@@ -147,7 +146,7 @@ async function storedPilot(d1: D1Database, pilot: Pilot) {
 }
 
 /** The stored configuration with `body` applied, validated as a whole (schedule, policy, instruments). */
-async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settingsBody>) {
+async function checkedSettings(d1: D1Database, pilot: Pilot, body: z.infer<typeof settingsBody>) {
   const current = settingsOf(pilot);
   const next: PilotSettings = {
     ...current,
@@ -165,7 +164,7 @@ async function checkedSettings(db: Db, pilot: Pilot, body: z.infer<typeof settin
     ...validateSchedule(scheduleOf(candidate)).map((p) => `schedule.${p}`),
     ...validatePolicy(policyOf(candidate)).map((p) => `reminders.${p}`),
   ];
-  const latest = await latestVersions(db);
+  const latest = await latestVersions(d1);
   const { frequent, wave } = instrumentsOf(candidate);
   for (const k of frequent) {
     const v = latest.get(k);
@@ -202,13 +201,14 @@ const canonical = (v: unknown): string =>
  * versions are never touched, so past responses keep the wording they answered.
  */
 export async function saveVersion(
-  db: Db,
+  d1: D1Database,
   key: string,
   kind: "frequent" | "wave",
   name: string,
   pilotId: number | null,
   definition: InstrumentDefinition,
 ): Promise<z.infer<typeof instrumentVersionResponse>> {
+  const db = getDb(d1);
   await db
     .insert(schema.instruments)
     .values({ key, name, kind, pilotId, licensed: kind === "wave" })
@@ -216,7 +216,7 @@ export async function saveVersion(
   const [inst] = await db.select().from(schema.instruments).where(eq(schema.instruments.key, key));
   if (!inst || inst.kind !== kind || (inst.pilotId ?? null) !== pilotId)
     throw new AppError("conflict", `Instrument ${key} exists with another kind or owner`);
-  const latest = (await latestVersions(db)).get(key);
+  const latest = (await latestVersions(d1)).get(key);
   if (latest && canonical(latest.definition) === canonical(definition))
     return { instrument: key, version: latest.version, versionId: latest.id, created: false };
   const version = (latest?.version ?? 0) + 1;
@@ -240,8 +240,8 @@ export async function saveVersion(
  * add and drop items, but an item key once asked as a slider cannot come back as yes/no (or the reverse), which
  * would mix a mean and a count in one series. Refused before anything is stored; a new key is the way.
  */
-async function refuseTypeChanges(db: Db, key: string, items: { key: string; type: string }[]) {
-  const rows = await db
+async function refuseTypeChanges(d1: D1Database, key: string, items: { key: string; type: string }[]) {
+  const rows = await getDb(d1)
     .select({ version: schema.instrumentVersions.version, definition: schema.instrumentVersions.definition })
     .from(schema.instrumentVersions)
     .innerJoin(schema.instruments, eq(schema.instruments.id, schema.instrumentVersions.instrumentId))
@@ -265,7 +265,7 @@ async function refuseTypeChanges(db: Db, key: string, items: { key: string; type
 }
 
 export async function savePilotItems(d1: D1Database, pilot: Pilot, body: PilotItems, actor: Actor, now: number) {
-  const db = getDb(d1);
+  const _db = getDb(d1);
   const key = `pilot_${pilot.key}`;
   const items = body.items.map((i) =>
     i.type === "slider"
@@ -283,10 +283,10 @@ export async function savePilotItems(d1: D1Database, pilot: Pilot, body: PilotIt
     items,
     pilot: pilot.key,
   };
-  await refuseTypeChanges(db, key, items);
-  const result = await saveVersion(db, key, "frequent", `Pilot items ${pilot.key}`, pilot.id, definition);
+  await refuseTypeChanges(d1, key, items);
+  const result = await saveVersion(d1, key, "frequent", `Pilot items ${pilot.key}`, pilot.id, definition);
   if (result.created)
-    await audit(db, actor, "instrument.pilot_items_version", now, {
+    await audit(d1, actor, "instrument.pilot_items_version", now, {
       pilotId: pilot.id,
       target: key,
       details: { version: result.version, items: items.length },
@@ -300,11 +300,11 @@ export async function importInstrument(
   actor: Actor,
   now: number,
 ) {
-  const db = getDb(d1);
+  const _db = getDb(d1);
   const definition = def as unknown as InstrumentDefinition;
-  const result = await saveVersion(db, def.key, "wave", def.title.nl, null, definition);
+  const result = await saveVersion(d1, def.key, "wave", def.title.nl, null, definition);
   if (result.created)
-    await audit(db, actor, "instrument.import", now, {
+    await audit(d1, actor, "instrument.import", now, {
       target: def.key,
       details: { version: result.version, items: def.items.length, subscales: def.subscales.length },
     });

@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import type { Env } from "../env";
 import { currentContactKeyId, decryptContact, encryptContact, openContact } from "../lib/contact-keys";
@@ -8,7 +7,7 @@ import { currentContactKeyId, decryptContact, encryptContact, openContact } from
 export const contactAad = (participantId: number, field: "email" | "mentor") => `participant:${participantId}:${field}`;
 
 export async function setContact(
-  db: Db,
+  d1: D1Database,
   env: Env,
   participantId: number,
   email: string | null,
@@ -21,7 +20,7 @@ export async function setContact(
     mentorEmailEnc: mentorEmail ? await encryptContact(env, mentorEmail, contactAad(participantId, "mentor")) : null,
     updatedAt: now,
   };
-  await db
+  await getDb(d1)
     .insert(schema.participantContacts)
     .values(values)
     .onConflictDoUpdate({ target: schema.participantContacts.participantId, set: values });
@@ -38,11 +37,11 @@ export async function contactFlags(d1: D1Database, participantId: number) {
 
 /** Decrypts only to send. */
 export async function getContact(
-  db: Db,
+  d1: D1Database,
   env: Env,
   participantId: number,
 ): Promise<{ email: string | null; mentorEmail: string | null }> {
-  const [row] = await db
+  const [row] = await getDb(d1)
     .select()
     .from(schema.participantContacts)
     .where(eq(schema.participantContacts.participantId, participantId));
@@ -56,7 +55,7 @@ export async function getContact(
 
 /** Replaces one address without decrypting the other (contact data is decrypted only to send). */
 export async function setContactField(
-  db: Db,
+  d1: D1Database,
   env: Env,
   participantId: number,
   field: "email" | "mentor",
@@ -65,7 +64,7 @@ export async function setContactField(
 ) {
   const enc = value ? await encryptContact(env, value, contactAad(participantId, field)) : null;
   const set = field === "email" ? { emailEnc: enc, updatedAt: now } : { mentorEmailEnc: enc, updatedAt: now };
-  await db
+  await getDb(d1)
     .insert(schema.participantContacts)
     .values({ participantId, emailEnc: null, mentorEmailEnc: null, ...set })
     .onConflictDoUpdate({ target: schema.participantContacts.participantId, set });

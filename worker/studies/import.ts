@@ -705,12 +705,12 @@ export async function importTemplate(
   kind: "participants" | "measurements",
   now: number,
 ): Promise<string> {
-  const db = getDb(d1);
+  const _db = getDb(d1);
   const today = dutchDate(localDate(now, pilot.timezone));
   if (kind === "participants")
     return toCsv([...PARTICIPANT_COLUMNS], [[TEMPLATE_CODE, today, "guardian", today, "", ""]], { separator: ";" });
   const rows: string[][] = [];
-  const latest = await latestVersions(db);
+  const latest = await latestVersions(d1);
   const usable = [...latest.values()]
     .filter((v) => v.kind !== "staff" && (v.pilotId === null || v.pilotId === pilot.id))
     .sort((a, b) => a.key.localeCompare(b.key));

@@ -3,7 +3,6 @@ import type { InstrumentDefinition } from "../../schema/instruments/definitions"
 import { builtInInstrumentStatements } from "./setup-sql";
 import { instrumentsOf } from "./settings";
 import type { AskedInstrument } from "../../schema/instruments/definitions";
-import type { Db } from "../db";
 import { getDb, schema } from "../db";
 import type { ParticipantStatus } from "../../schema/tables";
 
@@ -12,11 +11,9 @@ import type { ParticipantStatus } from "../../schema/tables";
  * `npm run setup` runs): idempotent and safe under concurrent runs, one D1 batch. A pilot's own built-in
  * items (PILOT_ITEMS, keyed by pilot key) are attached to the pilot with that key when it exists, now or
  * on a later call. Called on pilot creation and by every scheduled run, so a deployment that never ran
- * `npm run setup` still invites youths. Returns instrument key → current version id. Takes the D1 binding
- * (a caller that still holds a drizzle handle may pass it: its binding is used).
+ * `npm run setup` still invites youths. Returns instrument key → current version id.
  */
-export async function ensureBuiltInInstruments(db: D1Database | Db, now = Date.now()): Promise<Map<string, number>> {
-  const d1 = "$client" in db ? (db.$client as D1Database) : db;
+export async function ensureBuiltInInstruments(d1: D1Database, now = Date.now()): Promise<Map<string, number>> {
   await d1.batch(builtInInstrumentStatements(now).map((s) => d1.prepare(s.sql).bind(...s.params)));
   return currentVersions(d1);
 }
@@ -57,11 +54,11 @@ export async function currentVersions(d1: D1Database): Promise<Map<string, numbe
 }
 
 export async function loadAsked(
-  db: Db,
+  d1: D1Database,
   versionIds: number[],
   participantStatus: ParticipantStatus,
 ): Promise<AskedInstrument[]> {
-  return askedOf(await definitionsFor(db.$client as D1Database, versionIds), versionIds, participantStatus);
+  return askedOf(await definitionsFor(d1, versionIds), versionIds, participantStatus);
 }
 
 /**

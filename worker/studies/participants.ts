@@ -216,14 +216,14 @@ export async function enrol(
     () => new AppError("conflict", "A participant with this code exists in this pilot"),
   )) as [Participant];
   try {
-    await setContact(db, env, p.id, input.email ?? null, input.mentorEmail ?? null, now);
+    await setContact(d1, env, p.id, input.email ?? null, input.mentorEmail ?? null, now);
   } catch (e) {
     // Without its contact row the enrolment would be half-done: undo it.
     await db.delete(schema.participants).where(eq(schema.participants.id, p.id));
     throw e;
   }
   await openDueOccasions(d1, now, pilot.id);
-  await audit(db, actor, "participant.enrol", now, {
+  await audit(d1, actor, "participant.enrol", now, {
     pilotId: pilot.id,
     target: p.code,
     details: { consentBy: input.consent.by, hasEmail: !!input.email, hasMentorEmail: !!input.mentorEmail },
@@ -273,13 +273,13 @@ export async function updateParticipant(
       .set(set)
       .where(and(eq(schema.participants.id, p.id), eq(schema.participants.pilotId, pilot.id)));
   if (patch.email !== undefined) {
-    await setContactField(db, env, p.id, "email", patch.email, now);
+    await setContactField(d1, env, p.id, "email", patch.email, now);
     // A new (or removed) address: the links mailed to the old one stop working; the next message carries a new link.
     await env.DB.batch(revokeOpenLinksStatements(env.DB, p.id, now));
   }
-  if (patch.mentorEmail !== undefined) await setContactField(db, env, p.id, "mentor", patch.mentorEmail, now);
+  if (patch.mentorEmail !== undefined) await setContactField(d1, env, p.id, "mentor", patch.mentorEmail, now);
   if (patch.status === "active" || patch.status === "left_care") await openDueOccasions(d1, now, pilot.id);
-  await audit(db, actor, "participant.update", now, {
+  await audit(d1, actor, "participant.update", now, {
     pilotId: pilot.id,
     target: p.code,
     details: { fields: Object.keys(patch), status: patch.status ?? null },
@@ -471,7 +471,7 @@ export async function saveStaffForm(
     .insert(schema.staffForms)
     .values(values)
     .onConflictDoUpdate({ target: [schema.staffForms.participantId, schema.staffForms.form], set: values });
-  await audit(db, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
+  await audit(d1, actor, "staff_form.save", now, { pilotId: pilot.id, target: p.code, details: { form } });
 }
 
 export async function staffForm(d1: D1Database, p: Participant, form: StaffFormName) {

@@ -1,5 +1,3 @@
-// The pause page's SQL (worker/survey/pause.tsx): the youth behind a pause link, and the pause itself.
-import { getDb } from "../db";
 import { audit } from "../lib/audit";
 
 export type PauseYouthRow = {
@@ -13,8 +11,8 @@ export type PauseYouthRow = {
 };
 
 /** The youth with her pause and her pilot's time zone and settings (null when there is no such youth). */
-export function pauseYouth(db: D1Database, participantId: number): Promise<PauseYouthRow | null> {
-  return db
+export function pauseYouth(d1: D1Database, participantId: number): Promise<PauseYouthRow | null> {
+  return d1
     .prepare(
       `SELECT p.id, p.code, p.pilot_id, p.status, p.reminders_paused_until, pl.timezone, pl.settings
        FROM participants p JOIN pilots pl ON pl.id = p.pilot_id WHERE p.id = ?`,
@@ -28,15 +26,15 @@ export function pauseYouth(db: D1Database, participantId: number): Promise<Pause
  * nothing); messages already queued for her wait until the pause ends (same key, so still sent only once).
  * True when this call paused her.
  */
-export async function pauseReminders(db: D1Database, participantId: number, until: number, now: number) {
-  const [pause] = await db.batch([
-    db
+export async function pauseReminders(d1: D1Database, participantId: number, until: number, now: number) {
+  const [pause] = await d1.batch([
+    d1
       .prepare(
         `UPDATE participants SET reminders_paused_until = ?1
          WHERE id = ?2 AND (reminders_paused_until IS NULL OR reminders_paused_until <= ?3)`,
       )
       .bind(until, participantId, now),
-    db
+    d1
       .prepare(
         `UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?1), last_error = 'reminders_paused'
          WHERE participant_id = ?2 AND status = 'queued'
@@ -49,13 +47,13 @@ export async function pauseReminders(db: D1Database, participantId: number, unti
 
 /** The audit record of her pause (the youth's code as actor; listed for researchers). */
 export function auditPause(
-  db: D1Database,
+  d1: D1Database,
   youth: { id: number; code: string; pilotId: number },
   until: number,
   now: number,
   days: number,
 ) {
-  return audit(getDb(db), { type: "youth", id: youth.code }, "reminders_paused", now, {
+  return audit(d1, { type: "youth", id: youth.code }, "reminders_paused", now, {
     pilotId: youth.pilotId,
     target: `participant:${youth.id}`,
     details: { until, days },
@@ -63,8 +61,8 @@ export function auditPause(
 }
 
 /** Until when her reminders are paused (null: not paused). */
-export function pausedUntil(db: D1Database, participantId: number): Promise<number | null> {
-  return db
+export function pausedUntil(d1: D1Database, participantId: number): Promise<number | null> {
+  return d1
     .prepare("SELECT reminders_paused_until FROM participants WHERE id = ?")
     .bind(participantId)
     .first<number | null>("reminders_paused_until");
