@@ -39,8 +39,12 @@ export const isPublicRoute = (r: Route) =>
   /^\/(healthz|static\/|q\/|p\/|staff\/sign-in|staff\/auth\/)/.test(r.path) || r.path === "/api/v1/openapi.json";
 export const isImportRoute = (r: Route) =>
   /\/imports\/|\/import$|\/archive\/restore$|\/instruments\/import$/.test(r.path);
-/** Seeding the demo study (dev only, DEV_MODE) writes a year of data: far too slow for a request fuzz. */
-const UNFUZZED = new Set(["POST /api/v1/dev/seed"]);
+/**
+ * Dev-only load generators (DEV_MODE): seeding the demo study writes a year of data, and a valid bench-links body
+ * may ask for 20,000 questionnaires in one request — far too slow for a request fuzz, whose bodies now follow the
+ * declared schemas (which seed a fuzz run reaches depends on every route's schema).
+ */
+const UNFUZZED = new Set(["POST /api/v1/dev/seed", "POST /api/v1/dev/bench-links"]);
 export const fuzzable = (r: Route) => !UNFUZZED.has(`${r.method} ${r.path}`);
 
 /** The route (and whether its method matched) a path reaches; static routes win over parameters. */
