@@ -1,13 +1,14 @@
 // Pure rule tests on synthetic trajectories (issue 15): each rule, exactly at its threshold, with fewer
 // than 5 measurements and with missing values between measurements.
 import { describe, expect, it } from "vitest";
-import { describeSeries } from "../../worker/analysis/stats";
+import { describeSeries, reliableChange } from "../../worker/analysis/stats";
 import {
   DEFAULT_SIGNAL_RULES,
   evaluateRules,
   type FrequentSeries,
   type OccasionFact,
   type SignalRules,
+  type WaveSeries,
   type YouthFacts,
 } from "../../worker/signals/rules";
 
@@ -20,7 +21,7 @@ function series(indicator: string, values: (number | null)[], higherIsBetter = t
     .filter((p): p is { occasionId: number; at: number; value: number } => p.value !== null);
   return { indicator, higherIsBetter, aggregate: "mean", points };
 }
-const facts = (f: Partial<YouthFacts>): YouthFacts => ({ frequent: [], waves: [], occasions: [], ...f });
+const facts = (f: Partial<YouthFacts>): YouthFacts => ({ frequent: [], waves: [], series: [], occasions: [], ...f });
 const only = (rule: keyof SignalRules, extra: Partial<SignalRules> = {}): SignalRules => ({
   ...DEFAULT_SIGNAL_RULES,
   trendDown: false,
@@ -239,6 +240,145 @@ describe("reliable_deterioration", () => {
       ),
     ).toEqual([]);
     expect(run({ waves: [scale([["T1", 3.5]])] }, rules)).toEqual([]);
+  });
+});
+
+describe("a wave instrument asked at its own interval: its series", () => {
+  const tascNorm = { sd: 0.5, reliability: 0.85 }; // sdiff = 0.5·sqrt(0.15)·sqrt(2) ≈ 0.2739; critical drop ≈ 0.5368
+  /** TASC every 8 weeks up to NOW, the first measurement at T1; null = no measurement (missed between). */
+  function tasc(
+    scores: (number | null)[],
+    opts: { higherIsBetter?: boolean; norm?: WaveSeries["norm"]; wave?: (i: number) => "T1" | "T2" | null } = {},
+  ): WaveSeries {
+    const points = scores
+      .map((value, i) => ({
+        occasionId: 500 + i,
+        at: NOW - (scores.length - i) * 56 * DAY,
+        wave: (opts.wave ? opts.wave(i) : i === 0 ? "T1" : null) as WaveSeries["points"][number]["wave"],
+        value,
+      }))
+      .filter((p): p is WaveSeries["points"][number] => p.value !== null);
+    return {
+      indicator: "tasc.totaal",
+      higherIsBetter: opts.higherIsBetter ?? true,
+      norm: opts.norm === undefined ? tascNorm : opts.norm,
+      points,
+    };
+  }
+  /** The one finding over her series under `rules`. */
+  const single = (s: WaveSeries, rules: SignalRules) => {
+    const found = run({ series: [s] }, rules);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const rci = (before: number, after: number) =>
+    reliableChange(before, after, { ...tascNorm, higherIsBetter: true }).rci;
+
+  describe("reliable_deterioration", () => {
+    const rules = only("reliableDeterioration");
+    it("compares her latest measurement with the previous one, with both and the RCI as evidence", () => {
+      const s = tasc([3, 3.2, 2.5]);
+      const f = single(s, rules);
+      expect(f).toMatchObject({
+        rule: "reliable_deterioration",
+        indicator: "tasc.totaal",
+        evidenceKey: "501=3.2|502=2.5",
+      });
+      expect(f!.evidence).toEqual({
+        values: [
+          { occasionId: 501, at: s.points[1]!.at, wave: null, value: 3.2 },
+          { occasionId: 502, at: s.points[2]!.at, wave: null, value: 2.5 },
+        ],
+        rci: rci(3.2, 2.5),
+        threshold: { critical: 1.96, sd: 0.5, reliability: 0.85 },
+      });
+    });
+    it("fires just beyond the critical RCI and not just within it", () => {
+      expect(Math.abs(rci(3, 2.46))).toBeGreaterThan(1.96);
+      expect(Math.abs(rci(3, 2.47))).toBeLessThan(1.96);
+      expect(run({ series: [tasc([3, 2.46])] }, rules)).toHaveLength(1);
+      expect(run({ series: [tasc([3, 2.47])] }, rules)).toEqual([]);
+      // an improvement, and the favourable direction of a scale where higher is worse, raise nothing
+      expect(run({ series: [tasc([2.4, 3])] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([3, 2.4], { higherIsBetter: false })] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([2.4, 3], { higherIsBetter: false })] }, rules)).toHaveLength(1);
+    });
+    it("needs two measurements, skips a missing one between, and sees no measurement after now", () => {
+      expect(run({ series: [tasc([2.5])] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([null, 2.5])] }, rules)).toEqual([]);
+      // the missed measurement between: the latest against the previous answered one
+      expect(run({ series: [tasc([3.2, null, 2.5])] }, rules)[0]).toMatchObject({ evidenceKey: "500=3.2|502=2.5" });
+      const later = tasc([3.2, 2.5]);
+      expect(run({ series: [later] }, rules, later.points[1]!.at - 1)).toEqual([]);
+      expect(run({ series: [later] }, rules, later.points[1]!.at)).toHaveLength(1);
+    });
+    it("raises nothing on a scale without a norm (or with a bad one)", () => {
+      expect(run({ series: [tasc([3.2, 2.5], { norm: null })] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([3.2, 2.5], { norm: { sd: 0, reliability: 0.85 } })] }, rules)).toEqual([]);
+    });
+    it("orders by answer time, and a new measurement is new evidence", () => {
+      // an interval measurement answered before T2, another after it: T2 is compared with the one before it
+      const s = tasc([3.4, 3.3, 2.6, 2.55], { wave: (i) => (i === 0 ? "T1" : i === 2 ? "T2" : null) });
+      expect(run({ series: [s] }, rules)).toEqual([]);
+      const [f] = run({ series: [{ ...s, points: s.points.slice(0, 3) }] }, rules);
+      expect(f).toMatchObject({ evidenceKey: "501=3.3|502=2.6" });
+      expect((f!.evidence.values as { wave: string | null }[]).map((v) => v.wave)).toEqual([null, "T2"]);
+      const next = tasc([3.4, 3.3, 2.6, 2]);
+      expect(run({ series: [next] }, rules)[0]!.evidenceKey).toBe("502=2.6|503=2");
+    });
+    it("replaces the T-wave comparison of the same scale; without an interval measurement the waves decide", () => {
+      const waves = [
+        {
+          indicator: "tasc.totaal",
+          higherIsBetter: true,
+          norm: tascNorm,
+          scores: [
+            { wave: "T1" as const, score: 3.5 },
+            { wave: "T2" as const, score: 2.5 },
+          ],
+        },
+      ];
+      const onlyWaves = tasc([3.5, 2.5], { wave: (i) => (i === 0 ? "T1" : "T2") });
+      expect(run({ waves, series: [onlyWaves] }, rules).map((f) => f.evidenceKey)).toEqual(["T1=3.5|T2=2.5"]);
+      // her interval measurement after T2 did not fall further: no deterioration between the two latest
+      const withInterval = tasc([3.5, 2.5, 2.6], { wave: (i) => (i === 0 ? "T1" : i === 1 ? "T2" : null) });
+      expect(run({ waves, series: [withInterval] }, rules)).toEqual([]);
+      // an interval measurement after now does not exist yet: the waves decide
+      expect(run({ waves, series: [withInterval] }, rules, withInterval.points[2]!.at - 1)).toHaveLength(1);
+      // another scale keeps its wave comparison
+      const other = { ...waves[0]!, indicator: "gcir.groei" };
+      expect(run({ waves: [other], series: [withInterval] }, rules).map((f) => f.indicator)).toEqual(["gcir.groei"]);
+    });
+  });
+
+  describe("trend_down", () => {
+    const rules = only("trendDown");
+    it("a significant falling Mann-Kendall trend from 5 measurements, named after the stored series", () => {
+      const s = tasc([3.5, 3.3, 3.1, 2.9, 2.7]);
+      const f = single(s, rules);
+      expect(f).toMatchObject({
+        rule: "trend_down",
+        indicator: "series:tasc.totaal",
+        evidenceKey: "500,501,502,503,504",
+      });
+      const expected = describeSeries(s.points.map((p, day) => ({ day, value: p.value })));
+      expect(expected.p!).toBeLessThan(0.05);
+      expect(f!.evidence).toMatchObject({ p: expected.p, kendallS: -10 });
+      expect(run({ series: [tasc([3.5, 3.3, 3.1, 2.9])] }, rules)).toEqual([]);
+    });
+    it("skips a missing measurement between, and follows the scale's direction", () => {
+      const [f] = run({ series: [tasc([3.5, null, 3.3, 3.1, null, 2.9, 2.7])] }, rules);
+      expect(f).toMatchObject({ evidenceKey: "500,502,503,505,506" });
+      expect(run({ series: [tasc([3.5, null, 3.3, 3.1, null, 2.9])] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([3.5, 3.3, 3.1, 2.9, 2.7], { higherIsBetter: false })] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([2.7, 2.9, 3.1, 3.3, 3.5], { higherIsBetter: false })] }, rules)).toHaveLength(1);
+      expect(run({ series: [tasc([2.7, 2.9, 3.1, 3.3, 3.5])] }, rules)).toEqual([]);
+    });
+    it("not over T waves alone (no series is stored then), nor with the rule switched off", () => {
+      const waves = tasc([3.5, 3.3, 3.1, 2.9, 2.7], { wave: () => "T1" });
+      expect(run({ series: [waves] }, rules)).toEqual([]);
+      expect(run({ series: [tasc([3.5, 3.3, 3.1, 2.9, 2.7])] }, only("lowTwice"))).toEqual([]);
+    });
   });
 });
 

@@ -7,13 +7,15 @@ import { desc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb, schema } from "../../worker/db";
 import { addFrequentHistory } from "../../worker/dev/fixtures";
+import { INTERVAL_SEQ_BASE } from "../../core/waves";
+import { reliableChange } from "../../worker/analysis/stats";
 import { addDays, localDate, zonedTimeToUtc } from "../../worker/schedule/schedule";
 import { acknowledgeSignal, evaluateSignals, notifySignals } from "../../worker/signals/store";
 import { eraseAnswers } from "../../worker/studies/participants";
 import { cronWith } from "../support/handlers";
 import { call } from "../support/http";
 import { smtpSink } from "../support/mail";
-import { apiToken, staffUser } from "../support/staff";
+import { apiToken, sessionFor, staffUser } from "../support/staff";
 import { addWave, db, makeParticipant, makePilot } from "../support/study";
 
 const DAY = 86_400_000;
@@ -35,6 +37,46 @@ async function youthWith(values: number[], opts: { settings?: Record<string, unk
   return { pilot, versions, y, start, now };
 }
 
+/** An answered occasion due on `due` (answered that day at noon): every item of one instrument version answered. */
+async function addAnswered(
+  participantId: number,
+  occasion: { kind: "frequent" | "wave"; seq: number; due: string; openDays: number },
+  versionId: number,
+  items: string[],
+  value: (item: number) => number,
+) {
+  const at = zonedTimeToUtc(occasion.due, 12, 0, "Europe/Amsterdam");
+  const [occ] = await db()
+    .insert(schema.occasions)
+    .values({
+      participantId,
+      kind: occasion.kind,
+      seq: occasion.seq,
+      dueDate: occasion.due,
+      opensAt: at - 3_600_000,
+      closesAt: at + occasion.openDays * DAY,
+      status: "completed",
+      completedAt: at,
+      instrumentVersionIds: occasion.kind === "wave" ? [versionId] : [],
+    })
+    .returning();
+  const rows = items.map((itemKey, i) => ({
+    occasionId: occ!.id,
+    participantId,
+    instrumentVersionId: versionId,
+    itemKey,
+    value: value(i + 1),
+    answeredAt: at,
+    mode: "import" as const,
+  }));
+  // (D1 binds at most 100 parameters per statement)
+  for (let i = 0; i < rows.length; i += 6)
+    await db()
+      .insert(schema.responses)
+      .values(rows.slice(i, i + 6));
+  return { occasionId: occ!.id, at };
+}
+
 /** One more answered fortnight (seq after the history), the same value for every history item. */
 async function addMeasurement(
   participantId: number,
@@ -43,36 +85,27 @@ async function addMeasurement(
   seq: number,
   value: number,
 ) {
-  const due = addDays(start, (seq - 1) * 14);
-  const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
-  const [occ] = await db()
-    .insert(schema.occasions)
-    .values({
-      participantId,
-      kind: "frequent",
-      seq,
-      dueDate: due,
-      opensAt: at - 3_600_000,
-      closesAt: at + 5 * DAY,
-      status: "completed",
-      completedAt: at,
-      instrumentVersionIds: [],
-    })
-    .returning();
-  await db()
-    .insert(schema.responses)
-    .values(
-      (["persoonlijk", "gezin", "vrienden", "algemeen"] as const).map((item) => ({
-        occasionId: occ!.id,
-        participantId,
-        instrumentVersionId: versions.get("welzijn")!,
-        itemKey: item,
-        value,
-        answeredAt: at,
-        mode: "import" as const,
-      })),
-    );
-  return at;
+  const occasion = { kind: "frequent" as const, seq, due: addDays(start, (seq - 1) * 14), openDays: 5 };
+  const items = ["persoonlijk", "gezin", "vrienden", "algemeen"];
+  return (await addAnswered(participantId, occasion, versions.get("welzijn")!, items, () => value)).at;
+}
+
+/** Her TASC at its own interval (a wave occasion without a T label, seq 100 + week), per item `value(item)`. */
+async function addTascInterval(
+  participantId: number,
+  versions: Map<string, number>,
+  start: string,
+  week: number,
+  value: (item: number) => number,
+) {
+  const occasion = {
+    kind: "wave" as const,
+    seq: INTERVAL_SEQ_BASE + week,
+    due: addDays(start, week * 7),
+    openDays: 28,
+  };
+  const items = Array.from({ length: 12 }, (_, i) => `item${i + 1}`);
+  return addAnswered(participantId, occasion, versions.get("tasc")!, items, value);
 }
 
 beforeEach(async () => {
@@ -233,6 +266,101 @@ describe("signals after the scheduled recompute", () => {
       .where(eq(schema.participants.id, other.y.id));
     await evaluateSignals(env.DB, [other.y.id], now + 1);
     expect((await signalsOf(other.y.id)).every((s) => s.status === "cleared")).toBe(true);
+  });
+});
+
+describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () => {
+  const tascPilot = () =>
+    makePilot({ settings: { waveInstruments: ["tasc"], schedule: { waveSchedules: { tasc: { everyWeeks: 8 } } } } });
+  const tascNorm = { sd: 0.5, reliability: 0.85, higherIsBetter: true }; // the built-in (demo) TASC norm
+
+  it(
+    "a reliable deterioration between two interval measurements raises a signal after the cron, " +
+      "not again on the next run, and again after a new worse measurement",
+    async () => {
+      const { pilot, versions } = await tascPilot();
+      const now = Date.now();
+      // 20 weeks in: T1, then TASC at weeks 8 and 16 (week 24 is still to come)
+      const start = addDays(localDate(now, "Europe/Amsterdam"), -140);
+      const y = await makeParticipant(pilot.id, { start, email: null });
+      await addWave(y.id, versions, start, "T1", { tasc: 3 });
+      const week8 = await addTascInterval(y.id, versions, start, 8, () => 3);
+      const week16 = await addTascInterval(y.id, versions, start, 16, () => 2);
+      await queue(y.id, now);
+      await cronWith(env, now);
+      const tasc = async () =>
+        (await signalsOf(y.id)).filter((s) => s.rule === "reliable_deterioration" && s.indicator === "tasc.totaal");
+      let [signal, ...more] = await tasc();
+      expect(more).toEqual([]);
+      expect(signal).toMatchObject({
+        status: "open",
+        raisedAt: now,
+        evidenceKey: `${week8.occasionId}=3|${week16.occasionId}=2`,
+      });
+      expect(signal!.evidence).toMatchObject({
+        values: [
+          { occasionId: week8.occasionId, at: week8.at, wave: null, value: 3 },
+          { occasionId: week16.occasionId, at: week16.at, wave: null, value: 2 },
+        ],
+        rci: reliableChange(3, 2, tascNorm).rci,
+        threshold: { critical: 1.96, sd: 0.5, reliability: 0.85 },
+        rule: "reliable_deterioration",
+        indicator: "tasc.totaal",
+      });
+      // her page names the two measurements by date (an interval measurement has no T label)
+      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const page = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text();
+      const day = (at: number) =>
+        new Intl.DateTimeFormat("nl-NL", { timeZone: "Europe/Amsterdam", dateStyle: "short" }).format(at);
+      expect(page).toContain(`Metingen: ${day(week8.at)} 3 → ${day(week16.at)} 2 (RCI -3,65)`);
+      // acknowledged; the next run with the same measurements leaves it as it is
+      await acknowledgeSignal(env.DB, pilot.id, String(signal!.id), "Besproken met begeleider", actor, null, now + 1);
+      await queue(y.id, now + 60_000);
+      await cronWith(env, now + 60_000);
+      expect(await tasc()).toMatchObject([{ id: signal!.id, status: "acknowledged", raisedAt: now }]);
+      // week 24 brings a new, worse measurement: open again
+      const week24 = await addTascInterval(y.id, versions, start, 24, () => 1);
+      const later = week24.at + 60_000;
+      await queue(y.id, later);
+      await cronWith(env, later);
+      [signal, ...more] = await tasc();
+      expect(more).toEqual([]);
+      expect(signal).toMatchObject({
+        status: "open",
+        raisedAt: later,
+        acknowledgeNote: null,
+        evidenceKey: `${week16.occasionId}=2|${week24.occasionId}=1`,
+      });
+    },
+  );
+
+  it("a falling series raises trend_down with the Mann-Kendall p the recompute stored for it", async () => {
+    const { pilot, versions } = await tascPilot();
+    const now = Date.now();
+    const start = addDays(localDate(now, "Europe/Amsterdam"), -34 * 7);
+    const y = await makeParticipant(pilot.id, { start, email: null });
+    // T1 4, then 3.5, 3, 2.5, 2 (half the items one point lower): five measurements, each 0.5 lower
+    await addWave(y.id, versions, start, "T1", { tasc: 4 });
+    for (const [week, high, low] of [
+      [8, 4, 3],
+      [16, 3, 3],
+      [24, 3, 2],
+      [32, 2, 2],
+    ] as const)
+      await addTascInterval(y.id, versions, start, week, (item) => (item <= 6 ? high : low));
+    await queue(y.id, now);
+    await cronWith(env, now);
+    const trend = (await signalsOf(y.id)).find((s) => s.rule === "trend_down" && s.indicator === "series:tasc.totaal");
+    const stored = await env.DB.prepare(
+      "SELECT n, p, trend FROM indicator_results WHERE participant_id = ? AND indicator = 'series:tasc.totaal'",
+    )
+      .bind(y.id)
+      .first<{ n: number; p: number; trend: string }>();
+    expect(stored).toMatchObject({ n: 5, trend: "down" });
+    expect(trend).toMatchObject({ status: "open", evidence: { p: stored!.p, kendallS: -10 } });
+    expect((trend!.evidence as { values: { value: number }[] }).values.map((v) => v.value)).toEqual([
+      4, 3.5, 3, 2.5, 2,
+    ]);
   });
 });
 

@@ -3,7 +3,14 @@
 // trajectories (test/signals/rules.test.ts). What each rule means exactly: worker/signals/README.md.
 import type { SignalRule } from "../../schema/tables";
 import { bandFixed } from "../analysis/bands";
-import { describeSeries, median, reliableChange, ALPHA, MIN_MEASUREMENTS_FOR_TREND } from "../analysis/stats";
+import {
+  describeSeries,
+  median,
+  reliableChange,
+  ALPHA,
+  MIN_MEASUREMENTS_FOR_TREND,
+  RCI_CRITICAL,
+} from "../analysis/stats";
 import { readStoredSettings } from "../../core/stored-settings";
 import { DAY_MS } from "../../core/time";
 
@@ -69,6 +76,17 @@ export type WaveScale = {
   norm: { sd: number; reliability: number } | null;
   scores: { wave: "T1" | "T2" | "T3"; score: number }[];
 };
+/**
+ * One scale of a wave instrument over all its measurements, interval (`wave` null) and T1/T2/T3 alike, each scored
+ * as the recompute scores it (`series:<instrument>.<subscale>`, worker/analysis/recompute.ts computeWaveSeries).
+ */
+export type WaveSeries = {
+  /** `instrument.subscale`, e.g. `tasc.totaal` */
+  indicator: string;
+  higherIsBetter: boolean;
+  norm: { sd: number; reliability: number } | null;
+  points: (Measurement & { wave: "T1" | "T2" | "T3" | null })[];
+};
 export type OccasionFact = {
   id: number;
   kind: "frequent" | "wave";
@@ -77,7 +95,13 @@ export type OccasionFact = {
   closesAt: number;
   status: string;
 };
-export type YouthFacts = { frequent: FrequentSeries[]; waves: WaveScale[]; occasions: OccasionFact[] };
+export type YouthFacts = {
+  frequent: FrequentSeries[];
+  waves: WaveScale[];
+  /** her wave instruments' scales with every measurement; only one with an interval measurement counts as a series */
+  series: WaveSeries[];
+  occasions: OccasionFact[];
+};
 
 export type Finding = { rule: SignalRule; indicator: string; evidenceKey: string; evidence: Record<string, unknown> };
 
@@ -88,15 +112,23 @@ export function evaluateRules(facts: YouthFacts, rules: SignalRules, now: number
   const out: Finding[] = [];
   for (const s of facts.frequent) {
     if (s.aggregate !== "mean") continue;
-    const points = s.points
-      .filter((p) => p.at <= now && Number.isFinite(p.value))
-      .sort((a, b) => a.at - b.at || a.occasionId - b.occasionId);
+    const points = measured(s.points, now);
     if (rules.trendDown) push(out, trendDown(s, points));
     if (rules.lowTwice && (LOW_BAND_INDICATORS as readonly string[]).includes(s.indicator))
       push(out, lowInARow(s, points, rules.lowCount));
     if (rules.dropVsMedian) push(out, dropVsMedian(s, points, rules.dropPoints, rules.dropMinEarlier));
   }
-  if (rules.reliableDeterioration) for (const w of facts.waves) push(out, reliableDeterioration(w));
+  // A scale asked at its own interval: her series replaces the T-wave comparison (the series holds the T waves).
+  const intervalSeries = new Set<string>();
+  for (const s of facts.series) {
+    const points = measured(s.points, now);
+    if (!points.some((p) => p.wave === null)) continue;
+    intervalSeries.add(s.indicator);
+    if (rules.trendDown) push(out, trendDown({ ...s, indicator: `series:${s.indicator}` }, points));
+    if (rules.reliableDeterioration) push(out, seriesDeterioration(s, points));
+  }
+  if (rules.reliableDeterioration)
+    for (const w of facts.waves) if (!intervalSeries.has(w.indicator)) push(out, reliableDeterioration(w));
   if (rules.missedInRow) push(out, missedInRow(facts.occasions, rules.missedCount, now));
   return out;
 }
@@ -105,11 +137,21 @@ function push(out: Finding[], f: Finding | null) {
   if (f) out.push(f);
 }
 
+/** Her measurements up to `now` in answer order; later ones do not exist yet for the rules. */
+function measured<P extends Measurement>(points: P[], now: number): P[] {
+  return points
+    .filter((p) => p.at <= now && Number.isFinite(p.value))
+    .sort((a, b) => a.at - b.at || a.occasionId - b.occasionId);
+}
+
 const values = (points: Measurement[]) => points.map((p) => ({ occasionId: p.occasionId, at: p.at, value: p.value }));
 const ids = (points: { occasionId: number }[]) => points.map((p) => p.occasionId).join(",");
 
 /** A significant Mann-Kendall trend in the unfavourable direction (the report's `--`), n ≥ 5. */
-export function trendDown(s: FrequentSeries, points: Measurement[]): Finding | null {
+export function trendDown(
+  s: Pick<FrequentSeries, "indicator" | "higherIsBetter">,
+  points: Measurement[],
+): Finding | null {
   if (points.length < MIN_MEASUREMENTS_FOR_TREND) return null;
   // Mann-Kendall depends on the order only; answer times keep the recompute's order (worker/analysis/recompute.ts).
   const d = describeSeries(points.map((p) => ({ day: p.at / DAY_MS, value: p.value })));
@@ -183,12 +225,38 @@ export function reliableDeterioration(w: WaveScale): Finding | null {
   if (scores.length < 2) return null;
   const before = scores[scores.length - 2]!;
   const after = scores[scores.length - 1]!;
+  return deterioration(w, before.score, after.score, `${before.wave}=${before.score}|${after.wave}=${after.score}`, {
+    waves: [before, after],
+  });
+}
+
+/**
+ * A scale asked at its own interval: her latest measurement against the previous answered one (interval and T waves
+ * alike, by answer time; `points` in answer order, up to now), with the same RCI and norm as the wave rule.
+ */
+export function seriesDeterioration(s: WaveSeries, points: WaveSeries["points"]): Finding | null {
+  if (points.length < 2) return null;
+  const [a, b] = points.slice(-2).map((p) => ({ occasionId: p.occasionId, at: p.at, wave: p.wave, value: p.value }));
+  const key = `${a!.occasionId}=${a!.value}|${b!.occasionId}=${b!.value}`;
+  return deterioration(s, a!.value, b!.value, key, { values: [a, b] });
+}
+
+/** The finding when `after` is reliably worse than `before` on the scale's norm; none without a (good) norm. */
+function deterioration(
+  scale: Pick<WaveScale, "indicator" | "higherIsBetter" | "norm">,
+  before: number,
+  after: number,
+  evidenceKey: string,
+  measurements: Record<string, unknown>,
+): Finding | null {
+  const norm = scale.norm;
+  if (!norm) return null;
   let r: ReturnType<typeof reliableChange>;
   try {
-    r = reliableChange(before.score, after.score, {
-      sd: w.norm.sd,
-      reliability: w.norm.reliability,
-      higherIsBetter: w.higherIsBetter,
+    r = reliableChange(before, after, {
+      sd: norm.sd,
+      reliability: norm.reliability,
+      higherIsBetter: scale.higherIsBetter,
     });
   } catch {
     return null;
@@ -196,12 +264,12 @@ export function reliableDeterioration(w: WaveScale): Finding | null {
   if (r.change !== "deteriorated") return null;
   return {
     rule: "reliable_deterioration",
-    indicator: w.indicator,
-    evidenceKey: `${before.wave}=${before.score}|${after.wave}=${after.score}`,
+    indicator: scale.indicator,
+    evidenceKey,
     evidence: {
-      waves: [before, after],
+      ...measurements,
       rci: r.rci,
-      threshold: { critical: 1.96, sd: w.norm.sd, reliability: w.norm.reliability },
+      threshold: { critical: RCI_CRITICAL, sd: norm.sd, reliability: norm.reliability },
     },
   };
 }

@@ -4,14 +4,21 @@
 import type { Indicator } from "../../schema/instruments/definitions";
 import { SIGNAL_RULES, type SignalRule } from "../../schema/tables";
 import { pilotIndicators, readFrequentAnswers, type AnswerColumns } from "../analysis/recompute";
-import { parseWaveIndicatorKey, waveScales, type WaveDefinition } from "../analysis/waves";
+import { parseWaveIndicatorKey, scoreWave, waveScales, type WaveDefinition } from "../analysis/waves";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { signalRulesOf } from "./rules";
 import { t } from "../../core/i18n/messages";
-import { evaluateRules, type FrequentSeries, type Measurement, type OccasionFact, type WaveScale } from "./rules";
+import {
+  evaluateRules,
+  type FrequentSeries,
+  type Measurement,
+  type OccasionFact,
+  type WaveScale,
+  type WaveSeries,
+} from "./rules";
 
 export { SIGNAL_RULES, type SignalRule };
 export type SignalStatus = "open" | "acknowledged" | "cleared";
@@ -40,14 +47,23 @@ export function seriesOf(indicators: readonly Indicator[], a: AnswerColumns): Fr
   });
 }
 
-async function waveDefinitions(d1: D1Database): Promise<Map<string, WaveDefinition>> {
+/** Wave definitions: the latest per instrument (scales, norms) and every version by id (scoring its answers). */
+type WaveDefinitions = {
+  latest: Map<string, WaveDefinition>;
+  byVersion: Map<number, { key: string; definition: WaveDefinition }>;
+};
+
+async function waveDefinitions(d1: D1Database): Promise<WaveDefinitions> {
   const rows = await d1
     .prepare(
-      "SELECT i.key, v.version, v.definition FROM instruments i JOIN instrument_versions " +
+      "SELECT v.id, i.key, v.version, v.definition FROM instruments i JOIN instrument_versions " +
         "v ON v.instrument_id = i.id WHERE i.kind = 'wave' ORDER BY v.version",
     )
-    .raw<[string, number, string]>();
-  return new Map(rows.map(([key, , def]) => [key, JSON.parse(def) as WaveDefinition]));
+    .raw<[number, string, number, string]>();
+  const byVersion = new Map(
+    rows.map(([id, key, , def]) => [id, { key, definition: JSON.parse(def) as WaveDefinition }]),
+  );
+  return { latest: new Map([...byVersion.values()].map((v) => [v.key, v.definition])), byVersion };
 }
 
 const UPSERT =
@@ -90,7 +106,7 @@ export async function evaluateSignals(
   for (let c = 0; c < participantIds.length; c += CHUNK) {
     const ids = participantIds.slice(c, c + CHUNK);
     const json = JSON.stringify(ids);
-    const [people, waves, occasions, existing] = await d1.batch<Record<string, unknown>>([
+    const [people, waves, occasions, existing, waveAnswers] = await d1.batch<Record<string, unknown>>([
       d1
         .prepare(
           `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, ` +
@@ -116,6 +132,18 @@ export async function evaluateSignals(
             "FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))",
         )
         .bind(json),
+      // her wave answers, only for a youth with an answered interval measurement (the series, worker/analysis)
+      d1
+        .prepare(
+          `SELECT o.participant_id, o.id AS occasion_id, o.wave, r.instrument_version_id AS version_id, r.item_key,
+                  r.value, r.answered_at
+           FROM occasions o JOIN responses r ON r.occasion_id = o.id
+           WHERE o.kind = 'wave' AND o.participant_id IN (
+             SELECT i.participant_id FROM occasions i WHERE i.participant_id IN (SELECT value FROM json_each(?1))
+               AND i.kind = 'wave' AND i.wave IS NULL
+               AND EXISTS (SELECT 1 FROM responses x WHERE x.occasion_id = i.id))`,
+        )
+        .bind(json),
     ]);
     const { answers } = await readFrequentAnswers(d1, ids);
     const group = <T extends { participant_id: number }>(rows: T[]) => {
@@ -124,6 +152,7 @@ export async function evaluateSignals(
       return m;
     };
     const wavesBy = group(waves!.results as { participant_id: number; indicator: string; mean: number }[]);
+    const waveAnswersBy = group(waveAnswers!.results as WaveAnswer[]);
     const occBy = group(
       occasions!.results as {
         participant_id: number;
@@ -172,7 +201,8 @@ export async function evaluateSignals(
           : evaluateRules(
               {
                 frequent: answers.has(p.id) ? seriesOf(indicatorsOf.get(p.key)!, answers.get(p.id)!) : [],
-                waves: waveScalesOf(wavesBy.get(p.id) ?? [], defs),
+                waves: waveScalesOf(wavesBy.get(p.id) ?? [], defs.latest),
+                series: waveSeriesOf(waveAnswersBy.get(p.id) ?? [], defs),
                 occasions: (occBy.get(p.id) ?? []).map(
                   (o): OccasionFact => ({
                     id: o.id,
@@ -225,6 +255,14 @@ export async function evaluateSignals(
   return result;
 }
 
+/** A wave scale's direction and norm (the total's `totalNorm` included), as the wave tables read them. */
+function scaleFacts(scale: ReturnType<typeof waveScales>[number]) {
+  return {
+    higherIsBetter: scale.higherIsBetter,
+    norm: scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability } : null,
+  };
+}
+
 function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<string, WaveDefinition>): WaveScale[] {
   const byScale = new Map<string, WaveScale>();
   for (const r of rows) {
@@ -233,17 +271,47 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
     const scale = def && waveScales(def).find((s) => s.key === k.subscale);
     if (!k || !scale) continue;
     const key = `${k.instrument}.${k.subscale}`;
-    const w =
-      byScale.get(key) ??
-      byScale
-        .set(key, {
-          indicator: key,
-          higherIsBetter: scale.higherIsBetter,
-          norm: scale.norm ? { sd: scale.norm.sd, reliability: scale.norm.reliability } : null,
-          scores: [],
-        })
-        .get(key)!;
+    const w = byScale.get(key) ?? byScale.set(key, { indicator: key, ...scaleFacts(scale), scores: [] }).get(key)!;
     w.scores.push({ wave: k.wave as "T1" | "T2" | "T3", score: r.mean });
+  }
+  return [...byScale.values()];
+}
+
+type WaveAnswer = {
+  participant_id: number;
+  occasion_id: number;
+  wave: "T1" | "T2" | "T3" | null;
+  version_id: number;
+  item_key: string;
+  value: number | null;
+  answered_at: number;
+};
+
+/**
+ * Per scale of her wave instruments every measurement (interval and T waves alike), scored per occasion and version
+ * as the recompute's series (worker/analysis/recompute.ts computeWaveSeries): at its latest answer time, a scale
+ * without answered items left out; direction and norm from the instrument's latest version, as in waveScalesOf.
+ */
+function waveSeriesOf(rows: WaveAnswer[], defs: WaveDefinitions): WaveSeries[] {
+  const measurements = new Map<string, WaveAnswer & { values: Map<string, number | null> }>();
+  for (const r of rows) {
+    const k = `${r.occasion_id}|${r.version_id}`;
+    const m = measurements.get(k) ?? measurements.set(k, { ...r, values: new Map() }).get(k)!;
+    m.values.set(r.item_key, r.value);
+    m.answered_at = Math.max(m.answered_at, r.answered_at);
+  }
+  const byScale = new Map<string, WaveSeries>();
+  for (const m of measurements.values()) {
+    const v = defs.byVersion.get(m.version_id);
+    if (!v) continue;
+    const scales = waveScales(defs.latest.get(v.key)!);
+    for (const { subscale, score } of scoreWave(v.definition, m.values)) {
+      const scale = scales.find((s) => s.key === subscale);
+      if (score === null || !scale) continue;
+      const key = `${v.key}.${subscale}`;
+      const s = byScale.get(key) ?? byScale.set(key, { indicator: key, ...scaleFacts(scale), points: [] }).get(key)!;
+      s.points.push({ occasionId: m.occasion_id, at: m.answered_at, wave: m.wave, value: score });
+    }
   }
   return [...byScale.values()];
 }

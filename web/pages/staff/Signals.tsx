@@ -35,10 +35,13 @@ export function Evidence({ s, timezone, lang = "nl" }: { s: SignalItem; timezone
   }
   if (s.rule === "reliable_deterioration") {
     const waves = (e.waves as { wave: string; score: number }[] | undefined) ?? [];
+    // a scale asked at its own interval: her two latest measurements by date (worker/signals/rules.ts)
+    const shown = waves.length
+      ? waves.map((w) => `${w.wave} ${num(w.score)}`)
+      : vals.map((v) => `${fmt(v.at, timezone)} ${num(v.value)}`);
     return (
       <span class="signal-evidence">
-        {t("signals.evidence.waves", lang)}: {waves.map((w) => `${w.wave} ${num(w.score)}`).join(" → ")} (RCI{" "}
-        {num(e.rci)})
+        {t("signals.evidence.waves", lang)}: {shown.join(" → ")} (RCI {num(e.rci)})
       </span>
     );
   }
