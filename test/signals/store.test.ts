@@ -313,6 +313,10 @@ describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () 
       const day = (at: number) =>
         new Intl.DateTimeFormat("nl-NL", { timeZone: "Europe/Amsterdam", dateStyle: "short" }).format(at);
       expect(page).toContain(`Metingen: ${day(week8.at)} 3 → ${day(week16.at)} 2 (RCI -3,65)`);
+      // and her timeline names the interval measurements as the schedule does ("meetmoment week 8"), T1 by its label
+      const timeline = page.slice(page.indexOf('id="timeline"'));
+      for (const label of ["meetmoment week 8", "meetmoment week 16", "meetmoment T1"])
+        expect(timeline).toContain(label);
       // acknowledged; the next run with the same measurements leaves it as it is
       await acknowledgeSignal(env.DB, pilot.id, String(signal!.id), "Besproken met begeleider", actor, null, now + 1);
       await queue(y.id, now + 60_000);

@@ -143,6 +143,7 @@ export const staffPageRoutes = mount(
         date: localDate(a.at, pilot.timezone),
         kind: a.kind,
         wave: a.wave,
+        seq: a.seq,
         mode: a.mode,
         answers: [],
       };

@@ -17,6 +17,7 @@ export function answersOf(d1: D1Database, participantId: number) {
       occasionId: r.occasionId,
       kind: o.kind,
       wave: o.wave,
+      seq: o.seq,
       instrument: i.key,
       item: r.itemKey,
       value: r.value,

@@ -12,6 +12,8 @@ export type TimelineEntry = {
   date: string;
   kind: string;
   wave: string | null;
+  /** the occasion's number: names a wave instrument's interval measurement ("week 16", core/waves.ts) */
+  seq: number;
   mode: string;
   answers: { instrument: string; item: string; value: number | null; notApplicable: boolean; comment: string | null }[];
 };
@@ -191,7 +193,9 @@ export function YouthPage({
         <ol class="timeline" id="timeline" reversed>
           {timeline.map((e) => {
             const occasion =
-              e.kind === "wave" ? `${t("staff.youth.wave", lang)} ${e.wave ?? ""}` : t("staff.youth.frequent", lang);
+              e.kind === "wave"
+                ? `${t("staff.youth.wave", lang)} ${waveLabel(e.wave, e.seq)}`
+                : t("staff.youth.frequent", lang);
             return (
               <li>
                 <strong>{e.date}</strong> · {occasion} · <span class="muted">{e.mode}</span>
