@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { GCIR } from "../../schema/instruments/definitions";
 import type { WaveDefinition } from "../../worker/analysis/waves";
-import { wideCsv, wideVariables, wideXlsx } from "../../worker/reports/exports";
+import { codebookCsv, wideCsv, wideVariables, wideXlsx } from "../../worker/reports/exports";
 import { buildSummary, type StoredIndicator, type SummaryInput } from "../../worker/reports/summary";
 import { columnName, roundTo, xlsx } from "../../worker/reports/xlsx";
 import { parseCsv as readCsv } from "../../worker/studies/csv";
@@ -134,12 +134,30 @@ describe("wide.xlsx read by ExcelJS", () => {
         "missing",
         "decimals_shown",
         "spss_r_codes",
+        "item_wording_by_version",
       ]);
       expect(book.getRow(2).getCell(1).value).toBe("participant_code");
       const band = vars.findIndex((v) => v.name === "welzijn_band");
       expect(String(book.getRow(band + 2).getCell(8).value)).toContain("3 = high: hoog (groen) / high (green)");
+      expect(book.getRow(band + 2).getCell(9).value).toBeNull(); // the same wording in every version: no text
     },
   );
+
+  it("the codebook sheet gives an item's wording per instrument version where it changed, as the CSV", async () => {
+    const s = summary();
+    const table = s.frequentTables.find((t) => t.indicator === "welzijn")!;
+    table.versions = [
+      { version: 1, text: { nl: "Hoe gaat het?", en: "How are you?" } },
+      { version: 2, text: { nl: "Hoe gaat het nu?", en: "How are you now?" } },
+    ];
+    const book = (await read(wideXlsx(s))).getWorksheet("Codeboek")!;
+    const names = (book.getColumn(1).values as unknown[]).slice(1);
+    const wording = book.getRow(names.indexOf("welzijn_mean") + 1).getCell(9).value;
+    expect(wording).toBe("welzijn v1: Hoe gaat het? / How are you? | welzijn v2: Hoe gaat het nu? / How are you now?");
+    const csvBook = parseCsv(codebookCsv(s));
+    const csvRow = csvBook.find((r) => r[0] === "welzijn_mean")!;
+    expect(csvRow[csvRow.length - 1]).toBe(wording);
+  });
 
   it("a pilot without youths gives a workbook with the header row only", async () => {
     const s = buildSummary({

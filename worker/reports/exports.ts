@@ -273,9 +273,12 @@ function variables(s: Summary): Variable[] {
   return vars;
 }
 
-/** "pilot_fier v1: <nl> / <en> | v2: …": the wording of a pilot item per instrument version that asked it. */
+/**
+ * "pilot_fier v1: <nl> / <en> | v2: …": the wording of an item per instrument version that asked it (the indicator
+ * `instrument.item`, or an instrument that is its own indicator).
+ */
 function versionsText(indicator: string, versions: { version: number; text: Text }[]): string {
-  const instrument = indicator.slice(0, indicator.indexOf("."));
+  const instrument = indicator.split(".")[0]!;
   return versions.map((v) => `${instrument} v${v.version}: ${v.text.nl} / ${v.text.en}`).join(" | ");
 }
 
@@ -314,7 +317,7 @@ const CODEBOOK_COLUMNS = [
   "decimals_shown",
   "spss_r_codes",
 ];
-/** codebook.csv only (the Excel codebook keeps its columns): wording per instrument version where it changed */
+/** both codebooks, last column: the wording per instrument version where it changed */
 const WORDING_COLUMN = "item_wording_by_version";
 const MISSING_TEXT = "empty cell = missing (not answered / not defined); never 0";
 
@@ -353,10 +356,15 @@ export function wideXlsx(s: Summary): Uint8Array {
   const codebook: XlsxSheet = {
     name: "Codeboek",
     rows: [
-      CODEBOOK_COLUMNS.filter((c) => c !== "decimal_separator"),
-      ...vars.map((v) => [...describeVariable(v), v.decimals ?? null, v.coding ? codingText(v.coding) : ""]),
+      [...CODEBOOK_COLUMNS.filter((c) => c !== "decimal_separator"), WORDING_COLUMN],
+      ...vars.map((v) => [
+        ...describeVariable(v),
+        v.decimals ?? null,
+        v.coding ? codingText(v.coding) : "",
+        v.wording ?? "",
+      ]),
     ],
-    widths: [30, 45, 45, 10, 50, 30, 10, 80],
+    widths: [30, 45, 45, 10, 50, 30, 10, 80, 80],
   };
   return xlsx([data, codebook]);
 }
