@@ -7,7 +7,10 @@ import { contactKeyId, decryptContact } from "../../worker/lib/contact-keys";
 import { parseCsv } from "../../worker/studies/csv";
 import { call } from "../support/http";
 import { sessionFor, staffUser } from "../support/staff";
-import { makePilot, uniqueKey } from "../support/study";
+import { makeParticipant, makePilot, uniqueKey } from "../support/study";
+import { recomputePilot } from "../../worker/analysis/recompute";
+import { importedWave } from "../../worker/studies/import";
+import { scheduleOf } from "../../worker/studies/settings";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
@@ -330,6 +333,75 @@ describe("measurement import", () => {
       expect(audit.some((a) => a.pilotId === pilot.id && (a.details as { rows: number }).rows === 145)).toBe(true);
     },
   );
+});
+
+describe("measurement import: a wave instrument asked at its own interval (TASC every 8 weeks)", () => {
+  it(
+    "a measurement inside a T window is that wave, one between the windows an interval measurement " +
+      "(never taken for T1/T2/T3); the series counts them all",
+    async () => {
+      const settings = { waveInstruments: ["tasc"], schedule: { waveSchedules: { tasc: { everyWeeks: 8 } } } };
+      const { pilot } = await makePilot({ settings });
+      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const start = addDays(today(), -200);
+      const y = await makeParticipant(pilot.id, { start, email: null });
+      // day 0 (T1), weeks 8 and 16 (between the windows), day 185 (inside T2's window: day 182 + 28 days)
+      const measured = [
+        [0, 3],
+        [56, 2],
+        [112, 1],
+        [185, 4],
+      ] as const;
+      const lines = [M_HEADER];
+      for (const [day, value] of measured)
+        for (let i = 1; i <= 12; i++) lines.push(`${y.code},tasc,item${i},${addDays(start, day)} 10:00,${value},`);
+      const path = `/api/v1/pilots/${pilot.key}/imports/measurements?dryRun=false`;
+      expect((await call(researcher, "POST", path, lines.join("\n"))).status).toBe(201);
+      const waves = await env.DB.prepare(
+        "SELECT wave, due_date FROM occasions WHERE participant_id = ? AND kind = 'wave' ORDER BY due_date",
+      )
+        .bind(y.id)
+        .all<{ wave: string | null; due_date: string }>();
+      expect(waves.results.map((o) => o.wave)).toEqual(["T1", null, null, "T2"]);
+      await recomputePilot(env.DB, pilot.id, Date.now());
+      const rows = await env.DB.prepare("SELECT indicator, n, mean FROM indicator_results WHERE participant_id = ?")
+        .bind(y.id)
+        .all<{ indicator: string; n: number; mean: number }>();
+      const mean = (indicator: string) => rows.results.find((r) => r.indicator === indicator)?.mean;
+      // T1 is her day-0 score, not week 8's (the nearest wave to day 56 is T1)
+      expect(mean("wave:T1:tasc.totaal")).toBe(3);
+      expect(mean("wave:T2:tasc.totaal")).toBe(4);
+      expect(rows.results.find((r) => r.indicator === "series:tasc.totaal")).toMatchObject({ n: 4, mean: 2.5 });
+      // her page names the imported interval measurements
+      const page = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text();
+      expect(page.slice(page.indexOf('id="timeline"'))).toContain("meetmoment import");
+    },
+  );
+
+  it("without its own interval an imported wave measurement still belongs to the nearest wave", () => {
+    const schedule = scheduleOf({ timezone: "Europe/Amsterdam", settings: {} } as Parameters<typeof scheduleOf>[0]);
+    expect([0, 56, 100, 185, 300, 400].map((d) => importedWave(schedule, d, ["tasc"]))).toEqual([
+      "T1",
+      "T1",
+      "T2",
+      "T2",
+      "T3",
+      "T3",
+    ]);
+    const own = { ...schedule, waveSchedules: { tasc: { everyWeeks: 8 } } };
+    expect([0, 27, 28, 56, 182, 209, 210, 365].map((d) => importedWave(own, d, ["tasc"]))).toEqual([
+      "T1",
+      "T1",
+      null,
+      null,
+      "T2",
+      "T2",
+      null,
+      "T3",
+    ]);
+    // an instrument without its own interval on the same pilot: the nearest wave
+    expect(importedWave(own, 56, ["gcir"])).toBe("T1");
+  });
 });
 
 describe("concurrent submits", () => {

@@ -11,7 +11,7 @@ import { type Actor, auditStatement } from "../lib/audit";
 import { encryptContact } from "../lib/contact-keys";
 import { toCsv } from "../lib/csv";
 import { openDueOccasions } from "./occasions";
-import { daysBetween, localDate, zonedTimeToUtc } from "../schedule/schedule";
+import { daysBetween, localDate, type PilotSchedule, zonedTimeToUtc } from "../schedule/schedule";
 import { catalogue, type MessageKey } from "../../core/i18n/messages";
 import { latestVersions } from "./config";
 import { contactAad } from "./contacts";
@@ -20,6 +20,7 @@ import { checkConsentDate, checkStartDate, orConflict, START_FUTURE_DAYS, START_
 import { scheduleOf } from "./settings";
 import { CODE_RE, email as emailSchema, isoDate, type importReport, type rowError } from "./validators";
 import { DAY_MS } from "../../core/time";
+import { IMPORT_SEQ_BASE, type Wave, WAVES } from "../../core/waves";
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
@@ -39,8 +40,6 @@ export const MEASUREMENT_COLUMNS = [
   "value",
   "comment",
 ] as const;
-/** Imported occasions get seq 100000 + days since 2000-01-01, far from the schedule's fortnightly seq numbers. */
-export const IMPORT_SEQ_BASE = 100_000;
 
 type Pilot = typeof schema.pilots.$inferSelect;
 export type RowError = z.infer<typeof rowError>;
@@ -442,6 +441,7 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
       good.push({
         pid: p.id,
         kind: version.kind as "frequent" | "wave",
+        instrument: instrument.trim(),
         date: when.date,
         at: when.at,
         versionId: version.id,
@@ -476,16 +476,12 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
     o.at = Math.min(o.at, g.at);
     occasionsMade.set(k, o);
   }
-  for (const o of occasionsMade.values()) {
-    // A wave measurement belongs to the wave whose offset is nearest to its day.
-    const day = daysBetween(o.start, o.date);
-    o.wave =
-      o.kind === "wave"
-        ? (["T1", "T2", "T3"] as const).reduce((a, b) =>
-            Math.abs(schedule.waveOffsetsDays[b] - day) < Math.abs(schedule.waveOffsetsDays[a] - day) ? b : a,
-          )
-        : null;
-  }
+  const versionKeys = new Map(good.map((g) => [g.versionId, g.instrument]));
+  for (const o of occasionsMade.values())
+    if (o.kind === "wave") {
+      const asked = [...o.versionIds].map((id) => versionKeys.get(id)!);
+      o.wave = importedWave(schedule, daysBetween(o.start, o.date), asked);
+    }
   const stmts = measurementInserts(d1, [...occasionsMade.values()], good, now);
   stmts.push(
     auditStatement(d1, actor, "import.measurements", now, {
@@ -495,6 +491,21 @@ export async function importMeasurements(run: ImportRun): Promise<ImportReport> 
   );
   await commitBatch(d1, stmts);
   return { ...report, committed: good.length };
+}
+
+/**
+ * The wave of an imported wave measurement on `day` of her pilot: the wave whose offset is nearest, or — for an
+ * instrument the pilot asks at its own interval (schedule.waveSchedules), as the planner does — the T wave whose
+ * window holds the day, and otherwise none: an interval measurement (`null`), counted in the instrument's series
+ * and never taken for T1/T2/T3.
+ */
+export function importedWave(schedule: PilotSchedule, day: number, instruments: string[]): Wave | null {
+  const offsets = schedule.waveOffsetsDays;
+  if (instruments.some((k) => schedule.waveSchedules?.[k])) {
+    const window = WAVES.find((w) => day >= offsets[w] && day < offsets[w] + schedule.waveWindowDays);
+    return window ?? null;
+  }
+  return WAVES.reduce((a, b) => (Math.abs(offsets[b] - day) < Math.abs(offsets[a] - day) ? b : a));
 }
 
 /** One D1 batch is one transaction: either every statement applies or none does. */
@@ -521,6 +532,8 @@ type NewParticipant = {
 type Measurement = {
   pid: number;
   kind: "frequent" | "wave";
+  /** the instrument's key */
+  instrument: string;
   date: string;
   at: number;
   versionId: number;
