@@ -81,6 +81,34 @@ describe("one chart on every page", () => {
   );
 });
 
+describe("her series of a wave instrument asked at its own interval (TASC every 8 weeks)", () => {
+  it("the workspace youth page, the coordinator pilot page and report.html draw the same series chart", async () => {
+    const { pilot, versions } = await makePilot({
+      settings: { waveInstruments: ["tasc"], schedule: { waveSchedules: { tasc: { everyWeeks: 8 } } } },
+    });
+    const start = addDays(localDate(Date.now(), "Europe/Amsterdam"), -140);
+    const youth = await makeParticipant(pilot.id, { start });
+    const other = await makeParticipant(pilot.id, { start }); // T1 only: no series chart
+    for (const y of [youth, other]) await addWave(y.id, versions, start, "T1", { tasc: 3 });
+    await addWave(youth.id, versions, start, { week: 8 }, { tasc: 2.5 });
+    await addWave(youth.id, versions, start, { week: 16 }, { tasc: 2 });
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const page = async (code: string) =>
+      (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${code}`)).text();
+    const coordinator = await get(`/reports/pilots/${pilot.key}`, (await apiToken("coordinator", [pilot.id])).headers);
+    const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, devAdmin());
+    const label = "Vragenlijst over jouw begeleider · Totaal";
+    const points = "0:3 56:2.5 112:2";
+    expect(chartsIn(await page(youth.code))).toEqual([{ label, points, waves: "" }]);
+    for (const html of [coordinator, report]) {
+      expect(chartsIn(html).filter((c) => c.label.includes(label))).toEqual([
+        { label: `${youth.code} · ${label}`, points, waves: "" },
+      ]);
+    }
+    expect(chartsIn(await page(other.code))).toEqual([]);
+  });
+});
+
 describe("TrendPlot", () => {
   it("escapes the title and draws one circle per point and the Theil-Sen line", () => {
     const chart = trendChart({ points: [0, 1, 2, 3, 4].map((i) => ({ day: 14 * i, value: 2 + i })) });

@@ -90,6 +90,12 @@ async function addMeasurement(
   return (await addAnswered(participantId, occasion, versions.get("welzijn")!, items, () => value)).at;
 }
 
+/** Her series chart of the TASC total on her page (the figure's markup, empty when there is none). */
+function seriesChart(page: string) {
+  const from = page.indexOf('<figure id="plot-series-tasc-totaal"');
+  return from < 0 ? "" : page.slice(from, page.indexOf("</figure>", from));
+}
+
 /** Her TASC at its own interval (a wave occasion without a T label, seq 100 + week), per item `value(item)`. */
 async function addTascInterval(
   participantId: number,
@@ -286,6 +292,14 @@ describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () 
       await addWave(y.id, versions, start, "T1", { tasc: 3 });
       const week8 = await addTascInterval(y.id, versions, start, 8, () => 3);
       const week16 = await addTascInterval(y.id, versions, start, 16, () => 2);
+      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+      const youthPage = async () =>
+        (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text();
+      // before any signal her page plots her series (T1, weeks 8 and 16 by day), nothing highlighted
+      let chart = seriesChart(await youthPage());
+      expect(chart).toContain('data-points="0:3 56:3 112:2"');
+      expect(chart.match(/class="pt"/g)).toHaveLength(3);
+      expect(chart).not.toContain("data-evidence");
       await queue(y.id, now);
       await cronWith(env, now);
       const tasc = async () =>
@@ -308,8 +322,12 @@ describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () 
         indicator: "tasc.totaal",
       });
       // her page names the two measurements by date (an interval measurement has no T label)
-      const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-      const page = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text();
+      const page = await youthPage();
+      // and highlights the two measurements in her series chart, not T1
+      chart = seriesChart(page);
+      expect(chart).toContain('data-points="0:3 56:3 112:2"');
+      const evidence = (c: string) => c.match(/<circle class="pt"[^>]*>/g)?.map((pt) => pt.includes("data-evidence"));
+      expect(evidence(chart)).toEqual([false, true, true]);
       const day = (at: number) =>
         new Intl.DateTimeFormat("nl-NL", { timeZone: "Europe/Amsterdam", dateStyle: "short" }).format(at);
       expect(page).toContain(`Metingen: ${day(week8.at)} 3 → ${day(week16.at)} 2 (RCI -3,65)`);
@@ -365,6 +383,30 @@ describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () 
     expect((trend!.evidence as { values: { value: number }[] }).values.map((v) => v.value)).toEqual([
       4, 3.5, 3, 2.5, 2,
     ]);
+    // her series chart: five points, all the trend's evidence, and the stored Theil-Sen line
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const chart = seriesChart(
+      await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text(),
+    );
+    expect(chart).toContain('data-points="0:4 56:3.5 112:3 168:2.5 224:2"');
+    expect(chart.match(/<circle [^>]*data-evidence="1"/g)).toHaveLength(5);
+    expect(chart).toContain('class="trend"');
+    expect(chart).toContain("<title>Vragenlijst over jouw begeleider · Totaal</title>");
+  });
+
+  it("a youth with TASC at T1 and T2 only gets her wave chart and no series chart", async () => {
+    const { pilot, versions } = await tascPilot();
+    const now = Date.now();
+    const start = addDays(localDate(now, "Europe/Amsterdam"), -200);
+    const y = await makeParticipant(pilot.id, { start, email: null });
+    await addWave(y.id, versions, start, "T1", { tasc: 3 });
+    await addWave(y.id, versions, start, "T2", { tasc: 2 });
+    await queue(y.id, now);
+    await cronWith(env, now);
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const page = await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text();
+    expect(page).toContain('id="plot-wave-tasc-totaal"');
+    expect(page).not.toContain("plot-series");
   });
 });
 

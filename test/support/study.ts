@@ -8,6 +8,7 @@ import { ensureBuiltInInstruments } from "../../worker/studies/instruments";
 import { ensureLink } from "../../worker/survey/links";
 import { addFrequentHistory } from "../../worker/dev/fixtures";
 import { addDays, zonedTimeToUtc } from "../../worker/schedule/schedule";
+import { INTERVAL_SEQ_BASE } from "../../core/waves";
 
 export const db = () => getDb(env.DB);
 let counter = 0;
@@ -110,17 +111,17 @@ export const addHistory = (participantId: number, versions: Map<string, number>,
 
 /**
  * A completed wave occasion where every item of each instrument gets the value of `values[instrument]` (per item or one
- * for all).
+ * for all). `{ week }` is an interval measurement (schedule.waveSchedules): no T label, seq 100 + week.
  */
 export async function addWave(
   participantId: number,
   versions: Map<string, number>,
   start: string,
-  wave: "T1" | "T2" | "T3",
+  wave: "T1" | "T2" | "T3" | { week: number },
   values: Record<string, number | ((item: number) => number | null)>,
   opts: { status?: "completed" | "missed" } = {},
 ) {
-  const offset = wave === "T1" ? 0 : wave === "T2" ? 182 : 365;
+  const offset = typeof wave === "object" ? wave.week * 7 : wave === "T1" ? 0 : wave === "T2" ? 182 : 365;
   const due = addDays(start, offset);
   const at = zonedTimeToUtc(due, 12, 0, "Europe/Amsterdam");
   const status = opts.status ?? "completed";
@@ -129,8 +130,8 @@ export async function addWave(
     .values({
       participantId,
       kind: "wave",
-      wave,
-      seq: Number(wave.slice(1)),
+      wave: typeof wave === "object" ? null : wave,
+      seq: typeof wave === "object" ? INTERVAL_SEQ_BASE + wave.week : Number(wave.slice(1)),
       dueDate: due,
       opensAt: at - 3_600_000,
       closesAt: at + 14 * 86_400_000,

@@ -476,21 +476,40 @@ async function readChunk(d1: D1Database, idList: number[], versions: ReadonlyMap
   return { people, frequentBy, waveBy, existing };
 }
 
-/** Frequent answers of the given youths, read the way the recompute reads them (for the report plots). */
+/** The wave instruments' versions, keyed by version id, for scoring (computeWaveScores, computeWaveSeries). */
+const waveVersionsOf = (versions: ReadonlyMap<number, VersionInfo>) =>
+  new Map(
+    [...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]),
+  );
+
+/**
+ * Frequent answers of the given youths, read the way the recompute reads them (for the report plots), and the
+ * series of each wave instrument asked at its own interval (computeWaveSeries; youths without one have none).
+ */
 export async function readFrequentAnswers(
   d1: D1Database,
   participantIds: number[],
-): Promise<{ people: Person[]; answers: Map<number, AnswerColumns> }> {
+): Promise<{
+  people: Person[];
+  answers: Map<number, AnswerColumns>;
+  series: Map<number, ReturnType<typeof computeWaveSeries>>;
+}> {
   const versions = await loadVersions(d1);
+  const waveVersions = waveVersionsOf(versions);
   const people: Person[] = [];
   const answers = new Map<number, AnswerColumns>();
+  const series = new Map<number, ReturnType<typeof computeWaveSeries>>();
   for (let i = 0; i < participantIds.length; i += CHUNK) {
     const chunk = await readChunk(d1, participantIds.slice(i, i + CHUNK), versions);
-    for (const [id, pilot_start_date, pilot_key, timezone] of chunk.people)
-      people.push({ id, pilot_start_date, pilot_key, timezone });
+    for (const [id, pilot_start_date, pilot_key, timezone] of chunk.people) {
+      const person = { id, pilot_start_date, pilot_key, timezone };
+      people.push(person);
+      const waves = chunk.waveBy.get(id);
+      if (waves) series.set(id, computeWaveSeries(person, waves, waveVersions));
+    }
     for (const [pid, list] of chunk.frequentBy) answers.set(pid, list);
   }
-  return { people, answers };
+  return { people, answers, series };
 }
 
 export type RecomputeOptions = {
@@ -510,9 +529,7 @@ export async function recomputeParticipants(
   if (!participantIds.length) return { participants: 0, changed: 0 };
   const versions = await loadVersions(d1);
   const indicatorsOf = opts.indicatorsOf ?? indicatorsFromVersions(versions);
-  const waveVersions = new Map(
-    [...versions].filter(([, v]) => v.kind === "wave").map(([id, v]) => [id, { key: v.key, definition: v.definition }]),
-  );
+  const waveVersions = waveVersionsOf(versions);
   let changed = 0;
   const chunks: number[][] = [];
   for (let i = 0; i < participantIds.length; i += CHUNK) chunks.push(participantIds.slice(i, i + CHUNK));

@@ -3,6 +3,7 @@
 // youth page all take them from here.
 import type { PlotData } from "../../web/pages/reports/SummaryView";
 import { trendChart } from "../analysis/plot";
+import type { Trend } from "../analysis/stats";
 import { allIndicatorPoints, dayOf, pilotIndicators, readFrequentAnswers } from "../analysis/recompute";
 import { parseWaveIndicatorKey, TOTAL, type WaveDefinition, waveScales } from "../analysis/waves";
 import {
@@ -24,13 +25,14 @@ export async function summaryFor(d1: D1Database, pilot: PilotRow, now: number) {
 /**
  * Per youth and frequent indicator her trend chart (worker/analysis/plot.ts): the recompute's own reading and
  * aggregation of the points, its stored Theil-Sen slope and trend; per wave instrument a chart of her stored
- * total scores (`wave:<instrument>.totaal`, from two waves on) with reliable-change marks. The one source of every
- * chart: the report, the coordinator pages and the workspace youth page (`only` = her participant id).
+ * total scores (`wave:<instrument>.totaal`, from two waves on) with reliable-change marks; per scale of a wave
+ * instrument asked at its own interval a chart of her series (`series:<instrument>.<scale>`). The one source of
+ * every chart: the report, the coordinator pages and the workspace youth page (`only` = her participant id).
  */
 export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number): Promise<PlotData> {
   const ids = await chartYouths(d1, pilot.id, only);
   const codeOf = new Map(ids.map(([id, code]) => [id, code]));
-  const { people, answers } = await readFrequentAnswers(
+  const { people, answers, series } = await readFrequentAnswers(
     d1,
     ids.map(([id]) => id),
   );
@@ -48,11 +50,61 @@ export async function plotDataFor(d1: D1Database, pilot: PilotRow, only?: number
     );
     out.set(code, new Map(charts));
   }
-  await addWaveCharts(d1, pilot, only, ids, out);
+  const defOf = await addWaveCharts(d1, pilot, only, ids, out);
+  addSeriesCharts(ids, series, stored, defOf, out);
   return out;
 }
 
-/** Wave charts: her stored total per wave, placed on the day she finished that wave (the pilot's zone). */
+/** The latest definition of each wave instrument, by key, with its title. */
+type Definition = WaveDefinition & { title?: { nl: string; en: string } };
+type Definitions = Map<string, Definition>;
+
+/** A scale of a wave instrument with its chart label ("TASC · Totaal", as the instrument names it) and range. */
+function waveScaleOf(defOf: Definitions, instrument: string, subscale: string) {
+  const def = defOf.get(instrument);
+  const scale = def && waveScales(def).find((sc) => sc.key === subscale);
+  if (!def || !scale) return null;
+  const label = {
+    nl: `${def.title?.nl ?? instrument} · ${scale.label.nl}`,
+    en: `${def.title?.en ?? instrument} · ${scale.label.en}`,
+  };
+  return { scale, label, range: def.scale ?? { min: 0, max: 10 } };
+}
+
+/**
+ * Series charts: every measurement of a scale asked at its own interval, interval and T waves alike (the
+ * recompute's computeWaveSeries), with the stored Theil-Sen line from MIN_MEASUREMENTS_FOR_TREND points on as for
+ * a frequent indicator. No colour bands: the wave charts of the same scale draw none either, and the wave tables
+ * band a single score by the pilot's report setting against a norm that may be a demo norm.
+ */
+function addSeriesCharts(
+  ids: [number, string, string][],
+  series: Awaited<ReturnType<typeof readFrequentAnswers>>["series"],
+  stored: Map<string, { slopePerDay: number | null; trend: Trend | null }>,
+  defOf: Definitions,
+  out: PlotData,
+) {
+  for (const [id, code] of ids) {
+    for (const { indicator, points } of series.get(id) ?? []) {
+      const m = /^series:([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(indicator);
+      const scale = m && waveScaleOf(defOf, m[1]!, m[2]!);
+      if (!scale) continue;
+      const chart = trendChart({
+        label: scale.label,
+        points,
+        scale: scale.range,
+        cutoffs: null,
+        stored: stored.get(`${id}|${indicator}`),
+      });
+      out.get(code)?.set(indicator, chart);
+    }
+  }
+}
+
+/**
+ * Wave charts: her stored total per wave, placed on the day she finished that wave (the pilot's zone). Returns the
+ * wave instruments' latest definitions, which label the series charts too.
+ */
 async function addWaveCharts(
   d1: D1Database,
   pilot: PilotRow,
@@ -65,9 +117,7 @@ async function addWaveCharts(
     waveDays(d1, pilot.id, only),
     latestWaveDefinitions(d1),
   ]);
-  const defOf = new Map(
-    defs.map(([key, json]) => [key, JSON.parse(json) as WaveDefinition & { title?: { nl: string; en: string } }]),
-  );
+  const defOf: Definitions = new Map(defs.map(([key, json]) => [key, JSON.parse(json) as Definition]));
   const dayAt = new Map(days.map(([pid, wave, at]) => [`${pid}|${wave}`, at]));
   const totals = new Map<number, Map<string, Map<string, number | null>>>(); // youth → instrument → wave → score
   for (const [pid, key, mean] of scores) {
@@ -78,9 +128,9 @@ async function addWaveCharts(
   }
   for (const [id, code, start] of ids) {
     for (const [inst, byWave] of totals.get(id) ?? []) {
-      const def = defOf.get(inst);
-      const scale = def && waveScales(def).find((sc) => sc.key === TOTAL);
-      if (!def || !scale) continue;
+      const total = waveScaleOf(defOf, inst, TOTAL);
+      if (!total) continue;
+      const { scale, label } = total;
       const waves = WAVES.flatMap((w) => {
         const at = dayAt.get(`${id}|${w}`);
         const value = byWave.get(w);
@@ -92,14 +142,10 @@ async function addWaveCharts(
       const norm = scale.norm
         ? { sd: scale.norm.sd, reliability: scale.norm.reliability, higherIsBetter: scale.higherIsBetter }
         : null;
-      const label = {
-        nl: `${def.title?.nl ?? inst} · ${scale.label.nl}`,
-        en: `${def.title?.en ?? inst} · ${scale.label.en}`,
-      };
       const chart = trendChart({
         label,
         points: [],
-        scale: def.scale ?? { min: 0, max: 10 },
+        scale: total.range,
         cutoffs: null,
         waves,
         norm,
@@ -107,4 +153,5 @@ async function addWaveCharts(
       out.get(code)?.set(`wave:${inst}.${TOTAL}`, chart);
     }
   }
+  return defOf;
 }

@@ -181,6 +181,18 @@ export const staffPageRoutes = mount(
         [...charts]
           .filter(([k]) => k.startsWith("wave:"))
           .map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })),
+      )
+      .concat(
+        // her series of a wave instrument asked at its own interval: reliable_deterioration names the scale
+        // (`tasc.totaal`), trend_down the series (`series:tasc.totaal`); both highlight this chart
+        [...charts]
+          .filter(([k]) => k.startsWith("series:"))
+          .map(([k, chart]) => ({
+            key: k.replace(/[^a-z0-9_-]/gi, "-"),
+            title: chart.label?.nl ?? k,
+            chart,
+            highlight: [...evidenceDays(k.slice("series:".length)), ...evidenceDays(k)],
+          })),
       );
     return renderStaffPage(
       c,

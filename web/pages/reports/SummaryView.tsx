@@ -561,20 +561,22 @@ export function YouthPlots({
                   />
                 );
               })}
-            {s.waveTables.map((wt) => {
+            {[
               // wave totals with reliable-change marks (plotDataFor draws them from two waves on)
-              const chart = plots.get(y.code)?.get(`wave:${wt.instrument}.${wt.subscale}`);
-              return (
+              ...s.waveTables.map((wt) => ({
+                chart: plots.get(y.code)?.get(`wave:${wt.instrument}.${wt.subscale}`),
+                label: wt.label,
+              })),
+              // then her series of each wave instrument asked at its own interval
+              ...[...(plots.get(y.code) ?? [])]
+                .filter(([k]) => k.startsWith("series:"))
+                .map(([k, chart]) => ({ chart, label: chart.label ?? { nl: k, en: k } })),
+            ].map(
+              ({ chart, label }) =>
                 chart && (
-                  <TrendPlot
-                    chart={chart}
-                    title={`${y.code} · ${wt.label[lang]}`}
-                    lang={lang}
-                    caption={wt.label[lang]}
-                  />
-                )
-              );
-            })}
+                  <TrendPlot chart={chart} title={`${y.code} · ${label[lang]}`} lang={lang} caption={label[lang]} />
+                ),
+            )}
           </div>
           {comments && (comments.get(y.code)?.length ?? 0) > 0 && (
             <ul class="comments" aria-label={t("report.comments", lang)}>
