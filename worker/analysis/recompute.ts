@@ -235,8 +235,23 @@ export function computeWaveScores(
   return rows;
 }
 
+/**
+ * One youth's series of a wave instrument's scale (`series:<instrument>.<subscale>`): every measurement in answer
+ * order, with its occasion, T label (null for an interval measurement), answer time, day since her pilot start
+ * (the pilot's zone) and score. The recompute describes it, the plots draw it, the staff signals judge it.
+ */
+export type WaveSeriesPoints = {
+  indicator: string;
+  points: { occasionId: number; wave: string | null; at: number; day: number; value: number }[];
+};
+
 /** Key of a wave instrument's series over all its measurements, e.g. `series:tasc.totaal`. */
 export const seriesIndicatorKey = (instrument: string, subscale: string) => `series:${instrument}.${subscale}`;
+/** The instrument and subscale of a series key, or null for another key. */
+export function parseSeriesIndicatorKey(key: string): { instrument: string; subscale: string } | null {
+  const m = /^series:([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(key);
+  return m ? { instrument: m[1]!, subscale: m[2]! } : null;
+}
 
 /**
  * The series of a wave instrument asked at its own interval (schedule.waveSchedules): every measurement of it,
@@ -248,32 +263,40 @@ export function computeWaveSeries(
   person: Person,
   answers: WaveAnswer[],
   versions: ReadonlyMap<number, { key: string; definition: WaveDefinition }>,
-): { indicator: string; points: { day: number; value: number }[] }[] {
+): WaveSeriesPoints[] {
   const withInterval = new Set(answers.filter((a) => a.wave === null).map((a) => versions.get(a.version_id)?.key));
-  const byOccasion = new Map<string, { at: number; versionId: number; values: Map<string, number | null> }>();
+  type Measured = { occasionId: number; wave: string | null; at: number; versionId: number };
+  const byOccasion = new Map<string, Measured & { values: Map<string, number | null> }>();
   for (const a of answers) {
     const v = versions.get(a.version_id);
     if (!v || !withInterval.has(v.key)) continue;
     const k = `${a.occasion_id}|${a.version_id}`;
-    const o = byOccasion.get(k) ?? { at: a.answered_at, versionId: a.version_id, values: new Map() };
+    const o = byOccasion.get(k) ?? {
+      occasionId: a.occasion_id,
+      wave: a.wave,
+      at: a.answered_at,
+      versionId: a.version_id,
+      values: new Map(),
+    };
     o.values.set(a.item_key, a.value);
     o.at = Math.max(o.at, a.answered_at);
     byOccasion.set(k, o);
   }
-  const series = new Map<string, { at: number; value: number }[]>();
+  const series = new Map<string, (Omit<Measured, "versionId"> & { value: number })[]>();
   for (const o of byOccasion.values()) {
     const v = versions.get(o.versionId)!;
     for (const sc of scoreWave(v.definition, o.values)) {
       if (sc.score === null) continue;
       const key = seriesIndicatorKey(v.key, sc.subscale);
-      (series.get(key) ?? series.set(key, []).get(key)!).push({ at: o.at, value: sc.score });
+      const point = { occasionId: o.occasionId, wave: o.wave, at: o.at, value: sc.score };
+      (series.get(key) ?? series.set(key, []).get(key)!).push(point);
     }
   }
   return [...series].map(([indicator, list]) => ({
     indicator,
     points: list
-      .sort((a, b) => a.at - b.at)
-      .map((p) => ({ day: dayOf(person.pilot_start_date, p.at, person.timezone), value: p.value })),
+      .sort((a, b) => a.at - b.at || a.occasionId - b.occasionId)
+      .map((p) => ({ ...p, day: dayOf(person.pilot_start_date, p.at, person.timezone) })),
   }));
 }
 

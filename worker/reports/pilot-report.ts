@@ -4,7 +4,13 @@
 import type { PlotData } from "../../web/pages/reports/SummaryView";
 import { trendChart } from "../analysis/plot";
 import type { Trend } from "../analysis/stats";
-import { allIndicatorPoints, dayOf, pilotIndicators, readFrequentAnswers } from "../analysis/recompute";
+import {
+  allIndicatorPoints,
+  dayOf,
+  parseSeriesIndicatorKey,
+  pilotIndicators,
+  readFrequentAnswers,
+} from "../analysis/recompute";
 import { parseWaveIndicatorKey, TOTAL, type WaveDefinition, waveScales } from "../analysis/waves";
 import {
   chartYouths,
@@ -86,8 +92,8 @@ function addSeriesCharts(
 ) {
   for (const [id, code] of ids) {
     for (const { indicator, points } of series.get(id) ?? []) {
-      const m = /^series:([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(indicator);
-      const scale = m && waveScaleOf(defOf, m[1]!, m[2]!);
+      const k = parseSeriesIndicatorKey(indicator);
+      const scale = k && waveScaleOf(defOf, k.instrument, k.subscale);
       if (!scale) continue;
       const chart = trendChart({
         label: scale.label,

@@ -3,14 +3,21 @@
 // acknowledged by the pilot's researchers; one discreet digest mail per pilot and run. Rules: ./rules.ts.
 import type { Indicator } from "../../schema/instruments/definitions";
 import { SIGNAL_RULES, type SignalRule } from "../../schema/tables";
-import { pilotIndicators, readFrequentAnswers, type AnswerColumns } from "../analysis/recompute";
-import { parseWaveIndicatorKey, scoreWave, waveScales, type WaveDefinition } from "../analysis/waves";
+import {
+  parseSeriesIndicatorKey,
+  pilotIndicators,
+  readFrequentAnswers,
+  type AnswerColumns,
+  type WaveSeriesPoints,
+} from "../analysis/recompute";
+import { parseWaveIndicatorKey, waveScales, type WaveDefinition } from "../analysis/waves";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../lib/audit";
 import { createTransport, messageIdFor } from "../mail/transport";
 import { signalRulesOf } from "./rules";
 import { t } from "../../core/i18n/messages";
+import type { Wave } from "../../core/waves";
 import {
   evaluateRules,
   type FrequentSeries,
@@ -106,7 +113,7 @@ export async function evaluateSignals(
   for (let c = 0; c < participantIds.length; c += CHUNK) {
     const ids = participantIds.slice(c, c + CHUNK);
     const json = JSON.stringify(ids);
-    const [people, waves, occasions, existing, waveAnswers] = await d1.batch<Record<string, unknown>>([
+    const [people, waves, occasions, existing] = await d1.batch<Record<string, unknown>>([
       d1
         .prepare(
           `SELECT p.id, p.pilot_id, p.status, p.erase_generation, pl.key, pl.timezone, ` +
@@ -132,27 +139,15 @@ export async function evaluateSignals(
             "FROM signals WHERE participant_id IN (SELECT value FROM json_each(?))",
         )
         .bind(json),
-      // her wave answers, only for a youth with an answered interval measurement (the series, worker/analysis)
-      d1
-        .prepare(
-          `SELECT o.participant_id, o.id AS occasion_id, o.wave, r.instrument_version_id AS version_id, r.item_key,
-                  r.value, r.answered_at
-           FROM occasions o JOIN responses r ON r.occasion_id = o.id
-           WHERE o.kind = 'wave' AND o.participant_id IN (
-             SELECT i.participant_id FROM occasions i WHERE i.participant_id IN (SELECT value FROM json_each(?1))
-               AND i.kind = 'wave' AND i.wave IS NULL
-               AND EXISTS (SELECT 1 FROM responses x WHERE x.occasion_id = i.id))`,
-        )
-        .bind(json),
     ]);
-    const { answers } = await readFrequentAnswers(d1, ids);
+    // her frequent answers and the series of a wave instrument asked at its own interval, as the recompute reads them
+    const { answers, series } = await readFrequentAnswers(d1, ids);
     const group = <T extends { participant_id: number }>(rows: T[]) => {
       const m = new Map<number, T[]>();
       for (const r of rows) (m.get(r.participant_id) ?? m.set(r.participant_id, []).get(r.participant_id)!).push(r);
       return m;
     };
     const wavesBy = group(waves!.results as { participant_id: number; indicator: string; mean: number }[]);
-    const waveAnswersBy = group(waveAnswers!.results as WaveAnswer[]);
     const occBy = group(
       occasions!.results as {
         participant_id: number;
@@ -202,7 +197,7 @@ export async function evaluateSignals(
               {
                 frequent: answers.has(p.id) ? seriesOf(indicatorsOf.get(p.key)!, answers.get(p.id)!) : [],
                 waves: waveScalesOf(wavesBy.get(p.id) ?? [], defs.latest),
-                series: waveSeriesOf(waveAnswersBy.get(p.id) ?? [], defs),
+                series: seriesFacts(series.get(p.id) ?? [], defs.latest),
                 occasions: (occBy.get(p.id) ?? []).map(
                   (o): OccasionFact => ({
                     id: o.id,
@@ -277,43 +272,25 @@ function waveScalesOf(rows: { indicator: string; mean: number }[], defs: Map<str
   return [...byScale.values()];
 }
 
-type WaveAnswer = {
-  participant_id: number;
-  occasion_id: number;
-  wave: "T1" | "T2" | "T3" | null;
-  version_id: number;
-  item_key: string;
-  value: number | null;
-  answered_at: number;
-};
-
 /**
- * Per scale of her wave instruments every measurement (interval and T waves alike), scored per occasion and version
- * as the recompute's series (worker/analysis/recompute.ts computeWaveSeries): at its latest answer time, a scale
- * without answered items left out; direction and norm from the instrument's latest version, as in waveScalesOf.
+ * Her series of each wave instrument asked at its own interval (the recompute's computeWaveSeries: every measurement,
+ * interval and T waves alike, scored per occasion and version), with the scale's direction and norm from the
+ * instrument's latest version, as in waveScalesOf.
  */
-function waveSeriesOf(rows: WaveAnswer[], defs: WaveDefinitions): WaveSeries[] {
-  const measurements = new Map<string, WaveAnswer & { values: Map<string, number | null> }>();
-  for (const r of rows) {
-    const k = `${r.occasion_id}|${r.version_id}`;
-    const m = measurements.get(k) ?? measurements.set(k, { ...r, values: new Map() }).get(k)!;
-    m.values.set(r.item_key, r.value);
-    m.answered_at = Math.max(m.answered_at, r.answered_at);
-  }
-  const byScale = new Map<string, WaveSeries>();
-  for (const m of measurements.values()) {
-    const v = defs.byVersion.get(m.version_id);
-    if (!v) continue;
-    const scales = waveScales(defs.latest.get(v.key)!);
-    for (const { subscale, score } of scoreWave(v.definition, m.values)) {
-      const scale = scales.find((s) => s.key === subscale);
-      if (score === null || !scale) continue;
-      const key = `${v.key}.${subscale}`;
-      const s = byScale.get(key) ?? byScale.set(key, { indicator: key, ...scaleFacts(scale), points: [] }).get(key)!;
-      s.points.push({ occasionId: m.occasion_id, at: m.answered_at, wave: m.wave, value: score });
-    }
-  }
-  return [...byScale.values()];
+function seriesFacts(list: WaveSeriesPoints[], latest: Map<string, WaveDefinition>): WaveSeries[] {
+  return list.flatMap(({ indicator, points }) => {
+    const k = parseSeriesIndicatorKey(indicator);
+    const def = k && latest.get(k.instrument);
+    const scale = def && waveScales(def).find((s) => s.key === k.subscale);
+    if (!k || !scale) return [];
+    const measured = points.map(({ occasionId, at, wave, value }) => ({
+      occasionId,
+      at,
+      value,
+      wave: wave as Wave | null,
+    }));
+    return [{ indicator: `${k.instrument}.${k.subscale}`, ...scaleFacts(scale), points: measured }];
+  });
 }
 
 /**
