@@ -5,10 +5,11 @@
 // and the summaries (worker/reports/) all read this file. Pure; type imports only.
 import type { Text } from "./instruments/definitions";
 
-// ---- Background characteristics (report table 3.1) ------------------------------------------------------
-// The categorical fields are fixed lists (report table 3.1 and its sister tables 3.4, 3.7, 3.10), each with
-// "anders, namelijk" (`other` plus a short text in `<field>Other`). Summaries count the option keys only:
-// the "namelijk" text, the referral reason and the DSM codes never reach a summary.
+// ---- Background characteristics (report tables 3.1 and 3.2) ---------------------------------------------
+// The categorical fields are fixed lists (report table 3.1 and its sister tables 3.4, 3.7, 3.10; the problems
+// at referral table 3.2 and its sisters 3.5, 3.8, 3.11), each with "anders, namelijk" (`other` plus a short
+// text in `<field>Other`) where the list has it. Summaries count the option keys only: the "namelijk" text,
+// the referral reason and the DSM codes never reach a summary.
 
 export type BackgroundOption = { key: string; label: Text };
 
@@ -73,12 +74,33 @@ export const BACKGROUND_OPTIONS = {
     OTHER,
   ],
   debts: [o("yes", "schulden", "debts"), o("no", "geen schulden", "no debts"), UNKNOWN],
+  // Problems at referral (report tables 3.2, 3.5, 3.8, 3.11), in neutral words (no FORBIDDEN_WORDS).
+  referralProblems: [
+    o("trauma", "Trauma, ook vroegkinderlijk of complex", "Trauma, also early-childhood or complex"),
+    o("attachment", "Hechtingsproblematiek", "Attachment problems"),
+    o("family_system", "Problematiek in het gezin van herkomst", "Problems in the family of origin"),
+    o("sexual_risk", "(Zorgen over) seksueel risicogedrag", "(Concerns about) sexual risk behaviour"),
+    o("substance_use", "(Zorgen over) drank- en drugsgebruik", "(Concerns about) alcohol and drug use"),
+    o(
+      "intellectual_disability",
+      "LVB-problematiek (jongere of ouders)",
+      "Mild intellectual disability (youth or parents)",
+    ),
+    o("safety", "Zorgen rondom veiligheid", "Concerns about safety"),
+    o("coercion", "Vermoeden van dwang door derden", "Suspected coercion by others"),
+    o("sexual_abuse", "Seksueel misbruik (vermoed of vastgesteld)", "Sexual abuse (suspected or established)"),
+    o("domestic_violence", "Huiselijk geweld, ook door (ex-)partner", "Domestic violence, also by an (ex-)partner"),
+    o("honour_violence", "Dreiging van eergerelateerd geweld", "Threat of honour-based violence"),
+    o("pregnancy", "Zwanger en/of een kind", "Pregnant and/or has a child"),
+    UNKNOWN,
+    OTHER,
+  ],
 } as const satisfies Record<string, readonly BackgroundOption[]>;
 
 export type BackgroundListField = keyof typeof BACKGROUND_OPTIONS;
 export const LIST_FIELDS = Object.keys(BACKGROUND_OPTIONS) as BackgroundListField[];
-/** Fields that take several options (care before admission). */
-export const MULTI_FIELDS: readonly BackgroundListField[] = ["careBefore"];
+/** Fields that take several options (care before admission, problems at referral). */
+export const MULTI_FIELDS: readonly BackgroundListField[] = ["careBefore", "referralProblems"];
 /** Fields with an "anders, namelijk" text (`<field>Other`). */
 export const OTHER_FIELDS = LIST_FIELDS.filter((f) => BACKGROUND_OPTIONS[f].some((x) => x.key === "other"));
 export const otherField = (f: BackgroundListField) => `${f}Other`;
@@ -93,6 +115,7 @@ export const BACKGROUND_FIELDS = [
   ["pilotStartDate", "date"],
   ["pilotEndDate", "date"],
   ["referralReason", "text"],
+  ["referralProblems", "checkboxes"],
   ["dsmCodes", "list"],
   ["educationLevel", "select"],
   ["countryOfOrigin", "select"],
@@ -125,6 +148,7 @@ export const BACKGROUND_FIELD_LABELS: Record<string, Text> = {
   careBefore: { nl: "Ingezette zorg voor opname", en: "Care before admission" },
   income: { nl: "Inkomen", en: "Income" },
   debts: { nl: "Schulden", en: "Debts" },
+  referralProblems: { nl: "Problematiek bij aanmelding", en: "Problems at referral" },
 };
 
 // ---- RIS-L ------------------------------------------------------------------------------------------------

@@ -899,6 +899,7 @@ export const catalogue = {
   },
   "staff.bg.otherText": { nl: "anders, namelijk", en: "other, namely" },
   "staff.bg.referralReason": { nl: "Reden van aanmelding", en: "Reason for referral" },
+  "staff.bg.referralProblems": { nl: "Problematiek bij aanmelding", en: "Problems at referral" },
   "staff.bg.dsmCodes": { nl: "DSM/CAP-J-codes (optioneel)", en: "DSM/CAP-J codes (optional)" },
   "staff.bg.educationLevel": { nl: "Opleidingsniveau", en: "Education level" },
   "staff.bg.countryOfOrigin": { nl: "Land van herkomst", en: "Country of origin" },

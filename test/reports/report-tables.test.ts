@@ -240,6 +240,16 @@ describe("background table 3.1 and small cells", () => {
           else expect(x.count!, `${p.key} ${c.field}=${x.value}`).toBeGreaterThanOrEqual(3);
         }
       }
+      // Table 3.2 (problems at referral) is its own row group, last, in the list's order (the demo fills it).
+      const problems = b.categorical.at(-1)!;
+      expect(problems.field).toBe("referralProblems");
+      expect(problems.label.nl).toBe("Problematiek bij aanmelding");
+      const order = BACKGROUND_OPTIONS.referralProblems.map((o) => o.key as string);
+      const values = problems.counts.map((x) => x.value);
+      expect(values).toEqual([...values].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+      const group = tableHtml(pages.get(p.key)!, 'id="background-categorical"');
+      expect(group).toContain('<tbody data-field="referralProblems">');
+      expect(group).toContain("Problematiek bij aanmelding");
       // Via Jeugd has 5 youths: some category there must be withheld, and the page says "< 3".
       if (p.key === "viajeugd") {
         expect(b.categorical.some((c) => c.counts.some((x) => x.suppressed))).toBe(true);
@@ -363,6 +373,35 @@ describe("background form: fixed lists with 'anders, namelijk'", () => {
       careBeforeOther: "logeerzorg",
     });
     expect(ok.status).toBe(200);
+  });
+
+  it("the 'anders' text of the problems at referral never reaches a summary, page or download", async () => {
+    const form = "/api/v1/pilots/fier/participants/DEMO-FIE-04/forms/background";
+    const secret = "qqqq eigen omschrijving";
+    const r = await send("PUT", form, { referralProblems: ["trauma", "other"], referralProblemsOther: secret });
+    expect(r.status).toBe(200);
+    expect(((await (await get(form)).json()) as { data: Record<string, unknown> }).data.referralProblemsOther).toBe(
+      secret,
+    );
+    const s = await summaryOf("fier");
+    const counts = s.background!.categorical.find((c) => c.field === "referralProblems")!.counts;
+    expect(counts.some((x) => x.value === "other")).toBe(true); // counted as "anders", its text left out
+    const texts = [JSON.stringify(s), await (await get("/reports/pilots/fier")).text()];
+    for (const d of [
+      "report.html",
+      "wide.csv",
+      "codebook.csv",
+      "indicators.csv",
+      "wide.sps",
+      "wide.R",
+      "answers.csv",
+      "answers-codebook.csv",
+    ]) {
+      const res = await get(`/api/v1/pilots/fier/summary/${d}`);
+      expect(res.status, d).toBe(200);
+      texts.push(await res.text());
+    }
+    for (const text of texts) expect(text).not.toMatch(/qqqq|eigen omschrijving|referralProblemsOther/);
   });
 
   it("an old form with free text still loads: as the option it spells, else 'anders' with its text", async () => {

@@ -310,6 +310,33 @@ describe("backgroundTable and rislSum", () => {
     expect(loose.numeric[0]).toMatchObject({ count: 2, mean: 15.5, min: 15, max: 16 });
   });
 
+  it("counts the problems at referral per option as their own row group, a count under the minimum as '< n'", () => {
+    const problems = [
+      ["trauma", "sexual_risk"],
+      ["trauma", "safety"],
+      ["trauma", "sexual_risk", "other"],
+      ["sexual_risk", "trauma"],
+    ];
+    const forms = problems.map((referralProblems, i) => ({
+      data: {
+        referralProblems,
+        ...(referralProblems.includes("other") ? { referralProblemsOther: `zzzz namelijk ${i}` } : {}),
+      },
+    }));
+    const t = backgroundTable(forms)!;
+    const group = t.categorical.find((c) => c.field === "referralProblems")!;
+    expect(group.label).toEqual({ nl: "Problematiek bij aanmelding", en: "Problems at referral" });
+    expect(group.counts.map((x) => [x.value, x.count, x.suppressed])).toEqual([
+      ["trauma", 4, false],
+      ["sexual_risk", 3, false],
+      ["safety", null, true],
+      ["other", null, true],
+    ]);
+    expect(group.counts[0]!.label.nl).toBe("Trauma, ook vroegkinderlijk of complex");
+    expect(backgroundTable(forms, 5)!.categorical[0]!.counts.every((x) => x.suppressed)).toBe(true);
+    expect(JSON.stringify(t)).not.toMatch(/zzzz|namelijk|referralProblemsOther/);
+  });
+
   it("old free text loads as its option or as 'anders', and counts so", () => {
     const t = backgroundTable(
       [

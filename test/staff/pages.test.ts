@@ -10,6 +10,18 @@ import { addHistory, makePilot, uniqueKey } from "../support/study";
 
 const db = () => getDb(env.DB);
 const today = () => localDate(Date.now(), "Europe/Amsterdam");
+/** A new pilot, a researcher signed in to it and one youth enrolled today (no contact data). */
+async function researcherWithYouth(prefix: string) {
+  const { pilot } = await makePilot();
+  const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+  const code = uniqueKey(prefix);
+  await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
+    code,
+    pilotStartDate: today(),
+    consent: { by: "guardian", date: today() },
+  });
+  return { pilot, s, code };
+}
 const enrolForm = (csrf: string | null, fields: Record<string, string>) =>
   new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields });
 
@@ -329,14 +341,7 @@ describe("researcher workspace", () => {
   });
 
   it("fills in the staff forms (background, RIS-L) from the workspace; incomplete RIS-L is refused", async () => {
-    const { pilot } = await makePilot();
-    const s = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
-    const code = uniqueKey("SF-");
-    await call(s, "POST", `/api/v1/pilots/${pilot.key}/participants`, {
-      code,
-      pilotStartDate: today(),
-      consent: { by: "guardian", date: today() },
-    });
+    const { pilot, s, code } = await researcherWithYouth("SF-");
     const base = `/staff/pilots/${pilot.key}/youths/${code}/forms`;
     const risl = await (await call(s, "GET", `${base}/risl`)).text();
     expect((risl.match(/type="radio"/g) ?? []).length).toBe(50 * 3);
@@ -394,6 +399,56 @@ describe("researcher workspace", () => {
       (await call(s, "POST", `${base}/background`, new URLSearchParams({ ageAtPilotStart: "17" }), { csrf: false }))
         .status,
     ).toBe(403);
+  });
+
+  it("problems at referral: checkboxes stored as keys, an unknown one refused, 'anders' with its text", async () => {
+    const { pilot, s, code } = await researcherWithYouth("RP-");
+    const page = `/staff/pilots/${pilot.key}/youths/${code}/forms/background`;
+    const api = `/api/v1/pilots/${pilot.key}/participants/${code}/forms/background`;
+    const form = await (await call(s, "GET", page)).text();
+    expect(form).toContain('<fieldset id="referralProblems"><legend>Problematiek bij aanmelding</legend>');
+    expect((form.match(/type="checkbox" name="referralProblems"/g) ?? []).length).toBe(14);
+    expect(form).toContain('id="referralProblemsOther" name="referralProblemsOther"');
+    const post = (pairs: [string, string][]) =>
+      call(s, "POST", page, new URLSearchParams([["_csrf", s.csrf!], ...pairs]), { csrf: false });
+    const ok = await post([
+      ["referralProblems", "trauma"],
+      ["referralProblems", "safety"],
+    ]);
+    expect(ok.status).toBe(303);
+    const stored = async () => ((await (await call(s, "GET", api)).json()) as { data: unknown }).data;
+    expect(await stored()).toEqual({ referralProblems: ["trauma", "safety"] });
+    const shown = await (await call(s, "GET", page)).text();
+    expect(shown).toContain('value="trauma" checked');
+    expect(shown).toContain('value="safety" checked');
+    expect(shown).not.toContain('value="coercion" checked');
+    for (const bad of [
+      [
+        ["referralProblems", "trauma"],
+        ["referralProblems", "something_else"],
+      ],
+      [["referralProblems", "other"]],
+      [
+        ["referralProblems", "safety"],
+        ["referralProblems", "safety"],
+      ],
+    ] as [string, string][][]) {
+      const r = await post(bad);
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(await r.text()).toContain('id="form-errors"');
+      expect(await stored()).toEqual({ referralProblems: ["trauma", "safety"] });
+    }
+    const other = await post([
+      ["referralProblems", "attachment"],
+      ["referralProblems", "other"],
+      ["referralProblemsOther", "zorgen over school"],
+    ]);
+    expect(other.status).toBe(303);
+    expect(await stored()).toEqual({
+      referralProblems: ["attachment", "other"],
+      referralProblemsOther: "zorgen over school",
+    });
+    expect(await (await call(s, "GET", page)).text()).toContain('value="zorgen over school"');
   });
 
   it(

@@ -1,5 +1,5 @@
 // The demo study's staff forms (worker/demo/seed.ts): a background form and a RIS-L for most demo youths,
-// deterministic and synthetic, so `npm start` shows report table 3.1 (with derived months and "< 3"
+// deterministic and synthetic, so `npm start` shows report tables 3.1/3.2 (with derived months and "< 3"
 // cells) and the RIS-L columns of table 3.3 banded against the study group. Values follow the mix of the
 // report's tables 3.1/3.4/3.7/3.10 loosely; nothing here describes a real person.
 import { RISL_PARTS, type RislPart } from "../../schema/staff-forms";
@@ -12,6 +12,31 @@ const pick = <T>(rand: () => number, xs: readonly T[], weights: readonly number[
   for (let i = 0; i < xs.length; i++) if ((r -= weights[i]!) < 0) return xs[i]!;
   return xs[xs.length - 1]!;
 };
+
+const PROBLEMS = [
+  "trauma",
+  "attachment",
+  "family_system",
+  "sexual_risk",
+  "substance_use",
+  "intellectual_disability",
+  "safety",
+  "coercion",
+  "sexual_abuse",
+  "domestic_violence",
+  "honour_violence",
+  "pregnancy",
+] as const;
+const PROBLEM_WEIGHTS = [8, 3, 5, 5, 4, 2, 4, 2, 3, 2, 1, 1];
+
+/** One to three problems at referral (report table 3.2), in the list's order; its own random stream. */
+function demoProblems(code: string): string[] {
+  const rand = rng(hash(`bg-problems:${code}`));
+  const chosen = new Set<string>();
+  const n = 1 + Math.floor(rand() * 3);
+  while (chosen.size < n) chosen.add(pick(rand, PROBLEMS, PROBLEM_WEIGHTS));
+  return PROBLEMS.filter((p) => chosen.has(p));
+}
 
 /** The background form of one demo youth (fixed lists only; one in six has no form yet). */
 export function demoBackground(code: string, pilotStartDate: string): Record<string, unknown> | null {
@@ -31,6 +56,7 @@ export function demoBackground(code: string, pilotStartDate: string): Record<str
     educationLevel: education,
     ...(education === "other" ? { educationLevelOther: "demo: andere opleiding" } : {}),
     livingSituationBefore: pick(rand, ["parents", "residential", "foster", "family_home"], [4, 3, 2, 1]),
+    referralProblems: demoProblems(code),
     careBefore: care,
     income: pick(rand, ["none", "side_job"], [5, 1]),
     debts: pick(rand, ["no", "yes", "unknown"], [5, 1, 2]),

@@ -232,14 +232,15 @@ function rislBandRule(group: (number | null)[], higherIsBetter: boolean, whose: 
   });
 }
 
-// --- Background (report table 3.1) ----------------------------------------------------------------------
+// --- Background (report tables 3.1, 3.2) ---------------------------------------------------------------
 /** Only these numeric fields are summarised; the months are derived from the dates (never the dates themselves). */
 const NUMERIC_FIELDS = ["ageAtPilotStart", "monthsBeforePilot", "monthsInPilot"] as const;
 
 /**
- * Report table 3.1 from the background forms: numeric rows (mean, sd, min, max) and counts per option of the
- * fixed lists. No free text: "anders, namelijk" counts as "anders", its text, the referral reason and DSM codes
- * are never read. A count below `minCell` is withheld ("< 3"), and so are the statistics of fewer youths than that.
+ * Report tables 3.1 and 3.2 from the background forms: numeric rows (mean, sd, min, max) and counts per option
+ * of the fixed lists (the problems at referral the last). No free text: "anders, namelijk" counts as "anders",
+ * its text, the referral reason and DSM codes are never read. A count below `minCell` is withheld ("< 3"), and so
+ * are the statistics of fewer youths than that.
  */
 export function backgroundTable(
   forms: { data: Record<string, unknown> }[],

@@ -13,6 +13,7 @@ import {
   type BackgroundFieldKind,
   type BackgroundListField,
   DSM_CODES_MAX,
+  MULTI_FIELDS,
   OTHER_FIELDS,
   optionKeys,
   otherField,
@@ -336,7 +337,7 @@ export const backgroundForm = z
   )
   .strict()
   .superRefine((form, ctx) => {
-    const f = form as Record<string, unknown> & { careBefore?: string[] } & Partial<Record<DateField, string>>;
+    const f = form as Record<string, unknown> & Partial<Record<DateField, string>>;
     for (const field of OTHER_FIELDS) {
       const v = f[field];
       const chosen = Array.isArray(v) ? v.includes("other") : v === "other";
@@ -354,8 +355,11 @@ export const backgroundForm = z
           message: "Alleen bij het antwoord 'anders' / Only with the answer 'other'",
         });
     }
-    if (f.careBefore && new Set(f.careBefore).size !== f.careBefore.length)
-      ctx.addIssue({ code: "custom", path: ["careBefore"], message: "Elke keuze één keer / Each option once" });
+    for (const field of MULTI_FIELDS) {
+      const v = f[field];
+      if (Array.isArray(v) && new Set(v).size !== v.length)
+        ctx.addIssue({ code: "custom", path: [field], message: "Elke keuze één keer / Each option once" });
+    }
     if (f.careStartDate && f.pilotStartDate && f.careStartDate > f.pilotStartDate)
       ctx.addIssue({
         code: "custom",

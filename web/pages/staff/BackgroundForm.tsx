@@ -1,7 +1,7 @@
-// The background form's fields on the staff page (DESIGN.md §2.3, report table 3.1): dates, age, the
-// referral reason and DSM codes as text for the file, and every categorical field as a fixed list with
-// "anders, namelijk" (schema/staff-forms.ts; worker/studies/background.ts reads the post). Server-rendered,
-// works without script.
+// The background form's fields on the staff page (DESIGN.md §2.3, report tables 3.1 and 3.2): dates, age,
+// the referral reason and DSM codes as text for the file, and every categorical field (the problems at
+// referral among them) as a fixed list with "anders, namelijk" (schema/staff-forms.ts;
+// worker/studies/background.ts reads the post). Server-rendered, works without script.
 import {
   AGE_RANGE,
   BACKGROUND_FIELDS,
