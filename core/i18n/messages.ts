@@ -1338,6 +1338,8 @@ export const catalogue = {
       "Green is always favourable (for Repression and RIS-L risks a low score is green).",
   },
   "report.waves": { nl: "Scores per golf (Bijlage 1)", en: "Scores per wave (Appendix 1)" },
+  /** a wave instrument's series over every measurement (interval and T waves), after its scale's name */
+  "report.series.all": { nl: "alle metingen", en: "all measurements" },
   "report.nonResponse": { nl: "nr", en: "nr" },
   "report.nonResponseNote": {
     nl:

@@ -97,7 +97,7 @@ describe("her series of a wave instrument asked at its own interval (TASC every 
       (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${code}`)).text();
     const coordinator = await get(`/reports/pilots/${pilot.key}`, (await apiToken("coordinator", [pilot.id])).headers);
     const report = await get(`/api/v1/pilots/${pilot.key}/summary/report.html`, devAdmin());
-    const label = "Vragenlijst over jouw begeleider · Totaal";
+    const label = "Vragenlijst over jouw begeleider · Totaal, alle metingen";
     const points = "0:3 56:2.5 112:2";
     expect(chartsIn(await page(youth.code))).toEqual([{ label, points, waves: "" }]);
     for (const html of [coordinator, report]) {

@@ -391,7 +391,7 @@ describe("a wave instrument asked at its own interval (TASC every 8 weeks)", () 
     expect(chart).toContain('data-points="0:4 56:3.5 112:3 168:2.5 224:2"');
     expect(chart.match(/<circle [^>]*data-evidence="1"/g)).toHaveLength(5);
     expect(chart).toContain('class="trend"');
-    expect(chart).toContain("<title>Vragenlijst over jouw begeleider · Totaal</title>");
+    expect(chart).toContain("<title>Vragenlijst over jouw begeleider · Totaal, alle metingen</title>");
   });
 
   it("a youth with TASC at T1 and T2 only gets her wave chart and no series chart", async () => {

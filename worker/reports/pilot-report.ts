@@ -4,6 +4,7 @@
 import type { PlotData } from "../../web/pages/reports/SummaryView";
 import { trendChart } from "../analysis/plot";
 import type { Trend } from "../analysis/stats";
+import { catalogue } from "../../core/i18n/messages";
 import {
   allIndicatorPoints,
   dayOf,
@@ -95,8 +96,10 @@ function addSeriesCharts(
       const k = parseSeriesIndicatorKey(indicator);
       const scale = k && waveScaleOf(defOf, k.instrument, k.subscale);
       if (!scale) continue;
+      // "…, alle metingen": her wave chart of the same scale (T1/T2/T3) carries the scale's name alone
+      const all = catalogue["report.series.all"];
       const chart = trendChart({
-        label: scale.label,
+        label: { nl: `${scale.label.nl}, ${all.nl}`, en: `${scale.label.en}, ${all.en}` },
         points,
         scale: scale.range,
         cutoffs: null,

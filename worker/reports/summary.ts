@@ -17,6 +17,7 @@ import {
   type Band,
 } from "../analysis/bands";
 import { formatNumber } from "../../core/format";
+import { catalogue } from "../../core/i18n/messages";
 import type { IntegralSection } from "../../core/report-sections";
 import { WAVES, type Wave } from "../../core/waves";
 import {
@@ -563,10 +564,8 @@ function buildSeriesTables(ix: SummaryIndex): FrequentTable[] {
       if (!seriesKeys.has(key)) continue;
       const name = INSTRUMENT_NAMES[inst] ?? inst.toUpperCase();
       const rows = indicatorRows(ix, key, scale.higherIsBetter);
-      const label = {
-        nl: `${name} ${scale.label.nl}, alle metingen`,
-        en: `${name} ${scale.label.en}, all measurements`,
-      };
+      const all = catalogue["report.series.all"];
+      const label = { nl: `${name} ${scale.label.nl}, ${all.nl}`, en: `${name} ${scale.label.en}, ${all.en}` };
       tables.push({
         indicator: key,
         label,
