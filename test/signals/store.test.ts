@@ -91,10 +91,12 @@ async function addMeasurement(
 }
 
 /** Her series chart of the TASC total on her page (the figure's markup, empty when there is none). */
-function seriesChart(page: string) {
-  const from = page.indexOf('<figure id="plot-series-tasc-totaal"');
+/** One chart of her page (`<figure id="plot-…">`), or "" when she has none. */
+function chartIn(page: string, id: string) {
+  const from = page.indexOf(`<figure id="${id}"`);
   return from < 0 ? "" : page.slice(from, page.indexOf("</figure>", from));
 }
+const seriesChart = (page: string) => chartIn(page, "plot-series-tasc-totaal");
 
 /** Her TASC at its own interval (a wave occasion without a T label, seq 100 + week), per item `value(item)`. */
 async function addTascInterval(
@@ -237,6 +239,14 @@ describe("signals after the scheduled recompute", () => {
         { wave: "T2", score: 2 },
       ],
     });
+    // her wave chart (the total) highlights the two waves of its signal
+    expect(rows.map((r) => r.indicator)).toContain("gcir.totaal");
+    const researcher = await sessionFor((await staffUser({ roles: [{ role: "researcher", pilotId: pilot.id }] })).id);
+    const chart = chartIn(
+      await (await call(researcher, "GET", `/staff/pilots/${pilot.key}/youths/${y.code}`)).text(),
+      "plot-wave-gcir-totaal",
+    );
+    expect(chart.match(/<path class="wave" [^>]*data-evidence="1"/g)).toHaveLength(2);
   });
 
   it(

@@ -120,9 +120,13 @@ function svgInner(c: ChartData, title: string, lang: Lang, highlight: readonly n
   for (const wv of c.waves) {
     const cx = x(wv.day),
       cy = y(wv.value);
+    // a wave of a staff signal's evidence: filled red (its evidence points are red too), larger
+    const evidence = highlight?.includes(wv.day);
+    const r = evidence ? 5 : 4;
     out.push(
-      `<path class="wave" d="M${f(cx)},${f(cy - 4)} L${f(cx + 4)},${f(cy)} ` +
-        `L${f(cx)},${f(cy + 4)} L${f(cx - 4)},${f(cy)} Z" fill="#ffffff" stroke="#1d2330"/>`,
+      `<path class="wave" d="M${f(cx)},${f(cy - r)} L${f(cx + r)},${f(cy)} L${f(cx)},${f(cy + r)} ` +
+        `L${f(cx - r)},${f(cy)} Z" ` +
+        (evidence ? `fill="#b3261e" stroke="#ffffff" data-evidence="1"/>` : `fill="#ffffff" stroke="#1d2330"/>`),
       `<text x="${f(cx)}" y="${f(Math.max(PAD.t - 1, cy - 6))}" font-size="7" ` +
         `text-anchor="middle" fill="#444">${escapeXml(wv.wave)}</text>`,
     );

@@ -59,6 +59,7 @@ import { YouthSignals } from "../../web/pages/staff/Signals";
 import { listSignals, openSignalCounts } from "../signals/store";
 import { indicatorLabels } from "../signals/routes";
 import { plotDataFor } from "../reports/pilot-report";
+import type { ChartData } from "../analysis/plot";
 import { pilotIndicators } from "../analysis/recompute";
 import { CommentsPanel } from "../../web/pages/staff/Comments";
 import { youthCounts } from "../comments/queries";
@@ -165,6 +166,13 @@ export const staffPageRoutes = mount(
         .filter((s) => s.indicator === indicator && s.status !== "cleared")
         .flatMap((s) => (s.evidence.values as { at: number }[] | undefined) ?? [])
         .map((v) => daysBetween(p.pilotStartDate, localDate(v.at, pilot.timezone)));
+    const waveEvidenceDays = (indicator: string, chart: ChartData) => {
+      const waves = signals
+        .filter((s) => s.indicator === indicator && s.status !== "cleared")
+        .flatMap((s) => (s.evidence.waves as { wave: string }[] | undefined) ?? [])
+        .map((w) => w.wave);
+      return chart.waves.filter((w) => waves.includes(w.wave)).map((w) => w.day);
+    };
     // Her charts: the report's own computation (plotDataFor → worker/analysis/plot.ts), one chart per indicator.
     const charts = (await plotDataFor(c.env.DB, pilot, p.id)).get(p.code) ?? new Map();
     const plots: Plot[] = (await pilotIndicators(c.env.DB, pilot.key))
@@ -178,9 +186,15 @@ export const staffPageRoutes = mount(
         }),
       )
       .concat(
+        // her wave chart (a scale's total): a reliable deterioration between waves names the scale and two waves
         [...charts]
           .filter(([k]) => k.startsWith("wave:"))
-          .map(([k, chart]) => ({ key: k.replace(/[^a-z0-9_-]/gi, "-"), title: chart.label?.nl ?? k, chart })),
+          .map(([k, chart]) => ({
+            key: k.replace(/[^a-z0-9_-]/gi, "-"),
+            title: chart.label?.nl ?? k,
+            chart,
+            highlight: waveEvidenceDays(k.slice("wave:".length), chart),
+          })),
       )
       .concat(
         // her series of a wave instrument asked at its own interval: reliable_deterioration names the scale
