@@ -22,6 +22,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PILOT_WAVE_INSTRUMENT } from "../../schema/instruments/definitions";
 import { createApp } from "../../worker/app";
+import { rng } from "../../worker/demo/random"; // the demo seed's PRNG: the same year on every machine
 import { getDb, schema } from "../../worker/db";
 import type { Env, MailQueueMessage } from "../../worker/env";
 import { collectDueOccasions } from "../../worker/studies/occasions";
@@ -66,18 +67,6 @@ const STAFF_EVERY_DAYS = 28;
 const HTTP_DAY = 200;
 const HTTP_ANSWERS = 40;
 const MB = 1_000_000;
-
-/** mulberry32, as the demo seed: the same year on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (xs: number[], p: number) => {

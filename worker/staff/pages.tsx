@@ -186,27 +186,20 @@ export const staffPageRoutes = mount(
         }),
       )
       .concat(
-        // her wave chart (a scale's total): a reliable deterioration between waves names the scale and two waves
-        [...charts]
-          .filter(([k]) => k.startsWith("wave:"))
-          .map(([k, chart]) => ({
-            key: k.replace(/[^a-z0-9_-]/gi, "-"),
-            title: chart.label?.nl ?? k,
-            chart,
-            highlight: waveEvidenceDays(k.slice("wave:".length), chart),
-          })),
-      )
-      .concat(
-        // her series of a wave instrument asked at its own interval: reliable_deterioration names the scale
-        // (`tasc.totaal`), trend_down the series (`series:tasc.totaal`); both highlight this chart
-        [...charts]
-          .filter(([k]) => k.startsWith("series:"))
-          .map(([k, chart]) => ({
-            key: k.replace(/[^a-z0-9_-]/gi, "-"),
-            title: chart.label?.nl ?? k,
-            chart,
-            highlight: [...evidenceDays(k.slice("series:".length)), ...evidenceDays(k)],
-          })),
+        // her wave charts (a scale's total), then her series of a wave instrument asked at its own interval. A
+        // reliable deterioration names the scale (`tasc.totaal`) with two waves or two measurements; trend_down
+        // names the series (`series:tasc.totaal`)
+        [
+          ...[...charts].filter(([k]) => k.startsWith("wave:")),
+          ...[...charts].filter(([k]) => k.startsWith("series:")),
+        ].map(([k, chart]) => ({
+          key: k.replace(/[^a-z0-9_-]/gi, "-"),
+          title: chart.label?.nl ?? k,
+          chart,
+          highlight: k.startsWith("wave:")
+            ? waveEvidenceDays(k.slice("wave:".length), chart)
+            : [...evidenceDays(k.slice("series:".length)), ...evidenceDays(k)],
+        })),
       );
     return renderStaffPage(
       c,
